@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"dateline"
+	"dateline/sqlite"
+)
+
+// env returns the environment variable or the default.
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// storeFlags are the flags every command that opens the database takes.
+type storeFlags struct {
+	data string
+	db   string
+}
+
+func (f *storeFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.data, "data", env("DATELINE_DATA", "./data"), "data folder: the SQLite file and media (env DATELINE_DATA)")
+	fs.StringVar(&f.db, "db", env("DATELINE_DB", ""), "database: empty for SQLite in the data folder, sqlite:PATH, or a PostgreSQL URL (env DATELINE_DB)")
+}
+
+// open opens the store the flags name and makes sure the site has its
+// sections.
+func (f *storeFlags) open(ctx context.Context) (dateline.Store, error) {
+	if err := os.MkdirAll(f.data, 0o755); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	var store dateline.Store
+	switch {
+	case f.db == "":
+		db, err := sqlite.Open(ctx, filepath.Join(f.data, "dateline.db"))
+		if err != nil {
+			return nil, err
+		}
+		store = db
+	case strings.HasPrefix(f.db, "sqlite:"):
+		db, err := sqlite.Open(ctx, strings.TrimPrefix(f.db, "sqlite:"))
+		if err != nil {
+			return nil, err
+		}
+		store = db
+	case strings.HasPrefix(f.db, "postgres://"), strings.HasPrefix(f.db, "postgresql://"):
+		return nil, usagef("the PostgreSQL engine is not part of this build yet; use SQLite (leave --db empty)")
+	default:
+		return nil, usagef("--db must be empty, sqlite:PATH or postgres://...; got %q", f.db)
+	}
+	ss, err := store.Sections(ctx)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	if len(ss) == 0 {
+		for _, s := range dateline.DefaultSections {
+			if err := store.SaveSection(ctx, &s); err != nil {
+				store.Close()
+				return nil, err
+			}
+		}
+	}
+	return store, nil
+}
+
+// parse parses flags, printing help to stdout for --help, and refuses
+// arguments a command does not take.
+func parse(fs *flag.FlagSet, args []string, stdout, stderr io.Writer, wantArgs bool) error {
+	fs.SetOutput(stderr)
+	for _, a := range args {
+		if a == "-h" || a == "--help" || a == "-help" {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return flag.ErrHelp
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		return usageError{err.Error()}
+	}
+	if !wantArgs && fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+func newFlagSet(name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "%s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// loadZone resolves a city setting "Name=Area/Zone".
+func loadZone(setting string) (string, *time.Location, error) {
+	name, zone, ok := strings.Cut(setting, "=")
+	if !ok || name == "" || zone == "" {
+		return "", nil, usagef("--city must look like Moscow=Europe/Moscow, not %q", setting)
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		return "", nil, usagef("unknown time zone %q in --city", zone)
+	}
+	return name, loc, nil
+}

@@ -1,0 +1,271 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	_ "time/tzdata" // zones must resolve on a machine without tzdata
+
+	"dateline"
+	"dateline/demo"
+	dhttp "dateline/http"
+	"dateline/ingest"
+)
+
+// serveConfig is everything "dateline serve" is told.
+type serveConfig struct {
+	store           storeFlags
+	addr            string
+	demo            bool
+	baseURL         string
+	siteName        string
+	agencyMark      string
+	city            string
+	fallbackSection string
+	maxBody         int64
+	logFormat       string
+	logLevel        string
+	dev             bool
+}
+
+func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
+	c := &serveConfig{}
+	fs := newFlagSet("serve", "Usage: dateline serve [flags]\n\nServes the reader pages, the media files and the API on one address. With\n--demo an empty database is first filled with the demo site.")
+	c.store.register(fs)
+	fs.StringVar(&c.addr, "addr", env("DATELINE_ADDR", "127.0.0.1:8080"), "address to listen on, HOST:PORT (env DATELINE_ADDR)")
+	fs.BoolVar(&c.demo, "demo", env("DATELINE_DEMO", "") == "1", "load the demo site into an empty database (env DATELINE_DEMO=1)")
+	fs.StringVar(&c.baseURL, "base-url", env("DATELINE_BASE_URL", ""), "the site's public URL, for canonical and share links (default http://ADDR) (env DATELINE_BASE_URL)")
+	fs.StringVar(&c.siteName, "site-name", env("DATELINE_SITE_NAME", "Dateline"), "the site's name (env DATELINE_SITE_NAME)")
+	fs.StringVar(&c.agencyMark, "agency-mark", env("DATELINE_AGENCY_MARK", "DATELINE"), `the agency's mark in datelines: "MOSCOW, October 23. /MARK/." (env DATELINE_AGENCY_MARK)`)
+	fs.StringVar(&c.city, "city", env("DATELINE_CITY", "Moscow=Europe/Moscow"), "the default city whose time pages show, Name=IANA/Zone (env DATELINE_CITY)")
+	fs.StringVar(&c.fallbackSection, "fallback-section", env("DATELINE_FALLBACK_SECTION", "world"), "section for ingested items that match no section's codes; empty refuses them (env DATELINE_FALLBACK_SECTION)")
+	fs.Int64Var(&c.maxBody, "max-body", 2<<20, "largest API request body in bytes")
+	fs.StringVar(&c.logFormat, "log-format", env("DATELINE_LOG_FORMAT", "text"), "log format: text or json (env DATELINE_LOG_FORMAT)")
+	fs.StringVar(&c.logLevel, "log-level", env("DATELINE_LOG_LEVEL", "info"), "log level: debug, info, warn or error; warn hides the access log (env DATELINE_LOG_LEVEL)")
+	fs.BoolVar(&c.dev, "dev", false, "read templates from ./http/html on every request, for template work")
+	if err := parse(fs, args, stdout, stderr, false); err != nil {
+		return nil, err
+	}
+	if _, _, err := net.SplitHostPort(c.addr); err != nil {
+		return nil, usagef("--addr must be HOST:PORT, not %q", c.addr)
+	}
+	if c.maxBody < 1024 {
+		return nil, usagef("--max-body must be at least 1024 bytes")
+	}
+	return c, nil
+}
+
+// logWriter buffers log lines and writes them out every 100 ms and at
+// Close, so a busy node does not make one system call per request.
+type logWriter struct {
+	mu   sync.Mutex
+	w    *bufio.Writer
+	done chan struct{}
+}
+
+func newLogWriter(w io.Writer) *logWriter {
+	lw := &logWriter{w: bufio.NewWriterSize(w, 64<<10), done: make(chan struct{})}
+	go func() {
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				lw.mu.Lock()
+				lw.w.Flush()
+				lw.mu.Unlock()
+			case <-lw.done:
+				return
+			}
+		}
+	}()
+	return lw
+}
+
+func (lw *logWriter) Write(p []byte) (int, error) {
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	return lw.w.Write(p)
+}
+
+func (lw *logWriter) Close() error {
+	close(lw.done)
+	lw.mu.Lock()
+	defer lw.mu.Unlock()
+	return lw.w.Flush()
+}
+
+func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, usagef("unknown log level %q", level)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, usagef("--log-format must be text or json, not %q", format)
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := parseServe(args, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	lw := newLogWriter(stderr)
+	defer lw.Close()
+	log, err := newLogger(lw, c.logFormat, c.logLevel)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	return serve(ctx, c, ln, log)
+}
+
+// serve runs the site on ln until ctx ends, then shuts down gracefully.
+func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logger) error {
+	defer ln.Close()
+	cityName, loc, err := loadZone(c.city)
+	if err != nil {
+		return err
+	}
+	store, err := c.store.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if c.fallbackSection != "" && !hasSection(ctx, store, c.fallbackSection) {
+		return usagef("--fallback-section %q is not a section", c.fallbackSection)
+	}
+	mediaDir := filepath.Join(c.store.data, "media")
+	if c.demo {
+		n, err := store.CountArticles(ctx, "")
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			start := time.Now()
+			n, err := demo.Load(ctx, store, mediaDir, time.Now())
+			if err != nil {
+				return err
+			}
+			log.Info("demo site loaded", "articles", n, "took", time.Since(start).Round(time.Millisecond))
+		} else {
+			log.Info("demo not loaded: the database already has articles", "articles", n)
+		}
+	}
+
+	baseURL := c.baseURL
+	if baseURL == "" {
+		baseURL = "http://" + ln.Addr().String()
+	}
+	in := &ingest.Service{Store: store, FallbackSection: c.fallbackSection}
+	srv, err := dhttp.NewServer(store, in, log, dhttp.Config{
+		SiteName: c.siteName, AgencyMark: c.agencyMark, BaseURL: baseURL,
+		City: dhttp.City{Name: cityName, Zone: loc}, MediaDir: mediaDir, MaxBodySize: c.maxBody, Dev: c.dev,
+	}, time.Now)
+	if err != nil {
+		return err
+	}
+	in.Changed = srv.Changed
+
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	var wg sync.WaitGroup
+	pubCtx, stopPublisher := context.WithCancel(ctx)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		publishScheduled(pubCtx, store, srv.Changed, log)
+	}()
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	log.Info("serving", "addr", ln.Addr().String(), "url", baseURL, "data", c.store.data)
+	select {
+	case err := <-errc:
+		stopPublisher()
+		wg.Wait()
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	err = hs.Shutdown(shutCtx)
+	stopPublisher()
+	wg.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+func hasSection(ctx context.Context, store dateline.Store, slug string) bool {
+	ss, err := store.Sections(ctx)
+	if err != nil {
+		return false
+	}
+	for _, s := range ss {
+		if s.Slug == slug {
+			return true
+		}
+	}
+	return false
+}
+
+// publishScheduled releases embargoed and scheduled stories when their time
+// comes, checking every second.
+func publishScheduled(ctx context.Context, store dateline.Store, changed func(), log *slog.Logger) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			ids, err := store.PublishDue(ctx, now)
+			if err != nil {
+				if ctx.Err() == nil {
+					log.Error("publish scheduled", "err", err)
+				}
+				continue
+			}
+			if len(ids) > 0 {
+				log.Info("published scheduled stories", "ids", joinIDs(ids))
+				changed()
+			}
+		}
+	}
+}
+
+func joinIDs(ids []int64) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(s, ",")
+}

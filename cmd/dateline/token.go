@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"io"
+
+	"dateline"
+	dhttp "dateline/http"
+)
+
+func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var sf storeFlags
+	var name, scope string
+	fs := newFlagSet("token create", "Usage: dateline token create --name NAME --scope read|write [flags]\n\nMakes an API token and prints it alone on standard output. Only a hash of it\nis stored, so keep it: it cannot be shown again. Ingest needs the write scope.")
+	sf.register(fs)
+	fs.StringVar(&name, "name", "", "who or what the token is for, e.g. editorial-system (required)")
+	fs.StringVar(&scope, "scope", "read", "read or write")
+	if err := parse(fs, args, stdout, stderr, false); err != nil {
+		return err
+	}
+	if name == "" {
+		return usagef("--name is required")
+	}
+	if scope != "read" && scope != "write" {
+		return usagef("--scope must be read or write, not %q", scope)
+	}
+	store, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	buf := make([]byte, 32)
+	rand.Read(buf)
+	secret := "dl_" + base64.RawURLEncoding.EncodeToString(buf)
+	if err := store.CreateToken(ctx, &dateline.Token{Name: name, Scope: scope, Hash: dhttp.HashToken(secret)}); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, secret)
+	return nil
+}

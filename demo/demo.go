@@ -1,0 +1,215 @@
+// Package demo makes content for trying dateline out: the demo site (the
+// seed article, the stories, galleries and infographics written for the
+// project, with generated photos) and any number of generated articles for
+// load tests.
+package demo
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html"
+	"io/fs"
+	"strings"
+	"time"
+
+	"dateline"
+	"dateline/ingest"
+)
+
+//go:embed content/*.json
+var contentFS embed.FS
+
+type content struct {
+	Articles     []demoArticle     `json:"articles"`
+	Galleries    []demoGallery     `json:"galleries"`
+	Infographics []demoInfographic `json:"infographics"`
+	TopStories   []string          `json:"top_stories"`
+}
+
+type demoPhoto struct {
+	Caption string `json:"caption"`
+	Credit  string `json:"credit"`
+}
+
+type demoArticle struct {
+	Key          string     `json:"key"`
+	Section      string     `json:"section"`
+	Lang         string     `json:"lang"`
+	Headline     string     `json:"headline"`
+	Lead         string     `json:"lead"`
+	Place        string     `json:"place"`
+	AgeHours     float64    `json:"age_hours"`
+	UpdatedHours float64    `json:"updated_hours"`
+	Urgency      int        `json:"urgency"`
+	Breaking     bool       `json:"breaking"`
+	Topics       []string   `json:"topics"`
+	Persons      []string   `json:"persons"`
+	Photo        *demoPhoto `json:"photo"`
+	ReadAlso     []string   `json:"read_also"`
+	Body         []string   `json:"body"`
+}
+
+type demoGallery struct {
+	Key      string      `json:"key"`
+	Title    string      `json:"title"`
+	Lead     string      `json:"lead"`
+	AgeHours float64     `json:"age_hours"`
+	Section  string      `json:"section"`
+	Photos   []demoPhoto `json:"photos"`
+}
+
+type demoInfographic struct {
+	Key      string  `json:"key"`
+	Title    string  `json:"title"`
+	Text     string  `json:"text"`
+	AgeHours float64 `json:"age_hours"`
+	Section  string  `json:"section"`
+}
+
+func loadContent() (*content, error) {
+	var all content
+	names, err := fs.Glob(contentFS, "content/*.json")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		data, err := contentFS.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		var c content
+		if err := json.Unmarshal(data, &c); err != nil {
+			return nil, fmt.Errorf("demo: %s: %w", name, err)
+		}
+		all.Articles = append(all.Articles, c.Articles...)
+		all.Galleries = append(all.Galleries, c.Galleries...)
+		all.Infographics = append(all.Infographics, c.Infographics...)
+		all.TopStories = append(all.TopStories, c.TopStories...)
+	}
+	return &all, nil
+}
+
+func uri(key string) string { return "urn:dateline:demo:" + key }
+
+func ago(now time.Time, hours float64) time.Time {
+	return now.Add(-time.Duration(hours * float64(time.Hour))).Truncate(time.Second)
+}
+
+// bodyHTML turns the demo's paragraphs into pages of HTML: "## " starts a
+// subhead and "---" a new page.
+func bodyHTML(paras []string) []string {
+	var pages []string
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 {
+			pages = append(pages, ingest.SanitizeHTML(b.String()))
+			b.Reset()
+		}
+	}
+	for _, p := range paras {
+		switch {
+		case p == "---":
+			flush()
+		case strings.HasPrefix(p, "## "):
+			b.WriteString("<h2>" + html.EscapeString(strings.TrimPrefix(p, "## ")) + "</h2>")
+		default:
+			b.WriteString("<p>" + html.EscapeString(p) + "</p>")
+		}
+	}
+	flush()
+	return pages
+}
+
+// Load fills an empty store with the demo site, dated relative to now, and
+// writes its photos under mediaDir/demo. It returns the number of articles.
+func Load(ctx context.Context, store dateline.Store, mediaDir string, now time.Time) (int, error) {
+	c, err := loadContent()
+	if err != nil {
+		return 0, err
+	}
+	now = now.UTC()
+	photos := newPhotoMaker(mediaDir)
+	var as []*dateline.Article
+	for _, d := range c.Articles {
+		a := &dateline.Article{
+			URI: uri(d.Key), Section: d.Section, Lang: d.Lang, Headline: d.Headline, Lead: d.Lead,
+			Place: d.Place, Status: dateline.StatusPublished, Urgency: d.Urgency, Breaking: d.Breaking,
+			PublishedAt: ago(now, d.AgeHours), Pages: bodyHTML(d.Body),
+		}
+		a.SourceVersion = a.PublishedAt
+		if a.Lang == "" {
+			a.Lang = "en"
+		}
+		if a.Urgency == 0 {
+			a.Urgency = 5
+		}
+		if d.UpdatedHours > 0 && d.UpdatedHours < d.AgeHours {
+			a.UpdatedAt = ago(now, d.UpdatedHours)
+			a.SourceVersion = a.UpdatedAt
+		}
+		for _, t := range d.Topics {
+			a.Topics = append(a.Topics, dateline.Topic{Name: t})
+		}
+		for _, p := range d.Persons {
+			a.Persons = append(a.Persons, dateline.Person{Name: p})
+		}
+		for _, k := range d.ReadAlso {
+			a.ReadAlso = append(a.ReadAlso, dateline.ArticleRef{URI: uri(k)})
+		}
+		if d.Photo != nil {
+			p, err := photos.photo(d.Key, d.Photo.Caption, d.Photo.Credit, d.Section)
+			if err != nil {
+				return 0, err
+			}
+			a.Photo = p
+		}
+		as = append(as, a)
+	}
+	rs, err := store.UpsertArticles(ctx, as, now)
+	if err != nil {
+		return 0, fmt.Errorf("demo: articles: %w", err)
+	}
+	ids := map[string]int64{}
+	for i, d := range c.Articles {
+		ids[d.Key] = rs[i].ID
+	}
+	var top []int64
+	for _, k := range c.TopStories {
+		if id, ok := ids[k]; ok {
+			top = append(top, id)
+		}
+	}
+	if err := store.SetTopStories(ctx, top); err != nil {
+		return 0, fmt.Errorf("demo: top stories: %w", err)
+	}
+	for _, d := range c.Galleries {
+		g := &dateline.Gallery{URI: uri(d.Key), Title: d.Title, Lead: d.Lead, Section: d.Section, PublishedAt: ago(now, d.AgeHours)}
+		for i, p := range d.Photos {
+			ph, err := photos.photo(fmt.Sprintf("%s-%d", d.Key, i), p.Caption, p.Credit, d.Section)
+			if err != nil {
+				return 0, err
+			}
+			g.Photos = append(g.Photos, *ph)
+		}
+		if err := store.SaveGallery(ctx, g); err != nil {
+			return 0, fmt.Errorf("demo: gallery %s: %w", d.Key, err)
+		}
+	}
+	for _, d := range c.Infographics {
+		img, err := photos.chart(d.Key, d.Title)
+		if err != nil {
+			return 0, err
+		}
+		g := &dateline.Infographic{URI: uri(d.Key), Title: d.Title, Text: d.Text, Section: d.Section,
+			PublishedAt: ago(now, d.AgeHours), Images: []dateline.Photo{*img}}
+		if err := store.SaveInfographic(ctx, g); err != nil {
+			return 0, fmt.Errorf("demo: infographic %s: %w", d.Key, err)
+		}
+	}
+	if err := photos.wait(); err != nil {
+		return 0, fmt.Errorf("demo: photos: %w", err)
+	}
+	return len(as), nil
+}

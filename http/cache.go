@@ -1,0 +1,196 @@
+package http
+
+import (
+	"bytes"
+	"compress/gzip"
+	"hash/fnv"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// page is a rendered response kept as ready bytes: body, its gzip form and
+// validators are prepared once, so serving it again costs a map lookup and
+// a write.
+type page struct {
+	status   int
+	ctype    string
+	body     []byte
+	gz       []byte
+	modified time.Time
+	cacheFor int    // seconds a shared cache may keep it
+	location string // for redirects
+	vary     []string
+
+	// header values, prepared once and shared by every response
+	hType, hETag, hLastMod, hCache, hLen, hGzLen []string
+}
+
+var (
+	hVary       = []string{"Accept-Encoding"}
+	hVaryCookie = []string{"Accept-Encoding, Cookie"}
+	hGzip       = []string{"gzip"}
+)
+
+// finish compresses the body and prepares the headers.
+func (p *page) finish() {
+	if p.status == 0 {
+		p.status = http.StatusOK
+	}
+	if p.ctype == "" {
+		p.ctype = "text/html; charset=utf-8"
+	}
+	h := fnv.New64a()
+	h.Write(p.body)
+	p.hETag = []string{`"` + strconv.FormatUint(h.Sum64(), 36) + `"`}
+	p.hType = []string{p.ctype}
+	if p.modified.IsZero() {
+		p.modified = time.Now()
+	}
+	p.hLastMod = []string{p.modified.UTC().Format(http.TimeFormat)}
+	p.hCache = []string{"public, max-age=0, s-maxage=" + strconv.Itoa(p.cacheFor) + ", stale-while-revalidate=30"}
+	p.hLen = []string{strconv.Itoa(len(p.body))}
+	if len(p.body) > 1024 {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(p.body)
+		zw.Close()
+		p.gz = buf.Bytes()
+		p.hGzLen = []string{strconv.Itoa(len(p.gz))}
+	}
+}
+
+// write sends the page, answering a conditional request with 304.
+func (p *page) write(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h["Etag"] = p.hETag
+	h["Last-Modified"] = p.hLastMod
+	h["Cache-Control"] = p.hCache
+	h["Vary"] = hVary
+	if p.vary != nil {
+		h["Vary"] = p.vary
+	}
+	if p.location != "" {
+		h.Set("Location", p.location)
+	}
+	if notModified(r, p) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h["Content-Type"] = p.hType
+	body := p.body
+	if p.gz != nil && acceptsGzip(r) {
+		h["Content-Encoding"] = hGzip
+		h["Content-Length"] = p.hGzLen
+		body = p.gz
+	} else {
+		h["Content-Length"] = p.hLen
+	}
+	w.WriteHeader(p.status)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+func notModified(r *http.Request, p *page) bool {
+	if p.status != http.StatusOK {
+		return false
+	}
+	if inm := r.Header["If-None-Match"]; len(inm) > 0 {
+		for _, v := range inm {
+			if etagMatch(v, p.hETag[0]) {
+				return true
+			}
+		}
+		return false
+	}
+	if ims := r.Header.Get("If-Modified-Since"); ims != "" {
+		t, err := http.ParseTime(ims)
+		return err == nil && !p.modified.Truncate(time.Second).After(t)
+	}
+	return false
+}
+
+// etagMatch reports whether an If-None-Match list names etag (weak
+// comparison, as RFC 9110 asks for GET).
+func etagMatch(list, etag string) bool {
+	for len(list) > 0 {
+		var v string
+		i := bytes.IndexByte([]byte(list), ',')
+		if i < 0 {
+			v, list = list, ""
+		} else {
+			v, list = list[:i], list[i+1:]
+		}
+		for len(v) > 0 && (v[0] == ' ' || v[0] == '\t') {
+			v = v[1:]
+		}
+		for len(v) > 0 && (v[len(v)-1] == ' ' || v[len(v)-1] == '\t') {
+			v = v[:len(v)-1]
+		}
+		if v == "*" || v == etag || (len(v) > 2 && v[:2] == "W/" && v[2:] == etag) {
+			return true
+		}
+	}
+	return false
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, v := range r.Header["Accept-Encoding"] {
+		if bytes.Contains([]byte(v), []byte("gzip")) {
+			return true
+		}
+	}
+	return false
+}
+
+// pageCache keeps rendered pages until content changes. Any change clears
+// it whole: pages show lists that a single story can enter or leave, and a
+// news site renders its few hot pages again in microseconds.
+type pageCache struct {
+	mu    sync.RWMutex
+	pages map[string]*page
+	gen   atomic.Uint64
+	max   int
+}
+
+func newPageCache(max int) *pageCache {
+	return &pageCache{pages: make(map[string]*page), max: max}
+}
+
+func (c *pageCache) get(key string) *page {
+	c.mu.RLock()
+	p := c.pages[key]
+	c.mu.RUnlock()
+	return p
+}
+
+// put stores p unless the content changed since gen was read, so a page
+// rendered from old content never outlives the change.
+func (c *pageCache) put(key string, p *page, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen.Load() != gen {
+		return
+	}
+	if len(c.pages) >= c.max {
+		clear(c.pages)
+	}
+	c.pages[key] = p
+}
+
+// invalidate forgets every page.
+func (c *pageCache) invalidate() {
+	c.mu.Lock()
+	c.gen.Add(1)
+	clear(c.pages)
+	c.mu.Unlock()
+}
+
+func (c *pageCache) len() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.pages)
+}

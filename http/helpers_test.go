@@ -1,0 +1,28 @@
+package http_test
+
+import (
+	"os"
+	"testing"
+
+	"dateline/internal/htmlcheck"
+)
+
+var tempDirs []string
+
+func osMkdirTemp() (string, error) {
+	dir, err := os.MkdirTemp("", "dateline-http-test-")
+	if err == nil {
+		tempDirs = append(tempDirs, dir)
+	}
+	return dir, err
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, d := range tempDirs {
+		os.RemoveAll(d)
+	}
+	os.Exit(code)
+}
+
+func parse(b []byte) *htmlcheck.Doc { return htmlcheck.Parse(b) }

@@ -1,0 +1,160 @@
+package http_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"dateline"
+	"dateline/demo"
+	dhttp "dateline/http"
+	"dateline/ingest"
+	"dateline/internal/htmlcheck"
+	"dateline/sqlite"
+)
+
+// clock is a time tests move by hand.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// env is a server on a real SQLite file, reached through its real router.
+type env struct {
+	t     testing.TB
+	store *sqlite.DB
+	srv   *dhttp.Server
+	clock *clock
+	token string // write scope
+	read  string // read scope
+	dir   string
+}
+
+var moscow, _ = time.LoadLocation("Europe/Moscow")
+
+func newEnv(t testing.TB, withDemo bool) *env {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	store, err := sqlite.Open(ctx, filepath.Join(dir, "dateline.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	for _, s := range dateline.DefaultSections {
+		if err := store.SaveSection(ctx, &s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := &clock{t: time.Now().UTC().Truncate(time.Second)}
+	if withDemo {
+		if _, err := demo.Load(ctx, store, filepath.Join(dir, "media"), c.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in := &ingest.Service{Store: store, Now: c.Now, FallbackSection: "world"}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := dhttp.NewServer(store, in, log, dhttp.Config{
+		SiteName: "Dateline", AgencyMark: "DATELINE", BaseURL: "https://news.example",
+		City: dhttp.City{Name: "Moscow", Zone: moscow}, MediaDir: filepath.Join(dir, "media"), MaxBodySize: 256 << 10,
+	}, c.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Changed = srv.Changed
+	e := &env{t: t, store: store, srv: srv, clock: c, dir: dir}
+	e.token = e.makeToken("editorial", "write")
+	e.read = e.makeToken("reader", "read")
+	return e
+}
+
+func (e *env) makeToken(name, scope string) string {
+	secret := "dl_test_" + name
+	if err := e.store.CreateToken(context.Background(), &dateline.Token{Name: name, Scope: scope, Hash: dhttp.HashToken(secret)}); err != nil {
+		e.t.Fatal(err)
+	}
+	return secret
+}
+
+// do sends a request; headers come in name, value pairs.
+func (e *env) do(method, path, body string, headers ...string) *httptest.ResponseRecorder {
+	e.t.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req := httptest.NewRequest(method, path, r)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Add(headers[i], headers[i+1])
+	}
+	w := httptest.NewRecorder()
+	e.srv.ServeHTTP(w, req)
+	return w
+}
+
+func (e *env) get(path string, headers ...string) *httptest.ResponseRecorder {
+	e.t.Helper()
+	return e.do(http.MethodGet, path, "", headers...)
+}
+
+// ingest posts a ninjs document with the write token.
+func (e *env) ingest(doc string) *httptest.ResponseRecorder {
+	e.t.Helper()
+	return e.do(http.MethodPost, "/api/v1/items", doc, "Authorization", "Bearer "+e.token, "Content-Type", "application/json")
+}
+
+func (e *env) page(path string) (*httptest.ResponseRecorder, *htmlcheck.Doc) {
+	e.t.Helper()
+	w := e.get(path)
+	return w, htmlcheck.Parse(w.Body.Bytes())
+}
+
+var (
+	demoOnce sync.Once
+	demoEnv  *env
+)
+
+// sharedDemo is one demo site for the tests that only read.
+func sharedDemo(t *testing.T) *env {
+	demoOnce.Do(func() {
+		tb := &onceTB{TB: t}
+		demoEnv = newEnv(tb, true)
+	})
+	if demoEnv == nil {
+		t.Fatal("demo environment failed")
+	}
+	return demoEnv
+}
+
+// onceTB keeps the shared demo's folder for the whole run instead of the
+// first test's.
+type onceTB struct{ testing.TB }
+
+func (o *onceTB) TempDir() string {
+	dir, err := osMkdirTemp()
+	if err != nil {
+		o.TB.Fatal(err)
+	}
+	return dir
+}
+
+func (o *onceTB) Cleanup(func()) {}

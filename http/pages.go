@@ -1,0 +1,591 @@
+package http
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"dateline"
+)
+
+// feedPageSize is how many items one page of a feed shows.
+const feedPageSize = 20
+
+// servePage answers from the page cache, rendering the page first if it is
+// not there. Pages that depend on content are kept until content changes.
+func (s *Server) servePage(w http.ResponseWriter, r *http.Request, key string, render func(ctx context.Context) (*page, error)) {
+	if p := s.cache.get(key); p != nil {
+		p.write(w, r)
+		return
+	}
+	gen := s.cache.gen.Load()
+	p, err := render(r.Context())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p.finish()
+	switch p.status {
+	case http.StatusOK, http.StatusGone, http.StatusMovedPermanently:
+		s.cache.put(key, p, gen)
+	}
+	p.write(w, r)
+}
+
+// htmlPage renders a page template into a page.
+func (s *Server) htmlPage(r *http.Request, name string, v *view, status int, modified time.Time) (*page, error) {
+	body, err := s.render(r, name, v)
+	if err != nil {
+		return nil, err
+	}
+	return &page{status: status, body: body, modified: modified, cacheFor: 10}, nil
+}
+
+func (s *Server) lastModified() time.Time { return time.Unix(0, s.lastChange.Load()) }
+
+// --- home ---
+
+type sectionBlock struct {
+	Section dateline.Section
+	Items   []dateline.Article
+}
+
+type homePage struct {
+	Top          []dateline.Article
+	Latest       []dateline.Article
+	Blocks       []sectionBlock
+	Galleries    []dateline.Gallery
+	Infographics []dateline.Infographic
+}
+
+func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
+	z := s.zone(r)
+	s.servePage(w, r, "home|"+z.City, func(ctx context.Context) (*page, error) {
+		var d homePage
+		var err error
+		if d.Top, err = s.store.TopStories(ctx); err != nil {
+			return nil, err
+		}
+		if d.Latest, err = s.store.Articles(ctx, dateline.ArticleFilter{Limit: 15}); err != nil {
+			return nil, err
+		}
+		if len(d.Top) == 0 {
+			d.Top = topFromLatest(d.Latest, 5)
+		}
+		for _, sec := range s.sectionList() {
+			items, err := s.store.Articles(ctx, dateline.ArticleFilter{Sections: []string{sec.Slug}, Limit: 4})
+			if err != nil {
+				return nil, err
+			}
+			d.Blocks = append(d.Blocks, sectionBlock{Section: sec, Items: items})
+		}
+		if d.Galleries, err = s.store.Galleries(ctx, 3); err != nil {
+			return nil, err
+		}
+		if d.Infographics, err = s.store.Infographics(ctx, 4); err != nil {
+			return nil, err
+		}
+		v := s.view(r, "", d)
+		v.Canonical = "/"
+		v.Description = "The latest news: " + strings.Join(sectionNames(v.Sections), ", ") + "."
+		return s.htmlPage(r, "home", v, http.StatusOK, s.lastModified())
+	})
+}
+
+// topFromLatest makes a top list when editors have not curated one: the
+// newest story with a photo leads.
+func topFromLatest(latest []dateline.Article, n int) []dateline.Article {
+	top := slices.Clone(latest[:min(n, len(latest))])
+	for i, a := range top {
+		if a.Photo != nil {
+			top[0], top[i] = top[i], top[0]
+			break
+		}
+	}
+	return top
+}
+
+func sectionNames(ss []dateline.Section) []string {
+	names := make([]string, len(ss))
+	for i, s := range ss {
+		names[i] = s.Name
+	}
+	return names
+}
+
+// --- feeds: all news, a section, a topic, a person ---
+
+type feedList struct {
+	Groups     []dayGroup
+	More       string
+	OneSection bool
+	Zone       zone
+}
+
+type filterOption struct {
+	Slug, Name string
+	Checked    bool
+}
+
+type feedPage struct {
+	Heading    string
+	Intro      string
+	Filter     []filterOption
+	FilterOpen bool
+	FilterNote string
+	Feed       feedList
+	Aside      []dateline.Section
+}
+
+// feedCookie remembers the reader's section filter for /news.
+const feedCookie = "feed_sections"
+
+func (s *Server) handleNews(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	before, err := cursorParam(q)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	var filter []string
+	switch {
+	case q.Get("all") != "":
+		http.SetCookie(w, &http.Cookie{Name: feedCookie, Value: "", Path: "/", MaxAge: -1, SameSite: http.SameSiteLaxMode})
+	case q.Has("s") || q.Get("filter") != "":
+		for _, slug := range q["s"] {
+			if s.section(slug) == nil {
+				s.error(w, r, dateline.Errorf(dateline.EINVALID, "There is no section %q to filter by.", truncate(slug, 40)))
+				return
+			}
+			if !slices.Contains(filter, slug) {
+				filter = append(filter, slug)
+			}
+		}
+		if len(filter) == len(s.sectionList()) {
+			filter = nil
+		}
+		c := &http.Cookie{Name: feedCookie, Value: strings.Join(filter, "."), Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, HttpOnly: true}
+		if len(filter) == 0 {
+			c.MaxAge, c.Value = -1, ""
+		}
+		http.SetCookie(w, c)
+	default:
+		if c, err := r.Cookie(feedCookie); err == nil {
+			for _, slug := range strings.Split(c.Value, ".") {
+				if s.section(slug) != nil && !slices.Contains(filter, slug) {
+					filter = append(filter, slug)
+				}
+			}
+		}
+	}
+	slices.Sort(filter)
+	z := s.zone(r)
+	key := "news|" + strings.Join(filter, ".") + "|" + cursorKey(before) + "|" + z.City
+	s.servePage(w, r, key, func(ctx context.Context) (*page, error) {
+		items, err := s.store.Articles(ctx, dateline.ArticleFilter{Sections: filter, Before: before, Limit: feedPageSize})
+		if err != nil {
+			return nil, err
+		}
+		more := url.Values{}
+		for _, slug := range filter {
+			more.Add("s", slug)
+		}
+		d := feedPage{Heading: "News feed", Feed: s.feedList(items, more, z, false)}
+		var names []string
+		for _, sec := range s.sectionList() {
+			on := slices.Contains(filter, sec.Slug)
+			d.Filter = append(d.Filter, filterOption{Slug: sec.Slug, Name: sec.Name, Checked: on})
+			if on {
+				names = append(names, sec.Name)
+			}
+		}
+		if len(names) > 0 {
+			d.FilterNote = "Showing only: " + strings.Join(names, ", ") + "."
+		}
+		v := s.view(r, "News feed", d)
+		v.Canonical = "/news"
+		v.Description = "Every story as it is published, newest first."
+		if before != nil || len(filter) > 0 {
+			v.Robots = "noindex, follow"
+		}
+		p, err := s.htmlPage(r, "news", v, http.StatusOK, s.lastModified())
+		if p != nil {
+			p.vary = hVaryCookie
+		}
+		return p, err
+	})
+}
+
+// feedList groups a page of items by day and links the next page when the
+// page is full.
+func (s *Server) feedList(items []dateline.Article, q url.Values, z zone, oneSection bool) feedList {
+	fl := feedList{Groups: groupByDay(items, z, s.now()), OneSection: oneSection, Zone: z}
+	if len(items) == feedPageSize {
+		last := items[len(items)-1]
+		q.Set("before", dateline.Cursor{Time: last.PublishedAt, ID: last.ID}.String())
+		fl.More = "?" + q.Encode()
+	}
+	return fl
+}
+
+func cursorParam(q url.Values) (*dateline.Cursor, error) {
+	v := q.Get("before")
+	if v == "" {
+		if q.Has("before") {
+			return nil, dateline.Errorf(dateline.EINVALID, "The cursor is empty; use the link from the previous page.")
+		}
+		return nil, nil
+	}
+	c, err := dateline.ParseCursor(v)
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func cursorKey(c *dateline.Cursor) string {
+	if c == nil {
+		return ""
+	}
+	return c.String()
+}
+
+func (s *Server) handleSection(w http.ResponseWriter, r *http.Request) {
+	slug := r.PathValue("section")
+	sec := s.section(slug)
+	if sec == nil {
+		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no page at this address."))
+		return
+	}
+	before, err := cursorParam(r.URL.Query())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	z := s.zone(r)
+	s.servePage(w, r, "sec|"+slug+"|"+cursorKey(before)+"|"+z.City, func(ctx context.Context) (*page, error) {
+		items, err := s.store.Articles(ctx, dateline.ArticleFilter{Sections: []string{slug}, Before: before, Limit: feedPageSize})
+		if err != nil {
+			return nil, err
+		}
+		d := feedPage{Heading: sec.Name, Feed: s.feedList(items, url.Values{}, z, true), Aside: s.sectionList()}
+		v := s.view(r, sec.Name, d)
+		v.Active, v.Canonical = slug, "/"+slug
+		v.Description = sec.Name + ": the latest news."
+		if before != nil {
+			v.Robots = "noindex, follow"
+		}
+		return s.htmlPage(r, "news", v, http.StatusOK, s.lastModified())
+	})
+}
+
+func (s *Server) handleTopic(w http.ResponseWriter, r *http.Request) {
+	s.tagPage(w, r, "topic", func(ctx context.Context, slug string) (string, error) {
+		t, err := s.store.Topic(ctx, slug)
+		if err != nil {
+			return "", err
+		}
+		return t.Name, nil
+	})
+}
+
+func (s *Server) handlePerson(w http.ResponseWriter, r *http.Request) {
+	s.tagPage(w, r, "person", func(ctx context.Context, slug string) (string, error) {
+		p, err := s.store.Person(ctx, slug)
+		if err != nil {
+			return "", err
+		}
+		return p.Name, nil
+	})
+}
+
+// tagPage is the feed of a topic or a person.
+func (s *Server) tagPage(w http.ResponseWriter, r *http.Request, kind string, lookup func(context.Context, string) (string, error)) {
+	slug := r.PathValue("slug")
+	if len(slug) > 200 {
+		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no %s at this address.", kind))
+		return
+	}
+	before, err := cursorParam(r.URL.Query())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	z := s.zone(r)
+	s.servePage(w, r, kind+"|"+slug+"|"+cursorKey(before)+"|"+z.City, func(ctx context.Context) (*page, error) {
+		name, err := lookup(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		f := dateline.ArticleFilter{Before: before, Limit: feedPageSize}
+		if kind == "topic" {
+			f.Topic = slug
+		} else {
+			f.Person = slug
+		}
+		items, err := s.store.Articles(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		d := feedPage{Heading: name, Feed: s.feedList(items, url.Values{}, z, false), Aside: s.sectionList()}
+		if kind == "topic" {
+			d.Intro = "Stories on the topic " + name + ", newest first."
+		} else {
+			d.Intro = "Stories that mention " + name + ", newest first."
+		}
+		v := s.view(r, name, d)
+		v.Canonical = "/" + kind + "s/" + slug
+		v.Description = d.Intro
+		return s.htmlPage(r, "news", v, http.StatusOK, s.lastModified())
+	})
+}
+
+// --- article ---
+
+type articlePage struct {
+	A         *dateline.Article
+	URL       string
+	Page      int
+	PageCount int
+	Body      any // template.HTML
+	Latest    []dateline.Article
+}
+
+type errorPage struct {
+	Status    int
+	Message   string
+	Withdrawn string
+}
+
+func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
+	slug := r.PathValue("section")
+	if s.section(slug) == nil {
+		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no page at this address."))
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no article at this address."))
+		return
+	}
+	n := 1
+	if v := r.URL.Query().Get("page"); v != "" || r.URL.Query().Has("page") {
+		n, err = strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			s.error(w, r, dateline.Errorf(dateline.EINVALID, "The page number must be a whole number from 1."))
+			return
+		}
+	}
+	z := s.zone(r)
+	key := "art|" + slug + "|" + strconv.FormatInt(id, 10) + "|" + strconv.Itoa(n) + "|" + z.City
+	s.servePage(w, r, key, func(ctx context.Context) (*page, error) {
+		a, err := s.store.Article(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		switch a.Status {
+		case dateline.StatusWithdrawn:
+			v := s.view(r, "Withdrawn", errorPage{Status: http.StatusGone,
+				Message:   "The story “" + a.Headline + "” has been withdrawn and is no longer available.",
+				Withdrawn: stamp(z, a.WithdrawnAt)})
+			v.Robots = "noindex"
+			return s.htmlPage(r, "error", v, http.StatusGone, a.ModifiedAt)
+		case dateline.StatusPublished:
+		default:
+			return nil, dateline.Errorf(dateline.ENOTFOUND, "There is no article at this address.")
+		}
+		if a.Section != slug {
+			return &page{status: http.StatusMovedPermanently, location: articleURL(*a), body: []byte("Moved.\n"), ctype: "text/plain; charset=utf-8", cacheFor: 10}, nil
+		}
+		pages := max(1, len(a.Pages))
+		if n > pages {
+			return nil, dateline.Errorf(dateline.ENOTFOUND, "This article has %s.", plural(pages, "page", "pages"))
+		}
+		latest, err := s.store.Articles(ctx, dateline.ArticleFilter{Limit: 11})
+		if err != nil {
+			return nil, err
+		}
+		latest = slices.DeleteFunc(latest, func(x dateline.Article) bool { return x.ID == a.ID })
+		d := articlePage{A: a, URL: s.cfg.BaseURL + articleURL(*a), Page: n, PageCount: pages,
+			Body: s.articleBody(a, n, z), Latest: latest[:min(10, len(latest))]}
+		v := s.view(r, a.Headline, d)
+		v.Lang, v.Active, v.Description = a.Lang, a.Section, a.Lead
+		v.Canonical = articleURL(*a)
+		if n > 1 {
+			v.Canonical += "?page=" + strconv.Itoa(n)
+		}
+		modified := a.ModifiedAt
+		if modified.Before(a.PublishedAt) {
+			modified = a.PublishedAt
+		}
+		return s.htmlPage(r, "article", v, http.StatusOK, modified)
+	})
+}
+
+// articleBody is one page of the body with the dateline at its start and
+// the editor's "Read also" links after the second paragraph, as on the
+// agency's own pages.
+func (s *Server) articleBody(a *dateline.Article, n int, z zone) any {
+	var body string
+	if len(a.Pages) >= n {
+		body = a.Pages[n-1]
+	}
+	if n != 1 {
+		return trustedHTML(body)
+	}
+	var b strings.Builder
+	if a.Place != "" || s.cfg.AgencyMark != "" {
+		b.WriteString(`<span class="dateline">`)
+		var line []string
+		if a.Place != "" {
+			line = append(line, strings.ToUpper(a.Place)+", ")
+		}
+		line = append(line, a.PublishedAt.In(z.Loc).Format("January 2")+".")
+		if s.cfg.AgencyMark != "" {
+			line = append(line, " /"+s.cfg.AgencyMark+"/.")
+		}
+		b.WriteString(escape(strings.Join(line, "")))
+		b.WriteString(`</span> `)
+	}
+	mark := b.String()
+	if strings.HasPrefix(body, "<p>") {
+		body = "<p>" + mark + body[3:]
+	} else if mark != "" {
+		body = "<p>" + mark + "</p>" + body
+	}
+
+	var refs []dateline.ArticleRef
+	for _, ref := range a.ReadAlso {
+		if ref.ID != 0 && ref.ID != a.ID {
+			refs = append(refs, ref)
+		}
+	}
+	if len(refs) > 0 {
+		var aside strings.Builder
+		aside.WriteString(`<aside class="read-also" aria-label="Read also"><h2>Read also</h2><ul>`)
+		for _, ref := range refs {
+			aside.WriteString(`<li><a href="/` + ref.Section + "/" + strconv.FormatInt(ref.ID, 10) + `">` + escape(ref.Headline) + `</a></li>`)
+		}
+		aside.WriteString(`</ul></aside>`)
+		at := nthIndex(body, "</p>", 2)
+		if at < 0 {
+			body += aside.String()
+		} else {
+			at += len("</p>")
+			body = body[:at] + aside.String() + body[at:]
+		}
+	}
+	return trustedHTML(body)
+}
+
+func nthIndex(s, sub string, n int) int {
+	off := 0
+	for i := 0; i < n; i++ {
+		j := strings.Index(s[off:], sub)
+		if j < 0 {
+			return -1
+		}
+		if i == n-1 {
+			return off + j
+		}
+		off += j + len(sub)
+	}
+	return -1
+}
+
+func escape(s string) string {
+	var b bytes.Buffer
+	for _, r := range s {
+		switch r {
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '&':
+			b.WriteString("&amp;")
+		case '"':
+			b.WriteString("&#34;")
+		case '\'':
+			b.WriteString("&#39;")
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// --- galleries and infographics ---
+
+func (s *Server) handleGalleries(w http.ResponseWriter, r *http.Request) {
+	z := s.zone(r)
+	s.servePage(w, r, "galleries|"+z.City, func(ctx context.Context) (*page, error) {
+		gs, err := s.store.Galleries(ctx, 60)
+		if err != nil {
+			return nil, err
+		}
+		v := s.view(r, "Photo", gs)
+		v.Canonical = "/photo/"
+		return s.htmlPage(r, "galleries", v, http.StatusOK, s.lastModified())
+	})
+}
+
+func (s *Server) handleGallery(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no gallery at this address."))
+		return
+	}
+	z := s.zone(r)
+	s.servePage(w, r, "gallery|"+strconv.FormatInt(id, 10)+"|"+z.City, func(ctx context.Context) (*page, error) {
+		g, err := s.store.Gallery(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		v := s.view(r, g.Title, g)
+		v.Canonical, v.Description = "/photo/"+strconv.FormatInt(id, 10), g.Lead
+		return s.htmlPage(r, "gallery", v, http.StatusOK, g.PublishedAt)
+	})
+}
+
+func (s *Server) handleInfographics(w http.ResponseWriter, r *http.Request) {
+	z := s.zone(r)
+	s.servePage(w, r, "infographics|"+z.City, func(ctx context.Context) (*page, error) {
+		gs, err := s.store.Infographics(ctx, 60)
+		if err != nil {
+			return nil, err
+		}
+		v := s.view(r, "Infographics", gs)
+		v.Canonical = "/infographics/"
+		return s.htmlPage(r, "infographics", v, http.StatusOK, s.lastModified())
+	})
+}
+
+func (s *Server) handleInfographic(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no infographic at this address."))
+		return
+	}
+	z := s.zone(r)
+	s.servePage(w, r, "infographic|"+strconv.FormatInt(id, 10)+"|"+z.City, func(ctx context.Context) (*page, error) {
+		g, err := s.store.Infographic(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		v := s.view(r, g.Title, g)
+		v.Canonical, v.Description = "/infographics/"+strconv.FormatInt(id, 10), g.Text
+		return s.htmlPage(r, "infographic", v, http.StatusOK, g.PublishedAt)
+	})
+}

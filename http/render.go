@@ -1,0 +1,302 @@
+package http
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"dateline"
+)
+
+//go:embed html/*.html
+var htmlFS embed.FS
+
+// templates holds one parsed set per page, each made of the layout, the
+// shared partials and the page itself.
+type templates struct {
+	dev  bool
+	mu   sync.Mutex
+	sets map[string]*template.Template
+}
+
+var pageNames = []string{"home", "news", "article", "gallery", "galleries", "infographic", "infographics", "error"}
+
+func parseTemplates(dev bool) (*templates, error) {
+	t := &templates{dev: dev}
+	return t, t.parse()
+}
+
+func (t *templates) parse() error {
+	var src fs.FS = htmlFS
+	if t.dev {
+		src = os.DirFS("http") // re-read from the work tree
+	}
+	base, err := template.New("").Funcs(funcs).ParseFS(src, "html/layout.html", "html/partials.html")
+	if err != nil {
+		return fmt.Errorf("templates: %w", err)
+	}
+	sets := map[string]*template.Template{}
+	for _, name := range pageNames {
+		set, err := template.Must(base.Clone()).ParseFS(src, "html/"+name+".html")
+		if err != nil {
+			return fmt.Errorf("templates: %s: %w", name, err)
+		}
+		sets[name] = set
+	}
+	t.mu.Lock()
+	t.sets = sets
+	t.mu.Unlock()
+	return nil
+}
+
+func (t *templates) execute(buf *bytes.Buffer, name string, data any) error {
+	if t.dev {
+		if err := t.parse(); err != nil {
+			return err
+		}
+	}
+	t.mu.Lock()
+	set := t.sets[name]
+	t.mu.Unlock()
+	if set == nil {
+		return fmt.Errorf("templates: no page %q", name)
+	}
+	return set.ExecuteTemplate(buf, "layout", data)
+}
+
+// view is what every page template receives.
+type view struct {
+	Title       string
+	Description string
+	Canonical   string
+	Lang        string
+	Site        *Config
+	Sections    []dateline.Section
+	Active      string // slug of the section the page belongs to
+	Zone        zone
+	CSS, JS     string
+	Robots      string
+	Data        any
+}
+
+// zone is the reader's time zone and the city it is named after.
+type zone struct {
+	City string
+	Loc  *time.Location
+}
+
+func (s *Server) view(r *http.Request, title string, data any) *view {
+	return &view{
+		Title:    title,
+		Lang:     "en",
+		Site:     &s.cfg,
+		Sections: s.sectionList(),
+		Zone:     s.zone(r),
+		CSS:      assetURL("style.css"),
+		JS:       assetURL("site.js"),
+		Data:     data,
+	}
+}
+
+// zone returns the zone that times are shown in for this request. It is
+// per request so that a reader's own city can choose it.
+func (s *Server) zone(r *http.Request) zone {
+	return zone{City: s.cfg.City.Name, Loc: s.cfg.City.Zone}
+}
+
+func (s *Server) render(r *http.Request, name string, v *view) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := s.tmpl.execute(&buf, name, v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+var funcs = template.FuncMap{
+	"articleURL": articleURL,
+	"stamp":      stamp,
+	"clock":      func(z zone, t time.Time) string { return t.In(z.Loc).Format("15:04") },
+	"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"srcset":     srcset,
+	"media":      func(p *dateline.Photo) string { return mediaURL(p, 0) },
+	"mediaw":     func(p *dateline.Photo, w int) string { return mediaURL(p, w) },
+	"pages":      pagesLabel,
+	"photos":     func(n int) string { return plural(n, "photo", "photos") },
+	"add":        func(a, b int) int { return a + b },
+	"upper":      strings.ToUpper,
+	"shareURL":   shareURL,
+	"seq":        seq,
+	"dict":       dict,
+	"when":       when,
+}
+
+func seq(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i + 1
+	}
+	return s
+}
+
+// dict makes a map from key, value pairs, to pass several values to a
+// partial template.
+func dict(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, fmt.Errorf("dict: odd number of arguments")
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
+}
+
+// when is a short time for lists: "13:43" today, "Oct 22, 13:43" before.
+func when(z zone, t time.Time) string {
+	lt := t.In(z.Loc)
+	now := time.Now().In(z.Loc)
+	switch {
+	case lt.Format("20060102") == now.Format("20060102"):
+		return lt.Format("15:04")
+	case lt.Year() == now.Year():
+		return lt.Format("Jan 2, 15:04")
+	}
+	return lt.Format("Jan 2, 2006")
+}
+
+// trustedHTML marks body HTML that was sanitised when it was stored.
+func trustedHTML(s string) template.HTML { return template.HTML(s) }
+
+func articleURL(a dateline.Article) string {
+	return "/" + a.Section + "/" + strconv.FormatInt(a.ID, 10)
+}
+
+// offset writes a zone's offset from UTC as agencies do: "UTC+3", "UTC+5:30".
+func offset(t time.Time) string {
+	_, off := t.Zone()
+	sign := "+"
+	if off < 0 {
+		sign, off = "-", -off
+	}
+	h, m := off/3600, off%3600/60
+	if m == 0 {
+		return "UTC" + sign + strconv.Itoa(h)
+	}
+	return fmt.Sprintf("UTC%s%d:%02d", sign, h, m)
+}
+
+// stamp is the article's time line: "October 23, 13:43 UTC+3 MOSCOW". The
+// year is added when it is not the current one.
+func stamp(z zone, t time.Time) string {
+	lt := t.In(z.Loc)
+	layout := "January 2, 15:04"
+	if lt.Year() != time.Now().In(z.Loc).Year() {
+		layout = "January 2, 2006, 15:04"
+	}
+	return lt.Format(layout) + " " + offset(lt) + " " + strings.ToUpper(z.City)
+}
+
+func mediaURL(p *dateline.Photo, w int) string {
+	if p == nil {
+		return ""
+	}
+	if p.Path == "" {
+		return p.Remote
+	}
+	return "/media/" + p.Rendition(w)
+}
+
+// srcset lists a photo's renditions for the browser to choose from.
+func srcset(p *dateline.Photo) string {
+	if p == nil || p.Path == "" || len(p.Widths) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, w := range p.Widths {
+		fmt.Fprintf(&b, "%s %dw, ", mediaURL(p, w), w)
+	}
+	fmt.Fprintf(&b, "%s %dw", mediaURL(p, 0), p.Width)
+	return b.String()
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+func pagesLabel(n int) string { return plural(n, "page", "pages") + " in this article" }
+
+// shareURL builds a link to a sharing service that needs no script here.
+func shareURL(service, url, title string) string {
+	q := func(s string) string { return template.URLQueryEscaper(s) }
+	switch service {
+	case "telegram":
+		return "https://t.me/share/url?url=" + q(url) + "&text=" + q(title)
+	case "vk":
+		return "https://vk.com/share.php?url=" + q(url) + "&title=" + q(title)
+	case "x":
+		return "https://x.com/intent/post?url=" + q(url) + "&text=" + q(title)
+	case "facebook":
+		return "https://www.facebook.com/sharer/sharer.php?u=" + q(url)
+	case "email":
+		return "mailto:?subject=" + q(title) + "&body=" + q(url)
+	}
+	return url
+}
+
+// dayGroup is a run of feed items published on one day in the reader's zone.
+type dayGroup struct {
+	Heading string
+	Date    string // 2006-01-02
+	Items   []dateline.Article
+}
+
+// groupByDay groups newest-first articles under date headings.
+func groupByDay(as []dateline.Article, z zone, now time.Time) []dayGroup {
+	var gs []dayGroup
+	today := now.In(z.Loc).Format("2006-01-02")
+	yesterday := now.In(z.Loc).AddDate(0, 0, -1).Format("2006-01-02")
+	for _, a := range as {
+		lt := a.PublishedAt.In(z.Loc)
+		d := lt.Format("2006-01-02")
+		if len(gs) == 0 || gs[len(gs)-1].Date != d {
+			h := lt.Format("January 2")
+			if lt.Year() != now.In(z.Loc).Year() {
+				h = lt.Format("January 2, 2006")
+			}
+			switch d {
+			case today:
+				h = "Today, " + h
+			case yesterday:
+				h = "Yesterday, " + h
+			}
+			gs = append(gs, dayGroup{Heading: h, Date: d})
+		}
+		gs[len(gs)-1].Items = append(gs[len(gs)-1].Items, a)
+	}
+	return gs
+}
+
+// assetURL names a static file with a hash of its content, so browsers
+// may keep it for a year.
+func assetURL(name string) string {
+	a := assets[name]
+	if a == nil {
+		return "/static/" + name
+	}
+	return "/static/" + a.hashed
+}

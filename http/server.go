@@ -1,0 +1,279 @@
+// Package http serves dateline over HTTP: the reader pages rendered with
+// html/template and kept in memory as ready bytes, the static and media
+// files, and the JSON API.
+package http
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"dateline"
+	"dateline/ingest"
+)
+
+// Config is what the HTTP layer needs to know about the site.
+type Config struct {
+	SiteName    string // "Dateline"
+	AgencyMark  string // "DATELINE", written in the dateline: "MOSCOW, October 23. /DATELINE/."
+	BaseURL     string // absolute URL of the site, no trailing slash
+	City        City   // the default city: times on the site are shown in its zone
+	MediaDir    string // where photos are stored
+	MaxBodySize int64  // largest request body accepted, in bytes
+	Dev         bool   // parse templates on every request
+}
+
+// City is a place whose local time pages show.
+type City struct {
+	Name string // "Moscow"
+	Zone *time.Location
+}
+
+// Server holds the dependencies of every handler.
+type Server struct {
+	store  dateline.Store
+	ingest *ingest.Service
+	log    *slog.Logger
+	cfg    Config
+	now    func() time.Time
+
+	cache      *pageCache
+	tmpl       *templates
+	mux        *http.ServeMux
+	handler    http.Handler
+	lastChange atomic.Int64 // Unix nanoseconds of the last content change
+
+	sectionsMu sync.RWMutex
+	sections   []dateline.Section
+}
+
+// NewServer builds the server and parses every template, so a broken one
+// stops the start instead of a request.
+func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg Config, now func() time.Time) (*Server, error) {
+	if now == nil {
+		now = time.Now
+	}
+	if cfg.MaxBodySize == 0 {
+		cfg.MaxBodySize = 2 << 20
+	}
+	if cfg.City.Zone == nil {
+		cfg.City = City{Name: "UTC", Zone: time.UTC}
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	tmpl, err := parseTemplates(cfg.Dev)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{store: store, ingest: in, log: log, cfg: cfg, now: now, cache: newPageCache(20000), tmpl: tmpl}
+	s.lastChange.Store(now().UnixNano())
+	if err := s.loadSections(context.Background()); err != nil {
+		return nil, err
+	}
+	s.routes()
+	return s, nil
+}
+
+// Changed tells the server that content changed: cached pages are dropped.
+func (s *Server) Changed() {
+	s.lastChange.Store(s.now().UnixNano())
+	s.cache.invalidate()
+	if err := s.loadSections(context.Background()); err != nil {
+		s.log.Error("reload sections", "err", err)
+	}
+}
+
+func (s *Server) loadSections(ctx context.Context) error {
+	ss, err := s.store.Sections(ctx)
+	if err != nil {
+		return err
+	}
+	s.sectionsMu.Lock()
+	s.sections = ss
+	s.sectionsMu.Unlock()
+	return nil
+}
+
+func (s *Server) sectionList() []dateline.Section {
+	s.sectionsMu.RLock()
+	defer s.sectionsMu.RUnlock()
+	return s.sections
+}
+
+func (s *Server) section(slug string) *dateline.Section {
+	for _, sec := range s.sectionList() {
+		if sec.Slug == slug {
+			return &sec
+		}
+	}
+	return nil
+}
+
+// ServeHTTP serves a request through the router and the access log.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.handler.ServeHTTP(w, r)
+}
+
+func (s *Server) routes() {
+	m := http.NewServeMux()
+	m.HandleFunc("GET /{$}", s.handleHome)
+	m.HandleFunc("GET /news", s.handleNews)
+	m.HandleFunc("GET /topics/{slug}", s.handleTopic)
+	m.HandleFunc("GET /persons/{slug}", s.handlePerson)
+	m.HandleFunc("GET /photo/{$}", s.handleGalleries)
+	m.HandleFunc("GET /photo/{id}", s.handleGallery)
+	m.HandleFunc("GET /infographics/{$}", s.handleInfographics)
+	m.HandleFunc("GET /infographics/{id}", s.handleInfographic)
+	m.HandleFunc("GET /{section}", s.handleSection)
+	m.HandleFunc("GET /{section}/{id}", s.handleArticle)
+	m.HandleFunc("GET /static/{file}", s.handleStatic)
+	m.HandleFunc("GET /healthz", s.handleHealth)
+	m.HandleFunc("GET /robots.txt", s.handleRobots)
+	m.HandleFunc("GET /favicon.ico", s.handleFavicon)
+	m.HandleFunc("POST /api/v1/items", s.handleIngest)
+	m.HandleFunc("GET /api/openapi.json", s.handleOpenAPI)
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "No API endpoint %s %s; see /api/openapi.json.", r.Method, truncate(r.URL.Path, 100)))
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			s.errorStatus(w, r, http.StatusMethodNotAllowed, "This address only answers GET and HEAD.")
+			return
+		}
+		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no page at this address."))
+	})
+	s.mux = m
+	// Media paths have any depth, which no ServeMux pattern can tell
+	// apart from /{section}/{id}, so they are routed before the mux.
+	s.handler = s.logRequests(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rel, ok := strings.CutPrefix(r.URL.Path, "/media/"); ok && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			s.handleMedia(w, r, rel)
+			return
+		}
+		m.ServeHTTP(w, r)
+	}))
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write([]byte("ok\n"))
+}
+
+// statusWriter records the status a handler wrote, for the access log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+var statusWriters = sync.Pool{New: func() any { return new(statusWriter) }}
+
+// logRequests writes one structured line per request, and turns a panic
+// into a 500 so one bad request cannot take the node down.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := statusWriters.Get().(*statusWriter)
+		sw.ResponseWriter, sw.status = w, 0
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v)
+				if sw.status == 0 {
+					s.errorStatus(sw, r, http.StatusInternalServerError, "Internal error.")
+				}
+			}
+			s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+				slog.String("method", r.Method),
+				slog.String("path", r.URL.Path),
+				slog.Int("status", sw.status),
+				slog.Duration("duration", time.Since(start)),
+			)
+			sw.ResponseWriter = nil
+			statusWriters.Put(sw)
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+// status maps an error code to an HTTP status.
+func status(code string) int {
+	switch code {
+	case dateline.EINVALID:
+		return http.StatusBadRequest
+	case dateline.ENOTFOUND:
+		return http.StatusNotFound
+	case dateline.EGONE:
+		return http.StatusGone
+	case dateline.ECONFLICT:
+		return http.StatusConflict
+	case dateline.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case dateline.EFORBIDDEN:
+		return http.StatusForbidden
+	case dateline.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	case dateline.EUNPROCESSABLE:
+		return http.StatusUnprocessableEntity
+	}
+	return http.StatusInternalServerError
+}
+
+// error answers with the error's status and safe message, as JSON for the
+// API and as a page for everything else. Only internal errors are logged.
+func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
+	code := dateline.ErrorCode(err)
+	if code == dateline.EINTERNAL {
+		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	s.errorStatus(w, r, status(code), dateline.ErrorMessage(err))
+}
+
+func (s *Server) errorStatus(w http.ResponseWriter, r *http.Request, code int, msg string) {
+	w.Header().Set("Cache-Control", "no-store")
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		writeJSON(w, code, map[string]any{"error": map[string]any{"status": code, "message": msg}})
+		return
+	}
+	body, err := s.render(r, "error", s.view(r, http.StatusText(code), errorPage{Status: code, Message: msg}))
+	if err != nil {
+		s.log.Error("render error page", "err", err)
+		http.Error(w, msg, code)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(code)
+	w.Write(body)
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}

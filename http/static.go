@@ -1,0 +1,110 @@
+package http
+
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"mime"
+	"net/http"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"dateline"
+)
+
+//go:embed static
+var staticFS embed.FS
+
+// asset is an embedded static file prepared as a page, with a name that
+// carries a hash of its content.
+type asset struct {
+	hashed string
+	page   *page
+}
+
+var (
+	assets       = map[string]*asset{} // by plain name
+	assetsHashed = map[string]*asset{} // by hashed name
+)
+
+func init() {
+	entries, err := staticFS.ReadDir("static")
+	if err != nil {
+		panic(err) // the embedded folder is part of the binary
+	}
+	for _, e := range entries {
+		name := e.Name()
+		data, err := staticFS.ReadFile("static/" + name)
+		if err != nil {
+			panic(err)
+		}
+		sum := sha256.Sum256(data)
+		ext := path.Ext(name)
+		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
+		p := &page{body: data, ctype: mime.TypeByExtension(ext), modified: time.Unix(0, 0)}
+		p.finish()
+		p.hCache = []string{"public, max-age=31536000, immutable"}
+		a := &asset{hashed: hashed, page: p}
+		assets[name], assetsHashed[hashed] = a, a
+	}
+}
+
+func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
+	a := assetsHashed[r.PathValue("file")]
+	if a == nil {
+		// An old hash after an upgrade: send the current file, briefly cached.
+		name := r.PathValue("file")
+		if i := strings.IndexByte(name, '.'); i > 0 {
+			if j := strings.LastIndexByte(name, '.'); j > i {
+				name = name[:i] + name[j:]
+			}
+		}
+		if a = assets[name]; a == nil {
+			s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "No such file."))
+			return
+		}
+		w.Header().Set("Cache-Control", "public, max-age=60")
+		p := *a.page
+		p.hCache = []string{"public, max-age=60"}
+		p.write(w, r)
+		return
+	}
+	a.page.write(w, r)
+}
+
+func (s *Server) handleFavicon(w http.ResponseWriter, r *http.Request) {
+	assets["icon.svg"].page.write(w, r)
+}
+
+// handleMedia serves photos from the media folder. Names never change
+// content, so they are cached for a long time.
+func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request, rel string) {
+	if s.cfg.MediaDir == "" || rel == "" || strings.Contains(rel, "..") || strings.HasPrefix(rel, "/") || strings.ContainsRune(rel, 0) {
+		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "No such file."))
+		return
+	}
+	full := filepath.Join(s.cfg.MediaDir, filepath.FromSlash(rel))
+	f, err := os.Open(full)
+	if err != nil {
+		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "No such file."))
+		return
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || st.IsDir() {
+		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "No such file."))
+		return
+	}
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	http.ServeContent(w, r, st.Name(), st.ModTime(), f)
+}
+
+func (s *Server) handleRobots(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Write([]byte("User-agent: *\nDisallow: /api/\n"))
+}

@@ -1,0 +1,156 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"dateline"
+)
+
+// ImportStats counts what an import did.
+type ImportStats struct {
+	Read, Created, Updated, Unchanged, Failed int
+}
+
+// Problem is one document that could not be imported.
+type Problem struct {
+	Where   string // "file.jsonl:12"
+	Message string
+}
+
+// Importer stores many documents in batches, each batch in one transaction.
+type Importer struct {
+	*Service
+	BatchSize int
+	// Progress is called after each batch with the documents read so far.
+	Progress func(read int)
+	// Problems receives each document that was refused; the import goes on.
+	Problems func(Problem)
+
+	sections []dateline.Section
+	batch    []*dateline.Article
+	Stats    ImportStats
+}
+
+// Lines reports whether a file of this name holds one document per line.
+func Lines(name string) bool {
+	for _, ext := range []string{".jsonl", ".ndjson", ".jsonlines"} {
+		if strings.HasSuffix(strings.ToLower(name), ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// ImportReader reads documents from r: one per line when lines is true,
+// else a stream of JSON values (one document, or several in a row).
+func (im *Importer) ImportReader(ctx context.Context, r io.Reader, name string, lines bool) error {
+	if im.sections == nil {
+		ss, err := im.Store.Sections(ctx)
+		if err != nil {
+			return err
+		}
+		im.sections = ss
+	}
+	if lines {
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 64*1024), 16<<20)
+		n := 0
+		for sc.Scan() {
+			n++
+			line := bytes.TrimSpace(sc.Bytes())
+			if len(line) == 0 {
+				continue
+			}
+			if err := im.add(ctx, line, fmt.Sprintf("%s:%d", name, n)); err != nil {
+				return err
+			}
+		}
+		if err := sc.Err(); err != nil {
+			return fmt.Errorf("%s:%d: %w", name, n+1, err)
+		}
+		return nil
+	}
+	dec := json.NewDecoder(r)
+	for n := 1; ; n++ {
+		var raw json.RawMessage
+		err := dec.Decode(&raw)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		where := name
+		if n > 1 {
+			where = fmt.Sprintf("%s (document %d)", name, n)
+		}
+		if err != nil {
+			// The stream cannot be followed past a syntax error.
+			im.Stats.Read++
+			im.problem(where, "not valid JSON: "+strings.TrimPrefix(err.Error(), "json: "))
+			return nil
+		}
+		if err := im.add(ctx, raw, where); err != nil {
+			return err
+		}
+	}
+}
+
+func (im *Importer) problem(where, msg string) {
+	im.Stats.Failed++
+	if im.Problems != nil {
+		im.Problems(Problem{Where: where, Message: msg})
+	}
+}
+
+func (im *Importer) add(ctx context.Context, doc []byte, where string) error {
+	im.Stats.Read++
+	a, _, err := im.MapDocument(doc, im.sections)
+	if err != nil {
+		if dateline.ErrorCode(err) == dateline.EINTERNAL {
+			return err
+		}
+		im.problem(where, dateline.ErrorMessage(err))
+		return nil
+	}
+	im.batch = append(im.batch, a)
+	if len(im.batch) >= max(1, im.BatchSize) {
+		return im.Flush(ctx)
+	}
+	return nil
+}
+
+// Flush stores the documents gathered so far.
+func (im *Importer) Flush(ctx context.Context) error {
+	if len(im.batch) == 0 {
+		return nil
+	}
+	rs, err := im.Store.UpsertArticles(ctx, im.batch, im.now())
+	if err != nil {
+		return err
+	}
+	changed := false
+	for _, r := range rs {
+		switch {
+		case r.Created:
+			im.Stats.Created++
+		case r.Changed:
+			im.Stats.Updated++
+		default:
+			im.Stats.Unchanged++
+		}
+		changed = changed || r.Changed
+	}
+	im.batch = im.batch[:0]
+	if changed && im.Changed != nil {
+		im.Changed()
+	}
+	if im.Progress != nil {
+		im.Progress(im.Stats.Read)
+	}
+	return nil
+}

@@ -1,0 +1,337 @@
+// Package ingest turns IPTC ninjs documents into articles and stores them:
+// the mapping from ninjs fields to the content model, and the one-document
+// (HTTP push) and many-document (file import) paths through it.
+package ingest
+
+import (
+	"context"
+	"math"
+	"strings"
+	"time"
+
+	"dateline"
+	"dateline/ninjs"
+)
+
+// Service ingests ninjs documents into a store.
+type Service struct {
+	Store dateline.Store
+	// Now returns the current time; tests set it.
+	Now func() time.Time
+	// FallbackSection is the slug used when no genre or subject matches a
+	// section's codes. Empty means such items are refused.
+	FallbackSection string
+	// Changed is called after anything public may have changed.
+	Changed func()
+}
+
+// Outcome values of a Result.
+const (
+	Created   = "created"
+	Updated   = "updated"
+	Unchanged = "unchanged"
+)
+
+// Result says what ingesting one document did.
+type Result struct {
+	ID             int64           `json:"id"`
+	URI            string          `json:"uri"`
+	Outcome        string          `json:"result"`
+	Status         dateline.Status `json:"status"`
+	Section        string          `json:"section"`
+	SectionMatched bool            `json:"section_matched"`
+	Version        int             `json:"version,omitempty"`
+	Message        string          `json:"message"`
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// Ingest parses, maps and stores one ninjs document. Returns EINVALID for a
+// document that is not ninjs and EUNPROCESSABLE for one that cannot be
+// placed on the site.
+func (s *Service) Ingest(ctx context.Context, data []byte) (Result, error) {
+	sections, err := s.Store.Sections(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	a, matched, err := s.MapDocument(data, sections)
+	if err != nil {
+		return Result{}, err
+	}
+	rs, err := s.Store.UpsertArticles(ctx, []*dateline.Article{a}, s.now())
+	if err != nil {
+		return Result{}, err
+	}
+	r := result(a, rs[0], matched)
+	if rs[0].Changed && s.Changed != nil {
+		s.Changed()
+	}
+	return r, nil
+}
+
+func result(a *dateline.Article, u dateline.UpsertResult, matched bool) Result {
+	r := Result{ID: u.ID, URI: a.URI, Status: u.Status, Section: a.Section, SectionMatched: matched}
+	switch {
+	case u.Created:
+		r.Outcome, r.Version = Created, 1
+		r.Message = "The item was stored as a new article."
+	case u.Changed:
+		r.Outcome, r.Version = Updated, a.Version
+		r.Message = "The article was updated in place."
+	default:
+		r.Outcome = Unchanged
+		r.Message = "The stored version is as new or newer (by versioncreated); nothing changed."
+	}
+	if !matched {
+		r.Message += " No genre or subject matched a section, so it was placed in " + a.Section + "."
+	}
+	return r
+}
+
+// MapDocument parses one ninjs document and maps it to an article.
+func (s *Service) MapDocument(data []byte, sections []dateline.Section) (*dateline.Article, bool, error) {
+	it, err := ninjs.Parse(data)
+	if err != nil {
+		if e, ok := err.(*ninjs.Error); ok {
+			return nil, false, dateline.Errorf(dateline.EINVALID, "%s", e.Message)
+		}
+		return nil, false, err
+	}
+	return s.Map(it, sections)
+}
+
+// Map turns a ninjs item into an article; the mapping is written down in
+// the README ("How ninjs maps to articles"). It reports whether the
+// section came from the item rather than from the fallback.
+func (s *Service) Map(it *ninjs.Item, sections []dateline.Section) (*dateline.Article, bool, error) {
+	now := s.now()
+	if it.VersionCreated == nil {
+		return nil, false, dateline.Errorf(dateline.EUNPROCESSABLE, "versioncreated is required, so that versions of an item can be ordered.")
+	}
+	if len(it.URI) > 1000 {
+		return nil, false, dateline.Errorf(dateline.EUNPROCESSABLE, "The uri is longer than 1000 characters.")
+	}
+	a := &dateline.Article{
+		URI:           it.URI,
+		Lang:          language(it.Language),
+		Headline:      headline(it),
+		Lead:          lead(it),
+		Byline:        PlainText(it.By),
+		Place:         place(it),
+		Urgency:       urgency(it.Urgency),
+		SourceVersion: it.VersionCreated.UTC(),
+	}
+	if a.Headline == "" {
+		return nil, false, dateline.Errorf(dateline.EUNPROCESSABLE, "The item has no headline.")
+	}
+	if len(a.Headline) > 1000 {
+		return nil, false, dateline.Errorf(dateline.EUNPROCESSABLE, "The headline is longer than 1000 characters.")
+	}
+	a.Breaking = a.Urgency == 1
+	a.Pages = body(it)
+
+	section, matched := matchSection(it, sections)
+	if !matched {
+		if s.FallbackSection == "" {
+			return nil, false, dateline.Errorf(dateline.EUNPROCESSABLE,
+				"No genre or subject of the item matches a section's codes, and no fallback section is set.")
+		}
+		section = s.FallbackSection
+	}
+	a.Section = section
+
+	// Times are clamped to now: a clock running ahead at the sender must
+	// not date a story in the future.
+	first := clamp(it.VersionCreated, now)
+	if it.FirstCreated != nil {
+		first = clamp(it.FirstCreated, now)
+	}
+	a.PublishedAt = first
+	a.UpdatedAt = clamp(it.VersionCreated, now)
+	switch it.PubStatus {
+	case "canceled":
+		a.Status = dateline.StatusWithdrawn
+	case "withheld":
+		a.Status = dateline.StatusDraft
+	default:
+		a.Status = dateline.StatusPublished
+		if it.Embargoed != nil && it.Embargoed.After(now) {
+			a.Status = dateline.StatusScheduled
+			a.EmbargoUntil = it.Embargoed.UTC().Truncate(time.Second)
+			a.PublishedAt = time.Time{}
+		}
+	}
+
+	for _, c := range it.Subjects {
+		if c.Name != "" && !matchesAny(c, sections, section) {
+			a.Topics = append(a.Topics, dateline.Topic{Name: PlainText(c.Name)})
+		}
+	}
+	for _, c := range it.People {
+		if n := PlainText(c.Name); n != "" {
+			a.Persons = append(a.Persons, dateline.Person{Name: n})
+		}
+	}
+	for _, as := range it.Associations {
+		switch {
+		case as.Type == "picture" && a.Photo == nil:
+			a.Photo = photo(&as)
+		case as.Type == "text" && as.URI != "" && as.URI != it.URI:
+			a.ReadAlso = append(a.ReadAlso, dateline.ArticleRef{URI: as.URI})
+		}
+	}
+	return a, matched, nil
+}
+
+func clamp(t *time.Time, now time.Time) time.Time {
+	if t.After(now) {
+		return now
+	}
+	return t.UTC()
+}
+
+// language keeps the primary subtag of a BCP 47 tag: "nb-NO" is "nb".
+func language(tag string) string {
+	tag, _, _ = strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
+	if tag == "" || len(tag) > 8 {
+		return "en"
+	}
+	return tag
+}
+
+func headline(it *ninjs.Item) string {
+	for _, h := range it.Headlines {
+		if h.Role == "main" {
+			return PlainText(h.Value)
+		}
+	}
+	if len(it.Headlines) > 0 {
+		return PlainText(it.Headlines[0].Value)
+	}
+	return PlainText(it.Slugline)
+}
+
+func lead(it *ninjs.Item) string {
+	for _, role := range []string{"summary", "lead", "text", "description", ""} {
+		for _, d := range it.Descriptions {
+			if role == "" || d.Role == role {
+				return PlainText(d.Value)
+			}
+		}
+	}
+	return ""
+}
+
+// body prefers an HTML body (but not one marked as rich or as a proprietary
+// XML) and falls back to plain text.
+func body(it *ninjs.Item) []string {
+	for _, b := range it.Bodies {
+		if strings.HasPrefix(b.ContentType, "text/html") || strings.HasPrefix(b.ContentType, "application/xhtml") ||
+			(b.ContentType == "" && strings.Contains(b.Role, "html")) {
+			if !strings.HasPrefix(b.Role, "rich") {
+				return Pages(b.Value)
+			}
+		}
+	}
+	for _, b := range it.Bodies {
+		if strings.HasPrefix(b.Role, "rich") && strings.HasPrefix(b.ContentType, "text/html") {
+			return Pages(b.Value)
+		}
+	}
+	for _, b := range it.Bodies {
+		if b.ContentType == "" || strings.HasPrefix(b.ContentType, "text/plain") {
+			return Pages(TextToHTML(b.Value))
+		}
+	}
+	return nil
+}
+
+func place(it *ninjs.Item) string {
+	if p := PlainText(it.Located); p != "" {
+		return p
+	}
+	for _, p := range it.Places {
+		if n := PlainText(p.Name); n != "" {
+			return n
+		}
+	}
+	return ""
+}
+
+// urgency keeps IPTC urgency (1 highest, 9 lowest); missing means 5.
+func urgency(u *float64) int {
+	if u == nil || math.IsNaN(*u) {
+		return 5
+	}
+	return int(min(9, max(1, math.Round(*u))))
+}
+
+func codes(c ninjs.Concept) []string {
+	return []string{c.Literal, c.Code, c.QCode, c.URI}
+}
+
+// matchSection returns the section of the first genre or subject whose
+// literal, code, qcode or uri is one of a section's codes.
+func matchSection(it *ninjs.Item, sections []dateline.Section) (string, bool) {
+	for _, list := range [][]ninjs.Concept{it.Genres, it.Subjects} {
+		for _, c := range list {
+			if slug := sectionOf(c, sections); slug != "" {
+				return slug, true
+			}
+		}
+	}
+	return "", false
+}
+
+func sectionOf(c ninjs.Concept, sections []dateline.Section) string {
+	for _, code := range codes(c) {
+		if code == "" {
+			continue
+		}
+		for _, s := range sections {
+			for _, sc := range s.Codes {
+				if strings.EqualFold(sc, code) {
+					return s.Slug
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// matchesAny reports whether c is the concept that chose the section, so
+// that it is not also made a topic.
+func matchesAny(c ninjs.Concept, sections []dateline.Section, section string) bool {
+	return sectionOf(c, sections) == section
+}
+
+// photo picks the widest rendition up to 2048 pixels that is served over
+// https, with the caption and credit of the picture.
+func photo(as *ninjs.Association) *dateline.Photo {
+	p := &dateline.Photo{URI: as.URI, Credit: PlainText(as.By)}
+	if p.Credit == "" {
+		p.Credit = PlainText(as.CopyrightHolder)
+	}
+	for _, d := range as.Descriptions {
+		p.Caption = PlainText(d.Value)
+		break
+	}
+	if p.Caption == "" {
+		p.Caption = headline(&as.Item)
+	}
+	p.Alt = p.Caption
+	for _, r := range as.Renditions {
+		if !strings.HasPrefix(r.Href, "https://") || r.Width > 2048 {
+			continue
+		}
+		if int(r.Width) > p.Width || p.Remote == "" {
+			p.Remote, p.Width, p.Height = r.Href, int(r.Width), int(r.Height)
+		}
+	}
+	return p
+}

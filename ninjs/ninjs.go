@@ -1,0 +1,189 @@
+// Package ninjs reads IPTC ninjs 2.x documents (News in JSON). Documents are
+// checked against the official ninjs 2.2 JSON Schema, which also accepts
+// 2.0 and 2.1 documents, before they are decoded. Properties the schema
+// does not name are allowed and ignored, since editorial systems add their
+// own (Superdesk sends "service" and "extra", for example).
+package ninjs
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+//go:embed schema/ninjs-schema_2.2.json schema/GeoJSON.json
+var schemas embed.FS
+
+// Item is the part of a ninjs document that dateline reads.
+type Item struct {
+	URI             string        `json:"uri"`
+	Type            string        `json:"type,omitempty"`
+	Version         string        `json:"version,omitempty"`
+	FirstCreated    *time.Time    `json:"firstcreated,omitempty"`
+	VersionCreated  *time.Time    `json:"versioncreated,omitempty"`
+	Embargoed       *time.Time    `json:"embargoed,omitempty"`
+	PubStatus       string        `json:"pubstatus,omitempty"`
+	Urgency         *float64      `json:"urgency,omitempty"`
+	Language        string        `json:"language,omitempty"`
+	Headlines       []Text        `json:"headlines,omitempty"`
+	Descriptions    []Text        `json:"descriptions,omitempty"`
+	Bodies          []Text        `json:"bodies,omitempty"`
+	By              string        `json:"by,omitempty"`
+	Located         string        `json:"located,omitempty"`
+	Slugline        string        `json:"slugline,omitempty"`
+	CopyrightHolder string        `json:"copyrightholder,omitempty"`
+	Genres          []Concept     `json:"genres,omitempty"`
+	Subjects        []Concept     `json:"subjects,omitempty"`
+	Places          []Concept     `json:"places,omitempty"`
+	People          []Concept     `json:"people,omitempty"`
+	Organisations   []Concept     `json:"organisations,omitempty"`
+	Renditions      []Rendition   `json:"renditions,omitempty"`
+	Associations    []Association `json:"associations,omitempty"`
+}
+
+// Association is an item attached to another, such as its picture.
+type Association struct {
+	Item
+	Name string `json:"name,omitempty"`
+}
+
+// Text is a headline, description or body.
+type Text struct {
+	Role        string `json:"role,omitempty"`
+	ContentType string `json:"contenttype,omitempty"`
+	Value       string `json:"value"`
+}
+
+// Concept is a subject, genre, place or person. Code and QCode are not in
+// the 2.x schema but are read when a sender adds them.
+type Concept struct {
+	Name    string `json:"name,omitempty"`
+	Rel     string `json:"rel,omitempty"`
+	URI     string `json:"uri,omitempty"`
+	Literal string `json:"literal,omitempty"`
+	Code    string `json:"code,omitempty"`
+	QCode   string `json:"qcode,omitempty"`
+}
+
+// Rendition is one file of a picture or other media.
+type Rendition struct {
+	Name        string  `json:"name"`
+	Href        string  `json:"href,omitempty"`
+	ContentType string  `json:"contenttype,omitempty"`
+	Title       string  `json:"title,omitempty"`
+	Width       float64 `json:"width,omitempty"`
+	Height      float64 `json:"height,omitempty"`
+}
+
+// Error describes why a document is not valid ninjs. Its message is safe to
+// show to the sender.
+type Error struct{ Message string }
+
+func (e *Error) Error() string { return e.Message }
+
+var (
+	schemaOnce sync.Once
+	schema     *jsonschema.Schema
+	schemaErr  error
+)
+
+const schemaURL = "http://www.iptc.org/std/ninjs/ninjs-schema_2.2.json"
+
+func compile() (*jsonschema.Schema, error) {
+	schemaOnce.Do(func() {
+		c := jsonschema.NewCompiler()
+		c.AssertFormat()
+		for url, file := range map[string]string{
+			schemaURL: "schema/ninjs-schema_2.2.json",
+			"https://geojson.org/schema/GeoJSON.json": "schema/GeoJSON.json",
+		} {
+			raw, err := schemas.ReadFile(file)
+			if err != nil {
+				schemaErr = err
+				return
+			}
+			doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+			if err != nil {
+				schemaErr = err
+				return
+			}
+			if err := c.AddResource(url, lenient(doc)); err != nil {
+				schemaErr = err
+				return
+			}
+		}
+		schema, schemaErr = c.Compile(schemaURL)
+	})
+	return schema, schemaErr
+}
+
+// lenient removes the schema's bans on properties it does not name, so
+// that extension fields pass while every named field is still checked.
+func lenient(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			if (k == "additionalProperties" || k == "unevaluatedProperties") && x == false {
+				delete(v, k)
+				continue
+			}
+			v[k] = lenient(x)
+		}
+	case []any:
+		for i := range v {
+			v[i] = lenient(v[i])
+		}
+	}
+	return v
+}
+
+// Parse checks that data is one ninjs 2.x document and decodes it. Returns
+// *Error for anything that is not.
+func Parse(data []byte) (*Item, error) {
+	if !utf8.Valid(data) {
+		return nil, &Error{"The document is not valid UTF-8."}
+	}
+	sch, err := compile()
+	if err != nil {
+		return nil, fmt.Errorf("ninjs: schema: %w", err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err != nil {
+		return nil, &Error{"The document is not valid JSON: " + strings.TrimPrefix(err.Error(), "json: ")}
+	}
+	if _, ok := doc.(map[string]any); !ok {
+		return nil, &Error{"The document must be a JSON object."}
+	}
+	if err := sch.Validate(doc); err != nil {
+		return nil, &Error{"The document is not valid ninjs 2.x: " + describe(err)}
+	}
+	var it Item
+	if err := json.Unmarshal(data, &it); err != nil {
+		return nil, &Error{"The document cannot be read: " + strings.TrimPrefix(err.Error(), "json: ")}
+	}
+	return &it, nil
+}
+
+// describe names the first place where the document breaks the schema.
+func describe(err error) string {
+	ve, ok := err.(*jsonschema.ValidationError)
+	if !ok {
+		return err.Error()
+	}
+	for len(ve.Causes) > 0 {
+		ve = ve.Causes[0]
+	}
+	loc := "/" + strings.Join(ve.InstanceLocation, "/")
+	msg := fmt.Sprint(ve.ErrorKind)
+	if k, ok := ve.ErrorKind.(interface{ String() string }); ok {
+		msg = k.String()
+	}
+	return fmt.Sprintf("at %s: %s", loc, msg)
+}

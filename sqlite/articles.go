@@ -1,0 +1,299 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"dateline"
+)
+
+func unix(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.Unix()
+}
+
+func fromUnix(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return time.Unix(n.Int64, 0).UTC()
+}
+
+func joinInts(ns []int) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ",")
+}
+
+func splitInts(s string) []int {
+	if s == "" {
+		return nil
+	}
+	var ns []int
+	for _, f := range strings.Split(s, ",") {
+		if n, err := strconv.Atoi(f); err == nil {
+			ns = append(ns, n)
+		}
+	}
+	return ns
+}
+
+// articleColumns are read by scanArticle, in this order.
+const articleColumns = `a.id, a.uri, s.slug, s.name, a.lang, a.headline, a.lead, a.place, a.byline,
+	a.status, a.published_at, a.updated_at, a.embargo_until, a.withdrawn_at, a.urgency, a.breaking,
+	a.version, a.source_version, a.created_at, a.modified_at,
+	p.id, p.uri, p.path, p.remote, p.width, p.height, p.widths, p.caption, p.credit, p.alt`
+
+const articleFrom = ` FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id`
+
+type scanner interface{ Scan(...any) error }
+
+func scanArticle(row scanner) (*dateline.Article, error) {
+	var a dateline.Article
+	var status string
+	var pub, upd, emb, wd sql.NullInt64
+	var srcVersion, created, modified int64
+	var pid, pw, ph sql.NullInt64
+	var puri, ppath, premote, pwidths, pcap, pcredit, palt sql.NullString
+	err := row.Scan(&a.ID, &a.URI, &a.Section, &a.SectionName, &a.Lang, &a.Headline, &a.Lead, &a.Place, &a.Byline,
+		&status, &pub, &upd, &emb, &wd, &a.Urgency, &a.Breaking,
+		&a.Version, &srcVersion, &created, &modified,
+		&pid, &puri, &ppath, &premote, &pw, &ph, &pwidths, &pcap, &pcredit, &palt)
+	if err != nil {
+		return nil, err
+	}
+	a.Status = dateline.Status(status)
+	a.PublishedAt, a.UpdatedAt, a.EmbargoUntil, a.WithdrawnAt = fromUnix(pub), fromUnix(upd), fromUnix(emb), fromUnix(wd)
+	a.SourceVersion = time.UnixMilli(srcVersion).UTC()
+	a.CreatedAt, a.ModifiedAt = time.Unix(created, 0).UTC(), time.Unix(modified, 0).UTC()
+	if pid.Valid {
+		a.Photo = &dateline.Photo{ID: pid.Int64, URI: puri.String, Path: ppath.String, Remote: premote.String,
+			Width: int(pw.Int64), Height: int(ph.Int64), Widths: splitInts(pwidths.String),
+			Caption: pcap.String, Credit: pcredit.String, Alt: palt.String}
+	}
+	return &a, nil
+}
+
+// Article returns the article with the id. Returns ENOTFOUND if none.
+func (db *DB) Article(ctx context.Context, id int64) (*dateline.Article, error) {
+	return db.article(ctx, `a.id = ?`, id)
+}
+
+// ArticleByURI returns the article with the source URI. Returns ENOTFOUND if none.
+func (db *DB) ArticleByURI(ctx context.Context, uri string) (*dateline.Article, error) {
+	return db.article(ctx, `a.uri = ?`, uri)
+}
+
+func (db *DB) article(ctx context.Context, where string, arg any) (*dateline.Article, error) {
+	a, err := scanArticle(db.read.QueryRowContext(ctx, `SELECT `+articleColumns+articleFrom+` WHERE `+where, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, dateline.Errorf(dateline.ENOTFOUND, "No article %v.", arg)
+	} else if err != nil {
+		return nil, fmt.Errorf("sqlite: article: %w", err)
+	}
+	if err := db.fillArticle(ctx, a); err != nil {
+		return nil, fmt.Errorf("sqlite: article %d: %w", a.ID, err)
+	}
+	return a, nil
+}
+
+// fillArticle reads an article's pages, tags and links.
+func (db *DB) fillArticle(ctx context.Context, a *dateline.Article) error {
+	rows, err := db.read.QueryContext(ctx, `SELECT body FROM article_pages WHERE article_id = ? ORDER BY page`, a.ID)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var body string
+		if err := rows.Scan(&body); err != nil {
+			rows.Close()
+			return err
+		}
+		a.Pages = append(a.Pages, body)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	a.Topics, err = db.tags(ctx, `SELECT t.id, t.slug, t.name FROM article_topics x JOIN topics t ON t.id = x.topic_id WHERE x.article_id = ? ORDER BY x.position`, a.ID)
+	if err != nil {
+		return err
+	}
+	persons, err := db.tags(ctx, `SELECT t.id, t.slug, t.name FROM article_persons x JOIN persons t ON t.id = x.person_id WHERE x.article_id = ? ORDER BY x.position`, a.ID)
+	if err != nil {
+		return err
+	}
+	for _, p := range persons {
+		a.Persons = append(a.Persons, dateline.Person(p))
+	}
+	rows, err = db.read.QueryContext(ctx, `SELECT l.target_uri, a.id, s.slug, a.headline
+		FROM article_links l
+		LEFT JOIN articles a ON a.uri = l.target_uri AND a.status = 'published'
+		LEFT JOIN sections s ON s.id = a.section_id
+		WHERE l.article_id = ? ORDER BY l.position`, a.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ref dateline.ArticleRef
+		var id sql.NullInt64
+		var slug, headline sql.NullString
+		if err := rows.Scan(&ref.URI, &id, &slug, &headline); err != nil {
+			return err
+		}
+		ref.ID, ref.Section, ref.Headline = id.Int64, slug.String, headline.String
+		a.ReadAlso = append(a.ReadAlso, ref)
+	}
+	return rows.Err()
+}
+
+func (db *DB) tags(ctx context.Context, query string, id int64) ([]dateline.Topic, error) {
+	rows, err := db.read.QueryContext(ctx, query, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ts []dateline.Topic
+	for rows.Next() {
+		var t dateline.Topic
+		if err := rows.Scan(&t.ID, &t.Slug, &t.Name); err != nil {
+			return nil, err
+		}
+		ts = append(ts, t)
+	}
+	return ts, rows.Err()
+}
+
+// Articles lists published articles, newest first, without their pages.
+func (db *DB) Articles(ctx context.Context, f dateline.ArticleFilter) ([]dateline.Article, error) {
+	var where []string
+	var args []any
+	where = append(where, `a.status = 'published'`)
+	if len(f.Sections) > 0 {
+		where = append(where, `s.slug IN (`+placeholders(len(f.Sections))+`)`)
+		for _, s := range f.Sections {
+			args = append(args, s)
+		}
+	}
+	if f.Topic != "" {
+		where = append(where, `a.id IN (SELECT x.article_id FROM article_topics x JOIN topics t ON t.id = x.topic_id WHERE t.slug = ?)`)
+		args = append(args, f.Topic)
+	}
+	if f.Person != "" {
+		where = append(where, `a.id IN (SELECT x.article_id FROM article_persons x JOIN persons t ON t.id = x.person_id WHERE t.slug = ?)`)
+		args = append(args, f.Person)
+	}
+	if f.Before != nil {
+		t := f.Before.Time.Unix()
+		where = append(where, `(a.published_at < ? OR (a.published_at = ? AND a.id < ?))`)
+		args = append(args, t, t, f.Before.ID)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 200 {
+		limit = 200
+	}
+	args = append(args, limit)
+	return db.articleList(ctx, `SELECT `+articleColumns+articleFrom+` WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY a.published_at DESC, a.id DESC LIMIT ?`, args...)
+}
+
+func (db *DB) articleList(ctx context.Context, query string, args ...any) ([]dateline.Article, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: articles: %w", err)
+	}
+	defer rows.Close()
+	as := []dateline.Article{}
+	for rows.Next() {
+		a, err := scanArticle(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: articles: %w", err)
+		}
+		as = append(as, *a)
+	}
+	return as, rows.Err()
+}
+
+// CountArticles counts articles with the status, or all when status is "".
+func (db *DB) CountArticles(ctx context.Context, status dateline.Status) (int, error) {
+	var n int
+	var err error
+	if status == "" {
+		err = db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles`).Scan(&n)
+	} else {
+		err = db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles WHERE status = ?`, string(status)).Scan(&n)
+	}
+	return n, err
+}
+
+// TopStories returns the curated list, published articles only.
+func (db *DB) TopStories(ctx context.Context) ([]dateline.Article, error) {
+	return db.articleList(ctx, `SELECT `+articleColumns+articleFrom+` JOIN top_stories t ON t.article_id = a.id
+		WHERE a.status = 'published' ORDER BY t.position`)
+}
+
+// SetTopStories replaces the curated list. Returns ENOTFOUND for an unknown id.
+func (db *DB) SetTopStories(ctx context.Context, ids []int64) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM top_stories`); err != nil {
+			return err
+		}
+		for i, id := range ids {
+			_, err := tx.ExecContext(ctx, `INSERT INTO top_stories (position, article_id) VALUES (?, ?)`, i+1, id)
+			if err != nil {
+				if strings.Contains(err.Error(), "FOREIGN KEY") {
+					return dateline.Errorf(dateline.ENOTFOUND, "No article %d.", id)
+				}
+				if strings.Contains(err.Error(), "UNIQUE") {
+					return dateline.Errorf(dateline.EINVALID, "Article %d is listed twice.", id)
+				}
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// PublishDue publishes scheduled articles whose embargo has ended.
+func (db *DB) PublishDue(ctx context.Context, now time.Time) ([]int64, error) {
+	var ids []int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `UPDATE articles
+			SET status = 'published', published_at = COALESCE(published_at, embargo_until),
+			    version = version + 1, modified_at = ?
+			WHERE status = 'scheduled' AND embargo_until <= ? RETURNING id`, now.Unix(), now.Unix())
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: publish due: %w", err)
+	}
+	return ids, nil
+}
+
+// NextEmbargo returns the earliest embargo still to end, or the zero time.
+func (db *DB) NextEmbargo(ctx context.Context) (time.Time, error) {
+	var t sql.NullInt64
+	err := db.read.QueryRowContext(ctx, `SELECT MIN(embargo_until) FROM articles WHERE status = 'scheduled'`).Scan(&t)
+	return fromUnix(t), err
+}

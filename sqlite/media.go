@@ -1,0 +1,229 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"dateline"
+)
+
+const photoColumns = `p.id, COALESCE(p.uri, ''), p.path, p.remote, p.width, p.height, p.widths, p.caption, p.credit, p.alt`
+
+func scanPhoto(row scanner, extra ...any) (dateline.Photo, error) {
+	var p dateline.Photo
+	var widths string
+	dest := append([]any{&p.ID, &p.URI, &p.Path, &p.Remote, &p.Width, &p.Height, &widths, &p.Caption, &p.Credit, &p.Alt}, extra...)
+	err := row.Scan(dest...)
+	p.Widths = splitInts(widths)
+	return p, err
+}
+
+func (db *DB) photos(ctx context.Context, query string, id int64) ([]dateline.Photo, error) {
+	rows, err := db.read.QueryContext(ctx, query, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ps []dateline.Photo
+	for rows.Next() {
+		p, err := scanPhoto(rows)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, p)
+	}
+	return ps, rows.Err()
+}
+
+func sectionID(ctx context.Context, tx *sql.Tx, slug string) (any, error) {
+	if slug == "" {
+		return nil, nil
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM sections WHERE slug = ?`, slug).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, dateline.Errorf(dateline.EUNPROCESSABLE, "No section %q.", slug)
+	}
+	return id, err
+}
+
+// SaveGallery creates or updates a gallery by URI, with its photos in order.
+func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery) error {
+	if g.URI == "" || g.Title == "" {
+		return dateline.Errorf(dateline.EINVALID, "A gallery needs a URI and a title.")
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		sid, err := sectionID(ctx, tx, g.Section)
+		if err != nil {
+			return err
+		}
+		if g.PublishedAt.IsZero() {
+			g.PublishedAt = time.Now().UTC()
+		}
+		err = tx.QueryRowContext(ctx, `INSERT INTO galleries (uri, section_id, title, lead, published_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (uri) DO UPDATE SET section_id = excluded.section_id, title = excluded.title, lead = excluded.lead,
+				published_at = excluded.published_at RETURNING id`,
+			g.URI, sid, g.Title, g.Lead, g.PublishedAt.Unix()).Scan(&g.ID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM gallery_photos WHERE gallery_id = ?`, g.ID); err != nil {
+			return err
+		}
+		for i := range g.Photos {
+			if err := savePhoto(ctx, tx, &g.Photos[i], time.Now()); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO gallery_photos (gallery_id, position, photo_id) VALUES (?, ?, ?)`, g.ID, i, g.Photos[i].ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Gallery returns the gallery with its photos. Returns ENOTFOUND if none.
+func (db *DB) Gallery(ctx context.Context, id int64) (*dateline.Gallery, error) {
+	var g dateline.Gallery
+	var section sql.NullString
+	var published int64
+	err := db.read.QueryRowContext(ctx, `SELECT g.id, g.uri, s.slug, g.title, g.lead, g.published_at
+		FROM galleries g LEFT JOIN sections s ON s.id = g.section_id WHERE g.id = ?`, id).
+		Scan(&g.ID, &g.URI, &section, &g.Title, &g.Lead, &published)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, dateline.Errorf(dateline.ENOTFOUND, "No gallery %d.", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("sqlite: gallery: %w", err)
+	}
+	g.Section, g.PublishedAt = section.String, time.Unix(published, 0).UTC()
+	g.Photos, err = db.photos(ctx, `SELECT `+photoColumns+` FROM gallery_photos x JOIN photos p ON p.id = x.photo_id
+		WHERE x.gallery_id = ? ORDER BY x.position`, id)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: gallery photos: %w", err)
+	}
+	g.PhotoCount = len(g.Photos)
+	if len(g.Photos) > 0 {
+		g.Cover = &g.Photos[0]
+	}
+	return &g, nil
+}
+
+// Galleries lists the newest galleries, each with its cover photo and count.
+func (db *DB) Galleries(ctx context.Context, limit int) ([]dateline.Gallery, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+photoColumns+`, g.id, g.uri, COALESCE(s.slug, ''), g.title, g.lead, g.published_at,
+			(SELECT COUNT(*) FROM gallery_photos c WHERE c.gallery_id = g.id)
+		FROM galleries g LEFT JOIN sections s ON s.id = g.section_id
+		JOIN gallery_photos x ON x.gallery_id = g.id AND x.position = (SELECT MIN(position) FROM gallery_photos WHERE gallery_id = g.id)
+		JOIN photos p ON p.id = x.photo_id
+		ORDER BY g.published_at DESC, g.id DESC LIMIT ?`, capLimit(limit))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: galleries: %w", err)
+	}
+	defer rows.Close()
+	gs := []dateline.Gallery{}
+	for rows.Next() {
+		var g dateline.Gallery
+		var published int64
+		p, err := scanPhoto(rows, &g.ID, &g.URI, &g.Section, &g.Title, &g.Lead, &published, &g.PhotoCount)
+		if err != nil {
+			return nil, err
+		}
+		g.PublishedAt = time.Unix(published, 0).UTC()
+		g.Cover = &p
+		gs = append(gs, g)
+	}
+	return gs, rows.Err()
+}
+
+func capLimit(n int) int {
+	if n <= 0 || n > 200 {
+		return 200
+	}
+	return n
+}
+
+// SaveInfographic creates or updates an infographic by URI.
+func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic) error {
+	if g.URI == "" || g.Title == "" {
+		return dateline.Errorf(dateline.EINVALID, "An infographic needs a URI and a title.")
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		sid, err := sectionID(ctx, tx, g.Section)
+		if err != nil {
+			return err
+		}
+		if g.PublishedAt.IsZero() {
+			g.PublishedAt = time.Now().UTC()
+		}
+		err = tx.QueryRowContext(ctx, `INSERT INTO infographics (uri, section_id, title, text, published_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (uri) DO UPDATE SET section_id = excluded.section_id, title = excluded.title, text = excluded.text,
+				published_at = excluded.published_at RETURNING id`,
+			g.URI, sid, g.Title, g.Text, g.PublishedAt.Unix()).Scan(&g.ID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM infographic_images WHERE infographic_id = ?`, g.ID); err != nil {
+			return err
+		}
+		for i := range g.Images {
+			if err := savePhoto(ctx, tx, &g.Images[i], time.Now()); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO infographic_images (infographic_id, position, photo_id) VALUES (?, ?, ?)`, g.ID, i, g.Images[i].ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Infographic returns the infographic with its images. Returns ENOTFOUND if none.
+func (db *DB) Infographic(ctx context.Context, id int64) (*dateline.Infographic, error) {
+	gs, err := db.infographics(ctx, `WHERE g.id = ?`, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(gs) == 0 {
+		return nil, dateline.Errorf(dateline.ENOTFOUND, "No infographic %d.", id)
+	}
+	return &gs[0], nil
+}
+
+// Infographics lists the newest infographics with their images.
+func (db *DB) Infographics(ctx context.Context, limit int) ([]dateline.Infographic, error) {
+	return db.infographics(ctx, `ORDER BY g.published_at DESC, g.id DESC LIMIT ?`, capLimit(limit))
+}
+
+func (db *DB) infographics(ctx context.Context, tail string, arg any) ([]dateline.Infographic, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT g.id, g.uri, COALESCE(s.slug, ''), g.title, g.text, g.published_at
+		FROM infographics g LEFT JOIN sections s ON s.id = g.section_id `+tail, arg)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: infographics: %w", err)
+	}
+	gs := []dateline.Infographic{}
+	for rows.Next() {
+		var g dateline.Infographic
+		var published int64
+		if err := rows.Scan(&g.ID, &g.URI, &g.Section, &g.Title, &g.Text, &published); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		g.PublishedAt = time.Unix(published, 0).UTC()
+		gs = append(gs, g)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range gs {
+		gs[i].Images, err = db.photos(ctx, `SELECT `+photoColumns+` FROM infographic_images x JOIN photos p ON p.id = x.photo_id
+			WHERE x.infographic_id = ? ORDER BY x.position`, gs[i].ID)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: infographic images: %w", err)
+		}
+	}
+	return gs, nil
+}

@@ -1,0 +1,45 @@
+package sqlite_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"dateline"
+	"dateline/sqlite"
+	"dateline/storetest"
+)
+
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) dateline.Store {
+		db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "dateline.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	})
+}
+
+func TestReopenKeepsData(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dateline.db")
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec := dateline.DefaultSections[0]
+	if err := db.SaveSection(ctx, &sec); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = sqlite.Open(ctx, path) // migrations must not run twice
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ss, err := db.Sections(ctx)
+	if err != nil || len(ss) != 1 {
+		t.Fatalf("after reopen: %v, %v", ss, err)
+	}
+}

@@ -1,0 +1,81 @@
+package dateline
+
+import (
+	"context"
+	"time"
+)
+
+// ArticleFilter selects published articles for a list, newest first.
+type ArticleFilter struct {
+	Sections []string // slugs; empty means all
+	Topic    string   // slug
+	Person   string   // slug
+	Before   *Cursor  // only articles older than this position
+	Limit    int      // at most this many; the engine caps it at 200
+}
+
+// UpsertResult says what storing one article did.
+type UpsertResult struct {
+	ID      int64
+	Created bool // a new article
+	Changed bool // false when the stored version was as new or newer
+	Status  Status
+}
+
+// Store is the storage contract. Every engine (SQLite, PostgreSQL)
+// implements all of it, and storetest runs one suite through each. Every
+// write happens in one transaction. Lookups of one thing return ENOTFOUND
+// when there is none; lists return an empty slice.
+type Store interface {
+	Close() error
+
+	Sections(ctx context.Context) ([]Section, error)
+	// SaveSection creates or updates a section by slug.
+	SaveSection(ctx context.Context, s *Section) error
+
+	// UpsertArticles stores articles by URI in one transaction. An article
+	// whose URI is known is updated in place (same ID) only when its
+	// SourceVersion is newer than the stored one; otherwise it is left
+	// alone and its result has Changed false. Topics, persons and the photo
+	// are created as needed. The store keeps PublishedAt of the first
+	// publication and sets UpdatedAt when a published article changes.
+	UpsertArticles(ctx context.Context, as []*Article, now time.Time) ([]UpsertResult, error)
+	// Article returns the whole article with the id, whatever its status.
+	Article(ctx context.Context, id int64) (*Article, error)
+	// ArticleByURI returns the whole article with the source URI.
+	ArticleByURI(ctx context.Context, uri string) (*Article, error)
+	// Articles lists published articles without their pages.
+	Articles(ctx context.Context, f ArticleFilter) ([]Article, error)
+	// CountArticles counts articles with the status ("" counts all).
+	CountArticles(ctx context.Context, status Status) (int, error)
+	// PublishDue publishes scheduled articles whose embargo ended by now and
+	// returns their ids.
+	PublishDue(ctx context.Context, now time.Time) ([]int64, error)
+	// NextEmbargo returns the earliest embargo still to end, or zero.
+	NextEmbargo(ctx context.Context) (time.Time, error)
+
+	// TopStories returns the curated list in order, published articles only.
+	TopStories(ctx context.Context) ([]Article, error)
+	// SetTopStories replaces the curated list.
+	SetTopStories(ctx context.Context, ids []int64) error
+
+	Topic(ctx context.Context, slug string) (*Topic, error)
+	Person(ctx context.Context, slug string) (*Person, error)
+
+	// SavePhoto creates the photo, or updates it when its URI is known.
+	SavePhoto(ctx context.Context, p *Photo) error
+
+	// SaveGallery creates or updates a gallery by URI, photos included.
+	SaveGallery(ctx context.Context, g *Gallery) error
+	Gallery(ctx context.Context, id int64) (*Gallery, error)
+	// Galleries lists the newest galleries with their cover and count.
+	Galleries(ctx context.Context, limit int) ([]Gallery, error)
+
+	SaveInfographic(ctx context.Context, g *Infographic) error
+	Infographic(ctx context.Context, id int64) (*Infographic, error)
+	Infographics(ctx context.Context, limit int) ([]Infographic, error)
+
+	CreateToken(ctx context.Context, t *Token) error
+	// TokenByHash returns EUNAUTHORIZED when no token has the hash.
+	TokenByHash(ctx context.Context, hash []byte) (*Token, error)
+}
