@@ -293,8 +293,8 @@ func TestGalleryAndInfographicPages(t *testing.T) {
 	}
 	for title, n := range map[string]int{
 		"Meet Putin's presidential challenger - 'It Girl' turned 'anti-establishment' choice": 13,
-		"Russia's top diplomat Sergey Lavrov celebrates his birthday":                          10,
-		"Four Russians killed in Istanbul helicopter crash — Foreign Ministry":                  3,
+		"Russia's top diplomat Sergey Lavrov celebrates his birthday":                         10,
+		"Four Russians killed in Istanbul helicopter crash — Foreign Ministry":                3,
 	} {
 		if counts[title] != n {
 			t.Errorf("gallery %q has %d photos, want %d", title, counts[title], n)
