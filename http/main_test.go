@@ -53,6 +53,11 @@ var moscow, _ = time.LoadLocation("Europe/Moscow")
 
 func newEnv(t testing.TB, withDemo bool) *env {
 	t.Helper()
+	return newEnvFallback(t, withDemo, "world")
+}
+
+func newEnvFallback(t testing.TB, withDemo bool, fallback string) *env {
+	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
 	store, err := sqlite.Open(ctx, filepath.Join(dir, "dateline.db"))
@@ -71,7 +76,7 @@ func newEnv(t testing.TB, withDemo bool) *env {
 			t.Fatal(err)
 		}
 	}
-	in := &ingest.Service{Store: store, Now: c.Now, FallbackSection: "world"}
+	in := &ingest.Service{Store: store, Now: c.Now, FallbackSection: fallback}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv, err := dhttp.NewServer(store, in, log, dhttp.Config{
 		SiteName: "Dateline", AgencyMark: "DATELINE", BaseURL: "https://news.example",
@@ -87,6 +92,14 @@ func newEnv(t testing.TB, withDemo bool) *env {
 	return e
 }
 
+// helper marks the caller as a helper, except inside a fuzz function where
+// the fuzz target's F may not be used.
+func (e *env) helper() {
+	if _, ok := e.t.(*testing.F); !ok {
+		e.t.Helper()
+	}
+}
+
 func (e *env) makeToken(name, scope string) string {
 	secret := "dl_test_" + name
 	if err := e.store.CreateToken(context.Background(), &dateline.Token{Name: name, Scope: scope, Hash: dhttp.HashToken(secret)}); err != nil {
@@ -97,7 +110,7 @@ func (e *env) makeToken(name, scope string) string {
 
 // do sends a request; headers come in name, value pairs.
 func (e *env) do(method, path, body string, headers ...string) *httptest.ResponseRecorder {
-	e.t.Helper()
+	e.helper()
 	var r io.Reader
 	if body != "" {
 		r = strings.NewReader(body)
@@ -112,18 +125,18 @@ func (e *env) do(method, path, body string, headers ...string) *httptest.Respons
 }
 
 func (e *env) get(path string, headers ...string) *httptest.ResponseRecorder {
-	e.t.Helper()
+	e.helper()
 	return e.do(http.MethodGet, path, "", headers...)
 }
 
 // ingest posts a ninjs document with the write token.
 func (e *env) ingest(doc string) *httptest.ResponseRecorder {
-	e.t.Helper()
+	e.helper()
 	return e.do(http.MethodPost, "/api/v1/items", doc, "Authorization", "Bearer "+e.token, "Content-Type", "application/json")
 }
 
 func (e *env) page(path string) (*httptest.ResponseRecorder, *htmlcheck.Doc) {
-	e.t.Helper()
+	e.helper()
 	w := e.get(path)
 	return w, htmlcheck.Parse(w.Body.Bytes())
 }

@@ -146,7 +146,11 @@ type feedPage struct {
 const feedCookie = "feed_sections"
 
 func (s *Server) handleNews(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
+	q, err := query(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
 	before, err := cursorParam(q)
 	if err != nil {
 		s.error(w, r, err)
@@ -233,6 +237,16 @@ func (s *Server) feedList(items []dateline.Article, q url.Values, z zone, oneSec
 	return fl
 }
 
+// query parses the query string, refusing one that is malformed rather
+// than quietly dropping parts of it.
+func query(r *http.Request) (url.Values, error) {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, dateline.Errorf(dateline.EINVALID, "The query string is malformed.")
+	}
+	return q, nil
+}
+
 func cursorParam(q url.Values) (*dateline.Cursor, error) {
 	v := q.Get("before")
 	if v == "" {
@@ -262,7 +276,12 @@ func (s *Server) handleSection(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no page at this address."))
 		return
 	}
-	before, err := cursorParam(r.URL.Query())
+	q, err := query(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	before, err := cursorParam(q)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -311,7 +330,12 @@ func (s *Server) tagPage(w http.ResponseWriter, r *http.Request, kind string, lo
 		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no %s at this address.", kind))
 		return
 	}
-	before, err := cursorParam(r.URL.Query())
+	q, err := query(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	before, err := cursorParam(q)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -373,8 +397,13 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no article at this address."))
 		return
 	}
+	q, err := query(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
 	n := 1
-	if v := r.URL.Query().Get("page"); v != "" || r.URL.Query().Has("page") {
+	if v := q.Get("page"); v != "" || q.Has("page") {
 		n, err = strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1000 {
 			s.error(w, r, dateline.Errorf(dateline.EINVALID, "The page number must be a whole number from 1."))

@@ -135,6 +135,10 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /robots.txt", s.handleRobots)
 	m.HandleFunc("GET /favicon.ico", s.handleFavicon)
 	m.HandleFunc("POST /api/v1/items", s.handleIngest)
+	m.HandleFunc("/api/v1/items", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", "POST")
+		s.errorStatus(w, r, http.StatusMethodNotAllowed, "This endpoint takes POST with one ninjs document.")
+	})
 	m.HandleFunc("GET /api/openapi.json", s.handleOpenAPI)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/api/") {
