@@ -6,6 +6,7 @@ import (
 	"hash/fnv"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -34,6 +35,12 @@ var (
 	hGzip       = []string{"gzip"}
 )
 
+// gzipWriters keeps compressors, which cost most of a megabyte each to make.
+var gzipWriters = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(nil, gzip.BestCompression)
+	return zw
+}}
+
 // finish compresses the body and prepares the headers.
 func (p *page) finish() {
 	if p.status == 0 {
@@ -54,9 +61,11 @@ func (p *page) finish() {
 	p.hLen = []string{strconv.Itoa(len(p.body))}
 	if len(p.body) > 1024 {
 		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw := gzipWriters.Get().(*gzip.Writer)
+		zw.Reset(&buf)
 		zw.Write(p.body)
 		zw.Close()
+		gzipWriters.Put(zw)
 		p.gz = buf.Bytes()
 		p.hGzLen = []string{strconv.Itoa(len(p.gz))}
 	}
@@ -118,7 +127,7 @@ func notModified(r *http.Request, p *page) bool {
 func etagMatch(list, etag string) bool {
 	for len(list) > 0 {
 		var v string
-		i := bytes.IndexByte([]byte(list), ',')
+		i := strings.IndexByte(list, ',')
 		if i < 0 {
 			v, list = list, ""
 		} else {
@@ -139,11 +148,21 @@ func etagMatch(list, etag string) bool {
 
 func acceptsGzip(r *http.Request) bool {
 	for _, v := range r.Header["Accept-Encoding"] {
-		if bytes.Contains([]byte(v), []byte("gzip")) {
+		if strings.Contains(v, "gzip") {
 			return true
 		}
 	}
 	return false
+}
+
+// cacheKey names a rendered page by what the handler used to render it.
+// It is a struct of existing strings, so looking a page up allocates
+// nothing.
+type cacheKey struct {
+	kind string // "article", "news", "section", ...
+	a, b string // a slug or filter, a cursor
+	n, m int64  // an id, a page number
+	zone string // the reader's city
 }
 
 // pageCache keeps rendered pages until content changes. Any change clears
@@ -151,16 +170,16 @@ func acceptsGzip(r *http.Request) bool {
 // news site renders its few hot pages again in microseconds.
 type pageCache struct {
 	mu    sync.RWMutex
-	pages map[string]*page
+	pages map[cacheKey]*page
 	gen   atomic.Uint64
 	max   int
 }
 
 func newPageCache(max int) *pageCache {
-	return &pageCache{pages: make(map[string]*page), max: max}
+	return &pageCache{pages: make(map[cacheKey]*page), max: max}
 }
 
-func (c *pageCache) get(key string) *page {
+func (c *pageCache) get(key cacheKey) *page {
 	c.mu.RLock()
 	p := c.pages[key]
 	c.mu.RUnlock()
@@ -169,7 +188,7 @@ func (c *pageCache) get(key string) *page {
 
 // put stores p unless the content changed since gen was read, so a page
 // rendered from old content never outlives the change.
-func (c *pageCache) put(key string, p *page, gen uint64) {
+func (c *pageCache) put(key cacheKey, p *page, gen uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen.Load() != gen {

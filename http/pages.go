@@ -18,7 +18,7 @@ const feedPageSize = 20
 
 // servePage answers from the page cache, rendering the page first if it is
 // not there. Pages that depend on content are kept until content changes.
-func (s *Server) servePage(w http.ResponseWriter, r *http.Request, key string, render func(ctx context.Context) (*page, error)) {
+func (s *Server) servePage(w http.ResponseWriter, r *http.Request, key cacheKey, render func(ctx context.Context) (*page, error)) {
 	if p := s.cache.get(key); p != nil {
 		p.write(w, r)
 		return
@@ -65,7 +65,7 @@ type homePage struct {
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	z := s.zone(r)
-	s.servePage(w, r, "home|"+z.City, func(ctx context.Context) (*page, error) {
+	s.servePage(w, r, cacheKey{kind: "home", zone: z.City}, func(ctx context.Context) (*page, error) {
 		var d homePage
 		var err error
 		if d.Top, err = s.store.TopStories(ctx); err != nil {
@@ -162,7 +162,7 @@ func (s *Server) handleNews(w http.ResponseWriter, r *http.Request) {
 		http.SetCookie(w, &http.Cookie{Name: feedCookie, Value: "", Path: "/", MaxAge: -1, SameSite: http.SameSiteLaxMode})
 	case q.Has("s") || q.Get("filter") != "":
 		for _, slug := range q["s"] {
-			if s.section(slug) == nil {
+			if !s.hasSection(slug) {
 				s.error(w, r, dateline.Errorf(dateline.EINVALID, "There is no section %q to filter by.", truncate(slug, 40)))
 				return
 			}
@@ -181,7 +181,7 @@ func (s *Server) handleNews(w http.ResponseWriter, r *http.Request) {
 	default:
 		if c, err := r.Cookie(feedCookie); err == nil {
 			for _, slug := range strings.Split(c.Value, ".") {
-				if s.section(slug) != nil && !slices.Contains(filter, slug) {
+				if s.hasSection(slug) && !slices.Contains(filter, slug) {
 					filter = append(filter, slug)
 				}
 			}
@@ -189,7 +189,7 @@ func (s *Server) handleNews(w http.ResponseWriter, r *http.Request) {
 	}
 	slices.Sort(filter)
 	z := s.zone(r)
-	key := "news|" + strings.Join(filter, ".") + "|" + cursorKey(before) + "|" + z.City
+	key := cacheKey{kind: "news", a: strings.Join(filter, "."), b: cursorKey(before), zone: z.City}
 	s.servePage(w, r, key, func(ctx context.Context) (*page, error) {
 		items, err := s.store.Articles(ctx, dateline.ArticleFilter{Sections: filter, Before: before, Limit: feedPageSize})
 		if err != nil {
@@ -287,7 +287,7 @@ func (s *Server) handleSection(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	z := s.zone(r)
-	s.servePage(w, r, "sec|"+slug+"|"+cursorKey(before)+"|"+z.City, func(ctx context.Context) (*page, error) {
+	s.servePage(w, r, cacheKey{kind: "section", a: slug, b: cursorKey(before), zone: z.City}, func(ctx context.Context) (*page, error) {
 		items, err := s.store.Articles(ctx, dateline.ArticleFilter{Sections: []string{slug}, Before: before, Limit: feedPageSize})
 		if err != nil {
 			return nil, err
@@ -341,7 +341,7 @@ func (s *Server) tagPage(w http.ResponseWriter, r *http.Request, kind string, lo
 		return
 	}
 	z := s.zone(r)
-	s.servePage(w, r, kind+"|"+slug+"|"+cursorKey(before)+"|"+z.City, func(ctx context.Context) (*page, error) {
+	s.servePage(w, r, cacheKey{kind: kind, a: slug, b: cursorKey(before), zone: z.City}, func(ctx context.Context) (*page, error) {
 		name, err := lookup(ctx, slug)
 		if err != nil {
 			return nil, err
@@ -388,7 +388,7 @@ type errorPage struct {
 
 func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("section")
-	if s.section(slug) == nil {
+	if !s.hasSection(slug) {
 		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no page at this address."))
 		return
 	}
@@ -397,21 +397,23 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no article at this address."))
 		return
 	}
-	q, err := query(r)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
 	n := 1
-	if v := q.Get("page"); v != "" || q.Has("page") {
-		n, err = strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
-			s.error(w, r, dateline.Errorf(dateline.EINVALID, "The page number must be a whole number from 1."))
+	if r.URL.RawQuery != "" {
+		q, err := query(r)
+		if err != nil {
+			s.error(w, r, err)
 			return
+		}
+		if v := q.Get("page"); v != "" || q.Has("page") {
+			n, err = strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1000 {
+				s.error(w, r, dateline.Errorf(dateline.EINVALID, "The page number must be a whole number from 1."))
+				return
+			}
 		}
 	}
 	z := s.zone(r)
-	key := "art|" + slug + "|" + strconv.FormatInt(id, 10) + "|" + strconv.Itoa(n) + "|" + z.City
+	key := cacheKey{kind: "article", a: slug, n: id, m: int64(n), zone: z.City}
 	s.servePage(w, r, key, func(ctx context.Context) (*page, error) {
 		a, err := s.store.Article(ctx, id)
 		if err != nil {
@@ -559,7 +561,7 @@ func truncate(s string, n int) string {
 
 func (s *Server) handleGalleries(w http.ResponseWriter, r *http.Request) {
 	z := s.zone(r)
-	s.servePage(w, r, "galleries|"+z.City, func(ctx context.Context) (*page, error) {
+	s.servePage(w, r, cacheKey{kind: "galleries", zone: z.City}, func(ctx context.Context) (*page, error) {
 		gs, err := s.store.Galleries(ctx, 60)
 		if err != nil {
 			return nil, err
@@ -577,7 +579,7 @@ func (s *Server) handleGallery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	z := s.zone(r)
-	s.servePage(w, r, "gallery|"+strconv.FormatInt(id, 10)+"|"+z.City, func(ctx context.Context) (*page, error) {
+	s.servePage(w, r, cacheKey{kind: "gallery", n: id, zone: z.City}, func(ctx context.Context) (*page, error) {
 		g, err := s.store.Gallery(ctx, id)
 		if err != nil {
 			return nil, err
@@ -590,7 +592,7 @@ func (s *Server) handleGallery(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleInfographics(w http.ResponseWriter, r *http.Request) {
 	z := s.zone(r)
-	s.servePage(w, r, "infographics|"+z.City, func(ctx context.Context) (*page, error) {
+	s.servePage(w, r, cacheKey{kind: "infographics", zone: z.City}, func(ctx context.Context) (*page, error) {
 		gs, err := s.store.Infographics(ctx, 60)
 		if err != nil {
 			return nil, err
@@ -608,7 +610,7 @@ func (s *Server) handleInfographic(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	z := s.zone(r)
-	s.servePage(w, r, "infographic|"+strconv.FormatInt(id, 10)+"|"+z.City, func(ctx context.Context) (*page, error) {
+	s.servePage(w, r, cacheKey{kind: "infographic", n: id, zone: z.City}, func(ctx context.Context) (*page, error) {
 		g, err := s.store.Infographic(ctx, id)
 		if err != nil {
 			return nil, err

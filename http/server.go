@@ -104,6 +104,17 @@ func (s *Server) sectionList() []dateline.Section {
 	return s.sections
 }
 
+func (s *Server) hasSection(slug string) bool {
+	s.sectionsMu.RLock()
+	defer s.sectionsMu.RUnlock()
+	for i := range s.sections {
+		if s.sections[i].Slug == slug {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *Server) section(slug string) *dateline.Section {
 	for _, sec := range s.sectionList() {
 		if sec.Slug == slug {

@@ -238,7 +238,10 @@ func (db *DB) CountArticles(ctx context.Context, status dateline.Status) (int, e
 
 // TopStories returns the curated list, published articles only.
 func (db *DB) TopStories(ctx context.Context) ([]dateline.Article, error) {
-	return db.articleList(ctx, `SELECT `+articleColumns+articleFrom+` JOIN top_stories t ON t.article_id = a.id
+	// CROSS JOIN makes SQLite read the short curated list first instead of
+	// scanning every article.
+	return db.articleList(ctx, `SELECT `+articleColumns+` FROM top_stories t CROSS JOIN articles a ON a.id = t.article_id
+		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
 		WHERE a.status = 'published' ORDER BY t.position`)
 }
 

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -36,6 +37,7 @@ type serveConfig struct {
 	logFormat       string
 	logLevel        string
 	dev             bool
+	debugAddr       string
 }
 
 func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
@@ -52,6 +54,7 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	fs.Int64Var(&c.maxBody, "max-body", 2<<20, "largest API request body in bytes")
 	fs.StringVar(&c.logFormat, "log-format", env("DATELINE_LOG_FORMAT", "text"), "log format: text or json (env DATELINE_LOG_FORMAT)")
 	fs.StringVar(&c.logLevel, "log-level", env("DATELINE_LOG_LEVEL", "info"), "log level: debug, info, warn or error; warn hides the access log (env DATELINE_LOG_LEVEL)")
+	fs.StringVar(&c.debugAddr, "debug-addr", env("DATELINE_DEBUG_ADDR", ""), "if set, serve Go's profiler (/debug/pprof/) on this separate address, e.g. 127.0.0.1:6060 (env DATELINE_DEBUG_ADDR)")
 	fs.BoolVar(&c.dev, "dev", false, "read templates from ./http/html on every request, for template work")
 	if err := parse(fs, args, stdout, stderr, false); err != nil {
 		return nil, err
@@ -202,6 +205,16 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		publishScheduled(pubCtx, store, srv.Changed, log)
 	}()
 
+	if c.debugAddr != "" {
+		dbg := &http.Server{Addr: c.debugAddr, Handler: debugMux(), ReadHeaderTimeout: 10 * time.Second}
+		go func() {
+			if err := dbg.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Error("debug server", "err", err)
+			}
+		}()
+		defer dbg.Close()
+	}
+
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	log.Info("serving", "addr", ln.Addr().String(), "url", baseURL, "data", c.store.data)
@@ -222,6 +235,17 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		err = nil
 	}
 	return err
+}
+
+// debugMux serves the profiler, and only on the debug address.
+func debugMux() *http.ServeMux {
+	m := http.NewServeMux()
+	m.HandleFunc("/debug/pprof/", pprof.Index)
+	m.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	m.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	m.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	m.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return m
 }
 
 func hasSection(ctx context.Context, store dateline.Store, slug string) bool {

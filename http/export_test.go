@@ -1,0 +1,4 @@
+package http
+
+// DropCache empties the page cache, for cold benchmarks.
+func (s *Server) DropCache() { s.cache.invalidate() }
