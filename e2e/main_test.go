@@ -153,7 +153,9 @@ func browser(t *testing.T, width, height int, js bool) context.Context {
 			time.Sleep(100 * time.Millisecond)
 		}
 	})
-	if err := chromedp.Run(ctx); err != nil {
+	// The window cannot be narrower than 500 pixels in headless mode, so
+	// phone widths are emulated.
+	if err := chromedp.Run(ctx, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
 	return ctx
@@ -172,9 +174,9 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 		return
 	}
 	var buf []byte
-	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&buf, 80)); err != nil {
+	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&buf, 100)); err != nil {
 		t.Logf("screenshot %s: %v", name, err)
 		return
 	}
-	os.WriteFile(filepath.Join(dir, strings.ReplaceAll(name, "/", "_")+".jpg"), buf, 0o644)
+	os.WriteFile(filepath.Join(dir, strings.ReplaceAll(name, "/", "_")+".png"), buf, 0o644)
 }

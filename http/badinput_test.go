@@ -141,3 +141,17 @@ func TestConditionalRequests(t *testing.T) {
 		t.Errorf("HEAD: %d %d", head.Code, head.Body.Len())
 	}
 }
+
+func TestSecurityHeaders(t *testing.T) {
+	e := sharedDemo(t)
+	for _, p := range []string{"/", "/news", "/nope"} {
+		w := e.get(p)
+		csp := w.Header().Get("Content-Security-Policy")
+		if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") {
+			t.Errorf("%s: CSP %q", p, csp)
+		}
+		if w.Header().Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s: no nosniff", p)
+		}
+	}
+}

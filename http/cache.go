@@ -23,6 +23,7 @@ type page struct {
 	modified time.Time
 	cacheFor int    // seconds a shared cache may keep it
 	location string // for redirects
+	html     bool
 	vary     []string
 
 	// header values, prepared once and shared by every response
@@ -30,6 +31,11 @@ type page struct {
 }
 
 var (
+	// Pages run only the site's own script and styles; photos may come
+	// from an agency's https media host.
+	hCSP        = []string{"default-src 'self'; img-src 'self' https: data:; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"}
+	hNoSniff    = []string{"nosniff"}
+	hReferrer   = []string{"strict-origin-when-cross-origin"}
 	hVary       = []string{"Accept-Encoding"}
 	hVaryCookie = []string{"Accept-Encoding, Cookie"}
 	hGzip       = []string{"gzip"}
@@ -53,6 +59,7 @@ func (p *page) finish() {
 	h.Write(p.body)
 	p.hETag = []string{`"` + strconv.FormatUint(h.Sum64(), 36) + `"`}
 	p.hType = []string{p.ctype}
+	p.html = strings.HasPrefix(p.ctype, "text/html")
 	if p.modified.IsZero() {
 		p.modified = time.Now()
 	}
@@ -89,6 +96,11 @@ func (p *page) write(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h["Content-Type"] = p.hType
+	h["X-Content-Type-Options"] = hNoSniff
+	if p.html {
+		h["Content-Security-Policy"] = hCSP
+		h["Referrer-Policy"] = hReferrer
+	}
 	body := p.body
 	if p.gz != nil && acceptsGzip(r) {
 		h["Content-Encoding"] = hGzip

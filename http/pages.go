@@ -199,7 +199,7 @@ func (s *Server) handleNews(w http.ResponseWriter, r *http.Request) {
 		for _, slug := range filter {
 			more.Add("s", slug)
 		}
-		d := feedPage{Heading: "News feed", Feed: s.feedList(items, more, z, false)}
+		d := feedPage{Heading: "News feed", Feed: s.feedList(items, more, z, false), Aside: s.sectionList()}
 		var names []string
 		for _, sec := range s.sectionList() {
 			on := slices.Contains(filter, sec.Slug)

@@ -280,7 +280,10 @@ func (s *Server) errorStatus(w http.ResponseWriter, r *http.Request, code int, m
 		http.Error(w, msg, code)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h["Content-Security-Policy"] = hCSP
+	h["X-Content-Type-Options"] = hNoSniff
 	w.WriteHeader(code)
 	w.Write(body)
 }
