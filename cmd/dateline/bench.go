@@ -31,7 +31,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		tool     string
 		keep     bool
 	)
-	fs := newFlagSet("bench", "Usage: dateline bench [flags]\n\nLoads the demo site into a temporary folder, serves it on loopback exactly as\n\"dateline serve\" does (access log included, written to a file), and measures\nthe warm article page of the seed story against a bare net/http handler that\nwrites the same bytes from memory. Rounds alternate between the two so both\nsee the same machine; it prints every round, the medians and their ratio.\nIt stops by itself after 2 x rounds x duration.")
+	fs := newFlagSet("bench", "Usage: dateline bench [flags]\n\nLoads the demo site into a temporary folder, serves it on loopback exactly as\n\"dateline serve\" does (access log included, written to a file), and measures\nthe warm article page of the seed story against a bare net/http handler that\nwrites the same response (body and headers) from memory. Rounds alternate between the two so both\nsee the same machine; it prints every round, the medians and their ratio.\nIt stops by itself after 2 x rounds x duration.")
 	fs.DurationVar(&duration, "duration", 5*time.Second, "length of each round")
 	fs.IntVar(&rounds, "rounds", 3, "rounds for each server")
 	fs.IntVar(&conns, "connections", 32, "concurrent keep-alive connections")
@@ -99,14 +99,19 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	srvDone := make(chan error, 1)
 	go func() { srvDone <- serve(srvCtx, c, ln, log) }()
 	target := "http://" + ln.Addr().String() + path
-	body, err := fetchWhenUp(ctx, target)
+	body, header, err := fetchWhenUp(ctx, target)
 	if err != nil {
 		return err
 	}
 
+	// The bare handler sends the same response: the same body and the same
+	// headers (ETag, caching, security), set from memory.
+	header.Del("Date")
 	bare := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		h := w.Header()
+		for k, v := range header {
+			h[k] = v
+		}
 		w.Write(body)
 	})
 	bln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -118,8 +123,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer bs.Close()
 	bareURL := "http://" + bln.Addr().String() + path
 
-	fmt.Fprintf(stdout, "article page %s: %d bytes; load by %s, %d connections, %d rounds of %s each\n",
-		path, len(body), tool, conns, rounds, duration)
+	fmt.Fprintf(stdout, "article page %s: %d bytes and %d headers; load by %s, %d connections, %d rounds of %s each\n",
+		path, len(body), len(header), tool, conns, rounds, duration)
 	var ours, theirs []float64
 	for i := range rounds {
 		for _, t := range []struct {
@@ -149,19 +154,23 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-func fetchWhenUp(ctx context.Context, url string) ([]byte, error) {
+// fetchWhenUp waits for the server and returns the page's body and headers
+// as a client that asks for no compression gets them.
+func fetchWhenUp(ctx context.Context, url string) ([]byte, http.Header, error) {
 	deadline := time.Now().Add(30 * time.Second)
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
 	for {
-		resp, err := http.Get(url)
+		resp, err := client.Get(url)
 		if err == nil {
 			defer resp.Body.Close()
 			if resp.StatusCode != http.StatusOK {
-				return nil, fmt.Errorf("GET %s: %s", url, resp.Status)
+				return nil, nil, fmt.Errorf("GET %s: %s", url, resp.Status)
 			}
-			return io.ReadAll(resp.Body)
+			body, err := io.ReadAll(resp.Body)
+			return body, resp.Header, err
 		}
 		if time.Now().After(deadline) || ctx.Err() != nil {
-			return nil, fmt.Errorf("the server did not come up: %w", err)
+			return nil, nil, fmt.Errorf("the server did not come up: %w", err)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
