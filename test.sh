@@ -27,10 +27,23 @@ if [ ! -f e2e/node_modules/axe-core/axe.min.js ]; then
 	fi
 fi
 
+# PostgreSQL: the storage suite and the HTTP and cluster tests run on it
+# too. Start the local server if it is installed but stopped.
+export DATELINE_TEST_POSTGRES="${DATELINE_TEST_POSTGRES:-postgres://127.0.0.1:5432/test?sslmode=disable}"
+if command -v pg_lsclusters >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+	say "starting PostgreSQL"
+	for v in $(ls /etc/postgresql 2>/dev/null); do
+		pg_ctlcluster --skip-systemctl-redirect "$v" main start || true
+	done
+	for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+fi
+
 export DATELINE_CHROMIUM="${DATELINE_CHROMIUM:-$(command -v chromium || true)}"
 export DATELINE_AXE="${DATELINE_AXE:-$PWD/e2e/node_modules/axe-core/axe.min.js}"
 
 say "go vet"
 go vet ./...
-say "go test"
+say "go test (SQLite, and PostgreSQL for the storage suite and the cluster)"
 go test -count=1 -timeout 15m "$@" ./...
+say "go test on PostgreSQL (HTTP and command tests)"
+DATELINE_TEST_ENGINE=postgres go test -count=1 -timeout 10m "$@" ./http ./cmd/dateline

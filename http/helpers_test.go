@@ -7,7 +7,10 @@ import (
 	"dateline/internal/htmlcheck"
 )
 
-var tempDirs []string
+var (
+	tempDirs      []string
+	finalCleanups []func()
+)
 
 func osMkdirTemp() (string, error) {
 	dir, err := os.MkdirTemp("", "dateline-http-test-")
@@ -19,6 +22,9 @@ func osMkdirTemp() (string, error) {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	for i := len(finalCleanups) - 1; i >= 0; i-- {
+		finalCleanups[i]()
+	}
 	for _, d := range tempDirs {
 		os.RemoveAll(d)
 	}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,6 +18,8 @@ import (
 	dhttp "dateline/http"
 	"dateline/ingest"
 	"dateline/internal/htmlcheck"
+	"dateline/internal/pgtest"
+	"dateline/postgres"
 	"dateline/sqlite"
 )
 
@@ -41,7 +44,7 @@ func (c *clock) Add(d time.Duration) {
 // env is a server on a real SQLite file, reached through its real router.
 type env struct {
 	t     testing.TB
-	store *sqlite.DB
+	store dateline.Store
 	srv   *dhttp.Server
 	clock *clock
 	token string // write scope
@@ -50,6 +53,27 @@ type env struct {
 }
 
 var moscow, _ = time.LoadLocation("Europe/Moscow")
+
+// openStore opens the engine the run asks for: SQLite in dir by default,
+// PostgreSQL (a fresh schema) when DATELINE_TEST_ENGINE=postgres.
+func openStore(t testing.TB, dir string) dateline.Store {
+	t.Helper()
+	var store dateline.Store
+	var err error
+	switch engine := os.Getenv("DATELINE_TEST_ENGINE"); engine {
+	case "", "sqlite":
+		store, err = sqlite.Open(context.Background(), filepath.Join(dir, "dateline.db"))
+	case "postgres":
+		store, err = postgres.Open(context.Background(), pgtest.Schema(t), postgres.Options{})
+	default:
+		t.Fatalf("DATELINE_TEST_ENGINE=%s: want sqlite or postgres", engine)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	return store
+}
 
 func newEnv(t testing.TB, withDemo bool) *env {
 	t.Helper()
@@ -60,11 +84,7 @@ func newEnvFallback(t testing.TB, withDemo bool, fallback string) *env {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	store, err := sqlite.Open(ctx, filepath.Join(dir, "dateline.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store := openStore(t, dir)
 	for _, s := range dateline.DefaultSections {
 		if err := store.SaveSection(ctx, &s); err != nil {
 			t.Fatal(err)
@@ -170,4 +190,5 @@ func (o *onceTB) TempDir() string {
 	return dir
 }
 
-func (o *onceTB) Cleanup(func()) {}
+// Cleanup defers to the end of the run (see TestMain).
+func (o *onceTB) Cleanup(f func()) { finalCleanups = append(finalCleanups, f) }

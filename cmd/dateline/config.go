@@ -5,12 +5,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"dateline"
+	"dateline/postgres"
 	"dateline/sqlite"
 )
 
@@ -24,18 +26,37 @@ func env(name, def string) string {
 
 // storeFlags are the flags every command that opens the database takes.
 type storeFlags struct {
-	data string
-	db   string
+	data     string
+	db       string
+	replicas listFlag
+	log      *slog.Logger
 }
+
+// listFlag is a flag that may be given many times.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 func (f *storeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.data, "data", env("DATELINE_DATA", "./data"), "data folder: the SQLite file and media (env DATELINE_DATA)")
-	fs.StringVar(&f.db, "db", env("DATELINE_DB", ""), "database: empty for SQLite in the data folder, sqlite:PATH, or a PostgreSQL URL (env DATELINE_DB)")
+	fs.StringVar(&f.db, "db", env("DATELINE_DB", ""), "database: empty for SQLite in the data folder, sqlite:PATH, or postgres://... (env DATELINE_DB)")
+}
+
+// registerReplicas adds --db-replica, for the commands that serve reads.
+func (f *storeFlags) registerReplicas(fs *flag.FlagSet) {
+	if v := env("DATELINE_DB_REPLICAS", ""); v != "" {
+		f.replicas = strings.Split(v, " ")
+	}
+	fs.Var(&f.replicas, "db-replica", "a PostgreSQL read replica for public pages; repeat for several (env DATELINE_DB_REPLICAS, space-separated)")
 }
 
 // open opens the store the flags name and makes sure the site has its
 // sections.
 func (f *storeFlags) open(ctx context.Context) (dateline.Store, error) {
+	if len(f.replicas) > 0 && !strings.HasPrefix(f.db, "postgres") {
+		return nil, usagef("--db-replica needs a PostgreSQL --db")
+	}
 	if err := os.MkdirAll(f.data, 0o755); err != nil {
 		return nil, fmt.Errorf("data folder: %w", err)
 	}
@@ -54,7 +75,11 @@ func (f *storeFlags) open(ctx context.Context) (dateline.Store, error) {
 		}
 		store = db
 	case strings.HasPrefix(f.db, "postgres://"), strings.HasPrefix(f.db, "postgresql://"):
-		return nil, usagef("the PostgreSQL engine is not part of this build yet; use SQLite (leave --db empty)")
+		db, err := postgres.Open(ctx, f.db, postgres.Options{Replicas: f.replicas, Logger: f.log})
+		if err != nil {
+			return nil, err
+		}
+		store = db
 	default:
 		return nil, usagef("--db must be empty, sqlite:PATH or postgres://...; got %q", f.db)
 	}

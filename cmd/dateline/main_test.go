@@ -16,7 +16,33 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/internal/pgtest"
 )
+
+// dbArgs are the flags that name the test's database: SQLite in dir, or a
+// fresh PostgreSQL schema when DATELINE_TEST_ENGINE=postgres.
+func dbArgs(t *testing.T, dir string) []string {
+	t.Helper()
+	if os.Getenv("DATELINE_TEST_ENGINE") == "postgres" {
+		return []string{"--data", dir, "--db", pgtest.Schema(t)}
+	}
+	return []string{"--data", dir}
+}
+
+func openTestStore(t *testing.T, args []string) dateline.Store {
+	t.Helper()
+	var sf storeFlags
+	sf.data = args[1]
+	if len(args) > 3 {
+		sf.db = args[3]
+	}
+	store, err := sf.open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	return store
+}
 
 // cli runs the command line as main does and returns its outputs.
 func cli(t *testing.T, args ...string) (stdout, stderr string, err error) {
@@ -85,8 +111,8 @@ func TestBadCommandLines(t *testing.T) {
 }
 
 func TestTokenCreate(t *testing.T) {
-	data := t.TempDir()
-	out, _, err := cli(t, "token", "create", "--data", data, "--name", "editorial", "--scope", "write")
+	db := dbArgs(t, t.TempDir())
+	out, _, err := cli(t, append([]string{"token", "create", "--name", "editorial", "--scope", "write"}, db...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +120,7 @@ func TestTokenCreate(t *testing.T) {
 	if len(lines) != 1 || !strings.HasPrefix(lines[0], "dl_") || len(lines[0]) < 40 {
 		t.Fatalf("token output %q", out)
 	}
-	out2, _, _ := cli(t, "token", "create", "--data", data, "--name", "editorial", "--scope", "write")
+	out2, _, _ := cli(t, append([]string{"token", "create", "--name", "editorial", "--scope", "write"}, db...)...)
 	if out2 == out {
 		t.Error("two tokens are the same")
 	}
@@ -113,7 +139,8 @@ func TestImport(t *testing.T) {
 	jsonl := filepath.Join(dir, "items.jsonl")
 	os.WriteFile(jsonl, []byte(strings.Join(lines, "\n")+"\n\n"), 0o644)
 
-	args := append([]string{"import", "--data", data, "--batch", "2", jsonl}, examples...)
+	db := dbArgs(t, data)
+	args := append(append([]string{"import", "--batch", "2"}, db...), append([]string{jsonl}, examples...)...)
 	out, errOut, err := cli(t, args...)
 	if err == nil || !strings.Contains(errOut, "items.jsonl:2:") {
 		t.Fatalf("bad line not reported: err %v, stderr %q", err, errOut)
@@ -126,12 +153,7 @@ func TestImport(t *testing.T) {
 	if !strings.Contains(out, "0 created, 0 updated, 6 unchanged") {
 		t.Errorf("second import: %q", out)
 	}
-	sf := storeFlags{data: data}
-	store, err := sf.open(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store := openTestStore(t, db)
 	if n, _ := store.CountArticles(context.Background(), ""); n != 6 {
 		t.Errorf("%d articles stored, want 6", n)
 	}
@@ -142,16 +164,14 @@ func TestImport(t *testing.T) {
 }
 
 func TestGen(t *testing.T) {
-	data := t.TempDir()
-	out, _, err := cli(t, "gen", "--data", data, "--articles", "250", "--batch", "100")
+	db := dbArgs(t, t.TempDir())
+	out, _, err := cli(t, append([]string{"gen", "--articles", "250", "--batch", "100"}, db...)...)
 	if err != nil || !strings.Contains(out, "250 articles generated") {
 		t.Fatalf("%q %v", out, err)
 	}
 	// The same seed makes the same articles: nothing new.
-	cli(t, "gen", "--data", data, "--articles", "250")
-	sf := storeFlags{data: data}
-	store, _ := sf.open(context.Background())
-	defer store.Close()
+	cli(t, append([]string{"gen", "--articles", "250"}, db...)...)
+	store := openTestStore(t, db)
 	n, _ := store.CountArticles(context.Background(), dateline.StatusPublished)
 	if n != 250 {
 		t.Errorf("%d articles after two runs, want 250", n)
@@ -170,12 +190,12 @@ func TestGen(t *testing.T) {
 // an embargoed item and publishes it by itself when the time comes, and
 // shuts down when its context ends.
 func TestServe(t *testing.T) {
-	dir := t.TempDir()
-	c, err := parseServe([]string{"--data", dir, "--addr", "127.0.0.1:0", "--demo"}, io.Discard, io.Discard)
+	db := dbArgs(t, t.TempDir())
+	c, err := parseServe(append([]string{"--addr", "127.0.0.1:0", "--demo"}, db...), io.Discard, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	token, _, err := cli(t, "token", "create", "--data", dir, "--name", "t", "--scope", "write")
+	token, _, err := cli(t, append([]string{"token", "create", "--name", "t", "--scope", "write"}, db...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,6 +44,7 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	c := &serveConfig{}
 	fs := newFlagSet("serve", "Usage: dateline serve [flags]\n\nServes the reader pages, the media files and the API on one address. With\n--demo an empty database is first filled with the demo site.")
 	c.store.register(fs)
+	c.store.registerReplicas(fs)
 	fs.StringVar(&c.addr, "addr", env("DATELINE_ADDR", "127.0.0.1:8080"), "address to listen on, HOST:PORT (env DATELINE_ADDR)")
 	fs.BoolVar(&c.demo, "demo", env("DATELINE_DEMO", "") == "1", "load the demo site into an empty database (env DATELINE_DEMO=1)")
 	fs.StringVar(&c.baseURL, "base-url", env("DATELINE_BASE_URL", ""), "the site's public URL, for canonical and share links (default http://ADDR) (env DATELINE_BASE_URL)")
@@ -148,6 +149,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	if err != nil {
 		return err
 	}
+	c.store.log = log
 	store, err := c.store.open(ctx)
 	if err != nil {
 		return err
@@ -204,6 +206,15 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		defer wg.Done()
 		publishScheduled(pubCtx, store, srv.Changed, log)
 	}()
+	// On a shared database other nodes change content too: each change
+	// they announce empties this node's page cache.
+	if w, ok := store.(watcher); ok {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w.Watch(pubCtx, srv.Changed)
+		}()
+	}
 
 	if c.debugAddr != "" {
 		dbg := &http.Server{Addr: c.debugAddr, Handler: debugMux(), ReadHeaderTimeout: 10 * time.Second}
@@ -246,6 +257,11 @@ func debugMux() *http.ServeMux {
 	m.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	m.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	return m
+}
+
+// watcher is a store that other processes change too.
+type watcher interface {
+	Watch(ctx context.Context, changed func()) error
 }
 
 func hasSection(ctx context.Context, store dateline.Store, slug string) bool {

@@ -1,0 +1,292 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"dateline"
+)
+
+// ts is how a time is written: UTC, whole seconds, NULL when zero.
+func ts(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC().Truncate(time.Second)
+}
+
+func fromTS(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+func joinInts(ns []int) string {
+	s := make([]string, len(ns))
+	for i, n := range ns {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ",")
+}
+
+func splitInts(s string) []int {
+	if s == "" {
+		return nil
+	}
+	var ns []int
+	for _, f := range strings.Split(s, ",") {
+		if n, err := strconv.Atoi(f); err == nil {
+			ns = append(ns, n)
+		}
+	}
+	return ns
+}
+
+const articleColumns = `a.id, a.uri, s.slug, s.name, a.lang, a.headline, a.lead, a.place, a.byline,
+	a.status, a.published_at, a.updated_at, a.embargo_until, a.withdrawn_at, a.urgency, a.breaking,
+	a.version, a.source_version, a.created_at, a.modified_at,
+	p.id, p.uri, p.path, p.remote, p.width, p.height, p.widths, p.caption, p.credit, p.alt`
+
+const articleFrom = ` FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id`
+
+func scanArticle(row pgx.Row) (*dateline.Article, error) {
+	var a dateline.Article
+	var status string
+	var pub, upd, emb, wd *time.Time
+	var srcVersion, created, modified time.Time
+	var pid *int64
+	var pw, ph *int
+	var puri, ppath, premote, pwidths, pcap, pcredit, palt *string
+	err := row.Scan(&a.ID, &a.URI, &a.Section, &a.SectionName, &a.Lang, &a.Headline, &a.Lead, &a.Place, &a.Byline,
+		&status, &pub, &upd, &emb, &wd, &a.Urgency, &a.Breaking,
+		&a.Version, &srcVersion, &created, &modified,
+		&pid, &puri, &ppath, &premote, &pw, &ph, &pwidths, &pcap, &pcredit, &palt)
+	if err != nil {
+		return nil, err
+	}
+	a.Status = dateline.Status(status)
+	a.PublishedAt, a.UpdatedAt, a.EmbargoUntil, a.WithdrawnAt = fromTS(pub), fromTS(upd), fromTS(emb), fromTS(wd)
+	a.SourceVersion, a.CreatedAt, a.ModifiedAt = srcVersion.UTC(), created.UTC(), modified.UTC()
+	if pid != nil {
+		a.Photo = &dateline.Photo{ID: *pid, URI: deref(puri), Path: deref(ppath), Remote: deref(premote),
+			Width: *pw, Height: *ph, Widths: splitInts(deref(pwidths)),
+			Caption: deref(pcap), Credit: deref(pcredit), Alt: deref(palt)}
+	}
+	return &a, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// Article returns the article with the id. Returns ENOTFOUND if none.
+func (db *DB) Article(ctx context.Context, id int64) (*dateline.Article, error) {
+	return db.article(ctx, `a.id = $1`, id)
+}
+
+// ArticleByURI returns the article with the source URI. Returns ENOTFOUND if none.
+func (db *DB) ArticleByURI(ctx context.Context, uri string) (*dateline.Article, error) {
+	return db.article(ctx, `a.uri = $1`, uri)
+}
+
+func (db *DB) article(ctx context.Context, where string, arg any) (*dateline.Article, error) {
+	q := db.reader(ctx)
+	a, err := scanArticle(q.QueryRow(ctx, `SELECT `+articleColumns+articleFrom+` WHERE `+where, arg))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, dateline.Errorf(dateline.ENOTFOUND, "No article %v.", arg)
+	} else if err != nil {
+		return nil, fmt.Errorf("postgres: article: %w", err)
+	}
+	if err := fillArticle(ctx, q, a); err != nil {
+		return nil, fmt.Errorf("postgres: article %d: %w", a.ID, err)
+	}
+	return a, nil
+}
+
+func fillArticle(ctx context.Context, q querier, a *dateline.Article) error {
+	rows, err := q.Query(ctx, `SELECT body FROM article_pages WHERE article_id = $1 ORDER BY page`, a.ID)
+	if err != nil {
+		return err
+	}
+	a.Pages, err = pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	if len(a.Pages) == 0 {
+		a.Pages = nil
+	}
+	a.Topics, err = tags(ctx, q, `SELECT t.id, t.slug, t.name FROM article_topics x JOIN topics t ON t.id = x.topic_id WHERE x.article_id = $1 ORDER BY x.position`, a.ID)
+	if err != nil {
+		return err
+	}
+	persons, err := tags(ctx, q, `SELECT t.id, t.slug, t.name FROM article_persons x JOIN persons t ON t.id = x.person_id WHERE x.article_id = $1 ORDER BY x.position`, a.ID)
+	if err != nil {
+		return err
+	}
+	for _, p := range persons {
+		a.Persons = append(a.Persons, dateline.Person(p))
+	}
+	rows, err = q.Query(ctx, `SELECT l.target_uri, COALESCE(a.id, 0), COALESCE(s.slug, ''), COALESCE(a.headline, '')
+		FROM article_links l
+		LEFT JOIN articles a ON a.uri = l.target_uri AND a.status = 'published'
+		LEFT JOIN sections s ON s.id = a.section_id
+		WHERE l.article_id = $1 ORDER BY l.position`, a.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ref dateline.ArticleRef
+		if err := rows.Scan(&ref.URI, &ref.ID, &ref.Section, &ref.Headline); err != nil {
+			return err
+		}
+		a.ReadAlso = append(a.ReadAlso, ref)
+	}
+	return rows.Err()
+}
+
+func tags(ctx context.Context, q querier, query string, id int64) ([]dateline.Topic, error) {
+	rows, err := q.Query(ctx, query, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ts []dateline.Topic
+	for rows.Next() {
+		var t dateline.Topic
+		if err := rows.Scan(&t.ID, &t.Slug, &t.Name); err != nil {
+			return nil, err
+		}
+		ts = append(ts, t)
+	}
+	return ts, rows.Err()
+}
+
+// Articles lists published articles, newest first, without their pages.
+func (db *DB) Articles(ctx context.Context, f dateline.ArticleFilter) ([]dateline.Article, error) {
+	where := []string{`a.status = 'published'`}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if len(f.Sections) > 0 {
+		where = append(where, `s.slug = ANY(`+arg(f.Sections)+`)`)
+	}
+	if f.Topic != "" {
+		where = append(where, `a.id IN (SELECT x.article_id FROM article_topics x JOIN topics t ON t.id = x.topic_id WHERE t.slug = `+arg(f.Topic)+`)`)
+	}
+	if f.Person != "" {
+		where = append(where, `a.id IN (SELECT x.article_id FROM article_persons x JOIN persons t ON t.id = x.person_id WHERE t.slug = `+arg(f.Person)+`)`)
+	}
+	if f.Before != nil {
+		where = append(where, `(a.published_at, a.id) < (`+arg(f.Before.Time.UTC())+`, `+arg(f.Before.ID)+`)`)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 200 {
+		limit = 200
+	}
+	return articleList(ctx, db.reader(ctx), `SELECT `+articleColumns+articleFrom+` WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY a.published_at DESC, a.id DESC LIMIT `+arg(limit), args...)
+}
+
+func articleList(ctx context.Context, q querier, query string, args ...any) ([]dateline.Article, error) {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: articles: %w", err)
+	}
+	defer rows.Close()
+	as := []dateline.Article{}
+	for rows.Next() {
+		a, err := scanArticle(rows)
+		if err != nil {
+			return nil, fmt.Errorf("postgres: articles: %w", err)
+		}
+		as = append(as, *a)
+	}
+	return as, rows.Err()
+}
+
+// CountArticles counts articles with the status, or all when status is "".
+func (db *DB) CountArticles(ctx context.Context, status dateline.Status) (int, error) {
+	var n int
+	err := db.reader(ctx).QueryRow(ctx, `SELECT COUNT(*) FROM articles WHERE $1 = '' OR status = $1`, string(status)).Scan(&n)
+	return n, err
+}
+
+// TopStories returns the curated list, published articles only.
+func (db *DB) TopStories(ctx context.Context) ([]dateline.Article, error) {
+	return articleList(ctx, db.reader(ctx), `SELECT `+articleColumns+` FROM top_stories t JOIN articles a ON a.id = t.article_id
+		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
+		WHERE a.status = 'published' ORDER BY t.position`)
+}
+
+// SetTopStories replaces the curated list. Returns ENOTFOUND for an unknown id.
+func (db *DB) SetTopStories(ctx context.Context, ids []int64) error {
+	seen := map[int64]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			return dateline.Errorf(dateline.EINVALID, "Article %d is listed twice.", id)
+		}
+		seen[id] = true
+	}
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM top_stories`); err != nil {
+			return err
+		}
+		for i, id := range ids {
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM articles WHERE id = $1`, id).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return dateline.Errorf(dateline.ENOTFOUND, "No article %d.", id)
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO top_stories (position, article_id) VALUES ($1, $2)`, i+1, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// PublishDue publishes scheduled articles whose embargo has ended. Row
+// locks make each release happen once, however many nodes run it.
+func (db *DB) PublishDue(ctx context.Context, now time.Time) ([]int64, error) {
+	var ids []int64
+	err := pgx.BeginFunc(ctx, db.primary, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `UPDATE articles
+			SET status = 'published', published_at = COALESCE(published_at, embargo_until),
+			    version = version + 1, modified_at = $1
+			WHERE status = 'scheduled' AND embargo_until <= $1 RETURNING id`, ts(now))
+		if err != nil {
+			return err
+		}
+		ids, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: publish due: %w", err)
+	}
+	if len(ids) > 0 {
+		db.announce(ctx)
+	}
+	return ids, nil
+}
+
+// NextEmbargo returns the earliest embargo still to end, or the zero time.
+func (db *DB) NextEmbargo(ctx context.Context) (time.Time, error) {
+	var t *time.Time
+	err := db.primary.QueryRow(ctx, `SELECT MIN(embargo_until) FROM articles WHERE status = 'scheduled'`).Scan(&t)
+	return fromTS(t), err
+}

@@ -1,0 +1,228 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"dateline"
+)
+
+const photoColumns = `p.id, COALESCE(p.uri, ''), p.path, p.remote, p.width, p.height, p.widths, p.caption, p.credit, p.alt`
+
+func scanPhoto(row pgx.Row, extra ...any) (dateline.Photo, error) {
+	var p dateline.Photo
+	var widths string
+	dest := append([]any{&p.ID, &p.URI, &p.Path, &p.Remote, &p.Width, &p.Height, &widths, &p.Caption, &p.Credit, &p.Alt}, extra...)
+	err := row.Scan(dest...)
+	p.Widths = splitInts(widths)
+	return p, err
+}
+
+func photos(ctx context.Context, q querier, query string, id int64) ([]dateline.Photo, error) {
+	rows, err := q.Query(ctx, query, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ps []dateline.Photo
+	for rows.Next() {
+		p, err := scanPhoto(rows)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, p)
+	}
+	return ps, rows.Err()
+}
+
+func sectionID(ctx context.Context, tx pgx.Tx, slug string) (any, error) {
+	if slug == "" {
+		return nil, nil
+	}
+	var id int64
+	err := tx.QueryRow(ctx, `SELECT id FROM sections WHERE slug = $1`, slug).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, dateline.Errorf(dateline.EUNPROCESSABLE, "No section %q.", slug)
+	}
+	return id, err
+}
+
+func capLimit(n int) int {
+	if n <= 0 || n > 200 {
+		return 200
+	}
+	return n
+}
+
+// SaveGallery creates or updates a gallery by URI, with its photos in order.
+func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery) error {
+	if g.URI == "" || g.Title == "" {
+		return dateline.Errorf(dateline.EINVALID, "A gallery needs a URI and a title.")
+	}
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		sid, err := sectionID(ctx, tx, g.Section)
+		if err != nil {
+			return err
+		}
+		if g.PublishedAt.IsZero() {
+			g.PublishedAt = time.Now().UTC()
+		}
+		err = tx.QueryRow(ctx, `INSERT INTO galleries (uri, section_id, title, lead, published_at) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (uri) DO UPDATE SET section_id = EXCLUDED.section_id, title = EXCLUDED.title, lead = EXCLUDED.lead,
+				published_at = EXCLUDED.published_at RETURNING id`,
+			g.URI, sid, g.Title, g.Lead, ts(g.PublishedAt)).Scan(&g.ID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM gallery_photos WHERE gallery_id = $1`, g.ID); err != nil {
+			return err
+		}
+		for i := range g.Photos {
+			if err := savePhoto(ctx, tx, &g.Photos[i], time.Now()); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO gallery_photos (gallery_id, position, photo_id) VALUES ($1, $2, $3)`, g.ID, i, g.Photos[i].ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Gallery returns the gallery with its photos. Returns ENOTFOUND if none.
+func (db *DB) Gallery(ctx context.Context, id int64) (*dateline.Gallery, error) {
+	q := db.reader(ctx)
+	var g dateline.Gallery
+	err := q.QueryRow(ctx, `SELECT g.id, g.uri, COALESCE(s.slug, ''), g.title, g.lead, g.published_at
+		FROM galleries g LEFT JOIN sections s ON s.id = g.section_id WHERE g.id = $1`, id).
+		Scan(&g.ID, &g.URI, &g.Section, &g.Title, &g.Lead, &g.PublishedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, dateline.Errorf(dateline.ENOTFOUND, "No gallery %d.", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("postgres: gallery: %w", err)
+	}
+	g.PublishedAt = g.PublishedAt.UTC()
+	g.Photos, err = photos(ctx, q, `SELECT `+photoColumns+` FROM gallery_photos x JOIN photos p ON p.id = x.photo_id
+		WHERE x.gallery_id = $1 ORDER BY x.position`, id)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: gallery photos: %w", err)
+	}
+	g.PhotoCount = len(g.Photos)
+	if len(g.Photos) > 0 {
+		g.Cover = &g.Photos[0]
+	}
+	return &g, nil
+}
+
+// Galleries lists the newest galleries, each with its cover photo and count.
+func (db *DB) Galleries(ctx context.Context, limit int) ([]dateline.Gallery, error) {
+	rows, err := db.reader(ctx).Query(ctx, `SELECT `+photoColumns+`, g.id, g.uri, COALESCE(s.slug, ''), g.title, g.lead, g.published_at,
+			(SELECT COUNT(*) FROM gallery_photos c WHERE c.gallery_id = g.id)
+		FROM galleries g LEFT JOIN sections s ON s.id = g.section_id
+		JOIN gallery_photos x ON x.gallery_id = g.id AND x.position = (SELECT MIN(position) FROM gallery_photos WHERE gallery_id = g.id)
+		JOIN photos p ON p.id = x.photo_id
+		ORDER BY g.published_at DESC, g.id DESC LIMIT $1`, capLimit(limit))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: galleries: %w", err)
+	}
+	defer rows.Close()
+	gs := []dateline.Gallery{}
+	for rows.Next() {
+		var g dateline.Gallery
+		p, err := scanPhoto(rows, &g.ID, &g.URI, &g.Section, &g.Title, &g.Lead, &g.PublishedAt, &g.PhotoCount)
+		if err != nil {
+			return nil, err
+		}
+		g.PublishedAt = g.PublishedAt.UTC()
+		g.Cover = &p
+		gs = append(gs, g)
+	}
+	return gs, rows.Err()
+}
+
+// SaveInfographic creates or updates an infographic by URI.
+func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic) error {
+	if g.URI == "" || g.Title == "" {
+		return dateline.Errorf(dateline.EINVALID, "An infographic needs a URI and a title.")
+	}
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		sid, err := sectionID(ctx, tx, g.Section)
+		if err != nil {
+			return err
+		}
+		if g.PublishedAt.IsZero() {
+			g.PublishedAt = time.Now().UTC()
+		}
+		err = tx.QueryRow(ctx, `INSERT INTO infographics (uri, section_id, title, text, published_at) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (uri) DO UPDATE SET section_id = EXCLUDED.section_id, title = EXCLUDED.title, text = EXCLUDED.text,
+				published_at = EXCLUDED.published_at RETURNING id`,
+			g.URI, sid, g.Title, g.Text, ts(g.PublishedAt)).Scan(&g.ID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM infographic_images WHERE infographic_id = $1`, g.ID); err != nil {
+			return err
+		}
+		for i := range g.Images {
+			if err := savePhoto(ctx, tx, &g.Images[i], time.Now()); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO infographic_images (infographic_id, position, photo_id) VALUES ($1, $2, $3)`, g.ID, i, g.Images[i].ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Infographic returns the infographic with its images. Returns ENOTFOUND if none.
+func (db *DB) Infographic(ctx context.Context, id int64) (*dateline.Infographic, error) {
+	gs, err := db.infographics(ctx, `WHERE g.id = $1`, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(gs) == 0 {
+		return nil, dateline.Errorf(dateline.ENOTFOUND, "No infographic %d.", id)
+	}
+	return &gs[0], nil
+}
+
+// Infographics lists the newest infographics with their images.
+func (db *DB) Infographics(ctx context.Context, limit int) ([]dateline.Infographic, error) {
+	return db.infographics(ctx, `ORDER BY g.published_at DESC, g.id DESC LIMIT $1`, capLimit(limit))
+}
+
+func (db *DB) infographics(ctx context.Context, tail string, arg any) ([]dateline.Infographic, error) {
+	q := db.reader(ctx)
+	rows, err := q.Query(ctx, `SELECT g.id, g.uri, COALESCE(s.slug, ''), g.title, g.text, g.published_at
+		FROM infographics g LEFT JOIN sections s ON s.id = g.section_id `+tail, arg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: infographics: %w", err)
+	}
+	gs := []dateline.Infographic{}
+	for rows.Next() {
+		var g dateline.Infographic
+		if err := rows.Scan(&g.ID, &g.URI, &g.Section, &g.Title, &g.Text, &g.PublishedAt); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		g.PublishedAt = g.PublishedAt.UTC()
+		gs = append(gs, g)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range gs {
+		gs[i].Images, err = photos(ctx, q, `SELECT `+photoColumns+` FROM infographic_images x JOIN photos p ON p.id = x.photo_id
+			WHERE x.infographic_id = $1 ORDER BY x.position`, gs[i].ID)
+		if err != nil {
+			return nil, fmt.Errorf("postgres: infographic images: %w", err)
+		}
+	}
+	return gs, nil
+}
