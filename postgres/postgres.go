@@ -271,7 +271,6 @@ func (db *DB) Watch(ctx context.Context, changed func()) error {
 	return nil
 }
 
-
 func (db *DB) listen(ctx context.Context, changed func()) error {
 	conn, err := pgx.Connect(ctx, db.dsn)
 	if err != nil {
@@ -308,4 +307,3 @@ func (db *DB) runOnce(ctx context.Context, key int64, fn func(pgx.Tx) error) (bo
 	})
 	return ran, err
 }
-

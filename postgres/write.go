@@ -329,4 +329,3 @@ func (db *DB) TokenByHash(ctx context.Context, hash []byte) (*dateline.Token, er
 	t.CreatedAt = t.CreatedAt.UTC()
 	return &t, nil
 }
-
