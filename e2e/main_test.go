@@ -8,13 +8,13 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -58,53 +58,92 @@ func run(m *testing.M) int {
 
 var servingLine = regexp.MustCompile(`msg=serving addr=(\S+)`)
 
-// startServer runs "dateline serve" on a free loopback port and returns its
-// address once it answers /healthz.
+// node is one running "dateline serve" process.
+type node struct {
+	addr string
+	cmd  *exec.Cmd
+	mu   sync.Mutex
+	log  strings.Builder
+	done chan struct{}
+}
+
+// logs returns what the node has logged so far.
+func (n *node) logs() string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.log.String()
+}
+
+// stop ends the node gracefully, as an operator's SIGTERM does.
+func (n *node) stop() {
+	n.cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-n.done:
+	case <-time.After(10 * time.Second):
+		n.cmd.Process.Kill()
+		<-n.done
+	}
+}
+
+// kill ends the node at once, as a crash does.
+func (n *node) kill() {
+	n.cmd.Process.Kill()
+	<-n.done
+}
+
+// startServer runs "dateline serve" on a free loopback port and returns it
+// once it answers /healthz.
 func startServer(ctx context.Context, bin, data string, args ...string) (string, func(), error) {
-	cmd := exec.CommandContext(ctx, bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--log-level", "info"}, args...)...)
-	stderr, err := cmd.StderrPipe()
+	n, err := startNode(ctx, bin, append([]string{"--data", data}, args...)...)
 	if err != nil {
 		return "", nil, err
 	}
+	return n.addr, n.stop, nil
+}
+
+func startNode(ctx context.Context, bin string, args ...string) (*node, error) {
+	cmd := exec.CommandContext(ctx, bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "info"}, args...)...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return nil, err
+	}
 	if err := cmd.Start(); err != nil {
-		return "", nil, err
+		return nil, err
 	}
-	stop := func() {
-		cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			cmd.Process.Kill()
-		}
-	}
+	n := &node{cmd: cmd, done: make(chan struct{})}
 	addrc := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
 		found := false
 		for sc.Scan() {
+			n.mu.Lock()
+			n.log.WriteString(sc.Text() + "\n")
+			n.mu.Unlock()
 			if m := servingLine.FindStringSubmatch(sc.Text()); m != nil && !found {
 				found = true
 				addrc <- m[1]
 			}
 		}
-		io.Copy(io.Discard, stderr)
+		cmd.Wait()
+		close(n.done)
 	}()
 	select {
-	case addr := <-addrc:
+	case n.addr = <-addrc:
 		for i := 0; i < 100; i++ {
-			if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
+			if resp, err := http.Get("http://" + n.addr + "/healthz"); err == nil {
 				resp.Body.Close()
-				return addr, stop, nil
+				return n, nil
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
-		stop()
-		return "", nil, fmt.Errorf("server at %s never answered", addr)
+		n.kill()
+		return nil, fmt.Errorf("server at %s never answered", n.addr)
+	case <-n.done:
+		return nil, fmt.Errorf("server exited: %s", n.logs())
 	case <-time.After(60 * time.Second):
-		stop()
-		return "", nil, fmt.Errorf("server did not start")
+		n.kill()
+		return nil, fmt.Errorf("server did not start: %s", n.logs())
 	}
 }
 

@@ -51,6 +51,30 @@ func (f *storeFlags) registerReplicas(fs *flag.FlagSet) {
 	fs.Var(&f.replicas, "db-replica", "a PostgreSQL read replica for public pages; repeat for several (env DATELINE_DB_REPLICAS, space-separated)")
 }
 
+// openDSN opens a database by its name on the command line, sqlite:PATH or
+// postgres://..., as it is: no sections are added to an empty one.
+func openDSN(ctx context.Context, dsn string, log *slog.Logger) (interface {
+	dateline.Store
+	dateline.Transfer
+}, error) {
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == "" {
+			return nil, usagef("sqlite: needs a file path, as in sqlite:./data/dateline.db")
+		}
+		if dir := filepath.Dir(path); dir != "" {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return nil, err
+			}
+		}
+		return sqlite.Open(ctx, path)
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return postgres.Open(ctx, dsn, postgres.Options{Logger: log})
+	}
+	return nil, usagef("a database is sqlite:PATH or postgres://..., not %q", dsn)
+}
+
 // open opens the store the flags name and makes sure the site has its
 // sections.
 func (f *storeFlags) open(ctx context.Context) (dateline.Store, error) {

@@ -55,7 +55,7 @@ func cli(t *testing.T, args ...string) (stdout, stderr string, err error) {
 func TestHelp(t *testing.T) {
 	for _, args := range [][]string{
 		{"--help"}, {"help"}, {"serve", "--help"}, {"token", "create", "--help"}, {"token", "--help"},
-		{"import", "--help"}, {"gen", "--help"}, {"bench", "--help"},
+		{"import", "--help"}, {"gen", "--help"}, {"bench", "--help"}, {"migrate-db", "--help"},
 	} {
 		out, _, err := cli(t, args...)
 		if err != nil && exitCode(err) != 0 {
@@ -94,6 +94,10 @@ func TestBadCommandLines(t *testing.T) {
 		{[]string{"gen", "--data", data}, "--articles"},
 		{[]string{"gen", "--data", data, "--articles", "-5"}, "--articles"},
 		{[]string{"bench", "--rounds", "0"}, "--rounds"},
+		{[]string{"migrate-db", "--from", "sqlite:" + filepath.Join(dir, "a.db")}, "both required"},
+		{[]string{"migrate-db", "--from", "sqlite:x.db", "--to", "sqlite:x.db"}, "same database"},
+		{[]string{"migrate-db", "--from", "mysql://x", "--to", "sqlite:" + filepath.Join(dir, "b.db")}, "sqlite:PATH or postgres://"},
+		{[]string{"serve", "--data", data, "--db-replica", "postgres://x", "--addr", "127.0.0.1:0"}, "needs a PostgreSQL --db"},
 		{[]string{"bench", "--tool", "ab"}, "--tool"},
 	} {
 		_, _, err := cli(t, tt.args...)

@@ -1,0 +1,92 @@
+package postgres
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"dateline"
+)
+
+var _ dateline.Transfer = (*DB)(nil)
+
+// MaxKey returns the largest first-column value of the table, or 0.
+func (db *DB) MaxKey(ctx context.Context, t dateline.Table) (int64, error) {
+	var n *int64
+	err := db.primary.QueryRow(ctx, `SELECT MAX(`+t.Columns[0]+`)::bigint FROM `+t.Name).Scan(&n)
+	if n == nil {
+		return 0, err
+	}
+	return *n, err
+}
+
+// CountRows counts the table's rows.
+func (db *DB) CountRows(ctx context.Context, t dateline.Table) (int64, error) {
+	var n int64
+	err := db.primary.QueryRow(ctx, `SELECT COUNT(*) FROM `+t.Name).Scan(&n)
+	return n, err
+}
+
+// ReadRows returns rows with keys in (after, upTo] in the engine-neutral form.
+func (db *DB) ReadRows(ctx context.Context, t dateline.Table, after, upTo int64) ([][]any, error) {
+	cols := strings.Join(t.Columns, ", ")
+	rows, err := db.primary.Query(ctx, `SELECT `+cols+` FROM `+t.Name+` WHERE `+t.Columns[0]+` > $1 AND `+t.Columns[0]+` <= $2 ORDER BY `+cols, after, upTo)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][]any
+	for rows.Next() {
+		vals, err := rows.Values()
+		if err != nil {
+			return nil, err
+		}
+		for i, v := range vals {
+			switch x := v.(type) {
+			case int32:
+				vals[i] = int64(x)
+			case int16:
+				vals[i] = int64(x)
+			case time.Time:
+				vals[i] = x.UTC()
+			}
+		}
+		out = append(out, vals)
+	}
+	return out, rows.Err()
+}
+
+// WriteRows inserts rows with their keys, in one transaction.
+func (db *DB) WriteRows(ctx context.Context, t dateline.Table, rows [][]any) error {
+	var ph []string
+	for i := range t.Columns {
+		ph = append(ph, "$"+strconv.Itoa(i+1))
+	}
+	q := `INSERT INTO ` + t.Name + ` (` + strings.Join(t.Columns, ", ") + `) VALUES (` + strings.Join(ph, ", ") + `)`
+	return pgx.BeginFunc(ctx, db.primary, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		for _, r := range rows {
+			b.Queue(q, r...)
+		}
+		return tx.SendBatch(ctx, b).Close()
+	})
+}
+
+// FinishTransfer moves every identity sequence past the largest key, so
+// new rows do not collide with moved ones, and tells the nodes.
+func (db *DB) FinishTransfer(ctx context.Context) error {
+	for _, t := range dateline.Tables {
+		if t.Columns[0] != "id" {
+			continue
+		}
+		_, err := db.primary.Exec(ctx, `SELECT setval(pg_get_serial_sequence('`+t.Name+`', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM `+t.Name)
+		if err != nil {
+			return err
+		}
+	}
+	db.announce(ctx)
+	return nil
+}

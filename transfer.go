@@ -1,0 +1,184 @@
+package dateline
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"sort"
+)
+
+// Table is one table of a site as engines move it between them. The first
+// column is an integer key by which rows are read in ranges.
+type Table struct {
+	Name    string
+	Columns []string
+	Seconds []string // times kept to the second
+	Millis  []string // times kept to the millisecond
+	Bools   []string
+}
+
+// Has reports whether column c is in list.
+func Has(list []string, c string) bool {
+	for _, x := range list {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// Tables are every table of a site, parents before children.
+var Tables = []Table{
+	{Name: "sections", Columns: []string{"id", "slug", "name", "position"}},
+	{Name: "section_codes", Columns: []string{"section_id", "code"}},
+	{Name: "photos", Columns: []string{"id", "uri", "path", "remote", "width", "height", "widths", "caption", "credit", "alt", "created_at"}, Seconds: []string{"created_at"}},
+	{Name: "topics", Columns: []string{"id", "slug", "name"}},
+	{Name: "persons", Columns: []string{"id", "slug", "name"}},
+	{Name: "articles", Columns: []string{"id", "uri", "section_id", "lang", "headline", "lead", "place", "byline", "status",
+		"published_at", "updated_at", "embargo_until", "withdrawn_at", "urgency", "breaking", "photo_id", "version",
+		"source_version", "created_at", "modified_at"},
+		Seconds: []string{"published_at", "updated_at", "embargo_until", "withdrawn_at", "created_at", "modified_at"},
+		Millis:  []string{"source_version"}, Bools: []string{"breaking"}},
+	{Name: "article_pages", Columns: []string{"article_id", "page", "body"}},
+	{Name: "article_topics", Columns: []string{"article_id", "topic_id", "position"}},
+	{Name: "article_persons", Columns: []string{"article_id", "person_id", "position"}},
+	{Name: "article_links", Columns: []string{"article_id", "position", "target_uri"}},
+	{Name: "top_stories", Columns: []string{"position", "article_id"}},
+	{Name: "galleries", Columns: []string{"id", "uri", "section_id", "title", "lead", "published_at"}, Seconds: []string{"published_at"}},
+	{Name: "gallery_photos", Columns: []string{"gallery_id", "position", "photo_id"}},
+	{Name: "infographics", Columns: []string{"id", "uri", "section_id", "title", "text", "published_at"}, Seconds: []string{"published_at"}},
+	{Name: "infographic_images", Columns: []string{"infographic_id", "position", "photo_id"}},
+	{Name: "tokens", Columns: []string{"id", "name", "scope", "hash", "created_at"}, Seconds: []string{"created_at"}},
+}
+
+// Transfer is what an engine offers to move a whole site in or out. Row
+// values are int64, string, bool, []byte, time.Time (UTC) or nil, the same
+// whatever the engine.
+type Transfer interface {
+	// MaxKey returns the largest first-column value of the table, or 0.
+	MaxKey(ctx context.Context, t Table) (int64, error)
+	// ReadRows returns the rows whose key is in (after, upTo], in key order.
+	ReadRows(ctx context.Context, t Table, after, upTo int64) ([][]any, error)
+	// WriteRows inserts rows as they are, keys included, in one transaction.
+	WriteRows(ctx context.Context, t Table, rows [][]any) error
+	CountRows(ctx context.Context, t Table) (int64, error)
+	// FinishTransfer readies the engine for use after rows were written
+	// with their keys (PostgreSQL moves its identity sequences on).
+	FinishTransfer(ctx context.Context) error
+}
+
+// MoveReport counts the rows of each table on both sides.
+type MoveReport struct {
+	Table    string
+	From, To int64
+}
+
+// Move copies every row from one engine to another, which must be empty,
+// in key ranges of 1,000, calling progress with the rows moved so far out
+// of the total. It verifies the counts of every table at the end and
+// returns ECONFLICT if the target was not empty or any count differs.
+func Move(ctx context.Context, from, to Transfer, progress func(done, total int64)) ([]MoveReport, error) {
+	var total int64
+	for _, t := range Tables {
+		n, err := to.CountRows(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			return nil, Errorf(ECONFLICT, "The target is not empty: its %s table has %d rows. Move into a new database.", t.Name, n)
+		}
+		m, err := from.CountRows(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		total += m
+	}
+	var done int64
+	const step = 1000
+	for _, t := range Tables {
+		maxKey, err := from.MaxKey(ctx, t)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", t.Name, err)
+		}
+		// Keys start at 1, so (0, maxKey] is every row.
+		for lo := int64(0); lo < maxKey; {
+			hi := min(lo+step, maxKey)
+			rows, err := from.ReadRows(ctx, t, lo, hi)
+			if err != nil {
+				return nil, fmt.Errorf("read %s: %w", t.Name, err)
+			}
+			if len(rows) > 0 {
+				if err := to.WriteRows(ctx, t, rows); err != nil {
+					return nil, fmt.Errorf("write %s: %w", t.Name, err)
+				}
+			}
+			done += int64(len(rows))
+			if progress != nil {
+				progress(done, total)
+			}
+			lo = hi
+		}
+	}
+	if err := to.FinishTransfer(ctx); err != nil {
+		return nil, err
+	}
+	var report []MoveReport
+	var bad []string
+	for _, t := range Tables {
+		a, err := from.CountRows(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		b, err := to.CountRows(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		report = append(report, MoveReport{Table: t.Name, From: a, To: b})
+		if a != b {
+			bad = append(bad, fmt.Sprintf("%s %d != %d", t.Name, a, b))
+		}
+	}
+	if len(bad) > 0 {
+		return report, Errorf(ECONFLICT, "The counts differ after the move: %v", bad)
+	}
+	return report, nil
+}
+
+// SameRows reports the first difference between two engines' rows, or ""
+// when every row of every table is equal.
+func SameRows(ctx context.Context, a, b Transfer) (string, error) {
+	for _, t := range Tables {
+		ka, err := a.MaxKey(ctx, t)
+		if err != nil {
+			return "", err
+		}
+		kb, err := b.MaxKey(ctx, t)
+		if err != nil {
+			return "", err
+		}
+		ra, err := a.ReadRows(ctx, t, 0, ka)
+		if err != nil {
+			return "", err
+		}
+		rb, err := b.ReadRows(ctx, t, 0, kb)
+		if err != nil {
+			return "", err
+		}
+		// Engines order text differently (SQLite's NOCASE codes), so rows
+		// are compared in one canonical order.
+		canonical := func(rows [][]any) {
+			sort.Slice(rows, func(i, j int) bool { return fmt.Sprint(rows[i]) < fmt.Sprint(rows[j]) })
+		}
+		canonical(ra)
+		canonical(rb)
+		if len(ra) != len(rb) {
+			return fmt.Sprintf("%s: %d rows against %d", t.Name, len(ra), len(rb)), nil
+		}
+		for i := range ra {
+			if !reflect.DeepEqual(ra[i], rb[i]) {
+				return fmt.Sprintf("%s row %d: %v against %v", t.Name, i, ra[i], rb[i]), nil
+			}
+		}
+	}
+	return "", nil
+}
