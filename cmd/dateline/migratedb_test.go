@@ -81,4 +81,3 @@ func TestMigrateDBRoundTrip(t *testing.T) {
 		t.Errorf("moving into a full database: %v", err)
 	}
 }
-
