@@ -123,14 +123,14 @@ func bodyHTML(paras []string) []string {
 }
 
 // Load fills an empty store with the demo site, dated relative to now, and
-// writes its photos under mediaDir/demo. It returns the number of articles.
-func Load(ctx context.Context, store dateline.Store, mediaDir string, now time.Time) (int, error) {
+// writes its photos to media under demo/. It returns the number of articles.
+func Load(ctx context.Context, store dateline.Store, media dateline.Media, now time.Time) (int, error) {
 	c, err := loadContent()
 	if err != nil {
 		return 0, err
 	}
 	now = now.UTC()
-	photos := newPhotoMaker(mediaDir)
+	photos := newPhotoMaker(ctx, media)
 	var as []*dateline.Article
 	for _, d := range c.Articles {
 		a := &dateline.Article{

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/media"
 	"dateline/sqlite"
 )
 
@@ -26,7 +27,7 @@ func TestLoad(t *testing.T) {
 		store.SaveSection(ctx, &s)
 	}
 	now := time.Now()
-	n, err := Load(ctx, store, filepath.Join(dir, "media"), now)
+	n, err := Load(ctx, store, media.Dir{Root: filepath.Join(dir, "media")}, now)
 	if err != nil {
 		t.Fatal(err)
 	}

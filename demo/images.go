@@ -1,16 +1,17 @@
 package demo
 
 import (
+	"bytes"
+	"context"
 	"fmt"
 	"hash/fnv"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"io"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"runtime"
 	"sync"
 
@@ -33,15 +34,16 @@ var renditionWidths = []int{480}
 // photoMaker draws the demo's pictures in the background, a few at a time,
 // and reports the first error from wait.
 type photoMaker struct {
-	dir string
-	sem chan struct{}
-	wg  sync.WaitGroup
-	mu  sync.Mutex
-	err error
+	ctx   context.Context
+	media dateline.Media
+	sem   chan struct{}
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	err   error
 }
 
-func newPhotoMaker(mediaDir string) *photoMaker {
-	return &photoMaker{dir: mediaDir, sem: make(chan struct{}, runtime.NumCPU())}
+func newPhotoMaker(ctx context.Context, media dateline.Media) *photoMaker {
+	return &photoMaker{ctx: ctx, media: media, sem: make(chan struct{}, runtime.NumCPU())}
 }
 
 func (m *photoMaker) wait() error {
@@ -96,25 +98,21 @@ func (m *photoMaker) chart(key, title string) (*dateline.Photo, error) {
 }
 
 func (m *photoMaker) writeJPEG(rel string, img image.Image) error {
-	return m.write(rel, img, func(f *os.File, img image.Image) error {
-		return jpeg.Encode(f, img, &jpeg.Options{Quality: 78})
+	return m.write(rel, img, func(w io.Writer, img image.Image) error {
+		return jpeg.Encode(w, img, &jpeg.Options{Quality: 78})
 	})
 }
 
 func (m *photoMaker) writePNG(rel string, img image.Image) error {
-	return m.write(rel, img, func(f *os.File, img image.Image) error {
+	return m.write(rel, img, func(w io.Writer, img image.Image) error {
 		enc := png.Encoder{CompressionLevel: png.BestSpeed}
-		return enc.Encode(f, img)
+		return enc.Encode(w, img)
 	})
 }
 
 // write stores the image and its smaller renditions, unless they exist.
-func (m *photoMaker) write(rel string, img image.Image, encode func(*os.File, image.Image) error) error {
-	full := filepath.Join(m.dir, filepath.FromSlash(rel))
-	if _, err := os.Stat(full); err == nil {
-		return nil
-	}
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+func (m *photoMaker) write(rel string, img image.Image, encode func(io.Writer, image.Image) error) error {
+	if ok, err := m.media.Exists(m.ctx, rel); err != nil || ok {
 		return err
 	}
 	p := dateline.Photo{Path: rel, Width: img.Bounds().Dx()}
@@ -122,29 +120,20 @@ func (m *photoMaker) write(rel string, img image.Image, encode func(*os.File, im
 		b := img.Bounds()
 		small := image.NewRGBA(image.Rect(0, 0, w, b.Dy()*w/b.Dx()))
 		draw.CatmullRom.Scale(small, small.Bounds(), img, b, draw.Src, nil)
-		if err := writeFile(filepath.Join(m.dir, filepath.FromSlash(p.Rendition(w))), small, encode); err != nil {
+		if err := m.put(p.Rendition(w), small, encode); err != nil {
 			return err
 		}
 	}
-	// The full size is written last, so its presence means all are there.
-	return writeFile(full, img, encode)
+	// The full size is stored last, so its presence means all are there.
+	return m.put(rel, img, encode)
 }
 
-func writeFile(path string, img image.Image, encode func(*os.File, image.Image) error) error {
-	tmp := path + ".tmp"
-	f, err := os.Create(tmp)
-	if err != nil {
-		return err
+func (m *photoMaker) put(rel string, img image.Image, encode func(io.Writer, image.Image) error) error {
+	var buf bytes.Buffer
+	if err := encode(&buf, img); err != nil {
+		return fmt.Errorf("demo: encode %s: %w", rel, err)
 	}
-	if err := encode(f, img); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return fmt.Errorf("demo: encode %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return m.media.Put(m.ctx, rel, &buf)
 }
 
 func hsl(h, s, l float64) color.RGBA {

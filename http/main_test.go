@@ -19,6 +19,7 @@ import (
 	"dateline/ingest"
 	"dateline/internal/htmlcheck"
 	"dateline/internal/pgtest"
+	"dateline/media"
 	"dateline/postgres"
 	"dateline/sqlite"
 )
@@ -92,7 +93,7 @@ func newEnvFallback(t testing.TB, withDemo bool, fallback string) *env {
 	}
 	c := &clock{t: time.Now().UTC().Truncate(time.Second)}
 	if withDemo {
-		if _, err := demo.Load(ctx, store, filepath.Join(dir, "media"), c.Now()); err != nil {
+		if _, err := demo.Load(ctx, store, media.Dir{Root: filepath.Join(dir, "media")}, c.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -100,7 +101,7 @@ func newEnvFallback(t testing.TB, withDemo bool, fallback string) *env {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv, err := dhttp.NewServer(store, in, log, dhttp.Config{
 		SiteName: "Dateline", AgencyMark: "DATELINE", BaseURL: "https://news.example",
-		City: dhttp.City{Name: "Moscow", Zone: moscow}, MediaDir: filepath.Join(dir, "media"), MaxBodySize: 256 << 10,
+		City: dhttp.City{Name: "Moscow", Zone: moscow}, Media: media.Dir{Root: filepath.Join(dir, "media")}, MaxBodySize: 256 << 10,
 	}, c.Now)
 	if err != nil {
 		t.Fatal(err)

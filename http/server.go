@@ -19,13 +19,13 @@ import (
 
 // Config is what the HTTP layer needs to know about the site.
 type Config struct {
-	SiteName    string // "Dateline"
-	AgencyMark  string // "DATELINE", written in the dateline: "MOSCOW, October 23. /DATELINE/."
-	BaseURL     string // absolute URL of the site, no trailing slash
-	City        City   // the default city: times on the site are shown in its zone
-	MediaDir    string // where photos are stored
-	MaxBodySize int64  // largest request body accepted, in bytes
-	Dev         bool   // parse templates on every request
+	SiteName    string         // "Dateline"
+	AgencyMark  string         // "DATELINE", written in the dateline: "MOSCOW, October 23. /DATELINE/."
+	BaseURL     string         // absolute URL of the site, no trailing slash
+	City        City           // the default city: times on the site are shown in its zone
+	Media       dateline.Media // where photos are stored
+	MaxBodySize int64          // largest request body accepted, in bytes
+	Dev         bool           // parse templates on every request
 }
 
 // City is a place whose local time pages show.

@@ -6,9 +6,7 @@ import (
 	"encoding/hex"
 	"mime"
 	"net/http"
-	"os"
 	"path"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -79,28 +77,22 @@ func (s *Server) handleFavicon(w http.ResponseWriter, r *http.Request) {
 	assets["icon.svg"].page.write(w, r)
 }
 
-// handleMedia serves photos from the media folder. Names never change
+// handleMedia serves photos from the media store. Names never change
 // content, so they are cached for a long time.
 func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request, rel string) {
-	if s.cfg.MediaDir == "" || rel == "" || strings.Contains(rel, "..") || strings.HasPrefix(rel, "/") || strings.ContainsRune(rel, 0) {
+	if s.cfg.Media == nil {
 		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "No such file."))
 		return
 	}
-	full := filepath.Join(s.cfg.MediaDir, filepath.FromSlash(rel))
-	f, err := os.Open(full)
+	f, err := s.cfg.Media.Get(r.Context(), rel)
 	if err != nil {
-		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "No such file."))
+		s.error(w, r, err)
 		return
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil || st.IsDir() {
-		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "No such file."))
-		return
-	}
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	http.ServeContent(w, r, st.Name(), st.ModTime(), f)
+	http.ServeContent(w, r, path.Base(rel), f.ModTime(), f)
 }
 
 func (s *Server) handleRobots(w http.ResponseWriter, r *http.Request) {

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"dateline/demo"
+	"dateline/media"
 )
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -71,7 +72,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	if _, err := demo.Load(ctx, store, filepath.Join(dir, "media"), time.Now()); err != nil {
+	if _, err := demo.Load(ctx, store, media.Dir{Root: filepath.Join(dir, "media")}, time.Now()); err != nil {
 		store.Close()
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"dateline"
 	"dateline/demo"
 	"dateline/internal/pgtest"
+	"dateline/media"
 )
 
 // TestMigrateDBRoundTrip moves a site of 1,000 generated articles plus the
@@ -29,7 +30,7 @@ func TestMigrateDBRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := demo.Load(ctx, store, filepath.Join(dir, "media"), time.Now()); err != nil {
+	if _, err := demo.Load(ctx, store, media.Dir{Root: filepath.Join(dir, "media")}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	store.Close()

@@ -21,6 +21,7 @@ import (
 	"dateline/demo"
 	dhttp "dateline/http"
 	"dateline/ingest"
+	"dateline/media"
 )
 
 // serveConfig is everything "dateline serve" is told.
@@ -38,6 +39,7 @@ type serveConfig struct {
 	logLevel        string
 	dev             bool
 	debugAddr       string
+	media           string
 }
 
 func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
@@ -45,6 +47,7 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	fs := newFlagSet("serve", "Usage: dateline serve [flags]\n\nServes the reader pages, the media files and the API on one address. With\n--demo an empty database is first filled with the demo site.")
 	c.store.register(fs)
 	c.store.registerReplicas(fs)
+	fs.StringVar(&c.media, "media", env("DATELINE_MEDIA", ""), "folder of photo files; nodes of a cluster share one (default DATA/media) (env DATELINE_MEDIA)")
 	fs.StringVar(&c.addr, "addr", env("DATELINE_ADDR", "127.0.0.1:8080"), "address to listen on, HOST:PORT (env DATELINE_ADDR)")
 	fs.BoolVar(&c.demo, "demo", env("DATELINE_DEMO", "") == "1", "load the demo site into an empty database (env DATELINE_DEMO=1)")
 	fs.StringVar(&c.baseURL, "base-url", env("DATELINE_BASE_URL", ""), "the site's public URL, for canonical and share links (default http://ADDR) (env DATELINE_BASE_URL)")
@@ -158,7 +161,11 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	if c.fallbackSection != "" && !hasSection(ctx, store, c.fallbackSection) {
 		return usagef("--fallback-section %q is not a section", c.fallbackSection)
 	}
-	mediaDir := filepath.Join(c.store.data, "media")
+	mediaDir := c.media
+	if mediaDir == "" {
+		mediaDir = filepath.Join(c.store.data, "media")
+	}
+	files := media.Dir{Root: mediaDir}
 	if c.demo {
 		n, err := store.CountArticles(ctx, "")
 		if err != nil {
@@ -166,7 +173,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		}
 		if n == 0 {
 			start := time.Now()
-			n, err := demo.Load(ctx, store, mediaDir, time.Now())
+			n, err := demo.Load(ctx, store, files, time.Now())
 			if err != nil {
 				return err
 			}
@@ -183,7 +190,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	in := &ingest.Service{Store: store, FallbackSection: c.fallbackSection}
 	srv, err := dhttp.NewServer(store, in, log, dhttp.Config{
 		SiteName: c.siteName, AgencyMark: c.agencyMark, BaseURL: baseURL,
-		City: dhttp.City{Name: cityName, Zone: loc}, MediaDir: mediaDir, MaxBodySize: c.maxBody, Dev: c.dev,
+		City: dhttp.City{Name: cityName, Zone: loc}, Media: files, MaxBodySize: c.maxBody, Dev: c.dev,
 	}, time.Now)
 	if err != nil {
 		return err

@@ -1,0 +1,94 @@
+// Package media keeps photo files in a folder, which the nodes of a
+// cluster may share.
+package media
+
+import (
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"dateline"
+)
+
+// Dir is a folder of media files. It implements dateline.Media.
+type Dir struct{ Root string }
+
+var _ dateline.Media = Dir{}
+
+func (d Dir) path(p string) (string, error) {
+	if !dateline.ValidMediaPath(p) {
+		return "", dateline.Errorf(dateline.EINVALID, "The media path %q is not allowed.", p)
+	}
+	return filepath.Join(d.Root, filepath.FromSlash(p)), nil
+}
+
+// Put writes the file beside its final name and renames it into place, so
+// that no node ever serves half a file.
+func (d Dir) Put(ctx context.Context, p string, r io.Reader) error {
+	full, err := d.path(p)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(full), ".put-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := io.Copy(f, r); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	os.Chmod(f.Name(), 0o644)
+	return os.Rename(f.Name(), full)
+}
+
+type file struct {
+	*os.File
+	mod time.Time
+}
+
+func (f file) ModTime() time.Time { return f.mod }
+
+// Get opens the file. Returns ENOTFOUND when there is none.
+func (d Dir) Get(ctx context.Context, p string) (dateline.MediaFile, error) {
+	full, err := d.path(p)
+	if err != nil {
+		return nil, dateline.Errorf(dateline.ENOTFOUND, "No such file.")
+	}
+	f, err := os.Open(full)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, dateline.Errorf(dateline.ENOTFOUND, "No such file.")
+		}
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil || st.IsDir() {
+		f.Close()
+		return nil, dateline.Errorf(dateline.ENOTFOUND, "No such file.")
+	}
+	return file{f, st.ModTime()}, nil
+}
+
+// Exists reports whether a file is stored at p.
+func (d Dir) Exists(ctx context.Context, p string) (bool, error) {
+	full, err := d.path(p)
+	if err != nil {
+		return false, err
+	}
+	st, err := os.Stat(full)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	return err == nil && !st.IsDir(), err
+}
