@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
@@ -15,7 +16,11 @@ import (
 	"dateline/demo"
 	dhttp "dateline/http"
 	"dateline/ingest"
+	"dateline/internal/pgtest"
+	"dateline/postgres"
 	"dateline/sqlite"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // benchArticles is the size of the database the page benchmarks use.
@@ -24,7 +29,72 @@ const benchArticles = 100_000
 // benchServer opens (making it the first time, which takes a while) a
 // database of 100,000 generated articles, kept in the temporary folder
 // between runs.
-func benchServer(b *testing.B) (*dhttp.Server, int64) {
+func benchServer(b *testing.B, engine string) (*dhttp.Server, int64) {
+	b.Helper()
+	lite, id := benchSQLite(b)
+	var store dateline.Store = lite
+	if engine == "postgres" {
+		store = benchPostgres(b, lite)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := dhttp.NewServer(store, &ingest.Service{Store: store}, log, dhttp.Config{
+		SiteName: "Dateline", AgencyMark: "DATELINE", BaseURL: "https://news.example",
+		City: dhttp.City{Name: "Moscow", Zone: moscow},
+	}, func() time.Time { return benchNow })
+	if err != nil {
+		b.Fatal(err)
+	}
+	return srv, id
+}
+
+var benchNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+
+// benchPostgres copies the SQLite bench database into a PostgreSQL schema
+// kept between runs (made again when its count is off).
+func benchPostgres(b *testing.B, from *sqlite.DB) dateline.Store {
+	b.Helper()
+	ctx := context.Background()
+	schema := fmt.Sprintf("bench_%d_v1", benchArticles)
+	base := pgtest.BaseDSN()
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		b.Skipf("no PostgreSQL at %s: %v", base, err)
+	}
+	defer conn.Close(ctx)
+	db, err := postgres.Open(ctx, mustSchema(b, conn, schema), postgres.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	if n, _ := db.CountArticles(ctx, dateline.StatusPublished); n != benchArticles {
+		b.Logf("copying %d articles into PostgreSQL schema %s", benchArticles, schema)
+		db.Close()
+		conn.Exec(ctx, `DROP SCHEMA `+schema+` CASCADE`)
+		db, err = postgres.Open(ctx, mustSchema(b, conn, schema), postgres.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := dateline.Move(ctx, from, db, nil); err != nil {
+			b.Fatal(err)
+		}
+		conn.Exec(ctx, `ANALYZE`)
+	}
+	return db
+}
+
+func mustSchema(b *testing.B, conn *pgx.Conn, schema string) string {
+	ctx := context.Background()
+	if _, err := conn.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+schema); err != nil {
+		b.Fatal(err)
+	}
+	u, _ := url.Parse(pgtest.BaseDSN())
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func benchSQLite(b *testing.B) (*sqlite.DB, int64) {
 	b.Helper()
 	ctx := context.Background()
 	path := filepath.Join(os.TempDir(), fmt.Sprintf("dateline-bench-%d-v1.db", benchArticles))
@@ -34,7 +104,7 @@ func benchServer(b *testing.B) (*dhttp.Server, int64) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { store.Close() })
-	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	now := benchNow
 	if statErr != nil {
 		b.Logf("generating %d articles in %s", benchArticles, path)
 		for _, s := range dateline.DefaultSections {
@@ -65,15 +135,7 @@ func benchServer(b *testing.B) (*dhttp.Server, int64) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := dhttp.NewServer(store, &ingest.Service{Store: store}, log, dhttp.Config{
-		SiteName: "Dateline", AgencyMark: "DATELINE", BaseURL: "https://news.example",
-		City: dhttp.City{Name: "Moscow", Zone: moscow},
-	}, func() time.Time { return now })
-	if err != nil {
-		b.Fatal(err)
-	}
-	return srv, a.ID
+	return store, a.ID
 }
 
 func benchPage(b *testing.B, srv *dhttp.Server, path string, cold bool) {
@@ -100,21 +162,25 @@ func benchPage(b *testing.B, srv *dhttp.Server, path string, cold bool) {
 }
 
 // BenchmarkPages serves the article page and the feed page with 100,000
-// articles in the database: cold (the page cache emptied before every
-// request, so each one queries and renders) and warm (served from memory).
-// Requests go through the whole handler, access log included (to a
-// discarding logger).
+// articles in the database, on SQLite and on PostgreSQL in one run: cold
+// (the page cache emptied before every request, so each one queries and
+// renders) and warm (served from memory). Requests go through the whole
+// handler, access log included (to a discarding logger).
 func BenchmarkPages(b *testing.B) {
-	srv, id := benchServer(b)
-	article := fmt.Sprintf("/%s/%d", "politics", id)
-	// Find the article's real section from its redirect.
-	w := httptest.NewRecorder()
-	srv.ServeHTTP(w, httptest.NewRequest("GET", article, nil))
-	if loc := w.Header().Get("Location"); loc != "" {
-		article = loc
-	}
-	for _, p := range []struct{ name, path string }{{"article", article}, {"feed", "/news"}, {"home", "/"}} {
-		b.Run(p.name+"/cold", func(b *testing.B) { benchPage(b, srv, p.path, true) })
-		b.Run(p.name+"/warm", func(b *testing.B) { benchPage(b, srv, p.path, false) })
+	for _, engine := range []string{"sqlite", "postgres"} {
+		b.Run(engine, func(b *testing.B) {
+			srv, id := benchServer(b, engine)
+			article := fmt.Sprintf("/%s/%d", "politics", id)
+			// Find the article's real section from its redirect.
+			w := httptest.NewRecorder()
+			srv.ServeHTTP(w, httptest.NewRequest("GET", article, nil))
+			if loc := w.Header().Get("Location"); loc != "" {
+				article = loc
+			}
+			for _, p := range []struct{ name, path string }{{"article", article}, {"feed", "/news"}, {"home", "/"}} {
+				b.Run(p.name+"/cold", func(b *testing.B) { benchPage(b, srv, p.path, true) })
+				b.Run(p.name+"/warm", func(b *testing.B) { benchPage(b, srv, p.path, false) })
+			}
+		})
 	}
 }
