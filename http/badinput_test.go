@@ -155,3 +155,38 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 	}
 }
+
+func TestCachingRules(t *testing.T) {
+	e := newEnv(t, false)
+	e.ingest(item("urn:test:rules", e.clock.Now(), ""))
+	// A reader's own filter is never for shared caches.
+	for _, req := range [][]string{{"/news?filter=1&s=science"}, {"/news", "Cookie", "feed_sections=science"}} {
+		w := e.get(req[0], req[1:]...)
+		if cc := w.Header().Get("Cache-Control"); !strings.HasPrefix(cc, "private") {
+			t.Errorf("%v: Cache-Control %q", req, cc)
+		}
+	}
+	if cc := e.get("/news").Header().Get("Cache-Control"); !strings.Contains(cc, "public") {
+		t.Errorf("unfiltered feed: Cache-Control %q", cc)
+	}
+	// gzip;q=0 means no gzip.
+	if enc := e.get("/news", "Accept-Encoding", "gzip;q=0, identity").Header().Get("Content-Encoding"); enc != "" {
+		t.Errorf("gzip;q=0 got %q", enc)
+	}
+	// The day changes the headings even when no content does.
+	if !strings.Contains(e.get("/news").Body.String(), "Today, ") {
+		t.Fatal("no Today heading")
+	}
+	e.clock.Add(48 * time.Hour)
+	if strings.Contains(e.get("/news").Body.String(), "Today, ") {
+		t.Error("two days later the feed still says Today")
+	}
+	// Last-Modified moves with any change to the site.
+	w := e.get("/science/1")
+	before := w.Header().Get("Last-Modified")
+	e.clock.Add(time.Hour)
+	e.ingest(strings.Replace(item("urn:test:other", e.clock.Now(), ""), "Arctic shipping", "Other story", 1))
+	if after := e.get("/science/1").Header().Get("Last-Modified"); after == before {
+		t.Errorf("Last-Modified stayed %s after another story was added", after)
+	}
+}

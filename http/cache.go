@@ -24,6 +24,7 @@ type page struct {
 	cacheFor int    // seconds a shared cache may keep it
 	location string // for redirects
 	html     bool
+	private  bool // shaped by one reader's settings
 	vary     []string
 
 	// header values, prepared once and shared by every response
@@ -37,6 +38,7 @@ var (
 	hNoSniff    = []string{"nosniff"}
 	hReferrer   = []string{"strict-origin-when-cross-origin"}
 	hVary       = []string{"Accept-Encoding"}
+	hPrivate    = []string{"private, max-age=0"}
 	hVaryCookie = []string{"Accept-Encoding, Cookie"}
 	hGzip       = []string{"gzip"}
 )
@@ -84,6 +86,11 @@ func (p *page) write(w http.ResponseWriter, r *http.Request) {
 	h["Etag"] = p.hETag
 	h["Last-Modified"] = p.hLastMod
 	h["Cache-Control"] = p.hCache
+	if _, ok := h["Set-Cookie"]; ok || p.private {
+		// A response that sets a cookie, or that one reader's choice
+		// shaped, is for that reader only.
+		h["Cache-Control"] = hPrivate
+	}
 	h["Vary"] = hVary
 	if p.vary != nil {
 		h["Vary"] = p.vary
@@ -158,10 +165,16 @@ func etagMatch(list, etag string) bool {
 	return false
 }
 
+// acceptsGzip reports whether the client takes gzip, minding "gzip;q=0".
 func acceptsGzip(r *http.Request) bool {
 	for _, v := range r.Header["Accept-Encoding"] {
-		if strings.Contains(v, "gzip") {
-			return true
+		for _, part := range strings.Split(v, ",") {
+			coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+			if strings.TrimSpace(coding) != "gzip" && strings.TrimSpace(coding) != "*" {
+				continue
+			}
+			q := strings.ReplaceAll(params, " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
 		}
 	}
 	return false
@@ -181,10 +194,11 @@ type cacheKey struct {
 // it whole: pages show lists that a single story can enter or leave, and a
 // news site renders its few hot pages again in microseconds.
 type pageCache struct {
-	mu    sync.RWMutex
-	pages map[cacheKey]*page
-	gen   atomic.Uint64
-	max   int
+	mu      sync.RWMutex
+	pages   map[cacheKey]*page
+	cursors int // entries for pages past the first of a feed
+	gen     atomic.Uint64
+	max     int
 }
 
 func newPageCache(max int) *pageCache {
@@ -199,15 +213,21 @@ func (c *pageCache) get(key cacheKey) *page {
 }
 
 // put stores p unless the content changed since gen was read, so a page
-// rendered from old content never outlives the change.
+// rendered from old content never outlives the change. A full cache takes
+// nothing more until the next change empties it, and pages deep in a feed
+// (any cursor a client makes up is valid) may fill only a quarter of it:
+// junk requests can neither evict the hot pages nor fill the memory.
 func (c *pageCache) put(key cacheKey, p *page, gen uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.gen.Load() != gen {
+	if c.gen.Load() != gen || len(c.pages) >= c.max {
 		return
 	}
-	if len(c.pages) >= c.max {
-		clear(c.pages)
+	if key.b != "" {
+		if c.cursors >= c.max/4 {
+			return
+		}
+		c.cursors++
 	}
 	c.pages[key] = p
 }
@@ -217,6 +237,7 @@ func (c *pageCache) invalidate() {
 	c.mu.Lock()
 	c.gen.Add(1)
 	clear(c.pages)
+	c.cursors = 0
 	c.mu.Unlock()
 }
 

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"dateline"
 )
@@ -65,7 +66,7 @@ type homePage struct {
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	z := s.zone(r)
-	s.servePage(w, r, cacheKey{kind: "home", zone: z.City}, func(ctx context.Context) (*page, error) {
+	s.servePage(w, r, cacheKey{kind: "home", zone: z.key()}, func(ctx context.Context) (*page, error) {
 		var d homePage
 		var err error
 		if d.Top, err = s.store.TopStories(ctx); err != nil {
@@ -189,7 +190,7 @@ func (s *Server) handleNews(w http.ResponseWriter, r *http.Request) {
 	}
 	slices.Sort(filter)
 	z := s.zone(r)
-	key := cacheKey{kind: "news", a: strings.Join(filter, "."), b: cursorKey(before), zone: z.City}
+	key := cacheKey{kind: "news", a: strings.Join(filter, "."), b: cursorKey(before), zone: z.key()}
 	s.servePage(w, r, key, func(ctx context.Context) (*page, error) {
 		items, err := s.store.Articles(ctx, dateline.ArticleFilter{Sections: filter, Before: before, Limit: feedPageSize})
 		if err != nil {
@@ -220,6 +221,7 @@ func (s *Server) handleNews(w http.ResponseWriter, r *http.Request) {
 		p, err := s.htmlPage(r, "news", v, http.StatusOK, s.lastModified())
 		if p != nil {
 			p.vary = hVaryCookie
+			p.private = len(filter) > 0
 		}
 		return p, err
 	})
@@ -287,7 +289,7 @@ func (s *Server) handleSection(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	z := s.zone(r)
-	s.servePage(w, r, cacheKey{kind: "section", a: slug, b: cursorKey(before), zone: z.City}, func(ctx context.Context) (*page, error) {
+	s.servePage(w, r, cacheKey{kind: "section", a: slug, b: cursorKey(before), zone: z.key()}, func(ctx context.Context) (*page, error) {
 		items, err := s.store.Articles(ctx, dateline.ArticleFilter{Sections: []string{slug}, Before: before, Limit: feedPageSize})
 		if err != nil {
 			return nil, err
@@ -326,7 +328,7 @@ func (s *Server) handlePerson(w http.ResponseWriter, r *http.Request) {
 // tagPage is the feed of a topic or a person.
 func (s *Server) tagPage(w http.ResponseWriter, r *http.Request, kind string, lookup func(context.Context, string) (string, error)) {
 	slug := r.PathValue("slug")
-	if len(slug) > 200 {
+	if len(slug) > 200 || !validText(slug) {
 		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no %s at this address.", kind))
 		return
 	}
@@ -341,7 +343,7 @@ func (s *Server) tagPage(w http.ResponseWriter, r *http.Request, kind string, lo
 		return
 	}
 	z := s.zone(r)
-	s.servePage(w, r, cacheKey{kind: kind, a: slug, b: cursorKey(before), zone: z.City}, func(ctx context.Context) (*page, error) {
+	s.servePage(w, r, cacheKey{kind: kind, a: slug, b: cursorKey(before), zone: z.key()}, func(ctx context.Context) (*page, error) {
 		name, err := lookup(ctx, slug)
 		if err != nil {
 			return nil, err
@@ -413,7 +415,7 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	z := s.zone(r)
-	key := cacheKey{kind: "article", a: slug, n: id, m: int64(n), zone: z.City}
+	key := cacheKey{kind: "article", a: slug, n: id, m: int64(n), zone: z.key()}
 	s.servePage(w, r, key, func(ctx context.Context) (*page, error) {
 		a, err := s.store.Article(ctx, id)
 		if err != nil {
@@ -425,7 +427,7 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 				Message:   "The story “" + a.Headline + "” has been withdrawn and is no longer available.",
 				Withdrawn: stamp(z, a.WithdrawnAt)})
 			v.Robots = "noindex"
-			return s.htmlPage(r, "error", v, http.StatusGone, a.ModifiedAt)
+			return s.htmlPage(r, "error", v, http.StatusGone, s.lastModified())
 		case dateline.StatusPublished:
 		default:
 			return nil, dateline.Errorf(dateline.ENOTFOUND, "There is no article at this address.")
@@ -450,11 +452,9 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 		if n > 1 {
 			v.Canonical += "?page=" + strconv.Itoa(n)
 		}
-		modified := a.ModifiedAt
-		if modified.Before(a.PublishedAt) {
-			modified = a.PublishedAt
-		}
-		return s.htmlPage(r, "article", v, http.StatusOK, modified)
+		// The page shows the latest news beside the story, so any change
+		// to the site may change it.
+		return s.htmlPage(r, "article", v, http.StatusOK, s.lastModified())
 	})
 }
 
@@ -550,6 +550,12 @@ func escape(s string) string {
 	return b.String()
 }
 
+// validText reports whether s can be looked up at all: valid UTF-8 without
+// NUL bytes (PostgreSQL refuses anything else).
+func validText(s string) bool {
+	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
+}
+
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
@@ -561,7 +567,7 @@ func truncate(s string, n int) string {
 
 func (s *Server) handleGalleries(w http.ResponseWriter, r *http.Request) {
 	z := s.zone(r)
-	s.servePage(w, r, cacheKey{kind: "galleries", zone: z.City}, func(ctx context.Context) (*page, error) {
+	s.servePage(w, r, cacheKey{kind: "galleries", zone: z.key()}, func(ctx context.Context) (*page, error) {
 		gs, err := s.store.Galleries(ctx, 60)
 		if err != nil {
 			return nil, err
@@ -579,20 +585,20 @@ func (s *Server) handleGallery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	z := s.zone(r)
-	s.servePage(w, r, cacheKey{kind: "gallery", n: id, zone: z.City}, func(ctx context.Context) (*page, error) {
+	s.servePage(w, r, cacheKey{kind: "gallery", n: id, zone: z.key()}, func(ctx context.Context) (*page, error) {
 		g, err := s.store.Gallery(ctx, id)
 		if err != nil {
 			return nil, err
 		}
 		v := s.view(r, g.Title, g)
 		v.Canonical, v.Description = "/photo/"+strconv.FormatInt(id, 10), g.Lead
-		return s.htmlPage(r, "gallery", v, http.StatusOK, g.PublishedAt)
+		return s.htmlPage(r, "gallery", v, http.StatusOK, s.lastModified())
 	})
 }
 
 func (s *Server) handleInfographics(w http.ResponseWriter, r *http.Request) {
 	z := s.zone(r)
-	s.servePage(w, r, cacheKey{kind: "infographics", zone: z.City}, func(ctx context.Context) (*page, error) {
+	s.servePage(w, r, cacheKey{kind: "infographics", zone: z.key()}, func(ctx context.Context) (*page, error) {
 		gs, err := s.store.Infographics(ctx, 60)
 		if err != nil {
 			return nil, err
@@ -610,13 +616,13 @@ func (s *Server) handleInfographic(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	z := s.zone(r)
-	s.servePage(w, r, cacheKey{kind: "infographic", n: id, zone: z.City}, func(ctx context.Context) (*page, error) {
+	s.servePage(w, r, cacheKey{kind: "infographic", n: id, zone: z.key()}, func(ctx context.Context) (*page, error) {
 		g, err := s.store.Infographic(ctx, id)
 		if err != nil {
 			return nil, err
 		}
 		v := s.view(r, g.Title, g)
 		v.Canonical, v.Description = "/infographics/"+strconv.FormatInt(id, 10), g.Text
-		return s.htmlPage(r, "infographic", v, http.StatusOK, g.PublishedAt)
+		return s.htmlPage(r, "infographic", v, http.StatusOK, s.lastModified())
 	})
 }

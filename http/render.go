@@ -87,11 +87,17 @@ type view struct {
 	Data        any
 }
 
-// zone is the reader's time zone and the city it is named after.
+// zone is the reader's time zone, the city it is named after, and the
+// time of the request in it.
 type zone struct {
 	City string
 	Loc  *time.Location
+	Now  time.Time
 }
+
+// key names the zone and the local day in cache keys: "Today" and
+// "Yesterday" on a page change at local midnight.
+func (z zone) key() string { return z.City + "|" + z.Now.Format("2006-01-02") }
 
 func (s *Server) view(r *http.Request, title string, data any) *view {
 	return &view{
@@ -109,7 +115,7 @@ func (s *Server) view(r *http.Request, title string, data any) *view {
 // zone returns the zone that times are shown in for this request. It is
 // per request so that a reader's own city can choose it.
 func (s *Server) zone(r *http.Request) zone {
-	return zone{City: s.cfg.City.Name, Loc: s.cfg.City.Zone}
+	return zone{City: s.cfg.City.Name, Loc: s.cfg.City.Zone, Now: s.now().In(s.cfg.City.Zone)}
 }
 
 func (s *Server) render(r *http.Request, name string, v *view) ([]byte, error) {
@@ -166,7 +172,7 @@ func dict(kv ...any) (map[string]any, error) {
 // when is a short time for lists: "13:43" today, "Oct 22, 13:43" before.
 func when(z zone, t time.Time) string {
 	lt := t.In(z.Loc)
-	now := time.Now().In(z.Loc)
+	now := z.Now
 	switch {
 	case lt.Format("20060102") == now.Format("20060102"):
 		return lt.Format("15:04")
@@ -202,7 +208,7 @@ func offset(t time.Time) string {
 func stamp(z zone, t time.Time) string {
 	lt := t.In(z.Loc)
 	layout := "January 2, 15:04"
-	if lt.Year() != time.Now().In(z.Loc).Year() {
+	if lt.Year() != z.Now.Year() {
 		layout = "January 2, 2006, 15:04"
 	}
 	return lt.Format(layout) + " " + offset(lt) + " " + strings.ToUpper(z.City)

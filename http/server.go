@@ -80,11 +80,13 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 
 // Changed tells the server that content changed: cached pages are dropped.
 func (s *Server) Changed() {
-	s.lastChange.Store(s.now().UnixNano())
-	s.cache.invalidate()
+	// Sections first: a page rendered after the cache empties must not
+	// show the old list.
 	if err := s.loadSections(context.Background()); err != nil {
 		s.log.Error("reload sections", "err", err)
 	}
+	s.lastChange.Store(s.now().UnixNano())
+	s.cache.invalidate()
 }
 
 func (s *Server) loadSections(ctx context.Context) error {

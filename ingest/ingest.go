@@ -116,6 +116,9 @@ func (s *Service) Map(it *ninjs.Item, sections []dateline.Section) (*dateline.Ar
 	if len(it.URI) > 1000 {
 		return nil, false, dateline.Errorf(dateline.EUNPROCESSABLE, "The uri is longer than 1000 characters.")
 	}
+	if it.URI != Clean(it.URI) || strings.TrimSpace(it.URI) == "" {
+		return nil, false, dateline.Errorf(dateline.EUNPROCESSABLE, "The uri is empty or holds a NUL byte.")
+	}
 	a := &dateline.Article{
 		URI:           it.URI,
 		Lang:          language(it.Language),
@@ -181,7 +184,7 @@ func (s *Service) Map(it *ninjs.Item, sections []dateline.Section) (*dateline.Ar
 		switch {
 		case as.Type == "picture" && a.Photo == nil:
 			a.Photo = photo(&as)
-		case as.Type == "text" && as.URI != "" && as.URI != it.URI:
+		case as.Type == "text" && as.URI != "" && as.URI != it.URI && as.URI == Clean(as.URI) && len(as.URI) <= 1000:
 			a.ReadAlso = append(a.ReadAlso, dateline.ArticleRef{URI: as.URI})
 		}
 	}
@@ -197,7 +200,7 @@ func clamp(t *time.Time, now time.Time) time.Time {
 
 // language keeps the primary subtag of a BCP 47 tag: "nb-NO" is "nb".
 func language(tag string) string {
-	tag, _, _ = strings.Cut(strings.ToLower(strings.TrimSpace(tag)), "-")
+	tag, _, _ = strings.Cut(strings.ToLower(strings.TrimSpace(Clean(tag))), "-")
 	if tag == "" || len(tag) > 8 {
 		return "en"
 	}
@@ -313,7 +316,7 @@ func matchesAny(c ninjs.Concept, sections []dateline.Section, section string) bo
 // photo picks the widest rendition up to 2048 pixels that is served over
 // https, with the caption and credit of the picture.
 func photo(as *ninjs.Association) *dateline.Photo {
-	p := &dateline.Photo{URI: as.URI, Credit: PlainText(as.By)}
+	p := &dateline.Photo{URI: Clean(as.URI), Credit: PlainText(as.By)}
 	if p.Credit == "" {
 		p.Credit = PlainText(as.CopyrightHolder)
 	}
@@ -326,7 +329,7 @@ func photo(as *ninjs.Association) *dateline.Photo {
 	}
 	p.Alt = p.Caption
 	for _, r := range as.Renditions {
-		if !strings.HasPrefix(r.Href, "https://") || r.Width > 2048 {
+		if !strings.HasPrefix(r.Href, "https://") || r.Width > 2048 || r.Href != Clean(r.Href) {
 			continue
 		}
 		if int(r.Width) > p.Width || p.Remote == "" {

@@ -4,6 +4,7 @@ import (
 	"html"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
 )
@@ -34,7 +35,16 @@ var textPolicy = bluemonday.StrictPolicy()
 
 // SanitizeHTML returns body HTML that is safe to put in a page as it is.
 func SanitizeHTML(s string) string {
-	return strings.TrimSpace(bodyPolicy.Sanitize(s))
+	return strings.TrimSpace(bodyPolicy.Sanitize(Clean(s)))
+}
+
+// Clean drops NUL bytes and invalid UTF-8, which no page needs and which
+// PostgreSQL cannot store.
+func Clean(s string) string {
+	if strings.IndexByte(s, 0) < 0 && utf8.ValidString(s) {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, ""), "\x00", "")
 }
 
 var spaces = regexp.MustCompile(`\s+`)
@@ -42,6 +52,7 @@ var spaces = regexp.MustCompile(`\s+`)
 // PlainText strips every tag from s, decodes entities and folds white
 // space, for headlines, leads and captions.
 func PlainText(s string) string {
+	s = Clean(s)
 	if strings.ContainsAny(s, "<&") {
 		s = html.UnescapeString(textPolicy.Sanitize(s))
 	}

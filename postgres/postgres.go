@@ -250,14 +250,18 @@ func (db *DB) announce(ctx context.Context) {
 }
 
 // Watch calls changed whenever any node changes content, until ctx ends.
-// It listens on its own connection and reconnects when that drops; after a
-// reconnection it calls changed, since announcements may have been missed.
+// It listens on its own connection and reconnects when that drops. Each
+// time the LISTEN is in place it calls changed once, since anything changed
+// before it (at start, or while disconnected) was not heard.
 func (db *DB) Watch(ctx context.Context, changed func()) error {
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
-		err := db.listen(ctx, changed)
+		listening, err := db.listen(ctx, changed)
 		if ctx.Err() != nil {
 			return nil
+		}
+		if listening {
+			backoff = 100 * time.Millisecond
 		}
 		db.log.Warn("change listener lost its connection; reconnecting", "err", err, "in", backoff)
 		select {
@@ -266,44 +270,30 @@ func (db *DB) Watch(ctx context.Context, changed func()) error {
 		case <-time.After(backoff):
 		}
 		backoff = min(backoff*2, 5*time.Second)
-		changed()
 	}
 	return nil
 }
 
-func (db *DB) listen(ctx context.Context, changed func()) error {
+// listen reports whether it got as far as listening.
+func (db *DB) listen(ctx context.Context, changed func()) (bool, error) {
 	conn, err := pgx.Connect(ctx, db.dsn)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer conn.Close(context.Background())
 	if _, err := conn.Exec(ctx, `LISTEN `+channel); err != nil {
-		return err
+		return false, err
 	}
+	changed()
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil
+				return true, nil
 			}
-			return err
+			return true, err
 		}
 		db.noteLSN(n.Payload)
 		changed()
 	}
-}
-
-// runOnce runs fn only if no other node is running the same job, using a
-// transaction-level advisory lock; it reports whether fn ran.
-func (db *DB) runOnce(ctx context.Context, key int64, fn func(pgx.Tx) error) (bool, error) {
-	ran := false
-	err := pgx.BeginFunc(ctx, db.primary, func(tx pgx.Tx) error {
-		var got bool
-		if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock($1)`, key).Scan(&got); err != nil || !got {
-			return err
-		}
-		ran = true
-		return fn(tx)
-	})
-	return ran, err
 }

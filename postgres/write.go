@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -71,10 +73,60 @@ func (db *DB) SaveSection(ctx context.Context, s *dateline.Section) error {
 }
 
 // UpsertArticles stores articles by URI in one transaction; see dateline.Store.
+// Locks are taken in one global order (URIs, then tags, sorted), and a
+// transaction that PostgreSQL still aborts as a deadlock or serialisation
+// failure is tried again, up to three times.
 func (db *DB) UpsertArticles(ctx context.Context, as []*dateline.Article, now time.Time) ([]dateline.UpsertResult, error) {
+	saved := make([]dateline.Article, len(as))
+	for i, a := range as {
+		saved[i] = *a
+	}
+	var results []dateline.UpsertResult
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		if attempt > 0 {
+			for i, a := range as {
+				*a = saved[i]
+			}
+			time.Sleep(time.Duration(attempt*attempt) * 20 * time.Millisecond)
+		}
+		results, err = db.upsertArticles(ctx, as, now)
+		if !retryable(err) {
+			break
+		}
+	}
+	if err != nil {
+		if dateline.ErrorCode(err) != dateline.EINTERNAL {
+			return nil, err
+		}
+		return nil, fmt.Errorf("postgres: upsert articles: %w", err)
+	}
+	return results, nil
+}
+
+// retryable reports a deadlock or serialisation failure.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
+}
+
+func (db *DB) upsertArticles(ctx context.Context, as []*dateline.Article, now time.Time) ([]dateline.UpsertResult, error) {
 	results := make([]dateline.UpsertResult, len(as))
 	changed := false
 	err := pgx.BeginFunc(ctx, db.primary, func(tx pgx.Tx) error {
+		keys := make([]int64, 0, len(as))
+		for _, a := range as {
+			keys = append(keys, uriLock(a.URI))
+		}
+		slices.Sort(keys)
+		for i, k := range keys {
+			if i > 0 && k == keys[i-1] {
+				continue
+			}
+			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, k); err != nil {
+				return err
+			}
+		}
 		sections := map[string]int64{}
 		for i, a := range as {
 			r, err := upsertArticle(ctx, tx, a, now, sections)
@@ -87,10 +139,7 @@ func (db *DB) UpsertArticles(ctx context.Context, as []*dateline.Article, now ti
 		return nil
 	})
 	if err != nil {
-		if dateline.ErrorCode(err) != dateline.EINTERNAL {
-			return nil, err
-		}
-		return nil, fmt.Errorf("postgres: upsert articles: %w", err)
+		return nil, err
 	}
 	if changed {
 		db.announce(ctx)
@@ -122,9 +171,6 @@ func upsertArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, now time
 			return dateline.UpsertResult{}, err
 		}
 		sections[a.Section] = sectionID
-	}
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, uriLock(a.URI)); err != nil {
-		return dateline.UpsertResult{}, err
 	}
 	var (
 		id             int64
@@ -213,32 +259,39 @@ func writeArticleParts(ctx context.Context, tx pgx.Tx, a *dateline.Article) erro
 			return err
 		}
 	}
-	seen := map[int64]bool{}
-	for i := range a.Topics {
-		t := &a.Topics[i]
-		if err := tagID(ctx, tx, "topics", &t.ID, &t.Slug, t.Name); err != nil {
-			return err
-		}
-		if t.ID == 0 || seen[t.ID] {
-			continue
-		}
-		seen[t.ID] = true
-		if _, err := tx.Exec(ctx, `INSERT INTO article_topics (article_id, topic_id, position) VALUES ($1, $2, $3)`, a.ID, t.ID, i); err != nil {
-			return err
-		}
+	topics := make([]tag, len(a.Topics))
+	for i, t := range a.Topics {
+		topics[i] = tag{name: t.Name}
 	}
-	clear(seen)
-	for i := range a.Persons {
-		p := &a.Persons[i]
-		if err := tagID(ctx, tx, "persons", &p.ID, &p.Slug, p.Name); err != nil {
-			return err
-		}
-		if p.ID == 0 || seen[p.ID] {
-			continue
-		}
-		seen[p.ID] = true
-		if _, err := tx.Exec(ctx, `INSERT INTO article_persons (article_id, person_id, position) VALUES ($1, $2, $3)`, a.ID, p.ID, i); err != nil {
-			return err
+	if err := tagIDs(ctx, tx, "topics", topics); err != nil {
+		return err
+	}
+	for i, t := range topics {
+		a.Topics[i].ID, a.Topics[i].Slug = t.id, t.slug
+	}
+	persons := make([]tag, len(a.Persons))
+	for i, p := range a.Persons {
+		persons[i] = tag{name: p.Name}
+	}
+	if err := tagIDs(ctx, tx, "persons", persons); err != nil {
+		return err
+	}
+	for i, p := range persons {
+		a.Persons[i].ID, a.Persons[i].Slug = p.id, p.slug
+	}
+	for _, link := range []struct {
+		table, column string
+		tags          []tag
+	}{{"article_topics", "topic_id", topics}, {"article_persons", "person_id", persons}} {
+		seen := map[int64]bool{}
+		for i, t := range link.tags {
+			if t.id == 0 || seen[t.id] {
+				continue
+			}
+			seen[t.id] = true
+			if _, err := tx.Exec(ctx, `INSERT INTO `+link.table+` (article_id, `+link.column+`, position) VALUES ($1, $2, $3)`, a.ID, t.id, i); err != nil {
+				return err
+			}
 		}
 	}
 	for i, l := range a.ReadAlso {
@@ -249,15 +302,35 @@ func writeArticleParts(ctx context.Context, tx pgx.Tx, a *dateline.Article) erro
 	return nil
 }
 
-// tagID finds or creates the topic or person named name.
-func tagID(ctx context.Context, tx pgx.Tx, table string, id *int64, slug *string, name string) error {
-	*slug = dateline.Slugify(name)
-	if *slug == "" {
-		*id = 0
-		return nil
+type tag struct {
+	name, slug string
+	id         int64
+}
+
+// tagIDs finds or creates the topics or persons, in slug order so that
+// concurrent writers wait for each other in one order and never deadlock.
+// A name without letters or digits gets id 0.
+func tagIDs(ctx context.Context, tx pgx.Tx, table string, tags []tag) error {
+	order := make([]int, len(tags))
+	for i := range tags {
+		tags[i].slug = dateline.Slugify(tags[i].name)
+		order[i] = i
 	}
-	return tx.QueryRow(ctx, `INSERT INTO `+table+` (slug, name) VALUES ($1, $2)
-		ON CONFLICT (slug) DO UPDATE SET slug = EXCLUDED.slug RETURNING id`, *slug, name).Scan(id)
+	slices.SortFunc(order, func(x, y int) int { return strings.Compare(tags[x].slug, tags[y].slug) })
+	for _, i := range order {
+		t := &tags[i]
+		if t.slug == "" {
+			continue
+		}
+		err := tx.QueryRow(ctx, `INSERT INTO `+table+` (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING RETURNING id`, t.slug, t.name).Scan(&t.id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			err = tx.QueryRow(ctx, `SELECT id FROM `+table+` WHERE slug = $1`, t.slug).Scan(&t.id)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Topic returns the topic with the slug. Returns ENOTFOUND if none.

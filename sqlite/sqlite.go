@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
@@ -141,4 +142,40 @@ func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 // placeholders returns "?, ?, ?" for n values.
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// Watch calls changed whenever the database file changes, by this process
+// or another (an import while the site is served), until ctx ends. SQLite
+// has no notifications, so it polls PRAGMA data_version, which moves when
+// any other connection commits, twice a second on one held connection.
+func (db *DB) Watch(ctx context.Context, changed func()) error {
+	conn, err := db.read.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var last int64
+	if err := conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&last); err != nil {
+		return err
+	}
+	t := time.NewTicker(500 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			var v int64
+			if err := conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				return err
+			}
+			if v != last {
+				last = v
+				changed()
+			}
+		}
+	}
 }

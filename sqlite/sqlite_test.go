@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"dateline"
 	"dateline/sqlite"
@@ -41,5 +42,35 @@ func TestReopenKeepsData(t *testing.T) {
 	ss, err := db.Sections(ctx)
 	if err != nil || len(ss) != 1 {
 		t.Fatalf("after reopen: %v, %v", ss, err)
+	}
+}
+
+// TestWatchSeesOtherProcesses: a write through another handle on the same
+// file (as "dateline import" makes while the site is served) is noticed.
+func TestWatchSeesOtherProcesses(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dateline.db")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	served, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer served.Close()
+	changes := make(chan struct{}, 10)
+	go served.Watch(ctx, func() { changes <- struct{}{} })
+	time.Sleep(100 * time.Millisecond)
+	other, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	sec := dateline.DefaultSections[0]
+	if err := other.SaveSection(ctx, &sec); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-changes:
+	case <-time.After(3 * time.Second):
+		t.Fatal("the change by another handle was not noticed")
 	}
 }

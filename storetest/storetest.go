@@ -34,6 +34,7 @@ func Run(t *testing.T, open Opener) {
 		{"Galleries", testGalleries},
 		{"Infographics", testInfographics},
 		{"Tokens", testTokens},
+		{"ConcurrentWriters", testConcurrentWriters},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -467,4 +468,45 @@ func testTokens(t *testing.T, s dateline.Store) {
 	_, err = s.TokenByHash(ctx, bytes.Repeat([]byte{8}, 32))
 	wantCode(t, err, dateline.EUNAUTHORIZED)
 	wantCode(t, s.CreateToken(ctx, &dateline.Token{Name: "x", Scope: "admin", Hash: []byte{1}}), dateline.EINVALID)
+}
+
+// testConcurrentWriters has several writers store overlapping stories with
+// the same tags in opposite orders at once, as nodes of a cluster do: none
+// may fail, and every story is stored once.
+func testConcurrentWriters(t *testing.T, s dateline.Store) {
+	const writers, each = 6, 8
+	errs := make(chan error, writers)
+	for w := range writers {
+		go func() {
+			var err error
+			for i := range each {
+				a := article(fmt.Sprintf("urn:conc:%d", (w+i)%each), "world", base)
+				a.SourceVersion = base.Add(time.Duration(w*each+i) * time.Second)
+				a.Topics = []dateline.Topic{{Name: "Russia"}, {Name: "Ukraine"}, {Name: fmt.Sprintf("Topic %d", i)}}
+				a.Persons = []dateline.Person{{Name: "Anna"}, {Name: "Boris"}}
+				if w%2 == 1 {
+					a.Topics[0], a.Topics[1] = a.Topics[1], a.Topics[0]
+					a.Persons[0], a.Persons[1] = a.Persons[1], a.Persons[0]
+				}
+				b := article(fmt.Sprintf("urn:conc:b:%d:%d", w, i), "sport", base)
+				b.Topics = []dateline.Topic{{Name: "Ukraine"}, {Name: "Russia"}}
+				if _, err = s.UpsertArticles(ctx, []*dateline.Article{a, b}, base); err != nil {
+					break
+				}
+			}
+			errs <- err
+		}()
+	}
+	for range writers {
+		if err := <-errs; err != nil {
+			t.Errorf("concurrent writer: %v", err)
+		}
+	}
+	if n, _ := s.CountArticles(ctx, ""); n != each+writers*each {
+		t.Errorf("%d articles, want %d", n, each+writers*each)
+	}
+	got, err := s.ArticleByURI(ctx, "urn:conc:0")
+	if err != nil || len(got.Topics) != 3 {
+		t.Errorf("article after concurrent writes: %+v %v", got, err)
+	}
 }

@@ -46,7 +46,7 @@ func (f *storeFlags) register(fs *flag.FlagSet) {
 // registerReplicas adds --db-replica, for the commands that serve reads.
 func (f *storeFlags) registerReplicas(fs *flag.FlagSet) {
 	if v := env("DATELINE_DB_REPLICAS", ""); v != "" {
-		f.replicas = strings.Split(v, " ")
+		f.replicas = strings.Fields(v)
 	}
 	fs.Var(&f.replicas, "db-replica", "a PostgreSQL read replica for public pages; repeat for several (env DATELINE_DB_REPLICAS, space-separated)")
 }
