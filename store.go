@@ -75,6 +75,11 @@ type Store interface {
 	Infographic(ctx context.Context, id int64) (*Infographic, error)
 	Infographics(ctx context.Context, limit int) ([]Infographic, error)
 
+	// Search finds published articles by their terms; see SearchFilter.
+	// The index is written in the same transaction as the article, so a
+	// story is found once it is published and never after it leaves.
+	Search(ctx context.Context, f SearchFilter) (SearchResult, error)
+
 	CreateToken(ctx context.Context, t *Token) error
 	// TokenByHash returns EUNAUTHORIZED when no token has the hash.
 	TokenByHash(ctx context.Context, hash []byte) (*Token, error)

@@ -273,7 +273,16 @@ func (db *DB) PublishDue(ctx context.Context, now time.Time) ([]int64, error) {
 			return err
 		}
 		ids, err = pgx.CollectRows(rows, pgx.RowTo[int64])
-		return err
+		if err != nil {
+			return err
+		}
+		// Released stories are found by search in the same transaction.
+		for _, id := range ids {
+			if err := indexByID(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("postgres: publish due: %w", err)

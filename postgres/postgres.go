@@ -79,6 +79,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("postgres: migrate: %w", err)
 	}
+
 	return db, nil
 }
 
@@ -155,6 +156,10 @@ func (db *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
+	}
+	// Still under the lock, so nodes starting together rebuild it once.
+	if err := db.reindexIfStale(ctx); err != nil {
+		return fmt.Errorf("search index: %w", err)
 	}
 	return nil
 }

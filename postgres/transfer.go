@@ -87,6 +87,9 @@ func (db *DB) FinishTransfer(ctx context.Context) error {
 			return err
 		}
 	}
+	if err := db.Reindex(ctx); err != nil {
+		return err
+	}
 	db.announce(ctx)
 	return nil
 }

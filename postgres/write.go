@@ -250,6 +250,9 @@ func upsertArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, now time
 	if err := writeArticleParts(ctx, tx, a); err != nil {
 		return dateline.UpsertResult{}, err
 	}
+	if err := indexArticle(ctx, tx, a, sectionID); err != nil {
+		return dateline.UpsertResult{}, err
+	}
 	return dateline.UpsertResult{ID: id, Created: !exists, Changed: true, Status: a.Status}, nil
 }
 

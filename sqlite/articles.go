@@ -278,15 +278,25 @@ func (db *DB) PublishDue(ctx context.Context, now time.Time) ([]int64, error) {
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
 		for rows.Next() {
 			var id int64
 			if err := rows.Scan(&id); err != nil {
+				rows.Close()
 				return err
 			}
 			ids = append(ids, id)
 		}
-		return rows.Err()
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		// Released stories are found by search in the same transaction.
+		for _, id := range ids {
+			if err := indexByID(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: publish due: %w", err)

@@ -68,6 +68,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: migrate %s: %w", path, err)
 	}
+	if err := db.reindexIfStale(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite: search index %s: %w", path, err)
+	}
 	return db, nil
 }
 

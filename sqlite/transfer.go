@@ -116,5 +116,6 @@ func native(t dateline.Table, c string, v any) any {
 	return v
 }
 
-// FinishTransfer has nothing to do: SQLite takes new keys after the largest.
-func (db *DB) FinishTransfer(ctx context.Context) error { return nil }
+// FinishTransfer builds the search index of the moved articles (SQLite
+// takes new keys after the largest by itself).
+func (db *DB) FinishTransfer(ctx context.Context) error { return db.Reindex(ctx) }

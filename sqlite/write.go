@@ -182,6 +182,9 @@ func upsertArticle(ctx context.Context, tx *sql.Tx, a *dateline.Article, now tim
 	if err := writeArticleParts(ctx, tx, a); err != nil {
 		return dateline.UpsertResult{}, err
 	}
+	if err := indexArticle(ctx, tx, a, sectionID); err != nil {
+		return dateline.UpsertResult{}, err
+	}
 	return dateline.UpsertResult{ID: id, Created: !exists, Changed: true, Status: a.Status}, nil
 }
 

@@ -5,6 +5,7 @@ package storetest
 import (
 	"bytes"
 	"context"
+	"dateline/search"
 	"fmt"
 	"testing"
 	"time"
@@ -35,6 +36,8 @@ func Run(t *testing.T, open Opener) {
 		{"Infographics", testInfographics},
 		{"Tokens", testTokens},
 		{"ConcurrentWriters", testConcurrentWriters},
+		{"Search", testSearch},
+		{"SearchFollowsStatus", testSearchFollowsStatus},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -508,5 +511,149 @@ func testConcurrentWriters(t *testing.T, s dateline.Store) {
 	got, err := s.ArticleByURI(ctx, "urn:conc:0")
 	if err != nil || len(got.Topics) != 3 {
 		t.Errorf("article after concurrent writes: %+v %v", got, err)
+	}
+}
+
+func find(t *testing.T, s dateline.Store, q string, mod func(*dateline.SearchFilter)) []string {
+	t.Helper()
+	pq, err := search.Parse(q)
+	if err != nil {
+		t.Fatalf("Parse(%q): %v", q, err)
+	}
+	f := dateline.SearchFilter{Must: pq.Must, Not: pq.Not, Limit: 50, Now: base}
+	if mod != nil {
+		mod(&f)
+	}
+	res, err := s.Search(ctx, f)
+	if err != nil {
+		t.Fatalf("Search(%q): %v", q, err)
+	}
+	var uris []string
+	for _, h := range res.Hits {
+		uris = append(uris, h.Article.URI)
+	}
+	if res.Total < len(uris) {
+		t.Errorf("Search(%q): total %d below %d hits", q, res.Total, len(uris))
+	}
+	return uris
+}
+
+func story(uri, section, headline, body string, published time.Time) *dateline.Article {
+	a := article(uri, section, published)
+	a.Headline, a.Pages = headline, []string{"<p>" + body + "</p>"}
+	a.Lead = ""
+	return a
+}
+
+func testSearch(t *testing.T, s dateline.Store) {
+	a := story("urn:s:1", "politics", "Lavrov calls for stopping terrorists", "The bank was not central to the talks.", base.Add(-2*time.Hour))
+	a.Topics = []dateline.Topic{{Name: "Syrian conflict"}}
+	a.Persons = []dateline.Person{{Name: "Sergey Lavrov"}}
+	b := story("urn:s:2", "world", "Markets calm", "A terrorist attack was foiled; the bank is central to the plan.", base.Add(-30*24*time.Hour))
+	c := story("urn:s:3", "economy", "Central bank cuts rate", "Football fans cheered.", base.Add(-time.Hour))
+	d := story("urn:s:4", "politics", "Лавров призвал остановить террористов", "Москва. Заявление министра.", base.Add(-3*time.Hour))
+	d.Lang = "ru"
+	e := story("urn:s:5", "society", "Café opens in Zürich", "Ёлка и самолёт.", base.Add(-4*time.Hour))
+	upsert(t, s, base, a, b, c, d, e)
+
+	has := func(got []string, want ...string) bool {
+		for _, w := range want {
+			found := false
+			for _, g := range got {
+				found = found || g == w
+			}
+			if !found {
+				return false
+			}
+		}
+		return true
+	}
+	cases := []struct {
+		q      string
+		mod    func(*dateline.SearchFilter)
+		want   []string
+		absent []string
+		first  string
+	}{
+		{q: "terrorist", want: []string{"urn:s:1", "urn:s:2"}, first: "urn:s:1"},
+		{q: "terrorists", want: []string{"urn:s:1", "urn:s:2"}, absent: []string{"urn:s:3"}},
+		{q: `"central bank"`, want: []string{"urn:s:3"}, absent: []string{"urn:s:1", "urn:s:2"}},
+		{q: "central bank", want: []string{"urn:s:1", "urn:s:2", "urn:s:3"}, first: "urn:s:3"},
+		{q: "bank -football", want: []string{"urn:s:1", "urn:s:2"}, absent: []string{"urn:s:3"}},
+		{q: "террористы", want: []string{"urn:s:4"}},
+		{q: "Лаврова", want: []string{"urn:s:4"}},
+		{q: "москве", want: []string{"urn:s:4"}},
+		{q: "елка самолет", want: []string{"urn:s:5"}},
+		{q: "cafe zurich", want: []string{"urn:s:5"}},
+		{q: "TERRORISTS", want: []string{"urn:s:1"}},
+		{q: "terrorist", mod: func(f *dateline.SearchFilter) { f.Sections = []string{"world"} }, want: []string{"urn:s:2"}, absent: []string{"urn:s:1"}},
+		{q: "terrorist", mod: func(f *dateline.SearchFilter) { f.Sections = []string{"world", "politics"} }, want: []string{"urn:s:1", "urn:s:2"}},
+		{q: "bank", mod: func(f *dateline.SearchFilter) { f.Topic = "syrian-conflict" }, want: []string{"urn:s:1"}, absent: []string{"urn:s:2", "urn:s:3"}},
+		{q: "bank", mod: func(f *dateline.SearchFilter) { f.Person = "sergey-lavrov" }, want: []string{"urn:s:1"}, absent: []string{"urn:s:3"}},
+		{q: "bank", mod: func(f *dateline.SearchFilter) { f.Topic = "no-such-topic" }},
+		{q: "bank", mod: func(f *dateline.SearchFilter) { f.From = base.Add(-10 * 24 * time.Hour) }, want: []string{"urn:s:1", "urn:s:3"}, absent: []string{"urn:s:2"}},
+		{q: "bank", mod: func(f *dateline.SearchFilter) { f.To = base.Add(-10 * 24 * time.Hour) }, want: []string{"urn:s:2"}, absent: []string{"urn:s:1"}},
+		{q: "bank", mod: func(f *dateline.SearchFilter) { f.ByDate = true }, want: []string{"urn:s:3", "urn:s:1", "urn:s:2"}, first: "urn:s:3"},
+		{q: "nonexistentword"},
+	}
+	for _, c := range cases {
+		got := find(t, s, c.q, c.mod)
+		if !has(got, c.want...) {
+			t.Errorf("%q: got %v, want %v", c.q, got, c.want)
+		}
+		for _, a := range c.absent {
+			if has(got, a) {
+				t.Errorf("%q: got %v, must not hold %s", c.q, got, a)
+			}
+		}
+		if c.first != "" && (len(got) == 0 || got[0] != c.first) {
+			t.Errorf("%q: first %v, want %s", c.q, got, c.first)
+		}
+		if c.want == nil && len(got) > 0 {
+			t.Errorf("%q: got %v, want nothing", c.q, got)
+		}
+	}
+	// Paging: offset past the hits gives none.
+	if got := find(t, s, "bank", func(f *dateline.SearchFilter) { f.Offset = 10 }); len(got) != 0 {
+		t.Errorf("offset 10: %v", got)
+	}
+}
+
+func testSearchFollowsStatus(t *testing.T, s dateline.Store) {
+	a := story("urn:st:1", "politics", "Withdrawn story about pipelines", "Text.", base.Add(-time.Hour))
+	upsert(t, s, base, a)
+	if got := find(t, s, "pipelines", nil); len(got) != 1 {
+		t.Fatalf("published story not found: %v", got)
+	}
+	w := story("urn:st:1", "politics", "Withdrawn story about pipelines", "Text.", base)
+	w.Status, w.SourceVersion = dateline.StatusWithdrawn, base
+	upsert(t, s, base, w)
+	if got := find(t, s, "pipelines", nil); len(got) != 0 {
+		t.Errorf("withdrawn story found: %v", got)
+	}
+	// An update changes what a story is found by.
+	b := story("urn:st:2", "world", "Harbour opens", "Text.", base.Add(-time.Hour))
+	upsert(t, s, base, b)
+	b2 := story("urn:st:2", "world", "Airport opens", "Text.", base.Add(-time.Hour))
+	b2.SourceVersion = base
+	upsert(t, s, base, b2)
+	if got := find(t, s, "harbour", nil); len(got) != 0 {
+		t.Errorf("old headline still found: %v", got)
+	}
+	if got := find(t, s, "airport", nil); len(got) != 1 {
+		t.Errorf("new headline not found: %v", got)
+	}
+	// Embargoed: never found before its time, found at once after.
+	e := story("urn:st:3", "science", "Embargoed comet discovery", "Text.", time.Time{})
+	e.Status, e.EmbargoUntil = dateline.StatusScheduled, base.Add(time.Hour)
+	upsert(t, s, base, e)
+	if got := find(t, s, "comet", nil); len(got) != 0 {
+		t.Errorf("embargoed story found: %v", got)
+	}
+	if _, err := s.PublishDue(ctx, base.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got := find(t, s, "comet", nil); len(got) != 1 {
+		t.Errorf("released story not found: %v", got)
 	}
 }

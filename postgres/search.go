@@ -1,0 +1,281 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"dateline"
+	"dateline/search"
+)
+
+// searchVersion changes when the terms an article is indexed under change;
+// the index is then rebuilt at start.
+const searchVersion = 1
+
+func ftsRow(a *dateline.Article, sectionID int64) (headline, body string, facets []string) {
+	var text strings.Builder
+	text.WriteString(a.Lead)
+	for _, p := range a.Pages {
+		text.WriteByte(' ')
+		text.WriteString(search.HTMLText(p))
+	}
+	var topics, persons []int64
+	for _, t := range a.Topics {
+		if t.ID != 0 {
+			topics = append(topics, t.ID)
+		}
+	}
+	for _, p := range a.Persons {
+		if p.ID != 0 {
+			persons = append(persons, p.ID)
+		}
+	}
+	return search.Joined(a.Headline), search.Joined(text.String()), strings.Fields(search.Facets(sectionID, topics, persons, a.PublishedAt))
+}
+
+// indexArticle puts a published article in the index, or takes any other
+// out, in the caller's transaction.
+func indexArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, sectionID int64) error {
+	if a.Status != dateline.StatusPublished {
+		_, err := tx.Exec(ctx, `DELETE FROM article_search WHERE article_id = $1`, a.ID)
+		return err
+	}
+	h, b, f := ftsRow(a, sectionID)
+	_, err := tx.Exec(ctx, `INSERT INTO article_search (article_id, doc, facets)
+		VALUES ($1, setweight(to_tsvector('simple', $2), 'A') || setweight(to_tsvector('simple', $3), 'D'), $4)
+		ON CONFLICT (article_id) DO UPDATE SET doc = EXCLUDED.doc, facets = EXCLUDED.facets`, a.ID, h, b, f)
+	return err
+}
+
+// indexByID loads an article in the transaction and indexes it.
+func indexByID(ctx context.Context, tx pgx.Tx, id int64) error {
+	var a dateline.Article
+	var status string
+	var sectionID int64
+	var pub *time.Time
+	err := tx.QueryRow(ctx, `SELECT id, section_id, headline, lead, status, published_at FROM articles WHERE id = $1`, id).
+		Scan(&a.ID, &sectionID, &a.Headline, &a.Lead, &status, &pub)
+	if err != nil {
+		return err
+	}
+	a.Status, a.PublishedAt = dateline.Status(status), fromTS(pub)
+	rows, err := tx.Query(ctx, `SELECT body FROM article_pages WHERE article_id = $1 ORDER BY page`, id)
+	if err != nil {
+		return err
+	}
+	if a.Pages, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+		return err
+	}
+	rows, err = tx.Query(ctx, `SELECT topic_id FROM article_topics WHERE article_id = $1`, id)
+	if err != nil {
+		return err
+	}
+	topics, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return err
+	}
+	for _, t := range topics {
+		a.Topics = append(a.Topics, dateline.Topic{ID: t})
+	}
+	rows, err = tx.Query(ctx, `SELECT person_id FROM article_persons WHERE article_id = $1`, id)
+	if err != nil {
+		return err
+	}
+	persons, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return err
+	}
+	for _, p := range persons {
+		a.Persons = append(a.Persons, dateline.Person{ID: p})
+	}
+	return indexArticle(ctx, tx, &a, sectionID)
+}
+
+// Reindex rebuilds the search index from the articles, in batches.
+func (db *DB) Reindex(ctx context.Context) error {
+	if _, err := db.primary.Exec(ctx, `DELETE FROM article_search`); err != nil {
+		return err
+	}
+	var last int64
+	for {
+		rows, err := db.primary.Query(ctx, `SELECT id FROM articles WHERE status = 'published' AND id > $1 ORDER BY id LIMIT 1000`, last)
+		if err != nil {
+			return err
+		}
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			break
+		}
+		err = pgx.BeginFunc(ctx, db.primary, func(tx pgx.Tx) error {
+			for _, id := range ids {
+				if err := indexByID(ctx, tx, id); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		last = ids[len(ids)-1]
+	}
+	return pgx.BeginFunc(ctx, db.primary, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM search_meta`); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO search_meta (version) VALUES ($1)`, searchVersion)
+		return err
+	})
+}
+
+func (db *DB) reindexIfStale(ctx context.Context) error {
+	var v int
+	if err := db.primary.QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM search_meta`).Scan(&v); err != nil || v == searchVersion {
+		return err
+	}
+	return db.Reindex(ctx)
+}
+
+// tsQuery builds a tsquery of the 'simple' configuration; terms hold only
+// letters and digits, and are quoted all the same.
+func tsQuery(must, not [][]string) string {
+	phrase := func(p []string) string {
+		q := make([]string, len(p))
+		for i, t := range p {
+			q[i] = "'" + strings.ReplaceAll(t, "'", "") + "'"
+		}
+		return "(" + strings.Join(q, " <-> ") + ")"
+	}
+	var parts []string
+	for _, p := range must {
+		parts = append(parts, phrase(p))
+	}
+	for _, p := range not {
+		parts = append(parts, "!"+phrase(p))
+	}
+	return strings.Join(parts, " & ")
+}
+
+// Search finds published articles; see dateline.SearchFilter.
+func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (dateline.SearchResult, error) {
+	var res dateline.SearchResult
+	q := db.reader(ctx)
+	var all, anyOf []string
+	var sections []string
+	for _, slug := range f.Sections {
+		var id int64
+		if err := q.QueryRow(ctx, `SELECT id FROM sections WHERE slug = $1`, slug).Scan(&id); err != nil {
+			return res, nil
+		}
+		sections = append(sections, search.SectionFacet(id))
+	}
+	if len(sections) == 1 {
+		all = append(all, sections[0])
+	} else {
+		anyOf = sections
+	}
+	for _, tag := range []struct {
+		table, slug string
+		facet       func(int64) string
+	}{{"topics", f.Topic, search.TopicFacet}, {"persons", f.Person, search.PersonFacet}} {
+		if tag.slug == "" {
+			continue
+		}
+		var id int64
+		if err := q.QueryRow(ctx, `SELECT id FROM `+tag.table+` WHERE slug = $1`, tag.slug).Scan(&id); err != nil {
+			return res, nil
+		}
+		all = append(all, tag.facet(id))
+	}
+	days := search.RangeFacets(f.From, f.To)
+	where := `s.doc @@ q.q`
+	args := []any{tsQuery(f.Must, f.Not), dateline.SearchCandidates}
+	if len(all) > 0 {
+		args = append(args, all)
+		where += fmt.Sprintf(` AND s.facets @> $%d`, len(args))
+	}
+	if len(anyOf) > 0 {
+		args = append(args, anyOf)
+		where += fmt.Sprintf(` AND s.facets && $%d`, len(args))
+	}
+	if len(days) > 0 {
+		args = append(args, days)
+		where += fmt.Sprintf(` AND s.facets && $%d`, len(args))
+	}
+	rows, err := q.Query(ctx, `SELECT s.article_id, ts_rank('{0.25, 0.4, 0.6, 1.0}', s.doc, q.q), a.published_at
+		FROM article_search s CROSS JOIN to_tsquery('simple', $1) AS q(q) JOIN articles a ON a.id = s.article_id
+		WHERE `+where+` ORDER BY s.article_id DESC LIMIT $2`, args...)
+	if err != nil {
+		return res, fmt.Errorf("postgres: search: %w", err)
+	}
+	var cands []search.Candidate
+	for rows.Next() {
+		var c search.Candidate
+		var rank float32
+		var pub *time.Time
+		if err := rows.Scan(&c.ID, &rank, &pub); err != nil {
+			rows.Close()
+			return res, err
+		}
+		c.Relevance, c.Published = float64(rank), fromTS(pub)
+		cands = append(cands, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return res, fmt.Errorf("postgres: search: %w", err)
+	}
+	res.Ranked, res.Total = len(cands), len(cands)
+	if len(cands) == dateline.SearchCandidates {
+		countArgs := append([]any{args[0], dateline.SearchCountLimit + 1}, args[2:]...)
+		var n int
+		if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM article_search s CROSS JOIN to_tsquery('simple', $1) AS q(q)
+			WHERE `+where+` LIMIT $2) x`, countArgs...).Scan(&n); err != nil {
+			return res, fmt.Errorf("postgres: search count: %w", err)
+		}
+		res.Total, res.TotalCapped = min(n, dateline.SearchCountLimit), n > dateline.SearchCountLimit
+	}
+	search.Rank(cands, f.Now, f.ByDate)
+	if f.Offset >= len(cands) {
+		return res, nil
+	}
+	page := cands[f.Offset:min(len(cands), f.Offset+max(1, f.Limit))]
+	ids := make([]int64, len(page))
+	for i, c := range page {
+		ids[i] = c.ID
+	}
+	list, err := articleList(ctx, q, `SELECT `+articleColumns+articleFrom+` WHERE a.id = ANY($1)`, ids)
+	if err != nil {
+		return res, err
+	}
+	byID := map[int64]dateline.Article{}
+	for _, a := range list {
+		byID[a.ID] = a
+	}
+	texts := map[int64]string{}
+	prow, err := q.Query(ctx, `SELECT article_id, body FROM article_pages WHERE page = 1 AND article_id = ANY($1)`, ids)
+	if err != nil {
+		return res, err
+	}
+	for prow.Next() {
+		var id int64
+		var body string
+		prow.Scan(&id, &body)
+		texts[id] = search.HTMLText(body)
+	}
+	prow.Close()
+	for _, c := range page {
+		a, ok := byID[c.ID]
+		if !ok || a.Status != dateline.StatusPublished {
+			continue
+		}
+		res.Hits = append(res.Hits, dateline.SearchHit{Article: a, Text: strings.TrimSpace(a.Lead + " " + texts[c.ID])})
+	}
+	return res, nil
+}

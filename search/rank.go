@@ -1,0 +1,103 @@
+package search
+
+import (
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Candidate is a match as an engine found it: its relevance by the
+// engine's own measure (higher is better) and its publication time.
+type Candidate struct {
+	ID        int64
+	Relevance float64
+	Published time.Time
+}
+
+// Rank orders candidates newest first (byDate), or by relevance with a
+// boost for recent stories fit for news: a story of today counts double, one
+// of three days ago one and a half times, one of a month ago barely more.
+func Rank(cs []Candidate, now time.Time, byDate bool) {
+	if byDate {
+		sort.SliceStable(cs, func(i, j int) bool {
+			if !cs[i].Published.Equal(cs[j].Published) {
+				return cs[i].Published.After(cs[j].Published)
+			}
+			return cs[i].ID > cs[j].ID
+		})
+		return
+	}
+	score := make(map[int64]float64, len(cs))
+	for _, c := range cs {
+		days := math.Max(0, now.Sub(c.Published).Hours()/24)
+		score[c.ID] = c.Relevance * (1 + 1/(1+days/3))
+	}
+	sort.SliceStable(cs, func(i, j int) bool {
+		si, sj := score[cs[i].ID], score[cs[j].ID]
+		if si != sj {
+			return si > sj
+		}
+		return cs[i].ID > cs[j].ID
+	})
+}
+
+// Facet tokens: what a search can filter on, indexed beside the text.
+func SectionFacet(id int64) string { return "s" + strconv.FormatInt(id, 10) }
+func TopicFacet(id int64) string   { return "t" + strconv.FormatInt(id, 10) }
+func PersonFacet(id int64) string  { return "p" + strconv.FormatInt(id, 10) }
+
+// DayFacets are the tokens of a publication day: its year, month and day.
+func DayFacets(t time.Time) []string {
+	t = t.UTC()
+	return []string{"y" + t.Format("2006"), "m" + t.Format("200601"), "d" + t.Format("20060102")}
+}
+
+// RangeFacets covers the days from..to (inclusive, UTC) with as few tokens
+// as it can: whole years, then whole months, then days. A zero bound is
+// open; two open bounds give nil (no filter).
+func RangeFacets(from, to time.Time) []string {
+	if from.IsZero() && to.IsZero() {
+		return nil
+	}
+	if from.IsZero() {
+		from = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	if to.IsZero() {
+		to = time.Now().UTC().AddDate(1, 0, 0)
+	}
+	from = time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, time.UTC)
+	to = time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, time.UTC)
+	var out []string
+	for d := from; !d.After(to); {
+		switch {
+		case d.YearDay() == 1 && !d.AddDate(1, 0, -1).After(to):
+			out = append(out, "y"+d.Format("2006"))
+			d = d.AddDate(1, 0, 0)
+		case d.Day() == 1 && !d.AddDate(0, 1, -1).After(to):
+			out = append(out, "m"+d.Format("200601"))
+			d = d.AddDate(0, 1, 0)
+		default:
+			out = append(out, "d"+d.Format("20060102"))
+			d = d.AddDate(0, 0, 1)
+		}
+		if len(out) > 400 {
+			break
+		}
+	}
+	return out
+}
+
+// Facets are an article's facet tokens, space-separated.
+func Facets(sectionID int64, topicIDs, personIDs []int64, published time.Time) string {
+	parts := []string{SectionFacet(sectionID)}
+	for _, id := range topicIDs {
+		parts = append(parts, TopicFacet(id))
+	}
+	for _, id := range personIDs {
+		parts = append(parts, PersonFacet(id))
+	}
+	parts = append(parts, DayFacets(published)...)
+	return strings.Join(parts, " ")
+}
