@@ -27,7 +27,7 @@ type templates struct {
 	sets map[string]*template.Template
 }
 
-var pageNames = []string{"home", "news", "article", "gallery", "galleries", "infographic", "infographics", "error"}
+var pageNames = []string{"home", "news", "article", "gallery", "galleries", "infographic", "infographics", "error", "search"}
 
 func parseTemplates(dev bool) (*templates, error) {
 	t := &templates{dev: dev}
