@@ -122,17 +122,10 @@ func bodyHTML(paras []string) []string {
 	return pages
 }
 
-// Load fills an empty store with the demo site, dated relative to now, and
-// writes its photos to media under demo/. It returns the number of articles.
-func Load(ctx context.Context, store dateline.Store, media dateline.Media, now time.Time) (int, error) {
-	c, err := loadContent()
-	if err != nil {
-		return 0, err
-	}
-	now = now.UTC()
-	photos := newPhotoMaker(ctx, media)
+// toArticles maps the demo's articles, queueing their photos.
+func toArticles(ds []demoArticle, photos *photoMaker, now time.Time) ([]*dateline.Article, error) {
 	var as []*dateline.Article
-	for _, d := range c.Articles {
+	for _, d := range ds {
 		a := &dateline.Article{
 			URI: uri(d.Key), Section: d.Section, Lang: d.Lang, Headline: d.Headline, Lead: d.Lead,
 			Place: d.Place, Status: dateline.StatusPublished, Urgency: d.Urgency, Breaking: d.Breaking,
@@ -161,11 +154,56 @@ func Load(ctx context.Context, store dateline.Store, media dateline.Media, now t
 		if d.Photo != nil {
 			p, err := photos.photo(d.Key, d.Photo.Caption, d.Photo.Credit, d.Section)
 			if err != nil {
-				return 0, err
+				return nil, err
 			}
 			a.Photo = p
 		}
 		as = append(as, a)
+	}
+	return as, nil
+}
+
+// LoadArticles stores articles written in the demo's format ({"articles":
+// [...]}), such as a test's own, and returns their ids by key.
+func LoadArticles(ctx context.Context, store dateline.Store, media dateline.Media, data []byte, now time.Time) (map[string]int64, error) {
+	var c content
+	if err := json.Unmarshal(data, &c); err != nil {
+		return nil, err
+	}
+	photos := newPhotoMaker(ctx, media)
+	as, err := toArticles(c.Articles, photos, now.UTC())
+	if err != nil {
+		return nil, err
+	}
+	rs, err := store.UpsertArticles(ctx, as, now.UTC())
+	if err != nil {
+		return nil, err
+	}
+	if err := photos.wait(); err != nil {
+		return nil, err
+	}
+	ids := map[string]int64{}
+	for i, d := range c.Articles {
+		ids[d.Key] = rs[i].ID
+	}
+	return ids, nil
+}
+
+// URI is the source URI the demo gives the article with the key.
+func URI(key string) string { return uri(key) }
+
+// Load fills an empty store with the demo site, dated relative to now, and
+// writes its photos to media under demo/. It returns the number of articles.
+func Load(ctx context.Context, store dateline.Store, media dateline.Media, now time.Time) (int, error) {
+	c, err := loadContent()
+	if err != nil {
+		return 0, err
+	}
+	now = now.UTC()
+	photos := newPhotoMaker(ctx, media)
+	as, err := toArticles(c.Articles, photos, now)
+	if err != nil {
+		return 0, err
 	}
 	rs, err := store.UpsertArticles(ctx, as, now)
 	if err != nil {

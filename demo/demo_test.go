@@ -89,11 +89,11 @@ func checkImage(t *testing.T, path string, width int) {
 
 func TestGeneratorIsDeterministic(t *testing.T) {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	g1, err := NewGenerator(7, now, 30)
+	g1, err := NewGenerator(7, now, 30, 200)
 	if err != nil {
 		t.Fatal(err)
 	}
-	g2, _ := NewGenerator(7, now, 30)
+	g2, _ := NewGenerator(7, now, 30, 200)
 	words := 0
 	for i := range 200 {
 		a, b := g1.Article(i), g2.Article(i)

@@ -18,7 +18,7 @@ import (
 // 330 words, words drawn with Zipf frequencies from the demo's own
 // vocabulary (English, and Russian for one article in twelve), sections
 // weighted as an agency publishes, a few topics and persons each, and
-// times spread evenly over the given days.
+// times spread evenly over the given days in the order of i.
 type Generator struct {
 	rng      *rand.Rand
 	en, ru   []string
@@ -28,6 +28,7 @@ type Generator struct {
 	ztag     *rand.Zipf
 	now      time.Time
 	days     int
+	n        int // how many articles the run makes, for spreading them in time
 }
 
 var sectionWeights = []struct {
@@ -37,12 +38,12 @@ var sectionWeights = []struct {
 
 // NewGenerator returns a generator whose output depends only on seed, now
 // and days.
-func NewGenerator(seed int64, now time.Time, days int) (*Generator, error) {
+func NewGenerator(seed int64, now time.Time, days, n int) (*Generator, error) {
 	c, err := loadContent()
 	if err != nil {
 		return nil, err
 	}
-	g := &Generator{rng: rand.New(rand.NewSource(seed)), now: now.UTC(), days: max(1, days)}
+	g := &Generator{rng: rand.New(rand.NewSource(seed)), now: now.UTC(), days: max(1, days), n: max(1, n)}
 	enCount, ruCount := map[string]int{}, map[string]int{}
 	topicSet, personSet := map[string]bool{}, map[string]bool{}
 	for _, a := range c.Articles {
@@ -165,7 +166,18 @@ func (g *Generator) Article(i int) *dateline.Article {
 		}
 	}
 	pages = append(pages, b.String())
-	published := g.now.Add(-time.Duration(g.rng.Int63n(int64(g.days) * int64(24*time.Hour)))).Truncate(time.Second)
+	// Stories go out in order, as on a wire: the i-th of n is published
+	// i/n of the way through the days, give or take an hour.
+	span := time.Duration(g.days) * 24 * time.Hour
+	at := time.Duration(float64(span) * float64(i%g.n) / float64(g.n))
+	jitter := time.Duration(g.rng.Int63n(int64(2*time.Hour))) - time.Hour
+	published := g.now.Add(-span + at + jitter).Truncate(time.Second)
+	if published.Before(g.now.Add(-span)) {
+		published = g.now.Add(-span)
+	}
+	if published.After(g.now) {
+		published = g.now
+	}
 	a := &dateline.Article{
 		URI:      fmt.Sprintf("urn:dateline:gen:%d", i),
 		Section:  section,

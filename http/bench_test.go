@@ -112,7 +112,7 @@ func benchSQLite(b *testing.B) (*sqlite.DB, int64) {
 				b.Fatal(err)
 			}
 		}
-		g, err := demo.NewGenerator(1, now, 365)
+		g, err := demo.NewGenerator(1, now, 365, benchArticles)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -20,3 +20,12 @@ func TestStore(t *testing.T) {
 		return db
 	})
 }
+
+func TestRelevance(t *testing.T) {
+	db, err := postgres.Open(context.Background(), pgtest.Schema(t), postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.Relevance(t, db, "..")
+}

@@ -209,9 +209,12 @@ func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (dateline.Sea
 		args = append(args, days)
 		where += fmt.Sprintf(` AND s.facets && $%d`, len(args))
 	}
-	rows, err := q.Query(ctx, `SELECT s.article_id, ts_rank('{0.25, 0.4, 0.6, 1.0}', s.doc, q.q), a.published_at
+	// Rank by the wanted terms alone: ts_rank scores a query with a negated
+	// term as 1e-20 for every document.
+	args = append(args, tsQuery(f.Must, nil))
+	rows, err := q.Query(ctx, fmt.Sprintf(`SELECT s.article_id, ts_rank('{0.25, 0.4, 0.6, 1.0}', s.doc, to_tsquery('simple', $%d)), a.published_at
 		FROM article_search s CROSS JOIN to_tsquery('simple', $1) AS q(q) JOIN articles a ON a.id = s.article_id
-		WHERE `+where+` ORDER BY s.article_id DESC LIMIT $2`, args...)
+		WHERE `+where+` ORDER BY s.article_id DESC LIMIT $2`, len(args)), args...)
 	if err != nil {
 		return res, fmt.Errorf("postgres: search: %w", err)
 	}
@@ -233,7 +236,7 @@ func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (dateline.Sea
 	}
 	res.Ranked, res.Total = len(cands), len(cands)
 	if len(cands) == dateline.SearchCandidates {
-		countArgs := append([]any{args[0], dateline.SearchCountLimit + 1}, args[2:]...)
+		countArgs := append([]any{args[0], dateline.SearchCountLimit + 1}, args[2:len(args)-1]...)
 		var n int
 		if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM article_search s CROSS JOIN to_tsquery('simple', $1) AS q(q)
 			WHERE `+where+` LIMIT $2) x`, countArgs...).Scan(&n); err != nil {

@@ -74,3 +74,12 @@ func TestWatchSeesOtherProcesses(t *testing.T) {
 		t.Fatal("the change by another handle was not noticed")
 	}
 }
+
+func TestRelevance(t *testing.T) {
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "dateline.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.Relevance(t, db, "..")
+}

@@ -48,7 +48,7 @@ func runGen(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 
 // generate writes n generated articles in batches.
 func generate(ctx context.Context, store dateline.Store, n, days, batch int, seed int64, now time.Time, bar *progress) (int, error) {
-	g, err := demo.NewGenerator(seed, now, days)
+	g, err := demo.NewGenerator(seed, now, days, n)
 	if err != nil {
 		return 0, err
 	}
