@@ -282,3 +282,10 @@ func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (dateline.Sea
 	}
 	return res, nil
 }
+
+// SearchIndexSize returns the bytes the search table and its indexes take.
+func (db *DB) SearchIndexSize(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.primary.QueryRow(ctx, `SELECT pg_total_relation_size('article_search')`).Scan(&n)
+	return n, err
+}

@@ -60,11 +60,37 @@ func Words(text string) []string {
 	return strings.FieldsFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
+// stems remembers the stems of words seen: a news vocabulary is small next
+// to the words indexed, and the stemmers allocate. It is emptied when full.
+var stems struct {
+	sync.RWMutex
+	m map[string]string
+}
+
+const stemCacheSize = 200_000
+
 // Stem returns the stem of a folded word, by the stemmer of its script.
 func Stem(word string) string {
 	if len(word) > 64 {
 		word = word[:64]
 	}
+	stems.RLock()
+	st, ok := stems.m[word]
+	stems.RUnlock()
+	if ok {
+		return st
+	}
+	st = stem(word)
+	stems.Lock()
+	if stems.m == nil || len(stems.m) >= stemCacheSize {
+		stems.m = make(map[string]string, 1024)
+	}
+	stems.m[word] = st
+	stems.Unlock()
+	return st
+}
+
+func stem(word string) string {
 	for _, r := range word {
 		if unicode.Is(unicode.Cyrillic, r) {
 			// Twice: the stemmer reads "лавров" as a plural ("лавр") but

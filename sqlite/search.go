@@ -326,3 +326,10 @@ func inRange(t, from, to time.Time) bool {
 	}
 	return to.IsZero() || !day.After(time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, time.UTC))
 }
+
+// SearchIndexSize returns the bytes the full-text index takes on disk.
+func (db *DB) SearchIndexSize(ctx context.Context) (int64, error) {
+	var n sql.NullInt64
+	err := db.read.QueryRowContext(ctx, `SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'article_fts%'`).Scan(&n)
+	return n.Int64, err
+}

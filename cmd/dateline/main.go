@@ -27,6 +27,7 @@ Commands:
   gen            generate articles for load tests
   bench          measure the article page against a bare Go handler
   migrate-db     move a whole site between SQLite and PostgreSQL
+  bench-search   measure search latency on the database
 
 Run "dateline <command> --help" for the flags of each command. Flags may
 also be set from the environment: DATELINE_ADDR, DATELINE_DATA, DATELINE_DB
@@ -97,6 +98,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runGen(ctx, rest, stdout, stderr)
 	case "bench":
 		return runBench(ctx, rest, stdout, stderr)
+	case "bench-search":
+		return runBenchSearch(ctx, rest, stdout, stderr)
 	case "migrate-db":
 		return runMigrateDB(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help", "-help":

@@ -55,7 +55,7 @@ func cli(t *testing.T, args ...string) (stdout, stderr string, err error) {
 func TestHelp(t *testing.T) {
 	for _, args := range [][]string{
 		{"--help"}, {"help"}, {"serve", "--help"}, {"token", "create", "--help"}, {"token", "--help"},
-		{"import", "--help"}, {"gen", "--help"}, {"bench", "--help"}, {"migrate-db", "--help"},
+		{"import", "--help"}, {"gen", "--help"}, {"bench", "--help"}, {"migrate-db", "--help"}, {"bench-search", "--help"},
 	} {
 		out, _, err := cli(t, args...)
 		if err != nil && exitCode(err) != 0 {
@@ -94,6 +94,8 @@ func TestBadCommandLines(t *testing.T) {
 		{[]string{"gen", "--data", data}, "--articles"},
 		{[]string{"gen", "--data", data, "--articles", "-5"}, "--articles"},
 		{[]string{"bench", "--rounds", "0"}, "--rounds"},
+		{[]string{"bench-search", "--data", data}, "no published articles"},
+		{[]string{"bench-search", "--data", data, "--queries", "0"}, "--queries"},
 		{[]string{"migrate-db", "--from", "sqlite:" + filepath.Join(dir, "a.db")}, "both required"},
 		{[]string{"migrate-db", "--from", "sqlite:x.db", "--to", "sqlite:x.db"}, "same database"},
 		{[]string{"migrate-db", "--from", "mysql://x", "--to", "sqlite:" + filepath.Join(dir, "b.db")}, "sqlite:PATH or postgres://"},
@@ -179,6 +181,10 @@ func TestGen(t *testing.T) {
 	n, _ := store.CountArticles(context.Background(), dateline.StatusPublished)
 	if n != 250 {
 		t.Errorf("%d articles after two runs, want 250", n)
+	}
+	out, _, err = cli(t, append([]string{"bench-search", "--queries", "5", "--reindex"}, db...)...)
+	if err != nil || !strings.Contains(out, "phrase of 2") || !strings.Contains(out, "index rebuilt") {
+		t.Errorf("bench-search: %v\n%s", err, out)
 	}
 	as, _ := store.Articles(context.Background(), dateline.ArticleFilter{Limit: 200})
 	sections := map[string]int{}
