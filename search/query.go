@@ -158,3 +158,16 @@ func Snippet(text string, q Query, max int) string {
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// JoinText joins a lead and a body for snippets, ending the lead as a
+// sentence when it has no stop of its own.
+func JoinText(lead, body string) string {
+	lead, body = strings.TrimSpace(lead), strings.TrimSpace(body)
+	if lead == "" || body == "" {
+		return lead + body
+	}
+	if r, _ := utf8.DecodeLastRuneInString(lead); !strings.ContainsRune(".!?…»”\"", r) {
+		lead += "."
+	}
+	return lead + " " + body
+}

@@ -314,7 +314,7 @@ func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (dateline.Sea
 		if !ok || a.Status != dateline.StatusPublished {
 			continue
 		}
-		res.Hits = append(res.Hits, dateline.SearchHit{Article: a, Text: strings.TrimSpace(a.Lead + " " + texts[c.ID])})
+		res.Hits = append(res.Hits, dateline.SearchHit{Article: a, Text: search.JoinText(a.Lead, texts[c.ID])})
 	}
 	return res, nil
 }
