@@ -134,7 +134,9 @@ type filterOption struct {
 }
 
 type feedPage struct {
-	Heading    string
+	Heading      string
+	SearchTopic  string // a search form within this topic or person
+	SearchPerson string
 	Intro      string
 	Filter     []filterOption
 	FilterOpen bool
@@ -361,8 +363,10 @@ func (s *Server) tagPage(w http.ResponseWriter, r *http.Request, kind string, lo
 		d := feedPage{Heading: name, Feed: s.feedList(items, url.Values{}, z, false), Aside: s.sectionList()}
 		if kind == "topic" {
 			d.Intro = "Stories on the topic " + name + ", newest first."
+			d.SearchTopic = slug
 		} else {
 			d.Intro = "Stories that mention " + name + ", newest first."
+			d.SearchPerson = slug
 		}
 		v := s.view(r, name, d)
 		v.Canonical = "/" + kind + "s/" + slug

@@ -141,3 +141,21 @@ func FuzzSearch(f *testing.F) {
 		}
 	})
 }
+
+func TestSearchWithinTopic(t *testing.T) {
+	e := sharedDemo(t)
+	_, doc := e.page("/persons/sergey-lavrov")
+	form := doc.First(`form.tag-search input[name=person]`)
+	if form == nil || form.Attr("value") != "sergey-lavrov" {
+		t.Fatal("no search within the person")
+	}
+	_, res := e.page("/search?q=Syria&person=sergey-lavrov")
+	hits := res.All(".results li a.teaser-title")
+	if len(hits) == 0 {
+		t.Fatal("nothing found within the person")
+	}
+	_, all := e.page("/search?q=Syria")
+	if len(all.All(".results li")) <= len(hits) {
+		t.Error("the person filter did not narrow the search")
+	}
+}
