@@ -137,12 +137,12 @@ type feedPage struct {
 	Heading      string
 	SearchTopic  string // a search form within this topic or person
 	SearchPerson string
-	Intro      string
-	Filter     []filterOption
-	FilterOpen bool
-	FilterNote string
-	Feed       feedList
-	Aside      []dateline.Section
+	Intro        string
+	Filter       []filterOption
+	FilterOpen   bool
+	FilterNote   string
+	Feed         feedList
+	Aside        []dateline.Section
 }
 
 // feedCookie remembers the reader's section filter for /news.
