@@ -58,8 +58,8 @@ func (s *Server) parseSearch(r *http.Request, allowEmpty bool) (*searchRequest, 
 	}
 	if v := q.Get("page"); v != "" || q.Has("page") {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > dateline.SearchCandidates/searchPageSize {
-			return sr, dateline.Errorf(dateline.EINVALID, "The page number must be a whole number from 1 to %d.", dateline.SearchCandidates/searchPageSize)
+		if err != nil || n < 1 || n > dateline.SearchDateDepth/searchPageSize {
+			return sr, dateline.Errorf(dateline.EINVALID, "The page number must be a whole number from 1 to %d.", dateline.SearchDateDepth/searchPageSize)
 		}
 		sr.Page = n
 	}

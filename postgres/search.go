@@ -163,6 +163,15 @@ func tsQuery(must, not [][]string) string {
 	return strings.Join(parts, " & ")
 }
 
+// headlineQuery matches a phrase in the headline only (weight A).
+func headlineQuery(p []string) string {
+	q := make([]string, len(p))
+	for i, t := range p {
+		q[i] = "'" + strings.ReplaceAll(t, "'", "") + "':A"
+	}
+	return strings.Join(q, " <-> ")
+}
+
 // Search finds published articles; see dateline.SearchFilter.
 func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (dateline.SearchResult, error) {
 	var res dateline.SearchResult
@@ -196,7 +205,7 @@ func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (dateline.Sea
 	}
 	days := search.RangeFacets(f.From, f.To)
 	where := `s.doc @@ q.q`
-	args := []any{tsQuery(f.Must, f.Not), dateline.SearchCandidates}
+	args := []any{tsQuery(f.Must, f.Not), dateline.SearchDepth(f)}
 	if len(all) > 0 {
 		args = append(args, all)
 		where += fmt.Sprintf(` AND s.facets @> $%d`, len(args))
@@ -209,25 +218,29 @@ func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (dateline.Sea
 		args = append(args, days)
 		where += fmt.Sprintf(` AND s.facets && $%d`, len(args))
 	}
-	// Rank by the wanted terms alone: ts_rank scores a query with a negated
-	// term as 1e-20 for every document.
-	args = append(args, tsQuery(f.Must, nil))
-	rows, err := q.Query(ctx, fmt.Sprintf(`SELECT s.article_id, ts_rank('{0.25, 0.4, 0.6, 1.0}', s.doc, to_tsquery('simple', $%d)), a.published_at
+	// Relevance: how many wanted words and phrases stand in the headline
+	// (weight A), the same measure the SQLite engine uses.
+	var inHeadline []string
+	for _, p := range f.Must {
+		args = append(args, headlineQuery(p))
+		inHeadline = append(inHeadline, fmt.Sprintf(`(s.doc @@ to_tsquery('simple', $%d))::int`, len(args)))
+	}
+	rows, err := q.Query(ctx, `SELECT s.article_id, a.published_at, `+strings.Join(inHeadline, " + ")+`
 		FROM article_search s CROSS JOIN to_tsquery('simple', $1) AS q(q) JOIN articles a ON a.id = s.article_id
-		WHERE `+where+` ORDER BY s.article_id DESC LIMIT $2`, len(args)), args...)
+		WHERE `+where+` ORDER BY s.article_id DESC LIMIT $2`, args...)
 	if err != nil {
 		return res, fmt.Errorf("postgres: search: %w", err)
 	}
 	var cands []search.Candidate
 	for rows.Next() {
 		var c search.Candidate
-		var rank float32
 		var pub *time.Time
-		if err := rows.Scan(&c.ID, &rank, &pub); err != nil {
+		var n int
+		if err := rows.Scan(&c.ID, &pub, &n); err != nil {
 			rows.Close()
 			return res, err
 		}
-		c.Relevance, c.Published = float64(rank), fromTS(pub)
+		c.Relevance, c.Published = search.Relevance(n, len(f.Must)), fromTS(pub)
 		cands = append(cands, c)
 	}
 	rows.Close()
@@ -235,15 +248,7 @@ func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (dateline.Sea
 		return res, fmt.Errorf("postgres: search: %w", err)
 	}
 	res.Ranked, res.Total = len(cands), len(cands)
-	if len(cands) == dateline.SearchCandidates {
-		countArgs := append([]any{args[0], dateline.SearchCountLimit + 1}, args[2:len(args)-1]...)
-		var n int
-		if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM article_search s CROSS JOIN to_tsquery('simple', $1) AS q(q)
-			WHERE `+where+` LIMIT $2) x`, countArgs...).Scan(&n); err != nil {
-			return res, fmt.Errorf("postgres: search count: %w", err)
-		}
-		res.Total, res.TotalCapped = min(n, dateline.SearchCountLimit), n > dateline.SearchCountLimit
-	}
+	res.TotalCapped = len(cands) == dateline.SearchDepth(f)
 	search.Rank(cands, f.Now, f.ByDate)
 	if f.Offset >= len(cands) {
 		return res, nil

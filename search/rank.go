@@ -16,6 +16,16 @@ type Candidate struct {
 	Published time.Time
 }
 
+// Relevance scores a match by how many of the query's wanted words and
+// phrases stand in its headline: a story about the thing outranks one that
+// mentions it. Both engines score the same way, so they rank alike.
+func Relevance(inHeadline, wanted int) float64 {
+	if wanted == 0 {
+		return 1
+	}
+	return 1 + 3*float64(inHeadline)/float64(wanted)
+}
+
 // Rank orders candidates newest first (byDate), or by relevance with a
 // boost for recent stories fit for news: a story of today counts double, one
 // of three days ago one and a half times, one of a month ago barely more.
