@@ -253,3 +253,35 @@ func Slugify(name string) string {
 	}
 	return strings.TrimRight(b.String(), "-")
 }
+
+// SettleTimes sets the article's published, updated and withdrawn times as
+// a store keeps them when it writes a new version over a stored one with
+// the given status and times (zero for a new article): the first
+// publication is kept for ever, a change to a published article is an
+// update readers see, and a withdrawal is dated now. Both engines call it,
+// so they keep the same times.
+func (a *Article) SettleTimes(oldStatus Status, oldPublished, oldUpdated, now time.Time) {
+	published, updated, withdrawn := oldPublished, oldUpdated, time.Time{}
+	switch a.Status {
+	case StatusPublished:
+		if published.IsZero() {
+			published = a.PublishedAt
+			if published.IsZero() {
+				published = now
+			}
+			// A first version that arrives as a later revision of its
+			// story (versioncreated after firstcreated) shows that time.
+			if a.UpdatedAt.After(published.Add(time.Minute)) {
+				updated = a.UpdatedAt
+			}
+		} else if oldStatus == StatusPublished {
+			updated = a.UpdatedAt
+			if updated.IsZero() {
+				updated = now
+			}
+		}
+	case StatusWithdrawn:
+		withdrawn = now
+	}
+	a.PublishedAt, a.UpdatedAt, a.WithdrawnAt = published, updated, withdrawn
+}

@@ -16,27 +16,6 @@ import (
 // the index is then rebuilt at start.
 const searchVersion = 1
 
-func ftsRow(a *dateline.Article, sectionID int64) (headline, body string, facets []string) {
-	var text strings.Builder
-	text.WriteString(a.Lead)
-	for _, p := range a.Pages {
-		text.WriteByte(' ')
-		text.WriteString(search.HTMLText(p))
-	}
-	var topics, persons []int64
-	for _, t := range a.Topics {
-		if t.ID != 0 {
-			topics = append(topics, t.ID)
-		}
-	}
-	for _, p := range a.Persons {
-		if p.ID != 0 {
-			persons = append(persons, p.ID)
-		}
-	}
-	return search.Joined(a.Headline), search.Joined(text.String()), strings.Fields(search.Facets(sectionID, topics, persons, a.PublishedAt))
-}
-
 // indexArticle puts a published article in the index, or takes any other
 // out, in the caller's transaction.
 func indexArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, sectionID int64) error {
@@ -44,7 +23,7 @@ func indexArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, sectionID
 		_, err := tx.Exec(ctx, `DELETE FROM article_search WHERE article_id = $1`, a.ID)
 		return err
 	}
-	h, b, f := ftsRow(a, sectionID)
+	h, b, f := search.Document(a, sectionID)
 	_, err := tx.Exec(ctx, `INSERT INTO article_search (article_id, doc, facets)
 		VALUES ($1, setweight(to_tsvector('simple', $2), 'A') || setweight(to_tsvector('simple', $3), 'D'), $4)
 		ON CONFLICT (article_id) DO UPDATE SET doc = EXCLUDED.doc, facets = EXCLUDED.facets`, a.ID, h, b, f)
@@ -197,7 +176,7 @@ func (db *DB) indexBatch(ctx context.Context, ids []int64) error {
 			if a == nil {
 				continue
 			}
-			h, b, f := ftsRow(a, sectionOf[id])
+			h, b, f := search.Document(a, sectionOf[id])
 			aid, hs, bs, fs = append(aid, id), append(hs, h), append(bs, b), append(fs, strings.Join(f, " "))
 		}
 		_, err = tx.Exec(ctx, `INSERT INTO article_search (article_id, doc, facets)

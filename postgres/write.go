@@ -190,27 +190,8 @@ func upsertArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, now time
 		return dateline.UpsertResult{ID: id, Status: dateline.Status(oldStatus)}, nil
 	}
 
-	published, updated, withdrawn := fromTS(oldPub), fromTS(oldUpd), time.Time{}
-	switch a.Status {
-	case dateline.StatusPublished:
-		if published.IsZero() {
-			published = a.PublishedAt
-			if published.IsZero() {
-				published = now
-			}
-			if a.UpdatedAt.After(published.Add(time.Minute)) {
-				updated = a.UpdatedAt
-			}
-		} else if dateline.Status(oldStatus) == dateline.StatusPublished {
-			updated = a.UpdatedAt
-			if updated.IsZero() {
-				updated = now
-			}
-		}
-	case dateline.StatusWithdrawn:
-		withdrawn = now
-	}
-	a.PublishedAt, a.UpdatedAt, a.WithdrawnAt = published, updated, withdrawn
+	a.SettleTimes(dateline.Status(oldStatus), fromTS(oldPub), fromTS(oldUpd), now)
+	published, updated, withdrawn := a.PublishedAt, a.UpdatedAt, a.WithdrawnAt
 
 	var photoID any
 	if a.Photo != nil {

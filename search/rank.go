@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"dateline"
 )
 
 // Candidate is a match as an engine found it: its relevance by the
@@ -110,4 +112,27 @@ func Facets(sectionID int64, topicIDs, personIDs []int64, published time.Time) s
 	}
 	parts = append(parts, DayFacets(published)...)
 	return strings.Join(parts, " ")
+}
+
+// Document is what the index holds for an article: its headline terms, its
+// lead and body terms, and its facet tokens.
+func Document(a *dateline.Article, sectionID int64) (headline, body string, facets []string) {
+	var text strings.Builder
+	text.WriteString(a.Lead)
+	for _, p := range a.Pages {
+		text.WriteByte(' ')
+		text.WriteString(HTMLText(p))
+	}
+	var topics, persons []int64
+	for _, t := range a.Topics {
+		if t.ID != 0 {
+			topics = append(topics, t.ID)
+		}
+	}
+	for _, p := range a.Persons {
+		if p.ID != 0 {
+			persons = append(persons, p.ID)
+		}
+	}
+	return Joined(a.Headline), Joined(text.String()), strings.Fields(Facets(sectionID, topics, persons, a.PublishedAt))
 }

@@ -15,28 +15,6 @@ import (
 // (a new stemmer, a new facet); the index is then rebuilt at start.
 const searchVersion = 1
 
-// ftsRow is what the index holds for one article.
-func ftsRow(a *dateline.Article, sectionID int64) (headline, body, facets string) {
-	var text strings.Builder
-	text.WriteString(a.Lead)
-	for _, p := range a.Pages {
-		text.WriteByte(' ')
-		text.WriteString(search.HTMLText(p))
-	}
-	var topics, persons []int64
-	for _, t := range a.Topics {
-		if t.ID != 0 {
-			topics = append(topics, t.ID)
-		}
-	}
-	for _, p := range a.Persons {
-		if p.ID != 0 {
-			persons = append(persons, p.ID)
-		}
-	}
-	return search.Joined(a.Headline), search.Joined(text.String()), search.Facets(sectionID, topics, persons, a.PublishedAt)
-}
-
 // indexArticle puts a published article in the index, or takes any other
 // out, in the caller's transaction.
 func indexArticle(ctx context.Context, tx *sql.Tx, a *dateline.Article, sectionID int64) error {
@@ -46,8 +24,8 @@ func indexArticle(ctx context.Context, tx *sql.Tx, a *dateline.Article, sectionI
 	if a.Status != dateline.StatusPublished {
 		return nil
 	}
-	h, b, f := ftsRow(a, sectionID)
-	_, err := tx.ExecContext(ctx, `INSERT INTO article_fts (rowid, headline, body, facets) VALUES (?, ?, ?, ?)`, a.ID, h, b, f)
+	h, b, f := search.Document(a, sectionID)
+	_, err := tx.ExecContext(ctx, `INSERT INTO article_fts (rowid, headline, body, facets) VALUES (?, ?, ?, ?)`, a.ID, h, b, strings.Join(f, " "))
 	return err
 }
 

@@ -120,33 +120,8 @@ func upsertArticle(ctx context.Context, tx *sql.Tx, a *dateline.Article, now tim
 		return dateline.UpsertResult{ID: id, Status: dateline.Status(oldStatus)}, nil
 	}
 
-	// Times: the first publication is kept for ever; a change to a
-	// published article is an update readers see.
-	published := fromUnix(oldPub)
-	updated := fromUnix(oldUpd)
-	withdrawn := time.Time{}
-	switch a.Status {
-	case dateline.StatusPublished:
-		if published.IsZero() {
-			published = a.PublishedAt
-			if published.IsZero() {
-				published = now
-			}
-			// A first version that arrives as a later revision of its
-			// story (versioncreated after firstcreated) shows that time.
-			if a.UpdatedAt.After(published.Add(time.Minute)) {
-				updated = a.UpdatedAt
-			}
-		} else if dateline.Status(oldStatus) == dateline.StatusPublished {
-			updated = a.UpdatedAt
-			if updated.IsZero() {
-				updated = now
-			}
-		}
-	case dateline.StatusWithdrawn:
-		withdrawn = now
-	}
-	a.PublishedAt, a.UpdatedAt, a.WithdrawnAt = published, updated, withdrawn
+	a.SettleTimes(dateline.Status(oldStatus), fromUnix(oldPub), fromUnix(oldUpd), now)
+	published, updated, withdrawn := a.PublishedAt, a.UpdatedAt, a.WithdrawnAt
 
 	var photoID any
 	if a.Photo != nil {
