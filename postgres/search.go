@@ -215,6 +215,33 @@ func tsQuery(must, not [][]string) string {
 	return strings.Join(parts, " & ")
 }
 
+// searchWindow reads the newest matches above an id floor, with the number
+// of wanted phrases each has in its headline.
+func searchWindow(ctx context.Context, q querier, where string, inHeadline []string, args []any, wanted int) ([]search.Candidate, error) {
+	rows, err := q.Query(ctx, `SELECT s.article_id, a.published_at, `+strings.Join(inHeadline, " + ")+`
+		FROM article_search s CROSS JOIN to_tsquery('simple', $1) AS q(q) JOIN articles a ON a.id = s.article_id
+		WHERE `+where+` ORDER BY s.article_id DESC LIMIT $2`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: search: %w", err)
+	}
+	defer rows.Close()
+	var cands []search.Candidate
+	for rows.Next() {
+		var c search.Candidate
+		var pub *time.Time
+		var n int
+		if err := rows.Scan(&c.ID, &pub, &n); err != nil {
+			return nil, err
+		}
+		c.Relevance, c.Published = search.Relevance(n, wanted), fromTS(pub)
+		cands = append(cands, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: search: %w", err)
+	}
+	return cands, nil
+}
+
 // headlineQuery matches a phrase in the headline only (weight A).
 func headlineQuery(p []string) string {
 	q := make([]string, len(p))
@@ -277,27 +304,28 @@ func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (dateline.Sea
 		args = append(args, headlineQuery(p))
 		inHeadline = append(inHeadline, fmt.Sprintf(`(s.doc @@ to_tsquery('simple', $%d))::int`, len(args)))
 	}
-	rows, err := q.Query(ctx, `SELECT s.article_id, a.published_at, `+strings.Join(inHeadline, " + ")+`
-		FROM article_search s CROSS JOIN to_tsquery('simple', $1) AS q(q) JOIN articles a ON a.id = s.article_id
-		WHERE `+where+` ORDER BY s.article_id DESC LIMIT $2`, args...)
-	if err != nil {
+	// A GIN index finds every match before any ordering, which for a
+	// common word in a million stories means reading hundreds of thousands
+	// of rows. So the newest stories are searched first: the last 20,000
+	// ids, then 200,000, then all, until enough candidates are found.
+	var newest int64
+	if err := q.QueryRow(ctx, `SELECT COALESCE(MAX(article_id), 0) FROM article_search`).Scan(&newest); err != nil {
 		return res, fmt.Errorf("postgres: search: %w", err)
 	}
+	args = append(args, int64(0))
+	floorArg := len(args)
+	depth := dateline.SearchDepth(f)
 	var cands []search.Candidate
-	for rows.Next() {
-		var c search.Candidate
-		var pub *time.Time
-		var n int
-		if err := rows.Scan(&c.ID, &pub, &n); err != nil {
-			rows.Close()
+	for _, window := range []int64{20_000, 200_000, newest + 1} {
+		var err error
+		args[floorArg-1] = newest - window
+		cands, err = searchWindow(ctx, q, where+fmt.Sprintf(` AND s.article_id > $%d`, floorArg), inHeadline, args, len(f.Must))
+		if err != nil {
 			return res, err
 		}
-		c.Relevance, c.Published = search.Relevance(n, len(f.Must)), fromTS(pub)
-		cands = append(cands, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return res, fmt.Errorf("postgres: search: %w", err)
+		if len(cands) >= depth || window > newest {
+			break
+		}
 	}
 	res.Ranked, res.Total = len(cands), len(cands)
 	res.TotalCapped = len(cands) == dateline.SearchDepth(f)
