@@ -215,10 +215,10 @@ func tsQuery(must, not [][]string) string {
 	return strings.Join(parts, " & ")
 }
 
-// searchWindow reads the newest matches above an id floor, with the number
-// of wanted phrases each has in its headline.
-func searchWindow(ctx context.Context, q querier, where string, inHeadline []string, args []any, wanted int) ([]search.Candidate, error) {
-	rows, err := q.Query(ctx, `SELECT s.article_id, a.published_at, `+strings.Join(inHeadline, " + ")+`
+// searchWindow reads the newest matches above an id floor, scored by the
+// share of wanted phrases in their headlines.
+func searchWindow(ctx context.Context, q querier, where string, args []any, must [][]string) ([]search.Candidate, error) {
+	rows, err := q.Query(ctx, `SELECT s.article_id, a.published_at, a.headline
 		FROM article_search s CROSS JOIN to_tsquery('simple', $1) AS q(q) JOIN articles a ON a.id = s.article_id
 		WHERE `+where+` ORDER BY s.article_id DESC LIMIT $2`, args...)
 	if err != nil {
@@ -229,26 +229,18 @@ func searchWindow(ctx context.Context, q querier, where string, inHeadline []str
 	for rows.Next() {
 		var c search.Candidate
 		var pub *time.Time
-		var n int
-		if err := rows.Scan(&c.ID, &pub, &n); err != nil {
+		var headline string
+		if err := rows.Scan(&c.ID, &pub, &headline); err != nil {
 			return nil, err
 		}
-		c.Relevance, c.Published = search.Relevance(n, wanted), fromTS(pub)
+		c.Relevance = search.Relevance(search.HeadlineShare(headline, must), len(must))
+		c.Published = fromTS(pub)
 		cands = append(cands, c)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("postgres: search: %w", err)
 	}
 	return cands, nil
-}
-
-// headlineQuery matches a phrase in the headline only (weight A).
-func headlineQuery(p []string) string {
-	q := make([]string, len(p))
-	for i, t := range p {
-		q[i] = "'" + strings.ReplaceAll(t, "'", "") + "':A"
-	}
-	return strings.Join(q, " <-> ")
 }
 
 // Search finds published articles; see dateline.SearchFilter.
@@ -297,13 +289,6 @@ func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (dateline.Sea
 		args = append(args, days)
 		where += fmt.Sprintf(` AND s.facets && $%d`, len(args))
 	}
-	// Relevance: how many wanted words and phrases stand in the headline
-	// (weight A), the same measure the SQLite engine uses.
-	var inHeadline []string
-	for _, p := range f.Must {
-		args = append(args, headlineQuery(p))
-		inHeadline = append(inHeadline, fmt.Sprintf(`(s.doc @@ to_tsquery('simple', $%d))::int`, len(args)))
-	}
 	// A GIN index finds every match before any ordering, which for a
 	// common word in a million stories means reading hundreds of thousands
 	// of rows. So the newest stories are searched first: the last 20,000
@@ -319,7 +304,7 @@ func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (dateline.Sea
 	for _, window := range []int64{20_000, 200_000, newest + 1} {
 		var err error
 		args[floorArg-1] = newest - window
-		cands, err = searchWindow(ctx, q, where+fmt.Sprintf(` AND s.article_id > $%d`, floorArg), inHeadline, args, len(f.Must))
+		cands, err = searchWindow(ctx, q, where+fmt.Sprintf(` AND s.article_id > $%d`, floorArg), args, f.Must)
 		if err != nil {
 			return res, err
 		}

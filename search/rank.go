@@ -28,6 +28,34 @@ func Relevance(inHeadline, wanted int) float64 {
 	return 1 + 3*float64(inHeadline)/float64(wanted)
 }
 
+// HeadlineShare is how many of the wanted phrases stand in the headline,
+// each as a run of terms.
+func HeadlineShare(headline string, must [][]string) int {
+	terms := Terms(headline)
+	n := 0
+	for _, p := range must {
+		for i := 0; i+len(p) <= len(terms); i++ {
+			match := true
+			for j, t := range p {
+				if terms[i+j] != t {
+					match = false
+					break
+				}
+			}
+			if match {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+// ReadBudget bounds how long an engine reads candidates: past it, the
+// search ranks the newest matches it has, so a search of rare
+// combinations in millions of stories still answers in time.
+const ReadBudget = 6 * time.Millisecond
+
 // Rank orders candidates newest first (byDate), or by relevance with a
 // boost for recent stories fit for news: a story of today counts double, one
 // of three days ago one and a half times, one of a month ago barely more.

@@ -222,20 +222,24 @@ func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (dateline.Sea
 	expr := matchExpr(f.Must, f.Not, all, anyOf)
 
 	// FTS5 walks matches in rowid order, so the newest are read first and
-	// the walk stops at the limit; CROSS JOIN keeps that order of work.
-	// bm25() is not used: it counts every document of every term, which
-	// costs tens of milliseconds for a common word in a million stories.
-	rows, err := db.read.QueryContext(ctx, `SELECT f.rowid, a.published_at
+	// the walk stops at the limit (or the read budget); CROSS JOIN keeps
+	// that order of work. bm25() is not used: it counts every document of
+	// every term, tens of milliseconds for a common word in a million
+	// stories. Relevance comes from the headlines read here.
+	rows, err := db.read.QueryContext(ctx, `SELECT f.rowid, a.published_at, a.headline
 		FROM article_fts f CROSS JOIN articles a ON a.id = f.rowid
 		WHERE article_fts MATCH ? ORDER BY f.rowid DESC LIMIT ?`, expr, dateline.SearchDepth(f))
 	if err != nil {
 		return res, fmt.Errorf("sqlite: search: %w", err)
 	}
+	started := time.Now()
+	stopped := false
 	var cands []search.Candidate
 	for rows.Next() {
 		var c search.Candidate
 		var pub sql.NullInt64
-		if err := rows.Scan(&c.ID, &pub); err != nil {
+		var headline string
+		if err := rows.Scan(&c.ID, &pub, &headline); err != nil {
 			rows.Close()
 			return res, err
 		}
@@ -243,36 +247,19 @@ func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (dateline.Sea
 		if days != nil && !inRange(c.Published, f.From, f.To) {
 			continue
 		}
+		c.Relevance = search.Relevance(search.HeadlineShare(headline, f.Must), len(f.Must))
 		cands = append(cands, c)
+		if time.Since(started) > search.ReadBudget && len(cands) >= f.Offset+f.Limit {
+			stopped = true
+			break
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return res, fmt.Errorf("sqlite: search: %w", err)
 	}
 	res.Ranked, res.Total = len(cands), len(cands)
-	res.TotalCapped = len(cands) == dateline.SearchDepth(f)
-	if len(cands) > 0 && !f.ByDate {
-		// Relevance: the share of the wanted words and phrases that stand
-		// in the headline, read from the index for the candidates' range.
-		oldest := cands[len(cands)-1].ID
-		inHeadline := map[int64]int{}
-		for _, p := range f.Must {
-			hr, err := db.read.QueryContext(ctx, `SELECT rowid FROM article_fts WHERE article_fts MATCH ? AND rowid >= ?`,
-				`{headline} : `+ftsPhrase(p), oldest)
-			if err != nil {
-				return res, fmt.Errorf("sqlite: search: %w", err)
-			}
-			for hr.Next() {
-				var id int64
-				hr.Scan(&id)
-				inHeadline[id]++
-			}
-			hr.Close()
-		}
-		for i := range cands {
-			cands[i].Relevance = search.Relevance(inHeadline[cands[i].ID], len(f.Must))
-		}
-	}
+	res.TotalCapped = stopped || len(cands) == dateline.SearchDepth(f)
 	search.Rank(cands, f.Now, f.ByDate)
 	if f.Offset >= len(cands) {
 		return res, nil
