@@ -218,10 +218,18 @@ func tsQuery(must, not [][]string) string {
 // searchWindow reads the newest matches above an id floor, scored by the
 // share of wanted phrases in their headlines.
 func searchWindow(ctx context.Context, q querier, where string, args []any, must [][]string) ([]search.Candidate, error) {
-	rows, err := q.Query(ctx, `SELECT s.article_id, a.published_at, a.headline
+	// Matches stream newest first; a window that takes too long (a phrase
+	// rechecked story by story) is cut off and the matches read so far are
+	// ranked, as the SQLite engine does.
+	qctx, cancel := context.WithTimeout(ctx, pgReadBudget)
+	defer cancel()
+	rows, err := q.Query(qctx, `SELECT s.article_id, a.published_at, a.headline
 		FROM article_search s CROSS JOIN to_tsquery('simple', $1) AS q(q) JOIN articles a ON a.id = s.article_id
 		WHERE `+where+` ORDER BY s.article_id DESC LIMIT $2`, args...)
 	if err != nil {
+		if qctx.Err() != nil && ctx.Err() == nil {
+			return nil, nil
+		}
 		return nil, fmt.Errorf("postgres: search: %w", err)
 	}
 	defer rows.Close()
@@ -238,10 +246,16 @@ func searchWindow(ctx context.Context, q querier, where string, args []any, must
 		cands = append(cands, c)
 	}
 	if err := rows.Err(); err != nil {
+		if qctx.Err() != nil && ctx.Err() == nil {
+			return cands, nil
+		}
 		return nil, fmt.Errorf("postgres: search: %w", err)
 	}
 	return cands, nil
 }
+
+// pgReadBudget bounds one window of a PostgreSQL search.
+const pgReadBudget = 150 * time.Millisecond
 
 // Search finds published articles; see dateline.SearchFilter.
 func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (dateline.SearchResult, error) {
@@ -308,7 +322,7 @@ func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (dateline.Sea
 		if err != nil {
 			return res, err
 		}
-		if len(cands) >= depth || window > newest {
+		if len(cands) >= depth || window > newest || (len(cands) >= f.Offset+f.Limit && window > 20_000) {
 			break
 		}
 	}
