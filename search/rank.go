@@ -54,7 +54,7 @@ func HeadlineShare(headline string, must [][]string) int {
 // ReadBudget bounds how long an engine reads candidates: past it, the
 // search ranks the newest matches it has, so a search of rare
 // combinations in millions of stories still answers in time.
-const ReadBudget = 6 * time.Millisecond
+const ReadBudget = 4 * time.Millisecond
 
 // Rank orders candidates newest first (byDate), or by relevance with a
 // boost for recent stories fit for news: a story of today counts double, one
