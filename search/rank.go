@@ -164,3 +164,22 @@ func Document(a *dateline.Article, sectionID int64) (headline, body string, face
 	}
 	return Joined(a.Headline), Joined(text.String()), strings.Fields(Facets(sectionID, topics, persons, a.PublishedAt))
 }
+
+// Hits puts a page of ranked candidates together with the articles and
+// first-page bodies an engine read for them, keeping the candidates' order
+// and dropping any that is no longer published.
+func Hits(page []Candidate, list []dateline.Article, firstPages map[int64]string) []dateline.SearchHit {
+	byID := make(map[int64]dateline.Article, len(list))
+	for _, a := range list {
+		byID[a.ID] = a
+	}
+	var hits []dateline.SearchHit
+	for _, c := range page {
+		a, ok := byID[c.ID]
+		if !ok || a.Status != dateline.StatusPublished {
+			continue
+		}
+		hits = append(hits, dateline.SearchHit{Article: a, Text: JoinText(a.Lead, HTMLText(firstPages[c.ID]))})
+	}
+	return hits
+}

@@ -274,11 +274,7 @@ func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (dateline.Sea
 	if err != nil {
 		return res, err
 	}
-	byID := map[int64]dateline.Article{}
-	for _, a := range list {
-		byID[a.ID] = a
-	}
-	texts := map[int64]string{}
+	bodies := map[int64]string{}
 	prow, err := db.read.QueryContext(ctx, `SELECT article_id, body FROM article_pages WHERE page = 1 AND article_id IN (`+strings.Join(ids, ",")+`)`, args...)
 	if err != nil {
 		return res, err
@@ -286,17 +282,17 @@ func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (dateline.Sea
 	for prow.Next() {
 		var id int64
 		var body string
-		prow.Scan(&id, &body)
-		texts[id] = search.HTMLText(body)
+		if err := prow.Scan(&id, &body); err != nil {
+			prow.Close()
+			return res, err
+		}
+		bodies[id] = body
 	}
 	prow.Close()
-	for _, c := range page {
-		a, ok := byID[c.ID]
-		if !ok || a.Status != dateline.StatusPublished {
-			continue
-		}
-		res.Hits = append(res.Hits, dateline.SearchHit{Article: a, Text: search.JoinText(a.Lead, texts[c.ID])})
+	if err := prow.Err(); err != nil {
+		return res, err
 	}
+	res.Hits = search.Hits(page, list, bodies)
 	return res, nil
 }
 
