@@ -18,10 +18,10 @@ const (
 	StatusWithdrawn Status = "withdrawn" // was public, now answers 410
 )
 
-// Valid reports whether s is one of the four statuses.
+// Valid reports whether s is one of the five statuses.
 func (s Status) Valid() bool {
 	switch s {
-	case StatusDraft, StatusScheduled, StatusPublished, StatusWithdrawn:
+	case StatusDraft, StatusSubmitted, StatusScheduled, StatusPublished, StatusWithdrawn:
 		return true
 	}
 	return false
@@ -42,7 +42,7 @@ type Section struct {
 var reservedSlugs = map[string]bool{
 	"api": true, "news": true, "static": true, "media": true, "topics": true, "persons": true,
 	"photo": true, "infographics": true, "healthz": true, "search": true, "newsroom": true,
-	"feed": true, "feeds": true, "sitemap": true, "robots.txt": true, "favicon.ico": true, "ru": true, "en": true,
+	"feed": true, "feeds": true, "stories": true, "sitemap": true, "robots.txt": true, "favicon.ico": true, "ru": true, "en": true,
 }
 
 // Validate checks a section's slug and name. Returns EINVALID.
@@ -128,6 +128,8 @@ type Article struct {
 	PublishedAt   time.Time // first publication; zero until published
 	UpdatedAt     time.Time // last update after publication; zero if none
 	EmbargoUntil  time.Time // for scheduled articles
+	Embargoed     bool      // the time is an embargo, not only a planned publication
+	SubmittedAt   time.Time // when a reporter submitted it; kept while it is submitted
 	WithdrawnAt   time.Time
 	Urgency       int // 1 flash, 2 urgent, 3..9 normal (IPTC)
 	Breaking      bool
@@ -135,8 +137,15 @@ type Article struct {
 	Topics        []Topic
 	Persons       []Person
 	ReadAlso      []ArticleRef
-	Version       int       // increments with every stored change
-	SourceVersion time.Time // the source's versioncreated
+	Version       int    // increments with every stored change
+	Advisory      string // one line saying what an update adds
+	Corrections   []Correction
+	WithdrawNote  string       // why it was withdrawn, shown on the notice page
+	Follows       int64        // the earlier story this one follows (alert, update, wrap-up)
+	ChainID       int64        // the first story of its chain; 0 when it is in none
+	Chain         []ArticleRef // the published stories of its chain, oldest first; filled by Article
+	AuthorID      int64        // the newsroom account that created it
+	SourceVersion time.Time    // the source's versioncreated
 	CreatedAt     time.Time
 	ModifiedAt    time.Time
 }

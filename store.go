@@ -28,6 +28,7 @@ type UpsertResult struct {
 // when there is none; lists return an empty slice.
 type Store interface {
 	Close() error
+	Newsroom
 
 	Sections(ctx context.Context) ([]Section, error)
 	// SaveSection creates or updates a section by slug.
@@ -54,15 +55,18 @@ type Store interface {
 	// NextEmbargo returns the earliest embargo still to end, or zero.
 	NextEmbargo(ctx context.Context) (time.Time, error)
 
-	// TopStories returns the curated list in order, published articles only.
-	TopStories(ctx context.Context) ([]Article, error)
-	// SetTopStories replaces the curated list.
-	SetTopStories(ctx context.Context, ids []int64) error
+	// TopStories returns the curated list in order: published articles,
+	// and running stories with their newest published article.
+	TopStories(ctx context.Context) ([]TopItem, error)
+	// SetTopStories replaces the curated list. Returns ENOTFOUND for an
+	// unknown id.
+	SetTopStories(ctx context.Context, refs []TopRef) error
 
 	Topic(ctx context.Context, slug string) (*Topic, error)
 	Person(ctx context.Context, slug string) (*Person, error)
 
-	// SavePhoto creates the photo, or updates it when its URI is known.
+	// SavePhoto creates the photo, or updates it in place when it has an
+	// ID or its URI is known.
 	SavePhoto(ctx context.Context, p *Photo) error
 
 	// SaveGallery creates or updates a gallery by URI, photos included.

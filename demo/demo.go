@@ -213,10 +213,10 @@ func Load(ctx context.Context, store dateline.Store, media dateline.Media, now t
 	for i, d := range c.Articles {
 		ids[d.Key] = rs[i].ID
 	}
-	var top []int64
+	var top []dateline.TopRef
 	for _, k := range c.TopStories {
 		if id, ok := ids[k]; ok {
-			top = append(top, id)
+			top = append(top, dateline.TopRef{ArticleID: id})
 		}
 	}
 	if err := store.SetTopStories(ctx, top); err != nil {

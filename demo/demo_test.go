@@ -71,6 +71,11 @@ func TestLoad(t *testing.T) {
 	if len(top) < 5 {
 		t.Errorf("%d top stories", len(top))
 	}
+	for i, item := range top {
+		if item.Article == nil || item.Story != nil || !item.Article.Public() {
+			t.Errorf("top story %d is not a published article: %+v", i, item)
+		}
+	}
 }
 
 func checkImage(t *testing.T, path string, width int) {

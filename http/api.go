@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"dateline"
+	"dateline/ninjs"
 )
 
 //go:embed openapi.json
@@ -89,4 +90,31 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, code, res)
+}
+
+// handleItem sends one article as ninjs to a token holder: published,
+// scheduled (withheld, with its embargo) or withdrawn (canceled, without
+// its body), so that a client learns of every state it must act on.
+// Drafts and submitted stories are not sent.
+func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.authorize(r, "read"); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "No item %q; ids are whole numbers.", truncate(r.PathValue("id"), 40)))
+		return
+	}
+	a, err := s.store.Article(r.Context(), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if ninjs.PubStatus(a.Status) == "" {
+		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "No item %d.", id))
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, ninjs.FromArticle(a, s.cfg.BaseURL))
 }

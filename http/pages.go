@@ -56,8 +56,42 @@ type sectionBlock struct {
 	Items   []dateline.Article
 }
 
+// topView is a top story on the home page: an article, or a running story
+// shown with its title, introduction and newest article's photo.
+type topView struct {
+	dateline.Article
+	URL   string
+	Story bool
+}
+
+func topViews(items []dateline.TopItem) []topView {
+	out := make([]topView, 0, len(items))
+	for _, it := range items {
+		if it.Story == nil {
+			out = append(out, topView{Article: *it.Article, URL: articleURL(*it.Article)})
+			continue
+		}
+		v := topView{URL: "/stories/" + it.Story.Slug, Story: true}
+		if len(it.Story.Articles) > 0 {
+			v.Article = it.Story.Articles[0]
+		}
+		v.Headline, v.Lead = it.Story.Title, firstParagraph(it.Story.Intro)
+		v.Breaking, v.Urgency = false, 5
+		out = append(out, v)
+	}
+	return out
+}
+
+// firstParagraph is the text of an introduction's first paragraph.
+func firstParagraph(html string) string {
+	if i := strings.Index(html, "</p>"); i >= 0 {
+		html = html[:i]
+	}
+	return bodyText(html)
+}
+
 type homePage struct {
-	Top          []dateline.Article
+	Top          []topView
 	Latest       []dateline.Article
 	Blocks       []sectionBlock
 	Galleries    []dateline.Gallery
@@ -69,9 +103,11 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	s.servePage(w, r, cacheKey{kind: "home", zone: z.key()}, func(ctx context.Context) (*page, error) {
 		var d homePage
 		var err error
-		if d.Top, err = s.store.TopStories(ctx); err != nil {
+		top, err := s.store.TopStories(ctx)
+		if err != nil {
 			return nil, err
 		}
+		d.Top = topViews(top)
 		if d.Latest, err = s.store.Articles(ctx, dateline.ArticleFilter{Limit: 15}); err != nil {
 			return nil, err
 		}
@@ -100,8 +136,11 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 
 // topFromLatest makes a top list when editors have not curated one: the
 // newest story with a photo leads.
-func topFromLatest(latest []dateline.Article, n int) []dateline.Article {
-	top := slices.Clone(latest[:min(n, len(latest))])
+func topFromLatest(latest []dateline.Article, n int) []topView {
+	top := make([]topView, 0, n)
+	for _, a := range latest[:min(n, len(latest))] {
+		top = append(top, topView{Article: a, URL: articleURL(a)})
+	}
 	for i, a := range top {
 		if a.Photo != nil {
 			top[0], top[i] = top[i], top[0]
@@ -384,12 +423,16 @@ type articlePage struct {
 	PageCount int
 	Body      any // template.HTML
 	Latest    []dateline.Article
+	Stories   []dateline.Story // running stories it belongs to
+	Preview   bool             // the newsroom's preview: every page at once
+	MorePages []any
 }
 
 type errorPage struct {
 	Status    int
 	Message   string
 	Withdrawn string
+	Reason    string
 }
 
 func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
@@ -429,7 +472,7 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 		case dateline.StatusWithdrawn:
 			v := s.view(r, "Withdrawn", errorPage{Status: http.StatusGone,
 				Message:   "The story “" + a.Headline + "” has been withdrawn and is no longer available.",
-				Withdrawn: stamp(z, a.WithdrawnAt)})
+				Withdrawn: stamp(z, a.WithdrawnAt), Reason: a.WithdrawNote})
 			v.Robots = "noindex"
 			return s.htmlPage(r, "error", v, http.StatusGone, s.lastModified())
 		case dateline.StatusPublished:
@@ -448,8 +491,12 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 			return nil, err
 		}
 		latest = slices.DeleteFunc(latest, func(x dateline.Article) bool { return x.ID == a.ID })
+		stories, err := s.store.StoriesOf(ctx, a.ID)
+		if err != nil {
+			return nil, err
+		}
 		d := articlePage{A: a, URL: s.cfg.BaseURL + articleURL(*a), Page: n, PageCount: pages,
-			Body: s.articleBody(a, n, z), Latest: latest[:min(10, len(latest))]}
+			Body: s.articleBody(a, n, z), Latest: latest[:min(10, len(latest))], Stories: stories}
 		v := s.view(r, a.Headline, d)
 		v.Lang, v.Active, v.Description = a.Lang, a.Section, a.Lead
 		v.Canonical = articleURL(*a)
@@ -628,5 +675,34 @@ func (s *Server) handleInfographic(w http.ResponseWriter, r *http.Request) {
 		v := s.view(r, g.Title, g)
 		v.Canonical, v.Description = "/infographics/"+strconv.FormatInt(id, 10), g.Text
 		return s.htmlPage(r, "infographic", v, http.StatusOK, s.lastModified())
+	})
+}
+
+// --- running stories ---
+
+type storyPage struct {
+	S    *dateline.Story
+	Feed feedList
+}
+
+// handleStoryPage is a running story: the editors' introduction and the
+// timeline of its articles.
+func (s *Server) handleStoryPage(w http.ResponseWriter, r *http.Request) {
+	slug := r.PathValue("slug")
+	if len(slug) > 100 || dateline.Slugify(slug) != slug {
+		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no story page at this address."))
+		return
+	}
+	z := s.zone(r)
+	s.servePage(w, r, cacheKey{kind: "story", a: slug, zone: z.key()}, func(ctx context.Context) (*page, error) {
+		st, err := s.store.Story(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		d := storyPage{S: st, Feed: s.feedList(st.Articles, url.Values{}, z, false)}
+		v := s.view(r, st.Title, d)
+		v.Canonical = "/stories/" + slug
+		v.Description = firstParagraph(st.Intro)
+		return s.htmlPage(r, "story", v, http.StatusOK, s.lastModified())
 	})
 }

@@ -16,7 +16,7 @@ import (
 	"dateline"
 )
 
-//go:embed html/*.html
+//go:embed html/*.html html/newsroom/*.html
 var htmlFS embed.FS
 
 // templates holds one parsed set per page, each made of the layout, the
@@ -25,9 +25,14 @@ type templates struct {
 	dev  bool
 	mu   sync.Mutex
 	sets map[string]*template.Template
+	nr   map[string]*template.Template
 }
 
-var pageNames = []string{"home", "news", "article", "gallery", "galleries", "infographic", "infographics", "error", "search"}
+var pageNames = []string{"home", "news", "article", "gallery", "galleries", "infographic", "infographics", "error", "search", "story"}
+
+// newsroomPages share the newsroom's own layout.
+var newsroomPages = []string{"login", "message", "desk", "edit", "history", "compare", "photos", "photo", "collections", "top",
+	"stories", "story", "users", "account", "sections", "tokens", "audit"}
 
 func parseTemplates(dev bool) (*templates, error) {
 	t := &templates{dev: dev}
@@ -51,10 +56,37 @@ func (t *templates) parse() error {
 		}
 		sets[name] = set
 	}
+	nrBase, err := template.New("").Funcs(funcs).ParseFS(src, "html/newsroom/layout.html", "html/partials.html")
+	if err != nil {
+		return fmt.Errorf("templates: %w", err)
+	}
+	nr := map[string]*template.Template{}
+	for _, name := range newsroomPages {
+		set, err := template.Must(nrBase.Clone()).ParseFS(src, "html/newsroom/"+name+".html")
+		if err != nil {
+			return fmt.Errorf("templates: newsroom %s: %w", name, err)
+		}
+		nr[name] = set
+	}
 	t.mu.Lock()
-	t.sets = sets
+	t.sets, t.nr = sets, nr
 	t.mu.Unlock()
 	return nil
+}
+
+func (t *templates) executeNewsroom(buf *bytes.Buffer, name string, data any) error {
+	if t.dev {
+		if err := t.parse(); err != nil {
+			return err
+		}
+	}
+	t.mu.Lock()
+	set := t.nr[name]
+	t.mu.Unlock()
+	if set == nil {
+		return fmt.Errorf("templates: no newsroom page %q", name)
+	}
+	return set.ExecuteTemplate(buf, "layout", data)
 }
 
 func (t *templates) execute(buf *bytes.Buffer, name string, data any) error {
@@ -142,6 +174,18 @@ var funcs = template.FuncMap{
 	"seq":        seq,
 	"dict":       dict,
 	"when":       when,
+	"asset":      assetURL,
+	"trusted":    trustedHTML,
+	"join":       func(s []string) string { return strings.Join(s, ", ") },
+	"fit":        fitURL,
+	"lines":      func(s []string) string { return strings.Join(s, "\n") },
+	"mul":        func(a, b int) int { return a * b },
+	"div": func(a, b int) int {
+		if b == 0 {
+			return 0
+		}
+		return a / b
+	},
 }
 
 func seq(n int) []int {

@@ -198,13 +198,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "public, max-age=0, s-maxage=10")
-	h["Content-Security-Policy"] = hCSP
-	h["X-Content-Type-Options"] = hNoSniff
-	w.WriteHeader(status)
-	w.Write(body)
+	writeHTML(w, status, "public, max-age=0, s-maxage=10", body)
 }
 
 // searchResultJSON is one result of GET /api/v1/search.

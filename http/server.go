@@ -48,6 +48,8 @@ type Server struct {
 	handler    http.Handler
 	lastChange atomic.Int64 // Unix nanoseconds of the last content change
 
+	logins ipLimiter
+
 	sectionsMu sync.RWMutex
 	sections   []dateline.Section
 }
@@ -151,11 +153,13 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /robots.txt", s.handleRobots)
 	m.HandleFunc("GET /favicon.ico", s.handleFavicon)
 	m.HandleFunc("POST /api/v1/items", s.handleIngest)
+	m.HandleFunc("GET /api/v1/items/{id}", s.handleItem)
 	m.HandleFunc("/api/v1/items", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", "POST")
 		s.errorStatus(w, r, http.StatusMethodNotAllowed, "This endpoint takes POST with one ninjs document.")
 	})
 	m.HandleFunc("GET /api/openapi.json", s.handleOpenAPI)
+	m.HandleFunc("GET /stories/{slug}", s.handleStoryPage)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "No API endpoint %s %s; see /api/openapi.json.", r.Method, truncate(r.URL.Path, 100)))
@@ -169,11 +173,21 @@ func (s *Server) routes() {
 		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no page at this address."))
 	})
 	s.mux = m
+	nm := http.NewServeMux()
+	s.newsroomRoutes(nm)
 	// Media paths have any depth, which no ServeMux pattern can tell
 	// apart from /{section}/{id}, so they are routed before the mux.
 	s.handler = s.logRequests(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rel, ok := strings.CutPrefix(r.URL.Path, "/media/"); ok && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 			s.handleMedia(w, r, rel)
+			return
+		}
+		if strings.HasPrefix(r.URL.Path, "/newsroom/") {
+			nm.ServeHTTP(w, r)
+			return
+		}
+		if r.URL.Path == "/newsroom" {
+			http.Redirect(w, r, "/newsroom/", http.StatusMovedPermanently)
 			return
 		}
 		m.ServeHTTP(w, r)
@@ -285,8 +299,14 @@ func (s *Server) errorStatus(w http.ResponseWriter, r *http.Request, code int, m
 		http.Error(w, msg, code)
 		return
 	}
+	writeHTML(w, code, "no-store", body)
+}
+
+// writeHTML sends a page rendered for this request alone.
+func writeHTML(w http.ResponseWriter, code int, cacheControl string, body []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", cacheControl)
 	h["Content-Security-Policy"] = hCSP
 	h["X-Content-Type-Options"] = hNoSniff
 	w.WriteHeader(code)

@@ -23,6 +23,12 @@ var bodyPolicy = func() *bluemonday.Policy {
 	p.AllowAttrs("colspan", "rowspan").OnElements("td", "th")
 	p.AllowURLSchemes("https")
 	p.AllowAttrs("src", "alt", "width", "height").OnElements("img")
+	// The newsroom editor's blocks: a "Read also" link, an inline photo
+	// with its credit. Only these class names pass.
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^read-also$`)).OnElements("p")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^inline-photo$`)).OnElements("figure")
+	p.AllowAttrs("class").Matching(regexp.MustCompile(`^credit$`)).OnElements("span")
+	p.AllowElements("span")
 	p.RequireParseableURLs(true)
 	p.AddTargetBlankToFullyQualifiedLinks(false)
 	// The headline is shown above the body, and a document's title and

@@ -32,6 +32,7 @@ type Item struct {
 	PubStatus       string        `json:"pubstatus,omitempty"`
 	Urgency         *float64      `json:"urgency,omitempty"`
 	Language        string        `json:"language,omitempty"`
+	EdNote          string        `json:"ednote,omitempty"`
 	Headlines       []Text        `json:"headlines,omitempty"`
 	Descriptions    []Text        `json:"descriptions,omitempty"`
 	Bodies          []Text        `json:"bodies,omitempty"`

@@ -52,6 +52,7 @@ func splitInts(s string) []int {
 const articleColumns = `a.id, a.uri, s.slug, s.name, a.lang, a.headline, a.lead, a.place, a.byline,
 	a.status, a.published_at, a.updated_at, a.embargo_until, a.withdrawn_at, a.urgency, a.breaking,
 	a.version, a.source_version, a.created_at, a.modified_at,
+	a.submitted_at, a.embargoed, a.advisory, a.withdraw_note, a.follows_id, a.chain_id, a.author_id,
 	p.id, p.uri, p.path, p.remote, p.width, p.height, p.widths, p.caption, p.credit, p.alt`
 
 const articleFrom = ` FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id`
@@ -59,7 +60,8 @@ const articleFrom = ` FROM articles a JOIN sections s ON s.id = a.section_id LEF
 func scanArticle(row pgx.Row) (*dateline.Article, error) {
 	var a dateline.Article
 	var status string
-	var pub, upd, emb, wd *time.Time
+	var pub, upd, emb, wd, sub *time.Time
+	var follows, chain, author *int64
 	var srcVersion, created, modified time.Time
 	var pid *int64
 	var pw, ph *int
@@ -67,12 +69,14 @@ func scanArticle(row pgx.Row) (*dateline.Article, error) {
 	err := row.Scan(&a.ID, &a.URI, &a.Section, &a.SectionName, &a.Lang, &a.Headline, &a.Lead, &a.Place, &a.Byline,
 		&status, &pub, &upd, &emb, &wd, &a.Urgency, &a.Breaking,
 		&a.Version, &srcVersion, &created, &modified,
+		&sub, &a.Embargoed, &a.Advisory, &a.WithdrawNote, &follows, &chain, &author,
 		&pid, &puri, &ppath, &premote, &pw, &ph, &pwidths, &pcap, &pcredit, &palt)
 	if err != nil {
 		return nil, err
 	}
-	a.Status = dateline.Status(status)
+	a.Status = readStatus(status, sub)
 	a.PublishedAt, a.UpdatedAt, a.EmbargoUntil, a.WithdrawnAt = fromTS(pub), fromTS(upd), fromTS(emb), fromTS(wd)
+	a.SubmittedAt, a.Follows, a.ChainID, a.AuthorID = fromTS(sub), derefID(follows), derefID(chain), derefID(author)
 	a.SourceVersion, a.CreatedAt, a.ModifiedAt = srcVersion.UTC(), created.UTC(), modified.UTC()
 	if pid != nil {
 		a.Photo = &dateline.Photo{ID: *pid, URI: deref(puri), Path: deref(ppath), Remote: deref(premote),
@@ -152,7 +156,44 @@ func fillArticle(ctx context.Context, q querier, a *dateline.Article) error {
 		}
 		a.ReadAlso = append(a.ReadAlso, ref)
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = q.Query(ctx, `SELECT at, text FROM corrections WHERE article_id = $1 ORDER BY position`, a.ID)
+	if err != nil {
+		return err
+	}
+	a.Corrections, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (dateline.Correction, error) {
+		var c dateline.Correction
+		err := row.Scan(&c.At, &c.Text)
+		c.At = c.At.UTC()
+		return c, err
+	})
+	if err != nil {
+		return err
+	}
+	if len(a.Corrections) == 0 {
+		a.Corrections = nil
+	}
+	if a.ChainID == 0 {
+		return nil
+	}
+	// The published stories of the chain, oldest first.
+	rows, err = q.Query(ctx, `SELECT a.id, a.uri, s.slug, a.headline
+		FROM articles a JOIN sections s ON s.id = a.section_id
+		WHERE a.chain_id = $1 AND a.status = 'published' ORDER BY a.published_at, a.id`, a.ChainID)
+	if err != nil {
+		return err
+	}
+	a.Chain, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (dateline.ArticleRef, error) {
+		var r dateline.ArticleRef
+		err := row.Scan(&r.ID, &r.URI, &r.Section, &r.Headline)
+		return r, err
+	})
+	if len(a.Chain) == 0 {
+		a.Chain = nil
+	}
+	return err
 }
 
 func tags(ctx context.Context, q querier, query string, id int64) ([]dateline.Topic, error) {
@@ -219,45 +260,32 @@ func articleList(ctx context.Context, q querier, query string, args ...any) ([]d
 
 // CountArticles counts articles with the status, or all when status is "".
 func (db *DB) CountArticles(ctx context.Context, status dateline.Status) (int, error) {
+	where, args, err := statusWhere(status, nil)
+	if err != nil {
+		return 0, err
+	}
 	var n int
-	err := db.reader(ctx).QueryRow(ctx, `SELECT COUNT(*) FROM articles WHERE $1 = '' OR status = $1`, string(status)).Scan(&n)
+	err = db.reader(ctx).QueryRow(ctx, `SELECT COUNT(*) FROM articles a WHERE `+where, args...).Scan(&n)
 	return n, err
 }
 
-// TopStories returns the curated list, published articles only.
-func (db *DB) TopStories(ctx context.Context) ([]dateline.Article, error) {
-	return articleList(ctx, db.reader(ctx), `SELECT `+articleColumns+` FROM top_stories t JOIN articles a ON a.id = t.article_id
-		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
-		WHERE a.status = 'published' ORDER BY t.position`)
-}
-
-// SetTopStories replaces the curated list. Returns ENOTFOUND for an unknown id.
-func (db *DB) SetTopStories(ctx context.Context, ids []int64) error {
-	seen := map[int64]bool{}
-	for _, id := range ids {
-		if seen[id] {
-			return dateline.Errorf(dateline.EINVALID, "Article %d is listed twice.", id)
-		}
-		seen[id] = true
+// statusWhere is the condition on articles a for the status ("" for any),
+// with its argument appended to args: a submitted story is a draft with a
+// submission time.
+func statusWhere(s dateline.Status, args []any) (string, []any, error) {
+	switch s {
+	case "":
+		return `true`, args, nil
+	case dateline.StatusSubmitted:
+		return `a.status = 'draft' AND a.submitted_at IS NOT NULL`, args, nil
+	case dateline.StatusDraft:
+		return `a.status = 'draft' AND a.submitted_at IS NULL`, args, nil
 	}
-	return db.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM top_stories`); err != nil {
-			return err
-		}
-		for i, id := range ids {
-			var n int
-			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM articles WHERE id = $1`, id).Scan(&n); err != nil {
-				return err
-			}
-			if n == 0 {
-				return dateline.Errorf(dateline.ENOTFOUND, "No article %d.", id)
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO top_stories (position, article_id) VALUES ($1, $2)`, i+1, id); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	if !s.Valid() {
+		return "", nil, dateline.Errorf(dateline.EINVALID, "Unknown status %q.", s)
+	}
+	args = append(args, string(s))
+	return `a.status = $` + strconv.Itoa(len(args)), args, nil
 }
 
 // PublishDue publishes scheduled articles whose embargo has ended. Row

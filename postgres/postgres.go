@@ -241,6 +241,15 @@ func (db *DB) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
 	return nil
 }
 
+// inQuietTx runs fn in a transaction on the primary without announcing
+// it, for writes that no page shows: sessions, sign-in counts, autosaves
+// and the audit log. Announcing them would empty every node's page cache
+// at each sign-in and every few seconds while someone types. Their reads
+// go to the primary.
+func (db *DB) inQuietTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, db.primary, fn)
+}
+
 // announce tells every node (this one too) that content changed. The
 // payload is the primary's WAL position, which replicas must reach before
 // they serve reads again.

@@ -80,6 +80,11 @@ func (db *DB) UpsertArticles(ctx context.Context, as []*dateline.Article, now ti
 	saved := make([]dateline.Article, len(as))
 	for i, a := range as {
 		saved[i] = *a
+		if a.Photo != nil {
+			// A retry must not see the id a rolled-back attempt gave it.
+			p := *a.Photo
+			saved[i].Photo = &p
+		}
 	}
 	var results []dateline.UpsertResult
 	var err error
@@ -87,6 +92,10 @@ func (db *DB) UpsertArticles(ctx context.Context, as []*dateline.Article, now ti
 		if attempt > 0 {
 			for i, a := range as {
 				*a = saved[i]
+				if a.Photo != nil {
+					p := *a.Photo
+					a.Photo = &p
+				}
 			}
 			time.Sleep(time.Duration(attempt*attempt) * 20 * time.Millisecond)
 		}
@@ -172,72 +181,211 @@ func upsertArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, now time
 		}
 		sections[a.Section] = sectionID
 	}
-	var (
-		id             int64
-		oldStatus      string
-		oldSource      time.Time
-		oldVersion     int
-		oldPub, oldUpd *time.Time
-	)
-	err := tx.QueryRow(ctx, `SELECT id, status, source_version, version, published_at, updated_at FROM articles WHERE uri = $1`, a.URI).
-		Scan(&id, &oldStatus, &oldSource, &oldVersion, &oldPub, &oldUpd)
-	exists := err == nil
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+	old, err := loadPrior(ctx, tx, `uri = $1`, a.URI)
+	if err != nil {
 		return dateline.UpsertResult{}, err
 	}
-	source := a.SourceVersion.UTC().Truncate(time.Millisecond)
-	if exists && !source.After(oldSource) {
-		return dateline.UpsertResult{ID: id, Status: dateline.Status(oldStatus)}, nil
+	if old != nil && !a.SourceVersion.UTC().Truncate(time.Millisecond).After(old.source) {
+		return dateline.UpsertResult{ID: old.id, Status: old.status}, nil
 	}
+	if err := writeArticle(ctx, tx, a, old, sectionID, now); err != nil {
+		return dateline.UpsertResult{}, err
+	}
+	return dateline.UpsertResult{ID: a.ID, Created: old == nil, Changed: true, Status: a.Status}, nil
+}
 
-	a.SettleTimes(dateline.Status(oldStatus), fromTS(oldPub), fromTS(oldUpd), now)
-	published, updated, withdrawn := a.PublishedAt, a.UpdatedAt, a.WithdrawnAt
+// prior is what a write needs to know of the stored article.
+type prior struct {
+	id, chainID, authorID int64
+	uri                   string
+	status                dateline.Status // StatusSubmitted for a draft with a submission time
+	version               int
+	source                time.Time
+	published, updated    time.Time
+	submitted, created    time.Time
+}
 
+// loadPrior reads and locks the stored article that matches where, or
+// returns nil when there is none.
+func loadPrior(ctx context.Context, tx pgx.Tx, where string, arg any) (*prior, error) {
+	var p prior
+	var status string
+	var sub, pub, upd *time.Time
+	var chain, author *int64
+	err := tx.QueryRow(ctx, `SELECT id, uri, status, submitted_at, version, source_version, published_at, updated_at,
+		chain_id, author_id, created_at FROM articles WHERE `+where+` FOR UPDATE`, arg).
+		Scan(&p.id, &p.uri, &status, &sub, &p.version, &p.source, &pub, &upd, &chain, &author, &p.created)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	p.status = readStatus(status, sub)
+	p.published, p.updated, p.submitted = fromTS(pub), fromTS(upd), fromTS(sub)
+	p.chainID, p.authorID = derefID(chain), derefID(author)
+	p.source, p.created = p.source.UTC(), p.created.UTC()
+	return &p, nil
+}
+
+// readStatus maps a stored status back: a draft with a submission time is
+// a submitted story.
+func readStatus(status string, submitted *time.Time) dateline.Status {
+	if status == string(dateline.StatusDraft) && submitted != nil {
+		return dateline.StatusSubmitted
+	}
+	return dateline.Status(status)
+}
+
+// storedStatus is the status column's value for s.
+func storedStatus(s dateline.Status) string {
+	if s == dateline.StatusSubmitted {
+		return string(dateline.StatusDraft)
+	}
+	return string(s)
+}
+
+// nullID is NULL for 0.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func derefID(id *int64) int64 {
+	if id == nil {
+		return 0
+	}
+	return *id
+}
+
+func truncSecond(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.UTC().Truncate(time.Second)
+}
+
+// writeArticle stores a over old (nil for a new article) in the caller's
+// transaction: the row with every column, its pages, tags, links and
+// corrections, its place in a chain of follow-ups, and the search index.
+// It settles the times (dateline.Article.SettleTimes) and fills a.ID,
+// a.Version, a.ChainID and the times as stored. Both the ingest and the
+// newsroom write through it.
+func writeArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, old *prior, sectionID int64, now time.Time) error {
+	now = now.UTC().Truncate(time.Second)
+	var oldStatus dateline.Status
+	var oldPub, oldUpd time.Time
+	if old != nil {
+		oldStatus, oldPub, oldUpd = old.status, old.published, old.updated
+		if a.AuthorID == 0 {
+			a.AuthorID = old.authorID
+		}
+	}
+	a.SettleTimes(oldStatus, oldPub, oldUpd, now)
+	switch {
+	case a.Status != dateline.StatusSubmitted:
+		a.SubmittedAt = time.Time{}
+	case !a.SubmittedAt.IsZero():
+	case old != nil && old.status == dateline.StatusSubmitted:
+		a.SubmittedAt = old.submitted
+	default:
+		a.SubmittedAt = now
+	}
+	a.SubmittedAt = truncSecond(a.SubmittedAt)
+	if a.AuthorID != 0 && (old == nil || a.AuthorID != old.authorID) {
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE id = $1`, a.AuthorID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return dateline.Errorf(dateline.EINVALID, "No account %d.", a.AuthorID)
+		}
+	}
+	chain, err := chainOf(ctx, tx, a, old)
+	if err != nil {
+		return err
+	}
 	var photoID any
 	if a.Photo != nil {
 		if err := savePhoto(ctx, tx, a.Photo, now); err != nil {
-			return dateline.UpsertResult{}, err
+			return err
 		}
 		photoID = a.Photo.ID
 	}
-	if !exists {
+	source := a.SourceVersion.UTC().Truncate(time.Millisecond)
+	if old == nil {
 		err = tx.QueryRow(ctx, `INSERT INTO articles (uri, section_id, lang, headline, lead, place, byline, status,
-			published_at, updated_at, embargo_until, withdrawn_at, urgency, breaking, photo_id, version, source_version, created_at, modified_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $17) RETURNING id`,
-			a.URI, sectionID, a.Lang, a.Headline, a.Lead, a.Place, a.Byline, string(a.Status),
-			ts(published), ts(updated), ts(a.EmbargoUntil), ts(withdrawn), a.Urgency, a.Breaking, photoID,
-			source, ts(now)).Scan(&id)
-		a.Version = 1
+			published_at, updated_at, embargo_until, withdrawn_at, urgency, breaking, photo_id, version, source_version,
+			created_at, modified_at, submitted_at, embargoed, advisory, withdraw_note, follows_id, chain_id, author_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $17, $18, $19, $20, $21, $22, $23, $24)
+			RETURNING id`,
+			a.URI, sectionID, a.Lang, a.Headline, a.Lead, a.Place, a.Byline, storedStatus(a.Status),
+			ts(a.PublishedAt), ts(a.UpdatedAt), ts(a.EmbargoUntil), ts(a.WithdrawnAt), a.Urgency, a.Breaking, photoID,
+			source, ts(now), ts(a.SubmittedAt), a.Embargoed, a.Advisory, a.WithdrawNote,
+			nullID(a.Follows), nullID(chain), nullID(a.AuthorID)).Scan(&a.ID)
+		a.Version, a.CreatedAt = 1, now
 	} else {
 		_, err = tx.Exec(ctx, `UPDATE articles SET section_id = $1, lang = $2, headline = $3, lead = $4, place = $5, byline = $6,
 			status = $7, published_at = $8, updated_at = $9, embargo_until = $10, withdrawn_at = $11, urgency = $12, breaking = $13,
-			photo_id = $14, version = version + 1, source_version = $15, modified_at = $16 WHERE id = $17`,
-			sectionID, a.Lang, a.Headline, a.Lead, a.Place, a.Byline, string(a.Status),
-			ts(published), ts(updated), ts(a.EmbargoUntil), ts(withdrawn), a.Urgency, a.Breaking,
-			photoID, source, ts(now), id)
-		a.Version = oldVersion + 1
+			photo_id = $14, version = version + 1, source_version = $15, modified_at = $16, submitted_at = $17, embargoed = $18,
+			advisory = $19, withdraw_note = $20, follows_id = $21, chain_id = $22, author_id = $23 WHERE id = $24`,
+			sectionID, a.Lang, a.Headline, a.Lead, a.Place, a.Byline, storedStatus(a.Status),
+			ts(a.PublishedAt), ts(a.UpdatedAt), ts(a.EmbargoUntil), ts(a.WithdrawnAt), a.Urgency, a.Breaking,
+			photoID, source, ts(now), ts(a.SubmittedAt), a.Embargoed,
+			a.Advisory, a.WithdrawNote, nullID(a.Follows), nullID(chain), nullID(a.AuthorID), old.id)
+		a.ID, a.Version, a.CreatedAt = old.id, old.version+1, old.created
 		if err == nil {
-			for _, table := range []string{"article_pages", "article_topics", "article_persons", "article_links"} {
-				if _, err = tx.Exec(ctx, `DELETE FROM `+table+` WHERE article_id = $1`, id); err != nil {
+			for _, table := range []string{"article_pages", "article_topics", "article_persons", "article_links", "corrections"} {
+				if _, err = tx.Exec(ctx, `DELETE FROM `+table+` WHERE article_id = $1`, old.id); err != nil {
 					break
 				}
 			}
 		}
 	}
 	if err != nil {
-		return dateline.UpsertResult{}, err
+		return err
 	}
-	a.ID = id
-	if err := writeArticleParts(ctx, tx, a); err != nil {
-		return dateline.UpsertResult{}, err
+	a.ChainID, a.ModifiedAt = chain, now
+	if err := writeArticleParts(ctx, tx, a, now); err != nil {
+		return err
 	}
-	if err := indexArticle(ctx, tx, a, sectionID); err != nil {
-		return dateline.UpsertResult{}, err
-	}
-	return dateline.UpsertResult{ID: id, Created: !exists, Changed: true, Status: a.Status}, nil
+	return indexArticle(ctx, tx, a, sectionID)
 }
 
-func writeArticleParts(ctx context.Context, tx pgx.Tx, a *dateline.Article) error {
+// chainOf returns the chain a joins: that of the story it follows, which
+// becomes the head of a new chain if it was in none. A story that heads a
+// chain stays in it; any other that follows nothing is in none. A story
+// follows an earlier one only, so chains have no cycles and move between
+// engines in id order.
+func chainOf(ctx context.Context, tx pgx.Tx, a *dateline.Article, old *prior) (int64, error) {
+	if a.Follows == 0 {
+		if old != nil && old.chainID == old.id {
+			return old.id, nil
+		}
+		return 0, nil
+	}
+	if old != nil && a.Follows == old.id {
+		return 0, dateline.Errorf(dateline.EINVALID, "A story cannot follow itself.")
+	}
+	if old != nil && a.Follows > old.id {
+		return 0, dateline.Errorf(dateline.EINVALID, "A story can only follow an earlier one, not %d.", a.Follows)
+	}
+	var chain *int64
+	err := tx.QueryRow(ctx, `SELECT chain_id FROM articles WHERE id = $1`, a.Follows).Scan(&chain)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, dateline.Errorf(dateline.EINVALID, "There is no story %d to follow.", a.Follows)
+	} else if err != nil {
+		return 0, err
+	}
+	if chain != nil {
+		return *chain, nil
+	}
+	_, err = tx.Exec(ctx, `UPDATE articles SET chain_id = id WHERE id = $1`, a.Follows)
+	return a.Follows, err
+}
+
+func writeArticleParts(ctx context.Context, tx pgx.Tx, a *dateline.Article, now time.Time) error {
 	for i, body := range a.Pages {
 		if _, err := tx.Exec(ctx, `INSERT INTO article_pages (article_id, page, body) VALUES ($1, $2, $3)`, a.ID, i+1, body); err != nil {
 			return err
@@ -280,6 +428,16 @@ func writeArticleParts(ctx context.Context, tx pgx.Tx, a *dateline.Article) erro
 	}
 	for i, l := range a.ReadAlso {
 		if _, err := tx.Exec(ctx, `INSERT INTO article_links (article_id, position, target_uri) VALUES ($1, $2, $3)`, a.ID, i, l.URI); err != nil {
+			return err
+		}
+	}
+	for i := range a.Corrections {
+		c := &a.Corrections[i]
+		if c.At.IsZero() {
+			c.At = now
+		}
+		c.At = truncSecond(c.At)
+		if _, err := tx.Exec(ctx, `INSERT INTO corrections (article_id, position, at, text) VALUES ($1, $2, $3, $4)`, a.ID, i, c.At, c.Text); err != nil {
 			return err
 		}
 	}
@@ -337,7 +495,9 @@ func (db *DB) Person(ctx context.Context, slug string) (*dateline.Person, error)
 	return &p, err
 }
 
-// SavePhoto creates the photo, or updates the one with the same URI.
+// SavePhoto creates the photo, or updates the one with its id (a photo of
+// the library) or else with the same URI. Returns ENOTFOUND for an unknown
+// id and ECONFLICT when another photo has the URI.
 func (db *DB) SavePhoto(ctx context.Context, p *dateline.Photo) error {
 	return db.inTx(ctx, func(tx pgx.Tx) error { return savePhoto(ctx, tx, p, time.Now()) })
 }
@@ -346,6 +506,21 @@ func savePhoto(ctx context.Context, tx pgx.Tx, p *dateline.Photo, now time.Time)
 	var uri any
 	if p.URI != "" {
 		uri = p.URI
+	}
+	if p.ID != 0 {
+		// A photo picked from the library keeps its row, whatever its URI.
+		tag, err := tx.Exec(ctx, `UPDATE photos SET uri = COALESCE($1, uri), path = $2, remote = $3, width = $4, height = $5,
+			widths = $6, caption = $7, credit = $8, alt = $9 WHERE id = $10`,
+			uri, p.Path, p.Remote, p.Width, p.Height, joinInts(p.Widths), p.Caption, p.Credit, p.Alt, p.ID)
+		if isUnique(err) {
+			return dateline.Errorf(dateline.ECONFLICT, "Another photo has the URI %q.", p.URI)
+		} else if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return dateline.Errorf(dateline.ENOTFOUND, "No photo %d.", p.ID)
+		}
+		return nil
 	}
 	return tx.QueryRow(ctx, `INSERT INTO photos (uri, path, remote, width, height, widths, caption, credit, alt, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)

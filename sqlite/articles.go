@@ -51,6 +51,7 @@ func splitInts(s string) []int {
 const articleColumns = `a.id, a.uri, s.slug, s.name, a.lang, a.headline, a.lead, a.place, a.byline,
 	a.status, a.published_at, a.updated_at, a.embargo_until, a.withdrawn_at, a.urgency, a.breaking,
 	a.version, a.source_version, a.created_at, a.modified_at,
+	a.submitted_at, a.embargoed, a.advisory, a.withdraw_note, a.follows_id, a.chain_id, a.author_id,
 	p.id, p.uri, p.path, p.remote, p.width, p.height, p.widths, p.caption, p.credit, p.alt`
 
 const articleFrom = ` FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id`
@@ -60,19 +61,22 @@ type scanner interface{ Scan(...any) error }
 func scanArticle(row scanner) (*dateline.Article, error) {
 	var a dateline.Article
 	var status string
-	var pub, upd, emb, wd sql.NullInt64
+	var pub, upd, emb, wd, sub sql.NullInt64
+	var follows, chain, author sql.NullInt64
 	var srcVersion, created, modified int64
 	var pid, pw, ph sql.NullInt64
 	var puri, ppath, premote, pwidths, pcap, pcredit, palt sql.NullString
 	err := row.Scan(&a.ID, &a.URI, &a.Section, &a.SectionName, &a.Lang, &a.Headline, &a.Lead, &a.Place, &a.Byline,
 		&status, &pub, &upd, &emb, &wd, &a.Urgency, &a.Breaking,
 		&a.Version, &srcVersion, &created, &modified,
+		&sub, &a.Embargoed, &a.Advisory, &a.WithdrawNote, &follows, &chain, &author,
 		&pid, &puri, &ppath, &premote, &pw, &ph, &pwidths, &pcap, &pcredit, &palt)
 	if err != nil {
 		return nil, err
 	}
-	a.Status = dateline.Status(status)
+	a.Status = readStatus(status, sub)
 	a.PublishedAt, a.UpdatedAt, a.EmbargoUntil, a.WithdrawnAt = fromUnix(pub), fromUnix(upd), fromUnix(emb), fromUnix(wd)
+	a.SubmittedAt, a.Follows, a.ChainID, a.AuthorID = fromUnix(sub), follows.Int64, chain.Int64, author.Int64
 	a.SourceVersion = time.UnixMilli(srcVersion).UTC()
 	a.CreatedAt, a.ModifiedAt = time.Unix(created, 0).UTC(), time.Unix(modified, 0).UTC()
 	if pid.Valid {
@@ -106,7 +110,7 @@ func (db *DB) article(ctx context.Context, where string, arg any) (*dateline.Art
 	return a, nil
 }
 
-// fillArticle reads an article's pages, tags and links.
+// fillArticle reads an article's pages, tags, links, corrections and chain.
 func (db *DB) fillArticle(ctx context.Context, a *dateline.Article) error {
 	rows, err := db.read.QueryContext(ctx, `SELECT body FROM article_pages WHERE article_id = ? ORDER BY page`, a.ID)
 	if err != nil {
@@ -154,7 +158,56 @@ func (db *DB) fillArticle(ctx context.Context, a *dateline.Article) error {
 		ref.ID, ref.Section, ref.Headline = id.Int64, slug.String, headline.String
 		a.ReadAlso = append(a.ReadAlso, ref)
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows.Close()
+	if a.Corrections, err = db.corrections(ctx, a.ID); err != nil {
+		return err
+	}
+	if a.ChainID != 0 {
+		a.Chain, err = db.chain(ctx, a.ChainID)
+	}
+	return err
+}
+
+func (db *DB) corrections(ctx context.Context, id int64) ([]dateline.Correction, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT at, text FROM corrections WHERE article_id = ? ORDER BY position`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var cs []dateline.Correction
+	for rows.Next() {
+		var c dateline.Correction
+		var at int64
+		if err := rows.Scan(&at, &c.Text); err != nil {
+			return nil, err
+		}
+		c.At = time.Unix(at, 0).UTC()
+		cs = append(cs, c)
+	}
+	return cs, rows.Err()
+}
+
+// chain returns the published stories of the chain, oldest first.
+func (db *DB) chain(ctx context.Context, chainID int64) ([]dateline.ArticleRef, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT a.id, a.uri, s.slug, a.headline
+		FROM articles a JOIN sections s ON s.id = a.section_id
+		WHERE a.chain_id = ? AND a.status = 'published' ORDER BY a.published_at, a.id`, chainID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var refs []dateline.ArticleRef
+	for rows.Next() {
+		var r dateline.ArticleRef
+		if err := rows.Scan(&r.ID, &r.URI, &r.Section, &r.Headline); err != nil {
+			return nil, err
+		}
+		refs = append(refs, r)
+	}
+	return refs, rows.Err()
 }
 
 func (db *DB) tags(ctx context.Context, query string, id int64) ([]dateline.Topic, error) {
@@ -226,45 +279,30 @@ func (db *DB) articleList(ctx context.Context, query string, args ...any) ([]dat
 
 // CountArticles counts articles with the status, or all when status is "".
 func (db *DB) CountArticles(ctx context.Context, status dateline.Status) (int, error) {
-	var n int
-	var err error
-	if status == "" {
-		err = db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles`).Scan(&n)
-	} else {
-		err = db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles WHERE status = ?`, string(status)).Scan(&n)
+	where, args, err := statusWhere(status)
+	if err != nil {
+		return 0, err
 	}
+	var n int
+	err = db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles a WHERE `+where, args...).Scan(&n)
 	return n, err
 }
 
-// TopStories returns the curated list, published articles only.
-func (db *DB) TopStories(ctx context.Context) ([]dateline.Article, error) {
-	// CROSS JOIN makes SQLite read the short curated list first instead of
-	// scanning every article.
-	return db.articleList(ctx, `SELECT `+articleColumns+` FROM top_stories t CROSS JOIN articles a ON a.id = t.article_id
-		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
-		WHERE a.status = 'published' ORDER BY t.position`)
-}
-
-// SetTopStories replaces the curated list. Returns ENOTFOUND for an unknown id.
-func (db *DB) SetTopStories(ctx context.Context, ids []int64) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM top_stories`); err != nil {
-			return err
-		}
-		for i, id := range ids {
-			_, err := tx.ExecContext(ctx, `INSERT INTO top_stories (position, article_id) VALUES (?, ?)`, i+1, id)
-			if err != nil {
-				if strings.Contains(err.Error(), "FOREIGN KEY") {
-					return dateline.Errorf(dateline.ENOTFOUND, "No article %d.", id)
-				}
-				if strings.Contains(err.Error(), "UNIQUE") {
-					return dateline.Errorf(dateline.EINVALID, "Article %d is listed twice.", id)
-				}
-				return err
-			}
-		}
-		return nil
-	})
+// statusWhere is the condition on articles a for the status ("" for any):
+// a submitted story is a draft with a submission time.
+func statusWhere(s dateline.Status) (string, []any, error) {
+	switch s {
+	case "":
+		return `1 = 1`, nil, nil
+	case dateline.StatusSubmitted:
+		return `a.status = 'draft' AND a.submitted_at IS NOT NULL`, nil, nil
+	case dateline.StatusDraft:
+		return `a.status = 'draft' AND a.submitted_at IS NULL`, nil, nil
+	}
+	if !s.Valid() {
+		return "", nil, dateline.Errorf(dateline.EINVALID, "Unknown status %q.", s)
+	}
+	return `a.status = ?`, []any{string(s)}, nil
 }
 
 // PublishDue publishes scheduled articles whose embargo has ended.

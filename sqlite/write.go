@@ -103,68 +103,199 @@ func upsertArticle(ctx context.Context, tx *sql.Tx, a *dateline.Article, now tim
 		}
 		sections[a.Section] = sectionID
 	}
-
-	var (
-		id                    int64
-		oldStatus             string
-		oldSource, oldVersion int64
-		oldPub, oldUpd        sql.NullInt64
-	)
-	err := tx.QueryRowContext(ctx, `SELECT id, status, source_version, version, published_at, updated_at FROM articles WHERE uri = ?`, a.URI).
-		Scan(&id, &oldStatus, &oldSource, &oldVersion, &oldPub, &oldUpd)
-	exists := err == nil
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return dateline.UpsertResult{}, err
-	}
-	if exists && a.SourceVersion.UnixMilli() <= oldSource {
-		return dateline.UpsertResult{ID: id, Status: dateline.Status(oldStatus)}, nil
-	}
-
-	a.SettleTimes(dateline.Status(oldStatus), fromUnix(oldPub), fromUnix(oldUpd), now)
-	published, updated, withdrawn := a.PublishedAt, a.UpdatedAt, a.WithdrawnAt
-
-	var photoID any
-	if a.Photo != nil {
-		if err := savePhoto(ctx, tx, a.Photo, now); err != nil {
-			return dateline.UpsertResult{}, err
-		}
-		photoID = a.Photo.ID
-	}
-	if !exists {
-		err = tx.QueryRowContext(ctx, `INSERT INTO articles (uri, section_id, lang, headline, lead, place, byline, status,
-			published_at, updated_at, embargo_until, withdrawn_at, urgency, breaking, photo_id, version, source_version, created_at, modified_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING id`,
-			a.URI, sectionID, a.Lang, a.Headline, a.Lead, a.Place, a.Byline, string(a.Status),
-			unix(published), unix(updated), unix(a.EmbargoUntil), unix(withdrawn), a.Urgency, a.Breaking, photoID,
-			a.SourceVersion.UnixMilli(), now.Unix(), now.Unix()).Scan(&id)
-		a.Version = 1
-	} else {
-		_, err = tx.ExecContext(ctx, `UPDATE articles SET section_id = ?, lang = ?, headline = ?, lead = ?, place = ?, byline = ?,
-			status = ?, published_at = ?, updated_at = ?, embargo_until = ?, withdrawn_at = ?, urgency = ?, breaking = ?,
-			photo_id = ?, version = version + 1, source_version = ?, modified_at = ? WHERE id = ?`,
-			sectionID, a.Lang, a.Headline, a.Lead, a.Place, a.Byline, string(a.Status),
-			unix(published), unix(updated), unix(a.EmbargoUntil), unix(withdrawn), a.Urgency, a.Breaking,
-			photoID, a.SourceVersion.UnixMilli(), now.Unix(), id)
-		a.Version = int(oldVersion) + 1
-		if err == nil {
-			err = clearArticleParts(ctx, tx, id)
-		}
-	}
+	old, err := loadPrior(ctx, tx, `uri = ?`, a.URI)
 	if err != nil {
 		return dateline.UpsertResult{}, err
 	}
-	a.ID = id
-	if err := writeArticleParts(ctx, tx, a); err != nil {
+	if old != nil && a.SourceVersion.UnixMilli() <= old.source {
+		return dateline.UpsertResult{ID: old.id, Status: old.status}, nil
+	}
+	if err := writeArticle(ctx, tx, a, old, sectionID, now); err != nil {
 		return dateline.UpsertResult{}, err
 	}
-	if err := indexArticle(ctx, tx, a, sectionID); err != nil {
-		return dateline.UpsertResult{}, err
+	return dateline.UpsertResult{ID: a.ID, Created: old == nil, Changed: true, Status: a.Status}, nil
+}
+
+// prior is what a write needs to know of the stored article.
+type prior struct {
+	id, chainID, authorID int64
+	uri                   string
+	status                dateline.Status // StatusSubmitted for a draft with a submission time
+	version               int
+	source                int64 // Unix milliseconds
+	published, updated    time.Time
+	submitted, created    time.Time
+}
+
+// loadPrior reads the stored article that matches where, or returns nil
+// when there is none.
+func loadPrior(ctx context.Context, tx *sql.Tx, where string, arg any) (*prior, error) {
+	var p prior
+	var status string
+	var sub, pub, upd, chain, author sql.NullInt64
+	var created int64
+	err := tx.QueryRowContext(ctx, `SELECT id, uri, status, submitted_at, version, source_version, published_at, updated_at,
+		chain_id, author_id, created_at FROM articles WHERE `+where, arg).
+		Scan(&p.id, &p.uri, &status, &sub, &p.version, &p.source, &pub, &upd, &chain, &author, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
 	}
-	return dateline.UpsertResult{ID: id, Created: !exists, Changed: true, Status: a.Status}, nil
+	p.status = readStatus(status, sub)
+	p.published, p.updated, p.submitted = fromUnix(pub), fromUnix(upd), fromUnix(sub)
+	p.chainID, p.authorID = chain.Int64, author.Int64
+	p.created = time.Unix(created, 0).UTC()
+	return &p, nil
+}
+
+// readStatus maps a stored status back: a draft with a submission time is
+// a submitted story.
+func readStatus(status string, submitted sql.NullInt64) dateline.Status {
+	if status == string(dateline.StatusDraft) && submitted.Valid {
+		return dateline.StatusSubmitted
+	}
+	return dateline.Status(status)
+}
+
+// storedStatus is the status column's value for s.
+func storedStatus(s dateline.Status) string {
+	if s == dateline.StatusSubmitted {
+		return string(dateline.StatusDraft)
+	}
+	return string(s)
+}
+
+// nullID is NULL for 0.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// writeArticle stores a over old (nil for a new article) in the caller's
+// transaction: the row with every column, its pages, tags, links and
+// corrections, its place in a chain of follow-ups, and the search index.
+// It settles the times (dateline.Article.SettleTimes) and fills a.ID,
+// a.Version, a.ChainID and the times as stored. Both the ingest and the
+// newsroom write through it.
+func writeArticle(ctx context.Context, tx *sql.Tx, a *dateline.Article, old *prior, sectionID int64, now time.Time) error {
+	now = now.UTC().Truncate(time.Second)
+	var oldStatus dateline.Status
+	var oldPub, oldUpd time.Time
+	if old != nil {
+		oldStatus, oldPub, oldUpd = old.status, old.published, old.updated
+		if a.AuthorID == 0 {
+			a.AuthorID = old.authorID
+		}
+	}
+	a.SettleTimes(oldStatus, oldPub, oldUpd, now)
+	switch {
+	case a.Status != dateline.StatusSubmitted:
+		a.SubmittedAt = time.Time{}
+	case !a.SubmittedAt.IsZero():
+	case old != nil && old.status == dateline.StatusSubmitted:
+		a.SubmittedAt = old.submitted
+	default:
+		a.SubmittedAt = now
+	}
+	a.SubmittedAt = truncSecond(a.SubmittedAt)
+	if a.AuthorID != 0 && (old == nil || a.AuthorID != old.authorID) {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE id = ?`, a.AuthorID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return dateline.Errorf(dateline.EINVALID, "No account %d.", a.AuthorID)
+		}
+	}
+	chain, err := chainOf(ctx, tx, a, old)
+	if err != nil {
+		return err
+	}
+	var photoID any
+	if a.Photo != nil {
+		if err := savePhoto(ctx, tx, a.Photo, now); err != nil {
+			return err
+		}
+		photoID = a.Photo.ID
+	}
+	if old == nil {
+		err = tx.QueryRowContext(ctx, `INSERT INTO articles (uri, section_id, lang, headline, lead, place, byline, status,
+			published_at, updated_at, embargo_until, withdrawn_at, urgency, breaking, photo_id, version, source_version,
+			created_at, modified_at, submitted_at, embargoed, advisory, withdraw_note, follows_id, chain_id, author_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			a.URI, sectionID, a.Lang, a.Headline, a.Lead, a.Place, a.Byline, storedStatus(a.Status),
+			unix(a.PublishedAt), unix(a.UpdatedAt), unix(a.EmbargoUntil), unix(a.WithdrawnAt), a.Urgency, a.Breaking, photoID,
+			a.SourceVersion.UnixMilli(), now.Unix(), now.Unix(), unix(a.SubmittedAt), a.Embargoed, a.Advisory, a.WithdrawNote,
+			nullID(a.Follows), nullID(chain), nullID(a.AuthorID)).Scan(&a.ID)
+		a.Version, a.CreatedAt = 1, now
+	} else {
+		_, err = tx.ExecContext(ctx, `UPDATE articles SET section_id = ?, lang = ?, headline = ?, lead = ?, place = ?, byline = ?,
+			status = ?, published_at = ?, updated_at = ?, embargo_until = ?, withdrawn_at = ?, urgency = ?, breaking = ?,
+			photo_id = ?, version = version + 1, source_version = ?, modified_at = ?, submitted_at = ?, embargoed = ?,
+			advisory = ?, withdraw_note = ?, follows_id = ?, chain_id = ?, author_id = ? WHERE id = ?`,
+			sectionID, a.Lang, a.Headline, a.Lead, a.Place, a.Byline, storedStatus(a.Status),
+			unix(a.PublishedAt), unix(a.UpdatedAt), unix(a.EmbargoUntil), unix(a.WithdrawnAt), a.Urgency, a.Breaking,
+			photoID, a.SourceVersion.UnixMilli(), now.Unix(), unix(a.SubmittedAt), a.Embargoed,
+			a.Advisory, a.WithdrawNote, nullID(a.Follows), nullID(chain), nullID(a.AuthorID), old.id)
+		a.ID, a.Version, a.CreatedAt = old.id, old.version+1, old.created
+		if err == nil {
+			err = clearArticleParts(ctx, tx, old.id)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	a.ChainID, a.ModifiedAt = chain, now
+	if err := writeArticleParts(ctx, tx, a, now); err != nil {
+		return err
+	}
+	return indexArticle(ctx, tx, a, sectionID)
+}
+
+// chainOf returns the chain a joins: that of the story it follows, which
+// becomes the head of a new chain if it was in none. A story that heads a
+// chain stays in it; any other that follows nothing is in none. A story
+// follows an earlier one only, so chains have no cycles and move between
+// engines in id order.
+func chainOf(ctx context.Context, tx *sql.Tx, a *dateline.Article, old *prior) (int64, error) {
+	if a.Follows == 0 {
+		if old != nil && old.chainID == old.id {
+			return old.id, nil
+		}
+		return 0, nil
+	}
+	if old != nil && a.Follows == old.id {
+		return 0, dateline.Errorf(dateline.EINVALID, "A story cannot follow itself.")
+	}
+	if old != nil && a.Follows > old.id {
+		return 0, dateline.Errorf(dateline.EINVALID, "A story can only follow an earlier one, not %d.", a.Follows)
+	}
+	var chain sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT chain_id FROM articles WHERE id = ?`, a.Follows).Scan(&chain)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, dateline.Errorf(dateline.EINVALID, "There is no story %d to follow.", a.Follows)
+	} else if err != nil {
+		return 0, err
+	}
+	if chain.Valid {
+		return chain.Int64, nil
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE articles SET chain_id = id WHERE id = ?`, a.Follows)
+	return a.Follows, err
+}
+
+func truncSecond(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.UTC().Truncate(time.Second)
 }
 
 func clearArticleParts(ctx context.Context, tx *sql.Tx, id int64) error {
-	for _, table := range []string{"article_pages", "article_topics", "article_persons", "article_links"} {
+	for _, table := range []string{"article_pages", "article_topics", "article_persons", "article_links", "corrections"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE article_id = ?`, id); err != nil {
 			return err
 		}
@@ -172,7 +303,7 @@ func clearArticleParts(ctx context.Context, tx *sql.Tx, id int64) error {
 	return nil
 }
 
-func writeArticleParts(ctx context.Context, tx *sql.Tx, a *dateline.Article) error {
+func writeArticleParts(ctx context.Context, tx *sql.Tx, a *dateline.Article, now time.Time) error {
 	for i, body := range a.Pages {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO article_pages (article_id, page, body) VALUES (?, ?, ?)`, a.ID, i+1, body); err != nil {
 			return err
@@ -211,6 +342,16 @@ func writeArticleParts(ctx context.Context, tx *sql.Tx, a *dateline.Article) err
 			return err
 		}
 	}
+	for i := range a.Corrections {
+		c := &a.Corrections[i]
+		if c.At.IsZero() {
+			c.At = now
+		}
+		c.At = truncSecond(c.At)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO corrections (article_id, position, at, text) VALUES (?, ?, ?, ?)`, a.ID, i, c.At.Unix(), c.Text); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -246,7 +387,9 @@ func (db *DB) Person(ctx context.Context, slug string) (*dateline.Person, error)
 	return &p, err
 }
 
-// SavePhoto creates the photo, or updates the one with the same URI.
+// SavePhoto creates the photo, or updates the one with its id (a photo of
+// the library) or else with the same URI. Returns ENOTFOUND for an unknown
+// id and ECONFLICT when another photo has the URI.
 func (db *DB) SavePhoto(ctx context.Context, p *dateline.Photo) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error { return savePhoto(ctx, tx, p, time.Now()) })
 }
@@ -255,6 +398,21 @@ func savePhoto(ctx context.Context, tx *sql.Tx, p *dateline.Photo, now time.Time
 	var uri any
 	if p.URI != "" {
 		uri = p.URI
+	}
+	if p.ID != 0 {
+		// A photo picked from the library keeps its row, whatever its URI.
+		res, err := tx.ExecContext(ctx, `UPDATE photos SET uri = COALESCE(?, uri), path = ?, remote = ?, width = ?, height = ?,
+			widths = ?, caption = ?, credit = ?, alt = ? WHERE id = ?`,
+			uri, p.Path, p.Remote, p.Width, p.Height, joinInts(p.Widths), p.Caption, p.Credit, p.Alt, p.ID)
+		if isUnique(err) {
+			return dateline.Errorf(dateline.ECONFLICT, "Another photo has the URI %q.", p.URI)
+		} else if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return dateline.Errorf(dateline.ENOTFOUND, "No photo %d.", p.ID)
+		}
+		return nil
 	}
 	return tx.QueryRowContext(ctx, `INSERT INTO photos (uri, path, remote, width, height, widths, caption, credit, alt, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -39,6 +39,7 @@ func Run(t *testing.T, open Opener) {
 		{"Search", testSearch},
 		{"SearchFollowsStatus", testSearchFollowsStatus},
 	}
+	tests = append(tests, newsroomTests...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := open(t)
@@ -389,18 +390,25 @@ func testReadAlso(t *testing.T, s dateline.Store) {
 
 func testTopStories(t *testing.T, s dateline.Store) {
 	rs := upsert(t, s, base, article("urn:top:1", "politics", base), article("urn:top:2", "world", base), article("urn:top:3", "sport", base))
-	if err := s.SetTopStories(ctx, []int64{rs[2].ID, rs[0].ID}); err != nil {
+	refs := func(ids ...int64) []dateline.TopRef {
+		var rs []dateline.TopRef
+		for _, id := range ids {
+			rs = append(rs, dateline.TopRef{ArticleID: id})
+		}
+		return rs
+	}
+	if err := s.SetTopStories(ctx, refs(rs[2].ID, rs[0].ID)); err != nil {
 		t.Fatal(err)
 	}
 	top, err := s.TopStories(ctx)
-	if err != nil || len(top) != 2 || top[0].ID != rs[2].ID || top[1].ID != rs[0].ID {
+	if err != nil || len(top) != 2 || top[0].Article == nil || top[0].Article.ID != rs[2].ID || top[1].Article.ID != rs[0].ID {
 		t.Fatalf("TopStories = %v, %v", top, err)
 	}
-	wantCode(t, s.SetTopStories(ctx, []int64{rs[1].ID, 424242}), dateline.ENOTFOUND)
+	wantCode(t, s.SetTopStories(ctx, refs(rs[1].ID, 424242)), dateline.ENOTFOUND)
 	if top, _ := s.TopStories(ctx); len(top) != 2 {
 		t.Errorf("failed SetTopStories changed the list: %d", len(top))
 	}
-	wantCode(t, s.SetTopStories(ctx, []int64{rs[1].ID, rs[1].ID}), dateline.EINVALID)
+	wantCode(t, s.SetTopStories(ctx, refs(rs[1].ID, rs[1].ID)), dateline.EINVALID)
 }
 
 func testBatchAtomic(t *testing.T, s dateline.Store) {

@@ -23,6 +23,7 @@ Usage:
 Commands:
   serve          serve the site and its API
   token create   make an API token and print it
+  user           add newsroom accounts, set passwords, list them
   import         import ninjs files or JSON-lines files of ninjs documents
   gen            generate articles for load tests
   bench          measure the article page against a bare Go handler
@@ -92,6 +93,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return usagef(`unknown token command; use "dateline token create --name NAME --scope read|write"`)
 		}
 		return runTokenCreate(ctx, rest[1:], stdout, stderr)
+	case "user":
+		return runUser(ctx, rest, stdin, stdout, stderr)
 	case "import":
 		return runImport(ctx, rest, stdin, stdout, stderr)
 	case "gen":

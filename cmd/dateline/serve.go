@@ -18,6 +18,7 @@ import (
 	_ "time/tzdata" // zones must resolve on a machine without tzdata
 
 	"dateline"
+	"dateline/auth"
 	"dateline/demo"
 	dhttp "dateline/http"
 	"dateline/ingest"
@@ -181,6 +182,9 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		} else {
 			log.Info("demo not loaded: the database already has articles", "articles", n)
 		}
+		if err := demoAccounts(ctx, store, log); err != nil {
+			return err
+		}
 	}
 
 	baseURL := c.baseURL
@@ -315,4 +319,32 @@ func joinIDs(ids []int64) string {
 		s[i] = strconv.FormatInt(id, 10)
 	}
 	return strings.Join(s, ",")
+}
+
+// DemoPassword is the password of the demo site's newsroom accounts. It
+// is written in the README, never in a log.
+const DemoPassword = "dateline-demo"
+
+// demoAccounts makes an admin, an editor and a reporter on a demo site
+// that has no accounts yet, so the newsroom can be tried at once.
+func demoAccounts(ctx context.Context, store dateline.Store, log *slog.Logger) error {
+	us, err := store.Users(ctx)
+	if err != nil || len(us) > 0 {
+		return err
+	}
+	hash := auth.Hash(DemoPassword)
+	var emails []string
+	for _, u := range []dateline.User{
+		{Email: "admin@example.org", Name: "Alexandra Admin", Role: dateline.RoleAdmin},
+		{Email: "editor@example.org", Name: "Elena Editor", Role: dateline.RoleEditor},
+		{Email: "reporter@example.org", Name: "Roman Reporter", Role: dateline.RoleReporter},
+	} {
+		u.PasswordHash, u.CreatedAt = hash, time.Now().UTC()
+		if err := store.CreateUser(ctx, &u); err != nil {
+			return err
+		}
+		emails = append(emails, u.Email)
+	}
+	log.Info("demo newsroom accounts made (the password is in the README)", "emails", strings.Join(emails, ", "))
+	return nil
 }

@@ -1,0 +1,204 @@
+package http
+
+import (
+	"html/template"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"dateline"
+	"dateline/ingest"
+)
+
+// diffTable is two versions of a story side by side, field by field, with
+// removed words marked <del> on the left and added ones <ins> on the right.
+type diffTable struct {
+	Left, Right string
+	Rows        []diffRow
+}
+
+type diffRow struct {
+	Field    string
+	Old, New template.HTML
+	Changed  bool
+}
+
+func diffDrafts(a, b *dateline.Draft, left, right string) diffTable {
+	t := diffTable{Left: left, Right: right}
+	add := func(field, x, y string) {
+		o, n := diffWords(x, y)
+		t.Rows = append(t.Rows, diffRow{Field: field, Old: o, New: n, Changed: x != y})
+	}
+	add("Headline", a.Headline, b.Headline)
+	add("Lead", a.Lead, b.Lead)
+	add("Story", bodyText(a.Body), bodyText(b.Body))
+	add("Section", a.Section, b.Section)
+	add("Topics", strings.Join(a.Topics, ", "), strings.Join(b.Topics, ", "))
+	add("Persons", strings.Join(a.Persons, ", "), strings.Join(b.Persons, ", "))
+	add("Place", a.Place, b.Place)
+	add("Byline", a.Byline, b.Byline)
+	add("Photo", photoText(a), photoText(b))
+	add("Urgency", urgencyName(a.Urgency, a.Breaking), urgencyName(b.Urgency, b.Breaking))
+	add("Advisory", a.Advisory, b.Advisory)
+	add("Status", string(a.Status), string(b.Status))
+	return t
+}
+
+func photoText(d *dateline.Draft) string {
+	if d.PhotoID == 0 {
+		return ""
+	}
+	return "photo " + strconv.FormatInt(d.PhotoID, 10) + ": " + d.Caption + " (" + d.Credit + ")"
+}
+
+func urgencyName(u int, breaking bool) string {
+	s := "normal"
+	switch u {
+	case 1:
+		s = "flash"
+	case 2:
+		s = "urgent"
+	}
+	if breaking {
+		s += ", breaking"
+	}
+	return s
+}
+
+var blockEnd = regexp.MustCompile(`(?i)</(p|h[1-6]|li|blockquote|figcaption)>|<br\s*/?>|<hr[^>]*>`)
+
+// bodyText is the story as plain text, a paragraph per line, so that a
+// comparison shows words, not markup.
+func bodyText(body string) string {
+	body = blockEnd.ReplaceAllStringFunc(body, func(m string) string {
+		if strings.HasPrefix(strings.ToLower(m), "<hr") {
+			return "\n[page break]\n"
+		}
+		return m + "\n"
+	})
+	var lines []string
+	for _, l := range strings.Split(body, "\n") {
+		if t := ingest.PlainText(l); t != "" {
+			lines = append(lines, t)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// maxDiffCells bounds the work of one comparison: beyond it, changed
+// paragraphs are shown whole instead of word by word.
+const maxDiffCells = 4_000_000
+
+// diffWords marks the words of x missing from y and the words of y new
+// to x, by a longest common subsequence over lines and then words.
+func diffWords(x, y string) (template.HTML, template.HTML) {
+	if x == y {
+		h := template.HTML(brText(x))
+		return h, h
+	}
+	xs, ys := strings.Split(x, "\n"), strings.Split(y, "\n")
+	var l, r strings.Builder
+	ops := lcs(xs, ys)
+	for i := 0; i < len(ops); i++ {
+		op := ops[i]
+		switch {
+		case op.kind == '=':
+			l.WriteString(brText(op.s) + "<br>")
+			r.WriteString(brText(op.s) + "<br>")
+		case op.kind == '-' && i+1 < len(ops) && ops[i+1].kind == '+':
+			lw, rw := wordDiff(op.s, ops[i+1].s)
+			l.WriteString(lw + "<br>")
+			r.WriteString(rw + "<br>")
+			i++
+		case op.kind == '-':
+			l.WriteString("<del>" + brText(op.s) + "</del><br>")
+		default:
+			r.WriteString("<ins>" + brText(op.s) + "</ins><br>")
+		}
+	}
+	return template.HTML(strings.TrimSuffix(l.String(), "<br>")), template.HTML(strings.TrimSuffix(r.String(), "<br>"))
+}
+
+func wordDiff(x, y string) (string, string) {
+	xw, yw := strings.Fields(x), strings.Fields(y)
+	if len(xw)*len(yw) > maxDiffCells {
+		return "<del>" + escape(x) + "</del>", "<ins>" + escape(y) + "</ins>"
+	}
+	var l, r []string
+	for _, op := range lcs(xw, yw) {
+		switch op.kind {
+		case '=':
+			l, r = append(l, escape(op.s)), append(r, escape(op.s))
+		case '-':
+			l = append(l, "<del>"+escape(op.s)+"</del>")
+		default:
+			r = append(r, "<ins>"+escape(op.s)+"</ins>")
+		}
+	}
+	return strings.Join(l, " "), strings.Join(r, " ")
+}
+
+func brText(s string) string { return strings.ReplaceAll(escape(s), "\n", "<br>") }
+
+type diffOp struct {
+	kind byte // '=', '-', '+'
+	s    string
+}
+
+// lcs returns the edit script from a to b: removals before additions at
+// each change. Inputs too large for the table compare as wholly changed.
+func lcs(a, b []string) []diffOp {
+	// Trim the common ends first: most edits touch a few lines.
+	pre := 0
+	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
+		pre++
+	}
+	suf := 0
+	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
+		suf++
+	}
+	var ops []diffOp
+	for _, s := range a[:pre] {
+		ops = append(ops, diffOp{'=', s})
+	}
+	am, bm := a[pre:len(a)-suf], b[pre:len(b)-suf]
+	if len(am)*len(bm) > maxDiffCells {
+		for _, s := range am {
+			ops = append(ops, diffOp{'-', s})
+		}
+		for _, s := range bm {
+			ops = append(ops, diffOp{'+', s})
+		}
+	} else {
+		n, m := len(am), len(bm)
+		t := make([]int32, (n+1)*(m+1))
+		at := func(i, j int) *int32 { return &t[i*(m+1)+j] }
+		for i := n - 1; i >= 0; i-- {
+			for j := m - 1; j >= 0; j-- {
+				if am[i] == bm[j] {
+					*at(i, j) = *at(i+1, j+1) + 1
+				} else {
+					*at(i, j) = max(*at(i+1, j), *at(i, j+1))
+				}
+			}
+		}
+		i, j := 0, 0
+		for i < n || j < m {
+			switch {
+			case i < n && j < m && am[i] == bm[j]:
+				ops = append(ops, diffOp{'=', am[i]})
+				i, j = i+1, j+1
+			case j >= m || (i < n && *at(i+1, j) >= *at(i, j+1)):
+				ops = append(ops, diffOp{'-', am[i]})
+				i++
+			default:
+				ops = append(ops, diffOp{'+', bm[j]})
+				j++
+			}
+		}
+	}
+	for _, s := range a[len(a)-suf:] {
+		ops = append(ops, diffOp{'=', s})
+	}
+	return ops
+}

@@ -1,0 +1,301 @@
+package http
+
+import (
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"dateline"
+	"dateline/auth"
+	"dateline/ingest"
+	"dateline/media"
+)
+
+// --- the photo library ---
+
+type photosPage struct {
+	Photos []dateline.Photo
+	Query  string
+	Next   string
+	Limit  int64
+}
+
+func (s *Server) handlePhotos(w http.ResponseWriter, r *http.Request) {
+	f, err := photoFilter(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ps, err := s.store.Photos(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := photosPage{Photos: ps, Query: f.Query, Limit: maxUploadBytes >> 20}
+	if len(ps) == f.Limit {
+		p.Next = "/newsroom/photos?before=" + strconv.FormatInt(ps[len(ps)-1].ID, 10) + "&q=" + url.QueryEscape(f.Query)
+	}
+	s.renderNewsroomView(w, r, http.StatusOK, "photos", &nrView{Title: "Photos", Session: sessionOf(r), Nav: "photos", Data: p})
+}
+
+func photoFilter(r *http.Request) (dateline.PhotoFilter, error) {
+	q := r.URL.Query()
+	f := dateline.PhotoFilter{Query: strings.TrimSpace(q.Get("q")), Limit: 48}
+	if !validText(f.Query) || len(f.Query) > 200 {
+		return f, dateline.Errorf(dateline.EINVALID, "The search words must be text of at most 200 characters.")
+	}
+	var err error
+	if f.Before, err = optionalID(q.Get("before"), "position"); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
+var uploadSlots = make(chan struct{}, 2)
+
+// handleUpload takes one image, checks it, stores its renditions and adds
+// it to the library with its caption and credit.
+func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
+	ctx, u := r.Context(), sessionOf(r).User
+	if s.cfg.Media == nil {
+		s.newsroomError(w, r, http.StatusServiceUnavailable, "This site has no media store configured; uploads are off.")
+		return
+	}
+	file, hdr, err := r.FormFile("photo")
+	if err != nil {
+		s.newsroomError(w, r, http.StatusBadRequest, "Choose an image file to upload.")
+		return
+	}
+	defer file.Close()
+	if hdr.Size == 0 {
+		s.newsroomError(w, r, http.StatusBadRequest, "The file is empty.")
+		return
+	}
+	caption, credit := ingest.PlainText(r.PostFormValue("caption")), ingest.PlainText(r.PostFormValue("credit"))
+	if utf8.RuneCountInString(caption) > 1000 || utf8.RuneCountInString(credit) > 200 {
+		s.newsroomError(w, r, http.StatusBadRequest, "A caption has at most 1,000 characters and a credit 200.")
+		return
+	}
+	lim := media.DefaultLimits
+	lim.MaxBytes = maxUploadBytes
+	// A large photo takes a few hundred megabytes while it is prepared:
+	// two at a time per node, the others wait their turn.
+	select {
+	case uploadSlots <- struct{}{}:
+		defer func() { <-uploadSlots }()
+	case <-ctx.Done():
+		return
+	}
+	dir := "uploads/" + s.now().UTC().Format("2006/01")
+	p, err := media.Prepare(ctx, s.cfg.Media, dir, file, lim)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.URI = "urn:dateline:photo:" + strings.TrimSuffix(path.Base(p.Path), path.Ext(p.Path))
+	p.Caption, p.Credit, p.Alt = caption, credit, caption
+	if err := s.store.SavePhoto(ctx, p); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.audit(ctx, u, "photo.upload", "photo "+strconv.FormatInt(p.ID, 10), hdr.Filename)
+	if r.Header.Get("Accept") == "application/json" {
+		writeJSON(w, http.StatusCreated, photoJSON(p))
+		return
+	}
+	http.Redirect(w, r, "/newsroom/photos/"+strconv.FormatInt(p.ID, 10)+"?done=uploaded", http.StatusSeeOther)
+}
+
+type photoPage struct{ P *dateline.Photo }
+
+func (s *Server) handlePhoto(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p, err := s.store.Photo(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderNewsroomView(w, r, http.StatusOK, "photo", &nrView{Title: "Photo " + strconv.FormatInt(id, 10), Session: sessionOf(r), Nav: "photos", Data: photoPage{P: p}})
+}
+
+func (s *Server) handleSavePhoto(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	p, err := s.store.Photo(ctx, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Caption, p.Credit, p.Alt = ingest.PlainText(r.PostFormValue("caption")), ingest.PlainText(r.PostFormValue("credit")), ingest.PlainText(r.PostFormValue("alt"))
+	if utf8.RuneCountInString(p.Caption) > 1000 || utf8.RuneCountInString(p.Credit) > 200 || utf8.RuneCountInString(p.Alt) > 1000 {
+		s.newsroomError(w, r, http.StatusBadRequest, "A caption or description has at most 1,000 characters and a credit 200.")
+		return
+	}
+	if p.URI == "" {
+		p.URI = "urn:dateline:photo:id-" + strconv.FormatInt(p.ID, 10)
+	}
+	if err := s.store.SavePhoto(ctx, p); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.Changed()
+	s.audit(ctx, sessionOf(r).User, "photo.save", "photo "+strconv.FormatInt(p.ID, 10), p.Caption)
+	http.Redirect(w, r, "/newsroom/photos/"+strconv.FormatInt(p.ID, 10)+"?done=saved", http.StatusSeeOther)
+}
+
+// --- galleries and infographics, made from the library ---
+
+type collectionPage struct {
+	Kind     string // "gallery" or "infographic"
+	ID       int64
+	Title    string
+	Text     string
+	Section  string
+	Chosen   []dateline.Photo
+	Library  []dateline.Photo
+	Existing []collectionItem
+	Error    string
+}
+
+type collectionItem struct {
+	ID    int64
+	Title string
+	URL   string
+	Count int
+}
+
+func (s *Server) handleCollections(w http.ResponseWriter, r *http.Request) {
+	kind := r.PathValue("kind")
+	ctx := r.Context()
+	p := collectionPage{Kind: strings.TrimSuffix(kind, "s")}
+	switch kind {
+	case "galleries":
+		p.Kind = "gallery"
+		gs, err := s.store.Galleries(ctx, 100)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, g := range gs {
+			p.Existing = append(p.Existing, collectionItem{ID: g.ID, Title: g.Title, URL: "/photo/" + strconv.FormatInt(g.ID, 10), Count: g.PhotoCount})
+		}
+	case "infographics":
+		is, err := s.store.Infographics(ctx, 100)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, g := range is {
+			p.Existing = append(p.Existing, collectionItem{ID: g.ID, Title: g.Title, URL: "/infographics/" + strconv.FormatInt(g.ID, 10), Count: len(g.Images)})
+		}
+	default:
+		s.newsroomError(w, r, http.StatusNotFound, "There is nothing at this address.")
+		return
+	}
+	lib, err := s.store.Photos(ctx, dateline.PhotoFilter{Limit: 60})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p.Library = lib
+	if secs := s.sectionList(); len(secs) > 0 {
+		p.Section = secs[0].Slug
+	}
+	title := "Galleries"
+	if kind == "infographics" {
+		title = "Infographics"
+	}
+	s.renderNewsroomView(w, r, http.StatusOK, "collections", &nrView{Title: title, Session: sessionOf(r), Nav: kind, Data: p})
+}
+
+// handleCreateCollection makes a gallery or an infographic from photos of
+// the library, in the order their position fields give.
+func (s *Server) handleCreateCollection(w http.ResponseWriter, r *http.Request) {
+	kind := r.PathValue("kind")
+	ctx, u := r.Context(), sessionOf(r).User
+	title, text, section := ingest.PlainText(r.PostFormValue("title")), strings.TrimSpace(r.PostFormValue("text")), r.PostFormValue("section")
+	if title == "" || utf8.RuneCountInString(title) > 300 || utf8.RuneCountInString(text) > 5000 {
+		s.newsroomError(w, r, http.StatusBadRequest, "Give it a title of at most 300 characters and a text of at most 5,000.")
+		return
+	}
+	if !s.hasSection(section) {
+		s.newsroomError(w, r, http.StatusBadRequest, "Choose a section from the list.")
+		return
+	}
+	type pick struct {
+		pos int
+		id  int64
+	}
+	var picks []pick
+	for _, v := range r.PostForm["photo"] {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			s.newsroomError(w, r, http.StatusBadRequest, "Choose photos from the library.")
+			return
+		}
+		pos, err := strconv.Atoi(r.PostFormValue("pos-" + v))
+		if err != nil {
+			pos = 1000 + len(picks)
+		}
+		picks = append(picks, pick{pos, id})
+	}
+	if len(picks) == 0 || len(picks) > 200 {
+		s.newsroomError(w, r, http.StatusBadRequest, "Choose 1 to 200 photos.")
+		return
+	}
+	for i := 1; i < len(picks); i++ { // a few dozen at most: insertion sort keeps ties in form order
+		for j := i; j > 0 && picks[j].pos < picks[j-1].pos; j-- {
+			picks[j], picks[j-1] = picks[j-1], picks[j]
+		}
+	}
+	var photos []dateline.Photo
+	for _, pk := range picks {
+		p, err := s.store.Photo(ctx, pk.id)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if p.Caption == "" || p.Credit == "" {
+			s.newsroomError(w, r, http.StatusBadRequest, "Photo "+strconv.FormatInt(p.ID, 10)+" needs a caption and a credit before it is published.")
+			return
+		}
+		photos = append(photos, *p)
+	}
+	uri := "urn:dateline:" + kind + ":" + strings.ToLower(auth.Token()[:22])
+	var id int64
+	var link string
+	now := s.now().UTC()
+	switch kind {
+	case "galleries":
+		g := &dateline.Gallery{URI: uri, Section: section, Title: title, Lead: ingest.PlainText(text), PublishedAt: now, Photos: photos}
+		if err := s.store.SaveGallery(ctx, g); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		id, link = g.ID, "/photo/"+strconv.FormatInt(g.ID, 10)
+	case "infographics":
+		g := &dateline.Infographic{URI: uri, Section: section, Title: title, Text: ingest.SanitizeHTML(ingest.TextToHTML(text)), PublishedAt: now, Images: photos}
+		if err := s.store.SaveInfographic(ctx, g); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		id, link = g.ID, "/infographics/"+strconv.FormatInt(g.ID, 10)
+	default:
+		s.newsroomError(w, r, http.StatusNotFound, "There is nothing at this address.")
+		return
+	}
+	s.Changed()
+	s.audit(ctx, u, map[string]string{"galleries": "gallery", "infographics": "infographic"}[kind]+".create", kind+" "+strconv.FormatInt(id, 10), title)
+	http.Redirect(w, r, link, http.StatusSeeOther)
+}

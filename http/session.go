@@ -1,0 +1,326 @@
+package http
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"dateline"
+	"dateline/auth"
+)
+
+// Newsroom sign-in rules.
+const (
+	sessionCookie  = "dateline_session"
+	loginCookie    = "dateline_login" // double-submit token of the sign-in form
+	sessionLife    = 7 * 24 * time.Hour
+	loginLimit     = 5                // failed sign-ins before an account locks
+	loginLock      = 15 * time.Minute // how long it stays locked
+	ipLoginBurst   = 20               // sign-in attempts one address may make at once
+	ipLoginRefill  = 3 * time.Second  // one more attempt per this long
+	csrfFormField  = "csrf"
+	csrfHeader     = "X-CSRF-Token"
+	maxFormSize    = 4 << 20
+	maxUploadBytes = 20 << 20
+)
+
+type ctxKey int
+
+const sessionKey ctxKey = 1
+
+// sessionOf returns the request's signed-in session; newsroom handlers run
+// behind requireSession, so it is always there for them.
+func sessionOf(r *http.Request) *dateline.Session {
+	s, _ := r.Context().Value(sessionKey).(*dateline.Session)
+	return s
+}
+
+func (s *Server) secure(r *http.Request) bool {
+	return r.TLS != nil || strings.HasPrefix(s.cfg.BaseURL, "https://")
+}
+
+func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge time.Duration) {
+	c := &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r)}
+	if maxAge < 0 {
+		c.MaxAge = -1
+	} else if maxAge > 0 {
+		c.MaxAge = int(maxAge / time.Second)
+	}
+	http.SetCookie(w, c)
+}
+
+// currentSession looks up the session cookie. It returns nil when there
+// is none or it is not live.
+func (s *Server) currentSession(r *http.Request) *dateline.Session {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || len(c.Value) != 43 {
+		return nil
+	}
+	sess, err := s.store.Session(r.Context(), auth.Sum(c.Value), s.now())
+	if err != nil {
+		if dateline.ErrorCode(err) == dateline.EINTERNAL {
+			s.log.Error("session lookup", "err", err)
+		}
+		return nil
+	}
+	return sess
+}
+
+// requireSession guards every newsroom page and write: without a live
+// session a page redirects to the sign-in form and anything else answers
+// 401; a write must carry the session's CSRF token. need checks the role.
+func (s *Server) requireSession(need func(dateline.Role) bool, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Cache-Control", "no-store")
+		hd.Set("X-Frame-Options", "SAMEORIGIN")
+		hd.Set("Referrer-Policy", "same-origin")
+		sess := s.currentSession(r)
+		if sess == nil {
+			if r.Method == http.MethodGet && !strings.HasPrefix(r.URL.Path, "/newsroom/api/") {
+				http.Redirect(w, r, "/newsroom/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			s.newsroomError(w, r, http.StatusUnauthorized, "Sign in to the newsroom first.")
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if !s.checkCSRF(w, r, sess.CSRF) {
+				return
+			}
+		}
+		if need != nil && !need(sess.User.Role) {
+			s.newsroomError(w, r, http.StatusForbidden, "Your role ("+string(sess.User.Role)+") may not do this; ask an editor or an admin.")
+			return
+		}
+		h(w, r.WithContext(context.WithValue(r.Context(), sessionKey, sess)))
+	}
+}
+
+// checkCSRF compares the request's token with want, and refuses a request
+// whose Origin is another site. It answers 403 and returns false on
+// failure.
+func (s *Server) checkCSRF(w http.ResponseWriter, r *http.Request, want string) bool {
+	if o := r.Header.Get("Origin"); o != "" && o != "null" {
+		if u, err := url.Parse(o); err != nil || u.Host != r.Host {
+			s.newsroomError(w, r, http.StatusForbidden, "This request came from another site and was refused.")
+			return false
+		}
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxUploadBytes+1<<20)
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		if err := r.ParseMultipartForm(8 << 20); err != nil {
+			s.newsroomError(w, r, formErrorStatus(err), formErrorMessage(err))
+			return false
+		}
+	} else if err := r.ParseForm(); err != nil {
+		s.newsroomError(w, r, formErrorStatus(err), formErrorMessage(err))
+		return false
+	}
+	got := r.Header.Get(csrfHeader)
+	if got == "" {
+		got = r.PostFormValue(csrfFormField)
+	}
+	if want == "" || !auth.Equal(got, want) {
+		s.newsroomError(w, r, http.StatusForbidden, "The form has expired or did not come from this site. Go back, reload the page and try again.")
+		return false
+	}
+	return true
+}
+
+func formErrorStatus(err error) int {
+	if strings.Contains(err.Error(), "too large") {
+		return http.StatusRequestEntityTooLarge
+	}
+	return http.StatusBadRequest
+}
+
+func formErrorMessage(err error) string {
+	if strings.Contains(err.Error(), "too large") {
+		return "The request is larger than " + strconv.Itoa(maxUploadBytes>>20) + " MB."
+	}
+	return "The form could not be read."
+}
+
+// ipLimiter is a token bucket per client address for sign-in attempts.
+// It lives in memory per node; the account lockout is in the store and
+// holds across nodes.
+type ipLimiter struct {
+	mu      sync.Mutex
+	buckets map[string]*bucket
+}
+
+type bucket struct {
+	tokens float64
+	at     time.Time
+}
+
+func (l *ipLimiter) allow(ip string, now time.Time) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.buckets == nil {
+		l.buckets = map[string]*bucket{}
+	}
+	if len(l.buckets) > 100000 { // forget everyone rather than grow without end
+		clear(l.buckets)
+	}
+	b := l.buckets[ip]
+	if b == nil {
+		b = &bucket{tokens: ipLoginBurst, at: now}
+		l.buckets[ip] = b
+	}
+	b.tokens = min(ipLoginBurst, b.tokens+float64(now.Sub(b.at))/float64(ipLoginRefill))
+	b.at = now
+	if b.tokens < 1 {
+		return false, time.Duration((1 - b.tokens) * float64(ipLoginRefill))
+	}
+	b.tokens--
+	return true, 0
+}
+
+func clientIP(r *http.Request) string {
+	host := r.RemoteAddr
+	if i := strings.LastIndexByte(host, ':'); i > 0 {
+		host = host[:i]
+	}
+	return host
+}
+
+type loginPage struct {
+	Email, Next, Token, Message string
+}
+
+// safeNext keeps a redirect after sign-in inside the newsroom.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/newsroom/") || strings.HasPrefix(next, "/newsroom/login") || strings.ContainsAny(next, "\\\r\n") || strings.HasPrefix(next, "//") {
+		return "/newsroom/"
+	}
+	return next
+}
+
+func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
+	if s.currentSession(r) != nil {
+		http.Redirect(w, r, "/newsroom/", http.StatusSeeOther)
+		return
+	}
+	s.loginForm(w, r, http.StatusOK, "", r.URL.Query().Get("next"), "")
+}
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request, code int, email, next, msg string) {
+	tok := auth.Token()
+	s.setCookie(w, r, loginCookie, tok, time.Hour)
+	s.renderNewsroom(w, r, code, "login", "Sign in", nil, loginPage{Email: email, Next: safeNext(next), Token: tok, Message: msg})
+}
+
+func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		s.newsroomError(w, r, http.StatusBadRequest, "The sign-in form could not be read.")
+		return
+	}
+	email, password, next := strings.TrimSpace(r.PostFormValue("email")), r.PostFormValue("password"), r.PostFormValue("next")
+	c, err := r.Cookie(loginCookie)
+	if err != nil || c.Value == "" || !auth.Equal(c.Value, r.PostFormValue(csrfFormField)) {
+		s.loginForm(w, r, http.StatusForbidden, email, next, "The sign-in form expired or your browser refused its cookie. Try again.")
+		return
+	}
+	if ok, wait := s.logins.allow(clientIP(r), s.now()); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		s.loginForm(w, r, http.StatusTooManyRequests, email, next, "Too many sign-in attempts from your address. Wait a few seconds and try again.")
+		return
+	}
+	if email == "" || password == "" || len(email) > 254 || len(password) > 1000 {
+		s.loginForm(w, r, http.StatusBadRequest, email, next, "Enter your email and password.")
+		return
+	}
+	ctx := r.Context()
+	now := s.now()
+	u, err := s.store.UserByEmail(ctx, email)
+	if err != nil {
+		if dateline.ErrorCode(err) != dateline.ENOTFOUND {
+			s.error(w, r, err)
+			return
+		}
+		auth.VerifyNothing(password)
+		s.audit(ctx, nil, "login.fail", "", "unknown email")
+		s.loginForm(w, r, http.StatusUnauthorized, email, next, "The email or the password is wrong.")
+		return
+	}
+	if u.LockedUntil.After(now) {
+		s.lockedForm(w, r, u, email, next, now)
+		return
+	}
+	if u.Disabled || !auth.Verify(password, u.PasswordHash) {
+		u, err = s.store.LoginFailed(ctx, u.ID, now, loginLimit, loginLock)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		s.audit(ctx, nil, "login.fail", "user "+strconv.FormatInt(u.ID, 10), u.Email)
+		if u.LockedUntil.After(now) {
+			s.lockedForm(w, r, u, email, next, now)
+			return
+		}
+		msg := "The email or the password is wrong."
+		if left := loginLimit - u.Failures; left <= 2 {
+			msg += " " + plural(left, "more try", "more tries") + " before the account is locked for " + strconv.Itoa(int(loginLock.Minutes())) + " minutes."
+		}
+		s.loginForm(w, r, http.StatusUnauthorized, email, next, msg)
+		return
+	}
+	if err := s.store.LoginSucceeded(ctx, u.ID); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	// A session id the browser brought is never kept: it may have been
+	// planted. A new one is made at every sign-in.
+	if old, err := r.Cookie(sessionCookie); err == nil {
+		s.store.DeleteSession(ctx, auth.Sum(old.Value))
+	}
+	secret := auth.Token()
+	sess := &dateline.Session{Hash: auth.Sum(secret), UserID: u.ID, CSRF: auth.Token(), CreatedAt: now, ExpiresAt: now.Add(sessionLife)}
+	if err := s.store.CreateSession(ctx, sess); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.store.DeleteExpiredSessions(ctx, now)
+	s.setCookie(w, r, sessionCookie, secret, sessionLife)
+	s.setCookie(w, r, loginCookie, "", -1)
+	s.audit(ctx, u, "login", "", "")
+	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
+}
+
+func (s *Server) lockedForm(w http.ResponseWriter, r *http.Request, u *dateline.User, email, next string, now time.Time) {
+	mins := int(u.LockedUntil.Sub(now).Minutes()) + 1
+	z := s.zone(r)
+	w.Header().Set("Retry-After", strconv.Itoa(int(u.LockedUntil.Sub(now).Seconds())+1))
+	s.loginForm(w, r, http.StatusTooManyRequests, email, next,
+		"Too many failed sign-ins: this account is locked until "+u.LockedUntil.In(z.Loc).Format("15:04")+" ("+plural(mins, "minute", "minutes")+"). An admin can set a new password sooner.")
+}
+
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
+	sess := sessionOf(r)
+	if err := s.store.DeleteSession(r.Context(), sess.Hash); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.audit(r.Context(), sess.User, "logout", "", "")
+	s.setCookie(w, r, sessionCookie, "", -1)
+	http.Redirect(w, r, "/newsroom/login", http.StatusSeeOther)
+}
+
+// audit records an action; a failure to record is logged, not shown.
+func (s *Server) audit(ctx context.Context, u *dateline.User, action, target, detail string) {
+	e := &dateline.AuditEntry{At: s.now(), Action: action, Target: target, Detail: truncate(detail, 500)}
+	if u != nil {
+		e.UserID, e.UserName = u.ID, u.Name
+	}
+	if err := s.store.AddAudit(ctx, e); err != nil {
+		s.log.Error("audit", "action", action, "err", err)
+	}
+}

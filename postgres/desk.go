@@ -1,0 +1,280 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"dateline"
+)
+
+// SaveArticle writes a newsroom edit with its revision; see
+// dateline.Newsroom. Returns ECONFLICT when the stored version is not base
+// or a new story's URI is taken, ENOTFOUND for an unknown id and EINVALID
+// for a bad status, section or follow-up.
+func (db *DB) SaveArticle(ctx context.Context, a *dateline.Article, base int, rev *dateline.Revision, now time.Time) (err error) {
+	defer wrap(&err, "save article")
+	if err := a.ValidateEdit(); err != nil {
+		return err
+	}
+	now = now.UTC().Truncate(time.Second)
+	saved := *a
+	if a.Photo != nil {
+		p := *a.Photo
+		saved.Photo = &p
+	}
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
+		var sectionID int64
+		err := tx.QueryRow(ctx, `SELECT id FROM sections WHERE slug = $1`, a.Section).Scan(&sectionID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return dateline.Errorf(dateline.EINVALID, "No section %q.", a.Section)
+		} else if err != nil {
+			return err
+		}
+		// The URI's advisory lock first, then the row, in the order the
+		// ingest takes them.
+		uri := a.URI
+		if a.ID != 0 {
+			err := tx.QueryRow(ctx, `SELECT uri FROM articles WHERE id = $1`, a.ID).Scan(&uri)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return dateline.Errorf(dateline.ENOTFOUND, "No article %d.", a.ID)
+			} else if err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, uriLock(uri)); err != nil {
+			return err
+		}
+		var old *prior
+		if a.ID == 0 {
+			if base != 0 {
+				return dateline.Errorf(dateline.EINVALID, "A new story starts from version 0, not %d.", base)
+			}
+			if old, err = loadPrior(ctx, tx, `uri = $1`, a.URI); err != nil {
+				return err
+			} else if old != nil {
+				return dateline.Errorf(dateline.ECONFLICT, "Another story has the URI %q.", a.URI)
+			}
+		} else {
+			// FOR UPDATE: the version compared is the one overwritten.
+			if old, err = loadPrior(ctx, tx, `id = $1`, a.ID); err != nil {
+				return err
+			} else if old == nil {
+				return dateline.Errorf(dateline.ENOTFOUND, "No article %d.", a.ID)
+			}
+			if old.version != base {
+				return conflict(old.version, base)
+			}
+			a.URI = old.uri
+		}
+		// An editor's change to a published story is an update dated now.
+		a.UpdatedAt, a.SourceVersion = time.Time{}, now
+		if err := writeArticle(ctx, tx, a, old, sectionID, now); err != nil {
+			return err
+		}
+		if rev == nil {
+			return nil
+		}
+		rev.ArticleID, rev.Version, rev.CreatedAt = a.ID, a.Version, now
+		if err := insertRevision(ctx, tx, rev); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM autosaves WHERE article_id = $1 AND user_id = $2`, a.ID, rev.UserID)
+		return err
+	})
+	if err != nil {
+		// A refused save leaves the caller's article as it was.
+		*a = saved
+	}
+	return err
+}
+
+func conflict(stored, base int) error {
+	return dateline.Errorf(dateline.ECONFLICT,
+		"Someone saved this story (version %d) after you opened version %d; your text is kept, reload to see their changes.", stored, base)
+}
+
+// insertRevision stores rev, filling its id and, when empty, the author's
+// name.
+func insertRevision(ctx context.Context, tx pgx.Tx, rev *dateline.Revision) error {
+	if rev.Kind == "" {
+		rev.Kind = dateline.RevisionSave
+	}
+	if rev.Kind != dateline.RevisionSave && rev.Kind != dateline.RevisionRestore && rev.Kind != dateline.RevisionConflict {
+		return dateline.Errorf(dateline.EINVALID, "A revision is a save, restore or conflict, not %q.", rev.Kind)
+	}
+	if rev.CreatedAt.IsZero() {
+		rev.CreatedAt = time.Now()
+	}
+	rev.CreatedAt = truncSecond(rev.CreatedAt)
+	err := tx.QueryRow(ctx, `INSERT INTO revisions (article_id, version, kind, user_id, user_name, note, data, created_at)
+		VALUES ($1, $2, $3, $4, COALESCE(NULLIF($5, ''), (SELECT name FROM users WHERE id = $4), ''), $6, $7, $8) RETURNING id, user_name`,
+		rev.ArticleID, rev.Version, rev.Kind, nullID(rev.UserID), rev.UserName, rev.Note, string(rev.Data), ts(rev.CreatedAt)).
+		Scan(&rev.ID, &rev.UserName)
+	if isForeignKey(err) {
+		return dateline.Errorf(dateline.ENOTFOUND, "No account %d.", rev.UserID)
+	}
+	return err
+}
+
+// DeskArticles lists articles of any status, most recently changed first.
+// Returns EINVALID for an unknown status.
+func (db *DB) DeskArticles(ctx context.Context, f dateline.DeskFilter) ([]dateline.Article, error) {
+	where, args, err := statusWhere(f.Status, nil)
+	if err != nil {
+		return nil, err
+	}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if f.Section != "" {
+		where += ` AND s.slug = ` + arg(f.Section)
+	}
+	if f.AuthorID != 0 {
+		where += ` AND a.author_id = ` + arg(f.AuthorID)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		where += ` AND a.headline ILIKE ` + arg(likeContains(q))
+	}
+	return articleList(ctx, db.reader(ctx), `SELECT `+articleColumns+articleFrom+` WHERE `+where+
+		` ORDER BY a.modified_at DESC, a.id DESC LIMIT `+arg(limitOr(f.Limit, 50, 200))+` OFFSET `+arg(max(f.Offset, 0)), args...)
+}
+
+// Revisions lists an article's revisions, newest first, without their data.
+func (db *DB) Revisions(ctx context.Context, articleID int64) ([]dateline.Revision, error) {
+	rows, err := db.reader(ctx).Query(ctx, `SELECT id, article_id, version, kind, COALESCE(user_id, 0), user_name, note, created_at
+		FROM revisions WHERE article_id = $1 ORDER BY id DESC`, articleID)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: revisions: %w", err)
+	}
+	rs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (dateline.Revision, error) {
+		var r dateline.Revision
+		err := row.Scan(&r.ID, &r.ArticleID, &r.Version, &r.Kind, &r.UserID, &r.UserName, &r.Note, &r.CreatedAt)
+		r.CreatedAt = r.CreatedAt.UTC()
+		return r, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: revisions: %w", err)
+	}
+	if rs == nil {
+		rs = []dateline.Revision{}
+	}
+	return rs, nil
+}
+
+// Revision returns one revision with its data. Returns ENOTFOUND.
+func (db *DB) Revision(ctx context.Context, id int64) (*dateline.Revision, error) {
+	var r dateline.Revision
+	var data string
+	err := db.reader(ctx).QueryRow(ctx, `SELECT id, article_id, version, kind, COALESCE(user_id, 0), user_name, note, data, created_at
+		FROM revisions WHERE id = $1`, id).
+		Scan(&r.ID, &r.ArticleID, &r.Version, &r.Kind, &r.UserID, &r.UserName, &r.Note, &data, &r.CreatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, dateline.Errorf(dateline.ENOTFOUND, "No revision %d.", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("postgres: revision: %w", err)
+	}
+	r.Data, r.CreatedAt = []byte(data), r.CreatedAt.UTC()
+	return &r, nil
+}
+
+// AddRevision stores a revision without changing the article. Returns
+// ENOTFOUND for an unknown article or account.
+func (db *DB) AddRevision(ctx context.Context, rev *dateline.Revision) (err error) {
+	defer wrap(&err, "add revision")
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM articles WHERE id = $1`, rev.ArticleID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return dateline.Errorf(dateline.ENOTFOUND, "No article %d.", rev.ArticleID)
+		}
+		return insertRevision(ctx, tx, rev)
+	})
+}
+
+// SaveAutosave keeps the editor's latest state for one person and story,
+// replacing the previous one. Returns ENOTFOUND for an unknown article or
+// account.
+func (db *DB) SaveAutosave(ctx context.Context, as *dateline.Autosave) (err error) {
+	defer wrap(&err, "save autosave")
+	if as.SavedAt.IsZero() {
+		as.SavedAt = time.Now()
+	}
+	as.SavedAt = truncSecond(as.SavedAt)
+	return db.inQuietTx(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO autosaves (article_id, user_id, base, data, saved_at) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (article_id, user_id) DO UPDATE SET base = EXCLUDED.base, data = EXCLUDED.data, saved_at = EXCLUDED.saved_at`,
+			as.ArticleID, as.UserID, as.Base, string(as.Data), ts(as.SavedAt))
+		if isForeignKey(err) {
+			return dateline.Errorf(dateline.ENOTFOUND, "No article %d or account %d.", as.ArticleID, as.UserID)
+		}
+		return err
+	})
+}
+
+// Autosave returns the person's autosave of the article, from the primary.
+// Returns ENOTFOUND when there is none.
+func (db *DB) Autosave(ctx context.Context, articleID, userID int64) (*dateline.Autosave, error) {
+	as := dateline.Autosave{ArticleID: articleID, UserID: userID}
+	var data string
+	err := db.primary.QueryRow(ctx, `SELECT base, data, saved_at FROM autosaves WHERE article_id = $1 AND user_id = $2`, articleID, userID).
+		Scan(&as.Base, &data, &as.SavedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, dateline.Errorf(dateline.ENOTFOUND, "No autosave of article %d.", articleID)
+	} else if err != nil {
+		return nil, fmt.Errorf("postgres: autosave: %w", err)
+	}
+	as.Data, as.SavedAt = []byte(data), as.SavedAt.UTC()
+	return &as, nil
+}
+
+// Photos lists the photos stored here (with a path), newest first.
+func (db *DB) Photos(ctx context.Context, f dateline.PhotoFilter) ([]dateline.Photo, error) {
+	where := `p.path <> ''`
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if f.Before > 0 {
+		where += ` AND p.id < ` + arg(f.Before)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		n := arg(likeContains(q))
+		where += ` AND (p.caption ILIKE ` + n + ` OR p.credit ILIKE ` + n + `)`
+	}
+	rows, err := db.reader(ctx).Query(ctx, `SELECT `+photoColumns+` FROM photos p WHERE `+where+
+		` ORDER BY p.id DESC LIMIT `+arg(limitOr(f.Limit, 50, 200)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: photos: %w", err)
+	}
+	defer rows.Close()
+	ps := []dateline.Photo{}
+	for rows.Next() {
+		p, err := scanPhoto(rows)
+		if err != nil {
+			return nil, fmt.Errorf("postgres: photos: %w", err)
+		}
+		ps = append(ps, p)
+	}
+	return ps, rows.Err()
+}
+
+// Photo returns the photo with the id. Returns ENOTFOUND.
+func (db *DB) Photo(ctx context.Context, id int64) (*dateline.Photo, error) {
+	p, err := scanPhoto(db.reader(ctx).QueryRow(ctx, `SELECT `+photoColumns+` FROM photos p WHERE p.id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, dateline.Errorf(dateline.ENOTFOUND, "No photo %d.", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("postgres: photo: %w", err)
+	}
+	return &p, nil
+}

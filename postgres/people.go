@@ -1,0 +1,372 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"dateline"
+)
+
+// wrap adds where an internal error happened; errors with a code people
+// may see pass unchanged.
+func wrap(err *error, what string) {
+	if *err != nil && dateline.ErrorCode(*err) == dateline.EINTERNAL {
+		*err = fmt.Errorf("postgres: %s: %w", what, *err)
+	}
+}
+
+func isForeignKey(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23503"
+}
+
+// limitOr returns n, or def when n is not positive, at most max.
+func limitOr(n, def, max int) int {
+	if n <= 0 {
+		return def
+	}
+	return min(n, max)
+}
+
+// likeContains is an ILIKE pattern (with the default escape, a backslash)
+// for text containing s.
+func likeContains(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(s) + "%"
+}
+
+const userColumns = `u.id, u.email, u.name, u.role, u.password_hash, u.disabled, u.failures, u.locked_until, u.created_at`
+
+func scanUser(row pgx.Row, extra ...any) (*dateline.User, error) {
+	var u dateline.User
+	var role string
+	var locked *time.Time
+	dest := append([]any{&u.ID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.Disabled, &u.Failures, &locked, &u.CreatedAt}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	u.Role, u.LockedUntil, u.CreatedAt = dateline.Role(role), fromTS(locked), u.CreatedAt.UTC()
+	return &u, nil
+}
+
+// CreateUser stores a new account. Returns EINVALID for a bad email, name
+// or role and ECONFLICT when the email (in any case) has an account.
+func (db *DB) CreateUser(ctx context.Context, u *dateline.User) (err error) {
+	defer wrap(&err, "create user")
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	if u.CreatedAt.IsZero() {
+		u.CreatedAt = time.Now()
+	}
+	u.CreatedAt, u.LockedUntil = truncSecond(u.CreatedAt), truncSecond(u.LockedUntil)
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `INSERT INTO users (email, name, role, password_hash, disabled, failures, locked_until, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			u.Email, u.Name, string(u.Role), u.PasswordHash, u.Disabled, u.Failures, ts(u.LockedUntil), ts(u.CreatedAt)).Scan(&u.ID)
+		if isUnique(err) {
+			return dateline.Errorf(dateline.ECONFLICT, "An account with this email exists.")
+		}
+		return err
+	})
+}
+
+// UpdateUser saves the email, name, role and disabled flag; a disabled
+// account loses its sessions. Returns ENOTFOUND, EINVALID or ECONFLICT.
+func (db *DB) UpdateUser(ctx context.Context, u *dateline.User) (err error) {
+	defer wrap(&err, "update user")
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE users SET email = $1, name = $2, role = $3, disabled = $4 WHERE id = $5`,
+			u.Email, u.Name, string(u.Role), u.Disabled, u.ID)
+		if isUnique(err) {
+			return dateline.Errorf(dateline.ECONFLICT, "An account with this email exists.")
+		} else if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return dateline.Errorf(dateline.ENOTFOUND, "No account %d.", u.ID)
+		}
+		if u.Disabled {
+			_, err = tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1`, u.ID)
+		}
+		return err
+	})
+}
+
+// SetPassword replaces the hash, clears failures and lockout and ends
+// every session of the account. Returns ENOTFOUND.
+func (db *DB) SetPassword(ctx context.Context, userID int64, hash string) (err error) {
+	defer wrap(&err, "set password")
+	if hash == "" {
+		return dateline.Errorf(dateline.EINVALID, "A password is needed.")
+	}
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE users SET password_hash = $1, failures = 0, locked_until = NULL WHERE id = $2`, hash, userID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return dateline.Errorf(dateline.ENOTFOUND, "No account %d.", userID)
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
+		return err
+	})
+}
+
+// User returns the account with the id, read from the primary so that a
+// lockout or a disabled flag counts at once. Returns ENOTFOUND.
+func (db *DB) User(ctx context.Context, id int64) (*dateline.User, error) {
+	u, err := scanUser(db.primary.QueryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, dateline.Errorf(dateline.ENOTFOUND, "No account %d.", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("postgres: user: %w", err)
+	}
+	return u, nil
+}
+
+// UserByEmail returns the account with the email, ignoring case, from the
+// primary. Returns ENOTFOUND.
+func (db *DB) UserByEmail(ctx context.Context, email string) (*dateline.User, error) {
+	u, err := scanUser(db.primary.QueryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE lower(u.email) = lower($1)`, strings.TrimSpace(email)))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, dateline.Errorf(dateline.ENOTFOUND, "No account has the email %q.", email)
+	} else if err != nil {
+		return nil, fmt.Errorf("postgres: user by email: %w", err)
+	}
+	return u, nil
+}
+
+// Users lists every account in the order they were made.
+func (db *DB) Users(ctx context.Context) ([]dateline.User, error) {
+	rows, err := db.primary.Query(ctx, `SELECT `+userColumns+` FROM users u ORDER BY u.id`)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: users: %w", err)
+	}
+	defer rows.Close()
+	us := []dateline.User{}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("postgres: users: %w", err)
+		}
+		us = append(us, *u)
+	}
+	return us, rows.Err()
+}
+
+// LoginFailed counts a failed sign-in in one statement, so that attempts
+// at once all count; at limit failures the account is locked until
+// now+lock and the count starts again. Returns the account. Returns
+// ENOTFOUND.
+func (db *DB) LoginFailed(ctx context.Context, userID int64, now time.Time, limit int, lock time.Duration) (u *dateline.User, err error) {
+	defer wrap(&err, "login failed")
+	err = db.inQuietTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		u, err = scanUser(tx.QueryRow(ctx, `UPDATE users u SET
+				failures = CASE WHEN $1::int > 0 AND u.failures + 1 >= $1::int THEN 0 ELSE u.failures + 1 END,
+				locked_until = CASE WHEN $1::int > 0 AND u.failures + 1 >= $1::int THEN $2 ELSE u.locked_until END
+			WHERE u.id = $3 RETURNING `+userColumns, limit, ts(now.Add(lock)), userID))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return dateline.Errorf(dateline.ENOTFOUND, "No account %d.", userID)
+		}
+		return err
+	})
+	return u, err
+}
+
+// LoginSucceeded clears failures and lockout. Returns ENOTFOUND.
+func (db *DB) LoginSucceeded(ctx context.Context, userID int64) (err error) {
+	defer wrap(&err, "login succeeded")
+	return db.inQuietTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE users SET failures = 0, locked_until = NULL WHERE id = $1`, userID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return dateline.Errorf(dateline.ENOTFOUND, "No account %d.", userID)
+		}
+		return nil
+	})
+}
+
+// CreateSession stores a session. Returns EINVALID without a hash, account
+// or end, and ENOTFOUND for an unknown account.
+func (db *DB) CreateSession(ctx context.Context, s *dateline.Session) (err error) {
+	defer wrap(&err, "create session")
+	if len(s.Hash) == 0 || s.UserID == 0 || s.ExpiresAt.IsZero() {
+		return dateline.Errorf(dateline.EINVALID, "A session needs a hash, an account and an end.")
+	}
+	if s.CreatedAt.IsZero() {
+		s.CreatedAt = time.Now()
+	}
+	s.CreatedAt, s.ExpiresAt = truncSecond(s.CreatedAt), truncSecond(s.ExpiresAt)
+	return db.inQuietTx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			s.Hash, s.UserID, s.CSRF, ts(s.CreatedAt), ts(s.ExpiresAt)).Scan(&s.ID)
+		if isForeignKey(err) {
+			return dateline.Errorf(dateline.ENOTFOUND, "No account %d.", s.UserID)
+		}
+		return err
+	})
+}
+
+// Session returns the live session with the hash and its account, from
+// the primary. Returns EUNAUTHORIZED when there is none, it ended by now
+// or the account is disabled.
+func (db *DB) Session(ctx context.Context, hash []byte, now time.Time) (*dateline.Session, error) {
+	var s dateline.Session
+	u, err := scanUser(db.primary.QueryRow(ctx, `SELECT `+userColumns+`, s.id, s.hash, s.user_id, s.csrf, s.created_at, s.expires_at
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = $1`, hash),
+		&s.ID, &s.Hash, &s.UserID, &s.CSRF, &s.CreatedAt, &s.ExpiresAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, dateline.Errorf(dateline.EUNAUTHORIZED, "Your session has ended; sign in again.")
+	} else if err != nil {
+		return nil, fmt.Errorf("postgres: session: %w", err)
+	}
+	s.CreatedAt, s.ExpiresAt, s.User = s.CreatedAt.UTC(), s.ExpiresAt.UTC(), u
+	if !s.ExpiresAt.After(now) || u.Disabled {
+		return nil, dateline.Errorf(dateline.EUNAUTHORIZED, "Your session has ended; sign in again.")
+	}
+	return &s, nil
+}
+
+// DeleteSession ends the session with the hash, if there is one.
+func (db *DB) DeleteSession(ctx context.Context, hash []byte) (err error) {
+	defer wrap(&err, "delete session")
+	return db.inQuietTx(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `DELETE FROM sessions WHERE hash = $1`, hash)
+		return err
+	})
+}
+
+// DeleteExpiredSessions removes the sessions that ended by now.
+func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (err error) {
+	defer wrap(&err, "delete expired sessions")
+	return db.inQuietTx(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, now.UTC())
+		return err
+	})
+}
+
+// Tokens lists every API token, newest first.
+func (db *DB) Tokens(ctx context.Context) ([]dateline.Token, error) {
+	rows, err := db.primary.Query(ctx, `SELECT id, name, scope, hash, created_at FROM tokens ORDER BY created_at DESC, id DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: tokens: %w", err)
+	}
+	defer rows.Close()
+	ts := []dateline.Token{}
+	for rows.Next() {
+		var t dateline.Token
+		if err := rows.Scan(&t.ID, &t.Name, &t.Scope, &t.Hash, &t.CreatedAt); err != nil {
+			return nil, fmt.Errorf("postgres: tokens: %w", err)
+		}
+		t.CreatedAt = t.CreatedAt.UTC()
+		ts = append(ts, t)
+	}
+	return ts, rows.Err()
+}
+
+// DeleteToken revokes the token. Returns ENOTFOUND.
+func (db *DB) DeleteToken(ctx context.Context, id int64) (err error) {
+	defer wrap(&err, "delete token")
+	return db.inTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM tokens WHERE id = $1`, id)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return dateline.Errorf(dateline.ENOTFOUND, "No token %d.", id)
+		}
+		return nil
+	})
+}
+
+// TagSuggest returns up to limit topics ("topics") or persons ("persons")
+// whose name starts with prefix, then those whose name contains it,
+// ignoring case. Names are matched by their slug too, as SQLite does, so
+// both engines suggest the same. Returns EINVALID for another kind.
+func (db *DB) TagSuggest(ctx context.Context, kind, prefix string, limit int) ([]dateline.Topic, error) {
+	if kind != "topics" && kind != "persons" {
+		return nil, dateline.Errorf(dateline.EINVALID, "Tags are topics or persons, not %q.", kind)
+	}
+	prefix = strings.TrimSpace(prefix)
+	if prefix == "" {
+		return []dateline.Topic{}, nil
+	}
+	rows, err := db.reader(ctx).Query(ctx, `SELECT id, slug, name FROM (
+			SELECT id, slug, name,
+				CASE WHEN strpos(lower(name), lower($1)) = 1 OR ($2 <> '' AND starts_with(slug, $2)) THEN 0 ELSE 1 END AS rank
+			FROM `+kind+`
+			WHERE strpos(lower(name), lower($1)) > 0 OR ($2 <> '' AND strpos(slug, $2) > 0)) t
+		ORDER BY rank, slug COLLATE "C", id LIMIT $3`, prefix, dateline.Slugify(prefix), limitOr(limit, 10, 50))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: tag suggest: %w", err)
+	}
+	ts, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (dateline.Topic, error) {
+		var t dateline.Topic
+		err := row.Scan(&t.ID, &t.Slug, &t.Name)
+		return t, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: tag suggest: %w", err)
+	}
+	if ts == nil {
+		ts = []dateline.Topic{}
+	}
+	return ts, nil
+}
+
+// AddAudit records an entry. The account's name is filled in when
+// e.UserName is empty.
+func (db *DB) AddAudit(ctx context.Context, e *dateline.AuditEntry) (err error) {
+	defer wrap(&err, "add audit")
+	if e.Action == "" {
+		return dateline.Errorf(dateline.EINVALID, "An audit entry needs an action.")
+	}
+	if e.At.IsZero() {
+		e.At = time.Now()
+	}
+	e.At = truncSecond(e.At)
+	return db.inQuietTx(ctx, func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `INSERT INTO audit_log (at, user_id, user_name, action, target, detail)
+			VALUES ($1, $2, COALESCE(NULLIF($3, ''), (SELECT name FROM users WHERE id = $2), ''), $4, $5, $6) RETURNING id, user_name`,
+			ts(e.At), nullID(e.UserID), e.UserName, e.Action, e.Target, e.Detail).Scan(&e.ID, &e.UserName)
+	})
+}
+
+// AuditLog lists entries newest first, below the id before (0: from the
+// newest), at most limit (100 by default, 500 at most).
+func (db *DB) AuditLog(ctx context.Context, before int64, limit int) ([]dateline.AuditEntry, error) {
+	if before <= 0 {
+		before = 1<<63 - 1
+	}
+	rows, err := db.primary.Query(ctx, `SELECT id, at, COALESCE(user_id, 0), user_name, action, target, detail
+		FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT $2`, before, limitOr(limit, 100, 500))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: audit log: %w", err)
+	}
+	es, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (dateline.AuditEntry, error) {
+		var e dateline.AuditEntry
+		err := row.Scan(&e.ID, &e.At, &e.UserID, &e.UserName, &e.Action, &e.Target, &e.Detail)
+		e.At = e.At.UTC()
+		return e, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: audit log: %w", err)
+	}
+	if es == nil {
+		es = []dateline.AuditEntry{}
+	}
+	return es, nil
+}

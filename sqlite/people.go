@@ -1,0 +1,376 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"dateline"
+)
+
+// wrap adds where an internal error happened; errors with a code people
+// may see pass unchanged.
+func wrap(err *error, what string) {
+	if *err != nil && dateline.ErrorCode(*err) == dateline.EINTERNAL {
+		*err = fmt.Errorf("sqlite: %s: %w", what, *err)
+	}
+}
+
+func isUnique(err error) bool { return err != nil && strings.Contains(err.Error(), "UNIQUE") }
+
+func isForeignKey(err error) bool { return err != nil && strings.Contains(err.Error(), "FOREIGN KEY") }
+
+// limitOr returns n, or def when n is not positive, at most max.
+func limitOr(n, def, max int) int {
+	if n <= 0 {
+		return def
+	}
+	return min(n, max)
+}
+
+// likeContains is a LIKE pattern (with ESCAPE '\') for text containing s.
+// SQLite's LIKE ignores the case of ASCII letters only.
+func likeContains(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(s) + "%"
+}
+
+const userColumns = `u.id, u.email, u.name, u.role, u.password_hash, u.disabled, u.failures, u.locked_until, u.created_at`
+
+// userReturning are userColumns as RETURNING names them: SQLite allows no
+// table names there.
+const userReturning = `id, email, name, role, password_hash, disabled, failures, locked_until, created_at`
+
+func scanUser(row scanner, extra ...any) (*dateline.User, error) {
+	var u dateline.User
+	var role string
+	var locked sql.NullInt64
+	var created int64
+	dest := append([]any{&u.ID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.Disabled, &u.Failures, &locked, &created}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return nil, err
+	}
+	u.Role, u.LockedUntil, u.CreatedAt = dateline.Role(role), fromUnix(locked), time.Unix(created, 0).UTC()
+	return &u, nil
+}
+
+// CreateUser stores a new account. Returns EINVALID for a bad email, name
+// or role and ECONFLICT when the email (in any case) has an account.
+func (db *DB) CreateUser(ctx context.Context, u *dateline.User) (err error) {
+	defer wrap(&err, "create user")
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	if u.CreatedAt.IsZero() {
+		u.CreatedAt = time.Now()
+	}
+	u.CreatedAt, u.LockedUntil = truncSecond(u.CreatedAt), truncSecond(u.LockedUntil)
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO users (email, name, role, password_hash, disabled, failures, locked_until, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			u.Email, u.Name, string(u.Role), u.PasswordHash, u.Disabled, u.Failures, unix(u.LockedUntil), u.CreatedAt.Unix()).Scan(&u.ID)
+		if isUnique(err) {
+			return dateline.Errorf(dateline.ECONFLICT, "An account with this email exists.")
+		}
+		return err
+	})
+}
+
+// UpdateUser saves the email, name, role and disabled flag; a disabled
+// account loses its sessions. Returns ENOTFOUND, EINVALID or ECONFLICT.
+func (db *DB) UpdateUser(ctx context.Context, u *dateline.User) (err error) {
+	defer wrap(&err, "update user")
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET email = ?, name = ?, role = ?, disabled = ? WHERE id = ?`,
+			u.Email, u.Name, string(u.Role), u.Disabled, u.ID)
+		if isUnique(err) {
+			return dateline.Errorf(dateline.ECONFLICT, "An account with this email exists.")
+		} else if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return dateline.Errorf(dateline.ENOTFOUND, "No account %d.", u.ID)
+		}
+		if u.Disabled {
+			_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, u.ID)
+		}
+		return err
+	})
+}
+
+// SetPassword replaces the hash, clears failures and lockout and ends
+// every session of the account. Returns ENOTFOUND.
+func (db *DB) SetPassword(ctx context.Context, userID int64, hash string) (err error) {
+	defer wrap(&err, "set password")
+	if hash == "" {
+		return dateline.Errorf(dateline.EINVALID, "A password is needed.")
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, failures = 0, locked_until = NULL WHERE id = ?`, hash, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return dateline.Errorf(dateline.ENOTFOUND, "No account %d.", userID)
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
+		return err
+	})
+}
+
+// User returns the account with the id. Returns ENOTFOUND.
+func (db *DB) User(ctx context.Context, id int64) (*dateline.User, error) {
+	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, dateline.Errorf(dateline.ENOTFOUND, "No account %d.", id)
+	} else if err != nil {
+		return nil, fmt.Errorf("sqlite: user: %w", err)
+	}
+	return u, nil
+}
+
+// UserByEmail returns the account with the email, ignoring case. Returns
+// ENOTFOUND.
+func (db *DB) UserByEmail(ctx context.Context, email string) (*dateline.User, error) {
+	// The column's NOCASE collation makes = ignore case.
+	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.email = ?`, strings.TrimSpace(email)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, dateline.Errorf(dateline.ENOTFOUND, "No account has the email %q.", email)
+	} else if err != nil {
+		return nil, fmt.Errorf("sqlite: user by email: %w", err)
+	}
+	return u, nil
+}
+
+// Users lists every account in the order they were made.
+func (db *DB) Users(ctx context.Context) ([]dateline.User, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+userColumns+` FROM users u ORDER BY u.id`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: users: %w", err)
+	}
+	defer rows.Close()
+	us := []dateline.User{}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: users: %w", err)
+		}
+		us = append(us, *u)
+	}
+	return us, rows.Err()
+}
+
+// LoginFailed counts a failed sign-in in one statement, so that attempts
+// at once all count; at limit failures the account is locked until
+// now+lock and the count starts again. Returns the account. Returns
+// ENOTFOUND.
+func (db *DB) LoginFailed(ctx context.Context, userID int64, now time.Time, limit int, lock time.Duration) (u *dateline.User, err error) {
+	defer wrap(&err, "login failed")
+	until := now.Add(lock).Unix()
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		u, err = scanUser(tx.QueryRowContext(ctx, `UPDATE users SET
+				failures = CASE WHEN ?1 > 0 AND failures + 1 >= ?1 THEN 0 ELSE failures + 1 END,
+				locked_until = CASE WHEN ?1 > 0 AND failures + 1 >= ?1 THEN ?2 ELSE locked_until END
+			WHERE id = ?3 RETURNING `+userReturning, limit, until, userID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return dateline.Errorf(dateline.ENOTFOUND, "No account %d.", userID)
+		}
+		return err
+	})
+	return u, err
+}
+
+// LoginSucceeded clears failures and lockout. Returns ENOTFOUND.
+func (db *DB) LoginSucceeded(ctx context.Context, userID int64) (err error) {
+	defer wrap(&err, "login succeeded")
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET failures = 0, locked_until = NULL WHERE id = ?`, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return dateline.Errorf(dateline.ENOTFOUND, "No account %d.", userID)
+		}
+		return nil
+	})
+}
+
+// CreateSession stores a session. Returns EINVALID without a hash, account
+// or end, and ENOTFOUND for an unknown account.
+func (db *DB) CreateSession(ctx context.Context, s *dateline.Session) (err error) {
+	defer wrap(&err, "create session")
+	if len(s.Hash) == 0 || s.UserID == 0 || s.ExpiresAt.IsZero() {
+		return dateline.Errorf(dateline.EINVALID, "A session needs a hash, an account and an end.")
+	}
+	if s.CreatedAt.IsZero() {
+		s.CreatedAt = time.Now()
+	}
+	s.CreatedAt, s.ExpiresAt = truncSecond(s.CreatedAt), truncSecond(s.ExpiresAt)
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+			s.Hash, s.UserID, s.CSRF, s.CreatedAt.Unix(), s.ExpiresAt.Unix()).Scan(&s.ID)
+		if isForeignKey(err) {
+			return dateline.Errorf(dateline.ENOTFOUND, "No account %d.", s.UserID)
+		}
+		return err
+	})
+}
+
+// Session returns the live session with the hash and its account. Returns
+// EUNAUTHORIZED when there is none, it ended by now or the account is
+// disabled.
+func (db *DB) Session(ctx context.Context, hash []byte, now time.Time) (*dateline.Session, error) {
+	var s dateline.Session
+	var created, expires int64
+	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+`, s.id, s.hash, s.user_id, s.csrf, s.created_at, s.expires_at
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = ?`, hash),
+		&s.ID, &s.Hash, &s.UserID, &s.CSRF, &created, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, dateline.Errorf(dateline.EUNAUTHORIZED, "Your session has ended; sign in again.")
+	} else if err != nil {
+		return nil, fmt.Errorf("sqlite: session: %w", err)
+	}
+	s.CreatedAt, s.ExpiresAt, s.User = time.Unix(created, 0).UTC(), time.Unix(expires, 0).UTC(), u
+	if !s.ExpiresAt.After(now) || u.Disabled {
+		return nil, dateline.Errorf(dateline.EUNAUTHORIZED, "Your session has ended; sign in again.")
+	}
+	return &s, nil
+}
+
+// DeleteSession ends the session with the hash, if there is one.
+func (db *DB) DeleteSession(ctx context.Context, hash []byte) (err error) {
+	defer wrap(&err, "delete session")
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE hash = ?`, hash)
+		return err
+	})
+}
+
+// DeleteExpiredSessions removes the sessions that ended by now.
+func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (err error) {
+	defer wrap(&err, "delete expired sessions")
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, now.Unix())
+		return err
+	})
+}
+
+// Tokens lists every API token, newest first.
+func (db *DB) Tokens(ctx context.Context) ([]dateline.Token, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, name, scope, hash, created_at FROM tokens ORDER BY created_at DESC, id DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: tokens: %w", err)
+	}
+	defer rows.Close()
+	ts := []dateline.Token{}
+	for rows.Next() {
+		var t dateline.Token
+		var created int64
+		if err := rows.Scan(&t.ID, &t.Name, &t.Scope, &t.Hash, &created); err != nil {
+			return nil, fmt.Errorf("sqlite: tokens: %w", err)
+		}
+		t.CreatedAt = time.Unix(created, 0).UTC()
+		ts = append(ts, t)
+	}
+	return ts, rows.Err()
+}
+
+// DeleteToken revokes the token. Returns ENOTFOUND.
+func (db *DB) DeleteToken(ctx context.Context, id int64) (err error) {
+	defer wrap(&err, "delete token")
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM tokens WHERE id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return dateline.Errorf(dateline.ENOTFOUND, "No token %d.", id)
+		}
+		return nil
+	})
+}
+
+// TagSuggest returns up to limit topics ("topics") or persons ("persons")
+// whose name starts with prefix, then those whose name contains it,
+// ignoring case. SQLite's lower() folds ASCII only, so names are matched
+// by their slug too: "лав" finds "Сергей Лавров" as "lav" in
+// "sergey-lavrov". Returns EINVALID for another kind.
+func (db *DB) TagSuggest(ctx context.Context, kind, prefix string, limit int) ([]dateline.Topic, error) {
+	if kind != "topics" && kind != "persons" {
+		return nil, dateline.Errorf(dateline.EINVALID, "Tags are topics or persons, not %q.", kind)
+	}
+	ts := []dateline.Topic{}
+	prefix = strings.TrimSpace(prefix)
+	if prefix == "" {
+		return ts, nil
+	}
+	slug := dateline.Slugify(prefix)
+	rows, err := db.read.QueryContext(ctx, `SELECT id, slug, name FROM (
+			SELECT id, slug, name,
+				CASE WHEN instr(lower(name), lower(?1)) = 1 OR (?2 <> '' AND instr(slug, ?2) = 1) THEN 0 ELSE 1 END AS rank
+			FROM `+kind+`
+			WHERE instr(lower(name), lower(?1)) > 0 OR (?2 <> '' AND instr(slug, ?2) > 0))
+		ORDER BY rank, slug, id LIMIT ?3`, prefix, slug, limitOr(limit, 10, 50))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: tag suggest: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t dateline.Topic
+		if err := rows.Scan(&t.ID, &t.Slug, &t.Name); err != nil {
+			return nil, fmt.Errorf("sqlite: tag suggest: %w", err)
+		}
+		ts = append(ts, t)
+	}
+	return ts, rows.Err()
+}
+
+// AddAudit records an entry. The account's name is filled in when
+// e.UserName is empty.
+func (db *DB) AddAudit(ctx context.Context, e *dateline.AuditEntry) (err error) {
+	defer wrap(&err, "add audit")
+	if e.Action == "" {
+		return dateline.Errorf(dateline.EINVALID, "An audit entry needs an action.")
+	}
+	if e.At.IsZero() {
+		e.At = time.Now()
+	}
+	e.At = truncSecond(e.At)
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `INSERT INTO audit_log (at, user_id, user_name, action, target, detail)
+			VALUES (?, ?, COALESCE(NULLIF(?, ''), (SELECT name FROM users WHERE id = ?), ''), ?, ?, ?) RETURNING id, user_name`,
+			e.At.Unix(), nullID(e.UserID), e.UserName, e.UserID, e.Action, e.Target, e.Detail).Scan(&e.ID, &e.UserName)
+	})
+}
+
+// AuditLog lists entries newest first, below the id before (0: from the
+// newest), at most limit (100 by default, 500 at most).
+func (db *DB) AuditLog(ctx context.Context, before int64, limit int) ([]dateline.AuditEntry, error) {
+	if before <= 0 {
+		before = 1<<63 - 1
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT id, at, COALESCE(user_id, 0), user_name, action, target, detail
+		FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?`, before, limitOr(limit, 100, 500))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: audit log: %w", err)
+	}
+	defer rows.Close()
+	es := []dateline.AuditEntry{}
+	for rows.Next() {
+		var e dateline.AuditEntry
+		var at int64
+		if err := rows.Scan(&e.ID, &at, &e.UserID, &e.UserName, &e.Action, &e.Target, &e.Detail); err != nil {
+			return nil, fmt.Errorf("sqlite: audit log: %w", err)
+		}
+		e.At = time.Unix(at, 0).UTC()
+		es = append(es, e)
+	}
+	return es, rows.Err()
+}

@@ -1,0 +1,276 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"dateline"
+)
+
+const storyColumns = `st.id, st.slug, st.title, st.intro, st.created_at, st.updated_at`
+
+func scanStory(row scanner) (*dateline.Story, error) {
+	var s dateline.Story
+	var created, updated int64
+	if err := row.Scan(&s.ID, &s.Slug, &s.Title, &s.Intro, &created, &updated); err != nil {
+		return nil, err
+	}
+	s.CreatedAt, s.UpdatedAt = time.Unix(created, 0).UTC(), time.Unix(updated, 0).UTC()
+	return &s, nil
+}
+
+func (db *DB) stories(ctx context.Context, query string, args ...any) ([]dateline.Story, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: stories: %w", err)
+	}
+	defer rows.Close()
+	ss := []dateline.Story{}
+	for rows.Next() {
+		s, err := scanStory(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: stories: %w", err)
+		}
+		ss = append(ss, *s)
+	}
+	return ss, rows.Err()
+}
+
+// storyArticles returns the published articles attached to the story,
+// newest first, as lists show them.
+func (db *DB) storyArticles(ctx context.Context, storyID int64, limit int) ([]dateline.Article, error) {
+	return db.articleList(ctx, `SELECT `+articleColumns+` FROM story_articles x CROSS JOIN articles a ON a.id = x.article_id
+		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
+		WHERE x.story_id = ? AND a.status = 'published' ORDER BY a.published_at DESC, a.id DESC LIMIT ?`, storyID, limit)
+}
+
+// SaveStory creates (ID 0) or updates a running story. Returns EINVALID
+// for a bad title or slug, ECONFLICT when the slug is taken and ENOTFOUND
+// for an unknown id.
+func (db *DB) SaveStory(ctx context.Context, s *dateline.Story) (err error) {
+	defer wrap(&err, "save story")
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if s.ID == 0 {
+			s.CreatedAt = now
+			err = tx.QueryRowContext(ctx, `INSERT INTO stories (slug, title, intro, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+				s.Slug, s.Title, s.Intro, now.Unix(), now.Unix()).Scan(&s.ID)
+		} else {
+			var created int64
+			err = tx.QueryRowContext(ctx, `UPDATE stories SET slug = ?, title = ?, intro = ?, updated_at = ? WHERE id = ? RETURNING created_at`,
+				s.Slug, s.Title, s.Intro, now.Unix(), s.ID).Scan(&created)
+			if errors.Is(err, sql.ErrNoRows) {
+				return dateline.Errorf(dateline.ENOTFOUND, "No story page %d.", s.ID)
+			}
+			s.CreatedAt = time.Unix(created, 0).UTC()
+		}
+		if isUnique(err) {
+			return dateline.Errorf(dateline.ECONFLICT, "Another story page has the address %q.", s.Slug)
+		}
+		return err
+	})
+	if err == nil {
+		s.UpdatedAt = now
+	}
+	return err
+}
+
+// Story returns the running story with the slug and its published
+// articles, newest first. Returns ENOTFOUND.
+func (db *DB) Story(ctx context.Context, slug string) (*dateline.Story, error) {
+	return db.story(ctx, `st.slug = ?`, slug)
+}
+
+// StoryByID returns the running story with the id and its published
+// articles, newest first. Returns ENOTFOUND.
+func (db *DB) StoryByID(ctx context.Context, id int64) (*dateline.Story, error) {
+	return db.story(ctx, `st.id = ?`, id)
+}
+
+func (db *DB) story(ctx context.Context, where string, arg any) (*dateline.Story, error) {
+	s, err := scanStory(db.read.QueryRowContext(ctx, `SELECT `+storyColumns+` FROM stories st WHERE `+where, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, dateline.Errorf(dateline.ENOTFOUND, "No story page %v.", arg)
+	} else if err != nil {
+		return nil, fmt.Errorf("sqlite: story: %w", err)
+	}
+	if s.Articles, err = db.storyArticles(ctx, s.ID, 100); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Stories lists every running story, the latest changed first, without
+// articles.
+func (db *DB) Stories(ctx context.Context) ([]dateline.Story, error) {
+	return db.stories(ctx, `SELECT `+storyColumns+` FROM stories st ORDER BY st.updated_at DESC, st.id DESC`)
+}
+
+// SetStoryArticles replaces the articles attached to the story. Returns
+// ENOTFOUND for an unknown story or article and EINVALID for an article
+// listed twice.
+func (db *DB) SetStoryArticles(ctx context.Context, storyID int64, articleIDs []int64) (err error) {
+	defer wrap(&err, "set story articles")
+	seen := map[int64]bool{}
+	for _, id := range articleIDs {
+		if seen[id] {
+			return dateline.Errorf(dateline.EINVALID, "Article %d is listed twice.", id)
+		}
+		seen[id] = true
+	}
+	now := time.Now().UTC()
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE stories SET updated_at = ? WHERE id = ?`, now.Unix(), storyID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return dateline.Errorf(dateline.ENOTFOUND, "No story page %d.", storyID)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM story_articles WHERE story_id = ?`, storyID); err != nil {
+			return err
+		}
+		for _, id := range articleIDs {
+			if err := mustExist(ctx, tx, "articles", id, "No article %d."); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO story_articles (story_id, article_id) VALUES (?, ?)`, storyID, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// mustExist returns ENOTFOUND with the message when the table has no row
+// with the id.
+func mustExist(ctx context.Context, tx *sql.Tx, table string, id int64, msg string) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` WHERE id = ?`, id).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return dateline.Errorf(dateline.ENOTFOUND, msg, id)
+	}
+	return nil
+}
+
+// StoriesOf returns the running stories the article is attached to, the
+// latest changed first.
+func (db *DB) StoriesOf(ctx context.Context, articleID int64) ([]dateline.Story, error) {
+	return db.stories(ctx, `SELECT `+storyColumns+` FROM story_articles x JOIN stories st ON st.id = x.story_id
+		WHERE x.article_id = ? ORDER BY st.updated_at DESC, st.id DESC`, articleID)
+}
+
+// TopStories returns the curated list in order: published articles, and
+// running stories with their newest published article.
+func (db *DB) TopStories(ctx context.Context) ([]dateline.TopItem, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT COALESCE(article_id, 0), COALESCE(story_id, 0) FROM home_top ORDER BY position`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: top stories: %w", err)
+	}
+	var refs []dateline.TopRef
+	for rows.Next() {
+		var r dateline.TopRef
+		if err := rows.Scan(&r.ArticleID, &r.StoryID); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("sqlite: top stories: %w", err)
+		}
+		refs = append(refs, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: top stories: %w", err)
+	}
+	// CROSS JOIN makes SQLite read the short curated list first instead of
+	// scanning every article.
+	list, err := db.articleList(ctx, `SELECT `+articleColumns+` FROM home_top t CROSS JOIN articles a ON a.id = t.article_id
+		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
+		WHERE a.status = 'published'`)
+	if err != nil {
+		return nil, err
+	}
+	articles := map[int64]*dateline.Article{}
+	for i := range list {
+		articles[list[i].ID] = &list[i]
+	}
+	stories, err := db.stories(ctx, `SELECT `+storyColumns+` FROM home_top t CROSS JOIN stories st ON st.id = t.story_id`)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]*dateline.Story{}
+	for i := range stories {
+		byID[stories[i].ID] = &stories[i]
+	}
+	items := []dateline.TopItem{}
+	for _, r := range refs {
+		switch {
+		case articles[r.ArticleID] != nil:
+			items = append(items, dateline.TopItem{Article: articles[r.ArticleID]})
+		case byID[r.StoryID] != nil:
+			s := byID[r.StoryID]
+			if s.Articles, err = db.storyArticles(ctx, s.ID, 1); err != nil {
+				return nil, err
+			}
+			if len(s.Articles) == 0 {
+				s.Articles = nil
+			}
+			items = append(items, dateline.TopItem{Story: s})
+		}
+	}
+	return items, nil
+}
+
+// SetTopStories replaces the curated list. Returns EINVALID for a ref that
+// names not exactly one of an article and a story, or names one twice, and
+// ENOTFOUND for an unknown id.
+func (db *DB) SetTopStories(ctx context.Context, refs []dateline.TopRef) (err error) {
+	defer wrap(&err, "set top stories")
+	if err := checkTopRefs(refs); err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM home_top`); err != nil {
+			return err
+		}
+		for i, r := range refs {
+			table, id, msg := "articles", r.ArticleID, "No article %d."
+			if r.StoryID != 0 {
+				table, id, msg = "stories", r.StoryID, "No story page %d."
+			}
+			if err := mustExist(ctx, tx, table, id, msg); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO home_top (position, article_id, story_id) VALUES (?, ?, ?)`,
+				i+1, nullID(r.ArticleID), nullID(r.StoryID))
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func checkTopRefs(refs []dateline.TopRef) error {
+	seen := map[dateline.TopRef]bool{}
+	for _, r := range refs {
+		if (r.ArticleID == 0) == (r.StoryID == 0) {
+			return dateline.Errorf(dateline.EINVALID, "A top story is an article or a story page.")
+		}
+		if seen[r] {
+			if r.ArticleID != 0 {
+				return dateline.Errorf(dateline.EINVALID, "Article %d is listed twice.", r.ArticleID)
+			}
+			return dateline.Errorf(dateline.EINVALID, "Story page %d is listed twice.", r.StoryID)
+		}
+		seen[r] = true
+	}
+	return nil
+}
