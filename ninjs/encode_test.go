@@ -23,8 +23,12 @@ func TestFromArticleValidates(t *testing.T) {
 			a.Status, a.UpdatedAt, a.Advisory = dateline.StatusPublished, now.Add(time.Hour), "Adds reaction"
 			a.Corrections = []dateline.Correction{{At: now.Add(time.Hour), Text: "Fixes the name."}}
 		},
-		"scheduled": func(a *dateline.Article) { a.Status, a.EmbargoUntil, a.PublishedAt = dateline.StatusScheduled, now.Add(time.Hour), time.Time{} },
-		"withdrawn": func(a *dateline.Article) { a.Status, a.WithdrawnAt, a.WithdrawNote = dateline.StatusWithdrawn, now.Add(2*time.Hour), "Legal." },
+		"scheduled": func(a *dateline.Article) {
+			a.Status, a.EmbargoUntil, a.PublishedAt = dateline.StatusScheduled, now.Add(time.Hour), time.Time{}
+		},
+		"withdrawn": func(a *dateline.Article) {
+			a.Status, a.WithdrawnAt, a.WithdrawNote = dateline.StatusWithdrawn, now.Add(2*time.Hour), "Legal."
+		},
 	}
 	want := map[string]string{"published": "usable", "updated": "usable", "scheduled": "withheld", "withdrawn": "canceled"}
 	for name, mod := range cases {
