@@ -459,6 +459,9 @@ func TestWorkflowOnTheSite(t *testing.T) {
 	if !strings.Contains(body, "How this story developed") || !strings.Contains(body, "Minister visits Kazan") {
 		t.Errorf("the chain is not on the follow-up")
 	}
+	if feed := n.get("/news").Body.String(); !strings.Contains(feed, "UPDATE") || !strings.Contains(feed, fmt.Sprintf(`href="/politics/%d">Earlier report`, id)) {
+		t.Errorf("the feed does not show the follow-up as an update")
+	}
 	// Withdrawal: 410 with the reason, gone from every list.
 	v := url.Values{"version": {ed.version(id)}, "withdraw_note": {"The visit was cancelled."}}
 	if r := ed.post("/newsroom/articles/"+strconv.FormatInt(id, 10)+"/withdraw", v); !strings.Contains(r.Location, "done=withdrawn") {
