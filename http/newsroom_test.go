@@ -741,8 +741,24 @@ func TestAdminPagesAndSecretsStayOutOfLogs(t *testing.T) {
 			t.Errorf("bad user %v: %d", bad, r.Code)
 		}
 	}
-	if b := n.browser(); b.login("new@example.org", "another-secret-99").Code != http.StatusSeeOther {
+	nb := n.browser()
+	if nb.login("new@example.org", "another-secret-99").Code != http.StatusSeeOther {
 		t.Error("the new person cannot sign in")
+	}
+	// Disabling an account ends its sessions and refuses its sign-in.
+	nu, _ := n.store.UserByEmail(context.Background(), "new@example.org")
+	if r := adm.post(fmt.Sprintf("/newsroom/users/%d", nu.ID), url.Values{"name": {"New Person"}, "role": {"reporter"}, "disabled": {"1"}}); r.Code != http.StatusSeeOther {
+		t.Fatalf("disable: %d %s", r.Code, excerpt(r.Body))
+	}
+	if r := nb.get("/newsroom/"); r.Code != http.StatusSeeOther {
+		t.Errorf("a disabled account's session still works: %d", r.Code)
+	}
+	if r := n.browser().login("new@example.org", "another-secret-99"); r.Code != http.StatusForbidden || !strings.Contains(r.Body, "disabled") {
+		t.Errorf("a disabled account signs in: %d", r.Code)
+	}
+	me0, _ := n.store.UserByEmail(context.Background(), "admin@example.org")
+	if r := adm.post(fmt.Sprintf("/newsroom/users/%d", me0.ID), url.Values{"name": {"Ada Admin"}, "role": {"editor"}}); r.Code != http.StatusBadRequest {
+		t.Errorf("an admin demotes herself: %d", r.Code)
 	}
 	tok := adm.post("/newsroom/tokens", url.Values{"name": {"Wire importer"}, "scope": {"write"}})
 	m := regexp.MustCompile(`value="(dl_[^"]+)"`).FindStringSubmatch(tok.Body)

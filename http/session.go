@@ -255,7 +255,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.lockedForm(w, r, u, email, next, now)
 		return
 	}
-	if u.Disabled || !auth.Verify(password, u.PasswordHash) {
+	if !auth.Verify(password, u.PasswordHash) {
 		u, err = s.store.LoginFailed(ctx, u.ID, now, loginLimit, loginLock)
 		if err != nil {
 			s.error(w, r, err)
@@ -271,6 +271,11 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 			msg += " " + plural(left, "more try", "more tries") + " before the account is locked for " + strconv.Itoa(int(loginLock.Minutes())) + " minutes."
 		}
 		s.loginForm(w, r, http.StatusUnauthorized, email, next, msg)
+		return
+	}
+	if u.Disabled {
+		s.audit(ctx, nil, "login.fail", "user "+strconv.FormatInt(u.ID, 10), "disabled account")
+		s.loginForm(w, r, http.StatusForbidden, email, next, "This account is disabled. An admin can enable it again.")
 		return
 	}
 	if err := s.store.LoginSucceeded(ctx, u.ID); err != nil {
