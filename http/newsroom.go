@@ -263,7 +263,11 @@ func (s *Server) editor(w http.ResponseWriter, r *http.Request, code int, p *edi
 	if p.A.ID != 0 {
 		title = "Edit: " + p.A.Headline
 	}
-	s.renderNewsroomView(w, r, code, "edit", &nrView{Title: title, Session: sessionOf(r), Nav: "new", Editor: true, Data: p})
+	nav := "new"
+	if p.A.ID != 0 {
+		nav = "desk"
+	}
+	s.renderNewsroomView(w, r, code, "edit", &nrView{Title: title, Session: sessionOf(r), Nav: nav, Editor: true, Data: p})
 }
 
 // draftOf is the editable content of a stored article.
@@ -337,14 +341,23 @@ func (s *Server) formDraft(r *http.Request) (*dateline.Draft, error) {
 		return nil, dateline.Errorf(dateline.EINVALID, "Urgency is flash, urgent or normal.")
 	}
 	var err error
+	// Browsers without JavaScript type the photo's number or tick
+	// "remove"; only they send these fields.
 	photo := f.Get("photo_id")
-	if photo == "" {
-		photo = strings.TrimSpace(f.Get("photo_id_typed"))
+	if typed := strings.TrimSpace(f.Get("photo_id_typed")); typed != "" {
+		photo = typed
+	}
+	if f.Get("photo_remove") != "" {
+		photo = ""
 	}
 	if d.PhotoID, err = optionalID(photo, "photo"); err != nil {
 		return nil, err
 	}
-	if d.Follows, err = optionalID(f.Get("follows"), "earlier story"); err != nil {
+	follows := f.Get("follows")
+	if typed := strings.TrimSpace(f.Get("follows_typed")); typed != "" {
+		follows = typed
+	}
+	if d.Follows, err = optionalID(follows, "earlier story"); err != nil {
 		return nil, err
 	}
 	if v := f.Get("publish_at"); v != "" {
