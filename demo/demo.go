@@ -25,7 +25,16 @@ type content struct {
 	Articles     []demoArticle     `json:"articles"`
 	Galleries    []demoGallery     `json:"galleries"`
 	Infographics []demoInfographic `json:"infographics"`
-	TopStories   []string          `json:"top_stories"`
+	TopStories   []string          `json:"top_stories"` // article keys, or "story:SLUG"
+	Stories      []demoStory       `json:"stories"`
+}
+
+// demoStory is a running story page and the keys of its articles.
+type demoStory struct {
+	Slug     string   `json:"slug"`
+	Title    string   `json:"title"`
+	Intro    string   `json:"intro"` // plain text, paragraphs split by blank lines
+	Articles []string `json:"articles"`
 }
 
 type demoPhoto struct {
@@ -87,6 +96,7 @@ func loadContent() (*content, error) {
 		all.Galleries = append(all.Galleries, c.Galleries...)
 		all.Infographics = append(all.Infographics, c.Infographics...)
 		all.TopStories = append(all.TopStories, c.TopStories...)
+		all.Stories = append(all.Stories, c.Stories...)
 	}
 	return &all, nil
 }
@@ -213,9 +223,30 @@ func Load(ctx context.Context, store dateline.Store, media dateline.Media, now t
 	for i, d := range c.Articles {
 		ids[d.Key] = rs[i].ID
 	}
+	stories := map[string]int64{}
+	for _, d := range c.Stories {
+		st := &dateline.Story{Slug: d.Slug, Title: d.Title, Intro: ingest.TextToHTML(d.Intro)}
+		if err := store.SaveStory(ctx, st); err != nil {
+			return 0, fmt.Errorf("demo: story %s: %w", d.Slug, err)
+		}
+		var attach []int64
+		for _, k := range d.Articles {
+			if id, ok := ids[k]; ok {
+				attach = append(attach, id)
+			}
+		}
+		if err := store.SetStoryArticles(ctx, st.ID, attach); err != nil {
+			return 0, fmt.Errorf("demo: story %s: %w", d.Slug, err)
+		}
+		stories[d.Slug] = st.ID
+	}
 	var top []dateline.TopRef
 	for _, k := range c.TopStories {
-		if id, ok := ids[k]; ok {
+		if slug, ok := strings.CutPrefix(k, "story:"); ok {
+			if id, ok := stories[slug]; ok {
+				top = append(top, dateline.TopRef{StoryID: id})
+			}
+		} else if id, ok := ids[k]; ok {
 			top = append(top, dateline.TopRef{ArticleID: id})
 		}
 	}

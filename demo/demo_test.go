@@ -71,10 +71,24 @@ func TestLoad(t *testing.T) {
 	if len(top) < 5 {
 		t.Errorf("%d top stories", len(top))
 	}
+	stories := 0
 	for i, item := range top {
-		if item.Article == nil || item.Story != nil || !item.Article.Public() {
+		switch {
+		case item.Story != nil:
+			stories++
+			if item.Article != nil || len(item.Story.Articles) == 0 {
+				t.Errorf("top story %d: a story page without its newest article: %+v", i, item)
+			}
+		case item.Article == nil || !item.Article.Public():
 			t.Errorf("top story %d is not a published article: %+v", i, item)
 		}
+	}
+	if stories != 1 {
+		t.Errorf("%d story pages among the top stories, want 1", stories)
+	}
+	st, err := store.Story(ctx, "conflict-in-syria")
+	if err != nil || len(st.Articles) != 7 {
+		t.Errorf("the demo story page: %v", err)
 	}
 }
 
