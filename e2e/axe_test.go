@@ -88,3 +88,37 @@ func runAxe(t *testing.T, ctx context.Context, url, axe string) []axeViolation {
 	}
 	return vs
 }
+
+// TestNewsroomAccessibility runs axe-core over the newsroom's pages, signed
+// in as an editor and as an admin, at phone and desktop widths.
+func TestNewsroomAccessibility(t *testing.T) {
+	axe := axeSource(t)
+	pages := map[string][]string{
+		"editor@example.org": {"/newsroom/", "/newsroom/articles/new", "/newsroom/articles/1", "/newsroom/articles/1/history",
+			"/newsroom/photos", "/newsroom/galleries", "/newsroom/top", "/newsroom/stories", "/newsroom/stories/1", "/newsroom/account"},
+		"admin@example.org": {"/newsroom/users", "/newsroom/sections", "/newsroom/tokens", "/newsroom/audit"},
+	}
+	for _, size := range []struct {
+		name string
+		w, h int
+	}{{"phone", 390, 844}, {"desktop", 1280, 900}} {
+		t.Run(size.name, func(t *testing.T) {
+			for who, ps := range pages {
+				ctx := browser(t, size.w, size.h, true)
+				for _, v := range runAxe(t, ctx, baseURL+"/newsroom/login", axe) {
+					t.Errorf("/newsroom/login at %s: %s (%s)", size.name, v.ID, v.Help)
+				}
+				signIn(t, ctx, baseURL, who, demoPassword)
+				for _, p := range ps {
+					for _, v := range runAxe(t, ctx, baseURL+p, axe) {
+						var where []string
+						for _, n := range v.Nodes {
+							where = append(where, fmt.Sprint(n.Target)+" "+n.HTML)
+						}
+						t.Errorf("%s at %s: %s (%s)\n  %s", p, size.name, v.ID, v.Help, strings.Join(where, "\n  "))
+					}
+				}
+			}
+		})
+	}
+}

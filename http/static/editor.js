@@ -433,7 +433,7 @@
 				tool("h2", "Subhead", "Subhead", { pressed: true }),
 				tool("quote", "Quote", "Quote", { pressed: true }),
 				tool("ul", "• List", "Bulleted list", { label: "Bulleted list", pressed: true }),
-				tool("ol", "1. List", "Numbered list", { label: "Numbered list", pressed: true }),
+				tool("ol", "1. List", "Numbered list", { label: "1. List (numbered)", pressed: true }),
 			]),
 			group([
 				tool("photo", "Photo", "Insert a photo from the library"),
