@@ -29,6 +29,8 @@ type UpsertResult struct {
 type Store interface {
 	Close() error
 	Newsroom
+	Readership
+	Tagging
 
 	Sections(ctx context.Context) ([]Section, error)
 	// SaveSection creates or updates a section by slug.

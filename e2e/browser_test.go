@@ -49,7 +49,7 @@ func TestReaderJourney(t *testing.T) {
 				chromedp.Click(`details.filter summary`),
 				chromedp.Click(`input[value=politics]`, chromedp.NodeVisible),
 				chromedp.Click(`input[value=world]`, chromedp.NodeVisible),
-				chromedp.Click(`details.filter button[type=submit]`),
+				chromedp.Click(`#filter-news button[type=submit]`),
 				chromedp.WaitVisible(`.filtered`),
 			)
 			var sections []string

@@ -25,8 +25,9 @@ type diffRow struct {
 
 func diffDrafts(a, b *dateline.Draft, left, right string) diffTable {
 	t := diffTable{Left: left, Right: right}
+	budget := maxDiffCells
 	add := func(field, x, y string) {
-		o, n := diffWords(x, y)
+		o, n := diffWords(x, y, &budget)
 		t.Rows = append(t.Rows, diffRow{Field: field, Old: o, New: n, Changed: x != y})
 	}
 	add("Headline", a.Headline, b.Headline)
@@ -85,20 +86,20 @@ func bodyText(body string) string {
 	return strings.Join(lines, "\n")
 }
 
-// maxDiffCells bounds the work of one comparison: beyond it, changed
-// paragraphs are shown whole instead of word by word.
+// maxDiffCells bounds the work of one whole comparison: once it is spent,
+// changed paragraphs are shown whole instead of word by word.
 const maxDiffCells = 4_000_000
 
 // diffWords marks the words of x missing from y and the words of y new
 // to x, by a longest common subsequence over lines and then words.
-func diffWords(x, y string) (template.HTML, template.HTML) {
+func diffWords(x, y string, budget *int) (template.HTML, template.HTML) {
 	if x == y {
 		h := template.HTML(brText(x))
 		return h, h
 	}
 	xs, ys := strings.Split(x, "\n"), strings.Split(y, "\n")
 	var l, r strings.Builder
-	ops := lcs(xs, ys)
+	ops := lcs(xs, ys, budget)
 	for i := 0; i < len(ops); i++ {
 		op := ops[i]
 		switch {
@@ -106,7 +107,7 @@ func diffWords(x, y string) (template.HTML, template.HTML) {
 			l.WriteString(brText(op.s) + "<br>")
 			r.WriteString(brText(op.s) + "<br>")
 		case op.kind == '-' && i+1 < len(ops) && ops[i+1].kind == '+':
-			lw, rw := wordDiff(op.s, ops[i+1].s)
+			lw, rw := wordDiff(op.s, ops[i+1].s, budget)
 			l.WriteString(lw + "<br>")
 			r.WriteString(rw + "<br>")
 			i++
@@ -119,13 +120,13 @@ func diffWords(x, y string) (template.HTML, template.HTML) {
 	return template.HTML(strings.TrimSuffix(l.String(), "<br>")), template.HTML(strings.TrimSuffix(r.String(), "<br>"))
 }
 
-func wordDiff(x, y string) (string, string) {
+func wordDiff(x, y string, budget *int) (string, string) {
 	xw, yw := strings.Fields(x), strings.Fields(y)
-	if len(xw)*len(yw) > maxDiffCells {
+	if len(xw)*len(yw) > *budget {
 		return "<del>" + escape(x) + "</del>", "<ins>" + escape(y) + "</ins>"
 	}
 	var l, r []string
-	for _, op := range lcs(xw, yw) {
+	for _, op := range lcs(xw, yw, budget) {
 		switch op.kind {
 		case '=':
 			l, r = append(l, escape(op.s)), append(r, escape(op.s))
@@ -146,8 +147,9 @@ type diffOp struct {
 }
 
 // lcs returns the edit script from a to b: removals before additions at
-// each change. Inputs too large for the table compare as wholly changed.
-func lcs(a, b []string) []diffOp {
+// each change. It spends its table's cells from budget; inputs larger
+// than what is left compare as wholly changed.
+func lcs(a, b []string, budget *int) []diffOp {
 	// Trim the common ends first: most edits touch a few lines.
 	pre := 0
 	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
@@ -162,7 +164,7 @@ func lcs(a, b []string) []diffOp {
 		ops = append(ops, diffOp{'=', s})
 	}
 	am, bm := a[pre:len(a)-suf], b[pre:len(b)-suf]
-	if len(am)*len(bm) > maxDiffCells {
+	if len(am)*len(bm) > *budget {
 		for _, s := range am {
 			ops = append(ops, diffOp{'-', s})
 		}
@@ -171,6 +173,7 @@ func lcs(a, b []string) []diffOp {
 		}
 	} else {
 		n, m := len(am), len(bm)
+		*budget -= n * m
 		t := make([]int32, (n+1)*(m+1))
 		at := func(i, j int) *int32 { return &t[i*(m+1)+j] }
 		for i := n - 1; i >= 0; i-- {

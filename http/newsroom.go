@@ -214,7 +214,9 @@ func (s *Server) handleEditArticle(w http.ResponseWriter, r *http.Request) {
 	if as, err := s.store.Autosave(r.Context(), a.ID, sess.UserID); err == nil {
 		if r.URL.Query().Get("restore") == "autosave" {
 			if d, err := dateline.DecodeDraft(as.Data); err == nil {
-				p.D = d
+				// The edit started from as.Base: saving it after someone
+				// else's save is a conflict, not an overwrite.
+				p.D, p.Base = d, as.Base
 			}
 		} else if !as.SavedAt.Before(a.ModifiedAt) {
 			p.Autosave = as
@@ -397,7 +399,7 @@ func splitNames(s string) []string {
 }
 
 // applyDraft puts the draft's content into the article.
-func (s *Server) applyDraft(ctx context.Context, a *dateline.Article, d *dateline.Draft) error {
+func (s *Server) applyDraft(ctx context.Context, a *dateline.Article, d *dateline.Draft, role dateline.Role) error {
 	a.Headline, a.Lead = ingest.PlainText(d.Headline), ingest.PlainText(d.Lead)
 	a.Pages = ingest.Pages(d.Body)
 	a.Section, a.Lang, a.Place, a.Byline = d.Section, d.Lang, ingest.PlainText(d.Place), ingest.PlainText(d.Byline)
@@ -418,7 +420,16 @@ func (s *Server) applyDraft(ctx context.Context, a *dateline.Article, d *datelin
 			}
 			return err
 		}
-		p.Caption, p.Credit = ingest.PlainText(d.Caption), ingest.PlainText(d.Credit)
+		// A photo's caption and credit are the library's, shared by every
+		// story that uses it: a reporter may fill in what is missing, only
+		// an editor may change what is there.
+		caption, credit := ingest.PlainText(d.Caption), ingest.PlainText(d.Credit)
+		if role.CanPublish() || p.Caption == "" {
+			p.Caption = caption
+		}
+		if role.CanPublish() || p.Credit == "" {
+			p.Credit = credit
+		}
 		if p.Alt == "" {
 			p.Alt = p.Caption
 		}
@@ -478,8 +489,16 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, a *dateline
 		return
 	}
 	d, err := s.formDraft(r)
+	if err == nil && a.ID != 0 && base != a.Version {
+		// Someone saved since the form was opened. The permission checks
+		// were made on the version loaded now, so the store must compare
+		// against that one: the form's own base would let a save land on
+		// a story whose status changed in between.
+		s.conflict(w, r, a.ID, base, d)
+		return
+	}
 	if err == nil {
-		err = s.applyDraft(ctx, a, d)
+		err = s.applyDraft(ctx, a, d, u.Role)
 	}
 	if err != nil {
 		if d == nil {
@@ -494,8 +513,10 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, a *dateline
 	done := "saved"
 	switch action {
 	case "", "save":
-		if a.Status == dateline.StatusScheduled && u.Role.CanPublish() {
-			s.schedule(a, d, now)
+		// Saving a scheduled story keeps it scheduled: at the new time when
+		// an editor set one, else at its own. Only "Publish" releases it.
+		if a.Status == dateline.StatusScheduled && u.Role.CanPublish() && d.EmbargoUntil.After(now.Add(30*time.Second)) {
+			a.EmbargoUntil, a.Embargoed = d.EmbargoUntil, d.Embargoed
 		}
 	case "submit":
 		if a.Status != dateline.StatusDraft && a.Status != dateline.StatusSubmitted {
@@ -659,8 +680,12 @@ func (s *Server) handlePreview(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+		if u := sessionOf(r).User; !u.Role.CanPublish() && a.AuthorID != u.ID {
+			s.newsroomError(w, r, http.StatusForbidden, "Reporters preview their own stories.")
+			return
+		}
 	}
-	if err := s.applyDraft(r.Context(), a, d); err != nil {
+	if err := s.applyDraft(r.Context(), a, d, sessionOf(r).User.Role); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -816,8 +841,13 @@ func (s *Server) handleRestore(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	// The status is the story's own, not the one the revision had.
+	// The status and the publication time are the story's own, not the
+	// ones the revision had: restoring text never releases a story.
 	d.Status = a.Status
+	d.EmbargoUntil, d.Embargoed = time.Time{}, false
+	if a.Status == dateline.StatusScheduled {
+		d.EmbargoUntil, d.Embargoed = a.EmbargoUntil, a.Embargoed
+	}
 	p := &editPage{A: a, D: d, Base: a.Version, Restore: rev.ID}
 	p.Info = fmt.Sprintf("This is version %d from %s as %s saved it. Nothing changes until you save.", rev.Version, when(s.zone(r), rev.CreatedAt), rev.UserName)
 	s.editor(w, r, http.StatusOK, p)

@@ -306,6 +306,13 @@ func (s *Server) handleSaveUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u.Name, u.Role, u.Disabled = r.PostFormValue("name"), dateline.Role(r.PostFormValue("role")), r.PostFormValue("disabled") != ""
+	pw := r.PostFormValue("password")
+	if pw != "" {
+		if err := auth.CheckPolicy(pw); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	if u.ID == me.ID && (u.Disabled || u.Role != dateline.RoleAdmin) {
 		s.newsroomError(w, r, http.StatusBadRequest, "You cannot disable your own account or take away your own admin role; another admin can.")
 		return
@@ -322,11 +329,7 @@ func (s *Server) handleSaveUser(w http.ResponseWriter, r *http.Request) {
 	if u.Disabled {
 		detail += ", disabled"
 	}
-	if pw := r.PostFormValue("password"); pw != "" {
-		if err := auth.CheckPolicy(pw); err != nil {
-			s.fail(w, r, err)
-			return
-		}
+	if pw != "" {
 		if err := s.store.SetPassword(ctx, u.ID, auth.Hash(pw)); err != nil {
 			s.fail(w, r, err)
 			return
@@ -349,7 +352,18 @@ func (s *Server) handlePassword(w http.ResponseWriter, r *http.Request) {
 	fail := func(msg string) {
 		s.renderNewsroomView(w, r, http.StatusBadRequest, "account", &nrView{Title: "Your account", Session: sess, Data: msg})
 	}
-	if !auth.Verify(cur, sess.User.PasswordHash) {
+	if sess.User.LockedUntil.After(s.now()) {
+		fail("Too many wrong passwords: try again after " + sess.User.LockedUntil.In(s.zone(r).Loc).Format("15:04") + ".")
+		return
+	}
+	if !verifyPassword(cur, sess.User.PasswordHash) {
+		// Wrong guesses here count towards the same lockout as sign-in,
+		// so a stolen session cannot guess the password for ever.
+		if _, err := s.store.LoginFailed(ctx, sess.UserID, s.now(), loginLimit, loginLock); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.audit(ctx, sess.User, "password.fail", "user "+strconv.FormatInt(sess.UserID, 10), "")
 		fail("Your current password is not right.")
 		return
 	}

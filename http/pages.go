@@ -3,6 +3,7 @@ package http
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"dateline"
+	"dateline/related"
 )
 
 // feedPageSize is how many items one page of a feed shows.
@@ -91,6 +93,7 @@ func firstParagraph(html string) string {
 }
 
 type homePage struct {
+	MostRead     *mostReadBlock
 	Top          []topView
 	Latest       []dateline.Article
 	Blocks       []sectionBlock
@@ -127,8 +130,10 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		if d.Infographics, err = s.store.Infographics(ctx, 4); err != nil {
 			return nil, err
 		}
+		d.MostRead = s.mostReadBlock()
 		v := s.view(r, "", d)
 		v.Canonical = "/"
+		v.Live = &liveBox{Mode: "home"}
 		v.Description = "The latest news: " + strings.Join(sectionNames(v.Sections), ", ") + "."
 		return s.htmlPage(r, "home", v, http.StatusOK, s.lastModified())
 	})
@@ -161,6 +166,7 @@ func sectionNames(ss []dateline.Section) []string {
 // --- feeds: all news, a section, a topic, a person ---
 
 type feedList struct {
+	Topics     map[int64]string // article id → its topics as JSON
 	Groups     []dayGroup
 	More       string
 	OneSection bool
@@ -241,7 +247,11 @@ func (s *Server) handleNews(w http.ResponseWriter, r *http.Request) {
 		for _, slug := range filter {
 			more.Add("s", slug)
 		}
-		d := feedPage{Heading: "News feed", Feed: s.feedList(items, more, z, false), Aside: s.sectionList()}
+		fl, err := s.feedList(ctx, items, more, z, false)
+		if err != nil {
+			return nil, err
+		}
+		d := feedPage{Heading: "News feed", Feed: fl, Aside: s.sectionList()}
 		var names []string
 		for _, sec := range s.sectionList() {
 			on := slices.Contains(filter, sec.Slug)
@@ -255,6 +265,7 @@ func (s *Server) handleNews(w http.ResponseWriter, r *http.Request) {
 		}
 		v := s.view(r, "News feed", d)
 		v.Canonical = "/news"
+		v.Live = &liveBox{Mode: "feed", Sections: liveSections(filter...)}
 		v.Description = "Every story as it is published, newest first."
 		if before != nil || len(filter) > 0 {
 			v.Robots = "noindex, follow"
@@ -270,14 +281,40 @@ func (s *Server) handleNews(w http.ResponseWriter, r *http.Request) {
 
 // feedList groups a page of items by day and links the next page when the
 // page is full.
-func (s *Server) feedList(items []dateline.Article, q url.Values, z zone, oneSection bool) feedList {
+// Each item carries its topics, for the reader's followed topics.
+func (s *Server) feedList(ctx context.Context, items []dateline.Article, q url.Values, z zone, oneSection bool) (feedList, error) {
 	fl := feedList{Groups: groupByDay(items, z, s.now()), OneSection: oneSection, Zone: z}
 	if len(items) == feedPageSize {
 		last := items[len(items)-1]
 		q.Set("before", dateline.Cursor{Time: last.PublishedAt, ID: last.ID}.String())
 		fl.More = "?" + q.Encode()
 	}
-	return fl
+	var err error
+	fl.Topics, err = s.topicsJSON(ctx, items)
+	return fl, err
+}
+
+// topicsJSON gives each article's topics as the JSON the feed items carry:
+// [{"slug": ..., "name": ...}].
+func (s *Server) topicsJSON(ctx context.Context, items []dateline.Article) (map[int64]string, error) {
+	ids := make([]int64, len(items))
+	for i, a := range items {
+		ids[i] = a.ID
+	}
+	ts, err := s.store.TopicsOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(ts))
+	for id, list := range ts {
+		js := make([]topicJSON, len(list))
+		for i, t := range list {
+			js[i] = topicJSON{Slug: t.Slug, Name: t.Name}
+		}
+		b, _ := json.Marshal(js)
+		out[id] = string(b)
+	}
+	return out, nil
 }
 
 // query parses the query string, refusing one that is malformed rather
@@ -335,9 +372,14 @@ func (s *Server) handleSection(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		d := feedPage{Heading: sec.Name, Feed: s.feedList(items, url.Values{}, z, true), Aside: s.sectionList()}
+		fl, err := s.feedList(ctx, items, url.Values{}, z, true)
+		if err != nil {
+			return nil, err
+		}
+		d := feedPage{Heading: sec.Name, Feed: fl, Aside: s.sectionList()}
 		v := s.view(r, sec.Name, d)
 		v.Active, v.Canonical = slug, "/"+slug
+		v.Live = &liveBox{Mode: "feed", Sections: slug}
 		v.Description = sec.Name + ": the latest news."
 		if before != nil {
 			v.Robots = "noindex, follow"
@@ -399,7 +441,11 @@ func (s *Server) tagPage(w http.ResponseWriter, r *http.Request, kind string, lo
 		if err != nil {
 			return nil, err
 		}
-		d := feedPage{Heading: name, Feed: s.feedList(items, url.Values{}, z, false), Aside: s.sectionList()}
+		fl, err := s.feedList(ctx, items, url.Values{}, z, false)
+		if err != nil {
+			return nil, err
+		}
+		d := feedPage{Heading: name, Feed: fl, Aside: s.sectionList()}
 		if kind == "topic" {
 			d.Intro = "Stories on the topic " + name + ", newest first."
 			d.SearchTopic = slug
@@ -409,6 +455,7 @@ func (s *Server) tagPage(w http.ResponseWriter, r *http.Request, kind string, lo
 		}
 		v := s.view(r, name, d)
 		v.Canonical = "/" + kind + "s/" + slug
+		v.Live = &liveBox{Mode: "feed"}
 		v.Description = d.Intro
 		return s.htmlPage(r, "news", v, http.StatusOK, s.lastModified())
 	})
@@ -424,7 +471,9 @@ type articlePage struct {
 	Body      any // template.HTML
 	Latest    []dateline.Article
 	Stories   []dateline.Story // running stories it belongs to
-	Preview   bool             // the newsroom's preview: every page at once
+	Related   []related.Story
+	MostRead  *mostReadBlock
+	Preview   bool // the newsroom's preview: every page at once
 	MorePages []any
 }
 
@@ -495,10 +544,15 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
+		rel, err := s.related(ctx, a)
+		if err != nil {
+			return nil, err
+		}
 		d := articlePage{A: a, URL: s.cfg.BaseURL + articleURL(*a), Page: n, PageCount: pages,
-			Body: s.articleBody(a, n, z), Latest: latest[:min(10, len(latest))], Stories: stories}
+			Body: s.articleBody(a, n, z), Latest: latest[:min(10, len(latest))], Stories: stories, Related: rel, MostRead: s.mostReadBlock()}
 		v := s.view(r, a.Headline, d)
 		v.Lang, v.Active, v.Description = a.Lang, a.Section, a.Lead
+		v.Live = &liveBox{Mode: "banner"}
 		v.Canonical = articleURL(*a)
 		if n > 1 {
 			v.Canonical += "?page=" + strconv.Itoa(n)
@@ -699,9 +753,14 @@ func (s *Server) handleStoryPage(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		d := storyPage{S: st, Feed: s.feedList(st.Articles, url.Values{}, z, false)}
+		fl, err := s.feedList(ctx, st.Articles, url.Values{}, z, false)
+		if err != nil {
+			return nil, err
+		}
+		d := storyPage{S: st, Feed: fl}
 		v := s.view(r, st.Title, d)
 		v.Canonical = "/stories/" + slug
+		v.Live = &liveBox{Mode: "banner"}
 		v.Description = firstParagraph(st.Intro)
 		return s.htmlPage(r, "story", v, http.StatusOK, s.lastModified())
 	})

@@ -116,7 +116,16 @@ type view struct {
 	Zone        zone
 	CSS, JS     string
 	Robots      string
+	Live        *liveBox // live announcements on this page
 	Data        any
+}
+
+// liveBox tells the page's script what to announce: mode "feed" (a
+// list that can be refreshed), "home", or "banner" (breaking news only),
+// and the sections the page shows (empty: all).
+type liveBox struct {
+	Mode     string
+	Sections string
 }
 
 // zone is the reader's time zone, the city it is named after, and the

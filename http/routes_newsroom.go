@@ -28,7 +28,7 @@ func (s *Server) newsroomRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET /newsroom/photos", any(s.handlePhotos))
 	m.HandleFunc("POST /newsroom/photos", any(s.handleUpload))
 	m.HandleFunc("GET /newsroom/photos/{id}", any(s.handlePhoto))
-	m.HandleFunc("POST /newsroom/photos/{id}", any(s.handleSavePhoto))
+	m.HandleFunc("POST /newsroom/photos/{id}", editor(s.handleSavePhoto))
 	m.HandleFunc("GET /newsroom/{kind}", any(s.handleCollections))
 	m.HandleFunc("POST /newsroom/{kind}", editor(s.handleCreateCollection))
 

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -25,7 +26,10 @@ type Config struct {
 	City        City           // the default city: times on the site are shown in its zone
 	Media       dateline.Media // where photos are stored
 	MaxBodySize int64          // largest request body accepted, in bytes
-	Dev         bool           // parse templates on every request
+	// TrustedProxies are the addresses of reverse proxies in front of the
+	// node, whose X-Forwarded-For names the reader's address.
+	TrustedProxies []netip.Prefix
+	Dev            bool // parse templates on every request
 }
 
 // City is a place whose local time pages show.
@@ -49,6 +53,7 @@ type Server struct {
 	lastChange atomic.Int64 // Unix nanoseconds of the last content change
 
 	logins ipLimiter
+	reads  *readership
 
 	sectionsMu sync.RWMutex
 	sections   []dateline.Section
@@ -71,7 +76,7 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: store, ingest: in, log: log, cfg: cfg, now: now, cache: newPageCache(20000), tmpl: tmpl}
+	s := &Server{store: store, ingest: in, log: log, cfg: cfg, now: now, cache: newPageCache(20000), tmpl: tmpl, reads: newReadership(now)}
 	s.lastChange.Store(now().UnixNano())
 	if err := s.loadSections(context.Background()); err != nil {
 		return nil, err
@@ -89,7 +94,12 @@ func (s *Server) Changed() {
 	}
 	s.lastChange.Store(s.now().UnixNano())
 	s.cache.invalidate()
+	s.reads.changed()
 }
+
+// CloseStreams ends every live stream; call it when the server shuts down,
+// since streams never end by themselves.
+func (s *Server) CloseStreams() { s.reads.hub.CloseAll() }
 
 func (s *Server) loadSections(ctx context.Context) error {
 	ss, err := s.store.Sections(ctx)
@@ -154,6 +164,9 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /favicon.ico", s.handleFavicon)
 	m.HandleFunc("POST /api/v1/items", s.handleIngest)
 	m.HandleFunc("GET /api/v1/items/{id}", s.handleItem)
+	m.HandleFunc("POST /api/v1/views", s.handleView)
+	m.HandleFunc("GET /api/v1/most-read", s.handleMostReadAPI)
+	m.HandleFunc("GET /api/v1/stream", s.handleStream)
 	m.HandleFunc("/api/v1/items", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", "POST")
 		s.errorStatus(w, r, http.StatusMethodNotAllowed, "This endpoint takes POST with one ninjs document.")

@@ -3,6 +3,7 @@ package http
 import (
 	"context"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -113,7 +114,8 @@ func (s *Server) checkCSRF(w http.ResponseWriter, r *http.Request, want string) 
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxUploadBytes+1<<20)
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		if err := r.ParseMultipartForm(8 << 20); err != nil {
+		// Files above 1 MB wait on disk, not in memory.
+		if err := r.ParseMultipartForm(1 << 20); err != nil {
 			s.newsroomError(w, r, formErrorStatus(err), formErrorMessage(err))
 			return false
 		}
@@ -182,12 +184,60 @@ func (l *ipLimiter) allow(ip string, now time.Time) (bool, time.Duration) {
 	return true, 0
 }
 
-func clientIP(r *http.Request) string {
+// clientIP is the reader's address: the connection's, or, when that is a
+// trusted proxy, the nearest address in X-Forwarded-For that is not one.
+func (s *Server) clientIP(r *http.Request) string {
 	host := r.RemoteAddr
-	if i := strings.LastIndexByte(host, ':'); i > 0 {
+	if ap, err := netip.ParseAddrPort(host); err == nil {
+		host = ap.Addr().String()
+	} else if i := strings.LastIndexByte(host, ':'); i > 0 {
 		host = host[:i]
 	}
+	if len(s.cfg.TrustedProxies) == 0 || !s.trusted(host) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if _, err := netip.ParseAddr(hop); err != nil {
+			break
+		}
+		if !s.trusted(hop) {
+			return hop
+		}
+	}
 	return host
+}
+
+func (s *Server) trusted(addr string) bool {
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return false
+	}
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(a.Unmap()) {
+			return true
+		}
+	}
+	return false
+}
+
+const wrongPassword = "The email or the password is wrong. After 5 wrong passwords an account is locked for 15 minutes."
+
+// argonSlots bounds the argon2 checks running at once: each takes 19 MiB,
+// and a burst of sign-ins must not take the node's memory.
+var argonSlots = make(chan struct{}, 4)
+
+// verifyPassword checks a password against a hash ("" checks against a
+// dummy hash, to take the same time), a few at a time.
+func verifyPassword(password, hash string) bool {
+	argonSlots <- struct{}{}
+	defer func() { <-argonSlots }()
+	if hash == "" {
+		auth.VerifyNothing(password)
+		return false
+	}
+	return auth.Verify(password, hash)
 }
 
 type loginPage struct {
@@ -229,7 +279,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.loginForm(w, r, http.StatusForbidden, email, next, "The sign-in form expired or your browser refused its cookie. Try again.")
 		return
 	}
-	if ok, wait := s.logins.allow(clientIP(r), s.now()); !ok {
+	if ok, wait := s.logins.allow(s.clientIP(r), s.now()); !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 		s.loginForm(w, r, http.StatusTooManyRequests, email, next, "Too many sign-in attempts from your address. Wait a few seconds and try again.")
 		return
@@ -246,31 +296,29 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 			s.error(w, r, err)
 			return
 		}
-		auth.VerifyNothing(password)
+		verifyPassword(password, "")
 		s.audit(ctx, nil, "login.fail", "", "unknown email")
-		s.loginForm(w, r, http.StatusUnauthorized, email, next, "The email or the password is wrong.")
+		s.loginForm(w, r, http.StatusUnauthorized, email, next, wrongPassword)
 		return
 	}
-	if u.LockedUntil.After(now) {
+	// The password is always checked, so a locked account answers as
+	// slowly as any other; only someone who knows the password learns
+	// that the account is locked. Wrong passwords get one message, known
+	// email or not.
+	right := verifyPassword(password, u.PasswordHash)
+	if right && u.LockedUntil.After(now) {
 		s.lockedForm(w, r, u, email, next, now)
 		return
 	}
-	if !auth.Verify(password, u.PasswordHash) {
-		u, err = s.store.LoginFailed(ctx, u.ID, now, loginLimit, loginLock)
-		if err != nil {
-			s.error(w, r, err)
-			return
+	if !right {
+		if !u.LockedUntil.After(now) {
+			if u, err = s.store.LoginFailed(ctx, u.ID, now, loginLimit, loginLock); err != nil {
+				s.error(w, r, err)
+				return
+			}
 		}
 		s.audit(ctx, nil, "login.fail", "user "+strconv.FormatInt(u.ID, 10), u.Email)
-		if u.LockedUntil.After(now) {
-			s.lockedForm(w, r, u, email, next, now)
-			return
-		}
-		msg := "The email or the password is wrong."
-		if left := loginLimit - u.Failures; left <= 2 {
-			msg += " " + plural(left, "more try", "more tries") + " before the account is locked for " + strconv.Itoa(int(loginLock.Minutes())) + " minutes."
-		}
-		s.loginForm(w, r, http.StatusUnauthorized, email, next, msg)
+		s.loginForm(w, r, http.StatusUnauthorized, email, next, wrongPassword)
 		return
 	}
 	if u.Disabled {

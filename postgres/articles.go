@@ -304,13 +304,14 @@ func (db *DB) PublishDue(ctx context.Context, now time.Time) ([]int64, error) {
 		if err != nil {
 			return err
 		}
-		// Released stories are found by search in the same transaction.
+		// Released stories are found by search, and announced, in the same
+		// transaction.
 		for _, id := range ids {
 			if err := indexByID(ctx, tx, id); err != nil {
 				return err
 			}
 		}
-		return nil
+		return writeEventsByID(ctx, tx, ids, dateline.EventPublished, now)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("postgres: publish due: %w", err)

@@ -74,18 +74,20 @@ func (db *DB) SaveArticle(ctx context.Context, a *dateline.Article, base int, re
 		}
 		// An editor's change to a published story is an update dated now.
 		a.UpdatedAt, a.SourceVersion = time.Time{}, now
-		if err := writeArticle(ctx, tx, a, old, sectionID, now); err != nil {
+		var events []dateline.Event
+		if err := writeArticle(ctx, tx, a, old, sectionID, now, &events); err != nil {
 			return err
 		}
-		if rev == nil {
-			return nil
+		if rev != nil {
+			rev.ArticleID, rev.Version, rev.CreatedAt = a.ID, a.Version, now
+			if err := insertRevision(ctx, tx, rev); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `DELETE FROM autosaves WHERE article_id = $1 AND user_id = $2`, a.ID, rev.UserID); err != nil {
+				return err
+			}
 		}
-		rev.ArticleID, rev.Version, rev.CreatedAt = a.ID, a.Version, now
-		if err := insertRevision(ctx, tx, rev); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `DELETE FROM autosaves WHERE article_id = $1 AND user_id = $2`, a.ID, rev.UserID)
-		return err
+		return writeEvents(ctx, tx, events)
 	})
 	if err != nil {
 		// A refused save leaves the caller's article as it was.

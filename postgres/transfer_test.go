@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -93,6 +94,97 @@ func TestMoveNewsroom(t *testing.T) {
 		rev := &dateline.Revision{UserID: u.ID, Data: []byte("{}")}
 		if err := s.SaveArticle(ctx, a, a.Version, rev, time.Now()); err != nil {
 			t.Errorf("saving a moved article: %v", err)
+		}
+	}
+}
+
+// TestMoveReadership moves views, windows, edges and events from SQLite to
+// PostgreSQL and back: every row comes back the same, both engines rank
+// and count alike after the move, and the moved windows go on sliding
+// from where they were.
+func TestMoveReadership(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	now := time.Date(2026, 10, 23, 10, 43, 0, 0, time.UTC)
+	first, err := sqlite.Open(ctx, filepath.Join(dir, "first.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	storetest.FillNewsroom(t, first)
+	storetest.FillReadership(t, first, now)
+	pg, err := postgres.Open(ctx, pgtest.Schema(t), postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	back, err := sqlite.Open(ctx, filepath.Join(dir, "back.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer back.Close()
+	start := time.Now()
+	if _, err := dateline.Move(ctx, first, pg, nil); err != nil {
+		t.Fatalf("to PostgreSQL: %v", err)
+	}
+	if _, err := dateline.Move(ctx, pg, back, nil); err != nil {
+		t.Fatalf("back to SQLite: %v", err)
+	}
+	t.Logf("two moves in %v", time.Since(start))
+	for _, tb := range dateline.Tables {
+		if n, _ := first.CountRows(ctx, tb); n == 0 && (tb.Name == "view_minutes" || tb.Name == "view_windows" || tb.Name == "view_edges" || tb.Name == "events") {
+			t.Errorf("the filled site has no %s, so their move is not tested", tb.Name)
+		}
+	}
+	diff, err := dateline.SameRows(ctx, first, back)
+	if err != nil || diff != "" {
+		t.Errorf("SQLite before and after differ: %s %v", diff, err)
+	}
+	diff, err = dateline.SameRows(ctx, first, pg)
+	if err != nil || diff != "" {
+		t.Errorf("SQLite and PostgreSQL differ: %s %v", diff, err)
+	}
+	// The same answers everywhere, now and after the windows slide on.
+	stores := []dateline.Readership{first, pg, back}
+	for _, later := range []time.Duration{0, 30 * time.Minute, 2 * time.Hour, 25 * time.Hour, 8 * 24 * time.Hour} {
+		var want []any
+		for i, r := range stores {
+			if later > 0 {
+				if err := r.ExpireViews(ctx, now.Add(later)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var got []any
+			for _, p := range dateline.Periods {
+				list, err := r.MostRead(ctx, p, "", 50)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, x := range list {
+					got = append(got, x.ID, x.Views)
+				}
+			}
+			es, err := r.Events(ctx, 0, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, es)
+			if i == 0 {
+				want = got
+			} else if !reflect.DeepEqual(got, want) {
+				t.Errorf("after %v, store %d answers\n%v\nwant\n%v", later, i, got, want)
+			}
+		}
+	}
+	// New events take new ids.
+	a := storetest.Published("urn:move:new", "world", now)
+	for _, s := range []dateline.Store{pg, back} {
+		last, _ := s.(dateline.Readership).LastEventID(ctx)
+		if _, err := s.UpsertArticles(ctx, []*dateline.Article{a}, now); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := s.(dateline.Readership).LastEventID(ctx); n <= last {
+			t.Errorf("a new event after the move has id %d, the last moved %d", n, last)
 		}
 	}
 }

@@ -137,15 +137,16 @@ func (db *DB) upsertArticles(ctx context.Context, as []*dateline.Article, now ti
 			}
 		}
 		sections := map[string]int64{}
+		var events []dateline.Event
 		for i, a := range as {
-			r, err := upsertArticle(ctx, tx, a, now, sections)
+			r, err := upsertArticle(ctx, tx, a, now, sections, &events)
 			if err != nil {
 				return err
 			}
 			results[i] = r
 			changed = changed || r.Changed
 		}
-		return nil
+		return writeEvents(ctx, tx, events)
 	})
 	if err != nil {
 		return nil, err
@@ -164,7 +165,7 @@ func uriLock(uri string) int64 {
 	return int64(h.Sum64())
 }
 
-func upsertArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, now time.Time, sections map[string]int64) (dateline.UpsertResult, error) {
+func upsertArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, now time.Time, sections map[string]int64, events *[]dateline.Event) (dateline.UpsertResult, error) {
 	if a.URI == "" || a.Headline == "" {
 		return dateline.UpsertResult{}, dateline.Errorf(dateline.EINVALID, "An article needs a URI and a headline.")
 	}
@@ -188,7 +189,7 @@ func upsertArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, now time
 	if old != nil && !a.SourceVersion.UTC().Truncate(time.Millisecond).After(old.source) {
 		return dateline.UpsertResult{ID: old.id, Status: old.status}, nil
 	}
-	if err := writeArticle(ctx, tx, a, old, sectionID, now); err != nil {
+	if err := writeArticle(ctx, tx, a, old, sectionID, now, events); err != nil {
 		return dateline.UpsertResult{}, err
 	}
 	return dateline.UpsertResult{ID: a.ID, Created: old == nil, Changed: true, Status: a.Status}, nil
@@ -268,11 +269,12 @@ func truncSecond(t time.Time) time.Time {
 
 // writeArticle stores a over old (nil for a new article) in the caller's
 // transaction: the row with every column, its pages, tags, links and
-// corrections, its place in a chain of follow-ups, and the search index.
-// It settles the times (dateline.Article.SettleTimes) and fills a.ID,
-// a.Version, a.ChainID and the times as stored. Both the ingest and the
-// newsroom write through it.
-func writeArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, old *prior, sectionID int64, now time.Time) error {
+// corrections, its place in a chain of follow-ups, and the search index;
+// the event readers hear of it (see eventKind) is appended to events, for
+// the caller to write last (writeEvents). It settles the times
+// (dateline.Article.SettleTimes) and fills a.ID, a.Version, a.ChainID and
+// the times as stored. Both the ingest and the newsroom write through it.
+func writeArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, old *prior, sectionID int64, now time.Time, events *[]dateline.Event) error {
 	now = now.UTC().Truncate(time.Second)
 	var oldStatus dateline.Status
 	var oldPub, oldUpd time.Time
@@ -350,7 +352,13 @@ func writeArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, old *prio
 	if err := writeArticleParts(ctx, tx, a, now); err != nil {
 		return err
 	}
-	return indexArticle(ctx, tx, a, sectionID)
+	if err := indexArticle(ctx, tx, a, sectionID); err != nil {
+		return err
+	}
+	if e, ok := articleEvent(a, old, now); ok {
+		*events = append(*events, e)
+	}
+	return nil
 }
 
 // chainOf returns the chain a joins: that of the story it follows, which

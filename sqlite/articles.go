@@ -328,9 +328,13 @@ func (db *DB) PublishDue(ctx context.Context, now time.Time) ([]int64, error) {
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		// Released stories are found by search in the same transaction.
+		// Released stories are found by search, and announced, in the same
+		// transaction.
 		for _, id := range ids {
 			if err := indexByID(ctx, tx, id); err != nil {
+				return err
+			}
+			if err := insertEventByID(ctx, tx, id, dateline.EventPublished, now); err != nil {
 				return err
 			}
 		}

@@ -176,7 +176,8 @@ func nullID(id int64) any {
 
 // writeArticle stores a over old (nil for a new article) in the caller's
 // transaction: the row with every column, its pages, tags, links and
-// corrections, its place in a chain of follow-ups, and the search index.
+// corrections, its place in a chain of follow-ups, the search index and
+// the event readers hear of it (see eventKind).
 // It settles the times (dateline.Article.SettleTimes) and fills a.ID,
 // a.Version, a.ChainID and the times as stored. Both the ingest and the
 // newsroom write through it.
@@ -252,7 +253,10 @@ func writeArticle(ctx context.Context, tx *sql.Tx, a *dateline.Article, old *pri
 	if err := writeArticleParts(ctx, tx, a, now); err != nil {
 		return err
 	}
-	return indexArticle(ctx, tx, a, sectionID)
+	if err := indexArticle(ctx, tx, a, sectionID); err != nil {
+		return err
+	}
+	return insertEvent(ctx, tx, a, old, now)
 }
 
 // chainOf returns the chain a joins: that of the story it follows, which

@@ -40,6 +40,7 @@ func Run(t *testing.T, open Opener) {
 		{"SearchFollowsStatus", testSearchFollowsStatus},
 	}
 	tests = append(tests, newsroomTests...)
+	tests = append(tests, readershipTests...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := open(t)

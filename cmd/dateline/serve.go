@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/netip"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -41,6 +42,8 @@ type serveConfig struct {
 	dev             bool
 	debugAddr       string
 	media           string
+	trusted         listFlag
+	trustedNets     []netip.Prefix
 }
 
 func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
@@ -60,6 +63,7 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	fs.StringVar(&c.logFormat, "log-format", env("DATELINE_LOG_FORMAT", "text"), "log format: text or json (env DATELINE_LOG_FORMAT)")
 	fs.StringVar(&c.logLevel, "log-level", env("DATELINE_LOG_LEVEL", "info"), "log level: debug, info, warn or error; warn hides the access log (env DATELINE_LOG_LEVEL)")
 	fs.StringVar(&c.debugAddr, "debug-addr", env("DATELINE_DEBUG_ADDR", ""), "if set, serve Go's profiler (/debug/pprof/) on this separate address, e.g. 127.0.0.1:6060 (env DATELINE_DEBUG_ADDR)")
+	fs.Var(&c.trusted, "trusted-proxy", "address or CIDR of a reverse proxy in front of the node, whose X-Forwarded-For gives the reader's address; repeat for several (env DATELINE_TRUSTED_PROXIES, space-separated)")
 	fs.BoolVar(&c.dev, "dev", false, "read templates from ./http/html on every request, for template work")
 	if err := parse(fs, args, stdout, stderr, false); err != nil {
 		return nil, err
@@ -69,6 +73,20 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	}
 	if c.maxBody < 1024 {
 		return nil, usagef("--max-body must be at least 1024 bytes")
+	}
+	if len(c.trusted) == 0 {
+		c.trusted = strings.Fields(env("DATELINE_TRUSTED_PROXIES", ""))
+	}
+	for _, t := range c.trusted {
+		p, err := netip.ParsePrefix(t)
+		if err != nil {
+			a, err2 := netip.ParseAddr(t)
+			if err2 != nil {
+				return nil, usagef("--trusted-proxy must be an address or CIDR such as 10.0.0.0/8, not %q", t)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		c.trustedNets = append(c.trustedNets, p)
 	}
 	return c, nil
 }
@@ -179,11 +197,14 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 				return err
 			}
 			log.Info("demo site loaded", "articles", n, "took", time.Since(start).Round(time.Millisecond))
+			// Only a site the demo just filled gets the demo's accounts,
+			// whose password is public: never a real site started with
+			// --demo by mistake.
+			if err := demoAccounts(ctx, store, log); err != nil {
+				return err
+			}
 		} else {
 			log.Info("demo not loaded: the database already has articles", "articles", n)
-		}
-		if err := demoAccounts(ctx, store, log); err != nil {
-			return err
 		}
 	}
 
@@ -195,6 +216,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	srv, err := dhttp.NewServer(store, in, log, dhttp.Config{
 		SiteName: c.siteName, AgencyMark: c.agencyMark, BaseURL: baseURL,
 		City: dhttp.City{Name: cityName, Zone: loc}, Media: files, MaxBodySize: c.maxBody, Dev: c.dev,
+		TrustedProxies: c.trustedNets,
 	}, time.Now)
 	if err != nil {
 		return err
@@ -217,6 +239,14 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		defer wg.Done()
 		publishScheduled(pubCtx, store, srv.Changed, log)
 	}()
+	// Views, rankings and the live streams. Cancelled after the HTTP
+	// server has shut down, it writes the views still in memory.
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		srv.RunReadership(pubCtx)
+	}()
+	hs.RegisterOnShutdown(srv.CloseStreams)
 	// On a shared database other nodes change content too: each change
 	// they announce empties this node's page cache.
 	if w, ok := store.(watcher); ok {

@@ -1,0 +1,463 @@
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"dateline"
+)
+
+var _ dateline.Readership = (*DB)(nil)
+
+// windowColumn is the view_windows column of a period, or "" for an
+// unknown one.
+func windowColumn(p dateline.Period) string {
+	switch p {
+	case dateline.PeriodNow:
+		return "now"
+	case dateline.PeriodToday:
+		return "today"
+	case dateline.PeriodWeek:
+		return "week"
+	}
+	return ""
+}
+
+// mergeCounts drops counts that are not positive or have no article id,
+// adds up those of the same article and minute, and sorts them by minute
+// and article: the order in which their rows are locked.
+func mergeCounts(counts []dateline.ViewCount) []dateline.ViewCount {
+	type key struct{ minute, article int64 }
+	sum := make(map[key]int64, len(counts))
+	for _, c := range counts {
+		if c.Count > 0 && c.ArticleID > 0 {
+			sum[key{c.Minute, c.ArticleID}] += c.Count
+		}
+	}
+	out := make([]dateline.ViewCount, 0, len(sum))
+	for k, n := range sum {
+		out = append(out, dateline.ViewCount{ArticleID: k.article, Minute: k.minute, Count: n})
+	}
+	slices.SortFunc(out, func(a, b dateline.ViewCount) int {
+		return cmp.Or(cmp.Compare(a.Minute, b.Minute), cmp.Compare(a.ArticleID, b.ArticleID))
+	})
+	return out
+}
+
+// lockEdges locks the windows' edge rows (FOR SHARE to add views, FOR
+// UPDATE to move them) and returns the last minute that has left each
+// window, in dateline.Periods order. The first caller makes the rows at 0
+// (nothing has left yet); one making them at the same moment waits for it.
+// Holding them, AddViews and ExpireViews never interleave, so no view is
+// added to a window after its minute was subtracted, and two nodes
+// expiring at once take turns: the second finds the edges moved.
+func lockEdges(ctx context.Context, tx pgx.Tx, mode string) ([3]int64, error) {
+	var through [3]int64
+	read := func() (int, error) {
+		rows, err := tx.Query(ctx, `SELECT window_minutes, through FROM view_edges ORDER BY window_minutes `+mode)
+		if err != nil {
+			return 0, err
+		}
+		defer rows.Close()
+		n := 0
+		for rows.Next() {
+			var w, t int64
+			if err := rows.Scan(&w, &t); err != nil {
+				return 0, err
+			}
+			for i, p := range dateline.Periods {
+				if p.Minutes() == w {
+					through[i] = t
+					n++
+				}
+			}
+		}
+		return n, rows.Err()
+	}
+	n, err := read()
+	if err != nil || n == len(dateline.Periods) {
+		return through, err
+	}
+	var ws []int64
+	for _, p := range dateline.Periods {
+		ws = append(ws, p.Minutes())
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO view_edges (window_minutes, through) SELECT unnest($1::bigint[]), 0
+		ON CONFLICT (window_minutes) DO NOTHING`, ws); err != nil {
+		return through, err
+	}
+	_, err = read()
+	return through, err
+}
+
+// AddViews adds counts in one transaction: each to its minute and to the
+// windows the minute has not left yet. Counts that are not positive, of
+// unknown articles or of minutes that have left every window are dropped.
+// Rows are written in key order, so concurrent batches do not deadlock.
+// Views are not announced: no page waits for them.
+func (db *DB) AddViews(ctx context.Context, counts []dateline.ViewCount) (err error) {
+	defer wrap(&err, "add views")
+	merged := mergeCounts(counts)
+	if len(merged) == 0 {
+		return nil
+	}
+	return db.inQuietTx(ctx, func(tx pgx.Tx) error {
+		through, err := lockEdges(ctx, tx, "FOR SHARE")
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for _, c := range merged {
+			ids = append(ids, c.ArticleID)
+		}
+		slices.Sort(ids)
+		rows, err := tx.Query(ctx, `SELECT id FROM articles WHERE id = ANY($1)`, slices.Compact(ids))
+		if err != nil {
+			return err
+		}
+		known, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return err
+		}
+		var minutes, articles, views []int64
+		windows := map[int64]*[3]int64{}
+		for _, c := range merged {
+			// through[2] is the week's: such a minute is in no window.
+			if _, ok := slices.BinarySearch(known, c.ArticleID); !ok || c.Minute <= through[2] {
+				continue
+			}
+			minutes, articles, views = append(minutes, c.Minute), append(articles, c.ArticleID), append(views, c.Count)
+			w := windows[c.ArticleID]
+			if w == nil {
+				w = new([3]int64)
+				windows[c.ArticleID] = w
+			}
+			for i := range through {
+				if c.Minute > through[i] {
+					w[i] += c.Count
+				}
+			}
+		}
+		if len(minutes) == 0 {
+			return nil
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO view_minutes (minute, article_id, count)
+			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[])
+			ON CONFLICT (minute, article_id) DO UPDATE SET count = view_minutes.count + EXCLUDED.count`, minutes, articles, views)
+		if err != nil {
+			return err
+		}
+		wids := make([]int64, 0, len(windows))
+		for id := range windows {
+			wids = append(wids, id)
+		}
+		slices.Sort(wids)
+		var now, today, week []int64
+		for _, id := range wids {
+			w := windows[id]
+			now, today, week = append(now, w[0]), append(today, w[1]), append(week, w[2])
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO view_windows (article_id, now, today, week)
+			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[])
+			ON CONFLICT (article_id) DO UPDATE SET now = view_windows.now + EXCLUDED.now,
+				today = view_windows.today + EXCLUDED.today, week = view_windows.week + EXCLUDED.week`, wids, now, today, week)
+		return err
+	})
+}
+
+// viewSlack is how long minutes are kept after they leave the week.
+const viewSlack = 60
+
+// eventDays is how long events are kept.
+const eventDays = 7
+
+// ExpireViews moves each window's edge to now, subtracting the minutes
+// that left it, in one transaction; then drops minutes an hour past the
+// week, articles left without views and events older than a week (the
+// newest event stays, so LastEventID never goes back). Every node may run
+// it at once: the edge rows are locked, and each minute leaves each window
+// once.
+func (db *DB) ExpireViews(ctx context.Context, now time.Time) (err error) {
+	defer wrap(&err, "expire views")
+	m := dateline.Minute(now)
+	return db.inQuietTx(ctx, func(tx pgx.Tx) error {
+		through, err := lockEdges(ctx, tx, "FOR UPDATE")
+		if err != nil {
+			return err
+		}
+		for i, p := range dateline.Periods {
+			edge := m - p.Minutes()
+			if through[i] >= edge {
+				continue
+			}
+			col := windowColumn(p)
+			// Minutes (through, edge] leave the window now.
+			_, err := tx.Exec(ctx, `UPDATE view_windows w SET `+col+` = w.`+col+` - v.n
+				FROM (SELECT article_id, SUM(count) AS n FROM view_minutes WHERE minute > $1 AND minute <= $2 GROUP BY article_id) v
+				WHERE w.article_id = v.article_id`, through[i], edge)
+			if err != nil {
+				return err
+			}
+			if p == dateline.PeriodWeek {
+				// Only articles whose minutes just left the week can have
+				// run out of views (the shorter windows went first).
+				_, err := tx.Exec(ctx, `DELETE FROM view_windows WHERE now = 0 AND today = 0 AND week = 0
+					AND article_id IN (SELECT article_id FROM view_minutes WHERE minute > $1 AND minute <= $2)`, through[i], edge)
+				if err != nil {
+					return err
+				}
+			}
+			if _, err := tx.Exec(ctx, `UPDATE view_edges SET through = $2 WHERE window_minutes = $1`, p.Minutes(), edge); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM view_minutes WHERE minute <= $1`, m-dateline.PeriodWeek.Minutes()-viewSlack); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM events WHERE at < $1 AND id < (SELECT MAX(id) FROM events)`,
+			now.UTC().Add(-eventDays*24*time.Hour).Truncate(time.Second))
+		return err
+	})
+}
+
+// withExtra scans the article's columns and then the extra ones.
+type withExtra struct {
+	row   pgx.Row
+	extra []any
+}
+
+func (w withExtra) Scan(dest ...any) error { return w.row.Scan(append(dest, w.extra...)...) }
+
+// MostRead returns the published articles with the most views in the
+// period, most first, then newest first, in the section when one is
+// given. limit is 10 by default, 50 at most. Returns EINVALID for an
+// unknown period.
+func (db *DB) MostRead(ctx context.Context, p dateline.Period, section string, limit int) ([]dateline.Ranked, error) {
+	col := windowColumn(p)
+	if col == "" {
+		return nil, dateline.Errorf(dateline.EINVALID, "Unknown period %q.", p)
+	}
+	where := `w.` + col + ` > 0 AND a.status = 'published'`
+	args := []any{limitOr(limit, 10, 50)}
+	if section != "" {
+		where += ` AND a.section_id = (SELECT id FROM sections WHERE slug = $2)`
+		args = append(args, section)
+	}
+	rows, err := db.reader(ctx).Query(ctx, `SELECT `+articleColumns+`, w.`+col+`
+		FROM view_windows w JOIN articles a ON a.id = w.article_id JOIN sections s ON s.id = a.section_id
+		LEFT JOIN photos p ON p.id = a.photo_id
+		WHERE `+where+` ORDER BY w.`+col+` DESC, a.published_at DESC, a.id DESC LIMIT $1`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: most read: %w", err)
+	}
+	defer rows.Close()
+	out := []dateline.Ranked{}
+	for rows.Next() {
+		var r dateline.Ranked
+		a, err := scanArticle(withExtra{rows, []any{&r.Views}})
+		if err != nil {
+			return nil, fmt.Errorf("postgres: most read: %w", err)
+		}
+		r.Article = *a
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// ViewsOf returns the article's views in each period, zeros when it has
+// none.
+func (db *DB) ViewsOf(ctx context.Context, articleID int64) ([3]int64, error) {
+	var v [3]int64
+	err := db.reader(ctx).QueryRow(ctx, `SELECT now, today, week FROM view_windows WHERE article_id = $1`, articleID).
+		Scan(&v[0], &v[1], &v[2])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return v, nil
+	} else if err != nil {
+		return v, fmt.Errorf("postgres: views of %d: %w", articleID, err)
+	}
+	return v, nil
+}
+
+// Neighbours returns published articles that share topics or persons with
+// the article, newest first, with the number of tags in common. limit is
+// 50 by default, 200 at most. An unknown article has none.
+func (db *DB) Neighbours(ctx context.Context, id int64, limit int) ([]dateline.Neighbour, error) {
+	// Candidates come from the (tag, article) indexes of each of the
+	// article's tags.
+	rows, err := db.reader(ctx).Query(ctx, `WITH c AS (
+			SELECT article_id, COUNT(*) AS shared FROM (
+				SELECT x.article_id FROM article_topics t JOIN article_topics x ON x.topic_id = t.topic_id
+				WHERE t.article_id = $1 AND x.article_id <> $1
+				UNION ALL
+				SELECT x.article_id FROM article_persons t JOIN article_persons x ON x.person_id = t.person_id
+				WHERE t.article_id = $1 AND x.article_id <> $1) tagged
+			GROUP BY article_id)
+		SELECT `+articleColumns+`, c.shared::int
+		FROM c JOIN articles a ON a.id = c.article_id JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
+		WHERE a.status = 'published'
+		ORDER BY a.published_at DESC, a.id DESC LIMIT $2`, id, limitOr(limit, 50, 200))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: neighbours: %w", err)
+	}
+	defer rows.Close()
+	out := []dateline.Neighbour{}
+	for rows.Next() {
+		var n dateline.Neighbour
+		a, err := scanArticle(withExtra{rows, []any{&n.Shared}})
+		if err != nil {
+			return nil, fmt.Errorf("postgres: neighbours: %w", err)
+		}
+		n.Article = *a
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// maxPublishedIDs is how many ids PublishedIDs takes at once.
+const maxPublishedIDs = 1000
+
+// PublishedIDs reports which of ids are published articles: the map holds
+// those, true. Ids that are not positive are ignored. Returns EINVALID for
+// more than 1,000 ids.
+func (db *DB) PublishedIDs(ctx context.Context, ids []int64) (map[int64]bool, error) {
+	if len(ids) > maxPublishedIDs {
+		return nil, dateline.Errorf(dateline.EINVALID, "At most %d ids at once, not %d.", maxPublishedIDs, len(ids))
+	}
+	out := map[int64]bool{}
+	var want []int64
+	for _, id := range ids {
+		if id > 0 {
+			want = append(want, id)
+		}
+	}
+	if len(want) == 0 {
+		return out, nil
+	}
+	rows, err := db.reader(ctx).Query(ctx, `SELECT id FROM articles WHERE status = 'published' AND id = ANY($1)`, want)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: published ids: %w", err)
+	}
+	found, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("postgres: published ids: %w", err)
+	}
+	for _, id := range found {
+		out[id] = true
+	}
+	return out, nil
+}
+
+// Events returns events with ids above after, oldest first: at most limit,
+// 100 by default, 1,000 at most.
+func (db *DB) Events(ctx context.Context, after int64, limit int) ([]dateline.Event, error) {
+	rows, err := db.reader(ctx).Query(ctx, `SELECT id, at, kind, article_id, section, headline, lang, urgency, breaking, topics
+		FROM events WHERE id > $1 ORDER BY id LIMIT $2`, after, limitOr(limit, 100, 1000))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: events: %w", err)
+	}
+	es, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (dateline.Event, error) {
+		var e dateline.Event
+		var topics string
+		err := row.Scan(&e.ID, &e.At, &e.Kind, &e.ArticleID, &e.Section, &e.Headline, &e.Lang, &e.Urgency, &e.Breaking, &topics)
+		e.At, e.Topics = e.At.UTC(), strings.Fields(topics)
+		return e, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: events: %w", err)
+	}
+	if es == nil {
+		es = []dateline.Event{}
+	}
+	return es, nil
+}
+
+// LastEventID returns the newest event's id, or 0.
+func (db *DB) LastEventID(ctx context.Context) (int64, error) {
+	var id int64
+	err := db.reader(ctx).QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: last event: %w", err)
+	}
+	return id, nil
+}
+
+// eventKind is the event a write of an article with status s over old
+// (nil for a new article) announces, or "": a story becoming public is
+// published, a public one stored again updated, and one leaving the site
+// (withdrawn, or back to the desk) withdrawn.
+func eventKind(old *prior, s dateline.Status) string {
+	was := old != nil && old.status == dateline.StatusPublished
+	switch {
+	case s == dateline.StatusPublished && was:
+		return dateline.EventUpdated
+	case s == dateline.StatusPublished:
+		return dateline.EventPublished
+	case was:
+		return dateline.EventWithdrawn
+	}
+	return ""
+}
+
+// articleEvent is the event of writing a over old, if any. Topics are
+// a's, as written (with their slugs).
+func articleEvent(a *dateline.Article, old *prior, now time.Time) (dateline.Event, bool) {
+	kind := eventKind(old, a.Status)
+	if kind == "" {
+		return dateline.Event{}, false
+	}
+	var slugs []string
+	for _, t := range a.Topics {
+		if t.ID != 0 && !slices.Contains(slugs, t.Slug) {
+			slugs = append(slugs, t.Slug)
+		}
+	}
+	return dateline.Event{At: now, Kind: kind, ArticleID: a.ID, Section: a.Section, Headline: a.Headline,
+		Lang: a.Lang, Urgency: a.Urgency, Breaking: a.Breaking, Topics: slugs}, true
+}
+
+// eventsLock is the advisory lock key under which events are numbered.
+const eventsLock = 0x64617465_6576656e // "dateeven"
+
+// writeEvents inserts a transaction's events. It must be the
+// transaction's last statement: it takes a lock held until the commit, so
+// that events get their ids in commit order and a reader who has seen one
+// id has seen every smaller one. Being last, the lock waits for no other.
+func writeEvents(ctx context.Context, tx pgx.Tx, es []dateline.Event) error {
+	if len(es) == 0 {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(eventsLock)); err != nil {
+		return err
+	}
+	b := &pgx.Batch{}
+	for _, e := range es {
+		b.Queue(`INSERT INTO events (at, kind, article_id, section, headline, lang, urgency, breaking, topics)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			ts(e.At), e.Kind, e.ArticleID, e.Section, e.Headline, e.Lang, e.Urgency, e.Breaking, strings.Join(e.Topics, " "))
+	}
+	return tx.SendBatch(ctx, b).Close()
+}
+
+// writeEventsByID inserts an event of each stored article, in id order;
+// like writeEvents, it must come last in the transaction.
+func writeEventsByID(ctx context.Context, tx pgx.Tx, ids []int64, kind string, now time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(eventsLock)); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO events (at, kind, article_id, section, headline, lang, urgency, breaking, topics)
+		SELECT $1, $2, a.id, s.slug, a.headline, a.lang, a.urgency, a.breaking,
+			COALESCE((SELECT string_agg(t.slug, ' ' ORDER BY x.position) FROM article_topics x JOIN topics t ON t.id = x.topic_id
+				WHERE x.article_id = a.id), '')
+		FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id = ANY($3) ORDER BY a.id`, ts(now), kind, ids)
+	return err
+}

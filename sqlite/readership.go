@@ -1,0 +1,418 @@
+package sqlite
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"dateline"
+)
+
+var _ dateline.Readership = (*DB)(nil)
+
+// windowColumn is the view_windows column of a period, or "" for an
+// unknown one.
+func windowColumn(p dateline.Period) string {
+	switch p {
+	case dateline.PeriodNow:
+		return "now"
+	case dateline.PeriodToday:
+		return "today"
+	case dateline.PeriodWeek:
+		return "week"
+	}
+	return ""
+}
+
+// mergeCounts drops counts that are not positive or have no article id,
+// adds up those of the same article and minute, and sorts them by minute
+// and article.
+func mergeCounts(counts []dateline.ViewCount) []dateline.ViewCount {
+	type key struct{ minute, article int64 }
+	sum := make(map[key]int64, len(counts))
+	for _, c := range counts {
+		if c.Count > 0 && c.ArticleID > 0 {
+			sum[key{c.Minute, c.ArticleID}] += c.Count
+		}
+	}
+	out := make([]dateline.ViewCount, 0, len(sum))
+	for k, n := range sum {
+		out = append(out, dateline.ViewCount{ArticleID: k.article, Minute: k.minute, Count: n})
+	}
+	slices.SortFunc(out, func(a, b dateline.ViewCount) int {
+		return cmp.Or(cmp.Compare(a.Minute, b.Minute), cmp.Compare(a.ArticleID, b.ArticleID))
+	})
+	return out
+}
+
+// readEdges returns the last minute that has left each window, in
+// dateline.Periods order: 0 (nothing yet) where there is no row.
+func readEdges(ctx context.Context, tx *sql.Tx) ([3]int64, error) {
+	var through [3]int64
+	rows, err := tx.QueryContext(ctx, `SELECT window_minutes, through FROM view_edges`)
+	if err != nil {
+		return through, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var w, t int64
+		if err := rows.Scan(&w, &t); err != nil {
+			return through, err
+		}
+		for i, p := range dateline.Periods {
+			if p.Minutes() == w {
+				through[i] = t
+			}
+		}
+	}
+	return through, rows.Err()
+}
+
+// AddViews adds counts in one transaction: each to its minute and to the
+// windows the minute has not left yet. Counts that are not positive, of
+// unknown articles or of minutes that have left every window are dropped.
+func (db *DB) AddViews(ctx context.Context, counts []dateline.ViewCount) (err error) {
+	defer wrap(&err, "add views")
+	merged := mergeCounts(counts)
+	if len(merged) == 0 {
+		return nil
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		through, err := readEdges(ctx, tx)
+		if err != nil {
+			return err
+		}
+		known, err := existingArticles(ctx, tx, merged)
+		if err != nil {
+			return err
+		}
+		minutes, err := tx.PrepareContext(ctx, `INSERT INTO view_minutes (minute, article_id, count) VALUES (?, ?, ?)
+			ON CONFLICT (minute, article_id) DO UPDATE SET count = count + excluded.count`)
+		if err != nil {
+			return err
+		}
+		defer minutes.Close()
+		windows := map[int64]*[3]int64{}
+		for _, c := range merged {
+			// through[2] is the week's: such a minute is in no window.
+			if !known[c.ArticleID] || c.Minute <= through[2] {
+				continue
+			}
+			if _, err := minutes.ExecContext(ctx, c.Minute, c.ArticleID, c.Count); err != nil {
+				return err
+			}
+			w := windows[c.ArticleID]
+			if w == nil {
+				w = new([3]int64)
+				windows[c.ArticleID] = w
+			}
+			for i := range through {
+				if c.Minute > through[i] {
+					w[i] += c.Count
+				}
+			}
+		}
+		totals, err := tx.PrepareContext(ctx, `INSERT INTO view_windows (article_id, now, today, week) VALUES (?, ?, ?, ?)
+			ON CONFLICT (article_id) DO UPDATE SET now = now + excluded.now, today = today + excluded.today, week = week + excluded.week`)
+		if err != nil {
+			return err
+		}
+		defer totals.Close()
+		for id, w := range windows {
+			if _, err := totals.ExecContext(ctx, id, w[0], w[1], w[2]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// existingArticles reports which of the counts' articles exist.
+func existingArticles(ctx context.Context, tx *sql.Tx, counts []dateline.ViewCount) (map[int64]bool, error) {
+	known := map[int64]bool{}
+	stmt, err := tx.PrepareContext(ctx, `SELECT EXISTS (SELECT 1 FROM articles WHERE id = ?)`)
+	if err != nil {
+		return nil, err
+	}
+	defer stmt.Close()
+	for _, c := range counts {
+		if _, seen := known[c.ArticleID]; seen {
+			continue
+		}
+		var ok bool
+		if err := stmt.QueryRowContext(ctx, c.ArticleID).Scan(&ok); err != nil {
+			return nil, err
+		}
+		known[c.ArticleID] = ok
+	}
+	return known, nil
+}
+
+// viewSlack is how long minutes are kept after they leave the week.
+const viewSlack = 60
+
+// eventDays is how long events are kept.
+const eventDays = 7
+
+// ExpireViews moves each window's edge to now, subtracting the minutes
+// that left it, in one transaction; then drops minutes an hour past the
+// week, articles left without views and events older than a week (the
+// newest event stays, so LastEventID never goes back).
+func (db *DB) ExpireViews(ctx context.Context, now time.Time) (err error) {
+	defer wrap(&err, "expire views")
+	m := dateline.Minute(now)
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		through, err := readEdges(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for i, p := range dateline.Periods {
+			edge := m - p.Minutes()
+			if through[i] >= edge {
+				continue
+			}
+			col := windowColumn(p)
+			// Minutes (through, edge] leave the window now.
+			_, err := tx.ExecContext(ctx, `UPDATE view_windows SET `+col+` = `+col+` - v.n
+				FROM (SELECT article_id, SUM(count) AS n FROM view_minutes WHERE minute > ? AND minute <= ? GROUP BY article_id) AS v
+				WHERE view_windows.article_id = v.article_id`, through[i], edge)
+			if err != nil {
+				return err
+			}
+			if p == dateline.PeriodWeek {
+				// Only articles whose minutes just left the week can have
+				// run out of views (the shorter windows went first).
+				_, err := tx.ExecContext(ctx, `DELETE FROM view_windows WHERE now = 0 AND today = 0 AND week = 0
+					AND article_id IN (SELECT article_id FROM view_minutes WHERE minute > ? AND minute <= ?)`, through[i], edge)
+				if err != nil {
+					return err
+				}
+			}
+			_, err = tx.ExecContext(ctx, `INSERT INTO view_edges (window_minutes, through) VALUES (?, ?)
+				ON CONFLICT (window_minutes) DO UPDATE SET through = excluded.through`, p.Minutes(), edge)
+			if err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM view_minutes WHERE minute <= ?`, m-dateline.PeriodWeek.Minutes()-viewSlack); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM events WHERE at < ? AND id < (SELECT MAX(id) FROM events)`,
+			now.Add(-eventDays*24*time.Hour).Unix())
+		return err
+	})
+}
+
+// MostRead returns the published articles with the most views in the
+// period, most first, then newest first, in the section when one is
+// given. limit is 10 by default, 50 at most. Returns EINVALID for an
+// unknown period.
+func (db *DB) MostRead(ctx context.Context, p dateline.Period, section string, limit int) ([]dateline.Ranked, error) {
+	col := windowColumn(p)
+	if col == "" {
+		return nil, dateline.Errorf(dateline.EINVALID, "Unknown period %q.", p)
+	}
+	where := `a.id = w.article_id AND w.` + col + ` > 0 AND a.status = 'published'`
+	var args []any
+	if section != "" {
+		where += ` AND a.section_id = (SELECT id FROM sections WHERE slug = ?)`
+		args = append(args, section)
+	}
+	args = append(args, limitOr(limit, 10, 50))
+	// CROSS JOIN keeps view_windows outermost, so the window's index gives
+	// the order and the walk stops at the limit.
+	rows, err := db.read.QueryContext(ctx, `SELECT `+articleColumns+`, w.`+col+`
+		FROM view_windows w CROSS JOIN articles a JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
+		WHERE `+where+` ORDER BY w.`+col+` DESC, a.published_at DESC, a.id DESC LIMIT ?`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: most read: %w", err)
+	}
+	defer rows.Close()
+	out := []dateline.Ranked{}
+	for rows.Next() {
+		var r dateline.Ranked
+		a, err := scanArticle(withExtra{rows, []any{&r.Views}})
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: most read: %w", err)
+		}
+		r.Article = *a
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// withExtra scans the article's columns and then the extra ones.
+type withExtra struct {
+	row   scanner
+	extra []any
+}
+
+func (w withExtra) Scan(dest ...any) error { return w.row.Scan(append(dest, w.extra...)...) }
+
+// ViewsOf returns the article's views in each period, zeros when it has
+// none.
+func (db *DB) ViewsOf(ctx context.Context, articleID int64) ([3]int64, error) {
+	var v [3]int64
+	err := db.read.QueryRowContext(ctx, `SELECT now, today, week FROM view_windows WHERE article_id = ?`, articleID).
+		Scan(&v[0], &v[1], &v[2])
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, nil
+	} else if err != nil {
+		return v, fmt.Errorf("sqlite: views of %d: %w", articleID, err)
+	}
+	return v, nil
+}
+
+// Neighbours returns published articles that share topics or persons with
+// the article, newest first, with the number of tags in common. limit is
+// 50 by default, 200 at most. An unknown article has none.
+func (db *DB) Neighbours(ctx context.Context, id int64, limit int) ([]dateline.Neighbour, error) {
+	// Candidates come from the (tag, article) indexes of each of the
+	// article's tags.
+	rows, err := db.read.QueryContext(ctx, `WITH c AS (
+			SELECT article_id, COUNT(*) AS shared FROM (
+				SELECT x.article_id FROM article_topics t JOIN article_topics x ON x.topic_id = t.topic_id
+				WHERE t.article_id = ?1 AND x.article_id <> ?1
+				UNION ALL
+				SELECT x.article_id FROM article_persons t JOIN article_persons x ON x.person_id = t.person_id
+				WHERE t.article_id = ?1 AND x.article_id <> ?1)
+			GROUP BY article_id)
+		SELECT `+articleColumns+`, c.shared
+		FROM c CROSS JOIN articles a JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
+		WHERE a.id = c.article_id AND a.status = 'published'
+		ORDER BY a.published_at DESC, a.id DESC LIMIT ?2`, id, limitOr(limit, 50, 200))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: neighbours: %w", err)
+	}
+	defer rows.Close()
+	out := []dateline.Neighbour{}
+	for rows.Next() {
+		var n dateline.Neighbour
+		a, err := scanArticle(withExtra{rows, []any{&n.Shared}})
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: neighbours: %w", err)
+		}
+		n.Article = *a
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// maxPublishedIDs is how many ids PublishedIDs takes at once.
+const maxPublishedIDs = 1000
+
+// PublishedIDs reports which of ids are published articles: the map holds
+// those, true. Ids that are not positive are ignored. Returns EINVALID for
+// more than 1,000 ids.
+func (db *DB) PublishedIDs(ctx context.Context, ids []int64) (map[int64]bool, error) {
+	if len(ids) > maxPublishedIDs {
+		return nil, dateline.Errorf(dateline.EINVALID, "At most %d ids at once, not %d.", maxPublishedIDs, len(ids))
+	}
+	out := map[int64]bool{}
+	var args []any
+	for _, id := range ids {
+		if id > 0 {
+			args = append(args, id)
+		}
+	}
+	if len(args) == 0 {
+		return out, nil
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT id FROM articles WHERE status = 'published' AND id IN (`+placeholders(len(args))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: published ids: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("sqlite: published ids: %w", err)
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
+
+// Events returns events with ids above after, oldest first: at most limit,
+// 100 by default, 1,000 at most.
+func (db *DB) Events(ctx context.Context, after int64, limit int) ([]dateline.Event, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, at, kind, article_id, section, headline, lang, urgency, breaking, topics
+		FROM events WHERE id > ? ORDER BY id LIMIT ?`, after, limitOr(limit, 100, 1000))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: events: %w", err)
+	}
+	defer rows.Close()
+	es := []dateline.Event{}
+	for rows.Next() {
+		var e dateline.Event
+		var at int64
+		var topics string
+		if err := rows.Scan(&e.ID, &at, &e.Kind, &e.ArticleID, &e.Section, &e.Headline, &e.Lang, &e.Urgency, &e.Breaking, &topics); err != nil {
+			return nil, fmt.Errorf("sqlite: events: %w", err)
+		}
+		e.At, e.Topics = time.Unix(at, 0).UTC(), strings.Fields(topics)
+		es = append(es, e)
+	}
+	return es, rows.Err()
+}
+
+// LastEventID returns the newest event's id, or 0.
+func (db *DB) LastEventID(ctx context.Context) (int64, error) {
+	var id int64
+	err := db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: last event: %w", err)
+	}
+	return id, nil
+}
+
+// eventKind is the event a write of an article with status s over old
+// (nil for a new article) announces, or "": a story becoming public is
+// published, a public one stored again updated, and one leaving the site
+// (withdrawn, or back to the desk) withdrawn.
+func eventKind(old *prior, s dateline.Status) string {
+	was := old != nil && old.status == dateline.StatusPublished
+	switch {
+	case s == dateline.StatusPublished && was:
+		return dateline.EventUpdated
+	case s == dateline.StatusPublished:
+		return dateline.EventPublished
+	case was:
+		return dateline.EventWithdrawn
+	}
+	return ""
+}
+
+// insertEvent logs the event of writing a over old, if any, in the
+// writer's transaction. Topics are a's, as written (with their slugs).
+func insertEvent(ctx context.Context, tx *sql.Tx, a *dateline.Article, old *prior, now time.Time) error {
+	kind := eventKind(old, a.Status)
+	if kind == "" {
+		return nil
+	}
+	var slugs []string
+	for _, t := range a.Topics {
+		if t.ID != 0 && !slices.Contains(slugs, t.Slug) {
+			slugs = append(slugs, t.Slug)
+		}
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO events (at, kind, article_id, section, headline, lang, urgency, breaking, topics)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		now.Unix(), kind, a.ID, a.Section, a.Headline, a.Lang, a.Urgency, a.Breaking, strings.Join(slugs, " "))
+	return err
+}
+
+// insertEventByID logs an event of the stored article id.
+func insertEventByID(ctx context.Context, tx *sql.Tx, id int64, kind string, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO events (at, kind, article_id, section, headline, lang, urgency, breaking, topics)
+		SELECT ?, ?, a.id, s.slug, a.headline, a.lang, a.urgency, a.breaking,
+			COALESCE((SELECT group_concat(t.slug, ' ' ORDER BY x.position) FROM article_topics x JOIN topics t ON t.id = x.topic_id
+				WHERE x.article_id = a.id), '')
+		FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id = ?`, now.Unix(), kind, id)
+	return err
+}
