@@ -11,7 +11,6 @@ import (
 	"context"
 	"encoding/binary"
 	"hash/maphash"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -88,19 +87,49 @@ func (o Outcome) String() string {
 	return [...]string{"counted", "repeated", "bot", "flood"}[o]
 }
 
-// bots matches the user agents of crawlers, previewers and tools, and
-// empty ones. Browsers' own agents never match.
-var bots = regexp.MustCompile(`(?i)bot|crawl|spider|slurp|fetch|scrape|preview|facebookexternalhit|embedly|quora link|whatsapp|telegram|vkshare|` +
-	`curl|wget|python|java/|go-http|okhttp|axios|node-fetch|httpclient|libwww|headless|lighthouse|pagespeed|pingdom|uptime|monitor|phantom|selenium|` +
-	`yandex(?:metrika|images|direct)|mediapartners|feedly|feed|rss|archive`)
+// botWords are found in the user agents of crawlers, previewers, feed
+// readers and tools; browsers' own agents have none of them.
+var botWords = []string{"bot", "crawl", "spider", "slurp", "fetch", "scrape", "preview", "facebookexternalhit", "embedly",
+	"quora link", "whatsapp", "telegram", "vkshare", "curl", "wget", "python", "java/", "go-http", "okhttp", "axios",
+	"node-fetch", "httpclient", "libwww", "headless", "lighthouse", "pagespeed", "pingdom", "uptime", "monitor", "phantom",
+	"selenium", "yandexmetrika", "yandeximages", "yandexdirect", "mediapartners", "feedly", "feed", "rss", "archive"}
+
+// botCache remembers the answer for agents seen: a site sees a few
+// thousand distinct agents, and readers send the same ones again.
+var botCache struct {
+	sync.RWMutex
+	m map[string]bool
+}
 
 // IsBot reports whether a user agent belongs to a robot rather than a
-// reader's browser.
+// reader's browser. Empty and very short agents, and agents that do not
+// claim to be Mozilla-compatible browsers, are robots.
 func IsBot(ua string) bool {
 	if len(ua) < 10 || !strings.Contains(ua, "Mozilla/") {
 		return true
 	}
-	return bots.MatchString(ua)
+	botCache.RLock()
+	bot, ok := botCache.m[ua]
+	botCache.RUnlock()
+	if ok {
+		return bot
+	}
+	lower := strings.ToLower(ua)
+	for _, w := range botWords {
+		if strings.Contains(lower, w) {
+			bot = true
+			break
+		}
+	}
+	if len(ua) <= 512 {
+		botCache.Lock()
+		if botCache.m == nil || len(botCache.m) >= 20000 {
+			botCache.m = make(map[string]bool, 1024)
+		}
+		botCache.m[ua] = bot
+		botCache.Unlock()
+	}
+	return bot
 }
 
 // salt returns the day's seed, making a new one when the UTC day changes,
