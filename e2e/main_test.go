@@ -24,6 +24,7 @@ import (
 var (
 	baseURL string
 	binPath string
+	dataDir string // the shared demo server's data folder
 )
 
 func TestMain(m *testing.M) {
@@ -46,7 +47,8 @@ func run(m *testing.M) int {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	addr, stop, err := startServer(ctx, binPath, filepath.Join(dir, "data"), "--demo")
+	dataDir = filepath.Join(dir, "data")
+	addr, stop, err := startServer(ctx, binPath, dataDir, "--demo")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
