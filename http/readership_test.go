@@ -2,14 +2,14 @@ package http_test
 
 import (
 	"bufio"
-	"io"
-	"log/slog"
-	"net/netip"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
