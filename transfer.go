@@ -62,7 +62,7 @@ var Tables = []Table{
 	{Name: "audit_log", Columns: []string{"id", "at", "user_id", "user_name", "action", "target", "detail"}, Seconds: []string{"at"}},
 	// Keyed by minute: many rows share one, and a range reads whole minutes.
 	{Name: "view_minutes", Columns: []string{"minute", "article_id", "count"}},
-	{Name: "view_windows", Columns: []string{"article_id", "now", "today", "week"}},
+	{Name: "view_windows", Columns: []string{"article_id", "section_id", "now", "today", "week"}},
 	{Name: "view_edges", Columns: []string{"window_minutes", "through"}},
 	{Name: "events", Columns: []string{"id", "at", "kind", "article_id", "section", "headline", "lang", "urgency", "breaking", "topics"},
 		Seconds: []string{"at"}, Bools: []string{"breaking"}},

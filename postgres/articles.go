@@ -310,6 +310,9 @@ func (db *DB) PublishDue(ctx context.Context, now time.Time) ([]int64, error) {
 			if err := indexByID(ctx, tx, id); err != nil {
 				return err
 			}
+			if err := indexTags(ctx, tx, id); err != nil {
+				return err
+			}
 		}
 		return writeEventsByID(ctx, tx, ids, dateline.EventPublished, now)
 	})

@@ -108,7 +108,7 @@ func (db *DB) AddViews(ctx context.Context, counts []dateline.ViewCount) (err er
 	if len(merged) == 0 {
 		return nil
 	}
-	return db.inQuietTx(ctx, func(tx pgx.Tx) error {
+	return db.retryQuietTx(ctx, func(tx pgx.Tx) error {
 		through, err := lockEdges(ctx, tx, "FOR SHARE")
 		if err != nil {
 			return err
@@ -118,19 +118,20 @@ func (db *DB) AddViews(ctx context.Context, counts []dateline.ViewCount) (err er
 			ids = append(ids, c.ArticleID)
 		}
 		slices.Sort(ids)
-		rows, err := tx.Query(ctx, `SELECT id FROM articles WHERE id = ANY($1)`, slices.Compact(ids))
+		rows, err := tx.Query(ctx, `SELECT id, section_id FROM articles WHERE id = ANY($1)`, slices.Compact(ids))
 		if err != nil {
 			return err
 		}
-		known, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-		if err != nil {
+		sections := map[int64]int64{}
+		var id, section int64
+		if _, err := pgx.ForEachRow(rows, []any{&id, &section}, func() error { sections[id] = section; return nil }); err != nil {
 			return err
 		}
 		var minutes, articles, views []int64
 		windows := map[int64]*[3]int64{}
 		for _, c := range merged {
 			// through[2] is the week's: such a minute is in no window.
-			if _, ok := slices.BinarySearch(known, c.ArticleID); !ok || c.Minute <= through[2] {
+			if sections[c.ArticleID] == 0 || c.Minute <= through[2] {
 				continue
 			}
 			minutes, articles, views = append(minutes, c.Minute), append(articles, c.ArticleID), append(views, c.Count)
@@ -159,17 +160,33 @@ func (db *DB) AddViews(ctx context.Context, counts []dateline.ViewCount) (err er
 			wids = append(wids, id)
 		}
 		slices.Sort(wids)
-		var now, today, week []int64
+		var secs, now, today, week []int64
 		for _, id := range wids {
 			w := windows[id]
-			now, today, week = append(now, w[0]), append(today, w[1]), append(week, w[2])
+			secs, now, today, week = append(secs, sections[id]), append(now, w[0]), append(today, w[1]), append(week, w[2])
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO view_windows (article_id, now, today, week)
-			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[])
+		_, err = tx.Exec(ctx, `INSERT INTO view_windows (article_id, section_id, now, today, week)
+			SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[])
 			ON CONFLICT (article_id) DO UPDATE SET now = view_windows.now + EXCLUDED.now,
-				today = view_windows.today + EXCLUDED.today, week = view_windows.week + EXCLUDED.week`, wids, now, today, week)
+				today = view_windows.today + EXCLUDED.today, week = view_windows.week + EXCLUDED.week`, wids, secs, now, today, week)
 		return err
 	})
+}
+
+// retryQuietTx is inQuietTx, tried again (three times in all) when
+// PostgreSQL aborts it as a deadlock: an article write that moves stories
+// to other sections locks their windows' rows in its own order.
+func (db *DB) retryQuietTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	var err error
+	for attempt := range 3 {
+		if attempt > 0 {
+			time.Sleep(time.Duration(attempt*attempt) * 20 * time.Millisecond)
+		}
+		if err = db.inQuietTx(ctx, fn); !retryable(err) {
+			break
+		}
+	}
+	return err
 }
 
 // viewSlack is how long minutes are kept after they leave the week.
@@ -187,7 +204,7 @@ const eventDays = 7
 func (db *DB) ExpireViews(ctx context.Context, now time.Time) (err error) {
 	defer wrap(&err, "expire views")
 	m := dateline.Minute(now)
-	return db.inQuietTx(ctx, func(tx pgx.Tx) error {
+	return db.retryQuietTx(ctx, func(tx pgx.Tx) error {
 		through, err := lockEdges(ctx, tx, "FOR UPDATE")
 		if err != nil {
 			return err
@@ -198,19 +215,29 @@ func (db *DB) ExpireViews(ctx context.Context, now time.Time) (err error) {
 				continue
 			}
 			col := windowColumn(p)
-			// Minutes (through, edge] leave the window now.
-			_, err := tx.Exec(ctx, `UPDATE view_windows w SET `+col+` = w.`+col+` - v.n
+			// Minutes (through, edge] leave the window now. An article
+			// whose views have all left goes: that happens as its last
+			// minutes leave the week, the shorter windows having gone first.
+			rows, err := tx.Query(ctx, `UPDATE view_windows w SET `+col+` = w.`+col+` - v.n
 				FROM (SELECT article_id, SUM(count) AS n FROM view_minutes WHERE minute > $1 AND minute <= $2 GROUP BY article_id) v
-				WHERE w.article_id = v.article_id`, through[i], edge)
+				WHERE w.article_id = v.article_id
+				RETURNING w.article_id, w.now = 0 AND w.today = 0 AND w.week = 0`, through[i], edge)
 			if err != nil {
 				return err
 			}
-			if p == dateline.PeriodWeek {
-				// Only articles whose minutes just left the week can have
-				// run out of views (the shorter windows went first).
-				_, err := tx.Exec(ctx, `DELETE FROM view_windows WHERE now = 0 AND today = 0 AND week = 0
-					AND article_id IN (SELECT article_id FROM view_minutes WHERE minute > $1 AND minute <= $2)`, through[i], edge)
-				if err != nil {
+			var empty []int64
+			var id int64
+			var none bool
+			if _, err := pgx.ForEachRow(rows, []any{&id, &none}, func() error {
+				if none {
+					empty = append(empty, id)
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
+			if len(empty) > 0 {
+				if _, err := tx.Exec(ctx, `DELETE FROM view_windows WHERE article_id = ANY($1)`, empty); err != nil {
 					return err
 				}
 			}
@@ -239,21 +266,26 @@ func (w withExtra) Scan(dest ...any) error { return w.row.Scan(append(dest, w.ex
 // period, most first, then newest first, in the section when one is
 // given. limit is 10 by default, 50 at most. Returns EINVALID for an
 // unknown period.
+//
+// Each section's best are found by walking its part of the window's
+// index (the LATERAL query), and the site's best are the best of those.
 func (db *DB) MostRead(ctx context.Context, p dateline.Period, section string, limit int) ([]dateline.Ranked, error) {
 	col := windowColumn(p)
 	if col == "" {
 		return nil, dateline.Errorf(dateline.EINVALID, "Unknown period %q.", p)
 	}
-	where := `w.` + col + ` > 0 AND a.status = 'published'`
-	args := []any{limitOr(limit, 10, 50)}
+	where, args := ``, []any{limitOr(limit, 10, 50)}
 	if section != "" {
-		where += ` AND a.section_id = (SELECT id FROM sections WHERE slug = $2)`
-		args = append(args, section)
+		where, args = `WHERE top.slug = $2`, append(args, section)
 	}
-	rows, err := db.reader(ctx).Query(ctx, `SELECT `+articleColumns+`, w.`+col+`
-		FROM view_windows w JOIN articles a ON a.id = w.article_id JOIN sections s ON s.id = a.section_id
-		LEFT JOIN photos p ON p.id = a.photo_id
-		WHERE `+where+` ORDER BY w.`+col+` DESC, a.published_at DESC, a.id DESC LIMIT $1`, args...)
+	rows, err := db.reader(ctx).Query(ctx, `SELECT `+articleColumns+`, x.n
+		FROM sections top CROSS JOIN LATERAL (
+			SELECT w.article_id, w.`+col+` AS n FROM view_windows w JOIN articles y ON y.id = w.article_id
+			WHERE w.section_id = top.id AND w.`+col+` > 0 AND y.status = 'published' AND y.section_id = w.section_id
+			ORDER BY w.`+col+` DESC, y.published_at DESC, y.id DESC LIMIT $1) x
+		JOIN articles a ON a.id = x.article_id JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
+		`+where+`
+		ORDER BY x.n DESC, a.published_at DESC, a.id DESC LIMIT $1`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: most read: %w", err)
 	}
@@ -288,18 +320,22 @@ func (db *DB) ViewsOf(ctx context.Context, articleID int64) ([3]int64, error) {
 // Neighbours returns published articles that share topics or persons with
 // the article, newest first, with the number of tags in common. limit is
 // 50 by default, 200 at most. An unknown article has none.
+//
+// The newest limit of all are among the newest limit of each tag, so
+// each tag gives only those, walking its part of published_tags: a tag on
+// a quarter of all stories costs no more than a rare one.
 func (db *DB) Neighbours(ctx context.Context, id int64, limit int) ([]dateline.Neighbour, error) {
-	// Candidates come from the (tag, article) indexes of each of the
-	// article's tags.
-	rows, err := db.reader(ctx).Query(ctx, `WITH c AS (
-			SELECT article_id, COUNT(*) AS shared FROM (
-				SELECT x.article_id FROM article_topics t JOIN article_topics x ON x.topic_id = t.topic_id
-				WHERE t.article_id = $1 AND x.article_id <> $1
-				UNION ALL
-				SELECT x.article_id FROM article_persons t JOIN article_persons x ON x.person_id = t.person_id
-				WHERE t.article_id = $1 AND x.article_id <> $1) tagged
-			GROUP BY article_id)
-		SELECT `+articleColumns+`, c.shared::int
+	rows, err := db.reader(ctx).Query(ctx, `WITH base AS (
+			SELECT 0 AS kind, topic_id AS tag_id FROM article_topics WHERE article_id = $1
+			UNION ALL SELECT 1, person_id FROM article_persons WHERE article_id = $1),
+		c AS (SELECT DISTINCT x.article_id FROM base b CROSS JOIN LATERAL (
+			SELECT t.article_id FROM published_tags t WHERE t.kind = b.kind AND t.tag_id = b.tag_id AND t.article_id <> $1
+			ORDER BY t.published_at DESC, t.article_id DESC LIMIT $2) x)
+		SELECT `+articleColumns+`,
+			((SELECT COUNT(*) FROM article_topics x WHERE x.article_id = a.id
+				AND x.topic_id IN (SELECT tag_id FROM base WHERE kind = 0))
+			+ (SELECT COUNT(*) FROM article_persons x WHERE x.article_id = a.id
+				AND x.person_id IN (SELECT tag_id FROM base WHERE kind = 1)))::int
 		FROM c JOIN articles a ON a.id = c.article_id JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
 		WHERE a.status = 'published'
 		ORDER BY a.published_at DESC, a.id DESC LIMIT $2`, id, limitOr(limit, 50, 200))
@@ -318,6 +354,37 @@ func (db *DB) Neighbours(ctx context.Context, id int64, limit int) ([]dateline.N
 		out = append(out, n)
 	}
 	return out, rows.Err()
+}
+
+// publishedTags selects the published_tags rows of the published articles
+// that match the condition on a.
+const publishedTags = `SELECT 0, x.topic_id, COALESCE(a.published_at, 'epoch'), a.id FROM article_topics x JOIN articles a ON a.id = x.article_id
+	WHERE a.status = 'published' AND %[1]s
+	UNION ALL
+	SELECT 1, x.person_id, COALESCE(a.published_at, 'epoch'), a.id FROM article_persons x JOIN articles a ON a.id = x.article_id
+	WHERE a.status = 'published' AND %[1]s`
+
+// indexTags puts a published article's topics and persons in
+// published_tags, or takes any other's out, in the caller's transaction.
+func indexTags(ctx context.Context, tx pgx.Tx, id int64) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM published_tags WHERE article_id = $1`, id); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO published_tags (kind, tag_id, published_at, article_id) `+
+		fmt.Sprintf(publishedTags, `a.id = $1`), id)
+	return err
+}
+
+// rebuildTags makes published_tags again from the articles, as after a
+// move, which writes articles and their tags without writeArticle.
+func (db *DB) rebuildTags(ctx context.Context) error {
+	return pgx.BeginFunc(ctx, db.primary, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `TRUNCATE published_tags`); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO published_tags (kind, tag_id, published_at, article_id) `+fmt.Sprintf(publishedTags, `true`))
+		return err
+	})
 }
 
 // maxPublishedIDs is how many ids PublishedIDs takes at once.

@@ -76,7 +76,8 @@ func (db *DB) WriteRows(ctx context.Context, t dateline.Table, rows [][]any) err
 }
 
 // FinishTransfer moves every identity sequence past the largest key, so
-// new rows do not collide with moved ones, and tells the nodes.
+// new rows do not collide with moved ones, builds the tag and search
+// indexes of the moved articles, and tells the nodes.
 func (db *DB) FinishTransfer(ctx context.Context) error {
 	for _, t := range dateline.Tables {
 		if t.Columns[0] != "id" {
@@ -86,6 +87,9 @@ func (db *DB) FinishTransfer(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+	}
+	if err := db.rebuildTags(ctx); err != nil {
+		return err
 	}
 	if err := db.Reindex(ctx); err != nil {
 		return err

@@ -169,6 +169,15 @@ func TestMoveReadership(t *testing.T) {
 				t.Fatal(err)
 			}
 			got = append(got, es)
+			for id := range int64(12) {
+				ns, err := r.Neighbours(ctx, id, 50)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, n := range ns {
+					got = append(got, n.ID, n.Shared)
+				}
+			}
 			if i == 0 {
 				want = got
 			} else if !reflect.DeepEqual(got, want) {

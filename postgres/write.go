@@ -269,8 +269,8 @@ func truncSecond(t time.Time) time.Time {
 
 // writeArticle stores a over old (nil for a new article) in the caller's
 // transaction: the row with every column, its pages, tags, links and
-// corrections, its place in a chain of follow-ups, and the search index;
-// the event readers hear of it (see eventKind) is appended to events, for
+// corrections, its place in a chain of follow-ups, and the search and
+// tag indexes; the event readers hear of it (see eventKind) is appended to events, for
 // the caller to write last (writeEvents). It settles the times
 // (dateline.Article.SettleTimes) and fills a.ID, a.Version, a.ChainID and
 // the times as stored. Both the ingest and the newsroom write through it.
@@ -344,12 +344,19 @@ func writeArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, old *prio
 				}
 			}
 		}
+		if err == nil {
+			// Its views count in its new section's "most read".
+			_, err = tx.Exec(ctx, `UPDATE view_windows SET section_id = $1 WHERE article_id = $2 AND section_id <> $1`, sectionID, old.id)
+		}
 	}
 	if err != nil {
 		return err
 	}
 	a.ChainID, a.ModifiedAt = chain, now
 	if err := writeArticleParts(ctx, tx, a, now); err != nil {
+		return err
+	}
+	if err := indexTags(ctx, tx, a.ID); err != nil {
 		return err
 	}
 	if err := indexArticle(ctx, tx, a, sectionID); err != nil {

@@ -334,6 +334,9 @@ func (db *DB) PublishDue(ctx context.Context, now time.Time) ([]int64, error) {
 			if err := indexByID(ctx, tx, id); err != nil {
 				return err
 			}
+			if err := indexTags(ctx, tx, id); err != nil {
+				return err
+			}
 			if err := insertEventByID(ctx, tx, id, dateline.EventPublished, now); err != nil {
 				return err
 			}

@@ -20,12 +20,21 @@ import (
 // generated.
 func BenchmarkMostRead(b *testing.B) {
 	db := benchViews(b)
-	storetest.BenchReadership(b, db)
+	var popular, rare int64
+	ctx := context.Background()
+	if err := db.read.QueryRowContext(ctx, `SELECT MAX(article_id) FROM published_tags WHERE kind = 0 AND tag_id = 1`).Scan(&popular); err != nil {
+		b.Fatal(err)
+	}
+	if err := db.read.QueryRowContext(ctx, `SELECT MAX(article_id) FROM (SELECT article_id FROM article_topics
+		GROUP BY article_id HAVING MIN(topic_id) > 500 AND COUNT(*) = 3) WHERE article_id % 100 <> 0`).Scan(&rare); err != nil {
+		b.Fatal(err)
+	}
+	storetest.BenchReadership(b, db, popular, rare)
 }
 
 // benchViewsPath is the cached database; its name changes with what is
 // generated.
-var benchViewsPath = filepath.Join(os.TempDir(), fmt.Sprintf("dateline-bench-views-%d-v1.db", storetest.BenchArticles))
+var benchViewsPath = filepath.Join(os.TempDir(), fmt.Sprintf("dateline-bench-views-%d-v4.db", storetest.BenchArticles))
 
 func benchViews(b *testing.B) *DB {
 	b.Helper()
@@ -61,11 +70,12 @@ func benchViews(b *testing.B) *DB {
 }
 
 // generateViews fills a new database in one transaction: the sections,
-// the articles (1 in 100 withdrawn), the views of each minute of the
-// week, their windows as expired at BenchNow, and a copy of the windows
-// that resetViews restores.
+// the articles (1 in 100 withdrawn; by section 30, 25, 15, 10, 8, 8, 3.5
+// and 0.5 per cent, and none in the ninth), the views of each minute of
+// the week, their windows as expired at BenchNow, a copy of the windows
+// that resetViews restores, and three topics of each article.
 func generateViews(ctx context.Context, db *DB) error {
-	for i, s := range dateline.DefaultSections {
+	for i, s := range storetest.BenchSections() {
 		if err := db.SaveSection(ctx, &s); err != nil {
 			return err
 		}
@@ -86,7 +96,11 @@ func generateViews(ctx context.Context, db *DB) error {
 			{`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
 			INSERT INTO articles (id, uri, section_id, lang, headline, lead, status, published_at, urgency, version,
 				source_version, created_at, modified_at)
-			SELECT i, 'urn:bench:' || i, 1 + (i * 7 + i / 13) % 8, 'en',
+			SELECT i, 'urn:bench:' || i, CASE
+					WHEN (i * 2654435761) % 1000 < 300 THEN 1 WHEN (i * 2654435761) % 1000 < 550 THEN 2
+					WHEN (i * 2654435761) % 1000 < 700 THEN 3 WHEN (i * 2654435761) % 1000 < 800 THEN 4
+					WHEN (i * 2654435761) % 1000 < 880 THEN 5 WHEN (i * 2654435761) % 1000 < 960 THEN 6
+					WHEN (i * 2654435761) % 1000 < 995 THEN 7 ELSE 8 END, 'en',
 				'Headline ' || i, 'Lead of ' || i, CASE WHEN i % 100 = 0 THEN 'withdrawn' ELSE 'published' END,
 				?2 + i * 31536 / 1000, 5, 1, (?2 + i * 31536 / 1000) * 1000, ?2 + i * 31536 / 1000, ?2 + i * 31536 / 1000
 			FROM n`, []any{n, start}},
@@ -97,11 +111,21 @@ func generateViews(ctx context.Context, db *DB) error {
 			SELECT minute, article_id, COUNT(*) FROM (
 				SELECT minute, max(1, min(?3, (minute * 60 - ?4) * 1000 / 31536) - CAST(exp(u * ln(?5)) AS INTEGER) + 1) AS article_id FROM x)
 			GROUP BY minute, article_id`, []any{storetest.BenchViews, m, n, start, storetest.BenchZipfSpan}},
-			{`INSERT INTO view_windows (article_id, now, today, week)
-			SELECT article_id, SUM(CASE WHEN minute > ?1 - 60 THEN count ELSE 0 END),
-				SUM(CASE WHEN minute > ?1 - 1440 THEN count ELSE 0 END), SUM(count)
-			FROM view_minutes GROUP BY article_id`, []any{m}},
+			{`INSERT INTO view_windows (article_id, section_id, now, today, week)
+			SELECT v.article_id, a.section_id, v.now, v.today, v.week FROM (
+				SELECT article_id, SUM(CASE WHEN minute > ?1 - 60 THEN count ELSE 0 END) AS now,
+					SUM(CASE WHEN minute > ?1 - 1440 THEN count ELSE 0 END) AS today, SUM(count) AS week
+				FROM view_minutes GROUP BY article_id) v JOIN articles a ON a.id = v.article_id`, []any{m}},
 			{`CREATE TABLE bench_view_windows AS SELECT * FROM view_windows`, nil},
+			{`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
+			INSERT INTO topics (id, slug, name) SELECT i, 'topic-' || i, 'Topic ' || i FROM n`, []any{storetest.BenchTopics}},
+			{`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1), k(j) AS (VALUES (0), (1), (2))
+			INSERT OR IGNORE INTO article_topics (article_id, topic_id, position)
+			SELECT i, CAST(exp((random() & 9223372036854775807) / 9223372036854775807.0 * ln(?2)) AS INTEGER), j FROM n, k
+			ORDER BY 1, 3`, []any{n, storetest.BenchTopics}},
+			{`INSERT INTO published_tags (kind, tag_id, published_at, article_id)
+			SELECT 0, x.topic_id, a.published_at, a.id FROM article_topics x JOIN articles a ON a.id = x.article_id
+			WHERE a.status = 'published' ORDER BY 1, 2, 3, 4`, nil},
 		}
 		for _, s := range steps {
 			if _, err := tx.ExecContext(ctx, s.q, s.args...); err != nil {

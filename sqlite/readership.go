@@ -87,7 +87,7 @@ func (db *DB) AddViews(ctx context.Context, counts []dateline.ViewCount) (err er
 		if err != nil {
 			return err
 		}
-		known, err := existingArticles(ctx, tx, merged)
+		sections, err := articleSections(ctx, tx, merged)
 		if err != nil {
 			return err
 		}
@@ -100,7 +100,7 @@ func (db *DB) AddViews(ctx context.Context, counts []dateline.ViewCount) (err er
 		windows := map[int64]*[3]int64{}
 		for _, c := range merged {
 			// through[2] is the week's: such a minute is in no window.
-			if !known[c.ArticleID] || c.Minute <= through[2] {
+			if sections[c.ArticleID] == 0 || c.Minute <= through[2] {
 				continue
 			}
 			if _, err := minutes.ExecContext(ctx, c.Minute, c.ArticleID, c.Count); err != nil {
@@ -117,14 +117,14 @@ func (db *DB) AddViews(ctx context.Context, counts []dateline.ViewCount) (err er
 				}
 			}
 		}
-		totals, err := tx.PrepareContext(ctx, `INSERT INTO view_windows (article_id, now, today, week) VALUES (?, ?, ?, ?)
+		totals, err := tx.PrepareContext(ctx, `INSERT INTO view_windows (article_id, section_id, now, today, week) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (article_id) DO UPDATE SET now = now + excluded.now, today = today + excluded.today, week = week + excluded.week`)
 		if err != nil {
 			return err
 		}
 		defer totals.Close()
 		for id, w := range windows {
-			if _, err := totals.ExecContext(ctx, id, w[0], w[1], w[2]); err != nil {
+			if _, err := totals.ExecContext(ctx, id, sections[id], w[0], w[1], w[2]); err != nil {
 				return err
 			}
 		}
@@ -132,25 +132,26 @@ func (db *DB) AddViews(ctx context.Context, counts []dateline.ViewCount) (err er
 	})
 }
 
-// existingArticles reports which of the counts' articles exist.
-func existingArticles(ctx context.Context, tx *sql.Tx, counts []dateline.ViewCount) (map[int64]bool, error) {
-	known := map[int64]bool{}
-	stmt, err := tx.PrepareContext(ctx, `SELECT EXISTS (SELECT 1 FROM articles WHERE id = ?)`)
+// articleSections returns the section of each of the counts' articles: 0
+// for one that does not exist.
+func articleSections(ctx context.Context, tx *sql.Tx, counts []dateline.ViewCount) (map[int64]int64, error) {
+	sections := map[int64]int64{}
+	stmt, err := tx.PrepareContext(ctx, `SELECT COALESCE((SELECT section_id FROM articles WHERE id = ?), 0)`)
 	if err != nil {
 		return nil, err
 	}
 	defer stmt.Close()
 	for _, c := range counts {
-		if _, seen := known[c.ArticleID]; seen {
+		if _, seen := sections[c.ArticleID]; seen {
 			continue
 		}
-		var ok bool
-		if err := stmt.QueryRowContext(ctx, c.ArticleID).Scan(&ok); err != nil {
+		var id int64
+		if err := stmt.QueryRowContext(ctx, c.ArticleID).Scan(&id); err != nil {
 			return nil, err
 		}
-		known[c.ArticleID] = ok
+		sections[c.ArticleID] = id
 	}
-	return known, nil
+	return sections, nil
 }
 
 // viewSlack is how long minutes are kept after they leave the week.
@@ -177,19 +178,18 @@ func (db *DB) ExpireViews(ctx context.Context, now time.Time) (err error) {
 				continue
 			}
 			col := windowColumn(p)
-			// Minutes (through, edge] leave the window now.
-			_, err := tx.ExecContext(ctx, `UPDATE view_windows SET `+col+` = `+col+` - v.n
+			// Minutes (through, edge] leave the window now. An article
+			// whose views have all left goes: that happens as its last
+			// minutes leave the week, the shorter windows having gone first.
+			empty, err := collect(ctx, tx, `UPDATE view_windows SET `+col+` = `+col+` - v.n
 				FROM (SELECT article_id, SUM(count) AS n FROM view_minutes WHERE minute > ? AND minute <= ? GROUP BY article_id) AS v
-				WHERE view_windows.article_id = v.article_id`, through[i], edge)
+				WHERE view_windows.article_id = v.article_id
+				RETURNING view_windows.article_id, now = 0 AND today = 0 AND week = 0`, through[i], edge)
 			if err != nil {
 				return err
 			}
-			if p == dateline.PeriodWeek {
-				// Only articles whose minutes just left the week can have
-				// run out of views (the shorter windows went first).
-				_, err := tx.ExecContext(ctx, `DELETE FROM view_windows WHERE now = 0 AND today = 0 AND week = 0
-					AND article_id IN (SELECT article_id FROM view_minutes WHERE minute > ? AND minute <= ?)`, through[i], edge)
-				if err != nil {
+			for _, id := range empty {
+				if _, err := tx.ExecContext(ctx, `DELETE FROM view_windows WHERE article_id = ?`, id); err != nil {
 					return err
 				}
 			}
@@ -208,27 +208,57 @@ func (db *DB) ExpireViews(ctx context.Context, now time.Time) (err error) {
 	})
 }
 
+// collect runs a query returning (id, bool) rows and returns the ids of
+// the true ones.
+func collect(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		var ok bool
+		if err := rows.Scan(&id, &ok); err != nil {
+			return nil, err
+		}
+		if ok {
+			ids = append(ids, id)
+		}
+	}
+	return ids, rows.Err()
+}
+
 // MostRead returns the published articles with the most views in the
 // period, most first, then newest first, in the section when one is
 // given. limit is 10 by default, 50 at most. Returns EINVALID for an
 // unknown period.
+//
+// Each section's best are found by walking its part of the window's
+// index (the inner query, run once per section), and the site's best
+// are the best of those.
 func (db *DB) MostRead(ctx context.Context, p dateline.Period, section string, limit int) ([]dateline.Ranked, error) {
 	col := windowColumn(p)
 	if col == "" {
 		return nil, dateline.Errorf(dateline.EINVALID, "Unknown period %q.", p)
 	}
-	where := `a.id = w.article_id AND w.` + col + ` > 0 AND a.status = 'published'`
-	var args []any
+	where, args := ``, []any{limitOr(limit, 10, 50)}
 	if section != "" {
-		where += ` AND a.section_id = (SELECT id FROM sections WHERE slug = ?)`
-		args = append(args, section)
+		where, args = `AND top.slug = ?2`, append(args, section)
 	}
-	args = append(args, limitOr(limit, 10, 50))
-	// CROSS JOIN keeps view_windows outermost, so the window's index gives
-	// the order and the walk stops at the limit.
+	// CROSS JOIN fixes the order of the loops: sections, then the
+	// section's walk down the index, then the article.
 	rows, err := db.read.QueryContext(ctx, `SELECT `+articleColumns+`, w.`+col+`
-		FROM view_windows w CROSS JOIN articles a JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
-		WHERE `+where+` ORDER BY w.`+col+` DESC, a.published_at DESC, a.id DESC LIMIT ?`, args...)
+		FROM sections top CROSS JOIN view_windows w CROSS JOIN articles a
+		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
+		WHERE w.article_id IN (
+			SELECT x.article_id FROM view_windows x CROSS JOIN articles y
+			WHERE x.section_id = top.id AND x.`+col+` > 0 AND y.id = x.article_id AND y.status = 'published'
+				AND y.section_id = x.section_id
+			ORDER BY x.`+col+` DESC, y.published_at DESC, y.id DESC LIMIT ?1)
+		AND a.id = w.article_id `+where+`
+		ORDER BY w.`+col+` DESC, a.published_at DESC, a.id DESC LIMIT ?1`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: most read: %w", err)
 	}
@@ -271,26 +301,52 @@ func (db *DB) ViewsOf(ctx context.Context, articleID int64) ([3]int64, error) {
 // Neighbours returns published articles that share topics or persons with
 // the article, newest first, with the number of tags in common. limit is
 // 50 by default, 200 at most. An unknown article has none.
+//
+// The newest limit of all are among the newest limit of each tag, so
+// each tag gives only those, walking its part of published_tags: a tag on
+// a quarter of all stories costs no more than a rare one. CROSS JOIN
+// keeps those few outermost (else SQLite may walk the whole feed).
 func (db *DB) Neighbours(ctx context.Context, id int64, limit int) ([]dateline.Neighbour, error) {
-	// Candidates come from the (tag, article) indexes of each of the
-	// article's tags.
-	rows, err := db.read.QueryContext(ctx, `WITH c AS (
-			SELECT article_id, COUNT(*) AS shared FROM (
-				SELECT x.article_id FROM article_topics t JOIN article_topics x ON x.topic_id = t.topic_id
-				WHERE t.article_id = ?1 AND x.article_id <> ?1
-				UNION ALL
-				SELECT x.article_id FROM article_persons t JOIN article_persons x ON x.person_id = t.person_id
-				WHERE t.article_id = ?1 AND x.article_id <> ?1)
-			GROUP BY article_id)
-		SELECT `+articleColumns+`, c.shared
-		FROM c CROSS JOIN articles a JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
+	limit = limitOr(limit, 50, 200)
+	rows, err := db.read.QueryContext(ctx, `SELECT 0, topic_id FROM article_topics WHERE article_id = ?1
+		UNION ALL SELECT 1, person_id FROM article_persons WHERE article_id = ?1`, id)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: neighbours: %w", err)
+	}
+	var walks []string
+	args := []any{id, limit}
+	for rows.Next() {
+		var kind, tag int64
+		if err := rows.Scan(&kind, &tag); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("sqlite: neighbours: %w", err)
+		}
+		args = append(args, kind, tag)
+		walks = append(walks, fmt.Sprintf(`SELECT * FROM (SELECT article_id FROM published_tags
+			WHERE kind = ?%d AND tag_id = ?%d AND article_id <> ?1
+			ORDER BY published_at DESC, article_id DESC LIMIT ?2)`, len(args)-1, len(args)))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: neighbours: %w", err)
+	}
+	out := []dateline.Neighbour{}
+	if len(walks) == 0 {
+		return out, nil
+	}
+	rows, err = db.read.QueryContext(ctx, `SELECT `+articleColumns+`,
+			(SELECT COUNT(*) FROM article_topics x WHERE x.article_id = a.id
+				AND x.topic_id IN (SELECT topic_id FROM article_topics WHERE article_id = ?1))
+			+ (SELECT COUNT(*) FROM article_persons x WHERE x.article_id = a.id
+				AND x.person_id IN (SELECT person_id FROM article_persons WHERE article_id = ?1))
+		FROM (`+strings.Join(walks, " UNION ")+`) c CROSS JOIN articles a
+		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
 		WHERE a.id = c.article_id AND a.status = 'published'
-		ORDER BY a.published_at DESC, a.id DESC LIMIT ?2`, id, limitOr(limit, 50, 200))
+		ORDER BY a.published_at DESC, a.id DESC LIMIT ?2`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: neighbours: %w", err)
 	}
 	defer rows.Close()
-	out := []dateline.Neighbour{}
 	for rows.Next() {
 		var n dateline.Neighbour
 		a, err := scanArticle(withExtra{rows, []any{&n.Shared}})
@@ -301,6 +357,38 @@ func (db *DB) Neighbours(ctx context.Context, id int64, limit int) ([]dateline.N
 		out = append(out, n)
 	}
 	return out, rows.Err()
+}
+
+// indexTags puts a published article's topics and persons in
+// published_tags, or takes any other's out, in the caller's transaction.
+func indexTags(ctx context.Context, tx *sql.Tx, id int64) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM published_tags WHERE article_id = ?`, id); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO published_tags (kind, tag_id, published_at, article_id)
+		SELECT 0, x.topic_id, COALESCE(a.published_at, 0), a.id FROM article_topics x JOIN articles a ON a.id = x.article_id
+		WHERE a.id = ?1 AND a.status = 'published'
+		UNION ALL
+		SELECT 1, x.person_id, COALESCE(a.published_at, 0), a.id FROM article_persons x JOIN articles a ON a.id = x.article_id
+		WHERE a.id = ?1 AND a.status = 'published'`, id)
+	return err
+}
+
+// rebuildTags makes published_tags again from the articles, as after a
+// move, which writes articles and their tags without writeArticle.
+func (db *DB) rebuildTags(ctx context.Context) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM published_tags`); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO published_tags (kind, tag_id, published_at, article_id)
+			SELECT 0, x.topic_id, COALESCE(a.published_at, 0), a.id FROM article_topics x JOIN articles a ON a.id = x.article_id
+			WHERE a.status = 'published'
+			UNION ALL
+			SELECT 1, x.person_id, COALESCE(a.published_at, 0), a.id FROM article_persons x JOIN articles a ON a.id = x.article_id
+			WHERE a.status = 'published'`)
+		return err
+	})
 }
 
 // maxPublishedIDs is how many ids PublishedIDs takes at once.

@@ -116,6 +116,11 @@ func native(t dateline.Table, c string, v any) any {
 	return v
 }
 
-// FinishTransfer builds the search index of the moved articles (SQLite
-// takes new keys after the largest by itself).
-func (db *DB) FinishTransfer(ctx context.Context) error { return db.Reindex(ctx) }
+// FinishTransfer builds the tag and search indexes of the moved articles
+// (SQLite takes new keys after the largest by itself).
+func (db *DB) FinishTransfer(ctx context.Context) error {
+	if err := db.rebuildTags(ctx); err != nil {
+		return err
+	}
+	return db.Reindex(ctx)
+}

@@ -176,8 +176,8 @@ func nullID(id int64) any {
 
 // writeArticle stores a over old (nil for a new article) in the caller's
 // transaction: the row with every column, its pages, tags, links and
-// corrections, its place in a chain of follow-ups, the search index and
-// the event readers hear of it (see eventKind).
+// corrections, its place in a chain of follow-ups, the search and tag
+// indexes, and the event readers hear of it (see eventKind).
 // It settles the times (dateline.Article.SettleTimes) and fills a.ID,
 // a.Version, a.ChainID and the times as stored. Both the ingest and the
 // newsroom write through it.
@@ -245,12 +245,19 @@ func writeArticle(ctx context.Context, tx *sql.Tx, a *dateline.Article, old *pri
 		if err == nil {
 			err = clearArticleParts(ctx, tx, old.id)
 		}
+		if err == nil {
+			// Its views count in its new section's "most read".
+			_, err = tx.ExecContext(ctx, `UPDATE view_windows SET section_id = ? WHERE article_id = ? AND section_id <> ?`, sectionID, old.id, sectionID)
+		}
 	}
 	if err != nil {
 		return err
 	}
 	a.ChainID, a.ModifiedAt = chain, now
 	if err := writeArticleParts(ctx, tx, a, now); err != nil {
+		return err
+	}
+	if err := indexTags(ctx, tx, a.ID); err != nil {
 		return err
 	}
 	if err := indexArticle(ctx, tx, a, sectionID); err != nil {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -19,8 +20,19 @@ const (
 	BenchViews    = 10_000_000
 )
 
+// BenchSections are the default sections and a ninth, "quiet", which
+// has no articles.
+func BenchSections() []dateline.Section {
+	return append(slices.Clone(dateline.DefaultSections), dateline.Section{Slug: "quiet", Name: "Quiet", Position: 9})
+}
+
 // BenchNow is when the generated windows were last expired.
 var BenchNow = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+
+// BenchTopics is how many topics the generated articles have, three
+// each drawn like the ranks of BenchZipfSpan: topic t on a share of about
+// ln(1+1/t)/ln(BenchTopics) of them.
+const BenchTopics = 2000
 
 // BenchZipfSpan is how far back from the newest article views reach: a
 // view goes to the article of rank r back from the newest published at its
@@ -30,12 +42,16 @@ const BenchZipfSpan = 200_000
 
 // BenchReadership measures, on a store holding the generated views with
 // its windows expired at BenchNow: MostRead of each period, of all
-// sections and of politics; ExpireViews moving the edges on by a minute;
+// sections, of the largest (politics), the smallest (pressreview) and an
+// empty one (quiet); ExpireViews moving the edges on by a minute;
 // and AddViews of 5,000 counts shaped like the generated ones. The last
 // two change the store: the engines' benchmarks put it back before.
-func BenchReadership(b *testing.B, r dateline.Readership) {
+//
+// It also measures Neighbours of two articles: popular has the most common
+// topic (on about a quarter of all articles), rare only topics few have.
+func BenchReadership(b *testing.B, r dateline.Readership, popular, rare int64) {
 	for _, p := range dateline.Periods {
-		for _, section := range []string{"", "politics"} {
+		for _, section := range []string{"", "politics", "pressreview", "quiet"} {
 			b.Run(string(p)+"/"+cmp.Or(section, "all"), func(b *testing.B) {
 				var n int
 				for b.Loop() {
@@ -45,11 +61,33 @@ func BenchReadership(b *testing.B, r dateline.Readership) {
 					}
 					n = len(list)
 				}
-				if n != 10 {
+				want := 10
+				if section == "quiet" {
+					want = 0
+				}
+				if n != want {
 					b.Fatalf("MostRead(%s, %q) found %d", p, section, n)
 				}
 			})
 		}
+	}
+	for _, c := range []struct {
+		name string
+		id   int64
+	}{{"popular", popular}, {"rare", rare}} {
+		b.Run("Neighbours/"+c.name, func(b *testing.B) {
+			var n int
+			for b.Loop() {
+				list, err := r.Neighbours(ctx, c.id, 10)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n = len(list)
+			}
+			if n != 10 {
+				b.Fatalf("Neighbours(%d) found %d", c.id, n)
+			}
+		})
 	}
 	b.Run("ExpireViews", func(b *testing.B) {
 		now := BenchNow

@@ -24,6 +24,7 @@ var readershipTests = []struct {
 	{"MostRead", testMostRead},
 	{"MostReadLimits", testMostReadLimits},
 	{"Neighbours", testNeighbours},
+	{"NeighboursOfPopularTags", testNeighboursPopular},
 	{"PublishedIDs", testPublishedIDs},
 	{"Events", testEvents},
 	{"EventsNewsroom", testEventsNewsroom},
@@ -116,12 +117,35 @@ func testViewWindowEdges(t *testing.T, s dateline.Store) {
 			}
 		}
 	}
+	// The article without views left the windows' table.
+	wantRows(t, s, "view_windows", 0)
+	wantRows(t, s, "view_minutes", 2)
 	// New views after all that count again from their minute.
 	m := m0 + 10081
 	addViews(t, r, dateline.ViewCount{ArticleID: id, Minute: m, Count: 3})
 	wantViews(t, r, id, [3]int64{3, 3, 3}, "a new view")
 	expire(t, r, at(m+60, 0))
 	wantViews(t, r, id, [3]int64{0, 3, 3}, "a new view an hour later")
+	// Minutes go an hour after they left the week.
+	wantRows(t, s, "view_minutes", 1)
+}
+
+// wantRows checks the number of rows in a table, through dateline.Transfer.
+func wantRows(t *testing.T, s dateline.Store, table string, want int64) {
+	t.Helper()
+	tr, ok := s.(dateline.Transfer)
+	if !ok {
+		return
+	}
+	for _, tb := range dateline.Tables {
+		if tb.Name == table {
+			if n, err := tr.CountRows(ctx, tb); err != nil || n != want {
+				t.Errorf("%s has %d rows (%v), want %d", table, n, err, want)
+			}
+			return
+		}
+	}
+	t.Fatalf("no table %s", table)
 }
 
 // testLateViews adds counts for minutes that already left some windows:
@@ -469,6 +493,20 @@ func testMostRead(t *testing.T, s dateline.Store) {
 	if got, want := rankedIDs(list), []int64{id(6), id(5), id(1)}; !sameIDs(got, want) {
 		t.Errorf("MostRead after release and republication = %v, want %v", got, want)
 	}
+
+	// A story moved to another section takes its views there.
+	moved := mk("urn:mr:d", "sport", base.Add(-time.Hour))
+	moved.SourceVersion = base.Add(time.Second)
+	upsert(t, s, base, moved)
+	for _, c := range []struct {
+		section string
+		want    []int64
+	}{{"sport", []int64{id(3), id(4)}}, {"world", []int64{id(2)}}, {"", []int64{id(3), id(6), id(5)}}} {
+		list, _ := r.MostRead(ctx, dateline.PeriodWeek, c.section, 3)
+		if got := rankedIDs(list); !sameIDs(got, c.want) {
+			t.Errorf("MostRead(week, %q) after a move = %v, want %v", c.section, got, c.want)
+		}
+	}
 }
 
 // testMostReadLimits: 10 by default, 50 at most.
@@ -562,6 +600,73 @@ func testNeighbours(t *testing.T, s dateline.Store) {
 	if list, err := r.Neighbours(ctx, 424242, 10); err != nil || list == nil || len(list) != 0 {
 		t.Errorf("Neighbours of an unknown article = %+v, %v", list, err)
 	}
+}
+
+// testNeighboursPopular: with a tag many stories share, the newest come
+// first however old the stories sharing the rarer tags, in publication
+// order (not id order), with every tag in common counted; and the lists
+// follow releases, withdrawals and changed tags.
+func testNeighboursPopular(t *testing.T, s dateline.Store) {
+	r := readership(t, s)
+	x := article("urn:nbp:x", "politics", base.Add(-time.Hour))
+	x.Topics = []dateline.Topic{{Name: "Popular"}, {Name: "Rare"}}
+	x.Persons = []dateline.Person{{Name: "Solo"}}
+	var popular []*dateline.Article
+	for k := range 30 {
+		a := article(fmt.Sprintf("urn:nbp:p%d", k), "world", base.Add(-time.Duration(k+1)*time.Minute))
+		a.Topics = []dateline.Topic{{Name: "Popular"}, {Name: fmt.Sprintf("Other %d", k)}}
+		popular = append(popular, a)
+	}
+	rs := upsert(t, s, base, append([]*dateline.Article{x}, popular...)...)
+	// Stored last, published long ago.
+	r1 := article("urn:nbp:r1", "world", base.Add(-10*24*time.Hour))
+	r1.Topics = []dateline.Topic{{Name: "Rare"}}
+	r2 := article("urn:nbp:r2", "world", base.Add(-20*24*time.Hour))
+	r2.Topics = []dateline.Topic{{Name: "Rare"}, {Name: "Popular"}}
+	r2.Persons = []dateline.Person{{Name: "Solo"}}
+	sc := article("urn:nbp:sc", "science", time.Time{})
+	sc.Status, sc.EmbargoUntil = dateline.StatusScheduled, base.Add(time.Hour)
+	sc.Persons = []dateline.Person{{Name: "Solo"}}
+	more := upsert(t, s, base, r1, r2, sc)
+	xid, r1id, r2id, scid := rs[0].ID, more[0].ID, more[1].ID, more[2].ID
+	pid := func(k int) int64 { return rs[k+1].ID }
+
+	check := func(when string, limit int, want []int64, shared map[int64]int) {
+		t.Helper()
+		list, err := r.Neighbours(ctx, xid, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := []int64{}
+		for _, n := range list {
+			got = append(got, n.ID)
+			if w, ok := shared[n.ID]; ok && n.Shared != w || !ok && n.Shared != 1 {
+				t.Errorf("%s: %d shares %d tags", when, n.ID, n.Shared)
+			}
+		}
+		if !sameIDs(got, want) {
+			t.Errorf("%s: Neighbours(limit %d) = %v, want %v", when, limit, got, want)
+		}
+	}
+	var all []int64
+	for k := range 30 {
+		all = append(all, pid(k))
+	}
+	check("popular", 5, all[:5], nil)
+	check("all", 0, append(slices.Clone(all), r1id, r2id), map[int64]int{r2id: 3})
+
+	if _, err := s.PublishDue(ctx, base.Add(2*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	check("after a release", 3, []int64{scid, pid(0), pid(1)}, nil)
+	w := article("urn:nbp:p0", "world", base.Add(-time.Minute))
+	w.Status, w.SourceVersion = dateline.StatusWithdrawn, base.Add(time.Second)
+	u := article("urn:nbp:p1", "world", base.Add(-2*time.Minute))
+	u.Topics, u.SourceVersion = []dateline.Topic{{Name: "Elsewhere"}}, base.Add(time.Second)
+	upsert(t, s, base, w, u)
+	check("after a withdrawal and a change of tags", 3, []int64{scid, pid(2), pid(3)}, nil)
+	want := append([]int64{scid}, all[2:]...)
+	check("all, at the end", 200, append(want, r1id, r2id), map[int64]int{r2id: 3})
 }
 
 func testPublishedIDs(t *testing.T, s dateline.Store) {
