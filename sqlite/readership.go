@@ -304,49 +304,29 @@ func (db *DB) ViewsOf(ctx context.Context, articleID int64) ([3]int64, error) {
 //
 // The newest limit of all are among the newest limit of each tag, so
 // each tag gives only those, walking its part of published_tags: a tag on
-// a quarter of all stories costs no more than a rare one. CROSS JOIN
-// keeps those few outermost (else SQLite may walk the whole feed).
+// a quarter of all stories costs no more than a rare one.
 func (db *DB) Neighbours(ctx context.Context, id int64, limit int) ([]dateline.Neighbour, error) {
-	limit = limitOr(limit, 50, 200)
-	rows, err := db.read.QueryContext(ctx, `SELECT 0, topic_id FROM article_topics WHERE article_id = ?1
-		UNION ALL SELECT 1, person_id FROM article_persons WHERE article_id = ?1`, id)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: neighbours: %w", err)
-	}
-	var walks []string
-	args := []any{id, limit}
-	for rows.Next() {
-		var kind, tag int64
-		if err := rows.Scan(&kind, &tag); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("sqlite: neighbours: %w", err)
-		}
-		args = append(args, kind, tag)
-		walks = append(walks, fmt.Sprintf(`SELECT * FROM (SELECT article_id FROM published_tags
-			WHERE kind = ?%d AND tag_id = ?%d AND article_id <> ?1
-			ORDER BY published_at DESC, article_id DESC LIMIT ?2)`, len(args)-1, len(args)))
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: neighbours: %w", err)
-	}
-	out := []dateline.Neighbour{}
-	if len(walks) == 0 {
-		return out, nil
-	}
-	rows, err = db.read.QueryContext(ctx, `SELECT `+articleColumns+`,
+	// For each tag of the article (b), its walk is the IN list; CROSS
+	// JOIN keeps the few found outermost, or SQLite may walk the feed.
+	rows, err := db.read.QueryContext(ctx, `WITH base(kind, tag_id) AS (
+			SELECT 0, topic_id FROM article_topics WHERE article_id = ?1
+			UNION ALL SELECT 1, person_id FROM article_persons WHERE article_id = ?1),
+		c AS (SELECT DISTINCT y.id FROM base b CROSS JOIN articles y WHERE y.id IN (
+			SELECT t.article_id FROM published_tags t WHERE t.kind = b.kind AND t.tag_id = b.tag_id AND t.article_id <> ?1
+			ORDER BY t.published_at DESC, t.article_id DESC LIMIT ?2))
+		SELECT `+articleColumns+`,
 			(SELECT COUNT(*) FROM article_topics x WHERE x.article_id = a.id
-				AND x.topic_id IN (SELECT topic_id FROM article_topics WHERE article_id = ?1))
+				AND x.topic_id IN (SELECT tag_id FROM base WHERE kind = 0))
 			+ (SELECT COUNT(*) FROM article_persons x WHERE x.article_id = a.id
-				AND x.person_id IN (SELECT person_id FROM article_persons WHERE article_id = ?1))
-		FROM (`+strings.Join(walks, " UNION ")+`) c CROSS JOIN articles a
-		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
-		WHERE a.id = c.article_id AND a.status = 'published'
-		ORDER BY a.published_at DESC, a.id DESC LIMIT ?2`, args...)
+				AND x.person_id IN (SELECT tag_id FROM base WHERE kind = 1))
+		FROM c CROSS JOIN articles a JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
+		WHERE a.id = c.id AND a.status = 'published'
+		ORDER BY a.published_at DESC, a.id DESC LIMIT ?2`, id, limitOr(limit, 50, 200))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: neighbours: %w", err)
 	}
 	defer rows.Close()
+	out := []dateline.Neighbour{}
 	for rows.Next() {
 		var n dateline.Neighbour
 		a, err := scanArticle(withExtra{rows, []any{&n.Shared}})
