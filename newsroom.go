@@ -240,8 +240,11 @@ type Newsroom interface {
 	// is locked until now+lock and the count starts again. Returns the
 	// account as it now is.
 	LoginFailed(ctx context.Context, userID int64, now time.Time, limit int, lock time.Duration) (*User, error)
-	// LoginSucceeded clears failures and lockout.
-	LoginSucceeded(ctx context.Context, userID int64) error
+	// LoginSucceeded clears failures and lockout, unless the account is
+	// locked at now (parallel wrong passwords may have locked it since the
+	// right one was checked): then it changes nothing and returns
+	// EFORBIDDEN. Returns ENOTFOUND for an unknown account.
+	LoginSucceeded(ctx context.Context, userID int64, now time.Time) error
 
 	CreateSession(ctx context.Context, s *Session) error
 	// Session returns the live session with the hash and its account.
@@ -287,8 +290,16 @@ type Newsroom interface {
 	Stories(ctx context.Context) ([]Story, error)
 	// SetStoryArticles replaces the articles attached to the story.
 	SetStoryArticles(ctx context.Context, storyID int64, articleIDs []int64) error
+	// StoryArticleIDs returns the ids of every article attached to the
+	// story, whatever its status, in id order: what an edit of the
+	// attachments starts from. Returns ENOTFOUND for an unknown story.
+	StoryArticleIDs(ctx context.Context, storyID int64) ([]int64, error)
 	// StoriesOf returns the running stories an article is attached to.
 	StoriesOf(ctx context.Context, articleID int64) ([]Story, error)
+	// TopRefs returns the whole curated list of the home page in order,
+	// whatever the status of its articles (TopStories shows only the
+	// published ones): what an edit of the list starts from.
+	TopRefs(ctx context.Context) ([]TopRef, error)
 
 	Tokens(ctx context.Context) ([]Token, error)
 	DeleteToken(ctx context.Context, id int64) error

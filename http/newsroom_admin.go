@@ -25,6 +25,7 @@ type topRow struct {
 
 type topPage struct {
 	Rows    []topRow
+	Hidden  int // entries not shown: articles not yet published
 	Latest  []dateline.Article
 	Stories []dateline.Story
 }
@@ -48,6 +49,16 @@ func (s *Server) handleTop(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Rows = append(p.Rows, row)
 	}
+	refs, err := s.store.TopRefs(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, ref := range refs {
+		if !slices.ContainsFunc(p.Rows, func(row topRow) bool { return row.Ref == ref }) {
+			p.Hidden++
+		}
+	}
 	if p.Latest, err = s.store.Articles(ctx, dateline.ArticleFilter{Limit: 40}); err != nil {
 		s.fail(w, r, err)
 		return
@@ -61,7 +72,8 @@ func (s *Server) handleTop(w http.ResponseWriter, r *http.Request) {
 
 // handleSaveTop reorders the top stories from the position fields, drops
 // the ones marked for removal, moves one up or down, and adds a new one.
-// It works with plain form posts.
+// Entries the form did not show (articles not yet published) are kept,
+// after the others. It works with plain form posts.
 func (s *Server) handleSaveTop(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	type entry struct {
@@ -69,12 +81,14 @@ func (s *Server) handleSaveTop(w http.ResponseWriter, r *http.Request) {
 		ref dateline.TopRef
 	}
 	var es []entry
+	onForm := map[dateline.TopRef]bool{}
 	for i, v := range f["item"] {
 		ref, ok := parseTopRef(v)
 		if !ok {
 			s.newsroomError(w, r, http.StatusBadRequest, "The list of top stories could not be read; reload the page.")
 			return
 		}
+		onForm[ref] = true
 		if f.Get("remove-"+v) != "" {
 			continue
 		}
@@ -125,6 +139,16 @@ func (s *Server) handleSaveTop(w http.ResponseWriter, r *http.Request) {
 	for _, e := range es {
 		if !slices.Contains(refs, e.ref) {
 			refs = append(refs, e.ref)
+		}
+	}
+	stored, err := s.store.TopRefs(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, ref := range stored {
+		if !onForm[ref] && !slices.Contains(refs, ref) {
+			refs = append(refs, ref)
 		}
 	}
 	if len(refs) > 30 {
@@ -230,10 +254,21 @@ func (s *Server) handleSaveStory(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.PathValue("id") != "" {
-		var ids []int64
+		// The form shows only the published articles; the others attached
+		// (scheduled, drafts) are kept, since they could not be detached.
+		attached, err := s.store.StoryArticleIDs(ctx, st.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		shown := map[int64]bool{}
 		for _, a := range st.Articles {
-			if r.PostFormValue("detach-"+strconv.FormatInt(a.ID, 10)) == "" {
-				ids = append(ids, a.ID)
+			shown[a.ID] = true
+		}
+		var ids []int64
+		for _, id := range attached {
+			if !shown[id] || r.PostFormValue("detach-"+strconv.FormatInt(id, 10)) == "" {
+				ids = append(ids, id)
 			}
 		}
 		for _, v := range append(strings.FieldsFunc(r.PostFormValue("attach"), func(c rune) bool { return c == ',' || c == ' ' }), r.PostForm["attach_pick"]...) {

@@ -326,7 +326,14 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.loginForm(w, r, http.StatusForbidden, email, next, "This account is disabled. An admin can enable it again.")
 		return
 	}
-	if err := s.store.LoginSucceeded(ctx, u.ID); err != nil {
+	if err := s.store.LoginSucceeded(ctx, u.ID, now); err != nil {
+		// Wrong passwords sent alongside locked the account meanwhile.
+		if dateline.ErrorCode(err) == dateline.EFORBIDDEN {
+			if u2, err2 := s.store.User(ctx, u.ID); err2 == nil {
+				s.lockedForm(w, r, u2, email, next, now)
+				return
+			}
+		}
 		s.error(w, r, err)
 		return
 	}

@@ -184,16 +184,27 @@ func (db *DB) LoginFailed(ctx context.Context, userID int64, now time.Time, limi
 	return u, err
 }
 
-// LoginSucceeded clears failures and lockout. Returns ENOTFOUND.
-func (db *DB) LoginSucceeded(ctx context.Context, userID int64) (err error) {
+// LoginSucceeded clears failures and lockout, unless the account is locked
+// at now: wrong passwords sent at the same time as the right one may have
+// locked it since the right one was checked. Then nothing changes and it
+// returns EFORBIDDEN. Returns ENOTFOUND for an unknown account.
+func (db *DB) LoginSucceeded(ctx context.Context, userID int64, now time.Time) (err error) {
 	defer wrap(&err, "login succeeded")
 	return db.inQuietTx(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE users SET failures = 0, locked_until = NULL WHERE id = $1`, userID)
-		if err != nil {
+		// One statement decides and clears, so no failure can come between:
+		// the row lock makes a concurrent LoginFailed wait or go first.
+		var locked *time.Time
+		err := tx.QueryRow(ctx, `UPDATE users u SET
+				failures = CASE WHEN u.locked_until IS NULL OR u.locked_until <= $1 THEN 0 ELSE u.failures END,
+				locked_until = CASE WHEN u.locked_until IS NULL OR u.locked_until <= $1 THEN NULL ELSE u.locked_until END
+			WHERE u.id = $2 RETURNING u.locked_until`, now.UTC(), userID).Scan(&locked)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return dateline.Errorf(dateline.ENOTFOUND, "No account %d.", userID)
+		} else if err != nil {
 			return err
 		}
-		if tag.RowsAffected() == 0 {
-			return dateline.Errorf(dateline.ENOTFOUND, "No account %d.", userID)
+		if locked != nil {
+			return dateline.Errorf(dateline.EFORBIDDEN, "This account is locked until %s.", locked.UTC().Format("15:04 UTC"))
 		}
 		return nil
 	})

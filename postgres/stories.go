@@ -149,6 +149,32 @@ func (db *DB) SetStoryArticles(ctx context.Context, storyID int64, articleIDs []
 	})
 }
 
+// StoryArticleIDs returns the ids of every article attached to the story,
+// whatever its status, in id order. Returns ENOTFOUND for an unknown story.
+func (db *DB) StoryArticleIDs(ctx context.Context, storyID int64) ([]int64, error) {
+	// One query, so that the story and its attachments are read together:
+	// no row is no story, one NULL is a story without articles.
+	rows, err := db.reader(ctx).Query(ctx, `SELECT x.article_id FROM stories st LEFT JOIN story_articles x ON x.story_id = st.id
+		WHERE st.id = $1 ORDER BY x.article_id`, storyID)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: story article ids: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[*int64])
+	if err != nil {
+		return nil, fmt.Errorf("postgres: story article ids: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, dateline.Errorf(dateline.ENOTFOUND, "No story page %d.", storyID)
+	}
+	out := []int64{}
+	for _, id := range ids {
+		if id != nil {
+			out = append(out, *id)
+		}
+	}
+	return out, nil
+}
+
 // mustExist returns ENOTFOUND with the message when the table has no row
 // with the id.
 func mustExist(ctx context.Context, tx pgx.Tx, table string, id int64, msg string) error {
@@ -173,17 +199,9 @@ func (db *DB) StoriesOf(ctx context.Context, articleID int64) ([]dateline.Story,
 // running stories with their newest published article.
 func (db *DB) TopStories(ctx context.Context) ([]dateline.TopItem, error) {
 	q := db.reader(ctx)
-	rows, err := q.Query(ctx, `SELECT COALESCE(article_id, 0), COALESCE(story_id, 0) FROM home_top ORDER BY position`)
+	refs, err := topRefs(ctx, q)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: top stories: %w", err)
-	}
-	refs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (dateline.TopRef, error) {
-		var r dateline.TopRef
-		err := row.Scan(&r.ArticleID, &r.StoryID)
-		return r, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("postgres: top stories: %w", err)
+		return nil, err
 	}
 	list, err := articleList(ctx, q, `SELECT `+articleColumns+` FROM home_top t JOIN articles a ON a.id = t.article_id
 		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
@@ -220,6 +238,31 @@ func (db *DB) TopStories(ctx context.Context) ([]dateline.TopItem, error) {
 		}
 	}
 	return items, nil
+}
+
+// TopRefs returns the whole curated list in order, whatever the status of
+// its articles.
+func (db *DB) TopRefs(ctx context.Context) ([]dateline.TopRef, error) {
+	return topRefs(ctx, db.reader(ctx))
+}
+
+func topRefs(ctx context.Context, q querier) ([]dateline.TopRef, error) {
+	rows, err := q.Query(ctx, `SELECT COALESCE(article_id, 0), COALESCE(story_id, 0) FROM home_top ORDER BY position`)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: top refs: %w", err)
+	}
+	refs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (dateline.TopRef, error) {
+		var r dateline.TopRef
+		err := row.Scan(&r.ArticleID, &r.StoryID)
+		return r, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: top refs: %w", err)
+	}
+	if refs == nil {
+		refs = []dateline.TopRef{}
+	}
+	return refs, nil
 }
 
 // SetTopStories replaces the curated list. Returns EINVALID for a ref that

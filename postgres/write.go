@@ -537,10 +537,15 @@ func savePhoto(ctx context.Context, tx pgx.Tx, p *dateline.Photo, now time.Time)
 		}
 		return nil
 	}
+	// The same file sent again (a re-upload, an agency update) takes the new
+	// file but keeps words it arrives without: an empty caption, credit or
+	// alt leaves the stored one.
 	return tx.QueryRow(ctx, `INSERT INTO photos (uri, path, remote, width, height, widths, caption, credit, alt, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		ON CONFLICT (uri) DO UPDATE SET path = EXCLUDED.path, remote = EXCLUDED.remote, width = EXCLUDED.width,
-			height = EXCLUDED.height, widths = EXCLUDED.widths, caption = EXCLUDED.caption, credit = EXCLUDED.credit, alt = EXCLUDED.alt
+			height = EXCLUDED.height, widths = EXCLUDED.widths,
+			caption = COALESCE(NULLIF(EXCLUDED.caption, ''), photos.caption), credit = COALESCE(NULLIF(EXCLUDED.credit, ''), photos.credit),
+			alt = COALESCE(NULLIF(EXCLUDED.alt, ''), photos.alt)
 		RETURNING id`,
 		uri, p.Path, p.Remote, p.Width, p.Height, joinInts(p.Widths), p.Caption, p.Credit, p.Alt, ts(now)).Scan(&p.ID)
 }

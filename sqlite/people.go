@@ -187,16 +187,26 @@ func (db *DB) LoginFailed(ctx context.Context, userID int64, now time.Time, limi
 	return u, err
 }
 
-// LoginSucceeded clears failures and lockout. Returns ENOTFOUND.
-func (db *DB) LoginSucceeded(ctx context.Context, userID int64) (err error) {
+// LoginSucceeded clears failures and lockout, unless the account is locked
+// at now: wrong passwords sent at the same time as the right one may have
+// locked it since the right one was checked. Then nothing changes and it
+// returns EFORBIDDEN. Returns ENOTFOUND for an unknown account.
+func (db *DB) LoginSucceeded(ctx context.Context, userID int64, now time.Time) (err error) {
 	defer wrap(&err, "login succeeded")
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET failures = 0, locked_until = NULL WHERE id = ?`, userID)
-		if err != nil {
+		// One statement decides and clears, so no failure can come between.
+		var locked sql.NullInt64
+		err := tx.QueryRowContext(ctx, `UPDATE users SET
+				failures = CASE WHEN locked_until IS NULL OR locked_until <= ?1 THEN 0 ELSE failures END,
+				locked_until = CASE WHEN locked_until IS NULL OR locked_until <= ?1 THEN NULL ELSE locked_until END
+			WHERE id = ?2 RETURNING locked_until`, now.Unix(), userID).Scan(&locked)
+		if errors.Is(err, sql.ErrNoRows) {
+			return dateline.Errorf(dateline.ENOTFOUND, "No account %d.", userID)
+		} else if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return dateline.Errorf(dateline.ENOTFOUND, "No account %d.", userID)
+		if locked.Valid {
+			return dateline.Errorf(dateline.EFORBIDDEN, "This account is locked until %s.", fromUnix(locked).Format("15:04 UTC"))
 		}
 		return nil
 	})

@@ -149,6 +149,37 @@ func (db *DB) SetStoryArticles(ctx context.Context, storyID int64, articleIDs []
 	})
 }
 
+// StoryArticleIDs returns the ids of every article attached to the story,
+// whatever its status, in id order. Returns ENOTFOUND for an unknown story.
+func (db *DB) StoryArticleIDs(ctx context.Context, storyID int64) ([]int64, error) {
+	// One query, so that the story and its attachments are read together:
+	// no row is no story, one NULL is a story without articles.
+	rows, err := db.read.QueryContext(ctx, `SELECT x.article_id FROM stories st LEFT JOIN story_articles x ON x.story_id = st.id
+		WHERE st.id = ? ORDER BY x.article_id`, storyID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: story article ids: %w", err)
+	}
+	defer rows.Close()
+	found, out := false, []int64{}
+	for rows.Next() {
+		var id sql.NullInt64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("sqlite: story article ids: %w", err)
+		}
+		found = true
+		if id.Valid {
+			out = append(out, id.Int64)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: story article ids: %w", err)
+	}
+	if !found {
+		return nil, dateline.Errorf(dateline.ENOTFOUND, "No story page %d.", storyID)
+	}
+	return out, nil
+}
+
 // mustExist returns ENOTFOUND with the message when the table has no row
 // with the id.
 func mustExist(ctx context.Context, tx *sql.Tx, table string, id int64, msg string) error {
@@ -172,22 +203,9 @@ func (db *DB) StoriesOf(ctx context.Context, articleID int64) ([]dateline.Story,
 // TopStories returns the curated list in order: published articles, and
 // running stories with their newest published article.
 func (db *DB) TopStories(ctx context.Context) ([]dateline.TopItem, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT COALESCE(article_id, 0), COALESCE(story_id, 0) FROM home_top ORDER BY position`)
+	refs, err := db.TopRefs(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: top stories: %w", err)
-	}
-	var refs []dateline.TopRef
-	for rows.Next() {
-		var r dateline.TopRef
-		if err := rows.Scan(&r.ArticleID, &r.StoryID); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("sqlite: top stories: %w", err)
-		}
-		refs = append(refs, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: top stories: %w", err)
+		return nil, err
 	}
 	// CROSS JOIN makes SQLite read the short curated list first instead of
 	// scanning every article.
@@ -226,6 +244,28 @@ func (db *DB) TopStories(ctx context.Context) ([]dateline.TopItem, error) {
 		}
 	}
 	return items, nil
+}
+
+// TopRefs returns the whole curated list in order, whatever the status of
+// its articles.
+func (db *DB) TopRefs(ctx context.Context) ([]dateline.TopRef, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT COALESCE(article_id, 0), COALESCE(story_id, 0) FROM home_top ORDER BY position`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: top refs: %w", err)
+	}
+	defer rows.Close()
+	refs := []dateline.TopRef{}
+	for rows.Next() {
+		var r dateline.TopRef
+		if err := rows.Scan(&r.ArticleID, &r.StoryID); err != nil {
+			return nil, fmt.Errorf("sqlite: top refs: %w", err)
+		}
+		refs = append(refs, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: top refs: %w", err)
+	}
+	return refs, nil
 }
 
 // SetTopStories replaces the curated list. Returns EINVALID for a ref that

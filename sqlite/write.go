@@ -425,10 +425,15 @@ func savePhoto(ctx context.Context, tx *sql.Tx, p *dateline.Photo, now time.Time
 		}
 		return nil
 	}
+	// The same file sent again (a re-upload, an agency update) takes the new
+	// file but keeps words it arrives without: an empty caption, credit or
+	// alt leaves the stored one.
 	return tx.QueryRowContext(ctx, `INSERT INTO photos (uri, path, remote, width, height, widths, caption, credit, alt, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (uri) DO UPDATE SET path = excluded.path, remote = excluded.remote, width = excluded.width,
-			height = excluded.height, widths = excluded.widths, caption = excluded.caption, credit = excluded.credit, alt = excluded.alt
+			height = excluded.height, widths = excluded.widths,
+			caption = COALESCE(NULLIF(excluded.caption, ''), photos.caption), credit = COALESCE(NULLIF(excluded.credit, ''), photos.credit),
+			alt = COALESCE(NULLIF(excluded.alt, ''), photos.alt)
 		RETURNING id`,
 		uri, p.Path, p.Remote, p.Width, p.Height, joinInts(p.Widths), p.Caption, p.Credit, p.Alt, now.Unix()).Scan(&p.ID)
 }

@@ -19,6 +19,7 @@ var newsroomTests = []struct {
 }{
 	{"Users", testUsers},
 	{"Lockout", testLockout},
+	{"LoginWhileLocked", testLoginWhileLocked},
 	{"Sessions", testSessions},
 	{"SaveArticle", testSaveArticle},
 	{"SaveArticleConflict", testSaveArticleConflict},
@@ -34,6 +35,8 @@ var newsroomTests = []struct {
 	{"PhotoLibrary", testPhotoLibrary},
 	{"Stories", testStories},
 	{"TopStoriesMixed", testTopStoriesMixed},
+	{"StoryArticleIDs", testStoryArticleIDs},
+	{"TopRefs", testTopRefs},
 	{"TokenList", testTokenList},
 	{"TagSuggest", testTagSuggest},
 	{"Audit", testAudit},
@@ -158,7 +161,7 @@ func testLockout(t *testing.T, s dateline.Store) {
 	if got, _ := s.User(ctx, u.ID); !got.LockedUntil.Equal(base.Add(lock)) {
 		t.Errorf("the lock was not stored: %v", got.LockedUntil)
 	}
-	if err := s.LoginSucceeded(ctx, u.ID); err != nil {
+	if err := s.LoginSucceeded(ctx, u.ID, base.Add(lock)); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.User(ctx, u.ID); got.Failures != 0 || !got.LockedUntil.IsZero() {
@@ -191,7 +194,7 @@ func testLockout(t *testing.T, s dateline.Store) {
 	}
 	_, err := s.LoginFailed(ctx, 424242, base, limit, lock)
 	wantCode(t, err, dateline.ENOTFOUND)
-	wantCode(t, s.LoginSucceeded(ctx, 424242), dateline.ENOTFOUND)
+	wantCode(t, s.LoginSucceeded(ctx, 424242, base), dateline.ENOTFOUND)
 }
 
 func testSessions(t *testing.T, s dateline.Store) {

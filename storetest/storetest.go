@@ -38,6 +38,8 @@ func Run(t *testing.T, open Opener) {
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"Search", testSearch},
 		{"SearchFollowsStatus", testSearchFollowsStatus},
+		{"PhotoReupload", testPhotoReupload},
+		{"TopicsOf", testTopicsOf},
 	}
 	tests = append(tests, newsroomTests...)
 	tests = append(tests, readershipTests...)
