@@ -18,6 +18,17 @@ if ! command -v chromium >/dev/null 2>&1; then
 	fi
 fi
 
+# xmllint validates NewsML-G2 and sitemaps against their XML schemas.
+if ! command -v xmllint >/dev/null 2>&1; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		say "installing xmllint (Debian package libxml2-utils)"
+		apt-get update -qq >/dev/null
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxml2-utils >/dev/null
+	else
+		say "xmllint is not installed and cannot be installed here; schema tests will skip unless CI=true"
+	fi
+fi
+
 if [ ! -f e2e/node_modules/axe-core/axe.min.js ]; then
 	if command -v npm >/dev/null 2>&1; then
 		say "installing axe-core (npm)"

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"dateline"
+	"dateline/newsml"
 )
 
 // ImportStats counts what an import did.
@@ -48,8 +49,11 @@ func Lines(name string) bool {
 	return false
 }
 
-// ImportReader reads documents from r: one per line when lines is true,
-// else a stream of JSON values (one document, or several in a row).
+// ImportReader reads documents from r. The format is told by the content:
+// a first byte (after white space) of "<" is a NewsML-G2 document (a
+// newsItem, or a newsMessage of several); anything else is ninjs, one
+// document per line when lines is true, else a stream of JSON values (one
+// document, or several in a row).
 func (im *Importer) ImportReader(ctx context.Context, r io.Reader, name string, lines bool) error {
 	if im.sections == nil {
 		ss, err := im.Store.Sections(ctx)
@@ -58,6 +62,13 @@ func (im *Importer) ImportReader(ctx context.Context, r io.Reader, name string, 
 		}
 		im.sections = ss
 	}
+	br := bufio.NewReaderSize(r, sniffSize)
+	if first, err := firstByte(br); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	} else if first == '<' {
+		return im.importNewsML(ctx, br, name)
+	}
+	r = br
 	if lines {
 		sc := bufio.NewScanner(r)
 		sc.Buffer(make([]byte, 64*1024), 16<<20)
@@ -107,9 +118,71 @@ func (im *Importer) problem(where, msg string) {
 	}
 }
 
+// sniffSize is how far ImportReader looks for the first byte of a document.
+const sniffSize = 64 << 10
+
+// firstByte returns the first byte that is not white space or a UTF-8
+// byte order mark, without consuming anything (line numbers stay right);
+// 0 when the first sniffSize bytes hold none.
+func firstByte(br *bufio.Reader) (byte, error) {
+	buf, err := br.Peek(sniffSize)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return 0, err
+	}
+	buf = bytes.TrimLeft(bytes.TrimPrefix(buf, []byte("\ufeff")), " \t\r\n")
+	if len(buf) == 0 {
+		return 0, nil
+	}
+	return buf[0], nil
+}
+
+// importNewsML imports the items of one NewsML-G2 document. A refused item
+// of a newsMessage is reported by its position; the others go in.
+func (im *Importer) importNewsML(ctx context.Context, r io.Reader, name string) error {
+	data, err := io.ReadAll(io.LimitReader(r, newsml.MaxSize+1))
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	items, err := newsml.ParseAll(data)
+	for _, e := range newsml.Errors(err) {
+		im.Stats.Read++
+		im.problem(itemWhere(name, e.Index), e.Message)
+	}
+	for _, it := range items {
+		im.Stats.Read++
+		n, err := it.Ninjs()
+		if err != nil {
+			msg := "The item cannot be read."
+			if ne := (*newsml.Error)(nil); errors.As(err, &ne) {
+				msg = ne.Message
+			}
+			im.problem(itemWhere(name, it.Index), msg)
+			continue
+		}
+		a, _, err := im.Map(n, im.sections)
+		if err := im.keep(ctx, a, err, itemWhere(name, it.Index)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// itemWhere names an item of a newsMessage by its position.
+func itemWhere(name string, index int) string {
+	if index == 0 {
+		return name
+	}
+	return fmt.Sprintf("%s (item %d)", name, index)
+}
+
 func (im *Importer) add(ctx context.Context, doc []byte, where string) error {
 	im.Stats.Read++
 	a, _, err := im.MapDocument(doc, im.sections)
+	return im.keep(ctx, a, err, where)
+}
+
+// keep adds a mapped article to the batch, or reports why it was refused.
+func (im *Importer) keep(ctx context.Context, a *dateline.Article, err error, where string) error {
 	if err != nil {
 		if dateline.ErrorCode(err) == dateline.EINTERNAL {
 			return err

@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"dateline/ingest"
@@ -14,7 +17,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	var sf storeFlags
 	var batch int
 	var fallback string
-	fs := newFlagSet("import", "Usage: dateline import [flags] FILE...\n\nImports IPTC ninjs 2.x documents: a .json file holds one document (or several\nin a row), a .jsonl or .ndjson file holds one per line; \"-\" reads JSON lines\nfrom standard input. Documents are stored in batches, each in one transaction.\nRunning it again is safe: an article whose stored version is as new is\nskipped, a newer version updates it in place. Refused documents are listed\nand the import goes on; the exit status is 1 if any was refused.")
+	fs := newFlagSet("import", "Usage: dateline import [flags] FILE|FOLDER...\n\nImports IPTC ninjs 2.x and NewsML-G2 documents, told apart by their content:\na file starting with \"<\" is a NewsML-G2 newsItem, or a newsMessage of several\nitems; otherwise a .json file holds one ninjs document (or several in a row)\nand a .jsonl or .ndjson file holds one per line. A folder stands for the\n.xml, .json, .jsonl and .ndjson files in it and its subfolders. \"-\" reads JSON\nlines (or one XML document) from standard input. Documents are stored in\nbatches, each in one transaction. Running it again is safe: an article whose\nstored version is as new is skipped, a newer version updates it in place.\nRefused documents are listed and the import goes on; the exit status is 1 if\nany was refused.")
 	sf.register(fs)
 	fs.IntVar(&batch, "batch", 500, "documents per transaction")
 	fs.StringVar(&fallback, "fallback-section", env("DATELINE_FALLBACK_SECTION", "world"), "section for items that match no section's codes; empty refuses them (env DATELINE_FALLBACK_SECTION)")
@@ -28,18 +31,30 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return usagef("--batch must be between 1 and 100000")
 	}
 	var total int64
+	var names []string
 	for _, name := range fs.Args() {
 		if name == "-" {
+			names = append(names, name)
 			continue
 		}
 		st, err := os.Stat(name)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		if st.IsDir() {
-			return usagef("%s is a folder; name the files", name)
+		if !st.IsDir() {
+			names = append(names, name)
+			total += st.Size()
+			continue
 		}
-		total += st.Size()
+		files, size, err := documentFiles(name)
+		if err != nil {
+			return err
+		}
+		if len(files) == 0 {
+			return usagef("%s is a folder with no .xml, .json, .jsonl or .ndjson files", name)
+		}
+		names = append(names, files...)
+		total += size
 	}
 	store, err := sf.open(ctx)
 	if err != nil {
@@ -62,23 +77,24 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	}
 	im.Progress = func(n int) { bar.set(readBytes, fmt.Sprintf("%d documents", n)) }
 	start := time.Now()
-	for _, name := range fs.Args() {
+	for _, name := range names {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		var r io.Reader
-		lines := ingest.Lines(name)
 		if name == "-" {
-			r, lines = stdin, true
-		} else {
-			f, err := os.Open(name)
-			if err != nil {
+			if err := im.ImportReader(ctx, countingReader{stdin, &readBytes}, name, true); err != nil {
 				return err
 			}
-			defer f.Close()
-			r = f
+			continue
 		}
-		if err := im.ImportReader(ctx, countingReader{r, &readBytes}, name, lines); err != nil {
+		// Closed after each file: a folder may hold thousands.
+		f, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		err = im.ImportReader(ctx, countingReader{f, &readBytes}, name, ingest.Lines(name))
+		f.Close()
+		if err != nil {
 			return err
 		}
 	}
@@ -93,4 +109,38 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return fmt.Errorf("%d documents were refused", s.Failed)
 	}
 	return nil
+}
+
+// documentFiles lists the files of a folder and its subfolders that hold
+// documents by their names (.xml, .json, .jsonl, .ndjson), in lexical
+// order, leaving out hidden files and folders. The format of each is still
+// told by its content.
+func documentFiles(dir string) ([]string, int64, error) {
+	var files []string
+	var total int64
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if path != dir && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		switch strings.ToLower(filepath.Ext(path)) {
+		case ".xml", ".json", ".jsonl", ".ndjson", ".jsonlines":
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			files = append(files, path)
+			total += info.Size()
+		}
+		return nil
+	})
+	return files, total, err
 }
