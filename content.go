@@ -182,6 +182,7 @@ type Token struct {
 	ID        int64
 	Name      string
 	Scope     string // "read" or "write"
+	Embargo   bool   // may see embargoed stories before their release
 	Hash      []byte
 	CreatedAt time.Time
 }

@@ -7,11 +7,12 @@ import (
 
 // ArticleFilter selects published articles for a list, newest first.
 type ArticleFilter struct {
-	Sections []string // slugs; empty means all
-	Topic    string   // slug
-	Person   string   // slug
-	Before   *Cursor  // only articles older than this position
-	Limit    int      // at most this many; the engine caps it at 200
+	Sections []string  // slugs; empty means all
+	Topic    string    // slug
+	Person   string    // slug
+	Before   *Cursor   // only articles older than this position
+	Since    time.Time // only articles first published at or after this time
+	Limit    int       // at most this many; the engine caps it at 200
 }
 
 // UpsertResult says what storing one article did.

@@ -58,7 +58,7 @@ var Tables = []Table{
 	{Name: "gallery_photos", Columns: []string{"gallery_id", "position", "photo_id"}},
 	{Name: "infographics", Columns: []string{"id", "uri", "section_id", "title", "text", "published_at"}, Seconds: []string{"published_at"}},
 	{Name: "infographic_images", Columns: []string{"infographic_id", "position", "photo_id"}},
-	{Name: "tokens", Columns: []string{"id", "name", "scope", "hash", "created_at"}, Seconds: []string{"created_at"}},
+	{Name: "tokens", Columns: []string{"id", "name", "scope", "hash", "created_at", "embargo"}, Seconds: []string{"created_at"}, Bools: []string{"embargo"}},
 	{Name: "audit_log", Columns: []string{"id", "at", "user_id", "user_name", "action", "target", "detail"}, Seconds: []string{"at"}},
 	// Keyed by minute: many rows share one, and a range reads whole minutes.
 	{Name: "view_minutes", Columns: []string{"minute", "article_id", "count"}},

@@ -93,12 +93,13 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleItem sends one article as ninjs to a token holder: published,
-// scheduled (withheld, with its embargo) or withdrawn (canceled, without
-// its body), so that a client learns of every state it must act on.
-// Drafts and submitted stories are not sent.
+// withdrawn (canceled, without its body), and to tokens with the embargo
+// scope an embargoed story before its release (withheld, with its release
+// time), so that a client learns of every state it must act on. Drafts
+// and submitted stories are not sent.
 func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.authorize(r, "read"); err != nil {
-		s.error(w, r, err)
+	t := s.apiToken(w, r, "read")
+	if t == nil {
 		return
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
@@ -111,10 +112,16 @@ func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	if ninjs.PubStatus(a.Status) == "" {
+	// A story waiting for its time is only for tokens with the embargo
+	// scope, and only when the wait is an embargo: a planned publication
+	// is nobody's business until it happens.
+	visible := ninjs.PubStatus(a.Status) != ""
+	if a.Status == dateline.StatusScheduled {
+		visible = t.Embargo && a.Embargoed
+	}
+	if !visible {
 		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "No item %d.", id))
 		return
 	}
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, ninjs.FromArticle(a, s.cfg.BaseURL))
+	writeAPI(w, r, ninjs.FromArticle(a, s.cfg.BaseURL))
 }

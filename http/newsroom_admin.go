@@ -477,7 +477,7 @@ func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	secret := "dl_" + auth.Token()
-	t := &dateline.Token{Name: name, Scope: r.PostFormValue("scope"), Hash: auth.Sum(secret), CreatedAt: s.now()}
+	t := &dateline.Token{Name: name, Scope: r.PostFormValue("scope"), Embargo: r.PostFormValue("embargo") != "", Hash: auth.Sum(secret), CreatedAt: s.now()}
 	if err := s.store.CreateToken(r.Context(), t); err != nil {
 		s.fail(w, r, err)
 		return

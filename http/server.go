@@ -29,7 +29,16 @@ type Config struct {
 	// TrustedProxies are the addresses of reverse proxies in front of the
 	// node, whose X-Forwarded-For names the reader's address.
 	TrustedProxies []netip.Prefix
-	Dev            bool // parse templates on every request
+	// APIRate is how many API requests one token may make a minute
+	// (default 1200).
+	APIRate int
+	Dev     bool // parse templates on every request
+	// FeedContent is what feeds carry of each story: FeedFull (the
+	// default: the whole text, photo and corrections) or FeedSummary.
+	FeedContent string
+	// WebSubHub is a WebSub hub's URL: feeds name it and it is told when
+	// they change. Empty for none.
+	WebSubHub string
 }
 
 // City is a place whose local time pages show.
@@ -52,8 +61,10 @@ type Server struct {
 	handler    http.Handler
 	lastChange atomic.Int64 // Unix nanoseconds of the last content change
 
-	logins ipLimiter
-	reads  *readership
+	logins    ipLimiter
+	apiLimits tokenLimiter
+	reads     *readership
+	synd      *syndication // feeds, sitemaps and WebSub
 
 	sectionsMu sync.RWMutex
 	sections   []dateline.Section
@@ -78,6 +89,9 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 	}
 	s := &Server{store: store, ingest: in, log: log, cfg: cfg, now: now, cache: newPageCache(20000), tmpl: tmpl, reads: newReadership(now)}
 	s.lastChange.Store(now().UnixNano())
+	if s.synd, err = newSyndication(s); err != nil {
+		return nil, err
+	}
 	if err := s.loadSections(context.Background()); err != nil {
 		return nil, err
 	}
@@ -160,19 +174,24 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /{section}/{id}", s.handleArticle)
 	m.HandleFunc("GET /static/{file}", s.handleStatic)
 	m.HandleFunc("GET /healthz", s.handleHealth)
-	m.HandleFunc("GET /robots.txt", s.handleRobots)
 	m.HandleFunc("GET /favicon.ico", s.handleFavicon)
 	m.HandleFunc("POST /api/v1/items", s.handleIngest)
 	m.HandleFunc("GET /api/v1/items/{id}", s.handleItem)
+	m.HandleFunc("GET /api/v1/items", s.handleItems)
+	m.HandleFunc("GET /api/v1/sections", s.handleSectionsAPI)
+	m.HandleFunc("GET /api/v1/topics", s.handleTagsAPI(dateline.TagTopic))
+	m.HandleFunc("GET /api/v1/persons", s.handleTagsAPI(dateline.TagPerson))
 	m.HandleFunc("POST /api/v1/views", s.handleView)
 	m.HandleFunc("GET /api/v1/most-read", s.handleMostReadAPI)
 	m.HandleFunc("GET /api/v1/stream", s.handleStream)
 	m.HandleFunc("/api/v1/items", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Allow", "POST")
-		s.errorStatus(w, r, http.StatusMethodNotAllowed, "This endpoint takes POST with one ninjs document.")
+		w.Header().Set("Allow", "GET, POST")
+		s.errorStatus(w, r, http.StatusMethodNotAllowed, "This endpoint takes GET (a list of items) or POST (one ninjs document).")
 	})
 	m.HandleFunc("GET /api/openapi.json", s.handleOpenAPI)
 	m.HandleFunc("GET /stories/{slug}", s.handleStoryPage)
+	s.feedRoutes(m)
+	s.sitemapRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "No API endpoint %s %s; see /api/openapi.json.", r.Method, truncate(r.URL.Path, 100)))
@@ -201,6 +220,12 @@ func (s *Server) routes() {
 		}
 		if r.URL.Path == "/newsroom" {
 			http.Redirect(w, r, "/newsroom/", http.StatusMovedPermanently)
+			return
+		}
+		// A section's feed, /world/feed.rss: no mux pattern can have a
+		// wildcard first segment beside /topics/{slug} and the others.
+		if slug, f, ok := sectionFeedPath(r.URL.Path); ok && s.hasSection(slug) && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			s.serveFeed(w, r, feedSection, slug, f)
 			return
 		}
 		m.ServeHTTP(w, r)

@@ -230,6 +230,9 @@ func (db *DB) Articles(ctx context.Context, f dateline.ArticleFilter) ([]datelin
 	if f.Person != "" {
 		where = append(where, `a.id IN (SELECT x.article_id FROM article_persons x JOIN persons t ON t.id = x.person_id WHERE t.slug = `+arg(f.Person)+`)`)
 	}
+	if !f.Since.IsZero() {
+		where = append(where, `a.published_at >= `+arg(f.Since.UTC().Truncate(time.Second)))
+	}
 	if f.Before != nil {
 		where = append(where, `(a.published_at, a.id) < (`+arg(f.Before.Time.UTC())+`, `+arg(f.Before.ID)+`)`)
 	}

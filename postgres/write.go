@@ -562,8 +562,8 @@ func (db *DB) CreateToken(ctx context.Context, t *dateline.Token) error {
 		t.CreatedAt = time.Now().UTC()
 	}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
-		return tx.QueryRow(ctx, `INSERT INTO tokens (name, scope, hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
-			t.Name, t.Scope, t.Hash, ts(t.CreatedAt)).Scan(&t.ID)
+		return tx.QueryRow(ctx, `INSERT INTO tokens (name, scope, hash, created_at, embargo) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+			t.Name, t.Scope, t.Hash, ts(t.CreatedAt), t.Embargo).Scan(&t.ID)
 	})
 }
 
@@ -571,8 +571,8 @@ func (db *DB) CreateToken(ctx context.Context, t *dateline.Token) error {
 // none. Tokens are read from the primary, so a new one works at once.
 func (db *DB) TokenByHash(ctx context.Context, hash []byte) (*dateline.Token, error) {
 	var t dateline.Token
-	err := db.primary.QueryRow(ctx, `SELECT id, name, scope, hash, created_at FROM tokens WHERE hash = $1`, hash).
-		Scan(&t.ID, &t.Name, &t.Scope, &t.Hash, &t.CreatedAt)
+	err := db.primary.QueryRow(ctx, `SELECT id, name, scope, hash, created_at, embargo FROM tokens WHERE hash = $1`, hash).
+		Scan(&t.ID, &t.Name, &t.Scope, &t.Hash, &t.CreatedAt, &t.Embargo)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.EUNAUTHORIZED, "The token is not known.")
 	} else if err != nil {

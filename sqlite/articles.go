@@ -246,6 +246,10 @@ func (db *DB) Articles(ctx context.Context, f dateline.ArticleFilter) ([]datelin
 		where = append(where, `a.id IN (SELECT x.article_id FROM article_persons x JOIN persons t ON t.id = x.person_id WHERE t.slug = ?)`)
 		args = append(args, f.Person)
 	}
+	if !f.Since.IsZero() {
+		where = append(where, `a.published_at >= ?`)
+		args = append(args, f.Since.Unix())
+	}
 	if f.Before != nil {
 		t := f.Before.Time.Unix()
 		where = append(where, `(a.published_at < ? OR (a.published_at = ? AND a.id < ?))`)

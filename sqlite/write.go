@@ -450,8 +450,8 @@ func (db *DB) CreateToken(ctx context.Context, t *dateline.Token) error {
 		t.CreatedAt = time.Now().UTC()
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, `INSERT INTO tokens (name, scope, hash, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
-			t.Name, t.Scope, t.Hash, t.CreatedAt.Unix()).Scan(&t.ID)
+		return tx.QueryRowContext(ctx, `INSERT INTO tokens (name, scope, hash, created_at, embargo) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+			t.Name, t.Scope, t.Hash, t.CreatedAt.Unix(), t.Embargo).Scan(&t.ID)
 	})
 }
 
@@ -459,8 +459,8 @@ func (db *DB) CreateToken(ctx context.Context, t *dateline.Token) error {
 func (db *DB) TokenByHash(ctx context.Context, hash []byte) (*dateline.Token, error) {
 	var t dateline.Token
 	var created int64
-	err := db.read.QueryRowContext(ctx, `SELECT id, name, scope, hash, created_at FROM tokens WHERE hash = ?`, hash).
-		Scan(&t.ID, &t.Name, &t.Scope, &t.Hash, &created)
+	err := db.read.QueryRowContext(ctx, `SELECT id, name, scope, hash, created_at, embargo FROM tokens WHERE hash = ?`, hash).
+		Scan(&t.ID, &t.Name, &t.Scope, &t.Hash, &created, &t.Embargo)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.EUNAUTHORIZED, "The token is not known.")
 	} else if err != nil {

@@ -40,6 +40,7 @@ func Run(t *testing.T, open Opener) {
 		{"SearchFollowsStatus", testSearchFollowsStatus},
 		{"PhotoReupload", testPhotoReupload},
 		{"TopicsOf", testTopicsOf},
+		{"Sitemaps", testSitemaps},
 	}
 	tests = append(tests, newsroomTests...)
 	tests = append(tests, readershipTests...)

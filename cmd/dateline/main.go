@@ -87,7 +87,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "token":
 		if len(rest) == 0 || rest[0] != "create" {
 			if len(rest) > 0 && (rest[0] == "-h" || rest[0] == "--help" || rest[0] == "help") {
-				fmt.Fprint(stdout, "Usage: dateline token create --name NAME --scope read|write [--data DIR] [--db DSN]\n")
+				fmt.Fprint(stdout, "Usage: dateline token create --name NAME --scope read|write [--embargo] [--data DIR] [--db DSN]\n")
 				return nil
 			}
 			return usagef(`unknown token command; use "dateline token create --name NAME --scope read|write"`)

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"net/netip"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -44,6 +45,8 @@ type serveConfig struct {
 	media           string
 	trusted         listFlag
 	trustedNets     []netip.Prefix
+	feedContent     string
+	websubHub       string
 }
 
 func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
@@ -65,6 +68,8 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	fs.StringVar(&c.debugAddr, "debug-addr", env("DATELINE_DEBUG_ADDR", ""), "if set, serve Go's profiler (/debug/pprof/) on this separate address, e.g. 127.0.0.1:6060 (env DATELINE_DEBUG_ADDR)")
 	fs.Var(&c.trusted, "trusted-proxy", "address or CIDR of a reverse proxy in front of the node, whose X-Forwarded-For gives the reader's address; repeat for several (env DATELINE_TRUSTED_PROXIES, space-separated)")
 	fs.BoolVar(&c.dev, "dev", false, "read templates from ./http/html on every request, for template work")
+	fs.StringVar(&c.feedContent, "feed-content", env("DATELINE_FEED_CONTENT", dhttp.FeedFull), "what RSS, Atom and JSON feeds carry of each story: full or summary (env DATELINE_FEED_CONTENT)")
+	fs.StringVar(&c.websubHub, "websub-hub", env("DATELINE_WEBSUB_HUB", ""), "a WebSub hub's URL: feeds name it and it is pinged when they change (env DATELINE_WEBSUB_HUB)")
 	if err := parse(fs, args, stdout, stderr, false); err != nil {
 		return nil, err
 	}
@@ -73,6 +78,14 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	}
 	if c.maxBody < 1024 {
 		return nil, usagef("--max-body must be at least 1024 bytes")
+	}
+	if c.feedContent != dhttp.FeedFull && c.feedContent != dhttp.FeedSummary {
+		return nil, usagef("--feed-content must be full or summary, not %q", c.feedContent)
+	}
+	if c.websubHub != "" {
+		if u, err := url.Parse(c.websubHub); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, usagef("--websub-hub must be an http or https URL, not %q", c.websubHub)
+		}
 	}
 	if len(c.trusted) == 0 {
 		c.trusted = strings.Fields(env("DATELINE_TRUSTED_PROXIES", ""))
@@ -216,7 +229,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	srv, err := dhttp.NewServer(store, in, log, dhttp.Config{
 		SiteName: c.siteName, AgencyMark: c.agencyMark, BaseURL: baseURL,
 		City: dhttp.City{Name: cityName, Zone: loc}, Media: files, MaxBodySize: c.maxBody, Dev: c.dev,
-		TrustedProxies: c.trustedNets,
+		TrustedProxies: c.trustedNets, FeedContent: c.feedContent, WebSubHub: c.websubHub,
 	}, time.Now)
 	if err != nil {
 		return err

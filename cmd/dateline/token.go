@@ -14,10 +14,12 @@ import (
 func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var sf storeFlags
 	var name, scope string
-	fs := newFlagSet("token create", "Usage: dateline token create --name NAME --scope read|write [flags]\n\nMakes an API token and prints it alone on standard output. Only a hash of it\nis stored, so keep it: it cannot be shown again. Ingest needs the write scope.")
+	var embargo bool
+	fs := newFlagSet("token create", "Usage: dateline token create --name NAME --scope read|write [flags]\n\nMakes an API token and prints it alone on standard output. Only a hash of it\nis stored, so keep it: it cannot be shown again. Ingest needs the write scope;\n--embargo lets the token see embargoed stories before their release.")
 	sf.register(fs)
 	fs.StringVar(&name, "name", "", "who or what the token is for, e.g. editorial-system (required)")
 	fs.StringVar(&scope, "scope", "read", "read or write")
+	fs.BoolVar(&embargo, "embargo", false, "the token may also see embargoed stories before their release (GET /api/v1/items?embargoed=1)")
 	if err := parse(fs, args, stdout, stderr, false); err != nil {
 		return err
 	}
@@ -35,7 +37,7 @@ func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 	buf := make([]byte, 32)
 	rand.Read(buf)
 	secret := "dl_" + base64.RawURLEncoding.EncodeToString(buf)
-	if err := store.CreateToken(ctx, &dateline.Token{Name: name, Scope: scope, Hash: dhttp.HashToken(secret)}); err != nil {
+	if err := store.CreateToken(ctx, &dateline.Token{Name: name, Scope: scope, Embargo: embargo, Hash: dhttp.HashToken(secret)}); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, secret)

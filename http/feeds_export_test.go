@@ -1,0 +1,21 @@
+package http
+
+import (
+	"time"
+
+	"dateline"
+)
+
+// NotifyHub is notifyHub, which the event pump calls after each batch of
+// events, for the tests.
+func (s *Server) NotifyHub(es []dateline.Event) { s.notifyHub(es) }
+
+// WaitHub waits for the hub pings sent or planned so far.
+func (s *Server) WaitHub() {
+	if s.synd.hub != nil {
+		s.synd.hub.wait()
+	}
+}
+
+// SetHubTimeout bounds each ping to the hub.
+func (s *Server) SetHubTimeout(d time.Duration) { s.synd.hub.client.Timeout = d }

@@ -1,0 +1,197 @@
+package http
+
+import (
+	"encoding/json"
+	"html/template"
+	"strings"
+	"time"
+
+	"dateline"
+)
+
+// Structured data on article pages: schema.org NewsArticle as JSON-LD,
+// Open Graph and Twitter card tags. Articles have no translations yet,
+// so there are no hreflang links.
+
+func init() {
+	// These template functions join render.go's map here, before any
+	// template is parsed (NewServer parses them), so that feeds and
+	// structured data stay in their own files.
+	funcs["feedLinks"] = feedLinks
+	funcs["articleMeta"] = articleMeta
+}
+
+// articleHead is what an article page's head says about it.
+type articleHead struct {
+	URL         string // of this page, absolute
+	SiteName    string
+	Title       string
+	Description string
+	Image       *ogImage
+	Published   string // RFC 3339, UTC
+	Modified    string
+	Section     string
+	Tags        []string
+	Card        string // Twitter card: summary_large_image with a photo
+	JSONLD      template.JS
+}
+
+type ogImage struct {
+	URL           string
+	Width, Height int
+	Alt           string
+}
+
+// ogWidth is the width social sites show a shared link's photo at; the
+// rendition at least this wide is named, or the photo itself.
+const ogWidth = 1200
+
+// articleMeta prepares the head of an article page; nil for other pages
+// and for the newsroom's preview.
+func articleMeta(v *view) *articleHead {
+	if v == nil || v.Site == nil {
+		return nil
+	}
+	ap, ok := v.Data.(articlePage)
+	if !ok || ap.A == nil || ap.Preview {
+		return nil
+	}
+	a, base := ap.A, v.Site.BaseURL
+	modified := a.PublishedAt
+	if a.UpdatedAt.After(modified) {
+		modified = a.UpdatedAt
+	}
+	h := &articleHead{URL: base + v.Canonical, SiteName: v.Site.SiteName, Title: a.Headline, Description: a.Lead,
+		Published: a.PublishedAt.UTC().Format(time.RFC3339), Modified: modified.UTC().Format(time.RFC3339),
+		Section: a.SectionName, Card: "summary"}
+	if v.Canonical == "" {
+		h.URL = ap.URL
+	}
+	for _, t := range a.Topics {
+		h.Tags = append(h.Tags, t.Name)
+	}
+	if p := a.Photo; p != nil && (p.Path != "" || p.Remote != "") {
+		h.Image = ogPhoto(p, base)
+		h.Card = "summary_large_image"
+	}
+	h.JSONLD = newsArticleLD(a, ap.URL, v.Site, modified)
+	return h
+}
+
+// ogPhoto names the photo's rendition at least ogWidth wide (the
+// smallest such), or the photo itself, with its size.
+func ogPhoto(p *dateline.Photo, base string) *ogImage {
+	img := &ogImage{URL: mediaURL(p, 0), Width: p.Width, Height: p.Height, Alt: p.Alt}
+	if img.Alt == "" {
+		img.Alt = p.Caption
+	}
+	if p.Path != "" && p.Width > 0 {
+		best := 0
+		for _, w := range p.Widths {
+			if w >= ogWidth && w < p.Width && (best == 0 || w < best) {
+				best = w
+			}
+		}
+		if best > 0 {
+			// As media.Prepare rounds renditions' heights.
+			img.URL = mediaURL(p, best)
+			img.Width, img.Height = best, max(1, int((int64(p.Height)*int64(best)+int64(p.Width)/2)/int64(p.Width)))
+		}
+	}
+	if strings.HasPrefix(img.URL, "/") {
+		img.URL = base + img.URL
+	}
+	return img
+}
+
+// The JSON-LD of a NewsArticle, in the order Google's documentation
+// lists the properties.
+type ldArticle struct {
+	Context          string     `json:"@context"`
+	Type             string     `json:"@type"`
+	Headline         string     `json:"headline"`
+	Description      string     `json:"description,omitempty"`
+	Image            []ldImage  `json:"image,omitempty"`
+	DatePublished    string     `json:"datePublished"`
+	DateModified     string     `json:"dateModified"`
+	Author           []ldParty  `json:"author"`
+	Publisher        ldParty    `json:"publisher"`
+	ArticleSection   string     `json:"articleSection,omitempty"`
+	Keywords         []string   `json:"keywords,omitempty"`
+	MainEntityOfPage ldWebPage  `json:"mainEntityOfPage"`
+	URL              string     `json:"url"`
+	InLanguage       string     `json:"inLanguage,omitempty"`
+	Place            *ldPlace   `json:"locationCreated,omitempty"`
+	IsAccessible     bool       `json:"isAccessibleForFree"`
+	Correction       []ldUpdate `json:"correction,omitempty"`
+}
+
+type ldImage struct {
+	Type    string `json:"@type"`
+	URL     string `json:"url"`
+	Width   int    `json:"width,omitempty"`
+	Height  int    `json:"height,omitempty"`
+	Caption string `json:"caption,omitempty"`
+}
+
+type ldParty struct {
+	Type string   `json:"@type"`
+	Name string   `json:"name"`
+	URL  string   `json:"url,omitempty"`
+	Logo *ldImage `json:"logo,omitempty"`
+}
+
+type ldWebPage struct {
+	Type string `json:"@type"`
+	ID   string `json:"@id"`
+}
+
+type ldPlace struct {
+	Type string `json:"@type"`
+	Name string `json:"name"`
+}
+
+type ldUpdate struct {
+	Type        string `json:"@type"`
+	Text        string `json:"text"`
+	DatePublish string `json:"datePublished"`
+}
+
+// newsArticleLD is the article as schema.org NewsArticle. The JSON is the
+// whole content of a <script type="application/ld+json">, which browsers
+// do not run (the CSP's script-src does not apply); json.Marshal writes
+// "<" as \u003c, so nothing in it can close the element.
+func newsArticleLD(a *dateline.Article, url string, site *Config, modified time.Time) template.JS {
+	org := ldParty{Type: "Organization", Name: site.SiteName, URL: site.BaseURL + "/",
+		Logo: &ldImage{Type: "ImageObject", URL: site.BaseURL + "/static/icon.svg"}}
+	ld := ldArticle{Context: "https://schema.org", Type: "NewsArticle", Headline: a.Headline, Description: a.Lead,
+		DatePublished: a.PublishedAt.UTC().Format(time.RFC3339), DateModified: modified.UTC().Format(time.RFC3339),
+		Publisher: org, ArticleSection: a.SectionName, MainEntityOfPage: ldWebPage{Type: "WebPage", ID: url}, URL: url,
+		InLanguage: a.Lang, IsAccessible: true}
+	if a.Byline != "" {
+		ld.Author = []ldParty{{Type: "Person", Name: a.Byline}}
+	} else {
+		ld.Author = []ldParty{{Type: "Organization", Name: site.SiteName, URL: site.BaseURL + "/"}}
+	}
+	if p := a.Photo; p != nil && (p.Path != "" || p.Remote != "") {
+		u := mediaURL(p, 0)
+		if strings.HasPrefix(u, "/") {
+			u = site.BaseURL + u
+		}
+		ld.Image = []ldImage{{Type: "ImageObject", URL: u, Width: p.Width, Height: p.Height, Caption: p.Caption}}
+	}
+	for _, t := range a.Topics {
+		ld.Keywords = append(ld.Keywords, t.Name)
+	}
+	if a.Place != "" {
+		ld.Place = &ldPlace{Type: "Place", Name: a.Place}
+	}
+	for _, c := range a.Corrections {
+		ld.Correction = append(ld.Correction, ldUpdate{Type: "CorrectionComment", Text: c.Text, DatePublish: c.At.UTC().Format(time.RFC3339)})
+	}
+	b, err := json.Marshal(ld)
+	if err != nil {
+		return ""
+	}
+	return template.JS(b)
+}

@@ -1,0 +1,269 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"dateline"
+)
+
+var _ dateline.Sitemaps = (*DB)(nil)
+
+// monthStart is the first instant of t's month, UTC.
+func monthStart(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+}
+
+// SitemapMonths counts published articles by month; see dateline.Sitemaps.
+// Counts are range counts on articles_feed (status, published_at, id)
+// (index-only scans); the months' last changes read the rows, so the
+// whole list costs a pass over the articles and a refresh only the months
+// that changed.
+func (db *DB) SitemapMonths(ctx context.Context, changedSince time.Time) (_ []dateline.MonthCount, err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("postgres: sitemap months: %w", err)
+		}
+	}()
+	q := db.reader(ctx)
+	months := []dateline.MonthCount{}
+	if changedSince.IsZero() {
+		var first, last time.Time
+		err := q.QueryRow(ctx, `SELECT published_at FROM articles WHERE status = 'published' AND published_at IS NOT NULL
+			ORDER BY published_at LIMIT 1`).Scan(&first)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return months, nil
+		} else if err != nil {
+			return nil, err
+		}
+		if err := q.QueryRow(ctx, `SELECT published_at FROM articles WHERE status = 'published' AND published_at IS NOT NULL
+			ORDER BY published_at DESC LIMIT 1`).Scan(&last); err != nil {
+			return nil, err
+		}
+		end := monthStart(last)
+		for m := monthStart(first); !m.After(end); m = m.AddDate(0, 1, 0) {
+			var n int
+			var mod *time.Time
+			if err := q.QueryRow(ctx, `SELECT COUNT(*) FILTER (WHERE status = 'published'), MAX(modified_at) FROM articles
+				WHERE status IN ('published', 'withdrawn') AND published_at >= $1 AND published_at < $2`,
+				m, m.AddDate(0, 1, 0)).Scan(&n, &mod); err != nil {
+				return nil, err
+			}
+			if n > 0 {
+				months = append(months, dateline.MonthCount{Month: m, Count: n, Modified: fromTS(mod)})
+			}
+		}
+		return months, nil
+	}
+
+	// The articles changed since then, by the newsroom's index on
+	// modified_at, name the months to count again.
+	rows, err := q.Query(ctx, `SELECT date_trunc('month', published_at AT TIME ZONE 'UTC'), MAX(modified_at) FROM articles
+		WHERE modified_at >= $1 AND status IN ('published', 'withdrawn') AND published_at IS NOT NULL
+		GROUP BY 1`, changedSince.UTC().Truncate(time.Second))
+	if err != nil {
+		return nil, err
+	}
+	type change struct {
+		month time.Time
+		mod   time.Time
+	}
+	var changed []change
+	for rows.Next() {
+		var m, mod time.Time
+		if err := rows.Scan(&m, &mod); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		// date_trunc of a timestamp without zone comes back as that wall
+		// time in UTC.
+		changed = append(changed, change{monthStart(time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, time.UTC)), mod.UTC()})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, c := range changed {
+		var n int
+		if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at >= $1 AND published_at < $2`,
+			c.month, c.month.AddDate(0, 1, 0)).Scan(&n); err != nil {
+			return nil, err
+		}
+		months = append(months, dateline.MonthCount{Month: c.month, Count: n, Modified: c.mod})
+	}
+	slices.SortFunc(months, func(a, b dateline.MonthCount) int { return a.Month.Compare(b.Month) })
+	return months, nil
+}
+
+// SitemapArticles lists a stretch of published articles, oldest first;
+// see dateline.Sitemaps. The offset is skipped inside articles_feed, so
+// only the rows returned are read from the table.
+func (db *DB) SitemapArticles(ctx context.Context, from, to time.Time, offset, limit int) ([]dateline.SitemapEntry, error) {
+	if limit <= 0 || limit > 50000 || offset < 0 {
+		return nil, dateline.Errorf(dateline.EINVALID, "A sitemap lists 1 to 50,000 articles.")
+	}
+	rows, err := db.reader(ctx).Query(ctx, `SELECT a.id, s.slug, a.headline, a.lang, a.published_at, a.updated_at, p.path, p.remote
+		FROM (SELECT published_at, id FROM articles WHERE status = 'published' AND published_at >= $1 AND published_at < $2
+			ORDER BY published_at, id LIMIT $3 OFFSET $4) x
+		JOIN articles a ON a.id = x.id
+		JOIN sections s ON s.id = a.section_id
+		LEFT JOIN photos p ON p.id = a.photo_id
+		ORDER BY x.published_at, x.id`, from.UTC(), to.UTC(), limit, offset)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: sitemap articles: %w", err)
+	}
+	defer rows.Close()
+	out := make([]dateline.SitemapEntry, 0, min(limit, 1024))
+	for rows.Next() {
+		var e dateline.SitemapEntry
+		var pub time.Time
+		var upd *time.Time
+		var path, remote *string
+		if err := rows.Scan(&e.ID, &e.Section, &e.Headline, &e.Lang, &pub, &upd, &path, &remote); err != nil {
+			return nil, fmt.Errorf("postgres: sitemap articles: %w", err)
+		}
+		e.PublishedAt, e.UpdatedAt = pub.UTC(), fromTS(upd)
+		if path != nil {
+			e.Photo = &dateline.Photo{Path: *path, Remote: deref(remote)}
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// SitemapCount counts published articles in a time range; see
+// dateline.Sitemaps.
+func (db *DB) SitemapCount(ctx context.Context, from, to time.Time) (int, error) {
+	var n int
+	if err := db.reader(ctx).QueryRow(ctx, `SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at >= $1 AND published_at < $2`,
+		from.UTC(), to.UTC()).Scan(&n); err != nil {
+		return 0, fmt.Errorf("postgres: sitemap count: %w", err)
+	}
+	return n, nil
+}
+
+// TagArticles lists a tag's newest published articles; see
+// dateline.Sitemaps.
+func (db *DB) TagArticles(ctx context.Context, kind, slug string, limit int) ([]dateline.Article, error) {
+	table, k, err := tagTable(kind)
+	if err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > 200 {
+		return nil, dateline.Errorf(dateline.EINVALID, "A list has 1 to 200 articles.")
+	}
+	return articleList(ctx, db.reader(ctx), `SELECT `+articleColumns+articleFrom+` WHERE a.status = 'published' AND a.id IN (
+			SELECT article_id FROM published_tags WHERE kind = $1 AND tag_id = (SELECT id FROM `+table+` WHERE slug = $2)
+			ORDER BY published_at DESC, article_id DESC LIMIT $3)
+		ORDER BY a.published_at DESC, a.id DESC`, k, slug, limit)
+}
+
+// tagTable names the table and published_tags kind of a tag kind.
+func tagTable(kind string) (string, int, error) {
+	switch kind {
+	case dateline.TagTopic:
+		return "topics", 0, nil
+	case dateline.TagPerson:
+		return "persons", 1, nil
+	}
+	return "", 0, dateline.Errorf(dateline.EINVALID, "A tag is a topic or a person, not %q.", kind)
+}
+
+// SitemapTags lists tags with published articles in a range of ids; see
+// dateline.Sitemaps. Each tag's newest publication is one step into
+// published_tags, which holds only published articles.
+func (db *DB) SitemapTags(ctx context.Context, kind string, after int64, limit int) ([]dateline.SitemapTag, error) {
+	table, k, err := tagTable(kind)
+	if err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > 50000 {
+		return nil, dateline.Errorf(dateline.EINVALID, "A sitemap lists 1 to 50,000 tags.")
+	}
+	rows, err := db.reader(ctx).Query(ctx, `SELECT id, slug, name, newest FROM (
+			SELECT t.id, t.slug, t.name, (SELECT MAX(published_at) FROM published_tags WHERE kind = $1 AND tag_id = t.id) AS newest
+			FROM `+table+` t WHERE t.id > $2 AND t.id <= $3) x
+		WHERE newest IS NOT NULL ORDER BY id`, k, after, after+int64(limit))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: sitemap tags: %w", err)
+	}
+	defer rows.Close()
+	out := []dateline.SitemapTag{}
+	for rows.Next() {
+		var t dateline.SitemapTag
+		if err := rows.Scan(&t.ID, &t.Slug, &t.Name, &t.Modified); err != nil {
+			return nil, fmt.Errorf("postgres: sitemap tags: %w", err)
+		}
+		t.Modified = t.Modified.UTC()
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// LastTagID returns the largest id of the kind; see dateline.Sitemaps.
+func (db *DB) LastTagID(ctx context.Context, kind string) (int64, error) {
+	table, _, err := tagTable(kind)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	if err := db.reader(ctx).QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM `+table).Scan(&id); err != nil {
+		return 0, fmt.Errorf("postgres: last tag id: %w", err)
+	}
+	return id, nil
+}
+
+// FeedBodies returns the pages and corrections of articles; see
+// dateline.Sitemaps.
+func (db *DB) FeedBodies(ctx context.Context, ids []int64) (map[int64]dateline.FeedBody, error) {
+	out := map[int64]dateline.FeedBody{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	if len(ids) > 200 {
+		return nil, dateline.Errorf(dateline.EINVALID, "At most 200 articles at once.")
+	}
+	q := db.reader(ctx)
+	rows, err := q.Query(ctx, `SELECT article_id, body FROM article_pages WHERE article_id = ANY($1) ORDER BY article_id, page`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: feed bodies: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var body string
+		if err := rows.Scan(&id, &body); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("postgres: feed bodies: %w", err)
+		}
+		b := out[id]
+		b.Pages = append(b.Pages, body)
+		out[id] = b
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: feed bodies: %w", err)
+	}
+	rows, err = q.Query(ctx, `SELECT article_id, at, text FROM corrections WHERE article_id = ANY($1) ORDER BY article_id, position`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: feed bodies: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var c dateline.Correction
+		if err := rows.Scan(&id, &c.At, &c.Text); err != nil {
+			return nil, fmt.Errorf("postgres: feed bodies: %w", err)
+		}
+		c.At = c.At.UTC()
+		b := out[id]
+		b.Corrections = append(b.Corrections, c)
+		out[id] = b
+	}
+	return out, rows.Err()
+}

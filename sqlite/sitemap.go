@@ -1,0 +1,287 @@
+package sqlite
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"dateline"
+)
+
+var _ dateline.Sitemaps = (*DB)(nil)
+
+// monthStart is the first instant of t's month, UTC.
+func monthStart(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+}
+
+// SitemapMonths counts published articles by month; see dateline.Sitemaps.
+// Counts are range counts on articles_feed (status, published_at, id),
+// which holds every column they need; the months' last changes read the
+// rows, so the whole list costs a pass over the articles and a refresh
+// only the months that changed.
+func (db *DB) SitemapMonths(ctx context.Context, changedSince time.Time) (_ []dateline.MonthCount, err error) {
+	defer func() {
+		if err != nil {
+			err = fmt.Errorf("sqlite: sitemap months: %w", err)
+		}
+	}()
+	var months []dateline.MonthCount
+	if changedSince.IsZero() {
+		var first, last sql.NullInt64
+		if err := db.read.QueryRowContext(ctx, `SELECT published_at FROM articles WHERE status = 'published' AND published_at IS NOT NULL
+			ORDER BY published_at LIMIT 1`).Scan(&first); err != nil && err != sql.ErrNoRows {
+			return nil, err
+		}
+		if err := db.read.QueryRowContext(ctx, `SELECT published_at FROM articles WHERE status = 'published' AND published_at IS NOT NULL
+			ORDER BY published_at DESC LIMIT 1`).Scan(&last); err != nil && err != sql.ErrNoRows {
+			return nil, err
+		}
+		if !first.Valid || !last.Valid {
+			return []dateline.MonthCount{}, nil
+		}
+		end := monthStart(fromUnix(last))
+		for m := monthStart(fromUnix(first)); !m.After(end); m = m.AddDate(0, 1, 0) {
+			var n int
+			var mod sql.NullInt64
+			if err := db.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(status = 'published'), 0), MAX(modified_at) FROM articles
+				WHERE status IN ('published', 'withdrawn') AND published_at >= ? AND published_at < ?`,
+				m.Unix(), m.AddDate(0, 1, 0).Unix()).Scan(&n, &mod); err != nil {
+				return nil, err
+			}
+			if n > 0 {
+				months = append(months, dateline.MonthCount{Month: m, Count: n, Modified: fromUnix(mod)})
+			}
+		}
+		return months, nil
+	}
+
+	// The articles changed since then, by the newsroom's index on
+	// modified_at, name the months to count again.
+	rows, err := db.read.QueryContext(ctx, `SELECT published_at, modified_at FROM articles
+		WHERE modified_at >= ? AND status IN ('published', 'withdrawn') AND published_at IS NOT NULL`, changedSince.Unix())
+	if err != nil {
+		return nil, err
+	}
+	changed := map[time.Time]time.Time{}
+	for rows.Next() {
+		var pub, mod int64
+		if err := rows.Scan(&pub, &mod); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		m := monthStart(time.Unix(pub, 0))
+		if t := time.Unix(mod, 0).UTC(); t.After(changed[m]) {
+			changed[m] = t
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for m, mod := range changed {
+		var n int
+		if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at >= ? AND published_at < ?`,
+			m.Unix(), m.AddDate(0, 1, 0).Unix()).Scan(&n); err != nil {
+			return nil, err
+		}
+		months = append(months, dateline.MonthCount{Month: m, Count: n, Modified: mod})
+	}
+	slices.SortFunc(months, func(a, b dateline.MonthCount) int { return a.Month.Compare(b.Month) })
+	return months, nil
+}
+
+// SitemapArticles lists a stretch of published articles, oldest first;
+// see dateline.Sitemaps. The offset is skipped inside articles_feed,
+// which covers it, so only the rows returned are read.
+func (db *DB) SitemapArticles(ctx context.Context, from, to time.Time, offset, limit int) ([]dateline.SitemapEntry, error) {
+	if limit <= 0 || limit > 50000 || offset < 0 {
+		return nil, dateline.Errorf(dateline.EINVALID, "A sitemap lists 1 to 50,000 articles.")
+	}
+	// The rows come in the order of x; they are sorted here only if
+	// not, which saves SQLite a sort of the whole file.
+	rows, err := db.read.QueryContext(ctx, `SELECT a.id, s.slug, a.headline, a.lang, a.published_at, a.updated_at, p.path, p.remote
+		FROM (SELECT id FROM articles WHERE status = 'published' AND published_at >= ? AND published_at < ?
+			ORDER BY published_at, id LIMIT ? OFFSET ?) x
+		JOIN articles a ON a.id = x.id
+		JOIN sections s ON s.id = a.section_id
+		LEFT JOIN photos p ON p.id = a.photo_id`, from.Unix(), to.Unix(), limit, offset)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: sitemap articles: %w", err)
+	}
+	defer rows.Close()
+	out := make([]dateline.SitemapEntry, 0, min(limit, 1024))
+	for rows.Next() {
+		var e dateline.SitemapEntry
+		var pub int64
+		var upd sql.NullInt64
+		var path, remote sql.NullString
+		if err := rows.Scan(&e.ID, &e.Section, &e.Headline, &e.Lang, &pub, &upd, &path, &remote); err != nil {
+			return nil, fmt.Errorf("sqlite: sitemap articles: %w", err)
+		}
+		e.PublishedAt, e.UpdatedAt = time.Unix(pub, 0).UTC(), fromUnix(upd)
+		if path.Valid {
+			e.Photo = &dateline.Photo{Path: path.String, Remote: remote.String}
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: sitemap articles: %w", err)
+	}
+	sortEntries(out)
+	return out, nil
+}
+
+// sortEntries puts entries oldest first, then by id, if they are not.
+func sortEntries(es []dateline.SitemapEntry) {
+	order := func(a, b dateline.SitemapEntry) int {
+		if c := a.PublishedAt.Compare(b.PublishedAt); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	}
+	if !slices.IsSortedFunc(es, order) {
+		slices.SortFunc(es, order)
+	}
+}
+
+// SitemapCount counts published articles in a time range; see
+// dateline.Sitemaps.
+func (db *DB) SitemapCount(ctx context.Context, from, to time.Time) (int, error) {
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at >= ? AND published_at < ?`,
+		from.Unix(), to.Unix()).Scan(&n); err != nil {
+		return 0, fmt.Errorf("sqlite: sitemap count: %w", err)
+	}
+	return n, nil
+}
+
+// TagArticles lists a tag's newest published articles; see
+// dateline.Sitemaps.
+func (db *DB) TagArticles(ctx context.Context, kind, slug string, limit int) ([]dateline.Article, error) {
+	table, k, err := tagTable(kind)
+	if err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > 200 {
+		return nil, dateline.Errorf(dateline.EINVALID, "A list has 1 to 200 articles.")
+	}
+	return db.articleList(ctx, `SELECT `+articleColumns+articleFrom+` WHERE a.status = 'published' AND a.id IN (
+			SELECT article_id FROM published_tags WHERE kind = ? AND tag_id = (SELECT id FROM `+table+` WHERE slug = ?)
+			ORDER BY published_at DESC, article_id DESC LIMIT ?)
+		ORDER BY a.published_at DESC, a.id DESC`, k, slug, limit)
+}
+
+// tagTable names the table and published_tags kind of a tag kind.
+func tagTable(kind string) (string, int, error) {
+	switch kind {
+	case dateline.TagTopic:
+		return "topics", 0, nil
+	case dateline.TagPerson:
+		return "persons", 1, nil
+	}
+	return "", 0, dateline.Errorf(dateline.EINVALID, "A tag is a topic or a person, not %q.", kind)
+}
+
+// SitemapTags lists tags with published articles in a range of ids; see
+// dateline.Sitemaps. Each tag's newest publication is one step into
+// published_tags, which holds only published articles.
+func (db *DB) SitemapTags(ctx context.Context, kind string, after int64, limit int) ([]dateline.SitemapTag, error) {
+	table, k, err := tagTable(kind)
+	if err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > 50000 {
+		return nil, dateline.Errorf(dateline.EINVALID, "A sitemap lists 1 to 50,000 tags.")
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT id, slug, name, newest FROM (
+			SELECT t.id, t.slug, t.name, (SELECT MAX(published_at) FROM published_tags WHERE kind = ? AND tag_id = t.id) AS newest
+			FROM `+table+` t WHERE t.id > ? AND t.id <= ?)
+		WHERE newest IS NOT NULL ORDER BY id`, k, after, after+int64(limit))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: sitemap tags: %w", err)
+	}
+	defer rows.Close()
+	out := []dateline.SitemapTag{}
+	for rows.Next() {
+		var t dateline.SitemapTag
+		var newest int64
+		if err := rows.Scan(&t.ID, &t.Slug, &t.Name, &newest); err != nil {
+			return nil, fmt.Errorf("sqlite: sitemap tags: %w", err)
+		}
+		t.Modified = time.Unix(newest, 0).UTC()
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// LastTagID returns the largest id of the kind; see dateline.Sitemaps.
+func (db *DB) LastTagID(ctx context.Context, kind string) (int64, error) {
+	table, _, err := tagTable(kind)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	if err := db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM `+table).Scan(&id); err != nil {
+		return 0, fmt.Errorf("sqlite: last tag id: %w", err)
+	}
+	return id, nil
+}
+
+// FeedBodies returns the pages and corrections of articles; see
+// dateline.Sitemaps.
+func (db *DB) FeedBodies(ctx context.Context, ids []int64) (map[int64]dateline.FeedBody, error) {
+	out := map[int64]dateline.FeedBody{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	if len(ids) > 200 {
+		return nil, dateline.Errorf(dateline.EINVALID, "At most 200 articles at once.")
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	in := `(?` + strings.Repeat(",?", len(ids)-1) + `)`
+	rows, err := db.read.QueryContext(ctx, `SELECT article_id, body FROM article_pages WHERE article_id IN `+in+` ORDER BY article_id, page`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: feed bodies: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var body string
+		if err := rows.Scan(&id, &body); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("sqlite: feed bodies: %w", err)
+		}
+		b := out[id]
+		b.Pages = append(b.Pages, body)
+		out[id] = b
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: feed bodies: %w", err)
+	}
+	rows, err = db.read.QueryContext(ctx, `SELECT article_id, at, text FROM corrections WHERE article_id IN `+in+` ORDER BY article_id, position`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: feed bodies: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, at int64
+		var c dateline.Correction
+		if err := rows.Scan(&id, &at, &c.Text); err != nil {
+			return nil, fmt.Errorf("sqlite: feed bodies: %w", err)
+		}
+		c.At = time.Unix(at, 0).UTC()
+		b := out[id]
+		b.Corrections = append(b.Corrections, c)
+		out[id] = b
+	}
+	return out, rows.Err()
+}
