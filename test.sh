@@ -29,9 +29,20 @@ if ! command -v xmllint >/dev/null 2>&1; then
 	fi
 fi
 
-if [ ! -f e2e/node_modules/axe-core/axe.min.js ]; then
+# java runs the Nu Html Checker (vnu-jar from npm) over the pages.
+if ! command -v java >/dev/null 2>&1; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		say "installing java (Debian package default-jre-headless)"
+		apt-get update -qq >/dev/null
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null
+	else
+		say "java is not installed and cannot be installed here; the HTML checker will skip unless CI=true"
+	fi
+fi
+
+if [ ! -f e2e/node_modules/axe-core/axe.min.js ] || [ ! -f e2e/node_modules/vnu-jar/build/dist/vnu.jar ]; then
 	if command -v npm >/dev/null 2>&1; then
-		say "installing axe-core (npm)"
+		say "installing axe-core and vnu-jar (npm)"
 		(cd e2e && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 	else
 		say "npm is not installed; accessibility checks will skip unless CI=true"
