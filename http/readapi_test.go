@@ -122,7 +122,9 @@ func TestAPIEmbargoScope(t *testing.T) {
 		t.Errorf("embargoed list: %d %d", code, len(p.Items))
 	}
 	// Nothing public knows of it before its time.
-	for _, p := range []string{"/", "/news", "/politics", "/search?q=budget", fmt.Sprintf("/politics/%d", rs[0].ID)} {
+	public := []string{"/", "/news", "/politics", "/search?q=budget", fmt.Sprintf("/politics/%d", rs[0].ID), "/feed.rss", "/feed.atom",
+		"/feed.json", "/politics/feed.rss", "/sitemaps/news.xml", "/api/v1/most-read?period=week"}
+	for _, p := range public {
 		if strings.Contains(e.get(p).Body.String(), "Embargoed budget") {
 			t.Errorf("%s shows the embargoed story", p)
 		}
@@ -136,8 +138,10 @@ func TestAPIEmbargoScope(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.srv.Changed()
-	if !strings.Contains(e.get("/news").Body.String(), "Embargoed budget") {
-		t.Error("the released story is not in the feed")
+	for _, p := range []string{"/news", "/feed.rss", "/feed.json", "/politics/feed.atom", "/sitemaps/news.xml", "/search?q=budget"} {
+		if !strings.Contains(e.get(p).Body.String(), "Embargoed budget") {
+			t.Errorf("the released story is not on %s", p)
+		}
 	}
 	if code, p, _ := e.items("/api/v1/items", e.read); code != 200 || len(p.Items) != 1 {
 		t.Errorf("after release the list has %d items", len(p.Items))
