@@ -334,7 +334,10 @@ const inertJS = `(() => {
 			else if (n === 'srcdoc') bad.push('srcdoc: ' + show(e));
 		}
 		const tag = e.localName;
-		if (tag === 'script' && !(e.src && new URL(e.src, location.href).origin === location.origin && new URL(e.src).pathname.startsWith('/static/'))) bad.push('script: ' + show(e));
+		if (tag === 'script' && e.type === 'application/ld+json') {
+			// Structured data: never run, and it must stay one JSON value.
+			try { JSON.parse(e.textContent); } catch (err) { bad.push('JSON-LD that is not JSON: ' + show(e)); }
+		} else if (tag === 'script' && !(e.src && new URL(e.src, location.href).origin === location.origin && new URL(e.src).pathname.startsWith('/static/'))) bad.push('script: ' + show(e));
 		if (['iframe', 'frame', 'object', 'embed', 'base'].includes(tag)) bad.push('element: ' + show(e));
 		if (tag === 'meta' && /refresh/i.test(e.httpEquiv)) bad.push('refresh: ' + show(e));
 	}
