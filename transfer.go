@@ -66,6 +66,9 @@ var Tables = []Table{
 	{Name: "view_edges", Columns: []string{"window_minutes", "through"}},
 	{Name: "events", Columns: []string{"id", "at", "kind", "article_id", "section", "headline", "lang", "urgency", "breaking", "topics"},
 		Seconds: []string{"at"}, Bools: []string{"breaking"}},
+	{Name: "partner_feeds", Columns: []string{"id", "name", "url", "kind", "created_at", "fetched_at", "next_at", "status", "error", "failures", "etag", "last_modified"},
+		Seconds: []string{"created_at", "fetched_at", "next_at"}},
+	{Name: "partner_entries", Columns: []string{"id", "feed_id", "title", "link", "summary", "published_at"}, Seconds: []string{"published_at"}},
 }
 
 // Transfer is what an engine offers to move a whole site in or out. Row

@@ -99,6 +99,9 @@ type homePage struct {
 	Blocks       []sectionBlock
 	Galleries    []dateline.Gallery
 	Infographics []dateline.Infographic
+	// PartnerNews and OtherMedia are the newest entries of partner feeds
+	// (http/partners.go).
+	PartnerNews, OtherMedia []dateline.PartnerEntry
 }
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
@@ -128,6 +131,9 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 			return nil, err
 		}
 		if d.Infographics, err = s.store.Infographics(ctx, 4); err != nil {
+			return nil, err
+		}
+		if err := s.partnerBlocks(ctx, &d); err != nil {
 			return nil, err
 		}
 		d.MostRead = s.mostReadBlock()

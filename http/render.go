@@ -32,7 +32,7 @@ var pageNames = []string{"home", "news", "article", "gallery", "galleries", "inf
 
 // newsroomPages share the newsroom's own layout.
 var newsroomPages = []string{"login", "message", "desk", "edit", "history", "compare", "photos", "photo", "collections", "top",
-	"stories", "story", "users", "account", "sections", "tokens", "audit"}
+	"stories", "story", "users", "account", "sections", "tokens", "audit", "partners"}
 
 func parseTemplates(dev bool) (*templates, error) {
 	t := &templates{dev: dev}

@@ -50,6 +50,10 @@ func (s *Server) newsroomRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST /newsroom/tokens", admin(s.handleCreateToken))
 	m.HandleFunc("POST /newsroom/tokens/{id}/delete", admin(s.handleDeleteToken))
 	m.HandleFunc("GET /newsroom/audit", admin(s.handleAudit))
+	m.HandleFunc("GET /newsroom/partners", admin(s.handlePartners))
+	m.HandleFunc("POST /newsroom/partners", admin(s.handleAddPartner))
+	m.HandleFunc("POST /newsroom/partners/{id}/delete", admin(s.handleDeletePartner))
+	m.HandleFunc("POST /newsroom/partners/{id}/fetch", admin(s.handleFetchPartner))
 
 	m.HandleFunc("GET /newsroom/api/articles", any(s.handleAPIArticles))
 	m.HandleFunc("GET /newsroom/api/tags", any(s.handleAPITags))

@@ -39,6 +39,9 @@ type Config struct {
 	// WebSubHub is a WebSub hub's URL: feeds name it and it is told when
 	// they change. Empty for none.
 	WebSubHub string
+	// Partners fetches partner feeds (see http/partners.go); nil turns
+	// adding and fetching them off on this node.
+	Partners PartnerFetcher
 }
 
 // City is a place whose local time pages show.

@@ -15,8 +15,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
+	"dateline"
 	dhttp "dateline/http"
 	"dateline/ingest"
+	"dateline/internal/pgtest"
+	"dateline/postgres"
 	"dateline/sqlite"
 	"dateline/storetest"
 )
@@ -86,6 +91,79 @@ func makeSyndicationDB(ctx context.Context, from, to string) error {
 	return nil
 }
 
+// benchSyndicationPG copies the PostgreSQL storage benchmarks' schema
+// (postgres/bench_test.go: the same million stories) into a schema of its
+// own, kept between runs, and adds the same photos, updates and bodies.
+func benchSyndicationPG(b *testing.B) dateline.Store {
+	b.Helper()
+	ctx := context.Background()
+	src := fmt.Sprintf("bench_views_%d_v3", storetest.BenchArticles)
+	schema := fmt.Sprintf("bench_syndication_%d_v1", storetest.BenchArticles)
+	conn, err := pgx.Connect(ctx, pgtest.BaseDSN())
+	if err != nil {
+		b.Skipf("no PostgreSQL at %s: %v", pgtest.BaseDSN(), err)
+	}
+	defer conn.Close(ctx)
+	var ready bool
+	if err := conn.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL`, schema+".bench_ready").Scan(&ready); err != nil {
+		b.Fatal(err)
+	}
+	if !ready {
+		var have bool
+		conn.QueryRow(ctx, `SELECT to_regclass($1) IS NOT NULL`, src+".bench_view_windows").Scan(&have)
+		if !have {
+			b.Skipf("no schema %s: make it with go test -run '^$' -bench BenchmarkMostRead ./postgres", src)
+		}
+		b.Logf("copying %s into %s and adding photos and bodies", src, schema)
+		start := time.Now()
+		if _, err := conn.Exec(ctx, `DROP SCHEMA IF EXISTS `+schema+` CASCADE`); err != nil {
+			b.Fatal(err)
+		}
+		db, err := postgres.Open(ctx, mustSchema(b, conn, schema), postgres.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		db.Close()
+		body := "<p>" + strings.Repeat("A paragraph of the story, long enough to look like one. ", 8) + "</p>"
+		var steps []string
+		for _, table := range []string{"sections", "topics", "articles", "article_topics", "published_tags"} {
+			// The columns both schemas have: the source may be a
+			// migration or two behind.
+			var cols string
+			if err := conn.QueryRow(ctx, `SELECT string_agg(quote_ident(c.column_name), ', ' ORDER BY c.ordinal_position)
+				FROM information_schema.columns c JOIN information_schema.columns d ON d.table_name = c.table_name AND d.column_name = c.column_name
+				WHERE c.table_schema = $1 AND d.table_schema = $2 AND c.table_name = $3`, schema, src, table).Scan(&cols); err != nil {
+				b.Fatal(err)
+			}
+			steps = append(steps, `INSERT INTO `+schema+`.`+table+` (`+cols+`) SELECT `+cols+` FROM `+src+`.`+table)
+		}
+		steps = append(steps,
+			`SET search_path = `+schema,
+			`INSERT INTO photos (id, uri, path, width, height, widths, caption, credit, created_at)
+				SELECT id, 'urn:bench:photo:' || id, 'bench/' || id || '.jpg', 1920, 1280, '1280,960,640,320',
+					'Caption of photo ' || id, 'Dateline', published_at FROM articles WHERE id % 10 < 7`,
+			`UPDATE articles SET photo_id = id WHERE id % 10 < 7`,
+			`UPDATE articles SET updated_at = published_at + interval '1 hour', byline = 'Anna Petrova' WHERE id % 10 = 3`,
+			`INSERT INTO article_pages (article_id, page, body) SELECT id, 1, '`+body+body+body+`' FROM articles WHERE id > 950000`,
+			`VACUUM ANALYZE`,
+			`CREATE TABLE bench_ready ()`,
+			`RESET search_path`)
+		for _, q := range steps {
+			if _, err := conn.Exec(ctx, q); err != nil {
+				conn.Exec(ctx, `DROP SCHEMA `+schema+` CASCADE`)
+				b.Fatalf("%.80s: %v", q, err)
+			}
+		}
+		b.Logf("made in %v", time.Since(start).Round(time.Second))
+	}
+	db, err := postgres.Open(ctx, mustSchema(b, conn, schema), postgres.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	return db
+}
+
 // discard is a ResponseWriter that keeps only the status, so the figures
 // are the server's and not a recorder's copying.
 type discard struct {
@@ -98,14 +176,27 @@ func (d *discard) Write(p []byte) (int, error) { return len(p), nil }
 func (d *discard) WriteHeader(code int)        { d.status = code }
 
 // BenchmarkSyndication serves the sitemaps and feeds of a million stories
-// on SQLite, cold (the page cache dropped before each request: the month
+// on SQLite and on PostgreSQL, cold (the page cache dropped before each request: the month
 // counts are refreshed, the file rendered and compressed) and warm, and
 // reports the 50th and 99th percentiles of the requests' times. The first
 // index after a start, which counts every month, is logged.
 //
 //	go test -run '^$' -bench BenchmarkSyndication -benchtime 200x ./http
 func BenchmarkSyndication(b *testing.B) {
-	db := benchSyndicationDB(b)
+	for _, engine := range []string{"sqlite", "postgres"} {
+		b.Run(engine, func(b *testing.B) {
+			var db dateline.Store
+			if engine == "sqlite" {
+				db = benchSyndicationDB(b)
+			} else {
+				db = benchSyndicationPG(b)
+			}
+			benchSyndication(b, db)
+		})
+	}
+}
+
+func benchSyndication(b *testing.B, db dateline.Store) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv, err := dhttp.NewServer(db, &ingest.Service{Store: db}, log, dhttp.Config{
 		SiteName: "Dateline", AgencyMark: "DATELINE", BaseURL: "https://news.example",
@@ -133,12 +224,22 @@ func BenchmarkSyndication(b *testing.B) {
 	}
 	b.Logf("first /sitemap.xml after the start (every month counted): %v", first.Round(time.Millisecond))
 
-	// The largest month, its first and last files.
-	largest := "/sitemaps/articles-2026-10"
+	// The largest month (84,083 stories), its first and last files.
+	w := httptest.NewRecorder()
+	srv.ServeHTTP(w, httptest.NewRequest("GET", "/sitemap.xml", nil))
+	largest, last := "https://news.example/sitemaps/articles-2026-10", ""
+	for _, line := range strings.Split(w.Body.String(), "\n") {
+		if i := strings.Index(line, largest+"-"); i >= 0 {
+			last, _, _ = strings.Cut(line[i+len("https://news.example"):], "<")
+		}
+	}
+	if last == "" {
+		b.Fatal("the index lists no second file of 2026-10")
+	}
 	targets := []struct{ name, path string }{
 		{"index", "/sitemap.xml"},
-		{"month", largest + ".xml"},
-		{"month-last", largest + "-9.xml"},
+		{"month", "/sitemaps/articles-2026-10.xml"},
+		{"month-last", last},
 		{"news", "/sitemaps/news.xml"},
 		{"topics", "/sitemaps/topics.xml"},
 		{"feed-rss", "/feed.rss"},

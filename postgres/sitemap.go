@@ -186,10 +186,12 @@ func (db *DB) SitemapTags(ctx context.Context, kind string, after int64, limit i
 	if limit <= 0 || limit > 50000 {
 		return nil, dateline.Errorf(dateline.EINVALID, "A sitemap lists 1 to 50,000 tags.")
 	}
-	rows, err := db.reader(ctx).Query(ctx, `SELECT id, slug, name, newest FROM (
-			SELECT t.id, t.slug, t.name, (SELECT MAX(published_at) FROM published_tags WHERE kind = $1 AND tag_id = t.id) AS newest
-			FROM `+table+` t WHERE t.id > $2 AND t.id <= $3) x
-		WHERE newest IS NOT NULL ORDER BY id`, k, after, after+int64(limit))
+	// A lateral step per tag, taken once (a subquery in the select list
+	// and the filter would be run twice), and tags without any drop out.
+	rows, err := db.reader(ctx).Query(ctx, `SELECT t.id, t.slug, t.name, n.newest FROM `+table+` t
+		CROSS JOIN LATERAL (SELECT published_at AS newest FROM published_tags WHERE kind = $1 AND tag_id = t.id
+			ORDER BY published_at DESC LIMIT 1) n
+		WHERE t.id > $2 AND t.id <= $3 ORDER BY t.id`, k, after, after+int64(limit))
 	if err != nil {
 		return nil, fmt.Errorf("postgres: sitemap tags: %w", err)
 	}

@@ -41,6 +41,7 @@ func Run(t *testing.T, open Opener) {
 		{"PhotoReupload", testPhotoReupload},
 		{"TopicsOf", testTopicsOf},
 		{"Sitemaps", testSitemaps},
+		{"Partners", testPartners},
 	}
 	tests = append(tests, newsroomTests...)
 	tests = append(tests, readershipTests...)

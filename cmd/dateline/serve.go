@@ -25,6 +25,7 @@ import (
 	dhttp "dateline/http"
 	"dateline/ingest"
 	"dateline/media"
+	"dateline/partners"
 )
 
 // serveConfig is everything "dateline serve" is told.
@@ -47,6 +48,8 @@ type serveConfig struct {
 	trustedNets     []netip.Prefix
 	feedContent     string
 	websubHub       string
+	partnerFeeds    bool
+	partnersPrivate bool
 }
 
 func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
@@ -70,6 +73,8 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	fs.BoolVar(&c.dev, "dev", false, "read templates from ./http/html on every request, for template work")
 	fs.StringVar(&c.feedContent, "feed-content", env("DATELINE_FEED_CONTENT", dhttp.FeedFull), "what RSS, Atom and JSON feeds carry of each story: full or summary (env DATELINE_FEED_CONTENT)")
 	fs.StringVar(&c.websubHub, "websub-hub", env("DATELINE_WEBSUB_HUB", ""), "a WebSub hub's URL: feeds name it and it is pinged when they change (env DATELINE_WEBSUB_HUB)")
+	fs.BoolVar(&c.partnerFeeds, "partner-feeds", env("DATELINE_PARTNER_FEEDS", "1") == "1", "fetch the partner feeds the newsroom registers, for the home page's Partner News and In other media (env DATELINE_PARTNER_FEEDS=0 turns it off)")
+	fs.BoolVar(&c.partnersPrivate, "partners-allow-private", env("DATELINE_PARTNERS_ALLOW_PRIVATE", "") == "1", "let partner feeds live on loopback and private addresses; link-local (cloud metadata) stays refused (env DATELINE_PARTNERS_ALLOW_PRIVATE=1)")
 	if err := parse(fs, args, stdout, stderr, false); err != nil {
 		return nil, err
 	}
@@ -226,11 +231,22 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		baseURL = "http://" + ln.Addr().String()
 	}
 	in := &ingest.Service{Store: store, FallbackSection: c.fallbackSection}
-	srv, err := dhttp.NewServer(store, in, log, dhttp.Config{
+	// Partner feeds: the scheduler is made before the server, which
+	// uses it to vet and fetch feeds, and told of the server's Changed
+	// once that exists.
+	var sched *partners.Scheduler
+	var srv *dhttp.Server
+	hcfg := dhttp.Config{
 		SiteName: c.siteName, AgencyMark: c.agencyMark, BaseURL: baseURL,
 		City: dhttp.City{Name: cityName, Zone: loc}, Media: files, MaxBodySize: c.maxBody, Dev: c.dev,
 		TrustedProxies: c.trustedNets, FeedContent: c.feedContent, WebSubHub: c.websubHub,
-	}, time.Now)
+	}
+	if ps, ok := store.(dateline.Partners); ok && c.partnerFeeds {
+		sched = partners.NewScheduler(ps, partners.NewFetcher(partners.Config{AllowPrivate: c.partnersPrivate}), log, time.Now,
+			func() { srv.Changed() }, partners.Backoff{})
+		hcfg.Partners = sched
+	}
+	srv, err = dhttp.NewServer(store, in, log, hcfg, time.Now)
 	if err != nil {
 		return err
 	}
@@ -260,6 +276,13 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		srv.RunReadership(pubCtx)
 	}()
 	hs.RegisterOnShutdown(srv.CloseStreams)
+	if sched != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sched.Run(pubCtx)
+		}()
+	}
 	// On a shared database other nodes change content too: each change
 	// they announce empties this node's page cache.
 	if w, ok := store.(watcher); ok {
