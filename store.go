@@ -32,6 +32,7 @@ type Store interface {
 	Newsroom
 	Readership
 	Tagging
+	Sitemaps
 
 	Sections(ctx context.Context) ([]Section, error)
 	// SaveSection creates or updates a section by slug.

@@ -380,6 +380,7 @@ func (s *Server) PumpOnce(ctx context.Context) {
 			return
 		}
 		rd.hub.Publish(s.messages(ctx, es)...)
+		s.notifyHub(es)
 		if len(es) < 500 {
 			return
 		}

@@ -84,11 +84,11 @@ func newSyndication(s *Server) (*syndication, error) {
 	sy := &syndication{hub: newHubNotifier(s.cfg.WebSubHub, s.cfg.BaseURL, s.log),
 		perArticles: articlesPerSitemap, perNews: newsPerSitemap, perTags: tagsPerSitemap}
 	sy.sitemaps, _ = s.store.(dateline.Sitemaps)
-	robots := "User-agent: *\nDisallow: /api/\n"
+	robots := "User-agent: *\nDisallow: /api/\nDisallow: /newsroom/\nDisallow: /search\n"
 	if sy.sitemaps != nil {
 		robots += "\nSitemap: " + s.cfg.BaseURL + "/sitemap.xml\nSitemap: " + s.cfg.BaseURL + "/sitemaps/news.xml\n"
 	}
-	sy.robots = &page{body: []byte(robots), ctype: "text/plain; charset=utf-8", modified: time.Unix(0, 0)}
+	sy.robots = &page{body: []byte(robots), ctype: "text/plain; charset=utf-8", modified: s.now()}
 	sy.robots.finish()
 	sy.robots.hCache = []string{"public, max-age=3600"}
 	return sy, nil
@@ -158,6 +158,18 @@ func (s *Server) sitemapMonths(ctx context.Context) ([]dateline.MonthCount, erro
 	slices.SortFunc(list, func(a, b dateline.MonthCount) int { return b.Month.Compare(a.Month) })
 	mt.list, mt.loaded, mt.gen, mt.asOf = list, true, gen, start.Add(-monthSkew)
 	return list, nil
+}
+
+// WarmSitemaps counts the months for the sitemap index, which the first
+// time takes a pass over the stories (0.6-0.8 s at a million on either
+// engine; afterwards only the months that changed are counted), so that
+// the first crawler after a start does not wait for it.
+func (s *Server) WarmSitemaps(ctx context.Context) error {
+	if s.synd.sitemaps == nil {
+		return nil
+	}
+	_, err := s.sitemapMonths(ctx)
+	return err
 }
 
 // fileCount is how many files n things take at per a file.

@@ -263,6 +263,9 @@ func TestSitemapMonths(t *testing.T) {
 	}
 	ma, mb := at["a1"], at["b1"]
 
+	if err := e.srv.WarmSitemaps(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	site := readSitemaps(t, e)
 	wantFiles := []string{month(m0, 1), month(m0, 2), month(mb, 1), month(ma, 1), month(ma, 2)}
 	var got []string

@@ -94,9 +94,3 @@ func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request, rel string)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	http.ServeContent(w, r, path.Base(rel), f.ModTime(), f)
 }
-
-func (s *Server) handleRobots(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=3600")
-	w.Write([]byte("User-agent: *\nDisallow: /api/\n"))
-}

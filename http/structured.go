@@ -168,8 +168,13 @@ func newsArticleLD(a *dateline.Article, url string, site *Config, modified time.
 		DatePublished: a.PublishedAt.UTC().Format(time.RFC3339), DateModified: modified.UTC().Format(time.RFC3339),
 		Publisher: org, ArticleSection: a.SectionName, MainEntityOfPage: ldWebPage{Type: "WebPage", ID: url}, URL: url,
 		InLanguage: a.Lang, IsAccessible: true}
-	if a.Byline != "" {
-		ld.Author = []ldParty{{Type: "Person", Name: a.Byline}}
+	// Only the name: Google asks for no "By".
+	name := strings.TrimSpace(a.Byline)
+	if len(name) > 3 && strings.EqualFold(name[:3], "by ") {
+		name = strings.TrimSpace(name[3:])
+	}
+	if name != "" {
+		ld.Author = []ldParty{{Type: "Person", Name: name}}
 	} else {
 		ld.Author = []ldParty{{Type: "Organization", Name: site.SiteName, URL: site.BaseURL + "/"}}
 	}

@@ -276,6 +276,12 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		srv.RunReadership(pubCtx)
 	}()
 	hs.RegisterOnShutdown(srv.CloseStreams)
+	// Count the sitemap months now, so the first crawler does not wait.
+	go func() {
+		if err := srv.WarmSitemaps(pubCtx); err != nil && pubCtx.Err() == nil {
+			log.Error("sitemaps", "err", err)
+		}
+	}()
 	if sched != nil {
 		wg.Add(1)
 		go func() {
