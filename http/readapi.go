@@ -73,8 +73,13 @@ func (s *Server) apiToken(w http.ResponseWriter, r *http.Request, scope string) 
 }
 
 // writeAPI sends v as JSON with an ETag of its bytes, answering 304 when
-// the client has them already.
+// the client has them already. Answers to a token are private.
 func writeAPI(w http.ResponseWriter, r *http.Request, v any) {
+	writeTagged(w, r, v, "private, no-cache")
+}
+
+// writeTagged is writeAPI with the caching the caller chooses.
+func writeTagged(w http.ResponseWriter, r *http.Request, v any, cacheControl string) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
@@ -83,7 +88,7 @@ func writeAPI(w http.ResponseWriter, r *http.Request, v any) {
 	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
 	h := w.Header()
 	h.Set("ETag", etag)
-	h.Set("Cache-Control", "private, no-cache")
+	h.Set("Cache-Control", cacheControl)
 	h.Set("Vary", "Authorization")
 	if etagMatch(r.Header.Get("If-None-Match"), etag) {
 		w.WriteHeader(http.StatusNotModified)

@@ -72,6 +72,14 @@ func TestReadAPI(t *testing.T) {
 	if w2 := e.get("/api/v1/items?limit=2", "Authorization", "Bearer "+e.read, "If-None-Match", w.Header().Get("ETag")); w2.Code != http.StatusNotModified {
 		t.Errorf("If-None-Match: %d", w2.Code)
 	}
+	for _, p := range []string{"/api/v1/search?q=story", "/api/v1/most-read"} {
+		w := e.get(p)
+		if w.Code != 200 || w.Header().Get("ETag") == "" {
+			t.Errorf("%s: %d, ETag %q", p, w.Code, w.Header().Get("ETag"))
+		} else if w2 := e.get(p, "If-None-Match", w.Header().Get("ETag")); w2.Code != http.StatusNotModified {
+			t.Errorf("%s with If-None-Match: %d", p, w2.Code)
+		}
+	}
 	for _, p := range []string{"/api/v1/sections", "/api/v1/topics", "/api/v1/persons", fmt.Sprintf("/api/v1/items/%d", ids[0])} {
 		w := e.get(p, "Authorization", "Bearer "+e.read)
 		if w.Code != 200 || w.Header().Get("ETag") == "" {

@@ -254,8 +254,7 @@ func (s *Server) handleMostReadAPI(w http.ResponseWriter, r *http.Request) {
 		items = append(items, rankedJSON{ID: a.ID, URL: s.cfg.BaseURL + articleURL(a.Article), Headline: a.Headline, Section: a.Section,
 			PublishedAt: a.PublishedAt, Views: a.Views})
 	}
-	w.Header().Set("Cache-Control", "public, max-age=30")
-	writeJSON(w, http.StatusOK, map[string]any{"period": p, "section": sec, "items": items})
+	writeTagged(w, r, map[string]any{"period": p, "section": sec, "items": items}, "public, max-age=30")
 }
 
 // --- related stories ---

@@ -247,8 +247,7 @@ func (s *Server) handleSearchAPI(w http.ResponseWriter, r *http.Request) {
 		}
 		out.Results = append(out.Results, j)
 	}
-	w.Header().Set("Cache-Control", "public, max-age=0, s-maxage=10")
-	writeJSON(w, http.StatusOK, out)
+	writeTagged(w, r, out, "public, max-age=0, s-maxage=10")
 }
 
 // handleOpenSearch describes the search to browsers, which may then offer
