@@ -166,6 +166,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /news", s.handleNews)
 	m.HandleFunc("GET /search", s.handleSearch)
 	m.HandleFunc("GET /opensearch.xml", s.handleOpenSearch)
+	m.HandleFunc("GET /reading-mode.css", s.handleReadingCSS)
+	m.HandleFunc("POST /reading-mode", s.handleReadingToggle)
 	m.HandleFunc("GET /api/v1/search", s.handleSearchAPI)
 	m.HandleFunc("GET /topics/{slug}", s.handleTopic)
 	m.HandleFunc("GET /persons/{slug}", s.handlePerson)
