@@ -226,8 +226,8 @@ func (s *Server) loadFeed(ctx context.Context, source int, slug string) (*feed, 
 	}
 	var items []dateline.Article
 	var err error
-	if tag != "" && s.synd.sitemaps != nil {
-		items, err = s.synd.sitemaps.TagArticles(ctx, tag, slug, feedItems)
+	if tag != "" {
+		items, err = s.store.TagArticles(ctx, tag, slug, feedItems)
 	} else {
 		items, err = s.store.Articles(ctx, f)
 	}
@@ -245,7 +245,7 @@ func (s *Server) loadFeed(ctx context.Context, source int, slug string) (*feed, 
 	var bodies map[int64]dateline.FeedBody
 	full := s.cfg.FeedContent != FeedSummary
 	if full {
-		if bodies, err = s.feedBodies(ctx, ids); err != nil {
+		if bodies, err = s.store.FeedBodies(ctx, ids); err != nil {
 			return nil, err
 		}
 	}
@@ -273,23 +273,6 @@ func (s *Server) loadFeed(ctx context.Context, source int, slug string) (*feed, 
 		fd.Updated = s.lastModified()
 	}
 	return fd, nil
-}
-
-// feedBodies reads the stories' pages in one go when the store can, and
-// one story at a time when it cannot.
-func (s *Server) feedBodies(ctx context.Context, ids []int64) (map[int64]dateline.FeedBody, error) {
-	if s.synd.sitemaps != nil {
-		return s.synd.sitemaps.FeedBodies(ctx, ids)
-	}
-	out := map[int64]dateline.FeedBody{}
-	for _, id := range ids {
-		a, err := s.store.Article(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out[id] = dateline.FeedBody{Pages: a.Pages, Corrections: a.Corrections}
-	}
-	return out, nil
 }
 
 // feedContent is a story as a feed shows it in full: the advisory, the

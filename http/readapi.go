@@ -252,12 +252,7 @@ func (s *Server) handleTagsAPI(kind string) http.HandlerFunc {
 			s.error(w, r, err)
 			return
 		}
-		sm, ok := s.store.(dateline.Sitemaps)
-		if !ok {
-			s.error(w, r, dateline.Errorf(dateline.EINTERNAL, "no tag lists"))
-			return
-		}
-		tags, err := sm.SitemapTags(r.Context(), kind, after, 1000)
+		tags, err := s.store.SitemapTags(r.Context(), kind, after, 1000)
 		if err != nil {
 			s.error(w, r, err)
 			return

@@ -57,10 +57,9 @@ const (
 
 // syndication is the state of feeds and sitemaps.
 type syndication struct {
-	sitemaps dateline.Sitemaps // nil when the store has none: no sitemaps, feeds read stories one by one
-	hub      *hubNotifier      // nil without a hub
-	months   monthTable
-	robots   *page
+	hub    *hubNotifier // nil without a hub
+	months monthTable
+	robots *page
 	// Files' sizes: articlesPerSitemap, newsPerSitemap, tagsPerSitemap
 	// (smaller in tests).
 	perArticles, perNews, perTags int
@@ -83,11 +82,8 @@ func newSyndication(s *Server) (*syndication, error) {
 	}
 	sy := &syndication{hub: newHubNotifier(s.cfg.WebSubHub, s.cfg.BaseURL, s.log),
 		perArticles: articlesPerSitemap, perNews: newsPerSitemap, perTags: tagsPerSitemap}
-	sy.sitemaps, _ = s.store.(dateline.Sitemaps)
-	robots := "User-agent: *\nDisallow: /api/\nDisallow: /newsroom/\nDisallow: /search\n"
-	if sy.sitemaps != nil {
-		robots += "\nSitemap: " + s.cfg.BaseURL + "/sitemap.xml\nSitemap: " + s.cfg.BaseURL + "/sitemaps/news.xml\n"
-	}
+	robots := "User-agent: *\nDisallow: /api/\nDisallow: /newsroom/\nDisallow: /search\n" +
+		"\nSitemap: " + s.cfg.BaseURL + "/sitemap.xml\nSitemap: " + s.cfg.BaseURL + "/sitemaps/news.xml\n"
 	sy.robots = &page{body: []byte(robots), ctype: "text/plain; charset=utf-8", modified: s.now()}
 	sy.robots.finish()
 	sy.robots.hCache = []string{"public, max-age=3600"}
@@ -134,7 +130,7 @@ func (s *Server) sitemapMonths(ctx context.Context) ([]dateline.MonthCount, erro
 	if mt.loaded {
 		since = mt.asOf
 	}
-	ms, err := s.synd.sitemaps.SitemapMonths(ctx, since)
+	ms, err := s.store.SitemapMonths(ctx, since)
 	if err != nil {
 		return nil, err
 	}
@@ -165,9 +161,6 @@ func (s *Server) sitemapMonths(ctx context.Context) ([]dateline.MonthCount, erro
 // engine; afterwards only the months that changed are counted), so that
 // the first crawler after a start does not wait for it.
 func (s *Server) WarmSitemaps(ctx context.Context) error {
-	if s.synd.sitemaps == nil {
-		return nil
-	}
 	_, err := s.sitemapMonths(ctx)
 	return err
 }
@@ -249,17 +242,13 @@ func (n sitemapName) String() string {
 var errNoSitemap = dateline.Errorf(dateline.ENOTFOUND, "There is no sitemap at this address.")
 
 func (s *Server) handleSitemapIndex(w http.ResponseWriter, r *http.Request) {
-	if s.synd.sitemaps == nil {
-		s.error(w, r, errNoSitemap)
-		return
-	}
 	s.serveLarge(w, r, cacheKey{kind: "sitemap", a: "index"}, s.sitemapIndex)
 }
 
 func (s *Server) handleSitemap(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	n, ok := parseSitemapName(name)
-	if !ok || s.synd.sitemaps == nil {
+	if !ok {
 		s.error(w, r, errNoSitemap)
 		return
 	}
@@ -300,7 +289,7 @@ func (s *Server) sitemapIndex(ctx context.Context) (*page, error) {
 	if err != nil {
 		return nil, err
 	}
-	sm := s.synd.sitemaps
+	sm := s.store
 	now := s.now()
 	recent, err := sm.SitemapCount(ctx, now.Add(-newsWindow), now.Add(time.Second))
 	if err != nil {
@@ -356,7 +345,7 @@ func (s *Server) articleSitemap(ctx context.Context, month time.Time, n int) ([]
 	if n > 1_000_000/per {
 		return nil, errNoSitemap
 	}
-	es, err := s.synd.sitemaps.SitemapArticles(ctx, month, month.AddDate(0, 1, 0), (n-1)*per, per)
+	es, err := s.store.SitemapArticles(ctx, month, month.AddDate(0, 1, 0), (n-1)*per, per)
 	if err != nil {
 		return nil, err
 	}
@@ -402,7 +391,7 @@ func (s *Server) articleSitemap(ctx context.Context, month time.Time, n int) ([]
 // newsSitemap lists the stories of the last 48 hours for Google News,
 // newest first, 1,000 a file.
 func (s *Server) newsSitemap(ctx context.Context, n int) ([]byte, error) {
-	sm, per := s.synd.sitemaps, s.synd.perNews
+	sm, per := s.store, s.synd.perNews
 	from, to := s.now().Add(-newsWindow), s.now().Add(time.Second)
 	total, err := sm.SitemapCount(ctx, from, to)
 	if err != nil {
@@ -507,7 +496,7 @@ func (s *Server) sectionSitemap(ctx context.Context) ([]byte, error) {
 // tagSitemap is one file of topics or persons: those of a range of ids
 // that have published stories, each dated by its newest.
 func (s *Server) tagSitemap(ctx context.Context, kind string, n int) ([]byte, error) {
-	sm := s.synd.sitemaps
+	sm := s.store
 	last, err := sm.LastTagID(ctx, kind)
 	if err != nil {
 		return nil, err

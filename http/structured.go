@@ -13,14 +13,6 @@ import (
 // Open Graph and Twitter card tags. Articles have no translations yet,
 // so there are no hreflang links.
 
-func init() {
-	// These template functions join render.go's map here, before any
-	// template is parsed (NewServer parses them), so that feeds and
-	// structured data stay in their own files.
-	funcs["feedLinks"] = feedLinks
-	funcs["articleMeta"] = articleMeta
-}
-
 // articleHead is what an article page's head says about it.
 type articleHead struct {
 	URL         string // of this page, absolute
