@@ -171,8 +171,8 @@ func (s *Server) render(r *http.Request, name string, v *view) ([]byte, error) {
 var funcs = template.FuncMap{
 	// t translates interface text: {{t $.Lang "Most read"}}; n counts:
 	// {{n $.Lang "page" 5}} is "5 pages" or "5 страниц".
-	"t": func(lang, key string, args ...any) string { return i18n.T(i18n.Lang(lang), key, args...) },
-	"n": func(lang, key string, count int) string { return i18n.N(i18n.Lang(lang), key, count) },
+	"t":           func(lang, key string, args ...any) string { return i18n.T(i18n.Lang(lang), key, args...) },
+	"n":           func(lang, key string, count int) string { return i18n.N(i18n.Lang(lang), key, count) },
 	"articleURL":  articleURL,
 	"stamp":       stamp,
 	"clock":       func(z zone, t time.Time) string { return t.In(z.Loc).Format("15:04") },
