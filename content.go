@@ -36,6 +36,9 @@ type Section struct {
 	Name     string
 	Position int
 	Codes    []string
+	// Lang is the edition the section belongs to: "en" (the main
+	// edition, at /) or "ru" (at /ru/). Empty means "en".
+	Lang string
 }
 
 // reservedSlugs are the first path segments the site uses for itself.
@@ -55,6 +58,12 @@ func (s *Section) Validate() error {
 	}
 	if reservedSlugs[s.Slug] {
 		return Errorf(EINVALID, "The slug %q is used by the site itself.", s.Slug)
+	}
+	if s.Lang == "" {
+		s.Lang = LangMain
+	}
+	if !Editions[s.Lang] {
+		return Errorf(EINVALID, "A section belongs to the English (en) or Russian (ru) edition, not %q.", truncateText(s.Lang, 20))
 	}
 	return nil
 }
@@ -109,6 +118,7 @@ type ArticleRef struct {
 	ID       int64
 	Section  string
 	Headline string
+	Lang     string // filled where the reference crosses editions (translations)
 }
 
 // Article is a story. Times are UTC. Pages hold sanitised HTML, one string

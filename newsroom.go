@@ -101,6 +101,9 @@ type Draft struct {
 	Urgency      int       `json:"urgency"`
 	Breaking     bool      `json:"breaking,omitempty"`
 	Follows      int64     `json:"follows,omitempty"`
+	// TranslationOf is the story this one translates: a story in
+	// another edition's language.
+	TranslationOf int64 `json:"translation_of,omitempty"`
 	Advisory     string    `json:"advisory,omitempty"`
 	Status       Status    `json:"status"`
 	EmbargoUntil time.Time `json:"embargo_until,omitzero"`

@@ -33,6 +33,7 @@ type Store interface {
 	Readership
 	Tagging
 	Sitemaps
+	Translations
 
 	Sections(ctx context.Context) ([]Section, error)
 	// SaveSection creates or updates a section by slug.

@@ -29,7 +29,7 @@ func Has(list []string, c string) bool {
 
 // Tables are every table of a site, parents before children.
 var Tables = []Table{
-	{Name: "sections", Columns: []string{"id", "slug", "name", "position"}},
+	{Name: "sections", Columns: []string{"id", "slug", "name", "position", "lang"}},
 	{Name: "section_codes", Columns: []string{"section_id", "code"}},
 	{Name: "photos", Columns: []string{"id", "uri", "path", "remote", "width", "height", "widths", "caption", "credit", "alt", "created_at"}, Seconds: []string{"created_at"}},
 	{Name: "users", Columns: []string{"id", "email", "name", "role", "password_hash", "disabled", "failures", "locked_until", "created_at"},
@@ -69,6 +69,7 @@ var Tables = []Table{
 	{Name: "partner_feeds", Columns: []string{"id", "name", "url", "kind", "created_at", "fetched_at", "next_at", "status", "error", "failures", "etag", "last_modified"},
 		Seconds: []string{"created_at", "fetched_at", "next_at"}},
 	{Name: "partner_entries", Columns: []string{"id", "feed_id", "title", "link", "summary", "published_at"}, Seconds: []string{"published_at"}},
+	{Name: "translations", Columns: []string{"article_id", "group_id"}},
 }
 
 // Transfer is what an engine offers to move a whole site in or out. Row

@@ -58,6 +58,36 @@ type demoArticle struct {
 	Photo        *demoPhoto `json:"photo"`
 	ReadAlso     []string   `json:"read_also"`
 	Body         []string   `json:"body"`
+	// TranslationOf is the key of the story this one translates.
+	TranslationOf string `json:"translation_of"`
+}
+
+// SectionsRU are the Russian edition's sections, which the demo makes so
+// that /ru/ has something to show.
+var SectionsRU = []dateline.Section{
+	{Slug: "politika", Name: "Политика", Position: 101, Lang: "ru"},
+	{Slug: "mir", Name: "В мире", Position: 102, Lang: "ru"},
+	{Slug: "ekonomika", Name: "Экономика", Position: 103, Lang: "ru"},
+	{Slug: "nauka", Name: "Наука", Position: 104, Lang: "ru"},
+	{Slug: "obschestvo", Name: "Общество", Position: 105, Lang: "ru"},
+	{Slug: "sport-ru", Name: "Спорт", Position: 106, Lang: "ru"},
+}
+
+// linkTranslations links the stories that name the one they translate.
+func linkTranslations(ctx context.Context, store dateline.Store, ds []demoArticle, ids map[string]int64) error {
+	for _, d := range ds {
+		if d.TranslationOf == "" {
+			continue
+		}
+		of, ok := ids[d.TranslationOf]
+		if !ok {
+			continue
+		}
+		if err := store.LinkTranslation(ctx, ids[d.Key], of); err != nil {
+			return fmt.Errorf("demo: translation %s: %w", d.Key, err)
+		}
+	}
+	return nil
 }
 
 type demoGallery struct {
@@ -210,6 +240,11 @@ func Load(ctx context.Context, store dateline.Store, media dateline.Media, now t
 		return 0, err
 	}
 	now = now.UTC()
+	for _, sec := range SectionsRU {
+		if err := store.SaveSection(ctx, &sec); err != nil {
+			return 0, fmt.Errorf("demo: section %s: %w", sec.Slug, err)
+		}
+	}
 	photos := newPhotoMaker(ctx, media)
 	as, err := toArticles(c.Articles, photos, now)
 	if err != nil {
@@ -222,6 +257,9 @@ func Load(ctx context.Context, store dateline.Store, media dateline.Media, now t
 	ids := map[string]int64{}
 	for i, d := range c.Articles {
 		ids[d.Key] = rs[i].ID
+	}
+	if err := linkTranslations(ctx, store, c.Articles, ids); err != nil {
+		return 0, err
 	}
 	stories := map[string]int64{}
 	for _, d := range c.Stories {

@@ -7,6 +7,7 @@ import (
 	_ "image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,8 +50,22 @@ func TestLoad(t *testing.T) {
 			checkImage(t, filepath.Join(dir, "media", a.Photo.Rendition(480)), 480)
 		}
 	}
-	if len(sections) != 8 || ru < 3 {
+	if len(sections) != 8+len(SectionsRU) || ru < 8 {
 		t.Errorf("sections %v, %d in Russian", sections, ru)
+	}
+	// The Russian edition's stories are in its sections, and two of
+	// them are translations of English ones.
+	for _, a := range as {
+		if (a.Lang == "ru") != strings.Contains(" politika mir ekonomika nauka obschestvo sport-ru ", " "+a.Section+" ") {
+			t.Errorf("%q (%s) is in section %s", a.Headline, a.Lang, a.Section)
+		}
+	}
+	ruCut, err := store.ArticleByURI(ctx, uri("p3-ru-cbr-rate-cut"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr, err := store.Translations(ctx, ruCut.ID); err != nil || len(tr) != 1 || tr[0].Lang != "en" {
+		t.Errorf("translations of the Russian rate cut story = %+v, %v; want the English one", tr, err)
 	}
 	seed, err := store.ArticleByURI(ctx, uri("p1-lavrov-terrorists"))
 	if err != nil {

@@ -188,6 +188,7 @@ type cacheKey struct {
 	a, b string // a slug or filter, a cursor
 	n, m int64  // an id, a page number
 	zone string // the reader's city
+	lang string // the edition
 }
 
 // pageCache keeps rendered pages until content changes. Any change clears

@@ -71,17 +71,18 @@ const (
 )
 
 // feedPath is the address of a feed without its extension: "/feed",
-// "/world/feed", "/topics/space/feed".
-func feedPath(source int, slug string) string {
+// "/world/feed", "/topics/space/feed", and in another edition
+// "/ru/feed" and "/ru/politika/feed". Topics and persons have one feed.
+func feedPath(lang string, source int, slug string) string {
 	switch source {
 	case feedSection:
-		return "/" + slug + "/feed"
+		return prefix(lang) + "/" + slug + "/feed"
 	case feedTopic:
 		return "/topics/" + url.PathEscape(slug) + "/feed"
 	case feedPerson:
 		return "/persons/" + url.PathEscape(slug) + "/feed"
 	}
-	return "/feed"
+	return prefix(lang) + "/feed"
 }
 
 // sectionFeedPath recognises "/SECTION/feed.EXT". Section feeds are routed
@@ -124,10 +125,16 @@ func (s *Server) feedRoutes(m *http.ServeMux) {
 // serveFeed answers a feed from the page cache, rendering it first if it
 // is not there. Unknown sections, topics and persons are 404.
 func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, source int, slug string, f feedFormat) {
+	lang := s.lang(r)
 	switch source {
+	case feedSite:
+		if !s.editionOn(lang) {
+			s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no feed at this address."))
+			return
+		}
 	case feedSection:
-		if !s.hasSection(slug) {
-			s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no page at this address."))
+		if s.sectionIn(lang, slug) == nil {
+			s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no feed at this address."))
 			return
 		}
 	case feedTopic, feedPerson:
@@ -137,7 +144,7 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, source int, s
 		}
 	}
 	s.servePage(w, r, cacheKey{kind: "feed", a: slug, n: int64(f), m: int64(source)}, func(ctx context.Context) (*page, error) {
-		fd, err := s.loadFeed(ctx, source, slug)
+		fd, err := s.loadFeed(ctx, lang, source, slug)
 		if err != nil {
 			return nil, err
 		}
@@ -159,6 +166,7 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, source int, s
 
 // feed is what the three formats write.
 type feed struct {
+	Lang        string // the edition's language
 	Title       string
 	Description string
 	Page        string // the HTML page it follows, absolute
@@ -188,23 +196,27 @@ type feedImage struct {
 }
 
 // loadFeed reads the newest published stories of a source.
-func (s *Server) loadFeed(ctx context.Context, source int, slug string) (*feed, error) {
+func (s *Server) loadFeed(ctx context.Context, lang string, source int, slug string) (*feed, error) {
 	base := s.cfg.BaseURL
-	fd := &feed{Path: feedPath(source, slug)}
+	fd := &feed{Path: feedPath(lang, source, slug), Lang: lang}
 	f := dateline.ArticleFilter{Limit: feedItems}
 	var tag string
 	switch source {
 	case feedSite:
-		fd.Title, fd.Page = s.cfg.SiteName, base+"/"
-		fd.Description = "The latest news from " + s.cfg.SiteName + "."
+		f.Sections = s.editionFilter(lang)
+		fd.Title, fd.Page = s.cfg.SiteName, base+prefix(lang)+"/"
+		if lang != dateline.LangMain {
+			fd.Title += " (" + languageNames[lang] + ")"
+		}
+		fd.Description = translate(lang, "The latest news from %s.", s.cfg.SiteName)
 	case feedSection:
-		sec := s.section(slug)
+		sec := s.sectionIn(lang, slug)
 		if sec == nil {
 			return nil, dateline.Errorf(dateline.ENOTFOUND, "There is no page at this address.")
 		}
 		f.Sections = []string{slug}
-		fd.Title, fd.Page = s.cfg.SiteName+": "+sec.Name, base+"/"+slug
-		fd.Description = sec.Name + ": the latest news from " + s.cfg.SiteName + "."
+		fd.Title, fd.Page = s.cfg.SiteName+": "+sec.Name, base+prefix(lang)+"/"+slug
+		fd.Description = translate(lang, "%s: the latest news from %s.", sec.Name, s.cfg.SiteName)
 	case feedTopic:
 		t, err := s.store.Topic(ctx, slug)
 		if err != nil {
@@ -213,7 +225,7 @@ func (s *Server) loadFeed(ctx context.Context, source int, slug string) (*feed, 
 		f.Topic = slug
 		tag = dateline.TagTopic
 		fd.Title, fd.Page = s.cfg.SiteName+": "+t.Name, base+"/topics/"+url.PathEscape(slug)
-		fd.Description = "Stories on the topic " + t.Name + ", newest first."
+		fd.Description = translate(lang, "Stories on the topic %s, newest first.", t.Name)
 	case feedPerson:
 		p, err := s.store.Person(ctx, slug)
 		if err != nil {
@@ -222,7 +234,7 @@ func (s *Server) loadFeed(ctx context.Context, source int, slug string) (*feed, 
 		f.Person = slug
 		tag = dateline.TagPerson
 		fd.Title, fd.Page = s.cfg.SiteName+": "+p.Name, base+"/persons/"+url.PathEscape(slug)
-		fd.Description = "Stories that mention " + p.Name + ", newest first."
+		fd.Description = translate(lang, "Stories that mention %s, newest first.", p.Name)
 	}
 	var items []dateline.Article
 	var err error
@@ -374,7 +386,9 @@ func (s *Server) rss(fd *feed) []byte {
 	b = xmlText(b, fd.Page)
 	b = append(b, "</link>\n<description>"...)
 	b = xmlText(b, fd.Description)
-	b = append(b, "</description>\n<language>en</language>\n<lastBuildDate>"...)
+	b = append(b, "</description>\n<language>"...)
+	b = append(b, fd.Lang...)
+	b = append(b, "</language>\n<lastBuildDate>"...)
 	b = fd.Updated.UTC().AppendFormat(b, time.RFC1123Z)
 	b = append(b, "</lastBuildDate>\n<generator>dateline</generator>\n<atom:link rel=\"self\" type=\"application/rss+xml\" href=\""...)
 	b = xmlText(b, s.cfg.BaseURL+fd.Path+".rss")
@@ -466,7 +480,9 @@ func (s *Server) atom(fd *feed) []byte {
 	topicsBase := s.cfg.BaseURL + "/topics/"
 	b := make([]byte, 0, 4096+len(fd.Items)*2048)
 	b = append(b, `<?xml version="1.0" encoding="UTF-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="`...)
+	b = append(b, fd.Lang...)
+	b = append(b, `">
 <id>`...)
 	b = xmlText(b, self)
 	b = append(b, "</id>\n<title>"...)
@@ -596,7 +612,7 @@ type jsonFeedItem struct {
 
 func (s *Server) jsonFeed(fd *feed) ([]byte, error) {
 	doc := jsonFeedDoc{Version: "https://jsonfeed.org/version/1.1", Title: fd.Title, HomePageURL: fd.Page,
-		FeedURL: s.cfg.BaseURL + fd.Path + ".json", Description: fd.Description, Language: "en",
+		FeedURL: s.cfg.BaseURL + fd.Path + ".json", Description: fd.Description, Language: fd.Lang,
 		Authors: []jsonFeedAuthor{{Name: s.cfg.SiteName, URL: s.cfg.BaseURL + "/"}}, Items: []jsonFeedItem{}}
 	if s.cfg.WebSubHub != "" {
 		doc.Hubs = []jsonFeedHub{{Type: "WebSub", URL: s.cfg.WebSubHub}}
@@ -693,18 +709,18 @@ func feedLinks(v *view) []feedLink {
 		}
 	}
 	switch {
-	case strings.HasPrefix(v.Canonical, "/topics/") && v.Title != "":
-		add(feedPath(feedTopic, strings.TrimPrefix(v.Canonical, "/topics/")), site.SiteName+": "+v.Title)
-	case strings.HasPrefix(v.Canonical, "/persons/") && v.Title != "":
-		add(feedPath(feedPerson, strings.TrimPrefix(v.Canonical, "/persons/")), site.SiteName+": "+v.Title)
+	case strings.HasPrefix(v.Canonical, v.Prefix+"/topics/") && v.Title != "":
+		add(feedPath(v.Lang, feedTopic, strings.TrimPrefix(v.Canonical, v.Prefix+"/topics/")), site.SiteName+": "+v.Title)
+	case strings.HasPrefix(v.Canonical, v.Prefix+"/persons/") && v.Title != "":
+		add(feedPath(v.Lang, feedPerson, strings.TrimPrefix(v.Canonical, v.Prefix+"/persons/")), site.SiteName+": "+v.Title)
 	case v.Active != "":
 		for _, sec := range v.Sections {
 			if sec.Slug == v.Active {
-				add(feedPath(feedSection, sec.Slug), site.SiteName+": "+sec.Name)
+				add(feedPath(v.Lang, feedSection, sec.Slug), site.SiteName+": "+sec.Name)
 			}
 		}
 	}
-	add(feedPath(feedSite, ""), site.SiteName)
+	add(feedPath(v.Lang, feedSite, ""), site.SiteName)
 	return links
 }
 
@@ -759,11 +775,13 @@ func (s *Server) notifyHub(es []dateline.Event) {
 			}
 		}
 	}
-	ping(feedPath(feedSite, ""))
 	for _, e := range es {
-		if e.Section != "" && s.hasSection(e.Section) {
-			ping(feedPath(feedSection, e.Section))
+		lang := dateline.LangMain
+		if sec := s.section(e.Section); sec != nil {
+			lang = sectionLang(*sec)
+			ping(feedPath(lang, feedSection, e.Section))
 		}
+		ping(feedPath(lang, feedSite, ""))
 	}
 }
 

@@ -185,6 +185,8 @@ type editPage struct {
 	Base            int
 	Photo           *dateline.Photo
 	FollowsHeadline string
+	// TranslationHeadline is the headline of the story this one translates.
+	TranslationHeadline string
 	PublishAt       string
 	Chain           []dateline.ArticleRef
 	Autosave        *dateline.Autosave
@@ -211,6 +213,14 @@ func (s *Server) handleEditArticle(w http.ResponseWriter, r *http.Request) {
 	}
 	sess := sessionOf(r)
 	p := &editPage{A: a, D: draftOf(a), Base: a.Version}
+	if a.ID != 0 {
+		of, err := s.store.TranslationOf(r.Context(), a.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		p.D.TranslationOf = of
+	}
 	if as, err := s.store.Autosave(r.Context(), a.ID, sess.UserID); err == nil {
 		if r.URL.Query().Get("restore") == "autosave" {
 			if d, err := dateline.DecodeDraft(as.Data); err == nil {
@@ -255,6 +265,11 @@ func (s *Server) editor(w http.ResponseWriter, r *http.Request, code int, p *edi
 	if p.D.Follows != 0 {
 		if f, err := s.store.Article(ctx, p.D.Follows); err == nil {
 			p.FollowsHeadline = f.Headline
+		}
+	}
+	if p.D.TranslationOf != 0 {
+		if f, err := s.store.Article(ctx, p.D.TranslationOf); err == nil {
+			p.TranslationHeadline = f.Headline
 		}
 	}
 	if !p.D.EmbargoUntil.IsZero() {
@@ -334,6 +349,10 @@ func (s *Server) formDraft(r *http.Request) (*dateline.Draft, error) {
 	if d.Lang != "en" && d.Lang != "ru" {
 		return nil, dateline.Errorf(dateline.EINVALID, "The language is English (en) or Russian (ru).")
 	}
+	if sec := s.section(d.Section); sec != nil && sectionLang(*sec) != d.Lang {
+		return nil, dateline.Errorf(dateline.EINVALID, "The section %s is in the %s edition: choose one of its sections for a story in %s, or change the language.",
+			sec.Name, languageNames[sectionLang(*sec)], languageNames[d.Lang])
+	}
 	switch u := f.Get("urgency"); u {
 	case "", "5":
 		d.Urgency = 5
@@ -360,6 +379,9 @@ func (s *Server) formDraft(r *http.Request) (*dateline.Draft, error) {
 		follows = typed
 	}
 	if d.Follows, err = optionalID(follows, "earlier story"); err != nil {
+		return nil, err
+	}
+	if d.TranslationOf, err = optionalID(strings.TrimSpace(f.Get("translation_of")), "story this one translates"); err != nil {
 		return nil, err
 	}
 	if v := f.Get("publish_at"); v != "" {
@@ -441,6 +463,18 @@ func (s *Server) applyDraft(ctx context.Context, a *dateline.Article, d *datelin
 		}
 		if _, err := s.store.Article(ctx, d.Follows); err != nil {
 			return dateline.Errorf(dateline.EINVALID, "The earlier story %d does not exist.", d.Follows)
+		}
+	}
+	if d.TranslationOf != 0 {
+		if d.TranslationOf == a.ID {
+			return dateline.Errorf(dateline.EINVALID, "A story cannot be a translation of itself.")
+		}
+		of, err := s.store.Article(ctx, d.TranslationOf)
+		if err != nil {
+			return dateline.Errorf(dateline.EINVALID, "There is no story %d to be a translation of.", d.TranslationOf)
+		}
+		if editionOf(of.Lang) == editionOf(d.Lang) {
+			return dateline.Errorf(dateline.EINVALID, "Story %d is in %s too; a translation is in another language.", d.TranslationOf, languageNames[editionOf(d.Lang)])
 		}
 	}
 	return nil
@@ -590,6 +624,18 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, a *dateline
 		}
 		s.fail(w, r, err)
 		return
+	}
+	if of, err := s.store.TranslationOf(ctx, a.ID); err != nil {
+		s.fail(w, r, err)
+		return
+	} else if of != d.TranslationOf {
+		if err := s.store.LinkTranslation(ctx, a.ID, d.TranslationOf); err != nil {
+			// The story is saved; only the link was refused (another
+			// story of this language joined the group meanwhile).
+			s.editor(w, r, http.StatusBadRequest, &editPage{A: a, D: d, Base: a.Version, Error: "The story is saved, but not linked as a translation: " + dateline.ErrorMessage(err)})
+			s.Changed()
+			return
+		}
 	}
 	s.Changed()
 	verb := "article." + done

@@ -438,7 +438,8 @@ func (s *Server) handleSaveSection(w http.ResponseWriter, r *http.Request) {
 		s.newsroomError(w, r, http.StatusBadRequest, "The position is a whole number from 0 to 1000.")
 		return
 	}
-	sec := &dateline.Section{Slug: strings.TrimSpace(r.PostFormValue("slug")), Name: ingest.PlainText(r.PostFormValue("name")), Position: pos}
+	sec := &dateline.Section{Slug: strings.TrimSpace(r.PostFormValue("slug")), Name: ingest.PlainText(r.PostFormValue("name")), Position: pos,
+		Lang: r.PostFormValue("lang")}
 	for _, c := range strings.Split(r.PostFormValue("codes"), "\n") {
 		if c = strings.TrimSpace(c); c != "" {
 			if len(c) > 200 || !validText(c) {

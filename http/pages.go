@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"dateline"
+	"dateline/i18n"
 	"dateline/related"
 )
 
@@ -22,6 +23,7 @@ const feedPageSize = 20
 // servePage answers from the page cache, rendering the page first if it is
 // not there. Pages that depend on content are kept until content changes.
 func (s *Server) servePage(w http.ResponseWriter, r *http.Request, key cacheKey, render func(ctx context.Context) (*page, error)) {
+	key.lang = s.lang(r)
 	if p := s.cache.get(key); p != nil {
 		p.write(w, r)
 		return
@@ -105,42 +107,56 @@ type homePage struct {
 }
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
+	lang := s.lang(r)
+	if !s.editionOn(lang) {
+		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no page at this address."))
+		return
+	}
 	z := s.zone(r)
 	s.servePage(w, r, cacheKey{kind: "home", zone: z.key()}, func(ctx context.Context) (*page, error) {
 		var d homePage
 		var err error
-		top, err := s.store.TopStories(ctx)
-		if err != nil {
-			return nil, err
+		filter := s.editionFilter(lang)
+		main := lang == dateline.LangMain
+		if main {
+			// Editors curate the main edition's top stories; the others
+			// lead with their newest.
+			top, err := s.store.TopStories(ctx)
+			if err != nil {
+				return nil, err
+			}
+			d.Top = topViews(top)
 		}
-		d.Top = topViews(top)
-		if d.Latest, err = s.store.Articles(ctx, dateline.ArticleFilter{Limit: 15}); err != nil {
+		if d.Latest, err = s.store.Articles(ctx, dateline.ArticleFilter{Sections: filter, Limit: 15}); err != nil {
 			return nil, err
 		}
 		if len(d.Top) == 0 {
 			d.Top = topFromLatest(d.Latest, 5)
 		}
-		for _, sec := range s.sectionList() {
+		for _, sec := range s.sectionsOf(lang) {
 			items, err := s.store.Articles(ctx, dateline.ArticleFilter{Sections: []string{sec.Slug}, Limit: 4})
 			if err != nil {
 				return nil, err
 			}
 			d.Blocks = append(d.Blocks, sectionBlock{Section: sec, Items: items})
 		}
-		if d.Galleries, err = s.store.Galleries(ctx, 3); err != nil {
-			return nil, err
+		if main {
+			if d.Galleries, err = s.store.Galleries(ctx, 3); err != nil {
+				return nil, err
+			}
+			if d.Infographics, err = s.store.Infographics(ctx, 4); err != nil {
+				return nil, err
+			}
+			if err := s.partnerBlocks(ctx, &d); err != nil {
+				return nil, err
+			}
 		}
-		if d.Infographics, err = s.store.Infographics(ctx, 4); err != nil {
-			return nil, err
-		}
-		if err := s.partnerBlocks(ctx, &d); err != nil {
-			return nil, err
-		}
-		d.MostRead = s.mostReadBlock()
+		d.MostRead = s.mostReadBlock(lang)
 		v := s.view(r, "", d)
-		v.Canonical = "/"
-		v.Live = &liveBox{Mode: "home"}
-		v.Description = "The latest news: " + strings.Join(sectionNames(v.Sections), ", ") + "."
+		v.Canonical = prefix(lang) + "/"
+		v.Alternates = s.editionHomes()
+		v.Live = &liveBox{Mode: "home", Sections: liveSections(filter...)}
+		v.Description = translate(lang, "The latest news: %s.", strings.Join(sectionNames(v.Sections), ", "))
 		return s.htmlPage(r, "home", v, http.StatusOK, s.lastModified())
 	})
 }
@@ -200,6 +216,16 @@ type feedPage struct {
 const feedCookie = "feed_sections"
 
 func (s *Server) handleNews(w http.ResponseWriter, r *http.Request) {
+	lang := s.lang(r)
+	if !s.editionOn(lang) {
+		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no page at this address."))
+		return
+	}
+	// Each edition remembers its own filter.
+	cookie := feedCookie
+	if lang != dateline.LangMain {
+		cookie += "_" + lang
+	}
 	q, err := query(r)
 	if err != nil {
 		s.error(w, r, err)
@@ -213,10 +239,10 @@ func (s *Server) handleNews(w http.ResponseWriter, r *http.Request) {
 	var filter []string
 	switch {
 	case q.Get("all") != "":
-		http.SetCookie(w, &http.Cookie{Name: feedCookie, Value: "", Path: "/", MaxAge: -1, SameSite: http.SameSiteLaxMode})
+		http.SetCookie(w, &http.Cookie{Name: cookie, Value: "", Path: "/", MaxAge: -1, SameSite: http.SameSiteLaxMode})
 	case q.Has("s") || q.Get("filter") != "":
 		for _, slug := range q["s"] {
-			if !s.hasSection(slug) {
+			if s.sectionIn(lang, slug) == nil {
 				s.error(w, r, dateline.Errorf(dateline.EINVALID, "There is no section %q to filter by.", truncate(slug, 40)))
 				return
 			}
@@ -224,18 +250,18 @@ func (s *Server) handleNews(w http.ResponseWriter, r *http.Request) {
 				filter = append(filter, slug)
 			}
 		}
-		if len(filter) == len(s.sectionList()) {
+		if len(filter) == len(s.sectionsOf(lang)) {
 			filter = nil
 		}
-		c := &http.Cookie{Name: feedCookie, Value: strings.Join(filter, "."), Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, HttpOnly: true}
+		c := &http.Cookie{Name: cookie, Value: strings.Join(filter, "."), Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, HttpOnly: true}
 		if len(filter) == 0 {
 			c.MaxAge, c.Value = -1, ""
 		}
 		http.SetCookie(w, c)
 	default:
-		if c, err := r.Cookie(feedCookie); err == nil {
+		if c, err := r.Cookie(cookie); err == nil {
 			for _, slug := range strings.Split(c.Value, ".") {
-				if s.hasSection(slug) && !slices.Contains(filter, slug) {
+				if s.sectionIn(lang, slug) != nil && !slices.Contains(filter, slug) {
 					filter = append(filter, slug)
 				}
 			}
@@ -245,7 +271,11 @@ func (s *Server) handleNews(w http.ResponseWriter, r *http.Request) {
 	z := s.zone(r)
 	key := cacheKey{kind: "news", a: strings.Join(filter, "."), b: cursorKey(before), zone: z.key()}
 	s.servePage(w, r, key, func(ctx context.Context) (*page, error) {
-		items, err := s.store.Articles(ctx, dateline.ArticleFilter{Sections: filter, Before: before, Limit: feedPageSize})
+		read := filter
+		if len(read) == 0 {
+			read = s.editionFilter(lang)
+		}
+		items, err := s.store.Articles(ctx, dateline.ArticleFilter{Sections: read, Before: before, Limit: feedPageSize})
 		if err != nil {
 			return nil, err
 		}
@@ -257,9 +287,9 @@ func (s *Server) handleNews(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		d := feedPage{Heading: "News feed", Feed: fl, Aside: s.sectionList()}
+		d := feedPage{Heading: translate(lang, "News feed"), Feed: fl, Aside: s.sectionsOf(lang)}
 		var names []string
-		for _, sec := range s.sectionList() {
+		for _, sec := range s.sectionsOf(lang) {
 			on := slices.Contains(filter, sec.Slug)
 			d.Filter = append(d.Filter, filterOption{Slug: sec.Slug, Name: sec.Name, Checked: on})
 			if on {
@@ -267,12 +297,12 @@ func (s *Server) handleNews(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if len(names) > 0 {
-			d.FilterNote = "Showing only: " + strings.Join(names, ", ") + "."
+			d.FilterNote = translate(lang, "Showing only: %s.", strings.Join(names, ", "))
 		}
-		v := s.view(r, "News feed", d)
-		v.Canonical = "/news"
-		v.Live = &liveBox{Mode: "feed", Sections: liveSections(filter...)}
-		v.Description = "Every story as it is published, newest first."
+		v := s.view(r, translate(lang, "News feed"), d)
+		v.Canonical = prefix(lang) + "/news"
+		v.Live = &liveBox{Mode: "feed", Sections: liveSections(read...)}
+		v.Description = translate(lang, "Every story as it is published, newest first.")
 		if before != nil || len(filter) > 0 {
 			v.Robots = "noindex, follow"
 		}
@@ -356,9 +386,18 @@ func cursorKey(c *dateline.Cursor) string {
 }
 
 func (s *Server) handleSection(w http.ResponseWriter, r *http.Request) {
-	slug := r.PathValue("section")
-	sec := s.section(slug)
+	slug, lang := r.PathValue("section"), s.lang(r)
+	sec := s.sectionIn(lang, slug)
 	if sec == nil {
+		if other := s.section(slug); other != nil {
+			// The section is another edition's: send the reader there.
+			to := prefix(sectionLang(*other)) + "/" + slug
+			if r.URL.RawQuery != "" {
+				to += "?" + r.URL.RawQuery
+			}
+			http.Redirect(w, r, to, http.StatusMovedPermanently)
+			return
+		}
 		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no page at this address."))
 		return
 	}
@@ -382,11 +421,11 @@ func (s *Server) handleSection(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		d := feedPage{Heading: sec.Name, Feed: fl, Aside: s.sectionList()}
+		d := feedPage{Heading: sec.Name, Feed: fl, Aside: s.sectionsOf(lang)}
 		v := s.view(r, sec.Name, d)
-		v.Active, v.Canonical = slug, "/"+slug
+		v.Active, v.Canonical = slug, prefix(lang)+"/"+slug
 		v.Live = &liveBox{Mode: "feed", Sections: slug}
-		v.Description = sec.Name + ": the latest news."
+		v.Description = translate(lang, "%s: the latest news.", sec.Name)
 		if before != nil {
 			v.Robots = "noindex, follow"
 		}
@@ -451,16 +490,17 @@ func (s *Server) tagPage(w http.ResponseWriter, r *http.Request, kind string, lo
 		if err != nil {
 			return nil, err
 		}
-		d := feedPage{Heading: name, Feed: fl, Aside: s.sectionList()}
+		lang := s.lang(r)
+		d := feedPage{Heading: name, Feed: fl, Aside: s.sectionsOf(lang)}
 		if kind == "topic" {
-			d.Intro = "Stories on the topic " + name + ", newest first."
+			d.Intro = translate(lang, "Stories on the topic %s, newest first.", name)
 			d.SearchTopic = slug
 		} else {
-			d.Intro = "Stories that mention " + name + ", newest first."
+			d.Intro = translate(lang, "Stories that mention %s, newest first.", name)
 			d.SearchPerson = slug
 		}
 		v := s.view(r, name, d)
-		v.Canonical = "/" + kind + "s/" + slug
+		v.Canonical = prefix(lang) + "/" + kind + "s/" + slug
 		v.Live = &liveBox{Mode: "feed"}
 		v.Description = d.Intro
 		return s.htmlPage(r, "news", v, http.StatusOK, s.lastModified())
@@ -481,6 +521,9 @@ type articlePage struct {
 	MostRead  *mostReadBlock
 	Preview   bool // the newsroom's preview: every page at once
 	MorePages []any
+	// Translations are the story in every edition, itself first; empty
+	// when it has none.
+	Translations []alternate
 }
 
 type errorPage struct {
@@ -525,8 +568,9 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 		}
 		switch a.Status {
 		case dateline.StatusWithdrawn:
-			v := s.view(r, "Withdrawn", errorPage{Status: http.StatusGone,
-				Message:   "The story “" + a.Headline + "” has been withdrawn and is no longer available.",
+			lang := s.lang(r)
+			v := s.view(r, translate(lang, "Withdrawn"), errorPage{Status: http.StatusGone,
+				Message:   translate(lang, "The story “%s” has been withdrawn and is no longer available.", a.Headline),
 				Withdrawn: stamp(z, a.WithdrawnAt), Reason: a.WithdrawNote})
 			v.Robots = "noindex"
 			return s.htmlPage(r, "error", v, http.StatusGone, s.lastModified())
@@ -534,14 +578,15 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 		default:
 			return nil, dateline.Errorf(dateline.ENOTFOUND, "There is no article at this address.")
 		}
-		if a.Section != slug {
+		if a.Section != slug || editionOf(a.Lang) != s.lang(r) {
 			return &page{status: http.StatusMovedPermanently, location: articleURL(*a), body: []byte("Moved.\n"), ctype: "text/plain; charset=utf-8", cacheFor: 10}, nil
 		}
 		pages := max(1, len(a.Pages))
 		if n > pages {
 			return nil, dateline.Errorf(dateline.ENOTFOUND, "This article has %s.", plural(pages, "page", "pages"))
 		}
-		latest, err := s.store.Articles(ctx, dateline.ArticleFilter{Limit: 11})
+		lang := s.lang(r)
+		latest, err := s.store.Articles(ctx, dateline.ArticleFilter{Sections: s.editionFilter(lang), Limit: 11})
 		if err != nil {
 			return nil, err
 		}
@@ -554,10 +599,16 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
+		translations, err := s.store.Translations(ctx, a.ID)
+		if err != nil {
+			return nil, err
+		}
 		d := articlePage{A: a, URL: s.cfg.BaseURL + articleURL(*a), Page: n, PageCount: pages,
-			Body: s.articleBody(a, n, z), Latest: latest[:min(10, len(latest))], Stories: stories, Related: rel, MostRead: s.mostReadBlock()}
+			Body: s.articleBody(a, n, z), Latest: latest[:min(10, len(latest))], Stories: stories, Related: rel, MostRead: s.mostReadBlock(lang),
+			Translations: translationAlternates(a, translations)}
 		v := s.view(r, a.Headline, d)
-		v.Lang, v.Active, v.Description = a.Lang, a.Section, a.Lead
+		v.Active, v.Description = a.Section, a.Lead
+		v.Alternates = d.Translations
 		v.Live = &liveBox{Mode: "banner"}
 		v.Canonical = articleURL(*a)
 		if n > 1 {
@@ -587,7 +638,7 @@ func (s *Server) articleBody(a *dateline.Article, n int, z zone) any {
 		if a.Place != "" {
 			line = append(line, strings.ToUpper(a.Place)+", ")
 		}
-		line = append(line, a.PublishedAt.In(z.Loc).Format("January 2")+".")
+		line = append(line, i18n.Date(z.lang(), a.PublishedAt.In(z.Loc))+".")
 		if s.cfg.AgencyMark != "" {
 			line = append(line, " /"+s.cfg.AgencyMark+"/.")
 		}
@@ -609,9 +660,10 @@ func (s *Server) articleBody(a *dateline.Article, n int, z zone) any {
 	}
 	if len(refs) > 0 {
 		var aside strings.Builder
-		aside.WriteString(`<aside class="read-also" aria-label="Read also"><h2>Read also</h2><ul>`)
+		label := escape(i18n.T(z.lang(), "Read also"))
+		aside.WriteString(`<aside class="read-also" aria-label="` + label + `"><h2>` + label + `</h2><ul>`)
 		for _, ref := range refs {
-			aside.WriteString(`<li><a href="/` + ref.Section + "/" + strconv.FormatInt(ref.ID, 10) + `">` + escape(ref.Headline) + `</a></li>`)
+			aside.WriteString(`<li><a href="` + prefix(z.Lang) + `/` + ref.Section + "/" + strconv.FormatInt(ref.ID, 10) + `">` + escape(ref.Headline) + `</a></li>`)
 		}
 		aside.WriteString(`</ul></aside>`)
 		at := nthIndex(body, "</p>", 2)
@@ -683,8 +735,8 @@ func (s *Server) handleGalleries(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		v := s.view(r, "Photo", gs)
-		v.Canonical = "/photo/"
+		v := s.view(r, translate(s.lang(r), "Photo"), gs)
+		v.Canonical = prefix(s.lang(r)) + "/photo/"
 		return s.htmlPage(r, "galleries", v, http.StatusOK, s.lastModified())
 	})
 }
@@ -702,7 +754,7 @@ func (s *Server) handleGallery(w http.ResponseWriter, r *http.Request) {
 			return nil, err
 		}
 		v := s.view(r, g.Title, g)
-		v.Canonical, v.Description = "/photo/"+strconv.FormatInt(id, 10), g.Lead
+		v.Canonical, v.Description = prefix(s.lang(r))+"/photo/"+strconv.FormatInt(id, 10), g.Lead
 		return s.htmlPage(r, "gallery", v, http.StatusOK, s.lastModified())
 	})
 }
@@ -714,8 +766,8 @@ func (s *Server) handleInfographics(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		v := s.view(r, "Infographics", gs)
-		v.Canonical = "/infographics/"
+		v := s.view(r, translate(s.lang(r), "Infographics"), gs)
+		v.Canonical = prefix(s.lang(r)) + "/infographics/"
 		return s.htmlPage(r, "infographics", v, http.StatusOK, s.lastModified())
 	})
 }
@@ -733,7 +785,7 @@ func (s *Server) handleInfographic(w http.ResponseWriter, r *http.Request) {
 			return nil, err
 		}
 		v := s.view(r, g.Title, g)
-		v.Canonical, v.Description = "/infographics/"+strconv.FormatInt(id, 10), g.Text
+		v.Canonical, v.Description = prefix(s.lang(r))+"/infographics/"+strconv.FormatInt(id, 10), g.Text
 		return s.htmlPage(r, "infographic", v, http.StatusOK, s.lastModified())
 	})
 }
@@ -765,7 +817,7 @@ func (s *Server) handleStoryPage(w http.ResponseWriter, r *http.Request) {
 		}
 		d := storyPage{S: st, Feed: fl}
 		v := s.view(r, st.Title, d)
-		v.Canonical = "/stories/" + slug
+		v.Canonical = prefix(s.lang(r)) + "/stories/" + slug
 		v.Live = &liveBox{Mode: "banner"}
 		v.Description = firstParagraph(st.Intro)
 		return s.htmlPage(r, "story", v, http.StatusOK, s.lastModified())

@@ -173,25 +173,28 @@ func TestNewsFeed(t *testing.T) {
 		t.Fatal("no More news link")
 	}
 	// Following every "More news" link lists every published article once.
+	// Each edition's feed lists its own; together they list everything.
 	seen := map[string]bool{}
-	next := "/news"
-	for pages := 0; next != ""; pages++ {
-		if pages > 20 {
-			t.Fatal("More news never ends")
-		}
-		w, doc := e.page(next)
-		if w.Code != 200 {
-			t.Fatalf("%s: %d", next, w.Code)
-		}
-		for _, a := range doc.All("#feed .feed-item a.teaser-title") {
-			if seen[a.Attr("href")] {
-				t.Errorf("%s listed twice", a.Attr("href"))
+	for _, feed := range []string{"/news", "/ru/news"} {
+		next := feed
+		for pages := 0; next != ""; pages++ {
+			if pages > 20 {
+				t.Fatal("More news never ends")
 			}
-			seen[a.Attr("href")] = true
-		}
-		next = ""
-		if m := doc.First("a[data-more]"); m != nil {
-			next = "/news" + m.Attr("href")
+			w, doc := e.page(next)
+			if w.Code != 200 {
+				t.Fatalf("%s: %d", next, w.Code)
+			}
+			for _, a := range doc.All("#feed .feed-item a.teaser-title") {
+				if seen[a.Attr("href")] {
+					t.Errorf("%s listed twice", a.Attr("href"))
+				}
+				seen[a.Attr("href")] = true
+			}
+			next = ""
+			if m := doc.First("a[data-more]"); m != nil {
+				next = feed + m.Attr("href")
+			}
 		}
 	}
 	n, _ := e.store.CountArticles(context.Background(), dateline.StatusPublished)

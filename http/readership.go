@@ -209,11 +209,14 @@ func (s *Server) mostRead(p dateline.Period, section string) []dateline.Ranked {
 
 // mostReadBlock is the tabbed block on the home and article pages.
 type mostReadBlock struct {
+	Lang             string
 	Now, Today, Week []dateline.Ranked
 }
 
-func (s *Server) mostReadBlock() *mostReadBlock {
-	b := &mostReadBlock{Now: s.mostRead(dateline.PeriodNow, ""), Today: s.mostRead(dateline.PeriodToday, ""), Week: s.mostRead(dateline.PeriodWeek, "")}
+// mostReadBlock is an edition's most read stories.
+func (s *Server) mostReadBlock(lang string) *mostReadBlock {
+	b := &mostReadBlock{Lang: lang, Now: s.mostReadIn(dateline.PeriodNow, lang), Today: s.mostReadIn(dateline.PeriodToday, lang),
+		Week: s.mostReadIn(dateline.PeriodWeek, lang)}
 	if len(b.Now)+len(b.Today)+len(b.Week) == 0 {
 		return nil
 	}
@@ -276,6 +279,8 @@ func (s *Server) related(ctx context.Context, a *dateline.Article) ([]related.St
 			return nil, err
 		}
 	}
+	// Related stories are read in the story's own language.
+	nb = slices.DeleteFunc(nb, func(n dateline.Neighbour) bool { return editionOf(n.Lang) != editionOf(a.Lang) })
 	return related.Pick(a, pub, nb, s.now(), 6), nil
 }
 
@@ -302,7 +307,7 @@ type topicJSON struct {
 
 // message formats an event once for every stream.
 func (s *Server) message(e dateline.Event, names map[string]string) live.Message {
-	j := eventJSON{ID: e.ArticleID, Kind: e.Kind, URL: "/" + e.Section + "/" + strconv.FormatInt(e.ArticleID, 10), Headline: e.Headline,
+	j := eventJSON{ID: e.ArticleID, Kind: e.Kind, URL: prefix(editionOf(e.Lang)) + "/" + e.Section + "/" + strconv.FormatInt(e.ArticleID, 10), Headline: e.Headline,
 		Section: e.Section, Urgency: e.Urgency, Breaking: e.Breaking, Lang: e.Lang, At: e.At.UTC(), Topics: []topicJSON{}}
 	if sec := s.section(e.Section); sec != nil {
 		j.SectionName = sec.Name

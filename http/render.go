@@ -110,7 +110,10 @@ type view struct {
 	Title       string
 	Description string
 	Canonical   string
-	Lang        string
+	Lang        string      // the edition's language, "en" or "ru"
+	Prefix      string      // the edition's path prefix: "" or "/ru"
+	Alternates  []alternate // this page in every edition, for hreflang
+	Editions    []alternate // the main pages of the editions that are on
 	Site        *Config
 	Sections    []dateline.Section
 	Active      string // slug of the section the page belongs to
@@ -129,9 +132,29 @@ type liveBox struct {
 	Sections string
 }
 
+// Switch is the language switch: every other edition that is on, linked
+// to this page's version in it when there is one, else to its main page.
+func (v *view) Switch() []alternate {
+	var out []alternate
+	for _, e := range v.Editions {
+		if e.Lang == v.Lang {
+			continue
+		}
+		for _, a := range v.Alternates {
+			if a.Lang == e.Lang {
+				e = a
+				break
+			}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
 // zone is the reader's time zone, the city it is named after, and the
 // time of the request in it.
 type zone struct {
+	Lang string // the language times are written in
 	City string
 	Loc  *time.Location
 	Now  time.Time
@@ -141,12 +164,18 @@ type zone struct {
 // "Yesterday" on a page change at local midnight.
 func (z zone) key() string { return z.City + "|" + z.Now.Format("2006-01-02") }
 
+// lang is the zone's language as package i18n names it.
+func (z zone) lang() i18n.Lang { return i18n.Lang(z.Lang) }
+
 func (s *Server) view(r *http.Request, title string, data any) *view {
+	lang := s.lang(r)
 	return &view{
 		Title:    title,
-		Lang:     "en",
+		Lang:     lang,
+		Prefix:   prefix(lang),
+		Editions: s.editionHomes(),
 		Site:     &s.cfg,
-		Sections: s.sectionList(),
+		Sections: s.sectionsOf(lang),
 		Zone:     s.zone(r),
 		CSS:      assetURL("style.css"),
 		JS:       assetURL("site.js"),
@@ -157,7 +186,7 @@ func (s *Server) view(r *http.Request, title string, data any) *view {
 // zone returns the zone that times are shown in for this request. It is
 // per request so that a reader's own city can choose it.
 func (s *Server) zone(r *http.Request) zone {
-	return zone{City: s.cfg.City.Name, Loc: s.cfg.City.Zone, Now: s.now().In(s.cfg.City.Zone)}
+	return zone{Lang: s.lang(r), City: s.cfg.City.Name, Loc: s.cfg.City.Zone, Now: s.now().In(s.cfg.City.Zone)}
 }
 
 func (s *Server) render(r *http.Request, name string, v *view) ([]byte, error) {
@@ -181,7 +210,10 @@ var funcs = template.FuncMap{
 	"media":       func(p *dateline.Photo) string { return mediaURL(p, 0) },
 	"mediaw":      func(p *dateline.Photo, w int) string { return mediaURL(p, w) },
 	"pages":       pagesLabel,
-	"photos":      func(n int) string { return plural(n, "photo", "photos") },
+	"photos":      func(lang string, n int) string { return i18n.N(i18n.Lang(lang), "photo", n) },
+	"prefix":      prefix,
+	"sectionURL":  func(lang, slug string) string { return prefix(editionOf(lang)) + "/" + slug },
+	"langName":    func(lang string) string { return languageNames[lang] },
 	"add":         func(a, b int) int { return a + b },
 	"upper":       strings.ToUpper,
 	"shareURL":    shareURL,
@@ -236,6 +268,10 @@ func when(z zone, t time.Time) string {
 	switch {
 	case lt.Format("20060102") == now.Format("20060102"):
 		return lt.Format("15:04")
+	case z.Lang == "ru" && lt.Year() == now.Year():
+		return i18n.Stamp(i18n.RU, lt)
+	case z.Lang == "ru":
+		return i18n.DateYear(i18n.RU, lt)
 	case lt.Year() == now.Year():
 		return lt.Format("Jan 2, 15:04")
 	}
@@ -245,9 +281,13 @@ func when(z zone, t time.Time) string {
 // trustedHTML marks body HTML that was sanitised when it was stored.
 func trustedHTML(s string) template.HTML { return template.HTML(s) }
 
+// articleURL is an article's address in its language's edition:
+// "/politics/123" or "/ru/politika/124".
 func articleURL(a dateline.Article) string {
-	return "/" + a.Section + "/" + strconv.FormatInt(a.ID, 10)
+	return prefix(editionOf(a.Lang)) + "/" + a.Section + "/" + strconv.FormatInt(a.ID, 10)
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // offset writes a zone's offset from UTC as agencies do: "UTC+3", "UTC+5:30".
 func offset(t time.Time) string {
@@ -267,11 +307,13 @@ func offset(t time.Time) string {
 // year is added when it is not the current one.
 func stamp(z zone, t time.Time) string {
 	lt := t.In(z.Loc)
-	layout := "January 2, 15:04"
+	var day string
 	if lt.Year() != z.Now.Year() {
-		layout = "January 2, 2006, 15:04"
+		day = i18n.DateYear(z.lang(), lt)
+	} else {
+		day = i18n.Date(z.lang(), lt)
 	}
-	return lt.Format(layout) + " " + offset(lt) + " " + strings.ToUpper(z.City)
+	return day + ", " + lt.Format("15:04") + " " + offset(lt) + " " + strings.ToUpper(z.City)
 }
 
 func mediaURL(p *dateline.Photo, w int) string {
@@ -304,7 +346,9 @@ func plural(n int, one, many string) string {
 	return strconv.Itoa(n) + " " + many
 }
 
-func pagesLabel(n int) string { return plural(n, "page", "pages") + " in this article" }
+func pagesLabel(lang string, n int) string {
+	return i18n.T(i18n.Lang(lang), "%s in this article", i18n.N(i18n.Lang(lang), "page", n))
+}
 
 // shareURL builds a link to a sharing service that needs no script here.
 func shareURL(service, url, title string) string {
@@ -340,15 +384,15 @@ func groupByDay(as []dateline.Article, z zone, now time.Time) []dayGroup {
 		lt := a.PublishedAt.In(z.Loc)
 		d := lt.Format("2006-01-02")
 		if len(gs) == 0 || gs[len(gs)-1].Date != d {
-			h := lt.Format("January 2")
+			h := i18n.Date(z.lang(), lt)
 			if lt.Year() != now.In(z.Loc).Year() {
-				h = lt.Format("January 2, 2006")
+				h = i18n.DateYear(z.lang(), lt)
 			}
 			switch d {
 			case today:
-				h = "Today, " + h
+				h = i18n.T(z.lang(), "Today") + ", " + h
 			case yesterday:
-				h = "Yesterday, " + h
+				h = i18n.T(z.lang(), "Yesterday") + ", " + h
 			}
 			gs = append(gs, dayGroup{Heading: h, Date: d})
 		}

@@ -227,6 +227,15 @@ func (s *Server) routes() {
 			http.Redirect(w, r, "/newsroom/", http.StatusMovedPermanently)
 			return
 		}
+		// Another edition's pages, /ru/...: the same routes, read in its
+		// language.
+		if lang, rest, ok := editionPath(r.URL.Path); ok {
+			if rest == "" {
+				http.Redirect(w, r, "/"+lang+"/", http.StatusMovedPermanently)
+				return
+			}
+			r = withEdition(r, lang, rest)
+		}
 		// A section's feed, /world/feed.rss: no mux pattern can have a
 		// wildcard first segment beside /topics/{slug} and the others.
 		if slug, f, ok := sectionFeedPath(r.URL.Path); ok && s.hasSection(slug) && (r.Method == http.MethodGet || r.Method == http.MethodHead) {

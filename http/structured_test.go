@@ -86,6 +86,9 @@ func TestArticleStructuredData(t *testing.T) {
 			t.Fatal(err)
 		}
 		page := fmt.Sprintf("/%s/%d", a.Section, a.ID)
+		if a.Lang == "ru" {
+			page = "/ru" + page
+		}
 		url := "https://news.example" + page
 		w, doc := e.page(page)
 		if w.Code != 200 {

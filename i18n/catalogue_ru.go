@@ -30,7 +30,7 @@ var catalogueRU = map[string]string{
 	"Select the city":       "Выберите город",
 	"Reading mode":          "Режим чтения",
 	"Advertisement":         "Реклама",
-	"Partner material":      "Партнёрский материал",
+	"Partner material":      "Партнерский материал",
 	"Corrections":           "Исправления",
 	"Correction":            "Исправление",
 	"Page not found":        "Страница не найдена",

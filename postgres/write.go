@@ -22,7 +22,7 @@ func isUnique(err error) bool {
 
 // Sections returns every section in display order.
 func (db *DB) Sections(ctx context.Context) ([]dateline.Section, error) {
-	rows, err := db.reader(ctx).Query(ctx, `SELECT s.id, s.slug, s.name, s.position,
+	rows, err := db.reader(ctx).Query(ctx, `SELECT s.id, s.slug, s.name, s.position, s.lang,
 			COALESCE(array_agg(c.code ORDER BY c.code) FILTER (WHERE c.code IS NOT NULL), '{}')
 		FROM sections s LEFT JOIN section_codes c ON c.section_id = s.id
 		GROUP BY s.id ORDER BY s.position, s.id`)
@@ -33,7 +33,7 @@ func (db *DB) Sections(ctx context.Context) ([]dateline.Section, error) {
 	ss := []dateline.Section{}
 	for rows.Next() {
 		var s dateline.Section
-		if err := rows.Scan(&s.ID, &s.Slug, &s.Name, &s.Position, &s.Codes); err != nil {
+		if err := rows.Scan(&s.ID, &s.Slug, &s.Name, &s.Position, &s.Lang, &s.Codes); err != nil {
 			return nil, err
 		}
 		if len(s.Codes) == 0 {
@@ -51,9 +51,9 @@ func (db *DB) SaveSection(ctx context.Context, s *dateline.Section) error {
 		return err
 	}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `INSERT INTO sections (slug, name, position) VALUES ($1, $2, $3)
-			ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name, position = EXCLUDED.position
-			RETURNING id`, s.Slug, s.Name, s.Position).Scan(&s.ID)
+		err := tx.QueryRow(ctx, `INSERT INTO sections (slug, name, position, lang) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (slug) DO UPDATE SET name = EXCLUDED.name, position = EXCLUDED.position, lang = EXCLUDED.lang
+			RETURNING id`, s.Slug, s.Name, s.Position, s.Lang).Scan(&s.ID)
 		if err != nil {
 			return err
 		}

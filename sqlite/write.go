@@ -13,7 +13,7 @@ import (
 
 // Sections returns every section in display order.
 func (db *DB) Sections(ctx context.Context) ([]dateline.Section, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT s.id, s.slug, s.name, s.position, COALESCE(group_concat(c.code, char(10)), '')
+	rows, err := db.read.QueryContext(ctx, `SELECT s.id, s.slug, s.name, s.position, s.lang, COALESCE(group_concat(c.code, char(10)), '')
 		FROM sections s LEFT JOIN section_codes c ON c.section_id = s.id
 		GROUP BY s.id ORDER BY s.position, s.id`)
 	if err != nil {
@@ -24,7 +24,7 @@ func (db *DB) Sections(ctx context.Context) ([]dateline.Section, error) {
 	for rows.Next() {
 		var s dateline.Section
 		var codes string
-		if err := rows.Scan(&s.ID, &s.Slug, &s.Name, &s.Position, &codes); err != nil {
+		if err := rows.Scan(&s.ID, &s.Slug, &s.Name, &s.Position, &s.Lang, &codes); err != nil {
 			return nil, err
 		}
 		if codes != "" {
@@ -42,9 +42,9 @@ func (db *DB) SaveSection(ctx context.Context, s *dateline.Section) error {
 		return err
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO sections (slug, name, position) VALUES (?, ?, ?)
-			ON CONFLICT (slug) DO UPDATE SET name = excluded.name, position = excluded.position
-			RETURNING id`, s.Slug, s.Name, s.Position).Scan(&s.ID)
+		err := tx.QueryRowContext(ctx, `INSERT INTO sections (slug, name, position, lang) VALUES (?, ?, ?, ?)
+			ON CONFLICT (slug) DO UPDATE SET name = excluded.name, position = excluded.position, lang = excluded.lang
+			RETURNING id`, s.Slug, s.Name, s.Position, s.Lang).Scan(&s.ID)
 		if err != nil {
 			return err
 		}

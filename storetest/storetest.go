@@ -45,6 +45,7 @@ func Run(t *testing.T, open Opener) {
 	}
 	tests = append(tests, newsroomTests...)
 	tests = append(tests, readershipTests...)
+	tests = append(tests, editionTests...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := open(t)

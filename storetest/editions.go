@@ -1,0 +1,126 @@
+package storetest
+
+import (
+	"testing"
+	"time"
+
+	"dateline"
+)
+
+var editionTests = []struct {
+	name string
+	fn   func(*testing.T, dateline.Store)
+}{
+	{"EditionSections", testEditionSections},
+	{"Translations", testTranslations},
+}
+
+func testEditionSections(t *testing.T, s dateline.Store) {
+	ru := dateline.Section{Slug: "politika", Name: "Политика", Position: 20, Lang: "ru", Codes: []string{"ru:politics"}}
+	if err := s.SaveSection(ctx, &ru); err != nil {
+		t.Fatal(err)
+	}
+	ss, err := s.Sections(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	langs := map[string]string{}
+	for _, sec := range ss {
+		langs[sec.Slug] = sec.Lang
+	}
+	if langs["politika"] != "ru" || langs["politics"] != "en" {
+		t.Fatalf("section languages = %v, want politika ru and politics en", langs)
+	}
+	// Moving a section to another edition is a save like any other.
+	ru.Lang = "en"
+	if err := s.SaveSection(ctx, &ru); err != nil {
+		t.Fatal(err)
+	}
+	ss, _ = s.Sections(ctx)
+	for _, sec := range ss {
+		if sec.Slug == "politika" && sec.Lang != "en" {
+			t.Errorf("politika lang = %q after moving it, want en", sec.Lang)
+		}
+	}
+	bad := dateline.Section{Slug: "deutsch", Name: "Deutsch", Lang: "de"}
+	wantCode(t, s.SaveSection(ctx, &bad), dateline.EINVALID)
+}
+
+func testTranslations(t *testing.T, s dateline.Store) {
+	ru := dateline.Section{Slug: "politika", Name: "Политика", Position: 20, Lang: "ru"}
+	if err := s.SaveSection(ctx, &ru); err != nil {
+		t.Fatal(err)
+	}
+	en := article("urn:tr:en", "politics", base.Add(-2*time.Hour))
+	ruA := article("urn:tr:ru", "politika", base.Add(-time.Hour))
+	ruA.Lang, ruA.Headline = "ru", "Заголовок"
+	ru2 := article("urn:tr:ru2", "politika", base.Add(-30*time.Minute))
+	ru2.Lang = "ru"
+	draft := article("urn:tr:draft", "politics", base)
+	draft.Status = dateline.StatusDraft
+	rs := upsert(t, s, base, en, ruA, ru2, draft)
+	enID, ruID, ru2ID, draftID := rs[0].ID, rs[1].ID, rs[2].ID, rs[3].ID
+
+	if got, err := s.Translations(ctx, enID); err != nil || len(got) != 0 {
+		t.Fatalf("Translations before any link = %v, %v; want none", got, err)
+	}
+	if err := s.LinkTranslation(ctx, ruID, enID); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Translations(ctx, enID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].ID != ruID || got[0].Lang != "ru" || got[0].Section != "politika" || got[0].Headline != "Заголовок" {
+		t.Fatalf("Translations(en) = %+v, want the Russian story", got)
+	}
+	if got, _ := s.Translations(ctx, ruID); len(got) != 1 || got[0].ID != enID || got[0].Lang != "en" {
+		t.Fatalf("Translations(ru) = %+v, want the English story", got)
+	}
+	if of, err := s.TranslationOf(ctx, ruID); err != nil || of != enID {
+		t.Fatalf("TranslationOf(ru) = %d, %v; want %d", of, err, enID)
+	}
+
+	// A second Russian version of the same story is refused; nothing changes.
+	wantCode(t, s.LinkTranslation(ctx, ru2ID, enID), dateline.EINVALID)
+	wantCode(t, s.LinkTranslation(ctx, enID, enID), dateline.EINVALID)
+	wantCode(t, s.LinkTranslation(ctx, 999999, enID), dateline.ENOTFOUND)
+	wantCode(t, s.LinkTranslation(ctx, ru2ID, 999999), dateline.ENOTFOUND)
+	if got, _ := s.Translations(ctx, enID); len(got) != 1 {
+		t.Fatalf("refused links changed the group: %+v", got)
+	}
+
+	// Unpublished members stay out of what readers see.
+	if err := s.LinkTranslation(ctx, draftID, ru2ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Translations(ctx, ru2ID); len(got) != 0 {
+		t.Fatalf("a draft is shown as a translation: %+v", got)
+	}
+
+	// Relinking moves a story between groups; unlinking leaves nobody
+	// alone in a group.
+	if err := s.LinkTranslation(ctx, ruID, 0); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Translations(ctx, enID); len(got) != 0 {
+		t.Fatalf("after unlinking, Translations(en) = %+v", got)
+	}
+	if of, _ := s.TranslationOf(ctx, enID); of != 0 {
+		t.Fatalf("after unlinking, TranslationOf(en) = %d, want 0", of)
+	}
+	if err := s.LinkTranslation(ctx, enID, ruID); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Translations(ctx, ruID); len(got) != 1 || got[0].ID != enID {
+		t.Fatalf("relinked: Translations(ru) = %+v", got)
+	}
+
+	// Withdrawal hides the translation at once.
+	w := article("urn:tr:en", "politics", base.Add(-2*time.Hour))
+	w.Status, w.SourceVersion = dateline.StatusWithdrawn, base.Add(time.Minute)
+	upsert(t, s, base.Add(time.Minute), w)
+	if got, _ := s.Translations(ctx, ruID); len(got) != 0 {
+		t.Fatalf("a withdrawn story is shown as a translation: %+v", got)
+	}
+}
