@@ -187,13 +187,13 @@ type editPage struct {
 	FollowsHeadline string
 	// TranslationHeadline is the headline of the story this one translates.
 	TranslationHeadline string
-	PublishAt       string
-	Chain           []dateline.ArticleRef
-	Autosave        *dateline.Autosave
-	Conflict        *conflictView
-	Error           string
-	Info            string
-	Restore         int64 // the revision being restored
+	PublishAt           string
+	Chain               []dateline.ArticleRef
+	Autosave            *dateline.Autosave
+	Conflict            *conflictView
+	Error               string
+	Info                string
+	Restore             int64 // the revision being restored
 }
 
 func (s *Server) handleNewArticle(w http.ResponseWriter, r *http.Request) {
