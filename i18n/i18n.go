@@ -38,6 +38,12 @@ func T(lang Lang, key string, args ...any) string {
 	return msg
 }
 
+// Has reports whether lang's catalogue has key.
+func Has(lang Lang, key string) bool {
+	_, ok := catalogues[lang][key]
+	return ok
+}
+
 // Plural picks the form for n. Russian has three forms: one (1, 21, 101),
 // few (2–4, 22–24) and many (0, 5–20, 25–30, 111–114). English and any
 // other language use one for n == 1 and many otherwise; few is ignored.

@@ -14,6 +14,24 @@
 	};
 	const array = (v) => (Array.isArray(v) ? v : []);
 
+	// The few words this script writes, in the page's language; the
+	// server writes everything else.
+	const ru = document.documentElement.lang === "ru";
+	const wordsRU = {
+		"Feed settings": "Настройки ленты", "Remove": "Удалить", "Following": "Вы следите", "Follow": "Следить",
+		"Search result: ": "Результат поиска: ", "On a subject: ": "По теме: ", "Loading…": "Загрузка…",
+		"Close breaking news": "Закрыть срочную новость", "BREAKING": "СРОЧНО", ": show": ": показать",
+		" on your subjects": " по вашим темам",
+	};
+	const tr = (s) => (ru && wordsRU[s]) || s;
+	const newStories = (n) => {
+		if (!ru) return n === 1 ? "1 new story" : n + " new stories";
+		const n10 = n % 10, n100 = n % 100;
+		if (n10 === 1 && n100 !== 11) return n + " новый материал";
+		if (n10 >= 2 && n10 <= 4 && (n100 < 12 || n100 > 14)) return n + " новых материала";
+		return n + " новых материалов";
+	};
+
 	// Storage may be missing or throw (private modes, blocked cookies): then
 	// nothing is remembered and nothing breaks.
 	const load = (kind, key) => {
@@ -123,7 +141,7 @@
 	const filterPanels = filterTabs ? $$(".filter-tab[data-label]", filterTabs) : [];
 	if (filterPanels.length > 1) {
 		const tablist = make("div", "filter-tablist");
-		tablist.setAttribute("aria-label", "Feed settings");
+		tablist.setAttribute("aria-label", tr("Feed settings"));
 		const buttons = filterPanels.map((p) => {
 			const b = make("button", "", p.dataset.label);
 			b.type = "button";
@@ -154,9 +172,9 @@
 		const ul = $(".saved-list");
 		if (!ul) return;
 		ul.replaceChildren(...searches().map((s) => {
-			const li = make("li"), remove = make("button", "", "Remove");
+			const li = make("li"), remove = make("button", "", tr("Remove"));
 			remove.type = "button";
-			remove.setAttribute("aria-label", "Remove “" + s + "”");
+			remove.setAttribute("aria-label", tr("Remove") + " “" + s + "”");
 			remove.addEventListener("click", () => {
 				save("localStorage", SEARCHES, searches().filter((v) => v !== s));
 				changed();
@@ -219,7 +237,7 @@
 		$$("button.follow").forEach((b) => {
 			// The visible text says the state; the hidden name says which topic.
 			b.setAttribute("aria-pressed", String(on.has(b.dataset.slug)));
-			b.replaceChildren(on.has(b.dataset.slug) ? "Following" : "Follow", make("span", "vh", " " + b.dataset.name));
+			b.replaceChildren(on.has(b.dataset.slug) ? tr("Following") : tr("Follow"), make("span", "vh", " " + b.dataset.name));
 		});
 	}
 
@@ -233,9 +251,9 @@
 			if (!div || !title) return;
 			const topics = itemTopics(li);
 			ss.filter((s) => matches(title.textContent, s))
-				.forEach((s) => div.append(make("span", "item-mark", "Search result: " + s)));
+				.forEach((s) => div.append(make("span", "item-mark", tr("Search result: ") + s)));
 			fs.filter((f) => topics.some((t) => t.slug === f.slug))
-				.forEach((f) => div.append(make("span", "item-mark", "On a subject: " + f.name)));
+				.forEach((f) => div.append(make("span", "item-mark", tr("On a subject: ") + f.name)));
 		});
 	}
 
@@ -261,7 +279,7 @@
 		ev.preventDefault();
 		if (link.getAttribute("aria-busy")) return;
 		link.setAttribute("aria-busy", "true");
-		link.textContent = "Loading…";
+		link.textContent = tr("Loading…");
 		fetch(link.href, { headers: { Accept: "text/html" } })
 			.then((r) => {
 				if (!r.ok) throw new Error(r.status);
@@ -331,13 +349,13 @@
 				button.replaceChildren();
 				return;
 			}
-			let text = n === 1 ? "1 new story" : n + " new stories";
+			let text = newStories(n);
 			const ss = searches(), fs = followed();
 			if (ss.length || fs.length) {
 				const m = Array.from(pending.values()).filter((e) => interesting(e.headline, e.topics, ss, fs)).length;
-				text += ", " + m + " on your subjects";
+				text += ", " + m + tr(" on your subjects");
 			}
-			button.textContent = text + ": show";
+			button.textContent = text + tr(": show");
 		};
 	}
 
@@ -389,12 +407,12 @@
 		a.href = href;
 		if (e.lang && e.lang !== document.documentElement.lang) a.lang = e.lang;
 		close.type = "button";
-		close.setAttribute("aria-label", "Close breaking news");
+		close.setAttribute("aria-label", tr("Close breaking news"));
 		close.addEventListener("click", () => {
 			save("sessionStorage", "dateline.closed", closed().concat(e.id).slice(-50));
 			b.remove();
 		});
-		b.append(make("strong", "breaking-label", "BREAKING"), " ", a, " ", close);
+		b.append(make("strong", "breaking-label", tr("BREAKING")), " ", a, " ", close);
 		if (old) old.replaceWith(b);
 		else live.prepend(b);
 	}
