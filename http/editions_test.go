@@ -292,7 +292,7 @@ func TestNewsroomEditions(t *testing.T) {
 	}
 	before, _ := n.store.CountArticles(ctx, dateline.StatusDraft)
 	for name, v := range map[string]url.Values{
-		"English story in a Russian section": storyForm("Wrong edition", "section", "politika"),
+		"English story in a Russian section":  storyForm("Wrong edition", "section", "politika"),
 		"Russian story in an English section": ru("section", "politics"),
 		"translation of a missing story":      ru("translation_of", "999999"),
 		"translation of garbage":              ru("translation_of", "abc"),
