@@ -1,6 +1,9 @@
 package dateline
 
-import "context"
+import (
+	"context"
+	"strings"
+)
 
 // LangMain is the language of the main edition, served at the site's root.
 // Other editions live under /{lang}/ and exist once they have a section.
@@ -9,6 +12,25 @@ const LangMain = "en"
 // Editions are the languages a section may belong to: the site's interface
 // is translated into each of them.
 var Editions = map[string]bool{"en": true, "ru": true}
+
+// EditionOf is the edition a story in language lang is published in: its
+// own language's, or the main one ("en-GB" is "en", "de" is "en").
+func EditionOf(lang string) string {
+	base, _, _ := strings.Cut(strings.ToLower(lang), "-")
+	if Editions[base] {
+		return base
+	}
+	return LangMain
+}
+
+// EditionPath is the path an edition's addresses start with: "" for the
+// main edition, "/ru" for Russian.
+func EditionPath(edition string) string {
+	if edition == "" || edition == LangMain || !Editions[edition] {
+		return ""
+	}
+	return "/" + edition
+}
 
 // Translations links articles that are versions of one story in different
 // languages.

@@ -25,22 +25,10 @@ func (s *Server) lang(r *http.Request) string {
 }
 
 // prefix is the path an edition's addresses start with: "" or "/ru".
-func prefix(lang string) string {
-	if lang == "" || lang == dateline.LangMain || !dateline.Editions[lang] {
-		return ""
-	}
-	return "/" + lang
-}
+func prefix(lang string) string { return dateline.EditionPath(lang) }
 
-// editionOf is the edition an article of language lang is published in:
-// its own language's, or the main one ("en-GB" is "en"; "de" is "en").
-func editionOf(lang string) string {
-	base, _, _ := strings.Cut(strings.ToLower(lang), "-")
-	if dateline.Editions[base] {
-		return base
-	}
-	return dateline.LangMain
-}
+// editionOf is the edition an article of language lang is published in.
+func editionOf(lang string) string { return dateline.EditionOf(lang) }
 
 // editionPath splits "/ru/politika" into "ru" and "/politika". Only pages
 // readers browse are found under an edition: the API, files, the

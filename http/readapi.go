@@ -208,6 +208,7 @@ func (s *Server) embargoedItems(w http.ResponseWriter, r *http.Request) {
 type sectionJSON struct {
 	Slug  string   `json:"slug"`
 	Name  string   `json:"name"`
+	Lang  string   `json:"lang"`
 	URL   string   `json:"url"`
 	Codes []string `json:"codes"`
 }
@@ -223,7 +224,7 @@ func (s *Server) handleSectionsAPI(w http.ResponseWriter, r *http.Request) {
 		if codes == nil {
 			codes = []string{}
 		}
-		out = append(out, sectionJSON{Slug: sec.Slug, Name: sec.Name, URL: s.cfg.BaseURL + "/" + sec.Slug, Codes: codes})
+		out = append(out, sectionJSON{Slug: sec.Slug, Name: sec.Name, Lang: sectionLang(sec), URL: s.cfg.BaseURL + prefix(sectionLang(sec)) + "/" + sec.Slug, Codes: codes})
 	}
 	writeAPI(w, r, map[string]any{"sections": out})
 }

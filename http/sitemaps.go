@@ -359,6 +359,7 @@ func (s *Server) articleSitemap(ctx context.Context, month time.Time, n int) ([]
 		e := &es[i]
 		b = append(b, "<url><loc>"...)
 		b = xmlText(b, base)
+		b = append(b, prefix(editionOf(e.Lang))...)
 		b = append(b, '/')
 		b = append(b, e.Section...)
 		b = append(b, '/')
@@ -414,6 +415,7 @@ func (s *Server) newsSitemap(ctx context.Context, n int) ([]byte, error) {
 		e := &es[i]
 		b = append(b, "<url><loc>"...)
 		b = xmlText(b, s.cfg.BaseURL)
+		b = append(b, prefix(editionOf(e.Lang))...)
 		b = append(b, '/')
 		b = append(b, e.Section...)
 		b = append(b, '/')
@@ -477,18 +479,20 @@ func (s *Server) sectionSitemap(ctx context.Context) ([]byte, error) {
 		}
 		b = append(b, "</url>\n"...)
 	}
-	all, err := newest(dateline.ArticleFilter{})
-	if err != nil {
-		return nil, err
-	}
-	entry("/", all)
-	entry("/news", all)
-	for _, sec := range s.sectionList() {
-		t, err := newest(dateline.ArticleFilter{Sections: []string{sec.Slug}})
+	for _, lang := range s.editionsOn() {
+		all, err := newest(dateline.ArticleFilter{Sections: s.editionFilter(lang)})
 		if err != nil {
 			return nil, err
 		}
-		entry("/"+sec.Slug, t)
+		entry(prefix(lang)+"/", all)
+		entry(prefix(lang)+"/news", all)
+		for _, sec := range s.sectionsOf(lang) {
+			t, err := newest(dateline.ArticleFilter{Sections: []string{sec.Slug}})
+			if err != nil {
+				return nil, err
+			}
+			entry(prefix(lang)+"/"+sec.Slug, t)
+		}
 	}
 	return append(b, urlsetClose...), nil
 }

@@ -138,8 +138,20 @@ func (s *Service) Map(it *ninjs.Item, sections []dateline.Section) (*dateline.Ar
 	a.Breaking = a.Urgency == 1
 	a.Pages = body(it)
 
-	section, matched := matchSection(it, sections)
-	if !matched {
+	// An item is matched against the sections of its language's edition;
+	// a Russian item the Russian sections do not claim goes to the first
+	// of them, so its page is in its own edition.
+	edition := dateline.EditionOf(a.Lang)
+	var own []dateline.Section
+	for _, sec := range sections {
+		if dateline.EditionOf(sec.Lang) == edition {
+			own = append(own, sec)
+		}
+	}
+	section, matched := matchSection(it, own)
+	if !matched && edition != dateline.LangMain && len(own) > 0 {
+		section = own[0].Slug
+	} else if !matched {
 		if s.FallbackSection == "" {
 			return nil, false, dateline.Errorf(dateline.EUNPROCESSABLE,
 				"No genre or subject of the item matches a section's codes, and no fallback section is set.")

@@ -79,3 +79,31 @@ func FuzzMap(f *testing.F) {
 		}
 	})
 }
+
+// TestMapEdition: an item is matched against its own edition's sections,
+// and a Russian item they do not claim goes to the first Russian section.
+func TestMapEdition(t *testing.T) {
+	sections := append(append([]dateline.Section(nil), dateline.DefaultSections...),
+		dateline.Section{Slug: "politika", Name: "Политика", Lang: "ru", Codes: []string{"ru:politika"}},
+		dateline.Section{Slug: "ekonomika", Name: "Экономика", Lang: "ru", Codes: []string{"04000000"}})
+	doc := func(lang, subject string) []byte {
+		return []byte(`{"uri":"urn:e:` + lang + subject + `","versioncreated":"2026-01-02T10:00:00Z","language":"` + lang +
+			`","headlines":[{"value":"x"}],"subjects":[{"literal":"` + subject + `"}]}`)
+	}
+	s := service()
+	for _, tc := range []struct{ lang, subject, want string }{
+		{"ru", "04000000", "ekonomika"}, // the Russian section with the code
+		{"ru", "13000000", "politika"},  // no Russian section claims it
+		{"en", "04000000", "economy"},   // the English section with the code
+		{"en", "ru:politika", "world"},  // a Russian section's code: the fallback
+		{"ru-RU", "04000000", "ekonomika"},
+	} {
+		a, _, err := s.MapDocument(doc(tc.lang, tc.subject), sections)
+		if err != nil {
+			t.Fatalf("%s %s: %v", tc.lang, tc.subject, err)
+		}
+		if a.Section != tc.want {
+			t.Errorf("%s item with %s went to %s, want %s", tc.lang, tc.subject, a.Section, tc.want)
+		}
+	}
+}
