@@ -40,7 +40,8 @@ type axeViolation struct {
 // article pages at phone and desktop widths: no violation may be found.
 func TestAccessibility(t *testing.T) {
 	axe := axeSource(t)
-	pages := []string{"/", "/news", "/politics", "", "/photo/", "/topics/syrian-conflict", "/search?q=Syria+terrorists", "/search?q=nothingatallhere"}
+	pages := []string{"/", "/news", "/politics", "", "/photo/", "/topics/syrian-conflict", "/search?q=Syria+terrorists", "/search?q=nothingatallhere",
+		"/ru/", "/ru/news", "/ru/ekonomika", "/ru/search?q=Лавров"}
 	for _, size := range []struct {
 		name string
 		w, h int
