@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/demo"
 )
 
 // xmllint validates a document with xmllint against a schema in
@@ -165,6 +166,9 @@ func TestSitemapsValidate(t *testing.T) {
 	var news []string
 	for _, a := range newest {
 		loc := fmt.Sprintf("https://news.example/%s/%d", a.Section, a.ID)
+		if a.Lang == "ru" {
+			loc = fmt.Sprintf("https://news.example/ru/%s/%d", a.Section, a.ID)
+		}
 		if !seen[loc] {
 			t.Errorf("%s is not in the month files", loc)
 		}
@@ -186,13 +190,19 @@ func TestSitemapsValidate(t *testing.T) {
 	}
 	for _, doc := range site.newsDocs {
 		for _, u := range doc.URLs {
-			if u.News == nil || u.News.Name != "Dateline" || u.News.Language != "en" || u.News.Title == "" || u.News.Date == "" {
+			lang := "en"
+			if strings.HasPrefix(u.Loc, "https://news.example/ru/") {
+				lang = "ru"
+			}
+			if u.News == nil || u.News.Name != "Dateline" || u.News.Language != lang || u.News.Title == "" || u.News.Date == "" {
 				t.Errorf("news entry %s: %+v", u.Loc, u.News)
 			}
 		}
 	}
 	sections := site.urls["/sitemaps/sections.xml"]
-	if len(sections) != 2+len(dateline.DefaultSections) || sections[0] != "https://news.example/" || !slices.Contains(sections, "https://news.example/politics") {
+	// Each edition's home, feed and sections.
+	if len(sections) != 4+len(dateline.DefaultSections)+len(demo.SectionsRU) || sections[0] != "https://news.example/" ||
+		!slices.Contains(sections, "https://news.example/politics") || !slices.Contains(sections, "https://news.example/ru/politika") {
 		t.Errorf("sections sitemap %v", sections)
 	}
 	topic, person := demoTags(t, e)
