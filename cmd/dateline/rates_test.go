@@ -2,6 +2,11 @@ package main
 
 import (
 	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,3 +110,43 @@ func TestRatesCommandLines(t *testing.T) {
 	}
 }
 
+// TestServeRatesURL: serve fetches the configured file at start and the
+// API answers from it.
+func TestServeRatesURL(t *testing.T) {
+	ecb, err := os.ReadFile(ecbFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(ecb) }))
+	defer src.Close()
+	db := dbArgs(t, t.TempDir())
+	c, err := parseServe(append([]string{"--addr", "127.0.0.1:0", "--rates-url", src.URL + "/eurofxref-daily.xml"}, db...), io.Discard, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, c, ln, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}()
+	waitUp(t, base)
+	deadline := time.Now().Add(10 * time.Second)
+	for status(t, base+"/api/v1/convert?from=USD&to=JPY&amount=100") != 200 {
+		if time.Now().After(deadline) {
+			t.Fatal("the rates were never fetched")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if body := get(t, base+"/api/v1/convert?from=USD&to=JPY&amount=100"); !strings.Contains(body, `"result": "14518.31"`) {
+		t.Errorf("convert: %s", body)
+	}
+}
