@@ -35,6 +35,7 @@ type CurrencyRate struct {
 type RatePoint struct {
 	Date    time.Time
 	PerUnit *big.Rat // units of the table's base per one unit
+	Note    string   // the table's note (demo figures are marked)
 }
 
 // Rates stores daily rate tables by source and date. Both engines

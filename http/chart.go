@@ -17,6 +17,7 @@ import (
 // it needs no script.
 type rateChart struct {
 	Title, Desc string
+	Note        string        // set when some days are not official figures
 	SVG         template.HTML // nil when there are fewer than two days
 	Points      int
 }
@@ -24,7 +25,7 @@ type rateChart struct {
 // Chart geometry, in the SVG's own units; CSS scales it to the width.
 const (
 	chartW, chartH                         = 640, 240
-	chartL, chartR, chartT, chartB         = 70, 16, 14, 34
+	chartL, chartR, chartT, chartB         = 100, 16, 14, 38
 	chartPlotW, chartPlotH         float64 = chartW - chartL - chartR, chartH - chartT - chartB
 )
 
@@ -40,6 +41,9 @@ func drawChart(ps []dateline.RatePoint, code, base string, days int) *rateChart 
 	}
 	lo, hi := ps[0].PerUnit, ps[0].PerUnit
 	for _, p := range ps {
+		if p.Note != "" {
+			c.Note = p.Note
+		}
 		if p.PerUnit.Cmp(lo) < 0 {
 			lo = p.PerUnit
 		}
@@ -77,13 +81,13 @@ func drawChart(ps []dateline.RatePoint, code, base string, days int) *rateChart 
 	for _, v := range []*big.Rat{lo, mid, hi} {
 		yy := y(v)
 		fmt.Fprintf(&b, `<line class="grid" x1="%d" x2="%d" y1="%.1f" y2="%.1f"/>`, chartL, chartW-chartR, yy, yy)
-		fmt.Fprintf(&b, `<text class="tick" x="%d" y="%.1f" text-anchor="end">%s</text>`, chartL-6, yy+4, rates.Round(v, places))
+		fmt.Fprintf(&b, `<text class="tick" x="%d" y="%.1f" text-anchor="end">%s</text>`, chartL-8, yy+4, tickLabel(v))
 	}
 	// The date axis: the first and last day of the period and its middle.
 	fmt.Fprintf(&b, `<line class="axis" x1="%d" x2="%d" y1="%d" y2="%d"/>`, chartL, chartW-chartR, chartH-chartB, chartH-chartB)
 	for i, t := range []time.Time{start, start.Add(last.Date.Sub(start) / 2), last.Date} {
 		anchor := [3]string{"start", "middle", "end"}[i]
-		fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%d" text-anchor="%s">%s</text>`, x(t), chartH-chartB+20, anchor, html.EscapeString(i18n.Date(i18n.EN, t)))
+		fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%d" text-anchor="%s">%s</text>`, x(t), chartH-chartB+24, anchor, html.EscapeString(i18n.Date(i18n.EN, t)))
 	}
 	b.WriteString(`<polyline class="line" points="`)
 	for i, p := range ps {
@@ -97,4 +101,14 @@ func drawChart(ps []dateline.RatePoint, code, base string, days int) *rateChart 
 	b.WriteString(`</svg>`)
 	c.SVG = template.HTML(b.String())
 	return c
+}
+
+// tickLabel is a value on the axis: 2 decimals from 10 up, 4 below, so
+// labels stay short enough to read at phone width (the description under
+// the chart gives the exact figures).
+func tickLabel(v *big.Rat) string {
+	if v.Cmp(big.NewRat(10, 1)) >= 0 {
+		return rates.Round(v, 2)
+	}
+	return rates.Round(v, rates.RatePlaces)
 }

@@ -228,7 +228,8 @@ type currencyOption struct {
 type rateRow struct {
 	Code, Name string
 	Rate       string // units of the base per one unit
-	Published  string // the source's figure and its nominal, "99,4486 per 100"
+	Published  string // the source's figure, "99,4486"
+	Per        string // what it is for when not one unit of the currency: "100" (units), "EUR"
 }
 
 type sourceLink struct {
@@ -352,8 +353,11 @@ func (s *Server) currencyPage(ctx context.Context, q url.Values) (*currencyPage,
 	for _, c := range tab.Codes() {
 		x := tab.Rates[c]
 		row := rateRow{Code: c, Name: rates.Name(c), Rate: rates.Round(x.PerUnit, rates.RatePlaces), Published: x.Published}
-		if x.Nominal != 1 {
-			row.Published += " / " + strconv.FormatInt(x.Nominal, 10)
+		switch {
+		case tab.Source == rates.SourceECB:
+			row.Per = tab.Base // the ECB publishes units per euro
+		case x.Nominal != 1:
+			row.Per = strconv.FormatInt(x.Nominal, 10)
 		}
 		if slices.Contains(rates.Main, c) {
 			d.Main = append(d.Main, row)

@@ -4,6 +4,7 @@ package i18n
 // names of currencies and rate sources the converter shows.
 func init() {
 	for key, ru := range map[string]string{
+		"per %s":                  "за %s",
 		"Amount":                  "Сумма",
 		"As published":            "Как опубликовано",
 		"Chart":                   "График",

@@ -146,7 +146,7 @@ func (db *DB) RateSources(ctx context.Context) (_ []dateline.RateSource, err err
 // RateHistory returns one currency's rates from from to to, oldest first.
 func (db *DB) RateHistory(ctx context.Context, source, code string, from, to time.Time) (_ []dateline.RatePoint, err error) {
 	defer wrap(&err, "rate history")
-	rows, err := db.read.QueryContext(ctx, `SELECT t.day, r.per_unit FROM rate_tables t JOIN rates r ON r.table_id = t.id
+	rows, err := db.read.QueryContext(ctx, `SELECT t.day, r.per_unit, t.note FROM rate_tables t JOIN rates r ON r.table_id = t.id
 		WHERE t.source = ? AND t.day >= ? AND t.day <= ? AND r.code = ? ORDER BY t.day`,
 		source, from.Format(dateline.RateDay), to.Format(dateline.RateDay), code)
 	if err != nil {
@@ -156,10 +156,10 @@ func (db *DB) RateHistory(ctx context.Context, source, code string, from, to tim
 	ps := []dateline.RatePoint{}
 	for rows.Next() {
 		var day, per string
-		if err := rows.Scan(&day, &per); err != nil {
+		var p dateline.RatePoint
+		if err := rows.Scan(&day, &per, &p.Note); err != nil {
 			return nil, err
 		}
-		var p dateline.RatePoint
 		if p.Date, err = time.Parse(dateline.RateDay, day); err != nil {
 			return nil, err
 		}

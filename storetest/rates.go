@@ -122,7 +122,7 @@ func testRates(t *testing.T, s dateline.Store) {
 	if err != nil || len(h) != 2 {
 		t.Fatalf("RateHistory = %v, %v", h, err)
 	}
-	if !h[0].Date.Equal(day("2026-11-25")) || h[0].PerUnit.Cmp(big.NewRat(903, 10)) != 0 ||
+	if !h[0].Date.Equal(day("2026-11-25")) || h[0].PerUnit.Cmp(big.NewRat(903, 10)) != 0 || h[0].Note != "corrected" || h[1].Note != "" ||
 		!h[1].Date.Equal(day("2026-11-27")) || h[1].PerUnit.Cmp(big.NewRat(910001, 10000)) != 0 {
 		t.Errorf("RateHistory = %+v", h)
 	}
