@@ -33,10 +33,10 @@ const (
 // point. The line, the axes and their labels are plain SVG elements
 // styled by currency.css; the title and description name the figures for
 // screen readers.
-func drawChart(ps []dateline.RatePoint, code, base string, days int) *rateChart {
-	c := &rateChart{Title: fmt.Sprintf("%s (%s) in %s, %d days", rates.Name(code), code, base, days), Points: len(ps)}
+func drawChart(lang i18n.Lang, ps []dateline.RatePoint, code, base string, days int) *rateChart {
+	c := &rateChart{Title: i18n.T(lang, "%s (%s) in %s", i18n.T(lang, rates.Name(code)), code, base) + ", " + i18n.N(lang, "day", days), Points: len(ps)}
 	if len(ps) < 2 {
-		c.Desc = "Not enough stored days to draw a line."
+		c.Desc = i18n.T(lang, "Not enough stored days to draw a line.")
 		return c
 	}
 	lo, hi := ps[0].PerUnit, ps[0].PerUnit
@@ -53,9 +53,9 @@ func drawChart(ps []dateline.RatePoint, code, base string, days int) *rateChart 
 	}
 	places := rates.RatePlaces
 	first, last := ps[0], ps[len(ps)-1]
-	c.Desc = fmt.Sprintf("From %s on %s to %s on %s; low %s, high %s.",
-		rates.Round(first.PerUnit, places), i18n.DateYear(i18n.EN, first.Date), rates.Round(last.PerUnit, places),
-		i18n.DateYear(i18n.EN, last.Date), rates.Round(lo, places), rates.Round(hi, places))
+	c.Desc = i18n.T(lang, "From %s on %s to %s on %s; low %s, high %s.",
+		rates.Round(first.PerUnit, places), i18n.DateYear(lang, first.Date), rates.Round(last.PerUnit, places),
+		i18n.DateYear(lang, last.Date), rates.Round(lo, places), rates.Round(hi, places))
 
 	flo, _ := lo.Float64()
 	fhi, _ := hi.Float64()
@@ -87,7 +87,7 @@ func drawChart(ps []dateline.RatePoint, code, base string, days int) *rateChart 
 	fmt.Fprintf(&b, `<line class="axis" x1="%d" x2="%d" y1="%d" y2="%d"/>`, chartL, chartW-chartR, chartH-chartB, chartH-chartB)
 	for i, t := range []time.Time{start, start.Add(last.Date.Sub(start) / 2), last.Date} {
 		anchor := [3]string{"start", "middle", "end"}[i]
-		fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%d" text-anchor="%s">%s</text>`, x(t), chartH-chartB+24, anchor, html.EscapeString(i18n.Date(i18n.EN, t)))
+		fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%d" text-anchor="%s">%s</text>`, x(t), chartH-chartB+24, anchor, html.EscapeString(i18n.Date(lang, t)))
 	}
 	b.WriteString(`<polyline class="line" points="`)
 	for i, p := range ps {

@@ -278,13 +278,15 @@ func (s *Server) handleCurrency(w http.ResponseWriter, r *http.Request) {
 		key.b = ""
 	}
 	s.servePage(w, r, key, func(ctx context.Context) (*page, error) {
-		d, code, err := s.currencyPage(ctx, q)
+		v := s.view(r, "", nil)
+		lang := i18n.Lang(v.Lang)
+		d, code, err := s.currencyPage(ctx, q, lang)
 		if err != nil {
 			return nil, err
 		}
-		v := s.view(r, i18n.T(i18n.Lang("en"), "Currency converter"), d)
+		v.Data, v.Title = d, i18n.T(lang, "Currency converter")
 		v.Canonical = "/currency"
-		v.Description = "Official exchange rates of the " + d.SourceName + " and a currency converter."
+		v.Description = i18n.T(lang, "Official exchange rates of the %s and a currency converter.", i18n.T(lang, d.SourceName))
 		return s.htmlPage(r, "currency", v, code, s.lastModified())
 	})
 }
@@ -292,7 +294,7 @@ func (s *Server) handleCurrency(w http.ResponseWriter, r *http.Request) {
 // currencyPage gathers the page. Bad input is shown on the page with
 // status 400; only a site without rates (or a date before them) is an
 // error page.
-func (s *Server) currencyPage(ctx context.Context, q url.Values) (*currencyPage, int, error) {
+func (s *Server) currencyPage(ctx context.Context, q url.Values, lang i18n.Lang) (*currencyPage, int, error) {
 	code := http.StatusOK
 	var msg string
 	rec, sources, err := s.pickRates(ctx, q)
@@ -306,7 +308,7 @@ func (s *Server) currencyPage(ctx context.Context, q url.Values) (*currencyPage,
 	}
 	tab := rates.FromRecord(rec)
 	d := &currencyPage{Source: tab.Source, SourceName: rates.SourceName(tab.Source), Base: tab.Base,
-		Date: tab.Date.Format(time.DateOnly), DateText: i18n.DateYear(i18n.EN, tab.Date), Note: rec.Note,
+		Date: tab.Date.Format(time.DateOnly), DateText: i18n.DateYear(lang, tab.Date), Note: rec.Note,
 		Rounding: rates.Rounding, Error: msg, DayChoices: chartDays}
 	if v := q.Get("date"); v != "" && v != d.Date && msg == "" {
 		d.Asked = v
@@ -389,7 +391,7 @@ func (s *Server) currencyPage(ctx context.Context, q url.Values) (*currencyPage,
 	if err != nil {
 		return nil, 0, err
 	}
-	d.Chart = drawChart(hist, d.ChartCode, tab.Base, d.Days)
+	d.Chart = drawChart(lang, hist, d.ChartCode, tab.Base, d.Days)
 	return d, code, nil
 }
 
@@ -400,7 +402,9 @@ type ratesBox struct {
 }
 
 // homeRates fills the home page's block, or nil when no rates are stored.
+// The home page is in English for now; the edition's language goes here.
 func (s *Server) homeRates(ctx context.Context) (*ratesBox, error) {
+	lang := i18n.EN
 	if _, ok := s.store.(dateline.Rates); !ok {
 		return nil, nil
 	}
@@ -412,7 +416,7 @@ func (s *Server) homeRates(ctx context.Context) (*ratesBox, error) {
 	}
 	tab := rates.FromRecord(rec)
 	b := &ratesBox{SourceName: rates.SourceName(tab.Source), Base: tab.Base, Date: tab.Date.Format(time.DateOnly),
-		DateText: i18n.DateYear(i18n.EN, tab.Date), Note: rec.Note}
+		DateText: i18n.DateYear(lang, tab.Date), Note: rec.Note}
 	for _, c := range rates.Main {
 		if x, ok := tab.Rates[c]; ok && len(b.Rows) < 4 {
 			b.Rows = append(b.Rows, rateRow{Code: c, Name: rates.Name(c), Rate: rates.Round(x.PerUnit, rates.RatePlaces)})

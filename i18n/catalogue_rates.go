@@ -4,7 +4,10 @@ package i18n
 // names of currencies and rate sources the converter shows.
 func init() {
 	for key, ru := range map[string]string{
-		"per %s":                  "за %s",
+		"per %s":        "за %s",
+		"%s (%s) in %s": "%s (%s) в %s",
+		"From %s on %s to %s on %s; low %s, high %s.":                 "%s на %s, %s на %s; минимум %s, максимум %s.",
+		"Official exchange rates of the %s and a currency converter.": "Официальные курсы валют (%s) и конвертер валют.",
 		"Amount":                  "Сумма",
 		"As published":            "Как опубликовано",
 		"Chart":                   "График",

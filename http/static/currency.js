@@ -77,5 +77,7 @@
     timer = setTimeout(update, 150);
   }
   form.addEventListener('input', later);
+  // A new date converts at once too; the table and chart below follow
+  // when the form is sent.
   form.addEventListener('change', later);
 })();
