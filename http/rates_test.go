@@ -273,3 +273,28 @@ func text(d *htmlcheck.Doc, sel string) string {
 	}
 	return ""
 }
+
+// BenchmarkConvertAPI is one conversion through the router: the table read
+// from the store, the exact arithmetic and the JSON with its ETag.
+func BenchmarkConvertAPI(b *testing.B) {
+	e := newEnv(b, false)
+	e.loadRates()
+	for b.Loop() {
+		if w := e.get("/api/v1/convert?from=USD&to=EUR&amount=100"); w.Code != 200 {
+			b.Fatal(w.Code)
+		}
+	}
+}
+
+// BenchmarkCurrencyPage renders /currency with a conversion and its
+// chart; the page cache is emptied each time, so this is the cold cost.
+func BenchmarkCurrencyPage(b *testing.B) {
+	e := newEnv(b, false)
+	e.loadRates()
+	for b.Loop() {
+		e.srv.Changed()
+		if w := e.get("/currency?amount=250&from=GBP&to=USD"); w.Code != 200 {
+			b.Fatal(w.Code)
+		}
+	}
+}
