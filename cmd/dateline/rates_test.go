@@ -16,6 +16,32 @@ import (
 	"dateline"
 )
 
+// startServe runs serve with the flags on a free port until the test
+// ends, and returns its base URL once it answers.
+func startServe(t *testing.T, args ...string) string {
+	t.Helper()
+	c, err := parseServe(append([]string{"--addr", "127.0.0.1:0"}, args...), io.Discard, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, c, ln, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	waitUp(t, base)
+	return base
+}
+
 const (
 	cbrFile = "../../rates/testdata/cbr_XML_daily_2022-03-15.xml"
 	ecbFile = "../../rates/testdata/ecb_eurofxref-daily_2025-05-09.xml"
@@ -120,25 +146,7 @@ func TestServeRatesURL(t *testing.T) {
 	src := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(ecb) }))
 	defer src.Close()
 	db := dbArgs(t, t.TempDir())
-	c, err := parseServe(append([]string{"--addr", "127.0.0.1:0", "--rates-url", src.URL + "/eurofxref-daily.xml"}, db...), io.Discard, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- serve(ctx, c, ln, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	}()
-	waitUp(t, base)
+	base := startServe(t, append([]string{"--rates-url", src.URL + "/eurofxref-daily.xml"}, db...)...)
 	deadline := time.Now().Add(10 * time.Second)
 	for status(t, base+"/api/v1/convert?from=USD&to=JPY&amount=100") != 200 {
 		if time.Now().After(deadline) {
