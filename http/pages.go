@@ -137,7 +137,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		if err := s.partnerBlocks(ctx, &d); err != nil {
 			return nil, err
 		}
-		if d.Rates, err = s.homeRates(ctx); err != nil {
+		if d.Rates, err = s.homeRates(ctx, "en"); err != nil {
 			return nil, err
 		}
 		d.MostRead = s.mostReadBlock()

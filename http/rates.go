@@ -401,10 +401,9 @@ type ratesBox struct {
 	Rows                                   []rateRow
 }
 
-// homeRates fills the home page's block, or nil when no rates are stored.
-// The home page is in English for now; the edition's language goes here.
-func (s *Server) homeRates(ctx context.Context) (*ratesBox, error) {
-	lang := i18n.EN
+// homeRates fills the home page's block in lang, or nil when no rates are
+// stored.
+func (s *Server) homeRates(ctx context.Context, lang i18n.Lang) (*ratesBox, error) {
 	if _, ok := s.store.(dateline.Rates); !ok {
 		return nil, nil
 	}
