@@ -70,6 +70,9 @@ var Tables = []Table{
 		Seconds: []string{"created_at", "fetched_at", "next_at"}},
 	{Name: "partner_entries", Columns: []string{"id", "feed_id", "title", "link", "summary", "published_at"}, Seconds: []string{"published_at"}},
 	{Name: "translations", Columns: []string{"article_id", "group_id"}},
+	{Name: "rate_tables", Columns: []string{"id", "source", "day", "base", "note", "fetched_at"}, Seconds: []string{"fetched_at"}},
+	// Keyed by their table: a range reads whole days.
+	{Name: "rates", Columns: []string{"table_id", "code", "name", "nominal", "published", "per_unit"}},
 }
 
 // Transfer is what an engine offers to move a whole site in or out. Row

@@ -41,7 +41,8 @@ type axeViolation struct {
 func TestAccessibility(t *testing.T) {
 	axe := axeSource(t)
 	pages := []string{"/", "/news", "/politics", "", "/photo/", "/topics/syrian-conflict", "/search?q=Syria+terrorists", "/search?q=nothingatallhere",
-		"/ru/", "/ru/news", "/ru/ekonomika", "/ru/search?q=Лавров"}
+		"/ru/", "/ru/news", "/ru/ekonomika", "/ru/search?q=Лавров",
+		"/currency", "/currency?source=ecb&from=GBP&to=JPY&amount=1000&chart=JPY&days=90", "/currency?amount=oops"}
 	for _, size := range []struct {
 		name string
 		w, h int

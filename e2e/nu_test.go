@@ -38,7 +38,8 @@ func TestNuHtmlChecker(t *testing.T) {
 	}
 	pages := map[string]*client{"/": reader, "/news": reader, "/politics": reader, article[1]: reader, "/topics/syrian-conflict": reader,
 		"/search?q=Syria": reader, "/search?q=nothingatallhere": reader, "/stories/conflict-in-syria": reader, "/photo/": reader,
-		"/newsroom/login": reader, "/ru/": reader, "/ru/news": reader, "/ru/politika": reader}
+		"/newsroom/login": reader, "/ru/": reader, "/ru/news": reader, "/ru/politika": reader,
+		"/currency": reader, "/currency?source=ecb&chart=JPY&days=90": reader}
 	editor := newClient(t, baseURL)
 	editor.login("editor@example.org", demoPassword)
 	for _, p := range []string{"/newsroom/", "/newsroom/articles/new", "/newsroom/articles/1", "/newsroom/articles/1/history",

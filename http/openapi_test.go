@@ -55,6 +55,7 @@ func TestOpenAPIDocument(t *testing.T) {
 func TestOpenAPIWalk(t *testing.T) {
 	e := newEnv(t, false)
 	id := e.publish("urn:test:walk", "Walking the API", "politics", `, "people": [{"name": "Anna Petrova"}]`)
+	e.loadRates()
 	ts := httptest.NewServer(e.srv)
 	defer ts.Close()
 	raw := e.get("/api/openapi.json").Body.Bytes()
@@ -80,7 +81,7 @@ func TestOpenAPIWalk(t *testing.T) {
 		"POST /api/v1/items": fmt.Sprintf(`{"uri": "urn:test:walk2", "type": "text", "versioncreated": %q, "headlines": [{"value": "Walked in"}], "subjects": [{"literal": "11000000"}]}`, time.Now().UTC().Format(time.RFC3339)),
 		"POST /api/v1/views": fmt.Sprintf("id=%d", id),
 	}
-	query := map[string]string{"q": "walking"}
+	query := map[string]string{"q": "walking", "from": "USD", "to": "EUR"}
 	var paths []string
 	for p := range doc.Paths {
 		paths = append(paths, p)

@@ -104,6 +104,7 @@ type homePage struct {
 	// PartnerNews and OtherMedia are the newest entries of partner feeds
 	// (http/partners.go).
 	PartnerNews, OtherMedia []dateline.PartnerEntry
+	Rates                   *ratesBox // exchange rates (http/rates.go); nil hides the block
 }
 
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
@@ -150,6 +151,9 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 			if err := s.partnerBlocks(ctx, &d); err != nil {
 				return nil, err
 			}
+		}
+		if d.Rates, err = s.homeRates(ctx, i18n.Lang(lang)); err != nil {
+			return nil, err
 		}
 		d.MostRead = s.mostReadBlock(lang)
 		v := s.view(r, "", d)

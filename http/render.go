@@ -29,7 +29,7 @@ type templates struct {
 	nr   map[string]*template.Template
 }
 
-var pageNames = []string{"home", "news", "article", "gallery", "galleries", "infographic", "infographics", "error", "search", "story"}
+var pageNames = []string{"home", "news", "article", "gallery", "galleries", "infographic", "infographics", "error", "search", "story", "currency"}
 
 // newsroomPages share the newsroom's own layout.
 var newsroomPages = []string{"login", "message", "desk", "edit", "history", "compare", "photos", "photo", "collections", "top",
@@ -45,7 +45,7 @@ func (t *templates) parse() error {
 	if t.dev {
 		src = os.DirFS("http") // re-read from the work tree
 	}
-	base, err := template.New("").Funcs(funcs).ParseFS(src, "html/layout.html", "html/partials.html")
+	base, err := template.New("").Funcs(funcs).ParseFS(src, "html/layout.html", "html/partials.html", "html/currency_box.html")
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
 	}

@@ -189,6 +189,9 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/v1/views", s.handleView)
 	m.HandleFunc("GET /api/v1/most-read", s.handleMostReadAPI)
 	m.HandleFunc("GET /api/v1/stream", s.handleStream)
+	m.HandleFunc("GET /api/v1/rates", s.handleRatesAPI)
+	m.HandleFunc("GET /api/v1/convert", s.handleConvertAPI)
+	m.HandleFunc("GET /currency", s.handleCurrency)
 	m.HandleFunc("/api/v1/items", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", "GET, POST")
 		s.errorStatus(w, r, http.StatusMethodNotAllowed, "This endpoint takes GET (a list of items) or POST (one ninjs document).")

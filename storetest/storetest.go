@@ -42,6 +42,7 @@ func Run(t *testing.T, open Opener) {
 		{"TopicsOf", testTopicsOf},
 		{"Sitemaps", testSitemaps},
 		{"Partners", testPartners},
+		{"Rates", testRates},
 	}
 	tests = append(tests, newsroomTests...)
 	tests = append(tests, readershipTests...)

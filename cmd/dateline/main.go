@@ -29,6 +29,7 @@ Commands:
   bench          measure the article page against a bare Go handler
   migrate-db     move a whole site between SQLite and PostgreSQL
   bench-search   measure search latency on the database
+  rates import   store official exchange rate files (Bank of Russia, ECB)
 
 Run "dateline <command> --help" for the flags of each command. Flags may
 also be set from the environment: DATELINE_ADDR, DATELINE_DATA, DATELINE_DB
@@ -105,6 +106,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runBenchSearch(ctx, rest, stdout, stderr)
 	case "migrate-db":
 		return runMigrateDB(ctx, rest, stdout, stderr)
+	case "rates":
+		return runRates(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return nil

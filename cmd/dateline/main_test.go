@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -201,29 +199,11 @@ func TestGen(t *testing.T) {
 // shuts down when its context ends.
 func TestServe(t *testing.T) {
 	db := dbArgs(t, t.TempDir())
-	c, err := parseServe(append([]string{"--addr", "127.0.0.1:0", "--demo"}, db...), io.Discard, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
 	token, _, err := cli(t, append([]string{"token", "create", "--name", "t", "--scope", "write"}, db...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- serve(ctx, c, ln, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	}()
-	waitUp(t, base)
+	base := startServe(t, append([]string{"--demo"}, db...)...)
 
 	release := time.Now().Add(2 * time.Second).UTC().Truncate(time.Second).Add(time.Second)
 	doc := fmt.Sprintf(`{"uri":"urn:serve:embargo","versioncreated":%q,"embargoed":%q,"headlines":[{"value":"Embargoed budget figures"}],"subjects":[{"literal":"04000000"}]}`,

@@ -26,6 +26,7 @@ import (
 	"dateline/ingest"
 	"dateline/media"
 	"dateline/partners"
+	"dateline/rates"
 )
 
 // serveConfig is everything "dateline serve" is told.
@@ -50,6 +51,8 @@ type serveConfig struct {
 	websubHub       string
 	partnerFeeds    bool
 	partnersPrivate bool
+	ratesURLs       listFlag
+	ratesEvery      time.Duration
 }
 
 func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
@@ -75,7 +78,12 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	fs.StringVar(&c.websubHub, "websub-hub", env("DATELINE_WEBSUB_HUB", ""), "a WebSub hub's URL: feeds name it and it is pinged when they change (env DATELINE_WEBSUB_HUB)")
 	fs.BoolVar(&c.partnerFeeds, "partner-feeds", env("DATELINE_PARTNER_FEEDS", "1") == "1", "fetch the partner feeds the newsroom registers, for the home page's Partner News and In other media (env DATELINE_PARTNER_FEEDS=0 turns it off)")
 	fs.BoolVar(&c.partnersPrivate, "partners-allow-private", env("DATELINE_PARTNERS_ALLOW_PRIVATE", "") == "1", "let partner feeds live on loopback and private addresses; link-local (cloud metadata) stays refused (env DATELINE_PARTNERS_ALLOW_PRIVATE=1)")
+	fs.Var(&c.ratesURLs, "rates-url", "a Bank of Russia XML_daily or ECB eurofxref-daily URL to fetch exchange rates from, at start and every --rates-every; repeat for several; none by default (env DATELINE_RATES_URLS, space-separated)")
+	fs.DurationVar(&c.ratesEvery, "rates-every", time.Hour, "how often to fetch the --rates-url files, at least 1m")
 	if err := parse(fs, args, stdout, stderr, false); err != nil {
+		return nil, err
+	}
+	if err := c.checkRates(); err != nil {
 		return nil, err
 	}
 	if _, _, err := net.SplitHostPort(c.addr); err != nil {
@@ -107,6 +115,23 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 		c.trustedNets = append(c.trustedNets, p)
 	}
 	return c, nil
+}
+
+// checkRates vets the rate URLs: operators name them, so any http or
+// https address is trusted, private ones included.
+func (c *serveConfig) checkRates() error {
+	if len(c.ratesURLs) == 0 {
+		c.ratesURLs = strings.Fields(env("DATELINE_RATES_URLS", ""))
+	}
+	for _, raw := range c.ratesURLs {
+		if u, err := url.Parse(raw); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return usagef("--rates-url must be an http or https URL, not %q", raw)
+		}
+	}
+	if c.ratesEvery < time.Minute {
+		return usagef("--rates-every must be at least 1m, not %s", c.ratesEvery)
+	}
+	return nil
 }
 
 // logWriter buffers log lines and writes them out every 100 ms and at
@@ -282,6 +307,14 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 			log.Error("sitemaps", "err", err)
 		}
 	}()
+	if rs, ok := store.(dateline.Rates); ok && len(c.ratesURLs) > 0 {
+		rsched := &rates.Scheduler{URLs: c.ratesURLs, Store: rs, Log: log, Changed: srv.Changed, Every: c.ratesEvery}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rsched.Run(pubCtx)
+		}()
+	}
 	if sched != nil {
 		wg.Add(1)
 		go func() {
