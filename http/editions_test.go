@@ -330,3 +330,23 @@ func TestNewsroomEditions(t *testing.T) {
 		t.Errorf("still linked after clearing: %+v", tr)
 	}
 }
+
+// TestRussianCurrencyPage: the converter exists in the Russian edition,
+// in Russian, and links within it.
+func TestRussianCurrencyPage(t *testing.T) {
+	e := sharedDemo(t)
+	w, doc := e.page("/ru/currency")
+	if w.Code != 200 {
+		t.Fatalf("/ru/currency: %d", w.Code)
+	}
+	if doc.First("html").Attr("lang") != "ru" {
+		t.Error("/ru/currency is not in Russian")
+	}
+	if f := doc.First("form.converter"); f == nil || f.Attr("action") != "/ru/currency" {
+		t.Errorf("/ru/currency form goes to %v", f)
+	}
+	_, home := e.page("/ru/")
+	if a := home.First(`#rates-box-h a`); a == nil || a.Attr("href") != "/ru/currency" {
+		t.Errorf("the Russian home's rates block links %v", a)
+	}
+}

@@ -285,7 +285,7 @@ func (s *Server) handleCurrency(w http.ResponseWriter, r *http.Request) {
 			return nil, err
 		}
 		v.Data, v.Title = d, i18n.T(lang, "Currency converter")
-		v.Canonical = "/currency"
+		v.Canonical = prefix(s.lang(r)) + "/currency"
 		v.Description = i18n.T(lang, "Official exchange rates of the %s and a currency converter.", i18n.T(lang, d.SourceName))
 		return s.htmlPage(r, "currency", v, code, s.lastModified())
 	})
