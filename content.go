@@ -133,6 +133,7 @@ type Article struct {
 	WithdrawnAt   time.Time
 	Urgency       int // 1 flash, 2 urgent, 3..9 normal (IPTC)
 	Breaking      bool
+	Commercial    string // "", CommercialPartner or CommercialAdvertising: labelled wherever it appears
 	Photo         *Photo
 	Topics        []Topic
 	Persons       []Person

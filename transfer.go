@@ -40,7 +40,7 @@ var Tables = []Table{
 	{Name: "articles", Columns: []string{"id", "uri", "section_id", "lang", "headline", "lead", "place", "byline", "status",
 		"published_at", "updated_at", "embargo_until", "withdrawn_at", "urgency", "breaking", "photo_id", "version",
 		"source_version", "created_at", "modified_at", "submitted_at", "embargoed", "advisory", "withdraw_note", "follows_id",
-		"chain_id", "author_id"},
+		"chain_id", "author_id", "commercial"},
 		Seconds: []string{"published_at", "updated_at", "embargo_until", "withdrawn_at", "created_at", "modified_at", "submitted_at"},
 		Millis:  []string{"source_version"}, Bools: []string{"breaking", "embargoed"}},
 	{Name: "corrections", Columns: []string{"article_id", "position", "at", "text"}, Seconds: []string{"at"}},
@@ -69,6 +69,9 @@ var Tables = []Table{
 	{Name: "partner_feeds", Columns: []string{"id", "name", "url", "kind", "created_at", "fetched_at", "next_at", "status", "error", "failures", "etag", "last_modified"},
 		Seconds: []string{"created_at", "fetched_at", "next_at"}},
 	{Name: "partner_entries", Columns: []string{"id", "feed_id", "title", "link", "summary", "published_at"}, Seconds: []string{"published_at"}},
+	{Name: "ads", Columns: []string{"id", "slot", "kind", "photo_id", "link", "alt", "frame_url", "width", "height", "active_from", "active_until", "updated_at"},
+		Seconds: []string{"active_from", "active_until", "updated_at"}},
+	{Name: "ad_settings", Columns: []string{"id", "off", "updated_at"}, Seconds: []string{"updated_at"}, Bools: []string{"off"}},
 }
 
 // Transfer is what an engine offers to move a whole site in or out. Row

@@ -42,6 +42,8 @@ func Run(t *testing.T, open Opener) {
 		{"TopicsOf", testTopicsOf},
 		{"Sitemaps", testSitemaps},
 		{"Partners", testPartners},
+		{"Ads", testAds},
+		{"Commercial", testCommercial},
 	}
 	tests = append(tests, newsroomTests...)
 	tests = append(tests, readershipTests...)
