@@ -100,6 +100,7 @@ type Draft struct {
 	Credit       string    `json:"credit,omitempty"`
 	Urgency      int       `json:"urgency"`
 	Breaking     bool      `json:"breaking,omitempty"`
+	Commercial   string    `json:"commercial,omitempty"`
 	Follows      int64     `json:"follows,omitempty"`
 	Advisory     string    `json:"advisory,omitempty"`
 	Status       Status    `json:"status"`

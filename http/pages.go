@@ -42,11 +42,13 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request, key cacheKey,
 
 // htmlPage renders a page template into a page.
 func (s *Server) htmlPage(r *http.Request, name string, v *view, status int, modified time.Time) (*page, error) {
+	ads := s.currentAds()
+	v.Ads = ads.slots
 	body, err := s.render(r, name, v)
 	if err != nil {
 		return nil, err
 	}
-	return &page{status: status, body: body, modified: modified, cacheFor: 10}, nil
+	return &page{status: status, body: body, modified: modified, cacheFor: 10, csp: ads.csp}, nil
 }
 
 func (s *Server) lastModified() time.Time { return time.Unix(0, s.lastChange.Load()) }
@@ -555,7 +557,7 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 			return nil, err
 		}
 		d := articlePage{A: a, URL: s.cfg.BaseURL + articleURL(*a), Page: n, PageCount: pages,
-			Body: s.articleBody(a, n, z), Latest: latest[:min(10, len(latest))], Stories: stories, Related: rel, MostRead: s.mostReadBlock()}
+			Body: s.withArticleAd(s.articleBody(a, n, z), a.Lang), Latest: latest[:min(10, len(latest))], Stories: stories, Related: rel, MostRead: s.mostReadBlock()}
 		v := s.view(r, a.Headline, d)
 		v.Lang, v.Active, v.Description = a.Lang, a.Section, a.Lead
 		v.Live = &liveBox{Mode: "banner"}
