@@ -96,9 +96,10 @@ const (
 )
 
 // Validate checks an ad for its slot. site is the site's own absolute URL:
-// a frame may not come from its origin, since a frame of the site's own
-// origin could reach into its pages. Returns EINVALID with a message for
-// the admin.
+// a frame may not come from its host (whatever the scheme or port), since
+// a frame of the site's own origin could reach into its pages, and one of
+// its host shares its cookies. Returns EINVALID with a message for the
+// admin.
 func (a *Ad) Validate(site string) error {
 	if !ValidAdSlot(a.Slot) {
 		return NoSlot(a.Slot)
@@ -124,8 +125,8 @@ func (a *Ad) Validate(site string) error {
 		if err != nil {
 			return err
 		}
-		if s, err := url.Parse(site); err == nil && s.Host != "" && sameOrigin(u, s) {
-			return Errorf(EINVALID, "The frame's address is on this site's own origin; a frame must come from another origin, so that nothing in it can run script on the site.")
+		if s, err := url.Parse(site); err == nil && s.Host != "" && strings.EqualFold(strings.TrimSuffix(u.Hostname(), "."), s.Hostname()) {
+			return Errorf(EINVALID, "The frame's address is on this site's own host; a frame must come from another site, so that nothing in it can run script on this one.")
 		}
 		if a.Width < 50 || a.Width > AdMaxFrameWH || a.Height < 50 || a.Height > AdMaxFrameWH {
 			return Errorf(EINVALID, "The frame's width and height must be whole numbers of pixels from 50 to %d.", AdMaxFrameWH)
@@ -186,21 +187,6 @@ func adURL(s, what string, httpsOnly bool) (*url.URL, error) {
 		return nil, Errorf(EINVALID, "%s may not carry a user name or password.", what)
 	}
 	return u, nil
-}
-
-// sameOrigin compares scheme, host and port, with the scheme's default
-// port filled in.
-func sameOrigin(a, b *url.URL) bool {
-	port := func(u *url.URL) string {
-		if p := u.Port(); p != "" {
-			return p
-		}
-		if strings.EqualFold(u.Scheme, "https") {
-			return "443"
-		}
-		return "80"
-	}
-	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
 }
 
 // Ads stores the ad slots and the switch. Both engines implement it; a

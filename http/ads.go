@@ -105,18 +105,24 @@ func (s *Server) runAds(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		changed, err := s.loadAds(ctx)
-		if err != nil {
-			if ctx.Err() == nil {
-				s.log.Error("read ads", "err", err)
-			}
-			continue
-		}
-		if changed {
-			s.lastChange.Store(s.now().UnixNano())
-			s.cache.invalidate()
+		if err := s.RefreshAds(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("read ads", "err", err)
 		}
 	}
+}
+
+// RefreshAds re-reads the ads and works out which show now; when that
+// changed, cached pages are dropped.
+func (s *Server) RefreshAds(ctx context.Context) error {
+	changed, err := s.loadAds(ctx)
+	if err != nil {
+		return err
+	}
+	if changed {
+		s.lastChange.Store(s.now().UnixNano())
+		s.cache.invalidate()
+	}
+	return nil
 }
 
 // adBox is what the "adbox" template shows: one slot's ad, labelled in

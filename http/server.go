@@ -361,7 +361,9 @@ func writeHTML(w http.ResponseWriter, code int, cacheControl string, body []byte
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", cacheControl)
-	h["Content-Security-Policy"] = hCSP
+	if h["Content-Security-Policy"] == nil { // a page may allow its ads' frames
+		h["Content-Security-Policy"] = hCSP
+	}
 	h["X-Content-Type-Options"] = hNoSniff
 	w.WriteHeader(code)
 	w.Write(body)
