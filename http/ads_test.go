@@ -504,6 +504,21 @@ func TestCommercialLabels(t *testing.T) {
 		strings.Contains(sm, "/economy/"+strconv.FormatInt(ad, 10)+"<") {
 		t.Errorf("news sitemap: %s", sm)
 	}
+	// A Russian story's label is in Russian, on its page and in feeds.
+	ru := &dateline.Article{URI: "urn:test:label:ru", Section: "economy", Lang: "ru", Status: dateline.StatusPublished,
+		Headline: "Тракторы со скидкой", Urgency: 5, Commercial: dateline.CommercialAdvertising, Pages: []string{"<p>Текст.</p>"},
+		PublishedAt: e.clock.Now(), SourceVersion: e.clock.Now()}
+	rs, err := e.store.UpsertArticles(ctx, []*dateline.Article{ru}, e.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv.Changed()
+	if _, doc := e.page(fmt.Sprintf("/economy/%d", rs[0].ID)); textOf(doc.First("h1 span.mark-commercial")) != "Реклама" {
+		t.Errorf("the Russian story's label is %q", textOf(doc.First("h1 span.mark-commercial")))
+	}
+	if f, _ := checkFeed(t, e, "/economy/feed.rss", nil); len(f.Items) == 0 || f.Items[0].Title != "Реклама: Тракторы со скидкой" {
+		t.Errorf("the Russian story in the feed: %+v", f.Items[0].Title)
+	}
 	// Ingest can take the mark off again.
 	e.clock.Add(time.Minute)
 	e.publish("urn:test:label:ad", "Harvest tractor advertisement", "economy", "")
