@@ -89,6 +89,7 @@ func TestAdFrameCannotTouchTheSite(t *testing.T) {
 		clickAndLoad(t, tab, `#slot-`+slot.name+` form.stack button.primary`)
 		idFrom(t, tab, `/newsroom/(ads)\?done=saved`)
 	}
+	screenshot(t, tab, "ads-admin-1280")
 
 	// A reader opens the demo's partner story.
 	must(t, tab, chromedp.Navigate(base+"/news"), chromedp.WaitVisible(`#feed`, chromedp.ByQuery))

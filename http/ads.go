@@ -175,6 +175,7 @@ type adsPage struct {
 	Slots   []adSlotForm
 	Limits  map[string]int
 	Failed  string // the slot whose form was refused
+	Error   string // why it was refused
 	MaxFile int    // MB
 }
 
@@ -230,7 +231,14 @@ func (s *Server) renderAds(w http.ResponseWriter, r *http.Request, code int, msg
 		f.From, f.Until = localInput(f.Ad.From, z.Loc), localInput(f.Ad.Until, z.Loc)
 		d.Slots = append(d.Slots, f)
 	}
-	s.renderNewsroomView(w, r, code, "ads", &nrView{Title: "Ads", Session: sessionOf(r), Nav: "ads", Flash: msg, Data: d})
+	flash := msg
+	if code >= 400 {
+		d.Error, flash = msg, ""
+		if d.Failed == "" {
+			d.Failed = "switch"
+		}
+	}
+	s.renderNewsroomView(w, r, code, "ads", &nrView{Title: "Ads", Session: sessionOf(r), Nav: "ads", Flash: flash, Data: d})
 }
 
 func localInput(t time.Time, loc *time.Location) string {
