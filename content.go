@@ -102,13 +102,16 @@ func (p *Photo) Rendition(w int) string {
 	return p.Path[:dot] + "-" + strconv.Itoa(w) + p.Path[dot:]
 }
 
-// ArticleRef is a link to another article by its source URI; ID, Section
-// and Headline are filled when the target is published here.
+// ArticleRef is a link to another article by its source URI; ID, Section,
+// Headline, Lang and Commercial are filled when the target is published
+// here (by Article's "Read also" links).
 type ArticleRef struct {
-	URI      string
-	ID       int64
-	Section  string
-	Headline string
+	URI        string
+	ID         int64
+	Section    string
+	Headline   string
+	Lang       string
+	Commercial string // the target's commercial mark
 }
 
 // Article is a story. Times are UTC. Pages hold sanitised HTML, one string

@@ -446,3 +446,12 @@ func (s *Server) commercialCategory(b []byte, it *feedItem, f feedFormat) []byte
 	}
 	return b
 }
+
+// commercialMark is the label of a marked story as the "commercial"
+// template writes it, for lists made in Go ("Read also").
+func commercialMark(lang, mark string) string {
+	if label := commercialLabel(lang, mark); label != "" {
+		return `<span class="mark mark-commercial">` + escape(label) + `</span>`
+	}
+	return ""
+}

@@ -397,7 +397,8 @@ func TestAdsDatesAndOtherNodes(t *testing.T) {
 // and stay out of the news sitemap.
 func TestCommercialLabels(t *testing.T) {
 	e := newEnv(t, false)
-	news := e.publish("urn:test:label:news", "Harvest news report", "economy", `, "subjects": [{"name": "x", "literal": "medtop:04000000"}, {"name": "Harvest"}]`)
+	news := e.publish("urn:test:label:news", "Harvest news report", "economy", `, "subjects": [{"name": "x", "literal": "medtop:04000000"}, {"name": "Harvest"}],
+		"associations": [{"name": "readalso", "type": "text", "uri": "urn:test:label:ad"}]`)
 	e.clock.Add(time.Minute)
 	partner := e.publish("urn:test:label:partner", "Harvest fair partner story", "economy", `, "genres": [{"name": "Partner material", "literal": "partner"}], "subjects": [{"name": "x", "literal": "medtop:04000000"}, {"name": "Harvest"}]`)
 	e.clock.Add(time.Minute)
@@ -418,10 +419,12 @@ func TestCommercialLabels(t *testing.T) {
 			t.Errorf("article %d: headline %q lacks the label %q first", id, h1.Text(), label)
 		}
 	}
-	if _, doc := e.page(fmt.Sprintf("/economy/%d", news)); doc.First("span.mark-commercial") == nil {
+	if _, doc := e.page(fmt.Sprintf("/economy/%d", news)); doc.First(".related span.mark-commercial") == nil {
 		t.Errorf("the news story's related list does not label the marked stories")
 	} else if h := doc.First("article .article-head h1"); h.Find("span.mark-commercial") != nil {
 		t.Errorf("the news story is labelled")
+	} else if m := doc.First(".read-also span.mark-commercial"); textOf(m) != "Advertisement" {
+		t.Errorf("the news story's Read also link lacks the label: %q", textOf(m))
 	}
 	// Every list labels them and only them.
 	for _, p := range []string{"/", "/news", "/economy", "/topics/harvest", "/search?q=harvest"} {

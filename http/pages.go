@@ -613,7 +613,7 @@ func (s *Server) articleBody(a *dateline.Article, n int, z zone) any {
 		var aside strings.Builder
 		aside.WriteString(`<aside class="read-also" aria-label="Read also"><h2>Read also</h2><ul>`)
 		for _, ref := range refs {
-			aside.WriteString(`<li><a href="/` + ref.Section + "/" + strconv.FormatInt(ref.ID, 10) + `">` + escape(ref.Headline) + `</a></li>`)
+			aside.WriteString(`<li>` + commercialMark(ref.Lang, ref.Commercial) + `<a href="/` + ref.Section + "/" + strconv.FormatInt(ref.ID, 10) + `">` + escape(ref.Headline) + `</a></li>`)
 		}
 		aside.WriteString(`</ul></aside>`)
 		at := nthIndex(body, "</p>", 2)

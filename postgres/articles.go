@@ -140,7 +140,8 @@ func fillArticle(ctx context.Context, q querier, a *dateline.Article) error {
 	for _, p := range persons {
 		a.Persons = append(a.Persons, dateline.Person(p))
 	}
-	rows, err = q.Query(ctx, `SELECT l.target_uri, COALESCE(a.id, 0), COALESCE(s.slug, ''), COALESCE(a.headline, '')
+	rows, err = q.Query(ctx, `SELECT l.target_uri, COALESCE(a.id, 0), COALESCE(s.slug, ''), COALESCE(a.headline, ''),
+		COALESCE(a.lang, ''), COALESCE(a.commercial, '')
 		FROM article_links l
 		LEFT JOIN articles a ON a.uri = l.target_uri AND a.status = 'published'
 		LEFT JOIN sections s ON s.id = a.section_id
@@ -151,7 +152,7 @@ func fillArticle(ctx context.Context, q querier, a *dateline.Article) error {
 	defer rows.Close()
 	for rows.Next() {
 		var ref dateline.ArticleRef
-		if err := rows.Scan(&ref.URI, &ref.ID, &ref.Section, &ref.Headline); err != nil {
+		if err := rows.Scan(&ref.URI, &ref.ID, &ref.Section, &ref.Headline, &ref.Lang, &ref.Commercial); err != nil {
 			return err
 		}
 		a.ReadAlso = append(a.ReadAlso, ref)

@@ -49,7 +49,7 @@ func Pick(a *dateline.Article, published map[int64]bool, neighbours []dateline.N
 			continue
 		}
 		seen[ref.ID] = true
-		out = append(out, Story{ID: ref.ID, Section: ref.Section, Headline: ref.Headline, ReadAlso: true})
+		out = append(out, Story{ID: ref.ID, Section: ref.Section, Headline: ref.Headline, Lang: ref.Lang, Commercial: ref.Commercial, ReadAlso: true})
 	}
 	words := terms(a.Headline + " " + a.Lead)
 	scored := make([]Story, 0, len(neighbours))

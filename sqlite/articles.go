@@ -139,7 +139,7 @@ func (db *DB) fillArticle(ctx context.Context, a *dateline.Article) error {
 	for _, p := range persons {
 		a.Persons = append(a.Persons, dateline.Person(p))
 	}
-	rows, err = db.read.QueryContext(ctx, `SELECT l.target_uri, a.id, s.slug, a.headline
+	rows, err = db.read.QueryContext(ctx, `SELECT l.target_uri, a.id, s.slug, a.headline, a.lang, a.commercial
 		FROM article_links l
 		LEFT JOIN articles a ON a.uri = l.target_uri AND a.status = 'published'
 		LEFT JOIN sections s ON s.id = a.section_id
@@ -151,11 +151,12 @@ func (db *DB) fillArticle(ctx context.Context, a *dateline.Article) error {
 	for rows.Next() {
 		var ref dateline.ArticleRef
 		var id sql.NullInt64
-		var slug, headline sql.NullString
-		if err := rows.Scan(&ref.URI, &id, &slug, &headline); err != nil {
+		var slug, headline, lang, commercial sql.NullString
+		if err := rows.Scan(&ref.URI, &id, &slug, &headline, &lang, &commercial); err != nil {
 			return err
 		}
 		ref.ID, ref.Section, ref.Headline = id.Int64, slug.String, headline.String
+		ref.Lang, ref.Commercial = lang.String, commercial.String
 		a.ReadAlso = append(a.ReadAlso, ref)
 	}
 	if err := rows.Err(); err != nil {

@@ -131,6 +131,14 @@ func testCommercial(t *testing.T, s dateline.Store) {
 			t.Errorf("list[%d] (%s) commercial = %q, want %q", i, x.URI, x.Commercial, want[i])
 		}
 	}
+	// A "Read also" link carries its target's mark.
+	d := article("urn:ad:5", "economy", base.Add(3*time.Minute))
+	d.ReadAlso = []dateline.ArticleRef{{URI: "urn:ad:2"}, {URI: "urn:ad:3"}}
+	upsert(t, s, base.Add(time.Hour), d)
+	if got, err := s.ArticleByURI(ctx, "urn:ad:5"); err != nil || len(got.ReadAlso) != 2 ||
+		got.ReadAlso[0].Commercial != dateline.CommercialAdvertising || got.ReadAlso[0].Lang != "en" || got.ReadAlso[1].Commercial != "" {
+		t.Errorf("read also = %+v, %v", got.ReadAlso, err)
+	}
 	// An update can clear the mark.
 	a.Commercial, a.SourceVersion = "", base.Add(time.Hour)
 	upsert(t, s, base.Add(2*time.Hour), a)
