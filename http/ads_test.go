@@ -410,6 +410,16 @@ func TestCommercialLabels(t *testing.T) {
 		}
 	}
 	labels := map[string]string{"Harvest fair partner story": "Partner material", "Harvest tractor advertisement": "Advertisement"}
+	// Readers read the advertisement: it enters "Most read".
+	for i := range 3 {
+		if code := e.beacon(ad, fmt.Sprintf("198.51.100.%d", i+1), firefoxUA); code >= 300 {
+			t.Fatalf("beacon: %d", code)
+		}
+	}
+	e.viewsOf(ad)
+	if _, doc := e.page("/"); textOf(doc.First(".most-read li span.mark-commercial")) != "Advertisement" {
+		t.Errorf("most read does not label the advertisement")
+	}
 
 	// The article page: the label above the headline's words.
 	for id, label := range map[int64]string{partner: "Partner material", ad: "Advertisement"} {
