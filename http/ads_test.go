@@ -604,3 +604,32 @@ func TestCommercialMarkNeedsEditor(t *testing.T) {
 		t.Errorf("the published story is not labelled")
 	}
 }
+
+// FuzzAdForm: whatever an admin's ad form holds, the answer is a redirect
+// after saving or a 4xx with a message, never a 5xx; and a frame that was
+// saved is https on another host.
+func FuzzAdForm(f *testing.F) {
+	f.Add("header", "frame", "", "", "https://ads.example/x", "300", "250", "", "", "")
+	f.Add("sidebar", "image", "https://shop.example/", "Sale", "", "", "", "1", "2026-01-01T10:00", "2026-01-02T10:00")
+	f.Add("article", "frame", "", "", "https://news.example/x", "-1", "1e9", "x", "2026-99-99T99:99", "")
+	f.Add("footer", "image", "javascript:alert(1)", "\x00", "", "", "", "", "", "")
+	n := newNewsroom(f)
+	admin := n.as("admin@example.org")
+	f.Fuzz(func(t *testing.T, slot, kind, link, alt, frame, width, height, photo, from, until string) {
+		if slot == "" || strings.ContainsAny(slot, "/?#%") {
+			slot = "header"
+		}
+		v := url.Values{"kind": {kind}, "link": {link}, "alt": {alt}, "frame_url": {frame}, "width": {width}, "height": {height},
+			"photo_id": {photo}, "from": {from}, "until": {until}}
+		admin.t = t
+		r := admin.post("/newsroom/ads/"+url.PathEscape(slot), v)
+		if r.Code >= 500 || (r.Code >= 400 && !strings.Contains(r.Body, `class="error"`)) {
+			t.Fatalf("%d for %v: %s", r.Code, v, excerpt(r.Body))
+		}
+		for _, a := range adSettings(t, n.store).Ads {
+			if u, err := url.Parse(a.FrameURL); a.Kind == dateline.AdFrame && (err != nil || u.Scheme != "https" || strings.EqualFold(u.Hostname(), "news.example")) {
+				t.Fatalf("saved frame %q", a.FrameURL)
+			}
+		}
+	})
+}
