@@ -112,14 +112,16 @@ func (p *Photo) Rendition(w int) string {
 	return p.Path[:dot] + "-" + strconv.Itoa(w) + p.Path[dot:]
 }
 
-// ArticleRef is a link to another article by its source URI; ID, Section
-// and Headline are filled when the target is published here.
+// ArticleRef is a link to another article by its source URI; ID, Section,
+// Headline, Lang and Commercial are filled when the target is published
+// here (by Article's "Read also" links).
 type ArticleRef struct {
-	URI      string
-	ID       int64
-	Section  string
-	Headline string
-	Lang     string // filled where the reference crosses editions (translations)
+	URI        string
+	ID         int64
+	Section    string
+	Headline   string
+	Lang       string // filled where the reference crosses editions (translations)
+	Commercial string // the target's commercial mark
 }
 
 // Article is a story. Times are UTC. Pages hold sanitised HTML, one string
@@ -144,6 +146,7 @@ type Article struct {
 	WithdrawnAt   time.Time
 	Urgency       int // 1 flash, 2 urgent, 3..9 normal (IPTC)
 	Breaking      bool
+	Commercial    string // "", CommercialPartner or CommercialAdvertising: labelled wherever it appears
 	Photo         *Photo
 	Topics        []Topic
 	Persons       []Person

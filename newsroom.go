@@ -86,21 +86,22 @@ type Correction struct {
 // what revisions, autosaves and conflict copies keep. Body is the whole
 // story with page-break markers between pages.
 type Draft struct {
-	Headline string   `json:"headline"`
-	Lead     string   `json:"lead"`
-	Body     string   `json:"body"`
-	Section  string   `json:"section"`
-	Lang     string   `json:"lang"`
-	Place    string   `json:"place,omitempty"`
-	Byline   string   `json:"byline,omitempty"`
-	Topics   []string `json:"topics,omitempty"`
-	Persons  []string `json:"persons,omitempty"`
-	PhotoID  int64    `json:"photo_id,omitempty"`
-	Caption  string   `json:"caption,omitempty"`
-	Credit   string   `json:"credit,omitempty"`
-	Urgency  int      `json:"urgency"`
-	Breaking bool     `json:"breaking,omitempty"`
-	Follows  int64    `json:"follows,omitempty"`
+	Headline   string   `json:"headline"`
+	Lead       string   `json:"lead"`
+	Body       string   `json:"body"`
+	Section    string   `json:"section"`
+	Lang       string   `json:"lang"`
+	Place      string   `json:"place,omitempty"`
+	Byline     string   `json:"byline,omitempty"`
+	Topics     []string `json:"topics,omitempty"`
+	Persons    []string `json:"persons,omitempty"`
+	PhotoID    int64    `json:"photo_id,omitempty"`
+	Caption    string   `json:"caption,omitempty"`
+	Credit     string   `json:"credit,omitempty"`
+	Urgency    int      `json:"urgency"`
+	Breaking   bool     `json:"breaking,omitempty"`
+	Commercial string   `json:"commercial,omitempty"`
+	Follows    int64    `json:"follows,omitempty"`
 	// TranslationOf is the story this one translates: a story in
 	// another edition's language.
 	TranslationOf int64     `json:"translation_of,omitempty"`

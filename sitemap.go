@@ -31,6 +31,7 @@ type SitemapEntry struct {
 	PublishedAt time.Time
 	UpdatedAt   time.Time // zero if never updated
 	Photo       *Photo    // Path and Remote only; nil if none
+	Commercial  bool      // partner material or advertising: not in the news sitemap
 }
 
 // SitemapTag is a topic or person that has published articles.

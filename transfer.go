@@ -40,7 +40,7 @@ var Tables = []Table{
 	{Name: "articles", Columns: []string{"id", "uri", "section_id", "lang", "headline", "lead", "place", "byline", "status",
 		"published_at", "updated_at", "embargo_until", "withdrawn_at", "urgency", "breaking", "photo_id", "version",
 		"source_version", "created_at", "modified_at", "submitted_at", "embargoed", "advisory", "withdraw_note", "follows_id",
-		"chain_id", "author_id"},
+		"chain_id", "author_id", "commercial"},
 		Seconds: []string{"published_at", "updated_at", "embargo_until", "withdrawn_at", "created_at", "modified_at", "submitted_at"},
 		Millis:  []string{"source_version"}, Bools: []string{"breaking", "embargoed"}},
 	{Name: "corrections", Columns: []string{"article_id", "position", "at", "text"}, Seconds: []string{"at"}},
@@ -73,6 +73,9 @@ var Tables = []Table{
 	{Name: "rate_tables", Columns: []string{"id", "source", "day", "base", "note", "fetched_at"}, Seconds: []string{"fetched_at"}},
 	// Keyed by their table: a range reads whole days.
 	{Name: "rates", Columns: []string{"table_id", "code", "name", "nominal", "published", "per_unit"}},
+	{Name: "ads", Columns: []string{"id", "slot", "kind", "photo_id", "link", "alt", "frame_url", "width", "height", "active_from", "active_until", "updated_at"},
+		Seconds: []string{"active_from", "active_until", "updated_at"}},
+	{Name: "ad_settings", Columns: []string{"id", "off", "updated_at"}, Seconds: []string{"updated_at"}, Bools: []string{"off"}},
 }
 
 // Transfer is what an engine offers to move a whole site in or out. Row

@@ -53,6 +53,7 @@ type demoArticle struct {
 	UpdatedHours float64    `json:"updated_hours"`
 	Urgency      int        `json:"urgency"`
 	Breaking     bool       `json:"breaking"`
+	Commercial   string     `json:"commercial"` // "partner" or "advertising" for labelled commercial content
 	Topics       []string   `json:"topics"`
 	Persons      []string   `json:"persons"`
 	Photo        *demoPhoto `json:"photo"`
@@ -168,7 +169,7 @@ func toArticles(ds []demoArticle, photos *photoMaker, now time.Time) ([]*datelin
 	for _, d := range ds {
 		a := &dateline.Article{
 			URI: uri(d.Key), Section: d.Section, Lang: d.Lang, Headline: d.Headline, Lead: d.Lead,
-			Place: d.Place, Status: dateline.StatusPublished, Urgency: d.Urgency, Breaking: d.Breaking,
+			Place: d.Place, Status: dateline.StatusPublished, Urgency: d.Urgency, Breaking: d.Breaking, Commercial: d.Commercial,
 			PublishedAt: ago(now, d.AgeHours), Pages: bodyHTML(d.Body),
 		}
 		a.SourceVersion = a.PublishedAt

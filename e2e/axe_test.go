@@ -98,7 +98,7 @@ func TestNewsroomAccessibility(t *testing.T) {
 	pages := map[string][]string{
 		"editor@example.org": {"/newsroom/", "/newsroom/articles/new", "/newsroom/articles/1", "/newsroom/articles/1/history",
 			"/newsroom/photos", "/newsroom/galleries", "/newsroom/top", "/newsroom/stories", "/newsroom/stories/1", "/newsroom/account"},
-		"admin@example.org": {"/newsroom/users", "/newsroom/sections", "/newsroom/tokens", "/newsroom/audit"},
+		"admin@example.org": {"/newsroom/users", "/newsroom/sections", "/newsroom/tokens", "/newsroom/audit", "/newsroom/ads"},
 	}
 	for _, size := range []struct {
 		name string

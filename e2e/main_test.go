@@ -150,8 +150,9 @@ func startNode(ctx context.Context, bin string, args ...string) (*node, error) {
 }
 
 // browser returns a Chromium tab, or skips the test when there is no
-// Chromium (and fails it under CI, where every suite is mandatory).
-func browser(t *testing.T, width, height int, js bool) context.Context {
+// Chromium (and fails it under CI, where every suite is mandatory). extra
+// options are added to Chromium's.
+func browser(t *testing.T, width, height int, js bool, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	path := os.Getenv("DATELINE_CHROMIUM")
 	if path == "" {
@@ -182,6 +183,7 @@ func browser(t *testing.T, width, height int, js bool) context.Context {
 		t.Fatal(err)
 	}
 	opts = append(opts, chromedp.UserDataDir(profile))
+	opts = append(opts, extra...)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
 	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)

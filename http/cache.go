@@ -24,7 +24,8 @@ type page struct {
 	cacheFor int    // seconds a shared cache may keep it
 	location string // for redirects
 	html     bool
-	private  bool // shaped by one reader's settings
+	private  bool     // shaped by one reader's settings
+	csp      []string // the page's policy when it is not hCSP (frames of ads)
 	vary     []string
 
 	// header values, prepared once and shared by every response
@@ -106,6 +107,9 @@ func (p *page) write(w http.ResponseWriter, r *http.Request) {
 	h["X-Content-Type-Options"] = hNoSniff
 	if p.html {
 		h["Content-Security-Policy"] = hCSP
+		if p.csp != nil {
+			h["Content-Security-Policy"] = p.csp
+		}
 		h["Referrer-Policy"] = hReferrer
 	}
 	body := p.body

@@ -187,6 +187,9 @@ type feedItem struct {
 	Section   dateline.Section
 	Topics    []dateline.Topic
 	Image     *feedImage
+	// Commercial is the label of partner material or advertising, in the
+	// story's language; empty for news.
+	Commercial string
 }
 
 type feedImage struct {
@@ -269,6 +272,7 @@ func (s *Server) loadFeed(ctx context.Context, lang string, source int, slug str
 		if !a.UpdatedAt.IsZero() {
 			it.Updated = a.UpdatedAt
 		}
+		labelFeedItem(&it, a)
 		if p := a.Photo; p != nil && (p.Path != "" || p.Remote != "") {
 			it.Image = &feedImage{URL: s.absURL(mediaURL(p, 0)), Type: imageType(mediaURL(p, 0)), Width: p.Width, Height: p.Height,
 				Caption: p.Caption, Credit: p.Credit}
@@ -429,6 +433,7 @@ func (s *Server) rss(fd *feed) []byte {
 		b = append(b, `">`...)
 		b = xmlText(b, it.Section.Name)
 		b = append(b, "</category>\n"...)
+		b = s.commercialCategory(b, it, formatRSS)
 		for _, t := range it.Topics {
 			b = append(b, `<category domain="`...)
 			b = xmlText(b, topicsBase)
@@ -547,6 +552,7 @@ func (s *Server) atom(fd *feed) []byte {
 		b = append(b, `" scheme="`...)
 		b = xmlText(b, s.cfg.BaseURL+"/")
 		b = append(b, "\"/>\n"...)
+		b = s.commercialCategory(b, it, formatAtom)
 		for _, t := range it.Topics {
 			b = append(b, `<category term="`...)
 			b = xmlText(b, t.Slug)
@@ -622,6 +628,9 @@ func (s *Server) jsonFeed(fd *feed) ([]byte, error) {
 		j := jsonFeedItem{ID: it.URL, URL: it.URL, Title: it.Title, Summary: it.Summary, ContentHTML: it.Content,
 			DatePublished: it.Published.UTC().Format(time.RFC3339), DateModified: it.Updated.UTC().Format(time.RFC3339),
 			Language: it.Lang, Tags: []string{it.Section.Name}}
+		if it.Commercial != "" {
+			j.Tags = append(j.Tags, it.Commercial)
+		}
 		if j.ContentHTML == "" {
 			// An item needs content_html or content_text.
 			j.ContentText = it.Summary

@@ -291,7 +291,7 @@ func (s *Server) editor(w http.ResponseWriter, r *http.Request, code int, p *edi
 func draftOf(a *dateline.Article) *dateline.Draft {
 	d := &dateline.Draft{Headline: a.Headline, Lead: a.Lead, Body: strings.Join(a.Pages, "\n<hr class=\"page-break\">\n"),
 		Section: a.Section, Lang: a.Lang, Place: a.Place, Byline: a.Byline, Urgency: a.Urgency, Breaking: a.Breaking,
-		Follows: a.Follows, Advisory: a.Advisory, Status: a.Status, Embargoed: a.Embargoed}
+		Commercial: a.Commercial, Follows: a.Follows, Advisory: a.Advisory, Status: a.Status, Embargoed: a.Embargoed}
 	if a.Status == dateline.StatusScheduled {
 		d.EmbargoUntil = a.EmbargoUntil
 	}
@@ -322,7 +322,7 @@ func (s *Server) formDraft(r *http.Request) (*dateline.Draft, error) {
 		Headline: strings.TrimSpace(f.Get("headline")), Lead: strings.TrimSpace(f.Get("lead")), Body: f.Get("body"),
 		Section: f.Get("section"), Lang: f.Get("lang"), Place: strings.TrimSpace(f.Get("place")), Byline: strings.TrimSpace(f.Get("byline")),
 		Caption: strings.TrimSpace(f.Get("caption")), Credit: strings.TrimSpace(f.Get("credit")),
-		Breaking: f.Get("breaking") != "", Advisory: strings.TrimSpace(f.Get("advisory")), Embargoed: f.Get("embargoed") != "",
+		Breaking: f.Get("breaking") != "", Commercial: f.Get("commercial"), Advisory: strings.TrimSpace(f.Get("advisory")), Embargoed: f.Get("embargoed") != "",
 		Topics: splitNames(f.Get("topics")), Persons: splitNames(f.Get("persons")),
 	}
 	limits := []struct {
@@ -334,6 +334,9 @@ func (s *Server) formDraft(r *http.Request) (*dateline.Draft, error) {
 		if utf8.RuneCountInString(l.v) > l.n {
 			return nil, dateline.Errorf(dateline.EINVALID, "The %s is longer than %d characters.", l.name, l.n)
 		}
+	}
+	if !dateline.ValidCommercial(d.Commercial) {
+		return nil, dateline.Errorf(dateline.EINVALID, "A story is partner material, advertising, or neither; not %q.", truncate(d.Commercial, 40))
 	}
 	if len(d.Topics) > 30 || len(d.Persons) > 30 {
 		return nil, dateline.Errorf(dateline.EINVALID, "A story has at most 30 topics and 30 persons.")
@@ -426,6 +429,11 @@ func (s *Server) applyDraft(ctx context.Context, a *dateline.Article, d *datelin
 	a.Pages = ingest.Pages(d.Body)
 	a.Section, a.Lang, a.Place, a.Byline = d.Section, d.Lang, ingest.PlainText(d.Place), ingest.PlainText(d.Byline)
 	a.Urgency, a.Breaking, a.Follows, a.Advisory = d.Urgency, d.Breaking, d.Follows, ingest.PlainText(d.Advisory)
+	// Marking a story as paid-for content is the editors' decision.
+	if d.Commercial != a.Commercial && !role.CanPublish() {
+		return dateline.Errorf(dateline.EINVALID, "Only an editor can mark a story as partner material or advertising, or take the mark off.")
+	}
+	a.Commercial = d.Commercial
 	a.Topics, a.Persons = nil, nil
 	for _, n := range d.Topics {
 		a.Topics = append(a.Topics, dateline.Topic{Name: ingest.PlainText(n)})

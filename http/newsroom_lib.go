@@ -64,20 +64,39 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 		s.newsroomError(w, r, http.StatusServiceUnavailable, "This site has no media store configured; uploads are off.")
 		return
 	}
-	file, hdr, err := r.FormFile("photo")
-	if err != nil {
-		s.newsroomError(w, r, http.StatusBadRequest, "Choose an image file to upload.")
-		return
-	}
-	defer file.Close()
-	if hdr.Size == 0 {
-		s.newsroomError(w, r, http.StatusBadRequest, "The file is empty.")
-		return
-	}
 	caption, credit := ingest.PlainText(r.PostFormValue("caption")), ingest.PlainText(r.PostFormValue("credit"))
 	if utf8.RuneCountInString(caption) > 1000 || utf8.RuneCountInString(credit) > 200 {
 		s.newsroomError(w, r, http.StatusBadRequest, "A caption has at most 1,000 characters and a credit 200.")
 		return
+	}
+	p, err := s.uploadPhoto(r, "photo", caption, credit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.audit(ctx, u, "photo.upload", "photo "+strconv.FormatInt(p.ID, 10), r.MultipartForm.File["photo"][0].Filename)
+	if r.Header.Get("Accept") == "application/json" {
+		writeJSON(w, http.StatusCreated, photoJSON(p))
+		return
+	}
+	http.Redirect(w, r, "/newsroom/photos/"+strconv.FormatInt(p.ID, 10)+"?done=uploaded", http.StatusSeeOther)
+}
+
+// uploadPhoto prepares the image of the form's field (checked, its
+// renditions written) and adds it to the library with its caption and
+// credit. Returns EINVALID when there is no usable image.
+func (s *Server) uploadPhoto(r *http.Request, field, caption, credit string) (*dateline.Photo, error) {
+	ctx := r.Context()
+	if s.cfg.Media == nil {
+		return nil, dateline.Errorf(dateline.EINVALID, "This site has no media store configured; uploads are off.")
+	}
+	file, hdr, err := r.FormFile(field)
+	if err != nil {
+		return nil, dateline.Errorf(dateline.EINVALID, "Choose an image file to upload.")
+	}
+	defer file.Close()
+	if hdr.Size == 0 {
+		return nil, dateline.Errorf(dateline.EINVALID, "The file is empty.")
 	}
 	lim := media.DefaultLimits
 	lim.MaxBytes = maxUploadBytes
@@ -87,26 +106,19 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 	case uploadSlots <- struct{}{}:
 		defer func() { <-uploadSlots }()
 	case <-ctx.Done():
-		return
+		return nil, ctx.Err()
 	}
 	dir := "uploads/" + s.now().UTC().Format("2006/01")
 	p, err := media.Prepare(ctx, s.cfg.Media, dir, file, lim)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	p.URI = "urn:dateline:photo:" + strings.TrimSuffix(path.Base(p.Path), path.Ext(p.Path))
 	p.Caption, p.Credit, p.Alt = caption, credit, caption
 	if err := s.store.SavePhoto(ctx, p); err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	s.audit(ctx, u, "photo.upload", "photo "+strconv.FormatInt(p.ID, 10), hdr.Filename)
-	if r.Header.Get("Accept") == "application/json" {
-		writeJSON(w, http.StatusCreated, photoJSON(p))
-		return
-	}
-	http.Redirect(w, r, "/newsroom/photos/"+strconv.FormatInt(p.ID, 10)+"?done=uploaded", http.StatusSeeOther)
+	return p, nil
 }
 
 type photoPage struct{ P *dateline.Photo }

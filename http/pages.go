@@ -44,11 +44,13 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request, key cacheKey,
 
 // htmlPage renders a page template into a page.
 func (s *Server) htmlPage(r *http.Request, name string, v *view, status int, modified time.Time) (*page, error) {
+	ads := s.currentAds()
+	v.Ads = ads.slots
 	body, err := s.render(r, name, v)
 	if err != nil {
 		return nil, err
 	}
-	return &page{status: status, body: body, modified: modified, cacheFor: 10}, nil
+	return &page{status: status, body: body, modified: modified, cacheFor: 10, csp: ads.csp}, nil
 }
 
 func (s *Server) lastModified() time.Time { return time.Unix(0, s.lastChange.Load()) }
@@ -608,7 +610,7 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 			return nil, err
 		}
 		d := articlePage{A: a, URL: s.cfg.BaseURL + articleURL(*a), Page: n, PageCount: pages,
-			Body: s.articleBody(a, n, z), Latest: latest[:min(10, len(latest))], Stories: stories, Related: rel, MostRead: s.mostReadBlock(lang),
+			Body: s.withArticleAd(s.articleBody(a, n, z), a.Lang), Latest: latest[:min(10, len(latest))], Stories: stories, Related: rel, MostRead: s.mostReadBlock(lang),
 			Translations: translationAlternates(a, translations)}
 		v := s.view(r, a.Headline, d)
 		v.Active, v.Description = a.Section, a.Lead
@@ -667,7 +669,7 @@ func (s *Server) articleBody(a *dateline.Article, n int, z zone) any {
 		label := escape(i18n.T(z.lang(), "Read also"))
 		aside.WriteString(`<aside class="read-also" aria-label="` + label + `"><h2>` + label + `</h2><ul>`)
 		for _, ref := range refs {
-			aside.WriteString(`<li><a href="` + prefix(z.Lang) + `/` + ref.Section + "/" + strconv.FormatInt(ref.ID, 10) + `">` + escape(ref.Headline) + `</a></li>`)
+			aside.WriteString(`<li>` + commercialMark(ref.Lang, ref.Commercial) + `<a href="` + prefix(z.Lang) + `/` + ref.Section + "/" + strconv.FormatInt(ref.ID, 10) + `">` + escape(ref.Headline) + `</a></li>`)
 		}
 		aside.WriteString(`</ul></aside>`)
 		at := nthIndex(body, "</p>", 2)

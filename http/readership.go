@@ -115,7 +115,7 @@ func (s *Server) handleView(w http.ResponseWriter, r *http.Request) {
 // views still in memory.
 func (s *Server) RunReadership(ctx context.Context) {
 	var wg sync.WaitGroup
-	wg.Add(3)
+	wg.Add(4)
 	go func() {
 		defer wg.Done()
 		s.reads.counter.Run(ctx, s.store, flushEvery, func(err error) { s.log.Error("write views", "err", err) })
@@ -138,6 +138,10 @@ func (s *Server) RunReadership(ctx context.Context) {
 	go func() {
 		defer wg.Done()
 		s.pumpEvents(ctx)
+	}()
+	go func() {
+		defer wg.Done()
+		s.runAds(ctx)
 	}()
 	wg.Wait()
 }

@@ -33,7 +33,7 @@ var pageNames = []string{"home", "news", "article", "gallery", "galleries", "inf
 
 // newsroomPages share the newsroom's own layout.
 var newsroomPages = []string{"login", "message", "desk", "edit", "history", "compare", "photos", "photo", "collections", "top",
-	"stories", "story", "users", "account", "sections", "tokens", "audit", "partners"}
+	"stories", "story", "users", "account", "sections", "tokens", "audit", "partners", "ads"}
 
 func parseTemplates(dev bool) (*templates, error) {
 	t := &templates{dev: dev}
@@ -45,7 +45,7 @@ func (t *templates) parse() error {
 	if t.dev {
 		src = os.DirFS("http") // re-read from the work tree
 	}
-	base, err := template.New("").Funcs(funcs).ParseFS(src, "html/layout.html", "html/partials.html", "html/currency_box.html")
+	base, err := template.New("").Funcs(funcs).ParseFS(src, "html/layout.html", "html/partials.html", "html/currency_box.html", "html/ads.html")
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
 	}
@@ -57,7 +57,7 @@ func (t *templates) parse() error {
 		}
 		sets[name] = set
 	}
-	nrBase, err := template.New("").Funcs(funcs).ParseFS(src, "html/newsroom/layout.html", "html/partials.html")
+	nrBase, err := template.New("").Funcs(funcs).ParseFS(src, "html/newsroom/layout.html", "html/partials.html", "html/ads.html")
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
 	}
@@ -120,7 +120,8 @@ type view struct {
 	Zone        zone
 	CSS, JS     string
 	Robots      string
-	Live        *liveBox // live announcements on this page
+	Live        *liveBox                // live announcements on this page
+	Ads         map[string]*dateline.Ad // by slot: the ads this page shows
 	Data        any
 }
 

@@ -54,6 +54,10 @@ func (s *Server) newsroomRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST /newsroom/partners", admin(s.handleAddPartner))
 	m.HandleFunc("POST /newsroom/partners/{id}/delete", admin(s.handleDeletePartner))
 	m.HandleFunc("POST /newsroom/partners/{id}/fetch", admin(s.handleFetchPartner))
+	m.HandleFunc("GET /newsroom/ads", admin(s.handleAdsAdmin))
+	m.HandleFunc("POST /newsroom/ads/switch", admin(s.handleAdsSwitch))
+	m.HandleFunc("POST /newsroom/ads/{slot}", admin(s.handleSaveAd))
+	m.HandleFunc("POST /newsroom/ads/{slot}/clear", admin(s.handleClearAd))
 
 	m.HandleFunc("GET /newsroom/api/articles", any(s.handleAPIArticles))
 	m.HandleFunc("GET /newsroom/api/tags", any(s.handleAPITags))

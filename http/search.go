@@ -193,10 +193,15 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	v := s.view(r, title, d)
 	v.Robots = "noindex, follow"
 	v.Canonical = "/search"
+	ads := s.currentAds()
+	v.Ads = ads.slots
 	body, err := s.render(r, "search", v)
 	if err != nil {
 		s.error(w, r, err)
 		return
+	}
+	if ads.csp != nil {
+		w.Header()["Content-Security-Policy"] = ads.csp
 	}
 	writeHTML(w, status, "public, max-age=0, s-maxage=10", body)
 }

@@ -42,6 +42,9 @@ type Config struct {
 	// Partners fetches partner feeds (see http/partners.go); nil turns
 	// adding and fetching them off on this node.
 	Partners PartnerFetcher
+	// NoAds shows no ads on this node whatever the newsroom set (serve
+	// --no-ads); commercial labels on articles stay.
+	NoAds bool
 }
 
 // City is a place whose local time pages show.
@@ -68,6 +71,8 @@ type Server struct {
 	apiLimits tokenLimiter
 	reads     *readership
 	synd      *syndication // feeds, sitemaps and WebSub
+
+	ads adState // the ad slots (http/ads.go)
 
 	sectionsMu sync.RWMutex
 	sections   []dateline.Section
@@ -98,6 +103,9 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 	if err := s.loadSections(context.Background()); err != nil {
 		return nil, err
 	}
+	if _, err := s.loadAds(context.Background()); err != nil {
+		return nil, err
+	}
 	s.routes()
 	return s, nil
 }
@@ -108,6 +116,9 @@ func (s *Server) Changed() {
 	// show the old list.
 	if err := s.loadSections(context.Background()); err != nil {
 		s.log.Error("reload sections", "err", err)
+	}
+	if _, err := s.loadAds(context.Background()); err != nil {
+		s.log.Error("reload ads", "err", err)
 	}
 	s.lastChange.Store(s.now().UnixNano())
 	s.cache.invalidate()
@@ -362,7 +373,9 @@ func writeHTML(w http.ResponseWriter, code int, cacheControl string, body []byte
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", cacheControl)
-	h["Content-Security-Policy"] = hCSP
+	if h["Content-Security-Policy"] == nil { // a page may allow its ads' frames
+		h["Content-Security-Policy"] = hCSP
+	}
 	h["X-Content-Type-Options"] = hNoSniff
 	w.WriteHeader(code)
 	w.Write(body)

@@ -413,6 +413,9 @@ func (s *Server) newsSitemap(ctx context.Context, n int) ([]byte, error) {
 	b = append(b, xmlHeader+urlsetOpen+nsNews+">\n"...)
 	for i := len(es) - 1; i >= 0; i-- {
 		e := &es[i]
+		if e.Commercial {
+			continue // paid-for content is not news
+		}
 		b = append(b, "<url><loc>"...)
 		b = xmlText(b, s.cfg.BaseURL)
 		b = append(b, prefix(editionOf(e.Lang))...)

@@ -160,6 +160,9 @@ func newsArticleLD(a *dateline.Article, url string, site *Config, modified time.
 		DatePublished: a.PublishedAt.UTC().Format(time.RFC3339), DateModified: modified.UTC().Format(time.RFC3339),
 		Publisher: org, ArticleSection: a.SectionName, MainEntityOfPage: ldWebPage{Type: "WebPage", ID: url}, URL: url,
 		InLanguage: a.Lang, IsAccessible: true}
+	if a.Commercial != "" {
+		ld.Type = "AdvertiserContentArticle" // paid-for content is not news
+	}
 	// Only the name: Google asks for no "By".
 	name := strings.TrimSpace(a.Byline)
 	if len(name) > 3 && strings.EqualFold(name[:3], "by ") {

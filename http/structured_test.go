@@ -101,7 +101,11 @@ func TestArticleStructuredData(t *testing.T) {
 		}
 		pub, err1 := time.Parse(time.RFC3339, ld.DatePublished)
 		mod, err2 := time.Parse(time.RFC3339, ld.DateModified)
-		if ld.Context != "https://schema.org" || ld.Type != "NewsArticle" || ld.Headline != a.Headline || ld.Description != a.Lead ||
+		wantType := "NewsArticle"
+		if a.Commercial != "" {
+			wantType = "AdvertiserContentArticle"
+		}
+		if ld.Context != "https://schema.org" || ld.Type != wantType || ld.Headline != a.Headline || ld.Description != a.Lead ||
 			err1 != nil || err2 != nil || !pub.Equal(a.PublishedAt) || !mod.Equal(modified) || mod.Before(pub) ||
 			ld.ArticleSection != a.SectionName || ld.InLanguage != a.Lang ||
 			ld.MainEntityOfPage.Type != "WebPage" || ld.MainEntityOfPage.ID != url {

@@ -136,6 +136,7 @@ func (s *Service) Map(it *ninjs.Item, sections []dateline.Section) (*dateline.Ar
 		return nil, false, dateline.Errorf(dateline.EUNPROCESSABLE, "The headline is longer than 1000 characters.")
 	}
 	a.Breaking = a.Urgency == 1
+	a.Commercial = ninjs.Commercial(it)
 	a.Pages = body(it)
 
 	// An item is matched against the sections of its language's edition;

@@ -77,6 +77,9 @@ func FromArticle(a *dateline.Article, base string) *Item {
 		notes = append(notes, n)
 	}
 	it.EdNote = strings.Join(notes, " ")
+	if g, ok := CommercialGenre(a.Commercial); ok {
+		it.Genres = append(it.Genres, g)
+	}
 	if a.Section != "" {
 		it.Subjects = append(it.Subjects, Concept{Name: a.SectionName, Rel: "section", URI: base + dateline.EditionPath(dateline.EditionOf(a.Lang)) + "/" + a.Section})
 	}

@@ -108,7 +108,7 @@ func (db *DB) SitemapArticles(ctx context.Context, from, to time.Time, offset, l
 	if limit <= 0 || limit > 50000 || offset < 0 {
 		return nil, dateline.Errorf(dateline.EINVALID, "A sitemap lists 1 to 50,000 articles.")
 	}
-	rows, err := db.reader(ctx).Query(ctx, `SELECT a.id, s.slug, a.headline, a.lang, a.published_at, a.updated_at, p.path, p.remote
+	rows, err := db.reader(ctx).Query(ctx, `SELECT a.id, s.slug, a.headline, a.lang, a.published_at, a.updated_at, p.path, p.remote, a.commercial <> ''
 		FROM (SELECT published_at, id FROM articles WHERE status = 'published' AND published_at >= $1 AND published_at < $2
 			ORDER BY published_at, id LIMIT $3 OFFSET $4) x
 		JOIN articles a ON a.id = x.id
@@ -125,7 +125,7 @@ func (db *DB) SitemapArticles(ctx context.Context, from, to time.Time, offset, l
 		var pub time.Time
 		var upd *time.Time
 		var path, remote *string
-		if err := rows.Scan(&e.ID, &e.Section, &e.Headline, &e.Lang, &pub, &upd, &path, &remote); err != nil {
+		if err := rows.Scan(&e.ID, &e.Section, &e.Headline, &e.Lang, &pub, &upd, &path, &remote, &e.Commercial); err != nil {
 			return nil, fmt.Errorf("postgres: sitemap articles: %w", err)
 		}
 		e.PublishedAt, e.UpdatedAt = pub.UTC(), fromTS(upd)

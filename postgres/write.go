@@ -275,6 +275,9 @@ func truncSecond(t time.Time) time.Time {
 // (dateline.Article.SettleTimes) and fills a.ID, a.Version, a.ChainID and
 // the times as stored. Both the ingest and the newsroom write through it.
 func writeArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, old *prior, sectionID int64, now time.Time, events *[]dateline.Event) error {
+	if !dateline.ValidCommercial(a.Commercial) {
+		return dateline.Errorf(dateline.EINVALID, "An article is marked partner or advertising, or not at all; not %q.", a.Commercial)
+	}
 	now = now.UTC().Truncate(time.Second)
 	var oldStatus dateline.Status
 	var oldPub, oldUpd time.Time
@@ -319,23 +322,23 @@ func writeArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, old *prio
 	if old == nil {
 		err = tx.QueryRow(ctx, `INSERT INTO articles (uri, section_id, lang, headline, lead, place, byline, status,
 			published_at, updated_at, embargo_until, withdrawn_at, urgency, breaking, photo_id, version, source_version,
-			created_at, modified_at, submitted_at, embargoed, advisory, withdraw_note, follows_id, chain_id, author_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $17, $18, $19, $20, $21, $22, $23, $24)
+			created_at, modified_at, submitted_at, embargoed, advisory, withdraw_note, follows_id, chain_id, author_id, commercial)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $17, $18, $19, $20, $21, $22, $23, $24, $25)
 			RETURNING id`,
 			a.URI, sectionID, a.Lang, a.Headline, a.Lead, a.Place, a.Byline, storedStatus(a.Status),
 			ts(a.PublishedAt), ts(a.UpdatedAt), ts(a.EmbargoUntil), ts(a.WithdrawnAt), a.Urgency, a.Breaking, photoID,
 			source, ts(now), ts(a.SubmittedAt), a.Embargoed, a.Advisory, a.WithdrawNote,
-			nullID(a.Follows), nullID(chain), nullID(a.AuthorID)).Scan(&a.ID)
+			nullID(a.Follows), nullID(chain), nullID(a.AuthorID), a.Commercial).Scan(&a.ID)
 		a.Version, a.CreatedAt = 1, now
 	} else {
 		_, err = tx.Exec(ctx, `UPDATE articles SET section_id = $1, lang = $2, headline = $3, lead = $4, place = $5, byline = $6,
 			status = $7, published_at = $8, updated_at = $9, embargo_until = $10, withdrawn_at = $11, urgency = $12, breaking = $13,
 			photo_id = $14, version = version + 1, source_version = $15, modified_at = $16, submitted_at = $17, embargoed = $18,
-			advisory = $19, withdraw_note = $20, follows_id = $21, chain_id = $22, author_id = $23 WHERE id = $24`,
+			advisory = $19, withdraw_note = $20, follows_id = $21, chain_id = $22, author_id = $23, commercial = $25 WHERE id = $24`,
 			sectionID, a.Lang, a.Headline, a.Lead, a.Place, a.Byline, storedStatus(a.Status),
 			ts(a.PublishedAt), ts(a.UpdatedAt), ts(a.EmbargoUntil), ts(a.WithdrawnAt), a.Urgency, a.Breaking,
 			photoID, source, ts(now), ts(a.SubmittedAt), a.Embargoed,
-			a.Advisory, a.WithdrawNote, nullID(a.Follows), nullID(chain), nullID(a.AuthorID), old.id)
+			a.Advisory, a.WithdrawNote, nullID(a.Follows), nullID(chain), nullID(a.AuthorID), old.id, a.Commercial)
 		a.ID, a.Version, a.CreatedAt = old.id, old.version+1, old.created
 		if err == nil {
 			for _, table := range []string{"article_pages", "article_topics", "article_persons", "article_links", "corrections"} {

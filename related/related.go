@@ -19,6 +19,8 @@ type Story struct {
 	Section     string
 	SectionName string
 	Headline    string
+	Lang        string
+	Commercial  string    // the story's commercial mark (dateline.Article.Commercial)
 	PublishedAt time.Time // zero for a "Read also" link whose time is not loaded
 	Photo       *dateline.Photo
 	ReadAlso    bool // chosen by the editor
@@ -47,7 +49,7 @@ func Pick(a *dateline.Article, published map[int64]bool, neighbours []dateline.N
 			continue
 		}
 		seen[ref.ID] = true
-		out = append(out, Story{ID: ref.ID, Section: ref.Section, Headline: ref.Headline, ReadAlso: true})
+		out = append(out, Story{ID: ref.ID, Section: ref.Section, Headline: ref.Headline, Lang: ref.Lang, Commercial: ref.Commercial, ReadAlso: true})
 	}
 	words := terms(a.Headline + " " + a.Lead)
 	scored := make([]Story, 0, len(neighbours))
@@ -59,7 +61,7 @@ func Pick(a *dateline.Article, published map[int64]bool, neighbours []dateline.N
 		age := math.Max(0, now.Sub(nb.PublishedAt).Hours())
 		score := perTag*float64(nb.Shared) + recency*math.Exp2(-age/halfLife) + similarity*jaccard(words, terms(nb.Headline+" "+nb.Lead))
 		scored = append(scored, Story{ID: nb.ID, Section: nb.Section, SectionName: nb.SectionName, Headline: nb.Headline,
-			PublishedAt: nb.PublishedAt, Photo: nb.Photo, Score: score})
+			Lang: nb.Lang, Commercial: nb.Commercial, PublishedAt: nb.PublishedAt, Photo: nb.Photo, Score: score})
 	}
 	sort.SliceStable(scored, func(i, j int) bool {
 		if scored[i].Score != scored[j].Score {

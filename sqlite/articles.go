@@ -51,7 +51,7 @@ func splitInts(s string) []int {
 const articleColumns = `a.id, a.uri, s.slug, s.name, a.lang, a.headline, a.lead, a.place, a.byline,
 	a.status, a.published_at, a.updated_at, a.embargo_until, a.withdrawn_at, a.urgency, a.breaking,
 	a.version, a.source_version, a.created_at, a.modified_at,
-	a.submitted_at, a.embargoed, a.advisory, a.withdraw_note, a.follows_id, a.chain_id, a.author_id,
+	a.submitted_at, a.embargoed, a.advisory, a.withdraw_note, a.follows_id, a.chain_id, a.author_id, a.commercial,
 	p.id, p.uri, p.path, p.remote, p.width, p.height, p.widths, p.caption, p.credit, p.alt`
 
 const articleFrom = ` FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id`
@@ -69,7 +69,7 @@ func scanArticle(row scanner) (*dateline.Article, error) {
 	err := row.Scan(&a.ID, &a.URI, &a.Section, &a.SectionName, &a.Lang, &a.Headline, &a.Lead, &a.Place, &a.Byline,
 		&status, &pub, &upd, &emb, &wd, &a.Urgency, &a.Breaking,
 		&a.Version, &srcVersion, &created, &modified,
-		&sub, &a.Embargoed, &a.Advisory, &a.WithdrawNote, &follows, &chain, &author,
+		&sub, &a.Embargoed, &a.Advisory, &a.WithdrawNote, &follows, &chain, &author, &a.Commercial,
 		&pid, &puri, &ppath, &premote, &pw, &ph, &pwidths, &pcap, &pcredit, &palt)
 	if err != nil {
 		return nil, err
@@ -139,7 +139,7 @@ func (db *DB) fillArticle(ctx context.Context, a *dateline.Article) error {
 	for _, p := range persons {
 		a.Persons = append(a.Persons, dateline.Person(p))
 	}
-	rows, err = db.read.QueryContext(ctx, `SELECT l.target_uri, a.id, s.slug, a.headline
+	rows, err = db.read.QueryContext(ctx, `SELECT l.target_uri, a.id, s.slug, a.headline, a.lang, a.commercial
 		FROM article_links l
 		LEFT JOIN articles a ON a.uri = l.target_uri AND a.status = 'published'
 		LEFT JOIN sections s ON s.id = a.section_id
@@ -151,11 +151,12 @@ func (db *DB) fillArticle(ctx context.Context, a *dateline.Article) error {
 	for rows.Next() {
 		var ref dateline.ArticleRef
 		var id sql.NullInt64
-		var slug, headline sql.NullString
-		if err := rows.Scan(&ref.URI, &id, &slug, &headline); err != nil {
+		var slug, headline, lang, commercial sql.NullString
+		if err := rows.Scan(&ref.URI, &id, &slug, &headline, &lang, &commercial); err != nil {
 			return err
 		}
 		ref.ID, ref.Section, ref.Headline = id.Int64, slug.String, headline.String
+		ref.Lang, ref.Commercial = lang.String, commercial.String
 		a.ReadAlso = append(a.ReadAlso, ref)
 	}
 	if err := rows.Err(); err != nil {

@@ -105,7 +105,7 @@ func (db *DB) SitemapArticles(ctx context.Context, from, to time.Time, offset, l
 	}
 	// The rows come in the order of x; they are sorted here only if
 	// not, which saves SQLite a sort of the whole file.
-	rows, err := db.read.QueryContext(ctx, `SELECT a.id, s.slug, a.headline, a.lang, a.published_at, a.updated_at, p.path, p.remote
+	rows, err := db.read.QueryContext(ctx, `SELECT a.id, s.slug, a.headline, a.lang, a.published_at, a.updated_at, p.path, p.remote, a.commercial <> ''
 		FROM (SELECT id FROM articles WHERE status = 'published' AND published_at >= ? AND published_at < ?
 			ORDER BY published_at, id LIMIT ? OFFSET ?) x
 		JOIN articles a ON a.id = x.id
@@ -132,7 +132,7 @@ func (db *DB) SitemapArticles(ctx context.Context, from, to time.Time, offset, l
 		var upd sql.NullInt64
 		var section, lang sql.RawBytes
 		var path, remote sql.NullString
-		if err := rows.Scan(&e.ID, &section, &e.Headline, &lang, &pub, &upd, &path, &remote); err != nil {
+		if err := rows.Scan(&e.ID, &section, &e.Headline, &lang, &pub, &upd, &path, &remote, &e.Commercial); err != nil {
 			return nil, fmt.Errorf("sqlite: sitemap articles: %w", err)
 		}
 		e.Section, e.Lang = word(section), word(lang)

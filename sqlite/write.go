@@ -182,6 +182,9 @@ func nullID(id int64) any {
 // a.Version, a.ChainID and the times as stored. Both the ingest and the
 // newsroom write through it.
 func writeArticle(ctx context.Context, tx *sql.Tx, a *dateline.Article, old *prior, sectionID int64, now time.Time) error {
+	if !dateline.ValidCommercial(a.Commercial) {
+		return dateline.Errorf(dateline.EINVALID, "An article is marked partner or advertising, or not at all; not %q.", a.Commercial)
+	}
 	now = now.UTC().Truncate(time.Second)
 	var oldStatus dateline.Status
 	var oldPub, oldUpd time.Time
@@ -225,22 +228,22 @@ func writeArticle(ctx context.Context, tx *sql.Tx, a *dateline.Article, old *pri
 	if old == nil {
 		err = tx.QueryRowContext(ctx, `INSERT INTO articles (uri, section_id, lang, headline, lead, place, byline, status,
 			published_at, updated_at, embargo_until, withdrawn_at, urgency, breaking, photo_id, version, source_version,
-			created_at, modified_at, submitted_at, embargoed, advisory, withdraw_note, follows_id, chain_id, author_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			created_at, modified_at, submitted_at, embargoed, advisory, withdraw_note, follows_id, chain_id, author_id, commercial)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			a.URI, sectionID, a.Lang, a.Headline, a.Lead, a.Place, a.Byline, storedStatus(a.Status),
 			unix(a.PublishedAt), unix(a.UpdatedAt), unix(a.EmbargoUntil), unix(a.WithdrawnAt), a.Urgency, a.Breaking, photoID,
 			a.SourceVersion.UnixMilli(), now.Unix(), now.Unix(), unix(a.SubmittedAt), a.Embargoed, a.Advisory, a.WithdrawNote,
-			nullID(a.Follows), nullID(chain), nullID(a.AuthorID)).Scan(&a.ID)
+			nullID(a.Follows), nullID(chain), nullID(a.AuthorID), a.Commercial).Scan(&a.ID)
 		a.Version, a.CreatedAt = 1, now
 	} else {
 		_, err = tx.ExecContext(ctx, `UPDATE articles SET section_id = ?, lang = ?, headline = ?, lead = ?, place = ?, byline = ?,
 			status = ?, published_at = ?, updated_at = ?, embargo_until = ?, withdrawn_at = ?, urgency = ?, breaking = ?,
 			photo_id = ?, version = version + 1, source_version = ?, modified_at = ?, submitted_at = ?, embargoed = ?,
-			advisory = ?, withdraw_note = ?, follows_id = ?, chain_id = ?, author_id = ? WHERE id = ?`,
+			advisory = ?, withdraw_note = ?, follows_id = ?, chain_id = ?, author_id = ?, commercial = ? WHERE id = ?`,
 			sectionID, a.Lang, a.Headline, a.Lead, a.Place, a.Byline, storedStatus(a.Status),
 			unix(a.PublishedAt), unix(a.UpdatedAt), unix(a.EmbargoUntil), unix(a.WithdrawnAt), a.Urgency, a.Breaking,
 			photoID, a.SourceVersion.UnixMilli(), now.Unix(), unix(a.SubmittedAt), a.Embargoed,
-			a.Advisory, a.WithdrawNote, nullID(a.Follows), nullID(chain), nullID(a.AuthorID), old.id)
+			a.Advisory, a.WithdrawNote, nullID(a.Follows), nullID(chain), nullID(a.AuthorID), a.Commercial, old.id)
 		a.ID, a.Version, a.CreatedAt = old.id, old.version+1, old.created
 		if err == nil {
 			err = clearArticleParts(ctx, tx, old.id)

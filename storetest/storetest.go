@@ -43,6 +43,8 @@ func Run(t *testing.T, open Opener) {
 		{"Sitemaps", testSitemaps},
 		{"Partners", testPartners},
 		{"Rates", testRates},
+		{"Ads", testAds},
+		{"Commercial", testCommercial},
 	}
 	tests = append(tests, newsroomTests...)
 	tests = append(tests, readershipTests...)

@@ -33,6 +33,13 @@ func TestMigrateDBRoundTrip(t *testing.T) {
 	if _, err := demo.Load(ctx, store, media.Dir{Root: filepath.Join(dir, "media")}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
+	// The house ad and the switch: the ads tables move too.
+	if err := demo.LoadAds(ctx, store, media.Dir{Root: filepath.Join(dir, "media")}, "https://news.example"); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.(dateline.Ads).SetAdsOff(ctx, true); err != nil {
+		t.Fatal(err)
+	}
 	store.Close()
 	if _, _, err := cli(t, "gen", "--data", dir, "--db", first, "--articles", "1000"); err != nil {
 		t.Fatal(err)

@@ -53,6 +53,7 @@ type serveConfig struct {
 	partnersPrivate bool
 	ratesURLs       listFlag
 	ratesEvery      time.Duration
+	noAds           bool
 }
 
 func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
@@ -76,6 +77,7 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	fs.BoolVar(&c.dev, "dev", false, "read templates from ./http/html on every request, for template work")
 	fs.StringVar(&c.feedContent, "feed-content", env("DATELINE_FEED_CONTENT", dhttp.FeedFull), "what RSS, Atom and JSON feeds carry of each story: full or summary (env DATELINE_FEED_CONTENT)")
 	fs.StringVar(&c.websubHub, "websub-hub", env("DATELINE_WEBSUB_HUB", ""), "a WebSub hub's URL: feeds name it and it is pinged when they change (env DATELINE_WEBSUB_HUB)")
+	fs.BoolVar(&c.noAds, "no-ads", env("DATELINE_NO_ADS", "") == "1", "show no ads on this node, whatever the newsroom's ads page sets; labels of partner material and advertising stay (env DATELINE_NO_ADS=1)")
 	fs.BoolVar(&c.partnerFeeds, "partner-feeds", env("DATELINE_PARTNER_FEEDS", "1") == "1", "fetch the partner feeds the newsroom registers, for the home page's Partner News and In other media (env DATELINE_PARTNER_FEEDS=0 turns it off)")
 	fs.BoolVar(&c.partnersPrivate, "partners-allow-private", env("DATELINE_PARTNERS_ALLOW_PRIVATE", "") == "1", "let partner feeds live on loopback and private addresses; link-local (cloud metadata) stays refused (env DATELINE_PARTNERS_ALLOW_PRIVATE=1)")
 	fs.Var(&c.ratesURLs, "rates-url", "a Bank of Russia XML_daily or ECB eurofxref-daily URL to fetch exchange rates from, at start and every --rates-every; repeat for several; none by default (env DATELINE_RATES_URLS, space-separated)")
@@ -228,6 +230,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		mediaDir = filepath.Join(c.store.data, "media")
 	}
 	files := media.Dir{Root: mediaDir}
+	demoLoaded := false
 	if c.demo {
 		n, err := store.CountArticles(ctx, "")
 		if err != nil {
@@ -240,6 +243,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 				return err
 			}
 			log.Info("demo site loaded", "articles", n, "took", time.Since(start).Round(time.Millisecond))
+			demoLoaded = true
 			// Only a site the demo just filled gets the demo's accounts,
 			// whose password is public: never a real site started with
 			// --demo by mistake.
@@ -255,6 +259,13 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	if baseURL == "" {
 		baseURL = "http://" + ln.Addr().String()
 	}
+	if demoLoaded {
+		// The house ad links to the site's news feed, so it waits for
+		// the site's address.
+		if err := demo.LoadAds(ctx, store, files, strings.TrimRight(baseURL, "/")); err != nil {
+			return err
+		}
+	}
 	in := &ingest.Service{Store: store, FallbackSection: c.fallbackSection}
 	// Partner feeds: the scheduler is made before the server, which
 	// uses it to vet and fetch feeds, and told of the server's Changed
@@ -264,7 +275,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	hcfg := dhttp.Config{
 		SiteName: c.siteName, AgencyMark: c.agencyMark, BaseURL: baseURL,
 		City: dhttp.City{Name: cityName, Zone: loc}, Media: files, MaxBodySize: c.maxBody, Dev: c.dev,
-		TrustedProxies: c.trustedNets, FeedContent: c.feedContent, WebSubHub: c.websubHub,
+		TrustedProxies: c.trustedNets, FeedContent: c.feedContent, WebSubHub: c.websubHub, NoAds: c.noAds,
 	}
 	if ps, ok := store.(dateline.Partners); ok && c.partnerFeeds {
 		sched = partners.NewScheduler(ps, partners.NewFetcher(partners.Config{AllowPrivate: c.partnersPrivate}), log, time.Now,
