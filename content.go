@@ -42,7 +42,7 @@ type Section struct {
 var reservedSlugs = map[string]bool{
 	"api": true, "news": true, "static": true, "media": true, "topics": true, "persons": true,
 	"photo": true, "infographics": true, "healthz": true, "search": true, "newsroom": true,
-	"feed": true, "feeds": true, "stories": true, "sitemaps": true, "sitemap.xml": true, "feed.rss": true, "feed.atom": true, "feed.json": true, "sitemap": true, "robots.txt": true, "favicon.ico": true, "ru": true, "en": true,
+	"feed": true, "feeds": true, "stories": true, "sitemaps": true, "sitemap.xml": true, "feed.rss": true, "feed.atom": true, "feed.json": true, "sitemap": true, "robots.txt": true, "favicon.ico": true, "ru": true, "en": true, "city": true,
 }
 
 // Validate checks a section's slug and name. Returns EINVALID.
