@@ -139,13 +139,17 @@ type zone struct {
 	Here clockBox
 }
 
-// key names the zone, the local day and the header's city in cache keys:
+// key names the zone, the local day and the header's city and weather in
+// cache keys:
 // "Today" and "Yesterday" on a page change at local midnight. (The header's
 // clock changes every minute: servePage adds the minute to the key.)
 func (z zone) key() string {
 	k := z.City + "|" + z.Now.Format("2006-01-02")
 	if z.Here.Chosen {
 		k += "|" + z.Here.City.Slug
+	}
+	if w := z.Here.Weather; w != nil {
+		k += "|" + w.Temp + w.Condition
 	}
 	return k
 }
