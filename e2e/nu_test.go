@@ -37,7 +37,7 @@ func TestNuHtmlChecker(t *testing.T) {
 		t.Fatal("no article on /politics")
 	}
 	pages := map[string]*client{"/": reader, "/news": reader, "/politics": reader, article[1]: reader, "/topics/syrian-conflict": reader,
-		"/search?q=Syria": reader, "/search?q=nothingatallhere": reader, "/stories/conflict-in-syria": reader, "/photo/": reader,
+		"/search?q=Syria": reader, "/search?q=nothingatallhere": reader, "/stories/conflict-in-syria": reader, "/photo/": reader, "/city": reader,
 		"/newsroom/login": reader}
 	editor := newClient(t, baseURL)
 	editor.login("editor@example.org", demoPassword)

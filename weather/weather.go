@@ -132,7 +132,7 @@ func (s *Service) Current(slug string) (Reading, bool) {
 }
 
 // Run fetches at once and then every Every until ctx ends; a city readers
-// just chose is fetched within a minute. Failures are logged and the last
+// just chose is fetched within ten seconds. Failures are logged and the last
 // good readings kept until they are stale.
 func (s *Service) Run(ctx context.Context) {
 	tick := time.NewTicker(Every)
@@ -148,9 +148,9 @@ func (s *Service) Run(ctx context.Context) {
 			return
 		case <-tick.C:
 		case <-s.kick:
-			// At most one early fetch a minute, however many readers
-			// choose new cities.
-			if wait := time.Minute - s.now().Sub(last); wait > 0 {
+			// At most one early fetch in ten seconds, however many
+			// readers choose new cities (each city is new once a day).
+			if wait := 10*time.Second - s.now().Sub(last); wait > 0 {
 				select {
 				case <-ctx.Done():
 					return

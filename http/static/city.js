@@ -26,8 +26,9 @@
 				}
 			}
 		}
-		// Next at the turn of the minute.
-		setTimeout(tick, 60000 - (now.getSeconds() * 1000 + now.getMilliseconds()) + 50);
+		// Next just after the turn of the second: a clock put right by the
+		// system (or a tab woken from sleep) is right within a second.
+		setTimeout(tick, 1000 - now.getMilliseconds() + 20);
 	}
 
 	function fold(s) {
