@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"dateline/cities"
+	"dateline/i18n"
 	"dateline/weather"
 )
 
@@ -115,7 +116,9 @@ type cityGroup struct {
 
 // handleCity shows every city of the list, each a button that chooses it.
 func (s *Server) handleCity(w http.ResponseWriter, r *http.Request) {
-	lang := "en"
+	v := s.view(r, "", nil)
+	lang := v.Lang
+	v.Title = i18n.T(i18n.Lang(lang), "Select the city")
 	now := s.now()
 	chosen, ok := chosenCity(r)
 	d := cityPage{Default: cityName(s.defaultCity(), lang), Back: s.backPath(r, r.Referer())}
@@ -144,7 +147,7 @@ func (s *Server) handleCity(w http.ResponseWriter, r *http.Request) {
 		sort.SliceStable(g.Cities, func(i, j int) bool { return g.Cities[i].Name < g.Cities[j].Name })
 	}
 	d.Groups = []cityGroup{russia, world}
-	v := s.view(r, "Select the city", d)
+	v.Data = d
 	v.Canonical = "/city"
 	v.Description = "Choose the city whose local time the site shows."
 	v.Robots = "noindex, follow"
