@@ -303,3 +303,15 @@ func FuzzCityChoose(f *testing.F) {
 		}
 	})
 }
+
+// TestCitySearchPrivate: the search page, rendered for each request, is
+// private when the city cookie shapes it.
+func TestCitySearchPrivate(t *testing.T) {
+	e := newEnvWith(t, nil, func(*dhttp.Config) {})
+	if w := e.get("/search?q=x"); !strings.Contains(w.Header().Get("Cache-Control"), "public") || !strings.Contains(w.Header().Get("Vary"), "Cookie") {
+		t.Errorf("no cookie: %v", w.Header())
+	}
+	if w := e.get("/search?q=x", cityCookie("berlin")...); !strings.Contains(w.Header().Get("Cache-Control"), "private") || !strings.Contains(w.Body.String(), ">Berlin</a>") {
+		t.Errorf("berlin: %v", w.Header())
+	}
+}
