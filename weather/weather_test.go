@@ -230,3 +230,34 @@ func TestConditionsTranslated(t *testing.T) {
 		}
 	}
 }
+
+// TestRun fetches at once when started, fetches a newly wanted city soon,
+// and returns when its context ends.
+func TestRun(t *testing.T) {
+	p := &provider{temp: 1}
+	srv := httptest.NewServer(p)
+	defer srv.Close()
+	s, _ := New(srv.URL, "moscow", nil, nil, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		s.Run(ctx)
+		close(done)
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if _, ok := s.Current("moscow"); ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no first fetch")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return")
+	}
+}
