@@ -140,9 +140,8 @@ type zone struct {
 }
 
 // key names the zone, the local day and the header's city and weather in
-// cache keys:
-// "Today" and "Yesterday" on a page change at local midnight. (The header's
-// clock changes every minute: servePage adds the minute to the key.)
+// cache keys: "Today" and "Yesterday" on a page change at local midnight.
+// (The header's clock changes every minute: servePage adds the minute.)
 func (z zone) key() string {
 	k := z.City + "|" + z.Now.Format("2006-01-02")
 	if z.Here.Chosen {
