@@ -67,23 +67,18 @@ func (p *provider) set(mode string, temp float64) {
 	p.mu.Unlock()
 }
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+// clock is a test's time, in Unix nanoseconds.
+type clock struct{ ns atomic.Int64 }
 
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
+func (c *clock) now() time.Time      { return time.Unix(0, c.ns.Load()).UTC() }
+func (c *clock) add(d time.Duration) { c.ns.Add(int64(d)) }
 
 func TestFetch(t *testing.T) {
 	p := &provider{temp: -2.4}
 	srv := httptest.NewServer(p)
 	defer srv.Close()
-	clk := &clock{t: time.Date(2026, 11, 27, 13, 50, 0, 0, time.UTC)}
+	clk := &clock{}
+	clk.ns.Store(time.Date(2026, 11, 27, 13, 50, 0, 0, time.UTC).UnixNano())
 	s, err := New(srv.URL+"/v1/forecast?timezone=GMT", "moscow", &http.Client{Timeout: 100 * time.Millisecond}, clk.now, nil)
 	if err != nil {
 		t.Fatal(err)
