@@ -20,6 +20,9 @@ type City struct {
 	NameRU  string
 	Zone    string // IANA time zone name, e.g. "Europe/Moscow"
 	Country string // ISO 3166-1 alpha-2
+	// Lat and Lon place the city (degrees, two decimals) for weather
+	// providers.
+	Lat, Lon float64
 }
 
 // All lists every city, sorted by NameEN. Callers must not modify it.

@@ -189,3 +189,39 @@ func TestDSTChange(t *testing.T) {
 		})
 	}
 }
+
+// TestCoordinates checks that every city has a place on the map, that the
+// Russian ones are inside Russia's bounding box, and that each longitude
+// agrees roughly with the zone's standard offset (15 degrees an hour), which
+// catches a swapped sign or swapped latitude and longitude.
+func TestCoordinates(t *testing.T) {
+	jan := time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
+	jul := time.Date(2026, 7, 15, 12, 0, 0, 0, time.UTC)
+	seen := map[[2]float64]string{}
+	for _, c := range All {
+		if c.Lat < -90 || c.Lat > 90 || c.Lon < -180 || c.Lon > 180 || (c.Lat == 0 && c.Lon == 0) {
+			t.Errorf("%s: coordinates %v, %v out of range", c.Slug, c.Lat, c.Lon)
+			continue
+		}
+		if c.Country == "RU" && (c.Lat < 41 || c.Lat > 82 || c.Lon < 19 || c.Lon > 180) {
+			t.Errorf("%s: %v, %v is outside Russia", c.Slug, c.Lat, c.Lon)
+		}
+		if other, ok := seen[[2]float64{c.Lat, c.Lon}]; ok {
+			t.Errorf("%s has the coordinates of %s", c.Slug, other)
+		}
+		seen[[2]float64{c.Lat, c.Lon}] = c.Slug
+		_, o1 := jan.In(c.Location()).Zone()
+		_, o2 := jul.In(c.Location()).Zone()
+		std := float64(min(o1, o2)) / 3600
+		diff := c.Lon/15 - std
+		for diff > 12 {
+			diff -= 24
+		}
+		for diff < -12 {
+			diff += 24
+		}
+		if diff > 3.5 || diff < -3.5 {
+			t.Errorf("%s: longitude %v is %.1f hours from its zone's offset %v", c.Slug, c.Lon, diff, std)
+		}
+	}
+}

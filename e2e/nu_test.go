@@ -37,7 +37,7 @@ func TestNuHtmlChecker(t *testing.T) {
 		t.Fatal("no article on /politics")
 	}
 	pages := map[string]*client{"/": reader, "/news": reader, "/politics": reader, article[1]: reader, "/topics/syrian-conflict": reader,
-		"/search?q=Syria": reader, "/search?q=nothingatallhere": reader, "/stories/conflict-in-syria": reader, "/photo/": reader,
+		"/search?q=Syria": reader, "/search?q=nothingatallhere": reader, "/stories/conflict-in-syria": reader, "/photo/": reader, "/city": reader,
 		"/newsroom/login": reader, "/ru/": reader, "/ru/news": reader, "/ru/politika": reader,
 		"/currency": reader, "/currency?source=ecb&chart=JPY&days=90": reader}
 	editor := newClient(t, baseURL)

@@ -3,7 +3,6 @@ package e2e
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -43,14 +42,5 @@ func TestReadingMode(t *testing.T) {
 // toggle presses the switch and waits for the page it leads back to.
 func toggle(t *testing.T, ctx context.Context) {
 	t.Helper()
-	must(t, ctx, chromedp.Evaluate(`window.__old = true`, nil), chromedp.Click(`form.reading-toggle button`, chromedp.NodeVisible))
-	for i := 0; i < 100; i++ {
-		var old bool
-		if err := chromedp.Run(ctx, chromedp.Evaluate(`window.__old === true`, &old)); err == nil && !old {
-			must(t, ctx, chromedp.WaitReady("body"))
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatal("the switch did not lead to a new page")
+	clickAndWait(t, ctx, `form.reading-toggle button`)
 }

@@ -82,12 +82,16 @@ func (p *page) finish() {
 }
 
 // write sends the page, answering a conditional request with 304.
-func (p *page) write(w http.ResponseWriter, r *http.Request) {
+func (p *page) write(w http.ResponseWriter, r *http.Request) { p.send(w, r, false) }
+
+// send is write for a page that may be shaped by this reader's cookie
+// (private), though shared in the page cache by readers with the same one.
+func (p *page) send(w http.ResponseWriter, r *http.Request, private bool) {
 	h := w.Header()
 	h["Etag"] = p.hETag
 	h["Last-Modified"] = p.hLastMod
 	h["Cache-Control"] = p.hCache
-	if _, ok := h["Set-Cookie"]; ok || p.private {
+	if _, ok := h["Set-Cookie"]; ok || p.private || private {
 		// A response that sets a cookie, or that one reader's choice
 		// shaped, is for that reader only.
 		h["Cache-Control"] = hPrivate
@@ -193,6 +197,9 @@ type cacheKey struct {
 	n, m int64  // an id, a page number
 	zone string // the reader's city
 	lang string // the edition
+	// minute is the Unix minute a page with a zone was rendered in: the
+	// header's clock shows it (set by servePage).
+	minute int64
 }
 
 // pageCache keeps rendered pages until content changes. Any change clears
@@ -204,6 +211,7 @@ type pageCache struct {
 	cursors int // entries for pages past the first of a feed
 	gen     atomic.Uint64
 	max     int
+	minute  atomic.Int64 // the newest minute swept to
 }
 
 func newPageCache(max int) *pageCache {
@@ -235,6 +243,28 @@ func (c *pageCache) put(key cacheKey, p *page, gen uint64) {
 		c.cursors++
 	}
 	c.pages[key] = p
+}
+
+// sweep forgets pages rendered before minute (their header clocks are
+// behind), once a minute.
+func (c *pageCache) sweep(minute int64) {
+	if c.minute.Load() >= minute {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.minute.Load() >= minute {
+		return
+	}
+	c.minute.Store(minute)
+	for k := range c.pages {
+		if k.minute != 0 && k.minute < minute {
+			delete(c.pages, k)
+			if k.b != "" {
+				c.cursors--
+			}
+		}
+	}
 }
 
 // invalidate forgets every page.

@@ -24,8 +24,16 @@ const feedPageSize = 20
 // not there. Pages that depend on content are kept until content changes.
 func (s *Server) servePage(w http.ResponseWriter, r *http.Request, key cacheKey, render func(ctx context.Context) (*page, error)) {
 	key.lang = s.lang(r)
+	// Pages with a zone show the header's clock: they are kept for the
+	// minute they show, and shaped by the reader's city cookie if any.
+	private := false
+	if key.zone != "" {
+		key.minute = s.now().Unix() / 60
+		s.cache.sweep(key.minute)
+		_, private = chosenCity(r)
+	}
 	if p := s.cache.get(key); p != nil {
-		p.write(w, r)
+		p.send(w, r, private)
 		return
 	}
 	gen := s.cache.gen.Load()
@@ -34,12 +42,15 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request, key cacheKey,
 		s.error(w, r, err)
 		return
 	}
+	if key.zone != "" && p.vary == nil {
+		p.vary = hVaryCookie
+	}
 	p.finish()
 	switch p.status {
 	case http.StatusOK, http.StatusGone, http.StatusMovedPermanently:
 		s.cache.put(key, p, gen)
 	}
-	p.write(w, r)
+	p.send(w, r, private)
 }
 
 // htmlPage renders a page template into a page.

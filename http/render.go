@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/cities"
 	"dateline/i18n"
 )
 
@@ -29,7 +30,7 @@ type templates struct {
 	nr   map[string]*template.Template
 }
 
-var pageNames = []string{"home", "news", "article", "gallery", "galleries", "infographic", "infographics", "error", "search", "story", "currency"}
+var pageNames = []string{"home", "news", "article", "gallery", "galleries", "infographic", "infographics", "error", "search", "story", "currency", "city"}
 
 // newsroomPages share the newsroom's own layout.
 var newsroomPages = []string{"login", "message", "desk", "edit", "history", "compare", "photos", "photo", "collections", "top",
@@ -45,7 +46,7 @@ func (t *templates) parse() error {
 	if t.dev {
 		src = os.DirFS("http") // re-read from the work tree
 	}
-	base, err := template.New("").Funcs(funcs).ParseFS(src, "html/layout.html", "html/partials.html", "html/currency_box.html", "html/ads.html")
+	base, err := template.New("").Funcs(funcs).ParseFS(src, "html/layout.html", "html/partials.html", "html/currency_box.html", "html/ads.html", "html/cityclock.html")
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
 	}
@@ -153,17 +154,29 @@ func (v *view) Switch() []alternate {
 }
 
 // zone is the reader's time zone, the city it is named after, and the
-// time of the request in it.
+// time of the request in it; Here is the header's city (http/city.go),
+// which is the zone's city unless times stay in the agency's zone.
 type zone struct {
 	Lang string // the language times are written in
 	City string
 	Loc  *time.Location
 	Now  time.Time
+	Here clockBox
 }
 
-// key names the zone and the local day in cache keys: "Today" and
-// "Yesterday" on a page change at local midnight.
-func (z zone) key() string { return z.City + "|" + z.Now.Format("2006-01-02") }
+// key names the zone, the local day and the header's city and weather in
+// cache keys: "Today" and "Yesterday" on a page change at local midnight.
+// (The header's clock changes every minute: servePage adds the minute.)
+func (z zone) key() string {
+	k := z.City + "|" + z.Now.Format("2006-01-02")
+	if z.Here.Chosen {
+		k += "|" + z.Here.City.Slug
+	}
+	if w := z.Here.Weather; w != nil {
+		k += "|" + w.Temp + w.Condition
+	}
+	return k
+}
 
 // lang is the zone's language as package i18n names it.
 func (z zone) lang() i18n.Lang { return i18n.Lang(z.Lang) }
@@ -184,10 +197,20 @@ func (s *Server) view(r *http.Request, title string, data any) *view {
 	}
 }
 
-// zone returns the zone that times are shown in for this request. It is
-// per request so that a reader's own city can choose it.
+// zone returns the zone that times are shown in for this request: the
+// reader's city from the cookie, or the default city when there is none or
+// times stay in the agency's zone (Config.Times).
 func (s *Server) zone(r *http.Request) zone {
-	return zone{Lang: s.lang(r), City: s.cfg.City.Name, Loc: s.cfg.City.Zone, Now: s.now().In(s.cfg.City.Zone)}
+	lang, now := s.lang(r), s.now()
+	here := s.clock(r, now)
+	if here.Chosen && s.cfg.Times != TimesAgency {
+		return zone{Lang: lang, City: cityName(here.City, lang), Loc: here.City.Location(), Now: here.Now, Here: here}
+	}
+	name := s.cfg.City.Name
+	if c, ok := cities.Find(s.cfg.City.Slug); ok {
+		name = cityName(c, lang)
+	}
+	return zone{Lang: lang, City: name, Loc: s.cfg.City.Zone, Now: now.In(s.cfg.City.Zone), Here: here}
 }
 
 func (s *Server) render(r *http.Request, name string, v *view) ([]byte, error) {

@@ -203,7 +203,12 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	if ads.csp != nil {
 		w.Header()["Content-Security-Policy"] = ads.csp
 	}
-	writeHTML(w, status, "public, max-age=0, s-maxage=10", body)
+	cc := "public, max-age=0, s-maxage=10"
+	if _, ok := chosenCity(r); ok {
+		cc = "private, max-age=0" // times and header in the reader's city
+	}
+	w.Header()["Vary"] = hVaryCookie
+	writeHTML(w, status, cc, body)
 }
 
 // searchResultJSON is one result of GET /api/v1/search.

@@ -45,12 +45,18 @@ type Config struct {
 	// NoAds shows no ads on this node whatever the newsroom set (serve
 	// --no-ads); commercial labels on articles stay.
 	NoAds bool
+	// Times is TimesReader (the default: times in the reader's city) or
+	// TimesAgency (times in the default city's zone for everyone).
+	Times string
+	// Weather gives the header's current conditions; nil shows none.
+	Weather WeatherSource
 }
 
 // City is a place whose local time pages show.
 type City struct {
 	Name string // "Moscow"
 	Zone *time.Location
+	Slug string // its entry in package cities; found by Name when empty
 }
 
 // Server holds the dependencies of every handler.
@@ -89,6 +95,9 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 	}
 	if cfg.City.Zone == nil {
 		cfg.City = City{Name: "UTC", Zone: time.UTC}
+	}
+	if cfg.City.Slug == "" {
+		cfg.City.Slug = citySlug(cfg.City.Name)
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	tmpl, err := parseTemplates(cfg.Dev)
@@ -179,6 +188,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /opensearch.xml", s.handleOpenSearch)
 	m.HandleFunc("GET /reading-mode.css", s.handleReadingCSS)
 	m.HandleFunc("POST /reading-mode", s.handleReadingToggle)
+	m.HandleFunc("GET /city", s.handleCity)
+	m.HandleFunc("POST /city", s.handleCityChoose)
 	m.HandleFunc("GET /api/v1/search", s.handleSearchAPI)
 	m.HandleFunc("GET /topics/{slug}", s.handleTopic)
 	m.HandleFunc("GET /persons/{slug}", s.handlePerson)

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"dateline"
 	"dateline/postgres"
@@ -150,17 +149,4 @@ func newFlagSet(name, synopsis string) *flag.FlagSet {
 		fs.PrintDefaults()
 	}
 	return fs
-}
-
-// loadZone resolves a city setting "Name=Area/Zone".
-func loadZone(setting string) (string, *time.Location, error) {
-	name, zone, ok := strings.Cut(setting, "=")
-	if !ok || name == "" || zone == "" {
-		return "", nil, usagef("--city must look like Moscow=Europe/Moscow, not %q", setting)
-	}
-	loc, err := time.LoadLocation(zone)
-	if err != nil {
-		return "", nil, usagef("unknown time zone %q in --city", zone)
-	}
-	return name, loc, nil
 }

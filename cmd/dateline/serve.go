@@ -21,12 +21,14 @@ import (
 
 	"dateline"
 	"dateline/auth"
+	"dateline/cities"
 	"dateline/demo"
 	dhttp "dateline/http"
 	"dateline/ingest"
 	"dateline/media"
 	"dateline/partners"
 	"dateline/rates"
+	"dateline/weather"
 )
 
 // serveConfig is everything "dateline serve" is told.
@@ -54,6 +56,9 @@ type serveConfig struct {
 	ratesURLs       listFlag
 	ratesEvery      time.Duration
 	noAds           bool
+	times           string
+	weatherURL      string
+	defaultCity     cities.City
 }
 
 func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
@@ -67,7 +72,9 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	fs.StringVar(&c.baseURL, "base-url", env("DATELINE_BASE_URL", ""), "the site's public URL, for canonical and share links (default http://ADDR) (env DATELINE_BASE_URL)")
 	fs.StringVar(&c.siteName, "site-name", env("DATELINE_SITE_NAME", "Dateline"), "the site's name (env DATELINE_SITE_NAME)")
 	fs.StringVar(&c.agencyMark, "agency-mark", env("DATELINE_AGENCY_MARK", "DATELINE"), `the agency's mark in datelines: "MOSCOW, October 23. /MARK/." (env DATELINE_AGENCY_MARK)`)
-	fs.StringVar(&c.city, "city", env("DATELINE_CITY", "Moscow=Europe/Moscow"), "the default city whose time pages show, Name=IANA/Zone (env DATELINE_CITY)")
+	fs.StringVar(&c.city, "city", env("DATELINE_CITY", "moscow"), "the default city, a slug of the site's city list (/city) such as moscow or berlin: readers who chose none see its local time and weather, and with --times agency every time is in its zone (env DATELINE_CITY)")
+	fs.StringVar(&c.times, "times", env("DATELINE_TIMES", dhttp.TimesReader), "which zone times on the site are shown in: reader (the city the reader chose, else the default city) or agency (always the default city's) (env DATELINE_TIMES)")
+	fs.StringVar(&c.weatherURL, "weather-url", env("DATELINE_WEATHER_URL", ""), "a provider of current weather in Open-Meteo's forecast API format, e.g. https://api.open-meteo.com/v1/forecast, read every 15 minutes for the default city and the cities readers chose; empty shows no weather (env DATELINE_WEATHER_URL)")
 	fs.StringVar(&c.fallbackSection, "fallback-section", env("DATELINE_FALLBACK_SECTION", "world"), "section for ingested items that match no section's codes; empty refuses them (env DATELINE_FALLBACK_SECTION)")
 	fs.Int64Var(&c.maxBody, "max-body", 2<<20, "largest API request body in bytes")
 	fs.StringVar(&c.logFormat, "log-format", env("DATELINE_LOG_FORMAT", "text"), "log format: text or json (env DATELINE_LOG_FORMAT)")
@@ -90,6 +97,19 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	}
 	if _, _, err := net.SplitHostPort(c.addr); err != nil {
 		return nil, usagef("--addr must be HOST:PORT, not %q", c.addr)
+	}
+	city, ok := cities.Find(c.city)
+	if !ok {
+		return nil, usagef("--city must be a slug of the city list such as moscow or new-delhi (see the site's /city page), not %q", c.city)
+	}
+	c.defaultCity = city
+	if c.times != dhttp.TimesReader && c.times != dhttp.TimesAgency {
+		return nil, usagef("--times must be reader or agency, not %q", c.times)
+	}
+	if c.weatherURL != "" {
+		if u, err := url.Parse(c.weatherURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, usagef("--weather-url must be an http or https URL, not %q", c.weatherURL)
+		}
 	}
 	if c.maxBody < 1024 {
 		return nil, usagef("--max-body must be at least 1024 bytes")
@@ -212,10 +232,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // serve runs the site on ln until ctx ends, then shuts down gracefully.
 func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logger) error {
 	defer ln.Close()
-	cityName, loc, err := loadZone(c.city)
-	if err != nil {
-		return err
-	}
 	c.store.log = log
 	store, err := c.store.open(ctx)
 	if err != nil {
@@ -274,8 +290,17 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	var srv *dhttp.Server
 	hcfg := dhttp.Config{
 		SiteName: c.siteName, AgencyMark: c.agencyMark, BaseURL: baseURL,
-		City: dhttp.City{Name: cityName, Zone: loc}, Media: files, MaxBodySize: c.maxBody, Dev: c.dev,
+		City:  dhttp.City{Name: c.defaultCity.NameEN, Zone: c.defaultCity.Location(), Slug: c.defaultCity.Slug},
+		Times: c.times, Media: files, MaxBodySize: c.maxBody, Dev: c.dev,
 		TrustedProxies: c.trustedNets, FeedContent: c.feedContent, WebSubHub: c.websubHub, NoAds: c.noAds,
+	}
+	// Weather is kept in memory on each node; every node fetches it.
+	var wx *weather.Service
+	if c.weatherURL != "" {
+		if wx, err = weather.New(c.weatherURL, c.defaultCity.Slug, nil, time.Now, log); err != nil {
+			return usagef("--weather-url: %v", err)
+		}
+		hcfg.Weather = wx
 	}
 	if ps, ok := store.(dateline.Partners); ok && c.partnerFeeds {
 		sched = partners.NewScheduler(ps, partners.NewFetcher(partners.Config{AllowPrivate: c.partnersPrivate}), log, time.Now,
@@ -324,6 +349,13 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		go func() {
 			defer wg.Done()
 			rsched.Run(pubCtx)
+		}()
+	}
+	if wx != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			wx.Run(pubCtx)
 		}()
 	}
 	if sched != nil {
