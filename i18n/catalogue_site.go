@@ -20,7 +20,7 @@ var siteRU = map[string]string{
 	"FLASH":             "МОЛНИЯ",
 	"Filters and order": "Фильтры и порядок",
 	"Follow topics: their stories in the feed are marked “On a subject”. Kept in this browser only.": "Следите за темами: их материалы в ленте отмечены «По теме». Хранится только в этом браузере.",
-	"From":                     "С",
+	"From (date)":              "С",
 	"How this story developed": "Развитие событий",
 	"In other media":           "В других СМИ",
 	"Infographics":             "Инфографика",
@@ -74,7 +74,7 @@ var siteRU = map[string]string{
 	"This story was withdrawn":                                      "Материал отозван",
 	"Timeline":                                                      "Хроника",
 	"Times are shown in %s time.":                                   "Время указано по городу %s.",
-	"To":                                                            "По",
+	"To (date)":                                                     "По",
 	"UPDATE":                                                        "ОБНОВЛЕНИЕ",
 	"URGENT":                                                        "СРОЧНО",
 	"Where to go from here":                                         "Куда перейти",
@@ -84,8 +84,16 @@ var siteRU = map[string]string{
 	"Words to watch for":                                              "Слова для отслеживания",
 	"Words, \"exact phrases\", -excluded":                             "Слова, \"точные фразы\", -исключения",
 	"You can filter your feed by choosing only interesting sections.": "Вы можете настроить ленту, выбрав только интересные рубрики.",
-	"mentioning %s":                                                   "с упоминанием: %s",
-	"on the topic %s":                                                 "по теме «%s»",
+	"Demo figures, not official rates: made up from the official file of the last day so that the chart has a line.": "Демонстрационные данные, не официальные курсы: выведены из официального файла последнего дня, чтобы на графике была линия.",
+	"mentioning %s":   "с упоминанием: %s",
+	"on the topic %s": "по теме «%s»",
+}
+
+// siteEN are the English texts of keys that are not English text
+// themselves: words that Russian translates differently by use.
+var siteEN = map[string]string{
+	"From (date)": "From",
+	"To (date)":   "To",
 }
 
 // sitePlurals are the counted words of the reader site.
@@ -96,6 +104,9 @@ var sitePlurals = map[string][2]forms{
 func init() {
 	for k, v := range siteRU {
 		catalogueEN[k] = k
+		if en, ok := siteEN[k]; ok {
+			catalogueEN[k] = en
+		}
 		catalogueRU[k] = v
 	}
 	for k, f := range sitePlurals {
