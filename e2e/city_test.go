@@ -149,6 +149,13 @@ func nearNow(clock string, loc *time.Location) bool {
 func clickAndWait(t *testing.T, ctx context.Context, sel string) {
 	t.Helper()
 	must(t, ctx, chromedp.Evaluate(`window.__old = true`, nil), chromedp.Click(sel, chromedp.NodeVisible))
+	waitNewPage(t, ctx, "clicking "+sel)
+}
+
+// waitNewPage waits until the page marked with window.__old is replaced
+// and the new one is ready.
+func waitNewPage(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
 	for i := 0; i < 100; i++ {
 		var old bool
 		if err := chromedp.Run(ctx, chromedp.Evaluate(`window.__old === true`, &old)); err == nil && !old {
@@ -157,7 +164,7 @@ func clickAndWait(t *testing.T, ctx context.Context, sel string) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("clicking %s did not lead to a new page", sel)
+	t.Fatalf("%s did not lead to a new page", what)
 }
 
 // TestCityLooks takes screenshots of the header and /city at phone and

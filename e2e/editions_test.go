@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -101,25 +100,15 @@ func ruPhotos(n string) string {
 	return "фотографий"
 }
 
-// follow clicks the first link matching sel and waits for the page it
-// leads to.
+// follow clicks the first link matching sel (the first only: there may be
+// hidden ones) and waits for the page it leads to.
 func follow(t *testing.T, ctx context.Context, sel string) {
 	t.Helper()
-	var href string
 	var ok bool
 	must(t, ctx, chromedp.Evaluate(`window.__old = true`, nil),
-		chromedp.AttributeValue(sel, "href", &href, &ok, chromedp.ByQuery))
+		chromedp.Evaluate(`(() => { const a = document.querySelector(`+jsString(sel)+`); if (a) a.click(); return !!a; })()`, &ok))
 	if !ok {
 		t.Fatalf("no link %s", sel)
 	}
-	must(t, ctx, chromedp.Evaluate(`document.querySelector(`+jsString(sel)+`).click()`, nil))
-	for i := 0; i < 100; i++ {
-		var old bool
-		if err := chromedp.Run(ctx, chromedp.Evaluate(`window.__old === true`, &old)); err == nil && !old {
-			must(t, ctx, chromedp.WaitReady("body"))
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("following %s (%s) did not lead to a new page", sel, href)
+	waitNewPage(t, ctx, "following "+sel)
 }
