@@ -53,6 +53,21 @@ func TestCurrencyConverter(t *testing.T) {
 		waitText(t, ctx, "#cc-result .error", "The amount must not be negative.")
 		screenshot(t, ctx, "currency-live-error")
 	})
+	t.Run("russian", func(t *testing.T) {
+		ctx := browser(t, 390, 844, true)
+		must(t, ctx, chromedp.Navigate(baseURL+"/ru/currency"), chromedp.WaitReady("#cc-result .out"),
+			chromedp.Evaluate(`window.__same = true`, nil), clearField("#cc-amount"), chromedp.SendKeys("#cc-amount", "250"))
+		waitText(t, ctx, "#cc-result .out", usdIn250)
+		var rateOf string
+		var same bool
+		must(t, ctx, chromedp.Evaluate(`document.querySelector("#cc-result .rate-of").textContent`, &rateOf),
+			chromedp.Evaluate(`window.__same === true`, &same))
+		if !same || !strings.HasPrefix(rateOf, "Курсы: Банк России, ") || !strings.Contains(rateOf, "марта 2022") {
+			t.Errorf("the live Russian result names %q (same page %v)", rateOf, same)
+		}
+		must(t, ctx, clearField("#cc-amount"), chromedp.SendKeys("#cc-amount", "-5"))
+		waitText(t, ctx, "#cc-result .error", "Пересчет не выполнен: проверьте сумму, валюты и дату.")
+	})
 	t.Run("no script", func(t *testing.T) {
 		ctx := browser(t, 390, 844, false)
 		must(t, ctx, chromedp.Navigate(baseURL+"/currency"), chromedp.WaitReady("form.converter"),

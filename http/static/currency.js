@@ -36,13 +36,15 @@
       parts.push(sum);
       parts.push(el('p', 'rate', '1 ' + body.from + ' = ' + body.rate + ' ' + body.to + ' · 1 ' + body.to + ' = ' + body.inverse + ' ' + body.from));
       var of = el('p', 'rate-of', out.getAttribute('data-at') || 'Rates used:');
-      of.textContent += ' ' + body.source_name + ', ';
+      of.textContent += ' ' + (out.getAttribute('data-source-name') || body.source_name) + ', ';
       var t = el('time', '', longDate(body.date));
       t.setAttribute('datetime', body.date);
       of.appendChild(t);
       parts.push(of);
     } else {
-      var msg = body && body.error && body.error.message ? body.error.message : 'The rates could not be read.';
+      // The API explains in English; other pages say it in their language.
+      var msg = out.getAttribute('data-error') || 'No conversion: check the amount, the currencies and the date.';
+      if (lang === 'en' && body && body.error && body.error.message) msg = body.error.message;
       var p = el('p', 'error', msg);
       p.setAttribute('role', 'alert');
       parts.push(p);
