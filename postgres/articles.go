@@ -129,11 +129,11 @@ func fillArticle(ctx context.Context, q querier, a *dateline.Article) error {
 	if len(a.Pages) == 0 {
 		a.Pages = nil
 	}
-	a.Topics, err = tags(ctx, q, `SELECT t.id, t.slug, t.name FROM article_topics x JOIN topics t ON t.id = x.topic_id WHERE x.article_id = $1 ORDER BY x.position`, a.ID)
+	a.Topics, err = tags(ctx, q, `SELECT t.id, t.slug, COALESCE(NULLIF(x.label, ''), t.name) FROM article_topics x JOIN topics t ON t.id = x.topic_id WHERE x.article_id = $1 ORDER BY x.position`, a.ID)
 	if err != nil {
 		return err
 	}
-	persons, err := tags(ctx, q, `SELECT t.id, t.slug, t.name FROM article_persons x JOIN persons t ON t.id = x.person_id WHERE x.article_id = $1 ORDER BY x.position`, a.ID)
+	persons, err := tags(ctx, q, `SELECT t.id, t.slug, COALESCE(NULLIF(x.label, ''), t.name) FROM article_persons x JOIN persons t ON t.id = x.person_id WHERE x.article_id = $1 ORDER BY x.position`, a.ID)
 	if err != nil {
 		return err
 	}

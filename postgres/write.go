@@ -439,7 +439,7 @@ func writeArticleParts(ctx context.Context, tx pgx.Tx, a *dateline.Article, now 
 				continue
 			}
 			seen[t.id] = true
-			if _, err := tx.Exec(ctx, `INSERT INTO `+link.table+` (article_id, `+link.column+`, position) VALUES ($1, $2, $3)`, a.ID, t.id, i); err != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO `+link.table+` (article_id, `+link.column+`, position, label) VALUES ($1, $2, $3, $4)`, a.ID, t.id, i, t.label); err != nil {
 				return err
 			}
 		}
@@ -465,6 +465,7 @@ func writeArticleParts(ctx context.Context, tx pgx.Tx, a *dateline.Article, now 
 type tag struct {
 	name, slug string
 	id         int64
+	label      string // name when the tag's own name differs
 }
 
 // tagIDs finds or creates the topics or persons, in slug order so that
@@ -482,12 +483,17 @@ func tagIDs(ctx context.Context, tx pgx.Tx, table string, tags []tag) error {
 		if t.slug == "" {
 			continue
 		}
+		canonical := t.name
 		err := tx.QueryRow(ctx, `INSERT INTO `+table+` (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING RETURNING id`, t.slug, t.name).Scan(&t.id)
 		if errors.Is(err, pgx.ErrNoRows) {
-			err = tx.QueryRow(ctx, `SELECT id FROM `+table+` WHERE slug = $1`, t.slug).Scan(&t.id)
+			err = tx.QueryRow(ctx, `SELECT id, name FROM `+table+` WHERE slug = $1`, t.slug).Scan(&t.id, &canonical)
 		}
 		if err != nil {
 			return err
+		}
+		if canonical != t.name {
+			// The story names the tag its own way: kept for its page.
+			t.label = t.name
 		}
 	}
 	return nil

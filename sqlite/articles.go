@@ -128,11 +128,11 @@ func (db *DB) fillArticle(ctx context.Context, a *dateline.Article) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	a.Topics, err = db.tags(ctx, `SELECT t.id, t.slug, t.name FROM article_topics x JOIN topics t ON t.id = x.topic_id WHERE x.article_id = ? ORDER BY x.position`, a.ID)
+	a.Topics, err = db.tags(ctx, `SELECT t.id, t.slug, COALESCE(NULLIF(x.label, ''), t.name) FROM article_topics x JOIN topics t ON t.id = x.topic_id WHERE x.article_id = ? ORDER BY x.position`, a.ID)
 	if err != nil {
 		return err
 	}
-	persons, err := db.tags(ctx, `SELECT t.id, t.slug, t.name FROM article_persons x JOIN persons t ON t.id = x.person_id WHERE x.article_id = ? ORDER BY x.position`, a.ID)
+	persons, err := db.tags(ctx, `SELECT t.id, t.slug, COALESCE(NULLIF(x.label, ''), t.name) FROM article_persons x JOIN persons t ON t.id = x.person_id WHERE x.article_id = ? ORDER BY x.position`, a.ID)
 	if err != nil {
 		return err
 	}

@@ -326,28 +326,30 @@ func writeArticleParts(ctx context.Context, tx *sql.Tx, a *dateline.Article, now
 	seen := map[int64]bool{}
 	for i := range a.Topics {
 		t := &a.Topics[i]
-		if err := tagID(ctx, tx, "topics", &t.ID, &t.Slug, t.Name); err != nil {
+		label, err := tagID(ctx, tx, "topics", &t.ID, &t.Slug, t.Name)
+		if err != nil {
 			return err
 		}
 		if t.ID == 0 || seen[t.ID] {
 			continue
 		}
 		seen[t.ID] = true
-		if _, err := tx.ExecContext(ctx, `INSERT INTO article_topics (article_id, topic_id, position) VALUES (?, ?, ?)`, a.ID, t.ID, i); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO article_topics (article_id, topic_id, position, label) VALUES (?, ?, ?, ?)`, a.ID, t.ID, i, label); err != nil {
 			return err
 		}
 	}
 	clear(seen)
 	for i := range a.Persons {
 		p := &a.Persons[i]
-		if err := tagID(ctx, tx, "persons", &p.ID, &p.Slug, p.Name); err != nil {
+		label, err := tagID(ctx, tx, "persons", &p.ID, &p.Slug, p.Name)
+		if err != nil {
 			return err
 		}
 		if p.ID == 0 || seen[p.ID] {
 			continue
 		}
 		seen[p.ID] = true
-		if _, err := tx.ExecContext(ctx, `INSERT INTO article_persons (article_id, person_id, position) VALUES (?, ?, ?)`, a.ID, p.ID, i); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO article_persons (article_id, person_id, position, label) VALUES (?, ?, ?, ?)`, a.ID, p.ID, i, label); err != nil {
 			return err
 		}
 	}
@@ -371,14 +373,21 @@ func writeArticleParts(ctx context.Context, tx *sql.Tx, a *dateline.Article, now
 
 // tagID finds or creates the topic or person named name and sets its id
 // and slug. A name without letters or digits gets id 0.
-func tagID(ctx context.Context, tx *sql.Tx, table string, id *int64, slug *string, name string) error {
+func tagID(ctx context.Context, tx *sql.Tx, table string, id *int64, slug *string, name string) (label string, err error) {
 	*slug = dateline.Slugify(name)
 	if *slug == "" {
 		*id = 0
-		return nil
+		return "", nil
 	}
-	return tx.QueryRowContext(ctx, `INSERT INTO `+table+` (slug, name) VALUES (?, ?)
-		ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug RETURNING id`, *slug, name).Scan(id)
+	var canonical string
+	err = tx.QueryRowContext(ctx, `INSERT INTO `+table+` (slug, name) VALUES (?, ?)
+		ON CONFLICT (slug) DO UPDATE SET slug = excluded.slug RETURNING id, name`, *slug, name).Scan(id, &canonical)
+	if canonical != name {
+		// The story names the tag its own way ("Эльвира Набиуллина"
+		// for "Elvira Nabiullina"): kept for its page.
+		label = name
+	}
+	return label, err
 }
 
 // Topic returns the topic with the slug. Returns ENOTFOUND if none.

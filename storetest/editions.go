@@ -13,6 +13,7 @@ var editionTests = []struct {
 }{
 	{"EditionSections", testEditionSections},
 	{"Translations", testTranslations},
+	{"TagLabels", testTagLabels},
 }
 
 func testEditionSections(t *testing.T, s dateline.Store) {
@@ -122,5 +123,39 @@ func testTranslations(t *testing.T, s dateline.Store) {
 	upsert(t, s, base.Add(time.Minute), w)
 	if got, _ := s.Translations(ctx, ruID); len(got) != 0 {
 		t.Fatalf("a withdrawn story is shown as a translation: %+v", got)
+	}
+}
+
+// testTagLabels: a story keeps the name it gives a tag that another story
+// made under another spelling, and the tag keeps its own.
+func testTagLabels(t *testing.T, s dateline.Store) {
+	en := article("urn:label:en", "economy", base.Add(-time.Hour))
+	en.Persons = []dateline.Person{{Name: "Elvira Nabiullina"}}
+	en.Topics = []dateline.Topic{{Name: "Key rate"}}
+	ru := article("urn:label:ru", "economy", base)
+	ru.Lang = "ru"
+	ru.Persons = []dateline.Person{{Name: "Эльвира Набиуллина"}}
+	ru.Topics = []dateline.Topic{{Name: "Key rate"}}
+	rs := upsert(t, s, base, en, ru)
+	gotEN, err := s.Article(ctx, rs[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotRU, err := s.Article(ctx, rs[1].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(gotRU.Persons) != 1 || len(gotEN.Persons) != 1 || gotRU.Persons[0].Slug != gotEN.Persons[0].Slug {
+		t.Fatalf("persons en %+v ru %+v, want one tag", gotEN.Persons, gotRU.Persons)
+	}
+	if gotEN.Persons[0].Name != "Elvira Nabiullina" || gotRU.Persons[0].Name != "Эльвира Набиуллина" {
+		t.Errorf("names en %q ru %q, want each story's own", gotEN.Persons[0].Name, gotRU.Persons[0].Name)
+	}
+	if gotRU.Topics[0].Name != "Key rate" {
+		t.Errorf("topic %q", gotRU.Topics[0].Name)
+	}
+	p, err := s.Person(ctx, gotRU.Persons[0].Slug)
+	if err != nil || p.Name != "Elvira Nabiullina" {
+		t.Errorf("the tag's own name = %v, %v", p, err)
 	}
 }
