@@ -2,7 +2,10 @@ package dateline
 
 import (
 	"context"
+	"net"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -186,7 +189,43 @@ func adURL(s, what string, httpsOnly bool) (*url.URL, error) {
 	if u.User != nil {
 		return nil, Errorf(EINVALID, "%s may not carry a user name or password.", what)
 	}
+	if AdOrigin(u) == "" {
+		return nil, Errorf(EINVALID, "%s must name its host as a domain name or an IP address, with a port from 1 to 65535 if any.", what)
+	}
 	return u, nil
+}
+
+// hostLabel is one label of a domain name, in the ASCII (punycode) form.
+var hostLabel = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+
+// AdOrigin is the origin of an ad's URL as a Content-Security-Policy
+// source ("https://ads.example:8443"), or "" when its host is not a plain
+// domain name or IP address or its port is out of range: nothing from an
+// address can then reach the policy but a checked host and port.
+func AdOrigin(u *url.URL) string {
+	host, port := strings.ToLower(u.Hostname()), u.Port()
+	switch ip := net.ParseIP(host); {
+	case ip != nil && strings.Contains(host, ":"):
+		host = "[" + host + "]"
+	case ip != nil:
+	default:
+		if len(host) > 253 {
+			return ""
+		}
+		for _, l := range strings.Split(host, ".") {
+			if !hostLabel.MatchString(l) {
+				return ""
+			}
+		}
+	}
+	if port != "" {
+		n, err := strconv.Atoi(port)
+		if err != nil || n < 1 || n > 65535 || strconv.Itoa(n) != port {
+			return ""
+		}
+		host += ":" + port
+	}
+	return strings.ToLower(u.Scheme) + "://" + host
 }
 
 // Ads stores the ad slots and the switch. Both engines implement it; a

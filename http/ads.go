@@ -71,8 +71,11 @@ func (s *Server) settleAds() bool {
 		}
 		key.WriteString(slot + "|" + a.Kind + "|" + a.UpdatedAt.String() + ";")
 		if a.Kind == dateline.AdFrame {
-			if u, err := url.Parse(a.FrameURL); err == nil && !slices.Contains(origins, "https://"+u.Host) {
-				origins = append(origins, "https://"+u.Host)
+			// Only a checked host and port reach the policy.
+			if u, err := url.Parse(a.FrameURL); err == nil {
+				if o := dateline.AdOrigin(u); strings.HasPrefix(o, "https://") && !slices.Contains(origins, o) {
+					origins = append(origins, o)
+				}
 			}
 		}
 	}

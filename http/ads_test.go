@@ -166,6 +166,9 @@ func TestAdsBadInputRefused(t *testing.T) {
 		{"http frame", "header", frame("frame_url", "http://ads.example/slot"), nil, 400, "must be a full https:// URL"},
 		{"javascript frame", "header", frame("frame_url", "javascript:alert(1)"), nil, 400, "must be a full https:// URL"},
 		{"frame with a password", "header", frame("frame_url", "https://u:p@ads.example/"), nil, 400, "user name or password"},
+		{"frame host with a policy directive", "header", frame("frame_url", "https://ads.example;sandbox/x"), nil, 400, "domain name or an IP address"},
+		{"frame host wildcard", "header", frame("frame_url", "https://*/x"), nil, 400, "domain name or an IP address"},
+		{"frame port out of range", "header", frame("frame_url", "https://ads.example:99999/x"), nil, 400, "domain name or an IP address"},
 		{"no size", "header", frame("width", "", "height", ""), nil, 400, "from 50 to 2000"},
 		{"tiny", "header", frame("width", "1"), nil, 400, "from 50 to 2000"},
 		{"huge", "header", frame("height", "90000"), nil, 400, "from 50 to 2000"},
@@ -526,7 +529,7 @@ func TestCommercialLabels(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.srv.Changed()
-	if _, doc := e.page(fmt.Sprintf("/ru/economy/%d", rs[0].ID)); textOf(doc.First("h1 span.mark-commercial")) != "Реклама" {
+	if _, doc := e.page(fmt.Sprintf("/economy/%d", rs[0].ID)); textOf(doc.First("h1 span.mark-commercial")) != "Реклама" {
 		t.Errorf("the Russian story's label is %q", textOf(doc.First("h1 span.mark-commercial")))
 	}
 	if f, _ := checkFeed(t, e, "/economy/feed.rss", nil); len(f.Items) == 0 || f.Items[0].Title != "Реклама: Тракторы со скидкой" {

@@ -162,19 +162,19 @@ func (s *Server) editionHomes() []alternate {
 
 // translationAlternates are an article's versions: itself first, then its
 // published translations.
-func translationAlternates(a *dateline.Article, ts []dateline.ArticleRef) []alternate {
+func (s *Server) translationAlternates(a *dateline.Article, ts []dateline.ArticleRef) []alternate {
 	if len(ts) == 0 {
 		return nil
 	}
 	self := editionOf(a.Lang)
-	out := []alternate{{Lang: self, Name: languageNames[self], Href: articleURL(*a), Title: a.Headline}}
+	out := []alternate{{Lang: self, Name: languageNames[self], Href: s.articleURL(*a), Title: a.Headline}}
 	for _, t := range ts {
 		l := editionOf(t.Lang)
 		if l == self {
 			continue
 		}
 		out = append(out, alternate{Lang: l, Name: languageNames[l], Title: t.Headline,
-			Href: prefix(l) + "/" + t.Section + "/" + itoa(t.ID)})
+			Href: s.refURL(t.Section, t.ID)})
 	}
 	return out
 }

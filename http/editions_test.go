@@ -195,7 +195,8 @@ func TestEditionFeeds(t *testing.T) {
 }
 
 // TestEditionOff: without a Russian section there is no /ru/ edition,
-// but a Russian story still has its address.
+// and a Russian story filed in an English section is read there, in the
+// English edition, marked as Russian text.
 func TestEditionOff(t *testing.T) {
 	e := newEnv(t, false)
 	doc := strings.Replace(strings.Replace(item("urn:test:ru1", e.clock.Now(), ""), `"language": "en"`, `"language": "ru"`, 1),
@@ -214,8 +215,13 @@ func TestEditionOff(t *testing.T) {
 		t.Fatal("the story was not stored")
 	}
 	a := list[0]
-	if w := e.get(fmt.Sprintf("/ru/%s/%d", a.Section, a.ID)); w.Code != 200 {
-		t.Errorf("the Russian story's page = %d", w.Code)
+	path := fmt.Sprintf("/%s/%d", a.Section, a.ID)
+	w, page := e.page(path)
+	if w.Code != 200 || page.First("article.article").Attr("lang") != "ru" || page.First("html").Attr("lang") != "en" {
+		t.Errorf("the Russian story's page = %d, article lang %q", w.Code, page.First("article.article").Attr("lang"))
+	}
+	if w := e.get("/ru" + path); w.Code != 301 || w.Header().Get("Location") != path {
+		t.Errorf("/ru%s = %d %s, want 301 to its English-edition address", path, w.Code, w.Header().Get("Location"))
 	}
 	_, home := e.page("/")
 	if home.First("a.lang-switch") != nil {

@@ -266,7 +266,7 @@ func (s *Server) loadFeed(ctx context.Context, lang string, source int, slug str
 	}
 	for i := range items {
 		a := &items[i]
-		it := feedItem{URL: base + articleURL(*a), Title: a.Headline, Summary: a.Lead, Byline: a.Byline, Lang: a.Lang,
+		it := feedItem{URL: base + s.articleURL(*a), Title: a.Headline, Summary: a.Lead, Byline: a.Byline, Lang: a.Lang,
 			Published: a.PublishedAt, Updated: a.PublishedAt, Topics: topics[a.ID],
 			Section: dateline.Section{Slug: a.Section, Name: a.SectionName}}
 		if !a.UpdatedAt.IsZero() {

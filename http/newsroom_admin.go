@@ -44,7 +44,7 @@ func (s *Server) handleTop(w http.ResponseWriter, r *http.Request) {
 			row.Ref, row.Title, row.Kind, row.URL = dateline.TopRef{StoryID: it.Story.ID}, it.Story.Title, "Story page", "/stories/"+it.Story.Slug
 			row.Key = "s" + strconv.FormatInt(it.Story.ID, 10)
 		} else {
-			row.Ref, row.Title, row.Kind, row.URL = dateline.TopRef{ArticleID: it.Article.ID}, it.Article.Headline, "Article", articleURL(*it.Article)
+			row.Ref, row.Title, row.Kind, row.URL = dateline.TopRef{ArticleID: it.Article.ID}, it.Article.Headline, "Article", s.articleURL(*it.Article)
 			row.Key = "a" + strconv.FormatInt(it.Article.ID, 10)
 		}
 		p.Rows = append(p.Rows, row)
@@ -550,7 +550,7 @@ func (s *Server) handleAPIArticles(w http.ResponseWriter, r *http.Request) {
 		if !a.PublishedAt.IsZero() {
 			pub = a.PublishedAt.In(z.Loc).Format("2 January 2006, 15:04")
 		}
-		out = append(out, map[string]any{"id": a.ID, "headline": a.Headline, "url": articleURL(a), "section": a.SectionName, "status": a.Status, "published": pub})
+		out = append(out, map[string]any{"id": a.ID, "headline": a.Headline, "url": s.articleURL(a), "section": a.SectionName, "status": a.Status, "published": pub})
 	}
 	writeJSON(w, http.StatusOK, out)
 }

@@ -81,11 +81,11 @@ type topView struct {
 	Story bool
 }
 
-func topViews(items []dateline.TopItem) []topView {
+func (s *Server) topViews(items []dateline.TopItem) []topView {
 	out := make([]topView, 0, len(items))
 	for _, it := range items {
 		if it.Story == nil {
-			out = append(out, topView{Article: *it.Article, URL: articleURL(*it.Article)})
+			out = append(out, topView{Article: *it.Article, URL: s.articleURL(*it.Article)})
 			continue
 		}
 		v := topView{URL: "/stories/" + it.Story.Slug, Story: true}
@@ -139,13 +139,13 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				return nil, err
 			}
-			d.Top = topViews(top)
+			d.Top = s.topViews(top)
 		}
 		if d.Latest, err = s.store.Articles(ctx, dateline.ArticleFilter{Sections: filter, Limit: 15}); err != nil {
 			return nil, err
 		}
 		if len(d.Top) == 0 {
-			d.Top = topFromLatest(d.Latest, 5)
+			d.Top = s.topFromLatest(d.Latest, 5)
 		}
 		for _, sec := range s.sectionsOf(lang) {
 			items, err := s.store.Articles(ctx, dateline.ArticleFilter{Sections: []string{sec.Slug}, Limit: 4})
@@ -180,10 +180,10 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 
 // topFromLatest makes a top list when editors have not curated one: the
 // newest story with a photo leads.
-func topFromLatest(latest []dateline.Article, n int) []topView {
+func (s *Server) topFromLatest(latest []dateline.Article, n int) []topView {
 	top := make([]topView, 0, n)
 	for _, a := range latest[:min(n, len(latest))] {
-		top = append(top, topView{Article: a, URL: articleURL(a)})
+		top = append(top, topView{Article: a, URL: s.articleURL(a)})
 	}
 	for i, a := range top {
 		if a.Photo != nil {
@@ -595,8 +595,8 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 		default:
 			return nil, dateline.Errorf(dateline.ENOTFOUND, "There is no article at this address.")
 		}
-		if a.Section != slug || editionOf(a.Lang) != s.lang(r) {
-			return &page{status: http.StatusMovedPermanently, location: articleURL(*a), body: []byte("Moved.\n"), ctype: "text/plain; charset=utf-8", cacheFor: 10}, nil
+		if a.Section != slug || s.editionOfSection(a.Section) != s.lang(r) {
+			return &page{status: http.StatusMovedPermanently, location: s.articleURL(*a), body: []byte("Moved.\n"), ctype: "text/plain; charset=utf-8", cacheFor: 10}, nil
 		}
 		pages := max(1, len(a.Pages))
 		if n > pages {
@@ -620,14 +620,14 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		d := articlePage{A: a, URL: s.cfg.BaseURL + articleURL(*a), Page: n, PageCount: pages,
+		d := articlePage{A: a, URL: s.cfg.BaseURL + s.articleURL(*a), Page: n, PageCount: pages,
 			Body: s.withArticleAd(s.articleBody(a, n, z), a.Lang), Latest: latest[:min(10, len(latest))], Stories: stories, Related: rel, MostRead: s.mostReadBlock(lang),
-			Translations: translationAlternates(a, translations)}
+			Translations: s.translationAlternates(a, translations)}
 		v := s.view(r, a.Headline, d)
 		v.Active, v.Description = a.Section, a.Lead
 		v.Alternates = d.Translations
 		v.Live = &liveBox{Mode: "banner"}
-		v.Canonical = articleURL(*a)
+		v.Canonical = s.articleURL(*a)
 		if n > 1 {
 			v.Canonical += "?page=" + strconv.Itoa(n)
 		}
@@ -680,7 +680,7 @@ func (s *Server) articleBody(a *dateline.Article, n int, z zone) any {
 		label := escape(i18n.T(z.lang(), "Read also"))
 		aside.WriteString(`<aside class="read-also" aria-label="` + label + `"><h2>` + label + `</h2><ul>`)
 		for _, ref := range refs {
-			aside.WriteString(`<li>` + commercialMark(ref.Lang, ref.Commercial) + `<a href="` + prefix(z.Lang) + `/` + ref.Section + "/" + strconv.FormatInt(ref.ID, 10) + `">` + escape(ref.Headline) + `</a></li>`)
+			aside.WriteString(`<li>` + commercialMark(ref.Lang, ref.Commercial) + `<a href="` + s.refURL(ref.Section, ref.ID) + `">` + escape(ref.Headline) + `</a></li>`)
 		}
 		aside.WriteString(`</ul></aside>`)
 		at := nthIndex(body, "</p>", 2)

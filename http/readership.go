@@ -258,7 +258,7 @@ func (s *Server) handleMostReadAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	items := []rankedJSON{}
 	for _, a := range s.mostRead(p, sec) {
-		items = append(items, rankedJSON{ID: a.ID, URL: s.cfg.BaseURL + articleURL(a.Article), Headline: a.Headline, Section: a.Section,
+		items = append(items, rankedJSON{ID: a.ID, URL: s.cfg.BaseURL + s.articleURL(a.Article), Headline: a.Headline, Section: a.Section,
 			PublishedAt: a.PublishedAt, Views: a.Views})
 	}
 	writeTagged(w, r, map[string]any{"period": p, "section": sec, "items": items}, "public, max-age=30")
@@ -284,7 +284,8 @@ func (s *Server) related(ctx context.Context, a *dateline.Article) ([]related.St
 		}
 	}
 	// Related stories are read in the story's own language.
-	nb = slices.DeleteFunc(nb, func(n dateline.Neighbour) bool { return editionOf(n.Lang) != editionOf(a.Lang) })
+	own := s.editionOfSection(a.Section)
+	nb = slices.DeleteFunc(nb, func(n dateline.Neighbour) bool { return s.editionOfSection(n.Section) != own })
 	return related.Pick(a, pub, nb, s.now(), 6), nil
 }
 
@@ -311,7 +312,7 @@ type topicJSON struct {
 
 // message formats an event once for every stream.
 func (s *Server) message(e dateline.Event, names map[string]string) live.Message {
-	j := eventJSON{ID: e.ArticleID, Kind: e.Kind, URL: prefix(editionOf(e.Lang)) + "/" + e.Section + "/" + strconv.FormatInt(e.ArticleID, 10), Headline: e.Headline,
+	j := eventJSON{ID: e.ArticleID, Kind: e.Kind, URL: s.refURL(e.Section, e.ArticleID), Headline: e.Headline,
 		Section: e.Section, Urgency: e.Urgency, Breaking: e.Breaking, Lang: e.Lang, At: e.At.UTC(), Topics: []topicJSON{}}
 	if sec := s.section(e.Section); sec != nil {
 		j.SectionName = sec.Name

@@ -24,7 +24,8 @@ var htmlFS embed.FS
 // templates holds one parsed set per page, each made of the layout, the
 // shared partials and the page itself.
 type templates struct {
-	dev  bool
+	dev   bool
+	funcs template.FuncMap // funcs and the server's own (addresses)
 	mu   sync.Mutex
 	sets map[string]*template.Template
 	nr   map[string]*template.Template
@@ -36,8 +37,16 @@ var pageNames = []string{"home", "news", "article", "gallery", "galleries", "inf
 var newsroomPages = []string{"login", "message", "desk", "edit", "history", "compare", "photos", "photo", "collections", "top",
 	"stories", "story", "users", "account", "sections", "tokens", "audit", "partners", "ads"}
 
-func parseTemplates(dev bool) (*templates, error) {
-	t := &templates{dev: dev}
+// parseTemplates parses every page with funcs and own, the functions that
+// need the server (an article's address depends on its section's edition).
+func parseTemplates(dev bool, own template.FuncMap) (*templates, error) {
+	t := &templates{dev: dev, funcs: template.FuncMap{}}
+	for k, v := range funcs {
+		t.funcs[k] = v
+	}
+	for k, v := range own {
+		t.funcs[k] = v
+	}
 	return t, t.parse()
 }
 
@@ -46,7 +55,7 @@ func (t *templates) parse() error {
 	if t.dev {
 		src = os.DirFS("http") // re-read from the work tree
 	}
-	base, err := template.New("").Funcs(funcs).ParseFS(src, "html/layout.html", "html/partials.html", "html/currency_box.html", "html/ads.html", "html/cityclock.html")
+	base, err := template.New("").Funcs(t.funcs).ParseFS(src, "html/layout.html", "html/partials.html", "html/currency_box.html", "html/ads.html", "html/cityclock.html")
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
 	}
@@ -58,7 +67,7 @@ func (t *templates) parse() error {
 		}
 		sets[name] = set
 	}
-	nrBase, err := template.New("").Funcs(funcs).ParseFS(src, "html/newsroom/layout.html", "html/partials.html", "html/ads.html")
+	nrBase, err := template.New("").Funcs(t.funcs).ParseFS(src, "html/newsroom/layout.html", "html/partials.html", "html/ads.html")
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
 	}
@@ -226,7 +235,6 @@ var funcs = template.FuncMap{
 	// {{n $.Lang "page" 5}} is "5 pages" or "5 страниц".
 	"t":           func(lang, key string, args ...any) string { return i18n.T(i18n.Lang(lang), key, args...) },
 	"n":           func(lang, key string, count int) string { return i18n.N(i18n.Lang(lang), key, count) },
-	"articleURL":  articleURL,
 	"stamp":       stamp,
 	"clock":       func(z zone, t time.Time) string { return t.In(z.Loc).Format("15:04") },
 	"iso":         func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
@@ -236,7 +244,6 @@ var funcs = template.FuncMap{
 	"pages":       pagesLabel,
 	"photos":      func(lang string, n int) string { return i18n.N(i18n.Lang(lang), "photo", n) },
 	"prefix":      prefix,
-	"sectionURL":  func(lang, slug string) string { return prefix(editionOf(lang)) + "/" + slug },
 	"langName":    func(lang string) string { return languageNames[lang] },
 	"add":         func(a, b int) int { return a + b },
 	"upper":       strings.ToUpper,
@@ -305,10 +312,27 @@ func when(z zone, t time.Time) string {
 // trustedHTML marks body HTML that was sanitised when it was stored.
 func trustedHTML(s string) template.HTML { return template.HTML(s) }
 
-// articleURL is an article's address in its language's edition:
+// articleURL is an article's address in its section's edition:
 // "/politics/123" or "/ru/politika/124".
-func articleURL(a dateline.Article) string {
-	return prefix(editionOf(a.Lang)) + "/" + a.Section + "/" + strconv.FormatInt(a.ID, 10)
+func (s *Server) articleURL(a dateline.Article) string { return s.refURL(a.Section, a.ID) }
+
+// refURL is the address of story id in section.
+func (s *Server) refURL(section string, id int64) string {
+	return s.sectionURL(section) + "/" + strconv.FormatInt(id, 10)
+}
+
+// sectionURL is a section's address in its edition: "/politics",
+// "/ru/politika". An unknown section is taken to be the main edition's.
+func (s *Server) sectionURL(slug string) string {
+	return prefix(s.editionOfSection(slug)) + "/" + slug
+}
+
+// editionOfSection is the edition section slug belongs to.
+func (s *Server) editionOfSection(slug string) string {
+	if sec := s.section(slug); sec != nil {
+		return sectionLang(*sec)
+	}
+	return dateline.LangMain
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

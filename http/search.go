@@ -248,7 +248,7 @@ func (s *Server) handleSearchAPI(w http.ResponseWriter, r *http.Request) {
 		Pages: int(math.Ceil(float64(res.Ranked) / searchPageSize)), Order: sr.Order, Results: []searchResultJSON{}}
 	for _, h := range res.Hits {
 		a := h.Article
-		j := searchResultJSON{ID: a.ID, URL: s.cfg.BaseURL + articleURL(a), Headline: a.Headline, Lead: a.Lead,
+		j := searchResultJSON{ID: a.ID, URL: s.cfg.BaseURL + s.articleURL(a), Headline: a.Headline, Lead: a.Lead,
 			Section: a.Section, SectionName: a.SectionName, Language: a.Lang, Published: a.PublishedAt,
 			Snippet: search.Snippet(h.Text, sr.query, 240)}
 		if !a.UpdatedAt.IsZero() {

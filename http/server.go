@@ -5,6 +5,7 @@ package http
 
 import (
 	"context"
+	"html/template"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -100,11 +101,12 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 		cfg.City.Slug = citySlug(cfg.City.Name)
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	tmpl, err := parseTemplates(cfg.Dev)
+	s := &Server{store: store, ingest: in, log: log, cfg: cfg, now: now, cache: newPageCache(20000), reads: newReadership(now)}
+	tmpl, err := parseTemplates(cfg.Dev, template.FuncMap{"articleURL": s.articleURL, "refURL": s.refURL, "sectionURL": s.sectionURL})
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: store, ingest: in, log: log, cfg: cfg, now: now, cache: newPageCache(20000), tmpl: tmpl, reads: newReadership(now)}
+	s.tmpl = tmpl
 	s.lastChange.Store(now().UnixNano())
 	if s.synd, err = newSyndication(s); err != nil {
 		return nil, err

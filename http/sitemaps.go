@@ -359,7 +359,7 @@ func (s *Server) articleSitemap(ctx context.Context, month time.Time, n int) ([]
 		e := &es[i]
 		b = append(b, "<url><loc>"...)
 		b = xmlText(b, base)
-		b = append(b, prefix(editionOf(e.Lang))...)
+		b = append(b, prefix(s.editionOfSection(e.Section))...)
 		b = append(b, '/')
 		b = append(b, e.Section...)
 		b = append(b, '/')
@@ -418,7 +418,7 @@ func (s *Server) newsSitemap(ctx context.Context, n int) ([]byte, error) {
 		}
 		b = append(b, "<url><loc>"...)
 		b = xmlText(b, s.cfg.BaseURL)
-		b = append(b, prefix(editionOf(e.Lang))...)
+		b = append(b, prefix(s.editionOfSection(e.Section))...)
 		b = append(b, '/')
 		b = append(b, e.Section...)
 		b = append(b, '/')

@@ -81,7 +81,7 @@ func FromArticle(a *dateline.Article, base string) *Item {
 		it.Genres = append(it.Genres, g)
 	}
 	if a.Section != "" {
-		it.Subjects = append(it.Subjects, Concept{Name: a.SectionName, Rel: "section", URI: base + dateline.EditionPath(dateline.EditionOf(a.Lang)) + "/" + a.Section})
+		it.Subjects = append(it.Subjects, Concept{Name: a.SectionName, Rel: "section", URI: base + "/" + a.Section})
 	}
 	for _, t := range a.Topics {
 		it.Subjects = append(it.Subjects, Concept{Name: t.Name, URI: base + "/topics/" + t.Slug})
