@@ -26,9 +26,9 @@ var htmlFS embed.FS
 type templates struct {
 	dev   bool
 	funcs template.FuncMap // funcs and the server's own (addresses)
-	mu   sync.Mutex
-	sets map[string]*template.Template
-	nr   map[string]*template.Template
+	mu    sync.Mutex
+	sets  map[string]*template.Template
+	nr    map[string]*template.Template
 }
 
 var pageNames = []string{"home", "news", "article", "gallery", "galleries", "infographic", "infographics", "error", "search", "story", "currency", "city"}

@@ -5,8 +5,8 @@ package http
 
 import (
 	"context"
-	"html/template"
 	"encoding/json"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"net/netip"
