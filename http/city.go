@@ -126,7 +126,7 @@ func (s *Server) handleCity(w http.ResponseWriter, r *http.Request) {
 		d.Chosen = cityName(chosen, lang)
 	}
 	if s.cfg.Times == TimesAgency {
-		d.Agency = s.cfg.City.Name + " (" + offset(now.In(s.cfg.City.Zone)) + ")"
+		d.Agency = cityName(s.defaultCity(), lang) + " (" + offset(now.In(s.cfg.City.Zone)) + ")"
 	}
 	russia := cityGroup{ID: "russia", Heading: "Russia"}
 	world := cityGroup{ID: "world", Heading: "World capitals"}
@@ -148,8 +148,8 @@ func (s *Server) handleCity(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Groups = []cityGroup{russia, world}
 	v.Data = d
-	v.Canonical = "/city"
-	v.Description = "Choose the city whose local time the site shows."
+	v.Canonical = prefix(lang) + "/city"
+	v.Description = i18n.T(i18n.Lang(lang), "Choose the city whose local time the site shows.")
 	v.Robots = "noindex, follow"
 	body, err := s.render(r, "city", v)
 	if err != nil {
@@ -157,7 +157,9 @@ func (s *Server) handleCity(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cc := "public, max-age=0, s-maxage=60"
-	if ok {
+	if ok || d.Back != "" {
+		// The chosen city, or the page to go back to (from the
+		// reader's Referer), is this reader's own.
 		cc = "private, max-age=0"
 	}
 	w.Header().Set("Vary", "Accept-Encoding, Cookie")
@@ -168,11 +170,9 @@ func (s *Server) handleCity(w http.ResponseWriter, r *http.Request) {
 // empty choice clears it, for the site's default) and goes back to the page
 // the reader came from, only ever a page of this site.
 func (s *Server) handleCityChoose(w http.ResponseWriter, r *http.Request) {
-	if o := r.Header.Get("Origin"); o != "" && o != "null" {
-		if u, err := url.Parse(o); err != nil || !s.sameSite(r, u.Host) {
-			s.errorStatus(w, r, http.StatusForbidden, "This request came from another site and was refused.")
-			return
-		}
+	if s.crossSite(r) {
+		s.errorStatus(w, r, http.StatusForbidden, "This request came from another site and was refused.")
+		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
 	if err := r.ParseForm(); err != nil {
@@ -203,6 +203,22 @@ func (s *Server) handleCityChoose(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+// crossSite reports whether a form was sent from another site: its
+// Origin is another host or "null" (a sandboxed or data: document), or
+// the browser says so in Sec-Fetch-Site. Forms that only set a reader's
+// preference have no CSRF token, so this is their check.
+func (s *Server) crossSite(r *http.Request) bool {
+	if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
+		return true
+	}
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return false
+	}
+	u, err := url.Parse(o)
+	return o == "null" || err != nil || !s.sameSite(r, u.Host)
 }
 
 func (s *Server) sameSite(r *http.Request, host string) bool {

@@ -103,6 +103,9 @@ func TestCityChoose(t *testing.T) {
 		{"too long", "city=" + strings.Repeat("x", 5000), nil, 400, "", "", "could not be read"},
 		{"cross-site origin", "city=berlin", []string{"Origin", "https://evil.example"}, 403, "", "", "another site"},
 		{"same-site origin", "city=berlin", []string{"Origin", "https://news.example"}, 303, "/", "city=berlin", ""},
+		{"null origin", "city=berlin", []string{"Origin", "null"}, 403, "", "", "another site"},
+		{"cross-site fetch", "city=berlin", []string{"Sec-Fetch-Site", "cross-site"}, 403, "", "", "another site"},
+		{"same-origin fetch", "city=berlin", []string{"Sec-Fetch-Site", "same-origin"}, 303, "/", "city=berlin", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -313,5 +316,21 @@ func TestCitySearchPrivate(t *testing.T) {
 	}
 	if w := e.get("/search?q=x", cityCookie("berlin")...); !strings.Contains(w.Header().Get("Cache-Control"), "private") || !strings.Contains(w.Body.String(), ">Berlin</a>") {
 		t.Errorf("berlin: %v", w.Header())
+	}
+}
+
+// TestCityPageReferer: the page to go back to comes from the reader's
+// Referer, so a page carrying one is not for shared caches.
+func TestCityPageReferer(t *testing.T) {
+	e := newEnv(t, false)
+	if cc := e.get("/city").Header().Get("Cache-Control"); !strings.HasPrefix(cc, "public") {
+		t.Errorf("/city without a Referer: Cache-Control %q", cc)
+	}
+	w := e.get("/city", "Referer", "https://news.example/search?q=secret")
+	if cc := w.Header().Get("Cache-Control"); !strings.HasPrefix(cc, "private") {
+		t.Errorf("/city with a Referer: Cache-Control %q, want private", cc)
+	}
+	if !strings.Contains(w.Body.String(), `value="/search?q=secret"`) {
+		t.Error("the page does not offer to go back")
 	}
 }

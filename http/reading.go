@@ -62,6 +62,10 @@ func (s *Server) handleReadingCSS(w http.ResponseWriter, r *http.Request) {
 // handleReadingToggle switches the reading mode and goes back to the page
 // the reader was on (only ever a page of this site).
 func (s *Server) handleReadingToggle(w http.ResponseWriter, r *http.Request) {
+	if s.crossSite(r) {
+		s.errorStatus(w, r, http.StatusForbidden, "This request came from another site and was refused.")
+		return
+	}
 	on := !readingOn(r)
 	c := &http.Cookie{Name: readingCookie, Value: "1", Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, HttpOnly: true, Secure: s.secure(r)}
 	if !on {

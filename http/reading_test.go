@@ -38,6 +38,13 @@ func TestReadingMode(t *testing.T) {
 	if w.Header().Get("Location") != "/" || !strings.Contains(w.Header().Get("Set-Cookie"), "Max-Age=0") {
 		t.Errorf("toggle off: %q %q", w.Header().Get("Location"), w.Header().Get("Set-Cookie"))
 	}
+	// A form from another site changes nothing.
+	for _, h := range [][]string{{"Origin", "null"}, {"Origin", "https://evil.example"}, {"Sec-Fetch-Site", "cross-site"}} {
+		w = e.do("POST", "/reading-mode", "", h...)
+		if w.Code != http.StatusForbidden || w.Header().Get("Set-Cookie") != "" {
+			t.Errorf("toggle with %v: %d %q", h, w.Code, w.Header().Get("Set-Cookie"))
+		}
+	}
 	// Every page carries the switch and the stylesheet, and stays the same
 	// for every reader (so it is still cached).
 	for _, p := range []string{"/", "/news", "/politics", "/search?q=x"} {

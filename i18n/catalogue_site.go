@@ -86,6 +86,7 @@ var siteRU = map[string]string{
 	"You can filter your feed by choosing only interesting sections.": "Вы можете настроить ленту, выбрав только интересные рубрики.",
 	"Demo figures, not official rates: made up from the official file of the last day so that the chart has a line.": "Демонстрационные данные, не официальные курсы: выведены из официального файла последнего дня, чтобы на графике была линия.",
 	"No conversion: check the amount, the currencies and the date.":                                                  "Пересчет не выполнен: проверьте сумму, валюты и дату.",
+	"Choose the city whose local time the site shows.":                                                               "Выберите город, по местному времени которого сайт покажет время.",
 	"mentioning %s":   "с упоминанием: %s",
 	"on the topic %s": "по теме «%s»",
 }
