@@ -46,7 +46,7 @@ var reservedSlugs = map[string]bool{
 	"api": true, "news": true, "static": true, "media": true, "topics": true, "persons": true,
 	"photo": true, "infographics": true, "healthz": true, "search": true, "newsroom": true,
 	"feed": true, "feeds": true, "stories": true, "sitemaps": true, "sitemap.xml": true, "feed.rss": true, "feed.atom": true, "feed.json": true, "sitemap": true, "robots.txt": true, "favicon.ico": true, "ru": true, "en": true,
-	"currency": true, "city": true,
+	"currency": true, "city": true, "reading-mode": true, "reading-mode.css": true, "opensearch.xml": true,
 }
 
 // Validate checks a section's slug and name. Returns EINVALID.

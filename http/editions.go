@@ -3,6 +3,7 @@ package http
 import (
 	"context"
 	"net/http"
+	"path"
 	"slices"
 	"strings"
 
@@ -57,6 +58,19 @@ func editionPath(p string) (lang, rest string, ok bool) {
 		return l, after, true
 	}
 	return "", "", false
+}
+
+// cleanPath is p without empty, "." and ".." segments, keeping a final
+// slash; "" is "/".
+func cleanPath(p string) string {
+	if p == "" {
+		return "/"
+	}
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c
 }
 
 // withEdition serves r under edition lang with the edition's prefix cut

@@ -94,7 +94,8 @@ func TestRussianEdition(t *testing.T) {
 	}
 
 	// A section of the other edition is sent to its own address.
-	for path, want := range map[string]string{"/politika": "/ru/politika", "/ru/politics": "/politics", "/ru": "/ru/"} {
+	for path, want := range map[string]string{"/politika": "/ru/politika", "/ru/politics": "/politics", "/ru": "/ru/",
+		"/ru?x=1": "/ru/?x=1", "/ru//news": "/ru/news", "/ru/a/../news": "/ru/news", "/ru/./": "/ru/"} {
 		if w := e.get(path); w.Code != 301 || w.Header().Get("Location") != want {
 			t.Errorf("%s = %d %s, want 301 to %s", path, w.Code, w.Header().Get("Location"), want)
 		}

@@ -114,6 +114,13 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 	if err := s.loadSections(context.Background()); err != nil {
 		return nil, err
 	}
+	for _, sec := range s.sectionList() {
+		// A section made before the site took its address for itself
+		// (say /city or /currency) is shadowed: say so at start.
+		if err := sec.Validate(); err != nil {
+			s.log.Warn("section cannot be reached; rename it in the newsroom", "section", sec.Slug, "err", dateline.ErrorMessage(err))
+		}
+	}
 	if _, err := s.loadAds(context.Background()); err != nil {
 		return nil, err
 	}
@@ -257,8 +264,14 @@ func (s *Server) routes() {
 		// Another edition's pages, /ru/...: the same routes, read in its
 		// language.
 		if lang, rest, ok := editionPath(r.URL.Path); ok {
-			if rest == "" {
-				http.Redirect(w, r, "/"+lang+"/", http.StatusMovedPermanently)
+			// "/ru", "/ru//x" and "/ru/a/../b" are sent to their clean
+			// address within the edition, as the mux would without it.
+			if clean := cleanPath(rest); clean != rest || rest == "" {
+				to := "/" + lang + clean
+				if r.URL.RawQuery != "" {
+					to += "?" + r.URL.RawQuery
+				}
+				http.Redirect(w, r, to, http.StatusMovedPermanently)
 				return
 			}
 			r = withEdition(r, lang, rest)

@@ -11,7 +11,8 @@ import (
 )
 
 // LinkTranslation makes id a translation of of; see dateline.Translations.
-// The group's first row is locked so two links to one group take turns.
+// Links into one group take turns on a transaction lock of the group, so
+// two stories of one language cannot join it at once.
 func (db *DB) LinkTranslation(ctx context.Context, id, of int64) error {
 	if id == of {
 		return dateline.Errorf(dateline.EINVALID, "A story cannot be a translation of itself.")
@@ -46,6 +47,9 @@ func (db *DB) LinkTranslation(ctx context.Context, id, of int64) error {
 			RETURNING group_id`, of).Scan(&group); err != nil {
 			return err
 		}
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, ($2 % 2147483647)::int)`, translationLock, group); err != nil {
+			return err
+		}
 		var clash int64
 		err = tx.QueryRow(ctx, `SELECT a.id FROM translations t JOIN articles a ON a.id = t.article_id
 			WHERE t.group_id = $1 AND a.lang = $2 AND a.id != $3 LIMIT 1`, group, lang, id).Scan(&clash)
@@ -64,6 +68,10 @@ func (db *DB) LinkTranslation(ctx context.Context, id, of int64) error {
 		return nil
 	})
 }
+
+// translationLock is the first key of the transaction locks of
+// translation groups.
+const translationLock = 0x7472 // "tr"
 
 // dropLonely removes a group that has one member left.
 func dropLonely(ctx context.Context, tx pgx.Tx, group *int64) error {
