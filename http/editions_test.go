@@ -15,6 +15,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"dateline"
+	"dateline/demo"
 	"dateline/i18n"
 	"dateline/internal/htmlcheck"
 )
@@ -355,5 +356,43 @@ func TestRussianCurrencyPage(t *testing.T) {
 	_, home := e.page("/ru/")
 	if a := home.First(`#rates-box-h a`); a == nil || a.Attr("href") != "/ru/currency" {
 		t.Errorf("the Russian home's rates block links %v", a)
+	}
+}
+
+// TestRussianSearch: the Russian search page offers its own sections and,
+// when nothing is found, its own latest stories.
+func TestRussianSearch(t *testing.T) {
+	e := sharedDemo(t)
+	w, doc := e.page("/ru/search?q=zzzzqqqq")
+	if w.Code != 200 {
+		t.Fatalf("/ru/search: %d", w.Code)
+	}
+	russian := map[string]bool{"": true}
+	for _, sec := range demo.SectionsRU {
+		russian[sec.Slug] = true
+	}
+	options := doc.All(`select[name=section] option`)
+	if len(options) != len(russian) {
+		t.Errorf("the Russian search offers %d sections, want %d", len(options), len(russian))
+	}
+	for _, o := range options {
+		if !russian[o.Attr("value")] {
+			t.Errorf("the Russian search offers the section %q", o.Attr("value"))
+		}
+	}
+	latest := doc.All("#latest-h ~ ol a.teaser-title")
+	if len(latest) == 0 {
+		latest = doc.All("ol.teasers a.teaser-title")
+	}
+	if len(latest) == 0 {
+		t.Fatal("no latest stories after an empty search")
+	}
+	for _, a := range latest {
+		if !strings.HasPrefix(a.Attr("href"), "/ru/") {
+			t.Errorf("the Russian search suggests %s", a.Attr("href"))
+		}
+	}
+	if l := doc.First("link[rel=canonical]"); l == nil || l.Attr("href") != "https://news.example/ru/search" {
+		t.Errorf("canonical %v", l)
 	}
 }

@@ -146,7 +146,7 @@ type searchPage struct {
 
 func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	sr, err := s.parseSearch(r, true)
-	d := searchPage{Req: sr, Sections: s.sectionList()}
+	d := searchPage{Req: sr, Sections: s.sectionsOf(s.lang(r))}
 	status := http.StatusOK
 	if err != nil {
 		if dateline.ErrorCode(err) == dateline.EINTERNAL {
@@ -183,7 +183,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 			d.NoFilters = sr.link(map[string]string{"section": "", "topic": "", "person": "", "from": "", "to": "", "page": ""})
 		}
 		if len(d.Hits) == 0 {
-			d.Latest, _ = s.store.Articles(r.Context(), dateline.ArticleFilter{Limit: 8})
+			d.Latest, _ = s.store.Articles(r.Context(), dateline.ArticleFilter{Sections: s.editionFilter(s.lang(r)), Limit: 8})
 		}
 	}
 	title := "News search"
@@ -192,7 +192,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	v := s.view(r, title, d)
 	v.Robots = "noindex, follow"
-	v.Canonical = "/search"
+	v.Canonical = prefix(s.lang(r)) + "/search"
 	ads := s.currentAds()
 	v.Ads = ads.slots
 	body, err := s.render(r, "search", v)
