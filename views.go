@@ -118,4 +118,9 @@ type Tagging interface {
 	// TopicsOf returns the topics of each article that has any, in their
 	// order. At most 1000 ids; EINVALID beyond.
 	TopicsOf(ctx context.Context, ids []int64) (map[int64][]Topic, error)
+	// TagLabel returns how the published stories of edition lang name
+	// the topic or person (kind TagTopic or TagPerson) with slug when
+	// they name it otherwise than the tag itself ("Эльвира Набиуллина"),
+	// the newest story's spelling first; "" when none does.
+	TagLabel(ctx context.Context, kind, slug, lang string) (string, error)
 }

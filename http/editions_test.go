@@ -396,3 +396,23 @@ func TestRussianSearch(t *testing.T) {
 		t.Errorf("canonical %v", l)
 	}
 }
+
+// TestRussianTagPage: a person's page in the Russian edition is headed
+// with the name the Russian stories give the person.
+func TestRussianTagPage(t *testing.T) {
+	e := sharedDemo(t)
+	ru := demoID(t, e, "p3-ru-cbr-rate-cut")
+	if len(ru.Persons) != 1 || ru.Persons[0].Name != "Эльвира Набиуллина" {
+		t.Fatalf("the Russian story's person is %+v", ru.Persons)
+	}
+	slug := ru.Persons[0].Slug
+	for path, want := range map[string]string{"/ru/persons/" + slug: "Эльвира Набиуллина", "/persons/" + slug: "Elvira Nabiullina"} {
+		w, doc := e.page(path)
+		if w.Code != 200 {
+			t.Fatalf("%s: %d", path, w.Code)
+		}
+		if h := doc.First("h1"); h == nil || h.Text() != want {
+			t.Errorf("%s heading %v, want %q", path, h, want)
+		}
+	}
+}

@@ -493,6 +493,16 @@ func (s *Server) tagPage(w http.ResponseWriter, r *http.Request, kind string, lo
 		if err != nil {
 			return nil, err
 		}
+		if lang := s.lang(r); lang != dateline.LangMain {
+			// The edition's stories may spell the tag their own way.
+			label, err := s.store.TagLabel(ctx, kind, slug, lang)
+			if err != nil {
+				return nil, err
+			}
+			if label != "" {
+				name = label
+			}
+		}
 		f := dateline.ArticleFilter{Before: before, Limit: feedPageSize}
 		if kind == "topic" {
 			f.Topic = slug

@@ -2,7 +2,10 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
+
+	"github.com/jackc/pgx/v5"
 
 	"dateline"
 )
@@ -33,4 +36,22 @@ func (db *DB) TopicsOf(ctx context.Context, ids []int64) (map[int64][]dateline.T
 		out[id] = append(out[id], t)
 	}
 	return out, rows.Err()
+}
+
+// TagLabel returns how edition lang's stories name a tag; see
+// dateline.Tagging.
+func (db *DB) TagLabel(ctx context.Context, kind, slug, lang string) (string, error) {
+	links, tags, column := "article_topics", "topics", "topic_id"
+	if kind == dateline.TagPerson {
+		links, tags, column = "article_persons", "persons", "person_id"
+	}
+	var label string
+	err := db.reader(ctx).QueryRow(ctx, `SELECT x.label FROM `+tags+` t JOIN `+links+` x ON x.`+column+` = t.id
+		JOIN articles a ON a.id = x.article_id JOIN sections s ON s.id = a.section_id
+		WHERE t.slug = $1 AND x.label != '' AND s.lang = $2 AND a.status = 'published'
+		ORDER BY a.published_at DESC, a.id DESC LIMIT 1`, slug, lang).Scan(&label)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	return label, err
 }

@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -38,4 +40,22 @@ func (db *DB) TopicsOf(ctx context.Context, ids []int64) (map[int64][]dateline.T
 		out[id] = append(out[id], t)
 	}
 	return out, rows.Err()
+}
+
+// TagLabel returns how edition lang's stories name a tag; see
+// dateline.Tagging.
+func (db *DB) TagLabel(ctx context.Context, kind, slug, lang string) (string, error) {
+	links, tags, column := "article_topics", "topics", "topic_id"
+	if kind == dateline.TagPerson {
+		links, tags, column = "article_persons", "persons", "person_id"
+	}
+	var label string
+	err := db.read.QueryRowContext(ctx, `SELECT x.label FROM `+tags+` t JOIN `+links+` x ON x.`+column+` = t.id
+		JOIN articles a ON a.id = x.article_id JOIN sections s ON s.id = a.section_id
+		WHERE t.slug = ? AND x.label != '' AND s.lang = ? AND a.status = 'published'
+		ORDER BY a.published_at DESC, a.id DESC LIMIT 1`, slug, lang).Scan(&label)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return label, err
 }

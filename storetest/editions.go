@@ -132,7 +132,11 @@ func testTagLabels(t *testing.T, s dateline.Store) {
 	en := article("urn:label:en", "economy", base.Add(-time.Hour))
 	en.Persons = []dateline.Person{{Name: "Elvira Nabiullina"}}
 	en.Topics = []dateline.Topic{{Name: "Key rate"}}
-	ru := article("urn:label:ru", "economy", base)
+	sec := dateline.Section{Slug: "ekonomika", Name: "Экономика", Position: 20, Lang: "ru"}
+	if err := s.SaveSection(ctx, &sec); err != nil {
+		t.Fatal(err)
+	}
+	ru := article("urn:label:ru", "ekonomika", base)
 	ru.Lang = "ru"
 	ru.Persons = []dateline.Person{{Name: "Эльвира Набиуллина"}}
 	ru.Topics = []dateline.Topic{{Name: "Key rate"}}
@@ -157,5 +161,16 @@ func testTagLabels(t *testing.T, s dateline.Store) {
 	p, err := s.Person(ctx, gotRU.Persons[0].Slug)
 	if err != nil || p.Name != "Elvira Nabiullina" {
 		t.Errorf("the tag's own name = %v, %v", p, err)
+	}
+	// Each edition names the tag as its stories do.
+	for _, tc := range []struct{ kind, slug, lang, want string }{
+		{dateline.TagPerson, p.Slug, "ru", "Эльвира Набиуллина"},
+		{dateline.TagPerson, p.Slug, "en", ""},
+		{dateline.TagTopic, gotRU.Topics[0].Slug, "ru", ""},
+		{dateline.TagPerson, "nobody", "ru", ""},
+	} {
+		if got, err := s.TagLabel(ctx, tc.kind, tc.slug, tc.lang); err != nil || got != tc.want {
+			t.Errorf("TagLabel(%s, %s, %s) = %q, %v; want %q", tc.kind, tc.slug, tc.lang, got, err, tc.want)
+		}
 	}
 }
