@@ -43,10 +43,7 @@ func TestAccessibility(t *testing.T) {
 	pages := []string{"/", "/news", "/politics", "", "/photo/", "/topics/syrian-conflict", "/search?q=Syria+terrorists", "/search?q=nothingatallhere",
 		"/ru/", "/ru/news", "/ru/ekonomika", "/ru/search?q=Лавров",
 		"/currency", "/currency?source=ecb&from=GBP&to=JPY&amount=1000&chart=JPY&days=90", "/currency?amount=oops"}
-	for _, size := range []struct {
-		name string
-		w, h int
-	}{{"phone", 390, 844}, {"desktop", 1280, 900}} {
+	for _, size := range viewports {
 		t.Run(size.name, func(t *testing.T) {
 			ctx := browser(t, size.w, size.h, true)
 			for _, p := range pages {
@@ -100,10 +97,7 @@ func TestNewsroomAccessibility(t *testing.T) {
 			"/newsroom/photos", "/newsroom/galleries", "/newsroom/top", "/newsroom/stories", "/newsroom/stories/1", "/newsroom/account"},
 		"admin@example.org": {"/newsroom/users", "/newsroom/sections", "/newsroom/tokens", "/newsroom/audit", "/newsroom/ads"},
 	}
-	for _, size := range []struct {
-		name string
-		w, h int
-	}{{"phone", 390, 844}, {"desktop", 1280, 900}} {
+	for _, size := range viewports {
 		t.Run(size.name, func(t *testing.T) {
 			for who, ps := range pages {
 				ctx := browser(t, size.w, size.h, true)

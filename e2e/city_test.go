@@ -186,10 +186,7 @@ func TestCityLooks(t *testing.T) {
 	}
 	defer n.stop()
 	base := "http://" + n.addr
-	for _, size := range []struct {
-		name string
-		w, h int
-	}{{"phone", 390, 844}, {"desktop", 1280, 900}} {
+	for _, size := range viewports {
 		t.Run(size.name, func(t *testing.T) {
 			ctx := browser(t, size.w, size.h, true)
 			for _, chosen := range []bool{false, true} {

@@ -204,6 +204,12 @@ func browser(t *testing.T, width, height int, js bool, extra ...chromedp.ExecAll
 	return ctx
 }
 
+// viewports are the phone and desktop sizes pages are checked at.
+var viewports = []struct {
+	name string
+	w, h int
+}{{"phone", 390, 844}, {"desktop", 1280, 900}}
+
 func must(t *testing.T, ctx context.Context, actions ...chromedp.Action) {
 	t.Helper()
 	if err := chromedp.Run(ctx, actions...); err != nil {

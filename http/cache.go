@@ -276,8 +276,3 @@ func (c *pageCache) invalidate() {
 	c.mu.Unlock()
 }
 
-func (c *pageCache) len() int {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return len(c.pages)
-}

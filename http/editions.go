@@ -1,6 +1,7 @@
 package http
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"path"
@@ -107,6 +108,15 @@ func (s *Server) editionsOn() []string {
 	return on
 }
 
+// editionOfSection is the edition section slug belongs to; an unknown
+// section is taken to be the main edition's.
+func (s *Server) editionOfSection(slug string) string {
+	if sec := s.section(slug); sec != nil {
+		return sectionLang(*sec)
+	}
+	return dateline.LangMain
+}
+
 func sectionLang(sec dateline.Section) string {
 	if sec.Lang == "" {
 		return dateline.LangMain
@@ -204,19 +214,9 @@ func (s *Server) mostReadIn(p dateline.Period, lang string) []dateline.Ranked {
 	for _, slug := range filter {
 		out = append(out, s.mostRead(p, slug)...)
 	}
-	slices.SortStableFunc(out, func(a, b dateline.Ranked) int {
-		switch {
-		case a.Views != b.Views:
-			if a.Views > b.Views {
-				return -1
-			}
-			return 1
-		case a.ID > b.ID:
-			return -1
-		case a.ID < b.ID:
-			return 1
-		}
-		return 0
+	// Most views first; the newer story first among equals.
+	slices.SortFunc(out, func(a, b dateline.Ranked) int {
+		return cmp.Or(cmp.Compare(b.Views, a.Views), cmp.Compare(b.ID, a.ID))
 	})
 	return out[:min(len(out), mostReadSize)]
 }

@@ -327,16 +327,6 @@ func (s *Server) sectionURL(slug string) string {
 	return prefix(s.editionOfSection(slug)) + "/" + slug
 }
 
-// editionOfSection is the edition section slug belongs to.
-func (s *Server) editionOfSection(slug string) string {
-	if sec := s.section(slug); sec != nil {
-		return sectionLang(*sec)
-	}
-	return dateline.LangMain
-}
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
 // offset writes a zone's offset from UTC as agencies do: "UTC+3", "UTC+5:30".
 func offset(t time.Time) string {
 	_, off := t.Zone()
