@@ -275,4 +275,3 @@ func (c *pageCache) invalidate() {
 	c.cursors = 0
 	c.mu.Unlock()
 }
-
