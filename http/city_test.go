@@ -74,8 +74,11 @@ func TestCityTimesAcrossDST(t *testing.T) {
 	if !strings.Contains(w.Body.String(), `<time datetime="2026-10-25T01:30:00Z">04:30</time>`) {
 		t.Error("/news as moscow: the autumn story is not at 04:30")
 	}
-	if w := e.get("/news", cityCookie("berlin")...); !strings.Contains(w.Body.String(), "Times are shown in Berlin time.") {
-		t.Error("the footer does not name Berlin")
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	_, off := e.clock.Now().In(berlin).Zone()
+	footer := escPlus(fmt.Sprintf("Times are shown in Berlin time (UTC+%d).", off/3600))
+	if w := e.get("/news", cityCookie("berlin")...); !strings.Contains(w.Body.String(), footer) {
+		t.Errorf("the footer does not say %q", footer)
 	}
 }
 

@@ -244,6 +244,7 @@ var funcs = template.FuncMap{
 	"pages":       pagesLabel,
 	"photos":      func(lang string, n int) string { return i18n.N(i18n.Lang(lang), "photo", n) },
 	"prefix":      prefix,
+	"offset":      offset, // "UTC+3", for the zone a page's times are in
 	"langName":    func(lang string) string { return languageNames[lang] },
 	"add":         func(a, b int) int { return a + b },
 	"upper":       strings.ToUpper,

@@ -73,7 +73,7 @@ var siteRU = map[string]string{
 	"This story in other languages:":                                "Этот материал на других языках:",
 	"This story was withdrawn":                                      "Материал отозван",
 	"Timeline":                                                      "Хроника",
-	"Times are shown in %s time.":                                   "Время указано по городу %s.",
+	"Times are shown in %s time (%s).":                              "Время указано по городу %s (%s).",
 	"To (date)":                                                     "По",
 	"UPDATE":                                                        "ОБНОВЛЕНИЕ",
 	"URGENT":                                                        "СРОЧНО",
