@@ -18,10 +18,10 @@ const (
 	StatusWithdrawn Status = "withdrawn" // was public, now answers 410
 )
 
-// Valid reports whether s is one of the five statuses.
+// Valid reports whether s is one of the six statuses.
 func (s Status) Valid() bool {
 	switch s {
-	case StatusDraft, StatusSubmitted, StatusScheduled, StatusPublished, StatusWithdrawn:
+	case StatusDraft, StatusSubmitted, StatusScheduled, StatusPublished, StatusWithdrawn, StatusWithheld:
 		return true
 	}
 	return false
@@ -159,9 +159,14 @@ type Article struct {
 	ChainID       int64        // the first story of its chain; 0 when it is in none
 	Chain         []ArticleRef // the published stories of its chain, oldest first; filled by Article
 	AuthorID      int64        // the newsroom account that created it
-	SourceVersion time.Time    // the source's versioncreated
-	CreatedAt     time.Time
-	ModifiedAt    time.Time
+	SourceVersion time.Time    // the source's versioncreated, to the millisecond
+	// Source names who sent the story: a token's source for the wire, ""
+	// for a story written in the newsroom. Only its own source may send
+	// new versions of it.
+	Source      string
+	WireVersion string // the sender's version in ParseVersion's form, "" when it gave none
+	CreatedAt   time.Time
+	ModifiedAt  time.Time
 }
 
 // Public reports whether readers may see the article.
@@ -193,10 +198,13 @@ type Infographic struct {
 
 // Token is an API credential. Only the SHA-256 of the secret is stored.
 type Token struct {
-	ID        int64
-	Name      string
-	Scope     string // "read" or "write"
-	Embargo   bool   // may see embargoed stories before their release
+	ID      int64
+	Name    string
+	Scope   string // "read" or "write"
+	Embargo bool   // may see embargoed stories before their release
+	// Source is the sender a write token speaks for: it may change only
+	// the stories its source sent.
+	Source    string
 	Hash      []byte
 	CreatedAt time.Time
 }

@@ -131,6 +131,12 @@ const (
 	RevisionSave     = "save"
 	RevisionRestore  = "restore"
 	RevisionConflict = "conflict"
+	// RevisionWire is a version received from the wire; its note names
+	// the version and the sender (VersionNote).
+	RevisionWire = "wire"
+	// RevisionWireRefused is a version the wire sent that was refused
+	// (a withdrawn story, an embargo on a public one); its note says why.
+	RevisionWireRefused = "wire-refused"
 )
 
 // Revision is one saved state of an article. Version is the article's

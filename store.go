@@ -21,6 +21,10 @@ type UpsertResult struct {
 	Created bool // a new article
 	Changed bool // false when the stored version was as new or newer
 	Status  Status
+	// Refused is set (EFORBIDDEN or ECONFLICT, with a message for the
+	// sender) when dateline.ReceiveWire refused the version; the rest of
+	// the batch is stored, and the refusal is kept in the story's history.
+	Refused error
 }
 
 // Store is the storage contract. Every engine (SQLite, PostgreSQL)
@@ -39,12 +43,16 @@ type Store interface {
 	// SaveSection creates or updates a section by slug.
 	SaveSection(ctx context.Context, s *Section) error
 
-	// UpsertArticles stores articles by URI in one transaction. An article
-	// whose URI is known is updated in place (same ID) only when its
-	// SourceVersion is newer than the stored one; otherwise it is left
-	// alone and its result has Changed false. Topics, persons and the photo
-	// are created as needed. The store keeps PublishedAt of the first
-	// publication and sets UpdatedAt when a published article changes.
+	// UpsertArticles stores wire versions by URI in one transaction,
+	// following dateline.ReceiveWire for each: a newer version updates the
+	// story in place (same ID), an older or equal one leaves it alone
+	// (Changed false), a kill keeps the story's words and withdraws it, and
+	// a refused one sets its result's Refused. Each article's Source names
+	// its sender. Every version applied or refused is recorded as a
+	// revision (RevisionWire, RevisionWireRefused) with VersionNote.
+	// Topics, persons and the photo are created as needed. The store keeps
+	// PublishedAt of the first publication and sets UpdatedAt when a
+	// published article changes.
 	UpsertArticles(ctx context.Context, as []*Article, now time.Time) ([]UpsertResult, error)
 	// Article returns the whole article with the id, whatever its status.
 	Article(ctx context.Context, id int64) (*Article, error)

@@ -58,7 +58,13 @@ type Neighbour struct {
 const (
 	EventPublished = "published" // a story became public
 	EventUpdated   = "updated"   // a public story changed
-	EventWithdrawn = "withdrawn" // a public story was withdrawn
+	EventWithdrawn = "withdrawn" // a public story was withdrawn, killed or withheld
+	// EventEmbargoed and EventEmbargoCanceled are for tokens with the
+	// embargo scope only: a story arrived or changed under embargo, and
+	// one was killed before its release. The public stream never sends
+	// them.
+	EventEmbargoed       = "embargoed"
+	EventEmbargoCanceled = "embargo-canceled"
 )
 
 // Event is a change readers may hear of: written by the store in the same
