@@ -317,7 +317,7 @@ func (r *lcRun) do(c *http.Client, kind string, s *lcStory, opsEnd time.Time) {
 		cw := r.newWord()
 		x.doc.EdNote = "CORRECTS: the talks resume on Tuesday, not Monday " + cw
 		if r.rng.IntN(2) == 0 {
-			x.doc.EdNote = "Corrected. " + cw + " the minister's name is spelt correctly"
+			x.doc.EdNote = "Corrected. The minister's name " + cw + " is spelt correctly"
 		}
 		x.corr = &lcCorr{word: cw}
 		r.words[cw] = lcWord{s: s, role: roleCorrection}
@@ -346,6 +346,9 @@ func (r *lcRun) do(c *http.Client, kind string, s *lcStory, opsEnd time.Time) {
 		x.code, x.result, x.status = 200, "updated", "withdrawn"
 		state(stKilled)
 		x.measure, x.event = "kill", "withdrawn"
+		if s.state == stWithheld {
+			x.event = "" // readers were told when it was withheld
+		}
 		if kind == "kill before release" {
 			x.measure, x.event = "", ""
 		}
@@ -464,9 +467,11 @@ func (r *lcRun) send(c *http.Client, x *lcSend) {
 	if len(s.ops) == 1 {
 		s.created = now
 	}
-	for _, m := range r.meas { // a measure in progress no longer measures one change
-		if m.s == s && !m.done {
-			m.done = true
+	if x.ver != nil || x.to != nil || x.corr != nil {
+		for _, m := range r.meas { // a measure in progress no longer measures one change
+			if m.s == s && !m.done {
+				m.done = true
+			}
 		}
 	}
 	for _, w := range x.refused {

@@ -205,33 +205,31 @@ func (r *lcRun) fetch(ctx context.Context, c *http.Client, rng *rand.Rand, nd *l
 	r.check(nd, tg, R, C, status, body, how)
 }
 
-// lcScan returns the run's words ("zq" and letters) in a text.
+// lcScan returns the run's words ("zq" and letters, in any case) in a
+// text, in lower case.
 func lcScan(body string) map[string]bool {
 	out := map[string]bool{}
-	for i := 0; ; {
-		j := strings.Index(body[i:], "zq")
-		if j < 0 {
-			return out
-		}
-		k := i + j
-		if k > 0 && body[k-1] >= 'a' && body[k-1] <= 'z' {
-			i = k + 2
+	letter := func(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
+	for k := 0; k+1 < len(body); k++ {
+		if body[k]|0x20 != 'z' || body[k+1]|0x20 != 'q' || (k > 0 && letter(body[k-1])) {
 			continue
 		}
 		e := k + 2
-		for e < len(body) && body[e] >= 'a' && body[e] <= 'z' {
+		for e < len(body) && letter(body[e]) {
 			e++
 		}
-		out[body[k:e]] = true
-		i = e
+		out[strings.ToLower(body[k:e])] = true
+		k = e
 	}
+	return out
 }
 
-// early reports whether a story must not be public yet to a response
-// requested at R: before its embargo, or ever when it was killed before
-// its release. border is set for responses within lcTravel of the
-// instant.
-func (s *lcStory) early(R time.Time) (early, border bool) {
+// early reports whether a response requested at R and received whole at
+// C shows the story before it may be public: received before its embargo
+// instant, or at any time when it was killed before its release. A
+// response requested before the instant but received after it is only
+// counted (border): the node may have answered it after the instant.
+func (s *lcStory) early(R, C time.Time) (early, border bool) {
 	fp := s.firstPublic
 	if fp.IsZero() {
 		if s.killedEarly || s.embargo.IsZero() {
@@ -239,7 +237,7 @@ func (s *lcStory) early(R time.Time) (early, border bool) {
 		}
 		fp = s.embargo
 	}
-	if R.Before(fp.Add(-lcTravel)) {
+	if C.Before(fp) {
 		return true, false
 	}
 	return false, R.Before(fp)
@@ -379,7 +377,7 @@ func (r *lcRun) check(nd *lcNode, tg lcTarget, R, C time.Time, status int, body,
 			continue
 		}
 		own := tg.s == s && (tg.kind == tArticle || tg.kind == tItem)
-		early, border := s.early(R)
+		early, border := s.early(R, C)
 		switch w.role {
 		case roleTopic, rolePerson:
 			if status == http.StatusNotFound {
@@ -416,7 +414,7 @@ func (r *lcRun) check(nd *lcNode, tg lcTarget, R, C time.Time, status int, body,
 	// What the answer must be for its own story.
 	if s := tg.s; s != nil && !s.ambiguous {
 		checks++
-		early, _ := s.early(R)
+		early, _ := s.early(R, C)
 		st, settled := s.settled(R, C)
 		hw, hok := s.headline(R, C)
 		switch tg.kind {
@@ -518,7 +516,7 @@ func (r *lcRun) check(nd *lcNode, tg lcTarget, R, C time.Time, status int, body,
 			checks++
 			if tg.kind == tSitemap {
 				listed := strings.Contains(body, s.path()+"<")
-				if e, _ := s.early(R); e && listed {
+				if e, _ := s.early(R, C); e && listed {
 					r.violate(s, nd.i, "embargo broken", class, fmt.Sprintf("%s lists %s %s", where(), s.path(), s.notYet()))
 				} else if ok && st != stPublic && listed {
 					r.violate(s, nd.i, fmt.Sprintf("a %s story is still served", st), class, fmt.Sprintf("%s lists %s; %s", where(), s.path(), r.lastChange(s)))
@@ -544,7 +542,11 @@ func (r *lcRun) check(nd *lcNode, tg lcTarget, R, C time.Time, status int, body,
 		json.Unmarshal([]byte(body), &page)
 		for i := 1; i < len(page.Items); i++ {
 			if page.Items[i].Embargoed.Before(page.Items[i-1].Embargoed) {
-				r.violate(nil, nd.i, "the embargoed list is not soonest first", class, where())
+				var es []string
+				for _, it := range page.Items {
+					es = append(es, it.Embargoed.UTC().Format("15:04:05.000"))
+				}
+				r.violate(nil, nd.i, "the embargoed list is not soonest first", class, where()+": "+strings.Join(es, ", "))
 				break
 			}
 		}
@@ -734,7 +736,7 @@ func (r *lcRun) event(nd *lcNode, at time.Time, kind, data string) {
 		return
 	}
 	r.checks.Add(1)
-	if early, border := s.early(at); early {
+	if early, border := s.early(at, at); early {
 		k := "embargo broken"
 		if s.killedEarly {
 			k = "a story killed before its release is shown"
