@@ -221,6 +221,7 @@ type lcSend struct {
 	ver     *lcVersion // a version the contract applies
 	to      *lcState   // the state it moves the story to
 	corr    *lcCorr
+	adv     *lcCorr  // an update's advisory
 	refused []string // words of a version the contract refuses
 	kills   []string // words of a kill notice, never shown
 	code    int
@@ -273,6 +274,11 @@ func (r *lcRun) do(c *http.Client, kind string, s *lcStory, opsEnd time.Time) {
 		} else if r.rng.IntN(8) == 0 {
 			x.doc.Embargoed = now.Add(-time.Hour).UTC().Format("2006-01-02T15:04:05.000Z")
 		}
+		if r.rng.IntN(3) == 0 { // a first version's note is for editors only
+			iw := r.newWord()
+			x.doc.EdNote = "Please check the spelling of " + iw
+			r.words[iw] = lcWord{s: s, role: roleInternal}
+		}
 	case "update", "update under embargo", "move embargo", "release now", "usable again":
 		w := r.newWord()
 		if kind == "usable again" && r.rng.IntN(2) == 0 {
@@ -284,7 +290,10 @@ func (r *lcRun) do(c *http.Client, kind string, s *lcStory, opsEnd time.Time) {
 		switch kind {
 		case "update":
 			if r.rng.IntN(3) == 0 {
-				x.doc.EdNote = "Adds the minister's reaction " + r.newWord()
+				aw := r.newWord()
+				x.doc.EdNote = "Adds the minister's reaction " + aw
+				x.adv = &lcCorr{word: aw}
+				r.words[aw] = lcWord{s: s, role: roleAdvisoryShown}
 			}
 			if r.rng.IntN(3) == 0 { // repeats the embargo that has passed
 				e := s.everEmbargoed
@@ -488,6 +497,13 @@ func (r *lcRun) send(c *http.Client, x *lcSend) {
 		x.corr.S = now
 		s.corrs = append(s.corrs, x.corr)
 	}
+	if x.adv != nil {
+		x.adv.S = now
+		s.advs = append(s.advs, x.adv)
+	}
+	if x.doc.EdNote != "" && x.ver != nil {
+		s.notes = append(s.notes, now)
+	}
 	oldEmbargo := s.embargo
 	if x.to != nil {
 		if *x.to == stKilled && s.state == stWaiting {
@@ -528,6 +544,9 @@ func (r *lcRun) send(c *http.Client, x *lcSend) {
 	}
 	if x.corr != nil {
 		x.corr.A = a
+	}
+	if x.adv != nil {
+		x.adv.A = a
 	}
 	for i := range s.trans {
 		if s.trans[i].op == op {

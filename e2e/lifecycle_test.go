@@ -193,8 +193,10 @@ type lcStory struct {
 	trans                []lcTrans
 	versions             []*lcVersion
 	corrs                []*lcCorr
-	killedEarly          bool // killed before it was ever public
-	ambiguous            bool // the agency cannot know what the contract says (answer after the instant)
+	advs                 []*lcCorr   // advisories
+	notes                []time.Time // when a version with an ednote was sent
+	killedEarly          bool        // killed before it was ever public
+	ambiguous            bool        // the agency cannot know what the contract says (answer after the instant)
 	reason, killWord     string
 	lastOp               time.Time
 	ops                  []*lcOp
@@ -220,10 +222,11 @@ const (
 	roleTopic
 	rolePerson
 	roleCorrection
-	roleAdvisory
-	roleReason  // a kill's reason
-	roleKill    // the kill notice's own headline and body
-	roleRefused // a version that must be refused
+	roleAdvisoryShown // an update's advisory, shown under "Updated"
+	roleInternal      // a first version's ednote, never shown
+	roleReason        // a kill's reason
+	roleKill          // the kill notice's own headline and body
+	roleRefused       // a version that must be refused
 )
 
 // lcOp is one thing the agency sent.

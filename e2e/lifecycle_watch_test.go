@@ -38,7 +38,8 @@ type lcTarget struct {
 	kind    lcKind
 	s       *lcStory
 	section string
-	token   int // 0 none, 1 read, 2 embargo
+	only    *lcStory // a list that holds this story alone (a search for its word)
+	token   int      // 0 none, 1 read, 2 embargo
 }
 
 // targets lists what a poller fetches now.
@@ -75,6 +76,7 @@ func (r *lcRun) targets() []lcTarget {
 			lcTarget{path: "/persons/" + s.pslug, kind: tTag, s: s},
 			lcTarget{path: fmt.Sprintf("/api/v1/items/%d", s.id), kind: tItem, s: s, token: 1},
 			lcTarget{path: s.wrongPath(), kind: tWrong, s: s},
+			lcTarget{path: "/api/v1/search?q=" + s.word, kind: tList, only: s},
 		)
 		if s.state == stWaiting || s.killedEarly {
 			ts = append(ts, lcTarget{path: fmt.Sprintf("/api/v1/items/%d", s.id), kind: tItemEmb, s: s, token: 2})
@@ -372,6 +374,11 @@ func (r *lcRun) check(nd *lcNode, tg lcTarget, R, C time.Time, status int, body,
 		case roleKill:
 			r.violate(s, nd.i, "the kill notice's own words are shown", class, fmt.Sprintf("%s shows %s from the kill notice's headline or body", where(), tok))
 			continue
+		case roleInternal:
+			if public {
+				r.violate(s, nd.i, "a first version's internal note is shown", class, fmt.Sprintf("%s shows %s from the first version's ednote", where(), tok))
+			}
+			continue
 		}
 		if !public || s.ambiguous {
 			continue
@@ -431,10 +438,9 @@ func (r *lcRun) check(nd *lcNode, tg lcTarget, R, C time.Time, status int, body,
 					if hok && !toks[hw] {
 						r.violate(s, nd.i, "the article page lacks the current headline", class, fmt.Sprintf("%s lacks %s", where(), hw))
 					}
-					for _, c := range s.corrs {
-						if !c.A.IsZero() && c.A.Add(lcBound).Before(R) && !toks[c.word] {
-							r.violate(s, nd.i, "a correction is lost", class, fmt.Sprintf("%s lacks the correction %s acknowledged %s", where(), c.word, r.since(c.A)))
-						}
+					r.corrections(s, nd, class, R, toks, where)
+					if a := s.advisory(R, C); a != nil && !toks[a.word] {
+						r.violate(s, nd.i, "the update's advisory is not shown", class, fmt.Sprintf("%s lacks the advisory %s acknowledged %s", where(), a.word, r.since(a.A)))
 					}
 				}
 			case settled && st == stKilled:
@@ -500,6 +506,8 @@ func (r *lcRun) check(nd *lcNode, tg lcTarget, R, C time.Time, status int, body,
 					r.violate(s, nd.i, "the API item has the wrong pubstatus", fmt.Sprintf("%s want %s", class, want), fmt.Sprintf("%s pubstatus %q; %s", where(), it.PubStatus, r.lastChange(s)))
 				} else if st == stPublic && hok && !toks[hw] {
 					r.violate(s, nd.i, "the API item lacks the current headline", class, fmt.Sprintf("%s lacks %s", where(), hw))
+				} else if st == stPublic {
+					r.corrections(s, nd, class, R, toks, where)
 				}
 			}
 		}
@@ -509,7 +517,7 @@ func (r *lcRun) check(nd *lcNode, tg lcTarget, R, C time.Time, status int, body,
 	switch tg.kind {
 	case tList, tSitemap:
 		for _, s := range r.stories {
-			if s.ambiguous || s.id == 0 || (tg.section != "" && s.section != tg.section) {
+			if s.ambiguous || s.id == 0 || (tg.section != "" && s.section != tg.section) || (tg.only != nil && tg.only != s) {
 				continue
 			}
 			st, ok := s.settled(R, C)
@@ -565,6 +573,35 @@ func (r *lcRun) check(nd *lcNode, tg lcTarget, R, C time.Time, status int, body,
 	}
 
 	r.measure(nd, tg, R, status, toks)
+}
+
+// corrections checks that an answer carries every correction
+// acknowledged more than lcBound before it was requested.
+func (r *lcRun) corrections(s *lcStory, nd *lcNode, class string, R time.Time, toks map[string]bool, where func() string) {
+	for _, c := range s.corrs {
+		if !c.A.IsZero() && c.A.Add(lcBound).Before(R) && !toks[c.word] {
+			r.violate(s, nd.i, "a correction is lost", class, fmt.Sprintf("%s lacks the correction %s acknowledged %s", where(), c.word, r.since(c.A)))
+		}
+	}
+}
+
+// advisory returns the advisory the article page must show: the last
+// one, acknowledged more than lcBound before R, when no later version
+// with an ednote was sent before C.
+func (s *lcStory) advisory(R, C time.Time) *lcCorr {
+	if len(s.advs) == 0 {
+		return nil
+	}
+	a := s.advs[len(s.advs)-1]
+	if a.A.IsZero() || !a.A.Add(lcBound).Before(R) {
+		return nil
+	}
+	for _, at := range s.notes {
+		if at.After(a.S) && at.Before(C) {
+			return nil
+		}
+	}
+	return a
 }
 
 // notYet says why a story is not public.
