@@ -335,8 +335,11 @@ var lcClass = map[lcKind]string{tHome: "home", tList: "list", tSitemap: "sitemap
 func (r *lcRun) check(nd *lcNode, tg lcTarget, R, C time.Time, status int, body, how string) {
 	r.responses.Add(1)
 	class := tg.path
-	if tg.s != nil {
+	switch {
+	case tg.s != nil:
 		class = lcClass[tg.kind]
+	case tg.only != nil:
+		class = "/api/v1/search?q=<the story's word>"
 	}
 	where := func() string {
 		return fmt.Sprintf("node %d %s (%s) requested %s, answered %d after %v", nd.i+1, tg.path, how, r.since(R), status, C.Sub(R).Round(time.Millisecond))
