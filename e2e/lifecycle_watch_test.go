@@ -354,6 +354,14 @@ func (r *lcRun) check(nd *lcNode, tg lcTarget, R, C time.Time, status int, body,
 		r.limited.Add(1)
 		return
 	}
+	if tg.only != nil {
+		// The answer repeats the query: only its results count.
+		var res struct {
+			Results json.RawMessage `json:"results"`
+		}
+		json.Unmarshal([]byte(body), &res)
+		body = string(res.Results)
+	}
 	toks := lcScan(body)
 	public := tg.kind != tItemEmb && tg.kind != tEmbList
 	r.mu.Lock()
