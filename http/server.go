@@ -46,6 +46,9 @@ type Config struct {
 	// NoAds shows no ads on this node whatever the newsroom set (serve
 	// --no-ads); commercial labels on articles stay.
 	NoAds bool
+	// OnChange, when set, is called after every Changed: serve wakes the
+	// release timer with it, since a change may bring an earlier embargo.
+	OnChange func()
 	// Times is TimesReader (the default: times in the reader's city) or
 	// TimesAgency (times in the default city's zone for everyone).
 	Times string
@@ -141,6 +144,9 @@ func (s *Server) Changed() {
 	s.lastChange.Store(s.now().UnixNano())
 	s.cache.invalidate()
 	s.reads.changed()
+	if s.cfg.OnChange != nil {
+		s.cfg.OnChange()
+	}
 }
 
 // CloseStreams ends every live stream; call it when the server shuts down,

@@ -36,6 +36,7 @@ type Importer struct {
 
 	sections []dateline.Section
 	batch    []*dateline.Article
+	wheres   []string // where each document of the batch came from
 	Stats    ImportStats
 }
 
@@ -190,7 +191,9 @@ func (im *Importer) keep(ctx context.Context, a *dateline.Article, err error, wh
 		im.problem(where, dateline.ErrorMessage(err))
 		return nil
 	}
+	a.Source = im.source("")
 	im.batch = append(im.batch, a)
+	im.wheres = append(im.wheres, where)
 	if len(im.batch) >= max(1, im.BatchSize) {
 		return im.Flush(ctx)
 	}
@@ -207,8 +210,10 @@ func (im *Importer) Flush(ctx context.Context) error {
 		return err
 	}
 	changed := false
-	for _, r := range rs {
+	for i, r := range rs {
 		switch {
+		case r.Refused != nil:
+			im.problem(im.wheres[i], dateline.ErrorMessage(r.Refused))
 		case r.Created:
 			im.Stats.Created++
 		case r.Changed:
@@ -218,7 +223,7 @@ func (im *Importer) Flush(ctx context.Context) error {
 		}
 		changed = changed || r.Changed
 	}
-	im.batch = im.batch[:0]
+	im.batch, im.wheres = im.batch[:0], im.wheres[:0]
 	if changed && im.Changed != nil {
 		im.Changed()
 	}

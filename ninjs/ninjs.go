@@ -25,7 +25,7 @@ var schemas embed.FS
 type Item struct {
 	URI             string        `json:"uri"`
 	Type            string        `json:"type,omitempty"`
-	Version         string        `json:"version,omitempty"`
+	Version         Version       `json:"version,omitempty"`
 	FirstCreated    *time.Time    `json:"firstcreated,omitempty"`
 	VersionCreated  *time.Time    `json:"versioncreated,omitempty"`
 	Embargoed       *time.Time    `json:"embargoed,omitempty"`
@@ -47,6 +47,28 @@ type Item struct {
 	Organisations   []Concept     `json:"organisations,omitempty"`
 	Renditions      []Rendition   `json:"renditions,omitempty"`
 	Associations    []Association `json:"associations,omitempty"`
+}
+
+// Version is the sender's version of an item. The schema makes it a
+// string ("3"); a JSON number (3) is read as the same text.
+type Version string
+
+// UnmarshalJSON reads a string or a number.
+func (v *Version) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] != '"' {
+		var n json.Number
+		if err := json.Unmarshal(b, &n); err != nil {
+			return err
+		}
+		*v = Version(n.String())
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	*v = Version(s)
+	return nil
 }
 
 // Association is an item attached to another, such as its picture.
@@ -159,8 +181,14 @@ func Parse(data []byte) (*Item, error) {
 	if err != nil {
 		return nil, &Error{"The document is not valid JSON: " + strings.TrimPrefix(err.Error(), "json: ")}
 	}
-	if _, ok := doc.(map[string]any); !ok {
+	m, ok := doc.(map[string]any)
+	if !ok {
 		return nil, &Error{"The document must be a JSON object."}
+	}
+	// A version sent as a number (3) is the same as the text "3", which
+	// is what the schema asks for.
+	if n, ok := m["version"].(json.Number); ok {
+		m["version"] = n.String()
 	}
 	if err := sch.Validate(doc); err != nil {
 		return nil, &Error{"The document is not valid ninjs 2.x: " + describe(err)}

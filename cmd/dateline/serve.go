@@ -307,10 +307,17 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 			func() { srv.Changed() }, partners.Backoff{})
 		hcfg.Partners = sched
 	}
+	var rel *releaser
+	hcfg.OnChange = func() {
+		if rel != nil {
+			rel.Wake()
+		}
+	}
 	srv, err = dhttp.NewServer(store, in, log, hcfg, time.Now)
 	if err != nil {
 		return err
 	}
+	rel = newReleaser(store, srv.Changed, log)
 	in.Changed = srv.Changed
 
 	hs := &http.Server{
@@ -327,7 +334,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		publishScheduled(pubCtx, store, srv.Changed, log)
+		rel.Run(pubCtx)
 	}()
 	// Views, rankings and the live streams. Cancelled after the HTTP
 	// server has shut down, it writes the views still in memory.
@@ -436,29 +443,74 @@ func hasSection(ctx context.Context, store dateline.Store, slug string) bool {
 	return false
 }
 
-// publishScheduled releases embargoed and scheduled stories when their time
-// comes, checking every second.
-func publishScheduled(ctx context.Context, store dateline.Store, changed func(), log *slog.Logger) {
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
+// releaser publishes embargoed and scheduled stories when their time
+// comes: a timer aimed at the next embargo instant, re-aimed whenever
+// something changes (a new embargo may come sooner). On a shared database
+// every node's timer fires at the instant and the store's row locks let
+// one node release the story; the others hear of it like any change.
+type releaser struct {
+	store   dateline.Store
+	changed func()
+	log     *slog.Logger
+	wake    chan struct{}
+}
+
+// maxReleaseWait is how long the releaser sleeps when no embargo is
+// known, as a safety net for a change it was not told of.
+const maxReleaseWait = 30 * time.Second
+
+func newReleaser(store dateline.Store, changed func(), log *slog.Logger) *releaser {
+	return &releaser{store: store, changed: changed, log: log, wake: make(chan struct{}, 1)}
+}
+
+// Wake makes the releaser look at the next embargo again.
+func (r *releaser) Wake() {
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run releases due stories until ctx ends.
+func (r *releaser) Run(ctx context.Context) {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case now := <-t.C:
-			ids, err := store.PublishDue(ctx, now)
-			if err != nil {
-				if ctx.Err() == nil {
-					log.Error("publish scheduled", "err", err)
-				}
-				continue
-			}
-			if len(ids) > 0 {
-				log.Info("published scheduled stories", "ids", joinIDs(ids))
-				changed()
-			}
+		case <-r.wake:
+		case <-timer.C:
 		}
+		timer.Reset(r.release(ctx))
 	}
+}
+
+// release publishes what is due now and returns how long to wait for the
+// next embargo.
+func (r *releaser) release(ctx context.Context) time.Duration {
+	ids, err := r.store.PublishDue(ctx, time.Now())
+	if err != nil {
+		if ctx.Err() == nil {
+			r.log.Error("publish scheduled", "err", err)
+		}
+		return time.Second
+	}
+	if len(ids) > 0 {
+		r.log.Info("published scheduled stories", "ids", joinIDs(ids))
+		r.changed()
+	}
+	next, err := r.store.NextEmbargo(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			r.log.Error("next embargo", "err", err)
+		}
+		return time.Second
+	}
+	if next.IsZero() {
+		return maxReleaseWait
+	}
+	return min(maxReleaseWait, max(0, time.Until(next)))
 }
 
 func joinIDs(ids []int64) string {
