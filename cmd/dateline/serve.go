@@ -25,6 +25,7 @@ import (
 	"dateline/demo"
 	dhttp "dateline/http"
 	"dateline/ingest"
+	"dateline/internal/netguard"
 	"dateline/media"
 	"dateline/partners"
 	"dateline/rates"
@@ -53,6 +54,7 @@ type serveConfig struct {
 	websubHub       string
 	partnerFeeds    bool
 	partnersPrivate bool
+	fetchPrivate    bool
 	ratesURLs       listFlag
 	ratesEvery      time.Duration
 	noAds           bool
@@ -87,6 +89,7 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	fs.BoolVar(&c.noAds, "no-ads", env("DATELINE_NO_ADS", "") == "1", "show no ads on this node, whatever the newsroom's ads page sets; labels of partner material and advertising stay (env DATELINE_NO_ADS=1)")
 	fs.BoolVar(&c.partnerFeeds, "partner-feeds", env("DATELINE_PARTNER_FEEDS", "1") == "1", "fetch the partner feeds the newsroom registers, for the home page's Partner News and In other media (env DATELINE_PARTNER_FEEDS=0 turns it off)")
 	fs.BoolVar(&c.partnersPrivate, "partners-allow-private", env("DATELINE_PARTNERS_ALLOW_PRIVATE", "") == "1", "let partner feeds live on loopback and private addresses; link-local (cloud metadata) stays refused (env DATELINE_PARTNERS_ALLOW_PRIVATE=1)")
+	fs.BoolVar(&c.fetchPrivate, "fetch-allow-private", env("DATELINE_FETCH_ALLOW_PRIVATE", "") == "1", "let --weather-url and --rates-url reach loopback and private addresses (a provider on your own network); link-local (cloud metadata) stays refused (env DATELINE_FETCH_ALLOW_PRIVATE=1)")
 	fs.Var(&c.ratesURLs, "rates-url", "a Bank of Russia XML_daily or ECB eurofxref-daily URL to fetch exchange rates from, at start and every --rates-every; repeat for several; none by default (env DATELINE_RATES_URLS, space-separated)")
 	fs.DurationVar(&c.ratesEvery, "rates-every", time.Hour, "how often to fetch the --rates-url files, at least 1m")
 	if err := parse(fs, args, stdout, stderr, false); err != nil {
@@ -107,8 +110,8 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 		return nil, usagef("--times must be reader or agency, not %q", c.times)
 	}
 	if c.weatherURL != "" {
-		if u, err := url.Parse(c.weatherURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, usagef("--weather-url must be an http or https URL, not %q", c.weatherURL)
+		if err := c.checkFetchURL("--weather-url", c.weatherURL); err != nil {
+			return nil, err
 		}
 	}
 	if c.maxBody < 1024 {
@@ -139,15 +142,34 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	return c, nil
 }
 
-// checkRates vets the rate URLs: operators name them, so any http or
-// https address is trusted, private ones included.
+// guard is the address policy of the providers the operator names
+// (weather, rates): public addresses only, unless --fetch-allow-private.
+func (c *serveConfig) guard() netguard.Policy {
+	return netguard.Policy{AllowPrivate: c.fetchPrivate}
+}
+
+// checkFetchURL vets a provider's URL named by flag: an http or https
+// URL with a host, no password, and no private address written in it
+// (names are checked again at every connection and redirect).
+func (c *serveConfig) checkFetchURL(flag, raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return usagef("%s must be an http or https URL, not %q", flag, raw)
+	}
+	if err := c.guard().CheckURL(u); err != nil {
+		return usagef("%s: %v (--fetch-allow-private allows a provider on your own network)", flag, err)
+	}
+	return nil
+}
+
+// checkRates vets the rate URLs as checkFetchURL does.
 func (c *serveConfig) checkRates() error {
 	if len(c.ratesURLs) == 0 {
 		c.ratesURLs = strings.Fields(env("DATELINE_RATES_URLS", ""))
 	}
 	for _, raw := range c.ratesURLs {
-		if u, err := url.Parse(raw); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return usagef("--rates-url must be an http or https URL, not %q", raw)
+		if err := c.checkFetchURL("--rates-url", raw); err != nil {
+			return err
 		}
 	}
 	if c.ratesEvery < time.Minute {
@@ -297,7 +319,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	// Weather is kept in memory on each node; every node fetches it.
 	var wx *weather.Service
 	if c.weatherURL != "" {
-		if wx, err = weather.New(c.weatherURL, c.defaultCity.Slug, nil, time.Now, log); err != nil {
+		if wx, err = weather.New(c.weatherURL, c.defaultCity.Slug, c.guard().Client(10*time.Second), time.Now, log); err != nil {
 			return usagef("--weather-url: %v", err)
 		}
 		hcfg.Weather = wx
@@ -351,7 +373,8 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		}
 	}()
 	if rs, ok := store.(dateline.Rates); ok && len(c.ratesURLs) > 0 {
-		rsched := &rates.Scheduler{URLs: c.ratesURLs, Store: rs, Log: log, Changed: srv.Changed, Every: c.ratesEvery}
+		rsched := &rates.Scheduler{URLs: c.ratesURLs, Store: rs, Log: log, Changed: srv.Changed, Every: c.ratesEvery,
+			Client: c.guard().Client(30 * time.Second)}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
