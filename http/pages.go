@@ -670,12 +670,13 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 // takenOffPage is the notice at the address of a story readers saw that
 // is no longer public: 410 with its last public headline and the reason
 // for a withdrawn (killed) story, 404 saying it is withheld for now for a
-// withheld one.
+// withheld one (without its headline: the withheld version's words may
+// not be the ones readers saw).
 func (s *Server) takenOffPage(r *http.Request, a *dateline.Article, z zone) (*page, error) {
 	lang := s.lang(r)
 	if a.Status == dateline.StatusWithheld {
 		v := s.view(r, translate(lang, "Withheld for now"), errorPage{Status: http.StatusNotFound, Withheld: true,
-			Message: translate(lang, "The story “%s” is withheld for now. It may be published again later.", a.Headline)})
+			Message: translate(lang, "The story at this address is withheld for now. It may be published again later.")})
 		v.Robots = "noindex"
 		return s.htmlPage(r, "error", v, http.StatusNotFound, s.lastModified())
 	}
