@@ -307,3 +307,17 @@ func EventFor(old Status, a *Article) string {
 func PublicEvent(kind string) bool {
 	return kind == EventPublished || kind == EventUpdated || kind == EventWithdrawn
 }
+
+// WireRefusal reports whether err is ReceiveWire's refusal of a version
+// (EFORBIDDEN or ECONFLICT), which the engines record and report in
+// UpsertResult.Refused while the rest of the batch is stored.
+func WireRefusal(err error) bool {
+	code := ErrorCode(err)
+	return code == EFORBIDDEN || code == ECONFLICT
+}
+
+// RefusalNote is the note of the RevisionWireRefused revision that keeps
+// a refused version a in its story's history: the version, then why.
+func RefusalNote(a *Article, err error) string {
+	return VersionNote(a.Source, a.WireVersion, a.SourceVersion) + ". Refused: " + ErrorMessage(err)
+}
