@@ -477,13 +477,21 @@ func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request) {
 		s.newsroomError(w, r, http.StatusBadRequest, "Name the token after who uses it, in at most 100 characters.")
 		return
 	}
+	source := ingest.PlainText(r.PostFormValue("source"))
+	if source == "" {
+		source = name
+	}
+	if utf8.RuneCountInString(source) > 100 {
+		s.newsroomError(w, r, http.StatusBadRequest, "A source is a name such as “reuters”, in at most 100 characters.")
+		return
+	}
 	secret := "dl_" + auth.Token()
-	t := &dateline.Token{Name: name, Scope: r.PostFormValue("scope"), Embargo: r.PostFormValue("embargo") != "", Hash: auth.Sum(secret), CreatedAt: s.now()}
+	t := &dateline.Token{Name: name, Scope: r.PostFormValue("scope"), Embargo: r.PostFormValue("embargo") != "", Source: source, Hash: auth.Sum(secret), CreatedAt: s.now()}
 	if err := s.store.CreateToken(r.Context(), t); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.audit(r.Context(), sessionOf(r).User, "token.create", "token "+strconv.FormatInt(t.ID, 10), name+" ("+t.Scope+")")
+	s.audit(r.Context(), sessionOf(r).User, "token.create", "token "+strconv.FormatInt(t.ID, 10), name+" ("+t.Scope+", source "+source+")")
 	s.renderNewsroomView(w, r, http.StatusCreated, "message", &nrView{Title: "Token created", Session: sessionOf(r), Nav: "tokens",
 		Data: messagePage{Heading: "Token created", Message: "The token “" + name + "” (" + t.Scope + ") is ready. Send it as “Authorization: Bearer TOKEN”.", Secret: secret, Back: "/newsroom/tokens"}})
 }
