@@ -54,7 +54,8 @@ func (s *Server) authorize(r *http.Request, scope string) (*dateline.Token, erro
 
 // handleIngest takes one ninjs document: POST /api/v1/items.
 func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.authorize(r, "write"); err != nil {
+	t, err := s.authorize(r, "write")
+	if err != nil {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="dateline"`)
 		s.error(w, r, err)
 		return
@@ -77,7 +78,13 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, dateline.Errorf(dateline.EINVALID, "The body is empty; send one ninjs document."))
 		return
 	}
-	res, err := s.ingest.Ingest(r.Context(), data)
+	// The token speaks for its source: it may change only that source's
+	// stories (dateline.ReceiveWire).
+	source := t.Source
+	if source == "" {
+		source = t.Name
+	}
+	res, err := s.ingest.IngestAs(r.Context(), source, data)
 	if err != nil {
 		s.error(w, r, err)
 		return
