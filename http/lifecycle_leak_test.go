@@ -71,8 +71,8 @@ func TestNothingLeaksBeforeRelease(t *testing.T) {
 	send(e.wire("urn:test:leak:d", "Kill", "politika", `, "pubstatus": "canceled", "ednote": "Фыфырка kill note"`))
 
 	secretPaths := map[string][]int64{"politics": {idA, idB}, "ru/politika": {idC, idD}}
-	killed := []string{"Xylophonic", "merger agreed", "Фыфырка", "согласована", "Ghost Merger", "ghost-merger", "Greta Ghost", "greta-ghost", "Пётр"}
-	embargoed := []string{"Zanzibarite", "accord signed", "Зюзюка", "подписана", "Quasar Treaty", "quasar-treaty", "Boris Quellmann", "boris-quellmann", "Иван"}
+	killed := []string{"Xylophonic", "merger agreed", "Фыфырка", "согласована", "Ghost Merger", "ghost-merger", "Greta Ghost", "greta-ghost", "Фыфыркин"}
+	embargoed := []string{"Zanzibarite", "accord signed", "Зюзюка", "подписана", "Quasar Treaty", "quasar-treaty", "Boris Quellmann", "boris-quellmann", "Зюзюкин"}
 	var idRes []*regexp.Regexp
 	for sec, ids := range secretPaths {
 		for _, id := range ids {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -492,3 +493,146 @@ func gunzip(t *testing.T, b []byte) string {
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// TestNewsroomLifecycle: reporters see their own stories and published
+// ones; an editor restores a killed story the wire tried to bring back;
+// tokens have a source.
+func TestNewsroomLifecycle(t *testing.T) {
+	n := newNewsroom(t)
+	ctx := context.Background()
+	rita, rob := n.as("reporter@example.org"), n.as("reporter2@example.org")
+	ed := n.as("editor@example.org")
+	rita.create(storyForm("Rita writes on ports"))
+	rob.create(storyForm("Rob's secret draft"))
+	later := fmt.Sprintf(`, "embargoed": %q`, n.clock.Now().Add(time.Hour).Format(time.RFC3339))
+	n.send(n.wire("urn:test:nr:emb", "Embargoed wire story", "politics", later+`, "subjects": [{"name": "x", "literal": "POL"}, {"name": "Quasar Treaty"}]`))
+	_, pub := n.send(n.wire("urn:test:nr:pub", "Public wire story", "politics", ""))
+
+	desk := rita.get("/newsroom/").Body
+	for _, want := range []string{"Rita writes on ports", "Public wire story"} {
+		if !strings.Contains(desk, want) {
+			t.Errorf("the reporter's desk lacks %q", want)
+		}
+	}
+	for _, not := range []string{"Rob&#39;s secret draft", "Embargoed wire story"} {
+		if strings.Contains(desk, not) {
+			t.Errorf("the reporter's desk shows %q", not)
+		}
+	}
+	if b := rita.get("/newsroom/?q=Embargoed").Body; strings.Contains(b, "Embargoed wire story") {
+		t.Error("the reporter finds the embargoed story by searching")
+	}
+	if b := rita.get("/newsroom/api/articles?q=story").Body; strings.Contains(b, "Embargoed") || !strings.Contains(b, "Public wire story") {
+		t.Errorf("the reporter's story picker: %s", b)
+	}
+	if b := rita.get("/newsroom/api/tags?kind=topics&q=Quasar").Body; strings.Contains(b, "Quasar") {
+		t.Errorf("the reporter's tag suggestions name the embargoed story's topic: %s", b)
+	}
+	edDesk := ed.get("/newsroom/").Body
+	for _, want := range []string{"Rob&#39;s secret draft", "Embargoed wire story", "Rita writes on ports"} {
+		if !strings.Contains(edDesk, want) {
+			t.Errorf("the editors' desk lacks %q", want)
+		}
+	}
+	if b := ed.get("/newsroom/api/tags?kind=topics&q=Quasar").Body; !strings.Contains(b, "Quasar Treaty") {
+		t.Errorf("the editors' tag suggestions: %s", b)
+	}
+
+	// The wire kills the public story, then tries to bring it back.
+	page := fmt.Sprintf("/politics/%d", pub.ID)
+	before, _ := n.store.Article(ctx, pub.ID)
+	n.clock.Add(time.Minute)
+	n.send(n.wire("urn:test:nr:pub", "Kill", "politics", `, "pubstatus": "canceled", "ednote": "Legal advice."`))
+	n.clock.Add(time.Minute)
+	if code, _ := n.send(n.wire("urn:test:nr:pub", "Public wire story, again", "politics", "")); code != http.StatusConflict {
+		t.Fatalf("a newer version of the killed story: %d", code)
+	}
+	if b := ed.get("/newsroom/?status=withdrawn").Body; !strings.Contains(b, "Wire tried to update") {
+		t.Errorf("the desk does not mark the story the wire tried to update")
+	}
+	if b := ed.get(fmt.Sprintf("/newsroom/articles/%d/history", pub.ID)).Body; !strings.Contains(b, "Refused from the wire") {
+		t.Errorf("the history does not show the refused version")
+	}
+	if b := ed.get(fmt.Sprintf("/newsroom/articles/%d", pub.ID)).Body; !strings.Contains(b, `action="/newsroom/articles/`+fmt.Sprint(pub.ID)+`/reinstate"`) {
+		t.Errorf("the withdrawn story's page has no Restore form")
+	}
+	reinstate := func(b *browser, confirm bool) resp {
+		v := url.Values{"version": {b.version(pub.ID)}}
+		if confirm {
+			v.Set("confirm", "1")
+		}
+		return b.post(fmt.Sprintf("/newsroom/articles/%d/reinstate", pub.ID), v)
+	}
+	if r := reinstate(rita, true); r.Code != http.StatusForbidden {
+		t.Errorf("a reporter restores: %d", r.Code)
+	}
+	if r := reinstate(ed, false); r.Code != http.StatusBadRequest || !strings.Contains(r.Body, "confirm") {
+		t.Errorf("restore without the confirmation: %d", r.Code)
+	}
+	if w := n.get(page); w.Code != http.StatusGone {
+		t.Fatalf("before the restore: %d", w.Code)
+	}
+	n.clock.Add(time.Minute)
+	if r := reinstate(ed, true); r.Code != http.StatusSeeOther || !strings.Contains(r.Location, "done=reinstated") {
+		t.Fatalf("restore: %d %s %s", r.Code, r.Location, excerpt(r.Body))
+	}
+	after, _ := n.store.Article(ctx, pub.ID)
+	if after.Status != dateline.StatusPublished || !after.PublishedAt.Equal(before.PublishedAt) || after.WithdrawNote != "" {
+		t.Errorf("restored: %s published %v (was %v) note %q", after.Status, after.PublishedAt, before.PublishedAt, after.WithdrawNote)
+	}
+	if w := n.get(page); w.Code != 200 || !strings.Contains(w.Body.String(), "Public wire story") {
+		t.Errorf("the restored page: %d", w.Code)
+	}
+	if !strings.Contains(n.get("/news").Body.String(), "Public wire story") {
+		t.Error("the restored story is not in the feed")
+	}
+	if b := n.as("admin@example.org").get("/newsroom/audit").Body; !strings.Contains(b, "article.restore") {
+		t.Error("the audit log lacks the restore")
+	}
+	if b := ed.get(fmt.Sprintf("/newsroom/articles/%d/history", pub.ID)).Body; !strings.Contains(b, "restore: published again") {
+		t.Error("the history lacks the restore")
+	}
+	// The wire's versions apply again.
+	n.clock.Add(time.Minute)
+	if code, r := n.send(n.wire("urn:test:nr:pub", "Public wire story, updated", "politics", "")); code != http.StatusOK || r.Result != "updated" {
+		t.Errorf("a version after the restore: %d %+v", code, r)
+	}
+	if r := reinstate(ed, true); r.Code != http.StatusBadRequest {
+		t.Errorf("restoring a published story: %d", r.Code)
+	}
+
+	// A story killed before it was public goes back to draft.
+	_, emb := n.send(n.wire("urn:test:nr:emb2", "Early kill", "politics", later))
+	n.clock.Add(time.Second)
+	n.send(n.wire("urn:test:nr:emb2", "Kill", "politics", `, "pubstatus": "canceled"`))
+	r := ed.post(fmt.Sprintf("/newsroom/articles/%d/reinstate", emb.ID), url.Values{"version": {ed.version(emb.ID)}, "confirm": {"1"}})
+	if a, _ := n.store.Article(ctx, emb.ID); r.Code != http.StatusSeeOther || a.Status != dateline.StatusDraft {
+		t.Errorf("restore of a story never public: %d, status %s", r.Code, a.Status)
+	}
+	if w := n.get(fmt.Sprintf("/politics/%d", emb.ID)); w.Code != http.StatusNotFound {
+		t.Errorf("its page: %d", w.Code)
+	}
+
+	// Tokens speak for a source, by default their name.
+	adm := n.as("admin@example.org")
+	adm.get("/newsroom/tokens")
+	for _, v := range []url.Values{{"name": {"Reuters feed"}, "scope": {"write"}}, {"name": {"Reuters 2027"}, "scope": {"write"}, "source": {"reuters"}}} {
+		if r := adm.post("/newsroom/tokens", v); r.Code != http.StatusCreated {
+			t.Fatalf("token %v: %d %s", v, r.Code, excerpt(r.Body))
+		}
+	}
+	if r := adm.post("/newsroom/tokens", url.Values{"name": {"Too long"}, "source": {strings.Repeat("s", 101)}}); r.Code != http.StatusBadRequest {
+		t.Errorf("a 101-character source: %d", r.Code)
+	}
+	ts, _ := n.store.Tokens(ctx)
+	sources := map[string]string{}
+	for _, tk := range ts {
+		sources[tk.Name] = tk.Source
+	}
+	if sources["Reuters feed"] != "Reuters feed" || sources["Reuters 2027"] != "reuters" {
+		t.Errorf("token sources %v", sources)
+	}
+	if b := adm.get("/newsroom/tokens").Body; !strings.Contains(b, "<td>reuters</td>") || !strings.Contains(b, `name="source"`) {
+		t.Error("the tokens page does not show or ask for the source")
+	}
+}

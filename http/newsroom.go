@@ -114,15 +114,13 @@ type deskPage struct {
 	Items    []dateline.Article
 	Users    []dateline.User
 	Authors  map[int64]string
-	// WireTried marks withdrawn stories the wire sent newer versions of
-	// (refused, kept in their history).
-	WireTried map[int64]bool
-	Next      string
+	Next     string
 }
 
 func (s *Server) handleDesk(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := dateline.DeskFilter{Status: dateline.Status(q.Get("status")), Section: q.Get("section"), Query: strings.TrimSpace(q.Get("q")), Limit: 50}
+	f := dateline.DeskFilter{Status: dateline.Status(q.Get("status")), Section: q.Get("section"), Query: strings.TrimSpace(q.Get("q")), Limit: 50,
+		VisibleTo: visibleTo(sessionOf(r).User)}
 	if f.Status != "" && !f.Status.Valid() {
 		s.newsroomError(w, r, http.StatusBadRequest, "Unknown status; choose one from the list.")
 		return
@@ -167,10 +165,6 @@ func (s *Server) handleDesk(w http.ResponseWriter, r *http.Request) {
 	for _, u := range users {
 		d.Authors[u.ID] = u.Name
 	}
-	if d.WireTried, err = s.wireTried(ctx, items); err != nil {
-		s.fail(w, r, err)
-		return
-	}
 	if len(items) == f.Limit {
 		q.Set("offset", strconv.Itoa(f.Offset+f.Limit))
 		d.Next = "/newsroom/?" + q.Encode()
@@ -178,26 +172,13 @@ func (s *Server) handleDesk(w http.ResponseWriter, r *http.Request) {
 	s.renderNewsroomView(w, r, http.StatusOK, "desk", &nrView{Title: "Stories", Session: sessionOf(r), Nav: "desk", Data: d})
 }
 
-// wireTried finds the withdrawn stories among items whose history holds
-// a version the wire sent after the withdrawal and was refused.
-func (s *Server) wireTried(ctx context.Context, items []dateline.Article) (map[int64]bool, error) {
-	out := map[int64]bool{}
-	for _, a := range items {
-		if a.Status != dateline.StatusWithdrawn || a.Source == "" {
-			continue
-		}
-		revs, err := s.store.Revisions(ctx, a.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, rv := range revs {
-			if rv.Kind == dateline.RevisionWireRefused {
-				out[a.ID] = true
-				break
-			}
-		}
+// visibleTo is the desk's limit for the person: a reporter sees their own
+// stories and the published ones; editors and admins see every story.
+func visibleTo(u *dateline.User) int64 {
+	if u.Role.CanPublish() {
+		return 0
 	}
-	return out, nil
+	return u.ID
 }
 
 // --- the editor ---
@@ -858,8 +839,6 @@ func (s *Server) handleReinstate(w http.ResponseWriter, r *http.Request) {
 	}
 	a.WithdrawNote, a.WithdrawnAt = "", time.Time{}
 	a.EmbargoUntil, a.Embargoed = time.Time{}, false
-	// Bringing a story back is not an update of its words.
-	a.UpdatedAt = time.Time{}
 	d := draftOf(a)
 	rev := &dateline.Revision{Kind: dateline.RevisionSave, UserID: u.ID, UserName: u.Name, Data: d.Encode(), Note: note}
 	if err := s.store.SaveArticle(ctx, a, base, rev, s.now()); err != nil {

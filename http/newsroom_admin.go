@@ -543,7 +543,7 @@ func (s *Server) handleAPIArticles(w http.ResponseWriter, r *http.Request) {
 		s.newsroomError(w, r, http.StatusBadRequest, "The search words must be text of at most 200 characters.")
 		return
 	}
-	as, err := s.store.DeskArticles(r.Context(), dateline.DeskFilter{Query: q, Limit: 20})
+	as, err := s.store.DeskArticles(r.Context(), dateline.DeskFilter{Query: q, Limit: 20, VisibleTo: visibleTo(sessionOf(r).User)})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -577,7 +577,24 @@ func (s *Server) handleAPITags(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+		editor := sessionOf(r).User.Role.CanPublish()
 		for _, t := range ts {
+			if !editor {
+				// A name only an embargoed or unpublished story gave is
+				// for the editors, like the story.
+				kind := dateline.TagTopic
+				if q.Get("kind") == "persons" {
+					kind = dateline.TagPerson
+				}
+				ok, err := s.store.TagPublished(r.Context(), kind, t.Slug)
+				if err != nil {
+					s.fail(w, r, err)
+					return
+				}
+				if !ok {
+					continue
+				}
+			}
 			out = append(out, map[string]string{"name": t.Name, "slug": t.Slug})
 		}
 	}

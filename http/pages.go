@@ -541,11 +541,11 @@ func (s *Server) tagPage(w http.ResponseWriter, r *http.Request, kind string, lo
 // topic or person: a tag that exists only because of an embargoed or
 // unpublished story is not public before the story is.
 func (s *Server) tagPublished(ctx context.Context, kind, slug string) error {
-	items, err := s.store.TagArticles(ctx, kind, slug, 1)
+	ok, err := s.store.TagPublished(ctx, kind, slug)
 	if err != nil {
 		return err
 	}
-	if len(items) == 0 {
+	if !ok {
 		return dateline.Errorf(dateline.ENOTFOUND, "There is no %s at this address.", kind)
 	}
 	return nil
