@@ -165,8 +165,14 @@ type Article struct {
 	// new versions of it.
 	Source      string
 	WireVersion string // the sender's version in ParseVersion's form, "" when it gave none
-	CreatedAt   time.Time
-	ModifiedAt  time.Time
+	// WireRefusedAt is when the wire last sent a version that was
+	// refused (RevisionWireRefused) after the story was withdrawn: the
+	// desk's "Wire tried to update". Zero when it has not since the
+	// withdrawal, or the story is not withdrawn. Filled by Article,
+	// ArticleByURI and DeskArticles only.
+	WireRefusedAt time.Time
+	CreatedAt     time.Time
+	ModifiedAt    time.Time
 }
 
 // Public reports whether readers may see the article.
@@ -306,7 +312,9 @@ func (a *Article) SettleTimes(oldStatus Status, oldPublished, oldUpdated, now ti
 			if a.UpdatedAt.After(published.Add(time.Minute)) {
 				updated = a.UpdatedAt
 			}
-		} else if oldStatus == StatusPublished {
+		} else {
+			// A change to a published story, or a story public before
+			// (withdrawn or withheld) coming back, is an update.
 			updated = a.UpdatedAt
 			if updated.IsZero() {
 				updated = now

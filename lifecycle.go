@@ -64,6 +64,12 @@ const (
 func ReceiveWire(old *WirePrior, a *Article, source string, now time.Time) (WireVerdict, error) {
 	a.Source = source
 	if old == nil {
+		// A wire's ednote on a first version is a note to editors, not
+		// an update's advisory: nothing has been updated yet. Local
+		// content (source "") means what it says.
+		if source != "" {
+			a.Advisory = ""
+		}
 		settleEmbargo(a, time.Time{}, false, now)
 		return WireApply, nil
 	}
@@ -306,4 +312,18 @@ func EventFor(old Status, a *Article) string {
 // kind.
 func PublicEvent(kind string) bool {
 	return kind == EventPublished || kind == EventUpdated || kind == EventWithdrawn
+}
+
+// WireRefusal reports whether err is ReceiveWire's refusal of a version
+// (EFORBIDDEN or ECONFLICT), which the engines record and report in
+// UpsertResult.Refused while the rest of the batch is stored.
+func WireRefusal(err error) bool {
+	code := ErrorCode(err)
+	return code == EFORBIDDEN || code == ECONFLICT
+}
+
+// RefusalNote is the note of the RevisionWireRefused revision that keeps
+// a refused version a in its story's history: the version, then why.
+func RefusalNote(a *Article, err error) string {
+	return VersionNote(a.Source, a.WireVersion, a.SourceVersion) + ". Refused: " + ErrorMessage(err)
 }

@@ -111,6 +111,27 @@ type Draft struct {
 	Embargoed     bool      `json:"embargoed,omitempty"`
 }
 
+// DraftOf is the editable content of a stored article, as a revision
+// keeps it: the wire's versions are recorded with it.
+func DraftOf(a *Article) Draft {
+	d := Draft{Headline: a.Headline, Lead: a.Lead, Body: strings.Join(a.Pages, "\n<hr class=\"page-break\">\n"),
+		Section: a.Section, Lang: a.Lang, Place: a.Place, Byline: a.Byline, Urgency: a.Urgency, Breaking: a.Breaking,
+		Commercial: a.Commercial, Follows: a.Follows, Advisory: a.Advisory, Status: a.Status, Embargoed: a.Embargoed}
+	if a.Status == StatusScheduled || a.Status == StatusWithheld {
+		d.EmbargoUntil = a.EmbargoUntil
+	}
+	for _, t := range a.Topics {
+		d.Topics = append(d.Topics, t.Name)
+	}
+	for _, p := range a.Persons {
+		d.Persons = append(d.Persons, p.Name)
+	}
+	if a.Photo != nil {
+		d.PhotoID, d.Caption, d.Credit = a.Photo.ID, a.Photo.Caption, a.Photo.Credit
+	}
+	return d
+}
+
 // Encode returns the draft as JSON.
 func (d *Draft) Encode() []byte {
 	b, _ := json.Marshal(d)
@@ -168,9 +189,13 @@ type DeskFilter struct {
 	Status   Status // "" for all
 	Section  string
 	AuthorID int64
-	Query    string // words the headline contains
-	Limit    int
-	Offset   int
+	// VisibleTo, when not 0, is a reporter's account: the list holds
+	// only the stories of that author (any status) and published ones,
+	// as the README's "Who sees what in the newsroom" says.
+	VisibleTo int64
+	Query     string // words the headline contains
+	Limit     int
+	Offset    int
 }
 
 // Story is a running story ("Conflict in Syria"): an introduction the

@@ -129,4 +129,9 @@ type Tagging interface {
 	// they name it otherwise than the tag itself ("Эльвира Набиуллина"),
 	// the newest story's spelling first; "" when none does.
 	TagLabel(ctx context.Context, kind, slug, lang string) (string, error)
+	// TagPublished reports whether the topic or person (kind TagTopic or
+	// TagPerson) with slug has at least one published story: a tag named
+	// only by embargoed, draft, withheld or killed stories is not public.
+	// False for an unknown slug; EINVALID for another kind.
+	TagPublished(ctx context.Context, kind, slug string) (bool, error)
 }

@@ -180,7 +180,7 @@ func TestCityLooks(t *testing.T) {
 		fmt.Fprint(w, "["+strings.TrimSuffix(strings.Repeat(one+",", n), ",")+"]")
 	}))
 	defer provider.Close()
-	n, err := startNode(context.Background(), binPath, "--data", t.TempDir(), "--demo", "--weather-url", provider.URL+"/v1/forecast")
+	n, err := startNode(context.Background(), binPath, "--data", t.TempDir(), "--demo", "--weather-url", provider.URL+"/v1/forecast", "--fetch-allow-private")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,7 +54,8 @@ func (s *Server) authorize(r *http.Request, scope string) (*dateline.Token, erro
 
 // handleIngest takes one ninjs document: POST /api/v1/items.
 func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.authorize(r, "write"); err != nil {
+	t, err := s.authorize(r, "write")
+	if err != nil {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="dateline"`)
 		s.error(w, r, err)
 		return
@@ -77,7 +78,13 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, dateline.Errorf(dateline.EINVALID, "The body is empty; send one ninjs document."))
 		return
 	}
-	res, err := s.ingest.Ingest(r.Context(), data)
+	// The token speaks for its source: it may change only that source's
+	// stories (dateline.ReceiveWire).
+	source := t.Source
+	if source == "" {
+		source = t.Name
+	}
+	res, err := s.ingest.IngestAs(r.Context(), source, data)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -86,17 +93,21 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 	if res.Outcome == "created" {
 		code = http.StatusCreated
 		if res.Status == dateline.StatusPublished {
-			w.Header().Set("Location", "/"+res.Section+"/"+strconv.FormatInt(res.ID, 10))
+			// The story's own address, in its edition: /ru/politika/98.
+			w.Header().Set("Location", s.refURL(res.Section, res.ID))
 		}
 	}
 	writeJSON(w, code, res)
 }
 
-// handleItem sends one article as ninjs to a token holder: published,
-// withdrawn (canceled, without its body), and to tokens with the embargo
-// scope an embargoed story before its release (withheld, with its release
-// time), so that a client learns of every state it must act on. Drafts
-// and submitted stories are not sent.
+// handleItem sends one article as ninjs to a token holder, as the
+// README's "The lifecycle of a story" says: published (usable); withdrawn
+// (canceled) or withheld after it was public, without its body; and to
+// tokens with the embargo scope also an embargoed story before its
+// release (withheld, with its release time) and one killed or withheld
+// before it was ever public. Everything else answers 404 as if it never
+// existed: drafts, submitted and planned stories, and for other tokens
+// whatever readers never saw.
 func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) {
 	t := s.apiToken(w, r, "read")
 	if t == nil {
@@ -112,16 +123,38 @@ func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	// A story waiting for its time is only for tokens with the embargo
-	// scope, and only when the wait is an embargo: a planned publication
-	// is nobody's business until it happens.
-	visible := ninjs.PubStatus(a.Status) != ""
-	if a.Status == dateline.StatusScheduled {
-		visible = t.Embargo && a.Embargoed
-	}
-	if !visible {
+	if !itemVisible(a, t) {
 		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "No item %d.", id))
 		return
 	}
-	writeAPI(w, r, ninjs.FromArticle(a, s.cfg.BaseURL))
+	writeAPI(w, r, s.apiItem(a))
+}
+
+// itemVisible reports whether the token may have the article's item.
+func itemVisible(a *dateline.Article, t *dateline.Token) bool {
+	switch a.Status {
+	case dateline.StatusPublished:
+		return true
+	case dateline.StatusWithdrawn, dateline.StatusWithheld:
+		return a.WasPublic() || t.Embargo
+	case dateline.StatusScheduled:
+		// A planned publication is nobody's business until it happens;
+		// an embargo is what embargo clients are for.
+		return a.Embargoed && t.Embargo
+	}
+	return false
+}
+
+// apiItem is the article as the read API sends it. A withheld story goes
+// as pubstatus withheld without its body or photo, like a canceled one.
+func (s *Server) apiItem(a *dateline.Article) *ninjs.Item {
+	it := ninjs.FromArticle(a, s.cfg.BaseURL)
+	if a.Status == dateline.StatusWithheld {
+		it.PubStatus, it.Bodies, it.Associations = "withheld", nil, nil
+		if a.Embargoed && !a.EmbargoUntil.IsZero() {
+			at := a.EmbargoUntil.UTC()
+			it.Embargoed = &at
+		}
+	}
+	return it
 }

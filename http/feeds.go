@@ -243,6 +243,10 @@ func (s *Server) loadFeed(ctx context.Context, lang string, source int, slug str
 	var err error
 	if tag != "" {
 		items, err = s.store.TagArticles(ctx, tag, slug, feedItems)
+		if err == nil && len(items) == 0 {
+			// Only published stories make a tag public.
+			return nil, dateline.Errorf(dateline.ENOTFOUND, "There is no feed at this address.")
+		}
 	} else {
 		items, err = s.store.Articles(ctx, f)
 	}
@@ -785,6 +789,9 @@ func (s *Server) notifyHub(es []dateline.Event) {
 		}
 	}
 	for _, e := range es {
+		if !dateline.PublicEvent(e.Kind) {
+			continue // nothing a feed shows changed
+		}
 		lang := dateline.LangMain
 		if sec := s.section(e.Section); sec != nil {
 			lang = sectionLang(*sec)

@@ -121,9 +121,17 @@ func (e *env) helper() {
 	}
 }
 
+// makeToken makes a token that speaks for the source of its name, as
+// `dateline token create` does by default.
 func (e *env) makeToken(name, scope string) string {
-	secret := "dl_test_" + name
-	if err := e.store.CreateToken(context.Background(), &dateline.Token{Name: name, Scope: scope, Hash: dhttp.HashToken(secret)}); err != nil {
+	return e.makeTokenFor(&dateline.Token{Name: name, Scope: scope, Source: name})
+}
+
+// makeTokenFor stores t with the secret "dl_test_" + its name.
+func (e *env) makeTokenFor(t *dateline.Token) string {
+	secret := "dl_test_" + t.Name
+	t.Hash = dhttp.HashToken(secret)
+	if err := e.store.CreateToken(context.Background(), t); err != nil {
 		e.t.Fatal(err)
 	}
 	return secret

@@ -32,17 +32,18 @@ type nrView struct {
 // flashes are the messages a redirect after a write may ask for; only
 // these fixed texts are shown.
 var flashes = map[string]string{
-	"saved":     "Saved.",
-	"submitted": "Submitted to the editors.",
-	"published": "Published: the story is on the site.",
-	"scheduled": "Scheduled: the story will be published at the time set.",
-	"withdrawn": "Withdrawn: the story has left every list.",
-	"restored":  "The revision was restored as a new version.",
-	"returned":  "Back to draft.",
-	"uploaded":  "Uploaded. Add a caption and a credit.",
-	"password":  "Your password was changed. Other sessions were signed out.",
-	"created":   "Created.",
-	"deleted":   "Deleted.",
+	"saved":      "Saved.",
+	"submitted":  "Submitted to the editors.",
+	"published":  "Published: the story is on the site.",
+	"scheduled":  "Scheduled: the story will be published at the time set.",
+	"withdrawn":  "Withdrawn: the story has left every list.",
+	"restored":   "The revision was restored as a new version.",
+	"reinstated": "Restored: the story is published again.",
+	"returned":   "Back to draft.",
+	"uploaded":   "Uploaded. Add a caption and a credit.",
+	"password":   "Your password was changed. Other sessions were signed out.",
+	"created":    "Created.",
+	"deleted":    "Deleted.",
 }
 
 func (s *Server) renderNewsroom(w http.ResponseWriter, r *http.Request, code int, page, title string, sess *dateline.Session, data any) {
@@ -118,7 +119,8 @@ type deskPage struct {
 
 func (s *Server) handleDesk(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := dateline.DeskFilter{Status: dateline.Status(q.Get("status")), Section: q.Get("section"), Query: strings.TrimSpace(q.Get("q")), Limit: 50}
+	f := dateline.DeskFilter{Status: dateline.Status(q.Get("status")), Section: q.Get("section"), Query: strings.TrimSpace(q.Get("q")), Limit: 50,
+		VisibleTo: visibleTo(sessionOf(r).User)}
 	if f.Status != "" && !f.Status.Valid() {
 		s.newsroomError(w, r, http.StatusBadRequest, "Unknown status; choose one from the list.")
 		return
@@ -159,7 +161,7 @@ func (s *Server) handleDesk(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := deskPage{F: f, Items: items, Users: users, Authors: map[int64]string{0: "wire"},
-		Statuses: []dateline.Status{dateline.StatusDraft, dateline.StatusSubmitted, dateline.StatusScheduled, dateline.StatusPublished, dateline.StatusWithdrawn}}
+		Statuses: []dateline.Status{dateline.StatusDraft, dateline.StatusSubmitted, dateline.StatusScheduled, dateline.StatusPublished, dateline.StatusWithheld, dateline.StatusWithdrawn}}
 	for _, u := range users {
 		d.Authors[u.ID] = u.Name
 	}
@@ -168,6 +170,15 @@ func (s *Server) handleDesk(w http.ResponseWriter, r *http.Request) {
 		d.Next = "/newsroom/?" + q.Encode()
 	}
 	s.renderNewsroomView(w, r, http.StatusOK, "desk", &nrView{Title: "Stories", Session: sessionOf(r), Nav: "desk", Data: d})
+}
+
+// visibleTo is the desk's limit for the person: a reporter sees their own
+// stories and the published ones; editors and admins see every story.
+func visibleTo(u *dateline.User) int64 {
+	if u.Role.CanPublish() {
+		return 0
+	}
+	return u.ID
 }
 
 // --- the editor ---
@@ -795,6 +806,48 @@ func (s *Server) handleWithdraw(w http.ResponseWriter, r *http.Request) {
 	s.Changed()
 	s.audit(ctx, u, "article.withdraw", "article "+strconv.FormatInt(a.ID, 10), note)
 	http.Redirect(w, r, "/newsroom/articles/"+strconv.FormatInt(a.ID, 10)+"?done=withdrawn", http.StatusSeeOther)
+}
+
+// handleReinstate is an editor's "Restore" of a withdrawn story: the one
+// way back for a story withdrawn in the newsroom or killed on the wire.
+// A story readers saw is published again at its first publication time;
+// one they never saw goes back to draft, since putting it out is a
+// decision of its own. The form must carry the confirmation box.
+func (s *Server) handleReinstate(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.articleForEdit(w, r)
+	if !ok {
+		return
+	}
+	ctx, u := r.Context(), sessionOf(r).User
+	base, err := strconv.Atoi(r.PostFormValue("version"))
+	if err != nil {
+		s.newsroomError(w, r, http.StatusBadRequest, "The form lacks the version it was opened at; reload the story.")
+		return
+	}
+	if a.Status != dateline.StatusWithdrawn {
+		s.newsroomError(w, r, http.StatusBadRequest, "Only a withdrawn story can be restored.")
+		return
+	}
+	if r.PostFormValue("confirm") == "" {
+		s.newsroomError(w, r, http.StatusBadRequest, "Tick the box to confirm that the story should come back.")
+		return
+	}
+	done, note := "reinstated", "restore: published again after its withdrawal"
+	a.Status = dateline.StatusPublished
+	if !a.WasPublic() {
+		a.Status, done, note = dateline.StatusDraft, "returned", "restore: back to draft after its withdrawal"
+	}
+	a.WithdrawNote, a.WithdrawnAt = "", time.Time{}
+	a.EmbargoUntil, a.Embargoed = time.Time{}, false
+	d := draftOf(a)
+	rev := &dateline.Revision{Kind: dateline.RevisionSave, UserID: u.ID, UserName: u.Name, Data: d.Encode(), Note: note}
+	if err := s.store.SaveArticle(ctx, a, base, rev, s.now()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.Changed()
+	s.audit(ctx, u, "article.restore", "article "+strconv.FormatInt(a.ID, 10), a.Headline)
+	http.Redirect(w, r, "/newsroom/articles/"+strconv.FormatInt(a.ID, 10)+"?done="+done, http.StatusSeeOther)
 }
 
 // --- history ---

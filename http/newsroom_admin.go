@@ -477,13 +477,21 @@ func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request) {
 		s.newsroomError(w, r, http.StatusBadRequest, "Name the token after who uses it, in at most 100 characters.")
 		return
 	}
+	source := ingest.PlainText(r.PostFormValue("source"))
+	if source == "" {
+		source = name
+	}
+	if utf8.RuneCountInString(source) > 100 {
+		s.newsroomError(w, r, http.StatusBadRequest, "A source is a name such as “reuters”, in at most 100 characters.")
+		return
+	}
 	secret := "dl_" + auth.Token()
-	t := &dateline.Token{Name: name, Scope: r.PostFormValue("scope"), Embargo: r.PostFormValue("embargo") != "", Hash: auth.Sum(secret), CreatedAt: s.now()}
+	t := &dateline.Token{Name: name, Scope: r.PostFormValue("scope"), Embargo: r.PostFormValue("embargo") != "", Source: source, Hash: auth.Sum(secret), CreatedAt: s.now()}
 	if err := s.store.CreateToken(r.Context(), t); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.audit(r.Context(), sessionOf(r).User, "token.create", "token "+strconv.FormatInt(t.ID, 10), name+" ("+t.Scope+")")
+	s.audit(r.Context(), sessionOf(r).User, "token.create", "token "+strconv.FormatInt(t.ID, 10), name+" ("+t.Scope+", source "+source+")")
 	s.renderNewsroomView(w, r, http.StatusCreated, "message", &nrView{Title: "Token created", Session: sessionOf(r), Nav: "tokens",
 		Data: messagePage{Heading: "Token created", Message: "The token “" + name + "” (" + t.Scope + ") is ready. Send it as “Authorization: Bearer TOKEN”.", Secret: secret, Back: "/newsroom/tokens"}})
 }
@@ -535,7 +543,7 @@ func (s *Server) handleAPIArticles(w http.ResponseWriter, r *http.Request) {
 		s.newsroomError(w, r, http.StatusBadRequest, "The search words must be text of at most 200 characters.")
 		return
 	}
-	as, err := s.store.DeskArticles(r.Context(), dateline.DeskFilter{Query: q, Limit: 20})
+	as, err := s.store.DeskArticles(r.Context(), dateline.DeskFilter{Query: q, Limit: 20, VisibleTo: visibleTo(sessionOf(r).User)})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -569,7 +577,24 @@ func (s *Server) handleAPITags(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
+		editor := sessionOf(r).User.Role.CanPublish()
 		for _, t := range ts {
+			if !editor {
+				// A name only an embargoed or unpublished story gave is
+				// for the editors, like the story.
+				kind := dateline.TagTopic
+				if q.Get("kind") == "persons" {
+					kind = dateline.TagPerson
+				}
+				ok, err := s.store.TagPublished(r.Context(), kind, t.Slug)
+				if err != nil {
+					s.fail(w, r, err)
+					return
+				}
+				if !ok {
+					continue
+				}
+			}
 			out = append(out, map[string]string{"name": t.Name, "slug": t.Slug})
 		}
 	}

@@ -890,7 +890,7 @@ func TestItemAPICarriesTheLifecycle(t *testing.T) {
 	if w.Code != 200 || err != nil {
 		t.Fatalf("item: %d %v", w.Code, err)
 	}
-	if it.PubStatus != "usable" || it.Version != ed.version(id) || !strings.Contains(it.EdNote, "CORRECTED") {
+	if it.PubStatus != "usable" || string(it.Version) != ed.version(id) || !strings.Contains(it.EdNote, "CORRECTED") {
 		t.Errorf("published item: %q %q %q", it.PubStatus, it.Version, it.EdNote)
 	}
 	ed.post(fmt.Sprintf("/newsroom/articles/%d/withdraw", id), url.Values{"version": {ed.version(id)}, "withdraw_note": {"Wrong city."}})

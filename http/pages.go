@@ -493,6 +493,9 @@ func (s *Server) tagPage(w http.ResponseWriter, r *http.Request, kind string, lo
 		if err != nil {
 			return nil, err
 		}
+		if err := s.tagPublished(ctx, kind, slug); err != nil {
+			return nil, err
+		}
 		if lang := s.lang(r); lang != dateline.LangMain {
 			// The edition's stories may spell the tag their own way.
 			label, err := s.store.TagLabel(ctx, kind, slug, lang)
@@ -534,6 +537,20 @@ func (s *Server) tagPage(w http.ResponseWriter, r *http.Request, kind string, lo
 	})
 }
 
+// tagPublished returns ENOTFOUND unless a published story names the
+// topic or person: a tag that exists only because of an embargoed or
+// unpublished story is not public before the story is.
+func (s *Server) tagPublished(ctx context.Context, kind, slug string) error {
+	ok, err := s.store.TagPublished(ctx, kind, slug)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return dateline.Errorf(dateline.ENOTFOUND, "There is no %s at this address.", kind)
+	}
+	return nil
+}
+
 // --- article ---
 
 type articlePage struct {
@@ -558,6 +575,7 @@ type errorPage struct {
 	Message   string
 	Withdrawn string
 	Reason    string
+	Withheld  bool // the notice of a story withheld for now
 }
 
 func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
@@ -593,19 +611,21 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
+		// A story readers never saw answers as if it never existed; one
+		// they saw and that was taken off says so at its own address
+		// only, so that trying ids under other sections learns nothing.
+		canonical := a.Section == slug && s.editionOfSection(a.Section) == s.lang(r)
 		switch a.Status {
-		case dateline.StatusWithdrawn:
-			lang := s.lang(r)
-			v := s.view(r, translate(lang, "Withdrawn"), errorPage{Status: http.StatusGone,
-				Message:   translate(lang, "The story “%s” has been withdrawn and is no longer available.", a.Headline),
-				Withdrawn: stamp(z, a.WithdrawnAt), Reason: a.WithdrawNote})
-			v.Robots = "noindex"
-			return s.htmlPage(r, "error", v, http.StatusGone, s.lastModified())
 		case dateline.StatusPublished:
+		case dateline.StatusWithdrawn, dateline.StatusWithheld:
+			if !a.WasPublic() || !canonical {
+				return nil, dateline.Errorf(dateline.ENOTFOUND, "There is no article at this address.")
+			}
+			return s.takenOffPage(r, a, z)
 		default:
 			return nil, dateline.Errorf(dateline.ENOTFOUND, "There is no article at this address.")
 		}
-		if a.Section != slug || s.editionOfSection(a.Section) != s.lang(r) {
+		if !canonical {
 			return &page{status: http.StatusMovedPermanently, location: s.articleURL(*a), body: []byte("Moved.\n"), ctype: "text/plain; charset=utf-8", cacheFor: 10}, nil
 		}
 		pages := max(1, len(a.Pages))
@@ -645,6 +665,26 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 		// to the site may change it.
 		return s.htmlPage(r, "article", v, http.StatusOK, s.lastModified())
 	})
+}
+
+// takenOffPage is the notice at the address of a story readers saw that
+// is no longer public: 410 with its last public headline and the reason
+// for a withdrawn (killed) story, 404 saying it is withheld for now for a
+// withheld one (without its headline: the withheld version's words may
+// not be the ones readers saw).
+func (s *Server) takenOffPage(r *http.Request, a *dateline.Article, z zone) (*page, error) {
+	lang := s.lang(r)
+	if a.Status == dateline.StatusWithheld {
+		v := s.view(r, translate(lang, "Withheld for now"), errorPage{Status: http.StatusNotFound, Withheld: true,
+			Message: translate(lang, "The story at this address is withheld for now. It may be published again later.")})
+		v.Robots = "noindex"
+		return s.htmlPage(r, "error", v, http.StatusNotFound, s.lastModified())
+	}
+	v := s.view(r, translate(lang, "Withdrawn"), errorPage{Status: http.StatusGone,
+		Message:   translate(lang, "The story “%s” has been withdrawn and is no longer available.", a.Headline),
+		Withdrawn: stamp(z, a.WithdrawnAt), Reason: a.WithdrawNote})
+	v.Robots = "noindex"
+	return s.htmlPage(r, "error", v, http.StatusGone, s.lastModified())
 }
 
 // articleBody is one page of the body with the dateline at its start and

@@ -175,7 +175,7 @@ func (s *Server) handleItems(w http.ResponseWriter, r *http.Request) {
 			s.error(w, r, err)
 			return
 		}
-		page.Items = append(page.Items, ninjs.FromArticle(full, s.cfg.BaseURL))
+		page.Items = append(page.Items, s.apiItem(full))
 	}
 	if len(list) == f.Limit {
 		last := list[len(list)-1]
@@ -199,7 +199,7 @@ func (s *Server) embargoedItems(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if full.Status == dateline.StatusScheduled && full.Embargoed {
-			page.Items = append(page.Items, ninjs.FromArticle(full, s.cfg.BaseURL))
+			page.Items = append(page.Items, s.apiItem(full))
 		}
 	}
 	writeAPI(w, r, page)

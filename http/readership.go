@@ -325,7 +325,7 @@ func (s *Server) message(e dateline.Event, names map[string]string) live.Message
 		j.Topics = append(j.Topics, topicJSON{Slug: t, Name: name})
 	}
 	data, _ := json.Marshal(j)
-	return live.Message{ID: e.ID, Frame: live.Frame(e.ID, e.Kind, data)}
+	return live.Message{ID: e.ID, Kind: e.Kind, Frame: live.Frame(e.ID, e.Kind, data)}
 }
 
 // messages formats events, looking up their topics' names once.
@@ -398,8 +398,31 @@ func (s *Server) PumpOnce(ctx context.Context) {
 
 // handleStream is GET /api/v1/stream: Server-Sent Events announcing
 // published, updated and withdrawn stories. A client that reconnects
-// with Last-Event-ID gets what it missed.
+// with Last-Event-ID gets what it missed. With ?embargoed=1 and a token
+// with the embargo scope it also announces stories that arrived or
+// changed under embargo and those killed before their release.
 func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
+	q, err := query(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	embargoed := false
+	if v := q.Get("embargoed"); v != "" {
+		if v != "1" && v != "true" {
+			s.error(w, r, dateline.Errorf(dateline.EINVALID, "embargoed is 1 (the embargo stream, for tokens with the embargo scope) or left out."))
+			return
+		}
+		t := s.apiToken(w, r, "read")
+		if t == nil {
+			return
+		}
+		if !t.Embargo {
+			s.error(w, r, dateline.Errorf(dateline.EFORBIDDEN, "The token %q has no embargo scope; the public stream needs no token.", t.Name))
+			return
+		}
+		embargoed = true
+	}
 	var last int64
 	if v := r.Header.Get("Last-Event-ID"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
@@ -433,6 +456,12 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 	sent := last
 	write := func(m live.Message) bool {
 		if m.ID != 0 && m.ID <= sent {
+			return true
+		}
+		if m.Kind != "" && !embargoed && !dateline.PublicEvent(m.Kind) {
+			// Not for the public: pass over it, but count it as seen so
+			// that Last-Event-ID keeps moving.
+			sent = m.ID
 			return true
 		}
 		rc.SetWriteDeadline(time.Now().Add(10 * time.Second))

@@ -20,6 +20,7 @@ func (s *Server) newsroomRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST /newsroom/articles/{id}", any(s.handleSaveArticle))
 	m.HandleFunc("POST /newsroom/articles/{id}/autosave", any(s.handleAutosave))
 	m.HandleFunc("POST /newsroom/articles/{id}/withdraw", editor(s.handleWithdraw))
+	m.HandleFunc("POST /newsroom/articles/{id}/reinstate", editor(s.handleReinstate))
 	m.HandleFunc("GET /newsroom/articles/{id}/history", any(s.handleHistory))
 	m.HandleFunc("GET /newsroom/articles/{id}/compare", any(s.handleCompare))
 	m.HandleFunc("POST /newsroom/articles/{id}/restore", any(s.handleRestore))

@@ -46,6 +46,9 @@ type Config struct {
 	// NoAds shows no ads on this node whatever the newsroom set (serve
 	// --no-ads); commercial labels on articles stay.
 	NoAds bool
+	// OnChange, when set, is called after every Changed: serve wakes the
+	// release timer with it, since a change may bring an earlier embargo.
+	OnChange func()
 	// Times is TimesReader (the default: times in the reader's city) or
 	// TimesAgency (times in the default city's zone for everyone).
 	Times string
@@ -141,6 +144,9 @@ func (s *Server) Changed() {
 	s.lastChange.Store(s.now().UnixNano())
 	s.cache.invalidate()
 	s.reads.changed()
+	if s.cfg.OnChange != nil {
+		s.cfg.OnChange()
+	}
 }
 
 // CloseStreams ends every live stream; call it when the server shuts down,
@@ -365,6 +371,8 @@ func status(code string) int {
 		return http.StatusRequestEntityTooLarge
 	case dateline.EUNPROCESSABLE:
 		return http.StatusUnprocessableEntity
+	case dateline.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -373,8 +381,13 @@ func status(code string) int {
 // API and as a page for everything else. Only internal errors are logged.
 func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 	code := dateline.ErrorCode(err)
-	if code == dateline.EINTERNAL {
+	switch code {
+	case dateline.EINTERNAL:
 		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	case dateline.EUNAVAILABLE:
+		// Busy, not broken: the sender may try again shortly.
+		w.Header().Set("Retry-After", "2")
+		s.log.Warn("busy", "method", r.Method, "path", r.URL.Path, "err", dateline.ErrorMessage(err))
 	}
 	s.errorStatus(w, r, status(code), dateline.ErrorMessage(err))
 }

@@ -2,6 +2,9 @@ package http
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -17,7 +20,9 @@ import (
 // Newsroom sign-in rules.
 const (
 	sessionCookie  = "dateline_session"
-	loginCookie    = "dateline_login" // double-submit token of the sign-in form
+	loginCookie    = "dateline_login"  // double-submit token of the sign-in form
+	deviceCookie   = "dateline_device" // a device that signed in before: exempt from the account lock
+	deviceLife     = 365 * 24 * time.Hour
 	sessionLife    = 7 * 24 * time.Hour
 	loginLimit     = 5                // failed sign-ins before an account locks
 	loginLock      = 15 * time.Minute // how long it stays locked
@@ -222,7 +227,62 @@ func (s *Server) trusted(addr string) bool {
 	return false
 }
 
-const wrongPassword = "The email or the password is wrong. After 5 wrong passwords an account is locked for 15 minutes."
+const wrongPassword = "The email or the password is wrong. After 5 wrong passwords an account is locked for 15 minutes, except on the devices that signed in to it before."
+
+// A device that signed in to an account keeps a cookie that proves it,
+// so that someone who knows a journalist's address cannot lock them out
+// by sending wrong passwords: the account lock holds for every other
+// device (and the per-address limit for everyone). The proof is an HMAC
+// keyed with the account's password hash, so a new password forgets
+// every device, and nothing is stored for it.
+
+// deviceProof returns the cookie value that marks a device of u.
+func deviceProof(u *dateline.User, issued time.Time) string {
+	msg := "device:" + strconv.FormatInt(u.ID, 10) + ":" + strconv.FormatInt(issued.Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(u.PasswordHash))
+	mac.Write([]byte(msg))
+	return strconv.FormatInt(u.ID, 10) + "." + strconv.FormatInt(issued.Unix(), 10) + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// knownDevice reports whether the request carries a device proof of u
+// made within deviceLife of now.
+func knownDevice(r *http.Request, u *dateline.User, now time.Time) bool {
+	c, err := r.Cookie(deviceCookie)
+	if err != nil || len(c.Value) > 200 {
+		return false
+	}
+	for _, v := range strings.Fields(strings.ReplaceAll(c.Value, "~", " ")) {
+		id, rest, ok := strings.Cut(v, ".")
+		ts, _, ok2 := strings.Cut(rest, ".")
+		if !ok || !ok2 || id != strconv.FormatInt(u.ID, 10) {
+			continue
+		}
+		n, err := strconv.ParseInt(ts, 10, 64)
+		if err != nil || now.Sub(time.Unix(n, 0)) > deviceLife || time.Unix(n, 0).After(now.Add(time.Minute)) {
+			continue
+		}
+		if hmac.Equal([]byte(v), []byte(deviceProof(u, time.Unix(n, 0)))) {
+			return true
+		}
+	}
+	return false
+}
+
+// rememberDevice adds u's proof to the device cookie, keeping the proofs
+// of the other accounts used on the device (at most three).
+func (s *Server) rememberDevice(w http.ResponseWriter, r *http.Request, u *dateline.User, now time.Time) {
+	proofs := []string{deviceProof(u, now)}
+	if c, err := r.Cookie(deviceCookie); err == nil && len(c.Value) <= 200 {
+		for _, v := range strings.Split(c.Value, "~") {
+			if id, _, _ := strings.Cut(v, "."); v != "" && id != strconv.FormatInt(u.ID, 10) && len(proofs) < 3 {
+				proofs = append(proofs, v)
+			}
+		}
+	}
+	// Only the newsroom reads it, so reader pages never carry it.
+	http.SetCookie(w, &http.Cookie{Name: deviceCookie, Value: strings.Join(proofs, "~"), Path: "/newsroom/", MaxAge: int(deviceLife / time.Second),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r)})
+}
 
 // argonSlots bounds the argon2 checks running at once: each takes 19 MiB,
 // and a burst of sign-ins must not take the node's memory.
@@ -306,7 +366,8 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	// that the account is locked. Wrong passwords get one message, known
 	// email or not.
 	right := verifyPassword(password, u.PasswordHash)
-	if right && u.LockedUntil.After(now) {
+	known := right && knownDevice(r, u, now)
+	if right && u.LockedUntil.After(now) && !known {
 		s.lockedForm(w, r, u, email, next, now)
 		return
 	}
@@ -326,7 +387,9 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.loginForm(w, r, http.StatusForbidden, email, next, "This account is disabled. An admin can enable it again.")
 		return
 	}
-	if err := s.store.LoginSucceeded(ctx, u.ID, now); err != nil {
+	// A known device signs in through the lock and leaves it in place,
+	// so it still holds for whoever sent the wrong passwords.
+	if err := s.store.LoginSucceeded(ctx, u.ID, now); err != nil && !(known && dateline.ErrorCode(err) == dateline.EFORBIDDEN) {
 		// Wrong passwords sent alongside locked the account meanwhile.
 		if dateline.ErrorCode(err) == dateline.EFORBIDDEN {
 			if u2, err2 := s.store.User(ctx, u.ID); err2 == nil {
@@ -351,6 +414,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	s.store.DeleteExpiredSessions(ctx, now)
 	s.setCookie(w, r, sessionCookie, secret, sessionLife)
 	s.setCookie(w, r, loginCookie, "", -1)
+	s.rememberDevice(w, r, u, now)
 	s.audit(ctx, u, "login", "", "")
 	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
 }

@@ -84,6 +84,10 @@ func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request, rel string)
 		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "No such file."))
 		return
 	}
+	if !mediaName(rel) {
+		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "No such file."))
+		return
+	}
 	f, err := s.cfg.Media.Get(r.Context(), rel)
 	if err != nil {
 		s.error(w, r, err)
@@ -93,4 +97,19 @@ func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request, rel string)
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	http.ServeContent(w, r, path.Base(rel), f.ModTime(), f)
+}
+
+// mediaName reports whether rel could name a stored file at all: no file
+// system takes a name of more than 255 bytes, and asking for one is an
+// error of the system's own rather than "not found".
+func mediaName(rel string) bool {
+	if len(rel) > 1024 {
+		return false
+	}
+	for _, part := range strings.Split(rel, "/") {
+		if len(part) > 255 {
+			return false
+		}
+	}
+	return true
 }

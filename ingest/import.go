@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"dateline"
 	"dateline/newsml"
@@ -33,9 +34,18 @@ type Importer struct {
 	Progress func(read int)
 	// Problems receives each document that was refused; the import goes on.
 	Problems func(Problem)
+	// MaxTxTime bounds how long one batch holds the database's writer
+	// (default 250 ms): a batch that takes longer halves the next ones,
+	// so a live ingest on SQLite waits at most about that long. Yield is
+	// the pause between batches (default 30 ms) that lets waiting writers
+	// in.
+	MaxTxTime time.Duration
+	Yield     time.Duration
 
 	sections []dateline.Section
 	batch    []*dateline.Article
+	wheres   []string // where each document of the batch came from
+	size     int      // the batch size in force, at most BatchSize
 	Stats    ImportStats
 }
 
@@ -190,8 +200,15 @@ func (im *Importer) keep(ctx context.Context, a *dateline.Article, err error, wh
 		im.problem(where, dateline.ErrorMessage(err))
 		return nil
 	}
+	a.Source = im.source("")
 	im.batch = append(im.batch, a)
-	if len(im.batch) >= max(1, im.BatchSize) {
+	im.wheres = append(im.wheres, where)
+	if im.size == 0 {
+		// Start small and grow while batches stay quick: the first
+		// batch must not hold the writer long either.
+		im.size = min(max(1, im.BatchSize), 64)
+	}
+	if len(im.batch) >= im.size {
 		return im.Flush(ctx)
 	}
 	return nil
@@ -202,13 +219,32 @@ func (im *Importer) Flush(ctx context.Context) error {
 	if len(im.batch) == 0 {
 		return nil
 	}
+	maxTx, yield := im.MaxTxTime, im.Yield
+	if maxTx <= 0 {
+		maxTx = 250 * time.Millisecond
+	}
+	if yield <= 0 {
+		yield = 30 * time.Millisecond
+	}
+	start := time.Now()
 	rs, err := im.Store.UpsertArticles(ctx, im.batch, im.now())
 	if err != nil {
 		return err
 	}
+	// Keep each transaction short, so the site's own writes (the wire,
+	// the newsroom) are not held up behind a long import.
+	took := time.Since(start)
+	switch {
+	case took > maxTx && im.size > 1:
+		im.size = max(1, im.size/2)
+	case took < maxTx/4 && im.size < max(1, im.BatchSize):
+		im.size = min(max(1, im.BatchSize), im.size*2)
+	}
 	changed := false
-	for _, r := range rs {
+	for i, r := range rs {
 		switch {
+		case r.Refused != nil:
+			im.problem(im.wheres[i], dateline.ErrorMessage(r.Refused))
 		case r.Created:
 			im.Stats.Created++
 		case r.Changed:
@@ -218,12 +254,17 @@ func (im *Importer) Flush(ctx context.Context) error {
 		}
 		changed = changed || r.Changed
 	}
-	im.batch = im.batch[:0]
+	im.batch, im.wheres = im.batch[:0], im.wheres[:0]
 	if changed && im.Changed != nil {
 		im.Changed()
 	}
 	if im.Progress != nil {
 		im.Progress(im.Stats.Read)
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(yield):
 	}
 	return nil
 }

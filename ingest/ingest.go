@@ -8,6 +8,7 @@ import (
 	"math"
 	"strings"
 	"time"
+	"unicode"
 
 	"dateline"
 	"dateline/ninjs"
@@ -23,6 +24,22 @@ type Service struct {
 	FallbackSection string
 	// Changed is called after anything public may have changed.
 	Changed func()
+	// Source names the sender of documents that come without one (file
+	// imports): "import" when empty. See IngestAs.
+	Source string
+}
+
+// DefaultSource is the sender of imported files when none is named.
+const DefaultSource = "import"
+
+func (s *Service) source(given string) string {
+	switch {
+	case given != "":
+		return given
+	case s.Source != "":
+		return s.Source
+	}
+	return DefaultSource
 }
 
 // Outcome values of a Result.
@@ -51,10 +68,19 @@ func (s *Service) now() time.Time {
 	return time.Now().UTC()
 }
 
-// Ingest parses, maps and stores one ninjs document. Returns EINVALID for a
-// document that is not ninjs and EUNPROCESSABLE for one that cannot be
-// placed on the site.
+// Ingest is IngestAs with the service's own source.
 func (s *Service) Ingest(ctx context.Context, data []byte) (Result, error) {
+	return s.IngestAs(ctx, "", data)
+}
+
+// IngestAs parses, maps and stores one ninjs document sent by source (a
+// write token's source; "" for the service's). Returns EINVALID for a
+// document that is not ninjs, EUNPROCESSABLE for one that cannot be
+// placed on the site, and the lifecycle's refusals (dateline.ReceiveWire):
+// EFORBIDDEN for a story of another source or of the newsroom, ECONFLICT
+// for a version that would revive a withdrawn story or embargo a public
+// one.
+func (s *Service) IngestAs(ctx context.Context, source string, data []byte) (Result, error) {
 	sections, err := s.Store.Sections(ctx)
 	if err != nil {
 		return Result{}, err
@@ -63,9 +89,13 @@ func (s *Service) Ingest(ctx context.Context, data []byte) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	a.Source = s.source(source)
 	rs, err := s.Store.UpsertArticles(ctx, []*dateline.Article{a}, s.now())
 	if err != nil {
 		return Result{}, err
+	}
+	if rs[0].Refused != nil {
+		return Result{}, rs[0].Refused
 	}
 	r := result(a, rs[0], matched)
 	if rs[0].Changed && s.Changed != nil {
@@ -85,7 +115,7 @@ func result(a *dateline.Article, u dateline.UpsertResult, matched bool) Result {
 		r.Message = "The article was updated in place."
 	default:
 		r.Outcome = Unchanged
-		r.Message = "The stored version is as new or newer (by versioncreated); nothing changed."
+		r.Message = "The stored version is as new or newer (by version, then versioncreated), or the story is withdrawn already; nothing changed."
 	}
 	if !matched {
 		r.Message += " No genre or subject matched a section, so it was placed in " + a.Section + "."
@@ -120,14 +150,23 @@ func (s *Service) Map(it *ninjs.Item, sections []dateline.Section) (*dateline.Ar
 		return nil, false, dateline.Errorf(dateline.EUNPROCESSABLE, "The uri is empty or holds a NUL byte.")
 	}
 	a := &dateline.Article{
-		URI:           it.URI,
-		Lang:          language(it.Language),
-		Headline:      headline(it),
-		Lead:          lead(it),
-		Byline:        PlainText(it.By),
-		Place:         place(it),
-		Urgency:       urgency(it.Urgency),
-		SourceVersion: it.VersionCreated.UTC(),
+		URI:      it.URI,
+		Lang:     language(it.Language),
+		Headline: headline(it),
+		Lead:     lead(it),
+		Byline:   PlainText(it.By),
+		Place:    place(it),
+		Urgency:  urgency(it.Urgency),
+		// Versions are ordered by the sender's own clock, to the
+		// millisecond; the times readers see are clamped below.
+		SourceVersion: it.VersionCreated.UTC().Truncate(time.Millisecond),
+	}
+	if it.Version != "" {
+		v, err := dateline.ParseVersion(string(it.Version))
+		if err != nil {
+			return nil, false, err
+		}
+		a.WireVersion = v
 	}
 	if a.Headline == "" {
 		return nil, false, dateline.Errorf(dateline.EUNPROCESSABLE, "The item has no headline.")
@@ -169,17 +208,26 @@ func (s *Service) Map(it *ninjs.Item, sections []dateline.Section) (*dateline.Ar
 	}
 	a.PublishedAt = first
 	a.UpdatedAt = clamp(it.VersionCreated, now)
+	// The lifecycle (embargo held across versions, kills, withheld) is
+	// settled by dateline.ReceiveWire against the stored story; here the
+	// version says only what it is.
 	switch it.PubStatus {
 	case "canceled":
 		a.Status = dateline.StatusWithdrawn
+		a.WithdrawNote = killReason(it, a.Pages)
 	case "withheld":
-		a.Status = dateline.StatusDraft
+		a.Status = dateline.StatusWithheld
 	default:
 		a.Status = dateline.StatusPublished
-		if it.Embargoed != nil && it.Embargoed.After(now) {
-			a.Status = dateline.StatusScheduled
-			a.EmbargoUntil = it.Embargoed.UTC().Truncate(time.Second)
-			a.PublishedAt = time.Time{}
+	}
+	if it.Embargoed != nil {
+		a.EmbargoUntil = ceilMilli(it.Embargoed.UTC())
+	}
+	if note := oneLine(PlainText(it.EdNote)); note != "" && a.Status != dateline.StatusWithdrawn {
+		if text, ok := Correction(note); ok {
+			a.Corrections = []dateline.Correction{{At: a.UpdatedAt, Text: text}}
+		} else {
+			a.Advisory = truncateRunes(note, maxAdvisory)
 		}
 	}
 
@@ -202,6 +250,87 @@ func (s *Service) Map(it *ninjs.Item, sections []dateline.Section) (*dateline.Ar
 		}
 	}
 	return a, matched, nil
+}
+
+// maxAdvisory and maxNote bound the advisory line and a correction or
+// kill reason, in characters.
+const (
+	maxAdvisory = 300
+	maxNote     = 1000
+)
+
+// ceilMilli rounds t up to the millisecond: an embargo is never early.
+func ceilMilli(t time.Time) time.Time {
+	if r := t.Truncate(time.Millisecond); !r.Equal(t) {
+		return r.Add(time.Millisecond)
+	}
+	return t
+}
+
+// Correction reads an editorial note that marks a version a correction:
+// one that starts with CORRECTION, CORRECTED or CORRECTS (any case) as a
+// word. It returns the public correction text: the note without a
+// leading "CORRECTION" or "CORRECTED" and the colon, full stop or dash
+// after it ("CORRECTS" is kept, since it starts a sentence: "Corrects the
+// minister's name.").
+func Correction(note string) (string, bool) {
+	note = strings.TrimSpace(note)
+	for _, marker := range []string{"CORRECTION", "CORRECTED", "CORRECTS"} {
+		if len(note) < len(marker) || !strings.EqualFold(note[:len(marker)], marker) {
+			continue
+		}
+		rest := note[len(marker):]
+		if rest != "" {
+			r := []rune(rest)[0]
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				continue // "Correctness", not a marker
+			}
+		}
+		text := strings.TrimSpace(strings.TrimLeft(rest, " :.-–—"))
+		switch {
+		case text == "":
+			text = "The story was corrected."
+		case marker == "CORRECTS":
+			text = "Corrects " + text
+		}
+		return truncateRunes(upperFirst(text), maxNote), true
+	}
+	return "", false
+}
+
+// killReason is what a kill says of itself: its editorial note, else the
+// first paragraph of its body.
+func killReason(it *ninjs.Item, pages []string) string {
+	if note := oneLine(PlainText(it.EdNote)); note != "" {
+		return truncateRunes(note, maxNote)
+	}
+	if len(pages) > 0 {
+		first := pages[0]
+		if end := strings.Index(first, "</p>"); end >= 0 {
+			first = first[:end]
+		}
+		return truncateRunes(oneLine(PlainText(first)), maxNote)
+	}
+	return ""
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func upperFirst(s string) string {
+	r := []rune(s)
+	if len(r) == 0 {
+		return s
+	}
+	r[0] = unicode.ToUpper(r[0])
+	return string(r)
+}
+
+func truncateRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return strings.TrimSpace(string(r[:n-1])) + "…"
 }
 
 func clamp(t *time.Time, now time.Time) time.Time {

@@ -12,6 +12,7 @@ import (
 // Message is one event as it goes on the wire, formatted once.
 type Message struct {
 	ID    int64
+	Kind  string // the event's kind, so a stream can pass over kinds it may not send
 	Frame []byte // "id: N\nevent: KIND\ndata: JSON\n\n", or a comment
 }
 

@@ -17,7 +17,7 @@ import (
 //	itemMeta/versionCreated, firstCreated      versioncreated, firstcreated
 //	itemMeta/embargoed                         embargoed
 //	itemMeta/pubStatus (stat:usable...)        pubstatus (usable, withheld, canceled)
-//	itemMeta/edNote                            ednote
+//	itemMeta/edNote                            ednote ("CORRECTION: " before it with signal sig:correction)
 //	contentMeta/urgency                        urgency
 //	contentMeta/headline (@role)               headlines (role without its scheme: hlrole:main is main)
 //	contentMeta/description (@role), else      descriptions (drol:summary is summary)
@@ -124,12 +124,14 @@ func (it *Item) Ninjs() (*ninjs.Item, error) {
 func (it *Item) common() *ninjs.Item {
 	n := &ninjs.Item{
 		URI:             it.GUID,
-		Version:         strconv.Itoa(it.Version),
 		PubStatus:       it.PubStatus,
 		Language:        it.Language,
-		EdNote:          it.EdNote,
+		EdNote:          edNote(it),
 		Slugline:        it.Slugline,
 		CopyrightHolder: it.Copyright,
+	}
+	if it.Version > 0 {
+		n.Version = ninjs.Version(strconv.Itoa(it.Version))
 	}
 	vc := it.VersionCreated
 	n.VersionCreated = &vc
@@ -156,4 +158,26 @@ func (it *Item) common() *ninjs.Item {
 
 func ninjsConcept(c Concept) ninjs.Concept {
 	return ninjs.Concept{Name: c.Name, QCode: c.QCode, URI: c.URI, Literal: c.Literal}
+}
+
+// edNote is the item's editorial note; with the signal sig:correction it
+// is a correction, which ninjs marks by starting the note "CORRECTION: "
+// (see the README's "The lifecycle of a story").
+func edNote(it *Item) string {
+	note := strings.TrimSpace(it.EdNote)
+	for _, s := range it.Signals {
+		if s == "sig:correction" && !ingestCorrection(note) {
+			if note == "" {
+				note = "The story was corrected."
+			}
+			return "CORRECTION: " + note
+		}
+	}
+	return note
+}
+
+// ingestCorrection reports whether a note already says it is a correction.
+func ingestCorrection(note string) bool {
+	u := strings.ToUpper(note)
+	return strings.HasPrefix(u, "CORRECTION") || strings.HasPrefix(u, "CORRECTS") || strings.HasPrefix(u, "CORRECTED")
 }

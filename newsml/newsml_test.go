@@ -365,3 +365,36 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestCorrectionSignal: an item with the signal sig:correction is a
+// correction whose text is its edNote; without it the edNote is an
+// advisory (on an update) as in ninjs.
+func TestCorrectionSignal(t *testing.T) {
+	doc := func(signal, note string) []byte {
+		return []byte(`<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="urn:c:1" version="2" standard="NewsML-G2" standardversion="2.35">
+ <itemMeta><itemClass qcode="ninat:text"/><versionCreated>2026-11-27T10:00:00Z</versionCreated>` + signal + `<edNote>` + note + `</edNote></itemMeta>
+ <contentMeta><headline>The vote</headline></contentMeta></newsItem>`)
+	}
+	for _, c := range []struct {
+		signal, note, correction, advisory string
+	}{
+		{`<signal qcode="sig:correction"/>`, "The vote was on Tuesday.", "The vote was on Tuesday.", ""},
+		{`<signal qcode="sig:correction"/>`, "CORRECTS the date of the vote", "Corrects the date of the vote", ""},
+		{`<signal qcode="sig:update"/>`, "Adds the result.", "", "Adds the result."},
+	} {
+		it, err := newsml.Parse(doc(c.signal, c.note))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := toArticle(t, it)
+		if a.WireVersion != "2" {
+			t.Errorf("version %q", a.WireVersion)
+		}
+		switch {
+		case c.correction != "" && (len(a.Corrections) != 1 || a.Corrections[0].Text != c.correction):
+			t.Errorf("%s %q: corrections %+v", c.signal, c.note, a.Corrections)
+		case c.advisory != "" && (a.Advisory != c.advisory || len(a.Corrections) != 0):
+			t.Errorf("%s %q: advisory %q corrections %+v", c.signal, c.note, a.Advisory, a.Corrections)
+		}
+	}
+}

@@ -29,7 +29,7 @@ func PubStatus(s dateline.Status) string {
 // update's advisory, the corrections and the reason for a withdrawal.
 func FromArticle(a *dateline.Article, base string) *Item {
 	it := &Item{
-		URI: a.URI, Type: "text", Version: strconv.Itoa(a.Version), PubStatus: PubStatus(a.Status),
+		URI: a.URI, Type: "text", Version: Version(strconv.Itoa(a.Version)), PubStatus: PubStatus(a.Status),
 		Language: a.Lang, By: a.Byline, Located: a.Place,
 	}
 	first, version := a.PublishedAt, a.ModifiedAt

@@ -34,12 +34,12 @@ func TestParseInvalid(t *testing.T) {
 		{"array", `[1,2]`, "JSON object"},
 		{"string", `"x"`, "JSON object"},
 		{"no uri", `{"headlines":[{"value":"x"}]}`, "uri"},
-		{"uri wrong type", `{"uri": 5}`, "/uri"},
-		{"bad date", `{"uri":"urn:x","versioncreated":"yesterday"}`, "/versioncreated"},
-		{"bad pubstatus", `{"uri":"urn:x","pubstatus":"maybe"}`, "/pubstatus"},
-		{"headline without value", `{"uri":"urn:x","headlines":[{"role":"main"}]}`, "/headlines/0"},
-		{"urgency string", `{"uri":"urn:x","urgency":"high"}`, "/urgency"},
-		{"subjects not array", `{"uri":"urn:x","subjects":{"name":"x"}}`, "/subjects"},
+		{"uri wrong type", `{"uri": 5}`, "uri must be text"},
+		{"bad date", `{"uri":"urn:x","versioncreated":"yesterday"}`, "versioncreated must be a date and time"},
+		{"bad pubstatus", `{"uri":"urn:x","pubstatus":"maybe"}`, "pubstatus must be one of usable, withheld, canceled"},
+		{"headline without value", `{"uri":"urn:x","headlines":[{"role":"main"}]}`, "headlines[0] lacks value"},
+		{"urgency string", `{"uri":"urn:x","urgency":"high"}`, "urgency must be a number from 1 to 9, not text"},
+		{"subjects not array", `{"uri":"urn:x","subjects":{"name":"x"}}`, "subjects must be a list, not an object"},
 		{"invalid utf8", "{\"uri\":\"urn:\xff\"}", "UTF-8"},
 	}
 	for _, tt := range tests {

@@ -26,6 +26,7 @@ import (
 
 	"dateline"
 	"dateline/ingest"
+	"dateline/internal/netguard"
 )
 
 // Config tunes fetching. Zero values take the defaults.
@@ -46,6 +47,7 @@ type Config struct {
 // Fetcher fetches and parses feeds. It is safe for concurrent use.
 type Fetcher struct {
 	cfg    Config
+	guard  netguard.Policy
 	client *http.Client
 }
 
@@ -61,72 +63,22 @@ func NewFetcher(cfg Config) *Fetcher {
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "dateline partner-feeds"
 	}
-	f := &Fetcher{cfg: cfg}
-	dialer := &net.Dialer{Timeout: cfg.Timeout, Control: f.control}
-	tr := &http.Transport{
-		Proxy:                 nil, // a proxy would be the address checked, not the feed's
-		DialContext:           dialer.DialContext,
-		TLSHandshakeTimeout:   cfg.Timeout,
-		ResponseHeaderTimeout: cfg.Timeout,
-		MaxIdleConns:          10,
-		IdleConnTimeout:       90 * time.Second,
-		ForceAttemptHTTP2:     true,
-	}
-	f.client = &http.Client{Transport: tr, Timeout: cfg.Timeout, CheckRedirect: f.checkRedirect}
+	f := &Fetcher{cfg: cfg, guard: netguard.Policy{AllowPrivate: cfg.AllowPrivate, Allow: cfg.Allow}}
+	f.client = f.guard.Client(cfg.Timeout)
+	f.client.CheckRedirect = f.checkRedirect
 	return f
 }
 
 // Blocked reports whether ip is an address no feed may be fetched from
-// by default: loopback, private (RFC 1918, fc00::/7), link-local,
-// unspecified or multicast, IPv4-mapped IPv6 forms included.
-func Blocked(ip netip.Addr) bool {
-	ip = ip.Unmap()
-	return !ip.IsValid() || ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-		ip.IsInterfaceLocalMulticast() || ip.IsMulticast() || ip.IsUnspecified() ||
-		cgnat.Contains(ip) || ip == broadcast
-}
-
-var (
-	cgnat     = netip.MustParsePrefix("100.64.0.0/10") // shared address space: private to a carrier
-	broadcast = netip.MustParseAddr("255.255.255.255")
-)
+// by default (see netguard.Blocked).
+func Blocked(ip netip.Addr) bool { return netguard.Blocked(ip) }
 
 // allowed applies the configured policy to one address.
-func (f *Fetcher) allowed(ip netip.Addr) bool {
-	ip = ip.Unmap()
-	if f.cfg.Allow != nil {
-		return f.cfg.Allow(ip)
-	}
-	if !Blocked(ip) {
-		return true
-	}
-	return f.cfg.AllowPrivate && (ip.IsLoopback() || ip.IsPrivate() || cgnat.Contains(ip))
-}
-
-// errRefused is an address the policy refuses.
-type errRefused struct{ ip netip.Addr }
-
-func (e errRefused) Error() string {
-	return fmt.Sprintf("the address %s is private or reserved, so it is not fetched", e.ip)
-}
-
-// control runs after DNS resolution and before each connection: the
-// address it sees is the one connected to, so a name that resolves (or
-// re-resolves) to a private address is refused.
-func (f *Fetcher) control(network, address string, _ syscall.RawConn) error {
-	ap, err := netip.ParseAddrPort(address)
-	if err != nil {
-		return fmt.Errorf("unexpected address %q", address)
-	}
-	if !f.allowed(ap.Addr()) {
-		return errRefused{ap.Addr()}
-	}
-	return nil
-}
+func (f *Fetcher) allowed(ip netip.Addr) bool { return f.guard.Allowed(ip) }
 
 // Control is the dialer's Control function, exported for tests.
 func (f *Fetcher) Control(network, address string, c syscall.RawConn) error {
-	return f.control(network, address, c)
+	return f.guard.Control(network, address, c)
 }
 
 func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
@@ -138,7 +90,7 @@ func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
 
 // checkTarget refuses URLs that are not http or https, carry a password,
 // or name a refused address literally. Names are checked at connection
-// time by control.
+// time by the guard.
 func (f *Fetcher) checkTarget(u *url.URL) error {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return dateline.Errorf(dateline.EINVALID, "Only http and https feeds are fetched, not %q.", u.Scheme)
@@ -322,12 +274,12 @@ func size(n int64) string {
 
 // fetchError says in plain words why a request failed.
 func fetchError(err error, timeout time.Duration) error {
-	var refused errRefused
+	var refused netguard.RefusedError
 	var dns *net.DNSError
 	var ne net.Error
 	switch {
 	case errors.As(err, &refused):
-		return dateline.Errorf(dateline.EINVALID, "The feed's host has the private or reserved address %s; only public addresses are fetched.", refused.ip)
+		return dateline.Errorf(dateline.EINVALID, "The feed's host has the private or reserved address %s; only public addresses are fetched.", refused.Addr)
 	case dateline.ErrorCode(err) != dateline.EINTERNAL:
 		return dateline.Errorf(dateline.EINVALID, "%s", dateline.ErrorMessage(err))
 	case errors.As(err, &dns):

@@ -21,6 +21,15 @@ func ts(t time.Time) any {
 	return t.UTC().Truncate(time.Second)
 }
 
+// tsMilli is how a time kept to the millisecond (the embargo) is
+// written: UTC, whole milliseconds, NULL when zero.
+func tsMilli(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC().Truncate(time.Millisecond)
+}
+
 func fromTS(t *time.Time) time.Time {
 	if t == nil {
 		return time.Time{}
@@ -53,6 +62,7 @@ const articleColumns = `a.id, a.uri, s.slug, s.name, a.lang, a.headline, a.lead,
 	a.status, a.published_at, a.updated_at, a.embargo_until, a.withdrawn_at, a.urgency, a.breaking,
 	a.version, a.source_version, a.created_at, a.modified_at,
 	a.submitted_at, a.embargoed, a.advisory, a.withdraw_note, a.follows_id, a.chain_id, a.author_id, a.commercial,
+	a.withheld, a.source, a.wire_version,
 	p.id, p.uri, p.path, p.remote, p.width, p.height, p.widths, p.caption, p.credit, p.alt`
 
 const articleFrom = ` FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id`
@@ -63,6 +73,7 @@ func scanArticle(row pgx.Row) (*dateline.Article, error) {
 	var pub, upd, emb, wd, sub *time.Time
 	var follows, chain, author *int64
 	var srcVersion, created, modified time.Time
+	var withheld bool
 	var pid *int64
 	var pw, ph *int
 	var puri, ppath, premote, pwidths, pcap, pcredit, palt *string
@@ -70,11 +81,12 @@ func scanArticle(row pgx.Row) (*dateline.Article, error) {
 		&status, &pub, &upd, &emb, &wd, &a.Urgency, &a.Breaking,
 		&a.Version, &srcVersion, &created, &modified,
 		&sub, &a.Embargoed, &a.Advisory, &a.WithdrawNote, &follows, &chain, &author, &a.Commercial,
+		&withheld, &a.Source, &a.WireVersion,
 		&pid, &puri, &ppath, &premote, &pw, &ph, &pwidths, &pcap, &pcredit, &palt)
 	if err != nil {
 		return nil, err
 	}
-	a.Status = readStatus(status, sub)
+	a.Status = readStatus(status, sub, withheld)
 	a.PublishedAt, a.UpdatedAt, a.EmbargoUntil, a.WithdrawnAt = fromTS(pub), fromTS(upd), fromTS(emb), fromTS(wd)
 	a.SubmittedAt, a.Follows, a.ChainID, a.AuthorID = fromTS(sub), derefID(follows), derefID(chain), derefID(author)
 	a.SourceVersion, a.CreatedAt, a.ModifiedAt = srcVersion.UTC(), created.UTC(), modified.UTC()
@@ -112,6 +124,9 @@ func (db *DB) article(ctx context.Context, where string, arg any) (*dateline.Art
 		return nil, fmt.Errorf("postgres: article: %w", err)
 	}
 	if err := fillArticle(ctx, q, a); err != nil {
+		return nil, fmt.Errorf("postgres: article %d: %w", a.ID, err)
+	}
+	if err := fillWireRefused(ctx, q, []*dateline.Article{a}); err != nil {
 		return nil, fmt.Errorf("postgres: article %d: %w", a.ID, err)
 	}
 	return a, nil
@@ -160,21 +175,8 @@ func fillArticle(ctx context.Context, q querier, a *dateline.Article) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	rows, err = q.Query(ctx, `SELECT at, text FROM corrections WHERE article_id = $1 ORDER BY position`, a.ID)
-	if err != nil {
+	if a.Corrections, err = corrections(ctx, q, a.ID); err != nil {
 		return err
-	}
-	a.Corrections, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (dateline.Correction, error) {
-		var c dateline.Correction
-		err := row.Scan(&c.At, &c.Text)
-		c.At = c.At.UTC()
-		return c, err
-	})
-	if err != nil {
-		return err
-	}
-	if len(a.Corrections) == 0 {
-		a.Corrections = nil
 	}
 	if a.ChainID == 0 {
 		return nil
@@ -275,15 +277,17 @@ func (db *DB) CountArticles(ctx context.Context, status dateline.Status) (int, e
 
 // statusWhere is the condition on articles a for the status ("" for any),
 // with its argument appended to args: a submitted story is a draft with a
-// submission time.
+// submission time, a withheld one a draft marked withheld.
 func statusWhere(s dateline.Status, args []any) (string, []any, error) {
 	switch s {
 	case "":
 		return `true`, args, nil
 	case dateline.StatusSubmitted:
 		return `a.status = 'draft' AND a.submitted_at IS NOT NULL`, args, nil
+	case dateline.StatusWithheld:
+		return `a.status = 'draft' AND a.withheld`, args, nil
 	case dateline.StatusDraft:
-		return `a.status = 'draft' AND a.submitted_at IS NULL`, args, nil
+		return `a.status = 'draft' AND a.submitted_at IS NULL AND NOT a.withheld`, args, nil
 	}
 	if !s.Valid() {
 		return "", nil, dateline.Errorf(dateline.EINVALID, "Unknown status %q.", s)
@@ -297,10 +301,12 @@ func statusWhere(s dateline.Status, args []any) (string, []any, error) {
 func (db *DB) PublishDue(ctx context.Context, now time.Time) ([]int64, error) {
 	var ids []int64
 	err := pgx.BeginFunc(ctx, db.primary, func(tx pgx.Tx) error {
+		// The embargo is kept to the millisecond and released at its
+		// instant, never before; the story is dated the instant's second.
 		rows, err := tx.Query(ctx, `UPDATE articles
-			SET status = 'published', published_at = COALESCE(published_at, embargo_until),
+			SET status = 'published', published_at = COALESCE(published_at, date_trunc('second', embargo_until)),
 			    version = version + 1, modified_at = $1
-			WHERE status = 'scheduled' AND embargo_until <= $1 RETURNING id`, ts(now))
+			WHERE status = 'scheduled' AND embargo_until <= $2 RETURNING id`, ts(now), now.UTC())
 		if err != nil {
 			return err
 		}
@@ -329,7 +335,8 @@ func (db *DB) PublishDue(ctx context.Context, now time.Time) ([]int64, error) {
 	return ids, nil
 }
 
-// NextEmbargo returns the earliest embargo still to end, or the zero time.
+// NextEmbargo returns the earliest embargo still to end, to the
+// millisecond, or the zero time.
 func (db *DB) NextEmbargo(ctx context.Context) (time.Time, error) {
 	var t *time.Time
 	err := db.primary.QueryRow(ctx, `SELECT MIN(embargo_until) FROM articles WHERE status = 'scheduled'`).Scan(&t)

@@ -70,7 +70,7 @@ func (db *DB) SaveArticle(ctx context.Context, a *dateline.Article, base int, re
 			if old.version != base {
 				return conflict(old.version, base)
 			}
-			a.URI = old.uri
+			a.URI, a.WireVersion = old.uri, old.wireVersion
 		}
 		// An editor's change to a published story is an update dated now.
 		a.UpdatedAt, a.SourceVersion = time.Time{}, now
@@ -107,8 +107,10 @@ func insertRevision(ctx context.Context, tx pgx.Tx, rev *dateline.Revision) erro
 	if rev.Kind == "" {
 		rev.Kind = dateline.RevisionSave
 	}
-	if rev.Kind != dateline.RevisionSave && rev.Kind != dateline.RevisionRestore && rev.Kind != dateline.RevisionConflict {
-		return dateline.Errorf(dateline.EINVALID, "A revision is a save, restore or conflict, not %q.", rev.Kind)
+	switch rev.Kind {
+	case dateline.RevisionSave, dateline.RevisionRestore, dateline.RevisionConflict, dateline.RevisionWire, dateline.RevisionWireRefused:
+	default:
+		return dateline.Errorf(dateline.EINVALID, "A revision is a save, restore, conflict or wire version, not %q.", rev.Kind)
 	}
 	if rev.CreatedAt.IsZero() {
 		rev.CreatedAt = time.Now()
@@ -141,11 +143,61 @@ func (db *DB) DeskArticles(ctx context.Context, f dateline.DeskFilter) ([]dateli
 	if f.AuthorID != 0 {
 		where += ` AND a.author_id = ` + arg(f.AuthorID)
 	}
+	if f.VisibleTo != 0 {
+		// A reporter sees their own stories and the published ones.
+		where += ` AND (a.author_id = ` + arg(f.VisibleTo) + ` OR a.status = 'published')`
+	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		where += ` AND a.headline ILIKE ` + arg(likeContains(q))
 	}
-	return articleList(ctx, db.reader(ctx), `SELECT `+articleColumns+articleFrom+` WHERE `+where+
+	q := db.reader(ctx)
+	as, err := articleList(ctx, q, `SELECT `+articleColumns+articleFrom+` WHERE `+where+
 		` ORDER BY a.modified_at DESC, a.id DESC LIMIT `+arg(limitOr(f.Limit, 50, 200))+` OFFSET `+arg(max(f.Offset, 0)), args...)
+	if err != nil {
+		return nil, err
+	}
+	ptrs := make([]*dateline.Article, len(as))
+	for i := range as {
+		ptrs[i] = &as[i]
+	}
+	if err := fillWireRefused(ctx, q, ptrs); err != nil {
+		return nil, fmt.Errorf("postgres: desk articles: %w", err)
+	}
+	return as, nil
+}
+
+// fillWireRefused sets WireRefusedAt of the withdrawn articles among as:
+// the time of their newest RevisionWireRefused revision since the
+// withdrawal.
+func fillWireRefused(ctx context.Context, q querier, as []*dateline.Article) error {
+	byID := map[int64]*dateline.Article{}
+	var ids []int64
+	for _, a := range as {
+		if a.Status == dateline.StatusWithdrawn {
+			byID[a.ID] = a
+			ids = append(ids, a.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	rows, err := q.Query(ctx, `SELECT article_id, MAX(created_at) FROM revisions
+		WHERE article_id = ANY($1) AND kind = $2 GROUP BY article_id`, ids, dateline.RevisionWireRefused)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var at time.Time
+		if err := rows.Scan(&id, &at); err != nil {
+			return err
+		}
+		if a := byID[id]; a != nil && !at.Before(a.WithdrawnAt) {
+			a.WireRefusedAt = at.UTC()
+		}
+	}
+	return rows.Err()
 }
 
 // Revisions lists an article's revisions, newest first, without their data.

@@ -271,7 +271,7 @@ func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (err err
 
 // Tokens lists every API token, newest first.
 func (db *DB) Tokens(ctx context.Context) ([]dateline.Token, error) {
-	rows, err := db.primary.Query(ctx, `SELECT id, name, scope, hash, created_at, embargo FROM tokens ORDER BY created_at DESC, id DESC`)
+	rows, err := db.primary.Query(ctx, `SELECT id, name, scope, hash, created_at, embargo, source FROM tokens ORDER BY created_at DESC, id DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: tokens: %w", err)
 	}
@@ -279,7 +279,7 @@ func (db *DB) Tokens(ctx context.Context) ([]dateline.Token, error) {
 	ts := []dateline.Token{}
 	for rows.Next() {
 		var t dateline.Token
-		if err := rows.Scan(&t.ID, &t.Name, &t.Scope, &t.Hash, &t.CreatedAt, &t.Embargo); err != nil {
+		if err := rows.Scan(&t.ID, &t.Name, &t.Scope, &t.Hash, &t.CreatedAt, &t.Embargo, &t.Source); err != nil {
 			return nil, fmt.Errorf("postgres: tokens: %w", err)
 		}
 		t.CreatedAt = t.CreatedAt.UTC()

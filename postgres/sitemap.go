@@ -51,7 +51,7 @@ func (db *DB) SitemapMonths(ctx context.Context, changedSince time.Time) (_ []da
 			var n int
 			var mod *time.Time
 			if err := q.QueryRow(ctx, `SELECT COUNT(*) FILTER (WHERE status = 'published'), MAX(modified_at) FROM articles
-				WHERE status IN ('published', 'withdrawn') AND published_at >= $1 AND published_at < $2`,
+				WHERE status IN ('published', 'withdrawn', 'draft') AND published_at >= $1 AND published_at < $2`,
 				m, m.AddDate(0, 1, 0)).Scan(&n, &mod); err != nil {
 				return nil, err
 			}
@@ -63,9 +63,10 @@ func (db *DB) SitemapMonths(ctx context.Context, changedSince time.Time) (_ []da
 	}
 
 	// The articles changed since then, by the newsroom's index on
-	// modified_at, name the months to count again.
+	// modified_at, name the months to count again: a story withheld or
+	// taken back to draft after publication keeps its published_at.
 	rows, err := q.Query(ctx, `SELECT date_trunc('month', published_at AT TIME ZONE 'UTC'), MAX(modified_at) FROM articles
-		WHERE modified_at >= $1 AND status IN ('published', 'withdrawn') AND published_at IS NOT NULL
+		WHERE modified_at >= $1 AND status IN ('published', 'withdrawn', 'draft') AND published_at IS NOT NULL
 		GROUP BY 1`, changedSince.UTC().Truncate(time.Second))
 	if err != nil {
 		return nil, err

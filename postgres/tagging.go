@@ -55,3 +55,24 @@ func (db *DB) TagLabel(ctx context.Context, kind, slug, lang string) (string, er
 	}
 	return label, err
 }
+
+// TagPublished reports whether the tag has a published story; see
+// dateline.Tagging. published_tags holds the tags of published stories
+// only.
+func (db *DB) TagPublished(ctx context.Context, kind, slug string) (bool, error) {
+	table, k := "topics", 0
+	switch kind {
+	case dateline.TagTopic:
+	case dateline.TagPerson:
+		table, k = "persons", 1
+	default:
+		return false, dateline.Errorf(dateline.EINVALID, "Tags are topics or persons, not %q.", kind)
+	}
+	var ok bool
+	err := db.reader(ctx).QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM `+table+` t JOIN published_tags x ON x.kind = $1 AND x.tag_id = t.id
+		WHERE t.slug = $2)`, k, slug).Scan(&ok)
+	if err != nil {
+		return false, fmt.Errorf("postgres: tag published: %w", err)
+	}
+	return ok, nil
+}

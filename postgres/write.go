@@ -172,38 +172,118 @@ func upsertArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, now time
 	if !a.Status.Valid() {
 		return dateline.UpsertResult{}, dateline.Errorf(dateline.EINVALID, "Unknown status %q.", a.Status)
 	}
-	sectionID, ok := sections[a.Section]
-	if !ok {
-		err := tx.QueryRow(ctx, `SELECT id FROM sections WHERE slug = $1`, a.Section).Scan(&sectionID)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return dateline.UpsertResult{}, dateline.Errorf(dateline.EUNPROCESSABLE, "No section %q.", a.Section)
-		} else if err != nil {
-			return dateline.UpsertResult{}, err
-		}
-		sections[a.Section] = sectionID
-	}
 	old, err := loadPrior(ctx, tx, `uri = $1`, a.URI)
 	if err != nil {
 		return dateline.UpsertResult{}, err
 	}
-	if old != nil && !a.SourceVersion.UTC().Truncate(time.Millisecond).After(old.source) {
+	var wp *dateline.WirePrior
+	if old != nil {
+		cs, err := corrections(ctx, tx, old.id)
+		if err != nil {
+			return dateline.UpsertResult{}, err
+		}
+		wp = old.wire(cs)
+	}
+	verdict, err := dateline.ReceiveWire(wp, a, a.Source, now)
+	if err != nil {
+		if old == nil || !dateline.WireRefusal(err) {
+			return dateline.UpsertResult{}, err
+		}
+		return dateline.UpsertResult{ID: old.id, Status: old.status, Refused: err}, refuseWire(ctx, tx, a, old, err, now)
+	}
+	var sectionID int64
+	switch verdict {
+	case dateline.WireUnchanged:
 		return dateline.UpsertResult{ID: old.id, Status: old.status}, nil
+	case dateline.WireKill:
+		// The story keeps its own words; the kill brings its reason,
+		// version and times.
+		stored, err := scanArticle(tx.QueryRow(ctx, `SELECT `+articleColumns+articleFrom+` WHERE a.id = $1`, old.id))
+		if err != nil {
+			return dateline.UpsertResult{}, err
+		}
+		if err := fillArticle(ctx, tx, stored); err != nil {
+			return dateline.UpsertResult{}, err
+		}
+		stored.Status, stored.SourceVersion, stored.WireVersion = dateline.StatusWithdrawn, a.SourceVersion, a.WireVersion
+		if a.WithdrawNote != "" {
+			stored.WithdrawNote = a.WithdrawNote
+		}
+		*a, sectionID = *stored, old.sectionID
+	default:
+		var ok bool
+		if sectionID, ok = sections[a.Section]; !ok {
+			err := tx.QueryRow(ctx, `SELECT id FROM sections WHERE slug = $1`, a.Section).Scan(&sectionID)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return dateline.UpsertResult{}, dateline.Errorf(dateline.EUNPROCESSABLE, "No section %q.", a.Section)
+			} else if err != nil {
+				return dateline.UpsertResult{}, err
+			}
+			sections[a.Section] = sectionID
+		}
 	}
 	if err := writeArticle(ctx, tx, a, old, sectionID, now, events); err != nil {
 		return dateline.UpsertResult{}, err
 	}
+	if a.Source != "" {
+		// Every version received is kept in the story's history.
+		d := dateline.DraftOf(a)
+		rev := &dateline.Revision{ArticleID: a.ID, Version: a.Version, Kind: dateline.RevisionWire, UserName: a.Source,
+			Note: dateline.VersionNote(a.Source, a.WireVersion, a.SourceVersion), Data: d.Encode(), CreatedAt: now}
+		if err := insertRevision(ctx, tx, rev); err != nil {
+			return dateline.UpsertResult{}, err
+		}
+	}
 	return dateline.UpsertResult{ID: a.ID, Created: old == nil, Changed: true, Status: a.Status}, nil
+}
+
+// refuseWire records in the story's history the version a that
+// ReceiveWire refused with err, leaving the story as it is.
+func refuseWire(ctx context.Context, tx pgx.Tx, a *dateline.Article, old *prior, err error, now time.Time) error {
+	d := dateline.DraftOf(a)
+	return insertRevision(ctx, tx, &dateline.Revision{ArticleID: old.id, Version: old.version, Kind: dateline.RevisionWireRefused,
+		UserName: a.Source, Note: dateline.RefusalNote(a, err), Data: d.Encode(), CreatedAt: now})
+}
+
+// corrections reads an article's corrections in order.
+func corrections(ctx context.Context, q querier, id int64) ([]dateline.Correction, error) {
+	rows, err := q.Query(ctx, `SELECT at, text FROM corrections WHERE article_id = $1 ORDER BY position`, id)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (dateline.Correction, error) {
+		var c dateline.Correction
+		err := row.Scan(&c.At, &c.Text)
+		c.At = c.At.UTC()
+		return c, err
+	})
+	if len(cs) == 0 {
+		cs = nil
+	}
+	return cs, err
 }
 
 // prior is what a write needs to know of the stored article.
 type prior struct {
 	id, chainID, authorID int64
+	sectionID             int64
 	uri                   string
-	status                dateline.Status // StatusSubmitted for a draft with a submission time
+	status                dateline.Status // StatusSubmitted and StatusWithheld as the domain names them
 	version               int
-	source                time.Time
+	versionCreated        time.Time // source_version, to the millisecond
 	published, updated    time.Time
 	submitted, created    time.Time
+	source, wireVersion   string
+	embargo               time.Time
+	embargoed             bool
+	advisory              string
+}
+
+// wire is what dateline.ReceiveWire needs to know of the stored story,
+// with its corrections cs.
+func (p *prior) wire(cs []dateline.Correction) *dateline.WirePrior {
+	return &dateline.WirePrior{Status: p.status, Source: p.source, Version: p.wireVersion, VersionCreated: p.versionCreated,
+		PublishedAt: p.published, EmbargoUntil: p.embargo, Embargoed: p.embargoed, Advisory: p.advisory, Corrections: cs}
 }
 
 // loadPrior reads and locks the stored article that matches where, or
@@ -211,27 +291,33 @@ type prior struct {
 func loadPrior(ctx context.Context, tx pgx.Tx, where string, arg any) (*prior, error) {
 	var p prior
 	var status string
-	var sub, pub, upd *time.Time
+	var sub, pub, upd, emb *time.Time
 	var chain, author *int64
-	err := tx.QueryRow(ctx, `SELECT id, uri, status, submitted_at, version, source_version, published_at, updated_at,
-		chain_id, author_id, created_at FROM articles WHERE `+where+` FOR UPDATE`, arg).
-		Scan(&p.id, &p.uri, &status, &sub, &p.version, &p.source, &pub, &upd, &chain, &author, &p.created)
+	var withheld bool
+	err := tx.QueryRow(ctx, `SELECT id, uri, section_id, status, submitted_at, version, source_version, published_at, updated_at,
+		chain_id, author_id, created_at, withheld, source, wire_version, embargo_until, embargoed, advisory
+		FROM articles WHERE `+where+` FOR UPDATE`, arg).
+		Scan(&p.id, &p.uri, &p.sectionID, &status, &sub, &p.version, &p.versionCreated, &pub, &upd, &chain, &author, &p.created,
+			&withheld, &p.source, &p.wireVersion, &emb, &p.embargoed, &p.advisory)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	} else if err != nil {
 		return nil, err
 	}
-	p.status = readStatus(status, sub)
-	p.published, p.updated, p.submitted = fromTS(pub), fromTS(upd), fromTS(sub)
+	p.status = readStatus(status, sub, withheld)
+	p.published, p.updated, p.submitted, p.embargo = fromTS(pub), fromTS(upd), fromTS(sub), fromTS(emb)
 	p.chainID, p.authorID = derefID(chain), derefID(author)
-	p.source, p.created = p.source.UTC(), p.created.UTC()
+	p.versionCreated, p.created = p.versionCreated.UTC(), p.created.UTC()
 	return &p, nil
 }
 
 // readStatus maps a stored status back: a draft with a submission time is
-// a submitted story.
-func readStatus(status string, submitted *time.Time) dateline.Status {
-	if status == string(dateline.StatusDraft) && submitted != nil {
+// a submitted story, one marked withheld a withheld story.
+func readStatus(status string, submitted *time.Time, withheld bool) dateline.Status {
+	switch {
+	case status == string(dateline.StatusDraft) && withheld:
+		return dateline.StatusWithheld
+	case status == string(dateline.StatusDraft) && submitted != nil:
 		return dateline.StatusSubmitted
 	}
 	return dateline.Status(status)
@@ -239,7 +325,7 @@ func readStatus(status string, submitted *time.Time) dateline.Status {
 
 // storedStatus is the status column's value for s.
 func storedStatus(s dateline.Status) string {
-	if s == dateline.StatusSubmitted {
+	if s == dateline.StatusSubmitted || s == dateline.StatusWithheld {
 		return string(dateline.StatusDraft)
 	}
 	return string(s)
@@ -270,7 +356,7 @@ func truncSecond(t time.Time) time.Time {
 // writeArticle stores a over old (nil for a new article) in the caller's
 // transaction: the row with every column, its pages, tags, links and
 // corrections, its place in a chain of follow-ups, and the search and
-// tag indexes; the event readers hear of it (see eventKind) is appended to events, for
+// tag indexes; the event readers hear of it (dateline.EventFor) is appended to events, for
 // the caller to write last (writeEvents). It settles the times
 // (dateline.Article.SettleTimes) and fills a.ID, a.Version, a.ChainID and
 // the times as stored. Both the ingest and the newsroom write through it.
@@ -286,6 +372,9 @@ func writeArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, old *prio
 		if a.AuthorID == 0 {
 			a.AuthorID = old.authorID
 		}
+		// A story belongs to the source that first sent it, whoever
+		// edits it since.
+		a.Source = old.source
 	}
 	a.SettleTimes(oldStatus, oldPub, oldUpd, now)
 	switch {
@@ -322,23 +411,28 @@ func writeArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, old *prio
 	if old == nil {
 		err = tx.QueryRow(ctx, `INSERT INTO articles (uri, section_id, lang, headline, lead, place, byline, status,
 			published_at, updated_at, embargo_until, withdrawn_at, urgency, breaking, photo_id, version, source_version,
-			created_at, modified_at, submitted_at, embargoed, advisory, withdraw_note, follows_id, chain_id, author_id, commercial)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $17, $18, $19, $20, $21, $22, $23, $24, $25)
+			created_at, modified_at, submitted_at, embargoed, advisory, withdraw_note, follows_id, chain_id, author_id, commercial,
+			withheld, source, wire_version)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $17, $18, $19, $20, $21, $22, $23, $24, $25,
+				$26, $27, $28)
 			RETURNING id`,
 			a.URI, sectionID, a.Lang, a.Headline, a.Lead, a.Place, a.Byline, storedStatus(a.Status),
-			ts(a.PublishedAt), ts(a.UpdatedAt), ts(a.EmbargoUntil), ts(a.WithdrawnAt), a.Urgency, a.Breaking, photoID,
+			ts(a.PublishedAt), ts(a.UpdatedAt), tsMilli(a.EmbargoUntil), ts(a.WithdrawnAt), a.Urgency, a.Breaking, photoID,
 			source, ts(now), ts(a.SubmittedAt), a.Embargoed, a.Advisory, a.WithdrawNote,
-			nullID(a.Follows), nullID(chain), nullID(a.AuthorID), a.Commercial).Scan(&a.ID)
+			nullID(a.Follows), nullID(chain), nullID(a.AuthorID), a.Commercial,
+			a.Status == dateline.StatusWithheld, a.Source, a.WireVersion).Scan(&a.ID)
 		a.Version, a.CreatedAt = 1, now
 	} else {
 		_, err = tx.Exec(ctx, `UPDATE articles SET section_id = $1, lang = $2, headline = $3, lead = $4, place = $5, byline = $6,
 			status = $7, published_at = $8, updated_at = $9, embargo_until = $10, withdrawn_at = $11, urgency = $12, breaking = $13,
 			photo_id = $14, version = version + 1, source_version = $15, modified_at = $16, submitted_at = $17, embargoed = $18,
-			advisory = $19, withdraw_note = $20, follows_id = $21, chain_id = $22, author_id = $23, commercial = $25 WHERE id = $24`,
+			advisory = $19, withdraw_note = $20, follows_id = $21, chain_id = $22, author_id = $23, commercial = $25,
+			withheld = $26, source = $27, wire_version = $28 WHERE id = $24`,
 			sectionID, a.Lang, a.Headline, a.Lead, a.Place, a.Byline, storedStatus(a.Status),
-			ts(a.PublishedAt), ts(a.UpdatedAt), ts(a.EmbargoUntil), ts(a.WithdrawnAt), a.Urgency, a.Breaking,
+			ts(a.PublishedAt), ts(a.UpdatedAt), tsMilli(a.EmbargoUntil), ts(a.WithdrawnAt), a.Urgency, a.Breaking,
 			photoID, source, ts(now), ts(a.SubmittedAt), a.Embargoed,
-			a.Advisory, a.WithdrawNote, nullID(a.Follows), nullID(chain), nullID(a.AuthorID), old.id, a.Commercial)
+			a.Advisory, a.WithdrawNote, nullID(a.Follows), nullID(chain), nullID(a.AuthorID), old.id, a.Commercial,
+			a.Status == dateline.StatusWithheld, a.Source, a.WireVersion)
 		a.ID, a.Version, a.CreatedAt = old.id, old.version+1, old.created
 		if err == nil {
 			for _, table := range []string{"article_pages", "article_topics", "article_persons", "article_links", "corrections"} {
@@ -571,8 +665,8 @@ func (db *DB) CreateToken(ctx context.Context, t *dateline.Token) error {
 		t.CreatedAt = time.Now().UTC()
 	}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
-		return tx.QueryRow(ctx, `INSERT INTO tokens (name, scope, hash, created_at, embargo) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			t.Name, t.Scope, t.Hash, ts(t.CreatedAt), t.Embargo).Scan(&t.ID)
+		return tx.QueryRow(ctx, `INSERT INTO tokens (name, scope, hash, created_at, embargo, source) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			t.Name, t.Scope, t.Hash, ts(t.CreatedAt), t.Embargo, t.Source).Scan(&t.ID)
 	})
 }
 
@@ -580,8 +674,8 @@ func (db *DB) CreateToken(ctx context.Context, t *dateline.Token) error {
 // none. Tokens are read from the primary, so a new one works at once.
 func (db *DB) TokenByHash(ctx context.Context, hash []byte) (*dateline.Token, error) {
 	var t dateline.Token
-	err := db.primary.QueryRow(ctx, `SELECT id, name, scope, hash, created_at, embargo FROM tokens WHERE hash = $1`, hash).
-		Scan(&t.ID, &t.Name, &t.Scope, &t.Hash, &t.CreatedAt, &t.Embargo)
+	err := db.primary.QueryRow(ctx, `SELECT id, name, scope, hash, created_at, embargo, source FROM tokens WHERE hash = $1`, hash).
+		Scan(&t.ID, &t.Name, &t.Scope, &t.Hash, &t.CreatedAt, &t.Embargo, &t.Source)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.EUNAUTHORIZED, "The token is not known.")
 	} else if err != nil {

@@ -26,6 +26,22 @@ func fromUnix(n sql.NullInt64) time.Time {
 	return time.Unix(n.Int64, 0).UTC()
 }
 
+// unixMilli is how a time kept to the millisecond (the embargo) is
+// written: Unix milliseconds, NULL when zero.
+func unixMilli(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixMilli()
+}
+
+func fromMilli(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return time.UnixMilli(n.Int64).UTC()
+}
+
 func joinInts(ns []int) string {
 	s := make([]string, len(ns))
 	for i, n := range ns {
@@ -52,6 +68,7 @@ const articleColumns = `a.id, a.uri, s.slug, s.name, a.lang, a.headline, a.lead,
 	a.status, a.published_at, a.updated_at, a.embargo_until, a.withdrawn_at, a.urgency, a.breaking,
 	a.version, a.source_version, a.created_at, a.modified_at,
 	a.submitted_at, a.embargoed, a.advisory, a.withdraw_note, a.follows_id, a.chain_id, a.author_id, a.commercial,
+	a.withheld, a.source, a.wire_version,
 	p.id, p.uri, p.path, p.remote, p.width, p.height, p.widths, p.caption, p.credit, p.alt`
 
 const articleFrom = ` FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id`
@@ -64,18 +81,20 @@ func scanArticle(row scanner) (*dateline.Article, error) {
 	var pub, upd, emb, wd, sub sql.NullInt64
 	var follows, chain, author sql.NullInt64
 	var srcVersion, created, modified int64
+	var withheld bool
 	var pid, pw, ph sql.NullInt64
 	var puri, ppath, premote, pwidths, pcap, pcredit, palt sql.NullString
 	err := row.Scan(&a.ID, &a.URI, &a.Section, &a.SectionName, &a.Lang, &a.Headline, &a.Lead, &a.Place, &a.Byline,
 		&status, &pub, &upd, &emb, &wd, &a.Urgency, &a.Breaking,
 		&a.Version, &srcVersion, &created, &modified,
 		&sub, &a.Embargoed, &a.Advisory, &a.WithdrawNote, &follows, &chain, &author, &a.Commercial,
+		&withheld, &a.Source, &a.WireVersion,
 		&pid, &puri, &ppath, &premote, &pw, &ph, &pwidths, &pcap, &pcredit, &palt)
 	if err != nil {
 		return nil, err
 	}
-	a.Status = readStatus(status, sub)
-	a.PublishedAt, a.UpdatedAt, a.EmbargoUntil, a.WithdrawnAt = fromUnix(pub), fromUnix(upd), fromUnix(emb), fromUnix(wd)
+	a.Status = readStatus(status, sub, withheld)
+	a.PublishedAt, a.UpdatedAt, a.EmbargoUntil, a.WithdrawnAt = fromUnix(pub), fromUnix(upd), fromMilli(emb), fromUnix(wd)
 	a.SubmittedAt, a.Follows, a.ChainID, a.AuthorID = fromUnix(sub), follows.Int64, chain.Int64, author.Int64
 	a.SourceVersion = time.UnixMilli(srcVersion).UTC()
 	a.CreatedAt, a.ModifiedAt = time.Unix(created, 0).UTC(), time.Unix(modified, 0).UTC()
@@ -104,15 +123,24 @@ func (db *DB) article(ctx context.Context, where string, arg any) (*dateline.Art
 	} else if err != nil {
 		return nil, fmt.Errorf("sqlite: article: %w", err)
 	}
-	if err := db.fillArticle(ctx, a); err != nil {
+	if err := fillArticle(ctx, db.read, a); err != nil {
+		return nil, fmt.Errorf("sqlite: article %d: %w", a.ID, err)
+	}
+	if err := fillWireRefused(ctx, db.read, []*dateline.Article{a}); err != nil {
 		return nil, fmt.Errorf("sqlite: article %d: %w", a.ID, err)
 	}
 	return a, nil
 }
 
+// queryer is the read pool or a transaction.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
 // fillArticle reads an article's pages, tags, links, corrections and chain.
-func (db *DB) fillArticle(ctx context.Context, a *dateline.Article) error {
-	rows, err := db.read.QueryContext(ctx, `SELECT body FROM article_pages WHERE article_id = ? ORDER BY page`, a.ID)
+func fillArticle(ctx context.Context, q queryer, a *dateline.Article) error {
+	rows, err := q.QueryContext(ctx, `SELECT body FROM article_pages WHERE article_id = ? ORDER BY page`, a.ID)
 	if err != nil {
 		return err
 	}
@@ -128,18 +156,18 @@ func (db *DB) fillArticle(ctx context.Context, a *dateline.Article) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	a.Topics, err = db.tags(ctx, `SELECT t.id, t.slug, COALESCE(NULLIF(x.label, ''), t.name) FROM article_topics x JOIN topics t ON t.id = x.topic_id WHERE x.article_id = ? ORDER BY x.position`, a.ID)
+	a.Topics, err = tags(ctx, q, `SELECT t.id, t.slug, COALESCE(NULLIF(x.label, ''), t.name) FROM article_topics x JOIN topics t ON t.id = x.topic_id WHERE x.article_id = ? ORDER BY x.position`, a.ID)
 	if err != nil {
 		return err
 	}
-	persons, err := db.tags(ctx, `SELECT t.id, t.slug, COALESCE(NULLIF(x.label, ''), t.name) FROM article_persons x JOIN persons t ON t.id = x.person_id WHERE x.article_id = ? ORDER BY x.position`, a.ID)
+	persons, err := tags(ctx, q, `SELECT t.id, t.slug, COALESCE(NULLIF(x.label, ''), t.name) FROM article_persons x JOIN persons t ON t.id = x.person_id WHERE x.article_id = ? ORDER BY x.position`, a.ID)
 	if err != nil {
 		return err
 	}
 	for _, p := range persons {
 		a.Persons = append(a.Persons, dateline.Person(p))
 	}
-	rows, err = db.read.QueryContext(ctx, `SELECT l.target_uri, a.id, s.slug, a.headline, a.lang, a.commercial
+	rows, err = q.QueryContext(ctx, `SELECT l.target_uri, a.id, s.slug, a.headline, a.lang, a.commercial
 		FROM article_links l
 		LEFT JOIN articles a ON a.uri = l.target_uri AND a.status = 'published'
 		LEFT JOIN sections s ON s.id = a.section_id
@@ -163,17 +191,17 @@ func (db *DB) fillArticle(ctx context.Context, a *dateline.Article) error {
 		return err
 	}
 	rows.Close()
-	if a.Corrections, err = db.corrections(ctx, a.ID); err != nil {
+	if a.Corrections, err = corrections(ctx, q, a.ID); err != nil {
 		return err
 	}
 	if a.ChainID != 0 {
-		a.Chain, err = db.chain(ctx, a.ChainID)
+		a.Chain, err = chain(ctx, q, a.ChainID)
 	}
 	return err
 }
 
-func (db *DB) corrections(ctx context.Context, id int64) ([]dateline.Correction, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT at, text FROM corrections WHERE article_id = ? ORDER BY position`, id)
+func corrections(ctx context.Context, q queryer, id int64) ([]dateline.Correction, error) {
+	rows, err := q.QueryContext(ctx, `SELECT at, text FROM corrections WHERE article_id = ? ORDER BY position`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -192,8 +220,8 @@ func (db *DB) corrections(ctx context.Context, id int64) ([]dateline.Correction,
 }
 
 // chain returns the published stories of the chain, oldest first.
-func (db *DB) chain(ctx context.Context, chainID int64) ([]dateline.ArticleRef, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT a.id, a.uri, s.slug, a.headline
+func chain(ctx context.Context, q queryer, chainID int64) ([]dateline.ArticleRef, error) {
+	rows, err := q.QueryContext(ctx, `SELECT a.id, a.uri, s.slug, a.headline
 		FROM articles a JOIN sections s ON s.id = a.section_id
 		WHERE a.chain_id = ? AND a.status = 'published' ORDER BY a.published_at, a.id`, chainID)
 	if err != nil {
@@ -211,8 +239,8 @@ func (db *DB) chain(ctx context.Context, chainID int64) ([]dateline.ArticleRef, 
 	return refs, rows.Err()
 }
 
-func (db *DB) tags(ctx context.Context, query string, id int64) ([]dateline.Topic, error) {
-	rows, err := db.read.QueryContext(ctx, query, id)
+func tags(ctx context.Context, q queryer, query string, id int64) ([]dateline.Topic, error) {
+	rows, err := q.QueryContext(ctx, query, id)
 	if err != nil {
 		return nil, err
 	}
@@ -294,15 +322,18 @@ func (db *DB) CountArticles(ctx context.Context, status dateline.Status) (int, e
 }
 
 // statusWhere is the condition on articles a for the status ("" for any):
-// a submitted story is a draft with a submission time.
+// a submitted story is a draft with a submission time, a withheld one a
+// draft marked withheld.
 func statusWhere(s dateline.Status) (string, []any, error) {
 	switch s {
 	case "":
 		return `1 = 1`, nil, nil
 	case dateline.StatusSubmitted:
 		return `a.status = 'draft' AND a.submitted_at IS NOT NULL`, nil, nil
+	case dateline.StatusWithheld:
+		return `a.status = 'draft' AND a.withheld`, nil, nil
 	case dateline.StatusDraft:
-		return `a.status = 'draft' AND a.submitted_at IS NULL`, nil, nil
+		return `a.status = 'draft' AND a.submitted_at IS NULL AND NOT a.withheld`, nil, nil
 	}
 	if !s.Valid() {
 		return "", nil, dateline.Errorf(dateline.EINVALID, "Unknown status %q.", s)
@@ -314,10 +345,12 @@ func statusWhere(s dateline.Status) (string, []any, error) {
 func (db *DB) PublishDue(ctx context.Context, now time.Time) ([]int64, error) {
 	var ids []int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		// The embargo is kept to the millisecond and released at its
+		// instant, never before; the story is dated the instant's second.
 		rows, err := tx.QueryContext(ctx, `UPDATE articles
-			SET status = 'published', published_at = COALESCE(published_at, embargo_until),
+			SET status = 'published', published_at = COALESCE(published_at, embargo_until / 1000),
 			    version = version + 1, modified_at = ?
-			WHERE status = 'scheduled' AND embargo_until <= ? RETURNING id`, now.Unix(), now.Unix())
+			WHERE status = 'scheduled' AND embargo_until <= ? RETURNING id`, now.Unix(), now.UnixMilli())
 		if err != nil {
 			return err
 		}
@@ -354,9 +387,10 @@ func (db *DB) PublishDue(ctx context.Context, now time.Time) ([]int64, error) {
 	return ids, nil
 }
 
-// NextEmbargo returns the earliest embargo still to end, or the zero time.
+// NextEmbargo returns the earliest embargo still to end, to the
+// millisecond, or the zero time.
 func (db *DB) NextEmbargo(ctx context.Context) (time.Time, error) {
 	var t sql.NullInt64
 	err := db.read.QueryRowContext(ctx, `SELECT MIN(embargo_until) FROM articles WHERE status = 'scheduled'`).Scan(&t)
-	return fromUnix(t), err
+	return fromMilli(t), err
 }

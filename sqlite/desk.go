@@ -55,7 +55,7 @@ func (db *DB) SaveArticle(ctx context.Context, a *dateline.Article, base int, re
 			if old.version != base {
 				return conflict(old.version, base)
 			}
-			a.URI = old.uri
+			a.URI, a.WireVersion = old.uri, old.wireVersion
 		}
 		// An editor's change to a published story is an update dated now.
 		a.UpdatedAt, a.SourceVersion = time.Time{}, now
@@ -90,8 +90,10 @@ func insertRevision(ctx context.Context, tx *sql.Tx, rev *dateline.Revision) err
 	if rev.Kind == "" {
 		rev.Kind = dateline.RevisionSave
 	}
-	if rev.Kind != dateline.RevisionSave && rev.Kind != dateline.RevisionRestore && rev.Kind != dateline.RevisionConflict {
-		return dateline.Errorf(dateline.EINVALID, "A revision is a save, restore or conflict, not %q.", rev.Kind)
+	switch rev.Kind {
+	case dateline.RevisionSave, dateline.RevisionRestore, dateline.RevisionConflict, dateline.RevisionWire, dateline.RevisionWireRefused:
+	default:
+		return dateline.Errorf(dateline.EINVALID, "A revision is a save, restore, conflict or wire version, not %q.", rev.Kind)
 	}
 	if rev.CreatedAt.IsZero() {
 		rev.CreatedAt = time.Now()
@@ -122,13 +124,63 @@ func (db *DB) DeskArticles(ctx context.Context, f dateline.DeskFilter) ([]dateli
 		where += ` AND a.author_id = ?`
 		args = append(args, f.AuthorID)
 	}
+	if f.VisibleTo != 0 {
+		// A reporter sees their own stories and the published ones.
+		where += ` AND (a.author_id = ? OR a.status = 'published')`
+		args = append(args, f.VisibleTo)
+	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		where += ` AND a.headline LIKE ? ESCAPE '\'`
 		args = append(args, likeContains(q))
 	}
 	args = append(args, limitOr(f.Limit, 50, 200), max(f.Offset, 0))
-	return db.articleList(ctx, `SELECT `+articleColumns+articleFrom+` WHERE `+where+
+	as, err := db.articleList(ctx, `SELECT `+articleColumns+articleFrom+` WHERE `+where+
 		` ORDER BY a.modified_at DESC, a.id DESC LIMIT ? OFFSET ?`, args...)
+	if err != nil {
+		return nil, err
+	}
+	ptrs := make([]*dateline.Article, len(as))
+	for i := range as {
+		ptrs[i] = &as[i]
+	}
+	if err := fillWireRefused(ctx, db.read, ptrs); err != nil {
+		return nil, fmt.Errorf("sqlite: desk articles: %w", err)
+	}
+	return as, nil
+}
+
+// fillWireRefused sets WireRefusedAt of the withdrawn articles among as:
+// the time of their newest RevisionWireRefused revision since the
+// withdrawal.
+func fillWireRefused(ctx context.Context, q queryer, as []*dateline.Article) error {
+	byID := map[int64]*dateline.Article{}
+	var args []any
+	for _, a := range as {
+		if a.Status == dateline.StatusWithdrawn {
+			byID[a.ID] = a
+			args = append(args, a.ID)
+		}
+	}
+	if len(args) == 0 {
+		return nil
+	}
+	args = append(args, dateline.RevisionWireRefused)
+	rows, err := q.QueryContext(ctx, `SELECT article_id, MAX(created_at) FROM revisions
+		WHERE article_id IN (`+placeholders(len(args)-1)+`) AND kind = ? GROUP BY article_id`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, at int64
+		if err := rows.Scan(&id, &at); err != nil {
+			return err
+		}
+		if a := byID[id]; a != nil && !time.Unix(at, 0).Before(a.WithdrawnAt) {
+			a.WireRefusedAt = time.Unix(at, 0).UTC()
+		}
+	}
+	return rows.Err()
 }
 
 // Revisions lists an article's revisions, newest first, without their data.

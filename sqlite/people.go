@@ -274,7 +274,7 @@ func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (err err
 
 // Tokens lists every API token, newest first.
 func (db *DB) Tokens(ctx context.Context) ([]dateline.Token, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, name, scope, hash, created_at, embargo FROM tokens ORDER BY created_at DESC, id DESC`)
+	rows, err := db.read.QueryContext(ctx, `SELECT id, name, scope, hash, created_at, embargo, source FROM tokens ORDER BY created_at DESC, id DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: tokens: %w", err)
 	}
@@ -283,7 +283,7 @@ func (db *DB) Tokens(ctx context.Context) ([]dateline.Token, error) {
 	for rows.Next() {
 		var t dateline.Token
 		var created int64
-		if err := rows.Scan(&t.ID, &t.Name, &t.Scope, &t.Hash, &created, &t.Embargo); err != nil {
+		if err := rows.Scan(&t.ID, &t.Name, &t.Scope, &t.Hash, &created, &t.Embargo, &t.Source); err != nil {
 			return nil, fmt.Errorf("sqlite: tokens: %w", err)
 		}
 		t.CreatedAt = time.Unix(created, 0).UTC()

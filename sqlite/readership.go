@@ -439,27 +439,14 @@ func (db *DB) LastEventID(ctx context.Context) (int64, error) {
 	return id, nil
 }
 
-// eventKind is the event a write of an article with status s over old
-// (nil for a new article) announces, or "": a story becoming public is
-// published, a public one stored again updated, and one leaving the site
-// (withdrawn, or back to the desk) withdrawn.
-func eventKind(old *prior, s dateline.Status) string {
-	was := old != nil && old.status == dateline.StatusPublished
-	switch {
-	case s == dateline.StatusPublished && was:
-		return dateline.EventUpdated
-	case s == dateline.StatusPublished:
-		return dateline.EventPublished
-	case was:
-		return dateline.EventWithdrawn
-	}
-	return ""
-}
-
 // insertEvent logs the event of writing a over old, if any, in the
 // writer's transaction. Topics are a's, as written (with their slugs).
 func insertEvent(ctx context.Context, tx *sql.Tx, a *dateline.Article, old *prior, now time.Time) error {
-	kind := eventKind(old, a.Status)
+	var was dateline.Status
+	if old != nil {
+		was = old.status
+	}
+	kind := dateline.EventFor(was, a)
 	if kind == "" {
 		return nil
 	}

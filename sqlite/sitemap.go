@@ -50,7 +50,7 @@ func (db *DB) SitemapMonths(ctx context.Context, changedSince time.Time) (_ []da
 			var n int
 			var mod sql.NullInt64
 			if err := db.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(status = 'published'), 0), MAX(modified_at) FROM articles
-				WHERE status IN ('published', 'withdrawn') AND published_at >= ? AND published_at < ?`,
+				WHERE status IN ('published', 'withdrawn', 'draft') AND published_at >= ? AND published_at < ?`,
 				m.Unix(), m.AddDate(0, 1, 0).Unix()).Scan(&n, &mod); err != nil {
 				return nil, err
 			}
@@ -62,9 +62,10 @@ func (db *DB) SitemapMonths(ctx context.Context, changedSince time.Time) (_ []da
 	}
 
 	// The articles changed since then, by the newsroom's index on
-	// modified_at, name the months to count again.
+	// modified_at, name the months to count again: a story withheld or
+	// taken back to draft after publication keeps its published_at.
 	rows, err := db.read.QueryContext(ctx, `SELECT published_at, modified_at FROM articles
-		WHERE modified_at >= ? AND status IN ('published', 'withdrawn') AND published_at IS NOT NULL`, changedSince.Unix())
+		WHERE modified_at >= ? AND status IN ('published', 'withdrawn', 'draft') AND published_at IS NOT NULL`, changedSince.Unix())
 	if err != nil {
 		return nil, err
 	}

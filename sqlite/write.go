@@ -93,38 +93,100 @@ func upsertArticle(ctx context.Context, tx *sql.Tx, a *dateline.Article, now tim
 	if !a.Status.Valid() {
 		return dateline.UpsertResult{}, dateline.Errorf(dateline.EINVALID, "Unknown status %q.", a.Status)
 	}
-	sectionID, ok := sections[a.Section]
-	if !ok {
-		err := tx.QueryRowContext(ctx, `SELECT id FROM sections WHERE slug = ?`, a.Section).Scan(&sectionID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return dateline.UpsertResult{}, dateline.Errorf(dateline.EUNPROCESSABLE, "No section %q.", a.Section)
-		} else if err != nil {
-			return dateline.UpsertResult{}, err
-		}
-		sections[a.Section] = sectionID
-	}
 	old, err := loadPrior(ctx, tx, `uri = ?`, a.URI)
 	if err != nil {
 		return dateline.UpsertResult{}, err
 	}
-	if old != nil && a.SourceVersion.UnixMilli() <= old.source {
+	var wp *dateline.WirePrior
+	if old != nil {
+		cs, err := corrections(ctx, tx, old.id)
+		if err != nil {
+			return dateline.UpsertResult{}, err
+		}
+		wp = old.wire(cs)
+	}
+	verdict, err := dateline.ReceiveWire(wp, a, a.Source, now)
+	if err != nil {
+		if old == nil || !dateline.WireRefusal(err) {
+			return dateline.UpsertResult{}, err
+		}
+		return dateline.UpsertResult{ID: old.id, Status: old.status, Refused: err}, refuseWire(ctx, tx, a, old, err, now)
+	}
+	var sectionID int64
+	switch verdict {
+	case dateline.WireUnchanged:
 		return dateline.UpsertResult{ID: old.id, Status: old.status}, nil
+	case dateline.WireKill:
+		// The story keeps its own words; the kill brings its reason,
+		// version and times.
+		stored, err := scanArticle(tx.QueryRowContext(ctx, `SELECT `+articleColumns+articleFrom+` WHERE a.id = ?`, old.id))
+		if err != nil {
+			return dateline.UpsertResult{}, err
+		}
+		if err := fillArticle(ctx, tx, stored); err != nil {
+			return dateline.UpsertResult{}, err
+		}
+		stored.Status, stored.SourceVersion, stored.WireVersion = dateline.StatusWithdrawn, a.SourceVersion, a.WireVersion
+		if a.WithdrawNote != "" {
+			stored.WithdrawNote = a.WithdrawNote
+		}
+		*a, sectionID = *stored, old.sectionID
+	default:
+		var ok bool
+		if sectionID, ok = sections[a.Section]; !ok {
+			err := tx.QueryRowContext(ctx, `SELECT id FROM sections WHERE slug = ?`, a.Section).Scan(&sectionID)
+			if errors.Is(err, sql.ErrNoRows) {
+				return dateline.UpsertResult{}, dateline.Errorf(dateline.EUNPROCESSABLE, "No section %q.", a.Section)
+			} else if err != nil {
+				return dateline.UpsertResult{}, err
+			}
+			sections[a.Section] = sectionID
+		}
 	}
 	if err := writeArticle(ctx, tx, a, old, sectionID, now); err != nil {
 		return dateline.UpsertResult{}, err
 	}
+	if a.Source != "" {
+		// Every version received is kept in the story's history.
+		d := dateline.DraftOf(a)
+		rev := &dateline.Revision{ArticleID: a.ID, Version: a.Version, Kind: dateline.RevisionWire, UserName: a.Source,
+			Note: dateline.VersionNote(a.Source, a.WireVersion, a.SourceVersion), Data: d.Encode(), CreatedAt: now}
+		if err := insertRevision(ctx, tx, rev); err != nil {
+			return dateline.UpsertResult{}, err
+		}
+	}
 	return dateline.UpsertResult{ID: a.ID, Created: old == nil, Changed: true, Status: a.Status}, nil
+}
+
+// refuseWire records in the story's history the version a that
+// ReceiveWire refused with err, leaving the story as it is.
+func refuseWire(ctx context.Context, tx *sql.Tx, a *dateline.Article, old *prior, err error, now time.Time) error {
+	d := dateline.DraftOf(a)
+	return insertRevision(ctx, tx, &dateline.Revision{ArticleID: old.id, Version: old.version, Kind: dateline.RevisionWireRefused,
+		UserName: a.Source, Note: dateline.RefusalNote(a, err), Data: d.Encode(), CreatedAt: now})
 }
 
 // prior is what a write needs to know of the stored article.
 type prior struct {
 	id, chainID, authorID int64
+	sectionID             int64
 	uri                   string
-	status                dateline.Status // StatusSubmitted for a draft with a submission time
+	status                dateline.Status // StatusSubmitted and StatusWithheld as the domain names them
 	version               int
-	source                int64 // Unix milliseconds
+	versionCreated        time.Time // source_version, to the millisecond
 	published, updated    time.Time
 	submitted, created    time.Time
+	source, wireVersion   string
+	embargo               time.Time
+	embargoed             bool
+	advisory              string
+}
+
+// wire is what dateline.ReceiveWire needs to know of the stored story,
+// with its corrections cs.
+func (p *prior) wire(cs []dateline.Correction) *dateline.WirePrior {
+	return &dateline.WirePrior{Status: p.status, Source: p.source, Version: p.wireVersion, VersionCreated: p.versionCreated,
+		PublishedAt: p.published, EmbargoUntil: p.embargo, Embargoed: p.embargoed, Advisory: p.advisory, Corrections: cs}
 }
 
 // loadPrior reads the stored article that matches where, or returns nil
@@ -132,27 +194,32 @@ type prior struct {
 func loadPrior(ctx context.Context, tx *sql.Tx, where string, arg any) (*prior, error) {
 	var p prior
 	var status string
-	var sub, pub, upd, chain, author sql.NullInt64
-	var created int64
-	err := tx.QueryRowContext(ctx, `SELECT id, uri, status, submitted_at, version, source_version, published_at, updated_at,
-		chain_id, author_id, created_at FROM articles WHERE `+where, arg).
-		Scan(&p.id, &p.uri, &status, &sub, &p.version, &p.source, &pub, &upd, &chain, &author, &created)
+	var sub, pub, upd, emb, chain, author sql.NullInt64
+	var created, source int64
+	var withheld bool
+	err := tx.QueryRowContext(ctx, `SELECT id, uri, section_id, status, submitted_at, version, source_version, published_at, updated_at,
+		chain_id, author_id, created_at, withheld, source, wire_version, embargo_until, embargoed, advisory FROM articles WHERE `+where, arg).
+		Scan(&p.id, &p.uri, &p.sectionID, &status, &sub, &p.version, &source, &pub, &upd, &chain, &author, &created,
+			&withheld, &p.source, &p.wireVersion, &emb, &p.embargoed, &p.advisory)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	} else if err != nil {
 		return nil, err
 	}
-	p.status = readStatus(status, sub)
+	p.status = readStatus(status, sub, withheld)
 	p.published, p.updated, p.submitted = fromUnix(pub), fromUnix(upd), fromUnix(sub)
 	p.chainID, p.authorID = chain.Int64, author.Int64
-	p.created = time.Unix(created, 0).UTC()
+	p.created, p.versionCreated, p.embargo = time.Unix(created, 0).UTC(), time.UnixMilli(source).UTC(), fromMilli(emb)
 	return &p, nil
 }
 
 // readStatus maps a stored status back: a draft with a submission time is
-// a submitted story.
-func readStatus(status string, submitted sql.NullInt64) dateline.Status {
-	if status == string(dateline.StatusDraft) && submitted.Valid {
+// a submitted story, one marked withheld a withheld story.
+func readStatus(status string, submitted sql.NullInt64, withheld bool) dateline.Status {
+	switch {
+	case status == string(dateline.StatusDraft) && withheld:
+		return dateline.StatusWithheld
+	case status == string(dateline.StatusDraft) && submitted.Valid:
 		return dateline.StatusSubmitted
 	}
 	return dateline.Status(status)
@@ -160,7 +227,7 @@ func readStatus(status string, submitted sql.NullInt64) dateline.Status {
 
 // storedStatus is the status column's value for s.
 func storedStatus(s dateline.Status) string {
-	if s == dateline.StatusSubmitted {
+	if s == dateline.StatusSubmitted || s == dateline.StatusWithheld {
 		return string(dateline.StatusDraft)
 	}
 	return string(s)
@@ -193,6 +260,9 @@ func writeArticle(ctx context.Context, tx *sql.Tx, a *dateline.Article, old *pri
 		if a.AuthorID == 0 {
 			a.AuthorID = old.authorID
 		}
+		// A story belongs to the source that first sent it, whoever
+		// edits it since.
+		a.Source = old.source
 	}
 	a.SettleTimes(oldStatus, oldPub, oldUpd, now)
 	switch {
@@ -228,22 +298,26 @@ func writeArticle(ctx context.Context, tx *sql.Tx, a *dateline.Article, old *pri
 	if old == nil {
 		err = tx.QueryRowContext(ctx, `INSERT INTO articles (uri, section_id, lang, headline, lead, place, byline, status,
 			published_at, updated_at, embargo_until, withdrawn_at, urgency, breaking, photo_id, version, source_version,
-			created_at, modified_at, submitted_at, embargoed, advisory, withdraw_note, follows_id, chain_id, author_id, commercial)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			created_at, modified_at, submitted_at, embargoed, advisory, withdraw_note, follows_id, chain_id, author_id, commercial,
+			withheld, source, wire_version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			a.URI, sectionID, a.Lang, a.Headline, a.Lead, a.Place, a.Byline, storedStatus(a.Status),
-			unix(a.PublishedAt), unix(a.UpdatedAt), unix(a.EmbargoUntil), unix(a.WithdrawnAt), a.Urgency, a.Breaking, photoID,
+			unix(a.PublishedAt), unix(a.UpdatedAt), unixMilli(a.EmbargoUntil), unix(a.WithdrawnAt), a.Urgency, a.Breaking, photoID,
 			a.SourceVersion.UnixMilli(), now.Unix(), now.Unix(), unix(a.SubmittedAt), a.Embargoed, a.Advisory, a.WithdrawNote,
-			nullID(a.Follows), nullID(chain), nullID(a.AuthorID), a.Commercial).Scan(&a.ID)
+			nullID(a.Follows), nullID(chain), nullID(a.AuthorID), a.Commercial,
+			a.Status == dateline.StatusWithheld, a.Source, a.WireVersion).Scan(&a.ID)
 		a.Version, a.CreatedAt = 1, now
 	} else {
 		_, err = tx.ExecContext(ctx, `UPDATE articles SET section_id = ?, lang = ?, headline = ?, lead = ?, place = ?, byline = ?,
 			status = ?, published_at = ?, updated_at = ?, embargo_until = ?, withdrawn_at = ?, urgency = ?, breaking = ?,
 			photo_id = ?, version = version + 1, source_version = ?, modified_at = ?, submitted_at = ?, embargoed = ?,
-			advisory = ?, withdraw_note = ?, follows_id = ?, chain_id = ?, author_id = ?, commercial = ? WHERE id = ?`,
+			advisory = ?, withdraw_note = ?, follows_id = ?, chain_id = ?, author_id = ?, commercial = ?,
+			withheld = ?, source = ?, wire_version = ? WHERE id = ?`,
 			sectionID, a.Lang, a.Headline, a.Lead, a.Place, a.Byline, storedStatus(a.Status),
-			unix(a.PublishedAt), unix(a.UpdatedAt), unix(a.EmbargoUntil), unix(a.WithdrawnAt), a.Urgency, a.Breaking,
+			unix(a.PublishedAt), unix(a.UpdatedAt), unixMilli(a.EmbargoUntil), unix(a.WithdrawnAt), a.Urgency, a.Breaking,
 			photoID, a.SourceVersion.UnixMilli(), now.Unix(), unix(a.SubmittedAt), a.Embargoed,
-			a.Advisory, a.WithdrawNote, nullID(a.Follows), nullID(chain), nullID(a.AuthorID), a.Commercial, old.id)
+			a.Advisory, a.WithdrawNote, nullID(a.Follows), nullID(chain), nullID(a.AuthorID), a.Commercial,
+			a.Status == dateline.StatusWithheld, a.Source, a.WireVersion, old.id)
 		a.ID, a.Version, a.CreatedAt = old.id, old.version+1, old.created
 		if err == nil {
 			err = clearArticleParts(ctx, tx, old.id)
@@ -462,8 +536,8 @@ func (db *DB) CreateToken(ctx context.Context, t *dateline.Token) error {
 		t.CreatedAt = time.Now().UTC()
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, `INSERT INTO tokens (name, scope, hash, created_at, embargo) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-			t.Name, t.Scope, t.Hash, t.CreatedAt.Unix(), t.Embargo).Scan(&t.ID)
+		return tx.QueryRowContext(ctx, `INSERT INTO tokens (name, scope, hash, created_at, embargo, source) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+			t.Name, t.Scope, t.Hash, t.CreatedAt.Unix(), t.Embargo, t.Source).Scan(&t.ID)
 	})
 }
 
@@ -471,8 +545,8 @@ func (db *DB) CreateToken(ctx context.Context, t *dateline.Token) error {
 func (db *DB) TokenByHash(ctx context.Context, hash []byte) (*dateline.Token, error) {
 	var t dateline.Token
 	var created int64
-	err := db.read.QueryRowContext(ctx, `SELECT id, name, scope, hash, created_at, embargo FROM tokens WHERE hash = ?`, hash).
-		Scan(&t.ID, &t.Name, &t.Scope, &t.Hash, &created, &t.Embargo)
+	err := db.read.QueryRowContext(ctx, `SELECT id, name, scope, hash, created_at, embargo, source FROM tokens WHERE hash = ?`, hash).
+		Scan(&t.ID, &t.Name, &t.Scope, &t.Hash, &created, &t.Embargo, &t.Source)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.EUNAUTHORIZED, "The token is not known.")
 	} else if err != nil {

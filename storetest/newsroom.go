@@ -427,7 +427,9 @@ func testIngestNewColumns(t *testing.T, s dateline.Store) {
 	w.SourceVersion, w.Status, w.WithdrawNote = base, dateline.StatusWithdrawn, "Withdrawn at the source's request."
 	upsert(t, s, base, w)
 	got = get(t, s, id)
-	if got.Status != dateline.StatusWithdrawn || got.WithdrawNote != "Withdrawn at the source's request." || got.Advisory != "" || got.Corrections != nil {
+	// A kill keeps the story's words, its advisory and corrections.
+	if got.Status != dateline.StatusWithdrawn || got.WithdrawNote != "Withdrawn at the source's request." || got.Advisory != "Adds reaction" ||
+		len(got.Corrections) != 1 || got.Headline != a.Headline {
 		t.Errorf("after withdrawal: %s %q %q %+v", got.Status, got.WithdrawNote, got.Advisory, got.Corrections)
 	}
 	e := article("urn:ingest:2", "science", time.Time{})

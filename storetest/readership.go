@@ -485,9 +485,7 @@ func testMostRead(t *testing.T, s dateline.Store) {
 	if _, err := s.PublishDue(ctx, base.Add(49*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	back := mk("urn:mr:wd", "politics", base)
-	back.SourceVersion = base.Add(2 * time.Second)
-	upsert(t, s, base, back)
+	restore(t, s, id(5), "", base)
 	// Both have 1000: the released one was published later.
 	list, _ = r.MostRead(ctx, dateline.PeriodNow, "politics", 3)
 	if got, want := rankedIDs(list), []int64{id(6), id(5), id(1)}; !sameIDs(got, want) {
@@ -780,17 +778,19 @@ func testEvents(t *testing.T, s dateline.Store) {
 	w := article("urn:ev:a", "world", base)
 	w.Status, w.Headline, w.SourceVersion = dateline.StatusWithdrawn, "Withdrawn", base.Add(2*time.Minute)
 	upsert(t, s, now, w)
-	wantEvents(t, r, &last, "a withdrawal", event{dateline.EventWithdrawn, rs[0].ID, "world", "Withdrawn", now})
+	// A kill keeps the story's last public headline.
+	wantEvents(t, r, &last, "a withdrawal", event{dateline.EventWithdrawn, rs[0].ID, "world", "Updated", now})
 	w.SourceVersion = base.Add(3 * time.Minute)
 	upsert(t, s, now, w)
 	wantEvents(t, r, &last, "a withdrawn story changed")
 
-	// Embargoed: nothing when scheduled, published at its release.
+	// Embargoed: an embargoed event (for embargo tokens) when
+	// scheduled, published at its release.
 	sc := article("urn:ev:sc", "science", time.Time{})
 	sc.Status, sc.EmbargoUntil = dateline.StatusScheduled, base.Add(time.Hour)
 	sc.Topics = []dateline.Topic{{Name: "Space"}, {Name: "Mars"}}
 	scID := upsert(t, s, now, sc)[0].ID
-	wantEvents(t, r, &last, "a scheduled story")
+	wantEvents(t, r, &last, "a scheduled story", event{dateline.EventEmbargoed, scID, "science", sc.Headline, now})
 	release := base.Add(61 * time.Minute)
 	if ids, err := s.PublishDue(ctx, release); err != nil || len(ids) != 1 {
 		t.Fatalf("PublishDue = %v, %v", ids, err)
@@ -805,9 +805,14 @@ func testEvents(t *testing.T, s dateline.Store) {
 	}
 	wantEvents(t, r, &last, "nothing more to release")
 
-	// Republished after a withdrawal.
+	// A later version does not bring a killed story back; an editor's
+	// restore does.
 	w.Status, w.Headline, w.SourceVersion = dateline.StatusPublished, "Back", base.Add(4*time.Minute)
-	upsert(t, s, release, w)
+	if r := upsert(t, s, release, w)[0]; dateline.ErrorCode(r.Refused) != dateline.ECONFLICT || r.Changed {
+		t.Errorf("a version after the kill: %+v", r)
+	}
+	wantEvents(t, r, &last, "a version after the kill")
+	restore(t, s, rs[0].ID, "Back", release)
 	wantEvents(t, r, &last, "republished", event{dateline.EventPublished, rs[0].ID, "world", "Back", release})
 
 	// A failed batch leaves no event.

@@ -16,16 +16,21 @@ import (
 func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	var sf storeFlags
 	var batch int
+	var source string
 	var fallback string
-	fs := newFlagSet("import", "Usage: dateline import [flags] FILE|FOLDER...\n\nImports IPTC ninjs 2.x and NewsML-G2 documents, told apart by their content:\na file starting with \"<\" is a NewsML-G2 newsItem, or a newsMessage of several\nitems; otherwise a .json file holds one ninjs document (or several in a row)\nand a .jsonl or .ndjson file holds one per line. A folder stands for the\n.xml, .json, .jsonl and .ndjson files in it and its subfolders. \"-\" reads JSON\nlines (or one XML document) from standard input. Documents are stored in\nbatches, each in one transaction. Running it again is safe: an article whose\nstored version is as new is skipped, a newer version updates it in place.\nRefused documents are listed and the import goes on; the exit status is 1 if\nany was refused.")
+	fs := newFlagSet("import", "Usage: dateline import [flags] FILE|FOLDER...\n\nImports IPTC ninjs 2.x and NewsML-G2 documents, told apart by their content:\na file starting with \"<\" is a NewsML-G2 newsItem, or a newsMessage of several\nitems; otherwise a .json file holds one ninjs document (or several in a row)\nand a .jsonl or .ndjson file holds one per line. A folder stands for the\n.xml, .json, .jsonl and .ndjson files in it and its subfolders. \"-\" reads JSON\nlines (or one XML document) from standard input. Documents are stored in\nbatches, each in one transaction. Running it again is safe: an article whose\nstored version is as new is skipped, a newer version updates it in place.\nRefused documents are listed and the import goes on; the exit status is 1 if\nany was refused. Stories belong to the --source they are imported as: only\nthat source (an import, or a write token of that source) may send new\nversions of them.")
 	sf.register(fs)
 	fs.IntVar(&batch, "batch", 500, "documents per transaction")
+	fs.StringVar(&source, "source", ingest.DefaultSource, "the sender the stories belong to (a write token's source may update them)")
 	fs.StringVar(&fallback, "fallback-section", env("DATELINE_FALLBACK_SECTION", "world"), "section for items that match no section's codes; empty refuses them (env DATELINE_FALLBACK_SECTION)")
 	if err := parse(fs, args, stdout, stderr, true); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return usagef("no files given; see dateline import --help")
+	}
+	if source = strings.TrimSpace(source); source == "" || len(source) > 100 {
+		return usagef("--source must be a name of 1 to 100 characters")
 	}
 	if batch < 1 || batch > 100000 {
 		return usagef("--batch must be between 1 and 100000")
@@ -68,7 +73,7 @@ func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	var readBytes int64
 	bar := newProgress(stderr, "import", total)
 	im := &ingest.Importer{
-		Service:   &ingest.Service{Store: store, FallbackSection: fallback},
+		Service:   &ingest.Service{Store: store, FallbackSection: fallback, Source: source},
 		BatchSize: batch,
 		Problems: func(p ingest.Problem) {
 			bar.done()

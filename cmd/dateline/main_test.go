@@ -130,6 +130,28 @@ func TestTokenCreate(t *testing.T) {
 	if out2 == out {
 		t.Error("two tokens are the same")
 	}
+	// A token speaks for its name unless --source names another sender.
+	if _, _, err := cli(t, append([]string{"token", "create", "--name", "reuters-2027", "--scope", "write", "--source", "reuters"}, db...)...); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := cli(t, append([]string{"token", "create", "--name", "x", "--source", strings.Repeat("s", 101)}, db...)...); err == nil || !strings.Contains(message(err), "--source") {
+		t.Errorf("a 101-character source: %v", err)
+	}
+	ts, err := openTestStore(t, db).Tokens(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources := map[string]string{}
+	for _, tk := range ts {
+		sources[tk.Name] = tk.Source
+	}
+	if sources["editorial"] != "editorial" || sources["reuters-2027"] != "reuters" || len(ts) != 3 {
+		t.Errorf("token sources %v", sources)
+	}
+	help, _, _ := cli(t, "token", "create", "--help")
+	if !strings.Contains(help, "--source") || !strings.Contains(help, "default: the token's --name") {
+		t.Errorf("token create --help does not tell of --source and its default:\n%s", help)
+	}
 }
 
 func TestImport(t *testing.T) {

@@ -113,6 +113,9 @@ func TestRatesCommandLines(t *testing.T) {
 		{[]string{"rates", "import", "--data", data}, "no files"},
 		{[]string{"rates", "import", "--nope"}, "flag provided but not defined"},
 		{[]string{"serve", "--data", data, "--rates-url", "ftp://example.org/x.xml"}, "--rates-url must be an http or https URL"},
+		{[]string{"serve", "--data", data, "--rates-url", "http://127.0.0.1:9/x.xml"}, "--rates-url: the address 127.0.0.1 is private or reserved"},
+		{[]string{"serve", "--data", data, "--rates-url", "http://169.254.169.254/x.xml", "--fetch-allow-private"}, "169.254.169.254 is private or reserved"},
+		{[]string{"serve", "--data", data, "--weather-url", "http://[::1]:9/v1/forecast"}, "--weather-url: the address ::1 is private or reserved"},
 		{[]string{"serve", "--data", data, "--rates-url", "https://example.org/x.xml", "--rates-every", "5s"}, "--rates-every must be at least 1m"},
 	} {
 		_, _, err := cli(t, tt.args...)
@@ -146,7 +149,7 @@ func TestServeRatesURL(t *testing.T) {
 	src := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(ecb) }))
 	defer src.Close()
 	db := dbArgs(t, t.TempDir())
-	base := startServe(t, append([]string{"--rates-url", src.URL + "/eurofxref-daily.xml"}, db...)...)
+	base := startServe(t, append([]string{"--rates-url", src.URL + "/eurofxref-daily.xml", "--fetch-allow-private"}, db...)...)
 	deadline := time.Now().Add(10 * time.Second)
 	for status(t, base+"/api/v1/convert?from=USD&to=JPY&amount=100") != 200 {
 		if time.Now().After(deadline) {

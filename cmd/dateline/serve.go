@@ -25,6 +25,7 @@ import (
 	"dateline/demo"
 	dhttp "dateline/http"
 	"dateline/ingest"
+	"dateline/internal/netguard"
 	"dateline/media"
 	"dateline/partners"
 	"dateline/rates"
@@ -53,6 +54,7 @@ type serveConfig struct {
 	websubHub       string
 	partnerFeeds    bool
 	partnersPrivate bool
+	fetchPrivate    bool
 	ratesURLs       listFlag
 	ratesEvery      time.Duration
 	noAds           bool
@@ -87,6 +89,7 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	fs.BoolVar(&c.noAds, "no-ads", env("DATELINE_NO_ADS", "") == "1", "show no ads on this node, whatever the newsroom's ads page sets; labels of partner material and advertising stay (env DATELINE_NO_ADS=1)")
 	fs.BoolVar(&c.partnerFeeds, "partner-feeds", env("DATELINE_PARTNER_FEEDS", "1") == "1", "fetch the partner feeds the newsroom registers, for the home page's Partner News and In other media (env DATELINE_PARTNER_FEEDS=0 turns it off)")
 	fs.BoolVar(&c.partnersPrivate, "partners-allow-private", env("DATELINE_PARTNERS_ALLOW_PRIVATE", "") == "1", "let partner feeds live on loopback and private addresses; link-local (cloud metadata) stays refused (env DATELINE_PARTNERS_ALLOW_PRIVATE=1)")
+	fs.BoolVar(&c.fetchPrivate, "fetch-allow-private", env("DATELINE_FETCH_ALLOW_PRIVATE", "") == "1", "let --weather-url and --rates-url reach loopback and private addresses (a provider on your own network); link-local (cloud metadata) stays refused (env DATELINE_FETCH_ALLOW_PRIVATE=1)")
 	fs.Var(&c.ratesURLs, "rates-url", "a Bank of Russia XML_daily or ECB eurofxref-daily URL to fetch exchange rates from, at start and every --rates-every; repeat for several; none by default (env DATELINE_RATES_URLS, space-separated)")
 	fs.DurationVar(&c.ratesEvery, "rates-every", time.Hour, "how often to fetch the --rates-url files, at least 1m")
 	if err := parse(fs, args, stdout, stderr, false); err != nil {
@@ -107,8 +110,8 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 		return nil, usagef("--times must be reader or agency, not %q", c.times)
 	}
 	if c.weatherURL != "" {
-		if u, err := url.Parse(c.weatherURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, usagef("--weather-url must be an http or https URL, not %q", c.weatherURL)
+		if err := c.checkFetchURL("--weather-url", c.weatherURL); err != nil {
+			return nil, err
 		}
 	}
 	if c.maxBody < 1024 {
@@ -139,15 +142,34 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	return c, nil
 }
 
-// checkRates vets the rate URLs: operators name them, so any http or
-// https address is trusted, private ones included.
+// guard is the address policy of the providers the operator names
+// (weather, rates): public addresses only, unless --fetch-allow-private.
+func (c *serveConfig) guard() netguard.Policy {
+	return netguard.Policy{AllowPrivate: c.fetchPrivate}
+}
+
+// checkFetchURL vets a provider's URL named by flag: an http or https
+// URL with a host, no password, and no private address written in it
+// (names are checked again at every connection and redirect).
+func (c *serveConfig) checkFetchURL(flag, raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return usagef("%s must be an http or https URL, not %q", flag, raw)
+	}
+	if err := c.guard().CheckURL(u); err != nil {
+		return usagef("%s: %v (--fetch-allow-private allows a provider on your own network)", flag, err)
+	}
+	return nil
+}
+
+// checkRates vets the rate URLs as checkFetchURL does.
 func (c *serveConfig) checkRates() error {
 	if len(c.ratesURLs) == 0 {
 		c.ratesURLs = strings.Fields(env("DATELINE_RATES_URLS", ""))
 	}
 	for _, raw := range c.ratesURLs {
-		if u, err := url.Parse(raw); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return usagef("--rates-url must be an http or https URL, not %q", raw)
+		if err := c.checkFetchURL("--rates-url", raw); err != nil {
+			return err
 		}
 	}
 	if c.ratesEvery < time.Minute {
@@ -297,7 +319,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	// Weather is kept in memory on each node; every node fetches it.
 	var wx *weather.Service
 	if c.weatherURL != "" {
-		if wx, err = weather.New(c.weatherURL, c.defaultCity.Slug, nil, time.Now, log); err != nil {
+		if wx, err = weather.New(c.weatherURL, c.defaultCity.Slug, c.guard().Client(10*time.Second), time.Now, log); err != nil {
 			return usagef("--weather-url: %v", err)
 		}
 		hcfg.Weather = wx
@@ -307,10 +329,17 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 			func() { srv.Changed() }, partners.Backoff{})
 		hcfg.Partners = sched
 	}
+	var rel *releaser
+	hcfg.OnChange = func() {
+		if rel != nil {
+			rel.Wake()
+		}
+	}
 	srv, err = dhttp.NewServer(store, in, log, hcfg, time.Now)
 	if err != nil {
 		return err
 	}
+	rel = newReleaser(store, srv.Changed, log)
 	in.Changed = srv.Changed
 
 	hs := &http.Server{
@@ -327,7 +356,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		publishScheduled(pubCtx, store, srv.Changed, log)
+		rel.Run(pubCtx)
 	}()
 	// Views, rankings and the live streams. Cancelled after the HTTP
 	// server has shut down, it writes the views still in memory.
@@ -344,7 +373,8 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		}
 	}()
 	if rs, ok := store.(dateline.Rates); ok && len(c.ratesURLs) > 0 {
-		rsched := &rates.Scheduler{URLs: c.ratesURLs, Store: rs, Log: log, Changed: srv.Changed, Every: c.ratesEvery}
+		rsched := &rates.Scheduler{URLs: c.ratesURLs, Store: rs, Log: log, Changed: srv.Changed, Every: c.ratesEvery,
+			Client: c.guard().Client(30 * time.Second)}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -436,29 +466,74 @@ func hasSection(ctx context.Context, store dateline.Store, slug string) bool {
 	return false
 }
 
-// publishScheduled releases embargoed and scheduled stories when their time
-// comes, checking every second.
-func publishScheduled(ctx context.Context, store dateline.Store, changed func(), log *slog.Logger) {
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
+// releaser publishes embargoed and scheduled stories when their time
+// comes: a timer aimed at the next embargo instant, re-aimed whenever
+// something changes (a new embargo may come sooner). On a shared database
+// every node's timer fires at the instant and the store's row locks let
+// one node release the story; the others hear of it like any change.
+type releaser struct {
+	store   dateline.Store
+	changed func()
+	log     *slog.Logger
+	wake    chan struct{}
+}
+
+// maxReleaseWait is how long the releaser sleeps when no embargo is
+// known, as a safety net for a change it was not told of.
+const maxReleaseWait = 30 * time.Second
+
+func newReleaser(store dateline.Store, changed func(), log *slog.Logger) *releaser {
+	return &releaser{store: store, changed: changed, log: log, wake: make(chan struct{}, 1)}
+}
+
+// Wake makes the releaser look at the next embargo again.
+func (r *releaser) Wake() {
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run releases due stories until ctx ends.
+func (r *releaser) Run(ctx context.Context) {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case now := <-t.C:
-			ids, err := store.PublishDue(ctx, now)
-			if err != nil {
-				if ctx.Err() == nil {
-					log.Error("publish scheduled", "err", err)
-				}
-				continue
-			}
-			if len(ids) > 0 {
-				log.Info("published scheduled stories", "ids", joinIDs(ids))
-				changed()
-			}
+		case <-r.wake:
+		case <-timer.C:
 		}
+		timer.Reset(r.release(ctx))
 	}
+}
+
+// release publishes what is due now and returns how long to wait for the
+// next embargo.
+func (r *releaser) release(ctx context.Context) time.Duration {
+	ids, err := r.store.PublishDue(ctx, time.Now())
+	if err != nil {
+		if ctx.Err() == nil {
+			r.log.Error("publish scheduled", "err", err)
+		}
+		return time.Second
+	}
+	if len(ids) > 0 {
+		r.log.Info("published scheduled stories", "ids", joinIDs(ids))
+		r.changed()
+	}
+	next, err := r.store.NextEmbargo(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			r.log.Error("next embargo", "err", err)
+		}
+		return time.Second
+	}
+	if next.IsZero() {
+		return maxReleaseWait
+	}
+	return min(maxReleaseWait, max(0, time.Until(next)))
 }
 
 func joinIDs(ids []int64) string {
