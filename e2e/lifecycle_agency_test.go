@@ -385,9 +385,8 @@ func (r *lcRun) do(c *http.Client, kind string, s *lcStory, opsEnd time.Time) {
 		op.note = " (resent " + d.VersionCreated + ")"
 	case "embargo public":
 		refusedVersion()
-		e, text := r.embargoTime(now, now.Add(20*time.Second))
+		_, text := r.embargoTime(now, now.Add(20*time.Second))
 		x.doc.Embargoed = text
-		_ = e
 		x.code = 409
 	case "revive":
 		refusedVersion()
@@ -473,9 +472,6 @@ func (r *lcRun) send(c *http.Client, x *lcSend) {
 	r.ops = append(r.ops, op)
 	s.ops = append(s.ops, op)
 	s.lastOp = now
-	if len(s.ops) == 1 {
-		s.created = now
-	}
 	if x.ver != nil || x.to != nil || x.corr != nil {
 		for _, m := range r.meas { // a measure in progress no longer measures one change
 			if m.s == s && !m.done {

@@ -161,20 +161,23 @@ type lcTrans struct {
 // lcVersion is a version of the story the contract applies, with its
 // headline word.
 type lcVersion struct {
-	n     int
-	word  string
-	S, A  time.Time
-	op    *lcOp
-	doc   string
-	vc    time.Time
-	numOK bool
+	n    int
+	word string
+	S, A time.Time
+	op   *lcOp
+	doc  string
+	vc   time.Time
 }
 
+// lcCorr is a correction or an advisory: its word, and when it was sent
+// and acknowledged.
 type lcCorr struct {
 	word string
 	S, A time.Time
 }
 
+// lcStory is the model of one story: what the agency sent, and from
+// that what every output must show at any instant.
 type lcStory struct {
 	n                    int
 	uri                  string
@@ -185,7 +188,6 @@ type lcStory struct {
 	numbered, skewed     bool
 	verNum               int
 	lastVC               time.Time
-	created              time.Time // the create request's start
 	embargo              time.Time // the release instant in force (zero: none)
 	firstPublic          time.Time // earliest instant it may be public (zero: not yet known)
 	everEmbargoed        time.Time // the last embargo it had, for updates that repeat it
@@ -200,7 +202,6 @@ type lcStory struct {
 	reason, killWord     string
 	lastOp               time.Time
 	ops                  []*lcOp
-	releasedSeen         bool
 }
 
 func (s *lcStory) path() string      { return fmt.Sprintf("/%s/%d", s.section, s.id) }
@@ -487,23 +488,23 @@ func (r *lcRun) finish() {
 						break
 					}
 				}
+				var sent []string
+				for _, e := range nd.stream {
+					if e.s == op.s && !e.at.Before(ex.after) {
+						sent = append(sent, fmt.Sprintf("%q at %s", e.kind, r.since(e.at)))
+					}
+				}
+				if len(sent) == 0 {
+					sent = []string{"nothing"}
+				}
 				if got == nil {
-					var sent []string
-					for _, e := range nd.stream {
-						if e.s == op.s && !e.at.Before(ex.after) {
-							sent = append(sent, fmt.Sprintf("%q at %s", e.kind, r.since(e.at)))
-						}
-					}
-					if len(sent) == 0 {
-						sent = []string{"nothing"}
-					}
 					r.violate(op.s, nd.i, "stream missed an event", ex.kind, fmt.Sprintf("node %d's public stream never sent the %q event of op %d (%s, acknowledged or due %s); it sent for the story since: %s", nd.i+1, ex.kind, op.i, op.kind, r.since(ex.from), strings.Join(sent, ", ")))
 					continue
 				}
 				d := max(0, got.at.Sub(ex.from))
 				r.delays["stream "+ex.label] = append(r.delays["stream "+ex.label], d)
 				if d > lcBound {
-					r.violate(op.s, nd.i, "stream late", ex.kind, fmt.Sprintf("node %d's public stream sent the %q event of op %d (%s) %v after %s", nd.i+1, ex.kind, op.i, op.kind, d.Round(time.Millisecond), r.since(ex.from)))
+					r.violate(op.s, nd.i, "stream late", ex.kind, fmt.Sprintf("node %d's public stream sent the %q event of op %d (%s) %v after %s; it sent for the story since: %s", nd.i+1, ex.kind, op.i, op.kind, d.Round(time.Millisecond), r.since(ex.from), strings.Join(sent, ", ")))
 				}
 			}
 		}
