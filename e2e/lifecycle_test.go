@@ -73,6 +73,8 @@ const (
 	// lcCycle is the shortest time one poller takes to go through its
 	// outputs once; on a loaded machine a round takes longer.
 	lcCycle = 150 * time.Millisecond
+	// lcProbe is how often a change being measured is looked for.
+	lcProbe = 20 * time.Millisecond
 )
 
 var lcSections = []struct{ slug, code string }{{"politics", "11000000"}, {"economy", "04000000"}}
@@ -337,7 +339,9 @@ func runLifecycle(t *testing.T, seed uint64, tokenArgs []string, nodeArgs func(i
 	var wg sync.WaitGroup
 	for _, nd := range r.nodes {
 		wg.Add(1)
+		wg.Add(1)
 		go func() { defer wg.Done(); r.stream(wctx, nd) }()
+		go func() { defer wg.Done(); r.probe(wctx, nd) }()
 		for w := range 2 {
 			wg.Add(1)
 			go func() { defer wg.Done(); r.poll(wctx, nd, w, 2) }()
@@ -540,7 +544,7 @@ func (r *lcRun) report() {
 	fmt.Fprintf(&b, "  watched: %d responses (%d gzip, %d answered 304 and checked by the content held, %d rate-limited), %d stream events, %d checks; %s\n",
 		r.responses.Load(), r.gzipped.Load(), r.notMod.Load(), r.limited.Load(), r.events.Load(), r.checks.Load(), strings.Join(rounds, ", "))
 	fmt.Fprintf(&b, "  early-looking responses not judged (requested before a release instant, received after it, showing the story): %d\n", r.border)
-	b.WriteString("  delay from acknowledgement (release: from the instant) to visible on a node's article page, /news and /feed.rss (request start of the first answer showing it; resolution one polling round):\n")
+	b.WriteString("  delay from acknowledgement (release: from the instant) until a node shows the change on the story's address, /news and /feed.rss (the latest of the three; request start of the first answer showing it, looked for every 20 ms):\n")
 	fmt.Fprintf(&b, "  %-22s %6s %8s %8s %8s\n", "change", "count", "p50", "p99", "max")
 	rows := []string{"publish", "release", "update", "correction", "kill", "withheld", "usable again"}
 	for _, pre := range []string{"", "stream "} {
