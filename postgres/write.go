@@ -205,7 +205,12 @@ func upsertArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, now time
 		if err := fillArticle(ctx, tx, stored); err != nil {
 			return dateline.UpsertResult{}, err
 		}
-		stored.Status, stored.SourceVersion, stored.WireVersion = dateline.StatusWithdrawn, a.SourceVersion, a.WireVersion
+		// The stored version stays the newest seen, so that a version
+		// resent after an older-numbered kill is unchanged, not refused.
+		stored.Status = dateline.StatusWithdrawn
+		if dateline.CompareWire(a.WireVersion, a.SourceVersion, old.wireVersion, old.versionCreated) > 0 {
+			stored.SourceVersion, stored.WireVersion = a.SourceVersion, a.WireVersion
+		}
 		if a.WithdrawNote != "" {
 			stored.WithdrawNote = a.WithdrawNote
 		}

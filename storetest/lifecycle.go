@@ -35,6 +35,7 @@ var lifecycleTests = []struct {
 	{"DeskVisibleTo", testDeskVisibleTo},
 	{"Restore", testRestore},
 	{"TokenSource", testTokenSource},
+	{"RandomLifecycle", testRandomLifecycle},
 }
 
 // wire is a version of a story as ingest maps it, sent by reuters: usable
