@@ -100,6 +100,12 @@ func TestKilledStoryAnswers410AtItsAddressOnly(t *testing.T) {
 	}
 	etag := w.Header().Get("ETag")
 	e.get(page, "Accept-Encoding", "gzip") // both forms are cached
+	// Read, so that it is in the most-read lists.
+	e.beacon(a.ID, "203.0.113.5", firefoxUA)
+	e.viewsOf(a.ID)
+	if !strings.Contains(e.get("/api/v1/most-read?period=now").Body.String(), "Minister visits Murmansk") {
+		t.Fatal("the story is not among the most read")
+	}
 
 	e.clock.Add(time.Minute)
 	code, k := e.send(e.wire(uri, "Kill/Takedown notice", "world", `, "pubstatus": "canceled", "ednote": "The visit was cancelled."`))
@@ -120,6 +126,12 @@ func TestKilledStoryAnswers410AtItsAddressOnly(t *testing.T) {
 		}
 		if !strings.Contains(body, `<meta name="robots" content="noindex">`) {
 			t.Errorf("%v: the notice may be indexed", h)
+		}
+	}
+	// It leaves the most-read lists at once, not at their next reading.
+	for _, p := range []string{"/api/v1/most-read?period=now", "/api/v1/most-read?period=week&section=science", "/", "/news"} {
+		if strings.Contains(e.get(p).Body.String(), "Minister visits Murmansk") {
+			t.Errorf("%s still shows the killed story", p)
 		}
 	}
 	// Any other address of the id is 404, not a notice or a redirect.

@@ -218,13 +218,58 @@ type mostReadBlock struct {
 }
 
 // mostReadBlock is an edition's most read stories.
-func (s *Server) mostReadBlock(lang string) *mostReadBlock {
+func (s *Server) mostReadBlock(ctx context.Context, lang string) (*mostReadBlock, error) {
 	b := &mostReadBlock{Lang: lang, Now: s.mostReadIn(dateline.PeriodNow, lang), Today: s.mostReadIn(dateline.PeriodToday, lang),
 		Week: s.mostReadIn(dateline.PeriodWeek, lang)}
-	if len(b.Now)+len(b.Today)+len(b.Week) == 0 {
-		return nil
+	if err := s.stillPublished(ctx, &b.Now, &b.Today, &b.Week); err != nil {
+		return nil, err
 	}
-	return b
+	if len(b.Now)+len(b.Today)+len(b.Week) == 0 {
+		return nil, nil
+	}
+	return b, nil
+}
+
+// stillPublished keeps in each ranking the stories that are published
+// now. Rankings are read every rankEvery; a story killed or withheld
+// since leaves the lists at once. The answer is kept until content
+// changes, as for view beacons.
+func (s *Server) stillPublished(ctx context.Context, lists ...*[]dateline.Ranked) error {
+	rd := s.reads
+	var unknown []int64
+	rd.pubMu.RLock()
+	for _, l := range lists {
+		for _, a := range *l {
+			if _, known := rd.pub[a.ID]; !known && !slices.Contains(unknown, a.ID) {
+				unknown = append(unknown, a.ID)
+			}
+		}
+	}
+	rd.pubMu.RUnlock()
+	if len(unknown) > 0 {
+		m, err := s.store.PublishedIDs(ctx, unknown)
+		if err != nil {
+			return err
+		}
+		rd.pubMu.Lock()
+		if len(rd.pub) > 200_000 {
+			clear(rd.pub)
+		}
+		for _, id := range unknown {
+			rd.pub[id] = m[id]
+		}
+		rd.pubMu.Unlock()
+	}
+	rd.pubMu.RLock()
+	defer rd.pubMu.RUnlock()
+	for _, l := range lists {
+		// The rankings are shared: filter a copy.
+		*l = slices.DeleteFunc(slices.Clone(*l), func(a dateline.Ranked) bool {
+			pub, known := rd.pub[a.ID]
+			return known && !pub
+		})
+	}
+	return nil
 }
 
 type rankedJSON struct {
@@ -256,8 +301,13 @@ func (s *Server) handleMostReadAPI(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, dateline.Errorf(dateline.EINVALID, "There is no section %q.", truncate(sec, 40)))
 		return
 	}
+	ranked := s.mostRead(p, sec)
+	if err := s.stillPublished(r.Context(), &ranked); err != nil {
+		s.error(w, r, err)
+		return
+	}
 	items := []rankedJSON{}
-	for _, a := range s.mostRead(p, sec) {
+	for _, a := range ranked {
 		items = append(items, rankedJSON{ID: a.ID, URL: s.cfg.BaseURL + s.articleURL(a.Article), Headline: a.Headline, Section: a.Section,
 			PublishedAt: a.PublishedAt, Views: a.Views})
 	}
