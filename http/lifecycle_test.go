@@ -321,6 +321,13 @@ func TestReadAPIByStatus(t *testing.T) {
 	if code, p, _ := e.items("/api/v1/items?embargoed=1", embargo); code != 200 || len(p.Items) != 1 || !strings.Contains(string(p.Items[0]), "urn:test:api:emb") {
 		t.Errorf("embargoed list: %d %v", code, p.Items)
 	}
+	// Soonest release first, whatever was sent last.
+	story("urn:test:api:soon", fmt.Sprintf(`, "embargoed": %q`, e.clock.Now().Add(time.Minute).Format(time.RFC3339Nano)))
+	story("urn:test:api:late", fmt.Sprintf(`, "embargoed": %q`, e.clock.Now().Add(3*time.Hour).Format(time.RFC3339Nano)))
+	if code, p, _ := e.items("/api/v1/items?embargoed=1", embargo); code != 200 || len(p.Items) != 3 ||
+		!strings.Contains(string(p.Items[0]), "urn:test:api:soon") || !strings.Contains(string(p.Items[2]), "urn:test:api:late") {
+		t.Errorf("embargoed list order: %d %d items", code, len(p.Items))
+	}
 	if code, _, _ := e.items("/api/v1/items?embargoed=1", e.read); code != http.StatusForbidden {
 		t.Errorf("embargoed list for a plain token: %d", code)
 	}
@@ -519,6 +526,9 @@ func TestNewsroomLifecycle(t *testing.T) {
 	later := fmt.Sprintf(`, "embargoed": %q`, n.clock.Now().Add(time.Hour).Format(time.RFC3339))
 	n.send(n.wire("urn:test:nr:emb", "Embargoed wire story", "politics", later+`, "subjects": [{"name": "x", "literal": "POL"}, {"name": "Quasar Treaty"}]`))
 	_, pub := n.send(n.wire("urn:test:nr:pub", "Public wire story", "politics", ""))
+	n.send(n.wire("urn:test:nr:wh", "Withheld wire story", "politics", ""))
+	n.clock.Add(time.Second)
+	n.send(n.wire("urn:test:nr:wh", "Withheld wire story", "politics", `, "pubstatus": "withheld"`))
 
 	desk := rita.get("/newsroom/").Body
 	for _, want := range []string{"Rita writes on ports", "Public wire story"} {
@@ -526,7 +536,7 @@ func TestNewsroomLifecycle(t *testing.T) {
 			t.Errorf("the reporter's desk lacks %q", want)
 		}
 	}
-	for _, not := range []string{"Rob&#39;s secret draft", "Embargoed wire story"} {
+	for _, not := range []string{"Rob&#39;s secret draft", "Embargoed wire story", "Withheld wire story"} {
 		if strings.Contains(desk, not) {
 			t.Errorf("the reporter's desk shows %q", not)
 		}
@@ -545,6 +555,9 @@ func TestNewsroomLifecycle(t *testing.T) {
 		if !strings.Contains(edDesk, want) {
 			t.Errorf("the editors' desk lacks %q", want)
 		}
+	}
+	if b := ed.get("/newsroom/?status=withheld").Body; !strings.Contains(b, "Withheld wire story") || strings.Contains(b, "Public wire story") {
+		t.Errorf("the desk's withheld filter: %s", excerpt(b))
 	}
 	if b := ed.get("/newsroom/api/tags?kind=topics&q=Quasar").Body; !strings.Contains(b, "Quasar Treaty") {
 		t.Errorf("the editors' tag suggestions: %s", b)
