@@ -64,9 +64,12 @@ const (
 func ReceiveWire(old *WirePrior, a *Article, source string, now time.Time) (WireVerdict, error) {
 	a.Source = source
 	if old == nil {
-		// An ednote on a first version is a note to editors, not an
-		// update's advisory: nothing has been updated yet.
-		a.Advisory = ""
+		// A wire's ednote on a first version is a note to editors, not
+		// an update's advisory: nothing has been updated yet. Local
+		// content (source "") means what it says.
+		if source != "" {
+			a.Advisory = ""
+		}
 		settleEmbargo(a, time.Time{}, false, now)
 		return WireApply, nil
 	}

@@ -69,5 +69,7 @@ say "go test (SQLite, and PostgreSQL for the storage suite and the cluster)"
 go test -count=1 -timeout 15m "$@" ./...
 say "fuzzing the whole router for 20 s (never a 5xx, never a panic)"
 go test -run '^$' -fuzz '^FuzzRouter$' -fuzztime 20s ./http
+say "fuzzing the wire's version order for 5 s"
+go test -run '^$' -fuzz '^FuzzCompareVersions$' -fuzztime 5s .
 say "go test on PostgreSQL (HTTP and command tests)"
 DATELINE_TEST_ENGINE=postgres go test -count=1 -timeout 10m "$@" ./http ./cmd/dateline

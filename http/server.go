@@ -371,6 +371,8 @@ func status(code string) int {
 		return http.StatusRequestEntityTooLarge
 	case dateline.EUNPROCESSABLE:
 		return http.StatusUnprocessableEntity
+	case dateline.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -379,8 +381,13 @@ func status(code string) int {
 // API and as a page for everything else. Only internal errors are logged.
 func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 	code := dateline.ErrorCode(err)
-	if code == dateline.EINTERNAL {
+	switch code {
+	case dateline.EINTERNAL:
 		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	case dateline.EUNAVAILABLE:
+		// Busy, not broken: the sender may try again shortly.
+		w.Header().Set("Retry-After", "2")
+		s.log.Warn("busy", "method", r.Method, "path", r.URL.Path, "err", dateline.ErrorMessage(err))
 	}
 	s.errorStatus(w, r, status(code), dateline.ErrorMessage(err))
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"dateline"
 	"dateline/newsml"
@@ -33,10 +34,18 @@ type Importer struct {
 	Progress func(read int)
 	// Problems receives each document that was refused; the import goes on.
 	Problems func(Problem)
+	// MaxTxTime bounds how long one batch holds the database's writer
+	// (default 250 ms): a batch that takes longer halves the next ones,
+	// so a live ingest on SQLite waits at most about that long. Yield is
+	// the pause between batches (default 30 ms) that lets waiting writers
+	// in.
+	MaxTxTime time.Duration
+	Yield     time.Duration
 
 	sections []dateline.Section
 	batch    []*dateline.Article
 	wheres   []string // where each document of the batch came from
+	size     int      // the batch size in force, at most BatchSize
 	Stats    ImportStats
 }
 
@@ -194,7 +203,12 @@ func (im *Importer) keep(ctx context.Context, a *dateline.Article, err error, wh
 	a.Source = im.source("")
 	im.batch = append(im.batch, a)
 	im.wheres = append(im.wheres, where)
-	if len(im.batch) >= max(1, im.BatchSize) {
+	if im.size == 0 {
+		// Start small and grow while batches stay quick: the first
+		// batch must not hold the writer long either.
+		im.size = min(max(1, im.BatchSize), 64)
+	}
+	if len(im.batch) >= im.size {
 		return im.Flush(ctx)
 	}
 	return nil
@@ -205,9 +219,26 @@ func (im *Importer) Flush(ctx context.Context) error {
 	if len(im.batch) == 0 {
 		return nil
 	}
+	maxTx, yield := im.MaxTxTime, im.Yield
+	if maxTx <= 0 {
+		maxTx = 250 * time.Millisecond
+	}
+	if yield <= 0 {
+		yield = 30 * time.Millisecond
+	}
+	start := time.Now()
 	rs, err := im.Store.UpsertArticles(ctx, im.batch, im.now())
 	if err != nil {
 		return err
+	}
+	// Keep each transaction short, so the site's own writes (the wire,
+	// the newsroom) are not held up behind a long import.
+	took := time.Since(start)
+	switch {
+	case took > maxTx && im.size > 1:
+		im.size = max(1, im.size/2)
+	case took < maxTx/4 && im.size < max(1, im.BatchSize):
+		im.size = min(max(1, im.BatchSize), im.size*2)
 	}
 	changed := false
 	for i, r := range rs {
@@ -229,6 +260,11 @@ func (im *Importer) Flush(ctx context.Context) error {
 	}
 	if im.Progress != nil {
 		im.Progress(im.Stats.Read)
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(yield):
 	}
 	return nil
 }

@@ -7,15 +7,17 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/url"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	msqlite "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"dateline"
 )
@@ -40,7 +42,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	// Pragmas are applied to every connection the pool opens, in order.
 	pragmas := []string{
-		"busy_timeout(10000)",
+		"busy_timeout(" + strconv.Itoa(int(busyWait/time.Millisecond)) + ")",
 		"journal_mode(WAL)",
 		"synchronous(NORMAL)",
 		"foreign_keys(ON)",
@@ -134,13 +136,35 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return busy(err)
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
-		return err
+		return busy(err)
 	}
-	return tx.Commit()
+	return busy(tx.Commit())
+}
+
+// busyWait is how long a write waits for another process's write (an
+// import while the site serves) before it is refused as busy.
+const busyWait = 5 * time.Second
+
+// sqliteBusy and sqliteLocked are SQLite's primary result codes for a
+// database another connection is writing.
+const (
+	sqliteBusy   = 5
+	sqliteLocked = 6
+)
+
+// busy turns SQLite's "database is locked", after busyWait, into
+// EUNAVAILABLE: the writer is busy, not broken, and the sender may try
+// again (HTTP answers 503 with Retry-After). Other errors pass as they are.
+func busy(err error) error {
+	var se *msqlite.Error
+	if errors.As(err, &se) && (se.Code()&0xff == sqliteBusy || se.Code()&0xff == sqliteLocked) {
+		return dateline.Errorf(dateline.EUNAVAILABLE, "The database is busy with another writer (an import, perhaps); try again in a few seconds.")
+	}
+	return err
 }
 
 // placeholders returns "?, ?, ?" for n values.

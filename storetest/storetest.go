@@ -49,6 +49,7 @@ func Run(t *testing.T, open Opener) {
 	tests = append(tests, newsroomTests...)
 	tests = append(tests, readershipTests...)
 	tests = append(tests, editionTests...)
+	tests = append(tests, lifecycleTests...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := open(t)
