@@ -661,3 +661,33 @@ func TestNewsroomLifecycle(t *testing.T) {
 		t.Error("the tokens page does not show or ask for the source")
 	}
 }
+
+// TestMostReadFollowsUpdates: the most-read lists show a story's new
+// headline within a second of its update, not at the rankings' next
+// reading half a minute later.
+func TestMostReadFollowsUpdates(t *testing.T) {
+	e := newEnv(t, false)
+	_, a := e.send(e.wire("urn:test:mr", "Old headline of a read story", "economy", ""))
+	e.beacon(a.ID, "203.0.113.7", firefoxUA)
+	e.viewsOf(a.ID)
+	startStreams(t, e)
+	home := e.get("/").Body.String()
+	if !strings.Contains(home, "Old headline of a read story") {
+		t.Fatal("the story is not on the home page")
+	}
+	e.clock.Add(time.Minute)
+	e.send(e.wire("urn:test:mr", "New headline of a read story", "economy", ""))
+	start := time.Now()
+	for {
+		api, home := e.get("/api/v1/most-read?period=now").Body.String(), e.get("/").Body.String()
+		if strings.Contains(api, "New headline") && !strings.Contains(home, "Old headline") {
+			break
+		}
+		if time.Since(start) > time.Second {
+			t.Fatalf("after a second the most-read lists show the old headline (API new: %v, home old: %v)",
+				strings.Contains(api, "New headline"), strings.Contains(home, "Old headline"))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Logf("new headline in the most-read lists after %v", time.Since(start))
+}
