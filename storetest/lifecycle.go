@@ -35,6 +35,7 @@ var lifecycleTests = []struct {
 	{"DeskVisibleTo", testDeskVisibleTo},
 	{"Restore", testRestore},
 	{"TokenSource", testTokenSource},
+	{"RandomLifecycle", testRandomLifecycle},
 }
 
 // wire is a version of a story as ingest maps it, sent by reuters: usable
@@ -381,8 +382,13 @@ func testKillAfterPublication(t *testing.T, s dateline.Store) {
 	if got.Status != dateline.StatusWithdrawn || got.Headline != "Minister resigns" || !got.WireRefusedAt.Equal(tried) {
 		t.Errorf("after the refused version: %s %q wire refused at %v", got.Status, got.Headline, got.WireRefusedAt)
 	}
+	// The same version sent again is refused again, and recorded once.
+	if r := upsert(t, s, tried.Add(time.Minute), wire("urn:lc:kap", "politics", "Minister back", base.Add(2*time.Minute), "3"))[0]; r.Refused == nil {
+		t.Errorf("the refused version sent again: %+v", r)
+	}
 	rs := revisionsOf(t, s, id)
-	if len(rs) != 3 || rs[0].Kind != dateline.RevisionWireRefused || !strings.Contains(rs[0].Note, "withdrawn") || rs[0].UserName != "reuters" {
+	if len(rs) != 3 || rs[0].Kind != dateline.RevisionWireRefused || !strings.Contains(rs[0].Note, "withdrawn") || rs[0].UserName != "reuters" ||
+		!strings.HasPrefix(rs[0].Note, "Version 3 from reuters, sent ") {
 		t.Errorf("revisions = %+v", rs)
 	}
 	desk, err := s.DeskArticles(ctx, dateline.DeskFilter{Status: dateline.StatusWithdrawn})
