@@ -100,6 +100,12 @@ func TestKilledStoryAnswers410AtItsAddressOnly(t *testing.T) {
 	}
 	etag := w.Header().Get("ETag")
 	e.get(page, "Accept-Encoding", "gzip") // both forms are cached
+	// Read, so that it is in the most-read lists.
+	e.beacon(a.ID, "203.0.113.5", firefoxUA)
+	e.viewsOf(a.ID)
+	if !strings.Contains(e.get("/api/v1/most-read?period=now").Body.String(), "Minister visits Murmansk") {
+		t.Fatal("the story is not among the most read")
+	}
 
 	e.clock.Add(time.Minute)
 	code, k := e.send(e.wire(uri, "Kill/Takedown notice", "world", `, "pubstatus": "canceled", "ednote": "The visit was cancelled."`))
@@ -120,6 +126,12 @@ func TestKilledStoryAnswers410AtItsAddressOnly(t *testing.T) {
 		}
 		if !strings.Contains(body, `<meta name="robots" content="noindex">`) {
 			t.Errorf("%v: the notice may be indexed", h)
+		}
+	}
+	// It leaves the most-read lists at once, not at their next reading.
+	for _, p := range []string{"/api/v1/most-read?period=now", "/api/v1/most-read?period=week&section=science", "/", "/news"} {
+		if strings.Contains(e.get(p).Body.String(), "Minister visits Murmansk") {
+			t.Errorf("%s still shows the killed story", p)
 		}
 	}
 	// Any other address of the id is 404, not a notice or a redirect.
@@ -308,6 +320,13 @@ func TestReadAPIByStatus(t *testing.T) {
 	}
 	if code, p, _ := e.items("/api/v1/items?embargoed=1", embargo); code != 200 || len(p.Items) != 1 || !strings.Contains(string(p.Items[0]), "urn:test:api:emb") {
 		t.Errorf("embargoed list: %d %v", code, p.Items)
+	}
+	// Soonest release first, whatever was sent last.
+	story("urn:test:api:soon", fmt.Sprintf(`, "embargoed": %q`, e.clock.Now().Add(time.Minute).Format(time.RFC3339Nano)))
+	story("urn:test:api:late", fmt.Sprintf(`, "embargoed": %q`, e.clock.Now().Add(3*time.Hour).Format(time.RFC3339Nano)))
+	if code, p, _ := e.items("/api/v1/items?embargoed=1", embargo); code != 200 || len(p.Items) != 3 ||
+		!strings.Contains(string(p.Items[0]), "urn:test:api:soon") || !strings.Contains(string(p.Items[2]), "urn:test:api:late") {
+		t.Errorf("embargoed list order: %d %d items", code, len(p.Items))
 	}
 	if code, _, _ := e.items("/api/v1/items?embargoed=1", e.read); code != http.StatusForbidden {
 		t.Errorf("embargoed list for a plain token: %d", code)
@@ -507,6 +526,9 @@ func TestNewsroomLifecycle(t *testing.T) {
 	later := fmt.Sprintf(`, "embargoed": %q`, n.clock.Now().Add(time.Hour).Format(time.RFC3339))
 	n.send(n.wire("urn:test:nr:emb", "Embargoed wire story", "politics", later+`, "subjects": [{"name": "x", "literal": "POL"}, {"name": "Quasar Treaty"}]`))
 	_, pub := n.send(n.wire("urn:test:nr:pub", "Public wire story", "politics", ""))
+	n.send(n.wire("urn:test:nr:wh", "Withheld wire story", "politics", ""))
+	n.clock.Add(time.Second)
+	n.send(n.wire("urn:test:nr:wh", "Withheld wire story", "politics", `, "pubstatus": "withheld"`))
 
 	desk := rita.get("/newsroom/").Body
 	for _, want := range []string{"Rita writes on ports", "Public wire story"} {
@@ -514,7 +536,7 @@ func TestNewsroomLifecycle(t *testing.T) {
 			t.Errorf("the reporter's desk lacks %q", want)
 		}
 	}
-	for _, not := range []string{"Rob&#39;s secret draft", "Embargoed wire story"} {
+	for _, not := range []string{"Rob&#39;s secret draft", "Embargoed wire story", "Withheld wire story"} {
 		if strings.Contains(desk, not) {
 			t.Errorf("the reporter's desk shows %q", not)
 		}
@@ -533,6 +555,9 @@ func TestNewsroomLifecycle(t *testing.T) {
 		if !strings.Contains(edDesk, want) {
 			t.Errorf("the editors' desk lacks %q", want)
 		}
+	}
+	if b := ed.get("/newsroom/?status=withheld").Body; !strings.Contains(b, "Withheld wire story") || strings.Contains(b, "Public wire story") {
+		t.Errorf("the desk's withheld filter: %s", excerpt(b))
 	}
 	if b := ed.get("/newsroom/api/tags?kind=topics&q=Quasar").Body; !strings.Contains(b, "Quasar Treaty") {
 		t.Errorf("the editors' tag suggestions: %s", b)
@@ -635,4 +660,34 @@ func TestNewsroomLifecycle(t *testing.T) {
 	if b := adm.get("/newsroom/tokens").Body; !strings.Contains(b, "<td>reuters</td>") || !strings.Contains(b, `name="source"`) {
 		t.Error("the tokens page does not show or ask for the source")
 	}
+}
+
+// TestMostReadFollowsUpdates: the most-read lists show a story's new
+// headline within a second of its update, not at the rankings' next
+// reading half a minute later.
+func TestMostReadFollowsUpdates(t *testing.T) {
+	e := newEnv(t, false)
+	_, a := e.send(e.wire("urn:test:mr", "Old headline of a read story", "economy", ""))
+	e.beacon(a.ID, "203.0.113.7", firefoxUA)
+	e.viewsOf(a.ID)
+	startStreams(t, e)
+	home := e.get("/").Body.String()
+	if !strings.Contains(home, "Old headline of a read story") {
+		t.Fatal("the story is not on the home page")
+	}
+	e.clock.Add(time.Minute)
+	e.send(e.wire("urn:test:mr", "New headline of a read story", "economy", ""))
+	start := time.Now()
+	for {
+		api, home := e.get("/api/v1/most-read?period=now").Body.String(), e.get("/").Body.String()
+		if strings.Contains(api, "New headline") && !strings.Contains(home, "Old headline") {
+			break
+		}
+		if time.Since(start) > time.Second {
+			t.Fatalf("after a second the most-read lists show the old headline (API new: %v, home old: %v)",
+				strings.Contains(api, "New headline"), strings.Contains(home, "Old headline"))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Logf("new headline in the most-read lists after %v", time.Since(start))
 }

@@ -168,7 +168,9 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		if d.Rates, err = s.homeRates(ctx, i18n.Lang(lang)); err != nil {
 			return nil, err
 		}
-		d.MostRead = s.mostReadBlock(lang)
+		if d.MostRead, err = s.mostReadBlock(ctx, lang); err != nil {
+			return nil, err
+		}
 		v := s.view(r, "", d)
 		v.Canonical = prefix(lang) + "/"
 		v.Alternates = s.editionHomes()
@@ -650,8 +652,12 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
+		mostRead, err := s.mostReadBlock(ctx, lang)
+		if err != nil {
+			return nil, err
+		}
 		d := articlePage{A: a, URL: s.cfg.BaseURL + s.articleURL(*a), Page: n, PageCount: pages,
-			Body: s.withArticleAd(s.articleBody(a, n, z), a.Lang), Latest: latest[:min(10, len(latest))], Stories: stories, Related: rel, MostRead: s.mostReadBlock(lang),
+			Body: s.withArticleAd(s.articleBody(a, n, z), a.Lang), Latest: latest[:min(10, len(latest))], Stories: stories, Related: rel, MostRead: mostRead,
 			Translations: s.translationAlternates(a, translations)}
 		v := s.view(r, a.Headline, d)
 		v.Active, v.Description = a.Section, a.Lead

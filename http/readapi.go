@@ -2,10 +2,12 @@ package http
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -191,6 +193,11 @@ func (s *Server) embargoedItems(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	// Soonest release first, as the README promises.
+	list = slices.DeleteFunc(list, func(a dateline.Article) bool { return !a.Embargoed })
+	slices.SortStableFunc(list, func(a, b dateline.Article) int {
+		return cmp.Or(a.EmbargoUntil.Compare(b.EmbargoUntil), cmp.Compare(a.ID, b.ID))
+	})
 	page := itemsPage{Items: []*ninjs.Item{}}
 	for _, a := range list {
 		full, err := s.store.Article(ctx, a.ID)

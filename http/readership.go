@@ -31,6 +31,7 @@ type readership struct {
 	counter *views.Counter
 	hub     *live.Hub
 	wake    chan struct{}
+	rerank  chan struct{} // content changed: read the rankings' headlines again
 
 	pubMu sync.RWMutex
 	pub   map[int64]bool // article id → published, emptied on every change
@@ -45,7 +46,7 @@ type rankKey struct {
 }
 
 func newReadership(now func() time.Time) *readership {
-	return &readership{counter: views.New(now), hub: live.NewHub(1000), wake: make(chan struct{}, 1), pub: map[int64]bool{}}
+	return &readership{counter: views.New(now), hub: live.NewHub(1000), wake: make(chan struct{}, 1), rerank: make(chan struct{}, 1), pub: map[int64]bool{}}
 }
 
 // changed forgets which stories are published and wakes the event pump.
@@ -55,6 +56,10 @@ func (rd *readership) changed() {
 	rd.pubMu.Unlock()
 	select {
 	case rd.wake <- struct{}{}:
+	default:
+	}
+	select {
+	case rd.rerank <- struct{}{}:
 	default:
 	}
 }
@@ -128,10 +133,8 @@ func (s *Server) RunReadership(ctx context.Context) {
 			if err := s.RefreshRankings(ctx); err != nil && ctx.Err() == nil {
 				s.log.Error("rankings", "err", err)
 			}
-			select {
-			case <-ctx.Done():
+			if !s.rerankUntil(ctx, t.C) {
 				return
-			case <-t.C:
 			}
 		}
 	}()
@@ -146,6 +149,39 @@ func (s *Server) RunReadership(ctx context.Context) {
 	wg.Wait()
 }
 
+// rerankAfter gathers a burst of changes into one reading of the
+// rankings.
+const rerankAfter = 250 * time.Millisecond
+
+// rerankUntil reads the rankings' headlines again after each change of
+// content (without sliding the windows, which writes), so that an updated
+// headline is not shown old until the next full refresh, until tick
+// fires; false when ctx ended.
+func (s *Server) rerankUntil(ctx context.Context, tick <-chan time.Time) bool {
+	rd := s.reads
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-tick:
+			return true
+		case <-rd.rerank:
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(rerankAfter):
+		}
+		select {
+		case <-rd.rerank: // changes during the wait are read now too
+		default:
+		}
+		if err := s.readRankings(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("rankings", "err", err)
+		}
+	}
+}
+
 // FlushViews writes the counted views now (tests and shutdown).
 func (s *Server) FlushViews(ctx context.Context) error { return s.reads.counter.Flush(ctx, s.store) }
 
@@ -156,6 +192,12 @@ func (s *Server) RefreshRankings(ctx context.Context) error {
 	if err := s.store.ExpireViews(ctx, s.now()); err != nil {
 		return err
 	}
+	return s.readRankings(ctx)
+}
+
+// readRankings reads every ranking as the windows stand, dropping cached
+// pages when one changed (a story, its place, its views or its headline).
+func (s *Server) readRankings(ctx context.Context) error {
 	ranks := map[rankKey][]dateline.Ranked{}
 	sections := append([]string{""}, sectionSlugs(s.sectionList())...)
 	for _, p := range dateline.Periods {
@@ -218,13 +260,58 @@ type mostReadBlock struct {
 }
 
 // mostReadBlock is an edition's most read stories.
-func (s *Server) mostReadBlock(lang string) *mostReadBlock {
+func (s *Server) mostReadBlock(ctx context.Context, lang string) (*mostReadBlock, error) {
 	b := &mostReadBlock{Lang: lang, Now: s.mostReadIn(dateline.PeriodNow, lang), Today: s.mostReadIn(dateline.PeriodToday, lang),
 		Week: s.mostReadIn(dateline.PeriodWeek, lang)}
-	if len(b.Now)+len(b.Today)+len(b.Week) == 0 {
-		return nil
+	if err := s.stillPublished(ctx, &b.Now, &b.Today, &b.Week); err != nil {
+		return nil, err
 	}
-	return b
+	if len(b.Now)+len(b.Today)+len(b.Week) == 0 {
+		return nil, nil
+	}
+	return b, nil
+}
+
+// stillPublished keeps in each ranking the stories that are published
+// now. Rankings are read every rankEvery; a story killed or withheld
+// since leaves the lists at once. The answer is kept until content
+// changes, as for view beacons.
+func (s *Server) stillPublished(ctx context.Context, lists ...*[]dateline.Ranked) error {
+	rd := s.reads
+	var unknown []int64
+	rd.pubMu.RLock()
+	for _, l := range lists {
+		for _, a := range *l {
+			if _, known := rd.pub[a.ID]; !known && !slices.Contains(unknown, a.ID) {
+				unknown = append(unknown, a.ID)
+			}
+		}
+	}
+	rd.pubMu.RUnlock()
+	if len(unknown) > 0 {
+		m, err := s.store.PublishedIDs(ctx, unknown)
+		if err != nil {
+			return err
+		}
+		rd.pubMu.Lock()
+		if len(rd.pub) > 200_000 {
+			clear(rd.pub)
+		}
+		for _, id := range unknown {
+			rd.pub[id] = m[id]
+		}
+		rd.pubMu.Unlock()
+	}
+	rd.pubMu.RLock()
+	defer rd.pubMu.RUnlock()
+	for _, l := range lists {
+		// The rankings are shared: filter a copy.
+		*l = slices.DeleteFunc(slices.Clone(*l), func(a dateline.Ranked) bool {
+			pub, known := rd.pub[a.ID]
+			return known && !pub
+		})
+	}
+	return nil
 }
 
 type rankedJSON struct {
@@ -256,8 +343,13 @@ func (s *Server) handleMostReadAPI(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, dateline.Errorf(dateline.EINVALID, "There is no section %q.", truncate(sec, 40)))
 		return
 	}
+	ranked := s.mostRead(p, sec)
+	if err := s.stillPublished(r.Context(), &ranked); err != nil {
+		s.error(w, r, err)
+		return
+	}
 	items := []rankedJSON{}
-	for _, a := range s.mostRead(p, sec) {
+	for _, a := range ranked {
 		items = append(items, rankedJSON{ID: a.ID, URL: s.cfg.BaseURL + s.articleURL(a.Article), Headline: a.Headline, Section: a.Section,
 			PublishedAt: a.PublishedAt, Views: a.Views})
 	}

@@ -74,6 +74,16 @@ func TestMoveNewsroom(t *testing.T) {
 		if err != nil || len(a.Chain) != 3 || len(a.Corrections) != 2 || a.Follows == 0 || a.AuthorID == 0 {
 			t.Errorf("moved article: %+v, %v", a, err)
 		}
+		release := time.Date(2026, 10, 23, 11, 43, 0, 250e6, time.UTC)
+		if e, err := s.ArticleByURI(ctx, "urn:fill:emb"); err != nil || !e.EmbargoUntil.Equal(release) || e.Source != "reuters" || e.WireVersion != "1.2" {
+			t.Errorf("moved embargo: %+v, %v", e, err)
+		}
+		if w, err := s.ArticleByURI(ctx, "urn:fill:wh"); err != nil || w.Status != dateline.StatusWithheld || w.PublishedAt.IsZero() {
+			t.Errorf("moved withheld story: %+v, %v", w, err)
+		}
+		if tok, err := s.TokenByHash(ctx, bytes.Repeat([]byte{0xcd}, 32)); err != nil || tok.Source != "reuters" {
+			t.Errorf("moved token: %+v, %v", tok, err)
+		}
 		top, err := s.TopStories(ctx)
 		if err != nil || len(top) != 2 || top[0].Story == nil || len(top[0].Story.Articles) != 1 {
 			t.Errorf("moved top stories: %+v, %v", top, err)

@@ -58,7 +58,13 @@ func (db *DB) SaveArticle(ctx context.Context, a *dateline.Article, base int, re
 			a.URI, a.WireVersion = old.uri, old.wireVersion
 		}
 		// An editor's change to a published story is an update dated now.
+		// A wire story keeps the wire's version and versioncreated: its
+		// versions are ordered among themselves (ReceiveWire), and a
+		// newer one applies over an edit.
 		a.UpdatedAt, a.SourceVersion = time.Time{}, now
+		if old != nil && old.source != "" {
+			a.SourceVersion = old.versionCreated
+		}
 		if err := writeArticle(ctx, tx, a, old, sectionID, now); err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
 	"time"
@@ -82,4 +83,46 @@ func TestRelevance(t *testing.T) {
 	}
 	defer db.Close()
 	storetest.Relevance(t, db, "..")
+}
+
+// TestLifecycleMigration: a site made before 0011 gets its embargoes in
+// milliseconds and its wire stories and tokens the source "wire"; local
+// content (newsroom, demo, gen) keeps no source.
+func TestLifecycleMigration(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dateline.db")
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := time.Date(2026, 10, 23, 10, 0, 0, 0, time.UTC)
+	release := base.Add(time.Hour)
+	storetest.SeedOld(t, db, base, release)
+	db.Close()
+
+	// Back to the columns and times as they were before 0011.
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`UPDATE articles SET embargo_until = embargo_until / 1000`,
+		`ALTER TABLE articles DROP COLUMN withheld`,
+		`ALTER TABLE articles DROP COLUMN source`,
+		`ALTER TABLE articles DROP COLUMN wire_version`,
+		`ALTER TABLE tokens DROP COLUMN source`,
+		`DELETE FROM migrations WHERE name = 'migrations/0011_lifecycle.sql'`,
+	} {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	raw.Close()
+
+	db, err = sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	storetest.CheckMigrated(t, db, release)
 }

@@ -126,7 +126,12 @@ func upsertArticle(ctx context.Context, tx *sql.Tx, a *dateline.Article, now tim
 		if err := fillArticle(ctx, tx, stored); err != nil {
 			return dateline.UpsertResult{}, err
 		}
-		stored.Status, stored.SourceVersion, stored.WireVersion = dateline.StatusWithdrawn, a.SourceVersion, a.WireVersion
+		// The stored version stays the newest seen, so that a version
+		// resent after an older-numbered kill is unchanged, not refused.
+		stored.Status = dateline.StatusWithdrawn
+		if dateline.CompareWire(a.WireVersion, a.SourceVersion, old.wireVersion, old.versionCreated) > 0 {
+			stored.SourceVersion, stored.WireVersion = a.SourceVersion, a.WireVersion
+		}
 		if a.WithdrawNote != "" {
 			stored.WithdrawNote = a.WithdrawNote
 		}
@@ -159,11 +164,20 @@ func upsertArticle(ctx context.Context, tx *sql.Tx, a *dateline.Article, now tim
 }
 
 // refuseWire records in the story's history the version a that
-// ReceiveWire refused with err, leaving the story as it is.
+// ReceiveWire refused with err, leaving the story as it is. The same
+// version refused again (a sender retrying) is recorded once.
 func refuseWire(ctx context.Context, tx *sql.Tx, a *dateline.Article, old *prior, err error, now time.Time) error {
+	note := dateline.RefusalNote(a, err)
+	var kind, last string
+	switch err := tx.QueryRowContext(ctx, `SELECT kind, note FROM revisions WHERE article_id = ? ORDER BY id DESC LIMIT 1`, old.id).Scan(&kind, &last); {
+	case err == nil && kind == dateline.RevisionWireRefused && last == note:
+		return nil
+	case err != nil && !errors.Is(err, sql.ErrNoRows):
+		return err
+	}
 	d := dateline.DraftOf(a)
 	return insertRevision(ctx, tx, &dateline.Revision{ArticleID: old.id, Version: old.version, Kind: dateline.RevisionWireRefused,
-		UserName: a.Source, Note: dateline.RefusalNote(a, err), Data: d.Encode(), CreatedAt: now})
+		UserName: a.Source, Note: note, Data: d.Encode(), CreatedAt: now})
 }
 
 // prior is what a write needs to know of the stored article.

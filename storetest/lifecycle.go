@@ -2,8 +2,10 @@ package storetest
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +21,7 @@ var lifecycleTests = []struct {
 	fn   func(*testing.T, dateline.Store)
 }{
 	{"EmbargoToTheMillisecond", testEmbargoMillis},
+	{"ReleasedOnce", testReleasedOnce},
 	{"EmbargoAcrossVersions", testEmbargoAcrossVersions},
 	{"EmbargoOfPublicStory", testEmbargoOfPublicStory},
 	{"VersionOrder", testVersionOrder},
@@ -32,6 +35,7 @@ var lifecycleTests = []struct {
 	{"DeskVisibleTo", testDeskVisibleTo},
 	{"Restore", testRestore},
 	{"TokenSource", testTokenSource},
+	{"RandomLifecycle", testRandomLifecycle},
 }
 
 // wire is a version of a story as ingest maps it, sent by reuters: usable
@@ -154,6 +158,50 @@ func testEmbargoMillis(t *testing.T, s dateline.Store) {
 	}
 	if next, _ := s.NextEmbargo(ctx); !next.IsZero() {
 		t.Errorf("NextEmbargo after the release = %v", next)
+	}
+}
+
+// testReleasedOnce has several nodes release the same stories at once:
+// each is released, and announced, exactly once.
+func testReleasedOnce(t *testing.T, s dateline.Store) {
+	const stories, nodes = 20, 6
+	release := base.Add(time.Hour + 250*time.Millisecond)
+	var as []*dateline.Article
+	for i := range stories {
+		as = append(as, embargoed(wire(fmt.Sprintf("urn:lc:once:%d", i), "world", "Story", base, "1"), release))
+	}
+	upsert(t, s, base, as...)
+	var last int64
+	newEvents(t, readership(t, s), &last)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	released := map[int64]int{}
+	for range nodes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ids, err := s.PublishDue(ctx, release)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				t.Errorf("PublishDue: %v", err)
+			}
+			for _, id := range ids {
+				released[id]++
+			}
+		}()
+	}
+	wg.Wait()
+	if len(released) != stories {
+		t.Errorf("%d stories released, want %d", len(released), stories)
+	}
+	for id, n := range released {
+		if n != 1 {
+			t.Errorf("story %d released %d times", id, n)
+		}
+	}
+	if es := newEvents(t, readership(t, s), &last); len(es) != stories {
+		t.Errorf("%d events of the release, want %d", len(es), stories)
 	}
 }
 
@@ -334,8 +382,13 @@ func testKillAfterPublication(t *testing.T, s dateline.Store) {
 	if got.Status != dateline.StatusWithdrawn || got.Headline != "Minister resigns" || !got.WireRefusedAt.Equal(tried) {
 		t.Errorf("after the refused version: %s %q wire refused at %v", got.Status, got.Headline, got.WireRefusedAt)
 	}
+	// The same version sent again is refused again, and recorded once.
+	if r := upsert(t, s, tried.Add(time.Minute), wire("urn:lc:kap", "politics", "Minister back", base.Add(2*time.Minute), "3"))[0]; r.Refused == nil {
+		t.Errorf("the refused version sent again: %+v", r)
+	}
 	rs := revisionsOf(t, s, id)
-	if len(rs) != 3 || rs[0].Kind != dateline.RevisionWireRefused || !strings.Contains(rs[0].Note, "withdrawn") || rs[0].UserName != "reuters" {
+	if len(rs) != 3 || rs[0].Kind != dateline.RevisionWireRefused || !strings.Contains(rs[0].Note, "withdrawn") || rs[0].UserName != "reuters" ||
+		!strings.HasPrefix(rs[0].Note, "Version 3 from reuters, sent ") {
 		t.Errorf("revisions = %+v", rs)
 	}
 	desk, err := s.DeskArticles(ctx, dateline.DeskFilter{Status: dateline.StatusWithdrawn})
@@ -464,8 +517,13 @@ func testSources(t *testing.T, s dateline.Store) {
 	a := get(t, s, id)
 	a.Headline = "Reuters story, edited"
 	save(t, s, a, a.Version, 0, base.Add(time.Minute))
-	if got := get(t, s, id); got.Source != "reuters" || got.WireVersion != "1" {
-		t.Errorf("after an edit: source %q version %q", got.Source, got.WireVersion)
+	if got := get(t, s, id); got.Source != "reuters" || got.WireVersion != "1" || !got.SourceVersion.Equal(base) {
+		t.Errorf("after an edit: source %q version %q sent %v", got.Source, got.WireVersion, got.SourceVersion)
+	}
+	// The wire's next version applies over the edit, though it was sent
+	// before the edit was made.
+	if r := upsert(t, s, base.Add(time.Minute), wire("urn:lc:src", "world", "Reuters story, version 2", base.Add(30*time.Second), "2"))[0]; !r.Changed {
+		t.Errorf("the wire's next version after an edit: %+v", r)
 	}
 	// A batch goes on after a refusal.
 	rs := upsert(t, s, base.Add(2*time.Minute), afp, wire("urn:lc:src2", "world", "Another", base, "1"),

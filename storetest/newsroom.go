@@ -1198,9 +1198,19 @@ func FillNewsroom(t testing.TB, s dateline.Store) {
 	if err := s.SetTopStories(ctx, []dateline.TopRef{{StoryID: st.ID}, {ArticleID: chain[0]}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateToken(ctx, &dateline.Token{Name: "wire", Scope: "write", Hash: bytes.Repeat([]byte{0xcd}, 32), CreatedAt: base}); err != nil {
+	if err := s.CreateToken(ctx, &dateline.Token{Name: "wire", Scope: "write", Source: "reuters", Hash: bytes.Repeat([]byte{0xcd}, 32), CreatedAt: base}); err != nil {
 		t.Fatal(err)
 	}
+	// The wire's lifecycle: an embargo to the millisecond, a withheld
+	// story, their versions and a refusal in the stories' history.
+	emb := embargoed(wire("urn:fill:emb", "science", "Embargoed", base, "1.2"), base.Add(time.Hour+250*time.Millisecond))
+	wh := wire("urn:fill:wh", "world", "Withheld", base.Add(-time.Hour), "1")
+	upsert(t, s, base, emb, wh)
+	wh2 := wire("urn:fill:wh", "world", "Withheld", base, "2")
+	wh2.Status = dateline.StatusWithheld
+	refused := wire("urn:fill:wh", "world", "Another source", base.Add(time.Minute), "3")
+	refused.Source = "afp"
+	upsert(t, s, base, wh2, refused)
 	for i := range 3 {
 		if err := s.AddAudit(ctx, &dateline.AuditEntry{At: base.Add(time.Duration(i) * time.Minute), UserID: ed.ID, Action: "article.save", Target: "article 1"}); err != nil {
 			t.Fatal(err)

@@ -82,7 +82,7 @@ func article(uri, section string, published time.Time) *dateline.Article {
 	}
 }
 
-func upsert(t *testing.T, s dateline.Store, now time.Time, as ...*dateline.Article) []dateline.UpsertResult {
+func upsert(t testing.TB, s dateline.Store, now time.Time, as ...*dateline.Article) []dateline.UpsertResult {
 	t.Helper()
 	rs, err := s.UpsertArticles(ctx, as, now)
 	if err != nil {
