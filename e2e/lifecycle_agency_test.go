@@ -230,6 +230,7 @@ type lcSend struct {
 	embargo time.Time // the release instant it sets
 	measure string    // the delay row
 	event   string    // the public event it owes
+	eevent  string    // the event the embargo stream owes
 	page    string    // the word the article page shows once it applies (update)
 	release bool      // a past embargo: published now
 }
@@ -270,7 +271,7 @@ func (r *lcRun) do(c *http.Client, kind string, s *lcStory, opsEnd time.Time) {
 			x.doc.Embargoed, x.embargo = text, e
 			x.status = "scheduled"
 			state(stWaiting)
-			x.measure, x.event = "", ""
+			x.measure, x.event, x.eevent = "", "", "embargoed"
 		} else if r.rng.IntN(8) == 0 {
 			x.doc.Embargoed = now.Add(-time.Hour).UTC().Format("2006-01-02T15:04:05.000Z")
 		}
@@ -303,11 +304,11 @@ func (r *lcRun) do(c *http.Client, kind string, s *lcStory, opsEnd time.Time) {
 				x.doc.Embargoed = e.UTC().Format("2006-01-02T15:04:05.000Z")
 			}
 		case "update under embargo":
-			x.status, x.measure, x.event, x.page = "scheduled", "", "", ""
+			x.status, x.measure, x.event, x.page, x.eevent = "scheduled", "", "", "", "embargoed"
 		case "move embargo":
 			e, text := r.embargoTime(now, opsEnd.Add(3*time.Second))
 			x.doc.Embargoed, x.embargo = text, e
-			x.status, x.measure, x.event, x.page = "scheduled", "", "", ""
+			x.status, x.measure, x.event, x.page, x.eevent = "scheduled", "", "", "", "embargoed"
 		case "release now":
 			x.doc.Embargoed = now.Add(-10 * time.Second).UTC().Format("2006-01-02T15:04:05.000Z")
 			x.release = true
@@ -359,7 +360,7 @@ func (r *lcRun) do(c *http.Client, kind string, s *lcStory, opsEnd time.Time) {
 			x.event = "" // readers were told when it was withheld
 		}
 		if kind == "kill before release" {
-			x.measure, x.event = "", ""
+			x.measure, x.event, x.eevent = "", "", "embargo-canceled"
 		}
 		if kind == "kill again" {
 			x.result, x.status, x.to, x.measure, x.event = "unchanged", "", nil, "", ""
@@ -589,6 +590,13 @@ func (r *lcRun) send(c *http.Client, x *lcSend) {
 			w = x.ver.word
 		}
 		op.expected = append(op.expected, lcExpect{kind: x.event, word: w, from: a, after: op.S, label: x.measure})
+	}
+	if x.eevent != "" && !s.ambiguous {
+		w, label := "", "embargo canceled"
+		if x.eevent == "embargoed" {
+			w, label = x.ver.word, "embargoed"
+		}
+		op.expected = append(op.expected, lcExpect{embargo: true, kind: x.eevent, word: w, from: a, after: op.S, label: label})
 	}
 }
 

@@ -117,12 +117,13 @@ type lcRun struct {
 }
 
 type lcNode struct {
-	i      int
-	n      *node
-	base   string
-	heldMu sync.Mutex
-	held   map[string][]lcHeld // path and encoding: the last answers with an ETag
-	stream []lcEvent           // guarded by lcRun.mu
+	i       int
+	n       *node
+	base    string
+	heldMu  sync.Mutex
+	held    map[string][]lcHeld // path and encoding: the last answers with an ETag
+	stream  []lcEvent           // the public stream's events, guarded by lcRun.mu
+	estream []lcEvent           // the embargo stream's
 }
 
 type lcHeld struct {
@@ -247,6 +248,7 @@ type lcOp struct {
 }
 
 type lcExpect struct {
+	embargo    bool // on the embargo stream
 	kind, word string
 	from       time.Time // acknowledgement or release instant
 	after      time.Time // events before this do not count
@@ -334,13 +336,14 @@ func runLifecycle(t *testing.T, seed uint64, tokenArgs []string, nodeArgs func(i
 	r.t0 = time.Now()
 	r.month = "/sitemaps/articles-" + r.t0.UTC().Format("2006-01") + ".xml"
 
-	// The watchers: pollers on every node, and one public stream per node.
+	// The watchers, on every node: two pollers, the prober of changes
+	// being measured, the public stream and the embargo stream.
 	wctx, stopWatch := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	for _, nd := range r.nodes {
-		wg.Add(1)
-		wg.Add(1)
-		go func() { defer wg.Done(); r.stream(wctx, nd) }()
+		wg.Add(3)
+		go func() { defer wg.Done(); r.stream(wctx, nd, false) }()
+		go func() { defer wg.Done(); r.stream(wctx, nd, true) }()
 		go func() { defer wg.Done(); r.probe(wctx, nd) }()
 		for w := range 2 {
 			wg.Add(1)
@@ -484,16 +487,20 @@ func (r *lcRun) finish() {
 	for _, op := range r.ops {
 		for _, ex := range op.expected {
 			for _, nd := range r.nodes {
+				events, name := nd.stream, "public stream"
+				if ex.embargo {
+					events, name = nd.estream, "embargo stream"
+				}
 				var got *lcEvent
-				for i := range nd.stream {
-					e := &nd.stream[i]
+				for i := range events {
+					e := &events[i]
 					if e.s == op.s && e.kind == ex.kind && !e.at.Before(ex.after) && (ex.word == "" || strings.Contains(e.headline, ex.word)) {
 						got = e
 						break
 					}
 				}
 				var sent []string
-				for _, e := range nd.stream {
+				for _, e := range events {
 					if e.s == op.s && !e.at.Before(ex.after) {
 						sent = append(sent, fmt.Sprintf("%q at %s", e.kind, r.since(e.at)))
 					}
@@ -502,13 +509,17 @@ func (r *lcRun) finish() {
 					sent = []string{"nothing"}
 				}
 				if got == nil {
-					r.violate(op.s, nd.i, "stream missed an event", ex.kind, fmt.Sprintf("node %d's public stream never sent the %q event of op %d (%s, acknowledged or due %s); it sent for the story since: %s", nd.i+1, ex.kind, op.i, op.kind, r.since(ex.from), strings.Join(sent, ", ")))
+					r.violate(op.s, nd.i, name+" missed an event", ex.kind, fmt.Sprintf("node %d's %s never sent the %q event of op %d (%s, acknowledged or due %s); it sent for the story since: %s", nd.i+1, name, ex.kind, op.i, op.kind, r.since(ex.from), strings.Join(sent, ", ")))
 					continue
 				}
 				d := max(0, got.at.Sub(ex.from))
-				r.delays["stream "+ex.label] = append(r.delays["stream "+ex.label], d)
+				row := "stream " + ex.label
+				if ex.embargo {
+					row = "embargo stream " + ex.label
+				}
+				r.delays[row] = append(r.delays[row], d)
 				if d > lcBound {
-					r.violate(op.s, nd.i, "stream late", ex.kind, fmt.Sprintf("node %d's public stream sent the %q event of op %d (%s) %v after %s; it sent for the story since: %s", nd.i+1, ex.kind, op.i, op.kind, d.Round(time.Millisecond), r.since(ex.from), strings.Join(sent, ", ")))
+					r.violate(op.s, nd.i, name+" late", ex.kind, fmt.Sprintf("node %d's %s sent the %q event of op %d (%s) %v after %s; it sent for the story since: %s", nd.i+1, name, ex.kind, op.i, op.kind, d.Round(time.Millisecond), r.since(ex.from), strings.Join(sent, ", ")))
 				}
 			}
 		}
@@ -545,9 +556,9 @@ func (r *lcRun) report() {
 		r.responses.Load(), r.gzipped.Load(), r.notMod.Load(), r.limited.Load(), r.events.Load(), r.checks.Load(), strings.Join(rounds, ", "))
 	fmt.Fprintf(&b, "  early-looking responses not judged (requested before a release instant, received after it, showing the story): %d\n", r.border)
 	b.WriteString("  delay from acknowledgement (release: from the instant) until a node shows the change on the story's address, /news and /feed.rss (the latest of the three; request start of the first answer showing it, looked for every 20 ms):\n")
-	fmt.Fprintf(&b, "  %-22s %6s %8s %8s %8s\n", "change", "count", "p50", "p99", "max")
-	rows := []string{"publish", "release", "update", "correction", "kill", "withheld", "usable again"}
-	for _, pre := range []string{"", "stream "} {
+	fmt.Fprintf(&b, "  %-32s %6s %8s %8s %8s\n", "change", "count", "p50", "p99", "max")
+	rows := []string{"publish", "release", "update", "correction", "kill", "withheld", "usable again", "embargoed", "embargo canceled"}
+	for _, pre := range []string{"", "stream ", "embargo stream "} {
 		for _, k := range rows {
 			ds := r.delays[pre+k]
 			if len(ds) == 0 {
@@ -555,7 +566,7 @@ func (r *lcRun) report() {
 			}
 			sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
 			q := func(p float64) time.Duration { return ds[min(len(ds)-1, int(p*float64(len(ds))))] }
-			fmt.Fprintf(&b, "  %-22s %6d %8v %8v %8v\n", pre+k, len(ds), q(0.5).Round(time.Millisecond), q(0.99).Round(time.Millisecond), ds[len(ds)-1].Round(time.Millisecond))
+			fmt.Fprintf(&b, "  %-32s %6d %8v %8v %8v\n", pre+k, len(ds), q(0.5).Round(time.Millisecond), q(0.99).Round(time.Millisecond), ds[len(ds)-1].Round(time.Millisecond))
 		}
 	}
 	fmt.Fprintf(&b, "  broken promises: %d kinds", len(r.violKey))

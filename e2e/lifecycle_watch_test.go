@@ -738,15 +738,23 @@ func (r *lcRun) measure(nd *lcNode, tg lcTarget, R time.Time, status int, toks m
 	}
 }
 
-// stream reads a node's public stream until stopped, reconnecting with
-// Last-Event-ID when it drops.
-func (r *lcRun) stream(ctx context.Context, nd *lcNode) {
+// stream reads a node's public stream (or, embargo, the embargo stream
+// with an embargo token) until stopped, reconnecting with Last-Event-ID
+// when it drops.
+func (r *lcRun) stream(ctx context.Context, nd *lcNode, embargo bool) {
 	c := &http.Client{Transport: &http.Transport{DisableCompression: true}}
 	last := ""
+	path := "/api/v1/stream"
+	if embargo {
+		path += "?embargoed=1"
+	}
 	for ctx.Err() == nil {
-		req, _ := http.NewRequestWithContext(ctx, "GET", nd.base+"/api/v1/stream", nil)
+		req, _ := http.NewRequestWithContext(ctx, "GET", nd.base+path, nil)
 		if last != "" {
 			req.Header.Set("Last-Event-ID", last)
+		}
+		if embargo {
+			req.Header.Set("Authorization", "Bearer "+r.embs[0])
 		}
 		resp, err := c.Do(req)
 		if err != nil {
@@ -755,7 +763,7 @@ func (r *lcRun) stream(ctx context.Context, nd *lcNode) {
 		}
 		if resp.StatusCode != http.StatusOK {
 			r.mu.Lock()
-			r.violate(nil, nd.i, "the public stream does not open", strconv.Itoa(resp.StatusCode), fmt.Sprintf("node %d", nd.i+1))
+			r.violate(nil, nd.i, "a stream does not open", strconv.Itoa(resp.StatusCode), fmt.Sprintf("node %d %s", nd.i+1, path))
 			r.mu.Unlock()
 			resp.Body.Close()
 			time.Sleep(time.Second)
@@ -774,7 +782,7 @@ func (r *lcRun) stream(ctx context.Context, nd *lcNode) {
 			case strings.HasPrefix(line, "data: "):
 				data = line[6:]
 			case line == "" && data != "":
-				r.event(nd, time.Now(), kind, data)
+				r.event(nd, embargo, time.Now(), kind, data)
 				last, kind, data = id, "", ""
 			}
 		}
@@ -782,8 +790,9 @@ func (r *lcRun) stream(ctx context.Context, nd *lcNode) {
 	}
 }
 
-// event checks one event of a node's public stream.
-func (r *lcRun) event(nd *lcNode, at time.Time, kind, data string) {
+// event checks one event of a node's public stream, or of its embargo
+// stream (embargo).
+func (r *lcRun) event(nd *lcNode, embargo bool, at time.Time, kind, data string) {
 	r.events.Add(1)
 	var e struct {
 		ID       int64  `json:"id"`
@@ -794,8 +803,12 @@ func (r *lcRun) event(nd *lcNode, at time.Time, kind, data string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.tick(time.Now())
-	where := fmt.Sprintf("node %d's public stream sent %q %s at %s", nd.i+1, kind, lcShort(data, 160), r.since(at))
-	if kind != "published" && kind != "updated" && kind != "withdrawn" {
+	name := "public stream"
+	if embargo {
+		name = "embargo stream"
+	}
+	where := fmt.Sprintf("node %d's %s sent %q %s at %s", nd.i+1, name, kind, lcShort(data, 160), r.since(at))
+	if !embargo && kind != "published" && kind != "updated" && kind != "withdrawn" {
 		r.violate(nil, nd.i, "the public stream sends a non-public event", kind, where)
 	}
 	s := r.byID[e.ID]
@@ -816,6 +829,10 @@ func (r *lcRun) event(nd *lcNode, at time.Time, kind, data string) {
 		}
 	}
 	if s == nil {
+		return
+	}
+	if embargo {
+		nd.estream = append(nd.estream, lcEvent{at: at, kind: kind, s: s, headline: e.Headline})
 		return
 	}
 	nd.stream = append(nd.stream, lcEvent{at: at, kind: kind, s: s, headline: e.Headline})
