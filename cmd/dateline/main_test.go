@@ -149,7 +149,7 @@ func TestTokenCreate(t *testing.T) {
 		t.Errorf("token sources %v", sources)
 	}
 	help, _, _ := cli(t, "token", "create", "--help")
-	if !strings.Contains(help, "--source") || !strings.Contains(help, "default: the token's --name") {
+	if !strings.Contains(help, "--source") || !strings.Contains(help, "default: wire") {
 		t.Errorf("token create --help does not tell of --source and its default:\n%s", help)
 	}
 }
