@@ -21,6 +21,10 @@ func (a *Article) WasPublic() bool { return !a.PublishedAt.IsZero() }
 // story" tells it. ReceiveWire is the one place its rules live; both
 // engines call it inside the transaction that stores the version.
 
+// DefaultSource is the source of the site's own wire: write tokens and
+// imports speak for it unless told another.
+const DefaultSource = "wire"
+
 // WirePrior is what the lifecycle rules need to know of the stored story.
 type WirePrior struct {
 	Status         Status    // StatusSubmitted and StatusWithheld as the domain names them
@@ -46,6 +50,11 @@ const (
 	// WireUnchanged leaves the story alone: the stored version is as new
 	// or newer, or the story is already killed.
 	WireUnchanged
+	// WireWithhold keeps the stored story's words, the last readers saw,
+	// and marks it withheld with the version's version and times: a
+	// story withheld after publication shows nothing new, and a kill
+	// after it still names the last public headline.
+	WireWithhold
 )
 
 // ReceiveWire decides what version a, sent by source, does to the stored
@@ -102,6 +111,12 @@ func ReceiveWire(old *WirePrior, a *Article, source string, now time.Time) (Wire
 	}
 	if !a.EmbargoUntil.IsZero() && a.EmbargoUntil.After(now) && !old.PublishedAt.IsZero() {
 		return 0, Errorf(ECONFLICT, "The story %q is public already; an embargo cannot take it back. Send a kill (pubstatus canceled) instead.", truncateText(a.URI, 200))
+	}
+	if a.Status == StatusWithheld && !old.PublishedAt.IsZero() {
+		// The words stay the last readers saw; a correction the version
+		// carries is kept for when the story comes back.
+		a.Corrections = MergeCorrections(old.Corrections, a.Corrections)
+		return WireWithhold, nil
 	}
 	settleEmbargo(a, embargo, embargoed, now)
 	if a.Advisory == "" {

@@ -128,7 +128,8 @@ func TestReceiveWire(t *testing.T) {
 		{"kill resent", killed, Article{Status: StatusWithdrawn, WireVersion: "4", SourceVersion: now}, want{WireUnchanged, "", StatusWithdrawn, time.Time{}}},
 		{"newer version after a kill", killed, Article{Status: StatusPublished, WireVersion: "4", SourceVersion: now}, want{0, ECONFLICT, "", time.Time{}}},
 		{"old version after a kill", killed, Article{Status: StatusPublished, WireVersion: "2", SourceVersion: now}, want{WireUnchanged, "", StatusPublished, time.Time{}}},
-		{"withheld", public, Article{Status: StatusWithheld, WireVersion: "3", SourceVersion: now}, want{WireApply, "", StatusWithheld, time.Time{}}},
+		{"withheld after publication keeps the public words", public, Article{Status: StatusWithheld, WireVersion: "3", SourceVersion: now}, want{WireWithhold, "", StatusWithheld, time.Time{}}},
+		{"withheld before publication", embargoed, Article{Status: StatusWithheld, WireVersion: "3", SourceVersion: now}, want{WireApply, "", StatusWithheld, later}},
 		{"newsroom story", newsroom, Article{Status: StatusPublished, SourceVersion: now}, want{0, EFORBIDDEN, "", time.Time{}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -82,7 +82,7 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 	// stories (dateline.ReceiveWire).
 	source := t.Source
 	if source == "" {
-		source = t.Name
+		source = dateline.DefaultSource
 	}
 	res, err := s.ingest.IngestAs(r.Context(), source, data)
 	if err != nil {

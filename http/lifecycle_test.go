@@ -638,7 +638,7 @@ func TestNewsroomLifecycle(t *testing.T) {
 		t.Errorf("its page: %d", w.Code)
 	}
 
-	// Tokens speak for a source, by default their name.
+	// Tokens speak for a source, by default the wire.
 	adm := n.as("admin@example.org")
 	adm.get("/newsroom/tokens")
 	for _, v := range []url.Values{{"name": {"Reuters feed"}, "scope": {"write"}}, {"name": {"Reuters 2027"}, "scope": {"write"}, "source": {"reuters"}}} {
@@ -654,7 +654,7 @@ func TestNewsroomLifecycle(t *testing.T) {
 	for _, tk := range ts {
 		sources[tk.Name] = tk.Source
 	}
-	if sources["Reuters feed"] != "Reuters feed" || sources["Reuters 2027"] != "reuters" {
+	if sources["Reuters feed"] != "wire" || sources["Reuters 2027"] != "reuters" {
 		t.Errorf("token sources %v", sources)
 	}
 	if b := adm.get("/newsroom/tokens").Body; !strings.Contains(b, "<td>reuters</td>") || !strings.Contains(b, `name="source"`) {

@@ -479,7 +479,7 @@ func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request) {
 	}
 	source := ingest.PlainText(r.PostFormValue("source"))
 	if source == "" {
-		source = name
+		source = dateline.DefaultSource
 	}
 	if utf8.RuneCountInString(source) > 100 {
 		s.newsroomError(w, r, http.StatusBadRequest, "A source is a name such as “reuters”, in at most 100 characters.")

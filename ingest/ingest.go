@@ -25,12 +25,14 @@ type Service struct {
 	// Changed is called after anything public may have changed.
 	Changed func()
 	// Source names the sender of documents that come without one (file
-	// imports): "import" when empty. See IngestAs.
+	// imports): "wire" when empty. See IngestAs.
 	Source string
 }
 
-// DefaultSource is the sender of imported files when none is named.
-const DefaultSource = "import"
+// DefaultSource is the sender of imported files when none is named: the
+// site's own wire, so an archive imported from it and the live wire are
+// one source.
+const DefaultSource = dateline.DefaultSource
 
 func (s *Service) source(given string) string {
 	switch {

@@ -116,8 +116,9 @@ func upsertArticle(ctx context.Context, tx *sql.Tx, a *dateline.Article, now tim
 	switch verdict {
 	case dateline.WireUnchanged:
 		return dateline.UpsertResult{ID: old.id, Status: old.status}, nil
-	case dateline.WireKill:
-		// The story keeps its own words; the kill brings its reason,
+	case dateline.WireKill, dateline.WireWithhold:
+		// The story keeps its own words, the last readers saw; the kill
+		// brings its reason, version and times, the withholding its
 		// version and times.
 		stored, err := scanArticle(tx.QueryRowContext(ctx, `SELECT `+articleColumns+articleFrom+` WHERE a.id = ?`, old.id))
 		if err != nil {
@@ -129,10 +130,13 @@ func upsertArticle(ctx context.Context, tx *sql.Tx, a *dateline.Article, now tim
 		// The stored version stays the newest seen, so that a version
 		// resent after an older-numbered kill is unchanged, not refused.
 		stored.Status = dateline.StatusWithdrawn
+		if verdict == dateline.WireWithhold {
+			stored.Status, stored.Corrections = dateline.StatusWithheld, a.Corrections
+		}
 		if dateline.CompareWire(a.WireVersion, a.SourceVersion, old.wireVersion, old.versionCreated) > 0 {
 			stored.SourceVersion, stored.WireVersion = a.SourceVersion, a.WireVersion
 		}
-		if a.WithdrawNote != "" {
+		if a.WithdrawNote != "" && verdict == dateline.WireKill {
 			stored.WithdrawNote = a.WithdrawNote
 		}
 		*a, sectionID = *stored, old.sectionID

@@ -147,7 +147,12 @@ func (m *storyModel) version(t *testing.T, s dateline.Store, rnd *rand.Rand, now
 		t.Errorf("%s: %+v, want it applied", op, r)
 		return op
 	}
-	m.id, m.stored, m.headline = r.ID, m.number, sent.Headline
+	m.id, m.stored = r.ID, m.number
+	if status != dateline.StatusWithheld || !m.public {
+		// A story withheld after publication keeps the words readers
+		// saw last.
+		m.headline = sent.Headline
+	}
 	m.applied = append(m.applied, &sent)
 	if !sent.EmbargoUntil.IsZero() {
 		m.embargo = sent.EmbargoUntil

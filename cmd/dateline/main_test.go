@@ -130,7 +130,7 @@ func TestTokenCreate(t *testing.T) {
 	if out2 == out {
 		t.Error("two tokens are the same")
 	}
-	// A token speaks for its name unless --source names another sender.
+	// A token speaks for the wire unless --source names another sender.
 	if _, _, err := cli(t, append([]string{"token", "create", "--name", "reuters-2027", "--scope", "write", "--source", "reuters"}, db...)...); err != nil {
 		t.Fatal(err)
 	}
@@ -145,11 +145,11 @@ func TestTokenCreate(t *testing.T) {
 	for _, tk := range ts {
 		sources[tk.Name] = tk.Source
 	}
-	if sources["editorial"] != "editorial" || sources["reuters-2027"] != "reuters" || len(ts) != 3 {
+	if sources["editorial"] != "wire" || sources["reuters-2027"] != "reuters" || len(ts) != 3 {
 		t.Errorf("token sources %v", sources)
 	}
 	help, _, _ := cli(t, "token", "create", "--help")
-	if !strings.Contains(help, "--source") || !strings.Contains(help, "default: the token's --name") {
+	if !strings.Contains(help, "--source") || !strings.Contains(help, "default: wire") {
 		t.Errorf("token create --help does not tell of --source and its default:\n%s", help)
 	}
 }
