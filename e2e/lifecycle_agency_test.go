@@ -316,7 +316,7 @@ func (r *lcRun) do(c *http.Client, kind string, s *lcStory, opsEnd time.Time) {
 			x.measure, x.event = "publish", "published"
 		case "usable again":
 			state(stPublic)
-			x.measure, x.event, x.page = "usable again", "updated", x.ver.word
+			x.measure, x.event, x.page = "usable again", "published", x.ver.word
 		}
 	case "correction":
 		word := s.versions[len(s.versions)-1].word
@@ -368,7 +368,16 @@ func (r *lcRun) do(c *http.Client, kind string, s *lcStory, opsEnd time.Time) {
 			s.reason, s.killWord = reason, kw
 		}
 	case "withhold":
-		newVersion(s.versions[len(s.versions)-1].word)
+		if r.rng.IntN(2) == 0 {
+			newVersion(s.versions[len(s.versions)-1].word)
+		} else {
+			// A withheld version with words of its own: the story keeps
+			// the words readers saw last, and these are never shown.
+			w := r.newWord()
+			x.doc = r.baseDoc(s, w)
+			r.version(s, x.doc, now)
+			r.words[w] = lcWord{s: s, role: roleWithheldOnly}
+		}
 		x.doc.PubStatus = "withheld"
 		x.code, x.result, x.status = 200, "updated", "withheld"
 		state(stWithheld)

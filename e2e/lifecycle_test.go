@@ -231,6 +231,7 @@ const (
 	roleReason        // a kill's reason
 	roleKill          // the kill notice's own headline and body
 	roleRefused       // a version that must be refused
+	roleWithheldOnly  // the words of a withheld version, never shown
 )
 
 // lcOp is one thing the agency sent.

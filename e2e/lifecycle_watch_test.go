@@ -424,6 +424,9 @@ func (r *lcRun) check(nd *lcNode, tg lcTarget, R, C time.Time, status int, body,
 		case roleKill:
 			r.violate(s, nd.i, "the kill notice's own words are shown", class, fmt.Sprintf("%s shows %s from the kill notice's headline or body", where(), tok))
 			continue
+		case roleWithheldOnly:
+			r.violate(s, nd.i, "a withheld version's own words are shown", class, fmt.Sprintf("%s shows %s, the headline of a withheld version (the story keeps the words readers saw last)", where(), tok))
+			continue
 		case roleInternal:
 			if public {
 				r.violate(s, nd.i, "a first version's internal note is shown", class, fmt.Sprintf("%s shows %s from the first version's ednote", where(), tok))
@@ -456,7 +459,9 @@ func (r *lcRun) check(nd *lcNode, tg lcTarget, R, C time.Time, status int, body,
 				r.border++
 			}
 			if st, ok := s.settled(R, C); ok && (st == stKilled || st == stWithheld) {
-				if !own || (w.role == roleBody && tg.kind == tItem) {
+				// Only a kill's 410 page names the story (and the API
+				// item, without its body); the withheld notice does not.
+				if !own || (w.role == roleBody && tg.kind == tItem) || (st == stWithheld && tg.kind == tArticle) {
 					r.violate(s, nd.i, fmt.Sprintf("a %s story is still served", st), class, fmt.Sprintf("%s shows %s; %s", where(), tok, r.lastChange(s)))
 				}
 			}
