@@ -285,6 +285,7 @@ func runLifecycle(t *testing.T, seed uint64, tokenArgs []string, nodeArgs func(i
 		byID: map[int64]*lcStory{}, words: map[string]lcWord{}, wordsN: map[string]bool{}, opCount: map[string]int{},
 		viol: map[string]*lcViolation{}, delays: map[string][]time.Duration{}}
 	r.run = r.newWord()
+	setup := time.Now()
 
 	// Tokens: the agency's, another source's, reads and embargo reads
 	// (several, so that polling stays under the per-token rate).
@@ -306,22 +307,31 @@ func runLifecycle(t *testing.T, seed uint64, tokenArgs []string, nodeArgs func(i
 		r.write = token("agency-editorial", "--scope", "write")
 		r.rival = token("rival-wire", "--scope", "write")
 	}
+	// The database is made by now: the read tokens are made at once.
+	r.reads, r.embs = make([]string, 8), make([]string, 4)
+	var made sync.WaitGroup
 	for i := range 8 {
-		r.reads = append(r.reads, token(fmt.Sprintf("client-read-%d", i), "--scope", "read"))
-		if i%2 == 0 {
-			r.embs = append(r.embs, token(fmt.Sprintf("client-embargo-%d", i), "--scope", "read", "--embargo"))
+		made.Go(func() { r.reads[i] = token(fmt.Sprintf("client-read-%d", i), "--scope", "read") })
+		if i < 4 {
+			made.Go(func() { r.embs[i] = token(fmt.Sprintf("client-embargo-%d", i), "--scope", "read", "--embargo") })
 		}
 	}
+	made.Wait()
 	for _, tk := range append(append([]string{r.write, r.rival}, r.reads...), r.embs...) {
 		if strings.HasPrefix(tk, "!") {
 			t.Fatalf("token create: %s", tk[1:])
 		}
 	}
 
+	started := make([]*node, nodes)
+	errs := make([]error, nodes)
 	for i := range nodes {
-		n, err := startQuietNode(ctx, nodeArgs(i)...)
-		if err != nil {
-			t.Fatal(err)
+		made.Go(func() { started[i], errs[i] = startQuietNode(ctx, nodeArgs(i)...) })
+	}
+	made.Wait()
+	for i, n := range started {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
 		}
 		defer func() {
 			n.stop()
@@ -335,6 +345,7 @@ func runLifecycle(t *testing.T, seed uint64, tokenArgs []string, nodeArgs func(i
 	}
 	r.cycles = make([]atomic.Int64, nodes)
 	r.t0 = time.Now()
+	t.Logf("setup (tokens and %d nodes) took %.1fs", nodes, r.t0.Sub(setup).Seconds())
 	r.month = "/sitemaps/articles-" + r.t0.UTC().Format("2006-01") + ".xml"
 
 	// The watchers, on every node: two pollers, the prober of changes
