@@ -19,6 +19,7 @@ const (
 	EFORBIDDEN     = "forbidden"     // credentials without the right scope
 	ETOOLARGE      = "too_large"     // the body is over the size limit
 	EUNPROCESSABLE = "unprocessable" // well formed but cannot be used
+	EUNAVAILABLE   = "unavailable"   // busy for now: try again later
 	EINTERNAL      = "internal"      // anything else; its text is never shown
 )
 

@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"dateline/media"
 )
@@ -36,5 +38,37 @@ func TestMediaBadPaths(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestUploadBusy: uploads that find the node's image budget taken by
+// another photo wait within the bound, then answer 503 with Retry-After
+// and a message for people; the one that had the budget is stored.
+func TestUploadBusy(t *testing.T) {
+	n := newNewsroom(t)
+	// 6000 × 4000 needs about 81 MB: one at a time in 96 MiB.
+	media.SetWorkBudget(96<<20, 50*time.Millisecond)
+	t.Cleanup(func() { media.SetWorkBudget(media.DefaultWorkBudget, media.DefaultWorkWait) })
+	photo := jpegBytes(t, 6000, 4000)
+	browsers := []*browser{n.as("reporter@example.org"), n.as("editor@example.org"), n.as("admin@example.org")}
+	answers := make([]resp, len(browsers))
+	var wg sync.WaitGroup
+	for i, b := range browsers {
+		wg.Go(func() { answers[i] = b.upload("big.jpg", photo, "Caption", "Credit") })
+	}
+	wg.Wait()
+	stored, busy := 0, 0
+	for _, r := range answers {
+		switch {
+		case r.Code == http.StatusSeeOther:
+			stored++
+		case r.Code == http.StatusServiceUnavailable && r.Header.Get("Retry-After") != "" && strings.Contains(r.Body, "busy preparing other photos"):
+			busy++
+		default:
+			t.Errorf("upload: %d %s", r.Code, excerpt(r.Body))
+		}
+	}
+	if stored == 0 || busy == 0 {
+		t.Errorf("%d stored and %d answered busy, want some of each", stored, busy)
 	}
 }
