@@ -38,8 +38,9 @@ const (
 	// budget before it is answered "busy".
 	DefaultWorkWait = 30 * time.Second
 	// workFixed is what any image's work takes besides its pixels: the
-	// encoders' buffers, the renditions' scratch images and the upload's
-	// own bytes, which are counted separately.
+	// encoders' buffers and the renditions' scratch images. The upload's
+	// own bytes (at most Limits.MaxBytes) are read before the budget is
+	// asked for and are not counted.
 	workFixed = 24 << 20
 )
 
@@ -56,13 +57,6 @@ func SetWorkBudget(bytes int64, wait time.Duration) {
 	work.Lock()
 	work.sem, work.size, work.wait = semaphore.NewWeighted(bytes), bytes, wait
 	work.Unlock()
-}
-
-// WorkBudget returns the budget SetWorkBudget set.
-func WorkBudget() int64 {
-	work.Lock()
-	defer work.Unlock()
-	return work.size
 }
 
 // acquire waits for n bytes of the budget and returns the function that
@@ -187,21 +181,19 @@ type frame struct {
 	padded      int64 // the same, padded to whole blocks of whole MCUs
 }
 
-// jpegFrame reads the SOF marker of a JPEG of w × h pixels: whether it is
-// progressive, its components and how many samples each holds. It guesses
-// three full-size planes when it finds no frame header that it can read
-// (the decoder refuses such a file anyway). Every offset is checked: the
-// bytes are the uploader's.
+// jpegFrame reads the SOF marker of a JPEG of w × h pixels (as its header
+// said): whether it is progressive, its components and how many samples
+// each holds. It guesses three full-size planes when it finds no frame
+// header that it can read (the decoder refuses such a file anyway). Every
+// offset is checked: the bytes are the uploader's.
 func jpegFrame(b []byte, w, h int64) frame {
-	guess := func(int64, int64) frame {
-		return frame{components: 3, samples: 3 * w * h, padded: 3 * (w + 15) * (h + 15)}
-	}
+	guess := frame{components: 3, samples: 3 * w * h, padded: 3 * (w + 15) * (h + 15)}
 	if len(b) < 4 || b[0] != 0xff || b[1] != 0xd8 {
-		return guess(0, 0)
+		return guess
 	}
 	for i := 2; i+4 <= len(b); {
 		if b[i] != 0xff {
-			return guess(0, 0)
+			return guess
 		}
 		marker := b[i+1]
 		switch {
@@ -212,22 +204,21 @@ func jpegFrame(b []byte, w, h int64) frame {
 			i += 2
 			continue
 		case marker == 0xd9 || marker == 0xda:
-			return guess(0, 0)
+			return guess
 		}
 		n := int(binary.BigEndian.Uint16(b[i+2:]))
 		if n < 2 || i+2+n > len(b) {
-			return guess(0, 0)
+			return guess
 		}
 		seg := b[i+4 : i+2+n]
 		// SOF0 to SOF15, except DHT (c4), JPG (c8) and DAC (cc).
 		if marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8 && marker != 0xcc {
-			if len(seg) < 6 {
-				return guess(0, 0)
+			nc := 0
+			if len(seg) >= 6 {
+				nc = int(seg[5])
 			}
-			h, w := int64(binary.BigEndian.Uint16(seg[1:])), int64(binary.BigEndian.Uint16(seg[3:]))
-			nc := int(seg[5])
 			if nc < 1 || len(seg) < 6+3*nc {
-				return guess(w, h)
+				return guess
 			}
 			f := frame{progressive: marker == 0xc2 || marker == 0xc6 || marker == 0xca || marker == 0xce, components: nc}
 			hmax, vmax := int64(1), int64(1)
@@ -246,5 +237,5 @@ func jpegFrame(b []byte, w, h int64) frame {
 		}
 		i += 2 + n
 	}
-	return guess(0, 0)
+	return guess
 }

@@ -224,3 +224,14 @@ func TestWorkBytes(t *testing.T) {
 		t.Errorf("PNG: %d", got)
 	}
 }
+
+// FuzzJPEGFrame: any bytes give a frame without a panic.
+func FuzzJPEGFrame(f *testing.F) {
+	f.Add(jpegOf(f, photoImage(40, 30)))
+	f.Add([]byte{0xff, 0xd8, 0xff, 0xc2, 0, 17, 8, 0, 50, 0, 100, 3, 1, 0x21, 0, 2, 0x11, 0, 3, 0x11, 0})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if fr := jpegFrame(b, 100, 50); fr.samples < 0 || fr.padded < 0 {
+			t.Errorf("%+v", fr)
+		}
+	})
+}

@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -111,12 +112,18 @@ func TestUploadMemory(t *testing.T) {
 				data = append(data[:len(data)-2], byte(i), 0xff, 0xd9)
 				var body string
 				codes[i], body = n.upload(t, data)
-				if codes[i] != http.StatusCreated {
+				// A photo that waits longer than the bound for its turn is
+				// answered busy, to be sent again: on a slow machine the
+				// fourth may.
+				if codes[i] != http.StatusCreated && (codes[i] != http.StatusServiceUnavailable || !strings.Contains(body, "try again")) {
 					t.Errorf("%s, four at once, #%d: %d %s", im.name, i, codes[i], body)
 				}
 			})
 		}
 		wg.Wait()
+		if !slices.Contains(codes, http.StatusCreated) {
+			t.Errorf("four %s at once: %v, none stored", im.name, codes)
+		}
 		t.Logf("four %s at once: %v in %v, peak so far %s", im.name, codes, time.Since(start).Round(time.Millisecond), mb(n.peak(t)))
 	}
 	four := n.peak(t)
