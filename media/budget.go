@@ -60,7 +60,7 @@ func SetWorkBudget(bytes int64, wait time.Duration) {
 }
 
 // acquire waits for n bytes of the budget and returns the function that
-// gives them back. Returns EUNPROCESSABLE when n is more than the whole
+// gives them back, which may be called more than once. Returns EUNPROCESSABLE when n is more than the whole
 // budget, EUNAVAILABLE when the wait is over, and ctx's error when ctx
 // ends first.
 func acquire(ctx context.Context, n int64) (release func(), err error) {
@@ -80,17 +80,21 @@ func acquire(ctx context.Context, n int64) (release func(), err error) {
 		}
 		return nil, dateline.Errorf(dateline.EUNAVAILABLE, "The server is busy preparing other photos; please try again in a minute.")
 	}
-	return func() {
-		// The pixels of a big photo are garbage now. Collect them before
-		// the next photo may start, so that its pixels do not come on top
-		// of them, and hand the pages back to the system, so that the
-		// node's resident size falls back instead of staying at its peak
-		// until the runtime's scavenger gets round to it.
-		if n >= 128<<20 {
-			debug.FreeOSMemory()
-		}
-		sem.Release(n)
-	}, nil
+	var once sync.Once
+	return func() { once.Do(func() { giveBack(sem, n) }) }, nil
+}
+
+// giveBack returns n bytes to the budget sem.
+func giveBack(sem *semaphore.Weighted, n int64) {
+	// The pixels of a big photo are garbage now. Collect them before the
+	// next photo may start, so that its pixels do not come on top of
+	// them, and hand the pages back to the system, so that the node's
+	// resident size falls back instead of staying at its peak until the
+	// runtime's scavenger gets round to it.
+	if n >= 128<<20 {
+		debug.FreeOSMemory()
+	}
+	sem.Release(n)
 }
 
 // collect has the garbage of the phase just ended collected at once when

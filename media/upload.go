@@ -142,11 +142,13 @@ func Prepare(ctx context.Context, m dateline.Media, dir string, r io.Reader, lim
 			continue
 		}
 		if err := ctx.Err(); err != nil {
+			<-full // the full size's pixels are the budget's until it is done
 			return nil, err
 		}
 		h := max(1, int((int64(p.Height)*int64(w)+int64(p.Width)/2)/int64(p.Width)))
 		out, err := encode(sc.scale(w, h), asPNG)
 		if err != nil {
+			<-full
 			return nil, err
 		}
 		files = append(files, file{p.Rendition(w), out, nil})
@@ -159,6 +161,10 @@ func Prepare(ctx context.Context, m dateline.Media, dir string, r io.Reader, lim
 		return nil, f.err
 	}
 	files = append(files, f)
+	// Only encoded files are left: the pixels are garbage, and the next
+	// photo need not wait while these are stored (on a network mount,
+	// perhaps slowly).
+	release()
 
 	for _, f := range files {
 		if err := m.Put(ctx, f.path, bytes.NewReader(f.data)); err != nil {
