@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"image"
 	"image/color"
+	stddraw "image/draw"
 	"strings"
 	"testing"
 	"time"
@@ -234,4 +235,17 @@ func FuzzJPEGFrame(f *testing.F) {
 			t.Errorf("%+v", fr)
 		}
 	})
+}
+
+// TestCMYKToRGBA: the direct conversion matches image/draw's.
+func TestCMYKToRGBA(t *testing.T) {
+	c := image.NewCMYK(image.Rect(3, 2, 40, 30))
+	for i := range c.Pix {
+		c.Pix[i] = uint8(i * 37)
+	}
+	want := image.NewRGBA(image.Rect(0, 0, 37, 28))
+	stddraw.Draw(want, want.Rect, c, c.Rect.Min, stddraw.Src)
+	if got := toRGBA(c); !bytes.Equal(got.Pix, want.Pix) || got.Rect != want.Rect {
+		t.Error("CMYK converts differently from image/draw")
+	}
 }
