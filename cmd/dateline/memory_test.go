@@ -131,6 +131,12 @@ func TestUploadMemory(t *testing.T) {
 	if four > uploadPeak {
 		t.Errorf("peak %s preparing four photos at once, want under %s", mb(four), mb(uploadPeak))
 	}
+	// The memory goes back to the system once the photos are done.
+	if rss := n.status(t, "VmRSS"); rss > 250<<20 {
+		t.Errorf("resident %s after the uploads, want under %s", mb(rss), mb(250<<20))
+	} else {
+		t.Logf("resident after the uploads: %s", mb(rss))
+	}
 }
 
 func mb(n int64) string { return fmt.Sprintf("%d MB", n/1e6) }
@@ -234,12 +240,18 @@ func (n *node) upload(t *testing.T, data []byte) (int, string) {
 // peak is the process's peak resident memory so far: VmHWM.
 func (n *node) peak(t *testing.T) int64 {
 	t.Helper()
+	return n.status(t, "VmHWM")
+}
+
+// status reads a size in kB from /proc/PID/status, such as VmRSS.
+func (n *node) status(t *testing.T, field string) int64 {
+	t.Helper()
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", n.cmd.Process.Pid))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for line := range strings.SplitSeq(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(line, field+":"); ok {
 			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
 			if err != nil {
 				t.Fatal(err)
@@ -247,7 +259,7 @@ func (n *node) peak(t *testing.T) int64 {
 			return kb << 10
 		}
 	}
-	t.Fatal("no VmHWM in /proc/PID/status")
+	t.Fatalf("no %s in /proc/PID/status", field)
 	return 0
 }
 
