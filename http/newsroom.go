@@ -73,6 +73,9 @@ type messagePage struct {
 // the newsroom's own API, a page otherwise.
 func (s *Server) newsroomError(w http.ResponseWriter, r *http.Request, code int, msg string) {
 	w.Header().Set("Cache-Control", "no-store")
+	if code == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", "30")
+	}
 	if strings.HasPrefix(r.URL.Path, "/newsroom/api/") || strings.HasSuffix(r.URL.Path, "/autosave") || r.Header.Get("Accept") == "application/json" {
 		writeJSON(w, code, map[string]any{"error": map[string]any{"status": code, "message": msg}})
 		return

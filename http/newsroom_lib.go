@@ -54,8 +54,6 @@ func photoFilter(r *http.Request) (dateline.PhotoFilter, error) {
 	return f, nil
 }
 
-var uploadSlots = make(chan struct{}, 2)
-
 // handleUpload takes one image, checks it, stores its renditions and adds
 // it to the library with its caption and credit.
 func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
@@ -100,14 +98,9 @@ func (s *Server) uploadPhoto(r *http.Request, field, caption, credit string) (*d
 	}
 	lim := media.DefaultLimits
 	lim.MaxBytes = maxUploadBytes
-	// A large photo takes a few hundred megabytes while it is prepared:
-	// two at a time per node, the others wait their turn.
-	select {
-	case uploadSlots <- struct{}{}:
-		defer func() { <-uploadSlots }()
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+	// Prepare waits for its share of the node's memory for image work
+	// (media.SetWorkBudget), within a bound, and answers EUNAVAILABLE
+	// (503) when the node stays busy.
 	dir := "uploads/" + s.now().UTC().Format("2006/01")
 	p, err := media.Prepare(ctx, s.cfg.Media, dir, file, lim)
 	if err != nil {

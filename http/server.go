@@ -394,6 +394,9 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 
 func (s *Server) errorStatus(w http.ResponseWriter, r *http.Request, code int, msg string) {
 	w.Header().Set("Cache-Control", "no-store")
+	if code == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", "30")
+	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {
 		writeJSON(w, code, map[string]any{"error": map[string]any{"status": code, "message": msg}})
 		return

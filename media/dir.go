@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"dateline"
@@ -67,7 +68,7 @@ func (d Dir) Get(ctx context.Context, p string) (dateline.MediaFile, error) {
 	}
 	f, err := os.Open(full)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
+		if requestMade(err) {
 			return nil, dateline.Errorf(dateline.ENOTFOUND, "No such file.")
 		}
 		return nil, err
@@ -87,8 +88,24 @@ func (d Dir) Exists(ctx context.Context, p string) (bool, error) {
 		return false, err
 	}
 	st, err := os.Stat(full)
-	if errors.Is(err, fs.ErrNotExist) {
+	if requestMade(err) {
 		return false, nil
 	}
 	return err == nil && !st.IsDir(), err
+}
+
+// requestMade reports whether opening a file failed because of the path
+// asked for, which a reader may write as they like, rather than because of
+// the server: the name does not exist, a segment of it is a file and not a
+// folder ("demo/a.jpg/x"), a segment is longer than the file system allows
+// (most allow 255 bytes), or the path is otherwise not one the system can
+// name. All of these mean there is no such file. A permission or I/O error
+// is the server's and stays an error.
+func requestMade(err error) bool {
+	return errors.Is(err, fs.ErrNotExist) ||
+		errors.Is(err, syscall.ENOTDIR) ||
+		errors.Is(err, syscall.ENAMETOOLONG) ||
+		errors.Is(err, syscall.EISDIR) ||
+		errors.Is(err, syscall.ELOOP) ||
+		errors.Is(err, syscall.EINVAL)
 }

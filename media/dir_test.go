@@ -30,6 +30,16 @@ func TestDir(t *testing.T) {
 	if _, err := d.Get(ctx, "demo/none.jpg"); dateline.ErrorCode(err) != dateline.ENOTFOUND {
 		t.Errorf("missing file: %v", err)
 	}
+	// Paths that the file system cannot resolve are missing files too.
+	long := strings.Repeat("a", 300) + ".jpg"
+	for _, p := range []string{"demo/a.jpg/x", "demo/a.jpg/x/y.jpg", "demo/" + long, long + "/b.jpg"} {
+		if _, err := d.Get(ctx, p); dateline.ErrorCode(err) != dateline.ENOTFOUND {
+			t.Errorf("Get(%q) = %v, want ENOTFOUND", p, err)
+		}
+		if ok, err := d.Exists(ctx, p); ok || err != nil {
+			t.Errorf("Exists(%q) = %v, %v, want false, nil", p, ok, err)
+		}
+	}
 	for _, bad := range []string{"", "../x", "/etc/passwd", "a/../../b", "a//b", "a\\b", "a\x00b", "demo"} {
 		if _, err := d.Get(ctx, bad); dateline.ErrorCode(err) != dateline.ENOTFOUND {
 			t.Errorf("Get(%q) = %v", bad, err)

@@ -90,40 +90,137 @@ func tiffOrientation(t []byte) int {
 // it along the top-left to bottom-right diagonal, 6 turns it a quarter
 // clockwise, 7 mirrors it along the other diagonal and 8 turns it a quarter
 // anticlockwise. For 5 to 8 width and height swap.
+//
+// A JPEG's YCbCr or gray image is turned plane by plane and stays what it
+// is (4:2:2 becomes 4:4:0 when turned a quarter), at a byte or a byte and
+// a half a pixel instead of the four of RGBA. With subsampled colour and an
+// odd width or height, the colour planes of a mirrored image may sit one
+// pixel off at the far edge, which nobody sees.
 func orient(m image.Image, o int) image.Image {
 	if o < 2 || o > 8 {
 		return m
 	}
+	switch m := m.(type) {
+	case *image.Gray:
+		w, h := m.Rect.Dx(), m.Rect.Dy()
+		dw, dh := turnedSize(w, h, o)
+		d := image.NewGray(image.Rect(0, 0, dw, dh))
+		turnPlane(d.Pix, d.Stride, dw, dh, m.Pix[m.PixOffset(m.Rect.Min.X, m.Rect.Min.Y):], m.Stride, w, h, 1, o)
+		return d
+	case *image.YCbCr:
+		ratio, ok := turnedRatio(m.SubsampleRatio, o)
+		if !ok || m.Rect.Min != (image.Point{}) {
+			break
+		}
+		w, h := m.Rect.Dx(), m.Rect.Dy()
+		dw, dh := turnedSize(w, h, o)
+		d := image.NewYCbCr(image.Rect(0, 0, dw, dh), ratio)
+		turnPlane(d.Y, d.YStride, dw, dh, m.Y, m.YStride, w, h, 1, o)
+		cw, ch := chromaSize(m)
+		cdw, cdh := chromaSize(d)
+		if tw, th := turnedSize(cw, ch, o); tw != cdw || th != cdh {
+			break // not a layout turnPlane can map; RGBA below
+		}
+		turnPlane(d.Cb, d.CStride, cdw, cdh, m.Cb, m.CStride, cw, ch, 1, o)
+		turnPlane(d.Cr, d.CStride, cdw, cdh, m.Cr, m.CStride, cw, ch, 1, o)
+		return d
+	}
 	src := toRGBA(m)
 	w, h := src.Rect.Dx(), src.Rect.Dy()
-	dw, dh := w, h
-	if o >= 5 {
-		dw, dh = h, w
-	}
+	dw, dh := turnedSize(w, h, o)
 	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
-	for y := range dh {
-		row := dst.Pix[y*dst.Stride:]
-		for x := range dw {
-			// (sx, sy) is the stored pixel shown at (x, y).
-			var sx, sy int
-			switch o {
-			case 2:
-				sx, sy = w-1-x, y
-			case 3:
-				sx, sy = w-1-x, h-1-y
-			case 4:
-				sx, sy = x, h-1-y
-			case 5:
-				sx, sy = y, x
-			case 6:
-				sx, sy = y, h-1-x
-			case 7:
-				sx, sy = w-1-y, h-1-x
-			case 8:
-				sx, sy = w-1-y, x
+	turnPlane(dst.Pix, dst.Stride, dw, dh, src.Pix, src.Stride, w, h, 4, o)
+	return dst
+}
+
+// turnedSize is the size of a w × h picture under orientation o.
+func turnedSize(w, h, o int) (int, int) {
+	if o >= 5 {
+		return h, w
+	}
+	return w, h
+}
+
+// turnedRatio is the subsampling of a YCbCr image under orientation o:
+// a quarter turn swaps horizontal and vertical subsampling.
+func turnedRatio(r image.YCbCrSubsampleRatio, o int) (image.YCbCrSubsampleRatio, bool) {
+	if o < 5 {
+		return r, true
+	}
+	switch r {
+	case image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio420:
+		return r, true
+	case image.YCbCrSubsampleRatio422:
+		return image.YCbCrSubsampleRatio440, true
+	case image.YCbCrSubsampleRatio440:
+		return image.YCbCrSubsampleRatio422, true
+	}
+	return r, false
+}
+
+// chromaSize is the width and height of m's Cb and Cr planes.
+func chromaSize(m *image.YCbCr) (int, int) {
+	w, h := m.Rect.Dx(), m.Rect.Dy()
+	switch m.SubsampleRatio {
+	case image.YCbCrSubsampleRatio422:
+		return (w + 1) / 2, h
+	case image.YCbCrSubsampleRatio420:
+		return (w + 1) / 2, (h + 1) / 2
+	case image.YCbCrSubsampleRatio440:
+		return w, (h + 1) / 2
+	case image.YCbCrSubsampleRatio411:
+		return (w + 3) / 4, h
+	case image.YCbCrSubsampleRatio410:
+		return (w + 3) / 4, (h + 1) / 2
+	}
+	return w, h
+}
+
+// turnPlane writes the w × h plane src (n bytes a pixel) into dst, which
+// is dw × dh, as orientation o shows it. The stored pixel shown at (x, y)
+// is src's (sx, sy), whose offset moves by a fixed step along a row of
+// dst: base + x·ax + y·ay.
+func turnPlane(dst []byte, dstStride, dw, dh int, src []byte, srcStride, w, h, n, o int) {
+	S, W, H := srcStride, (w-1)*n, (h-1)*srcStride
+	var base, ax, ay int
+	switch o {
+	case 2: // (w-1-x, y)
+		base, ax, ay = W, -n, S
+	case 3: // (w-1-x, h-1-y)
+		base, ax, ay = H+W, -n, -S
+	case 4: // (x, h-1-y)
+		base, ax, ay = H, n, -S
+	case 5: // (y, x)
+		base, ax, ay = 0, S, n
+	case 6: // (y, h-1-x)
+		base, ax, ay = H, -S, n
+	case 7: // (w-1-y, h-1-x)
+		base, ax, ay = H+W, -S, -n
+	case 8: // (w-1-y, x)
+		base, ax, ay = W, S, -n
+	default:
+		base, ax, ay = 0, n, S
+	}
+	// In tiles, so that a quarter turn, which reads src down its
+	// columns, finds the rows it reads still in the CPU's cache.
+	const tile = 64
+	for ty := 0; ty < dh; ty += tile {
+		for tx := 0; tx < dw; tx += tile {
+			for y := ty; y < min(ty+tile, dh); y++ {
+				row := dst[y*dstStride+tx*n : y*dstStride+min(tx+tile, dw)*n]
+				i := base + y*ay + tx*ax
+				if n == 1 {
+					for x := range row {
+						row[x] = src[i]
+						i += ax
+					}
+					continue
+				}
+				for x := 0; x < len(row); x += n {
+					copy(row[x:x+n], src[i:i+n])
+					i += ax
+				}
 			}
-			copy(row[4*x:4*x+4], src.Pix[sy*src.Stride+4*sx:])
 		}
 	}
-	return dst
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	stddraw "image/draw"
 	"image/jpeg"
 	"image/png"
@@ -72,13 +73,35 @@ func Prepare(ctx context.Context, m dateline.Media, dir string, r io.Reader, lim
 	if int64(len(data)) > lim.MaxBytes {
 		return nil, dateline.Errorf(dateline.ETOOLARGE, "The file is larger than %s; please send a smaller image.", megabytes(lim.MaxBytes))
 	}
-	img, format, err := decode(data, lim)
+	format, cfg, err := header(data, lim)
 	if err != nil {
 		return nil, err
 	}
+	orientation := 1
 	if format == "jpeg" {
-		img = orient(img, jpegOrientation(data))
+		orientation = jpegOrientation(data)
 	}
+	// Wait for this image's share of the process's memory for image work
+	// (see SetWorkBudget) before a pixel is decoded.
+	cost := workBytes(format, cfg, data, orientation > 1)
+	release, err := acquire(ctx, cost)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	img, err := decodePixels(format, data, cfg)
+	if err != nil {
+		return nil, err
+	}
+	collect(cost) // the decoder's buffers
+	if format == "jpeg" {
+		// CMYK becomes RGBA now, before it is turned, so that the CMYK
+		// pixels can go before the turned copy is made.
+		img = forJPEG(img)
+		collect(cost)
+	}
+	img = orient(img, orientation)
+	collect(cost) // the image as it was stored
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -120,11 +143,13 @@ func Prepare(ctx context.Context, m dateline.Media, dir string, r io.Reader, lim
 			continue
 		}
 		if err := ctx.Err(); err != nil {
+			<-full // the full size's pixels are the budget's until it is done
 			return nil, err
 		}
 		h := max(1, int((int64(p.Height)*int64(w)+int64(p.Width)/2)/int64(p.Width)))
 		out, err := encode(sc.scale(w, h), asPNG)
 		if err != nil {
+			<-full
 			return nil, err
 		}
 		files = append(files, file{p.Rendition(w), out, nil})
@@ -137,6 +162,10 @@ func Prepare(ctx context.Context, m dateline.Media, dir string, r io.Reader, lim
 		return nil, f.err
 	}
 	files = append(files, f)
+	// Only encoded files are left: the pixels are garbage, and the next
+	// photo need not wait while these are stored (on a network mount,
+	// perhaps slowly).
+	release()
 
 	for _, f := range files {
 		if err := m.Put(ctx, f.path, bytes.NewReader(f.data)); err != nil {
@@ -159,51 +188,62 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// decode tells the format from the first bytes, checks the size that the
-// header declares against lim, and only then decodes the pixels. The
+// header tells the format from the first bytes and checks the size that
+// the header declares against lim, before any pixel is decoded. The
 // decoders are called by name rather than through image.Decode, so that a
 // format registered elsewhere in the program (GIF, say) is never accepted.
-func decode(data []byte, lim Limits) (image.Image, string, error) {
+func header(data []byte, lim Limits) (string, image.Config, error) {
 	var (
 		format       string
 		decodeConfig func(io.Reader) (image.Config, error)
-		decode       func(io.Reader) (image.Image, error)
 	)
 	switch {
 	case bytes.HasPrefix(data, []byte("\xff\xd8\xff")):
-		format, decodeConfig, decode = "jpeg", jpeg.DecodeConfig, jpeg.Decode
+		format, decodeConfig = "jpeg", jpeg.DecodeConfig
 	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):
-		format, decodeConfig, decode = "png", png.DecodeConfig, png.Decode
+		format, decodeConfig = "png", png.DecodeConfig
 	case len(data) >= 12 && string(data[:4]) == "RIFF" && string(data[8:12]) == "WEBP":
-		format, decodeConfig, decode = "webp", webp.DecodeConfig, webp.Decode
+		format, decodeConfig = "webp", webp.DecodeConfig
 	default:
-		return nil, "", dateline.Errorf(dateline.EUNPROCESSABLE, "This is not a JPEG, PNG or WebP image.")
+		return "", image.Config{}, dateline.Errorf(dateline.EUNPROCESSABLE, "This is not a JPEG, PNG or WebP image.")
 	}
-
 	cfg, err := decodeConfig(bytes.NewReader(data))
 	if err != nil {
-		return nil, "", damaged(err)
+		return "", image.Config{}, damaged(err)
 	}
 	w, h := cfg.Width, cfg.Height
 	switch {
 	case w <= 0 || h <= 0:
-		return nil, "", dateline.Errorf(dateline.EUNPROCESSABLE, "The image is damaged or incomplete (it has no pixels).")
+		return "", image.Config{}, dateline.Errorf(dateline.EUNPROCESSABLE, "The image is damaged or incomplete (it has no pixels).")
 	case int64(w)*int64(h) > lim.MaxPixels:
-		return nil, "", dateline.Errorf(dateline.EUNPROCESSABLE, "%d × %d pixels is more than the %s megapixels allowed.", w, h, megapixels(lim.MaxPixels))
+		return "", image.Config{}, dateline.Errorf(dateline.EUNPROCESSABLE, "%d × %d pixels is more than the %s megapixels allowed.", w, h, megapixels(lim.MaxPixels))
 	case w > lim.MaxSide || h > lim.MaxSide:
-		return nil, "", dateline.Errorf(dateline.EUNPROCESSABLE, "%d × %d pixels is more than the %d pixels allowed on a side.", w, h, lim.MaxSide)
+		return "", image.Config{}, dateline.Errorf(dateline.EUNPROCESSABLE, "%d × %d pixels is more than the %d pixels allowed on a side.", w, h, lim.MaxSide)
 	}
+	return format, cfg, nil
+}
 
+// decodePixels decodes an image whose header has passed header.
+func decodePixels(format string, data []byte, cfg image.Config) (image.Image, error) {
+	var decode func(io.Reader) (image.Image, error)
+	switch format {
+	case "jpeg":
+		decode = jpeg.Decode
+	case "png":
+		decode = png.Decode
+	case "webp":
+		decode = webp.Decode
+	}
 	img, err := decode(bytes.NewReader(data))
 	if err != nil {
-		return nil, "", damaged(err)
+		return nil, damaged(err)
 	}
 	// The decoders allocate from the header just checked; this guards
 	// against one that would not.
-	if b := img.Bounds(); b.Dx() != w || b.Dy() != h {
-		return nil, "", dateline.Errorf(dateline.EUNPROCESSABLE, "The image is damaged or incomplete (its size does not match its header).")
+	if b := img.Bounds(); b.Dx() != cfg.Width || b.Dy() != cfg.Height {
+		return nil, dateline.Errorf(dateline.EUNPROCESSABLE, "The image is damaged or incomplete (its size does not match its header).")
 	}
-	return img, format, nil
+	return img, nil
 }
 
 // damaged turns a decoder's error into one that can be shown: the
@@ -291,6 +331,20 @@ func toRGBA(m image.Image) *image.RGBA {
 	}
 	b := m.Bounds()
 	r := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	if c, ok := m.(*image.CMYK); ok {
+		// image/draw reads a CMYK image a pixel at a time through At,
+		// which allocates for every pixel: 40 million allocations and
+		// seconds for a large CMYK photo.
+		for y := range b.Dy() {
+			src := c.Pix[c.PixOffset(b.Min.X, b.Min.Y+y):]
+			dst := r.Pix[y*r.Stride : y*r.Stride+4*b.Dx()]
+			for i := 0; i < len(dst); i += 4 {
+				dst[i], dst[i+1], dst[i+2] = color.CMYKToRGB(src[i], src[i+1], src[i+2], src[i+3])
+				dst[i+3] = 0xff
+			}
+		}
+		return r
+	}
 	stddraw.Draw(r, r.Rect, m, b.Min, stddraw.Src)
 	return r
 }
@@ -323,9 +377,15 @@ func (s *scaler) scale(w, h int) *image.RGBA {
 	}
 	src := s.levels[i]
 	for i == len(s.levels)-1 && src.Bounds().Dx() >= 2*w && src.Bounds().Dy() >= 2 {
-		src = halve(toRGBA(src))
+		src = halveAny(src)
 		s.levels = append(s.levels, src)
 		i++
+	}
+	// Widths come widest first, so the levels between the image itself
+	// (which the full-size encoder may still be reading) and this one are
+	// not drawn from again: keep only their size, and let their pixels go.
+	for j := 1; j < i; j++ {
+		s.levels[j] = s.levels[j].Bounds()
 	}
 	return catmullRom(src, w, h)
 }
@@ -378,6 +438,50 @@ func inParallel(n int, f func(int)) {
 		})
 	}
 	wg.Wait()
+}
+
+// halveAny returns m at half its width and height. YCbCr (in the common
+// subsamplings) and gray images are halved plane by plane and keep their
+// type, at a quarter of their bytes; others are halved as RGBA.
+func halveAny(m image.Image) image.Image {
+	switch m := m.(type) {
+	case *image.Gray:
+		w, h := m.Rect.Dx(), m.Rect.Dy()
+		d := image.NewGray(image.Rect(0, 0, w/2, h/2))
+		halvePlane(d.Pix, d.Stride, w/2, h/2, m.Pix[m.PixOffset(m.Rect.Min.X, m.Rect.Min.Y):], m.Stride, w, h)
+		return d
+	case *image.YCbCr:
+		if m.Rect.Min != (image.Point{}) {
+			break
+		}
+		switch m.SubsampleRatio {
+		case image.YCbCrSubsampleRatio444, image.YCbCrSubsampleRatio422, image.YCbCrSubsampleRatio420, image.YCbCrSubsampleRatio440:
+			w, h := m.Rect.Dx(), m.Rect.Dy()
+			d := image.NewYCbCr(image.Rect(0, 0, w/2, h/2), m.SubsampleRatio)
+			halvePlane(d.Y, d.YStride, w/2, h/2, m.Y, m.YStride, w, h)
+			cw, ch := chromaSize(m)
+			cdw, cdh := chromaSize(d)
+			halvePlane(d.Cb, d.CStride, cdw, cdh, m.Cb, m.CStride, cw, ch)
+			halvePlane(d.Cr, d.CStride, cdw, cdh, m.Cr, m.CStride, cw, ch)
+			return d
+		}
+	}
+	return halve(toRGBA(m))
+}
+
+// halvePlane writes into the dw × dh plane dst the means of 2 × 2 pixels
+// of the w × h plane src. Where src has no second row or column (an odd
+// size rounded up, as a colour plane's may be), the last one counts twice.
+func halvePlane(dst []byte, dstStride, dw, dh int, src []byte, srcStride, w, h int) {
+	for y := range dh {
+		a := src[min(2*y, h-1)*srcStride:]
+		b := src[min(2*y+1, h-1)*srcStride:]
+		o := dst[y*dstStride : y*dstStride+dw]
+		for x := range o {
+			i, j := min(2*x, w-1), min(2*x+1, w-1)
+			o[x] = uint8((uint(a[i]) + uint(a[j]) + uint(b[i]) + uint(b[j]) + 2) / 4)
+		}
+	}
 }
 
 // halve returns m at half its width and height, each pixel the mean of four.

@@ -749,3 +749,11 @@ func TestCatmullRomBands(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkOrientYCbCr turns a 39.9-megapixel camera image a quarter.
+func BenchmarkOrientYCbCr(b *testing.B) {
+	m := image.NewYCbCr(image.Rect(0, 0, 7296, 5472), image.YCbCrSubsampleRatio420)
+	for b.Loop() {
+		orient(m, 6)
+	}
+}

@@ -34,17 +34,54 @@ type DB struct {
 
 var _ dateline.Store = (*DB)(nil)
 
+// Durability says when a commit is on disk, which is when the ingest API
+// acknowledges an item. Both keep the database whole after any crash; they
+// differ in what a power loss or an operating system crash may take away.
+type Durability string
+
+const (
+	// Full (synchronous=FULL) syncs the write-ahead log at every commit:
+	// an acknowledged item survives a power loss or an OS crash.
+	Full Durability = "full"
+	// Normal (synchronous=NORMAL) syncs the log only at checkpoints: a
+	// process crash or kill -9 loses nothing, but a power loss or an OS
+	// crash may lose the last commits, acknowledged ones included.
+	Normal Durability = "normal"
+)
+
+// Options are the choices Open leaves to its caller.
+type Options struct {
+	Durability Durability // Full when empty
+}
+
 // Open opens or creates the database file at path and applies any
-// migration it has not seen.
+// migration it has not seen, with the default options (Full durability).
 func Open(ctx context.Context, path string) (*DB, error) {
+	return OpenWith(ctx, path, Options{})
+}
+
+// OpenWith is Open with options. Returns an error for an unknown
+// Durability.
+func OpenWith(ctx context.Context, path string, opt Options) (*DB, error) {
 	if path == "" {
 		return nil, fmt.Errorf("sqlite: empty path")
 	}
+	var synchronous string
+	switch opt.Durability {
+	case Full, "":
+		synchronous = "FULL"
+	case Normal:
+		synchronous = "NORMAL"
+	default:
+		return nil, fmt.Errorf("sqlite: durability must be full or normal, not %q", opt.Durability)
+	}
 	// Pragmas are applied to every connection the pool opens, in order.
+	// In WAL mode FULL syncs the log at every commit and NORMAL at
+	// checkpoints only (see Durability).
 	pragmas := []string{
 		"busy_timeout(" + strconv.Itoa(int(busyWait/time.Millisecond)) + ")",
 		"journal_mode(WAL)",
-		"synchronous(NORMAL)",
+		"synchronous(" + synchronous + ")",
 		"foreign_keys(ON)",
 		"cache_size(-32000)",
 		"temp_store(MEMORY)",

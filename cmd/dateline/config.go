@@ -25,10 +25,11 @@ func env(name, def string) string {
 
 // storeFlags are the flags every command that opens the database takes.
 type storeFlags struct {
-	data     string
-	db       string
-	replicas listFlag
-	log      *slog.Logger
+	data       string
+	db         string
+	replicas   listFlag
+	durability string // SQLite's: full or normal; empty is full
+	log        *slog.Logger
 }
 
 // listFlag is a flag that may be given many times.
@@ -48,6 +49,21 @@ func (f *storeFlags) registerReplicas(fs *flag.FlagSet) {
 		f.replicas = strings.Fields(v)
 	}
 	fs.Var(&f.replicas, "db-replica", "a PostgreSQL read replica for public pages; repeat for several (env DATELINE_DB_REPLICAS, space-separated)")
+}
+
+// registerDurability adds --durability, for the commands that acknowledge
+// writes to others.
+func (f *storeFlags) registerDurability(fs *flag.FlagSet) {
+	fs.StringVar(&f.durability, "durability", env("DATELINE_DURABILITY", string(sqlite.Full)), "when SQLite acknowledges a write: full syncs every commit to disk, so an acknowledged item survives a power loss or an OS crash; normal syncs at checkpoints, faster, and may lose the last acknowledged items on a power loss or an OS crash (never on a crash of the process). PostgreSQL's own synchronous_commit governs there (env DATELINE_DURABILITY)")
+}
+
+// checkDurability refuses a --durability that is neither full nor normal.
+func (f *storeFlags) checkDurability() error {
+	switch sqlite.Durability(f.durability) {
+	case sqlite.Full, sqlite.Normal, "":
+		return nil
+	}
+	return usagef("--durability must be full or normal, not %q", f.durability)
 }
 
 // openDSN opens a database by its name on the command line, sqlite:PATH or
@@ -86,13 +102,13 @@ func (f *storeFlags) open(ctx context.Context) (dateline.Store, error) {
 	var store dateline.Store
 	switch {
 	case f.db == "":
-		db, err := sqlite.Open(ctx, filepath.Join(f.data, "dateline.db"))
+		db, err := sqlite.OpenWith(ctx, filepath.Join(f.data, "dateline.db"), sqlite.Options{Durability: sqlite.Durability(f.durability)})
 		if err != nil {
 			return nil, err
 		}
 		store = db
 	case strings.HasPrefix(f.db, "sqlite:"):
-		db, err := sqlite.Open(ctx, strings.TrimPrefix(f.db, "sqlite:"))
+		db, err := sqlite.OpenWith(ctx, strings.TrimPrefix(f.db, "sqlite:"), sqlite.Options{Durability: sqlite.Durability(f.durability)})
 		if err != nil {
 			return nil, err
 		}

@@ -101,6 +101,10 @@ func TestBadCommandLines(t *testing.T) {
 		{[]string{"migrate-db", "--from", "mysql://x", "--to", "sqlite:" + filepath.Join(dir, "b.db")}, "sqlite:PATH or postgres://"},
 		{[]string{"serve", "--data", data, "--db-replica", "postgres://x", "--addr", "127.0.0.1:0"}, "needs a PostgreSQL --db"},
 		{[]string{"bench", "--tool", "ab"}, "--tool"},
+		{[]string{"serve", "--data", data, "--durability", "fast"}, "--durability must be full or normal"},
+		{[]string{"serve", "--data", data, "--memory-limit", "lots"}, "--memory-limit must be a size such as 768MiB"},
+		{[]string{"serve", "--data", data, "--memory-limit", "-1GiB"}, "--memory-limit must be a size"},
+		{[]string{"serve", "--data", data, "--memory-limit", "1MiB"}, "--memory-limit must be at least 128MiB"},
 	} {
 		_, _, err := cli(t, tt.args...)
 		if err == nil {

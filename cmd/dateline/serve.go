@@ -29,6 +29,7 @@ import (
 	"dateline/media"
 	"dateline/partners"
 	"dateline/rates"
+	"dateline/sqlite"
 	"dateline/weather"
 )
 
@@ -61,13 +62,18 @@ type serveConfig struct {
 	times           string
 	weatherURL      string
 	defaultCity     cities.City
+	memoryLimit     string
+	memory          memoryPlan
 }
 
 func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	c := &serveConfig{}
+	var err error
 	fs := newFlagSet("serve", "Usage: dateline serve [flags]\n\nServes the reader pages, the media files and the API on one address. With\n--demo an empty database is first filled with the demo site.")
 	c.store.register(fs)
 	c.store.registerReplicas(fs)
+	c.store.registerDurability(fs)
+	fs.StringVar(&c.memoryLimit, "memory-limit", env("DATELINE_MEMORY_LIMIT", "auto"), "the node's memory limit, such as 768MiB or 2GiB: the Go runtime collects garbage harder as it nears it, and photo uploads are prepared within three quarters of it (larger ones wait their turn); auto is GOMEMLIMIT when set, else three quarters of the container's memory limit or of the machine's memory (env DATELINE_MEMORY_LIMIT)")
 	fs.StringVar(&c.media, "media", env("DATELINE_MEDIA", ""), "folder of photo files; nodes of a cluster share one (default DATA/media) (env DATELINE_MEDIA)")
 	fs.StringVar(&c.addr, "addr", env("DATELINE_ADDR", "127.0.0.1:8080"), "address to listen on, HOST:PORT (env DATELINE_ADDR)")
 	fs.BoolVar(&c.demo, "demo", env("DATELINE_DEMO", "") == "1", "load the demo site into an empty database (env DATELINE_DEMO=1)")
@@ -96,6 +102,12 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 		return nil, err
 	}
 	if err := c.checkRates(); err != nil {
+		return nil, err
+	}
+	if err := c.store.checkDurability(); err != nil {
+		return nil, err
+	}
+	if c.memory, err = planMemory(c.memoryLimit); err != nil {
 		return nil, err
 	}
 	if _, _, err := net.SplitHostPort(c.addr); err != nil {
@@ -140,6 +152,18 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 		c.trustedNets = append(c.trustedNets, p)
 	}
 	return c, nil
+}
+
+// durabilityName is what the log says of durability: SQLite's setting, or
+// that PostgreSQL decides.
+func (c *serveConfig) durabilityName() string {
+	if strings.HasPrefix(c.store.db, "postgres") {
+		return "postgres synchronous_commit"
+	}
+	if c.store.durability == "" {
+		return string(sqlite.Full)
+	}
+	return c.store.durability
 }
 
 // guard is the address policy of the providers the operator names
@@ -255,11 +279,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logger) error {
 	defer ln.Close()
 	c.store.log = log
+	// Memory first: the demo's photos are prepared within the budget too.
+	c.memory.apply()
+	media.SetWorkBudget(c.memory.images, 0)
 	store, err := c.store.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	if strings.HasPrefix(c.store.db, "postgres") && c.store.durability == string(sqlite.Normal) {
+		log.Warn("--durability applies to SQLite; on PostgreSQL its synchronous_commit setting decides when a commit is durable")
+	}
 	if c.fallbackSection != "" && !hasSection(ctx, store, c.fallbackSection) {
 		return usagef("--fallback-section %q is not a section", c.fallbackSection)
 	}
@@ -417,7 +447,8 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	log.Info("serving", "addr", ln.Addr().String(), "url", baseURL, "data", c.store.data)
+	log.Info("serving", "addr", ln.Addr().String(), "url", baseURL, "data", c.store.data,
+		"memory_limit", c.memory.String(), "image_budget", sizeString(c.memory.images), "durability", c.durabilityName())
 	select {
 	case err := <-errc:
 		stopPublisher()
