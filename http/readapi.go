@@ -193,21 +193,28 @@ func (s *Server) embargoedItems(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	// Soonest release first, as the README promises.
-	list = slices.DeleteFunc(list, func(a dateline.Article) bool { return !a.Embargoed })
-	slices.SortStableFunc(list, func(a, b dateline.Article) int {
-		return cmp.Or(a.EmbargoUntil.Compare(b.EmbargoUntil), cmp.Compare(a.ID, b.ID))
-	})
-	page := itemsPage{Items: []*ninjs.Item{}}
+	var full []*dateline.Article
 	for _, a := range list {
-		full, err := s.store.Article(ctx, a.ID)
+		if !a.Embargoed {
+			continue
+		}
+		f, err := s.store.Article(ctx, a.ID)
 		if err != nil {
 			s.error(w, r, err)
 			return
 		}
-		if full.Status == dateline.StatusScheduled && full.Embargoed {
-			page.Items = append(page.Items, s.apiItem(full))
+		if f.Status == dateline.StatusScheduled && f.Embargoed {
+			full = append(full, f)
 		}
+	}
+	// Soonest release first, as the README promises, by the times read
+	// last (an embargo may move between the list and the reads).
+	slices.SortStableFunc(full, func(a, b *dateline.Article) int {
+		return cmp.Or(a.EmbargoUntil.Compare(b.EmbargoUntil), cmp.Compare(a.ID, b.ID))
+	})
+	page := itemsPage{Items: []*ninjs.Item{}}
+	for _, f := range full {
+		page.Items = append(page.Items, s.apiItem(f))
 	}
 	writeAPI(w, r, page)
 }

@@ -5,6 +5,7 @@ package http
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"html/template"
 	"log/slog"
@@ -383,6 +384,11 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 	code := dateline.ErrorCode(err)
 	switch code {
 	case dateline.EINTERNAL:
+		if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+			// The client went away; nothing is wrong here.
+			s.log.Debug("request canceled", "method", r.Method, "path", r.URL.Path)
+			return
+		}
 		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	case dateline.EUNAVAILABLE:
 		// Busy, not broken: the sender may try again shortly.

@@ -220,17 +220,29 @@ func tsQuery(must, not [][]string) string {
 func searchWindow(ctx context.Context, q querier, where string, args []any, must [][]string) ([]search.Candidate, error) {
 	// Matches stream newest first; a window that takes too long (a phrase
 	// rechecked story by story) is cut off and the matches read so far are
-	// ranked, as the SQLite engine does.
-	qctx, cancel := context.WithTimeout(ctx, pgReadBudget)
+	// ranked, as the SQLite engine does. A window cut off before its first
+	// match is read again with a longer budget: a search that stops early
+	// must still find what is there (a busy database is slow, not empty).
+	cands, cut, err := readWindow(ctx, q, pgReadBudget, where, args, must)
+	if err == nil && cut && len(cands) == 0 {
+		cands, _, err = readWindow(ctx, q, pgSlowBudget, where, args, must)
+	}
+	return cands, err
+}
+
+// readWindow runs one window within budget and reports whether the
+// budget cut it short.
+func readWindow(ctx context.Context, q querier, budget time.Duration, where string, args []any, must [][]string) ([]search.Candidate, bool, error) {
+	qctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
 	rows, err := q.Query(qctx, `SELECT s.article_id, a.published_at, a.headline
 		FROM article_search s CROSS JOIN to_tsquery('simple', $1) AS q(q) JOIN articles a ON a.id = s.article_id
 		WHERE `+where+` ORDER BY s.article_id DESC LIMIT $2`, args...)
 	if err != nil {
 		if qctx.Err() != nil && ctx.Err() == nil {
-			return nil, nil
+			return nil, true, nil
 		}
-		return nil, fmt.Errorf("postgres: search: %w", err)
+		return nil, false, fmt.Errorf("postgres: search: %w", err)
 	}
 	defer rows.Close()
 	var cands []search.Candidate
@@ -239,7 +251,7 @@ func searchWindow(ctx context.Context, q querier, where string, args []any, must
 		var pub *time.Time
 		var headline string
 		if err := rows.Scan(&c.ID, &pub, &headline); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		c.Relevance = search.Relevance(search.HeadlineShare(headline, must), len(must))
 		c.Published = fromTS(pub)
@@ -247,15 +259,19 @@ func searchWindow(ctx context.Context, q querier, where string, args []any, must
 	}
 	if err := rows.Err(); err != nil {
 		if qctx.Err() != nil && ctx.Err() == nil {
-			return cands, nil
+			return cands, true, nil
 		}
-		return nil, fmt.Errorf("postgres: search: %w", err)
+		return nil, false, fmt.Errorf("postgres: search: %w", err)
 	}
-	return cands, nil
+	return cands, false, nil
 }
 
-// pgReadBudget bounds one window of a PostgreSQL search.
-const pgReadBudget = 150 * time.Millisecond
+// pgReadBudget bounds one window of a PostgreSQL search; pgSlowBudget is
+// the second try of a window cut off before its first match.
+const (
+	pgReadBudget = 150 * time.Millisecond
+	pgSlowBudget = 3 * time.Second
+)
 
 // Search finds published articles; see dateline.SearchFilter.
 func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (dateline.SearchResult, error) {
