@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 var _ dateline.Ads = (*DB)(nil)
@@ -42,7 +43,7 @@ func (db *DB) AdSettings(ctx context.Context) (_ *dateline.AdSettings, err error
 		a.PhotoID, a.From, a.Until, a.UpdatedAt = derefID(photoID), fromTS(from), fromTS(until), a.UpdatedAt.UTC()
 		if pid != nil {
 			a.Photo = &dateline.Photo{ID: *pid, URI: deref(puri), Path: deref(ppath), Remote: deref(premote),
-				Width: *pw, Height: *ph, Widths: splitInts(deref(pwidths)),
+				Width: *pw, Height: *ph, Widths: sqlutil.SplitInts(deref(pwidths)),
 				Caption: deref(pcap), Credit: deref(pcredit), Alt: deref(palt)}
 		}
 		st.Ads = append(st.Ads, a)
@@ -72,7 +73,7 @@ func (db *DB) SaveAd(ctx context.Context, a *dateline.Ad, site string) (err erro
 			ON CONFLICT (slot) DO UPDATE SET kind = excluded.kind, photo_id = excluded.photo_id, link = excluded.link, alt = excluded.alt,
 			frame_url = excluded.frame_url, width = excluded.width, height = excluded.height, active_from = excluded.active_from,
 			active_until = excluded.active_until, updated_at = excluded.updated_at`,
-			a.Slot, a.Kind, nullID(a.PhotoID), a.Link, a.Alt, a.FrameURL, a.Width, a.Height, ts(a.From), ts(a.Until), a.UpdatedAt)
+			a.Slot, a.Kind, sqlutil.NullID(a.PhotoID), a.Link, a.Alt, a.FrameURL, a.Width, a.Height, ts(a.From), ts(a.Until), a.UpdatedAt)
 		return err
 	})
 }

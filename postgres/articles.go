@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 // ts is how a time is written: UTC, whole seconds, NULL when zero.
@@ -35,27 +36,6 @@ func fromTS(t *time.Time) time.Time {
 		return time.Time{}
 	}
 	return t.UTC()
-}
-
-func joinInts(ns []int) string {
-	s := make([]string, len(ns))
-	for i, n := range ns {
-		s[i] = strconv.Itoa(n)
-	}
-	return strings.Join(s, ",")
-}
-
-func splitInts(s string) []int {
-	if s == "" {
-		return nil
-	}
-	var ns []int
-	for _, f := range strings.Split(s, ",") {
-		if n, err := strconv.Atoi(f); err == nil {
-			ns = append(ns, n)
-		}
-	}
-	return ns
 }
 
 const articleColumns = `a.id, a.uri, s.slug, s.name, a.lang, a.headline, a.lead, a.place, a.byline,
@@ -86,13 +66,13 @@ func scanArticle(row pgx.Row) (*dateline.Article, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.Status = readStatus(status, sub, withheld)
+	a.Status = dateline.ReadStatus(status, sub != nil, withheld)
 	a.PublishedAt, a.UpdatedAt, a.EmbargoUntil, a.WithdrawnAt = fromTS(pub), fromTS(upd), fromTS(emb), fromTS(wd)
 	a.SubmittedAt, a.Follows, a.ChainID, a.AuthorID = fromTS(sub), derefID(follows), derefID(chain), derefID(author)
 	a.SourceVersion, a.CreatedAt, a.ModifiedAt = srcVersion.UTC(), created.UTC(), modified.UTC()
 	if pid != nil {
 		a.Photo = &dateline.Photo{ID: *pid, URI: deref(puri), Path: deref(ppath), Remote: deref(premote),
-			Width: *pw, Height: *ph, Widths: splitInts(deref(pwidths)),
+			Width: *pw, Height: *ph, Widths: sqlutil.SplitInts(deref(pwidths)),
 			Caption: deref(pcap), Credit: deref(pcredit), Alt: deref(palt)}
 	}
 	return &a, nil

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 // SaveArticle writes a newsroom edit with its revision; see
@@ -50,7 +51,7 @@ func (db *DB) SaveArticle(ctx context.Context, a *dateline.Article, base int, re
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, uriLock(uri)); err != nil {
 			return err
 		}
-		var old *prior
+		var old *dateline.StoredArticle
 		if a.ID == 0 {
 			if base != 0 {
 				return dateline.Errorf(dateline.EINVALID, "A new story starts from version 0, not %d.", base)
@@ -67,19 +68,11 @@ func (db *DB) SaveArticle(ctx context.Context, a *dateline.Article, base int, re
 			} else if old == nil {
 				return dateline.Errorf(dateline.ENOTFOUND, "No article %d.", a.ID)
 			}
-			if old.version != base {
-				return conflict(old.version, base)
+			if old.Version != base {
+				return dateline.EditConflict(old.Version, base)
 			}
-			a.URI, a.WireVersion = old.uri, old.wireVersion
 		}
-		// An editor's change to a published story is an update dated now.
-		// A wire story keeps the wire's version and versioncreated: its
-		// versions are ordered among themselves (ReceiveWire), and a
-		// newer one applies over an edit.
-		a.UpdatedAt, a.SourceVersion = time.Time{}, now
-		if old != nil && old.source != "" {
-			a.SourceVersion = old.versionCreated
-		}
+		a.SettleEdit(old, now)
 		var events []dateline.Event
 		if err := writeArticle(ctx, tx, a, old, sectionID, now, &events); err != nil {
 			return err
@@ -102,29 +95,19 @@ func (db *DB) SaveArticle(ctx context.Context, a *dateline.Article, base int, re
 	return err
 }
 
-func conflict(stored, base int) error {
-	return dateline.Errorf(dateline.ECONFLICT,
-		"Someone saved this story (version %d) after you opened version %d; your text is kept, reload to see their changes.", stored, base)
-}
-
 // insertRevision stores rev, filling its id and, when empty, the author's
 // name.
 func insertRevision(ctx context.Context, tx pgx.Tx, rev *dateline.Revision) error {
-	if rev.Kind == "" {
-		rev.Kind = dateline.RevisionSave
-	}
-	switch rev.Kind {
-	case dateline.RevisionSave, dateline.RevisionRestore, dateline.RevisionConflict, dateline.RevisionWire, dateline.RevisionWireRefused:
-	default:
-		return dateline.Errorf(dateline.EINVALID, "A revision is a save, restore, conflict or wire version, not %q.", rev.Kind)
+	if err := rev.ValidateKind(); err != nil {
+		return err
 	}
 	if rev.CreatedAt.IsZero() {
 		rev.CreatedAt = time.Now()
 	}
-	rev.CreatedAt = truncSecond(rev.CreatedAt)
+	rev.CreatedAt = sqlutil.TruncSecond(rev.CreatedAt)
 	err := tx.QueryRow(ctx, `INSERT INTO revisions (article_id, version, kind, user_id, user_name, note, data, created_at)
 		VALUES ($1, $2, $3, $4, COALESCE(NULLIF($5, ''), (SELECT name FROM users WHERE id = $4), ''), $6, $7, $8) RETURNING id, user_name`,
-		rev.ArticleID, rev.Version, rev.Kind, nullID(rev.UserID), rev.UserName, rev.Note, string(rev.Data), ts(rev.CreatedAt)).
+		rev.ArticleID, rev.Version, rev.Kind, sqlutil.NullID(rev.UserID), rev.UserName, rev.Note, string(rev.Data), ts(rev.CreatedAt)).
 		Scan(&rev.ID, &rev.UserName)
 	if isForeignKey(err) {
 		return dateline.Errorf(dateline.ENOTFOUND, "No account %d.", rev.UserID)
@@ -154,11 +137,11 @@ func (db *DB) DeskArticles(ctx context.Context, f dateline.DeskFilter) ([]dateli
 		where += ` AND (a.author_id = ` + arg(f.VisibleTo) + ` OR a.status = 'published')`
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		where += ` AND a.headline ILIKE ` + arg(likeContains(q))
+		where += ` AND a.headline ILIKE ` + arg(sqlutil.LikeContains(q))
 	}
 	q := db.reader(ctx)
 	as, err := articleList(ctx, q, `SELECT `+articleColumns+articleFrom+` WHERE `+where+
-		` ORDER BY a.modified_at DESC, a.id DESC LIMIT `+arg(limitOr(f.Limit, 50, 200))+` OFFSET `+arg(max(f.Offset, 0)), args...)
+		` ORDER BY a.modified_at DESC, a.id DESC LIMIT `+arg(sqlutil.LimitOr(f.Limit, 50, 200))+` OFFSET `+arg(max(f.Offset, 0)), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -268,7 +251,7 @@ func (db *DB) SaveAutosave(ctx context.Context, as *dateline.Autosave) (err erro
 	if as.SavedAt.IsZero() {
 		as.SavedAt = time.Now()
 	}
-	as.SavedAt = truncSecond(as.SavedAt)
+	as.SavedAt = sqlutil.TruncSecond(as.SavedAt)
 	return db.inQuietTx(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO autosaves (article_id, user_id, base, data, saved_at) VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (article_id, user_id) DO UPDATE SET base = EXCLUDED.base, data = EXCLUDED.data, saved_at = EXCLUDED.saved_at`,
@@ -308,11 +291,11 @@ func (db *DB) Photos(ctx context.Context, f dateline.PhotoFilter) ([]dateline.Ph
 		where += ` AND p.id < ` + arg(f.Before)
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		n := arg(likeContains(q))
+		n := arg(sqlutil.LikeContains(q))
 		where += ` AND (p.caption ILIKE ` + n + ` OR p.credit ILIKE ` + n + `)`
 	}
 	rows, err := db.reader(ctx).Query(ctx, `SELECT `+photoColumns+` FROM photos p WHERE `+where+
-		` ORDER BY p.id DESC LIMIT `+arg(limitOr(f.Limit, 50, 200)), args...)
+		` ORDER BY p.id DESC LIMIT `+arg(sqlutil.LimitOr(f.Limit, 50, 200)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: photos: %w", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 const photoColumns = `p.id, COALESCE(p.uri, ''), p.path, p.remote, p.width, p.height, p.widths, p.caption, p.credit, p.alt`
@@ -18,7 +19,7 @@ func scanPhoto(row pgx.Row, extra ...any) (dateline.Photo, error) {
 	var widths string
 	dest := append([]any{&p.ID, &p.URI, &p.Path, &p.Remote, &p.Width, &p.Height, &widths, &p.Caption, &p.Credit, &p.Alt}, extra...)
 	err := row.Scan(dest...)
-	p.Widths = splitInts(widths)
+	p.Widths = sqlutil.SplitInts(widths)
 	return p, err
 }
 
@@ -49,13 +50,6 @@ func sectionID(ctx context.Context, tx pgx.Tx, slug string) (any, error) {
 		return nil, dateline.Errorf(dateline.EUNPROCESSABLE, "No section %q.", slug)
 	}
 	return id, err
-}
-
-func capLimit(n int) int {
-	if n <= 0 || n > 200 {
-		return 200
-	}
-	return n
 }
 
 // SaveGallery creates or updates a gallery by URI, with its photos in order.
@@ -125,7 +119,7 @@ func (db *DB) Galleries(ctx context.Context, limit int) ([]dateline.Gallery, err
 		FROM galleries g LEFT JOIN sections s ON s.id = g.section_id
 		JOIN gallery_photos x ON x.gallery_id = g.id AND x.position = (SELECT MIN(position) FROM gallery_photos WHERE gallery_id = g.id)
 		JOIN photos p ON p.id = x.photo_id
-		ORDER BY g.published_at DESC, g.id DESC LIMIT $1`, capLimit(limit))
+		ORDER BY g.published_at DESC, g.id DESC LIMIT $1`, sqlutil.CapLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("postgres: galleries: %w", err)
 	}
@@ -193,7 +187,7 @@ func (db *DB) Infographic(ctx context.Context, id int64) (*dateline.Infographic,
 
 // Infographics lists the newest infographics with their images.
 func (db *DB) Infographics(ctx context.Context, limit int) ([]dateline.Infographic, error) {
-	return db.infographics(ctx, `ORDER BY g.published_at DESC, g.id DESC LIMIT $1`, capLimit(limit))
+	return db.infographics(ctx, `ORDER BY g.published_at DESC, g.id DESC LIMIT $1`, sqlutil.CapLimit(limit))
 }
 
 func (db *DB) infographics(ctx context.Context, tail string, arg any) ([]dateline.Infographic, error) {

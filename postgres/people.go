@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 // wrap adds where an internal error happened; errors with a code people
@@ -24,21 +25,6 @@ func wrap(err *error, what string) {
 func isForeignKey(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23503"
-}
-
-// limitOr returns n, or def when n is not positive, at most max.
-func limitOr(n, def, max int) int {
-	if n <= 0 {
-		return def
-	}
-	return min(n, max)
-}
-
-// likeContains is an ILIKE pattern (with the default escape, a backslash)
-// for text containing s.
-func likeContains(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(s) + "%"
 }
 
 const userColumns = `u.id, u.email, u.name, u.role, u.password_hash, u.disabled, u.failures, u.locked_until, u.created_at`
@@ -65,7 +51,7 @@ func (db *DB) CreateUser(ctx context.Context, u *dateline.User) (err error) {
 	if u.CreatedAt.IsZero() {
 		u.CreatedAt = time.Now()
 	}
-	u.CreatedAt, u.LockedUntil = truncSecond(u.CreatedAt), truncSecond(u.LockedUntil)
+	u.CreatedAt, u.LockedUntil = sqlutil.TruncSecond(u.CreatedAt), sqlutil.TruncSecond(u.LockedUntil)
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO users (email, name, role, password_hash, disabled, failures, locked_until, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
@@ -220,7 +206,7 @@ func (db *DB) CreateSession(ctx context.Context, s *dateline.Session) (err error
 	if s.CreatedAt.IsZero() {
 		s.CreatedAt = time.Now()
 	}
-	s.CreatedAt, s.ExpiresAt = truncSecond(s.CreatedAt), truncSecond(s.ExpiresAt)
+	s.CreatedAt, s.ExpiresAt = sqlutil.TruncSecond(s.CreatedAt), sqlutil.TruncSecond(s.ExpiresAt)
 	return db.inQuietTx(ctx, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 			s.Hash, s.UserID, s.CSRF, ts(s.CreatedAt), ts(s.ExpiresAt)).Scan(&s.ID)
@@ -320,7 +306,7 @@ func (db *DB) TagSuggest(ctx context.Context, kind, prefix string, limit int) ([
 				CASE WHEN strpos(lower(name), lower($1)) = 1 OR ($2 <> '' AND starts_with(slug, $2)) THEN 0 ELSE 1 END AS rank
 			FROM `+kind+`
 			WHERE strpos(lower(name), lower($1)) > 0 OR ($2 <> '' AND strpos(slug, $2) > 0)) t
-		ORDER BY rank, slug COLLATE "C", id LIMIT $3`, prefix, dateline.Slugify(prefix), limitOr(limit, 10, 50))
+		ORDER BY rank, slug COLLATE "C", id LIMIT $3`, prefix, dateline.Slugify(prefix), sqlutil.LimitOr(limit, 10, 50))
 	if err != nil {
 		return nil, fmt.Errorf("postgres: tag suggest: %w", err)
 	}
@@ -348,11 +334,11 @@ func (db *DB) AddAudit(ctx context.Context, e *dateline.AuditEntry) (err error) 
 	if e.At.IsZero() {
 		e.At = time.Now()
 	}
-	e.At = truncSecond(e.At)
+	e.At = sqlutil.TruncSecond(e.At)
 	return db.inQuietTx(ctx, func(tx pgx.Tx) error {
 		return tx.QueryRow(ctx, `INSERT INTO audit_log (at, user_id, user_name, action, target, detail)
 			VALUES ($1, $2, COALESCE(NULLIF($3, ''), (SELECT name FROM users WHERE id = $2), ''), $4, $5, $6) RETURNING id, user_name`,
-			ts(e.At), nullID(e.UserID), e.UserName, e.Action, e.Target, e.Detail).Scan(&e.ID, &e.UserName)
+			ts(e.At), sqlutil.NullID(e.UserID), e.UserName, e.Action, e.Target, e.Detail).Scan(&e.ID, &e.UserName)
 	})
 }
 
@@ -363,7 +349,7 @@ func (db *DB) AuditLog(ctx context.Context, before int64, limit int) ([]dateline
 		before = 1<<63 - 1
 	}
 	rows, err := db.primary.Query(ctx, `SELECT id, at, COALESCE(user_id, 0), user_name, action, target, detail
-		FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT $2`, before, limitOr(limit, 100, 500))
+		FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT $2`, before, sqlutil.LimitOr(limit, 100, 500))
 	if err != nil {
 		return nil, fmt.Errorf("postgres: audit log: %w", err)
 	}

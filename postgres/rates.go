@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 var _ dateline.Rates = (*DB)(nil)
@@ -97,7 +98,7 @@ func ratesOn(ctx context.Context, q querier, where string, args ...any) (*dateli
 // RateDates lists the source's dates, newest first.
 func (db *DB) RateDates(ctx context.Context, source string, limit int) (_ []time.Time, err error) {
 	defer wrap(&err, "rate dates")
-	rows, err := db.reader(ctx).Query(ctx, `SELECT day FROM rate_tables WHERE source = $1 ORDER BY day DESC LIMIT $2`, source, limitOr(limit, 100, 10000))
+	rows, err := db.reader(ctx).Query(ctx, `SELECT day FROM rate_tables WHERE source = $1 ORDER BY day DESC LIMIT $2`, source, sqlutil.LimitOr(limit, 100, 10000))
 	if err != nil {
 		return nil, err
 	}

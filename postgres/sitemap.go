@@ -10,15 +10,10 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 var _ dateline.Sitemaps = (*DB)(nil)
-
-// monthStart is the first instant of t's month, UTC.
-func monthStart(t time.Time) time.Time {
-	t = t.UTC()
-	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
-}
 
 // SitemapMonths counts published articles by month; see dateline.Sitemaps.
 // Counts are range counts on articles_feed (status, published_at, id)
@@ -46,8 +41,8 @@ func (db *DB) SitemapMonths(ctx context.Context, changedSince time.Time) (_ []da
 			ORDER BY published_at DESC LIMIT 1`).Scan(&last); err != nil {
 			return nil, err
 		}
-		end := monthStart(last)
-		for m := monthStart(first); !m.After(end); m = m.AddDate(0, 1, 0) {
+		end := sqlutil.MonthStart(last)
+		for m := sqlutil.MonthStart(first); !m.After(end); m = m.AddDate(0, 1, 0) {
 			var n int
 			var mod *time.Time
 			if err := q.QueryRow(ctx, `SELECT COUNT(*) FILTER (WHERE status = 'published'), MAX(modified_at) FROM articles
@@ -84,7 +79,7 @@ func (db *DB) SitemapMonths(ctx context.Context, changedSince time.Time) (_ []da
 		}
 		// date_trunc of a timestamp without zone comes back as that wall
 		// time in UTC.
-		changed = append(changed, change{monthStart(time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, time.UTC)), mod.UTC()})
+		changed = append(changed, change{sqlutil.MonthStart(time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, time.UTC)), mod.UTC()})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -152,7 +147,7 @@ func (db *DB) SitemapCount(ctx context.Context, from, to time.Time) (int, error)
 // TagArticles lists a tag's newest published articles; see
 // dateline.Sitemaps.
 func (db *DB) TagArticles(ctx context.Context, kind, slug string, limit int) ([]dateline.Article, error) {
-	table, k, err := tagTable(kind)
+	table, k, err := sqlutil.TagTable(kind)
 	if err != nil {
 		return nil, err
 	}
@@ -165,22 +160,11 @@ func (db *DB) TagArticles(ctx context.Context, kind, slug string, limit int) ([]
 		ORDER BY a.published_at DESC, a.id DESC`, k, slug, limit)
 }
 
-// tagTable names the table and published_tags kind of a tag kind.
-func tagTable(kind string) (string, int, error) {
-	switch kind {
-	case dateline.TagTopic:
-		return "topics", 0, nil
-	case dateline.TagPerson:
-		return "persons", 1, nil
-	}
-	return "", 0, dateline.Errorf(dateline.EINVALID, "A tag is a topic or a person, not %q.", kind)
-}
-
 // SitemapTags lists tags with published articles in a range of ids; see
 // dateline.Sitemaps. Each tag's newest publication is one step into
 // published_tags, which holds only published articles.
 func (db *DB) SitemapTags(ctx context.Context, kind string, after int64, limit int) ([]dateline.SitemapTag, error) {
-	table, k, err := tagTable(kind)
+	table, k, err := sqlutil.TagTable(kind)
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +195,7 @@ func (db *DB) SitemapTags(ctx context.Context, kind string, after int64, limit i
 
 // LastTagID returns the largest id of the kind; see dateline.Sitemaps.
 func (db *DB) LastTagID(ctx context.Context, kind string) (int64, error) {
-	table, _, err := tagTable(kind)
+	table, _, err := sqlutil.TagTable(kind)
 	if err != nil {
 		return 0, err
 	}

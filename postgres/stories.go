@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 const storyColumns = `st.id, st.slug, st.title, st.intro, st.created_at, st.updated_at`
@@ -270,7 +271,7 @@ func topRefs(ctx context.Context, q querier) ([]dateline.TopRef, error) {
 // ENOTFOUND for an unknown id.
 func (db *DB) SetTopStories(ctx context.Context, refs []dateline.TopRef) (err error) {
 	defer wrap(&err, "set top stories")
-	if err := checkTopRefs(refs); err != nil {
+	if err := dateline.TopRefs(refs).Validate(); err != nil {
 		return err
 	}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
@@ -286,28 +287,11 @@ func (db *DB) SetTopStories(ctx context.Context, refs []dateline.TopRef) (err er
 				return err
 			}
 			_, err := tx.Exec(ctx, `INSERT INTO home_top (position, article_id, story_id) VALUES ($1, $2, $3)`,
-				i+1, nullID(r.ArticleID), nullID(r.StoryID))
+				i+1, sqlutil.NullID(r.ArticleID), sqlutil.NullID(r.StoryID))
 			if err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-}
-
-func checkTopRefs(refs []dateline.TopRef) error {
-	seen := map[dateline.TopRef]bool{}
-	for _, r := range refs {
-		if (r.ArticleID == 0) == (r.StoryID == 0) {
-			return dateline.Errorf(dateline.EINVALID, "A top story is an article or a story page.")
-		}
-		if seen[r] {
-			if r.ArticleID != 0 {
-				return dateline.Errorf(dateline.EINVALID, "Article %d is listed twice.", r.ArticleID)
-			}
-			return dateline.Errorf(dateline.EINVALID, "Story page %d is listed twice.", r.StoryID)
-		}
-		seen[r] = true
-	}
-	return nil
 }

@@ -5,11 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 func unix(t time.Time) any {
@@ -42,27 +42,6 @@ func fromMilli(n sql.NullInt64) time.Time {
 	return time.UnixMilli(n.Int64).UTC()
 }
 
-func joinInts(ns []int) string {
-	s := make([]string, len(ns))
-	for i, n := range ns {
-		s[i] = strconv.Itoa(n)
-	}
-	return strings.Join(s, ",")
-}
-
-func splitInts(s string) []int {
-	if s == "" {
-		return nil
-	}
-	var ns []int
-	for _, f := range strings.Split(s, ",") {
-		if n, err := strconv.Atoi(f); err == nil {
-			ns = append(ns, n)
-		}
-	}
-	return ns
-}
-
 // articleColumns are read by scanArticle, in this order.
 const articleColumns = `a.id, a.uri, s.slug, s.name, a.lang, a.headline, a.lead, a.place, a.byline,
 	a.status, a.published_at, a.updated_at, a.embargo_until, a.withdrawn_at, a.urgency, a.breaking,
@@ -93,14 +72,14 @@ func scanArticle(row scanner) (*dateline.Article, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.Status = readStatus(status, sub, withheld)
+	a.Status = dateline.ReadStatus(status, sub.Valid, withheld)
 	a.PublishedAt, a.UpdatedAt, a.EmbargoUntil, a.WithdrawnAt = fromUnix(pub), fromUnix(upd), fromMilli(emb), fromUnix(wd)
 	a.SubmittedAt, a.Follows, a.ChainID, a.AuthorID = fromUnix(sub), follows.Int64, chain.Int64, author.Int64
 	a.SourceVersion = time.UnixMilli(srcVersion).UTC()
 	a.CreatedAt, a.ModifiedAt = time.Unix(created, 0).UTC(), time.Unix(modified, 0).UTC()
 	if pid.Valid {
 		a.Photo = &dateline.Photo{ID: pid.Int64, URI: puri.String, Path: ppath.String, Remote: premote.String,
-			Width: int(pw.Int64), Height: int(ph.Int64), Widths: splitInts(pwidths.String),
+			Width: int(pw.Int64), Height: int(ph.Int64), Widths: sqlutil.SplitInts(pwidths.String),
 			Caption: pcap.String, Credit: pcredit.String, Alt: palt.String}
 	}
 	return &a, nil

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 // SaveArticle writes a newsroom edit with its revision; see
@@ -34,7 +35,7 @@ func (db *DB) SaveArticle(ctx context.Context, a *dateline.Article, base int, re
 		} else if err != nil {
 			return err
 		}
-		var old *prior
+		var old *dateline.StoredArticle
 		if a.ID == 0 {
 			if base != 0 {
 				return dateline.Errorf(dateline.EINVALID, "A new story starts from version 0, not %d.", base)
@@ -52,19 +53,11 @@ func (db *DB) SaveArticle(ctx context.Context, a *dateline.Article, base int, re
 			} else if old == nil {
 				return dateline.Errorf(dateline.ENOTFOUND, "No article %d.", a.ID)
 			}
-			if old.version != base {
-				return conflict(old.version, base)
+			if old.Version != base {
+				return dateline.EditConflict(old.Version, base)
 			}
-			a.URI, a.WireVersion = old.uri, old.wireVersion
 		}
-		// An editor's change to a published story is an update dated now.
-		// A wire story keeps the wire's version and versioncreated: its
-		// versions are ordered among themselves (ReceiveWire), and a
-		// newer one applies over an edit.
-		a.UpdatedAt, a.SourceVersion = time.Time{}, now
-		if old != nil && old.source != "" {
-			a.SourceVersion = old.versionCreated
-		}
+		a.SettleEdit(old, now)
 		if err := writeArticle(ctx, tx, a, old, sectionID, now); err != nil {
 			return err
 		}
@@ -85,29 +78,19 @@ func (db *DB) SaveArticle(ctx context.Context, a *dateline.Article, base int, re
 	return err
 }
 
-func conflict(stored, base int) error {
-	return dateline.Errorf(dateline.ECONFLICT,
-		"Someone saved this story (version %d) after you opened version %d; your text is kept, reload to see their changes.", stored, base)
-}
-
 // insertRevision stores rev, filling its id and, when empty, the author's
 // name.
 func insertRevision(ctx context.Context, tx *sql.Tx, rev *dateline.Revision) error {
-	if rev.Kind == "" {
-		rev.Kind = dateline.RevisionSave
-	}
-	switch rev.Kind {
-	case dateline.RevisionSave, dateline.RevisionRestore, dateline.RevisionConflict, dateline.RevisionWire, dateline.RevisionWireRefused:
-	default:
-		return dateline.Errorf(dateline.EINVALID, "A revision is a save, restore, conflict or wire version, not %q.", rev.Kind)
+	if err := rev.ValidateKind(); err != nil {
+		return err
 	}
 	if rev.CreatedAt.IsZero() {
 		rev.CreatedAt = time.Now()
 	}
-	rev.CreatedAt = truncSecond(rev.CreatedAt)
+	rev.CreatedAt = sqlutil.TruncSecond(rev.CreatedAt)
 	err := tx.QueryRowContext(ctx, `INSERT INTO revisions (article_id, version, kind, user_id, user_name, note, data, created_at)
 		VALUES (?, ?, ?, ?, COALESCE(NULLIF(?, ''), (SELECT name FROM users WHERE id = ?), ''), ?, ?, ?) RETURNING id, user_name`,
-		rev.ArticleID, rev.Version, rev.Kind, nullID(rev.UserID), rev.UserName, rev.UserID, rev.Note, string(rev.Data), rev.CreatedAt.Unix()).
+		rev.ArticleID, rev.Version, rev.Kind, sqlutil.NullID(rev.UserID), rev.UserName, rev.UserID, rev.Note, string(rev.Data), rev.CreatedAt.Unix()).
 		Scan(&rev.ID, &rev.UserName)
 	if isForeignKey(err) {
 		return dateline.Errorf(dateline.ENOTFOUND, "No account %d.", rev.UserID)
@@ -137,9 +120,9 @@ func (db *DB) DeskArticles(ctx context.Context, f dateline.DeskFilter) ([]dateli
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		where += ` AND a.headline LIKE ? ESCAPE '\'`
-		args = append(args, likeContains(q))
+		args = append(args, sqlutil.LikeContains(q))
 	}
-	args = append(args, limitOr(f.Limit, 50, 200), max(f.Offset, 0))
+	args = append(args, sqlutil.LimitOr(f.Limit, 50, 200), max(f.Offset, 0))
 	as, err := db.articleList(ctx, `SELECT `+articleColumns+articleFrom+` WHERE `+where+
 		` ORDER BY a.modified_at DESC, a.id DESC LIMIT ? OFFSET ?`, args...)
 	if err != nil {
@@ -251,7 +234,7 @@ func (db *DB) SaveAutosave(ctx context.Context, as *dateline.Autosave) (err erro
 	if as.SavedAt.IsZero() {
 		as.SavedAt = time.Now()
 	}
-	as.SavedAt = truncSecond(as.SavedAt)
+	as.SavedAt = sqlutil.TruncSecond(as.SavedAt)
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO autosaves (article_id, user_id, base, data, saved_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (article_id, user_id) DO UPDATE SET base = excluded.base, data = excluded.data, saved_at = excluded.saved_at`,
@@ -290,9 +273,9 @@ func (db *DB) Photos(ctx context.Context, f dateline.PhotoFilter) ([]dateline.Ph
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		where += ` AND (p.caption LIKE ? ESCAPE '\' OR p.credit LIKE ? ESCAPE '\')`
-		args = append(args, likeContains(q), likeContains(q))
+		args = append(args, sqlutil.LikeContains(q), sqlutil.LikeContains(q))
 	}
-	args = append(args, limitOr(f.Limit, 50, 200))
+	args = append(args, sqlutil.LimitOr(f.Limit, 50, 200))
 	rows, err := db.read.QueryContext(ctx, `SELECT `+photoColumns+` FROM photos p WHERE `+where+` ORDER BY p.id DESC LIMIT ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: photos: %w", err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 // wrap adds where an internal error happened; errors with a code people
@@ -22,21 +23,6 @@ func wrap(err *error, what string) {
 func isUnique(err error) bool { return err != nil && strings.Contains(err.Error(), "UNIQUE") }
 
 func isForeignKey(err error) bool { return err != nil && strings.Contains(err.Error(), "FOREIGN KEY") }
-
-// limitOr returns n, or def when n is not positive, at most max.
-func limitOr(n, def, max int) int {
-	if n <= 0 {
-		return def
-	}
-	return min(n, max)
-}
-
-// likeContains is a LIKE pattern (with ESCAPE '\') for text containing s.
-// SQLite's LIKE ignores the case of ASCII letters only.
-func likeContains(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(s) + "%"
-}
 
 const userColumns = `u.id, u.email, u.name, u.role, u.password_hash, u.disabled, u.failures, u.locked_until, u.created_at`
 
@@ -67,7 +53,7 @@ func (db *DB) CreateUser(ctx context.Context, u *dateline.User) (err error) {
 	if u.CreatedAt.IsZero() {
 		u.CreatedAt = time.Now()
 	}
-	u.CreatedAt, u.LockedUntil = truncSecond(u.CreatedAt), truncSecond(u.LockedUntil)
+	u.CreatedAt, u.LockedUntil = sqlutil.TruncSecond(u.CreatedAt), sqlutil.TruncSecond(u.LockedUntil)
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO users (email, name, role, password_hash, disabled, failures, locked_until, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -222,7 +208,7 @@ func (db *DB) CreateSession(ctx context.Context, s *dateline.Session) (err error
 	if s.CreatedAt.IsZero() {
 		s.CreatedAt = time.Now()
 	}
-	s.CreatedAt, s.ExpiresAt = truncSecond(s.CreatedAt), truncSecond(s.ExpiresAt)
+	s.CreatedAt, s.ExpiresAt = sqlutil.TruncSecond(s.CreatedAt), sqlutil.TruncSecond(s.ExpiresAt)
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
 			s.Hash, s.UserID, s.CSRF, s.CreatedAt.Unix(), s.ExpiresAt.Unix()).Scan(&s.ID)
@@ -327,7 +313,7 @@ func (db *DB) TagSuggest(ctx context.Context, kind, prefix string, limit int) ([
 				CASE WHEN instr(lower(name), lower(?1)) = 1 OR (?2 <> '' AND instr(slug, ?2) = 1) THEN 0 ELSE 1 END AS rank
 			FROM `+kind+`
 			WHERE instr(lower(name), lower(?1)) > 0 OR (?2 <> '' AND instr(slug, ?2) > 0))
-		ORDER BY rank, slug, id LIMIT ?3`, prefix, slug, limitOr(limit, 10, 50))
+		ORDER BY rank, slug, id LIMIT ?3`, prefix, slug, sqlutil.LimitOr(limit, 10, 50))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: tag suggest: %w", err)
 	}
@@ -352,11 +338,11 @@ func (db *DB) AddAudit(ctx context.Context, e *dateline.AuditEntry) (err error) 
 	if e.At.IsZero() {
 		e.At = time.Now()
 	}
-	e.At = truncSecond(e.At)
+	e.At = sqlutil.TruncSecond(e.At)
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		return tx.QueryRowContext(ctx, `INSERT INTO audit_log (at, user_id, user_name, action, target, detail)
 			VALUES (?, ?, COALESCE(NULLIF(?, ''), (SELECT name FROM users WHERE id = ?), ''), ?, ?, ?) RETURNING id, user_name`,
-			e.At.Unix(), nullID(e.UserID), e.UserName, e.UserID, e.Action, e.Target, e.Detail).Scan(&e.ID, &e.UserName)
+			e.At.Unix(), sqlutil.NullID(e.UserID), e.UserName, e.UserID, e.Action, e.Target, e.Detail).Scan(&e.ID, &e.UserName)
 	})
 }
 
@@ -367,7 +353,7 @@ func (db *DB) AuditLog(ctx context.Context, before int64, limit int) ([]dateline
 		before = 1<<63 - 1
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT id, at, COALESCE(user_id, 0), user_name, action, target, detail
-		FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?`, before, limitOr(limit, 100, 500))
+		FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?`, before, sqlutil.LimitOr(limit, 100, 500))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: audit log: %w", err)
 	}

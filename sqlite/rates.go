@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 var _ dateline.Rates = (*DB)(nil)
@@ -94,7 +95,7 @@ func (db *DB) ratesOn(ctx context.Context, q *sql.DB, where string, args ...any)
 // RateDates lists the source's dates, newest first.
 func (db *DB) RateDates(ctx context.Context, source string, limit int) (_ []time.Time, err error) {
 	defer wrap(&err, "rate dates")
-	rows, err := db.read.QueryContext(ctx, `SELECT day FROM rate_tables WHERE source = ? ORDER BY day DESC LIMIT ?`, source, limitOr(limit, 100, 10000))
+	rows, err := db.read.QueryContext(ctx, `SELECT day FROM rate_tables WHERE source = ? ORDER BY day DESC LIMIT ?`, source, sqlutil.LimitOr(limit, 100, 10000))
 	if err != nil {
 		return nil, err
 	}

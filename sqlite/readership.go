@@ -1,54 +1,18 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 var _ dateline.Readership = (*DB)(nil)
-
-// windowColumn is the view_windows column of a period, or "" for an
-// unknown one.
-func windowColumn(p dateline.Period) string {
-	switch p {
-	case dateline.PeriodNow:
-		return "now"
-	case dateline.PeriodToday:
-		return "today"
-	case dateline.PeriodWeek:
-		return "week"
-	}
-	return ""
-}
-
-// mergeCounts drops counts that are not positive or have no article id,
-// adds up those of the same article and minute, and sorts them by minute
-// and article.
-func mergeCounts(counts []dateline.ViewCount) []dateline.ViewCount {
-	type key struct{ minute, article int64 }
-	sum := make(map[key]int64, len(counts))
-	for _, c := range counts {
-		if c.Count > 0 && c.ArticleID > 0 {
-			sum[key{c.Minute, c.ArticleID}] += c.Count
-		}
-	}
-	out := make([]dateline.ViewCount, 0, len(sum))
-	for k, n := range sum {
-		out = append(out, dateline.ViewCount{ArticleID: k.article, Minute: k.minute, Count: n})
-	}
-	slices.SortFunc(out, func(a, b dateline.ViewCount) int {
-		return cmp.Or(cmp.Compare(a.Minute, b.Minute), cmp.Compare(a.ArticleID, b.ArticleID))
-	})
-	return out
-}
 
 // readEdges returns the last minute that has left each window, in
 // dateline.Periods order: 0 (nothing yet) where there is no row.
@@ -78,7 +42,7 @@ func readEdges(ctx context.Context, tx *sql.Tx) ([3]int64, error) {
 // unknown articles or of minutes that have left every window are dropped.
 func (db *DB) AddViews(ctx context.Context, counts []dateline.ViewCount) (err error) {
 	defer wrap(&err, "add views")
-	merged := mergeCounts(counts)
+	merged := dateline.MergeViewCounts(counts)
 	if len(merged) == 0 {
 		return nil
 	}
@@ -177,7 +141,7 @@ func (db *DB) ExpireViews(ctx context.Context, now time.Time) (err error) {
 			if through[i] >= edge {
 				continue
 			}
-			col := windowColumn(p)
+			col := sqlutil.WindowColumn(p)
 			// Minutes (through, edge] leave the window now. An article
 			// whose views have all left goes: that happens as its last
 			// minutes leave the week, the shorter windows having gone first.
@@ -239,11 +203,11 @@ func collect(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int6
 // index (the inner query, run once per section), and the site's best
 // are the best of those.
 func (db *DB) MostRead(ctx context.Context, p dateline.Period, section string, limit int) ([]dateline.Ranked, error) {
-	col := windowColumn(p)
+	col := sqlutil.WindowColumn(p)
 	if col == "" {
 		return nil, dateline.Errorf(dateline.EINVALID, "Unknown period %q.", p)
 	}
-	where, args := ``, []any{limitOr(limit, 10, 50)}
+	where, args := ``, []any{sqlutil.LimitOr(limit, 10, 50)}
 	if section != "" {
 		where, args = `AND top.slug = ?2`, append(args, section)
 	}
@@ -321,7 +285,7 @@ func (db *DB) Neighbours(ctx context.Context, id int64, limit int) ([]dateline.N
 				AND x.person_id IN (SELECT tag_id FROM base WHERE kind = 1))
 		FROM c CROSS JOIN articles a JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
 		WHERE a.id = c.id AND a.status = 'published'
-		ORDER BY a.published_at DESC, a.id DESC LIMIT ?2`, id, limitOr(limit, 50, 200))
+		ORDER BY a.published_at DESC, a.id DESC LIMIT ?2`, id, sqlutil.LimitOr(limit, 50, 200))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: neighbours: %w", err)
 	}
@@ -410,7 +374,7 @@ func (db *DB) PublishedIDs(ctx context.Context, ids []int64) (map[int64]bool, er
 // 100 by default, 1,000 at most.
 func (db *DB) Events(ctx context.Context, after int64, limit int) ([]dateline.Event, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, at, kind, article_id, section, headline, lang, urgency, breaking, topics
-		FROM events WHERE id > ? ORDER BY id LIMIT ?`, after, limitOr(limit, 100, 1000))
+		FROM events WHERE id > ? ORDER BY id LIMIT ?`, after, sqlutil.LimitOr(limit, 100, 1000))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: events: %w", err)
 	}
@@ -441,24 +405,14 @@ func (db *DB) LastEventID(ctx context.Context) (int64, error) {
 
 // insertEvent logs the event of writing a over old, if any, in the
 // writer's transaction. Topics are a's, as written (with their slugs).
-func insertEvent(ctx context.Context, tx *sql.Tx, a *dateline.Article, old *prior, now time.Time) error {
-	var was dateline.Status
-	if old != nil {
-		was = old.status
-	}
-	kind := dateline.EventFor(was, a)
-	if kind == "" {
+func insertEvent(ctx context.Context, tx *sql.Tx, a *dateline.Article, old *dateline.StoredArticle, now time.Time) error {
+	e, ok := dateline.ArticleEvent(a, old, now)
+	if !ok {
 		return nil
-	}
-	var slugs []string
-	for _, t := range a.Topics {
-		if t.ID != 0 && !slices.Contains(slugs, t.Slug) {
-			slugs = append(slugs, t.Slug)
-		}
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO events (at, kind, article_id, section, headline, lang, urgency, breaking, topics)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		now.Unix(), kind, a.ID, a.Section, a.Headline, a.Lang, a.Urgency, a.Breaking, strings.Join(slugs, " "))
+		e.At.Unix(), e.Kind, e.ArticleID, e.Section, e.Headline, e.Lang, e.Urgency, e.Breaking, strings.Join(e.Topics, " "))
 	return err
 }
 
