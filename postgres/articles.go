@@ -86,12 +86,14 @@ func deref(s *string) string {
 }
 
 // Article returns the article with the id. Returns ENOTFOUND if none.
-func (db *DB) Article(ctx context.Context, id int64) (*dateline.Article, error) {
+func (db *DB) Article(ctx context.Context, id int64) (_ *dateline.Article, err error) {
+	defer wrap(&err, "article")
 	return db.article(ctx, `a.id = $1`, id)
 }
 
 // ArticleByURI returns the article with the source URI. Returns ENOTFOUND if none.
-func (db *DB) ArticleByURI(ctx context.Context, uri string) (*dateline.Article, error) {
+func (db *DB) ArticleByURI(ctx context.Context, uri string) (_ *dateline.Article, err error) {
+	defer wrap(&err, "article by uri")
 	return db.article(ctx, `a.uri = $1`, uri)
 }
 
@@ -101,13 +103,13 @@ func (db *DB) article(ctx context.Context, where string, arg any) (*dateline.Art
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No article %v.", arg)
 	} else if err != nil {
-		return nil, fmt.Errorf("postgres: article: %w", err)
+		return nil, err
 	}
 	if err := fillArticle(ctx, q, a); err != nil {
-		return nil, fmt.Errorf("postgres: article %d: %w", a.ID, err)
+		return nil, fmt.Errorf("article %d: %w", a.ID, err)
 	}
 	if err := fillWireRefused(ctx, q, []*dateline.Article{a}); err != nil {
-		return nil, fmt.Errorf("postgres: article %d: %w", a.ID, err)
+		return nil, fmt.Errorf("article %d: %w", a.ID, err)
 	}
 	return a, nil
 }
@@ -197,7 +199,8 @@ func tags(ctx context.Context, q querier, query string, id int64) ([]dateline.To
 }
 
 // Articles lists published articles, newest first, without their pages.
-func (db *DB) Articles(ctx context.Context, f dateline.ArticleFilter) ([]dateline.Article, error) {
+func (db *DB) Articles(ctx context.Context, f dateline.ArticleFilter) (_ []dateline.Article, err error) {
+	defer wrap(&err, "articles")
 	where := []string{`a.status = 'published'`}
 	var args []any
 	arg := func(v any) string {
@@ -230,14 +233,14 @@ func (db *DB) Articles(ctx context.Context, f dateline.ArticleFilter) ([]datelin
 func articleList(ctx context.Context, q querier, query string, args ...any) ([]dateline.Article, error) {
 	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: articles: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	as := []dateline.Article{}
 	for rows.Next() {
 		a, err := scanArticle(rows)
 		if err != nil {
-			return nil, fmt.Errorf("postgres: articles: %w", err)
+			return nil, err
 		}
 		as = append(as, *a)
 	}
@@ -245,7 +248,8 @@ func articleList(ctx context.Context, q querier, query string, args ...any) ([]d
 }
 
 // CountArticles counts articles with the status, or all when status is "".
-func (db *DB) CountArticles(ctx context.Context, status dateline.Status) (int, error) {
+func (db *DB) CountArticles(ctx context.Context, status dateline.Status) (_ int, err error) {
+	defer wrap(&err, "count articles")
 	where, args, err := statusWhere(status, nil)
 	if err != nil {
 		return 0, err
@@ -278,9 +282,10 @@ func statusWhere(s dateline.Status, args []any) (string, []any, error) {
 
 // PublishDue publishes scheduled articles whose embargo has ended. Row
 // locks make each release happen once, however many nodes run it.
-func (db *DB) PublishDue(ctx context.Context, now time.Time) ([]int64, error) {
+func (db *DB) PublishDue(ctx context.Context, now time.Time) (_ []int64, err error) {
+	defer wrap(&err, "publish due")
 	var ids []int64
-	err := pgx.BeginFunc(ctx, db.primary, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, db.primary, func(tx pgx.Tx) error {
 		// The embargo is kept to the millisecond and released at its
 		// instant, never before; the story is dated the instant's second.
 		rows, err := tx.Query(ctx, `UPDATE articles
@@ -307,7 +312,7 @@ func (db *DB) PublishDue(ctx context.Context, now time.Time) ([]int64, error) {
 		return writeEventsByID(ctx, tx, ids, dateline.EventPublished, now)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: publish due: %w", err)
+		return nil, err
 	}
 	if len(ids) > 0 {
 		db.announce(ctx)
@@ -317,8 +322,9 @@ func (db *DB) PublishDue(ctx context.Context, now time.Time) ([]int64, error) {
 
 // NextEmbargo returns the earliest embargo still to end, to the
 // millisecond, or the zero time.
-func (db *DB) NextEmbargo(ctx context.Context) (time.Time, error) {
+func (db *DB) NextEmbargo(ctx context.Context) (_ time.Time, err error) {
+	defer wrap(&err, "next embargo")
 	var t *time.Time
-	err := db.primary.QueryRow(ctx, `SELECT MIN(embargo_until) FROM articles WHERE status = 'scheduled'`).Scan(&t)
+	err = db.primary.QueryRow(ctx, `SELECT MIN(embargo_until) FROM articles WHERE status = 'scheduled'`).Scan(&t)
 	return fromTS(t), err
 }

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -117,7 +116,8 @@ func insertRevision(ctx context.Context, tx pgx.Tx, rev *dateline.Revision) erro
 
 // DeskArticles lists articles of any status, most recently changed first.
 // Returns EINVALID for an unknown status.
-func (db *DB) DeskArticles(ctx context.Context, f dateline.DeskFilter) ([]dateline.Article, error) {
+func (db *DB) DeskArticles(ctx context.Context, f dateline.DeskFilter) (_ []dateline.Article, err error) {
+	defer wrap(&err, "desk articles")
 	where, args, err := statusWhere(f.Status, nil)
 	if err != nil {
 		return nil, err
@@ -150,7 +150,7 @@ func (db *DB) DeskArticles(ctx context.Context, f dateline.DeskFilter) ([]dateli
 		ptrs[i] = &as[i]
 	}
 	if err := fillWireRefused(ctx, q, ptrs); err != nil {
-		return nil, fmt.Errorf("postgres: desk articles: %w", err)
+		return nil, err
 	}
 	return as, nil
 }
@@ -190,11 +190,12 @@ func fillWireRefused(ctx context.Context, q querier, as []*dateline.Article) err
 }
 
 // Revisions lists an article's revisions, newest first, without their data.
-func (db *DB) Revisions(ctx context.Context, articleID int64) ([]dateline.Revision, error) {
+func (db *DB) Revisions(ctx context.Context, articleID int64) (_ []dateline.Revision, err error) {
+	defer wrap(&err, "revisions")
 	rows, err := db.reader(ctx).Query(ctx, `SELECT id, article_id, version, kind, COALESCE(user_id, 0), user_name, note, created_at
 		FROM revisions WHERE article_id = $1 ORDER BY id DESC`, articleID)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: revisions: %w", err)
+		return nil, err
 	}
 	rs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (dateline.Revision, error) {
 		var r dateline.Revision
@@ -203,7 +204,7 @@ func (db *DB) Revisions(ctx context.Context, articleID int64) ([]dateline.Revisi
 		return r, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: revisions: %w", err)
+		return nil, err
 	}
 	if rs == nil {
 		rs = []dateline.Revision{}
@@ -212,16 +213,17 @@ func (db *DB) Revisions(ctx context.Context, articleID int64) ([]dateline.Revisi
 }
 
 // Revision returns one revision with its data. Returns ENOTFOUND.
-func (db *DB) Revision(ctx context.Context, id int64) (*dateline.Revision, error) {
+func (db *DB) Revision(ctx context.Context, id int64) (_ *dateline.Revision, err error) {
+	defer wrap(&err, "revision")
 	var r dateline.Revision
 	var data string
-	err := db.reader(ctx).QueryRow(ctx, `SELECT id, article_id, version, kind, COALESCE(user_id, 0), user_name, note, data, created_at
+	err = db.reader(ctx).QueryRow(ctx, `SELECT id, article_id, version, kind, COALESCE(user_id, 0), user_name, note, data, created_at
 		FROM revisions WHERE id = $1`, id).
 		Scan(&r.ID, &r.ArticleID, &r.Version, &r.Kind, &r.UserID, &r.UserName, &r.Note, &data, &r.CreatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No revision %d.", id)
 	} else if err != nil {
-		return nil, fmt.Errorf("postgres: revision: %w", err)
+		return nil, err
 	}
 	r.Data, r.CreatedAt = []byte(data), r.CreatedAt.UTC()
 	return &r, nil
@@ -265,22 +267,24 @@ func (db *DB) SaveAutosave(ctx context.Context, as *dateline.Autosave) (err erro
 
 // Autosave returns the person's autosave of the article, from the primary.
 // Returns ENOTFOUND when there is none.
-func (db *DB) Autosave(ctx context.Context, articleID, userID int64) (*dateline.Autosave, error) {
+func (db *DB) Autosave(ctx context.Context, articleID, userID int64) (_ *dateline.Autosave, err error) {
+	defer wrap(&err, "autosave")
 	as := dateline.Autosave{ArticleID: articleID, UserID: userID}
 	var data string
-	err := db.primary.QueryRow(ctx, `SELECT base, data, saved_at FROM autosaves WHERE article_id = $1 AND user_id = $2`, articleID, userID).
+	err = db.primary.QueryRow(ctx, `SELECT base, data, saved_at FROM autosaves WHERE article_id = $1 AND user_id = $2`, articleID, userID).
 		Scan(&as.Base, &data, &as.SavedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No autosave of article %d.", articleID)
 	} else if err != nil {
-		return nil, fmt.Errorf("postgres: autosave: %w", err)
+		return nil, err
 	}
 	as.Data, as.SavedAt = []byte(data), as.SavedAt.UTC()
 	return &as, nil
 }
 
 // Photos lists the photos stored here (with a path), newest first.
-func (db *DB) Photos(ctx context.Context, f dateline.PhotoFilter) ([]dateline.Photo, error) {
+func (db *DB) Photos(ctx context.Context, f dateline.PhotoFilter) (_ []dateline.Photo, err error) {
+	defer wrap(&err, "photos")
 	where := `p.path <> ''`
 	var args []any
 	arg := func(v any) string {
@@ -297,14 +301,14 @@ func (db *DB) Photos(ctx context.Context, f dateline.PhotoFilter) ([]dateline.Ph
 	rows, err := db.reader(ctx).Query(ctx, `SELECT `+photoColumns+` FROM photos p WHERE `+where+
 		` ORDER BY p.id DESC LIMIT `+arg(sqlutil.LimitOr(f.Limit, 50, 200)), args...)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: photos: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	ps := []dateline.Photo{}
 	for rows.Next() {
 		p, err := scanPhoto(rows)
 		if err != nil {
-			return nil, fmt.Errorf("postgres: photos: %w", err)
+			return nil, err
 		}
 		ps = append(ps, p)
 	}
@@ -312,12 +316,13 @@ func (db *DB) Photos(ctx context.Context, f dateline.PhotoFilter) ([]dateline.Ph
 }
 
 // Photo returns the photo with the id. Returns ENOTFOUND.
-func (db *DB) Photo(ctx context.Context, id int64) (*dateline.Photo, error) {
+func (db *DB) Photo(ctx context.Context, id int64) (_ *dateline.Photo, err error) {
+	defer wrap(&err, "photo")
 	p, err := scanPhoto(db.reader(ctx).QueryRow(ctx, `SELECT `+photoColumns+` FROM photos p WHERE p.id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No photo %d.", id)
 	} else if err != nil {
-		return nil, fmt.Errorf("postgres: photo: %w", err)
+		return nil, err
 	}
 	return &p, nil
 }

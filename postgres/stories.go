@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -26,14 +25,14 @@ func scanStory(row pgx.Row) (*dateline.Story, error) {
 func stories(ctx context.Context, q querier, query string, args ...any) ([]dateline.Story, error) {
 	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: stories: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	ss := []dateline.Story{}
 	for rows.Next() {
 		s, err := scanStory(rows)
 		if err != nil {
-			return nil, fmt.Errorf("postgres: stories: %w", err)
+			return nil, err
 		}
 		ss = append(ss, *s)
 	}
@@ -84,13 +83,15 @@ func (db *DB) SaveStory(ctx context.Context, s *dateline.Story) (err error) {
 
 // Story returns the running story with the slug and its published
 // articles, newest first. Returns ENOTFOUND.
-func (db *DB) Story(ctx context.Context, slug string) (*dateline.Story, error) {
+func (db *DB) Story(ctx context.Context, slug string) (_ *dateline.Story, err error) {
+	defer wrap(&err, "story")
 	return db.story(ctx, `st.slug = $1`, slug)
 }
 
 // StoryByID returns the running story with the id and its published
 // articles, newest first. Returns ENOTFOUND.
-func (db *DB) StoryByID(ctx context.Context, id int64) (*dateline.Story, error) {
+func (db *DB) StoryByID(ctx context.Context, id int64) (_ *dateline.Story, err error) {
+	defer wrap(&err, "story by id")
 	return db.story(ctx, `st.id = $1`, id)
 }
 
@@ -100,7 +101,7 @@ func (db *DB) story(ctx context.Context, where string, arg any) (*dateline.Story
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No story page %v.", arg)
 	} else if err != nil {
-		return nil, fmt.Errorf("postgres: story: %w", err)
+		return nil, err
 	}
 	if s.Articles, err = storyArticles(ctx, q, s.ID, 100); err != nil {
 		return nil, err
@@ -110,7 +111,8 @@ func (db *DB) story(ctx context.Context, where string, arg any) (*dateline.Story
 
 // Stories lists every running story, the latest changed first, without
 // articles.
-func (db *DB) Stories(ctx context.Context) ([]dateline.Story, error) {
+func (db *DB) Stories(ctx context.Context) (_ []dateline.Story, err error) {
+	defer wrap(&err, "stories")
 	return stories(ctx, db.reader(ctx), `SELECT `+storyColumns+` FROM stories st ORDER BY st.updated_at DESC, st.id DESC`)
 }
 
@@ -152,17 +154,18 @@ func (db *DB) SetStoryArticles(ctx context.Context, storyID int64, articleIDs []
 
 // StoryArticleIDs returns the ids of every article attached to the story,
 // whatever its status, in id order. Returns ENOTFOUND for an unknown story.
-func (db *DB) StoryArticleIDs(ctx context.Context, storyID int64) ([]int64, error) {
+func (db *DB) StoryArticleIDs(ctx context.Context, storyID int64) (_ []int64, err error) {
+	defer wrap(&err, "story article ids")
 	// One query, so that the story and its attachments are read together:
 	// no row is no story, one NULL is a story without articles.
 	rows, err := db.reader(ctx).Query(ctx, `SELECT x.article_id FROM stories st LEFT JOIN story_articles x ON x.story_id = st.id
 		WHERE st.id = $1 ORDER BY x.article_id`, storyID)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: story article ids: %w", err)
+		return nil, err
 	}
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[*int64])
 	if err != nil {
-		return nil, fmt.Errorf("postgres: story article ids: %w", err)
+		return nil, err
 	}
 	if len(ids) == 0 {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No story page %d.", storyID)
@@ -191,14 +194,16 @@ func mustExist(ctx context.Context, tx pgx.Tx, table string, id int64, msg strin
 
 // StoriesOf returns the running stories the article is attached to, the
 // latest changed first.
-func (db *DB) StoriesOf(ctx context.Context, articleID int64) ([]dateline.Story, error) {
+func (db *DB) StoriesOf(ctx context.Context, articleID int64) (_ []dateline.Story, err error) {
+	defer wrap(&err, "stories of")
 	return stories(ctx, db.reader(ctx), `SELECT `+storyColumns+` FROM story_articles x JOIN stories st ON st.id = x.story_id
 		WHERE x.article_id = $1 ORDER BY st.updated_at DESC, st.id DESC`, articleID)
 }
 
 // TopStories returns the curated list in order: published articles, and
 // running stories with their newest published article.
-func (db *DB) TopStories(ctx context.Context) ([]dateline.TopItem, error) {
+func (db *DB) TopStories(ctx context.Context) (_ []dateline.TopItem, err error) {
+	defer wrap(&err, "top stories")
 	q := db.reader(ctx)
 	refs, err := topRefs(ctx, q)
 	if err != nil {
@@ -243,14 +248,15 @@ func (db *DB) TopStories(ctx context.Context) ([]dateline.TopItem, error) {
 
 // TopRefs returns the whole curated list in order, whatever the status of
 // its articles.
-func (db *DB) TopRefs(ctx context.Context) ([]dateline.TopRef, error) {
+func (db *DB) TopRefs(ctx context.Context) (_ []dateline.TopRef, err error) {
+	defer wrap(&err, "top refs")
 	return topRefs(ctx, db.reader(ctx))
 }
 
 func topRefs(ctx context.Context, q querier) ([]dateline.TopRef, error) {
 	rows, err := q.Query(ctx, `SELECT COALESCE(article_id, 0), COALESCE(story_id, 0) FROM home_top ORDER BY position`)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: top refs: %w", err)
+		return nil, err
 	}
 	refs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (dateline.TopRef, error) {
 		var r dateline.TopRef
@@ -258,7 +264,7 @@ func topRefs(ctx context.Context, q querier) ([]dateline.TopRef, error) {
 		return r, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: top refs: %w", err)
+		return nil, err
 	}
 	if refs == nil {
 		refs = []dateline.TopRef{}

@@ -3,32 +3,26 @@ package postgres
 import (
 	"context"
 	"errors"
-	"fmt"
 	"hash/fnv"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"dateline"
 	"dateline/internal/sqlutil"
 )
 
-func isUnique(err error) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && pe.Code == "23505"
-}
-
 // Sections returns every section in display order.
-func (db *DB) Sections(ctx context.Context) ([]dateline.Section, error) {
+func (db *DB) Sections(ctx context.Context) (_ []dateline.Section, err error) {
+	defer wrap(&err, "sections")
 	rows, err := db.reader(ctx).Query(ctx, `SELECT s.id, s.slug, s.name, s.position, s.lang,
 			COALESCE(array_agg(c.code ORDER BY c.code) FILTER (WHERE c.code IS NOT NULL), '{}')
 		FROM sections s LEFT JOIN section_codes c ON c.section_id = s.id
 		GROUP BY s.id ORDER BY s.position, s.id`)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: sections: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	ss := []dateline.Section{}
@@ -47,7 +41,8 @@ func (db *DB) Sections(ctx context.Context) ([]dateline.Section, error) {
 
 // SaveSection creates or updates the section with s.Slug and replaces its
 // codes. Returns ECONFLICT when a code belongs to another section.
-func (db *DB) SaveSection(ctx context.Context, s *dateline.Section) error {
+func (db *DB) SaveSection(ctx context.Context, s *dateline.Section) (err error) {
+	defer wrap(&err, "save section")
 	if err := s.Validate(); err != nil {
 		return err
 	}
@@ -77,7 +72,8 @@ func (db *DB) SaveSection(ctx context.Context, s *dateline.Section) error {
 // Locks are taken in one global order (URIs, then tags, sorted), and a
 // transaction that PostgreSQL still aborts as a deadlock or serialisation
 // failure is tried again, up to three times.
-func (db *DB) UpsertArticles(ctx context.Context, as []*dateline.Article, now time.Time) ([]dateline.UpsertResult, error) {
+func (db *DB) UpsertArticles(ctx context.Context, as []*dateline.Article, now time.Time) (_ []dateline.UpsertResult, err error) {
+	defer wrap(&err, "upsert articles")
 	saved := make([]dateline.Article, len(as))
 	for i, a := range as {
 		saved[i] = *a
@@ -88,7 +84,6 @@ func (db *DB) UpsertArticles(ctx context.Context, as []*dateline.Article, now ti
 		}
 	}
 	var results []dateline.UpsertResult
-	var err error
 	for attempt := 0; attempt < 3; attempt++ {
 		if attempt > 0 {
 			for i, a := range as {
@@ -106,18 +101,9 @@ func (db *DB) UpsertArticles(ctx context.Context, as []*dateline.Article, now ti
 		}
 	}
 	if err != nil {
-		if dateline.ErrorCode(err) != dateline.EINTERNAL {
-			return nil, err
-		}
-		return nil, fmt.Errorf("postgres: upsert articles: %w", err)
+		return nil, err
 	}
 	return results, nil
-}
-
-// retryable reports a deadlock or serialisation failure.
-func retryable(err error) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
 
 func (db *DB) upsertArticles(ctx context.Context, as []*dateline.Article, now time.Time) ([]dateline.UpsertResult, error) {
@@ -509,9 +495,10 @@ func tagIDs(ctx context.Context, tx pgx.Tx, table string, tags []tag) error {
 }
 
 // Topic returns the topic with the slug. Returns ENOTFOUND if none.
-func (db *DB) Topic(ctx context.Context, slug string) (*dateline.Topic, error) {
+func (db *DB) Topic(ctx context.Context, slug string) (_ *dateline.Topic, err error) {
+	defer wrap(&err, "topic")
 	var t dateline.Topic
-	err := db.reader(ctx).QueryRow(ctx, `SELECT id, slug, name FROM topics WHERE slug = $1`, slug).Scan(&t.ID, &t.Slug, &t.Name)
+	err = db.reader(ctx).QueryRow(ctx, `SELECT id, slug, name FROM topics WHERE slug = $1`, slug).Scan(&t.ID, &t.Slug, &t.Name)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No topic %q.", slug)
 	}
@@ -519,9 +506,10 @@ func (db *DB) Topic(ctx context.Context, slug string) (*dateline.Topic, error) {
 }
 
 // Person returns the person with the slug. Returns ENOTFOUND if none.
-func (db *DB) Person(ctx context.Context, slug string) (*dateline.Person, error) {
+func (db *DB) Person(ctx context.Context, slug string) (_ *dateline.Person, err error) {
+	defer wrap(&err, "person")
 	var p dateline.Person
-	err := db.reader(ctx).QueryRow(ctx, `SELECT id, slug, name FROM persons WHERE slug = $1`, slug).Scan(&p.ID, &p.Slug, &p.Name)
+	err = db.reader(ctx).QueryRow(ctx, `SELECT id, slug, name FROM persons WHERE slug = $1`, slug).Scan(&p.ID, &p.Slug, &p.Name)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No person %q.", slug)
 	}
@@ -531,7 +519,8 @@ func (db *DB) Person(ctx context.Context, slug string) (*dateline.Person, error)
 // SavePhoto creates the photo, or updates the one with its id (a photo of
 // the library) or else with the same URI. Returns ENOTFOUND for an unknown
 // id and ECONFLICT when another photo has the URI.
-func (db *DB) SavePhoto(ctx context.Context, p *dateline.Photo) error {
+func (db *DB) SavePhoto(ctx context.Context, p *dateline.Photo) (err error) {
+	defer wrap(&err, "save photo")
 	return db.inTx(ctx, func(tx pgx.Tx) error { return savePhoto(ctx, tx, p, time.Now()) })
 }
 
@@ -569,7 +558,8 @@ func savePhoto(ctx context.Context, tx pgx.Tx, p *dateline.Photo, now time.Time)
 }
 
 // CreateToken stores a token.
-func (db *DB) CreateToken(ctx context.Context, t *dateline.Token) error {
+func (db *DB) CreateToken(ctx context.Context, t *dateline.Token) (err error) {
+	defer wrap(&err, "create token")
 	if t.Scope != "read" && t.Scope != "write" {
 		return dateline.Errorf(dateline.EINVALID, "A token's scope is read or write, not %q.", t.Scope)
 	}
@@ -587,14 +577,15 @@ func (db *DB) CreateToken(ctx context.Context, t *dateline.Token) error {
 
 // TokenByHash returns the token with the hash. Returns EUNAUTHORIZED if
 // none. Tokens are read from the primary, so a new one works at once.
-func (db *DB) TokenByHash(ctx context.Context, hash []byte) (*dateline.Token, error) {
+func (db *DB) TokenByHash(ctx context.Context, hash []byte) (_ *dateline.Token, err error) {
+	defer wrap(&err, "token by hash")
 	var t dateline.Token
-	err := db.primary.QueryRow(ctx, `SELECT id, name, scope, hash, created_at, embargo, source FROM tokens WHERE hash = $1`, hash).
+	err = db.primary.QueryRow(ctx, `SELECT id, name, scope, hash, created_at, embargo, source FROM tokens WHERE hash = $1`, hash).
 		Scan(&t.ID, &t.Name, &t.Scope, &t.Hash, &t.CreatedAt, &t.Embargo, &t.Source)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.EUNAUTHORIZED, "The token is not known.")
 	} else if err != nil {
-		return nil, fmt.Errorf("postgres: token: %w", err)
+		return nil, err
 	}
 	t.CreatedAt = t.CreatedAt.UTC()
 	return &t, nil

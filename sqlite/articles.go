@@ -86,12 +86,14 @@ func scanArticle(row scanner) (*dateline.Article, error) {
 }
 
 // Article returns the article with the id. Returns ENOTFOUND if none.
-func (db *DB) Article(ctx context.Context, id int64) (*dateline.Article, error) {
+func (db *DB) Article(ctx context.Context, id int64) (_ *dateline.Article, err error) {
+	defer wrap(&err, "article")
 	return db.article(ctx, `a.id = ?`, id)
 }
 
 // ArticleByURI returns the article with the source URI. Returns ENOTFOUND if none.
-func (db *DB) ArticleByURI(ctx context.Context, uri string) (*dateline.Article, error) {
+func (db *DB) ArticleByURI(ctx context.Context, uri string) (_ *dateline.Article, err error) {
+	defer wrap(&err, "article by uri")
 	return db.article(ctx, `a.uri = ?`, uri)
 }
 
@@ -100,13 +102,13 @@ func (db *DB) article(ctx context.Context, where string, arg any) (*dateline.Art
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No article %v.", arg)
 	} else if err != nil {
-		return nil, fmt.Errorf("sqlite: article: %w", err)
+		return nil, err
 	}
 	if err := fillArticle(ctx, db.read, a); err != nil {
-		return nil, fmt.Errorf("sqlite: article %d: %w", a.ID, err)
+		return nil, fmt.Errorf("article %d: %w", a.ID, err)
 	}
 	if err := fillWireRefused(ctx, db.read, []*dateline.Article{a}); err != nil {
-		return nil, fmt.Errorf("sqlite: article %d: %w", a.ID, err)
+		return nil, fmt.Errorf("article %d: %w", a.ID, err)
 	}
 	return a, nil
 }
@@ -236,7 +238,8 @@ func tags(ctx context.Context, q queryer, query string, id int64) ([]dateline.To
 }
 
 // Articles lists published articles, newest first, without their pages.
-func (db *DB) Articles(ctx context.Context, f dateline.ArticleFilter) ([]dateline.Article, error) {
+func (db *DB) Articles(ctx context.Context, f dateline.ArticleFilter) (_ []dateline.Article, err error) {
+	defer wrap(&err, "articles")
 	var where []string
 	var args []any
 	where = append(where, `a.status = 'published'`)
@@ -275,14 +278,14 @@ func (db *DB) Articles(ctx context.Context, f dateline.ArticleFilter) ([]datelin
 func (db *DB) articleList(ctx context.Context, query string, args ...any) ([]dateline.Article, error) {
 	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: articles: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	as := []dateline.Article{}
 	for rows.Next() {
 		a, err := scanArticle(rows)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: articles: %w", err)
+			return nil, err
 		}
 		as = append(as, *a)
 	}
@@ -290,7 +293,8 @@ func (db *DB) articleList(ctx context.Context, query string, args ...any) ([]dat
 }
 
 // CountArticles counts articles with the status, or all when status is "".
-func (db *DB) CountArticles(ctx context.Context, status dateline.Status) (int, error) {
+func (db *DB) CountArticles(ctx context.Context, status dateline.Status) (_ int, err error) {
+	defer wrap(&err, "count articles")
 	where, args, err := statusWhere(status)
 	if err != nil {
 		return 0, err
@@ -321,9 +325,10 @@ func statusWhere(s dateline.Status) (string, []any, error) {
 }
 
 // PublishDue publishes scheduled articles whose embargo has ended.
-func (db *DB) PublishDue(ctx context.Context, now time.Time) ([]int64, error) {
+func (db *DB) PublishDue(ctx context.Context, now time.Time) (_ []int64, err error) {
+	defer wrap(&err, "publish due")
 	var ids []int64
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		// The embargo is kept to the millisecond and released at its
 		// instant, never before; the story is dated the instant's second.
 		rows, err := tx.QueryContext(ctx, `UPDATE articles
@@ -361,15 +366,16 @@ func (db *DB) PublishDue(ctx context.Context, now time.Time) ([]int64, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: publish due: %w", err)
+		return nil, err
 	}
 	return ids, nil
 }
 
 // NextEmbargo returns the earliest embargo still to end, to the
 // millisecond, or the zero time.
-func (db *DB) NextEmbargo(ctx context.Context) (time.Time, error) {
+func (db *DB) NextEmbargo(ctx context.Context) (_ time.Time, err error) {
+	defer wrap(&err, "next embargo")
 	var t sql.NullInt64
-	err := db.read.QueryRowContext(ctx, `SELECT MIN(embargo_until) FROM articles WHERE status = 'scheduled'`).Scan(&t)
+	err = db.read.QueryRowContext(ctx, `SELECT MIN(embargo_until) FROM articles WHERE status = 'scheduled'`).Scan(&t)
 	return fromMilli(t), err
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -100,7 +99,8 @@ func insertRevision(ctx context.Context, tx *sql.Tx, rev *dateline.Revision) err
 
 // DeskArticles lists articles of any status, most recently changed first.
 // Returns EINVALID for an unknown status.
-func (db *DB) DeskArticles(ctx context.Context, f dateline.DeskFilter) ([]dateline.Article, error) {
+func (db *DB) DeskArticles(ctx context.Context, f dateline.DeskFilter) (_ []dateline.Article, err error) {
+	defer wrap(&err, "desk articles")
 	where, args, err := statusWhere(f.Status)
 	if err != nil {
 		return nil, err
@@ -133,7 +133,7 @@ func (db *DB) DeskArticles(ctx context.Context, f dateline.DeskFilter) ([]dateli
 		ptrs[i] = &as[i]
 	}
 	if err := fillWireRefused(ctx, db.read, ptrs); err != nil {
-		return nil, fmt.Errorf("sqlite: desk articles: %w", err)
+		return nil, err
 	}
 	return as, nil
 }
@@ -173,11 +173,12 @@ func fillWireRefused(ctx context.Context, q queryer, as []*dateline.Article) err
 }
 
 // Revisions lists an article's revisions, newest first, without their data.
-func (db *DB) Revisions(ctx context.Context, articleID int64) ([]dateline.Revision, error) {
+func (db *DB) Revisions(ctx context.Context, articleID int64) (_ []dateline.Revision, err error) {
+	defer wrap(&err, "revisions")
 	rows, err := db.read.QueryContext(ctx, `SELECT id, article_id, version, kind, COALESCE(user_id, 0), user_name, note, created_at
 		FROM revisions WHERE article_id = ? ORDER BY id DESC`, articleID)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: revisions: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	rs := []dateline.Revision{}
@@ -185,7 +186,7 @@ func (db *DB) Revisions(ctx context.Context, articleID int64) ([]dateline.Revisi
 		var r dateline.Revision
 		var created int64
 		if err := rows.Scan(&r.ID, &r.ArticleID, &r.Version, &r.Kind, &r.UserID, &r.UserName, &r.Note, &created); err != nil {
-			return nil, fmt.Errorf("sqlite: revisions: %w", err)
+			return nil, err
 		}
 		r.CreatedAt = time.Unix(created, 0).UTC()
 		rs = append(rs, r)
@@ -194,17 +195,18 @@ func (db *DB) Revisions(ctx context.Context, articleID int64) ([]dateline.Revisi
 }
 
 // Revision returns one revision with its data. Returns ENOTFOUND.
-func (db *DB) Revision(ctx context.Context, id int64) (*dateline.Revision, error) {
+func (db *DB) Revision(ctx context.Context, id int64) (_ *dateline.Revision, err error) {
+	defer wrap(&err, "revision")
 	var r dateline.Revision
 	var data string
 	var created int64
-	err := db.read.QueryRowContext(ctx, `SELECT id, article_id, version, kind, COALESCE(user_id, 0), user_name, note, data, created_at
+	err = db.read.QueryRowContext(ctx, `SELECT id, article_id, version, kind, COALESCE(user_id, 0), user_name, note, data, created_at
 		FROM revisions WHERE id = ?`, id).
 		Scan(&r.ID, &r.ArticleID, &r.Version, &r.Kind, &r.UserID, &r.UserName, &r.Note, &data, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No revision %d.", id)
 	} else if err != nil {
-		return nil, fmt.Errorf("sqlite: revision: %w", err)
+		return nil, err
 	}
 	r.Data, r.CreatedAt = []byte(data), time.Unix(created, 0).UTC()
 	return &r, nil
@@ -248,23 +250,25 @@ func (db *DB) SaveAutosave(ctx context.Context, as *dateline.Autosave) (err erro
 
 // Autosave returns the person's autosave of the article. Returns ENOTFOUND
 // when there is none.
-func (db *DB) Autosave(ctx context.Context, articleID, userID int64) (*dateline.Autosave, error) {
+func (db *DB) Autosave(ctx context.Context, articleID, userID int64) (_ *dateline.Autosave, err error) {
+	defer wrap(&err, "autosave")
 	as := dateline.Autosave{ArticleID: articleID, UserID: userID}
 	var data string
 	var saved int64
-	err := db.read.QueryRowContext(ctx, `SELECT base, data, saved_at FROM autosaves WHERE article_id = ? AND user_id = ?`, articleID, userID).
+	err = db.read.QueryRowContext(ctx, `SELECT base, data, saved_at FROM autosaves WHERE article_id = ? AND user_id = ?`, articleID, userID).
 		Scan(&as.Base, &data, &saved)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No autosave of article %d.", articleID)
 	} else if err != nil {
-		return nil, fmt.Errorf("sqlite: autosave: %w", err)
+		return nil, err
 	}
 	as.Data, as.SavedAt = []byte(data), time.Unix(saved, 0).UTC()
 	return &as, nil
 }
 
 // Photos lists the photos stored here (with a path), newest first.
-func (db *DB) Photos(ctx context.Context, f dateline.PhotoFilter) ([]dateline.Photo, error) {
+func (db *DB) Photos(ctx context.Context, f dateline.PhotoFilter) (_ []dateline.Photo, err error) {
+	defer wrap(&err, "photos")
 	where := `p.path <> ''`
 	var args []any
 	if f.Before > 0 {
@@ -278,14 +282,14 @@ func (db *DB) Photos(ctx context.Context, f dateline.PhotoFilter) ([]dateline.Ph
 	args = append(args, sqlutil.LimitOr(f.Limit, 50, 200))
 	rows, err := db.read.QueryContext(ctx, `SELECT `+photoColumns+` FROM photos p WHERE `+where+` ORDER BY p.id DESC LIMIT ?`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: photos: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	ps := []dateline.Photo{}
 	for rows.Next() {
 		p, err := scanPhoto(rows)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: photos: %w", err)
+			return nil, err
 		}
 		ps = append(ps, p)
 	}
@@ -293,12 +297,13 @@ func (db *DB) Photos(ctx context.Context, f dateline.PhotoFilter) ([]dateline.Ph
 }
 
 // Photo returns the photo with the id. Returns ENOTFOUND.
-func (db *DB) Photo(ctx context.Context, id int64) (*dateline.Photo, error) {
+func (db *DB) Photo(ctx context.Context, id int64) (_ *dateline.Photo, err error) {
+	defer wrap(&err, "photo")
 	p, err := scanPhoto(db.read.QueryRowContext(ctx, `SELECT `+photoColumns+` FROM photos p WHERE p.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No photo %d.", id)
 	} else if err != nil {
-		return nil, fmt.Errorf("sqlite: photo: %w", err)
+		return nil, err
 	}
 	return &p, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"time"
 
 	"dateline"
@@ -52,7 +51,8 @@ func sectionID(ctx context.Context, tx *sql.Tx, slug string) (any, error) {
 }
 
 // SaveGallery creates or updates a gallery by URI, with its photos in order.
-func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery) error {
+func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery) (err error) {
+	defer wrap(&err, "save gallery")
 	if g.URI == "" || g.Title == "" {
 		return dateline.Errorf(dateline.EINVALID, "A gallery needs a URI and a title.")
 	}
@@ -87,23 +87,24 @@ func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery) error {
 }
 
 // Gallery returns the gallery with its photos. Returns ENOTFOUND if none.
-func (db *DB) Gallery(ctx context.Context, id int64) (*dateline.Gallery, error) {
+func (db *DB) Gallery(ctx context.Context, id int64) (_ *dateline.Gallery, err error) {
+	defer wrap(&err, "gallery")
 	var g dateline.Gallery
 	var section sql.NullString
 	var published int64
-	err := db.read.QueryRowContext(ctx, `SELECT g.id, g.uri, s.slug, g.title, g.lead, g.published_at
+	err = db.read.QueryRowContext(ctx, `SELECT g.id, g.uri, s.slug, g.title, g.lead, g.published_at
 		FROM galleries g LEFT JOIN sections s ON s.id = g.section_id WHERE g.id = ?`, id).
 		Scan(&g.ID, &g.URI, &section, &g.Title, &g.Lead, &published)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No gallery %d.", id)
 	} else if err != nil {
-		return nil, fmt.Errorf("sqlite: gallery: %w", err)
+		return nil, err
 	}
 	g.Section, g.PublishedAt = section.String, time.Unix(published, 0).UTC()
 	g.Photos, err = db.photos(ctx, `SELECT `+photoColumns+` FROM gallery_photos x JOIN photos p ON p.id = x.photo_id
 		WHERE x.gallery_id = ? ORDER BY x.position`, id)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: gallery photos: %w", err)
+		return nil, err
 	}
 	g.PhotoCount = len(g.Photos)
 	if len(g.Photos) > 0 {
@@ -113,7 +114,8 @@ func (db *DB) Gallery(ctx context.Context, id int64) (*dateline.Gallery, error) 
 }
 
 // Galleries lists the newest galleries, each with its cover photo and count.
-func (db *DB) Galleries(ctx context.Context, limit int) ([]dateline.Gallery, error) {
+func (db *DB) Galleries(ctx context.Context, limit int) (_ []dateline.Gallery, err error) {
+	defer wrap(&err, "galleries")
 	rows, err := db.read.QueryContext(ctx, `SELECT `+photoColumns+`, g.id, g.uri, COALESCE(s.slug, ''), g.title, g.lead, g.published_at,
 			(SELECT COUNT(*) FROM gallery_photos c WHERE c.gallery_id = g.id)
 		FROM galleries g LEFT JOIN sections s ON s.id = g.section_id
@@ -121,7 +123,7 @@ func (db *DB) Galleries(ctx context.Context, limit int) ([]dateline.Gallery, err
 		JOIN photos p ON p.id = x.photo_id
 		ORDER BY g.published_at DESC, g.id DESC LIMIT ?`, sqlutil.CapLimit(limit))
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: galleries: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	gs := []dateline.Gallery{}
@@ -140,7 +142,8 @@ func (db *DB) Galleries(ctx context.Context, limit int) ([]dateline.Gallery, err
 }
 
 // SaveInfographic creates or updates an infographic by URI.
-func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic) error {
+func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic) (err error) {
+	defer wrap(&err, "save infographic")
 	if g.URI == "" || g.Title == "" {
 		return dateline.Errorf(dateline.EINVALID, "An infographic needs a URI and a title.")
 	}
@@ -175,7 +178,8 @@ func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic) erro
 }
 
 // Infographic returns the infographic with its images. Returns ENOTFOUND if none.
-func (db *DB) Infographic(ctx context.Context, id int64) (*dateline.Infographic, error) {
+func (db *DB) Infographic(ctx context.Context, id int64) (_ *dateline.Infographic, err error) {
+	defer wrap(&err, "infographic")
 	gs, err := db.infographics(ctx, `WHERE g.id = ?`, id)
 	if err != nil {
 		return nil, err
@@ -187,7 +191,8 @@ func (db *DB) Infographic(ctx context.Context, id int64) (*dateline.Infographic,
 }
 
 // Infographics lists the newest infographics with their images.
-func (db *DB) Infographics(ctx context.Context, limit int) ([]dateline.Infographic, error) {
+func (db *DB) Infographics(ctx context.Context, limit int) (_ []dateline.Infographic, err error) {
+	defer wrap(&err, "infographics")
 	return db.infographics(ctx, `ORDER BY g.published_at DESC, g.id DESC LIMIT ?`, sqlutil.CapLimit(limit))
 }
 
@@ -195,7 +200,7 @@ func (db *DB) infographics(ctx context.Context, tail string, arg any) ([]datelin
 	rows, err := db.read.QueryContext(ctx, `SELECT g.id, g.uri, COALESCE(s.slug, ''), g.title, g.text, g.published_at
 		FROM infographics g LEFT JOIN sections s ON s.id = g.section_id `+tail, arg)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: infographics: %w", err)
+		return nil, err
 	}
 	gs := []dateline.Infographic{}
 	for rows.Next() {
@@ -216,7 +221,7 @@ func (db *DB) infographics(ctx context.Context, tail string, arg any) ([]datelin
 		gs[i].Images, err = db.photos(ctx, `SELECT `+photoColumns+` FROM infographic_images x JOIN photos p ON p.id = x.photo_id
 			WHERE x.infographic_id = ? ORDER BY x.position`, gs[i].ID)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: infographic images: %w", err)
+			return nil, err
 		}
 	}
 	return gs, nil

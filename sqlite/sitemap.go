@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -21,11 +20,7 @@ var _ dateline.Sitemaps = (*DB)(nil)
 // rows, so the whole list costs a pass over the articles and a refresh
 // only the months that changed.
 func (db *DB) SitemapMonths(ctx context.Context, changedSince time.Time) (_ []dateline.MonthCount, err error) {
-	defer func() {
-		if err != nil {
-			err = fmt.Errorf("sqlite: sitemap months: %w", err)
-		}
-	}()
+	defer wrap(&err, "sitemap months")
 	var months []dateline.MonthCount
 	if changedSince.IsZero() {
 		var first, last sql.NullInt64
@@ -95,7 +90,8 @@ func (db *DB) SitemapMonths(ctx context.Context, changedSince time.Time) (_ []da
 // SitemapArticles lists a stretch of published articles, oldest first;
 // see dateline.Sitemaps. The offset is skipped inside articles_feed,
 // which covers it, so only the rows returned are read.
-func (db *DB) SitemapArticles(ctx context.Context, from, to time.Time, offset, limit int) ([]dateline.SitemapEntry, error) {
+func (db *DB) SitemapArticles(ctx context.Context, from, to time.Time, offset, limit int) (_ []dateline.SitemapEntry, err error) {
+	defer wrap(&err, "sitemap articles")
 	if limit <= 0 || limit > 50000 || offset < 0 {
 		return nil, dateline.Errorf(dateline.EINVALID, "A sitemap lists 1 to 50,000 articles.")
 	}
@@ -108,7 +104,7 @@ func (db *DB) SitemapArticles(ctx context.Context, from, to time.Time, offset, l
 		JOIN sections s ON s.id = a.section_id
 		LEFT JOIN photos p ON p.id = a.photo_id`, from.Unix(), to.Unix(), limit, offset)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: sitemap articles: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	out := make([]dateline.SitemapEntry, 0, min(limit, 10000))
@@ -129,7 +125,7 @@ func (db *DB) SitemapArticles(ctx context.Context, from, to time.Time, offset, l
 		var section, lang sql.RawBytes
 		var path, remote sql.NullString
 		if err := rows.Scan(&e.ID, &section, &e.Headline, &lang, &pub, &upd, &path, &remote, &e.Commercial); err != nil {
-			return nil, fmt.Errorf("sqlite: sitemap articles: %w", err)
+			return nil, err
 		}
 		e.Section, e.Lang = word(section), word(lang)
 		e.PublishedAt, e.UpdatedAt = time.Unix(pub, 0).UTC(), fromUnix(upd)
@@ -139,7 +135,7 @@ func (db *DB) SitemapArticles(ctx context.Context, from, to time.Time, offset, l
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: sitemap articles: %w", err)
+		return nil, err
 	}
 	sortEntries(out)
 	return out, nil
@@ -160,18 +156,20 @@ func sortEntries(es []dateline.SitemapEntry) {
 
 // SitemapCount counts published articles in a time range; see
 // dateline.Sitemaps.
-func (db *DB) SitemapCount(ctx context.Context, from, to time.Time) (int, error) {
+func (db *DB) SitemapCount(ctx context.Context, from, to time.Time) (_ int, err error) {
+	defer wrap(&err, "sitemap count")
 	var n int
 	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at >= ? AND published_at < ?`,
 		from.Unix(), to.Unix()).Scan(&n); err != nil {
-		return 0, fmt.Errorf("sqlite: sitemap count: %w", err)
+		return 0, err
 	}
 	return n, nil
 }
 
 // TagArticles lists a tag's newest published articles; see
 // dateline.Sitemaps.
-func (db *DB) TagArticles(ctx context.Context, kind, slug string, limit int) ([]dateline.Article, error) {
+func (db *DB) TagArticles(ctx context.Context, kind, slug string, limit int) (_ []dateline.Article, err error) {
+	defer wrap(&err, "tag articles")
 	table, k, err := sqlutil.TagTable(kind)
 	if err != nil {
 		return nil, err
@@ -188,7 +186,8 @@ func (db *DB) TagArticles(ctx context.Context, kind, slug string, limit int) ([]
 // SitemapTags lists tags with published articles in a range of ids; see
 // dateline.Sitemaps. Each tag's newest publication is one step into
 // published_tags, which holds only published articles.
-func (db *DB) SitemapTags(ctx context.Context, kind string, after int64, limit int) ([]dateline.SitemapTag, error) {
+func (db *DB) SitemapTags(ctx context.Context, kind string, after int64, limit int) (_ []dateline.SitemapTag, err error) {
+	defer wrap(&err, "sitemap tags")
 	table, k, err := sqlutil.TagTable(kind)
 	if err != nil {
 		return nil, err
@@ -203,7 +202,7 @@ func (db *DB) SitemapTags(ctx context.Context, kind string, after int64, limit i
 			FROM `+table+` t WHERE t.id > ? AND t.id <= ?)
 		SELECT id, slug, name, newest FROM x WHERE newest IS NOT NULL ORDER BY id`, k, after, after+int64(limit))
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: sitemap tags: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	out := []dateline.SitemapTag{}
@@ -211,7 +210,7 @@ func (db *DB) SitemapTags(ctx context.Context, kind string, after int64, limit i
 		var t dateline.SitemapTag
 		var newest int64
 		if err := rows.Scan(&t.ID, &t.Slug, &t.Name, &newest); err != nil {
-			return nil, fmt.Errorf("sqlite: sitemap tags: %w", err)
+			return nil, err
 		}
 		t.Modified = time.Unix(newest, 0).UTC()
 		out = append(out, t)
@@ -220,21 +219,23 @@ func (db *DB) SitemapTags(ctx context.Context, kind string, after int64, limit i
 }
 
 // LastTagID returns the largest id of the kind; see dateline.Sitemaps.
-func (db *DB) LastTagID(ctx context.Context, kind string) (int64, error) {
+func (db *DB) LastTagID(ctx context.Context, kind string) (_ int64, err error) {
+	defer wrap(&err, "last tag id")
 	table, _, err := sqlutil.TagTable(kind)
 	if err != nil {
 		return 0, err
 	}
 	var id int64
 	if err := db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM `+table).Scan(&id); err != nil {
-		return 0, fmt.Errorf("sqlite: last tag id: %w", err)
+		return 0, err
 	}
 	return id, nil
 }
 
 // FeedBodies returns the pages and corrections of articles; see
 // dateline.Sitemaps.
-func (db *DB) FeedBodies(ctx context.Context, ids []int64) (map[int64]dateline.FeedBody, error) {
+func (db *DB) FeedBodies(ctx context.Context, ids []int64) (_ map[int64]dateline.FeedBody, err error) {
+	defer wrap(&err, "feed bodies")
 	out := map[int64]dateline.FeedBody{}
 	if len(ids) == 0 {
 		return out, nil
@@ -249,14 +250,14 @@ func (db *DB) FeedBodies(ctx context.Context, ids []int64) (map[int64]dateline.F
 	in := `(?` + strings.Repeat(",?", len(ids)-1) + `)`
 	rows, err := db.read.QueryContext(ctx, `SELECT article_id, body FROM article_pages WHERE article_id IN `+in+` ORDER BY article_id, page`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: feed bodies: %w", err)
+		return nil, err
 	}
 	for rows.Next() {
 		var id int64
 		var body string
 		if err := rows.Scan(&id, &body); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("sqlite: feed bodies: %w", err)
+			return nil, err
 		}
 		b := out[id]
 		b.Pages = append(b.Pages, body)
@@ -264,18 +265,18 @@ func (db *DB) FeedBodies(ctx context.Context, ids []int64) (map[int64]dateline.F
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: feed bodies: %w", err)
+		return nil, err
 	}
 	rows, err = db.read.QueryContext(ctx, `SELECT article_id, at, text FROM corrections WHERE article_id IN `+in+` ORDER BY article_id, position`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: feed bodies: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id, at int64
 		var c dateline.Correction
 		if err := rows.Scan(&id, &at, &c.Text); err != nil {
-			return nil, fmt.Errorf("sqlite: feed bodies: %w", err)
+			return nil, err
 		}
 		c.At = time.Unix(at, 0).UTC()
 		b := out[id]

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -13,12 +12,13 @@ import (
 )
 
 // Sections returns every section in display order.
-func (db *DB) Sections(ctx context.Context) ([]dateline.Section, error) {
+func (db *DB) Sections(ctx context.Context) (_ []dateline.Section, err error) {
+	defer wrap(&err, "sections")
 	rows, err := db.read.QueryContext(ctx, `SELECT s.id, s.slug, s.name, s.position, s.lang, COALESCE(group_concat(c.code, char(10)), '')
 		FROM sections s LEFT JOIN section_codes c ON c.section_id = s.id
 		GROUP BY s.id ORDER BY s.position, s.id`)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: sections: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	ss := []dateline.Section{}
@@ -38,7 +38,8 @@ func (db *DB) Sections(ctx context.Context) ([]dateline.Section, error) {
 
 // SaveSection creates or updates the section with s.Slug and replaces its
 // codes. Returns ECONFLICT when a code belongs to another section.
-func (db *DB) SaveSection(ctx context.Context, s *dateline.Section) error {
+func (db *DB) SaveSection(ctx context.Context, s *dateline.Section) (err error) {
+	defer wrap(&err, "save section")
 	if err := s.Validate(); err != nil {
 		return err
 	}
@@ -54,7 +55,7 @@ func (db *DB) SaveSection(ctx context.Context, s *dateline.Section) error {
 		}
 		for _, c := range s.Codes {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO section_codes (code, section_id) VALUES (?, ?)`, c, s.ID); err != nil {
-				if strings.Contains(err.Error(), "UNIQUE") {
+				if isUnique(err) {
 					return dateline.Errorf(dateline.ECONFLICT, "The code %q belongs to another section.", c)
 				}
 				return err
@@ -65,9 +66,10 @@ func (db *DB) SaveSection(ctx context.Context, s *dateline.Section) error {
 }
 
 // UpsertArticles stores articles by URI in one transaction; see dateline.Store.
-func (db *DB) UpsertArticles(ctx context.Context, as []*dateline.Article, now time.Time) ([]dateline.UpsertResult, error) {
+func (db *DB) UpsertArticles(ctx context.Context, as []*dateline.Article, now time.Time) (_ []dateline.UpsertResult, err error) {
+	defer wrap(&err, "upsert articles")
 	results := make([]dateline.UpsertResult, len(as))
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		sections := map[string]int64{}
 		for i, a := range as {
 			r, err := upsertArticle(ctx, tx, a, now, sections)
@@ -79,10 +81,7 @@ func (db *DB) UpsertArticles(ctx context.Context, as []*dateline.Article, now ti
 		return nil
 	})
 	if err != nil {
-		if dateline.ErrorCode(err) != dateline.EINTERNAL {
-			return nil, err
-		}
-		return nil, fmt.Errorf("sqlite: upsert articles: %w", err)
+		return nil, err
 	}
 	return results, nil
 }
@@ -380,9 +379,10 @@ func tagID(ctx context.Context, tx *sql.Tx, table string, id *int64, slug *strin
 }
 
 // Topic returns the topic with the slug. Returns ENOTFOUND if none.
-func (db *DB) Topic(ctx context.Context, slug string) (*dateline.Topic, error) {
+func (db *DB) Topic(ctx context.Context, slug string) (_ *dateline.Topic, err error) {
+	defer wrap(&err, "topic")
 	var t dateline.Topic
-	err := db.read.QueryRowContext(ctx, `SELECT id, slug, name FROM topics WHERE slug = ?`, slug).Scan(&t.ID, &t.Slug, &t.Name)
+	err = db.read.QueryRowContext(ctx, `SELECT id, slug, name FROM topics WHERE slug = ?`, slug).Scan(&t.ID, &t.Slug, &t.Name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No topic %q.", slug)
 	}
@@ -390,9 +390,10 @@ func (db *DB) Topic(ctx context.Context, slug string) (*dateline.Topic, error) {
 }
 
 // Person returns the person with the slug. Returns ENOTFOUND if none.
-func (db *DB) Person(ctx context.Context, slug string) (*dateline.Person, error) {
+func (db *DB) Person(ctx context.Context, slug string) (_ *dateline.Person, err error) {
+	defer wrap(&err, "person")
 	var p dateline.Person
-	err := db.read.QueryRowContext(ctx, `SELECT id, slug, name FROM persons WHERE slug = ?`, slug).Scan(&p.ID, &p.Slug, &p.Name)
+	err = db.read.QueryRowContext(ctx, `SELECT id, slug, name FROM persons WHERE slug = ?`, slug).Scan(&p.ID, &p.Slug, &p.Name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No person %q.", slug)
 	}
@@ -402,7 +403,8 @@ func (db *DB) Person(ctx context.Context, slug string) (*dateline.Person, error)
 // SavePhoto creates the photo, or updates the one with its id (a photo of
 // the library) or else with the same URI. Returns ENOTFOUND for an unknown
 // id and ECONFLICT when another photo has the URI.
-func (db *DB) SavePhoto(ctx context.Context, p *dateline.Photo) error {
+func (db *DB) SavePhoto(ctx context.Context, p *dateline.Photo) (err error) {
+	defer wrap(&err, "save photo")
 	return db.inTx(ctx, func(tx *sql.Tx) error { return savePhoto(ctx, tx, p, time.Now()) })
 }
 
@@ -440,7 +442,8 @@ func savePhoto(ctx context.Context, tx *sql.Tx, p *dateline.Photo, now time.Time
 }
 
 // CreateToken stores a token.
-func (db *DB) CreateToken(ctx context.Context, t *dateline.Token) error {
+func (db *DB) CreateToken(ctx context.Context, t *dateline.Token) (err error) {
+	defer wrap(&err, "create token")
 	if t.Scope != "read" && t.Scope != "write" {
 		return dateline.Errorf(dateline.EINVALID, "A token's scope is read or write, not %q.", t.Scope)
 	}
@@ -457,15 +460,16 @@ func (db *DB) CreateToken(ctx context.Context, t *dateline.Token) error {
 }
 
 // TokenByHash returns the token with the hash. Returns EUNAUTHORIZED if none.
-func (db *DB) TokenByHash(ctx context.Context, hash []byte) (*dateline.Token, error) {
+func (db *DB) TokenByHash(ctx context.Context, hash []byte) (_ *dateline.Token, err error) {
+	defer wrap(&err, "token by hash")
 	var t dateline.Token
 	var created int64
-	err := db.read.QueryRowContext(ctx, `SELECT id, name, scope, hash, created_at, embargo, source FROM tokens WHERE hash = ?`, hash).
+	err = db.read.QueryRowContext(ctx, `SELECT id, name, scope, hash, created_at, embargo, source FROM tokens WHERE hash = ?`, hash).
 		Scan(&t.ID, &t.Name, &t.Scope, &t.Hash, &created, &t.Embargo, &t.Source)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.EUNAUTHORIZED, "The token is not known.")
 	} else if err != nil {
-		return nil, fmt.Errorf("sqlite: token: %w", err)
+		return nil, err
 	}
 	t.CreatedAt = time.Unix(created, 0).UTC()
 	return &t, nil
