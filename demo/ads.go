@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"time"
 
 	"golang.org/x/image/draw"
 
@@ -35,11 +36,11 @@ func LoadAds(ctx context.Context, store dateline.Store, files dateline.Media, si
 		return fmt.Errorf("demo: house ad: %w", err)
 	}
 	p.URI, p.Caption, p.Alt = uri("ad:house"), "House ad", "Every story as it is published: the news feed, newest first"
-	if err := store.SavePhoto(ctx, p); err != nil {
+	if err := store.SavePhoto(ctx, p, time.Now()); err != nil {
 		return fmt.Errorf("demo: house ad: %w", err)
 	}
 	ad := &dateline.Ad{Slot: dateline.SlotSidebar, Kind: dateline.AdImage, PhotoID: p.ID, Link: site + "/news", Alt: p.Alt}
-	if err := as.SaveAd(ctx, ad, site); err != nil {
+	if err := as.SaveAd(ctx, ad, site, time.Now()); err != nil {
 		return fmt.Errorf("demo: house ad: %w", err)
 	}
 	return nil

@@ -352,7 +352,7 @@ func (s *Server) handleSaveAd(w http.ResponseWriter, r *http.Request) {
 		p.Alt = a.Alt
 		a.PhotoID = p.ID
 	}
-	if err := as.SaveAd(r.Context(), a, s.cfg.BaseURL); err != nil {
+	if err := as.SaveAd(r.Context(), a, s.cfg.BaseURL, time.Now()); err != nil {
 		refuse(err)
 		return
 	}
@@ -394,7 +394,7 @@ func (s *Server) handleAdsSwitch(w http.ResponseWriter, r *http.Request) {
 		s.renderAds(w, r, http.StatusBadRequest, "Turn ads on or off with the buttons of the form.", nil)
 		return
 	}
-	if err := as.SetAdsOff(r.Context(), off); err != nil {
+	if err := as.SetAdsOff(r.Context(), off, time.Now()); err != nil {
 		s.fail(w, r, err)
 		return
 	}

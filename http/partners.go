@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"time"
 
 	"dateline"
 	"dateline/ingest"
@@ -98,7 +99,7 @@ func (s *Server) handleAddPartner(w http.ResponseWriter, r *http.Request) {
 		refuse(err)
 		return
 	}
-	if err := ps.CreatePartnerFeed(r.Context(), &f); err != nil {
+	if err := ps.CreatePartnerFeed(r.Context(), &f, time.Now()); err != nil {
 		refuse(err)
 		return
 	}

@@ -46,7 +46,7 @@ func newPartnerNewsroom(t *testing.T, cfg partners.Config) *nrEnv {
 		{Email: "editor@example.org", Name: "Ed Editor", Role: dateline.RoleEditor},
 	} {
 		u.PasswordHash, u.CreatedAt = hashOnce(), e.clock.Now()
-		if err := e.store.CreateUser(context.Background(), &u); err != nil {
+		if err := e.store.CreateUser(context.Background(), &u, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"dateline"
 	"dateline/internal/htmlcheck"
@@ -28,7 +29,7 @@ func (e *env) loadRates() {
 		if err != nil {
 			e.t.Fatal(err)
 		}
-		if _, err := rs.SaveRates(ctx, tab.Record(e.clock.Now())); err != nil {
+		if _, err := rs.SaveRates(ctx, tab.Record(e.clock.Now()), time.Now()); err != nil {
 			e.t.Fatal(err)
 		}
 		if tab.Source == rates.SourceCBR {
@@ -37,7 +38,7 @@ func (e *env) loadRates() {
 			if err != nil {
 				e.t.Fatal(err)
 			}
-			if _, err := rs.SaveRates(ctx, next.Record(e.clock.Now())); err != nil {
+			if _, err := rs.SaveRates(ctx, next.Record(e.clock.Now()), time.Now()); err != nil {
 				e.t.Fatal(err)
 			}
 		}

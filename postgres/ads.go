@@ -52,12 +52,12 @@ func (db *DB) AdSettings(ctx context.Context) (_ *dateline.AdSettings, err error
 }
 
 // SaveAd fills the ad's slot. Returns EINVALID and ENOTFOUND.
-func (db *DB) SaveAd(ctx context.Context, a *dateline.Ad, site string) (err error) {
+func (db *DB) SaveAd(ctx context.Context, a *dateline.Ad, site string, now time.Time) (err error) {
 	defer wrap(&err, "save ad")
 	if err := a.Validate(site); err != nil {
 		return err
 	}
-	a.UpdatedAt = time.Now().UTC().Truncate(time.Second)
+	a.UpdatedAt = now.UTC().Truncate(time.Second)
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		if a.Kind == dateline.AdImage {
 			p, err := scanPhoto(tx.QueryRow(ctx, `SELECT `+photoColumns+` FROM photos p WHERE p.id = $1`, a.PhotoID))
@@ -91,11 +91,11 @@ func (db *DB) ClearAd(ctx context.Context, slot string) (err error) {
 }
 
 // SetAdsOff turns every ad off or back on.
-func (db *DB) SetAdsOff(ctx context.Context, off bool) (err error) {
+func (db *DB) SetAdsOff(ctx context.Context, off bool, now time.Time) (err error) {
 	defer wrap(&err, "set ads off")
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO ad_settings (id, off, updated_at) VALUES (1, $1, $2)
-			ON CONFLICT (id) DO UPDATE SET off = excluded.off, updated_at = excluded.updated_at`, off, time.Now().UTC().Truncate(time.Second))
+			ON CONFLICT (id) DO UPDATE SET off = excluded.off, updated_at = excluded.updated_at`, off, now.UTC().Truncate(time.Second))
 		return err
 	})
 }

@@ -100,9 +100,6 @@ func insertRevision(ctx context.Context, tx pgx.Tx, rev *dateline.Revision) erro
 	if err := rev.ValidateKind(); err != nil {
 		return err
 	}
-	if rev.CreatedAt.IsZero() {
-		rev.CreatedAt = time.Now()
-	}
 	rev.CreatedAt = sqlutil.TruncSecond(rev.CreatedAt)
 	err := tx.QueryRow(ctx, `INSERT INTO revisions (article_id, version, kind, user_id, user_name, note, data, created_at)
 		VALUES ($1, $2, $3, $4, COALESCE(NULLIF($5, ''), (SELECT name FROM users WHERE id = $4), ''), $6, $7, $8) RETURNING id, user_name`,
@@ -231,8 +228,11 @@ func (db *DB) Revision(ctx context.Context, id int64) (_ *dateline.Revision, err
 
 // AddRevision stores a revision without changing the article. Returns
 // ENOTFOUND for an unknown article or account.
-func (db *DB) AddRevision(ctx context.Context, rev *dateline.Revision) (err error) {
+func (db *DB) AddRevision(ctx context.Context, rev *dateline.Revision, now time.Time) (err error) {
 	defer wrap(&err, "add revision")
+	if rev.CreatedAt.IsZero() {
+		rev.CreatedAt = now
+	}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		var n int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM articles WHERE id = $1`, rev.ArticleID).Scan(&n); err != nil {
@@ -248,10 +248,10 @@ func (db *DB) AddRevision(ctx context.Context, rev *dateline.Revision) (err erro
 // SaveAutosave keeps the editor's latest state for one person and story,
 // replacing the previous one. Returns ENOTFOUND for an unknown article or
 // account.
-func (db *DB) SaveAutosave(ctx context.Context, as *dateline.Autosave) (err error) {
+func (db *DB) SaveAutosave(ctx context.Context, as *dateline.Autosave, now time.Time) (err error) {
 	defer wrap(&err, "save autosave")
 	if as.SavedAt.IsZero() {
-		as.SavedAt = time.Now()
+		as.SavedAt = now
 	}
 	as.SavedAt = sqlutil.TruncSecond(as.SavedAt)
 	return db.inQuietTx(ctx, func(tx pgx.Tx) error {

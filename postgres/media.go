@@ -52,7 +52,7 @@ func sectionID(ctx context.Context, tx pgx.Tx, slug string) (any, error) {
 }
 
 // SaveGallery creates or updates a gallery by URI, with its photos in order.
-func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery) (err error) {
+func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery, now time.Time) (err error) {
 	defer wrap(&err, "save gallery")
 	if g.URI == "" || g.Title == "" {
 		return dateline.Errorf(dateline.EINVALID, "A gallery needs a URI and a title.")
@@ -63,7 +63,7 @@ func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery) (err error) 
 			return err
 		}
 		if g.PublishedAt.IsZero() {
-			g.PublishedAt = time.Now().UTC()
+			g.PublishedAt = now.UTC()
 		}
 		err = tx.QueryRow(ctx, `INSERT INTO galleries (uri, section_id, title, lead, published_at) VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (uri) DO UPDATE SET section_id = EXCLUDED.section_id, title = EXCLUDED.title, lead = EXCLUDED.lead,
@@ -76,7 +76,7 @@ func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery) (err error) 
 			return err
 		}
 		for i := range g.Photos {
-			if err := savePhoto(ctx, tx, &g.Photos[i], time.Now()); err != nil {
+			if err := savePhoto(ctx, tx, &g.Photos[i], now); err != nil {
 				return err
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO gallery_photos (gallery_id, position, photo_id) VALUES ($1, $2, $3)`, g.ID, i, g.Photos[i].ID); err != nil {
@@ -141,7 +141,7 @@ func (db *DB) Galleries(ctx context.Context, limit int) (_ []dateline.Gallery, e
 }
 
 // SaveInfographic creates or updates an infographic by URI.
-func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic) (err error) {
+func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic, now time.Time) (err error) {
 	defer wrap(&err, "save infographic")
 	if g.URI == "" || g.Title == "" {
 		return dateline.Errorf(dateline.EINVALID, "An infographic needs a URI and a title.")
@@ -152,7 +152,7 @@ func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic) (err
 			return err
 		}
 		if g.PublishedAt.IsZero() {
-			g.PublishedAt = time.Now().UTC()
+			g.PublishedAt = now.UTC()
 		}
 		err = tx.QueryRow(ctx, `INSERT INTO infographics (uri, section_id, title, text, published_at) VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (uri) DO UPDATE SET section_id = EXCLUDED.section_id, title = EXCLUDED.title, text = EXCLUDED.text,
@@ -165,7 +165,7 @@ func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic) (err
 			return err
 		}
 		for i := range g.Images {
-			if err := savePhoto(ctx, tx, &g.Images[i], time.Now()); err != nil {
+			if err := savePhoto(ctx, tx, &g.Images[i], now); err != nil {
 				return err
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO infographic_images (infographic_id, position, photo_id) VALUES ($1, $2, $3)`, g.ID, i, g.Images[i].ID); err != nil {

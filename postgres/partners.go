@@ -66,13 +66,13 @@ func (db *DB) PartnerFeed(ctx context.Context, id int64) (_ *dateline.PartnerFee
 }
 
 // CreatePartnerFeed stores a new feed. Returns EINVALID and ECONFLICT.
-func (db *DB) CreatePartnerFeed(ctx context.Context, f *dateline.PartnerFeed) (err error) {
+func (db *DB) CreatePartnerFeed(ctx context.Context, f *dateline.PartnerFeed, now time.Time) (err error) {
 	defer wrap(&err, "create partner feed")
 	if err := f.Validate(); err != nil {
 		return err
 	}
 	if f.CreatedAt.IsZero() {
-		f.CreatedAt = time.Now().UTC()
+		f.CreatedAt = now.UTC()
 	}
 	if f.State.NextAt.IsZero() {
 		f.State.NextAt = f.CreatedAt

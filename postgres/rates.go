@@ -18,7 +18,7 @@ var _ dateline.Rates = (*DB)(nil)
 // once are safe: the upsert's row lock orders them, and the later one
 // finds nothing to change or replaces the rows with the same. Returns
 // EINVALID.
-func (db *DB) SaveRates(ctx context.Context, t *dateline.RateTable) (changed bool, err error) {
+func (db *DB) SaveRates(ctx context.Context, t *dateline.RateTable, now time.Time) (changed bool, err error) {
 	defer wrap(&err, "save rates")
 	if err := t.Validate(); err != nil {
 		return false, err
@@ -31,7 +31,7 @@ func (db *DB) SaveRates(ctx context.Context, t *dateline.RateTable) (changed boo
 	}
 	fetched := t.FetchedAt
 	if fetched.IsZero() {
-		fetched = time.Now()
+		fetched = now
 	}
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var id int64

@@ -90,15 +90,15 @@ func TestMoveNewsroom(t *testing.T) {
 		}
 		users, _ := s.Users(ctx)
 		u := &dateline.User{Email: "new@example.org", Name: "New", Role: dateline.RoleReporter}
-		if err := s.CreateUser(ctx, u); err != nil || u.ID <= users[len(users)-1].ID {
+		if err := s.CreateUser(ctx, u, time.Now()); err != nil || u.ID <= users[len(users)-1].ID {
 			t.Errorf("new account after the move: id %d, %v", u.ID, err)
 		}
 		st := &dateline.Story{Title: "A new story page"}
-		if err := s.SaveStory(ctx, st); err != nil {
+		if err := s.SaveStory(ctx, st, time.Now()); err != nil {
 			t.Errorf("new story after the move: %v", err)
 		}
 		e := &dateline.AuditEntry{Action: "site.move"}
-		if err := s.AddAudit(ctx, e); err != nil {
+		if err := s.AddAudit(ctx, e, time.Now()); err != nil {
 			t.Errorf("new audit entry after the move: %v", err)
 		}
 		rev := &dateline.Revision{UserID: u.ID, Data: []byte("{}")}

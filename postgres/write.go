@@ -519,9 +519,9 @@ func (db *DB) Person(ctx context.Context, slug string) (_ *dateline.Person, err 
 // SavePhoto creates the photo, or updates the one with its id (a photo of
 // the library) or else with the same URI. Returns ENOTFOUND for an unknown
 // id and ECONFLICT when another photo has the URI.
-func (db *DB) SavePhoto(ctx context.Context, p *dateline.Photo) (err error) {
+func (db *DB) SavePhoto(ctx context.Context, p *dateline.Photo, now time.Time) (err error) {
 	defer wrap(&err, "save photo")
-	return db.inTx(ctx, func(tx pgx.Tx) error { return savePhoto(ctx, tx, p, time.Now()) })
+	return db.inTx(ctx, func(tx pgx.Tx) error { return savePhoto(ctx, tx, p, now) })
 }
 
 func savePhoto(ctx context.Context, tx pgx.Tx, p *dateline.Photo, now time.Time) error {
@@ -558,7 +558,7 @@ func savePhoto(ctx context.Context, tx pgx.Tx, p *dateline.Photo, now time.Time)
 }
 
 // CreateToken stores a token.
-func (db *DB) CreateToken(ctx context.Context, t *dateline.Token) (err error) {
+func (db *DB) CreateToken(ctx context.Context, t *dateline.Token, now time.Time) (err error) {
 	defer wrap(&err, "create token")
 	if t.Scope != "read" && t.Scope != "write" {
 		return dateline.Errorf(dateline.EINVALID, "A token's scope is read or write, not %q.", t.Scope)
@@ -567,7 +567,7 @@ func (db *DB) CreateToken(ctx context.Context, t *dateline.Token) (err error) {
 		return dateline.Errorf(dateline.EINVALID, "A token needs a name.")
 	}
 	if t.CreatedAt.IsZero() {
-		t.CreatedAt = time.Now().UTC()
+		t.CreatedAt = now.UTC()
 	}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		return tx.QueryRow(ctx, `INSERT INTO tokens (name, scope, hash, created_at, embargo, source) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,

@@ -107,6 +107,7 @@ func (s *Scheduler) Fetch(ctx context.Context, url string) (*Table, bool, error)
 	if s.Now != nil {
 		now = s.Now
 	}
-	changed, err := s.Store.SaveRates(ctx, t.Record(now()))
+	at := now()
+	changed, err := s.Store.SaveRates(ctx, t.Record(at), at)
 	return t, changed, err
 }

@@ -83,9 +83,6 @@ func insertRevision(ctx context.Context, tx *sql.Tx, rev *dateline.Revision) err
 	if err := rev.ValidateKind(); err != nil {
 		return err
 	}
-	if rev.CreatedAt.IsZero() {
-		rev.CreatedAt = time.Now()
-	}
 	rev.CreatedAt = sqlutil.TruncSecond(rev.CreatedAt)
 	err := tx.QueryRowContext(ctx, `INSERT INTO revisions (article_id, version, kind, user_id, user_name, note, data, created_at)
 		VALUES (?, ?, ?, ?, COALESCE(NULLIF(?, ''), (SELECT name FROM users WHERE id = ?), ''), ?, ?, ?) RETURNING id, user_name`,
@@ -214,8 +211,11 @@ func (db *DB) Revision(ctx context.Context, id int64) (_ *dateline.Revision, err
 
 // AddRevision stores a revision without changing the article. Returns
 // ENOTFOUND for an unknown article or account.
-func (db *DB) AddRevision(ctx context.Context, rev *dateline.Revision) (err error) {
+func (db *DB) AddRevision(ctx context.Context, rev *dateline.Revision, now time.Time) (err error) {
 	defer wrap(&err, "add revision")
+	if rev.CreatedAt.IsZero() {
+		rev.CreatedAt = now
+	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles WHERE id = ?`, rev.ArticleID).Scan(&n); err != nil {
@@ -231,10 +231,10 @@ func (db *DB) AddRevision(ctx context.Context, rev *dateline.Revision) (err erro
 // SaveAutosave keeps the editor's latest state for one person and story,
 // replacing the previous one. Returns ENOTFOUND for an unknown article or
 // account.
-func (db *DB) SaveAutosave(ctx context.Context, as *dateline.Autosave) (err error) {
+func (db *DB) SaveAutosave(ctx context.Context, as *dateline.Autosave, now time.Time) (err error) {
 	defer wrap(&err, "save autosave")
 	if as.SavedAt.IsZero() {
-		as.SavedAt = time.Now()
+		as.SavedAt = now
 	}
 	as.SavedAt = sqlutil.TruncSecond(as.SavedAt)
 	return db.inTx(ctx, func(tx *sql.Tx) error {

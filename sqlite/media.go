@@ -51,7 +51,7 @@ func sectionID(ctx context.Context, tx *sql.Tx, slug string) (any, error) {
 }
 
 // SaveGallery creates or updates a gallery by URI, with its photos in order.
-func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery) (err error) {
+func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery, now time.Time) (err error) {
 	defer wrap(&err, "save gallery")
 	if g.URI == "" || g.Title == "" {
 		return dateline.Errorf(dateline.EINVALID, "A gallery needs a URI and a title.")
@@ -62,7 +62,7 @@ func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery) (err error) 
 			return err
 		}
 		if g.PublishedAt.IsZero() {
-			g.PublishedAt = time.Now().UTC()
+			g.PublishedAt = now.UTC()
 		}
 		err = tx.QueryRowContext(ctx, `INSERT INTO galleries (uri, section_id, title, lead, published_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (uri) DO UPDATE SET section_id = excluded.section_id, title = excluded.title, lead = excluded.lead,
@@ -75,7 +75,7 @@ func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery) (err error) 
 			return err
 		}
 		for i := range g.Photos {
-			if err := savePhoto(ctx, tx, &g.Photos[i], time.Now()); err != nil {
+			if err := savePhoto(ctx, tx, &g.Photos[i], now); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO gallery_photos (gallery_id, position, photo_id) VALUES (?, ?, ?)`, g.ID, i, g.Photos[i].ID); err != nil {
@@ -142,7 +142,7 @@ func (db *DB) Galleries(ctx context.Context, limit int) (_ []dateline.Gallery, e
 }
 
 // SaveInfographic creates or updates an infographic by URI.
-func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic) (err error) {
+func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic, now time.Time) (err error) {
 	defer wrap(&err, "save infographic")
 	if g.URI == "" || g.Title == "" {
 		return dateline.Errorf(dateline.EINVALID, "An infographic needs a URI and a title.")
@@ -153,7 +153,7 @@ func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic) (err
 			return err
 		}
 		if g.PublishedAt.IsZero() {
-			g.PublishedAt = time.Now().UTC()
+			g.PublishedAt = now.UTC()
 		}
 		err = tx.QueryRowContext(ctx, `INSERT INTO infographics (uri, section_id, title, text, published_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (uri) DO UPDATE SET section_id = excluded.section_id, title = excluded.title, text = excluded.text,
@@ -166,7 +166,7 @@ func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic) (err
 			return err
 		}
 		for i := range g.Images {
-			if err := savePhoto(ctx, tx, &g.Images[i], time.Now()); err != nil {
+			if err := savePhoto(ctx, tx, &g.Images[i], now); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO infographic_images (infographic_id, position, photo_id) VALUES (?, ?, ?)`, g.ID, i, g.Images[i].ID); err != nil {

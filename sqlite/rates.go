@@ -14,7 +14,7 @@ var _ dateline.Rates = (*DB)(nil)
 
 // SaveRates stores a table, replacing the one of the same source and date,
 // and reports whether anything changed. Returns EINVALID.
-func (db *DB) SaveRates(ctx context.Context, t *dateline.RateTable) (changed bool, err error) {
+func (db *DB) SaveRates(ctx context.Context, t *dateline.RateTable, now time.Time) (changed bool, err error) {
 	defer wrap(&err, "save rates")
 	if err := t.Validate(); err != nil {
 		return false, err
@@ -27,7 +27,7 @@ func (db *DB) SaveRates(ctx context.Context, t *dateline.RateTable) (changed boo
 	}
 	fetched := t.FetchedAt
 	if fetched.IsZero() {
-		fetched = time.Now()
+		fetched = now
 	}
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		var id int64

@@ -233,6 +233,8 @@ func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (_ dateline.S
 	if err != nil {
 		return res, err
 	}
+	// A read budget, not a stamp: the clock only bounds how long the
+	// candidates are read.
 	started := time.Now()
 	stopped := false
 	var cands []search.Candidate

@@ -50,12 +50,12 @@ func (db *DB) storyArticles(ctx context.Context, storyID int64, limit int) ([]da
 // SaveStory creates (ID 0) or updates a running story. Returns EINVALID
 // for a bad title or slug, ECONFLICT when the slug is taken and ENOTFOUND
 // for an unknown id.
-func (db *DB) SaveStory(ctx context.Context, s *dateline.Story) (err error) {
+func (db *DB) SaveStory(ctx context.Context, s *dateline.Story, now time.Time) (err error) {
 	defer wrap(&err, "save story")
 	if err := s.Validate(); err != nil {
 		return err
 	}
-	now := time.Now().UTC().Truncate(time.Second)
+	now = now.UTC().Truncate(time.Second)
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if s.ID == 0 {
@@ -119,7 +119,7 @@ func (db *DB) Stories(ctx context.Context) (_ []dateline.Story, err error) {
 // SetStoryArticles replaces the articles attached to the story. Returns
 // ENOTFOUND for an unknown story or article and EINVALID for an article
 // listed twice.
-func (db *DB) SetStoryArticles(ctx context.Context, storyID int64, articleIDs []int64) (err error) {
+func (db *DB) SetStoryArticles(ctx context.Context, storyID int64, articleIDs []int64, now time.Time) (err error) {
 	defer wrap(&err, "set story articles")
 	seen := map[int64]bool{}
 	for _, id := range articleIDs {
@@ -128,7 +128,7 @@ func (db *DB) SetStoryArticles(ctx context.Context, storyID int64, articleIDs []
 		}
 		seen[id] = true
 	}
-	now := time.Now().UTC()
+	now = now.UTC()
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE stories SET updated_at = ? WHERE id = ?`, now.Unix(), storyID)
 		if err != nil {

@@ -21,17 +21,17 @@ func testPartners(t *testing.T, s dateline.Store) {
 		State: dateline.PartnerState{NextAt: base.Add(time.Hour)}}
 	m := &dateline.PartnerFeed{Name: "Media Review", URL: "http://media.example/atom", Kind: dateline.PartnerMedia, CreatedAt: base}
 	for _, f := range []*dateline.PartnerFeed{a, b, m} {
-		if err := ps.CreatePartnerFeed(ctx, f); err != nil || f.ID == 0 {
+		if err := ps.CreatePartnerFeed(ctx, f, time.Now()); err != nil || f.ID == 0 {
 			t.Fatalf("CreatePartnerFeed(%s) = %v, id %d", f.Name, err, f.ID)
 		}
 	}
-	wantCode(t, ps.CreatePartnerFeed(ctx, &dateline.PartnerFeed{Name: "Again", URL: a.URL, Kind: dateline.PartnerMedia}), dateline.ECONFLICT)
+	wantCode(t, ps.CreatePartnerFeed(ctx, &dateline.PartnerFeed{Name: "Again", URL: a.URL, Kind: dateline.PartnerMedia}, time.Now()), dateline.ECONFLICT)
 	for _, bad := range []dateline.PartnerFeed{
 		{Name: "", URL: "https://x.example/", Kind: dateline.PartnerNews},
 		{Name: "X", URL: "ftp://x.example/", Kind: dateline.PartnerNews},
 		{Name: "X", URL: "https://x.example/", Kind: "blog"},
 	} {
-		wantCode(t, ps.CreatePartnerFeed(ctx, &bad), dateline.EINVALID)
+		wantCode(t, ps.CreatePartnerFeed(ctx, &bad, time.Now()), dateline.EINVALID)
 	}
 	wantCode(t, ps.SavePartnerFetch(ctx, 9999, dateline.PartnerState{NextAt: base}, nil), dateline.ENOTFOUND)
 	if _, err := ps.PartnerFeed(ctx, 9999); dateline.ErrorCode(err) != dateline.ENOTFOUND {

@@ -109,6 +109,6 @@ func importRates(ctx context.Context, rs dateline.Rates, name string) (*rates.Ta
 	if err != nil {
 		return nil, false, err
 	}
-	changed, err := rs.SaveRates(ctx, t.Record(time.Now()))
+	changed, err := rs.SaveRates(ctx, t.Record(time.Now()), time.Now())
 	return t, changed, err
 }

@@ -563,7 +563,7 @@ func demoAccounts(ctx context.Context, store dateline.Store, log *slog.Logger) e
 		{Email: "reporter@example.org", Name: "Roman Reporter", Role: dateline.RoleReporter},
 	} {
 		u.PasswordHash, u.CreatedAt = hash, time.Now().UTC()
-		if err := store.CreateUser(ctx, &u); err != nil {
+		if err := store.CreateUser(ctx, &u, time.Now()); err != nil {
 			return err
 		}
 		emails = append(emails, u.Email)
