@@ -30,7 +30,9 @@ type UpsertResult struct {
 // Store is the storage contract. Every engine (SQLite, PostgreSQL)
 // implements all of it, and storetest runs one suite through each. Every
 // write happens in one transaction. Lookups of one thing return ENOTFOUND
-// when there is none; lists return an empty slice.
+// when there is none; lists return an empty slice. Consumers that use a
+// few methods declare the small interface they need (ingest.Store,
+// partners.Store, rates.Store) and any engine satisfies it.
 type Store interface {
 	Close() error
 	Newsroom
@@ -38,6 +40,10 @@ type Store interface {
 	Tagging
 	Sitemaps
 	Translations
+	Ads
+	Partners
+	Rates
+	Transfer
 
 	Sections(ctx context.Context) ([]Section, error)
 	// SaveSection creates or updates a section by slug.

@@ -20,13 +20,9 @@ const houseAdW, houseAdH = 300, 250
 
 // LoadAds fills the sidebar slot with the demo's house ad: a generated
 // image, checked and stored like any upload, that links to the site's own
-// news feed. site is the site's absolute URL. A store without ads is left
-// alone.
+// news feed. site is the site's absolute URL.
 func LoadAds(ctx context.Context, store dateline.Store, files dateline.Media, site string) error {
-	as, ok := store.(dateline.Ads)
-	if !ok {
-		return nil
-	}
+	as := store
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, houseAd()); err != nil {
 		return fmt.Errorf("demo: house ad: %w", err)

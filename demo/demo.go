@@ -319,10 +319,8 @@ func Load(ctx context.Context, store dateline.Store, media dateline.Media, now t
 	if err := photos.wait(); err != nil {
 		return 0, fmt.Errorf("demo: photos: %w", err)
 	}
-	if rs, ok := store.(dateline.Rates); ok {
-		if err := loadRates(ctx, rs, now); err != nil {
-			return 0, err
-		}
+	if err := loadRates(ctx, store, now); err != nil {
+		return 0, err
 	}
 	return len(as), nil
 }

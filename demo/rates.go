@@ -26,7 +26,7 @@ const historyDays = 120
 // loadRates stores the official Bank of Russia and ECB files on their dates and
 // a made-up history before each: a fixed random walk back from the official
 // figures, on the days each source publishes.
-func loadRates(ctx context.Context, rs dateline.Rates, now time.Time) error {
+func loadRates(ctx context.Context, rs rates.Store, now time.Time) error {
 	files, err := ratesFS.ReadDir("rates")
 	if err != nil {
 		return err

@@ -35,18 +35,14 @@ type liveAds struct {
 }
 
 func (s *Server) adStore() (dateline.Ads, error) {
-	as, ok := s.store.(dateline.Ads)
-	if !ok {
-		return nil, dateline.Errorf(dateline.ENOTFOUND, "This database does not keep ads.")
-	}
-	return as, nil
+	return s.store, nil
 }
 
 // loadAds re-reads the ads from the store and works out which show now. It
 // reports whether that changed what pages show.
 func (s *Server) loadAds(ctx context.Context) (bool, error) {
-	if as, ok := s.store.(dateline.Ads); ok && !s.cfg.NoAds {
-		st, err := as.AdSettings(ctx)
+	if !s.cfg.NoAds {
+		st, err := s.store.AdSettings(ctx)
 		if err != nil {
 			return false, err
 		}

@@ -23,19 +23,12 @@ type PartnerFetcher interface {
 const partnerBlockSize = 8
 
 func (s *Server) partnerStore() (dateline.Partners, error) {
-	ps, ok := s.store.(dateline.Partners)
-	if !ok {
-		return nil, dateline.Errorf(dateline.ENOTFOUND, "This database does not keep partner feeds.")
-	}
-	return ps, nil
+	return s.store, nil
 }
 
 // partnerBlocks fills the home page's "Partner News" and "In other media".
 func (s *Server) partnerBlocks(ctx context.Context, d *homePage) error {
-	ps, ok := s.store.(dateline.Partners)
-	if !ok {
-		return nil
-	}
+	ps := s.store
 	var err error
 	if d.PartnerNews, err = ps.PartnerEntries(ctx, dateline.PartnerNews, partnerBlockSize); err != nil {
 		return err

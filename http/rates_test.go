@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"dateline"
 	"dateline/internal/htmlcheck"
 	"dateline/rates"
 )
@@ -19,7 +18,7 @@ import (
 func (e *env) loadRates() {
 	e.helper()
 	ctx := context.Background()
-	rs := e.store.(dateline.Rates)
+	rs := e.store
 	for _, name := range []string{"../rates/testdata/cbr_XML_daily_2022-03-15.xml", "../rates/testdata/ecb_eurofxref-daily_2025-05-09.xml"} {
 		b, err := os.ReadFile(name)
 		if err != nil {

@@ -198,11 +198,11 @@ func TestMoveReadership(t *testing.T) {
 	// New events take new ids.
 	a := storetest.Published("urn:move:new", "world", now)
 	for _, s := range []dateline.Store{pg, back} {
-		last, _ := s.(dateline.Readership).LastEventID(ctx)
+		last, _ := s.LastEventID(ctx)
 		if _, err := s.UpsertArticles(ctx, []*dateline.Article{a}, now); err != nil {
 			t.Fatal(err)
 		}
-		if n, _ := s.(dateline.Readership).LastEventID(ctx); n <= last {
+		if n, _ := s.LastEventID(ctx); n <= last {
 			t.Errorf("a new event after the move has id %d, the last moved %d", n, last)
 		}
 	}

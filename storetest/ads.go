@@ -14,10 +14,7 @@ const adSite = "https://news.example"
 // replacing and clearing them, refusing bad ads with nothing stored, the
 // dates, and the switch.
 func testAds(t *testing.T, s dateline.Store) {
-	as, ok := s.(dateline.Ads)
-	if !ok {
-		t.Fatalf("%T does not implement dateline.Ads", s)
-	}
+	as := s
 	st, err := as.AdSettings(ctx)
 	if err != nil || st.Off || len(st.Ads) != 0 {
 		t.Fatalf("empty AdSettings = %+v, %v; want on and no ads", st, err)

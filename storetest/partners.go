@@ -12,10 +12,7 @@ import (
 // once, replacing and keeping entries, the newest across feeds of a kind,
 // and deleting.
 func testPartners(t *testing.T, s dateline.Store) {
-	ps, ok := s.(dateline.Partners)
-	if !ok {
-		t.Fatalf("%T does not implement dateline.Partners", s)
-	}
+	ps := s
 	a := &dateline.PartnerFeed{Name: "Alpha Agency", URL: "https://alpha.example/rss", Kind: dateline.PartnerNews, CreatedAt: base}
 	b := &dateline.PartnerFeed{Name: "Beta Daily", URL: "https://beta.example/feed.json", Kind: dateline.PartnerNews, CreatedAt: base,
 		State: dateline.PartnerState{NextAt: base.Add(time.Hour)}}

@@ -30,10 +30,7 @@ func rateTable(date, usd string) *dateline.RateTable {
 // date replaces, the same table twice changes nothing), the newest table
 // on or before a date, the dates, the sources and one currency's history.
 func testRates(t *testing.T, s dateline.Store) {
-	rs, ok := s.(dateline.Rates)
-	if !ok {
-		t.Fatalf("%T does not implement dateline.Rates", s)
-	}
+	rs := s
 	if _, err := rs.RatesOn(ctx, "cbr", day("2026-11-27")); dateline.ErrorCode(err) != dateline.ENOTFOUND {
 		t.Fatalf("RatesOn on an empty store = %v, want ENOTFOUND", err)
 	}

@@ -324,8 +324,8 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		}
 		hcfg.Weather = wx
 	}
-	if ps, ok := store.(dateline.Partners); ok && c.partnerFeeds {
-		sched = partners.NewScheduler(ps, partners.NewFetcher(partners.Config{AllowPrivate: c.partnersPrivate}), log, time.Now,
+	if c.partnerFeeds {
+		sched = partners.NewScheduler(store, partners.NewFetcher(partners.Config{AllowPrivate: c.partnersPrivate}), log, time.Now,
 			func() { srv.Changed() }, partners.Backoff{})
 		hcfg.Partners = sched
 	}
@@ -372,8 +372,8 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 			log.Error("sitemaps", "err", err)
 		}
 	}()
-	if rs, ok := store.(dateline.Rates); ok && len(c.ratesURLs) > 0 {
-		rsched := &rates.Scheduler{URLs: c.ratesURLs, Store: rs, Log: log, Changed: srv.Changed, Every: c.ratesEvery,
+	if len(c.ratesURLs) > 0 {
+		rsched := &rates.Scheduler{URLs: c.ratesURLs, Store: store, Log: log, Changed: srv.Changed, Every: c.ratesEvery,
 			Client: c.guard().Client(30 * time.Second)}
 		wg.Add(1)
 		go func() {
