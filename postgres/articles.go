@@ -47,7 +47,7 @@ const articleColumns = `a.id, a.uri, s.slug, s.name, a.lang, a.headline, a.lead,
 
 const articleFrom = ` FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id`
 
-func scanArticle(row pgx.Row) (*dateline.Article, error) {
+func scanArticle(row sqlutil.Scanner) (*dateline.Article, error) {
 	var a dateline.Article
 	var status string
 	var pub, upd, emb, wd, sub *time.Time
@@ -222,10 +222,7 @@ func (db *DB) Articles(ctx context.Context, f dateline.ArticleFilter) (_ []datel
 	if f.Before != nil {
 		where = append(where, `(a.published_at, a.id) < (`+arg(f.Before.Time.UTC())+`, `+arg(f.Before.ID)+`)`)
 	}
-	limit := f.Limit
-	if limit <= 0 || limit > 200 {
-		limit = 200
-	}
+	limit := sqlutil.CapLimit(f.Limit)
 	return articleList(ctx, db.reader(ctx), `SELECT `+articleColumns+articleFrom+` WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY a.published_at DESC, a.id DESC LIMIT `+arg(limit), args...)
 }
@@ -236,15 +233,7 @@ func articleList(ctx context.Context, q querier, query string, args ...any) ([]d
 		return nil, err
 	}
 	defer rows.Close()
-	as := []dateline.Article{}
-	for rows.Next() {
-		a, err := scanArticle(rows)
-		if err != nil {
-			return nil, err
-		}
-		as = append(as, *a)
-	}
-	return as, rows.Err()
+	return sqlutil.Collect(rows, []dateline.Article{}, sqlutil.Value(scanArticle))
 }
 
 // CountArticles counts articles with the status, or all when status is "".

@@ -13,7 +13,7 @@ import (
 
 const photoColumns = `p.id, COALESCE(p.uri, ''), p.path, p.remote, p.width, p.height, p.widths, p.caption, p.credit, p.alt`
 
-func scanPhoto(row pgx.Row, extra ...any) (dateline.Photo, error) {
+func scanPhoto(row sqlutil.Scanner, extra ...any) (dateline.Photo, error) {
 	var p dateline.Photo
 	var widths string
 	dest := append([]any{&p.ID, &p.URI, &p.Path, &p.Remote, &p.Width, &p.Height, &widths, &p.Caption, &p.Credit, &p.Alt}, extra...)
@@ -28,15 +28,7 @@ func photos(ctx context.Context, q querier, query string, id int64) ([]dateline.
 		return nil, err
 	}
 	defer rows.Close()
-	var ps []dateline.Photo
-	for rows.Next() {
-		p, err := scanPhoto(rows)
-		if err != nil {
-			return nil, err
-		}
-		ps = append(ps, p)
-	}
-	return ps, rows.Err()
+	return sqlutil.Collect(rows, nil, func(r sqlutil.Scanner) (dateline.Photo, error) { return scanPhoto(r) })
 }
 
 func sectionID(ctx context.Context, tx pgx.Tx, slug string) (any, error) {

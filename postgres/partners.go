@@ -15,7 +15,7 @@ var _ dateline.Partners = (*DB)(nil)
 
 const partnerFeedCols = `f.id, f.name, f.url, f.kind, f.created_at, f.fetched_at, f.next_at, f.status, f.error, f.failures, f.etag, f.last_modified`
 
-func scanPartnerFeed(r pgx.Row, extra ...any) (dateline.PartnerFeed, error) {
+func scanPartnerFeed(r sqlutil.Scanner, extra ...any) (dateline.PartnerFeed, error) {
 	var f dateline.PartnerFeed
 	var fetched *time.Time
 	dest := append([]any{&f.ID, &f.Name, &f.URL, &f.Kind, &f.CreatedAt, &fetched, &f.State.NextAt, &f.State.Status, &f.State.Error,

@@ -13,7 +13,7 @@ import (
 
 const userColumns = `u.id, u.email, u.name, u.role, u.password_hash, u.disabled, u.failures, u.locked_until, u.created_at`
 
-func scanUser(row pgx.Row, extra ...any) (*dateline.User, error) {
+func scanUser(row sqlutil.Scanner, extra ...any) (*dateline.User, error) {
 	var u dateline.User
 	var role string
 	var locked *time.Time
@@ -126,15 +126,7 @@ func (db *DB) Users(ctx context.Context) (_ []dateline.User, err error) {
 		return nil, err
 	}
 	defer rows.Close()
-	us := []dateline.User{}
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		us = append(us, *u)
-	}
-	return us, rows.Err()
+	return sqlutil.Collect(rows, []dateline.User{}, sqlutil.Value(func(r sqlutil.Scanner) (*dateline.User, error) { return scanUser(r) }))
 }
 
 // LoginFailed counts a failed sign-in in one statement, so that attempts

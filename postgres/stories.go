@@ -13,7 +13,7 @@ import (
 
 const storyColumns = `st.id, st.slug, st.title, st.intro, st.created_at, st.updated_at`
 
-func scanStory(row pgx.Row) (*dateline.Story, error) {
+func scanStory(row sqlutil.Scanner) (*dateline.Story, error) {
 	var s dateline.Story
 	if err := row.Scan(&s.ID, &s.Slug, &s.Title, &s.Intro, &s.CreatedAt, &s.UpdatedAt); err != nil {
 		return nil, err
@@ -28,15 +28,7 @@ func stories(ctx context.Context, q querier, query string, args ...any) ([]datel
 		return nil, err
 	}
 	defer rows.Close()
-	ss := []dateline.Story{}
-	for rows.Next() {
-		s, err := scanStory(rows)
-		if err != nil {
-			return nil, err
-		}
-		ss = append(ss, *s)
-	}
-	return ss, rows.Err()
+	return sqlutil.Collect(rows, []dateline.Story{}, sqlutil.Value(scanStory))
 }
 
 // storyArticles returns the published articles attached to the story,

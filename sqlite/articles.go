@@ -52,7 +52,7 @@ const articleColumns = `a.id, a.uri, s.slug, s.name, a.lang, a.headline, a.lead,
 
 const articleFrom = ` FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id`
 
-type scanner interface{ Scan(...any) error }
+type scanner = sqlutil.Scanner
 
 func scanArticle(row scanner) (*dateline.Article, error) {
 	var a dateline.Article
@@ -266,10 +266,7 @@ func (db *DB) Articles(ctx context.Context, f dateline.ArticleFilter) (_ []datel
 		where = append(where, `(a.published_at < ? OR (a.published_at = ? AND a.id < ?))`)
 		args = append(args, t, t, f.Before.ID)
 	}
-	limit := f.Limit
-	if limit <= 0 || limit > 200 {
-		limit = 200
-	}
+	limit := sqlutil.CapLimit(f.Limit)
 	args = append(args, limit)
 	return db.articleList(ctx, `SELECT `+articleColumns+articleFrom+` WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY a.published_at DESC, a.id DESC LIMIT ?`, args...)
@@ -281,15 +278,7 @@ func (db *DB) articleList(ctx context.Context, query string, args ...any) ([]dat
 		return nil, err
 	}
 	defer rows.Close()
-	as := []dateline.Article{}
-	for rows.Next() {
-		a, err := scanArticle(rows)
-		if err != nil {
-			return nil, err
-		}
-		as = append(as, *a)
-	}
-	return as, rows.Err()
+	return sqlutil.Collect(rows, []dateline.Article{}, sqlutil.Value(scanArticle))
 }
 
 // CountArticles counts articles with the status, or all when status is "".

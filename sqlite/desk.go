@@ -285,15 +285,7 @@ func (db *DB) Photos(ctx context.Context, f dateline.PhotoFilter) (_ []dateline.
 		return nil, err
 	}
 	defer rows.Close()
-	ps := []dateline.Photo{}
-	for rows.Next() {
-		p, err := scanPhoto(rows)
-		if err != nil {
-			return nil, err
-		}
-		ps = append(ps, p)
-	}
-	return ps, rows.Err()
+	return sqlutil.Collect(rows, []dateline.Photo{}, func(r sqlutil.Scanner) (dateline.Photo, error) { return scanPhoto(r) })
 }
 
 // Photo returns the photo with the id. Returns ENOTFOUND.

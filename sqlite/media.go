@@ -27,15 +27,7 @@ func (db *DB) photos(ctx context.Context, query string, id int64) ([]dateline.Ph
 		return nil, err
 	}
 	defer rows.Close()
-	var ps []dateline.Photo
-	for rows.Next() {
-		p, err := scanPhoto(rows)
-		if err != nil {
-			return nil, err
-		}
-		ps = append(ps, p)
-	}
-	return ps, rows.Err()
+	return sqlutil.Collect(rows, nil, func(r sqlutil.Scanner) (dateline.Photo, error) { return scanPhoto(r) })
 }
 
 func sectionID(ctx context.Context, tx *sql.Tx, slug string) (any, error) {

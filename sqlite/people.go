@@ -131,15 +131,7 @@ func (db *DB) Users(ctx context.Context) (_ []dateline.User, err error) {
 		return nil, err
 	}
 	defer rows.Close()
-	us := []dateline.User{}
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		us = append(us, *u)
-	}
-	return us, rows.Err()
+	return sqlutil.Collect(rows, []dateline.User{}, sqlutil.Value(func(r sqlutil.Scanner) (*dateline.User, error) { return scanUser(r) }))
 }
 
 // LoginFailed counts a failed sign-in in one statement, so that attempts

@@ -28,15 +28,7 @@ func (db *DB) stories(ctx context.Context, query string, args ...any) ([]datelin
 		return nil, err
 	}
 	defer rows.Close()
-	ss := []dateline.Story{}
-	for rows.Next() {
-		s, err := scanStory(rows)
-		if err != nil {
-			return nil, err
-		}
-		ss = append(ss, *s)
-	}
-	return ss, rows.Err()
+	return sqlutil.Collect(rows, []dateline.Story{}, sqlutil.Value(scanStory))
 }
 
 // storyArticles returns the published articles attached to the story,

@@ -107,3 +107,43 @@ func TagTable(kind string) (string, int, error) {
 	}
 	return "", 0, dateline.Errorf(dateline.EINVALID, "A tag is a topic or a person, not %q.", kind)
 }
+
+// Scanner is one row as both drivers give it (database/sql's *Row and
+// *Rows, pgx's Row and Rows).
+type Scanner interface {
+	Scan(dest ...any) error
+}
+
+// Rows is a result set as both drivers give it. The caller closes it.
+type Rows interface {
+	Scanner
+	Next() bool
+	Err() error
+}
+
+// Collect appends every row, read with scan, to out and returns it. Pass
+// an empty slice for a list that is empty, not nil, when there are no
+// rows. On an error it returns nil.
+func Collect[T any](rows Rows, out []T, scan func(Scanner) (T, error)) ([]T, error) {
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// Value adapts a scan that returns a pointer to one that returns the
+// value, for Collect.
+func Value[T any](scan func(Scanner) (*T, error)) func(Scanner) (T, error) {
+	return func(r Scanner) (T, error) {
+		p, err := scan(r)
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		return *p, nil
+	}
+}
