@@ -237,12 +237,12 @@ type Ads interface {
 	// SaveAd fills the ad's slot, replacing what was there. Returns
 	// EINVALID (see Validate; site is the site's URL) and ENOTFOUND for
 	// an unknown photo.
-	SaveAd(ctx context.Context, a *Ad, site string) error
+	SaveAd(ctx context.Context, a *Ad, site string, now time.Time) error
 	// ClearAd empties a slot; an empty slot stays empty. Returns EINVALID
 	// for an unknown slot.
 	ClearAd(ctx context.Context, slot string) error
 	// SetAdsOff turns every ad off (true) or back on.
-	SetAdsOff(ctx context.Context, off bool) error
+	SetAdsOff(ctx context.Context, off bool, now time.Time) error
 }
 
 // NoSlot is the error for an unknown slot.

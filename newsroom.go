@@ -260,7 +260,7 @@ type PhotoFilter struct {
 // stories. Every engine implements it; storetest checks it.
 type Newsroom interface {
 	// CreateUser stores a new account. Returns ECONFLICT for a known email.
-	CreateUser(ctx context.Context, u *User) error
+	CreateUser(ctx context.Context, u *User, now time.Time) error
 	// UpdateUser saves the email, name, role and disabled flag. A disabled
 	// account loses its sessions.
 	UpdateUser(ctx context.Context, u *User) error
@@ -281,7 +281,7 @@ type Newsroom interface {
 	// EFORBIDDEN. Returns ENOTFOUND for an unknown account.
 	LoginSucceeded(ctx context.Context, userID int64, now time.Time) error
 
-	CreateSession(ctx context.Context, s *Session) error
+	CreateSession(ctx context.Context, s *Session, now time.Time) error
 	// Session returns the live session with the hash and its account.
 	// Returns EUNAUTHORIZED when there is none, it expired or the account
 	// is disabled.
@@ -307,8 +307,8 @@ type Newsroom interface {
 	Revision(ctx context.Context, id int64) (*Revision, error)
 	// AddRevision stores a revision without changing the article (the
 	// conflict copy of a refused save).
-	AddRevision(ctx context.Context, rev *Revision) error
-	SaveAutosave(ctx context.Context, a *Autosave) error
+	AddRevision(ctx context.Context, rev *Revision, now time.Time) error
+	SaveAutosave(ctx context.Context, a *Autosave, now time.Time) error
 	// Autosave returns ENOTFOUND when there is none.
 	Autosave(ctx context.Context, articleID, userID int64) (*Autosave, error)
 
@@ -318,13 +318,13 @@ type Newsroom interface {
 
 	// SaveStory creates (ID 0) or updates a running story. Returns
 	// ECONFLICT when the slug is taken.
-	SaveStory(ctx context.Context, s *Story) error
+	SaveStory(ctx context.Context, s *Story, now time.Time) error
 	// Story returns the running story with its published articles.
 	Story(ctx context.Context, slug string) (*Story, error)
 	StoryByID(ctx context.Context, id int64) (*Story, error)
 	Stories(ctx context.Context) ([]Story, error)
 	// SetStoryArticles replaces the articles attached to the story.
-	SetStoryArticles(ctx context.Context, storyID int64, articleIDs []int64) error
+	SetStoryArticles(ctx context.Context, storyID int64, articleIDs []int64, now time.Time) error
 	// StoryArticleIDs returns the ids of every article attached to the
 	// story, whatever its status, in id order: what an edit of the
 	// attachments starts from. Returns ENOTFOUND for an unknown story.
@@ -343,7 +343,7 @@ type Newsroom interface {
 	// ("persons") whose name starts with or contains prefix, ignoring case.
 	TagSuggest(ctx context.Context, kind, prefix string, limit int) ([]Topic, error)
 
-	AddAudit(ctx context.Context, e *AuditEntry) error
+	AddAudit(ctx context.Context, e *AuditEntry, now time.Time) error
 	// AuditLog lists entries newest first, below the id before (0: all).
 	AuditLog(ctx context.Context, before int64, limit int) ([]AuditEntry, error)
 }

@@ -91,7 +91,7 @@ type Partners interface {
 	// CreatePartnerFeed stores a new feed, due at f.State.NextAt (now
 	// when zero). Returns EINVALID (see Validate) and ECONFLICT when its
 	// URL is registered already.
-	CreatePartnerFeed(ctx context.Context, f *PartnerFeed) error
+	CreatePartnerFeed(ctx context.Context, f *PartnerFeed, now time.Time) error
 	// DeletePartnerFeed removes a feed and its entries. Returns ENOTFOUND.
 	DeletePartnerFeed(ctx context.Context, id int64) error
 	// ClaimPartnerFeeds returns the feeds due by now (NextAt <= now),

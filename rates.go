@@ -46,7 +46,7 @@ type Rates interface {
 	// storing the same table again (another node, the next hourly fetch)
 	// writes nothing. Returns EINVALID for a table without a source, date
 	// or rates.
-	SaveRates(ctx context.Context, t *RateTable) (changed bool, err error)
+	SaveRates(ctx context.Context, t *RateTable, now time.Time) (changed bool, err error)
 	// RatesOn returns the source's newest table dated on or before date.
 	// Returns ENOTFOUND when there is none.
 	RatesOn(ctx context.Context, source string, date time.Time) (*RateTable, error)

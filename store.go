@@ -30,7 +30,9 @@ type UpsertResult struct {
 // Store is the storage contract. Every engine (SQLite, PostgreSQL)
 // implements all of it, and storetest runs one suite through each. Every
 // write happens in one transaction. Lookups of one thing return ENOTFOUND
-// when there is none; lists return an empty slice.
+// when there is none; lists return an empty slice. Consumers that use a
+// few methods declare the small interface they need (ingest.Store,
+// partners.Store, rates.Store) and any engine satisfies it.
 type Store interface {
 	Close() error
 	Newsroom
@@ -38,6 +40,10 @@ type Store interface {
 	Tagging
 	Sitemaps
 	Translations
+	Ads
+	Partners
+	Rates
+	Transfer
 
 	Sections(ctx context.Context) ([]Section, error)
 	// SaveSection creates or updates a section by slug.
@@ -80,15 +86,15 @@ type Store interface {
 
 	// SavePhoto creates the photo, or updates it in place when it has an
 	// ID or its URI is known.
-	SavePhoto(ctx context.Context, p *Photo) error
+	SavePhoto(ctx context.Context, p *Photo, now time.Time) error
 
 	// SaveGallery creates or updates a gallery by URI, photos included.
-	SaveGallery(ctx context.Context, g *Gallery) error
+	SaveGallery(ctx context.Context, g *Gallery, now time.Time) error
 	Gallery(ctx context.Context, id int64) (*Gallery, error)
 	// Galleries lists the newest galleries with their cover and count.
 	Galleries(ctx context.Context, limit int) ([]Gallery, error)
 
-	SaveInfographic(ctx context.Context, g *Infographic) error
+	SaveInfographic(ctx context.Context, g *Infographic, now time.Time) error
 	Infographic(ctx context.Context, id int64) (*Infographic, error)
 	Infographics(ctx context.Context, limit int) ([]Infographic, error)
 
@@ -97,7 +103,7 @@ type Store interface {
 	// story is found once it is published and never after it leaves.
 	Search(ctx context.Context, f SearchFilter) (SearchResult, error)
 
-	CreateToken(ctx context.Context, t *Token) error
+	CreateToken(ctx context.Context, t *Token, now time.Time) error
 	// TokenByHash returns EUNAUTHORIZED when no token has the hash.
 	TokenByHash(ctx context.Context, hash []byte) (*Token, error)
 }

@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"time"
 
 	"golang.org/x/image/draw"
 
@@ -19,13 +20,9 @@ const houseAdW, houseAdH = 300, 250
 
 // LoadAds fills the sidebar slot with the demo's house ad: a generated
 // image, checked and stored like any upload, that links to the site's own
-// news feed. site is the site's absolute URL. A store without ads is left
-// alone.
+// news feed. site is the site's absolute URL.
 func LoadAds(ctx context.Context, store dateline.Store, files dateline.Media, site string) error {
-	as, ok := store.(dateline.Ads)
-	if !ok {
-		return nil
-	}
+	as := store
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, houseAd()); err != nil {
 		return fmt.Errorf("demo: house ad: %w", err)
@@ -35,11 +32,11 @@ func LoadAds(ctx context.Context, store dateline.Store, files dateline.Media, si
 		return fmt.Errorf("demo: house ad: %w", err)
 	}
 	p.URI, p.Caption, p.Alt = uri("ad:house"), "House ad", "Every story as it is published: the news feed, newest first"
-	if err := store.SavePhoto(ctx, p); err != nil {
+	if err := store.SavePhoto(ctx, p, time.Now()); err != nil {
 		return fmt.Errorf("demo: house ad: %w", err)
 	}
 	ad := &dateline.Ad{Slot: dateline.SlotSidebar, Kind: dateline.AdImage, PhotoID: p.ID, Link: site + "/news", Alt: p.Alt}
-	if err := as.SaveAd(ctx, ad, site); err != nil {
+	if err := as.SaveAd(ctx, ad, site, time.Now()); err != nil {
 		return fmt.Errorf("demo: house ad: %w", err)
 	}
 	return nil

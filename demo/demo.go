@@ -265,7 +265,7 @@ func Load(ctx context.Context, store dateline.Store, media dateline.Media, now t
 	stories := map[string]int64{}
 	for _, d := range c.Stories {
 		st := &dateline.Story{Slug: d.Slug, Title: d.Title, Intro: ingest.TextToHTML(d.Intro)}
-		if err := store.SaveStory(ctx, st); err != nil {
+		if err := store.SaveStory(ctx, st, time.Now()); err != nil {
 			return 0, fmt.Errorf("demo: story %s: %w", d.Slug, err)
 		}
 		var attach []int64
@@ -274,7 +274,7 @@ func Load(ctx context.Context, store dateline.Store, media dateline.Media, now t
 				attach = append(attach, id)
 			}
 		}
-		if err := store.SetStoryArticles(ctx, st.ID, attach); err != nil {
+		if err := store.SetStoryArticles(ctx, st.ID, attach, time.Now()); err != nil {
 			return 0, fmt.Errorf("demo: story %s: %w", d.Slug, err)
 		}
 		stories[d.Slug] = st.ID
@@ -301,7 +301,7 @@ func Load(ctx context.Context, store dateline.Store, media dateline.Media, now t
 			}
 			g.Photos = append(g.Photos, *ph)
 		}
-		if err := store.SaveGallery(ctx, g); err != nil {
+		if err := store.SaveGallery(ctx, g, time.Now()); err != nil {
 			return 0, fmt.Errorf("demo: gallery %s: %w", d.Key, err)
 		}
 	}
@@ -312,17 +312,15 @@ func Load(ctx context.Context, store dateline.Store, media dateline.Media, now t
 		}
 		g := &dateline.Infographic{URI: uri(d.Key), Title: d.Title, Text: d.Text, Section: d.Section,
 			PublishedAt: ago(now, d.AgeHours), Images: []dateline.Photo{*img}}
-		if err := store.SaveInfographic(ctx, g); err != nil {
+		if err := store.SaveInfographic(ctx, g, time.Now()); err != nil {
 			return 0, fmt.Errorf("demo: infographic %s: %w", d.Key, err)
 		}
 	}
 	if err := photos.wait(); err != nil {
 		return 0, fmt.Errorf("demo: photos: %w", err)
 	}
-	if rs, ok := store.(dateline.Rates); ok {
-		if err := loadRates(ctx, rs, now); err != nil {
-			return 0, err
-		}
+	if err := loadRates(ctx, store, now); err != nil {
+		return 0, err
 	}
 	return len(as), nil
 }

@@ -26,7 +26,7 @@ const historyDays = 120
 // loadRates stores the official Bank of Russia and ECB files on their dates and
 // a made-up history before each: a fixed random walk back from the official
 // figures, on the days each source publishes.
-func loadRates(ctx context.Context, rs dateline.Rates, now time.Time) error {
+func loadRates(ctx context.Context, rs rates.Store, now time.Time) error {
 	files, err := ratesFS.ReadDir("rates")
 	if err != nil {
 		return err
@@ -41,11 +41,11 @@ func loadRates(ctx context.Context, rs dateline.Rates, now time.Time) error {
 			return fmt.Errorf("demo: rates %s: %w", f.Name(), err)
 		}
 		for _, t := range history(official, now) {
-			if _, err := rs.SaveRates(ctx, t); err != nil {
+			if _, err := rs.SaveRates(ctx, t, time.Now()); err != nil {
 				return fmt.Errorf("demo: rates %s: %w", t.Date.Format(time.DateOnly), err)
 			}
 		}
-		if _, err := rs.SaveRates(ctx, official.Record(now)); err != nil {
+		if _, err := rs.SaveRates(ctx, official.Record(now), time.Now()); err != nil {
 			return fmt.Errorf("demo: rates %s: %w", f.Name(), err)
 		}
 	}

@@ -35,18 +35,14 @@ type liveAds struct {
 }
 
 func (s *Server) adStore() (dateline.Ads, error) {
-	as, ok := s.store.(dateline.Ads)
-	if !ok {
-		return nil, dateline.Errorf(dateline.ENOTFOUND, "This database does not keep ads.")
-	}
-	return as, nil
+	return s.store, nil
 }
 
 // loadAds re-reads the ads from the store and works out which show now. It
 // reports whether that changed what pages show.
 func (s *Server) loadAds(ctx context.Context) (bool, error) {
-	if as, ok := s.store.(dateline.Ads); ok && !s.cfg.NoAds {
-		st, err := as.AdSettings(ctx)
+	if !s.cfg.NoAds {
+		st, err := s.store.AdSettings(ctx)
 		if err != nil {
 			return false, err
 		}
@@ -352,7 +348,7 @@ func (s *Server) handleSaveAd(w http.ResponseWriter, r *http.Request) {
 		p.Alt = a.Alt
 		a.PhotoID = p.ID
 	}
-	if err := as.SaveAd(r.Context(), a, s.cfg.BaseURL); err != nil {
+	if err := as.SaveAd(r.Context(), a, s.cfg.BaseURL, time.Now()); err != nil {
 		refuse(err)
 		return
 	}
@@ -394,7 +390,7 @@ func (s *Server) handleAdsSwitch(w http.ResponseWriter, r *http.Request) {
 		s.renderAds(w, r, http.StatusBadRequest, "Turn ads on or off with the buttons of the form.", nil)
 		return
 	}
-	if err := as.SetAdsOff(r.Context(), off); err != nil {
+	if err := as.SetAdsOff(r.Context(), off, time.Now()); err != nil {
 		s.fail(w, r, err)
 		return
 	}

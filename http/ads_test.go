@@ -66,7 +66,7 @@ func (b *browser) saveAd(slot string, v url.Values, file []byte) resp {
 
 func adSettings(t *testing.T, s dateline.Store) *dateline.AdSettings {
 	t.Helper()
-	st, err := s.(dateline.Ads).AdSettings(context.Background())
+	st, err := s.AdSettings(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

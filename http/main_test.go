@@ -131,7 +131,7 @@ func (e *env) makeToken(name, scope string) string {
 func (e *env) makeTokenFor(t *dateline.Token) string {
 	secret := "dl_test_" + t.Name
 	t.Hash = dhttp.HashToken(secret)
-	if err := e.store.CreateToken(context.Background(), t); err != nil {
+	if err := e.store.CreateToken(context.Background(), t, time.Now()); err != nil {
 		e.t.Fatal(err)
 	}
 	return secret

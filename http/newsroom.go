@@ -688,7 +688,7 @@ func (s *Server) conflict(w http.ResponseWriter, r *http.Request, id int64, base
 	ctx, u := r.Context(), sessionOf(r).User
 	rev := &dateline.Revision{ArticleID: id, Version: base, Kind: dateline.RevisionConflict, UserID: u.ID, UserName: u.Name,
 		Data: mine.Encode(), Note: "refused: another save landed first", CreatedAt: s.now()}
-	if err := s.store.AddRevision(ctx, rev); err != nil {
+	if err := s.store.AddRevision(ctx, rev, time.Now()); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -725,7 +725,7 @@ func (s *Server) handleAutosave(w http.ResponseWriter, r *http.Request) {
 	base, _ := strconv.Atoi(r.PostFormValue("version"))
 	sess := sessionOf(r)
 	now := s.now()
-	if err := s.store.SaveAutosave(r.Context(), &dateline.Autosave{ArticleID: a.ID, UserID: sess.UserID, Base: base, Data: d.Encode(), SavedAt: now}); err != nil {
+	if err := s.store.SaveAutosave(r.Context(), &dateline.Autosave{ArticleID: a.ID, UserID: sess.UserID, Base: base, Data: d.Encode(), SavedAt: now}, now); err != nil {
 		s.fail(w, r, err)
 		return
 	}

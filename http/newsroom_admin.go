@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"dateline"
@@ -249,7 +250,7 @@ func (s *Server) handleSaveStory(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.store.SaveStory(ctx, st); err != nil {
+	if err := s.store.SaveStory(ctx, st, time.Now()); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -281,7 +282,7 @@ func (s *Server) handleSaveStory(w http.ResponseWriter, r *http.Request) {
 				ids = append(ids, id)
 			}
 		}
-		if err := s.store.SetStoryArticles(ctx, st.ID, ids); err != nil {
+		if err := s.store.SetStoryArticles(ctx, st.ID, ids, time.Now()); err != nil {
 			s.fail(w, r, err)
 			return
 		}
@@ -320,7 +321,7 @@ func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.store.CreateUser(ctx, u); err != nil {
+	if err := s.store.CreateUser(ctx, u, time.Now()); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -417,7 +418,7 @@ func (s *Server) handlePassword(w http.ResponseWriter, r *http.Request) {
 	// Every session ended with the change: this browser gets a new one.
 	secret, now := auth.Token(), s.now()
 	ns := &dateline.Session{Hash: auth.Sum(secret), UserID: sess.UserID, CSRF: auth.Token(), CreatedAt: now, ExpiresAt: now.Add(sessionLife)}
-	if err := s.store.CreateSession(ctx, ns); err != nil {
+	if err := s.store.CreateSession(ctx, ns, time.Now()); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -487,7 +488,7 @@ func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request) {
 	}
 	secret := "dl_" + auth.Token()
 	t := &dateline.Token{Name: name, Scope: r.PostFormValue("scope"), Embargo: r.PostFormValue("embargo") != "", Source: source, Hash: auth.Sum(secret), CreatedAt: s.now()}
-	if err := s.store.CreateToken(r.Context(), t); err != nil {
+	if err := s.store.CreateToken(r.Context(), t, time.Now()); err != nil {
 		s.fail(w, r, err)
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"dateline"
@@ -108,7 +109,7 @@ func (s *Server) uploadPhoto(r *http.Request, field, caption, credit string) (*d
 	}
 	p.URI = "urn:dateline:photo:" + strings.TrimSuffix(path.Base(p.Path), path.Ext(p.Path))
 	p.Caption, p.Credit, p.Alt = caption, credit, caption
-	if err := s.store.SavePhoto(ctx, p); err != nil {
+	if err := s.store.SavePhoto(ctx, p, time.Now()); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -150,7 +151,7 @@ func (s *Server) handleSavePhoto(w http.ResponseWriter, r *http.Request) {
 	if p.URI == "" {
 		p.URI = "urn:dateline:photo:id-" + strconv.FormatInt(p.ID, 10)
 	}
-	if err := s.store.SavePhoto(ctx, p); err != nil {
+	if err := s.store.SavePhoto(ctx, p, time.Now()); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -284,14 +285,14 @@ func (s *Server) handleCreateCollection(w http.ResponseWriter, r *http.Request) 
 	switch kind {
 	case "galleries":
 		g := &dateline.Gallery{URI: uri, Section: section, Title: title, Lead: ingest.PlainText(text), PublishedAt: now, Photos: photos}
-		if err := s.store.SaveGallery(ctx, g); err != nil {
+		if err := s.store.SaveGallery(ctx, g, time.Now()); err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		id, link = g.ID, "/photo/"+strconv.FormatInt(g.ID, 10)
 	case "infographics":
 		g := &dateline.Infographic{URI: uri, Section: section, Title: title, Text: ingest.SanitizeHTML(ingest.TextToHTML(text)), PublishedAt: now, Images: photos}
-		if err := s.store.SaveInfographic(ctx, g); err != nil {
+		if err := s.store.SaveInfographic(ctx, g, time.Now()); err != nil {
 			s.fail(w, r, err)
 			return
 		}

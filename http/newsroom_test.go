@@ -86,7 +86,7 @@ func newNewsroom(t testing.TB) *nrEnv {
 		{Email: "reporter2@example.org", Name: "Rob Other", Role: dateline.RoleReporter},
 	} {
 		u.PasswordHash, u.CreatedAt = hashOnce(), e.clock.Now()
-		if err := e.store.CreateUser(context.Background(), &u); err != nil {
+		if err := e.store.CreateUser(context.Background(), &u, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -490,7 +490,7 @@ func TestPublishRules(t *testing.T) {
 	ed := n.as("editor@example.org")
 	// A photo without caption and credit stops publication.
 	p := &dateline.Photo{URI: "urn:test:photo:1", Path: "x/p.jpg", Width: 100, Height: 80}
-	if err := n.store.SavePhoto(ctx, p); err != nil {
+	if err := n.store.SavePhoto(ctx, p, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	id := ed.create(storyForm("With a photo", "photo_id", strconv.FormatInt(p.ID, 10)))
@@ -954,7 +954,7 @@ func TestNewsroomEdgeCases(t *testing.T) {
 		t.Errorf("a reporter previews another's story: %d", r.Code)
 	}
 	p := &dateline.Photo{URI: "urn:test:photo:cap", Path: "x/cap.jpg", Width: 10, Height: 10, Caption: "The minister", Credit: "Photo: Agency"}
-	n.store.SavePhoto(ctx, p)
+	n.store.SavePhoto(ctx, p, time.Now())
 	if r := rep.post(fmt.Sprintf("/newsroom/photos/%d", p.ID), url.Values{"caption": {"HOAX"}, "credit": {""}}); r.Code != http.StatusForbidden {
 		t.Errorf("a reporter edits a photo: %d", r.Code)
 	}

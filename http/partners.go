@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"time"
 
 	"dateline"
 	"dateline/ingest"
@@ -22,19 +23,12 @@ type PartnerFetcher interface {
 const partnerBlockSize = 8
 
 func (s *Server) partnerStore() (dateline.Partners, error) {
-	ps, ok := s.store.(dateline.Partners)
-	if !ok {
-		return nil, dateline.Errorf(dateline.ENOTFOUND, "This database does not keep partner feeds.")
-	}
-	return ps, nil
+	return s.store, nil
 }
 
 // partnerBlocks fills the home page's "Partner News" and "In other media".
 func (s *Server) partnerBlocks(ctx context.Context, d *homePage) error {
-	ps, ok := s.store.(dateline.Partners)
-	if !ok {
-		return nil
-	}
+	ps := s.store
 	var err error
 	if d.PartnerNews, err = ps.PartnerEntries(ctx, dateline.PartnerNews, partnerBlockSize); err != nil {
 		return err
@@ -98,7 +92,7 @@ func (s *Server) handleAddPartner(w http.ResponseWriter, r *http.Request) {
 		refuse(err)
 		return
 	}
-	if err := ps.CreatePartnerFeed(r.Context(), &f); err != nil {
+	if err := ps.CreatePartnerFeed(r.Context(), &f, time.Now()); err != nil {
 		refuse(err)
 		return
 	}

@@ -30,7 +30,7 @@ func newPartnerNewsroom(t *testing.T, cfg partners.Config) *nrEnv {
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	in := &ingest.Service{Store: e.store, Now: e.clock.Now, FallbackSection: "world"}
 	var srv *dhttp.Server
-	sched := partners.NewScheduler(e.store.(dateline.Partners), partners.NewFetcher(cfg), log, e.clock.Now, func() { srv.Changed() }, partners.Backoff{})
+	sched := partners.NewScheduler(e.store, partners.NewFetcher(cfg), log, e.clock.Now, func() { srv.Changed() }, partners.Backoff{})
 	srv, err := dhttp.NewServer(e.store, in, log, dhttp.Config{
 		SiteName: "Dateline", AgencyMark: "DATELINE", BaseURL: "http://news.example",
 		City: dhttp.City{Name: "Moscow", Zone: moscow}, Media: media.Dir{Root: filepath.Join(e.dir, "media")}, MaxBodySize: 256 << 10,
@@ -46,7 +46,7 @@ func newPartnerNewsroom(t *testing.T, cfg partners.Config) *nrEnv {
 		{Email: "editor@example.org", Name: "Ed Editor", Role: dateline.RoleEditor},
 	} {
 		u.PasswordHash, u.CreatedAt = hashOnce(), e.clock.Now()
-		if err := e.store.CreateUser(context.Background(), &u); err != nil {
+		if err := e.store.CreateUser(context.Background(), &u, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -108,7 +108,7 @@ func TestPartnerBadURLsRefused(t *testing.T) {
 			}
 		})
 	}
-	if fs, _ := n.store.(dateline.Partners).PartnerFeeds(context.Background()); len(fs) != 0 {
+	if fs, _ := n.store.PartnerFeeds(context.Background()); len(fs) != 0 {
 		t.Errorf("refused feeds were stored: %+v", fs)
 	}
 }
@@ -154,7 +154,7 @@ func TestPartnerFeedsOnHome(t *testing.T) {
 		!strings.Contains(r.Body, "registered already") {
 		t.Errorf("the same feed twice: %d %s", r.Code, excerpt(r.Body))
 	}
-	fs, err := n.store.(dateline.Partners).PartnerFeeds(context.Background())
+	fs, err := n.store.PartnerFeeds(context.Background())
 	if err != nil || len(fs) != 2 {
 		t.Fatalf("feeds: %+v, %v", fs, err)
 	}

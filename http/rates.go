@@ -38,10 +38,7 @@ func rateErr(err error) error {
 // It returns the stored sources too. Returns ENOTFOUND when nothing fits
 // and EINVALID for a malformed or future date or an unknown source.
 func (s *Server) pickRates(ctx context.Context, q url.Values) (*dateline.RateTable, []dateline.RateSource, error) {
-	rs, ok := s.store.(dateline.Rates)
-	if !ok {
-		return nil, nil, dateline.Errorf(dateline.ENOTFOUND, "This site keeps no exchange rates.")
-	}
+	rs := s.store
 	sources, err := rs.RateSources(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -386,7 +383,7 @@ func (s *Server) currencyPage(ctx context.Context, q url.Values, lang i18n.Lang)
 			code, d.Error = http.StatusBadRequest, "The chart covers 30, 90 or 365 days."
 		}
 	}
-	rs := s.store.(dateline.Rates)
+	rs := s.store
 	hist, err := rs.RateHistory(ctx, tab.Source, d.ChartCode, tab.Date.AddDate(0, 0, -d.Days+1), tab.Date)
 	if err != nil {
 		return nil, 0, err
@@ -404,9 +401,6 @@ type ratesBox struct {
 // homeRates fills the home page's block in lang, or nil when no rates are
 // stored.
 func (s *Server) homeRates(ctx context.Context, lang i18n.Lang) (*ratesBox, error) {
-	if _, ok := s.store.(dateline.Rates); !ok {
-		return nil, nil
-	}
 	rec, _, err := s.pickRates(ctx, url.Values{})
 	if dateline.ErrorCode(err) == dateline.ENOTFOUND {
 		return nil, nil

@@ -7,8 +7,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
-	"dateline"
 	"dateline/internal/htmlcheck"
 	"dateline/rates"
 )
@@ -18,7 +18,7 @@ import (
 func (e *env) loadRates() {
 	e.helper()
 	ctx := context.Background()
-	rs := e.store.(dateline.Rates)
+	rs := e.store
 	for _, name := range []string{"../rates/testdata/cbr_XML_daily_2022-03-15.xml", "../rates/testdata/ecb_eurofxref-daily_2025-05-09.xml"} {
 		b, err := os.ReadFile(name)
 		if err != nil {
@@ -28,7 +28,7 @@ func (e *env) loadRates() {
 		if err != nil {
 			e.t.Fatal(err)
 		}
-		if _, err := rs.SaveRates(ctx, tab.Record(e.clock.Now())); err != nil {
+		if _, err := rs.SaveRates(ctx, tab.Record(e.clock.Now()), time.Now()); err != nil {
 			e.t.Fatal(err)
 		}
 		if tab.Source == rates.SourceCBR {
@@ -37,7 +37,7 @@ func (e *env) loadRates() {
 			if err != nil {
 				e.t.Fatal(err)
 			}
-			if _, err := rs.SaveRates(ctx, next.Record(e.clock.Now())); err != nil {
+			if _, err := rs.SaveRates(ctx, next.Record(e.clock.Now()), time.Now()); err != nil {
 				e.t.Fatal(err)
 			}
 		}

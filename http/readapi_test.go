@@ -111,7 +111,7 @@ func TestAPIEmbargoScope(t *testing.T) {
 	}
 	e.srv.Changed()
 	secret := "dl_test_embargo"
-	if err := e.store.CreateToken(ctx, &dateline.Token{Name: "client", Scope: "read", Embargo: true, Hash: dhttp.HashToken(secret)}); err != nil {
+	if err := e.store.CreateToken(ctx, &dateline.Token{Name: "client", Scope: "read", Embargo: true, Hash: dhttp.HashToken(secret)}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	item := fmt.Sprintf("/api/v1/items/%d", rs[0].ID)

@@ -407,7 +407,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	secret := auth.Token()
 	sess := &dateline.Session{Hash: auth.Sum(secret), UserID: u.ID, CSRF: auth.Token(), CreatedAt: now, ExpiresAt: now.Add(sessionLife)}
-	if err := s.store.CreateSession(ctx, sess); err != nil {
+	if err := s.store.CreateSession(ctx, sess, time.Now()); err != nil {
 		s.error(w, r, err)
 		return
 	}
@@ -444,7 +444,7 @@ func (s *Server) audit(ctx context.Context, u *dateline.User, action, target, de
 	if u != nil {
 		e.UserID, e.UserName = u.ID, u.Name
 	}
-	if err := s.store.AddAudit(ctx, e); err != nil {
+	if err := s.store.AddAudit(ctx, e, time.Now()); err != nil {
 		s.log.Error("audit", "action", action, "err", err)
 	}
 }

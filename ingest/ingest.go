@@ -14,9 +14,16 @@ import (
 	"dateline/ninjs"
 )
 
+// Store is what ingest needs of the storage: the sections, to map a
+// document's subjects to one, and the upsert. Every dateline.Store is one.
+type Store interface {
+	Sections(ctx context.Context) ([]dateline.Section, error)
+	UpsertArticles(ctx context.Context, as []*dateline.Article, now time.Time) ([]dateline.UpsertResult, error)
+}
+
 // Service ingests ninjs documents into a store.
 type Service struct {
-	Store dateline.Store
+	Store Store
 	// Now returns the current time; tests set it.
 	Now func() time.Time
 	// FallbackSection is the slug used when no genre or subject matches a

@@ -321,7 +321,7 @@ func newSched(t *testing.T, cfg partners.Config) *schedEnv {
 
 func (e *schedEnv) add(t *testing.T, u string) int64 {
 	f := &dateline.PartnerFeed{Name: "Alpha", URL: u, Kind: dateline.PartnerNews, CreatedAt: e.t}
-	if err := e.store.CreatePartnerFeed(ctx, f); err != nil {
+	if err := e.store.CreatePartnerFeed(ctx, f, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	return f.ID

@@ -16,11 +16,20 @@ type Backoff struct {
 	Tick  time.Duration // how often due feeds are looked for (30 s)
 }
 
+// Store is what the scheduler needs of the storage: claiming the feeds
+// that are due, reading one, and recording a fetch. Every
+// dateline.Partners (and so every dateline.Store) is one.
+type Store interface {
+	ClaimPartnerFeeds(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]dateline.PartnerFeed, error)
+	PartnerFeed(ctx context.Context, id int64) (*dateline.PartnerFeed, error)
+	SavePartnerFetch(ctx context.Context, id int64, st dateline.PartnerState, entries []dateline.PartnerEntry) error
+}
+
 // Scheduler fetches every partner feed when it is due and records the
 // outcome: entries replaced on success, kept on 304 and on failure, and
 // failures spaced out exponentially until one succeeds.
 type Scheduler struct {
-	store   dateline.Partners
+	store   Store
 	fetcher *Fetcher
 	log     *slog.Logger
 	now     func() time.Time
@@ -30,7 +39,7 @@ type Scheduler struct {
 
 // NewScheduler returns a scheduler; changed (may be nil) is called after
 // a feed's entries were replaced or removed.
-func NewScheduler(store dateline.Partners, f *Fetcher, log *slog.Logger, now func() time.Time, changed func(), b Backoff) *Scheduler {
+func NewScheduler(store Store, f *Fetcher, log *slog.Logger, now func() time.Time, changed func(), b Backoff) *Scheduler {
 	if now == nil {
 		now = time.Now
 	}

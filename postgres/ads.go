@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 var _ dateline.Ads = (*DB)(nil)
@@ -42,7 +43,7 @@ func (db *DB) AdSettings(ctx context.Context) (_ *dateline.AdSettings, err error
 		a.PhotoID, a.From, a.Until, a.UpdatedAt = derefID(photoID), fromTS(from), fromTS(until), a.UpdatedAt.UTC()
 		if pid != nil {
 			a.Photo = &dateline.Photo{ID: *pid, URI: deref(puri), Path: deref(ppath), Remote: deref(premote),
-				Width: *pw, Height: *ph, Widths: splitInts(deref(pwidths)),
+				Width: *pw, Height: *ph, Widths: sqlutil.SplitInts(deref(pwidths)),
 				Caption: deref(pcap), Credit: deref(pcredit), Alt: deref(palt)}
 		}
 		st.Ads = append(st.Ads, a)
@@ -51,12 +52,12 @@ func (db *DB) AdSettings(ctx context.Context) (_ *dateline.AdSettings, err error
 }
 
 // SaveAd fills the ad's slot. Returns EINVALID and ENOTFOUND.
-func (db *DB) SaveAd(ctx context.Context, a *dateline.Ad, site string) (err error) {
+func (db *DB) SaveAd(ctx context.Context, a *dateline.Ad, site string, now time.Time) (err error) {
 	defer wrap(&err, "save ad")
 	if err := a.Validate(site); err != nil {
 		return err
 	}
-	a.UpdatedAt = time.Now().UTC().Truncate(time.Second)
+	a.UpdatedAt = now.UTC().Truncate(time.Second)
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		if a.Kind == dateline.AdImage {
 			p, err := scanPhoto(tx.QueryRow(ctx, `SELECT `+photoColumns+` FROM photos p WHERE p.id = $1`, a.PhotoID))
@@ -72,7 +73,7 @@ func (db *DB) SaveAd(ctx context.Context, a *dateline.Ad, site string) (err erro
 			ON CONFLICT (slot) DO UPDATE SET kind = excluded.kind, photo_id = excluded.photo_id, link = excluded.link, alt = excluded.alt,
 			frame_url = excluded.frame_url, width = excluded.width, height = excluded.height, active_from = excluded.active_from,
 			active_until = excluded.active_until, updated_at = excluded.updated_at`,
-			a.Slot, a.Kind, nullID(a.PhotoID), a.Link, a.Alt, a.FrameURL, a.Width, a.Height, ts(a.From), ts(a.Until), a.UpdatedAt)
+			a.Slot, a.Kind, sqlutil.NullID(a.PhotoID), a.Link, a.Alt, a.FrameURL, a.Width, a.Height, ts(a.From), ts(a.Until), a.UpdatedAt)
 		return err
 	})
 }
@@ -90,11 +91,11 @@ func (db *DB) ClearAd(ctx context.Context, slot string) (err error) {
 }
 
 // SetAdsOff turns every ad off or back on.
-func (db *DB) SetAdsOff(ctx context.Context, off bool) (err error) {
+func (db *DB) SetAdsOff(ctx context.Context, off bool, now time.Time) (err error) {
 	defer wrap(&err, "set ads off")
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO ad_settings (id, off, updated_at) VALUES (1, $1, $2)
-			ON CONFLICT (id) DO UPDATE SET off = excluded.off, updated_at = excluded.updated_at`, off, time.Now().UTC().Truncate(time.Second))
+			ON CONFLICT (id) DO UPDATE SET off = excluded.off, updated_at = excluded.updated_at`, off, now.UTC().Truncate(time.Second))
 		return err
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 // ts is how a time is written: UTC, whole seconds, NULL when zero.
@@ -37,27 +38,6 @@ func fromTS(t *time.Time) time.Time {
 	return t.UTC()
 }
 
-func joinInts(ns []int) string {
-	s := make([]string, len(ns))
-	for i, n := range ns {
-		s[i] = strconv.Itoa(n)
-	}
-	return strings.Join(s, ",")
-}
-
-func splitInts(s string) []int {
-	if s == "" {
-		return nil
-	}
-	var ns []int
-	for _, f := range strings.Split(s, ",") {
-		if n, err := strconv.Atoi(f); err == nil {
-			ns = append(ns, n)
-		}
-	}
-	return ns
-}
-
 const articleColumns = `a.id, a.uri, s.slug, s.name, a.lang, a.headline, a.lead, a.place, a.byline,
 	a.status, a.published_at, a.updated_at, a.embargo_until, a.withdrawn_at, a.urgency, a.breaking,
 	a.version, a.source_version, a.created_at, a.modified_at,
@@ -67,7 +47,7 @@ const articleColumns = `a.id, a.uri, s.slug, s.name, a.lang, a.headline, a.lead,
 
 const articleFrom = ` FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id`
 
-func scanArticle(row pgx.Row) (*dateline.Article, error) {
+func scanArticle(row sqlutil.Scanner) (*dateline.Article, error) {
 	var a dateline.Article
 	var status string
 	var pub, upd, emb, wd, sub *time.Time
@@ -86,13 +66,13 @@ func scanArticle(row pgx.Row) (*dateline.Article, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.Status = readStatus(status, sub, withheld)
+	a.Status = dateline.ReadStatus(status, sub != nil, withheld)
 	a.PublishedAt, a.UpdatedAt, a.EmbargoUntil, a.WithdrawnAt = fromTS(pub), fromTS(upd), fromTS(emb), fromTS(wd)
 	a.SubmittedAt, a.Follows, a.ChainID, a.AuthorID = fromTS(sub), derefID(follows), derefID(chain), derefID(author)
 	a.SourceVersion, a.CreatedAt, a.ModifiedAt = srcVersion.UTC(), created.UTC(), modified.UTC()
 	if pid != nil {
 		a.Photo = &dateline.Photo{ID: *pid, URI: deref(puri), Path: deref(ppath), Remote: deref(premote),
-			Width: *pw, Height: *ph, Widths: splitInts(deref(pwidths)),
+			Width: *pw, Height: *ph, Widths: sqlutil.SplitInts(deref(pwidths)),
 			Caption: deref(pcap), Credit: deref(pcredit), Alt: deref(palt)}
 	}
 	return &a, nil
@@ -106,12 +86,14 @@ func deref(s *string) string {
 }
 
 // Article returns the article with the id. Returns ENOTFOUND if none.
-func (db *DB) Article(ctx context.Context, id int64) (*dateline.Article, error) {
+func (db *DB) Article(ctx context.Context, id int64) (_ *dateline.Article, err error) {
+	defer wrap(&err, "article")
 	return db.article(ctx, `a.id = $1`, id)
 }
 
 // ArticleByURI returns the article with the source URI. Returns ENOTFOUND if none.
-func (db *DB) ArticleByURI(ctx context.Context, uri string) (*dateline.Article, error) {
+func (db *DB) ArticleByURI(ctx context.Context, uri string) (_ *dateline.Article, err error) {
+	defer wrap(&err, "article by uri")
 	return db.article(ctx, `a.uri = $1`, uri)
 }
 
@@ -121,13 +103,13 @@ func (db *DB) article(ctx context.Context, where string, arg any) (*dateline.Art
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No article %v.", arg)
 	} else if err != nil {
-		return nil, fmt.Errorf("postgres: article: %w", err)
+		return nil, err
 	}
 	if err := fillArticle(ctx, q, a); err != nil {
-		return nil, fmt.Errorf("postgres: article %d: %w", a.ID, err)
+		return nil, fmt.Errorf("article %d: %w", a.ID, err)
 	}
 	if err := fillWireRefused(ctx, q, []*dateline.Article{a}); err != nil {
-		return nil, fmt.Errorf("postgres: article %d: %w", a.ID, err)
+		return nil, fmt.Errorf("article %d: %w", a.ID, err)
 	}
 	return a, nil
 }
@@ -217,7 +199,8 @@ func tags(ctx context.Context, q querier, query string, id int64) ([]dateline.To
 }
 
 // Articles lists published articles, newest first, without their pages.
-func (db *DB) Articles(ctx context.Context, f dateline.ArticleFilter) ([]dateline.Article, error) {
+func (db *DB) Articles(ctx context.Context, f dateline.ArticleFilter) (_ []dateline.Article, err error) {
+	defer wrap(&err, "articles")
 	where := []string{`a.status = 'published'`}
 	var args []any
 	arg := func(v any) string {
@@ -239,10 +222,7 @@ func (db *DB) Articles(ctx context.Context, f dateline.ArticleFilter) ([]datelin
 	if f.Before != nil {
 		where = append(where, `(a.published_at, a.id) < (`+arg(f.Before.Time.UTC())+`, `+arg(f.Before.ID)+`)`)
 	}
-	limit := f.Limit
-	if limit <= 0 || limit > 200 {
-		limit = 200
-	}
+	limit := sqlutil.CapLimit(f.Limit)
 	return articleList(ctx, db.reader(ctx), `SELECT `+articleColumns+articleFrom+` WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY a.published_at DESC, a.id DESC LIMIT `+arg(limit), args...)
 }
@@ -250,22 +230,15 @@ func (db *DB) Articles(ctx context.Context, f dateline.ArticleFilter) ([]datelin
 func articleList(ctx context.Context, q querier, query string, args ...any) ([]dateline.Article, error) {
 	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: articles: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
-	as := []dateline.Article{}
-	for rows.Next() {
-		a, err := scanArticle(rows)
-		if err != nil {
-			return nil, fmt.Errorf("postgres: articles: %w", err)
-		}
-		as = append(as, *a)
-	}
-	return as, rows.Err()
+	return sqlutil.Collect(rows, []dateline.Article{}, sqlutil.Value(scanArticle))
 }
 
 // CountArticles counts articles with the status, or all when status is "".
-func (db *DB) CountArticles(ctx context.Context, status dateline.Status) (int, error) {
+func (db *DB) CountArticles(ctx context.Context, status dateline.Status) (_ int, err error) {
+	defer wrap(&err, "count articles")
 	where, args, err := statusWhere(status, nil)
 	if err != nil {
 		return 0, err
@@ -298,9 +271,10 @@ func statusWhere(s dateline.Status, args []any) (string, []any, error) {
 
 // PublishDue publishes scheduled articles whose embargo has ended. Row
 // locks make each release happen once, however many nodes run it.
-func (db *DB) PublishDue(ctx context.Context, now time.Time) ([]int64, error) {
+func (db *DB) PublishDue(ctx context.Context, now time.Time) (_ []int64, err error) {
+	defer wrap(&err, "publish due")
 	var ids []int64
-	err := pgx.BeginFunc(ctx, db.primary, func(tx pgx.Tx) error {
+	err = pgx.BeginFunc(ctx, db.primary, func(tx pgx.Tx) error {
 		// The embargo is kept to the millisecond and released at its
 		// instant, never before; the story is dated the instant's second.
 		rows, err := tx.Query(ctx, `UPDATE articles
@@ -327,7 +301,7 @@ func (db *DB) PublishDue(ctx context.Context, now time.Time) ([]int64, error) {
 		return writeEventsByID(ctx, tx, ids, dateline.EventPublished, now)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: publish due: %w", err)
+		return nil, err
 	}
 	if len(ids) > 0 {
 		db.announce(ctx)
@@ -337,8 +311,9 @@ func (db *DB) PublishDue(ctx context.Context, now time.Time) ([]int64, error) {
 
 // NextEmbargo returns the earliest embargo still to end, to the
 // millisecond, or the zero time.
-func (db *DB) NextEmbargo(ctx context.Context) (time.Time, error) {
+func (db *DB) NextEmbargo(ctx context.Context) (_ time.Time, err error) {
+	defer wrap(&err, "next embargo")
 	var t *time.Time
-	err := db.primary.QueryRow(ctx, `SELECT MIN(embargo_until) FROM articles WHERE status = 'scheduled'`).Scan(&t)
+	err = db.primary.QueryRow(ctx, `SELECT MIN(embargo_until) FROM articles WHERE status = 'scheduled'`).Scan(&t)
 	return fromTS(t), err
 }

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 // SaveArticle writes a newsroom edit with its revision; see
@@ -50,7 +50,7 @@ func (db *DB) SaveArticle(ctx context.Context, a *dateline.Article, base int, re
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, uriLock(uri)); err != nil {
 			return err
 		}
-		var old *prior
+		var old *dateline.StoredArticle
 		if a.ID == 0 {
 			if base != 0 {
 				return dateline.Errorf(dateline.EINVALID, "A new story starts from version 0, not %d.", base)
@@ -67,19 +67,11 @@ func (db *DB) SaveArticle(ctx context.Context, a *dateline.Article, base int, re
 			} else if old == nil {
 				return dateline.Errorf(dateline.ENOTFOUND, "No article %d.", a.ID)
 			}
-			if old.version != base {
-				return conflict(old.version, base)
+			if old.Version != base {
+				return dateline.EditConflict(old.Version, base)
 			}
-			a.URI, a.WireVersion = old.uri, old.wireVersion
 		}
-		// An editor's change to a published story is an update dated now.
-		// A wire story keeps the wire's version and versioncreated: its
-		// versions are ordered among themselves (ReceiveWire), and a
-		// newer one applies over an edit.
-		a.UpdatedAt, a.SourceVersion = time.Time{}, now
-		if old != nil && old.source != "" {
-			a.SourceVersion = old.versionCreated
-		}
+		a.SettleEdit(old, now)
 		var events []dateline.Event
 		if err := writeArticle(ctx, tx, a, old, sectionID, now, &events); err != nil {
 			return err
@@ -102,29 +94,16 @@ func (db *DB) SaveArticle(ctx context.Context, a *dateline.Article, base int, re
 	return err
 }
 
-func conflict(stored, base int) error {
-	return dateline.Errorf(dateline.ECONFLICT,
-		"Someone saved this story (version %d) after you opened version %d; your text is kept, reload to see their changes.", stored, base)
-}
-
 // insertRevision stores rev, filling its id and, when empty, the author's
 // name.
 func insertRevision(ctx context.Context, tx pgx.Tx, rev *dateline.Revision) error {
-	if rev.Kind == "" {
-		rev.Kind = dateline.RevisionSave
+	if err := rev.ValidateKind(); err != nil {
+		return err
 	}
-	switch rev.Kind {
-	case dateline.RevisionSave, dateline.RevisionRestore, dateline.RevisionConflict, dateline.RevisionWire, dateline.RevisionWireRefused:
-	default:
-		return dateline.Errorf(dateline.EINVALID, "A revision is a save, restore, conflict or wire version, not %q.", rev.Kind)
-	}
-	if rev.CreatedAt.IsZero() {
-		rev.CreatedAt = time.Now()
-	}
-	rev.CreatedAt = truncSecond(rev.CreatedAt)
+	rev.CreatedAt = sqlutil.TruncSecond(rev.CreatedAt)
 	err := tx.QueryRow(ctx, `INSERT INTO revisions (article_id, version, kind, user_id, user_name, note, data, created_at)
 		VALUES ($1, $2, $3, $4, COALESCE(NULLIF($5, ''), (SELECT name FROM users WHERE id = $4), ''), $6, $7, $8) RETURNING id, user_name`,
-		rev.ArticleID, rev.Version, rev.Kind, nullID(rev.UserID), rev.UserName, rev.Note, string(rev.Data), ts(rev.CreatedAt)).
+		rev.ArticleID, rev.Version, rev.Kind, sqlutil.NullID(rev.UserID), rev.UserName, rev.Note, string(rev.Data), ts(rev.CreatedAt)).
 		Scan(&rev.ID, &rev.UserName)
 	if isForeignKey(err) {
 		return dateline.Errorf(dateline.ENOTFOUND, "No account %d.", rev.UserID)
@@ -134,7 +113,8 @@ func insertRevision(ctx context.Context, tx pgx.Tx, rev *dateline.Revision) erro
 
 // DeskArticles lists articles of any status, most recently changed first.
 // Returns EINVALID for an unknown status.
-func (db *DB) DeskArticles(ctx context.Context, f dateline.DeskFilter) ([]dateline.Article, error) {
+func (db *DB) DeskArticles(ctx context.Context, f dateline.DeskFilter) (_ []dateline.Article, err error) {
+	defer wrap(&err, "desk articles")
 	where, args, err := statusWhere(f.Status, nil)
 	if err != nil {
 		return nil, err
@@ -154,11 +134,11 @@ func (db *DB) DeskArticles(ctx context.Context, f dateline.DeskFilter) ([]dateli
 		where += ` AND (a.author_id = ` + arg(f.VisibleTo) + ` OR a.status = 'published')`
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		where += ` AND a.headline ILIKE ` + arg(likeContains(q))
+		where += ` AND a.headline ILIKE ` + arg(sqlutil.LikeContains(q))
 	}
 	q := db.reader(ctx)
 	as, err := articleList(ctx, q, `SELECT `+articleColumns+articleFrom+` WHERE `+where+
-		` ORDER BY a.modified_at DESC, a.id DESC LIMIT `+arg(limitOr(f.Limit, 50, 200))+` OFFSET `+arg(max(f.Offset, 0)), args...)
+		` ORDER BY a.modified_at DESC, a.id DESC LIMIT `+arg(sqlutil.LimitOr(f.Limit, 50, 200))+` OFFSET `+arg(max(f.Offset, 0)), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +147,7 @@ func (db *DB) DeskArticles(ctx context.Context, f dateline.DeskFilter) ([]dateli
 		ptrs[i] = &as[i]
 	}
 	if err := fillWireRefused(ctx, q, ptrs); err != nil {
-		return nil, fmt.Errorf("postgres: desk articles: %w", err)
+		return nil, err
 	}
 	return as, nil
 }
@@ -207,11 +187,12 @@ func fillWireRefused(ctx context.Context, q querier, as []*dateline.Article) err
 }
 
 // Revisions lists an article's revisions, newest first, without their data.
-func (db *DB) Revisions(ctx context.Context, articleID int64) ([]dateline.Revision, error) {
+func (db *DB) Revisions(ctx context.Context, articleID int64) (_ []dateline.Revision, err error) {
+	defer wrap(&err, "revisions")
 	rows, err := db.reader(ctx).Query(ctx, `SELECT id, article_id, version, kind, COALESCE(user_id, 0), user_name, note, created_at
 		FROM revisions WHERE article_id = $1 ORDER BY id DESC`, articleID)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: revisions: %w", err)
+		return nil, err
 	}
 	rs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (dateline.Revision, error) {
 		var r dateline.Revision
@@ -220,7 +201,7 @@ func (db *DB) Revisions(ctx context.Context, articleID int64) ([]dateline.Revisi
 		return r, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: revisions: %w", err)
+		return nil, err
 	}
 	if rs == nil {
 		rs = []dateline.Revision{}
@@ -229,16 +210,17 @@ func (db *DB) Revisions(ctx context.Context, articleID int64) ([]dateline.Revisi
 }
 
 // Revision returns one revision with its data. Returns ENOTFOUND.
-func (db *DB) Revision(ctx context.Context, id int64) (*dateline.Revision, error) {
+func (db *DB) Revision(ctx context.Context, id int64) (_ *dateline.Revision, err error) {
+	defer wrap(&err, "revision")
 	var r dateline.Revision
 	var data string
-	err := db.reader(ctx).QueryRow(ctx, `SELECT id, article_id, version, kind, COALESCE(user_id, 0), user_name, note, data, created_at
+	err = db.reader(ctx).QueryRow(ctx, `SELECT id, article_id, version, kind, COALESCE(user_id, 0), user_name, note, data, created_at
 		FROM revisions WHERE id = $1`, id).
 		Scan(&r.ID, &r.ArticleID, &r.Version, &r.Kind, &r.UserID, &r.UserName, &r.Note, &data, &r.CreatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No revision %d.", id)
 	} else if err != nil {
-		return nil, fmt.Errorf("postgres: revision: %w", err)
+		return nil, err
 	}
 	r.Data, r.CreatedAt = []byte(data), r.CreatedAt.UTC()
 	return &r, nil
@@ -246,8 +228,11 @@ func (db *DB) Revision(ctx context.Context, id int64) (*dateline.Revision, error
 
 // AddRevision stores a revision without changing the article. Returns
 // ENOTFOUND for an unknown article or account.
-func (db *DB) AddRevision(ctx context.Context, rev *dateline.Revision) (err error) {
+func (db *DB) AddRevision(ctx context.Context, rev *dateline.Revision, now time.Time) (err error) {
 	defer wrap(&err, "add revision")
+	if rev.CreatedAt.IsZero() {
+		rev.CreatedAt = now
+	}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		var n int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM articles WHERE id = $1`, rev.ArticleID).Scan(&n); err != nil {
@@ -263,12 +248,12 @@ func (db *DB) AddRevision(ctx context.Context, rev *dateline.Revision) (err erro
 // SaveAutosave keeps the editor's latest state for one person and story,
 // replacing the previous one. Returns ENOTFOUND for an unknown article or
 // account.
-func (db *DB) SaveAutosave(ctx context.Context, as *dateline.Autosave) (err error) {
+func (db *DB) SaveAutosave(ctx context.Context, as *dateline.Autosave, now time.Time) (err error) {
 	defer wrap(&err, "save autosave")
 	if as.SavedAt.IsZero() {
-		as.SavedAt = time.Now()
+		as.SavedAt = now
 	}
-	as.SavedAt = truncSecond(as.SavedAt)
+	as.SavedAt = sqlutil.TruncSecond(as.SavedAt)
 	return db.inQuietTx(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO autosaves (article_id, user_id, base, data, saved_at) VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (article_id, user_id) DO UPDATE SET base = EXCLUDED.base, data = EXCLUDED.data, saved_at = EXCLUDED.saved_at`,
@@ -282,22 +267,24 @@ func (db *DB) SaveAutosave(ctx context.Context, as *dateline.Autosave) (err erro
 
 // Autosave returns the person's autosave of the article, from the primary.
 // Returns ENOTFOUND when there is none.
-func (db *DB) Autosave(ctx context.Context, articleID, userID int64) (*dateline.Autosave, error) {
+func (db *DB) Autosave(ctx context.Context, articleID, userID int64) (_ *dateline.Autosave, err error) {
+	defer wrap(&err, "autosave")
 	as := dateline.Autosave{ArticleID: articleID, UserID: userID}
 	var data string
-	err := db.primary.QueryRow(ctx, `SELECT base, data, saved_at FROM autosaves WHERE article_id = $1 AND user_id = $2`, articleID, userID).
+	err = db.primary.QueryRow(ctx, `SELECT base, data, saved_at FROM autosaves WHERE article_id = $1 AND user_id = $2`, articleID, userID).
 		Scan(&as.Base, &data, &as.SavedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No autosave of article %d.", articleID)
 	} else if err != nil {
-		return nil, fmt.Errorf("postgres: autosave: %w", err)
+		return nil, err
 	}
 	as.Data, as.SavedAt = []byte(data), as.SavedAt.UTC()
 	return &as, nil
 }
 
 // Photos lists the photos stored here (with a path), newest first.
-func (db *DB) Photos(ctx context.Context, f dateline.PhotoFilter) ([]dateline.Photo, error) {
+func (db *DB) Photos(ctx context.Context, f dateline.PhotoFilter) (_ []dateline.Photo, err error) {
+	defer wrap(&err, "photos")
 	where := `p.path <> ''`
 	var args []any
 	arg := func(v any) string {
@@ -308,33 +295,26 @@ func (db *DB) Photos(ctx context.Context, f dateline.PhotoFilter) ([]dateline.Ph
 		where += ` AND p.id < ` + arg(f.Before)
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		n := arg(likeContains(q))
+		n := arg(sqlutil.LikeContains(q))
 		where += ` AND (p.caption ILIKE ` + n + ` OR p.credit ILIKE ` + n + `)`
 	}
 	rows, err := db.reader(ctx).Query(ctx, `SELECT `+photoColumns+` FROM photos p WHERE `+where+
-		` ORDER BY p.id DESC LIMIT `+arg(limitOr(f.Limit, 50, 200)), args...)
+		` ORDER BY p.id DESC LIMIT `+arg(sqlutil.LimitOr(f.Limit, 50, 200)), args...)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: photos: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
-	ps := []dateline.Photo{}
-	for rows.Next() {
-		p, err := scanPhoto(rows)
-		if err != nil {
-			return nil, fmt.Errorf("postgres: photos: %w", err)
-		}
-		ps = append(ps, p)
-	}
-	return ps, rows.Err()
+	return sqlutil.Collect(rows, []dateline.Photo{}, func(r sqlutil.Scanner) (dateline.Photo, error) { return scanPhoto(r) })
 }
 
 // Photo returns the photo with the id. Returns ENOTFOUND.
-func (db *DB) Photo(ctx context.Context, id int64) (*dateline.Photo, error) {
+func (db *DB) Photo(ctx context.Context, id int64) (_ *dateline.Photo, err error) {
+	defer wrap(&err, "photo")
 	p, err := scanPhoto(db.reader(ctx).QueryRow(ctx, `SELECT `+photoColumns+` FROM photos p WHERE p.id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No photo %d.", id)
 	} else if err != nil {
-		return nil, fmt.Errorf("postgres: photo: %w", err)
+		return nil, err
 	}
 	return &p, nil
 }

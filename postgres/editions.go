@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
@@ -13,7 +12,8 @@ import (
 // LinkTranslation makes id a translation of of; see dateline.Translations.
 // Links into one group take turns on a transaction lock of the group, so
 // two stories of one language cannot join it at once.
-func (db *DB) LinkTranslation(ctx context.Context, id, of int64) error {
+func (db *DB) LinkTranslation(ctx context.Context, id, of int64) (err error) {
+	defer wrap(&err, "link translation")
 	if id == of {
 		return dateline.Errorf(dateline.EINVALID, "A story cannot be a translation of itself.")
 	}
@@ -84,14 +84,15 @@ func dropLonely(ctx context.Context, tx pgx.Tx, group *int64) error {
 }
 
 // Translations returns the other published articles of id's group.
-func (db *DB) Translations(ctx context.Context, id int64) ([]dateline.ArticleRef, error) {
+func (db *DB) Translations(ctx context.Context, id int64) (_ []dateline.ArticleRef, err error) {
+	defer wrap(&err, "translations")
 	rows, err := db.reader(ctx).Query(ctx, `SELECT a.id, a.uri, s.slug, a.headline, a.lang
 		FROM translations t JOIN translations m ON m.group_id = t.group_id
 		JOIN articles a ON a.id = m.article_id JOIN sections s ON s.id = a.section_id
 		WHERE t.article_id = $1 AND m.article_id != $1 AND a.status = 'published'
 		ORDER BY a.id`, id)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: translations: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	var out []dateline.ArticleRef
@@ -106,9 +107,10 @@ func (db *DB) Translations(ctx context.Context, id int64) ([]dateline.ArticleRef
 }
 
 // TranslationOf returns the first article of id's group, or 0.
-func (db *DB) TranslationOf(ctx context.Context, id int64) (int64, error) {
+func (db *DB) TranslationOf(ctx context.Context, id int64) (_ int64, err error) {
+	defer wrap(&err, "translation of")
 	var group int64
-	err := db.reader(ctx).QueryRow(ctx, `SELECT m.article_id FROM translations t JOIN translations m ON m.group_id = t.group_id
+	err = db.reader(ctx).QueryRow(ctx, `SELECT m.article_id FROM translations t JOIN translations m ON m.group_id = t.group_id
 		WHERE t.article_id = $1 AND m.article_id != $1 ORDER BY m.article_id LIMIT 1`, id).Scan(&group)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, nil

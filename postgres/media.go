@@ -3,22 +3,22 @@ package postgres
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 const photoColumns = `p.id, COALESCE(p.uri, ''), p.path, p.remote, p.width, p.height, p.widths, p.caption, p.credit, p.alt`
 
-func scanPhoto(row pgx.Row, extra ...any) (dateline.Photo, error) {
+func scanPhoto(row sqlutil.Scanner, extra ...any) (dateline.Photo, error) {
 	var p dateline.Photo
 	var widths string
 	dest := append([]any{&p.ID, &p.URI, &p.Path, &p.Remote, &p.Width, &p.Height, &widths, &p.Caption, &p.Credit, &p.Alt}, extra...)
 	err := row.Scan(dest...)
-	p.Widths = splitInts(widths)
+	p.Widths = sqlutil.SplitInts(widths)
 	return p, err
 }
 
@@ -28,15 +28,7 @@ func photos(ctx context.Context, q querier, query string, id int64) ([]dateline.
 		return nil, err
 	}
 	defer rows.Close()
-	var ps []dateline.Photo
-	for rows.Next() {
-		p, err := scanPhoto(rows)
-		if err != nil {
-			return nil, err
-		}
-		ps = append(ps, p)
-	}
-	return ps, rows.Err()
+	return sqlutil.Collect(rows, nil, func(r sqlutil.Scanner) (dateline.Photo, error) { return scanPhoto(r) })
 }
 
 func sectionID(ctx context.Context, tx pgx.Tx, slug string) (any, error) {
@@ -51,15 +43,9 @@ func sectionID(ctx context.Context, tx pgx.Tx, slug string) (any, error) {
 	return id, err
 }
 
-func capLimit(n int) int {
-	if n <= 0 || n > 200 {
-		return 200
-	}
-	return n
-}
-
 // SaveGallery creates or updates a gallery by URI, with its photos in order.
-func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery) error {
+func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery, now time.Time) (err error) {
+	defer wrap(&err, "save gallery")
 	if g.URI == "" || g.Title == "" {
 		return dateline.Errorf(dateline.EINVALID, "A gallery needs a URI and a title.")
 	}
@@ -69,7 +55,7 @@ func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery) error {
 			return err
 		}
 		if g.PublishedAt.IsZero() {
-			g.PublishedAt = time.Now().UTC()
+			g.PublishedAt = now.UTC()
 		}
 		err = tx.QueryRow(ctx, `INSERT INTO galleries (uri, section_id, title, lead, published_at) VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (uri) DO UPDATE SET section_id = EXCLUDED.section_id, title = EXCLUDED.title, lead = EXCLUDED.lead,
@@ -82,7 +68,7 @@ func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery) error {
 			return err
 		}
 		for i := range g.Photos {
-			if err := savePhoto(ctx, tx, &g.Photos[i], time.Now()); err != nil {
+			if err := savePhoto(ctx, tx, &g.Photos[i], now); err != nil {
 				return err
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO gallery_photos (gallery_id, position, photo_id) VALUES ($1, $2, $3)`, g.ID, i, g.Photos[i].ID); err != nil {
@@ -94,22 +80,23 @@ func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery) error {
 }
 
 // Gallery returns the gallery with its photos. Returns ENOTFOUND if none.
-func (db *DB) Gallery(ctx context.Context, id int64) (*dateline.Gallery, error) {
+func (db *DB) Gallery(ctx context.Context, id int64) (_ *dateline.Gallery, err error) {
+	defer wrap(&err, "gallery")
 	q := db.reader(ctx)
 	var g dateline.Gallery
-	err := q.QueryRow(ctx, `SELECT g.id, g.uri, COALESCE(s.slug, ''), g.title, g.lead, g.published_at
+	err = q.QueryRow(ctx, `SELECT g.id, g.uri, COALESCE(s.slug, ''), g.title, g.lead, g.published_at
 		FROM galleries g LEFT JOIN sections s ON s.id = g.section_id WHERE g.id = $1`, id).
 		Scan(&g.ID, &g.URI, &g.Section, &g.Title, &g.Lead, &g.PublishedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No gallery %d.", id)
 	} else if err != nil {
-		return nil, fmt.Errorf("postgres: gallery: %w", err)
+		return nil, err
 	}
 	g.PublishedAt = g.PublishedAt.UTC()
 	g.Photos, err = photos(ctx, q, `SELECT `+photoColumns+` FROM gallery_photos x JOIN photos p ON p.id = x.photo_id
 		WHERE x.gallery_id = $1 ORDER BY x.position`, id)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: gallery photos: %w", err)
+		return nil, err
 	}
 	g.PhotoCount = len(g.Photos)
 	if len(g.Photos) > 0 {
@@ -119,15 +106,16 @@ func (db *DB) Gallery(ctx context.Context, id int64) (*dateline.Gallery, error) 
 }
 
 // Galleries lists the newest galleries, each with its cover photo and count.
-func (db *DB) Galleries(ctx context.Context, limit int) ([]dateline.Gallery, error) {
+func (db *DB) Galleries(ctx context.Context, limit int) (_ []dateline.Gallery, err error) {
+	defer wrap(&err, "galleries")
 	rows, err := db.reader(ctx).Query(ctx, `SELECT `+photoColumns+`, g.id, g.uri, COALESCE(s.slug, ''), g.title, g.lead, g.published_at,
 			(SELECT COUNT(*) FROM gallery_photos c WHERE c.gallery_id = g.id)
 		FROM galleries g LEFT JOIN sections s ON s.id = g.section_id
 		JOIN gallery_photos x ON x.gallery_id = g.id AND x.position = (SELECT MIN(position) FROM gallery_photos WHERE gallery_id = g.id)
 		JOIN photos p ON p.id = x.photo_id
-		ORDER BY g.published_at DESC, g.id DESC LIMIT $1`, capLimit(limit))
+		ORDER BY g.published_at DESC, g.id DESC LIMIT $1`, sqlutil.CapLimit(limit))
 	if err != nil {
-		return nil, fmt.Errorf("postgres: galleries: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	gs := []dateline.Gallery{}
@@ -145,7 +133,8 @@ func (db *DB) Galleries(ctx context.Context, limit int) ([]dateline.Gallery, err
 }
 
 // SaveInfographic creates or updates an infographic by URI.
-func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic) error {
+func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic, now time.Time) (err error) {
+	defer wrap(&err, "save infographic")
 	if g.URI == "" || g.Title == "" {
 		return dateline.Errorf(dateline.EINVALID, "An infographic needs a URI and a title.")
 	}
@@ -155,7 +144,7 @@ func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic) erro
 			return err
 		}
 		if g.PublishedAt.IsZero() {
-			g.PublishedAt = time.Now().UTC()
+			g.PublishedAt = now.UTC()
 		}
 		err = tx.QueryRow(ctx, `INSERT INTO infographics (uri, section_id, title, text, published_at) VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (uri) DO UPDATE SET section_id = EXCLUDED.section_id, title = EXCLUDED.title, text = EXCLUDED.text,
@@ -168,7 +157,7 @@ func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic) erro
 			return err
 		}
 		for i := range g.Images {
-			if err := savePhoto(ctx, tx, &g.Images[i], time.Now()); err != nil {
+			if err := savePhoto(ctx, tx, &g.Images[i], now); err != nil {
 				return err
 			}
 			if _, err := tx.Exec(ctx, `INSERT INTO infographic_images (infographic_id, position, photo_id) VALUES ($1, $2, $3)`, g.ID, i, g.Images[i].ID); err != nil {
@@ -180,7 +169,8 @@ func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic) erro
 }
 
 // Infographic returns the infographic with its images. Returns ENOTFOUND if none.
-func (db *DB) Infographic(ctx context.Context, id int64) (*dateline.Infographic, error) {
+func (db *DB) Infographic(ctx context.Context, id int64) (_ *dateline.Infographic, err error) {
+	defer wrap(&err, "infographic")
 	gs, err := db.infographics(ctx, `WHERE g.id = $1`, id)
 	if err != nil {
 		return nil, err
@@ -192,8 +182,9 @@ func (db *DB) Infographic(ctx context.Context, id int64) (*dateline.Infographic,
 }
 
 // Infographics lists the newest infographics with their images.
-func (db *DB) Infographics(ctx context.Context, limit int) ([]dateline.Infographic, error) {
-	return db.infographics(ctx, `ORDER BY g.published_at DESC, g.id DESC LIMIT $1`, capLimit(limit))
+func (db *DB) Infographics(ctx context.Context, limit int) (_ []dateline.Infographic, err error) {
+	defer wrap(&err, "infographics")
+	return db.infographics(ctx, `ORDER BY g.published_at DESC, g.id DESC LIMIT $1`, sqlutil.CapLimit(limit))
 }
 
 func (db *DB) infographics(ctx context.Context, tail string, arg any) ([]dateline.Infographic, error) {
@@ -201,7 +192,7 @@ func (db *DB) infographics(ctx context.Context, tail string, arg any) ([]datelin
 	rows, err := q.Query(ctx, `SELECT g.id, g.uri, COALESCE(s.slug, ''), g.title, g.text, g.published_at
 		FROM infographics g LEFT JOIN sections s ON s.id = g.section_id `+tail, arg)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: infographics: %w", err)
+		return nil, err
 	}
 	gs := []dateline.Infographic{}
 	for rows.Next() {
@@ -221,7 +212,7 @@ func (db *DB) infographics(ctx context.Context, tail string, arg any) ([]datelin
 		gs[i].Images, err = photos(ctx, q, `SELECT `+photoColumns+` FROM infographic_images x JOIN photos p ON p.id = x.photo_id
 			WHERE x.infographic_id = $1 ORDER BY x.position`, gs[i].ID)
 		if err != nil {
-			return nil, fmt.Errorf("postgres: infographic images: %w", err)
+			return nil, err
 		}
 	}
 	return gs, nil

@@ -8,13 +8,14 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 var _ dateline.Partners = (*DB)(nil)
 
 const partnerFeedCols = `f.id, f.name, f.url, f.kind, f.created_at, f.fetched_at, f.next_at, f.status, f.error, f.failures, f.etag, f.last_modified`
 
-func scanPartnerFeed(r pgx.Row, extra ...any) (dateline.PartnerFeed, error) {
+func scanPartnerFeed(r sqlutil.Scanner, extra ...any) (dateline.PartnerFeed, error) {
 	var f dateline.PartnerFeed
 	var fetched *time.Time
 	dest := append([]any{&f.ID, &f.Name, &f.URL, &f.Kind, &f.CreatedAt, &fetched, &f.State.NextAt, &f.State.Status, &f.State.Error,
@@ -65,13 +66,13 @@ func (db *DB) PartnerFeed(ctx context.Context, id int64) (_ *dateline.PartnerFee
 }
 
 // CreatePartnerFeed stores a new feed. Returns EINVALID and ECONFLICT.
-func (db *DB) CreatePartnerFeed(ctx context.Context, f *dateline.PartnerFeed) (err error) {
+func (db *DB) CreatePartnerFeed(ctx context.Context, f *dateline.PartnerFeed, now time.Time) (err error) {
 	defer wrap(&err, "create partner feed")
 	if err := f.Validate(); err != nil {
 		return err
 	}
 	if f.CreatedAt.IsZero() {
-		f.CreatedAt = time.Now().UTC()
+		f.CreatedAt = now.UTC()
 	}
 	if f.State.NextAt.IsZero() {
 		f.State.NextAt = f.CreatedAt
@@ -112,7 +113,7 @@ func (db *DB) ClaimPartnerFeeds(ctx context.Context, now time.Time, lease time.D
 				SELECT id FROM partner_feeds WHERE next_at <= $1 ORDER BY next_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
 			UPDATE partner_feeds f SET next_at = $2 FROM due WHERE f.id = due.id
 			RETURNING f.id, f.name, f.url, f.kind, f.created_at, f.fetched_at, f.next_at, f.status, f.error, f.failures, f.etag, f.last_modified`,
-			ts(now), ts(now.Add(lease)), limitOr(limit, 10, 100))
+			ts(now), ts(now.Add(lease)), sqlutil.LimitOr(limit, 10, 100))
 		if err != nil {
 			return err
 		}
@@ -168,7 +169,7 @@ func (db *DB) PartnerEntries(ctx context.Context, kind string, limit int) (_ []d
 	defer wrap(&err, "partner entries")
 	rows, err := db.reader(ctx).Query(ctx, `SELECT e.id, e.feed_id, f.name, e.title, e.link, e.summary, e.published_at
 		FROM partner_entries e JOIN partner_feeds f ON f.id = e.feed_id
-		WHERE f.kind = $1 ORDER BY e.published_at DESC, e.id LIMIT $2`, kind, limitOr(limit, 10, 100))
+		WHERE f.kind = $1 ORDER BY e.published_at DESC, e.id LIMIT $2`, kind, sqlutil.LimitOr(limit, 10, 100))
 	if err != nil {
 		return nil, err
 	}

@@ -3,47 +3,17 @@ package postgres
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
-
 	"dateline"
+	"dateline/internal/sqlutil"
+	"github.com/jackc/pgx/v5"
 )
-
-// wrap adds where an internal error happened; errors with a code people
-// may see pass unchanged.
-func wrap(err *error, what string) {
-	if *err != nil && dateline.ErrorCode(*err) == dateline.EINTERNAL {
-		*err = fmt.Errorf("postgres: %s: %w", what, *err)
-	}
-}
-
-func isForeignKey(err error) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && pe.Code == "23503"
-}
-
-// limitOr returns n, or def when n is not positive, at most max.
-func limitOr(n, def, max int) int {
-	if n <= 0 {
-		return def
-	}
-	return min(n, max)
-}
-
-// likeContains is an ILIKE pattern (with the default escape, a backslash)
-// for text containing s.
-func likeContains(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(s) + "%"
-}
 
 const userColumns = `u.id, u.email, u.name, u.role, u.password_hash, u.disabled, u.failures, u.locked_until, u.created_at`
 
-func scanUser(row pgx.Row, extra ...any) (*dateline.User, error) {
+func scanUser(row sqlutil.Scanner, extra ...any) (*dateline.User, error) {
 	var u dateline.User
 	var role string
 	var locked *time.Time
@@ -57,15 +27,15 @@ func scanUser(row pgx.Row, extra ...any) (*dateline.User, error) {
 
 // CreateUser stores a new account. Returns EINVALID for a bad email, name
 // or role and ECONFLICT when the email (in any case) has an account.
-func (db *DB) CreateUser(ctx context.Context, u *dateline.User) (err error) {
+func (db *DB) CreateUser(ctx context.Context, u *dateline.User, now time.Time) (err error) {
 	defer wrap(&err, "create user")
 	if err := u.Validate(); err != nil {
 		return err
 	}
 	if u.CreatedAt.IsZero() {
-		u.CreatedAt = time.Now()
+		u.CreatedAt = now
 	}
-	u.CreatedAt, u.LockedUntil = truncSecond(u.CreatedAt), truncSecond(u.LockedUntil)
+	u.CreatedAt, u.LockedUntil = sqlutil.TruncSecond(u.CreatedAt), sqlutil.TruncSecond(u.LockedUntil)
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO users (email, name, role, password_hash, disabled, failures, locked_until, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
@@ -124,44 +94,39 @@ func (db *DB) SetPassword(ctx context.Context, userID int64, hash string) (err e
 
 // User returns the account with the id, read from the primary so that a
 // lockout or a disabled flag counts at once. Returns ENOTFOUND.
-func (db *DB) User(ctx context.Context, id int64) (*dateline.User, error) {
+func (db *DB) User(ctx context.Context, id int64) (_ *dateline.User, err error) {
+	defer wrap(&err, "user")
 	u, err := scanUser(db.primary.QueryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No account %d.", id)
 	} else if err != nil {
-		return nil, fmt.Errorf("postgres: user: %w", err)
+		return nil, err
 	}
 	return u, nil
 }
 
 // UserByEmail returns the account with the email, ignoring case, from the
 // primary. Returns ENOTFOUND.
-func (db *DB) UserByEmail(ctx context.Context, email string) (*dateline.User, error) {
+func (db *DB) UserByEmail(ctx context.Context, email string) (_ *dateline.User, err error) {
+	defer wrap(&err, "user by email")
 	u, err := scanUser(db.primary.QueryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE lower(u.email) = lower($1)`, strings.TrimSpace(email)))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No account has the email %q.", email)
 	} else if err != nil {
-		return nil, fmt.Errorf("postgres: user by email: %w", err)
+		return nil, err
 	}
 	return u, nil
 }
 
 // Users lists every account in the order they were made.
-func (db *DB) Users(ctx context.Context) ([]dateline.User, error) {
+func (db *DB) Users(ctx context.Context) (_ []dateline.User, err error) {
+	defer wrap(&err, "users")
 	rows, err := db.primary.Query(ctx, `SELECT `+userColumns+` FROM users u ORDER BY u.id`)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: users: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
-	us := []dateline.User{}
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("postgres: users: %w", err)
-		}
-		us = append(us, *u)
-	}
-	return us, rows.Err()
+	return sqlutil.Collect(rows, []dateline.User{}, sqlutil.Value(func(r sqlutil.Scanner) (*dateline.User, error) { return scanUser(r) }))
 }
 
 // LoginFailed counts a failed sign-in in one statement, so that attempts
@@ -212,15 +177,15 @@ func (db *DB) LoginSucceeded(ctx context.Context, userID int64, now time.Time) (
 
 // CreateSession stores a session. Returns EINVALID without a hash, account
 // or end, and ENOTFOUND for an unknown account.
-func (db *DB) CreateSession(ctx context.Context, s *dateline.Session) (err error) {
+func (db *DB) CreateSession(ctx context.Context, s *dateline.Session, now time.Time) (err error) {
 	defer wrap(&err, "create session")
 	if len(s.Hash) == 0 || s.UserID == 0 || s.ExpiresAt.IsZero() {
 		return dateline.Errorf(dateline.EINVALID, "A session needs a hash, an account and an end.")
 	}
 	if s.CreatedAt.IsZero() {
-		s.CreatedAt = time.Now()
+		s.CreatedAt = now
 	}
-	s.CreatedAt, s.ExpiresAt = truncSecond(s.CreatedAt), truncSecond(s.ExpiresAt)
+	s.CreatedAt, s.ExpiresAt = sqlutil.TruncSecond(s.CreatedAt), sqlutil.TruncSecond(s.ExpiresAt)
 	return db.inQuietTx(ctx, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
 			s.Hash, s.UserID, s.CSRF, ts(s.CreatedAt), ts(s.ExpiresAt)).Scan(&s.ID)
@@ -234,7 +199,8 @@ func (db *DB) CreateSession(ctx context.Context, s *dateline.Session) (err error
 // Session returns the live session with the hash and its account, from
 // the primary. Returns EUNAUTHORIZED when there is none, it ended by now
 // or the account is disabled.
-func (db *DB) Session(ctx context.Context, hash []byte, now time.Time) (*dateline.Session, error) {
+func (db *DB) Session(ctx context.Context, hash []byte, now time.Time) (_ *dateline.Session, err error) {
+	defer wrap(&err, "session")
 	var s dateline.Session
 	u, err := scanUser(db.primary.QueryRow(ctx, `SELECT `+userColumns+`, s.id, s.hash, s.user_id, s.csrf, s.created_at, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = $1`, hash),
@@ -242,7 +208,7 @@ func (db *DB) Session(ctx context.Context, hash []byte, now time.Time) (*datelin
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.EUNAUTHORIZED, "Your session has ended; sign in again.")
 	} else if err != nil {
-		return nil, fmt.Errorf("postgres: session: %w", err)
+		return nil, err
 	}
 	s.CreatedAt, s.ExpiresAt, s.User = s.CreatedAt.UTC(), s.ExpiresAt.UTC(), u
 	if !s.ExpiresAt.After(now) || u.Disabled {
@@ -270,17 +236,18 @@ func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (err err
 }
 
 // Tokens lists every API token, newest first.
-func (db *DB) Tokens(ctx context.Context) ([]dateline.Token, error) {
+func (db *DB) Tokens(ctx context.Context) (_ []dateline.Token, err error) {
+	defer wrap(&err, "tokens")
 	rows, err := db.primary.Query(ctx, `SELECT id, name, scope, hash, created_at, embargo, source FROM tokens ORDER BY created_at DESC, id DESC`)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: tokens: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	ts := []dateline.Token{}
 	for rows.Next() {
 		var t dateline.Token
 		if err := rows.Scan(&t.ID, &t.Name, &t.Scope, &t.Hash, &t.CreatedAt, &t.Embargo, &t.Source); err != nil {
-			return nil, fmt.Errorf("postgres: tokens: %w", err)
+			return nil, err
 		}
 		t.CreatedAt = t.CreatedAt.UTC()
 		ts = append(ts, t)
@@ -307,7 +274,8 @@ func (db *DB) DeleteToken(ctx context.Context, id int64) (err error) {
 // whose name starts with prefix, then those whose name contains it,
 // ignoring case. Names are matched by their slug too, as SQLite does, so
 // both engines suggest the same. Returns EINVALID for another kind.
-func (db *DB) TagSuggest(ctx context.Context, kind, prefix string, limit int) ([]dateline.Topic, error) {
+func (db *DB) TagSuggest(ctx context.Context, kind, prefix string, limit int) (_ []dateline.Topic, err error) {
+	defer wrap(&err, "tag suggest")
 	if kind != "topics" && kind != "persons" {
 		return nil, dateline.Errorf(dateline.EINVALID, "Tags are topics or persons, not %q.", kind)
 	}
@@ -320,9 +288,9 @@ func (db *DB) TagSuggest(ctx context.Context, kind, prefix string, limit int) ([
 				CASE WHEN strpos(lower(name), lower($1)) = 1 OR ($2 <> '' AND starts_with(slug, $2)) THEN 0 ELSE 1 END AS rank
 			FROM `+kind+`
 			WHERE strpos(lower(name), lower($1)) > 0 OR ($2 <> '' AND strpos(slug, $2) > 0)) t
-		ORDER BY rank, slug COLLATE "C", id LIMIT $3`, prefix, dateline.Slugify(prefix), limitOr(limit, 10, 50))
+		ORDER BY rank, slug COLLATE "C", id LIMIT $3`, prefix, dateline.Slugify(prefix), sqlutil.LimitOr(limit, 10, 50))
 	if err != nil {
-		return nil, fmt.Errorf("postgres: tag suggest: %w", err)
+		return nil, err
 	}
 	ts, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (dateline.Topic, error) {
 		var t dateline.Topic
@@ -330,7 +298,7 @@ func (db *DB) TagSuggest(ctx context.Context, kind, prefix string, limit int) ([
 		return t, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: tag suggest: %w", err)
+		return nil, err
 	}
 	if ts == nil {
 		ts = []dateline.Topic{}
@@ -340,32 +308,33 @@ func (db *DB) TagSuggest(ctx context.Context, kind, prefix string, limit int) ([
 
 // AddAudit records an entry. The account's name is filled in when
 // e.UserName is empty.
-func (db *DB) AddAudit(ctx context.Context, e *dateline.AuditEntry) (err error) {
+func (db *DB) AddAudit(ctx context.Context, e *dateline.AuditEntry, now time.Time) (err error) {
 	defer wrap(&err, "add audit")
 	if e.Action == "" {
 		return dateline.Errorf(dateline.EINVALID, "An audit entry needs an action.")
 	}
 	if e.At.IsZero() {
-		e.At = time.Now()
+		e.At = now
 	}
-	e.At = truncSecond(e.At)
+	e.At = sqlutil.TruncSecond(e.At)
 	return db.inQuietTx(ctx, func(tx pgx.Tx) error {
 		return tx.QueryRow(ctx, `INSERT INTO audit_log (at, user_id, user_name, action, target, detail)
 			VALUES ($1, $2, COALESCE(NULLIF($3, ''), (SELECT name FROM users WHERE id = $2), ''), $4, $5, $6) RETURNING id, user_name`,
-			ts(e.At), nullID(e.UserID), e.UserName, e.Action, e.Target, e.Detail).Scan(&e.ID, &e.UserName)
+			ts(e.At), sqlutil.NullID(e.UserID), e.UserName, e.Action, e.Target, e.Detail).Scan(&e.ID, &e.UserName)
 	})
 }
 
 // AuditLog lists entries newest first, below the id before (0: from the
 // newest), at most limit (100 by default, 500 at most).
-func (db *DB) AuditLog(ctx context.Context, before int64, limit int) ([]dateline.AuditEntry, error) {
+func (db *DB) AuditLog(ctx context.Context, before int64, limit int) (_ []dateline.AuditEntry, err error) {
+	defer wrap(&err, "audit log")
 	if before <= 0 {
 		before = 1<<63 - 1
 	}
 	rows, err := db.primary.Query(ctx, `SELECT id, at, COALESCE(user_id, 0), user_name, action, target, detail
-		FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT $2`, before, limitOr(limit, 100, 500))
+		FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT $2`, before, sqlutil.LimitOr(limit, 100, 500))
 	if err != nil {
-		return nil, fmt.Errorf("postgres: audit log: %w", err)
+		return nil, err
 	}
 	es, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (dateline.AuditEntry, error) {
 		var e dateline.AuditEntry
@@ -374,7 +343,7 @@ func (db *DB) AuditLog(ctx context.Context, before int64, limit int) ([]dateline
 		return e, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: audit log: %w", err)
+		return nil, err
 	}
 	if es == nil {
 		es = []dateline.AuditEntry{}

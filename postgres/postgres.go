@@ -71,13 +71,13 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		p, err := pool(ctx, r)
 		if err != nil {
 			db.Close()
-			return nil, fmt.Errorf("postgres: replica: %w", err)
+			return nil, err
 		}
 		db.replicas = append(db.replicas, &replica{pool: p})
 	}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("postgres: migrate: %w", err)
+		return nil, err
 	}
 
 	return db, nil
@@ -106,7 +106,8 @@ func pool(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
 }
 
 // Close closes every pool.
-func (db *DB) Close() error {
+func (db *DB) Close() (err error) {
+	defer wrap(&err, "close")
 	if db.primary != nil {
 		db.primary.Close()
 	}
@@ -267,7 +268,8 @@ func (db *DB) announce(ctx context.Context) {
 // It listens on its own connection and reconnects when that drops. Each
 // time the LISTEN is in place it calls changed once, since anything changed
 // before it (at start, or while disconnected) was not heard.
-func (db *DB) Watch(ctx context.Context, changed func()) error {
+func (db *DB) Watch(ctx context.Context, changed func()) (err error) {
+	defer wrap(&err, "watch")
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
 		listening, err := db.listen(ctx, changed)

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 var _ dateline.Rates = (*DB)(nil)
@@ -17,7 +18,7 @@ var _ dateline.Rates = (*DB)(nil)
 // once are safe: the upsert's row lock orders them, and the later one
 // finds nothing to change or replaces the rows with the same. Returns
 // EINVALID.
-func (db *DB) SaveRates(ctx context.Context, t *dateline.RateTable) (changed bool, err error) {
+func (db *DB) SaveRates(ctx context.Context, t *dateline.RateTable, now time.Time) (changed bool, err error) {
 	defer wrap(&err, "save rates")
 	if err := t.Validate(); err != nil {
 		return false, err
@@ -30,7 +31,7 @@ func (db *DB) SaveRates(ctx context.Context, t *dateline.RateTable) (changed boo
 	}
 	fetched := t.FetchedAt
 	if fetched.IsZero() {
-		fetched = time.Now()
+		fetched = now
 	}
 	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		var id int64
@@ -97,7 +98,7 @@ func ratesOn(ctx context.Context, q querier, where string, args ...any) (*dateli
 // RateDates lists the source's dates, newest first.
 func (db *DB) RateDates(ctx context.Context, source string, limit int) (_ []time.Time, err error) {
 	defer wrap(&err, "rate dates")
-	rows, err := db.reader(ctx).Query(ctx, `SELECT day FROM rate_tables WHERE source = $1 ORDER BY day DESC LIMIT $2`, source, limitOr(limit, 100, 10000))
+	rows, err := db.reader(ctx).Query(ctx, `SELECT day FROM rate_tables WHERE source = $1 ORDER BY day DESC LIMIT $2`, source, sqlutil.LimitOr(limit, 100, 10000))
 	if err != nil {
 		return nil, err
 	}

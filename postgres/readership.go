@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,44 +11,10 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 var _ dateline.Readership = (*DB)(nil)
-
-// windowColumn is the view_windows column of a period, or "" for an
-// unknown one.
-func windowColumn(p dateline.Period) string {
-	switch p {
-	case dateline.PeriodNow:
-		return "now"
-	case dateline.PeriodToday:
-		return "today"
-	case dateline.PeriodWeek:
-		return "week"
-	}
-	return ""
-}
-
-// mergeCounts drops counts that are not positive or have no article id,
-// adds up those of the same article and minute, and sorts them by minute
-// and article: the order in which their rows are locked.
-func mergeCounts(counts []dateline.ViewCount) []dateline.ViewCount {
-	type key struct{ minute, article int64 }
-	sum := make(map[key]int64, len(counts))
-	for _, c := range counts {
-		if c.Count > 0 && c.ArticleID > 0 {
-			sum[key{c.Minute, c.ArticleID}] += c.Count
-		}
-	}
-	out := make([]dateline.ViewCount, 0, len(sum))
-	for k, n := range sum {
-		out = append(out, dateline.ViewCount{ArticleID: k.article, Minute: k.minute, Count: n})
-	}
-	slices.SortFunc(out, func(a, b dateline.ViewCount) int {
-		return cmp.Or(cmp.Compare(a.Minute, b.Minute), cmp.Compare(a.ArticleID, b.ArticleID))
-	})
-	return out
-}
 
 // lockEdges locks the windows' edge rows (FOR SHARE to add views, FOR
 // UPDATE to move them) and returns the last minute that has left each
@@ -104,7 +69,7 @@ func lockEdges(ctx context.Context, tx pgx.Tx, mode string) ([3]int64, error) {
 // Views are not announced: no page waits for them.
 func (db *DB) AddViews(ctx context.Context, counts []dateline.ViewCount) (err error) {
 	defer wrap(&err, "add views")
-	merged := mergeCounts(counts)
+	merged := dateline.MergeViewCounts(counts)
 	if len(merged) == 0 {
 		return nil
 	}
@@ -214,7 +179,7 @@ func (db *DB) ExpireViews(ctx context.Context, now time.Time) (err error) {
 			if through[i] >= edge {
 				continue
 			}
-			col := windowColumn(p)
+			col := sqlutil.WindowColumn(p)
 			// Minutes (through, edge] leave the window now. An article
 			// whose views have all left goes: that happens as its last
 			// minutes leave the week, the shorter windows having gone first.
@@ -269,12 +234,13 @@ func (w withExtra) Scan(dest ...any) error { return w.row.Scan(append(dest, w.ex
 //
 // Each section's best are found by walking its part of the window's
 // index (the LATERAL query), and the site's best are the best of those.
-func (db *DB) MostRead(ctx context.Context, p dateline.Period, section string, limit int) ([]dateline.Ranked, error) {
-	col := windowColumn(p)
+func (db *DB) MostRead(ctx context.Context, p dateline.Period, section string, limit int) (_ []dateline.Ranked, err error) {
+	defer wrap(&err, "most read")
+	col := sqlutil.WindowColumn(p)
 	if col == "" {
 		return nil, dateline.Errorf(dateline.EINVALID, "Unknown period %q.", p)
 	}
-	where, args := ``, []any{limitOr(limit, 10, 50)}
+	where, args := ``, []any{sqlutil.LimitOr(limit, 10, 50)}
 	if section != "" {
 		where, args = `WHERE top.slug = $2`, append(args, section)
 	}
@@ -287,7 +253,7 @@ func (db *DB) MostRead(ctx context.Context, p dateline.Period, section string, l
 		`+where+`
 		ORDER BY x.n DESC, a.published_at DESC, a.id DESC LIMIT $1`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: most read: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	out := []dateline.Ranked{}
@@ -295,7 +261,7 @@ func (db *DB) MostRead(ctx context.Context, p dateline.Period, section string, l
 		var r dateline.Ranked
 		a, err := scanArticle(withExtra{rows, []any{&r.Views}})
 		if err != nil {
-			return nil, fmt.Errorf("postgres: most read: %w", err)
+			return nil, err
 		}
 		r.Article = *a
 		out = append(out, r)
@@ -305,14 +271,15 @@ func (db *DB) MostRead(ctx context.Context, p dateline.Period, section string, l
 
 // ViewsOf returns the article's views in each period, zeros when it has
 // none.
-func (db *DB) ViewsOf(ctx context.Context, articleID int64) ([3]int64, error) {
+func (db *DB) ViewsOf(ctx context.Context, articleID int64) (_ [3]int64, err error) {
+	defer wrap(&err, "views of")
 	var v [3]int64
-	err := db.reader(ctx).QueryRow(ctx, `SELECT now, today, week FROM view_windows WHERE article_id = $1`, articleID).
+	err = db.reader(ctx).QueryRow(ctx, `SELECT now, today, week FROM view_windows WHERE article_id = $1`, articleID).
 		Scan(&v[0], &v[1], &v[2])
 	if errors.Is(err, pgx.ErrNoRows) {
 		return v, nil
 	} else if err != nil {
-		return v, fmt.Errorf("postgres: views of %d: %w", articleID, err)
+		return v, err
 	}
 	return v, nil
 }
@@ -324,7 +291,8 @@ func (db *DB) ViewsOf(ctx context.Context, articleID int64) ([3]int64, error) {
 // The newest limit of all are among the newest limit of each tag, so
 // each tag gives only those, walking its part of published_tags: a tag on
 // a quarter of all stories costs no more than a rare one.
-func (db *DB) Neighbours(ctx context.Context, id int64, limit int) ([]dateline.Neighbour, error) {
+func (db *DB) Neighbours(ctx context.Context, id int64, limit int) (_ []dateline.Neighbour, err error) {
+	defer wrap(&err, "neighbours")
 	rows, err := db.reader(ctx).Query(ctx, `WITH base AS (
 			SELECT 0 AS kind, topic_id AS tag_id FROM article_topics WHERE article_id = $1
 			UNION ALL SELECT 1, person_id FROM article_persons WHERE article_id = $1),
@@ -338,9 +306,9 @@ func (db *DB) Neighbours(ctx context.Context, id int64, limit int) ([]dateline.N
 				AND x.person_id IN (SELECT tag_id FROM base WHERE kind = 1)))::int
 		FROM c JOIN articles a ON a.id = c.article_id JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
 		WHERE a.status = 'published'
-		ORDER BY a.published_at DESC, a.id DESC LIMIT $2`, id, limitOr(limit, 50, 200))
+		ORDER BY a.published_at DESC, a.id DESC LIMIT $2`, id, sqlutil.LimitOr(limit, 50, 200))
 	if err != nil {
-		return nil, fmt.Errorf("postgres: neighbours: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	out := []dateline.Neighbour{}
@@ -348,7 +316,7 @@ func (db *DB) Neighbours(ctx context.Context, id int64, limit int) ([]dateline.N
 		var n dateline.Neighbour
 		a, err := scanArticle(withExtra{rows, []any{&n.Shared}})
 		if err != nil {
-			return nil, fmt.Errorf("postgres: neighbours: %w", err)
+			return nil, err
 		}
 		n.Article = *a
 		out = append(out, n)
@@ -393,7 +361,8 @@ const maxPublishedIDs = 1000
 // PublishedIDs reports which of ids are published articles: the map holds
 // those, true. Ids that are not positive are ignored. Returns EINVALID for
 // more than 1,000 ids.
-func (db *DB) PublishedIDs(ctx context.Context, ids []int64) (map[int64]bool, error) {
+func (db *DB) PublishedIDs(ctx context.Context, ids []int64) (_ map[int64]bool, err error) {
+	defer wrap(&err, "published ids")
 	if len(ids) > maxPublishedIDs {
 		return nil, dateline.Errorf(dateline.EINVALID, "At most %d ids at once, not %d.", maxPublishedIDs, len(ids))
 	}
@@ -409,11 +378,11 @@ func (db *DB) PublishedIDs(ctx context.Context, ids []int64) (map[int64]bool, er
 	}
 	rows, err := db.reader(ctx).Query(ctx, `SELECT id FROM articles WHERE status = 'published' AND id = ANY($1)`, want)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: published ids: %w", err)
+		return nil, err
 	}
 	found, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 	if err != nil {
-		return nil, fmt.Errorf("postgres: published ids: %w", err)
+		return nil, err
 	}
 	for _, id := range found {
 		out[id] = true
@@ -423,11 +392,12 @@ func (db *DB) PublishedIDs(ctx context.Context, ids []int64) (map[int64]bool, er
 
 // Events returns events with ids above after, oldest first: at most limit,
 // 100 by default, 1,000 at most.
-func (db *DB) Events(ctx context.Context, after int64, limit int) ([]dateline.Event, error) {
+func (db *DB) Events(ctx context.Context, after int64, limit int) (_ []dateline.Event, err error) {
+	defer wrap(&err, "events")
 	rows, err := db.reader(ctx).Query(ctx, `SELECT id, at, kind, article_id, section, headline, lang, urgency, breaking, topics
-		FROM events WHERE id > $1 ORDER BY id LIMIT $2`, after, limitOr(limit, 100, 1000))
+		FROM events WHERE id > $1 ORDER BY id LIMIT $2`, after, sqlutil.LimitOr(limit, 100, 1000))
 	if err != nil {
-		return nil, fmt.Errorf("postgres: events: %w", err)
+		return nil, err
 	}
 	es, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (dateline.Event, error) {
 		var e dateline.Event
@@ -437,7 +407,7 @@ func (db *DB) Events(ctx context.Context, after int64, limit int) ([]dateline.Ev
 		return e, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: events: %w", err)
+		return nil, err
 	}
 	if es == nil {
 		es = []dateline.Event{}
@@ -446,34 +416,14 @@ func (db *DB) Events(ctx context.Context, after int64, limit int) ([]dateline.Ev
 }
 
 // LastEventID returns the newest event's id, or 0.
-func (db *DB) LastEventID(ctx context.Context) (int64, error) {
+func (db *DB) LastEventID(ctx context.Context) (_ int64, err error) {
+	defer wrap(&err, "last event id")
 	var id int64
-	err := db.reader(ctx).QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&id)
+	err = db.reader(ctx).QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&id)
 	if err != nil {
-		return 0, fmt.Errorf("postgres: last event: %w", err)
+		return 0, err
 	}
 	return id, nil
-}
-
-// articleEvent is the event of writing a over old, if any. Topics are
-// a's, as written (with their slugs).
-func articleEvent(a *dateline.Article, old *prior, now time.Time) (dateline.Event, bool) {
-	var was dateline.Status
-	if old != nil {
-		was = old.status
-	}
-	kind := dateline.EventFor(was, a)
-	if kind == "" {
-		return dateline.Event{}, false
-	}
-	var slugs []string
-	for _, t := range a.Topics {
-		if t.ID != 0 && !slices.Contains(slugs, t.Slug) {
-			slugs = append(slugs, t.Slug)
-		}
-	}
-	return dateline.Event{At: now, Kind: kind, ArticleID: a.ID, Section: a.Section, Headline: a.Headline,
-		Lang: a.Lang, Urgency: a.Urgency, Breaking: a.Breaking, Topics: slugs}, true
 }
 
 // eventsLock is the advisory lock key under which events are numbered.

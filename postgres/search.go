@@ -76,7 +76,8 @@ func indexByID(ctx context.Context, tx pgx.Tx, id int64) error {
 
 // Reindex rebuilds the search index from the articles, a thousand at a
 // time: each batch is read with four queries and written with one.
-func (db *DB) Reindex(ctx context.Context) error {
+func (db *DB) Reindex(ctx context.Context) (err error) {
+	defer wrap(&err, "reindex")
 	// GIN indexes are built much faster whole than row by row: drop them,
 	// fill the table, make them again.
 	if _, err := db.primary.Exec(ctx, `DROP INDEX IF EXISTS article_search_doc; DROP INDEX IF EXISTS article_search_facets; TRUNCATE article_search`); err != nil {
@@ -242,7 +243,7 @@ func readWindow(ctx context.Context, q querier, budget time.Duration, where stri
 		if qctx.Err() != nil && ctx.Err() == nil {
 			return nil, true, nil
 		}
-		return nil, false, fmt.Errorf("postgres: search: %w", err)
+		return nil, false, err
 	}
 	defer rows.Close()
 	var cands []search.Candidate
@@ -261,7 +262,7 @@ func readWindow(ctx context.Context, q querier, budget time.Duration, where stri
 		if qctx.Err() != nil && ctx.Err() == nil {
 			return cands, true, nil
 		}
-		return nil, false, fmt.Errorf("postgres: search: %w", err)
+		return nil, false, err
 	}
 	return cands, false, nil
 }
@@ -274,7 +275,8 @@ const (
 )
 
 // Search finds published articles; see dateline.SearchFilter.
-func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (dateline.SearchResult, error) {
+func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (_ dateline.SearchResult, err error) {
+	defer wrap(&err, "search")
 	var res dateline.SearchResult
 	q := db.reader(ctx)
 	var all, anyOf []string
@@ -325,7 +327,7 @@ func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (dateline.Sea
 	// ids, then 200,000, then all, until enough candidates are found.
 	var newest int64
 	if err := q.QueryRow(ctx, `SELECT COALESCE(MAX(article_id), 0) FROM article_search`).Scan(&newest); err != nil {
-		return res, fmt.Errorf("postgres: search: %w", err)
+		return res, err
 	}
 	args = append(args, int64(0))
 	floorArg := len(args)
@@ -380,8 +382,9 @@ func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (dateline.Sea
 }
 
 // SearchIndexSize returns the bytes the search table and its indexes take.
-func (db *DB) SearchIndexSize(ctx context.Context) (int64, error) {
+func (db *DB) SearchIndexSize(ctx context.Context) (_ int64, err error) {
+	defer wrap(&err, "search index size")
 	var n int64
-	err := db.primary.QueryRow(ctx, `SELECT pg_total_relation_size('article_search')`).Scan(&n)
+	err = db.primary.QueryRow(ctx, `SELECT pg_total_relation_size('article_search')`).Scan(&n)
 	return n, err
 }

@@ -3,22 +3,16 @@ package postgres
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 var _ dateline.Sitemaps = (*DB)(nil)
-
-// monthStart is the first instant of t's month, UTC.
-func monthStart(t time.Time) time.Time {
-	t = t.UTC()
-	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
-}
 
 // SitemapMonths counts published articles by month; see dateline.Sitemaps.
 // Counts are range counts on articles_feed (status, published_at, id)
@@ -26,11 +20,7 @@ func monthStart(t time.Time) time.Time {
 // whole list costs a pass over the articles and a refresh only the months
 // that changed.
 func (db *DB) SitemapMonths(ctx context.Context, changedSince time.Time) (_ []dateline.MonthCount, err error) {
-	defer func() {
-		if err != nil {
-			err = fmt.Errorf("postgres: sitemap months: %w", err)
-		}
-	}()
+	defer wrap(&err, "sitemap months")
 	q := db.reader(ctx)
 	months := []dateline.MonthCount{}
 	if changedSince.IsZero() {
@@ -46,8 +36,8 @@ func (db *DB) SitemapMonths(ctx context.Context, changedSince time.Time) (_ []da
 			ORDER BY published_at DESC LIMIT 1`).Scan(&last); err != nil {
 			return nil, err
 		}
-		end := monthStart(last)
-		for m := monthStart(first); !m.After(end); m = m.AddDate(0, 1, 0) {
+		end := sqlutil.MonthStart(last)
+		for m := sqlutil.MonthStart(first); !m.After(end); m = m.AddDate(0, 1, 0) {
 			var n int
 			var mod *time.Time
 			if err := q.QueryRow(ctx, `SELECT COUNT(*) FILTER (WHERE status = 'published'), MAX(modified_at) FROM articles
@@ -84,7 +74,7 @@ func (db *DB) SitemapMonths(ctx context.Context, changedSince time.Time) (_ []da
 		}
 		// date_trunc of a timestamp without zone comes back as that wall
 		// time in UTC.
-		changed = append(changed, change{monthStart(time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, time.UTC)), mod.UTC()})
+		changed = append(changed, change{sqlutil.MonthStart(time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, time.UTC)), mod.UTC()})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -105,7 +95,8 @@ func (db *DB) SitemapMonths(ctx context.Context, changedSince time.Time) (_ []da
 // SitemapArticles lists a stretch of published articles, oldest first;
 // see dateline.Sitemaps. The offset is skipped inside articles_feed, so
 // only the rows returned are read from the table.
-func (db *DB) SitemapArticles(ctx context.Context, from, to time.Time, offset, limit int) ([]dateline.SitemapEntry, error) {
+func (db *DB) SitemapArticles(ctx context.Context, from, to time.Time, offset, limit int) (_ []dateline.SitemapEntry, err error) {
+	defer wrap(&err, "sitemap articles")
 	if limit <= 0 || limit > 50000 || offset < 0 {
 		return nil, dateline.Errorf(dateline.EINVALID, "A sitemap lists 1 to 50,000 articles.")
 	}
@@ -117,7 +108,7 @@ func (db *DB) SitemapArticles(ctx context.Context, from, to time.Time, offset, l
 		LEFT JOIN photos p ON p.id = a.photo_id
 		ORDER BY x.published_at, x.id`, from.UTC(), to.UTC(), limit, offset)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: sitemap articles: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	out := make([]dateline.SitemapEntry, 0, min(limit, 1024))
@@ -127,7 +118,7 @@ func (db *DB) SitemapArticles(ctx context.Context, from, to time.Time, offset, l
 		var upd *time.Time
 		var path, remote *string
 		if err := rows.Scan(&e.ID, &e.Section, &e.Headline, &e.Lang, &pub, &upd, &path, &remote, &e.Commercial); err != nil {
-			return nil, fmt.Errorf("postgres: sitemap articles: %w", err)
+			return nil, err
 		}
 		e.PublishedAt, e.UpdatedAt = pub.UTC(), fromTS(upd)
 		if path != nil {
@@ -140,19 +131,21 @@ func (db *DB) SitemapArticles(ctx context.Context, from, to time.Time, offset, l
 
 // SitemapCount counts published articles in a time range; see
 // dateline.Sitemaps.
-func (db *DB) SitemapCount(ctx context.Context, from, to time.Time) (int, error) {
+func (db *DB) SitemapCount(ctx context.Context, from, to time.Time) (_ int, err error) {
+	defer wrap(&err, "sitemap count")
 	var n int
 	if err := db.reader(ctx).QueryRow(ctx, `SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at >= $1 AND published_at < $2`,
 		from.UTC(), to.UTC()).Scan(&n); err != nil {
-		return 0, fmt.Errorf("postgres: sitemap count: %w", err)
+		return 0, err
 	}
 	return n, nil
 }
 
 // TagArticles lists a tag's newest published articles; see
 // dateline.Sitemaps.
-func (db *DB) TagArticles(ctx context.Context, kind, slug string, limit int) ([]dateline.Article, error) {
-	table, k, err := tagTable(kind)
+func (db *DB) TagArticles(ctx context.Context, kind, slug string, limit int) (_ []dateline.Article, err error) {
+	defer wrap(&err, "tag articles")
+	table, k, err := sqlutil.TagTable(kind)
 	if err != nil {
 		return nil, err
 	}
@@ -165,22 +158,12 @@ func (db *DB) TagArticles(ctx context.Context, kind, slug string, limit int) ([]
 		ORDER BY a.published_at DESC, a.id DESC`, k, slug, limit)
 }
 
-// tagTable names the table and published_tags kind of a tag kind.
-func tagTable(kind string) (string, int, error) {
-	switch kind {
-	case dateline.TagTopic:
-		return "topics", 0, nil
-	case dateline.TagPerson:
-		return "persons", 1, nil
-	}
-	return "", 0, dateline.Errorf(dateline.EINVALID, "A tag is a topic or a person, not %q.", kind)
-}
-
 // SitemapTags lists tags with published articles in a range of ids; see
 // dateline.Sitemaps. Each tag's newest publication is one step into
 // published_tags, which holds only published articles.
-func (db *DB) SitemapTags(ctx context.Context, kind string, after int64, limit int) ([]dateline.SitemapTag, error) {
-	table, k, err := tagTable(kind)
+func (db *DB) SitemapTags(ctx context.Context, kind string, after int64, limit int) (_ []dateline.SitemapTag, err error) {
+	defer wrap(&err, "sitemap tags")
+	table, k, err := sqlutil.TagTable(kind)
 	if err != nil {
 		return nil, err
 	}
@@ -194,14 +177,14 @@ func (db *DB) SitemapTags(ctx context.Context, kind string, after int64, limit i
 			ORDER BY published_at DESC LIMIT 1) n
 		WHERE t.id > $2 AND t.id <= $3 ORDER BY t.id`, k, after, after+int64(limit))
 	if err != nil {
-		return nil, fmt.Errorf("postgres: sitemap tags: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	out := []dateline.SitemapTag{}
 	for rows.Next() {
 		var t dateline.SitemapTag
 		if err := rows.Scan(&t.ID, &t.Slug, &t.Name, &t.Modified); err != nil {
-			return nil, fmt.Errorf("postgres: sitemap tags: %w", err)
+			return nil, err
 		}
 		t.Modified = t.Modified.UTC()
 		out = append(out, t)
@@ -210,21 +193,23 @@ func (db *DB) SitemapTags(ctx context.Context, kind string, after int64, limit i
 }
 
 // LastTagID returns the largest id of the kind; see dateline.Sitemaps.
-func (db *DB) LastTagID(ctx context.Context, kind string) (int64, error) {
-	table, _, err := tagTable(kind)
+func (db *DB) LastTagID(ctx context.Context, kind string) (_ int64, err error) {
+	defer wrap(&err, "last tag id")
+	table, _, err := sqlutil.TagTable(kind)
 	if err != nil {
 		return 0, err
 	}
 	var id int64
 	if err := db.reader(ctx).QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM `+table).Scan(&id); err != nil {
-		return 0, fmt.Errorf("postgres: last tag id: %w", err)
+		return 0, err
 	}
 	return id, nil
 }
 
 // FeedBodies returns the pages and corrections of articles; see
 // dateline.Sitemaps.
-func (db *DB) FeedBodies(ctx context.Context, ids []int64) (map[int64]dateline.FeedBody, error) {
+func (db *DB) FeedBodies(ctx context.Context, ids []int64) (_ map[int64]dateline.FeedBody, err error) {
+	defer wrap(&err, "feed bodies")
 	out := map[int64]dateline.FeedBody{}
 	if len(ids) == 0 {
 		return out, nil
@@ -235,14 +220,14 @@ func (db *DB) FeedBodies(ctx context.Context, ids []int64) (map[int64]dateline.F
 	q := db.reader(ctx)
 	rows, err := q.Query(ctx, `SELECT article_id, body FROM article_pages WHERE article_id = ANY($1) ORDER BY article_id, page`, ids)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: feed bodies: %w", err)
+		return nil, err
 	}
 	for rows.Next() {
 		var id int64
 		var body string
 		if err := rows.Scan(&id, &body); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("postgres: feed bodies: %w", err)
+			return nil, err
 		}
 		b := out[id]
 		b.Pages = append(b.Pages, body)
@@ -250,18 +235,18 @@ func (db *DB) FeedBodies(ctx context.Context, ids []int64) (map[int64]dateline.F
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("postgres: feed bodies: %w", err)
+		return nil, err
 	}
 	rows, err = q.Query(ctx, `SELECT article_id, at, text FROM corrections WHERE article_id = ANY($1) ORDER BY article_id, position`, ids)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: feed bodies: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
 		var c dateline.Correction
 		if err := rows.Scan(&id, &c.At, &c.Text); err != nil {
-			return nil, fmt.Errorf("postgres: feed bodies: %w", err)
+			return nil, err
 		}
 		c.At = c.At.UTC()
 		b := out[id]

@@ -14,9 +14,10 @@ import (
 var _ dateline.Transfer = (*DB)(nil)
 
 // MaxKey returns the largest first-column value of the table, or 0.
-func (db *DB) MaxKey(ctx context.Context, t dateline.Table) (int64, error) {
+func (db *DB) MaxKey(ctx context.Context, t dateline.Table) (_ int64, err error) {
+	defer wrap(&err, "max key")
 	var n *int64
-	err := db.primary.QueryRow(ctx, `SELECT MAX(`+t.Columns[0]+`)::bigint FROM `+t.Name).Scan(&n)
+	err = db.primary.QueryRow(ctx, `SELECT MAX(`+t.Columns[0]+`)::bigint FROM `+t.Name).Scan(&n)
 	if n == nil {
 		return 0, err
 	}
@@ -24,14 +25,16 @@ func (db *DB) MaxKey(ctx context.Context, t dateline.Table) (int64, error) {
 }
 
 // CountRows counts the table's rows.
-func (db *DB) CountRows(ctx context.Context, t dateline.Table) (int64, error) {
+func (db *DB) CountRows(ctx context.Context, t dateline.Table) (_ int64, err error) {
+	defer wrap(&err, "count rows")
 	var n int64
-	err := db.primary.QueryRow(ctx, `SELECT COUNT(*) FROM `+t.Name).Scan(&n)
+	err = db.primary.QueryRow(ctx, `SELECT COUNT(*) FROM `+t.Name).Scan(&n)
 	return n, err
 }
 
 // ReadRows returns rows with keys in (after, upTo] in the engine-neutral form.
-func (db *DB) ReadRows(ctx context.Context, t dateline.Table, after, upTo int64) ([][]any, error) {
+func (db *DB) ReadRows(ctx context.Context, t dateline.Table, after, upTo int64) (_ [][]any, err error) {
+	defer wrap(&err, "read rows")
 	cols := strings.Join(t.Columns, ", ")
 	rows, err := db.primary.Query(ctx, `SELECT `+cols+` FROM `+t.Name+` WHERE `+t.Columns[0]+` > $1 AND `+t.Columns[0]+` <= $2 ORDER BY `+cols, after, upTo)
 	if err != nil {
@@ -60,7 +63,8 @@ func (db *DB) ReadRows(ctx context.Context, t dateline.Table, after, upTo int64)
 }
 
 // WriteRows inserts rows with their keys, in one transaction.
-func (db *DB) WriteRows(ctx context.Context, t dateline.Table, rows [][]any) error {
+func (db *DB) WriteRows(ctx context.Context, t dateline.Table, rows [][]any) (err error) {
+	defer wrap(&err, "write rows")
 	var ph []string
 	for i := range t.Columns {
 		ph = append(ph, "$"+strconv.Itoa(i+1))
@@ -78,7 +82,8 @@ func (db *DB) WriteRows(ctx context.Context, t dateline.Table, rows [][]any) err
 // FinishTransfer moves every identity sequence past the largest key, so
 // new rows do not collide with moved ones, builds the tag and search
 // indexes of the moved articles, and tells the nodes.
-func (db *DB) FinishTransfer(ctx context.Context) error {
+func (db *DB) FinishTransfer(ctx context.Context) (err error) {
+	defer wrap(&err, "finish transfer")
 	for _, t := range dateline.Tables {
 		if t.Columns[0] != "id" {
 			continue

@@ -90,15 +90,15 @@ func TestMoveNewsroom(t *testing.T) {
 		}
 		users, _ := s.Users(ctx)
 		u := &dateline.User{Email: "new@example.org", Name: "New", Role: dateline.RoleReporter}
-		if err := s.CreateUser(ctx, u); err != nil || u.ID <= users[len(users)-1].ID {
+		if err := s.CreateUser(ctx, u, time.Now()); err != nil || u.ID <= users[len(users)-1].ID {
 			t.Errorf("new account after the move: id %d, %v", u.ID, err)
 		}
 		st := &dateline.Story{Title: "A new story page"}
-		if err := s.SaveStory(ctx, st); err != nil {
+		if err := s.SaveStory(ctx, st, time.Now()); err != nil {
 			t.Errorf("new story after the move: %v", err)
 		}
 		e := &dateline.AuditEntry{Action: "site.move"}
-		if err := s.AddAudit(ctx, e); err != nil {
+		if err := s.AddAudit(ctx, e, time.Now()); err != nil {
 			t.Errorf("new audit entry after the move: %v", err)
 		}
 		rev := &dateline.Revision{UserID: u.ID, Data: []byte("{}")}
@@ -198,11 +198,11 @@ func TestMoveReadership(t *testing.T) {
 	// New events take new ids.
 	a := storetest.Published("urn:move:new", "world", now)
 	for _, s := range []dateline.Store{pg, back} {
-		last, _ := s.(dateline.Readership).LastEventID(ctx)
+		last, _ := s.LastEventID(ctx)
 		if _, err := s.UpsertArticles(ctx, []*dateline.Article{a}, now); err != nil {
 			t.Fatal(err)
 		}
-		if n, _ := s.(dateline.Readership).LastEventID(ctx); n <= last {
+		if n, _ := s.LastEventID(ctx); n <= last {
 			t.Errorf("a new event after the move has id %d, the last moved %d", n, last)
 		}
 	}

@@ -3,31 +3,26 @@ package postgres
 import (
 	"context"
 	"errors"
-	"fmt"
 	"hash/fnv"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
-func isUnique(err error) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && pe.Code == "23505"
-}
-
 // Sections returns every section in display order.
-func (db *DB) Sections(ctx context.Context) ([]dateline.Section, error) {
+func (db *DB) Sections(ctx context.Context) (_ []dateline.Section, err error) {
+	defer wrap(&err, "sections")
 	rows, err := db.reader(ctx).Query(ctx, `SELECT s.id, s.slug, s.name, s.position, s.lang,
 			COALESCE(array_agg(c.code ORDER BY c.code) FILTER (WHERE c.code IS NOT NULL), '{}')
 		FROM sections s LEFT JOIN section_codes c ON c.section_id = s.id
 		GROUP BY s.id ORDER BY s.position, s.id`)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: sections: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	ss := []dateline.Section{}
@@ -46,7 +41,8 @@ func (db *DB) Sections(ctx context.Context) ([]dateline.Section, error) {
 
 // SaveSection creates or updates the section with s.Slug and replaces its
 // codes. Returns ECONFLICT when a code belongs to another section.
-func (db *DB) SaveSection(ctx context.Context, s *dateline.Section) error {
+func (db *DB) SaveSection(ctx context.Context, s *dateline.Section) (err error) {
+	defer wrap(&err, "save section")
 	if err := s.Validate(); err != nil {
 		return err
 	}
@@ -76,7 +72,8 @@ func (db *DB) SaveSection(ctx context.Context, s *dateline.Section) error {
 // Locks are taken in one global order (URIs, then tags, sorted), and a
 // transaction that PostgreSQL still aborts as a deadlock or serialisation
 // failure is tried again, up to three times.
-func (db *DB) UpsertArticles(ctx context.Context, as []*dateline.Article, now time.Time) ([]dateline.UpsertResult, error) {
+func (db *DB) UpsertArticles(ctx context.Context, as []*dateline.Article, now time.Time) (_ []dateline.UpsertResult, err error) {
+	defer wrap(&err, "upsert articles")
 	saved := make([]dateline.Article, len(as))
 	for i, a := range as {
 		saved[i] = *a
@@ -87,7 +84,6 @@ func (db *DB) UpsertArticles(ctx context.Context, as []*dateline.Article, now ti
 		}
 	}
 	var results []dateline.UpsertResult
-	var err error
 	for attempt := 0; attempt < 3; attempt++ {
 		if attempt > 0 {
 			for i, a := range as {
@@ -105,18 +101,9 @@ func (db *DB) UpsertArticles(ctx context.Context, as []*dateline.Article, now ti
 		}
 	}
 	if err != nil {
-		if dateline.ErrorCode(err) != dateline.EINTERNAL {
-			return nil, err
-		}
-		return nil, fmt.Errorf("postgres: upsert articles: %w", err)
+		return nil, err
 	}
 	return results, nil
-}
-
-// retryable reports a deadlock or serialisation failure.
-func retryable(err error) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
 
 func (db *DB) upsertArticles(ctx context.Context, as []*dateline.Article, now time.Time) ([]dateline.UpsertResult, error) {
@@ -166,11 +153,8 @@ func uriLock(uri string) int64 {
 }
 
 func upsertArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, now time.Time, sections map[string]int64, events *[]dateline.Event) (dateline.UpsertResult, error) {
-	if a.URI == "" || a.Headline == "" {
-		return dateline.UpsertResult{}, dateline.Errorf(dateline.EINVALID, "An article needs a URI and a headline.")
-	}
-	if !a.Status.Valid() {
-		return dateline.UpsertResult{}, dateline.Errorf(dateline.EINVALID, "Unknown status %q.", a.Status)
+	if err := a.ValidateIngest(); err != nil {
+		return dateline.UpsertResult{}, err
 	}
 	old, err := loadPrior(ctx, tx, `uri = $1`, a.URI)
 	if err != nil {
@@ -178,47 +162,33 @@ func upsertArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, now time
 	}
 	var wp *dateline.WirePrior
 	if old != nil {
-		cs, err := corrections(ctx, tx, old.id)
+		cs, err := corrections(ctx, tx, old.ID)
 		if err != nil {
 			return dateline.UpsertResult{}, err
 		}
-		wp = old.wire(cs)
+		wp = old.Wire(cs)
 	}
 	verdict, err := dateline.ReceiveWire(wp, a, a.Source, now)
 	if err != nil {
 		if old == nil || !dateline.WireRefusal(err) {
 			return dateline.UpsertResult{}, err
 		}
-		return dateline.UpsertResult{ID: old.id, Status: old.status, Refused: err}, refuseWire(ctx, tx, a, old, err, now)
+		return dateline.UpsertResult{ID: old.ID, Status: old.Status, Refused: err}, refuseWire(ctx, tx, a, old, err, now)
 	}
 	var sectionID int64
 	switch verdict {
 	case dateline.WireUnchanged:
-		return dateline.UpsertResult{ID: old.id, Status: old.status}, nil
+		return dateline.UpsertResult{ID: old.ID, Status: old.Status}, nil
 	case dateline.WireKill, dateline.WireWithhold:
-		// The story keeps its own words, the last readers saw; the kill
-		// brings its reason, version and times, the withholding its
-		// version and times.
-		stored, err := scanArticle(tx.QueryRow(ctx, `SELECT `+articleColumns+articleFrom+` WHERE a.id = $1`, old.id))
+		stored, err := scanArticle(tx.QueryRow(ctx, `SELECT `+articleColumns+articleFrom+` WHERE a.id = $1`, old.ID))
 		if err != nil {
 			return dateline.UpsertResult{}, err
 		}
 		if err := fillArticle(ctx, tx, stored); err != nil {
 			return dateline.UpsertResult{}, err
 		}
-		// The stored version stays the newest seen, so that a version
-		// resent after an older-numbered kill is unchanged, not refused.
-		stored.Status = dateline.StatusWithdrawn
-		if verdict == dateline.WireWithhold {
-			stored.Status, stored.Corrections = dateline.StatusWithheld, a.Corrections
-		}
-		if dateline.CompareWire(a.WireVersion, a.SourceVersion, old.wireVersion, old.versionCreated) > 0 {
-			stored.SourceVersion, stored.WireVersion = a.SourceVersion, a.WireVersion
-		}
-		if a.WithdrawNote != "" && verdict == dateline.WireKill {
-			stored.WithdrawNote = a.WithdrawNote
-		}
-		*a, sectionID = *stored, old.sectionID
+		stored.KeepWords(verdict, a, old)
+		*a, sectionID = *stored, old.SectionID
 	default:
 		var ok bool
 		if sectionID, ok = sections[a.Section]; !ok {
@@ -236,10 +206,7 @@ func upsertArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, now time
 	}
 	if a.Source != "" {
 		// Every version received is kept in the story's history.
-		d := dateline.DraftOf(a)
-		rev := &dateline.Revision{ArticleID: a.ID, Version: a.Version, Kind: dateline.RevisionWire, UserName: a.Source,
-			Note: dateline.VersionNote(a.Source, a.WireVersion, a.SourceVersion), Data: d.Encode(), CreatedAt: now}
-		if err := insertRevision(ctx, tx, rev); err != nil {
+		if err := insertRevision(ctx, tx, dateline.WireRevision(a, now)); err != nil {
 			return dateline.UpsertResult{}, err
 		}
 	}
@@ -249,18 +216,16 @@ func upsertArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, now time
 // refuseWire records in the story's history the version a that
 // ReceiveWire refused with err, leaving the story as it is. The same
 // version refused again (a sender retrying) is recorded once.
-func refuseWire(ctx context.Context, tx pgx.Tx, a *dateline.Article, old *prior, err error, now time.Time) error {
+func refuseWire(ctx context.Context, tx pgx.Tx, a *dateline.Article, old *dateline.StoredArticle, err error, now time.Time) error {
 	note := dateline.RefusalNote(a, err)
 	var kind, last string
-	switch err := tx.QueryRow(ctx, `SELECT kind, note FROM revisions WHERE article_id = $1 ORDER BY id DESC LIMIT 1`, old.id).Scan(&kind, &last); {
+	switch err := tx.QueryRow(ctx, `SELECT kind, note FROM revisions WHERE article_id = $1 ORDER BY id DESC LIMIT 1`, old.ID).Scan(&kind, &last); {
 	case err == nil && kind == dateline.RevisionWireRefused && last == note:
 		return nil
 	case err != nil && !errors.Is(err, pgx.ErrNoRows):
 		return err
 	}
-	d := dateline.DraftOf(a)
-	return insertRevision(ctx, tx, &dateline.Revision{ArticleID: old.id, Version: old.version, Kind: dateline.RevisionWireRefused,
-		UserName: a.Source, Note: note, Data: d.Encode(), CreatedAt: now})
+	return insertRevision(ctx, tx, dateline.RefusedRevision(a, old, note, now))
 }
 
 // corrections reads an article's corrections in order.
@@ -281,33 +246,10 @@ func corrections(ctx context.Context, q querier, id int64) ([]dateline.Correctio
 	return cs, err
 }
 
-// prior is what a write needs to know of the stored article.
-type prior struct {
-	id, chainID, authorID int64
-	sectionID             int64
-	uri                   string
-	status                dateline.Status // StatusSubmitted and StatusWithheld as the domain names them
-	version               int
-	versionCreated        time.Time // source_version, to the millisecond
-	published, updated    time.Time
-	submitted, created    time.Time
-	source, wireVersion   string
-	embargo               time.Time
-	embargoed             bool
-	advisory              string
-}
-
-// wire is what dateline.ReceiveWire needs to know of the stored story,
-// with its corrections cs.
-func (p *prior) wire(cs []dateline.Correction) *dateline.WirePrior {
-	return &dateline.WirePrior{Status: p.status, Source: p.source, Version: p.wireVersion, VersionCreated: p.versionCreated,
-		PublishedAt: p.published, EmbargoUntil: p.embargo, Embargoed: p.embargoed, Advisory: p.advisory, Corrections: cs}
-}
-
 // loadPrior reads and locks the stored article that matches where, or
 // returns nil when there is none.
-func loadPrior(ctx context.Context, tx pgx.Tx, where string, arg any) (*prior, error) {
-	var p prior
+func loadPrior(ctx context.Context, tx pgx.Tx, where string, arg any) (*dateline.StoredArticle, error) {
+	var p dateline.StoredArticle
 	var status string
 	var sub, pub, upd, emb *time.Time
 	var chain, author *int64
@@ -315,46 +257,18 @@ func loadPrior(ctx context.Context, tx pgx.Tx, where string, arg any) (*prior, e
 	err := tx.QueryRow(ctx, `SELECT id, uri, section_id, status, submitted_at, version, source_version, published_at, updated_at,
 		chain_id, author_id, created_at, withheld, source, wire_version, embargo_until, embargoed, advisory
 		FROM articles WHERE `+where+` FOR UPDATE`, arg).
-		Scan(&p.id, &p.uri, &p.sectionID, &status, &sub, &p.version, &p.versionCreated, &pub, &upd, &chain, &author, &p.created,
-			&withheld, &p.source, &p.wireVersion, &emb, &p.embargoed, &p.advisory)
+		Scan(&p.ID, &p.URI, &p.SectionID, &status, &sub, &p.Version, &p.VersionCreated, &pub, &upd, &chain, &author, &p.CreatedAt,
+			&withheld, &p.Source, &p.WireVersion, &emb, &p.Embargoed, &p.Advisory)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	} else if err != nil {
 		return nil, err
 	}
-	p.status = readStatus(status, sub, withheld)
-	p.published, p.updated, p.submitted, p.embargo = fromTS(pub), fromTS(upd), fromTS(sub), fromTS(emb)
-	p.chainID, p.authorID = derefID(chain), derefID(author)
-	p.versionCreated, p.created = p.versionCreated.UTC(), p.created.UTC()
+	p.Status = dateline.ReadStatus(status, sub != nil, withheld)
+	p.PublishedAt, p.UpdatedAt, p.SubmittedAt, p.EmbargoUntil = fromTS(pub), fromTS(upd), fromTS(sub), fromTS(emb)
+	p.ChainID, p.AuthorID = derefID(chain), derefID(author)
+	p.VersionCreated, p.CreatedAt = p.VersionCreated.UTC(), p.CreatedAt.UTC()
 	return &p, nil
-}
-
-// readStatus maps a stored status back: a draft with a submission time is
-// a submitted story, one marked withheld a withheld story.
-func readStatus(status string, submitted *time.Time, withheld bool) dateline.Status {
-	switch {
-	case status == string(dateline.StatusDraft) && withheld:
-		return dateline.StatusWithheld
-	case status == string(dateline.StatusDraft) && submitted != nil:
-		return dateline.StatusSubmitted
-	}
-	return dateline.Status(status)
-}
-
-// storedStatus is the status column's value for s.
-func storedStatus(s dateline.Status) string {
-	if s == dateline.StatusSubmitted || s == dateline.StatusWithheld {
-		return string(dateline.StatusDraft)
-	}
-	return string(s)
-}
-
-// nullID is NULL for 0.
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }
 
 func derefID(id *int64) int64 {
@@ -364,13 +278,6 @@ func derefID(id *int64) int64 {
 	return *id
 }
 
-func truncSecond(t time.Time) time.Time {
-	if t.IsZero() {
-		return t
-	}
-	return t.UTC().Truncate(time.Second)
-}
-
 // writeArticle stores a over old (nil for a new article) in the caller's
 // transaction: the row with every column, its pages, tags, links and
 // corrections, its place in a chain of follow-ups, and the search and
@@ -378,34 +285,13 @@ func truncSecond(t time.Time) time.Time {
 // the caller to write last (writeEvents). It settles the times
 // (dateline.Article.SettleTimes) and fills a.ID, a.Version, a.ChainID and
 // the times as stored. Both the ingest and the newsroom write through it.
-func writeArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, old *prior, sectionID int64, now time.Time, events *[]dateline.Event) error {
-	if !dateline.ValidCommercial(a.Commercial) {
-		return dateline.Errorf(dateline.EINVALID, "An article is marked partner or advertising, or not at all; not %q.", a.Commercial)
+func writeArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, old *dateline.StoredArticle, sectionID int64, now time.Time, events *[]dateline.Event) error {
+	if err := a.ValidateWrite(); err != nil {
+		return err
 	}
 	now = now.UTC().Truncate(time.Second)
-	var oldStatus dateline.Status
-	var oldPub, oldUpd time.Time
-	if old != nil {
-		oldStatus, oldPub, oldUpd = old.status, old.published, old.updated
-		if a.AuthorID == 0 {
-			a.AuthorID = old.authorID
-		}
-		// A story belongs to the source that first sent it, whoever
-		// edits it since.
-		a.Source = old.source
-	}
-	a.SettleTimes(oldStatus, oldPub, oldUpd, now)
-	switch {
-	case a.Status != dateline.StatusSubmitted:
-		a.SubmittedAt = time.Time{}
-	case !a.SubmittedAt.IsZero():
-	case old != nil && old.status == dateline.StatusSubmitted:
-		a.SubmittedAt = old.submitted
-	default:
-		a.SubmittedAt = now
-	}
-	a.SubmittedAt = truncSecond(a.SubmittedAt)
-	if a.AuthorID != 0 && (old == nil || a.AuthorID != old.authorID) {
+	a.SettleWrite(old, now)
+	if a.NewAuthor(old) {
 		var n int
 		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM users WHERE id = $1`, a.AuthorID).Scan(&n); err != nil {
 			return err
@@ -434,10 +320,10 @@ func writeArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, old *prio
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $17, $18, $19, $20, $21, $22, $23, $24, $25,
 				$26, $27, $28)
 			RETURNING id`,
-			a.URI, sectionID, a.Lang, a.Headline, a.Lead, a.Place, a.Byline, storedStatus(a.Status),
+			a.URI, sectionID, a.Lang, a.Headline, a.Lead, a.Place, a.Byline, dateline.StoredStatus(a.Status),
 			ts(a.PublishedAt), ts(a.UpdatedAt), tsMilli(a.EmbargoUntil), ts(a.WithdrawnAt), a.Urgency, a.Breaking, photoID,
 			source, ts(now), ts(a.SubmittedAt), a.Embargoed, a.Advisory, a.WithdrawNote,
-			nullID(a.Follows), nullID(chain), nullID(a.AuthorID), a.Commercial,
+			sqlutil.NullID(a.Follows), sqlutil.NullID(chain), sqlutil.NullID(a.AuthorID), a.Commercial,
 			a.Status == dateline.StatusWithheld, a.Source, a.WireVersion).Scan(&a.ID)
 		a.Version, a.CreatedAt = 1, now
 	} else {
@@ -446,22 +332,22 @@ func writeArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, old *prio
 			photo_id = $14, version = version + 1, source_version = $15, modified_at = $16, submitted_at = $17, embargoed = $18,
 			advisory = $19, withdraw_note = $20, follows_id = $21, chain_id = $22, author_id = $23, commercial = $25,
 			withheld = $26, source = $27, wire_version = $28 WHERE id = $24`,
-			sectionID, a.Lang, a.Headline, a.Lead, a.Place, a.Byline, storedStatus(a.Status),
+			sectionID, a.Lang, a.Headline, a.Lead, a.Place, a.Byline, dateline.StoredStatus(a.Status),
 			ts(a.PublishedAt), ts(a.UpdatedAt), tsMilli(a.EmbargoUntil), ts(a.WithdrawnAt), a.Urgency, a.Breaking,
 			photoID, source, ts(now), ts(a.SubmittedAt), a.Embargoed,
-			a.Advisory, a.WithdrawNote, nullID(a.Follows), nullID(chain), nullID(a.AuthorID), old.id, a.Commercial,
+			a.Advisory, a.WithdrawNote, sqlutil.NullID(a.Follows), sqlutil.NullID(chain), sqlutil.NullID(a.AuthorID), old.ID, a.Commercial,
 			a.Status == dateline.StatusWithheld, a.Source, a.WireVersion)
-		a.ID, a.Version, a.CreatedAt = old.id, old.version+1, old.created
+		a.ID, a.Version, a.CreatedAt = old.ID, old.Version+1, old.CreatedAt
 		if err == nil {
 			for _, table := range []string{"article_pages", "article_topics", "article_persons", "article_links", "corrections"} {
-				if _, err = tx.Exec(ctx, `DELETE FROM `+table+` WHERE article_id = $1`, old.id); err != nil {
+				if _, err = tx.Exec(ctx, `DELETE FROM `+table+` WHERE article_id = $1`, old.ID); err != nil {
 					break
 				}
 			}
 		}
 		if err == nil {
 			// Its views count in its new section's "most read".
-			_, err = tx.Exec(ctx, `UPDATE view_windows SET section_id = $1 WHERE article_id = $2 AND section_id <> $1`, sectionID, old.id)
+			_, err = tx.Exec(ctx, `UPDATE view_windows SET section_id = $1 WHERE article_id = $2 AND section_id <> $1`, sectionID, old.ID)
 		}
 	}
 	if err != nil {
@@ -477,7 +363,7 @@ func writeArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, old *prio
 	if err := indexArticle(ctx, tx, a, sectionID); err != nil {
 		return err
 	}
-	if e, ok := articleEvent(a, old, now); ok {
+	if e, ok := dateline.ArticleEvent(a, old, now); ok {
 		*events = append(*events, e)
 	}
 	return nil
@@ -488,18 +374,15 @@ func writeArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, old *prio
 // chain stays in it; any other that follows nothing is in none. A story
 // follows an earlier one only, so chains have no cycles and move between
 // engines in id order.
-func chainOf(ctx context.Context, tx pgx.Tx, a *dateline.Article, old *prior) (int64, error) {
+func chainOf(ctx context.Context, tx pgx.Tx, a *dateline.Article, old *dateline.StoredArticle) (int64, error) {
 	if a.Follows == 0 {
-		if old != nil && old.chainID == old.id {
-			return old.id, nil
+		if old.HeadsChain() {
+			return old.ID, nil
 		}
 		return 0, nil
 	}
-	if old != nil && a.Follows == old.id {
-		return 0, dateline.Errorf(dateline.EINVALID, "A story cannot follow itself.")
-	}
-	if old != nil && a.Follows > old.id {
-		return 0, dateline.Errorf(dateline.EINVALID, "A story can only follow an earlier one, not %d.", a.Follows)
+	if err := a.ValidateFollows(old); err != nil {
+		return 0, err
 	}
 	var chain *int64
 	err := tx.QueryRow(ctx, `SELECT chain_id FROM articles WHERE id = $1`, a.Follows).Scan(&chain)
@@ -566,7 +449,7 @@ func writeArticleParts(ctx context.Context, tx pgx.Tx, a *dateline.Article, now 
 		if c.At.IsZero() {
 			c.At = now
 		}
-		c.At = truncSecond(c.At)
+		c.At = sqlutil.TruncSecond(c.At)
 		if _, err := tx.Exec(ctx, `INSERT INTO corrections (article_id, position, at, text) VALUES ($1, $2, $3, $4)`, a.ID, i, c.At, c.Text); err != nil {
 			return err
 		}
@@ -612,9 +495,10 @@ func tagIDs(ctx context.Context, tx pgx.Tx, table string, tags []tag) error {
 }
 
 // Topic returns the topic with the slug. Returns ENOTFOUND if none.
-func (db *DB) Topic(ctx context.Context, slug string) (*dateline.Topic, error) {
+func (db *DB) Topic(ctx context.Context, slug string) (_ *dateline.Topic, err error) {
+	defer wrap(&err, "topic")
 	var t dateline.Topic
-	err := db.reader(ctx).QueryRow(ctx, `SELECT id, slug, name FROM topics WHERE slug = $1`, slug).Scan(&t.ID, &t.Slug, &t.Name)
+	err = db.reader(ctx).QueryRow(ctx, `SELECT id, slug, name FROM topics WHERE slug = $1`, slug).Scan(&t.ID, &t.Slug, &t.Name)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No topic %q.", slug)
 	}
@@ -622,9 +506,10 @@ func (db *DB) Topic(ctx context.Context, slug string) (*dateline.Topic, error) {
 }
 
 // Person returns the person with the slug. Returns ENOTFOUND if none.
-func (db *DB) Person(ctx context.Context, slug string) (*dateline.Person, error) {
+func (db *DB) Person(ctx context.Context, slug string) (_ *dateline.Person, err error) {
+	defer wrap(&err, "person")
 	var p dateline.Person
-	err := db.reader(ctx).QueryRow(ctx, `SELECT id, slug, name FROM persons WHERE slug = $1`, slug).Scan(&p.ID, &p.Slug, &p.Name)
+	err = db.reader(ctx).QueryRow(ctx, `SELECT id, slug, name FROM persons WHERE slug = $1`, slug).Scan(&p.ID, &p.Slug, &p.Name)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No person %q.", slug)
 	}
@@ -634,8 +519,9 @@ func (db *DB) Person(ctx context.Context, slug string) (*dateline.Person, error)
 // SavePhoto creates the photo, or updates the one with its id (a photo of
 // the library) or else with the same URI. Returns ENOTFOUND for an unknown
 // id and ECONFLICT when another photo has the URI.
-func (db *DB) SavePhoto(ctx context.Context, p *dateline.Photo) error {
-	return db.inTx(ctx, func(tx pgx.Tx) error { return savePhoto(ctx, tx, p, time.Now()) })
+func (db *DB) SavePhoto(ctx context.Context, p *dateline.Photo, now time.Time) (err error) {
+	defer wrap(&err, "save photo")
+	return db.inTx(ctx, func(tx pgx.Tx) error { return savePhoto(ctx, tx, p, now) })
 }
 
 func savePhoto(ctx context.Context, tx pgx.Tx, p *dateline.Photo, now time.Time) error {
@@ -647,7 +533,7 @@ func savePhoto(ctx context.Context, tx pgx.Tx, p *dateline.Photo, now time.Time)
 		// A photo picked from the library keeps its row, whatever its URI.
 		tag, err := tx.Exec(ctx, `UPDATE photos SET uri = COALESCE($1, uri), path = $2, remote = $3, width = $4, height = $5,
 			widths = $6, caption = $7, credit = $8, alt = $9 WHERE id = $10`,
-			uri, p.Path, p.Remote, p.Width, p.Height, joinInts(p.Widths), p.Caption, p.Credit, p.Alt, p.ID)
+			uri, p.Path, p.Remote, p.Width, p.Height, sqlutil.JoinInts(p.Widths), p.Caption, p.Credit, p.Alt, p.ID)
 		if isUnique(err) {
 			return dateline.Errorf(dateline.ECONFLICT, "Another photo has the URI %q.", p.URI)
 		} else if err != nil {
@@ -668,11 +554,12 @@ func savePhoto(ctx context.Context, tx pgx.Tx, p *dateline.Photo, now time.Time)
 			caption = COALESCE(NULLIF(EXCLUDED.caption, ''), photos.caption), credit = COALESCE(NULLIF(EXCLUDED.credit, ''), photos.credit),
 			alt = COALESCE(NULLIF(EXCLUDED.alt, ''), photos.alt)
 		RETURNING id`,
-		uri, p.Path, p.Remote, p.Width, p.Height, joinInts(p.Widths), p.Caption, p.Credit, p.Alt, ts(now)).Scan(&p.ID)
+		uri, p.Path, p.Remote, p.Width, p.Height, sqlutil.JoinInts(p.Widths), p.Caption, p.Credit, p.Alt, ts(now)).Scan(&p.ID)
 }
 
 // CreateToken stores a token.
-func (db *DB) CreateToken(ctx context.Context, t *dateline.Token) error {
+func (db *DB) CreateToken(ctx context.Context, t *dateline.Token, now time.Time) (err error) {
+	defer wrap(&err, "create token")
 	if t.Scope != "read" && t.Scope != "write" {
 		return dateline.Errorf(dateline.EINVALID, "A token's scope is read or write, not %q.", t.Scope)
 	}
@@ -680,7 +567,7 @@ func (db *DB) CreateToken(ctx context.Context, t *dateline.Token) error {
 		return dateline.Errorf(dateline.EINVALID, "A token needs a name.")
 	}
 	if t.CreatedAt.IsZero() {
-		t.CreatedAt = time.Now().UTC()
+		t.CreatedAt = now.UTC()
 	}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		return tx.QueryRow(ctx, `INSERT INTO tokens (name, scope, hash, created_at, embargo, source) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
@@ -690,14 +577,15 @@ func (db *DB) CreateToken(ctx context.Context, t *dateline.Token) error {
 
 // TokenByHash returns the token with the hash. Returns EUNAUTHORIZED if
 // none. Tokens are read from the primary, so a new one works at once.
-func (db *DB) TokenByHash(ctx context.Context, hash []byte) (*dateline.Token, error) {
+func (db *DB) TokenByHash(ctx context.Context, hash []byte) (_ *dateline.Token, err error) {
+	defer wrap(&err, "token by hash")
 	var t dateline.Token
-	err := db.primary.QueryRow(ctx, `SELECT id, name, scope, hash, created_at, embargo, source FROM tokens WHERE hash = $1`, hash).
+	err = db.primary.QueryRow(ctx, `SELECT id, name, scope, hash, created_at, embargo, source FROM tokens WHERE hash = $1`, hash).
 		Scan(&t.ID, &t.Name, &t.Scope, &t.Hash, &t.CreatedAt, &t.Embargo, &t.Source)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.EUNAUTHORIZED, "The token is not known.")
 	} else if err != nil {
-		return nil, fmt.Errorf("postgres: token: %w", err)
+		return nil, err
 	}
 	t.CreatedAt = t.CreatedAt.UTC()
 	return &t, nil

@@ -11,13 +11,19 @@ import (
 	"dateline"
 )
 
+// Store is where fetched tables go. Every dateline.Rates (and so every
+// dateline.Store) is one.
+type Store interface {
+	SaveRates(ctx context.Context, t *dateline.RateTable, now time.Time) (changed bool, err error)
+}
+
 // Scheduler fetches rate files from the URLs the operator configured and
 // stores each good table. A failed fetch or parse is logged and stores
 // nothing, so the rates already stored stay. Nodes that share a database
 // may all run one: storing a table that is stored already changes nothing.
 type Scheduler struct {
 	URLs    []string
-	Store   dateline.Rates
+	Store   Store
 	Log     *slog.Logger
 	Changed func() // called when a fetch stored new rates; may be nil
 	// Every is the time between rounds (default an hour); Client does the
@@ -107,6 +113,7 @@ func (s *Scheduler) Fetch(ctx context.Context, url string) (*Table, bool, error)
 	if s.Now != nil {
 		now = s.Now
 	}
-	changed, err := s.Store.SaveRates(ctx, t.Record(now()))
+	at := now()
+	changed, err := s.Store.SaveRates(ctx, t.Record(at), at)
 	return t, changed, err
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 var _ dateline.Ads = (*DB)(nil)
@@ -38,7 +39,7 @@ func (db *DB) AdSettings(ctx context.Context) (_ *dateline.AdSettings, err error
 		a.PhotoID, a.From, a.Until, a.UpdatedAt = photoID.Int64, fromUnix(from), fromUnix(until), time.Unix(updated, 0).UTC()
 		if pid.Valid {
 			a.Photo = &dateline.Photo{ID: pid.Int64, URI: puri.String, Path: ppath.String, Remote: premote.String,
-				Width: int(pw.Int64), Height: int(ph.Int64), Widths: splitInts(pwidths.String),
+				Width: int(pw.Int64), Height: int(ph.Int64), Widths: sqlutil.SplitInts(pwidths.String),
 				Caption: pcap.String, Credit: pcredit.String, Alt: palt.String}
 		}
 		st.Ads = append(st.Ads, a)
@@ -47,12 +48,12 @@ func (db *DB) AdSettings(ctx context.Context) (_ *dateline.AdSettings, err error
 }
 
 // SaveAd fills the ad's slot. Returns EINVALID and ENOTFOUND.
-func (db *DB) SaveAd(ctx context.Context, a *dateline.Ad, site string) (err error) {
+func (db *DB) SaveAd(ctx context.Context, a *dateline.Ad, site string, now time.Time) (err error) {
 	defer wrap(&err, "save ad")
 	if err := a.Validate(site); err != nil {
 		return err
 	}
-	a.UpdatedAt = time.Now().UTC().Truncate(time.Second)
+	a.UpdatedAt = now.UTC().Truncate(time.Second)
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		if a.Kind == dateline.AdImage {
 			p, err := scanPhoto(tx.QueryRowContext(ctx, `SELECT `+photoColumns+` FROM photos p WHERE p.id = ?`, a.PhotoID))
@@ -68,7 +69,7 @@ func (db *DB) SaveAd(ctx context.Context, a *dateline.Ad, site string) (err erro
 			ON CONFLICT (slot) DO UPDATE SET kind = excluded.kind, photo_id = excluded.photo_id, link = excluded.link, alt = excluded.alt,
 			frame_url = excluded.frame_url, width = excluded.width, height = excluded.height, active_from = excluded.active_from,
 			active_until = excluded.active_until, updated_at = excluded.updated_at`,
-			a.Slot, a.Kind, nullID(a.PhotoID), a.Link, a.Alt, a.FrameURL, a.Width, a.Height, unix(a.From), unix(a.Until), a.UpdatedAt.Unix())
+			a.Slot, a.Kind, sqlutil.NullID(a.PhotoID), a.Link, a.Alt, a.FrameURL, a.Width, a.Height, unix(a.From), unix(a.Until), a.UpdatedAt.Unix())
 		return err
 	})
 }
@@ -86,11 +87,11 @@ func (db *DB) ClearAd(ctx context.Context, slot string) (err error) {
 }
 
 // SetAdsOff turns every ad off or back on.
-func (db *DB) SetAdsOff(ctx context.Context, off bool) (err error) {
+func (db *DB) SetAdsOff(ctx context.Context, off bool, now time.Time) (err error) {
 	defer wrap(&err, "set ads off")
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO ad_settings (id, off, updated_at) VALUES (1, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET off = excluded.off, updated_at = excluded.updated_at`, off, time.Now().Unix())
+			ON CONFLICT (id) DO UPDATE SET off = excluded.off, updated_at = excluded.updated_at`, off, now.Unix())
 		return err
 	})
 }

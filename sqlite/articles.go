@@ -5,11 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 func unix(t time.Time) any {
@@ -42,27 +42,6 @@ func fromMilli(n sql.NullInt64) time.Time {
 	return time.UnixMilli(n.Int64).UTC()
 }
 
-func joinInts(ns []int) string {
-	s := make([]string, len(ns))
-	for i, n := range ns {
-		s[i] = strconv.Itoa(n)
-	}
-	return strings.Join(s, ",")
-}
-
-func splitInts(s string) []int {
-	if s == "" {
-		return nil
-	}
-	var ns []int
-	for _, f := range strings.Split(s, ",") {
-		if n, err := strconv.Atoi(f); err == nil {
-			ns = append(ns, n)
-		}
-	}
-	return ns
-}
-
 // articleColumns are read by scanArticle, in this order.
 const articleColumns = `a.id, a.uri, s.slug, s.name, a.lang, a.headline, a.lead, a.place, a.byline,
 	a.status, a.published_at, a.updated_at, a.embargo_until, a.withdrawn_at, a.urgency, a.breaking,
@@ -73,7 +52,7 @@ const articleColumns = `a.id, a.uri, s.slug, s.name, a.lang, a.headline, a.lead,
 
 const articleFrom = ` FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id`
 
-type scanner interface{ Scan(...any) error }
+type scanner = sqlutil.Scanner
 
 func scanArticle(row scanner) (*dateline.Article, error) {
 	var a dateline.Article
@@ -93,26 +72,28 @@ func scanArticle(row scanner) (*dateline.Article, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.Status = readStatus(status, sub, withheld)
+	a.Status = dateline.ReadStatus(status, sub.Valid, withheld)
 	a.PublishedAt, a.UpdatedAt, a.EmbargoUntil, a.WithdrawnAt = fromUnix(pub), fromUnix(upd), fromMilli(emb), fromUnix(wd)
 	a.SubmittedAt, a.Follows, a.ChainID, a.AuthorID = fromUnix(sub), follows.Int64, chain.Int64, author.Int64
 	a.SourceVersion = time.UnixMilli(srcVersion).UTC()
 	a.CreatedAt, a.ModifiedAt = time.Unix(created, 0).UTC(), time.Unix(modified, 0).UTC()
 	if pid.Valid {
 		a.Photo = &dateline.Photo{ID: pid.Int64, URI: puri.String, Path: ppath.String, Remote: premote.String,
-			Width: int(pw.Int64), Height: int(ph.Int64), Widths: splitInts(pwidths.String),
+			Width: int(pw.Int64), Height: int(ph.Int64), Widths: sqlutil.SplitInts(pwidths.String),
 			Caption: pcap.String, Credit: pcredit.String, Alt: palt.String}
 	}
 	return &a, nil
 }
 
 // Article returns the article with the id. Returns ENOTFOUND if none.
-func (db *DB) Article(ctx context.Context, id int64) (*dateline.Article, error) {
+func (db *DB) Article(ctx context.Context, id int64) (_ *dateline.Article, err error) {
+	defer wrap(&err, "article")
 	return db.article(ctx, `a.id = ?`, id)
 }
 
 // ArticleByURI returns the article with the source URI. Returns ENOTFOUND if none.
-func (db *DB) ArticleByURI(ctx context.Context, uri string) (*dateline.Article, error) {
+func (db *DB) ArticleByURI(ctx context.Context, uri string) (_ *dateline.Article, err error) {
+	defer wrap(&err, "article by uri")
 	return db.article(ctx, `a.uri = ?`, uri)
 }
 
@@ -121,13 +102,13 @@ func (db *DB) article(ctx context.Context, where string, arg any) (*dateline.Art
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No article %v.", arg)
 	} else if err != nil {
-		return nil, fmt.Errorf("sqlite: article: %w", err)
+		return nil, err
 	}
 	if err := fillArticle(ctx, db.read, a); err != nil {
-		return nil, fmt.Errorf("sqlite: article %d: %w", a.ID, err)
+		return nil, fmt.Errorf("article %d: %w", a.ID, err)
 	}
 	if err := fillWireRefused(ctx, db.read, []*dateline.Article{a}); err != nil {
-		return nil, fmt.Errorf("sqlite: article %d: %w", a.ID, err)
+		return nil, fmt.Errorf("article %d: %w", a.ID, err)
 	}
 	return a, nil
 }
@@ -257,7 +238,8 @@ func tags(ctx context.Context, q queryer, query string, id int64) ([]dateline.To
 }
 
 // Articles lists published articles, newest first, without their pages.
-func (db *DB) Articles(ctx context.Context, f dateline.ArticleFilter) ([]dateline.Article, error) {
+func (db *DB) Articles(ctx context.Context, f dateline.ArticleFilter) (_ []dateline.Article, err error) {
+	defer wrap(&err, "articles")
 	var where []string
 	var args []any
 	where = append(where, `a.status = 'published'`)
@@ -284,10 +266,7 @@ func (db *DB) Articles(ctx context.Context, f dateline.ArticleFilter) ([]datelin
 		where = append(where, `(a.published_at < ? OR (a.published_at = ? AND a.id < ?))`)
 		args = append(args, t, t, f.Before.ID)
 	}
-	limit := f.Limit
-	if limit <= 0 || limit > 200 {
-		limit = 200
-	}
+	limit := sqlutil.CapLimit(f.Limit)
 	args = append(args, limit)
 	return db.articleList(ctx, `SELECT `+articleColumns+articleFrom+` WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY a.published_at DESC, a.id DESC LIMIT ?`, args...)
@@ -296,22 +275,15 @@ func (db *DB) Articles(ctx context.Context, f dateline.ArticleFilter) ([]datelin
 func (db *DB) articleList(ctx context.Context, query string, args ...any) ([]dateline.Article, error) {
 	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: articles: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
-	as := []dateline.Article{}
-	for rows.Next() {
-		a, err := scanArticle(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: articles: %w", err)
-		}
-		as = append(as, *a)
-	}
-	return as, rows.Err()
+	return sqlutil.Collect(rows, []dateline.Article{}, sqlutil.Value(scanArticle))
 }
 
 // CountArticles counts articles with the status, or all when status is "".
-func (db *DB) CountArticles(ctx context.Context, status dateline.Status) (int, error) {
+func (db *DB) CountArticles(ctx context.Context, status dateline.Status) (_ int, err error) {
+	defer wrap(&err, "count articles")
 	where, args, err := statusWhere(status)
 	if err != nil {
 		return 0, err
@@ -342,9 +314,10 @@ func statusWhere(s dateline.Status) (string, []any, error) {
 }
 
 // PublishDue publishes scheduled articles whose embargo has ended.
-func (db *DB) PublishDue(ctx context.Context, now time.Time) ([]int64, error) {
+func (db *DB) PublishDue(ctx context.Context, now time.Time) (_ []int64, err error) {
+	defer wrap(&err, "publish due")
 	var ids []int64
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		// The embargo is kept to the millisecond and released at its
 		// instant, never before; the story is dated the instant's second.
 		rows, err := tx.QueryContext(ctx, `UPDATE articles
@@ -382,15 +355,16 @@ func (db *DB) PublishDue(ctx context.Context, now time.Time) ([]int64, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: publish due: %w", err)
+		return nil, err
 	}
 	return ids, nil
 }
 
 // NextEmbargo returns the earliest embargo still to end, to the
 // millisecond, or the zero time.
-func (db *DB) NextEmbargo(ctx context.Context) (time.Time, error) {
+func (db *DB) NextEmbargo(ctx context.Context) (_ time.Time, err error) {
+	defer wrap(&err, "next embargo")
 	var t sql.NullInt64
-	err := db.read.QueryRowContext(ctx, `SELECT MIN(embargo_until) FROM articles WHERE status = 'scheduled'`).Scan(&t)
+	err = db.read.QueryRowContext(ctx, `SELECT MIN(embargo_until) FROM articles WHERE status = 'scheduled'`).Scan(&t)
 	return fromMilli(t), err
 }

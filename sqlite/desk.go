@@ -4,11 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 // SaveArticle writes a newsroom edit with its revision; see
@@ -34,7 +34,7 @@ func (db *DB) SaveArticle(ctx context.Context, a *dateline.Article, base int, re
 		} else if err != nil {
 			return err
 		}
-		var old *prior
+		var old *dateline.StoredArticle
 		if a.ID == 0 {
 			if base != 0 {
 				return dateline.Errorf(dateline.EINVALID, "A new story starts from version 0, not %d.", base)
@@ -52,19 +52,11 @@ func (db *DB) SaveArticle(ctx context.Context, a *dateline.Article, base int, re
 			} else if old == nil {
 				return dateline.Errorf(dateline.ENOTFOUND, "No article %d.", a.ID)
 			}
-			if old.version != base {
-				return conflict(old.version, base)
+			if old.Version != base {
+				return dateline.EditConflict(old.Version, base)
 			}
-			a.URI, a.WireVersion = old.uri, old.wireVersion
 		}
-		// An editor's change to a published story is an update dated now.
-		// A wire story keeps the wire's version and versioncreated: its
-		// versions are ordered among themselves (ReceiveWire), and a
-		// newer one applies over an edit.
-		a.UpdatedAt, a.SourceVersion = time.Time{}, now
-		if old != nil && old.source != "" {
-			a.SourceVersion = old.versionCreated
-		}
+		a.SettleEdit(old, now)
 		if err := writeArticle(ctx, tx, a, old, sectionID, now); err != nil {
 			return err
 		}
@@ -85,29 +77,16 @@ func (db *DB) SaveArticle(ctx context.Context, a *dateline.Article, base int, re
 	return err
 }
 
-func conflict(stored, base int) error {
-	return dateline.Errorf(dateline.ECONFLICT,
-		"Someone saved this story (version %d) after you opened version %d; your text is kept, reload to see their changes.", stored, base)
-}
-
 // insertRevision stores rev, filling its id and, when empty, the author's
 // name.
 func insertRevision(ctx context.Context, tx *sql.Tx, rev *dateline.Revision) error {
-	if rev.Kind == "" {
-		rev.Kind = dateline.RevisionSave
+	if err := rev.ValidateKind(); err != nil {
+		return err
 	}
-	switch rev.Kind {
-	case dateline.RevisionSave, dateline.RevisionRestore, dateline.RevisionConflict, dateline.RevisionWire, dateline.RevisionWireRefused:
-	default:
-		return dateline.Errorf(dateline.EINVALID, "A revision is a save, restore, conflict or wire version, not %q.", rev.Kind)
-	}
-	if rev.CreatedAt.IsZero() {
-		rev.CreatedAt = time.Now()
-	}
-	rev.CreatedAt = truncSecond(rev.CreatedAt)
+	rev.CreatedAt = sqlutil.TruncSecond(rev.CreatedAt)
 	err := tx.QueryRowContext(ctx, `INSERT INTO revisions (article_id, version, kind, user_id, user_name, note, data, created_at)
 		VALUES (?, ?, ?, ?, COALESCE(NULLIF(?, ''), (SELECT name FROM users WHERE id = ?), ''), ?, ?, ?) RETURNING id, user_name`,
-		rev.ArticleID, rev.Version, rev.Kind, nullID(rev.UserID), rev.UserName, rev.UserID, rev.Note, string(rev.Data), rev.CreatedAt.Unix()).
+		rev.ArticleID, rev.Version, rev.Kind, sqlutil.NullID(rev.UserID), rev.UserName, rev.UserID, rev.Note, string(rev.Data), rev.CreatedAt.Unix()).
 		Scan(&rev.ID, &rev.UserName)
 	if isForeignKey(err) {
 		return dateline.Errorf(dateline.ENOTFOUND, "No account %d.", rev.UserID)
@@ -117,7 +96,8 @@ func insertRevision(ctx context.Context, tx *sql.Tx, rev *dateline.Revision) err
 
 // DeskArticles lists articles of any status, most recently changed first.
 // Returns EINVALID for an unknown status.
-func (db *DB) DeskArticles(ctx context.Context, f dateline.DeskFilter) ([]dateline.Article, error) {
+func (db *DB) DeskArticles(ctx context.Context, f dateline.DeskFilter) (_ []dateline.Article, err error) {
+	defer wrap(&err, "desk articles")
 	where, args, err := statusWhere(f.Status)
 	if err != nil {
 		return nil, err
@@ -137,9 +117,9 @@ func (db *DB) DeskArticles(ctx context.Context, f dateline.DeskFilter) ([]dateli
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		where += ` AND a.headline LIKE ? ESCAPE '\'`
-		args = append(args, likeContains(q))
+		args = append(args, sqlutil.LikeContains(q))
 	}
-	args = append(args, limitOr(f.Limit, 50, 200), max(f.Offset, 0))
+	args = append(args, sqlutil.LimitOr(f.Limit, 50, 200), max(f.Offset, 0))
 	as, err := db.articleList(ctx, `SELECT `+articleColumns+articleFrom+` WHERE `+where+
 		` ORDER BY a.modified_at DESC, a.id DESC LIMIT ? OFFSET ?`, args...)
 	if err != nil {
@@ -150,7 +130,7 @@ func (db *DB) DeskArticles(ctx context.Context, f dateline.DeskFilter) ([]dateli
 		ptrs[i] = &as[i]
 	}
 	if err := fillWireRefused(ctx, db.read, ptrs); err != nil {
-		return nil, fmt.Errorf("sqlite: desk articles: %w", err)
+		return nil, err
 	}
 	return as, nil
 }
@@ -190,11 +170,12 @@ func fillWireRefused(ctx context.Context, q queryer, as []*dateline.Article) err
 }
 
 // Revisions lists an article's revisions, newest first, without their data.
-func (db *DB) Revisions(ctx context.Context, articleID int64) ([]dateline.Revision, error) {
+func (db *DB) Revisions(ctx context.Context, articleID int64) (_ []dateline.Revision, err error) {
+	defer wrap(&err, "revisions")
 	rows, err := db.read.QueryContext(ctx, `SELECT id, article_id, version, kind, COALESCE(user_id, 0), user_name, note, created_at
 		FROM revisions WHERE article_id = ? ORDER BY id DESC`, articleID)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: revisions: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	rs := []dateline.Revision{}
@@ -202,7 +183,7 @@ func (db *DB) Revisions(ctx context.Context, articleID int64) ([]dateline.Revisi
 		var r dateline.Revision
 		var created int64
 		if err := rows.Scan(&r.ID, &r.ArticleID, &r.Version, &r.Kind, &r.UserID, &r.UserName, &r.Note, &created); err != nil {
-			return nil, fmt.Errorf("sqlite: revisions: %w", err)
+			return nil, err
 		}
 		r.CreatedAt = time.Unix(created, 0).UTC()
 		rs = append(rs, r)
@@ -211,17 +192,18 @@ func (db *DB) Revisions(ctx context.Context, articleID int64) ([]dateline.Revisi
 }
 
 // Revision returns one revision with its data. Returns ENOTFOUND.
-func (db *DB) Revision(ctx context.Context, id int64) (*dateline.Revision, error) {
+func (db *DB) Revision(ctx context.Context, id int64) (_ *dateline.Revision, err error) {
+	defer wrap(&err, "revision")
 	var r dateline.Revision
 	var data string
 	var created int64
-	err := db.read.QueryRowContext(ctx, `SELECT id, article_id, version, kind, COALESCE(user_id, 0), user_name, note, data, created_at
+	err = db.read.QueryRowContext(ctx, `SELECT id, article_id, version, kind, COALESCE(user_id, 0), user_name, note, data, created_at
 		FROM revisions WHERE id = ?`, id).
 		Scan(&r.ID, &r.ArticleID, &r.Version, &r.Kind, &r.UserID, &r.UserName, &r.Note, &data, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No revision %d.", id)
 	} else if err != nil {
-		return nil, fmt.Errorf("sqlite: revision: %w", err)
+		return nil, err
 	}
 	r.Data, r.CreatedAt = []byte(data), time.Unix(created, 0).UTC()
 	return &r, nil
@@ -229,8 +211,11 @@ func (db *DB) Revision(ctx context.Context, id int64) (*dateline.Revision, error
 
 // AddRevision stores a revision without changing the article. Returns
 // ENOTFOUND for an unknown article or account.
-func (db *DB) AddRevision(ctx context.Context, rev *dateline.Revision) (err error) {
+func (db *DB) AddRevision(ctx context.Context, rev *dateline.Revision, now time.Time) (err error) {
 	defer wrap(&err, "add revision")
+	if rev.CreatedAt.IsZero() {
+		rev.CreatedAt = now
+	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles WHERE id = ?`, rev.ArticleID).Scan(&n); err != nil {
@@ -246,12 +231,12 @@ func (db *DB) AddRevision(ctx context.Context, rev *dateline.Revision) (err erro
 // SaveAutosave keeps the editor's latest state for one person and story,
 // replacing the previous one. Returns ENOTFOUND for an unknown article or
 // account.
-func (db *DB) SaveAutosave(ctx context.Context, as *dateline.Autosave) (err error) {
+func (db *DB) SaveAutosave(ctx context.Context, as *dateline.Autosave, now time.Time) (err error) {
 	defer wrap(&err, "save autosave")
 	if as.SavedAt.IsZero() {
-		as.SavedAt = time.Now()
+		as.SavedAt = now
 	}
-	as.SavedAt = truncSecond(as.SavedAt)
+	as.SavedAt = sqlutil.TruncSecond(as.SavedAt)
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO autosaves (article_id, user_id, base, data, saved_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (article_id, user_id) DO UPDATE SET base = excluded.base, data = excluded.data, saved_at = excluded.saved_at`,
@@ -265,23 +250,25 @@ func (db *DB) SaveAutosave(ctx context.Context, as *dateline.Autosave) (err erro
 
 // Autosave returns the person's autosave of the article. Returns ENOTFOUND
 // when there is none.
-func (db *DB) Autosave(ctx context.Context, articleID, userID int64) (*dateline.Autosave, error) {
+func (db *DB) Autosave(ctx context.Context, articleID, userID int64) (_ *dateline.Autosave, err error) {
+	defer wrap(&err, "autosave")
 	as := dateline.Autosave{ArticleID: articleID, UserID: userID}
 	var data string
 	var saved int64
-	err := db.read.QueryRowContext(ctx, `SELECT base, data, saved_at FROM autosaves WHERE article_id = ? AND user_id = ?`, articleID, userID).
+	err = db.read.QueryRowContext(ctx, `SELECT base, data, saved_at FROM autosaves WHERE article_id = ? AND user_id = ?`, articleID, userID).
 		Scan(&as.Base, &data, &saved)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No autosave of article %d.", articleID)
 	} else if err != nil {
-		return nil, fmt.Errorf("sqlite: autosave: %w", err)
+		return nil, err
 	}
 	as.Data, as.SavedAt = []byte(data), time.Unix(saved, 0).UTC()
 	return &as, nil
 }
 
 // Photos lists the photos stored here (with a path), newest first.
-func (db *DB) Photos(ctx context.Context, f dateline.PhotoFilter) ([]dateline.Photo, error) {
+func (db *DB) Photos(ctx context.Context, f dateline.PhotoFilter) (_ []dateline.Photo, err error) {
+	defer wrap(&err, "photos")
 	where := `p.path <> ''`
 	var args []any
 	if f.Before > 0 {
@@ -290,32 +277,25 @@ func (db *DB) Photos(ctx context.Context, f dateline.PhotoFilter) ([]dateline.Ph
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
 		where += ` AND (p.caption LIKE ? ESCAPE '\' OR p.credit LIKE ? ESCAPE '\')`
-		args = append(args, likeContains(q), likeContains(q))
+		args = append(args, sqlutil.LikeContains(q), sqlutil.LikeContains(q))
 	}
-	args = append(args, limitOr(f.Limit, 50, 200))
+	args = append(args, sqlutil.LimitOr(f.Limit, 50, 200))
 	rows, err := db.read.QueryContext(ctx, `SELECT `+photoColumns+` FROM photos p WHERE `+where+` ORDER BY p.id DESC LIMIT ?`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: photos: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
-	ps := []dateline.Photo{}
-	for rows.Next() {
-		p, err := scanPhoto(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: photos: %w", err)
-		}
-		ps = append(ps, p)
-	}
-	return ps, rows.Err()
+	return sqlutil.Collect(rows, []dateline.Photo{}, func(r sqlutil.Scanner) (dateline.Photo, error) { return scanPhoto(r) })
 }
 
 // Photo returns the photo with the id. Returns ENOTFOUND.
-func (db *DB) Photo(ctx context.Context, id int64) (*dateline.Photo, error) {
+func (db *DB) Photo(ctx context.Context, id int64) (_ *dateline.Photo, err error) {
+	defer wrap(&err, "photo")
 	p, err := scanPhoto(db.read.QueryRowContext(ctx, `SELECT `+photoColumns+` FROM photos p WHERE p.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No photo %d.", id)
 	} else if err != nil {
-		return nil, fmt.Errorf("sqlite: photo: %w", err)
+		return nil, err
 	}
 	return &p, nil
 }

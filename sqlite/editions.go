@@ -4,13 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 
 	"dateline"
 )
 
 // LinkTranslation makes id a translation of of; see dateline.Translations.
-func (db *DB) LinkTranslation(ctx context.Context, id, of int64) error {
+func (db *DB) LinkTranslation(ctx context.Context, id, of int64) (err error) {
+	defer wrap(&err, "link translation")
 	if id == of {
 		return dateline.Errorf(dateline.EINVALID, "A story cannot be a translation of itself.")
 	}
@@ -78,14 +78,15 @@ func dropLonely(ctx context.Context, tx *sql.Tx, group sql.NullInt64) error {
 }
 
 // Translations returns the other published articles of id's group.
-func (db *DB) Translations(ctx context.Context, id int64) ([]dateline.ArticleRef, error) {
+func (db *DB) Translations(ctx context.Context, id int64) (_ []dateline.ArticleRef, err error) {
+	defer wrap(&err, "translations")
 	rows, err := db.read.QueryContext(ctx, `SELECT a.id, a.uri, s.slug, a.headline, a.lang
 		FROM translations t JOIN translations m ON m.group_id = t.group_id
 		JOIN articles a ON a.id = m.article_id JOIN sections s ON s.id = a.section_id
 		WHERE t.article_id = ? AND m.article_id != ? AND a.status = 'published'
 		ORDER BY a.id`, id, id)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: translations: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	var out []dateline.ArticleRef
@@ -100,9 +101,10 @@ func (db *DB) Translations(ctx context.Context, id int64) ([]dateline.ArticleRef
 }
 
 // TranslationOf returns the first article of id's group, or 0.
-func (db *DB) TranslationOf(ctx context.Context, id int64) (int64, error) {
+func (db *DB) TranslationOf(ctx context.Context, id int64) (_ int64, err error) {
+	defer wrap(&err, "translation of")
 	var group int64
-	err := db.read.QueryRowContext(ctx, `SELECT m.article_id FROM translations t JOIN translations m ON m.group_id = t.group_id
+	err = db.read.QueryRowContext(ctx, `SELECT m.article_id FROM translations t JOIN translations m ON m.group_id = t.group_id
 		WHERE t.article_id = ? AND m.article_id != ? ORDER BY m.article_id LIMIT 1`, id, id).Scan(&group)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil

@@ -4,10 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"time"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 const photoColumns = `p.id, COALESCE(p.uri, ''), p.path, p.remote, p.width, p.height, p.widths, p.caption, p.credit, p.alt`
@@ -17,7 +17,7 @@ func scanPhoto(row scanner, extra ...any) (dateline.Photo, error) {
 	var widths string
 	dest := append([]any{&p.ID, &p.URI, &p.Path, &p.Remote, &p.Width, &p.Height, &widths, &p.Caption, &p.Credit, &p.Alt}, extra...)
 	err := row.Scan(dest...)
-	p.Widths = splitInts(widths)
+	p.Widths = sqlutil.SplitInts(widths)
 	return p, err
 }
 
@@ -27,15 +27,7 @@ func (db *DB) photos(ctx context.Context, query string, id int64) ([]dateline.Ph
 		return nil, err
 	}
 	defer rows.Close()
-	var ps []dateline.Photo
-	for rows.Next() {
-		p, err := scanPhoto(rows)
-		if err != nil {
-			return nil, err
-		}
-		ps = append(ps, p)
-	}
-	return ps, rows.Err()
+	return sqlutil.Collect(rows, nil, func(r sqlutil.Scanner) (dateline.Photo, error) { return scanPhoto(r) })
 }
 
 func sectionID(ctx context.Context, tx *sql.Tx, slug string) (any, error) {
@@ -51,7 +43,8 @@ func sectionID(ctx context.Context, tx *sql.Tx, slug string) (any, error) {
 }
 
 // SaveGallery creates or updates a gallery by URI, with its photos in order.
-func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery) error {
+func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery, now time.Time) (err error) {
+	defer wrap(&err, "save gallery")
 	if g.URI == "" || g.Title == "" {
 		return dateline.Errorf(dateline.EINVALID, "A gallery needs a URI and a title.")
 	}
@@ -61,7 +54,7 @@ func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery) error {
 			return err
 		}
 		if g.PublishedAt.IsZero() {
-			g.PublishedAt = time.Now().UTC()
+			g.PublishedAt = now.UTC()
 		}
 		err = tx.QueryRowContext(ctx, `INSERT INTO galleries (uri, section_id, title, lead, published_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (uri) DO UPDATE SET section_id = excluded.section_id, title = excluded.title, lead = excluded.lead,
@@ -74,7 +67,7 @@ func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery) error {
 			return err
 		}
 		for i := range g.Photos {
-			if err := savePhoto(ctx, tx, &g.Photos[i], time.Now()); err != nil {
+			if err := savePhoto(ctx, tx, &g.Photos[i], now); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO gallery_photos (gallery_id, position, photo_id) VALUES (?, ?, ?)`, g.ID, i, g.Photos[i].ID); err != nil {
@@ -86,23 +79,24 @@ func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery) error {
 }
 
 // Gallery returns the gallery with its photos. Returns ENOTFOUND if none.
-func (db *DB) Gallery(ctx context.Context, id int64) (*dateline.Gallery, error) {
+func (db *DB) Gallery(ctx context.Context, id int64) (_ *dateline.Gallery, err error) {
+	defer wrap(&err, "gallery")
 	var g dateline.Gallery
 	var section sql.NullString
 	var published int64
-	err := db.read.QueryRowContext(ctx, `SELECT g.id, g.uri, s.slug, g.title, g.lead, g.published_at
+	err = db.read.QueryRowContext(ctx, `SELECT g.id, g.uri, s.slug, g.title, g.lead, g.published_at
 		FROM galleries g LEFT JOIN sections s ON s.id = g.section_id WHERE g.id = ?`, id).
 		Scan(&g.ID, &g.URI, &section, &g.Title, &g.Lead, &published)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No gallery %d.", id)
 	} else if err != nil {
-		return nil, fmt.Errorf("sqlite: gallery: %w", err)
+		return nil, err
 	}
 	g.Section, g.PublishedAt = section.String, time.Unix(published, 0).UTC()
 	g.Photos, err = db.photos(ctx, `SELECT `+photoColumns+` FROM gallery_photos x JOIN photos p ON p.id = x.photo_id
 		WHERE x.gallery_id = ? ORDER BY x.position`, id)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: gallery photos: %w", err)
+		return nil, err
 	}
 	g.PhotoCount = len(g.Photos)
 	if len(g.Photos) > 0 {
@@ -112,15 +106,16 @@ func (db *DB) Gallery(ctx context.Context, id int64) (*dateline.Gallery, error) 
 }
 
 // Galleries lists the newest galleries, each with its cover photo and count.
-func (db *DB) Galleries(ctx context.Context, limit int) ([]dateline.Gallery, error) {
+func (db *DB) Galleries(ctx context.Context, limit int) (_ []dateline.Gallery, err error) {
+	defer wrap(&err, "galleries")
 	rows, err := db.read.QueryContext(ctx, `SELECT `+photoColumns+`, g.id, g.uri, COALESCE(s.slug, ''), g.title, g.lead, g.published_at,
 			(SELECT COUNT(*) FROM gallery_photos c WHERE c.gallery_id = g.id)
 		FROM galleries g LEFT JOIN sections s ON s.id = g.section_id
 		JOIN gallery_photos x ON x.gallery_id = g.id AND x.position = (SELECT MIN(position) FROM gallery_photos WHERE gallery_id = g.id)
 		JOIN photos p ON p.id = x.photo_id
-		ORDER BY g.published_at DESC, g.id DESC LIMIT ?`, capLimit(limit))
+		ORDER BY g.published_at DESC, g.id DESC LIMIT ?`, sqlutil.CapLimit(limit))
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: galleries: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	gs := []dateline.Gallery{}
@@ -138,15 +133,9 @@ func (db *DB) Galleries(ctx context.Context, limit int) ([]dateline.Gallery, err
 	return gs, rows.Err()
 }
 
-func capLimit(n int) int {
-	if n <= 0 || n > 200 {
-		return 200
-	}
-	return n
-}
-
 // SaveInfographic creates or updates an infographic by URI.
-func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic) error {
+func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic, now time.Time) (err error) {
+	defer wrap(&err, "save infographic")
 	if g.URI == "" || g.Title == "" {
 		return dateline.Errorf(dateline.EINVALID, "An infographic needs a URI and a title.")
 	}
@@ -156,7 +145,7 @@ func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic) erro
 			return err
 		}
 		if g.PublishedAt.IsZero() {
-			g.PublishedAt = time.Now().UTC()
+			g.PublishedAt = now.UTC()
 		}
 		err = tx.QueryRowContext(ctx, `INSERT INTO infographics (uri, section_id, title, text, published_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (uri) DO UPDATE SET section_id = excluded.section_id, title = excluded.title, text = excluded.text,
@@ -169,7 +158,7 @@ func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic) erro
 			return err
 		}
 		for i := range g.Images {
-			if err := savePhoto(ctx, tx, &g.Images[i], time.Now()); err != nil {
+			if err := savePhoto(ctx, tx, &g.Images[i], now); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO infographic_images (infographic_id, position, photo_id) VALUES (?, ?, ?)`, g.ID, i, g.Images[i].ID); err != nil {
@@ -181,7 +170,8 @@ func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic) erro
 }
 
 // Infographic returns the infographic with its images. Returns ENOTFOUND if none.
-func (db *DB) Infographic(ctx context.Context, id int64) (*dateline.Infographic, error) {
+func (db *DB) Infographic(ctx context.Context, id int64) (_ *dateline.Infographic, err error) {
+	defer wrap(&err, "infographic")
 	gs, err := db.infographics(ctx, `WHERE g.id = ?`, id)
 	if err != nil {
 		return nil, err
@@ -193,15 +183,16 @@ func (db *DB) Infographic(ctx context.Context, id int64) (*dateline.Infographic,
 }
 
 // Infographics lists the newest infographics with their images.
-func (db *DB) Infographics(ctx context.Context, limit int) ([]dateline.Infographic, error) {
-	return db.infographics(ctx, `ORDER BY g.published_at DESC, g.id DESC LIMIT ?`, capLimit(limit))
+func (db *DB) Infographics(ctx context.Context, limit int) (_ []dateline.Infographic, err error) {
+	defer wrap(&err, "infographics")
+	return db.infographics(ctx, `ORDER BY g.published_at DESC, g.id DESC LIMIT ?`, sqlutil.CapLimit(limit))
 }
 
 func (db *DB) infographics(ctx context.Context, tail string, arg any) ([]dateline.Infographic, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT g.id, g.uri, COALESCE(s.slug, ''), g.title, g.text, g.published_at
 		FROM infographics g LEFT JOIN sections s ON s.id = g.section_id `+tail, arg)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: infographics: %w", err)
+		return nil, err
 	}
 	gs := []dateline.Infographic{}
 	for rows.Next() {
@@ -222,7 +213,7 @@ func (db *DB) infographics(ctx context.Context, tail string, arg any) ([]datelin
 		gs[i].Images, err = db.photos(ctx, `SELECT `+photoColumns+` FROM infographic_images x JOIN photos p ON p.id = x.photo_id
 			WHERE x.infographic_id = ? ORDER BY x.position`, gs[i].ID)
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: infographic images: %w", err)
+			return nil, err
 		}
 	}
 	return gs, nil

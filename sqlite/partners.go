@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 var _ dateline.Partners = (*DB)(nil)
@@ -67,13 +68,13 @@ func (db *DB) PartnerFeed(ctx context.Context, id int64) (_ *dateline.PartnerFee
 }
 
 // CreatePartnerFeed stores a new feed. Returns EINVALID and ECONFLICT.
-func (db *DB) CreatePartnerFeed(ctx context.Context, f *dateline.PartnerFeed) (err error) {
+func (db *DB) CreatePartnerFeed(ctx context.Context, f *dateline.PartnerFeed, now time.Time) (err error) {
 	defer wrap(&err, "create partner feed")
 	if err := f.Validate(); err != nil {
 		return err
 	}
 	if f.CreatedAt.IsZero() {
-		f.CreatedAt = time.Now().UTC()
+		f.CreatedAt = now.UTC()
 	}
 	if f.State.NextAt.IsZero() {
 		f.State.NextAt = f.CreatedAt
@@ -107,7 +108,7 @@ func (db *DB) DeletePartnerFeed(ctx context.Context, id int64) (err error) {
 // lease.
 func (db *DB) ClaimPartnerFeeds(ctx context.Context, now time.Time, lease time.Duration, limit int) (_ []dateline.PartnerFeed, err error) {
 	defer wrap(&err, "claim partner feeds")
-	limit = limitOr(limit, 10, 100)
+	limit = sqlutil.LimitOr(limit, 10, 100)
 	fs := []dateline.PartnerFeed{}
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT `+partnerFeedCols+` FROM partner_feeds f WHERE f.next_at <= ? ORDER BY f.next_at, f.id LIMIT ?`, now.Unix(), limit)
@@ -175,7 +176,7 @@ func (db *DB) PartnerEntries(ctx context.Context, kind string, limit int) (_ []d
 	defer wrap(&err, "partner entries")
 	rows, err := db.read.QueryContext(ctx, `SELECT e.id, e.feed_id, f.name, e.title, e.link, e.summary, e.published_at
 		FROM partner_entries e JOIN partner_feeds f ON f.id = e.feed_id
-		WHERE f.kind = ? ORDER BY e.published_at DESC, e.id LIMIT ?`, kind, limitOr(limit, 10, 100))
+		WHERE f.kind = ? ORDER BY e.published_at DESC, e.id LIMIT ?`, kind, sqlutil.LimitOr(limit, 10, 100))
 	if err != nil {
 		return nil, err
 	}

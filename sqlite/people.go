@@ -4,39 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
-
-// wrap adds where an internal error happened; errors with a code people
-// may see pass unchanged.
-func wrap(err *error, what string) {
-	if *err != nil && dateline.ErrorCode(*err) == dateline.EINTERNAL {
-		*err = fmt.Errorf("sqlite: %s: %w", what, *err)
-	}
-}
-
-func isUnique(err error) bool { return err != nil && strings.Contains(err.Error(), "UNIQUE") }
-
-func isForeignKey(err error) bool { return err != nil && strings.Contains(err.Error(), "FOREIGN KEY") }
-
-// limitOr returns n, or def when n is not positive, at most max.
-func limitOr(n, def, max int) int {
-	if n <= 0 {
-		return def
-	}
-	return min(n, max)
-}
-
-// likeContains is a LIKE pattern (with ESCAPE '\') for text containing s.
-// SQLite's LIKE ignores the case of ASCII letters only.
-func likeContains(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(s) + "%"
-}
 
 const userColumns = `u.id, u.email, u.name, u.role, u.password_hash, u.disabled, u.failures, u.locked_until, u.created_at`
 
@@ -59,15 +32,15 @@ func scanUser(row scanner, extra ...any) (*dateline.User, error) {
 
 // CreateUser stores a new account. Returns EINVALID for a bad email, name
 // or role and ECONFLICT when the email (in any case) has an account.
-func (db *DB) CreateUser(ctx context.Context, u *dateline.User) (err error) {
+func (db *DB) CreateUser(ctx context.Context, u *dateline.User, now time.Time) (err error) {
 	defer wrap(&err, "create user")
 	if err := u.Validate(); err != nil {
 		return err
 	}
 	if u.CreatedAt.IsZero() {
-		u.CreatedAt = time.Now()
+		u.CreatedAt = now
 	}
-	u.CreatedAt, u.LockedUntil = truncSecond(u.CreatedAt), truncSecond(u.LockedUntil)
+	u.CreatedAt, u.LockedUntil = sqlutil.TruncSecond(u.CreatedAt), sqlutil.TruncSecond(u.LockedUntil)
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO users (email, name, role, password_hash, disabled, failures, locked_until, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
@@ -125,45 +98,40 @@ func (db *DB) SetPassword(ctx context.Context, userID int64, hash string) (err e
 }
 
 // User returns the account with the id. Returns ENOTFOUND.
-func (db *DB) User(ctx context.Context, id int64) (*dateline.User, error) {
+func (db *DB) User(ctx context.Context, id int64) (_ *dateline.User, err error) {
+	defer wrap(&err, "user")
 	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No account %d.", id)
 	} else if err != nil {
-		return nil, fmt.Errorf("sqlite: user: %w", err)
+		return nil, err
 	}
 	return u, nil
 }
 
 // UserByEmail returns the account with the email, ignoring case. Returns
 // ENOTFOUND.
-func (db *DB) UserByEmail(ctx context.Context, email string) (*dateline.User, error) {
+func (db *DB) UserByEmail(ctx context.Context, email string) (_ *dateline.User, err error) {
+	defer wrap(&err, "user by email")
 	// The column's NOCASE collation makes = ignore case.
 	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.email = ?`, strings.TrimSpace(email)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No account has the email %q.", email)
 	} else if err != nil {
-		return nil, fmt.Errorf("sqlite: user by email: %w", err)
+		return nil, err
 	}
 	return u, nil
 }
 
 // Users lists every account in the order they were made.
-func (db *DB) Users(ctx context.Context) ([]dateline.User, error) {
+func (db *DB) Users(ctx context.Context) (_ []dateline.User, err error) {
+	defer wrap(&err, "users")
 	rows, err := db.read.QueryContext(ctx, `SELECT `+userColumns+` FROM users u ORDER BY u.id`)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: users: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
-	us := []dateline.User{}
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: users: %w", err)
-		}
-		us = append(us, *u)
-	}
-	return us, rows.Err()
+	return sqlutil.Collect(rows, []dateline.User{}, sqlutil.Value(func(r sqlutil.Scanner) (*dateline.User, error) { return scanUser(r) }))
 }
 
 // LoginFailed counts a failed sign-in in one statement, so that attempts
@@ -214,15 +182,15 @@ func (db *DB) LoginSucceeded(ctx context.Context, userID int64, now time.Time) (
 
 // CreateSession stores a session. Returns EINVALID without a hash, account
 // or end, and ENOTFOUND for an unknown account.
-func (db *DB) CreateSession(ctx context.Context, s *dateline.Session) (err error) {
+func (db *DB) CreateSession(ctx context.Context, s *dateline.Session, now time.Time) (err error) {
 	defer wrap(&err, "create session")
 	if len(s.Hash) == 0 || s.UserID == 0 || s.ExpiresAt.IsZero() {
 		return dateline.Errorf(dateline.EINVALID, "A session needs a hash, an account and an end.")
 	}
 	if s.CreatedAt.IsZero() {
-		s.CreatedAt = time.Now()
+		s.CreatedAt = now
 	}
-	s.CreatedAt, s.ExpiresAt = truncSecond(s.CreatedAt), truncSecond(s.ExpiresAt)
+	s.CreatedAt, s.ExpiresAt = sqlutil.TruncSecond(s.CreatedAt), sqlutil.TruncSecond(s.ExpiresAt)
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
 			s.Hash, s.UserID, s.CSRF, s.CreatedAt.Unix(), s.ExpiresAt.Unix()).Scan(&s.ID)
@@ -236,7 +204,8 @@ func (db *DB) CreateSession(ctx context.Context, s *dateline.Session) (err error
 // Session returns the live session with the hash and its account. Returns
 // EUNAUTHORIZED when there is none, it ended by now or the account is
 // disabled.
-func (db *DB) Session(ctx context.Context, hash []byte, now time.Time) (*dateline.Session, error) {
+func (db *DB) Session(ctx context.Context, hash []byte, now time.Time) (_ *dateline.Session, err error) {
+	defer wrap(&err, "session")
 	var s dateline.Session
 	var created, expires int64
 	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+`, s.id, s.hash, s.user_id, s.csrf, s.created_at, s.expires_at
@@ -245,7 +214,7 @@ func (db *DB) Session(ctx context.Context, hash []byte, now time.Time) (*datelin
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.EUNAUTHORIZED, "Your session has ended; sign in again.")
 	} else if err != nil {
-		return nil, fmt.Errorf("sqlite: session: %w", err)
+		return nil, err
 	}
 	s.CreatedAt, s.ExpiresAt, s.User = time.Unix(created, 0).UTC(), time.Unix(expires, 0).UTC(), u
 	if !s.ExpiresAt.After(now) || u.Disabled {
@@ -273,10 +242,11 @@ func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (err err
 }
 
 // Tokens lists every API token, newest first.
-func (db *DB) Tokens(ctx context.Context) ([]dateline.Token, error) {
+func (db *DB) Tokens(ctx context.Context) (_ []dateline.Token, err error) {
+	defer wrap(&err, "tokens")
 	rows, err := db.read.QueryContext(ctx, `SELECT id, name, scope, hash, created_at, embargo, source FROM tokens ORDER BY created_at DESC, id DESC`)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: tokens: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	ts := []dateline.Token{}
@@ -284,7 +254,7 @@ func (db *DB) Tokens(ctx context.Context) ([]dateline.Token, error) {
 		var t dateline.Token
 		var created int64
 		if err := rows.Scan(&t.ID, &t.Name, &t.Scope, &t.Hash, &created, &t.Embargo, &t.Source); err != nil {
-			return nil, fmt.Errorf("sqlite: tokens: %w", err)
+			return nil, err
 		}
 		t.CreatedAt = time.Unix(created, 0).UTC()
 		ts = append(ts, t)
@@ -312,7 +282,8 @@ func (db *DB) DeleteToken(ctx context.Context, id int64) (err error) {
 // ignoring case. SQLite's lower() folds ASCII only, so names are matched
 // by their slug too: "лав" finds "Сергей Лавров" as "lav" in
 // "sergey-lavrov". Returns EINVALID for another kind.
-func (db *DB) TagSuggest(ctx context.Context, kind, prefix string, limit int) ([]dateline.Topic, error) {
+func (db *DB) TagSuggest(ctx context.Context, kind, prefix string, limit int) (_ []dateline.Topic, err error) {
+	defer wrap(&err, "tag suggest")
 	if kind != "topics" && kind != "persons" {
 		return nil, dateline.Errorf(dateline.EINVALID, "Tags are topics or persons, not %q.", kind)
 	}
@@ -327,15 +298,15 @@ func (db *DB) TagSuggest(ctx context.Context, kind, prefix string, limit int) ([
 				CASE WHEN instr(lower(name), lower(?1)) = 1 OR (?2 <> '' AND instr(slug, ?2) = 1) THEN 0 ELSE 1 END AS rank
 			FROM `+kind+`
 			WHERE instr(lower(name), lower(?1)) > 0 OR (?2 <> '' AND instr(slug, ?2) > 0))
-		ORDER BY rank, slug, id LIMIT ?3`, prefix, slug, limitOr(limit, 10, 50))
+		ORDER BY rank, slug, id LIMIT ?3`, prefix, slug, sqlutil.LimitOr(limit, 10, 50))
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: tag suggest: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var t dateline.Topic
 		if err := rows.Scan(&t.ID, &t.Slug, &t.Name); err != nil {
-			return nil, fmt.Errorf("sqlite: tag suggest: %w", err)
+			return nil, err
 		}
 		ts = append(ts, t)
 	}
@@ -344,32 +315,33 @@ func (db *DB) TagSuggest(ctx context.Context, kind, prefix string, limit int) ([
 
 // AddAudit records an entry. The account's name is filled in when
 // e.UserName is empty.
-func (db *DB) AddAudit(ctx context.Context, e *dateline.AuditEntry) (err error) {
+func (db *DB) AddAudit(ctx context.Context, e *dateline.AuditEntry, now time.Time) (err error) {
 	defer wrap(&err, "add audit")
 	if e.Action == "" {
 		return dateline.Errorf(dateline.EINVALID, "An audit entry needs an action.")
 	}
 	if e.At.IsZero() {
-		e.At = time.Now()
+		e.At = now
 	}
-	e.At = truncSecond(e.At)
+	e.At = sqlutil.TruncSecond(e.At)
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		return tx.QueryRowContext(ctx, `INSERT INTO audit_log (at, user_id, user_name, action, target, detail)
 			VALUES (?, ?, COALESCE(NULLIF(?, ''), (SELECT name FROM users WHERE id = ?), ''), ?, ?, ?) RETURNING id, user_name`,
-			e.At.Unix(), nullID(e.UserID), e.UserName, e.UserID, e.Action, e.Target, e.Detail).Scan(&e.ID, &e.UserName)
+			e.At.Unix(), sqlutil.NullID(e.UserID), e.UserName, e.UserID, e.Action, e.Target, e.Detail).Scan(&e.ID, &e.UserName)
 	})
 }
 
 // AuditLog lists entries newest first, below the id before (0: from the
 // newest), at most limit (100 by default, 500 at most).
-func (db *DB) AuditLog(ctx context.Context, before int64, limit int) ([]dateline.AuditEntry, error) {
+func (db *DB) AuditLog(ctx context.Context, before int64, limit int) (_ []dateline.AuditEntry, err error) {
+	defer wrap(&err, "audit log")
 	if before <= 0 {
 		before = 1<<63 - 1
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT id, at, COALESCE(user_id, 0), user_name, action, target, detail
-		FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?`, before, limitOr(limit, 100, 500))
+		FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?`, before, sqlutil.LimitOr(limit, 100, 500))
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: audit log: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	es := []dateline.AuditEntry{}
@@ -377,7 +349,7 @@ func (db *DB) AuditLog(ctx context.Context, before int64, limit int) ([]dateline
 		var e dateline.AuditEntry
 		var at int64
 		if err := rows.Scan(&e.ID, &at, &e.UserID, &e.UserName, &e.Action, &e.Target, &e.Detail); err != nil {
-			return nil, fmt.Errorf("sqlite: audit log: %w", err)
+			return nil, err
 		}
 		e.At = time.Unix(at, 0).UTC()
 		es = append(es, e)

@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 var _ dateline.Rates = (*DB)(nil)
 
 // SaveRates stores a table, replacing the one of the same source and date,
 // and reports whether anything changed. Returns EINVALID.
-func (db *DB) SaveRates(ctx context.Context, t *dateline.RateTable) (changed bool, err error) {
+func (db *DB) SaveRates(ctx context.Context, t *dateline.RateTable, now time.Time) (changed bool, err error) {
 	defer wrap(&err, "save rates")
 	if err := t.Validate(); err != nil {
 		return false, err
@@ -26,7 +27,7 @@ func (db *DB) SaveRates(ctx context.Context, t *dateline.RateTable) (changed boo
 	}
 	fetched := t.FetchedAt
 	if fetched.IsZero() {
-		fetched = time.Now()
+		fetched = now
 	}
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		var id int64
@@ -94,7 +95,7 @@ func (db *DB) ratesOn(ctx context.Context, q *sql.DB, where string, args ...any)
 // RateDates lists the source's dates, newest first.
 func (db *DB) RateDates(ctx context.Context, source string, limit int) (_ []time.Time, err error) {
 	defer wrap(&err, "rate dates")
-	rows, err := db.read.QueryContext(ctx, `SELECT day FROM rate_tables WHERE source = ? ORDER BY day DESC LIMIT ?`, source, limitOr(limit, 100, 10000))
+	rows, err := db.read.QueryContext(ctx, `SELECT day FROM rate_tables WHERE source = ? ORDER BY day DESC LIMIT ?`, source, sqlutil.LimitOr(limit, 100, 10000))
 	if err != nil {
 		return nil, err
 	}

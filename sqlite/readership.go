@@ -1,54 +1,17 @@
 package sqlite
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
-	"slices"
 	"strings"
 	"time"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 var _ dateline.Readership = (*DB)(nil)
-
-// windowColumn is the view_windows column of a period, or "" for an
-// unknown one.
-func windowColumn(p dateline.Period) string {
-	switch p {
-	case dateline.PeriodNow:
-		return "now"
-	case dateline.PeriodToday:
-		return "today"
-	case dateline.PeriodWeek:
-		return "week"
-	}
-	return ""
-}
-
-// mergeCounts drops counts that are not positive or have no article id,
-// adds up those of the same article and minute, and sorts them by minute
-// and article.
-func mergeCounts(counts []dateline.ViewCount) []dateline.ViewCount {
-	type key struct{ minute, article int64 }
-	sum := make(map[key]int64, len(counts))
-	for _, c := range counts {
-		if c.Count > 0 && c.ArticleID > 0 {
-			sum[key{c.Minute, c.ArticleID}] += c.Count
-		}
-	}
-	out := make([]dateline.ViewCount, 0, len(sum))
-	for k, n := range sum {
-		out = append(out, dateline.ViewCount{ArticleID: k.article, Minute: k.minute, Count: n})
-	}
-	slices.SortFunc(out, func(a, b dateline.ViewCount) int {
-		return cmp.Or(cmp.Compare(a.Minute, b.Minute), cmp.Compare(a.ArticleID, b.ArticleID))
-	})
-	return out
-}
 
 // readEdges returns the last minute that has left each window, in
 // dateline.Periods order: 0 (nothing yet) where there is no row.
@@ -78,7 +41,7 @@ func readEdges(ctx context.Context, tx *sql.Tx) ([3]int64, error) {
 // unknown articles or of minutes that have left every window are dropped.
 func (db *DB) AddViews(ctx context.Context, counts []dateline.ViewCount) (err error) {
 	defer wrap(&err, "add views")
-	merged := mergeCounts(counts)
+	merged := dateline.MergeViewCounts(counts)
 	if len(merged) == 0 {
 		return nil
 	}
@@ -177,7 +140,7 @@ func (db *DB) ExpireViews(ctx context.Context, now time.Time) (err error) {
 			if through[i] >= edge {
 				continue
 			}
-			col := windowColumn(p)
+			col := sqlutil.WindowColumn(p)
 			// Minutes (through, edge] leave the window now. An article
 			// whose views have all left goes: that happens as its last
 			// minutes leave the week, the shorter windows having gone first.
@@ -238,12 +201,13 @@ func collect(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int6
 // Each section's best are found by walking its part of the window's
 // index (the inner query, run once per section), and the site's best
 // are the best of those.
-func (db *DB) MostRead(ctx context.Context, p dateline.Period, section string, limit int) ([]dateline.Ranked, error) {
-	col := windowColumn(p)
+func (db *DB) MostRead(ctx context.Context, p dateline.Period, section string, limit int) (_ []dateline.Ranked, err error) {
+	defer wrap(&err, "most read")
+	col := sqlutil.WindowColumn(p)
 	if col == "" {
 		return nil, dateline.Errorf(dateline.EINVALID, "Unknown period %q.", p)
 	}
-	where, args := ``, []any{limitOr(limit, 10, 50)}
+	where, args := ``, []any{sqlutil.LimitOr(limit, 10, 50)}
 	if section != "" {
 		where, args = `AND top.slug = ?2`, append(args, section)
 	}
@@ -260,7 +224,7 @@ func (db *DB) MostRead(ctx context.Context, p dateline.Period, section string, l
 		AND a.id = w.article_id `+where+`
 		ORDER BY w.`+col+` DESC, a.published_at DESC, a.id DESC LIMIT ?1`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: most read: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	out := []dateline.Ranked{}
@@ -268,7 +232,7 @@ func (db *DB) MostRead(ctx context.Context, p dateline.Period, section string, l
 		var r dateline.Ranked
 		a, err := scanArticle(withExtra{rows, []any{&r.Views}})
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: most read: %w", err)
+			return nil, err
 		}
 		r.Article = *a
 		out = append(out, r)
@@ -286,14 +250,15 @@ func (w withExtra) Scan(dest ...any) error { return w.row.Scan(append(dest, w.ex
 
 // ViewsOf returns the article's views in each period, zeros when it has
 // none.
-func (db *DB) ViewsOf(ctx context.Context, articleID int64) ([3]int64, error) {
+func (db *DB) ViewsOf(ctx context.Context, articleID int64) (_ [3]int64, err error) {
+	defer wrap(&err, "views of")
 	var v [3]int64
-	err := db.read.QueryRowContext(ctx, `SELECT now, today, week FROM view_windows WHERE article_id = ?`, articleID).
+	err = db.read.QueryRowContext(ctx, `SELECT now, today, week FROM view_windows WHERE article_id = ?`, articleID).
 		Scan(&v[0], &v[1], &v[2])
 	if errors.Is(err, sql.ErrNoRows) {
 		return v, nil
 	} else if err != nil {
-		return v, fmt.Errorf("sqlite: views of %d: %w", articleID, err)
+		return v, err
 	}
 	return v, nil
 }
@@ -305,7 +270,8 @@ func (db *DB) ViewsOf(ctx context.Context, articleID int64) ([3]int64, error) {
 // The newest limit of all are among the newest limit of each tag, so
 // each tag gives only those, walking its part of published_tags: a tag on
 // a quarter of all stories costs no more than a rare one.
-func (db *DB) Neighbours(ctx context.Context, id int64, limit int) ([]dateline.Neighbour, error) {
+func (db *DB) Neighbours(ctx context.Context, id int64, limit int) (_ []dateline.Neighbour, err error) {
+	defer wrap(&err, "neighbours")
 	// For each tag of the article (b), its walk is the IN list; CROSS
 	// JOIN keeps the few found outermost, or SQLite may walk the feed.
 	rows, err := db.read.QueryContext(ctx, `WITH base(kind, tag_id) AS (
@@ -321,9 +287,9 @@ func (db *DB) Neighbours(ctx context.Context, id int64, limit int) ([]dateline.N
 				AND x.person_id IN (SELECT tag_id FROM base WHERE kind = 1))
 		FROM c CROSS JOIN articles a JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
 		WHERE a.id = c.id AND a.status = 'published'
-		ORDER BY a.published_at DESC, a.id DESC LIMIT ?2`, id, limitOr(limit, 50, 200))
+		ORDER BY a.published_at DESC, a.id DESC LIMIT ?2`, id, sqlutil.LimitOr(limit, 50, 200))
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: neighbours: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	out := []dateline.Neighbour{}
@@ -331,7 +297,7 @@ func (db *DB) Neighbours(ctx context.Context, id int64, limit int) ([]dateline.N
 		var n dateline.Neighbour
 		a, err := scanArticle(withExtra{rows, []any{&n.Shared}})
 		if err != nil {
-			return nil, fmt.Errorf("sqlite: neighbours: %w", err)
+			return nil, err
 		}
 		n.Article = *a
 		out = append(out, n)
@@ -377,7 +343,8 @@ const maxPublishedIDs = 1000
 // PublishedIDs reports which of ids are published articles: the map holds
 // those, true. Ids that are not positive are ignored. Returns EINVALID for
 // more than 1,000 ids.
-func (db *DB) PublishedIDs(ctx context.Context, ids []int64) (map[int64]bool, error) {
+func (db *DB) PublishedIDs(ctx context.Context, ids []int64) (_ map[int64]bool, err error) {
+	defer wrap(&err, "published ids")
 	if len(ids) > maxPublishedIDs {
 		return nil, dateline.Errorf(dateline.EINVALID, "At most %d ids at once, not %d.", maxPublishedIDs, len(ids))
 	}
@@ -393,13 +360,13 @@ func (db *DB) PublishedIDs(ctx context.Context, ids []int64) (map[int64]bool, er
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT id FROM articles WHERE status = 'published' AND id IN (`+placeholders(len(args))+`)`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: published ids: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("sqlite: published ids: %w", err)
+			return nil, err
 		}
 		out[id] = true
 	}
@@ -408,11 +375,12 @@ func (db *DB) PublishedIDs(ctx context.Context, ids []int64) (map[int64]bool, er
 
 // Events returns events with ids above after, oldest first: at most limit,
 // 100 by default, 1,000 at most.
-func (db *DB) Events(ctx context.Context, after int64, limit int) ([]dateline.Event, error) {
+func (db *DB) Events(ctx context.Context, after int64, limit int) (_ []dateline.Event, err error) {
+	defer wrap(&err, "events")
 	rows, err := db.read.QueryContext(ctx, `SELECT id, at, kind, article_id, section, headline, lang, urgency, breaking, topics
-		FROM events WHERE id > ? ORDER BY id LIMIT ?`, after, limitOr(limit, 100, 1000))
+		FROM events WHERE id > ? ORDER BY id LIMIT ?`, after, sqlutil.LimitOr(limit, 100, 1000))
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: events: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	es := []dateline.Event{}
@@ -421,7 +389,7 @@ func (db *DB) Events(ctx context.Context, after int64, limit int) ([]dateline.Ev
 		var at int64
 		var topics string
 		if err := rows.Scan(&e.ID, &at, &e.Kind, &e.ArticleID, &e.Section, &e.Headline, &e.Lang, &e.Urgency, &e.Breaking, &topics); err != nil {
-			return nil, fmt.Errorf("sqlite: events: %w", err)
+			return nil, err
 		}
 		e.At, e.Topics = time.Unix(at, 0).UTC(), strings.Fields(topics)
 		es = append(es, e)
@@ -430,35 +398,26 @@ func (db *DB) Events(ctx context.Context, after int64, limit int) ([]dateline.Ev
 }
 
 // LastEventID returns the newest event's id, or 0.
-func (db *DB) LastEventID(ctx context.Context) (int64, error) {
+func (db *DB) LastEventID(ctx context.Context) (_ int64, err error) {
+	defer wrap(&err, "last event id")
 	var id int64
-	err := db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&id)
+	err = db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&id)
 	if err != nil {
-		return 0, fmt.Errorf("sqlite: last event: %w", err)
+		return 0, err
 	}
 	return id, nil
 }
 
 // insertEvent logs the event of writing a over old, if any, in the
 // writer's transaction. Topics are a's, as written (with their slugs).
-func insertEvent(ctx context.Context, tx *sql.Tx, a *dateline.Article, old *prior, now time.Time) error {
-	var was dateline.Status
-	if old != nil {
-		was = old.status
-	}
-	kind := dateline.EventFor(was, a)
-	if kind == "" {
+func insertEvent(ctx context.Context, tx *sql.Tx, a *dateline.Article, old *dateline.StoredArticle, now time.Time) error {
+	e, ok := dateline.ArticleEvent(a, old, now)
+	if !ok {
 		return nil
-	}
-	var slugs []string
-	for _, t := range a.Topics {
-		if t.ID != 0 && !slices.Contains(slugs, t.Slug) {
-			slugs = append(slugs, t.Slug)
-		}
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO events (at, kind, article_id, section, headline, lang, urgency, breaking, topics)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		now.Unix(), kind, a.ID, a.Section, a.Headline, a.Lang, a.Urgency, a.Breaking, strings.Join(slugs, " "))
+		e.At.Unix(), e.Kind, e.ArticleID, e.Section, e.Headline, e.Lang, e.Urgency, e.Breaking, strings.Join(e.Topics, " "))
 	return err
 }
 

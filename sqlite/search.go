@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"strings"
 	"time"
 
@@ -86,7 +85,8 @@ func collectIDs(ctx context.Context, tx *sql.Tx, q string, id int64, add func(in
 }
 
 // Reindex rebuilds the search index from the articles, in batches.
-func (db *DB) Reindex(ctx context.Context) error {
+func (db *DB) Reindex(ctx context.Context) (err error) {
+	defer wrap(&err, "reindex")
 	if _, err := db.write.ExecContext(ctx, `DELETE FROM article_fts`); err != nil {
 		return err
 	}
@@ -178,7 +178,8 @@ func matchExpr(must, not [][]string, facetsAll []string, facetsAny []string) str
 }
 
 // Search finds published articles; see dateline.SearchFilter.
-func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (dateline.SearchResult, error) {
+func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (_ dateline.SearchResult, err error) {
+	defer wrap(&err, "search")
 	var res dateline.SearchResult
 	var all []string
 	for _, slug := range f.Sections {
@@ -230,8 +231,10 @@ func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (dateline.Sea
 		FROM article_fts f CROSS JOIN articles a ON a.id = f.rowid
 		WHERE article_fts MATCH ? ORDER BY f.rowid DESC LIMIT ?`, expr, dateline.SearchDepth(f))
 	if err != nil {
-		return res, fmt.Errorf("sqlite: search: %w", err)
+		return res, err
 	}
+	// A read budget, not a stamp: the clock only bounds how long the
+	// candidates are read.
 	started := time.Now()
 	stopped := false
 	var cands []search.Candidate
@@ -256,7 +259,7 @@ func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (dateline.Sea
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return res, fmt.Errorf("sqlite: search: %w", err)
+		return res, err
 	}
 	res.Ranked, res.Total = len(cands), len(cands)
 	res.TotalCapped = stopped || len(cands) == dateline.SearchDepth(f)
@@ -305,8 +308,9 @@ func inRange(t, from, to time.Time) bool {
 }
 
 // SearchIndexSize returns the bytes the full-text index takes on disk.
-func (db *DB) SearchIndexSize(ctx context.Context) (int64, error) {
+func (db *DB) SearchIndexSize(ctx context.Context) (_ int64, err error) {
+	defer wrap(&err, "search index size")
 	var n sql.NullInt64
-	err := db.read.QueryRowContext(ctx, `SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'article_fts%'`).Scan(&n)
+	err = db.read.QueryRowContext(ctx, `SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'article_fts%'`).Scan(&n)
 	return n.Int64, err
 }

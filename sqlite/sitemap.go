@@ -4,21 +4,15 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 var _ dateline.Sitemaps = (*DB)(nil)
-
-// monthStart is the first instant of t's month, UTC.
-func monthStart(t time.Time) time.Time {
-	t = t.UTC()
-	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
-}
 
 // SitemapMonths counts published articles by month; see dateline.Sitemaps.
 // Counts are range counts on articles_feed (status, published_at, id),
@@ -26,11 +20,7 @@ func monthStart(t time.Time) time.Time {
 // rows, so the whole list costs a pass over the articles and a refresh
 // only the months that changed.
 func (db *DB) SitemapMonths(ctx context.Context, changedSince time.Time) (_ []dateline.MonthCount, err error) {
-	defer func() {
-		if err != nil {
-			err = fmt.Errorf("sqlite: sitemap months: %w", err)
-		}
-	}()
+	defer wrap(&err, "sitemap months")
 	var months []dateline.MonthCount
 	if changedSince.IsZero() {
 		var first, last sql.NullInt64
@@ -45,8 +35,8 @@ func (db *DB) SitemapMonths(ctx context.Context, changedSince time.Time) (_ []da
 		if !first.Valid || !last.Valid {
 			return []dateline.MonthCount{}, nil
 		}
-		end := monthStart(fromUnix(last))
-		for m := monthStart(fromUnix(first)); !m.After(end); m = m.AddDate(0, 1, 0) {
+		end := sqlutil.MonthStart(fromUnix(last))
+		for m := sqlutil.MonthStart(fromUnix(first)); !m.After(end); m = m.AddDate(0, 1, 0) {
 			var n int
 			var mod sql.NullInt64
 			if err := db.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(status = 'published'), 0), MAX(modified_at) FROM articles
@@ -76,7 +66,7 @@ func (db *DB) SitemapMonths(ctx context.Context, changedSince time.Time) (_ []da
 			rows.Close()
 			return nil, err
 		}
-		m := monthStart(time.Unix(pub, 0))
+		m := sqlutil.MonthStart(time.Unix(pub, 0))
 		if t := time.Unix(mod, 0).UTC(); t.After(changed[m]) {
 			changed[m] = t
 		}
@@ -100,7 +90,8 @@ func (db *DB) SitemapMonths(ctx context.Context, changedSince time.Time) (_ []da
 // SitemapArticles lists a stretch of published articles, oldest first;
 // see dateline.Sitemaps. The offset is skipped inside articles_feed,
 // which covers it, so only the rows returned are read.
-func (db *DB) SitemapArticles(ctx context.Context, from, to time.Time, offset, limit int) ([]dateline.SitemapEntry, error) {
+func (db *DB) SitemapArticles(ctx context.Context, from, to time.Time, offset, limit int) (_ []dateline.SitemapEntry, err error) {
+	defer wrap(&err, "sitemap articles")
 	if limit <= 0 || limit > 50000 || offset < 0 {
 		return nil, dateline.Errorf(dateline.EINVALID, "A sitemap lists 1 to 50,000 articles.")
 	}
@@ -113,7 +104,7 @@ func (db *DB) SitemapArticles(ctx context.Context, from, to time.Time, offset, l
 		JOIN sections s ON s.id = a.section_id
 		LEFT JOIN photos p ON p.id = a.photo_id`, from.Unix(), to.Unix(), limit, offset)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: sitemap articles: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	out := make([]dateline.SitemapEntry, 0, min(limit, 10000))
@@ -134,7 +125,7 @@ func (db *DB) SitemapArticles(ctx context.Context, from, to time.Time, offset, l
 		var section, lang sql.RawBytes
 		var path, remote sql.NullString
 		if err := rows.Scan(&e.ID, &section, &e.Headline, &lang, &pub, &upd, &path, &remote, &e.Commercial); err != nil {
-			return nil, fmt.Errorf("sqlite: sitemap articles: %w", err)
+			return nil, err
 		}
 		e.Section, e.Lang = word(section), word(lang)
 		e.PublishedAt, e.UpdatedAt = time.Unix(pub, 0).UTC(), fromUnix(upd)
@@ -144,7 +135,7 @@ func (db *DB) SitemapArticles(ctx context.Context, from, to time.Time, offset, l
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: sitemap articles: %w", err)
+		return nil, err
 	}
 	sortEntries(out)
 	return out, nil
@@ -165,19 +156,21 @@ func sortEntries(es []dateline.SitemapEntry) {
 
 // SitemapCount counts published articles in a time range; see
 // dateline.Sitemaps.
-func (db *DB) SitemapCount(ctx context.Context, from, to time.Time) (int, error) {
+func (db *DB) SitemapCount(ctx context.Context, from, to time.Time) (_ int, err error) {
+	defer wrap(&err, "sitemap count")
 	var n int
 	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at >= ? AND published_at < ?`,
 		from.Unix(), to.Unix()).Scan(&n); err != nil {
-		return 0, fmt.Errorf("sqlite: sitemap count: %w", err)
+		return 0, err
 	}
 	return n, nil
 }
 
 // TagArticles lists a tag's newest published articles; see
 // dateline.Sitemaps.
-func (db *DB) TagArticles(ctx context.Context, kind, slug string, limit int) ([]dateline.Article, error) {
-	table, k, err := tagTable(kind)
+func (db *DB) TagArticles(ctx context.Context, kind, slug string, limit int) (_ []dateline.Article, err error) {
+	defer wrap(&err, "tag articles")
+	table, k, err := sqlutil.TagTable(kind)
 	if err != nil {
 		return nil, err
 	}
@@ -190,22 +183,12 @@ func (db *DB) TagArticles(ctx context.Context, kind, slug string, limit int) ([]
 		ORDER BY a.published_at DESC, a.id DESC`, k, slug, limit)
 }
 
-// tagTable names the table and published_tags kind of a tag kind.
-func tagTable(kind string) (string, int, error) {
-	switch kind {
-	case dateline.TagTopic:
-		return "topics", 0, nil
-	case dateline.TagPerson:
-		return "persons", 1, nil
-	}
-	return "", 0, dateline.Errorf(dateline.EINVALID, "A tag is a topic or a person, not %q.", kind)
-}
-
 // SitemapTags lists tags with published articles in a range of ids; see
 // dateline.Sitemaps. Each tag's newest publication is one step into
 // published_tags, which holds only published articles.
-func (db *DB) SitemapTags(ctx context.Context, kind string, after int64, limit int) ([]dateline.SitemapTag, error) {
-	table, k, err := tagTable(kind)
+func (db *DB) SitemapTags(ctx context.Context, kind string, after int64, limit int) (_ []dateline.SitemapTag, err error) {
+	defer wrap(&err, "sitemap tags")
+	table, k, err := sqlutil.TagTable(kind)
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +202,7 @@ func (db *DB) SitemapTags(ctx context.Context, kind string, after int64, limit i
 			FROM `+table+` t WHERE t.id > ? AND t.id <= ?)
 		SELECT id, slug, name, newest FROM x WHERE newest IS NOT NULL ORDER BY id`, k, after, after+int64(limit))
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: sitemap tags: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	out := []dateline.SitemapTag{}
@@ -227,7 +210,7 @@ func (db *DB) SitemapTags(ctx context.Context, kind string, after int64, limit i
 		var t dateline.SitemapTag
 		var newest int64
 		if err := rows.Scan(&t.ID, &t.Slug, &t.Name, &newest); err != nil {
-			return nil, fmt.Errorf("sqlite: sitemap tags: %w", err)
+			return nil, err
 		}
 		t.Modified = time.Unix(newest, 0).UTC()
 		out = append(out, t)
@@ -236,21 +219,23 @@ func (db *DB) SitemapTags(ctx context.Context, kind string, after int64, limit i
 }
 
 // LastTagID returns the largest id of the kind; see dateline.Sitemaps.
-func (db *DB) LastTagID(ctx context.Context, kind string) (int64, error) {
-	table, _, err := tagTable(kind)
+func (db *DB) LastTagID(ctx context.Context, kind string) (_ int64, err error) {
+	defer wrap(&err, "last tag id")
+	table, _, err := sqlutil.TagTable(kind)
 	if err != nil {
 		return 0, err
 	}
 	var id int64
 	if err := db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM `+table).Scan(&id); err != nil {
-		return 0, fmt.Errorf("sqlite: last tag id: %w", err)
+		return 0, err
 	}
 	return id, nil
 }
 
 // FeedBodies returns the pages and corrections of articles; see
 // dateline.Sitemaps.
-func (db *DB) FeedBodies(ctx context.Context, ids []int64) (map[int64]dateline.FeedBody, error) {
+func (db *DB) FeedBodies(ctx context.Context, ids []int64) (_ map[int64]dateline.FeedBody, err error) {
+	defer wrap(&err, "feed bodies")
 	out := map[int64]dateline.FeedBody{}
 	if len(ids) == 0 {
 		return out, nil
@@ -265,14 +250,14 @@ func (db *DB) FeedBodies(ctx context.Context, ids []int64) (map[int64]dateline.F
 	in := `(?` + strings.Repeat(",?", len(ids)-1) + `)`
 	rows, err := db.read.QueryContext(ctx, `SELECT article_id, body FROM article_pages WHERE article_id IN `+in+` ORDER BY article_id, page`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: feed bodies: %w", err)
+		return nil, err
 	}
 	for rows.Next() {
 		var id int64
 		var body string
 		if err := rows.Scan(&id, &body); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("sqlite: feed bodies: %w", err)
+			return nil, err
 		}
 		b := out[id]
 		b.Pages = append(b.Pages, body)
@@ -280,18 +265,18 @@ func (db *DB) FeedBodies(ctx context.Context, ids []int64) (map[int64]dateline.F
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: feed bodies: %w", err)
+		return nil, err
 	}
 	rows, err = db.read.QueryContext(ctx, `SELECT article_id, at, text FROM corrections WHERE article_id IN `+in+` ORDER BY article_id, position`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: feed bodies: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id, at int64
 		var c dateline.Correction
 		if err := rows.Scan(&id, &at, &c.Text); err != nil {
-			return nil, fmt.Errorf("sqlite: feed bodies: %w", err)
+			return nil, err
 		}
 		c.At = time.Unix(at, 0).UTC()
 		b := out[id]

@@ -115,7 +115,8 @@ func OpenWith(ctx context.Context, path string, opt Options) (*DB, error) {
 }
 
 // Close closes both pools.
-func (db *DB) Close() error {
+func (db *DB) Close() (err error) {
+	defer wrap(&err, "close")
 	err1 := db.read.Close()
 	err2 := db.write.Close()
 	if err1 != nil {
@@ -213,7 +214,8 @@ func placeholders(n int) string {
 // or another (an import while the site is served), until ctx ends. SQLite
 // has no notifications, so it polls PRAGMA data_version, which moves when
 // any other connection commits, twice a second on one held connection.
-func (db *DB) Watch(ctx context.Context, changed func()) error {
+func (db *DB) Watch(ctx context.Context, changed func()) (err error) {
+	defer wrap(&err, "watch")
 	conn, err := db.read.Conn(ctx)
 	if err != nil {
 		return err

@@ -4,10 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"time"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 const storyColumns = `st.id, st.slug, st.title, st.intro, st.created_at, st.updated_at`
@@ -25,18 +25,10 @@ func scanStory(row scanner) (*dateline.Story, error) {
 func (db *DB) stories(ctx context.Context, query string, args ...any) ([]dateline.Story, error) {
 	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: stories: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
-	ss := []dateline.Story{}
-	for rows.Next() {
-		s, err := scanStory(rows)
-		if err != nil {
-			return nil, fmt.Errorf("sqlite: stories: %w", err)
-		}
-		ss = append(ss, *s)
-	}
-	return ss, rows.Err()
+	return sqlutil.Collect(rows, []dateline.Story{}, sqlutil.Value(scanStory))
 }
 
 // storyArticles returns the published articles attached to the story,
@@ -50,12 +42,12 @@ func (db *DB) storyArticles(ctx context.Context, storyID int64, limit int) ([]da
 // SaveStory creates (ID 0) or updates a running story. Returns EINVALID
 // for a bad title or slug, ECONFLICT when the slug is taken and ENOTFOUND
 // for an unknown id.
-func (db *DB) SaveStory(ctx context.Context, s *dateline.Story) (err error) {
+func (db *DB) SaveStory(ctx context.Context, s *dateline.Story, now time.Time) (err error) {
 	defer wrap(&err, "save story")
 	if err := s.Validate(); err != nil {
 		return err
 	}
-	now := time.Now().UTC().Truncate(time.Second)
+	now = now.UTC().Truncate(time.Second)
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if s.ID == 0 {
@@ -84,13 +76,15 @@ func (db *DB) SaveStory(ctx context.Context, s *dateline.Story) (err error) {
 
 // Story returns the running story with the slug and its published
 // articles, newest first. Returns ENOTFOUND.
-func (db *DB) Story(ctx context.Context, slug string) (*dateline.Story, error) {
+func (db *DB) Story(ctx context.Context, slug string) (_ *dateline.Story, err error) {
+	defer wrap(&err, "story")
 	return db.story(ctx, `st.slug = ?`, slug)
 }
 
 // StoryByID returns the running story with the id and its published
 // articles, newest first. Returns ENOTFOUND.
-func (db *DB) StoryByID(ctx context.Context, id int64) (*dateline.Story, error) {
+func (db *DB) StoryByID(ctx context.Context, id int64) (_ *dateline.Story, err error) {
+	defer wrap(&err, "story by id")
 	return db.story(ctx, `st.id = ?`, id)
 }
 
@@ -99,7 +93,7 @@ func (db *DB) story(ctx context.Context, where string, arg any) (*dateline.Story
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No story page %v.", arg)
 	} else if err != nil {
-		return nil, fmt.Errorf("sqlite: story: %w", err)
+		return nil, err
 	}
 	if s.Articles, err = db.storyArticles(ctx, s.ID, 100); err != nil {
 		return nil, err
@@ -109,14 +103,15 @@ func (db *DB) story(ctx context.Context, where string, arg any) (*dateline.Story
 
 // Stories lists every running story, the latest changed first, without
 // articles.
-func (db *DB) Stories(ctx context.Context) ([]dateline.Story, error) {
+func (db *DB) Stories(ctx context.Context) (_ []dateline.Story, err error) {
+	defer wrap(&err, "stories")
 	return db.stories(ctx, `SELECT `+storyColumns+` FROM stories st ORDER BY st.updated_at DESC, st.id DESC`)
 }
 
 // SetStoryArticles replaces the articles attached to the story. Returns
 // ENOTFOUND for an unknown story or article and EINVALID for an article
 // listed twice.
-func (db *DB) SetStoryArticles(ctx context.Context, storyID int64, articleIDs []int64) (err error) {
+func (db *DB) SetStoryArticles(ctx context.Context, storyID int64, articleIDs []int64, now time.Time) (err error) {
 	defer wrap(&err, "set story articles")
 	seen := map[int64]bool{}
 	for _, id := range articleIDs {
@@ -125,7 +120,7 @@ func (db *DB) SetStoryArticles(ctx context.Context, storyID int64, articleIDs []
 		}
 		seen[id] = true
 	}
-	now := time.Now().UTC()
+	now = now.UTC()
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE stories SET updated_at = ? WHERE id = ?`, now.Unix(), storyID)
 		if err != nil {
@@ -151,20 +146,21 @@ func (db *DB) SetStoryArticles(ctx context.Context, storyID int64, articleIDs []
 
 // StoryArticleIDs returns the ids of every article attached to the story,
 // whatever its status, in id order. Returns ENOTFOUND for an unknown story.
-func (db *DB) StoryArticleIDs(ctx context.Context, storyID int64) ([]int64, error) {
+func (db *DB) StoryArticleIDs(ctx context.Context, storyID int64) (_ []int64, err error) {
+	defer wrap(&err, "story article ids")
 	// One query, so that the story and its attachments are read together:
 	// no row is no story, one NULL is a story without articles.
 	rows, err := db.read.QueryContext(ctx, `SELECT x.article_id FROM stories st LEFT JOIN story_articles x ON x.story_id = st.id
 		WHERE st.id = ? ORDER BY x.article_id`, storyID)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: story article ids: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	found, out := false, []int64{}
 	for rows.Next() {
 		var id sql.NullInt64
 		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("sqlite: story article ids: %w", err)
+			return nil, err
 		}
 		found = true
 		if id.Valid {
@@ -172,7 +168,7 @@ func (db *DB) StoryArticleIDs(ctx context.Context, storyID int64) ([]int64, erro
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: story article ids: %w", err)
+		return nil, err
 	}
 	if !found {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No story page %d.", storyID)
@@ -195,14 +191,16 @@ func mustExist(ctx context.Context, tx *sql.Tx, table string, id int64, msg stri
 
 // StoriesOf returns the running stories the article is attached to, the
 // latest changed first.
-func (db *DB) StoriesOf(ctx context.Context, articleID int64) ([]dateline.Story, error) {
+func (db *DB) StoriesOf(ctx context.Context, articleID int64) (_ []dateline.Story, err error) {
+	defer wrap(&err, "stories of")
 	return db.stories(ctx, `SELECT `+storyColumns+` FROM story_articles x JOIN stories st ON st.id = x.story_id
 		WHERE x.article_id = ? ORDER BY st.updated_at DESC, st.id DESC`, articleID)
 }
 
 // TopStories returns the curated list in order: published articles, and
 // running stories with their newest published article.
-func (db *DB) TopStories(ctx context.Context) ([]dateline.TopItem, error) {
+func (db *DB) TopStories(ctx context.Context) (_ []dateline.TopItem, err error) {
+	defer wrap(&err, "top stories")
 	refs, err := db.TopRefs(ctx)
 	if err != nil {
 		return nil, err
@@ -248,22 +246,23 @@ func (db *DB) TopStories(ctx context.Context) ([]dateline.TopItem, error) {
 
 // TopRefs returns the whole curated list in order, whatever the status of
 // its articles.
-func (db *DB) TopRefs(ctx context.Context) ([]dateline.TopRef, error) {
+func (db *DB) TopRefs(ctx context.Context) (_ []dateline.TopRef, err error) {
+	defer wrap(&err, "top refs")
 	rows, err := db.read.QueryContext(ctx, `SELECT COALESCE(article_id, 0), COALESCE(story_id, 0) FROM home_top ORDER BY position`)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: top refs: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	refs := []dateline.TopRef{}
 	for rows.Next() {
 		var r dateline.TopRef
 		if err := rows.Scan(&r.ArticleID, &r.StoryID); err != nil {
-			return nil, fmt.Errorf("sqlite: top refs: %w", err)
+			return nil, err
 		}
 		refs = append(refs, r)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: top refs: %w", err)
+		return nil, err
 	}
 	return refs, nil
 }
@@ -273,7 +272,7 @@ func (db *DB) TopRefs(ctx context.Context) ([]dateline.TopRef, error) {
 // ENOTFOUND for an unknown id.
 func (db *DB) SetTopStories(ctx context.Context, refs []dateline.TopRef) (err error) {
 	defer wrap(&err, "set top stories")
-	if err := checkTopRefs(refs); err != nil {
+	if err := dateline.TopRefs(refs).Validate(); err != nil {
 		return err
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
@@ -289,28 +288,11 @@ func (db *DB) SetTopStories(ctx context.Context, refs []dateline.TopRef) (err er
 				return err
 			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO home_top (position, article_id, story_id) VALUES (?, ?, ?)`,
-				i+1, nullID(r.ArticleID), nullID(r.StoryID))
+				i+1, sqlutil.NullID(r.ArticleID), sqlutil.NullID(r.StoryID))
 			if err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-}
-
-func checkTopRefs(refs []dateline.TopRef) error {
-	seen := map[dateline.TopRef]bool{}
-	for _, r := range refs {
-		if (r.ArticleID == 0) == (r.StoryID == 0) {
-			return dateline.Errorf(dateline.EINVALID, "A top story is an article or a story page.")
-		}
-		if seen[r] {
-			if r.ArticleID != 0 {
-				return dateline.Errorf(dateline.EINVALID, "Article %d is listed twice.", r.ArticleID)
-			}
-			return dateline.Errorf(dateline.EINVALID, "Story page %d is listed twice.", r.StoryID)
-		}
-		seen[r] = true
-	}
-	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 
 	"dateline"
@@ -13,7 +12,8 @@ import (
 var _ dateline.Tagging = (*DB)(nil)
 
 // TopicsOf returns the topics of each article; see dateline.Tagging.
-func (db *DB) TopicsOf(ctx context.Context, ids []int64) (map[int64][]dateline.Topic, error) {
+func (db *DB) TopicsOf(ctx context.Context, ids []int64) (_ map[int64][]dateline.Topic, err error) {
+	defer wrap(&err, "topics of")
 	out := map[int64][]dateline.Topic{}
 	if len(ids) == 0 {
 		return out, nil
@@ -28,7 +28,7 @@ func (db *DB) TopicsOf(ctx context.Context, ids []int64) (map[int64][]dateline.T
 	rows, err := db.read.QueryContext(ctx, `SELECT x.article_id, t.id, t.slug, t.name FROM article_topics x JOIN topics t ON t.id = x.topic_id
 		WHERE x.article_id IN (?`+strings.Repeat(",?", len(ids)-1)+`) ORDER BY x.article_id, x.position`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: topics of: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -44,13 +44,14 @@ func (db *DB) TopicsOf(ctx context.Context, ids []int64) (map[int64][]dateline.T
 
 // TagLabel returns how edition lang's stories name a tag; see
 // dateline.Tagging.
-func (db *DB) TagLabel(ctx context.Context, kind, slug, lang string) (string, error) {
+func (db *DB) TagLabel(ctx context.Context, kind, slug, lang string) (_ string, err error) {
+	defer wrap(&err, "tag label")
 	links, tags, column := "article_topics", "topics", "topic_id"
 	if kind == dateline.TagPerson {
 		links, tags, column = "article_persons", "persons", "person_id"
 	}
 	var label string
-	err := db.read.QueryRowContext(ctx, `SELECT x.label FROM `+tags+` t JOIN `+links+` x ON x.`+column+` = t.id
+	err = db.read.QueryRowContext(ctx, `SELECT x.label FROM `+tags+` t JOIN `+links+` x ON x.`+column+` = t.id
 		JOIN articles a ON a.id = x.article_id JOIN sections s ON s.id = a.section_id
 		WHERE t.slug = ? AND x.label != '' AND s.lang = ? AND a.status = 'published'
 		ORDER BY a.published_at DESC, a.id DESC LIMIT 1`, slug, lang).Scan(&label)
@@ -63,7 +64,8 @@ func (db *DB) TagLabel(ctx context.Context, kind, slug, lang string) (string, er
 // TagPublished reports whether the tag has a published story; see
 // dateline.Tagging. published_tags holds the tags of published stories
 // only.
-func (db *DB) TagPublished(ctx context.Context, kind, slug string) (bool, error) {
+func (db *DB) TagPublished(ctx context.Context, kind, slug string) (_ bool, err error) {
+	defer wrap(&err, "tag published")
 	table, k := "topics", 0
 	switch kind {
 	case dateline.TagTopic:
@@ -73,10 +75,10 @@ func (db *DB) TagPublished(ctx context.Context, kind, slug string) (bool, error)
 		return false, dateline.Errorf(dateline.EINVALID, "Tags are topics or persons, not %q.", kind)
 	}
 	var ok bool
-	err := db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+table+` t JOIN published_tags x ON x.kind = ? AND x.tag_id = t.id
+	err = db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+table+` t JOIN published_tags x ON x.kind = ? AND x.tag_id = t.id
 		WHERE t.slug = ?)`, k, slug).Scan(&ok)
 	if err != nil {
-		return false, fmt.Errorf("sqlite: tag published: %w", err)
+		return false, err
 	}
 	return ok, nil
 }

@@ -13,21 +13,24 @@ import (
 var _ dateline.Transfer = (*DB)(nil)
 
 // MaxKey returns the largest first-column value of the table, or 0.
-func (db *DB) MaxKey(ctx context.Context, t dateline.Table) (int64, error) {
+func (db *DB) MaxKey(ctx context.Context, t dateline.Table) (_ int64, err error) {
+	defer wrap(&err, "max key")
 	var n sql.NullInt64
-	err := db.read.QueryRowContext(ctx, `SELECT MAX(`+t.Columns[0]+`) FROM `+t.Name).Scan(&n)
+	err = db.read.QueryRowContext(ctx, `SELECT MAX(`+t.Columns[0]+`) FROM `+t.Name).Scan(&n)
 	return n.Int64, err
 }
 
 // CountRows counts the table's rows.
-func (db *DB) CountRows(ctx context.Context, t dateline.Table) (int64, error) {
+func (db *DB) CountRows(ctx context.Context, t dateline.Table) (_ int64, err error) {
+	defer wrap(&err, "count rows")
 	var n int64
-	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+t.Name).Scan(&n)
+	err = db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+t.Name).Scan(&n)
 	return n, err
 }
 
 // ReadRows returns rows with keys in (after, upTo] in the engine-neutral form.
-func (db *DB) ReadRows(ctx context.Context, t dateline.Table, after, upTo int64) ([][]any, error) {
+func (db *DB) ReadRows(ctx context.Context, t dateline.Table, after, upTo int64) (_ [][]any, err error) {
+	defer wrap(&err, "read rows")
 	cols := strings.Join(t.Columns, ", ")
 	rows, err := db.read.QueryContext(ctx, `SELECT `+cols+` FROM `+t.Name+` WHERE `+t.Columns[0]+` > ? AND `+t.Columns[0]+` <= ? ORDER BY `+cols, after, upTo)
 	if err != nil {
@@ -76,7 +79,8 @@ func neutral(t dateline.Table, c string, v any) any {
 }
 
 // WriteRows inserts rows with their keys, in one transaction.
-func (db *DB) WriteRows(ctx context.Context, t dateline.Table, rows [][]any) error {
+func (db *DB) WriteRows(ctx context.Context, t dateline.Table, rows [][]any) (err error) {
+	defer wrap(&err, "write rows")
 	q := `INSERT INTO ` + t.Name + ` (` + strings.Join(t.Columns, ", ") + `) VALUES (` + placeholders(len(t.Columns)) + `)`
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, q)
@@ -118,7 +122,8 @@ func native(t dateline.Table, c string, v any) any {
 
 // FinishTransfer builds the tag and search indexes of the moved articles
 // (SQLite takes new keys after the largest by itself).
-func (db *DB) FinishTransfer(ctx context.Context) error {
+func (db *DB) FinishTransfer(ctx context.Context) (err error) {
+	defer wrap(&err, "finish transfer")
 	if err := db.rebuildTags(ctx); err != nil {
 		return err
 	}

@@ -14,28 +14,25 @@ const adSite = "https://news.example"
 // replacing and clearing them, refusing bad ads with nothing stored, the
 // dates, and the switch.
 func testAds(t *testing.T, s dateline.Store) {
-	as, ok := s.(dateline.Ads)
-	if !ok {
-		t.Fatalf("%T does not implement dateline.Ads", s)
-	}
+	as := s
 	st, err := as.AdSettings(ctx)
 	if err != nil || st.Off || len(st.Ads) != 0 {
 		t.Fatalf("empty AdSettings = %+v, %v; want on and no ads", st, err)
 	}
 	photo := &dateline.Photo{Path: "ads/house.png", Width: 300, Height: 250, Alt: "House"}
-	if err := s.SavePhoto(ctx, photo); err != nil {
+	if err := s.SavePhoto(ctx, photo, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	img := &dateline.Ad{Slot: dateline.SlotSidebar, Kind: dateline.AdImage, PhotoID: photo.ID, Link: " https://shop.example/offer ", Alt: "Our offer",
 		From: base, Until: base.Add(48 * time.Hour)}
-	if err := as.SaveAd(ctx, img, adSite); err != nil {
+	if err := as.SaveAd(ctx, img, adSite, time.Now()); err != nil {
 		t.Fatalf("SaveAd(image) = %v", err)
 	}
 	if img.Link != "https://shop.example/offer" {
 		t.Errorf("link kept as %q, want it trimmed", img.Link)
 	}
 	frame := &dateline.Ad{Slot: dateline.SlotHeader, Kind: dateline.AdFrame, FrameURL: "https://ads.example/slot?id=1", Width: 728, Height: 90}
-	if err := as.SaveAd(ctx, frame, adSite); err != nil {
+	if err := as.SaveAd(ctx, frame, adSite, time.Now()); err != nil {
 		t.Fatalf("SaveAd(frame) = %v", err)
 	}
 	for name, bad := range map[string]dateline.Ad{
@@ -50,9 +47,9 @@ func testAds(t *testing.T, s dateline.Store) {
 		"huge link":         {Slot: dateline.SlotArticle, Kind: dateline.AdImage, PhotoID: photo.ID, Link: "https://shop.example/" + strings.Repeat("a", 3000), Alt: "x"},
 		"dates reversed":    {Slot: dateline.SlotArticle, Kind: dateline.AdFrame, FrameURL: "https://ads.example/x", Width: 300, Height: 250, From: base, Until: base},
 	} {
-		t.Run(name, func(t *testing.T) { wantCode(t, as.SaveAd(ctx, &bad, adSite), dateline.EINVALID) })
+		t.Run(name, func(t *testing.T) { wantCode(t, as.SaveAd(ctx, &bad, adSite, time.Now()), dateline.EINVALID) })
 	}
-	wantCode(t, as.SaveAd(ctx, &dateline.Ad{Slot: dateline.SlotArticle, Kind: dateline.AdImage, PhotoID: 99999, Link: "https://shop.example/", Alt: "x"}, adSite), dateline.ENOTFOUND)
+	wantCode(t, as.SaveAd(ctx, &dateline.Ad{Slot: dateline.SlotArticle, Kind: dateline.AdImage, PhotoID: 99999, Link: "https://shop.example/", Alt: "x"}, adSite, time.Now()), dateline.ENOTFOUND)
 	wantCode(t, as.ClearAd(ctx, "footer"), dateline.EINVALID)
 
 	st, err = as.AdSettings(ctx)
@@ -78,7 +75,7 @@ func testAds(t *testing.T, s dateline.Store) {
 	}
 
 	// A frame replaces the image in its slot.
-	if err := as.SaveAd(ctx, &dateline.Ad{Slot: dateline.SlotSidebar, Kind: dateline.AdFrame, FrameURL: "https://ads.example/side", Width: 300, Height: 600}, adSite); err != nil {
+	if err := as.SaveAd(ctx, &dateline.Ad{Slot: dateline.SlotSidebar, Kind: dateline.AdFrame, FrameURL: "https://ads.example/side", Width: 300, Height: 600}, adSite, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	st, _ = as.AdSettings(ctx)
@@ -87,14 +84,14 @@ func testAds(t *testing.T, s dateline.Store) {
 	}
 
 	// The switch hides every ad and keeps them for later.
-	if err := as.SetAdsOff(ctx, true); err != nil {
+	if err := as.SetAdsOff(ctx, true, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	st, _ = as.AdSettings(ctx)
 	if !st.Off || len(st.Ads) != 2 || len(st.Live(base)) != 0 {
 		t.Errorf("switched off: %+v, live %v", st, st.Live(base))
 	}
-	if err := as.SetAdsOff(ctx, false); err != nil {
+	if err := as.SetAdsOff(ctx, false, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if err := as.ClearAd(ctx, dateline.SlotHeader); err != nil {

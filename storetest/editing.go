@@ -63,7 +63,7 @@ func testStoryArticleIDs(t *testing.T, s dateline.Store) {
 	st := &dateline.Story{Title: "Conflict in Syria"}
 	empty := &dateline.Story{Title: "Arctic shipping"}
 	for _, x := range []*dateline.Story{st, empty} {
-		if err := s.SaveStory(ctx, x); err != nil {
+		if err := s.SaveStory(ctx, x, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -76,7 +76,7 @@ func testStoryArticleIDs(t *testing.T, s dateline.Store) {
 	withdrawn.Status = dateline.StatusWithdrawn
 	rs := upsert(t, s, base, published, scheduled, drafted, withdrawn)
 	all := []int64{rs[0].ID, rs[1].ID, rs[2].ID, rs[3].ID}
-	if err := s.SetStoryArticles(ctx, st.ID, []int64{rs[3].ID, rs[1].ID, rs[0].ID, rs[2].ID}); err != nil {
+	if err := s.SetStoryArticles(ctx, st.ID, []int64{rs[3].ID, rs[1].ID, rs[0].ID, rs[2].ID}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.StoryByID(ctx, st.ID); len(got.Articles) != 1 {
@@ -106,7 +106,7 @@ func testTopRefs(t *testing.T, s dateline.Store) {
 	drafted.Status = dateline.StatusDraft
 	rs := upsert(t, s, base, published, scheduled, drafted)
 	st := &dateline.Story{Title: "Conflict in Syria"}
-	if err := s.SaveStory(ctx, st); err != nil {
+	if err := s.SaveStory(ctx, st, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	refs := []dateline.TopRef{{ArticleID: rs[1].ID}, {StoryID: st.ID}, {ArticleID: rs[0].ID}, {ArticleID: rs[2].ID}}

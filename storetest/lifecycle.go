@@ -673,7 +673,7 @@ func testRestore(t *testing.T, s dateline.Store) {
 
 func testTokenSource(t *testing.T, s dateline.Store) {
 	tok := &dateline.Token{Name: "reuters-2026", Scope: "write", Source: "reuters", Hash: bytes.Repeat([]byte{9}, 32)}
-	if err := s.CreateToken(ctx, tok); err != nil {
+	if err := s.CreateToken(ctx, tok, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := s.TokenByHash(ctx, tok.Hash); err != nil || got.Source != "reuters" {

@@ -23,7 +23,7 @@ func SeedOld(t *testing.T, s dateline.Store, now, release time.Time) {
 		as = append(as, article(uri, "world", now))
 	}
 	upsert(t, s, now, as...)
-	if err := s.CreateToken(ctx, &dateline.Token{Name: "old", Scope: "write", Hash: bytes.Repeat([]byte{3}, 32)}); err != nil {
+	if err := s.CreateToken(ctx, &dateline.Token{Name: "old", Scope: "write", Hash: bytes.Repeat([]byte{3}, 32)}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 }

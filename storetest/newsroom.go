@@ -45,7 +45,7 @@ var newsroomTests = []struct {
 func mkUser(t testing.TB, s dateline.Store, email, name string, role dateline.Role) *dateline.User {
 	t.Helper()
 	u := &dateline.User{Email: email, Name: name, Role: role, PasswordHash: "$argon2id$test", CreatedAt: base}
-	if err := s.CreateUser(ctx, u); err != nil {
+	if err := s.CreateUser(ctx, u, time.Now()); err != nil {
 		t.Fatalf("CreateUser(%s): %v", email, err)
 	}
 	return u
@@ -103,9 +103,9 @@ func testUsers(t *testing.T, s dateline.Store) {
 	if anna.ID == 0 || boris.ID == anna.ID {
 		t.Fatalf("ids %d %d", anna.ID, boris.ID)
 	}
-	wantCode(t, s.CreateUser(ctx, &dateline.User{Email: "anna@example.ORG", Name: "Other Anna", Role: dateline.RoleReporter}), dateline.ECONFLICT)
-	wantCode(t, s.CreateUser(ctx, &dateline.User{Email: "not an email", Name: "X", Role: dateline.RoleReporter}), dateline.EINVALID)
-	wantCode(t, s.CreateUser(ctx, &dateline.User{Email: "x@example.org", Name: "X", Role: "owner"}), dateline.EINVALID)
+	wantCode(t, s.CreateUser(ctx, &dateline.User{Email: "anna@example.ORG", Name: "Other Anna", Role: dateline.RoleReporter}, time.Now()), dateline.ECONFLICT)
+	wantCode(t, s.CreateUser(ctx, &dateline.User{Email: "not an email", Name: "X", Role: dateline.RoleReporter}, time.Now()), dateline.EINVALID)
+	wantCode(t, s.CreateUser(ctx, &dateline.User{Email: "x@example.org", Name: "X", Role: "owner"}, time.Now()), dateline.EINVALID)
 
 	got, err := s.UserByEmail(ctx, "ANNA@example.org")
 	if err != nil || got.ID != anna.ID || got.Email != "Anna@Example.org" || got.Role != dateline.RoleEditor ||
@@ -202,7 +202,7 @@ func testSessions(t *testing.T, s dateline.Store) {
 	hash := func(b byte) []byte { return bytes.Repeat([]byte{b}, 32) }
 	open := func(h []byte, userID int64, expires time.Time) {
 		t.Helper()
-		if err := s.CreateSession(ctx, &dateline.Session{Hash: h, UserID: userID, CSRF: "csrf", CreatedAt: base, ExpiresAt: expires}); err != nil {
+		if err := s.CreateSession(ctx, &dateline.Session{Hash: h, UserID: userID, CSRF: "csrf", CreatedAt: base, ExpiresAt: expires}, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -254,8 +254,8 @@ func testSessions(t *testing.T, s dateline.Store) {
 	_, err = s.Session(ctx, hash(6), base)
 	wantCode(t, err, dateline.EUNAUTHORIZED)
 
-	wantCode(t, s.CreateSession(ctx, &dateline.Session{Hash: hash(7), UserID: 424242, ExpiresAt: base.Add(time.Hour)}), dateline.ENOTFOUND)
-	wantCode(t, s.CreateSession(ctx, &dateline.Session{UserID: u.ID, ExpiresAt: base.Add(time.Hour)}), dateline.EINVALID)
+	wantCode(t, s.CreateSession(ctx, &dateline.Session{Hash: hash(7), UserID: 424242, ExpiresAt: base.Add(time.Hour)}, time.Now()), dateline.ENOTFOUND)
+	wantCode(t, s.CreateSession(ctx, &dateline.Session{UserID: u.ID, ExpiresAt: base.Add(time.Hour)}, time.Now()), dateline.EINVALID)
 }
 
 func testSaveArticle(t *testing.T, s dateline.Store) {
@@ -335,7 +335,7 @@ func testSaveArticleConflict(t *testing.T, s dateline.Store) {
 	annas.Headline = "Anna's headline"
 	save(t, s, annas, 1, anna.ID, base.Add(time.Minute))
 	boriss.Headline = "Boris's headline"
-	if err := s.SaveAutosave(ctx, &dateline.Autosave{ArticleID: a.ID, UserID: boris.ID, Base: 1, Data: []byte("typing"), SavedAt: base}); err != nil {
+	if err := s.SaveAutosave(ctx, &dateline.Autosave{ArticleID: a.ID, UserID: boris.ID, Base: 1, Data: []byte("typing"), SavedAt: base}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	rev := &dateline.Revision{UserID: boris.ID, Data: []byte("{}")}
@@ -359,7 +359,7 @@ func testSaveArticleConflict(t *testing.T, s dateline.Store) {
 	}
 	// Boris's text is kept as a conflict copy; he saves again from version 2.
 	conflictCopy := &dateline.Revision{ArticleID: a.ID, Version: 1, Kind: dateline.RevisionConflict, UserID: boris.ID, Data: []byte(`{"headline":"Boris's headline"}`)}
-	if err := s.AddRevision(ctx, conflictCopy); err != nil {
+	if err := s.AddRevision(ctx, conflictCopy, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	boriss = get(t, s, a.ID)
@@ -739,7 +739,7 @@ func testRevisions(t *testing.T, s dateline.Store) {
 
 	// A conflict copy changes nothing else; without an account it has no name.
 	cp := &dateline.Revision{ArticleID: a.ID, Version: 2, Kind: dateline.RevisionConflict, Data: []byte(`{}`), CreatedAt: base.Add(time.Hour)}
-	if err := s.AddRevision(ctx, cp); err != nil {
+	if err := s.AddRevision(ctx, cp, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if cp.ID == 0 || cp.UserName != "" {
@@ -751,8 +751,8 @@ func testRevisions(t *testing.T, s dateline.Store) {
 	if rs, _ := s.Revisions(ctx, a.ID); len(rs) != 4 || rs[0].ID != cp.ID || rs[0].UserID != 0 {
 		t.Errorf("after the copy: %+v", rs)
 	}
-	wantCode(t, s.AddRevision(ctx, &dateline.Revision{ArticleID: 424242, Version: 1, Data: []byte(`{}`)}), dateline.ENOTFOUND)
-	wantCode(t, s.AddRevision(ctx, &dateline.Revision{ArticleID: a.ID, Version: 1, Kind: "draft", Data: []byte(`{}`)}), dateline.EINVALID)
+	wantCode(t, s.AddRevision(ctx, &dateline.Revision{ArticleID: 424242, Version: 1, Data: []byte(`{}`)}, time.Now()), dateline.ENOTFOUND)
+	wantCode(t, s.AddRevision(ctx, &dateline.Revision{ArticleID: a.ID, Version: 1, Kind: "draft", Data: []byte(`{}`)}, time.Now()), dateline.EINVALID)
 	if rs, _ := s.Revisions(ctx, 424242); rs == nil || len(rs) != 0 {
 		t.Errorf("revisions of nothing = %#v, want an empty list", rs)
 	}
@@ -766,18 +766,18 @@ func testAutosaves(t *testing.T, s dateline.Store) {
 	_, err := s.Autosave(ctx, a.ID, anna.ID)
 	wantCode(t, err, dateline.ENOTFOUND)
 	for i, text := range []string{"first", "second"} {
-		if err := s.SaveAutosave(ctx, &dateline.Autosave{ArticleID: a.ID, UserID: anna.ID, Base: 1, Data: []byte(text), SavedAt: base.Add(time.Duration(i) * time.Second)}); err != nil {
+		if err := s.SaveAutosave(ctx, &dateline.Autosave{ArticleID: a.ID, UserID: anna.ID, Base: 1, Data: []byte(text), SavedAt: base.Add(time.Duration(i) * time.Second)}, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := s.SaveAutosave(ctx, &dateline.Autosave{ArticleID: a.ID, UserID: boris.ID, Base: 1, Data: []byte("boris"), SavedAt: base}); err != nil {
+	if err := s.SaveAutosave(ctx, &dateline.Autosave{ArticleID: a.ID, UserID: boris.ID, Base: 1, Data: []byte("boris"), SavedAt: base}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Autosave(ctx, a.ID, anna.ID)
 	if err != nil || string(got.Data) != "second" || got.Base != 1 || !got.SavedAt.Equal(base.Add(time.Second)) || got.UserID != anna.ID {
 		t.Errorf("Autosave = %+v, %v", got, err)
 	}
-	wantCode(t, s.SaveAutosave(ctx, &dateline.Autosave{ArticleID: 424242, UserID: anna.ID, Data: []byte("x")}), dateline.ENOTFOUND)
+	wantCode(t, s.SaveAutosave(ctx, &dateline.Autosave{ArticleID: 424242, UserID: anna.ID, Data: []byte("x")}, time.Now()), dateline.ENOTFOUND)
 	// Anna's save removes her autosave, not Boris's.
 	save(t, s, a, 1, anna.ID, base.Add(time.Minute))
 	_, err = s.Autosave(ctx, a.ID, anna.ID)
@@ -795,7 +795,7 @@ func testPhotoLibrary(t *testing.T, s dateline.Store) {
 		{Path: "lib/4.jpg", Width: 960, Height: 640, Caption: "Geneva talks", Credit: "AFP 100%"},
 	}
 	for _, p := range photos {
-		if err := s.SavePhoto(ctx, p); err != nil {
+		if err := s.SavePhoto(ctx, p, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -851,27 +851,27 @@ func testPhotoLibrary(t *testing.T, s dateline.Store) {
 	if got := get(t, s, a.ID); got.Photo == nil || got.Photo.ID != p2 || got.Photo.Caption != "Sochi stadium before the final" {
 		t.Errorf("story photo = %+v", got.Photo)
 	}
-	wantCode(t, s.SavePhoto(ctx, &dateline.Photo{ID: 424242, Path: "x.jpg"}), dateline.ENOTFOUND)
+	wantCode(t, s.SavePhoto(ctx, &dateline.Photo{ID: 424242, Path: "x.jpg"}, time.Now()), dateline.ENOTFOUND)
 }
 
 func testStories(t *testing.T, s dateline.Store) {
 	st := &dateline.Story{Title: "Conflict in Syria", Intro: "<p>Since 2011.</p>"}
-	if err := s.SaveStory(ctx, st); err != nil {
+	if err := s.SaveStory(ctx, st, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if st.ID == 0 || st.Slug != "conflict-in-syria" || st.CreatedAt.IsZero() {
 		t.Fatalf("saved story = %+v", st)
 	}
-	wantCode(t, s.SaveStory(ctx, &dateline.Story{Title: "Another", Slug: "conflict-in-syria"}), dateline.ECONFLICT)
-	wantCode(t, s.SaveStory(ctx, &dateline.Story{Title: " "}), dateline.EINVALID)
-	wantCode(t, s.SaveStory(ctx, &dateline.Story{Title: "Bad slug", Slug: "Bad Slug"}), dateline.EINVALID)
-	wantCode(t, s.SaveStory(ctx, &dateline.Story{ID: 424242, Title: "Nothing"}), dateline.ENOTFOUND)
+	wantCode(t, s.SaveStory(ctx, &dateline.Story{Title: "Another", Slug: "conflict-in-syria"}, time.Now()), dateline.ECONFLICT)
+	wantCode(t, s.SaveStory(ctx, &dateline.Story{Title: " "}, time.Now()), dateline.EINVALID)
+	wantCode(t, s.SaveStory(ctx, &dateline.Story{Title: "Bad slug", Slug: "Bad Slug"}, time.Now()), dateline.EINVALID)
+	wantCode(t, s.SaveStory(ctx, &dateline.Story{ID: 424242, Title: "Nothing"}, time.Now()), dateline.ENOTFOUND)
 	st.Title = "The conflict in Syria"
-	if err := s.SaveStory(ctx, st); err != nil {
+	if err := s.SaveStory(ctx, st, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	other := &dateline.Story{Title: "Arctic shipping"}
-	if err := s.SaveStory(ctx, other); err != nil {
+	if err := s.SaveStory(ctx, other, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 
@@ -881,7 +881,7 @@ func testStories(t *testing.T, s dateline.Store) {
 	unpublished := article("urn:story:3", "world", base)
 	unpublished.Status = dateline.StatusDraft
 	rs := upsert(t, s, base, older, newer, unpublished)
-	if err := s.SetStoryArticles(ctx, st.ID, []int64{rs[0].ID, rs[1].ID, rs[2].ID}); err != nil {
+	if err := s.SetStoryArticles(ctx, st.ID, []int64{rs[0].ID, rs[1].ID, rs[2].ID}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Story(ctx, "conflict-in-syria")
@@ -903,9 +903,9 @@ func testStories(t *testing.T, s dateline.Store) {
 	wantCode(t, err, dateline.ENOTFOUND)
 
 	// A failed replacement keeps the timeline.
-	wantCode(t, s.SetStoryArticles(ctx, st.ID, []int64{rs[0].ID, 424242}), dateline.ENOTFOUND)
-	wantCode(t, s.SetStoryArticles(ctx, st.ID, []int64{rs[0].ID, rs[0].ID}), dateline.EINVALID)
-	wantCode(t, s.SetStoryArticles(ctx, 424242, []int64{rs[0].ID}), dateline.ENOTFOUND)
+	wantCode(t, s.SetStoryArticles(ctx, st.ID, []int64{rs[0].ID, 424242}, time.Now()), dateline.ENOTFOUND)
+	wantCode(t, s.SetStoryArticles(ctx, st.ID, []int64{rs[0].ID, rs[0].ID}, time.Now()), dateline.EINVALID)
+	wantCode(t, s.SetStoryArticles(ctx, 424242, []int64{rs[0].ID}, time.Now()), dateline.ENOTFOUND)
 	if got, _ := s.Story(ctx, st.Slug); len(got.Articles) != 2 {
 		t.Errorf("a failed SetStoryArticles changed the timeline: %v", ids(got.Articles))
 	}
@@ -917,7 +917,7 @@ func testStories(t *testing.T, s dateline.Store) {
 	if of, _ := s.StoriesOf(ctx, 424242); of == nil || len(of) != 0 {
 		t.Errorf("StoriesOf(unknown) = %#v, want an empty list", of)
 	}
-	if err := s.SetStoryArticles(ctx, other.ID, []int64{rs[0].ID}); err != nil {
+	if err := s.SetStoryArticles(ctx, other.ID, []int64{rs[0].ID}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if of, _ := s.StoriesOf(ctx, rs[0].ID); len(of) != 2 {
@@ -932,7 +932,7 @@ func testStories(t *testing.T, s dateline.Store) {
 			t.Errorf("list entry = %+v", x)
 		}
 	}
-	if err := s.SetStoryArticles(ctx, st.ID, nil); err != nil {
+	if err := s.SetStoryArticles(ctx, st.ID, nil, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.Story(ctx, st.Slug); len(got.Articles) != 0 {
@@ -951,11 +951,11 @@ func testTopStoriesMixed(t *testing.T, s dateline.Store) {
 	running := &dateline.Story{Title: "Conflict in Syria"}
 	empty := &dateline.Story{Title: "Arctic shipping"}
 	for _, st := range []*dateline.Story{running, empty} {
-		if err := s.SaveStory(ctx, st); err != nil {
+		if err := s.SaveStory(ctx, st, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := s.SetStoryArticles(ctx, running.ID, []int64{rs[1].ID, rs[2].ID, rs[3].ID}); err != nil {
+	if err := s.SetStoryArticles(ctx, running.ID, []int64{rs[1].ID, rs[2].ID, rs[3].ID}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	refs := []dateline.TopRef{{StoryID: running.ID}, {ArticleID: rs[3].ID}, {ArticleID: rs[0].ID}, {StoryID: empty.ID}}
@@ -1012,7 +1012,7 @@ func testTokenList(t *testing.T, s dateline.Store) {
 	var made []*dateline.Token
 	for i, name := range []string{"wire", "app", "backup"} {
 		tok := &dateline.Token{Name: name, Scope: "read", Hash: bytes.Repeat([]byte{byte(i + 1)}, 32), CreatedAt: base.Add(time.Duration(i) * time.Minute)}
-		if err := s.CreateToken(ctx, tok); err != nil {
+		if err := s.CreateToken(ctx, tok, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		made = append(made, tok)
@@ -1085,17 +1085,17 @@ func testAudit(t *testing.T, s dateline.Store) {
 	u := mkUser(t, s, "anna@example.org", "Anna Petrova", dateline.RoleAdmin)
 	for i := 1; i <= 7; i++ {
 		e := &dateline.AuditEntry{At: base.Add(time.Duration(i) * time.Minute), UserID: u.ID, Action: "article.save", Target: fmt.Sprintf("article %d", i)}
-		if err := s.AddAudit(ctx, e); err != nil {
+		if err := s.AddAudit(ctx, e, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		if e.ID == 0 || e.UserName != "Anna Petrova" {
 			t.Errorf("added %+v", e)
 		}
 	}
-	if err := s.AddAudit(ctx, &dateline.AuditEntry{At: base.Add(time.Hour), UserName: "dateline import", Action: "login.fail", Detail: "x@example.org"}); err != nil {
+	if err := s.AddAudit(ctx, &dateline.AuditEntry{At: base.Add(time.Hour), UserName: "dateline import", Action: "login.fail", Detail: "x@example.org"}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	wantCode(t, s.AddAudit(ctx, &dateline.AuditEntry{At: base}), dateline.EINVALID)
+	wantCode(t, s.AddAudit(ctx, &dateline.AuditEntry{At: base}, time.Now()), dateline.EINVALID)
 
 	var seen []string
 	var before int64
@@ -1156,11 +1156,11 @@ func FillNewsroom(t testing.TB, s dateline.Store) {
 	if _, err := s.LoginFailed(ctx, ed.ID, base, 1, time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateSession(ctx, &dateline.Session{Hash: bytes.Repeat([]byte{0xab}, 32), UserID: ed.ID, CSRF: "csrf", CreatedAt: base, ExpiresAt: base.Add(time.Hour)}); err != nil {
+	if err := s.CreateSession(ctx, &dateline.Session{Hash: bytes.Repeat([]byte{0xab}, 32), UserID: ed.ID, CSRF: "csrf", CreatedAt: base, ExpiresAt: base.Add(time.Hour)}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	photo := &dateline.Photo{Path: "lib/fill.jpg", Width: 960, Height: 640, Widths: []int{480}, Caption: "Caption", Credit: "Credit"}
-	if err := s.SavePhoto(ctx, photo); err != nil {
+	if err := s.SavePhoto(ctx, photo, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	var prev int64
@@ -1182,23 +1182,23 @@ func FillNewsroom(t testing.TB, s dateline.Store) {
 	sub := draft("urn:fill:sub", "politics", "Submitted")
 	sub.Status, sub.AuthorID = dateline.StatusSubmitted, rita.ID
 	save(t, s, sub, 0, ed.ID, base)
-	if err := s.SaveAutosave(ctx, &dateline.Autosave{ArticleID: sub.ID, UserID: ed.ID, Base: 1, Data: []byte(`{"headline":"typing"}`), SavedAt: base}); err != nil {
+	if err := s.SaveAutosave(ctx, &dateline.Autosave{ArticleID: sub.ID, UserID: ed.ID, Base: 1, Data: []byte(`{"headline":"typing"}`), SavedAt: base}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	w := draft("urn:fill:wd", "economy", "Withdrawn")
 	w.Status, w.WithdrawNote = dateline.StatusWithdrawn, "Wrong."
 	save(t, s, w, 0, ed.ID, base)
 	st := &dateline.Story{Title: "Earthquake in Kamchatka", Intro: "<p>Intro.</p>"}
-	if err := s.SaveStory(ctx, st); err != nil {
+	if err := s.SaveStory(ctx, st, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetStoryArticles(ctx, st.ID, chain); err != nil {
+	if err := s.SetStoryArticles(ctx, st.ID, chain, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SetTopStories(ctx, []dateline.TopRef{{StoryID: st.ID}, {ArticleID: chain[0]}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.CreateToken(ctx, &dateline.Token{Name: "wire", Scope: "write", Source: "reuters", Hash: bytes.Repeat([]byte{0xcd}, 32), CreatedAt: base}); err != nil {
+	if err := s.CreateToken(ctx, &dateline.Token{Name: "wire", Scope: "write", Source: "reuters", Hash: bytes.Repeat([]byte{0xcd}, 32), CreatedAt: base}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	// The wire's lifecycle: an embargo to the millisecond, a withheld
@@ -1212,7 +1212,7 @@ func FillNewsroom(t testing.TB, s dateline.Store) {
 	refused.Source = "afp"
 	upsert(t, s, base, wh2, refused)
 	for i := range 3 {
-		if err := s.AddAudit(ctx, &dateline.AuditEntry{At: base.Add(time.Duration(i) * time.Minute), UserID: ed.ID, Action: "article.save", Target: "article 1"}); err != nil {
+		if err := s.AddAudit(ctx, &dateline.AuditEntry{At: base.Add(time.Duration(i) * time.Minute), UserID: ed.ID, Action: "article.save", Target: "article 1"}, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}

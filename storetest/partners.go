@@ -12,26 +12,23 @@ import (
 // once, replacing and keeping entries, the newest across feeds of a kind,
 // and deleting.
 func testPartners(t *testing.T, s dateline.Store) {
-	ps, ok := s.(dateline.Partners)
-	if !ok {
-		t.Fatalf("%T does not implement dateline.Partners", s)
-	}
+	ps := s
 	a := &dateline.PartnerFeed{Name: "Alpha Agency", URL: "https://alpha.example/rss", Kind: dateline.PartnerNews, CreatedAt: base}
 	b := &dateline.PartnerFeed{Name: "Beta Daily", URL: "https://beta.example/feed.json", Kind: dateline.PartnerNews, CreatedAt: base,
 		State: dateline.PartnerState{NextAt: base.Add(time.Hour)}}
 	m := &dateline.PartnerFeed{Name: "Media Review", URL: "http://media.example/atom", Kind: dateline.PartnerMedia, CreatedAt: base}
 	for _, f := range []*dateline.PartnerFeed{a, b, m} {
-		if err := ps.CreatePartnerFeed(ctx, f); err != nil || f.ID == 0 {
+		if err := ps.CreatePartnerFeed(ctx, f, time.Now()); err != nil || f.ID == 0 {
 			t.Fatalf("CreatePartnerFeed(%s) = %v, id %d", f.Name, err, f.ID)
 		}
 	}
-	wantCode(t, ps.CreatePartnerFeed(ctx, &dateline.PartnerFeed{Name: "Again", URL: a.URL, Kind: dateline.PartnerMedia}), dateline.ECONFLICT)
+	wantCode(t, ps.CreatePartnerFeed(ctx, &dateline.PartnerFeed{Name: "Again", URL: a.URL, Kind: dateline.PartnerMedia}, time.Now()), dateline.ECONFLICT)
 	for _, bad := range []dateline.PartnerFeed{
 		{Name: "", URL: "https://x.example/", Kind: dateline.PartnerNews},
 		{Name: "X", URL: "ftp://x.example/", Kind: dateline.PartnerNews},
 		{Name: "X", URL: "https://x.example/", Kind: "blog"},
 	} {
-		wantCode(t, ps.CreatePartnerFeed(ctx, &bad), dateline.EINVALID)
+		wantCode(t, ps.CreatePartnerFeed(ctx, &bad, time.Now()), dateline.EINVALID)
 	}
 	wantCode(t, ps.SavePartnerFetch(ctx, 9999, dateline.PartnerState{NextAt: base}, nil), dateline.ENOTFOUND)
 	if _, err := ps.PartnerFeed(ctx, 9999); dateline.ErrorCode(err) != dateline.ENOTFOUND {

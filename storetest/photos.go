@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"testing"
+	"time"
 
 	"dateline"
 )
@@ -12,7 +13,7 @@ import (
 func testPhotoReupload(t *testing.T, s dateline.Store) {
 	p := &dateline.Photo{URI: "urn:photo:re", Path: "re/1.jpg", Width: 960, Height: 640, Widths: []int{480},
 		Caption: "Lavrov in Geneva", Credit: "Reuters", Alt: "A man at a desk"}
-	if err := s.SavePhoto(ctx, p); err != nil {
+	if err := s.SavePhoto(ctx, p, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	id := p.ID
@@ -29,7 +30,7 @@ func testPhotoReupload(t *testing.T, s dateline.Store) {
 
 	// The file changes; the words stay.
 	again := &dateline.Photo{URI: "urn:photo:re", Path: "re/2.jpg", Remote: "https://example.org/re.jpg", Width: 1200, Height: 800, Widths: []int{480, 960}}
-	if err := s.SavePhoto(ctx, again); err != nil {
+	if err := s.SavePhoto(ctx, again, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if again.ID != id {
@@ -41,7 +42,7 @@ func testPhotoReupload(t *testing.T, s dateline.Store) {
 	}
 
 	// A new caption replaces the old one; the empty credit keeps its.
-	if err := s.SavePhoto(ctx, &dateline.Photo{URI: "urn:photo:re", Path: "re/3.jpg", Width: 640, Caption: "Lavrov and Rubio in Geneva"}); err != nil {
+	if err := s.SavePhoto(ctx, &dateline.Photo{URI: "urn:photo:re", Path: "re/3.jpg", Width: 640, Caption: "Lavrov and Rubio in Geneva"}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	check("new caption", "re/3.jpg", 640, "Lavrov and Rubio in Geneva", "Reuters", "A man at a desk")
@@ -58,7 +59,7 @@ func testPhotoReupload(t *testing.T, s dateline.Store) {
 	}
 
 	// A photo picked by id is edited as a whole: an empty caption clears it.
-	if err := s.SavePhoto(ctx, &dateline.Photo{ID: id, Path: "re/4.jpg", Width: 480, Credit: "Reuters"}); err != nil {
+	if err := s.SavePhoto(ctx, &dateline.Photo{ID: id, Path: "re/4.jpg", Width: 480, Credit: "Reuters"}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	check("edit by id", "re/4.jpg", 480, "", "Reuters", "")

@@ -30,10 +30,7 @@ func rateTable(date, usd string) *dateline.RateTable {
 // date replaces, the same table twice changes nothing), the newest table
 // on or before a date, the dates, the sources and one currency's history.
 func testRates(t *testing.T, s dateline.Store) {
-	rs, ok := s.(dateline.Rates)
-	if !ok {
-		t.Fatalf("%T does not implement dateline.Rates", s)
-	}
+	rs := s
 	if _, err := rs.RatesOn(ctx, "cbr", day("2026-11-27")); dateline.ErrorCode(err) != dateline.ENOTFOUND {
 		t.Fatalf("RatesOn on an empty store = %v, want ENOTFOUND", err)
 	}
@@ -45,7 +42,7 @@ func testRates(t *testing.T, s dateline.Store) {
 		{Source: "", Base: "RUB", Date: day("2026-11-27"), Rates: rateTable("2026-11-27", "90").Rates},
 		{Source: "cbr", Base: "RUB", Rates: rateTable("2026-11-27", "90").Rates},
 	} {
-		if _, err := rs.SaveRates(ctx, bad); dateline.ErrorCode(err) != dateline.EINVALID {
+		if _, err := rs.SaveRates(ctx, bad, time.Now()); dateline.ErrorCode(err) != dateline.EINVALID {
 			t.Errorf("SaveRates(%+v) = %v, want EINVALID", bad, err)
 		}
 	}
@@ -53,18 +50,18 @@ func testRates(t *testing.T, s dateline.Store) {
 	for _, tc := range []struct{ date, usd string }{
 		{"2026-11-24", "90.1"}, {"2026-11-25", "90.25"}, {"2026-11-27", "91.0001"},
 	} {
-		if changed, err := rs.SaveRates(ctx, rateTable(tc.date, tc.usd)); err != nil || !changed {
+		if changed, err := rs.SaveRates(ctx, rateTable(tc.date, tc.usd), time.Now()); err != nil || !changed {
 			t.Fatalf("SaveRates(%s) = %v, %v", tc.date, changed, err)
 		}
 	}
 	// The same table again writes nothing; a corrected one replaces it.
-	if changed, err := rs.SaveRates(ctx, rateTable("2026-11-25", "90.25")); err != nil || changed {
+	if changed, err := rs.SaveRates(ctx, rateTable("2026-11-25", "90.25"), time.Now()); err != nil || changed {
 		t.Errorf("saving the same table again = %v, %v; want unchanged", changed, err)
 	}
 	fix := rateTable("2026-11-25", "90.3")
 	fix.Rates = fix.Rates[1:] // JPY dropped
 	fix.Note = "corrected"
-	if changed, err := rs.SaveRates(ctx, fix); err != nil || !changed {
+	if changed, err := rs.SaveRates(ctx, fix, time.Now()); err != nil || !changed {
 		t.Fatalf("replacing = %v, %v", changed, err)
 	}
 	got, err := rs.RatesOn(ctx, "cbr", day("2026-11-26"))
@@ -97,7 +94,7 @@ func testRates(t *testing.T, s dateline.Store) {
 	ecb := &dateline.RateTable{Source: "ecb", Base: "EUR", Date: day("2026-11-26"), FetchedAt: base, Rates: []dateline.CurrencyRate{
 		{Code: "USD", Nominal: 1, Published: "1.1252", PerUnit: big.NewRat(2500, 2813)},
 	}}
-	if _, err := rs.SaveRates(ctx, ecb); err != nil {
+	if _, err := rs.SaveRates(ctx, ecb, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	ds, err := rs.RateDates(ctx, "cbr", 2)

@@ -439,7 +439,7 @@ func testGalleries(t *testing.T, s dateline.Store) {
 		for j := range n {
 			g.Photos = append(g.Photos, dateline.Photo{Path: fmt.Sprintf("g%d/%d.jpg", i, j), Caption: fmt.Sprintf("Photo %d", j), Width: 960, Height: 640})
 		}
-		if err := s.SaveGallery(ctx, g); err != nil {
+		if err := s.SaveGallery(ctx, g, time.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -456,13 +456,13 @@ func testGalleries(t *testing.T, s dateline.Store) {
 	}
 	_, err = s.Gallery(ctx, 12345)
 	wantCode(t, err, dateline.ENOTFOUND)
-	wantCode(t, s.SaveGallery(ctx, &dateline.Gallery{URI: "urn:g:x", Title: "x", Section: "nope"}), dateline.EUNPROCESSABLE)
+	wantCode(t, s.SaveGallery(ctx, &dateline.Gallery{URI: "urn:g:x", Title: "x", Section: "nope"}, time.Now()), dateline.EUNPROCESSABLE)
 }
 
 func testInfographics(t *testing.T, s dateline.Store) {
 	g := &dateline.Infographic{URI: "urn:info:1", Title: "Gas pipelines", Text: "Routes.", Section: "economy", PublishedAt: base,
 		Images: []dateline.Photo{{Path: "i/1.png", Width: 1200, Height: 900}}}
-	if err := s.SaveInfographic(ctx, g); err != nil {
+	if err := s.SaveInfographic(ctx, g, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Infographic(ctx, g.ID)
@@ -479,7 +479,7 @@ func testInfographics(t *testing.T, s dateline.Store) {
 
 func testTokens(t *testing.T, s dateline.Store) {
 	tok := &dateline.Token{Name: "editorial", Scope: "write", Hash: bytes.Repeat([]byte{7}, 32)}
-	if err := s.CreateToken(ctx, tok); err != nil {
+	if err := s.CreateToken(ctx, tok, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.TokenByHash(ctx, tok.Hash)
@@ -488,7 +488,7 @@ func testTokens(t *testing.T, s dateline.Store) {
 	}
 	_, err = s.TokenByHash(ctx, bytes.Repeat([]byte{8}, 32))
 	wantCode(t, err, dateline.EUNAUTHORIZED)
-	wantCode(t, s.CreateToken(ctx, &dateline.Token{Name: "x", Scope: "admin", Hash: []byte{1}}), dateline.EINVALID)
+	wantCode(t, s.CreateToken(ctx, &dateline.Token{Name: "x", Scope: "admin", Hash: []byte{1}}, time.Now()), dateline.EINVALID)
 }
 
 // testConcurrentWriters has several writers store overlapping stories with

@@ -68,10 +68,7 @@ func (f *storeFlags) checkDurability() error {
 
 // openDSN opens a database by its name on the command line, sqlite:PATH or
 // postgres://..., as it is: no sections are added to an empty one.
-func openDSN(ctx context.Context, dsn string, log *slog.Logger) (interface {
-	dateline.Store
-	dateline.Transfer
-}, error) {
+func openDSN(ctx context.Context, dsn string, log *slog.Logger) (dateline.Store, error) {
 	switch {
 	case strings.HasPrefix(dsn, "sqlite:"):
 		path := strings.TrimPrefix(dsn, "sqlite:")

@@ -37,7 +37,7 @@ func TestMigrateDBRoundTrip(t *testing.T) {
 	if err := demo.LoadAds(ctx, store, media.Dir{Root: filepath.Join(dir, "media")}, "https://news.example"); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.(dateline.Ads).SetAdsOff(ctx, true); err != nil {
+	if err := store.SetAdsOff(ctx, true, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	store.Close()

@@ -44,10 +44,7 @@ func runRates(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer store.Close()
-	rs, ok := store.(dateline.Rates)
-	if !ok {
-		return fmt.Errorf("this database does not keep rates")
-	}
+	rs := store
 	refused := 0
 	for _, name := range fs.Args() {
 		t, changed, err := importRates(ctx, rs, name)
@@ -95,7 +92,7 @@ func fileMessage(err error) string {
 	return message(err)
 }
 
-func importRates(ctx context.Context, rs dateline.Rates, name string) (*rates.Table, bool, error) {
+func importRates(ctx context.Context, rs rates.Store, name string) (*rates.Table, bool, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, false, fileError{err}
@@ -109,6 +106,6 @@ func importRates(ctx context.Context, rs dateline.Rates, name string) (*rates.Ta
 	if err != nil {
 		return nil, false, err
 	}
-	changed, err := rs.SaveRates(ctx, t.Record(time.Now()))
+	changed, err := rs.SaveRates(ctx, t.Record(time.Now()), time.Now())
 	return t, changed, err
 }

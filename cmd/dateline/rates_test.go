@@ -12,8 +12,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"dateline"
 )
 
 // startServe runs serve with the flags on a free port until the test
@@ -90,7 +88,7 @@ func TestRatesImport(t *testing.T) {
 		t.Errorf("stderr %q", errOut)
 	}
 	store := openTestStore(t, db)
-	rs := store.(dateline.Rates)
+	rs := store
 	tab, err := rs.RatesOn(context.Background(), "cbr", time.Date(2022, 3, 15, 0, 0, 0, 0, time.UTC))
 	if err != nil || len(tab.Rates) != 34 || !tab.Date.Equal(time.Date(2022, 3, 15, 0, 0, 0, 0, time.UTC)) {
 		t.Fatalf("stored 15 March: %v", err)

@@ -354,8 +354,8 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		}
 		hcfg.Weather = wx
 	}
-	if ps, ok := store.(dateline.Partners); ok && c.partnerFeeds {
-		sched = partners.NewScheduler(ps, partners.NewFetcher(partners.Config{AllowPrivate: c.partnersPrivate}), log, time.Now,
+	if c.partnerFeeds {
+		sched = partners.NewScheduler(store, partners.NewFetcher(partners.Config{AllowPrivate: c.partnersPrivate}), log, time.Now,
 			func() { srv.Changed() }, partners.Backoff{})
 		hcfg.Partners = sched
 	}
@@ -402,8 +402,8 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 			log.Error("sitemaps", "err", err)
 		}
 	}()
-	if rs, ok := store.(dateline.Rates); ok && len(c.ratesURLs) > 0 {
-		rsched := &rates.Scheduler{URLs: c.ratesURLs, Store: rs, Log: log, Changed: srv.Changed, Every: c.ratesEvery,
+	if len(c.ratesURLs) > 0 {
+		rsched := &rates.Scheduler{URLs: c.ratesURLs, Store: store, Log: log, Changed: srv.Changed, Every: c.ratesEvery,
 			Client: c.guard().Client(30 * time.Second)}
 		wg.Add(1)
 		go func() {
@@ -594,7 +594,7 @@ func demoAccounts(ctx context.Context, store dateline.Store, log *slog.Logger) e
 		{Email: "reporter@example.org", Name: "Roman Reporter", Role: dateline.RoleReporter},
 	} {
 		u.PasswordHash, u.CreatedAt = hash, time.Now().UTC()
-		if err := store.CreateUser(ctx, &u); err != nil {
+		if err := store.CreateUser(ctx, &u, time.Now()); err != nil {
 			return err
 		}
 		emails = append(emails, u.Email)

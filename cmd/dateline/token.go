@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"dateline"
 	dhttp "dateline/http"
@@ -45,7 +46,7 @@ func runTokenCreate(ctx context.Context, args []string, stdout, stderr io.Writer
 	buf := make([]byte, 32)
 	rand.Read(buf)
 	secret := "dl_" + base64.RawURLEncoding.EncodeToString(buf)
-	if err := store.CreateToken(ctx, &dateline.Token{Name: name, Scope: scope, Embargo: embargo, Source: source, Hash: dhttp.HashToken(secret)}); err != nil {
+	if err := store.CreateToken(ctx, &dateline.Token{Name: name, Scope: scope, Embargo: embargo, Source: source, Hash: dhttp.HashToken(secret)}, time.Now()); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, secret)

@@ -85,7 +85,7 @@ func runUser(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	switch sub {
 	case "add":
 		u.PasswordHash = auth.Hash(password)
-		if err := store.CreateUser(ctx, u); err != nil {
+		if err := store.CreateUser(ctx, u, time.Now()); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "added %s <%s> as %s\n", u.Name, u.Email, u.Role)
