@@ -2,6 +2,7 @@ package newsroom_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -650,4 +651,156 @@ func TestDiffDrafts(t *testing.T) {
 	if !d.Rows[2].Changed {
 		t.Error("the big bodies compare as equal")
 	}
+}
+
+// TestWhoMayDoWhat: every action by every role on a reporter's story in
+// every status the newsroom sets. An outcome is what Result.Done says,
+// or F (EFORBIDDEN), I (EINVALID shown in the form) or P (EINVALID on a
+// page of its own).
+func TestWhoMayDoWhat(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		// The outcomes for the editor (admins have the same), the story's
+		// reporter, and another reporter.
+		table := []struct {
+			status                 dateline.Status
+			verb                   string
+			editor, owner, another string
+		}{
+			{dateline.StatusDraft, newsroom.Save, "saved", "saved", "F"},
+			{dateline.StatusDraft, newsroom.Submit, "submitted", "submitted", "F"},
+			{dateline.StatusDraft, newsroom.Publish, "published", "F", "F"},
+			{dateline.StatusDraft, newsroom.Return, "returned", "F", "F"},
+			{dateline.StatusDraft, newsroom.Withdraw, "P", "F", "F"},
+			{dateline.StatusDraft, newsroom.Reinstate, "P", "F", "F"},
+
+			{dateline.StatusSubmitted, newsroom.Save, "saved", "saved", "F"},
+			{dateline.StatusSubmitted, newsroom.Submit, "submitted", "submitted", "F"},
+			{dateline.StatusSubmitted, newsroom.Publish, "published", "F", "F"},
+			{dateline.StatusSubmitted, newsroom.Return, "returned", "returned", "F"},
+			{dateline.StatusSubmitted, newsroom.Withdraw, "P", "F", "F"},
+			{dateline.StatusSubmitted, newsroom.Reinstate, "P", "F", "F"},
+
+			{dateline.StatusScheduled, newsroom.Save, "saved", "F", "F"},
+			{dateline.StatusScheduled, newsroom.Submit, "I", "F", "F"},
+			{dateline.StatusScheduled, newsroom.Publish, "published", "F", "F"},
+			{dateline.StatusScheduled, newsroom.Return, "returned", "F", "F"},
+			{dateline.StatusScheduled, newsroom.Withdraw, "withdrawn", "F", "F"},
+			{dateline.StatusScheduled, newsroom.Reinstate, "P", "F", "F"},
+
+			{dateline.StatusPublished, newsroom.Save, "saved", "F", "F"},
+			{dateline.StatusPublished, newsroom.Submit, "I", "F", "F"},
+			{dateline.StatusPublished, newsroom.Publish, "saved", "F", "F"},
+			{dateline.StatusPublished, newsroom.Return, "I", "F", "F"},
+			{dateline.StatusPublished, newsroom.Withdraw, "withdrawn", "F", "F"},
+			{dateline.StatusPublished, newsroom.Reinstate, "P", "F", "F"},
+
+			{dateline.StatusWithdrawn, newsroom.Save, "saved", "F", "F"},
+			{dateline.StatusWithdrawn, newsroom.Submit, "I", "F", "F"},
+			{dateline.StatusWithdrawn, newsroom.Publish, "published", "F", "F"},
+			{dateline.StatusWithdrawn, newsroom.Return, "I", "F", "F"},
+			{dateline.StatusWithdrawn, newsroom.Withdraw, "P", "F", "F"},
+			{dateline.StatusWithdrawn, newsroom.Reinstate, "reinstated", "F", "F"},
+		}
+		// after is the status a story has after each outcome.
+		after := map[string]dateline.Status{"submitted": dateline.StatusSubmitted, "published": dateline.StatusPublished,
+			"returned": dateline.StatusDraft, "withdrawn": dateline.StatusWithdrawn, "reinstated": dateline.StatusPublished}
+		n := 0
+		// in makes a story by the reporter in the status.
+		in := func(st dateline.Status) *dateline.Article {
+			n++
+			h := fmt.Sprintf("Story %d", n)
+			a := e.create(e.reporter, story(h))
+			switch st {
+			case dateline.StatusSubmitted:
+				e.save(e.reporter, a.ID, story(h), act(newsroom.Submit), a.Version)
+			case dateline.StatusScheduled:
+				d := story(h)
+				d.EmbargoUntil = e.now.Add(time.Hour)
+				e.save(e.editor, a.ID, d, act(newsroom.Publish), a.Version)
+			case dateline.StatusPublished, dateline.StatusWithdrawn:
+				e.save(e.editor, a.ID, story(h), act(newsroom.Publish), a.Version)
+				if st == dateline.StatusWithdrawn {
+					a = e.get(a.ID)
+					e.save(e.editor, a.ID, dateline.Draft{}, act(newsroom.Withdraw), a.Version)
+				}
+			}
+			if a = e.get(a.ID); a.Status != st {
+				t.Fatalf("fixture in %s is %s", st, a.Status)
+			}
+			return a
+		}
+		for _, tc := range table {
+			for _, who := range []struct {
+				u    *dateline.User
+				want string
+			}{{e.admin, tc.editor}, {e.editor, tc.editor}, {e.reporter, tc.owner}, {e.other, tc.another}} {
+				a := in(tc.status)
+				action := newsroom.Action{Verb: tc.verb, Confirmed: true}
+				res, err := e.svc.Save(ctx, who.u, a.ID, story(a.Headline), action, a.Version)
+				got := res.Done
+				switch {
+				case dateline.ErrorCode(err) == dateline.EFORBIDDEN:
+					got = "F"
+				case dateline.ErrorCode(err) == dateline.EINVALID && res.Article != nil:
+					got = "I"
+				case dateline.ErrorCode(err) == dateline.EINVALID:
+					got = "P"
+				case err != nil:
+					got = err.Error()
+				}
+				if got != who.want {
+					t.Errorf("%s by the %s (%s) on a %s story: %s, want %s", tc.verb, who.u.Role, who.u.Name, tc.status, got, who.want)
+					continue
+				}
+				st := e.get(a.ID).Status
+				want, changes := after[got]
+				if !changes {
+					want = a.Status
+				}
+				if st != want {
+					t.Errorf("%s by the %s on a %s story left it %s, want %s", tc.verb, who.u.Role, tc.status, st, want)
+				}
+			}
+		}
+	})
+}
+
+// conflicting is a store where another save lands just before each of
+// the service's saves: the conflict the engine finds, not the service.
+type conflicting struct {
+	newsroom.Store
+	other func(id int64)
+}
+
+func (c conflicting) SaveArticle(ctx context.Context, a *dateline.Article, base int, rev *dateline.Revision, now time.Time) error {
+	if a.ID != 0 {
+		c.other(a.ID)
+	}
+	return c.Store.SaveArticle(ctx, a, base, rev, now)
+}
+
+// TestConflictInTheStore: a save that the store refuses because another
+// landed after the service read the story is a conflict like any other.
+func TestConflictInTheStore(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		a := e.create(e.reporter, story("Race"))
+		svc := *e.svc
+		svc.Store = conflicting{Store: e.store, other: func(id int64) {
+			cur := e.get(id)
+			e.save(e.editor, id, story("Race, the editor's"), act(newsroom.Save), cur.Version)
+		}}
+		res, err := svc.Save(ctx, e.reporter, a.ID, story("Race, mine"), act(newsroom.Save), a.Version)
+		refused(t, res, err, dateline.ECONFLICT, true, "Eda Editor saved this story")
+		if res.Conflict == nil || res.Conflict.Version != a.Version+1 || res.Article.Headline != "Race, the editor's" {
+			t.Fatalf("conflict %+v beside %q", res.Conflict, res.Article.Headline)
+		}
+		if rev, err := e.store.Revision(ctx, res.Conflict.Revision); err != nil || rev.Kind != dateline.RevisionConflict || rev.Version != a.Version {
+			t.Errorf("conflict revision %+v, %v", rev, err)
+		}
+		// A new story has nothing to conflict with.
+		res, err = svc.Save(ctx, e.reporter, 0, story("New"), act(newsroom.Save), 0)
+		if err != nil || !res.Created {
+			t.Errorf("new story: %+v, %v", res, err)
+		}
+	})
 }
