@@ -804,3 +804,47 @@ func TestConflictInTheStore(t *testing.T) {
 		}
 	})
 }
+
+// TestContentRules: what a draft may hold: a follow-up of an existing
+// story, a photo with its caption and credit before publication, a
+// correction with words in it.
+func TestContentRules(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		first := e.published("First alert")
+		a := e.create(e.reporter, story("Update"))
+
+		d := story("Update")
+		d.Follows = a.ID
+		res, err := e.svc.Save(ctx, e.reporter, a.ID, d, act(newsroom.Save), a.Version)
+		refused(t, res, err, dateline.EINVALID, true, "cannot follow itself")
+		d.Follows = 999999
+		res, err = e.svc.Save(ctx, e.reporter, a.ID, d, act(newsroom.Save), a.Version)
+		refused(t, res, err, dateline.EINVALID, true, "The earlier story 999999 does not exist")
+		d.Follows = first.ID
+		e.save(e.reporter, a.ID, d, act(newsroom.Save), a.Version)
+		if got := e.get(a.ID); got.Follows != first.ID {
+			t.Errorf("follows %d, want %d", got.Follows, first.ID)
+		}
+
+		p := &dateline.Photo{URI: "urn:photo:bare", Path: "p/bare.jpg", Width: 800, Height: 600}
+		if err := e.store.SavePhoto(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		a = e.get(a.ID)
+		d.PhotoID = p.ID
+		res, err = e.svc.Save(ctx, e.editor, a.ID, d, act(newsroom.Publish), a.Version)
+		refused(t, res, err, dateline.EINVALID, true, "a caption and a credit for the photo")
+		d.Caption, d.Credit = "A square", "Staff"
+		e.save(e.editor, a.ID, d, act(newsroom.Publish), a.Version)
+		a = e.get(a.ID)
+		if a.Photo == nil || a.Photo.Caption != "A square" || a.Photo.Alt != "A square" {
+			t.Errorf("photo %+v", a.Photo)
+		}
+
+		// A correction of blanks is no correction.
+		e.save(e.editor, a.ID, d, newsroom.Action{Verb: newsroom.Save, Correction: "   "}, a.Version)
+		if got := e.get(a.ID); len(got.Corrections) != 0 {
+			t.Errorf("corrections %+v", got.Corrections)
+		}
+	})
+}
