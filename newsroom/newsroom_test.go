@@ -1,8 +1,11 @@
 package newsroom_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -845,6 +848,29 @@ func TestContentRules(t *testing.T) {
 		e.save(e.editor, a.ID, d, newsroom.Action{Verb: newsroom.Save, Correction: "   "}, a.Version)
 		if got := e.get(a.ID); len(got.Corrections) != 0 {
 			t.Errorf("corrections %+v", got.Corrections)
+		}
+	})
+}
+
+// noAudit is a store whose audit log refuses every entry.
+type noAudit struct{ newsroom.Store }
+
+func (noAudit) AddAudit(context.Context, *dateline.AuditEntry) error {
+	return errors.New("audit log unavailable")
+}
+
+// TestAuditFailure: a save whose audit entry cannot be written is made
+// all the same, and the failure is logged.
+func TestAuditFailure(t *testing.T) {
+	engines(t, func(t *testing.T, e *env) {
+		var logged bytes.Buffer
+		svc := newsroom.Service{Store: noAudit{e.store}, Now: e.svc.Now, Log: slog.New(slog.NewTextHandler(&logged, nil))}
+		res, err := svc.Save(ctx, e.reporter, 0, story("Unaudited"), act(newsroom.Save), 0)
+		if err != nil || !res.Created {
+			t.Fatalf("Save = %+v, %v", res, err)
+		}
+		if !strings.Contains(logged.String(), "audit log unavailable") || !strings.Contains(logged.String(), "article.create") {
+			t.Errorf("logged %q", logged.String())
 		}
 	})
 }
