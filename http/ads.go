@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/feed"
 	"dateline/i18n"
 )
 
@@ -420,34 +421,11 @@ func commercialLabel(lang, mark string) string {
 // labelFeedItem marks a feed item of partner material or advertising.
 // Feed readers show titles above all else, so the label leads the title
 // ("Advertisement: …"); a category names it for programs.
-func labelFeedItem(it *feedItem, a *dateline.Article) {
+func labelFeedItem(it *feed.Item, a *dateline.Article) {
 	if label := commercialLabel(a.Lang, a.Commercial); label != "" {
 		it.Commercial = label
 		it.Title = label + ": " + it.Title
 	}
-}
-
-// commercialCategory appends the label of a marked item as a category of
-// the site's own scheme.
-func (s *Server) commercialCategory(b []byte, it *feedItem, f feedFormat) []byte {
-	if it.Commercial == "" {
-		return b
-	}
-	switch f {
-	case formatRSS:
-		b = append(b, `<category domain="`...)
-		b = xmlText(b, s.cfg.BaseURL+"/")
-		b = append(b, `">`...)
-		b = xmlText(b, it.Commercial)
-		return append(b, "</category>\n"...)
-	case formatAtom:
-		b = append(b, `<category term="`...)
-		b = xmlText(b, it.Commercial)
-		b = append(b, `" scheme="`...)
-		b = xmlText(b, s.cfg.BaseURL+"/")
-		return append(b, "\"/>\n"...)
-	}
-	return b
 }
 
 // commercialMark is the label of a marked story as the "commercial"

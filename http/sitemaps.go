@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/feed"
 )
 
 // Sitemaps: /sitemap.xml is an index of
@@ -274,14 +275,6 @@ func (s *Server) handleSitemap(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-const (
-	xmlHeader   = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
-	urlsetOpen  = `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"`
-	urlsetClose = "</urlset>\n"
-	nsImage     = ` xmlns:image="http://www.google.com/schemas/sitemap-image/1.1"`
-	nsNews      = ` xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"`
-)
-
 // sitemapIndex lists every sitemap: the news, the sections, the tags and
 // each month's files, newest first.
 func (s *Server) sitemapIndex(ctx context.Context) (*page, error) {
@@ -296,18 +289,9 @@ func (s *Server) sitemapIndex(ctx context.Context) (*page, error) {
 		return nil, err
 	}
 	news := max(1, fileCount(recent, s.synd.perNews))
-	b := make([]byte, 0, 4096+len(months)*200)
-	b = append(b, xmlHeader+`<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`+"\n"...)
+	var entries []feed.IndexEntry
 	entry := func(n sitemapName, mod time.Time) {
-		b = append(b, "<sitemap><loc>"...)
-		b = xmlText(b, s.cfg.BaseURL+"/sitemaps/"+n.String())
-		b = append(b, "</loc>"...)
-		if !mod.IsZero() {
-			b = append(b, "<lastmod>"...)
-			b = mod.UTC().AppendFormat(b, time.RFC3339)
-			b = append(b, "</lastmod>"...)
-		}
-		b = append(b, "</sitemap>\n"...)
+		entries = append(entries, feed.IndexEntry{Loc: s.cfg.BaseURL + "/sitemaps/" + n.String(), Modified: lastmod(mod)})
 	}
 	var newest time.Time
 	for _, m := range months {
@@ -333,7 +317,10 @@ func (s *Server) sitemapIndex(ctx context.Context) (*page, error) {
 			entry(sitemapName{kind: "articles", month: m.Month, page: p}, m.Modified)
 		}
 	}
-	b = append(b, "</sitemapindex>\n"...)
+	b, err := feed.Index(entries)
+	if err != nil {
+		return nil, err
+	}
 	return &page{ctype: "application/xml; charset=utf-8", body: b, modified: s.lastModified(), cacheFor: sitemapCacheFor}, nil
 }
 
@@ -353,40 +340,23 @@ func (s *Server) articleSitemap(ctx context.Context, month time.Time, n int) ([]
 		return nil, errNoSitemap
 	}
 	base := s.cfg.BaseURL
-	b := make([]byte, 0, 512+len(es)*240)
-	b = append(b, xmlHeader+urlsetOpen+nsImage+">\n"...)
+	set := feed.NewURLSet(feed.Images, len(es))
 	for i := range es {
 		e := &es[i]
-		b = append(b, "<url><loc>"...)
-		b = xmlText(b, base)
-		b = append(b, prefix(s.editionOfSection(e.Section))...)
-		b = append(b, '/')
-		b = append(b, e.Section...)
-		b = append(b, '/')
-		b = strconv.AppendInt(b, e.ID, 10)
-		b = append(b, "</loc><lastmod>"...)
 		mod := e.PublishedAt
 		if e.UpdatedAt.After(mod) {
 			mod = e.UpdatedAt
 		}
-		b = mod.UTC().AppendFormat(b, time.RFC3339)
-		b = append(b, "</lastmod>"...)
+		u := feed.URL{Loc: s.sitemapLoc(e), Lastmod: lastmod(mod)}
 		if p := e.Photo; p != nil && (p.Path != "" || p.Remote != "") {
-			// Google reads only image:loc now; caption and title are
-			// deprecated.
-			b = append(b, "<image:image><image:loc>"...)
+			u.Image = &feed.ImageLoc{Loc: p.Remote}
 			if p.Path != "" {
-				b = xmlText(b, base)
-				b = append(b, "/media/"...)
-				b = xmlText(b, p.Path)
-			} else {
-				b = xmlText(b, p.Remote)
+				u.Image.Loc = base + "/media/" + p.Path
 			}
-			b = append(b, "</image:loc></image:image>"...)
 		}
-		b = append(b, "</url>\n"...)
+		set.Add(u)
 	}
-	return append(b, urlsetClose...), nil
+	return set.Bytes()
 }
 
 // newsSitemap lists the stories of the last 48 hours for Google News,
@@ -409,31 +379,29 @@ func (s *Server) newsSitemap(ctx context.Context, n int) ([]byte, error) {
 			return nil, err
 		}
 	}
-	b := make([]byte, 0, 512+len(es)*400)
-	b = append(b, xmlHeader+urlsetOpen+nsNews+">\n"...)
+	set := feed.NewURLSet(feed.NewsSet, len(es))
 	for i := len(es) - 1; i >= 0; i-- {
 		e := &es[i]
 		if e.Commercial {
 			continue // paid-for content is not news
 		}
-		b = append(b, "<url><loc>"...)
-		b = xmlText(b, s.cfg.BaseURL)
-		b = append(b, prefix(s.editionOfSection(e.Section))...)
-		b = append(b, '/')
-		b = append(b, e.Section...)
-		b = append(b, '/')
-		b = strconv.AppendInt(b, e.ID, 10)
-		b = append(b, "</loc><news:news><news:publication><news:name>"...)
-		b = xmlText(b, s.cfg.SiteName)
-		b = append(b, "</news:name><news:language>"...)
-		b = append(b, newsLanguage(e.Lang)...)
-		b = append(b, "</news:language></news:publication><news:publication_date>"...)
-		b = e.PublishedAt.UTC().AppendFormat(b, time.RFC3339)
-		b = append(b, "</news:publication_date><news:title>"...)
-		b = xmlText(b, e.Headline)
-		b = append(b, "</news:title></news:news></url>\n"...)
+		set.Add(feed.URL{Loc: s.sitemapLoc(e), News: &feed.News{Name: s.cfg.SiteName, Language: newsLanguage(e.Lang),
+			Published: lastmod(e.PublishedAt), Title: e.Headline}})
 	}
-	return append(b, urlsetClose...), nil
+	return set.Bytes()
+}
+
+// sitemapLoc is a story's address in sitemaps.
+func (s *Server) sitemapLoc(e *dateline.SitemapEntry) string {
+	return s.cfg.BaseURL + prefix(s.editionOfSection(e.Section)) + "/" + e.Section + "/" + strconv.FormatInt(e.ID, 10)
+}
+
+// lastmod is a sitemap's date, or "" for none.
+func lastmod(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 // newsLanguage is a story's language as Google News names it: an ISO 639
@@ -469,18 +437,9 @@ func (s *Server) sectionSitemap(ctx context.Context) ([]byte, error) {
 		}
 		return as[0].PublishedAt, nil
 	}
-	b := make([]byte, 0, 4096)
-	b = append(b, xmlHeader+urlsetOpen+">\n"...)
+	set := feed.NewURLSet(feed.Plain, 16)
 	entry := func(path string, mod time.Time) {
-		b = append(b, "<url><loc>"...)
-		b = xmlText(b, s.cfg.BaseURL+path)
-		b = append(b, "</loc>"...)
-		if !mod.IsZero() {
-			b = append(b, "<lastmod>"...)
-			b = mod.UTC().AppendFormat(b, time.RFC3339)
-			b = append(b, "</lastmod>"...)
-		}
-		b = append(b, "</url>\n"...)
+		set.Add(feed.URL{Loc: s.cfg.BaseURL + path, Lastmod: lastmod(mod)})
 	}
 	for _, lang := range s.editionsOn() {
 		all, err := newest(dateline.ArticleFilter{Sections: s.editionFilter(lang)})
@@ -497,7 +456,7 @@ func (s *Server) sectionSitemap(ctx context.Context) ([]byte, error) {
 			entry(prefix(lang)+"/"+sec.Slug, t)
 		}
 	}
-	return append(b, urlsetClose...), nil
+	return set.Bytes()
 }
 
 // tagSitemap is one file of topics or persons: those of a range of ids
@@ -517,16 +476,11 @@ func (s *Server) tagSitemap(ctx context.Context, kind string, n int) ([]byte, er
 		return nil, err
 	}
 	prefix := s.cfg.BaseURL + "/" + kind + "s/"
-	b := make([]byte, 0, 512+len(tags)*120)
-	b = append(b, xmlHeader+urlsetOpen+">\n"...)
+	set := feed.NewURLSet(feed.Plain, len(tags))
 	for _, t := range tags {
-		b = append(b, "<url><loc>"...)
-		b = xmlText(b, prefix+url.PathEscape(t.Slug))
-		b = append(b, "</loc><lastmod>"...)
-		b = t.Modified.UTC().AppendFormat(b, time.RFC3339)
-		b = append(b, "</lastmod></url>\n"...)
+		set.Add(feed.URL{Loc: prefix + url.PathEscape(t.Slug), Lastmod: t.Modified.UTC().Format(time.RFC3339)})
 	}
-	return append(b, urlsetClose...), nil
+	return set.Bytes()
 }
 
 // --- serving large pages ---
