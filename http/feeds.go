@@ -2,12 +2,9 @@ package http
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
-	"time"
 
 	"dateline"
 	"dateline/feed"
@@ -311,115 +308,21 @@ func feedLinks(v *view) []feedLink {
 
 // --- WebSub ---
 
-// hubPingEvery is the least time between two pings of the hub about one
-// feed; pings asked for sooner are merged into one sent when it is up.
-const hubPingEvery = time.Second
-
-// hubTimeout bounds one ping.
-const hubTimeout = 10 * time.Second
-
-// hubNotifier tells a WebSub hub that feeds changed: "hub.mode=publish"
-// with the feed's address, form-encoded, which is what hubs take from
-// publishers. Failures are logged; the hub also polls.
-type hubNotifier struct {
-	hub    string
-	agent  string // User-Agent
-	client *http.Client
-	log    *slog.Logger
-	every  time.Duration
-
-	mu      sync.Mutex
-	last    map[string]time.Time // feed URL → last ping
-	pending map[string]bool      // a ping is waiting for its turn
-	wg      sync.WaitGroup
-}
-
-func newHubNotifier(hub, baseURL string, log *slog.Logger) *hubNotifier {
-	if hub == "" {
-		return nil
+// feedsOf lists the feeds a public event changes, for the WebSub hub:
+// its section's and its edition's, each in the three formats.
+func (s *Server) feedsOf(e dateline.Event) []string {
+	var paths []string
+	lang := dateline.LangMain
+	if sec := s.section(e.Section); sec != nil {
+		lang = sectionLang(*sec)
+		paths = append(paths, feedPath(lang, feedSection, e.Section))
 	}
-	return &hubNotifier{hub: hub, agent: "dateline (+" + baseURL + "/)", client: &http.Client{Timeout: hubTimeout}, log: log,
-		every: hubPingEvery, last: map[string]time.Time{}, pending: map[string]bool{}}
-}
-
-// notifyHub tells the WebSub hub, if there is one, that the site's feeds
-// and the feeds of the events' sections changed. It returns at once; the
-// pings run in the background, at most one a second for each feed.
-func (s *Server) notifyHub(es []dateline.Event) {
-	n := s.synd.hub
-	if n == nil || len(es) == 0 {
-		return
-	}
-	seen := map[string]bool{}
-	ping := func(p string) {
+	paths = append(paths, feedPath(lang, feedSite, ""))
+	var urls []string
+	for _, p := range paths {
 		for _, x := range feedFormats {
-			u := s.cfg.BaseURL + p + "." + x.ext
-			if !seen[u] {
-				seen[u] = true
-				n.ping(u)
-			}
+			urls = append(urls, s.cfg.BaseURL+p+"."+x.ext)
 		}
 	}
-	for _, e := range es {
-		if !dateline.PublicEvent(e.Kind) {
-			continue // nothing a feed shows changed
-		}
-		lang := dateline.LangMain
-		if sec := s.section(e.Section); sec != nil {
-			lang = sectionLang(*sec)
-			ping(feedPath(lang, feedSection, e.Section))
-		}
-		ping(feedPath(lang, feedSite, ""))
-	}
+	return urls
 }
-
-// ping sends one ping now, or once the feed's last ping is a second old.
-func (n *hubNotifier) ping(feedURL string) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.pending[feedURL] {
-		return
-	}
-	wait := n.every - time.Since(n.last[feedURL])
-	if wait <= 0 {
-		n.last[feedURL] = time.Now()
-		n.wg.Add(1)
-		go n.send(feedURL)
-		return
-	}
-	n.pending[feedURL] = true
-	n.wg.Add(1)
-	time.AfterFunc(wait, func() {
-		n.mu.Lock()
-		n.pending[feedURL] = false
-		n.last[feedURL] = time.Now()
-		n.mu.Unlock()
-		n.send(feedURL)
-	})
-}
-
-func (n *hubNotifier) send(feedURL string) {
-	defer n.wg.Done()
-	ctx, cancel := context.WithTimeout(context.Background(), hubTimeout)
-	defer cancel()
-	form := url.Values{"hub.mode": {"publish"}, "hub.url": {feedURL}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, n.hub, strings.NewReader(form.Encode()))
-	if err != nil {
-		n.log.Error("websub ping", "hub", n.hub, "feed", feedURL, "err", err)
-		return
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("User-Agent", n.agent)
-	resp, err := n.client.Do(req)
-	if err != nil {
-		n.log.Warn("websub ping failed", "hub", n.hub, "feed", feedURL, "err", err)
-		return
-	}
-	resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		n.log.Warn("websub hub refused a ping", "hub", n.hub, "feed", feedURL, "status", resp.StatusCode)
-	}
-}
-
-// wait waits for the pings sent or planned so far (tests).
-func (n *hubNotifier) wait() { n.wg.Wait() }

@@ -360,6 +360,11 @@ func (s *Server) topicsJSON(ctx context.Context, items []dateline.Article) (map[
 	if err != nil {
 		return nil, err
 	}
+	// The same shape as the topics of the live stream's events.
+	type topicJSON struct {
+		Slug string `json:"slug"`
+		Name string `json:"name"`
+	}
 	out := make(map[int64]string, len(ts))
 	for id, list := range ts {
 		js := make([]topicJSON, len(list))

@@ -17,6 +17,7 @@ import (
 
 	"dateline"
 	"dateline/ingest"
+	"dateline/readership"
 )
 
 // Config is what the HTTP layer needs to know about the site.
@@ -79,7 +80,7 @@ type Server struct {
 
 	logins    ipLimiter
 	apiLimits tokenLimiter
-	reads     *readership
+	reads     *readership.Service
 	synd      *syndication // feeds, sitemaps and WebSub
 
 	ads adState // the ad slots (http/ads.go)
@@ -104,7 +105,7 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 		cfg.City.Slug = citySlug(cfg.City.Name)
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	s := &Server{store: store, ingest: in, log: log, cfg: cfg, now: now, cache: newPageCache(20000), reads: newReadership(now)}
+	s := &Server{store: store, ingest: in, log: log, cfg: cfg, now: now, cache: newPageCache(20000)}
 	tmpl, err := parseTemplates(cfg.Dev, template.FuncMap{"articleURL": s.articleURL, "refURL": s.refURL, "sectionURL": s.sectionURL})
 	if err != nil {
 		return nil, err
@@ -114,6 +115,7 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 	if s.synd, err = newSyndication(s); err != nil {
 		return nil, err
 	}
+	s.reads = readership.New(store, readershipSite{s}, s.synd.hub, log, now)
 	if err := s.loadSections(context.Background()); err != nil {
 		return nil, err
 	}
@@ -143,7 +145,7 @@ func (s *Server) Changed() {
 	}
 	s.lastChange.Store(s.now().UnixNano())
 	s.cache.invalidate()
-	s.reads.changed()
+	s.reads.Changed()
 	if s.cfg.OnChange != nil {
 		s.cfg.OnChange()
 	}
@@ -151,7 +153,7 @@ func (s *Server) Changed() {
 
 // CloseStreams ends every live stream; call it when the server shuts down,
 // since streams never end by themselves.
-func (s *Server) CloseStreams() { s.reads.hub.CloseAll() }
+func (s *Server) CloseStreams() { s.reads.Hub().CloseAll() }
 
 func (s *Server) loadSections(ctx context.Context) error {
 	ss, err := s.store.Sections(ctx)

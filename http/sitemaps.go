@@ -16,6 +16,7 @@ import (
 
 	"dateline"
 	"dateline/feed"
+	"dateline/readership"
 )
 
 // Sitemaps: /sitemap.xml is an index of
@@ -58,7 +59,7 @@ const (
 
 // syndication is the state of feeds and sitemaps.
 type syndication struct {
-	hub    *hubNotifier // nil without a hub
+	hub    *readership.WebSub // nil without a hub
 	months monthTable
 	robots *page
 	// Files' sizes: articlesPerSitemap, newsPerSitemap, tagsPerSitemap
@@ -81,7 +82,7 @@ func newSyndication(s *Server) (*syndication, error) {
 			return nil, fmt.Errorf("the WebSub hub must be an http or https URL, not %q", h)
 		}
 	}
-	sy := &syndication{hub: newHubNotifier(s.cfg.WebSubHub, s.cfg.BaseURL, s.log),
+	sy := &syndication{hub: readership.NewWebSub(s.cfg.WebSubHub, s.cfg.BaseURL, s.feedsOf, s.log),
 		perArticles: articlesPerSitemap, perNews: newsPerSitemap, perTags: tagsPerSitemap}
 	robots := "User-agent: *\nDisallow: /api/\nDisallow: /newsroom/\nDisallow: /search\n" +
 		"\nSitemap: " + s.cfg.BaseURL + "/sitemap.xml\nSitemap: " + s.cfg.BaseURL + "/sitemaps/news.xml\n"
