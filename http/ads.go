@@ -97,10 +97,10 @@ func (s *Server) currentAds() *liveAds {
 	return &liveAds{}
 }
 
-// runAds re-reads the ads every adsEvery until ctx ends, so a node that
+// RunAds re-reads the ads every adsEvery until ctx ends, so a node that
 // missed a change, and an ad whose dates begin or end, shows the right
 // ads soon; when what shows changed, cached pages are dropped.
-func (s *Server) runAds(ctx context.Context) {
+func (s *Server) RunAds(ctx context.Context) {
 	t := time.NewTicker(adsEvery)
 	defer t.Stop()
 	for {

@@ -12,6 +12,7 @@ import (
 
 	"dateline"
 	"dateline/live"
+	"dateline/readership"
 	"dateline/related"
 )
 
@@ -59,14 +60,16 @@ func (s *Server) handleView(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// RunReadership writes counted views, slides the windows, refreshes the
-// rankings and feeds the live streams (readership.Service.Run), and
-// re-reads the ads, until ctx ends; then it writes the views still in
-// memory.
+// Readership is the server's views, rankings, live streams and WebSub
+// pings; serve runs it as one of its workers.
+func (s *Server) Readership() *readership.Service { return s.reads }
+
+// RunReadership runs what serve runs for the reader side, for the tests:
+// the readership service and the ads refresher, until ctx ends.
 func (s *Server) RunReadership(ctx context.Context) {
 	var wg sync.WaitGroup
 	wg.Go(func() { s.reads.Run(ctx) })
-	wg.Go(func() { s.runAds(ctx) })
+	wg.Go(func() { s.RunAds(ctx) })
 	wg.Wait()
 }
 
