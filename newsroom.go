@@ -172,6 +172,11 @@ type Revision struct {
 	Note      string
 	Data      []byte // Draft as JSON
 	CreatedAt time.Time
+	// TranslationOf, when not nil, is the story the article translates
+	// (0: none) as the save sets it: SaveArticle links the article to it
+	// in the save's transaction, so a refused link refuses the save. Nil
+	// leaves the links as they are. Not stored with the revision.
+	TranslationOf *int64
 }
 
 // Autosave is the editor's latest unsaved state for one person and story.
@@ -297,7 +302,10 @@ type Newsroom interface {
 	// times as UpsertArticles does (SettleTimes), keeps a.Corrections,
 	// links a.Follows into its chain, and stores rev (its ArticleID and
 	// Version are filled in). The autosave of rev.UserID for the
-	// article is removed.
+	// article is removed. When rev.TranslationOf is set and differs from
+	// the article's link (TranslationOf), the article is linked as
+	// LinkTranslation does, in the same transaction: a link refused
+	// (EINVALID, ENOTFOUND) refuses the save.
 	SaveArticle(ctx context.Context, a *Article, base int, rev *Revision, now time.Time) error
 	// DeskArticles lists articles of any status for the newsroom.
 	DeskArticles(ctx context.Context, f DeskFilter) ([]Article, error)

@@ -1,9 +1,13 @@
 package http
 
-import "dateline"
+import (
+	"dateline"
+	"dateline/newsroom"
+)
 
 // DropCache empties the page cache, for cold benchmarks.
 func (s *Server) DropCache() { s.cache.invalidate() }
 
-// DiffDrafts is diffDrafts for the tests.
-func DiffDrafts(a, b *dateline.Draft) { diffDrafts(a, b, "a", "b") }
+// DiffDrafts is the comparison the history and conflict pages show, for
+// the tests.
+func DiffDrafts(a, b *dateline.Draft) { newsroom.DiffDrafts(a, b, "a", "b") }

@@ -2,7 +2,6 @@ package http
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -12,8 +11,7 @@ import (
 	"unicode/utf8"
 
 	"dateline"
-	"dateline/auth"
-	"dateline/ingest"
+	"dateline/newsroom"
 )
 
 // nrView is what every newsroom template receives.
@@ -183,13 +181,6 @@ func visibleTo(u *dateline.User) int64 {
 
 // --- the editor ---
 
-type conflictView struct {
-	Theirs   string
-	Version  int
-	Revision int64
-	Diff     diffTable
-}
-
 type editPage struct {
 	A               *dateline.Article
 	D               *dateline.Draft
@@ -201,7 +192,7 @@ type editPage struct {
 	PublishAt           string
 	Chain               []dateline.ArticleRef
 	Autosave            *dateline.Autosave
-	Conflict            *conflictView
+	Conflict            *newsroom.Conflict
 	Error               string
 	Info                string
 	Restore             int64 // the revision being restored
@@ -223,7 +214,7 @@ func (s *Server) handleEditArticle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sess := sessionOf(r)
-	p := &editPage{A: a, D: draftOf(a), Base: a.Version}
+	p := &editPage{A: a, D: newsroom.EditorDraft(a), Base: a.Version}
 	if a.ID != 0 {
 		of, err := s.store.TranslationOf(r.Context(), a.ID)
 		if err != nil {
@@ -255,17 +246,17 @@ func (s *Server) articleForEdit(w http.ResponseWriter, r *http.Request) (*dateli
 		s.fail(w, r, err)
 		return nil, false
 	}
-	a, err := s.store.Article(r.Context(), id)
+	a, err := s.workflow().Editable(r.Context(), sessionOf(r).User, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return nil, false
 	}
-	u := sessionOf(r).User
-	if !u.Role.CanPublish() && (a.AuthorID != u.ID || (a.Status != dateline.StatusDraft && a.Status != dateline.StatusSubmitted)) {
-		s.newsroomError(w, r, http.StatusForbidden, "Reporters can change their own stories until they are published; ask an editor.")
-		return nil, false
-	}
 	return a, true
+}
+
+// workflow is the newsroom's editorial workflow over the server's store.
+func (s *Server) workflow() *newsroom.Service {
+	return &newsroom.Service{Store: s.store, Now: s.now, Log: s.log}
 }
 
 func (s *Server) editor(w http.ResponseWriter, r *http.Request, code int, p *editPage) {
@@ -296,26 +287,6 @@ func (s *Server) editor(w http.ResponseWriter, r *http.Request, code int, p *edi
 		nav = "desk"
 	}
 	s.renderNewsroomView(w, r, code, "edit", &nrView{Title: title, Session: sessionOf(r), Nav: nav, Editor: true, Data: p})
-}
-
-// draftOf is the editable content of a stored article.
-func draftOf(a *dateline.Article) *dateline.Draft {
-	d := &dateline.Draft{Headline: a.Headline, Lead: a.Lead, Body: strings.Join(a.Pages, "\n<hr class=\"page-break\">\n"),
-		Section: a.Section, Lang: a.Lang, Place: a.Place, Byline: a.Byline, Urgency: a.Urgency, Breaking: a.Breaking,
-		Commercial: a.Commercial, Follows: a.Follows, Advisory: a.Advisory, Status: a.Status, Embargoed: a.Embargoed}
-	if a.Status == dateline.StatusScheduled {
-		d.EmbargoUntil = a.EmbargoUntil
-	}
-	for _, t := range a.Topics {
-		d.Topics = append(d.Topics, t.Name)
-	}
-	for _, p := range a.Persons {
-		d.Persons = append(d.Persons, p.Name)
-	}
-	if a.Photo != nil {
-		d.PhotoID, d.Caption, d.Credit = a.Photo.ID, a.Photo.Caption, a.Photo.Credit
-	}
-	return d
 }
 
 // formDraft reads the editor's form. It returns EINVALID with a message a
@@ -434,93 +405,8 @@ func splitNames(s string) []string {
 	return out
 }
 
-// applyDraft puts the draft's content into the article.
-func (s *Server) applyDraft(ctx context.Context, a *dateline.Article, d *dateline.Draft, role dateline.Role) error {
-	a.Headline, a.Lead = ingest.PlainText(d.Headline), ingest.PlainText(d.Lead)
-	a.Pages = ingest.Pages(d.Body)
-	a.Section, a.Lang, a.Place, a.Byline = d.Section, d.Lang, ingest.PlainText(d.Place), ingest.PlainText(d.Byline)
-	a.Urgency, a.Breaking, a.Follows, a.Advisory = d.Urgency, d.Breaking, d.Follows, ingest.PlainText(d.Advisory)
-	// Marking a story as paid-for content is the editors' decision.
-	if d.Commercial != a.Commercial && !role.CanPublish() {
-		return dateline.Errorf(dateline.EINVALID, "Only an editor can mark a story as partner material or advertising, or take the mark off.")
-	}
-	a.Commercial = d.Commercial
-	a.Topics, a.Persons = nil, nil
-	for _, n := range d.Topics {
-		a.Topics = append(a.Topics, dateline.Topic{Name: ingest.PlainText(n)})
-	}
-	for _, n := range d.Persons {
-		a.Persons = append(a.Persons, dateline.Person{Name: ingest.PlainText(n)})
-	}
-	a.Photo = nil
-	if d.PhotoID != 0 {
-		p, err := s.store.Photo(ctx, d.PhotoID)
-		if err != nil {
-			if dateline.ErrorCode(err) == dateline.ENOTFOUND {
-				return dateline.Errorf(dateline.EINVALID, "Photo %d is not in the library.", d.PhotoID)
-			}
-			return err
-		}
-		// A photo's caption and credit are the library's, shared by every
-		// story that uses it: a reporter may fill in what is missing, only
-		// an editor may change what is there.
-		caption, credit := ingest.PlainText(d.Caption), ingest.PlainText(d.Credit)
-		if role.CanPublish() || p.Caption == "" {
-			p.Caption = caption
-		}
-		if role.CanPublish() || p.Credit == "" {
-			p.Credit = credit
-		}
-		if p.Alt == "" {
-			p.Alt = p.Caption
-		}
-		a.Photo = p
-	}
-	if d.Follows != 0 {
-		if d.Follows == a.ID {
-			return dateline.Errorf(dateline.EINVALID, "A story cannot follow itself.")
-		}
-		if _, err := s.store.Article(ctx, d.Follows); err != nil {
-			return dateline.Errorf(dateline.EINVALID, "The earlier story %d does not exist.", d.Follows)
-		}
-	}
-	if d.TranslationOf != 0 {
-		if d.TranslationOf == a.ID {
-			return dateline.Errorf(dateline.EINVALID, "A story cannot be a translation of itself.")
-		}
-		of, err := s.store.Article(ctx, d.TranslationOf)
-		if err != nil {
-			return dateline.Errorf(dateline.EINVALID, "There is no story %d to be a translation of.", d.TranslationOf)
-		}
-		if editionOf(of.Lang) == editionOf(d.Lang) {
-			return dateline.Errorf(dateline.EINVALID, "Story %d is in %s too; a translation is in another language.", d.TranslationOf, languageNames[editionOf(d.Lang)])
-		}
-	}
-	return nil
-}
-
-// readyToPublish lists what a story lacks before readers may see it.
-func readyToPublish(a *dateline.Article) error {
-	var miss []string
-	if a.Headline == "" {
-		miss = append(miss, "a headline")
-	}
-	if len(a.Pages) == 0 && a.Lead == "" {
-		miss = append(miss, "a lead or a story")
-	}
-	if a.Photo != nil && (a.Photo.Caption == "" || a.Photo.Credit == "") {
-		miss = append(miss, "a caption and a credit for the photo")
-	}
-	if len(miss) > 0 {
-		return dateline.Errorf(dateline.EINVALID, "Before publishing, the story needs %s.", strings.Join(miss, ", "))
-	}
-	return nil
-}
-
 func (s *Server) handleCreateArticle(w http.ResponseWriter, r *http.Request) {
-	a := &dateline.Article{Status: dateline.StatusDraft, AuthorID: sessionOf(r).UserID,
-		URI: "urn:dateline:newsroom:" + strings.ToLower(auth.Token()[:22])}
-	s.saveArticle(w, r, a)
+	s.saveArticle(w, r, 0)
 }
 
 func (s *Server) handleSaveArticle(w http.ResponseWriter, r *http.Request) {
@@ -528,185 +414,41 @@ func (s *Server) handleSaveArticle(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.saveArticle(w, r, a)
+	s.saveArticle(w, r, a.ID)
 }
 
-// saveArticle applies the form to a (new when a.ID is 0) and stores it as
-// the action asks: save, submit, publish, return to draft.
-func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, a *dateline.Article) {
-	ctx, sess := r.Context(), sessionOf(r)
-	u := sess.User
+// saveArticle stores the form as story id (0: a new one) as its button
+// asks: save, submit, publish, return to draft.
+func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, id int64) {
 	base, err := strconv.Atoi(r.PostFormValue("version"))
 	if err != nil || base < 0 {
 		s.newsroomError(w, r, http.StatusBadRequest, "The form lacks the version it was opened at; reload the story.")
 		return
 	}
 	d, err := s.formDraft(r)
-	if err == nil && a.ID != 0 && base != a.Version {
-		// Someone saved since the form was opened. The permission checks
-		// were made on the version loaded now, so the store must compare
-		// against that one: the form's own base would let a save land on
-		// a story whose status changed in between.
-		s.conflict(w, r, a.ID, base, d)
-		return
-	}
-	if err == nil {
-		err = s.applyDraft(ctx, a, d, u.Role)
-	}
 	if err != nil {
-		if d == nil {
-			s.fail(w, r, err)
-			return
-		}
-		s.editor(w, r, http.StatusBadRequest, &editPage{A: a, D: d, Base: base, Error: dateline.ErrorMessage(err)})
+		s.fail(w, r, err)
 		return
 	}
-	now := s.now()
-	action := r.PostFormValue("action")
-	done := "saved"
-	switch action {
-	case "", "save":
-		// Saving a scheduled story keeps it scheduled: at the new time when
-		// an editor set one, else at its own. Only "Publish" releases it.
-		if a.Status == dateline.StatusScheduled && u.Role.CanPublish() && d.EmbargoUntil.After(now.Add(30*time.Second)) {
-			a.EmbargoUntil, a.Embargoed = d.EmbargoUntil, d.Embargoed
-		}
-	case "submit":
-		if a.Status != dateline.StatusDraft && a.Status != dateline.StatusSubmitted {
-			s.editor(w, r, http.StatusBadRequest, &editPage{A: a, D: d, Base: base, Error: "Only a draft can be submitted."})
-			return
-		}
-		a.Status, done = dateline.StatusSubmitted, "submitted"
-		if a.Headline == "" {
-			s.editor(w, r, http.StatusBadRequest, &editPage{A: a, D: d, Base: base, Error: "Give the story a headline before submitting it."})
-			return
-		}
-	case "publish":
-		if !u.Role.CanPublish() {
-			s.newsroomError(w, r, http.StatusForbidden, "Reporters submit stories; an editor publishes them.")
-			return
-		}
-		if err := readyToPublish(a); err != nil {
-			s.editor(w, r, http.StatusBadRequest, &editPage{A: a, D: d, Base: base, Error: dateline.ErrorMessage(err)})
-			return
-		}
-		if a.Status != dateline.StatusPublished {
-			done = "published"
-			a.Status = dateline.StatusPublished
-			if s.schedule(a, d, now) {
-				done = "scheduled"
-			}
-		}
-	case "return":
-		if !u.Role.CanPublish() && a.Status != dateline.StatusSubmitted {
-			s.newsroomError(w, r, http.StatusForbidden, "Only an editor can take a scheduled story back.")
-			return
-		}
-		if a.Status == dateline.StatusPublished || a.Status == dateline.StatusWithdrawn {
-			s.editor(w, r, http.StatusBadRequest, &editPage{A: a, D: d, Base: base, Error: "A published story is withdrawn, not taken back to draft."})
-			return
-		}
-		a.Status, a.EmbargoUntil, done = dateline.StatusDraft, time.Time{}, "returned"
+	action := newsroom.Action{Verb: r.PostFormValue("action"), Correction: r.PostFormValue("correction"), Restore: r.PostFormValue("restore") != ""}
+	res, err := s.workflow().Save(r.Context(), sessionOf(r).User, id, *d, action, base)
+	s.saved(w, r, res, err)
+}
+
+// saved answers a save: the story's page with the message of what was
+// done, the form again with what was refused, or the error.
+func (s *Server) saved(w http.ResponseWriter, r *http.Request, res newsroom.Result, err error) {
+	switch {
+	case err != nil && res.Conflict != nil:
+		s.editor(w, r, http.StatusConflict, &editPage{A: res.Article, D: res.Draft, Base: res.Base, Conflict: res.Conflict})
+	case err != nil && res.Article != nil:
+		s.editor(w, r, http.StatusBadRequest, &editPage{A: res.Article, D: res.Draft, Base: res.Base, Error: dateline.ErrorMessage(err)})
+	case err != nil:
+		s.fail(w, r, err)
 	default:
-		s.newsroomError(w, r, http.StatusBadRequest, "Unknown action; use the buttons of the form.")
-		return
+		s.Changed()
+		http.Redirect(w, r, "/newsroom/articles/"+strconv.FormatInt(res.Article.ID, 10)+"?done="+res.Done, http.StatusSeeOther)
 	}
-	if a.Status == dateline.StatusPublished {
-		if err := readyToPublish(a); err != nil {
-			s.editor(w, r, http.StatusBadRequest, &editPage{A: a, D: d, Base: base, Error: dateline.ErrorMessage(err)})
-			return
-		}
-		if c := strings.TrimSpace(r.PostFormValue("correction")); c != "" && a.ID != 0 {
-			if utf8.RuneCountInString(c) > 1000 {
-				s.editor(w, r, http.StatusBadRequest, &editPage{A: a, D: d, Base: base, Error: "A correction has at most 1,000 characters."})
-				return
-			}
-			a.Corrections = append(a.Corrections, dateline.Correction{At: now.Truncate(time.Second), Text: ingest.PlainText(c)})
-		}
-	}
-	// An editor's update to a published story is an update readers see.
-	a.UpdatedAt = time.Time{}
-	d.Status = a.Status
-	rev := &dateline.Revision{Kind: dateline.RevisionSave, UserID: u.ID, UserName: u.Name, Data: d.Encode(), Note: action}
-	if r.PostFormValue("restore") != "" {
-		rev.Kind = dateline.RevisionRestore
-	}
-	isNew := a.ID == 0
-	if err := s.store.SaveArticle(ctx, a, base, rev, now); err != nil {
-		if dateline.ErrorCode(err) == dateline.ECONFLICT && !isNew {
-			s.conflict(w, r, a.ID, base, d)
-			return
-		}
-		if code := dateline.ErrorCode(err); code == dateline.EINVALID || code == dateline.EUNPROCESSABLE {
-			s.editor(w, r, http.StatusBadRequest, &editPage{A: a, D: d, Base: base, Error: dateline.ErrorMessage(err)})
-			return
-		}
-		s.fail(w, r, err)
-		return
-	}
-	if of, err := s.store.TranslationOf(ctx, a.ID); err != nil {
-		s.fail(w, r, err)
-		return
-	} else if of != d.TranslationOf {
-		if err := s.store.LinkTranslation(ctx, a.ID, d.TranslationOf); err != nil {
-			// The story is saved; only the link was refused (another
-			// story of this language joined the group meanwhile).
-			s.editor(w, r, http.StatusBadRequest, &editPage{A: a, D: d, Base: a.Version, Error: "The story is saved, but not linked as a translation: " + dateline.ErrorMessage(err)})
-			s.Changed()
-			return
-		}
-	}
-	s.Changed()
-	verb := "article." + done
-	if isNew {
-		verb = "article.create"
-	}
-	s.audit(ctx, u, verb, "article "+strconv.FormatInt(a.ID, 10), a.Headline)
-	http.Redirect(w, r, "/newsroom/articles/"+strconv.FormatInt(a.ID, 10)+"?done="+done, http.StatusSeeOther)
-}
-
-// schedule sets a publication time in the future: the story waits as
-// scheduled. It reports whether it did.
-func (s *Server) schedule(a *dateline.Article, d *dateline.Draft, now time.Time) bool {
-	if d.EmbargoUntil.After(now.Add(30 * time.Second)) {
-		a.Status, a.EmbargoUntil, a.Embargoed = dateline.StatusScheduled, d.EmbargoUntil, d.Embargoed
-		return true
-	}
-	if a.Status == dateline.StatusScheduled {
-		a.Status = dateline.StatusPublished
-	}
-	a.EmbargoUntil, a.Embargoed = time.Time{}, false
-	return false
-}
-
-// conflict keeps the refused edit as a revision and shows it beside the
-// version that landed first.
-func (s *Server) conflict(w http.ResponseWriter, r *http.Request, id int64, base int, mine *dateline.Draft) {
-	ctx, u := r.Context(), sessionOf(r).User
-	rev := &dateline.Revision{ArticleID: id, Version: base, Kind: dateline.RevisionConflict, UserID: u.ID, UserName: u.Name,
-		Data: mine.Encode(), Note: "refused: another save landed first", CreatedAt: s.now()}
-	if err := s.store.AddRevision(ctx, rev); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	cur, err := s.store.Article(ctx, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	theirs := "Another person"
-	if revs, err := s.store.Revisions(ctx, id); err == nil {
-		for _, rv := range revs {
-			if rv.Version == cur.Version && rv.Kind != dateline.RevisionConflict {
-				theirs = rv.UserName
-				break
-			}
-		}
-	}
-	s.audit(ctx, u, "article.conflict", "article "+strconv.FormatInt(id, 10), "kept as revision "+strconv.FormatInt(rev.ID, 10))
-	p := &editPage{A: cur, D: mine, Base: cur.Version, Conflict: &conflictView{Theirs: theirs, Version: cur.Version, Revision: rev.ID,
-		Diff: diffDrafts(draftOf(cur), mine, "Their version (saved)", "Your version (not saved)")}}
-	s.editor(w, r, http.StatusConflict, p)
 }
 
 func (s *Server) handleAutosave(w http.ResponseWriter, r *http.Request) {
@@ -736,21 +478,13 @@ func (s *Server) handlePreview(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	a := &dateline.Article{Status: dateline.StatusDraft}
-	if id, err := optionalID(r.PostFormValue("id"), "story"); err != nil {
+	id, err := optionalID(r.PostFormValue("id"), "story")
+	if err != nil {
 		s.fail(w, r, err)
 		return
-	} else if id != 0 {
-		if a, err = s.store.Article(r.Context(), id); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		if u := sessionOf(r).User; !u.Role.CanPublish() && a.AuthorID != u.ID {
-			s.newsroomError(w, r, http.StatusForbidden, "Reporters preview their own stories.")
-			return
-		}
 	}
-	if err := s.applyDraft(r.Context(), a, d, sessionOf(r).User.Role); err != nil {
+	a, err := s.workflow().Preview(r.Context(), sessionOf(r).User, id, *d)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -777,77 +511,29 @@ func (s *Server) handlePreview(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleWithdraw(w http.ResponseWriter, r *http.Request) {
-	a, ok := s.articleForEdit(w, r)
-	if !ok {
-		return
-	}
-	ctx, u := r.Context(), sessionOf(r).User
-	base, err := strconv.Atoi(r.PostFormValue("version"))
-	if err != nil {
-		s.newsroomError(w, r, http.StatusBadRequest, "The form lacks the version it was opened at; reload the story.")
-		return
-	}
-	if a.Status != dateline.StatusPublished && a.Status != dateline.StatusScheduled {
-		s.newsroomError(w, r, http.StatusBadRequest, "Only a published or scheduled story can be withdrawn.")
-		return
-	}
-	note := ingest.PlainText(r.PostFormValue("withdraw_note"))
-	if utf8.RuneCountInString(note) > 500 {
-		s.newsroomError(w, r, http.StatusBadRequest, "The reason has at most 500 characters.")
-		return
-	}
-	a.Status, a.WithdrawNote = dateline.StatusWithdrawn, note
-	d := draftOf(a)
-	rev := &dateline.Revision{Kind: dateline.RevisionSave, UserID: u.ID, UserName: u.Name, Data: d.Encode(), Note: "withdraw: " + note}
-	if err := s.store.SaveArticle(ctx, a, base, rev, s.now()); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.Changed()
-	s.audit(ctx, u, "article.withdraw", "article "+strconv.FormatInt(a.ID, 10), note)
-	http.Redirect(w, r, "/newsroom/articles/"+strconv.FormatInt(a.ID, 10)+"?done=withdrawn", http.StatusSeeOther)
+	s.changeStatus(w, r, newsroom.Action{Verb: newsroom.Withdraw, Note: r.PostFormValue("withdraw_note")})
 }
 
-// handleReinstate is an editor's "Restore" of a withdrawn story: the one
-// way back for a story withdrawn in the newsroom or killed on the wire.
-// A story readers saw is published again at its first publication time;
-// one they never saw goes back to draft, since putting it out is a
-// decision of its own. The form must carry the confirmation box.
+// handleReinstate is an editor's "Restore" of a withdrawn story; the form
+// must carry the confirmation box.
 func (s *Server) handleReinstate(w http.ResponseWriter, r *http.Request) {
+	s.changeStatus(w, r, newsroom.Action{Verb: newsroom.Reinstate, Confirmed: r.PostFormValue("confirm") != ""})
+}
+
+// changeStatus withdraws or reinstates the story in the path, leaving its
+// content as it is.
+func (s *Server) changeStatus(w http.ResponseWriter, r *http.Request, action newsroom.Action) {
 	a, ok := s.articleForEdit(w, r)
 	if !ok {
 		return
 	}
-	ctx, u := r.Context(), sessionOf(r).User
 	base, err := strconv.Atoi(r.PostFormValue("version"))
 	if err != nil {
 		s.newsroomError(w, r, http.StatusBadRequest, "The form lacks the version it was opened at; reload the story.")
 		return
 	}
-	if a.Status != dateline.StatusWithdrawn {
-		s.newsroomError(w, r, http.StatusBadRequest, "Only a withdrawn story can be restored.")
-		return
-	}
-	if r.PostFormValue("confirm") == "" {
-		s.newsroomError(w, r, http.StatusBadRequest, "Tick the box to confirm that the story should come back.")
-		return
-	}
-	done, note := "reinstated", "restore: published again after its withdrawal"
-	a.Status = dateline.StatusPublished
-	if !a.WasPublic() {
-		a.Status, done, note = dateline.StatusDraft, "returned", "restore: back to draft after its withdrawal"
-	}
-	a.WithdrawNote, a.WithdrawnAt = "", time.Time{}
-	a.EmbargoUntil, a.Embargoed = time.Time{}, false
-	d := draftOf(a)
-	rev := &dateline.Revision{Kind: dateline.RevisionSave, UserID: u.ID, UserName: u.Name, Data: d.Encode(), Note: note}
-	if err := s.store.SaveArticle(ctx, a, base, rev, s.now()); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.Changed()
-	s.audit(ctx, u, "article.restore", "article "+strconv.FormatInt(a.ID, 10), a.Headline)
-	http.Redirect(w, r, "/newsroom/articles/"+strconv.FormatInt(a.ID, 10)+"?done="+done, http.StatusSeeOther)
+	res, err := s.workflow().Save(r.Context(), sessionOf(r).User, a.ID, dateline.Draft{}, action, base)
+	s.saved(w, r, res, err)
 }
 
 // --- history ---
@@ -893,7 +579,7 @@ func (s *Server) articleForView(w http.ResponseWriter, r *http.Request) (*dateli
 type comparePage struct {
 	A    *dateline.Article
 	L, R *dateline.Revision
-	Diff diffTable
+	Diff newsroom.Diff
 }
 
 func (s *Server) revisionOf(r *http.Request, a *dateline.Article, v string) (*dateline.Revision, *dateline.Draft, error) {
@@ -932,7 +618,7 @@ func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) {
 	label := func(rev *dateline.Revision) string {
 		return fmt.Sprintf("Version %d, %s, %s", rev.Version, when(z, rev.CreatedAt), rev.UserName)
 	}
-	p := comparePage{A: a, L: lr, R: rr, Diff: diffDrafts(ld, rd, label(lr), label(rr))}
+	p := comparePage{A: a, L: lr, R: rr, Diff: newsroom.DiffDrafts(ld, rd, label(lr), label(rr))}
 	s.renderNewsroomView(w, r, http.StatusOK, "compare", &nrView{Title: "Compare versions", Session: sessionOf(r), Nav: "desk", Data: p})
 }
 

@@ -16,7 +16,7 @@ import (
 // SaveArticle writes a newsroom edit with its revision; see
 // dateline.Newsroom. Returns ECONFLICT when the stored version is not base
 // or a new story's URI is taken, ENOTFOUND for an unknown id and EINVALID
-// for a bad status, section or follow-up.
+// for a bad status, section, follow-up or translation link.
 func (db *DB) SaveArticle(ctx context.Context, a *dateline.Article, base int, rev *dateline.Revision, now time.Time) (err error) {
 	defer wrap(&err, "save article")
 	if err := a.ValidateEdit(); err != nil {
@@ -85,6 +85,11 @@ func (db *DB) SaveArticle(ctx context.Context, a *dateline.Article, base int, re
 			return err
 		}
 		if rev != nil {
+			if rev.TranslationOf != nil {
+				if err := saveTranslation(ctx, tx, a.ID, *rev.TranslationOf); err != nil {
+					return err
+				}
+			}
 			rev.ArticleID, rev.Version, rev.CreatedAt = a.ID, a.Version, now
 			if err := insertRevision(ctx, tx, rev); err != nil {
 				return err

@@ -17,7 +17,30 @@ func (db *DB) LinkTranslation(ctx context.Context, id, of int64) error {
 	if id == of {
 		return dateline.Errorf(dateline.EINVALID, "A story cannot be a translation of itself.")
 	}
-	return db.inTx(ctx, func(tx pgx.Tx) error {
+	return db.inTx(ctx, func(tx pgx.Tx) error { return linkTranslation(ctx, tx, id, of) })
+}
+
+// saveTranslation links id to of (0: none) in a save's transaction when
+// the link differs from the one stored (what TranslationOf returns).
+func saveTranslation(ctx context.Context, tx pgx.Tx, id, of int64) error {
+	var cur int64
+	err := tx.QueryRow(ctx, `SELECT m.article_id FROM translations t JOIN translations m ON m.group_id = t.group_id
+		WHERE t.article_id = $1 AND m.article_id != $1 ORDER BY m.article_id LIMIT 1`, id).Scan(&cur)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	if cur == of {
+		return nil
+	}
+	if id == of {
+		return dateline.Errorf(dateline.EINVALID, "A story cannot be a translation of itself.")
+	}
+	return linkTranslation(ctx, tx, id, of)
+}
+
+// linkTranslation is LinkTranslation inside the transaction tx.
+func linkTranslation(ctx context.Context, tx pgx.Tx, id, of int64) error {
+	{
 		var lang string
 		err := tx.QueryRow(ctx, `SELECT lang FROM articles WHERE id = $1 FOR UPDATE`, id).Scan(&lang)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -66,7 +89,7 @@ func (db *DB) LinkTranslation(ctx context.Context, id, of int64) error {
 			return dropLonely(ctx, tx, old)
 		}
 		return nil
-	})
+	}
 }
 
 // translationLock is the first key of the transaction locks of

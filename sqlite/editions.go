@@ -14,7 +14,30 @@ func (db *DB) LinkTranslation(ctx context.Context, id, of int64) error {
 	if id == of {
 		return dateline.Errorf(dateline.EINVALID, "A story cannot be a translation of itself.")
 	}
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error { return linkTranslation(ctx, tx, id, of) })
+}
+
+// saveTranslation links id to of (0: none) in a save's transaction when
+// the link differs from the one stored (what TranslationOf returns).
+func saveTranslation(ctx context.Context, tx *sql.Tx, id, of int64) error {
+	var cur int64
+	err := tx.QueryRowContext(ctx, `SELECT m.article_id FROM translations t JOIN translations m ON m.group_id = t.group_id
+		WHERE t.article_id = ? AND m.article_id != ? ORDER BY m.article_id LIMIT 1`, id, id).Scan(&cur)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if cur == of {
+		return nil
+	}
+	if id == of {
+		return dateline.Errorf(dateline.EINVALID, "A story cannot be a translation of itself.")
+	}
+	return linkTranslation(ctx, tx, id, of)
+}
+
+// linkTranslation is LinkTranslation inside the transaction tx.
+func linkTranslation(ctx context.Context, tx *sql.Tx, id, of int64) error {
+	{
 		var lang string
 		err := tx.QueryRowContext(ctx, `SELECT lang FROM articles WHERE id = ?`, id).Scan(&lang)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -63,7 +86,7 @@ func (db *DB) LinkTranslation(ctx context.Context, id, of int64) error {
 			return dropLonely(ctx, tx, old)
 		}
 		return nil
-	})
+	}
 }
 
 // dropLonely removes a group that has one member left: a story is not a

@@ -24,6 +24,7 @@ var newsroomTests = []struct {
 	{"SaveArticle", testSaveArticle},
 	{"SaveArticleConflict", testSaveArticleConflict},
 	{"SaveArticleFields", testSaveArticleFields},
+	{"SaveArticleTranslation", testSaveArticleTranslation},
 	{"IngestNewColumns", testIngestNewColumns},
 	{"Submitted", testSubmitted},
 	{"DeskArticles", testDeskArticles},
@@ -411,6 +412,102 @@ func testSaveArticleFields(t *testing.T, s dateline.Store) {
 	}
 	if l := list[0]; l.Advisory != "Adds the vote" || l.Urgency != 2 || !l.Breaking || l.Status != dateline.StatusPublished {
 		t.Errorf("list entry = %+v", l)
+	}
+}
+
+// testSaveArticleTranslation: a save sets the story's translation link in
+// its own transaction. A link refused refuses the save: neither the story
+// (new or edited), its revision nor its links change.
+func testSaveArticleTranslation(t *testing.T, s dateline.Store) {
+	ru := dateline.Section{Slug: "politika", Name: "Политика", Position: 20, Lang: "ru"}
+	if err := s.SaveSection(ctx, &ru); err != nil {
+		t.Fatal(err)
+	}
+	u := mkUser(t, s, "tr@example.org", "Translator", dateline.RoleEditor)
+	en := draft("urn:save-tr:en", "politics", "Minister visits Kazan")
+	save(t, s, en, 0, u.ID, base)
+	ruDraft := func(uri string) *dateline.Article {
+		a := draft(uri, "politika", "Министр посетил Казань")
+		a.Lang = "ru"
+		return a
+	}
+	link := func(of int64) *dateline.Revision {
+		return &dateline.Revision{Kind: dateline.RevisionSave, UserID: u.ID, Data: []byte(`{}`), TranslationOf: &of}
+	}
+
+	// A new story is created linked.
+	ru1 := ruDraft("urn:save-tr:ru1")
+	if err := s.SaveArticle(ctx, ru1, 0, link(en.ID), base.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if of, err := s.TranslationOf(ctx, ru1.ID); err != nil || of != en.ID {
+		t.Fatalf("TranslationOf(new story) = %d, %v; want %d", of, err, en.ID)
+	}
+
+	// A second Russian version of the English story: a new one is not
+	// created, an existing one keeps its text, version and history.
+	count := func() int {
+		n, err := s.CountArticles(ctx, dateline.StatusDraft)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := count()
+	ru2 := ruDraft("urn:save-tr:ru2")
+	wantCode(t, s.SaveArticle(ctx, ru2, 0, link(en.ID), base.Add(2*time.Minute)), dateline.EINVALID)
+	if ru2.ID != 0 || count() != before {
+		t.Fatalf("a refused link stored the new story (id %d, drafts %d -> %d)", ru2.ID, before, count())
+	}
+	if _, err := s.ArticleByURI(ctx, "urn:save-tr:ru2"); dateline.ErrorCode(err) != dateline.ENOTFOUND {
+		t.Fatalf("ArticleByURI(refused new story) = %v, want ENOTFOUND", err)
+	}
+
+	ru3 := ruDraft("urn:save-tr:ru3")
+	save(t, s, ru3, 0, u.ID, base.Add(3*time.Minute))
+	revs, _ := s.Revisions(ctx, ru3.ID)
+	edit := *ru3
+	edit.Headline = "Changed"
+	wantCode(t, s.SaveArticle(ctx, &edit, ru3.Version, link(en.ID), base.Add(4*time.Minute)), dateline.EINVALID)
+	if edit.Headline != "Changed" || edit.Version != ru3.Version {
+		t.Errorf("the refused save changed the caller's article: %q v%d", edit.Headline, edit.Version)
+	}
+	got := get(t, s, ru3.ID)
+	if got.Headline != ru3.Headline || got.Version != ru3.Version {
+		t.Errorf("a refused link saved the edit: %q v%d, want %q v%d", got.Headline, got.Version, ru3.Headline, ru3.Version)
+	}
+	if after, _ := s.Revisions(ctx, ru3.ID); len(after) != len(revs) {
+		t.Errorf("a refused link stored a revision: %d revisions, want %d", len(after), len(revs))
+	}
+	if of, _ := s.TranslationOf(ctx, ru3.ID); of != 0 {
+		t.Errorf("a refused save linked the story to %d", of)
+	}
+	if tr, _ := s.TranslationOf(ctx, en.ID); tr != ru1.ID {
+		t.Errorf("TranslationOf(en) = %d after refused links, want %d", tr, ru1.ID)
+	}
+	// A link to a story that does not exist, or to itself, is refused too.
+	wantCode(t, s.SaveArticle(ctx, &edit, ru3.Version, link(999999), base.Add(5*time.Minute)), dateline.ENOTFOUND)
+	wantCode(t, s.SaveArticle(ctx, &edit, ru3.Version, link(ru3.ID), base.Add(5*time.Minute)), dateline.EINVALID)
+	if got := get(t, s, ru3.ID); got.Version != ru3.Version {
+		t.Errorf("refused links saved the edit: version %d, want %d", got.Version, ru3.Version)
+	}
+
+	// The same link again changes nothing but the story; 0 unlinks; nil
+	// leaves the link alone.
+	if err := s.SaveArticle(ctx, ru1, ru1.Version, link(en.ID), base.Add(6*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveArticle(ctx, ru1, ru1.Version, &dateline.Revision{UserID: u.ID, Data: []byte(`{}`)}, base.Add(7*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if of, _ := s.TranslationOf(ctx, ru1.ID); of != en.ID {
+		t.Errorf("saves without a change of link left TranslationOf = %d, want %d", of, en.ID)
+	}
+	if err := s.SaveArticle(ctx, ru1, ru1.Version, link(0), base.Add(8*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if of, _ := s.TranslationOf(ctx, ru1.ID); of != 0 {
+		t.Errorf("after unlinking, TranslationOf = %d", of)
 	}
 }
 

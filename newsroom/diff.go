@@ -1,6 +1,7 @@
-package http
+package newsroom
 
 import (
+	"html"
 	"html/template"
 	"regexp"
 	"strconv"
@@ -10,25 +11,30 @@ import (
 	"dateline/ingest"
 )
 
-// diffTable is two versions of a story side by side, field by field, with
+// Diff is two versions of a story side by side, field by field, with
 // removed words marked <del> on the left and added ones <ins> on the right.
-type diffTable struct {
-	Left, Right string
-	Rows        []diffRow
+type Diff struct {
+	Left, Right string // what each side is, e.g. "Their version (saved)"
+	Rows        []DiffRow
 }
 
-type diffRow struct {
+// DiffRow is one field of a Diff, each side as HTML to show as it is.
+type DiffRow struct {
 	Field    string
 	Old, New template.HTML
 	Changed  bool
 }
 
-func diffDrafts(a, b *dateline.Draft, left, right string) diffTable {
-	t := diffTable{Left: left, Right: right}
+// DiffDrafts compares two drafts field by field: headline, lead, the story
+// as plain text, section, tags, place, byline, photo, urgency, advisory
+// and status. left and right label the two sides. The work is bounded:
+// past a budget, changed paragraphs are shown whole.
+func DiffDrafts(a, b *dateline.Draft, left, right string) Diff {
+	t := Diff{Left: left, Right: right}
 	budget := maxDiffCells
 	add := func(field, x, y string) {
 		o, n := diffWords(x, y, &budget)
-		t.Rows = append(t.Rows, diffRow{Field: field, Old: o, New: n, Changed: x != y})
+		t.Rows = append(t.Rows, DiffRow{Field: field, Old: o, New: n, Changed: x != y})
 	}
 	add("Headline", a.Headline, b.Headline)
 	add("Lead", a.Lead, b.Lead)
@@ -123,23 +129,23 @@ func diffWords(x, y string, budget *int) (template.HTML, template.HTML) {
 func wordDiff(x, y string, budget *int) (string, string) {
 	xw, yw := strings.Fields(x), strings.Fields(y)
 	if len(xw)*len(yw) > *budget {
-		return "<del>" + escape(x) + "</del>", "<ins>" + escape(y) + "</ins>"
+		return "<del>" + html.EscapeString(x) + "</del>", "<ins>" + html.EscapeString(y) + "</ins>"
 	}
 	var l, r []string
 	for _, op := range lcs(xw, yw, budget) {
 		switch op.kind {
 		case '=':
-			l, r = append(l, escape(op.s)), append(r, escape(op.s))
+			l, r = append(l, html.EscapeString(op.s)), append(r, html.EscapeString(op.s))
 		case '-':
-			l = append(l, "<del>"+escape(op.s)+"</del>")
+			l = append(l, "<del>"+html.EscapeString(op.s)+"</del>")
 		default:
-			r = append(r, "<ins>"+escape(op.s)+"</ins>")
+			r = append(r, "<ins>"+html.EscapeString(op.s)+"</ins>")
 		}
 	}
 	return strings.Join(l, " "), strings.Join(r, " ")
 }
 
-func brText(s string) string { return strings.ReplaceAll(escape(s), "\n", "<br>") }
+func brText(s string) string { return strings.ReplaceAll(html.EscapeString(s), "\n", "<br>") }
 
 type diffOp struct {
 	kind byte // '=', '-', '+'
