@@ -14,6 +14,7 @@ import (
 
 	"dateline"
 	"dateline/feed"
+	"dateline/http/web"
 	"dateline/i18n"
 )
 
@@ -31,7 +32,7 @@ type adState struct {
 // frames load.
 type liveAds struct {
 	slots map[string]*dateline.Ad
-	csp   []string // nil: hCSP
+	csp   []string // nil: web.CSP
 	key   string   // what decides the pages: changes empty the cache
 }
 
@@ -82,7 +83,7 @@ func (s *Server) settleAds() bool {
 	}
 	// Frames may come only from the origins of the frame ads showing now.
 	if len(origins) > 0 {
-		la.csp = []string{hCSP[0] + "; frame-src " + strings.Join(origins, " ")}
+		la.csp = []string{web.CSP[0] + "; frame-src " + strings.Join(origins, " ")}
 	}
 	la.key = key.String()
 	old := s.ads.live.Swap(la)
@@ -124,7 +125,7 @@ func (s *Server) RefreshAds(ctx context.Context) error {
 	}
 	if changed {
 		s.lastChange.Store(s.now().UnixNano())
-		s.cache.invalidate()
+		s.cache.Invalidate()
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"dateline"
 	"dateline/feed"
+	"dateline/http/web"
 )
 
 // Feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1 of the whole site
@@ -136,7 +137,7 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, source int, s
 			return
 		}
 	}
-	s.servePage(w, r, cacheKey{kind: "feed", a: slug, n: int64(f), m: int64(source)}, func(ctx context.Context) (*page, error) {
+	s.servePage(w, r, web.Key{Kind: "feed", A: slug, N: int64(f), M: int64(source)}, func(ctx context.Context) (*web.Page, error) {
 		fd, err := s.loadFeed(ctx, lang, source, slug)
 		if err != nil {
 			return nil, err
@@ -154,7 +155,7 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, source int, s
 		if err != nil {
 			return nil, err
 		}
-		return &page{ctype: feedFormats[f].ctype, body: body, modified: s.lastModified(), cacheFor: feedCacheFor}, nil
+		return &web.Page{Type: feedFormats[f].ctype, Body: body, Modified: s.lastModified(), CacheFor: feedCacheFor}, nil
 	})
 }
 

@@ -30,7 +30,7 @@ func (r readershipSite) SectionName(slug string) string {
 
 func (r readershipSite) StoryURL(section string, id int64) string { return r.s.refURL(section, id) }
 
-func (r readershipSite) Invalidate() { r.s.cache.invalidate() }
+func (r readershipSite) Invalidate() { r.s.cache.Invalidate() }
 
 // handleView takes the article page's beacon: "id=42" in the body. It
 // answers 204 whether or not the view counted (a bot, a repeat, a flood,

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/http/web"
 	"dateline/ingest"
 	"dateline/readership"
 )
@@ -72,7 +73,7 @@ type Server struct {
 	cfg    Config
 	now    func() time.Time
 
-	cache      *pageCache
+	cache      *web.Cache
 	tmpl       *templates
 	mux        *http.ServeMux
 	handler    http.Handler
@@ -105,7 +106,7 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 		cfg.City.Slug = citySlug(cfg.City.Name)
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	s := &Server{store: store, ingest: in, log: log, cfg: cfg, now: now, cache: newPageCache(20000)}
+	s := &Server{store: store, ingest: in, log: log, cfg: cfg, now: now, cache: web.NewCache(20000)}
 	tmpl, err := parseTemplates(cfg.Dev, template.FuncMap{"articleURL": s.articleURL, "refURL": s.refURL, "sectionURL": s.sectionURL})
 	if err != nil {
 		return nil, err
@@ -144,7 +145,7 @@ func (s *Server) Changed() {
 		s.log.Error("reload ads", "err", err)
 	}
 	s.lastChange.Store(s.now().UnixNano())
-	s.cache.invalidate()
+	s.cache.Invalidate()
 	s.reads.Changed()
 	if s.cfg.OnChange != nil {
 		s.cfg.OnChange()
@@ -415,9 +416,9 @@ func writeHTML(w http.ResponseWriter, code int, cacheControl string, body []byte
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", cacheControl)
 	if h["Content-Security-Policy"] == nil { // a page may allow its ads' frames
-		h["Content-Security-Policy"] = hCSP
+		h["Content-Security-Policy"] = web.CSP
 	}
-	h["X-Content-Type-Options"] = hNoSniff
+	h["X-Content-Type-Options"] = web.NoSniff
 	w.WriteHeader(code)
 	w.Write(body)
 }

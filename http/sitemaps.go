@@ -1,11 +1,8 @@
 package http
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
-	"hash/fnv"
 	"net/http"
 	"net/url"
 	"slices"
@@ -16,6 +13,7 @@ import (
 
 	"dateline"
 	"dateline/feed"
+	"dateline/http/web"
 	"dateline/readership"
 )
 
@@ -61,7 +59,7 @@ const (
 type syndication struct {
 	hub    *readership.WebSub // nil without a hub
 	months monthTable
-	robots *page
+	robots *web.Page
 	// Files' sizes: articlesPerSitemap, newsPerSitemap, tagsPerSitemap
 	// (smaller in tests).
 	perArticles, perNews, perTags int
@@ -86,9 +84,9 @@ func newSyndication(s *Server) (*syndication, error) {
 		perArticles: articlesPerSitemap, perNews: newsPerSitemap, perTags: tagsPerSitemap}
 	robots := "User-agent: *\nDisallow: /api/\nDisallow: /newsroom/\nDisallow: /search\n" +
 		"\nSitemap: " + s.cfg.BaseURL + "/sitemap.xml\nSitemap: " + s.cfg.BaseURL + "/sitemaps/news.xml\n"
-	sy.robots = &page{body: []byte(robots), ctype: "text/plain; charset=utf-8", modified: s.now()}
-	sy.robots.finish()
-	sy.robots.hCache = []string{"public, max-age=3600"}
+	sy.robots = &web.Page{Body: []byte(robots), Type: "text/plain; charset=utf-8", Modified: s.now()}
+	sy.robots.Finish()
+	sy.robots.SetCacheControl("public, max-age=3600")
 	return sy, nil
 }
 
@@ -100,7 +98,7 @@ func (s *Server) sitemapRoutes(m *http.ServeMux) {
 
 // handleRobotsTxt keeps crawlers off the API and names the sitemaps.
 func (s *Server) handleRobotsTxt(w http.ResponseWriter, r *http.Request) {
-	s.synd.robots.write(w, r)
+	s.synd.robots.Write(w, r)
 }
 
 // --- month counts ---
@@ -121,7 +119,7 @@ type monthTable struct {
 // refreshed when content changed since the last call.
 func (s *Server) sitemapMonths(ctx context.Context) ([]dateline.MonthCount, error) {
 	mt := &s.synd.months
-	gen := s.cache.gen.Load()
+	gen := s.cache.Gen()
 	mt.mu.Lock()
 	defer mt.mu.Unlock()
 	if mt.loaded && mt.gen == gen {
@@ -244,7 +242,7 @@ func (n sitemapName) String() string {
 var errNoSitemap = dateline.Errorf(dateline.ENOTFOUND, "There is no sitemap at this address.")
 
 func (s *Server) handleSitemapIndex(w http.ResponseWriter, r *http.Request) {
-	s.serveLarge(w, r, cacheKey{kind: "sitemap", a: "index"}, s.sitemapIndex)
+	s.serveLarge(w, r, web.Key{Kind: "sitemap", A: "index"}, s.sitemapIndex)
 }
 
 func (s *Server) handleSitemap(w http.ResponseWriter, r *http.Request) {
@@ -254,7 +252,7 @@ func (s *Server) handleSitemap(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, errNoSitemap)
 		return
 	}
-	s.serveLarge(w, r, cacheKey{kind: "sitemap", a: name}, func(ctx context.Context) (*page, error) {
+	s.serveLarge(w, r, web.Key{Kind: "sitemap", A: name}, func(ctx context.Context) (*web.Page, error) {
 		var body []byte
 		var err error
 		switch n.kind {
@@ -272,13 +270,13 @@ func (s *Server) handleSitemap(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		return &page{ctype: "application/xml; charset=utf-8", body: body, modified: s.lastModified(), cacheFor: sitemapCacheFor}, nil
+		return &web.Page{Type: "application/xml; charset=utf-8", Body: body, Modified: s.lastModified(), CacheFor: sitemapCacheFor}, nil
 	})
 }
 
 // sitemapIndex lists every sitemap: the news, the sections, the tags and
 // each month's files, newest first.
-func (s *Server) sitemapIndex(ctx context.Context) (*page, error) {
+func (s *Server) sitemapIndex(ctx context.Context) (*web.Page, error) {
 	months, err := s.sitemapMonths(ctx)
 	if err != nil {
 		return nil, err
@@ -322,7 +320,7 @@ func (s *Server) sitemapIndex(ctx context.Context) (*page, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &page{ctype: "application/xml; charset=utf-8", body: b, modified: s.lastModified(), cacheFor: sitemapCacheFor}, nil
+	return &web.Page{Type: "application/xml; charset=utf-8", Body: b, Modified: s.lastModified(), CacheFor: sitemapCacheFor}, nil
 }
 
 // articleSitemap is one file of a month: its stories, oldest first, each
@@ -489,54 +487,20 @@ func (s *Server) tagSitemap(ctx context.Context, kind string, n int) ([]byte, er
 // serveLarge is servePage for bodies of megabytes: finish compresses at
 // BestCompression, which costs ~40 ms for a file of 10,000 URLs (1.6 MB),
 // where BestSpeed takes 3 ms for a file 30% larger.
-func (s *Server) serveLarge(w http.ResponseWriter, r *http.Request, key cacheKey, render func(ctx context.Context) (*page, error)) {
-	if p := s.cache.get(key); p != nil {
-		p.write(w, r)
+func (s *Server) serveLarge(w http.ResponseWriter, r *http.Request, key web.Key, render func(ctx context.Context) (*web.Page, error)) {
+	if p := s.cache.Get(key); p != nil {
+		p.Write(w, r)
 		return
 	}
-	gen := s.cache.gen.Load()
+	gen := s.cache.Gen()
 	p, err := render(r.Context())
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	p.finishLarge()
-	if p.status == http.StatusOK {
-		s.cache.put(key, p, gen)
+	p.FinishLarge()
+	if p.Status == http.StatusOK {
+		s.cache.Put(key, p, gen)
 	}
-	p.write(w, r)
-}
-
-var fastGzipWriters = sync.Pool{New: func() any {
-	zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
-	return zw
-}}
-
-// finishLarge is finish, compressing a large body at BestSpeed.
-func (p *page) finishLarge() {
-	body := p.body
-	if len(body) < 128<<10 {
-		p.finish()
-		return
-	}
-	// finish prepares what does not depend on the body; then the body's
-	// validator, length and gzip form are made here.
-	p.body = nil
-	p.finish()
-	p.body = body
-	p.hLen = []string{strconv.Itoa(len(body))}
-	var buf bytes.Buffer
-	buf.Grow(len(body) / 8)
-	zw := fastGzipWriters.Get().(*gzip.Writer)
-	zw.Reset(&buf)
-	zw.Write(body)
-	zw.Close()
-	fastGzipWriters.Put(zw)
-	p.gz = buf.Bytes()
-	p.hGzLen = []string{strconv.Itoa(len(p.gz))}
-	// The same body always compresses to the same bytes, and hashing the
-	// compressed form takes a tenth of the time.
-	h := fnv.New64a()
-	h.Write(p.gz)
-	p.hETag = []string{`"z` + strconv.FormatUint(h.Sum64(), 36) + `"`}
+	p.Write(w, r)
 }
