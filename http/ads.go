@@ -328,7 +328,7 @@ func (s *Server) handleSaveAd(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		code := status(dateline.ErrorCode(err))
+		code := web.Status(dateline.ErrorCode(err))
 		if code == http.StatusNotFound {
 			code = http.StatusBadRequest // an unknown photo number is bad input here
 		}

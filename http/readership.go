@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/http/web"
 	"dateline/live"
 	"dateline/readership"
 	"dateline/related"
@@ -55,7 +56,7 @@ func (s *Server) handleView(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if pub {
-		s.reads.View(id, s.clientIP(r), r.UserAgent())
+		s.reads.View(id, web.ClientIP(r, s.cfg.TrustedProxies), r.UserAgent())
 	}
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -257,7 +257,7 @@ func (s *Server) routes() {
 	s.newsroomRoutes(nm)
 	// Media paths have any depth, which no ServeMux pattern can tell
 	// apart from /{section}/{id}, so they are routed before the mux.
-	s.handler = s.logRequests(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.handler = web.AccessLog(s.log, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rel, ok := strings.CutPrefix(r.URL.Path, "/media/"); ok && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 			s.handleMedia(w, r, rel)
 			return
@@ -292,92 +292,15 @@ func (s *Server) routes() {
 			return
 		}
 		m.ServeHTTP(w, r)
-	}))
+	}), func(w http.ResponseWriter, r *http.Request) {
+		s.errorStatus(w, r, http.StatusInternalServerError, "Internal error.")
+	})
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write([]byte("ok\n"))
-}
-
-// statusWriter records the status a handler wrote, for the access log.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-var statusWriters = sync.Pool{New: func() any { return new(statusWriter) }}
-
-// logRequests writes one structured line per request, and turns a panic
-// into a 500 so one bad request cannot take the node down.
-func (s *Server) logRequests(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := statusWriters.Get().(*statusWriter)
-		sw.ResponseWriter, sw.status = w, 0
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v)
-				if sw.status == 0 {
-					s.errorStatus(sw, r, http.StatusInternalServerError, "Internal error.")
-				}
-			}
-			s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-				slog.String("method", r.Method),
-				slog.String("path", r.URL.Path),
-				slog.Int("status", sw.status),
-				slog.Duration("duration", time.Since(start)),
-			)
-			sw.ResponseWriter = nil
-			statusWriters.Put(sw)
-		}()
-		next.ServeHTTP(sw, r)
-	})
-}
-
-// status maps an error code to an HTTP status.
-func status(code string) int {
-	switch code {
-	case dateline.EINVALID:
-		return http.StatusBadRequest
-	case dateline.ENOTFOUND:
-		return http.StatusNotFound
-	case dateline.EGONE:
-		return http.StatusGone
-	case dateline.ECONFLICT:
-		return http.StatusConflict
-	case dateline.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case dateline.EFORBIDDEN:
-		return http.StatusForbidden
-	case dateline.ETOOLARGE:
-		return http.StatusRequestEntityTooLarge
-	case dateline.EUNPROCESSABLE:
-		return http.StatusUnprocessableEntity
-	case dateline.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
 }
 
 // error answers with the error's status and safe message, as JSON for the
@@ -392,7 +315,7 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", "2")
 		s.log.Warn("busy", "method", r.Method, "path", r.URL.Path, "err", dateline.ErrorMessage(err))
 	}
-	s.errorStatus(w, r, status(code), dateline.ErrorMessage(err))
+	s.errorStatus(w, r, web.Status(code), dateline.ErrorMessage(err))
 }
 
 func (s *Server) errorStatus(w http.ResponseWriter, r *http.Request, code int, msg string) {
