@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/feed"
+	"dateline/http/web"
 	"dateline/i18n"
 )
 
@@ -30,7 +32,7 @@ type adState struct {
 // frames load.
 type liveAds struct {
 	slots map[string]*dateline.Ad
-	csp   []string // nil: hCSP
+	csp   []string // nil: web.CSP
 	key   string   // what decides the pages: changes empty the cache
 }
 
@@ -77,7 +79,7 @@ func (s *Server) settleAds() bool {
 	}
 	// Frames may come only from the origins of the frame ads showing now.
 	if len(origins) > 0 {
-		la.csp = []string{hCSP[0] + "; frame-src " + strings.Join(origins, " ")}
+		la.csp = []string{web.CSP[0] + "; frame-src " + strings.Join(origins, " ")}
 	}
 	la.key = key.String()
 	old := s.ads.live.Swap(la)
@@ -92,10 +94,10 @@ func (s *Server) currentAds() *liveAds {
 	return &liveAds{}
 }
 
-// runAds re-reads the ads every adsEvery until ctx ends, so a node that
+// RunAds re-reads the ads every adsEvery until ctx ends, so a node that
 // missed a change, and an ad whose dates begin or end, shows the right
 // ads soon; when what shows changed, cached pages are dropped.
-func (s *Server) runAds(ctx context.Context) {
+func (s *Server) RunAds(ctx context.Context) {
 	t := time.NewTicker(adsEvery)
 	defer t.Stop()
 	for {
@@ -119,7 +121,7 @@ func (s *Server) RefreshAds(ctx context.Context) error {
 	}
 	if changed {
 		s.lastChange.Store(s.now().UnixNano())
-		s.cache.invalidate()
+		s.cache.Invalidate()
 	}
 	return nil
 }
@@ -322,7 +324,7 @@ func (s *Server) handleSaveAd(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		code := status(dateline.ErrorCode(err))
+		code := web.Status(dateline.ErrorCode(err))
 		if code == http.StatusNotFound {
 			code = http.StatusBadRequest // an unknown photo number is bad input here
 		}
@@ -416,34 +418,11 @@ func commercialLabel(lang, mark string) string {
 // labelFeedItem marks a feed item of partner material or advertising.
 // Feed readers show titles above all else, so the label leads the title
 // ("Advertisement: …"); a category names it for programs.
-func labelFeedItem(it *feedItem, a *dateline.Article) {
+func labelFeedItem(it *feed.Item, a *dateline.Article) {
 	if label := commercialLabel(a.Lang, a.Commercial); label != "" {
 		it.Commercial = label
 		it.Title = label + ": " + it.Title
 	}
-}
-
-// commercialCategory appends the label of a marked item as a category of
-// the site's own scheme.
-func (s *Server) commercialCategory(b []byte, it *feedItem, f feedFormat) []byte {
-	if it.Commercial == "" {
-		return b
-	}
-	switch f {
-	case formatRSS:
-		b = append(b, `<category domain="`...)
-		b = xmlText(b, s.cfg.BaseURL+"/")
-		b = append(b, `">`...)
-		b = xmlText(b, it.Commercial)
-		return append(b, "</category>\n"...)
-	case formatAtom:
-		b = append(b, `<category term="`...)
-		b = xmlText(b, it.Commercial)
-		b = append(b, `" scheme="`...)
-		b = xmlText(b, s.cfg.BaseURL+"/")
-		return append(b, "\"/>\n"...)
-	}
-	return b
 }
 
 // commercialMark is the label of a marked story as the "commercial"

@@ -10,20 +10,21 @@ import (
 	"strings"
 
 	"dateline"
+	"dateline/http/web"
 	"dateline/ninjs"
 )
 
 //go:embed openapi.json
 var openAPI []byte
 
-var openAPIPage = func() *page {
-	p := &page{body: openAPI, ctype: "application/json; charset=utf-8", cacheFor: 3600}
-	p.finish()
+var openAPIPage = func() *web.Page {
+	p := &web.Page{Body: openAPI, Type: "application/json; charset=utf-8", CacheFor: 3600}
+	p.Finish()
 	return p
 }()
 
 func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
-	openAPIPage.write(w, r)
+	openAPIPage.Write(w, r)
 }
 
 // HashToken returns what the store keeps of a token's secret.

@@ -10,6 +10,7 @@ import (
 
 	"dateline"
 	"dateline/i18n"
+	"dateline/readership"
 )
 
 // Editions: the site is published in English at / and in Russian at /ru/.
@@ -218,7 +219,7 @@ func (s *Server) mostReadIn(p dateline.Period, lang string) []dateline.Ranked {
 	slices.SortFunc(out, func(a, b dateline.Ranked) int {
 		return cmp.Or(cmp.Compare(b.Views, a.Views), cmp.Compare(b.ID, a.ID))
 	})
-	return out[:min(len(out), mostReadSize)]
+	return out[:min(len(out), readership.MostReadSize)]
 }
 
 // translate is i18n.T for an edition's language.

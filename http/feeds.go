@@ -1,20 +1,14 @@
 package http
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"log/slog"
 	"net/http"
 	"net/url"
-	"path"
-	"strconv"
 	"strings"
-	"sync"
-	"time"
-	"unicode/utf8"
 
 	"dateline"
+	"dateline/feed"
+	"dateline/http/web"
 )
 
 // Feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1 of the whole site
@@ -143,65 +137,32 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, source int, s
 			return
 		}
 	}
-	s.servePage(w, r, cacheKey{kind: "feed", a: slug, n: int64(f), m: int64(source)}, func(ctx context.Context) (*page, error) {
+	s.servePage(w, r, web.Key{Kind: "feed", A: slug, N: int64(f), M: int64(source)}, func(ctx context.Context) (*web.Page, error) {
 		fd, err := s.loadFeed(ctx, lang, source, slug)
 		if err != nil {
 			return nil, err
 		}
+		site := feed.Site{Name: s.cfg.SiteName, BaseURL: s.cfg.BaseURL, Hub: s.cfg.WebSubHub}
 		var body []byte
 		switch f {
 		case formatRSS:
-			body = s.rss(fd)
+			body, err = feed.RSS(site, fd)
 		case formatAtom:
-			body = s.atom(fd)
+			body, err = feed.Atom(site, fd)
 		default:
-			body, err = s.jsonFeed(fd)
-			if err != nil {
-				return nil, err
-			}
+			body, err = feed.JSON(site, fd)
 		}
-		return &page{ctype: feedFormats[f].ctype, body: body, modified: s.lastModified(), cacheFor: feedCacheFor}, nil
+		if err != nil {
+			return nil, err
+		}
+		return &web.Page{Type: feedFormats[f].ctype, Body: body, Modified: s.lastModified(), CacheFor: feedCacheFor}, nil
 	})
 }
 
-// feed is what the three formats write.
-type feed struct {
-	Lang        string // the edition's language
-	Title       string
-	Description string
-	Page        string // the HTML page it follows, absolute
-	Path        string // feedPath
-	Updated     time.Time
-	Items       []feedItem
-}
-
-type feedItem struct {
-	URL       string
-	Title     string
-	Summary   string // the lead, plain text
-	Content   string // HTML of the whole story; empty in summary feeds
-	Byline    string
-	Lang      string
-	Published time.Time
-	Updated   time.Time // Published when never updated
-	Section   dateline.Section
-	Topics    []dateline.Topic
-	Image     *feedImage
-	// Commercial is the label of partner material or advertising, in the
-	// story's language; empty for news.
-	Commercial string
-}
-
-type feedImage struct {
-	URL, Type       string
-	Width, Height   int
-	Caption, Credit string
-}
-
 // loadFeed reads the newest published stories of a source.
-func (s *Server) loadFeed(ctx context.Context, lang string, source int, slug string) (*feed, error) {
+func (s *Server) loadFeed(ctx context.Context, lang string, source int, slug string) (*feed.Feed, error) {
 	base := s.cfg.BaseURL
-	fd := &feed{Path: feedPath(lang, source, slug), Lang: lang}
+	fd := &feed.Feed{Path: feedPath(lang, source, slug), Lang: lang}
 	f := dateline.ArticleFilter{Limit: feedItems}
 	var tag string
 	switch source {
@@ -270,19 +231,23 @@ func (s *Server) loadFeed(ctx context.Context, lang string, source int, slug str
 	}
 	for i := range items {
 		a := &items[i]
-		it := feedItem{URL: base + s.articleURL(*a), Title: a.Headline, Summary: a.Lead, Byline: a.Byline, Lang: a.Lang,
+		it := feed.Item{URL: base + s.articleURL(*a), Title: a.Headline, Summary: a.Lead, Byline: a.Byline, Lang: a.Lang,
 			Published: a.PublishedAt, Updated: a.PublishedAt, Topics: topics[a.ID],
 			Section: dateline.Section{Slug: a.Section, Name: a.SectionName}}
 		if !a.UpdatedAt.IsZero() {
 			it.Updated = a.UpdatedAt
 		}
 		labelFeedItem(&it, a)
+		var alt string
 		if p := a.Photo; p != nil && (p.Path != "" || p.Remote != "") {
-			it.Image = &feedImage{URL: s.absURL(mediaURL(p, 0)), Type: imageType(mediaURL(p, 0)), Width: p.Width, Height: p.Height,
+			alt = p.Alt
+			it.Image = &feed.Image{URL: s.absURL(mediaURL(p, 0)), Type: feed.ImageType(mediaURL(p, 0)), Width: p.Width, Height: p.Height,
 				Caption: p.Caption, Credit: p.Credit}
 		}
 		if full {
-			it.Content = s.feedContent(a, it.Image, bodies[a.ID])
+			body := bodies[a.ID]
+			it.Content = feed.Content(feed.Story{Advisory: a.Advisory, Lead: a.Lead, Image: it.Image, Alt: alt,
+				Pages: body.Pages, Corrections: body.Corrections}, s.cfg.BaseURL)
 		}
 		if it.Updated.After(fd.Updated) {
 			fd.Updated = it.Updated
@@ -295,406 +260,11 @@ func (s *Server) loadFeed(ctx context.Context, lang string, source int, slug str
 	return fd, nil
 }
 
-// feedContent is a story as a feed shows it in full: the advisory, the
-// lead, the photo, every page, and the corrections, with the site's own
-// links made absolute (feed readers have no page to resolve them from).
-func (s *Server) feedContent(a *dateline.Article, img *feedImage, body dateline.FeedBody) string {
-	var b strings.Builder
-	if a.Advisory != "" {
-		b.WriteString("<p><em>" + escape(a.Advisory) + "</em></p>\n")
-	}
-	if a.Lead != "" {
-		b.WriteString("<p><strong>" + escape(a.Lead) + "</strong></p>\n")
-	}
-	if img != nil {
-		b.WriteString(`<figure><img src="` + escape(img.URL) + `" alt="` + escape(a.Photo.Alt) + `"`)
-		if img.Width > 0 && img.Height > 0 {
-			b.WriteString(` width="` + strconv.Itoa(img.Width) + `" height="` + strconv.Itoa(img.Height) + `"`)
-		}
-		b.WriteString(">")
-		if text := strings.TrimSpace(img.Caption + " " + img.Credit); text != "" {
-			b.WriteString("<figcaption>" + escape(text) + "</figcaption>")
-		}
-		b.WriteString("</figure>\n")
-	}
-	for _, p := range body.Pages {
-		b.WriteString(absoluteLinks(p, s.cfg.BaseURL))
-		b.WriteString("\n")
-	}
-	if len(body.Corrections) > 0 {
-		b.WriteString("<h2>Corrections</h2><ul>")
-		for _, c := range body.Corrections {
-			b.WriteString("<li>" + c.At.UTC().Format("January 2, 2006, 15:04 UTC") + ": " + escape(c.Text) + "</li>")
-		}
-		b.WriteString("</ul>\n")
-	}
-	return b.String()
-}
-
-// absoluteLinks prefixes the site's address to href and src attributes
-// that start with one slash.
-func absoluteLinks(html, base string) string {
-	if base == "" || !strings.Contains(html, `="/`) {
-		return html
-	}
-	var b strings.Builder
-	for {
-		i := strings.Index(html, `="/`)
-		if i < 0 {
-			break
-		}
-		attr := html[:i]
-		local := i+3 >= len(html) || html[i+3] != '/'
-		b.WriteString(html[:i+2])
-		if local && (strings.HasSuffix(attr, " href") || strings.HasSuffix(attr, " src")) {
-			b.WriteString(base)
-		}
-		html = html[i+2:]
-	}
-	b.WriteString(html)
-	return b.String()
-}
-
 func (s *Server) absURL(u string) string {
 	if strings.HasPrefix(u, "/") {
 		return s.cfg.BaseURL + u
 	}
 	return u
-}
-
-// imageType guesses a photo's media type from its name.
-func imageType(u string) string {
-	if i := strings.IndexAny(u, "?#"); i >= 0 {
-		u = u[:i]
-	}
-	switch strings.ToLower(path.Ext(u)) {
-	case ".png":
-		return "image/png"
-	case ".gif":
-		return "image/gif"
-	case ".webp":
-		return "image/webp"
-	case ".avif":
-		return "image/avif"
-	}
-	return "image/jpeg"
-}
-
-// --- RSS 2.0 ---
-
-func (s *Server) rss(fd *feed) []byte {
-	topicsBase := s.cfg.BaseURL + "/topics/"
-	b := make([]byte, 0, 4096+len(fd.Items)*2048)
-	b = append(b, `<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/">
-<channel>
-<title>`...)
-	b = xmlText(b, fd.Title)
-	b = append(b, "</title>\n<link>"...)
-	b = xmlText(b, fd.Page)
-	b = append(b, "</link>\n<description>"...)
-	b = xmlText(b, fd.Description)
-	b = append(b, "</description>\n<language>"...)
-	b = append(b, fd.Lang...)
-	b = append(b, "</language>\n<lastBuildDate>"...)
-	b = fd.Updated.UTC().AppendFormat(b, time.RFC1123Z)
-	b = append(b, "</lastBuildDate>\n<generator>dateline</generator>\n<atom:link rel=\"self\" type=\"application/rss+xml\" href=\""...)
-	b = xmlText(b, s.cfg.BaseURL+fd.Path+".rss")
-	b = append(b, "\"/>\n"...)
-	if hub := s.cfg.WebSubHub; hub != "" {
-		b = append(b, `<atom:link rel="hub" href="`...)
-		b = xmlText(b, hub)
-		b = append(b, "\"/>\n"...)
-	}
-	for i := range fd.Items {
-		it := &fd.Items[i]
-		b = append(b, "<item>\n<title>"...)
-		b = xmlText(b, it.Title)
-		b = append(b, "</title>\n<link>"...)
-		b = xmlText(b, it.URL)
-		b = append(b, "</link>\n<guid isPermaLink=\"true\">"...)
-		b = xmlText(b, it.URL)
-		b = append(b, "</guid>\n<pubDate>"...)
-		b = it.Published.UTC().AppendFormat(b, time.RFC1123Z)
-		b = append(b, "</pubDate>\n"...)
-		if it.Summary != "" {
-			b = append(b, "<description>"...)
-			b = xmlText(b, it.Summary)
-			b = append(b, "</description>\n"...)
-		}
-		if it.Content != "" {
-			b = append(b, "<content:encoded>"...)
-			b = xmlText(b, it.Content)
-			b = append(b, "</content:encoded>\n"...)
-		}
-		if it.Byline != "" {
-			b = append(b, "<dc:creator>"...)
-			b = xmlText(b, it.Byline)
-			b = append(b, "</dc:creator>\n"...)
-		}
-		b = append(b, `<category domain="`...)
-		b = xmlText(b, s.cfg.BaseURL+"/")
-		b = append(b, `">`...)
-		b = xmlText(b, it.Section.Name)
-		b = append(b, "</category>\n"...)
-		b = s.commercialCategory(b, it, formatRSS)
-		for _, t := range it.Topics {
-			b = append(b, `<category domain="`...)
-			b = xmlText(b, topicsBase)
-			b = append(b, `">`...)
-			b = xmlText(b, t.Name)
-			b = append(b, "</category>\n"...)
-		}
-		if img := it.Image; img != nil {
-			// The size of the file is not stored: 0 is what the RSS
-			// Advisory Board's profile asks for when it is not known.
-			b = append(b, `<enclosure url="`...)
-			b = xmlText(b, img.URL)
-			b = append(b, `" length="0" type="`...)
-			b = append(b, img.Type...)
-			b = append(b, "\"/>\n<media:content url=\""...)
-			b = xmlText(b, img.URL)
-			b = append(b, `" medium="image" type="`...)
-			b = append(b, img.Type...)
-			b = append(b, '"')
-			if img.Width > 0 && img.Height > 0 {
-				b = append(b, ` width="`...)
-				b = strconv.AppendInt(b, int64(img.Width), 10)
-				b = append(b, `" height="`...)
-				b = strconv.AppendInt(b, int64(img.Height), 10)
-				b = append(b, '"')
-			}
-			b = append(b, '>')
-			if img.Caption != "" {
-				b = append(b, `<media:description type="plain">`...)
-				b = xmlText(b, img.Caption)
-				b = append(b, "</media:description>"...)
-			}
-			if img.Credit != "" {
-				b = append(b, "<media:credit>"...)
-				b = xmlText(b, img.Credit)
-				b = append(b, "</media:credit>"...)
-			}
-			b = append(b, "</media:content>\n"...)
-		}
-		b = append(b, "</item>\n"...)
-	}
-	return append(b, "</channel>\n</rss>\n"...)
-}
-
-// --- Atom 1.0 ---
-
-func (s *Server) atom(fd *feed) []byte {
-	self := s.cfg.BaseURL + fd.Path + ".atom"
-	topicsBase := s.cfg.BaseURL + "/topics/"
-	b := make([]byte, 0, 4096+len(fd.Items)*2048)
-	b = append(b, `<?xml version="1.0" encoding="UTF-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="`...)
-	b = append(b, fd.Lang...)
-	b = append(b, `">
-<id>`...)
-	b = xmlText(b, self)
-	b = append(b, "</id>\n<title>"...)
-	b = xmlText(b, fd.Title)
-	b = append(b, "</title>\n<subtitle>"...)
-	b = xmlText(b, fd.Description)
-	b = append(b, "</subtitle>\n<updated>"...)
-	b = fd.Updated.UTC().AppendFormat(b, time.RFC3339)
-	b = append(b, "</updated>\n<link rel=\"self\" type=\"application/atom+xml\" href=\""...)
-	b = xmlText(b, self)
-	b = append(b, "\"/>\n<link rel=\"alternate\" type=\"text/html\" href=\""...)
-	b = xmlText(b, fd.Page)
-	b = append(b, "\"/>\n"...)
-	if hub := s.cfg.WebSubHub; hub != "" {
-		b = append(b, `<link rel="hub" href="`...)
-		b = xmlText(b, hub)
-		b = append(b, "\"/>\n"...)
-	}
-	b = append(b, "<author><name>"...)
-	b = xmlText(b, s.cfg.SiteName)
-	b = append(b, "</name><uri>"...)
-	b = xmlText(b, s.cfg.BaseURL+"/")
-	b = append(b, "</uri></author>\n<generator>dateline</generator>\n<icon>"...)
-	b = xmlText(b, s.cfg.BaseURL+"/static/icon.svg")
-	b = append(b, "</icon>\n"...)
-	for i := range fd.Items {
-		it := &fd.Items[i]
-		b = append(b, "<entry"...)
-		if it.Lang != "" && it.Lang != "en" {
-			b = append(b, ` xml:lang="`...)
-			b = xmlText(b, it.Lang)
-			b = append(b, '"')
-		}
-		b = append(b, ">\n<id>"...)
-		b = xmlText(b, it.URL)
-		b = append(b, "</id>\n<title>"...)
-		b = xmlText(b, it.Title)
-		b = append(b, "</title>\n<link rel=\"alternate\" type=\"text/html\" href=\""...)
-		b = xmlText(b, it.URL)
-		b = append(b, "\"/>\n"...)
-		if img := it.Image; img != nil {
-			b = append(b, `<link rel="enclosure" type="`...)
-			b = append(b, img.Type...)
-			b = append(b, `" href="`...)
-			b = xmlText(b, img.URL)
-			b = append(b, "\"/>\n"...)
-		}
-		b = append(b, "<published>"...)
-		b = it.Published.UTC().AppendFormat(b, time.RFC3339)
-		b = append(b, "</published>\n<updated>"...)
-		b = it.Updated.UTC().AppendFormat(b, time.RFC3339)
-		b = append(b, "</updated>\n"...)
-		if it.Byline != "" {
-			b = append(b, "<author><name>"...)
-			b = xmlText(b, it.Byline)
-			b = append(b, "</name></author>\n"...)
-		}
-		b = append(b, `<category term="`...)
-		b = xmlText(b, it.Section.Slug)
-		b = append(b, `" label="`...)
-		b = xmlText(b, it.Section.Name)
-		b = append(b, `" scheme="`...)
-		b = xmlText(b, s.cfg.BaseURL+"/")
-		b = append(b, "\"/>\n"...)
-		b = s.commercialCategory(b, it, formatAtom)
-		for _, t := range it.Topics {
-			b = append(b, `<category term="`...)
-			b = xmlText(b, t.Slug)
-			b = append(b, `" label="`...)
-			b = xmlText(b, t.Name)
-			b = append(b, `" scheme="`...)
-			b = xmlText(b, topicsBase)
-			b = append(b, "\"/>\n"...)
-		}
-		if it.Summary != "" {
-			b = append(b, "<summary>"...)
-			b = xmlText(b, it.Summary)
-			b = append(b, "</summary>\n"...)
-		}
-		if it.Content != "" {
-			b = append(b, `<content type="html">`...)
-			b = xmlText(b, it.Content)
-			b = append(b, "</content>\n"...)
-		}
-		b = append(b, "</entry>\n"...)
-	}
-	return append(b, "</feed>\n"...)
-}
-
-// --- JSON Feed 1.1 ---
-
-type jsonFeedDoc struct {
-	Version     string           `json:"version"`
-	Title       string           `json:"title"`
-	HomePageURL string           `json:"home_page_url"`
-	FeedURL     string           `json:"feed_url"`
-	Description string           `json:"description"`
-	Language    string           `json:"language"`
-	Authors     []jsonFeedAuthor `json:"authors"`
-	Hubs        []jsonFeedHub    `json:"hubs,omitempty"`
-	Items       []jsonFeedItem   `json:"items"`
-}
-
-type jsonFeedAuthor struct {
-	Name string `json:"name"`
-	URL  string `json:"url,omitempty"`
-}
-
-type jsonFeedHub struct {
-	Type string `json:"type"`
-	URL  string `json:"url"`
-}
-
-type jsonFeedItem struct {
-	ID            string           `json:"id"`
-	URL           string           `json:"url"`
-	Title         string           `json:"title"`
-	ContentHTML   string           `json:"content_html,omitempty"`
-	ContentText   string           `json:"content_text,omitempty"`
-	Summary       string           `json:"summary,omitempty"`
-	Image         string           `json:"image,omitempty"`
-	DatePublished string           `json:"date_published"`
-	DateModified  string           `json:"date_modified"`
-	Authors       []jsonFeedAuthor `json:"authors,omitempty"`
-	Tags          []string         `json:"tags,omitempty"`
-	Language      string           `json:"language,omitempty"`
-}
-
-func (s *Server) jsonFeed(fd *feed) ([]byte, error) {
-	doc := jsonFeedDoc{Version: "https://jsonfeed.org/version/1.1", Title: fd.Title, HomePageURL: fd.Page,
-		FeedURL: s.cfg.BaseURL + fd.Path + ".json", Description: fd.Description, Language: fd.Lang,
-		Authors: []jsonFeedAuthor{{Name: s.cfg.SiteName, URL: s.cfg.BaseURL + "/"}}, Items: []jsonFeedItem{}}
-	if s.cfg.WebSubHub != "" {
-		doc.Hubs = []jsonFeedHub{{Type: "WebSub", URL: s.cfg.WebSubHub}}
-	}
-	for i := range fd.Items {
-		it := &fd.Items[i]
-		j := jsonFeedItem{ID: it.URL, URL: it.URL, Title: it.Title, Summary: it.Summary, ContentHTML: it.Content,
-			DatePublished: it.Published.UTC().Format(time.RFC3339), DateModified: it.Updated.UTC().Format(time.RFC3339),
-			Language: it.Lang, Tags: []string{it.Section.Name}}
-		if it.Commercial != "" {
-			j.Tags = append(j.Tags, it.Commercial)
-		}
-		if j.ContentHTML == "" {
-			// An item needs content_html or content_text.
-			j.ContentText = it.Summary
-			if j.ContentText == "" {
-				j.ContentText = it.Title
-			}
-		}
-		if it.Image != nil {
-			j.Image = it.Image.URL
-		}
-		if it.Byline != "" {
-			j.Authors = []jsonFeedAuthor{{Name: it.Byline}}
-		}
-		for _, t := range it.Topics {
-			j.Tags = append(j.Tags, t.Name)
-		}
-		doc.Items = append(doc.Items, j)
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// xmlText appends s escaped for XML text and attribute values, leaving
-// out the characters XML 1.0 does not allow.
-func xmlText(b []byte, s string) []byte {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch c {
-			case '<':
-				b = append(b, "&lt;"...)
-			case '>':
-				b = append(b, "&gt;"...)
-			case '&':
-				b = append(b, "&amp;"...)
-			case '"':
-				b = append(b, "&quot;"...)
-			case '\t', '\n', '\r':
-				b = append(b, c)
-			default:
-				if c >= 0x20 {
-					b = append(b, c)
-				}
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if (r != utf8.RuneError || n > 1) && r != 0xFFFE && r != 0xFFFF {
-			b = append(b, s[i:i+n]...)
-		}
-		i += n
-	}
-	return b
 }
 
 // --- links in page heads ---
@@ -739,115 +309,21 @@ func feedLinks(v *view) []feedLink {
 
 // --- WebSub ---
 
-// hubPingEvery is the least time between two pings of the hub about one
-// feed; pings asked for sooner are merged into one sent when it is up.
-const hubPingEvery = time.Second
-
-// hubTimeout bounds one ping.
-const hubTimeout = 10 * time.Second
-
-// hubNotifier tells a WebSub hub that feeds changed: "hub.mode=publish"
-// with the feed's address, form-encoded, which is what hubs take from
-// publishers. Failures are logged; the hub also polls.
-type hubNotifier struct {
-	hub    string
-	agent  string // User-Agent
-	client *http.Client
-	log    *slog.Logger
-	every  time.Duration
-
-	mu      sync.Mutex
-	last    map[string]time.Time // feed URL → last ping
-	pending map[string]bool      // a ping is waiting for its turn
-	wg      sync.WaitGroup
-}
-
-func newHubNotifier(hub, baseURL string, log *slog.Logger) *hubNotifier {
-	if hub == "" {
-		return nil
+// feedsOf lists the feeds a public event changes, for the WebSub hub:
+// its section's and its edition's, each in the three formats.
+func (s *Server) feedsOf(e dateline.Event) []string {
+	var paths []string
+	lang := dateline.LangMain
+	if sec := s.section(e.Section); sec != nil {
+		lang = sectionLang(*sec)
+		paths = append(paths, feedPath(lang, feedSection, e.Section))
 	}
-	return &hubNotifier{hub: hub, agent: "dateline (+" + baseURL + "/)", client: &http.Client{Timeout: hubTimeout}, log: log,
-		every: hubPingEvery, last: map[string]time.Time{}, pending: map[string]bool{}}
-}
-
-// notifyHub tells the WebSub hub, if there is one, that the site's feeds
-// and the feeds of the events' sections changed. It returns at once; the
-// pings run in the background, at most one a second for each feed.
-func (s *Server) notifyHub(es []dateline.Event) {
-	n := s.synd.hub
-	if n == nil || len(es) == 0 {
-		return
-	}
-	seen := map[string]bool{}
-	ping := func(p string) {
+	paths = append(paths, feedPath(lang, feedSite, ""))
+	var urls []string
+	for _, p := range paths {
 		for _, x := range feedFormats {
-			u := s.cfg.BaseURL + p + "." + x.ext
-			if !seen[u] {
-				seen[u] = true
-				n.ping(u)
-			}
+			urls = append(urls, s.cfg.BaseURL+p+"."+x.ext)
 		}
 	}
-	for _, e := range es {
-		if !dateline.PublicEvent(e.Kind) {
-			continue // nothing a feed shows changed
-		}
-		lang := dateline.LangMain
-		if sec := s.section(e.Section); sec != nil {
-			lang = sectionLang(*sec)
-			ping(feedPath(lang, feedSection, e.Section))
-		}
-		ping(feedPath(lang, feedSite, ""))
-	}
+	return urls
 }
-
-// ping sends one ping now, or once the feed's last ping is a second old.
-func (n *hubNotifier) ping(feedURL string) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if n.pending[feedURL] {
-		return
-	}
-	wait := n.every - time.Since(n.last[feedURL])
-	if wait <= 0 {
-		n.last[feedURL] = time.Now()
-		n.wg.Add(1)
-		go n.send(feedURL)
-		return
-	}
-	n.pending[feedURL] = true
-	n.wg.Add(1)
-	time.AfterFunc(wait, func() {
-		n.mu.Lock()
-		n.pending[feedURL] = false
-		n.last[feedURL] = time.Now()
-		n.mu.Unlock()
-		n.send(feedURL)
-	})
-}
-
-func (n *hubNotifier) send(feedURL string) {
-	defer n.wg.Done()
-	ctx, cancel := context.WithTimeout(context.Background(), hubTimeout)
-	defer cancel()
-	form := url.Values{"hub.mode": {"publish"}, "hub.url": {feedURL}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, n.hub, strings.NewReader(form.Encode()))
-	if err != nil {
-		n.log.Error("websub ping", "hub", n.hub, "feed", feedURL, "err", err)
-		return
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("User-Agent", n.agent)
-	resp, err := n.client.Do(req)
-	if err != nil {
-		n.log.Warn("websub ping failed", "hub", n.hub, "feed", feedURL, "err", err)
-		return
-	}
-	resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		n.log.Warn("websub hub refused a ping", "hub", n.hub, "feed", feedURL, "status", resp.StatusCode)
-	}
-}
-
-// wait waits for the pings sent or planned so far (tests).
-func (n *hubNotifier) wait() { n.wg.Wait() }

@@ -8,14 +8,12 @@ import (
 
 // NotifyHub is notifyHub, which the event pump calls after each batch of
 // events, for the tests.
-func (s *Server) NotifyHub(es []dateline.Event) { s.notifyHub(es) }
+func (s *Server) NotifyHub(es []dateline.Event) { s.synd.hub.Notify(es) }
 
 // WaitHub waits for the hub pings sent or planned so far.
 func (s *Server) WaitHub() {
-	if s.synd.hub != nil {
-		s.synd.hub.wait()
-	}
+	s.synd.hub.Wait()
 }
 
 // SetHubTimeout bounds each ping to the hub.
-func (s *Server) SetHubTimeout(d time.Duration) { s.synd.hub.client.Timeout = d }
+func (s *Server) SetHubTimeout(d time.Duration) { s.synd.hub.SetTimeout(d) }

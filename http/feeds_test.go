@@ -207,7 +207,7 @@ func TestFeedsParse(t *testing.T) {
 				t.Errorf("%s has no items", path)
 				continue
 			}
-			if strings.Contains(body, `src=\"/`) || strings.Contains(body, `src=&quot;/`) || strings.Contains(body, `href=&quot;/`) {
+			if strings.Contains(body, `src=\"/`) || strings.Contains(body, `src=&quot;/`) || strings.Contains(body, `src=&#34;/`) || strings.Contains(body, `href=&#34;/`) || strings.Contains(body, `href=&quot;/`) {
 				t.Errorf("%s has links relative to the site", path)
 			}
 			if base != "/feed" {
@@ -467,12 +467,12 @@ func TestWebSub(t *testing.T) {
 	_, rss := checkFeed(t, e, "/science/feed.rss", nil)
 	_, atom := checkFeed(t, e, "/science/feed.atom", nil)
 	_, js := checkFeed(t, e, "/science/feed.json", jsonFeedSchema(t))
-	for _, want := range []string{`<atom:link rel="hub" href="` + hub.URL + `/hub"/>`, `<atom:link rel="self" type="application/rss+xml" href="https://news.example/science/feed.rss"/>`} {
+	for _, want := range []string{`<atom:link rel="hub" href="` + hub.URL + `/hub"></atom:link>`, `<atom:link rel="self" type="application/rss+xml" href="https://news.example/science/feed.rss"></atom:link>`} {
 		if !strings.Contains(rss, want) {
 			t.Errorf("RSS lacks %s", want)
 		}
 	}
-	for _, want := range []string{`<link rel="hub" href="` + hub.URL + `/hub"/>`, `<link rel="self" type="application/atom+xml" href="https://news.example/science/feed.atom"/>`} {
+	for _, want := range []string{`<link rel="hub" href="` + hub.URL + `/hub"></link>`, `<link rel="self" type="application/atom+xml" href="https://news.example/science/feed.atom"></link>`} {
 		if !strings.Contains(atom, want) {
 			t.Errorf("Atom lacks %s", want)
 		}

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"dateline"
+	"dateline/http/web"
 	"dateline/newsroom"
 )
 
@@ -93,7 +94,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if code == dateline.EINTERNAL {
 		s.log.Error("newsroom", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	s.newsroomError(w, r, status(code), dateline.ErrorMessage(err))
+	s.newsroomError(w, r, web.Status(code), dateline.ErrorMessage(err))
 }
 
 func canPublish(r dateline.Role) bool { return r.CanPublish() }

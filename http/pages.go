@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"dateline"
+	"dateline/http/web"
 	"dateline/i18n"
 	"dateline/related"
 )
@@ -22,46 +23,46 @@ const feedPageSize = 20
 
 // servePage answers from the page cache, rendering the page first if it is
 // not there. Pages that depend on content are kept until content changes.
-func (s *Server) servePage(w http.ResponseWriter, r *http.Request, key cacheKey, render func(ctx context.Context) (*page, error)) {
-	key.lang = s.lang(r)
+func (s *Server) servePage(w http.ResponseWriter, r *http.Request, key web.Key, render func(ctx context.Context) (*web.Page, error)) {
+	key.Lang = s.lang(r)
 	// Pages with a zone show the header's clock: they are kept for the
 	// minute they show, and shaped by the reader's city cookie if any.
 	private := false
-	if key.zone != "" {
-		key.minute = s.now().Unix() / 60
-		s.cache.sweep(key.minute)
+	if key.Zone != "" {
+		key.Minute = s.now().Unix() / 60
+		s.cache.Sweep(key.Minute)
 		_, private = chosenCity(r)
 	}
-	if p := s.cache.get(key); p != nil {
-		p.send(w, r, private)
+	if p := s.cache.Get(key); p != nil {
+		p.Send(w, r, private)
 		return
 	}
-	gen := s.cache.gen.Load()
+	gen := s.cache.Gen()
 	p, err := render(r.Context())
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	if key.zone != "" && p.vary == nil {
-		p.vary = hVaryCookie
+	if key.Zone != "" && p.Vary == nil {
+		p.Vary = web.VaryCookie
 	}
-	p.finish()
-	switch p.status {
+	p.Finish()
+	switch p.Status {
 	case http.StatusOK, http.StatusGone, http.StatusMovedPermanently:
-		s.cache.put(key, p, gen)
+		s.cache.Put(key, p, gen)
 	}
-	p.send(w, r, private)
+	p.Send(w, r, private)
 }
 
 // htmlPage renders a page template into a page.
-func (s *Server) htmlPage(r *http.Request, name string, v *view, status int, modified time.Time) (*page, error) {
+func (s *Server) htmlPage(r *http.Request, name string, v *view, status int, modified time.Time) (*web.Page, error) {
 	ads := s.currentAds()
 	v.Ads = ads.slots
 	body, err := s.render(r, name, v)
 	if err != nil {
 		return nil, err
 	}
-	return &page{status: status, body: body, modified: modified, cacheFor: 10, csp: ads.csp}, nil
+	return &web.Page{Status: status, Body: body, Modified: modified, CacheFor: 10, CSP: ads.csp}, nil
 }
 
 func (s *Server) lastModified() time.Time { return time.Unix(0, s.lastChange.Load()) }
@@ -127,7 +128,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	z := s.zone(r)
-	s.servePage(w, r, cacheKey{kind: "home", zone: z.key()}, func(ctx context.Context) (*page, error) {
+	s.servePage(w, r, web.Key{Kind: "home", Zone: z.key()}, func(ctx context.Context) (*web.Page, error) {
 		var d homePage
 		var err error
 		filter := s.editionFilter(lang)
@@ -288,8 +289,8 @@ func (s *Server) handleNews(w http.ResponseWriter, r *http.Request) {
 	}
 	slices.Sort(filter)
 	z := s.zone(r)
-	key := cacheKey{kind: "news", a: strings.Join(filter, "."), b: cursorKey(before), zone: z.key()}
-	s.servePage(w, r, key, func(ctx context.Context) (*page, error) {
+	key := web.Key{Kind: "news", A: strings.Join(filter, "."), B: cursorKey(before), Zone: z.key()}
+	s.servePage(w, r, key, func(ctx context.Context) (*web.Page, error) {
 		read := filter
 		if len(read) == 0 {
 			read = s.editionFilter(lang)
@@ -327,8 +328,8 @@ func (s *Server) handleNews(w http.ResponseWriter, r *http.Request) {
 		}
 		p, err := s.htmlPage(r, "news", v, http.StatusOK, s.lastModified())
 		if p != nil {
-			p.vary = hVaryCookie
-			p.private = len(filter) > 0
+			p.Vary = web.VaryCookie
+			p.Private = len(filter) > 0
 		}
 		return p, err
 	})
@@ -359,6 +360,11 @@ func (s *Server) topicsJSON(ctx context.Context, items []dateline.Article) (map[
 	ts, err := s.store.TopicsOf(ctx, ids)
 	if err != nil {
 		return nil, err
+	}
+	// The same shape as the topics of the live stream's events.
+	type topicJSON struct {
+		Slug string `json:"slug"`
+		Name string `json:"name"`
 	}
 	out := make(map[int64]string, len(ts))
 	for id, list := range ts {
@@ -431,7 +437,7 @@ func (s *Server) handleSection(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	z := s.zone(r)
-	s.servePage(w, r, cacheKey{kind: "section", a: slug, b: cursorKey(before), zone: z.key()}, func(ctx context.Context) (*page, error) {
+	s.servePage(w, r, web.Key{Kind: "section", A: slug, B: cursorKey(before), Zone: z.key()}, func(ctx context.Context) (*web.Page, error) {
 		items, err := s.store.Articles(ctx, dateline.ArticleFilter{Sections: []string{slug}, Before: before, Limit: feedPageSize})
 		if err != nil {
 			return nil, err
@@ -490,7 +496,7 @@ func (s *Server) tagPage(w http.ResponseWriter, r *http.Request, kind string, lo
 		return
 	}
 	z := s.zone(r)
-	s.servePage(w, r, cacheKey{kind: kind, a: slug, b: cursorKey(before), zone: z.key()}, func(ctx context.Context) (*page, error) {
+	s.servePage(w, r, web.Key{Kind: kind, A: slug, B: cursorKey(before), Zone: z.key()}, func(ctx context.Context) (*web.Page, error) {
 		name, err := lookup(ctx, slug)
 		if err != nil {
 			return nil, err
@@ -607,8 +613,8 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	z := s.zone(r)
-	key := cacheKey{kind: "article", a: slug, n: id, m: int64(n), zone: z.key()}
-	s.servePage(w, r, key, func(ctx context.Context) (*page, error) {
+	key := web.Key{Kind: "article", A: slug, N: id, M: int64(n), Zone: z.key()}
+	s.servePage(w, r, key, func(ctx context.Context) (*web.Page, error) {
 		a, err := s.store.Article(ctx, id)
 		if err != nil {
 			return nil, err
@@ -628,7 +634,7 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 			return nil, dateline.Errorf(dateline.ENOTFOUND, "There is no article at this address.")
 		}
 		if !canonical {
-			return &page{status: http.StatusMovedPermanently, location: s.articleURL(*a), body: []byte("Moved.\n"), ctype: "text/plain; charset=utf-8", cacheFor: 10}, nil
+			return &web.Page{Status: http.StatusMovedPermanently, Location: s.articleURL(*a), Body: []byte("Moved.\n"), Type: "text/plain; charset=utf-8", CacheFor: 10}, nil
 		}
 		pages := max(1, len(a.Pages))
 		if n > pages {
@@ -678,7 +684,7 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 // for a withdrawn (killed) story, 404 saying it is withheld for now for a
 // withheld one (without its headline: the withheld version's words may
 // not be the ones readers saw).
-func (s *Server) takenOffPage(r *http.Request, a *dateline.Article, z zone) (*page, error) {
+func (s *Server) takenOffPage(r *http.Request, a *dateline.Article, z zone) (*web.Page, error) {
 	lang := s.lang(r)
 	if a.Status == dateline.StatusWithheld {
 		v := s.view(r, translate(lang, "Withheld for now"), errorPage{Status: http.StatusNotFound, Withheld: true,
@@ -803,7 +809,7 @@ func truncate(s string, n int) string {
 
 func (s *Server) handleGalleries(w http.ResponseWriter, r *http.Request) {
 	z := s.zone(r)
-	s.servePage(w, r, cacheKey{kind: "galleries", zone: z.key()}, func(ctx context.Context) (*page, error) {
+	s.servePage(w, r, web.Key{Kind: "galleries", Zone: z.key()}, func(ctx context.Context) (*web.Page, error) {
 		gs, err := s.store.Galleries(ctx, 60)
 		if err != nil {
 			return nil, err
@@ -821,7 +827,7 @@ func (s *Server) handleGallery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	z := s.zone(r)
-	s.servePage(w, r, cacheKey{kind: "gallery", n: id, zone: z.key()}, func(ctx context.Context) (*page, error) {
+	s.servePage(w, r, web.Key{Kind: "gallery", N: id, Zone: z.key()}, func(ctx context.Context) (*web.Page, error) {
 		g, err := s.store.Gallery(ctx, id)
 		if err != nil {
 			return nil, err
@@ -834,7 +840,7 @@ func (s *Server) handleGallery(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleInfographics(w http.ResponseWriter, r *http.Request) {
 	z := s.zone(r)
-	s.servePage(w, r, cacheKey{kind: "infographics", zone: z.key()}, func(ctx context.Context) (*page, error) {
+	s.servePage(w, r, web.Key{Kind: "infographics", Zone: z.key()}, func(ctx context.Context) (*web.Page, error) {
 		gs, err := s.store.Infographics(ctx, 60)
 		if err != nil {
 			return nil, err
@@ -852,7 +858,7 @@ func (s *Server) handleInfographic(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	z := s.zone(r)
-	s.servePage(w, r, cacheKey{kind: "infographic", n: id, zone: z.key()}, func(ctx context.Context) (*page, error) {
+	s.servePage(w, r, web.Key{Kind: "infographic", N: id, Zone: z.key()}, func(ctx context.Context) (*web.Page, error) {
 		g, err := s.store.Infographic(ctx, id)
 		if err != nil {
 			return nil, err
@@ -879,7 +885,7 @@ func (s *Server) handleStoryPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	z := s.zone(r)
-	s.servePage(w, r, cacheKey{kind: "story", a: slug, zone: z.key()}, func(ctx context.Context) (*page, error) {
+	s.servePage(w, r, web.Key{Kind: "story", A: slug, Zone: z.key()}, func(ctx context.Context) (*web.Page, error) {
 		st, err := s.store.Story(ctx, slug)
 		if err != nil {
 			return nil, err

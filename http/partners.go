@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/http/web"
 	"dateline/ingest"
 )
 
@@ -78,7 +79,7 @@ func (s *Server) handleAddPartner(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		s.renderPartners(w, r, status(dateline.ErrorCode(err)), dateline.ErrorMessage(err), f)
+		s.renderPartners(w, r, web.Status(dateline.ErrorCode(err)), dateline.ErrorMessage(err), f)
 	}
 	if s.cfg.Partners == nil {
 		refuse(dateline.Errorf(dateline.EINVALID, "Partner feeds are not fetched on this node, so none can be added."))

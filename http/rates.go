@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"dateline"
+	"dateline/http/web"
 	"dateline/i18n"
 	"dateline/rates"
 )
@@ -265,16 +266,16 @@ func (s *Server) handleCurrency(w http.ResponseWriter, r *http.Request) {
 	}
 	// The key is the parameters as the page reads them; the values are
 	// bounded, and pages of odd queries only fill the cursor quarter.
-	key := cacheKey{kind: "currency", zone: s.zone(r).key()}
+	key := web.Key{Kind: "currency", Zone: s.zone(r).key()}
 	var parts []string
 	for _, name := range []string{"source", "date", "amount", "from", "to", "chart", "days"} {
 		parts = append(parts, truncate(q.Get(name), 64))
 	}
-	key.b = strings.Join(parts, "|")
-	if key.b == "||||||" {
-		key.b = ""
+	key.B = strings.Join(parts, "|")
+	if key.B == "||||||" {
+		key.B = ""
 	}
-	s.servePage(w, r, key, func(ctx context.Context) (*page, error) {
+	s.servePage(w, r, key, func(ctx context.Context) (*web.Page, error) {
 		v := s.view(r, "", nil)
 		lang := i18n.Lang(v.Lang)
 		d, code, err := s.currencyPage(ctx, q, lang)

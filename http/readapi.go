@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/http/web"
 	"dateline/ninjs"
 )
 
@@ -92,7 +93,7 @@ func writeTagged(w http.ResponseWriter, r *http.Request, v any, cacheControl str
 	h.Set("ETag", etag)
 	h.Set("Cache-Control", cacheControl)
 	h.Set("Vary", "Authorization")
-	if etagMatch(r.Header.Get("If-None-Match"), etag) {
+	if web.ETagMatch(r.Header.Get("If-None-Match"), etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}

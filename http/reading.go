@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"dateline/http/web"
 )
 
 // readingCookie remembers a reader's reading mode: larger text and high
@@ -52,7 +54,7 @@ func (s *Server) handleReadingCSS(w http.ResponseWriter, r *http.Request) {
 		body, etag = readingCSS, `"rm-on"`
 	}
 	h.Set("ETag", etag)
-	if etagMatch(r.Header.Get("If-None-Match"), etag) {
+	if web.ETagMatch(r.Header.Get("If-None-Match"), etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}

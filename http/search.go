@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/http/web"
 	"dateline/search"
 )
 
@@ -207,7 +208,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	if _, ok := chosenCity(r); ok {
 		cc = "private, max-age=0" // times and header in the reader's city
 	}
-	w.Header()["Vary"] = hVaryCookie
+	w.Header()["Vary"] = web.VaryCookie
 	writeHTML(w, status, cc, body)
 }
 

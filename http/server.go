@@ -17,7 +17,9 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/http/web"
 	"dateline/ingest"
+	"dateline/readership"
 )
 
 // Config is what the HTTP layer needs to know about the site.
@@ -72,7 +74,7 @@ type Server struct {
 	cfg    Config
 	now    func() time.Time
 
-	cache      *pageCache
+	cache      *web.Cache
 	tmpl       *templates
 	mux        *http.ServeMux
 	handler    http.Handler
@@ -80,7 +82,7 @@ type Server struct {
 
 	logins    ipLimiter
 	apiLimits tokenLimiter
-	reads     *readership
+	reads     *readership.Service
 	synd      *syndication // feeds, sitemaps and WebSub
 
 	ads adState // the ad slots (http/ads.go)
@@ -105,7 +107,7 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 		cfg.City.Slug = citySlug(cfg.City.Name)
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	s := &Server{store: store, ingest: in, log: log, cfg: cfg, now: now, cache: newPageCache(20000), reads: newReadership(now)}
+	s := &Server{store: store, ingest: in, log: log, cfg: cfg, now: now, cache: web.NewCache(20000)}
 	tmpl, err := parseTemplates(cfg.Dev, template.FuncMap{"articleURL": s.articleURL, "refURL": s.refURL, "sectionURL": s.sectionURL})
 	if err != nil {
 		return nil, err
@@ -115,6 +117,7 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 	if s.synd, err = newSyndication(s); err != nil {
 		return nil, err
 	}
+	s.reads = readership.New(store, readershipSite{s}, s.synd.hub, log, now)
 	if err := s.loadSections(context.Background()); err != nil {
 		return nil, err
 	}
@@ -143,8 +146,8 @@ func (s *Server) Changed() {
 		s.log.Error("reload ads", "err", err)
 	}
 	s.lastChange.Store(s.now().UnixNano())
-	s.cache.invalidate()
-	s.reads.changed()
+	s.cache.Invalidate()
+	s.reads.Changed()
 	if s.cfg.OnChange != nil {
 		s.cfg.OnChange()
 	}
@@ -152,7 +155,7 @@ func (s *Server) Changed() {
 
 // CloseStreams ends every live stream; call it when the server shuts down,
 // since streams never end by themselves.
-func (s *Server) CloseStreams() { s.reads.hub.CloseAll() }
+func (s *Server) CloseStreams() { s.reads.Hub().CloseAll() }
 
 func (s *Server) loadSections(ctx context.Context) error {
 	ss, err := s.store.Sections(ctx)
@@ -255,7 +258,7 @@ func (s *Server) routes() {
 	s.newsroomRoutes(nm)
 	// Media paths have any depth, which no ServeMux pattern can tell
 	// apart from /{section}/{id}, so they are routed before the mux.
-	s.handler = s.logRequests(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.handler = web.AccessLog(s.log, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rel, ok := strings.CutPrefix(r.URL.Path, "/media/"); ok && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 			s.handleMedia(w, r, rel)
 			return
@@ -290,92 +293,15 @@ func (s *Server) routes() {
 			return
 		}
 		m.ServeHTTP(w, r)
-	}))
+	}), func(w http.ResponseWriter, r *http.Request) {
+		s.errorStatus(w, r, http.StatusInternalServerError, "Internal error.")
+	})
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write([]byte("ok\n"))
-}
-
-// statusWriter records the status a handler wrote, for the access log.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-var statusWriters = sync.Pool{New: func() any { return new(statusWriter) }}
-
-// logRequests writes one structured line per request, and turns a panic
-// into a 500 so one bad request cannot take the node down.
-func (s *Server) logRequests(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := statusWriters.Get().(*statusWriter)
-		sw.ResponseWriter, sw.status = w, 0
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v)
-				if sw.status == 0 {
-					s.errorStatus(sw, r, http.StatusInternalServerError, "Internal error.")
-				}
-			}
-			s.log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-				slog.String("method", r.Method),
-				slog.String("path", r.URL.Path),
-				slog.Int("status", sw.status),
-				slog.Duration("duration", time.Since(start)),
-			)
-			sw.ResponseWriter = nil
-			statusWriters.Put(sw)
-		}()
-		next.ServeHTTP(sw, r)
-	})
-}
-
-// status maps an error code to an HTTP status.
-func status(code string) int {
-	switch code {
-	case dateline.EINVALID:
-		return http.StatusBadRequest
-	case dateline.ENOTFOUND:
-		return http.StatusNotFound
-	case dateline.EGONE:
-		return http.StatusGone
-	case dateline.ECONFLICT:
-		return http.StatusConflict
-	case dateline.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case dateline.EFORBIDDEN:
-		return http.StatusForbidden
-	case dateline.ETOOLARGE:
-		return http.StatusRequestEntityTooLarge
-	case dateline.EUNPROCESSABLE:
-		return http.StatusUnprocessableEntity
-	case dateline.EUNAVAILABLE:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
 }
 
 // error answers with the error's status and safe message, as JSON for the
@@ -395,7 +321,7 @@ func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", "2")
 		s.log.Warn("busy", "method", r.Method, "path", r.URL.Path, "err", dateline.ErrorMessage(err))
 	}
-	s.errorStatus(w, r, status(code), dateline.ErrorMessage(err))
+	s.errorStatus(w, r, web.Status(code), dateline.ErrorMessage(err))
 }
 
 func (s *Server) errorStatus(w http.ResponseWriter, r *http.Request, code int, msg string) {
@@ -422,9 +348,9 @@ func writeHTML(w http.ResponseWriter, code int, cacheControl string, body []byte
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", cacheControl)
 	if h["Content-Security-Policy"] == nil { // a page may allow its ads' frames
-		h["Content-Security-Policy"] = hCSP
+		h["Content-Security-Policy"] = web.CSP
 	}
-	h["X-Content-Type-Options"] = hNoSniff
+	h["X-Content-Type-Options"] = web.NoSniff
 	w.WriteHeader(code)
 	w.Write(body)
 }

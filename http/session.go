@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -15,6 +14,7 @@ import (
 
 	"dateline"
 	"dateline/auth"
+	"dateline/http/web"
 )
 
 // Newsroom sign-in rules.
@@ -189,44 +189,6 @@ func (l *ipLimiter) allow(ip string, now time.Time) (bool, time.Duration) {
 	return true, 0
 }
 
-// clientIP is the reader's address: the connection's, or, when that is a
-// trusted proxy, the nearest address in X-Forwarded-For that is not one.
-func (s *Server) clientIP(r *http.Request) string {
-	host := r.RemoteAddr
-	if ap, err := netip.ParseAddrPort(host); err == nil {
-		host = ap.Addr().String()
-	} else if i := strings.LastIndexByte(host, ':'); i > 0 {
-		host = host[:i]
-	}
-	if len(s.cfg.TrustedProxies) == 0 || !s.trusted(host) {
-		return host
-	}
-	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
-	for i := len(hops) - 1; i >= 0; i-- {
-		hop := strings.TrimSpace(hops[i])
-		if _, err := netip.ParseAddr(hop); err != nil {
-			break
-		}
-		if !s.trusted(hop) {
-			return hop
-		}
-	}
-	return host
-}
-
-func (s *Server) trusted(addr string) bool {
-	a, err := netip.ParseAddr(addr)
-	if err != nil {
-		return false
-	}
-	for _, p := range s.cfg.TrustedProxies {
-		if p.Contains(a.Unmap()) {
-			return true
-		}
-	}
-	return false
-}
-
 const wrongPassword = "The email or the password is wrong. After 5 wrong passwords an account is locked for 15 minutes, except on the devices that signed in to it before."
 
 // A device that signed in to an account keeps a cookie that proves it,
@@ -339,7 +301,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.loginForm(w, r, http.StatusForbidden, email, next, "The sign-in form expired or your browser refused its cookie. Try again.")
 		return
 	}
-	if ok, wait := s.logins.allow(s.clientIP(r), s.now()); !ok {
+	if ok, wait := s.logins.allow(web.ClientIP(r, s.cfg.TrustedProxies), s.now()); !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 		s.loginForm(w, r, http.StatusTooManyRequests, email, next, "Too many sign-in attempts from your address. Wait a few seconds and try again.")
 		return

@@ -1,11 +1,8 @@
 package http
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
-	"hash/fnv"
 	"net/http"
 	"net/url"
 	"slices"
@@ -15,6 +12,9 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/feed"
+	"dateline/http/web"
+	"dateline/readership"
 )
 
 // Sitemaps: /sitemap.xml is an index of
@@ -57,9 +57,9 @@ const (
 
 // syndication is the state of feeds and sitemaps.
 type syndication struct {
-	hub    *hubNotifier // nil without a hub
+	hub    *readership.WebSub // nil without a hub
 	months monthTable
-	robots *page
+	robots *web.Page
 	// Files' sizes: articlesPerSitemap, newsPerSitemap, tagsPerSitemap
 	// (smaller in tests).
 	perArticles, perNews, perTags int
@@ -80,13 +80,13 @@ func newSyndication(s *Server) (*syndication, error) {
 			return nil, fmt.Errorf("the WebSub hub must be an http or https URL, not %q", h)
 		}
 	}
-	sy := &syndication{hub: newHubNotifier(s.cfg.WebSubHub, s.cfg.BaseURL, s.log),
+	sy := &syndication{hub: readership.NewWebSub(s.cfg.WebSubHub, s.cfg.BaseURL, s.feedsOf, s.log),
 		perArticles: articlesPerSitemap, perNews: newsPerSitemap, perTags: tagsPerSitemap}
 	robots := "User-agent: *\nDisallow: /api/\nDisallow: /newsroom/\nDisallow: /search\n" +
 		"\nSitemap: " + s.cfg.BaseURL + "/sitemap.xml\nSitemap: " + s.cfg.BaseURL + "/sitemaps/news.xml\n"
-	sy.robots = &page{body: []byte(robots), ctype: "text/plain; charset=utf-8", modified: s.now()}
-	sy.robots.finish()
-	sy.robots.hCache = []string{"public, max-age=3600"}
+	sy.robots = &web.Page{Body: []byte(robots), Type: "text/plain; charset=utf-8", Modified: s.now()}
+	sy.robots.Finish()
+	sy.robots.SetCacheControl("public, max-age=3600")
 	return sy, nil
 }
 
@@ -98,7 +98,7 @@ func (s *Server) sitemapRoutes(m *http.ServeMux) {
 
 // handleRobotsTxt keeps crawlers off the API and names the sitemaps.
 func (s *Server) handleRobotsTxt(w http.ResponseWriter, r *http.Request) {
-	s.synd.robots.write(w, r)
+	s.synd.robots.Write(w, r)
 }
 
 // --- month counts ---
@@ -119,7 +119,7 @@ type monthTable struct {
 // refreshed when content changed since the last call.
 func (s *Server) sitemapMonths(ctx context.Context) ([]dateline.MonthCount, error) {
 	mt := &s.synd.months
-	gen := s.cache.gen.Load()
+	gen := s.cache.Gen()
 	mt.mu.Lock()
 	defer mt.mu.Unlock()
 	if mt.loaded && mt.gen == gen {
@@ -242,7 +242,7 @@ func (n sitemapName) String() string {
 var errNoSitemap = dateline.Errorf(dateline.ENOTFOUND, "There is no sitemap at this address.")
 
 func (s *Server) handleSitemapIndex(w http.ResponseWriter, r *http.Request) {
-	s.serveLarge(w, r, cacheKey{kind: "sitemap", a: "index"}, s.sitemapIndex)
+	s.serveLarge(w, r, web.Key{Kind: "sitemap", A: "index"}, s.sitemapIndex)
 }
 
 func (s *Server) handleSitemap(w http.ResponseWriter, r *http.Request) {
@@ -252,7 +252,7 @@ func (s *Server) handleSitemap(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, errNoSitemap)
 		return
 	}
-	s.serveLarge(w, r, cacheKey{kind: "sitemap", a: name}, func(ctx context.Context) (*page, error) {
+	s.serveLarge(w, r, web.Key{Kind: "sitemap", A: name}, func(ctx context.Context) (*web.Page, error) {
 		var body []byte
 		var err error
 		switch n.kind {
@@ -270,21 +270,13 @@ func (s *Server) handleSitemap(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		return &page{ctype: "application/xml; charset=utf-8", body: body, modified: s.lastModified(), cacheFor: sitemapCacheFor}, nil
+		return &web.Page{Type: "application/xml; charset=utf-8", Body: body, Modified: s.lastModified(), CacheFor: sitemapCacheFor}, nil
 	})
 }
 
-const (
-	xmlHeader   = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
-	urlsetOpen  = `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"`
-	urlsetClose = "</urlset>\n"
-	nsImage     = ` xmlns:image="http://www.google.com/schemas/sitemap-image/1.1"`
-	nsNews      = ` xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"`
-)
-
 // sitemapIndex lists every sitemap: the news, the sections, the tags and
 // each month's files, newest first.
-func (s *Server) sitemapIndex(ctx context.Context) (*page, error) {
+func (s *Server) sitemapIndex(ctx context.Context) (*web.Page, error) {
 	months, err := s.sitemapMonths(ctx)
 	if err != nil {
 		return nil, err
@@ -296,18 +288,9 @@ func (s *Server) sitemapIndex(ctx context.Context) (*page, error) {
 		return nil, err
 	}
 	news := max(1, fileCount(recent, s.synd.perNews))
-	b := make([]byte, 0, 4096+len(months)*200)
-	b = append(b, xmlHeader+`<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`+"\n"...)
+	var entries []feed.IndexEntry
 	entry := func(n sitemapName, mod time.Time) {
-		b = append(b, "<sitemap><loc>"...)
-		b = xmlText(b, s.cfg.BaseURL+"/sitemaps/"+n.String())
-		b = append(b, "</loc>"...)
-		if !mod.IsZero() {
-			b = append(b, "<lastmod>"...)
-			b = mod.UTC().AppendFormat(b, time.RFC3339)
-			b = append(b, "</lastmod>"...)
-		}
-		b = append(b, "</sitemap>\n"...)
+		entries = append(entries, feed.IndexEntry{Loc: s.cfg.BaseURL + "/sitemaps/" + n.String(), Modified: lastmod(mod)})
 	}
 	var newest time.Time
 	for _, m := range months {
@@ -333,8 +316,11 @@ func (s *Server) sitemapIndex(ctx context.Context) (*page, error) {
 			entry(sitemapName{kind: "articles", month: m.Month, page: p}, m.Modified)
 		}
 	}
-	b = append(b, "</sitemapindex>\n"...)
-	return &page{ctype: "application/xml; charset=utf-8", body: b, modified: s.lastModified(), cacheFor: sitemapCacheFor}, nil
+	b, err := feed.Index(entries)
+	if err != nil {
+		return nil, err
+	}
+	return &web.Page{Type: "application/xml; charset=utf-8", Body: b, Modified: s.lastModified(), CacheFor: sitemapCacheFor}, nil
 }
 
 // articleSitemap is one file of a month: its stories, oldest first, each
@@ -353,40 +339,23 @@ func (s *Server) articleSitemap(ctx context.Context, month time.Time, n int) ([]
 		return nil, errNoSitemap
 	}
 	base := s.cfg.BaseURL
-	b := make([]byte, 0, 512+len(es)*240)
-	b = append(b, xmlHeader+urlsetOpen+nsImage+">\n"...)
+	set := feed.NewURLSet(feed.Images, len(es))
 	for i := range es {
 		e := &es[i]
-		b = append(b, "<url><loc>"...)
-		b = xmlText(b, base)
-		b = append(b, prefix(s.editionOfSection(e.Section))...)
-		b = append(b, '/')
-		b = append(b, e.Section...)
-		b = append(b, '/')
-		b = strconv.AppendInt(b, e.ID, 10)
-		b = append(b, "</loc><lastmod>"...)
 		mod := e.PublishedAt
 		if e.UpdatedAt.After(mod) {
 			mod = e.UpdatedAt
 		}
-		b = mod.UTC().AppendFormat(b, time.RFC3339)
-		b = append(b, "</lastmod>"...)
+		u := feed.URL{Loc: s.sitemapLoc(e), Lastmod: lastmod(mod)}
 		if p := e.Photo; p != nil && (p.Path != "" || p.Remote != "") {
-			// Google reads only image:loc now; caption and title are
-			// deprecated.
-			b = append(b, "<image:image><image:loc>"...)
+			u.Image = &feed.ImageLoc{Loc: p.Remote}
 			if p.Path != "" {
-				b = xmlText(b, base)
-				b = append(b, "/media/"...)
-				b = xmlText(b, p.Path)
-			} else {
-				b = xmlText(b, p.Remote)
+				u.Image.Loc = base + "/media/" + p.Path
 			}
-			b = append(b, "</image:loc></image:image>"...)
 		}
-		b = append(b, "</url>\n"...)
+		set.Add(u)
 	}
-	return append(b, urlsetClose...), nil
+	return set.Bytes()
 }
 
 // newsSitemap lists the stories of the last 48 hours for Google News,
@@ -409,31 +378,29 @@ func (s *Server) newsSitemap(ctx context.Context, n int) ([]byte, error) {
 			return nil, err
 		}
 	}
-	b := make([]byte, 0, 512+len(es)*400)
-	b = append(b, xmlHeader+urlsetOpen+nsNews+">\n"...)
+	set := feed.NewURLSet(feed.NewsSet, len(es))
 	for i := len(es) - 1; i >= 0; i-- {
 		e := &es[i]
 		if e.Commercial {
 			continue // paid-for content is not news
 		}
-		b = append(b, "<url><loc>"...)
-		b = xmlText(b, s.cfg.BaseURL)
-		b = append(b, prefix(s.editionOfSection(e.Section))...)
-		b = append(b, '/')
-		b = append(b, e.Section...)
-		b = append(b, '/')
-		b = strconv.AppendInt(b, e.ID, 10)
-		b = append(b, "</loc><news:news><news:publication><news:name>"...)
-		b = xmlText(b, s.cfg.SiteName)
-		b = append(b, "</news:name><news:language>"...)
-		b = append(b, newsLanguage(e.Lang)...)
-		b = append(b, "</news:language></news:publication><news:publication_date>"...)
-		b = e.PublishedAt.UTC().AppendFormat(b, time.RFC3339)
-		b = append(b, "</news:publication_date><news:title>"...)
-		b = xmlText(b, e.Headline)
-		b = append(b, "</news:title></news:news></url>\n"...)
+		set.Add(feed.URL{Loc: s.sitemapLoc(e), News: &feed.News{Name: s.cfg.SiteName, Language: newsLanguage(e.Lang),
+			Published: lastmod(e.PublishedAt), Title: e.Headline}})
 	}
-	return append(b, urlsetClose...), nil
+	return set.Bytes()
+}
+
+// sitemapLoc is a story's address in sitemaps.
+func (s *Server) sitemapLoc(e *dateline.SitemapEntry) string {
+	return s.cfg.BaseURL + prefix(s.editionOfSection(e.Section)) + "/" + e.Section + "/" + strconv.FormatInt(e.ID, 10)
+}
+
+// lastmod is a sitemap's date, or "" for none.
+func lastmod(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
 }
 
 // newsLanguage is a story's language as Google News names it: an ISO 639
@@ -469,18 +436,9 @@ func (s *Server) sectionSitemap(ctx context.Context) ([]byte, error) {
 		}
 		return as[0].PublishedAt, nil
 	}
-	b := make([]byte, 0, 4096)
-	b = append(b, xmlHeader+urlsetOpen+">\n"...)
+	set := feed.NewURLSet(feed.Plain, 16)
 	entry := func(path string, mod time.Time) {
-		b = append(b, "<url><loc>"...)
-		b = xmlText(b, s.cfg.BaseURL+path)
-		b = append(b, "</loc>"...)
-		if !mod.IsZero() {
-			b = append(b, "<lastmod>"...)
-			b = mod.UTC().AppendFormat(b, time.RFC3339)
-			b = append(b, "</lastmod>"...)
-		}
-		b = append(b, "</url>\n"...)
+		set.Add(feed.URL{Loc: s.cfg.BaseURL + path, Lastmod: lastmod(mod)})
 	}
 	for _, lang := range s.editionsOn() {
 		all, err := newest(dateline.ArticleFilter{Sections: s.editionFilter(lang)})
@@ -497,7 +455,7 @@ func (s *Server) sectionSitemap(ctx context.Context) ([]byte, error) {
 			entry(prefix(lang)+"/"+sec.Slug, t)
 		}
 	}
-	return append(b, urlsetClose...), nil
+	return set.Bytes()
 }
 
 // tagSitemap is one file of topics or persons: those of a range of ids
@@ -517,16 +475,11 @@ func (s *Server) tagSitemap(ctx context.Context, kind string, n int) ([]byte, er
 		return nil, err
 	}
 	prefix := s.cfg.BaseURL + "/" + kind + "s/"
-	b := make([]byte, 0, 512+len(tags)*120)
-	b = append(b, xmlHeader+urlsetOpen+">\n"...)
+	set := feed.NewURLSet(feed.Plain, len(tags))
 	for _, t := range tags {
-		b = append(b, "<url><loc>"...)
-		b = xmlText(b, prefix+url.PathEscape(t.Slug))
-		b = append(b, "</loc><lastmod>"...)
-		b = t.Modified.UTC().AppendFormat(b, time.RFC3339)
-		b = append(b, "</lastmod></url>\n"...)
+		set.Add(feed.URL{Loc: prefix + url.PathEscape(t.Slug), Lastmod: t.Modified.UTC().Format(time.RFC3339)})
 	}
-	return append(b, urlsetClose...), nil
+	return set.Bytes()
 }
 
 // --- serving large pages ---
@@ -534,54 +487,20 @@ func (s *Server) tagSitemap(ctx context.Context, kind string, n int) ([]byte, er
 // serveLarge is servePage for bodies of megabytes: finish compresses at
 // BestCompression, which costs ~40 ms for a file of 10,000 URLs (1.6 MB),
 // where BestSpeed takes 3 ms for a file 30% larger.
-func (s *Server) serveLarge(w http.ResponseWriter, r *http.Request, key cacheKey, render func(ctx context.Context) (*page, error)) {
-	if p := s.cache.get(key); p != nil {
-		p.write(w, r)
+func (s *Server) serveLarge(w http.ResponseWriter, r *http.Request, key web.Key, render func(ctx context.Context) (*web.Page, error)) {
+	if p := s.cache.Get(key); p != nil {
+		p.Write(w, r)
 		return
 	}
-	gen := s.cache.gen.Load()
+	gen := s.cache.Gen()
 	p, err := render(r.Context())
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	p.finishLarge()
-	if p.status == http.StatusOK {
-		s.cache.put(key, p, gen)
+	p.FinishLarge()
+	if p.Status == http.StatusOK {
+		s.cache.Put(key, p, gen)
 	}
-	p.write(w, r)
-}
-
-var fastGzipWriters = sync.Pool{New: func() any {
-	zw, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
-	return zw
-}}
-
-// finishLarge is finish, compressing a large body at BestSpeed.
-func (p *page) finishLarge() {
-	body := p.body
-	if len(body) < 128<<10 {
-		p.finish()
-		return
-	}
-	// finish prepares what does not depend on the body; then the body's
-	// validator, length and gzip form are made here.
-	p.body = nil
-	p.finish()
-	p.body = body
-	p.hLen = []string{strconv.Itoa(len(body))}
-	var buf bytes.Buffer
-	buf.Grow(len(body) / 8)
-	zw := fastGzipWriters.Get().(*gzip.Writer)
-	zw.Reset(&buf)
-	zw.Write(body)
-	zw.Close()
-	fastGzipWriters.Put(zw)
-	p.gz = buf.Bytes()
-	p.hGzLen = []string{strconv.Itoa(len(p.gz))}
-	// The same body always compresses to the same bytes, and hashing the
-	// compressed form takes a tenth of the time.
-	h := fnv.New64a()
-	h.Write(p.gz)
-	p.hETag = []string{`"z` + strconv.FormatUint(h.Sum64(), 36) + `"`}
+	p.Write(w, r)
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/http/web"
 )
 
 //go:embed static
@@ -20,7 +21,7 @@ var staticFS embed.FS
 // carries a hash of its content.
 type asset struct {
 	hashed string
-	page   *page
+	page   *web.Page
 }
 
 var (
@@ -42,9 +43,9 @@ func init() {
 		sum := sha256.Sum256(data)
 		ext := path.Ext(name)
 		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
-		p := &page{body: data, ctype: mime.TypeByExtension(ext), modified: time.Unix(0, 0)}
-		p.finish()
-		p.hCache = []string{"public, max-age=31536000, immutable"}
+		p := &web.Page{Body: data, Type: mime.TypeByExtension(ext), Modified: time.Unix(0, 0)}
+		p.Finish()
+		p.SetCacheControl("public, max-age=31536000, immutable")
 		a := &asset{hashed: hashed, page: p}
 		assets[name], assetsHashed[hashed] = a, a
 	}
@@ -66,15 +67,15 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 		}
 		w.Header().Set("Cache-Control", "public, max-age=60")
 		p := *a.page
-		p.hCache = []string{"public, max-age=60"}
-		p.write(w, r)
+		p.SetCacheControl("public, max-age=60")
+		p.Write(w, r)
 		return
 	}
-	a.page.write(w, r)
+	a.page.Write(w, r)
 }
 
 func (s *Server) handleFavicon(w http.ResponseWriter, r *http.Request) {
-	assets["icon.svg"].page.write(w, r)
+	assets["icon.svg"].page.Write(w, r)
 }
 
 // handleMedia serves photos from the media store. Names never change

@@ -13,6 +13,7 @@ import (
 	"net/netip"
 	"net/url"
 	"path/filepath"
+	rpprof "runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -381,59 +382,39 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	var wg sync.WaitGroup
-	pubCtx, stopPublisher := context.WithCancel(ctx)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		rel.Run(pubCtx)
-	}()
-	// Views, rankings and the live streams. Cancelled after the HTTP
-	// server has shut down, it writes the views still in memory.
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		srv.RunReadership(pubCtx)
-	}()
 	hs.RegisterOnShutdown(srv.CloseStreams)
-	// Count the sitemap months now, so the first crawler does not wait.
-	go func() {
-		if err := srv.WarmSitemaps(pubCtx); err != nil && pubCtx.Err() == nil {
-			log.Error("sitemaps", "err", err)
-		}
-	}()
+	// Every background job of the node, in one list. They run until
+	// pubCtx ends, which is after the HTTP server has shut down, so that
+	// readership writes the views still in memory.
+	workers := []worker{
+		{"release timer", rel.Run},
+		{"readership", srv.Readership().Run}, // views, rankings, the live streams, WebSub
+		{"ads", srv.RunAds},
+		// Count the sitemap months now, so the first crawler does not wait.
+		{"sitemap warm-up", func(ctx context.Context) {
+			if err := srv.WarmSitemaps(ctx); err != nil && ctx.Err() == nil {
+				log.Error("sitemaps", "err", err)
+			}
+		}},
+	}
 	if len(c.ratesURLs) > 0 {
 		rsched := &rates.Scheduler{URLs: c.ratesURLs, Store: store, Log: log, Changed: srv.Changed, Every: c.ratesEvery,
 			Client: c.guard().Client(30 * time.Second)}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rsched.Run(pubCtx)
-		}()
+		workers = append(workers, worker{"rates", rsched.Run})
 	}
 	if wx != nil {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			wx.Run(pubCtx)
-		}()
+		workers = append(workers, worker{"weather", wx.Run})
 	}
 	if sched != nil {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sched.Run(pubCtx)
-		}()
+		workers = append(workers, worker{"partners", sched.Run})
 	}
 	// On a shared database other nodes change content too: each change
 	// they announce empties this node's page cache.
 	if w, ok := store.(watcher); ok {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			w.Watch(pubCtx, srv.Changed)
-		}()
+		workers = append(workers, worker{"watch", func(ctx context.Context) { w.Watch(ctx, srv.Changed) }})
 	}
+	pubCtx, stopPublisher := context.WithCancel(ctx)
+	waitWorkers := startWorkers(pubCtx, workers)
 
 	if c.debugAddr != "" {
 		dbg := &http.Server{Addr: c.debugAddr, Handler: debugMux(), ReadHeaderTimeout: 10 * time.Second}
@@ -452,7 +433,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	select {
 	case err := <-errc:
 		stopPublisher()
-		wg.Wait()
+		waitWorkers()
 		return err
 	case <-ctx.Done():
 	}
@@ -461,11 +442,29 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	defer cancel()
 	err = hs.Shutdown(shutCtx)
 	stopPublisher()
-	wg.Wait()
+	waitWorkers()
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
 	return err
+}
+
+// worker is a background job of a node: it runs until its context ends.
+type worker struct {
+	name string
+	run  func(ctx context.Context)
+}
+
+// startWorkers starts each worker in its own goroutine; the function it
+// returns waits for them all to end, which they do once ctx ends.
+func startWorkers(ctx context.Context, ws []worker) (wait func()) {
+	var wg sync.WaitGroup
+	for _, w := range ws {
+		wg.Go(func() {
+			rpprof.Do(ctx, rpprof.Labels("worker", w.name), w.run)
+		})
+	}
+	return wg.Wait
 }
 
 // debugMux serves the profiler, and only on the debug address.

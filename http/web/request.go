@@ -1,0 +1,130 @@
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"strings"
+	"sync"
+	"time"
+
+	"dateline"
+)
+
+// ClientIP is the reader's address: the connection's, or, when that is a
+// trusted proxy, the nearest address in X-Forwarded-For that is not one.
+func ClientIP(r *http.Request, trustedProxies []netip.Prefix) string {
+	host := r.RemoteAddr
+	if ap, err := netip.ParseAddrPort(host); err == nil {
+		host = ap.Addr().String()
+	} else if i := strings.LastIndexByte(host, ':'); i > 0 {
+		host = host[:i]
+	}
+	if len(trustedProxies) == 0 || !trusted(trustedProxies, host) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if _, err := netip.ParseAddr(hop); err != nil {
+			break
+		}
+		if !trusted(trustedProxies, hop) {
+			return hop
+		}
+	}
+	return host
+}
+
+func trusted(proxies []netip.Prefix, addr string) bool {
+	a, err := netip.ParseAddr(addr)
+	if err != nil {
+		return false
+	}
+	for _, p := range proxies {
+		if p.Contains(a.Unmap()) {
+			return true
+		}
+	}
+	return false
+}
+
+// Status maps an error code to an HTTP status.
+func Status(code string) int {
+	switch code {
+	case dateline.EINVALID:
+		return http.StatusBadRequest
+	case dateline.ENOTFOUND:
+		return http.StatusNotFound
+	case dateline.EGONE:
+		return http.StatusGone
+	case dateline.ECONFLICT:
+		return http.StatusConflict
+	case dateline.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case dateline.EFORBIDDEN:
+		return http.StatusForbidden
+	case dateline.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	case dateline.EUNPROCESSABLE:
+		return http.StatusUnprocessableEntity
+	case dateline.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// statusWriter records the status a handler wrote, for the access log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+var statusWriters = sync.Pool{New: func() any { return new(statusWriter) }}
+
+// AccessLog writes one structured line per request, and turns a panic
+// into an answer by internalError (when nothing was written yet) so one
+// bad request cannot take the node down.
+func AccessLog(log *slog.Logger, next http.Handler, internalError func(w http.ResponseWriter, r *http.Request)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := statusWriters.Get().(*statusWriter)
+		sw.ResponseWriter, sw.status = w, 0
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v)
+				if sw.status == 0 {
+					internalError(sw, r)
+				}
+			}
+			log.LogAttrs(r.Context(), slog.LevelInfo, "request",
+				slog.String("method", r.Method),
+				slog.String("path", r.URL.Path),
+				slog.Int("status", sw.status),
+				slog.Duration("duration", time.Since(start)),
+			)
+			sw.ResponseWriter = nil
+			statusWriters.Put(sw)
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
