@@ -105,7 +105,7 @@ func firstParagraph(html string) string {
 	if i := strings.Index(html, "</p>"); i >= 0 {
 		html = html[:i]
 	}
-	return bodyText(html)
+	return web.BodyText(html)
 }
 
 type homePage struct {

@@ -449,3 +449,15 @@ func assetURL(name string) string {
 	}
 	return "/static/" + a.hashed
 }
+
+// fitURL is the largest rendition of the photo no wider than w, or the
+// original when none is.
+func fitURL(p *dateline.Photo, w int) string {
+	best := 0
+	for _, x := range p.Widths {
+		if x <= w && x > best {
+			best = x
+		}
+	}
+	return mediaURL(p, best)
+}

@@ -5,8 +5,8 @@ package http
 
 import (
 	"context"
-	"errors"
 	"encoding/json"
+	"errors"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/http/newsroom"
 	"dateline/http/web"
 	"dateline/ingest"
 	"dateline/readership"
@@ -80,7 +81,7 @@ type Server struct {
 	handler    http.Handler
 	lastChange atomic.Int64 // Unix nanoseconds of the last content change
 
-	logins    ipLimiter
+	newsroom  *newsroom.Handler
 	apiLimits tokenLimiter
 	reads     *readership.Service
 	synd      *syndication // feeds, sitemaps and WebSub
@@ -131,6 +132,8 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 	if _, err := s.loadAds(context.Background()); err != nil {
 		return nil, err
 	}
+	s.newsroom = newsroom.New(store, newsroomSite{s}, newsroom.Config{Site: &s.cfg, BaseURL: cfg.BaseURL, Media: cfg.Media,
+		TrustedProxies: cfg.TrustedProxies, NoAds: cfg.NoAds, Partners: cfg.Partners}, log, now)
 	s.routes()
 	return s, nil
 }
@@ -254,8 +257,6 @@ func (s *Server) routes() {
 		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no page at this address."))
 	})
 	s.mux = m
-	nm := http.NewServeMux()
-	s.newsroomRoutes(nm)
 	// Media paths have any depth, which no ServeMux pattern can tell
 	// apart from /{section}/{id}, so they are routed before the mux.
 	s.handler = web.AccessLog(s.log, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -264,7 +265,7 @@ func (s *Server) routes() {
 			return
 		}
 		if strings.HasPrefix(r.URL.Path, "/newsroom/") {
-			nm.ServeHTTP(w, r)
+			s.newsroom.ServeHTTP(w, r)
 			return
 		}
 		if r.URL.Path == "/newsroom" {

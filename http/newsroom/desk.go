@@ -1,4 +1,4 @@
-package http
+package newsroom
 
 import (
 	"bytes"
@@ -12,16 +12,16 @@ import (
 
 	"dateline"
 	"dateline/http/web"
-	"dateline/newsroom"
+	workflow "dateline/newsroom"
 )
 
 // nrView is what every newsroom template receives.
 type nrView struct {
 	Title    string
-	Site     *Config
+	Site     any // the site's configuration
 	Session  *dateline.Session
 	Sections []dateline.Section
-	Zone     zone
+	Zone     Zone
 	Nav      string
 	Flash    string
 	Editor   bool // load the story editor's script and styles
@@ -45,17 +45,17 @@ var flashes = map[string]string{
 	"deleted":    "Deleted.",
 }
 
-func (s *Server) renderNewsroom(w http.ResponseWriter, r *http.Request, code int, page, title string, sess *dateline.Session, data any) {
+func (s *Handler) renderNewsroom(w http.ResponseWriter, r *http.Request, code int, page, title string, sess *dateline.Session, data any) {
 	s.renderNewsroomView(w, r, code, page, &nrView{Title: title, Session: sess, Data: data})
 }
 
-func (s *Server) renderNewsroomView(w http.ResponseWriter, r *http.Request, code int, page string, v *nrView) {
-	v.Site, v.Sections, v.Zone = &s.cfg, s.sectionList(), s.zone(r)
+func (s *Handler) renderNewsroomView(w http.ResponseWriter, r *http.Request, code int, page string, v *nrView) {
+	v.Site, v.Sections, v.Zone = s.cfg.Site, s.site.Sections(), s.site.Zone(r)
 	if v.Flash == "" {
 		v.Flash = flashes[r.URL.Query().Get("done")]
 	}
 	var buf bytes.Buffer
-	if err := s.tmpl.executeNewsroom(&buf, page, v); err != nil {
+	if err := s.site.Render(&buf, page, v); err != nil {
 		s.log.Error("render newsroom", "page", page, "err", err)
 		http.Error(w, "Internal error.", http.StatusInternalServerError)
 		return
@@ -70,7 +70,7 @@ type messagePage struct {
 
 // newsroomError answers a newsroom request that cannot be done: JSON for
 // the newsroom's own API, a page otherwise.
-func (s *Server) newsroomError(w http.ResponseWriter, r *http.Request, code int, msg string) {
+func (s *Handler) newsroomError(w http.ResponseWriter, r *http.Request, code int, msg string) {
 	w.Header().Set("Cache-Control", "no-store")
 	if code == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
 		w.Header().Set("Retry-After", "30")
@@ -89,7 +89,7 @@ func (s *Server) newsroomError(w http.ResponseWriter, r *http.Request, code int,
 }
 
 // fail answers with a stored error's status and message.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+func (s *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := dateline.ErrorCode(err)
 	if code == dateline.EINTERNAL {
 		s.log.Error("newsroom", "method", r.Method, "path", r.URL.Path, "err", err)
@@ -119,7 +119,7 @@ type deskPage struct {
 	Next     string
 }
 
-func (s *Server) handleDesk(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleDesk(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := dateline.DeskFilter{Status: dateline.Status(q.Get("status")), Section: q.Get("section"), Query: strings.TrimSpace(q.Get("q")), Limit: 50,
 		VisibleTo: visibleTo(sessionOf(r).User)}
@@ -196,29 +196,29 @@ type editPage struct {
 	PublishAt           string
 	Chain               []dateline.ArticleRef
 	Autosave            *dateline.Autosave
-	Conflict            *newsroom.Conflict
+	Conflict            *workflow.Conflict
 	Error               string
 	Info                string
 	Restore             int64 // the revision being restored
 }
 
-func (s *Server) handleNewArticle(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleNewArticle(w http.ResponseWriter, r *http.Request) {
 	sess := sessionOf(r)
 	d := &dateline.Draft{Lang: "en", Urgency: 5, Byline: sess.User.Name}
-	if secs := s.sectionList(); len(secs) > 0 {
+	if secs := s.site.Sections(); len(secs) > 0 {
 		d.Section = secs[0].Slug
 	}
 	a := &dateline.Article{Status: dateline.StatusDraft}
 	s.editor(w, r, http.StatusOK, &editPage{A: a, D: d})
 }
 
-func (s *Server) handleEditArticle(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleEditArticle(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.articleForEdit(w, r)
 	if !ok {
 		return
 	}
 	sess := sessionOf(r)
-	p := &editPage{A: a, D: newsroom.EditorDraft(a), Base: a.Version}
+	p := &editPage{A: a, D: workflow.EditorDraft(a), Base: a.Version}
 	if a.ID != 0 {
 		of, err := s.store.TranslationOf(r.Context(), a.ID)
 		if err != nil {
@@ -244,7 +244,7 @@ func (s *Server) handleEditArticle(w http.ResponseWriter, r *http.Request) {
 // articleForEdit loads the article named in the path and checks that the
 // signed-in person may change it: reporters only their own stories before
 // publication.
-func (s *Server) articleForEdit(w http.ResponseWriter, r *http.Request) (*dateline.Article, bool) {
+func (s *Handler) articleForEdit(w http.ResponseWriter, r *http.Request) (*dateline.Article, bool) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
@@ -259,11 +259,11 @@ func (s *Server) articleForEdit(w http.ResponseWriter, r *http.Request) (*dateli
 }
 
 // workflow is the newsroom's editorial workflow over the server's store.
-func (s *Server) workflow() *newsroom.Service {
-	return &newsroom.Service{Store: s.store, Now: s.now, Log: s.log}
+func (s *Handler) workflow() *workflow.Service {
+	return &workflow.Service{Store: s.store, Now: s.now, Log: s.log}
 }
 
-func (s *Server) editor(w http.ResponseWriter, r *http.Request, code int, p *editPage) {
+func (s *Handler) editor(w http.ResponseWriter, r *http.Request, code int, p *editPage) {
 	ctx := r.Context()
 	if p.D.PhotoID != 0 {
 		p.Photo, _ = s.store.Photo(ctx, p.D.PhotoID)
@@ -279,7 +279,7 @@ func (s *Server) editor(w http.ResponseWriter, r *http.Request, code int, p *edi
 		}
 	}
 	if !p.D.EmbargoUntil.IsZero() {
-		p.PublishAt = p.D.EmbargoUntil.In(s.zone(r).Loc).Format("2006-01-02T15:04")
+		p.PublishAt = p.D.EmbargoUntil.In(s.loc(r)).Format("2006-01-02T15:04")
 	}
 	p.Chain = p.A.Chain
 	title := "New story"
@@ -295,7 +295,7 @@ func (s *Server) editor(w http.ResponseWriter, r *http.Request, code int, p *edi
 
 // formDraft reads the editor's form. It returns EINVALID with a message a
 // journalist can act on.
-func (s *Server) formDraft(r *http.Request) (*dateline.Draft, error) {
+func (s *Handler) formDraft(r *http.Request) (*dateline.Draft, error) {
 	f := r.PostForm
 	for k, vs := range f {
 		for _, v := range vs {
@@ -374,7 +374,7 @@ func (s *Server) formDraft(r *http.Request) (*dateline.Draft, error) {
 		return nil, err
 	}
 	if v := f.Get("publish_at"); v != "" {
-		t, err := time.ParseInLocation("2006-01-02T15:04", v, s.zone(r).Loc)
+		t, err := time.ParseInLocation("2006-01-02T15:04", v, s.loc(r))
 		if err != nil || t.Year() < 2000 || t.Year() > 2200 {
 			return nil, dateline.Errorf(dateline.EINVALID, "The publication time is a date and a time such as 2026-11-27T14:30.")
 		}
@@ -409,11 +409,11 @@ func splitNames(s string) []string {
 	return out
 }
 
-func (s *Server) handleCreateArticle(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleCreateArticle(w http.ResponseWriter, r *http.Request) {
 	s.saveArticle(w, r, 0)
 }
 
-func (s *Server) handleSaveArticle(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleSaveArticle(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.articleForEdit(w, r)
 	if !ok {
 		return
@@ -423,7 +423,7 @@ func (s *Server) handleSaveArticle(w http.ResponseWriter, r *http.Request) {
 
 // saveArticle stores the form as story id (0: a new one) as its button
 // asks: save, submit, publish, return to draft.
-func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, id int64) {
+func (s *Handler) saveArticle(w http.ResponseWriter, r *http.Request, id int64) {
 	base, err := strconv.Atoi(r.PostFormValue("version"))
 	if err != nil || base < 0 {
 		s.newsroomError(w, r, http.StatusBadRequest, "The form lacks the version it was opened at; reload the story.")
@@ -434,14 +434,14 @@ func (s *Server) saveArticle(w http.ResponseWriter, r *http.Request, id int64) {
 		s.fail(w, r, err)
 		return
 	}
-	action := newsroom.Action{Verb: r.PostFormValue("action"), Correction: r.PostFormValue("correction"), Restore: r.PostFormValue("restore") != ""}
+	action := workflow.Action{Verb: r.PostFormValue("action"), Correction: r.PostFormValue("correction"), Restore: r.PostFormValue("restore") != ""}
 	res, err := s.workflow().Save(r.Context(), sessionOf(r).User, id, *d, action, base)
 	s.saved(w, r, res, err)
 }
 
 // saved answers a save: the story's page with the message of what was
 // done, the form again with what was refused, or the error.
-func (s *Server) saved(w http.ResponseWriter, r *http.Request, res newsroom.Result, err error) {
+func (s *Handler) saved(w http.ResponseWriter, r *http.Request, res workflow.Result, err error) {
 	switch {
 	case err != nil && res.Conflict != nil:
 		s.editor(w, r, http.StatusConflict, &editPage{A: res.Article, D: res.Draft, Base: res.Base, Conflict: res.Conflict})
@@ -450,12 +450,12 @@ func (s *Server) saved(w http.ResponseWriter, r *http.Request, res newsroom.Resu
 	case err != nil:
 		s.fail(w, r, err)
 	default:
-		s.Changed()
+		s.site.Changed()
 		http.Redirect(w, r, "/newsroom/articles/"+strconv.FormatInt(res.Article.ID, 10)+"?done="+res.Done, http.StatusSeeOther)
 	}
 }
 
-func (s *Server) handleAutosave(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleAutosave(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.articleForEdit(w, r)
 	if !ok {
 		return
@@ -472,11 +472,11 @@ func (s *Server) handleAutosave(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"saved_at": now.In(s.zone(r).Loc).Format("15:04:05")})
+	writeJSON(w, http.StatusOK, map[string]string{"saved_at": now.In(s.loc(r)).Format("15:04:05")})
 }
 
 // handlePreview renders the form's story with the reader's article page.
-func (s *Server) handlePreview(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handlePreview(w http.ResponseWriter, r *http.Request) {
 	d, err := s.formDraft(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -496,17 +496,7 @@ func (s *Server) handlePreview(w http.ResponseWriter, r *http.Request) {
 	if a.PublishedAt.IsZero() {
 		a.PublishedAt = now
 	}
-	if sec := s.section(a.Section); sec != nil {
-		a.SectionName = sec.Name
-	}
-	z := s.zone(r)
-	dp := articlePage{A: a, URL: s.cfg.BaseURL + "/preview", Page: 1, PageCount: max(1, len(a.Pages)), Body: s.articleBody(a, 1, z), Preview: true}
-	for i := 2; i <= len(a.Pages); i++ {
-		dp.MorePages = append(dp.MorePages, s.articleBody(a, i, z))
-	}
-	v := s.view(r, "Preview: "+a.Headline, dp)
-	v.Lang, v.Active, v.Robots = a.Lang, a.Section, "noindex"
-	body, err := s.render(r, "article", v)
+	body, err := s.site.Preview(r, a)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -514,19 +504,19 @@ func (s *Server) handlePreview(w http.ResponseWriter, r *http.Request) {
 	writeHTML(w, http.StatusOK, "no-store", body)
 }
 
-func (s *Server) handleWithdraw(w http.ResponseWriter, r *http.Request) {
-	s.changeStatus(w, r, newsroom.Action{Verb: newsroom.Withdraw, Note: r.PostFormValue("withdraw_note")})
+func (s *Handler) handleWithdraw(w http.ResponseWriter, r *http.Request) {
+	s.changeStatus(w, r, workflow.Action{Verb: workflow.Withdraw, Note: r.PostFormValue("withdraw_note")})
 }
 
 // handleReinstate is an editor's "Restore" of a withdrawn story; the form
 // must carry the confirmation box.
-func (s *Server) handleReinstate(w http.ResponseWriter, r *http.Request) {
-	s.changeStatus(w, r, newsroom.Action{Verb: newsroom.Reinstate, Confirmed: r.PostFormValue("confirm") != ""})
+func (s *Handler) handleReinstate(w http.ResponseWriter, r *http.Request) {
+	s.changeStatus(w, r, workflow.Action{Verb: workflow.Reinstate, Confirmed: r.PostFormValue("confirm") != ""})
 }
 
 // changeStatus withdraws or reinstates the story in the path, leaving its
 // content as it is.
-func (s *Server) changeStatus(w http.ResponseWriter, r *http.Request, action newsroom.Action) {
+func (s *Handler) changeStatus(w http.ResponseWriter, r *http.Request, action workflow.Action) {
 	a, ok := s.articleForEdit(w, r)
 	if !ok {
 		return
@@ -547,7 +537,7 @@ type historyPage struct {
 	Revs []dateline.Revision
 }
 
-func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleHistory(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.articleForView(w, r)
 	if !ok {
 		return
@@ -562,7 +552,7 @@ func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request) {
 
 // articleForView loads the article in the path for reading its history:
 // reporters see their own stories', editors everyone's.
-func (s *Server) articleForView(w http.ResponseWriter, r *http.Request) (*dateline.Article, bool) {
+func (s *Handler) articleForView(w http.ResponseWriter, r *http.Request) (*dateline.Article, bool) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
@@ -583,10 +573,10 @@ func (s *Server) articleForView(w http.ResponseWriter, r *http.Request) (*dateli
 type comparePage struct {
 	A    *dateline.Article
 	L, R *dateline.Revision
-	Diff newsroom.Diff
+	Diff workflow.Diff
 }
 
-func (s *Server) revisionOf(r *http.Request, a *dateline.Article, v string) (*dateline.Revision, *dateline.Draft, error) {
+func (s *Handler) revisionOf(r *http.Request, a *dateline.Article, v string) (*dateline.Revision, *dateline.Draft, error) {
 	id, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || id <= 0 {
 		return nil, nil, dateline.Errorf(dateline.EINVALID, "Choose two revisions from the history.")
@@ -602,7 +592,7 @@ func (s *Server) revisionOf(r *http.Request, a *dateline.Article, v string) (*da
 	return rev, d, err
 }
 
-func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleCompare(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.articleForView(w, r)
 	if !ok {
 		return
@@ -618,17 +608,17 @@ func (s *Server) handleCompare(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	z := s.zone(r)
+	z := s.site.Zone(r)
 	label := func(rev *dateline.Revision) string {
-		return fmt.Sprintf("Version %d, %s, %s", rev.Version, when(z, rev.CreatedAt), rev.UserName)
+		return fmt.Sprintf("Version %d, %s, %s", rev.Version, z.When(rev.CreatedAt), rev.UserName)
 	}
-	p := comparePage{A: a, L: lr, R: rr, Diff: newsroom.DiffDrafts(ld, rd, label(lr), label(rr))}
+	p := comparePage{A: a, L: lr, R: rr, Diff: workflow.DiffDrafts(ld, rd, label(lr), label(rr))}
 	s.renderNewsroomView(w, r, http.StatusOK, "compare", &nrView{Title: "Compare versions", Session: sessionOf(r), Nav: "desk", Data: p})
 }
 
 // handleRestore opens the editor with a revision's content; saving it
 // makes a new version marked as a restore.
-func (s *Server) handleRestore(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleRestore(w http.ResponseWriter, r *http.Request) {
 	a, ok := s.articleForEdit(w, r)
 	if !ok {
 		return
@@ -646,6 +636,6 @@ func (s *Server) handleRestore(w http.ResponseWriter, r *http.Request) {
 		d.EmbargoUntil, d.Embargoed = a.EmbargoUntil, a.Embargoed
 	}
 	p := &editPage{A: a, D: d, Base: a.Version, Restore: rev.ID}
-	p.Info = fmt.Sprintf("This is version %d from %s as %s saved it. Nothing changes until you save.", rev.Version, when(s.zone(r), rev.CreatedAt), rev.UserName)
+	p.Info = fmt.Sprintf("This is version %d from %s as %s saved it. Nothing changes until you save.", rev.Version, s.site.Zone(r).When(rev.CreatedAt), rev.UserName)
 	s.editor(w, r, http.StatusOK, p)
 }

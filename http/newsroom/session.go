@@ -1,4 +1,4 @@
-package http
+package newsroom
 
 import (
 	"context"
@@ -45,11 +45,11 @@ func sessionOf(r *http.Request) *dateline.Session {
 	return s
 }
 
-func (s *Server) secure(r *http.Request) bool {
+func (s *Handler) secure(r *http.Request) bool {
 	return r.TLS != nil || strings.HasPrefix(s.cfg.BaseURL, "https://")
 }
 
-func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge time.Duration) {
+func (s *Handler) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge time.Duration) {
 	c := &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r)}
 	if maxAge < 0 {
 		c.MaxAge = -1
@@ -61,7 +61,7 @@ func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value s
 
 // currentSession looks up the session cookie. It returns nil when there
 // is none or it is not live.
-func (s *Server) currentSession(r *http.Request) *dateline.Session {
+func (s *Handler) currentSession(r *http.Request) *dateline.Session {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || len(c.Value) != 43 {
 		return nil
@@ -79,7 +79,7 @@ func (s *Server) currentSession(r *http.Request) *dateline.Session {
 // requireSession guards every newsroom page and write: without a live
 // session a page redirects to the sign-in form and anything else answers
 // 401; a write must carry the session's CSRF token. need checks the role.
-func (s *Server) requireSession(need func(dateline.Role) bool, h http.HandlerFunc) http.HandlerFunc {
+func (s *Handler) requireSession(need func(dateline.Role) bool, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
 		hd.Set("Cache-Control", "no-store")
@@ -110,7 +110,7 @@ func (s *Server) requireSession(need func(dateline.Role) bool, h http.HandlerFun
 // checkCSRF compares the request's token with want, and refuses a request
 // whose Origin is another site. It answers 403 and returns false on
 // failure.
-func (s *Server) checkCSRF(w http.ResponseWriter, r *http.Request, want string) bool {
+func (s *Handler) checkCSRF(w http.ResponseWriter, r *http.Request, want string) bool {
 	if o := r.Header.Get("Origin"); o != "" && o != "null" {
 		if u, err := url.Parse(o); err != nil || u.Host != r.Host {
 			s.newsroomError(w, r, http.StatusForbidden, "This request came from another site and was refused.")
@@ -232,7 +232,7 @@ func knownDevice(r *http.Request, u *dateline.User, now time.Time) bool {
 
 // rememberDevice adds u's proof to the device cookie, keeping the proofs
 // of the other accounts used on the device (at most three).
-func (s *Server) rememberDevice(w http.ResponseWriter, r *http.Request, u *dateline.User, now time.Time) {
+func (s *Handler) rememberDevice(w http.ResponseWriter, r *http.Request, u *dateline.User, now time.Time) {
 	proofs := []string{deviceProof(u, now)}
 	if c, err := r.Cookie(deviceCookie); err == nil && len(c.Value) <= 200 {
 		for _, v := range strings.Split(c.Value, "~") {
@@ -274,7 +274,7 @@ func safeNext(next string) string {
 	return next
 }
 
-func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleLoginForm(w http.ResponseWriter, r *http.Request) {
 	if s.currentSession(r) != nil {
 		http.Redirect(w, r, "/newsroom/", http.StatusSeeOther)
 		return
@@ -282,13 +282,13 @@ func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
 	s.loginForm(w, r, http.StatusOK, "", r.URL.Query().Get("next"), "")
 }
 
-func (s *Server) loginForm(w http.ResponseWriter, r *http.Request, code int, email, next, msg string) {
+func (s *Handler) loginForm(w http.ResponseWriter, r *http.Request, code int, email, next, msg string) {
 	tok := auth.Token()
 	s.setCookie(w, r, loginCookie, tok, time.Hour)
 	s.renderNewsroom(w, r, code, "login", "Sign in", nil, loginPage{Email: email, Next: safeNext(next), Token: tok, Message: msg})
 }
 
-func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleLogin(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
@@ -315,7 +315,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	u, err := s.store.UserByEmail(ctx, email)
 	if err != nil {
 		if dateline.ErrorCode(err) != dateline.ENOTFOUND {
-			s.error(w, r, err)
+			s.site.Error(w, r, err)
 			return
 		}
 		verifyPassword(password, "")
@@ -336,7 +336,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	if !right {
 		if !u.LockedUntil.After(now) {
 			if u, err = s.store.LoginFailed(ctx, u.ID, now, loginLimit, loginLock); err != nil {
-				s.error(w, r, err)
+				s.site.Error(w, r, err)
 				return
 			}
 		}
@@ -359,7 +359,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		s.error(w, r, err)
+		s.site.Error(w, r, err)
 		return
 	}
 	// A session id the browser brought is never kept: it may have been
@@ -370,7 +370,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	secret := auth.Token()
 	sess := &dateline.Session{Hash: auth.Sum(secret), UserID: u.ID, CSRF: auth.Token(), CreatedAt: now, ExpiresAt: now.Add(sessionLife)}
 	if err := s.store.CreateSession(ctx, sess, time.Now()); err != nil {
-		s.error(w, r, err)
+		s.site.Error(w, r, err)
 		return
 	}
 	s.store.DeleteExpiredSessions(ctx, now)
@@ -381,18 +381,18 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
 }
 
-func (s *Server) lockedForm(w http.ResponseWriter, r *http.Request, u *dateline.User, email, next string, now time.Time) {
+func (s *Handler) lockedForm(w http.ResponseWriter, r *http.Request, u *dateline.User, email, next string, now time.Time) {
 	mins := int(u.LockedUntil.Sub(now).Minutes()) + 1
-	z := s.zone(r)
+	z := s.site.Zone(r)
 	w.Header().Set("Retry-After", strconv.Itoa(int(u.LockedUntil.Sub(now).Seconds())+1))
 	s.loginForm(w, r, http.StatusTooManyRequests, email, next,
-		"Too many failed sign-ins: this account is locked until "+u.LockedUntil.In(z.Loc).Format("15:04")+" ("+plural(mins, "minute", "minutes")+"). An admin can set a new password sooner.")
+		"Too many failed sign-ins: this account is locked until "+u.LockedUntil.In(z.Location()).Format("15:04")+" ("+plural(mins, "minute", "minutes")+"). An admin can set a new password sooner.")
 }
 
-func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleLogout(w http.ResponseWriter, r *http.Request) {
 	sess := sessionOf(r)
 	if err := s.store.DeleteSession(r.Context(), sess.Hash); err != nil {
-		s.error(w, r, err)
+		s.site.Error(w, r, err)
 		return
 	}
 	s.audit(r.Context(), sess.User, "logout", "", "")
@@ -401,7 +401,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 }
 
 // audit records an action; a failure to record is logged, not shown.
-func (s *Server) audit(ctx context.Context, u *dateline.User, action, target, detail string) {
+func (s *Handler) audit(ctx context.Context, u *dateline.User, action, target, detail string) {
 	e := &dateline.AuditEntry{At: s.now(), Action: action, Target: target, Detail: truncate(detail, 500)}
 	if u != nil {
 		e.UserID, e.UserName = u.ID, u.Name

@@ -1,4 +1,4 @@
-package http
+package web
 
 import (
 	"regexp"
@@ -9,9 +9,9 @@ import (
 
 var blockEnd = regexp.MustCompile(`(?i)</(p|h[1-6]|li|blockquote|figcaption)>|<br\s*/?>|<hr[^>]*>`)
 
-// bodyText is a story or an introduction as plain text, a paragraph per
+// BodyText is a story or an introduction as plain text, a paragraph per
 // line. The newsroom's comparison of versions has its own (newsroom/diff.go).
-func bodyText(body string) string {
+func BodyText(body string) string {
 	body = blockEnd.ReplaceAllStringFunc(body, func(m string) string {
 		if strings.HasPrefix(strings.ToLower(m), "<hr") {
 			return "\n[page break]\n"

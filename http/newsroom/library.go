@@ -1,4 +1,4 @@
-package http
+package newsroom
 
 import (
 	"net/http"
@@ -24,7 +24,7 @@ type photosPage struct {
 	Limit  int64
 }
 
-func (s *Server) handlePhotos(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handlePhotos(w http.ResponseWriter, r *http.Request) {
 	f, err := photoFilter(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -57,7 +57,7 @@ func photoFilter(r *http.Request) (dateline.PhotoFilter, error) {
 
 // handleUpload takes one image, checks it, stores its renditions and adds
 // it to the library with its caption and credit.
-func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleUpload(w http.ResponseWriter, r *http.Request) {
 	ctx, u := r.Context(), sessionOf(r).User
 	if s.cfg.Media == nil {
 		s.newsroomError(w, r, http.StatusServiceUnavailable, "This site has no media store configured; uploads are off.")
@@ -84,7 +84,7 @@ func (s *Server) handleUpload(w http.ResponseWriter, r *http.Request) {
 // uploadPhoto prepares the image of the form's field (checked, its
 // renditions written) and adds it to the library with its caption and
 // credit. Returns EINVALID when there is no usable image.
-func (s *Server) uploadPhoto(r *http.Request, field, caption, credit string) (*dateline.Photo, error) {
+func (s *Handler) uploadPhoto(r *http.Request, field, caption, credit string) (*dateline.Photo, error) {
 	ctx := r.Context()
 	if s.cfg.Media == nil {
 		return nil, dateline.Errorf(dateline.EINVALID, "This site has no media store configured; uploads are off.")
@@ -117,7 +117,7 @@ func (s *Server) uploadPhoto(r *http.Request, field, caption, credit string) (*d
 
 type photoPage struct{ P *dateline.Photo }
 
-func (s *Server) handlePhoto(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handlePhoto(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
@@ -131,7 +131,7 @@ func (s *Server) handlePhoto(w http.ResponseWriter, r *http.Request) {
 	s.renderNewsroomView(w, r, http.StatusOK, "photo", &nrView{Title: "Photo " + strconv.FormatInt(id, 10), Session: sessionOf(r), Nav: "photos", Data: photoPage{P: p}})
 }
 
-func (s *Server) handleSavePhoto(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleSavePhoto(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
@@ -155,7 +155,7 @@ func (s *Server) handleSavePhoto(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.Changed()
+	s.site.Changed()
 	s.audit(ctx, sessionOf(r).User, "photo.save", "photo "+strconv.FormatInt(p.ID, 10), p.Caption)
 	http.Redirect(w, r, "/newsroom/photos/"+strconv.FormatInt(p.ID, 10)+"?done=saved", http.StatusSeeOther)
 }
@@ -181,7 +181,7 @@ type collectionItem struct {
 	Count int
 }
 
-func (s *Server) handleCollections(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleCollections(w http.ResponseWriter, r *http.Request) {
 	kind := r.PathValue("kind")
 	ctx := r.Context()
 	p := collectionPage{Kind: strings.TrimSuffix(kind, "s")}
@@ -215,7 +215,7 @@ func (s *Server) handleCollections(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Library = lib
-	if secs := s.sectionList(); len(secs) > 0 {
+	if secs := s.site.Sections(); len(secs) > 0 {
 		p.Section = secs[0].Slug
 	}
 	title := "Galleries"
@@ -227,7 +227,7 @@ func (s *Server) handleCollections(w http.ResponseWriter, r *http.Request) {
 
 // handleCreateCollection makes a gallery or an infographic from photos of
 // the library, in the order their position fields give.
-func (s *Server) handleCreateCollection(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleCreateCollection(w http.ResponseWriter, r *http.Request) {
 	kind := r.PathValue("kind")
 	ctx, u := r.Context(), sessionOf(r).User
 	title, text, section := ingest.PlainText(r.PostFormValue("title")), strings.TrimSpace(r.PostFormValue("text")), r.PostFormValue("section")
@@ -301,7 +301,7 @@ func (s *Server) handleCreateCollection(w http.ResponseWriter, r *http.Request) 
 		s.newsroomError(w, r, http.StatusNotFound, "There is nothing at this address.")
 		return
 	}
-	s.Changed()
+	s.site.Changed()
 	s.audit(ctx, u, map[string]string{"galleries": "gallery", "infographics": "infographic"}[kind]+".create", kind+" "+strconv.FormatInt(id, 10), title)
 	http.Redirect(w, r, link, http.StatusSeeOther)
 }

@@ -1,11 +1,11 @@
-package http
+package newsroom
 
 import "net/http"
 
 // newsroomRoutes registers the newsroom on its own mux, which serves
 // every path under /newsroom/. Every page and write is behind
 // requireSession (a live session, the CSRF token on writes, and a role).
-func (s *Server) newsroomRoutes(m *http.ServeMux) {
+func (s *Handler) routes(m *http.ServeMux) {
 	any := func(h http.HandlerFunc) http.HandlerFunc { return s.requireSession(nil, h) }
 	editor := func(h http.HandlerFunc) http.HandlerFunc { return s.requireSession(canPublish, h) }
 	admin := func(h http.HandlerFunc) http.HandlerFunc { return s.requireSession(canAdmin, h) }

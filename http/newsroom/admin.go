@@ -1,4 +1,4 @@
-package http
+package newsroom
 
 import (
 	"net/http"
@@ -10,6 +10,7 @@ import (
 
 	"dateline"
 	"dateline/auth"
+	"dateline/http/web"
 	"dateline/ingest"
 )
 
@@ -31,7 +32,7 @@ type topPage struct {
 	Stories []dateline.Story
 }
 
-func (s *Server) handleTop(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleTop(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	items, err := s.store.TopStories(ctx)
 	if err != nil {
@@ -45,7 +46,7 @@ func (s *Server) handleTop(w http.ResponseWriter, r *http.Request) {
 			row.Ref, row.Title, row.Kind, row.URL = dateline.TopRef{StoryID: it.Story.ID}, it.Story.Title, "Story page", "/stories/"+it.Story.Slug
 			row.Key = "s" + strconv.FormatInt(it.Story.ID, 10)
 		} else {
-			row.Ref, row.Title, row.Kind, row.URL = dateline.TopRef{ArticleID: it.Article.ID}, it.Article.Headline, "Article", s.articleURL(*it.Article)
+			row.Ref, row.Title, row.Kind, row.URL = dateline.TopRef{ArticleID: it.Article.ID}, it.Article.Headline, "Article", s.site.ArticleURL(*it.Article)
 			row.Key = "a" + strconv.FormatInt(it.Article.ID, 10)
 		}
 		p.Rows = append(p.Rows, row)
@@ -75,7 +76,7 @@ func (s *Server) handleTop(w http.ResponseWriter, r *http.Request) {
 // the ones marked for removal, moves one up or down, and adds a new one.
 // Entries the form did not show (articles not yet published) are kept,
 // after the others. It works with plain form posts.
-func (s *Server) handleSaveTop(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleSaveTop(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	type entry struct {
 		pos float64
@@ -160,7 +161,7 @@ func (s *Server) handleSaveTop(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.Changed()
+	s.site.Changed()
 	s.audit(r.Context(), sessionOf(r).User, "top.save", "", strconv.Itoa(len(refs))+" items")
 	http.Redirect(w, r, "/newsroom/top?done=saved", http.StatusSeeOther)
 }
@@ -192,7 +193,7 @@ type storiesPage struct {
 	Latest  []dateline.Article
 }
 
-func (s *Server) handleStories(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleStories(w http.ResponseWriter, r *http.Request) {
 	ss, err := s.store.Stories(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
@@ -201,7 +202,7 @@ func (s *Server) handleStories(w http.ResponseWriter, r *http.Request) {
 	s.renderNewsroomView(w, r, http.StatusOK, "stories", &nrView{Title: "Story pages", Session: sessionOf(r), Nav: "stories", Data: storiesPage{Stories: ss}})
 }
 
-func (s *Server) handleStory(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleStory(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
@@ -218,13 +219,13 @@ func (s *Server) handleStory(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p := storiesPage{S: st, Intro: bodyText(st.Intro), Latest: latest}
+	p := storiesPage{S: st, Intro: web.BodyText(st.Intro), Latest: latest}
 	s.renderNewsroomView(w, r, http.StatusOK, "story", &nrView{Title: "Story page: " + st.Title, Session: sessionOf(r), Nav: "stories", Data: p})
 }
 
 // handleSaveStory creates (no id in the path) or updates a running story:
 // its title, address, introduction and attached articles.
-func (s *Server) handleSaveStory(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleSaveStory(w http.ResponseWriter, r *http.Request) {
 	ctx, u := r.Context(), sessionOf(r).User
 	st := &dateline.Story{}
 	if r.PathValue("id") != "" {
@@ -287,7 +288,7 @@ func (s *Server) handleSaveStory(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.Changed()
+	s.site.Changed()
 	s.audit(ctx, u, "story.save", "story "+strconv.FormatInt(st.ID, 10), st.Title)
 	http.Redirect(w, r, "/newsroom/stories/"+strconv.FormatInt(st.ID, 10)+"?done=saved", http.StatusSeeOther)
 }
@@ -299,7 +300,7 @@ type usersPage struct {
 	Roles []dateline.Role
 }
 
-func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleUsers(w http.ResponseWriter, r *http.Request) {
 	us, err := s.store.Users(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
@@ -308,7 +309,7 @@ func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) {
 	s.renderNewsroomView(w, r, http.StatusOK, "users", &nrView{Title: "People", Session: sessionOf(r), Nav: "users", Data: usersPage{Users: us, Roles: []dateline.Role{dateline.RoleReporter, dateline.RoleEditor, dateline.RoleAdmin}}})
 }
 
-func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleCreateUser(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	pw := r.PostFormValue("password")
 	if err := auth.CheckPolicy(pw); err != nil {
@@ -329,7 +330,7 @@ func (s *Server) handleCreateUser(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/newsroom/users?done=created", http.StatusSeeOther)
 }
 
-func (s *Server) handleSaveUser(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleSaveUser(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
@@ -378,18 +379,18 @@ func (s *Server) handleSaveUser(w http.ResponseWriter, r *http.Request) {
 
 // --- one's own account ---
 
-func (s *Server) handleAccount(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleAccount(w http.ResponseWriter, r *http.Request) {
 	s.renderNewsroomView(w, r, http.StatusOK, "account", &nrView{Title: "Your account", Session: sessionOf(r), Data: nil})
 }
 
-func (s *Server) handlePassword(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handlePassword(w http.ResponseWriter, r *http.Request) {
 	ctx, sess := r.Context(), sessionOf(r)
 	cur, pw, again := r.PostFormValue("current"), r.PostFormValue("password"), r.PostFormValue("again")
 	fail := func(msg string) {
 		s.renderNewsroomView(w, r, http.StatusBadRequest, "account", &nrView{Title: "Your account", Session: sess, Data: msg})
 	}
 	if sess.User.LockedUntil.After(s.now()) {
-		fail("Too many wrong passwords: try again after " + sess.User.LockedUntil.In(s.zone(r).Loc).Format("15:04") + ".")
+		fail("Too many wrong passwords: try again after " + sess.User.LockedUntil.In(s.loc(r)).Format("15:04") + ".")
 		return
 	}
 	if !verifyPassword(cur, sess.User.PasswordHash) {
@@ -429,11 +430,11 @@ func (s *Server) handlePassword(w http.ResponseWriter, r *http.Request) {
 
 // --- sections ---
 
-func (s *Server) handleSectionsAdmin(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleSectionsAdmin(w http.ResponseWriter, r *http.Request) {
 	s.renderNewsroomView(w, r, http.StatusOK, "sections", &nrView{Title: "Sections", Session: sessionOf(r), Nav: "sections"})
 }
 
-func (s *Server) handleSaveSection(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleSaveSection(w http.ResponseWriter, r *http.Request) {
 	pos, err := strconv.Atoi(r.PostFormValue("position"))
 	if err != nil || pos < 0 || pos > 1000 {
 		s.newsroomError(w, r, http.StatusBadRequest, "The position is a whole number from 0 to 1000.")
@@ -454,7 +455,7 @@ func (s *Server) handleSaveSection(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.Changed()
+	s.site.Changed()
 	s.audit(r.Context(), sessionOf(r).User, "section.save", "section "+sec.Slug, sec.Name)
 	http.Redirect(w, r, "/newsroom/sections?done=saved", http.StatusSeeOther)
 }
@@ -463,7 +464,7 @@ func (s *Server) handleSaveSection(w http.ResponseWriter, r *http.Request) {
 
 type tokensPage struct{ Tokens []dateline.Token }
 
-func (s *Server) handleTokens(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleTokens(w http.ResponseWriter, r *http.Request) {
 	ts, err := s.store.Tokens(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
@@ -472,7 +473,7 @@ func (s *Server) handleTokens(w http.ResponseWriter, r *http.Request) {
 	s.renderNewsroomView(w, r, http.StatusOK, "tokens", &nrView{Title: "API tokens", Session: sessionOf(r), Nav: "tokens", Data: tokensPage{Tokens: ts}})
 }
 
-func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleCreateToken(w http.ResponseWriter, r *http.Request) {
 	name := ingest.PlainText(r.PostFormValue("name"))
 	if name == "" || utf8.RuneCountInString(name) > 100 {
 		s.newsroomError(w, r, http.StatusBadRequest, "Name the token after who uses it, in at most 100 characters.")
@@ -497,7 +498,7 @@ func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request) {
 		Data: messagePage{Heading: "Token created", Message: "The token “" + name + "” (" + t.Scope + ") is ready. Send it as “Authorization: Bearer TOKEN”.", Secret: secret, Back: "/newsroom/tokens"}})
 }
 
-func (s *Server) handleDeleteToken(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleDeleteToken(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
@@ -518,7 +519,7 @@ type auditPage struct {
 	Next    string
 }
 
-func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleAudit(w http.ResponseWriter, r *http.Request) {
 	before, err := optionalID(r.URL.Query().Get("before"), "position")
 	if err != nil {
 		s.fail(w, r, err)
@@ -538,7 +539,7 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 
 // --- the editor's JSON helpers ---
 
-func (s *Server) handleAPIArticles(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleAPIArticles(w http.ResponseWriter, r *http.Request) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	if !validText(q) || len(q) > 200 {
 		s.newsroomError(w, r, http.StatusBadRequest, "The search words must be text of at most 200 characters.")
@@ -549,7 +550,7 @@ func (s *Server) handleAPIArticles(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	z := s.zone(r)
+	z := s.site.Zone(r)
 	out := []map[string]any{}
 	for _, a := range as {
 		if a.Status == dateline.StatusWithdrawn {
@@ -557,14 +558,14 @@ func (s *Server) handleAPIArticles(w http.ResponseWriter, r *http.Request) {
 		}
 		var pub string
 		if !a.PublishedAt.IsZero() {
-			pub = a.PublishedAt.In(z.Loc).Format("2 January 2006, 15:04")
+			pub = a.PublishedAt.In(z.Location()).Format("2 January 2006, 15:04")
 		}
-		out = append(out, map[string]any{"id": a.ID, "headline": a.Headline, "url": s.articleURL(a), "section": a.SectionName, "status": a.Status, "published": pub})
+		out = append(out, map[string]any{"id": a.ID, "headline": a.Headline, "url": s.site.ArticleURL(a), "section": a.SectionName, "status": a.Status, "published": pub})
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
-func (s *Server) handleAPITags(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleAPITags(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	prefix := strings.TrimSpace(q.Get("q"))
 	if !validText(prefix) || len(prefix) > 100 {
@@ -606,7 +607,7 @@ func photoJSON(p *dateline.Photo) map[string]any {
 	return map[string]any{"id": p.ID, "src": fitURL(p, 320), "full": fitURL(p, 960), "width": p.Width, "height": p.Height, "caption": p.Caption, "credit": p.Credit}
 }
 
-func (s *Server) handleAPIPhotos(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleAPIPhotos(w http.ResponseWriter, r *http.Request) {
 	f, err := photoFilter(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -622,16 +623,4 @@ func (s *Server) handleAPIPhotos(w http.ResponseWriter, r *http.Request) {
 		out = append(out, photoJSON(&ps[i]))
 	}
 	writeJSON(w, http.StatusOK, out)
-}
-
-// fitURL is the largest rendition of the photo no wider than w, or the
-// original when none is.
-func fitURL(p *dateline.Photo, w int) string {
-	best := 0
-	for _, x := range p.Widths {
-		if x <= w && x > best {
-			best = x
-		}
-	}
-	return mediaURL(p, best)
 }

@@ -1,0 +1,76 @@
+package newsroom
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"dateline"
+	"dateline/http/web"
+)
+
+// The small helpers below are the site's own too (package http): each
+// surface keeps its copy rather than share a package of odds and ends.
+
+func writeHTML(w http.ResponseWriter, code int, cacheControl string, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", cacheControl)
+	if h["Content-Security-Policy"] == nil {
+		h["Content-Security-Policy"] = web.CSP
+	}
+	h["X-Content-Type-Options"] = web.NoSniff
+	w.WriteHeader(code)
+	w.Write(body)
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+func validText(s string) bool {
+	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+var languageNames = map[string]string{"en": "English", "ru": "Русский"}
+
+func sectionLang(sec dateline.Section) string {
+	if sec.Lang == "" {
+		return dateline.LangMain
+	}
+	return sec.Lang
+}
+
+// fitURL is the address of the largest rendition of p no wider than w.
+func fitURL(p *dateline.Photo, w int) string {
+	best := 0
+	for _, x := range p.Widths {
+		if x <= w && x > best {
+			best = x
+		}
+	}
+	if p.Path == "" {
+		return p.Remote
+	}
+	return "/media/" + p.Rendition(best)
+}
