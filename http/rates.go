@@ -103,22 +103,19 @@ type rateJSON struct {
 // handleRatesAPI answers GET /api/v1/rates?base=&date=&source=: every
 // currency of the table against base, cross rates computed exactly and
 // rounded to rates.RatePlaces.
-func (s *Server) handleRatesAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Server) ratesDoc(r *http.Request) (any, error) {
 	q, rec, err := s.ratesQuery(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
 	tab := rates.FromRecord(rec)
 	base := tab.Base
 	if v := q.Get("base"); v != "" {
 		if base, err = rates.ParseCode(v); err != nil {
-			s.error(w, r, rateErr(err))
-			return
+			return nil, rateErr(err)
 		}
 		if _, err := tab.PerUnit(base); err != nil {
-			s.error(w, r, rateErr(err))
-			return
+			return nil, rateErr(err)
 		}
 	}
 	list := []rateJSON{}
@@ -130,10 +127,10 @@ func (s *Server) handleRatesAPI(w http.ResponseWriter, r *http.Request) {
 		list = append(list, rateJSON{Code: code, Name: rates.Name(code), Rate: rates.Round(per, rates.RatePlaces),
 			Inverse: rates.Round(new(big.Rat).Inv(per), rates.RatePlaces)})
 	}
-	writeTagged(w, r, map[string]any{
+	return map[string]any{
 		"source": tab.Source, "source_name": rates.SourceName(tab.Source), "date": tab.Date.Format(time.DateOnly),
 		"base": base, "rounding": rates.Rounding, "note": rec.Note, "rates": list,
-	}, "public, max-age=300")
+	}, nil
 }
 
 // conversion is a converted amount with what it was computed from.
@@ -203,18 +200,16 @@ func plainAmount(a *big.Rat) string {
 }
 
 // handleConvertAPI answers GET /api/v1/convert?from=&to=&amount=&date=.
-func (s *Server) handleConvertAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Server) convertDoc(r *http.Request) (any, error) {
 	q, rec, err := s.ratesQuery(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
 	c, err := convert(rec, q, "", "")
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
-	writeTagged(w, r, c, "public, max-age=300")
+	return c, nil
 }
 
 // --- the reader's page ---

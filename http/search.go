@@ -226,16 +226,14 @@ type searchResultJSON struct {
 	Snippet     string     `json:"snippet"`
 }
 
-func (s *Server) handleSearchAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Server) searchDoc(r *http.Request) (any, error) {
 	sr, err := s.parseSearch(r, false)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
 	res, err := s.runSearch(r, sr)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return nil, err
 	}
 	out := struct {
 		Query       string             `json:"query"`
@@ -258,7 +256,7 @@ func (s *Server) handleSearchAPI(w http.ResponseWriter, r *http.Request) {
 		}
 		out.Results = append(out.Results, j)
 	}
-	writeTagged(w, r, out, "public, max-age=0, s-maxage=10")
+	return out, nil
 }
 
 // handleOpenSearch describes the search to browsers, which may then offer

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/http/api"
 	"dateline/http/newsroom"
 	"dateline/http/web"
 	"dateline/ingest"
@@ -69,11 +70,10 @@ type City struct {
 
 // Server holds the dependencies of every handler.
 type Server struct {
-	store  dateline.Store
-	ingest *ingest.Service
-	log    *slog.Logger
-	cfg    Config
-	now    func() time.Time
+	store dateline.Store
+	log   *slog.Logger
+	cfg   Config
+	now   func() time.Time
 
 	cache      *web.Cache
 	tmpl       *templates
@@ -81,10 +81,10 @@ type Server struct {
 	handler    http.Handler
 	lastChange atomic.Int64 // Unix nanoseconds of the last content change
 
-	newsroom  *newsroom.Handler
-	apiLimits tokenLimiter
-	reads     *readership.Service
-	synd      *syndication // feeds, sitemaps and WebSub
+	newsroom *newsroom.Handler
+	api      *api.Handler
+	reads    *readership.Service
+	synd     *syndication // feeds, sitemaps and WebSub
 
 	ads adState // the ad slots (http/ads.go)
 
@@ -108,7 +108,7 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 		cfg.City.Slug = citySlug(cfg.City.Name)
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	s := &Server{store: store, ingest: in, log: log, cfg: cfg, now: now, cache: web.NewCache(20000)}
+	s := &Server{store: store, log: log, cfg: cfg, now: now, cache: web.NewCache(20000)}
 	tmpl, err := parseTemplates(cfg.Dev, template.FuncMap{"articleURL": s.articleURL, "refURL": s.refURL, "sectionURL": s.sectionURL})
 	if err != nil {
 		return nil, err
@@ -134,6 +134,8 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 	}
 	s.newsroom = newsroom.New(store, newsroomSite{s}, newsroom.Config{Site: &s.cfg, BaseURL: cfg.BaseURL, Media: cfg.Media,
 		TrustedProxies: cfg.TrustedProxies, NoAds: cfg.NoAds, Partners: cfg.Partners}, log, now)
+	s.api = api.New(store, apiSite{s}, in, s.reads, api.Config{BaseURL: cfg.BaseURL, MaxBodySize: cfg.MaxBodySize,
+		TrustedProxies: cfg.TrustedProxies, APIRate: cfg.APIRate}, log, now)
 	s.routes()
 	return s, nil
 }
@@ -212,7 +214,6 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /reading-mode", s.handleReadingToggle)
 	m.HandleFunc("GET /city", s.handleCity)
 	m.HandleFunc("POST /city", s.handleCityChoose)
-	m.HandleFunc("GET /api/v1/search", s.handleSearchAPI)
 	m.HandleFunc("GET /topics/{slug}", s.handleTopic)
 	m.HandleFunc("GET /persons/{slug}", s.handlePerson)
 	m.HandleFunc("GET /photo/{$}", s.handleGalleries)
@@ -224,23 +225,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /static/{file}", s.handleStatic)
 	m.HandleFunc("GET /healthz", s.handleHealth)
 	m.HandleFunc("GET /favicon.ico", s.handleFavicon)
-	m.HandleFunc("POST /api/v1/items", s.handleIngest)
-	m.HandleFunc("GET /api/v1/items/{id}", s.handleItem)
-	m.HandleFunc("GET /api/v1/items", s.handleItems)
-	m.HandleFunc("GET /api/v1/sections", s.handleSectionsAPI)
-	m.HandleFunc("GET /api/v1/topics", s.handleTagsAPI(dateline.TagTopic))
-	m.HandleFunc("GET /api/v1/persons", s.handleTagsAPI(dateline.TagPerson))
-	m.HandleFunc("POST /api/v1/views", s.handleView)
-	m.HandleFunc("GET /api/v1/most-read", s.handleMostReadAPI)
-	m.HandleFunc("GET /api/v1/stream", s.handleStream)
-	m.HandleFunc("GET /api/v1/rates", s.handleRatesAPI)
-	m.HandleFunc("GET /api/v1/convert", s.handleConvertAPI)
 	m.HandleFunc("GET /currency", s.handleCurrency)
-	m.HandleFunc("/api/v1/items", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Allow", "GET, POST")
-		s.errorStatus(w, r, http.StatusMethodNotAllowed, "This endpoint takes GET (a list of items) or POST (one ninjs document).")
-	})
-	m.HandleFunc("GET /api/openapi.json", s.handleOpenAPI)
+	s.api.Routes(m)
 	m.HandleFunc("GET /stories/{slug}", s.handleStoryPage)
 	s.feedRoutes(m)
 	s.sitemapRoutes(m)

@@ -1,4 +1,4 @@
-package http
+package api
 
 import (
 	"bytes"
@@ -53,7 +53,7 @@ func (l *tokenLimiter) allow(id int64, perMinute int, now time.Time) (bool, time
 
 // apiToken checks the bearer token, its scope and its rate. On failure it
 // has answered and returns nil.
-func (s *Server) apiToken(w http.ResponseWriter, r *http.Request, scope string) *dateline.Token {
+func (s *Handler) apiToken(w http.ResponseWriter, r *http.Request, scope string) *dateline.Token {
 	t, err := s.authorize(r, scope)
 	if err != nil {
 		if dateline.ErrorCode(err) == dateline.EUNAUTHORIZED {
@@ -69,7 +69,7 @@ func (s *Server) apiToken(w http.ResponseWriter, r *http.Request, scope string) 
 	if ok, wait := s.apiLimits.allow(t.ID, rate, s.now()); !ok {
 		secs := int(wait/time.Second) + 1
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		s.errorStatus(w, r, http.StatusTooManyRequests, "This token made more than "+strconv.Itoa(rate)+" requests a minute; try again in "+plural(secs, "second", "seconds")+".")
+		ErrorStatus(w, http.StatusTooManyRequests, "This token made more than "+strconv.Itoa(rate)+" requests a minute; try again in "+plural(secs, "second", "seconds")+".")
 		return nil
 	}
 	return t
@@ -111,7 +111,7 @@ type itemsPage struct {
 // section, topic, person and since; cursor paging. A token with the
 // embargo scope may ask for embargoed=1: the stories waiting for their
 // release, soonest first, with their release time in "embargoed".
-func (s *Server) handleItems(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleItems(w http.ResponseWriter, r *http.Request) {
 	t := s.apiToken(w, r, "read")
 	if t == nil {
 		return
@@ -132,7 +132,7 @@ func (s *Server) handleItems(w http.ResponseWriter, r *http.Request) {
 	}
 	f := dateline.ArticleFilter{Topic: q.Get("topic"), Person: q.Get("person"), Limit: 20}
 	if sec := q.Get("section"); sec != "" {
-		if !s.hasSection(sec) {
+		if !s.site.HasSection(sec) {
 			s.error(w, r, dateline.Errorf(dateline.EINVALID, "There is no section %q; see /api/v1/sections.", truncate(sec, 40)))
 			return
 		}
@@ -187,7 +187,7 @@ func (s *Server) handleItems(w http.ResponseWriter, r *http.Request) {
 	writeAPI(w, r, page)
 }
 
-func (s *Server) embargoedItems(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) embargoedItems(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	list, err := s.store.DeskArticles(ctx, dateline.DeskFilter{Status: dateline.StatusScheduled, Limit: 200})
 	if err != nil {
@@ -229,17 +229,17 @@ type sectionJSON struct {
 }
 
 // handleSectionsAPI lists the sections.
-func (s *Server) handleSectionsAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleSectionsAPI(w http.ResponseWriter, r *http.Request) {
 	if s.apiToken(w, r, "read") == nil {
 		return
 	}
 	out := []sectionJSON{}
-	for _, sec := range s.sectionList() {
+	for _, sec := range s.site.Sections() {
 		codes := sec.Codes
 		if codes == nil {
 			codes = []string{}
 		}
-		out = append(out, sectionJSON{Slug: sec.Slug, Name: sec.Name, Lang: sectionLang(sec), URL: s.cfg.BaseURL + prefix(sectionLang(sec)) + "/" + sec.Slug, Codes: codes})
+		out = append(out, sectionJSON{Slug: sec.Slug, Name: sec.Name, Lang: sectionLang(sec), URL: s.cfg.BaseURL + dateline.EditionPath(sectionLang(sec)) + "/" + sec.Slug, Codes: codes})
 	}
 	writeAPI(w, r, map[string]any{"sections": out})
 }
@@ -253,7 +253,7 @@ type tagJSON struct {
 
 // handleTagsAPI lists the topics or persons that have published stories,
 // a thousand at a time by the cursor "after".
-func (s *Server) handleTagsAPI(kind string) http.HandlerFunc {
+func (s *Handler) handleTagsAPI(kind string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if s.apiToken(w, r, "read") == nil {
 			return

@@ -1,4 +1,4 @@
-package http
+package api
 
 import (
 	"crypto/sha256"
@@ -23,7 +23,7 @@ var openAPIPage = func() *web.Page {
 	return p
 }()
 
-func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
 	openAPIPage.Write(w, r)
 }
 
@@ -34,7 +34,7 @@ func HashToken(secret string) []byte {
 }
 
 // authorize checks the bearer token and its scope.
-func (s *Server) authorize(r *http.Request, scope string) (*dateline.Token, error) {
+func (s *Handler) authorize(r *http.Request, scope string) (*dateline.Token, error) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
 		return nil, dateline.Errorf(dateline.EUNAUTHORIZED, "An Authorization: Bearer token is required; `dateline token create` makes one.")
@@ -54,7 +54,7 @@ func (s *Server) authorize(r *http.Request, scope string) (*dateline.Token, erro
 }
 
 // handleIngest takes one ninjs document: POST /api/v1/items.
-func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleIngest(w http.ResponseWriter, r *http.Request) {
 	t, err := s.authorize(r, "write")
 	if err != nil {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="dateline"`)
@@ -62,7 +62,7 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") && !strings.HasPrefix(ct, "application/ninjs+json") {
-		s.errorStatus(w, r, http.StatusUnsupportedMediaType, "The body must be a ninjs document sent as application/json.")
+		ErrorStatus(w, http.StatusUnsupportedMediaType, "The body must be a ninjs document sent as application/json.")
 		return
 	}
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodySize))
@@ -95,7 +95,7 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 		code = http.StatusCreated
 		if res.Status == dateline.StatusPublished {
 			// The story's own address, in its edition: /ru/politika/98.
-			w.Header().Set("Location", s.refURL(res.Section, res.ID))
+			w.Header().Set("Location", s.site.StoryURL(res.Section, res.ID))
 		}
 	}
 	writeJSON(w, code, res)
@@ -109,7 +109,7 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 // before it was ever public. Everything else answers 404 as if it never
 // existed: drafts, submitted and planned stories, and for other tokens
 // whatever readers never saw.
-func (s *Server) handleItem(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleItem(w http.ResponseWriter, r *http.Request) {
 	t := s.apiToken(w, r, "read")
 	if t == nil {
 		return
@@ -148,7 +148,7 @@ func itemVisible(a *dateline.Article, t *dateline.Token) bool {
 
 // apiItem is the article as the read API sends it. A withheld story goes
 // as pubstatus withheld without its body or photo, like a canceled one.
-func (s *Server) apiItem(a *dateline.Article) *ninjs.Item {
+func (s *Handler) apiItem(a *dateline.Article) *ninjs.Item {
 	it := ninjs.FromArticle(a, s.cfg.BaseURL)
 	if a.Status == dateline.StatusWithheld {
 		it.PubStatus, it.Bodies, it.Associations = "withheld", nil, nil

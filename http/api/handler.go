@@ -1,0 +1,171 @@
+// Package api serves dateline's JSON API under /api/: ingest, the read
+// API (items, sections, topics, persons), search, most read, the live
+// stream, view beacons, exchange rates and the OpenAPI description, with
+// the bearer token checks and the per-token rate limiter.
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"dateline"
+	"dateline/http/web"
+	"dateline/ingest"
+	"dateline/readership"
+)
+
+// Store is the storage the API reads. sqlite.DB and postgres.DB satisfy it.
+type Store interface {
+	TokenByHash(ctx context.Context, hash []byte) (*dateline.Token, error)
+	Article(ctx context.Context, id int64) (*dateline.Article, error)
+	Articles(ctx context.Context, f dateline.ArticleFilter) ([]dateline.Article, error)
+	// DeskArticles lists the embargoed items for tokens with that scope.
+	DeskArticles(ctx context.Context, f dateline.DeskFilter) ([]dateline.Article, error)
+	Events(ctx context.Context, after int64, limit int) ([]dateline.Event, error)
+	SitemapTags(ctx context.Context, kind string, after int64, limit int) ([]dateline.SitemapTag, error)
+}
+
+// Site is what the API needs of the site it serves.
+type Site interface {
+	// HasSection reports whether the section exists.
+	HasSection(slug string) bool
+	// Sections is the site's list of sections, as read last.
+	Sections() []dateline.Section
+	// StoryURL is the path of story id in section.
+	StoryURL(section string, id int64) string
+	// ArticleURL is a story's path on the site.
+	ArticleURL(a dateline.Article) string
+	// Changed tells the site that content changed.
+	Changed()
+	// MostRead is the ranking for the period and section, without the
+	// stories that are no longer published.
+	MostRead(ctx context.Context, p dateline.Period, section string) ([]dateline.Ranked, error)
+	// Search, Rates and Convert answer the request with the document the
+	// site's own pages are made from.
+	Search(r *http.Request) (any, error)
+	Rates(r *http.Request) (any, error)
+	Convert(r *http.Request) (any, error)
+}
+
+// Config is what the API needs to know of the node.
+type Config struct {
+	BaseURL        string
+	MaxBodySize    int64
+	TrustedProxies []netip.Prefix
+	APIRate        int // requests one token may make a minute
+}
+
+// Handler serves the API.
+type Handler struct {
+	store     Store
+	site      Site
+	ingest    *ingest.Service
+	reads     *readership.Service
+	cfg       Config
+	log       *slog.Logger
+	now       func() time.Time
+	apiLimits tokenLimiter
+}
+
+// New makes the API's handler.
+func New(store Store, site Site, in *ingest.Service, reads *readership.Service, cfg Config, log *slog.Logger, now func() time.Time) *Handler {
+	return &Handler{store: store, site: site, ingest: in, reads: reads, cfg: cfg, log: log, now: now}
+}
+
+// error answers with the error's status and safe message as JSON. Only
+// internal errors are logged.
+func (s *Handler) error(w http.ResponseWriter, r *http.Request, err error) {
+	code := dateline.ErrorCode(err)
+	switch code {
+	case dateline.EINTERNAL:
+		if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+			// The client went away; nothing is wrong here.
+			s.log.Debug("request canceled", "method", r.Method, "path", r.URL.Path)
+			return
+		}
+		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	case dateline.EUNAVAILABLE:
+		// Busy, not broken: the sender may try again shortly.
+		w.Header().Set("Retry-After", "2")
+		s.log.Warn("busy", "method", r.Method, "path", r.URL.Path, "err", dateline.ErrorMessage(err))
+	}
+	ErrorStatus(w, web.Status(code), dateline.ErrorMessage(err))
+}
+
+// ErrorStatus answers an API request with the status and message.
+func ErrorStatus(w http.ResponseWriter, code int, msg string) {
+	w.Header().Set("Cache-Control", "no-store")
+	if code == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", "30")
+	}
+	writeJSON(w, code, map[string]any{"error": map[string]any{"status": code, "message": msg}})
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+// The small helpers below are the site's own too (package http).
+
+func query(r *http.Request) (url.Values, error) {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, dateline.Errorf(dateline.EINVALID, "The query string is malformed.")
+	}
+	return q, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+func validText(s string) bool {
+	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+func sectionLang(sec dateline.Section) string {
+	if sec.Lang == "" {
+		return dateline.LangMain
+	}
+	return sec.Lang
+}
+
+func optionalID(v, what string) (int64, error) {
+	if v == "" {
+		return 0, nil
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, dateline.Errorf(dateline.EINVALID, "The %s is chosen from the list, not %q.", what, truncate(v, 20))
+	}
+	return id, nil
+}
+
+// bucket is a token bucket's state.
+type bucket struct {
+	tokens float64
+	at     time.Time
+}

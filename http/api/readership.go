@@ -1,0 +1,191 @@
+package api
+
+import (
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"dateline"
+	"dateline/http/web"
+	"dateline/live"
+)
+
+// handleView takes the article page's beacon: "id=42" in the body. It
+// answers 204 whether or not the view counted (a bot, a repeat, a flood,
+// a story that is not published), so nothing can be learnt from it; only
+// a body that is not a beacon at all gets 400.
+func (s *Handler) handleView(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	body, err := io.ReadAll(io.LimitReader(r.Body, 65))
+	if err != nil || len(body) > 64 {
+		s.error(w, r, dateline.Errorf(dateline.EINVALID, "A view beacon is id=NUMBER."))
+		return
+	}
+	v, ok := strings.CutPrefix(strings.TrimSpace(string(body)), "id=")
+	id, err := strconv.ParseInt(v, 10, 64)
+	if !ok || err != nil || id <= 0 {
+		s.error(w, r, dateline.Errorf(dateline.EINVALID, "A view beacon is id=NUMBER."))
+		return
+	}
+	pub, err := s.reads.Published(r.Context(), id)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if pub {
+		s.reads.View(id, web.ClientIP(r, s.cfg.TrustedProxies), r.UserAgent())
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type rankedJSON struct {
+	ID          int64     `json:"id"`
+	URL         string    `json:"url"`
+	Headline    string    `json:"headline"`
+	Section     string    `json:"section"`
+	PublishedAt time.Time `json:"published_at"`
+	Views       int64     `json:"views"`
+}
+
+// handleMostReadAPI answers GET /api/v1/most-read?period=now|today|week&section=.
+func (s *Handler) handleMostReadAPI(w http.ResponseWriter, r *http.Request) {
+	q, err := query(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p := dateline.Period(q.Get("period"))
+	if p == "" {
+		p = dateline.PeriodToday
+	}
+	if p.Minutes() == 0 {
+		s.error(w, r, dateline.Errorf(dateline.EINVALID, "period is now, today or week, not %q.", truncate(string(p), 20)))
+		return
+	}
+	sec := q.Get("section")
+	if sec != "" && !s.site.HasSection(sec) {
+		s.error(w, r, dateline.Errorf(dateline.EINVALID, "There is no section %q.", truncate(sec, 40)))
+		return
+	}
+	ranked, err := s.site.MostRead(r.Context(), p, sec)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	items := []rankedJSON{}
+	for _, a := range ranked {
+		items = append(items, rankedJSON{ID: a.ID, URL: s.cfg.BaseURL + s.site.ArticleURL(a.Article), Headline: a.Headline, Section: a.Section,
+			PublishedAt: a.PublishedAt, Views: a.Views})
+	}
+	writeTagged(w, r, map[string]any{"period": p, "section": sec, "items": items}, "public, max-age=30")
+}
+
+// --- the live stream ---
+
+// handleStream is GET /api/v1/stream: Server-Sent Events announcing
+// published, updated and withdrawn stories. A client that reconnects
+// with Last-Event-ID gets what it missed. With ?embargoed=1 and a token
+// with the embargo scope it also announces stories that arrived or
+// changed under embargo and those killed before their release.
+func (s *Handler) handleStream(w http.ResponseWriter, r *http.Request) {
+	q, err := query(r)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	embargoed := false
+	if v := q.Get("embargoed"); v != "" {
+		if v != "1" && v != "true" {
+			s.error(w, r, dateline.Errorf(dateline.EINVALID, "embargoed is 1 (the embargo stream, for tokens with the embargo scope) or left out."))
+			return
+		}
+		t := s.apiToken(w, r, "read")
+		if t == nil {
+			return
+		}
+		if !t.Embargo {
+			s.error(w, r, dateline.Errorf(dateline.EFORBIDDEN, "The token %q has no embargo scope; the public stream needs no token.", t.Name))
+			return
+		}
+		embargoed = true
+	}
+	var last int64
+	if v := r.Header.Get("Last-Event-ID"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			s.error(w, r, dateline.Errorf(dateline.EINVALID, "Last-Event-ID is the number of the last event received."))
+			return
+		}
+		last = n
+	}
+	rc := http.NewResponseController(w)
+	// The server's write timeout is for pages; a stream lives longer.
+	rc.SetWriteDeadline(time.Time{})
+	hub := s.reads.Hub()
+	sub, backlog, complete := hub.Subscribe(last)
+	defer hub.Unsubscribe(sub)
+	if !complete {
+		// Older than the hub keeps: read the gap from the store, once.
+		es, err := s.store.Events(r.Context(), last, 500)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		backlog = s.reads.Messages(r.Context(), es)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream; charset=utf-8")
+	h.Set("Cache-Control", "no-cache, no-transform")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	w.Write([]byte("retry: 3000\n: dateline live\n\n"))
+	sent := last
+	write := func(m live.Message) bool {
+		if m.ID != 0 && m.ID <= sent {
+			return true
+		}
+		if m.Kind != "" && !embargoed && !dateline.PublicEvent(m.Kind) {
+			// Not for the public: pass over it, but count it as seen so
+			// that Last-Event-ID keeps moving.
+			sent = m.ID
+			return true
+		}
+		rc.SetWriteDeadline(time.Now().Add(10 * time.Second))
+		if _, err := w.Write(m.Frame); err != nil {
+			return false
+		}
+		if m.ID != 0 {
+			sent = m.ID
+		}
+		return true
+	}
+	for _, m := range backlog {
+		if !write(m) {
+			return
+		}
+	}
+	if rc.Flush() != nil {
+		return
+	}
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case m, ok := <-sub.C:
+			if !ok || !write(m) {
+				return
+			}
+			// Write what else is waiting before one flush.
+			for n := len(sub.C); n > 0; n-- {
+				if m, ok = <-sub.C; !ok || !write(m) {
+					return
+				}
+			}
+			if rc.Flush() != nil {
+				return
+			}
+		}
+	}
+}

@@ -1,0 +1,35 @@
+package http
+
+import (
+	"context"
+	"net/http"
+
+	"dateline"
+	"dateline/http/api"
+)
+
+// HashToken returns what the store keeps of a token's secret.
+func HashToken(secret string) []byte { return api.HashToken(secret) }
+
+// apiSite is what the API (package http/api) needs of the site.
+type apiSite struct{ s *Server }
+
+var _ api.Site = apiSite{}
+
+func (a apiSite) HasSection(slug string) bool            { return a.s.hasSection(slug) }
+func (a apiSite) ArticleURL(art dateline.Article) string { return a.s.articleURL(art) }
+func (a apiSite) Changed()                               { a.s.Changed() }
+func (a apiSite) Search(r *http.Request) (any, error)    { return a.s.searchDoc(r) }
+func (a apiSite) Rates(r *http.Request) (any, error)     { return a.s.ratesDoc(r) }
+func (a apiSite) Convert(r *http.Request) (any, error)   { return a.s.convertDoc(r) }
+
+func (a apiSite) MostRead(ctx context.Context, p dateline.Period, section string) ([]dateline.Ranked, error) {
+	ranked := a.s.mostRead(p, section)
+	if err := a.s.stillPublished(ctx, &ranked); err != nil {
+		return nil, err
+	}
+	return ranked, nil
+}
+
+func (a apiSite) Sections() []dateline.Section             { return a.s.sectionList() }
+func (a apiSite) StoryURL(section string, id int64) string { return a.s.refURL(section, id) }
