@@ -1,9 +1,7 @@
 package http
 
 import (
-	"bytes"
 	"context"
-	"html/template"
 	"net/url"
 	"slices"
 	"strings"
@@ -120,46 +118,11 @@ func (s *Server) RefreshAds(ctx context.Context) error {
 	return nil
 }
 
-// adBox is what the "adbox" template shows: one slot's ad, labelled in
-// the page's language.
-type adBox struct {
-	Ad   *dateline.Ad
-	Lang string
-}
-
-// withArticleAd places the article slot's ad in a page of an article's
-// body: after its second paragraph (and the "Read also" links there), or
-// at its end when it is shorter.
-func (s *Server) withArticleAd(body any, lang string) any {
-	ad := s.currentAds().slots[dateline.SlotArticle]
-	text, ok := body.(template.HTML)
-	if ad == nil || !ok {
-		return body
-	}
-	var buf bytes.Buffer
-	if err := s.tmpl.executePartial(&buf, "adbox", adBox{Ad: ad, Lang: lang}); err != nil {
-		s.log.Error("render article ad", "err", err)
-		return body
-	}
-	at := len(text)
-	if i := nthIndex(string(text), "</p>", 2); i >= 0 {
-		at = i + len("</p>")
-		if rest := string(text[at:]); strings.HasPrefix(rest, `<aside class="read-also"`) {
-			if j := strings.Index(rest, "</aside>"); j >= 0 {
-				at += j + len("</aside>")
-			}
-		}
-	}
-	return trustedHTML(string(text[:at]) + buf.String() + string(text[at:]))
-}
-
-// executePartial runs one shared template (defined in html/ads.html,
-// which every page's set holds) on its own.
-func (t *templates) executePartial(buf *bytes.Buffer, name string, data any) error {
-	t.mu.Lock()
-	set := t.sets["article"]
-	t.mu.Unlock()
-	return set.ExecuteTemplate(buf, name, data)
+// withArticleAd puts the article slot's ad in a page of an article's
+// body (see bodyPage).
+func (s *Server) withArticleAd(body *bodyPage, lang string) *bodyPage {
+	body.Ad, body.AdLang = s.currentAds().slots[dateline.SlotArticle], lang
+	return body
 }
 
 // --- labels of partner material and advertising ---
@@ -184,13 +147,4 @@ func labelFeedItem(it *feed.Item, a *dateline.Article) {
 		it.Commercial = label
 		it.Title = label + ": " + it.Title
 	}
-}
-
-// commercialMark is the label of a marked story as the "commercial"
-// template writes it, for lists made in Go ("Read also").
-func commercialMark(lang, mark string) string {
-	if label := commercialLabel(lang, mark); label != "" {
-		return `<span class="mark mark-commercial">` + escape(label) + `</span>`
-	}
-	return ""
 }

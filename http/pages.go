@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -566,13 +567,13 @@ type articlePage struct {
 	URL       string
 	Page      int
 	PageCount int
-	Body      any // template.HTML
+	Body      *bodyPage
 	Latest    []dateline.Article
 	Stories   []dateline.Story // running stories it belongs to
 	Related   []related.Story
 	MostRead  *mostReadBlock
 	Preview   bool // the newsroom's preview: every page at once
-	MorePages []any
+	MorePages []*bodyPage
 	// Translations are the story in every edition, itself first; empty
 	// when it has none.
 	Translations []alternate
@@ -699,61 +700,60 @@ func (s *Server) takenOffPage(r *http.Request, a *dateline.Article, z zone) (*we
 	return s.htmlPage(r, "error", v, http.StatusGone, s.lastModified())
 }
 
-// articleBody is one page of the body with the dateline at its start and
-// the editor's "Read also" links after the second paragraph, as on the
-// agency's own pages.
-func (s *Server) articleBody(a *dateline.Article, n int, z zone) any {
+// bodyPage is one page of an article's body as the "body" template shows
+// it: the stored HTML (with the dateline at its start on the first page)
+// split after its second paragraph, where the "read-also" partial puts the
+// editor's "Read also" links and the "adbox" partial the article slot's ad,
+// as on the agency's own pages. A body with fewer paragraphs has them at
+// its end.
+type bodyPage struct {
+	Head, Tail template.HTML // sanitised when stored
+	Lang       string        // the reader's language, for the links' heading
+	ReadAlso   []dateline.ArticleRef
+	Ad         *dateline.Ad // the article slot's ad; nil for none
+	AdLang     string       // the article's language, for the ad's label
+}
+
+// articleBody is page n of the body.
+func (s *Server) articleBody(a *dateline.Article, n int, z zone) *bodyPage {
 	var body string
 	if len(a.Pages) >= n {
 		body = a.Pages[n-1]
 	}
-	if n != 1 {
-		return trustedHTML(body)
-	}
-	var b strings.Builder
-	if a.Place != "" || s.cfg.AgencyMark != "" {
-		b.WriteString(`<span class="dateline">`)
-		var line []string
-		if a.Place != "" {
-			line = append(line, strings.ToUpper(a.Place)+", ")
+	p := &bodyPage{Lang: z.Lang}
+	if n == 1 {
+		var b strings.Builder
+		if a.Place != "" || s.cfg.AgencyMark != "" {
+			b.WriteString(`<span class="dateline">`)
+			var line []string
+			if a.Place != "" {
+				line = append(line, strings.ToUpper(a.Place)+", ")
+			}
+			line = append(line, i18n.Date(z.lang(), a.PublishedAt.In(z.Loc))+".")
+			if s.cfg.AgencyMark != "" {
+				line = append(line, " /"+s.cfg.AgencyMark+"/.")
+			}
+			b.WriteString(escape(strings.Join(line, "")))
+			b.WriteString(`</span> `)
 		}
-		line = append(line, i18n.Date(z.lang(), a.PublishedAt.In(z.Loc))+".")
-		if s.cfg.AgencyMark != "" {
-			line = append(line, " /"+s.cfg.AgencyMark+"/.")
+		mark := b.String()
+		if strings.HasPrefix(body, "<p>") {
+			body = "<p>" + mark + body[3:]
+		} else if mark != "" {
+			body = "<p>" + mark + "</p>" + body
 		}
-		b.WriteString(escape(strings.Join(line, "")))
-		b.WriteString(`</span> `)
-	}
-	mark := b.String()
-	if strings.HasPrefix(body, "<p>") {
-		body = "<p>" + mark + body[3:]
-	} else if mark != "" {
-		body = "<p>" + mark + "</p>" + body
-	}
-
-	var refs []dateline.ArticleRef
-	for _, ref := range a.ReadAlso {
-		if ref.ID != 0 && ref.ID != a.ID {
-			refs = append(refs, ref)
+		for _, ref := range a.ReadAlso {
+			if ref.ID != 0 && ref.ID != a.ID {
+				p.ReadAlso = append(p.ReadAlso, ref)
+			}
 		}
 	}
-	if len(refs) > 0 {
-		var aside strings.Builder
-		label := escape(i18n.T(z.lang(), "Read also"))
-		aside.WriteString(`<aside class="read-also" aria-label="` + label + `"><h2>` + label + `</h2><ul>`)
-		for _, ref := range refs {
-			aside.WriteString(`<li>` + commercialMark(ref.Lang, ref.Commercial) + `<a href="` + s.refURL(ref.Section, ref.ID) + `">` + escape(ref.Headline) + `</a></li>`)
-		}
-		aside.WriteString(`</ul></aside>`)
-		at := nthIndex(body, "</p>", 2)
-		if at < 0 {
-			body += aside.String()
-		} else {
-			at += len("</p>")
-			body = body[:at] + aside.String() + body[at:]
-		}
+	at := len(body)
+	if i := nthIndex(body, "</p>", 2); i >= 0 {
+		at = i + len("</p>")
 	}
-	return trustedHTML(body)
+	p.Head, p.Tail = trustedHTML(body[:at]), trustedHTML(body[at:])
+	return p
 }
 
 func nthIndex(s, sub string, n int) int {
