@@ -23,8 +23,9 @@ var openAPIPage = func() *web.Page {
 	return p
 }()
 
-func (s *Handler) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleOpenAPI(w http.ResponseWriter, r *http.Request) error {
 	openAPIPage.Write(w, r)
+	return nil
 }
 
 // HashToken returns what the store keeps of a token's secret.
@@ -54,30 +55,26 @@ func (s *Handler) authorize(r *http.Request, scope string) (*dateline.Token, err
 }
 
 // handleIngest takes one ninjs document: POST /api/v1/items.
-func (s *Handler) handleIngest(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleIngest(w http.ResponseWriter, r *http.Request) error {
 	t, err := s.authorize(r, "write")
 	if err != nil {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="dateline"`)
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") && !strings.HasPrefix(ct, "application/ninjs+json") {
 		ErrorStatus(w, http.StatusUnsupportedMediaType, "The body must be a ninjs document sent as application/json.")
-		return
+		return nil
 	}
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodySize))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			s.error(w, r, dateline.Errorf(dateline.ETOOLARGE, "The document is larger than %d bytes.", s.cfg.MaxBodySize))
-			return
+			return dateline.Errorf(dateline.ETOOLARGE, "The document is larger than %d bytes.", s.cfg.MaxBodySize)
 		}
-		s.error(w, r, dateline.Errorf(dateline.EINVALID, "The body could not be read."))
-		return
+		return dateline.Errorf(dateline.EINVALID, "The body could not be read.")
 	}
 	if len(data) == 0 {
-		s.error(w, r, dateline.Errorf(dateline.EINVALID, "The body is empty; send one ninjs document."))
-		return
+		return dateline.Errorf(dateline.EINVALID, "The body is empty; send one ninjs document.")
 	}
 	// The token speaks for its source: it may change only that source's
 	// stories (dateline.ReceiveWire).
@@ -87,8 +84,7 @@ func (s *Handler) handleIngest(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := s.ingest.IngestAs(r.Context(), source, data)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	code := http.StatusOK
 	if res.Outcome == "created" {
@@ -99,6 +95,7 @@ func (s *Handler) handleIngest(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, code, res)
+	return nil
 }
 
 // handleItem sends one article as ninjs to a token holder, as the
@@ -109,26 +106,24 @@ func (s *Handler) handleIngest(w http.ResponseWriter, r *http.Request) {
 // before it was ever public. Everything else answers 404 as if it never
 // existed: drafts, submitted and planned stories, and for other tokens
 // whatever readers never saw.
-func (s *Handler) handleItem(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleItem(w http.ResponseWriter, r *http.Request) error {
 	t := s.apiToken(w, r, "read")
 	if t == nil {
-		return
+		return nil
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "No item %q; ids are whole numbers.", truncate(r.PathValue("id"), 40)))
-		return
+		return dateline.Errorf(dateline.ENOTFOUND, "No item %q; ids are whole numbers.", truncate(r.PathValue("id"), 40))
 	}
 	a, err := s.store.Article(r.Context(), id)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if !itemVisible(a, t) {
-		s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "No item %d.", id))
-		return
+		return dateline.Errorf(dateline.ENOTFOUND, "No item %d.", id)
 	}
 	writeAPI(w, r, s.apiItem(a))
+	return nil
 }
 
 // itemVisible reports whether the token may have the article's item.

@@ -111,72 +111,62 @@ type itemsPage struct {
 // section, topic, person and since; cursor paging. A token with the
 // embargo scope may ask for embargoed=1: the stories waiting for their
 // release, soonest first, with their release time in "embargoed".
-func (s *Handler) handleItems(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleItems(w http.ResponseWriter, r *http.Request) error {
 	t := s.apiToken(w, r, "read")
 	if t == nil {
-		return
+		return nil
 	}
 	q, err := query(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	ctx := r.Context()
 	if q.Get("embargoed") != "" {
 		if !t.Embargo {
-			s.error(w, r, dateline.Errorf(dateline.EFORBIDDEN, "The token %q has no embargo scope.", t.Name))
-			return
+			return dateline.Errorf(dateline.EFORBIDDEN, "The token %q has no embargo scope.", t.Name)
 		}
-		s.embargoedItems(w, r)
-		return
+		return s.embargoedItems(w, r)
 	}
 	f := dateline.ArticleFilter{Topic: q.Get("topic"), Person: q.Get("person"), Limit: 20}
 	if sec := q.Get("section"); sec != "" {
 		if !s.site.HasSection(sec) {
-			s.error(w, r, dateline.Errorf(dateline.EINVALID, "There is no section %q; see /api/v1/sections.", truncate(sec, 40)))
-			return
+			return dateline.Errorf(dateline.EINVALID, "There is no section %q; see /api/v1/sections.", truncate(sec, 40))
 		}
 		f.Sections = []string{sec}
 	}
 	if len(f.Topic) > 200 || len(f.Person) > 200 || !validText(f.Topic) || !validText(f.Person) {
-		s.error(w, r, dateline.Errorf(dateline.EINVALID, "topic and person are slugs of at most 200 characters."))
-		return
+		return dateline.Errorf(dateline.EINVALID, "topic and person are slugs of at most 200 characters.")
 	}
 	if v := q.Get("since"); v != "" {
 		since, err := time.Parse(time.RFC3339, v)
 		if err != nil || since.Year() < 1900 || since.Year() > 9999 {
-			s.error(w, r, dateline.Errorf(dateline.EINVALID, "since is a time such as 2026-11-27T10:00:00Z."))
-			return
+			return dateline.Errorf(dateline.EINVALID, "since is a time such as 2026-11-27T10:00:00Z.")
 		}
 		f.Since = since
 	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 100 {
-			s.error(w, r, dateline.Errorf(dateline.EINVALID, "limit is a whole number from 1 to 100."))
-			return
+			return dateline.Errorf(dateline.EINVALID, "limit is a whole number from 1 to 100.")
 		}
 		f.Limit = n
 	}
 	if v := q.Get("cursor"); v != "" {
 		c, err := dateline.ParseCursor(v)
 		if err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		f.Before = &c
 	}
 	list, err := s.store.Articles(ctx, f)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	page := itemsPage{Items: []*ninjs.Item{}}
 	for _, a := range list {
 		full, err := s.store.Article(ctx, a.ID)
 		if err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		page.Items = append(page.Items, s.apiItem(full))
 	}
@@ -185,14 +175,14 @@ func (s *Handler) handleItems(w http.ResponseWriter, r *http.Request) {
 		page.Next = dateline.Cursor{Time: last.PublishedAt, ID: last.ID}.String()
 	}
 	writeAPI(w, r, page)
+	return nil
 }
 
-func (s *Handler) embargoedItems(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) embargoedItems(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	list, err := s.store.DeskArticles(ctx, dateline.DeskFilter{Status: dateline.StatusScheduled, Limit: 200})
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	var full []*dateline.Article
 	for _, a := range list {
@@ -201,8 +191,7 @@ func (s *Handler) embargoedItems(w http.ResponseWriter, r *http.Request) {
 		}
 		f, err := s.store.Article(ctx, a.ID)
 		if err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		if f.Status == dateline.StatusScheduled && f.Embargoed {
 			full = append(full, f)
@@ -218,6 +207,7 @@ func (s *Handler) embargoedItems(w http.ResponseWriter, r *http.Request) {
 		page.Items = append(page.Items, s.apiItem(f))
 	}
 	writeAPI(w, r, page)
+	return nil
 }
 
 type sectionJSON struct {
@@ -229,9 +219,9 @@ type sectionJSON struct {
 }
 
 // handleSectionsAPI lists the sections.
-func (s *Handler) handleSectionsAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleSectionsAPI(w http.ResponseWriter, r *http.Request) error {
 	if s.apiToken(w, r, "read") == nil {
-		return
+		return nil
 	}
 	out := []sectionJSON{}
 	for _, sec := range s.site.Sections() {
@@ -242,6 +232,7 @@ func (s *Handler) handleSectionsAPI(w http.ResponseWriter, r *http.Request) {
 		out = append(out, sectionJSON{Slug: sec.Slug, Name: sec.Name, Lang: sectionLang(sec), URL: s.cfg.BaseURL + dateline.EditionPath(sectionLang(sec)) + "/" + sec.Slug, Codes: codes})
 	}
 	writeAPI(w, r, map[string]any{"sections": out})
+	return nil
 }
 
 type tagJSON struct {
@@ -253,25 +244,22 @@ type tagJSON struct {
 
 // handleTagsAPI lists the topics or persons that have published stories,
 // a thousand at a time by the cursor "after".
-func (s *Handler) handleTagsAPI(kind string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleTagsAPI(kind string) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		if s.apiToken(w, r, "read") == nil {
-			return
+			return nil
 		}
 		q, err := query(r)
 		if err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		after, err := optionalID(q.Get("after"), "cursor")
 		if err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		tags, err := s.store.SitemapTags(r.Context(), kind, after, 1000)
 		if err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		path := "/topics/"
 		if kind == dateline.TagPerson {
@@ -286,5 +274,6 @@ func (s *Handler) handleTagsAPI(kind string) http.HandlerFunc {
 			res["next"] = strconv.FormatInt(tags[len(tags)-1].ID, 10)
 		}
 		writeAPI(w, r, res)
+		return nil
 	}
 }

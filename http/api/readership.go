@@ -16,28 +16,26 @@ import (
 // answers 204 whether or not the view counted (a bot, a repeat, a flood,
 // a story that is not published), so nothing can be learnt from it; only
 // a body that is not a beacon at all gets 400.
-func (s *Handler) handleView(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleView(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
 	body, err := io.ReadAll(io.LimitReader(r.Body, 65))
 	if err != nil || len(body) > 64 {
-		s.error(w, r, dateline.Errorf(dateline.EINVALID, "A view beacon is id=NUMBER."))
-		return
+		return dateline.Errorf(dateline.EINVALID, "A view beacon is id=NUMBER.")
 	}
 	v, ok := strings.CutPrefix(strings.TrimSpace(string(body)), "id=")
 	id, err := strconv.ParseInt(v, 10, 64)
 	if !ok || err != nil || id <= 0 {
-		s.error(w, r, dateline.Errorf(dateline.EINVALID, "A view beacon is id=NUMBER."))
-		return
+		return dateline.Errorf(dateline.EINVALID, "A view beacon is id=NUMBER.")
 	}
 	pub, err := s.reads.Published(r.Context(), id)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	if pub {
 		s.reads.View(id, web.ClientIP(r, s.cfg.TrustedProxies), r.UserAgent())
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 type rankedJSON struct {
@@ -50,29 +48,25 @@ type rankedJSON struct {
 }
 
 // handleMostReadAPI answers GET /api/v1/most-read?period=now|today|week&section=.
-func (s *Handler) handleMostReadAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleMostReadAPI(w http.ResponseWriter, r *http.Request) error {
 	q, err := query(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	p := dateline.Period(q.Get("period"))
 	if p == "" {
 		p = dateline.PeriodToday
 	}
 	if p.Minutes() == 0 {
-		s.error(w, r, dateline.Errorf(dateline.EINVALID, "period is now, today or week, not %q.", truncate(string(p), 20)))
-		return
+		return dateline.Errorf(dateline.EINVALID, "period is now, today or week, not %q.", truncate(string(p), 20))
 	}
 	sec := q.Get("section")
 	if sec != "" && !s.site.HasSection(sec) {
-		s.error(w, r, dateline.Errorf(dateline.EINVALID, "There is no section %q.", truncate(sec, 40)))
-		return
+		return dateline.Errorf(dateline.EINVALID, "There is no section %q.", truncate(sec, 40))
 	}
 	ranked, err := s.site.MostRead(r.Context(), p, sec)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	items := []rankedJSON{}
 	for _, a := range ranked {
@@ -80,6 +74,7 @@ func (s *Handler) handleMostReadAPI(w http.ResponseWriter, r *http.Request) {
 			PublishedAt: a.PublishedAt, Views: a.Views})
 	}
 	writeTagged(w, r, map[string]any{"period": p, "section": sec, "items": items}, "public, max-age=30")
+	return nil
 }
 
 // --- the live stream ---
@@ -89,25 +84,22 @@ func (s *Handler) handleMostReadAPI(w http.ResponseWriter, r *http.Request) {
 // with Last-Event-ID gets what it missed. With ?embargoed=1 and a token
 // with the embargo scope it also announces stories that arrived or
 // changed under embargo and those killed before their release.
-func (s *Handler) handleStream(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleStream(w http.ResponseWriter, r *http.Request) error {
 	q, err := query(r)
 	if err != nil {
-		s.error(w, r, err)
-		return
+		return err
 	}
 	embargoed := false
 	if v := q.Get("embargoed"); v != "" {
 		if v != "1" && v != "true" {
-			s.error(w, r, dateline.Errorf(dateline.EINVALID, "embargoed is 1 (the embargo stream, for tokens with the embargo scope) or left out."))
-			return
+			return dateline.Errorf(dateline.EINVALID, "embargoed is 1 (the embargo stream, for tokens with the embargo scope) or left out.")
 		}
 		t := s.apiToken(w, r, "read")
 		if t == nil {
-			return
+			return nil
 		}
 		if !t.Embargo {
-			s.error(w, r, dateline.Errorf(dateline.EFORBIDDEN, "The token %q has no embargo scope; the public stream needs no token.", t.Name))
-			return
+			return dateline.Errorf(dateline.EFORBIDDEN, "The token %q has no embargo scope; the public stream needs no token.", t.Name)
 		}
 		embargoed = true
 	}
@@ -115,8 +107,7 @@ func (s *Handler) handleStream(w http.ResponseWriter, r *http.Request) {
 	if v := r.Header.Get("Last-Event-ID"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
-			s.error(w, r, dateline.Errorf(dateline.EINVALID, "Last-Event-ID is the number of the last event received."))
-			return
+			return dateline.Errorf(dateline.EINVALID, "Last-Event-ID is the number of the last event received.")
 		}
 		last = n
 	}
@@ -130,8 +121,7 @@ func (s *Handler) handleStream(w http.ResponseWriter, r *http.Request) {
 		// Older than the hub keeps: read the gap from the store, once.
 		es, err := s.store.Events(r.Context(), last, 500)
 		if err != nil {
-			s.error(w, r, err)
-			return
+			return err
 		}
 		backlog = s.reads.Messages(r.Context(), es)
 	}
@@ -163,28 +153,28 @@ func (s *Handler) handleStream(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, m := range backlog {
 		if !write(m) {
-			return
+			return nil
 		}
 	}
 	if rc.Flush() != nil {
-		return
+		return nil
 	}
 	for {
 		select {
 		case <-r.Context().Done():
-			return
+			return nil
 		case m, ok := <-sub.C:
 			if !ok || !write(m) {
-				return
+				return nil
 			}
 			// Write what else is waiting before one flush.
 			for n := len(sub.C); n > 0; n-- {
 				if m, ok = <-sub.C; !ok || !write(m) {
-					return
+					return nil
 				}
 			}
 			if rc.Flush() != nil {
-				return
+				return nil
 			}
 		}
 	}
