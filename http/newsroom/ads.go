@@ -39,8 +39,9 @@ var adSlotNames = map[string]string{
 	dateline.SlotSidebar: "Sidebar: beside the home page and every story",
 }
 
-func (s *Handler) handleAdsAdmin(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleAdsAdmin(w http.ResponseWriter, r *http.Request) error {
 	s.renderAds(w, r, http.StatusOK, "", nil)
+	return nil
 }
 
 // renderAds shows the switch and each slot's form; refused, when not nil,
@@ -145,12 +146,11 @@ func (s *Handler) formAd(r *http.Request, slot string) (*dateline.Ad, error) {
 
 // handleSaveAd fills a slot from its form: an image (uploaded now, or a
 // photo of the library by number) with a link, or a frame.
-func (s *Handler) handleSaveAd(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleSaveAd(w http.ResponseWriter, r *http.Request) error {
 	as := s.store
 	slot := r.PathValue("slot")
 	if !dateline.ValidAdSlot(slot) {
-		s.fail(w, r, dateline.NoSlot(slot))
-		return
+		return dateline.NoSlot(slot)
 	}
 	a, err := s.formAd(r, slot)
 	refuse := func(err error) {
@@ -166,7 +166,7 @@ func (s *Handler) handleSaveAd(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		refuse(err)
-		return
+		return nil
 	}
 	if a.Kind == dateline.AdImage && r.MultipartForm != nil && len(r.MultipartForm.File["photo"]) > 0 {
 		// Check the rest of the form before keeping the upload.
@@ -174,40 +174,41 @@ func (s *Handler) handleSaveAd(w http.ResponseWriter, r *http.Request) {
 		probe.PhotoID = 1
 		if err := probe.Validate(s.cfg.BaseURL); err != nil {
 			refuse(err)
-			return
+			return nil
 		}
 		p, err := s.uploadPhoto(r, "photo", "Advertisement", "")
 		if err != nil {
 			refuse(err)
-			return
+			return nil
 		}
 		p.Alt = a.Alt
 		a.PhotoID = p.ID
 	}
 	if err := as.SaveAd(r.Context(), a, s.cfg.BaseURL, time.Now()); err != nil {
 		refuse(err)
-		return
+		return nil
 	}
 	s.site.Changed()
 	detail := a.Kind + " " + a.Link + a.FrameURL
 	s.audit(r.Context(), sessionOf(r).User, "ad.save", "ad slot "+slot, detail)
 	http.Redirect(w, r, "/newsroom/ads?done=saved", http.StatusSeeOther)
+	return nil
 }
 
-func (s *Handler) handleClearAd(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleClearAd(w http.ResponseWriter, r *http.Request) error {
 	as := s.store
 	slot := r.PathValue("slot")
 	if err := as.ClearAd(r.Context(), slot); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	s.site.Changed()
 	s.audit(r.Context(), sessionOf(r).User, "ad.clear", "ad slot "+slot, "")
 	http.Redirect(w, r, "/newsroom/ads?done=deleted", http.StatusSeeOther)
+	return nil
 }
 
 // handleAdsSwitch turns every ad off or back on, on every node.
-func (s *Handler) handleAdsSwitch(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleAdsSwitch(w http.ResponseWriter, r *http.Request) error {
 	as := s.store
 	var off bool
 	switch r.PostFormValue("ads") {
@@ -216,13 +217,13 @@ func (s *Handler) handleAdsSwitch(w http.ResponseWriter, r *http.Request) {
 	case "on":
 	default:
 		s.renderAds(w, r, http.StatusBadRequest, "Turn ads on or off with the buttons of the form.", nil)
-		return
+		return nil
 	}
 	if err := as.SetAdsOff(r.Context(), off, time.Now()); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	s.site.Changed()
 	s.audit(r.Context(), sessionOf(r).User, "ad.switch", "ads", r.PostFormValue("ads"))
 	http.Redirect(w, r, "/newsroom/ads?done=saved", http.StatusSeeOther)
+	return nil
 }

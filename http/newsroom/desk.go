@@ -119,23 +119,23 @@ type deskPage struct {
 	Next     string
 }
 
-func (s *Handler) handleDesk(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleDesk(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := dateline.DeskFilter{Status: dateline.Status(q.Get("status")), Section: q.Get("section"), Query: strings.TrimSpace(q.Get("q")), Limit: 50,
 		VisibleTo: visibleTo(sessionOf(r).User)}
 	if f.Status != "" && !f.Status.Valid() {
 		s.newsroomError(w, r, http.StatusBadRequest, "Unknown status; choose one from the list.")
-		return
+		return nil
 	}
 	if f.Section != "" && !s.hasSection(f.Section) {
 		s.newsroomError(w, r, http.StatusBadRequest, "Unknown section; choose one from the list.")
-		return
+		return nil
 	}
 	if v := q.Get("author"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
 			s.newsroomError(w, r, http.StatusBadRequest, "Unknown author; choose one from the list.")
-			return
+			return nil
 		}
 		f.AuthorID = id
 	}
@@ -143,24 +143,22 @@ func (s *Handler) handleDesk(w http.ResponseWriter, r *http.Request) {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 || n > 1_000_000 {
 			s.newsroomError(w, r, http.StatusBadRequest, "The offset must be a whole number from 0.")
-			return
+			return nil
 		}
 		f.Offset = n
 	}
 	if !validText(f.Query) || len(f.Query) > 200 {
 		s.newsroomError(w, r, http.StatusBadRequest, "The search words must be text of at most 200 characters.")
-		return
+		return nil
 	}
 	ctx := r.Context()
 	items, err := s.store.DeskArticles(ctx, f)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	users, err := s.store.Users(ctx)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	d := deskPage{F: f, Items: items, Users: users, Authors: map[int64]string{0: "wire"},
 		Statuses: []dateline.Status{dateline.StatusDraft, dateline.StatusSubmitted, dateline.StatusScheduled, dateline.StatusPublished, dateline.StatusWithheld, dateline.StatusWithdrawn}}
@@ -172,6 +170,7 @@ func (s *Handler) handleDesk(w http.ResponseWriter, r *http.Request) {
 		d.Next = "/newsroom/?" + q.Encode()
 	}
 	s.renderNewsroomView(w, r, http.StatusOK, "desk", &nrView{Title: "Stories", Session: sessionOf(r), Nav: "desk", Data: d})
+	return nil
 }
 
 // visibleTo is the desk's limit for the person: a reporter sees their own
@@ -202,7 +201,7 @@ type editPage struct {
 	Restore             int64 // the revision being restored
 }
 
-func (s *Handler) handleNewArticle(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleNewArticle(w http.ResponseWriter, r *http.Request) error {
 	sess := sessionOf(r)
 	d := &dateline.Draft{Lang: "en", Urgency: 5, Byline: sess.User.Name}
 	if secs := s.site.Sections(); len(secs) > 0 {
@@ -210,20 +209,20 @@ func (s *Handler) handleNewArticle(w http.ResponseWriter, r *http.Request) {
 	}
 	a := &dateline.Article{Status: dateline.StatusDraft}
 	s.editor(w, r, http.StatusOK, &editPage{A: a, D: d})
+	return nil
 }
 
-func (s *Handler) handleEditArticle(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleEditArticle(w http.ResponseWriter, r *http.Request) error {
 	a, ok := s.articleForEdit(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	sess := sessionOf(r)
 	p := &editPage{A: a, D: workflow.EditorDraft(a), Base: a.Version}
 	if a.ID != 0 {
 		of, err := s.store.TranslationOf(r.Context(), a.ID)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		p.D.TranslationOf = of
 	}
@@ -239,6 +238,7 @@ func (s *Handler) handleEditArticle(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.editor(w, r, http.StatusOK, p)
+	return nil
 }
 
 // articleForEdit loads the article named in the path and checks that the
@@ -409,16 +409,18 @@ func splitNames(s string) []string {
 	return out
 }
 
-func (s *Handler) handleCreateArticle(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleCreateArticle(w http.ResponseWriter, r *http.Request) error {
 	s.saveArticle(w, r, 0)
+	return nil
 }
 
-func (s *Handler) handleSaveArticle(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleSaveArticle(w http.ResponseWriter, r *http.Request) error {
 	a, ok := s.articleForEdit(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	s.saveArticle(w, r, a.ID)
+	return nil
 }
 
 // saveArticle stores the form as story id (0: a new one) as its button
@@ -455,42 +457,38 @@ func (s *Handler) saved(w http.ResponseWriter, r *http.Request, res workflow.Res
 	}
 }
 
-func (s *Handler) handleAutosave(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleAutosave(w http.ResponseWriter, r *http.Request) error {
 	a, ok := s.articleForEdit(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	d, err := s.formDraft(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	base, _ := strconv.Atoi(r.PostFormValue("version"))
 	sess := sessionOf(r)
 	now := s.now()
 	if err := s.store.SaveAutosave(r.Context(), &dateline.Autosave{ArticleID: a.ID, UserID: sess.UserID, Base: base, Data: d.Encode(), SavedAt: now}, now); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"saved_at": now.In(s.loc(r)).Format("15:04:05")})
+	return nil
 }
 
 // handlePreview renders the form's story with the reader's article page.
-func (s *Handler) handlePreview(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handlePreview(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.formDraft(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	id, err := optionalID(r.PostFormValue("id"), "story")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	a, err := s.workflow().Preview(r.Context(), sessionOf(r).User, id, *d)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	now := s.now()
 	if a.PublishedAt.IsZero() {
@@ -498,20 +496,22 @@ func (s *Handler) handlePreview(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := s.site.Preview(r, a)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	writeHTML(w, http.StatusOK, "no-store", body)
+	return nil
 }
 
-func (s *Handler) handleWithdraw(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleWithdraw(w http.ResponseWriter, r *http.Request) error {
 	s.changeStatus(w, r, workflow.Action{Verb: workflow.Withdraw, Note: r.PostFormValue("withdraw_note")})
+	return nil
 }
 
 // handleReinstate is an editor's "Restore" of a withdrawn story; the form
 // must carry the confirmation box.
-func (s *Handler) handleReinstate(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleReinstate(w http.ResponseWriter, r *http.Request) error {
 	s.changeStatus(w, r, workflow.Action{Verb: workflow.Reinstate, Confirmed: r.PostFormValue("confirm") != ""})
+	return nil
 }
 
 // changeStatus withdraws or reinstates the story in the path, leaving its
@@ -537,17 +537,17 @@ type historyPage struct {
 	Revs []dateline.Revision
 }
 
-func (s *Handler) handleHistory(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleHistory(w http.ResponseWriter, r *http.Request) error {
 	a, ok := s.articleForView(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	revs, err := s.store.Revisions(r.Context(), a.ID)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	s.renderNewsroomView(w, r, http.StatusOK, "history", &nrView{Title: "History: " + a.Headline, Session: sessionOf(r), Nav: "desk", Data: historyPage{A: a, Revs: revs}})
+	return nil
 }
 
 // articleForView loads the article in the path for reading its history:
@@ -592,21 +592,19 @@ func (s *Handler) revisionOf(r *http.Request, a *dateline.Article, v string) (*d
 	return rev, d, err
 }
 
-func (s *Handler) handleCompare(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleCompare(w http.ResponseWriter, r *http.Request) error {
 	a, ok := s.articleForView(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	q := r.URL.Query()
 	lr, ld, err := s.revisionOf(r, a, q.Get("a"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	rr, rd, err := s.revisionOf(r, a, q.Get("b"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	z := s.site.Zone(r)
 	label := func(rev *dateline.Revision) string {
@@ -614,19 +612,19 @@ func (s *Handler) handleCompare(w http.ResponseWriter, r *http.Request) {
 	}
 	p := comparePage{A: a, L: lr, R: rr, Diff: workflow.DiffDrafts(ld, rd, label(lr), label(rr))}
 	s.renderNewsroomView(w, r, http.StatusOK, "compare", &nrView{Title: "Compare versions", Session: sessionOf(r), Nav: "desk", Data: p})
+	return nil
 }
 
 // handleRestore opens the editor with a revision's content; saving it
 // makes a new version marked as a restore.
-func (s *Handler) handleRestore(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleRestore(w http.ResponseWriter, r *http.Request) error {
 	a, ok := s.articleForEdit(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	rev, d, err := s.revisionOf(r, a, r.PostFormValue("revision"))
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	// The status and the publication time are the story's own, not the
 	// ones the revision had: restoring text never releases a story.
@@ -638,4 +636,5 @@ func (s *Handler) handleRestore(w http.ResponseWriter, r *http.Request) {
 	p := &editPage{A: a, D: d, Base: a.Version, Restore: rev.ID}
 	p.Info = fmt.Sprintf("This is version %d from %s as %s saved it. Nothing changes until you save.", rev.Version, s.site.Zone(r).When(rev.CreatedAt), rev.UserName)
 	s.editor(w, r, http.StatusOK, p)
+	return nil
 }

@@ -24,22 +24,21 @@ type photosPage struct {
 	Limit  int64
 }
 
-func (s *Handler) handlePhotos(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handlePhotos(w http.ResponseWriter, r *http.Request) error {
 	f, err := photoFilter(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	ps, err := s.store.Photos(r.Context(), f)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	p := photosPage{Photos: ps, Query: f.Query, Limit: maxUploadBytes >> 20}
 	if len(ps) == f.Limit {
 		p.Next = "/newsroom/photos?before=" + strconv.FormatInt(ps[len(ps)-1].ID, 10) + "&q=" + url.QueryEscape(f.Query)
 	}
 	s.renderNewsroomView(w, r, http.StatusOK, "photos", &nrView{Title: "Photos", Session: sessionOf(r), Nav: "photos", Data: p})
+	return nil
 }
 
 func photoFilter(r *http.Request) (dateline.PhotoFilter, error) {
@@ -57,28 +56,28 @@ func photoFilter(r *http.Request) (dateline.PhotoFilter, error) {
 
 // handleUpload takes one image, checks it, stores its renditions and adds
 // it to the library with its caption and credit.
-func (s *Handler) handleUpload(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleUpload(w http.ResponseWriter, r *http.Request) error {
 	ctx, u := r.Context(), sessionOf(r).User
 	if s.cfg.Media == nil {
 		s.newsroomError(w, r, http.StatusServiceUnavailable, "This site has no media store configured; uploads are off.")
-		return
+		return nil
 	}
 	caption, credit := ingest.PlainText(r.PostFormValue("caption")), ingest.PlainText(r.PostFormValue("credit"))
 	if utf8.RuneCountInString(caption) > 1000 || utf8.RuneCountInString(credit) > 200 {
 		s.newsroomError(w, r, http.StatusBadRequest, "A caption has at most 1,000 characters and a credit 200.")
-		return
+		return nil
 	}
 	p, err := s.uploadPhoto(r, "photo", caption, credit)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	s.audit(ctx, u, "photo.upload", "photo "+strconv.FormatInt(p.ID, 10), r.MultipartForm.File["photo"][0].Filename)
 	if r.Header.Get("Accept") == "application/json" {
 		writeJSON(w, http.StatusCreated, photoJSON(p))
-		return
+		return nil
 	}
 	http.Redirect(w, r, "/newsroom/photos/"+strconv.FormatInt(p.ID, 10)+"?done=uploaded", http.StatusSeeOther)
+	return nil
 }
 
 // uploadPhoto prepares the image of the form's field (checked, its
@@ -117,47 +116,44 @@ func (s *Handler) uploadPhoto(r *http.Request, field, caption, credit string) (*
 
 type photoPage struct{ P *dateline.Photo }
 
-func (s *Handler) handlePhoto(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handlePhoto(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	p, err := s.store.Photo(r.Context(), id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	s.renderNewsroomView(w, r, http.StatusOK, "photo", &nrView{Title: "Photo " + strconv.FormatInt(id, 10), Session: sessionOf(r), Nav: "photos", Data: photoPage{P: p}})
+	return nil
 }
 
-func (s *Handler) handleSavePhoto(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleSavePhoto(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	ctx := r.Context()
 	p, err := s.store.Photo(ctx, id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	p.Caption, p.Credit, p.Alt = ingest.PlainText(r.PostFormValue("caption")), ingest.PlainText(r.PostFormValue("credit")), ingest.PlainText(r.PostFormValue("alt"))
 	if utf8.RuneCountInString(p.Caption) > 1000 || utf8.RuneCountInString(p.Credit) > 200 || utf8.RuneCountInString(p.Alt) > 1000 {
 		s.newsroomError(w, r, http.StatusBadRequest, "A caption or description has at most 1,000 characters and a credit 200.")
-		return
+		return nil
 	}
 	if p.URI == "" {
 		p.URI = "urn:dateline:photo:id-" + strconv.FormatInt(p.ID, 10)
 	}
 	if err := s.store.SavePhoto(ctx, p, time.Now()); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	s.site.Changed()
 	s.audit(ctx, sessionOf(r).User, "photo.save", "photo "+strconv.FormatInt(p.ID, 10), p.Caption)
 	http.Redirect(w, r, "/newsroom/photos/"+strconv.FormatInt(p.ID, 10)+"?done=saved", http.StatusSeeOther)
+	return nil
 }
 
 // --- galleries and infographics, made from the library ---
@@ -181,7 +177,7 @@ type collectionItem struct {
 	Count int
 }
 
-func (s *Handler) handleCollections(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleCollections(w http.ResponseWriter, r *http.Request) error {
 	kind := r.PathValue("kind")
 	ctx := r.Context()
 	p := collectionPage{Kind: strings.TrimSuffix(kind, "s")}
@@ -190,8 +186,7 @@ func (s *Handler) handleCollections(w http.ResponseWriter, r *http.Request) {
 		p.Kind = "gallery"
 		gs, err := s.store.Galleries(ctx, 100)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		for _, g := range gs {
 			p.Existing = append(p.Existing, collectionItem{ID: g.ID, Title: g.Title, URL: "/photo/" + strconv.FormatInt(g.ID, 10), Count: g.PhotoCount})
@@ -199,20 +194,18 @@ func (s *Handler) handleCollections(w http.ResponseWriter, r *http.Request) {
 	case "infographics":
 		is, err := s.store.Infographics(ctx, 100)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		for _, g := range is {
 			p.Existing = append(p.Existing, collectionItem{ID: g.ID, Title: g.Title, URL: "/infographics/" + strconv.FormatInt(g.ID, 10), Count: len(g.Images)})
 		}
 	default:
 		s.newsroomError(w, r, http.StatusNotFound, "There is nothing at this address.")
-		return
+		return nil
 	}
 	lib, err := s.store.Photos(ctx, dateline.PhotoFilter{Limit: 60})
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	p.Library = lib
 	if secs := s.site.Sections(); len(secs) > 0 {
@@ -223,21 +216,22 @@ func (s *Handler) handleCollections(w http.ResponseWriter, r *http.Request) {
 		title = "Infographics"
 	}
 	s.renderNewsroomView(w, r, http.StatusOK, "collections", &nrView{Title: title, Session: sessionOf(r), Nav: kind, Data: p})
+	return nil
 }
 
 // handleCreateCollection makes a gallery or an infographic from photos of
 // the library, in the order their position fields give.
-func (s *Handler) handleCreateCollection(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleCreateCollection(w http.ResponseWriter, r *http.Request) error {
 	kind := r.PathValue("kind")
 	ctx, u := r.Context(), sessionOf(r).User
 	title, text, section := ingest.PlainText(r.PostFormValue("title")), strings.TrimSpace(r.PostFormValue("text")), r.PostFormValue("section")
 	if title == "" || utf8.RuneCountInString(title) > 300 || utf8.RuneCountInString(text) > 5000 {
 		s.newsroomError(w, r, http.StatusBadRequest, "Give it a title of at most 300 characters and a text of at most 5,000.")
-		return
+		return nil
 	}
 	if !s.hasSection(section) {
 		s.newsroomError(w, r, http.StatusBadRequest, "Choose a section from the list.")
-		return
+		return nil
 	}
 	type pick struct {
 		pos int
@@ -248,7 +242,7 @@ func (s *Handler) handleCreateCollection(w http.ResponseWriter, r *http.Request)
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
 			s.newsroomError(w, r, http.StatusBadRequest, "Choose photos from the library.")
-			return
+			return nil
 		}
 		pos, err := strconv.Atoi(r.PostFormValue("pos-" + v))
 		if err != nil {
@@ -258,7 +252,7 @@ func (s *Handler) handleCreateCollection(w http.ResponseWriter, r *http.Request)
 	}
 	if len(picks) == 0 || len(picks) > 200 {
 		s.newsroomError(w, r, http.StatusBadRequest, "Choose 1 to 200 photos.")
-		return
+		return nil
 	}
 	for i := 1; i < len(picks); i++ { // a few dozen at most: insertion sort keeps ties in form order
 		for j := i; j > 0 && picks[j].pos < picks[j-1].pos; j-- {
@@ -269,12 +263,11 @@ func (s *Handler) handleCreateCollection(w http.ResponseWriter, r *http.Request)
 	for _, pk := range picks {
 		p, err := s.store.Photo(ctx, pk.id)
 		if err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		if p.Caption == "" || p.Credit == "" {
 			s.newsroomError(w, r, http.StatusBadRequest, "Photo "+strconv.FormatInt(p.ID, 10)+" needs a caption and a credit before it is published.")
-			return
+			return nil
 		}
 		photos = append(photos, *p)
 	}
@@ -286,22 +279,21 @@ func (s *Handler) handleCreateCollection(w http.ResponseWriter, r *http.Request)
 	case "galleries":
 		g := &dateline.Gallery{URI: uri, Section: section, Title: title, Lead: ingest.PlainText(text), PublishedAt: now, Photos: photos}
 		if err := s.store.SaveGallery(ctx, g, time.Now()); err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		id, link = g.ID, "/photo/"+strconv.FormatInt(g.ID, 10)
 	case "infographics":
 		g := &dateline.Infographic{URI: uri, Section: section, Title: title, Text: ingest.SanitizeHTML(ingest.TextToHTML(text)), PublishedAt: now, Images: photos}
 		if err := s.store.SaveInfographic(ctx, g, time.Now()); err != nil {
-			s.fail(w, r, err)
-			return
+			return err
 		}
 		id, link = g.ID, "/infographics/"+strconv.FormatInt(g.ID, 10)
 	default:
 		s.newsroomError(w, r, http.StatusNotFound, "There is nothing at this address.")
-		return
+		return nil
 	}
 	s.site.Changed()
 	s.audit(ctx, u, map[string]string{"galleries": "gallery", "infographics": "infographic"}[kind]+".create", kind+" "+strconv.FormatInt(id, 10), title)
 	http.Redirect(w, r, link, http.StatusSeeOther)
+	return nil
 }

@@ -26,8 +26,9 @@ type partnersPage struct {
 	Form    dateline.PartnerFeed
 }
 
-func (s *Handler) handlePartners(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handlePartners(w http.ResponseWriter, r *http.Request) error {
 	s.renderPartners(w, r, http.StatusOK, "", dateline.PartnerFeed{Kind: dateline.PartnerNews})
+	return nil
 }
 
 // renderPartners shows the list with a message (a refusal, or what a
@@ -45,7 +46,7 @@ func (s *Handler) renderPartners(w http.ResponseWriter, r *http.Request, code in
 
 // handleAddPartner registers a feed after checking its address: http or
 // https, and a host that is not private. The scheduler fetches it soon.
-func (s *Handler) handleAddPartner(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleAddPartner(w http.ResponseWriter, r *http.Request) error {
 	ps := s.store
 	f := dateline.PartnerFeed{Name: ingest.PlainText(r.PostFormValue("name")), URL: r.PostFormValue("url"), Kind: r.PostFormValue("kind"), CreatedAt: s.now()}
 	refuse := func(err error) {
@@ -57,60 +58,57 @@ func (s *Handler) handleAddPartner(w http.ResponseWriter, r *http.Request) {
 	}
 	if s.cfg.Partners == nil {
 		refuse(dateline.Errorf(dateline.EINVALID, "Partner feeds are not fetched on this node, so none can be added."))
-		return
+		return nil
 	}
 	if err := f.Validate(); err != nil {
 		refuse(err)
-		return
+		return nil
 	}
 	if err := s.cfg.Partners.CheckURL(r.Context(), f.URL); err != nil {
 		refuse(err)
-		return
+		return nil
 	}
 	if err := ps.CreatePartnerFeed(r.Context(), &f, time.Now()); err != nil {
 		refuse(err)
-		return
+		return nil
 	}
 	s.audit(r.Context(), sessionOf(r).User, "partner.create", "partner "+strconv.FormatInt(f.ID, 10), f.Name+" ("+f.Kind+") "+f.URL)
 	http.Redirect(w, r, "/newsroom/partners?done=created", http.StatusSeeOther)
+	return nil
 }
 
-func (s *Handler) handleDeletePartner(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleDeletePartner(w http.ResponseWriter, r *http.Request) error {
 	ps := s.store
 	id, err := pathID(r, "id")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	f, err := ps.PartnerFeed(r.Context(), id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if err := ps.DeletePartnerFeed(r.Context(), id); err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	s.site.Changed() // the home page may show its entries
 	s.audit(r.Context(), sessionOf(r).User, "partner.delete", "partner "+strconv.FormatInt(id, 10), f.Name+" "+f.URL)
 	http.Redirect(w, r, "/newsroom/partners?done=deleted", http.StatusSeeOther)
+	return nil
 }
 
 // handleFetchPartner fetches a feed now and shows what came of it.
-func (s *Handler) handleFetchPartner(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleFetchPartner(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	if s.cfg.Partners == nil {
 		s.newsroomError(w, r, http.StatusBadRequest, "Partner feeds are not fetched on this node.")
-		return
+		return nil
 	}
 	f, err := s.cfg.Partners.FetchNow(r.Context(), id)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return err
 	}
 	msg := "Fetched “" + f.Name + "”: " + entriesText(f.Entries) + "."
 	switch f.State.Status {
@@ -124,6 +122,7 @@ func (s *Handler) handleFetchPartner(w http.ResponseWriter, r *http.Request) {
 	}
 	s.audit(r.Context(), sessionOf(r).User, "partner.fetch", "partner "+strconv.FormatInt(id, 10), f.State.Status+" "+f.State.Error)
 	s.renderPartners(w, r, http.StatusOK, msg, dateline.PartnerFeed{Kind: dateline.PartnerNews})
+	return nil
 }
 
 func entriesText(n int) string {

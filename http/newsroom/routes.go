@@ -2,16 +2,16 @@ package newsroom
 
 import "net/http"
 
-// newsroomRoutes registers the newsroom on its own mux, which serves
+// routes registers the newsroom on its own mux, which serves
 // every path under /newsroom/. Every page and write is behind
 // requireSession (a live session, the CSRF token on writes, and a role).
 func (s *Handler) routes(m *http.ServeMux) {
-	any := func(h http.HandlerFunc) http.HandlerFunc { return s.requireSession(nil, h) }
-	editor := func(h http.HandlerFunc) http.HandlerFunc { return s.requireSession(canPublish, h) }
-	admin := func(h http.HandlerFunc) http.HandlerFunc { return s.requireSession(canAdmin, h) }
+	any := func(h handlerFunc) http.HandlerFunc { return s.requireSession(nil, s.handle(h)) }
+	editor := func(h handlerFunc) http.HandlerFunc { return s.requireSession(canPublish, s.handle(h)) }
+	admin := func(h handlerFunc) http.HandlerFunc { return s.requireSession(canAdmin, s.handle(h)) }
 
-	m.HandleFunc("GET /newsroom/login", s.handleLoginForm)
-	m.HandleFunc("POST /newsroom/login", s.handleLogin)
+	m.HandleFunc("GET /newsroom/login", s.handle(s.handleLoginForm))
+	m.HandleFunc("POST /newsroom/login", s.handle(s.handleLogin))
 	m.HandleFunc("POST /newsroom/logout", any(s.handleLogout))
 	m.HandleFunc("GET /newsroom/{$}", any(s.handleDesk))
 	m.HandleFunc("GET /newsroom/articles/new", any(s.handleNewArticle))
@@ -65,7 +65,20 @@ func (s *Handler) routes(m *http.ServeMux) {
 	m.HandleFunc("GET /newsroom/api/photos", any(s.handleAPIPhotos))
 	// Anything else under /newsroom/ still needs a session before it
 	// says there is nothing there.
-	m.HandleFunc("/", any(func(w http.ResponseWriter, r *http.Request) {
+	m.HandleFunc("/", any(func(w http.ResponseWriter, r *http.Request) error {
 		s.newsroomError(w, r, http.StatusNotFound, "There is no newsroom page at this address.")
+		return nil
 	}))
+}
+
+// handlerFunc is a newsroom handler: an error it returns is answered by
+// fail, the one adapter (handle) between the handlers and the mux.
+type handlerFunc func(http.ResponseWriter, *http.Request) error
+
+func (s *Handler) handle(h handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.fail(w, r, err)
+		}
+	}
 }

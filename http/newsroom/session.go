@@ -274,12 +274,13 @@ func safeNext(next string) string {
 	return next
 }
 
-func (s *Handler) handleLoginForm(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleLoginForm(w http.ResponseWriter, r *http.Request) error {
 	if s.currentSession(r) != nil {
 		http.Redirect(w, r, "/newsroom/", http.StatusSeeOther)
-		return
+		return nil
 	}
 	s.loginForm(w, r, http.StatusOK, "", r.URL.Query().Get("next"), "")
+	return nil
 }
 
 func (s *Handler) loginForm(w http.ResponseWriter, r *http.Request, code int, email, next, msg string) {
@@ -288,27 +289,27 @@ func (s *Handler) loginForm(w http.ResponseWriter, r *http.Request, code int, em
 	s.renderNewsroom(w, r, code, "login", "Sign in", nil, loginPage{Email: email, Next: safeNext(next), Token: tok, Message: msg})
 }
 
-func (s *Handler) handleLogin(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
 		s.newsroomError(w, r, http.StatusBadRequest, "The sign-in form could not be read.")
-		return
+		return nil
 	}
 	email, password, next := strings.TrimSpace(r.PostFormValue("email")), r.PostFormValue("password"), r.PostFormValue("next")
 	c, err := r.Cookie(loginCookie)
 	if err != nil || c.Value == "" || !auth.Equal(c.Value, r.PostFormValue(csrfFormField)) {
 		s.loginForm(w, r, http.StatusForbidden, email, next, "The sign-in form expired or your browser refused its cookie. Try again.")
-		return
+		return nil
 	}
 	if ok, wait := s.logins.allow(web.ClientIP(r, s.cfg.TrustedProxies), s.now()); !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 		s.loginForm(w, r, http.StatusTooManyRequests, email, next, "Too many sign-in attempts from your address. Wait a few seconds and try again.")
-		return
+		return nil
 	}
 	if email == "" || password == "" || len(email) > 254 || len(password) > 1000 {
 		s.loginForm(w, r, http.StatusBadRequest, email, next, "Enter your email and password.")
-		return
+		return nil
 	}
 	ctx := r.Context()
 	now := s.now()
@@ -316,12 +317,12 @@ func (s *Handler) handleLogin(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		if dateline.ErrorCode(err) != dateline.ENOTFOUND {
 			s.site.Error(w, r, err)
-			return
+			return nil
 		}
 		verifyPassword(password, "")
 		s.audit(ctx, nil, "login.fail", "", "unknown email")
 		s.loginForm(w, r, http.StatusUnauthorized, email, next, wrongPassword)
-		return
+		return nil
 	}
 	// The password is always checked, so a locked account answers as
 	// slowly as any other; only someone who knows the password learns
@@ -331,23 +332,23 @@ func (s *Handler) handleLogin(w http.ResponseWriter, r *http.Request) {
 	known := right && knownDevice(r, u, now)
 	if right && u.LockedUntil.After(now) && !known {
 		s.lockedForm(w, r, u, email, next, now)
-		return
+		return nil
 	}
 	if !right {
 		if !u.LockedUntil.After(now) {
 			if u, err = s.store.LoginFailed(ctx, u.ID, now, loginLimit, loginLock); err != nil {
 				s.site.Error(w, r, err)
-				return
+				return nil
 			}
 		}
 		s.audit(ctx, nil, "login.fail", "user "+strconv.FormatInt(u.ID, 10), u.Email)
 		s.loginForm(w, r, http.StatusUnauthorized, email, next, wrongPassword)
-		return
+		return nil
 	}
 	if u.Disabled {
 		s.audit(ctx, nil, "login.fail", "user "+strconv.FormatInt(u.ID, 10), "disabled account")
 		s.loginForm(w, r, http.StatusForbidden, email, next, "This account is disabled. An admin can enable it again.")
-		return
+		return nil
 	}
 	// A known device signs in through the lock and leaves it in place,
 	// so it still holds for whoever sent the wrong passwords.
@@ -356,11 +357,11 @@ func (s *Handler) handleLogin(w http.ResponseWriter, r *http.Request) {
 		if dateline.ErrorCode(err) == dateline.EFORBIDDEN {
 			if u2, err2 := s.store.User(ctx, u.ID); err2 == nil {
 				s.lockedForm(w, r, u2, email, next, now)
-				return
+				return nil
 			}
 		}
 		s.site.Error(w, r, err)
-		return
+		return nil
 	}
 	// A session id the browser brought is never kept: it may have been
 	// planted. A new one is made at every sign-in.
@@ -371,7 +372,7 @@ func (s *Handler) handleLogin(w http.ResponseWriter, r *http.Request) {
 	sess := &dateline.Session{Hash: auth.Sum(secret), UserID: u.ID, CSRF: auth.Token(), CreatedAt: now, ExpiresAt: now.Add(sessionLife)}
 	if err := s.store.CreateSession(ctx, sess, time.Now()); err != nil {
 		s.site.Error(w, r, err)
-		return
+		return nil
 	}
 	s.store.DeleteExpiredSessions(ctx, now)
 	s.setCookie(w, r, sessionCookie, secret, sessionLife)
@@ -379,6 +380,7 @@ func (s *Handler) handleLogin(w http.ResponseWriter, r *http.Request) {
 	s.rememberDevice(w, r, u, now)
 	s.audit(ctx, u, "login", "", "")
 	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
+	return nil
 }
 
 func (s *Handler) lockedForm(w http.ResponseWriter, r *http.Request, u *dateline.User, email, next string, now time.Time) {
@@ -389,15 +391,16 @@ func (s *Handler) lockedForm(w http.ResponseWriter, r *http.Request, u *dateline
 		"Too many failed sign-ins: this account is locked until "+u.LockedUntil.In(z.Location()).Format("15:04")+" ("+plural(mins, "minute", "minutes")+"). An admin can set a new password sooner.")
 }
 
-func (s *Handler) handleLogout(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleLogout(w http.ResponseWriter, r *http.Request) error {
 	sess := sessionOf(r)
 	if err := s.store.DeleteSession(r.Context(), sess.Hash); err != nil {
 		s.site.Error(w, r, err)
-		return
+		return nil
 	}
 	s.audit(r.Context(), sess.User, "logout", "", "")
 	s.setCookie(w, r, sessionCookie, "", -1)
 	http.Redirect(w, r, "/newsroom/login", http.StatusSeeOther)
+	return nil
 }
 
 // audit records an action; a failure to record is logged, not shown.
