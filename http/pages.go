@@ -16,6 +16,7 @@ import (
 	"dateline"
 	"dateline/http/web"
 	"dateline/i18n"
+	"dateline/ingest"
 	"dateline/related"
 )
 
@@ -106,7 +107,7 @@ func firstParagraph(html string) string {
 	if i := strings.Index(html, "</p>"); i >= 0 {
 		html = html[:i]
 	}
-	return web.BodyText(html)
+	return ingest.BodyText(html)
 }
 
 type homePage struct {

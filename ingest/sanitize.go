@@ -101,3 +101,24 @@ func TextToHTML(s string) string {
 	}
 	return b.String()
 }
+
+var blockEnd = regexp.MustCompile(`(?i)</(p|h[1-6]|li|blockquote|figcaption)>|<br\s*/?>|<hr[^>]*>`)
+
+// BodyText is a story or an introduction as plain text, a paragraph per
+// line, with "[page break]" where a page ends: what the newsroom compares
+// between versions and what the site shows where no markup may go.
+func BodyText(body string) string {
+	body = blockEnd.ReplaceAllStringFunc(body, func(m string) string {
+		if strings.HasPrefix(strings.ToLower(m), "<hr") {
+			return "\n[page break]\n"
+		}
+		return m + "\n"
+	})
+	var lines []string
+	for _, l := range strings.Split(body, "\n") {
+		if t := PlainText(l); t != "" {
+			lines = append(lines, t)
+		}
+	}
+	return strings.Join(lines, "\n")
+}

@@ -3,7 +3,6 @@ package newsroom
 import (
 	"html"
 	"html/template"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -38,7 +37,7 @@ func DiffDrafts(a, b *dateline.Draft, left, right string) Diff {
 	}
 	add("Headline", a.Headline, b.Headline)
 	add("Lead", a.Lead, b.Lead)
-	add("Story", bodyText(a.Body), bodyText(b.Body))
+	add("Story", ingest.BodyText(a.Body), ingest.BodyText(b.Body))
 	add("Section", a.Section, b.Section)
 	add("Topics", strings.Join(a.Topics, ", "), strings.Join(b.Topics, ", "))
 	add("Persons", strings.Join(a.Persons, ", "), strings.Join(b.Persons, ", "))
@@ -70,26 +69,6 @@ func urgencyName(u int, breaking bool) string {
 		s += ", breaking"
 	}
 	return s
-}
-
-var blockEnd = regexp.MustCompile(`(?i)</(p|h[1-6]|li|blockquote|figcaption)>|<br\s*/?>|<hr[^>]*>`)
-
-// bodyText is the story as plain text, a paragraph per line, so that a
-// comparison shows words, not markup.
-func bodyText(body string) string {
-	body = blockEnd.ReplaceAllStringFunc(body, func(m string) string {
-		if strings.HasPrefix(strings.ToLower(m), "<hr") {
-			return "\n[page break]\n"
-		}
-		return m + "\n"
-	})
-	var lines []string
-	for _, l := range strings.Split(body, "\n") {
-		if t := ingest.PlainText(l); t != "" {
-			lines = append(lines, t)
-		}
-	}
-	return strings.Join(lines, "\n")
 }
 
 // maxDiffCells bounds the work of one whole comparison: once it is spent,

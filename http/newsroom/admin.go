@@ -10,7 +10,6 @@ import (
 
 	"dateline"
 	"dateline/auth"
-	"dateline/http/web"
 	"dateline/ingest"
 )
 
@@ -212,7 +211,7 @@ func (s *Handler) handleStory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := storiesPage{S: st, Intro: web.BodyText(st.Intro), Latest: latest}
+	p := storiesPage{S: st, Intro: ingest.BodyText(st.Intro), Latest: latest}
 	s.renderNewsroomView(w, r, http.StatusOK, "story", &nrView{Title: "Story page: " + st.Title, Session: sessionOf(r), Nav: "stories", Data: p})
 	return nil
 }
