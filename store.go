@@ -103,6 +103,15 @@ type Store interface {
 	// story is found once it is published and never after it leaves.
 	Search(ctx context.Context, f SearchFilter) (SearchResult, error)
 
+	// Reindex rebuilds the search index from the stored articles, and
+	// SearchIndexSize tells what it takes on disk, in bytes.
+	Reindex(ctx context.Context) error
+	SearchIndexSize(ctx context.Context) (int64, error)
+	// Watch calls changed whenever another process or node changes the
+	// content, until ctx ends (SQLite polls its file's data version,
+	// PostgreSQL listens for notifications).
+	Watch(ctx context.Context, changed func()) error
+
 	CreateToken(ctx context.Context, t *Token, now time.Time) error
 	// TokenByHash returns EUNAUTHORIZED when no token has the hash.
 	TokenByHash(ctx context.Context, hash []byte) (*Token, error)

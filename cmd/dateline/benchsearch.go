@@ -14,15 +14,7 @@ import (
 )
 
 // reindexer is a store whose search index can be rebuilt, and measured.
-type reindexer interface {
-	Reindex(ctx context.Context) error
-}
-
 // sizer reports how many bytes the search index takes.
-type sizer interface {
-	SearchIndexSize(ctx context.Context) (int64, error)
-}
-
 func runBenchSearch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var sf storeFlags
 	var n int
@@ -53,20 +45,14 @@ func runBenchSearch(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	fmt.Fprintf(stdout, "%d published articles\n", total)
 	if reindex {
-		r, ok := store.(reindexer)
-		if !ok {
-			return usagef("this engine cannot rebuild its index")
-		}
 		start := time.Now()
-		if err := r.Reindex(ctx); err != nil {
+		if err := store.Reindex(ctx); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "index rebuilt in %s\n", time.Since(start).Round(time.Millisecond))
 	}
-	if sz, ok := store.(sizer); ok {
-		if b, err := sz.SearchIndexSize(ctx); err == nil {
-			fmt.Fprintf(stdout, "search index: %.1f MiB\n", float64(b)/(1<<20))
-		}
+	if b, err := store.SearchIndexSize(ctx); err == nil {
+		fmt.Fprintf(stdout, "search index: %.1f MiB\n", float64(b)/(1<<20))
 	}
 
 	rng := rand.New(rand.NewSource(seed))

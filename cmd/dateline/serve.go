@@ -410,9 +410,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	}
 	// On a shared database other nodes change content too: each change
 	// they announce empties this node's page cache.
-	if w, ok := store.(watcher); ok {
-		workers = append(workers, worker{"watch", func(ctx context.Context) { w.Watch(ctx, srv.Changed) }})
-	}
+	workers = append(workers, worker{"watch", func(ctx context.Context) { store.Watch(ctx, srv.Changed) }})
 	pubCtx, stopPublisher := context.WithCancel(ctx)
 	waitWorkers := startWorkers(pubCtx, workers)
 
@@ -476,11 +474,6 @@ func debugMux() *http.ServeMux {
 	m.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	m.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	return m
-}
-
-// watcher is a store that other processes change too.
-type watcher interface {
-	Watch(ctx context.Context, changed func()) error
 }
 
 func hasSection(ctx context.Context, store dateline.Store, slug string) bool {
