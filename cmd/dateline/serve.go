@@ -535,28 +535,38 @@ func (r *releaser) Run(ctx context.Context) {
 // release publishes what is due now and returns how long to wait for the
 // next embargo.
 func (r *releaser) release(ctx context.Context) time.Duration {
-	ids, err := r.store.PublishDue(ctx, time.Now())
-	if err != nil {
-		if ctx.Err() == nil {
-			r.log.Error("publish scheduled", "err", err)
-		}
-		return time.Second
-	}
-	if len(ids) > 0 {
-		r.log.Info("published scheduled stories", "ids", joinIDs(ids))
-		r.changed()
-	}
+	// A read first: most wake-ups (every change of content) find nothing
+	// due, and need not take the writer.
 	next, err := r.store.NextEmbargo(ctx)
 	if err != nil {
-		if ctx.Err() == nil {
-			r.log.Error("next embargo", "err", err)
+		return r.failed(ctx, "next embargo", err)
+	}
+	if !next.IsZero() && !next.After(time.Now()) {
+		ids, err := r.store.PublishDue(ctx, time.Now())
+		if err != nil {
+			return r.failed(ctx, "publish scheduled", err)
 		}
-		return time.Second
+		if len(ids) > 0 {
+			r.log.Info("published scheduled stories", "ids", joinIDs(ids))
+			r.changed()
+		}
+		if next, err = r.store.NextEmbargo(ctx); err != nil {
+			return r.failed(ctx, "next embargo", err)
+		}
 	}
 	if next.IsZero() {
 		return maxReleaseWait
 	}
 	return min(maxReleaseWait, max(0, time.Until(next)))
+}
+
+// failed logs a failed step of the releaser and has it try again in a
+// second.
+func (r *releaser) failed(ctx context.Context, what string, err error) time.Duration {
+	if ctx.Err() == nil {
+		r.log.Error(what, "err", err)
+	}
+	return time.Second
 }
 
 func joinIDs(ids []int64) string {
