@@ -224,3 +224,35 @@ func (s *Server) mostReadIn(p dateline.Period, lang string) []dateline.Ranked {
 
 // translate is i18n.T for an edition's language.
 func translate(lang, key string, args ...any) string { return i18n.T(i18n.Lang(lang), key, args...) }
+
+// canonicalPage is the address readers mean by a near miss of a page
+// within edition lang: "/photo" for "/photo/", "/politics/" or
+// "/POLITICS" for "/politics", "/news/" for "/news". Only one-segment
+// paths are looked at; ok is false for an address that is already right
+// or means nothing.
+func (s *Server) canonicalPage(lang, p string) (to string, ok bool) {
+	name, slash := strings.CutSuffix(strings.TrimPrefix(p, "/"), "/")
+	if name == "" || strings.Contains(name, "/") {
+		return "", false
+	}
+	lower := strings.ToLower(name)
+	switch lower {
+	case "photo", "infographics":
+		if p == "/"+lower+"/" {
+			return "", false
+		}
+		return prefix(lang) + "/" + lower + "/", true
+	case "news", "city", "currency", "search":
+		if p == "/"+lower {
+			return "", false
+		}
+		return prefix(lang) + "/" + lower, true
+	}
+	if !slash && name == lower {
+		return "", false // a section's own address, or nothing
+	}
+	if sec := s.section(lower); sec != nil {
+		return prefix(sectionLang(*sec)) + "/" + lower, true
+	}
+	return "", false
+}

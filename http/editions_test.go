@@ -143,8 +143,8 @@ func TestTranslationsLinked(t *testing.T) {
 		}
 	}
 	_, doc := e.page(ruURL)
-	if s := doc.First(".page-count"); s == nil || s.Text() != "1 страница в этой статье" {
-		t.Errorf("Russian page count = %v", s)
+	if s := doc.First(".page-count"); s != nil {
+		t.Errorf("Russian one-page story says %q", s.Text())
 	}
 	if d := doc.First(".body .dateline"); d == nil || !regexp.MustCompile(`^МОСКВА, \d{1,2} [а-я]+\. /DATELINE/\.$`).MatchString(d.Text()) {
 		t.Errorf("Russian dateline = %v", d)

@@ -279,6 +279,13 @@ func (s *Server) routes() {
 			s.serveFeed(w, r, feedSection, slug, f)
 			return
 		}
+		if to, ok := s.canonicalPage(s.lang(r), r.URL.Path); ok && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			if r.URL.RawQuery != "" {
+				to += "?" + r.URL.RawQuery
+			}
+			http.Redirect(w, r, to, http.StatusMovedPermanently)
+			return
+		}
 		m.ServeHTTP(w, r)
 	}), func(w http.ResponseWriter, r *http.Request) {
 		s.errorStatus(w, r, http.StatusInternalServerError, "Internal error.")

@@ -20,7 +20,7 @@
 	const wordsRU = {
 		"Feed settings": "Настройки ленты", "Remove": "Удалить", "Following": "Вы следите", "Follow": "Следить",
 		"Search result: ": "Результат поиска: ", "On a subject: ": "По теме: ", "Loading…": "Загрузка…",
-		"Close breaking news": "Закрыть срочную новость", "BREAKING": "СРОЧНО", ": show": ": показать",
+		"Close breaking news": "Закрыть срочную новость", "BREAKING": "СРОЧНО", "URGENT": "СРОЧНО", ": show": ": показать",
 		" on your subjects": " по вашим темам",
 	};
 	const tr = (s) => (ru && wordsRU[s]) || s;
@@ -390,6 +390,13 @@
 			});
 	}
 
+	// label is the banner's word for an event, as the article marks it: a
+	// breaking story or urgency 1 is BREAKING, urgency 2 is URGENT. The
+	// page gives the words in its language.
+	const label = (e) => (e.breaking === true || e.urgency === 1)
+		? live.dataset.breaking || tr("BREAKING")
+		: live.dataset.urgent || tr("URGENT");
+
 	// banner shows the newest breaking story until the reader closes it.
 	function banner(e, href) {
 		const old = $(".breaking-banner", live);
@@ -397,6 +404,7 @@
 			const a = $("a", old);
 			a.textContent = e.headline;
 			a.href = href;
+			$(".breaking-label", old).textContent = label(e);
 			return;
 		}
 		if (old && Date.parse(old.dataset.at) > Date.parse(e.at)) return;
@@ -412,7 +420,7 @@
 			save("sessionStorage", "dateline.closed", closed().concat(e.id).slice(-50));
 			b.remove();
 		});
-		b.append(make("strong", "breaking-label", tr("BREAKING")), " ", a, " ", close);
+		b.append(make("strong", "breaking-label", label(e)), " ", a, " ", close);
 		if (old) old.replaceWith(b);
 		else live.prepend(b);
 	}
