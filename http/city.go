@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"dateline/cities"
+	"dateline/http/web"
 	"dateline/i18n"
 	"dateline/weather"
 )
@@ -163,7 +164,7 @@ func (s *Server) handleCity(w http.ResponseWriter, r *http.Request) {
 		cc = "private, max-age=0"
 	}
 	w.Header().Set("Vary", "Accept-Encoding, Cookie")
-	writeHTML(w, http.StatusOK, cc, body)
+	web.WriteHTML(w, http.StatusOK, cc, body)
 }
 
 // handleCityChoose remembers the chosen city in a cookie for a year (an

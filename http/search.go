@@ -209,7 +209,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		cc = "private, max-age=0" // times and header in the reader's city
 	}
 	w.Header()["Vary"] = web.VaryCookie
-	writeHTML(w, status, cc, body)
+	web.WriteHTML(w, status, cc, body)
 }
 
 // searchResultJSON is one result of GET /api/v1/search.

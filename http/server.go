@@ -5,8 +5,6 @@ package http
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -301,20 +299,10 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 // error answers with the error's status and safe message, as JSON for the
 // API and as a page for everything else. Only internal errors are logged.
 func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
-	code := dateline.ErrorCode(err)
-	switch code {
-	case dateline.EINTERNAL:
-		if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
-			// The client went away; nothing is wrong here.
-			s.log.Debug("request canceled", "method", r.Method, "path", r.URL.Path)
-			return
-		}
-		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
-	case dateline.EUNAVAILABLE:
-		// Busy, not broken: the sender may try again shortly.
-		w.Header().Set("Retry-After", "2")
-		s.log.Warn("busy", "method", r.Method, "path", r.URL.Path, "err", dateline.ErrorMessage(err))
+	if !web.LogError(s.log, w, r, err) {
+		return
 	}
+	code := dateline.ErrorCode(err)
 	s.errorStatus(w, r, web.Status(code), dateline.ErrorMessage(err))
 }
 
@@ -324,7 +312,7 @@ func (s *Server) errorStatus(w http.ResponseWriter, r *http.Request, code int, m
 		w.Header().Set("Retry-After", "30")
 	}
 	if strings.HasPrefix(r.URL.Path, "/api/") {
-		writeJSON(w, code, map[string]any{"error": map[string]any{"status": code, "message": msg}})
+		web.WriteJSON(w, code, map[string]any{"error": map[string]any{"status": code, "message": msg}})
 		return
 	}
 	body, err := s.render(r, "error", s.view(r, http.StatusText(code), errorPage{Status: code, Message: msg}))
@@ -333,26 +321,5 @@ func (s *Server) errorStatus(w http.ResponseWriter, r *http.Request, code int, m
 		http.Error(w, msg, code)
 		return
 	}
-	writeHTML(w, code, "no-store", body)
-}
-
-// writeHTML sends a page rendered for this request alone.
-func writeHTML(w http.ResponseWriter, code int, cacheControl string, body []byte) {
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", cacheControl)
-	if h["Content-Security-Policy"] == nil { // a page may allow its ads' frames
-		h["Content-Security-Policy"] = web.CSP
-	}
-	h["X-Content-Type-Options"] = web.NoSniff
-	w.WriteHeader(code)
-	w.Write(body)
-}
-
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(code)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.Encode(v)
+	web.WriteHTML(w, code, "no-store", body)
 }

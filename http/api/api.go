@@ -94,7 +94,7 @@ func (s *Handler) handleIngest(w http.ResponseWriter, r *http.Request) error {
 			w.Header().Set("Location", s.site.StoryURL(res.Section, res.ID))
 		}
 	}
-	writeJSON(w, code, res)
+	web.WriteJSON(w, code, res)
 	return nil
 }
 

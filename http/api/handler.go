@@ -6,8 +6,6 @@ package api
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -84,20 +82,10 @@ func New(store Store, site Site, in *ingest.Service, reads *readership.Service, 
 // error answers with the error's status and safe message as JSON. Only
 // internal errors are logged.
 func (s *Handler) error(w http.ResponseWriter, r *http.Request, err error) {
-	code := dateline.ErrorCode(err)
-	switch code {
-	case dateline.EINTERNAL:
-		if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
-			// The client went away; nothing is wrong here.
-			s.log.Debug("request canceled", "method", r.Method, "path", r.URL.Path)
-			return
-		}
-		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
-	case dateline.EUNAVAILABLE:
-		// Busy, not broken: the sender may try again shortly.
-		w.Header().Set("Retry-After", "2")
-		s.log.Warn("busy", "method", r.Method, "path", r.URL.Path, "err", dateline.ErrorMessage(err))
+	if !web.LogError(s.log, w, r, err) {
+		return
 	}
+	code := dateline.ErrorCode(err)
 	ErrorStatus(w, web.Status(code), dateline.ErrorMessage(err))
 }
 
@@ -107,15 +95,7 @@ func ErrorStatus(w http.ResponseWriter, code int, msg string) {
 	if code == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
 		w.Header().Set("Retry-After", "30")
 	}
-	writeJSON(w, code, map[string]any{"error": map[string]any{"status": code, "message": msg}})
-}
-
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(code)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.Encode(v)
+	web.WriteJSON(w, code, map[string]any{"error": map[string]any{"status": code, "message": msg}})
 }
 
 // The small helpers below are the site's own too (package http).

@@ -10,6 +10,7 @@ import (
 
 	"dateline"
 	"dateline/auth"
+	"dateline/http/web"
 	"dateline/ingest"
 )
 
@@ -540,7 +541,7 @@ func (s *Handler) handleAPIArticles(w http.ResponseWriter, r *http.Request) erro
 		}
 		out = append(out, map[string]any{"id": a.ID, "headline": a.Headline, "url": s.site.ArticleURL(a), "section": a.SectionName, "status": a.Status, "published": pub})
 	}
-	writeJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -577,7 +578,7 @@ func (s *Handler) handleAPITags(w http.ResponseWriter, r *http.Request) error {
 			out = append(out, map[string]string{"name": t.Name, "slug": t.Slug})
 		}
 	}
-	writeJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -598,6 +599,6 @@ func (s *Handler) handleAPIPhotos(w http.ResponseWriter, r *http.Request) error 
 	for i := range ps {
 		out = append(out, photoJSON(&ps[i]))
 	}
-	writeJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }

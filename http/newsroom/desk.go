@@ -60,7 +60,7 @@ func (s *Handler) renderNewsroomView(w http.ResponseWriter, r *http.Request, cod
 		http.Error(w, "Internal error.", http.StatusInternalServerError)
 		return
 	}
-	writeHTML(w, code, "no-store", buf.Bytes())
+	web.WriteHTML(w, code, "no-store", buf.Bytes())
 }
 
 type messagePage struct {
@@ -76,7 +76,7 @@ func (s *Handler) newsroomError(w http.ResponseWriter, r *http.Request, code int
 		w.Header().Set("Retry-After", "30")
 	}
 	if strings.HasPrefix(r.URL.Path, "/newsroom/api/") || strings.HasSuffix(r.URL.Path, "/autosave") || r.Header.Get("Accept") == "application/json" {
-		writeJSON(w, code, map[string]any{"error": map[string]any{"status": code, "message": msg}})
+		web.WriteJSON(w, code, map[string]any{"error": map[string]any{"status": code, "message": msg}})
 		return
 	}
 	back := ""
@@ -472,7 +472,7 @@ func (s *Handler) handleAutosave(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.SaveAutosave(r.Context(), &dateline.Autosave{ArticleID: a.ID, UserID: sess.UserID, Base: base, Data: d.Encode(), SavedAt: now}, now); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"saved_at": now.In(s.loc(r)).Format("15:04:05")})
+	web.WriteJSON(w, http.StatusOK, map[string]string{"saved_at": now.In(s.loc(r)).Format("15:04:05")})
 	return nil
 }
 
@@ -498,7 +498,7 @@ func (s *Handler) handlePreview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeHTML(w, http.StatusOK, "no-store", body)
+	web.WriteHTML(w, http.StatusOK, "no-store", body)
 	return nil
 }
 

@@ -1,38 +1,15 @@
 package newsroom
 
 import (
-	"encoding/json"
-	"net/http"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"dateline"
-	"dateline/http/web"
 )
 
 // The small helpers below are the site's own too (package http): each
 // surface keeps its copy rather than share a package of odds and ends.
-
-func writeHTML(w http.ResponseWriter, code int, cacheControl string, body []byte) {
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", cacheControl)
-	if h["Content-Security-Policy"] == nil {
-		h["Content-Security-Policy"] = web.CSP
-	}
-	h["X-Content-Type-Options"] = web.NoSniff
-	w.WriteHeader(code)
-	w.Write(body)
-}
-
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(code)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.Encode(v)
-}
 
 func validText(s string) bool {
 	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0

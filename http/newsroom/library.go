@@ -11,6 +11,7 @@ import (
 
 	"dateline"
 	"dateline/auth"
+	"dateline/http/web"
 	"dateline/ingest"
 	"dateline/media"
 )
@@ -73,7 +74,7 @@ func (s *Handler) handleUpload(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.audit(ctx, u, "photo.upload", "photo "+strconv.FormatInt(p.ID, 10), r.MultipartForm.File["photo"][0].Filename)
 	if r.Header.Get("Accept") == "application/json" {
-		writeJSON(w, http.StatusCreated, photoJSON(p))
+		web.WriteJSON(w, http.StatusCreated, photoJSON(p))
 		return nil
 	}
 	http.Redirect(w, r, "/newsroom/photos/"+strconv.FormatInt(p.ID, 10)+"?done=uploaded", http.StatusSeeOther)
