@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	msqlite "modernc.org/sqlite" // registers the "sqlite" driver
@@ -30,6 +31,9 @@ type DB struct {
 	path  string
 	write *sql.DB // one connection: SQLite has one writer at a time
 	read  *sql.DB
+	// lastBusy is when (Unix ns) a write last gave up on another
+	// process's lock; writes queued behind it give up at once.
+	lastBusy atomic.Int64
 }
 
 var _ dateline.Store = (*DB)(nil)
@@ -171,8 +175,36 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 }
 
 // inTx runs fn in a write transaction and commits it when fn returns nil.
+//
+// The whole wait for the writer is bounded: at most busyWait in the queue
+// for the one write connection, and a write that queued behind one which
+// found another process holding the database gives up at once instead of
+// waiting its own busyWait again. So a wire POST is answered 503 within
+// about busyWait, however many of the node's own writes queued before it.
 func (db *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
+	asked := time.Now().UnixNano()
+	queue, cancel := context.WithTimeout(ctx, busyWait)
+	conn, err := db.write.Conn(queue)
+	cancel()
+	if err != nil {
+		if ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+			return errBusy
+		}
+		return err
+	}
+	defer conn.Close()
+	if db.lastBusy.Load() > asked {
+		return errBusy
+	}
+	err = db.runTx(ctx, conn, fn)
+	if dateline.ErrorCode(err) == dateline.EUNAVAILABLE {
+		db.lastBusy.Store(time.Now().UnixNano())
+	}
+	return err
+}
+
+func (db *DB) runTx(ctx context.Context, conn *sql.Conn, fn func(*sql.Tx) error) error {
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return busy(err)
 	}
@@ -200,10 +232,12 @@ const (
 func busy(err error) error {
 	var se *msqlite.Error
 	if errors.As(err, &se) && (se.Code()&0xff == sqliteBusy || se.Code()&0xff == sqliteLocked) {
-		return dateline.Errorf(dateline.EUNAVAILABLE, "The database is busy with another writer (an import, perhaps); try again in a few seconds.")
+		return errBusy
 	}
 	return err
 }
+
+var errBusy = dateline.Errorf(dateline.EUNAVAILABLE, "The database is busy with another writer (an import, perhaps); try again in a few seconds.")
 
 // placeholders returns "?, ?, ?" for n values.
 func placeholders(n int) string {

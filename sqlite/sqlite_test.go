@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -125,4 +126,48 @@ func TestLifecycleMigration(t *testing.T) {
 	}
 	defer db.Close()
 	storetest.CheckMigrated(t, db, release)
+}
+
+// TestQueuedWritesGiveUpTogether: while another process holds the
+// writer, several of the node's own writes queued at once are all
+// refused as busy (EUNAVAILABLE) within about one busy wait, not one
+// wait each; once the lock is let go a write succeeds.
+func TestQueuedWritesGiveUpTogether(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dateline.db")
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	other, err := sql.Open("sqlite", "file:"+path+"?_txlock=immediate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	tx, err := other.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	errs := make(chan error, 4)
+	for i := range 4 {
+		go func() {
+			sec := dateline.Section{Slug: fmt.Sprintf("queued-%d", i), Name: "Queued"}
+			errs <- db.SaveSection(ctx, &sec)
+		}()
+	}
+	for range 4 {
+		if err := <-errs; dateline.ErrorCode(err) != dateline.EUNAVAILABLE {
+			t.Errorf("a queued write while busy: %v", err)
+		}
+	}
+	if took := time.Since(start); took > 8*time.Second {
+		t.Errorf("four queued writes took %v to give up", took)
+	}
+	tx.Rollback()
+	sec := dateline.Section{Slug: "after", Name: "After"}
+	if err := db.SaveSection(ctx, &sec); err != nil {
+		t.Errorf("after the lock was let go: %v", err)
+	}
 }
