@@ -86,18 +86,18 @@ func deref(s *string) string {
 }
 
 // Article returns the article with the id. Returns ENOTFOUND if none.
-func (db *DB) Article(ctx context.Context, id int64) (_ *dateline.Article, err error) {
+func (db contentStore) Article(ctx context.Context, id int64) (_ *dateline.Article, err error) {
 	defer wrap(&err, "article")
 	return db.article(ctx, `a.id = $1`, id)
 }
 
 // ArticleByURI returns the article with the source URI. Returns ENOTFOUND if none.
-func (db *DB) ArticleByURI(ctx context.Context, uri string) (_ *dateline.Article, err error) {
+func (db contentStore) ArticleByURI(ctx context.Context, uri string) (_ *dateline.Article, err error) {
 	defer wrap(&err, "article by uri")
 	return db.article(ctx, `a.uri = $1`, uri)
 }
 
-func (db *DB) article(ctx context.Context, where string, arg any) (*dateline.Article, error) {
+func (db contentStore) article(ctx context.Context, where string, arg any) (*dateline.Article, error) {
 	q := db.reader(ctx)
 	a, err := scanArticle(q.QueryRow(ctx, `SELECT `+articleColumns+articleFrom+` WHERE `+where, arg))
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -199,7 +199,7 @@ func tags(ctx context.Context, q querier, query string, id int64) ([]dateline.To
 }
 
 // Articles lists published articles, newest first, without their pages.
-func (db *DB) Articles(ctx context.Context, f dateline.ArticleFilter) (_ []dateline.Article, err error) {
+func (db contentStore) Articles(ctx context.Context, f dateline.ArticleFilter) (_ []dateline.Article, err error) {
 	defer wrap(&err, "articles")
 	where := []string{`a.status = 'published'`}
 	var args []any
@@ -237,7 +237,7 @@ func articleList(ctx context.Context, q querier, query string, args ...any) ([]d
 }
 
 // CountArticles counts articles with the status, or all when status is "".
-func (db *DB) CountArticles(ctx context.Context, status dateline.Status) (_ int, err error) {
+func (db contentStore) CountArticles(ctx context.Context, status dateline.Status) (_ int, err error) {
 	defer wrap(&err, "count articles")
 	where, args, err := statusWhere(status, nil)
 	if err != nil {
@@ -271,7 +271,7 @@ func statusWhere(s dateline.Status, args []any) (string, []any, error) {
 
 // PublishDue publishes scheduled articles whose embargo has ended. Row
 // locks make each release happen once, however many nodes run it.
-func (db *DB) PublishDue(ctx context.Context, now time.Time) (_ []int64, err error) {
+func (db contentStore) PublishDue(ctx context.Context, now time.Time) (_ []int64, err error) {
 	defer wrap(&err, "publish due")
 	var ids []int64
 	err = pgx.BeginFunc(ctx, db.primary, func(tx pgx.Tx) error {
@@ -311,7 +311,7 @@ func (db *DB) PublishDue(ctx context.Context, now time.Time) (_ []int64, err err
 
 // NextEmbargo returns the earliest embargo still to end, to the
 // millisecond, or the zero time.
-func (db *DB) NextEmbargo(ctx context.Context) (_ time.Time, err error) {
+func (db contentStore) NextEmbargo(ctx context.Context) (_ time.Time, err error) {
 	defer wrap(&err, "next embargo")
 	var t *time.Time
 	err = db.primary.QueryRow(ctx, `SELECT MIN(embargo_until) FROM articles WHERE status = 'scheduled'`).Scan(&t)

@@ -18,7 +18,7 @@ var _ dateline.Rates = (*DB)(nil)
 // once are safe: the upsert's row lock orders them, and the later one
 // finds nothing to change or replaces the rows with the same. Returns
 // EINVALID.
-func (db *DB) SaveRates(ctx context.Context, t *dateline.RateTable, now time.Time) (changed bool, err error) {
+func (db rateStore) SaveRates(ctx context.Context, t *dateline.RateTable, now time.Time) (changed bool, err error) {
 	defer wrap(&err, "save rates")
 	if err := t.Validate(); err != nil {
 		return false, err
@@ -56,7 +56,7 @@ func (db *DB) SaveRates(ctx context.Context, t *dateline.RateTable, now time.Tim
 
 // RatesOn returns the source's newest table on or before date. Returns
 // ENOTFOUND.
-func (db *DB) RatesOn(ctx context.Context, source string, date time.Time) (_ *dateline.RateTable, err error) {
+func (db rateStore) RatesOn(ctx context.Context, source string, date time.Time) (_ *dateline.RateTable, err error) {
 	defer wrap(&err, "rates on")
 	return ratesOn(ctx, db.reader(ctx), `t.source = $1 AND t.day <= $2`, source, date.Format(dateline.RateDay))
 }
@@ -96,7 +96,7 @@ func ratesOn(ctx context.Context, q querier, where string, args ...any) (*dateli
 }
 
 // RateDates lists the source's dates, newest first.
-func (db *DB) RateDates(ctx context.Context, source string, limit int) (_ []time.Time, err error) {
+func (db rateStore) RateDates(ctx context.Context, source string, limit int) (_ []time.Time, err error) {
 	defer wrap(&err, "rate dates")
 	rows, err := db.reader(ctx).Query(ctx, `SELECT day FROM rate_tables WHERE source = $1 ORDER BY day DESC LIMIT $2`, source, sqlutil.LimitOr(limit, 100, 10000))
 	if err != nil {
@@ -120,7 +120,7 @@ func (db *DB) RateDates(ctx context.Context, source string, limit int) (_ []time
 
 // RateSources lists the sources with tables and their first and newest
 // dates.
-func (db *DB) RateSources(ctx context.Context) (_ []dateline.RateSource, err error) {
+func (db rateStore) RateSources(ctx context.Context) (_ []dateline.RateSource, err error) {
 	defer wrap(&err, "rate sources")
 	rows, err := db.reader(ctx).Query(ctx, `SELECT source, MIN(day), MAX(day),
 		(SELECT base FROM rate_tables b WHERE b.source = t.source ORDER BY day DESC LIMIT 1)
@@ -148,7 +148,7 @@ func (db *DB) RateSources(ctx context.Context) (_ []dateline.RateSource, err err
 }
 
 // RateHistory returns one currency's rates from from to to, oldest first.
-func (db *DB) RateHistory(ctx context.Context, source, code string, from, to time.Time) (_ []dateline.RatePoint, err error) {
+func (db rateStore) RateHistory(ctx context.Context, source, code string, from, to time.Time) (_ []dateline.RatePoint, err error) {
 	defer wrap(&err, "rate history")
 	rows, err := db.reader(ctx).Query(ctx, `SELECT t.day, r.per_unit, t.note FROM rate_tables t JOIN rates r ON r.table_id = t.id
 		WHERE t.source = $1 AND t.day >= $2 AND t.day <= $3 AND r.code = $4 ORDER BY t.day`,

@@ -13,7 +13,7 @@ import (
 var _ dateline.Ads = (*DB)(nil)
 
 // AdSettings returns the switch and every filled slot with its photo.
-func (db *DB) AdSettings(ctx context.Context) (_ *dateline.AdSettings, err error) {
+func (db adStore) AdSettings(ctx context.Context) (_ *dateline.AdSettings, err error) {
 	defer wrap(&err, "ad settings")
 	st := &dateline.AdSettings{Ads: []dateline.Ad{}}
 	if err := db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(off), 0) FROM ad_settings`).Scan(&st.Off); err != nil {
@@ -48,7 +48,7 @@ func (db *DB) AdSettings(ctx context.Context) (_ *dateline.AdSettings, err error
 }
 
 // SaveAd fills the ad's slot. Returns EINVALID and ENOTFOUND.
-func (db *DB) SaveAd(ctx context.Context, a *dateline.Ad, site string, now time.Time) (err error) {
+func (db adStore) SaveAd(ctx context.Context, a *dateline.Ad, site string, now time.Time) (err error) {
 	defer wrap(&err, "save ad")
 	if err := a.Validate(site); err != nil {
 		return err
@@ -75,7 +75,7 @@ func (db *DB) SaveAd(ctx context.Context, a *dateline.Ad, site string, now time.
 }
 
 // ClearAd empties a slot. Returns EINVALID for an unknown slot.
-func (db *DB) ClearAd(ctx context.Context, slot string) (err error) {
+func (db adStore) ClearAd(ctx context.Context, slot string) (err error) {
 	defer wrap(&err, "clear ad")
 	if !dateline.ValidAdSlot(slot) {
 		return dateline.NoSlot(slot)
@@ -87,7 +87,7 @@ func (db *DB) ClearAd(ctx context.Context, slot string) (err error) {
 }
 
 // SetAdsOff turns every ad off or back on.
-func (db *DB) SetAdsOff(ctx context.Context, off bool, now time.Time) (err error) {
+func (db adStore) SetAdsOff(ctx context.Context, off bool, now time.Time) (err error) {
 	defer wrap(&err, "set ads off")
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO ad_settings (id, off, updated_at) VALUES (1, ?, ?)

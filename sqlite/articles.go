@@ -86,18 +86,18 @@ func scanArticle(row scanner) (*dateline.Article, error) {
 }
 
 // Article returns the article with the id. Returns ENOTFOUND if none.
-func (db *DB) Article(ctx context.Context, id int64) (_ *dateline.Article, err error) {
+func (db contentStore) Article(ctx context.Context, id int64) (_ *dateline.Article, err error) {
 	defer wrap(&err, "article")
 	return db.article(ctx, `a.id = ?`, id)
 }
 
 // ArticleByURI returns the article with the source URI. Returns ENOTFOUND if none.
-func (db *DB) ArticleByURI(ctx context.Context, uri string) (_ *dateline.Article, err error) {
+func (db contentStore) ArticleByURI(ctx context.Context, uri string) (_ *dateline.Article, err error) {
 	defer wrap(&err, "article by uri")
 	return db.article(ctx, `a.uri = ?`, uri)
 }
 
-func (db *DB) article(ctx context.Context, where string, arg any) (*dateline.Article, error) {
+func (db contentStore) article(ctx context.Context, where string, arg any) (*dateline.Article, error) {
 	a, err := scanArticle(db.read.QueryRowContext(ctx, `SELECT `+articleColumns+articleFrom+` WHERE `+where, arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No article %v.", arg)
@@ -238,7 +238,7 @@ func tags(ctx context.Context, q queryer, query string, id int64) ([]dateline.To
 }
 
 // Articles lists published articles, newest first, without their pages.
-func (db *DB) Articles(ctx context.Context, f dateline.ArticleFilter) (_ []dateline.Article, err error) {
+func (db contentStore) Articles(ctx context.Context, f dateline.ArticleFilter) (_ []dateline.Article, err error) {
 	defer wrap(&err, "articles")
 	var where []string
 	var args []any
@@ -272,7 +272,7 @@ func (db *DB) Articles(ctx context.Context, f dateline.ArticleFilter) (_ []datel
 		` ORDER BY a.published_at DESC, a.id DESC LIMIT ?`, args...)
 }
 
-func (db *DB) articleList(ctx context.Context, query string, args ...any) ([]dateline.Article, error) {
+func (db contentStore) articleList(ctx context.Context, query string, args ...any) ([]dateline.Article, error) {
 	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -282,7 +282,7 @@ func (db *DB) articleList(ctx context.Context, query string, args ...any) ([]dat
 }
 
 // CountArticles counts articles with the status, or all when status is "".
-func (db *DB) CountArticles(ctx context.Context, status dateline.Status) (_ int, err error) {
+func (db contentStore) CountArticles(ctx context.Context, status dateline.Status) (_ int, err error) {
 	defer wrap(&err, "count articles")
 	where, args, err := statusWhere(status)
 	if err != nil {
@@ -314,7 +314,7 @@ func statusWhere(s dateline.Status) (string, []any, error) {
 }
 
 // PublishDue publishes scheduled articles whose embargo has ended.
-func (db *DB) PublishDue(ctx context.Context, now time.Time) (_ []int64, err error) {
+func (db contentStore) PublishDue(ctx context.Context, now time.Time) (_ []int64, err error) {
 	defer wrap(&err, "publish due")
 	var ids []int64
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
@@ -362,7 +362,7 @@ func (db *DB) PublishDue(ctx context.Context, now time.Time) (_ []int64, err err
 
 // NextEmbargo returns the earliest embargo still to end, to the
 // millisecond, or the zero time.
-func (db *DB) NextEmbargo(ctx context.Context) (_ time.Time, err error) {
+func (db contentStore) NextEmbargo(ctx context.Context) (_ time.Time, err error) {
 	defer wrap(&err, "next embargo")
 	var t sql.NullInt64
 	err = db.read.QueryRowContext(ctx, `SELECT MIN(embargo_until) FROM articles WHERE status = 'scheduled'`).Scan(&t)

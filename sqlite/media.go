@@ -21,7 +21,7 @@ func scanPhoto(row scanner, extra ...any) (dateline.Photo, error) {
 	return p, err
 }
 
-func (db *DB) photos(ctx context.Context, query string, id int64) ([]dateline.Photo, error) {
+func (db mediaStore) photos(ctx context.Context, query string, id int64) ([]dateline.Photo, error) {
 	rows, err := db.read.QueryContext(ctx, query, id)
 	if err != nil {
 		return nil, err
@@ -43,7 +43,7 @@ func sectionID(ctx context.Context, tx *sql.Tx, slug string) (any, error) {
 }
 
 // SaveGallery creates or updates a gallery by URI, with its photos in order.
-func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery, now time.Time) (err error) {
+func (db mediaStore) SaveGallery(ctx context.Context, g *dateline.Gallery, now time.Time) (err error) {
 	defer wrap(&err, "save gallery")
 	if g.URI == "" || g.Title == "" {
 		return dateline.Errorf(dateline.EINVALID, "A gallery needs a URI and a title.")
@@ -79,7 +79,7 @@ func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery, now time.Tim
 }
 
 // Gallery returns the gallery with its photos. Returns ENOTFOUND if none.
-func (db *DB) Gallery(ctx context.Context, id int64) (_ *dateline.Gallery, err error) {
+func (db mediaStore) Gallery(ctx context.Context, id int64) (_ *dateline.Gallery, err error) {
 	defer wrap(&err, "gallery")
 	var g dateline.Gallery
 	var section sql.NullString
@@ -106,7 +106,7 @@ func (db *DB) Gallery(ctx context.Context, id int64) (_ *dateline.Gallery, err e
 }
 
 // Galleries lists the newest galleries, each with its cover photo and count.
-func (db *DB) Galleries(ctx context.Context, limit int) (_ []dateline.Gallery, err error) {
+func (db mediaStore) Galleries(ctx context.Context, limit int) (_ []dateline.Gallery, err error) {
 	defer wrap(&err, "galleries")
 	rows, err := db.read.QueryContext(ctx, `SELECT `+photoColumns+`, g.id, g.uri, COALESCE(s.slug, ''), g.title, g.lead, g.published_at,
 			(SELECT COUNT(*) FROM gallery_photos c WHERE c.gallery_id = g.id)
@@ -134,7 +134,7 @@ func (db *DB) Galleries(ctx context.Context, limit int) (_ []dateline.Gallery, e
 }
 
 // SaveInfographic creates or updates an infographic by URI.
-func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic, now time.Time) (err error) {
+func (db mediaStore) SaveInfographic(ctx context.Context, g *dateline.Infographic, now time.Time) (err error) {
 	defer wrap(&err, "save infographic")
 	if g.URI == "" || g.Title == "" {
 		return dateline.Errorf(dateline.EINVALID, "An infographic needs a URI and a title.")
@@ -170,7 +170,7 @@ func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic, now 
 }
 
 // Infographic returns the infographic with its images. Returns ENOTFOUND if none.
-func (db *DB) Infographic(ctx context.Context, id int64) (_ *dateline.Infographic, err error) {
+func (db mediaStore) Infographic(ctx context.Context, id int64) (_ *dateline.Infographic, err error) {
 	defer wrap(&err, "infographic")
 	gs, err := db.infographics(ctx, `WHERE g.id = ?`, id)
 	if err != nil {
@@ -183,12 +183,12 @@ func (db *DB) Infographic(ctx context.Context, id int64) (_ *dateline.Infographi
 }
 
 // Infographics lists the newest infographics with their images.
-func (db *DB) Infographics(ctx context.Context, limit int) (_ []dateline.Infographic, err error) {
+func (db mediaStore) Infographics(ctx context.Context, limit int) (_ []dateline.Infographic, err error) {
 	defer wrap(&err, "infographics")
 	return db.infographics(ctx, `ORDER BY g.published_at DESC, g.id DESC LIMIT ?`, sqlutil.CapLimit(limit))
 }
 
-func (db *DB) infographics(ctx context.Context, tail string, arg any) ([]dateline.Infographic, error) {
+func (db mediaStore) infographics(ctx context.Context, tail string, arg any) ([]dateline.Infographic, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT g.id, g.uri, COALESCE(s.slug, ''), g.title, g.text, g.published_at
 		FROM infographics g LEFT JOIN sections s ON s.id = g.section_id `+tail, arg)
 	if err != nil {

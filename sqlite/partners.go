@@ -31,7 +31,7 @@ func scanPartnerFeed(r scanner, extra ...any) (dateline.PartnerFeed, error) {
 }
 
 // PartnerFeeds lists every feed by name, with its state and entry count.
-func (db *DB) PartnerFeeds(ctx context.Context) (_ []dateline.PartnerFeed, err error) {
+func (db partnerStore) PartnerFeeds(ctx context.Context) (_ []dateline.PartnerFeed, err error) {
 	defer wrap(&err, "partner feeds")
 	rows, err := db.read.QueryContext(ctx, `SELECT `+partnerFeedCols+`, (SELECT COUNT(*) FROM partner_entries e WHERE e.feed_id = f.id)
 		FROM partner_feeds f ORDER BY f.name, f.id`)
@@ -53,7 +53,7 @@ func (db *DB) PartnerFeeds(ctx context.Context) (_ []dateline.PartnerFeed, err e
 }
 
 // PartnerFeed returns one feed. Returns ENOTFOUND.
-func (db *DB) PartnerFeed(ctx context.Context, id int64) (_ *dateline.PartnerFeed, err error) {
+func (db partnerStore) PartnerFeed(ctx context.Context, id int64) (_ *dateline.PartnerFeed, err error) {
 	defer wrap(&err, "partner feed")
 	var n int
 	f, err := scanPartnerFeed(db.read.QueryRowContext(ctx, `SELECT `+partnerFeedCols+`, (SELECT COUNT(*) FROM partner_entries e WHERE e.feed_id = f.id)
@@ -68,7 +68,7 @@ func (db *DB) PartnerFeed(ctx context.Context, id int64) (_ *dateline.PartnerFee
 }
 
 // CreatePartnerFeed stores a new feed. Returns EINVALID and ECONFLICT.
-func (db *DB) CreatePartnerFeed(ctx context.Context, f *dateline.PartnerFeed, now time.Time) (err error) {
+func (db partnerStore) CreatePartnerFeed(ctx context.Context, f *dateline.PartnerFeed, now time.Time) (err error) {
 	defer wrap(&err, "create partner feed")
 	if err := f.Validate(); err != nil {
 		return err
@@ -90,7 +90,7 @@ func (db *DB) CreatePartnerFeed(ctx context.Context, f *dateline.PartnerFeed, no
 }
 
 // DeletePartnerFeed removes a feed and its entries. Returns ENOTFOUND.
-func (db *DB) DeletePartnerFeed(ctx context.Context, id int64) (err error) {
+func (db partnerStore) DeletePartnerFeed(ctx context.Context, id int64) (err error) {
 	defer wrap(&err, "delete partner feed")
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM partner_feeds WHERE id = ?`, id)
@@ -106,7 +106,7 @@ func (db *DB) DeletePartnerFeed(ctx context.Context, id int64) (err error) {
 
 // ClaimPartnerFeeds returns the feeds due by now and moves them on by
 // lease.
-func (db *DB) ClaimPartnerFeeds(ctx context.Context, now time.Time, lease time.Duration, limit int) (_ []dateline.PartnerFeed, err error) {
+func (db partnerStore) ClaimPartnerFeeds(ctx context.Context, now time.Time, lease time.Duration, limit int) (_ []dateline.PartnerFeed, err error) {
 	defer wrap(&err, "claim partner feeds")
 	limit = sqlutil.LimitOr(limit, 10, 100)
 	fs := []dateline.PartnerFeed{}
@@ -140,7 +140,7 @@ func (db *DB) ClaimPartnerFeeds(ctx context.Context, now time.Time, lease time.D
 
 // SavePartnerFetch records a fetch and, when entries is not nil, replaces
 // the feed's entries. Returns ENOTFOUND.
-func (db *DB) SavePartnerFetch(ctx context.Context, id int64, st dateline.PartnerState, entries []dateline.PartnerEntry) (err error) {
+func (db partnerStore) SavePartnerFetch(ctx context.Context, id int64, st dateline.PartnerState, entries []dateline.PartnerEntry) (err error) {
 	defer wrap(&err, "save partner fetch")
 	var fetched any
 	if !st.FetchedAt.IsZero() {
@@ -172,7 +172,7 @@ func (db *DB) SavePartnerFetch(ctx context.Context, id int64, st dateline.Partne
 }
 
 // PartnerEntries returns the newest entries across the feeds of the kind.
-func (db *DB) PartnerEntries(ctx context.Context, kind string, limit int) (_ []dateline.PartnerEntry, err error) {
+func (db partnerStore) PartnerEntries(ctx context.Context, kind string, limit int) (_ []dateline.PartnerEntry, err error) {
 	defer wrap(&err, "partner entries")
 	rows, err := db.read.QueryContext(ctx, `SELECT e.id, e.feed_id, f.name, e.title, e.link, e.summary, e.published_at
 		FROM partner_entries e JOIN partner_feeds f ON f.id = e.feed_id

@@ -32,7 +32,7 @@ func scanUser(row scanner, extra ...any) (*dateline.User, error) {
 
 // CreateUser stores a new account. Returns EINVALID for a bad email, name
 // or role and ECONFLICT when the email (in any case) has an account.
-func (db *DB) CreateUser(ctx context.Context, u *dateline.User, now time.Time) (err error) {
+func (db peopleStore) CreateUser(ctx context.Context, u *dateline.User, now time.Time) (err error) {
 	defer wrap(&err, "create user")
 	if err := u.Validate(); err != nil {
 		return err
@@ -54,7 +54,7 @@ func (db *DB) CreateUser(ctx context.Context, u *dateline.User, now time.Time) (
 
 // UpdateUser saves the email, name, role and disabled flag; a disabled
 // account loses its sessions. Returns ENOTFOUND, EINVALID or ECONFLICT.
-func (db *DB) UpdateUser(ctx context.Context, u *dateline.User) (err error) {
+func (db peopleStore) UpdateUser(ctx context.Context, u *dateline.User) (err error) {
 	defer wrap(&err, "update user")
 	if err := u.Validate(); err != nil {
 		return err
@@ -79,7 +79,7 @@ func (db *DB) UpdateUser(ctx context.Context, u *dateline.User) (err error) {
 
 // SetPassword replaces the hash, clears failures and lockout and ends
 // every session of the account. Returns ENOTFOUND.
-func (db *DB) SetPassword(ctx context.Context, userID int64, hash string) (err error) {
+func (db peopleStore) SetPassword(ctx context.Context, userID int64, hash string) (err error) {
 	defer wrap(&err, "set password")
 	if hash == "" {
 		return dateline.Errorf(dateline.EINVALID, "A password is needed.")
@@ -98,7 +98,7 @@ func (db *DB) SetPassword(ctx context.Context, userID int64, hash string) (err e
 }
 
 // User returns the account with the id. Returns ENOTFOUND.
-func (db *DB) User(ctx context.Context, id int64) (_ *dateline.User, err error) {
+func (db peopleStore) User(ctx context.Context, id int64) (_ *dateline.User, err error) {
 	defer wrap(&err, "user")
 	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -111,7 +111,7 @@ func (db *DB) User(ctx context.Context, id int64) (_ *dateline.User, err error) 
 
 // UserByEmail returns the account with the email, ignoring case. Returns
 // ENOTFOUND.
-func (db *DB) UserByEmail(ctx context.Context, email string) (_ *dateline.User, err error) {
+func (db peopleStore) UserByEmail(ctx context.Context, email string) (_ *dateline.User, err error) {
 	defer wrap(&err, "user by email")
 	// The column's NOCASE collation makes = ignore case.
 	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.email = ?`, strings.TrimSpace(email)))
@@ -124,7 +124,7 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (_ *dateline.User, 
 }
 
 // Users lists every account in the order they were made.
-func (db *DB) Users(ctx context.Context) (_ []dateline.User, err error) {
+func (db peopleStore) Users(ctx context.Context) (_ []dateline.User, err error) {
 	defer wrap(&err, "users")
 	rows, err := db.read.QueryContext(ctx, `SELECT `+userColumns+` FROM users u ORDER BY u.id`)
 	if err != nil {
@@ -138,7 +138,7 @@ func (db *DB) Users(ctx context.Context) (_ []dateline.User, err error) {
 // at once all count; at limit failures the account is locked until
 // now+lock and the count starts again. Returns the account. Returns
 // ENOTFOUND.
-func (db *DB) LoginFailed(ctx context.Context, userID int64, now time.Time, limit int, lock time.Duration) (u *dateline.User, err error) {
+func (db peopleStore) LoginFailed(ctx context.Context, userID int64, now time.Time, limit int, lock time.Duration) (u *dateline.User, err error) {
 	defer wrap(&err, "login failed")
 	until := now.Add(lock).Unix()
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
@@ -159,7 +159,7 @@ func (db *DB) LoginFailed(ctx context.Context, userID int64, now time.Time, limi
 // at now: wrong passwords sent at the same time as the right one may have
 // locked it since the right one was checked. Then nothing changes and it
 // returns EFORBIDDEN. Returns ENOTFOUND for an unknown account.
-func (db *DB) LoginSucceeded(ctx context.Context, userID int64, now time.Time) (err error) {
+func (db peopleStore) LoginSucceeded(ctx context.Context, userID int64, now time.Time) (err error) {
 	defer wrap(&err, "login succeeded")
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		// One statement decides and clears, so no failure can come between.
@@ -182,7 +182,7 @@ func (db *DB) LoginSucceeded(ctx context.Context, userID int64, now time.Time) (
 
 // CreateSession stores a session. Returns EINVALID without a hash, account
 // or end, and ENOTFOUND for an unknown account.
-func (db *DB) CreateSession(ctx context.Context, s *dateline.Session, now time.Time) (err error) {
+func (db peopleStore) CreateSession(ctx context.Context, s *dateline.Session, now time.Time) (err error) {
 	defer wrap(&err, "create session")
 	if len(s.Hash) == 0 || s.UserID == 0 || s.ExpiresAt.IsZero() {
 		return dateline.Errorf(dateline.EINVALID, "A session needs a hash, an account and an end.")
@@ -204,7 +204,7 @@ func (db *DB) CreateSession(ctx context.Context, s *dateline.Session, now time.T
 // Session returns the live session with the hash and its account. Returns
 // EUNAUTHORIZED when there is none, it ended by now or the account is
 // disabled.
-func (db *DB) Session(ctx context.Context, hash []byte, now time.Time) (_ *dateline.Session, err error) {
+func (db peopleStore) Session(ctx context.Context, hash []byte, now time.Time) (_ *dateline.Session, err error) {
 	defer wrap(&err, "session")
 	var s dateline.Session
 	var created, expires int64
@@ -224,7 +224,7 @@ func (db *DB) Session(ctx context.Context, hash []byte, now time.Time) (_ *datel
 }
 
 // DeleteSession ends the session with the hash, if there is one.
-func (db *DB) DeleteSession(ctx context.Context, hash []byte) (err error) {
+func (db peopleStore) DeleteSession(ctx context.Context, hash []byte) (err error) {
 	defer wrap(&err, "delete session")
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE hash = ?`, hash)
@@ -233,7 +233,7 @@ func (db *DB) DeleteSession(ctx context.Context, hash []byte) (err error) {
 }
 
 // DeleteExpiredSessions removes the sessions that ended by now.
-func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (err error) {
+func (db peopleStore) DeleteExpiredSessions(ctx context.Context, now time.Time) (err error) {
 	defer wrap(&err, "delete expired sessions")
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, now.Unix())
@@ -242,7 +242,7 @@ func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (err err
 }
 
 // Tokens lists every API token, newest first.
-func (db *DB) Tokens(ctx context.Context) (_ []dateline.Token, err error) {
+func (db peopleStore) Tokens(ctx context.Context) (_ []dateline.Token, err error) {
 	defer wrap(&err, "tokens")
 	rows, err := db.read.QueryContext(ctx, `SELECT id, name, scope, hash, created_at, embargo, source FROM tokens ORDER BY created_at DESC, id DESC`)
 	if err != nil {
@@ -263,7 +263,7 @@ func (db *DB) Tokens(ctx context.Context) (_ []dateline.Token, err error) {
 }
 
 // DeleteToken revokes the token. Returns ENOTFOUND.
-func (db *DB) DeleteToken(ctx context.Context, id int64) (err error) {
+func (db peopleStore) DeleteToken(ctx context.Context, id int64) (err error) {
 	defer wrap(&err, "delete token")
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM tokens WHERE id = ?`, id)
@@ -282,7 +282,7 @@ func (db *DB) DeleteToken(ctx context.Context, id int64) (err error) {
 // ignoring case. SQLite's lower() folds ASCII only, so names are matched
 // by their slug too: "лав" finds "Сергей Лавров" as "lav" in
 // "sergey-lavrov". Returns EINVALID for another kind.
-func (db *DB) TagSuggest(ctx context.Context, kind, prefix string, limit int) (_ []dateline.Topic, err error) {
+func (db peopleStore) TagSuggest(ctx context.Context, kind, prefix string, limit int) (_ []dateline.Topic, err error) {
 	defer wrap(&err, "tag suggest")
 	if kind != "topics" && kind != "persons" {
 		return nil, dateline.Errorf(dateline.EINVALID, "Tags are topics or persons, not %q.", kind)
@@ -315,7 +315,7 @@ func (db *DB) TagSuggest(ctx context.Context, kind, prefix string, limit int) (_
 
 // AddAudit records an entry. The account's name is filled in when
 // e.UserName is empty.
-func (db *DB) AddAudit(ctx context.Context, e *dateline.AuditEntry, now time.Time) (err error) {
+func (db peopleStore) AddAudit(ctx context.Context, e *dateline.AuditEntry, now time.Time) (err error) {
 	defer wrap(&err, "add audit")
 	if e.Action == "" {
 		return dateline.Errorf(dateline.EINVALID, "An audit entry needs an action.")
@@ -333,7 +333,7 @@ func (db *DB) AddAudit(ctx context.Context, e *dateline.AuditEntry, now time.Tim
 
 // AuditLog lists entries newest first, below the id before (0: from the
 // newest), at most limit (100 by default, 500 at most).
-func (db *DB) AuditLog(ctx context.Context, before int64, limit int) (_ []dateline.AuditEntry, err error) {
+func (db peopleStore) AuditLog(ctx context.Context, before int64, limit int) (_ []dateline.AuditEntry, err error) {
 	defer wrap(&err, "audit log")
 	if before <= 0 {
 		before = 1<<63 - 1

@@ -14,7 +14,7 @@ var _ dateline.Rates = (*DB)(nil)
 
 // SaveRates stores a table, replacing the one of the same source and date,
 // and reports whether anything changed. Returns EINVALID.
-func (db *DB) SaveRates(ctx context.Context, t *dateline.RateTable, now time.Time) (changed bool, err error) {
+func (db rateStore) SaveRates(ctx context.Context, t *dateline.RateTable, now time.Time) (changed bool, err error) {
 	defer wrap(&err, "save rates")
 	if err := t.Validate(); err != nil {
 		return false, err
@@ -53,12 +53,12 @@ func (db *DB) SaveRates(ctx context.Context, t *dateline.RateTable, now time.Tim
 
 // RatesOn returns the source's newest table on or before date. Returns
 // ENOTFOUND.
-func (db *DB) RatesOn(ctx context.Context, source string, date time.Time) (_ *dateline.RateTable, err error) {
+func (db rateStore) RatesOn(ctx context.Context, source string, date time.Time) (_ *dateline.RateTable, err error) {
 	defer wrap(&err, "rates on")
 	return db.ratesOn(ctx, db.read, `t.source = ? AND t.day <= ?`, source, date.Format(dateline.RateDay))
 }
 
-func (db *DB) ratesOn(ctx context.Context, q *sql.DB, where string, args ...any) (*dateline.RateTable, error) {
+func (db rateStore) ratesOn(ctx context.Context, q *sql.DB, where string, args ...any) (*dateline.RateTable, error) {
 	var t dateline.RateTable
 	var id, fetched int64
 	var day string
@@ -93,7 +93,7 @@ func (db *DB) ratesOn(ctx context.Context, q *sql.DB, where string, args ...any)
 }
 
 // RateDates lists the source's dates, newest first.
-func (db *DB) RateDates(ctx context.Context, source string, limit int) (_ []time.Time, err error) {
+func (db rateStore) RateDates(ctx context.Context, source string, limit int) (_ []time.Time, err error) {
 	defer wrap(&err, "rate dates")
 	rows, err := db.read.QueryContext(ctx, `SELECT day FROM rate_tables WHERE source = ? ORDER BY day DESC LIMIT ?`, source, sqlutil.LimitOr(limit, 100, 10000))
 	if err != nil {
@@ -117,7 +117,7 @@ func (db *DB) RateDates(ctx context.Context, source string, limit int) (_ []time
 
 // RateSources lists the sources with tables and their first and newest
 // dates.
-func (db *DB) RateSources(ctx context.Context) (_ []dateline.RateSource, err error) {
+func (db rateStore) RateSources(ctx context.Context) (_ []dateline.RateSource, err error) {
 	defer wrap(&err, "rate sources")
 	rows, err := db.read.QueryContext(ctx, `SELECT source, MIN(day), MAX(day),
 		(SELECT base FROM rate_tables b WHERE b.source = t.source ORDER BY day DESC LIMIT 1)
@@ -145,7 +145,7 @@ func (db *DB) RateSources(ctx context.Context) (_ []dateline.RateSource, err err
 }
 
 // RateHistory returns one currency's rates from from to to, oldest first.
-func (db *DB) RateHistory(ctx context.Context, source, code string, from, to time.Time) (_ []dateline.RatePoint, err error) {
+func (db rateStore) RateHistory(ctx context.Context, source, code string, from, to time.Time) (_ []dateline.RatePoint, err error) {
 	defer wrap(&err, "rate history")
 	rows, err := db.read.QueryContext(ctx, `SELECT t.day, r.per_unit, t.note FROM rate_tables t JOIN rates r ON r.table_id = t.id
 		WHERE t.source = ? AND t.day >= ? AND t.day <= ? AND r.code = ? ORDER BY t.day`,

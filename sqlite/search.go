@@ -85,7 +85,7 @@ func collectIDs(ctx context.Context, tx *sql.Tx, q string, id int64, add func(in
 }
 
 // Reindex rebuilds the search index from the articles, in batches.
-func (db *DB) Reindex(ctx context.Context) (err error) {
+func (db searchStore) Reindex(ctx context.Context) (err error) {
 	defer wrap(&err, "reindex")
 	if _, err := db.write.ExecContext(ctx, `DELETE FROM article_fts`); err != nil {
 		return err
@@ -129,7 +129,7 @@ func (db *DB) Reindex(ctx context.Context) (err error) {
 }
 
 // reindexIfStale rebuilds the index when it was made by another version.
-func (db *DB) reindexIfStale(ctx context.Context) error {
+func (db searchStore) reindexIfStale(ctx context.Context) error {
 	var v int
 	err := db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM search_meta`).Scan(&v)
 	if err != nil || v == searchVersion {
@@ -178,7 +178,7 @@ func matchExpr(must, not [][]string, facetsAll []string, facetsAny []string) str
 }
 
 // Search finds published articles; see dateline.SearchFilter.
-func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (_ dateline.SearchResult, err error) {
+func (db searchStore) Search(ctx context.Context, f dateline.SearchFilter) (_ dateline.SearchResult, err error) {
 	defer wrap(&err, "search")
 	var res dateline.SearchResult
 	var all []string
@@ -308,7 +308,7 @@ func inRange(t, from, to time.Time) bool {
 }
 
 // SearchIndexSize returns the bytes the full-text index takes on disk.
-func (db *DB) SearchIndexSize(ctx context.Context) (_ int64, err error) {
+func (db searchStore) SearchIndexSize(ctx context.Context) (_ int64, err error) {
 	defer wrap(&err, "search index size")
 	var n sql.NullInt64
 	err = db.read.QueryRowContext(ctx, `SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'article_fts%'`).Scan(&n)

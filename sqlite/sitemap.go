@@ -19,7 +19,7 @@ var _ dateline.Sitemaps = (*DB)(nil)
 // which holds every column they need; the months' last changes read the
 // rows, so the whole list costs a pass over the articles and a refresh
 // only the months that changed.
-func (db *DB) SitemapMonths(ctx context.Context, changedSince time.Time) (_ []dateline.MonthCount, err error) {
+func (db sitemapStore) SitemapMonths(ctx context.Context, changedSince time.Time) (_ []dateline.MonthCount, err error) {
 	defer wrap(&err, "sitemap months")
 	var months []dateline.MonthCount
 	if changedSince.IsZero() {
@@ -90,7 +90,7 @@ func (db *DB) SitemapMonths(ctx context.Context, changedSince time.Time) (_ []da
 // SitemapArticles lists a stretch of published articles, oldest first;
 // see dateline.Sitemaps. The offset is skipped inside articles_feed,
 // which covers it, so only the rows returned are read.
-func (db *DB) SitemapArticles(ctx context.Context, from, to time.Time, offset, limit int) (_ []dateline.SitemapEntry, err error) {
+func (db sitemapStore) SitemapArticles(ctx context.Context, from, to time.Time, offset, limit int) (_ []dateline.SitemapEntry, err error) {
 	defer wrap(&err, "sitemap articles")
 	if limit <= 0 || limit > 50000 || offset < 0 {
 		return nil, dateline.Errorf(dateline.EINVALID, "A sitemap lists 1 to 50,000 articles.")
@@ -156,7 +156,7 @@ func sortEntries(es []dateline.SitemapEntry) {
 
 // SitemapCount counts published articles in a time range; see
 // dateline.Sitemaps.
-func (db *DB) SitemapCount(ctx context.Context, from, to time.Time) (_ int, err error) {
+func (db sitemapStore) SitemapCount(ctx context.Context, from, to time.Time) (_ int, err error) {
 	defer wrap(&err, "sitemap count")
 	var n int
 	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at >= ? AND published_at < ?`,
@@ -168,7 +168,7 @@ func (db *DB) SitemapCount(ctx context.Context, from, to time.Time) (_ int, err 
 
 // TagArticles lists a tag's newest published articles; see
 // dateline.Sitemaps.
-func (db *DB) TagArticles(ctx context.Context, kind, slug string, limit int) (_ []dateline.Article, err error) {
+func (db sitemapStore) TagArticles(ctx context.Context, kind, slug string, limit int) (_ []dateline.Article, err error) {
 	defer wrap(&err, "tag articles")
 	table, k, err := sqlutil.TagTable(kind)
 	if err != nil {
@@ -186,7 +186,7 @@ func (db *DB) TagArticles(ctx context.Context, kind, slug string, limit int) (_ 
 // SitemapTags lists tags with published articles in a range of ids; see
 // dateline.Sitemaps. Each tag's newest publication is one step into
 // published_tags, which holds only published articles.
-func (db *DB) SitemapTags(ctx context.Context, kind string, after int64, limit int) (_ []dateline.SitemapTag, err error) {
+func (db sitemapStore) SitemapTags(ctx context.Context, kind string, after int64, limit int) (_ []dateline.SitemapTag, err error) {
 	defer wrap(&err, "sitemap tags")
 	table, k, err := sqlutil.TagTable(kind)
 	if err != nil {
@@ -219,7 +219,7 @@ func (db *DB) SitemapTags(ctx context.Context, kind string, after int64, limit i
 }
 
 // LastTagID returns the largest id of the kind; see dateline.Sitemaps.
-func (db *DB) LastTagID(ctx context.Context, kind string) (_ int64, err error) {
+func (db sitemapStore) LastTagID(ctx context.Context, kind string) (_ int64, err error) {
 	defer wrap(&err, "last tag id")
 	table, _, err := sqlutil.TagTable(kind)
 	if err != nil {
@@ -234,7 +234,7 @@ func (db *DB) LastTagID(ctx context.Context, kind string) (_ int64, err error) {
 
 // FeedBodies returns the pages and corrections of articles; see
 // dateline.Sitemaps.
-func (db *DB) FeedBodies(ctx context.Context, ids []int64) (_ map[int64]dateline.FeedBody, err error) {
+func (db sitemapStore) FeedBodies(ctx context.Context, ids []int64) (_ map[int64]dateline.FeedBody, err error) {
 	defer wrap(&err, "feed bodies")
 	out := map[int64]dateline.FeedBody{}
 	if len(ids) == 0 {

@@ -22,7 +22,7 @@ func scanStory(row scanner) (*dateline.Story, error) {
 	return &s, nil
 }
 
-func (db *DB) stories(ctx context.Context, query string, args ...any) ([]dateline.Story, error) {
+func (db storyStore) stories(ctx context.Context, query string, args ...any) ([]dateline.Story, error) {
 	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -33,7 +33,7 @@ func (db *DB) stories(ctx context.Context, query string, args ...any) ([]datelin
 
 // storyArticles returns the published articles attached to the story,
 // newest first, as lists show them.
-func (db *DB) storyArticles(ctx context.Context, storyID int64, limit int) ([]dateline.Article, error) {
+func (db storyStore) storyArticles(ctx context.Context, storyID int64, limit int) ([]dateline.Article, error) {
 	return db.articleList(ctx, `SELECT `+articleColumns+` FROM story_articles x CROSS JOIN articles a ON a.id = x.article_id
 		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
 		WHERE x.story_id = ? AND a.status = 'published' ORDER BY a.published_at DESC, a.id DESC LIMIT ?`, storyID, limit)
@@ -42,7 +42,7 @@ func (db *DB) storyArticles(ctx context.Context, storyID int64, limit int) ([]da
 // SaveStory creates (ID 0) or updates a running story. Returns EINVALID
 // for a bad title or slug, ECONFLICT when the slug is taken and ENOTFOUND
 // for an unknown id.
-func (db *DB) SaveStory(ctx context.Context, s *dateline.Story, now time.Time) (err error) {
+func (db storyStore) SaveStory(ctx context.Context, s *dateline.Story, now time.Time) (err error) {
 	defer wrap(&err, "save story")
 	if err := s.Validate(); err != nil {
 		return err
@@ -76,19 +76,19 @@ func (db *DB) SaveStory(ctx context.Context, s *dateline.Story, now time.Time) (
 
 // Story returns the running story with the slug and its published
 // articles, newest first. Returns ENOTFOUND.
-func (db *DB) Story(ctx context.Context, slug string) (_ *dateline.Story, err error) {
+func (db storyStore) Story(ctx context.Context, slug string) (_ *dateline.Story, err error) {
 	defer wrap(&err, "story")
 	return db.story(ctx, `st.slug = ?`, slug)
 }
 
 // StoryByID returns the running story with the id and its published
 // articles, newest first. Returns ENOTFOUND.
-func (db *DB) StoryByID(ctx context.Context, id int64) (_ *dateline.Story, err error) {
+func (db storyStore) StoryByID(ctx context.Context, id int64) (_ *dateline.Story, err error) {
 	defer wrap(&err, "story by id")
 	return db.story(ctx, `st.id = ?`, id)
 }
 
-func (db *DB) story(ctx context.Context, where string, arg any) (*dateline.Story, error) {
+func (db storyStore) story(ctx context.Context, where string, arg any) (*dateline.Story, error) {
 	s, err := scanStory(db.read.QueryRowContext(ctx, `SELECT `+storyColumns+` FROM stories st WHERE `+where, arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No story page %v.", arg)
@@ -103,7 +103,7 @@ func (db *DB) story(ctx context.Context, where string, arg any) (*dateline.Story
 
 // Stories lists every running story, the latest changed first, without
 // articles.
-func (db *DB) Stories(ctx context.Context) (_ []dateline.Story, err error) {
+func (db storyStore) Stories(ctx context.Context) (_ []dateline.Story, err error) {
 	defer wrap(&err, "stories")
 	return db.stories(ctx, `SELECT `+storyColumns+` FROM stories st ORDER BY st.updated_at DESC, st.id DESC`)
 }
@@ -111,7 +111,7 @@ func (db *DB) Stories(ctx context.Context) (_ []dateline.Story, err error) {
 // SetStoryArticles replaces the articles attached to the story. Returns
 // ENOTFOUND for an unknown story or article and EINVALID for an article
 // listed twice.
-func (db *DB) SetStoryArticles(ctx context.Context, storyID int64, articleIDs []int64, now time.Time) (err error) {
+func (db storyStore) SetStoryArticles(ctx context.Context, storyID int64, articleIDs []int64, now time.Time) (err error) {
 	defer wrap(&err, "set story articles")
 	seen := map[int64]bool{}
 	for _, id := range articleIDs {
@@ -146,7 +146,7 @@ func (db *DB) SetStoryArticles(ctx context.Context, storyID int64, articleIDs []
 
 // StoryArticleIDs returns the ids of every article attached to the story,
 // whatever its status, in id order. Returns ENOTFOUND for an unknown story.
-func (db *DB) StoryArticleIDs(ctx context.Context, storyID int64) (_ []int64, err error) {
+func (db storyStore) StoryArticleIDs(ctx context.Context, storyID int64) (_ []int64, err error) {
 	defer wrap(&err, "story article ids")
 	// One query, so that the story and its attachments are read together:
 	// no row is no story, one NULL is a story without articles.
@@ -191,7 +191,7 @@ func mustExist(ctx context.Context, tx *sql.Tx, table string, id int64, msg stri
 
 // StoriesOf returns the running stories the article is attached to, the
 // latest changed first.
-func (db *DB) StoriesOf(ctx context.Context, articleID int64) (_ []dateline.Story, err error) {
+func (db storyStore) StoriesOf(ctx context.Context, articleID int64) (_ []dateline.Story, err error) {
 	defer wrap(&err, "stories of")
 	return db.stories(ctx, `SELECT `+storyColumns+` FROM story_articles x JOIN stories st ON st.id = x.story_id
 		WHERE x.article_id = ? ORDER BY st.updated_at DESC, st.id DESC`, articleID)
@@ -199,7 +199,7 @@ func (db *DB) StoriesOf(ctx context.Context, articleID int64) (_ []dateline.Stor
 
 // TopStories returns the curated list in order: published articles, and
 // running stories with their newest published article.
-func (db *DB) TopStories(ctx context.Context) (_ []dateline.TopItem, err error) {
+func (db storyStore) TopStories(ctx context.Context) (_ []dateline.TopItem, err error) {
 	defer wrap(&err, "top stories")
 	refs, err := db.TopRefs(ctx)
 	if err != nil {
@@ -246,7 +246,7 @@ func (db *DB) TopStories(ctx context.Context) (_ []dateline.TopItem, err error) 
 
 // TopRefs returns the whole curated list in order, whatever the status of
 // its articles.
-func (db *DB) TopRefs(ctx context.Context) (_ []dateline.TopRef, err error) {
+func (db storyStore) TopRefs(ctx context.Context) (_ []dateline.TopRef, err error) {
 	defer wrap(&err, "top refs")
 	rows, err := db.read.QueryContext(ctx, `SELECT COALESCE(article_id, 0), COALESCE(story_id, 0) FROM home_top ORDER BY position`)
 	if err != nil {
@@ -270,7 +270,7 @@ func (db *DB) TopRefs(ctx context.Context) (_ []dateline.TopRef, err error) {
 // SetTopStories replaces the curated list. Returns EINVALID for a ref that
 // names not exactly one of an article and a story, or names one twice, and
 // ENOTFOUND for an unknown id.
-func (db *DB) SetTopStories(ctx context.Context, refs []dateline.TopRef) (err error) {
+func (db storyStore) SetTopStories(ctx context.Context, refs []dateline.TopRef) (err error) {
 	defer wrap(&err, "set top stories")
 	if err := dateline.TopRefs(refs).Validate(); err != nil {
 		return err
