@@ -5,15 +5,13 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/storetest/kit"
 )
 
-var editionTests = []struct {
-	name string
-	fn   func(*testing.T, dateline.Store)
-}{
-	{"EditionSections", testEditionSections},
-	{"Translations", testTranslations},
-	{"TagLabels", testTagLabels},
+var editionTests = []kit.Test{
+	{Name: "EditionSections", Fn: testEditionSections},
+	{Name: "Translations", Fn: testTranslations},
+	{Name: "TagLabels", Fn: testTagLabels},
 }
 
 func testEditionSections(t *testing.T, s dateline.Store) {

@@ -9,34 +9,25 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/storetest/kit"
 )
 
 // readershipTests are the suite's tests of dateline.Readership; Run runs
 // them with the others.
-var readershipTests = []struct {
-	name string
-	fn   func(*testing.T, dateline.Store)
-}{
-	{"ViewWindowEdges", testViewWindowEdges},
-	{"LateViews", testLateViews},
-	{"ViewBatches", testViewBatches},
-	{"ConcurrentViews", testConcurrentViews},
-	{"MostRead", testMostRead},
-	{"MostReadLimits", testMostReadLimits},
-	{"Neighbours", testNeighbours},
-	{"NeighboursOfPopularTags", testNeighboursPopular},
-	{"PublishedIDs", testPublishedIDs},
-	{"Events", testEvents},
-	{"EventsNewsroom", testEventsNewsroom},
-	{"EventsPaging", testEventsPaging},
-	{"EventsInCommitOrder", testEventsInCommitOrder},
-}
-
-// readership returns the store's dateline.Readership.
-func readership(t testing.TB, s dateline.Store) dateline.Readership {
-	t.Helper()
-	r := s
-	return r
+var readershipTests = []kit.Test{
+	{Name: "ViewWindowEdges", Fn: testViewWindowEdges},
+	{Name: "LateViews", Fn: testLateViews},
+	{Name: "ViewBatches", Fn: testViewBatches},
+	{Name: "ConcurrentViews", Fn: testConcurrentViews},
+	{Name: "MostRead", Fn: testMostRead},
+	{Name: "MostReadLimits", Fn: testMostReadLimits},
+	{Name: "Neighbours", Fn: testNeighbours},
+	{Name: "NeighboursOfPopularTags", Fn: testNeighboursPopular},
+	{Name: "PublishedIDs", Fn: testPublishedIDs},
+	{Name: "Events", Fn: testEvents},
+	{Name: "EventsNewsroom", Fn: testEventsNewsroom},
+	{Name: "EventsPaging", Fn: testEventsPaging},
+	{Name: "EventsInCommitOrder", Fn: testEventsInCommitOrder},
 }
 
 // m0 is the minute of base, from which the view tests count.
@@ -76,7 +67,7 @@ func wantViews(t testing.TB, r dateline.Readership, id int64, want [3]int64, whe
 // m+W-1, and not from m+W. Expiring twice, or at an earlier time than
 // before, changes nothing.
 func testViewWindowEdges(t *testing.T, s dateline.Store) {
-	r := readership(t, s)
+	r := dateline.Readership(s)
 	id := upsert(t, s, base, article("urn:views:1", "politics", base.Add(-time.Hour)))[0].ID
 	wantViews(t, r, id, [3]int64{}, "before any view")
 	addViews(t, r, dateline.ViewCount{ArticleID: id, Minute: m0, Count: 1}, dateline.ViewCount{ArticleID: id, Minute: m0 + 1, Count: 10})
@@ -146,7 +137,7 @@ func wantRows(t *testing.T, s dateline.Store, table string, want int64) {
 // each goes only to the windows its minute is still in, and leaves them
 // once.
 func testLateViews(t *testing.T, s dateline.Store) {
-	r := readership(t, s)
+	r := dateline.Readership(s)
 	id := upsert(t, s, base, article("urn:views:late", "world", base.Add(-time.Hour)))[0].ID
 	// Edges: "now" holds minutes after m0+40, "today" after m0-1340, "week"
 	// after m0-9980.
@@ -178,7 +169,7 @@ func testLateViews(t *testing.T, s dateline.Store) {
 // testViewBatches: a batch adds up repeated counts and drops counts that
 // are not positive or name no article, without failing.
 func testViewBatches(t *testing.T, s dateline.Store) {
-	r := readership(t, s)
+	r := dateline.Readership(s)
 	rs := upsert(t, s, base, article("urn:views:b1", "politics", base), article("urn:views:b2", "politics", base))
 	a, b := rs[0].ID, rs[1].ID
 	addViews(t, r,
@@ -216,7 +207,7 @@ func testViewBatches(t *testing.T, s dateline.Store) {
 // goroutines at once, as every node of a cluster does: no count is lost or
 // taken twice.
 func testConcurrentViews(t *testing.T, s dateline.Store) {
-	r := readership(t, s)
+	r := dateline.Readership(s)
 	var as []*dateline.Article
 	for i := range 20 {
 		as = append(as, article(fmt.Sprintf("urn:views:c%d", i), "world", base))
@@ -394,7 +385,7 @@ func rankedIDs(rs []dateline.Ranked) []int64 {
 // the section filter, the windows, and that only published articles
 // appear, filled like the lists.
 func testMostRead(t *testing.T, s dateline.Store) {
-	r := readership(t, s)
+	r := dateline.Readership(s)
 	photo := &dateline.Photo{URI: "urn:photo:mr", Path: "mr.jpg", Width: 960, Height: 640, Widths: []int{480}, Caption: "Caption"}
 	mk := func(uri, section string, pub time.Time) *dateline.Article {
 		a := article(uri, section, pub)
@@ -503,7 +494,7 @@ func testMostRead(t *testing.T, s dateline.Store) {
 
 // testMostReadLimits: 10 by default, 50 at most.
 func testMostReadLimits(t *testing.T, s dateline.Store) {
-	r := readership(t, s)
+	r := dateline.Readership(s)
 	var as []*dateline.Article
 	for i := range 55 {
 		as = append(as, article(fmt.Sprintf("urn:mrl:%d", i), "economy", base.Add(-time.Duration(i)*time.Minute)))
@@ -531,7 +522,7 @@ func testMostReadLimits(t *testing.T, s dateline.Store) {
 // testNeighbours: articles sharing topics or persons, newest first, with
 // the count in common; never the article itself, nor unpublished ones.
 func testNeighbours(t *testing.T, s dateline.Store) {
-	r := readership(t, s)
+	r := dateline.Readership(s)
 	tags := func(a *dateline.Article, topics []string, persons []string) *dateline.Article {
 		for _, n := range topics {
 			a.Topics = append(a.Topics, dateline.Topic{Name: n})
@@ -599,7 +590,7 @@ func testNeighbours(t *testing.T, s dateline.Store) {
 // order (not id order), with every tag in common counted; and the lists
 // follow releases, withdrawals and changed tags.
 func testNeighboursPopular(t *testing.T, s dateline.Store) {
-	r := readership(t, s)
+	r := dateline.Readership(s)
 	x := article("urn:nbp:x", "politics", base.Add(-time.Hour))
 	x.Topics = []dateline.Topic{{Name: "Popular"}, {Name: "Rare"}}
 	x.Persons = []dateline.Person{{Name: "Solo"}}
@@ -662,7 +653,7 @@ func testNeighboursPopular(t *testing.T, s dateline.Store) {
 }
 
 func testPublishedIDs(t *testing.T, s dateline.Store) {
-	r := readership(t, s)
+	r := dateline.Readership(s)
 	rs := upsert(t, s, base, article("urn:pid:1", "politics", base), article("urn:pid:2", "politics", base), article("urn:pid:3", "politics", base))
 	d := article("urn:pid:2", "politics", base)
 	d.Status, d.SourceVersion = dateline.StatusWithdrawn, base.Add(time.Second)
@@ -700,22 +691,6 @@ type event struct {
 	At        time.Time
 }
 
-// newEvents returns the events after *last and moves it on.
-func newEvents(t *testing.T, r dateline.Readership, last *int64) []dateline.Event {
-	t.Helper()
-	es, err := r.Events(ctx, *last, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range es {
-		if e.ID <= *last {
-			t.Errorf("event %d after %d", e.ID, *last)
-		}
-		*last = e.ID
-	}
-	return es
-}
-
 func wantEvents(t *testing.T, r dateline.Readership, last *int64, when string, want ...event) {
 	t.Helper()
 	es := newEvents(t, r, last)
@@ -738,7 +713,7 @@ func wantEvents(t *testing.T, r dateline.Readership, last *int64, when string, w
 // public (stored so, or released), updated when a public one changes,
 // withdrawn when it leaves; nothing for the rest.
 func testEvents(t *testing.T, s dateline.Store) {
-	r := readership(t, s)
+	r := dateline.Readership(s)
 	var last int64
 	wantEvents(t, r, &last, "a new site")
 	a := article("urn:ev:a", "politics", base.Add(-time.Hour))
@@ -831,7 +806,7 @@ func testEvents(t *testing.T, s dateline.Store) {
 
 // testEventsNewsroom: the same through the newsroom's saves.
 func testEventsNewsroom(t *testing.T, s dateline.Store) {
-	r := readership(t, s)
+	r := dateline.Readership(s)
 	ed := mkUser(t, s, "ed@example.org", "Ed", dateline.RoleEditor)
 	var last int64
 	a := draft("urn:evn:1", "economy", "A story")
@@ -873,7 +848,7 @@ func testEventsNewsroom(t *testing.T, s dateline.Store) {
 
 // testEventsPaging pages through events oldest first.
 func testEventsPaging(t *testing.T, s dateline.Store) {
-	r := readership(t, s)
+	r := dateline.Readership(s)
 	var as []*dateline.Article
 	for i := range 105 {
 		as = append(as, article(fmt.Sprintf("urn:evp:%d", i), "world", base))
@@ -919,7 +894,7 @@ func testEventsPaging(t *testing.T, s dateline.Store) {
 // follows the log by the last id it saw, as a stream does: it must miss
 // none, so a smaller id never appears after a larger one was read.
 func testEventsInCommitOrder(t *testing.T, s dateline.Store) {
-	r := readership(t, s)
+	r := dateline.Readership(s)
 	const writers, each = 4, 15
 	var wg sync.WaitGroup
 	errs := make(chan error, writers)
@@ -978,7 +953,7 @@ func testEventsInCommitOrder(t *testing.T, s dateline.Store) {
 // views over the last week of now, expired at now.
 func FillReadership(t testing.TB, s dateline.Store, now time.Time) {
 	t.Helper()
-	r := readership(t, s)
+	r := dateline.Readership(s)
 	as, err := s.Articles(ctx, dateline.ArticleFilter{Limit: 50})
 	if err != nil {
 		t.Fatal(err)

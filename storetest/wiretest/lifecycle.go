@@ -1,4 +1,7 @@
-package storetest
+// Package wiretest is the storage suite of the wire lifecycle (the
+// README's "The lifecycle of a story"), run by storetest.Run on every
+// engine.
+package wiretest
 
 import (
 	"bytes"
@@ -10,46 +13,50 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/storetest/kit"
 )
 
-// lifecycleTests check the README's "The lifecycle of a story" as the
+// The shared steps of the suites, by the short names the tests use.
+var (
+	ctx       = kit.Ctx
+	base      = kit.Base
+	article   = kit.Article
+	draft     = kit.Draft
+	embargoed = kit.Embargoed
+	wire      = kit.Wire
+	upsert    = kit.Upsert
+	wantCode  = kit.WantCode
+	mkUser    = kit.MkUser
+	save      = kit.Save
+	get       = kit.Get
+	restore   = kit.Restore
+	ids       = kit.IDs
+	sameIDs   = kit.SameIDs
+	find      = kit.Find
+	newEvents = kit.NewEvents
+)
+
+// Tests check the README's "The lifecycle of a story" as the
 // engines store it: dateline.ReceiveWire's verdicts, embargoes to the
 // millisecond, kills, withheld stories, sources, corrections and the
 // story's history of wire versions.
-var lifecycleTests = []struct {
-	name string
-	fn   func(*testing.T, dateline.Store)
-}{
-	{"EmbargoToTheMillisecond", testEmbargoMillis},
-	{"ReleasedOnce", testReleasedOnce},
-	{"EmbargoAcrossVersions", testEmbargoAcrossVersions},
-	{"EmbargoOfPublicStory", testEmbargoOfPublicStory},
-	{"VersionOrder", testVersionOrder},
-	{"KillBeforePublication", testKillBeforePublication},
-	{"KillAfterPublication", testKillAfterPublication},
-	{"Withheld", testWithheld},
-	{"CorrectionsKept", testCorrectionsKept},
-	{"Sources", testSources},
-	{"WireRevisions", testWireRevisions},
-	{"TagPublished", testTagPublished},
-	{"DeskVisibleTo", testDeskVisibleTo},
-	{"Restore", testRestore},
-	{"TokenSource", testTokenSource},
-	{"RandomLifecycle", testRandomLifecycle},
-}
-
-// wire is a version of a story as ingest maps it, sent by reuters: usable
-// (published), versioncreated created, the sender's version v.
-func wire(uri, section, headline string, created time.Time, v string) *dateline.Article {
-	a := article(uri, section, created)
-	a.Headline, a.Source, a.WireVersion = headline, "reuters", v
-	return a
-}
-
-// embargoed makes a a usable version with an embargo still to come.
-func embargoed(a *dateline.Article, until time.Time) *dateline.Article {
-	a.Status, a.EmbargoUntil, a.PublishedAt = dateline.StatusScheduled, until, time.Time{}
-	return a
+var Tests = []kit.Test{
+	{Name: "EmbargoToTheMillisecond", Fn: testEmbargoMillis},
+	{Name: "ReleasedOnce", Fn: testReleasedOnce},
+	{Name: "EmbargoAcrossVersions", Fn: testEmbargoAcrossVersions},
+	{Name: "EmbargoOfPublicStory", Fn: testEmbargoOfPublicStory},
+	{Name: "VersionOrder", Fn: testVersionOrder},
+	{Name: "KillBeforePublication", Fn: testKillBeforePublication},
+	{Name: "KillAfterPublication", Fn: testKillAfterPublication},
+	{Name: "Withheld", Fn: testWithheld},
+	{Name: "CorrectionsKept", Fn: testCorrectionsKept},
+	{Name: "Sources", Fn: testSources},
+	{Name: "WireRevisions", Fn: testWireRevisions},
+	{Name: "TagPublished", Fn: testTagPublished},
+	{Name: "DeskVisibleTo", Fn: testDeskVisibleTo},
+	{Name: "Restore", Fn: testRestore},
+	{Name: "TokenSource", Fn: testTokenSource},
+	{Name: "RandomLifecycle", Fn: testRandomLifecycle},
 }
 
 // killed makes a a kill (pubstatus canceled) with the sender's reason.
@@ -81,7 +88,7 @@ func tagPublished(t *testing.T, s dateline.Store, kind, slug string) bool {
 func eventKinds(t *testing.T, s dateline.Store, last *int64, id int64) []string {
 	t.Helper()
 	kinds := []string{}
-	for _, e := range newEvents(t, readership(t, s), last) {
+	for _, e := range newEvents(t, dateline.Readership(s), last) {
 		if e.ArticleID == id {
 			kinds = append(kinds, e.Kind)
 		}
@@ -96,21 +103,6 @@ func revisionsOf(t *testing.T, s dateline.Store, id int64) []dateline.Revision {
 		t.Fatal(err)
 	}
 	return rs
-}
-
-// restore is an editor's "Restore" of a withdrawn story in the newsroom:
-// published again, with headline when it is not "".
-func restore(t *testing.T, s dateline.Store, id int64, headline string, now time.Time) *dateline.Article {
-	t.Helper()
-	a := get(t, s, id)
-	a.Status = dateline.StatusPublished
-	if headline != "" {
-		a.Headline = headline
-	}
-	if err := s.SaveArticle(ctx, a, a.Version, &dateline.Revision{Kind: dateline.RevisionRestore}, now); err != nil {
-		t.Fatalf("restore %d: %v", id, err)
-	}
-	return a
 }
 
 func testEmbargoMillis(t *testing.T, s dateline.Store) {
@@ -172,7 +164,7 @@ func testReleasedOnce(t *testing.T, s dateline.Store) {
 	}
 	upsert(t, s, base, as...)
 	var last int64
-	newEvents(t, readership(t, s), &last)
+	newEvents(t, dateline.Readership(s), &last)
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	released := map[int64]int{}
@@ -200,7 +192,7 @@ func testReleasedOnce(t *testing.T, s dateline.Store) {
 			t.Errorf("story %d released %d times", id, n)
 		}
 	}
-	if es := newEvents(t, readership(t, s), &last); len(es) != stories {
+	if es := newEvents(t, dateline.Readership(s), &last); len(es) != stories {
 		t.Errorf("%d events of the release, want %d", len(es), stories)
 	}
 }
@@ -367,7 +359,7 @@ func testKillAfterPublication(t *testing.T, s dateline.Store) {
 	if months, _ := s.SitemapMonths(ctx, time.Time{}); len(months) != 0 {
 		t.Errorf("SitemapMonths = %v", months)
 	}
-	es := newEvents(t, readership(t, s), &last)
+	es := newEvents(t, dateline.Readership(s), &last)
 	if len(es) != 2 || es[1].Kind != dateline.EventWithdrawn || es[1].Headline != "Minister resigns" {
 		t.Errorf("events = %+v", es)
 	}
