@@ -10,6 +10,7 @@ import (
 
 	"dateline"
 	"dateline/storetest/kit"
+	"dateline/storetest/readertest"
 	"dateline/storetest/wiretest"
 )
 
@@ -30,7 +31,6 @@ var (
 	ids       = kit.IDs
 	sameIDs   = kit.SameIDs
 	find      = kit.Find
-	newEvents = kit.NewEvents
 )
 
 // Opener returns a new, empty, migrated store for one test.
@@ -64,7 +64,7 @@ func Run(t *testing.T, open Opener) {
 		{Name: "Commercial", Fn: testCommercial},
 	}
 	tests = append(tests, newsroomTests...)
-	tests = append(tests, readershipTests...)
+	tests = append(tests, readertest.Tests...)
 	tests = append(tests, editionTests...)
 	tests = append(tests, wiretest.Tests...)
 	for _, tt := range tests {

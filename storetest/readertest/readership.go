@@ -1,4 +1,7 @@
-package storetest
+// Package readertest is the storage suite of dateline.Readership (views,
+// rankings, neighbours, the event log), run by storetest.Run on every
+// engine.
+package readertest
 
 import (
 	"fmt"
@@ -12,9 +15,24 @@ import (
 	"dateline/storetest/kit"
 )
 
-// readershipTests are the suite's tests of dateline.Readership; Run runs
+// The shared steps of the suites, by the short names the tests use.
+var (
+	ctx       = kit.Ctx
+	base      = kit.Base
+	article   = kit.Article
+	draft     = kit.Draft
+	upsert    = kit.Upsert
+	wantCode  = kit.WantCode
+	mkUser    = kit.MkUser
+	save      = kit.Save
+	restore   = kit.Restore
+	sameIDs   = kit.SameIDs
+	newEvents = kit.NewEvents
+)
+
+// Tests are the suite's tests of dateline.Readership; storetest.Run runs
 // them with the others.
-var readershipTests = []kit.Test{
+var Tests = []kit.Test{
 	{Name: "ViewWindowEdges", Fn: testViewWindowEdges},
 	{Name: "LateViews", Fn: testLateViews},
 	{Name: "ViewBatches", Fn: testViewBatches},
@@ -972,7 +990,3 @@ func FillReadership(t testing.TB, s dateline.Store, now time.Time) {
 	expire(t, r, now)
 	expire(t, r, now.Add(time.Minute))
 }
-
-// Published is a published article from the wire, for tests outside the
-// suite.
-func Published(uri, section string, at time.Time) *dateline.Article { return article(uri, section, at) }
