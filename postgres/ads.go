@@ -60,7 +60,7 @@ func (db adStore) SaveAd(ctx context.Context, a *dateline.Ad, site string, now t
 	a.UpdatedAt = now.UTC().Truncate(time.Second)
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		if a.Kind == dateline.AdImage {
-			p, err := scanPhoto(tx.QueryRow(ctx, `SELECT `+photoColumns+` FROM photos p WHERE p.id = $1`, a.PhotoID))
+			p, err := sqlutil.ScanPhoto(tx.QueryRow(ctx, `SELECT `+sqlutil.PhotoColumns+` FROM photos p WHERE p.id = $1`, a.PhotoID))
 			if errors.Is(err, pgx.ErrNoRows) {
 				return dateline.Errorf(dateline.ENOTFOUND, "There is no photo %d in the media library.", a.PhotoID)
 			} else if err != nil {

@@ -303,19 +303,19 @@ func (db deskStore) Photos(ctx context.Context, f dateline.PhotoFilter) (_ []dat
 		n := arg(sqlutil.LikeContains(q))
 		where += ` AND (p.caption ILIKE ` + n + ` OR p.credit ILIKE ` + n + `)`
 	}
-	rows, err := db.reader(ctx).Query(ctx, `SELECT `+photoColumns+` FROM photos p WHERE `+where+
+	rows, err := db.reader(ctx).Query(ctx, `SELECT `+sqlutil.PhotoColumns+` FROM photos p WHERE `+where+
 		` ORDER BY p.id DESC LIMIT `+arg(sqlutil.LimitOr(f.Limit, 50, 200)), args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	return sqlutil.Collect(rows, []dateline.Photo{}, func(r sqlutil.Scanner) (dateline.Photo, error) { return scanPhoto(r) })
+	return sqlutil.Collect(rows, []dateline.Photo{}, sqlutil.ScanPhotoRow)
 }
 
 // Photo returns the photo with the id. Returns ENOTFOUND.
 func (db deskStore) Photo(ctx context.Context, id int64) (_ *dateline.Photo, err error) {
 	defer wrap(&err, "photo")
-	p, err := scanPhoto(db.reader(ctx).QueryRow(ctx, `SELECT `+photoColumns+` FROM photos p WHERE p.id = $1`, id))
+	p, err := sqlutil.ScanPhoto(db.reader(ctx).QueryRow(ctx, `SELECT `+sqlutil.PhotoColumns+` FROM photos p WHERE p.id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No photo %d.", id)
 	} else if err != nil {

@@ -11,24 +11,13 @@ import (
 	"dateline/internal/sqlutil"
 )
 
-const photoColumns = `p.id, COALESCE(p.uri, ''), p.path, p.remote, p.width, p.height, p.widths, p.caption, p.credit, p.alt`
-
-func scanPhoto(row sqlutil.Scanner, extra ...any) (dateline.Photo, error) {
-	var p dateline.Photo
-	var widths string
-	dest := append([]any{&p.ID, &p.URI, &p.Path, &p.Remote, &p.Width, &p.Height, &widths, &p.Caption, &p.Credit, &p.Alt}, extra...)
-	err := row.Scan(dest...)
-	p.Widths = sqlutil.SplitInts(widths)
-	return p, err
-}
-
 func photos(ctx context.Context, q querier, query string, id int64) ([]dateline.Photo, error) {
 	rows, err := q.Query(ctx, query, id)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	return sqlutil.Collect(rows, nil, func(r sqlutil.Scanner) (dateline.Photo, error) { return scanPhoto(r) })
+	return sqlutil.Collect(rows, nil, sqlutil.ScanPhotoRow)
 }
 
 func sectionID(ctx context.Context, tx pgx.Tx, slug string) (any, error) {
@@ -93,7 +82,7 @@ func (db mediaStore) Gallery(ctx context.Context, id int64) (_ *dateline.Gallery
 		return nil, err
 	}
 	g.PublishedAt = g.PublishedAt.UTC()
-	g.Photos, err = photos(ctx, q, `SELECT `+photoColumns+` FROM gallery_photos x JOIN photos p ON p.id = x.photo_id
+	g.Photos, err = photos(ctx, q, `SELECT `+sqlutil.PhotoColumns+` FROM gallery_photos x JOIN photos p ON p.id = x.photo_id
 		WHERE x.gallery_id = $1 ORDER BY x.position`, id)
 	if err != nil {
 		return nil, err
@@ -108,7 +97,7 @@ func (db mediaStore) Gallery(ctx context.Context, id int64) (_ *dateline.Gallery
 // Galleries lists the newest galleries, each with its cover photo and count.
 func (db mediaStore) Galleries(ctx context.Context, limit int) (_ []dateline.Gallery, err error) {
 	defer wrap(&err, "galleries")
-	rows, err := db.reader(ctx).Query(ctx, `SELECT `+photoColumns+`, g.id, g.uri, COALESCE(s.slug, ''), g.title, g.lead, g.published_at,
+	rows, err := db.reader(ctx).Query(ctx, `SELECT `+sqlutil.PhotoColumns+`, g.id, g.uri, COALESCE(s.slug, ''), g.title, g.lead, g.published_at,
 			(SELECT COUNT(*) FROM gallery_photos c WHERE c.gallery_id = g.id)
 		FROM galleries g LEFT JOIN sections s ON s.id = g.section_id
 		JOIN gallery_photos x ON x.gallery_id = g.id AND x.position = (SELECT MIN(position) FROM gallery_photos WHERE gallery_id = g.id)
@@ -121,7 +110,7 @@ func (db mediaStore) Galleries(ctx context.Context, limit int) (_ []dateline.Gal
 	gs := []dateline.Gallery{}
 	for rows.Next() {
 		var g dateline.Gallery
-		p, err := scanPhoto(rows, &g.ID, &g.URI, &g.Section, &g.Title, &g.Lead, &g.PublishedAt, &g.PhotoCount)
+		p, err := sqlutil.ScanPhoto(rows, &g.ID, &g.URI, &g.Section, &g.Title, &g.Lead, &g.PublishedAt, &g.PhotoCount)
 		if err != nil {
 			return nil, err
 		}
@@ -209,7 +198,7 @@ func (db mediaStore) infographics(ctx context.Context, tail string, arg any) ([]
 		return nil, err
 	}
 	for i := range gs {
-		gs[i].Images, err = photos(ctx, q, `SELECT `+photoColumns+` FROM infographic_images x JOIN photos p ON p.id = x.photo_id
+		gs[i].Images, err = photos(ctx, q, `SELECT `+sqlutil.PhotoColumns+` FROM infographic_images x JOIN photos p ON p.id = x.photo_id
 			WHERE x.infographic_id = $1 ORDER BY x.position`, gs[i].ID)
 		if err != nil {
 			return nil, err

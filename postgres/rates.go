@@ -81,18 +81,10 @@ func ratesOn(ctx context.Context, q querier, where string, args ...any) (*dateli
 		return nil, err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var r dateline.CurrencyRate
-		var per string
-		if err := rows.Scan(&r.Code, &r.Name, &r.Nominal, &r.Published, &per); err != nil {
-			return nil, err
-		}
-		if r.PerUnit, err = dateline.ParseStoredRate(per); err != nil {
-			return nil, err
-		}
-		t.Rates = append(t.Rates, r)
+	if t.Rates, err = sqlutil.Collect(rows, t.Rates, sqlutil.ScanCurrencyRate); err != nil {
+		return nil, err
 	}
-	return &t, rows.Err()
+	return &t, nil
 }
 
 // RateDates lists the source's dates, newest first.
@@ -103,19 +95,7 @@ func (db rateStore) RateDates(ctx context.Context, source string, limit int) (_ 
 		return nil, err
 	}
 	defer rows.Close()
-	ds := []time.Time{}
-	for rows.Next() {
-		var day string
-		if err := rows.Scan(&day); err != nil {
-			return nil, err
-		}
-		d, err := time.Parse(dateline.RateDay, day)
-		if err != nil {
-			return nil, err
-		}
-		ds = append(ds, d)
-	}
-	return ds, rows.Err()
+	return sqlutil.Collect(rows, []time.Time{}, sqlutil.ScanRateDay)
 }
 
 // RateSources lists the sources with tables and their first and newest
@@ -129,22 +109,7 @@ func (db rateStore) RateSources(ctx context.Context) (_ []dateline.RateSource, e
 		return nil, err
 	}
 	defer rows.Close()
-	ss := []dateline.RateSource{}
-	for rows.Next() {
-		var s dateline.RateSource
-		var first, latest string
-		if err := rows.Scan(&s.Source, &first, &latest, &s.Base); err != nil {
-			return nil, err
-		}
-		if s.First, err = time.Parse(dateline.RateDay, first); err != nil {
-			return nil, err
-		}
-		if s.Latest, err = time.Parse(dateline.RateDay, latest); err != nil {
-			return nil, err
-		}
-		ss = append(ss, s)
-	}
-	return ss, rows.Err()
+	return sqlutil.Collect(rows, []dateline.RateSource{}, sqlutil.ScanRateSource)
 }
 
 // RateHistory returns one currency's rates from from to to, oldest first.
@@ -157,20 +122,5 @@ func (db rateStore) RateHistory(ctx context.Context, source, code string, from, 
 		return nil, err
 	}
 	defer rows.Close()
-	ps := []dateline.RatePoint{}
-	for rows.Next() {
-		var day, per string
-		var p dateline.RatePoint
-		if err := rows.Scan(&day, &per, &p.Note); err != nil {
-			return nil, err
-		}
-		if p.Date, err = time.Parse(dateline.RateDay, day); err != nil {
-			return nil, err
-		}
-		if p.PerUnit, err = dateline.ParseStoredRate(per); err != nil {
-			return nil, err
-		}
-		ps = append(ps, p)
-	}
-	return ps, rows.Err()
+	return sqlutil.Collect(rows, []dateline.RatePoint{}, sqlutil.ScanRatePoint)
 }

@@ -56,7 +56,7 @@ func (db adStore) SaveAd(ctx context.Context, a *dateline.Ad, site string, now t
 	a.UpdatedAt = now.UTC().Truncate(time.Second)
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		if a.Kind == dateline.AdImage {
-			p, err := scanPhoto(tx.QueryRowContext(ctx, `SELECT `+photoColumns+` FROM photos p WHERE p.id = ?`, a.PhotoID))
+			p, err := sqlutil.ScanPhoto(tx.QueryRowContext(ctx, `SELECT `+sqlutil.PhotoColumns+` FROM photos p WHERE p.id = ?`, a.PhotoID))
 			if errors.Is(err, sql.ErrNoRows) {
 				return dateline.Errorf(dateline.ENOTFOUND, "There is no photo %d in the media library.", a.PhotoID)
 			} else if err != nil {

@@ -285,18 +285,18 @@ func (db deskStore) Photos(ctx context.Context, f dateline.PhotoFilter) (_ []dat
 		args = append(args, sqlutil.LikeContains(q), sqlutil.LikeContains(q))
 	}
 	args = append(args, sqlutil.LimitOr(f.Limit, 50, 200))
-	rows, err := db.read.QueryContext(ctx, `SELECT `+photoColumns+` FROM photos p WHERE `+where+` ORDER BY p.id DESC LIMIT ?`, args...)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+sqlutil.PhotoColumns+` FROM photos p WHERE `+where+` ORDER BY p.id DESC LIMIT ?`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	return sqlutil.Collect(rows, []dateline.Photo{}, func(r sqlutil.Scanner) (dateline.Photo, error) { return scanPhoto(r) })
+	return sqlutil.Collect(rows, []dateline.Photo{}, sqlutil.ScanPhotoRow)
 }
 
 // Photo returns the photo with the id. Returns ENOTFOUND.
 func (db deskStore) Photo(ctx context.Context, id int64) (_ *dateline.Photo, err error) {
 	defer wrap(&err, "photo")
-	p, err := scanPhoto(db.read.QueryRowContext(ctx, `SELECT `+photoColumns+` FROM photos p WHERE p.id = ?`, id))
+	p, err := sqlutil.ScanPhoto(db.read.QueryRowContext(ctx, `SELECT `+sqlutil.PhotoColumns+` FROM photos p WHERE p.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No photo %d.", id)
 	} else if err != nil {

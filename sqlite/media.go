@@ -10,24 +10,13 @@ import (
 	"dateline/internal/sqlutil"
 )
 
-const photoColumns = `p.id, COALESCE(p.uri, ''), p.path, p.remote, p.width, p.height, p.widths, p.caption, p.credit, p.alt`
-
-func scanPhoto(row scanner, extra ...any) (dateline.Photo, error) {
-	var p dateline.Photo
-	var widths string
-	dest := append([]any{&p.ID, &p.URI, &p.Path, &p.Remote, &p.Width, &p.Height, &widths, &p.Caption, &p.Credit, &p.Alt}, extra...)
-	err := row.Scan(dest...)
-	p.Widths = sqlutil.SplitInts(widths)
-	return p, err
-}
-
 func (db mediaStore) photos(ctx context.Context, query string, id int64) ([]dateline.Photo, error) {
 	rows, err := db.read.QueryContext(ctx, query, id)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	return sqlutil.Collect(rows, nil, func(r sqlutil.Scanner) (dateline.Photo, error) { return scanPhoto(r) })
+	return sqlutil.Collect(rows, nil, sqlutil.ScanPhotoRow)
 }
 
 func sectionID(ctx context.Context, tx *sql.Tx, slug string) (any, error) {
@@ -93,7 +82,7 @@ func (db mediaStore) Gallery(ctx context.Context, id int64) (_ *dateline.Gallery
 		return nil, err
 	}
 	g.Section, g.PublishedAt = section.String, time.Unix(published, 0).UTC()
-	g.Photos, err = db.photos(ctx, `SELECT `+photoColumns+` FROM gallery_photos x JOIN photos p ON p.id = x.photo_id
+	g.Photos, err = db.photos(ctx, `SELECT `+sqlutil.PhotoColumns+` FROM gallery_photos x JOIN photos p ON p.id = x.photo_id
 		WHERE x.gallery_id = ? ORDER BY x.position`, id)
 	if err != nil {
 		return nil, err
@@ -108,7 +97,7 @@ func (db mediaStore) Gallery(ctx context.Context, id int64) (_ *dateline.Gallery
 // Galleries lists the newest galleries, each with its cover photo and count.
 func (db mediaStore) Galleries(ctx context.Context, limit int) (_ []dateline.Gallery, err error) {
 	defer wrap(&err, "galleries")
-	rows, err := db.read.QueryContext(ctx, `SELECT `+photoColumns+`, g.id, g.uri, COALESCE(s.slug, ''), g.title, g.lead, g.published_at,
+	rows, err := db.read.QueryContext(ctx, `SELECT `+sqlutil.PhotoColumns+`, g.id, g.uri, COALESCE(s.slug, ''), g.title, g.lead, g.published_at,
 			(SELECT COUNT(*) FROM gallery_photos c WHERE c.gallery_id = g.id)
 		FROM galleries g LEFT JOIN sections s ON s.id = g.section_id
 		JOIN gallery_photos x ON x.gallery_id = g.id AND x.position = (SELECT MIN(position) FROM gallery_photos WHERE gallery_id = g.id)
@@ -122,7 +111,7 @@ func (db mediaStore) Galleries(ctx context.Context, limit int) (_ []dateline.Gal
 	for rows.Next() {
 		var g dateline.Gallery
 		var published int64
-		p, err := scanPhoto(rows, &g.ID, &g.URI, &g.Section, &g.Title, &g.Lead, &published, &g.PhotoCount)
+		p, err := sqlutil.ScanPhoto(rows, &g.ID, &g.URI, &g.Section, &g.Title, &g.Lead, &published, &g.PhotoCount)
 		if err != nil {
 			return nil, err
 		}
@@ -210,7 +199,7 @@ func (db mediaStore) infographics(ctx context.Context, tail string, arg any) ([]
 		return nil, err
 	}
 	for i := range gs {
-		gs[i].Images, err = db.photos(ctx, `SELECT `+photoColumns+` FROM infographic_images x JOIN photos p ON p.id = x.photo_id
+		gs[i].Images, err = db.photos(ctx, `SELECT `+sqlutil.PhotoColumns+` FROM infographic_images x JOIN photos p ON p.id = x.photo_id
 			WHERE x.infographic_id = ? ORDER BY x.position`, gs[i].ID)
 		if err != nil {
 			return nil, err
