@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -198,33 +197,20 @@ func tags(ctx context.Context, q querier, query string, id int64) ([]dateline.To
 	return ts, rows.Err()
 }
 
-// Articles lists published articles, newest first, without their pages.
+// Articles lists published articles, newest first, without their pages:
+// a keyset walk of an index (sqlutil.ArticleKeys), then the rows of the
+// page by id.
 func (db contentStore) Articles(ctx context.Context, f dateline.ArticleFilter) (_ []dateline.Article, err error) {
 	defer wrap(&err, "articles")
-	where := []string{`a.status = 'published'`}
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	if len(f.Sections) > 0 {
-		where = append(where, `s.slug = ANY(`+arg(f.Sections)+`)`)
-	}
-	if f.Topic != "" {
-		where = append(where, `a.id IN (SELECT x.article_id FROM article_topics x JOIN topics t ON t.id = x.topic_id WHERE t.slug = `+arg(f.Topic)+`)`)
-	}
-	if f.Person != "" {
-		where = append(where, `a.id IN (SELECT x.article_id FROM article_persons x JOIN persons t ON t.id = x.person_id WHERE t.slug = `+arg(f.Person)+`)`)
-	}
-	if !f.Since.IsZero() {
-		where = append(where, `a.published_at >= `+arg(f.Since.UTC().Truncate(time.Second)))
-	}
-	if f.Before != nil {
-		where = append(where, `(a.published_at, a.id) < (`+arg(f.Before.Time.UTC())+`, `+arg(f.Before.ID)+`)`)
-	}
-	limit := sqlutil.CapLimit(f.Limit)
-	return articleList(ctx, db.reader(ctx), `SELECT `+articleColumns+articleFrom+` WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY a.published_at DESC, a.id DESC LIMIT `+arg(limit), args...)
+	keys := sqlutil.ArticleKeys(f, sqlutil.CapLimit(f.Limit), arg, func(t time.Time) any { return t.UTC().Truncate(time.Second) })
+	return articleList(ctx, db.reader(ctx), `SELECT `+articleColumns+` FROM (`+keys+`) x JOIN articles a ON a.id = x.id
+		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
+		ORDER BY x.published_at DESC, x.id DESC`, args...)
 }
 
 func articleList(ctx context.Context, q querier, query string, args ...any) ([]dateline.Article, error) {

@@ -86,17 +86,11 @@ func (db sitemapStore) SitemapCount(ctx context.Context, from, to time.Time) (_ 
 // dateline.Sitemaps.
 func (db sitemapStore) TagArticles(ctx context.Context, kind, slug string, limit int) (_ []dateline.Article, err error) {
 	defer wrap(&err, "tag articles")
-	table, k, err := sqlutil.TagTable(kind)
+	f, err := sqlutil.TagFilter(kind, slug, limit)
 	if err != nil {
 		return nil, err
 	}
-	if limit <= 0 || limit > 200 {
-		return nil, dateline.Errorf(dateline.EINVALID, "A list has 1 to 200 articles.")
-	}
-	return articleList(ctx, db.reader(ctx), `SELECT `+articleColumns+articleFrom+` WHERE a.status = 'published' AND a.id IN (
-			SELECT article_id FROM published_tags WHERE kind = $1 AND tag_id = (SELECT id FROM `+table+` WHERE slug = $2)
-			ORDER BY published_at DESC, article_id DESC LIMIT $3)
-		ORDER BY a.published_at DESC, a.id DESC`, k, slug, limit)
+	return db.Articles(ctx, f)
 }
 
 // SitemapTags lists tags with published articles in a range of ids; see

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"dateline"
@@ -237,39 +236,20 @@ func tags(ctx context.Context, q queryer, query string, id int64) ([]dateline.To
 	return ts, rows.Err()
 }
 
-// Articles lists published articles, newest first, without their pages.
+// Articles lists published articles, newest first, without their pages:
+// a keyset walk of an index (sqlutil.ArticleKeys), then the rows of the
+// page by id.
 func (db contentStore) Articles(ctx context.Context, f dateline.ArticleFilter) (_ []dateline.Article, err error) {
 	defer wrap(&err, "articles")
-	var where []string
 	var args []any
-	where = append(where, `a.status = 'published'`)
-	if len(f.Sections) > 0 {
-		where = append(where, `s.slug IN (`+placeholders(len(f.Sections))+`)`)
-		for _, s := range f.Sections {
-			args = append(args, s)
-		}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "?"
 	}
-	if f.Topic != "" {
-		where = append(where, `a.id IN (SELECT x.article_id FROM article_topics x JOIN topics t ON t.id = x.topic_id WHERE t.slug = ?)`)
-		args = append(args, f.Topic)
-	}
-	if f.Person != "" {
-		where = append(where, `a.id IN (SELECT x.article_id FROM article_persons x JOIN persons t ON t.id = x.person_id WHERE t.slug = ?)`)
-		args = append(args, f.Person)
-	}
-	if !f.Since.IsZero() {
-		where = append(where, `a.published_at >= ?`)
-		args = append(args, f.Since.Unix())
-	}
-	if f.Before != nil {
-		t := f.Before.Time.Unix()
-		where = append(where, `(a.published_at < ? OR (a.published_at = ? AND a.id < ?))`)
-		args = append(args, t, t, f.Before.ID)
-	}
-	limit := sqlutil.CapLimit(f.Limit)
-	args = append(args, limit)
-	return db.articleList(ctx, `SELECT `+articleColumns+articleFrom+` WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY a.published_at DESC, a.id DESC LIMIT ?`, args...)
+	keys := sqlutil.ArticleKeys(f, sqlutil.CapLimit(f.Limit), arg, func(t time.Time) any { return t.Unix() })
+	return db.articleList(ctx, `SELECT `+articleColumns+` FROM (`+keys+`) x JOIN articles a ON a.id = x.id
+		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
+		ORDER BY x.published_at DESC, x.id DESC`, args...)
 }
 
 func (db contentStore) articleList(ctx context.Context, query string, args ...any) ([]dateline.Article, error) {

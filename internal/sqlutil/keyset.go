@@ -1,0 +1,95 @@
+package sqlutil
+
+import (
+	"strings"
+	"time"
+
+	"dateline"
+)
+
+// ArticleKeys is the query of the keys (id, published_at) of the
+// published articles f selects, newest first, at most limit: a keyset
+// walk of an index, so that the thousandth page costs what the first
+// does. It is written in the SQL both engines speak (row values, UNION
+// ALL, scalar subqueries); arg adds a value to the caller's arguments and
+// returns its placeholder, and at converts a time the way the engine
+// stores it.
+//
+// The walk: a topic or person walks its part of published_tags (kind,
+// tag_id, published_at, article_id), checking any other filter on each
+// row; sections walk articles_section_feed (section_id, status,
+// published_at, id) once each, merged by the engine (SQLite's MERGE,
+// PostgreSQL's Merge Append); otherwise articles_feed (status,
+// published_at, id).
+func ArticleKeys(f dateline.ArticleFilter, limit int, arg func(any) string, at func(time.Time) any) string {
+	var arms []string
+	switch {
+	case f.Topic != "" || f.Person != "":
+		arms = []string{tagArm(f, arg, at)}
+	case len(f.Sections) > 0:
+		for _, slug := range f.Sections {
+			arms = append(arms, `SELECT id, published_at FROM articles WHERE section_id = (SELECT id FROM sections WHERE slug = `+arg(slug)+
+				`) AND status = 'published'`+window(f, "id", arg, at))
+		}
+	default:
+		arms = []string{`SELECT id, published_at FROM articles WHERE status = 'published'` + window(f, "id", arg, at)}
+	}
+	return strings.Join(arms, " UNION ALL ") + ` ORDER BY published_at DESC, id DESC LIMIT ` + arg(limit)
+}
+
+// tagArm walks the topic's (or else the person's) published_tags.
+func tagArm(f dateline.ArticleFilter, arg func(any) string, at func(time.Time) any) string {
+	kind, table, slug := 0, "topics", f.Topic
+	if slug == "" {
+		kind, table, slug = 1, "persons", f.Person
+	}
+	q := `SELECT t.article_id AS id, t.published_at FROM published_tags t WHERE t.kind = ` + arg(kind) +
+		` AND t.tag_id = (SELECT id FROM ` + table + ` WHERE slug = ` + arg(slug) + `)` + window(f, "t.article_id", arg, at)
+	if f.Topic != "" && f.Person != "" {
+		q += ` AND EXISTS (SELECT 1 FROM published_tags y WHERE y.kind = 1 AND y.tag_id = (SELECT id FROM persons WHERE slug = ` +
+			arg(f.Person) + `) AND y.published_at = t.published_at AND y.article_id = t.article_id)`
+	}
+	if len(f.Sections) > 0 {
+		in := make([]string, len(f.Sections))
+		for i, s := range f.Sections {
+			in[i] = arg(s)
+		}
+		q += ` AND EXISTS (SELECT 1 FROM articles z JOIN sections zs ON zs.id = z.section_id WHERE z.id = t.article_id AND zs.slug IN (` +
+			strings.Join(in, ", ") + `))`
+	}
+	return q
+}
+
+// window is the arm's conditions of f.Since and f.Before on
+// (published_at, id), id named as the arm names it.
+func window(f dateline.ArticleFilter, id string, arg func(any) string, at func(time.Time) any) string {
+	pub := "published_at"
+	if strings.HasPrefix(id, "t.") {
+		pub = "t.published_at"
+	}
+	var w string
+	if !f.Since.IsZero() {
+		w += ` AND ` + pub + ` >= ` + arg(at(f.Since))
+	}
+	if f.Before != nil {
+		w += ` AND (` + pub + `, ` + id + `) < (` + arg(at(f.Before.Time)) + `, ` + arg(f.Before.ID) + `)`
+	}
+	return w
+}
+
+// TagFilter is the filter of TagArticles: the newest limit articles of
+// the topic or person (kind dateline.TagTopic or TagPerson) with the slug.
+// Returns EINVALID for another kind or a limit outside 1 to 200.
+func TagFilter(kind, slug string, limit int) (dateline.ArticleFilter, error) {
+	if _, _, err := TagTable(kind); err != nil {
+		return dateline.ArticleFilter{}, err
+	}
+	if limit <= 0 || limit > 200 {
+		return dateline.ArticleFilter{}, dateline.Errorf(dateline.EINVALID, "A list has 1 to 200 articles.")
+	}
+	f := dateline.ArticleFilter{Topic: slug, Limit: limit}
+	if kind == dateline.TagPerson {
+		f.Topic, f.Person = "", slug
+	}
+	return f, nil
+}
