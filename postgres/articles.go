@@ -202,15 +202,21 @@ func tags(ctx context.Context, q querier, query string, id int64) ([]dateline.To
 // page by id.
 func (db contentStore) Articles(ctx context.Context, f dateline.ArticleFilter) (_ []dateline.Article, err error) {
 	defer wrap(&err, "articles")
+	q, args := articlesQuery(f)
+	return articleList(ctx, db.reader(ctx), q, args...)
+}
+
+// articlesQuery is the query of Articles.
+func articlesQuery(f dateline.ArticleFilter) (string, []any) {
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
 	keys := sqlutil.ArticleKeys(f, sqlutil.CapLimit(f.Limit), arg, func(t time.Time) any { return t.UTC().Truncate(time.Second) })
-	return articleList(ctx, db.reader(ctx), `SELECT `+articleColumns+` FROM (`+keys+`) x JOIN articles a ON a.id = x.id
+	return `SELECT ` + articleColumns + ` FROM (` + keys + `) x JOIN articles a ON a.id = x.id
 		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
-		ORDER BY x.published_at DESC, x.id DESC`, args...)
+		ORDER BY x.published_at DESC, x.id DESC`, args
 }
 
 func articleList(ctx context.Context, q querier, query string, args ...any) ([]dateline.Article, error) {

@@ -241,15 +241,21 @@ func tags(ctx context.Context, q queryer, query string, id int64) ([]dateline.To
 // page by id.
 func (db contentStore) Articles(ctx context.Context, f dateline.ArticleFilter) (_ []dateline.Article, err error) {
 	defer wrap(&err, "articles")
+	q, args := articlesQuery(f)
+	return db.articleList(ctx, q, args...)
+}
+
+// articlesQuery is the query of Articles.
+func articlesQuery(f dateline.ArticleFilter) (string, []any) {
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
 		return "?"
 	}
 	keys := sqlutil.ArticleKeys(f, sqlutil.CapLimit(f.Limit), arg, func(t time.Time) any { return t.Unix() })
-	return db.articleList(ctx, `SELECT `+articleColumns+` FROM (`+keys+`) x JOIN articles a ON a.id = x.id
+	return `SELECT ` + articleColumns + ` FROM (` + keys + `) x JOIN articles a ON a.id = x.id
 		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
-		ORDER BY x.published_at DESC, x.id DESC`, args...)
+		ORDER BY x.published_at DESC, x.id DESC`, args
 }
 
 func (db contentStore) articleList(ctx context.Context, query string, args ...any) ([]dateline.Article, error) {

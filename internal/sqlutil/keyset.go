@@ -1,6 +1,7 @@
 package sqlutil
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,7 +35,19 @@ func ArticleKeys(f dateline.ArticleFilter, limit int, arg func(any) string, at f
 	default:
 		arms = []string{`SELECT id, published_at FROM articles WHERE status = 'published'` + window(f, "id", arg, at)}
 	}
-	return strings.Join(arms, " UNION ALL ") + ` ORDER BY published_at DESC, id DESC LIMIT ` + arg(limit)
+	const order = ` ORDER BY published_at DESC, id DESC`
+	from := arms[0]
+	if len(arms) > 1 {
+		// Each arm ordered in a subquery of its own, and the union in
+		// FROM: the shape in which both engines merge the arms' orders
+		// (SQLite's MERGE (UNION ALL), PostgreSQL's Merge Append) rather
+		// than sort their rows.
+		for i, a := range arms {
+			arms[i] = `SELECT id, published_at FROM (` + a + order + `) a` + strconv.Itoa(i)
+		}
+		from = `SELECT id, published_at FROM (` + strings.Join(arms, " UNION ALL ") + `) u`
+	}
+	return from + order + ` LIMIT ` + arg(limit)
 }
 
 // tagArm walks the topic's (or else the person's) published_tags.
