@@ -13,6 +13,9 @@ import (
 	"dateline/internal/sqlutil"
 )
 
+// contentStore is the content methods of dateline.Store (articles.go, write.go): lists, lookups, ingest, release.
+type contentStore struct{ *DB }
+
 // ts is how a time is written: UTC, whole seconds, NULL when zero.
 func ts(t time.Time) any {
 	if t.IsZero() {

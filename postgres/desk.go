@@ -13,6 +13,9 @@ import (
 	"dateline/internal/sqlutil"
 )
 
+// deskStore is the newsroom's edits, revisions, autosaves and photo library.
+type deskStore struct{ *DB }
+
 // SaveArticle writes a newsroom edit with its revision; see
 // dateline.Newsroom. Returns ECONFLICT when the stored version is not base
 // or a new story's URI is taken, ENOTFOUND for an unknown id and EINVALID

@@ -9,6 +9,9 @@ import (
 	"dateline"
 )
 
+// translationStore is dateline.Translations.
+type translationStore struct{ *DB }
+
 // LinkTranslation makes id a translation of of; see dateline.Translations.
 // Links into one group take turns on a transaction lock of the group, so
 // two stories of one language cannot join it at once.

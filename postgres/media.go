@@ -11,6 +11,9 @@ import (
 	"dateline/internal/sqlutil"
 )
 
+// mediaStore is galleries and infographics.
+type mediaStore struct{ *DB }
+
 func photos(ctx context.Context, q querier, query string, id int64) ([]dateline.Photo, error) {
 	rows, err := q.Query(ctx, query, id)
 	if err != nil {

@@ -11,6 +11,9 @@ import (
 	"dateline/internal/sqlutil"
 )
 
+// partnerStore is dateline.Partners.
+type partnerStore struct{ *DB }
+
 var _ dateline.Partners = (*DB)(nil)
 
 const partnerFeedCols = `f.id, f.name, f.url, f.kind, f.created_at, f.fetched_at, f.next_at, f.status, f.error, f.failures, f.etag, f.last_modified`

@@ -11,6 +11,9 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
+// peopleStore is accounts, sessions, tokens and the audit log.
+type peopleStore struct{ *DB }
+
 const userColumns = `u.id, u.email, u.name, u.role, u.password_hash, u.disabled, u.failures, u.locked_until, u.created_at`
 
 func scanUser(row sqlutil.Scanner, extra ...any) (*dateline.User, error) {

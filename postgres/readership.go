@@ -14,6 +14,9 @@ import (
 	"dateline/internal/sqlutil"
 )
 
+// readershipStore is dateline.Readership: views, rankings, neighbours, events.
+type readershipStore struct{ *DB }
+
 var _ dateline.Readership = (*DB)(nil)
 
 // lockEdges locks the windows' edge rows (FOR SHARE to add views, FOR

@@ -9,6 +9,9 @@ import (
 	"dateline"
 )
 
+// tagStore is dateline.Tagging.
+type tagStore struct{ *DB }
+
 var _ dateline.Tagging = (*DB)(nil)
 
 // TopicsOf returns the topics of each article; see dateline.Tagging.

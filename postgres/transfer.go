@@ -11,6 +11,9 @@ import (
 	"dateline"
 )
 
+// transferStore is dateline.Transfer.
+type transferStore struct{ *DB }
+
 var _ dateline.Transfer = (*DB)(nil)
 
 // MaxKey returns the largest first-column value of the table, or 0.

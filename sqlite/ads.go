@@ -10,6 +10,9 @@ import (
 	"dateline/internal/sqlutil"
 )
 
+// adStore is dateline.Ads.
+type adStore struct{ *DB }
+
 var _ dateline.Ads = (*DB)(nil)
 
 // AdSettings returns the switch and every filled slot with its photo.

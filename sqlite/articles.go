@@ -11,6 +11,9 @@ import (
 	"dateline/internal/sqlutil"
 )
 
+// contentStore is the content methods of dateline.Store (articles.go, write.go): lists, lookups, ingest, release.
+type contentStore struct{ *DB }
+
 func unix(t time.Time) any {
 	if t.IsZero() {
 		return nil

@@ -8,6 +8,9 @@ import (
 	"dateline"
 )
 
+// translationStore is dateline.Translations.
+type translationStore struct{ *DB }
+
 // LinkTranslation makes id a translation of of; see dateline.Translations.
 func (db translationStore) LinkTranslation(ctx context.Context, id, of int64) (err error) {
 	defer wrap(&err, "link translation")

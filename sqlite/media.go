@@ -10,6 +10,9 @@ import (
 	"dateline/internal/sqlutil"
 )
 
+// mediaStore is galleries and infographics.
+type mediaStore struct{ *DB }
+
 func (db mediaStore) photos(ctx context.Context, query string, id int64) ([]dateline.Photo, error) {
 	rows, err := db.read.QueryContext(ctx, query, id)
 	if err != nil {

@@ -11,6 +11,9 @@ import (
 	"dateline/internal/sqlutil"
 )
 
+// peopleStore is accounts, sessions, tokens and the audit log.
+type peopleStore struct{ *DB }
+
 const userColumns = `u.id, u.email, u.name, u.role, u.password_hash, u.disabled, u.failures, u.locked_until, u.created_at`
 
 // userReturning are userColumns as RETURNING names them: SQLite allows no

@@ -10,6 +10,9 @@ import (
 	"dateline/internal/sqlutil"
 )
 
+// rateStore is dateline.Rates.
+type rateStore struct{ *DB }
+
 var _ dateline.Rates = (*DB)(nil)
 
 // SaveRates stores a table, replacing the one of the same source and date,

@@ -11,6 +11,9 @@ import (
 	"dateline/internal/sqlutil"
 )
 
+// readershipStore is dateline.Readership: views, rankings, neighbours, events.
+type readershipStore struct{ *DB }
+
 var _ dateline.Readership = (*DB)(nil)
 
 // readEdges returns the last minute that has left each window, in

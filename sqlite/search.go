@@ -10,6 +10,9 @@ import (
 	"dateline/search"
 )
 
+// searchStore is the search index.
+type searchStore struct{ *DB }
+
 // searchVersion changes when the terms an article is indexed under change
 // (a new stemmer, a new facet); the index is then rebuilt at start.
 const searchVersion = 1

@@ -12,6 +12,9 @@ import (
 	"dateline/internal/sqlutil"
 )
 
+// sitemapStore is dateline.Sitemaps.
+type sitemapStore struct{ *DB }
+
 var _ dateline.Sitemaps = (*DB)(nil)
 
 // SitemapMonths reads the months from sitemap_months, which triggers keep

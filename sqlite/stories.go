@@ -10,6 +10,9 @@ import (
 	"dateline/internal/sqlutil"
 )
 
+// storyStore is running stories and the home page's top stories.
+type storyStore struct{ *DB }
+
 const storyColumns = `st.id, st.slug, st.title, st.intro, st.created_at, st.updated_at`
 
 func scanStory(row scanner) (*dateline.Story, error) {
