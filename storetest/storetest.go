@@ -45,6 +45,7 @@ func Run(t *testing.T, open Opener) {
 		{Name: "Withdraw", Fn: testWithdraw},
 		{Name: "Embargo", Fn: testEmbargo},
 		{Name: "ListsAndCursor", Fn: testListsAndCursor},
+		{Name: "ListsByKeyset", Fn: testListsByKeyset},
 		{Name: "TopicsAndPersons", Fn: testTopicsAndPersons},
 		{Name: "ReadAlso", Fn: testReadAlso},
 		{Name: "TopStories", Fn: testTopStories},
