@@ -2,6 +2,7 @@ package wiretest
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -257,5 +258,32 @@ func check(t *testing.T, s dateline.Store, stories []*storyModel, when string) {
 		case strings.Contains(a.Headline, "Kill"):
 			t.Errorf("%s: %s took the kill notice's headline", when, m.name)
 		}
+	}
+	checkMonths(t, s, when)
+}
+
+// checkMonths: the months the sitemap index counts as it goes along are
+// the months of the published list, counted again.
+func checkMonths(t *testing.T, s dateline.Store, when string) {
+	t.Helper()
+	months, err := s.SitemapMonths(kit.Ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.Articles(kit.Ctx, dateline.ArticleFilter{Limit: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[time.Time]int{}
+	for _, a := range all {
+		m := a.PublishedAt
+		want[time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, time.UTC)]++
+	}
+	got := map[time.Time]int{}
+	for _, m := range months {
+		got[m.Month] = m.Count
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("%s: sitemap months %v, want %v", when, got, want)
 	}
 }
