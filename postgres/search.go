@@ -332,6 +332,12 @@ func (db searchStore) Search(ctx context.Context, f dateline.SearchFilter) (_ da
 	if err := q.QueryRow(ctx, `SELECT COALESCE(MAX(article_id), 0) FROM article_search`).Scan(&newest); err != nil {
 		return res, err
 	}
+	if f.ByDate && f.Before > 0 {
+		// The next page by date: the windows count down from the cursor.
+		newest = min(newest, f.Before-1)
+		args = append(args, f.Before)
+		where += fmt.Sprintf(` AND s.article_id < $%d`, len(args))
+	}
 	args = append(args, int64(0))
 	floorArg := len(args)
 	depth := dateline.SearchDepth(f)

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"math"
 	"strings"
 	"time"
 
@@ -230,9 +231,13 @@ func (db searchStore) Search(ctx context.Context, f dateline.SearchFilter) (_ da
 	// that order of work. bm25() is not used: it counts every document of
 	// every term, tens of milliseconds for a common word in a million
 	// stories. Relevance comes from the headlines read here.
+	below := int64(math.MaxInt64)
+	if f.ByDate && f.Before > 0 {
+		below = f.Before
+	}
 	rows, err := db.read.QueryContext(ctx, `SELECT f.rowid, a.published_at, a.headline
 		FROM article_fts f CROSS JOIN articles a ON a.id = f.rowid
-		WHERE article_fts MATCH ? ORDER BY f.rowid DESC LIMIT ?`, expr, dateline.SearchDepth(f))
+		WHERE article_fts MATCH ? AND f.rowid < ? ORDER BY f.rowid DESC LIMIT ?`, expr, below, dateline.SearchDepth(f))
 	if err != nil {
 		return res, err
 	}

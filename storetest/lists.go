@@ -104,3 +104,43 @@ func testListsByKeyset(t *testing.T, s dateline.Store) {
 		}
 	}
 }
+
+// testSearchByDateCursor pages a search by date seven hits at a time, each
+// page from the last hit's id, and finds every match once, newest first.
+func testSearchByDateCursor(t *testing.T, s dateline.Store) {
+	var as []*dateline.Article
+	for i := range 30 {
+		// Published in id order, as the wire's stories are.
+		as = append(as, story(fmt.Sprintf("urn:harvest:%d", i), "economy", fmt.Sprintf("Harvest report %d", i), "Grain.",
+			base.Add(-time.Duration(30-i)*time.Hour)))
+	}
+	as = append(as, story("urn:other", "economy", "Markets calm", "Nothing grows.", base))
+	var want []string
+	for i := 29; i >= 0; i-- {
+		want = append(want, fmt.Sprintf("urn:harvest:%d", i))
+	}
+	upsert(t, s, base, as...)
+	var got []string
+	var before int64
+	for range 10 {
+		var last int64
+		page := find(t, s, "harvest", func(f *dateline.SearchFilter) {
+			f.ByDate, f.Limit, f.Before = true, 7, before
+		})
+		for _, uri := range page {
+			a, err := s.ArticleByURI(ctx, uri)
+			if err != nil {
+				t.Fatal(err)
+			}
+			last = a.ID
+		}
+		got = append(got, page...)
+		if len(page) < 7 {
+			break
+		}
+		before = last
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("paged by date\n%v\nwant\n%v", got, want)
+	}
+}

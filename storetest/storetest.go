@@ -55,6 +55,7 @@ func Run(t *testing.T, open Opener) {
 		{Name: "Tokens", Fn: testTokens},
 		{Name: "ConcurrentWriters", Fn: testConcurrentWriters},
 		{Name: "Search", Fn: testSearch},
+		{Name: "SearchByDateCursor", Fn: testSearchByDateCursor},
 		{Name: "SearchFollowsStatus", Fn: testSearchFollowsStatus},
 		{Name: "PhotoReupload", Fn: testPhotoReupload},
 		{Name: "TopicsOf", Fn: testTopicsOf},
