@@ -40,46 +40,6 @@ func fromTS(t *time.Time) time.Time {
 	return t.UTC()
 }
 
-const articleColumns = `a.id, a.uri, s.slug, s.name, a.lang, a.headline, a.lead, a.place, a.byline,
-	a.status, a.published_at, a.updated_at, a.embargo_until, a.withdrawn_at, a.urgency, a.breaking,
-	a.version, a.source_version, a.created_at, a.modified_at,
-	a.submitted_at, a.embargoed, a.advisory, a.withdraw_note, a.follows_id, a.chain_id, a.author_id, a.commercial,
-	a.withheld, a.source, a.wire_version,
-	p.id, p.uri, p.path, p.remote, p.width, p.height, p.widths, p.caption, p.credit, p.alt`
-
-const articleFrom = ` FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id`
-
-func scanArticle(row sqlutil.Scanner) (*dateline.Article, error) {
-	var a dateline.Article
-	var status string
-	var pub, upd, emb, wd, sub *time.Time
-	var follows, chain, author *int64
-	var srcVersion, created, modified time.Time
-	var withheld bool
-	var pid *int64
-	var pw, ph *int
-	var puri, ppath, premote, pwidths, pcap, pcredit, palt *string
-	err := row.Scan(&a.ID, &a.URI, &a.Section, &a.SectionName, &a.Lang, &a.Headline, &a.Lead, &a.Place, &a.Byline,
-		&status, &pub, &upd, &emb, &wd, &a.Urgency, &a.Breaking,
-		&a.Version, &srcVersion, &created, &modified,
-		&sub, &a.Embargoed, &a.Advisory, &a.WithdrawNote, &follows, &chain, &author, &a.Commercial,
-		&withheld, &a.Source, &a.WireVersion,
-		&pid, &puri, &ppath, &premote, &pw, &ph, &pwidths, &pcap, &pcredit, &palt)
-	if err != nil {
-		return nil, err
-	}
-	a.Status = dateline.ReadStatus(status, sub != nil, withheld)
-	a.PublishedAt, a.UpdatedAt, a.EmbargoUntil, a.WithdrawnAt = fromTS(pub), fromTS(upd), fromTS(emb), fromTS(wd)
-	a.SubmittedAt, a.Follows, a.ChainID, a.AuthorID = fromTS(sub), derefID(follows), derefID(chain), derefID(author)
-	a.SourceVersion, a.CreatedAt, a.ModifiedAt = srcVersion.UTC(), created.UTC(), modified.UTC()
-	if pid != nil {
-		a.Photo = &dateline.Photo{ID: *pid, URI: deref(puri), Path: deref(ppath), Remote: deref(premote),
-			Width: *pw, Height: *ph, Widths: sqlutil.SplitInts(deref(pwidths)),
-			Caption: deref(pcap), Credit: deref(pcredit), Alt: deref(palt)}
-	}
-	return &a, nil
-}
-
 func deref(s *string) string {
 	if s == nil {
 		return ""
@@ -101,7 +61,7 @@ func (db contentStore) ArticleByURI(ctx context.Context, uri string) (_ *datelin
 
 func (db contentStore) article(ctx context.Context, where string, arg any) (*dateline.Article, error) {
 	q := db.reader(ctx)
-	a, err := scanArticle(q.QueryRow(ctx, `SELECT `+articleColumns+articleFrom+` WHERE `+where, arg))
+	a, err := sqlutil.ScanArticle(q.QueryRow(ctx, `SELECT `+sqlutil.ArticleColumns+sqlutil.ArticleFrom+` WHERE `+where, arg))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No article %v.", arg)
 	} else if err != nil {
@@ -217,7 +177,7 @@ func articlesQuery(f dateline.ArticleFilter) (string, []any) {
 		return "$" + strconv.Itoa(len(args))
 	}
 	keys := sqlutil.ArticleKeys(f, sqlutil.CapLimit(f.Limit), arg, func(t time.Time) any { return t.UTC().Truncate(time.Second) })
-	return `SELECT ` + articleColumns + ` FROM (` + keys + `) x JOIN articles a ON a.id = x.id
+	return `SELECT ` + sqlutil.ArticleColumns + ` FROM (` + keys + `) x JOIN articles a ON a.id = x.id
 		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
 		ORDER BY x.published_at DESC, x.id DESC`, args
 }
@@ -228,7 +188,7 @@ func articleList(ctx context.Context, q querier, query string, args ...any) ([]d
 		return nil, err
 	}
 	defer rows.Close()
-	return sqlutil.Collect(rows, []dateline.Article{}, sqlutil.Value(scanArticle))
+	return sqlutil.Collect(rows, []dateline.Article{}, sqlutil.Value(sqlutil.ScanArticle))
 }
 
 // CountArticles counts articles with the status, or all when status is "".

@@ -145,7 +145,7 @@ func (db deskStore) DeskArticles(ctx context.Context, f dateline.DeskFilter) (_ 
 		where += ` AND a.headline ILIKE ` + arg(sqlutil.LikeContains(q))
 	}
 	q := db.reader(ctx)
-	as, err := articleList(ctx, q, `SELECT `+articleColumns+articleFrom+` WHERE `+where+
+	as, err := articleList(ctx, q, `SELECT `+sqlutil.ArticleColumns+sqlutil.ArticleFrom+` WHERE `+where+
 		` ORDER BY a.modified_at DESC, a.id DESC LIMIT `+arg(sqlutil.LimitOr(f.Limit, 50, 200))+` OFFSET `+arg(max(f.Offset, 0)), args...)
 	if err != nil {
 		return nil, err

@@ -18,18 +18,6 @@ var _ dateline.Partners = (*DB)(nil)
 
 const partnerFeedCols = `f.id, f.name, f.url, f.kind, f.created_at, f.fetched_at, f.next_at, f.status, f.error, f.failures, f.etag, f.last_modified`
 
-func scanPartnerFeed(r sqlutil.Scanner, extra ...any) (dateline.PartnerFeed, error) {
-	var f dateline.PartnerFeed
-	var fetched *time.Time
-	dest := append([]any{&f.ID, &f.Name, &f.URL, &f.Kind, &f.CreatedAt, &fetched, &f.State.NextAt, &f.State.Status, &f.State.Error,
-		&f.State.Failures, &f.State.ETag, &f.State.LastModified}, extra...)
-	if err := r.Scan(dest...); err != nil {
-		return f, err
-	}
-	f.CreatedAt, f.State.NextAt, f.State.FetchedAt = f.CreatedAt.UTC(), f.State.NextAt.UTC(), fromTS(fetched)
-	return f, nil
-}
-
 // PartnerFeeds lists every feed by name, with its state and entry count.
 // It reads the primary: the newsroom shows what was just saved.
 func (db partnerStore) PartnerFeeds(ctx context.Context) (_ []dateline.PartnerFeed, err error) {
@@ -43,7 +31,7 @@ func (db partnerStore) PartnerFeeds(ctx context.Context) (_ []dateline.PartnerFe
 	fs := []dateline.PartnerFeed{}
 	for rows.Next() {
 		var n int
-		f, err := scanPartnerFeed(rows, &n)
+		f, err := sqlutil.ScanPartnerFeed(rows, &n)
 		if err != nil {
 			return nil, err
 		}
@@ -57,7 +45,7 @@ func (db partnerStore) PartnerFeeds(ctx context.Context) (_ []dateline.PartnerFe
 func (db partnerStore) PartnerFeed(ctx context.Context, id int64) (_ *dateline.PartnerFeed, err error) {
 	defer wrap(&err, "partner feed")
 	var n int
-	f, err := scanPartnerFeed(db.primary.QueryRow(ctx, `SELECT `+partnerFeedCols+`, (SELECT COUNT(*) FROM partner_entries e WHERE e.feed_id = f.id)
+	f, err := sqlutil.ScanPartnerFeed(db.primary.QueryRow(ctx, `SELECT `+partnerFeedCols+`, (SELECT COUNT(*) FROM partner_entries e WHERE e.feed_id = f.id)
 		FROM partner_feeds f WHERE f.id = $1`, id), &n)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No partner feed %d.", id)
@@ -122,7 +110,7 @@ func (db partnerStore) ClaimPartnerFeeds(ctx context.Context, now time.Time, lea
 		}
 		defer rows.Close()
 		for rows.Next() {
-			f, err := scanPartnerFeed(rows)
+			f, err := sqlutil.ScanPartnerFeed(rows)
 			if err != nil {
 				return err
 			}

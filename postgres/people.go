@@ -14,20 +14,6 @@ import (
 // peopleStore is accounts, sessions, tokens and the audit log.
 type peopleStore struct{ *DB }
 
-const userColumns = `u.id, u.email, u.name, u.role, u.password_hash, u.disabled, u.failures, u.locked_until, u.created_at`
-
-func scanUser(row sqlutil.Scanner, extra ...any) (*dateline.User, error) {
-	var u dateline.User
-	var role string
-	var locked *time.Time
-	dest := append([]any{&u.ID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.Disabled, &u.Failures, &locked, &u.CreatedAt}, extra...)
-	if err := row.Scan(dest...); err != nil {
-		return nil, err
-	}
-	u.Role, u.LockedUntil, u.CreatedAt = dateline.Role(role), fromTS(locked), u.CreatedAt.UTC()
-	return &u, nil
-}
-
 // CreateUser stores a new account. Returns EINVALID for a bad email, name
 // or role and ECONFLICT when the email (in any case) has an account.
 func (db peopleStore) CreateUser(ctx context.Context, u *dateline.User, now time.Time) (err error) {
@@ -99,7 +85,7 @@ func (db peopleStore) SetPassword(ctx context.Context, userID int64, hash string
 // lockout or a disabled flag counts at once. Returns ENOTFOUND.
 func (db peopleStore) User(ctx context.Context, id int64) (_ *dateline.User, err error) {
 	defer wrap(&err, "user")
-	u, err := scanUser(db.primary.QueryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = $1`, id))
+	u, err := sqlutil.ScanUser(db.primary.QueryRow(ctx, `SELECT `+sqlutil.UserColumns+` FROM users u WHERE u.id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No account %d.", id)
 	} else if err != nil {
@@ -112,7 +98,7 @@ func (db peopleStore) User(ctx context.Context, id int64) (_ *dateline.User, err
 // primary. Returns ENOTFOUND.
 func (db peopleStore) UserByEmail(ctx context.Context, email string) (_ *dateline.User, err error) {
 	defer wrap(&err, "user by email")
-	u, err := scanUser(db.primary.QueryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE lower(u.email) = lower($1)`, strings.TrimSpace(email)))
+	u, err := sqlutil.ScanUser(db.primary.QueryRow(ctx, `SELECT `+sqlutil.UserColumns+` FROM users u WHERE lower(u.email) = lower($1)`, strings.TrimSpace(email)))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No account has the email %q.", email)
 	} else if err != nil {
@@ -124,12 +110,12 @@ func (db peopleStore) UserByEmail(ctx context.Context, email string) (_ *datelin
 // Users lists every account in the order they were made.
 func (db peopleStore) Users(ctx context.Context) (_ []dateline.User, err error) {
 	defer wrap(&err, "users")
-	rows, err := db.primary.Query(ctx, `SELECT `+userColumns+` FROM users u ORDER BY u.id`)
+	rows, err := db.primary.Query(ctx, `SELECT `+sqlutil.UserColumns+` FROM users u ORDER BY u.id`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	return sqlutil.Collect(rows, []dateline.User{}, sqlutil.Value(func(r sqlutil.Scanner) (*dateline.User, error) { return scanUser(r) }))
+	return sqlutil.Collect(rows, []dateline.User{}, sqlutil.Value(func(r sqlutil.Scanner) (*dateline.User, error) { return sqlutil.ScanUser(r) }))
 }
 
 // LoginFailed counts a failed sign-in in one statement, so that attempts
@@ -140,10 +126,10 @@ func (db peopleStore) LoginFailed(ctx context.Context, userID int64, now time.Ti
 	defer wrap(&err, "login failed")
 	err = db.inQuietTx(ctx, func(tx pgx.Tx) error {
 		var err error
-		u, err = scanUser(tx.QueryRow(ctx, `UPDATE users u SET
+		u, err = sqlutil.ScanUser(tx.QueryRow(ctx, `UPDATE users u SET
 				failures = CASE WHEN $1::int > 0 AND u.failures + 1 >= $1::int THEN 0 ELSE u.failures + 1 END,
 				locked_until = CASE WHEN $1::int > 0 AND u.failures + 1 >= $1::int THEN $2 ELSE u.locked_until END
-			WHERE u.id = $3 RETURNING `+userColumns, limit, ts(now.Add(lock)), userID))
+			WHERE u.id = $3 RETURNING `+sqlutil.UserColumns, limit, ts(now.Add(lock)), userID))
 		if errors.Is(err, pgx.ErrNoRows) {
 			return dateline.Errorf(dateline.ENOTFOUND, "No account %d.", userID)
 		}
@@ -205,7 +191,7 @@ func (db peopleStore) CreateSession(ctx context.Context, s *dateline.Session, no
 func (db peopleStore) Session(ctx context.Context, hash []byte, now time.Time) (_ *dateline.Session, err error) {
 	defer wrap(&err, "session")
 	var s dateline.Session
-	u, err := scanUser(db.primary.QueryRow(ctx, `SELECT `+userColumns+`, s.id, s.hash, s.user_id, s.csrf, s.created_at, s.expires_at
+	u, err := sqlutil.ScanUser(db.primary.QueryRow(ctx, `SELECT `+sqlutil.UserColumns+`, s.id, s.hash, s.user_id, s.csrf, s.created_at, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = $1`, hash),
 		&s.ID, &s.Hash, &s.UserID, &s.CSRF, &s.CreatedAt, &s.ExpiresAt)
 	if errors.Is(err, pgx.ErrNoRows) {

@@ -247,7 +247,7 @@ func (db readershipStore) MostRead(ctx context.Context, p dateline.Period, secti
 	if section != "" {
 		where, args = `WHERE top.slug = $2`, append(args, section)
 	}
-	rows, err := db.reader(ctx).Query(ctx, `SELECT `+articleColumns+`, x.n
+	rows, err := db.reader(ctx).Query(ctx, `SELECT `+sqlutil.ArticleColumns+`, x.n
 		FROM sections top CROSS JOIN LATERAL (
 			SELECT w.article_id, w.`+col+` AS n FROM view_windows w JOIN articles y ON y.id = w.article_id
 			WHERE w.section_id = top.id AND w.`+col+` > 0 AND y.status = 'published' AND y.section_id = w.section_id
@@ -262,7 +262,7 @@ func (db readershipStore) MostRead(ctx context.Context, p dateline.Period, secti
 	out := []dateline.Ranked{}
 	for rows.Next() {
 		var r dateline.Ranked
-		a, err := scanArticle(withExtra{rows, []any{&r.Views}})
+		a, err := sqlutil.ScanArticle(withExtra{rows, []any{&r.Views}})
 		if err != nil {
 			return nil, err
 		}
@@ -302,7 +302,7 @@ func (db readershipStore) Neighbours(ctx context.Context, id int64, limit int) (
 		c AS (SELECT DISTINCT x.article_id FROM base b CROSS JOIN LATERAL (
 			SELECT t.article_id FROM published_tags t WHERE t.kind = b.kind AND t.tag_id = b.tag_id AND t.article_id <> $1
 			ORDER BY t.published_at DESC, t.article_id DESC LIMIT $2) x)
-		SELECT `+articleColumns+`,
+		SELECT `+sqlutil.ArticleColumns+`,
 			((SELECT COUNT(*) FROM article_topics x WHERE x.article_id = a.id
 				AND x.topic_id IN (SELECT tag_id FROM base WHERE kind = 0))
 			+ (SELECT COUNT(*) FROM article_persons x WHERE x.article_id = a.id
@@ -317,7 +317,7 @@ func (db readershipStore) Neighbours(ctx context.Context, id int64, limit int) (
 	out := []dateline.Neighbour{}
 	for rows.Next() {
 		var n dateline.Neighbour
-		a, err := scanArticle(withExtra{rows, []any{&n.Shared}})
+		a, err := sqlutil.ScanArticle(withExtra{rows, []any{&n.Shared}})
 		if err != nil {
 			return nil, err
 		}

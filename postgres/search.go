@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 	"dateline/search"
 )
 
@@ -364,7 +365,7 @@ func (db searchStore) Search(ctx context.Context, f dateline.SearchFilter) (_ da
 	for i, c := range page {
 		ids[i] = c.ID
 	}
-	list, err := articleList(ctx, q, `SELECT `+articleColumns+articleFrom+` WHERE a.id = ANY($1)`, ids)
+	list, err := articleList(ctx, q, `SELECT `+sqlutil.ArticleColumns+sqlutil.ArticleFrom+` WHERE a.id = ANY($1)`, ids)
 	if err != nil {
 		return res, err
 	}

@@ -14,30 +14,19 @@ import (
 // storyStore is running stories and the home page's top stories.
 type storyStore struct{ *DB }
 
-const storyColumns = `st.id, st.slug, st.title, st.intro, st.created_at, st.updated_at`
-
-func scanStory(row sqlutil.Scanner) (*dateline.Story, error) {
-	var s dateline.Story
-	if err := row.Scan(&s.ID, &s.Slug, &s.Title, &s.Intro, &s.CreatedAt, &s.UpdatedAt); err != nil {
-		return nil, err
-	}
-	s.CreatedAt, s.UpdatedAt = s.CreatedAt.UTC(), s.UpdatedAt.UTC()
-	return &s, nil
-}
-
 func stories(ctx context.Context, q querier, query string, args ...any) ([]dateline.Story, error) {
 	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	return sqlutil.Collect(rows, []dateline.Story{}, sqlutil.Value(scanStory))
+	return sqlutil.Collect(rows, []dateline.Story{}, sqlutil.Value(sqlutil.ScanStory))
 }
 
 // storyArticles returns the published articles attached to the story,
 // newest first, as lists show them.
 func storyArticles(ctx context.Context, q querier, storyID int64, limit int) ([]dateline.Article, error) {
-	return articleList(ctx, q, `SELECT `+articleColumns+` FROM story_articles x JOIN articles a ON a.id = x.article_id
+	return articleList(ctx, q, `SELECT `+sqlutil.ArticleColumns+` FROM story_articles x JOIN articles a ON a.id = x.article_id
 		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
 		WHERE x.story_id = $1 AND a.status = 'published' ORDER BY a.published_at DESC, a.id DESC LIMIT $2`, storyID, limit)
 }
@@ -92,7 +81,7 @@ func (db storyStore) StoryByID(ctx context.Context, id int64) (_ *dateline.Story
 
 func (db storyStore) story(ctx context.Context, where string, arg any) (*dateline.Story, error) {
 	q := db.reader(ctx)
-	s, err := scanStory(q.QueryRow(ctx, `SELECT `+storyColumns+` FROM stories st WHERE `+where, arg))
+	s, err := sqlutil.ScanStory(q.QueryRow(ctx, `SELECT `+sqlutil.StoryColumns+` FROM stories st WHERE `+where, arg))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No story page %v.", arg)
 	} else if err != nil {
@@ -108,7 +97,7 @@ func (db storyStore) story(ctx context.Context, where string, arg any) (*datelin
 // articles.
 func (db storyStore) Stories(ctx context.Context) (_ []dateline.Story, err error) {
 	defer wrap(&err, "stories")
-	return stories(ctx, db.reader(ctx), `SELECT `+storyColumns+` FROM stories st ORDER BY st.updated_at DESC, st.id DESC`)
+	return stories(ctx, db.reader(ctx), `SELECT `+sqlutil.StoryColumns+` FROM stories st ORDER BY st.updated_at DESC, st.id DESC`)
 }
 
 // SetStoryArticles replaces the articles attached to the story. Returns
@@ -190,7 +179,7 @@ func mustExist(ctx context.Context, tx pgx.Tx, table string, id int64, msg strin
 // latest changed first.
 func (db storyStore) StoriesOf(ctx context.Context, articleID int64) (_ []dateline.Story, err error) {
 	defer wrap(&err, "stories of")
-	return stories(ctx, db.reader(ctx), `SELECT `+storyColumns+` FROM story_articles x JOIN stories st ON st.id = x.story_id
+	return stories(ctx, db.reader(ctx), `SELECT `+sqlutil.StoryColumns+` FROM story_articles x JOIN stories st ON st.id = x.story_id
 		WHERE x.article_id = $1 ORDER BY st.updated_at DESC, st.id DESC`, articleID)
 }
 
@@ -203,7 +192,7 @@ func (db storyStore) TopStories(ctx context.Context) (_ []dateline.TopItem, err 
 	if err != nil {
 		return nil, err
 	}
-	list, err := articleList(ctx, q, `SELECT `+articleColumns+` FROM home_top t JOIN articles a ON a.id = t.article_id
+	list, err := articleList(ctx, q, `SELECT `+sqlutil.ArticleColumns+` FROM home_top t JOIN articles a ON a.id = t.article_id
 		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
 		WHERE a.status = 'published'`)
 	if err != nil {
@@ -213,7 +202,7 @@ func (db storyStore) TopStories(ctx context.Context) (_ []dateline.TopItem, err 
 	for i := range list {
 		articles[list[i].ID] = &list[i]
 	}
-	ss, err := stories(ctx, q, `SELECT `+storyColumns+` FROM home_top t JOIN stories st ON st.id = t.story_id`)
+	ss, err := stories(ctx, q, `SELECT `+sqlutil.StoryColumns+` FROM home_top t JOIN stories st ON st.id = t.story_id`)
 	if err != nil {
 		return nil, err
 	}

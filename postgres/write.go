@@ -180,7 +180,7 @@ func upsertArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, now time
 	case dateline.WireUnchanged:
 		return dateline.UpsertResult{ID: old.ID, Status: old.Status}, nil
 	case dateline.WireKill, dateline.WireWithhold:
-		stored, err := scanArticle(tx.QueryRow(ctx, `SELECT `+articleColumns+articleFrom+` WHERE a.id = $1`, old.ID))
+		stored, err := sqlutil.ScanArticle(tx.QueryRow(ctx, `SELECT `+sqlutil.ArticleColumns+sqlutil.ArticleFrom+` WHERE a.id = $1`, old.ID))
 		if err != nil {
 			return dateline.UpsertResult{}, err
 		}

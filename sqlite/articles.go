@@ -44,48 +44,7 @@ func fromMilli(n sql.NullInt64) time.Time {
 	return time.UnixMilli(n.Int64).UTC()
 }
 
-// articleColumns are read by scanArticle, in this order.
-const articleColumns = `a.id, a.uri, s.slug, s.name, a.lang, a.headline, a.lead, a.place, a.byline,
-	a.status, a.published_at, a.updated_at, a.embargo_until, a.withdrawn_at, a.urgency, a.breaking,
-	a.version, a.source_version, a.created_at, a.modified_at,
-	a.submitted_at, a.embargoed, a.advisory, a.withdraw_note, a.follows_id, a.chain_id, a.author_id, a.commercial,
-	a.withheld, a.source, a.wire_version,
-	p.id, p.uri, p.path, p.remote, p.width, p.height, p.widths, p.caption, p.credit, p.alt`
-
-const articleFrom = ` FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id`
-
 type scanner = sqlutil.Scanner
-
-func scanArticle(row scanner) (*dateline.Article, error) {
-	var a dateline.Article
-	var status string
-	var pub, upd, emb, wd, sub sql.NullInt64
-	var follows, chain, author sql.NullInt64
-	var srcVersion, created, modified int64
-	var withheld bool
-	var pid, pw, ph sql.NullInt64
-	var puri, ppath, premote, pwidths, pcap, pcredit, palt sql.NullString
-	err := row.Scan(&a.ID, &a.URI, &a.Section, &a.SectionName, &a.Lang, &a.Headline, &a.Lead, &a.Place, &a.Byline,
-		&status, &pub, &upd, &emb, &wd, &a.Urgency, &a.Breaking,
-		&a.Version, &srcVersion, &created, &modified,
-		&sub, &a.Embargoed, &a.Advisory, &a.WithdrawNote, &follows, &chain, &author, &a.Commercial,
-		&withheld, &a.Source, &a.WireVersion,
-		&pid, &puri, &ppath, &premote, &pw, &ph, &pwidths, &pcap, &pcredit, &palt)
-	if err != nil {
-		return nil, err
-	}
-	a.Status = dateline.ReadStatus(status, sub.Valid, withheld)
-	a.PublishedAt, a.UpdatedAt, a.EmbargoUntil, a.WithdrawnAt = fromUnix(pub), fromUnix(upd), fromMilli(emb), fromUnix(wd)
-	a.SubmittedAt, a.Follows, a.ChainID, a.AuthorID = fromUnix(sub), follows.Int64, chain.Int64, author.Int64
-	a.SourceVersion = time.UnixMilli(srcVersion).UTC()
-	a.CreatedAt, a.ModifiedAt = time.Unix(created, 0).UTC(), time.Unix(modified, 0).UTC()
-	if pid.Valid {
-		a.Photo = &dateline.Photo{ID: pid.Int64, URI: puri.String, Path: ppath.String, Remote: premote.String,
-			Width: int(pw.Int64), Height: int(ph.Int64), Widths: sqlutil.SplitInts(pwidths.String),
-			Caption: pcap.String, Credit: pcredit.String, Alt: palt.String}
-	}
-	return &a, nil
-}
 
 // Article returns the article with the id. Returns ENOTFOUND if none.
 func (db contentStore) Article(ctx context.Context, id int64) (_ *dateline.Article, err error) {
@@ -100,7 +59,7 @@ func (db contentStore) ArticleByURI(ctx context.Context, uri string) (_ *datelin
 }
 
 func (db contentStore) article(ctx context.Context, where string, arg any) (*dateline.Article, error) {
-	a, err := scanArticle(db.read.QueryRowContext(ctx, `SELECT `+articleColumns+articleFrom+` WHERE `+where, arg))
+	a, err := sqlutil.ScanArticle(db.read.QueryRowContext(ctx, `SELECT `+sqlutil.ArticleColumns+sqlutil.ArticleFrom+` WHERE `+where, arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No article %v.", arg)
 	} else if err != nil {
@@ -256,7 +215,7 @@ func articlesQuery(f dateline.ArticleFilter) (string, []any) {
 		return "?"
 	}
 	keys := sqlutil.ArticleKeys(f, sqlutil.CapLimit(f.Limit), arg, func(t time.Time) any { return t.Unix() })
-	return `SELECT ` + articleColumns + ` FROM (` + keys + `) x JOIN articles a ON a.id = x.id
+	return `SELECT ` + sqlutil.ArticleColumns + ` FROM (` + keys + `) x JOIN articles a ON a.id = x.id
 		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
 		ORDER BY x.published_at DESC, x.id DESC`, args
 }
@@ -267,7 +226,7 @@ func (db contentStore) articleList(ctx context.Context, query string, args ...an
 		return nil, err
 	}
 	defer rows.Close()
-	return sqlutil.Collect(rows, []dateline.Article{}, sqlutil.Value(scanArticle))
+	return sqlutil.Collect(rows, []dateline.Article{}, sqlutil.Value(sqlutil.ScanArticle))
 }
 
 // CountArticles counts articles with the status, or all when status is "".

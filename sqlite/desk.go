@@ -128,7 +128,7 @@ func (db deskStore) DeskArticles(ctx context.Context, f dateline.DeskFilter) (_ 
 		args = append(args, sqlutil.LikeContains(q))
 	}
 	args = append(args, sqlutil.LimitOr(f.Limit, 50, 200), max(f.Offset, 0))
-	as, err := db.articleList(ctx, `SELECT `+articleColumns+articleFrom+` WHERE `+where+
+	as, err := db.articleList(ctx, `SELECT `+sqlutil.ArticleColumns+sqlutil.ArticleFrom+` WHERE `+where+
 		` ORDER BY a.modified_at DESC, a.id DESC LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, err

@@ -17,22 +17,6 @@ var _ dateline.Partners = (*DB)(nil)
 
 const partnerFeedCols = `f.id, f.name, f.url, f.kind, f.created_at, f.fetched_at, f.next_at, f.status, f.error, f.failures, f.etag, f.last_modified`
 
-func scanPartnerFeed(r scanner, extra ...any) (dateline.PartnerFeed, error) {
-	var f dateline.PartnerFeed
-	var created, next int64
-	var fetched sql.NullInt64
-	dest := append([]any{&f.ID, &f.Name, &f.URL, &f.Kind, &created, &fetched, &next, &f.State.Status, &f.State.Error,
-		&f.State.Failures, &f.State.ETag, &f.State.LastModified}, extra...)
-	if err := r.Scan(dest...); err != nil {
-		return f, err
-	}
-	f.CreatedAt, f.State.NextAt = time.Unix(created, 0).UTC(), time.Unix(next, 0).UTC()
-	if fetched.Valid {
-		f.State.FetchedAt = time.Unix(fetched.Int64, 0).UTC()
-	}
-	return f, nil
-}
-
 // PartnerFeeds lists every feed by name, with its state and entry count.
 func (db partnerStore) PartnerFeeds(ctx context.Context) (_ []dateline.PartnerFeed, err error) {
 	defer wrap(&err, "partner feeds")
@@ -45,7 +29,7 @@ func (db partnerStore) PartnerFeeds(ctx context.Context) (_ []dateline.PartnerFe
 	fs := []dateline.PartnerFeed{}
 	for rows.Next() {
 		var n int
-		f, err := scanPartnerFeed(rows, &n)
+		f, err := sqlutil.ScanPartnerFeed(rows, &n)
 		if err != nil {
 			return nil, err
 		}
@@ -59,7 +43,7 @@ func (db partnerStore) PartnerFeeds(ctx context.Context) (_ []dateline.PartnerFe
 func (db partnerStore) PartnerFeed(ctx context.Context, id int64) (_ *dateline.PartnerFeed, err error) {
 	defer wrap(&err, "partner feed")
 	var n int
-	f, err := scanPartnerFeed(db.read.QueryRowContext(ctx, `SELECT `+partnerFeedCols+`, (SELECT COUNT(*) FROM partner_entries e WHERE e.feed_id = f.id)
+	f, err := sqlutil.ScanPartnerFeed(db.read.QueryRowContext(ctx, `SELECT `+partnerFeedCols+`, (SELECT COUNT(*) FROM partner_entries e WHERE e.feed_id = f.id)
 		FROM partner_feeds f WHERE f.id = ?`, id), &n)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No partner feed %d.", id)
@@ -120,7 +104,7 @@ func (db partnerStore) ClaimPartnerFeeds(ctx context.Context, now time.Time, lea
 		}
 		defer rows.Close()
 		for rows.Next() {
-			f, err := scanPartnerFeed(rows)
+			f, err := sqlutil.ScanPartnerFeed(rows)
 			if err != nil {
 				return err
 			}

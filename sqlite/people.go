@@ -14,24 +14,9 @@ import (
 // peopleStore is accounts, sessions, tokens and the audit log.
 type peopleStore struct{ *DB }
 
-const userColumns = `u.id, u.email, u.name, u.role, u.password_hash, u.disabled, u.failures, u.locked_until, u.created_at`
-
-// userReturning are userColumns as RETURNING names them: SQLite allows no
+// userReturning are sqlutil.UserColumns as RETURNING names them: SQLite allows no
 // table names there.
 const userReturning = `id, email, name, role, password_hash, disabled, failures, locked_until, created_at`
-
-func scanUser(row scanner, extra ...any) (*dateline.User, error) {
-	var u dateline.User
-	var role string
-	var locked sql.NullInt64
-	var created int64
-	dest := append([]any{&u.ID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.Disabled, &u.Failures, &locked, &created}, extra...)
-	if err := row.Scan(dest...); err != nil {
-		return nil, err
-	}
-	u.Role, u.LockedUntil, u.CreatedAt = dateline.Role(role), fromUnix(locked), time.Unix(created, 0).UTC()
-	return &u, nil
-}
 
 // CreateUser stores a new account. Returns EINVALID for a bad email, name
 // or role and ECONFLICT when the email (in any case) has an account.
@@ -103,7 +88,7 @@ func (db peopleStore) SetPassword(ctx context.Context, userID int64, hash string
 // User returns the account with the id. Returns ENOTFOUND.
 func (db peopleStore) User(ctx context.Context, id int64) (_ *dateline.User, err error) {
 	defer wrap(&err, "user")
-	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = ?`, id))
+	u, err := sqlutil.ScanUser(db.read.QueryRowContext(ctx, `SELECT `+sqlutil.UserColumns+` FROM users u WHERE u.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No account %d.", id)
 	} else if err != nil {
@@ -117,7 +102,7 @@ func (db peopleStore) User(ctx context.Context, id int64) (_ *dateline.User, err
 func (db peopleStore) UserByEmail(ctx context.Context, email string) (_ *dateline.User, err error) {
 	defer wrap(&err, "user by email")
 	// The column's NOCASE collation makes = ignore case.
-	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.email = ?`, strings.TrimSpace(email)))
+	u, err := sqlutil.ScanUser(db.read.QueryRowContext(ctx, `SELECT `+sqlutil.UserColumns+` FROM users u WHERE u.email = ?`, strings.TrimSpace(email)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No account has the email %q.", email)
 	} else if err != nil {
@@ -129,12 +114,12 @@ func (db peopleStore) UserByEmail(ctx context.Context, email string) (_ *datelin
 // Users lists every account in the order they were made.
 func (db peopleStore) Users(ctx context.Context) (_ []dateline.User, err error) {
 	defer wrap(&err, "users")
-	rows, err := db.read.QueryContext(ctx, `SELECT `+userColumns+` FROM users u ORDER BY u.id`)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+sqlutil.UserColumns+` FROM users u ORDER BY u.id`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	return sqlutil.Collect(rows, []dateline.User{}, sqlutil.Value(func(r sqlutil.Scanner) (*dateline.User, error) { return scanUser(r) }))
+	return sqlutil.Collect(rows, []dateline.User{}, sqlutil.Value(func(r sqlutil.Scanner) (*dateline.User, error) { return sqlutil.ScanUser(r) }))
 }
 
 // LoginFailed counts a failed sign-in in one statement, so that attempts
@@ -146,7 +131,7 @@ func (db peopleStore) LoginFailed(ctx context.Context, userID int64, now time.Ti
 	until := now.Add(lock).Unix()
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		u, err = scanUser(tx.QueryRowContext(ctx, `UPDATE users SET
+		u, err = sqlutil.ScanUser(tx.QueryRowContext(ctx, `UPDATE users SET
 				failures = CASE WHEN ?1 > 0 AND failures + 1 >= ?1 THEN 0 ELSE failures + 1 END,
 				locked_until = CASE WHEN ?1 > 0 AND failures + 1 >= ?1 THEN ?2 ELSE locked_until END
 			WHERE id = ?3 RETURNING `+userReturning, limit, until, userID))
@@ -211,7 +196,7 @@ func (db peopleStore) Session(ctx context.Context, hash []byte, now time.Time) (
 	defer wrap(&err, "session")
 	var s dateline.Session
 	var created, expires int64
-	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+`, s.id, s.hash, s.user_id, s.csrf, s.created_at, s.expires_at
+	u, err := sqlutil.ScanUser(db.read.QueryRowContext(ctx, `SELECT `+sqlutil.UserColumns+`, s.id, s.hash, s.user_id, s.csrf, s.created_at, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = ?`, hash),
 		&s.ID, &s.Hash, &s.UserID, &s.CSRF, &created, &expires)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -216,7 +216,7 @@ func (db readershipStore) MostRead(ctx context.Context, p dateline.Period, secti
 	}
 	// CROSS JOIN fixes the order of the loops: sections, then the
 	// section's walk down the index, then the article.
-	rows, err := db.read.QueryContext(ctx, `SELECT `+articleColumns+`, w.`+col+`
+	rows, err := db.read.QueryContext(ctx, `SELECT `+sqlutil.ArticleColumns+`, w.`+col+`
 		FROM sections top CROSS JOIN view_windows w CROSS JOIN articles a
 		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
 		WHERE w.article_id IN (
@@ -233,7 +233,7 @@ func (db readershipStore) MostRead(ctx context.Context, p dateline.Period, secti
 	out := []dateline.Ranked{}
 	for rows.Next() {
 		var r dateline.Ranked
-		a, err := scanArticle(withExtra{rows, []any{&r.Views}})
+		a, err := sqlutil.ScanArticle(withExtra{rows, []any{&r.Views}})
 		if err != nil {
 			return nil, err
 		}
@@ -283,7 +283,7 @@ func (db readershipStore) Neighbours(ctx context.Context, id int64, limit int) (
 		c AS (SELECT DISTINCT y.id FROM base b CROSS JOIN articles y WHERE y.id IN (
 			SELECT t.article_id FROM published_tags t WHERE t.kind = b.kind AND t.tag_id = b.tag_id AND t.article_id <> ?1
 			ORDER BY t.published_at DESC, t.article_id DESC LIMIT ?2))
-		SELECT `+articleColumns+`,
+		SELECT `+sqlutil.ArticleColumns+`,
 			(SELECT COUNT(*) FROM article_topics x WHERE x.article_id = a.id
 				AND x.topic_id IN (SELECT tag_id FROM base WHERE kind = 0))
 			+ (SELECT COUNT(*) FROM article_persons x WHERE x.article_id = a.id
@@ -298,7 +298,7 @@ func (db readershipStore) Neighbours(ctx context.Context, id int64, limit int) (
 	out := []dateline.Neighbour{}
 	for rows.Next() {
 		var n dateline.Neighbour
-		a, err := scanArticle(withExtra{rows, []any{&n.Shared}})
+		a, err := sqlutil.ScanArticle(withExtra{rows, []any{&n.Shared}})
 		if err != nil {
 			return nil, err
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 	"dateline/search"
 )
 
@@ -281,7 +282,7 @@ func (db searchStore) Search(ctx context.Context, f dateline.SearchFilter) (_ da
 	for i, c := range page {
 		ids[i], args[i] = "?", c.ID
 	}
-	list, err := db.articleList(ctx, `SELECT `+articleColumns+articleFrom+` WHERE a.id IN (`+strings.Join(ids, ",")+`)`, args...)
+	list, err := db.articleList(ctx, `SELECT `+sqlutil.ArticleColumns+sqlutil.ArticleFrom+` WHERE a.id IN (`+strings.Join(ids, ",")+`)`, args...)
 	if err != nil {
 		return res, err
 	}

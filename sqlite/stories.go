@@ -13,31 +13,19 @@ import (
 // storyStore is running stories and the home page's top stories.
 type storyStore struct{ *DB }
 
-const storyColumns = `st.id, st.slug, st.title, st.intro, st.created_at, st.updated_at`
-
-func scanStory(row scanner) (*dateline.Story, error) {
-	var s dateline.Story
-	var created, updated int64
-	if err := row.Scan(&s.ID, &s.Slug, &s.Title, &s.Intro, &created, &updated); err != nil {
-		return nil, err
-	}
-	s.CreatedAt, s.UpdatedAt = time.Unix(created, 0).UTC(), time.Unix(updated, 0).UTC()
-	return &s, nil
-}
-
 func (db storyStore) stories(ctx context.Context, query string, args ...any) ([]dateline.Story, error) {
 	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	return sqlutil.Collect(rows, []dateline.Story{}, sqlutil.Value(scanStory))
+	return sqlutil.Collect(rows, []dateline.Story{}, sqlutil.Value(sqlutil.ScanStory))
 }
 
 // storyArticles returns the published articles attached to the story,
 // newest first, as lists show them.
 func (db storyStore) storyArticles(ctx context.Context, storyID int64, limit int) ([]dateline.Article, error) {
-	return db.articleList(ctx, `SELECT `+articleColumns+` FROM story_articles x CROSS JOIN articles a ON a.id = x.article_id
+	return db.articleList(ctx, `SELECT `+sqlutil.ArticleColumns+` FROM story_articles x CROSS JOIN articles a ON a.id = x.article_id
 		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
 		WHERE x.story_id = ? AND a.status = 'published' ORDER BY a.published_at DESC, a.id DESC LIMIT ?`, storyID, limit)
 }
@@ -92,7 +80,7 @@ func (db storyStore) StoryByID(ctx context.Context, id int64) (_ *dateline.Story
 }
 
 func (db storyStore) story(ctx context.Context, where string, arg any) (*dateline.Story, error) {
-	s, err := scanStory(db.read.QueryRowContext(ctx, `SELECT `+storyColumns+` FROM stories st WHERE `+where, arg))
+	s, err := sqlutil.ScanStory(db.read.QueryRowContext(ctx, `SELECT `+sqlutil.StoryColumns+` FROM stories st WHERE `+where, arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No story page %v.", arg)
 	} else if err != nil {
@@ -108,7 +96,7 @@ func (db storyStore) story(ctx context.Context, where string, arg any) (*datelin
 // articles.
 func (db storyStore) Stories(ctx context.Context) (_ []dateline.Story, err error) {
 	defer wrap(&err, "stories")
-	return db.stories(ctx, `SELECT `+storyColumns+` FROM stories st ORDER BY st.updated_at DESC, st.id DESC`)
+	return db.stories(ctx, `SELECT `+sqlutil.StoryColumns+` FROM stories st ORDER BY st.updated_at DESC, st.id DESC`)
 }
 
 // SetStoryArticles replaces the articles attached to the story. Returns
@@ -196,7 +184,7 @@ func mustExist(ctx context.Context, tx *sql.Tx, table string, id int64, msg stri
 // latest changed first.
 func (db storyStore) StoriesOf(ctx context.Context, articleID int64) (_ []dateline.Story, err error) {
 	defer wrap(&err, "stories of")
-	return db.stories(ctx, `SELECT `+storyColumns+` FROM story_articles x JOIN stories st ON st.id = x.story_id
+	return db.stories(ctx, `SELECT `+sqlutil.StoryColumns+` FROM story_articles x JOIN stories st ON st.id = x.story_id
 		WHERE x.article_id = ? ORDER BY st.updated_at DESC, st.id DESC`, articleID)
 }
 
@@ -210,7 +198,7 @@ func (db storyStore) TopStories(ctx context.Context) (_ []dateline.TopItem, err 
 	}
 	// CROSS JOIN makes SQLite read the short curated list first instead of
 	// scanning every article.
-	list, err := db.articleList(ctx, `SELECT `+articleColumns+` FROM home_top t CROSS JOIN articles a ON a.id = t.article_id
+	list, err := db.articleList(ctx, `SELECT `+sqlutil.ArticleColumns+` FROM home_top t CROSS JOIN articles a ON a.id = t.article_id
 		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
 		WHERE a.status = 'published'`)
 	if err != nil {
@@ -220,7 +208,7 @@ func (db storyStore) TopStories(ctx context.Context) (_ []dateline.TopItem, err 
 	for i := range list {
 		articles[list[i].ID] = &list[i]
 	}
-	stories, err := db.stories(ctx, `SELECT `+storyColumns+` FROM home_top t CROSS JOIN stories st ON st.id = t.story_id`)
+	stories, err := db.stories(ctx, `SELECT `+sqlutil.StoryColumns+` FROM home_top t CROSS JOIN stories st ON st.id = t.story_id`)
 	if err != nil {
 		return nil, err
 	}

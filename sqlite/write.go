@@ -114,7 +114,7 @@ func upsertArticle(ctx context.Context, tx *sql.Tx, a *dateline.Article, now tim
 	case dateline.WireUnchanged:
 		return dateline.UpsertResult{ID: old.ID, Status: old.Status}, nil
 	case dateline.WireKill, dateline.WireWithhold:
-		stored, err := scanArticle(tx.QueryRowContext(ctx, `SELECT `+articleColumns+articleFrom+` WHERE a.id = ?`, old.ID))
+		stored, err := sqlutil.ScanArticle(tx.QueryRowContext(ctx, `SELECT `+sqlutil.ArticleColumns+sqlutil.ArticleFrom+` WHERE a.id = ?`, old.ID))
 		if err != nil {
 			return dateline.UpsertResult{}, err
 		}
