@@ -25,33 +25,16 @@ func (db adStore) AdSettings(ctx context.Context) (_ *dateline.AdSettings, err e
 	if err := db.primary.QueryRow(ctx, `SELECT COALESCE(bool_or(off), false) FROM ad_settings`).Scan(&st.Off); err != nil {
 		return nil, err
 	}
-	rows, err := db.primary.Query(ctx, `SELECT a.slot, a.kind, a.photo_id, a.link, a.alt, a.frame_url, a.width, a.height,
-		a.active_from, a.active_until, a.updated_at,
-		p.id, p.uri, p.path, p.remote, p.width, p.height, p.widths, p.caption, p.credit, p.alt
+	rows, err := db.primary.Query(ctx, `SELECT `+sqlutil.AdColumns+`
 		FROM ads a LEFT JOIN photos p ON p.id = a.photo_id ORDER BY a.slot`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var a dateline.Ad
-		var photoID, pid *int64
-		var from, until *time.Time
-		var pw, ph *int
-		var puri, ppath, premote, pwidths, pcap, pcredit, palt *string
-		if err := rows.Scan(&a.Slot, &a.Kind, &photoID, &a.Link, &a.Alt, &a.FrameURL, &a.Width, &a.Height, &from, &until, &a.UpdatedAt,
-			&pid, &puri, &ppath, &premote, &pw, &ph, &pwidths, &pcap, &pcredit, &palt); err != nil {
-			return nil, err
-		}
-		a.PhotoID, a.From, a.Until, a.UpdatedAt = derefID(photoID), fromTS(from), fromTS(until), a.UpdatedAt.UTC()
-		if pid != nil {
-			a.Photo = &dateline.Photo{ID: *pid, URI: deref(puri), Path: deref(ppath), Remote: deref(premote),
-				Width: *pw, Height: *ph, Widths: sqlutil.SplitInts(deref(pwidths)),
-				Caption: deref(pcap), Credit: deref(pcredit), Alt: deref(palt)}
-		}
-		st.Ads = append(st.Ads, a)
+	if st.Ads, err = sqlutil.Collect(rows, st.Ads, sqlutil.ScanAd); err != nil {
+		return nil, err
 	}
-	return st, rows.Err()
+	return st, nil
 }
 
 // SaveAd fills the ad's slot. Returns EINVALID and ENOTFOUND.

@@ -22,32 +22,16 @@ func (db adStore) AdSettings(ctx context.Context) (_ *dateline.AdSettings, err e
 	if err := db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(off), 0) FROM ad_settings`).Scan(&st.Off); err != nil {
 		return nil, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT a.slot, a.kind, a.photo_id, a.link, a.alt, a.frame_url, a.width, a.height,
-		a.active_from, a.active_until, a.updated_at,
-		p.id, p.uri, p.path, p.remote, p.width, p.height, p.widths, p.caption, p.credit, p.alt
+	rows, err := db.read.QueryContext(ctx, `SELECT `+sqlutil.AdColumns+`
 		FROM ads a LEFT JOIN photos p ON p.id = a.photo_id ORDER BY a.slot`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var a dateline.Ad
-		var photoID, from, until, pid, pw, ph sql.NullInt64
-		var updated int64
-		var puri, ppath, premote, pwidths, pcap, pcredit, palt sql.NullString
-		if err := rows.Scan(&a.Slot, &a.Kind, &photoID, &a.Link, &a.Alt, &a.FrameURL, &a.Width, &a.Height, &from, &until, &updated,
-			&pid, &puri, &ppath, &premote, &pw, &ph, &pwidths, &pcap, &pcredit, &palt); err != nil {
-			return nil, err
-		}
-		a.PhotoID, a.From, a.Until, a.UpdatedAt = photoID.Int64, fromUnix(from), fromUnix(until), time.Unix(updated, 0).UTC()
-		if pid.Valid {
-			a.Photo = &dateline.Photo{ID: pid.Int64, URI: puri.String, Path: ppath.String, Remote: premote.String,
-				Width: int(pw.Int64), Height: int(ph.Int64), Widths: sqlutil.SplitInts(pwidths.String),
-				Caption: pcap.String, Credit: pcredit.String, Alt: palt.String}
-		}
-		st.Ads = append(st.Ads, a)
+	if st.Ads, err = sqlutil.Collect(rows, st.Ads, sqlutil.ScanAd); err != nil {
+		return nil, err
 	}
-	return st, rows.Err()
+	return st, nil
 }
 
 // SaveAd fills the ad's slot. Returns EINVALID and ENOTFOUND.

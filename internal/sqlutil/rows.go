@@ -60,14 +60,12 @@ func ScanArticle(row Scanner) (*dateline.Article, error) {
 	var emb, source MilliTime
 	var follows, chain, author sql.NullInt64
 	var withheld bool
-	var pid, pw, ph sql.NullInt64
-	var puri, ppath, premote, pwidths, pcap, pcredit, palt sql.NullString
-	err := row.Scan(&a.ID, &a.URI, &a.Section, &a.SectionName, &a.Lang, &a.Headline, &a.Lead, &a.Place, &a.Byline,
+	var photo nullPhoto
+	err := row.Scan(append([]any{&a.ID, &a.URI, &a.Section, &a.SectionName, &a.Lang, &a.Headline, &a.Lead, &a.Place, &a.Byline,
 		&status, &pub, &upd, &emb, &wd, &a.Urgency, &a.Breaking,
 		&a.Version, &source, &created, &modified,
 		&sub, &a.Embargoed, &a.Advisory, &a.WithdrawNote, &follows, &chain, &author, &a.Commercial,
-		&withheld, &a.Source, &a.WireVersion,
-		&pid, &puri, &ppath, &premote, &pw, &ph, &pwidths, &pcap, &pcredit, &palt)
+		&withheld, &a.Source, &a.WireVersion}, photo.dest()...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -75,12 +73,49 @@ func ScanArticle(row Scanner) (*dateline.Article, error) {
 	a.PublishedAt, a.UpdatedAt, a.EmbargoUntil, a.WithdrawnAt = pub.T, upd.T, emb.T, wd.T
 	a.SubmittedAt, a.Follows, a.ChainID, a.AuthorID = sub.T, follows.Int64, chain.Int64, author.Int64
 	a.SourceVersion, a.CreatedAt, a.ModifiedAt = source.T, created.T, modified.T
-	if pid.Valid {
-		a.Photo = &dateline.Photo{ID: pid.Int64, URI: puri.String, Path: ppath.String, Remote: premote.String,
-			Width: int(pw.Int64), Height: int(ph.Int64), Widths: SplitInts(pwidths.String),
-			Caption: pcap.String, Credit: pcredit.String, Alt: palt.String}
-	}
+	a.Photo = photo.photo()
 	return &a, nil
+}
+
+// nullPhoto scans the columns of a photo p that may be missing (LEFT
+// JOIN): p.id, p.uri, p.path, p.remote, p.width, p.height, p.widths,
+// p.caption, p.credit, p.alt.
+type nullPhoto struct {
+	id, width, height                                   sql.NullInt64
+	uri, path, remote, widths, caption, credit, altText sql.NullString
+}
+
+func (p *nullPhoto) dest() []any {
+	return []any{&p.id, &p.uri, &p.path, &p.remote, &p.width, &p.height, &p.widths, &p.caption, &p.credit, &p.altText}
+}
+
+// photo is the photo scanned, or nil when there was none.
+func (p *nullPhoto) photo() *dateline.Photo {
+	if !p.id.Valid {
+		return nil
+	}
+	return &dateline.Photo{ID: p.id.Int64, URI: p.uri.String, Path: p.path.String, Remote: p.remote.String,
+		Width: int(p.width.Int64), Height: int(p.height.Int64), Widths: SplitInts(p.widths.String),
+		Caption: p.caption.String, Credit: p.credit.String, Alt: p.altText.String}
+}
+
+// AdColumns are the columns ScanAd reads, of ads a and photos p.
+const AdColumns = `a.slot, a.kind, a.photo_id, a.link, a.alt, a.frame_url, a.width, a.height,
+	a.active_from, a.active_until, a.updated_at,
+	p.id, p.uri, p.path, p.remote, p.width, p.height, p.widths, p.caption, p.credit, p.alt`
+
+// ScanAd reads AdColumns: an ad with its photo, if any.
+func ScanAd(row Scanner) (dateline.Ad, error) {
+	var a dateline.Ad
+	var photoID sql.NullInt64
+	var from, until, updated Time
+	var photo nullPhoto
+	if err := row.Scan(append([]any{&a.Slot, &a.Kind, &photoID, &a.Link, &a.Alt, &a.FrameURL, &a.Width, &a.Height,
+		&from, &until, &updated}, photo.dest()...)...); err != nil {
+		return a, err
+	}
+	a.PhotoID, a.From, a.Until, a.UpdatedAt, a.Photo = photoID.Int64, from.T, until.T, updated.T, photo.photo()
+	return a, nil
 }
 
 // UserColumns are the columns ScanUser reads, of users u.
