@@ -30,10 +30,10 @@ func ArticleKeys(f dateline.ArticleFilter, limit int, arg func(any) string, at f
 	case len(f.Sections) > 0:
 		for _, slug := range f.Sections {
 			arms = append(arms, `SELECT id, published_at FROM articles WHERE section_id = (SELECT id FROM sections WHERE slug = `+arg(slug)+
-				`) AND status = 'published'`+window(f, "id", arg, at))
+				`) AND status = 'published'`+window(f, "published_at", "id", arg, at))
 		}
 	default:
-		arms = []string{`SELECT id, published_at FROM articles WHERE status = 'published'` + window(f, "id", arg, at)}
+		arms = []string{`SELECT id, published_at FROM articles WHERE status = 'published'` + window(f, "published_at", "id", arg, at)}
 	}
 	const order = ` ORDER BY published_at DESC, id DESC`
 	from := arms[0]
@@ -57,7 +57,7 @@ func tagArm(f dateline.ArticleFilter, arg func(any) string, at func(time.Time) a
 		kind, table, slug = 1, "persons", f.Person
 	}
 	q := `SELECT t.article_id AS id, t.published_at FROM published_tags t WHERE t.kind = ` + arg(kind) +
-		` AND t.tag_id = (SELECT id FROM ` + table + ` WHERE slug = ` + arg(slug) + `)` + window(f, "t.article_id", arg, at)
+		` AND t.tag_id = (SELECT id FROM ` + table + ` WHERE slug = ` + arg(slug) + `)` + window(f, "t.published_at", "t.article_id", arg, at)
 	if f.Topic != "" && f.Person != "" {
 		q += ` AND EXISTS (SELECT 1 FROM published_tags y WHERE y.kind = 1 AND y.tag_id = (SELECT id FROM persons WHERE slug = ` +
 			arg(f.Person) + `) AND y.published_at = t.published_at AND y.article_id = t.article_id)`
@@ -73,13 +73,9 @@ func tagArm(f dateline.ArticleFilter, arg func(any) string, at func(time.Time) a
 	return q
 }
 
-// window is the arm's conditions of f.Since and f.Before on
-// (published_at, id), id named as the arm names it.
-func window(f dateline.ArticleFilter, id string, arg func(any) string, at func(time.Time) any) string {
-	pub := "published_at"
-	if strings.HasPrefix(id, "t.") {
-		pub = "t.published_at"
-	}
+// window is the arm's conditions of f.Since and f.Before on its columns
+// pub and id.
+func window(f dateline.ArticleFilter, pub, id string, arg func(any) string, at func(time.Time) any) string {
 	var w string
 	if !f.Since.IsZero() {
 		w += ` AND ` + pub + ` >= ` + arg(at(f.Since))
