@@ -214,7 +214,7 @@ func articlesQuery(f dateline.ArticleFilter) (string, []any) {
 		args = append(args, v)
 		return "?"
 	}
-	keys := sqlutil.ArticleKeys(f, sqlutil.CapLimit(f.Limit), arg, func(t time.Time) any { return t.Unix() })
+	keys := sqlutil.ArticleKeys(f, sqlutil.CapLimit(f.Limit), sqlutil.Dialect{Arg: arg, At: func(t time.Time) any { return t.Unix() }})
 	return `SELECT ` + sqlutil.ArticleColumns + ` FROM (` + keys + `) x JOIN articles a ON a.id = x.id
 		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
 		ORDER BY x.published_at DESC, x.id DESC`, args

@@ -8,13 +8,25 @@ import (
 	"dateline"
 )
 
+// Dialect is what ArticleKeys needs to know of an engine.
+type Dialect struct {
+	// Arg adds a value to the caller's arguments and returns its
+	// placeholder ("?", "$3").
+	Arg func(any) string
+	// At converts a time the way the engine stores it.
+	At func(time.Time) any
+	// LimitArms limits each section's walk in a subquery of its own.
+	// PostgreSQL needs it, or it plans each arm for all of its section's
+	// rows (a bitmap scan and a sort); SQLite would sort a limited arm
+	// again, and flattens an unlimited one into an ordered walk.
+	LimitArms bool
+}
+
 // ArticleKeys is the query of the keys (id, published_at) of the
 // published articles f selects, newest first, at most limit: a keyset
 // walk of an index, so that the thousandth page costs what the first
 // does. It is written in the SQL both engines speak (row values, UNION
-// ALL, scalar subqueries); arg adds a value to the caller's arguments and
-// returns its placeholder, and at converts a time the way the engine
-// stores it.
+// ALL, scalar subqueries), with d's placeholders and times.
 //
 // The walk: a topic or person walks its part of published_tags (kind,
 // tag_id, published_at, article_id), checking any other filter on each
@@ -22,42 +34,45 @@ import (
 // published_at, id) once each, merged by the engine (SQLite's MERGE,
 // PostgreSQL's Merge Append); otherwise articles_feed (status,
 // published_at, id).
-func ArticleKeys(f dateline.ArticleFilter, limit int, arg func(any) string, at func(time.Time) any) string {
-	var arms []string
+func ArticleKeys(f dateline.ArticleFilter, limit int, d Dialect) string {
+	const order = ` ORDER BY published_at DESC, id DESC`
 	switch {
 	case f.Topic != "" || f.Person != "":
-		arms = []string{tagArm(f, arg, at)}
-	case len(f.Sections) > 0:
-		for _, slug := range f.Sections {
-			arms = append(arms, `SELECT id, published_at FROM articles WHERE section_id = (SELECT id FROM sections WHERE slug = `+arg(slug)+
-				`) AND status = 'published'`+window(f, "published_at", "id", arg, at))
-		}
-	default:
-		arms = []string{`SELECT id, published_at FROM articles WHERE status = 'published'` + window(f, "published_at", "id", arg, at)}
-	}
-	const order = ` ORDER BY published_at DESC, id DESC`
-	from := arms[0]
-	if len(arms) > 1 {
+		return tagArm(f, d) + order + ` LIMIT ` + d.Arg(limit)
+	case len(f.Sections) == 1:
+		return sectionArm(f, f.Sections[0], d) + order + ` LIMIT ` + d.Arg(limit)
+	case len(f.Sections) > 1:
 		// Each arm ordered in a subquery of its own, and the union in
 		// FROM: the shape in which both engines merge the arms' orders
-		// (SQLite's MERGE (UNION ALL), PostgreSQL's Merge Append) rather
-		// than sort their rows.
-		for i, a := range arms {
-			arms[i] = `SELECT id, published_at FROM (` + a + order + `) a` + strconv.Itoa(i)
+		// rather than sort their rows.
+		arms := make([]string, len(f.Sections))
+		for i, slug := range f.Sections {
+			arm := sectionArm(f, slug, d) + order
+			if d.LimitArms {
+				arm += ` LIMIT ` + d.Arg(limit)
+			}
+			arms[i] = `SELECT id, published_at FROM (` + arm + `) a` + strconv.Itoa(i)
 		}
-		from = `SELECT id, published_at FROM (` + strings.Join(arms, " UNION ALL ") + `) u`
+		return `SELECT id, published_at FROM (` + strings.Join(arms, " UNION ALL ") + `) u` + order + ` LIMIT ` + d.Arg(limit)
 	}
-	return from + order + ` LIMIT ` + arg(limit)
+	return `SELECT id, published_at FROM articles WHERE status = 'published'` + window(f, "published_at", "id", d) + order + ` LIMIT ` + d.Arg(limit)
+}
+
+// sectionArm walks one section's part of articles_section_feed.
+func sectionArm(f dateline.ArticleFilter, slug string, d Dialect) string {
+	return `SELECT id, published_at FROM articles WHERE section_id = (SELECT id FROM sections WHERE slug = ` + d.Arg(slug) +
+		`) AND status = 'published'` + window(f, "published_at", "id", d)
 }
 
 // tagArm walks the topic's (or else the person's) published_tags.
-func tagArm(f dateline.ArticleFilter, arg func(any) string, at func(time.Time) any) string {
+func tagArm(f dateline.ArticleFilter, d Dialect) string {
+	arg := d.Arg
 	kind, table, slug := 0, "topics", f.Topic
 	if slug == "" {
 		kind, table, slug = 1, "persons", f.Person
 	}
 	q := `SELECT t.article_id AS id, t.published_at FROM published_tags t WHERE t.kind = ` + arg(kind) +
-		` AND t.tag_id = (SELECT id FROM ` + table + ` WHERE slug = ` + arg(slug) + `)` + window(f, "t.published_at", "t.article_id", arg, at)
+		` AND t.tag_id = (SELECT id FROM ` + table + ` WHERE slug = ` + arg(slug) + `)` + window(f, "t.published_at", "t.article_id", d)
 	if f.Topic != "" && f.Person != "" {
 		q += ` AND EXISTS (SELECT 1 FROM published_tags y WHERE y.kind = 1 AND y.tag_id = (SELECT id FROM persons WHERE slug = ` +
 			arg(f.Person) + `) AND y.published_at = t.published_at AND y.article_id = t.article_id)`
@@ -75,13 +90,13 @@ func tagArm(f dateline.ArticleFilter, arg func(any) string, at func(time.Time) a
 
 // window is the arm's conditions of f.Since and f.Before on its columns
 // pub and id.
-func window(f dateline.ArticleFilter, pub, id string, arg func(any) string, at func(time.Time) any) string {
+func window(f dateline.ArticleFilter, pub, id string, d Dialect) string {
 	var w string
 	if !f.Since.IsZero() {
-		w += ` AND ` + pub + ` >= ` + arg(at(f.Since))
+		w += ` AND ` + pub + ` >= ` + d.Arg(d.At(f.Since))
 	}
 	if f.Before != nil {
-		w += ` AND (` + pub + `, ` + id + `) < (` + arg(at(f.Before.Time)) + `, ` + arg(f.Before.ID) + `)`
+		w += ` AND (` + pub + `, ` + id + `) < (` + d.Arg(d.At(f.Before.Time)) + `, ` + d.Arg(f.Before.ID) + `)`
 	}
 	return w
 }
