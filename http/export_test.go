@@ -6,7 +6,7 @@ import (
 )
 
 // DropCache empties the page cache, for cold benchmarks.
-func (s *Server) DropCache() { s.cache.Invalidate() }
+func (s *Server) DropCache() { s.site.Kit.DropCache() }
 
 // DiffDrafts is the comparison the history and conflict pages show, for
 // the tests.

@@ -1,4 +1,4 @@
-package http
+package site
 
 import (
 	"encoding/json"
@@ -38,14 +38,11 @@ type ogImage struct {
 // rendition at least this wide is named, or the photo itself.
 const ogWidth = 1200
 
-// articleMeta prepares the head of an article page; nil for other pages
-// and for the newsroom's preview.
-func articleMeta(v *view) *articleHead {
-	if v == nil || v.Site == nil {
-		return nil
-	}
-	ap, ok := v.Data.(articlePage)
-	if !ok || ap.A == nil || ap.Preview {
+// Meta prepares the head of an article page: nil for the newsroom's
+// preview.
+func (ap articlePage) Meta() *articleHead {
+	v := ap.Base
+	if v == nil || v.Site == nil || ap.A == nil || ap.Preview {
 		return nil
 	}
 	a, base := ap.A, v.Site.BaseURL

@@ -1,31 +1,26 @@
-package http
+package site
 
 import (
 	"bytes"
-	"embed"
 	"fmt"
 	"html/template"
 	"io/fs"
-	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"dateline"
-	"dateline/cities"
 	"dateline/i18n"
 )
 
-//go:embed html/*.html html/newsroom/*.html
-var htmlFS embed.FS
-
 // templates holds one parsed set per page, each made of the layout, the
-// shared partials and the page itself.
+// shared partials and the page itself, and the newsroom's pages on their
+// own layout.
 type templates struct {
-	dev   bool
-	funcs template.FuncMap // funcs and the server's own (addresses)
+	src   fs.FS // holds html/
+	dev   bool  // parse again before every page
+	funcs template.FuncMap
 	mu    sync.Mutex
 	sets  map[string]*template.Template
 	nr    map[string]*template.Template
@@ -37,10 +32,11 @@ var pageNames = []string{"home", "news", "article", "gallery", "galleries", "inf
 var newsroomPages = []string{"login", "message", "desk", "edit", "history", "compare", "photos", "photo", "collections", "top",
 	"stories", "story", "users", "account", "sections", "tokens", "audit", "partners", "ads"}
 
-// parseTemplates parses every page with funcs and own, the functions that
-// need the server (an article's address depends on its section's edition).
-func parseTemplates(dev bool, own template.FuncMap) (*templates, error) {
-	t := &templates{dev: dev, funcs: template.FuncMap{}}
+// parseTemplates parses every page of src with funcs and own, the
+// functions that need the site (an article's address depends on its
+// section's edition, an asset's on its content).
+func parseTemplates(src fs.FS, dev bool, own template.FuncMap) (*templates, error) {
+	t := &templates{src: src, dev: dev, funcs: template.FuncMap{}}
 	for k, v := range funcs {
 		t.funcs[k] = v
 	}
@@ -51,10 +47,7 @@ func parseTemplates(dev bool, own template.FuncMap) (*templates, error) {
 }
 
 func (t *templates) parse() error {
-	var src fs.FS = htmlFS
-	if t.dev {
-		src = os.DirFS("http") // re-read from the work tree
-	}
+	src := t.src
 	base, err := template.New("").Funcs(t.funcs).ParseFS(src, "html/layout.html", "html/partials.html", "html/currency_box.html", "html/ads.html", "html/cityclock.html")
 	if err != nil {
 		return fmt.Errorf("templates: %w", err)
@@ -115,151 +108,33 @@ func (t *templates) execute(buf *bytes.Buffer, name string, data any) error {
 	return set.ExecuteTemplate(buf, "layout", data)
 }
 
-// view is what every page template receives.
-type view struct {
-	Title       string
-	Description string
-	Canonical   string
-	Lang        string      // the edition's language, "en" or "ru"
-	Prefix      string      // the edition's path prefix: "" or "/ru"
-	Alternates  []alternate // this page in every edition, for hreflang
-	Editions    []alternate // the main pages of the editions that are on
-	Site        *Config
-	Sections    []dateline.Section
-	Active      string // slug of the section the page belongs to
-	Zone        zone
-	CSS, JS     string
-	Robots      string
-	Live        *liveBox                // live announcements on this page
-	Ads         map[string]*dateline.Ad // by slot: the ads this page shows
-	Data        any
-}
-
-// liveBox tells the page's script what to announce: mode "feed" (a
-// list that can be refreshed), "home", or "banner" (breaking news only),
-// and the sections the page shows (empty: all).
-type liveBox struct {
-	Mode     string
-	Sections string
-}
-
-// Switch is the language switch: every other edition that is on, linked
-// to this page's version in it when there is one, else to its main page.
-func (v *view) Switch() []alternate {
-	var out []alternate
-	for _, e := range v.Editions {
-		if e.Lang == v.Lang {
-			continue
-		}
-		for _, a := range v.Alternates {
-			if a.Lang == e.Lang {
-				e = a
-				break
-			}
-		}
-		out = append(out, e)
-	}
-	return out
-}
-
-// zone is the reader's time zone, the city it is named after, and the
-// time of the request in it; Here is the header's city (http/city.go),
-// which is the zone's city unless times stay in the agency's zone.
-type zone struct {
-	Lang string // the language times are written in
-	City string
-	Loc  *time.Location
-	Now  time.Time
-	Here clockBox
-}
-
-// key names the zone, the local day and the header's city and weather in
-// cache keys: "Today" and "Yesterday" on a page change at local midnight.
-// (The header's clock changes every minute: servePage adds the minute.)
-func (z zone) key() string {
-	k := z.City + "|" + z.Now.Format("2006-01-02")
-	if z.Here.Chosen {
-		k += "|" + z.Here.City.Slug
-	}
-	if w := z.Here.Weather; w != nil {
-		k += "|" + w.Temp + w.Condition
-	}
-	return k
-}
-
-// lang is the zone's language as package i18n names it.
-func (z zone) lang() i18n.Lang { return i18n.Lang(z.Lang) }
-
-func (s *Server) view(r *http.Request, title string, data any) *view {
-	lang := s.lang(r)
-	return &view{
-		Title:    title,
-		Lang:     lang,
-		Prefix:   prefix(lang),
-		Editions: s.editionHomes(),
-		Site:     &s.cfg,
-		Sections: s.sectionsOf(lang),
-		Zone:     s.zone(r),
-		CSS:      assetURL("style.css"),
-		JS:       assetURL("site.js"),
-		Data:     data,
-	}
-}
-
-// zone returns the zone that times are shown in for this request: the
-// reader's city from the cookie, or the default city when there is none or
-// times stay in the agency's zone (Config.Times).
-func (s *Server) zone(r *http.Request) zone {
-	lang, now := s.lang(r), s.now()
-	here := s.clock(r, now)
-	if here.Chosen && s.cfg.Times != TimesAgency {
-		return zone{Lang: lang, City: cityName(here.City, lang), Loc: here.City.Location(), Now: here.Now, Here: here}
-	}
-	name := s.cfg.City.Name
-	if c, ok := cities.Find(s.cfg.City.Slug); ok {
-		name = cityName(c, lang)
-	}
-	return zone{Lang: lang, City: name, Loc: s.cfg.City.Zone, Now: now.In(s.cfg.City.Zone), Here: here}
-}
-
-func (s *Server) render(r *http.Request, name string, v *view) ([]byte, error) {
-	var buf bytes.Buffer
-	if err := s.tmpl.execute(&buf, name, v); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
 var funcs = template.FuncMap{
 	// t translates interface text: {{t $.Lang "Most read"}}; n counts:
 	// {{n $.Lang "page" 5}} is "5 pages" or "5 страниц".
-	"t":           func(lang, key string, args ...any) string { return i18n.T(i18n.Lang(lang), key, args...) },
-	"n":           func(lang, key string, count int) string { return i18n.N(i18n.Lang(lang), key, count) },
-	"stamp":       stamp,
-	"clock":       func(z zone, t time.Time) string { return t.In(z.Loc).Format("15:04") },
-	"iso":         func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"srcset":      srcset,
-	"media":       func(p *dateline.Photo) string { return mediaURL(p, 0) },
-	"mediaw":      func(p *dateline.Photo, w int) string { return mediaURL(p, w) },
-	"pages":       pagesLabel,
-	"photos":      func(lang string, n int) string { return i18n.N(i18n.Lang(lang), "photo", n) },
-	"prefix":      prefix,
-	"offset":      offset, // "UTC+3", for the zone a page's times are in
-	"langName":    func(lang string) string { return languageNames[lang] },
-	"add":         func(a, b int) int { return a + b },
-	"upper":       strings.ToUpper,
-	"shareURL":    shareURL,
-	"seq":         seq,
-	"dict":        dict,
-	"when":        when,
-	"asset":       assetURL,
-	"feedLinks":   feedLinks,   // the page's feeds, for <link rel="alternate">
-	"articleMeta": articleMeta, // Open Graph, card tags and JSON-LD
-	"trusted":     trustedHTML,
-	"join":        func(s []string) string { return strings.Join(s, ", ") },
-	"fit":         fitURL,
-	"lines":       func(s []string) string { return strings.Join(s, "\n") },
-	"mul":         func(a, b int) int { return a * b },
+	"t":        func(lang, key string, args ...any) string { return i18n.T(i18n.Lang(lang), key, args...) },
+	"n":        func(lang, key string, count int) string { return i18n.N(i18n.Lang(lang), key, count) },
+	"stamp":    stamp,
+	"clock":    func(z Zone, t time.Time) string { return t.In(z.Loc).Format("15:04") },
+	"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"srcset":   srcset,
+	"media":    func(p *dateline.Photo) string { return mediaURL(p, 0) },
+	"mediaw":   func(p *dateline.Photo, w int) string { return mediaURL(p, w) },
+	"pages":    pagesLabel,
+	"photos":   func(lang string, n int) string { return i18n.N(i18n.Lang(lang), "photo", n) },
+	"prefix":   prefix,
+	"offset":   offset, // "UTC+3", for the zone a page's times are in
+	"langName": func(lang string) string { return languageNames[lang] },
+	"add":      func(a, b int) int { return a + b },
+	"upper":    strings.ToUpper,
+	"shareURL": shareURL,
+	"seq":      seq,
+	"dict":     dict,
+	"when":     when,
+	"trusted":  trustedHTML,
+	"join":     func(s []string) string { return strings.Join(s, ", ") },
+	"fit":      fitURL,
+	"lines":    func(s []string) string { return strings.Join(s, "\n") },
+	"mul":      func(a, b int) int { return a * b },
 	"div": func(a, b int) int {
 		if b == 0 {
 			return 0
@@ -294,7 +169,7 @@ func dict(kv ...any) (map[string]any, error) {
 }
 
 // when is a short time for lists: "13:43" today, "Oct 22, 13:43" before.
-func when(z zone, t time.Time) string {
+func when(z Zone, t time.Time) string {
 	lt := t.In(z.Loc)
 	now := z.Now
 	switch {
@@ -313,21 +188,6 @@ func when(z zone, t time.Time) string {
 // trustedHTML marks body HTML that was sanitised when it was stored.
 func trustedHTML(s string) template.HTML { return template.HTML(s) }
 
-// articleURL is an article's address in its section's edition:
-// "/politics/123" or "/ru/politika/124".
-func (s *Server) articleURL(a dateline.Article) string { return s.refURL(a.Section, a.ID) }
-
-// refURL is the address of story id in section.
-func (s *Server) refURL(section string, id int64) string {
-	return s.sectionURL(section) + "/" + strconv.FormatInt(id, 10)
-}
-
-// sectionURL is a section's address in its edition: "/politics",
-// "/ru/politika". An unknown section is taken to be the main edition's.
-func (s *Server) sectionURL(slug string) string {
-	return prefix(s.editionOfSection(slug)) + "/" + slug
-}
-
 // offset writes a zone's offset from UTC as agencies do: "UTC+3", "UTC+5:30".
 func offset(t time.Time) string {
 	_, off := t.Zone()
@@ -344,7 +204,7 @@ func offset(t time.Time) string {
 
 // stamp is the article's time line: "October 23, 13:43 UTC+3 MOSCOW". The
 // year is added when it is not the current one.
-func stamp(z zone, t time.Time) string {
+func stamp(z Zone, t time.Time) string {
 	lt := t.In(z.Loc)
 	var day string
 	if lt.Year() != z.Now.Year() {
@@ -415,7 +275,7 @@ type dayGroup struct {
 }
 
 // groupByDay groups newest-first articles under date headings.
-func groupByDay(as []dateline.Article, z zone, now time.Time) []dayGroup {
+func groupByDay(as []dateline.Article, z Zone, now time.Time) []dayGroup {
 	var gs []dayGroup
 	today := now.In(z.Loc).Format("2006-01-02")
 	yesterday := now.In(z.Loc).AddDate(0, 0, -1).Format("2006-01-02")
@@ -438,16 +298,6 @@ func groupByDay(as []dateline.Article, z zone, now time.Time) []dayGroup {
 		gs[len(gs)-1].Items = append(gs[len(gs)-1].Items, a)
 	}
 	return gs
-}
-
-// assetURL names a static file with a hash of its content, so browsers
-// may keep it for a year.
-func assetURL(name string) string {
-	a := assets[name]
-	if a == nil {
-		return "/static/" + name
-	}
-	return "/static/" + a.hashed
 }
 
 // fitURL is the largest rendition of the photo no wider than w, or the

@@ -1,7 +1,8 @@
-package http
+package site
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -17,6 +18,41 @@ import (
 // They are pages of the page cache like any other, so a warm feed is a
 // map lookup, and a change that empties the cache takes a withdrawn story
 // out of every feed at once.
+
+// Feeds are the site's, the sections', the topics' and the persons' feeds.
+type Feeds struct {
+	*Kit
+	store feedStore
+}
+
+// feedStore is what the feeds read.
+type feedStore interface {
+	Articles(ctx context.Context, f dateline.ArticleFilter) ([]dateline.Article, error)
+	TagArticles(ctx context.Context, kind, slug string, limit int) ([]dateline.Article, error)
+	Topic(ctx context.Context, slug string) (*dateline.Topic, error)
+	Person(ctx context.Context, slug string) (*dateline.Person, error)
+	TopicsOf(ctx context.Context, ids []int64) (map[int64][]dateline.Topic, error)
+	FeedBodies(ctx context.Context, ids []int64) (map[int64]dateline.FeedBody, error)
+}
+
+// checkFeeds checks the feed settings of cfg, filling in the default
+// content.
+func checkFeeds(cfg *Config) error {
+	switch cfg.FeedContent {
+	case "":
+		cfg.FeedContent = FeedFull
+	case FeedFull, FeedSummary:
+	default:
+		return fmt.Errorf("feed content is %q or %q, not %q", FeedFull, FeedSummary, cfg.FeedContent)
+	}
+	if h := cfg.WebSubHub; h != "" {
+		u, err := url.Parse(h)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("the WebSub hub must be an http or https URL, not %q", h)
+		}
+	}
+	return nil
+}
 
 // feedItems is how many stories a feed carries.
 const feedItems = 30
@@ -99,41 +135,54 @@ func sectionFeedPath(p string) (slug string, f feedFormat, ok bool) {
 	return slug, f, ok
 }
 
-// feedRoutes registers the site's and the tags' feeds; section feeds are
+// routes registers the site's and the tags' feeds; section feeds are
 // found by sectionFeedPath.
-func (s *Server) feedRoutes(m *http.ServeMux) {
+func (s *Feeds) routes(m *http.ServeMux) {
 	for f, x := range feedFormats {
 		f := feedFormat(f)
 		m.HandleFunc("GET /feed."+x.ext, func(w http.ResponseWriter, r *http.Request) {
-			s.serveFeed(w, r, feedSite, "", f)
+			s.serve(w, r, feedSite, "", f)
 		})
 		m.HandleFunc("GET /topics/{slug}/feed."+x.ext, func(w http.ResponseWriter, r *http.Request) {
-			s.serveFeed(w, r, feedTopic, r.PathValue("slug"), f)
+			s.serve(w, r, feedTopic, r.PathValue("slug"), f)
 		})
 		m.HandleFunc("GET /persons/{slug}/feed."+x.ext, func(w http.ResponseWriter, r *http.Request) {
-			s.serveFeed(w, r, feedPerson, r.PathValue("slug"), f)
+			s.serve(w, r, feedPerson, r.PathValue("slug"), f)
 		})
 	}
 }
 
-// serveFeed answers a feed from the page cache, rendering it first if it
+// ServeSection answers a section's feed, /world/feed.rss, and reports
+// whether r asked for one: no mux pattern can have a wildcard first
+// segment beside /topics/{slug} and the others, so the site routes them
+// before its mux.
+func (s *Feeds) ServeSection(w http.ResponseWriter, r *http.Request) bool {
+	slug, f, ok := sectionFeedPath(r.URL.Path)
+	if !ok || !s.sections.Has(slug) || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+		return false
+	}
+	s.serve(w, r, feedSection, slug, f)
+	return true
+}
+
+// serve answers a feed from the page cache, rendering it first if it
 // is not there. Unknown sections, topics and persons are 404.
-func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, source int, slug string, f feedFormat) {
+func (s *Feeds) serve(w http.ResponseWriter, r *http.Request, source int, slug string, f feedFormat) {
 	lang := s.lang(r)
 	switch source {
 	case feedSite:
-		if !s.editionOn(lang) {
-			s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no feed at this address."))
+		if !s.sections.editionOn(lang) {
+			s.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no feed at this address."))
 			return
 		}
 	case feedSection:
-		if s.sectionIn(lang, slug) == nil {
-			s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no feed at this address."))
+		if s.sections.in(lang, slug) == nil {
+			s.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no feed at this address."))
 			return
 		}
 	case feedTopic, feedPerson:
 		if len(slug) > 200 || !validText(slug) {
-			s.error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no feed at this address."))
+			s.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no feed at this address."))
 			return
 		}
 	}
@@ -160,21 +209,21 @@ func (s *Server) serveFeed(w http.ResponseWriter, r *http.Request, source int, s
 }
 
 // loadFeed reads the newest published stories of a source.
-func (s *Server) loadFeed(ctx context.Context, lang string, source int, slug string) (*feed.Feed, error) {
+func (s *Feeds) loadFeed(ctx context.Context, lang string, source int, slug string) (*feed.Feed, error) {
 	base := s.cfg.BaseURL
 	fd := &feed.Feed{Path: feedPath(lang, source, slug), Lang: lang}
 	f := dateline.ArticleFilter{Limit: feedItems}
 	var tag string
 	switch source {
 	case feedSite:
-		f.Sections = s.editionFilter(lang)
+		f.Sections = s.sections.filter(lang)
 		fd.Title, fd.Page = s.cfg.SiteName, base+prefix(lang)+"/"
 		if lang != dateline.LangMain {
 			fd.Title += " (" + languageNames[lang] + ")"
 		}
 		fd.Description = translate(lang, "The latest news from %s.", s.cfg.SiteName)
 	case feedSection:
-		sec := s.sectionIn(lang, slug)
+		sec := s.sections.in(lang, slug)
 		if sec == nil {
 			return nil, dateline.Errorf(dateline.ENOTFOUND, "There is no page at this address.")
 		}
@@ -231,7 +280,7 @@ func (s *Server) loadFeed(ctx context.Context, lang string, source int, slug str
 	}
 	for i := range items {
 		a := &items[i]
-		it := feed.Item{URL: base + s.articleURL(*a), Title: a.Headline, Summary: a.Lead, Byline: a.Byline, Lang: a.Lang,
+		it := feed.Item{URL: base + s.sections.ArticleURL(*a), Title: a.Headline, Summary: a.Lead, Byline: a.Byline, Lang: a.Lang,
 			Published: a.PublishedAt, Updated: a.PublishedAt, Topics: topics[a.ID],
 			Section: dateline.Section{Slug: a.Section, Name: a.SectionName}}
 		if !a.UpdatedAt.IsZero() {
@@ -260,7 +309,7 @@ func (s *Server) loadFeed(ctx context.Context, lang string, source int, slug str
 	return fd, nil
 }
 
-func (s *Server) absURL(u string) string {
+func (s *Feeds) absURL(u string) string {
 	if strings.HasPrefix(u, "/") {
 		return s.cfg.BaseURL + u
 	}
@@ -276,10 +325,10 @@ type feedLink struct {
 	Format, Title, Href string
 }
 
-// feedLinks lists the feeds a page names in its head: its own (a
+// FeedLinks lists the feeds a page names in its head: its own (a
 // section's, a topic's or a person's; an article names its section's)
 // and the site's, each in the three formats.
-func feedLinks(v *view) []feedLink {
+func (v *Base) FeedLinks() []feedLink {
 	if v == nil || v.Site == nil {
 		return nil
 	}
@@ -309,12 +358,12 @@ func feedLinks(v *view) []feedLink {
 
 // --- WebSub ---
 
-// feedsOf lists the feeds a public event changes, for the WebSub hub:
+// FeedsOf lists the feeds a public event changes, for the WebSub hub:
 // its section's and its edition's, each in the three formats.
-func (s *Server) feedsOf(e dateline.Event) []string {
+func (s *Feeds) FeedsOf(e dateline.Event) []string {
 	var paths []string
 	lang := dateline.LangMain
-	if sec := s.section(e.Section); sec != nil {
+	if sec := s.sections.get(e.Section); sec != nil {
 		lang = sectionLang(*sec)
 		paths = append(paths, feedPath(lang, feedSection, e.Section))
 	}
