@@ -18,6 +18,7 @@ import (
 	"dateline/http/api"
 	"dateline/http/newsroom"
 	"dateline/http/site"
+	"dateline/http/syndication"
 	"dateline/http/web"
 	"dateline/ingest"
 	"dateline/readership"
@@ -78,10 +79,10 @@ type PartnerFetcher = newsroom.PartnerFetcher
 
 // Times settings (Config.Times) and feed contents (Config.FeedContent).
 const (
-	TimesReader = site.TimesReader // every time in the reader's city's zone
-	TimesAgency = site.TimesAgency // every time in the default city's zone
-	FeedFull    = site.FeedFull    // the whole story, its photo and corrections
-	FeedSummary = site.FeedSummary // the lead only
+	TimesReader = site.TimesReader        // every time in the reader's city's zone
+	TimesAgency = site.TimesAgency        // every time in the default city's zone
+	FeedFull    = syndication.FeedFull    // the whole story, its photo and corrections
+	FeedSummary = syndication.FeedSummary // the lead only
 )
 
 // Server routes requests to the site, the API, the newsroom and the

@@ -9,9 +9,7 @@ import (
 	"time"
 
 	"dateline"
-	"dateline/feed"
 	"dateline/http/web"
-	"dateline/i18n"
 )
 
 // adsEvery is how often a node re-reads the ads and checks their dates,
@@ -127,28 +125,4 @@ func (s *Site) RefreshAds(ctx context.Context) error {
 func (s *Ads) withArticleAd(body *bodyPage, lang string) *bodyPage {
 	body.Ad, body.AdLang = s.current().slots[dateline.SlotArticle], lang
 	return body
-}
-
-// --- labels of partner material and advertising ---
-
-// commercialLabel is the label readers see on a marked story, in lang;
-// "" for news.
-func commercialLabel(lang, mark string) string {
-	switch mark {
-	case dateline.CommercialPartner:
-		return i18n.T(i18n.Lang(lang), "Partner material")
-	case dateline.CommercialAdvertising:
-		return i18n.T(i18n.Lang(lang), "Advertisement")
-	}
-	return ""
-}
-
-// labelFeedItem marks a feed item of partner material or advertising.
-// Feed readers show titles above all else, so the label leads the title
-// ("Advertisement: …"); a category names it for programs.
-func labelFeedItem(it *feed.Item, a *dateline.Article) {
-	if label := commercialLabel(a.Lang, a.Commercial); label != "" {
-		it.Commercial = label
-		it.Title = label + ": " + it.Title
-	}
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"dateline"
 	"dateline/cities"
@@ -289,10 +288,4 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n] + "…"
-}
-
-// validText reports whether s can be looked up at all: valid UTF-8 without
-// NUL bytes (PostgreSQL refuses anything else).
-func validText(s string) bool {
-	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
 }

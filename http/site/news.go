@@ -292,7 +292,7 @@ func (s *Pages) handlePerson(w http.ResponseWriter, r *http.Request) {
 // tagPage is the feed of a topic or a person.
 func (s *Pages) tagPage(w http.ResponseWriter, r *http.Request, kind string, lookup func(context.Context, string) (string, error)) {
 	slug := r.PathValue("slug")
-	if len(slug) > 200 || !validText(slug) {
+	if len(slug) > 200 || !web.ValidText(slug) {
 		s.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no %s at this address.", kind))
 		return
 	}

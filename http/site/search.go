@@ -57,7 +57,7 @@ func (s *SearchPages) parseSearch(r *http.Request, allowEmpty bool) (*searchRequ
 		return sr, dateline.Errorf(dateline.EINVALID, "There is no section %q to search in.", truncate(sr.Section, 40))
 	}
 	for _, tag := range []string{sr.Topic, sr.Person} {
-		if len(tag) > 200 || !validText(tag) {
+		if len(tag) > 200 || !web.ValidText(tag) {
 			return sr, dateline.Errorf(dateline.EINVALID, "The topic or person is not valid.")
 		}
 	}

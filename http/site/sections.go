@@ -237,8 +237,6 @@ type alternate struct {
 	Title string // an article's headline in that language
 }
 
-var languageNames = map[string]string{"en": "English", "ru": "Русский"}
-
 // editionHomes are the main pages of the editions that are on, as
 // alternates of each other.
 func (s *Sections) homes() []alternate {
@@ -248,7 +246,7 @@ func (s *Sections) homes() []alternate {
 	}
 	out := make([]alternate, len(on))
 	for i, l := range on {
-		out[i] = alternate{Lang: l, Name: languageNames[l], Href: prefix(l) + "/"}
+		out[i] = alternate{Lang: l, Name: i18n.LanguageName(l), Href: prefix(l) + "/"}
 	}
 	return out
 }
@@ -260,13 +258,13 @@ func (s *Sections) alternates(a *dateline.Article, ts []dateline.ArticleRef) []a
 		return nil
 	}
 	self := editionOf(a.Lang)
-	out := []alternate{{Lang: self, Name: languageNames[self], Href: s.ArticleURL(*a), Title: a.Headline}}
+	out := []alternate{{Lang: self, Name: i18n.LanguageName(self), Href: s.ArticleURL(*a), Title: a.Headline}}
 	for _, t := range ts {
 		l := editionOf(t.Lang)
 		if l == self {
 			continue
 		}
-		out = append(out, alternate{Lang: l, Name: languageNames[l], Title: t.Headline,
+		out = append(out, alternate{Lang: l, Name: i18n.LanguageName(l), Title: t.Headline,
 			Href: s.RefURL(t.Section, t.ID)})
 	}
 	return out

@@ -1,12 +1,13 @@
 // Package site serves the reader's side of dateline: the pages rendered
 // with html/template and kept in the page cache as ready bytes, the
-// feeds and sitemaps, the static files and photos, and the documents the
-// API's search and rates answers are made from.
+// static files and photos, and the documents the API's search and rates
+// answers are made from; the feeds and sitemaps (package
+// http/syndication) are built here on the same cache.
 //
 // Each part is a type that holds what it uses: Kit (templates, the page
 // cache, sections and editions, ads, the reader's zone, the error page)
-// is shared by the handlers, Pages, SearchPages, Currency, Prefs, Feeds,
-// Sitemaps and Files, which embed it. Package http routes to them.
+// is shared by the handlers Pages, SearchPages, Currency, Prefs and
+// Files, which embed it. Package http routes to them.
 package site
 
 import (
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/http/syndication"
 	"dateline/http/web"
 	"dateline/readership"
 )
@@ -32,8 +34,9 @@ type Config struct {
 	// html/newsroom/), and Static holds static/ (CSS, scripts, the icon).
 	Templates, Static fs.FS
 	Dev               bool // parse templates on every request
-	// FeedContent is what feeds carry of each story: FeedFull (the
-	// default: the whole text, photo and corrections) or FeedSummary.
+	// FeedContent is what feeds carry of each story:
+	// syndication.FeedFull (the default: the whole text, photo and
+	// corrections) or syndication.FeedSummary.
 	FeedContent string
 	// WebSubHub is a WebSub hub's URL: feeds name it and it is told when
 	// they change. Empty for none.
@@ -59,8 +62,8 @@ type City struct {
 type Store interface {
 	pageStore
 	readership.Store
-	feedStore
-	sitemapStore
+	syndication.FeedStore
+	syndication.SitemapStore
 	dateline.Rates
 	Sections(ctx context.Context) ([]dateline.Section, error)
 	AdSettings(ctx context.Context) (*dateline.AdSettings, error)
@@ -76,8 +79,8 @@ type Site struct {
 	Search   *SearchPages
 	Currency *Currency
 	Prefs    *Prefs
-	Feeds    *Feeds
-	Sitemaps *Sitemaps
+	Feeds    *syndication.Feeds
+	Sitemaps *syndication.Sitemaps
 	Files    *Files
 	// Reads is the readership service: views, rankings, the live streams
 	// and the WebSub pings of the feeds.
@@ -89,9 +92,6 @@ type Site struct {
 // New builds the site and parses every template, so a broken one stops
 // the start instead of a request. cfg.City must have its zone.
 func New(store Store, log *slog.Logger, cfg Config, now func() time.Time) (*Site, error) {
-	if err := checkFeeds(&cfg); err != nil {
-		return nil, err
-	}
 	as, err := loadAssets(cfg.Static, "static")
 	if err != nil {
 		return nil, err
@@ -106,14 +106,17 @@ func New(store Store, log *slog.Logger, cfg Config, now func() time.Time) (*Site
 	}
 	kit.lastChange.Store(now().UnixNano())
 	s := &Site{Kit: kit, Sections: secs, Ads: ads}
-	s.Feeds = &Feeds{Kit: kit, store: store}
+	scfg := syndication.Config{SiteName: cfg.SiteName, BaseURL: cfg.BaseURL, FeedContent: cfg.FeedContent, WebSubHub: cfg.WebSubHub, Now: now}
+	if s.Feeds, err = syndication.NewFeeds(store, syndSite{kit}, scfg); err != nil {
+		return nil, err
+	}
 	s.Hub = readership.NewWebSub(cfg.WebSubHub, cfg.BaseURL, s.Feeds.FeedsOf, log)
 	s.Reads = readership.New(store, readershipSite{s}, s.Hub, log, now)
 	s.Currency = &Currency{Kit: kit, store: store}
 	s.Pages = &Pages{Kit: kit, store: store, reads: s.Reads, rates: s.Currency}
 	s.Search = &SearchPages{Kit: kit, store: store}
 	s.Prefs = &Prefs{Kit: kit}
-	s.Sitemaps = newSitemaps(kit, store)
+	s.Sitemaps = syndication.NewSitemaps(store, syndSite{kit}, scfg)
 	s.Files = &Files{Kit: kit, assets: as, media: cfg.Media}
 	if err := secs.Load(context.Background(), store); err != nil {
 		return nil, err
@@ -169,8 +172,8 @@ func (s *Site) Routes(m *http.ServeMux) {
 	m.HandleFunc("GET /favicon.ico", s.Files.handleFavicon)
 	m.HandleFunc("GET /currency", s.Currency.handleCurrency)
 	m.HandleFunc("GET /stories/{slug}", p.handleStoryPage)
-	s.Feeds.routes(m)
-	s.Sitemaps.routes(m)
+	s.Feeds.Routes(m)
+	s.Sitemaps.Routes(m)
 }
 
 // Front serves what must be routed before the mux next: another
@@ -222,3 +225,30 @@ func (r readershipSite) StoryURL(section string, id int64) string {
 }
 
 func (r readershipSite) Invalidate() { r.s.Kit.cache.Invalidate() }
+
+// syndSite is what the feeds and sitemaps need of the site.
+type syndSite struct{ k *Kit }
+
+var _ syndication.Site = syndSite{}
+
+func (y syndSite) Lang(r *http.Request) string { return y.k.lang(r) }
+
+func (y syndSite) ServePage(w http.ResponseWriter, r *http.Request, key web.Key, render func(ctx context.Context) (*web.Page, error)) {
+	y.k.servePage(w, r, key, render)
+}
+
+func (y syndSite) ServeLarge(w http.ResponseWriter, r *http.Request, key web.Key, render func(ctx context.Context) (*web.Page, error)) {
+	y.k.serveLarge(w, r, key, render)
+}
+
+func (y syndSite) Error(w http.ResponseWriter, r *http.Request, err error) { y.k.Error(w, r, err) }
+func (y syndSite) LastModified() time.Time                                 { return y.k.lastModified() }
+func (y syndSite) Generation() uint64                                      { return y.k.cache.Gen() }
+func (y syndSite) Editions() []string                                      { return y.k.sections.editionsOn() }
+func (y syndSite) EditionOn(lang string) bool                              { return y.k.sections.editionOn(lang) }
+func (y syndSite) EditionFilter(lang string) []string                      { return y.k.sections.filter(lang) }
+func (y syndSite) SectionsOf(lang string) []dateline.Section               { return y.k.sections.of(lang) }
+func (y syndSite) SectionIn(lang, slug string) *dateline.Section           { return y.k.sections.in(lang, slug) }
+func (y syndSite) HasSection(slug string) bool                             { return y.k.sections.Has(slug) }
+func (y syndSite) EditionOf(section string) string                         { return y.k.sections.editionOf(section) }
+func (y syndSite) ArticleURL(a dateline.Article) string                    { return y.k.sections.ArticleURL(a) }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/http/web"
 )
 
 // Structured data on article pages: schema.org NewsArticle as JSON-LD,
@@ -70,7 +71,7 @@ func (ap articlePage) Meta() *articleHead {
 // ogPhoto names the photo's rendition at least ogWidth wide (the
 // smallest such), or the photo itself, with its size.
 func ogPhoto(p *dateline.Photo, base string) *ogImage {
-	img := &ogImage{URL: mediaURL(p, 0), Width: p.Width, Height: p.Height, Alt: p.Alt}
+	img := &ogImage{URL: web.MediaURL(p, 0), Width: p.Width, Height: p.Height, Alt: p.Alt}
 	if img.Alt == "" {
 		img.Alt = p.Caption
 	}
@@ -83,7 +84,7 @@ func ogPhoto(p *dateline.Photo, base string) *ogImage {
 		}
 		if best > 0 {
 			// As media.Prepare rounds renditions' heights.
-			img.URL = mediaURL(p, best)
+			img.URL = web.MediaURL(p, best)
 			img.Width, img.Height = best, max(1, int((int64(p.Height)*int64(best)+int64(p.Width)/2)/int64(p.Width)))
 		}
 	}
@@ -171,7 +172,7 @@ func newsArticleLD(a *dateline.Article, url string, site *Config, modified time.
 		ld.Author = []ldParty{{Type: "Organization", Name: site.SiteName, URL: site.BaseURL + "/"}}
 	}
 	if p := a.Photo; p != nil && (p.Path != "" || p.Remote != "") {
-		u := mediaURL(p, 0)
+		u := web.MediaURL(p, 0)
 		if strings.HasPrefix(u, "/") {
 			u = site.BaseURL + u
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/http/web"
 	"dateline/i18n"
 )
 
@@ -117,13 +118,13 @@ var funcs = template.FuncMap{
 	"clock":    func(z Zone, t time.Time) string { return t.In(z.Loc).Format("15:04") },
 	"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"srcset":   srcset,
-	"media":    func(p *dateline.Photo) string { return mediaURL(p, 0) },
-	"mediaw":   func(p *dateline.Photo, w int) string { return mediaURL(p, w) },
+	"media":    func(p *dateline.Photo) string { return web.MediaURL(p, 0) },
+	"mediaw":   func(p *dateline.Photo, w int) string { return web.MediaURL(p, w) },
 	"pages":    pagesLabel,
 	"photos":   func(lang string, n int) string { return i18n.N(i18n.Lang(lang), "photo", n) },
 	"prefix":   prefix,
 	"offset":   offset, // "UTC+3", for the zone a page's times are in
-	"langName": func(lang string) string { return languageNames[lang] },
+	"langName": func(lang string) string { return i18n.LanguageName(lang) },
 	"add":      func(a, b int) int { return a + b },
 	"upper":    strings.ToUpper,
 	"shareURL": shareURL,
@@ -215,16 +216,6 @@ func stamp(z Zone, t time.Time) string {
 	return day + ", " + lt.Format("15:04") + " " + offset(lt) + " " + strings.ToUpper(z.City)
 }
 
-func mediaURL(p *dateline.Photo, w int) string {
-	if p == nil {
-		return ""
-	}
-	if p.Path == "" {
-		return p.Remote
-	}
-	return "/media/" + p.Rendition(w)
-}
-
 // srcset lists a photo's renditions for the browser to choose from.
 func srcset(p *dateline.Photo) string {
 	if p == nil || p.Path == "" || len(p.Widths) == 0 {
@@ -232,9 +223,9 @@ func srcset(p *dateline.Photo) string {
 	}
 	var b strings.Builder
 	for _, w := range p.Widths {
-		fmt.Fprintf(&b, "%s %dw, ", mediaURL(p, w), w)
+		fmt.Fprintf(&b, "%s %dw, ", web.MediaURL(p, w), w)
 	}
-	fmt.Fprintf(&b, "%s %dw", mediaURL(p, 0), p.Width)
+	fmt.Fprintf(&b, "%s %dw", web.MediaURL(p, 0), p.Width)
 	return b.String()
 }
 
@@ -309,5 +300,5 @@ func fitURL(p *dateline.Photo, w int) string {
 			best = x
 		}
 	}
-	return mediaURL(p, best)
+	return web.MediaURL(p, best)
 }

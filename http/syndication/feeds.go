@@ -1,4 +1,4 @@
-package site
+package syndication
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"dateline"
 	"dateline/feed"
 	"dateline/http/web"
+	"dateline/i18n"
 )
 
 // Feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1 of the whole site
@@ -21,12 +22,21 @@ import (
 
 // Feeds are the site's, the sections', the topics' and the persons' feeds.
 type Feeds struct {
-	*Kit
-	store feedStore
+	site  Site
+	store FeedStore
+	cfg   Config
 }
 
-// feedStore is what the feeds read.
-type feedStore interface {
+// NewFeeds checks cfg and returns the feeds.
+func NewFeeds(store FeedStore, site Site, cfg Config) (*Feeds, error) {
+	if err := checkFeeds(&cfg); err != nil {
+		return nil, err
+	}
+	return &Feeds{site: site, store: store, cfg: cfg}, nil
+}
+
+// FeedStore is what the feeds read; sqlite.DB and postgres.DB satisfy it.
+type FeedStore interface {
 	Articles(ctx context.Context, f dateline.ArticleFilter) ([]dateline.Article, error)
 	TagArticles(ctx context.Context, kind, slug string, limit int) ([]dateline.Article, error)
 	Topic(ctx context.Context, slug string) (*dateline.Topic, error)
@@ -83,6 +93,20 @@ var feedFormats = [...]struct {
 	formatJSON: {"json", "application/feed+json; charset=utf-8", "JSON Feed"},
 }
 
+// Format is a syndication format as page heads name it.
+type Format struct {
+	Ext, Label string // "rss", "RSS"
+}
+
+// Formats lists the formats every feed is served in.
+func Formats() []Format {
+	out := make([]Format, len(feedFormats))
+	for i, x := range feedFormats {
+		out[i] = Format{Ext: x.ext, Label: x.label}
+	}
+	return out
+}
+
 func formatOf(ext string) (feedFormat, bool) {
 	for f, x := range feedFormats {
 		if x.ext == ext {
@@ -92,27 +116,31 @@ func formatOf(ext string) (feedFormat, bool) {
 	return 0, false
 }
 
-// Feed sources, also the m of a feed's cache key.
+// Source is what a feed carries the stories of; it is also the m of a
+// feed's cache key.
+type Source int
+
+// Feed sources.
 const (
-	feedSite = iota
-	feedSection
-	feedTopic
-	feedPerson
+	Whole   Source = iota // the whole site (an edition's)
+	Section               // a section
+	Topic                 // a topic
+	Person                // a person
 )
 
-// feedPath is the address of a feed without its extension: "/feed",
+// Path is the address of a feed without its extension: "/feed",
 // "/world/feed", "/topics/space/feed", and in another edition
 // "/ru/feed" and "/ru/politika/feed". Topics and persons have one feed.
-func feedPath(lang string, source int, slug string) string {
+func Path(lang string, source Source, slug string) string {
 	switch source {
-	case feedSection:
-		return prefix(lang) + "/" + slug + "/feed"
-	case feedTopic:
+	case Section:
+		return dateline.EditionPath(lang) + "/" + slug + "/feed"
+	case Topic:
 		return "/topics/" + url.PathEscape(slug) + "/feed"
-	case feedPerson:
+	case Person:
 		return "/persons/" + url.PathEscape(slug) + "/feed"
 	}
-	return prefix(lang) + "/feed"
+	return dateline.EditionPath(lang) + "/feed"
 }
 
 // sectionFeedPath recognises "/SECTION/feed.EXT". Section feeds are routed
@@ -135,19 +163,19 @@ func sectionFeedPath(p string) (slug string, f feedFormat, ok bool) {
 	return slug, f, ok
 }
 
-// routes registers the site's and the tags' feeds; section feeds are
+// Routes registers the site's and the tags' feeds; section feeds are
 // found by sectionFeedPath.
-func (s *Feeds) routes(m *http.ServeMux) {
+func (s *Feeds) Routes(m *http.ServeMux) {
 	for f, x := range feedFormats {
 		f := feedFormat(f)
 		m.HandleFunc("GET /feed."+x.ext, func(w http.ResponseWriter, r *http.Request) {
-			s.serve(w, r, feedSite, "", f)
+			s.serve(w, r, Whole, "", f)
 		})
 		m.HandleFunc("GET /topics/{slug}/feed."+x.ext, func(w http.ResponseWriter, r *http.Request) {
-			s.serve(w, r, feedTopic, r.PathValue("slug"), f)
+			s.serve(w, r, Topic, r.PathValue("slug"), f)
 		})
 		m.HandleFunc("GET /persons/{slug}/feed."+x.ext, func(w http.ResponseWriter, r *http.Request) {
-			s.serve(w, r, feedPerson, r.PathValue("slug"), f)
+			s.serve(w, r, Person, r.PathValue("slug"), f)
 		})
 	}
 }
@@ -158,35 +186,35 @@ func (s *Feeds) routes(m *http.ServeMux) {
 // before its mux.
 func (s *Feeds) ServeSection(w http.ResponseWriter, r *http.Request) bool {
 	slug, f, ok := sectionFeedPath(r.URL.Path)
-	if !ok || !s.sections.Has(slug) || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
+	if !ok || !s.site.HasSection(slug) || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
 		return false
 	}
-	s.serve(w, r, feedSection, slug, f)
+	s.serve(w, r, Section, slug, f)
 	return true
 }
 
 // serve answers a feed from the page cache, rendering it first if it
 // is not there. Unknown sections, topics and persons are 404.
-func (s *Feeds) serve(w http.ResponseWriter, r *http.Request, source int, slug string, f feedFormat) {
-	lang := s.lang(r)
+func (s *Feeds) serve(w http.ResponseWriter, r *http.Request, source Source, slug string, f feedFormat) {
+	lang := s.site.Lang(r)
 	switch source {
-	case feedSite:
-		if !s.sections.editionOn(lang) {
-			s.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no feed at this address."))
+	case Whole:
+		if !s.site.EditionOn(lang) {
+			s.site.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no feed at this address."))
 			return
 		}
-	case feedSection:
-		if s.sections.in(lang, slug) == nil {
-			s.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no feed at this address."))
+	case Section:
+		if s.site.SectionIn(lang, slug) == nil {
+			s.site.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no feed at this address."))
 			return
 		}
-	case feedTopic, feedPerson:
-		if len(slug) > 200 || !validText(slug) {
-			s.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no feed at this address."))
+	case Topic, Person:
+		if len(slug) > 200 || !web.ValidText(slug) {
+			s.site.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no feed at this address."))
 			return
 		}
 	}
-	s.servePage(w, r, web.Key{Kind: "feed", A: slug, N: int64(f), M: int64(source)}, func(ctx context.Context) (*web.Page, error) {
+	s.site.ServePage(w, r, web.Key{Kind: "feed", A: slug, N: int64(f), M: int64(source)}, func(ctx context.Context) (*web.Page, error) {
 		fd, err := s.loadFeed(ctx, lang, source, slug)
 		if err != nil {
 			return nil, err
@@ -204,33 +232,33 @@ func (s *Feeds) serve(w http.ResponseWriter, r *http.Request, source int, slug s
 		if err != nil {
 			return nil, err
 		}
-		return &web.Page{Type: feedFormats[f].ctype, Body: body, Modified: s.lastModified(), CacheFor: feedCacheFor}, nil
+		return &web.Page{Type: feedFormats[f].ctype, Body: body, Modified: s.site.LastModified(), CacheFor: feedCacheFor}, nil
 	})
 }
 
 // loadFeed reads the newest published stories of a source.
-func (s *Feeds) loadFeed(ctx context.Context, lang string, source int, slug string) (*feed.Feed, error) {
+func (s *Feeds) loadFeed(ctx context.Context, lang string, source Source, slug string) (*feed.Feed, error) {
 	base := s.cfg.BaseURL
-	fd := &feed.Feed{Path: feedPath(lang, source, slug), Lang: lang}
+	fd := &feed.Feed{Path: Path(lang, source, slug), Lang: lang}
 	f := dateline.ArticleFilter{Limit: feedItems}
 	var tag string
 	switch source {
-	case feedSite:
-		f.Sections = s.sections.filter(lang)
-		fd.Title, fd.Page = s.cfg.SiteName, base+prefix(lang)+"/"
+	case Whole:
+		f.Sections = s.site.EditionFilter(lang)
+		fd.Title, fd.Page = s.cfg.SiteName, base+dateline.EditionPath(lang)+"/"
 		if lang != dateline.LangMain {
-			fd.Title += " (" + languageNames[lang] + ")"
+			fd.Title += " (" + i18n.LanguageName(lang) + ")"
 		}
-		fd.Description = translate(lang, "The latest news from %s.", s.cfg.SiteName)
-	case feedSection:
-		sec := s.sections.in(lang, slug)
+		fd.Description = i18n.T(i18n.Lang(lang), "The latest news from %s.", s.cfg.SiteName)
+	case Section:
+		sec := s.site.SectionIn(lang, slug)
 		if sec == nil {
 			return nil, dateline.Errorf(dateline.ENOTFOUND, "There is no page at this address.")
 		}
 		f.Sections = []string{slug}
-		fd.Title, fd.Page = s.cfg.SiteName+": "+sec.Name, base+prefix(lang)+"/"+slug
-		fd.Description = translate(lang, "%s: the latest news from %s.", sec.Name, s.cfg.SiteName)
-	case feedTopic:
+		fd.Title, fd.Page = s.cfg.SiteName+": "+sec.Name, base+dateline.EditionPath(lang)+"/"+slug
+		fd.Description = i18n.T(i18n.Lang(lang), "%s: the latest news from %s.", sec.Name, s.cfg.SiteName)
+	case Topic:
 		t, err := s.store.Topic(ctx, slug)
 		if err != nil {
 			return nil, err
@@ -238,8 +266,8 @@ func (s *Feeds) loadFeed(ctx context.Context, lang string, source int, slug stri
 		f.Topic = slug
 		tag = dateline.TagTopic
 		fd.Title, fd.Page = s.cfg.SiteName+": "+t.Name, base+"/topics/"+url.PathEscape(slug)
-		fd.Description = translate(lang, "Stories on the topic %s, newest first.", t.Name)
-	case feedPerson:
+		fd.Description = i18n.T(i18n.Lang(lang), "Stories on the topic %s, newest first.", t.Name)
+	case Person:
 		p, err := s.store.Person(ctx, slug)
 		if err != nil {
 			return nil, err
@@ -247,7 +275,7 @@ func (s *Feeds) loadFeed(ctx context.Context, lang string, source int, slug stri
 		f.Person = slug
 		tag = dateline.TagPerson
 		fd.Title, fd.Page = s.cfg.SiteName+": "+p.Name, base+"/persons/"+url.PathEscape(slug)
-		fd.Description = translate(lang, "Stories that mention %s, newest first.", p.Name)
+		fd.Description = i18n.T(i18n.Lang(lang), "Stories that mention %s, newest first.", p.Name)
 	}
 	var items []dateline.Article
 	var err error
@@ -280,7 +308,7 @@ func (s *Feeds) loadFeed(ctx context.Context, lang string, source int, slug stri
 	}
 	for i := range items {
 		a := &items[i]
-		it := feed.Item{URL: base + s.sections.ArticleURL(*a), Title: a.Headline, Summary: a.Lead, Byline: a.Byline, Lang: a.Lang,
+		it := feed.Item{URL: base + s.site.ArticleURL(*a), Title: a.Headline, Summary: a.Lead, Byline: a.Byline, Lang: a.Lang,
 			Published: a.PublishedAt, Updated: a.PublishedAt, Topics: topics[a.ID],
 			Section: dateline.Section{Slug: a.Section, Name: a.SectionName}}
 		if !a.UpdatedAt.IsZero() {
@@ -290,7 +318,7 @@ func (s *Feeds) loadFeed(ctx context.Context, lang string, source int, slug stri
 		var alt string
 		if p := a.Photo; p != nil && (p.Path != "" || p.Remote != "") {
 			alt = p.Alt
-			it.Image = &feed.Image{URL: s.absURL(mediaURL(p, 0)), Type: feed.ImageType(mediaURL(p, 0)), Width: p.Width, Height: p.Height,
+			it.Image = &feed.Image{URL: s.absURL(web.MediaURL(p, 0)), Type: feed.ImageType(web.MediaURL(p, 0)), Width: p.Width, Height: p.Height,
 				Caption: p.Caption, Credit: p.Credit}
 		}
 		if full {
@@ -304,7 +332,7 @@ func (s *Feeds) loadFeed(ctx context.Context, lang string, source int, slug stri
 		fd.Items = append(fd.Items, it)
 	}
 	if fd.Updated.IsZero() {
-		fd.Updated = s.lastModified()
+		fd.Updated = s.site.LastModified()
 	}
 	return fd, nil
 }
@@ -316,46 +344,6 @@ func (s *Feeds) absURL(u string) string {
 	return u
 }
 
-// --- links in page heads ---
-
-// feedLink is a <link rel="alternate"> to a feed. The layout writes the
-// media type from Format as literal text: html/template would write the
-// "+" of a value as "&#43;", which naive feed finders miss.
-type feedLink struct {
-	Format, Title, Href string
-}
-
-// FeedLinks lists the feeds a page names in its head: its own (a
-// section's, a topic's or a person's; an article names its section's)
-// and the site's, each in the three formats.
-func (v *Base) FeedLinks() []feedLink {
-	if v == nil || v.Site == nil {
-		return nil
-	}
-	site := v.Site
-	var links []feedLink
-	add := func(path, title string) {
-		for f := range feedFormats {
-			links = append(links, feedLink{Format: feedFormats[f].ext, Title: title + " (" + feedFormats[f].label + ")",
-				Href: site.BaseURL + path + "." + feedFormats[f].ext})
-		}
-	}
-	switch {
-	case strings.HasPrefix(v.Canonical, v.Prefix+"/topics/") && v.Title != "":
-		add(feedPath(v.Lang, feedTopic, strings.TrimPrefix(v.Canonical, v.Prefix+"/topics/")), site.SiteName+": "+v.Title)
-	case strings.HasPrefix(v.Canonical, v.Prefix+"/persons/") && v.Title != "":
-		add(feedPath(v.Lang, feedPerson, strings.TrimPrefix(v.Canonical, v.Prefix+"/persons/")), site.SiteName+": "+v.Title)
-	case v.Active != "":
-		for _, sec := range v.Sections {
-			if sec.Slug == v.Active {
-				add(feedPath(v.Lang, feedSection, sec.Slug), site.SiteName+": "+sec.Name)
-			}
-		}
-	}
-	add(feedPath(v.Lang, feedSite, ""), site.SiteName)
-	return links
-}
-
 // --- WebSub ---
 
 // FeedsOf lists the feeds a public event changes, for the WebSub hub:
@@ -363,11 +351,11 @@ func (v *Base) FeedLinks() []feedLink {
 func (s *Feeds) FeedsOf(e dateline.Event) []string {
 	var paths []string
 	lang := dateline.LangMain
-	if sec := s.sections.get(e.Section); sec != nil {
-		lang = sectionLang(*sec)
-		paths = append(paths, feedPath(lang, feedSection, e.Section))
+	if s.site.HasSection(e.Section) {
+		lang = s.site.EditionOf(e.Section)
+		paths = append(paths, Path(lang, Section, e.Section))
 	}
-	paths = append(paths, feedPath(lang, feedSite, ""))
+	paths = append(paths, Path(lang, Whole, ""))
 	var urls []string
 	for _, p := range paths {
 		for _, x := range feedFormats {
@@ -375,4 +363,28 @@ func (s *Feeds) FeedsOf(e dateline.Event) []string {
 		}
 	}
 	return urls
+}
+
+// --- labels of partner material and advertising ---
+
+// commercialLabel is the label readers see on a marked story, in lang;
+// "" for news.
+func commercialLabel(lang, mark string) string {
+	switch mark {
+	case dateline.CommercialPartner:
+		return i18n.T(i18n.Lang(lang), "Partner material")
+	case dateline.CommercialAdvertising:
+		return i18n.T(i18n.Lang(lang), "Advertisement")
+	}
+	return ""
+}
+
+// labelFeedItem marks a feed item of partner material or advertising.
+// Feed readers show titles above all else, so the label leads the title
+// ("Advertisement: …"); a category names it for programs.
+func labelFeedItem(it *feed.Item, a *dateline.Article) {
+	if label := commercialLabel(a.Lang, a.Commercial); label != "" {
+		it.Commercial = label
+		it.Title = label + ": " + it.Title
+	}
 }

@@ -1,4 +1,4 @@
-package site
+package syndication
 
 import (
 	"context"
@@ -55,8 +55,9 @@ const (
 
 // Sitemaps are /sitemap.xml, the files under /sitemaps/ and robots.txt.
 type Sitemaps struct {
-	*Kit
-	store  sitemapStore
+	site   Site
+	store  SitemapStore
+	cfg    Config
 	months monthTable
 	robots *web.Page
 	// Files' sizes: articlesPerSitemap, newsPerSitemap, tagsPerSitemap
@@ -64,19 +65,20 @@ type Sitemaps struct {
 	perArticles, perNews, perTags int
 }
 
-// sitemapStore is what the sitemaps read.
-type sitemapStore interface {
+// SitemapStore is what the sitemaps read; sqlite.DB and postgres.DB
+// satisfy it.
+type SitemapStore interface {
 	dateline.Sitemaps
 	Articles(ctx context.Context, f dateline.ArticleFilter) ([]dateline.Article, error)
 }
 
-// newSitemaps prepares robots.txt.
-func newSitemaps(kit *Kit, store sitemapStore) *Sitemaps {
-	sm := &Sitemaps{Kit: kit, store: store, perArticles: articlesPerSitemap, perNews: newsPerSitemap, perTags: tagsPerSitemap}
-	base := kit.cfg.BaseURL
+// NewSitemaps prepares robots.txt.
+func NewSitemaps(store SitemapStore, site Site, cfg Config) *Sitemaps {
+	sm := &Sitemaps{site: site, store: store, cfg: cfg, perArticles: articlesPerSitemap, perNews: newsPerSitemap, perTags: tagsPerSitemap}
+	base := cfg.BaseURL
 	robots := "User-agent: *\nDisallow: /api/\nDisallow: /newsroom/\nDisallow: /search\n" +
 		"\nSitemap: " + base + "/sitemap.xml\nSitemap: " + base + "/sitemaps/news.xml\n"
-	sm.robots = &web.Page{Body: []byte(robots), Type: "text/plain; charset=utf-8", Modified: kit.now()}
+	sm.robots = &web.Page{Body: []byte(robots), Type: "text/plain; charset=utf-8", Modified: cfg.Now()}
 	sm.robots.Finish()
 	sm.robots.SetCacheControl("public, max-age=3600")
 	return sm
@@ -88,7 +90,7 @@ func (s *Sitemaps) SetSizes(articles, news, tags int) {
 	s.perArticles, s.perNews, s.perTags = articles, news, tags
 }
 
-func (s *Sitemaps) routes(m *http.ServeMux) {
+func (s *Sitemaps) Routes(m *http.ServeMux) {
 	m.HandleFunc("GET /robots.txt", s.handleRobotsTxt)
 	m.HandleFunc("GET /sitemap.xml", s.handleSitemapIndex)
 	m.HandleFunc("GET /sitemaps/{name}", s.handleSitemap)
@@ -117,13 +119,13 @@ type monthTable struct {
 // refreshed when content changed since the last call.
 func (s *Sitemaps) sitemapMonths(ctx context.Context) ([]dateline.MonthCount, error) {
 	mt := &s.months
-	gen := s.cache.Gen()
+	gen := s.site.Generation()
 	mt.mu.Lock()
 	defer mt.mu.Unlock()
 	if mt.loaded && mt.gen == gen {
 		return mt.list, nil
 	}
-	start := s.now()
+	start := s.cfg.Now()
 	var since time.Time
 	if mt.loaded {
 		since = mt.asOf
@@ -240,17 +242,17 @@ func (n sitemapName) String() string {
 var errNoSitemap = dateline.Errorf(dateline.ENOTFOUND, "There is no sitemap at this address.")
 
 func (s *Sitemaps) handleSitemapIndex(w http.ResponseWriter, r *http.Request) {
-	s.serveLarge(w, r, web.Key{Kind: "sitemap", A: "index"}, s.sitemapIndex)
+	s.site.ServeLarge(w, r, web.Key{Kind: "sitemap", A: "index"}, s.sitemapIndex)
 }
 
 func (s *Sitemaps) handleSitemap(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	n, ok := parseSitemapName(name)
 	if !ok {
-		s.Error(w, r, errNoSitemap)
+		s.site.Error(w, r, errNoSitemap)
 		return
 	}
-	s.serveLarge(w, r, web.Key{Kind: "sitemap", A: name}, func(ctx context.Context) (*web.Page, error) {
+	s.site.ServeLarge(w, r, web.Key{Kind: "sitemap", A: name}, func(ctx context.Context) (*web.Page, error) {
 		var body []byte
 		var err error
 		switch n.kind {
@@ -268,7 +270,7 @@ func (s *Sitemaps) handleSitemap(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		return &web.Page{Type: "application/xml; charset=utf-8", Body: body, Modified: s.lastModified(), CacheFor: sitemapCacheFor}, nil
+		return &web.Page{Type: "application/xml; charset=utf-8", Body: body, Modified: s.site.LastModified(), CacheFor: sitemapCacheFor}, nil
 	})
 }
 
@@ -280,7 +282,7 @@ func (s *Sitemaps) sitemapIndex(ctx context.Context) (*web.Page, error) {
 		return nil, err
 	}
 	sm := s.store
-	now := s.now()
+	now := s.cfg.Now()
 	recent, err := sm.SitemapCount(ctx, now.Add(-newsWindow), now.Add(time.Second))
 	if err != nil {
 		return nil, err
@@ -318,7 +320,7 @@ func (s *Sitemaps) sitemapIndex(ctx context.Context) (*web.Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &web.Page{Type: "application/xml; charset=utf-8", Body: b, Modified: s.lastModified(), CacheFor: sitemapCacheFor}, nil
+	return &web.Page{Type: "application/xml; charset=utf-8", Body: b, Modified: s.site.LastModified(), CacheFor: sitemapCacheFor}, nil
 }
 
 // articleSitemap is one file of a month: its stories, oldest first, each
@@ -360,7 +362,7 @@ func (s *Sitemaps) articleSitemap(ctx context.Context, month time.Time, n int) (
 // newest first, 1,000 a file.
 func (s *Sitemaps) newsSitemap(ctx context.Context, n int) ([]byte, error) {
 	sm, per := s.store, s.perNews
-	from, to := s.now().Add(-newsWindow), s.now().Add(time.Second)
+	from, to := s.cfg.Now().Add(-newsWindow), s.cfg.Now().Add(time.Second)
 	total, err := sm.SitemapCount(ctx, from, to)
 	if err != nil {
 		return nil, err
@@ -390,7 +392,7 @@ func (s *Sitemaps) newsSitemap(ctx context.Context, n int) ([]byte, error) {
 
 // sitemapLoc is a story's address in sitemaps.
 func (s *Sitemaps) sitemapLoc(e *dateline.SitemapEntry) string {
-	return s.cfg.BaseURL + prefix(s.sections.editionOf(e.Section)) + "/" + e.Section + "/" + strconv.FormatInt(e.ID, 10)
+	return s.cfg.BaseURL + dateline.EditionPath(s.site.EditionOf(e.Section)) + "/" + e.Section + "/" + strconv.FormatInt(e.ID, 10)
 }
 
 // lastmod is a sitemap's date, or "" for none.
@@ -438,19 +440,19 @@ func (s *Sitemaps) sectionSitemap(ctx context.Context) ([]byte, error) {
 	entry := func(path string, mod time.Time) {
 		set.Add(feed.URL{Loc: s.cfg.BaseURL + path, Lastmod: lastmod(mod)})
 	}
-	for _, lang := range s.sections.editionsOn() {
-		all, err := newest(dateline.ArticleFilter{Sections: s.sections.filter(lang)})
+	for _, lang := range s.site.Editions() {
+		all, err := newest(dateline.ArticleFilter{Sections: s.site.EditionFilter(lang)})
 		if err != nil {
 			return nil, err
 		}
-		entry(prefix(lang)+"/", all)
-		entry(prefix(lang)+"/news", all)
-		for _, sec := range s.sections.of(lang) {
+		entry(dateline.EditionPath(lang)+"/", all)
+		entry(dateline.EditionPath(lang)+"/news", all)
+		for _, sec := range s.site.SectionsOf(lang) {
 			t, err := newest(dateline.ArticleFilter{Sections: []string{sec.Slug}})
 			if err != nil {
 				return nil, err
 			}
-			entry(prefix(lang)+"/"+sec.Slug, t)
+			entry(dateline.EditionPath(lang)+"/"+sec.Slug, t)
 		}
 	}
 	return set.Bytes()
