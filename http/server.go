@@ -88,7 +88,6 @@ const (
 // Server routes requests to the site, the API, the newsroom and the
 // photos.
 type Server struct {
-	store   dateline.Store
 	log     *slog.Logger
 	cfg     Config
 	handler http.Handler
@@ -124,7 +123,7 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{store: store, log: log, cfg: cfg, site: st}
+	s := &Server{log: log, cfg: cfg, site: st}
 	s.newsroom = newsroom.New(store, newsroomSite{s}, newsroom.Config{Site: &s.cfg, BaseURL: cfg.BaseURL, Media: cfg.Media,
 		TrustedProxies: cfg.TrustedProxies, NoAds: cfg.NoAds, Partners: cfg.Partners}, log, now)
 	s.api = api.New(store, apiSite{s}, in, st.Reads, api.Config{BaseURL: cfg.BaseURL, MaxBodySize: cfg.MaxBodySize,

@@ -93,9 +93,9 @@ type homePage struct {
 	Galleries    []dateline.Gallery
 	Infographics []dateline.Infographic
 	// PartnerNews and OtherMedia are the newest entries of partner feeds
-	// (http/partners.go).
+	// (partnerBlocks, below).
 	PartnerNews, OtherMedia []dateline.PartnerEntry
-	Rates                   *ratesBox // exchange rates (http/rates.go); nil hides the block
+	Rates                   *ratesBox // exchange rates (currency.go); nil hides the block
 }
 
 func (s *Pages) handleHome(w http.ResponseWriter, r *http.Request) {
