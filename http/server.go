@@ -4,6 +4,7 @@
 package http
 
 import (
+	"cmp"
 	"context"
 	"html/template"
 	"log/slog"
@@ -57,6 +58,8 @@ type Config struct {
 	Times string
 	// Weather gives the header's current conditions; nil shows none.
 	Weather WeatherSource
+	// PageCache is the page cache's budget of bytes (64 MiB when 0).
+	PageCache int64
 }
 
 // City is a place whose local time pages show.
@@ -106,7 +109,7 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 		cfg.City.Slug = citySlug(cfg.City.Name)
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	s := &Server{store: store, log: log, cfg: cfg, now: now, cache: web.NewCache(20000)}
+	s := &Server{store: store, log: log, cfg: cfg, now: now, cache: web.NewCache(cmp.Or(cfg.PageCache, 64<<20))}
 	tmpl, err := parseTemplates(cfg.Dev, template.FuncMap{"articleURL": s.articleURL, "refURL": s.refURL, "sectionURL": s.sectionURL})
 	if err != nil {
 		return nil, err
