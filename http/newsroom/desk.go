@@ -1,10 +1,9 @@
 package newsroom
 
 import (
-	"bytes"
+	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -15,97 +14,25 @@ import (
 	workflow "dateline/newsroom"
 )
 
-// nrView is what every newsroom template receives.
-type nrView struct {
-	Title    string
-	Site     any // the site's configuration
-	Session  *dateline.Session
-	Sections []dateline.Section
-	Zone     Zone
-	Nav      string
-	Flash    string
-	Editor   bool // load the story editor's script and styles
-	Data     any
+// desk is the desk, the story editor, a story's history and the editor's
+// lookups; the editorial rules are the workflow's (package
+// dateline/newsroom).
+type desk struct {
+	*kit
+	store deskStore
 }
 
-// flashes are the messages a redirect after a write may ask for; only
-// these fixed texts are shown.
-var flashes = map[string]string{
-	"saved":      "Saved.",
-	"submitted":  "Submitted to the editors.",
-	"published":  "Published: the story is on the site.",
-	"scheduled":  "Scheduled: the story will be published at the time set.",
-	"withdrawn":  "Withdrawn: the story has left every list.",
-	"restored":   "The revision was restored as a new version.",
-	"reinstated": "Restored: the story is published again.",
-	"returned":   "Back to draft.",
-	"uploaded":   "Uploaded. Add a caption and a credit.",
-	"password":   "Your password was changed. Other sessions were signed out.",
-	"created":    "Created.",
-	"deleted":    "Deleted.",
-}
-
-func (s *Handler) renderNewsroom(w http.ResponseWriter, r *http.Request, code int, page, title string, sess *dateline.Session, data any) {
-	s.renderNewsroomView(w, r, code, page, &nrView{Title: title, Session: sess, Data: data})
-}
-
-func (s *Handler) renderNewsroomView(w http.ResponseWriter, r *http.Request, code int, page string, v *nrView) {
-	v.Site, v.Sections, v.Zone = s.cfg.Site, s.site.Sections(), s.site.Zone(r)
-	if v.Flash == "" {
-		v.Flash = flashes[r.URL.Query().Get("done")]
-	}
-	var buf bytes.Buffer
-	if err := s.site.Render(&buf, page, v); err != nil {
-		s.log.Error("render newsroom", "page", page, "err", err)
-		http.Error(w, "Internal error.", http.StatusInternalServerError)
-		return
-	}
-	web.WriteHTML(w, code, "no-store", buf.Bytes())
-}
-
-type messagePage struct {
-	Heading, Message, Back, Secret string
-	Error                          bool
-}
-
-// newsroomError answers a newsroom request that cannot be done: JSON for
-// the newsroom's own API, a page otherwise.
-func (s *Handler) newsroomError(w http.ResponseWriter, r *http.Request, code int, msg string) {
-	w.Header().Set("Cache-Control", "no-store")
-	if code == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
-		w.Header().Set("Retry-After", "30")
-	}
-	if strings.HasPrefix(r.URL.Path, "/newsroom/api/") || strings.HasSuffix(r.URL.Path, "/autosave") || r.Header.Get("Accept") == "application/json" {
-		web.WriteJSON(w, code, map[string]any{"error": map[string]any{"status": code, "message": msg}})
-		return
-	}
-	back := ""
-	if ref := r.Header.Get("Referer"); ref != "" {
-		if u, err := url.Parse(ref); err == nil && u.Host == r.Host && strings.HasPrefix(u.Path, "/newsroom/") {
-			back = u.RequestURI()
-		}
-	}
-	s.renderNewsroom(w, r, code, "message", http.StatusText(code), sessionOf(r), messagePage{Heading: http.StatusText(code), Message: msg, Back: back, Error: true})
-}
-
-// fail answers with a stored error's status and message.
-func (s *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	code := dateline.ErrorCode(err)
-	if code == dateline.EINTERNAL {
-		s.log.Error("newsroom", "method", r.Method, "path", r.URL.Path, "err", err)
-	}
-	s.newsroomError(w, r, web.Status(code), dateline.ErrorMessage(err))
-}
-
-func canPublish(r dateline.Role) bool { return r.CanPublish() }
-func canAdmin(r dateline.Role) bool   { return r.CanAdmin() }
-
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, dateline.Errorf(dateline.ENOTFOUND, "There is nothing at this address.")
-	}
-	return id, nil
+// deskStore is what the desk and the editor need of the store.
+type deskStore interface {
+	workflow.Store
+	DeskArticles(ctx context.Context, f dateline.DeskFilter) ([]dateline.Article, error)
+	Users(ctx context.Context) ([]dateline.User, error)
+	TranslationOf(ctx context.Context, id int64) (int64, error)
+	Revision(ctx context.Context, id int64) (*dateline.Revision, error)
+	SaveAutosave(ctx context.Context, a *dateline.Autosave, now time.Time) error
+	Autosave(ctx context.Context, articleID, userID int64) (*dateline.Autosave, error)
+	TagSuggest(ctx context.Context, kind, prefix string, limit int) ([]dateline.Topic, error)
+	TagPublished(ctx context.Context, kind, slug string) (bool, error)
 }
 
 // --- the desk: a list of stories ---
@@ -119,7 +46,7 @@ type deskPage struct {
 	Next     string
 }
 
-func (s *Handler) handleDesk(w http.ResponseWriter, r *http.Request) error {
+func (s *desk) handleDesk(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := dateline.DeskFilter{Status: dateline.Status(q.Get("status")), Section: q.Get("section"), Query: strings.TrimSpace(q.Get("q")), Limit: 50,
 		VisibleTo: visibleTo(sessionOf(r).User)}
@@ -201,7 +128,7 @@ type editPage struct {
 	Restore             int64 // the revision being restored
 }
 
-func (s *Handler) handleNewArticle(w http.ResponseWriter, r *http.Request) error {
+func (s *desk) handleNewArticle(w http.ResponseWriter, r *http.Request) error {
 	sess := sessionOf(r)
 	d := &dateline.Draft{Lang: "en", Urgency: 5, Byline: sess.User.Name}
 	if secs := s.site.Sections(); len(secs) > 0 {
@@ -212,7 +139,7 @@ func (s *Handler) handleNewArticle(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-func (s *Handler) handleEditArticle(w http.ResponseWriter, r *http.Request) error {
+func (s *desk) handleEditArticle(w http.ResponseWriter, r *http.Request) error {
 	a, ok := s.articleForEdit(w, r)
 	if !ok {
 		return nil
@@ -244,7 +171,7 @@ func (s *Handler) handleEditArticle(w http.ResponseWriter, r *http.Request) erro
 // articleForEdit loads the article named in the path and checks that the
 // signed-in person may change it: reporters only their own stories before
 // publication.
-func (s *Handler) articleForEdit(w http.ResponseWriter, r *http.Request) (*dateline.Article, bool) {
+func (s *desk) articleForEdit(w http.ResponseWriter, r *http.Request) (*dateline.Article, bool) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
@@ -259,11 +186,11 @@ func (s *Handler) articleForEdit(w http.ResponseWriter, r *http.Request) (*datel
 }
 
 // workflow is the newsroom's editorial workflow over the server's store.
-func (s *Handler) workflow() *workflow.Service {
+func (s *desk) workflow() *workflow.Service {
 	return &workflow.Service{Store: s.store, Now: s.now, Log: s.log}
 }
 
-func (s *Handler) editor(w http.ResponseWriter, r *http.Request, code int, p *editPage) {
+func (s *desk) editor(w http.ResponseWriter, r *http.Request, code int, p *editPage) {
 	ctx := r.Context()
 	if p.D.PhotoID != 0 {
 		p.Photo, _ = s.store.Photo(ctx, p.D.PhotoID)
@@ -295,7 +222,7 @@ func (s *Handler) editor(w http.ResponseWriter, r *http.Request, code int, p *ed
 
 // formDraft reads the editor's form. It returns EINVALID with a message a
 // journalist can act on.
-func (s *Handler) formDraft(r *http.Request) (*dateline.Draft, error) {
+func (s *desk) formDraft(r *http.Request) (*dateline.Draft, error) {
 	f := r.PostForm
 	for k, vs := range f {
 		for _, v := range vs {
@@ -409,12 +336,12 @@ func splitNames(s string) []string {
 	return out
 }
 
-func (s *Handler) handleCreateArticle(w http.ResponseWriter, r *http.Request) error {
+func (s *desk) handleCreateArticle(w http.ResponseWriter, r *http.Request) error {
 	s.saveArticle(w, r, 0)
 	return nil
 }
 
-func (s *Handler) handleSaveArticle(w http.ResponseWriter, r *http.Request) error {
+func (s *desk) handleSaveArticle(w http.ResponseWriter, r *http.Request) error {
 	a, ok := s.articleForEdit(w, r)
 	if !ok {
 		return nil
@@ -425,7 +352,7 @@ func (s *Handler) handleSaveArticle(w http.ResponseWriter, r *http.Request) erro
 
 // saveArticle stores the form as story id (0: a new one) as its button
 // asks: save, submit, publish, return to draft.
-func (s *Handler) saveArticle(w http.ResponseWriter, r *http.Request, id int64) {
+func (s *desk) saveArticle(w http.ResponseWriter, r *http.Request, id int64) {
 	base, err := strconv.Atoi(r.PostFormValue("version"))
 	if err != nil || base < 0 {
 		s.newsroomError(w, r, http.StatusBadRequest, "The form lacks the version it was opened at; reload the story.")
@@ -443,7 +370,7 @@ func (s *Handler) saveArticle(w http.ResponseWriter, r *http.Request, id int64) 
 
 // saved answers a save: the story's page with the message of what was
 // done, the form again with what was refused, or the error.
-func (s *Handler) saved(w http.ResponseWriter, r *http.Request, res workflow.Result, err error) {
+func (s *desk) saved(w http.ResponseWriter, r *http.Request, res workflow.Result, err error) {
 	switch {
 	case err != nil && res.Conflict != nil:
 		s.editor(w, r, http.StatusConflict, &editPage{A: res.Article, D: res.Draft, Base: res.Base, Conflict: res.Conflict})
@@ -457,7 +384,7 @@ func (s *Handler) saved(w http.ResponseWriter, r *http.Request, res workflow.Res
 	}
 }
 
-func (s *Handler) handleAutosave(w http.ResponseWriter, r *http.Request) error {
+func (s *desk) handleAutosave(w http.ResponseWriter, r *http.Request) error {
 	a, ok := s.articleForEdit(w, r)
 	if !ok {
 		return nil
@@ -477,7 +404,7 @@ func (s *Handler) handleAutosave(w http.ResponseWriter, r *http.Request) error {
 }
 
 // handlePreview renders the form's story with the reader's article page.
-func (s *Handler) handlePreview(w http.ResponseWriter, r *http.Request) error {
+func (s *desk) handlePreview(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.formDraft(r)
 	if err != nil {
 		return err
@@ -502,21 +429,21 @@ func (s *Handler) handlePreview(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Handler) handleWithdraw(w http.ResponseWriter, r *http.Request) error {
+func (s *desk) handleWithdraw(w http.ResponseWriter, r *http.Request) error {
 	s.changeStatus(w, r, workflow.Action{Verb: workflow.Withdraw, Note: r.PostFormValue("withdraw_note")})
 	return nil
 }
 
 // handleReinstate is an editor's "Restore" of a withdrawn story; the form
 // must carry the confirmation box.
-func (s *Handler) handleReinstate(w http.ResponseWriter, r *http.Request) error {
+func (s *desk) handleReinstate(w http.ResponseWriter, r *http.Request) error {
 	s.changeStatus(w, r, workflow.Action{Verb: workflow.Reinstate, Confirmed: r.PostFormValue("confirm") != ""})
 	return nil
 }
 
 // changeStatus withdraws or reinstates the story in the path, leaving its
 // content as it is.
-func (s *Handler) changeStatus(w http.ResponseWriter, r *http.Request, action workflow.Action) {
+func (s *desk) changeStatus(w http.ResponseWriter, r *http.Request, action workflow.Action) {
 	a, ok := s.articleForEdit(w, r)
 	if !ok {
 		return
@@ -537,7 +464,7 @@ type historyPage struct {
 	Revs []dateline.Revision
 }
 
-func (s *Handler) handleHistory(w http.ResponseWriter, r *http.Request) error {
+func (s *desk) handleHistory(w http.ResponseWriter, r *http.Request) error {
 	a, ok := s.articleForView(w, r)
 	if !ok {
 		return nil
@@ -552,7 +479,7 @@ func (s *Handler) handleHistory(w http.ResponseWriter, r *http.Request) error {
 
 // articleForView loads the article in the path for reading its history:
 // reporters see their own stories', editors everyone's.
-func (s *Handler) articleForView(w http.ResponseWriter, r *http.Request) (*dateline.Article, bool) {
+func (s *desk) articleForView(w http.ResponseWriter, r *http.Request) (*dateline.Article, bool) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
@@ -576,7 +503,7 @@ type comparePage struct {
 	Diff workflow.Diff
 }
 
-func (s *Handler) revisionOf(r *http.Request, a *dateline.Article, v string) (*dateline.Revision, *dateline.Draft, error) {
+func (s *desk) revisionOf(r *http.Request, a *dateline.Article, v string) (*dateline.Revision, *dateline.Draft, error) {
 	id, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || id <= 0 {
 		return nil, nil, dateline.Errorf(dateline.EINVALID, "Choose two revisions from the history.")
@@ -592,7 +519,7 @@ func (s *Handler) revisionOf(r *http.Request, a *dateline.Article, v string) (*d
 	return rev, d, err
 }
 
-func (s *Handler) handleCompare(w http.ResponseWriter, r *http.Request) error {
+func (s *desk) handleCompare(w http.ResponseWriter, r *http.Request) error {
 	a, ok := s.articleForView(w, r)
 	if !ok {
 		return nil
@@ -617,7 +544,7 @@ func (s *Handler) handleCompare(w http.ResponseWriter, r *http.Request) error {
 
 // handleRestore opens the editor with a revision's content; saving it
 // makes a new version marked as a restore.
-func (s *Handler) handleRestore(w http.ResponseWriter, r *http.Request) error {
+func (s *desk) handleRestore(w http.ResponseWriter, r *http.Request) error {
 	a, ok := s.articleForEdit(w, r)
 	if !ok {
 		return nil

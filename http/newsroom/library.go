@@ -1,6 +1,7 @@
 package newsroom
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"path"
@@ -16,6 +17,25 @@ import (
 	"dateline/media"
 )
 
+// library is the photo library, and the galleries and infographics made
+// from it.
+type library struct {
+	*kit
+	store libraryStore
+	media dateline.Media // nil: uploads are off
+}
+
+// libraryStore is what the library needs of the store.
+type libraryStore interface {
+	Photos(ctx context.Context, f dateline.PhotoFilter) ([]dateline.Photo, error)
+	Photo(ctx context.Context, id int64) (*dateline.Photo, error)
+	SavePhoto(ctx context.Context, p *dateline.Photo, now time.Time) error
+	Galleries(ctx context.Context, limit int) ([]dateline.Gallery, error)
+	SaveGallery(ctx context.Context, g *dateline.Gallery, now time.Time) error
+	Infographics(ctx context.Context, limit int) ([]dateline.Infographic, error)
+	SaveInfographic(ctx context.Context, g *dateline.Infographic, now time.Time) error
+}
+
 // --- the photo library ---
 
 type photosPage struct {
@@ -25,7 +45,7 @@ type photosPage struct {
 	Limit  int64
 }
 
-func (s *Handler) handlePhotos(w http.ResponseWriter, r *http.Request) error {
+func (s *library) handlePhotos(w http.ResponseWriter, r *http.Request) error {
 	f, err := photoFilter(r)
 	if err != nil {
 		return err
@@ -57,9 +77,9 @@ func photoFilter(r *http.Request) (dateline.PhotoFilter, error) {
 
 // handleUpload takes one image, checks it, stores its renditions and adds
 // it to the library with its caption and credit.
-func (s *Handler) handleUpload(w http.ResponseWriter, r *http.Request) error {
+func (s *library) handleUpload(w http.ResponseWriter, r *http.Request) error {
 	ctx, u := r.Context(), sessionOf(r).User
-	if s.cfg.Media == nil {
+	if s.media == nil {
 		s.newsroomError(w, r, http.StatusServiceUnavailable, "This site has no media store configured; uploads are off.")
 		return nil
 	}
@@ -84,9 +104,9 @@ func (s *Handler) handleUpload(w http.ResponseWriter, r *http.Request) error {
 // uploadPhoto prepares the image of the form's field (checked, its
 // renditions written) and adds it to the library with its caption and
 // credit. Returns EINVALID when there is no usable image.
-func (s *Handler) uploadPhoto(r *http.Request, field, caption, credit string) (*dateline.Photo, error) {
+func (s *library) uploadPhoto(r *http.Request, field, caption, credit string) (*dateline.Photo, error) {
 	ctx := r.Context()
-	if s.cfg.Media == nil {
+	if s.media == nil {
 		return nil, dateline.Errorf(dateline.EINVALID, "This site has no media store configured; uploads are off.")
 	}
 	file, hdr, err := r.FormFile(field)
@@ -103,7 +123,7 @@ func (s *Handler) uploadPhoto(r *http.Request, field, caption, credit string) (*
 	// (media.SetWorkBudget), within a bound, and answers EUNAVAILABLE
 	// (503) when the node stays busy.
 	dir := "uploads/" + s.now().UTC().Format("2006/01")
-	p, err := media.Prepare(ctx, s.cfg.Media, dir, file, lim)
+	p, err := media.Prepare(ctx, s.media, dir, file, lim)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +137,7 @@ func (s *Handler) uploadPhoto(r *http.Request, field, caption, credit string) (*
 
 type photoPage struct{ P *dateline.Photo }
 
-func (s *Handler) handlePhoto(w http.ResponseWriter, r *http.Request) error {
+func (s *library) handlePhoto(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
@@ -130,7 +150,7 @@ func (s *Handler) handlePhoto(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Handler) handleSavePhoto(w http.ResponseWriter, r *http.Request) error {
+func (s *library) handleSavePhoto(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
@@ -178,7 +198,7 @@ type collectionItem struct {
 	Count int
 }
 
-func (s *Handler) handleCollections(w http.ResponseWriter, r *http.Request) error {
+func (s *library) handleCollections(w http.ResponseWriter, r *http.Request) error {
 	kind := r.PathValue("kind")
 	ctx := r.Context()
 	p := collectionPage{Kind: strings.TrimSuffix(kind, "s")}
@@ -222,7 +242,7 @@ func (s *Handler) handleCollections(w http.ResponseWriter, r *http.Request) erro
 
 // handleCreateCollection makes a gallery or an infographic from photos of
 // the library, in the order their position fields give.
-func (s *Handler) handleCreateCollection(w http.ResponseWriter, r *http.Request) error {
+func (s *library) handleCreateCollection(w http.ResponseWriter, r *http.Request) error {
 	kind := r.PathValue("kind")
 	ctx, u := r.Context(), sessionOf(r).User
 	title, text, section := ingest.PlainText(r.PostFormValue("title")), strings.TrimSpace(r.PostFormValue("text")), r.PostFormValue("section")
@@ -296,5 +316,28 @@ func (s *Handler) handleCreateCollection(w http.ResponseWriter, r *http.Request)
 	s.site.Changed()
 	s.audit(ctx, u, map[string]string{"galleries": "gallery", "infographics": "infographic"}[kind]+".create", kind+" "+strconv.FormatInt(id, 10), title)
 	http.Redirect(w, r, link, http.StatusSeeOther)
+	return nil
+}
+
+// --- the editor's photo picker ---
+
+func photoJSON(p *dateline.Photo) map[string]any {
+	return map[string]any{"id": p.ID, "src": fitURL(p, 320), "full": fitURL(p, 960), "width": p.Width, "height": p.Height, "caption": p.Caption, "credit": p.Credit}
+}
+
+func (s *library) handleAPIPhotos(w http.ResponseWriter, r *http.Request) error {
+	f, err := photoFilter(r)
+	if err != nil {
+		return err
+	}
+	ps, err := s.store.Photos(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	out := []map[string]any{}
+	for i := range ps {
+		out = append(out, photoJSON(&ps[i]))
+	}
+	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
