@@ -125,14 +125,15 @@ type editPage struct {
 	Conflict            *workflow.Conflict
 	Error               string
 	Info                string
-	Restore             int64 // the revision being restored
+	Restore             int64  // the revision being restored
+	Correction          string // the correction typed, when the form comes back
 }
 
 func (s *desk) handleNewArticle(w http.ResponseWriter, r *http.Request) error {
 	sess := sessionOf(r)
-	d := &dateline.Draft{Lang: "en", Urgency: 5, Byline: sess.User.Name}
+	d := &dateline.Draft{Lang: dateline.LangMain, Urgency: 5, Byline: sess.User.Name}
 	if secs := s.site.Sections(); len(secs) > 0 {
-		d.Section = secs[0].Slug
+		d.Section, d.Lang = secs[0].Slug, sectionLang(secs[0])
 	}
 	a := &dateline.Article{Status: dateline.StatusDraft}
 	s.editor(w, r, http.StatusOK, &editPage{A: a, D: d})
@@ -220,8 +221,9 @@ func (s *desk) editor(w http.ResponseWriter, r *http.Request, code int, p *editP
 	s.renderNewsroomView(w, r, code, "edit", &nrView{Title: title, Session: sessionOf(r), Nav: nav, Editor: true, Data: p})
 }
 
-// formDraft reads the editor's form. It returns EINVALID with a message a
-// journalist can act on.
+// formDraft reads the editor's form. An error is EINVALID with a message
+// a journalist can act on; the draft is then still returned as typed, so
+// that the form can come back with it, unless a field is not text.
 func (s *desk) formDraft(r *http.Request) (*dateline.Draft, error) {
 	f := r.PostForm
 	for k, vs := range f {
@@ -236,46 +238,21 @@ func (s *desk) formDraft(r *http.Request) (*dateline.Draft, error) {
 		Section: f.Get("section"), Lang: f.Get("lang"), Place: strings.TrimSpace(f.Get("place")), Byline: strings.TrimSpace(f.Get("byline")),
 		Caption: strings.TrimSpace(f.Get("caption")), Credit: strings.TrimSpace(f.Get("credit")),
 		Breaking: f.Get("breaking") != "", Commercial: f.Get("commercial"), Advisory: strings.TrimSpace(f.Get("advisory")), Embargoed: f.Get("embargoed") != "",
-		Topics: splitNames(f.Get("topics")), Persons: splitNames(f.Get("persons")),
+		Topics: splitNames(f.Get("topics")), Persons: splitNames(f.Get("persons")), Urgency: 5,
 	}
-	limits := []struct {
-		name, v string
-		n       int
-	}{{"headline", d.Headline, 300}, {"lead", d.Lead, 2000}, {"story", d.Body, 1 << 20}, {"place", d.Place, 100}, {"byline", d.Byline, 200},
-		{"caption", d.Caption, 1000}, {"credit", d.Credit, 200}, {"advisory", d.Advisory, 200}}
-	for _, l := range limits {
-		if utf8.RuneCountInString(l.v) > l.n {
-			return nil, dateline.Errorf(dateline.EINVALID, "The %s is longer than %d characters.", l.name, l.n)
+	var first error
+	check := func(err error) {
+		if first == nil {
+			first = err
 		}
 	}
-	if !dateline.ValidCommercial(d.Commercial) {
-		return nil, dateline.Errorf(dateline.EINVALID, "A story is partner material, advertising, or neither; not %q.", truncate(d.Commercial, 40))
-	}
-	if len(d.Topics) > 30 || len(d.Persons) > 30 {
-		return nil, dateline.Errorf(dateline.EINVALID, "A story has at most 30 topics and 30 persons.")
-	}
-	for _, n := range append(append([]string{}, d.Topics...), d.Persons...) {
-		if utf8.RuneCountInString(n) > 100 || dateline.Slugify(n) == "" {
-			return nil, dateline.Errorf(dateline.EINVALID, "The tag %q needs letters or digits and at most 100 characters.", truncate(n, 60))
-		}
-	}
-	if !s.hasSection(d.Section) {
-		return nil, dateline.Errorf(dateline.EINVALID, "Choose a section from the list.")
-	}
-	if d.Lang != "en" && d.Lang != "ru" {
-		return nil, dateline.Errorf(dateline.EINVALID, "The language is English (en) or Russian (ru).")
-	}
-	if sec := s.section(d.Section); sec != nil && sectionLang(*sec) != d.Lang {
-		return nil, dateline.Errorf(dateline.EINVALID, "The section %s is in the %s edition: choose one of its sections for a story in %s, or change the language.",
-			sec.Name, languageNames[sectionLang(*sec)], languageNames[d.Lang])
-	}
+	check(s.checkDraft(d))
 	switch u := f.Get("urgency"); u {
 	case "", "5":
-		d.Urgency = 5
 	case "1", "2":
 		d.Urgency = int(u[0] - '0')
 	default:
-		return nil, dateline.Errorf(dateline.EINVALID, "Urgency is flash, urgent or normal.")
+		check(dateline.Errorf(dateline.EINVALID, "Urgency is flash, urgent or normal."))
 	}
 	var err error
 	// Browsers without JavaScript type the photo's number or tick
@@ -287,27 +264,63 @@ func (s *desk) formDraft(r *http.Request) (*dateline.Draft, error) {
 	if f.Get("photo_remove") != "" {
 		photo = ""
 	}
-	if d.PhotoID, err = optionalID(photo, "photo"); err != nil {
-		return nil, err
-	}
+	d.PhotoID, err = optionalID(photo, "photo")
+	check(err)
 	follows := f.Get("follows")
 	if typed := strings.TrimSpace(f.Get("follows_typed")); typed != "" {
 		follows = typed
 	}
-	if d.Follows, err = optionalID(follows, "earlier story"); err != nil {
-		return nil, err
-	}
-	if d.TranslationOf, err = optionalID(strings.TrimSpace(f.Get("translation_of")), "story this one translates"); err != nil {
-		return nil, err
-	}
+	d.Follows, err = optionalID(follows, "earlier story")
+	check(err)
+	d.TranslationOf, err = optionalID(strings.TrimSpace(f.Get("translation_of")), "story this one translates")
+	check(err)
 	if v := f.Get("publish_at"); v != "" {
 		t, err := time.ParseInLocation("2006-01-02T15:04", v, s.loc(r))
 		if err != nil || t.Year() < 2000 || t.Year() > 2200 {
-			return nil, dateline.Errorf(dateline.EINVALID, "The publication time is a date and a time such as 2026-11-27T14:30.")
+			check(dateline.Errorf(dateline.EINVALID, "The publication time is a date and a time such as 2026-11-27T14:30."))
+		} else {
+			d.EmbargoUntil = t.UTC()
 		}
-		d.EmbargoUntil = t.UTC()
 	}
-	return d, nil
+	return d, first
+}
+
+// checkDraft checks the lengths, tags, section and language of a draft
+// read from the form. Returns EINVALID.
+func (s *desk) checkDraft(d *dateline.Draft) error {
+	limits := []struct {
+		name, v string
+		n       int
+	}{{"headline", d.Headline, 300}, {"lead", d.Lead, 2000}, {"story", d.Body, 1 << 20}, {"place", d.Place, 100}, {"byline", d.Byline, 200},
+		{"caption", d.Caption, 1000}, {"credit", d.Credit, 200}, {"advisory", d.Advisory, 200}}
+	for _, l := range limits {
+		if utf8.RuneCountInString(l.v) > l.n {
+			return dateline.Errorf(dateline.EINVALID, "The %s is longer than %d characters.", l.name, l.n)
+		}
+	}
+	if !dateline.ValidCommercial(d.Commercial) {
+		return dateline.Errorf(dateline.EINVALID, "A story is partner material, advertising, or neither; not %q.", truncate(d.Commercial, 40))
+	}
+	if len(d.Topics) > 30 || len(d.Persons) > 30 {
+		return dateline.Errorf(dateline.EINVALID, "A story has at most 30 topics and 30 persons.")
+	}
+	for _, n := range append(append([]string{}, d.Topics...), d.Persons...) {
+		if utf8.RuneCountInString(n) > 100 || dateline.Slugify(n) == "" {
+			return dateline.Errorf(dateline.EINVALID, "The tag %q needs letters or digits and at most 100 characters.", truncate(n, 60))
+		}
+	}
+	sec := s.section(d.Section)
+	if sec == nil {
+		return dateline.Errorf(dateline.EINVALID, "Choose a section from the list.")
+	}
+	if d.Lang != "en" && d.Lang != "ru" {
+		return dateline.Errorf(dateline.EINVALID, "The language is English (en) or Russian (ru).")
+	}
+	if want := sectionLang(*sec); want != d.Lang {
+		return dateline.Errorf(dateline.EINVALID, "The section %s is in the %s edition and the story is in %s: choose a section of the %s edition, or set the language to %s.",
+			sec.Name, languageNames[want], languageNames[d.Lang], languageNames[d.Lang], languageNames[want])
+	}
+	return nil
 }
 
 func optionalID(v, what string) (int64, error) {
@@ -337,7 +350,7 @@ func splitNames(s string) []string {
 }
 
 func (s *desk) handleCreateArticle(w http.ResponseWriter, r *http.Request) error {
-	s.saveArticle(w, r, 0)
+	s.saveArticle(w, r, &dateline.Article{Status: dateline.StatusDraft})
 	return nil
 }
 
@@ -346,26 +359,39 @@ func (s *desk) handleSaveArticle(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return nil
 	}
-	s.saveArticle(w, r, a.ID)
+	s.saveArticle(w, r, a)
 	return nil
 }
 
-// saveArticle stores the form as story id (0: a new one) as its button
-// asks: save, submit, publish, return to draft.
-func (s *desk) saveArticle(w http.ResponseWriter, r *http.Request, id int64) {
+// saveArticle stores the form as story a (ID 0: a new one) as its button
+// asks: save, submit, publish, return to draft. A form that cannot be
+// saved comes back with what was typed and why.
+func (s *desk) saveArticle(w http.ResponseWriter, r *http.Request, a *dateline.Article) {
 	base, err := strconv.Atoi(r.PostFormValue("version"))
 	if err != nil || base < 0 {
 		s.newsroomError(w, r, http.StatusBadRequest, "The form lacks the version it was opened at; reload the story.")
 		return
 	}
 	d, err := s.formDraft(r)
+	if err != nil && d != nil {
+		s.editor(w, r, http.StatusBadRequest, s.typedPage(r, &editPage{A: a, D: d, Base: base, Error: dateline.ErrorMessage(err)}))
+		return
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	action := workflow.Action{Verb: r.PostFormValue("action"), Correction: r.PostFormValue("correction"), Restore: r.PostFormValue("restore") != ""}
-	res, err := s.workflow().Save(r.Context(), sessionOf(r).User, id, *d, action, base)
+	res, err := s.workflow().Save(r.Context(), sessionOf(r).User, a.ID, *d, action, base)
 	s.saved(w, r, res, err)
+}
+
+// typedPage adds to a form shown again what its draft does not hold: the
+// correction typed and the revision being restored.
+func (s *desk) typedPage(r *http.Request, p *editPage) *editPage {
+	p.Correction = r.PostFormValue("correction")
+	p.Restore, _ = strconv.ParseInt(r.PostFormValue("restore"), 10, 64)
+	return p
 }
 
 // saved answers a save: the story's page with the message of what was
@@ -373,9 +399,9 @@ func (s *desk) saveArticle(w http.ResponseWriter, r *http.Request, id int64) {
 func (s *desk) saved(w http.ResponseWriter, r *http.Request, res workflow.Result, err error) {
 	switch {
 	case err != nil && res.Conflict != nil:
-		s.editor(w, r, http.StatusConflict, &editPage{A: res.Article, D: res.Draft, Base: res.Base, Conflict: res.Conflict})
+		s.editor(w, r, http.StatusConflict, s.typedPage(r, &editPage{A: res.Article, D: res.Draft, Base: res.Base, Conflict: res.Conflict}))
 	case err != nil && res.Article != nil:
-		s.editor(w, r, http.StatusBadRequest, &editPage{A: res.Article, D: res.Draft, Base: res.Base, Error: dateline.ErrorMessage(err)})
+		s.editor(w, r, http.StatusBadRequest, s.typedPage(r, &editPage{A: res.Article, D: res.Draft, Base: res.Base, Error: dateline.ErrorMessage(err)}))
 	case err != nil:
 		s.fail(w, r, err)
 	default:
