@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -106,5 +108,93 @@ func TestSaveErrorKeepsTyping(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// newPublished writes and publishes a story as the signed-in editor,
+// whose tab stays on the story's editor.
+func newPublished(t *testing.T, ctx context.Context, headline string) {
+	t.Helper()
+	must(t, ctx, chromedp.Navigate(baseURL+"/newsroom/articles/new"), chromedp.WaitVisible(`#headline`),
+		chromedp.SendKeys(`#headline`, headline, chromedp.ByQuery),
+		chromedp.SendKeys(`#lead`, "A lead for the test.", chromedp.ByQuery),
+		chromedp.SetValue(`#section`, "science", chromedp.ByQuery),
+		chromedp.SetValue(`#lang`, "en", chromedp.ByQuery))
+	setBody(t, ctx, "<p>One paragraph.</p>")
+	clickAndLoad(t, ctx, `button[name=action][value=publish]`)
+	idFrom(t, ctx, `/newsroom/articles/(\d+)\?done=published`)
+}
+
+// TestWithdrawConfirmAndRestore: withdrawing asks for the box to be ticked
+// (the reason typed stays), and an editor brings the story back.
+func TestWithdrawConfirmAndRestore(t *testing.T) {
+	for _, vp := range viewports {
+		t.Run(vp.name, func(t *testing.T) {
+			ctx := browser(t, vp.w, vp.h, true)
+			d := watchDialogs(ctx)
+			signIn(t, ctx, baseURL, "editor@example.org", demoPassword)
+			headline := "Harbour crane test story " + vp.name
+			newPublished(t, ctx, headline)
+			const reason = "The crane was never delivered."
+			must(t, ctx, chromedp.SendKeys(`#withdraw_note`, reason, chromedp.ByQuery), centre(`form.withdraw button[type=submit]`),
+				chromedp.Click(`form.withdraw button[type=submit]`, chromedp.ByQuery))
+			// The browser asks for the box; nothing was sent.
+			var valid bool
+			must(t, ctx, chromedp.Evaluate(`document.querySelector('#withdraw-confirm').validity.valid`, &valid))
+			if valid {
+				t.Fatal("the confirmation box is not required")
+			}
+			if label := text(t, ctx, `label[for=withdraw-confirm]`); !strings.Contains(label, headline) {
+				t.Errorf("the confirmation reads %q", label)
+			}
+			screenshot(t, ctx, "week-2-withdraw-confirm-"+vp.name)
+			must(t, ctx, chromedp.Click(`#withdraw-confirm`, chromedp.ByQuery))
+			clickAndLoad(t, ctx, `form.withdraw button[type=submit]`)
+			if flash := text(t, ctx, `.flash`); !strings.Contains(flash, "Withdrawn") {
+				t.Fatalf("after withdrawing: %q", flash)
+			}
+			if meta := text(t, ctx, `.page-head .meta`); !strings.Contains(strings.ToLower(meta), "withdrawn") {
+				t.Errorf("the story reads %q", meta)
+			}
+			must(t, ctx, chromedp.Click(`#reinstate-confirm`, chromedp.ByQuery))
+			clickAndLoad(t, ctx, `form.reinstate button[type=submit]`)
+			if flash := text(t, ctx, `.flash`); !strings.Contains(flash, "published again") {
+				t.Fatalf("after restoring: %q", flash)
+			}
+			if errs := d.exceptions(); len(errs) > 0 || len(d.list()) > 0 {
+				t.Errorf("dialogs %q, JavaScript errors %q", d.list(), errs)
+			}
+		})
+	}
+}
+
+// TestFailedUploadKeepsCaption: a file that is not an image comes back
+// with a message, and the caption and credit typed for it.
+func TestFailedUploadKeepsCaption(t *testing.T) {
+	notImage := filepath.Join(t.TempDir(), "notes.jpg")
+	if err := os.WriteFile(notImage, []byte("these are notes, not a photo"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const caption, credit = "Crane on the north quay at dawn", "Photo: Pavel Ivanov / DATELINE"
+	for _, vp := range viewports {
+		t.Run(vp.name, func(t *testing.T) {
+			ctx := browser(t, vp.w, vp.h, true)
+			signIn(t, ctx, baseURL, "reporter@example.org", demoPassword)
+			must(t, ctx, chromedp.Navigate(baseURL+"/newsroom/photos"), chromedp.WaitVisible(`#photo`),
+				chromedp.SetUploadFiles(`#photo`, []string{notImage}, chromedp.ByQuery),
+				chromedp.SendKeys(`#up-caption`, caption, chromedp.ByQuery),
+				chromedp.SendKeys(`#up-credit`, credit, chromedp.ByQuery))
+			clickAndLoad(t, ctx, `form.upload button[type=submit]`)
+			screenshot(t, ctx, "week-3-upload-error-"+vp.name)
+			if msg := text(t, ctx, `form.upload .error`); !strings.Contains(msg, "kept") {
+				t.Errorf("the message reads %q", msg)
+			}
+			var got struct{ Caption, Credit, H1 string }
+			must(t, ctx, chromedp.Evaluate(`({Caption: document.querySelector('#up-caption').value, Credit: document.querySelector('#up-credit').value,
+				H1: document.querySelector('h1').textContent})`, &got))
+			if got.Caption != caption || got.Credit != credit || got.H1 != "Photos" {
+				t.Errorf("after the failed upload: %+v", got)
+			}
+		})
 	}
 }

@@ -127,6 +127,7 @@ type editPage struct {
 	Info                string
 	Restore             int64  // the revision being restored
 	Correction          string // the correction typed, when the form comes back
+	WithdrawNote        string // the reason typed for a withdrawal refused
 }
 
 func (s *desk) handleNewArticle(w http.ResponseWriter, r *http.Request) error {
@@ -146,13 +147,9 @@ func (s *desk) handleEditArticle(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	sess := sessionOf(r)
-	p := &editPage{A: a, D: workflow.EditorDraft(a), Base: a.Version}
-	if a.ID != 0 {
-		of, err := s.store.TranslationOf(r.Context(), a.ID)
-		if err != nil {
-			return err
-		}
-		p.D.TranslationOf = of
+	p, err := s.storedPage(r, a)
+	if err != nil {
+		return err
 	}
 	if as, err := s.store.Autosave(r.Context(), a.ID, sess.UserID); err == nil {
 		if r.URL.Query().Get("restore") == "autosave" {
@@ -167,6 +164,18 @@ func (s *desk) handleEditArticle(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.editor(w, r, http.StatusOK, p)
 	return nil
+}
+
+// storedPage is the editor's page of story a as stored, with its
+// translation link.
+func (s *desk) storedPage(r *http.Request, a *dateline.Article) (*editPage, error) {
+	p := &editPage{A: a, D: workflow.EditorDraft(a), Base: a.Version}
+	of, err := s.store.TranslationOf(r.Context(), a.ID)
+	if err != nil {
+		return nil, err
+	}
+	p.D.TranslationOf = of
+	return p, nil
 }
 
 // articleForEdit loads the article named in the path and checks that the
@@ -455,8 +464,10 @@ func (s *desk) handlePreview(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// handleWithdraw takes a published or scheduled story off the site; the
+// form must carry the confirmation box.
 func (s *desk) handleWithdraw(w http.ResponseWriter, r *http.Request) error {
-	s.changeStatus(w, r, workflow.Action{Verb: workflow.Withdraw, Note: r.PostFormValue("withdraw_note")})
+	s.changeStatus(w, r, workflow.Action{Verb: workflow.Withdraw, Note: r.PostFormValue("withdraw_note"), Confirmed: r.PostFormValue("confirm") != ""})
 	return nil
 }
 
@@ -480,6 +491,17 @@ func (s *desk) changeStatus(w http.ResponseWriter, r *http.Request, action workf
 		return
 	}
 	res, err := s.workflow().Save(r.Context(), sessionOf(r).User, a.ID, dateline.Draft{}, action, base)
+	if err != nil && res.Article == nil && dateline.ErrorCode(err) == dateline.EINVALID {
+		// The story's page again, with why and the reason typed.
+		p, perr := s.storedPage(r, a)
+		if perr != nil {
+			s.fail(w, r, perr)
+			return
+		}
+		p.Error, p.WithdrawNote = dateline.ErrorMessage(err), action.Note
+		s.editor(w, r, http.StatusBadRequest, p)
+		return
+	}
 	s.saved(w, r, res, err)
 }
 

@@ -99,9 +99,7 @@ type messagePage struct {
 // the newsroom's own API, a page otherwise.
 func (s *kit) newsroomError(w http.ResponseWriter, r *http.Request, code int, msg string) {
 	w.Header().Set("Cache-Control", "no-store")
-	if code == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
-		w.Header().Set("Retry-After", "30")
-	}
+	retryLater(w, code)
 	if strings.HasPrefix(r.URL.Path, "/newsroom/api/") || strings.HasSuffix(r.URL.Path, "/autosave") || r.Header.Get("Accept") == "application/json" {
 		web.WriteJSON(w, code, map[string]any{"error": map[string]any{"status": code, "message": msg}})
 		return
@@ -113,6 +111,13 @@ func (s *kit) newsroomError(w http.ResponseWriter, r *http.Request, code int, ms
 		}
 	}
 	s.renderNewsroom(w, r, code, "message", http.StatusText(code), sessionOf(r), messagePage{Heading: http.StatusText(code), Message: msg, Back: back, Error: true})
+}
+
+// retryLater tells the client of a 503 when to try again.
+func retryLater(w http.ResponseWriter, code int) {
+	if code == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", "30")
+	}
 }
 
 // fail answers with a stored error's status and message.

@@ -43,9 +43,17 @@ type photosPage struct {
 	Query  string
 	Next   string
 	Limit  int64
+	// An upload refused: why, and the caption and credit typed for it.
+	Error, Caption, Credit string
 }
 
 func (s *library) handlePhotos(w http.ResponseWriter, r *http.Request) error {
+	return s.photos(w, r, http.StatusOK, photosPage{})
+}
+
+// photos shows the upload form (filled with p's caption and credit, with
+// p's error) and the library.
+func (s *library) photos(w http.ResponseWriter, r *http.Request, code int, p photosPage) error {
 	f, err := photoFilter(r)
 	if err != nil {
 		return err
@@ -54,11 +62,11 @@ func (s *library) handlePhotos(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := photosPage{Photos: ps, Query: f.Query, Limit: maxUploadBytes >> 20}
+	p.Photos, p.Query, p.Limit = ps, f.Query, maxUploadBytes>>20
 	if len(ps) == f.Limit {
 		p.Next = "/newsroom/photos?before=" + strconv.FormatInt(ps[len(ps)-1].ID, 10) + "&q=" + url.QueryEscape(f.Query)
 	}
-	s.renderNewsroomView(w, r, http.StatusOK, "photos", &nrView{Title: "Photos", Session: sessionOf(r), Nav: "photos", Data: p})
+	s.renderNewsroomView(w, r, code, "photos", &nrView{Title: "Photos", Session: sessionOf(r), Nav: "photos", Data: p})
 	return nil
 }
 
@@ -84,13 +92,21 @@ func (s *library) handleUpload(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	caption, credit := ingest.PlainText(r.PostFormValue("caption")), ingest.PlainText(r.PostFormValue("credit"))
+	refuse := func(err error) error {
+		if r.Header.Get("Accept") == "application/json" || dateline.ErrorCode(err) == dateline.EINTERNAL {
+			return err
+		}
+		// The form again, with what was typed for the photo.
+		code := web.Status(dateline.ErrorCode(err))
+		retryLater(w, code)
+		return s.photos(w, r, code, photosPage{Error: dateline.ErrorMessage(err), Caption: caption, Credit: credit})
+	}
 	if utf8.RuneCountInString(caption) > 1000 || utf8.RuneCountInString(credit) > 200 {
-		s.newsroomError(w, r, http.StatusBadRequest, "A caption has at most 1,000 characters and a credit 200.")
-		return nil
+		return refuse(dateline.Errorf(dateline.EINVALID, "A caption has at most 1,000 characters and a credit 200."))
 	}
 	p, err := s.uploadPhoto(r, "photo", caption, credit)
 	if err != nil {
-		return err
+		return refuse(err)
 	}
 	s.audit(ctx, u, "photo.upload", "photo "+strconv.FormatInt(p.ID, 10), r.MultipartForm.File["photo"][0].Filename)
 	if r.Header.Get("Accept") == "application/json" {
