@@ -4,8 +4,10 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -194,6 +196,88 @@ func TestFailedUploadKeepsCaption(t *testing.T) {
 				H1: document.querySelector('h1').textContent})`, &got))
 			if got.Caption != caption || got.Credit != credit || got.H1 != "Photos" {
 				t.Errorf("after the failed upload: %+v", got)
+			}
+		})
+	}
+}
+
+// TestDeskTimesAndWords: a scheduled and an embargoed story say so in
+// words, on the desk and after publishing, with their time; status badges
+// stay on one line; error pages are headed for people.
+func TestDeskTimesAndWords(t *testing.T) {
+	at := time.Now().Add(50 * time.Hour).UTC().Format("2006-01-02T15:04")
+	for _, vp := range viewports {
+		t.Run(vp.name, func(t *testing.T) {
+			ctx := browser(t, vp.w, vp.h, true)
+			signIn(t, ctx, baseURL, "editor@example.org", demoPassword)
+			for _, embargo := range []bool{false, true} {
+				headline := "Desk timing test " + vp.name + map[bool]string{false: " scheduled", true: " embargoed"}[embargo]
+				must(t, ctx, chromedp.Navigate(baseURL+"/newsroom/articles/new"), chromedp.WaitVisible(`#headline`),
+					chromedp.SendKeys(`#headline`, headline, chromedp.ByQuery),
+					chromedp.SendKeys(`#lead`, "A lead.", chromedp.ByQuery),
+					chromedp.SetValue(`#publish_at`, at, chromedp.ByQuery))
+				if embargo {
+					must(t, ctx, chromedp.Click(`#embargoed`, chromedp.ByQuery))
+				}
+				clickAndLoad(t, ctx, `button[name=action][value=publish]`)
+				flash := text(t, ctx, `.flash`)
+				want := map[bool]string{false: "Scheduled: the story is published on", true: "Embargoed until"}[embargo]
+				if !strings.Contains(flash, want) || !regexp.MustCompile(`\d{1,2} [A-Z][a-z]+ 20\d\d at \d\d:\d\d`).MatchString(flash) {
+					t.Errorf("after publishing at %s (embargo %v): %q", at, embargo, flash)
+				}
+			}
+			must(t, ctx, chromedp.Navigate(baseURL+"/newsroom/?status=scheduled"), chromedp.WaitVisible(`table.desk`))
+			screenshot(t, ctx, "week-20-desk-"+vp.name)
+			var rows []struct{ Headline, Status string }
+			must(t, ctx, chromedp.Evaluate(`[...document.querySelectorAll('table.desk tbody tr')].map(tr => ({
+				Headline: tr.querySelector('a').textContent.trim(), Status: tr.cells[1].innerText.toLowerCase(),
+			}))`, &rows))
+			seen := 0
+			for _, r := range rows {
+				switch {
+				case strings.HasSuffix(r.Headline, vp.name+" scheduled"):
+					seen++
+					if !strings.Contains(r.Status, "scheduled") || !strings.Contains(r.Status, "publishes") {
+						t.Errorf("the scheduled story's status reads %q", r.Status)
+					}
+				case strings.HasSuffix(r.Headline, vp.name+" embargoed"):
+					seen++
+					if !strings.Contains(r.Status, "embargoed") || !strings.Contains(r.Status, "embargo lifts") || strings.Contains(r.Status, "scheduled") {
+						t.Errorf("the embargoed story's status reads %q", r.Status)
+					}
+				}
+			}
+			if seen != 2 {
+				t.Errorf("the desk shows %d of the two stories: %+v", seen, rows)
+			}
+			// Every badge of the whole desk is one line high.
+			must(t, ctx, chromedp.Navigate(baseURL+"/newsroom/"), chromedp.WaitVisible(`table.desk`))
+			var badges struct {
+				N          int
+				Tall       []string
+				BadChanged []string
+			}
+			must(t, ctx, chromedp.Evaluate(`(() => {
+				const bs = [...document.querySelectorAll('table.desk .status')];
+				const tall = bs.filter(b => b.getBoundingClientRect().height > parseFloat(getComputedStyle(b).fontSize) * 2.2).map(b => b.textContent);
+				const today = new Date().toDateString();
+				const bad = [...document.querySelectorAll('table.desk time')].filter(t => {
+					const isToday = new Date(t.getAttribute('datetime')).toDateString() === today;
+					return isToday ? !/^\d\d:\d\d$/.test(t.textContent) : !/[A-Za-z]/.test(t.textContent);
+				}).map(t => t.getAttribute('datetime') + ' ' + t.textContent);
+				return {N: bs.length, Tall: tall, BadChanged: bad};
+			})()`, &badges))
+			if badges.N == 0 || len(badges.Tall) > 0 {
+				t.Errorf("%d badges, wrapped: %q", badges.N, badges.Tall)
+			}
+			if len(badges.BadChanged) > 0 {
+				t.Errorf("Changed without a date for another day: %q", badges.BadChanged)
+			}
+			// An error page speaks to people.
+			must(t, ctx, chromedp.Navigate(baseURL+"/newsroom/?status=nonsense"), chromedp.WaitVisible(`h1`))
+			screenshot(t, ctx, "week-20-error-"+vp.name)
+			if h1 := text(t, ctx, `h1`); h1 == "Bad Request" || !strings.Contains(text(t, ctx, `main`), "Unknown status") {
+				t.Errorf("the error page is headed %q", h1)
 			}
 		})
 	}

@@ -227,7 +227,21 @@ func (s *desk) editor(w http.ResponseWriter, r *http.Request, code int, p *editP
 	if p.A.ID != 0 {
 		nav = "desk"
 	}
-	s.renderNewsroomView(w, r, code, "edit", &nrView{Title: title, Session: sessionOf(r), Nav: nav, Editor: true, Data: p})
+	v := &nrView{Title: title, Session: sessionOf(r), Nav: nav, Editor: true, Data: p}
+	if r.URL.Query().Get("done") == "scheduled" && p.A.Status == dateline.StatusScheduled {
+		v.Flash = scheduledFlash(p.A, s.loc(r))
+	}
+	s.renderNewsroomView(w, r, code, "edit", v)
+}
+
+// scheduledFlash is the message after scheduling a story: when it comes
+// out, and whether that time is an embargo.
+func scheduledFlash(a *dateline.Article, loc *time.Location) string {
+	at := a.EmbargoUntil.In(loc).Format("2 January 2006 at 15:04 MST")
+	if a.Embargoed {
+		return "Embargoed until " + at + ": readers see the story then; API clients with embargo access receive it now."
+	}
+	return "Scheduled: the story is published on " + at + ", not before."
 }
 
 // formDraft reads the editor's form. An error is EINVALID with a message

@@ -110,7 +110,26 @@ func (s *kit) newsroomError(w http.ResponseWriter, r *http.Request, code int, ms
 			back = u.RequestURI()
 		}
 	}
-	s.renderNewsroom(w, r, code, "message", http.StatusText(code), sessionOf(r), messagePage{Heading: http.StatusText(code), Message: msg, Back: back, Error: true})
+	heading := errorHeadings[code]
+	if heading == "" {
+		heading = "That did not work"
+	}
+	s.renderNewsroom(w, r, code, "message", heading, sessionOf(r), messagePage{Heading: heading, Message: msg, Back: back, Error: true})
+}
+
+// errorHeadings head the error pages in words for people, not the
+// protocol's names of the codes.
+var errorHeadings = map[int]string{
+	http.StatusBadRequest:            "Something needs changing",
+	http.StatusUnauthorized:          "Please sign in",
+	http.StatusForbidden:             "Not allowed for you",
+	http.StatusNotFound:              "Nothing here",
+	http.StatusConflict:              "Someone else changed this",
+	http.StatusGone:                  "No longer here",
+	http.StatusRequestEntityTooLarge: "Too large",
+	http.StatusUnprocessableEntity:   "That cannot be done",
+	http.StatusTooManyRequests:       "Too many attempts",
+	http.StatusServiceUnavailable:    "Busy: try again shortly",
 }
 
 // retryLater tells the client of a 503 when to try again.
