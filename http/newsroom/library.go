@@ -54,11 +54,7 @@ func (s *library) handlePhotos(w http.ResponseWriter, r *http.Request) error {
 // photos shows the upload form (filled with p's caption and credit, with
 // p's error) and the library.
 func (s *library) photos(w http.ResponseWriter, r *http.Request, code int, p photosPage) error {
-	f, err := photoFilter(r)
-	if err != nil {
-		return err
-	}
-	ps, err := s.store.Photos(r.Context(), f)
+	f, ps, err := s.find(r)
 	if err != nil {
 		return err
 	}
@@ -68,6 +64,16 @@ func (s *library) photos(w http.ResponseWriter, r *http.Request, code int, p pho
 	}
 	s.renderNewsroomView(w, r, code, "photos", &nrView{Title: "Photos", Session: sessionOf(r), Nav: "photos", Data: p})
 	return nil
+}
+
+// find returns the photos of the library the request's query asks for.
+func (s *library) find(r *http.Request) (dateline.PhotoFilter, []dateline.Photo, error) {
+	f, err := photoFilter(r)
+	if err != nil {
+		return f, nil, err
+	}
+	ps, err := s.store.Photos(r.Context(), f)
+	return f, ps, err
 }
 
 func photoFilter(r *http.Request) (dateline.PhotoFilter, error) {
@@ -342,11 +348,7 @@ func photoJSON(p *dateline.Photo) map[string]any {
 }
 
 func (s *library) handleAPIPhotos(w http.ResponseWriter, r *http.Request) error {
-	f, err := photoFilter(r)
-	if err != nil {
-		return err
-	}
-	ps, err := s.store.Photos(r.Context(), f)
+	_, ps, err := s.find(r)
 	if err != nil {
 		return err
 	}
