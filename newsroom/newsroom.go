@@ -63,7 +63,8 @@ type Action struct {
 	// Note is why a story is withdrawn, shown to readers (at most 500
 	// characters).
 	Note string
-	// Confirmed is the box an editor ticks to reinstate a story.
+	// Confirmed is the box an editor ticks to withdraw or reinstate a
+	// story.
 	Confirmed bool
 }
 
@@ -135,7 +136,7 @@ func (s *Service) Editable(ctx context.Context, actor *dateline.User, id int64) 
 func (s *Service) Save(ctx context.Context, actor *dateline.User, id int64, draft dateline.Draft, action Action, base int) (Result, error) {
 	switch action.Verb {
 	case Withdraw:
-		return s.withdraw(ctx, actor, id, base, action.Note)
+		return s.withdraw(ctx, actor, id, base, action.Note, action.Confirmed)
 	case Reinstate:
 		return s.reinstate(ctx, actor, id, base, action.Confirmed)
 	}
@@ -158,6 +159,11 @@ func (s *Service) Save(ctx context.Context, actor *dateline.User, id int64, draf
 	}
 	d := &draft
 	form := func(err error) (Result, error) { return Result{Article: a, Draft: d, Base: base}, err }
+	// A correction is not an update of its own: the advisory of the last
+	// update stays unless the editor writes another.
+	if strings.TrimSpace(action.Correction) != "" && d.Advisory == "" && a.Status == dateline.StatusPublished {
+		d.Advisory = a.Advisory
+	}
 	if err := s.applyDraft(ctx, a, d, actor.Role); err != nil {
 		return form(err)
 	}
@@ -282,8 +288,9 @@ func (s *Service) conflict(ctx context.Context, u *dateline.User, id int64, base
 		dateline.Errorf(dateline.ECONFLICT, "%s saved this story (version %d) after you opened version %d; your text is kept as revision %d.", theirs, cur.Version, base, rev.ID)
 }
 
-// withdraw takes a published or scheduled story off every list.
-func (s *Service) withdraw(ctx context.Context, u *dateline.User, id int64, base int, note string) (Result, error) {
+// withdraw takes a published or scheduled story off every list. The
+// editor must have confirmed.
+func (s *Service) withdraw(ctx context.Context, u *dateline.User, id int64, base int, note string, confirmed bool) (Result, error) {
 	a, err := s.Editable(ctx, u, id)
 	if err != nil {
 		return Result{}, err
@@ -297,6 +304,9 @@ func (s *Service) withdraw(ctx context.Context, u *dateline.User, id int64, base
 	note = ingest.PlainText(note)
 	if utf8.RuneCountInString(note) > 500 {
 		return Result{}, dateline.Errorf(dateline.EINVALID, "The reason has at most 500 characters.")
+	}
+	if !confirmed {
+		return Result{}, dateline.Errorf(dateline.EINVALID, "Tick the box to confirm that the story should leave the site.")
 	}
 	a.Status, a.WithdrawNote = dateline.StatusWithdrawn, note
 	d := EditorDraft(a)

@@ -9,6 +9,18 @@
 	// Controls that need this script stay hidden without it.
 	for (const el of document.querySelectorAll("[data-js-only]")) el.hidden = false;
 
+	// The language follows the section's edition, until the person sets
+	// the language themselves.
+	const section = form.querySelector("#section");
+	const lang = form.querySelector("#lang[data-follows-section]");
+	if (section && lang) {
+		lang.addEventListener("change", () => { lang.dataset.chosen = "1"; });
+		section.addEventListener("change", () => {
+			const opt = section.selectedOptions[0];
+			if (opt && opt.dataset.lang && !lang.dataset.chosen) lang.value = opt.dataset.lang;
+		});
+	}
+
 	const API = "/newsroom/api/";
 	const meta = document.querySelector('meta[name="csrf-token"]');
 	const csrfField = form.querySelector('input[name="csrf"]');
