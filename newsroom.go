@@ -307,6 +307,12 @@ type Newsroom interface {
 	// LinkTranslation does, in the same transaction: a link refused
 	// (EINVALID, ENOTFOUND) refuses the save.
 	SaveArticle(ctx context.Context, a *Article, base int, rev *Revision, now time.Time) error
+	// DeleteDraft removes story id, still at version base, with its
+	// revisions, autosaves, corrections and links: only a draft written
+	// in the newsroom that readers never saw (DraftRow.Deletable).
+	// Returns ENOTFOUND, ECONFLICT (saved since base) and EINVALID (not
+	// such a draft).
+	DeleteDraft(ctx context.Context, id int64, base int) error
 	// DeskArticles lists articles of any status for the newsroom.
 	DeskArticles(ctx context.Context, f DeskFilter) ([]Article, error)
 	// Revisions lists an article's revisions, newest first, without Data.

@@ -30,6 +30,7 @@ type Store interface {
 	AddRevision(ctx context.Context, rev *dateline.Revision, now time.Time) error
 	Revisions(ctx context.Context, articleID int64) ([]dateline.Revision, error)
 	AddAudit(ctx context.Context, e *dateline.AuditEntry, now time.Time) error
+	DeleteDraft(ctx context.Context, id int64, base int) error
 }
 
 // Service runs the workflow over a store.
@@ -351,6 +352,27 @@ func (s *Service) reinstate(ctx context.Context, u *dateline.User, id int64, bas
 	}
 	s.audit(ctx, u, "article.restore", "article "+strconv.FormatInt(a.ID, 10), a.Headline)
 	return Result{Article: a, Draft: d, Base: a.Version, Done: done}, nil
+}
+
+// DeleteDraft deletes story id, opened at version base, for good: its
+// author or an editor may, once they have confirmed, and only a draft
+// written in the newsroom that readers never saw. Returns ENOTFOUND,
+// EFORBIDDEN, EINVALID (not confirmed, or not such a draft) and
+// ECONFLICT (saved since base).
+func (s *Service) DeleteDraft(ctx context.Context, actor *dateline.User, id int64, base int, confirmed bool) (err error) {
+	// Editable lets a reporter at their own drafts only.
+	a, err := s.Editable(ctx, actor, id)
+	if err != nil {
+		return err
+	}
+	if !confirmed {
+		return dateline.Errorf(dateline.EINVALID, "Tick the box to confirm that the draft should be deleted for good.")
+	}
+	if err := s.Store.DeleteDraft(ctx, id, base); err != nil {
+		return err
+	}
+	s.audit(ctx, actor, "article.delete", "article "+strconv.FormatInt(id, 10), a.Headline)
+	return nil
 }
 
 // Preview is story id (0: a new one) with the draft applied, as it would

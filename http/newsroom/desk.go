@@ -495,28 +495,65 @@ func (s *desk) handleReinstate(w http.ResponseWriter, r *http.Request) error {
 // changeStatus withdraws or reinstates the story in the path, leaving its
 // content as it is.
 func (s *desk) changeStatus(w http.ResponseWriter, r *http.Request, action workflow.Action) {
-	a, ok := s.articleForEdit(w, r)
+	a, base, ok := s.articleAndBase(w, r)
 	if !ok {
-		return
-	}
-	base, err := strconv.Atoi(r.PostFormValue("version"))
-	if err != nil {
-		s.newsroomError(w, r, http.StatusBadRequest, "The form lacks the version it was opened at; reload the story.")
 		return
 	}
 	res, err := s.workflow().Save(r.Context(), sessionOf(r).User, a.ID, dateline.Draft{}, action, base)
 	if err != nil && res.Article == nil && dateline.ErrorCode(err) == dateline.EINVALID {
-		// The story's page again, with why and the reason typed.
-		p, perr := s.storedPage(r, a)
-		if perr != nil {
-			s.fail(w, r, perr)
-			return
-		}
-		p.Error, p.WithdrawNote = dateline.ErrorMessage(err), action.Note
-		s.editor(w, r, http.StatusBadRequest, p)
+		s.refusedOnPage(w, r, a, err, func(p *editPage) { p.WithdrawNote = action.Note })
 		return
 	}
 	s.saved(w, r, res, err)
+}
+
+// handleDelete deletes a draft for good; the form must carry the
+// confirmation box. The desk follows, saying so.
+func (s *desk) handleDelete(w http.ResponseWriter, r *http.Request) error {
+	a, base, ok := s.articleAndBase(w, r)
+	if !ok {
+		return nil
+	}
+	err := s.workflow().DeleteDraft(r.Context(), sessionOf(r).User, a.ID, base, r.PostFormValue("confirm") != "")
+	switch dateline.ErrorCode(err) {
+	case "":
+		http.Redirect(w, r, "/newsroom/?done=draft-deleted", http.StatusSeeOther)
+	case dateline.EINVALID, dateline.ECONFLICT:
+		s.refusedOnPage(w, r, a, err, nil)
+	default:
+		return err
+	}
+	return nil
+}
+
+// articleAndBase loads the story in the path for a change and reads the
+// version its form was opened at.
+func (s *desk) articleAndBase(w http.ResponseWriter, r *http.Request) (*dateline.Article, int, bool) {
+	a, ok := s.articleForEdit(w, r)
+	if !ok {
+		return nil, 0, false
+	}
+	base, err := strconv.Atoi(r.PostFormValue("version"))
+	if err != nil {
+		s.newsroomError(w, r, http.StatusBadRequest, "The form lacks the version it was opened at; reload the story.")
+		return nil, 0, false
+	}
+	return a, base, true
+}
+
+// refusedOnPage shows story a's page again with why a change of it was
+// refused; keep puts back what was typed.
+func (s *desk) refusedOnPage(w http.ResponseWriter, r *http.Request, a *dateline.Article, err error, keep func(*editPage)) {
+	p, perr := s.storedPage(r, a)
+	if perr != nil {
+		s.fail(w, r, perr)
+		return
+	}
+	p.Error = dateline.ErrorMessage(err)
+	if keep != nil {
+		keep(p)
+	}
+	s.editor(w, r, http.StatusBadRequest, p)
 }
 
 // --- history ---

@@ -58,18 +58,19 @@ type nrView struct {
 // flashes are the messages a redirect after a write may ask for; only
 // these fixed texts are shown.
 var flashes = map[string]string{
-	"saved":      "Saved.",
-	"submitted":  "Submitted to the editors.",
-	"published":  "Published: the story is on the site.",
-	"scheduled":  "Scheduled: the story will be published at the time set.",
-	"withdrawn":  "Withdrawn: the story has left every list.",
-	"restored":   "The revision was restored as a new version.",
-	"reinstated": "Restored: the story is published again.",
-	"returned":   "Back to draft.",
-	"uploaded":   "Uploaded. Add a caption and a credit.",
-	"password":   "Your password was changed. Other sessions were signed out.",
-	"created":    "Created.",
-	"deleted":    "Deleted.",
+	"saved":         "Saved.",
+	"submitted":     "Submitted to the editors.",
+	"published":     "Published: the story is on the site.",
+	"scheduled":     "Scheduled: the story will be published at the time set.",
+	"withdrawn":     "Withdrawn: the story has left every list.",
+	"restored":      "The revision was restored as a new version.",
+	"reinstated":    "Restored: the story is published again.",
+	"returned":      "Back to draft.",
+	"uploaded":      "Uploaded. Add a caption and a credit.",
+	"password":      "Your password was changed. Other sessions were signed out.",
+	"created":       "Created.",
+	"deleted":       "Deleted.",
+	"draft-deleted": "The draft was deleted.",
 }
 
 func (s *kit) renderNewsroom(w http.ResponseWriter, r *http.Request, code int, page, title string, sess *dateline.Session, data any) {
