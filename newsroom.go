@@ -152,6 +152,9 @@ const (
 	RevisionSave     = "save"
 	RevisionRestore  = "restore"
 	RevisionConflict = "conflict"
+	// RevisionNote is a note left on a story without changing it (the
+	// story as it was, with the note's text).
+	RevisionNote = "note"
 	// RevisionWire is a version received from the wire; its note names
 	// the version and the sender (VersionNote).
 	RevisionWire = "wire"

@@ -67,6 +67,13 @@ type Action struct {
 	// Confirmed is the box an editor ticks to withdraw or reinstate a
 	// story.
 	Confirmed bool
+	// Message is a note for the people working on the story ("back to
+	// draft: the second source is missing"), kept with the save's
+	// revision (at most 1,000 characters; see Notes).
+	Message string
+	// Minor, for a published story, is an editor's small fix (a typo)
+	// that leaves the "Updated" time readers see as it was.
+	Minor bool
 }
 
 // Result is what a save did, or what the form needs to be shown again.
@@ -221,10 +228,16 @@ func (s *Service) Save(ctx context.Context, actor *dateline.User, id int64, draf
 			a.Corrections = append(a.Corrections, dateline.Correction{At: now.Truncate(time.Second), Text: ingest.PlainText(c)})
 		}
 	}
-	// An editor's update to a published story is an update readers see.
+	// An editor's update to a published story is an update readers see,
+	// unless it is a minor edit of a story that stays published.
 	a.UpdatedAt = time.Time{}
+	a.MinorEdit = action.Minor && a.Status == dateline.StatusPublished && action.Verb != Publish
 	d.Status = a.Status
-	rev := &dateline.Revision{Kind: dateline.RevisionSave, UserID: actor.ID, UserName: actor.Name, Data: d.Encode(), Note: action.Verb,
+	note, err := revisionNote(action)
+	if err != nil {
+		return form(err)
+	}
+	rev := &dateline.Revision{Kind: dateline.RevisionSave, UserID: actor.ID, UserName: actor.Name, Data: d.Encode(), Note: note,
 		TranslationOf: &d.TranslationOf}
 	if action.Restore {
 		rev.Kind = dateline.RevisionRestore

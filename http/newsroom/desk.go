@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -44,6 +45,9 @@ type deskPage struct {
 	Users    []dateline.User
 	Authors  map[int64]string
 	Next     string
+	// Waiting are the submitted stories, oldest first, for editors on
+	// the desk's first page: "Waiting for you".
+	Waiting []dateline.Article
 }
 
 func (s *desk) handleDesk(w http.ResponseWriter, r *http.Request) error {
@@ -92,12 +96,25 @@ func (s *desk) handleDesk(w http.ResponseWriter, r *http.Request) error {
 	for _, u := range users {
 		d.Authors[u.ID] = u.Name
 	}
+	if sessionOf(r).User.Role.CanPublish() && f.Offset == 0 {
+		if d.Waiting, err = s.waiting(ctx); err != nil {
+			return err
+		}
+	}
 	if len(items) == f.Limit {
 		q.Set("offset", strconv.Itoa(f.Offset+f.Limit))
 		d.Next = "/newsroom/?" + q.Encode()
 	}
 	s.renderNewsroomView(w, r, http.StatusOK, "desk", &nrView{Title: "Stories", Session: sessionOf(r), Nav: "desk", Data: d})
 	return nil
+}
+
+// waiting lists the submitted stories for the editors, the longest
+// waiting first.
+func (s *desk) waiting(ctx context.Context) ([]dateline.Article, error) {
+	as, err := s.store.DeskArticles(ctx, dateline.DeskFilter{Status: dateline.StatusSubmitted, Limit: 20})
+	slices.Reverse(as)
+	return as, err
 }
 
 // visibleTo is the desk's limit for the person: a reporter sees their own
@@ -128,6 +145,12 @@ type editPage struct {
 	Restore             int64  // the revision being restored
 	Correction          string // the correction typed, when the form comes back
 	WithdrawNote        string // the reason typed for a withdrawal refused
+	Message             string // the note typed, when the form comes back
+	Minor               bool   // the minor-edit box, when the form comes back
+	// ReadOnly shows the story without the form: a reporter's view of
+	// a story they may read but not change.
+	ReadOnly bool
+	Notes    []workflow.Note
 }
 
 func (s *desk) handleNewArticle(w http.ResponseWriter, r *http.Request) error {
@@ -142,11 +165,23 @@ func (s *desk) handleNewArticle(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *desk) handleEditArticle(w http.ResponseWriter, r *http.Request) error {
-	a, ok := s.articleForEdit(w, r)
-	if !ok {
-		return nil
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
 	}
 	sess := sessionOf(r)
+	a, err := s.workflow().Editable(r.Context(), sess.User, id)
+	if dateline.ErrorCode(err) == dateline.EFORBIDDEN {
+		// What a reporter may read but not change is shown read-only.
+		if a, err = s.workflow().Readable(r.Context(), sess.User, id); err != nil {
+			return err
+		}
+		s.editor(w, r, http.StatusOK, &editPage{A: a, D: workflow.EditorDraft(a), Base: a.Version, ReadOnly: true})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
 	p, err := s.storedPage(r, a)
 	if err != nil {
 		return err
@@ -219,6 +254,11 @@ func (s *desk) editor(w http.ResponseWriter, r *http.Request, code int, p *editP
 		p.PublishAt = p.D.EmbargoUntil.In(s.loc(r)).Format("2006-01-02T15:04")
 	}
 	p.Chain = p.A.Chain
+	if p.A.ID != 0 {
+		if revs, err := s.store.Revisions(ctx, p.A.ID); err == nil {
+			p.Notes = workflow.Notes(revs)
+		}
+	}
 	title := "New story"
 	if p.A.ID != 0 {
 		title = "Edit: " + p.A.Headline
@@ -404,15 +444,17 @@ func (s *desk) saveArticle(w http.ResponseWriter, r *http.Request, a *dateline.A
 		s.fail(w, r, err)
 		return
 	}
-	action := workflow.Action{Verb: r.PostFormValue("action"), Correction: r.PostFormValue("correction"), Restore: r.PostFormValue("restore") != ""}
+	action := workflow.Action{Verb: r.PostFormValue("action"), Correction: r.PostFormValue("correction"), Restore: r.PostFormValue("restore") != "",
+		Message: r.PostFormValue("message"), Minor: r.PostFormValue("minor") != ""}
 	res, err := s.workflow().Save(r.Context(), sessionOf(r).User, a.ID, *d, action, base)
 	s.saved(w, r, res, err)
 }
 
 // typedPage adds to a form shown again what its draft does not hold: the
-// correction typed and the revision being restored.
+// correction and the note typed, the minor-edit box and the revision being
+// restored.
 func (s *desk) typedPage(r *http.Request, p *editPage) *editPage {
-	p.Correction = r.PostFormValue("correction")
+	p.Correction, p.Message, p.Minor = r.PostFormValue("correction"), r.PostFormValue("message"), r.PostFormValue("minor") != ""
 	p.Restore, _ = strconv.ParseInt(r.PostFormValue("restore"), 10, 64)
 	return p
 }
@@ -523,6 +565,32 @@ func (s *desk) handleDelete(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return err
 	}
+	return nil
+}
+
+// handleNote leaves a note on a story without changing it; the story's
+// page follows, or comes back with the note typed and why it was refused.
+func (s *desk) handleNote(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	u, text := sessionOf(r).User, r.PostFormValue("note")
+	err = s.workflow().AddNote(r.Context(), u, id, text)
+	if dateline.ErrorCode(err) == dateline.EINVALID {
+		a, rerr := s.workflow().Readable(r.Context(), u, id)
+		if rerr != nil {
+			return rerr
+		}
+		_, editErr := s.workflow().Editable(r.Context(), u, id)
+		s.editor(w, r, http.StatusBadRequest, &editPage{A: a, D: workflow.EditorDraft(a), Base: a.Version, ReadOnly: editErr != nil,
+			Error: dateline.ErrorMessage(err), Message: text})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/newsroom/articles/"+strconv.FormatInt(id, 10)+"?done=noted", http.StatusSeeOther)
 	return nil
 }
 

@@ -71,6 +71,7 @@ var flashes = map[string]string{
 	"created":       "Created.",
 	"deleted":       "Deleted.",
 	"draft-deleted": "The draft was deleted.",
+	"noted":         "The note was added.",
 }
 
 func (s *kit) renderNewsroom(w http.ResponseWriter, r *http.Request, code int, page, title string, sess *dateline.Session, data any) {

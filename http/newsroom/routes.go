@@ -27,6 +27,7 @@ func (s *Handler) routes(m *http.ServeMux) {
 	m.HandleFunc("POST /newsroom/articles/{id}/withdraw", editor(d.handleWithdraw))
 	m.HandleFunc("POST /newsroom/articles/{id}/reinstate", editor(d.handleReinstate))
 	m.HandleFunc("POST /newsroom/articles/{id}/delete", any(d.handleDelete))
+	m.HandleFunc("POST /newsroom/articles/{id}/notes", any(d.handleNote))
 	m.HandleFunc("GET /newsroom/articles/{id}/history", any(d.handleHistory))
 	m.HandleFunc("GET /newsroom/articles/{id}/compare", any(d.handleCompare))
 	m.HandleFunc("POST /newsroom/articles/{id}/restore", any(d.handleRestore))
