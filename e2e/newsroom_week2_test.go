@@ -23,12 +23,7 @@ func TestDeleteDraft(t *testing.T) {
 			d := watchDialogs(ctx)
 			signIn(t, ctx, baseURL, "reporter@example.org", demoPassword)
 			headline := "A draft to throw away " + vp.name
-			must(t, ctx, chromedp.Navigate(baseURL+"/newsroom/articles/new"), chromedp.WaitVisible(`#headline`),
-				chromedp.SendKeys(`#headline`, headline, chromedp.ByQuery),
-				chromedp.SetValue(`#section`, "science", chromedp.ByQuery),
-				chromedp.SetValue(`#lang`, "en", chromedp.ByQuery))
-			clickAndLoad(t, ctx, `button[name=action][value=save]`)
-			id := idFrom(t, ctx, `/newsroom/articles/(\d+)\?done=saved`)
+			id := newDraft(t, ctx, headline, "<p>Not needed after all.</p>")
 			must(t, ctx, centre(`form.delete-draft button[type=submit]`), chromedp.Click(`form.delete-draft button[type=submit]`, chromedp.ByQuery))
 			var valid bool
 			must(t, ctx, chromedp.Evaluate(`document.querySelector('#delete-confirm').validity.valid`, &valid))
@@ -63,12 +58,7 @@ func TestDeleteDraft(t *testing.T) {
 // stays on its editor. It returns the story's number.
 func newDraft(t *testing.T, ctx context.Context, headline, body string) string {
 	t.Helper()
-	must(t, ctx, chromedp.Navigate(baseURL+"/newsroom/articles/new"), chromedp.WaitVisible(`#headline`),
-		chromedp.SendKeys(`#headline`, headline, chromedp.ByQuery),
-		chromedp.SendKeys(`#lead`, "A lead for the test.", chromedp.ByQuery),
-		chromedp.SetValue(`#section`, "science", chromedp.ByQuery),
-		chromedp.SetValue(`#lang`, "en", chromedp.ByQuery))
-	setBody(t, ctx, body)
+	fillStory(t, ctx, headline, body)
 	clickAndLoad(t, ctx, `button[name=action][value=save]`)
 	return idFrom(t, ctx, `/newsroom/articles/(\d+)\?done=saved`)
 }
@@ -136,12 +126,7 @@ func TestEditorCountsAndKeys(t *testing.T) {
 			d := watchDialogs(ctx)
 			signIn(t, ctx, baseURL, "editor@example.org", demoPassword)
 			headline := "Counting test: the city council approves a long plan for harbour cranes " + vp.name
-			must(t, ctx, chromedp.Navigate(baseURL+"/newsroom/articles/new"), chromedp.WaitVisible(`#headline`),
-				chromedp.SendKeys(`#headline`, headline, chromedp.ByQuery),
-				chromedp.SendKeys(`#lead`, "A lead.", chromedp.ByQuery),
-				chromedp.SetValue(`#section`, "science", chromedp.ByQuery),
-				chromedp.SetValue(`#lang`, "en", chromedp.ByQuery))
-			setBody(t, ctx, "<p>One two three four.</p><p>Five six.</p>")
+			fillStory(t, ctx, headline, "<p>One two three four.</p><p>Five six.</p>")
 			must(t, ctx, chromedp.Poll(`document.querySelector('#body-count').textContent.startsWith('6 words')`, nil))
 			hc := text(t, ctx, `#headline-count`)
 			if want := len([]rune(headline)); !strings.Contains(hc, itoa(want)+" characters of 300") || !strings.Contains(hc, "longer than") {

@@ -117,14 +117,21 @@ func TestSaveErrorKeepsTyping(t *testing.T) {
 // whose tab stays on the story's editor.
 func newPublished(t *testing.T, ctx context.Context, headline string) {
 	t.Helper()
+	fillStory(t, ctx, headline, "<p>One paragraph.</p>")
+	clickAndLoad(t, ctx, `button[name=action][value=publish]`)
+	idFrom(t, ctx, `/newsroom/articles/(\d+)\?done=published`)
+}
+
+// fillStory opens a new story and fills in its headline, a lead, the
+// story and a section of the English edition, without saving.
+func fillStory(t *testing.T, ctx context.Context, headline, body string) {
+	t.Helper()
 	must(t, ctx, chromedp.Navigate(baseURL+"/newsroom/articles/new"), chromedp.WaitVisible(`#headline`),
 		chromedp.SendKeys(`#headline`, headline, chromedp.ByQuery),
 		chromedp.SendKeys(`#lead`, "A lead for the test.", chromedp.ByQuery),
 		chromedp.SetValue(`#section`, "science", chromedp.ByQuery),
 		chromedp.SetValue(`#lang`, "en", chromedp.ByQuery))
-	setBody(t, ctx, "<p>One paragraph.</p>")
-	clickAndLoad(t, ctx, `button[name=action][value=publish]`)
-	idFrom(t, ctx, `/newsroom/articles/(\d+)\?done=published`)
+	setBody(t, ctx, body)
 }
 
 // TestWithdrawConfirmAndRestore: withdrawing asks for the box to be ticked
