@@ -64,6 +64,8 @@ type Config struct {
 	Times string
 	// Weather gives the header's current conditions; nil shows none.
 	Weather WeatherSource
+	// PageCache is the page cache's budget of bytes (64 MiB when 0).
+	PageCache int64
 }
 
 // City is a place whose local time pages show.
@@ -119,7 +121,7 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 	}
 	st, err := site.New(store, log, site.Config{SiteName: cfg.SiteName, AgencyMark: cfg.AgencyMark, BaseURL: cfg.BaseURL,
 		City: cfg.City, Media: cfg.Media, Templates: templates, Static: assetFS, Dev: cfg.Dev, FeedContent: cfg.FeedContent,
-		WebSubHub: cfg.WebSubHub, NoAds: cfg.NoAds, Times: cfg.Times, Weather: cfg.Weather}, now)
+		WebSubHub: cfg.WebSubHub, NoAds: cfg.NoAds, Times: cfg.Times, Weather: cfg.Weather, PageCache: cfg.PageCache}, now)
 	if err != nil {
 		return nil, err
 	}

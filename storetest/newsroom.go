@@ -25,6 +25,7 @@ var newsroomTests = []struct {
 	{"SaveArticleConflict", testSaveArticleConflict},
 	{"SaveArticleFields", testSaveArticleFields},
 	{"SaveArticleTranslation", testSaveArticleTranslation},
+	{"DeleteDraft", testDeleteDraft},
 	{"IngestNewColumns", testIngestNewColumns},
 	{"Submitted", testSubmitted},
 	{"DeskArticles", testDeskArticles},

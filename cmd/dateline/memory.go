@@ -17,6 +17,7 @@ type memoryPlan struct {
 	limit  int64  // the Go runtime's soft memory limit, in bytes
 	source string // "--memory-limit", "GOMEMLIMIT" or what the machine has
 	images int64  // the budget of image work (media.SetWorkBudget)
+	pages  int64  // the page cache's budget of bytes
 }
 
 // parseSize reads a size as GOMEMLIMIT writes it, "768MiB" or "1GiB", or
@@ -97,6 +98,7 @@ func planMemory(flagValue string) (memoryPlan, error) {
 		avail = total // GOMEMLIMIT=off, or a limit above the machine's
 	}
 	p.images = avail / 4 * 3
+	p.pages = min(max(avail/8, 16<<20), 512<<20)
 	return p, nil
 }
 

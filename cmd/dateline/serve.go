@@ -346,6 +346,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		City:  dhttp.City{Name: c.defaultCity.NameEN, Zone: c.defaultCity.Location(), Slug: c.defaultCity.Slug},
 		Times: c.times, Media: files, MaxBodySize: c.maxBody, Dev: c.dev,
 		TrustedProxies: c.trustedNets, FeedContent: c.feedContent, WebSubHub: c.websubHub, NoAds: c.noAds,
+		PageCache: c.memory.pages,
 	}
 	// Weather is kept in memory on each node; every node fetches it.
 	var wx *weather.Service
@@ -427,7 +428,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	log.Info("serving", "addr", ln.Addr().String(), "url", baseURL, "data", c.store.data,
-		"memory_limit", c.memory.String(), "image_budget", sizeString(c.memory.images), "durability", c.durabilityName())
+		"memory_limit", c.memory.String(), "image_budget", sizeString(c.memory.images), "page_cache", sizeString(c.memory.pages), "durability", c.durabilityName())
 	select {
 	case err := <-errc:
 		stopPublisher()

@@ -11,6 +11,7 @@
 package site
 
 import (
+	"cmp"
 	"context"
 	"io/fs"
 	"log/slog"
@@ -49,6 +50,8 @@ type Config struct {
 	Times string
 	// Weather gives the header's current conditions; nil shows none.
 	Weather WeatherSource
+	// PageCache is the page cache's budget of bytes (64 MiB when 0).
+	PageCache int64
 }
 
 // City is a place whose local time pages show.
@@ -98,7 +101,7 @@ func New(store Store, log *slog.Logger, cfg Config, now func() time.Time) (*Site
 	}
 	secs := &Sections{}
 	ads := &Ads{store: store, noAds: cfg.NoAds, now: now}
-	kit := &Kit{cfg: &cfg, log: log, now: now, cache: web.NewCache(20000), assets: as, sections: secs, ads: ads}
+	kit := &Kit{cfg: &cfg, log: log, now: now, cache: web.NewCache(cmp.Or(cfg.PageCache, 64<<20)), assets: as, sections: secs, ads: ads}
 	kit.tmpl, err = parseTemplates(cfg.Templates, cfg.Dev, map[string]any{"articleURL": secs.ArticleURL, "refURL": secs.RefURL,
 		"sectionURL": secs.sectionURL, "asset": as.url})
 	if err != nil {
