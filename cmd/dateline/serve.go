@@ -371,8 +371,8 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	if err != nil {
 		return err
 	}
-	rel = newReleaser(store, srv.Changed, log)
-	in.Changed = srv.Changed
+	rel = newReleaser(store, srv.StoriesChanged, log)
+	in.Changed = srv.StoriesChanged
 
 	hs := &http.Server{
 		Handler:           srv,
@@ -409,9 +409,18 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	if sched != nil {
 		workers = append(workers, worker{"partners", sched.Run})
 	}
-	// On a shared database other nodes change content too: each change
-	// they announce empties this node's page cache.
-	workers = append(workers, worker{"watch", func(ctx context.Context) { store.Watch(ctx, srv.Changed) }})
+	// On a shared database other nodes change content too: a change of
+	// stories they announce drops the pages that show them (the event log
+	// says which), any other change empties this node's page cache.
+	workers = append(workers, worker{"watch", func(ctx context.Context) {
+		store.Watch(ctx, func(stories bool) {
+			if stories {
+				srv.StoriesChanged()
+			} else {
+				srv.Changed()
+			}
+		})
+	}})
 	pubCtx, stopPublisher := context.WithCancel(ctx)
 	waitWorkers := startWorkers(pubCtx, workers)
 
