@@ -175,7 +175,7 @@ func (b *archiveBench) run(ctx context.Context) error {
 		return err
 	}
 	defer b.node.stop()
-	fmt.Fprintf(b.out, "dateline bench archive: %s serve %s, up in %s\n", b.node.bin, strings.Join(b.node.data, " "), time.Since(started).Round(time.Millisecond))
+	fmt.Fprintf(b.out, "dateline bench archive: %s serve %s, up in %s; load average %s\n", b.node.bin, strings.Join(b.node.data, " "), time.Since(started).Round(time.Millisecond), loadAverage())
 	rng := rand.New(rand.NewSource(b.seed))
 	addrs, err := discover(ctx, b.node, reads[0], rng)
 	if err != nil {
@@ -207,7 +207,7 @@ func (b *archiveBench) run(ctx context.Context) error {
 			return err
 		}
 	}
-	fmt.Fprintf(b.out, "wire stories sent: %d (urn:dateline:bench:%s:N)\n", r.stories.Load(), runID)
+	fmt.Fprintf(b.out, "wire stories sent: %d (urn:dateline:bench:%s:N); load average %s\n", r.stories.Load(), runID, loadAverage())
 	b.node.stop()
 	if b.want["search-engine"] {
 		if err := b.searchEngine(ctx); err != nil {
@@ -455,4 +455,14 @@ func every(interval time.Duration, f func()) (stop func()) {
 		}
 	})
 	return func() { close(done); wg.Wait() }
+}
+
+// loadAverage is the machine's load over 1, 5 and 15 minutes, as a reader
+// of the table needs to know how busy the machine was; "unknown" off Linux.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], " ")
+	}
+	return "unknown"
 }
