@@ -35,7 +35,7 @@ readers ask for it together after each story. Then the hot-set test (home,
 --duration without writes and for --duration with a wire story every
 second: requests a second and p90) and memory under random cold traffic
 (the server's resident memory before, at its peak and at the end of
---memory-duration of random articles and deep pages). "search-engine" runs
+--memory-duration of random articles, as crawlers ask for them). "search-engine" runs
 "dateline bench-search" of the server binary after the server stopped.
 
 What it writes: API tokens (--concurrency + 3, named bench-...) and wire
@@ -378,22 +378,21 @@ func (b *archiveBench) mark(ok bool, ls ...*latencies) string {
 // is to be bounded in bytes).
 const memoryGrowth = 250e6
 
-// memory drives random cold traffic (articles and deep pages, as crawlers
-// ask) and reads the server's resident memory every 100 ms.
+// memory drives random cold traffic (random articles, as crawlers ask for
+// them) and reads the server's resident memory every 100 ms.
 func (b *archiveBench) memory(ctx context.Context, r *benchRun) error {
 	before, err := b.node.rss()
 	if err != nil {
 		return err
 	}
-	rows := archiveRows(r.addrs)[:4] // articles, /news, sections and tags deep
-	mixed := archiveRow{path: func(rng *rand.Rand) string { return rows[rng.Intn(len(rows))].path(rng) }}
+	crawl := archiveRows(r.addrs)[0] // random articles
 	peak := before
 	stop := every(100*time.Millisecond, func() {
 		if m, err := b.node.rss(); err == nil {
 			peak = max(peak, m)
 		}
 	})
-	cold := r.concurrent(ctx, mixed, b.memDuration)
+	cold := r.concurrent(ctx, crawl, b.memDuration)
 	stop()
 	after, err := b.node.rss()
 	if err != nil {
@@ -401,7 +400,7 @@ func (b *archiveBench) memory(ctx context.Context, r *benchRun) error {
 	}
 	peak = max(peak, after)
 	mb := func(n int64) string { return fmt.Sprintf("%d MB", n/1e6) }
-	fmt.Fprintf(b.out, "\nmemory under random cold traffic (%s, %d at once, %.0f req/s; goal: peak ≤ start + %s)\n", b.memDuration, b.conns, cold.rate(), mb(memoryGrowth))
+	fmt.Fprintf(b.out, "\nmemory under random cold traffic (random articles for %s, %d at once, %.0f req/s; goal: peak ≤ start + %s)\n", b.memDuration, b.conns, cold.rate(), mb(memoryGrowth))
 	fmt.Fprintf(b.out, "  resident: start %s, peak %s, end %s   %s\n", mb(before), mb(peak), mb(after), b.mark(peak-before <= memoryGrowth && cold.errors == 0, cold))
 	return nil
 }
