@@ -35,8 +35,9 @@ readers ask for it together after each story. Then the hot-set test (home,
 --duration without writes and for --duration with a wire story every
 second: requests a second and p90) and memory under random cold traffic
 (the server's resident memory before, at its peak and at the end of
---memory-duration of random articles, as crawlers ask for them). "search-engine" runs
-"dateline bench-search" of the server binary after the server stopped.
+--memory-duration of random articles, as crawlers ask for them).
+"search-engine" runs "dateline bench-search" of the server binary after
+the server stopped.
 
 What it writes: API tokens (--concurrency + 3, named bench-...) and wire
 stories of its own (source "bench", URIs urn:dateline:bench:...), about ten
@@ -45,8 +46,7 @@ test; it changes no story it did not add. Copy the data first if it must
 stay as it was. It stops by itself.
 
 Rows (--rows, comma-separated; default all):
-  ` + "%s" + `
-`
+  %s`
 
 // runBenchArchive is "dateline bench archive".
 func runBenchArchive(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -57,7 +57,7 @@ func runBenchArchive(ctx context.Context, args []string, stdout, stderr io.Write
 		seed                   int64
 		keep                   bool
 	)
-	fs := newFlagSet("bench archive", fmt.Sprintf(benchArchiveUsage, strings.Join(archiveRowKeys, ", ")))
+	fs := newFlagSet("bench archive", fmt.Sprintf(benchArchiveUsage, strings.Join(archiveRowKeys[:8], ", ")+",\n  "+strings.Join(archiveRowKeys[8:], ", ")))
 	fs.StringVar(&data, "data", env("DATELINE_DATA", ""), "data folder with the SQLite file to measure (env DATELINE_DATA)")
 	fs.StringVar(&db, "db", env("DATELINE_DB", ""), "database to measure instead: postgres://... or sqlite:PATH (env DATELINE_DB)")
 	fs.StringVar(&bin, "server-binary", "", "the dateline binary to serve with, e.g. an older build to compare (default: this one)")
