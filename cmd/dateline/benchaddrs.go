@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"dateline"
@@ -24,7 +25,8 @@ import (
 // headlines and the biggest topic and person from read API pages at random
 // depths.
 type benchAddrs struct {
-	articles    []string // random article paths, /{section}/{id}
+	articles    []string // random article paths, /{section}/{id}, shuffled
+	nextArticle atomic.Int64
 	newest      []string // the newest 40 or so articles
 	sections    []string // section paths, /{slug}
 	monthFiles  []string // every month file of the sitemap, /sitemaps/articles-....xml
@@ -101,14 +103,17 @@ func (a *benchAddrs) readSitemaps(ctx context.Context, n *benchNode, rng *rand.R
 		}
 		a.newest = append(ps[max(0, len(ps)-(40-len(a.newest))):], a.newest...)
 	}
-	// Random articles from a dozen random files.
-	for _, i := range rng.Perm(len(a.monthFiles))[:min(12, len(a.monthFiles))] {
+	// Random articles from 40 random files (100,000 when they are full),
+	// asked for in a shuffled order, so that none is asked for twice in a
+	// run of fewer requests.
+	for _, i := range rng.Perm(len(a.monthFiles))[:min(40, len(a.monthFiles))] {
 		ps, err := locs(ctx, n, a.monthFiles[i])
 		if err != nil {
 			return err
 		}
 		a.articles = append(a.articles, ps...)
 	}
+	rng.Shuffle(len(a.articles), func(i, j int) { a.articles[i], a.articles[j] = a.articles[j], a.articles[i] })
 	secs, err := locs(ctx, n, "/sitemaps/sections.xml")
 	if err != nil {
 		return err
@@ -123,6 +128,12 @@ func (a *benchAddrs) readSitemaps(ctx context.Context, n *benchNode, rng *rand.R
 		return errors.New("the sitemap of sections lists no section")
 	}
 	return nil
+}
+
+// article is the next of the random articles, from the start again when
+// all were asked for.
+func (a *benchAddrs) article() string {
+	return a.articles[int(a.nextArticle.Add(1)-1)%len(a.articles)]
 }
 
 // compareMonthFiles orders month files by month, then by their number.
