@@ -64,6 +64,7 @@ type serveConfig struct {
 	weatherURL      string
 	defaultCity     cities.City
 	memoryLimit     string
+	pageCache       string
 	memory          memoryPlan
 }
 
@@ -74,6 +75,7 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	c.store.register(fs)
 	c.store.registerReplicas(fs)
 	c.store.registerDurability(fs)
+	fs.StringVar(&c.pageCache, "page-cache", env("DATELINE_PAGE_CACHE", "auto"), "the page cache's budget, such as 64MiB or 1GiB: rendered pages kept as ready bytes, the least recently used dropped beyond it; auto is a sixteenth of the memory limit, at least 16MiB and at most 64MiB (env DATELINE_PAGE_CACHE)")
 	fs.StringVar(&c.memoryLimit, "memory-limit", env("DATELINE_MEMORY_LIMIT", "auto"), "the node's memory limit, such as 768MiB or 2GiB: the Go runtime collects garbage harder as it nears it, and photo uploads are prepared within three quarters of it (larger ones wait their turn); auto is GOMEMLIMIT when set, else three quarters of the container's memory limit or of the machine's memory (env DATELINE_MEMORY_LIMIT)")
 	fs.StringVar(&c.media, "media", env("DATELINE_MEDIA", ""), "folder of photo files; nodes of a cluster share one (default DATA/media) (env DATELINE_MEDIA)")
 	fs.StringVar(&c.addr, "addr", env("DATELINE_ADDR", "127.0.0.1:8080"), "address to listen on, HOST:PORT (env DATELINE_ADDR)")
@@ -108,7 +110,7 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	if err := c.store.checkDurability(); err != nil {
 		return nil, err
 	}
-	if c.memory, err = planMemory(c.memoryLimit); err != nil {
+	if c.memory, err = planMemory(c.memoryLimit, c.pageCache); err != nil {
 		return nil, err
 	}
 	if _, _, err := net.SplitHostPort(c.addr); err != nil {
