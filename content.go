@@ -173,6 +173,9 @@ type Article struct {
 	WireRefusedAt time.Time
 	CreatedAt     time.Time
 	ModifiedAt    time.Time
+	// MinorEdit marks a newsroom save of a published story as a small fix
+	// that leaves UpdatedAt as it was (SettleTimes). Not stored.
+	MinorEdit bool
 }
 
 // Public reports whether readers may see the article.
@@ -296,7 +299,8 @@ func Slugify(name string) string {
 // a store keeps them when it writes a new version over a stored one with
 // the given status and times (zero for a new article): the first
 // publication is kept for ever, a change to a published article is an
-// update readers see, and a withdrawal is dated now. Both engines call it,
+// update readers see (unless it is a MinorEdit, which keeps the update
+// time it had), and a withdrawal is dated now. Both engines call it,
 // so they keep the same times.
 func (a *Article) SettleTimes(oldStatus Status, oldPublished, oldUpdated, now time.Time) {
 	published, updated, withdrawn := oldPublished, oldUpdated, time.Time{}
@@ -312,7 +316,7 @@ func (a *Article) SettleTimes(oldStatus Status, oldPublished, oldUpdated, now ti
 			if a.UpdatedAt.After(published.Add(time.Minute)) {
 				updated = a.UpdatedAt
 			}
-		} else {
+		} else if !a.MinorEdit || oldStatus != StatusPublished {
 			// A change to a published story, or a story public before
 			// (withdrawn or withheld) coming back, is an update.
 			updated = a.UpdatedAt

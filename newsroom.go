@@ -152,6 +152,9 @@ const (
 	RevisionSave     = "save"
 	RevisionRestore  = "restore"
 	RevisionConflict = "conflict"
+	// RevisionNote is a note left on a story without changing it (the
+	// story as it was, with the note's text).
+	RevisionNote = "note"
 	// RevisionWire is a version received from the wire; its note names
 	// the version and the sender (VersionNote).
 	RevisionWire = "wire"
@@ -307,6 +310,12 @@ type Newsroom interface {
 	// LinkTranslation does, in the same transaction: a link refused
 	// (EINVALID, ENOTFOUND) refuses the save.
 	SaveArticle(ctx context.Context, a *Article, base int, rev *Revision, now time.Time) error
+	// DeleteDraft removes story id, still at version base, with its
+	// revisions, autosaves, corrections and links: only a draft written
+	// in the newsroom that readers never saw (DraftRow.Deletable).
+	// Returns ENOTFOUND, ECONFLICT (saved since base) and EINVALID (not
+	// such a draft).
+	DeleteDraft(ctx context.Context, id int64, base int) error
 	// DeskArticles lists articles of any status for the newsroom.
 	DeskArticles(ctx context.Context, f DeskFilter) ([]Article, error)
 	// Revisions lists an article's revisions, newest first, without Data.

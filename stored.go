@@ -186,10 +186,10 @@ func (rev *Revision) ValidateKind() error {
 		rev.Kind = RevisionSave
 	}
 	switch rev.Kind {
-	case RevisionSave, RevisionRestore, RevisionConflict, RevisionWire, RevisionWireRefused:
+	case RevisionSave, RevisionRestore, RevisionConflict, RevisionWire, RevisionWireRefused, RevisionNote:
 		return nil
 	}
-	return Errorf(EINVALID, "A revision is a save, restore, conflict or wire version, not %q.", rev.Kind)
+	return Errorf(EINVALID, "A revision is a save, restore, conflict, note or wire version, not %q.", rev.Kind)
 }
 
 // EditConflict is the ECONFLICT of a save based on version base when the

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
@@ -58,5 +59,39 @@ func TestLiveAnnouncement(t *testing.T) {
 	must(t, ctx, chromedp.Evaluate(`window.__same === 1`, &same))
 	if !inFeed || !same {
 		t.Errorf("after show: in feed %v, same page %v", inFeed, same)
+	}
+}
+
+// TestLiveBannerSaysWhatTheArticleSays: an urgency-2 story is announced
+// as URGENT, as its article marks it, and an urgency-1 story as BREAKING,
+// at phone and desktop widths (issue 17, point 12).
+func TestLiveBannerSaysWhatTheArticleSays(t *testing.T) {
+	out, err := exec.Command(binPath, "token", "create", "--data", dataDir, "--name", "banner-test", "--scope", "write").Output()
+	if err != nil {
+		t.Fatalf("token: %v", err)
+	}
+	token := strings.TrimSpace(string(out))
+	for _, vp := range viewports {
+		for _, tc := range []struct {
+			urgency int
+			word    string
+		}{{2, "URGENT"}, {1, "BREAKING"}} {
+			ctx := browser(t, vp.w, vp.h, true)
+			must(t, ctx, chromedp.Navigate(baseURL+"/"), chromedp.WaitReady(`#live`))
+			time.Sleep(700 * time.Millisecond) // the stream connects
+			stamp := time.Now().Format("150405.000")
+			headline := fmt.Sprintf("Banner e2e %d at %d px %s", tc.urgency, vp.w, stamp)
+			if code, body := ingest(t, strings.TrimPrefix(baseURL, "http://"), token, item("urn:e2e:banner:"+stamp, headline, time.Now().UTC(), fmt.Sprintf(`, "urgency": %d`, tc.urgency))); code >= 300 {
+				t.Fatalf("ingest: %d %s", code, body)
+			}
+			var label string
+			for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline) && label == ""; time.Sleep(50 * time.Millisecond) {
+				must(t, ctx, chromedp.Evaluate(`(() => { const l = document.querySelector("#live .breaking-label"); return l && document.querySelector("#live").textContent.includes(`+jsString(headline)+`) ? l.textContent : ""; })()`, &label))
+			}
+			if label != tc.word {
+				t.Errorf("%d px: an urgency-%d story is announced as %q, want %q", vp.w, tc.urgency, label, tc.word)
+			}
+			screenshot(t, ctx, fmt.Sprintf("banner-%s-%d", strings.ToLower(tc.word), vp.w))
+		}
 	}
 }

@@ -213,7 +213,8 @@ func TestNewsroomJourney(t *testing.T) {
 
 	// Withdrawal: the address answers 410 with the reason, the lists drop it.
 	const reason = "The rover never left the crater; the report was wrong."
-	must(t, ed, chromedp.Navigate(baseURL+edit), chromedp.SendKeys(`#withdraw_note`, reason, chromedp.ByQuery))
+	must(t, ed, chromedp.Navigate(baseURL+edit), chromedp.SendKeys(`#withdraw_note`, reason, chromedp.ByQuery),
+		chromedp.Click(`#withdraw-confirm`, chromedp.ByQuery))
 	clickAndLoad(t, ed, `form.withdraw button[type=submit]`)
 	if flash := text(t, ed, `.flash`); !strings.Contains(flash, "Withdrawn") {
 		t.Fatalf("after withdrawing: %q", flash)

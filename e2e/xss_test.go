@@ -162,7 +162,7 @@ func TestScriptStaysInert(t *testing.T) {
 		t.Fatal("the second story was not created")
 	}
 	x.save("/newsroom/articles/"+wid[1], w, "publish")
-	x.post("/newsroom/articles/"+wid[1]+"/withdraw", url.Values{"version": {x.version("/newsroom/articles/" + wid[1])}, "withdraw_note": {xssText("Xss reason", 500, 0)}}, 303)
+	x.post("/newsroom/articles/"+wid[1]+"/withdraw", url.Values{"version": {x.version("/newsroom/articles/" + wid[1])}, "withdraw_note": {xssText("Xss reason", 500, 0)}, "confirm": {"1"}}, 303)
 
 	// The browser: JavaScript on, the CSP out of the way.
 	ctx := browser(t, 1280, 900, true)

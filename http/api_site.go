@@ -16,20 +16,23 @@ type apiSite struct{ s *Server }
 
 var _ api.Site = apiSite{}
 
-func (a apiSite) HasSection(slug string) bool            { return a.s.hasSection(slug) }
-func (a apiSite) ArticleURL(art dateline.Article) string { return a.s.articleURL(art) }
+func (a apiSite) HasSection(slug string) bool            { return a.s.site.Sections.Has(slug) }
+func (a apiSite) ArticleURL(art dateline.Article) string { return a.s.site.Sections.ArticleURL(art) }
 func (a apiSite) Changed()                               { a.s.Changed() }
-func (a apiSite) Search(r *http.Request) (any, error)    { return a.s.searchDoc(r) }
-func (a apiSite) Rates(r *http.Request) (any, error)     { return a.s.ratesDoc(r) }
-func (a apiSite) Convert(r *http.Request) (any, error)   { return a.s.convertDoc(r) }
+func (a apiSite) Search(r *http.Request) (any, error)    { return a.s.site.Search.Doc(r) }
+func (a apiSite) Rates(r *http.Request) (any, error)     { return a.s.site.Currency.RatesDoc(r) }
+func (a apiSite) Convert(r *http.Request) (any, error)   { return a.s.site.Currency.ConvertDoc(r) }
 
 func (a apiSite) MostRead(ctx context.Context, p dateline.Period, section string) ([]dateline.Ranked, error) {
-	ranked := a.s.mostRead(p, section)
-	if err := a.s.stillPublished(ctx, &ranked); err != nil {
+	reads := a.s.site.Reads
+	ranked := reads.MostRead(p, section)
+	if err := reads.StillPublished(ctx, &ranked); err != nil {
 		return nil, err
 	}
 	return ranked, nil
 }
 
-func (a apiSite) Sections() []dateline.Section             { return a.s.sectionList() }
-func (a apiSite) StoryURL(section string, id int64) string { return a.s.refURL(section, id) }
+func (a apiSite) Sections() []dateline.Section { return a.s.site.Sections.List() }
+func (a apiSite) StoryURL(section string, id int64) string {
+	return a.s.site.Sections.RefURL(section, id)
+}

@@ -106,7 +106,7 @@ func newEnvFallback(t testing.TB, withDemo bool, fallback string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in.Changed = srv.Changed
+	in.Changed = srv.StoriesChanged
 	e := &env{t: t, store: store, srv: srv, clock: c, dir: dir}
 	e.token = e.makeToken("editorial", "write")
 	e.read = e.makeToken("reader", "read")

@@ -76,7 +76,7 @@ func newNewsroom(t testing.TB) *nrEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in.Changed = srv.Changed
+	in.Changed = srv.StoriesChanged
 	e.srv = srv
 	for _, u := range []dateline.User{
 		{Email: "admin@example.org", Name: "Ada Admin", Role: dateline.RoleAdmin},
@@ -462,6 +462,13 @@ func TestWorkflowOnTheSite(t *testing.T) {
 	}
 	// Withdrawal: 410 with the reason, gone from every list.
 	v := url.Values{"version": {ed.version(id)}, "withdraw_note": {"The visit was cancelled."}}
+	// Without the confirmation box the story stays, and the reason typed
+	// comes back in the form.
+	if r := ed.post("/newsroom/articles/"+strconv.FormatInt(id, 10)+"/withdraw", v); r.Code != http.StatusBadRequest ||
+		!strings.Contains(r.Body, "Tick the box") || !strings.Contains(r.Body, `value="The visit was cancelled."`) {
+		t.Fatalf("unconfirmed withdraw: %d %s", r.Code, excerpt(r.Body))
+	}
+	v.Set("confirm", "1")
 	if r := ed.post("/newsroom/articles/"+strconv.FormatInt(id, 10)+"/withdraw", v); !strings.Contains(r.Location, "done=withdrawn") {
 		t.Fatalf("withdraw: %d %s", r.Code, excerpt(r.Body))
 	}
@@ -893,7 +900,7 @@ func TestItemAPICarriesTheLifecycle(t *testing.T) {
 	if it.PubStatus != "usable" || string(it.Version) != ed.version(id) || !strings.Contains(it.EdNote, "CORRECTED") {
 		t.Errorf("published item: %q %q %q", it.PubStatus, it.Version, it.EdNote)
 	}
-	ed.post(fmt.Sprintf("/newsroom/articles/%d/withdraw", id), url.Values{"version": {ed.version(id)}, "withdraw_note": {"Wrong city."}})
+	ed.post(fmt.Sprintf("/newsroom/articles/%d/withdraw", id), url.Values{"version": {ed.version(id)}, "withdraw_note": {"Wrong city."}, "confirm": {"1"}})
 	it, err = ninjs.Parse(n.get(path, "Authorization", "Bearer "+n.read).Body.Bytes())
 	if err != nil || it.PubStatus != "canceled" || len(it.Bodies) != 0 || !strings.Contains(it.EdNote, "Wrong city.") {
 		t.Errorf("withdrawn item: %v %+v", err, it)

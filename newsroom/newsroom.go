@@ -30,6 +30,7 @@ type Store interface {
 	AddRevision(ctx context.Context, rev *dateline.Revision, now time.Time) error
 	Revisions(ctx context.Context, articleID int64) ([]dateline.Revision, error)
 	AddAudit(ctx context.Context, e *dateline.AuditEntry, now time.Time) error
+	DeleteDraft(ctx context.Context, id int64, base int) error
 }
 
 // Service runs the workflow over a store.
@@ -63,8 +64,16 @@ type Action struct {
 	// Note is why a story is withdrawn, shown to readers (at most 500
 	// characters).
 	Note string
-	// Confirmed is the box an editor ticks to reinstate a story.
+	// Confirmed is the box an editor ticks to withdraw or reinstate a
+	// story.
 	Confirmed bool
+	// Message is a note for the people working on the story ("back to
+	// draft: the second source is missing"), kept with the save's
+	// revision (at most 1,000 characters; see Notes).
+	Message string
+	// Minor, for a published story, is an editor's small fix (a typo)
+	// that leaves the "Updated" time readers see as it was.
+	Minor bool
 }
 
 // Result is what a save did, or what the form needs to be shown again.
@@ -135,7 +144,7 @@ func (s *Service) Editable(ctx context.Context, actor *dateline.User, id int64) 
 func (s *Service) Save(ctx context.Context, actor *dateline.User, id int64, draft dateline.Draft, action Action, base int) (Result, error) {
 	switch action.Verb {
 	case Withdraw:
-		return s.withdraw(ctx, actor, id, base, action.Note)
+		return s.withdraw(ctx, actor, id, base, action.Note, action.Confirmed)
 	case Reinstate:
 		return s.reinstate(ctx, actor, id, base, action.Confirmed)
 	}
@@ -158,6 +167,11 @@ func (s *Service) Save(ctx context.Context, actor *dateline.User, id int64, draf
 	}
 	d := &draft
 	form := func(err error) (Result, error) { return Result{Article: a, Draft: d, Base: base}, err }
+	// A correction is not an update of its own: the advisory of the last
+	// update stays unless the editor writes another.
+	if strings.TrimSpace(action.Correction) != "" && d.Advisory == "" && a.Status == dateline.StatusPublished {
+		d.Advisory = a.Advisory
+	}
 	if err := s.applyDraft(ctx, a, d, actor.Role); err != nil {
 		return form(err)
 	}
@@ -214,10 +228,16 @@ func (s *Service) Save(ctx context.Context, actor *dateline.User, id int64, draf
 			a.Corrections = append(a.Corrections, dateline.Correction{At: now.Truncate(time.Second), Text: ingest.PlainText(c)})
 		}
 	}
-	// An editor's update to a published story is an update readers see.
+	// An editor's update to a published story is an update readers see,
+	// unless it is a minor edit of a story that stays published.
 	a.UpdatedAt = time.Time{}
+	a.MinorEdit = action.Minor && a.Status == dateline.StatusPublished && action.Verb != Publish
 	d.Status = a.Status
-	rev := &dateline.Revision{Kind: dateline.RevisionSave, UserID: actor.ID, UserName: actor.Name, Data: d.Encode(), Note: action.Verb,
+	note, err := revisionNote(action)
+	if err != nil {
+		return form(err)
+	}
+	rev := &dateline.Revision{Kind: dateline.RevisionSave, UserID: actor.ID, UserName: actor.Name, Data: d.Encode(), Note: note,
 		TranslationOf: &d.TranslationOf}
 	if action.Restore {
 		rev.Kind = dateline.RevisionRestore
@@ -282,8 +302,9 @@ func (s *Service) conflict(ctx context.Context, u *dateline.User, id int64, base
 		dateline.Errorf(dateline.ECONFLICT, "%s saved this story (version %d) after you opened version %d; your text is kept as revision %d.", theirs, cur.Version, base, rev.ID)
 }
 
-// withdraw takes a published or scheduled story off every list.
-func (s *Service) withdraw(ctx context.Context, u *dateline.User, id int64, base int, note string) (Result, error) {
+// withdraw takes a published or scheduled story off every list. The
+// editor must have confirmed.
+func (s *Service) withdraw(ctx context.Context, u *dateline.User, id int64, base int, note string, confirmed bool) (Result, error) {
 	a, err := s.Editable(ctx, u, id)
 	if err != nil {
 		return Result{}, err
@@ -297,6 +318,9 @@ func (s *Service) withdraw(ctx context.Context, u *dateline.User, id int64, base
 	note = ingest.PlainText(note)
 	if utf8.RuneCountInString(note) > 500 {
 		return Result{}, dateline.Errorf(dateline.EINVALID, "The reason has at most 500 characters.")
+	}
+	if !confirmed {
+		return Result{}, dateline.Errorf(dateline.EINVALID, "Tick the box to confirm that the story should leave the site.")
 	}
 	a.Status, a.WithdrawNote = dateline.StatusWithdrawn, note
 	d := EditorDraft(a)
@@ -341,6 +365,27 @@ func (s *Service) reinstate(ctx context.Context, u *dateline.User, id int64, bas
 	}
 	s.audit(ctx, u, "article.restore", "article "+strconv.FormatInt(a.ID, 10), a.Headline)
 	return Result{Article: a, Draft: d, Base: a.Version, Done: done}, nil
+}
+
+// DeleteDraft deletes story id, opened at version base, for good: its
+// author or an editor may, once they have confirmed, and only a draft
+// written in the newsroom that readers never saw. Returns ENOTFOUND,
+// EFORBIDDEN, EINVALID (not confirmed, or not such a draft) and
+// ECONFLICT (saved since base).
+func (s *Service) DeleteDraft(ctx context.Context, actor *dateline.User, id int64, base int, confirmed bool) (err error) {
+	// Editable lets a reporter at their own drafts only.
+	a, err := s.Editable(ctx, actor, id)
+	if err != nil {
+		return err
+	}
+	if !confirmed {
+		return dateline.Errorf(dateline.EINVALID, "Tick the box to confirm that the draft should be deleted for good.")
+	}
+	if err := s.Store.DeleteDraft(ctx, id, base); err != nil {
+		return err
+	}
+	s.audit(ctx, actor, "article.delete", "article "+strconv.FormatInt(id, 10), a.Headline)
+	return nil
 }
 
 // Preview is story id (0: a new one) with the draft applied, as it would

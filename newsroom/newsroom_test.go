@@ -439,6 +439,24 @@ func TestCorrections(t *testing.T) {
 		if got := e.get(a.ID); got.Advisory != "Adds the toll." || len(got.Corrections) != 2 {
 			t.Errorf("advisory %q, %d corrections", got.Advisory, len(got.Corrections))
 		}
+		// A correction keeps the last update's advisory, unless it brings
+		// its own; a plain update without one clears it.
+		a = e.get(a.ID)
+		e.save(e.editor, a.ID, story("Flood in the south"), newsroom.Action{Verb: newsroom.Save, Correction: "The river is the Don."}, a.Version)
+		if got := e.get(a.ID); got.Advisory != "Adds the toll." || len(got.Corrections) != 3 {
+			t.Errorf("after a correction: advisory %q, %d corrections", got.Advisory, len(got.Corrections))
+		}
+		a = e.get(a.ID)
+		d.Advisory = "Adds the rescue."
+		e.save(e.editor, a.ID, d, newsroom.Action{Verb: newsroom.Save, Correction: "The town is Azov."}, a.Version)
+		if got := e.get(a.ID); got.Advisory != "Adds the rescue." {
+			t.Errorf("a correction with its own advisory: %q", got.Advisory)
+		}
+		a = e.get(a.ID)
+		e.save(e.editor, a.ID, story("Flood in the south"), act(newsroom.Save), a.Version)
+		if got := e.get(a.ID); got.Advisory != "" {
+			t.Errorf("an update without an advisory kept %q", got.Advisory)
+		}
 	})
 }
 
@@ -487,6 +505,12 @@ func TestWithdrawAndReinstate(t *testing.T) {
 	engines(t, func(t *testing.T, e *env) {
 		a := e.published("Disputed figures")
 		wd := newsroom.Action{Verb: newsroom.Withdraw, Note: "The <i>figures</i> were wrong."}
+		res0, err := e.svc.Save(ctx, e.editor, a.ID, dateline.Draft{}, wd, a.Version)
+		refused(t, res0, err, dateline.EINVALID, false, "Tick the box to confirm")
+		if got := e.get(a.ID); got.Status != dateline.StatusPublished {
+			t.Fatalf("an unconfirmed withdrawal left the story %s", got.Status)
+		}
+		wd.Confirmed = true
 		res := e.save(e.editor, a.ID, dateline.Draft{}, wd, a.Version)
 		a = e.get(a.ID)
 		if res.Done != "withdrawn" || a.Status != dateline.StatusWithdrawn || a.WithdrawNote != "The figures were wrong." || a.Headline != "Disputed figures" {
@@ -523,7 +547,7 @@ func TestWithdrawAndReinstate(t *testing.T) {
 		d.EmbargoUntil = e.now.Add(time.Hour)
 		e.save(e.editor, s.ID, d, act(newsroom.Publish), s.Version)
 		s = e.get(s.ID)
-		e.save(e.editor, s.ID, dateline.Draft{}, newsroom.Action{Verb: newsroom.Withdraw}, s.Version)
+		e.save(e.editor, s.ID, dateline.Draft{}, newsroom.Action{Verb: newsroom.Withdraw, Confirmed: true}, s.Version)
 		s = e.get(s.ID)
 		res = e.save(e.editor, s.ID, dateline.Draft{}, newsroom.Action{Verb: newsroom.Reinstate, Confirmed: true}, s.Version)
 		if s = e.get(s.ID); res.Done != "returned" || s.Status != dateline.StatusDraft || !s.EmbargoUntil.IsZero() {
@@ -531,7 +555,7 @@ func TestWithdrawAndReinstate(t *testing.T) {
 		}
 		// A withdrawal note has a limit.
 		p := e.published("Long reason")
-		res2, err = e.svc.Save(ctx, e.editor, p.ID, dateline.Draft{}, newsroom.Action{Verb: newsroom.Withdraw, Note: strings.Repeat("y", 501)}, p.Version)
+		res2, err = e.svc.Save(ctx, e.editor, p.ID, dateline.Draft{}, newsroom.Action{Verb: newsroom.Withdraw, Note: strings.Repeat("y", 501), Confirmed: true}, p.Version)
 		refused(t, res2, err, dateline.EINVALID, false, "at most 500 characters")
 	})
 }
@@ -724,7 +748,7 @@ func TestWhoMayDoWhat(t *testing.T) {
 				e.save(e.editor, a.ID, story(h), act(newsroom.Publish), a.Version)
 				if st == dateline.StatusWithdrawn {
 					a = e.get(a.ID)
-					e.save(e.editor, a.ID, dateline.Draft{}, act(newsroom.Withdraw), a.Version)
+					e.save(e.editor, a.ID, dateline.Draft{}, newsroom.Action{Verb: newsroom.Withdraw, Confirmed: true}, a.Version)
 				}
 			}
 			if a = e.get(a.ID); a.Status != st {

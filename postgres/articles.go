@@ -259,7 +259,7 @@ func (db contentStore) PublishDue(ctx context.Context, now time.Time) (_ []int64
 		return nil, err
 	}
 	if len(ids) > 0 {
-		db.announce(ctx)
+		db.announce(ctx, true)
 	}
 	return ids, nil
 }

@@ -102,6 +102,6 @@ func (db transferStore) FinishTransfer(ctx context.Context) (err error) {
 	if err := db.Reindex(ctx); err != nil {
 		return err
 	}
-	db.announce(ctx)
+	db.announce(ctx, false)
 	return nil
 }

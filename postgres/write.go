@@ -139,7 +139,7 @@ func (db contentStore) upsertArticles(ctx context.Context, as []*dateline.Articl
 		return nil, err
 	}
 	if changed {
-		db.announce(ctx)
+		db.announce(ctx, true)
 	}
 	return results, nil
 }

@@ -23,6 +23,7 @@ var newsroomTests = []kit.Test{
 	{Name: "SaveArticleConflict", Fn: testSaveArticleConflict},
 	{Name: "SaveArticleFields", Fn: testSaveArticleFields},
 	{Name: "SaveArticleTranslation", Fn: testSaveArticleTranslation},
+	{Name: "DeleteDraft", Fn: testDeleteDraft},
 	{Name: "IngestNewColumns", Fn: testIngestNewColumns},
 	{Name: "Submitted", Fn: testSubmitted},
 	{Name: "DeskArticles", Fn: testDeskArticles},

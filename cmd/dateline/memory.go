@@ -17,6 +17,7 @@ type memoryPlan struct {
 	limit  int64  // the Go runtime's soft memory limit, in bytes
 	source string // "--memory-limit", "GOMEMLIMIT" or what the machine has
 	images int64  // the budget of image work (media.SetWorkBudget)
+	pages  int64  // the page cache's budget of bytes
 }
 
 // parseSize reads a size as GOMEMLIMIT writes it, "768MiB" or "1GiB", or
@@ -77,7 +78,7 @@ const minMemoryLimit = 128 << 20
 // memory is left for what the limit does not count: SQLite's page
 // caches, thread stacks and the kernel's buffers for open connections.
 // The budget of image work is three quarters of the limit.
-func planMemory(flagValue string) (memoryPlan, error) {
+func planMemory(flagValue, pageCache string) (memoryPlan, error) {
 	var p memoryPlan
 	switch {
 	case flagValue != "" && flagValue != "auto":
@@ -97,6 +98,14 @@ func planMemory(flagValue string) (memoryPlan, error) {
 		avail = total // GOMEMLIMIT=off, or a limit above the machine's
 	}
 	p.images = avail / 4 * 3
+	p.pages = min(max(avail/16, 16<<20), 64<<20)
+	if pageCache != "" && pageCache != "auto" {
+		n, err := parseSize("--page-cache", pageCache, 1<<20)
+		if err != nil {
+			return p, err
+		}
+		p.pages = n
+	}
 	return p, nil
 }
 

@@ -10,6 +10,15 @@ import (
 	"dateline/http/web"
 )
 
+// adsAdmin is the admins' page of the ad slots and the switch.
+type adsAdmin struct {
+	*kit
+	store   dateline.Ads
+	lib     *library // an image ad's upload joins the library
+	baseURL string
+	noAds   bool // serve --no-ads
+}
+
 // --- the newsroom's ads page (admins only) ---
 
 type adsPage struct {
@@ -39,14 +48,14 @@ var adSlotNames = map[string]string{
 	dateline.SlotSidebar: "Sidebar: beside the home page and every story",
 }
 
-func (s *Handler) handleAdsAdmin(w http.ResponseWriter, r *http.Request) error {
+func (s *adsAdmin) handleAdsAdmin(w http.ResponseWriter, r *http.Request) error {
 	s.renderAds(w, r, http.StatusOK, "", nil)
 	return nil
 }
 
 // renderAds shows the switch and each slot's form; refused, when not nil,
 // is an ad that was not saved, shown again in its slot's form with msg.
-func (s *Handler) renderAds(w http.ResponseWriter, r *http.Request, code int, msg string, refused *dateline.Ad) {
+func (s *adsAdmin) renderAds(w http.ResponseWriter, r *http.Request, code int, msg string, refused *dateline.Ad) {
 	as := s.store
 	st, err := as.AdSettings(r.Context())
 	if err != nil {
@@ -55,12 +64,12 @@ func (s *Handler) renderAds(w http.ResponseWriter, r *http.Request, code int, ms
 	}
 	z := s.site.Zone(r)
 	live := st.Live(s.now())
-	d := adsPage{Off: st.Off, NoAds: s.cfg.NoAds, MaxFile: maxUploadBytes >> 20}
+	d := adsPage{Off: st.Off, NoAds: s.noAds, MaxFile: maxUploadBytes >> 20}
 	for _, slot := range dateline.AdSlots {
 		f := adSlotForm{Slot: slot, Name: adSlotNames[slot], Ad: dateline.Ad{Slot: slot, Kind: dateline.AdImage}}
 		for _, a := range st.Ads {
 			if a.Slot == slot {
-				f.Ad, f.Filled, f.Showing = a, true, live[slot] != nil && !s.cfg.NoAds
+				f.Ad, f.Filled, f.Showing = a, true, live[slot] != nil && !s.noAds
 			}
 		}
 		if refused != nil && refused.Slot == slot {
@@ -89,7 +98,7 @@ func localInput(t time.Time, loc *time.Location) string {
 }
 
 // formAd reads a slot's form. Returns EINVALID.
-func (s *Handler) formAd(r *http.Request, slot string) (*dateline.Ad, error) {
+func (s *adsAdmin) formAd(r *http.Request, slot string) (*dateline.Ad, error) {
 	f := r.PostForm
 	for k, vs := range f {
 		for _, v := range vs {
@@ -146,7 +155,7 @@ func (s *Handler) formAd(r *http.Request, slot string) (*dateline.Ad, error) {
 
 // handleSaveAd fills a slot from its form: an image (uploaded now, or a
 // photo of the library by number) with a link, or a frame.
-func (s *Handler) handleSaveAd(w http.ResponseWriter, r *http.Request) error {
+func (s *adsAdmin) handleSaveAd(w http.ResponseWriter, r *http.Request) error {
 	as := s.store
 	slot := r.PathValue("slot")
 	if !dateline.ValidAdSlot(slot) {
@@ -172,11 +181,11 @@ func (s *Handler) handleSaveAd(w http.ResponseWriter, r *http.Request) error {
 		// Check the rest of the form before keeping the upload.
 		probe := *a
 		probe.PhotoID = 1
-		if err := probe.Validate(s.cfg.BaseURL); err != nil {
+		if err := probe.Validate(s.baseURL); err != nil {
 			refuse(err)
 			return nil
 		}
-		p, err := s.uploadPhoto(r, "photo", "Advertisement", "")
+		p, err := s.lib.uploadPhoto(r, "photo", "Advertisement", "")
 		if err != nil {
 			refuse(err)
 			return nil
@@ -184,7 +193,7 @@ func (s *Handler) handleSaveAd(w http.ResponseWriter, r *http.Request) error {
 		p.Alt = a.Alt
 		a.PhotoID = p.ID
 	}
-	if err := as.SaveAd(r.Context(), a, s.cfg.BaseURL, time.Now()); err != nil {
+	if err := as.SaveAd(r.Context(), a, s.baseURL, time.Now()); err != nil {
 		refuse(err)
 		return nil
 	}
@@ -195,7 +204,7 @@ func (s *Handler) handleSaveAd(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Handler) handleClearAd(w http.ResponseWriter, r *http.Request) error {
+func (s *adsAdmin) handleClearAd(w http.ResponseWriter, r *http.Request) error {
 	as := s.store
 	slot := r.PathValue("slot")
 	if err := as.ClearAd(r.Context(), slot); err != nil {
@@ -208,7 +217,7 @@ func (s *Handler) handleClearAd(w http.ResponseWriter, r *http.Request) error {
 }
 
 // handleAdsSwitch turns every ad off or back on, on every node.
-func (s *Handler) handleAdsSwitch(w http.ResponseWriter, r *http.Request) error {
+func (s *adsAdmin) handleAdsSwitch(w http.ResponseWriter, r *http.Request) error {
 	as := s.store
 	var off bool
 	switch r.PostFormValue("ads") {

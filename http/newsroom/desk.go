@@ -1,10 +1,10 @@
 package newsroom
 
 import (
-	"bytes"
+	"context"
 	"fmt"
 	"net/http"
-	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,97 +15,25 @@ import (
 	workflow "dateline/newsroom"
 )
 
-// nrView is what every newsroom template receives.
-type nrView struct {
-	Title    string
-	Site     any // the site's configuration
-	Session  *dateline.Session
-	Sections []dateline.Section
-	Zone     Zone
-	Nav      string
-	Flash    string
-	Editor   bool // load the story editor's script and styles
-	Data     any
+// desk is the desk, the story editor, a story's history and the editor's
+// lookups; the editorial rules are the workflow's (package
+// dateline/newsroom).
+type desk struct {
+	*kit
+	store deskStore
 }
 
-// flashes are the messages a redirect after a write may ask for; only
-// these fixed texts are shown.
-var flashes = map[string]string{
-	"saved":      "Saved.",
-	"submitted":  "Submitted to the editors.",
-	"published":  "Published: the story is on the site.",
-	"scheduled":  "Scheduled: the story will be published at the time set.",
-	"withdrawn":  "Withdrawn: the story has left every list.",
-	"restored":   "The revision was restored as a new version.",
-	"reinstated": "Restored: the story is published again.",
-	"returned":   "Back to draft.",
-	"uploaded":   "Uploaded. Add a caption and a credit.",
-	"password":   "Your password was changed. Other sessions were signed out.",
-	"created":    "Created.",
-	"deleted":    "Deleted.",
-}
-
-func (s *Handler) renderNewsroom(w http.ResponseWriter, r *http.Request, code int, page, title string, sess *dateline.Session, data any) {
-	s.renderNewsroomView(w, r, code, page, &nrView{Title: title, Session: sess, Data: data})
-}
-
-func (s *Handler) renderNewsroomView(w http.ResponseWriter, r *http.Request, code int, page string, v *nrView) {
-	v.Site, v.Sections, v.Zone = s.cfg.Site, s.site.Sections(), s.site.Zone(r)
-	if v.Flash == "" {
-		v.Flash = flashes[r.URL.Query().Get("done")]
-	}
-	var buf bytes.Buffer
-	if err := s.site.Render(&buf, page, v); err != nil {
-		s.log.Error("render newsroom", "page", page, "err", err)
-		http.Error(w, "Internal error.", http.StatusInternalServerError)
-		return
-	}
-	web.WriteHTML(w, code, "no-store", buf.Bytes())
-}
-
-type messagePage struct {
-	Heading, Message, Back, Secret string
-	Error                          bool
-}
-
-// newsroomError answers a newsroom request that cannot be done: JSON for
-// the newsroom's own API, a page otherwise.
-func (s *Handler) newsroomError(w http.ResponseWriter, r *http.Request, code int, msg string) {
-	w.Header().Set("Cache-Control", "no-store")
-	if code == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
-		w.Header().Set("Retry-After", "30")
-	}
-	if strings.HasPrefix(r.URL.Path, "/newsroom/api/") || strings.HasSuffix(r.URL.Path, "/autosave") || r.Header.Get("Accept") == "application/json" {
-		web.WriteJSON(w, code, map[string]any{"error": map[string]any{"status": code, "message": msg}})
-		return
-	}
-	back := ""
-	if ref := r.Header.Get("Referer"); ref != "" {
-		if u, err := url.Parse(ref); err == nil && u.Host == r.Host && strings.HasPrefix(u.Path, "/newsroom/") {
-			back = u.RequestURI()
-		}
-	}
-	s.renderNewsroom(w, r, code, "message", http.StatusText(code), sessionOf(r), messagePage{Heading: http.StatusText(code), Message: msg, Back: back, Error: true})
-}
-
-// fail answers with a stored error's status and message.
-func (s *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	code := dateline.ErrorCode(err)
-	if code == dateline.EINTERNAL {
-		s.log.Error("newsroom", "method", r.Method, "path", r.URL.Path, "err", err)
-	}
-	s.newsroomError(w, r, web.Status(code), dateline.ErrorMessage(err))
-}
-
-func canPublish(r dateline.Role) bool { return r.CanPublish() }
-func canAdmin(r dateline.Role) bool   { return r.CanAdmin() }
-
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, dateline.Errorf(dateline.ENOTFOUND, "There is nothing at this address.")
-	}
-	return id, nil
+// deskStore is what the desk and the editor need of the store.
+type deskStore interface {
+	workflow.Store
+	DeskArticles(ctx context.Context, f dateline.DeskFilter) ([]dateline.Article, error)
+	Users(ctx context.Context) ([]dateline.User, error)
+	TranslationOf(ctx context.Context, id int64) (int64, error)
+	Revision(ctx context.Context, id int64) (*dateline.Revision, error)
+	SaveAutosave(ctx context.Context, a *dateline.Autosave, now time.Time) error
+	Autosave(ctx context.Context, articleID, userID int64) (*dateline.Autosave, error)
+	TagSuggest(ctx context.Context, kind, prefix string, limit int) ([]dateline.Topic, error)
+	TagPublished(ctx context.Context, kind, slug string) (bool, error)
 }
 
 // --- the desk: a list of stories ---
@@ -117,9 +45,12 @@ type deskPage struct {
 	Users    []dateline.User
 	Authors  map[int64]string
 	Next     string
+	// Waiting are the submitted stories, oldest first, for editors on
+	// the desk's first page: "Waiting for you".
+	Waiting []dateline.Article
 }
 
-func (s *Handler) handleDesk(w http.ResponseWriter, r *http.Request) error {
+func (s *desk) handleDesk(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := dateline.DeskFilter{Status: dateline.Status(q.Get("status")), Section: q.Get("section"), Query: strings.TrimSpace(q.Get("q")), Limit: 50,
 		VisibleTo: visibleTo(sessionOf(r).User)}
@@ -165,12 +96,25 @@ func (s *Handler) handleDesk(w http.ResponseWriter, r *http.Request) error {
 	for _, u := range users {
 		d.Authors[u.ID] = u.Name
 	}
+	if sessionOf(r).User.Role.CanPublish() && f.Offset == 0 {
+		if d.Waiting, err = s.waiting(ctx); err != nil {
+			return err
+		}
+	}
 	if len(items) == f.Limit {
 		q.Set("offset", strconv.Itoa(f.Offset+f.Limit))
 		d.Next = "/newsroom/?" + q.Encode()
 	}
 	s.renderNewsroomView(w, r, http.StatusOK, "desk", &nrView{Title: "Stories", Session: sessionOf(r), Nav: "desk", Data: d})
 	return nil
+}
+
+// waiting lists the submitted stories for the editors, the longest
+// waiting first.
+func (s *desk) waiting(ctx context.Context) ([]dateline.Article, error) {
+	as, err := s.store.DeskArticles(ctx, dateline.DeskFilter{Status: dateline.StatusSubmitted, Limit: 20})
+	slices.Reverse(as)
+	return as, err
 }
 
 // visibleTo is the desk's limit for the person: a reporter sees their own
@@ -198,33 +142,49 @@ type editPage struct {
 	Conflict            *workflow.Conflict
 	Error               string
 	Info                string
-	Restore             int64 // the revision being restored
+	Restore             int64  // the revision being restored
+	Correction          string // the correction typed, when the form comes back
+	WithdrawNote        string // the reason typed for a withdrawal refused
+	Message             string // the note typed, when the form comes back
+	Minor               bool   // the minor-edit box, when the form comes back
+	// ReadOnly shows the story without the form: a reporter's view of
+	// a story they may read but not change.
+	ReadOnly bool
+	Notes    []workflow.Note
 }
 
-func (s *Handler) handleNewArticle(w http.ResponseWriter, r *http.Request) error {
+func (s *desk) handleNewArticle(w http.ResponseWriter, r *http.Request) error {
 	sess := sessionOf(r)
-	d := &dateline.Draft{Lang: "en", Urgency: 5, Byline: sess.User.Name}
+	d := &dateline.Draft{Lang: dateline.LangMain, Urgency: 5, Byline: sess.User.Name}
 	if secs := s.site.Sections(); len(secs) > 0 {
-		d.Section = secs[0].Slug
+		d.Section, d.Lang = secs[0].Slug, sectionLang(secs[0])
 	}
 	a := &dateline.Article{Status: dateline.StatusDraft}
 	s.editor(w, r, http.StatusOK, &editPage{A: a, D: d})
 	return nil
 }
 
-func (s *Handler) handleEditArticle(w http.ResponseWriter, r *http.Request) error {
-	a, ok := s.articleForEdit(w, r)
-	if !ok {
-		return nil
+func (s *desk) handleEditArticle(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
 	}
 	sess := sessionOf(r)
-	p := &editPage{A: a, D: workflow.EditorDraft(a), Base: a.Version}
-	if a.ID != 0 {
-		of, err := s.store.TranslationOf(r.Context(), a.ID)
-		if err != nil {
+	a, err := s.workflow().Editable(r.Context(), sess.User, id)
+	if dateline.ErrorCode(err) == dateline.EFORBIDDEN {
+		// What a reporter may read but not change is shown read-only.
+		if a, err = s.workflow().Readable(r.Context(), sess.User, id); err != nil {
 			return err
 		}
-		p.D.TranslationOf = of
+		s.editor(w, r, http.StatusOK, &editPage{A: a, D: workflow.EditorDraft(a), Base: a.Version, ReadOnly: true})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	p, err := s.storedPage(r, a)
+	if err != nil {
+		return err
 	}
 	if as, err := s.store.Autosave(r.Context(), a.ID, sess.UserID); err == nil {
 		if r.URL.Query().Get("restore") == "autosave" {
@@ -241,10 +201,22 @@ func (s *Handler) handleEditArticle(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
+// storedPage is the editor's page of story a as stored, with its
+// translation link.
+func (s *desk) storedPage(r *http.Request, a *dateline.Article) (*editPage, error) {
+	p := &editPage{A: a, D: workflow.EditorDraft(a), Base: a.Version}
+	of, err := s.store.TranslationOf(r.Context(), a.ID)
+	if err != nil {
+		return nil, err
+	}
+	p.D.TranslationOf = of
+	return p, nil
+}
+
 // articleForEdit loads the article named in the path and checks that the
 // signed-in person may change it: reporters only their own stories before
 // publication.
-func (s *Handler) articleForEdit(w http.ResponseWriter, r *http.Request) (*dateline.Article, bool) {
+func (s *desk) articleForEdit(w http.ResponseWriter, r *http.Request) (*dateline.Article, bool) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
@@ -259,11 +231,11 @@ func (s *Handler) articleForEdit(w http.ResponseWriter, r *http.Request) (*datel
 }
 
 // workflow is the newsroom's editorial workflow over the server's store.
-func (s *Handler) workflow() *workflow.Service {
+func (s *desk) workflow() *workflow.Service {
 	return &workflow.Service{Store: s.store, Now: s.now, Log: s.log}
 }
 
-func (s *Handler) editor(w http.ResponseWriter, r *http.Request, code int, p *editPage) {
+func (s *desk) editor(w http.ResponseWriter, r *http.Request, code int, p *editPage) {
 	ctx := r.Context()
 	if p.D.PhotoID != 0 {
 		p.Photo, _ = s.store.Photo(ctx, p.D.PhotoID)
@@ -282,6 +254,11 @@ func (s *Handler) editor(w http.ResponseWriter, r *http.Request, code int, p *ed
 		p.PublishAt = p.D.EmbargoUntil.In(s.loc(r)).Format("2006-01-02T15:04")
 	}
 	p.Chain = p.A.Chain
+	if p.A.ID != 0 {
+		if revs, err := s.store.Revisions(ctx, p.A.ID); err == nil {
+			p.Notes = workflow.Notes(revs)
+		}
+	}
 	title := "New story"
 	if p.A.ID != 0 {
 		title = "Edit: " + p.A.Headline
@@ -290,12 +267,27 @@ func (s *Handler) editor(w http.ResponseWriter, r *http.Request, code int, p *ed
 	if p.A.ID != 0 {
 		nav = "desk"
 	}
-	s.renderNewsroomView(w, r, code, "edit", &nrView{Title: title, Session: sessionOf(r), Nav: nav, Editor: true, Data: p})
+	v := &nrView{Title: title, Session: sessionOf(r), Nav: nav, Editor: true, Data: p}
+	if r.URL.Query().Get("done") == "scheduled" && p.A.Status == dateline.StatusScheduled {
+		v.Flash = scheduledFlash(p.A, s.loc(r))
+	}
+	s.renderNewsroomView(w, r, code, "edit", v)
 }
 
-// formDraft reads the editor's form. It returns EINVALID with a message a
-// journalist can act on.
-func (s *Handler) formDraft(r *http.Request) (*dateline.Draft, error) {
+// scheduledFlash is the message after scheduling a story: when it comes
+// out, and whether that time is an embargo.
+func scheduledFlash(a *dateline.Article, loc *time.Location) string {
+	at := a.EmbargoUntil.In(loc).Format("2 January 2006 at 15:04 MST")
+	if a.Embargoed {
+		return "Embargoed until " + at + ": readers see the story then; API clients with embargo access receive it now."
+	}
+	return "Scheduled: the story is published on " + at + ", not before."
+}
+
+// formDraft reads the editor's form. An error is EINVALID with a message
+// a journalist can act on; the draft is then still returned as typed, so
+// that the form can come back with it, unless a field is not text.
+func (s *desk) formDraft(r *http.Request) (*dateline.Draft, error) {
 	f := r.PostForm
 	for k, vs := range f {
 		for _, v := range vs {
@@ -309,46 +301,21 @@ func (s *Handler) formDraft(r *http.Request) (*dateline.Draft, error) {
 		Section: f.Get("section"), Lang: f.Get("lang"), Place: strings.TrimSpace(f.Get("place")), Byline: strings.TrimSpace(f.Get("byline")),
 		Caption: strings.TrimSpace(f.Get("caption")), Credit: strings.TrimSpace(f.Get("credit")),
 		Breaking: f.Get("breaking") != "", Commercial: f.Get("commercial"), Advisory: strings.TrimSpace(f.Get("advisory")), Embargoed: f.Get("embargoed") != "",
-		Topics: splitNames(f.Get("topics")), Persons: splitNames(f.Get("persons")),
+		Topics: splitNames(f.Get("topics")), Persons: splitNames(f.Get("persons")), Urgency: 5,
 	}
-	limits := []struct {
-		name, v string
-		n       int
-	}{{"headline", d.Headline, 300}, {"lead", d.Lead, 2000}, {"story", d.Body, 1 << 20}, {"place", d.Place, 100}, {"byline", d.Byline, 200},
-		{"caption", d.Caption, 1000}, {"credit", d.Credit, 200}, {"advisory", d.Advisory, 200}}
-	for _, l := range limits {
-		if utf8.RuneCountInString(l.v) > l.n {
-			return nil, dateline.Errorf(dateline.EINVALID, "The %s is longer than %d characters.", l.name, l.n)
+	var first error
+	check := func(err error) {
+		if first == nil {
+			first = err
 		}
 	}
-	if !dateline.ValidCommercial(d.Commercial) {
-		return nil, dateline.Errorf(dateline.EINVALID, "A story is partner material, advertising, or neither; not %q.", truncate(d.Commercial, 40))
-	}
-	if len(d.Topics) > 30 || len(d.Persons) > 30 {
-		return nil, dateline.Errorf(dateline.EINVALID, "A story has at most 30 topics and 30 persons.")
-	}
-	for _, n := range append(append([]string{}, d.Topics...), d.Persons...) {
-		if utf8.RuneCountInString(n) > 100 || dateline.Slugify(n) == "" {
-			return nil, dateline.Errorf(dateline.EINVALID, "The tag %q needs letters or digits and at most 100 characters.", truncate(n, 60))
-		}
-	}
-	if !s.hasSection(d.Section) {
-		return nil, dateline.Errorf(dateline.EINVALID, "Choose a section from the list.")
-	}
-	if d.Lang != "en" && d.Lang != "ru" {
-		return nil, dateline.Errorf(dateline.EINVALID, "The language is English (en) or Russian (ru).")
-	}
-	if sec := s.section(d.Section); sec != nil && sectionLang(*sec) != d.Lang {
-		return nil, dateline.Errorf(dateline.EINVALID, "The section %s is in the %s edition: choose one of its sections for a story in %s, or change the language.",
-			sec.Name, languageNames[sectionLang(*sec)], languageNames[d.Lang])
-	}
+	check(s.checkDraft(d))
 	switch u := f.Get("urgency"); u {
 	case "", "5":
-		d.Urgency = 5
 	case "1", "2":
 		d.Urgency = int(u[0] - '0')
 	default:
-		return nil, dateline.Errorf(dateline.EINVALID, "Urgency is flash, urgent or normal.")
+		check(dateline.Errorf(dateline.EINVALID, "Urgency is flash, urgent or normal."))
 	}
 	var err error
 	// Browsers without JavaScript type the photo's number or tick
@@ -360,27 +327,63 @@ func (s *Handler) formDraft(r *http.Request) (*dateline.Draft, error) {
 	if f.Get("photo_remove") != "" {
 		photo = ""
 	}
-	if d.PhotoID, err = optionalID(photo, "photo"); err != nil {
-		return nil, err
-	}
+	d.PhotoID, err = optionalID(photo, "photo")
+	check(err)
 	follows := f.Get("follows")
 	if typed := strings.TrimSpace(f.Get("follows_typed")); typed != "" {
 		follows = typed
 	}
-	if d.Follows, err = optionalID(follows, "earlier story"); err != nil {
-		return nil, err
-	}
-	if d.TranslationOf, err = optionalID(strings.TrimSpace(f.Get("translation_of")), "story this one translates"); err != nil {
-		return nil, err
-	}
+	d.Follows, err = optionalID(follows, "earlier story")
+	check(err)
+	d.TranslationOf, err = optionalID(strings.TrimSpace(f.Get("translation_of")), "story this one translates")
+	check(err)
 	if v := f.Get("publish_at"); v != "" {
 		t, err := time.ParseInLocation("2006-01-02T15:04", v, s.loc(r))
 		if err != nil || t.Year() < 2000 || t.Year() > 2200 {
-			return nil, dateline.Errorf(dateline.EINVALID, "The publication time is a date and a time such as 2026-11-27T14:30.")
+			check(dateline.Errorf(dateline.EINVALID, "The publication time is a date and a time such as 2026-11-27T14:30."))
+		} else {
+			d.EmbargoUntil = t.UTC()
 		}
-		d.EmbargoUntil = t.UTC()
 	}
-	return d, nil
+	return d, first
+}
+
+// checkDraft checks the lengths, tags, section and language of a draft
+// read from the form. Returns EINVALID.
+func (s *desk) checkDraft(d *dateline.Draft) error {
+	limits := []struct {
+		name, v string
+		n       int
+	}{{"headline", d.Headline, 300}, {"lead", d.Lead, 2000}, {"story", d.Body, 1 << 20}, {"place", d.Place, 100}, {"byline", d.Byline, 200},
+		{"caption", d.Caption, 1000}, {"credit", d.Credit, 200}, {"advisory", d.Advisory, 200}}
+	for _, l := range limits {
+		if utf8.RuneCountInString(l.v) > l.n {
+			return dateline.Errorf(dateline.EINVALID, "The %s is longer than %d characters.", l.name, l.n)
+		}
+	}
+	if !dateline.ValidCommercial(d.Commercial) {
+		return dateline.Errorf(dateline.EINVALID, "A story is partner material, advertising, or neither; not %q.", truncate(d.Commercial, 40))
+	}
+	if len(d.Topics) > 30 || len(d.Persons) > 30 {
+		return dateline.Errorf(dateline.EINVALID, "A story has at most 30 topics and 30 persons.")
+	}
+	for _, n := range append(append([]string{}, d.Topics...), d.Persons...) {
+		if utf8.RuneCountInString(n) > 100 || dateline.Slugify(n) == "" {
+			return dateline.Errorf(dateline.EINVALID, "The tag %q needs letters or digits and at most 100 characters.", truncate(n, 60))
+		}
+	}
+	sec := s.section(d.Section)
+	if sec == nil {
+		return dateline.Errorf(dateline.EINVALID, "Choose a section from the list.")
+	}
+	if d.Lang != "en" && d.Lang != "ru" {
+		return dateline.Errorf(dateline.EINVALID, "The language is English (en) or Russian (ru).")
+	}
+	if want := sectionLang(*sec); want != d.Lang {
+		return dateline.Errorf(dateline.EINVALID, "The section %s is in the %s edition and the story is in %s: choose a section of the %s edition, or set the language to %s.",
+			sec.Name, languageNames[want], languageNames[d.Lang], languageNames[d.Lang], languageNames[want])
+	}
+	return nil
 }
 
 func optionalID(v, what string) (int64, error) {
@@ -409,46 +412,61 @@ func splitNames(s string) []string {
 	return out
 }
 
-func (s *Handler) handleCreateArticle(w http.ResponseWriter, r *http.Request) error {
-	s.saveArticle(w, r, 0)
+func (s *desk) handleCreateArticle(w http.ResponseWriter, r *http.Request) error {
+	s.saveArticle(w, r, &dateline.Article{Status: dateline.StatusDraft})
 	return nil
 }
 
-func (s *Handler) handleSaveArticle(w http.ResponseWriter, r *http.Request) error {
+func (s *desk) handleSaveArticle(w http.ResponseWriter, r *http.Request) error {
 	a, ok := s.articleForEdit(w, r)
 	if !ok {
 		return nil
 	}
-	s.saveArticle(w, r, a.ID)
+	s.saveArticle(w, r, a)
 	return nil
 }
 
-// saveArticle stores the form as story id (0: a new one) as its button
-// asks: save, submit, publish, return to draft.
-func (s *Handler) saveArticle(w http.ResponseWriter, r *http.Request, id int64) {
+// saveArticle stores the form as story a (ID 0: a new one) as its button
+// asks: save, submit, publish, return to draft. A form that cannot be
+// saved comes back with what was typed and why.
+func (s *desk) saveArticle(w http.ResponseWriter, r *http.Request, a *dateline.Article) {
 	base, err := strconv.Atoi(r.PostFormValue("version"))
 	if err != nil || base < 0 {
 		s.newsroomError(w, r, http.StatusBadRequest, "The form lacks the version it was opened at; reload the story.")
 		return
 	}
 	d, err := s.formDraft(r)
+	if err != nil && d != nil {
+		s.editor(w, r, http.StatusBadRequest, s.typedPage(r, &editPage{A: a, D: d, Base: base, Error: dateline.ErrorMessage(err)}))
+		return
+	}
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	action := workflow.Action{Verb: r.PostFormValue("action"), Correction: r.PostFormValue("correction"), Restore: r.PostFormValue("restore") != ""}
-	res, err := s.workflow().Save(r.Context(), sessionOf(r).User, id, *d, action, base)
+	action := workflow.Action{Verb: r.PostFormValue("action"), Correction: r.PostFormValue("correction"), Restore: r.PostFormValue("restore") != "",
+		Message: r.PostFormValue("message"), Minor: r.PostFormValue("minor") != ""}
+	res, err := s.workflow().Save(r.Context(), sessionOf(r).User, a.ID, *d, action, base)
 	s.saved(w, r, res, err)
+}
+
+// typedPage adds to a form shown again what its draft does not hold: the
+// correction and the note typed, the minor-edit box and the revision being
+// restored.
+func (s *desk) typedPage(r *http.Request, p *editPage) *editPage {
+	p.Correction, p.Message, p.Minor = r.PostFormValue("correction"), r.PostFormValue("message"), r.PostFormValue("minor") != ""
+	p.Restore, _ = strconv.ParseInt(r.PostFormValue("restore"), 10, 64)
+	return p
 }
 
 // saved answers a save: the story's page with the message of what was
 // done, the form again with what was refused, or the error.
-func (s *Handler) saved(w http.ResponseWriter, r *http.Request, res workflow.Result, err error) {
+func (s *desk) saved(w http.ResponseWriter, r *http.Request, res workflow.Result, err error) {
 	switch {
 	case err != nil && res.Conflict != nil:
-		s.editor(w, r, http.StatusConflict, &editPage{A: res.Article, D: res.Draft, Base: res.Base, Conflict: res.Conflict})
+		s.editor(w, r, http.StatusConflict, s.typedPage(r, &editPage{A: res.Article, D: res.Draft, Base: res.Base, Conflict: res.Conflict}))
 	case err != nil && res.Article != nil:
-		s.editor(w, r, http.StatusBadRequest, &editPage{A: res.Article, D: res.Draft, Base: res.Base, Error: dateline.ErrorMessage(err)})
+		s.editor(w, r, http.StatusBadRequest, s.typedPage(r, &editPage{A: res.Article, D: res.Draft, Base: res.Base, Error: dateline.ErrorMessage(err)}))
 	case err != nil:
 		s.fail(w, r, err)
 	default:
@@ -457,7 +475,7 @@ func (s *Handler) saved(w http.ResponseWriter, r *http.Request, res workflow.Res
 	}
 }
 
-func (s *Handler) handleAutosave(w http.ResponseWriter, r *http.Request) error {
+func (s *desk) handleAutosave(w http.ResponseWriter, r *http.Request) error {
 	a, ok := s.articleForEdit(w, r)
 	if !ok {
 		return nil
@@ -477,7 +495,7 @@ func (s *Handler) handleAutosave(w http.ResponseWriter, r *http.Request) error {
 }
 
 // handlePreview renders the form's story with the reader's article page.
-func (s *Handler) handlePreview(w http.ResponseWriter, r *http.Request) error {
+func (s *desk) handlePreview(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.formDraft(r)
 	if err != nil {
 		return err
@@ -502,32 +520,108 @@ func (s *Handler) handlePreview(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Handler) handleWithdraw(w http.ResponseWriter, r *http.Request) error {
-	s.changeStatus(w, r, workflow.Action{Verb: workflow.Withdraw, Note: r.PostFormValue("withdraw_note")})
+// handleWithdraw takes a published or scheduled story off the site; the
+// form must carry the confirmation box.
+func (s *desk) handleWithdraw(w http.ResponseWriter, r *http.Request) error {
+	s.changeStatus(w, r, workflow.Action{Verb: workflow.Withdraw, Note: r.PostFormValue("withdraw_note"), Confirmed: r.PostFormValue("confirm") != ""})
 	return nil
 }
 
 // handleReinstate is an editor's "Restore" of a withdrawn story; the form
 // must carry the confirmation box.
-func (s *Handler) handleReinstate(w http.ResponseWriter, r *http.Request) error {
+func (s *desk) handleReinstate(w http.ResponseWriter, r *http.Request) error {
 	s.changeStatus(w, r, workflow.Action{Verb: workflow.Reinstate, Confirmed: r.PostFormValue("confirm") != ""})
 	return nil
 }
 
 // changeStatus withdraws or reinstates the story in the path, leaving its
 // content as it is.
-func (s *Handler) changeStatus(w http.ResponseWriter, r *http.Request, action workflow.Action) {
-	a, ok := s.articleForEdit(w, r)
+func (s *desk) changeStatus(w http.ResponseWriter, r *http.Request, action workflow.Action) {
+	a, base, ok := s.articleAndBase(w, r)
 	if !ok {
 		return
+	}
+	res, err := s.workflow().Save(r.Context(), sessionOf(r).User, a.ID, dateline.Draft{}, action, base)
+	if err != nil && res.Article == nil && dateline.ErrorCode(err) == dateline.EINVALID {
+		s.refusedOnPage(w, r, a, err, func(p *editPage) { p.WithdrawNote = action.Note })
+		return
+	}
+	s.saved(w, r, res, err)
+}
+
+// handleDelete deletes a draft for good; the form must carry the
+// confirmation box. The desk follows, saying so.
+func (s *desk) handleDelete(w http.ResponseWriter, r *http.Request) error {
+	a, base, ok := s.articleAndBase(w, r)
+	if !ok {
+		return nil
+	}
+	err := s.workflow().DeleteDraft(r.Context(), sessionOf(r).User, a.ID, base, r.PostFormValue("confirm") != "")
+	switch dateline.ErrorCode(err) {
+	case "":
+		http.Redirect(w, r, "/newsroom/?done=draft-deleted", http.StatusSeeOther)
+	case dateline.EINVALID, dateline.ECONFLICT:
+		s.refusedOnPage(w, r, a, err, nil)
+	default:
+		return err
+	}
+	return nil
+}
+
+// handleNote leaves a note on a story without changing it; the story's
+// page follows, or comes back with the note typed and why it was refused.
+func (s *desk) handleNote(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	u, text := sessionOf(r).User, r.PostFormValue("note")
+	err = s.workflow().AddNote(r.Context(), u, id, text)
+	if dateline.ErrorCode(err) == dateline.EINVALID {
+		a, rerr := s.workflow().Readable(r.Context(), u, id)
+		if rerr != nil {
+			return rerr
+		}
+		_, editErr := s.workflow().Editable(r.Context(), u, id)
+		s.editor(w, r, http.StatusBadRequest, &editPage{A: a, D: workflow.EditorDraft(a), Base: a.Version, ReadOnly: editErr != nil,
+			Error: dateline.ErrorMessage(err), Message: text})
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/newsroom/articles/"+strconv.FormatInt(id, 10)+"?done=noted", http.StatusSeeOther)
+	return nil
+}
+
+// articleAndBase loads the story in the path for a change and reads the
+// version its form was opened at.
+func (s *desk) articleAndBase(w http.ResponseWriter, r *http.Request) (*dateline.Article, int, bool) {
+	a, ok := s.articleForEdit(w, r)
+	if !ok {
+		return nil, 0, false
 	}
 	base, err := strconv.Atoi(r.PostFormValue("version"))
 	if err != nil {
 		s.newsroomError(w, r, http.StatusBadRequest, "The form lacks the version it was opened at; reload the story.")
+		return nil, 0, false
+	}
+	return a, base, true
+}
+
+// refusedOnPage shows story a's page again with why a change of it was
+// refused; keep puts back what was typed.
+func (s *desk) refusedOnPage(w http.ResponseWriter, r *http.Request, a *dateline.Article, err error, keep func(*editPage)) {
+	p, perr := s.storedPage(r, a)
+	if perr != nil {
+		s.fail(w, r, perr)
 		return
 	}
-	res, err := s.workflow().Save(r.Context(), sessionOf(r).User, a.ID, dateline.Draft{}, action, base)
-	s.saved(w, r, res, err)
+	p.Error = dateline.ErrorMessage(err)
+	if keep != nil {
+		keep(p)
+	}
+	s.editor(w, r, http.StatusBadRequest, p)
 }
 
 // --- history ---
@@ -537,7 +631,7 @@ type historyPage struct {
 	Revs []dateline.Revision
 }
 
-func (s *Handler) handleHistory(w http.ResponseWriter, r *http.Request) error {
+func (s *desk) handleHistory(w http.ResponseWriter, r *http.Request) error {
 	a, ok := s.articleForView(w, r)
 	if !ok {
 		return nil
@@ -552,7 +646,7 @@ func (s *Handler) handleHistory(w http.ResponseWriter, r *http.Request) error {
 
 // articleForView loads the article in the path for reading its history:
 // reporters see their own stories', editors everyone's.
-func (s *Handler) articleForView(w http.ResponseWriter, r *http.Request) (*dateline.Article, bool) {
+func (s *desk) articleForView(w http.ResponseWriter, r *http.Request) (*dateline.Article, bool) {
 	id, err := pathID(r, "id")
 	if err != nil {
 		s.fail(w, r, err)
@@ -576,7 +670,7 @@ type comparePage struct {
 	Diff workflow.Diff
 }
 
-func (s *Handler) revisionOf(r *http.Request, a *dateline.Article, v string) (*dateline.Revision, *dateline.Draft, error) {
+func (s *desk) revisionOf(r *http.Request, a *dateline.Article, v string) (*dateline.Revision, *dateline.Draft, error) {
 	id, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || id <= 0 {
 		return nil, nil, dateline.Errorf(dateline.EINVALID, "Choose two revisions from the history.")
@@ -592,7 +686,7 @@ func (s *Handler) revisionOf(r *http.Request, a *dateline.Article, v string) (*d
 	return rev, d, err
 }
 
-func (s *Handler) handleCompare(w http.ResponseWriter, r *http.Request) error {
+func (s *desk) handleCompare(w http.ResponseWriter, r *http.Request) error {
 	a, ok := s.articleForView(w, r)
 	if !ok {
 		return nil
@@ -617,7 +711,7 @@ func (s *Handler) handleCompare(w http.ResponseWriter, r *http.Request) error {
 
 // handleRestore opens the editor with a revision's content; saving it
 // makes a new version marked as a restore.
-func (s *Handler) handleRestore(w http.ResponseWriter, r *http.Request) error {
+func (s *desk) handleRestore(w http.ResponseWriter, r *http.Request) error {
 	a, ok := s.articleForEdit(w, r)
 	if !ok {
 		return nil

@@ -7,37 +7,24 @@ package newsroom
 
 import (
 	"bytes"
-	"context"
 	"log/slog"
 	"net/http"
 	"net/netip"
 	"time"
 
 	"dateline"
-	workflow "dateline/newsroom"
 )
 
-// Store is the storage the newsroom's pages need: the workflow's, the
-// newsroom's records (users, sessions, tokens, photos, stories, audit),
-// ads, partner feeds and tags, and the few site-wide lists it edits.
-// sqlite.DB and postgres.DB satisfy it.
+// Store is the storage the newsroom's pages need: what each of its areas
+// declares. sqlite.DB and postgres.DB satisfy it.
 type Store interface {
-	workflow.Store
-	dateline.Newsroom
+	sessionStore
+	deskStore
+	libraryStore
+	curationStore
+	adminStore
 	dateline.Ads
-	dateline.Partners
-	dateline.Tagging
-	TranslationOf(ctx context.Context, id int64) (int64, error)
-	SaveSection(ctx context.Context, s *dateline.Section) error
-	Articles(ctx context.Context, f dateline.ArticleFilter) ([]dateline.Article, error)
-	TopStories(ctx context.Context) ([]dateline.TopItem, error)
-	SetTopStories(ctx context.Context, refs []dateline.TopRef) error
-	SavePhoto(ctx context.Context, p *dateline.Photo, now time.Time) error
-	SaveGallery(ctx context.Context, g *dateline.Gallery, now time.Time) error
-	Galleries(ctx context.Context, limit int) ([]dateline.Gallery, error)
-	SaveInfographic(ctx context.Context, g *dateline.Infographic, now time.Time) error
-	Infographics(ctx context.Context, limit int) ([]dateline.Infographic, error)
-	CreateToken(ctx context.Context, t *dateline.Token, now time.Time) error
+	partnerStore
 }
 
 // Site is what the newsroom needs of the public site that it edits.
@@ -65,8 +52,6 @@ type Zone interface {
 	When(t time.Time) string
 }
 
-func (s *Handler) loc(r *http.Request) *time.Location { return s.site.Zone(r).Location() }
-
 // Config is what the newsroom needs to know of the node.
 type Config struct {
 	Site           any // the site's configuration, as the templates show it
@@ -77,35 +62,38 @@ type Config struct {
 	Partners       PartnerFetcher // nil: partner feeds are not fetched on this node
 }
 
-// Handler serves the newsroom.
+// Handler serves the newsroom: its routes, and one value per area of
+// the newsroom, each holding only what its pages use.
 type Handler struct {
-	store  Store
-	site   Site
-	cfg    Config
-	log    *slog.Logger
-	now    func() time.Time
-	logins ipLimiter
-	mux    *http.ServeMux
+	*kit
+	sessions *sessions     // sign-in, sessions and one's own account
+	desk     *desk         // the desk, the story editor and its history
+	library  *library      // photos, galleries and infographics
+	curation *curation     // the top stories and the story pages
+	admin    *admin        // people, sections, tokens, the audit log
+	ads      *adsAdmin     // the ad slots and the switch
+	partners *partnerFeeds // partner feeds
+	mux      *http.ServeMux
 }
 
 // New makes the newsroom's handler with its routes.
 func New(store Store, site Site, cfg Config, log *slog.Logger, now func() time.Time) *Handler {
-	h := &Handler{store: store, site: site, cfg: cfg, log: log, now: now}
-	h.mux = http.NewServeMux()
+	k := &kit{site: site, siteConfig: cfg.Site, log: log, now: now, auditLog: store}
+	lib := &library{kit: k, store: store, media: cfg.Media}
+	h := &Handler{
+		kit:      k,
+		sessions: &sessions{kit: k, store: store, baseURL: cfg.BaseURL, trustedProxies: cfg.TrustedProxies},
+		desk:     &desk{kit: k, store: store},
+		library:  lib,
+		curation: &curation{kit: k, store: store},
+		admin:    &admin{kit: k, store: store},
+		ads:      &adsAdmin{kit: k, store: store, lib: lib, baseURL: cfg.BaseURL, noAds: cfg.NoAds},
+		partners: &partnerFeeds{kit: k, store: store, fetcher: cfg.Partners},
+		mux:      http.NewServeMux(),
+	}
 	h.routes(h.mux)
 	return h
 }
 
 // ServeHTTP serves a request under /newsroom/.
 func (s *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
-
-func (s *Handler) hasSection(slug string) bool { return s.section(slug) != nil }
-
-func (s *Handler) section(slug string) *dateline.Section {
-	for _, sec := range s.site.Sections() {
-		if sec.Slug == slug {
-			return &sec
-		}
-	}
-	return nil
-}

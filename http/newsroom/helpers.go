@@ -29,7 +29,8 @@ func plural(n int, one, many string) string {
 	return strconv.Itoa(n) + " " + many
 }
 
-var languageNames = map[string]string{"en": "English", "ru": "Русский"}
+// languageNames name the editions in the newsroom, which is in English.
+var languageNames = map[string]string{"en": "English", "ru": "Russian"}
 
 func sectionLang(sec dateline.Section) string {
 	if sec.Lang == "" {

@@ -1,6 +1,7 @@
 package newsroom
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"path"
@@ -16,6 +17,25 @@ import (
 	"dateline/media"
 )
 
+// library is the photo library, and the galleries and infographics made
+// from it.
+type library struct {
+	*kit
+	store libraryStore
+	media dateline.Media // nil: uploads are off
+}
+
+// libraryStore is what the library needs of the store.
+type libraryStore interface {
+	Photos(ctx context.Context, f dateline.PhotoFilter) ([]dateline.Photo, error)
+	Photo(ctx context.Context, id int64) (*dateline.Photo, error)
+	SavePhoto(ctx context.Context, p *dateline.Photo, now time.Time) error
+	Galleries(ctx context.Context, limit int) ([]dateline.Gallery, error)
+	SaveGallery(ctx context.Context, g *dateline.Gallery, now time.Time) error
+	Infographics(ctx context.Context, limit int) ([]dateline.Infographic, error)
+	SaveInfographic(ctx context.Context, g *dateline.Infographic, now time.Time) error
+}
+
 // --- the photo library ---
 
 type photosPage struct {
@@ -23,23 +43,37 @@ type photosPage struct {
 	Query  string
 	Next   string
 	Limit  int64
+	// An upload refused: why, and the caption and credit typed for it.
+	Error, Caption, Credit string
 }
 
-func (s *Handler) handlePhotos(w http.ResponseWriter, r *http.Request) error {
-	f, err := photoFilter(r)
+func (s *library) handlePhotos(w http.ResponseWriter, r *http.Request) error {
+	return s.photos(w, r, http.StatusOK, photosPage{})
+}
+
+// photos shows the upload form (filled with p's caption and credit, with
+// p's error) and the library.
+func (s *library) photos(w http.ResponseWriter, r *http.Request, code int, p photosPage) error {
+	f, ps, err := s.find(r)
 	if err != nil {
 		return err
 	}
-	ps, err := s.store.Photos(r.Context(), f)
-	if err != nil {
-		return err
-	}
-	p := photosPage{Photos: ps, Query: f.Query, Limit: maxUploadBytes >> 20}
+	p.Photos, p.Query, p.Limit = ps, f.Query, maxUploadBytes>>20
 	if len(ps) == f.Limit {
 		p.Next = "/newsroom/photos?before=" + strconv.FormatInt(ps[len(ps)-1].ID, 10) + "&q=" + url.QueryEscape(f.Query)
 	}
-	s.renderNewsroomView(w, r, http.StatusOK, "photos", &nrView{Title: "Photos", Session: sessionOf(r), Nav: "photos", Data: p})
+	s.renderNewsroomView(w, r, code, "photos", &nrView{Title: "Photos", Session: sessionOf(r), Nav: "photos", Data: p})
 	return nil
+}
+
+// find returns the photos of the library the request's query asks for.
+func (s *library) find(r *http.Request) (dateline.PhotoFilter, []dateline.Photo, error) {
+	f, err := photoFilter(r)
+	if err != nil {
+		return f, nil, err
+	}
+	ps, err := s.store.Photos(r.Context(), f)
+	return f, ps, err
 }
 
 func photoFilter(r *http.Request) (dateline.PhotoFilter, error) {
@@ -57,20 +91,28 @@ func photoFilter(r *http.Request) (dateline.PhotoFilter, error) {
 
 // handleUpload takes one image, checks it, stores its renditions and adds
 // it to the library with its caption and credit.
-func (s *Handler) handleUpload(w http.ResponseWriter, r *http.Request) error {
+func (s *library) handleUpload(w http.ResponseWriter, r *http.Request) error {
 	ctx, u := r.Context(), sessionOf(r).User
-	if s.cfg.Media == nil {
+	if s.media == nil {
 		s.newsroomError(w, r, http.StatusServiceUnavailable, "This site has no media store configured; uploads are off.")
 		return nil
 	}
 	caption, credit := ingest.PlainText(r.PostFormValue("caption")), ingest.PlainText(r.PostFormValue("credit"))
+	refuse := func(err error) error {
+		if r.Header.Get("Accept") == "application/json" || dateline.ErrorCode(err) == dateline.EINTERNAL {
+			return err
+		}
+		// The form again, with what was typed for the photo.
+		code := web.Status(dateline.ErrorCode(err))
+		retryLater(w, code)
+		return s.photos(w, r, code, photosPage{Error: dateline.ErrorMessage(err), Caption: caption, Credit: credit})
+	}
 	if utf8.RuneCountInString(caption) > 1000 || utf8.RuneCountInString(credit) > 200 {
-		s.newsroomError(w, r, http.StatusBadRequest, "A caption has at most 1,000 characters and a credit 200.")
-		return nil
+		return refuse(dateline.Errorf(dateline.EINVALID, "A caption has at most 1,000 characters and a credit 200."))
 	}
 	p, err := s.uploadPhoto(r, "photo", caption, credit)
 	if err != nil {
-		return err
+		return refuse(err)
 	}
 	s.audit(ctx, u, "photo.upload", "photo "+strconv.FormatInt(p.ID, 10), r.MultipartForm.File["photo"][0].Filename)
 	if r.Header.Get("Accept") == "application/json" {
@@ -84,9 +126,9 @@ func (s *Handler) handleUpload(w http.ResponseWriter, r *http.Request) error {
 // uploadPhoto prepares the image of the form's field (checked, its
 // renditions written) and adds it to the library with its caption and
 // credit. Returns EINVALID when there is no usable image.
-func (s *Handler) uploadPhoto(r *http.Request, field, caption, credit string) (*dateline.Photo, error) {
+func (s *library) uploadPhoto(r *http.Request, field, caption, credit string) (*dateline.Photo, error) {
 	ctx := r.Context()
-	if s.cfg.Media == nil {
+	if s.media == nil {
 		return nil, dateline.Errorf(dateline.EINVALID, "This site has no media store configured; uploads are off.")
 	}
 	file, hdr, err := r.FormFile(field)
@@ -103,7 +145,7 @@ func (s *Handler) uploadPhoto(r *http.Request, field, caption, credit string) (*
 	// (media.SetWorkBudget), within a bound, and answers EUNAVAILABLE
 	// (503) when the node stays busy.
 	dir := "uploads/" + s.now().UTC().Format("2006/01")
-	p, err := media.Prepare(ctx, s.cfg.Media, dir, file, lim)
+	p, err := media.Prepare(ctx, s.media, dir, file, lim)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +159,7 @@ func (s *Handler) uploadPhoto(r *http.Request, field, caption, credit string) (*
 
 type photoPage struct{ P *dateline.Photo }
 
-func (s *Handler) handlePhoto(w http.ResponseWriter, r *http.Request) error {
+func (s *library) handlePhoto(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
@@ -130,7 +172,7 @@ func (s *Handler) handlePhoto(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Handler) handleSavePhoto(w http.ResponseWriter, r *http.Request) error {
+func (s *library) handleSavePhoto(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
@@ -178,7 +220,7 @@ type collectionItem struct {
 	Count int
 }
 
-func (s *Handler) handleCollections(w http.ResponseWriter, r *http.Request) error {
+func (s *library) handleCollections(w http.ResponseWriter, r *http.Request) error {
 	kind := r.PathValue("kind")
 	ctx := r.Context()
 	p := collectionPage{Kind: strings.TrimSuffix(kind, "s")}
@@ -222,7 +264,7 @@ func (s *Handler) handleCollections(w http.ResponseWriter, r *http.Request) erro
 
 // handleCreateCollection makes a gallery or an infographic from photos of
 // the library, in the order their position fields give.
-func (s *Handler) handleCreateCollection(w http.ResponseWriter, r *http.Request) error {
+func (s *library) handleCreateCollection(w http.ResponseWriter, r *http.Request) error {
 	kind := r.PathValue("kind")
 	ctx, u := r.Context(), sessionOf(r).User
 	title, text, section := ingest.PlainText(r.PostFormValue("title")), strings.TrimSpace(r.PostFormValue("text")), r.PostFormValue("section")
@@ -296,5 +338,24 @@ func (s *Handler) handleCreateCollection(w http.ResponseWriter, r *http.Request)
 	s.site.Changed()
 	s.audit(ctx, u, map[string]string{"galleries": "gallery", "infographics": "infographic"}[kind]+".create", kind+" "+strconv.FormatInt(id, 10), title)
 	http.Redirect(w, r, link, http.StatusSeeOther)
+	return nil
+}
+
+// --- the editor's photo picker ---
+
+func photoJSON(p *dateline.Photo) map[string]any {
+	return map[string]any{"id": p.ID, "src": fitURL(p, 320), "full": fitURL(p, 960), "width": p.Width, "height": p.Height, "caption": p.Caption, "credit": p.Credit}
+}
+
+func (s *library) handleAPIPhotos(w http.ResponseWriter, r *http.Request) error {
+	_, ps, err := s.find(r)
+	if err != nil {
+		return err
+	}
+	out := []map[string]any{}
+	for i := range ps {
+		out = append(out, photoJSON(&ps[i]))
+	}
+	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }

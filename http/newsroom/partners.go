@@ -20,20 +20,35 @@ type PartnerFetcher interface {
 	FetchNow(ctx context.Context, id int64) (*dateline.PartnerFeed, error)
 }
 
+// partnerFeeds is the admins' page of partner feeds.
+type partnerFeeds struct {
+	*kit
+	store   partnerStore
+	fetcher PartnerFetcher // nil: partner feeds are not fetched on this node
+}
+
+// partnerStore is what the partner feeds page needs of the store.
+type partnerStore interface {
+	PartnerFeeds(ctx context.Context) ([]dateline.PartnerFeed, error)
+	PartnerFeed(ctx context.Context, id int64) (*dateline.PartnerFeed, error)
+	CreatePartnerFeed(ctx context.Context, f *dateline.PartnerFeed, now time.Time) error
+	DeletePartnerFeed(ctx context.Context, id int64) error
+}
+
 type partnersPage struct {
 	Feeds   []dateline.PartnerFeed
 	Enabled bool // a fetcher is configured: feeds can be added and fetched
 	Form    dateline.PartnerFeed
 }
 
-func (s *Handler) handlePartners(w http.ResponseWriter, r *http.Request) error {
+func (s *partnerFeeds) handlePartners(w http.ResponseWriter, r *http.Request) error {
 	s.renderPartners(w, r, http.StatusOK, "", dateline.PartnerFeed{Kind: dateline.PartnerNews})
 	return nil
 }
 
 // renderPartners shows the list with a message (a refusal, or what a
 // fetch did) and the add form filled with form.
-func (s *Handler) renderPartners(w http.ResponseWriter, r *http.Request, code int, msg string, form dateline.PartnerFeed) {
+func (s *partnerFeeds) renderPartners(w http.ResponseWriter, r *http.Request, code int, msg string, form dateline.PartnerFeed) {
 	ps := s.store
 	fs, err := ps.PartnerFeeds(r.Context())
 	if err != nil {
@@ -41,12 +56,12 @@ func (s *Handler) renderPartners(w http.ResponseWriter, r *http.Request, code in
 		return
 	}
 	s.renderNewsroomView(w, r, code, "partners", &nrView{Title: "Partner feeds", Session: sessionOf(r), Nav: "partners", Flash: msg,
-		Data: partnersPage{Feeds: fs, Enabled: s.cfg.Partners != nil, Form: form}})
+		Data: partnersPage{Feeds: fs, Enabled: s.fetcher != nil, Form: form}})
 }
 
 // handleAddPartner registers a feed after checking its address: http or
 // https, and a host that is not private. The scheduler fetches it soon.
-func (s *Handler) handleAddPartner(w http.ResponseWriter, r *http.Request) error {
+func (s *partnerFeeds) handleAddPartner(w http.ResponseWriter, r *http.Request) error {
 	ps := s.store
 	f := dateline.PartnerFeed{Name: ingest.PlainText(r.PostFormValue("name")), URL: r.PostFormValue("url"), Kind: r.PostFormValue("kind"), CreatedAt: s.now()}
 	refuse := func(err error) {
@@ -56,7 +71,7 @@ func (s *Handler) handleAddPartner(w http.ResponseWriter, r *http.Request) error
 		}
 		s.renderPartners(w, r, web.Status(dateline.ErrorCode(err)), dateline.ErrorMessage(err), f)
 	}
-	if s.cfg.Partners == nil {
+	if s.fetcher == nil {
 		refuse(dateline.Errorf(dateline.EINVALID, "Partner feeds are not fetched on this node, so none can be added."))
 		return nil
 	}
@@ -64,7 +79,7 @@ func (s *Handler) handleAddPartner(w http.ResponseWriter, r *http.Request) error
 		refuse(err)
 		return nil
 	}
-	if err := s.cfg.Partners.CheckURL(r.Context(), f.URL); err != nil {
+	if err := s.fetcher.CheckURL(r.Context(), f.URL); err != nil {
 		refuse(err)
 		return nil
 	}
@@ -77,7 +92,7 @@ func (s *Handler) handleAddPartner(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-func (s *Handler) handleDeletePartner(w http.ResponseWriter, r *http.Request) error {
+func (s *partnerFeeds) handleDeletePartner(w http.ResponseWriter, r *http.Request) error {
 	ps := s.store
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -97,16 +112,16 @@ func (s *Handler) handleDeletePartner(w http.ResponseWriter, r *http.Request) er
 }
 
 // handleFetchPartner fetches a feed now and shows what came of it.
-func (s *Handler) handleFetchPartner(w http.ResponseWriter, r *http.Request) error {
+func (s *partnerFeeds) handleFetchPartner(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	if s.cfg.Partners == nil {
+	if s.fetcher == nil {
 		s.newsroomError(w, r, http.StatusBadRequest, "Partner feeds are not fetched on this node.")
 		return nil
 	}
-	f, err := s.cfg.Partners.FetchNow(r.Context(), id)
+	f, err := s.fetcher.FetchNow(r.Context(), id)
 	if err != nil {
 		return err
 	}

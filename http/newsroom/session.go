@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -34,6 +35,29 @@ const (
 	maxUploadBytes = 20 << 20
 )
 
+// sessions is sign-in, sessions, the guard of every page and one's own
+// account.
+type sessions struct {
+	*kit
+	store          sessionStore
+	baseURL        string
+	trustedProxies []netip.Prefix
+	logins         ipLimiter
+}
+
+// sessionStore is what sign-in and sessions need of the store.
+type sessionStore interface {
+	User(ctx context.Context, id int64) (*dateline.User, error)
+	UserByEmail(ctx context.Context, email string) (*dateline.User, error)
+	LoginFailed(ctx context.Context, userID int64, now time.Time, limit int, lock time.Duration) (*dateline.User, error)
+	LoginSucceeded(ctx context.Context, userID int64, now time.Time) error
+	SetPassword(ctx context.Context, userID int64, hash string) error
+	CreateSession(ctx context.Context, s *dateline.Session, now time.Time) error
+	Session(ctx context.Context, hash []byte, now time.Time) (*dateline.Session, error)
+	DeleteSession(ctx context.Context, hash []byte) error
+	DeleteExpiredSessions(ctx context.Context, now time.Time) error
+}
+
 type ctxKey int
 
 const sessionKey ctxKey = 1
@@ -45,11 +69,11 @@ func sessionOf(r *http.Request) *dateline.Session {
 	return s
 }
 
-func (s *Handler) secure(r *http.Request) bool {
-	return r.TLS != nil || strings.HasPrefix(s.cfg.BaseURL, "https://")
+func (s *sessions) secure(r *http.Request) bool {
+	return r.TLS != nil || strings.HasPrefix(s.baseURL, "https://")
 }
 
-func (s *Handler) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge time.Duration) {
+func (s *sessions) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge time.Duration) {
 	c := &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r)}
 	if maxAge < 0 {
 		c.MaxAge = -1
@@ -61,7 +85,7 @@ func (s *Handler) setCookie(w http.ResponseWriter, r *http.Request, name, value 
 
 // currentSession looks up the session cookie. It returns nil when there
 // is none or it is not live.
-func (s *Handler) currentSession(r *http.Request) *dateline.Session {
+func (s *sessions) currentSession(r *http.Request) *dateline.Session {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || len(c.Value) != 43 {
 		return nil
@@ -79,7 +103,7 @@ func (s *Handler) currentSession(r *http.Request) *dateline.Session {
 // requireSession guards every newsroom page and write: without a live
 // session a page redirects to the sign-in form and anything else answers
 // 401; a write must carry the session's CSRF token. need checks the role.
-func (s *Handler) requireSession(need func(dateline.Role) bool, h http.HandlerFunc) http.HandlerFunc {
+func (s *sessions) requireSession(need func(dateline.Role) bool, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
 		hd.Set("Cache-Control", "no-store")
@@ -110,7 +134,7 @@ func (s *Handler) requireSession(need func(dateline.Role) bool, h http.HandlerFu
 // checkCSRF compares the request's token with want, and refuses a request
 // whose Origin is another site. It answers 403 and returns false on
 // failure.
-func (s *Handler) checkCSRF(w http.ResponseWriter, r *http.Request, want string) bool {
+func (s *sessions) checkCSRF(w http.ResponseWriter, r *http.Request, want string) bool {
 	if o := r.Header.Get("Origin"); o != "" && o != "null" {
 		if u, err := url.Parse(o); err != nil || u.Host != r.Host {
 			s.newsroomError(w, r, http.StatusForbidden, "This request came from another site and was refused.")
@@ -232,7 +256,7 @@ func knownDevice(r *http.Request, u *dateline.User, now time.Time) bool {
 
 // rememberDevice adds u's proof to the device cookie, keeping the proofs
 // of the other accounts used on the device (at most three).
-func (s *Handler) rememberDevice(w http.ResponseWriter, r *http.Request, u *dateline.User, now time.Time) {
+func (s *sessions) rememberDevice(w http.ResponseWriter, r *http.Request, u *dateline.User, now time.Time) {
 	proofs := []string{deviceProof(u, now)}
 	if c, err := r.Cookie(deviceCookie); err == nil && len(c.Value) <= 200 {
 		for _, v := range strings.Split(c.Value, "~") {
@@ -274,7 +298,7 @@ func safeNext(next string) string {
 	return next
 }
 
-func (s *Handler) handleLoginForm(w http.ResponseWriter, r *http.Request) error {
+func (s *sessions) handleLoginForm(w http.ResponseWriter, r *http.Request) error {
 	if s.currentSession(r) != nil {
 		http.Redirect(w, r, "/newsroom/", http.StatusSeeOther)
 		return nil
@@ -283,13 +307,13 @@ func (s *Handler) handleLoginForm(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-func (s *Handler) loginForm(w http.ResponseWriter, r *http.Request, code int, email, next, msg string) {
+func (s *sessions) loginForm(w http.ResponseWriter, r *http.Request, code int, email, next, msg string) {
 	tok := auth.Token()
 	s.setCookie(w, r, loginCookie, tok, time.Hour)
 	s.renderNewsroom(w, r, code, "login", "Sign in", nil, loginPage{Email: email, Next: safeNext(next), Token: tok, Message: msg})
 }
 
-func (s *Handler) handleLogin(w http.ResponseWriter, r *http.Request) error {
+func (s *sessions) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
@@ -302,7 +326,7 @@ func (s *Handler) handleLogin(w http.ResponseWriter, r *http.Request) error {
 		s.loginForm(w, r, http.StatusForbidden, email, next, "The sign-in form expired or your browser refused its cookie. Try again.")
 		return nil
 	}
-	if ok, wait := s.logins.allow(web.ClientIP(r, s.cfg.TrustedProxies), s.now()); !ok {
+	if ok, wait := s.logins.allow(web.ClientIP(r, s.trustedProxies), s.now()); !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 		s.loginForm(w, r, http.StatusTooManyRequests, email, next, "Too many sign-in attempts from your address. Wait a few seconds and try again.")
 		return nil
@@ -383,7 +407,7 @@ func (s *Handler) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Handler) lockedForm(w http.ResponseWriter, r *http.Request, u *dateline.User, email, next string, now time.Time) {
+func (s *sessions) lockedForm(w http.ResponseWriter, r *http.Request, u *dateline.User, email, next string, now time.Time) {
 	mins := int(u.LockedUntil.Sub(now).Minutes()) + 1
 	z := s.site.Zone(r)
 	w.Header().Set("Retry-After", strconv.Itoa(int(u.LockedUntil.Sub(now).Seconds())+1))
@@ -391,7 +415,7 @@ func (s *Handler) lockedForm(w http.ResponseWriter, r *http.Request, u *dateline
 		"Too many failed sign-ins: this account is locked until "+u.LockedUntil.In(z.Location()).Format("15:04")+" ("+plural(mins, "minute", "minutes")+"). An admin can set a new password sooner.")
 }
 
-func (s *Handler) handleLogout(w http.ResponseWriter, r *http.Request) error {
+func (s *sessions) handleLogout(w http.ResponseWriter, r *http.Request) error {
 	sess := sessionOf(r)
 	if err := s.store.DeleteSession(r.Context(), sess.Hash); err != nil {
 		s.site.Error(w, r, err)
@@ -401,15 +425,4 @@ func (s *Handler) handleLogout(w http.ResponseWriter, r *http.Request) error {
 	s.setCookie(w, r, sessionCookie, "", -1)
 	http.Redirect(w, r, "/newsroom/login", http.StatusSeeOther)
 	return nil
-}
-
-// audit records an action; a failure to record is logged, not shown.
-func (s *Handler) audit(ctx context.Context, u *dateline.User, action, target, detail string) {
-	e := &dateline.AuditEntry{At: s.now(), Action: action, Target: target, Detail: truncate(detail, 500)}
-	if u != nil {
-		e.UserID, e.UserName = u.ID, u.Name
-	}
-	if err := s.store.AddAudit(ctx, e, time.Now()); err != nil {
-		s.log.Error("audit", "action", action, "err", err)
-	}
 }

@@ -9,6 +9,18 @@
 	// Controls that need this script stay hidden without it.
 	for (const el of document.querySelectorAll("[data-js-only]")) el.hidden = false;
 
+	// The language follows the section's edition, until the person sets
+	// the language themselves.
+	const section = form.querySelector("#section");
+	const lang = form.querySelector("#lang[data-follows-section]");
+	if (section && lang) {
+		lang.addEventListener("change", () => { lang.dataset.chosen = "1"; });
+		section.addEventListener("change", () => {
+			const opt = section.selectedOptions[0];
+			if (opt && opt.dataset.lang && !lang.dataset.chosen) lang.value = opt.dataset.lang;
+		});
+	}
+
 	const API = "/newsroom/api/";
 	const meta = document.querySelector('meta[name="csrf-token"]');
 	const csrfField = form.querySelector('input[name="csrf"]');
@@ -1045,6 +1057,40 @@
 	});
 
 	window.addEventListener("pageshow", (e) => { if (e.persisted) submitting = false; });
+
+	// Counts: the headline's characters (search results and social cards
+	// show about 70), the story's words and characters.
+	const headline = form.querySelector("#headline");
+	const headlineCount = document.getElementById("headline-count");
+	const bodyCount = document.getElementById("body-count");
+	const plural = (n, one, many) => n.toLocaleString("en") + " " + (n === 1 ? one : many);
+	function bodyText() {
+		const area = document.getElementById("body-editor");
+		if (area) return area.innerText;
+		return new DOMParser().parseFromString(textarea ? textarea.value : "", "text/html").body.textContent;
+	}
+	function count() {
+		if (headline && headlineCount) {
+			const n = [...headline.value].length;
+			headlineCount.textContent = plural(n, "character", "characters") + " of 300" + (n > 70 ? ": longer than search results and social cards show (about 70)" : "");
+			headlineCount.classList.toggle("long", n > 70);
+		}
+		if (bodyCount) {
+			const text = bodyText().trim();
+			const words = text ? text.split(/\s+/).length : 0;
+			bodyCount.textContent = plural(words, "word", "words") + ", " + plural([...text.replace(/\s+/g, " ")].length, "character", "characters");
+		}
+	}
+	form.addEventListener("input", debounce(count, 150));
+	count();
+
+	// Ctrl+S (Cmd+S on a Mac) saves, as the Save button does.
+	document.addEventListener("keydown", (e) => {
+		if (!(e.ctrlKey || e.metaKey) || e.altKey || e.key.toLowerCase() !== "s") return;
+		e.preventDefault();
+		const save = form.querySelector('button[name="action"][value="save"]');
+		if (save && !submitting) form.requestSubmit(save);
+	});
 
 	window.addEventListener("beforeunload", (e) => {
 		if (submitting || changes <= savedChanges) return;

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -191,100 +190,6 @@ func acceptsGzip(r *http.Request) bool {
 		}
 	}
 	return false
-}
-
-// Key names a rendered page by what the handler used to render it.
-// It is a struct of existing strings, so looking a page up allocates
-// nothing.
-type Key struct {
-	Kind string // "article", "news", "section", ...
-	A, B string // a slug or filter, a cursor (B: counted apart, see Put)
-	N, M int64  // an id, a page number
-	Zone string // the reader's city
-	Lang string // the edition
-	// Minute is the Unix minute a page with a zone was rendered in: the
-	// header's clock shows it (set by servePage).
-	Minute int64
-}
-
-// Cache keeps rendered pages until content changes. Any change clears
-// it whole: pages show lists that a single story can enter or leave, and a
-// news site renders its few hot pages again in microseconds.
-type Cache struct {
-	mu      sync.RWMutex
-	pages   map[Key]*Page
-	cursors int // entries for pages past the first of a feed
-	gen     atomic.Uint64
-	max     int
-	minute  atomic.Int64 // the newest minute swept to
-}
-
-// NewCache makes a cache of at most max pages.
-func NewCache(max int) *Cache {
-	return &Cache{pages: make(map[Key]*Page), max: max}
-}
-
-// Gen is the cache's generation, which every change moves on: read it
-// before rendering and give it to Put.
-func (c *Cache) Gen() uint64 { return c.gen.Load() }
-
-// Get returns a cached page, or nil.
-func (c *Cache) Get(key Key) *Page {
-	c.mu.RLock()
-	p := c.pages[key]
-	c.mu.RUnlock()
-	return p
-}
-
-// Put stores p unless the content changed since gen was read, so a page
-// rendered from old content never outlives the change. A full cache takes
-// nothing more until the next change empties it, and pages deep in a feed
-// (any cursor a client makes up is valid) may fill only a quarter of it:
-// junk requests can neither evict the hot pages nor fill the memory.
-func (c *Cache) Put(key Key, p *Page, gen uint64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.gen.Load() != gen || len(c.pages) >= c.max {
-		return
-	}
-	if key.B != "" {
-		if c.cursors >= c.max/4 {
-			return
-		}
-		c.cursors++
-	}
-	c.pages[key] = p
-}
-
-// Sweep forgets pages rendered before minute (their header clocks are
-// behind), once a minute.
-func (c *Cache) Sweep(minute int64) {
-	if c.minute.Load() >= minute {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.minute.Load() >= minute {
-		return
-	}
-	c.minute.Store(minute)
-	for k := range c.pages {
-		if k.Minute != 0 && k.Minute < minute {
-			delete(c.pages, k)
-			if k.B != "" {
-				c.cursors--
-			}
-		}
-	}
-}
-
-// Invalidate forgets every page.
-func (c *Cache) Invalidate() {
-	c.mu.Lock()
-	c.gen.Add(1)
-	clear(c.pages)
-	c.cursors = 0
-	c.mu.Unlock()
 }
 
 // SetCacheControl replaces the Cache-Control a finished page is sent with

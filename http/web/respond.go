@@ -6,6 +6,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
+	"unicode/utf8"
 
 	"dateline"
 )
@@ -51,4 +53,23 @@ func LogError(log *slog.Logger, w http.ResponseWriter, r *http.Request, err erro
 		log.Warn("busy", "method", r.Method, "path", r.URL.Path, "err", dateline.ErrorMessage(err))
 	}
 	return true
+}
+
+// MediaURL is the address of a photo's rendition w pixels wide (0: the
+// photo itself), or the photo's remote address when it is not stored
+// here; "" for no photo.
+func MediaURL(p *dateline.Photo, w int) string {
+	if p == nil {
+		return ""
+	}
+	if p.Path == "" {
+		return p.Remote
+	}
+	return "/media/" + p.Rendition(w)
+}
+
+// ValidText reports whether s can be looked up at all: valid UTF-8 without
+// NUL bytes (PostgreSQL refuses anything else).
+func ValidText(s string) bool {
+	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
 }

@@ -1,4 +1,4 @@
-package http
+package site
 
 import (
 	"net/http"
@@ -66,7 +66,7 @@ func chosenCity(r *http.Request) (cities.City, bool) {
 
 // defaultCity is the configured default as an entry of the city list; a
 // default that is not on the list (tests, "UTC") gets an entry of its own.
-func (s *Server) defaultCity() cities.City {
+func (s *Kit) defaultCity() cities.City {
 	if c, ok := cities.Find(s.cfg.City.Slug); ok {
 		return c
 	}
@@ -74,7 +74,7 @@ func (s *Server) defaultCity() cities.City {
 }
 
 // clock is the header's city for this request.
-func (s *Server) clock(r *http.Request, now time.Time) clockBox {
+func (s *Kit) clock(r *http.Request, now time.Time) clockBox {
 	c, chosen := chosenCity(r)
 	if !chosen {
 		c = s.defaultCity()
@@ -95,6 +95,12 @@ func (s *Server) clock(r *http.Request, now time.Time) clockBox {
 
 // --- /city ---
 
+// Prefs are the pages where a reader chooses how the site shows itself:
+// the city whose time it shows, and the reading mode. Both are cookies.
+type Prefs struct {
+	*Kit
+}
+
 type cityOption struct {
 	Slug, Name, Other string // the name in the page's language and in the other
 	Zone, Time        string
@@ -102,6 +108,7 @@ type cityOption struct {
 }
 
 type cityPage struct {
+	*Base
 	Groups  []cityGroup
 	Default string // the default city's name
 	Chosen  string // the chosen city's name, "" for none
@@ -116,13 +123,13 @@ type cityGroup struct {
 }
 
 // handleCity shows every city of the list, each a button that chooses it.
-func (s *Server) handleCity(w http.ResponseWriter, r *http.Request) {
-	v := s.view(r, "", nil)
+func (s *Prefs) handleCity(w http.ResponseWriter, r *http.Request) {
+	v := s.newBase(r, "")
 	lang := v.Lang
 	v.Title = i18n.T(i18n.Lang(lang), "Select the city")
 	now := s.now()
 	chosen, ok := chosenCity(r)
-	d := cityPage{Default: cityName(s.defaultCity(), lang), Back: s.backPath(r, r.Referer())}
+	d := cityPage{Base: v, Default: cityName(s.defaultCity(), lang), Back: s.backPath(r, r.Referer())}
 	if ok {
 		d.Chosen = cityName(chosen, lang)
 	}
@@ -148,13 +155,12 @@ func (s *Server) handleCity(w http.ResponseWriter, r *http.Request) {
 		sort.SliceStable(g.Cities, func(i, j int) bool { return g.Cities[i].Name < g.Cities[j].Name })
 	}
 	d.Groups = []cityGroup{russia, world}
-	v.Data = d
 	v.Canonical = prefix(lang) + "/city"
 	v.Description = i18n.T(i18n.Lang(lang), "Choose the city whose local time the site shows.")
 	v.Robots = "noindex, follow"
-	body, err := s.render(r, "city", v)
+	body, err := s.render("city", d)
 	if err != nil {
-		s.error(w, r, err)
+		s.Error(w, r, err)
 		return
 	}
 	cc := "public, max-age=0, s-maxage=60"
@@ -170,18 +176,18 @@ func (s *Server) handleCity(w http.ResponseWriter, r *http.Request) {
 // handleCityChoose remembers the chosen city in a cookie for a year (an
 // empty choice clears it, for the site's default) and goes back to the page
 // the reader came from, only ever a page of this site.
-func (s *Server) handleCityChoose(w http.ResponseWriter, r *http.Request) {
+func (s *Prefs) handleCityChoose(w http.ResponseWriter, r *http.Request) {
 	if s.crossSite(r) {
-		s.errorStatus(w, r, http.StatusForbidden, "This request came from another site and was refused.")
+		s.ErrorStatus(w, r, http.StatusForbidden, "This request came from another site and was refused.")
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
 	if err := r.ParseForm(); err != nil {
-		s.errorStatus(w, r, http.StatusBadRequest, "The form could not be read: send city=SLUG as a form of at most 4 KB.")
+		s.ErrorStatus(w, r, http.StatusBadRequest, "The form could not be read: send city=SLUG as a form of at most 4 KB.")
 		return
 	}
 	if !r.PostForm.Has("city") {
-		s.errorStatus(w, r, http.StatusBadRequest, "Choose a city: the form has no city field.")
+		s.ErrorStatus(w, r, http.StatusBadRequest, "Choose a city: the form has no city field.")
 		return
 	}
 	slug := r.PostForm.Get("city")
@@ -189,7 +195,7 @@ func (s *Server) handleCityChoose(w http.ResponseWriter, r *http.Request) {
 	if slug == "" {
 		c.Value, c.MaxAge = "", -1
 	} else if _, ok := cities.Find(slug); !ok {
-		s.errorStatus(w, r, http.StatusBadRequest, "There is no city \""+clip(slug, 64)+"\" in the list: choose one on the Select the city page (/city).")
+		s.ErrorStatus(w, r, http.StatusBadRequest, "There is no city \""+clip(slug, 64)+"\" in the list: choose one on the Select the city page (/city).")
 		return
 	} else if s.cfg.Weather != nil {
 		s.cfg.Weather.Want(slug)
@@ -210,7 +216,7 @@ func (s *Server) handleCityChoose(w http.ResponseWriter, r *http.Request) {
 // Origin is another host or "null" (a sandboxed or data: document), or
 // the browser says so in Sec-Fetch-Site. Forms that only set a reader's
 // preference have no CSRF token, so this is their check.
-func (s *Server) crossSite(r *http.Request) bool {
+func (s *Prefs) crossSite(r *http.Request) bool {
 	if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
 		return true
 	}
@@ -222,7 +228,7 @@ func (s *Server) crossSite(r *http.Request) bool {
 	return o == "null" || err != nil || !s.sameSite(r, u.Host)
 }
 
-func (s *Server) sameSite(r *http.Request, host string) bool {
+func (s *Prefs) sameSite(r *http.Request, host string) bool {
 	if host == r.Host {
 		return true
 	}
@@ -232,7 +238,7 @@ func (s *Server) sameSite(r *http.Request, host string) bool {
 
 // backPath returns the path and query of ref when it is a page of this
 // site other than /city itself, and "" otherwise.
-func (s *Server) backPath(r *http.Request, ref string) string {
+func (s *Prefs) backPath(r *http.Request, ref string) string {
 	if ref == "" || strings.ContainsAny(ref, "\\\r\n") {
 		return ""
 	}
@@ -253,9 +259,9 @@ func clip(s string, n int) string {
 	return s
 }
 
-// citySlug finds a city of the list by its English name, for a default
+// CitySlug finds a city of the list by its English name, for a default
 // city configured by name only.
-func citySlug(name string) string {
+func CitySlug(name string) string {
 	for _, c := range cities.All {
 		if c.NameEN == name {
 			return c.Slug

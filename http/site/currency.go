@@ -1,4 +1,4 @@
-package http
+package site
 
 import (
 	"context"
@@ -22,6 +22,13 @@ import (
 // Exchange rates: GET /api/v1/rates, GET /api/v1/convert and the reader's
 // converter at /currency, all read from the tables dateline.Rates keeps.
 
+// Currency is the converter page, the home page's block of rates and the
+// documents of the rates API.
+type Currency struct {
+	*Kit
+	store dateline.Rates
+}
+
 // rateErr turns a rates.Error into a dateline one, so its message reaches
 // the reader and its code picks the status.
 func rateErr(err error) error {
@@ -38,7 +45,7 @@ func rateErr(err error) error {
 // and the newest table on or before its date (else the newest of all).
 // It returns the stored sources too. Returns ENOTFOUND when nothing fits
 // and EINVALID for a malformed or future date or an unknown source.
-func (s *Server) pickRates(ctx context.Context, q url.Values) (*dateline.RateTable, []dateline.RateSource, error) {
+func (s *Currency) pickRates(ctx context.Context, q url.Values) (*dateline.RateTable, []dateline.RateSource, error) {
 	rs := s.store
 	sources, err := rs.RateSources(ctx)
 	if err != nil {
@@ -83,7 +90,7 @@ func (s *Server) pickRates(ctx context.Context, q url.Values) (*dateline.RateTab
 }
 
 // ratesQuery reads an API request's query and finds its table.
-func (s *Server) ratesQuery(r *http.Request) (url.Values, *dateline.RateTable, error) {
+func (s *Currency) ratesQuery(r *http.Request) (url.Values, *dateline.RateTable, error) {
 	q, err := query(r)
 	if err != nil {
 		return nil, nil, err
@@ -100,10 +107,10 @@ type rateJSON struct {
 	Inverse string `json:"inverse"` // units per one unit of the base
 }
 
-// handleRatesAPI answers GET /api/v1/rates?base=&date=&source=: every
+// RatesDoc answers GET /api/v1/rates?base=&date=&source=: every
 // currency of the table against base, cross rates computed exactly and
 // rounded to rates.RatePlaces.
-func (s *Server) ratesDoc(r *http.Request) (any, error) {
+func (s *Currency) RatesDoc(r *http.Request) (any, error) {
 	q, rec, err := s.ratesQuery(r)
 	if err != nil {
 		return nil, err
@@ -199,8 +206,8 @@ func plainAmount(a *big.Rat) string {
 	return strings.TrimSuffix(s, ".")
 }
 
-// handleConvertAPI answers GET /api/v1/convert?from=&to=&amount=&date=.
-func (s *Server) convertDoc(r *http.Request) (any, error) {
+// ConvertDoc answers GET /api/v1/convert?from=&to=&amount=&date=.
+func (s *Currency) ConvertDoc(r *http.Request) (any, error) {
 	q, rec, err := s.ratesQuery(r)
 	if err != nil {
 		return nil, err
@@ -232,36 +239,38 @@ type sourceLink struct {
 
 // currencyPage is /currency.
 type currencyPage struct {
-	Source, SourceName, Base string
-	Date, DateText           string // the table's date, "2026-11-27" and as written
-	Asked                    string // the date asked for, when it had no table of its own
-	First, Latest            string // the range the date picker offers
-	Note                     string
-	Amount, From, To         string
-	Result                   *conversion
-	Error                    string
-	Options                  []currencyOption
-	Main, Others             []rateRow
-	Chart                    *rateChart
-	ChartCode                string
-	Days                     int
-	DayChoices               []int
-	Sources                  []sourceLink
-	Rounding                 string
+	*Base
+	Source, SourceName string
+	BaseCode           string // the currency rates are given in
+	Date, DateText     string // the table's date, "2026-11-27" and as written
+	Asked              string // the date asked for, when it had no table of its own
+	First, Latest      string // the range the date picker offers
+	Note               string
+	Amount, From, To   string
+	Result             *conversion
+	Error              string
+	Options            []currencyOption
+	Main, Others       []rateRow
+	Chart              *rateChart
+	ChartCode          string
+	Days               int
+	DayChoices         []int
+	Sources            []sourceLink
+	Rounding           string
 }
 
 // chartDays are the history lengths the page offers.
 var chartDays = []int{30, 90, 365}
 
-func (s *Server) handleCurrency(w http.ResponseWriter, r *http.Request) {
+func (s *Currency) handleCurrency(w http.ResponseWriter, r *http.Request) {
 	q, err := query(r)
 	if err != nil {
-		s.error(w, r, err)
+		s.Error(w, r, err)
 		return
 	}
 	// The key is the parameters as the page reads them; the values are
 	// bounded, and pages of odd queries only fill the cursor quarter.
-	key := web.Key{Kind: "currency", Zone: s.zone(r).key()}
+	key := web.Key{Kind: "currency", Zone: s.Zone(r).key()}
 	var parts []string
 	for _, name := range []string{"source", "date", "amount", "from", "to", "chart", "days"} {
 		parts = append(parts, truncate(q.Get(name), 64))
@@ -271,23 +280,23 @@ func (s *Server) handleCurrency(w http.ResponseWriter, r *http.Request) {
 		key.B = ""
 	}
 	s.servePage(w, r, key, func(ctx context.Context) (*web.Page, error) {
-		v := s.view(r, "", nil)
+		v := s.newBase(r, "")
 		lang := i18n.Lang(v.Lang)
 		d, code, err := s.currencyPage(ctx, q, lang)
 		if err != nil {
 			return nil, err
 		}
-		v.Data, v.Title = d, i18n.T(lang, "Currency converter")
+		d.Base, v.Title = v, i18n.T(lang, "Currency converter")
 		v.Canonical = prefix(s.lang(r)) + "/currency"
 		v.Description = i18n.T(lang, "Official exchange rates of the %s and a currency converter.", i18n.T(lang, d.SourceName))
-		return s.htmlPage(r, "currency", v, code, s.lastModified())
+		return s.htmlPage("currency", d, code, s.lastModified())
 	})
 }
 
 // currencyPage gathers the page. Bad input is shown on the page with
 // status 400; only a site without rates (or a date before them) is an
 // error page.
-func (s *Server) currencyPage(ctx context.Context, q url.Values, lang i18n.Lang) (*currencyPage, int, error) {
+func (s *Currency) currencyPage(ctx context.Context, q url.Values, lang i18n.Lang) (*currencyPage, int, error) {
 	code := http.StatusOK
 	var msg string
 	rec, sources, err := s.pickRates(ctx, q)
@@ -300,7 +309,7 @@ func (s *Server) currencyPage(ctx context.Context, q url.Values, lang i18n.Lang)
 		return nil, 0, err
 	}
 	tab := rates.FromRecord(rec)
-	d := &currencyPage{Source: tab.Source, SourceName: rates.SourceName(tab.Source), Base: tab.Base,
+	d := &currencyPage{Source: tab.Source, SourceName: rates.SourceName(tab.Source), BaseCode: tab.Base,
 		Date: tab.Date.Format(time.DateOnly), DateText: i18n.DateYear(lang, tab.Date), Note: rec.Note,
 		Rounding: rates.Rounding, Error: msg, DayChoices: chartDays}
 	if v := q.Get("date"); v != "" && v != d.Date && msg == "" {
@@ -396,7 +405,7 @@ type ratesBox struct {
 
 // homeRates fills the home page's block in lang, or nil when no rates are
 // stored.
-func (s *Server) homeRates(ctx context.Context, lang i18n.Lang) (*ratesBox, error) {
+func (s *Currency) homeRates(ctx context.Context, lang i18n.Lang) (*ratesBox, error) {
 	rec, _, err := s.pickRates(ctx, url.Values{})
 	if dateline.ErrorCode(err) == dateline.ENOTFOUND {
 		return nil, nil

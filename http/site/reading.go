@@ -1,4 +1,4 @@
-package http
+package site
 
 import (
 	"net/http"
@@ -44,7 +44,7 @@ func readingOn(r *http.Request) bool {
 }
 
 // handleReadingCSS sends the reading mode's stylesheet for this reader.
-func (s *Server) handleReadingCSS(w http.ResponseWriter, r *http.Request) {
+func (s *Prefs) handleReadingCSS(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", "text/css; charset=utf-8")
 	h.Set("Cache-Control", "private, no-cache")
@@ -63,9 +63,9 @@ func (s *Server) handleReadingCSS(w http.ResponseWriter, r *http.Request) {
 
 // handleReadingToggle switches the reading mode and goes back to the page
 // the reader was on (only ever a page of this site).
-func (s *Server) handleReadingToggle(w http.ResponseWriter, r *http.Request) {
+func (s *Prefs) handleReadingToggle(w http.ResponseWriter, r *http.Request) {
 	if s.crossSite(r) {
-		s.errorStatus(w, r, http.StatusForbidden, "This request came from another site and was refused.")
+		s.ErrorStatus(w, r, http.StatusForbidden, "This request came from another site and was refused.")
 		return
 	}
 	on := !readingOn(r)

@@ -1,4 +1,4 @@
-package http
+package site
 
 import (
 	"context"
@@ -9,17 +9,20 @@ import (
 	"time"
 
 	"dateline"
-	"dateline/feed"
 	"dateline/http/web"
-	"dateline/i18n"
 )
 
 // adsEvery is how often a node re-reads the ads and checks their dates,
 // besides re-reading them on every change it hears of.
 const adsEvery = 15 * time.Second
 
-// adState is this node's copy of the ad slots and the ads that show now.
-type adState struct {
+// Ads is this node's copy of the ad slots and the ads that show now.
+type Ads struct {
+	store interface {
+		AdSettings(ctx context.Context) (*dateline.AdSettings, error)
+	}
+	noAds    bool // show none whatever the newsroom set
+	now      func() time.Time
 	settings atomic.Pointer[dateline.AdSettings]
 	live     atomic.Pointer[liveAds]
 }
@@ -34,23 +37,23 @@ type liveAds struct {
 
 // loadAds re-reads the ads from the store and works out which show now. It
 // reports whether that changed what pages show.
-func (s *Server) loadAds(ctx context.Context) (bool, error) {
-	if !s.cfg.NoAds {
+func (s *Ads) load(ctx context.Context) (bool, error) {
+	if !s.noAds {
 		st, err := s.store.AdSettings(ctx)
 		if err != nil {
 			return false, err
 		}
-		s.ads.settings.Store(st)
+		s.settings.Store(st)
 	}
-	return s.settleAds(), nil
+	return s.settle(), nil
 }
 
 // settleAds works out the ads that show at this moment from the settings
 // read last. It reports whether they differ from those pages show.
-func (s *Server) settleAds() bool {
+func (s *Ads) settle() bool {
 	la := &liveAds{slots: map[string]*dateline.Ad{}}
-	if !s.cfg.NoAds {
-		la.slots = s.ads.settings.Load().Live(s.now())
+	if !s.noAds {
+		la.slots = s.settings.Load().Live(s.now())
 	}
 	var key strings.Builder
 	var origins []string
@@ -74,13 +77,13 @@ func (s *Server) settleAds() bool {
 		la.csp = []string{web.CSP[0] + "; frame-src " + strings.Join(origins, " ")}
 	}
 	la.key = key.String()
-	old := s.ads.live.Swap(la)
+	old := s.live.Swap(la)
 	return old == nil || old.key != la.key
 }
 
 // currentAds are the ads pages show now.
-func (s *Server) currentAds() *liveAds {
-	if la := s.ads.live.Load(); la != nil {
+func (s *Ads) current() *liveAds {
+	if la := s.live.Load(); la != nil {
 		return la
 	}
 	return &liveAds{}
@@ -89,7 +92,7 @@ func (s *Server) currentAds() *liveAds {
 // RunAds re-reads the ads every adsEvery until ctx ends, so a node that
 // missed a change, and an ad whose dates begin or end, shows the right
 // ads soon; when what shows changed, cached pages are dropped.
-func (s *Server) RunAds(ctx context.Context) {
+func (s *Site) RunAds(ctx context.Context) {
 	t := time.NewTicker(adsEvery)
 	defer t.Stop()
 	for {
@@ -99,52 +102,27 @@ func (s *Server) RunAds(ctx context.Context) {
 		case <-t.C:
 		}
 		if err := s.RefreshAds(ctx); err != nil && ctx.Err() == nil {
-			s.log.Error("read ads", "err", err)
+			s.Kit.log.Error("read ads", "err", err)
 		}
 	}
 }
 
 // RefreshAds re-reads the ads and works out which show now; when that
 // changed, cached pages are dropped.
-func (s *Server) RefreshAds(ctx context.Context) error {
-	changed, err := s.loadAds(ctx)
+func (s *Site) RefreshAds(ctx context.Context) error {
+	changed, err := s.Ads.load(ctx)
 	if err != nil {
 		return err
 	}
 	if changed {
-		s.lastChange.Store(s.now().UnixNano())
-		s.cache.Invalidate()
+		s.Kit.changed()
 	}
 	return nil
 }
 
 // withArticleAd puts the article slot's ad in a page of an article's
 // body (see bodyPage).
-func (s *Server) withArticleAd(body *bodyPage, lang string) *bodyPage {
-	body.Ad, body.AdLang = s.currentAds().slots[dateline.SlotArticle], lang
+func (s *Ads) withArticleAd(body *bodyPage, lang string) *bodyPage {
+	body.Ad, body.AdLang = s.current().slots[dateline.SlotArticle], lang
 	return body
-}
-
-// --- labels of partner material and advertising ---
-
-// commercialLabel is the label readers see on a marked story, in lang;
-// "" for news.
-func commercialLabel(lang, mark string) string {
-	switch mark {
-	case dateline.CommercialPartner:
-		return i18n.T(i18n.Lang(lang), "Partner material")
-	case dateline.CommercialAdvertising:
-		return i18n.T(i18n.Lang(lang), "Advertisement")
-	}
-	return ""
-}
-
-// labelFeedItem marks a feed item of partner material or advertising.
-// Feed readers show titles above all else, so the label leads the title
-// ("Advertisement: …"); a category names it for programs.
-func labelFeedItem(it *feed.Item, a *dateline.Article) {
-	if label := commercialLabel(a.Lang, a.Commercial); label != "" {
-		it.Commercial = label
-		it.Title = label + ": " + it.Title
-	}
 }

@@ -1,4 +1,4 @@
-package http
+package site
 
 import (
 	"encoding/json"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/http/web"
 )
 
 // Structured data on article pages: schema.org NewsArticle as JSON-LD,
@@ -38,14 +39,11 @@ type ogImage struct {
 // rendition at least this wide is named, or the photo itself.
 const ogWidth = 1200
 
-// articleMeta prepares the head of an article page; nil for other pages
-// and for the newsroom's preview.
-func articleMeta(v *view) *articleHead {
-	if v == nil || v.Site == nil {
-		return nil
-	}
-	ap, ok := v.Data.(articlePage)
-	if !ok || ap.A == nil || ap.Preview {
+// Meta prepares the head of an article page: nil for the newsroom's
+// preview.
+func (ap articlePage) Meta() *articleHead {
+	v := ap.Base
+	if v == nil || v.Site == nil || ap.A == nil || ap.Preview {
 		return nil
 	}
 	a, base := ap.A, v.Site.BaseURL
@@ -73,7 +71,7 @@ func articleMeta(v *view) *articleHead {
 // ogPhoto names the photo's rendition at least ogWidth wide (the
 // smallest such), or the photo itself, with its size.
 func ogPhoto(p *dateline.Photo, base string) *ogImage {
-	img := &ogImage{URL: mediaURL(p, 0), Width: p.Width, Height: p.Height, Alt: p.Alt}
+	img := &ogImage{URL: web.MediaURL(p, 0), Width: p.Width, Height: p.Height, Alt: p.Alt}
 	if img.Alt == "" {
 		img.Alt = p.Caption
 	}
@@ -86,7 +84,7 @@ func ogPhoto(p *dateline.Photo, base string) *ogImage {
 		}
 		if best > 0 {
 			// As media.Prepare rounds renditions' heights.
-			img.URL = mediaURL(p, best)
+			img.URL = web.MediaURL(p, best)
 			img.Width, img.Height = best, max(1, int((int64(p.Height)*int64(best)+int64(p.Width)/2)/int64(p.Width)))
 		}
 	}
@@ -174,7 +172,7 @@ func newsArticleLD(a *dateline.Article, url string, site *Config, modified time.
 		ld.Author = []ldParty{{Type: "Organization", Name: site.SiteName, URL: site.BaseURL + "/"}}
 	}
 	if p := a.Photo; p != nil && (p.Path != "" || p.Remote != "") {
-		u := mediaURL(p, 0)
+		u := web.MediaURL(p, 0)
 		if strings.HasPrefix(u, "/") {
 			u = site.BaseURL + u
 		}

@@ -1,26 +1,94 @@
-package http
+package site
 
 import (
-	"cmp"
 	"context"
 	"net/http"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 
 	"dateline"
 	"dateline/i18n"
-	"dateline/readership"
 )
 
 // Editions: the site is published in English at / and in Russian at /ru/.
 // An edition other than the main one is on once it has a section. The
 // language of a request is its path's edition; pages read it with lang.
 
+type ctxKey int
+
 const langKey ctxKey = 2
 
+// Sections is the site's list of sections as read last, and what follows
+// from it: the editions that are on, and the addresses of sections and
+// stories in their editions.
+type Sections struct {
+	mu   sync.RWMutex
+	list []dateline.Section
+}
+
+// Load reads the sections from the store.
+func (s *Sections) Load(ctx context.Context, store interface {
+	Sections(ctx context.Context) ([]dateline.Section, error)
+}) error {
+	ss, err := store.Sections(ctx)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.list = ss
+	s.mu.Unlock()
+	return nil
+}
+
+// List is every section in display order.
+func (s *Sections) List() []dateline.Section {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.list
+}
+
+// Has reports whether section slug exists.
+func (s *Sections) Has(slug string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for i := range s.list {
+		if s.list[i].Slug == slug {
+			return true
+		}
+	}
+	return false
+}
+
+// get returns section slug, or nil.
+func (s *Sections) get(slug string) *dateline.Section {
+	for _, sec := range s.List() {
+		if sec.Slug == slug {
+			return &sec
+		}
+	}
+	return nil
+}
+
+// ArticleURL is an article's address in its section's edition:
+// "/politics/123" or "/ru/politika/124".
+func (s *Sections) ArticleURL(a dateline.Article) string { return s.RefURL(a.Section, a.ID) }
+
+// RefURL is the address of story id in section.
+func (s *Sections) RefURL(section string, id int64) string {
+	return s.sectionURL(section) + "/" + strconv.FormatInt(id, 10)
+}
+
+// sectionURL is a section's address in its edition: "/politics",
+// "/ru/politika". An unknown section is taken to be the main edition's.
+func (s *Sections) sectionURL(slug string) string {
+	return prefix(s.editionOf(slug)) + "/" + slug
+}
+
 // lang is the edition a request was made to: "en" or "ru".
-func (s *Server) lang(r *http.Request) string {
+func (s *Kit) lang(r *http.Request) string {
 	if l, ok := r.Context().Value(langKey).(string); ok {
 		return l
 	}
@@ -33,10 +101,10 @@ func prefix(lang string) string { return dateline.EditionPath(lang) }
 // editionOf is the edition an article of language lang is published in.
 func editionOf(lang string) string { return dateline.EditionOf(lang) }
 
-// editionPath splits "/ru/politika" into "ru" and "/politika". Only pages
+// EditionPath splits "/ru/politika" into "ru" and "/politika". Only pages
 // readers browse are found under an edition: the API, files, the
 // newsroom and the site-wide documents have one address.
-func editionPath(p string) (lang, rest string, ok bool) {
+func EditionPath(p string) (lang, rest string, ok bool) {
 	for l := range dateline.Editions {
 		if l == dateline.LangMain {
 			continue
@@ -62,9 +130,9 @@ func editionPath(p string) (lang, rest string, ok bool) {
 	return "", "", false
 }
 
-// cleanPath is p without empty, "." and ".." segments, keeping a final
+// CleanPath is p without empty, "." and ".." segments, keeping a final
 // slash; "" is "/".
-func cleanPath(p string) string {
+func CleanPath(p string) string {
 	if p == "" {
 		return "/"
 	}
@@ -75,9 +143,9 @@ func cleanPath(p string) string {
 	return c
 }
 
-// withEdition serves r under edition lang with the edition's prefix cut
+// WithEdition serves r under edition lang with the edition's prefix cut
 // from its path.
-func withEdition(r *http.Request, lang, path string) *http.Request {
+func WithEdition(r *http.Request, lang, path string) *http.Request {
 	r = r.WithContext(context.WithValue(r.Context(), langKey, lang))
 	u := *r.URL
 	u.Path, u.RawPath = path, ""
@@ -86,11 +154,11 @@ func withEdition(r *http.Request, lang, path string) *http.Request {
 }
 
 // editionOn reports whether an edition has any section.
-func (s *Server) editionOn(lang string) bool {
+func (s *Sections) editionOn(lang string) bool {
 	if lang == dateline.LangMain {
 		return true
 	}
-	for _, sec := range s.sectionList() {
+	for _, sec := range s.List() {
 		if sectionLang(sec) == lang {
 			return true
 		}
@@ -99,9 +167,9 @@ func (s *Server) editionOn(lang string) bool {
 }
 
 // editionsOn lists the editions that are on, the main one first.
-func (s *Server) editionsOn() []string {
+func (s *Sections) editionsOn() []string {
 	on := []string{dateline.LangMain}
-	for _, sec := range s.sectionList() {
+	for _, sec := range s.List() {
 		if l := sectionLang(sec); !slices.Contains(on, l) {
 			on = append(on, l)
 		}
@@ -111,8 +179,8 @@ func (s *Server) editionsOn() []string {
 
 // editionOfSection is the edition section slug belongs to; an unknown
 // section is taken to be the main edition's.
-func (s *Server) editionOfSection(slug string) string {
-	if sec := s.section(slug); sec != nil {
+func (s *Sections) editionOf(slug string) string {
+	if sec := s.get(slug); sec != nil {
 		return sectionLang(*sec)
 	}
 	return dateline.LangMain
@@ -126,8 +194,8 @@ func sectionLang(sec dateline.Section) string {
 }
 
 // sectionsOf is an edition's sections in display order.
-func (s *Server) sectionsOf(lang string) []dateline.Section {
-	all := s.sectionList()
+func (s *Sections) of(lang string) []dateline.Section {
+	all := s.List()
 	out := make([]dateline.Section, 0, len(all))
 	for _, sec := range all {
 		if sectionLang(sec) == lang {
@@ -138,8 +206,8 @@ func (s *Server) sectionsOf(lang string) []dateline.Section {
 }
 
 // sectionIn returns the section slug of edition lang, or nil.
-func (s *Server) sectionIn(lang, slug string) *dateline.Section {
-	sec := s.section(slug)
+func (s *Sections) in(lang, slug string) *dateline.Section {
+	sec := s.get(slug)
 	if sec == nil || sectionLang(*sec) != lang {
 		return nil
 	}
@@ -148,11 +216,11 @@ func (s *Server) sectionIn(lang, slug string) *dateline.Section {
 
 // editionFilter is the sections a list of "all news" of an edition reads:
 // none (everything) while the main edition is the only one.
-func (s *Server) editionFilter(lang string) []string {
+func (s *Sections) filter(lang string) []string {
 	if lang == dateline.LangMain && len(s.editionsOn()) == 1 {
 		return nil
 	}
-	slugs := sectionSlugs(s.sectionsOf(lang))
+	slugs := sectionSlugs(s.of(lang))
 	if len(slugs) == 0 {
 		// An edition with no sections lists nothing rather than all.
 		return []string{""}
@@ -169,57 +237,37 @@ type alternate struct {
 	Title string // an article's headline in that language
 }
 
-var languageNames = map[string]string{"en": "English", "ru": "Русский"}
-
 // editionHomes are the main pages of the editions that are on, as
 // alternates of each other.
-func (s *Server) editionHomes() []alternate {
+func (s *Sections) homes() []alternate {
 	on := s.editionsOn()
 	if len(on) < 2 {
 		return nil
 	}
 	out := make([]alternate, len(on))
 	for i, l := range on {
-		out[i] = alternate{Lang: l, Name: languageNames[l], Href: prefix(l) + "/"}
+		out[i] = alternate{Lang: l, Name: i18n.LanguageName(l), Href: prefix(l) + "/"}
 	}
 	return out
 }
 
 // translationAlternates are an article's versions: itself first, then its
 // published translations.
-func (s *Server) translationAlternates(a *dateline.Article, ts []dateline.ArticleRef) []alternate {
+func (s *Sections) alternates(a *dateline.Article, ts []dateline.ArticleRef) []alternate {
 	if len(ts) == 0 {
 		return nil
 	}
 	self := editionOf(a.Lang)
-	out := []alternate{{Lang: self, Name: languageNames[self], Href: s.articleURL(*a), Title: a.Headline}}
+	out := []alternate{{Lang: self, Name: i18n.LanguageName(self), Href: s.ArticleURL(*a), Title: a.Headline}}
 	for _, t := range ts {
 		l := editionOf(t.Lang)
 		if l == self {
 			continue
 		}
-		out = append(out, alternate{Lang: l, Name: languageNames[l], Title: t.Headline,
-			Href: s.refURL(t.Section, t.ID)})
+		out = append(out, alternate{Lang: l, Name: i18n.LanguageName(l), Title: t.Headline,
+			Href: s.RefURL(t.Section, t.ID)})
 	}
 	return out
-}
-
-// mostReadIn is an edition's most read list: the site's while it has one
-// edition, else its sections' lists merged.
-func (s *Server) mostReadIn(p dateline.Period, lang string) []dateline.Ranked {
-	filter := s.editionFilter(lang)
-	if filter == nil {
-		return s.mostRead(p, "")
-	}
-	var out []dateline.Ranked
-	for _, slug := range filter {
-		out = append(out, s.mostRead(p, slug)...)
-	}
-	// Most views first; the newer story first among equals.
-	slices.SortFunc(out, func(a, b dateline.Ranked) int {
-		return cmp.Or(cmp.Compare(b.Views, a.Views), cmp.Compare(b.ID, a.ID))
-	})
-	return out[:min(len(out), readership.MostReadSize)]
 }
 
 // translate is i18n.T for an edition's language.
@@ -230,7 +278,7 @@ func translate(lang, key string, args ...any) string { return i18n.T(i18n.Lang(l
 // "/POLITICS" for "/politics", "/news/" for "/news". Only one-segment
 // paths are looked at; ok is false for an address that is already right
 // or means nothing.
-func (s *Server) canonicalPage(lang, p string) (to string, ok bool) {
+func (s *Sections) canonical(lang, p string) (to string, ok bool) {
 	name, slash := strings.CutSuffix(strings.TrimPrefix(p, "/"), "/")
 	if name == "" || strings.Contains(name, "/") {
 		return "", false
@@ -251,7 +299,7 @@ func (s *Server) canonicalPage(lang, p string) (to string, ok bool) {
 	if !slash && name == lower {
 		return "", false // a section's own address, or nothing
 	}
-	if sec := s.section(lower); sec != nil {
+	if sec := s.get(lower); sec != nil {
 		return prefix(sectionLang(*sec)) + "/" + lower, true
 	}
 	return "", false

@@ -1,8 +1,7 @@
-package http
+package syndication
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -14,7 +13,6 @@ import (
 	"dateline"
 	"dateline/feed"
 	"dateline/http/web"
-	"dateline/readership"
 )
 
 // Sitemaps: /sitemap.xml is an index of
@@ -55,9 +53,11 @@ const (
 	monthSkew = 5 * time.Minute
 )
 
-// syndication is the state of feeds and sitemaps.
-type syndication struct {
-	hub    *readership.WebSub // nil without a hub
+// Sitemaps are /sitemap.xml, the files under /sitemaps/ and robots.txt.
+type Sitemaps struct {
+	site   Site
+	store  SitemapStore
+	cfg    Config
 	months monthTable
 	robots *web.Page
 	// Files' sizes: articlesPerSitemap, newsPerSitemap, tagsPerSitemap
@@ -65,40 +65,40 @@ type syndication struct {
 	perArticles, perNews, perTags int
 }
 
-// newSyndication checks the feed settings and prepares robots.txt.
-func newSyndication(s *Server) (*syndication, error) {
-	switch s.cfg.FeedContent {
-	case "":
-		s.cfg.FeedContent = FeedFull
-	case FeedFull, FeedSummary:
-	default:
-		return nil, fmt.Errorf("feed content is %q or %q, not %q", FeedFull, FeedSummary, s.cfg.FeedContent)
-	}
-	if h := s.cfg.WebSubHub; h != "" {
-		u, err := url.Parse(h)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("the WebSub hub must be an http or https URL, not %q", h)
-		}
-	}
-	sy := &syndication{hub: readership.NewWebSub(s.cfg.WebSubHub, s.cfg.BaseURL, s.feedsOf, s.log),
-		perArticles: articlesPerSitemap, perNews: newsPerSitemap, perTags: tagsPerSitemap}
-	robots := "User-agent: *\nDisallow: /api/\nDisallow: /newsroom/\nDisallow: /search\n" +
-		"\nSitemap: " + s.cfg.BaseURL + "/sitemap.xml\nSitemap: " + s.cfg.BaseURL + "/sitemaps/news.xml\n"
-	sy.robots = &web.Page{Body: []byte(robots), Type: "text/plain; charset=utf-8", Modified: s.now()}
-	sy.robots.Finish()
-	sy.robots.SetCacheControl("public, max-age=3600")
-	return sy, nil
+// SitemapStore is what the sitemaps read; sqlite.DB and postgres.DB
+// satisfy it.
+type SitemapStore interface {
+	dateline.Sitemaps
+	Articles(ctx context.Context, f dateline.ArticleFilter) ([]dateline.Article, error)
 }
 
-func (s *Server) sitemapRoutes(m *http.ServeMux) {
+// NewSitemaps prepares robots.txt.
+func NewSitemaps(store SitemapStore, site Site, cfg Config) *Sitemaps {
+	sm := &Sitemaps{site: site, store: store, cfg: cfg, perArticles: articlesPerSitemap, perNews: newsPerSitemap, perTags: tagsPerSitemap}
+	base := cfg.BaseURL
+	robots := "User-agent: *\nDisallow: /api/\nDisallow: /newsroom/\nDisallow: /search\n" +
+		"\nSitemap: " + base + "/sitemap.xml\nSitemap: " + base + "/sitemaps/news.xml\n"
+	sm.robots = &web.Page{Body: []byte(robots), Type: "text/plain; charset=utf-8", Modified: cfg.Now()}
+	sm.robots.Finish()
+	sm.robots.SetCacheControl("public, max-age=3600")
+	return sm
+}
+
+// SetSizes makes the sitemap files hold at most this many stories, news
+// stories and tag ids, so tests can see files split.
+func (s *Sitemaps) SetSizes(articles, news, tags int) {
+	s.perArticles, s.perNews, s.perTags = articles, news, tags
+}
+
+func (s *Sitemaps) Routes(m *http.ServeMux) {
 	m.HandleFunc("GET /robots.txt", s.handleRobotsTxt)
 	m.HandleFunc("GET /sitemap.xml", s.handleSitemapIndex)
 	m.HandleFunc("GET /sitemaps/{name}", s.handleSitemap)
 }
 
 // handleRobotsTxt keeps crawlers off the API and names the sitemaps.
-func (s *Server) handleRobotsTxt(w http.ResponseWriter, r *http.Request) {
-	s.synd.robots.Write(w, r)
+func (s *Sitemaps) handleRobotsTxt(w http.ResponseWriter, r *http.Request) {
+	s.robots.Write(w, r)
 }
 
 // --- month counts ---
@@ -117,15 +117,15 @@ type monthTable struct {
 
 // sitemapMonths returns the months with published stories, newest first,
 // refreshed when content changed since the last call.
-func (s *Server) sitemapMonths(ctx context.Context) ([]dateline.MonthCount, error) {
-	mt := &s.synd.months
-	gen := s.cache.Gen()
+func (s *Sitemaps) sitemapMonths(ctx context.Context) ([]dateline.MonthCount, error) {
+	mt := &s.months
+	gen := s.site.Generation()
 	mt.mu.Lock()
 	defer mt.mu.Unlock()
 	if mt.loaded && mt.gen == gen {
 		return mt.list, nil
 	}
-	start := s.now()
+	start := s.cfg.Now()
 	var since time.Time
 	if mt.loaded {
 		since = mt.asOf
@@ -156,11 +156,11 @@ func (s *Server) sitemapMonths(ctx context.Context) ([]dateline.MonthCount, erro
 	return list, nil
 }
 
-// WarmSitemaps counts the months for the sitemap index, which the first
+// Warm counts the months for the sitemap index, which the first
 // time takes a pass over the stories (0.6-0.8 s at a million on either
 // engine; afterwards only the months that changed are counted), so that
 // the first crawler after a start does not wait for it.
-func (s *Server) WarmSitemaps(ctx context.Context) error {
+func (s *Sitemaps) Warm(ctx context.Context) error {
 	_, err := s.sitemapMonths(ctx)
 	return err
 }
@@ -241,18 +241,18 @@ func (n sitemapName) String() string {
 
 var errNoSitemap = dateline.Errorf(dateline.ENOTFOUND, "There is no sitemap at this address.")
 
-func (s *Server) handleSitemapIndex(w http.ResponseWriter, r *http.Request) {
-	s.serveLarge(w, r, web.Key{Kind: "sitemap", A: "index"}, s.sitemapIndex)
+func (s *Sitemaps) handleSitemapIndex(w http.ResponseWriter, r *http.Request) {
+	s.site.ServeLarge(w, r, web.Key{Kind: "sitemap", A: "index"}, s.sitemapIndex)
 }
 
-func (s *Server) handleSitemap(w http.ResponseWriter, r *http.Request) {
+func (s *Sitemaps) handleSitemap(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	n, ok := parseSitemapName(name)
 	if !ok {
-		s.error(w, r, errNoSitemap)
+		s.site.Error(w, r, errNoSitemap)
 		return
 	}
-	s.serveLarge(w, r, web.Key{Kind: "sitemap", A: name}, func(ctx context.Context) (*web.Page, error) {
+	s.site.ServeLarge(w, r, web.Key{Kind: "sitemap", A: name}, func(ctx context.Context) (*web.Page, error) {
 		var body []byte
 		var err error
 		switch n.kind {
@@ -270,24 +270,24 @@ func (s *Server) handleSitemap(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		return &web.Page{Type: "application/xml; charset=utf-8", Body: body, Modified: s.lastModified(), CacheFor: sitemapCacheFor}, nil
+		return &web.Page{Type: "application/xml; charset=utf-8", Body: body, Modified: s.site.LastModified(), CacheFor: sitemapCacheFor}, nil
 	})
 }
 
 // sitemapIndex lists every sitemap: the news, the sections, the tags and
 // each month's files, newest first.
-func (s *Server) sitemapIndex(ctx context.Context) (*web.Page, error) {
+func (s *Sitemaps) sitemapIndex(ctx context.Context) (*web.Page, error) {
 	months, err := s.sitemapMonths(ctx)
 	if err != nil {
 		return nil, err
 	}
 	sm := s.store
-	now := s.now()
+	now := s.cfg.Now()
 	recent, err := sm.SitemapCount(ctx, now.Add(-newsWindow), now.Add(time.Second))
 	if err != nil {
 		return nil, err
 	}
-	news := max(1, fileCount(recent, s.synd.perNews))
+	news := max(1, fileCount(recent, s.perNews))
 	var entries []feed.IndexEntry
 	entry := func(n sitemapName, mod time.Time) {
 		entries = append(entries, feed.IndexEntry{Loc: s.cfg.BaseURL + "/sitemaps/" + n.String(), Modified: lastmod(mod)})
@@ -307,12 +307,12 @@ func (s *Server) sitemapIndex(ctx context.Context) (*web.Page, error) {
 		if err != nil {
 			return nil, err
 		}
-		for p := 1; p <= fileCount(int(last), s.synd.perTags); p++ {
+		for p := 1; p <= fileCount(int(last), s.perTags); p++ {
 			entry(sitemapName{kind: kind + "s", page: p}, time.Time{})
 		}
 	}
 	for _, m := range months {
-		for p := 1; p <= fileCount(m.Count, s.synd.perArticles); p++ {
+		for p := 1; p <= fileCount(m.Count, s.perArticles); p++ {
 			entry(sitemapName{kind: "articles", month: m.Month, page: p}, m.Modified)
 		}
 	}
@@ -320,14 +320,14 @@ func (s *Server) sitemapIndex(ctx context.Context) (*web.Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &web.Page{Type: "application/xml; charset=utf-8", Body: b, Modified: s.lastModified(), CacheFor: sitemapCacheFor}, nil
+	return &web.Page{Type: "application/xml; charset=utf-8", Body: b, Modified: s.site.LastModified(), CacheFor: sitemapCacheFor}, nil
 }
 
 // articleSitemap is one file of a month: its stories, oldest first, each
 // with the time it last changed for readers and its photo. A month or a
 // file with no stories is not found.
-func (s *Server) articleSitemap(ctx context.Context, month time.Time, n int) ([]byte, error) {
-	per := s.synd.perArticles
+func (s *Sitemaps) articleSitemap(ctx context.Context, month time.Time, n int) ([]byte, error) {
+	per := s.perArticles
 	if n > 1_000_000/per {
 		return nil, errNoSitemap
 	}
@@ -360,9 +360,9 @@ func (s *Server) articleSitemap(ctx context.Context, month time.Time, n int) ([]
 
 // newsSitemap lists the stories of the last 48 hours for Google News,
 // newest first, 1,000 a file.
-func (s *Server) newsSitemap(ctx context.Context, n int) ([]byte, error) {
-	sm, per := s.store, s.synd.perNews
-	from, to := s.now().Add(-newsWindow), s.now().Add(time.Second)
+func (s *Sitemaps) newsSitemap(ctx context.Context, n int) ([]byte, error) {
+	sm, per := s.store, s.perNews
+	from, to := s.cfg.Now().Add(-newsWindow), s.cfg.Now().Add(time.Second)
 	total, err := sm.SitemapCount(ctx, from, to)
 	if err != nil {
 		return nil, err
@@ -391,8 +391,8 @@ func (s *Server) newsSitemap(ctx context.Context, n int) ([]byte, error) {
 }
 
 // sitemapLoc is a story's address in sitemaps.
-func (s *Server) sitemapLoc(e *dateline.SitemapEntry) string {
-	return s.cfg.BaseURL + prefix(s.editionOfSection(e.Section)) + "/" + e.Section + "/" + strconv.FormatInt(e.ID, 10)
+func (s *Sitemaps) sitemapLoc(e *dateline.SitemapEntry) string {
+	return s.cfg.BaseURL + dateline.EditionPath(s.site.EditionOf(e.Section)) + "/" + e.Section + "/" + strconv.FormatInt(e.ID, 10)
 }
 
 // lastmod is a sitemap's date, or "" for none.
@@ -427,7 +427,7 @@ func newsLanguage(lang string) string {
 
 // sectionSitemap lists the home page, the news feed and each section,
 // each dated by its newest story.
-func (s *Server) sectionSitemap(ctx context.Context) ([]byte, error) {
+func (s *Sitemaps) sectionSitemap(ctx context.Context) ([]byte, error) {
 	newest := func(f dateline.ArticleFilter) (time.Time, error) {
 		f.Limit = 1
 		as, err := s.store.Articles(ctx, f)
@@ -440,19 +440,19 @@ func (s *Server) sectionSitemap(ctx context.Context) ([]byte, error) {
 	entry := func(path string, mod time.Time) {
 		set.Add(feed.URL{Loc: s.cfg.BaseURL + path, Lastmod: lastmod(mod)})
 	}
-	for _, lang := range s.editionsOn() {
-		all, err := newest(dateline.ArticleFilter{Sections: s.editionFilter(lang)})
+	for _, lang := range s.site.Editions() {
+		all, err := newest(dateline.ArticleFilter{Sections: s.site.EditionFilter(lang)})
 		if err != nil {
 			return nil, err
 		}
-		entry(prefix(lang)+"/", all)
-		entry(prefix(lang)+"/news", all)
-		for _, sec := range s.sectionsOf(lang) {
+		entry(dateline.EditionPath(lang)+"/", all)
+		entry(dateline.EditionPath(lang)+"/news", all)
+		for _, sec := range s.site.SectionsOf(lang) {
 			t, err := newest(dateline.ArticleFilter{Sections: []string{sec.Slug}})
 			if err != nil {
 				return nil, err
 			}
-			entry(prefix(lang)+"/"+sec.Slug, t)
+			entry(dateline.EditionPath(lang)+"/"+sec.Slug, t)
 		}
 	}
 	return set.Bytes()
@@ -460,13 +460,13 @@ func (s *Server) sectionSitemap(ctx context.Context) ([]byte, error) {
 
 // tagSitemap is one file of topics or persons: those of a range of ids
 // that have published stories, each dated by its newest.
-func (s *Server) tagSitemap(ctx context.Context, kind string, n int) ([]byte, error) {
+func (s *Sitemaps) tagSitemap(ctx context.Context, kind string, n int) ([]byte, error) {
 	sm := s.store
 	last, err := sm.LastTagID(ctx, kind)
 	if err != nil {
 		return nil, err
 	}
-	per := s.synd.perTags
+	per := s.perTags
 	if n > fileCount(int(last), per) && n > 1 {
 		return nil, errNoSitemap
 	}
@@ -480,27 +480,4 @@ func (s *Server) tagSitemap(ctx context.Context, kind string, n int) ([]byte, er
 		set.Add(feed.URL{Loc: prefix + url.PathEscape(t.Slug), Lastmod: t.Modified.UTC().Format(time.RFC3339)})
 	}
 	return set.Bytes()
-}
-
-// --- serving large pages ---
-
-// serveLarge is servePage for bodies of megabytes: finish compresses at
-// BestCompression, which costs ~40 ms for a file of 10,000 URLs (1.6 MB),
-// where BestSpeed takes 3 ms for a file 30% larger.
-func (s *Server) serveLarge(w http.ResponseWriter, r *http.Request, key web.Key, render func(ctx context.Context) (*web.Page, error)) {
-	if p := s.cache.Get(key); p != nil {
-		p.Write(w, r)
-		return
-	}
-	gen := s.cache.Gen()
-	p, err := render(r.Context())
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	p.FinishLarge()
-	if p.Status == http.StatusOK {
-		s.cache.Put(key, p, gen)
-	}
-	p.Write(w, r)
 }

@@ -1,6 +1,7 @@
-package http
+package site
 
 import (
+	"context"
 	"encoding/xml"
 	"html/template"
 	"math"
@@ -14,6 +15,16 @@ import (
 	"dateline/http/web"
 	"dateline/search"
 )
+
+// SearchPages is the search page, its API document and the description
+// browsers read to offer the site as a search engine.
+type SearchPages struct {
+	*Kit
+	store interface {
+		Search(ctx context.Context, f dateline.SearchFilter) (dateline.SearchResult, error)
+		Articles(ctx context.Context, f dateline.ArticleFilter) ([]dateline.Article, error)
+	}
+}
 
 // searchPageSize is how many results a page shows.
 const searchPageSize = 20
@@ -35,18 +46,18 @@ type searchRequest struct {
 // parseSearch reads and checks the parameters. Returns EINVALID with a
 // message for the reader. An empty q is allowed when allowEmpty (the search
 // page with no search yet).
-func (s *Server) parseSearch(r *http.Request, allowEmpty bool) (*searchRequest, error) {
+func (s *SearchPages) parseSearch(r *http.Request, allowEmpty bool) (*searchRequest, error) {
 	q, err := query(r)
 	if err != nil {
 		return nil, err
 	}
 	sr := &searchRequest{Q: strings.TrimSpace(q.Get("q")), Section: q.Get("section"), Topic: q.Get("topic"),
 		Person: q.Get("person"), From: q.Get("from"), To: q.Get("to"), Order: q.Get("order"), Page: 1}
-	if sr.Section != "" && !s.hasSection(sr.Section) {
+	if sr.Section != "" && !s.sections.Has(sr.Section) {
 		return sr, dateline.Errorf(dateline.EINVALID, "There is no section %q to search in.", truncate(sr.Section, 40))
 	}
 	for _, tag := range []string{sr.Topic, sr.Person} {
-		if len(tag) > 200 || !validText(tag) {
+		if len(tag) > 200 || !web.ValidText(tag) {
 			return sr, dateline.Errorf(dateline.EINVALID, "The topic or person is not valid.")
 		}
 	}
@@ -87,7 +98,7 @@ func (s *Server) parseSearch(r *http.Request, allowEmpty bool) (*searchRequest, 
 	return sr, err
 }
 
-func (s *Server) runSearch(r *http.Request, sr *searchRequest) (dateline.SearchResult, error) {
+func (s *SearchPages) runSearch(r *http.Request, sr *searchRequest) (dateline.SearchResult, error) {
 	f := dateline.SearchFilter{Must: sr.query.Must, Not: sr.query.Not, Topic: sr.Topic, Person: sr.Person,
 		From: sr.from, To: sr.to, ByDate: sr.Order == "date", Offset: (sr.Page - 1) * searchPageSize,
 		Limit: searchPageSize, Now: s.now()}
@@ -130,6 +141,7 @@ type searchHit struct {
 }
 
 type searchPage struct {
+	*Base
 	Req       *searchRequest
 	Error     string
 	Searched  bool
@@ -141,17 +153,16 @@ type searchPage struct {
 	Next      string
 	Filtered  bool
 	NoFilters string
-	Sections  []dateline.Section
 	Latest    []dateline.Article
 }
 
-func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
+func (s *SearchPages) handleSearch(w http.ResponseWriter, r *http.Request) {
 	sr, err := s.parseSearch(r, true)
-	d := searchPage{Req: sr, Sections: s.sectionsOf(s.lang(r))}
+	d := searchPage{Req: sr}
 	status := http.StatusOK
 	if err != nil {
 		if dateline.ErrorCode(err) == dateline.EINTERNAL {
-			s.error(w, r, err)
+			s.Error(w, r, err)
 			return
 		}
 		status, d.Error = http.StatusBadRequest, dateline.ErrorMessage(err)
@@ -162,7 +173,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	} else if sr.Q != "" {
 		res, err := s.runSearch(r, sr)
 		if err != nil {
-			s.error(w, r, err)
+			s.Error(w, r, err)
 			return
 		}
 		d.Searched, d.Total, d.Capped = true, res.Total, res.TotalCapped
@@ -184,21 +195,22 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 			d.NoFilters = sr.link(map[string]string{"section": "", "topic": "", "person": "", "from": "", "to": "", "page": ""})
 		}
 		if len(d.Hits) == 0 {
-			d.Latest, _ = s.store.Articles(r.Context(), dateline.ArticleFilter{Sections: s.editionFilter(s.lang(r)), Limit: 8})
+			d.Latest, _ = s.store.Articles(r.Context(), dateline.ArticleFilter{Sections: s.sections.filter(s.lang(r)), Limit: 8})
 		}
 	}
 	title := "News search"
 	if sr.Q != "" {
 		title = sr.Q + " — search"
 	}
-	v := s.view(r, title, d)
+	v := s.newBase(r, title)
+	d.Base = v
 	v.Robots = "noindex, follow"
 	v.Canonical = prefix(s.lang(r)) + "/search"
-	ads := s.currentAds()
+	ads := s.ads.current()
 	v.Ads = ads.slots
-	body, err := s.render(r, "search", v)
+	body, err := s.render("search", d)
 	if err != nil {
-		s.error(w, r, err)
+		s.Error(w, r, err)
 		return
 	}
 	if ads.csp != nil {
@@ -226,7 +238,8 @@ type searchResultJSON struct {
 	Snippet     string     `json:"snippet"`
 }
 
-func (s *Server) searchDoc(r *http.Request) (any, error) {
+// Doc answers GET /api/v1/search: the results as JSON.
+func (s *SearchPages) Doc(r *http.Request) (any, error) {
 	sr, err := s.parseSearch(r, false)
 	if err != nil {
 		return nil, err
@@ -247,7 +260,7 @@ func (s *Server) searchDoc(r *http.Request) (any, error) {
 		Pages: int(math.Ceil(float64(res.Ranked) / searchPageSize)), Order: sr.Order, Results: []searchResultJSON{}}
 	for _, h := range res.Hits {
 		a := h.Article
-		j := searchResultJSON{ID: a.ID, URL: s.cfg.BaseURL + s.articleURL(a), Headline: a.Headline, Lead: a.Lead,
+		j := searchResultJSON{ID: a.ID, URL: s.cfg.BaseURL + s.sections.ArticleURL(a), Headline: a.Headline, Lead: a.Lead,
 			Section: a.Section, SectionName: a.SectionName, Language: a.Lang, Published: a.PublishedAt,
 			Snippet: search.Snippet(h.Text, sr.query, 240)}
 		if !a.UpdatedAt.IsZero() {
@@ -261,7 +274,7 @@ func (s *Server) searchDoc(r *http.Request) (any, error) {
 
 // handleOpenSearch describes the search to browsers, which may then offer
 // the site as a search engine.
-func (s *Server) handleOpenSearch(w http.ResponseWriter, r *http.Request) {
+func (s *SearchPages) handleOpenSearch(w http.ResponseWriter, r *http.Request) {
 	type urlT struct {
 		Type     string `xml:"type,attr"`
 		Template string `xml:"template,attr"`

@@ -1,0 +1,258 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"html/template"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"dateline"
+	"dateline/http/web"
+	"dateline/i18n"
+	"dateline/related"
+)
+
+type articlePage struct {
+	*Base
+	A         *dateline.Article
+	URL       string
+	Page      int
+	PageCount int
+	Body      *bodyPage
+	Latest    []dateline.Article
+	Stories   []dateline.Story // running stories it belongs to
+	Related   []related.Story
+	MostRead  *mostReadBox
+	Preview   bool // the newsroom's preview: every page at once
+	MorePages []*bodyPage
+	// Translations are the story in every edition, itself first; empty
+	// when it has none.
+	Translations []alternate
+}
+
+func (s *Pages) handleArticle(w http.ResponseWriter, r *http.Request) {
+	slug := r.PathValue("section")
+	if !s.sections.Has(slug) {
+		s.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no page at this address."))
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		s.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no article at this address."))
+		return
+	}
+	n := 1
+	if r.URL.RawQuery != "" {
+		q, err := query(r)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		if v := q.Get("page"); v != "" || q.Has("page") {
+			n, err = strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1000 {
+				s.Error(w, r, dateline.Errorf(dateline.EINVALID, "The page number must be a whole number from 1."))
+				return
+			}
+		}
+	}
+	z := s.Zone(r)
+	key := web.Key{Kind: "article", A: slug, N: id, M: int64(n), Zone: z.key()}
+	s.servePage(w, r, key, func(ctx context.Context) (*web.Page, error) {
+		a, err := s.store.Article(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		// A story readers never saw answers as if it never existed; one
+		// they saw and that was taken off says so at its own address
+		// only, so that trying ids under other sections learns nothing.
+		canonical := a.Section == slug && s.sections.editionOf(a.Section) == s.lang(r)
+		switch a.Status {
+		case dateline.StatusPublished:
+		case dateline.StatusWithdrawn, dateline.StatusWithheld:
+			if !a.WasPublic() || !canonical {
+				return nil, dateline.Errorf(dateline.ENOTFOUND, "There is no article at this address.")
+			}
+			return s.takenOffPage(r, a, z)
+		default:
+			return nil, dateline.Errorf(dateline.ENOTFOUND, "There is no article at this address.")
+		}
+		if !canonical {
+			return &web.Page{Status: http.StatusMovedPermanently, Location: s.sections.ArticleURL(*a), Body: []byte("Moved.\n"), Type: "text/plain; charset=utf-8", CacheFor: 10}, nil
+		}
+		pages := max(1, len(a.Pages))
+		if n > pages {
+			return nil, dateline.Errorf(dateline.ENOTFOUND, "This article has %s.", plural(pages, "page", "pages"))
+		}
+		lang := s.lang(r)
+		latest, err := s.store.Articles(ctx, dateline.ArticleFilter{Sections: s.sections.filter(lang), Limit: 11})
+		if err != nil {
+			return nil, err
+		}
+		latest = slices.DeleteFunc(latest, func(x dateline.Article) bool { return x.ID == a.ID })
+		stories, err := s.store.StoriesOf(ctx, a.ID)
+		if err != nil {
+			return nil, err
+		}
+		rel, err := s.related(ctx, a)
+		if err != nil {
+			return nil, err
+		}
+		translations, err := s.store.Translations(ctx, a.ID)
+		if err != nil {
+			return nil, err
+		}
+		mostRead, err := s.mostReadBlock(ctx, lang)
+		if err != nil {
+			return nil, err
+		}
+		d := articlePage{A: a, URL: s.cfg.BaseURL + s.sections.ArticleURL(*a), Page: n, PageCount: pages,
+			Body: s.ads.withArticleAd(s.articleBody(a, n, z), a.Lang), Latest: latest[:min(10, len(latest))], Stories: stories, Related: rel, MostRead: mostRead,
+			Translations: s.sections.alternates(a, translations)}
+		v := s.newBase(r, a.Headline)
+		d.Base = v
+		v.Active, v.Description = a.Section, a.Lead
+		v.Alternates = d.Translations
+		v.Live = &liveBox{Mode: "banner"}
+		v.Canonical = s.sections.ArticleURL(*a)
+		if n > 1 {
+			v.Canonical += "?page=" + strconv.Itoa(n)
+		}
+		// The page shows the latest news beside the story, so any change
+		// to the site may change it.
+		return s.htmlPage("article", d, http.StatusOK, s.lastModified())
+	})
+}
+
+// takenOffPage is the notice at the address of a story readers saw that
+// is no longer public: 410 with its last public headline and the reason
+// for a withdrawn (killed) story, 404 saying it is withheld for now for a
+// withheld one (without its headline: the withheld version's words may
+// not be the ones readers saw).
+func (s *Pages) takenOffPage(r *http.Request, a *dateline.Article, z Zone) (*web.Page, error) {
+	lang := s.lang(r)
+	if a.Status == dateline.StatusWithheld {
+		v := s.newBase(r, translate(lang, "Withheld for now"))
+		d := errorPage{Base: v, Status: http.StatusNotFound, Withheld: true,
+			Message: translate(lang, "The story at this address is withheld for now. It may be published again later.")}
+		v.Robots = "noindex"
+		return s.htmlPage("error", d, http.StatusNotFound, s.lastModified())
+	}
+	v := s.newBase(r, translate(lang, "Withdrawn"))
+	d := errorPage{Base: v, Status: http.StatusGone,
+		Message:   translate(lang, "The story “%s” has been withdrawn and is no longer available.", a.Headline),
+		Withdrawn: stamp(z, a.WithdrawnAt), Reason: a.WithdrawNote}
+	v.Robots = "noindex"
+	return s.htmlPage("error", d, http.StatusGone, s.lastModified())
+}
+
+// bodyPage is one page of an article's body as the "body" template shows
+// it: the stored HTML (with the dateline at its start on the first page)
+// split after its second paragraph, where the "read-also" partial puts the
+// editor's "Read also" links and the "adbox" partial the article slot's ad,
+// as on the agency's own pages. A body with fewer paragraphs has them at
+// its end.
+type bodyPage struct {
+	Head, Tail template.HTML // sanitised when stored
+	Lang       string        // the reader's language, for the links' heading
+	ReadAlso   []dateline.ArticleRef
+	Ad         *dateline.Ad // the article slot's ad; nil for none
+	AdLang     string       // the article's language, for the ad's label
+}
+
+// articleBody is page n of the body.
+func (s *Pages) articleBody(a *dateline.Article, n int, z Zone) *bodyPage {
+	var body string
+	if len(a.Pages) >= n {
+		body = a.Pages[n-1]
+	}
+	p := &bodyPage{Lang: z.Lang}
+	if n == 1 {
+		var b strings.Builder
+		if a.Place != "" || s.cfg.AgencyMark != "" {
+			b.WriteString(`<span class="dateline">`)
+			var line []string
+			if a.Place != "" {
+				line = append(line, strings.ToUpper(a.Place)+", ")
+			}
+			line = append(line, i18n.Date(z.lang(), a.PublishedAt.In(z.Loc))+".")
+			if s.cfg.AgencyMark != "" {
+				line = append(line, " /"+s.cfg.AgencyMark+"/.")
+			}
+			b.WriteString(escape(strings.Join(line, "")))
+			b.WriteString(`</span> `)
+		}
+		mark := b.String()
+		if strings.HasPrefix(body, "<p>") {
+			body = "<p>" + mark + body[3:]
+		} else if mark != "" {
+			body = "<p>" + mark + "</p>" + body
+		}
+		for _, ref := range a.ReadAlso {
+			if ref.ID != 0 && ref.ID != a.ID {
+				p.ReadAlso = append(p.ReadAlso, ref)
+			}
+		}
+	}
+	at := len(body)
+	if i := nthIndex(body, "</p>", 2); i >= 0 {
+		at = i + len("</p>")
+	}
+	p.Head, p.Tail = trustedHTML(body[:at]), trustedHTML(body[at:])
+	return p
+}
+
+func nthIndex(s, sub string, n int) int {
+	off := 0
+	for i := 0; i < n; i++ {
+		j := strings.Index(s[off:], sub)
+		if j < 0 {
+			return -1
+		}
+		if i == n-1 {
+			return off + j
+		}
+		off += j + len(sub)
+	}
+	return -1
+}
+
+func escape(s string) string {
+	var b bytes.Buffer
+	for _, r := range s {
+		switch r {
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '&':
+			b.WriteString("&amp;")
+		case '"':
+			b.WriteString("&#34;")
+		case '\'':
+			b.WriteString("&#39;")
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// Preview renders a draft as its story page, every page at once, for the
+// newsroom.
+func (s *Pages) Preview(r *http.Request, a *dateline.Article) ([]byte, error) {
+	if sec := s.sections.get(a.Section); sec != nil {
+		a.SectionName = sec.Name
+	}
+	z := s.Zone(r)
+	v := s.newBase(r, "Preview: "+a.Headline)
+	d := articlePage{Base: v, A: a, URL: s.cfg.BaseURL + "/preview", Page: 1, PageCount: max(1, len(a.Pages)), Body: s.articleBody(a, 1, z), Preview: true}
+	for i := 2; i <= len(a.Pages); i++ {
+		d.MorePages = append(d.MorePages, s.articleBody(a, i, z))
+	}
+	v.Lang, v.Active, v.Robots = a.Lang, a.Section, "noindex"
+	return s.render("article", d)
+}

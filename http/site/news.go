@@ -1,0 +1,372 @@
+package site
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"dateline"
+	"dateline/http/web"
+)
+
+// feedPageSize is how many items one page of a feed shows.
+const feedPageSize = 20
+
+type feedList struct {
+	Topics     map[int64]string // article id → its topics as JSON
+	Groups     []dayGroup
+	More       string
+	OneSection bool
+	Zone       Zone
+}
+
+type filterOption struct {
+	Slug, Name string
+	Checked    bool
+}
+
+type feedPage struct {
+	*Base
+	Heading      string
+	SearchTopic  string // a search form within this topic or person
+	SearchPerson string
+	Intro        string
+	Filter       []filterOption
+	FilterOpen   bool
+	FilterNote   string
+	Feed         feedList
+	Aside        []dateline.Section
+}
+
+// feedCookie remembers the reader's section filter for /news.
+const feedCookie = "feed_sections"
+
+func (s *Pages) handleNews(w http.ResponseWriter, r *http.Request) {
+	lang := s.lang(r)
+	if !s.sections.editionOn(lang) {
+		s.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no page at this address."))
+		return
+	}
+	// Each edition remembers its own filter.
+	cookie := feedCookie
+	if lang != dateline.LangMain {
+		cookie += "_" + lang
+	}
+	q, err := query(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	before, err := cursorParam(q)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	var filter []string
+	switch {
+	case q.Get("all") != "":
+		http.SetCookie(w, &http.Cookie{Name: cookie, Value: "", Path: "/", MaxAge: -1, SameSite: http.SameSiteLaxMode})
+	case q.Has("s") || q.Get("filter") != "":
+		for _, slug := range q["s"] {
+			if s.sections.in(lang, slug) == nil {
+				s.Error(w, r, dateline.Errorf(dateline.EINVALID, "There is no section %q to filter by.", truncate(slug, 40)))
+				return
+			}
+			if !slices.Contains(filter, slug) {
+				filter = append(filter, slug)
+			}
+		}
+		if len(filter) == len(s.sections.of(lang)) {
+			filter = nil
+		}
+		c := &http.Cookie{Name: cookie, Value: strings.Join(filter, "."), Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, HttpOnly: true}
+		if len(filter) == 0 {
+			c.MaxAge, c.Value = -1, ""
+		}
+		http.SetCookie(w, c)
+	default:
+		if c, err := r.Cookie(cookie); err == nil {
+			for _, slug := range strings.Split(c.Value, ".") {
+				if s.sections.in(lang, slug) != nil && !slices.Contains(filter, slug) {
+					filter = append(filter, slug)
+				}
+			}
+		}
+	}
+	slices.Sort(filter)
+	z := s.Zone(r)
+	key := web.Key{Kind: "news", A: strings.Join(filter, "."), B: cursorKey(before), Zone: z.key()}
+	s.servePage(w, r, key, func(ctx context.Context) (*web.Page, error) {
+		read := filter
+		if len(read) == 0 {
+			read = s.sections.filter(lang)
+		}
+		items, err := s.store.Articles(ctx, dateline.ArticleFilter{Sections: read, Before: before, Limit: feedPageSize})
+		if err != nil {
+			return nil, err
+		}
+		more := url.Values{}
+		for _, slug := range filter {
+			more.Add("s", slug)
+		}
+		fl, err := s.feedList(ctx, items, more, z, false)
+		if err != nil {
+			return nil, err
+		}
+		d := feedPage{Heading: translate(lang, "News feed"), Feed: fl, Aside: s.sections.of(lang)}
+		var names []string
+		for _, sec := range s.sections.of(lang) {
+			on := slices.Contains(filter, sec.Slug)
+			d.Filter = append(d.Filter, filterOption{Slug: sec.Slug, Name: sec.Name, Checked: on})
+			if on {
+				names = append(names, sec.Name)
+			}
+		}
+		if len(names) > 0 {
+			d.FilterNote = translate(lang, "Showing only: %s.", strings.Join(names, ", "))
+		}
+		v := s.newBase(r, translate(lang, "News feed"))
+		d.Base = v
+		v.Canonical = prefix(lang) + "/news"
+		v.Live = &liveBox{Mode: "feed", Sections: liveSections(read...)}
+		v.Description = translate(lang, "Every story as it is published, newest first.")
+		if before != nil || len(filter) > 0 {
+			v.Robots = "noindex, follow"
+		}
+		p, err := s.htmlPage("news", d, http.StatusOK, s.lastModified())
+		if p != nil {
+			p.Vary = web.VaryCookie
+			p.Private = len(filter) > 0
+		}
+		return p, err
+	})
+}
+
+// feedList groups a page of items by day and links the next page when the
+// page is full.
+// Each item carries its topics, for the reader's followed topics.
+func (s *Pages) feedList(ctx context.Context, items []dateline.Article, q url.Values, z Zone, oneSection bool) (feedList, error) {
+	fl := feedList{Groups: groupByDay(items, z, s.now()), OneSection: oneSection, Zone: z}
+	if len(items) == feedPageSize {
+		last := items[len(items)-1]
+		q.Set("before", dateline.Cursor{Time: last.PublishedAt, ID: last.ID}.String())
+		fl.More = "?" + q.Encode()
+	}
+	var err error
+	fl.Topics, err = s.topicsJSON(ctx, items)
+	return fl, err
+}
+
+// topicsJSON gives each article's topics as the JSON the feed items carry:
+// [{"slug": ..., "name": ...}].
+func (s *Pages) topicsJSON(ctx context.Context, items []dateline.Article) (map[int64]string, error) {
+	ids := make([]int64, len(items))
+	for i, a := range items {
+		ids[i] = a.ID
+	}
+	ts, err := s.store.TopicsOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	// The same shape as the topics of the live stream's events.
+	type topicJSON struct {
+		Slug string `json:"slug"`
+		Name string `json:"name"`
+	}
+	out := make(map[int64]string, len(ts))
+	for id, list := range ts {
+		js := make([]topicJSON, len(list))
+		for i, t := range list {
+			js[i] = topicJSON{Slug: t.Slug, Name: t.Name}
+		}
+		b, _ := json.Marshal(js)
+		out[id] = string(b)
+	}
+	return out, nil
+}
+
+// query parses the query string, refusing one that is malformed rather
+// than quietly dropping parts of it.
+func query(r *http.Request) (url.Values, error) {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, dateline.Errorf(dateline.EINVALID, "The query string is malformed.")
+	}
+	return q, nil
+}
+
+func cursorParam(q url.Values) (*dateline.Cursor, error) {
+	v := q.Get("before")
+	if v == "" {
+		if q.Has("before") {
+			return nil, dateline.Errorf(dateline.EINVALID, "The cursor is empty; use the link from the previous page.")
+		}
+		return nil, nil
+	}
+	c, err := dateline.ParseCursor(v)
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func cursorKey(c *dateline.Cursor) string {
+	if c == nil {
+		return ""
+	}
+	return c.String()
+}
+
+func (s *Pages) handleSection(w http.ResponseWriter, r *http.Request) {
+	slug, lang := r.PathValue("section"), s.lang(r)
+	sec := s.sections.in(lang, slug)
+	if sec == nil {
+		if other := s.sections.get(slug); other != nil {
+			// The section is another edition's: send the reader there.
+			to := prefix(sectionLang(*other)) + "/" + slug
+			if r.URL.RawQuery != "" {
+				to += "?" + r.URL.RawQuery
+			}
+			http.Redirect(w, r, to, http.StatusMovedPermanently)
+			return
+		}
+		s.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no page at this address."))
+		return
+	}
+	q, err := query(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	before, err := cursorParam(q)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	z := s.Zone(r)
+	s.servePage(w, r, web.Key{Kind: "section", A: slug, B: cursorKey(before), Zone: z.key()}, func(ctx context.Context) (*web.Page, error) {
+		items, err := s.store.Articles(ctx, dateline.ArticleFilter{Sections: []string{slug}, Before: before, Limit: feedPageSize})
+		if err != nil {
+			return nil, err
+		}
+		fl, err := s.feedList(ctx, items, url.Values{}, z, true)
+		if err != nil {
+			return nil, err
+		}
+		d := feedPage{Heading: sec.Name, Feed: fl, Aside: s.sections.of(lang)}
+		v := s.newBase(r, sec.Name)
+		d.Base = v
+		v.Active, v.Canonical = slug, prefix(lang)+"/"+slug
+		v.Live = &liveBox{Mode: "feed", Sections: slug}
+		v.Description = translate(lang, "%s: the latest news.", sec.Name)
+		if before != nil {
+			v.Robots = "noindex, follow"
+		}
+		return s.htmlPage("news", d, http.StatusOK, s.lastModified())
+	})
+}
+
+func (s *Pages) handleTopic(w http.ResponseWriter, r *http.Request) {
+	s.tagPage(w, r, "topic", func(ctx context.Context, slug string) (string, error) {
+		t, err := s.store.Topic(ctx, slug)
+		if err != nil {
+			return "", err
+		}
+		return t.Name, nil
+	})
+}
+
+func (s *Pages) handlePerson(w http.ResponseWriter, r *http.Request) {
+	s.tagPage(w, r, "person", func(ctx context.Context, slug string) (string, error) {
+		p, err := s.store.Person(ctx, slug)
+		if err != nil {
+			return "", err
+		}
+		return p.Name, nil
+	})
+}
+
+// tagPage is the feed of a topic or a person.
+func (s *Pages) tagPage(w http.ResponseWriter, r *http.Request, kind string, lookup func(context.Context, string) (string, error)) {
+	slug := r.PathValue("slug")
+	if len(slug) > 200 || !web.ValidText(slug) {
+		s.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no %s at this address.", kind))
+		return
+	}
+	q, err := query(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	before, err := cursorParam(q)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	z := s.Zone(r)
+	s.servePage(w, r, web.Key{Kind: kind, A: slug, B: cursorKey(before), Zone: z.key()}, func(ctx context.Context) (*web.Page, error) {
+		name, err := lookup(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.tagPublished(ctx, kind, slug); err != nil {
+			return nil, err
+		}
+		if lang := s.lang(r); lang != dateline.LangMain {
+			// The edition's stories may spell the tag their own way.
+			label, err := s.store.TagLabel(ctx, kind, slug, lang)
+			if err != nil {
+				return nil, err
+			}
+			if label != "" {
+				name = label
+			}
+		}
+		f := dateline.ArticleFilter{Before: before, Limit: feedPageSize}
+		if kind == "topic" {
+			f.Topic = slug
+		} else {
+			f.Person = slug
+		}
+		items, err := s.store.Articles(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		fl, err := s.feedList(ctx, items, url.Values{}, z, false)
+		if err != nil {
+			return nil, err
+		}
+		lang := s.lang(r)
+		d := feedPage{Heading: name, Feed: fl, Aside: s.sections.of(lang)}
+		if kind == "topic" {
+			d.Intro = translate(lang, "Stories on the topic %s, newest first.", name)
+			d.SearchTopic = slug
+		} else {
+			d.Intro = translate(lang, "Stories that mention %s, newest first.", name)
+			d.SearchPerson = slug
+		}
+		v := s.newBase(r, name)
+		d.Base = v
+		v.Canonical = prefix(lang) + "/" + kind + "s/" + slug
+		v.Live = &liveBox{Mode: "feed"}
+		v.Description = d.Intro
+		return s.htmlPage("news", d, http.StatusOK, s.lastModified())
+	})
+}
+
+// tagPublished returns ENOTFOUND unless a published story names the
+// topic or person: a tag that exists only because of an embargoed or
+// unpublished story is not public before the story is.
+func (s *Pages) tagPublished(ctx context.Context, kind, slug string) error {
+	ok, err := s.store.TagPublished(ctx, kind, slug)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return dateline.Errorf(dateline.ENOTFOUND, "There is no %s at this address.", kind)
+	}
+	return nil
+}

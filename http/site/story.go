@@ -1,0 +1,46 @@
+package site
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+
+	"dateline"
+	"dateline/http/web"
+)
+
+// Running stories.
+
+type storyPage struct {
+	*Base
+	S    *dateline.Story
+	Feed feedList
+}
+
+// handleStoryPage is a running story: the editors' introduction and the
+// timeline of its articles.
+func (s *Pages) handleStoryPage(w http.ResponseWriter, r *http.Request) {
+	slug := r.PathValue("slug")
+	if len(slug) > 100 || dateline.Slugify(slug) != slug {
+		s.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no story page at this address."))
+		return
+	}
+	z := s.Zone(r)
+	s.servePage(w, r, web.Key{Kind: "story", A: slug, Zone: z.key()}, func(ctx context.Context) (*web.Page, error) {
+		st, err := s.store.Story(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		fl, err := s.feedList(ctx, st.Articles, url.Values{}, z, false)
+		if err != nil {
+			return nil, err
+		}
+		d := storyPage{S: st, Feed: fl}
+		v := s.newBase(r, st.Title)
+		d.Base = v
+		v.Canonical = prefix(s.lang(r)) + "/stories/" + slug
+		v.Live = &liveBox{Mode: "banner"}
+		v.Description = firstParagraph(st.Intro)
+		return s.htmlPage("story", d, http.StatusOK, s.lastModified())
+	})
+}
