@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"dateline/cities"
+	dhttp "dateline/http"
 )
 
 // BenchmarkCookieRotation measures what one client rotating the city and
@@ -26,7 +27,8 @@ import (
 //
 //	go test -run '^$' -bench CookieRotation -benchtime=1x ./http
 func BenchmarkCookieRotation(b *testing.B) {
-	e := newEnv(b, true)
+	// The node's own render limit (Config.RenderLimit's default).
+	e := newEnvConfig(b, true, "world", func(c *dhttp.Config) { c.RenderLimit = 0 })
 	hot := []string{"/", "/news", "/politics", "/world"}
 	articles := benchArticlePaths(e, hot)
 	if len(articles) == 0 {
