@@ -304,7 +304,7 @@ func TestCityWeather(t *testing.T) {
 	if berlin.Code != 200 || berlin.Body.String() != want {
 		t.Errorf("GET /api/v1/weather?city=berlin: %d\n%s\nwant\n%s", berlin.Code, berlin.Body, want)
 	}
-	if cc := berlin.Header().Get("Cache-Control"); cc != "public, max-age=300" {
+	if cc := berlin.Header().Get("Cache-Control"); cc != "public, max-age=0, s-maxage=60" {
 		t.Errorf("weather: Cache-Control %q", cc)
 	}
 	if w := e.get("/api/v1/weather?city=berlin", "If-None-Match", berlin.Header().Get("ETag")); w.Code != http.StatusNotModified {
