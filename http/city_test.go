@@ -172,7 +172,7 @@ func TestCityPage(t *testing.T) {
 		t.Errorf("chosen: Cache-Control %q", w.Header().Get("Cache-Control"))
 	}
 	// The header is the site's: the script puts the reader's city in it.
-	if !strings.Contains(w.Body.String(), `<span class="city-name">Moscow</span>`) || !strings.Contains(w.Body.String(), `<time class="city-time" data-zone="Europe/Moscow" hidden></time>`) {
+	if !strings.Contains(w.Body.String(), `<span class="city-name">Moscow</span>`) || !strings.Contains(w.Body.String(), `<span class="city-time" data-zone="Europe/Moscow" hidden></span>`) {
 		t.Error("the header is not the default city's, its clock left to the script")
 	}
 	// The referring page is kept for the way back.

@@ -182,7 +182,7 @@
 
 	function tick() {
 		var now = new Date();
-		var els = document.querySelectorAll("time[data-zone]");
+		var els = document.querySelectorAll("[data-zone]");
 		for (var i = 0; i < els.length; i++) {
 			var l = local(now, els[i].getAttribute("data-zone"));
 			if (l) {
