@@ -110,7 +110,7 @@ type Store interface {
 	// Watch calls changed whenever another process or node changes the
 	// content, until ctx ends (SQLite polls its file's data version,
 	// PostgreSQL listens for notifications).
-	Watch(ctx context.Context, changed func()) error
+	Watch(ctx context.Context, changed func(stories bool)) error
 
 	CreateToken(ctx context.Context, t *Token, now time.Time) error
 	// TokenByHash returns EUNAUTHORIZED when no token has the hash.

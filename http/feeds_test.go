@@ -60,7 +60,7 @@ func newEnvWith(t *testing.T, log *slog.Logger, set func(*dhttp.Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in.Changed = srv.Changed
+	in.Changed = srv.StoriesChanged
 	e := &env{t: t, store: store, srv: srv, clock: c, dir: dir}
 	e.token = e.makeToken("editorial", "write")
 	return e

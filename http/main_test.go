@@ -116,7 +116,7 @@ func newEnvConfig(t testing.TB, withDemo bool, fallback string, set func(*dhttp.
 	if err != nil {
 		t.Fatal(err)
 	}
-	in.Changed = srv.Changed
+	in.Changed = srv.StoriesChanged
 	e := &env{t: t, store: store, srv: srv, clock: c, dir: dir}
 	e.token = e.makeToken("editorial", "write")
 	e.read = e.makeToken("reader", "read")

@@ -76,7 +76,7 @@ func newNewsroom(t testing.TB) *nrEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in.Changed = srv.Changed
+	in.Changed = srv.StoriesChanged
 	e.srv = srv
 	for _, u := range []dateline.User{
 		{Email: "admin@example.org", Name: "Ada Admin", Role: dateline.RoleAdmin},

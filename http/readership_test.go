@@ -324,6 +324,6 @@ func (e *env) withTrusted(t *testing.T, cidr string) *dhttp.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in.Changed = srv.Changed
+	in.Changed = srv.StoriesChanged
 	return srv
 }

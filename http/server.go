@@ -147,6 +147,16 @@ func (s *Server) Changed() {
 	}
 }
 
+// StoriesChanged tells the server that stories changed and nothing else
+// (the wire's ingest, the release of embargoed stories): only the cached
+// pages that show them or lists they belong to are dropped.
+func (s *Server) StoriesChanged() {
+	s.site.StoriesChanged()
+	if s.cfg.OnChange != nil {
+		s.cfg.OnChange()
+	}
+}
+
 // ServeHTTP serves a request through the router and the access log.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handler.ServeHTTP(w, r)

@@ -304,7 +304,7 @@ func (db *DB) PublishDue(ctx context.Context, now time.Time) (_ []int64, err err
 		return nil, err
 	}
 	if len(ids) > 0 {
-		db.announce(ctx)
+		db.announce(ctx, true)
 	}
 	return ids, nil
 }

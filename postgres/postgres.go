@@ -238,7 +238,7 @@ func (db *DB) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
 	if err := pgx.BeginFunc(ctx, db.primary, fn); err != nil {
 		return err
 	}
-	db.announce(ctx)
+	db.announce(ctx, false)
 	return nil
 }
 
@@ -253,10 +253,15 @@ func (db *DB) inQuietTx(ctx context.Context, fn func(pgx.Tx) error) error {
 
 // announce tells every node (this one too) that content changed. The
 // payload is the primary's WAL position, which replicas must reach before
-// they serve reads again.
-func (db *DB) announce(ctx context.Context) {
+// they serve reads again, after "stories " when only stories changed
+// (their events say which: Watch).
+func (db *DB) announce(ctx context.Context, stories bool) {
 	var lsn string
-	err := db.primary.QueryRow(context.WithoutCancel(ctx), `SELECT pg_notify($1, pg_current_wal_lsn()::text), pg_current_wal_lsn()::text`, channel).Scan(nil, &lsn)
+	prefix := ""
+	if stories {
+		prefix = storiesPrefix
+	}
+	err := db.primary.QueryRow(context.WithoutCancel(ctx), `SELECT pg_notify($1, $2 || pg_current_wal_lsn()::text), pg_current_wal_lsn()::text`, channel, prefix).Scan(nil, &lsn)
 	if err != nil {
 		db.log.Error("announce change", "err", err)
 		return
@@ -264,11 +269,15 @@ func (db *DB) announce(ctx context.Context) {
 	db.noteLSN(lsn)
 }
 
-// Watch calls changed whenever any node changes content, until ctx ends.
+// storiesPrefix starts the payload of a change of stories only.
+const storiesPrefix = "stories "
+
+// Watch calls changed whenever any node changes content, until ctx ends,
+// with true when only stories changed (the event log says which).
 // It listens on its own connection and reconnects when that drops. Each
 // time the LISTEN is in place it calls changed once, since anything changed
 // before it (at start, or while disconnected) was not heard.
-func (db *DB) Watch(ctx context.Context, changed func()) (err error) {
+func (db *DB) Watch(ctx context.Context, changed func(stories bool)) (err error) {
 	defer wrap(&err, "watch")
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
@@ -291,7 +300,7 @@ func (db *DB) Watch(ctx context.Context, changed func()) (err error) {
 }
 
 // listen reports whether it got as far as listening.
-func (db *DB) listen(ctx context.Context, changed func()) (bool, error) {
+func (db *DB) listen(ctx context.Context, changed func(stories bool)) (bool, error) {
 	conn, err := pgx.Connect(ctx, db.dsn)
 	if err != nil {
 		return false, err
@@ -300,7 +309,7 @@ func (db *DB) listen(ctx context.Context, changed func()) (bool, error) {
 	if _, err := conn.Exec(ctx, `LISTEN `+channel); err != nil {
 		return false, err
 	}
-	changed()
+	changed(false)
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
@@ -309,7 +318,8 @@ func (db *DB) listen(ctx context.Context, changed func()) (bool, error) {
 			}
 			return true, err
 		}
-		db.noteLSN(n.Payload)
-		changed()
+		lsn, stories := strings.CutPrefix(n.Payload, storiesPrefix)
+		db.noteLSN(lsn)
+		changed(stories)
 	}
 }

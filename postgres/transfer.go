@@ -99,6 +99,6 @@ func (db *DB) FinishTransfer(ctx context.Context) (err error) {
 	if err := db.Reindex(ctx); err != nil {
 		return err
 	}
-	db.announce(ctx)
+	db.announce(ctx, false)
 	return nil
 }

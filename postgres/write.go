@@ -139,7 +139,7 @@ func (db *DB) upsertArticles(ctx context.Context, as []*dateline.Article, now ti
 		return nil, err
 	}
 	if changed {
-		db.announce(ctx)
+		db.announce(ctx, true)
 	}
 	return results, nil
 }

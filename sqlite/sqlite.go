@@ -244,19 +244,21 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
-// Watch calls changed whenever the database file changes, by this process
-// or another (an import while the site is served), until ctx ends. SQLite
-// has no notifications, so it polls PRAGMA data_version, which moves when
-// any other connection commits, twice a second on one held connection.
-func (db *DB) Watch(ctx context.Context, changed func()) (err error) {
+// Watch calls changed whenever another process changes the database file
+// (an import while the site is served), until ctx ends; this process's
+// own writes are told by its callers. SQLite has no notifications, so it
+// polls PRAGMA data_version twice a second on the writer's connection:
+// the version moves when any other connection commits, and the writer is
+// the only connection of this process that commits.
+func (db *DB) Watch(ctx context.Context, changed func(stories bool)) (err error) {
 	defer wrap(&err, "watch")
-	conn, err := db.read.Conn(ctx)
-	if err != nil {
-		return err
+	version := func() (int64, error) {
+		var v int64
+		err := db.write.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v)
+		return v, err
 	}
-	defer conn.Close()
-	var last int64
-	if err := conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&last); err != nil {
+	last, err := version()
+	if err != nil {
 		return err
 	}
 	t := time.NewTicker(500 * time.Millisecond)
@@ -266,16 +268,19 @@ func (db *DB) Watch(ctx context.Context, changed func()) (err error) {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
-			var v int64
-			if err := conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
+			v, err := version()
+			if err != nil {
 				if ctx.Err() != nil {
 					return nil
+				}
+				if dateline.ErrorCode(busy(err)) == dateline.EUNAVAILABLE {
+					continue // another process is writing: look again
 				}
 				return err
 			}
 			if v != last {
 				last = v
-				changed()
+				changed(false)
 			}
 		}
 	}

@@ -48,7 +48,8 @@ func TestReopenKeepsData(t *testing.T) {
 }
 
 // TestWatchSeesOtherProcesses: a write through another handle on the same
-// file (as "dateline import" makes while the site is served) is noticed.
+// file (as "dateline import" makes while the site is served) is noticed,
+// and the process's own writes are not (their callers tell of them).
 func TestWatchSeesOtherProcesses(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "dateline.db")
 	ctx, cancel := context.WithCancel(context.Background())
@@ -59,8 +60,17 @@ func TestWatchSeesOtherProcesses(t *testing.T) {
 	}
 	defer served.Close()
 	changes := make(chan struct{}, 10)
-	go served.Watch(ctx, func() { changes <- struct{}{} })
+	go served.Watch(ctx, func(bool) { changes <- struct{}{} })
 	time.Sleep(100 * time.Millisecond)
+	own := dateline.DefaultSections[1]
+	if err := served.SaveSection(ctx, &own); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-changes:
+		t.Fatal("the process's own write was told as another's")
+	case <-time.After(1200 * time.Millisecond):
+	}
 	other, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)

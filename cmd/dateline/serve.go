@@ -66,6 +66,7 @@ type serveConfig struct {
 	weatherURL      string
 	defaultCity     cities.City
 	memoryLimit     string
+	pageCache       string
 	memory          memoryPlan
 }
 
@@ -76,6 +77,7 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	c.store.register(fs)
 	c.store.registerReplicas(fs)
 	c.store.registerDurability(fs)
+	fs.StringVar(&c.pageCache, "page-cache", env("DATELINE_PAGE_CACHE", "auto"), "the page cache's budget, such as 64MiB or 1GiB: rendered pages kept as ready bytes, the least recently used dropped beyond it; auto is a sixteenth of the memory limit, at least 16MiB and at most 64MiB (env DATELINE_PAGE_CACHE)")
 	fs.StringVar(&c.memoryLimit, "memory-limit", env("DATELINE_MEMORY_LIMIT", "auto"), "the node's memory limit, such as 768MiB or 2GiB: the Go runtime collects garbage harder as it nears it, and photo uploads are prepared within three quarters of it (larger ones wait their turn); auto is GOMEMLIMIT when set, else three quarters of the container's memory limit or of the machine's memory (env DATELINE_MEMORY_LIMIT)")
 	fs.StringVar(&c.media, "media", env("DATELINE_MEDIA", ""), "folder of photo files; nodes of a cluster share one (default DATA/media) (env DATELINE_MEDIA)")
 	fs.StringVar(&c.addr, "addr", env("DATELINE_ADDR", "127.0.0.1:8080"), "address to listen on, HOST:PORT (env DATELINE_ADDR)")
@@ -111,7 +113,7 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	if err := c.store.checkDurability(); err != nil {
 		return nil, err
 	}
-	if c.memory, err = planMemory(c.memoryLimit); err != nil {
+	if c.memory, err = planMemory(c.memoryLimit, c.pageCache); err != nil {
 		return nil, err
 	}
 	if _, _, err := net.SplitHostPort(c.addr); err != nil {
@@ -377,8 +379,8 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	if err != nil {
 		return err
 	}
-	rel = newReleaser(store, srv.Changed, log)
-	in.Changed = srv.Changed
+	rel = newReleaser(store, srv.StoriesChanged, log)
+	in.Changed = srv.StoriesChanged
 
 	hs := &http.Server{
 		Handler:           srv,
@@ -415,9 +417,18 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	if sched != nil {
 		workers = append(workers, worker{"partners", sched.Run})
 	}
-	// On a shared database other nodes change content too: each change
-	// they announce empties this node's page cache.
-	workers = append(workers, worker{"watch", func(ctx context.Context) { store.Watch(ctx, srv.Changed) }})
+	// On a shared database other nodes change content too: a change of
+	// stories they announce drops the pages that show them (the event log
+	// says which), any other change empties this node's page cache.
+	workers = append(workers, worker{"watch", func(ctx context.Context) {
+		store.Watch(ctx, func(stories bool) {
+			if stories {
+				srv.StoriesChanged()
+			} else {
+				srv.Changed()
+			}
+		})
+	}})
 	pubCtx, stopPublisher := context.WithCancel(ctx)
 	waitWorkers := startWorkers(pubCtx, workers)
 

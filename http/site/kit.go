@@ -29,6 +29,7 @@ type Kit struct {
 	sections   *Sections
 	ads        *Ads
 	lastChange atomic.Int64 // Unix nanoseconds of the last content change
+	events     storyEvents  // the store's event log, as far as the cache has applied it
 	renders    *web.Limiter // pages rendered for one address, not served from the cache
 }
 
@@ -182,18 +183,30 @@ func (s *Kit) servePage(w http.ResponseWriter, r *http.Request, key web.Key, ren
 	if s.overLimit(w, r) {
 		return
 	}
-	gen := s.cache.Gen()
-	p, err := render(r.Context())
+	p, err := s.cache.Page(key, func() (*web.Page, []web.Dep, error) {
+		ctx, d := collect(context.WithoutCancel(r.Context()), key.Kind)
+		p, err := render(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		p.Finish()
+		return p, d.all(), nil
+	}, keepPage)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	p.Finish()
+	p.Write(w, r)
+}
+
+// keepPage tells which rendered pages the cache keeps: pages, notices of
+// withdrawn stories and redirects, not errors.
+func keepPage(p *web.Page) bool {
 	switch p.Status {
 	case http.StatusOK, http.StatusGone, http.StatusMovedPermanently:
-		s.cache.Put(key, p, gen)
+		return true
 	}
-	p.Write(w, r)
+	return false
 }
 
 // overLimit refuses the request with 429 and says when to try again when
@@ -224,15 +237,18 @@ func (s *Kit) serveLarge(w http.ResponseWriter, r *http.Request, key web.Key, re
 	if s.overLimit(w, r) {
 		return
 	}
-	gen := s.cache.Gen()
-	p, err := render(r.Context())
+	p, err := s.cache.Page(key, func() (*web.Page, []web.Dep, error) {
+		ctx, d := collect(context.WithoutCancel(r.Context()), key.Kind)
+		p, err := render(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		p.FinishLarge()
+		return p, d.all(), nil
+	}, func(p *web.Page) bool { return p.Status == http.StatusOK })
 	if err != nil {
 		s.Error(w, r, err)
 		return
-	}
-	p.FinishLarge()
-	if p.Status == http.StatusOK {
-		s.cache.Put(key, p, gen)
 	}
 	p.Write(w, r)
 }
@@ -254,6 +270,16 @@ func (s *Kit) lastModified() time.Time { return time.Unix(0, s.lastChange.Load()
 func (s *Kit) changed() {
 	s.lastChange.Store(s.now().UnixNano())
 	s.cache.Invalidate()
+}
+
+// storiesChanged marks content as changed now and drops the cached pages
+// that show the stories the store's new events name, or all of them when
+// that cannot be told.
+func (s *Kit) storiesChanged(ctx context.Context, store Store) {
+	s.lastChange.Store(s.now().UnixNano())
+	if !s.events.apply(ctx, store, s.cache) {
+		s.cache.Invalidate()
+	}
 }
 
 // DropCache empties the page cache, for cold benchmarks.
@@ -310,3 +336,6 @@ func truncate(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
+
+// CacheStats are the page cache's counters.
+func (s *Kit) CacheStats() *web.Stats { return s.cache.Stats() }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"dateline"
+	"dateline/http/web"
 	"dateline/readership"
 	"dateline/related"
 )
@@ -20,6 +21,7 @@ type mostReadBox struct {
 // mostReadBlock is an edition's most read stories; nil when none were
 // read.
 func (s *Pages) mostReadBlock(ctx context.Context, lang string) (*mostReadBox, error) {
+	depend(ctx, web.DepMost)
 	b := &mostReadBox{Lang: lang, Now: s.mostReadIn(dateline.PeriodNow, lang), Today: s.mostReadIn(dateline.PeriodToday, lang),
 		Week: s.mostReadIn(dateline.PeriodWeek, lang)}
 	if err := s.reads.StillPublished(ctx, &b.Now, &b.Today, &b.Week); err != nil {

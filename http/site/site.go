@@ -98,11 +98,15 @@ type Site struct {
 	Reads *readership.Service
 	// Hub tells the WebSub hub of changed feeds.
 	Hub *readership.WebSub
+
+	store Store
 }
 
 // New builds the site and parses every template, so a broken one stops
 // the start instead of a request. cfg.City must have its zone.
 func New(store Store, log *slog.Logger, cfg Config, now func() time.Time) (*Site, error) {
+	reads := store // the readership service's reads are not pages'
+	store = depStore{store}
 	as, err := loadAssets(cfg.Static, "static")
 	if err != nil {
 		return nil, err
@@ -119,13 +123,13 @@ func New(store Store, log *slog.Logger, cfg Config, now func() time.Time) (*Site
 	if rate := cmp.Or(cfg.RenderLimit, 20); rate > 0 {
 		kit.renders = &web.Limiter{Rate: rate, Burst: 2 * rate}
 	}
-	s := &Site{Kit: kit, Sections: secs, Ads: ads}
+	s := &Site{Kit: kit, Sections: secs, Ads: ads, store: store}
 	scfg := syndication.Config{SiteName: cfg.SiteName, BaseURL: cfg.BaseURL, FeedContent: cfg.FeedContent, WebSubHub: cfg.WebSubHub, Now: now}
 	if s.Feeds, err = syndication.NewFeeds(store, syndSite{kit}, scfg); err != nil {
 		return nil, err
 	}
 	s.Hub = readership.NewWebSub(cfg.WebSubHub, cfg.BaseURL, s.Feeds.FeedsOf, log)
-	s.Reads = readership.New(store, readershipSite{s}, s.Hub, log, now)
+	s.Reads = readership.New(reads, readershipSite{s}, s.Hub, log, now)
 	s.Currency = &Currency{Kit: kit, store: store}
 	s.Pages = &Pages{Kit: kit, store: store, reads: s.Reads, rates: s.Currency}
 	s.Search = &SearchPages{Kit: kit, store: store}
@@ -145,6 +149,9 @@ func New(store Store, log *slog.Logger, cfg Config, now func() time.Time) (*Site
 	if _, err := ads.load(context.Background()); err != nil {
 		return nil, err
 	}
+	if err := kit.events.start(context.Background(), store); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -160,6 +167,16 @@ func (s *Site) Changed() {
 		s.Kit.log.Error("reload ads", "err", err)
 	}
 	s.Kit.changed()
+	s.Reads.Changed()
+}
+
+// StoriesChanged is Changed for writes of stories only (the wire's
+// ingest, the release of embargoed stories): it drops the cached pages
+// that show the stories changed, or lists they belong to, and keeps the
+// rest. The store's event log says which stories changed, on whichever
+// node.
+func (s *Site) StoriesChanged() {
+	s.Kit.storiesChanged(context.Background(), s.store)
 	s.Reads.Changed()
 }
 
@@ -238,7 +255,7 @@ func (r readershipSite) StoryURL(section string, id int64) string {
 	return r.s.Sections.RefURL(section, id)
 }
 
-func (r readershipSite) Invalidate() { r.s.Kit.cache.Invalidate() }
+func (r readershipSite) Invalidate() { r.s.Kit.cache.Drop(web.DepMost) }
 
 // syndSite is what the feeds and sitemaps need of the site.
 type syndSite struct{ k *Kit }
