@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"regexp"
 	"slices"
@@ -27,8 +28,12 @@ import (
 //
 //	go test -run '^$' -bench CookieRotation -benchtime=1x ./http
 func BenchmarkCookieRotation(b *testing.B) {
-	// The node's own render limit (Config.RenderLimit's default).
-	e := newEnvConfig(b, true, "world", func(c *dhttp.Config) { c.RenderLimit = 0 })
+	// The node's own render limit (Config.RenderLimit's default), behind a
+	// proxy on loopback that names each client in X-Forwarded-For.
+	e := newEnvConfig(b, true, "world", func(c *dhttp.Config) {
+		c.RenderLimit = 0
+		c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+	})
 	hot := []string{"/", "/news", "/politics", "/world"}
 	articles := benchArticlePaths(e, hot)
 	if len(articles) == 0 {
@@ -96,6 +101,7 @@ func BenchmarkCookieRotation(b *testing.B) {
 			city := cities.All[rnd.IntN(len(cities.All))].Slug
 			req, _ := http.NewRequest(http.MethodGet, ts.URL+pages[rnd.IntN(len(pages))], nil)
 			req.Header.Set("Cookie", "city="+city+"; feed_sections="+strings.Join(picked, "."))
+			req.Header.Set("X-Forwarded-For", "203.0.113.9")
 			code := fetch(req)
 			attacks.Add(1)
 			if code == http.StatusTooManyRequests {
@@ -123,6 +129,7 @@ func BenchmarkCookieRotation(b *testing.B) {
 				case <-tick.C:
 				}
 				req, _ := http.NewRequest(http.MethodGet, ts.URL+hot[(n+i)%len(hot)], nil)
+				req.Header.Set("X-Forwarded-For", "198.51.100."+strconv.Itoa(i+1))
 				t0 := time.Now()
 				code := fetch(req)
 				d := time.Since(t0)

@@ -40,4 +40,11 @@ func TestRenderLimit(t *testing.T) {
 	if w := from(b, "/economy"); w.Code != 200 {
 		t.Errorf("another address: %d", w.Code)
 	}
+	// Loopback is the node's own tools, or a proxy not among the trusted
+	// ones: not limited.
+	for _, path := range []string{"/defense", "/science", "/society", "/sport"} {
+		if w := from("127.0.0.1", path); w.Code != 200 {
+			t.Errorf("%s from loopback: %d", path, w.Code)
+		}
+	}
 }
