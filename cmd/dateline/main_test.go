@@ -79,6 +79,7 @@ func TestBadCommandLines(t *testing.T) {
 		{[]string{"serve", "--data", data, "--city", "Atlantis"}, "--city must be a slug"},
 		{[]string{"serve", "--data", data, "--city", "Moscow=Europe/Moscow"}, "--city must be a slug"},
 		{[]string{"serve", "--data", data, "--times", "local"}, "reader or agency"},
+		{[]string{"serve", "--data", data, "--render-limit", "-1"}, "--render-limit must be"},
 		{[]string{"serve", "--data", data, "--weather-url", "ftp://x"}, "--weather-url must be"},
 		{[]string{"serve", "--data", data, "--log-format", "xml"}, "text or json"},
 		{[]string{"serve", "--data", data, "--db", "mysql://x", "--addr", "127.0.0.1:0"}, "--db must be"},
