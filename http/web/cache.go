@@ -14,11 +14,8 @@ type Key struct {
 	Kind string // "article", "news", "section", ...
 	A, B string // a slug or filter, a cursor (B: counted apart, see Put)
 	N, M int64  // an id, a page number
-	Zone string // the reader's city
+	Zone string // the site's zone and day, for pages that show times
 	Lang string // the edition
-	// Minute is the Unix minute a page with a zone was rendered in: the
-	// header's clock shows it (set by servePage).
-	Minute int64
 }
 
 // Dep names something a cached page shows: a story, a list of stories, a
@@ -65,8 +62,6 @@ type Cache struct {
 	bytes   int64 // held by pages
 	cursors int64 // held by pages with a cursor
 	max     int64
-	// tickMinute is the newest minute swept to.
-	tickMinute int64
 
 	// gen moves on with every Drop and Invalidate; a render reads it first
 	// and Put refuses a page if anything it shows was dropped since.
@@ -130,13 +125,13 @@ func (c *Cache) Size() (pages int, bytes int64) {
 	return len(c.pages), c.bytes
 }
 
-// Get returns a cached page, or nil.
+// Get returns a cached page, or nil. A miss is counted when Page renders
+// it.
 func (c *Cache) Get(key Key) *Page {
 	c.mu.RLock()
 	e := c.pages[key]
 	c.mu.RUnlock()
 	if e == nil {
-		c.stats.Misses.Add(1)
 		return nil
 	}
 	c.stats.Hits.Add(1)
@@ -162,6 +157,7 @@ func (c *Cache) Page(key Key, render func() (*Page, []Dep, error), keep func(*Pa
 	f := &flight{done: make(chan struct{})}
 	c.flights[key] = f
 	c.fmu.Unlock()
+	c.stats.Misses.Add(1)
 	defer func() {
 		c.fmu.Lock()
 		if c.flights[key] == f {
@@ -314,26 +310,4 @@ func (c *Cache) forgetFlights() {
 	c.fmu.Lock()
 	clear(c.flights)
 	c.fmu.Unlock()
-}
-
-// Sweep forgets pages rendered before minute (their header clocks are
-// behind), once a minute.
-func (c *Cache) Sweep(minute int64) {
-	c.mu.RLock()
-	done := c.tickMinute >= minute
-	c.mu.RUnlock()
-	if done {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.tickMinute >= minute {
-		return
-	}
-	c.tickMinute = minute
-	for k, e := range c.pages {
-		if k.Minute != 0 && k.Minute < minute {
-			c.remove(k, e)
-		}
-	}
 }

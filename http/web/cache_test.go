@@ -156,13 +156,3 @@ func TestChangeStartsANewRender(t *testing.T) {
 		t.Errorf("cached after both renders: %v", p)
 	}
 }
-
-func TestSweep(t *testing.T) {
-	c := NewCache(1 << 20)
-	c.Put(Key{Kind: "home", Zone: "moscow", Minute: 10}, page(""), c.Gen())
-	c.Put(Key{Kind: "feed"}, page(""), c.Gen())
-	c.Sweep(11)
-	if c.Get(Key{Kind: "home", Zone: "moscow", Minute: 10}) != nil || c.Get(Key{Kind: "feed"}) == nil {
-		t.Error("Sweep should forget only the pages of past minutes")
-	}
-}
