@@ -80,6 +80,14 @@ type Store interface {
 	// SetTopStories replaces the curated list. Returns ENOTFOUND for an
 	// unknown id.
 	SetTopStories(ctx context.Context, refs []TopRef) error
+	// TopStories, TopRefs and SetTopStories are the main edition's list;
+	// EditionTop, EditionTopRefs and SetEditionTop those of any edition.
+	// SetEditionTop returns EINVALID for an unknown edition, an article of
+	// another edition (TopArticleFits) or a story page on another
+	// edition's list (TopStoryFits), and ENOTFOUND for an unknown id.
+	EditionTop(ctx context.Context, edition string) ([]TopItem, error)
+	EditionTopRefs(ctx context.Context, edition string) ([]TopRef, error)
+	SetEditionTop(ctx context.Context, edition string, refs []TopRef) error
 
 	Topic(ctx context.Context, slug string) (*Topic, error)
 	Person(ctx context.Context, slug string) (*Person, error)

@@ -53,7 +53,7 @@ var Tables = []Table{
 	{Name: "article_links", Columns: []string{"article_id", "position", "target_uri"}},
 	{Name: "stories", Columns: []string{"id", "slug", "title", "intro", "created_at", "updated_at"}, Seconds: []string{"created_at", "updated_at"}},
 	{Name: "story_articles", Columns: []string{"story_id", "article_id"}},
-	{Name: "home_top", Columns: []string{"position", "article_id", "story_id"}},
+	{Name: "home_top", Columns: []string{"position", "article_id", "story_id", "edition"}},
 	{Name: "galleries", Columns: []string{"id", "uri", "section_id", "title", "lead", "published_at"}, Seconds: []string{"published_at"}},
 	{Name: "gallery_photos", Columns: []string{"gallery_id", "position", "photo_id"}},
 	{Name: "infographics", Columns: []string{"id", "uri", "section_id", "title", "text", "published_at"}, Seconds: []string{"published_at"}},

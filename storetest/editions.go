@@ -14,6 +14,7 @@ var editionTests = []struct {
 	{"EditionSections", testEditionSections},
 	{"Translations", testTranslations},
 	{"TagLabels", testTagLabels},
+	{"EditionTop", testEditionTop},
 }
 
 func testEditionSections(t *testing.T, s dateline.Store) {
