@@ -275,3 +275,47 @@ func TestEditorUpload(t *testing.T) {
 		})
 	}
 }
+
+// TestTopStoriesRussianEdition: an editor switches to the Russian
+// edition's top stories, which offer only Russian stories, and puts an
+// older one first; the Russian home leads with it.
+func TestTopStoriesRussianEdition(t *testing.T) {
+	for _, vp := range viewports {
+		t.Run(vp.name, func(t *testing.T) {
+			ctx := browser(t, vp.w, vp.h, true)
+			signIn(t, ctx, baseURL, "editor@example.org", demoPassword)
+			must(t, ctx, chromedp.Navigate(baseURL+"/newsroom/top"), chromedp.WaitVisible(`.edition-tabs`))
+			clickAndLoad(t, ctx, `.edition-tabs a[href$="edition=ru"]`)
+			if h1 := text(t, ctx, `h1`); h1 != "Top stories: Russian edition" {
+				t.Errorf("the page is headed %q", h1)
+			}
+			var offered struct {
+				Count   int
+				Latin   []string
+				Last    string
+				LastTxt string
+			}
+			must(t, ctx, chromedp.Evaluate(`(() => {
+				const opts = [...document.querySelectorAll('#add_article option')].filter((o) => o.value);
+				const last = opts[opts.length - 1];
+				return {Count: opts.length, Latin: opts.map((o) => o.textContent).filter((s) => !/[а-яё]/i.test(s)),
+					Last: last ? last.value : '', LastTxt: last ? last.textContent : ''};
+			})()`, &offered))
+			if offered.Count < 2 || len(offered.Latin) > 0 {
+				t.Fatalf("the Russian list offers %d stories, not Russian: %q", offered.Count, offered.Latin)
+			}
+			must(t, ctx, chromedp.SetValue(`#add_article`, offered.Last, chromedp.ByQuery),
+				chromedp.SetValue(`#add_pos`, "1", chromedp.ByQuery))
+			clickAndLoad(t, ctx, `.top-form button.primary`)
+			screenshot(t, ctx, "week-5-top-ru-"+vp.name)
+			if row := text(t, ctx, `.top-form table tbody tr`); !strings.Contains(row, offered.LastTxt) {
+				t.Errorf("the list's first row reads %q, want %q", row, offered.LastTxt)
+			}
+			must(t, ctx, chromedp.Navigate(baseURL+"/ru/"), chromedp.WaitVisible(`.top-main`))
+			screenshot(t, ctx, "week-5-home-ru-"+vp.name)
+			if lead := text(t, ctx, `.top-main`); !strings.Contains(lead, offered.LastTxt) {
+				t.Errorf("the Russian home leads with %q, want %q", lead, offered.LastTxt)
+			}
+		})
+	}
+}
