@@ -23,19 +23,26 @@ func paste(t *testing.T, ctx context.Context, sample string) {
 		t.Fatal(err)
 	}
 	must(t, ctx, centre(`#body-editor`), chromedp.Evaluate(`((html) => {
-		const area = document.querySelector('#body-editor');
-		area.focus();
-		const r = document.createRange();
-		r.selectNodeContents(area);
-		r.collapse(false);
-		getSelection().removeAllRanges();
-		getSelection().addRange(r);
+		const area = `+caretAtEnd+`;
 		const dt = new DataTransfer();
 		dt.setData('text/html', html);
 		dt.setData('text/plain', new DOMParser().parseFromString(html, 'text/html').body.innerText);
 		area.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true}));
 	})(`+jsString(string(raw))+`)`, nil))
 }
+
+// caretAtEnd is a JavaScript expression that puts the caret at the end
+// of the story's editor and is the editor.
+const caretAtEnd = `(() => {
+	const area = document.querySelector('#body-editor');
+	area.focus();
+	const r = document.createRange();
+	r.selectNodeContents(area);
+	r.collapse(false);
+	getSelection().removeAllRanges();
+	getSelection().addRange(r);
+	return area;
+})()`
 
 // pasted is what the editor holds after a paste, in a few numbers.
 type pasted struct {
@@ -193,13 +200,7 @@ func TestEditorUpload(t *testing.T) {
 				g.fillStyle = '#3a6ea5'; g.fillRect(0, 0, 640, 400);
 				g.fillStyle = '#f2c14e'; g.fillRect(80, 60, 300, 200);
 				const blob = await new Promise((ok) => c.toBlob(ok, 'image/jpeg', 0.9));
-				const area = document.querySelector('#body-editor');
-				area.focus();
-				const r = document.createRange();
-				r.selectNodeContents(area);
-				r.collapse(false);
-				getSelection().removeAllRanges();
-				getSelection().addRange(r);
+				const area = `+caretAtEnd+`;
 				const dt = new DataTransfer();
 				dt.items.add(new File([blob], 'image.jpg', {type: 'image/jpeg'}));
 				area.dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true}));
