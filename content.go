@@ -192,6 +192,7 @@ type Gallery struct {
 	Photos      []Photo
 	PhotoCount  int // filled by lists, which do not load Photos
 	Cover       *Photo
+	Status      Status // draft, published or withdrawn; "" is published
 }
 
 // Infographic is one or more images with a title and text.
@@ -203,6 +204,20 @@ type Infographic struct {
 	Text        string
 	PublishedAt time.Time
 	Images      []Photo
+	Status      Status // draft, published or withdrawn; "" is published
+}
+
+// CollectionStatus is the status a gallery or infographic is stored with:
+// "" (what the wire and older callers send) is published. Returns
+// EINVALID for any status but draft, published and withdrawn.
+func CollectionStatus(s Status) (Status, error) {
+	switch s {
+	case "":
+		return StatusPublished, nil
+	case StatusDraft, StatusPublished, StatusWithdrawn:
+		return s, nil
+	}
+	return "", Errorf(EINVALID, "A gallery or infographic is a draft, published or withdrawn, not %q.", s)
 }
 
 // Token is an API credential. Only the SHA-256 of the secret is stored.

@@ -101,10 +101,16 @@ type Store interface {
 	Gallery(ctx context.Context, id int64) (*Gallery, error)
 	// Galleries lists the newest galleries with their cover and count.
 	Galleries(ctx context.Context, limit int) ([]Gallery, error)
+	// AllGalleries lists the newest galleries of every status, for the
+	// newsroom; Galleries lists the published ones only.
+	AllGalleries(ctx context.Context, limit int) ([]Gallery, error)
 
 	SaveInfographic(ctx context.Context, g *Infographic, now time.Time) error
 	Infographic(ctx context.Context, id int64) (*Infographic, error)
 	Infographics(ctx context.Context, limit int) ([]Infographic, error)
+	// AllInfographics lists the newest infographics of every status, for
+	// the newsroom; Infographics lists the published ones only.
+	AllInfographics(ctx context.Context, limit int) ([]Infographic, error)
 
 	// Search finds published articles by their terms; see SearchFilter.
 	// The index is written in the same transaction as the article, so a

@@ -34,6 +34,7 @@ func Run(t *testing.T, open Opener) {
 		{"BatchIsOneTransaction", testBatchAtomic},
 		{"Galleries", testGalleries},
 		{"Infographics", testInfographics},
+		{"CollectionStatus", testCollectionStatus},
 		{"Tokens", testTokens},
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"Search", testSearch},
