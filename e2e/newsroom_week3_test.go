@@ -320,3 +320,69 @@ func TestTopStoriesRussianEdition(t *testing.T) {
 		})
 	}
 }
+
+// TestGalleryDraftEditPublishWithdraw: an editor saves a gallery as a
+// draft, fixes its title and a caption, swaps its photos, publishes it
+// (readers see it in the new order) and withdraws it once the box is
+// ticked.
+func TestGalleryDraftEditPublishWithdraw(t *testing.T) {
+	for _, vp := range viewports {
+		t.Run(vp.name, func(t *testing.T) {
+			ctx := browser(t, vp.w, vp.h, true)
+			d := watchDialogs(ctx)
+			signIn(t, ctx, baseURL, "editor@example.org", demoPassword)
+			must(t, ctx, chromedp.Navigate(baseURL+"/newsroom/galleries"), chromedp.WaitVisible(`.collection-form`))
+			title := "Harbour at night " + vp.name
+			var picked []string
+			must(t, ctx, chromedp.SendKeys(`#c-title`, title, chromedp.ByQuery),
+				chromedp.Evaluate(`(() => {
+					const boxes = [...document.querySelectorAll('.collection-form input[name=photo]')].slice(0, 2);
+					boxes.forEach((b) => { b.checked = true; });
+					return boxes.map((b) => b.value);
+				})()`, &picked))
+			if len(picked) != 2 {
+				t.Fatalf("the library offers %d photos", len(picked))
+			}
+			clickAndLoad(t, ctx, `.collection-form button[value=save]`)
+			id := idFrom(t, ctx, `/newsroom/galleries/(\d+)\?done=saved`)
+			if st, _ := httpGet(t, baseURL+"/photo/"+id); st != 404 {
+				t.Errorf("the draft's address answers %d", st)
+			}
+			screenshot(t, ctx, "week-4-gallery-draft-"+vp.name)
+			fixed := title + ", fixed"
+			must(t, ctx, chromedp.SetValue(`#c-title`, fixed, chromedp.ByQuery),
+				chromedp.SetValue(`#pos-`+picked[0], "2", chromedp.ByQuery),
+				chromedp.SetValue(`#pos-`+picked[1], "1", chromedp.ByQuery),
+				chromedp.SetValue(`#caption-`+picked[1], "The quay lit for the night shift", chromedp.ByQuery),
+				chromedp.SetValue(`#caption-`+picked[0], "Cranes at rest", chromedp.ByQuery),
+				chromedp.SetValue(`#credit-`+picked[0], "Anna Petrova / DATELINE", chromedp.ByQuery),
+				chromedp.SetValue(`#credit-`+picked[1], "Anna Petrova / DATELINE", chromedp.ByQuery))
+			clickAndLoad(t, ctx, `.collection-form button[value=publish]`)
+			if flash := text(t, ctx, `.flash`); !strings.Contains(flash, "Published") {
+				t.Fatalf("after publishing: %q", flash)
+			}
+			screenshot(t, ctx, "week-4-gallery-published-"+vp.name)
+			st, page := httpGet(t, baseURL+"/photo/"+id)
+			if i, j := strings.Index(page, "The quay lit for the night shift"), strings.Index(page, fixed); st != 200 || i < 0 || j < 0 {
+				t.Errorf("the published gallery: %d, caption at %d, title at %d", st, i, j)
+			}
+			must(t, ctx, centre(`form.withdraw button[type=submit]`), chromedp.Click(`form.withdraw button[type=submit]`, chromedp.ByQuery))
+			var valid bool
+			must(t, ctx, chromedp.Evaluate(`document.querySelector('#withdraw-confirm').validity.valid`, &valid))
+			if valid {
+				t.Fatal("the withdrawal's box is not required")
+			}
+			must(t, ctx, chromedp.Click(`#withdraw-confirm`, chromedp.ByQuery))
+			clickAndLoad(t, ctx, `form.withdraw button[type=submit]`)
+			if flash := text(t, ctx, `.flash`); !strings.Contains(flash, "Withdrawn") {
+				t.Errorf("after withdrawing: %q", flash)
+			}
+			if st, _ := httpGet(t, baseURL+"/photo/"+id); st != 410 {
+				t.Errorf("the withdrawn gallery's address answers %d", st)
+			}
+			if errs := d.exceptions(); len(errs) > 0 {
+				t.Errorf("JavaScript errors %q", errs)
+			}
+		})
+	}
+}
