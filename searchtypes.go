@@ -11,9 +11,14 @@ type SearchFilter struct {
 	Person    string    // slug
 	From, To  time.Time // publication days, inclusive, UTC; zero is open
 	ByDate    bool      // newest first instead of by relevance
-	Offset    int
-	Limit     int
-	Now       time.Time // for the recency boost
+	// Before, with ByDate, keeps the matches with ids below it: the last
+	// hit's ID is the cursor of the next page, which then costs what the
+	// first does however deep it is (0: from the newest). Offset counts
+	// from it.
+	Before int64
+	Offset int
+	Limit  int
+	Now    time.Time // for the recency boost
 }
 
 // SearchHit is one article found, with the plain text snippets are cut from.

@@ -54,6 +54,7 @@ type FeedBody struct {
 // implement it.
 type Sitemaps interface {
 	// SitemapMonths returns the months that have published articles,
+	// read from counts kept on every write (never by counting articles),
 	// oldest first, with their counts and last change. With a non-zero
 	// changedSince it returns only the months of articles modified at or
 	// after it (their Modified is then exact too), so a caller can keep
@@ -76,9 +77,9 @@ type Sitemaps interface {
 	LastTagID(ctx context.Context, kind string) (int64, error)
 	// TagArticles returns the newest published articles of the topic or
 	// person with the slug, newest first, as Articles lists them (at most
-	// limit, which is at most 200; none for an unknown slug). It walks
-	// published_tags, so a tag of 250,000 stories costs what a rare one
-	// does, where ArticleFilter.Topic reads all of a tag's stories.
+	// limit, which is at most 200; none for an unknown slug): Articles
+	// with ArticleFilter.Topic or Person, which walks published_tags, so
+	// a tag of 250,000 stories costs what a rare one does.
 	TagArticles(ctx context.Context, kind, slug string, limit int) ([]Article, error)
 	// FeedBodies returns the pages and corrections of each of the
 	// articles that has any; at most 200 ids (EINVALID beyond).

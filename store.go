@@ -6,6 +6,10 @@ import (
 )
 
 // ArticleFilter selects published articles for a list, newest first.
+// Engines walk an index from Before (a keyset cursor, never an offset),
+// so the thousandth page of a list costs what the first does: the list of
+// all articles, of one or several sections, and of a topic or person
+// (with the other filters checked on the way).
 type ArticleFilter struct {
 	Sections []string  // slugs; empty means all
 	Topic    string    // slug

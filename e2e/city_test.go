@@ -15,18 +15,22 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// TestCity picks a city on /city, with and without JavaScript, and finds
-// every page type's times and the header's clock in that city's zone; then
-// goes back to the site's default (Moscow).
+// TestCity picks a city on /city, with and without JavaScript. Pages are
+// the same for everyone, in Moscow time: with script every page type's
+// times, the /news day headings, the footer and the header's clock show
+// the chosen city, in English and on Russian pages; without, Moscow time
+// stays, shown and named. Then it goes back to the site's default.
 func TestCity(t *testing.T) {
 	vladivostok, _ := time.LoadLocation("Asia/Vladivostok")
 	moscow, _ := time.LoadLocation("Europe/Moscow")
 	for _, js := range []bool{true, false} {
 		t.Run(fmt.Sprintf("js=%v", js), func(t *testing.T) {
 			ctx := browser(t, 1280, 900, js)
-			var article string
+			var article, ruArticle string
 			must(t, ctx, chromedp.Navigate(baseURL+"/politics"),
-				chromedp.AttributeValue(`#feed .feed-item a.teaser-title`, "href", &article, nil))
+				chromedp.AttributeValue(`#feed .feed-item a.teaser-title`, "href", &article, nil),
+				chromedp.Navigate(baseURL+"/ru/politika"),
+				chromedp.AttributeValue(`#feed .feed-item a.teaser-title`, "href", &ruArticle, nil))
 			pages := []string{"/", "/news", "/politics", article, "/stories/conflict-in-syria"}
 
 			// Before: every page in Moscow time, the header inviting a choice.
@@ -67,13 +71,40 @@ func TestCity(t *testing.T) {
 			if !strings.HasSuffix(url, "/news") {
 				t.Errorf("after choosing: at %s, want back at /news", url)
 			}
+			shownIn, name, footer := vladivostok, "Vladivostok", "Times are shown in Vladivostok time (UTC+10)."
+			if !js {
+				shownIn, name, footer = moscow, "Select the city", "Times are shown in Moscow time (UTC+3)."
+			}
 			for _, p := range pages {
-				checkTimes(t, ctx, p, vladivostok, stamps[p])
-				var name, clock string
-				must(t, ctx, chromedp.Text(`.city-pick`, &name), chromedp.Text(`.city-time`, &clock))
-				if name != "Vladivostok" || !nearNow(clock, vladivostok) {
-					t.Errorf("%s: header %q %q, want Vladivostok at its time", p, name, clock)
+				checkTimes(t, ctx, p, shownIn, stamps[p])
+				var pick, clock, foot string
+				var clockShown bool
+				must(t, ctx, chromedp.Text(`.city-pick`, &pick), chromedp.Text(`.zone-line`, &foot),
+					chromedp.Evaluate(`(() => { const c = document.querySelector('.city-time'); return c.hidden ? '' : c.textContent })()`, &clock),
+					chromedp.Evaluate(`!document.querySelector('.city-time').hidden`, &clockShown))
+				if pick != name || foot != footer {
+					t.Errorf("%s: header %q, footer %q; want %q, %q", p, pick, foot, name, footer)
 				}
+				if js && !nearNow(clock, vladivostok) {
+					t.Errorf("%s: header clock %q, want Vladivostok's time", p, clock)
+				}
+				if !js && clockShown {
+					t.Errorf("%s: a clock without script, which would be stale", p)
+				}
+			}
+			checkDays(t, ctx, shownIn)
+			// Russian pages: Russian dates and the city's Russian name.
+			ruStamp := regexp.MustCompile(`^\d{1,2} [а-я]+( \d{4} года)?, \d{2}:\d{2} UTC\+3 МОСКВА$`)
+			ruFooter := "Время указано по городу Москва (UTC+3)."
+			if js {
+				ruStamp = regexp.MustCompile(`^\d{1,2} [а-я]+( \d{4} года)?, \d{2}:\d{2} UTC\+10 ВЛАДИВОСТОК$`)
+				ruFooter = "Время указано по городу Владивосток (UTC+10)."
+			}
+			checkTimes(t, ctx, ruArticle, shownIn, nil)
+			var stamp, foot string
+			must(t, ctx, chromedp.Text(`p.stamp time`, &stamp), chromedp.Text(`.zone-line`, &foot))
+			if !ruStamp.MatchString(stamp) || foot != ruFooter {
+				t.Errorf("%s: stamp %q, footer %q; want %s, %q", ruArticle, stamp, foot, ruStamp, ruFooter)
 			}
 			if js {
 				// The clock ticks: a wrong time is put right within a second.
@@ -99,14 +130,17 @@ func TestCity(t *testing.T) {
 
 var hhmm = regexp.MustCompile(`\b(\d{2}:\d{2})\b`)
 
-// checkTimes reads the page's times in main: each must show its datetime
-// in loc. With want, the page must show those same instants. It returns
-// the datetimes it found.
+// checkTimes reads the page's times in main, once the page's script is
+// done with them: each must show its datetime in loc. With want, the page
+// must show those same instants. It returns the datetimes it found.
 func checkTimes(t *testing.T, ctx context.Context, path string, loc *time.Location, want []string) []string {
 	t.Helper()
 	var times []map[string]string
-	must(t, ctx, chromedp.Navigate(baseURL+path), chromedp.WaitReady("body"),
-		chromedp.Evaluate(`[...document.querySelectorAll('main time[datetime]')].slice(0, 12).map(e => ({dt: e.getAttribute('datetime'), text: e.textContent}))`, &times))
+	must(t, ctx, chromedp.Navigate(baseURL+path), chromedp.WaitReady("body"))
+	if loc.String() != "Europe/Moscow" {
+		settle(t, ctx)
+	}
+	must(t, ctx, chromedp.Evaluate(`[...document.querySelectorAll('main time[datetime]')].slice(0, 12).map(e => ({dt: e.getAttribute('datetime'), text: e.textContent}))`, &times))
 	if len(times) == 0 {
 		t.Errorf("%s: no times", path)
 	}
@@ -125,7 +159,7 @@ func checkTimes(t *testing.T, ctx context.Context, path string, loc *time.Locati
 		if local := at.In(loc).Format("15:04"); m != local {
 			t.Errorf("%s: %s shown as %q, want %s in %s", path, tm["dt"], tm["text"], local, loc)
 		}
-		if strings.Contains(tm["text"], "UTC") {
+		if strings.Contains(tm["text"], "UTC") && !strings.HasPrefix(path, "/ru/") {
 			label := strings.ToUpper(strings.TrimPrefix(strings.TrimPrefix(loc.String(), "Asia/"), "Europe/"))
 			if !strings.HasSuffix(tm["text"], label) {
 				t.Errorf("%s: stamp %q lacks %s", path, tm["text"], label)
@@ -136,6 +170,56 @@ func checkTimes(t *testing.T, ctx context.Context, path string, loc *time.Locati
 		t.Errorf("%s: other times than before: %v, want %v", path, seen, want)
 	}
 	return seen
+}
+
+// settle waits until the page's script has shown the times in the reader's
+// city (one other than the site's, Moscow).
+func settle(t *testing.T, ctx context.Context) {
+	t.Helper()
+	for i := 0; i < 100; i++ {
+		var done bool
+		must(t, ctx, chromedp.Evaluate(`document.querySelector('main time[data-t]:not([data-shown])') === null`, &done))
+		if done {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Error("the page's script did not show the times in the reader's city")
+}
+
+// checkDays reads /news's day groups: every story in a group is of that
+// day in loc, and the heading names the day ("Today, November 27").
+func checkDays(t *testing.T, ctx context.Context, loc *time.Location) {
+	t.Helper()
+	var days []struct {
+		Heading string
+		Times   []string
+	}
+	must(t, ctx, chromedp.Navigate(baseURL+"/news"), chromedp.WaitReady("body"))
+	if loc.String() != "Europe/Moscow" {
+		settle(t, ctx)
+	}
+	must(t, ctx, chromedp.Evaluate(`[...document.querySelectorAll('#feed .feed-day')].map(d => ({Heading: d.querySelector('h2').textContent, Times: [...d.querySelectorAll('time[datetime]')].map(e => e.getAttribute('datetime'))}))`, &days))
+	if len(days) == 0 {
+		t.Fatal("/news: no days")
+	}
+	today := time.Now().In(loc).Format("2006-01-02")
+	for _, d := range days {
+		for _, dt := range d.Times {
+			at, _ := time.Parse(time.RFC3339, dt)
+			lt := at.In(loc)
+			want := lt.Format("January 2")
+			if lt.Year() != time.Now().In(loc).Year() {
+				want = lt.Format("January 2, 2006")
+			}
+			if lt.Format("2006-01-02") == today {
+				want = "Today, " + want
+			}
+			if !strings.HasSuffix(d.Heading, want) || (strings.HasPrefix(want, "Today") != strings.HasPrefix(d.Heading, "Today")) {
+				t.Errorf("/news: a story of %s in %s under %q", lt.Format("2006-01-02 15:04"), loc, d.Heading)
+			}
+		}
+	}
 }
 
 // nearNow reports whether clock ("15:04") is the time in loc now or a
@@ -226,6 +310,19 @@ func TestCityLooks(t *testing.T) {
 				}
 				shot(t, ctx, "header.masthead", fmt.Sprintf("city-header-%s-%v", size.name, chosen))
 			}
+			// Without script the header is the default city's, with its
+			// weather and without a clock that would be stale.
+			plain := browser(t, size.w, size.h, false)
+			var head struct {
+				Name, Weather string
+				Clock         bool
+			}
+			must(t, plain, chromedp.Navigate(base+"/news"), chromedp.WaitReady("body"),
+				chromedp.Evaluate(`(() => { const b = document.querySelector('.city-clock'); return {Name: b.querySelector('.city-name').innerText, Weather: b.querySelector('.city-weather').innerText, Clock: b.querySelector('.city-time').getBoundingClientRect().width > 0}; })()`, &head))
+			if head.Name != "Moscow" || head.Weather != "· −2 °C, snow" || head.Clock {
+				t.Errorf("%s without script: header %+v, want Moscow, its weather, no clock", size.name, head)
+			}
+			shot(t, plain, "header.masthead", fmt.Sprintf("city-header-%s-noscript", size.name))
 		})
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"dateline/cities"
 	dhttp "dateline/http"
 	"dateline/weather"
 )
@@ -26,23 +27,21 @@ func escPlus(s string) string { return strings.ReplaceAll(s, "+", "&#43;") }
 
 func cityCookie(slug string) []string { return []string{"Cookie", "city=" + slug} }
 
-// TestCityTimesAcrossDST: a Berlin reader and a Moscow reader see the same
-// stories at their own local times, on both sides of the EU's spring and
-// autumn changes (Moscow keeps UTC+3 all year).
-func TestCityTimesAcrossDST(t *testing.T) {
+// TestCityTimesSameBytes: every reader gets the same page whatever city
+// they chose: times in the site's zone (Moscow, UTC+3 all year, while
+// Berlin changes its clocks) with a machine-readable datetime for the
+// page's script, and the footer naming the zone.
+func TestCityTimesSameBytes(t *testing.T) {
 	e := newEnvWith(t, nil, func(*dhttp.Config) {})
 	stories := []struct {
-		at             time.Time
-		berlin, moscow string // the article's stamp
-		berlinClock    string // the news list's time
+		at     time.Time
+		moscow string // the article's stamp
+		clock  string // the news list's time
 	}{
-		// Spring: clocks go from 02:00 CET to 03:00 CEST at 01:00 UTC.
-		{time.Date(2026, 3, 29, 0, 30, 0, 0, time.UTC), "March 29, 01:30 UTC+1 BERLIN", "March 29, 03:30 UTC+3 MOSCOW", "01:30"},
-		{time.Date(2026, 3, 29, 1, 30, 0, 0, time.UTC), "March 29, 03:30 UTC+2 BERLIN", "March 29, 04:30 UTC+3 MOSCOW", "03:30"},
-		// Autumn: from 03:00 CEST back to 02:00 CET at 01:00 UTC, so both
-		// stories read 02:30 in Berlin, told apart by the offset.
-		{time.Date(2026, 10, 25, 0, 30, 0, 0, time.UTC), "October 25, 02:30 UTC+2 BERLIN", "October 25, 03:30 UTC+3 MOSCOW", "02:30"},
-		{time.Date(2026, 10, 25, 1, 30, 0, 0, time.UTC), "October 25, 02:30 UTC+1 BERLIN", "October 25, 04:30 UTC+3 MOSCOW", "02:30"},
+		{time.Date(2026, 3, 29, 0, 30, 0, 0, time.UTC), "March 29, 03:30 UTC+3 MOSCOW", "03:30"},
+		{time.Date(2026, 3, 29, 1, 30, 0, 0, time.UTC), "March 29, 04:30 UTC+3 MOSCOW", "04:30"},
+		{time.Date(2026, 10, 25, 0, 30, 0, 0, time.UTC), "October 25, 03:30 UTC+3 MOSCOW", "03:30"},
+		{time.Date(2026, 10, 25, 1, 30, 0, 0, time.UTC), "October 25, 04:30 UTC+3 MOSCOW", "04:30"},
 	}
 	ids := make([]int64, len(stories))
 	for i, s := range stories {
@@ -50,35 +49,44 @@ func TestCityTimesAcrossDST(t *testing.T) {
 		ids[i] = e.publish(fmt.Sprintf("urn:dst:%d", i), fmt.Sprintf("Story %d", i), "world", "")
 	}
 	e.clock.set(time.Date(2026, 10, 25, 9, 0, 0, 0, time.UTC))
+	news := e.get("/news")
 	for i, s := range stories {
 		path := fmt.Sprintf("/world/%d", ids[i])
-		for _, reader := range []struct{ slug, want string }{{"berlin", s.berlin}, {"moscow", s.moscow}, {"", s.moscow}} {
-			w := e.get(path, cityCookie(reader.slug)...)
-			if w.Code != 200 {
-				t.Fatalf("%s as %q: %d", path, reader.slug, w.Code)
+		plain := e.get(path)
+		stamp := fmt.Sprintf(`<time datetime="%s" data-t="stamp">%s</time>`, s.at.Format(time.RFC3339), escPlus(s.moscow))
+		if plain.Code != 200 || !strings.Contains(plain.Body.String(), stamp) {
+			t.Errorf("%s: %d, no %s", path, plain.Code, stamp)
+		}
+		for _, slug := range []string{"berlin", "tokyo", "moscow", "atlantis"} {
+			w := e.get(path, cityCookie(slug)...)
+			if w.Body.String() != plain.Body.String() || w.Header().Get("ETag") != plain.Header().Get("ETag") {
+				t.Errorf("%s as %q: not the same bytes as without a city", path, slug)
 			}
-			stamp := fmt.Sprintf(`<time datetime="%s">%s</time>`, s.at.Format(time.RFC3339), escPlus(reader.want))
-			if !strings.Contains(w.Body.String(), stamp) {
-				t.Errorf("%s as %q: no %s", path, reader.slug, stamp)
+			if v := w.Header().Get("Vary"); strings.Contains(v, "Cookie") || !strings.HasPrefix(w.Header().Get("Cache-Control"), "public") {
+				t.Errorf("%s as %q: Vary %q, Cache-Control %q", path, slug, v, w.Header().Get("Cache-Control"))
 			}
 		}
-		// The news list groups by local day and shows the local time.
-		w := e.get("/news", cityCookie("berlin")...)
-		item := fmt.Sprintf(`<time datetime="%s">%s</time>`, s.at.Format(time.RFC3339), s.berlinClock)
-		if !strings.Contains(w.Body.String(), item) {
-			t.Errorf("/news as berlin: no %s", item)
+		item := fmt.Sprintf(`<time datetime="%s" data-t="clock">%s</time>`, s.at.Format(time.RFC3339), s.clock)
+		if !strings.Contains(news.Body.String(), item) {
+			t.Errorf("/news: no %s", item)
 		}
 	}
-	// Moscow's list, from the same cache, is in Moscow time.
-	w := e.get("/news", cityCookie("moscow")...)
-	if !strings.Contains(w.Body.String(), `<time datetime="2026-10-25T01:30:00Z">04:30</time>`) {
-		t.Error("/news as moscow: the autumn story is not at 04:30")
+	if w := e.get("/news", cityCookie("berlin")...); w.Body.String() != news.Body.String() {
+		t.Error("/news as berlin: not the same bytes")
 	}
-	berlin, _ := time.LoadLocation("Europe/Berlin")
-	_, off := e.clock.Now().In(berlin).Zone()
-	footer := escPlus(fmt.Sprintf("Times are shown in Berlin time (UTC+%d).", off/3600))
-	if w := e.get("/news", cityCookie("berlin")...); !strings.Contains(w.Body.String(), footer) {
-		t.Errorf("the footer does not say %q", footer)
+	body := news.Body.String()
+	for _, want := range []string{
+		`data-text="Times are shown in {city} time ({offset})."`,
+		escPlus("Times are shown in Moscow time (UTC+3)."),
+		`<div id="feed" data-today="Today" data-yesterday="Yesterday">`,
+		`<section class="feed-day" data-date="2026-10-25" aria-label="Today, October 25">`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/news lacks %s", want)
+		}
+	}
+	if ru := sharedDemo(t).get("/ru/news").Body.String(); !strings.Contains(ru, `data-today="Сегодня" data-yesterday="Вчера"`) {
+		t.Error("/ru/news does not give the script the Russian words for today and yesterday")
 	}
 }
 
@@ -121,8 +129,8 @@ func TestCityChoose(t *testing.T) {
 			}
 			sc := w.Header().Get("Set-Cookie")
 			if tt.cookie != "" {
-				if !strings.Contains(sc, tt.cookie) || !strings.Contains(sc, "SameSite=Lax") || !strings.Contains(sc, "Secure") || !strings.Contains(sc, "HttpOnly") {
-					t.Errorf("Set-Cookie %q, want %s, SameSite=Lax, Secure, HttpOnly", sc, tt.cookie)
+				if !strings.Contains(sc, tt.cookie) || !strings.Contains(sc, "SameSite=Lax") || !strings.Contains(sc, "Secure") || strings.Contains(sc, "HttpOnly") {
+					t.Errorf("Set-Cookie %q, want %s, SameSite=Lax, Secure, readable by the page's script", sc, tt.cookie)
 				}
 				if tt.cookie != "Max-Age=0" && !strings.Contains(sc, "Max-Age=31536000") {
 					t.Errorf("Set-Cookie %q does not last a year", sc)
@@ -163,9 +171,9 @@ func TestCityPage(t *testing.T) {
 	if !strings.Contains(w.Header().Get("Cache-Control"), "private") {
 		t.Errorf("chosen: Cache-Control %q", w.Header().Get("Cache-Control"))
 	}
-	// The header names the city with its local time.
-	if !strings.Contains(w.Body.String(), `>Kyzyl</a>`) || !strings.Contains(w.Body.String(), `data-zone="Asia/Krasnoyarsk" datetime="2026-11-27T10:43:00Z">17:43</time>`) {
-		t.Error("the header does not show Kyzyl at 17:43")
+	// The header is the site's: the script puts the reader's city in it.
+	if !strings.Contains(w.Body.String(), `<span class="city-name">Moscow</span>`) || !strings.Contains(w.Body.String(), `<span class="city-time" data-zone="Europe/Moscow" hidden></span>`) {
+		t.Error("the header is not the default city's, its clock left to the script")
 	}
 	// The referring page is kept for the way back.
 	w = e.get("/city", "Referer", "https://news.example/business")
@@ -174,60 +182,63 @@ func TestCityPage(t *testing.T) {
 	}
 }
 
-// TestCityCookieCaching: pages with a city cookie are private and keyed by
-// the city; without one, or with a value not on the list, they are the
-// public default page.
+// TestCityCookieCaching: a city cookie, known or not, changes nothing, so
+// it does not split the page cache: with a render limit of one page a
+// second (two at once), fifty readers with fifty cities are all served
+// the one cached page. The page stays the same as the minute turns (the
+// header's clock is the script's) and changes at the site's midnight,
+// where "Today" becomes "Yesterday".
 func TestCityCookieCaching(t *testing.T) {
-	e := newEnvWith(t, nil, func(*dhttp.Config) {})
+	e := newEnvWith(t, nil, func(c *dhttp.Config) { c.RenderLimit = 1 })
 	e.clock.set(time.Date(2026, 11, 27, 10, 43, 0, 0, time.UTC))
 	id := e.publish("urn:cache:1", "Cached story", "world", "")
-	path := fmt.Sprintf("/world/%d", id)
+	path := "/world"
 	plain := e.get(path)
-	if cc := plain.Header().Get("Cache-Control"); !strings.Contains(cc, "public") || !strings.Contains(plain.Header().Get("Vary"), "Cookie") {
+	if cc := plain.Header().Get("Cache-Control"); !strings.HasPrefix(cc, "public") || plain.Header().Get("Vary") != "Accept-Encoding" {
 		t.Errorf("no cookie: Cache-Control %q, Vary %q", cc, plain.Header().Get("Vary"))
 	}
-	if !strings.Contains(plain.Body.String(), escPlus("13:43 UTC+3 MOSCOW")) || !strings.Contains(plain.Body.String(), `href="/city">Select the city</a>`) {
+	if !strings.Contains(plain.Body.String(), `href="/city">Select the city</a>`) {
 		t.Error("no cookie: not the default city's page")
 	}
-	for _, junk := range []string{"atlantis", "", "%00", strings.Repeat("a", 500)} {
-		w := e.get(path, "Cookie", "city="+junk)
-		if w.Code != 200 || w.Body.String() != plain.Body.String() || !strings.Contains(w.Header().Get("Cache-Control"), "public") {
-			t.Errorf("cookie %q: %d, not the default page", junk, w.Code)
+	for i := range 50 {
+		slug := cities.All[i*5].Slug
+		w := e.get(path, "Cookie", "city="+slug+"; reading_mode=1")
+		if w.Code != 200 || w.Body.String() != plain.Body.String() {
+			t.Fatalf("city %s: %d, not the cached page", slug, w.Code)
 		}
 	}
-	for range 2 { // the second read comes from the page cache
-		tokyo := e.get(path, cityCookie("tokyo")...)
-		if !strings.Contains(tokyo.Body.String(), escPlus("19:43 UTC+9 TOKYO")) || !strings.Contains(tokyo.Header().Get("Cache-Control"), "private") {
-			t.Errorf("tokyo: %q", tokyo.Header().Get("Cache-Control"))
-		}
-		again := e.get(path)
-		if again.Body.String() != plain.Body.String() {
-			t.Error("a reader without the cookie got another page")
-		}
-	}
-	// The header's clock moves with the minute, cached or not.
 	e.clock.set(time.Date(2026, 11, 27, 10, 44, 0, 0, time.UTC))
-	if w := e.get(path, cityCookie("tokyo")...); !strings.Contains(w.Body.String(), ">19:44</time>") {
-		t.Error("the header clock did not move to 19:44")
+	if w := e.get(path, cityCookie("tokyo")...); w.Code != 200 || w.Body.String() != plain.Body.String() {
+		t.Errorf("the page changed with the minute: %d", w.Code)
+	}
+	if !strings.Contains(plain.Body.String(), `aria-label="Today, November 27"`) {
+		t.Error("the story is not under Today")
+	}
+	// 00:01 in Moscow.
+	e.clock.set(time.Date(2026, 11, 27, 21, 1, 0, 0, time.UTC))
+	time.Sleep(time.Second) // the render limit gives a page back a second
+	w := e.get(path, cityCookie("tokyo")...)
+	if w.Code != 200 || !strings.Contains(w.Body.String(), `aria-label="Yesterday, November 27"`) {
+		t.Errorf("after the site's midnight: %d, the story is not under Yesterday", w.Code)
+	}
+	if w := e.get(fmt.Sprintf("/world/%d", id)); w.Code != 200 {
+		t.Errorf("the story: %d", w.Code)
 	}
 }
 
-// TestCityAgencyTimes: with --times agency every time stays in the default
-// city's zone, while the header shows the reader's city.
+// TestCityAgencyTimes: with --times agency the page tells the script to
+// leave times in the default city's zone; /city says so.
 func TestCityAgencyTimes(t *testing.T) {
 	e := newEnvWith(t, nil, func(c *dhttp.Config) { c.Times = dhttp.TimesAgency })
 	e.clock.set(time.Date(2026, 11, 27, 10, 43, 0, 0, time.UTC))
 	id := e.publish("urn:agency:1", "Agency story", "world", "")
 	w := e.get(fmt.Sprintf("/world/%d", id), cityCookie("new-delhi")...)
 	body := w.Body.String()
-	if !strings.Contains(body, escPlus("13:43 UTC+3 MOSCOW")) || strings.Contains(body, "NEW DELHI") {
-		t.Error("the story's time left the agency's zone")
+	if !strings.Contains(body, escPlus("13:43 UTC+3 MOSCOW")) || !strings.Contains(body, `<p class="zone-line" data-times="agency"`) {
+		t.Error("the page does not keep times in the agency's zone")
 	}
-	if !strings.Contains(body, `>New Delhi</a>`) || !strings.Contains(body, `>16:13</time>`) {
-		t.Error("the header does not show New Delhi at 16:13")
-	}
-	if !strings.Contains(w.Header().Get("Cache-Control"), "private") {
-		t.Error("a page with the reader's header clock is not private")
+	if !strings.HasPrefix(w.Header().Get("Cache-Control"), "public") {
+		t.Error("a page with the reader's cookie is not public")
 	}
 	if w := e.get("/city", cityCookie("new-delhi")...); !strings.Contains(w.Body.String(), escPlus("shown in the agency&#39;s zone, Moscow (UTC+3)")) {
 		t.Error("/city does not say times stay in the agency's zone")
@@ -259,19 +270,45 @@ func TestCityWeather(t *testing.T) {
 	}
 	e = newEnvWith(t, nil, func(c *dhttp.Config) { c.Weather = wx })
 	e.clock.set(time.Date(2026, 11, 27, 10, 43, 0, 0, time.UTC))
-	if w := e.get("/"); strings.Contains(w.Body.String(), "city-weather") {
+	if w := e.get("/"); !strings.Contains(w.Body.String(), `<span class="city-weather" hidden></span>`) {
 		t.Error("weather shown before any reading")
 	}
-	// A reader choosing Berlin puts it on the list.
-	e.do(http.MethodPost, "/city", "city=berlin", "Content-Type", "application/x-www-form-urlencoded")
+	// A reader's script asking for Berlin puts it on the list.
+	if w := e.get("/api/v1/weather?city=berlin"); w.Code != 200 || !strings.Contains(w.Body.String(), `"weather": null`) {
+		t.Errorf("weather before a reading: %d %s", w.Code, w.Body)
+	}
 	if err := wx.Fetch(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if w := e.get("/"); !strings.Contains(w.Body.String(), "· −2 °C, snow</span>") {
 		t.Errorf("no Moscow weather in the header")
 	}
-	if w := e.get("/", cityCookie("berlin")...); !strings.Contains(w.Body.String(), escPlus("· +8 °C, overcast</span>")) {
-		t.Errorf("no Berlin weather in the header")
+	// The header's city for the script: Berlin's weather.
+	berlin := e.get("/api/v1/weather?city=berlin")
+	want := `{
+  "city": "berlin",
+  "name": {
+    "en": "Berlin",
+    "ru": "Берлин"
+  },
+  "zone": "Europe/Berlin",
+  "weather": {
+    "temp": "+8 °C",
+    "condition": {
+      "en": "overcast",
+      "ru": "пасмурно"
+    }
+  }
+}
+`
+	if berlin.Code != 200 || berlin.Body.String() != want {
+		t.Errorf("GET /api/v1/weather?city=berlin: %d\n%s\nwant\n%s", berlin.Code, berlin.Body, want)
+	}
+	if cc := berlin.Header().Get("Cache-Control"); cc != "public, max-age=0, s-maxage=60" {
+		t.Errorf("weather: Cache-Control %q", cc)
+	}
+	if w := e.get("/api/v1/weather?city=berlin", "If-None-Match", berlin.Header().Get("ETag")); w.Code != http.StatusNotModified {
+		t.Errorf("weather with its ETag: %d, want 304", w.Code)
 	}
 	fail.Store(true)
 	e.clock.set(time.Date(2026, 11, 27, 11, 43, 0, 0, time.UTC))
@@ -282,7 +319,7 @@ func TestCityWeather(t *testing.T) {
 		t.Error("the last good reading is gone after one failure")
 	}
 	e.clock.set(time.Date(2026, 11, 27, 12, 14, 0, 0, time.UTC))
-	if w := e.get("/"); strings.Contains(w.Body.String(), "city-weather") {
+	if w := e.get("/"); !strings.Contains(w.Body.String(), `<span class="city-weather" hidden></span>`) {
 		t.Error("a reading 91 minutes old is still shown")
 	}
 }
@@ -310,15 +347,39 @@ func FuzzCityChoose(f *testing.F) {
 	})
 }
 
-// TestCitySearchPrivate: the search page, rendered for each request, is
-// private when the city cookie shapes it.
-func TestCitySearchPrivate(t *testing.T) {
+// TestCitySearchPublic: the search page, rendered for each request, is
+// the same for every city.
+func TestCitySearchPublic(t *testing.T) {
 	e := newEnvWith(t, nil, func(*dhttp.Config) {})
-	if w := e.get("/search?q=x"); !strings.Contains(w.Header().Get("Cache-Control"), "public") || !strings.Contains(w.Header().Get("Vary"), "Cookie") {
-		t.Errorf("no cookie: %v", w.Header())
+	plain := e.get("/search?q=x")
+	berlin := e.get("/search?q=x", cityCookie("berlin")...)
+	for _, w := range []*httptest.ResponseRecorder{plain, berlin} {
+		if !strings.HasPrefix(w.Header().Get("Cache-Control"), "public") || w.Header().Get("Vary") != "" {
+			t.Errorf("headers %v", w.Header())
+		}
 	}
-	if w := e.get("/search?q=x", cityCookie("berlin")...); !strings.Contains(w.Header().Get("Cache-Control"), "private") || !strings.Contains(w.Body.String(), ">Berlin</a>") {
-		t.Errorf("berlin: %v", w.Header())
+	if plain.Body.String() != berlin.Body.String() {
+		t.Error("a city cookie changed the search page")
+	}
+}
+
+// TestWeatherBadCity: the weather of a city not on the list, or of none,
+// is refused with a message.
+func TestWeatherBadCity(t *testing.T) {
+	e := newEnvWith(t, nil, func(*dhttp.Config) {})
+	for q, want := range map[string]string{
+		"?city=atlantis":                    `There is no city \"atlantis\" in the list`,
+		"":                                  "Name a city: ?city=SLUG",
+		"?city=" + strings.Repeat("x", 300): "There is no city",
+	} {
+		w := e.get("/api/v1/weather" + q)
+		if w.Code != 400 || !strings.Contains(w.Body.String(), want) {
+			t.Errorf("%s: %d %s, want 400 %s", q, w.Code, w.Body, want)
+		}
+	}
+	// Without a weather provider the city is told without weather.
+	if w := e.get("/api/v1/weather?city=tokyo"); w.Code != 200 || !strings.Contains(w.Body.String(), `"zone": "Asia/Tokyo"`) || !strings.Contains(w.Body.String(), `"weather": null`) {
+		t.Errorf("tokyo: %d %s", w.Code, w.Body)
 	}
 }
 

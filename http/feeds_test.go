@@ -53,7 +53,8 @@ func newEnvWith(t *testing.T, log *slog.Logger, set func(*dhttp.Config)) *env {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	cfg := dhttp.Config{SiteName: "Dateline", AgencyMark: "DATELINE", BaseURL: "https://news.example",
-		City: dhttp.City{Name: "Moscow", Zone: moscow}, Media: media.Dir{Root: filepath.Join(dir, "media")}, MaxBodySize: 256 << 10}
+		City: dhttp.City{Name: "Moscow", Zone: moscow}, Media: media.Dir{Root: filepath.Join(dir, "media")}, MaxBodySize: 256 << 10,
+		RenderLimit: -1} // every request comes from one address; TestRenderLimit sets one
 	set(&cfg)
 	srv, err := dhttp.NewServer(store, in, log, cfg, c.Now)
 	if err != nil {

@@ -83,6 +83,13 @@ func newEnv(t testing.TB, withDemo bool) *env {
 
 func newEnvFallback(t testing.TB, withDemo bool, fallback string) *env {
 	t.Helper()
+	return newEnvConfig(t, withDemo, fallback, func(*dhttp.Config) {})
+}
+
+// newEnvConfig is newEnvFallback with the server's configuration changed
+// by set.
+func newEnvConfig(t testing.TB, withDemo bool, fallback string, set func(*dhttp.Config)) *env {
+	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
 	store := openStore(t, dir)
@@ -99,10 +106,13 @@ func newEnvFallback(t testing.TB, withDemo bool, fallback string) *env {
 	}
 	in := &ingest.Service{Store: store, Now: c.Now, FallbackSection: fallback}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := dhttp.NewServer(store, in, log, dhttp.Config{
+	cfg := dhttp.Config{
 		SiteName: "Dateline", AgencyMark: "DATELINE", BaseURL: "https://news.example",
 		City: dhttp.City{Name: "Moscow", Zone: moscow}, Media: media.Dir{Root: filepath.Join(dir, "media")}, MaxBodySize: 256 << 10,
-	}, c.Now)
+		RenderLimit: -1, // every request comes from one address; TestRenderLimit sets one
+	}
+	set(&cfg)
+	srv, err := dhttp.NewServer(store, in, log, cfg, c.Now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ var _ newsroom.Site = newsroomSite{}
 
 func (n newsroomSite) Sections() []dateline.Section { return n.s.site.Sections.List() }
 func (n newsroomSite) Zone(r *http.Request) newsroom.Zone {
-	return n.s.site.Kit.Zone(r)
+	return n.s.site.Kit.ReaderZone(r)
 }
 func (n newsroomSite) Changed()                             { n.s.Changed() }
 func (n newsroomSite) ArticleURL(a dateline.Article) string { return n.s.site.Sections.ArticleURL(a) }

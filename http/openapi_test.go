@@ -81,7 +81,7 @@ func TestOpenAPIWalk(t *testing.T) {
 		"POST /api/v1/items": fmt.Sprintf(`{"uri": "urn:test:walk2", "type": "text", "versioncreated": %q, "headlines": [{"value": "Walked in"}], "subjects": [{"literal": "11000000"}]}`, time.Now().UTC().Format(time.RFC3339)),
 		"POST /api/v1/views": fmt.Sprintf("id=%d", id),
 	}
-	query := map[string]string{"q": "walking", "from": "USD", "to": "EUR"}
+	query := map[string]string{"q": "walking", "from": "USD", "to": "EUR", "city": "berlin"}
 	var paths []string
 	for p := range doc.Paths {
 		paths = append(paths, p)

@@ -66,6 +66,10 @@ type Config struct {
 	Weather WeatherSource
 	// PageCache is the page cache's budget of bytes (64 MiB when 0).
 	PageCache int64
+	// RenderLimit is how many uncached pages one address may have
+	// rendered a second, with bursts of twice as many (20 when 0;
+	// negative: no limit).
+	RenderLimit float64
 }
 
 // City is a place whose local time pages show.
@@ -121,7 +125,8 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 	}
 	st, err := site.New(store, log, site.Config{SiteName: cfg.SiteName, AgencyMark: cfg.AgencyMark, BaseURL: cfg.BaseURL,
 		City: cfg.City, Media: cfg.Media, Templates: templates, Static: assetFS, Dev: cfg.Dev, FeedContent: cfg.FeedContent,
-		WebSubHub: cfg.WebSubHub, NoAds: cfg.NoAds, Times: cfg.Times, Weather: cfg.Weather, PageCache: cfg.PageCache}, now)
+		WebSubHub: cfg.WebSubHub, NoAds: cfg.NoAds, Times: cfg.Times, Weather: cfg.Weather, PageCache: cfg.PageCache,
+		RenderLimit: cfg.RenderLimit, TrustedProxies: cfg.TrustedProxies}, now)
 	if err != nil {
 		return nil, err
 	}

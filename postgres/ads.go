@@ -11,48 +11,34 @@ import (
 	"dateline/internal/sqlutil"
 )
 
+// adStore is dateline.Ads.
+type adStore struct{ *DB }
+
 var _ dateline.Ads = (*DB)(nil)
 
 // AdSettings returns the switch and every filled slot with its photo. It
 // reads the primary: it is read on each change, and the newsroom shows
 // what was just saved.
-func (db *DB) AdSettings(ctx context.Context) (_ *dateline.AdSettings, err error) {
+func (db adStore) AdSettings(ctx context.Context) (_ *dateline.AdSettings, err error) {
 	defer wrap(&err, "ad settings")
 	st := &dateline.AdSettings{Ads: []dateline.Ad{}}
 	if err := db.primary.QueryRow(ctx, `SELECT COALESCE(bool_or(off), false) FROM ad_settings`).Scan(&st.Off); err != nil {
 		return nil, err
 	}
-	rows, err := db.primary.Query(ctx, `SELECT a.slot, a.kind, a.photo_id, a.link, a.alt, a.frame_url, a.width, a.height,
-		a.active_from, a.active_until, a.updated_at,
-		p.id, p.uri, p.path, p.remote, p.width, p.height, p.widths, p.caption, p.credit, p.alt
+	rows, err := db.primary.Query(ctx, `SELECT `+sqlutil.AdColumns+`
 		FROM ads a LEFT JOIN photos p ON p.id = a.photo_id ORDER BY a.slot`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var a dateline.Ad
-		var photoID, pid *int64
-		var from, until *time.Time
-		var pw, ph *int
-		var puri, ppath, premote, pwidths, pcap, pcredit, palt *string
-		if err := rows.Scan(&a.Slot, &a.Kind, &photoID, &a.Link, &a.Alt, &a.FrameURL, &a.Width, &a.Height, &from, &until, &a.UpdatedAt,
-			&pid, &puri, &ppath, &premote, &pw, &ph, &pwidths, &pcap, &pcredit, &palt); err != nil {
-			return nil, err
-		}
-		a.PhotoID, a.From, a.Until, a.UpdatedAt = derefID(photoID), fromTS(from), fromTS(until), a.UpdatedAt.UTC()
-		if pid != nil {
-			a.Photo = &dateline.Photo{ID: *pid, URI: deref(puri), Path: deref(ppath), Remote: deref(premote),
-				Width: *pw, Height: *ph, Widths: sqlutil.SplitInts(deref(pwidths)),
-				Caption: deref(pcap), Credit: deref(pcredit), Alt: deref(palt)}
-		}
-		st.Ads = append(st.Ads, a)
+	if st.Ads, err = sqlutil.Collect(rows, st.Ads, sqlutil.ScanAd); err != nil {
+		return nil, err
 	}
-	return st, rows.Err()
+	return st, nil
 }
 
 // SaveAd fills the ad's slot. Returns EINVALID and ENOTFOUND.
-func (db *DB) SaveAd(ctx context.Context, a *dateline.Ad, site string, now time.Time) (err error) {
+func (db adStore) SaveAd(ctx context.Context, a *dateline.Ad, site string, now time.Time) (err error) {
 	defer wrap(&err, "save ad")
 	if err := a.Validate(site); err != nil {
 		return err
@@ -60,7 +46,7 @@ func (db *DB) SaveAd(ctx context.Context, a *dateline.Ad, site string, now time.
 	a.UpdatedAt = now.UTC().Truncate(time.Second)
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		if a.Kind == dateline.AdImage {
-			p, err := scanPhoto(tx.QueryRow(ctx, `SELECT `+photoColumns+` FROM photos p WHERE p.id = $1`, a.PhotoID))
+			p, err := sqlutil.ScanPhoto(tx.QueryRow(ctx, `SELECT `+sqlutil.PhotoColumns+` FROM photos p WHERE p.id = $1`, a.PhotoID))
 			if errors.Is(err, pgx.ErrNoRows) {
 				return dateline.Errorf(dateline.ENOTFOUND, "There is no photo %d in the media library.", a.PhotoID)
 			} else if err != nil {
@@ -79,7 +65,7 @@ func (db *DB) SaveAd(ctx context.Context, a *dateline.Ad, site string, now time.
 }
 
 // ClearAd empties a slot. Returns EINVALID for an unknown slot.
-func (db *DB) ClearAd(ctx context.Context, slot string) (err error) {
+func (db adStore) ClearAd(ctx context.Context, slot string) (err error) {
 	defer wrap(&err, "clear ad")
 	if !dateline.ValidAdSlot(slot) {
 		return dateline.NoSlot(slot)
@@ -91,7 +77,7 @@ func (db *DB) ClearAd(ctx context.Context, slot string) (err error) {
 }
 
 // SetAdsOff turns every ad off or back on.
-func (db *DB) SetAdsOff(ctx context.Context, off bool, now time.Time) (err error) {
+func (db adStore) SetAdsOff(ctx context.Context, off bool, now time.Time) (err error) {
 	defer wrap(&err, "set ads off")
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO ad_settings (id, off, updated_at) VALUES (1, $1, $2)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -13,6 +12,9 @@ import (
 	"dateline"
 	"dateline/internal/sqlutil"
 )
+
+// contentStore is the content methods of dateline.Store (articles.go, write.go): lists, lookups, ingest, release.
+type contentStore struct{ *DB }
 
 // ts is how a time is written: UTC, whole seconds, NULL when zero.
 func ts(t time.Time) any {
@@ -38,46 +40,6 @@ func fromTS(t *time.Time) time.Time {
 	return t.UTC()
 }
 
-const articleColumns = `a.id, a.uri, s.slug, s.name, a.lang, a.headline, a.lead, a.place, a.byline,
-	a.status, a.published_at, a.updated_at, a.embargo_until, a.withdrawn_at, a.urgency, a.breaking,
-	a.version, a.source_version, a.created_at, a.modified_at,
-	a.submitted_at, a.embargoed, a.advisory, a.withdraw_note, a.follows_id, a.chain_id, a.author_id, a.commercial,
-	a.withheld, a.source, a.wire_version,
-	p.id, p.uri, p.path, p.remote, p.width, p.height, p.widths, p.caption, p.credit, p.alt`
-
-const articleFrom = ` FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id`
-
-func scanArticle(row sqlutil.Scanner) (*dateline.Article, error) {
-	var a dateline.Article
-	var status string
-	var pub, upd, emb, wd, sub *time.Time
-	var follows, chain, author *int64
-	var srcVersion, created, modified time.Time
-	var withheld bool
-	var pid *int64
-	var pw, ph *int
-	var puri, ppath, premote, pwidths, pcap, pcredit, palt *string
-	err := row.Scan(&a.ID, &a.URI, &a.Section, &a.SectionName, &a.Lang, &a.Headline, &a.Lead, &a.Place, &a.Byline,
-		&status, &pub, &upd, &emb, &wd, &a.Urgency, &a.Breaking,
-		&a.Version, &srcVersion, &created, &modified,
-		&sub, &a.Embargoed, &a.Advisory, &a.WithdrawNote, &follows, &chain, &author, &a.Commercial,
-		&withheld, &a.Source, &a.WireVersion,
-		&pid, &puri, &ppath, &premote, &pw, &ph, &pwidths, &pcap, &pcredit, &palt)
-	if err != nil {
-		return nil, err
-	}
-	a.Status = dateline.ReadStatus(status, sub != nil, withheld)
-	a.PublishedAt, a.UpdatedAt, a.EmbargoUntil, a.WithdrawnAt = fromTS(pub), fromTS(upd), fromTS(emb), fromTS(wd)
-	a.SubmittedAt, a.Follows, a.ChainID, a.AuthorID = fromTS(sub), derefID(follows), derefID(chain), derefID(author)
-	a.SourceVersion, a.CreatedAt, a.ModifiedAt = srcVersion.UTC(), created.UTC(), modified.UTC()
-	if pid != nil {
-		a.Photo = &dateline.Photo{ID: *pid, URI: deref(puri), Path: deref(ppath), Remote: deref(premote),
-			Width: *pw, Height: *ph, Widths: sqlutil.SplitInts(deref(pwidths)),
-			Caption: deref(pcap), Credit: deref(pcredit), Alt: deref(palt)}
-	}
-	return &a, nil
-}
-
 func deref(s *string) string {
 	if s == nil {
 		return ""
@@ -86,20 +48,20 @@ func deref(s *string) string {
 }
 
 // Article returns the article with the id. Returns ENOTFOUND if none.
-func (db *DB) Article(ctx context.Context, id int64) (_ *dateline.Article, err error) {
+func (db contentStore) Article(ctx context.Context, id int64) (_ *dateline.Article, err error) {
 	defer wrap(&err, "article")
 	return db.article(ctx, `a.id = $1`, id)
 }
 
 // ArticleByURI returns the article with the source URI. Returns ENOTFOUND if none.
-func (db *DB) ArticleByURI(ctx context.Context, uri string) (_ *dateline.Article, err error) {
+func (db contentStore) ArticleByURI(ctx context.Context, uri string) (_ *dateline.Article, err error) {
 	defer wrap(&err, "article by uri")
 	return db.article(ctx, `a.uri = $1`, uri)
 }
 
-func (db *DB) article(ctx context.Context, where string, arg any) (*dateline.Article, error) {
+func (db contentStore) article(ctx context.Context, where string, arg any) (*dateline.Article, error) {
 	q := db.reader(ctx)
-	a, err := scanArticle(q.QueryRow(ctx, `SELECT `+articleColumns+articleFrom+` WHERE `+where, arg))
+	a, err := sqlutil.ScanArticle(q.QueryRow(ctx, `SELECT `+sqlutil.ArticleColumns+sqlutil.ArticleFrom+` WHERE `+where, arg))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No article %v.", arg)
 	} else if err != nil {
@@ -198,33 +160,26 @@ func tags(ctx context.Context, q querier, query string, id int64) ([]dateline.To
 	return ts, rows.Err()
 }
 
-// Articles lists published articles, newest first, without their pages.
-func (db *DB) Articles(ctx context.Context, f dateline.ArticleFilter) (_ []dateline.Article, err error) {
+// Articles lists published articles, newest first, without their pages:
+// a keyset walk of an index (sqlutil.ArticleKeys), then the rows of the
+// page by id.
+func (db contentStore) Articles(ctx context.Context, f dateline.ArticleFilter) (_ []dateline.Article, err error) {
 	defer wrap(&err, "articles")
-	where := []string{`a.status = 'published'`}
+	q, args := articlesQuery(f)
+	return articleList(ctx, db.reader(ctx), q, args...)
+}
+
+// articlesQuery is the query of Articles.
+func articlesQuery(f dateline.ArticleFilter) (string, []any) {
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	if len(f.Sections) > 0 {
-		where = append(where, `s.slug = ANY(`+arg(f.Sections)+`)`)
-	}
-	if f.Topic != "" {
-		where = append(where, `a.id IN (SELECT x.article_id FROM article_topics x JOIN topics t ON t.id = x.topic_id WHERE t.slug = `+arg(f.Topic)+`)`)
-	}
-	if f.Person != "" {
-		where = append(where, `a.id IN (SELECT x.article_id FROM article_persons x JOIN persons t ON t.id = x.person_id WHERE t.slug = `+arg(f.Person)+`)`)
-	}
-	if !f.Since.IsZero() {
-		where = append(where, `a.published_at >= `+arg(f.Since.UTC().Truncate(time.Second)))
-	}
-	if f.Before != nil {
-		where = append(where, `(a.published_at, a.id) < (`+arg(f.Before.Time.UTC())+`, `+arg(f.Before.ID)+`)`)
-	}
-	limit := sqlutil.CapLimit(f.Limit)
-	return articleList(ctx, db.reader(ctx), `SELECT `+articleColumns+articleFrom+` WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY a.published_at DESC, a.id DESC LIMIT `+arg(limit), args...)
+	keys := sqlutil.ArticleKeys(f, sqlutil.CapLimit(f.Limit), sqlutil.Dialect{Arg: arg, At: func(t time.Time) any { return t.UTC().Truncate(time.Second) }, LimitArms: true})
+	return `SELECT ` + sqlutil.ArticleColumns + ` FROM (` + keys + `) x JOIN articles a ON a.id = x.id
+		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
+		ORDER BY x.published_at DESC, x.id DESC`, args
 }
 
 func articleList(ctx context.Context, q querier, query string, args ...any) ([]dateline.Article, error) {
@@ -233,11 +188,11 @@ func articleList(ctx context.Context, q querier, query string, args ...any) ([]d
 		return nil, err
 	}
 	defer rows.Close()
-	return sqlutil.Collect(rows, []dateline.Article{}, sqlutil.Value(scanArticle))
+	return sqlutil.Collect(rows, []dateline.Article{}, sqlutil.Value(sqlutil.ScanArticle))
 }
 
 // CountArticles counts articles with the status, or all when status is "".
-func (db *DB) CountArticles(ctx context.Context, status dateline.Status) (_ int, err error) {
+func (db contentStore) CountArticles(ctx context.Context, status dateline.Status) (_ int, err error) {
 	defer wrap(&err, "count articles")
 	where, args, err := statusWhere(status, nil)
 	if err != nil {
@@ -271,7 +226,7 @@ func statusWhere(s dateline.Status, args []any) (string, []any, error) {
 
 // PublishDue publishes scheduled articles whose embargo has ended. Row
 // locks make each release happen once, however many nodes run it.
-func (db *DB) PublishDue(ctx context.Context, now time.Time) (_ []int64, err error) {
+func (db contentStore) PublishDue(ctx context.Context, now time.Time) (_ []int64, err error) {
 	defer wrap(&err, "publish due")
 	var ids []int64
 	err = pgx.BeginFunc(ctx, db.primary, func(tx pgx.Tx) error {
@@ -311,7 +266,7 @@ func (db *DB) PublishDue(ctx context.Context, now time.Time) (_ []int64, err err
 
 // NextEmbargo returns the earliest embargo still to end, to the
 // millisecond, or the zero time.
-func (db *DB) NextEmbargo(ctx context.Context) (_ time.Time, err error) {
+func (db contentStore) NextEmbargo(ctx context.Context) (_ time.Time, err error) {
 	defer wrap(&err, "next embargo")
 	var t *time.Time
 	err = db.primary.QueryRow(ctx, `SELECT MIN(embargo_until) FROM articles WHERE status = 'scheduled'`).Scan(&t)

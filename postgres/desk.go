@@ -13,11 +13,14 @@ import (
 	"dateline/internal/sqlutil"
 )
 
+// deskStore is the newsroom's edits, revisions, autosaves and photo library.
+type deskStore struct{ *DB }
+
 // SaveArticle writes a newsroom edit with its revision; see
 // dateline.Newsroom. Returns ECONFLICT when the stored version is not base
 // or a new story's URI is taken, ENOTFOUND for an unknown id and EINVALID
 // for a bad status, section, follow-up or translation link.
-func (db *DB) SaveArticle(ctx context.Context, a *dateline.Article, base int, rev *dateline.Revision, now time.Time) (err error) {
+func (db deskStore) SaveArticle(ctx context.Context, a *dateline.Article, base int, rev *dateline.Revision, now time.Time) (err error) {
 	defer wrap(&err, "save article")
 	if err := a.ValidateEdit(); err != nil {
 		return err
@@ -118,7 +121,7 @@ func insertRevision(ctx context.Context, tx pgx.Tx, rev *dateline.Revision) erro
 
 // DeskArticles lists articles of any status, most recently changed first.
 // Returns EINVALID for an unknown status.
-func (db *DB) DeskArticles(ctx context.Context, f dateline.DeskFilter) (_ []dateline.Article, err error) {
+func (db deskStore) DeskArticles(ctx context.Context, f dateline.DeskFilter) (_ []dateline.Article, err error) {
 	defer wrap(&err, "desk articles")
 	where, args, err := statusWhere(f.Status, nil)
 	if err != nil {
@@ -142,7 +145,7 @@ func (db *DB) DeskArticles(ctx context.Context, f dateline.DeskFilter) (_ []date
 		where += ` AND a.headline ILIKE ` + arg(sqlutil.LikeContains(q))
 	}
 	q := db.reader(ctx)
-	as, err := articleList(ctx, q, `SELECT `+articleColumns+articleFrom+` WHERE `+where+
+	as, err := articleList(ctx, q, `SELECT `+sqlutil.ArticleColumns+sqlutil.ArticleFrom+` WHERE `+where+
 		` ORDER BY a.modified_at DESC, a.id DESC LIMIT `+arg(sqlutil.LimitOr(f.Limit, 50, 200))+` OFFSET `+arg(max(f.Offset, 0)), args...)
 	if err != nil {
 		return nil, err
@@ -192,7 +195,7 @@ func fillWireRefused(ctx context.Context, q querier, as []*dateline.Article) err
 }
 
 // Revisions lists an article's revisions, newest first, without their data.
-func (db *DB) Revisions(ctx context.Context, articleID int64) (_ []dateline.Revision, err error) {
+func (db deskStore) Revisions(ctx context.Context, articleID int64) (_ []dateline.Revision, err error) {
 	defer wrap(&err, "revisions")
 	rows, err := db.reader(ctx).Query(ctx, `SELECT id, article_id, version, kind, COALESCE(user_id, 0), user_name, note, created_at
 		FROM revisions WHERE article_id = $1 ORDER BY id DESC`, articleID)
@@ -215,7 +218,7 @@ func (db *DB) Revisions(ctx context.Context, articleID int64) (_ []dateline.Revi
 }
 
 // Revision returns one revision with its data. Returns ENOTFOUND.
-func (db *DB) Revision(ctx context.Context, id int64) (_ *dateline.Revision, err error) {
+func (db deskStore) Revision(ctx context.Context, id int64) (_ *dateline.Revision, err error) {
 	defer wrap(&err, "revision")
 	var r dateline.Revision
 	var data string
@@ -233,7 +236,7 @@ func (db *DB) Revision(ctx context.Context, id int64) (_ *dateline.Revision, err
 
 // AddRevision stores a revision without changing the article. Returns
 // ENOTFOUND for an unknown article or account.
-func (db *DB) AddRevision(ctx context.Context, rev *dateline.Revision, now time.Time) (err error) {
+func (db deskStore) AddRevision(ctx context.Context, rev *dateline.Revision, now time.Time) (err error) {
 	defer wrap(&err, "add revision")
 	if rev.CreatedAt.IsZero() {
 		rev.CreatedAt = now
@@ -253,7 +256,7 @@ func (db *DB) AddRevision(ctx context.Context, rev *dateline.Revision, now time.
 // SaveAutosave keeps the editor's latest state for one person and story,
 // replacing the previous one. Returns ENOTFOUND for an unknown article or
 // account.
-func (db *DB) SaveAutosave(ctx context.Context, as *dateline.Autosave, now time.Time) (err error) {
+func (db deskStore) SaveAutosave(ctx context.Context, as *dateline.Autosave, now time.Time) (err error) {
 	defer wrap(&err, "save autosave")
 	if as.SavedAt.IsZero() {
 		as.SavedAt = now
@@ -272,7 +275,7 @@ func (db *DB) SaveAutosave(ctx context.Context, as *dateline.Autosave, now time.
 
 // Autosave returns the person's autosave of the article, from the primary.
 // Returns ENOTFOUND when there is none.
-func (db *DB) Autosave(ctx context.Context, articleID, userID int64) (_ *dateline.Autosave, err error) {
+func (db deskStore) Autosave(ctx context.Context, articleID, userID int64) (_ *dateline.Autosave, err error) {
 	defer wrap(&err, "autosave")
 	as := dateline.Autosave{ArticleID: articleID, UserID: userID}
 	var data string
@@ -288,7 +291,7 @@ func (db *DB) Autosave(ctx context.Context, articleID, userID int64) (_ *datelin
 }
 
 // Photos lists the photos stored here (with a path), newest first.
-func (db *DB) Photos(ctx context.Context, f dateline.PhotoFilter) (_ []dateline.Photo, err error) {
+func (db deskStore) Photos(ctx context.Context, f dateline.PhotoFilter) (_ []dateline.Photo, err error) {
 	defer wrap(&err, "photos")
 	where := `p.path <> ''`
 	var args []any
@@ -303,19 +306,19 @@ func (db *DB) Photos(ctx context.Context, f dateline.PhotoFilter) (_ []dateline.
 		n := arg(sqlutil.LikeContains(q))
 		where += ` AND (p.caption ILIKE ` + n + ` OR p.credit ILIKE ` + n + `)`
 	}
-	rows, err := db.reader(ctx).Query(ctx, `SELECT `+photoColumns+` FROM photos p WHERE `+where+
+	rows, err := db.reader(ctx).Query(ctx, `SELECT `+sqlutil.PhotoColumns+` FROM photos p WHERE `+where+
 		` ORDER BY p.id DESC LIMIT `+arg(sqlutil.LimitOr(f.Limit, 50, 200)), args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	return sqlutil.Collect(rows, []dateline.Photo{}, func(r sqlutil.Scanner) (dateline.Photo, error) { return scanPhoto(r) })
+	return sqlutil.Collect(rows, []dateline.Photo{}, sqlutil.ScanPhotoRow)
 }
 
 // Photo returns the photo with the id. Returns ENOTFOUND.
-func (db *DB) Photo(ctx context.Context, id int64) (_ *dateline.Photo, err error) {
+func (db deskStore) Photo(ctx context.Context, id int64) (_ *dateline.Photo, err error) {
 	defer wrap(&err, "photo")
-	p, err := scanPhoto(db.reader(ctx).QueryRow(ctx, `SELECT `+photoColumns+` FROM photos p WHERE p.id = $1`, id))
+	p, err := sqlutil.ScanPhoto(db.reader(ctx).QueryRow(ctx, `SELECT `+sqlutil.PhotoColumns+` FROM photos p WHERE p.id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No photo %d.", id)
 	} else if err != nil {

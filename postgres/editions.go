@@ -9,10 +9,13 @@ import (
 	"dateline"
 )
 
+// translationStore is dateline.Translations.
+type translationStore struct{ *DB }
+
 // LinkTranslation makes id a translation of of; see dateline.Translations.
 // Links into one group take turns on a transaction lock of the group, so
 // two stories of one language cannot join it at once.
-func (db *DB) LinkTranslation(ctx context.Context, id, of int64) (err error) {
+func (db translationStore) LinkTranslation(ctx context.Context, id, of int64) (err error) {
 	defer wrap(&err, "link translation")
 	if id == of {
 		return dateline.Errorf(dateline.EINVALID, "A story cannot be a translation of itself.")
@@ -107,7 +110,7 @@ func dropLonely(ctx context.Context, tx pgx.Tx, group *int64) error {
 }
 
 // Translations returns the other published articles of id's group.
-func (db *DB) Translations(ctx context.Context, id int64) (_ []dateline.ArticleRef, err error) {
+func (db translationStore) Translations(ctx context.Context, id int64) (_ []dateline.ArticleRef, err error) {
 	defer wrap(&err, "translations")
 	rows, err := db.reader(ctx).Query(ctx, `SELECT a.id, a.uri, s.slug, a.headline, a.lang
 		FROM translations t JOIN translations m ON m.group_id = t.group_id
@@ -130,7 +133,7 @@ func (db *DB) Translations(ctx context.Context, id int64) (_ []dateline.ArticleR
 }
 
 // TranslationOf returns the first article of id's group, or 0.
-func (db *DB) TranslationOf(ctx context.Context, id int64) (_ int64, err error) {
+func (db translationStore) TranslationOf(ctx context.Context, id int64) (_ int64, err error) {
 	defer wrap(&err, "translation of")
 	var group int64
 	err = db.reader(ctx).QueryRow(ctx, `SELECT m.article_id FROM translations t JOIN translations m ON m.group_id = t.group_id

@@ -11,16 +11,8 @@ import (
 	"dateline/internal/sqlutil"
 )
 
-const photoColumns = `p.id, COALESCE(p.uri, ''), p.path, p.remote, p.width, p.height, p.widths, p.caption, p.credit, p.alt`
-
-func scanPhoto(row sqlutil.Scanner, extra ...any) (dateline.Photo, error) {
-	var p dateline.Photo
-	var widths string
-	dest := append([]any{&p.ID, &p.URI, &p.Path, &p.Remote, &p.Width, &p.Height, &widths, &p.Caption, &p.Credit, &p.Alt}, extra...)
-	err := row.Scan(dest...)
-	p.Widths = sqlutil.SplitInts(widths)
-	return p, err
-}
+// mediaStore is galleries and infographics.
+type mediaStore struct{ *DB }
 
 func photos(ctx context.Context, q querier, query string, id int64) ([]dateline.Photo, error) {
 	rows, err := q.Query(ctx, query, id)
@@ -28,7 +20,7 @@ func photos(ctx context.Context, q querier, query string, id int64) ([]dateline.
 		return nil, err
 	}
 	defer rows.Close()
-	return sqlutil.Collect(rows, nil, func(r sqlutil.Scanner) (dateline.Photo, error) { return scanPhoto(r) })
+	return sqlutil.Collect(rows, nil, sqlutil.ScanPhotoRow)
 }
 
 func sectionID(ctx context.Context, tx pgx.Tx, slug string) (any, error) {
@@ -44,7 +36,7 @@ func sectionID(ctx context.Context, tx pgx.Tx, slug string) (any, error) {
 }
 
 // SaveGallery creates or updates a gallery by URI, with its photos in order.
-func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery, now time.Time) (err error) {
+func (db mediaStore) SaveGallery(ctx context.Context, g *dateline.Gallery, now time.Time) (err error) {
 	defer wrap(&err, "save gallery")
 	if g.URI == "" || g.Title == "" {
 		return dateline.Errorf(dateline.EINVALID, "A gallery needs a URI and a title.")
@@ -83,7 +75,7 @@ func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery, now time.Tim
 }
 
 // Gallery returns the gallery with its photos. Returns ENOTFOUND if none.
-func (db *DB) Gallery(ctx context.Context, id int64) (_ *dateline.Gallery, err error) {
+func (db mediaStore) Gallery(ctx context.Context, id int64) (_ *dateline.Gallery, err error) {
 	defer wrap(&err, "gallery")
 	q := db.reader(ctx)
 	var g dateline.Gallery
@@ -98,7 +90,7 @@ func (db *DB) Gallery(ctx context.Context, id int64) (_ *dateline.Gallery, err e
 		return nil, err
 	}
 	g.PublishedAt = g.PublishedAt.UTC()
-	g.Photos, err = photos(ctx, q, `SELECT `+photoColumns+` FROM gallery_photos x JOIN photos p ON p.id = x.photo_id
+	g.Photos, err = photos(ctx, q, `SELECT `+sqlutil.PhotoColumns+` FROM gallery_photos x JOIN photos p ON p.id = x.photo_id
 		WHERE x.gallery_id = $1 ORDER BY x.position`, id)
 	if err != nil {
 		return nil, err
@@ -112,19 +104,19 @@ func (db *DB) Gallery(ctx context.Context, id int64) (_ *dateline.Gallery, err e
 
 // Galleries lists the newest published galleries, each with its cover
 // photo and count.
-func (db *DB) Galleries(ctx context.Context, limit int) (_ []dateline.Gallery, err error) {
+func (db mediaStore) Galleries(ctx context.Context, limit int) (_ []dateline.Gallery, err error) {
 	defer wrap(&err, "galleries")
 	return db.galleries(ctx, `g.status = 'published'`, limit)
 }
 
 // AllGalleries lists the newest galleries of every status.
-func (db *DB) AllGalleries(ctx context.Context, limit int) (_ []dateline.Gallery, err error) {
+func (db mediaStore) AllGalleries(ctx context.Context, limit int) (_ []dateline.Gallery, err error) {
 	defer wrap(&err, "all galleries")
 	return db.galleries(ctx, `true`, limit)
 }
 
-func (db *DB) galleries(ctx context.Context, where string, limit int) ([]dateline.Gallery, error) {
-	rows, err := db.reader(ctx).Query(ctx, `SELECT `+photoColumns+`, g.id, g.uri, COALESCE(s.slug, ''), g.title, g.lead, g.published_at, g.status,
+func (db mediaStore) galleries(ctx context.Context, where string, limit int) ([]dateline.Gallery, error) {
+	rows, err := db.reader(ctx).Query(ctx, `SELECT `+sqlutil.PhotoColumns+`, g.id, g.uri, COALESCE(s.slug, ''), g.title, g.lead, g.published_at, g.status,
 			(SELECT COUNT(*) FROM gallery_photos c WHERE c.gallery_id = g.id)
 		FROM galleries g LEFT JOIN sections s ON s.id = g.section_id
 		JOIN gallery_photos x ON x.gallery_id = g.id AND x.position = (SELECT MIN(position) FROM gallery_photos WHERE gallery_id = g.id)
@@ -139,7 +131,7 @@ func (db *DB) galleries(ctx context.Context, where string, limit int) ([]datelin
 	for rows.Next() {
 		var g dateline.Gallery
 		var status string
-		p, err := scanPhoto(rows, &g.ID, &g.URI, &g.Section, &g.Title, &g.Lead, &g.PublishedAt, &status, &g.PhotoCount)
+		p, err := sqlutil.ScanPhoto(rows, &g.ID, &g.URI, &g.Section, &g.Title, &g.Lead, &g.PublishedAt, &status, &g.PhotoCount)
 		g.Status = dateline.Status(status)
 		if err != nil {
 			return nil, err
@@ -152,7 +144,7 @@ func (db *DB) galleries(ctx context.Context, where string, limit int) ([]datelin
 }
 
 // SaveInfographic creates or updates an infographic by URI.
-func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic, now time.Time) (err error) {
+func (db mediaStore) SaveInfographic(ctx context.Context, g *dateline.Infographic, now time.Time) (err error) {
 	defer wrap(&err, "save infographic")
 	if g.URI == "" || g.Title == "" {
 		return dateline.Errorf(dateline.EINVALID, "An infographic needs a URI and a title.")
@@ -191,7 +183,7 @@ func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic, now 
 }
 
 // Infographic returns the infographic with its images. Returns ENOTFOUND if none.
-func (db *DB) Infographic(ctx context.Context, id int64) (_ *dateline.Infographic, err error) {
+func (db mediaStore) Infographic(ctx context.Context, id int64) (_ *dateline.Infographic, err error) {
 	defer wrap(&err, "infographic")
 	gs, err := db.infographics(ctx, `WHERE g.id = $1`, id)
 	if err != nil {
@@ -205,18 +197,18 @@ func (db *DB) Infographic(ctx context.Context, id int64) (_ *dateline.Infographi
 
 // Infographics lists the newest published infographics with their
 // images.
-func (db *DB) Infographics(ctx context.Context, limit int) (_ []dateline.Infographic, err error) {
+func (db mediaStore) Infographics(ctx context.Context, limit int) (_ []dateline.Infographic, err error) {
 	defer wrap(&err, "infographics")
 	return db.infographics(ctx, `WHERE g.status = 'published' ORDER BY g.published_at DESC, g.id DESC LIMIT $1`, sqlutil.CapLimit(limit))
 }
 
 // AllInfographics lists the newest infographics of every status.
-func (db *DB) AllInfographics(ctx context.Context, limit int) (_ []dateline.Infographic, err error) {
+func (db mediaStore) AllInfographics(ctx context.Context, limit int) (_ []dateline.Infographic, err error) {
 	defer wrap(&err, "all infographics")
 	return db.infographics(ctx, `ORDER BY g.published_at DESC, g.id DESC LIMIT $1`, sqlutil.CapLimit(limit))
 }
 
-func (db *DB) infographics(ctx context.Context, tail string, arg any) ([]dateline.Infographic, error) {
+func (db mediaStore) infographics(ctx context.Context, tail string, arg any) ([]dateline.Infographic, error) {
 	q := db.reader(ctx)
 	rows, err := q.Query(ctx, `SELECT g.id, g.uri, COALESCE(s.slug, ''), g.title, g.text, g.published_at, g.status
 		FROM infographics g LEFT JOIN sections s ON s.id = g.section_id `+tail, arg)
@@ -239,7 +231,7 @@ func (db *DB) infographics(ctx context.Context, tail string, arg any) ([]datelin
 		return nil, err
 	}
 	for i := range gs {
-		gs[i].Images, err = photos(ctx, q, `SELECT `+photoColumns+` FROM infographic_images x JOIN photos p ON p.id = x.photo_id
+		gs[i].Images, err = photos(ctx, q, `SELECT `+sqlutil.PhotoColumns+` FROM infographic_images x JOIN photos p ON p.id = x.photo_id
 			WHERE x.infographic_id = $1 ORDER BY x.position`, gs[i].ID)
 		if err != nil {
 			return nil, err

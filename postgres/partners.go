@@ -11,25 +11,16 @@ import (
 	"dateline/internal/sqlutil"
 )
 
+// partnerStore is dateline.Partners.
+type partnerStore struct{ *DB }
+
 var _ dateline.Partners = (*DB)(nil)
 
 const partnerFeedCols = `f.id, f.name, f.url, f.kind, f.created_at, f.fetched_at, f.next_at, f.status, f.error, f.failures, f.etag, f.last_modified`
 
-func scanPartnerFeed(r sqlutil.Scanner, extra ...any) (dateline.PartnerFeed, error) {
-	var f dateline.PartnerFeed
-	var fetched *time.Time
-	dest := append([]any{&f.ID, &f.Name, &f.URL, &f.Kind, &f.CreatedAt, &fetched, &f.State.NextAt, &f.State.Status, &f.State.Error,
-		&f.State.Failures, &f.State.ETag, &f.State.LastModified}, extra...)
-	if err := r.Scan(dest...); err != nil {
-		return f, err
-	}
-	f.CreatedAt, f.State.NextAt, f.State.FetchedAt = f.CreatedAt.UTC(), f.State.NextAt.UTC(), fromTS(fetched)
-	return f, nil
-}
-
 // PartnerFeeds lists every feed by name, with its state and entry count.
 // It reads the primary: the newsroom shows what was just saved.
-func (db *DB) PartnerFeeds(ctx context.Context) (_ []dateline.PartnerFeed, err error) {
+func (db partnerStore) PartnerFeeds(ctx context.Context) (_ []dateline.PartnerFeed, err error) {
 	defer wrap(&err, "partner feeds")
 	rows, err := db.primary.Query(ctx, `SELECT `+partnerFeedCols+`, (SELECT COUNT(*) FROM partner_entries e WHERE e.feed_id = f.id)
 		FROM partner_feeds f ORDER BY f.name, f.id`)
@@ -40,7 +31,7 @@ func (db *DB) PartnerFeeds(ctx context.Context) (_ []dateline.PartnerFeed, err e
 	fs := []dateline.PartnerFeed{}
 	for rows.Next() {
 		var n int
-		f, err := scanPartnerFeed(rows, &n)
+		f, err := sqlutil.ScanPartnerFeed(rows, &n)
 		if err != nil {
 			return nil, err
 		}
@@ -51,10 +42,10 @@ func (db *DB) PartnerFeeds(ctx context.Context) (_ []dateline.PartnerFeed, err e
 }
 
 // PartnerFeed returns one feed. Returns ENOTFOUND.
-func (db *DB) PartnerFeed(ctx context.Context, id int64) (_ *dateline.PartnerFeed, err error) {
+func (db partnerStore) PartnerFeed(ctx context.Context, id int64) (_ *dateline.PartnerFeed, err error) {
 	defer wrap(&err, "partner feed")
 	var n int
-	f, err := scanPartnerFeed(db.primary.QueryRow(ctx, `SELECT `+partnerFeedCols+`, (SELECT COUNT(*) FROM partner_entries e WHERE e.feed_id = f.id)
+	f, err := sqlutil.ScanPartnerFeed(db.primary.QueryRow(ctx, `SELECT `+partnerFeedCols+`, (SELECT COUNT(*) FROM partner_entries e WHERE e.feed_id = f.id)
 		FROM partner_feeds f WHERE f.id = $1`, id), &n)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No partner feed %d.", id)
@@ -66,7 +57,7 @@ func (db *DB) PartnerFeed(ctx context.Context, id int64) (_ *dateline.PartnerFee
 }
 
 // CreatePartnerFeed stores a new feed. Returns EINVALID and ECONFLICT.
-func (db *DB) CreatePartnerFeed(ctx context.Context, f *dateline.PartnerFeed, now time.Time) (err error) {
+func (db partnerStore) CreatePartnerFeed(ctx context.Context, f *dateline.PartnerFeed, now time.Time) (err error) {
 	defer wrap(&err, "create partner feed")
 	if err := f.Validate(); err != nil {
 		return err
@@ -89,7 +80,7 @@ func (db *DB) CreatePartnerFeed(ctx context.Context, f *dateline.PartnerFeed, no
 
 // DeletePartnerFeed removes a feed and its entries, and tells every node,
 // since the home page may show them. Returns ENOTFOUND.
-func (db *DB) DeletePartnerFeed(ctx context.Context, id int64) (err error) {
+func (db partnerStore) DeletePartnerFeed(ctx context.Context, id int64) (err error) {
 	defer wrap(&err, "delete partner feed")
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `DELETE FROM partner_feeds WHERE id = $1`, id)
@@ -105,7 +96,7 @@ func (db *DB) DeletePartnerFeed(ctx context.Context, id int64) (err error) {
 
 // ClaimPartnerFeeds returns the feeds due by now and moves them on by
 // lease in one statement; rows another node is claiming are skipped.
-func (db *DB) ClaimPartnerFeeds(ctx context.Context, now time.Time, lease time.Duration, limit int) (_ []dateline.PartnerFeed, err error) {
+func (db partnerStore) ClaimPartnerFeeds(ctx context.Context, now time.Time, lease time.Duration, limit int) (_ []dateline.PartnerFeed, err error) {
 	defer wrap(&err, "claim partner feeds")
 	fs := []dateline.PartnerFeed{}
 	err = db.inQuietTx(ctx, func(tx pgx.Tx) error {
@@ -119,7 +110,7 @@ func (db *DB) ClaimPartnerFeeds(ctx context.Context, now time.Time, lease time.D
 		}
 		defer rows.Close()
 		for rows.Next() {
-			f, err := scanPartnerFeed(rows)
+			f, err := sqlutil.ScanPartnerFeed(rows)
 			if err != nil {
 				return err
 			}
@@ -133,7 +124,7 @@ func (db *DB) ClaimPartnerFeeds(ctx context.Context, now time.Time, lease time.D
 // SavePartnerFetch records a fetch and, when entries is not nil, replaces
 // the feed's entries; only then are the nodes told, since only entries
 // show on pages. Returns ENOTFOUND.
-func (db *DB) SavePartnerFetch(ctx context.Context, id int64, st dateline.PartnerState, entries []dateline.PartnerEntry) (err error) {
+func (db partnerStore) SavePartnerFetch(ctx context.Context, id int64, st dateline.PartnerState, entries []dateline.PartnerEntry) (err error) {
 	defer wrap(&err, "save partner fetch")
 	run := db.inQuietTx
 	if entries != nil {
@@ -165,7 +156,7 @@ func (db *DB) SavePartnerFetch(ctx context.Context, id int64, st dateline.Partne
 }
 
 // PartnerEntries returns the newest entries across the feeds of the kind.
-func (db *DB) PartnerEntries(ctx context.Context, kind string, limit int) (_ []dateline.PartnerEntry, err error) {
+func (db partnerStore) PartnerEntries(ctx context.Context, kind string, limit int) (_ []dateline.PartnerEntry, err error) {
 	defer wrap(&err, "partner entries")
 	rows, err := db.reader(ctx).Query(ctx, `SELECT e.id, e.feed_id, f.name, e.title, e.link, e.summary, e.published_at
 		FROM partner_entries e JOIN partner_feeds f ON f.id = e.feed_id

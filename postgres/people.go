@@ -11,23 +11,12 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-const userColumns = `u.id, u.email, u.name, u.role, u.password_hash, u.disabled, u.failures, u.locked_until, u.created_at`
-
-func scanUser(row sqlutil.Scanner, extra ...any) (*dateline.User, error) {
-	var u dateline.User
-	var role string
-	var locked *time.Time
-	dest := append([]any{&u.ID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.Disabled, &u.Failures, &locked, &u.CreatedAt}, extra...)
-	if err := row.Scan(dest...); err != nil {
-		return nil, err
-	}
-	u.Role, u.LockedUntil, u.CreatedAt = dateline.Role(role), fromTS(locked), u.CreatedAt.UTC()
-	return &u, nil
-}
+// peopleStore is accounts, sessions, tokens and the audit log.
+type peopleStore struct{ *DB }
 
 // CreateUser stores a new account. Returns EINVALID for a bad email, name
 // or role and ECONFLICT when the email (in any case) has an account.
-func (db *DB) CreateUser(ctx context.Context, u *dateline.User, now time.Time) (err error) {
+func (db peopleStore) CreateUser(ctx context.Context, u *dateline.User, now time.Time) (err error) {
 	defer wrap(&err, "create user")
 	if err := u.Validate(); err != nil {
 		return err
@@ -49,7 +38,7 @@ func (db *DB) CreateUser(ctx context.Context, u *dateline.User, now time.Time) (
 
 // UpdateUser saves the email, name, role and disabled flag; a disabled
 // account loses its sessions. Returns ENOTFOUND, EINVALID or ECONFLICT.
-func (db *DB) UpdateUser(ctx context.Context, u *dateline.User) (err error) {
+func (db peopleStore) UpdateUser(ctx context.Context, u *dateline.User) (err error) {
 	defer wrap(&err, "update user")
 	if err := u.Validate(); err != nil {
 		return err
@@ -74,7 +63,7 @@ func (db *DB) UpdateUser(ctx context.Context, u *dateline.User) (err error) {
 
 // SetPassword replaces the hash, clears failures and lockout and ends
 // every session of the account. Returns ENOTFOUND.
-func (db *DB) SetPassword(ctx context.Context, userID int64, hash string) (err error) {
+func (db peopleStore) SetPassword(ctx context.Context, userID int64, hash string) (err error) {
 	defer wrap(&err, "set password")
 	if hash == "" {
 		return dateline.Errorf(dateline.EINVALID, "A password is needed.")
@@ -94,9 +83,9 @@ func (db *DB) SetPassword(ctx context.Context, userID int64, hash string) (err e
 
 // User returns the account with the id, read from the primary so that a
 // lockout or a disabled flag counts at once. Returns ENOTFOUND.
-func (db *DB) User(ctx context.Context, id int64) (_ *dateline.User, err error) {
+func (db peopleStore) User(ctx context.Context, id int64) (_ *dateline.User, err error) {
 	defer wrap(&err, "user")
-	u, err := scanUser(db.primary.QueryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = $1`, id))
+	u, err := sqlutil.ScanUser(db.primary.QueryRow(ctx, `SELECT `+sqlutil.UserColumns+` FROM users u WHERE u.id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No account %d.", id)
 	} else if err != nil {
@@ -107,9 +96,9 @@ func (db *DB) User(ctx context.Context, id int64) (_ *dateline.User, err error) 
 
 // UserByEmail returns the account with the email, ignoring case, from the
 // primary. Returns ENOTFOUND.
-func (db *DB) UserByEmail(ctx context.Context, email string) (_ *dateline.User, err error) {
+func (db peopleStore) UserByEmail(ctx context.Context, email string) (_ *dateline.User, err error) {
 	defer wrap(&err, "user by email")
-	u, err := scanUser(db.primary.QueryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE lower(u.email) = lower($1)`, strings.TrimSpace(email)))
+	u, err := sqlutil.ScanUser(db.primary.QueryRow(ctx, `SELECT `+sqlutil.UserColumns+` FROM users u WHERE lower(u.email) = lower($1)`, strings.TrimSpace(email)))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No account has the email %q.", email)
 	} else if err != nil {
@@ -119,28 +108,28 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (_ *dateline.User, 
 }
 
 // Users lists every account in the order they were made.
-func (db *DB) Users(ctx context.Context) (_ []dateline.User, err error) {
+func (db peopleStore) Users(ctx context.Context) (_ []dateline.User, err error) {
 	defer wrap(&err, "users")
-	rows, err := db.primary.Query(ctx, `SELECT `+userColumns+` FROM users u ORDER BY u.id`)
+	rows, err := db.primary.Query(ctx, `SELECT `+sqlutil.UserColumns+` FROM users u ORDER BY u.id`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	return sqlutil.Collect(rows, []dateline.User{}, sqlutil.Value(func(r sqlutil.Scanner) (*dateline.User, error) { return scanUser(r) }))
+	return sqlutil.Collect(rows, []dateline.User{}, sqlutil.Value(func(r sqlutil.Scanner) (*dateline.User, error) { return sqlutil.ScanUser(r) }))
 }
 
 // LoginFailed counts a failed sign-in in one statement, so that attempts
 // at once all count; at limit failures the account is locked until
 // now+lock and the count starts again. Returns the account. Returns
 // ENOTFOUND.
-func (db *DB) LoginFailed(ctx context.Context, userID int64, now time.Time, limit int, lock time.Duration) (u *dateline.User, err error) {
+func (db peopleStore) LoginFailed(ctx context.Context, userID int64, now time.Time, limit int, lock time.Duration) (u *dateline.User, err error) {
 	defer wrap(&err, "login failed")
 	err = db.inQuietTx(ctx, func(tx pgx.Tx) error {
 		var err error
-		u, err = scanUser(tx.QueryRow(ctx, `UPDATE users u SET
+		u, err = sqlutil.ScanUser(tx.QueryRow(ctx, `UPDATE users u SET
 				failures = CASE WHEN $1::int > 0 AND u.failures + 1 >= $1::int THEN 0 ELSE u.failures + 1 END,
 				locked_until = CASE WHEN $1::int > 0 AND u.failures + 1 >= $1::int THEN $2 ELSE u.locked_until END
-			WHERE u.id = $3 RETURNING `+userColumns, limit, ts(now.Add(lock)), userID))
+			WHERE u.id = $3 RETURNING `+sqlutil.UserColumns, limit, ts(now.Add(lock)), userID))
 		if errors.Is(err, pgx.ErrNoRows) {
 			return dateline.Errorf(dateline.ENOTFOUND, "No account %d.", userID)
 		}
@@ -153,7 +142,7 @@ func (db *DB) LoginFailed(ctx context.Context, userID int64, now time.Time, limi
 // at now: wrong passwords sent at the same time as the right one may have
 // locked it since the right one was checked. Then nothing changes and it
 // returns EFORBIDDEN. Returns ENOTFOUND for an unknown account.
-func (db *DB) LoginSucceeded(ctx context.Context, userID int64, now time.Time) (err error) {
+func (db peopleStore) LoginSucceeded(ctx context.Context, userID int64, now time.Time) (err error) {
 	defer wrap(&err, "login succeeded")
 	return db.inQuietTx(ctx, func(tx pgx.Tx) error {
 		// One statement decides and clears, so no failure can come between:
@@ -177,7 +166,7 @@ func (db *DB) LoginSucceeded(ctx context.Context, userID int64, now time.Time) (
 
 // CreateSession stores a session. Returns EINVALID without a hash, account
 // or end, and ENOTFOUND for an unknown account.
-func (db *DB) CreateSession(ctx context.Context, s *dateline.Session, now time.Time) (err error) {
+func (db peopleStore) CreateSession(ctx context.Context, s *dateline.Session, now time.Time) (err error) {
 	defer wrap(&err, "create session")
 	if len(s.Hash) == 0 || s.UserID == 0 || s.ExpiresAt.IsZero() {
 		return dateline.Errorf(dateline.EINVALID, "A session needs a hash, an account and an end.")
@@ -199,10 +188,10 @@ func (db *DB) CreateSession(ctx context.Context, s *dateline.Session, now time.T
 // Session returns the live session with the hash and its account, from
 // the primary. Returns EUNAUTHORIZED when there is none, it ended by now
 // or the account is disabled.
-func (db *DB) Session(ctx context.Context, hash []byte, now time.Time) (_ *dateline.Session, err error) {
+func (db peopleStore) Session(ctx context.Context, hash []byte, now time.Time) (_ *dateline.Session, err error) {
 	defer wrap(&err, "session")
 	var s dateline.Session
-	u, err := scanUser(db.primary.QueryRow(ctx, `SELECT `+userColumns+`, s.id, s.hash, s.user_id, s.csrf, s.created_at, s.expires_at
+	u, err := sqlutil.ScanUser(db.primary.QueryRow(ctx, `SELECT `+sqlutil.UserColumns+`, s.id, s.hash, s.user_id, s.csrf, s.created_at, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = $1`, hash),
 		&s.ID, &s.Hash, &s.UserID, &s.CSRF, &s.CreatedAt, &s.ExpiresAt)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -218,7 +207,7 @@ func (db *DB) Session(ctx context.Context, hash []byte, now time.Time) (_ *datel
 }
 
 // DeleteSession ends the session with the hash, if there is one.
-func (db *DB) DeleteSession(ctx context.Context, hash []byte) (err error) {
+func (db peopleStore) DeleteSession(ctx context.Context, hash []byte) (err error) {
 	defer wrap(&err, "delete session")
 	return db.inQuietTx(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `DELETE FROM sessions WHERE hash = $1`, hash)
@@ -227,7 +216,7 @@ func (db *DB) DeleteSession(ctx context.Context, hash []byte) (err error) {
 }
 
 // DeleteExpiredSessions removes the sessions that ended by now.
-func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (err error) {
+func (db peopleStore) DeleteExpiredSessions(ctx context.Context, now time.Time) (err error) {
 	defer wrap(&err, "delete expired sessions")
 	return db.inQuietTx(ctx, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, now.UTC())
@@ -236,7 +225,7 @@ func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (err err
 }
 
 // Tokens lists every API token, newest first.
-func (db *DB) Tokens(ctx context.Context) (_ []dateline.Token, err error) {
+func (db peopleStore) Tokens(ctx context.Context) (_ []dateline.Token, err error) {
 	defer wrap(&err, "tokens")
 	rows, err := db.primary.Query(ctx, `SELECT id, name, scope, hash, created_at, embargo, source FROM tokens ORDER BY created_at DESC, id DESC`)
 	if err != nil {
@@ -256,7 +245,7 @@ func (db *DB) Tokens(ctx context.Context) (_ []dateline.Token, err error) {
 }
 
 // DeleteToken revokes the token. Returns ENOTFOUND.
-func (db *DB) DeleteToken(ctx context.Context, id int64) (err error) {
+func (db peopleStore) DeleteToken(ctx context.Context, id int64) (err error) {
 	defer wrap(&err, "delete token")
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `DELETE FROM tokens WHERE id = $1`, id)
@@ -274,7 +263,7 @@ func (db *DB) DeleteToken(ctx context.Context, id int64) (err error) {
 // whose name starts with prefix, then those whose name contains it,
 // ignoring case. Names are matched by their slug too, as SQLite does, so
 // both engines suggest the same. Returns EINVALID for another kind.
-func (db *DB) TagSuggest(ctx context.Context, kind, prefix string, limit int) (_ []dateline.Topic, err error) {
+func (db peopleStore) TagSuggest(ctx context.Context, kind, prefix string, limit int) (_ []dateline.Topic, err error) {
 	defer wrap(&err, "tag suggest")
 	if kind != "topics" && kind != "persons" {
 		return nil, dateline.Errorf(dateline.EINVALID, "Tags are topics or persons, not %q.", kind)
@@ -308,7 +297,7 @@ func (db *DB) TagSuggest(ctx context.Context, kind, prefix string, limit int) (_
 
 // AddAudit records an entry. The account's name is filled in when
 // e.UserName is empty.
-func (db *DB) AddAudit(ctx context.Context, e *dateline.AuditEntry, now time.Time) (err error) {
+func (db peopleStore) AddAudit(ctx context.Context, e *dateline.AuditEntry, now time.Time) (err error) {
 	defer wrap(&err, "add audit")
 	if e.Action == "" {
 		return dateline.Errorf(dateline.EINVALID, "An audit entry needs an action.")
@@ -326,7 +315,7 @@ func (db *DB) AddAudit(ctx context.Context, e *dateline.AuditEntry, now time.Tim
 
 // AuditLog lists entries newest first, below the id before (0: from the
 // newest), at most limit (100 by default, 500 at most).
-func (db *DB) AuditLog(ctx context.Context, before int64, limit int) (_ []dateline.AuditEntry, err error) {
+func (db peopleStore) AuditLog(ctx context.Context, before int64, limit int) (_ []dateline.AuditEntry, err error) {
 	defer wrap(&err, "audit log")
 	if before <= 0 {
 		before = 1<<63 - 1

@@ -39,6 +39,7 @@ type DB struct {
 	// after the last change this node made or heard of.
 	wantLSN atomic.Uint64
 	log     *slog.Logger
+	stores
 }
 
 type replica struct {
@@ -59,6 +60,7 @@ type Options struct {
 // the same moment.
 func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	db := &DB{dsn: dsn, log: opts.Logger}
+	db.bind()
 	if db.log == nil {
 		db.log = slog.New(slog.DiscardHandler)
 	}

@@ -11,6 +11,9 @@ import (
 	"dateline/internal/sqlutil"
 )
 
+// rateStore is dateline.Rates.
+type rateStore struct{ *DB }
+
 var _ dateline.Rates = (*DB)(nil)
 
 // SaveRates stores a table, replacing the one of the same source and date,
@@ -18,7 +21,7 @@ var _ dateline.Rates = (*DB)(nil)
 // once are safe: the upsert's row lock orders them, and the later one
 // finds nothing to change or replaces the rows with the same. Returns
 // EINVALID.
-func (db *DB) SaveRates(ctx context.Context, t *dateline.RateTable, now time.Time) (changed bool, err error) {
+func (db rateStore) SaveRates(ctx context.Context, t *dateline.RateTable, now time.Time) (changed bool, err error) {
 	defer wrap(&err, "save rates")
 	if err := t.Validate(); err != nil {
 		return false, err
@@ -56,7 +59,7 @@ func (db *DB) SaveRates(ctx context.Context, t *dateline.RateTable, now time.Tim
 
 // RatesOn returns the source's newest table on or before date. Returns
 // ENOTFOUND.
-func (db *DB) RatesOn(ctx context.Context, source string, date time.Time) (_ *dateline.RateTable, err error) {
+func (db rateStore) RatesOn(ctx context.Context, source string, date time.Time) (_ *dateline.RateTable, err error) {
 	defer wrap(&err, "rates on")
 	return ratesOn(ctx, db.reader(ctx), `t.source = $1 AND t.day <= $2`, source, date.Format(dateline.RateDay))
 }
@@ -81,46 +84,26 @@ func ratesOn(ctx context.Context, q querier, where string, args ...any) (*dateli
 		return nil, err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var r dateline.CurrencyRate
-		var per string
-		if err := rows.Scan(&r.Code, &r.Name, &r.Nominal, &r.Published, &per); err != nil {
-			return nil, err
-		}
-		if r.PerUnit, err = dateline.ParseStoredRate(per); err != nil {
-			return nil, err
-		}
-		t.Rates = append(t.Rates, r)
+	if t.Rates, err = sqlutil.Collect(rows, t.Rates, sqlutil.ScanCurrencyRate); err != nil {
+		return nil, err
 	}
-	return &t, rows.Err()
+	return &t, nil
 }
 
 // RateDates lists the source's dates, newest first.
-func (db *DB) RateDates(ctx context.Context, source string, limit int) (_ []time.Time, err error) {
+func (db rateStore) RateDates(ctx context.Context, source string, limit int) (_ []time.Time, err error) {
 	defer wrap(&err, "rate dates")
 	rows, err := db.reader(ctx).Query(ctx, `SELECT day FROM rate_tables WHERE source = $1 ORDER BY day DESC LIMIT $2`, source, sqlutil.LimitOr(limit, 100, 10000))
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	ds := []time.Time{}
-	for rows.Next() {
-		var day string
-		if err := rows.Scan(&day); err != nil {
-			return nil, err
-		}
-		d, err := time.Parse(dateline.RateDay, day)
-		if err != nil {
-			return nil, err
-		}
-		ds = append(ds, d)
-	}
-	return ds, rows.Err()
+	return sqlutil.Collect(rows, []time.Time{}, sqlutil.ScanRateDay)
 }
 
 // RateSources lists the sources with tables and their first and newest
 // dates.
-func (db *DB) RateSources(ctx context.Context) (_ []dateline.RateSource, err error) {
+func (db rateStore) RateSources(ctx context.Context) (_ []dateline.RateSource, err error) {
 	defer wrap(&err, "rate sources")
 	rows, err := db.reader(ctx).Query(ctx, `SELECT source, MIN(day), MAX(day),
 		(SELECT base FROM rate_tables b WHERE b.source = t.source ORDER BY day DESC LIMIT 1)
@@ -129,26 +112,11 @@ func (db *DB) RateSources(ctx context.Context) (_ []dateline.RateSource, err err
 		return nil, err
 	}
 	defer rows.Close()
-	ss := []dateline.RateSource{}
-	for rows.Next() {
-		var s dateline.RateSource
-		var first, latest string
-		if err := rows.Scan(&s.Source, &first, &latest, &s.Base); err != nil {
-			return nil, err
-		}
-		if s.First, err = time.Parse(dateline.RateDay, first); err != nil {
-			return nil, err
-		}
-		if s.Latest, err = time.Parse(dateline.RateDay, latest); err != nil {
-			return nil, err
-		}
-		ss = append(ss, s)
-	}
-	return ss, rows.Err()
+	return sqlutil.Collect(rows, []dateline.RateSource{}, sqlutil.ScanRateSource)
 }
 
 // RateHistory returns one currency's rates from from to to, oldest first.
-func (db *DB) RateHistory(ctx context.Context, source, code string, from, to time.Time) (_ []dateline.RatePoint, err error) {
+func (db rateStore) RateHistory(ctx context.Context, source, code string, from, to time.Time) (_ []dateline.RatePoint, err error) {
 	defer wrap(&err, "rate history")
 	rows, err := db.reader(ctx).Query(ctx, `SELECT t.day, r.per_unit, t.note FROM rate_tables t JOIN rates r ON r.table_id = t.id
 		WHERE t.source = $1 AND t.day >= $2 AND t.day <= $3 AND r.code = $4 ORDER BY t.day`,
@@ -157,20 +125,5 @@ func (db *DB) RateHistory(ctx context.Context, source, code string, from, to tim
 		return nil, err
 	}
 	defer rows.Close()
-	ps := []dateline.RatePoint{}
-	for rows.Next() {
-		var day, per string
-		var p dateline.RatePoint
-		if err := rows.Scan(&day, &per, &p.Note); err != nil {
-			return nil, err
-		}
-		if p.Date, err = time.Parse(dateline.RateDay, day); err != nil {
-			return nil, err
-		}
-		if p.PerUnit, err = dateline.ParseStoredRate(per); err != nil {
-			return nil, err
-		}
-		ps = append(ps, p)
-	}
-	return ps, rows.Err()
+	return sqlutil.Collect(rows, []dateline.RatePoint{}, sqlutil.ScanRatePoint)
 }

@@ -14,6 +14,9 @@ import (
 	"dateline/internal/sqlutil"
 )
 
+// readershipStore is dateline.Readership: views, rankings, neighbours, events.
+type readershipStore struct{ *DB }
+
 var _ dateline.Readership = (*DB)(nil)
 
 // lockEdges locks the windows' edge rows (FOR SHARE to add views, FOR
@@ -67,7 +70,7 @@ func lockEdges(ctx context.Context, tx pgx.Tx, mode string) ([3]int64, error) {
 // unknown articles or of minutes that have left every window are dropped.
 // Rows are written in key order, so concurrent batches do not deadlock.
 // Views are not announced: no page waits for them.
-func (db *DB) AddViews(ctx context.Context, counts []dateline.ViewCount) (err error) {
+func (db readershipStore) AddViews(ctx context.Context, counts []dateline.ViewCount) (err error) {
 	defer wrap(&err, "add views")
 	merged := dateline.MergeViewCounts(counts)
 	if len(merged) == 0 {
@@ -141,7 +144,7 @@ func (db *DB) AddViews(ctx context.Context, counts []dateline.ViewCount) (err er
 // retryQuietTx is inQuietTx, tried again (three times in all) when
 // PostgreSQL aborts it as a deadlock: an article write that moves stories
 // to other sections locks their windows' rows in its own order.
-func (db *DB) retryQuietTx(ctx context.Context, fn func(pgx.Tx) error) error {
+func (db readershipStore) retryQuietTx(ctx context.Context, fn func(pgx.Tx) error) error {
 	var err error
 	for attempt := range 3 {
 		if attempt > 0 {
@@ -166,7 +169,7 @@ const eventDays = 7
 // newest event stays, so LastEventID never goes back). Every node may run
 // it at once: the edge rows are locked, and each minute leaves each window
 // once.
-func (db *DB) ExpireViews(ctx context.Context, now time.Time) (err error) {
+func (db readershipStore) ExpireViews(ctx context.Context, now time.Time) (err error) {
 	defer wrap(&err, "expire views")
 	m := dateline.Minute(now)
 	return db.retryQuietTx(ctx, func(tx pgx.Tx) error {
@@ -234,7 +237,7 @@ func (w withExtra) Scan(dest ...any) error { return w.row.Scan(append(dest, w.ex
 //
 // Each section's best are found by walking its part of the window's
 // index (the LATERAL query), and the site's best are the best of those.
-func (db *DB) MostRead(ctx context.Context, p dateline.Period, section string, limit int) (_ []dateline.Ranked, err error) {
+func (db readershipStore) MostRead(ctx context.Context, p dateline.Period, section string, limit int) (_ []dateline.Ranked, err error) {
 	defer wrap(&err, "most read")
 	col := sqlutil.WindowColumn(p)
 	if col == "" {
@@ -244,7 +247,7 @@ func (db *DB) MostRead(ctx context.Context, p dateline.Period, section string, l
 	if section != "" {
 		where, args = `WHERE top.slug = $2`, append(args, section)
 	}
-	rows, err := db.reader(ctx).Query(ctx, `SELECT `+articleColumns+`, x.n
+	rows, err := db.reader(ctx).Query(ctx, `SELECT `+sqlutil.ArticleColumns+`, x.n
 		FROM sections top CROSS JOIN LATERAL (
 			SELECT w.article_id, w.`+col+` AS n FROM view_windows w JOIN articles y ON y.id = w.article_id
 			WHERE w.section_id = top.id AND w.`+col+` > 0 AND y.status = 'published' AND y.section_id = w.section_id
@@ -259,7 +262,7 @@ func (db *DB) MostRead(ctx context.Context, p dateline.Period, section string, l
 	out := []dateline.Ranked{}
 	for rows.Next() {
 		var r dateline.Ranked
-		a, err := scanArticle(withExtra{rows, []any{&r.Views}})
+		a, err := sqlutil.ScanArticle(withExtra{rows, []any{&r.Views}})
 		if err != nil {
 			return nil, err
 		}
@@ -271,7 +274,7 @@ func (db *DB) MostRead(ctx context.Context, p dateline.Period, section string, l
 
 // ViewsOf returns the article's views in each period, zeros when it has
 // none.
-func (db *DB) ViewsOf(ctx context.Context, articleID int64) (_ [3]int64, err error) {
+func (db readershipStore) ViewsOf(ctx context.Context, articleID int64) (_ [3]int64, err error) {
 	defer wrap(&err, "views of")
 	var v [3]int64
 	err = db.reader(ctx).QueryRow(ctx, `SELECT now, today, week FROM view_windows WHERE article_id = $1`, articleID).
@@ -291,7 +294,7 @@ func (db *DB) ViewsOf(ctx context.Context, articleID int64) (_ [3]int64, err err
 // The newest limit of all are among the newest limit of each tag, so
 // each tag gives only those, walking its part of published_tags: a tag on
 // a quarter of all stories costs no more than a rare one.
-func (db *DB) Neighbours(ctx context.Context, id int64, limit int) (_ []dateline.Neighbour, err error) {
+func (db readershipStore) Neighbours(ctx context.Context, id int64, limit int) (_ []dateline.Neighbour, err error) {
 	defer wrap(&err, "neighbours")
 	rows, err := db.reader(ctx).Query(ctx, `WITH base AS (
 			SELECT 0 AS kind, topic_id AS tag_id FROM article_topics WHERE article_id = $1
@@ -299,7 +302,7 @@ func (db *DB) Neighbours(ctx context.Context, id int64, limit int) (_ []dateline
 		c AS (SELECT DISTINCT x.article_id FROM base b CROSS JOIN LATERAL (
 			SELECT t.article_id FROM published_tags t WHERE t.kind = b.kind AND t.tag_id = b.tag_id AND t.article_id <> $1
 			ORDER BY t.published_at DESC, t.article_id DESC LIMIT $2) x)
-		SELECT `+articleColumns+`,
+		SELECT `+sqlutil.ArticleColumns+`,
 			((SELECT COUNT(*) FROM article_topics x WHERE x.article_id = a.id
 				AND x.topic_id IN (SELECT tag_id FROM base WHERE kind = 0))
 			+ (SELECT COUNT(*) FROM article_persons x WHERE x.article_id = a.id
@@ -314,7 +317,7 @@ func (db *DB) Neighbours(ctx context.Context, id int64, limit int) (_ []dateline
 	out := []dateline.Neighbour{}
 	for rows.Next() {
 		var n dateline.Neighbour
-		a, err := scanArticle(withExtra{rows, []any{&n.Shared}})
+		a, err := sqlutil.ScanArticle(withExtra{rows, []any{&n.Shared}})
 		if err != nil {
 			return nil, err
 		}
@@ -345,7 +348,7 @@ func indexTags(ctx context.Context, tx pgx.Tx, id int64) error {
 
 // rebuildTags makes published_tags again from the articles, as after a
 // move, which writes articles and their tags without writeArticle.
-func (db *DB) rebuildTags(ctx context.Context) error {
+func (db readershipStore) rebuildTags(ctx context.Context) error {
 	return pgx.BeginFunc(ctx, db.primary, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `TRUNCATE published_tags`); err != nil {
 			return err
@@ -361,7 +364,7 @@ const maxPublishedIDs = 1000
 // PublishedIDs reports which of ids are published articles: the map holds
 // those, true. Ids that are not positive are ignored. Returns EINVALID for
 // more than 1,000 ids.
-func (db *DB) PublishedIDs(ctx context.Context, ids []int64) (_ map[int64]bool, err error) {
+func (db readershipStore) PublishedIDs(ctx context.Context, ids []int64) (_ map[int64]bool, err error) {
 	defer wrap(&err, "published ids")
 	if len(ids) > maxPublishedIDs {
 		return nil, dateline.Errorf(dateline.EINVALID, "At most %d ids at once, not %d.", maxPublishedIDs, len(ids))
@@ -392,7 +395,7 @@ func (db *DB) PublishedIDs(ctx context.Context, ids []int64) (_ map[int64]bool, 
 
 // Events returns events with ids above after, oldest first: at most limit,
 // 100 by default, 1,000 at most.
-func (db *DB) Events(ctx context.Context, after int64, limit int) (_ []dateline.Event, err error) {
+func (db readershipStore) Events(ctx context.Context, after int64, limit int) (_ []dateline.Event, err error) {
 	defer wrap(&err, "events")
 	rows, err := db.reader(ctx).Query(ctx, `SELECT id, at, kind, article_id, section, headline, lang, urgency, breaking, topics
 		FROM events WHERE id > $1 ORDER BY id LIMIT $2`, after, sqlutil.LimitOr(limit, 100, 1000))
@@ -416,7 +419,7 @@ func (db *DB) Events(ctx context.Context, after int64, limit int) (_ []dateline.
 }
 
 // LastEventID returns the newest event's id, or 0.
-func (db *DB) LastEventID(ctx context.Context) (_ int64, err error) {
+func (db readershipStore) LastEventID(ctx context.Context) (_ int64, err error) {
 	defer wrap(&err, "last event id")
 	var id int64
 	err = db.reader(ctx).QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&id)

@@ -9,8 +9,12 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 	"dateline/search"
 )
+
+// searchStore is the search index.
+type searchStore struct{ *DB }
 
 // searchVersion changes when the terms an article is indexed under change;
 // the index is then rebuilt at start.
@@ -76,7 +80,7 @@ func indexByID(ctx context.Context, tx pgx.Tx, id int64) error {
 
 // Reindex rebuilds the search index from the articles, a thousand at a
 // time: each batch is read with four queries and written with one.
-func (db *DB) Reindex(ctx context.Context) (err error) {
+func (db searchStore) Reindex(ctx context.Context) (err error) {
 	defer wrap(&err, "reindex")
 	// GIN indexes are built much faster whole than row by row: drop them,
 	// fill the table, make them again.
@@ -115,7 +119,7 @@ func (db *DB) Reindex(ctx context.Context) (err error) {
 }
 
 // indexBatch indexes published articles by id in one transaction.
-func (db *DB) indexBatch(ctx context.Context, ids []int64) error {
+func (db searchStore) indexBatch(ctx context.Context, ids []int64) error {
 	return pgx.BeginFunc(ctx, db.primary, func(tx pgx.Tx) error {
 		byID := map[int64]*dateline.Article{}
 		sectionOf := map[int64]int64{}
@@ -188,7 +192,7 @@ func (db *DB) indexBatch(ctx context.Context, ids []int64) error {
 	})
 }
 
-func (db *DB) reindexIfStale(ctx context.Context) error {
+func (db searchStore) reindexIfStale(ctx context.Context) error {
 	var v int
 	if err := db.primary.QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM search_meta`).Scan(&v); err != nil || v == searchVersion {
 		return err
@@ -275,7 +279,7 @@ const (
 )
 
 // Search finds published articles; see dateline.SearchFilter.
-func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (_ dateline.SearchResult, err error) {
+func (db searchStore) Search(ctx context.Context, f dateline.SearchFilter) (_ dateline.SearchResult, err error) {
 	defer wrap(&err, "search")
 	var res dateline.SearchResult
 	q := db.reader(ctx)
@@ -329,6 +333,12 @@ func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (_ dateline.S
 	if err := q.QueryRow(ctx, `SELECT COALESCE(MAX(article_id), 0) FROM article_search`).Scan(&newest); err != nil {
 		return res, err
 	}
+	if f.ByDate && f.Before > 0 {
+		// The next page by date: the windows count down from the cursor.
+		newest = min(newest, f.Before-1)
+		args = append(args, f.Before)
+		where += fmt.Sprintf(` AND s.article_id < $%d`, len(args))
+	}
 	args = append(args, int64(0))
 	floorArg := len(args)
 	depth := dateline.SearchDepth(f)
@@ -355,7 +365,7 @@ func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (_ dateline.S
 	for i, c := range page {
 		ids[i] = c.ID
 	}
-	list, err := articleList(ctx, q, `SELECT `+articleColumns+articleFrom+` WHERE a.id = ANY($1)`, ids)
+	list, err := articleList(ctx, q, `SELECT `+sqlutil.ArticleColumns+sqlutil.ArticleFrom+` WHERE a.id = ANY($1)`, ids)
 	if err != nil {
 		return res, err
 	}
@@ -382,7 +392,7 @@ func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (_ dateline.S
 }
 
 // SearchIndexSize returns the bytes the search table and its indexes take.
-func (db *DB) SearchIndexSize(ctx context.Context) (_ int64, err error) {
+func (db searchStore) SearchIndexSize(ctx context.Context) (_ int64, err error) {
 	defer wrap(&err, "search index size")
 	var n int64
 	err = db.primary.QueryRow(ctx, `SELECT pg_total_relation_size('article_search')`).Scan(&n)

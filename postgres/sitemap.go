@@ -2,100 +2,44 @@ package postgres
 
 import (
 	"context"
-	"errors"
-	"slices"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"dateline"
 	"dateline/internal/sqlutil"
 )
 
+// sitemapStore is dateline.Sitemaps.
+type sitemapStore struct{ *DB }
+
 var _ dateline.Sitemaps = (*DB)(nil)
 
-// SitemapMonths counts published articles by month; see dateline.Sitemaps.
-// Counts are range counts on articles_feed (status, published_at, id)
-// (index-only scans); the months' last changes read the rows, so the
-// whole list costs a pass over the articles and a refresh only the months
-// that changed.
-func (db *DB) SitemapMonths(ctx context.Context, changedSince time.Time) (_ []dateline.MonthCount, err error) {
+// SitemapMonths reads the months from sitemap_months, which a trigger
+// keeps in the transaction of every write to articles; see
+// dateline.Sitemaps. The table has a row a month, so the list costs the
+// same at any size.
+func (db sitemapStore) SitemapMonths(ctx context.Context, changedSince time.Time) (_ []dateline.MonthCount, err error) {
 	defer wrap(&err, "sitemap months")
-	q := db.reader(ctx)
-	months := []dateline.MonthCount{}
-	if changedSince.IsZero() {
-		var first, last time.Time
-		err := q.QueryRow(ctx, `SELECT published_at FROM articles WHERE status = 'published' AND published_at IS NOT NULL
-			ORDER BY published_at LIMIT 1`).Scan(&first)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return months, nil
-		} else if err != nil {
-			return nil, err
-		}
-		if err := q.QueryRow(ctx, `SELECT published_at FROM articles WHERE status = 'published' AND published_at IS NOT NULL
-			ORDER BY published_at DESC LIMIT 1`).Scan(&last); err != nil {
-			return nil, err
-		}
-		end := sqlutil.MonthStart(last)
-		for m := sqlutil.MonthStart(first); !m.After(end); m = m.AddDate(0, 1, 0) {
-			var n int
-			var mod *time.Time
-			if err := q.QueryRow(ctx, `SELECT COUNT(*) FILTER (WHERE status = 'published'), MAX(modified_at) FROM articles
-				WHERE status IN ('published', 'withdrawn', 'draft') AND published_at >= $1 AND published_at < $2`,
-				m, m.AddDate(0, 1, 0)).Scan(&n, &mod); err != nil {
-				return nil, err
-			}
-			if n > 0 {
-				months = append(months, dateline.MonthCount{Month: m, Count: n, Modified: fromTS(mod)})
-			}
-		}
-		return months, nil
+	where, args := `count > 0`, []any{}
+	if !changedSince.IsZero() {
+		where, args = `modified >= $1`, append(args, changedSince.UTC().Truncate(time.Second))
 	}
-
-	// The articles changed since then, by the newsroom's index on
-	// modified_at, name the months to count again: a story withheld or
-	// taken back to draft after publication keeps its published_at.
-	rows, err := q.Query(ctx, `SELECT date_trunc('month', published_at AT TIME ZONE 'UTC'), MAX(modified_at) FROM articles
-		WHERE modified_at >= $1 AND status IN ('published', 'withdrawn', 'draft') AND published_at IS NOT NULL
-		GROUP BY 1`, changedSince.UTC().Truncate(time.Second))
+	rows, err := db.reader(ctx).Query(ctx, `SELECT month, count, modified FROM sitemap_months WHERE `+where+` ORDER BY month`, args...)
 	if err != nil {
 		return nil, err
 	}
-	type change struct {
-		month time.Time
-		mod   time.Time
-	}
-	var changed []change
-	for rows.Next() {
-		var m, mod time.Time
-		if err := rows.Scan(&m, &mod); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		// date_trunc of a timestamp without zone comes back as that wall
-		// time in UTC.
-		changed = append(changed, change{sqlutil.MonthStart(time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, time.UTC)), mod.UTC()})
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for _, c := range changed {
-		var n int
-		if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at >= $1 AND published_at < $2`,
-			c.month, c.month.AddDate(0, 1, 0)).Scan(&n); err != nil {
-			return nil, err
-		}
-		months = append(months, dateline.MonthCount{Month: c.month, Count: n, Modified: c.mod})
-	}
-	slices.SortFunc(months, func(a, b dateline.MonthCount) int { return a.Month.Compare(b.Month) })
-	return months, nil
+	defer rows.Close()
+	return sqlutil.Collect(rows, []dateline.MonthCount{}, func(r sqlutil.Scanner) (dateline.MonthCount, error) {
+		var m dateline.MonthCount
+		err := r.Scan(&m.Month, &m.Count, &m.Modified)
+		m.Month, m.Modified = m.Month.UTC(), m.Modified.UTC()
+		return m, err
+	})
 }
 
 // SitemapArticles lists a stretch of published articles, oldest first;
 // see dateline.Sitemaps. The offset is skipped inside articles_feed, so
 // only the rows returned are read from the table.
-func (db *DB) SitemapArticles(ctx context.Context, from, to time.Time, offset, limit int) (_ []dateline.SitemapEntry, err error) {
+func (db sitemapStore) SitemapArticles(ctx context.Context, from, to time.Time, offset, limit int) (_ []dateline.SitemapEntry, err error) {
 	defer wrap(&err, "sitemap articles")
 	if limit <= 0 || limit > 50000 || offset < 0 {
 		return nil, dateline.Errorf(dateline.EINVALID, "A sitemap lists 1 to 50,000 articles.")
@@ -131,7 +75,7 @@ func (db *DB) SitemapArticles(ctx context.Context, from, to time.Time, offset, l
 
 // SitemapCount counts published articles in a time range; see
 // dateline.Sitemaps.
-func (db *DB) SitemapCount(ctx context.Context, from, to time.Time) (_ int, err error) {
+func (db sitemapStore) SitemapCount(ctx context.Context, from, to time.Time) (_ int, err error) {
 	defer wrap(&err, "sitemap count")
 	var n int
 	if err := db.reader(ctx).QueryRow(ctx, `SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at >= $1 AND published_at < $2`,
@@ -143,25 +87,19 @@ func (db *DB) SitemapCount(ctx context.Context, from, to time.Time) (_ int, err 
 
 // TagArticles lists a tag's newest published articles; see
 // dateline.Sitemaps.
-func (db *DB) TagArticles(ctx context.Context, kind, slug string, limit int) (_ []dateline.Article, err error) {
+func (db sitemapStore) TagArticles(ctx context.Context, kind, slug string, limit int) (_ []dateline.Article, err error) {
 	defer wrap(&err, "tag articles")
-	table, k, err := sqlutil.TagTable(kind)
+	f, err := sqlutil.TagFilter(kind, slug, limit)
 	if err != nil {
 		return nil, err
 	}
-	if limit <= 0 || limit > 200 {
-		return nil, dateline.Errorf(dateline.EINVALID, "A list has 1 to 200 articles.")
-	}
-	return articleList(ctx, db.reader(ctx), `SELECT `+articleColumns+articleFrom+` WHERE a.status = 'published' AND a.id IN (
-			SELECT article_id FROM published_tags WHERE kind = $1 AND tag_id = (SELECT id FROM `+table+` WHERE slug = $2)
-			ORDER BY published_at DESC, article_id DESC LIMIT $3)
-		ORDER BY a.published_at DESC, a.id DESC`, k, slug, limit)
+	return db.Articles(ctx, f)
 }
 
 // SitemapTags lists tags with published articles in a range of ids; see
 // dateline.Sitemaps. Each tag's newest publication is one step into
 // published_tags, which holds only published articles.
-func (db *DB) SitemapTags(ctx context.Context, kind string, after int64, limit int) (_ []dateline.SitemapTag, err error) {
+func (db sitemapStore) SitemapTags(ctx context.Context, kind string, after int64, limit int) (_ []dateline.SitemapTag, err error) {
 	defer wrap(&err, "sitemap tags")
 	table, k, err := sqlutil.TagTable(kind)
 	if err != nil {
@@ -193,7 +131,7 @@ func (db *DB) SitemapTags(ctx context.Context, kind string, after int64, limit i
 }
 
 // LastTagID returns the largest id of the kind; see dateline.Sitemaps.
-func (db *DB) LastTagID(ctx context.Context, kind string) (_ int64, err error) {
+func (db sitemapStore) LastTagID(ctx context.Context, kind string) (_ int64, err error) {
 	defer wrap(&err, "last tag id")
 	table, _, err := sqlutil.TagTable(kind)
 	if err != nil {
@@ -208,7 +146,7 @@ func (db *DB) LastTagID(ctx context.Context, kind string) (_ int64, err error) {
 
 // FeedBodies returns the pages and corrections of articles; see
 // dateline.Sitemaps.
-func (db *DB) FeedBodies(ctx context.Context, ids []int64) (_ map[int64]dateline.FeedBody, err error) {
+func (db sitemapStore) FeedBodies(ctx context.Context, ids []int64) (_ map[int64]dateline.FeedBody, err error) {
 	defer wrap(&err, "feed bodies")
 	out := map[int64]dateline.FeedBody{}
 	if len(ids) == 0 {

@@ -11,16 +11,8 @@ import (
 	"dateline/internal/sqlutil"
 )
 
-const storyColumns = `st.id, st.slug, st.title, st.intro, st.created_at, st.updated_at`
-
-func scanStory(row sqlutil.Scanner) (*dateline.Story, error) {
-	var s dateline.Story
-	if err := row.Scan(&s.ID, &s.Slug, &s.Title, &s.Intro, &s.CreatedAt, &s.UpdatedAt); err != nil {
-		return nil, err
-	}
-	s.CreatedAt, s.UpdatedAt = s.CreatedAt.UTC(), s.UpdatedAt.UTC()
-	return &s, nil
-}
+// storyStore is running stories and the home page's top stories.
+type storyStore struct{ *DB }
 
 func stories(ctx context.Context, q querier, query string, args ...any) ([]dateline.Story, error) {
 	rows, err := q.Query(ctx, query, args...)
@@ -28,13 +20,13 @@ func stories(ctx context.Context, q querier, query string, args ...any) ([]datel
 		return nil, err
 	}
 	defer rows.Close()
-	return sqlutil.Collect(rows, []dateline.Story{}, sqlutil.Value(scanStory))
+	return sqlutil.Collect(rows, []dateline.Story{}, sqlutil.Value(sqlutil.ScanStory))
 }
 
 // storyArticles returns the published articles attached to the story,
 // newest first, as lists show them.
 func storyArticles(ctx context.Context, q querier, storyID int64, limit int) ([]dateline.Article, error) {
-	return articleList(ctx, q, `SELECT `+articleColumns+` FROM story_articles x JOIN articles a ON a.id = x.article_id
+	return articleList(ctx, q, `SELECT `+sqlutil.ArticleColumns+` FROM story_articles x JOIN articles a ON a.id = x.article_id
 		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
 		WHERE x.story_id = $1 AND a.status = 'published' ORDER BY a.published_at DESC, a.id DESC LIMIT $2`, storyID, limit)
 }
@@ -42,7 +34,7 @@ func storyArticles(ctx context.Context, q querier, storyID int64, limit int) ([]
 // SaveStory creates (ID 0) or updates a running story. Returns EINVALID
 // for a bad title or slug, ECONFLICT when the slug is taken and ENOTFOUND
 // for an unknown id.
-func (db *DB) SaveStory(ctx context.Context, s *dateline.Story, now time.Time) (err error) {
+func (db storyStore) SaveStory(ctx context.Context, s *dateline.Story, now time.Time) (err error) {
 	defer wrap(&err, "save story")
 	if err := s.Validate(); err != nil {
 		return err
@@ -75,21 +67,21 @@ func (db *DB) SaveStory(ctx context.Context, s *dateline.Story, now time.Time) (
 
 // Story returns the running story with the slug and its published
 // articles, newest first. Returns ENOTFOUND.
-func (db *DB) Story(ctx context.Context, slug string) (_ *dateline.Story, err error) {
+func (db storyStore) Story(ctx context.Context, slug string) (_ *dateline.Story, err error) {
 	defer wrap(&err, "story")
 	return db.story(ctx, `st.slug = $1`, slug)
 }
 
 // StoryByID returns the running story with the id and its published
 // articles, newest first. Returns ENOTFOUND.
-func (db *DB) StoryByID(ctx context.Context, id int64) (_ *dateline.Story, err error) {
+func (db storyStore) StoryByID(ctx context.Context, id int64) (_ *dateline.Story, err error) {
 	defer wrap(&err, "story by id")
 	return db.story(ctx, `st.id = $1`, id)
 }
 
-func (db *DB) story(ctx context.Context, where string, arg any) (*dateline.Story, error) {
+func (db storyStore) story(ctx context.Context, where string, arg any) (*dateline.Story, error) {
 	q := db.reader(ctx)
-	s, err := scanStory(q.QueryRow(ctx, `SELECT `+storyColumns+` FROM stories st WHERE `+where, arg))
+	s, err := sqlutil.ScanStory(q.QueryRow(ctx, `SELECT `+sqlutil.StoryColumns+` FROM stories st WHERE `+where, arg))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No story page %v.", arg)
 	} else if err != nil {
@@ -103,15 +95,15 @@ func (db *DB) story(ctx context.Context, where string, arg any) (*dateline.Story
 
 // Stories lists every running story, the latest changed first, without
 // articles.
-func (db *DB) Stories(ctx context.Context) (_ []dateline.Story, err error) {
+func (db storyStore) Stories(ctx context.Context) (_ []dateline.Story, err error) {
 	defer wrap(&err, "stories")
-	return stories(ctx, db.reader(ctx), `SELECT `+storyColumns+` FROM stories st ORDER BY st.updated_at DESC, st.id DESC`)
+	return stories(ctx, db.reader(ctx), `SELECT `+sqlutil.StoryColumns+` FROM stories st ORDER BY st.updated_at DESC, st.id DESC`)
 }
 
 // SetStoryArticles replaces the articles attached to the story. Returns
 // ENOTFOUND for an unknown story or article and EINVALID for an article
 // listed twice.
-func (db *DB) SetStoryArticles(ctx context.Context, storyID int64, articleIDs []int64, now time.Time) (err error) {
+func (db storyStore) SetStoryArticles(ctx context.Context, storyID int64, articleIDs []int64, now time.Time) (err error) {
 	defer wrap(&err, "set story articles")
 	seen := map[int64]bool{}
 	for _, id := range articleIDs {
@@ -145,7 +137,7 @@ func (db *DB) SetStoryArticles(ctx context.Context, storyID int64, articleIDs []
 
 // StoryArticleIDs returns the ids of every article attached to the story,
 // whatever its status, in id order. Returns ENOTFOUND for an unknown story.
-func (db *DB) StoryArticleIDs(ctx context.Context, storyID int64) (_ []int64, err error) {
+func (db storyStore) StoryArticleIDs(ctx context.Context, storyID int64) (_ []int64, err error) {
 	defer wrap(&err, "story article ids")
 	// One query, so that the story and its attachments are read together:
 	// no row is no story, one NULL is a story without articles.
@@ -185,28 +177,28 @@ func mustExist(ctx context.Context, tx pgx.Tx, table string, id int64, msg strin
 
 // StoriesOf returns the running stories the article is attached to, the
 // latest changed first.
-func (db *DB) StoriesOf(ctx context.Context, articleID int64) (_ []dateline.Story, err error) {
+func (db storyStore) StoriesOf(ctx context.Context, articleID int64) (_ []dateline.Story, err error) {
 	defer wrap(&err, "stories of")
-	return stories(ctx, db.reader(ctx), `SELECT `+storyColumns+` FROM story_articles x JOIN stories st ON st.id = x.story_id
+	return stories(ctx, db.reader(ctx), `SELECT `+sqlutil.StoryColumns+` FROM story_articles x JOIN stories st ON st.id = x.story_id
 		WHERE x.article_id = $1 ORDER BY st.updated_at DESC, st.id DESC`, articleID)
 }
 
 // TopStories returns the main edition's curated list in order.
-func (db *DB) TopStories(ctx context.Context) (_ []dateline.TopItem, err error) {
+func (db storyStore) TopStories(ctx context.Context) (_ []dateline.TopItem, err error) {
 	defer wrap(&err, "top stories")
 	return db.EditionTop(ctx, dateline.LangMain)
 }
 
 // EditionTop returns an edition's curated list in order: published
 // articles, and running stories with their newest published article.
-func (db *DB) EditionTop(ctx context.Context, edition string) (_ []dateline.TopItem, err error) {
+func (db storyStore) EditionTop(ctx context.Context, edition string) (_ []dateline.TopItem, err error) {
 	defer wrap(&err, "edition top")
 	q := db.reader(ctx)
 	refs, err := topRefs(ctx, q, edition)
 	if err != nil {
 		return nil, err
 	}
-	list, err := articleList(ctx, q, `SELECT `+articleColumns+` FROM home_top t JOIN articles a ON a.id = t.article_id
+	list, err := articleList(ctx, q, `SELECT `+sqlutil.ArticleColumns+` FROM home_top t JOIN articles a ON a.id = t.article_id
 		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
 		WHERE a.status = 'published' AND t.edition = $1`, edition)
 	if err != nil {
@@ -216,7 +208,7 @@ func (db *DB) EditionTop(ctx context.Context, edition string) (_ []dateline.TopI
 	for i := range list {
 		articles[list[i].ID] = &list[i]
 	}
-	ss, err := stories(ctx, q, `SELECT `+storyColumns+` FROM home_top t JOIN stories st ON st.id = t.story_id WHERE t.edition = $1`, edition)
+	ss, err := stories(ctx, q, `SELECT `+sqlutil.StoryColumns+` FROM home_top t JOIN stories st ON st.id = t.story_id WHERE t.edition = $1`, edition)
 	if err != nil {
 		return nil, err
 	}
@@ -244,14 +236,14 @@ func (db *DB) EditionTop(ctx context.Context, edition string) (_ []dateline.TopI
 }
 
 // TopRefs returns the main edition's whole curated list in order.
-func (db *DB) TopRefs(ctx context.Context) (_ []dateline.TopRef, err error) {
+func (db storyStore) TopRefs(ctx context.Context) (_ []dateline.TopRef, err error) {
 	defer wrap(&err, "top refs")
 	return topRefs(ctx, db.reader(ctx), dateline.LangMain)
 }
 
 // EditionTopRefs returns an edition's whole curated list in order,
 // whatever the status of its articles.
-func (db *DB) EditionTopRefs(ctx context.Context, edition string) (_ []dateline.TopRef, err error) {
+func (db storyStore) EditionTopRefs(ctx context.Context, edition string) (_ []dateline.TopRef, err error) {
 	defer wrap(&err, "edition top refs")
 	return topRefs(ctx, db.reader(ctx), edition)
 }
@@ -276,7 +268,7 @@ func topRefs(ctx context.Context, q querier, edition string) ([]dateline.TopRef,
 }
 
 // SetTopStories replaces the main edition's curated list.
-func (db *DB) SetTopStories(ctx context.Context, refs []dateline.TopRef) (err error) {
+func (db storyStore) SetTopStories(ctx context.Context, refs []dateline.TopRef) (err error) {
 	defer wrap(&err, "set top stories")
 	return db.SetEditionTop(ctx, dateline.LangMain, refs)
 }
@@ -285,7 +277,7 @@ func (db *DB) SetTopStories(ctx context.Context, refs []dateline.TopRef) (err er
 // an unknown edition, a ref that names not exactly one of an article and a
 // story or names one twice, an article of another edition or a story page
 // on another edition's list, and ENOTFOUND for an unknown id.
-func (db *DB) SetEditionTop(ctx context.Context, edition string, refs []dateline.TopRef) (err error) {
+func (db storyStore) SetEditionTop(ctx context.Context, edition string, refs []dateline.TopRef) (err error) {
 	defer wrap(&err, "set edition top")
 	if err := dateline.CheckEdition(edition); err != nil {
 		return err

@@ -11,10 +11,13 @@ import (
 	"dateline"
 )
 
+// transferStore is dateline.Transfer.
+type transferStore struct{ *DB }
+
 var _ dateline.Transfer = (*DB)(nil)
 
 // MaxKey returns the largest first-column value of the table, or 0.
-func (db *DB) MaxKey(ctx context.Context, t dateline.Table) (_ int64, err error) {
+func (db transferStore) MaxKey(ctx context.Context, t dateline.Table) (_ int64, err error) {
 	defer wrap(&err, "max key")
 	var n *int64
 	err = db.primary.QueryRow(ctx, `SELECT MAX(`+t.Columns[0]+`)::bigint FROM `+t.Name).Scan(&n)
@@ -25,7 +28,7 @@ func (db *DB) MaxKey(ctx context.Context, t dateline.Table) (_ int64, err error)
 }
 
 // CountRows counts the table's rows.
-func (db *DB) CountRows(ctx context.Context, t dateline.Table) (_ int64, err error) {
+func (db transferStore) CountRows(ctx context.Context, t dateline.Table) (_ int64, err error) {
 	defer wrap(&err, "count rows")
 	var n int64
 	err = db.primary.QueryRow(ctx, `SELECT COUNT(*) FROM `+t.Name).Scan(&n)
@@ -33,7 +36,7 @@ func (db *DB) CountRows(ctx context.Context, t dateline.Table) (_ int64, err err
 }
 
 // ReadRows returns rows with keys in (after, upTo] in the engine-neutral form.
-func (db *DB) ReadRows(ctx context.Context, t dateline.Table, after, upTo int64) (_ [][]any, err error) {
+func (db transferStore) ReadRows(ctx context.Context, t dateline.Table, after, upTo int64) (_ [][]any, err error) {
 	defer wrap(&err, "read rows")
 	cols := strings.Join(t.Columns, ", ")
 	rows, err := db.primary.Query(ctx, `SELECT `+cols+` FROM `+t.Name+` WHERE `+t.Columns[0]+` > $1 AND `+t.Columns[0]+` <= $2 ORDER BY `+cols, after, upTo)
@@ -63,7 +66,7 @@ func (db *DB) ReadRows(ctx context.Context, t dateline.Table, after, upTo int64)
 }
 
 // WriteRows inserts rows with their keys, in one transaction.
-func (db *DB) WriteRows(ctx context.Context, t dateline.Table, rows [][]any) (err error) {
+func (db transferStore) WriteRows(ctx context.Context, t dateline.Table, rows [][]any) (err error) {
 	defer wrap(&err, "write rows")
 	var ph []string
 	for i := range t.Columns {
@@ -82,7 +85,7 @@ func (db *DB) WriteRows(ctx context.Context, t dateline.Table, rows [][]any) (er
 // FinishTransfer moves every identity sequence past the largest key, so
 // new rows do not collide with moved ones, builds the tag and search
 // indexes of the moved articles, and tells the nodes.
-func (db *DB) FinishTransfer(ctx context.Context) (err error) {
+func (db transferStore) FinishTransfer(ctx context.Context) (err error) {
 	defer wrap(&err, "finish transfer")
 	for _, t := range dateline.Tables {
 		if t.Columns[0] != "id" {

@@ -13,6 +13,8 @@ import (
 	"dateline/postgres"
 	"dateline/sqlite"
 	"dateline/storetest"
+	"dateline/storetest/kit"
+	"dateline/storetest/readertest"
 )
 
 // TestMoveNewsroom moves a site with every newsroom table filled from
@@ -122,7 +124,7 @@ func TestMoveReadership(t *testing.T) {
 	}
 	defer first.Close()
 	storetest.FillNewsroom(t, first)
-	storetest.FillReadership(t, first, now)
+	readertest.FillReadership(t, first, now)
 	pg, err := postgres.Open(ctx, pgtest.Schema(t), postgres.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -196,7 +198,7 @@ func TestMoveReadership(t *testing.T) {
 		}
 	}
 	// New events take new ids.
-	a := storetest.Published("urn:move:new", "world", now)
+	a := kit.Article("urn:move:new", "world", now)
 	for _, s := range []dateline.Store{pg, back} {
 		last, _ := s.LastEventID(ctx)
 		if _, err := s.UpsertArticles(ctx, []*dateline.Article{a}, now); err != nil {

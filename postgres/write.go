@@ -15,7 +15,7 @@ import (
 )
 
 // Sections returns every section in display order.
-func (db *DB) Sections(ctx context.Context) (_ []dateline.Section, err error) {
+func (db contentStore) Sections(ctx context.Context) (_ []dateline.Section, err error) {
 	defer wrap(&err, "sections")
 	rows, err := db.reader(ctx).Query(ctx, `SELECT s.id, s.slug, s.name, s.position, s.lang,
 			COALESCE(array_agg(c.code ORDER BY c.code) FILTER (WHERE c.code IS NOT NULL), '{}')
@@ -41,7 +41,7 @@ func (db *DB) Sections(ctx context.Context) (_ []dateline.Section, err error) {
 
 // SaveSection creates or updates the section with s.Slug and replaces its
 // codes. Returns ECONFLICT when a code belongs to another section.
-func (db *DB) SaveSection(ctx context.Context, s *dateline.Section) (err error) {
+func (db contentStore) SaveSection(ctx context.Context, s *dateline.Section) (err error) {
 	defer wrap(&err, "save section")
 	if err := s.Validate(); err != nil {
 		return err
@@ -72,7 +72,7 @@ func (db *DB) SaveSection(ctx context.Context, s *dateline.Section) (err error) 
 // Locks are taken in one global order (URIs, then tags, sorted), and a
 // transaction that PostgreSQL still aborts as a deadlock or serialisation
 // failure is tried again, up to three times.
-func (db *DB) UpsertArticles(ctx context.Context, as []*dateline.Article, now time.Time) (_ []dateline.UpsertResult, err error) {
+func (db contentStore) UpsertArticles(ctx context.Context, as []*dateline.Article, now time.Time) (_ []dateline.UpsertResult, err error) {
 	defer wrap(&err, "upsert articles")
 	saved := make([]dateline.Article, len(as))
 	for i, a := range as {
@@ -106,7 +106,7 @@ func (db *DB) UpsertArticles(ctx context.Context, as []*dateline.Article, now ti
 	return results, nil
 }
 
-func (db *DB) upsertArticles(ctx context.Context, as []*dateline.Article, now time.Time) ([]dateline.UpsertResult, error) {
+func (db contentStore) upsertArticles(ctx context.Context, as []*dateline.Article, now time.Time) ([]dateline.UpsertResult, error) {
 	results := make([]dateline.UpsertResult, len(as))
 	changed := false
 	err := pgx.BeginFunc(ctx, db.primary, func(tx pgx.Tx) error {
@@ -180,7 +180,7 @@ func upsertArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, now time
 	case dateline.WireUnchanged:
 		return dateline.UpsertResult{ID: old.ID, Status: old.Status}, nil
 	case dateline.WireKill, dateline.WireWithhold:
-		stored, err := scanArticle(tx.QueryRow(ctx, `SELECT `+articleColumns+articleFrom+` WHERE a.id = $1`, old.ID))
+		stored, err := sqlutil.ScanArticle(tx.QueryRow(ctx, `SELECT `+sqlutil.ArticleColumns+sqlutil.ArticleFrom+` WHERE a.id = $1`, old.ID))
 		if err != nil {
 			return dateline.UpsertResult{}, err
 		}
@@ -495,7 +495,7 @@ func tagIDs(ctx context.Context, tx pgx.Tx, table string, tags []tag) error {
 }
 
 // Topic returns the topic with the slug. Returns ENOTFOUND if none.
-func (db *DB) Topic(ctx context.Context, slug string) (_ *dateline.Topic, err error) {
+func (db contentStore) Topic(ctx context.Context, slug string) (_ *dateline.Topic, err error) {
 	defer wrap(&err, "topic")
 	var t dateline.Topic
 	err = db.reader(ctx).QueryRow(ctx, `SELECT id, slug, name FROM topics WHERE slug = $1`, slug).Scan(&t.ID, &t.Slug, &t.Name)
@@ -506,7 +506,7 @@ func (db *DB) Topic(ctx context.Context, slug string) (_ *dateline.Topic, err er
 }
 
 // Person returns the person with the slug. Returns ENOTFOUND if none.
-func (db *DB) Person(ctx context.Context, slug string) (_ *dateline.Person, err error) {
+func (db contentStore) Person(ctx context.Context, slug string) (_ *dateline.Person, err error) {
 	defer wrap(&err, "person")
 	var p dateline.Person
 	err = db.reader(ctx).QueryRow(ctx, `SELECT id, slug, name FROM persons WHERE slug = $1`, slug).Scan(&p.ID, &p.Slug, &p.Name)
@@ -519,7 +519,7 @@ func (db *DB) Person(ctx context.Context, slug string) (_ *dateline.Person, err 
 // SavePhoto creates the photo, or updates the one with its id (a photo of
 // the library) or else with the same URI. Returns ENOTFOUND for an unknown
 // id and ECONFLICT when another photo has the URI.
-func (db *DB) SavePhoto(ctx context.Context, p *dateline.Photo, now time.Time) (err error) {
+func (db contentStore) SavePhoto(ctx context.Context, p *dateline.Photo, now time.Time) (err error) {
 	defer wrap(&err, "save photo")
 	return db.inTx(ctx, func(tx pgx.Tx) error { return savePhoto(ctx, tx, p, now) })
 }
@@ -558,7 +558,7 @@ func savePhoto(ctx context.Context, tx pgx.Tx, p *dateline.Photo, now time.Time)
 }
 
 // CreateToken stores a token.
-func (db *DB) CreateToken(ctx context.Context, t *dateline.Token, now time.Time) (err error) {
+func (db contentStore) CreateToken(ctx context.Context, t *dateline.Token, now time.Time) (err error) {
 	defer wrap(&err, "create token")
 	if t.Scope != "read" && t.Scope != "write" {
 		return dateline.Errorf(dateline.EINVALID, "A token's scope is read or write, not %q.", t.Scope)
@@ -577,7 +577,7 @@ func (db *DB) CreateToken(ctx context.Context, t *dateline.Token, now time.Time)
 
 // TokenByHash returns the token with the hash. Returns EUNAUTHORIZED if
 // none. Tokens are read from the primary, so a new one works at once.
-func (db *DB) TokenByHash(ctx context.Context, hash []byte) (_ *dateline.Token, err error) {
+func (db contentStore) TokenByHash(ctx context.Context, hash []byte) (_ *dateline.Token, err error) {
 	defer wrap(&err, "token by hash")
 	var t dateline.Token
 	err = db.primary.QueryRow(ctx, `SELECT id, name, scope, hash, created_at, embargo, source FROM tokens WHERE hash = $1`, hash).

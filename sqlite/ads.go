@@ -10,45 +10,32 @@ import (
 	"dateline/internal/sqlutil"
 )
 
+// adStore is dateline.Ads.
+type adStore struct{ *DB }
+
 var _ dateline.Ads = (*DB)(nil)
 
 // AdSettings returns the switch and every filled slot with its photo.
-func (db *DB) AdSettings(ctx context.Context) (_ *dateline.AdSettings, err error) {
+func (db adStore) AdSettings(ctx context.Context) (_ *dateline.AdSettings, err error) {
 	defer wrap(&err, "ad settings")
 	st := &dateline.AdSettings{Ads: []dateline.Ad{}}
 	if err := db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(off), 0) FROM ad_settings`).Scan(&st.Off); err != nil {
 		return nil, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT a.slot, a.kind, a.photo_id, a.link, a.alt, a.frame_url, a.width, a.height,
-		a.active_from, a.active_until, a.updated_at,
-		p.id, p.uri, p.path, p.remote, p.width, p.height, p.widths, p.caption, p.credit, p.alt
+	rows, err := db.read.QueryContext(ctx, `SELECT `+sqlutil.AdColumns+`
 		FROM ads a LEFT JOIN photos p ON p.id = a.photo_id ORDER BY a.slot`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	for rows.Next() {
-		var a dateline.Ad
-		var photoID, from, until, pid, pw, ph sql.NullInt64
-		var updated int64
-		var puri, ppath, premote, pwidths, pcap, pcredit, palt sql.NullString
-		if err := rows.Scan(&a.Slot, &a.Kind, &photoID, &a.Link, &a.Alt, &a.FrameURL, &a.Width, &a.Height, &from, &until, &updated,
-			&pid, &puri, &ppath, &premote, &pw, &ph, &pwidths, &pcap, &pcredit, &palt); err != nil {
-			return nil, err
-		}
-		a.PhotoID, a.From, a.Until, a.UpdatedAt = photoID.Int64, fromUnix(from), fromUnix(until), time.Unix(updated, 0).UTC()
-		if pid.Valid {
-			a.Photo = &dateline.Photo{ID: pid.Int64, URI: puri.String, Path: ppath.String, Remote: premote.String,
-				Width: int(pw.Int64), Height: int(ph.Int64), Widths: sqlutil.SplitInts(pwidths.String),
-				Caption: pcap.String, Credit: pcredit.String, Alt: palt.String}
-		}
-		st.Ads = append(st.Ads, a)
+	if st.Ads, err = sqlutil.Collect(rows, st.Ads, sqlutil.ScanAd); err != nil {
+		return nil, err
 	}
-	return st, rows.Err()
+	return st, nil
 }
 
 // SaveAd fills the ad's slot. Returns EINVALID and ENOTFOUND.
-func (db *DB) SaveAd(ctx context.Context, a *dateline.Ad, site string, now time.Time) (err error) {
+func (db adStore) SaveAd(ctx context.Context, a *dateline.Ad, site string, now time.Time) (err error) {
 	defer wrap(&err, "save ad")
 	if err := a.Validate(site); err != nil {
 		return err
@@ -56,7 +43,7 @@ func (db *DB) SaveAd(ctx context.Context, a *dateline.Ad, site string, now time.
 	a.UpdatedAt = now.UTC().Truncate(time.Second)
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		if a.Kind == dateline.AdImage {
-			p, err := scanPhoto(tx.QueryRowContext(ctx, `SELECT `+photoColumns+` FROM photos p WHERE p.id = ?`, a.PhotoID))
+			p, err := sqlutil.ScanPhoto(tx.QueryRowContext(ctx, `SELECT `+sqlutil.PhotoColumns+` FROM photos p WHERE p.id = ?`, a.PhotoID))
 			if errors.Is(err, sql.ErrNoRows) {
 				return dateline.Errorf(dateline.ENOTFOUND, "There is no photo %d in the media library.", a.PhotoID)
 			} else if err != nil {
@@ -75,7 +62,7 @@ func (db *DB) SaveAd(ctx context.Context, a *dateline.Ad, site string, now time.
 }
 
 // ClearAd empties a slot. Returns EINVALID for an unknown slot.
-func (db *DB) ClearAd(ctx context.Context, slot string) (err error) {
+func (db adStore) ClearAd(ctx context.Context, slot string) (err error) {
 	defer wrap(&err, "clear ad")
 	if !dateline.ValidAdSlot(slot) {
 		return dateline.NoSlot(slot)
@@ -87,7 +74,7 @@ func (db *DB) ClearAd(ctx context.Context, slot string) (err error) {
 }
 
 // SetAdsOff turns every ad off or back on.
-func (db *DB) SetAdsOff(ctx context.Context, off bool, now time.Time) (err error) {
+func (db adStore) SetAdsOff(ctx context.Context, off bool, now time.Time) (err error) {
 	defer wrap(&err, "set ads off")
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO ad_settings (id, off, updated_at) VALUES (1, ?, ?)

@@ -5,12 +5,14 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"dateline"
 	"dateline/internal/sqlutil"
 )
+
+// contentStore is the content methods of dateline.Store (articles.go, write.go): lists, lookups, ingest, release.
+type contentStore struct{ *DB }
 
 func unix(t time.Time) any {
 	if t.IsZero() {
@@ -42,63 +44,22 @@ func fromMilli(n sql.NullInt64) time.Time {
 	return time.UnixMilli(n.Int64).UTC()
 }
 
-// articleColumns are read by scanArticle, in this order.
-const articleColumns = `a.id, a.uri, s.slug, s.name, a.lang, a.headline, a.lead, a.place, a.byline,
-	a.status, a.published_at, a.updated_at, a.embargo_until, a.withdrawn_at, a.urgency, a.breaking,
-	a.version, a.source_version, a.created_at, a.modified_at,
-	a.submitted_at, a.embargoed, a.advisory, a.withdraw_note, a.follows_id, a.chain_id, a.author_id, a.commercial,
-	a.withheld, a.source, a.wire_version,
-	p.id, p.uri, p.path, p.remote, p.width, p.height, p.widths, p.caption, p.credit, p.alt`
-
-const articleFrom = ` FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id`
-
 type scanner = sqlutil.Scanner
 
-func scanArticle(row scanner) (*dateline.Article, error) {
-	var a dateline.Article
-	var status string
-	var pub, upd, emb, wd, sub sql.NullInt64
-	var follows, chain, author sql.NullInt64
-	var srcVersion, created, modified int64
-	var withheld bool
-	var pid, pw, ph sql.NullInt64
-	var puri, ppath, premote, pwidths, pcap, pcredit, palt sql.NullString
-	err := row.Scan(&a.ID, &a.URI, &a.Section, &a.SectionName, &a.Lang, &a.Headline, &a.Lead, &a.Place, &a.Byline,
-		&status, &pub, &upd, &emb, &wd, &a.Urgency, &a.Breaking,
-		&a.Version, &srcVersion, &created, &modified,
-		&sub, &a.Embargoed, &a.Advisory, &a.WithdrawNote, &follows, &chain, &author, &a.Commercial,
-		&withheld, &a.Source, &a.WireVersion,
-		&pid, &puri, &ppath, &premote, &pw, &ph, &pwidths, &pcap, &pcredit, &palt)
-	if err != nil {
-		return nil, err
-	}
-	a.Status = dateline.ReadStatus(status, sub.Valid, withheld)
-	a.PublishedAt, a.UpdatedAt, a.EmbargoUntil, a.WithdrawnAt = fromUnix(pub), fromUnix(upd), fromMilli(emb), fromUnix(wd)
-	a.SubmittedAt, a.Follows, a.ChainID, a.AuthorID = fromUnix(sub), follows.Int64, chain.Int64, author.Int64
-	a.SourceVersion = time.UnixMilli(srcVersion).UTC()
-	a.CreatedAt, a.ModifiedAt = time.Unix(created, 0).UTC(), time.Unix(modified, 0).UTC()
-	if pid.Valid {
-		a.Photo = &dateline.Photo{ID: pid.Int64, URI: puri.String, Path: ppath.String, Remote: premote.String,
-			Width: int(pw.Int64), Height: int(ph.Int64), Widths: sqlutil.SplitInts(pwidths.String),
-			Caption: pcap.String, Credit: pcredit.String, Alt: palt.String}
-	}
-	return &a, nil
-}
-
 // Article returns the article with the id. Returns ENOTFOUND if none.
-func (db *DB) Article(ctx context.Context, id int64) (_ *dateline.Article, err error) {
+func (db contentStore) Article(ctx context.Context, id int64) (_ *dateline.Article, err error) {
 	defer wrap(&err, "article")
 	return db.article(ctx, `a.id = ?`, id)
 }
 
 // ArticleByURI returns the article with the source URI. Returns ENOTFOUND if none.
-func (db *DB) ArticleByURI(ctx context.Context, uri string) (_ *dateline.Article, err error) {
+func (db contentStore) ArticleByURI(ctx context.Context, uri string) (_ *dateline.Article, err error) {
 	defer wrap(&err, "article by uri")
 	return db.article(ctx, `a.uri = ?`, uri)
 }
 
-func (db *DB) article(ctx context.Context, where string, arg any) (*dateline.Article, error) {
-	a, err := scanArticle(db.read.QueryRowContext(ctx, `SELECT `+articleColumns+articleFrom+` WHERE `+where, arg))
+func (db contentStore) article(ctx context.Context, where string, arg any) (*dateline.Article, error) {
+	a, err := sqlutil.ScanArticle(db.read.QueryRowContext(ctx, `SELECT `+sqlutil.ArticleColumns+sqlutil.ArticleFrom+` WHERE `+where, arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No article %v.", arg)
 	} else if err != nil {
@@ -237,52 +198,39 @@ func tags(ctx context.Context, q queryer, query string, id int64) ([]dateline.To
 	return ts, rows.Err()
 }
 
-// Articles lists published articles, newest first, without their pages.
-func (db *DB) Articles(ctx context.Context, f dateline.ArticleFilter) (_ []dateline.Article, err error) {
+// Articles lists published articles, newest first, without their pages:
+// a keyset walk of an index (sqlutil.ArticleKeys), then the rows of the
+// page by id.
+func (db contentStore) Articles(ctx context.Context, f dateline.ArticleFilter) (_ []dateline.Article, err error) {
 	defer wrap(&err, "articles")
-	var where []string
-	var args []any
-	where = append(where, `a.status = 'published'`)
-	if len(f.Sections) > 0 {
-		where = append(where, `s.slug IN (`+placeholders(len(f.Sections))+`)`)
-		for _, s := range f.Sections {
-			args = append(args, s)
-		}
-	}
-	if f.Topic != "" {
-		where = append(where, `a.id IN (SELECT x.article_id FROM article_topics x JOIN topics t ON t.id = x.topic_id WHERE t.slug = ?)`)
-		args = append(args, f.Topic)
-	}
-	if f.Person != "" {
-		where = append(where, `a.id IN (SELECT x.article_id FROM article_persons x JOIN persons t ON t.id = x.person_id WHERE t.slug = ?)`)
-		args = append(args, f.Person)
-	}
-	if !f.Since.IsZero() {
-		where = append(where, `a.published_at >= ?`)
-		args = append(args, f.Since.Unix())
-	}
-	if f.Before != nil {
-		t := f.Before.Time.Unix()
-		where = append(where, `(a.published_at < ? OR (a.published_at = ? AND a.id < ?))`)
-		args = append(args, t, t, f.Before.ID)
-	}
-	limit := sqlutil.CapLimit(f.Limit)
-	args = append(args, limit)
-	return db.articleList(ctx, `SELECT `+articleColumns+articleFrom+` WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY a.published_at DESC, a.id DESC LIMIT ?`, args...)
+	q, args := articlesQuery(f)
+	return db.articleList(ctx, q, args...)
 }
 
-func (db *DB) articleList(ctx context.Context, query string, args ...any) ([]dateline.Article, error) {
+// articlesQuery is the query of Articles.
+func articlesQuery(f dateline.ArticleFilter) (string, []any) {
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "?"
+	}
+	keys := sqlutil.ArticleKeys(f, sqlutil.CapLimit(f.Limit), sqlutil.Dialect{Arg: arg, At: func(t time.Time) any { return t.Unix() }})
+	return `SELECT ` + sqlutil.ArticleColumns + ` FROM (` + keys + `) x JOIN articles a ON a.id = x.id
+		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
+		ORDER BY x.published_at DESC, x.id DESC`, args
+}
+
+func (db contentStore) articleList(ctx context.Context, query string, args ...any) ([]dateline.Article, error) {
 	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	return sqlutil.Collect(rows, []dateline.Article{}, sqlutil.Value(scanArticle))
+	return sqlutil.Collect(rows, []dateline.Article{}, sqlutil.Value(sqlutil.ScanArticle))
 }
 
 // CountArticles counts articles with the status, or all when status is "".
-func (db *DB) CountArticles(ctx context.Context, status dateline.Status) (_ int, err error) {
+func (db contentStore) CountArticles(ctx context.Context, status dateline.Status) (_ int, err error) {
 	defer wrap(&err, "count articles")
 	where, args, err := statusWhere(status)
 	if err != nil {
@@ -314,7 +262,7 @@ func statusWhere(s dateline.Status) (string, []any, error) {
 }
 
 // PublishDue publishes scheduled articles whose embargo has ended.
-func (db *DB) PublishDue(ctx context.Context, now time.Time) (_ []int64, err error) {
+func (db contentStore) PublishDue(ctx context.Context, now time.Time) (_ []int64, err error) {
 	defer wrap(&err, "publish due")
 	var ids []int64
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
@@ -362,7 +310,7 @@ func (db *DB) PublishDue(ctx context.Context, now time.Time) (_ []int64, err err
 
 // NextEmbargo returns the earliest embargo still to end, to the
 // millisecond, or the zero time.
-func (db *DB) NextEmbargo(ctx context.Context) (_ time.Time, err error) {
+func (db contentStore) NextEmbargo(ctx context.Context) (_ time.Time, err error) {
 	defer wrap(&err, "next embargo")
 	var t sql.NullInt64
 	err = db.read.QueryRowContext(ctx, `SELECT MIN(embargo_until) FROM articles WHERE status = 'scheduled'`).Scan(&t)

@@ -12,7 +12,7 @@ import (
 // dateline.Newsroom. Its revisions, autosaves, corrections, links and
 // attachments go with it (ON DELETE CASCADE); a translation group left
 // with one story is dropped, and stories that followed it follow none.
-func (db *DB) DeleteDraft(ctx context.Context, id int64, base int) (err error) {
+func (db deskStore) DeleteDraft(ctx context.Context, id int64, base int) (err error) {
 	defer wrap(&err, "delete draft")
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		var r dateline.DraftRow

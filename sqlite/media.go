@@ -10,24 +10,16 @@ import (
 	"dateline/internal/sqlutil"
 )
 
-const photoColumns = `p.id, COALESCE(p.uri, ''), p.path, p.remote, p.width, p.height, p.widths, p.caption, p.credit, p.alt`
+// mediaStore is galleries and infographics.
+type mediaStore struct{ *DB }
 
-func scanPhoto(row scanner, extra ...any) (dateline.Photo, error) {
-	var p dateline.Photo
-	var widths string
-	dest := append([]any{&p.ID, &p.URI, &p.Path, &p.Remote, &p.Width, &p.Height, &widths, &p.Caption, &p.Credit, &p.Alt}, extra...)
-	err := row.Scan(dest...)
-	p.Widths = sqlutil.SplitInts(widths)
-	return p, err
-}
-
-func (db *DB) photos(ctx context.Context, query string, id int64) ([]dateline.Photo, error) {
+func (db mediaStore) photos(ctx context.Context, query string, id int64) ([]dateline.Photo, error) {
 	rows, err := db.read.QueryContext(ctx, query, id)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	return sqlutil.Collect(rows, nil, func(r sqlutil.Scanner) (dateline.Photo, error) { return scanPhoto(r) })
+	return sqlutil.Collect(rows, nil, sqlutil.ScanPhotoRow)
 }
 
 func sectionID(ctx context.Context, tx *sql.Tx, slug string) (any, error) {
@@ -43,7 +35,7 @@ func sectionID(ctx context.Context, tx *sql.Tx, slug string) (any, error) {
 }
 
 // SaveGallery creates or updates a gallery by URI, with its photos in order.
-func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery, now time.Time) (err error) {
+func (db mediaStore) SaveGallery(ctx context.Context, g *dateline.Gallery, now time.Time) (err error) {
 	defer wrap(&err, "save gallery")
 	if g.URI == "" || g.Title == "" {
 		return dateline.Errorf(dateline.EINVALID, "A gallery needs a URI and a title.")
@@ -82,7 +74,7 @@ func (db *DB) SaveGallery(ctx context.Context, g *dateline.Gallery, now time.Tim
 }
 
 // Gallery returns the gallery with its photos. Returns ENOTFOUND if none.
-func (db *DB) Gallery(ctx context.Context, id int64) (_ *dateline.Gallery, err error) {
+func (db mediaStore) Gallery(ctx context.Context, id int64) (_ *dateline.Gallery, err error) {
 	defer wrap(&err, "gallery")
 	var g dateline.Gallery
 	var section sql.NullString
@@ -98,7 +90,7 @@ func (db *DB) Gallery(ctx context.Context, id int64) (_ *dateline.Gallery, err e
 		return nil, err
 	}
 	g.Section, g.PublishedAt = section.String, time.Unix(published, 0).UTC()
-	g.Photos, err = db.photos(ctx, `SELECT `+photoColumns+` FROM gallery_photos x JOIN photos p ON p.id = x.photo_id
+	g.Photos, err = db.photos(ctx, `SELECT `+sqlutil.PhotoColumns+` FROM gallery_photos x JOIN photos p ON p.id = x.photo_id
 		WHERE x.gallery_id = ? ORDER BY x.position`, id)
 	if err != nil {
 		return nil, err
@@ -112,19 +104,19 @@ func (db *DB) Gallery(ctx context.Context, id int64) (_ *dateline.Gallery, err e
 
 // Galleries lists the newest published galleries, each with its cover
 // photo and count.
-func (db *DB) Galleries(ctx context.Context, limit int) (_ []dateline.Gallery, err error) {
+func (db mediaStore) Galleries(ctx context.Context, limit int) (_ []dateline.Gallery, err error) {
 	defer wrap(&err, "galleries")
 	return db.galleries(ctx, `g.status = 'published'`, limit)
 }
 
 // AllGalleries lists the newest galleries of every status.
-func (db *DB) AllGalleries(ctx context.Context, limit int) (_ []dateline.Gallery, err error) {
+func (db mediaStore) AllGalleries(ctx context.Context, limit int) (_ []dateline.Gallery, err error) {
 	defer wrap(&err, "all galleries")
 	return db.galleries(ctx, `true`, limit)
 }
 
-func (db *DB) galleries(ctx context.Context, where string, limit int) ([]dateline.Gallery, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+photoColumns+`, g.id, g.uri, COALESCE(s.slug, ''), g.title, g.lead, g.published_at, g.status,
+func (db mediaStore) galleries(ctx context.Context, where string, limit int) ([]dateline.Gallery, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+sqlutil.PhotoColumns+`, g.id, g.uri, COALESCE(s.slug, ''), g.title, g.lead, g.published_at, g.status,
 			(SELECT COUNT(*) FROM gallery_photos c WHERE c.gallery_id = g.id)
 		FROM galleries g LEFT JOIN sections s ON s.id = g.section_id
 		JOIN gallery_photos x ON x.gallery_id = g.id AND x.position = (SELECT MIN(position) FROM gallery_photos WHERE gallery_id = g.id)
@@ -140,7 +132,7 @@ func (db *DB) galleries(ctx context.Context, where string, limit int) ([]datelin
 		var g dateline.Gallery
 		var published int64
 		var status string
-		p, err := scanPhoto(rows, &g.ID, &g.URI, &g.Section, &g.Title, &g.Lead, &published, &status, &g.PhotoCount)
+		p, err := sqlutil.ScanPhoto(rows, &g.ID, &g.URI, &g.Section, &g.Title, &g.Lead, &published, &status, &g.PhotoCount)
 		g.Status = dateline.Status(status)
 		if err != nil {
 			return nil, err
@@ -153,7 +145,7 @@ func (db *DB) galleries(ctx context.Context, where string, limit int) ([]datelin
 }
 
 // SaveInfographic creates or updates an infographic by URI.
-func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic, now time.Time) (err error) {
+func (db mediaStore) SaveInfographic(ctx context.Context, g *dateline.Infographic, now time.Time) (err error) {
 	defer wrap(&err, "save infographic")
 	if g.URI == "" || g.Title == "" {
 		return dateline.Errorf(dateline.EINVALID, "An infographic needs a URI and a title.")
@@ -192,7 +184,7 @@ func (db *DB) SaveInfographic(ctx context.Context, g *dateline.Infographic, now 
 }
 
 // Infographic returns the infographic with its images. Returns ENOTFOUND if none.
-func (db *DB) Infographic(ctx context.Context, id int64) (_ *dateline.Infographic, err error) {
+func (db mediaStore) Infographic(ctx context.Context, id int64) (_ *dateline.Infographic, err error) {
 	defer wrap(&err, "infographic")
 	gs, err := db.infographics(ctx, `WHERE g.id = ?`, id)
 	if err != nil {
@@ -206,18 +198,18 @@ func (db *DB) Infographic(ctx context.Context, id int64) (_ *dateline.Infographi
 
 // Infographics lists the newest published infographics with their
 // images.
-func (db *DB) Infographics(ctx context.Context, limit int) (_ []dateline.Infographic, err error) {
+func (db mediaStore) Infographics(ctx context.Context, limit int) (_ []dateline.Infographic, err error) {
 	defer wrap(&err, "infographics")
 	return db.infographics(ctx, `WHERE g.status = 'published' ORDER BY g.published_at DESC, g.id DESC LIMIT ?`, sqlutil.CapLimit(limit))
 }
 
 // AllInfographics lists the newest infographics of every status.
-func (db *DB) AllInfographics(ctx context.Context, limit int) (_ []dateline.Infographic, err error) {
+func (db mediaStore) AllInfographics(ctx context.Context, limit int) (_ []dateline.Infographic, err error) {
 	defer wrap(&err, "all infographics")
 	return db.infographics(ctx, `ORDER BY g.published_at DESC, g.id DESC LIMIT ?`, sqlutil.CapLimit(limit))
 }
 
-func (db *DB) infographics(ctx context.Context, tail string, arg any) ([]dateline.Infographic, error) {
+func (db mediaStore) infographics(ctx context.Context, tail string, arg any) ([]dateline.Infographic, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT g.id, g.uri, COALESCE(s.slug, ''), g.title, g.text, g.published_at, g.status
 		FROM infographics g LEFT JOIN sections s ON s.id = g.section_id `+tail, arg)
 	if err != nil {
@@ -240,7 +232,7 @@ func (db *DB) infographics(ctx context.Context, tail string, arg any) ([]datelin
 		return nil, err
 	}
 	for i := range gs {
-		gs[i].Images, err = db.photos(ctx, `SELECT `+photoColumns+` FROM infographic_images x JOIN photos p ON p.id = x.photo_id
+		gs[i].Images, err = db.photos(ctx, `SELECT `+sqlutil.PhotoColumns+` FROM infographic_images x JOIN photos p ON p.id = x.photo_id
 			WHERE x.infographic_id = ? ORDER BY x.position`, gs[i].ID)
 		if err != nil {
 			return nil, err

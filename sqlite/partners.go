@@ -10,28 +10,15 @@ import (
 	"dateline/internal/sqlutil"
 )
 
+// partnerStore is dateline.Partners.
+type partnerStore struct{ *DB }
+
 var _ dateline.Partners = (*DB)(nil)
 
 const partnerFeedCols = `f.id, f.name, f.url, f.kind, f.created_at, f.fetched_at, f.next_at, f.status, f.error, f.failures, f.etag, f.last_modified`
 
-func scanPartnerFeed(r scanner, extra ...any) (dateline.PartnerFeed, error) {
-	var f dateline.PartnerFeed
-	var created, next int64
-	var fetched sql.NullInt64
-	dest := append([]any{&f.ID, &f.Name, &f.URL, &f.Kind, &created, &fetched, &next, &f.State.Status, &f.State.Error,
-		&f.State.Failures, &f.State.ETag, &f.State.LastModified}, extra...)
-	if err := r.Scan(dest...); err != nil {
-		return f, err
-	}
-	f.CreatedAt, f.State.NextAt = time.Unix(created, 0).UTC(), time.Unix(next, 0).UTC()
-	if fetched.Valid {
-		f.State.FetchedAt = time.Unix(fetched.Int64, 0).UTC()
-	}
-	return f, nil
-}
-
 // PartnerFeeds lists every feed by name, with its state and entry count.
-func (db *DB) PartnerFeeds(ctx context.Context) (_ []dateline.PartnerFeed, err error) {
+func (db partnerStore) PartnerFeeds(ctx context.Context) (_ []dateline.PartnerFeed, err error) {
 	defer wrap(&err, "partner feeds")
 	rows, err := db.read.QueryContext(ctx, `SELECT `+partnerFeedCols+`, (SELECT COUNT(*) FROM partner_entries e WHERE e.feed_id = f.id)
 		FROM partner_feeds f ORDER BY f.name, f.id`)
@@ -42,7 +29,7 @@ func (db *DB) PartnerFeeds(ctx context.Context) (_ []dateline.PartnerFeed, err e
 	fs := []dateline.PartnerFeed{}
 	for rows.Next() {
 		var n int
-		f, err := scanPartnerFeed(rows, &n)
+		f, err := sqlutil.ScanPartnerFeed(rows, &n)
 		if err != nil {
 			return nil, err
 		}
@@ -53,10 +40,10 @@ func (db *DB) PartnerFeeds(ctx context.Context) (_ []dateline.PartnerFeed, err e
 }
 
 // PartnerFeed returns one feed. Returns ENOTFOUND.
-func (db *DB) PartnerFeed(ctx context.Context, id int64) (_ *dateline.PartnerFeed, err error) {
+func (db partnerStore) PartnerFeed(ctx context.Context, id int64) (_ *dateline.PartnerFeed, err error) {
 	defer wrap(&err, "partner feed")
 	var n int
-	f, err := scanPartnerFeed(db.read.QueryRowContext(ctx, `SELECT `+partnerFeedCols+`, (SELECT COUNT(*) FROM partner_entries e WHERE e.feed_id = f.id)
+	f, err := sqlutil.ScanPartnerFeed(db.read.QueryRowContext(ctx, `SELECT `+partnerFeedCols+`, (SELECT COUNT(*) FROM partner_entries e WHERE e.feed_id = f.id)
 		FROM partner_feeds f WHERE f.id = ?`, id), &n)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No partner feed %d.", id)
@@ -68,7 +55,7 @@ func (db *DB) PartnerFeed(ctx context.Context, id int64) (_ *dateline.PartnerFee
 }
 
 // CreatePartnerFeed stores a new feed. Returns EINVALID and ECONFLICT.
-func (db *DB) CreatePartnerFeed(ctx context.Context, f *dateline.PartnerFeed, now time.Time) (err error) {
+func (db partnerStore) CreatePartnerFeed(ctx context.Context, f *dateline.PartnerFeed, now time.Time) (err error) {
 	defer wrap(&err, "create partner feed")
 	if err := f.Validate(); err != nil {
 		return err
@@ -90,7 +77,7 @@ func (db *DB) CreatePartnerFeed(ctx context.Context, f *dateline.PartnerFeed, no
 }
 
 // DeletePartnerFeed removes a feed and its entries. Returns ENOTFOUND.
-func (db *DB) DeletePartnerFeed(ctx context.Context, id int64) (err error) {
+func (db partnerStore) DeletePartnerFeed(ctx context.Context, id int64) (err error) {
 	defer wrap(&err, "delete partner feed")
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM partner_feeds WHERE id = ?`, id)
@@ -106,7 +93,7 @@ func (db *DB) DeletePartnerFeed(ctx context.Context, id int64) (err error) {
 
 // ClaimPartnerFeeds returns the feeds due by now and moves them on by
 // lease.
-func (db *DB) ClaimPartnerFeeds(ctx context.Context, now time.Time, lease time.Duration, limit int) (_ []dateline.PartnerFeed, err error) {
+func (db partnerStore) ClaimPartnerFeeds(ctx context.Context, now time.Time, lease time.Duration, limit int) (_ []dateline.PartnerFeed, err error) {
 	defer wrap(&err, "claim partner feeds")
 	limit = sqlutil.LimitOr(limit, 10, 100)
 	fs := []dateline.PartnerFeed{}
@@ -117,7 +104,7 @@ func (db *DB) ClaimPartnerFeeds(ctx context.Context, now time.Time, lease time.D
 		}
 		defer rows.Close()
 		for rows.Next() {
-			f, err := scanPartnerFeed(rows)
+			f, err := sqlutil.ScanPartnerFeed(rows)
 			if err != nil {
 				return err
 			}
@@ -140,7 +127,7 @@ func (db *DB) ClaimPartnerFeeds(ctx context.Context, now time.Time, lease time.D
 
 // SavePartnerFetch records a fetch and, when entries is not nil, replaces
 // the feed's entries. Returns ENOTFOUND.
-func (db *DB) SavePartnerFetch(ctx context.Context, id int64, st dateline.PartnerState, entries []dateline.PartnerEntry) (err error) {
+func (db partnerStore) SavePartnerFetch(ctx context.Context, id int64, st dateline.PartnerState, entries []dateline.PartnerEntry) (err error) {
 	defer wrap(&err, "save partner fetch")
 	var fetched any
 	if !st.FetchedAt.IsZero() {
@@ -172,7 +159,7 @@ func (db *DB) SavePartnerFetch(ctx context.Context, id int64, st dateline.Partne
 }
 
 // PartnerEntries returns the newest entries across the feeds of the kind.
-func (db *DB) PartnerEntries(ctx context.Context, kind string, limit int) (_ []dateline.PartnerEntry, err error) {
+func (db partnerStore) PartnerEntries(ctx context.Context, kind string, limit int) (_ []dateline.PartnerEntry, err error) {
 	defer wrap(&err, "partner entries")
 	rows, err := db.read.QueryContext(ctx, `SELECT e.id, e.feed_id, f.name, e.title, e.link, e.summary, e.published_at
 		FROM partner_entries e JOIN partner_feeds f ON f.id = e.feed_id

@@ -11,28 +11,16 @@ import (
 	"dateline/internal/sqlutil"
 )
 
-const userColumns = `u.id, u.email, u.name, u.role, u.password_hash, u.disabled, u.failures, u.locked_until, u.created_at`
+// peopleStore is accounts, sessions, tokens and the audit log.
+type peopleStore struct{ *DB }
 
-// userReturning are userColumns as RETURNING names them: SQLite allows no
+// userReturning are sqlutil.UserColumns as RETURNING names them: SQLite allows no
 // table names there.
 const userReturning = `id, email, name, role, password_hash, disabled, failures, locked_until, created_at`
 
-func scanUser(row scanner, extra ...any) (*dateline.User, error) {
-	var u dateline.User
-	var role string
-	var locked sql.NullInt64
-	var created int64
-	dest := append([]any{&u.ID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.Disabled, &u.Failures, &locked, &created}, extra...)
-	if err := row.Scan(dest...); err != nil {
-		return nil, err
-	}
-	u.Role, u.LockedUntil, u.CreatedAt = dateline.Role(role), fromUnix(locked), time.Unix(created, 0).UTC()
-	return &u, nil
-}
-
 // CreateUser stores a new account. Returns EINVALID for a bad email, name
 // or role and ECONFLICT when the email (in any case) has an account.
-func (db *DB) CreateUser(ctx context.Context, u *dateline.User, now time.Time) (err error) {
+func (db peopleStore) CreateUser(ctx context.Context, u *dateline.User, now time.Time) (err error) {
 	defer wrap(&err, "create user")
 	if err := u.Validate(); err != nil {
 		return err
@@ -54,7 +42,7 @@ func (db *DB) CreateUser(ctx context.Context, u *dateline.User, now time.Time) (
 
 // UpdateUser saves the email, name, role and disabled flag; a disabled
 // account loses its sessions. Returns ENOTFOUND, EINVALID or ECONFLICT.
-func (db *DB) UpdateUser(ctx context.Context, u *dateline.User) (err error) {
+func (db peopleStore) UpdateUser(ctx context.Context, u *dateline.User) (err error) {
 	defer wrap(&err, "update user")
 	if err := u.Validate(); err != nil {
 		return err
@@ -79,7 +67,7 @@ func (db *DB) UpdateUser(ctx context.Context, u *dateline.User) (err error) {
 
 // SetPassword replaces the hash, clears failures and lockout and ends
 // every session of the account. Returns ENOTFOUND.
-func (db *DB) SetPassword(ctx context.Context, userID int64, hash string) (err error) {
+func (db peopleStore) SetPassword(ctx context.Context, userID int64, hash string) (err error) {
 	defer wrap(&err, "set password")
 	if hash == "" {
 		return dateline.Errorf(dateline.EINVALID, "A password is needed.")
@@ -98,9 +86,9 @@ func (db *DB) SetPassword(ctx context.Context, userID int64, hash string) (err e
 }
 
 // User returns the account with the id. Returns ENOTFOUND.
-func (db *DB) User(ctx context.Context, id int64) (_ *dateline.User, err error) {
+func (db peopleStore) User(ctx context.Context, id int64) (_ *dateline.User, err error) {
 	defer wrap(&err, "user")
-	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = ?`, id))
+	u, err := sqlutil.ScanUser(db.read.QueryRowContext(ctx, `SELECT `+sqlutil.UserColumns+` FROM users u WHERE u.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No account %d.", id)
 	} else if err != nil {
@@ -111,10 +99,10 @@ func (db *DB) User(ctx context.Context, id int64) (_ *dateline.User, err error) 
 
 // UserByEmail returns the account with the email, ignoring case. Returns
 // ENOTFOUND.
-func (db *DB) UserByEmail(ctx context.Context, email string) (_ *dateline.User, err error) {
+func (db peopleStore) UserByEmail(ctx context.Context, email string) (_ *dateline.User, err error) {
 	defer wrap(&err, "user by email")
 	// The column's NOCASE collation makes = ignore case.
-	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users u WHERE u.email = ?`, strings.TrimSpace(email)))
+	u, err := sqlutil.ScanUser(db.read.QueryRowContext(ctx, `SELECT `+sqlutil.UserColumns+` FROM users u WHERE u.email = ?`, strings.TrimSpace(email)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No account has the email %q.", email)
 	} else if err != nil {
@@ -124,26 +112,26 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (_ *dateline.User, 
 }
 
 // Users lists every account in the order they were made.
-func (db *DB) Users(ctx context.Context) (_ []dateline.User, err error) {
+func (db peopleStore) Users(ctx context.Context) (_ []dateline.User, err error) {
 	defer wrap(&err, "users")
-	rows, err := db.read.QueryContext(ctx, `SELECT `+userColumns+` FROM users u ORDER BY u.id`)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+sqlutil.UserColumns+` FROM users u ORDER BY u.id`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	return sqlutil.Collect(rows, []dateline.User{}, sqlutil.Value(func(r sqlutil.Scanner) (*dateline.User, error) { return scanUser(r) }))
+	return sqlutil.Collect(rows, []dateline.User{}, sqlutil.Value(func(r sqlutil.Scanner) (*dateline.User, error) { return sqlutil.ScanUser(r) }))
 }
 
 // LoginFailed counts a failed sign-in in one statement, so that attempts
 // at once all count; at limit failures the account is locked until
 // now+lock and the count starts again. Returns the account. Returns
 // ENOTFOUND.
-func (db *DB) LoginFailed(ctx context.Context, userID int64, now time.Time, limit int, lock time.Duration) (u *dateline.User, err error) {
+func (db peopleStore) LoginFailed(ctx context.Context, userID int64, now time.Time, limit int, lock time.Duration) (u *dateline.User, err error) {
 	defer wrap(&err, "login failed")
 	until := now.Add(lock).Unix()
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		u, err = scanUser(tx.QueryRowContext(ctx, `UPDATE users SET
+		u, err = sqlutil.ScanUser(tx.QueryRowContext(ctx, `UPDATE users SET
 				failures = CASE WHEN ?1 > 0 AND failures + 1 >= ?1 THEN 0 ELSE failures + 1 END,
 				locked_until = CASE WHEN ?1 > 0 AND failures + 1 >= ?1 THEN ?2 ELSE locked_until END
 			WHERE id = ?3 RETURNING `+userReturning, limit, until, userID))
@@ -159,7 +147,7 @@ func (db *DB) LoginFailed(ctx context.Context, userID int64, now time.Time, limi
 // at now: wrong passwords sent at the same time as the right one may have
 // locked it since the right one was checked. Then nothing changes and it
 // returns EFORBIDDEN. Returns ENOTFOUND for an unknown account.
-func (db *DB) LoginSucceeded(ctx context.Context, userID int64, now time.Time) (err error) {
+func (db peopleStore) LoginSucceeded(ctx context.Context, userID int64, now time.Time) (err error) {
 	defer wrap(&err, "login succeeded")
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		// One statement decides and clears, so no failure can come between.
@@ -182,7 +170,7 @@ func (db *DB) LoginSucceeded(ctx context.Context, userID int64, now time.Time) (
 
 // CreateSession stores a session. Returns EINVALID without a hash, account
 // or end, and ENOTFOUND for an unknown account.
-func (db *DB) CreateSession(ctx context.Context, s *dateline.Session, now time.Time) (err error) {
+func (db peopleStore) CreateSession(ctx context.Context, s *dateline.Session, now time.Time) (err error) {
 	defer wrap(&err, "create session")
 	if len(s.Hash) == 0 || s.UserID == 0 || s.ExpiresAt.IsZero() {
 		return dateline.Errorf(dateline.EINVALID, "A session needs a hash, an account and an end.")
@@ -204,11 +192,11 @@ func (db *DB) CreateSession(ctx context.Context, s *dateline.Session, now time.T
 // Session returns the live session with the hash and its account. Returns
 // EUNAUTHORIZED when there is none, it ended by now or the account is
 // disabled.
-func (db *DB) Session(ctx context.Context, hash []byte, now time.Time) (_ *dateline.Session, err error) {
+func (db peopleStore) Session(ctx context.Context, hash []byte, now time.Time) (_ *dateline.Session, err error) {
 	defer wrap(&err, "session")
 	var s dateline.Session
 	var created, expires int64
-	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+`, s.id, s.hash, s.user_id, s.csrf, s.created_at, s.expires_at
+	u, err := sqlutil.ScanUser(db.read.QueryRowContext(ctx, `SELECT `+sqlutil.UserColumns+`, s.id, s.hash, s.user_id, s.csrf, s.created_at, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.hash = ?`, hash),
 		&s.ID, &s.Hash, &s.UserID, &s.CSRF, &created, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -224,7 +212,7 @@ func (db *DB) Session(ctx context.Context, hash []byte, now time.Time) (_ *datel
 }
 
 // DeleteSession ends the session with the hash, if there is one.
-func (db *DB) DeleteSession(ctx context.Context, hash []byte) (err error) {
+func (db peopleStore) DeleteSession(ctx context.Context, hash []byte) (err error) {
 	defer wrap(&err, "delete session")
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE hash = ?`, hash)
@@ -233,7 +221,7 @@ func (db *DB) DeleteSession(ctx context.Context, hash []byte) (err error) {
 }
 
 // DeleteExpiredSessions removes the sessions that ended by now.
-func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (err error) {
+func (db peopleStore) DeleteExpiredSessions(ctx context.Context, now time.Time) (err error) {
 	defer wrap(&err, "delete expired sessions")
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, now.Unix())
@@ -242,7 +230,7 @@ func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) (err err
 }
 
 // Tokens lists every API token, newest first.
-func (db *DB) Tokens(ctx context.Context) (_ []dateline.Token, err error) {
+func (db peopleStore) Tokens(ctx context.Context) (_ []dateline.Token, err error) {
 	defer wrap(&err, "tokens")
 	rows, err := db.read.QueryContext(ctx, `SELECT id, name, scope, hash, created_at, embargo, source FROM tokens ORDER BY created_at DESC, id DESC`)
 	if err != nil {
@@ -263,7 +251,7 @@ func (db *DB) Tokens(ctx context.Context) (_ []dateline.Token, err error) {
 }
 
 // DeleteToken revokes the token. Returns ENOTFOUND.
-func (db *DB) DeleteToken(ctx context.Context, id int64) (err error) {
+func (db peopleStore) DeleteToken(ctx context.Context, id int64) (err error) {
 	defer wrap(&err, "delete token")
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM tokens WHERE id = ?`, id)
@@ -282,7 +270,7 @@ func (db *DB) DeleteToken(ctx context.Context, id int64) (err error) {
 // ignoring case. SQLite's lower() folds ASCII only, so names are matched
 // by their slug too: "лав" finds "Сергей Лавров" as "lav" in
 // "sergey-lavrov". Returns EINVALID for another kind.
-func (db *DB) TagSuggest(ctx context.Context, kind, prefix string, limit int) (_ []dateline.Topic, err error) {
+func (db peopleStore) TagSuggest(ctx context.Context, kind, prefix string, limit int) (_ []dateline.Topic, err error) {
 	defer wrap(&err, "tag suggest")
 	if kind != "topics" && kind != "persons" {
 		return nil, dateline.Errorf(dateline.EINVALID, "Tags are topics or persons, not %q.", kind)
@@ -315,7 +303,7 @@ func (db *DB) TagSuggest(ctx context.Context, kind, prefix string, limit int) (_
 
 // AddAudit records an entry. The account's name is filled in when
 // e.UserName is empty.
-func (db *DB) AddAudit(ctx context.Context, e *dateline.AuditEntry, now time.Time) (err error) {
+func (db peopleStore) AddAudit(ctx context.Context, e *dateline.AuditEntry, now time.Time) (err error) {
 	defer wrap(&err, "add audit")
 	if e.Action == "" {
 		return dateline.Errorf(dateline.EINVALID, "An audit entry needs an action.")
@@ -333,7 +321,7 @@ func (db *DB) AddAudit(ctx context.Context, e *dateline.AuditEntry, now time.Tim
 
 // AuditLog lists entries newest first, below the id before (0: from the
 // newest), at most limit (100 by default, 500 at most).
-func (db *DB) AuditLog(ctx context.Context, before int64, limit int) (_ []dateline.AuditEntry, err error) {
+func (db peopleStore) AuditLog(ctx context.Context, before int64, limit int) (_ []dateline.AuditEntry, err error) {
 	defer wrap(&err, "audit log")
 	if before <= 0 {
 		before = 1<<63 - 1

@@ -11,6 +11,9 @@ import (
 	"dateline/internal/sqlutil"
 )
 
+// readershipStore is dateline.Readership: views, rankings, neighbours, events.
+type readershipStore struct{ *DB }
+
 var _ dateline.Readership = (*DB)(nil)
 
 // readEdges returns the last minute that has left each window, in
@@ -39,7 +42,7 @@ func readEdges(ctx context.Context, tx *sql.Tx) ([3]int64, error) {
 // AddViews adds counts in one transaction: each to its minute and to the
 // windows the minute has not left yet. Counts that are not positive, of
 // unknown articles or of minutes that have left every window are dropped.
-func (db *DB) AddViews(ctx context.Context, counts []dateline.ViewCount) (err error) {
+func (db readershipStore) AddViews(ctx context.Context, counts []dateline.ViewCount) (err error) {
 	defer wrap(&err, "add views")
 	merged := dateline.MergeViewCounts(counts)
 	if len(merged) == 0 {
@@ -127,7 +130,7 @@ const eventDays = 7
 // that left it, in one transaction; then drops minutes an hour past the
 // week, articles left without views and events older than a week (the
 // newest event stays, so LastEventID never goes back).
-func (db *DB) ExpireViews(ctx context.Context, now time.Time) (err error) {
+func (db readershipStore) ExpireViews(ctx context.Context, now time.Time) (err error) {
 	defer wrap(&err, "expire views")
 	m := dateline.Minute(now)
 	return db.inTx(ctx, func(tx *sql.Tx) error {
@@ -201,7 +204,7 @@ func collect(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int6
 // Each section's best are found by walking its part of the window's
 // index (the inner query, run once per section), and the site's best
 // are the best of those.
-func (db *DB) MostRead(ctx context.Context, p dateline.Period, section string, limit int) (_ []dateline.Ranked, err error) {
+func (db readershipStore) MostRead(ctx context.Context, p dateline.Period, section string, limit int) (_ []dateline.Ranked, err error) {
 	defer wrap(&err, "most read")
 	col := sqlutil.WindowColumn(p)
 	if col == "" {
@@ -213,7 +216,7 @@ func (db *DB) MostRead(ctx context.Context, p dateline.Period, section string, l
 	}
 	// CROSS JOIN fixes the order of the loops: sections, then the
 	// section's walk down the index, then the article.
-	rows, err := db.read.QueryContext(ctx, `SELECT `+articleColumns+`, w.`+col+`
+	rows, err := db.read.QueryContext(ctx, `SELECT `+sqlutil.ArticleColumns+`, w.`+col+`
 		FROM sections top CROSS JOIN view_windows w CROSS JOIN articles a
 		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
 		WHERE w.article_id IN (
@@ -230,7 +233,7 @@ func (db *DB) MostRead(ctx context.Context, p dateline.Period, section string, l
 	out := []dateline.Ranked{}
 	for rows.Next() {
 		var r dateline.Ranked
-		a, err := scanArticle(withExtra{rows, []any{&r.Views}})
+		a, err := sqlutil.ScanArticle(withExtra{rows, []any{&r.Views}})
 		if err != nil {
 			return nil, err
 		}
@@ -250,7 +253,7 @@ func (w withExtra) Scan(dest ...any) error { return w.row.Scan(append(dest, w.ex
 
 // ViewsOf returns the article's views in each period, zeros when it has
 // none.
-func (db *DB) ViewsOf(ctx context.Context, articleID int64) (_ [3]int64, err error) {
+func (db readershipStore) ViewsOf(ctx context.Context, articleID int64) (_ [3]int64, err error) {
 	defer wrap(&err, "views of")
 	var v [3]int64
 	err = db.read.QueryRowContext(ctx, `SELECT now, today, week FROM view_windows WHERE article_id = ?`, articleID).
@@ -270,7 +273,7 @@ func (db *DB) ViewsOf(ctx context.Context, articleID int64) (_ [3]int64, err err
 // The newest limit of all are among the newest limit of each tag, so
 // each tag gives only those, walking its part of published_tags: a tag on
 // a quarter of all stories costs no more than a rare one.
-func (db *DB) Neighbours(ctx context.Context, id int64, limit int) (_ []dateline.Neighbour, err error) {
+func (db readershipStore) Neighbours(ctx context.Context, id int64, limit int) (_ []dateline.Neighbour, err error) {
 	defer wrap(&err, "neighbours")
 	// For each tag of the article (b), its walk is the IN list; CROSS
 	// JOIN keeps the few found outermost, or SQLite may walk the feed.
@@ -280,7 +283,7 @@ func (db *DB) Neighbours(ctx context.Context, id int64, limit int) (_ []dateline
 		c AS (SELECT DISTINCT y.id FROM base b CROSS JOIN articles y WHERE y.id IN (
 			SELECT t.article_id FROM published_tags t WHERE t.kind = b.kind AND t.tag_id = b.tag_id AND t.article_id <> ?1
 			ORDER BY t.published_at DESC, t.article_id DESC LIMIT ?2))
-		SELECT `+articleColumns+`,
+		SELECT `+sqlutil.ArticleColumns+`,
 			(SELECT COUNT(*) FROM article_topics x WHERE x.article_id = a.id
 				AND x.topic_id IN (SELECT tag_id FROM base WHERE kind = 0))
 			+ (SELECT COUNT(*) FROM article_persons x WHERE x.article_id = a.id
@@ -295,7 +298,7 @@ func (db *DB) Neighbours(ctx context.Context, id int64, limit int) (_ []dateline
 	out := []dateline.Neighbour{}
 	for rows.Next() {
 		var n dateline.Neighbour
-		a, err := scanArticle(withExtra{rows, []any{&n.Shared}})
+		a, err := sqlutil.ScanArticle(withExtra{rows, []any{&n.Shared}})
 		if err != nil {
 			return nil, err
 		}
@@ -322,7 +325,7 @@ func indexTags(ctx context.Context, tx *sql.Tx, id int64) error {
 
 // rebuildTags makes published_tags again from the articles, as after a
 // move, which writes articles and their tags without writeArticle.
-func (db *DB) rebuildTags(ctx context.Context) error {
+func (db readershipStore) rebuildTags(ctx context.Context) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM published_tags`); err != nil {
 			return err
@@ -343,7 +346,7 @@ const maxPublishedIDs = 1000
 // PublishedIDs reports which of ids are published articles: the map holds
 // those, true. Ids that are not positive are ignored. Returns EINVALID for
 // more than 1,000 ids.
-func (db *DB) PublishedIDs(ctx context.Context, ids []int64) (_ map[int64]bool, err error) {
+func (db readershipStore) PublishedIDs(ctx context.Context, ids []int64) (_ map[int64]bool, err error) {
 	defer wrap(&err, "published ids")
 	if len(ids) > maxPublishedIDs {
 		return nil, dateline.Errorf(dateline.EINVALID, "At most %d ids at once, not %d.", maxPublishedIDs, len(ids))
@@ -375,7 +378,7 @@ func (db *DB) PublishedIDs(ctx context.Context, ids []int64) (_ map[int64]bool, 
 
 // Events returns events with ids above after, oldest first: at most limit,
 // 100 by default, 1,000 at most.
-func (db *DB) Events(ctx context.Context, after int64, limit int) (_ []dateline.Event, err error) {
+func (db readershipStore) Events(ctx context.Context, after int64, limit int) (_ []dateline.Event, err error) {
 	defer wrap(&err, "events")
 	rows, err := db.read.QueryContext(ctx, `SELECT id, at, kind, article_id, section, headline, lang, urgency, breaking, topics
 		FROM events WHERE id > ? ORDER BY id LIMIT ?`, after, sqlutil.LimitOr(limit, 100, 1000))
@@ -398,7 +401,7 @@ func (db *DB) Events(ctx context.Context, after int64, limit int) (_ []dateline.
 }
 
 // LastEventID returns the newest event's id, or 0.
-func (db *DB) LastEventID(ctx context.Context) (_ int64, err error) {
+func (db readershipStore) LastEventID(ctx context.Context) (_ int64, err error) {
 	defer wrap(&err, "last event id")
 	var id int64
 	err = db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&id)

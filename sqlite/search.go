@@ -3,12 +3,17 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"math"
 	"strings"
 	"time"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 	"dateline/search"
 )
+
+// searchStore is the search index.
+type searchStore struct{ *DB }
 
 // searchVersion changes when the terms an article is indexed under change
 // (a new stemmer, a new facet); the index is then rebuilt at start.
@@ -85,7 +90,7 @@ func collectIDs(ctx context.Context, tx *sql.Tx, q string, id int64, add func(in
 }
 
 // Reindex rebuilds the search index from the articles, in batches.
-func (db *DB) Reindex(ctx context.Context) (err error) {
+func (db searchStore) Reindex(ctx context.Context) (err error) {
 	defer wrap(&err, "reindex")
 	if _, err := db.write.ExecContext(ctx, `DELETE FROM article_fts`); err != nil {
 		return err
@@ -129,7 +134,7 @@ func (db *DB) Reindex(ctx context.Context) (err error) {
 }
 
 // reindexIfStale rebuilds the index when it was made by another version.
-func (db *DB) reindexIfStale(ctx context.Context) error {
+func (db searchStore) reindexIfStale(ctx context.Context) error {
 	var v int
 	err := db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM search_meta`).Scan(&v)
 	if err != nil || v == searchVersion {
@@ -178,7 +183,7 @@ func matchExpr(must, not [][]string, facetsAll []string, facetsAny []string) str
 }
 
 // Search finds published articles; see dateline.SearchFilter.
-func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (_ dateline.SearchResult, err error) {
+func (db searchStore) Search(ctx context.Context, f dateline.SearchFilter) (_ dateline.SearchResult, err error) {
 	defer wrap(&err, "search")
 	var res dateline.SearchResult
 	var all []string
@@ -227,9 +232,13 @@ func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (_ dateline.S
 	// that order of work. bm25() is not used: it counts every document of
 	// every term, tens of milliseconds for a common word in a million
 	// stories. Relevance comes from the headlines read here.
+	below := int64(math.MaxInt64)
+	if f.ByDate && f.Before > 0 {
+		below = f.Before
+	}
 	rows, err := db.read.QueryContext(ctx, `SELECT f.rowid, a.published_at, a.headline
 		FROM article_fts f CROSS JOIN articles a ON a.id = f.rowid
-		WHERE article_fts MATCH ? ORDER BY f.rowid DESC LIMIT ?`, expr, dateline.SearchDepth(f))
+		WHERE article_fts MATCH ? AND f.rowid < ? ORDER BY f.rowid DESC LIMIT ?`, expr, below, dateline.SearchDepth(f))
 	if err != nil {
 		return res, err
 	}
@@ -273,7 +282,7 @@ func (db *DB) Search(ctx context.Context, f dateline.SearchFilter) (_ dateline.S
 	for i, c := range page {
 		ids[i], args[i] = "?", c.ID
 	}
-	list, err := db.articleList(ctx, `SELECT `+articleColumns+articleFrom+` WHERE a.id IN (`+strings.Join(ids, ",")+`)`, args...)
+	list, err := db.articleList(ctx, `SELECT `+sqlutil.ArticleColumns+sqlutil.ArticleFrom+` WHERE a.id IN (`+strings.Join(ids, ",")+`)`, args...)
 	if err != nil {
 		return res, err
 	}
@@ -308,7 +317,7 @@ func inRange(t, from, to time.Time) bool {
 }
 
 // SearchIndexSize returns the bytes the full-text index takes on disk.
-func (db *DB) SearchIndexSize(ctx context.Context) (_ int64, err error) {
+func (db searchStore) SearchIndexSize(ctx context.Context) (_ int64, err error) {
 	defer wrap(&err, "search index size")
 	var n sql.NullInt64
 	err = db.read.QueryRowContext(ctx, `SELECT SUM(pgsize) FROM dbstat WHERE name LIKE 'article_fts%'`).Scan(&n)

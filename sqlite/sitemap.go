@@ -12,85 +12,38 @@ import (
 	"dateline/internal/sqlutil"
 )
 
+// sitemapStore is dateline.Sitemaps.
+type sitemapStore struct{ *DB }
+
 var _ dateline.Sitemaps = (*DB)(nil)
 
-// SitemapMonths counts published articles by month; see dateline.Sitemaps.
-// Counts are range counts on articles_feed (status, published_at, id),
-// which holds every column they need; the months' last changes read the
-// rows, so the whole list costs a pass over the articles and a refresh
-// only the months that changed.
-func (db *DB) SitemapMonths(ctx context.Context, changedSince time.Time) (_ []dateline.MonthCount, err error) {
+// SitemapMonths reads the months from sitemap_months, which triggers keep
+// in the transaction of every write to articles; see dateline.Sitemaps.
+// The table has a row a month, so the list costs the same at any size.
+func (db sitemapStore) SitemapMonths(ctx context.Context, changedSince time.Time) (_ []dateline.MonthCount, err error) {
 	defer wrap(&err, "sitemap months")
-	var months []dateline.MonthCount
-	if changedSince.IsZero() {
-		var first, last sql.NullInt64
-		if err := db.read.QueryRowContext(ctx, `SELECT published_at FROM articles WHERE status = 'published' AND published_at IS NOT NULL
-			ORDER BY published_at LIMIT 1`).Scan(&first); err != nil && err != sql.ErrNoRows {
-			return nil, err
-		}
-		if err := db.read.QueryRowContext(ctx, `SELECT published_at FROM articles WHERE status = 'published' AND published_at IS NOT NULL
-			ORDER BY published_at DESC LIMIT 1`).Scan(&last); err != nil && err != sql.ErrNoRows {
-			return nil, err
-		}
-		if !first.Valid || !last.Valid {
-			return []dateline.MonthCount{}, nil
-		}
-		end := sqlutil.MonthStart(fromUnix(last))
-		for m := sqlutil.MonthStart(fromUnix(first)); !m.After(end); m = m.AddDate(0, 1, 0) {
-			var n int
-			var mod sql.NullInt64
-			if err := db.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(status = 'published'), 0), MAX(modified_at) FROM articles
-				WHERE status IN ('published', 'withdrawn', 'draft') AND published_at >= ? AND published_at < ?`,
-				m.Unix(), m.AddDate(0, 1, 0).Unix()).Scan(&n, &mod); err != nil {
-				return nil, err
-			}
-			if n > 0 {
-				months = append(months, dateline.MonthCount{Month: m, Count: n, Modified: fromUnix(mod)})
-			}
-		}
-		return months, nil
+	where, args := `count > 0`, []any{}
+	if !changedSince.IsZero() {
+		where, args = `modified >= ?`, append(args, changedSince.Unix())
 	}
-
-	// The articles changed since then, by the newsroom's index on
-	// modified_at, name the months to count again: a story withheld or
-	// taken back to draft after publication keeps its published_at.
-	rows, err := db.read.QueryContext(ctx, `SELECT published_at, modified_at FROM articles
-		WHERE modified_at >= ? AND status IN ('published', 'withdrawn', 'draft') AND published_at IS NOT NULL`, changedSince.Unix())
+	rows, err := db.read.QueryContext(ctx, `SELECT month, count, modified FROM sitemap_months WHERE `+where+` ORDER BY month`, args...)
 	if err != nil {
 		return nil, err
 	}
-	changed := map[time.Time]time.Time{}
-	for rows.Next() {
-		var pub, mod int64
-		if err := rows.Scan(&pub, &mod); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		m := sqlutil.MonthStart(time.Unix(pub, 0))
-		if t := time.Unix(mod, 0).UTC(); t.After(changed[m]) {
-			changed[m] = t
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for m, mod := range changed {
-		var n int
-		if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at >= ? AND published_at < ?`,
-			m.Unix(), m.AddDate(0, 1, 0).Unix()).Scan(&n); err != nil {
-			return nil, err
-		}
-		months = append(months, dateline.MonthCount{Month: m, Count: n, Modified: mod})
-	}
-	slices.SortFunc(months, func(a, b dateline.MonthCount) int { return a.Month.Compare(b.Month) })
-	return months, nil
+	defer rows.Close()
+	return sqlutil.Collect(rows, []dateline.MonthCount{}, func(r sqlutil.Scanner) (dateline.MonthCount, error) {
+		var m dateline.MonthCount
+		var month, mod int64
+		err := r.Scan(&month, &m.Count, &mod)
+		m.Month, m.Modified = time.Unix(month, 0).UTC(), time.Unix(mod, 0).UTC()
+		return m, err
+	})
 }
 
 // SitemapArticles lists a stretch of published articles, oldest first;
 // see dateline.Sitemaps. The offset is skipped inside articles_feed,
 // which covers it, so only the rows returned are read.
-func (db *DB) SitemapArticles(ctx context.Context, from, to time.Time, offset, limit int) (_ []dateline.SitemapEntry, err error) {
+func (db sitemapStore) SitemapArticles(ctx context.Context, from, to time.Time, offset, limit int) (_ []dateline.SitemapEntry, err error) {
 	defer wrap(&err, "sitemap articles")
 	if limit <= 0 || limit > 50000 || offset < 0 {
 		return nil, dateline.Errorf(dateline.EINVALID, "A sitemap lists 1 to 50,000 articles.")
@@ -156,7 +109,7 @@ func sortEntries(es []dateline.SitemapEntry) {
 
 // SitemapCount counts published articles in a time range; see
 // dateline.Sitemaps.
-func (db *DB) SitemapCount(ctx context.Context, from, to time.Time) (_ int, err error) {
+func (db sitemapStore) SitemapCount(ctx context.Context, from, to time.Time) (_ int, err error) {
 	defer wrap(&err, "sitemap count")
 	var n int
 	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at >= ? AND published_at < ?`,
@@ -168,25 +121,19 @@ func (db *DB) SitemapCount(ctx context.Context, from, to time.Time) (_ int, err 
 
 // TagArticles lists a tag's newest published articles; see
 // dateline.Sitemaps.
-func (db *DB) TagArticles(ctx context.Context, kind, slug string, limit int) (_ []dateline.Article, err error) {
+func (db sitemapStore) TagArticles(ctx context.Context, kind, slug string, limit int) (_ []dateline.Article, err error) {
 	defer wrap(&err, "tag articles")
-	table, k, err := sqlutil.TagTable(kind)
+	f, err := sqlutil.TagFilter(kind, slug, limit)
 	if err != nil {
 		return nil, err
 	}
-	if limit <= 0 || limit > 200 {
-		return nil, dateline.Errorf(dateline.EINVALID, "A list has 1 to 200 articles.")
-	}
-	return db.articleList(ctx, `SELECT `+articleColumns+articleFrom+` WHERE a.status = 'published' AND a.id IN (
-			SELECT article_id FROM published_tags WHERE kind = ? AND tag_id = (SELECT id FROM `+table+` WHERE slug = ?)
-			ORDER BY published_at DESC, article_id DESC LIMIT ?)
-		ORDER BY a.published_at DESC, a.id DESC`, k, slug, limit)
+	return db.Articles(ctx, f)
 }
 
 // SitemapTags lists tags with published articles in a range of ids; see
 // dateline.Sitemaps. Each tag's newest publication is one step into
 // published_tags, which holds only published articles.
-func (db *DB) SitemapTags(ctx context.Context, kind string, after int64, limit int) (_ []dateline.SitemapTag, err error) {
+func (db sitemapStore) SitemapTags(ctx context.Context, kind string, after int64, limit int) (_ []dateline.SitemapTag, err error) {
 	defer wrap(&err, "sitemap tags")
 	table, k, err := sqlutil.TagTable(kind)
 	if err != nil {
@@ -219,7 +166,7 @@ func (db *DB) SitemapTags(ctx context.Context, kind string, after int64, limit i
 }
 
 // LastTagID returns the largest id of the kind; see dateline.Sitemaps.
-func (db *DB) LastTagID(ctx context.Context, kind string) (_ int64, err error) {
+func (db sitemapStore) LastTagID(ctx context.Context, kind string) (_ int64, err error) {
 	defer wrap(&err, "last tag id")
 	table, _, err := sqlutil.TagTable(kind)
 	if err != nil {
@@ -234,7 +181,7 @@ func (db *DB) LastTagID(ctx context.Context, kind string) (_ int64, err error) {
 
 // FeedBodies returns the pages and corrections of articles; see
 // dateline.Sitemaps.
-func (db *DB) FeedBodies(ctx context.Context, ids []int64) (_ map[int64]dateline.FeedBody, err error) {
+func (db sitemapStore) FeedBodies(ctx context.Context, ids []int64) (_ map[int64]dateline.FeedBody, err error) {
 	defer wrap(&err, "feed bodies")
 	out := map[int64]dateline.FeedBody{}
 	if len(ids) == 0 {

@@ -34,6 +34,7 @@ type DB struct {
 	// lastBusy is when (Unix ns) a write last gave up on another
 	// process's lock; writes queued behind it give up at once.
 	lastBusy atomic.Int64
+	stores
 }
 
 var _ dateline.Store = (*DB)(nil)
@@ -107,6 +108,7 @@ func OpenWith(ctx context.Context, path string, opt Options) (*DB, error) {
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
 	read.SetMaxIdleConns(max(4, runtime.NumCPU()*2))
 	db := &DB{path: path, write: write, read: read}
+	db.bind()
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlite: migrate %s: %w", path, err)

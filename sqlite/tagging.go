@@ -9,10 +9,13 @@ import (
 	"dateline"
 )
 
+// tagStore is dateline.Tagging.
+type tagStore struct{ *DB }
+
 var _ dateline.Tagging = (*DB)(nil)
 
 // TopicsOf returns the topics of each article; see dateline.Tagging.
-func (db *DB) TopicsOf(ctx context.Context, ids []int64) (_ map[int64][]dateline.Topic, err error) {
+func (db tagStore) TopicsOf(ctx context.Context, ids []int64) (_ map[int64][]dateline.Topic, err error) {
 	defer wrap(&err, "topics of")
 	out := map[int64][]dateline.Topic{}
 	if len(ids) == 0 {
@@ -44,7 +47,7 @@ func (db *DB) TopicsOf(ctx context.Context, ids []int64) (_ map[int64][]dateline
 
 // TagLabel returns how edition lang's stories name a tag; see
 // dateline.Tagging.
-func (db *DB) TagLabel(ctx context.Context, kind, slug, lang string) (_ string, err error) {
+func (db tagStore) TagLabel(ctx context.Context, kind, slug, lang string) (_ string, err error) {
 	defer wrap(&err, "tag label")
 	links, tags, column := "article_topics", "topics", "topic_id"
 	if kind == dateline.TagPerson {
@@ -64,7 +67,7 @@ func (db *DB) TagLabel(ctx context.Context, kind, slug, lang string) (_ string, 
 // TagPublished reports whether the tag has a published story; see
 // dateline.Tagging. published_tags holds the tags of published stories
 // only.
-func (db *DB) TagPublished(ctx context.Context, kind, slug string) (_ bool, err error) {
+func (db tagStore) TagPublished(ctx context.Context, kind, slug string) (_ bool, err error) {
 	defer wrap(&err, "tag published")
 	table, k := "topics", 0
 	switch kind {

@@ -10,10 +10,13 @@ import (
 	"dateline"
 )
 
+// transferStore is dateline.Transfer.
+type transferStore struct{ *DB }
+
 var _ dateline.Transfer = (*DB)(nil)
 
 // MaxKey returns the largest first-column value of the table, or 0.
-func (db *DB) MaxKey(ctx context.Context, t dateline.Table) (_ int64, err error) {
+func (db transferStore) MaxKey(ctx context.Context, t dateline.Table) (_ int64, err error) {
 	defer wrap(&err, "max key")
 	var n sql.NullInt64
 	err = db.read.QueryRowContext(ctx, `SELECT MAX(`+t.Columns[0]+`) FROM `+t.Name).Scan(&n)
@@ -21,7 +24,7 @@ func (db *DB) MaxKey(ctx context.Context, t dateline.Table) (_ int64, err error)
 }
 
 // CountRows counts the table's rows.
-func (db *DB) CountRows(ctx context.Context, t dateline.Table) (_ int64, err error) {
+func (db transferStore) CountRows(ctx context.Context, t dateline.Table) (_ int64, err error) {
 	defer wrap(&err, "count rows")
 	var n int64
 	err = db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+t.Name).Scan(&n)
@@ -29,7 +32,7 @@ func (db *DB) CountRows(ctx context.Context, t dateline.Table) (_ int64, err err
 }
 
 // ReadRows returns rows with keys in (after, upTo] in the engine-neutral form.
-func (db *DB) ReadRows(ctx context.Context, t dateline.Table, after, upTo int64) (_ [][]any, err error) {
+func (db transferStore) ReadRows(ctx context.Context, t dateline.Table, after, upTo int64) (_ [][]any, err error) {
 	defer wrap(&err, "read rows")
 	cols := strings.Join(t.Columns, ", ")
 	rows, err := db.read.QueryContext(ctx, `SELECT `+cols+` FROM `+t.Name+` WHERE `+t.Columns[0]+` > ? AND `+t.Columns[0]+` <= ? ORDER BY `+cols, after, upTo)
@@ -79,7 +82,7 @@ func neutral(t dateline.Table, c string, v any) any {
 }
 
 // WriteRows inserts rows with their keys, in one transaction.
-func (db *DB) WriteRows(ctx context.Context, t dateline.Table, rows [][]any) (err error) {
+func (db transferStore) WriteRows(ctx context.Context, t dateline.Table, rows [][]any) (err error) {
 	defer wrap(&err, "write rows")
 	q := `INSERT INTO ` + t.Name + ` (` + strings.Join(t.Columns, ", ") + `) VALUES (` + placeholders(len(t.Columns)) + `)`
 	return db.inTx(ctx, func(tx *sql.Tx) error {
@@ -122,7 +125,7 @@ func native(t dateline.Table, c string, v any) any {
 
 // FinishTransfer builds the tag and search indexes of the moved articles
 // (SQLite takes new keys after the largest by itself).
-func (db *DB) FinishTransfer(ctx context.Context) (err error) {
+func (db transferStore) FinishTransfer(ctx context.Context) (err error) {
 	defer wrap(&err, "finish transfer")
 	if err := db.rebuildTags(ctx); err != nil {
 		return err

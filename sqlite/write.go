@@ -12,7 +12,7 @@ import (
 )
 
 // Sections returns every section in display order.
-func (db *DB) Sections(ctx context.Context) (_ []dateline.Section, err error) {
+func (db contentStore) Sections(ctx context.Context) (_ []dateline.Section, err error) {
 	defer wrap(&err, "sections")
 	rows, err := db.read.QueryContext(ctx, `SELECT s.id, s.slug, s.name, s.position, s.lang, COALESCE(group_concat(c.code, char(10)), '')
 		FROM sections s LEFT JOIN section_codes c ON c.section_id = s.id
@@ -38,7 +38,7 @@ func (db *DB) Sections(ctx context.Context) (_ []dateline.Section, err error) {
 
 // SaveSection creates or updates the section with s.Slug and replaces its
 // codes. Returns ECONFLICT when a code belongs to another section.
-func (db *DB) SaveSection(ctx context.Context, s *dateline.Section) (err error) {
+func (db contentStore) SaveSection(ctx context.Context, s *dateline.Section) (err error) {
 	defer wrap(&err, "save section")
 	if err := s.Validate(); err != nil {
 		return err
@@ -66,7 +66,7 @@ func (db *DB) SaveSection(ctx context.Context, s *dateline.Section) (err error) 
 }
 
 // UpsertArticles stores articles by URI in one transaction; see dateline.Store.
-func (db *DB) UpsertArticles(ctx context.Context, as []*dateline.Article, now time.Time) (_ []dateline.UpsertResult, err error) {
+func (db contentStore) UpsertArticles(ctx context.Context, as []*dateline.Article, now time.Time) (_ []dateline.UpsertResult, err error) {
 	defer wrap(&err, "upsert articles")
 	results := make([]dateline.UpsertResult, len(as))
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
@@ -114,7 +114,7 @@ func upsertArticle(ctx context.Context, tx *sql.Tx, a *dateline.Article, now tim
 	case dateline.WireUnchanged:
 		return dateline.UpsertResult{ID: old.ID, Status: old.Status}, nil
 	case dateline.WireKill, dateline.WireWithhold:
-		stored, err := scanArticle(tx.QueryRowContext(ctx, `SELECT `+articleColumns+articleFrom+` WHERE a.id = ?`, old.ID))
+		stored, err := sqlutil.ScanArticle(tx.QueryRowContext(ctx, `SELECT `+sqlutil.ArticleColumns+sqlutil.ArticleFrom+` WHERE a.id = ?`, old.ID))
 		if err != nil {
 			return dateline.UpsertResult{}, err
 		}
@@ -379,7 +379,7 @@ func tagID(ctx context.Context, tx *sql.Tx, table string, id *int64, slug *strin
 }
 
 // Topic returns the topic with the slug. Returns ENOTFOUND if none.
-func (db *DB) Topic(ctx context.Context, slug string) (_ *dateline.Topic, err error) {
+func (db contentStore) Topic(ctx context.Context, slug string) (_ *dateline.Topic, err error) {
 	defer wrap(&err, "topic")
 	var t dateline.Topic
 	err = db.read.QueryRowContext(ctx, `SELECT id, slug, name FROM topics WHERE slug = ?`, slug).Scan(&t.ID, &t.Slug, &t.Name)
@@ -390,7 +390,7 @@ func (db *DB) Topic(ctx context.Context, slug string) (_ *dateline.Topic, err er
 }
 
 // Person returns the person with the slug. Returns ENOTFOUND if none.
-func (db *DB) Person(ctx context.Context, slug string) (_ *dateline.Person, err error) {
+func (db contentStore) Person(ctx context.Context, slug string) (_ *dateline.Person, err error) {
 	defer wrap(&err, "person")
 	var p dateline.Person
 	err = db.read.QueryRowContext(ctx, `SELECT id, slug, name FROM persons WHERE slug = ?`, slug).Scan(&p.ID, &p.Slug, &p.Name)
@@ -403,7 +403,7 @@ func (db *DB) Person(ctx context.Context, slug string) (_ *dateline.Person, err 
 // SavePhoto creates the photo, or updates the one with its id (a photo of
 // the library) or else with the same URI. Returns ENOTFOUND for an unknown
 // id and ECONFLICT when another photo has the URI.
-func (db *DB) SavePhoto(ctx context.Context, p *dateline.Photo, now time.Time) (err error) {
+func (db contentStore) SavePhoto(ctx context.Context, p *dateline.Photo, now time.Time) (err error) {
 	defer wrap(&err, "save photo")
 	return db.inTx(ctx, func(tx *sql.Tx) error { return savePhoto(ctx, tx, p, now) })
 }
@@ -442,7 +442,7 @@ func savePhoto(ctx context.Context, tx *sql.Tx, p *dateline.Photo, now time.Time
 }
 
 // CreateToken stores a token.
-func (db *DB) CreateToken(ctx context.Context, t *dateline.Token, now time.Time) (err error) {
+func (db contentStore) CreateToken(ctx context.Context, t *dateline.Token, now time.Time) (err error) {
 	defer wrap(&err, "create token")
 	if t.Scope != "read" && t.Scope != "write" {
 		return dateline.Errorf(dateline.EINVALID, "A token's scope is read or write, not %q.", t.Scope)
@@ -460,7 +460,7 @@ func (db *DB) CreateToken(ctx context.Context, t *dateline.Token, now time.Time)
 }
 
 // TokenByHash returns the token with the hash. Returns EUNAUTHORIZED if none.
-func (db *DB) TokenByHash(ctx context.Context, hash []byte) (_ *dateline.Token, err error) {
+func (db contentStore) TokenByHash(ctx context.Context, hash []byte) (_ *dateline.Token, err error) {
 	defer wrap(&err, "token by hash")
 	var t dateline.Token
 	var created int64

@@ -5,16 +5,14 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/storetest/kit"
 )
 
-var editionTests = []struct {
-	name string
-	fn   func(*testing.T, dateline.Store)
-}{
-	{"EditionSections", testEditionSections},
-	{"Translations", testTranslations},
-	{"TagLabels", testTagLabels},
-	{"EditionTop", testEditionTop},
+var editionTests = []kit.Test{
+	{Name: "EditionSections", Fn: testEditionSections},
+	{Name: "Translations", Fn: testTranslations},
+	{Name: "TagLabels", Fn: testTagLabels},
+	{Name: "EditionTop", Fn: testEditionTop},
 }
 
 func testEditionSections(t *testing.T, s dateline.Store) {

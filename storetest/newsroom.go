@@ -9,94 +9,37 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/storetest/kit"
 )
 
 // newsroomTests are the suite's tests of dateline.Newsroom and of what it
 // added to articles and the home page; Run runs them with the others.
-var newsroomTests = []struct {
-	name string
-	fn   func(*testing.T, dateline.Store)
-}{
-	{"Users", testUsers},
-	{"Lockout", testLockout},
-	{"LoginWhileLocked", testLoginWhileLocked},
-	{"Sessions", testSessions},
-	{"SaveArticle", testSaveArticle},
-	{"SaveArticleConflict", testSaveArticleConflict},
-	{"SaveArticleFields", testSaveArticleFields},
-	{"SaveArticleTranslation", testSaveArticleTranslation},
-	{"DeleteDraft", testDeleteDraft},
-	{"IngestNewColumns", testIngestNewColumns},
-	{"Submitted", testSubmitted},
-	{"DeskArticles", testDeskArticles},
-	{"Chain", testChain},
-	{"Corrections", testCorrections},
-	{"WithdrawnLeavesSearchAndLists", testWithdrawnLeaves},
-	{"Revisions", testRevisions},
-	{"Autosaves", testAutosaves},
-	{"PhotoLibrary", testPhotoLibrary},
-	{"Stories", testStories},
-	{"TopStoriesMixed", testTopStoriesMixed},
-	{"StoryArticleIDs", testStoryArticleIDs},
-	{"TopRefs", testTopRefs},
-	{"TokenList", testTokenList},
-	{"TagSuggest", testTagSuggest},
-	{"Audit", testAudit},
-}
-
-func mkUser(t testing.TB, s dateline.Store, email, name string, role dateline.Role) *dateline.User {
-	t.Helper()
-	u := &dateline.User{Email: email, Name: name, Role: role, PasswordHash: "$argon2id$test", CreatedAt: base}
-	if err := s.CreateUser(ctx, u, time.Now()); err != nil {
-		t.Fatalf("CreateUser(%s): %v", email, err)
-	}
-	return u
-}
-
-// draft is a newsroom article before its first save.
-func draft(uri, section, headline string) *dateline.Article {
-	return &dateline.Article{URI: uri, Section: section, Lang: "en", Status: dateline.StatusDraft, Headline: headline,
-		Lead: "Lead of " + headline, Pages: []string{"<p>Body of " + headline + "</p>"}, Urgency: 5}
-}
-
-// save saves a newsroom edit at now from version base and returns the
-// revision it stored.
-func save(t testing.TB, s dateline.Store, a *dateline.Article, base int, userID int64, now time.Time) *dateline.Revision {
-	t.Helper()
-	rev := &dateline.Revision{Kind: dateline.RevisionSave, UserID: userID, Data: []byte(`{"headline":` + fmt.Sprintf("%q", a.Headline) + `}`)}
-	if err := s.SaveArticle(ctx, a, base, rev, now); err != nil {
-		t.Fatalf("SaveArticle(%s, base %d): %v", a.URI, base, err)
-	}
-	return rev
-}
-
-func get(t testing.TB, s dateline.Store, id int64) *dateline.Article {
-	t.Helper()
-	a, err := s.Article(ctx, id)
-	if err != nil {
-		t.Fatalf("Article(%d): %v", id, err)
-	}
-	return a
-}
-
-func ids(as []dateline.Article) []int64 {
-	out := []int64{}
-	for _, a := range as {
-		out = append(out, a.ID)
-	}
-	return out
-}
-
-func sameIDs(got, want []int64) bool {
-	if len(got) != len(want) {
-		return false
-	}
-	for i := range got {
-		if got[i] != want[i] {
-			return false
-		}
-	}
-	return true
+var newsroomTests = []kit.Test{
+	{Name: "Users", Fn: testUsers},
+	{Name: "Lockout", Fn: testLockout},
+	{Name: "LoginWhileLocked", Fn: testLoginWhileLocked},
+	{Name: "Sessions", Fn: testSessions},
+	{Name: "SaveArticle", Fn: testSaveArticle},
+	{Name: "SaveArticleConflict", Fn: testSaveArticleConflict},
+	{Name: "SaveArticleFields", Fn: testSaveArticleFields},
+	{Name: "SaveArticleTranslation", Fn: testSaveArticleTranslation},
+	{Name: "DeleteDraft", Fn: testDeleteDraft},
+	{Name: "IngestNewColumns", Fn: testIngestNewColumns},
+	{Name: "Submitted", Fn: testSubmitted},
+	{Name: "DeskArticles", Fn: testDeskArticles},
+	{Name: "Chain", Fn: testChain},
+	{Name: "Corrections", Fn: testCorrections},
+	{Name: "WithdrawnLeavesSearchAndLists", Fn: testWithdrawnLeaves},
+	{Name: "Revisions", Fn: testRevisions},
+	{Name: "Autosaves", Fn: testAutosaves},
+	{Name: "PhotoLibrary", Fn: testPhotoLibrary},
+	{Name: "Stories", Fn: testStories},
+	{Name: "TopStoriesMixed", Fn: testTopStoriesMixed},
+	{Name: "StoryArticleIDs", Fn: testStoryArticleIDs},
+	{Name: "TopRefs", Fn: testTopRefs},
+	{Name: "TokenList", Fn: testTokenList},
+	{Name: "TagSuggest", Fn: testTagSuggest},
+	{Name: "Audit", Fn: testAudit},
 }
 
 func testUsers(t *testing.T, s dateline.Store) {

@@ -4,13 +4,33 @@ package storetest
 
 import (
 	"bytes"
-	"context"
-	"dateline/search"
 	"fmt"
 	"testing"
 	"time"
 
 	"dateline"
+	"dateline/storetest/kit"
+	"dateline/storetest/readertest"
+	"dateline/storetest/wiretest"
+)
+
+// The shared steps of the suites, by the short names the tests use.
+var (
+	ctx       = kit.Ctx
+	base      = kit.Base
+	article   = kit.Article
+	draft     = kit.Draft
+	embargoed = kit.Embargoed
+	wire      = kit.Wire
+	upsert    = kit.Upsert
+	wantCode  = kit.WantCode
+	mkUser    = kit.MkUser
+	save      = kit.Save
+	get       = kit.Get
+	restore   = kit.Restore
+	ids       = kit.IDs
+	sameIDs   = kit.SameIDs
+	find      = kit.Find
 )
 
 // Opener returns a new, empty, migrated store for one test.
@@ -18,52 +38,46 @@ type Opener func(t *testing.T) dateline.Store
 
 // Run runs the whole suite against stores made by open.
 func Run(t *testing.T, open Opener) {
-	tests := []struct {
-		name string
-		fn   func(*testing.T, dateline.Store)
-	}{
-		{"Sections", testSections},
-		{"CreateAndRead", testCreateAndRead},
-		{"UpdateByVersion", testUpdateByVersion},
-		{"Withdraw", testWithdraw},
-		{"Embargo", testEmbargo},
-		{"ListsAndCursor", testListsAndCursor},
-		{"TopicsAndPersons", testTopicsAndPersons},
-		{"ReadAlso", testReadAlso},
-		{"TopStories", testTopStories},
-		{"BatchIsOneTransaction", testBatchAtomic},
-		{"Galleries", testGalleries},
-		{"Infographics", testInfographics},
-		{"CollectionStatus", testCollectionStatus},
-		{"Tokens", testTokens},
-		{"ConcurrentWriters", testConcurrentWriters},
-		{"Search", testSearch},
-		{"SearchFollowsStatus", testSearchFollowsStatus},
-		{"PhotoReupload", testPhotoReupload},
-		{"TopicsOf", testTopicsOf},
-		{"Sitemaps", testSitemaps},
-		{"Partners", testPartners},
-		{"Rates", testRates},
-		{"Ads", testAds},
-		{"Commercial", testCommercial},
+	tests := []kit.Test{
+		{Name: "Sections", Fn: testSections},
+		{Name: "CreateAndRead", Fn: testCreateAndRead},
+		{Name: "UpdateByVersion", Fn: testUpdateByVersion},
+		{Name: "Withdraw", Fn: testWithdraw},
+		{Name: "Embargo", Fn: testEmbargo},
+		{Name: "ListsAndCursor", Fn: testListsAndCursor},
+		{Name: "ListsByKeyset", Fn: testListsByKeyset},
+		{Name: "TopicsAndPersons", Fn: testTopicsAndPersons},
+		{Name: "ReadAlso", Fn: testReadAlso},
+		{Name: "TopStories", Fn: testTopStories},
+		{Name: "BatchIsOneTransaction", Fn: testBatchAtomic},
+		{Name: "Galleries", Fn: testGalleries},
+		{Name: "Infographics", Fn: testInfographics},
+		{Name: "CollectionStatus", Fn: testCollectionStatus},
+		{Name: "Tokens", Fn: testTokens},
+		{Name: "ConcurrentWriters", Fn: testConcurrentWriters},
+		{Name: "Search", Fn: testSearch},
+		{Name: "SearchByDateCursor", Fn: testSearchByDateCursor},
+		{Name: "SearchFollowsStatus", Fn: testSearchFollowsStatus},
+		{Name: "PhotoReupload", Fn: testPhotoReupload},
+		{Name: "TopicsOf", Fn: testTopicsOf},
+		{Name: "Sitemaps", Fn: testSitemaps},
+		{Name: "Partners", Fn: testPartners},
+		{Name: "Rates", Fn: testRates},
+		{Name: "Ads", Fn: testAds},
+		{Name: "Commercial", Fn: testCommercial},
 	}
 	tests = append(tests, newsroomTests...)
-	tests = append(tests, readershipTests...)
+	tests = append(tests, readertest.Tests...)
 	tests = append(tests, editionTests...)
-	tests = append(tests, lifecycleTests...)
+	tests = append(tests, wiretest.Tests...)
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
+		t.Run(tt.Name, func(t *testing.T) {
 			s := open(t)
 			seedSections(t, s)
-			tt.fn(t, s)
+			tt.Fn(t, s)
 		})
 	}
 }
-
-var ctx = context.Background()
-
-// base is a fixed "now" so that every engine sees the same times.
-var base = time.Date(2026, 10, 23, 10, 43, 0, 0, time.UTC)
 
 func seedSections(t *testing.T, s dateline.Store) {
 	t.Helper()
@@ -72,30 +86,6 @@ func seedSections(t *testing.T, s dateline.Store) {
 		if err := s.SaveSection(ctx, &sec); err != nil {
 			t.Fatalf("SaveSection(%s): %v", sec.Slug, err)
 		}
-	}
-}
-
-func article(uri, section string, published time.Time) *dateline.Article {
-	return &dateline.Article{
-		URI: uri, Section: section, Lang: "en", Status: dateline.StatusPublished,
-		Headline: "Headline " + uri, Lead: "Lead of " + uri, Pages: []string{"<p>Body of " + uri + "</p>"},
-		Place: "MOSCOW", Urgency: 5, PublishedAt: published, SourceVersion: published,
-	}
-}
-
-func upsert(t testing.TB, s dateline.Store, now time.Time, as ...*dateline.Article) []dateline.UpsertResult {
-	t.Helper()
-	rs, err := s.UpsertArticles(ctx, as, now)
-	if err != nil {
-		t.Fatalf("UpsertArticles: %v", err)
-	}
-	return rs
-}
-
-func wantCode(t *testing.T, err error, code string) {
-	t.Helper()
-	if got := dateline.ErrorCode(err); got != code {
-		t.Fatalf("error code = %q (%v), want %q", got, err, code)
 	}
 }
 
@@ -531,30 +521,6 @@ func testConcurrentWriters(t *testing.T, s dateline.Store) {
 	if err != nil || len(got.Topics) != 3 {
 		t.Errorf("article after concurrent writes: %+v %v", got, err)
 	}
-}
-
-func find(t *testing.T, s dateline.Store, q string, mod func(*dateline.SearchFilter)) []string {
-	t.Helper()
-	pq, err := search.Parse(q)
-	if err != nil {
-		t.Fatalf("Parse(%q): %v", q, err)
-	}
-	f := dateline.SearchFilter{Must: pq.Must, Not: pq.Not, Limit: 50, Now: base}
-	if mod != nil {
-		mod(&f)
-	}
-	res, err := s.Search(ctx, f)
-	if err != nil {
-		t.Fatalf("Search(%q): %v", q, err)
-	}
-	var uris []string
-	for _, h := range res.Hits {
-		uris = append(uris, h.Article.URI)
-	}
-	if res.Total < len(uris) {
-		t.Errorf("Search(%q): total %d below %d hits", q, res.Total, len(uris))
-	}
-	return uris
 }
 
 func story(uri, section, headline, body string, published time.Time) *dateline.Article {

@@ -24,7 +24,22 @@ import (
 	"dateline/media"
 )
 
+// runBench runs "dateline bench archive" (the archive-scale table, in
+// bencharchive.go) or the warm article page against a bare handler, which
+// is also what "dateline bench" alone does.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "archive":
+			return runBenchArchive(ctx, args[1:], stdout, stderr)
+		case "warm":
+			args = args[1:]
+		}
+	}
+	return runBenchWarm(ctx, args, stdout, stderr)
+}
+
+func runBenchWarm(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var (
 		duration time.Duration
 		rounds   int
@@ -32,7 +47,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		tool     string
 		keep     bool
 	)
-	fs := newFlagSet("bench", "Usage: dateline bench [flags]\n\nLoads the demo site into a temporary folder, serves it on loopback exactly as\n\"dateline serve\" does (access log included, written to a file), and measures\nthe warm article page of the seed story against a bare net/http handler that\nwrites the same response (body and headers) from memory. Rounds alternate between the two so both\nsee the same machine; it prints every round, the medians and their ratio.\nIt stops by itself after 2 x rounds x duration.")
+	fs := newFlagSet("bench", "Usage: dateline bench [warm] [flags]\n       dateline bench archive --help   (every path of the archive-scale table, on your data)\n\nLoads the demo site into a temporary folder, serves it on loopback exactly as\n\"dateline serve\" does (access log included, written to a file), and measures\nthe warm article page of the seed story against a bare net/http handler that\nwrites the same response (body and headers) from memory. Rounds alternate between the two so both\nsee the same machine; it prints every round, the medians and their ratio.\nIt stops by itself after 2 x rounds x duration.")
 	fs.DurationVar(&duration, "duration", 5*time.Second, "length of each round")
 	fs.IntVar(&rounds, "rounds", 3, "rounds for each server")
 	fs.IntVar(&conns, "connections", 32, "concurrent keep-alive connections")

@@ -6,7 +6,6 @@ import (
 	"io"
 	"math/rand"
 	"slices"
-	"strings"
 	"time"
 
 	"dateline"
@@ -68,32 +67,13 @@ func runBenchSearch(ctx context.Context, args []string, stdout, stderr io.Writer
 			if err != nil || a.Status != dateline.StatusPublished {
 				continue
 			}
-			var ws []string
-			for _, w := range search.Words(a.Headline) {
-				if len([]rune(w)) >= 4 {
-					ws = append(ws, w)
-				}
+			if q, ok := headlineQuery(rng, a.Headline, words); ok {
+				return q, a.Section
 			}
-			if len(ws) < words {
-				continue
-			}
-			start := rng.Intn(len(ws) - words + 1)
-			return strings.Join(ws[start:start+words], " "), a.Section
 		}
 	}
-	kinds := []struct {
-		name    string
-		words   int
-		section bool
-		phrase  bool
-	}{
-		{"1 word", 1, false, false}, {"1 word + section", 1, true, false},
-		{"2 words", 2, false, false}, {"2 words + section", 2, true, false},
-		{"3 words", 3, false, false}, {"3 words + section", 3, true, false},
-		{"phrase of 2", 2, false, true},
-	}
 	fmt.Fprintf(stdout, "%-20s %8s %8s %8s %10s\n", "query", "p50", "p99", "max", "avg hits")
-	for _, k := range kinds {
+	for _, k := range searchKinds {
 		var took []time.Duration
 		hits := 0
 		for range n {

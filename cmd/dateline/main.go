@@ -27,6 +27,7 @@ Commands:
   import         import ninjs files or JSON-lines files of ninjs documents
   gen            generate articles for load tests
   bench          measure the article page against a bare Go handler
+  bench archive  measure every path of a site of any size from outside
   migrate-db     move a whole site between SQLite and PostgreSQL
   bench-search   measure search latency on the database
   rates import   store official exchange rate files (Bank of Russia, ECB)

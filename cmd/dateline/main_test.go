@@ -53,7 +53,7 @@ func cli(t *testing.T, args ...string) (stdout, stderr string, err error) {
 func TestHelp(t *testing.T) {
 	for _, args := range [][]string{
 		{"--help"}, {"help"}, {"serve", "--help"}, {"token", "create", "--help"}, {"token", "--help"},
-		{"import", "--help"}, {"gen", "--help"}, {"bench", "--help"}, {"migrate-db", "--help"}, {"bench-search", "--help"},
+		{"import", "--help"}, {"gen", "--help"}, {"bench", "--help"}, {"bench", "archive", "--help"}, {"migrate-db", "--help"}, {"bench-search", "--help"},
 	} {
 		out, _, err := cli(t, args...)
 		if err != nil && exitCode(err) != 0 {
@@ -79,6 +79,7 @@ func TestBadCommandLines(t *testing.T) {
 		{[]string{"serve", "--data", data, "--city", "Atlantis"}, "--city must be a slug"},
 		{[]string{"serve", "--data", data, "--city", "Moscow=Europe/Moscow"}, "--city must be a slug"},
 		{[]string{"serve", "--data", data, "--times", "local"}, "reader or agency"},
+		{[]string{"serve", "--data", data, "--render-limit", "-1"}, "--render-limit must be"},
 		{[]string{"serve", "--data", data, "--weather-url", "ftp://x"}, "--weather-url must be"},
 		{[]string{"serve", "--data", data, "--log-format", "xml"}, "text or json"},
 		{[]string{"serve", "--data", data, "--db", "mysql://x", "--addr", "127.0.0.1:0"}, "--db must be"},

@@ -78,7 +78,7 @@ const minMemoryLimit = 128 << 20
 // memory is left for what the limit does not count: SQLite's page
 // caches, thread stacks and the kernel's buffers for open connections.
 // The budget of image work is three quarters of the limit.
-func planMemory(flagValue string) (memoryPlan, error) {
+func planMemory(flagValue, pageCache string) (memoryPlan, error) {
 	var p memoryPlan
 	switch {
 	case flagValue != "" && flagValue != "auto":
@@ -98,7 +98,14 @@ func planMemory(flagValue string) (memoryPlan, error) {
 		avail = total // GOMEMLIMIT=off, or a limit above the machine's
 	}
 	p.images = avail / 4 * 3
-	p.pages = min(max(avail/8, 16<<20), 512<<20)
+	p.pages = min(max(avail/16, 16<<20), 64<<20)
+	if pageCache != "" && pageCache != "auto" {
+		n, err := parseSize("--page-cache", pageCache, 1<<20)
+		if err != nil {
+			return p, err
+		}
+		p.pages = n
+	}
 	return p, nil
 }
 

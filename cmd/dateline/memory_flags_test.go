@@ -110,3 +110,30 @@ func TestReadLimit(t *testing.T) {
 }
 
 func writeFile(p, s string) error { return os.WriteFile(p, []byte(s), 0o644) }
+
+// TestServePageCache: the page cache's budget follows the memory limit
+// (a sixteenth, 16 to 64 MiB) unless --page-cache sets it; a wrong size is
+// a one-line usage error.
+func TestServePageCache(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		args []string
+		want int64
+	}{
+		{[]string{"--memory-limit", "512MiB"}, 32 << 20},
+		{[]string{"--memory-limit", "8GiB"}, 64 << 20},
+		{[]string{"--memory-limit", "128MiB"}, 16 << 20},
+		{[]string{"--memory-limit", "8GiB", "--page-cache", "1GiB"}, 1 << 30},
+	} {
+		c, err := parseServe(append([]string{"--data", dir}, tc.args...), io.Discard, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.memory.pages != tc.want {
+			t.Errorf("%v: page cache %d, want %d", tc.args, c.memory.pages, tc.want)
+		}
+	}
+	if _, err := parseServe([]string{"--data", dir, "--page-cache", "lots"}, io.Discard, io.Discard); err == nil || exitCode(err) != 2 || !strings.Contains(message(err), "--page-cache") {
+		t.Errorf("--page-cache lots: %v", err)
+	}
+}

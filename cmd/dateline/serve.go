@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/http/pprof"
@@ -61,9 +62,11 @@ type serveConfig struct {
 	ratesEvery      time.Duration
 	noAds           bool
 	times           string
+	renderLimit     float64
 	weatherURL      string
 	defaultCity     cities.City
 	memoryLimit     string
+	pageCache       string
 	memory          memoryPlan
 }
 
@@ -74,6 +77,7 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	c.store.register(fs)
 	c.store.registerReplicas(fs)
 	c.store.registerDurability(fs)
+	fs.StringVar(&c.pageCache, "page-cache", env("DATELINE_PAGE_CACHE", "auto"), "the page cache's budget, such as 64MiB or 1GiB: rendered pages kept as ready bytes, the least recently used dropped beyond it; auto is a sixteenth of the memory limit, at least 16MiB and at most 64MiB (env DATELINE_PAGE_CACHE)")
 	fs.StringVar(&c.memoryLimit, "memory-limit", env("DATELINE_MEMORY_LIMIT", "auto"), "the node's memory limit, such as 768MiB or 2GiB: the Go runtime collects garbage harder as it nears it, and photo uploads are prepared within three quarters of it (larger ones wait their turn); auto is GOMEMLIMIT when set, else three quarters of the container's memory limit or of the machine's memory (env DATELINE_MEMORY_LIMIT)")
 	fs.StringVar(&c.media, "media", env("DATELINE_MEDIA", ""), "folder of photo files; nodes of a cluster share one (default DATA/media) (env DATELINE_MEDIA)")
 	fs.StringVar(&c.addr, "addr", env("DATELINE_ADDR", "127.0.0.1:8080"), "address to listen on, HOST:PORT (env DATELINE_ADDR)")
@@ -82,7 +86,8 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	fs.StringVar(&c.siteName, "site-name", env("DATELINE_SITE_NAME", "Dateline"), "the site's name (env DATELINE_SITE_NAME)")
 	fs.StringVar(&c.agencyMark, "agency-mark", env("DATELINE_AGENCY_MARK", "DATELINE"), `the agency's mark in datelines: "MOSCOW, October 23. /MARK/." (env DATELINE_AGENCY_MARK)`)
 	fs.StringVar(&c.city, "city", env("DATELINE_CITY", "moscow"), "the default city, a slug of the site's city list (/city) such as moscow or berlin: readers who chose none see its local time and weather, and with --times agency every time is in its zone (env DATELINE_CITY)")
-	fs.StringVar(&c.times, "times", env("DATELINE_TIMES", dhttp.TimesReader), "which zone times on the site are shown in: reader (the city the reader chose, else the default city) or agency (always the default city's) (env DATELINE_TIMES)")
+	fs.StringVar(&c.times, "times", env("DATELINE_TIMES", dhttp.TimesReader), "which zone times on the site are shown in: reader (pages show the default city's zone and their script the city the reader chose) or agency (always the default city's) (env DATELINE_TIMES)")
+	fs.Float64Var(&c.renderLimit, "render-limit", 20, "how many pages that are not in the page cache one address may have rendered a second, in bursts of twice as many; beyond it 429 (cached pages are always served; loopback is not limited: name a local proxy with --trusted-proxy); 0 for no limit")
 	fs.StringVar(&c.weatherURL, "weather-url", env("DATELINE_WEATHER_URL", ""), "a provider of current weather in Open-Meteo's forecast API format, e.g. https://api.open-meteo.com/v1/forecast, read every 15 minutes for the default city and the cities readers chose; empty shows no weather (env DATELINE_WEATHER_URL)")
 	fs.StringVar(&c.fallbackSection, "fallback-section", env("DATELINE_FALLBACK_SECTION", "world"), "section for ingested items that match no section's codes; empty refuses them (env DATELINE_FALLBACK_SECTION)")
 	fs.Int64Var(&c.maxBody, "max-body", 2<<20, "largest API request body in bytes")
@@ -108,7 +113,7 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	if err := c.store.checkDurability(); err != nil {
 		return nil, err
 	}
-	if c.memory, err = planMemory(c.memoryLimit); err != nil {
+	if c.memory, err = planMemory(c.memoryLimit, c.pageCache); err != nil {
 		return nil, err
 	}
 	if _, _, err := net.SplitHostPort(c.addr); err != nil {
@@ -121,6 +126,9 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	c.defaultCity = city
 	if c.times != dhttp.TimesReader && c.times != dhttp.TimesAgency {
 		return nil, usagef("--times must be reader or agency, not %q", c.times)
+	}
+	if c.renderLimit < 0 || math.IsNaN(c.renderLimit) || math.IsInf(c.renderLimit, 0) {
+		return nil, usagef("--render-limit must be a number of pages a second, 0 for no limit, not %v", c.renderLimit)
 	}
 	if c.weatherURL != "" {
 		if err := c.checkFetchURL("--weather-url", c.weatherURL); err != nil {
@@ -346,7 +354,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		City:  dhttp.City{Name: c.defaultCity.NameEN, Zone: c.defaultCity.Location(), Slug: c.defaultCity.Slug},
 		Times: c.times, Media: files, MaxBodySize: c.maxBody, Dev: c.dev,
 		TrustedProxies: c.trustedNets, FeedContent: c.feedContent, WebSubHub: c.websubHub, NoAds: c.noAds,
-		PageCache: c.memory.pages,
+		PageCache: c.memory.pages, RenderLimit: renderLimit(c.renderLimit),
 	}
 	// Weather is kept in memory on each node; every node fetches it.
 	var wx *weather.Service
@@ -613,4 +621,13 @@ func demoAccounts(ctx context.Context, store dateline.Store, log *slog.Logger) e
 	}
 	log.Info("demo newsroom accounts made (the password is in the README)", "emails", strings.Join(emails, ", "))
 	return nil
+}
+
+// renderLimit is --render-limit as the server takes it: 0 turns the limit
+// off, which the server's Config says with a negative number.
+func renderLimit(perSecond float64) float64 {
+	if perSecond <= 0 {
+		return -1
+	}
+	return perSecond
 }

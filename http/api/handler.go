@@ -52,6 +52,9 @@ type Site interface {
 	Search(r *http.Request) (any, error)
 	Rates(r *http.Request) (any, error)
 	Convert(r *http.Request) (any, error)
+	// Weather is a city's names, zone and current weather (GET
+	// /api/v1/weather?city=SLUG), for the pages' script.
+	Weather(r *http.Request) (any, error)
 }
 
 // Config is what the API needs to know of the node.

@@ -20,6 +20,7 @@ func (s *Handler) Routes(m *http.ServeMux) {
 	m.HandleFunc("GET /api/v1/stream", s.handle(s.handleStream))
 	m.HandleFunc("GET /api/v1/rates", s.handle(s.document(s.site.Rates, "public, max-age=300")))
 	m.HandleFunc("GET /api/v1/convert", s.handle(s.document(s.site.Convert, "public, max-age=300")))
+	m.HandleFunc("GET /api/v1/weather", s.handle(s.document(s.site.Weather, "public, max-age=0, s-maxage=60")))
 	m.HandleFunc("/api/v1/items", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", "GET, POST")
 		ErrorStatus(w, http.StatusMethodNotAllowed, "This endpoint takes GET (a list of items) or POST (one ninjs document).")

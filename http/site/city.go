@@ -1,6 +1,7 @@
 package site
 
 import (
+	"dateline"
 	"net/http"
 	"net/url"
 	"sort"
@@ -34,7 +35,6 @@ type WeatherSource interface {
 // clockBox is the header's city: its name, local time and weather.
 type clockBox struct {
 	City    cities.City
-	Chosen  bool // the reader chose it; otherwise it is the site's default
 	Now     time.Time
 	Weather *weatherBox
 }
@@ -73,24 +73,56 @@ func (s *Kit) defaultCity() cities.City {
 	return cities.City{Slug: s.cfg.City.Slug, NameEN: s.cfg.City.Name, NameRU: s.cfg.City.Name, Zone: s.cfg.City.Zone.String()}
 }
 
-// clock is the header's city for this request.
-func (s *Kit) clock(r *http.Request, now time.Time) clockBox {
-	c, chosen := chosenCity(r)
-	if !chosen {
-		c = s.defaultCity()
-	} else if s.cfg.Weather != nil {
-		s.cfg.Weather.Want(c.Slug)
-	}
-	b := clockBox{City: c, Chosen: chosen, Now: now.In(s.cfg.City.Zone)}
-	if chosen {
-		b.Now = now.In(c.Location())
-	}
+// clock is the header's city: the default city, the same for every
+// reader; the page's script shows the reader's own city instead.
+func (s *Kit) clock(now time.Time) clockBox {
+	c := s.defaultCity()
+	b := clockBox{City: c, Now: now.In(s.cfg.City.Zone)}
 	if s.cfg.Weather != nil {
 		if w, ok := s.cfg.Weather.Current(c.Slug); ok {
 			b.Weather = &weatherBox{Temp: weather.Temperature(w.Temp), Condition: weather.Condition(w.Code)}
 		}
 	}
 	return b
+}
+
+// cityDoc is GET /api/v1/weather's answer: a city's names, zone and
+// current weather, for the page's script.
+type cityDoc struct {
+	City    string            `json:"city"`
+	Name    map[string]string `json:"name"` // by language: "en", "ru"
+	Zone    string            `json:"zone"` // IANA
+	Weather *weatherDoc       `json:"weather"`
+}
+
+type weatherDoc struct {
+	Temp      string            `json:"temp"`      // "−2 °C"
+	Condition map[string]string `json:"condition"` // by language
+}
+
+// WeatherDoc answers GET /api/v1/weather?city=SLUG: the city's names,
+// zone and current weather (null when there is no fresh reading). Asking
+// is how a city gets chosen: its weather is fetched from then on. Returns
+// EINVALID for a missing or unknown city.
+func (s *Kit) WeatherDoc(r *http.Request) (any, error) {
+	slug := r.URL.Query().Get("city")
+	if slug == "" {
+		return nil, dateline.Errorf(dateline.EINVALID, "Name a city: ?city=SLUG, a slug from the Select the city page (/city), such as moscow.")
+	}
+	c, ok := cities.Find(slug)
+	if !ok {
+		return nil, dateline.Errorf(dateline.EINVALID, "There is no city %q in the list: use a slug from the Select the city page (/city), such as moscow.", clip(slug, 64))
+	}
+	d := cityDoc{City: c.Slug, Zone: c.Zone, Name: map[string]string{"en": cityName(c, "en"), "ru": cityName(c, "ru")}}
+	if s.cfg.Weather == nil {
+		return d, nil
+	}
+	s.cfg.Weather.Want(c.Slug)
+	if w, ok := s.cfg.Weather.Current(c.Slug); ok {
+		cond := weather.Condition(w.Code)
+		d.Weather = &weatherDoc{Temp: weather.Temperature(w.Temp), Condition: map[string]string{"en": i18n.T(i18n.EN, cond), "ru": i18n.T(i18n.RU, cond)}}
+	}
+	return d, nil
 }
 
 // --- /city ---
@@ -124,6 +156,9 @@ type cityGroup struct {
 
 // handleCity shows every city of the list, each a button that chooses it.
 func (s *Prefs) handleCity(w http.ResponseWriter, r *http.Request) {
+	if s.overLimit(w, r) { // rendered afresh for every reader
+		return
+	}
 	v := s.newBase(r, "")
 	lang := v.Lang
 	v.Title = i18n.T(i18n.Lang(lang), "Select the city")
@@ -191,7 +226,9 @@ func (s *Prefs) handleCityChoose(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	slug := r.PostForm.Get("city")
-	c := &http.Cookie{Name: cityCookie, Value: slug, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, HttpOnly: true, Secure: s.secure(r)}
+	// Not HttpOnly: the page's script reads it to show times, the
+	// header's clock and weather in the reader's city.
+	c := &http.Cookie{Name: cityCookie, Value: slug, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: s.secure(r)}
 	if slug == "" {
 		c.Value, c.MaxAge = "", -1
 	} else if _, ok := cities.Find(slug); !ok {

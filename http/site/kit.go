@@ -4,13 +4,15 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"math"
 	"net/http"
+	"net/netip"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"dateline"
-	"dateline/cities"
 	"dateline/http/web"
 	"dateline/i18n"
 )
@@ -29,6 +31,7 @@ type Kit struct {
 	ads        *Ads
 	lastChange atomic.Int64 // Unix nanoseconds of the last content change
 	events     storyEvents  // the store's event log, as far as the cache has applied it
+	renders    *web.Limiter // pages rendered for one address, not served from the cache
 }
 
 // Base is what every page template receives around its own content:
@@ -83,9 +86,11 @@ func (b *Base) Switch() []alternate {
 	return out
 }
 
-// Zone is the reader's time zone, the city it is named after, and the
-// time of the request in it; Here is the header's city (city.go), which
-// is the zone's city unless times stay in the agency's zone.
+// Zone is the zone a page's times are written in, the city it is named
+// after, and the time of the request in it; Here is the header's city
+// (city.go). On the site's pages it is always the default city: every
+// reader gets the same bytes, and the page's script (static/city.js) shows
+// the times in the reader's own city.
 type Zone struct {
 	Lang string // the language times are written in
 	City string
@@ -94,14 +99,12 @@ type Zone struct {
 	Here clockBox
 }
 
-// key names the zone, the local day and the header's city and weather in
-// cache keys: "Today" and "Yesterday" on a page change at local midnight.
-// (The header's clock changes every minute: servePage adds the minute.)
+// key names the zone, the local day and the header's weather in cache
+// keys: "Today" and "Yesterday" on a page change at local midnight. The
+// header's clock is written by the page's script, so the minute is not
+// part of it.
 func (z Zone) key() string {
 	k := z.City + "|" + z.Now.Format("2006-01-02")
-	if z.Here.Chosen {
-		k += "|" + z.Here.City.Slug
-	}
 	if w := z.Here.Weather; w != nil {
 		k += "|" + w.Temp + w.Condition
 	}
@@ -133,20 +136,25 @@ func (s *Kit) newBase(r *http.Request, title string) *Base {
 	}
 }
 
-// Zone returns the zone that times are shown in for this request: the
-// reader's city from the cookie, or the default city when there is none or
-// times stay in the agency's zone (Config.Times).
+// Zone returns the zone the site's pages show times in: the default
+// city's, whatever the reader chose, so that a page is the same bytes for
+// every reader.
 func (s *Kit) Zone(r *http.Request) Zone {
 	lang, now := s.lang(r), s.now()
-	here := s.clock(r, now)
-	if here.Chosen && s.cfg.Times != TimesAgency {
-		return Zone{Lang: lang, City: cityName(here.City, lang), Loc: here.City.Location(), Now: here.Now, Here: here}
+	return Zone{Lang: lang, City: cityName(s.defaultCity(), lang), Loc: s.cfg.City.Zone, Now: now.In(s.cfg.City.Zone), Here: s.clock(now)}
+}
+
+// ReaderZone returns the zone of the reader's city (the city cookie) for
+// pages made for one person, such as the newsroom's, or the default city's
+// when there is none or times stay in the agency's zone (Config.Times).
+func (s *Kit) ReaderZone(r *http.Request) Zone {
+	z := s.Zone(r)
+	c, ok := chosenCity(r)
+	if !ok || s.cfg.Times == TimesAgency {
+		return z
 	}
-	name := s.cfg.City.Name
-	if c, ok := cities.Find(s.cfg.City.Slug); ok {
-		name = cityName(c, lang)
-	}
-	return Zone{Lang: lang, City: name, Loc: s.cfg.City.Zone, Now: now.In(s.cfg.City.Zone), Here: here}
+	z.City, z.Loc, z.Now = cityName(c, z.Lang), c.Location(), z.Now.In(c.Location())
+	return z
 }
 
 // render runs page template name with p.
@@ -165,24 +173,22 @@ func (s *Kit) RenderNewsroom(buf *bytes.Buffer, name string, data any) error {
 
 // servePage answers from the page cache, rendering the page first if it is
 // not there. Pages that depend on content are kept until content changes.
+// A client that asks for too many pages that are not cached is refused
+// (Kit.overLimit); cached pages are always served.
 func (s *Kit) servePage(w http.ResponseWriter, r *http.Request, key web.Key, render func(ctx context.Context) (*web.Page, error)) {
 	key.Lang = s.lang(r)
-	// Pages with a zone show the header's clock: they are kept for the
-	// minute they show, and shaped by the reader's city cookie if any.
-	private := false
-	if key.Zone != "" {
-		key.Minute = s.now().Unix() / 60
-		s.cache.Sweep(key.Minute)
-		_, private = chosenCity(r)
+	if p := s.cache.Get(key); p != nil {
+		p.Write(w, r)
+		return
+	}
+	if s.overLimit(w, r) {
+		return
 	}
 	p, err := s.cache.Page(key, func() (*web.Page, []web.Dep, error) {
 		ctx, d := collect(context.WithoutCancel(r.Context()), key.Kind)
 		p, err := render(ctx)
 		if err != nil {
 			return nil, nil, err
-		}
-		if key.Zone != "" && p.Vary == nil {
-			p.Vary = web.VaryCookie
 		}
 		p.Finish()
 		return p, d.all(), nil
@@ -191,7 +197,7 @@ func (s *Kit) servePage(w http.ResponseWriter, r *http.Request, key web.Key, ren
 		s.Error(w, r, err)
 		return
 	}
-	p.Send(w, r, private)
+	p.Write(w, r)
 }
 
 // keepPage tells which rendered pages the cache keeps: pages, notices of
@@ -204,10 +210,41 @@ func keepPage(p *web.Page) bool {
 	return false
 }
 
+// overLimit refuses the request with 429 and says when to try again when
+// its address has asked for more pages than the cache held than
+// Config.RenderLimit allows. The limit is of work done, so it reads the
+// wall clock, not the site's. A loopback address is not limited: it is
+// the node's own tools (dateline bench) or a proxy on the machine that is
+// not among the trusted ones, behind which every reader would share one
+// address.
+func (s *Kit) overLimit(w http.ResponseWriter, r *http.Request) bool {
+	if s.renders == nil {
+		return false
+	}
+	ip := web.ClientIP(r, s.cfg.TrustedProxies)
+	if a, err := netip.ParseAddr(ip); err == nil && a.IsLoopback() {
+		return false
+	}
+	ok, wait := s.renders.Allow(ip, time.Now())
+	if ok {
+		return false
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	s.ErrorStatus(w, r, http.StatusTooManyRequests, "Too many pages were asked for from your address at once. Wait a second and try again.")
+	return true
+}
+
 // serveLarge is servePage for bodies of megabytes: finish compresses at
 // BestCompression, which costs ~40 ms for a file of 10,000 URLs (1.6 MB),
 // where BestSpeed takes 3 ms for a file 30% larger.
 func (s *Kit) serveLarge(w http.ResponseWriter, r *http.Request, key web.Key, render func(ctx context.Context) (*web.Page, error)) {
+	if p := s.cache.Get(key); p != nil {
+		p.Write(w, r)
+		return
+	}
+	if s.overLimit(w, r) {
+		return
+	}
 	p, err := s.cache.Page(key, func() (*web.Page, []web.Dep, error) {
 		ctx, d := collect(context.WithoutCancel(r.Context()), key.Kind)
 		p, err := render(ctx)

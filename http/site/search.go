@@ -157,6 +157,9 @@ type searchPage struct {
 }
 
 func (s *SearchPages) handleSearch(w http.ResponseWriter, r *http.Request) {
+	if s.overLimit(w, r) { // every search is rendered afresh
+		return
+	}
 	sr, err := s.parseSearch(r, true)
 	d := searchPage{Req: sr}
 	status := http.StatusOK
@@ -216,12 +219,7 @@ func (s *SearchPages) handleSearch(w http.ResponseWriter, r *http.Request) {
 	if ads.csp != nil {
 		w.Header()["Content-Security-Policy"] = ads.csp
 	}
-	cc := "public, max-age=0, s-maxage=10"
-	if _, ok := chosenCity(r); ok {
-		cc = "private, max-age=0" // times and header in the reader's city
-	}
-	w.Header()["Vary"] = web.VaryCookie
-	web.WriteHTML(w, status, cc, body)
+	web.WriteHTML(w, status, "public, max-age=0, s-maxage=10", body)
 }
 
 // searchResultJSON is one result of GET /api/v1/search.

@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"dateline"
@@ -52,6 +53,13 @@ type Config struct {
 	Weather WeatherSource
 	// PageCache is the page cache's budget of bytes (64 MiB when 0).
 	PageCache int64
+	// RenderLimit is how many pages that are not in the page cache one
+	// address may have rendered a second, with bursts of twice as many
+	// (20 when 0; negative: no limit). Cached pages are always served.
+	RenderLimit float64
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the reader's address, for RenderLimit.
+	TrustedProxies []netip.Prefix
 }
 
 // City is a place whose local time pages show.
@@ -112,6 +120,9 @@ func New(store Store, log *slog.Logger, cfg Config, now func() time.Time) (*Site
 		return nil, err
 	}
 	kit.lastChange.Store(now().UnixNano())
+	if rate := cmp.Or(cfg.RenderLimit, 20); rate > 0 {
+		kit.renders = &web.Limiter{Rate: rate, Burst: 2 * rate}
+	}
 	s := &Site{Kit: kit, Sections: secs, Ads: ads, store: store}
 	scfg := syndication.Config{SiteName: cfg.SiteName, BaseURL: cfg.BaseURL, FeedContent: cfg.FeedContent, WebSubHub: cfg.WebSubHub, Now: now}
 	if s.Feeds, err = syndication.NewFeeds(store, syndSite{kit}, scfg); err != nil {

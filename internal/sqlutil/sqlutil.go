@@ -1,6 +1,8 @@
-// Package sqlutil holds the small helpers both engines (sqlite, postgres)
-// use alike around their SQL: limits, LIKE patterns, lists kept as text,
-// the tables and columns their schemas share. Each engine still owns its
+// Package sqlutil holds what both engines (sqlite, postgres) do alike
+// around their SQL: limits, LIKE patterns, lists kept as text, the tables
+// and columns their schemas share, the rows they select alike (with a
+// scanner for either engine's times), and the keyset walk of lists,
+// written in the SQL both speak. Each engine still owns the rest of its
 // SQL; nothing here talks to a database.
 package sqlutil
 

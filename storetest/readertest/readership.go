@@ -1,4 +1,7 @@
-package storetest
+// Package readertest is the storage suite of dateline.Readership (views,
+// rankings, neighbours, the event log), run by storetest.Run on every
+// engine.
+package readertest
 
 import (
 	"fmt"
@@ -9,38 +12,29 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/storetest/kit"
 )
 
-// readershipTests are the suite's tests of dateline.Readership; Run runs
+// Tests are the suite's tests of dateline.Readership; storetest.Run runs
 // them with the others.
-var readershipTests = []struct {
-	name string
-	fn   func(*testing.T, dateline.Store)
-}{
-	{"ViewWindowEdges", testViewWindowEdges},
-	{"LateViews", testLateViews},
-	{"ViewBatches", testViewBatches},
-	{"ConcurrentViews", testConcurrentViews},
-	{"MostRead", testMostRead},
-	{"MostReadLimits", testMostReadLimits},
-	{"Neighbours", testNeighbours},
-	{"NeighboursOfPopularTags", testNeighboursPopular},
-	{"PublishedIDs", testPublishedIDs},
-	{"Events", testEvents},
-	{"EventsNewsroom", testEventsNewsroom},
-	{"EventsPaging", testEventsPaging},
-	{"EventsInCommitOrder", testEventsInCommitOrder},
-}
-
-// readership returns the store's dateline.Readership.
-func readership(t testing.TB, s dateline.Store) dateline.Readership {
-	t.Helper()
-	r := s
-	return r
+var Tests = []kit.Test{
+	{Name: "ViewWindowEdges", Fn: testViewWindowEdges},
+	{Name: "LateViews", Fn: testLateViews},
+	{Name: "ViewBatches", Fn: testViewBatches},
+	{Name: "ConcurrentViews", Fn: testConcurrentViews},
+	{Name: "MostRead", Fn: testMostRead},
+	{Name: "MostReadLimits", Fn: testMostReadLimits},
+	{Name: "Neighbours", Fn: testNeighbours},
+	{Name: "NeighboursOfPopularTags", Fn: testNeighboursPopular},
+	{Name: "PublishedIDs", Fn: testPublishedIDs},
+	{Name: "Events", Fn: testEvents},
+	{Name: "EventsNewsroom", Fn: testEventsNewsroom},
+	{Name: "EventsPaging", Fn: testEventsPaging},
+	{Name: "EventsInCommitOrder", Fn: testEventsInCommitOrder},
 }
 
 // m0 is the minute of base, from which the view tests count.
-var m0 = dateline.Minute(base)
+var m0 = dateline.Minute(kit.Base)
 
 // at is a time in minute m; sec moves it within the minute, which must not
 // matter.
@@ -48,21 +42,21 @@ func at(m int64, sec int) time.Time { return time.Unix(m*60+int64(sec), 0).UTC()
 
 func addViews(t testing.TB, r dateline.Readership, counts ...dateline.ViewCount) {
 	t.Helper()
-	if err := r.AddViews(ctx, counts); err != nil {
+	if err := r.AddViews(kit.Ctx, counts); err != nil {
 		t.Fatalf("AddViews: %v", err)
 	}
 }
 
 func expire(t testing.TB, r dateline.Readership, now time.Time) {
 	t.Helper()
-	if err := r.ExpireViews(ctx, now); err != nil {
+	if err := r.ExpireViews(kit.Ctx, now); err != nil {
 		t.Fatalf("ExpireViews(%v): %v", now, err)
 	}
 }
 
 func wantViews(t testing.TB, r dateline.Readership, id int64, want [3]int64, when string) {
 	t.Helper()
-	got, err := r.ViewsOf(ctx, id)
+	got, err := r.ViewsOf(kit.Ctx, id)
 	if err != nil {
 		t.Fatalf("ViewsOf(%d): %v", id, err)
 	}
@@ -76,8 +70,8 @@ func wantViews(t testing.TB, r dateline.Readership, id int64, want [3]int64, whe
 // m+W-1, and not from m+W. Expiring twice, or at an earlier time than
 // before, changes nothing.
 func testViewWindowEdges(t *testing.T, s dateline.Store) {
-	r := readership(t, s)
-	id := upsert(t, s, base, article("urn:views:1", "politics", base.Add(-time.Hour)))[0].ID
+	r := dateline.Readership(s)
+	id := kit.Upsert(t, s, kit.Base, kit.Article("urn:views:1", "politics", kit.Base.Add(-time.Hour)))[0].ID
 	wantViews(t, r, id, [3]int64{}, "before any view")
 	addViews(t, r, dateline.ViewCount{ArticleID: id, Minute: m0, Count: 1}, dateline.ViewCount{ArticleID: id, Minute: m0 + 1, Count: 10})
 	wantViews(t, r, id, [3]int64{11, 11, 11}, "before any expiry")
@@ -105,7 +99,7 @@ func testViewWindowEdges(t *testing.T, s dateline.Store) {
 		expire(t, r, at(st.minute-30, 0))
 		wantViews(t, r, id, st.want, when+", expired at an earlier time")
 		for p, period := range dateline.Periods {
-			list, err := r.MostRead(ctx, period, "", 10)
+			list, err := r.MostRead(kit.Ctx, period, "", 10)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -133,7 +127,7 @@ func wantRows(t *testing.T, s dateline.Store, table string, want int64) {
 	tr := s
 	for _, tb := range dateline.Tables {
 		if tb.Name == table {
-			if n, err := tr.CountRows(ctx, tb); err != nil || n != want {
+			if n, err := tr.CountRows(kit.Ctx, tb); err != nil || n != want {
 				t.Errorf("%s has %d rows (%v), want %d", table, n, err, want)
 			}
 			return
@@ -146,8 +140,8 @@ func wantRows(t *testing.T, s dateline.Store, table string, want int64) {
 // each goes only to the windows its minute is still in, and leaves them
 // once.
 func testLateViews(t *testing.T, s dateline.Store) {
-	r := readership(t, s)
-	id := upsert(t, s, base, article("urn:views:late", "world", base.Add(-time.Hour)))[0].ID
+	r := dateline.Readership(s)
+	id := kit.Upsert(t, s, kit.Base, kit.Article("urn:views:late", "world", kit.Base.Add(-time.Hour)))[0].ID
 	// Edges: "now" holds minutes after m0+40, "today" after m0-1340, "week"
 	// after m0-9980.
 	expire(t, r, at(m0+100, 0))
@@ -169,7 +163,7 @@ func testLateViews(t *testing.T, s dateline.Store) {
 	expire(t, r, at(m0+100+10080, 0))
 	wantViews(t, r, id, [3]int64{0, 0, 0}, "a week after the newest")
 	for _, p := range dateline.Periods {
-		if list, _ := r.MostRead(ctx, p, "", 10); len(list) != 0 {
+		if list, _ := r.MostRead(kit.Ctx, p, "", 10); len(list) != 0 {
 			t.Errorf("MostRead(%s) without views = %+v", p, list)
 		}
 	}
@@ -178,8 +172,8 @@ func testLateViews(t *testing.T, s dateline.Store) {
 // testViewBatches: a batch adds up repeated counts and drops counts that
 // are not positive or name no article, without failing.
 func testViewBatches(t *testing.T, s dateline.Store) {
-	r := readership(t, s)
-	rs := upsert(t, s, base, article("urn:views:b1", "politics", base), article("urn:views:b2", "politics", base))
+	r := dateline.Readership(s)
+	rs := kit.Upsert(t, s, kit.Base, kit.Article("urn:views:b1", "politics", kit.Base), kit.Article("urn:views:b2", "politics", kit.Base))
 	a, b := rs[0].ID, rs[1].ID
 	addViews(t, r,
 		dateline.ViewCount{ArticleID: a, Minute: m0, Count: 2},
@@ -192,7 +186,7 @@ func testViewBatches(t *testing.T, s dateline.Store) {
 		dateline.ViewCount{ArticleID: b + 1000, Minute: m0, Count: 5},
 		dateline.ViewCount{ArticleID: b, Minute: m0 + 2, Count: 7},
 	)
-	if err := r.AddViews(ctx, nil); err != nil {
+	if err := r.AddViews(kit.Ctx, nil); err != nil {
 		t.Errorf("AddViews(nil): %v", err)
 	}
 	wantViews(t, r, a, [3]int64{6, 6, 6}, "batch")
@@ -216,13 +210,13 @@ func testViewBatches(t *testing.T, s dateline.Store) {
 // goroutines at once, as every node of a cluster does: no count is lost or
 // taken twice.
 func testConcurrentViews(t *testing.T, s dateline.Store) {
-	r := readership(t, s)
+	r := dateline.Readership(s)
 	var as []*dateline.Article
 	for i := range 20 {
-		as = append(as, article(fmt.Sprintf("urn:views:c%d", i), "world", base))
+		as = append(as, kit.Article(fmt.Sprintf("urn:views:c%d", i), "world", kit.Base))
 	}
 	var ids []int64
-	for _, res := range upsert(t, s, base, as...) {
+	for _, res := range kit.Upsert(t, s, kit.Base, as...) {
 		ids = append(ids, res.ID)
 	}
 	// Minutes m0 .. m0+9, expiries at m0+10 .. m0+19 meanwhile: every view
@@ -247,7 +241,7 @@ func testConcurrentViews(t *testing.T, s dateline.Store) {
 				if g%2 == 1 {
 					slices.Reverse(batch)
 				}
-				if err := r.AddViews(ctx, batch); err != nil {
+				if err := r.AddViews(kit.Ctx, batch); err != nil {
 					errs <- err
 					return
 				}
@@ -267,7 +261,7 @@ func testConcurrentViews(t *testing.T, s dateline.Store) {
 		go func() {
 			defer wg.Done()
 			for k := range 10 {
-				if err := r.ExpireViews(ctx, at(m0+10+int64(k), 0)); err != nil {
+				if err := r.ExpireViews(kit.Ctx, at(m0+10+int64(k), 0)); err != nil {
 					errs <- err
 					return
 				}
@@ -302,7 +296,7 @@ func testConcurrentViews(t *testing.T, s dateline.Store) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				errs[g] = r.ExpireViews(ctx, at(minute, g))
+				errs[g] = r.ExpireViews(kit.Ctx, at(minute, g))
 			}()
 		}
 		wg.Wait()
@@ -330,7 +324,7 @@ func testConcurrentViews(t *testing.T, s dateline.Store) {
 				for k, id := range ids {
 					batch = append(batch, dateline.ViewCount{ArticleID: id, Minute: q + int64((k*7+round+g)%20), Count: 1})
 				}
-				if err := r.AddViews(ctx, batch); err != nil {
+				if err := r.AddViews(kit.Ctx, batch); err != nil {
 					errs <- err
 					return
 				}
@@ -347,7 +341,7 @@ func testConcurrentViews(t *testing.T, s dateline.Store) {
 		go func() {
 			defer wg.Done()
 			for k := range 40 {
-				if err := r.ExpireViews(ctx, at(q+40+int64(k), g)); err != nil {
+				if err := r.ExpireViews(kit.Ctx, at(q+40+int64(k), g)); err != nil {
 					errs <- err
 					return
 				}
@@ -369,7 +363,7 @@ func testConcurrentViews(t *testing.T, s dateline.Store) {
 // articles with.
 func listed(t *testing.T, s dateline.Store, id int64) dateline.Article {
 	t.Helper()
-	all, err := s.Articles(ctx, dateline.ArticleFilter{Limit: 200})
+	all, err := s.Articles(kit.Ctx, dateline.ArticleFilter{Limit: 200})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -394,27 +388,27 @@ func rankedIDs(rs []dateline.Ranked) []int64 {
 // the section filter, the windows, and that only published articles
 // appear, filled like the lists.
 func testMostRead(t *testing.T, s dateline.Store) {
-	r := readership(t, s)
+	r := dateline.Readership(s)
 	photo := &dateline.Photo{URI: "urn:photo:mr", Path: "mr.jpg", Width: 960, Height: 640, Widths: []int{480}, Caption: "Caption"}
 	mk := func(uri, section string, pub time.Time) *dateline.Article {
-		a := article(uri, section, pub)
+		a := kit.Article(uri, section, pub)
 		a.Urgency, a.Breaking, a.Photo = 2, true, photo
 		return a
 	}
-	same := base.Add(-2 * time.Hour)
+	same := kit.Base.Add(-2 * time.Hour)
 	sched := mk("urn:mr:sched", "politics", time.Time{})
-	sched.Status, sched.EmbargoUntil = dateline.StatusScheduled, base.Add(48*time.Hour)
-	draft := mk("urn:mr:draft", "politics", base)
+	sched.Status, sched.EmbargoUntil = dateline.StatusScheduled, kit.Base.Add(48*time.Hour)
+	draft := mk("urn:mr:draft", "politics", kit.Base)
 	draft.Status = dateline.StatusDraft
-	rs := upsert(t, s, base,
-		mk("urn:mr:a", "politics", base.Add(-3*time.Hour)), // 0
-		mk("urn:mr:b", "politics", same),                   // 1
-		mk("urn:mr:c", "world", same),                      // 2: same time as b, higher id
-		mk("urn:mr:d", "world", base.Add(-time.Hour)),      // 3
-		mk("urn:mr:e", "sport", base.Add(-30*time.Minute)), // 4: week only
-		mk("urn:mr:wd", "politics", base),                  // 5: to be withdrawn
-		sched,                                              // 6
-		draft,                                              // 7
+	rs := kit.Upsert(t, s, kit.Base,
+		mk("urn:mr:a", "politics", kit.Base.Add(-3*time.Hour)), // 0
+		mk("urn:mr:b", "politics", same),                       // 1
+		mk("urn:mr:c", "world", same),                          // 2: same time as b, higher id
+		mk("urn:mr:d", "world", kit.Base.Add(-time.Hour)),      // 3
+		mk("urn:mr:e", "sport", kit.Base.Add(-30*time.Minute)), // 4: week only
+		mk("urn:mr:wd", "politics", kit.Base),                  // 5: to be withdrawn
+		sched,                                                  // 6
+		draft,                                                  // 7
 	)
 	id := func(i int) int64 { return rs[i].ID }
 	v := func(i int, m, n int64) dateline.ViewCount {
@@ -428,9 +422,9 @@ func testMostRead(t *testing.T, s dateline.Store) {
 		v(5, m0, 1000), v(6, m0, 1000), v(7, m0, 1000),
 	)
 	expire(t, r, at(m0, 0))
-	wd := mk("urn:mr:wd", "politics", base)
-	wd.Status, wd.SourceVersion = dateline.StatusWithdrawn, base.Add(time.Second)
-	upsert(t, s, base, wd)
+	wd := mk("urn:mr:wd", "politics", kit.Base)
+	wd.Status, wd.SourceVersion = dateline.StatusWithdrawn, kit.Base.Add(time.Second)
+	kit.Upsert(t, s, kit.Base, wd)
 
 	for _, c := range []struct {
 		p       dateline.Period
@@ -447,11 +441,11 @@ func testMostRead(t *testing.T, s dateline.Store) {
 		{dateline.PeriodWeek, "sport", []int64{id(4)}, []int64{50}},
 		{dateline.PeriodWeek, "nosuchsection", []int64{}, nil},
 	} {
-		list, err := r.MostRead(ctx, c.p, c.section, 0)
+		list, err := r.MostRead(kit.Ctx, c.p, c.section, 0)
 		if err != nil {
 			t.Fatalf("MostRead(%s, %q): %v", c.p, c.section, err)
 		}
-		if got := rankedIDs(list); !sameIDs(got, c.want) {
+		if got := rankedIDs(list); !kit.SameIDs(got, c.want) {
 			t.Errorf("MostRead(%s, %q) = %v, want %v", c.p, c.section, got, c.want)
 			continue
 		}
@@ -461,8 +455,8 @@ func testMostRead(t *testing.T, s dateline.Store) {
 			}
 		}
 	}
-	list, _ := r.MostRead(ctx, dateline.PeriodNow, "", 2)
-	if got := rankedIDs(list); !sameIDs(got, []int64{id(3), id(2)}) {
+	list, _ := r.MostRead(kit.Ctx, dateline.PeriodNow, "", 2)
+	if got := rankedIDs(list); !kit.SameIDs(got, []int64{id(3), id(2)}) {
 		t.Errorf("MostRead limit 2 = %v", got)
 	}
 	// Articles are filled as lists fill them.
@@ -472,30 +466,30 @@ func testMostRead(t *testing.T, s dateline.Store) {
 	if a := list[0].Article; a.Photo == nil || a.SectionName == "" || a.PublishedAt.IsZero() || a.Urgency != 2 || !a.Breaking || len(a.Pages) != 0 {
 		t.Errorf("MostRead article not filled: %+v", a)
 	}
-	_, err := r.MostRead(ctx, dateline.Period("month"), "", 10)
-	wantCode(t, err, dateline.EINVALID)
+	_, err := r.MostRead(kit.Ctx, dateline.Period("month"), "", 10)
+	kit.WantCode(t, err, dateline.EINVALID)
 
 	// The released story and the republished one come in with their views.
-	if _, err := s.PublishDue(ctx, base.Add(49*time.Hour)); err != nil {
+	if _, err := s.PublishDue(kit.Ctx, kit.Base.Add(49*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	restore(t, s, id(5), "", base)
+	kit.Restore(t, s, id(5), "", kit.Base)
 	// Both have 1000: the released one was published later.
-	list, _ = r.MostRead(ctx, dateline.PeriodNow, "politics", 3)
-	if got, want := rankedIDs(list), []int64{id(6), id(5), id(1)}; !sameIDs(got, want) {
+	list, _ = r.MostRead(kit.Ctx, dateline.PeriodNow, "politics", 3)
+	if got, want := rankedIDs(list), []int64{id(6), id(5), id(1)}; !kit.SameIDs(got, want) {
 		t.Errorf("MostRead after release and republication = %v, want %v", got, want)
 	}
 
 	// A story moved to another section takes its views there.
-	moved := mk("urn:mr:d", "sport", base.Add(-time.Hour))
-	moved.SourceVersion = base.Add(time.Second)
-	upsert(t, s, base, moved)
+	moved := mk("urn:mr:d", "sport", kit.Base.Add(-time.Hour))
+	moved.SourceVersion = kit.Base.Add(time.Second)
+	kit.Upsert(t, s, kit.Base, moved)
 	for _, c := range []struct {
 		section string
 		want    []int64
 	}{{"sport", []int64{id(3), id(4)}}, {"world", []int64{id(2)}}, {"", []int64{id(3), id(6), id(5)}}} {
-		list, _ := r.MostRead(ctx, dateline.PeriodWeek, c.section, 3)
-		if got := rankedIDs(list); !sameIDs(got, c.want) {
+		list, _ := r.MostRead(kit.Ctx, dateline.PeriodWeek, c.section, 3)
+		if got := rankedIDs(list); !kit.SameIDs(got, c.want) {
 			t.Errorf("MostRead(week, %q) after a move = %v, want %v", c.section, got, c.want)
 		}
 	}
@@ -503,18 +497,18 @@ func testMostRead(t *testing.T, s dateline.Store) {
 
 // testMostReadLimits: 10 by default, 50 at most.
 func testMostReadLimits(t *testing.T, s dateline.Store) {
-	r := readership(t, s)
+	r := dateline.Readership(s)
 	var as []*dateline.Article
 	for i := range 55 {
-		as = append(as, article(fmt.Sprintf("urn:mrl:%d", i), "economy", base.Add(-time.Duration(i)*time.Minute)))
+		as = append(as, kit.Article(fmt.Sprintf("urn:mrl:%d", i), "economy", kit.Base.Add(-time.Duration(i)*time.Minute)))
 	}
 	var counts []dateline.ViewCount
-	for i, res := range upsert(t, s, base, as...) {
+	for i, res := range kit.Upsert(t, s, kit.Base, as...) {
 		counts = append(counts, dateline.ViewCount{ArticleID: res.ID, Minute: m0, Count: int64(1 + i%4)})
 	}
 	addViews(t, r, counts...)
 	for _, c := range []struct{ limit, want int }{{0, 10}, {-1, 10}, {3, 3}, {50, 50}, {51, 50}, {1000, 50}} {
-		list, err := r.MostRead(ctx, dateline.PeriodToday, "", c.limit)
+		list, err := r.MostRead(kit.Ctx, dateline.PeriodToday, "", c.limit)
 		if err != nil || len(list) != c.want {
 			t.Errorf("MostRead limit %d: %d, %v; want %d", c.limit, len(list), err, c.want)
 			continue
@@ -531,7 +525,7 @@ func testMostReadLimits(t *testing.T, s dateline.Store) {
 // testNeighbours: articles sharing topics or persons, newest first, with
 // the count in common; never the article itself, nor unpublished ones.
 func testNeighbours(t *testing.T, s dateline.Store) {
-	r := readership(t, s)
+	r := dateline.Readership(s)
 	tags := func(a *dateline.Article, topics []string, persons []string) *dateline.Article {
 		for _, n := range topics {
 			a.Topics = append(a.Topics, dateline.Topic{Name: n})
@@ -541,26 +535,26 @@ func testNeighbours(t *testing.T, s dateline.Store) {
 		}
 		return a
 	}
-	h := func(n int) time.Time { return base.Add(-time.Duration(n) * time.Hour) }
-	rs := upsert(t, s, base,
-		tags(article("urn:nb:a", "politics", h(10)), []string{"Arctic", "Oil"}, []string{"Anna Petrova"}), // 0
-		tags(article("urn:nb:b", "world", h(1)), []string{"Arctic"}, nil),                                 // 1: 1
-		tags(article("urn:nb:c", "economy", h(5)), []string{"Oil", "Arctic"}, []string{"Anna Petrova"}),   // 2: 3
-		tags(article("urn:nb:d", "world", h(2)), []string{"Oil"}, []string{"Boris"}),                      // 3: 1
-		tags(article("urn:nb:e", "sport", h(3)), nil, []string{"Anna Petrova"}),                           // 4: 1
-		tags(article("urn:nb:f", "sport", h(0)), []string{"Football"}, []string{"Boris"}),                 // 5: 0
-		tags(article("urn:nb:g", "world", h(4)), []string{"Arctic"}, nil),                                 // 6: withdrawn
-		tags(article("urn:nb:h", "world", h(4)), []string{"Oil"}, nil),                                    // 7: draft
-		tags(article("urn:nb:i", "world", h(20)), []string{"Arctic", "Oil"}, nil),                         // 8: 2, oldest
+	h := func(n int) time.Time { return kit.Base.Add(-time.Duration(n) * time.Hour) }
+	rs := kit.Upsert(t, s, kit.Base,
+		tags(kit.Article("urn:nb:a", "politics", h(10)), []string{"Arctic", "Oil"}, []string{"Anna Petrova"}), // 0
+		tags(kit.Article("urn:nb:b", "world", h(1)), []string{"Arctic"}, nil),                                 // 1: 1
+		tags(kit.Article("urn:nb:c", "economy", h(5)), []string{"Oil", "Arctic"}, []string{"Anna Petrova"}),   // 2: 3
+		tags(kit.Article("urn:nb:d", "world", h(2)), []string{"Oil"}, []string{"Boris"}),                      // 3: 1
+		tags(kit.Article("urn:nb:e", "sport", h(3)), nil, []string{"Anna Petrova"}),                           // 4: 1
+		tags(kit.Article("urn:nb:f", "sport", h(0)), []string{"Football"}, []string{"Boris"}),                 // 5: 0
+		tags(kit.Article("urn:nb:g", "world", h(4)), []string{"Arctic"}, nil),                                 // 6: withdrawn
+		tags(kit.Article("urn:nb:h", "world", h(4)), []string{"Oil"}, nil),                                    // 7: draft
+		tags(kit.Article("urn:nb:i", "world", h(20)), []string{"Arctic", "Oil"}, nil),                         // 8: 2, oldest
 	)
 	id := func(i int) int64 { return rs[i].ID }
-	g := tags(article("urn:nb:g", "world", h(4)), []string{"Arctic"}, nil)
-	g.Status, g.SourceVersion = dateline.StatusWithdrawn, base.Add(time.Second)
-	hd := tags(article("urn:nb:h", "world", h(4)), []string{"Oil"}, nil)
-	hd.Status, hd.SourceVersion = dateline.StatusDraft, base.Add(time.Second)
-	upsert(t, s, base, g, hd)
+	g := tags(kit.Article("urn:nb:g", "world", h(4)), []string{"Arctic"}, nil)
+	g.Status, g.SourceVersion = dateline.StatusWithdrawn, kit.Base.Add(time.Second)
+	hd := tags(kit.Article("urn:nb:h", "world", h(4)), []string{"Oil"}, nil)
+	hd.Status, hd.SourceVersion = dateline.StatusDraft, kit.Base.Add(time.Second)
+	kit.Upsert(t, s, kit.Base, g, hd)
 
-	list, err := r.Neighbours(ctx, id(0), 0)
+	list, err := r.Neighbours(kit.Ctx, id(0), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -579,17 +573,17 @@ func testNeighbours(t *testing.T, s dateline.Store) {
 	if a := listed(t, s, id(2)); !reflect.DeepEqual(list[3].Article, a) {
 		t.Errorf("Neighbours article\n%+v\nwant as listed\n%+v", list[3].Article, a)
 	}
-	if list, _ := r.Neighbours(ctx, id(0), 2); len(list) != 2 || list[0].ID != id(1) {
+	if list, _ := r.Neighbours(kit.Ctx, id(0), 2); len(list) != 2 || list[0].ID != id(1) {
 		t.Errorf("Neighbours limit 2 = %+v", list)
 	}
 	// Persons count too; a draft has neighbours but is none.
-	if list, _ := r.Neighbours(ctx, id(5), 10); len(list) != 1 || list[0].ID != id(3) || list[0].Shared != 1 {
+	if list, _ := r.Neighbours(kit.Ctx, id(5), 10); len(list) != 1 || list[0].ID != id(3) || list[0].Shared != 1 {
 		t.Errorf("Neighbours of f = %+v", list)
 	}
-	if list, _ := r.Neighbours(ctx, id(7), 10); len(list) != 4 {
+	if list, _ := r.Neighbours(kit.Ctx, id(7), 10); len(list) != 4 {
 		t.Errorf("Neighbours of the draft = %d, want 4 (a, c, d, i)", len(list))
 	}
-	if list, err := r.Neighbours(ctx, 424242, 10); err != nil || list == nil || len(list) != 0 {
+	if list, err := r.Neighbours(kit.Ctx, 424242, 10); err != nil || list == nil || len(list) != 0 {
 		t.Errorf("Neighbours of an unknown article = %+v, %v", list, err)
 	}
 }
@@ -599,33 +593,33 @@ func testNeighbours(t *testing.T, s dateline.Store) {
 // order (not id order), with every tag in common counted; and the lists
 // follow releases, withdrawals and changed tags.
 func testNeighboursPopular(t *testing.T, s dateline.Store) {
-	r := readership(t, s)
-	x := article("urn:nbp:x", "politics", base.Add(-time.Hour))
+	r := dateline.Readership(s)
+	x := kit.Article("urn:nbp:x", "politics", kit.Base.Add(-time.Hour))
 	x.Topics = []dateline.Topic{{Name: "Popular"}, {Name: "Rare"}}
 	x.Persons = []dateline.Person{{Name: "Solo"}}
 	var popular []*dateline.Article
 	for k := range 30 {
-		a := article(fmt.Sprintf("urn:nbp:p%d", k), "world", base.Add(-time.Duration(k+1)*time.Minute))
+		a := kit.Article(fmt.Sprintf("urn:nbp:p%d", k), "world", kit.Base.Add(-time.Duration(k+1)*time.Minute))
 		a.Topics = []dateline.Topic{{Name: "Popular"}, {Name: fmt.Sprintf("Other %d", k)}}
 		popular = append(popular, a)
 	}
-	rs := upsert(t, s, base, append([]*dateline.Article{x}, popular...)...)
+	rs := kit.Upsert(t, s, kit.Base, append([]*dateline.Article{x}, popular...)...)
 	// Stored last, published long ago.
-	r1 := article("urn:nbp:r1", "world", base.Add(-10*24*time.Hour))
+	r1 := kit.Article("urn:nbp:r1", "world", kit.Base.Add(-10*24*time.Hour))
 	r1.Topics = []dateline.Topic{{Name: "Rare"}}
-	r2 := article("urn:nbp:r2", "world", base.Add(-20*24*time.Hour))
+	r2 := kit.Article("urn:nbp:r2", "world", kit.Base.Add(-20*24*time.Hour))
 	r2.Topics = []dateline.Topic{{Name: "Rare"}, {Name: "Popular"}}
 	r2.Persons = []dateline.Person{{Name: "Solo"}}
-	sc := article("urn:nbp:sc", "science", time.Time{})
-	sc.Status, sc.EmbargoUntil = dateline.StatusScheduled, base.Add(time.Hour)
+	sc := kit.Article("urn:nbp:sc", "science", time.Time{})
+	sc.Status, sc.EmbargoUntil = dateline.StatusScheduled, kit.Base.Add(time.Hour)
 	sc.Persons = []dateline.Person{{Name: "Solo"}}
-	more := upsert(t, s, base, r1, r2, sc)
+	more := kit.Upsert(t, s, kit.Base, r1, r2, sc)
 	xid, r1id, r2id, scid := rs[0].ID, more[0].ID, more[1].ID, more[2].ID
 	pid := func(k int) int64 { return rs[k+1].ID }
 
 	check := func(when string, limit int, want []int64, shared map[int64]int) {
 		t.Helper()
-		list, err := r.Neighbours(ctx, xid, limit)
+		list, err := r.Neighbours(kit.Ctx, xid, limit)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -636,7 +630,7 @@ func testNeighboursPopular(t *testing.T, s dateline.Store) {
 				t.Errorf("%s: %d shares %d tags", when, n.ID, n.Shared)
 			}
 		}
-		if !sameIDs(got, want) {
+		if !kit.SameIDs(got, want) {
 			t.Errorf("%s: Neighbours(limit %d) = %v, want %v", when, limit, got, want)
 		}
 	}
@@ -647,48 +641,48 @@ func testNeighboursPopular(t *testing.T, s dateline.Store) {
 	check("popular", 5, all[:5], nil)
 	check("all", 0, append(slices.Clone(all), r1id, r2id), map[int64]int{r2id: 3})
 
-	if _, err := s.PublishDue(ctx, base.Add(2*time.Hour)); err != nil {
+	if _, err := s.PublishDue(kit.Ctx, kit.Base.Add(2*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	check("after a release", 3, []int64{scid, pid(0), pid(1)}, nil)
-	w := article("urn:nbp:p0", "world", base.Add(-time.Minute))
-	w.Status, w.SourceVersion = dateline.StatusWithdrawn, base.Add(time.Second)
-	u := article("urn:nbp:p1", "world", base.Add(-2*time.Minute))
-	u.Topics, u.SourceVersion = []dateline.Topic{{Name: "Elsewhere"}}, base.Add(time.Second)
-	upsert(t, s, base, w, u)
+	w := kit.Article("urn:nbp:p0", "world", kit.Base.Add(-time.Minute))
+	w.Status, w.SourceVersion = dateline.StatusWithdrawn, kit.Base.Add(time.Second)
+	u := kit.Article("urn:nbp:p1", "world", kit.Base.Add(-2*time.Minute))
+	u.Topics, u.SourceVersion = []dateline.Topic{{Name: "Elsewhere"}}, kit.Base.Add(time.Second)
+	kit.Upsert(t, s, kit.Base, w, u)
 	check("after a withdrawal and a change of tags", 3, []int64{scid, pid(2), pid(3)}, nil)
 	want := append([]int64{scid}, all[2:]...)
 	check("all, at the end", 200, append(want, r1id, r2id), map[int64]int{r2id: 3})
 }
 
 func testPublishedIDs(t *testing.T, s dateline.Store) {
-	r := readership(t, s)
-	rs := upsert(t, s, base, article("urn:pid:1", "politics", base), article("urn:pid:2", "politics", base), article("urn:pid:3", "politics", base))
-	d := article("urn:pid:2", "politics", base)
-	d.Status, d.SourceVersion = dateline.StatusWithdrawn, base.Add(time.Second)
-	upsert(t, s, base, d)
-	dr := article("urn:pid:4", "politics", base)
+	r := dateline.Readership(s)
+	rs := kit.Upsert(t, s, kit.Base, kit.Article("urn:pid:1", "politics", kit.Base), kit.Article("urn:pid:2", "politics", kit.Base), kit.Article("urn:pid:3", "politics", kit.Base))
+	d := kit.Article("urn:pid:2", "politics", kit.Base)
+	d.Status, d.SourceVersion = dateline.StatusWithdrawn, kit.Base.Add(time.Second)
+	kit.Upsert(t, s, kit.Base, d)
+	dr := kit.Article("urn:pid:4", "politics", kit.Base)
 	dr.Status = dateline.StatusDraft
-	draftID := upsert(t, s, base, dr)[0].ID
-	got, err := r.PublishedIDs(ctx, []int64{rs[0].ID, rs[1].ID, rs[2].ID, draftID, 0, -3, 99999, rs[0].ID})
+	draftID := kit.Upsert(t, s, kit.Base, dr)[0].ID
+	got, err := r.PublishedIDs(kit.Ctx, []int64{rs[0].ID, rs[1].ID, rs[2].ID, draftID, 0, -3, 99999, rs[0].ID})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := map[int64]bool{rs[0].ID: true, rs[2].ID: true}; !reflect.DeepEqual(got, want) {
 		t.Errorf("PublishedIDs = %v, want %v", got, want)
 	}
-	if got, err := r.PublishedIDs(ctx, nil); err != nil || got == nil || len(got) != 0 {
+	if got, err := r.PublishedIDs(kit.Ctx, nil); err != nil || got == nil || len(got) != 0 {
 		t.Errorf("PublishedIDs(nil) = %v, %v", got, err)
 	}
 	many := make([]int64, 1000)
 	for i := range many {
 		many[i] = int64(i + 1)
 	}
-	if got, err := r.PublishedIDs(ctx, many); err != nil || len(got) != 2 {
+	if got, err := r.PublishedIDs(kit.Ctx, many); err != nil || len(got) != 2 {
 		t.Errorf("PublishedIDs of 1000 = %d, %v", len(got), err)
 	}
-	_, err = r.PublishedIDs(ctx, append(many, 1001))
-	wantCode(t, err, dateline.EINVALID)
+	_, err = r.PublishedIDs(kit.Ctx, append(many, 1001))
+	kit.WantCode(t, err, dateline.EINVALID)
 }
 
 // event is what the event tests compare: everything but the id.
@@ -700,25 +694,9 @@ type event struct {
 	At        time.Time
 }
 
-// newEvents returns the events after *last and moves it on.
-func newEvents(t *testing.T, r dateline.Readership, last *int64) []dateline.Event {
-	t.Helper()
-	es, err := r.Events(ctx, *last, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range es {
-		if e.ID <= *last {
-			t.Errorf("event %d after %d", e.ID, *last)
-		}
-		*last = e.ID
-	}
-	return es
-}
-
 func wantEvents(t *testing.T, r dateline.Readership, last *int64, when string, want ...event) {
 	t.Helper()
-	es := newEvents(t, r, last)
+	es := kit.NewEvents(t, r, last)
 	got := []event{}
 	for _, e := range es {
 		got = append(got, event{e.Kind, e.ArticleID, e.Section, e.Headline, e.At})
@@ -729,7 +707,7 @@ func wantEvents(t *testing.T, r dateline.Readership, last *int64, when string, w
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("%s: events\n%+v\nwant\n%+v", when, got, want)
 	}
-	if id, err := r.LastEventID(ctx); err != nil || id != *last {
+	if id, err := r.LastEventID(kit.Ctx); err != nil || id != *last {
 		t.Errorf("%s: LastEventID = %d, %v; want %d", when, id, err, *last)
 	}
 }
@@ -738,80 +716,80 @@ func wantEvents(t *testing.T, r dateline.Readership, last *int64, when string, w
 // public (stored so, or released), updated when a public one changes,
 // withdrawn when it leaves; nothing for the rest.
 func testEvents(t *testing.T, s dateline.Store) {
-	r := readership(t, s)
+	r := dateline.Readership(s)
 	var last int64
 	wantEvents(t, r, &last, "a new site")
-	a := article("urn:ev:a", "politics", base.Add(-time.Hour))
+	a := kit.Article("urn:ev:a", "politics", kit.Base.Add(-time.Hour))
 	a.Urgency, a.Breaking, a.Lang = 1, true, "ru"
 	a.Topics = []dateline.Topic{{Name: "Arctic"}, {Name: "!!!"}, {Name: "Oil and gas"}, {Name: "arctic"}}
-	d := article("urn:ev:d", "world", base)
+	d := kit.Article("urn:ev:d", "world", kit.Base)
 	d.Status = dateline.StatusDraft
-	rs := upsert(t, s, base, a, d)
-	es := newEvents(t, r, &last)
+	rs := kit.Upsert(t, s, kit.Base, a, d)
+	es := kit.NewEvents(t, r, &last)
 	if len(es) != 1 {
 		t.Fatalf("events after a publication and a draft = %+v", es)
 	}
-	want := dateline.Event{ID: es[0].ID, At: base, Kind: dateline.EventPublished, ArticleID: rs[0].ID, Section: "politics",
+	want := dateline.Event{ID: es[0].ID, At: kit.Base, Kind: dateline.EventPublished, ArticleID: rs[0].ID, Section: "politics",
 		Headline: a.Headline, Lang: "ru", Urgency: 1, Breaking: true, Topics: []string{"arctic", "oil-and-gas"}}
 	if !reflect.DeepEqual(es[0], want) {
 		t.Errorf("event\n%+v\nwant\n%+v", es[0], want)
 	}
 
-	now := base.Add(time.Minute)
-	a2 := article("urn:ev:a", "world", base.Add(-time.Hour))
-	a2.Headline, a2.SourceVersion = "Updated", base.Add(time.Minute)
-	upsert(t, s, now, a2)
+	now := kit.Base.Add(time.Minute)
+	a2 := kit.Article("urn:ev:a", "world", kit.Base.Add(-time.Hour))
+	a2.Headline, a2.SourceVersion = "Updated", kit.Base.Add(time.Minute)
+	kit.Upsert(t, s, now, a2)
 	wantEvents(t, r, &last, "an update", event{dateline.EventUpdated, rs[0].ID, "world", "Updated", now})
-	upsert(t, s, now, a2)
+	kit.Upsert(t, s, now, a2)
 	wantEvents(t, r, &last, "the same version again")
-	d.SourceVersion = base.Add(time.Minute)
-	upsert(t, s, now, d)
+	d.SourceVersion = kit.Base.Add(time.Minute)
+	kit.Upsert(t, s, now, d)
 	wantEvents(t, r, &last, "a draft changed")
 
-	now = base.Add(2 * time.Minute)
-	w := article("urn:ev:a", "world", base)
-	w.Status, w.Headline, w.SourceVersion = dateline.StatusWithdrawn, "Withdrawn", base.Add(2*time.Minute)
-	upsert(t, s, now, w)
+	now = kit.Base.Add(2 * time.Minute)
+	w := kit.Article("urn:ev:a", "world", kit.Base)
+	w.Status, w.Headline, w.SourceVersion = dateline.StatusWithdrawn, "Withdrawn", kit.Base.Add(2*time.Minute)
+	kit.Upsert(t, s, now, w)
 	// A kill keeps the story's last public headline.
 	wantEvents(t, r, &last, "a withdrawal", event{dateline.EventWithdrawn, rs[0].ID, "world", "Updated", now})
-	w.SourceVersion = base.Add(3 * time.Minute)
-	upsert(t, s, now, w)
+	w.SourceVersion = kit.Base.Add(3 * time.Minute)
+	kit.Upsert(t, s, now, w)
 	wantEvents(t, r, &last, "a withdrawn story changed")
 
 	// Embargoed: an embargoed event (for embargo tokens) when
 	// scheduled, published at its release.
-	sc := article("urn:ev:sc", "science", time.Time{})
-	sc.Status, sc.EmbargoUntil = dateline.StatusScheduled, base.Add(time.Hour)
+	sc := kit.Article("urn:ev:sc", "science", time.Time{})
+	sc.Status, sc.EmbargoUntil = dateline.StatusScheduled, kit.Base.Add(time.Hour)
 	sc.Topics = []dateline.Topic{{Name: "Space"}, {Name: "Mars"}}
-	scID := upsert(t, s, now, sc)[0].ID
+	scID := kit.Upsert(t, s, now, sc)[0].ID
 	wantEvents(t, r, &last, "a scheduled story", event{dateline.EventEmbargoed, scID, "science", sc.Headline, now})
-	release := base.Add(61 * time.Minute)
-	if ids, err := s.PublishDue(ctx, release); err != nil || len(ids) != 1 {
+	release := kit.Base.Add(61 * time.Minute)
+	if ids, err := s.PublishDue(kit.Ctx, release); err != nil || len(ids) != 1 {
 		t.Fatalf("PublishDue = %v, %v", ids, err)
 	}
-	es = newEvents(t, r, &last)
+	es = kit.NewEvents(t, r, &last)
 	if len(es) != 1 || es[0].Kind != dateline.EventPublished || es[0].ArticleID != scID || es[0].Section != "science" ||
 		!es[0].At.Equal(release) || !reflect.DeepEqual(es[0].Topics, []string{"space", "mars"}) {
 		t.Errorf("events of the release = %+v", es)
 	}
-	if ids, _ := s.PublishDue(ctx, release.Add(time.Minute)); len(ids) != 0 {
+	if ids, _ := s.PublishDue(kit.Ctx, release.Add(time.Minute)); len(ids) != 0 {
 		t.Errorf("released twice")
 	}
 	wantEvents(t, r, &last, "nothing more to release")
 
 	// A later version does not bring a killed story back; an editor's
 	// restore does.
-	w.Status, w.Headline, w.SourceVersion = dateline.StatusPublished, "Back", base.Add(4*time.Minute)
-	if r := upsert(t, s, release, w)[0]; dateline.ErrorCode(r.Refused) != dateline.ECONFLICT || r.Changed {
+	w.Status, w.Headline, w.SourceVersion = dateline.StatusPublished, "Back", kit.Base.Add(4*time.Minute)
+	if r := kit.Upsert(t, s, release, w)[0]; dateline.ErrorCode(r.Refused) != dateline.ECONFLICT || r.Changed {
 		t.Errorf("a version after the kill: %+v", r)
 	}
 	wantEvents(t, r, &last, "a version after the kill")
-	restore(t, s, rs[0].ID, "Back", release)
+	kit.Restore(t, s, rs[0].ID, "Back", release)
 	wantEvents(t, r, &last, "republished", event{dateline.EventPublished, rs[0].ID, "world", "Back", release})
 
 	// A failed batch leaves no event.
-	bad := article("urn:ev:bad", "nosuchsection", base)
-	if _, err := s.UpsertArticles(ctx, []*dateline.Article{article("urn:ev:good", "world", base), bad}, base); err == nil {
+	bad := kit.Article("urn:ev:bad", "nosuchsection", kit.Base)
+	if _, err := s.UpsertArticles(kit.Ctx, []*dateline.Article{kit.Article("urn:ev:good", "world", kit.Base), bad}, kit.Base); err == nil {
 		t.Fatal("a bad batch was stored")
 	}
 	wantEvents(t, r, &last, "a failed batch")
@@ -820,66 +798,66 @@ func testEvents(t *testing.T, s dateline.Store) {
 	// numbering goes on from it.
 	newest := last
 	expire(t, r, release.Add(7*24*time.Hour+time.Second))
-	if es, _ := r.Events(ctx, 0, 0); len(es) != 1 || es[0].ID != newest {
+	if es, _ := r.Events(kit.Ctx, 0, 0); len(es) != 1 || es[0].ID != newest {
 		t.Errorf("events after a week = %+v, want only %d", es, newest)
 	}
-	upsert(t, s, base, article("urn:ev:later", "world", base))
-	if es := newEvents(t, r, &last); len(es) != 1 || es[0].ID <= newest {
+	kit.Upsert(t, s, kit.Base, kit.Article("urn:ev:later", "world", kit.Base))
+	if es := kit.NewEvents(t, r, &last); len(es) != 1 || es[0].ID <= newest {
 		t.Errorf("an event after pruning = %+v", es)
 	}
 }
 
 // testEventsNewsroom: the same through the newsroom's saves.
 func testEventsNewsroom(t *testing.T, s dateline.Store) {
-	r := readership(t, s)
-	ed := mkUser(t, s, "ed@example.org", "Ed", dateline.RoleEditor)
+	r := dateline.Readership(s)
+	ed := kit.MkUser(t, s, "ed@example.org", "Ed", dateline.RoleEditor)
 	var last int64
-	a := draft("urn:evn:1", "economy", "A story")
-	save(t, s, a, 0, ed.ID, base)
+	a := kit.Draft("urn:evn:1", "economy", "A story")
+	kit.Save(t, s, a, 0, ed.ID, kit.Base)
 	a.Status = dateline.StatusSubmitted
-	save(t, s, a, 1, ed.ID, base)
+	kit.Save(t, s, a, 1, ed.ID, kit.Base)
 	a.Status = dateline.StatusScheduled
-	a.EmbargoUntil = base.Add(time.Hour)
-	save(t, s, a, 2, ed.ID, base)
+	a.EmbargoUntil = kit.Base.Add(time.Hour)
+	kit.Save(t, s, a, 2, ed.ID, kit.Base)
 	wantEvents(t, r, &last, "draft, submitted, scheduled")
 	a.Status = dateline.StatusPublished
-	save(t, s, a, 3, ed.ID, base.Add(time.Minute))
-	wantEvents(t, r, &last, "published", event{dateline.EventPublished, a.ID, "economy", "A story", base.Add(time.Minute)})
+	kit.Save(t, s, a, 3, ed.ID, kit.Base.Add(time.Minute))
+	wantEvents(t, r, &last, "published", event{dateline.EventPublished, a.ID, "economy", "A story", kit.Base.Add(time.Minute)})
 	a.Headline = "A better story"
-	save(t, s, a, 4, ed.ID, base.Add(2*time.Minute))
-	wantEvents(t, r, &last, "edited", event{dateline.EventUpdated, a.ID, "economy", "A better story", base.Add(2 * time.Minute)})
+	kit.Save(t, s, a, 4, ed.ID, kit.Base.Add(2*time.Minute))
+	wantEvents(t, r, &last, "edited", event{dateline.EventUpdated, a.ID, "economy", "A better story", kit.Base.Add(2 * time.Minute)})
 	a.Status = dateline.StatusWithdrawn
-	save(t, s, a, 5, ed.ID, base.Add(3*time.Minute))
-	wantEvents(t, r, &last, "withdrawn", event{dateline.EventWithdrawn, a.ID, "economy", "A better story", base.Add(3 * time.Minute)})
+	kit.Save(t, s, a, 5, ed.ID, kit.Base.Add(3*time.Minute))
+	wantEvents(t, r, &last, "withdrawn", event{dateline.EventWithdrawn, a.ID, "economy", "A better story", kit.Base.Add(3 * time.Minute)})
 	a.Status = dateline.StatusPublished
-	save(t, s, a, 6, ed.ID, base.Add(4*time.Minute))
-	wantEvents(t, r, &last, "republished", event{dateline.EventPublished, a.ID, "economy", "A better story", base.Add(4 * time.Minute)})
+	kit.Save(t, s, a, 6, ed.ID, kit.Base.Add(4*time.Minute))
+	wantEvents(t, r, &last, "republished", event{dateline.EventPublished, a.ID, "economy", "A better story", kit.Base.Add(4 * time.Minute)})
 	// Taken back to the desk, a public story leaves the site.
 	a.Status = dateline.StatusDraft
-	save(t, s, a, 7, ed.ID, base.Add(5*time.Minute))
-	wantEvents(t, r, &last, "back to draft", event{dateline.EventWithdrawn, a.ID, "economy", "A better story", base.Add(5 * time.Minute)})
+	kit.Save(t, s, a, 7, ed.ID, kit.Base.Add(5*time.Minute))
+	wantEvents(t, r, &last, "back to draft", event{dateline.EventWithdrawn, a.ID, "economy", "A better story", kit.Base.Add(5 * time.Minute)})
 	// A refused save leaves no event.
 	a.Status = dateline.StatusPublished
-	if err := s.SaveArticle(ctx, a, 3, nil, base.Add(6*time.Minute)); dateline.ErrorCode(err) != dateline.ECONFLICT {
+	if err := s.SaveArticle(kit.Ctx, a, 3, nil, kit.Base.Add(6*time.Minute)); dateline.ErrorCode(err) != dateline.ECONFLICT {
 		t.Fatalf("stale save: %v", err)
 	}
 	wantEvents(t, r, &last, "a refused save")
 	// A new story saved as published at once.
-	b := draft("urn:evn:2", "sport", "Straight out")
+	b := kit.Draft("urn:evn:2", "sport", "Straight out")
 	b.Status = dateline.StatusPublished
-	save(t, s, b, 0, ed.ID, base.Add(7*time.Minute))
-	wantEvents(t, r, &last, "a new published story", event{dateline.EventPublished, b.ID, "sport", "Straight out", base.Add(7 * time.Minute)})
+	kit.Save(t, s, b, 0, ed.ID, kit.Base.Add(7*time.Minute))
+	wantEvents(t, r, &last, "a new published story", event{dateline.EventPublished, b.ID, "sport", "Straight out", kit.Base.Add(7 * time.Minute)})
 }
 
 // testEventsPaging pages through events oldest first.
 func testEventsPaging(t *testing.T, s dateline.Store) {
-	r := readership(t, s)
+	r := dateline.Readership(s)
 	var as []*dateline.Article
 	for i := range 105 {
-		as = append(as, article(fmt.Sprintf("urn:evp:%d", i), "world", base))
+		as = append(as, kit.Article(fmt.Sprintf("urn:evp:%d", i), "world", kit.Base))
 	}
-	rs := upsert(t, s, base, as...)
-	all, err := r.Events(ctx, 0, 0)
+	rs := kit.Upsert(t, s, kit.Base, as...)
+	all, err := r.Events(kit.Ctx, 0, 0)
 	if err != nil || len(all) != 100 {
 		t.Fatalf("Events default limit = %d, %v; want 100", len(all), err)
 	}
@@ -891,7 +869,7 @@ func testEventsPaging(t *testing.T, s dateline.Store) {
 	var paged []dateline.Event
 	var after int64
 	for {
-		page, err := r.Events(ctx, after, 40)
+		page, err := r.Events(kit.Ctx, after, 40)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -907,10 +885,10 @@ func testEventsPaging(t *testing.T, s dateline.Store) {
 	if len(paged) != 105 || !reflect.DeepEqual(paged[:100], all) {
 		t.Errorf("paged %d events", len(paged))
 	}
-	if id, _ := r.LastEventID(ctx); id != after {
+	if id, _ := r.LastEventID(kit.Ctx); id != after {
 		t.Errorf("LastEventID = %d, want %d", id, after)
 	}
-	if es, err := r.Events(ctx, after, 10); err != nil || es == nil || len(es) != 0 {
+	if es, err := r.Events(kit.Ctx, after, 10); err != nil || es == nil || len(es) != 0 {
 		t.Errorf("Events after the last = %+v, %v", es, err)
 	}
 }
@@ -919,7 +897,7 @@ func testEventsPaging(t *testing.T, s dateline.Store) {
 // follows the log by the last id it saw, as a stream does: it must miss
 // none, so a smaller id never appears after a larger one was read.
 func testEventsInCommitOrder(t *testing.T, s dateline.Store) {
-	r := readership(t, s)
+	r := dateline.Readership(s)
 	const writers, each = 4, 15
 	var wg sync.WaitGroup
 	errs := make(chan error, writers)
@@ -928,10 +906,10 @@ func testEventsInCommitOrder(t *testing.T, s dateline.Store) {
 		go func() {
 			defer wg.Done()
 			for i := range each {
-				a := article(fmt.Sprintf("urn:evc:%d:%d", w, i), "world", base)
-				b := article(fmt.Sprintf("urn:evc:%d:%d:b", w, i), "sport", base)
+				a := kit.Article(fmt.Sprintf("urn:evc:%d:%d", w, i), "world", kit.Base)
+				b := kit.Article(fmt.Sprintf("urn:evc:%d:%d:b", w, i), "sport", kit.Base)
 				a.Topics = []dateline.Topic{{Name: "Russia"}, {Name: fmt.Sprintf("Topic %d", i)}}
-				if _, err := s.UpsertArticles(ctx, []*dateline.Article{a, b}, base); err != nil {
+				if _, err := s.UpsertArticles(kit.Ctx, []*dateline.Article{a, b}, kit.Base); err != nil {
 					errs <- err
 					return
 				}
@@ -948,7 +926,7 @@ func testEventsInCommitOrder(t *testing.T, s dateline.Store) {
 			finished = true
 		default:
 		}
-		es, err := r.Events(ctx, after, 1000)
+		es, err := r.Events(kit.Ctx, after, 1000)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -961,7 +939,7 @@ func testEventsInCommitOrder(t *testing.T, s dateline.Store) {
 	for err := range errs {
 		t.Fatalf("writer: %v", err)
 	}
-	all, err := r.Events(ctx, 0, 1000)
+	all, err := r.Events(kit.Ctx, 0, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -978,8 +956,8 @@ func testEventsInCommitOrder(t *testing.T, s dateline.Store) {
 // views over the last week of now, expired at now.
 func FillReadership(t testing.TB, s dateline.Store, now time.Time) {
 	t.Helper()
-	r := readership(t, s)
-	as, err := s.Articles(ctx, dateline.ArticleFilter{Limit: 50})
+	r := dateline.Readership(s)
+	as, err := s.Articles(kit.Ctx, dateline.ArticleFilter{Limit: 50})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -997,7 +975,3 @@ func FillReadership(t testing.TB, s dateline.Store, now time.Time) {
 	expire(t, r, now)
 	expire(t, r, now.Add(time.Minute))
 }
-
-// Published is a published article from the wire, for tests outside the
-// suite.
-func Published(uri, section string, at time.Time) *dateline.Article { return article(uri, section, at) }

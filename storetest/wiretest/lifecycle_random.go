@@ -1,7 +1,8 @@
-package storetest
+package wiretest
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/storetest/kit"
 )
 
 // testRandomLifecycle runs random schedules of versions (new, embargoed
@@ -45,14 +47,14 @@ var storyNames = []string{"alpha", "bravo", "charlie", "delta", "echo", "foxtrot
 
 func randomLifecycle(t *testing.T, s dateline.Store, seed uint64) {
 	rnd := rand.New(rand.NewPCG(seed, 13))
-	ed := mkUser(t, s, fmt.Sprintf("ed%d@example.org", seed), "Ed", dateline.RoleEditor)
+	ed := kit.MkUser(t, s, fmt.Sprintf("ed%d@example.org", seed), "Ed", dateline.RoleEditor)
 	var stories []*storyModel
 	for _, n := range storyNames {
 		// Each schedule's words are its own: "alphaa", "alphab".
 		n += string(rune('a' + seed - 1))
 		stories = append(stories, &storyModel{name: n, uri: fmt.Sprintf("urn:random:%d:%s", seed, n)})
 	}
-	now := base.Add(time.Duration(seed) * 24 * time.Hour).Add(123 * time.Millisecond)
+	now := kit.Base.Add(time.Duration(seed) * 24 * time.Hour).Add(123 * time.Millisecond)
 	created := now
 	for step := 0; step < 120; step++ {
 		now = now.Add(time.Duration(rnd.IntN(3000)) * time.Millisecond)
@@ -87,7 +89,7 @@ func randomLifecycle(t *testing.T, s dateline.Store, seed uint64) {
 			op = "nothing"
 		}
 		// The release timer.
-		if _, err := s.PublishDue(ctx, now); err != nil {
+		if _, err := s.PublishDue(kit.Ctx, now); err != nil {
 			t.Fatal(err)
 		}
 		for _, x := range stories {
@@ -107,7 +109,7 @@ func randomLifecycle(t *testing.T, s dateline.Store, seed uint64) {
 func (m *storyModel) version(t *testing.T, s dateline.Store, rnd *rand.Rand, now, created time.Time, status dateline.Status) string {
 	t.Helper()
 	m.number++
-	a := wire(m.uri, "world", fmt.Sprintf("Story %s version %d", m.name, m.number), created, fmt.Sprint(m.number))
+	a := kit.Wire(m.uri, "world", fmt.Sprintf("Story %s version %d", m.name, m.number), created, fmt.Sprint(m.number))
 	a.Topics = []dateline.Topic{{Name: "Topic " + m.name}}
 	op := "version"
 	switch rnd.IntN(4) {
@@ -128,7 +130,7 @@ func (m *storyModel) version(t *testing.T, s dateline.Store, rnd *rand.Rand, now
 		op += " with a correction"
 	}
 	sent := *a
-	r := upsert(t, s, now, a)[0]
+	r := kit.Upsert(t, s, now, a)[0]
 	// What the rules say.
 	future := !a.EmbargoUntil.IsZero() && sent.EmbargoUntil.After(now)
 	switch {
@@ -181,8 +183,8 @@ func (m *storyModel) kill(t *testing.T, s dateline.Store, rnd *rand.Rand, now, c
 	}
 	n := 1 + rnd.IntN(m.number+1)
 	m.number = max(m.number, n)
-	k := killed(wire(m.uri, "world", "Kill notice", created, fmt.Sprint(n)), "Withdrawn: "+m.name)
-	r := upsert(t, s, now, k)[0]
+	k := killed(kit.Wire(m.uri, "world", "Kill notice", created, fmt.Sprint(n)), "Withdrawn: "+m.name)
+	r := kit.Upsert(t, s, now, k)[0]
 	if m.killed {
 		if r.Changed || r.Refused != nil {
 			t.Errorf("a kill sent again: %+v", r)
@@ -200,7 +202,7 @@ func (m *storyModel) kill(t *testing.T, s dateline.Store, rnd *rand.Rand, now, c
 func (m *storyModel) resend(t *testing.T, s dateline.Store, rnd *rand.Rand, now time.Time) string {
 	t.Helper()
 	old := *m.applied[rnd.IntN(len(m.applied))]
-	r := upsert(t, s, now, &old)[0]
+	r := kit.Upsert(t, s, now, &old)[0]
 	if r.Changed || r.Refused != nil {
 		t.Errorf("version %s resent: %+v, want unchanged", old.WireVersion, r)
 	}
@@ -213,10 +215,10 @@ func (m *storyModel) correct(t *testing.T, s dateline.Store, userID int64, now t
 	if m.id == 0 {
 		return "nothing"
 	}
-	a := get(t, s, m.id)
+	a := kit.Get(t, s, m.id)
 	text := fmt.Sprintf("Newsroom correction at %s of %s.", now.Format("15:04:05.000"), m.name)
 	a.Corrections = append(a.Corrections, dateline.Correction{At: now, Text: text})
-	save(t, s, a, a.Version, userID, now)
+	kit.Save(t, s, a, a.Version, userID, now)
 	m.corrections = append(m.corrections, text)
 	return "newsroom correction"
 }
@@ -228,7 +230,7 @@ func check(t *testing.T, s dateline.Store, stories []*storyModel, when string) {
 		if m.id == 0 {
 			continue
 		}
-		a := get(t, s, m.id)
+		a := kit.Get(t, s, m.id)
 		var texts []string
 		for _, c := range a.Corrections {
 			texts = append(texts, c.Text)
@@ -245,7 +247,7 @@ func check(t *testing.T, s dateline.Store, stories []*storyModel, when string) {
 			t.Errorf("%s: %s corrections %q, want %q", when, m.name, texts, m.corrections)
 		case slices.Contains(listed, m.id) != pub:
 			t.Errorf("%s: %s listed %v, want %v", when, m.name, !pub, pub)
-		case (len(find(t, s, m.name, nil)) == 1) != pub:
+		case (len(kit.Find(t, s, m.name, nil)) == 1) != pub:
 			t.Errorf("%s: %s found %v, want %v", when, m.name, !pub, pub)
 		case tagPublished(t, s, dateline.TagTopic, "topic-"+m.name) != pub:
 			t.Errorf("%s: %s's topic public %v, want %v", when, m.name, !pub, pub)
@@ -256,5 +258,32 @@ func check(t *testing.T, s dateline.Store, stories []*storyModel, when string) {
 		case strings.Contains(a.Headline, "Kill"):
 			t.Errorf("%s: %s took the kill notice's headline", when, m.name)
 		}
+	}
+	checkMonths(t, s, when)
+}
+
+// checkMonths: the months the sitemap index counts as it goes along are
+// the months of the published list, counted again.
+func checkMonths(t *testing.T, s dateline.Store, when string) {
+	t.Helper()
+	months, err := s.SitemapMonths(kit.Ctx, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.Articles(kit.Ctx, dateline.ArticleFilter{Limit: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[time.Time]int{}
+	for _, a := range all {
+		m := a.PublishedAt
+		want[time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, time.UTC)]++
+	}
+	got := map[time.Time]int{}
+	for _, m := range months {
+		got[m.Month] = m.Count
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("%s: sitemap months %v, want %v", when, got, want)
 	}
 }
