@@ -40,7 +40,7 @@ var Tables = []Table{
 	{Name: "articles", Columns: []string{"id", "uri", "section_id", "lang", "headline", "lead", "place", "byline", "status",
 		"published_at", "updated_at", "embargo_until", "withdrawn_at", "urgency", "breaking", "photo_id", "version",
 		"source_version", "created_at", "modified_at", "submitted_at", "embargoed", "advisory", "withdraw_note", "follows_id",
-		"chain_id", "author_id", "commercial", "withheld", "source", "wire_version"},
+		"chain_id", "author_id", "commercial", "withheld", "source", "wire_version", "meta_description", "social_headline"},
 		Seconds: []string{"published_at", "updated_at", "withdrawn_at", "created_at", "modified_at", "submitted_at"},
 		Millis:  []string{"source_version", "embargo_until"}, Bools: []string{"breaking", "embargoed", "withheld"}},
 	{Name: "corrections", Columns: []string{"article_id", "position", "at", "text"}, Seconds: []string{"at"}},

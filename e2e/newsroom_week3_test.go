@@ -386,3 +386,36 @@ func TestGalleryDraftEditPublishWithdraw(t *testing.T) {
 		})
 	}
 }
+
+// TestMetaDescriptionAndSocialHeadline: typed in the editor, the meta
+// description and social headline are what the article page's head gives
+// search engines and social sites; the page still shows the headline.
+func TestMetaDescriptionAndSocialHeadline(t *testing.T) {
+	for _, vp := range viewports {
+		t.Run(vp.name, func(t *testing.T) {
+			ctx := browser(t, vp.w, vp.h, true)
+			signIn(t, ctx, baseURL, "editor@example.org", demoPassword)
+			headline := "Port authority approves night shifts " + vp.name
+			fillStory(t, ctx, headline, "<p>The north quay works through the night from March.</p>")
+			const social, desc = "The port that never sleeps", "From March the north quay works through the night, the authority said."
+			must(t, ctx, centre(`#social_headline`), chromedp.SendKeys(`#social_headline`, social, chromedp.ByQuery),
+				chromedp.SendKeys(`#meta_description`, desc, chromedp.ByQuery))
+			screenshot(t, ctx, "week-9-meta-fields-"+vp.name)
+			clickAndLoad(t, ctx, `button[name=action][value=publish]`)
+			idFrom(t, ctx, `/newsroom/articles/(\d+)\?done=published`)
+			clickAndLoad(t, ctx, `.page-head .meta a[href^="/science/"]`)
+			var head struct{ Description, OGTitle, TwitterTitle, LD, H1 string }
+			must(t, ctx, chromedp.Evaluate(`(() => {
+				const m = (sel) => (document.querySelector(sel) || {}).content || '';
+				return {Description: m('meta[name=description]'), OGTitle: m('meta[property="og:title"]'), TwitterTitle: m('meta[name="twitter:title"]'),
+					LD: document.querySelector('script[type="application/ld+json"]').textContent, H1: document.querySelector('h1').textContent.trim()};
+			})()`, &head))
+			if head.Description != desc || head.OGTitle != social || head.TwitterTitle != social || !strings.Contains(head.H1, headline) {
+				t.Errorf("the article's head: %+v", head)
+			}
+			if !strings.Contains(head.LD, `"alternativeHeadline":"`+social+`"`) || !strings.Contains(head.LD, `"description":"`+desc+`"`) {
+				t.Errorf("the JSON-LD: %s", head.LD)
+			}
+		})
+	}
+}
