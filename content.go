@@ -127,39 +127,44 @@ type ArticleRef struct {
 // Article is a story. Times are UTC. Pages hold sanitised HTML, one string
 // per page; most articles have one.
 type Article struct {
-	ID            int64
-	URI           string
-	Section       string // slug
-	SectionName   string
-	Lang          string
-	Headline      string
-	Lead          string
-	Pages         []string
-	Place         string
-	Byline        string
-	Status        Status
-	PublishedAt   time.Time // first publication; zero until published
-	UpdatedAt     time.Time // last update after publication; zero if none
-	EmbargoUntil  time.Time // for scheduled articles
-	Embargoed     bool      // the time is an embargo, not only a planned publication
-	SubmittedAt   time.Time // when a reporter submitted it; kept while it is submitted
-	WithdrawnAt   time.Time
-	Urgency       int // 1 flash, 2 urgent, 3..9 normal (IPTC)
-	Breaking      bool
-	Commercial    string // "", CommercialPartner or CommercialAdvertising: labelled wherever it appears
-	Photo         *Photo
-	Topics        []Topic
-	Persons       []Person
-	ReadAlso      []ArticleRef
-	Version       int    // increments with every stored change
-	Advisory      string // one line saying what an update adds
-	Corrections   []Correction
-	WithdrawNote  string       // why it was withdrawn, shown on the notice page
-	Follows       int64        // the earlier story this one follows (alert, update, wrap-up)
-	ChainID       int64        // the first story of its chain; 0 when it is in none
-	Chain         []ArticleRef // the published stories of its chain, oldest first; filled by Article
-	AuthorID      int64        // the newsroom account that created it
-	SourceVersion time.Time    // the source's versioncreated, to the millisecond
+	ID           int64
+	URI          string
+	Section      string // slug
+	SectionName  string
+	Lang         string
+	Headline     string
+	Lead         string
+	Pages        []string
+	Place        string
+	Byline       string
+	Status       Status
+	PublishedAt  time.Time // first publication; zero until published
+	UpdatedAt    time.Time // last update after publication; zero if none
+	EmbargoUntil time.Time // for scheduled articles
+	Embargoed    bool      // the time is an embargo, not only a planned publication
+	SubmittedAt  time.Time // when a reporter submitted it; kept while it is submitted
+	WithdrawnAt  time.Time
+	Urgency      int // 1 flash, 2 urgent, 3..9 normal (IPTC)
+	Breaking     bool
+	Commercial   string // "", CommercialPartner or CommercialAdvertising: labelled wherever it appears
+	Photo        *Photo
+	Topics       []Topic
+	Persons      []Person
+	ReadAlso     []ArticleRef
+	Version      int    // increments with every stored change
+	Advisory     string // one line saying what an update adds
+	// MetaDescription is what search results and shared links show under
+	// the story's title ("" shows the lead); SocialHeadline is the title
+	// of a shared link ("" shows the headline). Set in the newsroom.
+	MetaDescription string
+	SocialHeadline  string
+	Corrections     []Correction
+	WithdrawNote    string       // why it was withdrawn, shown on the notice page
+	Follows         int64        // the earlier story this one follows (alert, update, wrap-up)
+	ChainID         int64        // the first story of its chain; 0 when it is in none
+	Chain           []ArticleRef // the published stories of its chain, oldest first; filled by Article
+	AuthorID        int64        // the newsroom account that created it
+	SourceVersion   time.Time    // the source's versioncreated, to the millisecond
 	// Source names who sent the story: a token's source for the wire, ""
 	// for a story written in the newsroom. Only its own source may send
 	// new versions of it.
@@ -192,6 +197,7 @@ type Gallery struct {
 	Photos      []Photo
 	PhotoCount  int // filled by lists, which do not load Photos
 	Cover       *Photo
+	Status      Status // draft, published or withdrawn; "" is published
 }
 
 // Infographic is one or more images with a title and text.
@@ -203,6 +209,20 @@ type Infographic struct {
 	Text        string
 	PublishedAt time.Time
 	Images      []Photo
+	Status      Status // draft, published or withdrawn; "" is published
+}
+
+// CollectionStatus is the status a gallery or infographic is stored with:
+// "" (what the wire and older callers send) is published. Returns
+// EINVALID for any status but draft, published and withdrawn.
+func CollectionStatus(s Status) (Status, error) {
+	switch s {
+	case "":
+		return StatusPublished, nil
+	case StatusDraft, StatusPublished, StatusWithdrawn:
+		return s, nil
+	}
+	return "", Errorf(EINVALID, "A gallery or infographic is a draft, published or withdrawn, not %q.", s)
 }
 
 // Token is an API credential. Only the SHA-256 of the secret is stored.

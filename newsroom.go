@@ -104,11 +104,15 @@ type Draft struct {
 	Follows    int64    `json:"follows,omitempty"`
 	// TranslationOf is the story this one translates: a story in
 	// another edition's language.
-	TranslationOf int64     `json:"translation_of,omitempty"`
-	Advisory      string    `json:"advisory,omitempty"`
-	Status        Status    `json:"status"`
-	EmbargoUntil  time.Time `json:"embargo_until,omitzero"`
-	Embargoed     bool      `json:"embargoed,omitempty"`
+	TranslationOf int64  `json:"translation_of,omitempty"`
+	Advisory      string `json:"advisory,omitempty"`
+	// MetaDescription and SocialHeadline are the story's words for
+	// search results and shared links.
+	MetaDescription string    `json:"meta_description,omitempty"`
+	SocialHeadline  string    `json:"social_headline,omitempty"`
+	Status          Status    `json:"status"`
+	EmbargoUntil    time.Time `json:"embargo_until,omitzero"`
+	Embargoed       bool      `json:"embargoed,omitempty"`
 }
 
 // DraftOf is the editable content of a stored article, as a revision
@@ -116,7 +120,8 @@ type Draft struct {
 func DraftOf(a *Article) Draft {
 	d := Draft{Headline: a.Headline, Lead: a.Lead, Body: strings.Join(a.Pages, "\n<hr class=\"page-break\">\n"),
 		Section: a.Section, Lang: a.Lang, Place: a.Place, Byline: a.Byline, Urgency: a.Urgency, Breaking: a.Breaking,
-		Commercial: a.Commercial, Follows: a.Follows, Advisory: a.Advisory, Status: a.Status, Embargoed: a.Embargoed}
+		Commercial: a.Commercial, Follows: a.Follows, Advisory: a.Advisory, Status: a.Status, Embargoed: a.Embargoed,
+		MetaDescription: a.MetaDescription, SocialHeadline: a.SocialHeadline}
 	if a.Status == StatusScheduled || a.Status == StatusWithheld {
 		d.EmbargoUntil = a.EmbargoUntil
 	}

@@ -84,6 +84,14 @@ type Store interface {
 	// SetTopStories replaces the curated list. Returns ENOTFOUND for an
 	// unknown id.
 	SetTopStories(ctx context.Context, refs []TopRef) error
+	// TopStories, TopRefs and SetTopStories are the main edition's list;
+	// EditionTop, EditionTopRefs and SetEditionTop those of any edition.
+	// SetEditionTop returns EINVALID for an unknown edition, an article of
+	// another edition (TopArticleFits) or a story page on another
+	// edition's list (TopStoryFits), and ENOTFOUND for an unknown id.
+	EditionTop(ctx context.Context, edition string) ([]TopItem, error)
+	EditionTopRefs(ctx context.Context, edition string) ([]TopRef, error)
+	SetEditionTop(ctx context.Context, edition string, refs []TopRef) error
 
 	Topic(ctx context.Context, slug string) (*Topic, error)
 	Person(ctx context.Context, slug string) (*Person, error)
@@ -97,10 +105,16 @@ type Store interface {
 	Gallery(ctx context.Context, id int64) (*Gallery, error)
 	// Galleries lists the newest galleries with their cover and count.
 	Galleries(ctx context.Context, limit int) ([]Gallery, error)
+	// AllGalleries lists the newest galleries of every status, for the
+	// newsroom; Galleries lists the published ones only.
+	AllGalleries(ctx context.Context, limit int) ([]Gallery, error)
 
 	SaveInfographic(ctx context.Context, g *Infographic, now time.Time) error
 	Infographic(ctx context.Context, id int64) (*Infographic, error)
 	Infographics(ctx context.Context, limit int) ([]Infographic, error)
+	// AllInfographics lists the newest infographics of every status, for
+	// the newsroom; Infographics lists the published ones only.
+	AllInfographics(ctx context.Context, limit int) ([]Infographic, error)
 
 	// Search finds published articles by their terms; see SearchFilter.
 	// The index is written in the same transaction as the article, so a

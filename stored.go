@@ -243,6 +243,40 @@ func (refs TopRefs) Validate() error {
 	return nil
 }
 
+// editionNames name the editions in the newsroom's messages.
+var editionNames = map[string]string{"en": "English", "ru": "Russian"}
+
+// CheckEdition returns EINVALID unless edition is one of Editions.
+func CheckEdition(edition string) error {
+	if !Editions[edition] {
+		return Errorf(EINVALID, "There is no edition %q; the editions are English (en) and Russian (ru).", edition)
+	}
+	return nil
+}
+
+// TopArticleFits is the rule of an edition's top stories for an article:
+// it leads only the home page of its own edition, its section's language
+// (sectionLang). Returns EINVALID in words for the editor.
+func TopArticleFits(edition string, id int64, headline, sectionLang string) error {
+	own := EditionOf(sectionLang)
+	if own == EditionOf(edition) {
+		return nil
+	}
+	return Errorf(EINVALID, "“%s” (article %d) is a story of the %s edition: the %s edition's top stories take only its own stories.",
+		headline, id, editionNames[own], editionNames[EditionOf(edition)])
+}
+
+// TopStoryFits is the rule for a story page, which has no language: it
+// leads the home page of one edition at most. listedIn is the other
+// edition whose list holds it already, or "". Returns EINVALID.
+func TopStoryFits(edition string, id int64, title, listedIn string) error {
+	if listedIn == "" || listedIn == edition {
+		return nil
+	}
+	return Errorf(EINVALID, "The story page “%s” (%d) leads the %s edition's home page already; take it off that list first.",
+		title, id, editionNames[EditionOf(listedIn)])
+}
+
 // MergeViewCounts drops counts that are not positive or have no article
 // id, adds up those of the same article and minute, and sorts them by
 // minute and article: the order in which engines lock their rows.

@@ -151,7 +151,7 @@ func TestScriptStaysInert(t *testing.T) {
 		t.Fatal("the story page was not created")
 	}
 	x.post("/newsroom/stories/"+sp[1], url.Values{"title": {xssText("Xss story page", 200, 4)}, "slug": {"xss-story"}, "intro": {strings.Join(xssPayloads, "\n\n")}, "attach": {id[1]}}, 303)
-	gallery := x.post("/newsroom/galleries", url.Values{"title": {xssText("Xss gallery", 300, 1)}, "text": {strings.Join(xssPayloads, "\n")}, "section": {secSlug}, "photo": {photoID[1]}, "pos-" + photoID[1]: {"1"}}, 303)
+	gallery := x.post("/newsroom/galleries", url.Values{"title": {xssText("Xss gallery", 300, 1)}, "text": {strings.Join(xssPayloads, "\n")}, "section": {secSlug}, "photo": {photoID[1]}, "pos-" + photoID[1]: {"1"}, "action": {"publish"}}, 303)
 	x.post("/newsroom/top", url.Values{"add_story": {sp[1]}, "add_pos": {"1"}}, 303)
 	x.post("/newsroom/top", url.Values{"item": {"s" + sp[1]}, "pos-s" + sp[1]: {"1"}, "add_article": {id[1]}, "add_pos": {"1"}}, 303)
 	w := story(xssText("Xssgone", 300, 5))

@@ -25,7 +25,8 @@ type DiffRow struct {
 }
 
 // DiffDrafts compares two drafts field by field: headline, lead, the story
-// as plain text, section, tags, place, byline, photo, urgency, advisory
+// as plain text, section, tags, place, byline, photo, urgency, advisory,
+// meta description, social headline
 // and status. left and right label the two sides. The work is bounded:
 // past a budget, changed paragraphs are shown whole.
 func DiffDrafts(a, b *dateline.Draft, left, right string) Diff {
@@ -46,6 +47,8 @@ func DiffDrafts(a, b *dateline.Draft, left, right string) Diff {
 	add("Photo", photoText(a), photoText(b))
 	add("Urgency", urgencyName(a.Urgency, a.Breaking), urgencyName(b.Urgency, b.Breaking))
 	add("Advisory", a.Advisory, b.Advisory)
+	add("Meta description", a.MetaDescription, b.MetaDescription)
+	add("Social headline", a.SocialHeadline, b.SocialHeadline)
 	add("Status", string(a.Status), string(b.Status))
 	return t
 }

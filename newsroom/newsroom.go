@@ -418,6 +418,7 @@ func (s *Service) applyDraft(ctx context.Context, a *dateline.Article, d *dateli
 	a.Pages = ingest.Pages(d.Body)
 	a.Section, a.Lang, a.Place, a.Byline = d.Section, d.Lang, ingest.PlainText(d.Place), ingest.PlainText(d.Byline)
 	a.Urgency, a.Breaking, a.Follows, a.Advisory = d.Urgency, d.Breaking, d.Follows, ingest.PlainText(d.Advisory)
+	a.MetaDescription, a.SocialHeadline = ingest.PlainText(d.MetaDescription), ingest.PlainText(d.SocialHeadline)
 	// Marking a story as paid-for content is the editors' decision.
 	if d.Commercial != a.Commercial && !role.CanPublish() {
 		return dateline.Errorf(dateline.EINVALID, "Only an editor can mark a story as partner material or advertising, or take the mark off.")

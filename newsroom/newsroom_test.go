@@ -652,7 +652,7 @@ func TestDiffDrafts(t *testing.T) {
 	a, b := story("Old <headline>"), story("New <headline>")
 	b.Body = "<p>Body of Old headline.</p><p>Another paragraph.</p>"
 	d := newsroom.DiffDrafts(&a, &b, "left", "right")
-	if d.Left != "left" || d.Right != "right" || len(d.Rows) != 12 {
+	if d.Left != "left" || d.Right != "right" || len(d.Rows) != 14 {
 		t.Fatalf("diff %+v", d)
 	}
 	h := d.Rows[0]

@@ -41,6 +41,9 @@ func (db mediaStore) SaveGallery(ctx context.Context, g *dateline.Gallery, now t
 	if g.URI == "" || g.Title == "" {
 		return dateline.Errorf(dateline.EINVALID, "A gallery needs a URI and a title.")
 	}
+	if g.Status, err = dateline.CollectionStatus(g.Status); err != nil {
+		return err
+	}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		sid, err := sectionID(ctx, tx, g.Section)
 		if err != nil {
@@ -49,10 +52,10 @@ func (db mediaStore) SaveGallery(ctx context.Context, g *dateline.Gallery, now t
 		if g.PublishedAt.IsZero() {
 			g.PublishedAt = now.UTC()
 		}
-		err = tx.QueryRow(ctx, `INSERT INTO galleries (uri, section_id, title, lead, published_at) VALUES ($1, $2, $3, $4, $5)
+		err = tx.QueryRow(ctx, `INSERT INTO galleries (uri, section_id, title, lead, published_at, status) VALUES ($1, $2, $3, $4, $5, $6)
 			ON CONFLICT (uri) DO UPDATE SET section_id = EXCLUDED.section_id, title = EXCLUDED.title, lead = EXCLUDED.lead,
-				published_at = EXCLUDED.published_at RETURNING id`,
-			g.URI, sid, g.Title, g.Lead, ts(g.PublishedAt)).Scan(&g.ID)
+				published_at = EXCLUDED.published_at, status = EXCLUDED.status RETURNING id`,
+			g.URI, sid, g.Title, g.Lead, ts(g.PublishedAt), string(g.Status)).Scan(&g.ID)
 		if err != nil {
 			return err
 		}
@@ -76,9 +79,11 @@ func (db mediaStore) Gallery(ctx context.Context, id int64) (_ *dateline.Gallery
 	defer wrap(&err, "gallery")
 	q := db.reader(ctx)
 	var g dateline.Gallery
-	err = q.QueryRow(ctx, `SELECT g.id, g.uri, COALESCE(s.slug, ''), g.title, g.lead, g.published_at
+	var status string
+	err = q.QueryRow(ctx, `SELECT g.id, g.uri, COALESCE(s.slug, ''), g.title, g.lead, g.published_at, g.status
 		FROM galleries g LEFT JOIN sections s ON s.id = g.section_id WHERE g.id = $1`, id).
-		Scan(&g.ID, &g.URI, &g.Section, &g.Title, &g.Lead, &g.PublishedAt)
+		Scan(&g.ID, &g.URI, &g.Section, &g.Title, &g.Lead, &g.PublishedAt, &status)
+	g.Status = dateline.Status(status)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No gallery %d.", id)
 	} else if err != nil {
@@ -97,14 +102,26 @@ func (db mediaStore) Gallery(ctx context.Context, id int64) (_ *dateline.Gallery
 	return &g, nil
 }
 
-// Galleries lists the newest galleries, each with its cover photo and count.
+// Galleries lists the newest published galleries, each with its cover
+// photo and count.
 func (db mediaStore) Galleries(ctx context.Context, limit int) (_ []dateline.Gallery, err error) {
 	defer wrap(&err, "galleries")
-	rows, err := db.reader(ctx).Query(ctx, `SELECT `+sqlutil.PhotoColumns+`, g.id, g.uri, COALESCE(s.slug, ''), g.title, g.lead, g.published_at,
+	return db.galleries(ctx, `g.status = 'published'`, limit)
+}
+
+// AllGalleries lists the newest galleries of every status.
+func (db mediaStore) AllGalleries(ctx context.Context, limit int) (_ []dateline.Gallery, err error) {
+	defer wrap(&err, "all galleries")
+	return db.galleries(ctx, `true`, limit)
+}
+
+func (db mediaStore) galleries(ctx context.Context, where string, limit int) ([]dateline.Gallery, error) {
+	rows, err := db.reader(ctx).Query(ctx, `SELECT `+sqlutil.PhotoColumns+`, g.id, g.uri, COALESCE(s.slug, ''), g.title, g.lead, g.published_at, g.status,
 			(SELECT COUNT(*) FROM gallery_photos c WHERE c.gallery_id = g.id)
 		FROM galleries g LEFT JOIN sections s ON s.id = g.section_id
 		JOIN gallery_photos x ON x.gallery_id = g.id AND x.position = (SELECT MIN(position) FROM gallery_photos WHERE gallery_id = g.id)
 		JOIN photos p ON p.id = x.photo_id
+		WHERE `+where+`
 		ORDER BY g.published_at DESC, g.id DESC LIMIT $1`, sqlutil.CapLimit(limit))
 	if err != nil {
 		return nil, err
@@ -113,7 +130,9 @@ func (db mediaStore) Galleries(ctx context.Context, limit int) (_ []dateline.Gal
 	gs := []dateline.Gallery{}
 	for rows.Next() {
 		var g dateline.Gallery
-		p, err := sqlutil.ScanPhoto(rows, &g.ID, &g.URI, &g.Section, &g.Title, &g.Lead, &g.PublishedAt, &g.PhotoCount)
+		var status string
+		p, err := sqlutil.ScanPhoto(rows, &g.ID, &g.URI, &g.Section, &g.Title, &g.Lead, &g.PublishedAt, &status, &g.PhotoCount)
+		g.Status = dateline.Status(status)
 		if err != nil {
 			return nil, err
 		}
@@ -130,6 +149,9 @@ func (db mediaStore) SaveInfographic(ctx context.Context, g *dateline.Infographi
 	if g.URI == "" || g.Title == "" {
 		return dateline.Errorf(dateline.EINVALID, "An infographic needs a URI and a title.")
 	}
+	if g.Status, err = dateline.CollectionStatus(g.Status); err != nil {
+		return err
+	}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
 		sid, err := sectionID(ctx, tx, g.Section)
 		if err != nil {
@@ -138,10 +160,10 @@ func (db mediaStore) SaveInfographic(ctx context.Context, g *dateline.Infographi
 		if g.PublishedAt.IsZero() {
 			g.PublishedAt = now.UTC()
 		}
-		err = tx.QueryRow(ctx, `INSERT INTO infographics (uri, section_id, title, text, published_at) VALUES ($1, $2, $3, $4, $5)
+		err = tx.QueryRow(ctx, `INSERT INTO infographics (uri, section_id, title, text, published_at, status) VALUES ($1, $2, $3, $4, $5, $6)
 			ON CONFLICT (uri) DO UPDATE SET section_id = EXCLUDED.section_id, title = EXCLUDED.title, text = EXCLUDED.text,
-				published_at = EXCLUDED.published_at RETURNING id`,
-			g.URI, sid, g.Title, g.Text, ts(g.PublishedAt)).Scan(&g.ID)
+				published_at = EXCLUDED.published_at, status = EXCLUDED.status RETURNING id`,
+			g.URI, sid, g.Title, g.Text, ts(g.PublishedAt), string(g.Status)).Scan(&g.ID)
 		if err != nil {
 			return err
 		}
@@ -173,15 +195,22 @@ func (db mediaStore) Infographic(ctx context.Context, id int64) (_ *dateline.Inf
 	return &gs[0], nil
 }
 
-// Infographics lists the newest infographics with their images.
+// Infographics lists the newest published infographics with their
+// images.
 func (db mediaStore) Infographics(ctx context.Context, limit int) (_ []dateline.Infographic, err error) {
 	defer wrap(&err, "infographics")
+	return db.infographics(ctx, `WHERE g.status = 'published' ORDER BY g.published_at DESC, g.id DESC LIMIT $1`, sqlutil.CapLimit(limit))
+}
+
+// AllInfographics lists the newest infographics of every status.
+func (db mediaStore) AllInfographics(ctx context.Context, limit int) (_ []dateline.Infographic, err error) {
+	defer wrap(&err, "all infographics")
 	return db.infographics(ctx, `ORDER BY g.published_at DESC, g.id DESC LIMIT $1`, sqlutil.CapLimit(limit))
 }
 
 func (db mediaStore) infographics(ctx context.Context, tail string, arg any) ([]dateline.Infographic, error) {
 	q := db.reader(ctx)
-	rows, err := q.Query(ctx, `SELECT g.id, g.uri, COALESCE(s.slug, ''), g.title, g.text, g.published_at
+	rows, err := q.Query(ctx, `SELECT g.id, g.uri, COALESCE(s.slug, ''), g.title, g.text, g.published_at, g.status
 		FROM infographics g LEFT JOIN sections s ON s.id = g.section_id `+tail, arg)
 	if err != nil {
 		return nil, err
@@ -189,11 +218,12 @@ func (db mediaStore) infographics(ctx context.Context, tail string, arg any) ([]
 	gs := []dateline.Infographic{}
 	for rows.Next() {
 		var g dateline.Infographic
-		if err := rows.Scan(&g.ID, &g.URI, &g.Section, &g.Title, &g.Text, &g.PublishedAt); err != nil {
+		var status string
+		if err := rows.Scan(&g.ID, &g.URI, &g.Section, &g.Title, &g.Text, &g.PublishedAt, &status); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		g.PublishedAt = g.PublishedAt.UTC()
+		g.PublishedAt, g.Status = g.PublishedAt.UTC(), dateline.Status(status)
 		gs = append(gs, g)
 	}
 	rows.Close()

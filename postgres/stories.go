@@ -183,18 +183,24 @@ func (db storyStore) StoriesOf(ctx context.Context, articleID int64) (_ []dateli
 		WHERE x.article_id = $1 ORDER BY st.updated_at DESC, st.id DESC`, articleID)
 }
 
-// TopStories returns the curated list in order: published articles, and
-// running stories with their newest published article.
+// TopStories returns the main edition's curated list in order.
 func (db storyStore) TopStories(ctx context.Context) (_ []dateline.TopItem, err error) {
 	defer wrap(&err, "top stories")
+	return db.EditionTop(ctx, dateline.LangMain)
+}
+
+// EditionTop returns an edition's curated list in order: published
+// articles, and running stories with their newest published article.
+func (db storyStore) EditionTop(ctx context.Context, edition string) (_ []dateline.TopItem, err error) {
+	defer wrap(&err, "edition top")
 	q := db.reader(ctx)
-	refs, err := topRefs(ctx, q)
+	refs, err := topRefs(ctx, q, edition)
 	if err != nil {
 		return nil, err
 	}
 	list, err := articleList(ctx, q, `SELECT `+sqlutil.ArticleColumns+` FROM home_top t JOIN articles a ON a.id = t.article_id
 		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
-		WHERE a.status = 'published'`)
+		WHERE a.status = 'published' AND t.edition = $1`, edition)
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +208,7 @@ func (db storyStore) TopStories(ctx context.Context) (_ []dateline.TopItem, err 
 	for i := range list {
 		articles[list[i].ID] = &list[i]
 	}
-	ss, err := stories(ctx, q, `SELECT `+sqlutil.StoryColumns+` FROM home_top t JOIN stories st ON st.id = t.story_id`)
+	ss, err := stories(ctx, q, `SELECT `+sqlutil.StoryColumns+` FROM home_top t JOIN stories st ON st.id = t.story_id WHERE t.edition = $1`, edition)
 	if err != nil {
 		return nil, err
 	}
@@ -229,15 +235,21 @@ func (db storyStore) TopStories(ctx context.Context) (_ []dateline.TopItem, err 
 	return items, nil
 }
 
-// TopRefs returns the whole curated list in order, whatever the status of
-// its articles.
+// TopRefs returns the main edition's whole curated list in order.
 func (db storyStore) TopRefs(ctx context.Context) (_ []dateline.TopRef, err error) {
 	defer wrap(&err, "top refs")
-	return topRefs(ctx, db.reader(ctx))
+	return topRefs(ctx, db.reader(ctx), dateline.LangMain)
 }
 
-func topRefs(ctx context.Context, q querier) ([]dateline.TopRef, error) {
-	rows, err := q.Query(ctx, `SELECT COALESCE(article_id, 0), COALESCE(story_id, 0) FROM home_top ORDER BY position`)
+// EditionTopRefs returns an edition's whole curated list in order,
+// whatever the status of its articles.
+func (db storyStore) EditionTopRefs(ctx context.Context, edition string) (_ []dateline.TopRef, err error) {
+	defer wrap(&err, "edition top refs")
+	return topRefs(ctx, db.reader(ctx), edition)
+}
+
+func topRefs(ctx context.Context, q querier, edition string) ([]dateline.TopRef, error) {
+	rows, err := q.Query(ctx, `SELECT COALESCE(article_id, 0), COALESCE(story_id, 0) FROM home_top WHERE edition = $1 ORDER BY position`, edition)
 	if err != nil {
 		return nil, err
 	}
@@ -255,32 +267,77 @@ func topRefs(ctx context.Context, q querier) ([]dateline.TopRef, error) {
 	return refs, nil
 }
 
-// SetTopStories replaces the curated list. Returns EINVALID for a ref that
-// names not exactly one of an article and a story, or names one twice, and
-// ENOTFOUND for an unknown id.
+// SetTopStories replaces the main edition's curated list.
 func (db storyStore) SetTopStories(ctx context.Context, refs []dateline.TopRef) (err error) {
 	defer wrap(&err, "set top stories")
+	return db.SetEditionTop(ctx, dateline.LangMain, refs)
+}
+
+// SetEditionTop replaces an edition's curated list. Returns EINVALID for
+// an unknown edition, a ref that names not exactly one of an article and a
+// story or names one twice, an article of another edition or a story page
+// on another edition's list, and ENOTFOUND for an unknown id.
+func (db storyStore) SetEditionTop(ctx context.Context, edition string, refs []dateline.TopRef) (err error) {
+	defer wrap(&err, "set edition top")
+	if err := dateline.CheckEdition(edition); err != nil {
+		return err
+	}
 	if err := dateline.TopRefs(refs).Validate(); err != nil {
 		return err
 	}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `DELETE FROM home_top`); err != nil {
+		// One list is written at a time, so positions stay unique.
+		if _, err := tx.Exec(ctx, `LOCK TABLE home_top IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM home_top WHERE edition = $1`, edition); err != nil {
+			return err
+		}
+		var start int
+		if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(position), 0) FROM home_top`).Scan(&start); err != nil {
 			return err
 		}
 		for i, r := range refs {
-			table, id, msg := "articles", r.ArticleID, "No article %d."
-			if r.StoryID != 0 {
-				table, id, msg = "stories", r.StoryID, "No story page %d."
-			}
-			if err := mustExist(ctx, tx, table, id, msg); err != nil {
+			if err := topFits(ctx, tx, edition, r); err != nil {
 				return err
 			}
-			_, err := tx.Exec(ctx, `INSERT INTO home_top (position, article_id, story_id) VALUES ($1, $2, $3)`,
-				i+1, sqlutil.NullID(r.ArticleID), sqlutil.NullID(r.StoryID))
+			_, err := tx.Exec(ctx, `INSERT INTO home_top (position, article_id, story_id, edition) VALUES ($1, $2, $3, $4)`,
+				start+i+1, sqlutil.NullID(r.ArticleID), sqlutil.NullID(r.StoryID), edition)
 			if err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// topFits asks the rules whether r may lead edition's home page, and takes
+// an article off another edition's list it no longer belongs to (its
+// section moved).
+func topFits(ctx context.Context, tx pgx.Tx, edition string, r dateline.TopRef) error {
+	if r.StoryID != 0 {
+		var title, other string
+		if err := tx.QueryRow(ctx, `SELECT title FROM stories WHERE id = $1`, r.StoryID).Scan(&title); errors.Is(err, pgx.ErrNoRows) {
+			return dateline.Errorf(dateline.ENOTFOUND, "No story page %d.", r.StoryID)
+		} else if err != nil {
+			return err
+		}
+		err := tx.QueryRow(ctx, `SELECT edition FROM home_top WHERE story_id = $1`, r.StoryID).Scan(&other)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		return dateline.TopStoryFits(edition, r.StoryID, title, other)
+	}
+	var headline, lang string
+	err := tx.QueryRow(ctx, `SELECT a.headline, COALESCE(s.lang, '') FROM articles a LEFT JOIN sections s ON s.id = a.section_id WHERE a.id = $1`, r.ArticleID).Scan(&headline, &lang)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return dateline.Errorf(dateline.ENOTFOUND, "No article %d.", r.ArticleID)
+	} else if err != nil {
+		return err
+	}
+	if err := dateline.TopArticleFits(edition, r.ArticleID, headline, lang); err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `DELETE FROM home_top WHERE article_id = $1`, r.ArticleID)
+	return err
 }

@@ -316,27 +316,27 @@ func writeArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, old *date
 		err = tx.QueryRow(ctx, `INSERT INTO articles (uri, section_id, lang, headline, lead, place, byline, status,
 			published_at, updated_at, embargo_until, withdrawn_at, urgency, breaking, photo_id, version, source_version,
 			created_at, modified_at, submitted_at, embargoed, advisory, withdraw_note, follows_id, chain_id, author_id, commercial,
-			withheld, source, wire_version)
+			withheld, source, wire_version, meta_description, social_headline)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, $16, $17, $17, $18, $19, $20, $21, $22, $23, $24, $25,
-				$26, $27, $28)
+				$26, $27, $28, $29, $30)
 			RETURNING id`,
 			a.URI, sectionID, a.Lang, a.Headline, a.Lead, a.Place, a.Byline, dateline.StoredStatus(a.Status),
 			ts(a.PublishedAt), ts(a.UpdatedAt), tsMilli(a.EmbargoUntil), ts(a.WithdrawnAt), a.Urgency, a.Breaking, photoID,
 			source, ts(now), ts(a.SubmittedAt), a.Embargoed, a.Advisory, a.WithdrawNote,
 			sqlutil.NullID(a.Follows), sqlutil.NullID(chain), sqlutil.NullID(a.AuthorID), a.Commercial,
-			a.Status == dateline.StatusWithheld, a.Source, a.WireVersion).Scan(&a.ID)
+			a.Status == dateline.StatusWithheld, a.Source, a.WireVersion, a.MetaDescription, a.SocialHeadline).Scan(&a.ID)
 		a.Version, a.CreatedAt = 1, now
 	} else {
 		_, err = tx.Exec(ctx, `UPDATE articles SET section_id = $1, lang = $2, headline = $3, lead = $4, place = $5, byline = $6,
 			status = $7, published_at = $8, updated_at = $9, embargo_until = $10, withdrawn_at = $11, urgency = $12, breaking = $13,
 			photo_id = $14, version = version + 1, source_version = $15, modified_at = $16, submitted_at = $17, embargoed = $18,
 			advisory = $19, withdraw_note = $20, follows_id = $21, chain_id = $22, author_id = $23, commercial = $25,
-			withheld = $26, source = $27, wire_version = $28 WHERE id = $24`,
+			withheld = $26, source = $27, wire_version = $28, meta_description = $29, social_headline = $30 WHERE id = $24`,
 			sectionID, a.Lang, a.Headline, a.Lead, a.Place, a.Byline, dateline.StoredStatus(a.Status),
 			ts(a.PublishedAt), ts(a.UpdatedAt), tsMilli(a.EmbargoUntil), ts(a.WithdrawnAt), a.Urgency, a.Breaking,
 			photoID, source, ts(now), ts(a.SubmittedAt), a.Embargoed,
 			a.Advisory, a.WithdrawNote, sqlutil.NullID(a.Follows), sqlutil.NullID(chain), sqlutil.NullID(a.AuthorID), old.ID, a.Commercial,
-			a.Status == dateline.StatusWithheld, a.Source, a.WireVersion)
+			a.Status == dateline.StatusWithheld, a.Source, a.WireVersion, a.MetaDescription, a.SocialHeadline)
 		a.ID, a.Version, a.CreatedAt = old.ID, old.Version+1, old.CreatedAt
 		if err == nil {
 			for _, table := range []string{"article_pages", "article_topics", "article_persons", "article_links", "corrections"} {

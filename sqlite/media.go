@@ -40,6 +40,9 @@ func (db mediaStore) SaveGallery(ctx context.Context, g *dateline.Gallery, now t
 	if g.URI == "" || g.Title == "" {
 		return dateline.Errorf(dateline.EINVALID, "A gallery needs a URI and a title.")
 	}
+	if g.Status, err = dateline.CollectionStatus(g.Status); err != nil {
+		return err
+	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		sid, err := sectionID(ctx, tx, g.Section)
 		if err != nil {
@@ -48,10 +51,10 @@ func (db mediaStore) SaveGallery(ctx context.Context, g *dateline.Gallery, now t
 		if g.PublishedAt.IsZero() {
 			g.PublishedAt = now.UTC()
 		}
-		err = tx.QueryRowContext(ctx, `INSERT INTO galleries (uri, section_id, title, lead, published_at) VALUES (?, ?, ?, ?, ?)
+		err = tx.QueryRowContext(ctx, `INSERT INTO galleries (uri, section_id, title, lead, published_at, status) VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (uri) DO UPDATE SET section_id = excluded.section_id, title = excluded.title, lead = excluded.lead,
-				published_at = excluded.published_at RETURNING id`,
-			g.URI, sid, g.Title, g.Lead, g.PublishedAt.Unix()).Scan(&g.ID)
+				published_at = excluded.published_at, status = excluded.status RETURNING id`,
+			g.URI, sid, g.Title, g.Lead, g.PublishedAt.Unix(), string(g.Status)).Scan(&g.ID)
 		if err != nil {
 			return err
 		}
@@ -76,9 +79,11 @@ func (db mediaStore) Gallery(ctx context.Context, id int64) (_ *dateline.Gallery
 	var g dateline.Gallery
 	var section sql.NullString
 	var published int64
-	err = db.read.QueryRowContext(ctx, `SELECT g.id, g.uri, s.slug, g.title, g.lead, g.published_at
+	var status string
+	err = db.read.QueryRowContext(ctx, `SELECT g.id, g.uri, s.slug, g.title, g.lead, g.published_at, g.status
 		FROM galleries g LEFT JOIN sections s ON s.id = g.section_id WHERE g.id = ?`, id).
-		Scan(&g.ID, &g.URI, &section, &g.Title, &g.Lead, &published)
+		Scan(&g.ID, &g.URI, &section, &g.Title, &g.Lead, &published, &status)
+	g.Status = dateline.Status(status)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No gallery %d.", id)
 	} else if err != nil {
@@ -97,14 +102,26 @@ func (db mediaStore) Gallery(ctx context.Context, id int64) (_ *dateline.Gallery
 	return &g, nil
 }
 
-// Galleries lists the newest galleries, each with its cover photo and count.
+// Galleries lists the newest published galleries, each with its cover
+// photo and count.
 func (db mediaStore) Galleries(ctx context.Context, limit int) (_ []dateline.Gallery, err error) {
 	defer wrap(&err, "galleries")
-	rows, err := db.read.QueryContext(ctx, `SELECT `+sqlutil.PhotoColumns+`, g.id, g.uri, COALESCE(s.slug, ''), g.title, g.lead, g.published_at,
+	return db.galleries(ctx, `g.status = 'published'`, limit)
+}
+
+// AllGalleries lists the newest galleries of every status.
+func (db mediaStore) AllGalleries(ctx context.Context, limit int) (_ []dateline.Gallery, err error) {
+	defer wrap(&err, "all galleries")
+	return db.galleries(ctx, `true`, limit)
+}
+
+func (db mediaStore) galleries(ctx context.Context, where string, limit int) ([]dateline.Gallery, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+sqlutil.PhotoColumns+`, g.id, g.uri, COALESCE(s.slug, ''), g.title, g.lead, g.published_at, g.status,
 			(SELECT COUNT(*) FROM gallery_photos c WHERE c.gallery_id = g.id)
 		FROM galleries g LEFT JOIN sections s ON s.id = g.section_id
 		JOIN gallery_photos x ON x.gallery_id = g.id AND x.position = (SELECT MIN(position) FROM gallery_photos WHERE gallery_id = g.id)
 		JOIN photos p ON p.id = x.photo_id
+		WHERE `+where+`
 		ORDER BY g.published_at DESC, g.id DESC LIMIT ?`, sqlutil.CapLimit(limit))
 	if err != nil {
 		return nil, err
@@ -114,7 +131,9 @@ func (db mediaStore) Galleries(ctx context.Context, limit int) (_ []dateline.Gal
 	for rows.Next() {
 		var g dateline.Gallery
 		var published int64
-		p, err := sqlutil.ScanPhoto(rows, &g.ID, &g.URI, &g.Section, &g.Title, &g.Lead, &published, &g.PhotoCount)
+		var status string
+		p, err := sqlutil.ScanPhoto(rows, &g.ID, &g.URI, &g.Section, &g.Title, &g.Lead, &published, &status, &g.PhotoCount)
+		g.Status = dateline.Status(status)
 		if err != nil {
 			return nil, err
 		}
@@ -131,6 +150,9 @@ func (db mediaStore) SaveInfographic(ctx context.Context, g *dateline.Infographi
 	if g.URI == "" || g.Title == "" {
 		return dateline.Errorf(dateline.EINVALID, "An infographic needs a URI and a title.")
 	}
+	if g.Status, err = dateline.CollectionStatus(g.Status); err != nil {
+		return err
+	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		sid, err := sectionID(ctx, tx, g.Section)
 		if err != nil {
@@ -139,10 +161,10 @@ func (db mediaStore) SaveInfographic(ctx context.Context, g *dateline.Infographi
 		if g.PublishedAt.IsZero() {
 			g.PublishedAt = now.UTC()
 		}
-		err = tx.QueryRowContext(ctx, `INSERT INTO infographics (uri, section_id, title, text, published_at) VALUES (?, ?, ?, ?, ?)
+		err = tx.QueryRowContext(ctx, `INSERT INTO infographics (uri, section_id, title, text, published_at, status) VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (uri) DO UPDATE SET section_id = excluded.section_id, title = excluded.title, text = excluded.text,
-				published_at = excluded.published_at RETURNING id`,
-			g.URI, sid, g.Title, g.Text, g.PublishedAt.Unix()).Scan(&g.ID)
+				published_at = excluded.published_at, status = excluded.status RETURNING id`,
+			g.URI, sid, g.Title, g.Text, g.PublishedAt.Unix(), string(g.Status)).Scan(&g.ID)
 		if err != nil {
 			return err
 		}
@@ -174,14 +196,21 @@ func (db mediaStore) Infographic(ctx context.Context, id int64) (_ *dateline.Inf
 	return &gs[0], nil
 }
 
-// Infographics lists the newest infographics with their images.
+// Infographics lists the newest published infographics with their
+// images.
 func (db mediaStore) Infographics(ctx context.Context, limit int) (_ []dateline.Infographic, err error) {
 	defer wrap(&err, "infographics")
+	return db.infographics(ctx, `WHERE g.status = 'published' ORDER BY g.published_at DESC, g.id DESC LIMIT ?`, sqlutil.CapLimit(limit))
+}
+
+// AllInfographics lists the newest infographics of every status.
+func (db mediaStore) AllInfographics(ctx context.Context, limit int) (_ []dateline.Infographic, err error) {
+	defer wrap(&err, "all infographics")
 	return db.infographics(ctx, `ORDER BY g.published_at DESC, g.id DESC LIMIT ?`, sqlutil.CapLimit(limit))
 }
 
 func (db mediaStore) infographics(ctx context.Context, tail string, arg any) ([]dateline.Infographic, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT g.id, g.uri, COALESCE(s.slug, ''), g.title, g.text, g.published_at
+	rows, err := db.read.QueryContext(ctx, `SELECT g.id, g.uri, COALESCE(s.slug, ''), g.title, g.text, g.published_at, g.status
 		FROM infographics g LEFT JOIN sections s ON s.id = g.section_id `+tail, arg)
 	if err != nil {
 		return nil, err
@@ -190,11 +219,12 @@ func (db mediaStore) infographics(ctx context.Context, tail string, arg any) ([]
 	for rows.Next() {
 		var g dateline.Infographic
 		var published int64
-		if err := rows.Scan(&g.ID, &g.URI, &g.Section, &g.Title, &g.Text, &published); err != nil {
+		var status string
+		if err := rows.Scan(&g.ID, &g.URI, &g.Section, &g.Title, &g.Text, &published, &status); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		g.PublishedAt = time.Unix(published, 0).UTC()
+		g.PublishedAt, g.Status = time.Unix(published, 0).UTC(), dateline.Status(status)
 		gs = append(gs, g)
 	}
 	rows.Close()

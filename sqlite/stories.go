@@ -188,11 +188,17 @@ func (db storyStore) StoriesOf(ctx context.Context, articleID int64) (_ []dateli
 		WHERE x.article_id = ? ORDER BY st.updated_at DESC, st.id DESC`, articleID)
 }
 
-// TopStories returns the curated list in order: published articles, and
-// running stories with their newest published article.
+// TopStories returns the main edition's curated list in order.
 func (db storyStore) TopStories(ctx context.Context) (_ []dateline.TopItem, err error) {
 	defer wrap(&err, "top stories")
-	refs, err := db.TopRefs(ctx)
+	return db.EditionTop(ctx, dateline.LangMain)
+}
+
+// EditionTop returns an edition's curated list in order: published
+// articles, and running stories with their newest published article.
+func (db storyStore) EditionTop(ctx context.Context, edition string) (_ []dateline.TopItem, err error) {
+	defer wrap(&err, "edition top")
+	refs, err := db.EditionTopRefs(ctx, edition)
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +206,7 @@ func (db storyStore) TopStories(ctx context.Context) (_ []dateline.TopItem, err 
 	// scanning every article.
 	list, err := db.articleList(ctx, `SELECT `+sqlutil.ArticleColumns+` FROM home_top t CROSS JOIN articles a ON a.id = t.article_id
 		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
-		WHERE a.status = 'published'`)
+		WHERE a.status = 'published' AND t.edition = ?`, edition)
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +214,7 @@ func (db storyStore) TopStories(ctx context.Context) (_ []dateline.TopItem, err 
 	for i := range list {
 		articles[list[i].ID] = &list[i]
 	}
-	stories, err := db.stories(ctx, `SELECT `+sqlutil.StoryColumns+` FROM home_top t CROSS JOIN stories st ON st.id = t.story_id`)
+	stories, err := db.stories(ctx, `SELECT `+sqlutil.StoryColumns+` FROM home_top t CROSS JOIN stories st ON st.id = t.story_id WHERE t.edition = ?`, edition)
 	if err != nil {
 		return nil, err
 	}
@@ -235,11 +241,17 @@ func (db storyStore) TopStories(ctx context.Context) (_ []dateline.TopItem, err 
 	return items, nil
 }
 
-// TopRefs returns the whole curated list in order, whatever the status of
-// its articles.
+// TopRefs returns the main edition's whole curated list in order.
 func (db storyStore) TopRefs(ctx context.Context) (_ []dateline.TopRef, err error) {
 	defer wrap(&err, "top refs")
-	rows, err := db.read.QueryContext(ctx, `SELECT COALESCE(article_id, 0), COALESCE(story_id, 0) FROM home_top ORDER BY position`)
+	return db.EditionTopRefs(ctx, dateline.LangMain)
+}
+
+// EditionTopRefs returns an edition's whole curated list in order,
+// whatever the status of its articles.
+func (db storyStore) EditionTopRefs(ctx context.Context, edition string) (_ []dateline.TopRef, err error) {
+	defer wrap(&err, "edition top refs")
+	rows, err := db.read.QueryContext(ctx, `SELECT COALESCE(article_id, 0), COALESCE(story_id, 0) FROM home_top WHERE edition = ? ORDER BY position`, edition)
 	if err != nil {
 		return nil, err
 	}
@@ -258,32 +270,73 @@ func (db storyStore) TopRefs(ctx context.Context) (_ []dateline.TopRef, err erro
 	return refs, nil
 }
 
-// SetTopStories replaces the curated list. Returns EINVALID for a ref that
-// names not exactly one of an article and a story, or names one twice, and
-// ENOTFOUND for an unknown id.
+// SetTopStories replaces the main edition's curated list.
 func (db storyStore) SetTopStories(ctx context.Context, refs []dateline.TopRef) (err error) {
 	defer wrap(&err, "set top stories")
+	return db.SetEditionTop(ctx, dateline.LangMain, refs)
+}
+
+// SetEditionTop replaces an edition's curated list. Returns EINVALID for
+// an unknown edition, a ref that names not exactly one of an article and a
+// story or names one twice, an article of another edition or a story page
+// on another edition's list, and ENOTFOUND for an unknown id.
+func (db storyStore) SetEditionTop(ctx context.Context, edition string, refs []dateline.TopRef) (err error) {
+	defer wrap(&err, "set edition top")
+	if err := dateline.CheckEdition(edition); err != nil {
+		return err
+	}
 	if err := dateline.TopRefs(refs).Validate(); err != nil {
 		return err
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM home_top`); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM home_top WHERE edition = ?`, edition); err != nil {
+			return err
+		}
+		var start int
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(position), 0) FROM home_top`).Scan(&start); err != nil {
 			return err
 		}
 		for i, r := range refs {
-			table, id, msg := "articles", r.ArticleID, "No article %d."
-			if r.StoryID != 0 {
-				table, id, msg = "stories", r.StoryID, "No story page %d."
-			}
-			if err := mustExist(ctx, tx, table, id, msg); err != nil {
+			if err := topFits(ctx, tx, edition, r); err != nil {
 				return err
 			}
-			_, err := tx.ExecContext(ctx, `INSERT INTO home_top (position, article_id, story_id) VALUES (?, ?, ?)`,
-				i+1, sqlutil.NullID(r.ArticleID), sqlutil.NullID(r.StoryID))
+			_, err := tx.ExecContext(ctx, `INSERT INTO home_top (position, article_id, story_id, edition) VALUES (?, ?, ?, ?)`,
+				start+i+1, sqlutil.NullID(r.ArticleID), sqlutil.NullID(r.StoryID), edition)
 			if err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// topFits asks the rules whether r may lead edition's home page, and takes
+// an article off another edition's list it no longer belongs to (its
+// section moved).
+func topFits(ctx context.Context, tx *sql.Tx, edition string, r dateline.TopRef) error {
+	if r.StoryID != 0 {
+		var title, other string
+		if err := tx.QueryRowContext(ctx, `SELECT title FROM stories WHERE id = ?`, r.StoryID).Scan(&title); errors.Is(err, sql.ErrNoRows) {
+			return dateline.Errorf(dateline.ENOTFOUND, "No story page %d.", r.StoryID)
+		} else if err != nil {
+			return err
+		}
+		err := tx.QueryRowContext(ctx, `SELECT edition FROM home_top WHERE story_id = ?`, r.StoryID).Scan(&other)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		return dateline.TopStoryFits(edition, r.StoryID, title, other)
+	}
+	var headline, lang string
+	err := tx.QueryRowContext(ctx, `SELECT a.headline, COALESCE(s.lang, '') FROM articles a LEFT JOIN sections s ON s.id = a.section_id WHERE a.id = ?`, r.ArticleID).Scan(&headline, &lang)
+	if errors.Is(err, sql.ErrNoRows) {
+		return dateline.Errorf(dateline.ENOTFOUND, "No article %d.", r.ArticleID)
+	} else if err != nil {
+		return err
+	}
+	if err := dateline.TopArticleFits(edition, r.ArticleID, headline, lang); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM home_top WHERE article_id = ?`, r.ArticleID)
+	return err
 }

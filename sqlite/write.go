@@ -223,25 +223,25 @@ func writeArticle(ctx context.Context, tx *sql.Tx, a *dateline.Article, old *dat
 		err = tx.QueryRowContext(ctx, `INSERT INTO articles (uri, section_id, lang, headline, lead, place, byline, status,
 			published_at, updated_at, embargo_until, withdrawn_at, urgency, breaking, photo_id, version, source_version,
 			created_at, modified_at, submitted_at, embargoed, advisory, withdraw_note, follows_id, chain_id, author_id, commercial,
-			withheld, source, wire_version)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			withheld, source, wire_version, meta_description, social_headline)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			a.URI, sectionID, a.Lang, a.Headline, a.Lead, a.Place, a.Byline, dateline.StoredStatus(a.Status),
 			unix(a.PublishedAt), unix(a.UpdatedAt), unixMilli(a.EmbargoUntil), unix(a.WithdrawnAt), a.Urgency, a.Breaking, photoID,
 			a.SourceVersion.UnixMilli(), now.Unix(), now.Unix(), unix(a.SubmittedAt), a.Embargoed, a.Advisory, a.WithdrawNote,
 			sqlutil.NullID(a.Follows), sqlutil.NullID(chain), sqlutil.NullID(a.AuthorID), a.Commercial,
-			a.Status == dateline.StatusWithheld, a.Source, a.WireVersion).Scan(&a.ID)
+			a.Status == dateline.StatusWithheld, a.Source, a.WireVersion, a.MetaDescription, a.SocialHeadline).Scan(&a.ID)
 		a.Version, a.CreatedAt = 1, now
 	} else {
 		_, err = tx.ExecContext(ctx, `UPDATE articles SET section_id = ?, lang = ?, headline = ?, lead = ?, place = ?, byline = ?,
 			status = ?, published_at = ?, updated_at = ?, embargo_until = ?, withdrawn_at = ?, urgency = ?, breaking = ?,
 			photo_id = ?, version = version + 1, source_version = ?, modified_at = ?, submitted_at = ?, embargoed = ?,
 			advisory = ?, withdraw_note = ?, follows_id = ?, chain_id = ?, author_id = ?, commercial = ?,
-			withheld = ?, source = ?, wire_version = ? WHERE id = ?`,
+			withheld = ?, source = ?, wire_version = ?, meta_description = ?, social_headline = ? WHERE id = ?`,
 			sectionID, a.Lang, a.Headline, a.Lead, a.Place, a.Byline, dateline.StoredStatus(a.Status),
 			unix(a.PublishedAt), unix(a.UpdatedAt), unixMilli(a.EmbargoUntil), unix(a.WithdrawnAt), a.Urgency, a.Breaking,
 			photoID, a.SourceVersion.UnixMilli(), now.Unix(), unix(a.SubmittedAt), a.Embargoed,
 			a.Advisory, a.WithdrawNote, sqlutil.NullID(a.Follows), sqlutil.NullID(chain), sqlutil.NullID(a.AuthorID), a.Commercial,
-			a.Status == dateline.StatusWithheld, a.Source, a.WireVersion, old.ID)
+			a.Status == dateline.StatusWithheld, a.Source, a.WireVersion, a.MetaDescription, a.SocialHeadline, old.ID)
 		a.ID, a.Version, a.CreatedAt = old.ID, old.Version+1, old.CreatedAt
 		if err == nil {
 			err = clearArticleParts(ctx, tx, old.ID)

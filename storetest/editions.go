@@ -12,6 +12,7 @@ var editionTests = []kit.Test{
 	{Name: "EditionSections", Fn: testEditionSections},
 	{Name: "Translations", Fn: testTranslations},
 	{Name: "TagLabels", Fn: testTagLabels},
+	{Name: "EditionTop", Fn: testEditionTop},
 }
 
 func testEditionSections(t *testing.T, s dateline.Store) {

@@ -52,6 +52,8 @@ func Run(t *testing.T, open Opener) {
 		{Name: "BatchIsOneTransaction", Fn: testBatchAtomic},
 		{Name: "Galleries", Fn: testGalleries},
 		{Name: "Infographics", Fn: testInfographics},
+		{Name: "CollectionStatus", Fn: testCollectionStatus},
+		{Name: "ArticleMeta", Fn: testArticleMeta},
 		{Name: "Tokens", Fn: testTokens},
 		{Name: "ConcurrentWriters", Fn: testConcurrentWriters},
 		{Name: "Search", Fn: testSearch},

@@ -23,9 +23,9 @@ type curation struct {
 // curationStore is what the top stories and story pages need of the
 // store.
 type curationStore interface {
-	TopStories(ctx context.Context) ([]dateline.TopItem, error)
-	TopRefs(ctx context.Context) ([]dateline.TopRef, error)
-	SetTopStories(ctx context.Context, refs []dateline.TopRef) error
+	EditionTop(ctx context.Context, edition string) ([]dateline.TopItem, error)
+	EditionTopRefs(ctx context.Context, edition string) ([]dateline.TopRef, error)
+	SetEditionTop(ctx context.Context, edition string, refs []dateline.TopRef) error
 	Articles(ctx context.Context, f dateline.ArticleFilter) ([]dateline.Article, error)
 	Stories(ctx context.Context) ([]dateline.Story, error)
 	StoryByID(ctx context.Context, id int64) (*dateline.Story, error)
@@ -46,19 +46,62 @@ type topRow struct {
 }
 
 type topPage struct {
-	Rows    []topRow
-	Hidden  int // entries not shown: articles not yet published
-	Latest  []dateline.Article
-	Stories []dateline.Story
+	Edition  string           // the list's edition: "en", "ru"
+	Editions []topEditionLink // every edition that is on, to switch between
+	Rows     []topRow
+	Hidden   int // entries not shown: articles not yet published
+	Latest   []dateline.Article
+	Stories  []dateline.Story
+	Error    string // a save refused: why
+}
+
+type topEditionLink struct {
+	Edition, Name string
+	Current       bool
 }
 
 func (s *curation) handleTop(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	items, err := s.store.TopStories(ctx)
+	ed, err := s.topEdition(r.URL.Query().Get("edition"))
 	if err != nil {
 		return err
 	}
-	var p topPage
+	return s.top(w, r, http.StatusOK, ed, "")
+}
+
+// topEdition reads the edition a top-stories page is for: the main one
+// when none is given. Returns EINVALID for an edition that is not on.
+func (s *curation) topEdition(v string) (string, error) {
+	if v == "" {
+		return dateline.LangMain, nil
+	}
+	if !slices.ContainsFunc(s.site.Sections(), func(sec dateline.Section) bool { return dateline.EditionOf(sec.Lang) == v }) {
+		return "", dateline.Errorf(dateline.EINVALID, "This site has no %q edition.", v)
+	}
+	return v, nil
+}
+
+// top shows an edition's top stories and the form to change them, with
+// the message of a refused save.
+func (s *curation) top(w http.ResponseWriter, r *http.Request, code int, edition, msg string) error {
+	ctx := r.Context()
+	items, err := s.store.EditionTop(ctx, edition)
+	if err != nil {
+		return err
+	}
+	p := topPage{Edition: edition, Error: msg}
+	var slugs []string
+	for _, sec := range s.site.Sections() {
+		ed := dateline.EditionOf(sec.Lang)
+		if ed == edition {
+			slugs = append(slugs, sec.Slug)
+		}
+		if !slices.ContainsFunc(p.Editions, func(l topEditionLink) bool { return l.Edition == ed }) {
+			p.Editions = append(p.Editions, topEditionLink{Edition: ed, Name: languageNames[ed], Current: ed == edition})
+		}
+	}
+	if len(p.Editions) < 2 {
+		p.Editions = nil
+	}
 	for i, it := range items {
 		row := topRow{Pos: i + 1}
 		if it.Story != nil {
@@ -70,7 +113,7 @@ func (s *curation) handleTop(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.Rows = append(p.Rows, row)
 	}
-	refs, err := s.store.TopRefs(ctx)
+	refs, err := s.store.EditionTopRefs(ctx, edition)
 	if err != nil {
 		return err
 	}
@@ -79,13 +122,18 @@ func (s *curation) handleTop(w http.ResponseWriter, r *http.Request) error {
 			p.Hidden++
 		}
 	}
-	if p.Latest, err = s.store.Articles(ctx, dateline.ArticleFilter{Limit: 40}); err != nil {
+	// The stories offered are the edition's own.
+	if p.Latest, err = s.store.Articles(ctx, dateline.ArticleFilter{Sections: slugs, Limit: 40}); err != nil {
 		return err
 	}
 	if p.Stories, err = s.store.Stories(ctx); err != nil {
 		return err
 	}
-	s.renderNewsroomView(w, r, http.StatusOK, "top", &nrView{Title: "Top stories", Session: sessionOf(r), Nav: "top", Data: p})
+	title := "Top stories"
+	if p.Editions != nil {
+		title += ": " + languageNames[edition] + " edition"
+	}
+	s.renderNewsroomView(w, r, code, "top", &nrView{Title: title, Session: sessionOf(r), Nav: "top", Data: p})
 	return nil
 }
 
@@ -95,6 +143,10 @@ func (s *curation) handleTop(w http.ResponseWriter, r *http.Request) error {
 // after the others. It works with plain form posts.
 func (s *curation) handleSaveTop(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
+	edition, err := s.topEdition(f.Get("edition"))
+	if err != nil {
+		return err
+	}
 	type entry struct {
 		pos float64
 		ref dateline.TopRef
@@ -160,7 +212,7 @@ func (s *curation) handleSaveTop(w http.ResponseWriter, r *http.Request) error {
 			refs = append(refs, e.ref)
 		}
 	}
-	stored, err := s.store.TopRefs(r.Context())
+	stored, err := s.store.EditionTopRefs(r.Context(), edition)
 	if err != nil {
 		return err
 	}
@@ -173,12 +225,15 @@ func (s *curation) handleSaveTop(w http.ResponseWriter, r *http.Request) error {
 		s.newsroomError(w, r, http.StatusBadRequest, "The home page shows at most 30 top stories.")
 		return nil
 	}
-	if err := s.store.SetTopStories(r.Context(), refs); err != nil {
+	if err := s.store.SetEditionTop(r.Context(), edition, refs); err != nil {
+		if code := dateline.ErrorCode(err); code == dateline.EINVALID || code == dateline.ENOTFOUND {
+			return s.top(w, r, http.StatusBadRequest, edition, dateline.ErrorMessage(err))
+		}
 		return err
 	}
 	s.site.Changed()
-	s.audit(r.Context(), sessionOf(r).User, "top.save", "", strconv.Itoa(len(refs))+" items")
-	http.Redirect(w, r, "/newsroom/top?done=saved", http.StatusSeeOther)
+	s.audit(r.Context(), sessionOf(r).User, "top.save", "edition "+edition, strconv.Itoa(len(refs))+" items")
+	http.Redirect(w, r, "/newsroom/top?edition="+edition+"&done=saved", http.StatusSeeOther)
 	return nil
 }
 

@@ -301,6 +301,7 @@ func (s *desk) formDraft(r *http.Request) (*dateline.Draft, error) {
 		Section: f.Get("section"), Lang: f.Get("lang"), Place: strings.TrimSpace(f.Get("place")), Byline: strings.TrimSpace(f.Get("byline")),
 		Caption: strings.TrimSpace(f.Get("caption")), Credit: strings.TrimSpace(f.Get("credit")),
 		Breaking: f.Get("breaking") != "", Commercial: f.Get("commercial"), Advisory: strings.TrimSpace(f.Get("advisory")), Embargoed: f.Get("embargoed") != "",
+		MetaDescription: strings.TrimSpace(f.Get("meta_description")), SocialHeadline: strings.TrimSpace(f.Get("social_headline")),
 		Topics: splitNames(f.Get("topics")), Persons: splitNames(f.Get("persons")), Urgency: 5,
 	}
 	var first error
@@ -355,7 +356,8 @@ func (s *desk) checkDraft(d *dateline.Draft) error {
 		name, v string
 		n       int
 	}{{"headline", d.Headline, 300}, {"lead", d.Lead, 2000}, {"story", d.Body, 1 << 20}, {"place", d.Place, 100}, {"byline", d.Byline, 200},
-		{"caption", d.Caption, 1000}, {"credit", d.Credit, 200}, {"advisory", d.Advisory, 200}}
+		{"caption", d.Caption, 1000}, {"credit", d.Credit, 200}, {"advisory", d.Advisory, 200},
+		{"meta description", d.MetaDescription, 300}, {"social headline", d.SocialHeadline, 200}}
 	for _, l := range limits {
 		if utf8.RuneCountInString(l.v) > l.n {
 			return dateline.Errorf(dateline.EINVALID, "The %s is longer than %d characters.", l.name, l.n)

@@ -72,6 +72,8 @@ var flashes = map[string]string{
 	"deleted":       "Deleted.",
 	"draft-deleted": "The draft was deleted.",
 	"noted":         "The note was added.",
+	"shown":         "Published: it is on the site.",
+	"taken-off":     "Withdrawn: it has left the site; its address says so.",
 }
 
 func (s *kit) renderNewsroom(w http.ResponseWriter, r *http.Request, code int, page, title string, sess *dateline.Session, data any) {

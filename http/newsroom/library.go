@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"dateline"
-	"dateline/auth"
 	"dateline/http/web"
 	"dateline/ingest"
 	"dateline/media"
@@ -30,9 +29,11 @@ type libraryStore interface {
 	Photos(ctx context.Context, f dateline.PhotoFilter) ([]dateline.Photo, error)
 	Photo(ctx context.Context, id int64) (*dateline.Photo, error)
 	SavePhoto(ctx context.Context, p *dateline.Photo, now time.Time) error
-	Galleries(ctx context.Context, limit int) ([]dateline.Gallery, error)
+	AllGalleries(ctx context.Context, limit int) ([]dateline.Gallery, error)
+	Gallery(ctx context.Context, id int64) (*dateline.Gallery, error)
 	SaveGallery(ctx context.Context, g *dateline.Gallery, now time.Time) error
-	Infographics(ctx context.Context, limit int) ([]dateline.Infographic, error)
+	AllInfographics(ctx context.Context, limit int) ([]dateline.Infographic, error)
+	Infographic(ctx context.Context, id int64) (*dateline.Infographic, error)
 	SaveInfographic(ctx context.Context, g *dateline.Infographic, now time.Time) error
 }
 
@@ -196,148 +197,6 @@ func (s *library) handleSavePhoto(w http.ResponseWriter, r *http.Request) error 
 	s.site.Changed()
 	s.audit(ctx, sessionOf(r).User, "photo.save", "photo "+strconv.FormatInt(p.ID, 10), p.Caption)
 	http.Redirect(w, r, "/newsroom/photos/"+strconv.FormatInt(p.ID, 10)+"?done=saved", http.StatusSeeOther)
-	return nil
-}
-
-// --- galleries and infographics, made from the library ---
-
-type collectionPage struct {
-	Kind     string // "gallery" or "infographic"
-	ID       int64
-	Title    string
-	Text     string
-	Section  string
-	Chosen   []dateline.Photo
-	Library  []dateline.Photo
-	Existing []collectionItem
-	Error    string
-}
-
-type collectionItem struct {
-	ID    int64
-	Title string
-	URL   string
-	Count int
-}
-
-func (s *library) handleCollections(w http.ResponseWriter, r *http.Request) error {
-	kind := r.PathValue("kind")
-	ctx := r.Context()
-	p := collectionPage{Kind: strings.TrimSuffix(kind, "s")}
-	switch kind {
-	case "galleries":
-		p.Kind = "gallery"
-		gs, err := s.store.Galleries(ctx, 100)
-		if err != nil {
-			return err
-		}
-		for _, g := range gs {
-			p.Existing = append(p.Existing, collectionItem{ID: g.ID, Title: g.Title, URL: "/photo/" + strconv.FormatInt(g.ID, 10), Count: g.PhotoCount})
-		}
-	case "infographics":
-		is, err := s.store.Infographics(ctx, 100)
-		if err != nil {
-			return err
-		}
-		for _, g := range is {
-			p.Existing = append(p.Existing, collectionItem{ID: g.ID, Title: g.Title, URL: "/infographics/" + strconv.FormatInt(g.ID, 10), Count: len(g.Images)})
-		}
-	default:
-		s.newsroomError(w, r, http.StatusNotFound, "There is nothing at this address.")
-		return nil
-	}
-	lib, err := s.store.Photos(ctx, dateline.PhotoFilter{Limit: 60})
-	if err != nil {
-		return err
-	}
-	p.Library = lib
-	if secs := s.site.Sections(); len(secs) > 0 {
-		p.Section = secs[0].Slug
-	}
-	title := "Galleries"
-	if kind == "infographics" {
-		title = "Infographics"
-	}
-	s.renderNewsroomView(w, r, http.StatusOK, "collections", &nrView{Title: title, Session: sessionOf(r), Nav: kind, Data: p})
-	return nil
-}
-
-// handleCreateCollection makes a gallery or an infographic from photos of
-// the library, in the order their position fields give.
-func (s *library) handleCreateCollection(w http.ResponseWriter, r *http.Request) error {
-	kind := r.PathValue("kind")
-	ctx, u := r.Context(), sessionOf(r).User
-	title, text, section := ingest.PlainText(r.PostFormValue("title")), strings.TrimSpace(r.PostFormValue("text")), r.PostFormValue("section")
-	if title == "" || utf8.RuneCountInString(title) > 300 || utf8.RuneCountInString(text) > 5000 {
-		s.newsroomError(w, r, http.StatusBadRequest, "Give it a title of at most 300 characters and a text of at most 5,000.")
-		return nil
-	}
-	if !s.hasSection(section) {
-		s.newsroomError(w, r, http.StatusBadRequest, "Choose a section from the list.")
-		return nil
-	}
-	type pick struct {
-		pos int
-		id  int64
-	}
-	var picks []pick
-	for _, v := range r.PostForm["photo"] {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || id <= 0 {
-			s.newsroomError(w, r, http.StatusBadRequest, "Choose photos from the library.")
-			return nil
-		}
-		pos, err := strconv.Atoi(r.PostFormValue("pos-" + v))
-		if err != nil {
-			pos = 1000 + len(picks)
-		}
-		picks = append(picks, pick{pos, id})
-	}
-	if len(picks) == 0 || len(picks) > 200 {
-		s.newsroomError(w, r, http.StatusBadRequest, "Choose 1 to 200 photos.")
-		return nil
-	}
-	for i := 1; i < len(picks); i++ { // a few dozen at most: insertion sort keeps ties in form order
-		for j := i; j > 0 && picks[j].pos < picks[j-1].pos; j-- {
-			picks[j], picks[j-1] = picks[j-1], picks[j]
-		}
-	}
-	var photos []dateline.Photo
-	for _, pk := range picks {
-		p, err := s.store.Photo(ctx, pk.id)
-		if err != nil {
-			return err
-		}
-		if p.Caption == "" || p.Credit == "" {
-			s.newsroomError(w, r, http.StatusBadRequest, "Photo "+strconv.FormatInt(p.ID, 10)+" needs a caption and a credit before it is published.")
-			return nil
-		}
-		photos = append(photos, *p)
-	}
-	uri := "urn:dateline:" + kind + ":" + strings.ToLower(auth.Token()[:22])
-	var id int64
-	var link string
-	now := s.now().UTC()
-	switch kind {
-	case "galleries":
-		g := &dateline.Gallery{URI: uri, Section: section, Title: title, Lead: ingest.PlainText(text), PublishedAt: now, Photos: photos}
-		if err := s.store.SaveGallery(ctx, g, time.Now()); err != nil {
-			return err
-		}
-		id, link = g.ID, "/photo/"+strconv.FormatInt(g.ID, 10)
-	case "infographics":
-		g := &dateline.Infographic{URI: uri, Section: section, Title: title, Text: ingest.SanitizeHTML(ingest.TextToHTML(text)), PublishedAt: now, Images: photos}
-		if err := s.store.SaveInfographic(ctx, g, time.Now()); err != nil {
-			return err
-		}
-		id, link = g.ID, "/infographics/"+strconv.FormatInt(g.ID, 10)
-	default:
-		s.newsroomError(w, r, http.StatusNotFound, "There is nothing at this address.")
-		return nil
-	}
-	s.site.Changed()
-	s.audit(ctx, u, map[string]string{"galleries": "gallery", "infographics": "infographic"}[kind]+".create", kind+" "+strconv.FormatInt(id, 10), title)
-	http.Redirect(w, r, link, http.StatusSeeOther)
 	return nil
 }
 

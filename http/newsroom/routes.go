@@ -42,6 +42,8 @@ func (s *Handler) routes(m *http.ServeMux) {
 	m.HandleFunc("POST /newsroom/photos/{id}", editor(l.handleSavePhoto))
 	m.HandleFunc("GET /newsroom/{kind}", any(l.handleCollections))
 	m.HandleFunc("POST /newsroom/{kind}", editor(l.handleCreateCollection))
+	m.HandleFunc("GET /newsroom/{kind}/{id}", editor(l.handleCollection))
+	m.HandleFunc("POST /newsroom/{kind}/{id}", editor(l.handleSaveCollection))
 	m.HandleFunc("GET /newsroom/api/photos", any(l.handleAPIPhotos))
 
 	c := s.curation

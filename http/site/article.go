@@ -114,7 +114,7 @@ func (s *Pages) handleArticle(w http.ResponseWriter, r *http.Request) {
 			Translations: s.sections.alternates(a, translations)}
 		v := s.newBase(r, a.Headline)
 		d.Base = v
-		v.Active, v.Description = a.Section, a.Lead
+		v.Active, v.Description = a.Section, metaDescription(a)
 		v.Alternates = d.Translations
 		v.Live = &liveBox{Mode: "banner"}
 		v.Canonical = s.sections.ArticleURL(*a)

@@ -57,6 +57,9 @@ func (s *Pages) handleGallery(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
+		if err := collectionShown(g.Status, "gallery"); err != nil {
+			return nil, err
+		}
 		v := s.newBase(r, g.Title)
 		d := galleryPage{Base: v, Gallery: g}
 		v.Canonical, v.Description = prefix(s.lang(r))+"/photo/"+strconv.FormatInt(id, 10), g.Lead
@@ -90,9 +93,24 @@ func (s *Pages) handleInfographic(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
+		if err := collectionShown(g.Status, "infographic"); err != nil {
+			return nil, err
+		}
 		v := s.newBase(r, g.Title)
 		d := infographicPage{Base: v, Infographic: g}
 		v.Canonical, v.Description = prefix(s.lang(r))+"/infographics/"+strconv.FormatInt(id, 10), g.Text
 		return s.htmlPage("infographic", d, http.StatusOK, s.lastModified())
 	})
+}
+
+// collectionShown answers for a gallery or infographic readers may not
+// see: a draft is not there (404), a withdrawn one is gone (410).
+func collectionShown(st dateline.Status, kind string) error {
+	switch st {
+	case dateline.StatusPublished:
+		return nil
+	case dateline.StatusWithdrawn:
+		return dateline.Errorf(dateline.EGONE, "This %s was withdrawn.", kind)
+	}
+	return dateline.Errorf(dateline.ENOTFOUND, "There is no %s at this address.", kind)
 }

@@ -26,7 +26,7 @@ type Pages struct {
 type pageStore interface {
 	Articles(ctx context.Context, f dateline.ArticleFilter) ([]dateline.Article, error)
 	Article(ctx context.Context, id int64) (*dateline.Article, error)
-	TopStories(ctx context.Context) ([]dateline.TopItem, error)
+	EditionTop(ctx context.Context, edition string) ([]dateline.TopItem, error)
 	Topic(ctx context.Context, slug string) (*dateline.Topic, error)
 	Person(ctx context.Context, slug string) (*dateline.Person, error)
 	Gallery(ctx context.Context, id int64) (*dateline.Gallery, error)
@@ -110,15 +110,13 @@ func (s *Pages) handleHome(w http.ResponseWriter, r *http.Request) {
 		var err error
 		filter := s.sections.filter(lang)
 		main := lang == dateline.LangMain
-		if main {
-			// Editors curate the main edition's top stories; the others
-			// lead with their newest.
-			top, err := s.store.TopStories(ctx)
-			if err != nil {
-				return nil, err
-			}
-			d.Top = s.topViews(top)
+		// Editors curate each edition's top stories; an edition with none
+		// leads with its newest.
+		top, err := s.store.EditionTop(ctx, lang)
+		if err != nil {
+			return nil, err
 		}
+		d.Top = s.topViews(top)
 		if d.Latest, err = s.store.Articles(ctx, dateline.ArticleFilter{Sections: filter, Limit: 15}); err != nil {
 			return nil, err
 		}

@@ -51,7 +51,7 @@ func (ap articlePage) Meta() *articleHead {
 	if a.UpdatedAt.After(modified) {
 		modified = a.UpdatedAt
 	}
-	h := &articleHead{URL: base + v.Canonical, SiteName: v.Site.SiteName, Title: a.Headline, Description: a.Lead,
+	h := &articleHead{URL: base + v.Canonical, SiteName: v.Site.SiteName, Title: socialHeadline(a), Description: metaDescription(a),
 		Published: a.PublishedAt.UTC().Format(time.RFC3339), Modified: modified.UTC().Format(time.RFC3339),
 		Section: a.SectionName, Card: "summary"}
 	if v.Canonical == "" {
@@ -66,6 +66,24 @@ func (ap articlePage) Meta() *articleHead {
 	}
 	h.JSONLD = newsArticleLD(a, ap.URL, v.Site, modified)
 	return h
+}
+
+// metaDescription is what search results and shared links show of a:
+// the newsroom's meta description, or the lead.
+func metaDescription(a *dateline.Article) string {
+	if a.MetaDescription != "" {
+		return a.MetaDescription
+	}
+	return a.Lead
+}
+
+// socialHeadline is the title of a shared link to a: the newsroom's
+// social headline, or the headline.
+func socialHeadline(a *dateline.Article) string {
+	if a.SocialHeadline != "" {
+		return a.SocialHeadline
+	}
+	return a.Headline
 }
 
 // ogPhoto names the photo's rendition at least ogWidth wide (the
@@ -100,6 +118,7 @@ type ldArticle struct {
 	Context          string     `json:"@context"`
 	Type             string     `json:"@type"`
 	Headline         string     `json:"headline"`
+	AltHeadline      string     `json:"alternativeHeadline,omitempty"`
 	Description      string     `json:"description,omitempty"`
 	Image            []ldImage  `json:"image,omitempty"`
 	DatePublished    string     `json:"datePublished"`
@@ -154,7 +173,7 @@ type ldUpdate struct {
 func newsArticleLD(a *dateline.Article, url string, site *Config, modified time.Time) template.JS {
 	org := ldParty{Type: "Organization", Name: site.SiteName, URL: site.BaseURL + "/",
 		Logo: &ldImage{Type: "ImageObject", URL: site.BaseURL + "/static/icon.svg"}}
-	ld := ldArticle{Context: "https://schema.org", Type: "NewsArticle", Headline: a.Headline, Description: a.Lead,
+	ld := ldArticle{Context: "https://schema.org", Type: "NewsArticle", Headline: a.Headline, AltHeadline: a.SocialHeadline, Description: metaDescription(a),
 		DatePublished: a.PublishedAt.UTC().Format(time.RFC3339), DateModified: modified.UTC().Format(time.RFC3339),
 		Publisher: org, ArticleSection: a.SectionName, MainEntityOfPage: ldWebPage{Type: "WebPage", ID: url}, URL: url,
 		InLanguage: a.Lang, IsAccessible: true}

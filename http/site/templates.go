@@ -30,7 +30,7 @@ type templates struct {
 var pageNames = []string{"home", "news", "article", "gallery", "galleries", "infographic", "infographics", "error", "search", "story", "currency", "city"}
 
 // newsroomPages share the newsroom's own layout.
-var newsroomPages = []string{"login", "message", "desk", "edit", "history", "compare", "photos", "photo", "collections", "top",
+var newsroomPages = []string{"login", "message", "desk", "edit", "history", "compare", "photos", "photo", "collections", "collection", "top",
 	"stories", "story", "users", "account", "sections", "tokens", "audit", "partners", "ads"}
 
 // parseTemplates parses every page of src with funcs and own, the

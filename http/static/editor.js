@@ -8,6 +8,13 @@
 	if (!form) return;
 	// Controls that need this script stay hidden without it.
 	for (const el of document.querySelectorAll("[data-js-only]")) el.hidden = false;
+	// A file dropped beside the places that take one would open in the tab
+	// and lose what was typed.
+	for (const type of ["dragover", "drop"]) {
+		window.addEventListener(type, (e) => {
+			if (!e.defaultPrevented && e.dataTransfer && e.dataTransfer.types.includes("Files")) e.preventDefault();
+		});
+	}
 
 	// The language follows the section's edition, until the person sets
 	// the language themselves.
@@ -112,8 +119,10 @@
 	// Cleaning HTML. The same walker reads the stored body into the editor,
 	// writes the editor back to the textarea (both loose: every element the
 	// site's sanitiser keeps) and cleans pasted HTML (strict: paragraphs,
-	// subheads, bold, italic, links, lists and quotes). It builds new nodes
-	// and copies only known attributes, so nothing else gets through.
+	// subheads, bold, italic, links, lists, quotes and tables). It builds new
+	// nodes and copies only known attributes, so nothing else gets through.
+	// In strict mode the walker carries the paste's rules: {tables: whether
+	// the body takes tables, flattened: set when a table became paragraphs}.
 
 	const DROP = new Set(("script style template noscript iframe frame frameset object embed head title meta link base " +
 		"svg math canvas video audio source track map area form input button select option textarea xml col colgroup").split(" "));
@@ -172,6 +181,8 @@
 				return cls ? [make("hr", { class: cls })] : [];
 			case "img":
 				return []; // photos come from the library, not from other sites
+			case "table":
+				return pastedTable(n, strict);
 			case "figure":
 				if (cls) {
 					const fig = pastedPhoto(n);
@@ -219,6 +230,79 @@
 		li._ordered = !!mark && /^\s*\(?[0-9a-z]{1,4}[.)]/i.test(mark.textContent);
 		li._list = (p.getAttribute("style").match(/mso-list:\s*(l\d+)/i) || [])[1] + li._ordered;
 		return li;
+	}
+
+	// pastedTable keeps a pasted table's rows and cells, each cell's text on
+	// one line (its blocks joined by line breaks). A table of one column is
+	// a layout (Word's and web pages' boxes): its cells' blocks are kept.
+	// Where the body takes no tables, each row becomes a paragraph of its
+	// cells, separated by dashes.
+	function pastedTable(table, rules) {
+		const rows = [...table.rows];
+		const cell = (c) => toInline(make("div", null, toBlocks(cleanNodes(c, rules))));
+		if (rows.every((tr) => tr.cells.length <= 1)) {
+			return rows.map((tr) => make("div", null, tr.cells.length ? cleanNodes(tr.cells[0], rules) : []));
+		}
+		if (!rules.tables) {
+			rules.flattened = true;
+			return rows.map((tr) => {
+				const parts = [];
+				for (const c of tr.cells) {
+					const text = cell(c);
+					if (!text.some(hasContent)) continue;
+					if (parts.length) parts.push(" – ");
+					parts.push(...text);
+				}
+				return make("p", null, parts);
+			});
+		}
+		const span = (n) => (n > 1 ? String(n) : null);
+		const row = (tr) => make("tr", null, [...tr.cells].map((c) => make(c.localName, { colspan: span(c.colSpan), rowspan: span(c.rowSpan) }, cell(c))));
+		const head = table.tHead ? [...table.tHead.rows] : [];
+		const body = rows.filter((tr) => !head.includes(tr));
+		return [make("table", null, [
+			table.caption && hasContent(table.caption) ? make("caption", null, cell(table.caption)) : null,
+			head.length ? make("thead", null, head.map(row)) : null,
+			make("tbody", null, body.map(row)),
+		])];
+	}
+
+	// Bullets typed as text: a list item that starts with one loses it (web
+	// pages that draw their own bullets), and paragraphs that start with one
+	// become a list.
+	const BULLET = /^\s*[\u2022\u00b7\u25aa\u25e6\u2023\u2043\u25cf\u25cb\u25a0\u25a1]/;
+
+	function typedBullets(blocks) {
+		const out = [];
+		for (const b of blocks) {
+			b.querySelectorAll("li").forEach(dropBullet);
+			if (b.localName !== "p" || b.className || !BULLET.test(b.textContent)) {
+				out.push(b);
+				continue;
+			}
+			dropBullet(b);
+			let list = out[out.length - 1];
+			if (!list || list.localName !== "ul") out.push((list = make("ul")));
+			list.append(make("li", null, [...b.childNodes]));
+		}
+		return out;
+	}
+
+	// dropBullet takes the bullet, and the space around it, off the start of
+	// e's text.
+	function dropBullet(e) {
+		if (!BULLET.test(e.textContent)) return;
+		const walk = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+		let gone = false;
+		for (let n; (n = walk.nextNode());) {
+			let t = n.data.replace(/^\s+/, "");
+			if (!gone && t) {
+				t = t.slice(1).replace(/^\s+/, "");
+				gone = true;
+			}
+			n.data = t;
+			if (t) return;
+		}
 	}
 
 	// pastedPhoto keeps an inline photo copied from a story on this site.
@@ -350,7 +434,7 @@
 				e.remove();
 			}
 		}
-		for (const e of box.querySelectorAll("p, h2, h3, h4, h5, h6, li, figcaption")) trimEdges(e);
+		for (const e of box.querySelectorAll("p, h2, h3, h4, h5, h6, li, figcaption, td, th, caption")) trimEdges(e);
 		for (const e of [...box.querySelectorAll("p, h2, h3, h4, h5, h6, li, blockquote, ul, ol")].reverse()) {
 			if (!hasContent(e)) e.remove();
 		}
@@ -376,11 +460,13 @@
 		}
 	}
 
-	// fromHTML cleans an HTML string. DOMParser builds an inert document: no
-	// script runs and no image loads while it is read.
-	function fromHTML(html, strict) {
+	// fromHTML cleans an HTML string: loose when rules is false, else as a
+	// paste with those rules. DOMParser builds an inert document: no script
+	// runs and no image loads while it is read.
+	function fromHTML(html, rules) {
 		const doc = new DOMParser().parseFromString("<!doctype html><body>" + html, "text/html");
-		return tidy(toBlocks(cleanNodes(doc.body, strict)));
+		const blocks = toBlocks(cleanNodes(doc.body, rules));
+		return tidy(rules ? typedBullets(blocks) : blocks);
 	}
 
 	// fromText splits plain text into paragraphs as the server does: blank
@@ -392,10 +478,11 @@
 	}
 
 	// fromClipboard cleans what is pasted or dropped: its HTML, or its plain
-	// text when there is no HTML or nothing of it is left.
-	function fromClipboard(dt) {
+	// text when there is no HTML or nothing of it is left. rules are the
+	// paste's (see cleanNode).
+	function fromClipboard(dt, rules) {
 		const html = dt.getData("text/html");
-		const blocks = html ? fromHTML(html, true) : [];
+		const blocks = html ? fromHTML(html, rules) : [];
 		return blocks.length ? blocks : fromText(dt.getData("text/plain"));
 	}
 
@@ -464,7 +551,8 @@
 		area.append(...lock(fromHTML(textarea.value, false)));
 		if (!area.firstChild) area.append(make("p", null, [make("br")]));
 		textarea.hidden = true;
-		textarea.after(make("div", { class: "editor" }, [toolbar, area]));
+		const notice = make("p", { class: "editor-notice", role: "status" });
+		textarea.after(make("div", { class: "editor" }, [toolbar, notice, area]));
 		if (label) label.addEventListener("click", (e) => { e.preventDefault(); area.focus(); });
 		document.execCommand("defaultParagraphSeparator", false, "p");
 		document.execCommand("styleWithCSS", false, false);
@@ -514,6 +602,27 @@
 			let html = nodes.map((n) => n.outerHTML).join("");
 			if (nodes[nodes.length - 1].matches("figure, p.read-also, hr") && !(block && block.nextElementSibling)) html += "<p><br></p>";
 			exec("insertHTML", html);
+		}
+
+		// takePaste cleans a paste or drop under the body's rules (data-tables
+		// on the textarea: the body takes tables), and says what it changed.
+		function takePaste(dt) {
+			const rules = { tables: "tables" in textarea.dataset, flattened: false };
+			const blocks = fromClipboard(dt, rules);
+			notice.textContent = rules.flattened ? "This story takes no tables: each row of the pasted table is a paragraph, its cells separated by dashes." : "";
+			return blocks;
+		}
+
+		// uploadInto uploads files one by one and puts each photo in the
+		// story at the caret.
+		async function uploadInto(files) {
+			const r = range() && range().cloneRange();
+			for (const [i, file] of files.entries()) {
+				const p = await uploadPhoto(file, "Upload and insert");
+				restore(i ? null : r);
+				if (!p) return;
+				insert([photoFigure(p)]);
+			}
 		}
 
 		function insertPasted(blocks) {
@@ -648,22 +757,28 @@
 			const dt = e.clipboardData;
 			if (!dt) return;
 			e.preventDefault();
-			insertPasted(fromClipboard(dt));
+			// An image with no text is a photo for the library (a screenshot,
+			// an image copied from a page); text pastes as text.
+			const images = [...dt.files].filter((f) => f.type.startsWith("image/"));
+			if (images.length && !dt.getData("text/plain").trim()) return uploadInto(images);
+			insertPasted(takePaste(dt));
 		});
 		area.addEventListener("dragstart", () => { dragging = true; });
 		area.addEventListener("dragend", () => { dragging = false; });
 		area.addEventListener("drop", (e) => {
 			if (dragging) return; // moving text within the story
-			e.preventDefault(); // files included: photos come from the library
-			const blocks = fromClipboard(e.dataTransfer);
-			if (!blocks.length) return;
+			e.preventDefault();
+			const files = [...e.dataTransfer.files];
+			const blocks = files.length ? [] : takePaste(e.dataTransfer);
+			if (!files.length && !blocks.length) return;
 			const r = caretAt(e.clientX, e.clientY);
 			area.focus();
 			if (r) {
 				getSelection().removeAllRanges();
 				getSelection().addRange(r);
 			}
-			insertPasted(blocks);
+			if (files.length) uploadInto(files);
+			else insertPasted(blocks);
 		});
 
 		function sync() {
@@ -712,6 +827,14 @@
 	}
 
 	function openDialog(title, content, focus) {
+		finish(null);
+		showInDialog(title, content, focus);
+		return new Promise((resolve) => { dialogDone = resolve; });
+	}
+
+	// showInDialog puts content in the dialog, opening it if it is closed;
+	// whoever waits for the dialog keeps waiting.
+	function showInDialog(title, content, focus) {
 		if (!dialog) {
 			dialogTitle = make("h2", { id: "editor-dialog-title" });
 			const close = make("button", { type: "button", class: "dialog-close", "aria-label": "Close" }, ["×"]);
@@ -733,13 +856,11 @@
 			});
 			document.body.append(dialog);
 		}
-		finish(null);
 		dialogTitle.textContent = title;
 		dialogBody.replaceChildren(...content);
 		dialog.classList.toggle("dialog-wide", content.some((c) => c.classList && c.classList.contains("picker-grid")));
 		if (!dialog.open) dialog.showModal();
 		if (focus) focus.focus();
-		return new Promise((resolve) => { dialogDone = resolve; });
 	}
 
 	function closeDialog(value) {
@@ -825,14 +946,128 @@
 			else all[Math.min(i + step, all.length - 1)].focus();
 		});
 		search();
+		let upload = null;
+		if (photos) {
+			const file = make("input", { id: "picker-file", type: "file", accept: IMAGE_TYPES, class: "visually-hidden" });
+			file.addEventListener("change", () => {
+				if (file.files[0]) showUpload(file.files[0], "Upload and use");
+			});
+			upload = make("p", { class: "picker-upload" }, [make("label", { for: "picker-file", class: "dialog-button" }, ["Upload a new photo…"]), file]);
+		}
 		return openDialog(photos ? "Choose a photo" : "Choose a story", [
+			upload,
 			make("div", { class: "picker-search", role: "search" }, [
 				make("label", { for: "picker-q" }, [photos ? "Search the photo library" : "Search stories"]),
 				input,
 			]),
 			status,
 			list,
-		], input);
+		].filter(Boolean), input);
+	}
+
+	// Uploads from the editor: a photo dropped or pasted into the story, or
+	// picked for the main photo or in the photo picker, goes to the library
+	// with the caption and credit typed beside its preview, and then into
+	// the story.
+
+	const IMAGE_TYPES = "image/jpeg,image/png,image/webp";
+
+	// uploadPhoto resolves to the library's photo made from file, or null
+	// when the person gives up; typed fills the caption and credit.
+	function uploadPhoto(file, verb, typed) {
+		finish(null);
+		showUpload(file, verb, typed);
+		return new Promise((resolve) => { dialogDone = resolve; });
+	}
+
+	// showUpload shows the upload form in the dialog, for whoever waits on
+	// it. A refused file leaves the form as it was, with the server's words;
+	// another file can be chosen there.
+	function showUpload(file, verb, typed) {
+		typed = typed || {};
+		const chooser = make("input", { id: "upload-file", type: "file", accept: IMAGE_TYPES });
+		const preview = make("img", { class: "upload-preview", alt: "", hidden: "" });
+		const name = make("p", { class: "dialog-hint" });
+		const caption = make("input", { id: "upload-caption", maxlength: "1000", autocomplete: "off" });
+		const credit = make("input", { id: "upload-credit", maxlength: "200", autocomplete: "off", placeholder: "Anna Petrova / DATELINE" });
+		caption.value = typed.caption || "";
+		credit.value = typed.credit || "";
+		const progress = make("progress", { max: "100", value: "0", hidden: "", "aria-label": "Uploaded" });
+		const status = make("p", { class: "dialog-hint", role: "status" });
+		const error = make("p", { id: "upload-error", class: "dialog-error", role: "alert" });
+		const cancel = make("button", { type: "button", class: "dialog-button" }, ["Cancel"]);
+		const submit = make("button", { type: "submit", class: "dialog-button dialog-primary" }, [verb]);
+		const f = make("form", { class: "dialog-form upload-form", novalidate: "" }, [
+			preview, name,
+			make("label", { for: "upload-file" }, ["Another file"]), chooser,
+			make("label", { for: "upload-caption" }, ["Caption"]), caption,
+			make("label", { for: "upload-credit" }, ["Credit"]), credit,
+			progress, status, error,
+			make("div", { class: "dialog-actions" }, [cancel, submit]),
+		]);
+		function use(fl) {
+			file = fl;
+			name.textContent = (fl.name || "Pasted image") + ", " + (fl.size >= 1 << 20 ? (fl.size / (1 << 20)).toFixed(1) + " MB" : Math.ceil(fl.size / 1024) + " KB");
+			error.textContent = "";
+			preview.hidden = true;
+			if (!fl.type.startsWith("image/") || fl.size > 8 << 20) return;
+			const read = new FileReader(); // a data: address, which the page's policy allows
+			read.onload = () => {
+				if (file !== fl) return;
+				preview.src = read.result;
+				preview.hidden = false;
+			};
+			read.readAsDataURL(fl);
+		}
+		use(file);
+		chooser.addEventListener("change", () => { if (chooser.files[0]) use(chooser.files[0]); });
+		cancel.addEventListener("click", () => closeDialog(null));
+		f.addEventListener("submit", async (e) => {
+			e.preventDefault();
+			submit.disabled = true;
+			error.textContent = "";
+			progress.hidden = false;
+			progress.value = 0;
+			status.textContent = "Uploading…";
+			try {
+				const p = await sendPhoto(file, caption.value.trim(), credit.value.trim(), (share) => {
+					progress.value = Math.round(share * 100);
+					status.textContent = share < 1 ? "Uploading… " + progress.value + "%" : "Making the sizes for phones…";
+				});
+				closeDialog(p);
+			} catch (err) {
+				status.textContent = "";
+				progress.hidden = true;
+				error.textContent = "Not uploaded: " + fail(err);
+				submit.disabled = false;
+			}
+		});
+		showInDialog("Upload a photo", [f], caption);
+	}
+
+	// sendPhoto posts the file to the library; progress gets the share sent.
+	// It resolves to the photo as the picker's API gives it, or rejects with
+	// the server's words (a TypeError when there is no answer).
+	function sendPhoto(file, caption, credit, progress) {
+		return new Promise((resolve, reject) => {
+			const x = new XMLHttpRequest();
+			x.open("POST", "/newsroom/photos");
+			x.setRequestHeader("Accept", "application/json");
+			x.setRequestHeader("X-CSRF-Token", csrf);
+			x.responseType = "json";
+			x.upload.addEventListener("progress", (e) => { if (e.lengthComputable) progress(e.loaded / e.total); });
+			x.addEventListener("load", () => {
+				const d = x.response;
+				if (x.status === 201 && d && d.id) return resolve(d);
+				reject(new Error((d && d.error && d.error.message) || "the server answered " + x.status));
+			});
+			x.addEventListener("error", () => reject(new TypeError("no answer")));
+			const body = new FormData();
+			body.append("photo", file, file.name || "pasted-image");
+			body.append("caption", caption);
+			body.append("credit", credit);
+			x.send(body);
+		});
 	}
 
 	function photoButton(p) {
@@ -856,7 +1091,42 @@
 
 	const changed = (field) => field.dispatchEvent(new Event("input", { bubbles: true }));
 
+	// uploadMain uploads file as the main photo of the fieldset box, with the
+	// caption and credit typed there so far.
+	async function uploadMain(box, file) {
+		const typed = {};
+		for (const name of ["caption", "credit"]) {
+			const f = box.querySelector('[name="' + name + '"]');
+			typed[name] = f ? f.value.trim() : "";
+		}
+		setMainPhoto(box, await uploadPhoto(file, "Upload and use", typed));
+	}
+
+	for (const box of form.querySelectorAll("[data-main-photo]")) {
+		const file = box.querySelector("input[data-upload-file]");
+		if (file) {
+			file.addEventListener("change", () => {
+				if (file.files[0]) uploadMain(box, file.files[0]);
+				file.value = "";
+			});
+		}
+		box.addEventListener("dragover", (e) => {
+			if (e.dataTransfer.types.includes("Files")) e.preventDefault();
+		});
+		box.addEventListener("drop", (e) => {
+			if (!e.dataTransfer.files.length) return;
+			e.preventDefault();
+			uploadMain(box, e.dataTransfer.files[0]);
+		});
+	}
+
 	form.addEventListener("click", async (e) => {
+		const up = e.target.closest("[data-upload-photo]");
+		if (up) {
+			const file = (up.closest("[data-main-photo]") || form).querySelector("input[data-upload-file]");
+			if (file) file.click();
+			return;
+		}
 		const b = e.target.closest("[data-pick-photo], [data-clear-photo], [data-pick-follows], [data-clear-follows]");
 		if (!b) return;
 		if (b.matches("[data-pick-photo], [data-clear-photo]")) {

@@ -45,7 +45,7 @@ const ArticleColumns = `a.id, a.uri, s.slug, s.name, a.lang, a.headline, a.lead,
 	a.status, a.published_at, a.updated_at, a.embargo_until, a.withdrawn_at, a.urgency, a.breaking,
 	a.version, a.source_version, a.created_at, a.modified_at,
 	a.submitted_at, a.embargoed, a.advisory, a.withdraw_note, a.follows_id, a.chain_id, a.author_id, a.commercial,
-	a.withheld, a.source, a.wire_version,
+	a.withheld, a.source, a.wire_version, a.meta_description, a.social_headline,
 	p.id, p.uri, p.path, p.remote, p.width, p.height, p.widths, p.caption, p.credit, p.alt`
 
 // ArticleFrom joins an article a to its section s and photo p.
@@ -65,7 +65,7 @@ func ScanArticle(row Scanner) (*dateline.Article, error) {
 		&status, &pub, &upd, &emb, &wd, &a.Urgency, &a.Breaking,
 		&a.Version, &source, &created, &modified,
 		&sub, &a.Embargoed, &a.Advisory, &a.WithdrawNote, &follows, &chain, &author, &a.Commercial,
-		&withheld, &a.Source, &a.WireVersion}, photo.dest()...)...)
+		&withheld, &a.Source, &a.WireVersion, &a.MetaDescription, &a.SocialHeadline}, photo.dest()...)...)
 	if err != nil {
 		return nil, err
 	}
