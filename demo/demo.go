@@ -262,6 +262,12 @@ func Load(ctx context.Context, store dateline.Store, media dateline.Media, now t
 	if err := linkTranslations(ctx, store, c.Articles, ids); err != nil {
 		return 0, err
 	}
+	if err := seedViews(ctx, store, ids, now); err != nil {
+		return 0, err
+	}
+	if err := loadPartners(ctx, store, now); err != nil {
+		return 0, err
+	}
 	stories := map[string]int64{}
 	for _, d := range c.Stories {
 		st := &dateline.Story{Slug: d.Slug, Title: d.Title, Intro: ingest.TextToHTML(d.Intro)}

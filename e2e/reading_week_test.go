@@ -140,3 +140,36 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestDemoShowsEveryBlock: on its first start the demo shows every block
+// of the site, at phone and desktop widths: the header, sidebar and
+// in-article ads, "Most read" with at least seven stories in each period,
+// "Partner News" and "In other media" (issue 17, point 15).
+func TestDemoShowsEveryBlock(t *testing.T) {
+	for _, vp := range viewports {
+		ctx := browser(t, vp.w, vp.h, true)
+		var blocks map[string]int
+		must(t, ctx, chromedp.Navigate(baseURL+"/"), chromedp.WaitReady("body"),
+			chromedp.Evaluate(`({
+				header: document.querySelectorAll(".ad-header img").length,
+				sidebar: document.querySelectorAll(".ad-sidebar img").length,
+				now: document.querySelectorAll("#mr-now li a").length,
+				today: document.querySelectorAll("#mr-today li a").length,
+				week: document.querySelectorAll("#mr-week li a").length,
+				partner: document.querySelectorAll("[aria-labelledby=partner-h] a").length,
+				media: document.querySelectorAll("[aria-labelledby=media-h] a").length,
+			})`, &blocks))
+		for name, least := range map[string]int{"header": 1, "sidebar": 1, "now": 7, "today": 7, "week": 7, "partner": 3, "media": 3} {
+			if blocks[name] < least {
+				t.Errorf("%d px: the home page shows %d of %s, want at least %d", vp.w, blocks[name], name, least)
+			}
+		}
+		var inArticle int
+		must(t, ctx, chromedp.Navigate(baseURL+"/politics/1"), chromedp.WaitReady("body"),
+			chromedp.Evaluate(`document.querySelectorAll(".ad-article img").length`, &inArticle))
+		if inArticle != 1 {
+			t.Errorf("%d px: the seed story shows %d in-article ads", vp.w, inArticle)
+		}
+		screenshot(t, ctx, fmt.Sprintf("demo-blocks-%d", vp.w))
+	}
+}
