@@ -149,3 +149,28 @@ func Value[T any](scan func(Scanner) (*T, error)) func(Scanner) (T, error) {
 		return *p, nil
 	}
 }
+
+// MaxIDs is how many ids a batch read (ArticlesByID) takes at once.
+const MaxIDs = 1000
+
+// CheckIDs returns EINVALID for more than MaxIDs ids.
+func CheckIDs(ids []int64) error {
+	if len(ids) > MaxIDs {
+		return dateline.Errorf(dateline.EINVALID, "At most %d ids at once, not %d.", MaxIDs, len(ids))
+	}
+	return nil
+}
+
+// InOrder returns the articles of byID in the order of ids, once each,
+// leaving out ids it does not hold.
+func InOrder(ids []int64, byID map[int64]*dateline.Article) []*dateline.Article {
+	out := make([]*dateline.Article, 0, len(byID))
+	seen := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		if a := byID[id]; a != nil && !seen[id] {
+			seen[id] = true
+			out = append(out, a)
+		}
+	}
+	return out
+}
