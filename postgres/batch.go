@@ -41,31 +41,11 @@ func (db contentStore) ArticlesByID(ctx context.Context, ids []int64) (_ []*date
 func fillArticles(ctx context.Context, q querier, byID map[int64]*dateline.Article, ids []int64) error {
 	var b pgx.Batch
 	b.Queue(`SELECT article_id, body FROM article_pages WHERE article_id = ANY($1) ORDER BY article_id, page`, ids).
-		Query(eachRow(func(row pgx.Rows) error {
-			var id int64
-			var body string
-			if err := row.Scan(&id, &body); err != nil {
-				return err
-			}
-			byID[id].Pages = append(byID[id].Pages, body)
-			return nil
-		}))
+		Query(eachRow(func(row pgx.Rows) error { return sqlutil.ScanPage(row, byID) }))
 	for _, kind := range []string{"topic", "person"} {
 		b.Queue(`SELECT x.article_id, t.id, t.slug, COALESCE(NULLIF(x.label, ''), t.name) FROM article_`+kind+`s x
 			JOIN `+kind+`s t ON t.id = x.`+kind+`_id WHERE x.article_id = ANY($1) ORDER BY x.article_id, x.position`, ids).
-			Query(eachRow(func(row pgx.Rows) error {
-				var id int64
-				var t dateline.Topic
-				if err := row.Scan(&id, &t.ID, &t.Slug, &t.Name); err != nil {
-					return err
-				}
-				if a := byID[id]; kind == "topic" {
-					a.Topics = append(a.Topics, t)
-				} else {
-					a.Persons = append(a.Persons, dateline.Person(t))
-				}
-				return nil
-			}))
+			Query(eachRow(func(row pgx.Rows) error { return sqlutil.ScanTag(row, byID, kind == "person") }))
 	}
 	b.Queue(`SELECT l.article_id, l.target_uri, COALESCE(a.id, 0), COALESCE(s.slug, ''), COALESCE(a.headline, ''),
 		COALESCE(a.lang, ''), COALESCE(a.commercial, '')

@@ -50,34 +50,14 @@ func (db contentStore) ArticlesByID(ctx context.Context, ids []int64) (_ []*date
 // articles byID (their ids as a JSON array in ids), a query for each.
 func fillArticles(ctx context.Context, q queryer, byID map[int64]*dateline.Article, ids string) error {
 	err := eachRow(ctx, q, `SELECT article_id, body FROM article_pages WHERE `+inIDs("article_id")+` ORDER BY article_id, page`, ids,
-		func(row scanner) error {
-			var id int64
-			var body string
-			if err := row.Scan(&id, &body); err != nil {
-				return err
-			}
-			byID[id].Pages = append(byID[id].Pages, body)
-			return nil
-		})
+		func(row scanner) error { return sqlutil.ScanPage(row, byID) })
 	if err != nil {
 		return err
 	}
 	for _, kind := range []string{"topic", "person"} {
 		err := eachRow(ctx, q, `SELECT x.article_id, t.id, t.slug, COALESCE(NULLIF(x.label, ''), t.name) FROM article_`+kind+`s x
 			JOIN `+kind+`s t ON t.id = x.`+kind+`_id WHERE `+inIDs("x.article_id")+` ORDER BY x.article_id, x.position`, ids,
-			func(row scanner) error {
-				var id int64
-				var t dateline.Topic
-				if err := row.Scan(&id, &t.ID, &t.Slug, &t.Name); err != nil {
-					return err
-				}
-				if a := byID[id]; kind == "topic" {
-					a.Topics = append(a.Topics, t)
-				} else {
-					a.Persons = append(a.Persons, dateline.Person(t))
-				}
-				return nil
-			})
+			func(row scanner) error { return sqlutil.ScanTag(row, byID, kind == "person") })
 		if err != nil {
 			return err
 		}

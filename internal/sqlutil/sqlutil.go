@@ -174,3 +174,31 @@ func InOrder(ids []int64, byID map[int64]*dateline.Article) []*dateline.Article 
 	}
 	return out
 }
+
+// ScanPage reads a row of (article id, body) of a batch read into its
+// article of byID, after the pages read before it.
+func ScanPage(row Scanner, byID map[int64]*dateline.Article) error {
+	var id int64
+	var body string
+	if err := row.Scan(&id, &body); err != nil {
+		return err
+	}
+	byID[id].Pages = append(byID[id].Pages, body)
+	return nil
+}
+
+// ScanTag reads a row of (article id, tag id, slug, name) of a batch read
+// into its article of byID: a topic, or a person when person is set.
+func ScanTag(row Scanner, byID map[int64]*dateline.Article, person bool) error {
+	var id int64
+	var t dateline.Topic
+	if err := row.Scan(&id, &t.ID, &t.Slug, &t.Name); err != nil {
+		return err
+	}
+	if a := byID[id]; person {
+		a.Persons = append(a.Persons, dateline.Person(t))
+	} else {
+		a.Topics = append(a.Topics, t)
+	}
+	return nil
+}
