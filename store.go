@@ -66,6 +66,10 @@ type Store interface {
 	UpsertArticles(ctx context.Context, as []*Article, now time.Time) ([]UpsertResult, error)
 	// Article returns the whole article with the id, whatever its status.
 	Article(ctx context.Context, id int64) (*Article, error)
+	// ArticlesByID returns the whole articles with the ids, as Article
+	// does, in the order of ids, once each; unknown ids are left out.
+	// Returns EINVALID for more than 1,000 ids.
+	ArticlesByID(ctx context.Context, ids []int64) ([]*Article, error)
 	// ArticleByURI returns the whole article with the source URI.
 	ArticleByURI(ctx context.Context, uri string) (*Article, error)
 	// Articles lists published articles without their pages.

@@ -76,88 +76,9 @@ func (db contentStore) article(ctx context.Context, where string, arg any) (*dat
 	return a, nil
 }
 
+// fillArticle reads an article's pages, tags, links, corrections and chain.
 func fillArticle(ctx context.Context, q querier, a *dateline.Article) error {
-	rows, err := q.Query(ctx, `SELECT body FROM article_pages WHERE article_id = $1 ORDER BY page`, a.ID)
-	if err != nil {
-		return err
-	}
-	a.Pages, err = pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return err
-	}
-	if len(a.Pages) == 0 {
-		a.Pages = nil
-	}
-	a.Topics, err = tags(ctx, q, `SELECT t.id, t.slug, COALESCE(NULLIF(x.label, ''), t.name) FROM article_topics x JOIN topics t ON t.id = x.topic_id WHERE x.article_id = $1 ORDER BY x.position`, a.ID)
-	if err != nil {
-		return err
-	}
-	persons, err := tags(ctx, q, `SELECT t.id, t.slug, COALESCE(NULLIF(x.label, ''), t.name) FROM article_persons x JOIN persons t ON t.id = x.person_id WHERE x.article_id = $1 ORDER BY x.position`, a.ID)
-	if err != nil {
-		return err
-	}
-	for _, p := range persons {
-		a.Persons = append(a.Persons, dateline.Person(p))
-	}
-	rows, err = q.Query(ctx, `SELECT l.target_uri, COALESCE(a.id, 0), COALESCE(s.slug, ''), COALESCE(a.headline, ''),
-		COALESCE(a.lang, ''), COALESCE(a.commercial, '')
-		FROM article_links l
-		LEFT JOIN articles a ON a.uri = l.target_uri AND a.status = 'published'
-		LEFT JOIN sections s ON s.id = a.section_id
-		WHERE l.article_id = $1 ORDER BY l.position`, a.ID)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var ref dateline.ArticleRef
-		if err := rows.Scan(&ref.URI, &ref.ID, &ref.Section, &ref.Headline, &ref.Lang, &ref.Commercial); err != nil {
-			return err
-		}
-		a.ReadAlso = append(a.ReadAlso, ref)
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if a.Corrections, err = corrections(ctx, q, a.ID); err != nil {
-		return err
-	}
-	if a.ChainID == 0 {
-		return nil
-	}
-	// The published stories of the chain, oldest first.
-	rows, err = q.Query(ctx, `SELECT a.id, a.uri, s.slug, a.headline
-		FROM articles a JOIN sections s ON s.id = a.section_id
-		WHERE a.chain_id = $1 AND a.status = 'published' ORDER BY a.published_at, a.id`, a.ChainID)
-	if err != nil {
-		return err
-	}
-	a.Chain, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (dateline.ArticleRef, error) {
-		var r dateline.ArticleRef
-		err := row.Scan(&r.ID, &r.URI, &r.Section, &r.Headline)
-		return r, err
-	})
-	if len(a.Chain) == 0 {
-		a.Chain = nil
-	}
-	return err
-}
-
-func tags(ctx context.Context, q querier, query string, id int64) ([]dateline.Topic, error) {
-	rows, err := q.Query(ctx, query, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ts []dateline.Topic
-	for rows.Next() {
-		var t dateline.Topic
-		if err := rows.Scan(&t.ID, &t.Slug, &t.Name); err != nil {
-			return nil, err
-		}
-		ts = append(ts, t)
-	}
-	return ts, rows.Err()
+	return fillArticles(ctx, q, map[int64]*dateline.Article{a.ID: a}, []int64{a.ID})
 }
 
 // Articles lists published articles, newest first, without their pages:

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"dateline"
@@ -82,64 +83,7 @@ type queryer interface {
 
 // fillArticle reads an article's pages, tags, links, corrections and chain.
 func fillArticle(ctx context.Context, q queryer, a *dateline.Article) error {
-	rows, err := q.QueryContext(ctx, `SELECT body FROM article_pages WHERE article_id = ? ORDER BY page`, a.ID)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var body string
-		if err := rows.Scan(&body); err != nil {
-			rows.Close()
-			return err
-		}
-		a.Pages = append(a.Pages, body)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	a.Topics, err = tags(ctx, q, `SELECT t.id, t.slug, COALESCE(NULLIF(x.label, ''), t.name) FROM article_topics x JOIN topics t ON t.id = x.topic_id WHERE x.article_id = ? ORDER BY x.position`, a.ID)
-	if err != nil {
-		return err
-	}
-	persons, err := tags(ctx, q, `SELECT t.id, t.slug, COALESCE(NULLIF(x.label, ''), t.name) FROM article_persons x JOIN persons t ON t.id = x.person_id WHERE x.article_id = ? ORDER BY x.position`, a.ID)
-	if err != nil {
-		return err
-	}
-	for _, p := range persons {
-		a.Persons = append(a.Persons, dateline.Person(p))
-	}
-	rows, err = q.QueryContext(ctx, `SELECT l.target_uri, a.id, s.slug, a.headline, a.lang, a.commercial
-		FROM article_links l
-		LEFT JOIN articles a ON a.uri = l.target_uri AND a.status = 'published'
-		LEFT JOIN sections s ON s.id = a.section_id
-		WHERE l.article_id = ? ORDER BY l.position`, a.ID)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var ref dateline.ArticleRef
-		var id sql.NullInt64
-		var slug, headline, lang, commercial sql.NullString
-		if err := rows.Scan(&ref.URI, &id, &slug, &headline, &lang, &commercial); err != nil {
-			return err
-		}
-		ref.ID, ref.Section, ref.Headline = id.Int64, slug.String, headline.String
-		ref.Lang, ref.Commercial = lang.String, commercial.String
-		a.ReadAlso = append(a.ReadAlso, ref)
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows.Close()
-	if a.Corrections, err = corrections(ctx, q, a.ID); err != nil {
-		return err
-	}
-	if a.ChainID != 0 {
-		a.Chain, err = chain(ctx, q, a.ChainID)
-	}
-	return err
+	return fillArticles(ctx, q, map[int64]*dateline.Article{a.ID: a}, "["+strconv.FormatInt(a.ID, 10)+"]")
 }
 
 func corrections(ctx context.Context, q queryer, id int64) ([]dateline.Correction, error) {
@@ -179,23 +123,6 @@ func chain(ctx context.Context, q queryer, chainID int64) ([]dateline.ArticleRef
 		refs = append(refs, r)
 	}
 	return refs, rows.Err()
-}
-
-func tags(ctx context.Context, q queryer, query string, id int64) ([]dateline.Topic, error) {
-	rows, err := q.QueryContext(ctx, query, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ts []dateline.Topic
-	for rows.Next() {
-		var t dateline.Topic
-		if err := rows.Scan(&t.ID, &t.Slug, &t.Name); err != nil {
-			return nil, err
-		}
-		ts = append(ts, t)
-	}
-	return ts, rows.Err()
 }
 
 // Articles lists published articles, newest first, without their pages:

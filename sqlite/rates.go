@@ -61,7 +61,7 @@ func (db rateStore) RatesOn(ctx context.Context, source string, date time.Time) 
 	return db.ratesOn(ctx, db.read, `t.source = ? AND t.day <= ?`, source, date.Format(dateline.RateDay))
 }
 
-func (db rateStore) ratesOn(ctx context.Context, q *sql.DB, where string, args ...any) (*dateline.RateTable, error) {
+func (db rateStore) ratesOn(ctx context.Context, q queryer, where string, args ...any) (*dateline.RateTable, error) {
 	var t dateline.RateTable
 	var id, fetched int64
 	var day string

@@ -277,20 +277,24 @@ func (db readershipStore) Neighbours(ctx context.Context, id int64, limit int) (
 	defer wrap(&err, "neighbours")
 	// For each tag of the article (b), its walk is the IN list; CROSS
 	// JOIN keeps the few found outermost, or SQLite may walk the feed.
+	// Only the newest limit found (top) are read whole and counted; a
+	// filter on y.status in c would walk the feed too (published_tags
+	// holds published stories only).
 	rows, err := db.read.QueryContext(ctx, `WITH base(kind, tag_id) AS (
 			SELECT 0, topic_id FROM article_topics WHERE article_id = ?1
 			UNION ALL SELECT 1, person_id FROM article_persons WHERE article_id = ?1),
-		c AS (SELECT DISTINCT y.id FROM base b CROSS JOIN articles y WHERE y.id IN (
+		c AS (SELECT DISTINCT y.id, y.published_at FROM base b CROSS JOIN articles y WHERE y.id IN (
 			SELECT t.article_id FROM published_tags t WHERE t.kind = b.kind AND t.tag_id = b.tag_id AND t.article_id <> ?1
-			ORDER BY t.published_at DESC, t.article_id DESC LIMIT ?2))
+			ORDER BY t.published_at DESC, t.article_id DESC LIMIT ?2)),
+		top AS (SELECT id FROM c ORDER BY published_at DESC, id DESC LIMIT ?2)
 		SELECT `+sqlutil.ArticleColumns+`,
 			(SELECT COUNT(*) FROM article_topics x WHERE x.article_id = a.id
 				AND x.topic_id IN (SELECT tag_id FROM base WHERE kind = 0))
 			+ (SELECT COUNT(*) FROM article_persons x WHERE x.article_id = a.id
 				AND x.person_id IN (SELECT tag_id FROM base WHERE kind = 1))
-		FROM c CROSS JOIN articles a JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
-		WHERE a.id = c.id AND a.status = 'published'
-		ORDER BY a.published_at DESC, a.id DESC LIMIT ?2`, id, sqlutil.LimitOr(limit, 50, 200))
+		FROM top CROSS JOIN articles a JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
+		WHERE a.id = top.id AND a.status = 'published'
+		ORDER BY a.published_at DESC, a.id DESC`, id, sqlutil.LimitOr(limit, 50, 200))
 	if err != nil {
 		return nil, err
 	}

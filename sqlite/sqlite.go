@@ -29,8 +29,8 @@ var migrations embed.FS
 // DB is a SQLite database. It implements dateline.Store.
 type DB struct {
 	path  string
-	write *sql.DB // one connection: SQLite has one writer at a time
-	read  *sql.DB
+	write *sql.DB   // one connection: SQLite has one writer at a time
+	read  *readPool // prepared statements kept per query text
 	// lastBusy is when (Unix ns) a write last gave up on another
 	// process's lock; writes queued behind it give up at once.
 	lastBusy atomic.Int64
@@ -107,7 +107,7 @@ func OpenWith(ctx context.Context, path string, opt Options) (*DB, error) {
 	}
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
 	read.SetMaxIdleConns(max(4, runtime.NumCPU()*2))
-	db := &DB{path: path, write: write, read: read}
+	db := &DB{path: path, write: write, read: newReadPool(read)}
 	db.bind()
 	if err := db.migrate(ctx); err != nil {
 		db.Close()

@@ -48,6 +48,7 @@ func Run(t *testing.T, open Opener) {
 		{Name: "ListsByKeyset", Fn: testListsByKeyset},
 		{Name: "TopicsAndPersons", Fn: testTopicsAndPersons},
 		{Name: "ReadAlso", Fn: testReadAlso},
+		{Name: "ArticlesByID", Fn: testArticlesByID},
 		{Name: "TopStories", Fn: testTopStories},
 		{Name: "BatchIsOneTransaction", Fn: testBatchAtomic},
 		{Name: "Galleries", Fn: testGalleries},

@@ -25,6 +25,7 @@ import (
 type Store interface {
 	TokenByHash(ctx context.Context, hash []byte) (*dateline.Token, error)
 	Article(ctx context.Context, id int64) (*dateline.Article, error)
+	ArticlesByID(ctx context.Context, ids []int64) ([]*dateline.Article, error)
 	Articles(ctx context.Context, f dateline.ArticleFilter) ([]dateline.Article, error)
 	// DeskArticles lists the embargoed items for tokens with that scope.
 	DeskArticles(ctx context.Context, f dateline.DeskFilter) ([]dateline.Article, error)

@@ -162,13 +162,13 @@ func (s *Handler) handleItems(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	full, err := s.store.ArticlesByID(ctx, articleIDs(list))
+	if err != nil {
+		return err
+	}
 	page := itemsPage{Items: []*ninjs.Item{}}
-	for _, a := range list {
-		full, err := s.store.Article(ctx, a.ID)
-		if err != nil {
-			return err
-		}
-		page.Items = append(page.Items, s.apiItem(full))
+	for _, a := range full {
+		page.Items = append(page.Items, s.apiItem(a))
 	}
 	if len(list) == f.Limit {
 		last := list[len(list)-1]
@@ -178,25 +178,27 @@ func (s *Handler) handleItems(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// articleIDs are the ids of the list.
+func articleIDs(list []dateline.Article) []int64 {
+	ids := make([]int64, len(list))
+	for i, a := range list {
+		ids[i] = a.ID
+	}
+	return ids
+}
+
 func (s *Handler) embargoedItems(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	list, err := s.store.DeskArticles(ctx, dateline.DeskFilter{Status: dateline.StatusScheduled, Limit: 200})
 	if err != nil {
 		return err
 	}
-	var full []*dateline.Article
-	for _, a := range list {
-		if !a.Embargoed {
-			continue
-		}
-		f, err := s.store.Article(ctx, a.ID)
-		if err != nil {
-			return err
-		}
-		if f.Status == dateline.StatusScheduled && f.Embargoed {
-			full = append(full, f)
-		}
+	list = slices.DeleteFunc(list, func(a dateline.Article) bool { return !a.Embargoed })
+	full, err := s.store.ArticlesByID(ctx, articleIDs(list))
+	if err != nil {
+		return err
 	}
+	full = slices.DeleteFunc(full, func(f *dateline.Article) bool { return f.Status != dateline.StatusScheduled || !f.Embargoed })
 	// Soonest release first, as the README promises, by the times read
 	// last (an embargo may move between the list and the reads).
 	slices.SortStableFunc(full, func(a, b *dateline.Article) int {

@@ -57,16 +57,12 @@ func (s *Pages) related(ctx context.Context, a *dateline.Article) ([]related.Sto
 	if err != nil {
 		return nil, err
 	}
-	var ids []int64
+	// The store resolves a "Read also" link only to a published story, in
+	// the read that gave a, so a link with an id is one to show.
+	pub := map[int64]bool{}
 	for _, ref := range a.ReadAlso {
 		if ref.ID != 0 {
-			ids = append(ids, ref.ID)
-		}
-	}
-	pub := map[int64]bool{}
-	if len(ids) > 0 {
-		if pub, err = s.store.PublishedIDs(ctx, ids); err != nil {
-			return nil, err
+			pub[ref.ID] = true
 		}
 	}
 	// Related stories are read in the story's own language.

@@ -149,3 +149,56 @@ func Value[T any](scan func(Scanner) (*T, error)) func(Scanner) (T, error) {
 		return *p, nil
 	}
 }
+
+// MaxIDs is how many ids a batch read (ArticlesByID) takes at once.
+const MaxIDs = 1000
+
+// CheckIDs returns EINVALID for more than MaxIDs ids.
+func CheckIDs(ids []int64) error {
+	if len(ids) > MaxIDs {
+		return dateline.Errorf(dateline.EINVALID, "At most %d ids at once, not %d.", MaxIDs, len(ids))
+	}
+	return nil
+}
+
+// InOrder returns the articles of byID in the order of ids, once each,
+// leaving out ids it does not hold.
+func InOrder(ids []int64, byID map[int64]*dateline.Article) []*dateline.Article {
+	out := make([]*dateline.Article, 0, len(byID))
+	seen := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		if a := byID[id]; a != nil && !seen[id] {
+			seen[id] = true
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// ScanPage reads a row of (article id, body) of a batch read into its
+// article of byID, after the pages read before it.
+func ScanPage(row Scanner, byID map[int64]*dateline.Article) error {
+	var id int64
+	var body string
+	if err := row.Scan(&id, &body); err != nil {
+		return err
+	}
+	byID[id].Pages = append(byID[id].Pages, body)
+	return nil
+}
+
+// ScanTag reads a row of (article id, tag id, slug, name) of a batch read
+// into its article of byID: a topic, or a person when person is set.
+func ScanTag(row Scanner, byID map[int64]*dateline.Article, person bool) error {
+	var id int64
+	var t dateline.Topic
+	if err := row.Scan(&id, &t.ID, &t.Slug, &t.Name); err != nil {
+		return err
+	}
+	if a := byID[id]; person {
+		a.Persons = append(a.Persons, dateline.Person(t))
+	} else {
+		a.Topics = append(a.Topics, t)
+	}
+	return nil
+}
