@@ -27,7 +27,7 @@ type templates struct {
 	nr    map[string]*template.Template
 }
 
-var pageNames = []string{"home", "news", "article", "gallery", "galleries", "infographic", "infographics", "error", "search", "story", "currency", "city"}
+var pageNames = []string{"home", "news", "index", "article", "gallery", "galleries", "infographic", "infographics", "error", "search", "story", "currency", "city"}
 
 // newsroomPages share the newsroom's own layout.
 var newsroomPages = []string{"login", "message", "desk", "edit", "history", "compare", "photos", "photo", "collections", "top",
@@ -117,6 +117,7 @@ var funcs = template.FuncMap{
 	"stamp":    stamp,
 	"clock":    func(z Zone, t time.Time) string { return t.In(z.Loc).Format("15:04") },
 	"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"day":      func(z Zone, t time.Time) string { return i18n.DateYear(z.lang(), t.In(z.Loc)) },
 	"srcset":   srcset,
 	"media":    func(p *dateline.Photo) string { return web.MediaURL(p, 0) },
 	"mediaw":   func(p *dateline.Photo, w int) string { return web.MediaURL(p, w) },
