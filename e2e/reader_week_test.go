@@ -32,3 +32,64 @@ func TestTopicIndexes(t *testing.T) {
 		}
 	}
 }
+
+// TestSectionLeadAndThirdColumn: a section's page leads with a story's
+// photo and lead above its list, which does not repeat it; running story,
+// gallery, infographic and search pages fill the third column at desktop
+// width with the news feed; the news feed on a phone names each section
+// at most twice (the menu and the footer), not three times (point 16).
+func TestSectionLeadAndThirdColumn(t *testing.T) {
+	for _, vp := range viewports {
+		ctx := browser(t, vp.w, vp.h, true)
+		var lead struct {
+			Href   string
+			Img    bool
+			Text   string
+			Repeat bool
+		}
+		must(t, ctx, chromedp.Navigate(baseURL+"/politics"), chromedp.WaitReady("body"), chromedp.Evaluate(`(() => {
+			const l = document.querySelector(".section-lead"); if (!l) return {};
+			const href = l.querySelector("h2 a").getAttribute("href");
+			return {Href: href, Img: !!l.querySelector("img"), Text: (l.querySelector("p:not(.meta)") || {}).textContent || "",
+				Repeat: !!document.querySelector('#feed a[href="' + href + '"]')};
+		})()`, &lead))
+		if lead.Href == "" || !lead.Img || lead.Text == "" || lead.Repeat {
+			t.Errorf("%d px: the section's lead is %+v, want a story with its photo and lead, not repeated in the list", vp.w, lead)
+		}
+		screenshot(t, ctx, fmt.Sprintf("after-16-section-%d", vp.w))
+
+		var story, gallery, info string
+		must(t, ctx, chromedp.Navigate(baseURL+"/stories/"), chromedp.WaitReady("body"),
+			chromedp.Evaluate(`document.querySelector(".index-list a").getAttribute("href")`, &story),
+			chromedp.Navigate(baseURL+"/photo/"), chromedp.WaitReady("body"),
+			chromedp.Evaluate(`document.querySelector(".card a[href^='/photo/']").getAttribute("href")`, &gallery),
+			chromedp.Navigate(baseURL+"/infographics/"), chromedp.WaitReady("body"),
+			chromedp.Evaluate(`document.querySelector(".card a[href^='/infographics/']").getAttribute("href")`, &info))
+		for _, path := range []string{story, gallery, info, "/search?q=Syria"} {
+			var col struct {
+				Items int
+				Left  float64
+			}
+			must(t, ctx, chromedp.Navigate(baseURL+path), chromedp.WaitReady("body"), chromedp.Evaluate(`(() => {
+				const a = document.querySelector(".layout > aside");
+				return a ? {Items: a.querySelectorAll(".feed-item").length, Left: a.getBoundingClientRect().left} : {};
+			})()`, &col))
+			if col.Items < 5 {
+				t.Errorf("%d px: %s has %d stories in its news feed column", vp.w, path, col.Items)
+			}
+			if vp.w >= 1280 && col.Left < float64(vp.w)/2 {
+				t.Errorf("%d px: %s's news feed starts at %.0f px, not in a third column", vp.w, path, col.Left)
+			}
+			if path == gallery || path == "/search?q=Syria" {
+				screenshot(t, ctx, fmt.Sprintf("after-16-%s-%d", strings.Trim(strings.SplitN(path[1:], "/", 2)[0], "?q=Syria"), vp.w))
+			}
+		}
+
+		var shown int
+		must(t, ctx, chromedp.Navigate(baseURL+"/news"), chromedp.WaitReady("body"), chromedp.Evaluate(`Array.from(document.querySelectorAll('a[href="/politics"]')).filter(a => a.offsetParent !== null).length`, &shown))
+		if max := 2; vp.w < 960 && shown > max || shown > 3 {
+			t.Errorf("%d px: /news shows %d links to the politics section", vp.w, shown)
+		}
+		screenshot(t, ctx, fmt.Sprintf("after-16-news-%d", vp.w))
+	}
+}

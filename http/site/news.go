@@ -39,6 +39,9 @@ type feedPage struct {
 	FilterNote   string
 	Feed         feedList
 	Aside        []dateline.Section
+	// Lead is a section's lead story, shown with its photo and lead
+	// above the list (on the first page only).
+	Lead *dateline.Article
 }
 
 // feedCookie remembers the reader's section filter for /news.
@@ -257,6 +260,12 @@ func (s *Pages) handleSection(w http.ResponseWriter, r *http.Request) {
 			return nil, err
 		}
 		d := feedPage{Heading: sec.Name, Feed: fl, Aside: s.sections.of(lang)}
+		if before == nil {
+			if d.Lead = sectionLead(items); d.Lead != nil {
+				rest := slices.DeleteFunc(slices.Clone(items), func(a dateline.Article) bool { return a.ID == d.Lead.ID })
+				d.Feed.Groups = groupByDay(rest, z, s.now())
+			}
+		}
 		v := s.newBase(r, sec.Name)
 		d.Base = v
 		v.Active, v.Canonical = slug, prefix(lang)+"/"+slug
@@ -369,4 +378,18 @@ func (s *Pages) tagPublished(ctx context.Context, kind, slug string) error {
 		return dateline.Errorf(dateline.ENOTFOUND, "There is no %s at this address.", kind)
 	}
 	return nil
+}
+
+// sectionLead is the story a section's page leads with: the newest of
+// its first few with a photo, else the newest; nil for an empty section.
+func sectionLead(items []dateline.Article) *dateline.Article {
+	if len(items) == 0 {
+		return nil
+	}
+	for i := range items[:min(5, len(items))] {
+		if items[i].Photo != nil {
+			return &items[i]
+		}
+	}
+	return &items[0]
 }
