@@ -93,3 +93,56 @@ func TestSectionLeadAndThirdColumn(t *testing.T) {
 		screenshot(t, ctx, fmt.Sprintf("after-16-news-%d", vp.w))
 	}
 }
+
+// TestCompactHeader: on a phone the header and the section menu take at
+// most about 120 px; menus that scroll sideways shade the side that has
+// more; the search button still leads to a search; in reading mode the
+// section menu shows every section at desktop width (point 17).
+func TestCompactHeader(t *testing.T) {
+	for _, vp := range viewports {
+		ctx := browser(t, vp.w, vp.h, true)
+		var head struct {
+			Bottom     float64
+			Scrolls    bool
+			Shaded     bool
+			ToolsShade bool
+		}
+		must(t, ctx, chromedp.Navigate(baseURL+"/politics/1"), chromedp.WaitReady("body"), chromedp.Evaluate(`(() => {
+			const ul = document.querySelector("nav.sections ul"), tools = document.querySelector(".masthead .tools");
+			const shaded = e => getComputedStyle(e).backgroundAttachment.includes("local") && getComputedStyle(e).backgroundImage.includes("gradient");
+			return {Bottom: document.querySelector("nav.sections").getBoundingClientRect().bottom,
+				Scrolls: ul.scrollWidth > ul.clientWidth, Shaded: shaded(ul),
+				ToolsShade: tools.scrollWidth <= tools.clientWidth || shaded(tools)};
+		})()`, &head))
+		if vp.w < 600 && head.Bottom > 125 {
+			t.Errorf("%d px: the header and section menu end at %.0f px, want at most about 120", vp.w, head.Bottom)
+		}
+		if head.Scrolls && !head.Shaded || !head.ToolsShade {
+			t.Errorf("%d px: a menu scrolls sideways with no shade: %+v", vp.w, head)
+		}
+		screenshot(t, ctx, fmt.Sprintf("after-17-article-%d", vp.w))
+
+		var at string
+		must(t, ctx, chromedp.Evaluate(`document.querySelector(".site-search button").click()`, nil))
+		waitNewPage(t, ctx, "the header's search")
+		must(t, ctx, chromedp.Evaluate(`location.pathname + (document.querySelector("form.search-form input[name=q]") ? " form" : "")`, &at))
+		if at != "/search form" {
+			t.Errorf("%d px: the header's search button leads to %q", vp.w, at)
+		}
+
+		if vp.w >= 1280 {
+			must(t, ctx, chromedp.Navigate(baseURL+"/society"), chromedp.WaitReady("body"))
+			follow(t, ctx, ".reading-toggle button")
+			var cut []string
+			must(t, ctx, chromedp.Evaluate(`(() => {
+				const w = document.documentElement.clientWidth;
+				return Array.from(document.querySelectorAll("nav.sections a")).filter(a => { const r = a.getBoundingClientRect(); return r.right > w || r.left < 0; }).map(a => a.textContent);
+			})()`, &cut))
+			if len(cut) > 0 {
+				t.Errorf("reading mode at %d px: the section menu cuts off %v", vp.w, cut)
+			}
+			screenshot(t, ctx, fmt.Sprintf("after-17-reading-%d", vp.w))
+			follow(t, ctx, ".reading-toggle button")
+		}
+	}
+}
