@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -143,6 +144,39 @@ func TestCompactHeader(t *testing.T) {
 			}
 			screenshot(t, ctx, fmt.Sprintf("after-17-reading-%d", vp.w))
 			follow(t, ctx, ".reading-toggle button")
+		}
+	}
+}
+
+// TestBackToTopAndCurrencyLink: far down a page a back-to-top control
+// floats in the corner and takes the reader up; the header links the
+// currency converter (point 14).
+func TestBackToTopAndCurrencyLink(t *testing.T) {
+	for _, vp := range viewports {
+		ctx := browser(t, vp.w, vp.h, true)
+		var before, floating struct {
+			Fixed  bool
+			Inside bool
+		}
+		probe := `(() => { const a = document.querySelector(".to-top"), r = a.getBoundingClientRect();
+			return {Fixed: getComputedStyle(a).position === "fixed", Inside: r.top >= 0 && r.bottom <= innerHeight && r.right <= innerWidth}; })()`
+		must(t, ctx, chromedp.Navigate(baseURL+"/news"), chromedp.WaitReady("body"), chromedp.Evaluate(probe, &before),
+			chromedp.Evaluate(`window.scrollTo(0, document.body.scrollHeight)`, nil), chromedp.Sleep(200*time.Millisecond),
+			chromedp.Evaluate(probe, &floating))
+		if before.Fixed || !floating.Fixed || !floating.Inside {
+			t.Errorf("%d px: back to top at the top %+v, far down %+v; want it floating in view only far down", vp.w, before, floating)
+		}
+		screenshot(t, ctx, fmt.Sprintf("after-14-to-top-%d", vp.w))
+		var y float64
+		must(t, ctx, chromedp.Click(".to-top", chromedp.ByQuery), chromedp.Sleep(300*time.Millisecond), chromedp.Evaluate(`window.scrollY`, &y))
+		if y > 1 {
+			t.Errorf("%d px: back to top left the page at %.0f px", vp.w, y)
+		}
+		follow(t, ctx, `header .tools a[href="/currency"]`)
+		var h1 string
+		must(t, ctx, chromedp.Text("h1", &h1))
+		if !strings.Contains(h1, "urrenc") {
+			t.Errorf("%d px: the header's currency link opens %q", vp.w, h1)
 		}
 	}
 }

@@ -25,6 +25,8 @@ var siteRU = map[string]string{
 	"In other media":           "В других СМИ",
 	"Infographics":             "Инфографика",
 	"Indexes":                  "Указатели",
+	"Currency rates":           "Курсы валют",
+	"Back to top":              "Наверх",
 	"Running stories":          "Сюжеты",
 	"latest %s":                "последний %s",
 	"It was withdrawn on %s.":  "Материал отозван %s.",
