@@ -180,3 +180,33 @@ func TestBackToTopAndCurrencyLink(t *testing.T) {
 		}
 	}
 }
+
+// TestRussianEditionMarksShown: on /ru/photo/ English galleries are marked
+// "(англ.)" and the Russian home page's rates have a decimal comma, at both widths
+// (point 18).
+func TestRussianEditionMarksShown(t *testing.T) {
+	for _, vp := range viewports {
+		ctx := browser(t, vp.w, vp.h, true)
+		var got struct {
+			Marked, English int
+			Rates           []string
+		}
+		must(t, ctx, chromedp.Navigate(baseURL+"/ru/photo/"), chromedp.WaitReady("body"), chromedp.Evaluate(`({
+			English: document.querySelectorAll('.card a[lang="en"]').length,
+			Marked: Array.from(document.querySelectorAll('.card .lang-mark')).filter(m => m.offsetParent && m.textContent === "(англ.)").length,
+		})`, &got), chromedp.Navigate(baseURL+"/ru/"), chromedp.WaitReady("body"),
+			chromedp.Evaluate(`Array.from(document.querySelectorAll(".rates-mini td.num")).map(td => td.textContent.trim())`, &got.Rates))
+		screenshot(t, ctx, fmt.Sprintf("after-18-ru-home-%d", vp.w))
+		if got.English == 0 || got.Marked != got.English {
+			t.Errorf("%d px: %d English galleries, %d marked (англ.)", vp.w, got.English, got.Marked)
+		}
+		if len(got.Rates) == 0 {
+			t.Errorf("%d px: no rates on /ru/", vp.w)
+		}
+		for _, r := range got.Rates {
+			if !strings.Contains(r, ",") || strings.Contains(r, ".") {
+				t.Errorf("%d px: the rate %q has no decimal comma", vp.w, r)
+			}
+		}
+	}
+}

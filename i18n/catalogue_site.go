@@ -27,6 +27,8 @@ var siteRU = map[string]string{
 	"Indexes":                  "Указатели",
 	"Currency rates":           "Курсы валют",
 	"Back to top":              "Наверх",
+	"(in English)":             "(англ.)",
+	"(in Russian)":             "(рус.)",
 	"Running stories":          "Сюжеты",
 	"latest %s":                "последний %s",
 	"It was withdrawn on %s.":  "Материал отозван %s.",
