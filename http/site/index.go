@@ -54,14 +54,8 @@ func (s *Pages) handleStoryIndex(w http.ResponseWriter, r *http.Request) {
 // indexPage serves one page of an index: the entries list reads, sorted
 // by address, from the one after ?after=.
 func (s *Pages) indexPage(w http.ResponseWriter, r *http.Request, kind, heading string, list func(context.Context, string) ([]indexEntry, error)) {
-	lang := s.lang(r)
-	if !s.sections.editionOn(lang) {
-		s.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no page at this address."))
-		return
-	}
-	q, err := query(r)
-	if err != nil {
-		s.Error(w, r, err)
+	lang, q, ok := s.editionQuery(w, r)
+	if !ok {
 		return
 	}
 	after := q.Get("after")
