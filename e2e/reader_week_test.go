@@ -48,7 +48,7 @@ func TestSectionLeadAndThirdColumn(t *testing.T) {
 			Text   string
 			Repeat bool
 		}
-		must(t, ctx, chromedp.Navigate(baseURL+"/politics"), chromedp.WaitReady("body"), chromedp.Evaluate(`(() => {
+		must(t, ctx, chromedp.Navigate(baseURL+"/science"), chromedp.WaitReady("body"), chromedp.Evaluate(`(() => {
 			const l = document.querySelector(".section-lead"); if (!l) return {};
 			const href = l.querySelector("h2 a").getAttribute("href");
 			return {Href: href, Img: !!l.querySelector("img"), Text: (l.querySelector("p:not(.meta)") || {}).textContent || "",

@@ -395,13 +395,13 @@ func (s *Pages) tagPublished(ctx context.Context, kind, slug string) error {
 const sectionLeadMin = 5
 
 // sectionLead is the story a section's page leads with: the newest of
-// its first few with a photo, else the newest; nil for a section of fewer
-// than sectionLeadMin stories.
+// its first page with a photo, else the newest; nil for a section of
+// fewer than sectionLeadMin stories.
 func sectionLead(items []dateline.Article) *dateline.Article {
 	if len(items) < sectionLeadMin {
 		return nil
 	}
-	for i := range items[:min(5, len(items))] {
+	for i := range items {
 		if items[i].Photo != nil {
 			return &items[i]
 		}
