@@ -118,6 +118,18 @@ func TestCompactHeader(t *testing.T) {
 		if vp.w < 600 && head.Bottom > 125 {
 			t.Errorf("%d px: the header and section menu end at %.0f px, want at most about 120", vp.w, head.Bottom)
 		}
+		if vp.w >= 1280 {
+			// One row of header at desktop width, in both editions.
+			for _, path := range []string{"/", "/ru/"} {
+				var bottom float64
+				must(t, ctx, chromedp.Navigate(baseURL+path), chromedp.WaitReady("body"),
+					chromedp.Evaluate(`document.querySelector("nav.sections").getBoundingClientRect().bottom`, &bottom))
+				if bottom > 105 {
+					t.Errorf("%s at %d px: the header wraps (the section menu ends at %.0f px)", path, vp.w, bottom)
+				}
+			}
+			must(t, ctx, chromedp.Navigate(baseURL+"/politics/1"), chromedp.WaitReady("body"))
+		}
 		if head.Scrolls && !head.Shaded || !head.ToolsShade {
 			t.Errorf("%d px: a menu scrolls sideways with no shade: %+v", vp.w, head)
 		}

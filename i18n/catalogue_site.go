@@ -25,7 +25,7 @@ var siteRU = map[string]string{
 	"In other media":           "В других СМИ",
 	"Infographics":             "Инфографика",
 	"Indexes":                  "Указатели",
-	"Currency rates":           "Курсы валют",
+	"Rates":                    "Курсы",
 	"Back to top":              "Наверх",
 	"(in English)":             "(англ.)",
 	"(in Russian)":             "(рус.)",
