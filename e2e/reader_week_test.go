@@ -222,3 +222,38 @@ func TestRussianEditionMarksShown(t *testing.T) {
 		}
 	}
 }
+
+// TestMostReadNumbered: once readers have read stories, the home page's
+// Most read shows seven of them, numbered 1 to 7, at both widths
+// (point 14). Rankings are read every 30 seconds, so this waits for them.
+func TestMostReadNumbered(t *testing.T) {
+	// A reader's browser: a headless one's views are not counted.
+	ctx := browser(t, 1280, 900, true, chromedp.UserAgent("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"))
+	var links []string
+	must(t, ctx, chromedp.Navigate(baseURL+"/news"), chromedp.WaitReady("body"),
+		chromedp.Evaluate(`Array.from(document.querySelectorAll("#feed .teaser-title")).slice(0, 9).map(a => a.getAttribute("href"))`, &links))
+	for _, l := range links {
+		// Each article's script sends its view beacon once it is seen.
+		must(t, ctx, chromedp.Navigate(baseURL+l), chromedp.WaitReady("body"), chromedp.Sleep(150*time.Millisecond))
+	}
+	for _, vp := range viewports {
+		ctx := browser(t, vp.w, vp.h, true)
+		var numbers []string
+		for deadline := time.Now().Add(75 * time.Second); ; {
+			must(t, ctx, chromedp.Navigate(baseURL+"/"), chromedp.WaitReady("body"), chromedp.Evaluate(`(() => {
+				const p = Array.from(document.querySelectorAll(".most-read .mr-panel")).find(p => p.offsetParent && p.querySelector("li:not(.meta)"));
+				return p ? Array.from(p.querySelectorAll("li")).map(li => getComputedStyle(li, "::before").content) : [];
+			})()`, &numbers))
+			if len(numbers) >= 7 || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(3 * time.Second)
+		}
+		// Each item is numbered by the panel's counter (the computed
+		// style names the counter, not its value).
+		if strings.Join(numbers, " ") != strings.TrimSpace(strings.Repeat("counter(mr) ", 7)) {
+			t.Errorf("%d px: Most read's items are numbered %v, want seven numbered items", vp.w, numbers)
+		}
+		screenshot(t, ctx, fmt.Sprintf("after-14-most-read-%d", vp.w))
+	}
+}
