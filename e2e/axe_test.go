@@ -40,7 +40,7 @@ type axeViolation struct {
 // article pages at phone and desktop widths: no violation may be found.
 func TestAccessibility(t *testing.T) {
 	axe := axeSource(t)
-	pages := []string{"/", "/news", "/politics", "", "/photo/", "/topics/syrian-conflict", "/search?q=Syria+terrorists", "/search?q=nothingatallhere",
+	pages := []string{"/", "/news", "/politics", "", "/photo/", "/topics/", "/stories/", "/topics/syrian-conflict", "/search?q=Syria+terrorists", "/search?q=nothingatallhere",
 		"/ru/", "/ru/news", "/ru/ekonomika", "/ru/search?q=Лавров",
 		"/currency", "/currency?source=ecb&from=GBP&to=JPY&amount=1000&chart=JPY&days=90", "/currency?amount=oops"}
 	for _, size := range viewports {

@@ -61,6 +61,9 @@ func (s *Pages) handleGallery(w http.ResponseWriter, r *http.Request) {
 			return nil, err
 		}
 		v := s.newBase(r, g.Title)
+		if v.Sidebar, err = sidebar(ctx, s.store, s.sections, v.Lang); err != nil {
+			return nil, err
+		}
 		d := galleryPage{Base: v, Gallery: g}
 		v.Canonical, v.Description = prefix(s.lang(r))+"/photo/"+strconv.FormatInt(id, 10), g.Lead
 		return s.htmlPage("gallery", d, http.StatusOK, s.lastModified())
@@ -97,6 +100,9 @@ func (s *Pages) handleInfographic(w http.ResponseWriter, r *http.Request) {
 			return nil, err
 		}
 		v := s.newBase(r, g.Title)
+		if v.Sidebar, err = sidebar(ctx, s.store, s.sections, v.Lang); err != nil {
+			return nil, err
+		}
 		d := infographicPage{Base: v, Infographic: g}
 		v.Canonical, v.Description = prefix(s.lang(r))+"/infographics/"+strconv.FormatInt(id, 10), g.Text
 		return s.htmlPage("infographic", d, http.StatusOK, s.lastModified())

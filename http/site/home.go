@@ -43,6 +43,10 @@ type pageStore interface {
 	TagPublished(ctx context.Context, kind, slug string) (bool, error)
 	PartnerEntries(ctx context.Context, kind string, limit int) ([]dateline.PartnerEntry, error)
 	Sections(ctx context.Context) ([]dateline.Section, error)
+	// The index pages (/topics/, /persons/, /stories/).
+	SitemapTags(ctx context.Context, kind string, after int64, limit int) ([]dateline.SitemapTag, error)
+	LastTagID(ctx context.Context, kind string) (int64, error)
+	Stories(ctx context.Context) ([]dateline.Story, error)
 }
 
 type sectionBlock struct {

@@ -52,6 +52,19 @@ type Base struct {
 	Robots      string
 	Live        *liveBox                // live announcements on this page
 	Ads         map[string]*dateline.Ad // by slot: the ads this page shows
+	// Sidebar is the third column's news feed on pages that show one
+	// (running stories, galleries, infographics, search).
+	Sidebar []dateline.Article
+}
+
+// sidebarSize is how many stories the third column's news feed lists.
+const sidebarSize = 10
+
+// sidebar reads the newest stories of edition lang for Base.Sidebar.
+func sidebar(ctx context.Context, store interface {
+	Articles(ctx context.Context, f dateline.ArticleFilter) ([]dateline.Article, error)
+}, secs *Sections, lang string) ([]dateline.Article, error) {
+	return store.Articles(ctx, dateline.ArticleFilter{Sections: secs.filter(lang), Limit: sidebarSize})
 }
 
 // page is a page's data: a struct that embeds *Base.

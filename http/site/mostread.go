@@ -12,6 +12,9 @@ import (
 	"dateline/related"
 )
 
+// mostReadShown is how many stories each tab of the block numbers.
+const mostReadShown = 7
+
 // mostReadBox is the tabbed block on the home and article pages.
 type mostReadBox struct {
 	Lang             string
@@ -26,6 +29,9 @@ func (s *Pages) mostReadBlock(ctx context.Context, lang string) (*mostReadBox, e
 		Week: s.mostReadIn(dateline.PeriodWeek, lang)}
 	if err := s.reads.StillPublished(ctx, &b.Now, &b.Today, &b.Week); err != nil {
 		return nil, err
+	}
+	for _, l := range []*[]dateline.Ranked{&b.Now, &b.Today, &b.Week} {
+		*l = (*l)[:min(len(*l), mostReadShown)]
 	}
 	if len(b.Now)+len(b.Today)+len(b.Week) == 0 {
 		return nil, nil

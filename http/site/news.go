@@ -39,26 +39,39 @@ type feedPage struct {
 	FilterNote   string
 	Feed         feedList
 	Aside        []dateline.Section
+	// Lead is a section's lead story, shown with its photo and lead
+	// above the list (on the first page only).
+	Lead *dateline.Article
 }
 
 // feedCookie remembers the reader's section filter for /news.
 const feedCookie = "feed_sections"
 
-func (s *Pages) handleNews(w http.ResponseWriter, r *http.Request) {
-	lang := s.lang(r)
+// editionQuery is the edition and the query of a request for a page
+// every edition that is on has; ok is false when it answered an error.
+func (s *Pages) editionQuery(w http.ResponseWriter, r *http.Request) (lang string, q url.Values, ok bool) {
+	lang = s.lang(r)
 	if !s.sections.editionOn(lang) {
 		s.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no page at this address."))
+		return "", nil, false
+	}
+	q, err := query(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return "", nil, false
+	}
+	return lang, q, true
+}
+
+func (s *Pages) handleNews(w http.ResponseWriter, r *http.Request) {
+	lang, q, ok := s.editionQuery(w, r)
+	if !ok {
 		return
 	}
 	// Each edition remembers its own filter.
 	cookie := feedCookie
 	if lang != dateline.LangMain {
 		cookie += "_" + lang
-	}
-	q, err := query(r)
-	if err != nil {
-		s.Error(w, r, err)
-		return
 	}
 	before, err := cursorParam(q)
 	if err != nil {
@@ -257,6 +270,12 @@ func (s *Pages) handleSection(w http.ResponseWriter, r *http.Request) {
 			return nil, err
 		}
 		d := feedPage{Heading: sec.Name, Feed: fl, Aside: s.sections.of(lang)}
+		if before == nil {
+			if d.Lead = sectionLead(items); d.Lead != nil {
+				rest := slices.DeleteFunc(slices.Clone(items), func(a dateline.Article) bool { return a.ID == d.Lead.ID })
+				d.Feed.Groups = groupByDay(rest, z, s.now())
+			}
+		}
 		v := s.newBase(r, sec.Name)
 		d.Base = v
 		v.Active, v.Canonical = slug, prefix(lang)+"/"+slug
@@ -369,4 +388,23 @@ func (s *Pages) tagPublished(ctx context.Context, kind, slug string) error {
 		return dateline.Errorf(dateline.ENOTFOUND, "There is no %s at this address.", kind)
 	}
 	return nil
+}
+
+// sectionLeadMin is how many stories a section's first page needs to
+// lead with one: a lead above a list of one or two is no lead.
+const sectionLeadMin = 5
+
+// sectionLead is the story a section's page leads with: the newest of
+// its first page with a photo, else the newest; nil for a section of
+// fewer than sectionLeadMin stories.
+func sectionLead(items []dateline.Article) *dateline.Article {
+	if len(items) < sectionLeadMin {
+		return nil
+	}
+	for i := range items {
+		if items[i].Photo != nil {
+			return &items[i]
+		}
+	}
+	return &items[0]
 }

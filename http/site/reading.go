@@ -29,6 +29,7 @@ a:visited { color: #4b0070; }
 .masthead { background: #000; }
 .masthead a, .masthead a:visited { color: #fff; }
 .sections a, .nr-nav a { font-size: 1rem; }
+@media (min-width: 700px) { .sections ul { flex-wrap: wrap; } }
 img { filter: contrast(1.05); }
 .reading-toggle .rm-off { display: none; }
 .reading-toggle .rm-on { display: inline; }

@@ -207,6 +207,11 @@ func (s *SearchPages) handleSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	v := s.newBase(r, title)
 	d.Base = v
+	if d.Latest == nil {
+		// The third column's feed; a search that found nothing lists
+		// the latest news in the first already.
+		v.Sidebar, _ = sidebar(r.Context(), s.store, s.sections, v.Lang)
+	}
 	v.Robots = "noindex, follow"
 	v.Canonical = prefix(s.lang(r)) + "/search"
 	ads := s.ads.current()

@@ -285,7 +285,7 @@ func (s *Sections) canonical(lang, p string) (to string, ok bool) {
 	}
 	lower := strings.ToLower(name)
 	switch lower {
-	case "photo", "infographics":
+	case "photo", "infographics", "topics", "persons", "stories":
 		if p == "/"+lower+"/" {
 			return "", false
 		}

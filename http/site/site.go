@@ -115,7 +115,7 @@ func New(store Store, log *slog.Logger, cfg Config, now func() time.Time) (*Site
 	ads := &Ads{store: store, noAds: cfg.NoAds, now: now}
 	kit := &Kit{cfg: &cfg, log: log, now: now, cache: web.NewCache(cmp.Or(cfg.PageCache, 64<<20)), assets: as, sections: secs, ads: ads}
 	kit.tmpl, err = parseTemplates(cfg.Templates, cfg.Dev, map[string]any{"articleURL": secs.ArticleURL, "refURL": secs.RefURL,
-		"sectionURL": secs.sectionURL, "asset": as.url})
+		"sectionURL": secs.sectionURL, "sectionLang": secs.editionOf, "asset": as.url})
 	if err != nil {
 		return nil, err
 	}
@@ -191,6 +191,9 @@ func (s *Site) Routes(m *http.ServeMux) {
 	m.HandleFunc("POST /reading-mode", s.Prefs.handleReadingToggle)
 	m.HandleFunc("GET /city", s.Prefs.handleCity)
 	m.HandleFunc("POST /city", s.Prefs.handleCityChoose)
+	m.HandleFunc("GET /topics/{$}", p.handleTopicIndex)
+	m.HandleFunc("GET /persons/{$}", p.handlePersonIndex)
+	m.HandleFunc("GET /stories/{$}", p.handleStoryIndex)
 	m.HandleFunc("GET /topics/{slug}", p.handleTopic)
 	m.HandleFunc("GET /persons/{slug}", p.handlePerson)
 	m.HandleFunc("GET /photo/{$}", p.handleGalleries)

@@ -37,6 +37,9 @@ func (s *Pages) handleStoryPage(w http.ResponseWriter, r *http.Request) {
 		}
 		d := storyPage{S: st, Feed: fl}
 		v := s.newBase(r, st.Title)
+		if v.Sidebar, err = sidebar(ctx, s.store, s.sections, v.Lang); err != nil {
+			return nil, err
+		}
 		d.Base = v
 		v.Canonical = prefix(s.lang(r)) + "/stories/" + slug
 		v.Live = &liveBox{Mode: "banner"}

@@ -27,7 +27,7 @@ type templates struct {
 	nr    map[string]*template.Template
 }
 
-var pageNames = []string{"home", "news", "article", "gallery", "galleries", "infographic", "infographics", "error", "search", "story", "currency", "city"}
+var pageNames = []string{"home", "news", "index", "article", "gallery", "galleries", "infographic", "infographics", "error", "search", "story", "currency", "city"}
 
 // newsroomPages share the newsroom's own layout.
 var newsroomPages = []string{"login", "message", "desk", "edit", "history", "compare", "photos", "photo", "collections", "collection", "top",
@@ -117,6 +117,7 @@ var funcs = template.FuncMap{
 	"stamp":    stamp,
 	"clock":    func(z Zone, t time.Time) string { return t.In(z.Loc).Format("15:04") },
 	"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"day":      func(z Zone, t time.Time) string { return i18n.DateYear(z.lang(), t.In(z.Loc)) },
 	"srcset":   srcset,
 	"media":    func(p *dateline.Photo) string { return web.MediaURL(p, 0) },
 	"mediaw":   func(p *dateline.Photo, w int) string { return web.MediaURL(p, w) },
@@ -125,6 +126,8 @@ var funcs = template.FuncMap{
 	"prefix":   prefix,
 	"offset":   offset, // "UTC+3", for the zone a page's times are in
 	"langName": func(lang string) string { return i18n.LanguageName(lang) },
+	"langMark": langMark,
+	"num":      decimal,
 	"add":      func(a, b int) int { return a + b },
 	"upper":    strings.ToUpper,
 	"shareURL": shareURL,
@@ -301,4 +304,29 @@ func fitURL(p *dateline.Photo, w int) string {
 		}
 	}
 	return web.MediaURL(p, best)
+}
+
+// langMark is what a link on a page of edition page adds after a story
+// of another language: " (англ.)" on a Russian page linking an English
+// story; "" for a story of the page's own edition or of no known language.
+func langMark(page, story string) string {
+	if story == "" || editionOf(story) == editionOf(page) {
+		return ""
+	}
+	switch editionOf(story) {
+	case "en":
+		return translate(page, "(in English)")
+	case "ru":
+		return translate(page, "(in Russian)")
+	}
+	return ""
+}
+
+// decimal writes a number such as "92.5000" as edition lang does:
+// "92,5000" in Russian.
+func decimal(lang, n string) string {
+	if lang == "ru" {
+		return strings.ReplaceAll(n, ".", ",")
+	}
+	return n
 }

@@ -26,15 +26,20 @@
     }
   }
 
+  // Numbers as the page's language writes them: a decimal comma in Russian.
+  function num(n) {
+    return lang === 'ru' ? String(n).replace(/\./g, ',') : String(n);
+  }
+
   function show(ok, body) {
     var parts = [];
     if (ok) {
       var sum = el('p', 'sum');
-      sum.appendChild(el('span', 'in', body.amount + ' ' + body.from + ' ='));
+      sum.appendChild(el('span', 'in', num(body.amount) + ' ' + body.from + ' ='));
       sum.appendChild(document.createTextNode(' '));
-      sum.appendChild(el('strong', 'out', body.result + ' ' + body.to));
+      sum.appendChild(el('strong', 'out', num(body.result) + ' ' + body.to));
       parts.push(sum);
-      parts.push(el('p', 'rate', '1 ' + body.from + ' = ' + body.rate + ' ' + body.to + ' · 1 ' + body.to + ' = ' + body.inverse + ' ' + body.from));
+      parts.push(el('p', 'rate', '1 ' + body.from + ' = ' + num(body.rate) + ' ' + body.to + ' · 1 ' + body.to + ' = ' + num(body.inverse) + ' ' + body.from));
       var of = el('p', 'rate-of', out.getAttribute('data-at') || 'Rates used:');
       of.textContent += ' ' + (out.getAttribute('data-source-name') || body.source_name) + ', ';
       var t = el('time', '', longDate(body.date));

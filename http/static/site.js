@@ -32,6 +32,15 @@
 		return n + " новых материалов";
 	};
 
+	// Back to top: the footer's link floats at the corner once the reader
+	// is more than a screen down the page.
+	const toTop = $("[data-to-top]");
+	if (toTop) {
+		const place = () => toTop.classList.toggle("floating", window.scrollY > window.innerHeight);
+		window.addEventListener("scroll", place, { passive: true });
+		place();
+	}
+
 	// Storage may be missing or throw (private modes, blocked cookies): then
 	// nothing is remembered and nothing breaks.
 	const load = (kind, key) => {
