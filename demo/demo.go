@@ -71,7 +71,7 @@ var SectionsRU = []dateline.Section{
 	{Slug: "ekonomika", Name: "Экономика", Position: 103, Lang: "ru"},
 	{Slug: "nauka", Name: "Наука", Position: 104, Lang: "ru"},
 	{Slug: "obschestvo", Name: "Общество", Position: 105, Lang: "ru"},
-	{Slug: "sport-ru", Name: "Спорт", Position: 106, Lang: "ru"},
+	{Slug: "sportivnye-novosti", Name: "Спорт", Position: 106, Lang: "ru"},
 }
 
 // linkTranslations links the stories that name the one they translate.

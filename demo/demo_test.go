@@ -56,7 +56,7 @@ func TestLoad(t *testing.T) {
 	// The Russian edition's stories are in its sections, and two of
 	// them are translations of English ones.
 	for _, a := range as {
-		if (a.Lang == "ru") != strings.Contains(" politika mir ekonomika nauka obschestvo sport-ru ", " "+a.Section+" ") {
+		if (a.Lang == "ru") != strings.Contains(" politika mir ekonomika nauka obschestvo sportivnye-novosti ", " "+a.Section+" ") {
 			t.Errorf("%q (%s) is in section %s", a.Headline, a.Lang, a.Section)
 		}
 	}
@@ -143,5 +143,16 @@ func TestGeneratorIsDeterministic(t *testing.T) {
 	}
 	if avg := words / 200; avg < 150 || avg > 900 {
 		t.Errorf("average length about %d words", avg)
+	}
+}
+
+// TestRussianSectionAddresses: the Russian edition's sections have
+// addresses of their own words, none an English one with "-ru" added
+// (issue 17, point 18).
+func TestRussianSectionAddresses(t *testing.T) {
+	for _, s := range demo.SectionsRU {
+		if strings.HasSuffix(s.Slug, "-ru") || s.Lang != "ru" {
+			t.Errorf("Russian section %q at /ru/%s", s.Name, s.Slug)
+		}
 	}
 }
