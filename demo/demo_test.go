@@ -150,7 +150,7 @@ func TestGeneratorIsDeterministic(t *testing.T) {
 // addresses of their own words, none an English one with "-ru" added
 // (issue 17, point 18).
 func TestRussianSectionAddresses(t *testing.T) {
-	for _, s := range demo.SectionsRU {
+	for _, s := range SectionsRU {
 		if strings.HasSuffix(s.Slug, "-ru") || s.Lang != "ru" {
 			t.Errorf("Russian section %q at /ru/%s", s.Name, s.Slug)
 		}
