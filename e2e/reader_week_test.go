@@ -257,3 +257,34 @@ func TestMostReadNumbered(t *testing.T) {
 		screenshot(t, ctx, fmt.Sprintf("after-14-most-read-%d", vp.w))
 	}
 }
+
+// TestEditorToolbarHint: on a phone the story editor's toolbar is one row
+// that scrolls sideways, and it shades the side that has more buttons
+// (Photo, Read also, Page break past the edge); on a desktop it wraps and
+// needs no hint (issue 17, point 17).
+func TestEditorToolbarHint(t *testing.T) {
+	for _, vp := range viewports {
+		ctx := browser(t, vp.w, vp.h, true)
+		signIn(t, ctx, baseURL, "reporter@example.org", demoPassword)
+		var bar struct {
+			Scrolls, Shaded, AllShown bool
+		}
+		must(t, ctx, chromedp.Navigate(baseURL+"/newsroom/articles/new"), chromedp.WaitVisible(`.editor-toolbar`),
+			chromedp.Evaluate(`(() => {
+				const b = document.querySelector(".editor-toolbar"), s = getComputedStyle(b), r = b.getBoundingClientRect();
+				return {Scrolls: b.scrollWidth > b.clientWidth,
+					Shaded: s.backgroundAttachment.includes("local") && s.backgroundImage.includes("gradient"),
+					AllShown: Array.from(b.querySelectorAll("button")).every(x => x.getBoundingClientRect().right <= r.right + 1)};
+			})()`, &bar))
+		if bar.Scrolls && !bar.Shaded {
+			t.Errorf("%d px: the editor's toolbar scrolls sideways with no shade", vp.w)
+		}
+		if vp.w >= 1280 && !bar.AllShown {
+			t.Errorf("%d px: buttons of the editor's toolbar are off-screen", vp.w)
+		}
+		if vp.w < 600 && !bar.Scrolls {
+			t.Logf("%d px: the toolbar fits on one row", vp.w)
+		}
+		screenshot(t, ctx, fmt.Sprintf("after-17-editor-%d", vp.w))
+	}
+}
