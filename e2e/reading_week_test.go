@@ -164,11 +164,19 @@ func TestDemoShowsEveryBlock(t *testing.T) {
 				t.Errorf("%d px: the home page shows %d of %s, want at least %d", vp.w, blocks[name], name, least)
 			}
 		}
-		var inArticle int
+		var side map[string]int
 		must(t, ctx, chromedp.Navigate(baseURL+"/politics/1"), chromedp.WaitReady("body"),
-			chromedp.Evaluate(`document.querySelectorAll(".ad-article img").length`, &inArticle))
-		if inArticle != 1 {
-			t.Errorf("%d px: the seed story shows %d in-article ads", vp.w, inArticle)
+			chromedp.Evaluate(`({
+				ad: document.querySelectorAll(".ad-article img").length,
+				top: document.querySelectorAll("[aria-labelledby=side-top-h] li a").length,
+				photo: document.querySelectorAll("[aria-labelledby=side-photo-h] li a").length,
+				info: document.querySelectorAll("[aria-labelledby=side-info-h] li a").length,
+				self: document.querySelectorAll("[aria-labelledby=side-top-h] a[href='/politics/1']").length,
+			})`, &side))
+		// Point 14: the story page's side column has the top stories (not
+		// the story itself), photo galleries and infographics.
+		if side["ad"] != 1 || side["top"] < 3 || side["photo"] < 1 || side["info"] < 1 || side["self"] != 0 {
+			t.Errorf("%d px: the seed story's in-article ad and side blocks: %v", vp.w, side)
 		}
 		screenshot(t, ctx, fmt.Sprintf("demo-blocks-%d", vp.w))
 	}

@@ -26,7 +26,13 @@ type articlePage struct {
 	Stories   []dateline.Story // running stories it belongs to
 	Related   []related.Story
 	MostRead  *mostReadBox
-	Preview   bool // the newsroom's preview: every page at once
+	// The side column's blocks, as on the agency's own story pages: the
+	// edition's top stories, and (main edition) the newest galleries and
+	// infographics.
+	Top          []topView
+	Galleries    []dateline.Gallery
+	Infographics []dateline.Infographic
+	Preview      bool // the newsroom's preview: every page at once
 	MorePages []*bodyPage
 	// Translations are the story in every edition, itself first; empty
 	// when it has none.
@@ -109,8 +115,13 @@ func (s *Pages) handleArticle(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
+		top, galleries, infographics, err := s.sideBlocks(ctx, lang, a.ID)
+		if err != nil {
+			return nil, err
+		}
 		d := articlePage{A: a, URL: s.cfg.BaseURL + s.sections.ArticleURL(*a), Page: n, PageCount: pages,
 			Body: s.ads.withArticleAd(s.articleBody(a, n, z), a.Lang), Latest: latest[:min(10, len(latest))], Stories: stories, Related: rel, MostRead: mostRead,
+			Top: top, Galleries: galleries, Infographics: infographics,
 			Translations: s.sections.alternates(a, translations)}
 		v := s.newBase(r, a.Headline)
 		d.Base = v
@@ -125,6 +136,37 @@ func (s *Pages) handleArticle(w http.ResponseWriter, r *http.Request) {
 		// to the site may change it.
 		return s.htmlPage("article", d, http.StatusOK, s.lastModified())
 	})
+}
+
+// sideBlocks are an article page's side blocks: the edition's top stories
+// but the story itself, and in the main
+// edition the newest galleries and infographics. They change with the
+// newsroom's curation (which empties the page cache) or with stories
+// (which every article page depends on through its news feed).
+func (s *Pages) sideBlocks(ctx context.Context, lang string, self int64) ([]topView, []dateline.Gallery, []dateline.Infographic, error) {
+	items, err := s.store.EditionTop(ctx, lang)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var top []topView
+	for _, v := range s.topViews(items) {
+		if v.Story || v.Article.ID != self {
+			top = append(top, v)
+		}
+	}
+	top = top[:min(5, len(top))]
+	if lang != dateline.LangMain {
+		return top, nil, nil, nil
+	}
+	galleries, err := s.store.Galleries(ctx, 2)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	infographics, err := s.store.Infographics(ctx, 2)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return top, galleries, infographics, nil
 }
 
 // takenOffPage is the notice at the address of a story readers saw that
