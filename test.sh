@@ -63,7 +63,12 @@ fi
 export DATELINE_CHROMIUM="${DATELINE_CHROMIUM:-$(command -v chromium || true)}"
 export DATELINE_AXE="${DATELINE_AXE:-$PWD/e2e/node_modules/axe-core/axe.min.js}"
 
-say "go vet"
+say "gofmt and go vet"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './e2e/node_modules/*'))
+if [ -n "$unformatted" ]; then
+	printf 'gofmt would change:\n%s\n' "$unformatted" >&2
+	exit 1
+fi
 go vet ./...
 say "go test (SQLite, and PostgreSQL for the storage suite and the cluster)"
 go test -count=1 -timeout 15m "$@" ./...

@@ -24,7 +24,7 @@ const houseAdW, houseAdH = 300, 250
 func LoadAds(ctx context.Context, store dateline.Store, files dateline.Media, site string) error {
 	for _, h := range []struct {
 		slot, key, alt, link string
-		img               *image.RGBA
+		img                  *image.RGBA
 	}{
 		{dateline.SlotSidebar, "ad:house", "Every story as it is published: the news feed, newest first", "/news", houseAd()},
 		{dateline.SlotHeader, "ad:header", "Today's exchange rates and a converter", "/currency", bannerAd("TODAY'S RATES", "Official rates and a converter", 728, 90)},

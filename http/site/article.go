@@ -33,7 +33,7 @@ type articlePage struct {
 	Galleries    []dateline.Gallery
 	Infographics []dateline.Infographic
 	Preview      bool // the newsroom's preview: every page at once
-	MorePages []*bodyPage
+	MorePages    []*bodyPage
 	// Translations are the story in every edition, itself first; empty
 	// when it has none.
 	Translations []alternate
