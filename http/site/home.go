@@ -37,7 +37,6 @@ type pageStore interface {
 	StoriesOf(ctx context.Context, articleID int64) ([]dateline.Story, error)
 	Translations(ctx context.Context, id int64) ([]dateline.ArticleRef, error)
 	Neighbours(ctx context.Context, id int64, limit int) ([]dateline.Neighbour, error)
-	PublishedIDs(ctx context.Context, ids []int64) (map[int64]bool, error)
 	TopicsOf(ctx context.Context, ids []int64) (map[int64][]dateline.Topic, error)
 	TagLabel(ctx context.Context, kind, slug, lang string) (string, error)
 	TagPublished(ctx context.Context, kind, slug string) (bool, error)

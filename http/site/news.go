@@ -211,6 +211,17 @@ func query(r *http.Request) (url.Values, error) {
 	return q, nil
 }
 
+// requestCursor is the "before" cursor of a list page's query, nil for
+// its first page.
+func requestCursor(r *http.Request) (*dateline.Cursor, error) {
+	q, err := query(r)
+	if err != nil {
+		return nil, err
+	}
+	return cursorParam(q)
+}
+
+// cursorParam reads the "before" cursor of q: a story's time and id.
 func cursorParam(q url.Values) (*dateline.Cursor, error) {
 	v := q.Get("before")
 	if v == "" {
@@ -249,12 +260,7 @@ func (s *Pages) handleSection(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no page at this address."))
 		return
 	}
-	q, err := query(r)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	before, err := cursorParam(q)
+	before, err := requestCursor(r)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -315,12 +321,7 @@ func (s *Pages) tagPage(w http.ResponseWriter, r *http.Request, kind string, loo
 		s.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no %s at this address.", kind))
 		return
 	}
-	q, err := query(r)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	before, err := cursorParam(q)
+	before, err := requestCursor(r)
 	if err != nil {
 		s.Error(w, r, err)
 		return
