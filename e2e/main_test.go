@@ -48,7 +48,7 @@ func run(m *testing.M) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	dataDir = filepath.Join(dir, "data")
-	addr, stop, err := startServer(ctx, binPath, dataDir, "--demo")
+	addr, stop, err := startServer(ctx, binPath, dataDir, "--demo", "--trusted-proxy", "127.0.0.1")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

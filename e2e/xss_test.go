@@ -448,6 +448,7 @@ func lastLines(s string, n int) string {
 // client is one person's HTTP session in the newsroom, for the writes
 // that set up a test.
 type client struct {
+	from string // the address a trusted proxy names, once signed in (signInAddress)
 	t    *testing.T
 	base string
 	c    *http.Client
@@ -468,6 +469,9 @@ func newClient(t *testing.T, base string) *client {
 
 func (c *client) do(req *http.Request) (*http.Response, string) {
 	c.t.Helper()
+	if c.from != "" {
+		req.Header.Set("X-Forwarded-For", c.from)
+	}
 	res, err := c.c.Do(req)
 	if err != nil {
 		c.t.Fatal(err)
@@ -529,6 +533,7 @@ func pageError(body string) string {
 
 func (c *client) login(email, password string) {
 	c.t.Helper()
+	c.from = signInAddress()
 	_, form := c.get("/newsroom/login")
 	m := csrfInputRE.FindStringSubmatch(form)
 	if m == nil {
