@@ -96,8 +96,8 @@ type Partners interface {
 	DeletePartnerFeed(ctx context.Context, id int64) error
 	// ClaimPartnerFeeds returns the feeds due by now (NextAt <= now),
 	// earliest first, at most limit, and moves their NextAt to now+lease
-	// in the same statement (the feeds returned carry the new NextAt), so
-	// that of several nodes only one fetches each.
+	// in the same transaction (the feeds returned carry the new NextAt),
+	// so that of several nodes only one fetches each.
 	ClaimPartnerFeeds(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]PartnerFeed, error)
 	// SavePartnerFetch records the outcome of a fetch. When entries is
 	// not nil the feed's entries are replaced by the PartnerKeep newest

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dateline"
+	"dateline/internal/sqlstore"
 	"dateline/internal/sqlutil"
 )
 
@@ -86,7 +87,7 @@ func (db deskStore) SaveArticle(ctx context.Context, a *dateline.Article, base i
 				}
 			}
 			rev.ArticleID, rev.Version, rev.CreatedAt = a.ID, a.Version, now
-			if err := insertRevision(ctx, tx, rev); err != nil {
+			if err := dialect.InsertRevision(ctx, sqlstore.Pgx(tx), rev); err != nil {
 				return err
 			}
 			if _, err := tx.Exec(ctx, `DELETE FROM autosaves WHERE article_id = $1 AND user_id = $2`, a.ID, rev.UserID); err != nil {
@@ -98,23 +99,6 @@ func (db deskStore) SaveArticle(ctx context.Context, a *dateline.Article, base i
 	if err != nil {
 		// A refused save leaves the caller's article as it was.
 		*a = saved
-	}
-	return err
-}
-
-// insertRevision stores rev, filling its id and, when empty, the author's
-// name.
-func insertRevision(ctx context.Context, tx pgx.Tx, rev *dateline.Revision) error {
-	if err := rev.ValidateKind(); err != nil {
-		return err
-	}
-	rev.CreatedAt = sqlutil.TruncSecond(rev.CreatedAt)
-	err := tx.QueryRow(ctx, `INSERT INTO revisions (article_id, version, kind, user_id, user_name, note, data, created_at)
-		VALUES ($1, $2, $3, $4, COALESCE(NULLIF($5, ''), (SELECT name FROM users WHERE id = $4), ''), $6, $7, $8) RETURNING id, user_name`,
-		rev.ArticleID, rev.Version, rev.Kind, sqlutil.NullID(rev.UserID), rev.UserName, rev.Note, string(rev.Data), ts(rev.CreatedAt)).
-		Scan(&rev.ID, &rev.UserName)
-	if isForeignKey(err) {
-		return dateline.Errorf(dateline.ENOTFOUND, "No account %d.", rev.UserID)
 	}
 	return err
 }
@@ -192,137 +176,4 @@ func fillWireRefused(ctx context.Context, q querier, as []*dateline.Article) err
 		}
 	}
 	return rows.Err()
-}
-
-// Revisions lists an article's revisions, newest first, without their data.
-func (db deskStore) Revisions(ctx context.Context, articleID int64) (_ []dateline.Revision, err error) {
-	defer wrap(&err, "revisions")
-	rows, err := db.reader(ctx).Query(ctx, `SELECT id, article_id, version, kind, COALESCE(user_id, 0), user_name, note, created_at
-		FROM revisions WHERE article_id = $1 ORDER BY id DESC`, articleID)
-	if err != nil {
-		return nil, err
-	}
-	rs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (dateline.Revision, error) {
-		var r dateline.Revision
-		err := row.Scan(&r.ID, &r.ArticleID, &r.Version, &r.Kind, &r.UserID, &r.UserName, &r.Note, &r.CreatedAt)
-		r.CreatedAt = r.CreatedAt.UTC()
-		return r, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	if rs == nil {
-		rs = []dateline.Revision{}
-	}
-	return rs, nil
-}
-
-// Revision returns one revision with its data. Returns ENOTFOUND.
-func (db deskStore) Revision(ctx context.Context, id int64) (_ *dateline.Revision, err error) {
-	defer wrap(&err, "revision")
-	var r dateline.Revision
-	var data string
-	err = db.reader(ctx).QueryRow(ctx, `SELECT id, article_id, version, kind, COALESCE(user_id, 0), user_name, note, data, created_at
-		FROM revisions WHERE id = $1`, id).
-		Scan(&r.ID, &r.ArticleID, &r.Version, &r.Kind, &r.UserID, &r.UserName, &r.Note, &data, &r.CreatedAt)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, dateline.Errorf(dateline.ENOTFOUND, "No revision %d.", id)
-	} else if err != nil {
-		return nil, err
-	}
-	r.Data, r.CreatedAt = []byte(data), r.CreatedAt.UTC()
-	return &r, nil
-}
-
-// AddRevision stores a revision without changing the article. Returns
-// ENOTFOUND for an unknown article or account.
-func (db deskStore) AddRevision(ctx context.Context, rev *dateline.Revision, now time.Time) (err error) {
-	defer wrap(&err, "add revision")
-	if rev.CreatedAt.IsZero() {
-		rev.CreatedAt = now
-	}
-	return db.inTx(ctx, func(tx pgx.Tx) error {
-		var n int
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM articles WHERE id = $1`, rev.ArticleID).Scan(&n); err != nil {
-			return err
-		}
-		if n == 0 {
-			return dateline.Errorf(dateline.ENOTFOUND, "No article %d.", rev.ArticleID)
-		}
-		return insertRevision(ctx, tx, rev)
-	})
-}
-
-// SaveAutosave keeps the editor's latest state for one person and story,
-// replacing the previous one. Returns ENOTFOUND for an unknown article or
-// account.
-func (db deskStore) SaveAutosave(ctx context.Context, as *dateline.Autosave, now time.Time) (err error) {
-	defer wrap(&err, "save autosave")
-	if as.SavedAt.IsZero() {
-		as.SavedAt = now
-	}
-	as.SavedAt = sqlutil.TruncSecond(as.SavedAt)
-	return db.inQuietTx(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO autosaves (article_id, user_id, base, data, saved_at) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (article_id, user_id) DO UPDATE SET base = EXCLUDED.base, data = EXCLUDED.data, saved_at = EXCLUDED.saved_at`,
-			as.ArticleID, as.UserID, as.Base, string(as.Data), ts(as.SavedAt))
-		if isForeignKey(err) {
-			return dateline.Errorf(dateline.ENOTFOUND, "No article %d or account %d.", as.ArticleID, as.UserID)
-		}
-		return err
-	})
-}
-
-// Autosave returns the person's autosave of the article, from the primary.
-// Returns ENOTFOUND when there is none.
-func (db deskStore) Autosave(ctx context.Context, articleID, userID int64) (_ *dateline.Autosave, err error) {
-	defer wrap(&err, "autosave")
-	as := dateline.Autosave{ArticleID: articleID, UserID: userID}
-	var data string
-	err = db.primary.QueryRow(ctx, `SELECT base, data, saved_at FROM autosaves WHERE article_id = $1 AND user_id = $2`, articleID, userID).
-		Scan(&as.Base, &data, &as.SavedAt)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, dateline.Errorf(dateline.ENOTFOUND, "No autosave of article %d.", articleID)
-	} else if err != nil {
-		return nil, err
-	}
-	as.Data, as.SavedAt = []byte(data), as.SavedAt.UTC()
-	return &as, nil
-}
-
-// Photos lists the photos stored here (with a path), newest first.
-func (db deskStore) Photos(ctx context.Context, f dateline.PhotoFilter) (_ []dateline.Photo, err error) {
-	defer wrap(&err, "photos")
-	where := `p.path <> ''`
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
-	if f.Before > 0 {
-		where += ` AND p.id < ` + arg(f.Before)
-	}
-	if q := strings.TrimSpace(f.Query); q != "" {
-		n := arg(sqlutil.LikeContains(q))
-		where += ` AND (p.caption ILIKE ` + n + ` OR p.credit ILIKE ` + n + `)`
-	}
-	rows, err := db.reader(ctx).Query(ctx, `SELECT `+sqlutil.PhotoColumns+` FROM photos p WHERE `+where+
-		` ORDER BY p.id DESC LIMIT `+arg(sqlutil.LimitOr(f.Limit, 50, 200)), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	return sqlutil.Collect(rows, []dateline.Photo{}, sqlutil.ScanPhotoRow)
-}
-
-// Photo returns the photo with the id. Returns ENOTFOUND.
-func (db deskStore) Photo(ctx context.Context, id int64) (_ *dateline.Photo, err error) {
-	defer wrap(&err, "photo")
-	p, err := sqlutil.ScanPhoto(db.reader(ctx).QueryRow(ctx, `SELECT `+sqlutil.PhotoColumns+` FROM photos p WHERE p.id = $1`, id))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, dateline.Errorf(dateline.ENOTFOUND, "No photo %d.", id)
-	} else if err != nil {
-		return nil, err
-	}
-	return &p, nil
 }

@@ -3,10 +3,12 @@ package postgres
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 // tagStore is dateline.Tagging.
@@ -80,4 +82,40 @@ func (db tagStore) TagPublished(ctx context.Context, kind, slug string) (_ bool,
 		return false, err
 	}
 	return ok, nil
+}
+
+// TagSuggest returns up to limit topics ("topics") or persons ("persons")
+// whose name starts with prefix, then those whose name contains it,
+// ignoring case. Names are matched by their slug too, as SQLite does, so
+// both engines suggest the same. Returns EINVALID for another kind.
+func (db tagStore) TagSuggest(ctx context.Context, kind, prefix string, limit int) (_ []dateline.Topic, err error) {
+	defer wrap(&err, "tag suggest")
+	if kind != "topics" && kind != "persons" {
+		return nil, dateline.Errorf(dateline.EINVALID, "Tags are topics or persons, not %q.", kind)
+	}
+	prefix = strings.TrimSpace(prefix)
+	if prefix == "" {
+		return []dateline.Topic{}, nil
+	}
+	rows, err := db.reader(ctx).Query(ctx, `SELECT id, slug, name FROM (
+			SELECT id, slug, name,
+				CASE WHEN strpos(lower(name), lower($1)) = 1 OR ($2 <> '' AND starts_with(slug, $2)) THEN 0 ELSE 1 END AS rank
+			FROM `+kind+`
+			WHERE strpos(lower(name), lower($1)) > 0 OR ($2 <> '' AND strpos(slug, $2) > 0)) t
+		ORDER BY rank, slug COLLATE "C", id LIMIT $3`, prefix, dateline.Slugify(prefix), sqlutil.LimitOr(limit, 10, 50))
+	if err != nil {
+		return nil, err
+	}
+	ts, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (dateline.Topic, error) {
+		var t dateline.Topic
+		err := row.Scan(&t.ID, &t.Slug, &t.Name)
+		return t, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if ts == nil {
+		ts = []dateline.Topic{}
+	}
+	return ts, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"dateline"
+	"dateline/internal/sqlstore"
 	"dateline/internal/sqlutil"
 )
 
@@ -206,7 +207,7 @@ func upsertArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, now time
 	}
 	if a.Source != "" {
 		// Every version received is kept in the story's history.
-		if err := insertRevision(ctx, tx, dateline.WireRevision(a, now)); err != nil {
+		if err := dialect.InsertRevision(ctx, sqlstore.Pgx(tx), dateline.WireRevision(a, now)); err != nil {
 			return dateline.UpsertResult{}, err
 		}
 	}
@@ -225,7 +226,7 @@ func refuseWire(ctx context.Context, tx pgx.Tx, a *dateline.Article, old *dateli
 	case err != nil && !errors.Is(err, pgx.ErrNoRows):
 		return err
 	}
-	return insertRevision(ctx, tx, dateline.RefusedRevision(a, old, note, now))
+	return dialect.InsertRevision(ctx, sqlstore.Pgx(tx), dateline.RefusedRevision(a, old, note, now))
 }
 
 // corrections reads an article's corrections in order.
@@ -306,7 +307,7 @@ func writeArticle(ctx context.Context, tx pgx.Tx, a *dateline.Article, old *date
 	}
 	var photoID any
 	if a.Photo != nil {
-		if err := savePhoto(ctx, tx, a.Photo, now); err != nil {
+		if err := dialect.SavePhoto(ctx, sqlstore.Pgx(tx), a.Photo, now); err != nil {
 			return err
 		}
 		photoID = a.Photo.ID
@@ -514,47 +515,6 @@ func (db contentStore) Person(ctx context.Context, slug string) (_ *dateline.Per
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No person %q.", slug)
 	}
 	return &p, err
-}
-
-// SavePhoto creates the photo, or updates the one with its id (a photo of
-// the library) or else with the same URI. Returns ENOTFOUND for an unknown
-// id and ECONFLICT when another photo has the URI.
-func (db contentStore) SavePhoto(ctx context.Context, p *dateline.Photo, now time.Time) (err error) {
-	defer wrap(&err, "save photo")
-	return db.inTx(ctx, func(tx pgx.Tx) error { return savePhoto(ctx, tx, p, now) })
-}
-
-func savePhoto(ctx context.Context, tx pgx.Tx, p *dateline.Photo, now time.Time) error {
-	var uri any
-	if p.URI != "" {
-		uri = p.URI
-	}
-	if p.ID != 0 {
-		// A photo picked from the library keeps its row, whatever its URI.
-		tag, err := tx.Exec(ctx, `UPDATE photos SET uri = COALESCE($1, uri), path = $2, remote = $3, width = $4, height = $5,
-			widths = $6, caption = $7, credit = $8, alt = $9 WHERE id = $10`,
-			uri, p.Path, p.Remote, p.Width, p.Height, sqlutil.JoinInts(p.Widths), p.Caption, p.Credit, p.Alt, p.ID)
-		if isUnique(err) {
-			return dateline.Errorf(dateline.ECONFLICT, "Another photo has the URI %q.", p.URI)
-		} else if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return dateline.Errorf(dateline.ENOTFOUND, "No photo %d.", p.ID)
-		}
-		return nil
-	}
-	// The same file sent again (a re-upload, an agency update) takes the new
-	// file but keeps words it arrives without: an empty caption, credit or
-	// alt leaves the stored one.
-	return tx.QueryRow(ctx, `INSERT INTO photos (uri, path, remote, width, height, widths, caption, credit, alt, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-		ON CONFLICT (uri) DO UPDATE SET path = EXCLUDED.path, remote = EXCLUDED.remote, width = EXCLUDED.width,
-			height = EXCLUDED.height, widths = EXCLUDED.widths,
-			caption = COALESCE(NULLIF(EXCLUDED.caption, ''), photos.caption), credit = COALESCE(NULLIF(EXCLUDED.credit, ''), photos.credit),
-			alt = COALESCE(NULLIF(EXCLUDED.alt, ''), photos.alt)
-		RETURNING id`,
-		uri, p.Path, p.Remote, p.Width, p.Height, sqlutil.JoinInts(p.Widths), p.Caption, p.Credit, p.Alt, ts(now)).Scan(&p.ID)
 }
 
 // CreateToken stores a token.

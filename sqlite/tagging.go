@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"dateline"
+	"dateline/internal/sqlutil"
 )
 
 // tagStore is dateline.Tagging.
@@ -84,4 +85,40 @@ func (db tagStore) TagPublished(ctx context.Context, kind, slug string) (_ bool,
 		return false, err
 	}
 	return ok, nil
+}
+
+// TagSuggest returns up to limit topics ("topics") or persons ("persons")
+// whose name starts with prefix, then those whose name contains it,
+// ignoring case. SQLite's lower() folds ASCII only, so names are matched
+// by their slug too: "лав" finds "Сергей Лавров" as "lav" in
+// "sergey-lavrov". Returns EINVALID for another kind.
+func (db tagStore) TagSuggest(ctx context.Context, kind, prefix string, limit int) (_ []dateline.Topic, err error) {
+	defer wrap(&err, "tag suggest")
+	if kind != "topics" && kind != "persons" {
+		return nil, dateline.Errorf(dateline.EINVALID, "Tags are topics or persons, not %q.", kind)
+	}
+	ts := []dateline.Topic{}
+	prefix = strings.TrimSpace(prefix)
+	if prefix == "" {
+		return ts, nil
+	}
+	slug := dateline.Slugify(prefix)
+	rows, err := db.read.QueryContext(ctx, `SELECT id, slug, name FROM (
+			SELECT id, slug, name,
+				CASE WHEN instr(lower(name), lower(?1)) = 1 OR (?2 <> '' AND instr(slug, ?2) = 1) THEN 0 ELSE 1 END AS rank
+			FROM `+kind+`
+			WHERE instr(lower(name), lower(?1)) > 0 OR (?2 <> '' AND instr(slug, ?2) > 0))
+		ORDER BY rank, slug, id LIMIT ?3`, prefix, slug, sqlutil.LimitOr(limit, 10, 50))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t dateline.Topic
+		if err := rows.Scan(&t.ID, &t.Slug, &t.Name); err != nil {
+			return nil, err
+		}
+		ts = append(ts, t)
+	}
+	return ts, rows.Err()
 }

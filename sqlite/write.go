@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/internal/sqlstore"
 	"dateline/internal/sqlutil"
 )
 
@@ -140,7 +141,7 @@ func upsertArticle(ctx context.Context, tx *sql.Tx, a *dateline.Article, now tim
 	}
 	if a.Source != "" {
 		// Every version received is kept in the story's history.
-		if err := insertRevision(ctx, tx, dateline.WireRevision(a, now)); err != nil {
+		if err := dialect.InsertRevision(ctx, sqlstore.SQL(tx), dateline.WireRevision(a, now)); err != nil {
 			return dateline.UpsertResult{}, err
 		}
 	}
@@ -159,7 +160,7 @@ func refuseWire(ctx context.Context, tx *sql.Tx, a *dateline.Article, old *datel
 	case err != nil && !errors.Is(err, sql.ErrNoRows):
 		return err
 	}
-	return insertRevision(ctx, tx, dateline.RefusedRevision(a, old, note, now))
+	return dialect.InsertRevision(ctx, sqlstore.SQL(tx), dateline.RefusedRevision(a, old, note, now))
 }
 
 // loadPrior reads the stored article that matches where, or returns nil
@@ -214,7 +215,7 @@ func writeArticle(ctx context.Context, tx *sql.Tx, a *dateline.Article, old *dat
 	}
 	var photoID any
 	if a.Photo != nil {
-		if err := savePhoto(ctx, tx, a.Photo, now); err != nil {
+		if err := dialect.SavePhoto(ctx, sqlstore.SQL(tx), a.Photo, now); err != nil {
 			return err
 		}
 		photoID = a.Photo.ID
@@ -398,47 +399,6 @@ func (db contentStore) Person(ctx context.Context, slug string) (_ *dateline.Per
 		return nil, dateline.Errorf(dateline.ENOTFOUND, "No person %q.", slug)
 	}
 	return &p, err
-}
-
-// SavePhoto creates the photo, or updates the one with its id (a photo of
-// the library) or else with the same URI. Returns ENOTFOUND for an unknown
-// id and ECONFLICT when another photo has the URI.
-func (db contentStore) SavePhoto(ctx context.Context, p *dateline.Photo, now time.Time) (err error) {
-	defer wrap(&err, "save photo")
-	return db.inTx(ctx, func(tx *sql.Tx) error { return savePhoto(ctx, tx, p, now) })
-}
-
-func savePhoto(ctx context.Context, tx *sql.Tx, p *dateline.Photo, now time.Time) error {
-	var uri any
-	if p.URI != "" {
-		uri = p.URI
-	}
-	if p.ID != 0 {
-		// A photo picked from the library keeps its row, whatever its URI.
-		res, err := tx.ExecContext(ctx, `UPDATE photos SET uri = COALESCE(?, uri), path = ?, remote = ?, width = ?, height = ?,
-			widths = ?, caption = ?, credit = ?, alt = ? WHERE id = ?`,
-			uri, p.Path, p.Remote, p.Width, p.Height, sqlutil.JoinInts(p.Widths), p.Caption, p.Credit, p.Alt, p.ID)
-		if isUnique(err) {
-			return dateline.Errorf(dateline.ECONFLICT, "Another photo has the URI %q.", p.URI)
-		} else if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return dateline.Errorf(dateline.ENOTFOUND, "No photo %d.", p.ID)
-		}
-		return nil
-	}
-	// The same file sent again (a re-upload, an agency update) takes the new
-	// file but keeps words it arrives without: an empty caption, credit or
-	// alt leaves the stored one.
-	return tx.QueryRowContext(ctx, `INSERT INTO photos (uri, path, remote, width, height, widths, caption, credit, alt, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (uri) DO UPDATE SET path = excluded.path, remote = excluded.remote, width = excluded.width,
-			height = excluded.height, widths = excluded.widths,
-			caption = COALESCE(NULLIF(excluded.caption, ''), photos.caption), credit = COALESCE(NULLIF(excluded.credit, ''), photos.credit),
-			alt = COALESCE(NULLIF(excluded.alt, ''), photos.alt)
-		RETURNING id`,
-		uri, p.Path, p.Remote, p.Width, p.Height, sqlutil.JoinInts(p.Widths), p.Caption, p.Credit, p.Alt, now.Unix()).Scan(&p.ID)
 }
 
 // CreateToken stores a token.
