@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -29,40 +28,6 @@ func storyArticles(ctx context.Context, q querier, storyID int64, limit int) ([]
 	return articleList(ctx, q, `SELECT `+sqlutil.ArticleColumns+` FROM story_articles x JOIN articles a ON a.id = x.article_id
 		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
 		WHERE x.story_id = $1 AND a.status = 'published' ORDER BY a.published_at DESC, a.id DESC LIMIT $2`, storyID, limit)
-}
-
-// SaveStory creates (ID 0) or updates a running story. Returns EINVALID
-// for a bad title or slug, ECONFLICT when the slug is taken and ENOTFOUND
-// for an unknown id.
-func (db storyStore) SaveStory(ctx context.Context, s *dateline.Story, now time.Time) (err error) {
-	defer wrap(&err, "save story")
-	if err := s.Validate(); err != nil {
-		return err
-	}
-	now = now.UTC().Truncate(time.Second)
-	err = db.inTx(ctx, func(tx pgx.Tx) error {
-		var err error
-		if s.ID == 0 {
-			s.CreatedAt = now
-			err = tx.QueryRow(ctx, `INSERT INTO stories (slug, title, intro, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) RETURNING id`,
-				s.Slug, s.Title, s.Intro, now).Scan(&s.ID)
-		} else {
-			err = tx.QueryRow(ctx, `UPDATE stories SET slug = $1, title = $2, intro = $3, updated_at = $4 WHERE id = $5 RETURNING created_at`,
-				s.Slug, s.Title, s.Intro, now, s.ID).Scan(&s.CreatedAt)
-			if errors.Is(err, pgx.ErrNoRows) {
-				return dateline.Errorf(dateline.ENOTFOUND, "No story page %d.", s.ID)
-			}
-			s.CreatedAt = s.CreatedAt.UTC()
-		}
-		if isUnique(err) {
-			return dateline.Errorf(dateline.ECONFLICT, "Another story page has the address %q.", s.Slug)
-		}
-		return err
-	})
-	if err == nil {
-		s.UpdatedAt = now
-	}
-	return err
 }
 
 // Story returns the running story with the slug and its published
@@ -98,81 +63,6 @@ func (db storyStore) story(ctx context.Context, where string, arg any) (*datelin
 func (db storyStore) Stories(ctx context.Context) (_ []dateline.Story, err error) {
 	defer wrap(&err, "stories")
 	return stories(ctx, db.reader(ctx), `SELECT `+sqlutil.StoryColumns+` FROM stories st ORDER BY st.updated_at DESC, st.id DESC`)
-}
-
-// SetStoryArticles replaces the articles attached to the story. Returns
-// ENOTFOUND for an unknown story or article and EINVALID for an article
-// listed twice.
-func (db storyStore) SetStoryArticles(ctx context.Context, storyID int64, articleIDs []int64, now time.Time) (err error) {
-	defer wrap(&err, "set story articles")
-	seen := map[int64]bool{}
-	for _, id := range articleIDs {
-		if seen[id] {
-			return dateline.Errorf(dateline.EINVALID, "Article %d is listed twice.", id)
-		}
-		seen[id] = true
-	}
-	return db.inTx(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE stories SET updated_at = $1 WHERE id = $2`, ts(now), storyID)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return dateline.Errorf(dateline.ENOTFOUND, "No story page %d.", storyID)
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM story_articles WHERE story_id = $1`, storyID); err != nil {
-			return err
-		}
-		for _, id := range articleIDs {
-			if err := mustExist(ctx, tx, "articles", id, "No article %d."); err != nil {
-				return err
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO story_articles (story_id, article_id) VALUES ($1, $2)`, storyID, id); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-// StoryArticleIDs returns the ids of every article attached to the story,
-// whatever its status, in id order. Returns ENOTFOUND for an unknown story.
-func (db storyStore) StoryArticleIDs(ctx context.Context, storyID int64) (_ []int64, err error) {
-	defer wrap(&err, "story article ids")
-	// One query, so that the story and its attachments are read together:
-	// no row is no story, one NULL is a story without articles.
-	rows, err := db.reader(ctx).Query(ctx, `SELECT x.article_id FROM stories st LEFT JOIN story_articles x ON x.story_id = st.id
-		WHERE st.id = $1 ORDER BY x.article_id`, storyID)
-	if err != nil {
-		return nil, err
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[*int64])
-	if err != nil {
-		return nil, err
-	}
-	if len(ids) == 0 {
-		return nil, dateline.Errorf(dateline.ENOTFOUND, "No story page %d.", storyID)
-	}
-	out := []int64{}
-	for _, id := range ids {
-		if id != nil {
-			out = append(out, *id)
-		}
-	}
-	return out, nil
-}
-
-// mustExist returns ENOTFOUND with the message when the table has no row
-// with the id.
-func mustExist(ctx context.Context, tx pgx.Tx, table string, id int64, msg string) error {
-	var ok bool
-	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM `+table+` WHERE id = $1)`, id).Scan(&ok); err != nil {
-		return err
-	}
-	if !ok {
-		return dateline.Errorf(dateline.ENOTFOUND, msg, id)
-	}
-	return nil
 }
 
 // StoriesOf returns the running stories the article is attached to, the

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"time"
 
 	"dateline"
 	"dateline/internal/sqlutil"
@@ -28,41 +27,6 @@ func (db storyStore) storyArticles(ctx context.Context, storyID int64, limit int
 	return db.articleList(ctx, `SELECT `+sqlutil.ArticleColumns+` FROM story_articles x CROSS JOIN articles a ON a.id = x.article_id
 		JOIN sections s ON s.id = a.section_id LEFT JOIN photos p ON p.id = a.photo_id
 		WHERE x.story_id = ? AND a.status = 'published' ORDER BY a.published_at DESC, a.id DESC LIMIT ?`, storyID, limit)
-}
-
-// SaveStory creates (ID 0) or updates a running story. Returns EINVALID
-// for a bad title or slug, ECONFLICT when the slug is taken and ENOTFOUND
-// for an unknown id.
-func (db storyStore) SaveStory(ctx context.Context, s *dateline.Story, now time.Time) (err error) {
-	defer wrap(&err, "save story")
-	if err := s.Validate(); err != nil {
-		return err
-	}
-	now = now.UTC().Truncate(time.Second)
-	err = db.inTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		if s.ID == 0 {
-			s.CreatedAt = now
-			err = tx.QueryRowContext(ctx, `INSERT INTO stories (slug, title, intro, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-				s.Slug, s.Title, s.Intro, now.Unix(), now.Unix()).Scan(&s.ID)
-		} else {
-			var created int64
-			err = tx.QueryRowContext(ctx, `UPDATE stories SET slug = ?, title = ?, intro = ?, updated_at = ? WHERE id = ? RETURNING created_at`,
-				s.Slug, s.Title, s.Intro, now.Unix(), s.ID).Scan(&created)
-			if errors.Is(err, sql.ErrNoRows) {
-				return dateline.Errorf(dateline.ENOTFOUND, "No story page %d.", s.ID)
-			}
-			s.CreatedAt = time.Unix(created, 0).UTC()
-		}
-		if isUnique(err) {
-			return dateline.Errorf(dateline.ECONFLICT, "Another story page has the address %q.", s.Slug)
-		}
-		return err
-	})
-	if err == nil {
-		s.UpdatedAt = now
-	}
-	return err
 }
 
 // Story returns the running story with the slug and its published
@@ -97,87 +61,6 @@ func (db storyStore) story(ctx context.Context, where string, arg any) (*datelin
 func (db storyStore) Stories(ctx context.Context) (_ []dateline.Story, err error) {
 	defer wrap(&err, "stories")
 	return db.stories(ctx, `SELECT `+sqlutil.StoryColumns+` FROM stories st ORDER BY st.updated_at DESC, st.id DESC`)
-}
-
-// SetStoryArticles replaces the articles attached to the story. Returns
-// ENOTFOUND for an unknown story or article and EINVALID for an article
-// listed twice.
-func (db storyStore) SetStoryArticles(ctx context.Context, storyID int64, articleIDs []int64, now time.Time) (err error) {
-	defer wrap(&err, "set story articles")
-	seen := map[int64]bool{}
-	for _, id := range articleIDs {
-		if seen[id] {
-			return dateline.Errorf(dateline.EINVALID, "Article %d is listed twice.", id)
-		}
-		seen[id] = true
-	}
-	now = now.UTC()
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE stories SET updated_at = ? WHERE id = ?`, now.Unix(), storyID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return dateline.Errorf(dateline.ENOTFOUND, "No story page %d.", storyID)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM story_articles WHERE story_id = ?`, storyID); err != nil {
-			return err
-		}
-		for _, id := range articleIDs {
-			if err := mustExist(ctx, tx, "articles", id, "No article %d."); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO story_articles (story_id, article_id) VALUES (?, ?)`, storyID, id); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-// StoryArticleIDs returns the ids of every article attached to the story,
-// whatever its status, in id order. Returns ENOTFOUND for an unknown story.
-func (db storyStore) StoryArticleIDs(ctx context.Context, storyID int64) (_ []int64, err error) {
-	defer wrap(&err, "story article ids")
-	// One query, so that the story and its attachments are read together:
-	// no row is no story, one NULL is a story without articles.
-	rows, err := db.read.QueryContext(ctx, `SELECT x.article_id FROM stories st LEFT JOIN story_articles x ON x.story_id = st.id
-		WHERE st.id = ? ORDER BY x.article_id`, storyID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	found, out := false, []int64{}
-	for rows.Next() {
-		var id sql.NullInt64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		found = true
-		if id.Valid {
-			out = append(out, id.Int64)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if !found {
-		return nil, dateline.Errorf(dateline.ENOTFOUND, "No story page %d.", storyID)
-	}
-	return out, nil
-}
-
-// mustExist returns ENOTFOUND with the message when the table has no row
-// with the id.
-func mustExist(ctx context.Context, tx *sql.Tx, table string, id int64, msg string) error {
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` WHERE id = ?`, id).Scan(&n); err != nil {
-		return err
-	}
-	if n == 0 {
-		return dateline.Errorf(dateline.ENOTFOUND, msg, id)
-	}
-	return nil
 }
 
 // StoriesOf returns the running stories the article is attached to, the

@@ -9,8 +9,8 @@
 // writes go. An engine builds a DB and embeds Stores (New) in its own
 // DB, so the areas here are methods of the engine's store like its own.
 //
-// Only cold paths live here: the newsroom's accounts, revisions, library
-// and media, partners, ads and rates. The hot reads (the article page,
+// Only cold paths live here: the newsroom's accounts, revisions, library,
+// media and running stories, partners, ads and rates. The hot reads (the article page,
 // lists, search) stay in each engine, on its driver directly.
 package sqlstore
 
@@ -218,11 +218,12 @@ type Stores struct {
 	peopleStore
 	revisionStore
 	mediaStore
+	storyPageStore
 }
 
 // New returns the areas on db.
 func New(db *DB) Stores {
-	return Stores{partnerStore{db}, adStore{db}, rateStore{db}, peopleStore{db}, revisionStore{db}, mediaStore{db}}
+	return Stores{partnerStore{db}, adStore{db}, rateStore{db}, peopleStore{db}, revisionStore{db}, mediaStore{db}, storyPageStore{db}}
 }
 
 // collect reads every row of a query with scan, into a list that is empty,
