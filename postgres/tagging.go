@@ -106,16 +106,10 @@ func (db tagStore) TagSuggest(ctx context.Context, kind, prefix string, limit in
 	if err != nil {
 		return nil, err
 	}
-	ts, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (dateline.Topic, error) {
+	defer rows.Close()
+	return sqlutil.Collect(rows, []dateline.Topic{}, func(r sqlutil.Scanner) (dateline.Topic, error) {
 		var t dateline.Topic
-		err := row.Scan(&t.ID, &t.Slug, &t.Name)
+		err := r.Scan(&t.ID, &t.Slug, &t.Name)
 		return t, err
 	})
-	if err != nil {
-		return nil, err
-	}
-	if ts == nil {
-		ts = []dateline.Topic{}
-	}
-	return ts, nil
 }

@@ -27,19 +27,26 @@ func sectionID(ctx context.Context, tx Querier, slug string) (any, error) {
 
 // collection names the tables of galleries or infographics: the table,
 // its text column, and the table of its photos in order with the column
-// naming the collection.
-type collection struct{ table, text, photos, column string }
+// naming the collection; and the collection for people ("A gallery").
+type collection struct{ table, text, photos, column, noun string }
 
 var (
-	galleryTables     = collection{"galleries", "lead", "gallery_photos", "gallery_id"}
-	infographicTables = collection{"infographics", "text", "infographic_images", "infographic_id"}
+	galleryTables     = collection{"galleries", "lead", "gallery_photos", "gallery_id", "A gallery"}
+	infographicTables = collection{"infographics", "text", "infographic_images", "infographic_id", "An infographic"}
 )
 
 // saveCollection creates or updates a gallery or an infographic by URI,
-// with its photos in order, and sets its id and, when zero, its
-// publication time.
-func (s mediaStore) saveCollection(ctx context.Context, c collection, id *int64, published *time.Time,
-	uri, section, title, text string, status dateline.Status, photos []dateline.Photo, now time.Time) error {
+// with its photos in order, and sets its id, its status and, when zero,
+// its publication time. Returns EINVALID without a URI or title or for an
+// unknown status.
+func (s mediaStore) saveCollection(ctx context.Context, c collection, id *int64, published *time.Time, status *dateline.Status,
+	uri, section, title, text string, photos []dateline.Photo, now time.Time) (err error) {
+	if uri == "" || title == "" {
+		return dateline.Errorf(dateline.EINVALID, "%s needs a URI and a title.", c.noun)
+	}
+	if *status, err = dateline.CollectionStatus(*status); err != nil {
+		return err
+	}
 	return s.db.Tx(ctx, func(tx Querier) error {
 		sid, err := sectionID(ctx, tx, section)
 		if err != nil {
@@ -51,7 +58,7 @@ func (s mediaStore) saveCollection(ctx context.Context, c collection, id *int64,
 		err = tx.QueryRow(ctx, `INSERT INTO `+c.table+` (uri, section_id, title, `+c.text+`, published_at, status) VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (uri) DO UPDATE SET section_id = excluded.section_id, title = excluded.title, `+c.text+` = excluded.`+c.text+`,
 				published_at = excluded.published_at, status = excluded.status RETURNING id`,
-			uri, sid, title, text, s.db.Time(*published), string(status)).Scan(id)
+			uri, sid, title, text, s.db.Time(*published), string(*status)).Scan(id)
 		if err != nil {
 			return err
 		}
@@ -84,13 +91,7 @@ func photos(ctx context.Context, q Querier, c collection, id int64) ([]dateline.
 // SaveGallery creates or updates a gallery by URI, with its photos in order.
 func (s mediaStore) SaveGallery(ctx context.Context, g *dateline.Gallery, now time.Time) (err error) {
 	defer s.db.wrap(&err, "save gallery")
-	if g.URI == "" || g.Title == "" {
-		return dateline.Errorf(dateline.EINVALID, "A gallery needs a URI and a title.")
-	}
-	if g.Status, err = dateline.CollectionStatus(g.Status); err != nil {
-		return err
-	}
-	return s.saveCollection(ctx, galleryTables, &g.ID, &g.PublishedAt, g.URI, g.Section, g.Title, g.Lead, g.Status, g.Photos, now)
+	return s.saveCollection(ctx, galleryTables, &g.ID, &g.PublishedAt, &g.Status, g.URI, g.Section, g.Title, g.Lead, g.Photos, now)
 }
 
 // Gallery returns the gallery with its photos. Returns ENOTFOUND if none.
@@ -150,13 +151,7 @@ func (s mediaStore) galleries(ctx context.Context, where string, limit int) ([]d
 // SaveInfographic creates or updates an infographic by URI.
 func (s mediaStore) SaveInfographic(ctx context.Context, g *dateline.Infographic, now time.Time) (err error) {
 	defer s.db.wrap(&err, "save infographic")
-	if g.URI == "" || g.Title == "" {
-		return dateline.Errorf(dateline.EINVALID, "An infographic needs a URI and a title.")
-	}
-	if g.Status, err = dateline.CollectionStatus(g.Status); err != nil {
-		return err
-	}
-	return s.saveCollection(ctx, infographicTables, &g.ID, &g.PublishedAt, g.URI, g.Section, g.Title, g.Text, g.Status, g.Images, now)
+	return s.saveCollection(ctx, infographicTables, &g.ID, &g.PublishedAt, &g.Status, g.URI, g.Section, g.Title, g.Text, g.Images, now)
 }
 
 // Infographic returns the infographic with its images. Returns ENOTFOUND if none.
