@@ -20,9 +20,9 @@ func (a apiSite) HasSection(slug string) bool            { return a.s.site.Secti
 func (a apiSite) ArticleURL(art dateline.Article) string { return a.s.site.Sections.ArticleURL(art) }
 func (a apiSite) Changed()                               { a.s.Changed() }
 func (a apiSite) Search(r *http.Request) (any, error)    { return a.s.site.Search.Doc(r) }
-func (a apiSite) Rates(r *http.Request) (any, error)     { return a.s.site.Currency.RatesDoc(r) }
-func (a apiSite) Convert(r *http.Request) (any, error)   { return a.s.site.Currency.ConvertDoc(r) }
-func (a apiSite) Weather(r *http.Request) (any, error)   { return a.s.site.Kit.WeatherDoc(r) }
+func (a apiSite) Rates(r *http.Request) (any, error)     { return a.s.currency.RatesDoc(r) }
+func (a apiSite) Convert(r *http.Request) (any, error)   { return a.s.currency.ConvertDoc(r) }
+func (a apiSite) Weather(r *http.Request) (any, error)   { return a.s.prefs.WeatherDoc(r) }
 
 func (a apiSite) MostRead(ctx context.Context, p dateline.Period, section string) ([]dateline.Ranked, error) {
 	reads := a.s.site.Reads

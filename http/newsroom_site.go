@@ -16,16 +16,16 @@ var _ newsroom.Site = newsroomSite{}
 
 func (n newsroomSite) Sections() []dateline.Section { return n.s.site.Sections.List() }
 func (n newsroomSite) Zone(r *http.Request) newsroom.Zone {
-	return n.s.site.Kit.ReaderZone(r)
+	return n.s.kit.ReaderZone(r)
 }
 func (n newsroomSite) Changed()                             { n.s.Changed() }
 func (n newsroomSite) ArticleURL(a dateline.Article) string { return n.s.site.Sections.ArticleURL(a) }
 func (n newsroomSite) Error(w http.ResponseWriter, r *http.Request, err error) {
-	n.s.site.Kit.Error(w, r, err)
+	n.s.kit.Error(w, r, err)
 }
 
 func (n newsroomSite) Render(buf *bytes.Buffer, page string, data any) error {
-	return n.s.site.Kit.RenderNewsroom(buf, page, data)
+	return n.s.kit.RenderNewsroom(buf, page, data)
 }
 
 // Preview renders a draft as its story page.

@@ -1,6 +1,8 @@
 // Package http serves dateline over HTTP: it routes each request to its
-// surface (the reader's site in http/site, the JSON API in http/api, the
-// newsroom in http/newsroom, the photos) and wires them together.
+// surface (the reader's site in http/site with its rates pages in
+// http/site/currency and preferences in http/site/prefs, all made with
+// http/site/kit; the JSON API in http/api, the newsroom in http/newsroom,
+// the photos) and wires them together.
 package http
 
 import (
@@ -18,6 +20,9 @@ import (
 	"dateline/http/api"
 	"dateline/http/newsroom"
 	"dateline/http/site"
+	"dateline/http/site/currency"
+	"dateline/http/site/kit"
+	"dateline/http/site/prefs"
 	"dateline/http/syndication"
 	"dateline/http/web"
 	"dateline/ingest"
@@ -73,11 +78,11 @@ type Config struct {
 }
 
 // City is a place whose local time pages show.
-type City = site.City
+type City = kit.City
 
 // WeatherSource gives the current conditions of a city; *weather.Service
 // is one.
-type WeatherSource = site.WeatherSource
+type WeatherSource = kit.WeatherSource
 
 // PartnerFetcher is what the newsroom's partner pages need of
 // partners.Scheduler.
@@ -85,8 +90,8 @@ type PartnerFetcher = newsroom.PartnerFetcher
 
 // Times settings (Config.Times) and feed contents (Config.FeedContent).
 const (
-	TimesReader = site.TimesReader        // every time in the reader's city's zone
-	TimesAgency = site.TimesAgency        // every time in the default city's zone
+	TimesReader = kit.TimesReader         // every time in the reader's city's zone
+	TimesAgency = kit.TimesAgency         // every time in the default city's zone
 	FeedFull    = syndication.FeedFull    // the whole story, its photo and corrections
 	FeedSummary = syndication.FeedSummary // the lead only
 )
@@ -98,7 +103,10 @@ type Server struct {
 	cfg     Config
 	handler http.Handler
 
+	kit      *kit.Kit
 	site     *site.Site
+	currency *currency.Handler
+	prefs    *prefs.Handler
 	newsroom *newsroom.Handler
 	api      *api.Handler
 }
@@ -116,21 +124,26 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 		cfg.City = City{Name: "UTC", Zone: time.UTC}
 	}
 	if cfg.City.Slug == "" {
-		cfg.City.Slug = site.CitySlug(cfg.City.Name)
+		cfg.City.Slug = kit.CitySlug(cfg.City.Name)
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	var templates fs.FS = assetFS
 	if cfg.Dev {
 		templates = os.DirFS("http") // re-read from the work tree
 	}
-	st, err := site.New(store, log, site.Config{SiteName: cfg.SiteName, AgencyMark: cfg.AgencyMark, BaseURL: cfg.BaseURL,
+	k, err := kit.New(store, log, kit.Config{SiteName: cfg.SiteName, AgencyMark: cfg.AgencyMark, BaseURL: cfg.BaseURL,
 		City: cfg.City, Media: cfg.Media, Templates: templates, Static: assetFS, Dev: cfg.Dev, FeedContent: cfg.FeedContent,
 		WebSubHub: cfg.WebSubHub, NoAds: cfg.NoAds, Times: cfg.Times, Weather: cfg.Weather, PageCache: cfg.PageCache,
 		RenderLimit: cfg.RenderLimit, TrustedProxies: cfg.TrustedProxies}, now)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{log: log, cfg: cfg, site: st}
+	rates := currency.New(k, store)
+	st, err := site.New(store, k, rates)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{log: log, cfg: cfg, kit: k, site: st, currency: rates, prefs: prefs.New(k)}
 	s.newsroom = newsroom.New(store, newsroomSite{s}, newsroom.Config{Site: &s.cfg, BaseURL: cfg.BaseURL, Media: cfg.Media,
 		TrustedProxies: cfg.TrustedProxies, NoAds: cfg.NoAds, Partners: cfg.Partners}, log, now)
 	s.api = api.New(store, apiSite{s}, in, st.Reads, api.Config{BaseURL: cfg.BaseURL, MaxBodySize: cfg.MaxBodySize,
@@ -165,11 +178,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) routes() {
 	m := http.NewServeMux()
 	s.site.Routes(m)
+	s.currency.Routes(m)
+	s.prefs.Routes(m)
 	s.api.Routes(m)
 	m.HandleFunc("GET /healthz", handleHealth)
 	m.HandleFunc("/", s.handleNoRoute)
 	front := s.site.Front(m)
-	kit := s.site.Kit
 	// Media paths have any depth, which no ServeMux pattern can tell
 	// apart from /{section}/{id}, so they are routed before the mux.
 	s.handler = web.AccessLog(s.log, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -187,27 +201,27 @@ func (s *Server) routes() {
 		}
 		front.ServeHTTP(w, r)
 	}), func(w http.ResponseWriter, r *http.Request) {
-		kit.ErrorStatus(w, r, http.StatusInternalServerError, "Internal error.")
+		s.kit.ErrorStatus(w, r, http.StatusInternalServerError, "Internal error.")
 	})
 }
 
 // handleNoRoute answers an address no route matched.
 func (s *Server) handleNoRoute(w http.ResponseWriter, r *http.Request) {
-	kit := s.site.Kit
+	k := s.kit
 	if strings.HasPrefix(r.URL.Path, "/api/") {
 		path := r.URL.Path
 		if len(path) > 100 {
 			path = path[:100] + "…"
 		}
-		kit.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "No API endpoint %s %s; see /api/openapi.json.", r.Method, path))
+		k.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "No API endpoint %s %s; see /api/openapi.json.", r.Method, path))
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
-		kit.ErrorStatus(w, r, http.StatusMethodNotAllowed, "This address only answers GET and HEAD.")
+		k.ErrorStatus(w, r, http.StatusMethodNotAllowed, "This address only answers GET and HEAD.")
 		return
 	}
-	kit.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no page at this address."))
+	k.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no page at this address."))
 }
 
 func handleHealth(w http.ResponseWriter, r *http.Request) {
@@ -225,12 +239,12 @@ func (s *Server) CloseStreams() { s.site.Reads.Hub().CloseAll() }
 func (s *Server) Readership() *readership.Service { return s.site.Reads }
 
 // RunAds re-reads the ads every few seconds until ctx ends (see
-// site.Site.RunAds).
-func (s *Server) RunAds(ctx context.Context) { s.site.RunAds(ctx) }
+// kit.Kit.RunAds).
+func (s *Server) RunAds(ctx context.Context) { s.kit.RunAds(ctx) }
 
 // RefreshAds re-reads the ads and works out which show now; when that
 // changed, cached pages are dropped.
-func (s *Server) RefreshAds(ctx context.Context) error { return s.site.RefreshAds(ctx) }
+func (s *Server) RefreshAds(ctx context.Context) error { return s.kit.RefreshAds(ctx) }
 
 // WarmSitemaps counts the months for the sitemap index, so that the first
 // crawler after a start does not wait for it.

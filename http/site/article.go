@@ -10,13 +10,14 @@ import (
 	"strings"
 
 	"dateline"
+	"dateline/http/site/kit"
 	"dateline/http/web"
 	"dateline/i18n"
 	"dateline/related"
 )
 
 type articlePage struct {
-	*Base
+	*kit.Base
 	A         *dateline.Article
 	URL       string
 	Page      int
@@ -36,12 +37,12 @@ type articlePage struct {
 	MorePages    []*bodyPage
 	// Translations are the story in every edition, itself first; empty
 	// when it has none.
-	Translations []alternate
+	Translations []kit.Alternate
 }
 
 func (s *Pages) handleArticle(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("section")
-	if !s.sections.Has(slug) {
+	if !s.Sections().Has(slug) {
 		s.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no page at this address."))
 		return
 	}
@@ -52,7 +53,7 @@ func (s *Pages) handleArticle(w http.ResponseWriter, r *http.Request) {
 	}
 	n := 1
 	if r.URL.RawQuery != "" {
-		q, err := query(r)
+		q, err := kit.Query(r)
 		if err != nil {
 			s.Error(w, r, err)
 			return
@@ -66,8 +67,8 @@ func (s *Pages) handleArticle(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	z := s.Zone(r)
-	key := web.Key{Kind: "article", A: slug, N: id, M: int64(n), Zone: z.key()}
-	s.servePage(w, r, key, func(ctx context.Context) (*web.Page, error) {
+	key := web.Key{Kind: "article", A: slug, N: id, M: int64(n), Zone: z.Key()}
+	s.ServePage(w, r, key, func(ctx context.Context) (*web.Page, error) {
 		a, err := s.store.Article(ctx, id)
 		if err != nil {
 			return nil, err
@@ -75,7 +76,7 @@ func (s *Pages) handleArticle(w http.ResponseWriter, r *http.Request) {
 		// A story readers never saw answers as if it never existed; one
 		// they saw and that was taken off says so at its own address
 		// only, so that trying ids under other sections learns nothing.
-		canonical := a.Section == slug && s.sections.editionOf(a.Section) == s.lang(r)
+		canonical := a.Section == slug && s.Sections().EditionOf(a.Section) == s.Lang(r)
 		switch a.Status {
 		case dateline.StatusPublished:
 		case dateline.StatusWithdrawn, dateline.StatusWithheld:
@@ -87,14 +88,14 @@ func (s *Pages) handleArticle(w http.ResponseWriter, r *http.Request) {
 			return nil, dateline.Errorf(dateline.ENOTFOUND, "There is no article at this address.")
 		}
 		if !canonical {
-			return &web.Page{Status: http.StatusMovedPermanently, Location: s.sections.ArticleURL(*a), Body: []byte("Moved.\n"), Type: "text/plain; charset=utf-8", CacheFor: 10}, nil
+			return &web.Page{Status: http.StatusMovedPermanently, Location: s.Sections().ArticleURL(*a), Body: []byte("Moved.\n"), Type: "text/plain; charset=utf-8", CacheFor: 10}, nil
 		}
 		pages := max(1, len(a.Pages))
 		if n > pages {
 			return nil, dateline.Errorf(dateline.ENOTFOUND, "This article has %s.", plural(pages, "page", "pages"))
 		}
-		lang := s.lang(r)
-		latest, err := s.store.Articles(ctx, dateline.ArticleFilter{Sections: s.sections.filter(lang), Limit: 11})
+		lang := s.Lang(r)
+		latest, err := s.store.Articles(ctx, dateline.ArticleFilter{Sections: s.Sections().Filter(lang), Limit: 11})
 		if err != nil {
 			return nil, err
 		}
@@ -119,22 +120,22 @@ func (s *Pages) handleArticle(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		d := articlePage{A: a, URL: s.cfg.BaseURL + s.sections.ArticleURL(*a), Page: n, PageCount: pages,
-			Body: s.ads.withArticleAd(s.articleBody(a, n, z), a.Lang), Latest: latest[:min(10, len(latest))], Stories: stories, Related: rel, MostRead: mostRead,
+		d := articlePage{A: a, URL: s.Config().BaseURL + s.Sections().ArticleURL(*a), Page: n, PageCount: pages,
+			Body: s.withArticleAd(s.articleBody(a, n, z), a.Lang), Latest: latest[:min(10, len(latest))], Stories: stories, Related: rel, MostRead: mostRead,
 			Top: top, Galleries: galleries, Infographics: infographics,
-			Translations: s.sections.alternates(a, translations)}
-		v := s.newBase(r, a.Headline)
+			Translations: s.Sections().Alternates(a, translations)}
+		v := s.NewBase(r, a.Headline)
 		d.Base = v
 		v.Active, v.Description = a.Section, metaDescription(a)
 		v.Alternates = d.Translations
-		v.Live = &liveBox{Mode: "banner"}
-		v.Canonical = s.sections.ArticleURL(*a)
+		v.Live = &kit.LiveBox{Mode: "banner"}
+		v.Canonical = s.Sections().ArticleURL(*a)
 		if n > 1 {
 			v.Canonical += "?page=" + strconv.Itoa(n)
 		}
 		// The page shows the latest news beside the story, so any change
 		// to the site may change it.
-		return s.htmlPage("article", d, http.StatusOK, s.lastModified())
+		return s.HTMLPage("article", d, http.StatusOK, s.LastModified())
 	})
 }
 
@@ -174,21 +175,21 @@ func (s *Pages) sideBlocks(ctx context.Context, lang string, self int64) ([]topV
 // for a withdrawn (killed) story, 404 saying it is withheld for now for a
 // withheld one (without its headline: the withheld version's words may
 // not be the ones readers saw).
-func (s *Pages) takenOffPage(r *http.Request, a *dateline.Article, z Zone) (*web.Page, error) {
-	lang := s.lang(r)
+func (s *Pages) takenOffPage(r *http.Request, a *dateline.Article, z kit.Zone) (*web.Page, error) {
+	lang := s.Lang(r)
 	if a.Status == dateline.StatusWithheld {
-		v := s.newBase(r, translate(lang, "Withheld for now"))
-		d := errorPage{Base: v, Status: http.StatusNotFound, Withheld: true,
+		v := s.NewBase(r, translate(lang, "Withheld for now"))
+		d := kit.ErrorPage{Base: v, Status: http.StatusNotFound, Withheld: true,
 			Message: translate(lang, "The story at this address is withheld for now. It may be published again later.")}
 		v.Robots = "noindex"
-		return s.htmlPage("error", d, http.StatusNotFound, s.lastModified())
+		return s.HTMLPage("error", d, http.StatusNotFound, s.LastModified())
 	}
-	v := s.newBase(r, translate(lang, "Withdrawn"))
-	d := errorPage{Base: v, Status: http.StatusGone,
+	v := s.NewBase(r, translate(lang, "Withdrawn"))
+	d := kit.ErrorPage{Base: v, Status: http.StatusGone,
 		Message:   translate(lang, "The story “%s” has been withdrawn and is no longer available.", a.Headline),
-		Withdrawn: stamp(z, a.WithdrawnAt), Reason: a.WithdrawNote}
+		Withdrawn: kit.Stamp(z, a.WithdrawnAt), Reason: a.WithdrawNote}
 	v.Robots = "noindex"
-	return s.htmlPage("error", d, http.StatusGone, s.lastModified())
+	return s.HTMLPage("error", d, http.StatusGone, s.LastModified())
 }
 
 // bodyPage is one page of an article's body as the "body" template shows
@@ -205,8 +206,15 @@ type bodyPage struct {
 	AdLang     string       // the article's language, for the ad's label
 }
 
+// withArticleAd puts the article slot's ad in a page of an article's
+// body.
+func (s *Pages) withArticleAd(body *bodyPage, lang string) *bodyPage {
+	body.Ad, body.AdLang = s.Ad(dateline.SlotArticle), lang
+	return body
+}
+
 // articleBody is page n of the body.
-func (s *Pages) articleBody(a *dateline.Article, n int, z Zone) *bodyPage {
+func (s *Pages) articleBody(a *dateline.Article, n int, z kit.Zone) *bodyPage {
 	var body string
 	if len(a.Pages) >= n {
 		body = a.Pages[n-1]
@@ -214,15 +222,15 @@ func (s *Pages) articleBody(a *dateline.Article, n int, z Zone) *bodyPage {
 	p := &bodyPage{Lang: z.Lang}
 	if n == 1 {
 		var b strings.Builder
-		if a.Place != "" || s.cfg.AgencyMark != "" {
+		if a.Place != "" || s.Config().AgencyMark != "" {
 			b.WriteString(`<span class="dateline">`)
 			var line []string
 			if a.Place != "" {
 				line = append(line, strings.ToUpper(a.Place)+", ")
 			}
-			line = append(line, i18n.Date(z.lang(), a.PublishedAt.In(z.Loc))+".")
-			if s.cfg.AgencyMark != "" {
-				line = append(line, " /"+s.cfg.AgencyMark+"/.")
+			line = append(line, i18n.Date(i18n.Lang(z.Lang), a.PublishedAt.In(z.Loc))+".")
+			if s.Config().AgencyMark != "" {
+				line = append(line, " /"+s.Config().AgencyMark+"/.")
 			}
 			b.WriteString(escape(strings.Join(line, "")))
 			b.WriteString(`</span> `)
@@ -243,7 +251,7 @@ func (s *Pages) articleBody(a *dateline.Article, n int, z Zone) *bodyPage {
 	if i := nthIndex(body, "</p>", 2); i >= 0 {
 		at = i + len("</p>")
 	}
-	p.Head, p.Tail = trustedHTML(body[:at]), trustedHTML(body[at:])
+	p.Head, p.Tail = template.HTML(body[:at]), template.HTML(body[at:]) // sanitised when stored
 	return p
 }
 
@@ -286,15 +294,22 @@ func escape(s string) string {
 // Preview renders a draft as its story page, every page at once, for the
 // newsroom.
 func (s *Pages) Preview(r *http.Request, a *dateline.Article) ([]byte, error) {
-	if sec := s.sections.get(a.Section); sec != nil {
+	if sec := s.Sections().Get(a.Section); sec != nil {
 		a.SectionName = sec.Name
 	}
 	z := s.Zone(r)
-	v := s.newBase(r, "Preview: "+a.Headline)
-	d := articlePage{Base: v, A: a, URL: s.cfg.BaseURL + "/preview", Page: 1, PageCount: max(1, len(a.Pages)), Body: s.articleBody(a, 1, z), Preview: true}
+	v := s.NewBase(r, "Preview: "+a.Headline)
+	d := articlePage{Base: v, A: a, URL: s.Config().BaseURL + "/preview", Page: 1, PageCount: max(1, len(a.Pages)), Body: s.articleBody(a, 1, z), Preview: true}
 	for i := 2; i <= len(a.Pages); i++ {
 		d.MorePages = append(d.MorePages, s.articleBody(a, i, z))
 	}
 	v.Lang, v.Active, v.Robots = a.Lang, a.Section, "noindex"
-	return s.render("article", d)
+	return s.Render("article", d)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }

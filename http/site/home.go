@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"dateline"
+	"dateline/http/site/currency"
+	"dateline/http/site/kit"
 	"dateline/http/web"
 	"dateline/i18n"
 	"dateline/ingest"
@@ -16,10 +18,10 @@ import (
 // news (all, a section's, a topic's, a person's), the article, the
 // galleries and infographics, the running stories.
 type Pages struct {
-	*Kit
+	*kit.Kit
 	store pageStore
 	reads *readership.Service
-	rates *Currency // the home page's block of rates
+	rates *currency.Handler // the home page's block of rates
 }
 
 // pageStore is what the pages read.
@@ -65,7 +67,7 @@ func (s *Pages) topViews(items []dateline.TopItem) []topView {
 	out := make([]topView, 0, len(items))
 	for _, it := range items {
 		if it.Story == nil {
-			out = append(out, topView{Article: *it.Article, URL: s.sections.ArticleURL(*it.Article)})
+			out = append(out, topView{Article: *it.Article, URL: s.Sections().ArticleURL(*it.Article)})
 			continue
 		}
 		v := topView{URL: "/stories/" + it.Story.Slug, Story: true}
@@ -88,7 +90,7 @@ func firstParagraph(html string) string {
 }
 
 type homePage struct {
-	*Base
+	*kit.Base
 	MostRead     *mostReadBox
 	Top          []topView
 	Latest       []dateline.Article
@@ -98,20 +100,20 @@ type homePage struct {
 	// PartnerNews and OtherMedia are the newest entries of partner feeds
 	// (partnerBlocks, below).
 	PartnerNews, OtherMedia []dateline.PartnerEntry
-	Rates                   *ratesBox // exchange rates (currency.go); nil hides the block
+	Rates                   *currency.Box // exchange rates (package currency); nil hides the block
 }
 
 func (s *Pages) handleHome(w http.ResponseWriter, r *http.Request) {
-	lang := s.lang(r)
-	if !s.sections.editionOn(lang) {
+	lang := s.Lang(r)
+	if !s.Sections().EditionOn(lang) {
 		s.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no page at this address."))
 		return
 	}
 	z := s.Zone(r)
-	s.servePage(w, r, web.Key{Kind: "home", Zone: z.key()}, func(ctx context.Context) (*web.Page, error) {
+	s.ServePage(w, r, web.Key{Kind: "home", Zone: z.Key()}, func(ctx context.Context) (*web.Page, error) {
 		var d homePage
 		var err error
-		filter := s.sections.filter(lang)
+		filter := s.Sections().Filter(lang)
 		main := lang == dateline.LangMain
 		// Editors curate each edition's top stories; an edition with none
 		// leads with its newest.
@@ -126,7 +128,7 @@ func (s *Pages) handleHome(w http.ResponseWriter, r *http.Request) {
 		if len(d.Top) == 0 {
 			d.Top = s.topFromLatest(d.Latest, 5)
 		}
-		for _, sec := range s.sections.of(lang) {
+		for _, sec := range s.Sections().Of(lang) {
 			items, err := s.store.Articles(ctx, dateline.ArticleFilter{Sections: []string{sec.Slug}, Limit: 4})
 			if err != nil {
 				return nil, err
@@ -144,19 +146,19 @@ func (s *Pages) handleHome(w http.ResponseWriter, r *http.Request) {
 				return nil, err
 			}
 		}
-		if d.Rates, err = s.rates.homeRates(ctx, i18n.Lang(lang)); err != nil {
+		if d.Rates, err = s.rates.HomeRates(ctx, i18n.Lang(lang)); err != nil {
 			return nil, err
 		}
 		if d.MostRead, err = s.mostReadBlock(ctx, lang); err != nil {
 			return nil, err
 		}
-		v := s.newBase(r, "")
+		v := s.NewBase(r, "")
 		d.Base = v
-		v.Canonical = prefix(lang) + "/"
-		v.Alternates = s.sections.homes()
-		v.Live = &liveBox{Mode: "home", Sections: liveSections(filter...)}
+		v.Canonical = dateline.EditionPath(lang) + "/"
+		v.Alternates = s.Sections().Homes()
+		v.Live = &kit.LiveBox{Mode: "home", Sections: liveSections(filter...)}
 		v.Description = translate(lang, "The latest news: %s.", strings.Join(sectionNames(v.Sections), ", "))
-		return s.htmlPage("home", d, http.StatusOK, s.lastModified())
+		return s.HTMLPage("home", d, http.StatusOK, s.LastModified())
 	})
 }
 
@@ -165,7 +167,7 @@ func (s *Pages) handleHome(w http.ResponseWriter, r *http.Request) {
 func (s *Pages) topFromLatest(latest []dateline.Article, n int) []topView {
 	top := make([]topView, 0, n)
 	for _, a := range latest[:min(n, len(latest))] {
-		top = append(top, topView{Article: a, URL: s.sections.ArticleURL(a)})
+		top = append(top, topView{Article: a, URL: s.Sections().ArticleURL(a)})
 	}
 	for i, a := range top {
 		if a.Photo != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/http/site/kit"
 	"dateline/http/web"
 )
 
@@ -28,7 +29,7 @@ type indexEntry struct {
 }
 
 type indexPage struct {
-	*Base
+	*kit.Base
 	Heading string
 	Kind    string // "topics", "persons" or "stories"
 	Entries []indexEntry
@@ -37,13 +38,13 @@ type indexPage struct {
 
 func (s *Pages) handleTopicIndex(w http.ResponseWriter, r *http.Request) {
 	s.indexPage(w, r, "topics", "Topics", func(ctx context.Context, lang string) ([]indexEntry, error) {
-		return s.tagIndex(ctx, dateline.TagTopic, prefix(lang)+"/topics/")
+		return s.tagIndex(ctx, dateline.TagTopic, dateline.EditionPath(lang)+"/topics/")
 	})
 }
 
 func (s *Pages) handlePersonIndex(w http.ResponseWriter, r *http.Request) {
 	s.indexPage(w, r, "persons", "Persons", func(ctx context.Context, lang string) ([]indexEntry, error) {
-		return s.tagIndex(ctx, dateline.TagPerson, prefix(lang)+"/persons/")
+		return s.tagIndex(ctx, dateline.TagPerson, dateline.EditionPath(lang)+"/persons/")
 	})
 }
 
@@ -64,7 +65,7 @@ func (s *Pages) indexPage(w http.ResponseWriter, r *http.Request, kind, heading 
 		return
 	}
 	z := s.Zone(r)
-	s.servePage(w, r, web.Key{Kind: "index-" + kind, A: after, Zone: z.key()}, func(ctx context.Context) (*web.Page, error) {
+	s.ServePage(w, r, web.Key{Kind: "index-" + kind, A: after, Zone: z.Key()}, func(ctx context.Context) (*web.Page, error) {
 		all, err := list(ctx, lang)
 		if err != nil {
 			return nil, err
@@ -72,16 +73,16 @@ func (s *Pages) indexPage(w http.ResponseWriter, r *http.Request, kind, heading 
 		d := indexPage{Heading: translate(lang, heading), Kind: kind}
 		d.Entries, d.More = indexSlice(all, after)
 		if d.More != "" {
-			d.More = prefix(lang) + "/" + kind + "/?after=" + url.QueryEscape(d.More)
+			d.More = dateline.EditionPath(lang) + "/" + kind + "/?after=" + url.QueryEscape(d.More)
 		}
-		v := s.newBase(r, d.Heading)
+		v := s.NewBase(r, d.Heading)
 		d.Base = v
-		v.Canonical = prefix(lang) + "/" + kind + "/"
+		v.Canonical = dateline.EditionPath(lang) + "/" + kind + "/"
 		v.Description = translate(lang, "%s: news", d.Heading)
 		if after != "" {
 			v.Robots = "noindex, follow"
 		}
-		return s.htmlPage("index", d, http.StatusOK, s.lastModified())
+		return s.HTMLPage("index", d, http.StatusOK, s.LastModified())
 	})
 }
 
@@ -144,7 +145,7 @@ func (s *Pages) storyIndex(ctx context.Context, lang string) ([]indexEntry, erro
 		if len(full.Articles) == 0 {
 			continue
 		}
-		out = append(out, indexEntry{Href: prefix(lang) + "/stories/" + st.Slug, Name: st.Title,
+		out = append(out, indexEntry{Href: dateline.EditionPath(lang) + "/stories/" + st.Slug, Name: st.Title,
 			Count: len(full.Articles), Latest: full.Articles[0].PublishedAt})
 	}
 	sortIndex(out)

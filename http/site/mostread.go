@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"dateline"
+	"dateline/http/site/kit"
 	"dateline/http/web"
 	"dateline/readership"
 	"dateline/related"
@@ -24,7 +25,7 @@ type mostReadBox struct {
 // mostReadBlock is an edition's most read stories; nil when none were
 // read.
 func (s *Pages) mostReadBlock(ctx context.Context, lang string) (*mostReadBox, error) {
-	depend(ctx, web.DepMost)
+	kit.Depend(ctx, web.DepMost)
 	b := &mostReadBox{Lang: lang, Now: s.mostReadIn(dateline.PeriodNow, lang), Today: s.mostReadIn(dateline.PeriodToday, lang),
 		Week: s.mostReadIn(dateline.PeriodWeek, lang)}
 	if err := s.reads.StillPublished(ctx, &b.Now, &b.Today, &b.Week); err != nil {
@@ -42,7 +43,7 @@ func (s *Pages) mostReadBlock(ctx context.Context, lang string) (*mostReadBox, e
 // mostReadIn is an edition's most read list: the site's while it has one
 // edition, else its sections' lists merged.
 func (s *Pages) mostReadIn(p dateline.Period, lang string) []dateline.Ranked {
-	filter := s.sections.filter(lang)
+	filter := s.Sections().Filter(lang)
 	if filter == nil {
 		return s.reads.MostRead(p, "")
 	}
@@ -72,20 +73,12 @@ func (s *Pages) related(ctx context.Context, a *dateline.Article) ([]related.Sto
 		}
 	}
 	// Related stories are read in the story's own language.
-	own := s.sections.editionOf(a.Section)
-	nb = slices.DeleteFunc(nb, func(n dateline.Neighbour) bool { return s.sections.editionOf(n.Section) != own })
-	return related.Pick(a, pub, nb, s.now(), 6), nil
+	own := s.Sections().EditionOf(a.Section)
+	nb = slices.DeleteFunc(nb, func(n dateline.Neighbour) bool { return s.Sections().EditionOf(n.Section) != own })
+	return related.Pick(a, pub, nb, s.Now(), 6), nil
 }
 
 // liveSections is what a page's live announcements count: its sections.
 func liveSections(slugs ...string) string {
 	return strings.Join(slices.DeleteFunc(slugs, func(s string) bool { return s == "" }), " ")
-}
-
-func sectionSlugs(ss []dateline.Section) []string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = s.Slug
-	}
-	return out
 }

@@ -7,9 +7,12 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"dateline"
+	"dateline/http/site/kit"
 	"dateline/http/web"
+	"dateline/i18n"
 )
 
 // feedPageSize is how many items one page of a feed shows.
@@ -20,7 +23,7 @@ type feedList struct {
 	Groups     []dayGroup
 	More       string
 	OneSection bool
-	Zone       Zone
+	Zone       kit.Zone
 }
 
 type filterOption struct {
@@ -29,7 +32,7 @@ type filterOption struct {
 }
 
 type feedPage struct {
-	*Base
+	*kit.Base
 	Heading      string
 	SearchTopic  string // a search form within this topic or person
 	SearchPerson string
@@ -50,12 +53,12 @@ const feedCookie = "feed_sections"
 // editionQuery is the edition and the query of a request for a page
 // every edition that is on has; ok is false when it answered an error.
 func (s *Pages) editionQuery(w http.ResponseWriter, r *http.Request) (lang string, q url.Values, ok bool) {
-	lang = s.lang(r)
-	if !s.sections.editionOn(lang) {
+	lang = s.Lang(r)
+	if !s.Sections().EditionOn(lang) {
 		s.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no page at this address."))
 		return "", nil, false
 	}
-	q, err := query(r)
+	q, err := kit.Query(r)
 	if err != nil {
 		s.Error(w, r, err)
 		return "", nil, false
@@ -84,15 +87,15 @@ func (s *Pages) handleNews(w http.ResponseWriter, r *http.Request) {
 		http.SetCookie(w, &http.Cookie{Name: cookie, Value: "", Path: "/", MaxAge: -1, SameSite: http.SameSiteLaxMode})
 	case q.Has("s") || q.Get("filter") != "":
 		for _, slug := range q["s"] {
-			if s.sections.in(lang, slug) == nil {
-				s.Error(w, r, dateline.Errorf(dateline.EINVALID, "There is no section %q to filter by.", truncate(slug, 40)))
+			if s.Sections().In(lang, slug) == nil {
+				s.Error(w, r, dateline.Errorf(dateline.EINVALID, "There is no section %q to filter by.", kit.Truncate(slug, 40)))
 				return
 			}
 			if !slices.Contains(filter, slug) {
 				filter = append(filter, slug)
 			}
 		}
-		if len(filter) == len(s.sections.of(lang)) {
+		if len(filter) == len(s.Sections().Of(lang)) {
 			filter = nil
 		}
 		c := &http.Cookie{Name: cookie, Value: strings.Join(filter, "."), Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, HttpOnly: true}
@@ -103,7 +106,7 @@ func (s *Pages) handleNews(w http.ResponseWriter, r *http.Request) {
 	default:
 		if c, err := r.Cookie(cookie); err == nil {
 			for _, slug := range strings.Split(c.Value, ".") {
-				if s.sections.in(lang, slug) != nil && !slices.Contains(filter, slug) {
+				if s.Sections().In(lang, slug) != nil && !slices.Contains(filter, slug) {
 					filter = append(filter, slug)
 				}
 			}
@@ -111,11 +114,11 @@ func (s *Pages) handleNews(w http.ResponseWriter, r *http.Request) {
 	}
 	slices.Sort(filter)
 	z := s.Zone(r)
-	key := web.Key{Kind: "news", A: strings.Join(filter, "."), B: cursorKey(before), Zone: z.key()}
-	s.servePage(w, r, key, func(ctx context.Context) (*web.Page, error) {
+	key := web.Key{Kind: "news", A: strings.Join(filter, "."), B: cursorKey(before), Zone: z.Key()}
+	s.ServePage(w, r, key, func(ctx context.Context) (*web.Page, error) {
 		read := filter
 		if len(read) == 0 {
-			read = s.sections.filter(lang)
+			read = s.Sections().Filter(lang)
 		}
 		items, err := s.store.Articles(ctx, dateline.ArticleFilter{Sections: read, Before: before, Limit: feedPageSize})
 		if err != nil {
@@ -129,9 +132,9 @@ func (s *Pages) handleNews(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		d := feedPage{Heading: translate(lang, "News feed"), Feed: fl, Aside: s.sections.of(lang)}
+		d := feedPage{Heading: translate(lang, "News feed"), Feed: fl, Aside: s.Sections().Of(lang)}
 		var names []string
-		for _, sec := range s.sections.of(lang) {
+		for _, sec := range s.Sections().Of(lang) {
 			on := slices.Contains(filter, sec.Slug)
 			d.Filter = append(d.Filter, filterOption{Slug: sec.Slug, Name: sec.Name, Checked: on})
 			if on {
@@ -141,15 +144,15 @@ func (s *Pages) handleNews(w http.ResponseWriter, r *http.Request) {
 		if len(names) > 0 {
 			d.FilterNote = translate(lang, "Showing only: %s.", strings.Join(names, ", "))
 		}
-		v := s.newBase(r, translate(lang, "News feed"))
+		v := s.NewBase(r, translate(lang, "News feed"))
 		d.Base = v
-		v.Canonical = prefix(lang) + "/news"
-		v.Live = &liveBox{Mode: "feed", Sections: liveSections(read...)}
+		v.Canonical = dateline.EditionPath(lang) + "/news"
+		v.Live = &kit.LiveBox{Mode: "feed", Sections: liveSections(read...)}
 		v.Description = translate(lang, "Every story as it is published, newest first.")
 		if before != nil || len(filter) > 0 {
 			v.Robots = "noindex, follow"
 		}
-		p, err := s.htmlPage("news", d, http.StatusOK, s.lastModified())
+		p, err := s.HTMLPage("news", d, http.StatusOK, s.LastModified())
 		if p != nil {
 			p.Vary = web.VaryCookie
 			p.Private = len(filter) > 0
@@ -158,11 +161,45 @@ func (s *Pages) handleNews(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// dayGroup is a run of feed items published on one day in the reader's zone.
+type dayGroup struct {
+	Heading string
+	Date    string // 2006-01-02
+	Items   []dateline.Article
+}
+
+// groupByDay groups newest-first articles under date headings.
+func groupByDay(as []dateline.Article, z kit.Zone, now time.Time) []dayGroup {
+	var gs []dayGroup
+	lang := i18n.Lang(z.Lang)
+	today := now.In(z.Loc).Format("2006-01-02")
+	yesterday := now.In(z.Loc).AddDate(0, 0, -1).Format("2006-01-02")
+	for _, a := range as {
+		lt := a.PublishedAt.In(z.Loc)
+		d := lt.Format("2006-01-02")
+		if len(gs) == 0 || gs[len(gs)-1].Date != d {
+			h := i18n.Date(lang, lt)
+			if lt.Year() != now.In(z.Loc).Year() {
+				h = i18n.DateYear(lang, lt)
+			}
+			switch d {
+			case today:
+				h = i18n.T(lang, "Today") + ", " + h
+			case yesterday:
+				h = i18n.T(lang, "Yesterday") + ", " + h
+			}
+			gs = append(gs, dayGroup{Heading: h, Date: d})
+		}
+		gs[len(gs)-1].Items = append(gs[len(gs)-1].Items, a)
+	}
+	return gs
+}
+
 // feedList groups a page of items by day and links the next page when the
 // page is full.
 // Each item carries its topics, for the reader's followed topics.
-func (s *Pages) feedList(ctx context.Context, items []dateline.Article, q url.Values, z Zone, oneSection bool) (feedList, error) {
-	fl := feedList{Groups: groupByDay(items, z, s.now()), OneSection: oneSection, Zone: z}
+func (s *Pages) feedList(ctx context.Context, items []dateline.Article, q url.Values, z kit.Zone, oneSection bool) (feedList, error) {
+	fl := feedList{Groups: groupByDay(items, z, s.Now()), OneSection: oneSection, Zone: z}
 	if len(items) == feedPageSize {
 		last := items[len(items)-1]
 		q.Set("before", dateline.Cursor{Time: last.PublishedAt, ID: last.ID}.String())
@@ -201,20 +238,10 @@ func (s *Pages) topicsJSON(ctx context.Context, items []dateline.Article) (map[i
 	return out, nil
 }
 
-// query parses the query string, refusing one that is malformed rather
-// than quietly dropping parts of it.
-func query(r *http.Request) (url.Values, error) {
-	q, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		return nil, dateline.Errorf(dateline.EINVALID, "The query string is malformed.")
-	}
-	return q, nil
-}
-
 // requestCursor is the "before" cursor of a list page's query, nil for
 // its first page.
 func requestCursor(r *http.Request) (*dateline.Cursor, error) {
-	q, err := query(r)
+	q, err := kit.Query(r)
 	if err != nil {
 		return nil, err
 	}
@@ -245,12 +272,12 @@ func cursorKey(c *dateline.Cursor) string {
 }
 
 func (s *Pages) handleSection(w http.ResponseWriter, r *http.Request) {
-	slug, lang := r.PathValue("section"), s.lang(r)
-	sec := s.sections.in(lang, slug)
+	slug, lang := r.PathValue("section"), s.Lang(r)
+	sec := s.Sections().In(lang, slug)
 	if sec == nil {
-		if other := s.sections.get(slug); other != nil {
+		if s.Sections().Has(slug) {
 			// The section is another edition's: send the reader there.
-			to := prefix(sectionLang(*other)) + "/" + slug
+			to := dateline.EditionPath(s.Sections().EditionOf(slug)) + "/" + slug
 			if r.URL.RawQuery != "" {
 				to += "?" + r.URL.RawQuery
 			}
@@ -266,7 +293,7 @@ func (s *Pages) handleSection(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	z := s.Zone(r)
-	s.servePage(w, r, web.Key{Kind: "section", A: slug, B: cursorKey(before), Zone: z.key()}, func(ctx context.Context) (*web.Page, error) {
+	s.ServePage(w, r, web.Key{Kind: "section", A: slug, B: cursorKey(before), Zone: z.Key()}, func(ctx context.Context) (*web.Page, error) {
 		items, err := s.store.Articles(ctx, dateline.ArticleFilter{Sections: []string{slug}, Before: before, Limit: feedPageSize})
 		if err != nil {
 			return nil, err
@@ -275,22 +302,22 @@ func (s *Pages) handleSection(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		d := feedPage{Heading: sec.Name, Feed: fl, Aside: s.sections.of(lang)}
+		d := feedPage{Heading: sec.Name, Feed: fl, Aside: s.Sections().Of(lang)}
 		if before == nil {
 			if d.Lead = sectionLead(items); d.Lead != nil {
 				rest := slices.DeleteFunc(slices.Clone(items), func(a dateline.Article) bool { return a.ID == d.Lead.ID })
-				d.Feed.Groups = groupByDay(rest, z, s.now())
+				d.Feed.Groups = groupByDay(rest, z, s.Now())
 			}
 		}
-		v := s.newBase(r, sec.Name)
+		v := s.NewBase(r, sec.Name)
 		d.Base = v
-		v.Active, v.Canonical = slug, prefix(lang)+"/"+slug
-		v.Live = &liveBox{Mode: "feed", Sections: slug}
+		v.Active, v.Canonical = slug, dateline.EditionPath(lang)+"/"+slug
+		v.Live = &kit.LiveBox{Mode: "feed", Sections: slug}
 		v.Description = translate(lang, "%s: the latest news.", sec.Name)
 		if before != nil {
 			v.Robots = "noindex, follow"
 		}
-		return s.htmlPage("news", d, http.StatusOK, s.lastModified())
+		return s.HTMLPage("news", d, http.StatusOK, s.LastModified())
 	})
 }
 
@@ -327,7 +354,7 @@ func (s *Pages) tagPage(w http.ResponseWriter, r *http.Request, kind string, loo
 		return
 	}
 	z := s.Zone(r)
-	s.servePage(w, r, web.Key{Kind: kind, A: slug, B: cursorKey(before), Zone: z.key()}, func(ctx context.Context) (*web.Page, error) {
+	s.ServePage(w, r, web.Key{Kind: kind, A: slug, B: cursorKey(before), Zone: z.Key()}, func(ctx context.Context) (*web.Page, error) {
 		name, err := lookup(ctx, slug)
 		if err != nil {
 			return nil, err
@@ -335,7 +362,7 @@ func (s *Pages) tagPage(w http.ResponseWriter, r *http.Request, kind string, loo
 		if err := s.tagPublished(ctx, kind, slug); err != nil {
 			return nil, err
 		}
-		if lang := s.lang(r); lang != dateline.LangMain {
+		if lang := s.Lang(r); lang != dateline.LangMain {
 			// The edition's stories may spell the tag their own way.
 			label, err := s.store.TagLabel(ctx, kind, slug, lang)
 			if err != nil {
@@ -359,8 +386,8 @@ func (s *Pages) tagPage(w http.ResponseWriter, r *http.Request, kind string, loo
 		if err != nil {
 			return nil, err
 		}
-		lang := s.lang(r)
-		d := feedPage{Heading: name, Feed: fl, Aside: s.sections.of(lang)}
+		lang := s.Lang(r)
+		d := feedPage{Heading: name, Feed: fl, Aside: s.Sections().Of(lang)}
 		if kind == "topic" {
 			d.Intro = translate(lang, "Stories on the topic %s, newest first.", name)
 			d.SearchTopic = slug
@@ -368,12 +395,12 @@ func (s *Pages) tagPage(w http.ResponseWriter, r *http.Request, kind string, loo
 			d.Intro = translate(lang, "Stories that mention %s, newest first.", name)
 			d.SearchPerson = slug
 		}
-		v := s.newBase(r, name)
+		v := s.NewBase(r, name)
 		d.Base = v
-		v.Canonical = prefix(lang) + "/" + kind + "s/" + slug
-		v.Live = &liveBox{Mode: "feed"}
+		v.Canonical = dateline.EditionPath(lang) + "/" + kind + "s/" + slug
+		v.Live = &kit.LiveBox{Mode: "feed"}
 		v.Description = d.Intro
-		return s.htmlPage("news", d, http.StatusOK, s.lastModified())
+		return s.HTMLPage("news", d, http.StatusOK, s.LastModified())
 	})
 }
 
@@ -409,3 +436,6 @@ func sectionLead(items []dateline.Article) *dateline.Article {
 	}
 	return &items[0]
 }
+
+// translate is i18n.T for an edition's language.
+func translate(lang, key string, args ...any) string { return i18n.T(i18n.Lang(lang), key, args...) }

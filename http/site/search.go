@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/http/site/kit"
 	"dateline/http/web"
 	"dateline/search"
 )
@@ -19,7 +20,7 @@ import (
 // SearchPages is the search page, its API document and the description
 // browsers read to offer the site as a search engine.
 type SearchPages struct {
-	*Kit
+	*kit.Kit
 	store interface {
 		Search(ctx context.Context, f dateline.SearchFilter) (dateline.SearchResult, error)
 		Articles(ctx context.Context, f dateline.ArticleFilter) ([]dateline.Article, error)
@@ -47,14 +48,14 @@ type searchRequest struct {
 // message for the reader. An empty q is allowed when allowEmpty (the search
 // page with no search yet).
 func (s *SearchPages) parseSearch(r *http.Request, allowEmpty bool) (*searchRequest, error) {
-	q, err := query(r)
+	q, err := kit.Query(r)
 	if err != nil {
 		return nil, err
 	}
 	sr := &searchRequest{Q: strings.TrimSpace(q.Get("q")), Section: q.Get("section"), Topic: q.Get("topic"),
 		Person: q.Get("person"), From: q.Get("from"), To: q.Get("to"), Order: q.Get("order"), Page: 1}
-	if sr.Section != "" && !s.sections.Has(sr.Section) {
-		return sr, dateline.Errorf(dateline.EINVALID, "There is no section %q to search in.", truncate(sr.Section, 40))
+	if sr.Section != "" && !s.Sections().Has(sr.Section) {
+		return sr, dateline.Errorf(dateline.EINVALID, "There is no section %q to search in.", kit.Truncate(sr.Section, 40))
 	}
 	for _, tag := range []string{sr.Topic, sr.Person} {
 		if len(tag) > 200 || !web.ValidText(tag) {
@@ -101,7 +102,7 @@ func (s *SearchPages) parseSearch(r *http.Request, allowEmpty bool) (*searchRequ
 func (s *SearchPages) runSearch(r *http.Request, sr *searchRequest) (dateline.SearchResult, error) {
 	f := dateline.SearchFilter{Must: sr.query.Must, Not: sr.query.Not, Topic: sr.Topic, Person: sr.Person,
 		From: sr.from, To: sr.to, ByDate: sr.Order == "date", Offset: (sr.Page - 1) * searchPageSize,
-		Limit: searchPageSize, Now: s.now()}
+		Limit: searchPageSize, Now: s.Now()}
 	if sr.Section != "" {
 		f.Sections = []string{sr.Section}
 	}
@@ -141,7 +142,7 @@ type searchHit struct {
 }
 
 type searchPage struct {
-	*Base
+	*kit.Base
 	Req       *searchRequest
 	Error     string
 	Searched  bool
@@ -157,7 +158,7 @@ type searchPage struct {
 }
 
 func (s *SearchPages) handleSearch(w http.ResponseWriter, r *http.Request) {
-	if s.overLimit(w, r) { // every search is rendered afresh
+	if s.OverLimit(w, r) { // every search is rendered afresh
 		return
 	}
 	sr, err := s.parseSearch(r, true)
@@ -198,31 +199,29 @@ func (s *SearchPages) handleSearch(w http.ResponseWriter, r *http.Request) {
 			d.NoFilters = sr.link(map[string]string{"section": "", "topic": "", "person": "", "from": "", "to": "", "page": ""})
 		}
 		if len(d.Hits) == 0 {
-			d.Latest, _ = s.store.Articles(r.Context(), dateline.ArticleFilter{Sections: s.sections.filter(s.lang(r)), Limit: 8})
+			d.Latest, _ = s.store.Articles(r.Context(), dateline.ArticleFilter{Sections: s.Sections().Filter(s.Lang(r)), Limit: 8})
 		}
 	}
 	title := "News search"
 	if sr.Q != "" {
 		title = sr.Q + " — search"
 	}
-	v := s.newBase(r, title)
+	v := s.NewBase(r, title)
 	d.Base = v
 	if d.Latest == nil {
 		// The third column's feed; a search that found nothing lists
 		// the latest news in the first already.
-		v.Sidebar, _ = sidebar(r.Context(), s.store, s.sections, v.Lang)
+		v.Sidebar, _ = sidebar(r.Context(), s.store, s.Sections(), v.Lang)
 	}
 	v.Robots = "noindex, follow"
-	v.Canonical = prefix(s.lang(r)) + "/search"
-	ads := s.ads.current()
-	v.Ads = ads.slots
-	body, err := s.render("search", d)
+	v.Canonical = dateline.EditionPath(s.Lang(r)) + "/search"
+	body, csp, err := s.RenderLive("search", d)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	if ads.csp != nil {
-		w.Header()["Content-Security-Policy"] = ads.csp
+	if csp != nil {
+		w.Header()["Content-Security-Policy"] = csp
 	}
 	web.WriteHTML(w, status, "public, max-age=0, s-maxage=10", body)
 }
@@ -263,7 +262,7 @@ func (s *SearchPages) Doc(r *http.Request) (any, error) {
 		Pages: int(math.Ceil(float64(res.Ranked) / searchPageSize)), Order: sr.Order, Results: []searchResultJSON{}}
 	for _, h := range res.Hits {
 		a := h.Article
-		j := searchResultJSON{ID: a.ID, URL: s.cfg.BaseURL + s.sections.ArticleURL(a), Headline: a.Headline, Lead: a.Lead,
+		j := searchResultJSON{ID: a.ID, URL: s.Config().BaseURL + s.Sections().ArticleURL(a), Headline: a.Headline, Lead: a.Lead,
 			Section: a.Section, SectionName: a.SectionName, Language: a.Lang, Published: a.PublishedAt,
 			Snippet: search.Snippet(h.Text, sr.query, 240)}
 		if !a.UpdatedAt.IsZero() {
@@ -294,12 +293,12 @@ func (s *SearchPages) handleOpenSearch(w http.ResponseWriter, r *http.Request) {
 			URL    string `xml:",chardata"`
 		} `xml:"Image"`
 		URLs []urlT `xml:"Url"`
-	}{ShortName: truncate(s.cfg.SiteName, 16), Description: "Search the news of " + s.cfg.SiteName, InputEncoding: "UTF-8",
+	}{ShortName: kit.Truncate(s.Config().SiteName, 16), Description: "Search the news of " + s.Config().SiteName, InputEncoding: "UTF-8",
 		URLs: []urlT{
-			{Type: "text/html", Template: s.cfg.BaseURL + "/search?q={searchTerms}"},
-			{Type: "application/json", Template: s.cfg.BaseURL + "/api/v1/search?q={searchTerms}"},
+			{Type: "text/html", Template: s.Config().BaseURL + "/search?q={searchTerms}"},
+			{Type: "application/json", Template: s.Config().BaseURL + "/api/v1/search?q={searchTerms}"},
 		}}
-	doc.Image.Type, doc.Image.Width, doc.Image.Height, doc.Image.URL = "image/svg+xml", 32, 32, s.cfg.BaseURL+"/favicon.ico"
+	doc.Image.Type, doc.Image.Width, doc.Image.Height, doc.Image.URL = "image/svg+xml", 32, 32, s.Config().BaseURL+"/favicon.ico"
 	out, _ := xml.MarshalIndent(doc, "", "  ")
 	w.Header().Set("Content-Type", "application/opensearchdescription+xml; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=3600")

@@ -6,13 +6,14 @@ import (
 	"net/url"
 
 	"dateline"
+	"dateline/http/site/kit"
 	"dateline/http/web"
 )
 
 // Running stories.
 
 type storyPage struct {
-	*Base
+	*kit.Base
 	S    *dateline.Story
 	Feed feedList
 }
@@ -26,7 +27,7 @@ func (s *Pages) handleStoryPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	z := s.Zone(r)
-	s.servePage(w, r, web.Key{Kind: "story", A: slug, Zone: z.key()}, func(ctx context.Context) (*web.Page, error) {
+	s.ServePage(w, r, web.Key{Kind: "story", A: slug, Zone: z.Key()}, func(ctx context.Context) (*web.Page, error) {
 		st, err := s.store.Story(ctx, slug)
 		if err != nil {
 			return nil, err
@@ -36,14 +37,14 @@ func (s *Pages) handleStoryPage(w http.ResponseWriter, r *http.Request) {
 			return nil, err
 		}
 		d := storyPage{S: st, Feed: fl}
-		v := s.newBase(r, st.Title)
-		if v.Sidebar, err = sidebar(ctx, s.store, s.sections, v.Lang); err != nil {
+		v := s.NewBase(r, st.Title)
+		if v.Sidebar, err = sidebar(ctx, s.store, s.Sections(), v.Lang); err != nil {
 			return nil, err
 		}
 		d.Base = v
-		v.Canonical = prefix(s.lang(r)) + "/stories/" + slug
-		v.Live = &liveBox{Mode: "banner"}
+		v.Canonical = dateline.EditionPath(s.Lang(r)) + "/stories/" + slug
+		v.Live = &kit.LiveBox{Mode: "banner"}
 		v.Description = firstParagraph(st.Intro)
-		return s.htmlPage("story", d, http.StatusOK, s.lastModified())
+		return s.HTMLPage("story", d, http.StatusOK, s.LastModified())
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/http/site/kit"
 	"dateline/http/web"
 )
 
@@ -170,7 +171,7 @@ type ldUpdate struct {
 // whole content of a <script type="application/ld+json">, which browsers
 // do not run (the CSP's script-src does not apply); json.Marshal writes
 // "<" as \u003c, so nothing in it can close the element.
-func newsArticleLD(a *dateline.Article, url string, site *Config, modified time.Time) template.JS {
+func newsArticleLD(a *dateline.Article, url string, site *kit.Config, modified time.Time) template.JS {
 	org := ldParty{Type: "Organization", Name: site.SiteName, URL: site.BaseURL + "/",
 		Logo: &ldImage{Type: "ImageObject", URL: site.BaseURL + "/static/icon.svg"}}
 	ld := ldArticle{Context: "https://schema.org", Type: "NewsArticle", Headline: a.Headline, AltHeadline: a.SocialHeadline, Description: metaDescription(a),

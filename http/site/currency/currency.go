@@ -1,4 +1,8 @@
-package site
+// Package currency serves the exchange rates: the reader's converter at
+// /currency with its chart, the home page's block of rates, and the
+// documents of GET /api/v1/rates and GET /api/v1/convert, all read from
+// the tables dateline.Rates keeps.
+package currency
 
 import (
 	"context"
@@ -14,19 +18,25 @@ import (
 	"unicode/utf8"
 
 	"dateline"
+	"dateline/http/site/kit"
 	"dateline/http/web"
 	"dateline/i18n"
 	"dateline/rates"
 )
 
-// Exchange rates: GET /api/v1/rates, GET /api/v1/convert and the reader's
-// converter at /currency, all read from the tables dateline.Rates keeps.
-
-// Currency is the converter page, the home page's block of rates and the
+// Handler is the converter page, the home page's block of rates and the
 // documents of the rates API.
-type Currency struct {
-	*Kit
+type Handler struct {
+	*kit.Kit
 	store dateline.Rates
+}
+
+// New returns the rates' pages, made with k from the tables of store.
+func New(k *kit.Kit, store dateline.Rates) *Handler { return &Handler{Kit: k, store: store} }
+
+// Routes registers the converter page on m.
+func (s *Handler) Routes(m *http.ServeMux) {
+	m.HandleFunc("GET /currency", s.handleCurrency)
 }
 
 // rateErr turns a rates.Error into a dateline one, so its message reaches
@@ -45,7 +55,7 @@ func rateErr(err error) error {
 // and the newest table on or before its date (else the newest of all).
 // It returns the stored sources too. Returns ENOTFOUND when nothing fits
 // and EINVALID for a malformed or future date or an unknown source.
-func (s *Currency) pickRates(ctx context.Context, q url.Values) (*dateline.RateTable, []dateline.RateSource, error) {
+func (s *Handler) pickRates(ctx context.Context, q url.Values) (*dateline.RateTable, []dateline.RateSource, error) {
 	rs := s.store
 	sources, err := rs.RateSources(ctx)
 	if err != nil {
@@ -67,7 +77,7 @@ func (s *Currency) pickRates(ctx context.Context, q url.Values) (*dateline.RateT
 	case src == nil && (want == rates.SourceCBR || want == rates.SourceECB):
 		return nil, sources, dateline.Errorf(dateline.ENOTFOUND, "No rates of the %s are stored.", rates.SourceName(want))
 	case src == nil:
-		return nil, sources, dateline.Errorf(dateline.EINVALID, "source is cbr (Bank of Russia) or ecb (European Central Bank), not %q.", truncate(want, 20))
+		return nil, sources, dateline.Errorf(dateline.EINVALID, "source is cbr (Bank of Russia) or ecb (European Central Bank), not %q.", kit.Truncate(want, 20))
 	}
 	day := src.Latest
 	if v := q.Get("date"); v != "" {
@@ -75,7 +85,7 @@ func (s *Currency) pickRates(ctx context.Context, q url.Values) (*dateline.RateT
 		if err != nil {
 			return nil, sources, rateErr(err)
 		}
-		today := s.now().UTC().Truncate(24 * time.Hour)
+		today := s.Now().UTC().Truncate(24 * time.Hour)
 		if d.After(today.AddDate(0, 0, 1)) {
 			return nil, sources, dateline.Errorf(dateline.EINVALID, "The date %s is in the future; the newest rates are of %s.", v, src.Latest.Format(time.DateOnly))
 		}
@@ -90,8 +100,8 @@ func (s *Currency) pickRates(ctx context.Context, q url.Values) (*dateline.RateT
 }
 
 // ratesQuery reads an API request's query and finds its table.
-func (s *Currency) ratesQuery(r *http.Request) (url.Values, *dateline.RateTable, error) {
-	q, err := query(r)
+func (s *Handler) ratesQuery(r *http.Request) (url.Values, *dateline.RateTable, error) {
+	q, err := kit.Query(r)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -110,7 +120,7 @@ type rateJSON struct {
 // RatesDoc answers GET /api/v1/rates?base=&date=&source=: every
 // currency of the table against base, cross rates computed exactly and
 // rounded to rates.RatePlaces.
-func (s *Currency) RatesDoc(r *http.Request) (any, error) {
+func (s *Handler) RatesDoc(r *http.Request) (any, error) {
 	q, rec, err := s.ratesQuery(r)
 	if err != nil {
 		return nil, err
@@ -207,7 +217,7 @@ func plainAmount(a *big.Rat) string {
 }
 
 // ConvertDoc answers GET /api/v1/convert?from=&to=&amount=&date=.
-func (s *Currency) ConvertDoc(r *http.Request) (any, error) {
+func (s *Handler) ConvertDoc(r *http.Request) (any, error) {
 	q, rec, err := s.ratesQuery(r)
 	if err != nil {
 		return nil, err
@@ -239,7 +249,7 @@ type sourceLink struct {
 
 // currencyPage is /currency.
 type currencyPage struct {
-	*Base
+	*kit.Base
 	Source, SourceName string
 	BaseCode           string // the currency rates are given in
 	Date, DateText     string // the table's date, "2026-11-27" and as written
@@ -262,41 +272,41 @@ type currencyPage struct {
 // chartDays are the history lengths the page offers.
 var chartDays = []int{30, 90, 365}
 
-func (s *Currency) handleCurrency(w http.ResponseWriter, r *http.Request) {
-	q, err := query(r)
+func (s *Handler) handleCurrency(w http.ResponseWriter, r *http.Request) {
+	q, err := kit.Query(r)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	// The key is the parameters as the page reads them; the values are
 	// bounded, and pages of odd queries only fill the cursor quarter.
-	key := web.Key{Kind: "currency", Zone: s.Zone(r).key()}
+	key := web.Key{Kind: "currency", Zone: s.Zone(r).Key()}
 	var parts []string
 	for _, name := range []string{"source", "date", "amount", "from", "to", "chart", "days"} {
-		parts = append(parts, truncate(q.Get(name), 64))
+		parts = append(parts, kit.Truncate(q.Get(name), 64))
 	}
 	key.B = strings.Join(parts, "|")
 	if key.B == "||||||" {
 		key.B = ""
 	}
-	s.servePage(w, r, key, func(ctx context.Context) (*web.Page, error) {
-		v := s.newBase(r, "")
+	s.ServePage(w, r, key, func(ctx context.Context) (*web.Page, error) {
+		v := s.NewBase(r, "")
 		lang := i18n.Lang(v.Lang)
 		d, code, err := s.currencyPage(ctx, q, lang)
 		if err != nil {
 			return nil, err
 		}
 		d.Base, v.Title = v, i18n.T(lang, "Currency converter")
-		v.Canonical = prefix(s.lang(r)) + "/currency"
+		v.Canonical = dateline.EditionPath(s.Lang(r)) + "/currency"
 		v.Description = i18n.T(lang, "Official exchange rates of the %s and a currency converter.", i18n.T(lang, d.SourceName))
-		return s.htmlPage("currency", d, code, s.lastModified())
+		return s.HTMLPage("currency", d, code, s.LastModified())
 	})
 }
 
 // currencyPage gathers the page. Bad input is shown on the page with
 // status 400; only a site without rates (or a date before them) is an
 // error page.
-func (s *Currency) currencyPage(ctx context.Context, q url.Values, lang i18n.Lang) (*currencyPage, int, error) {
+func (s *Handler) currencyPage(ctx context.Context, q url.Values, lang i18n.Lang) (*currencyPage, int, error) {
 	code := http.StatusOK
 	var msg string
 	rec, sources, err := s.pickRates(ctx, q)
@@ -348,7 +358,7 @@ func (s *Currency) currencyPage(ctx context.Context, q url.Values, lang i18n.Lan
 	if d.To == "" {
 		d.To = tab.Base
 	}
-	d.From, d.To = strings.ToUpper(truncate(d.From, 3)), strings.ToUpper(truncate(d.To, 3))
+	d.From, d.To = strings.ToUpper(kit.Truncate(d.From, 3)), strings.ToUpper(kit.Truncate(d.To, 3))
 
 	codes := append([]string{tab.Base}, tab.Codes()...)
 	for _, c := range codes {
@@ -377,7 +387,7 @@ func (s *Currency) currencyPage(ctx context.Context, q url.Values, lang i18n.Lan
 		if c, err := rates.ParseCode(v); err == nil && tab.Rates[c].PerUnit != nil {
 			d.ChartCode = c
 		} else if code == http.StatusOK {
-			code, d.Error = http.StatusBadRequest, "There is no chart for "+strconv.Quote(truncate(v, 10))+"; pick a currency of the table."
+			code, d.Error = http.StatusBadRequest, "There is no chart for "+strconv.Quote(kit.Truncate(v, 10))+"; pick a currency of the table."
 		}
 	}
 	if v := q.Get("days"); v != "" {
@@ -397,15 +407,15 @@ func (s *Currency) currencyPage(ctx context.Context, q url.Values, lang i18n.Lan
 	return d, code, nil
 }
 
-// ratesBox is the home page's small converter block.
-type ratesBox struct {
+// Box is the home page's small converter block.
+type Box struct {
 	SourceName, Base, Date, DateText, Note string
 	Rows                                   []rateRow
 }
 
-// homeRates fills the home page's block in lang, or nil when no rates are
+// HomeRates fills the home page's block in lang, or nil when no rates are
 // stored.
-func (s *Currency) homeRates(ctx context.Context, lang i18n.Lang) (*ratesBox, error) {
+func (s *Handler) HomeRates(ctx context.Context, lang i18n.Lang) (*Box, error) {
 	rec, _, err := s.pickRates(ctx, url.Values{})
 	if dateline.ErrorCode(err) == dateline.ENOTFOUND {
 		return nil, nil
@@ -413,7 +423,7 @@ func (s *Currency) homeRates(ctx context.Context, lang i18n.Lang) (*ratesBox, er
 		return nil, err
 	}
 	tab := rates.FromRecord(rec)
-	b := &ratesBox{SourceName: rates.SourceName(tab.Source), Base: tab.Base, Date: tab.Date.Format(time.DateOnly),
+	b := &Box{SourceName: rates.SourceName(tab.Source), Base: tab.Base, Date: tab.Date.Format(time.DateOnly),
 		DateText: i18n.DateYear(lang, tab.Date), Note: rec.Note}
 	for _, c := range rates.Main {
 		if x, ok := tab.Rates[c]; ok && len(b.Rows) < 4 {

@@ -1,4 +1,4 @@
-package site
+package kit
 
 import (
 	"bytes"
@@ -114,7 +114,7 @@ var funcs = template.FuncMap{
 	// {{n $.Lang "page" 5}} is "5 pages" or "5 страниц".
 	"t":        func(lang, key string, args ...any) string { return i18n.T(i18n.Lang(lang), key, args...) },
 	"n":        func(lang, key string, count int) string { return i18n.N(i18n.Lang(lang), key, count) },
-	"stamp":    stamp,
+	"stamp":    Stamp,
 	"clock":    func(z Zone, t time.Time) string { return t.In(z.Loc).Format("15:04") },
 	"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"day":      func(z Zone, t time.Time) string { return i18n.DateYear(z.lang(), t.In(z.Loc)) },
@@ -124,7 +124,7 @@ var funcs = template.FuncMap{
 	"pages":    pagesLabel,
 	"photos":   func(lang string, n int) string { return i18n.N(i18n.Lang(lang), "photo", n) },
 	"prefix":   prefix,
-	"offset":   offset, // "UTC+3", for the zone a page's times are in
+	"offset":   Offset, // "UTC+3", for the zone a page's times are in
 	"langName": func(lang string) string { return i18n.LanguageName(lang) },
 	"langMark": langMark,
 	"num":      decimal,
@@ -192,8 +192,8 @@ func when(z Zone, t time.Time) string {
 // trustedHTML marks body HTML that was sanitised when it was stored.
 func trustedHTML(s string) template.HTML { return template.HTML(s) }
 
-// offset writes a zone's offset from UTC as agencies do: "UTC+3", "UTC+5:30".
-func offset(t time.Time) string {
+// Offset writes a zone's offset from UTC as agencies do: "UTC+3", "UTC+5:30".
+func Offset(t time.Time) string {
 	_, off := t.Zone()
 	sign := "+"
 	if off < 0 {
@@ -206,9 +206,9 @@ func offset(t time.Time) string {
 	return fmt.Sprintf("UTC%s%d:%02d", sign, h, m)
 }
 
-// stamp is the article's time line: "October 23, 13:43 UTC+3 MOSCOW". The
+// Stamp is the article's time line: "October 23, 13:43 UTC+3 MOSCOW". The
 // year is added when it is not the current one.
-func stamp(z Zone, t time.Time) string {
+func Stamp(z Zone, t time.Time) string {
 	lt := t.In(z.Loc)
 	var day string
 	if lt.Year() != z.Now.Year() {
@@ -216,7 +216,7 @@ func stamp(z Zone, t time.Time) string {
 	} else {
 		day = i18n.Date(z.lang(), lt)
 	}
-	return day + ", " + lt.Format("15:04") + " " + offset(lt) + " " + strings.ToUpper(z.City)
+	return day + ", " + lt.Format("15:04") + " " + Offset(lt) + " " + strings.ToUpper(z.City)
 }
 
 // srcset lists a photo's renditions for the browser to choose from.
@@ -230,13 +230,6 @@ func srcset(p *dateline.Photo) string {
 	}
 	fmt.Fprintf(&b, "%s %dw", web.MediaURL(p, 0), p.Width)
 	return b.String()
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }
 
 func pagesLabel(lang string, n int) string {
@@ -261,39 +254,6 @@ func shareURL(service, url, title string) string {
 	return url
 }
 
-// dayGroup is a run of feed items published on one day in the reader's zone.
-type dayGroup struct {
-	Heading string
-	Date    string // 2006-01-02
-	Items   []dateline.Article
-}
-
-// groupByDay groups newest-first articles under date headings.
-func groupByDay(as []dateline.Article, z Zone, now time.Time) []dayGroup {
-	var gs []dayGroup
-	today := now.In(z.Loc).Format("2006-01-02")
-	yesterday := now.In(z.Loc).AddDate(0, 0, -1).Format("2006-01-02")
-	for _, a := range as {
-		lt := a.PublishedAt.In(z.Loc)
-		d := lt.Format("2006-01-02")
-		if len(gs) == 0 || gs[len(gs)-1].Date != d {
-			h := i18n.Date(z.lang(), lt)
-			if lt.Year() != now.In(z.Loc).Year() {
-				h = i18n.DateYear(z.lang(), lt)
-			}
-			switch d {
-			case today:
-				h = i18n.T(z.lang(), "Today") + ", " + h
-			case yesterday:
-				h = i18n.T(z.lang(), "Yesterday") + ", " + h
-			}
-			gs = append(gs, dayGroup{Heading: h, Date: d})
-		}
-		gs[len(gs)-1].Items = append(gs[len(gs)-1].Items, a)
-	}
-	return gs
-}
-
 // fitURL is the largest rendition of the photo no wider than w, or the
 // original when none is.
 func fitURL(p *dateline.Photo, w int) string {
@@ -315,9 +275,9 @@ func langMark(page, story string) string {
 	}
 	switch editionOf(story) {
 	case "en":
-		return translate(page, "(in English)")
+		return i18n.T(i18n.Lang(page), "(in English)")
 	case "ru":
-		return translate(page, "(in Russian)")
+		return i18n.T(i18n.Lang(page), "(in Russian)")
 	}
 	return ""
 }

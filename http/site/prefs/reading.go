@@ -1,4 +1,4 @@
-package site
+package prefs
 
 import (
 	"net/http"
@@ -45,7 +45,7 @@ func readingOn(r *http.Request) bool {
 }
 
 // handleReadingCSS sends the reading mode's stylesheet for this reader.
-func (s *Prefs) handleReadingCSS(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleReadingCSS(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", "text/css; charset=utf-8")
 	h.Set("Cache-Control", "private, no-cache")
@@ -64,19 +64,19 @@ func (s *Prefs) handleReadingCSS(w http.ResponseWriter, r *http.Request) {
 
 // handleReadingToggle switches the reading mode and goes back to the page
 // the reader was on (only ever a page of this site).
-func (s *Prefs) handleReadingToggle(w http.ResponseWriter, r *http.Request) {
+func (s *Handler) handleReadingToggle(w http.ResponseWriter, r *http.Request) {
 	if s.crossSite(r) {
 		s.ErrorStatus(w, r, http.StatusForbidden, "This request came from another site and was refused.")
 		return
 	}
 	on := !readingOn(r)
-	c := &http.Cookie{Name: readingCookie, Value: "1", Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, HttpOnly: true, Secure: s.secure(r)}
+	c := &http.Cookie{Name: readingCookie, Value: "1", Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, HttpOnly: true, Secure: s.Secure(r)}
 	if !on {
 		c.Value, c.MaxAge = "", -1
 	}
 	http.SetCookie(w, c)
 	back := "/"
-	site, _ := url.Parse(s.cfg.BaseURL)
+	site, _ := url.Parse(s.Config().BaseURL)
 	if u, err := url.Parse(r.Referer()); err == nil && (u.Host == r.Host || (site != nil && u.Host == site.Host)) &&
 		strings.HasPrefix(u.Path, "/") && !strings.HasPrefix(u.Path, "//") {
 		back = u.RequestURI()

@@ -1,4 +1,4 @@
-package site
+package kit
 
 import (
 	"context"
@@ -15,7 +15,8 @@ import (
 
 // Editions: the site is published in English at / and in Russian at /ru/.
 // An edition other than the main one is on once it has a section. The
-// language of a request is its path's edition; pages read it with lang.
+// language of a request is its path's edition; pages read it with
+// Kit.Lang.
 
 type ctxKey int
 
@@ -62,8 +63,8 @@ func (s *Sections) Has(slug string) bool {
 	return false
 }
 
-// get returns section slug, or nil.
-func (s *Sections) get(slug string) *dateline.Section {
+// Get returns section slug, or nil.
+func (s *Sections) Get(slug string) *dateline.Section {
 	for _, sec := range s.List() {
 		if sec.Slug == slug {
 			return &sec
@@ -78,17 +79,17 @@ func (s *Sections) ArticleURL(a dateline.Article) string { return s.RefURL(a.Sec
 
 // RefURL is the address of story id in section.
 func (s *Sections) RefURL(section string, id int64) string {
-	return s.sectionURL(section) + "/" + strconv.FormatInt(id, 10)
+	return s.SectionURL(section) + "/" + strconv.FormatInt(id, 10)
 }
 
-// sectionURL is a section's address in its edition: "/politics",
+// SectionURL is a section's address in its edition: "/politics",
 // "/ru/politika". An unknown section is taken to be the main edition's.
-func (s *Sections) sectionURL(slug string) string {
-	return prefix(s.editionOf(slug)) + "/" + slug
+func (s *Sections) SectionURL(slug string) string {
+	return prefix(s.EditionOf(slug)) + "/" + slug
 }
 
-// lang is the edition a request was made to: "en" or "ru".
-func (s *Kit) lang(r *http.Request) string {
+// Lang is the edition a request was made to: "en" or "ru".
+func (s *Kit) Lang(r *http.Request) string {
 	if l, ok := r.Context().Value(langKey).(string); ok {
 		return l
 	}
@@ -153,8 +154,8 @@ func WithEdition(r *http.Request, lang, path string) *http.Request {
 	return r
 }
 
-// editionOn reports whether an edition has any section.
-func (s *Sections) editionOn(lang string) bool {
+// EditionOn reports whether an edition has any section.
+func (s *Sections) EditionOn(lang string) bool {
 	if lang == dateline.LangMain {
 		return true
 	}
@@ -166,8 +167,8 @@ func (s *Sections) editionOn(lang string) bool {
 	return false
 }
 
-// editionsOn lists the editions that are on, the main one first.
-func (s *Sections) editionsOn() []string {
+// EditionsOn lists the editions that are on, the main one first.
+func (s *Sections) EditionsOn() []string {
 	on := []string{dateline.LangMain}
 	for _, sec := range s.List() {
 		if l := sectionLang(sec); !slices.Contains(on, l) {
@@ -177,10 +178,10 @@ func (s *Sections) editionsOn() []string {
 	return on
 }
 
-// editionOfSection is the edition section slug belongs to; an unknown
-// section is taken to be the main edition's.
-func (s *Sections) editionOf(slug string) string {
-	if sec := s.get(slug); sec != nil {
+// EditionOf is the edition section slug belongs to; an unknown section is
+// taken to be the main edition's.
+func (s *Sections) EditionOf(slug string) string {
+	if sec := s.Get(slug); sec != nil {
 		return sectionLang(*sec)
 	}
 	return dateline.LangMain
@@ -193,8 +194,8 @@ func sectionLang(sec dateline.Section) string {
 	return sec.Lang
 }
 
-// sectionsOf is an edition's sections in display order.
-func (s *Sections) of(lang string) []dateline.Section {
+// Of is an edition's sections in display order.
+func (s *Sections) Of(lang string) []dateline.Section {
 	all := s.List()
 	out := make([]dateline.Section, 0, len(all))
 	for _, sec := range all {
@@ -205,22 +206,22 @@ func (s *Sections) of(lang string) []dateline.Section {
 	return out
 }
 
-// sectionIn returns the section slug of edition lang, or nil.
-func (s *Sections) in(lang, slug string) *dateline.Section {
-	sec := s.get(slug)
+// In returns the section slug of edition lang, or nil.
+func (s *Sections) In(lang, slug string) *dateline.Section {
+	sec := s.Get(slug)
 	if sec == nil || sectionLang(*sec) != lang {
 		return nil
 	}
 	return sec
 }
 
-// editionFilter is the sections a list of "all news" of an edition reads:
-// none (everything) while the main edition is the only one.
-func (s *Sections) filter(lang string) []string {
-	if lang == dateline.LangMain && len(s.editionsOn()) == 1 {
+// Filter is the sections a list of "all news" of an edition reads: none
+// (everything) while the main edition is the only one.
+func (s *Sections) Filter(lang string) []string {
+	if lang == dateline.LangMain && len(s.EditionsOn()) == 1 {
 		return nil
 	}
-	slugs := sectionSlugs(s.of(lang))
+	slugs := SectionSlugs(s.Of(lang))
 	if len(slugs) == 0 {
 		// An edition with no sections lists nothing rather than all.
 		return []string{""}
@@ -228,57 +229,62 @@ func (s *Sections) filter(lang string) []string {
 	return slugs
 }
 
-// alternate is a version of a page in another edition, for the language
+// SectionSlugs are the slugs of sections ss.
+func SectionSlugs(ss []dateline.Section) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = s.Slug
+	}
+	return out
+}
+
+// Alternate is a version of a page in another edition, for the language
 // switch and rel="alternate" hreflang links.
-type alternate struct {
+type Alternate struct {
 	Lang  string // "ru"
 	Name  string // the language's own name: "Русский"
 	Href  string // path on this site
 	Title string // an article's headline in that language
 }
 
-// editionHomes are the main pages of the editions that are on, as
-// alternates of each other.
-func (s *Sections) homes() []alternate {
-	on := s.editionsOn()
+// Homes are the main pages of the editions that are on, as alternates of
+// each other.
+func (s *Sections) Homes() []Alternate {
+	on := s.EditionsOn()
 	if len(on) < 2 {
 		return nil
 	}
-	out := make([]alternate, len(on))
+	out := make([]Alternate, len(on))
 	for i, l := range on {
-		out[i] = alternate{Lang: l, Name: i18n.LanguageName(l), Href: prefix(l) + "/"}
+		out[i] = Alternate{Lang: l, Name: i18n.LanguageName(l), Href: prefix(l) + "/"}
 	}
 	return out
 }
 
-// translationAlternates are an article's versions: itself first, then its
-// published translations.
-func (s *Sections) alternates(a *dateline.Article, ts []dateline.ArticleRef) []alternate {
+// Alternates are an article's versions: itself first, then its published
+// translations.
+func (s *Sections) Alternates(a *dateline.Article, ts []dateline.ArticleRef) []Alternate {
 	if len(ts) == 0 {
 		return nil
 	}
 	self := editionOf(a.Lang)
-	out := []alternate{{Lang: self, Name: i18n.LanguageName(self), Href: s.ArticleURL(*a), Title: a.Headline}}
+	out := []Alternate{{Lang: self, Name: i18n.LanguageName(self), Href: s.ArticleURL(*a), Title: a.Headline}}
 	for _, t := range ts {
 		l := editionOf(t.Lang)
 		if l == self {
 			continue
 		}
-		out = append(out, alternate{Lang: l, Name: i18n.LanguageName(l), Title: t.Headline,
+		out = append(out, Alternate{Lang: l, Name: i18n.LanguageName(l), Title: t.Headline,
 			Href: s.RefURL(t.Section, t.ID)})
 	}
 	return out
 }
 
-// translate is i18n.T for an edition's language.
-func translate(lang, key string, args ...any) string { return i18n.T(i18n.Lang(lang), key, args...) }
-
-// canonicalPage is the address readers mean by a near miss of a page
-// within edition lang: "/photo" for "/photo/", "/politics/" or
-// "/POLITICS" for "/politics", "/news/" for "/news". Only one-segment
-// paths are looked at; ok is false for an address that is already right
-// or means nothing.
-func (s *Sections) canonical(lang, p string) (to string, ok bool) {
+// Canonical is the address readers mean by a near miss of a page within
+// edition lang: "/photo" for "/photo/", "/politics/" or "/POLITICS" for
+// "/politics", "/news/" for "/news". Only one-segment paths are looked
+// at; ok is false for an address that is already right or means nothing.
+func (s *Sections) Canonical(lang, p string) (to string, ok bool) {
 	name, slash := strings.CutSuffix(strings.TrimPrefix(p, "/"), "/")
 	if name == "" || strings.Contains(name, "/") {
 		return "", false
@@ -299,7 +305,7 @@ func (s *Sections) canonical(lang, p string) (to string, ok bool) {
 	if !slash && name == lower {
 		return "", false // a section's own address, or nothing
 	}
-	if sec := s.get(lower); sec != nil {
+	if sec := s.Get(lower); sec != nil {
 		return prefix(sectionLang(*sec)) + "/" + lower, true
 	}
 	return "", false

@@ -1,4 +1,4 @@
-package site
+package kit
 
 import (
 	"context"
@@ -92,7 +92,7 @@ func (s *Ads) current() *liveAds {
 // RunAds re-reads the ads every adsEvery until ctx ends, so a node that
 // missed a change, and an ad whose dates begin or end, shows the right
 // ads soon; when what shows changed, cached pages are dropped.
-func (s *Site) RunAds(ctx context.Context) {
+func (s *Kit) RunAds(ctx context.Context) {
 	t := time.NewTicker(adsEvery)
 	defer t.Stop()
 	for {
@@ -102,27 +102,20 @@ func (s *Site) RunAds(ctx context.Context) {
 		case <-t.C:
 		}
 		if err := s.RefreshAds(ctx); err != nil && ctx.Err() == nil {
-			s.Kit.log.Error("read ads", "err", err)
+			s.log.Error("read ads", "err", err)
 		}
 	}
 }
 
 // RefreshAds re-reads the ads and works out which show now; when that
 // changed, cached pages are dropped.
-func (s *Site) RefreshAds(ctx context.Context) error {
-	changed, err := s.Ads.load(ctx)
+func (s *Kit) RefreshAds(ctx context.Context) error {
+	changed, err := s.ads.load(ctx)
 	if err != nil {
 		return err
 	}
 	if changed {
-		s.Kit.changed()
+		s.changed()
 	}
 	return nil
-}
-
-// withArticleAd puts the article slot's ad in a page of an article's
-// body (see bodyPage).
-func (s *Ads) withArticleAd(body *bodyPage, lang string) *bodyPage {
-	body.Ad, body.AdLang = s.current().slots[dateline.SlotArticle], lang
-	return body
 }
