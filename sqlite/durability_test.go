@@ -92,3 +92,26 @@ func BenchmarkIngestDurability(b *testing.B) {
 		})
 	}
 }
+
+// TestPageCaches: the writer keeps a 32 MB page cache and every reader a
+// 4 MB one, with the same pragmas otherwise (foreign keys on everywhere).
+func TestPageCaches(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "d.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var w, r, wfk, rfk int
+	if err := db.write.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&w); err != nil {
+		t.Fatal(err)
+	}
+	db.write.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&wfk)
+	if err := db.read.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&r); err != nil {
+		t.Fatal(err)
+	}
+	db.read.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&rfk)
+	if w != -32000 || r != -4000 || wfk != 1 || rfk != 1 {
+		t.Errorf("cache_size %d (writer), %d (readers), foreign keys %d, %d; want -32000, -4000, 1, 1", w, r, wfk, rfk)
+	}
+}
