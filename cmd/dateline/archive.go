@@ -260,4 +260,3 @@ func safeName(p string) bool {
 	return p != "" && !strings.HasPrefix(p, "/") && path.Clean(p) == p && p != "." && !strings.HasPrefix(p, "../") && p != ".." &&
 		!strings.Contains(p, "\\") && !strings.Contains(p, "\x00")
 }
-

@@ -81,10 +81,11 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	m := manifest{Format: backupFormat, Dateline: version(), Engine: engine, Created: time.Now().UTC(), Tables: map[string]int64{}}
-	if err := countTables(ctx, snap, m.Tables); err != nil {
+	counts, err := sqlite.CountFile(ctx, snap)
+	if err != nil {
 		return err
 	}
+	m := manifest{Format: backupFormat, Dateline: version(), Engine: engine, Created: time.Now().UTC(), Tables: counts}
 
 	// The media files: paths relative to the folder, in walk order.
 	var media []string
@@ -166,14 +167,9 @@ func snapshot(ctx context.Context, sf storeFlags, path string, stderr io.Writer)
 		if _, err := os.Stat(src); err != nil {
 			return "", fmt.Errorf("database: %w", err)
 		}
-		db, err := sqlite.Open(ctx, src)
-		if err != nil {
-			return "", err
-		}
-		defer db.Close()
 		bar := newProgress(stderr, "snapshot", 1)
 		bar.set(0, "VACUUM INTO")
-		err = db.SnapshotTo(ctx, path)
+		err := sqlite.SnapshotFile(ctx, src, path)
 		bar.done()
 		return "sqlite", err
 	case strings.HasPrefix(sf.db, "postgres://"), strings.HasPrefix(sf.db, "postgresql://"):
@@ -204,23 +200,6 @@ func snapshot(ctx context.Context, sf storeFlags, path string, stderr io.Writer)
 		return "postgres", out.Close()
 	}
 	return "", usagef("--db must be empty, sqlite:PATH or postgres://...; got %q", sf.db)
-}
-
-// countTables counts the rows of every table of the SQLite file at path.
-func countTables(ctx context.Context, path string, into map[string]int64) error {
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	for _, t := range dateline.Tables {
-		n, err := db.CountRows(ctx, t)
-		if err != nil {
-			return err
-		}
-		into[t.Name] = n
-	}
-	return db.Close()
 }
 
 func fileSize(p string) int64 {
@@ -309,8 +288,8 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) (e
 		return err
 	}
 	staged := filepath.Join(stage, dbEntry)
-	counts := map[string]int64{}
-	if err := countTables(ctx, staged, counts); err != nil {
+	counts, err := sqlite.CountFile(ctx, staged)
+	if err != nil {
 		return errArchive("the database does not open: %v", err)
 	}
 	for name, n := range m.Tables {

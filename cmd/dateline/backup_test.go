@@ -152,7 +152,13 @@ func samePages(t *testing.T, a, b string) {
 		if !strings.HasPrefix(p, "/") {
 			continue
 		}
+		// A node ranks the most read stories shortly after it starts: a
+		// page may take a moment to show them.
 		x, y := get(t, a+p), get(t, b+p)
+		for deadline := time.Now().Add(5 * time.Second); x != y && time.Now().Before(deadline); {
+			time.Sleep(100 * time.Millisecond)
+			x, y = get(t, a+p), get(t, b+p)
+		}
 		if x != y {
 			xs, ys := strings.Split(x, "\n"), strings.Split(y, "\n")
 			for i := range min(len(xs), len(ys)) {
