@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -53,3 +54,15 @@ func (s *Snapshot) WriteRows(context.Context, dateline.Table, [][]any) error { r
 
 // FinishTransfer refuses: a snapshot is read-only.
 func (s *Snapshot) FinishTransfer(context.Context) error { return errReadOnly }
+
+// EmptyTables removes every row of the site's tables in one statement: it
+// undoes a restore that failed midway into a database that was empty.
+func (db *DB) EmptyTables(ctx context.Context) (err error) {
+	defer wrap(&err, "empty tables")
+	names := make([]string, len(dateline.Tables))
+	for i, t := range dateline.Tables {
+		names[i] = t.Name
+	}
+	_, err = db.primary.Exec(ctx, `TRUNCATE `+strings.Join(names, ", ")+` CASCADE`)
+	return err
+}

@@ -312,7 +312,11 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) (e
 		bar.done()
 		src.Close()
 		if err != nil {
-			return fmt.Errorf("restore into PostgreSQL (the database is left part-filled; empty it before trying again): %w", err)
+			// The database was empty: leave it so, not half-filled.
+			if uerr := pg.EmptyTables(context.WithoutCancel(ctx)); uerr != nil {
+				return fmt.Errorf("restore into PostgreSQL: %w (and emptying it again failed: %v; empty it before trying again)", err, uerr)
+			}
+			return fmt.Errorf("restore into PostgreSQL: %w (the database is empty again)", err)
 		}
 		if err := os.Remove(staged); err != nil {
 			return err
@@ -324,6 +328,11 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) (e
 		if err := moveFile(staged, dbPath); err != nil {
 			return err
 		}
+		defer func() {
+			if err != nil {
+				os.Remove(dbPath)
+			}
+		}()
 	}
 	if err := os.MkdirAll(filepath.Join(stage, "media"), 0o755); err != nil {
 		return err
