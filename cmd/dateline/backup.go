@@ -337,6 +337,9 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) (e
 	if err := os.MkdirAll(filepath.Join(stage, "media"), 0o755); err != nil {
 		return err
 	}
+	if err := os.Chmod(stage, 0o755); err != nil {
+		return err
+	}
 	if err := os.Remove(sf.data); err != nil && !os.IsNotExist(err) {
 		return err
 	}
