@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/backup"
 	"dateline/postgres"
 	"dateline/sqlite"
 )
@@ -76,7 +77,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("--to: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	snap := filepath.Join(tmp, dbEntry)
+	snap := filepath.Join(tmp, backup.DBEntry)
 	engine, err := snapshot(ctx, sf, snap, stderr)
 	if err != nil {
 		return err
@@ -85,7 +86,7 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	m := manifest{Format: backupFormat, Dateline: version(), Engine: engine, Created: time.Now().UTC(), Tables: counts}
+	m := backup.Manifest{Format: backup.Format, Dateline: version(), Engine: engine, Created: time.Now().UTC(), Tables: counts}
 
 	// The media files: paths relative to the folder, in walk order.
 	var media []string
@@ -119,19 +120,19 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	defer os.Remove(partial)
 	bar := newProgress(stderr, "backup", total)
 	var written int64
-	aw := newArchiveWriter(f, strings.HasSuffix(to, ".gz") || strings.HasSuffix(to, ".tgz"), func(n int64) {
+	aw := backup.NewWriter(f, strings.HasSuffix(to, ".gz") || strings.HasSuffix(to, ".tgz"), func(n int64) {
 		written += n
 		bar.set(written, fmt.Sprintf("%d MiB", written>>20))
 	})
-	err = aw.addFile(dbEntry, snap)
+	err = aw.AddFile(backup.DBEntry, snap)
 	for _, rel := range media {
 		if err != nil {
 			break
 		}
-		err = aw.addFile(mediaPrefix+rel, filepath.Join(mediaDir, filepath.FromSlash(rel)))
+		err = aw.AddFile(backup.MediaPrefix+rel, filepath.Join(mediaDir, filepath.FromSlash(rel)))
 	}
 	if err == nil {
-		err = aw.finish(m)
+		err = aw.Finish(m)
 	}
 	bar.done()
 	if err == nil {
@@ -228,7 +229,7 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) (e
 		return err
 	}
 	var pg *postgres.DB
-	dbPath := filepath.Join(sf.data, dbEntry) // where the database goes
+	dbPath := filepath.Join(sf.data, backup.DBEntry) // where the database goes
 	switch {
 	case sf.db == "":
 	case strings.HasPrefix(sf.db, "sqlite:"):
@@ -282,19 +283,19 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) (e
 
 	bar := newProgress(stderr, "restore", st.Size())
 	var read int64
-	m, err := readArchive(progressReader{countingReader{r: f, n: &read}, func() { bar.set(read, fmt.Sprintf("%d MiB", read>>20)) }}, stage)
+	m, err := backup.Read(progressReader{countingReader{r: f, n: &read}, func() { bar.set(read, fmt.Sprintf("%d MiB", read>>20)) }}, stage)
 	bar.done()
 	if err != nil {
 		return err
 	}
-	staged := filepath.Join(stage, dbEntry)
+	staged := filepath.Join(stage, backup.DBEntry)
 	counts, err := sqlite.CountFile(ctx, staged)
 	if err != nil {
-		return errArchive("the database does not open: %v", err)
+		return backup.Errorf("the database does not open: %v", err)
 	}
 	for name, n := range m.Tables {
 		if counts[name] != n {
-			return errArchive("table %s has %d rows, the manifest says %d", name, counts[name], n)
+			return backup.Errorf("table %s has %d rows, the manifest says %d", name, counts[name], n)
 		}
 	}
 

@@ -1,4 +1,7 @@
-package main
+// Package backup reads and writes the archive "dateline backup" makes and
+// "dateline restore" reads: the database as an SQLite file, the media and a
+// manifest with every file's size and SHA-256.
+package backup
 
 import (
 	"archive/tar"
@@ -19,46 +22,46 @@ import (
 )
 
 // A backup archive is a tar file, gzipped when its name ends in .gz or
-// .tgz, holding the database as an SQLite file (dbEntry), the media files
-// under media/, then the manifest (manifestEntry) and the SHA-256 of the
-// manifest's bytes (manifestSumEntry). The manifest comes last so the
+// .tgz, holding the database as an SQLite file (DBEntry), the media files
+// under media/, then the Manifest (ManifestEntry) and the SHA-256 of the
+// Manifest's bytes (ManifestSumEntry). The Manifest comes last so the
 // archive is written in one pass; a reader extracts into a staging folder
 // and trusts nothing before the end.
 const (
-	backupFormat     = 1
-	dbEntry          = "dateline.db"
-	mediaPrefix      = "media/"
-	manifestEntry    = "manifest.json"
-	manifestSumEntry = "manifest.json.sha256"
+	Format           = 1
+	DBEntry          = "dateline.db"
+	MediaPrefix      = "media/"
+	ManifestEntry    = "manifest.json"
+	ManifestSumEntry = "manifest.json.sha256"
 )
 
-// manifest describes a backup.
-type manifest struct {
+// Manifest describes a backup.
+type Manifest struct {
 	Format   int              `json:"format"`
 	Dateline string           `json:"dateline"`
 	Engine   string           `json:"engine"` // the engine backed up: sqlite or postgres
 	Created  time.Time        `json:"created"`
 	Tables   map[string]int64 `json:"tables"` // rows per table
-	Files    []archiveFile    `json:"files"`
+	Files    []File           `json:"files"`
 }
 
-// archiveFile is one file of the archive with its size and SHA-256.
-type archiveFile struct {
+// File is one file of the archive with its size and SHA-256.
+type File struct {
 	Path   string `json:"path"`
 	Size   int64  `json:"size"`
 	SHA256 string `json:"sha256"`
 }
 
-// archiveWriter writes the entries of a backup and notes their checksums.
-type archiveWriter struct {
+// Writer writes the entries of a backup and notes their checksums.
+type Writer struct {
 	tw    *tar.Writer
 	gz    *gzip.Writer
-	files []archiveFile
+	files []File
 	done  func(n int64) // called with the bytes of each chunk written
 }
 
-func newArchiveWriter(w io.Writer, gz bool, done func(int64)) *archiveWriter {
-	a := &archiveWriter{done: done}
+func NewWriter(w io.Writer, gz bool, done func(int64)) *Writer {
+	a := &Writer{done: done}
 	if gz {
 		a.gz = gzip.NewWriter(w)
 		w = a.gz
@@ -67,9 +70,9 @@ func newArchiveWriter(w io.Writer, gz bool, done func(int64)) *archiveWriter {
 	return a
 }
 
-// addFile copies the file at src into the archive as name, size bytes of
+// AddFile copies the file at src into the archive as name, size bytes of
 // it: a file that changed size meanwhile is an error, not a short entry.
-func (a *archiveWriter) addFile(name, src string) error {
+func (a *Writer) AddFile(name, src string) error {
 	f, err := os.Open(src)
 	if err != nil {
 		return err
@@ -88,11 +91,13 @@ func (a *archiveWriter) addFile(name, src string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w (%d of %d bytes)", src, err, n, st.Size())
 	}
-	a.files = append(a.files, archiveFile{Path: name, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))})
+	a.files = append(a.files, File{Path: name, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))})
 	return nil
 }
 
-func (a *archiveWriter) addBytes(name string, b []byte) error {
+// AddBytes writes b as the entry name without listing it in the manifest
+// (the manifest and its sum are such entries); List lists one.
+func (a *Writer) AddBytes(name string, b []byte) error {
 	if err := a.tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(b)), ModTime: time.Now(), Typeflag: tar.TypeReg, Format: tar.FormatPAX}); err != nil {
 		return err
 	}
@@ -100,18 +105,21 @@ func (a *archiveWriter) addBytes(name string, b []byte) error {
 	return err
 }
 
-// finish writes the manifest, with the files added so far, and its sum.
-func (a *archiveWriter) finish(m manifest) error {
+// List adds f to the files the manifest lists.
+func (a *Writer) List(f File) { a.files = append(a.files, f) }
+
+// Finish writes the Manifest, with the files added so far, and its sum.
+func (a *Writer) Finish(m Manifest) error {
 	m.Files = a.files
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return err
 	}
 	sum := sha256.Sum256(b)
-	if err := a.addBytes(manifestEntry, b); err != nil {
+	if err := a.AddBytes(ManifestEntry, b); err != nil {
 		return err
 	}
-	if err := a.addBytes(manifestSumEntry, []byte(hex.EncodeToString(sum[:])+"\n")); err != nil {
+	if err := a.AddBytes(ManifestSumEntry, []byte(hex.EncodeToString(sum[:])+"\n")); err != nil {
 		return err
 	}
 	if err := a.tw.Close(); err != nil {
@@ -132,24 +140,24 @@ func (p progressWriter) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// errArchive is every fault of an archive's content: one line, and the
+// Errorf is every fault of an archive's content: one line, and the
 // restore stops before the target is touched.
-func errArchive(format string, args ...any) error {
+func Errorf(format string, args ...any) error {
 	return dateline.Errorf(dateline.EINVALID, "The archive is damaged or not a dateline backup: "+format+".", args...)
 }
 
-// readArchive extracts an archive into the folder stage (which must
+// Read extracts an archive into the folder stage (which must
 // exist), the database to stage/dateline.db and media files under
 // stage/media, verifying as it goes that every entry is a plain file with
-// a safe name, listed once, and at the end that the manifest is intact, of
+// a safe name, listed once, and at the end that the Manifest is intact, of
 // a format this dateline reads, and that every file it lists was seen with
 // its size and SHA-256 and no other. Nothing outside stage is written.
-func readArchive(r io.Reader, stage string) (*manifest, error) {
+func Read(r io.Reader, stage string) (*Manifest, error) {
 	br := bufio.NewReader(r)
 	if magic, err := br.Peek(2); err == nil && magic[0] == 0x1f && magic[1] == 0x8b {
 		gz, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, errArchive("%v", err)
+			return nil, Errorf("%v", err)
 		}
 		defer gz.Close()
 		r = gz
@@ -157,7 +165,7 @@ func readArchive(r io.Reader, stage string) (*manifest, error) {
 		r = br
 	}
 	tr := tar.NewReader(r)
-	seen := map[string]archiveFile{}
+	seen := map[string]File{}
 	var mb, sumLine []byte
 	for {
 		hdr, err := tr.Next()
@@ -165,42 +173,42 @@ func readArchive(r io.Reader, stage string) (*manifest, error) {
 			break
 		}
 		if err != nil {
-			return nil, errArchive("%v", err)
+			return nil, Errorf("%v", err)
 		}
 		name := hdr.Name
 		if hdr.Typeflag != tar.TypeReg {
-			return nil, errArchive("%q is not a plain file", name)
+			return nil, Errorf("%q is not a plain file", name)
 		}
 		if hdr.Size < 0 {
-			return nil, errArchive("%q has a negative size", name)
+			return nil, Errorf("%q has a negative size", name)
 		}
-		if mb != nil && name != manifestSumEntry || sumLine != nil {
-			return nil, errArchive("%q comes after the manifest", name)
+		if mb != nil && name != ManifestSumEntry || sumLine != nil {
+			return nil, Errorf("%q comes after the Manifest", name)
 		}
 		switch {
-		case name == manifestEntry || name == manifestSumEntry:
+		case name == ManifestEntry || name == ManifestSumEntry:
 			if hdr.Size > 64<<20 {
-				return nil, errArchive("the manifest is %d bytes", hdr.Size)
+				return nil, Errorf("the Manifest is %d bytes", hdr.Size)
 			}
 			b, err := io.ReadAll(tr)
 			if err != nil {
-				return nil, errArchive("%s: %v", name, err)
+				return nil, Errorf("%s: %v", name, err)
 			}
-			if name == manifestEntry {
+			if name == ManifestEntry {
 				mb = b
 			} else {
 				if mb == nil {
-					return nil, errArchive("the manifest's checksum comes before it")
+					return nil, Errorf("the Manifest's checksum comes before it")
 				}
 				sumLine = b
 			}
 			continue
-		case name == dbEntry, strings.HasPrefix(name, mediaPrefix) && safeName(strings.TrimPrefix(name, mediaPrefix)):
+		case name == DBEntry, strings.HasPrefix(name, MediaPrefix) && safeName(strings.TrimPrefix(name, MediaPrefix)):
 		default:
-			return nil, errArchive("unexpected entry %q", name)
+			return nil, Errorf("unexpected entry %q", name)
 		}
 		if _, dup := seen[name]; dup {
-			return nil, errArchive("%q is in the archive twice", name)
+			return nil, Errorf("%q is in the archive twice", name)
 		}
 		dst := filepath.Join(stage, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
@@ -216,40 +224,40 @@ func readArchive(r io.Reader, stage string) (*manifest, error) {
 			return nil, cerr
 		}
 		if err != nil {
-			return nil, errArchive("%s: %v", name, err)
+			return nil, Errorf("%s: %v", name, err)
 		}
-		seen[name] = archiveFile{Path: name, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}
+		seen[name] = File{Path: name, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}
 	}
 	if mb == nil || sumLine == nil {
-		return nil, errArchive("it has no manifest (is it cut short?)")
+		return nil, Errorf("it has no Manifest (is it cut short?)")
 	}
 	sum := sha256.Sum256(mb)
 	if strings.TrimSpace(string(sumLine)) != hex.EncodeToString(sum[:]) {
-		return nil, errArchive("the manifest does not match its checksum")
+		return nil, Errorf("the Manifest does not match its checksum")
 	}
-	var m manifest
+	var m Manifest
 	if err := json.Unmarshal(mb, &m); err != nil {
-		return nil, errArchive("manifest: %v", err)
+		return nil, Errorf("Manifest: %v", err)
 	}
-	if m.Format != backupFormat {
-		return nil, dateline.Errorf(dateline.EINVALID, "The archive is backup format %d; this dateline reads format %d.", m.Format, backupFormat)
+	if m.Format != Format {
+		return nil, dateline.Errorf(dateline.EINVALID, "The archive is backup format %d; this dateline reads format %d.", m.Format, Format)
 	}
 	listed := map[string]bool{}
 	for _, f := range m.Files {
 		got, ok := seen[f.Path]
 		if !ok || listed[f.Path] {
-			return nil, errArchive("%q is missing", f.Path)
+			return nil, Errorf("%q is missing", f.Path)
 		}
 		listed[f.Path] = true
 		if got.Size != f.Size || got.SHA256 != f.SHA256 {
-			return nil, errArchive("%q does not match its checksum", f.Path)
+			return nil, Errorf("%q does not match its checksum", f.Path)
 		}
 	}
 	if len(listed) != len(seen) {
-		return nil, errArchive("it holds files its manifest does not list")
+		return nil, Errorf("it holds files its Manifest does not list")
 	}
-	if !listed[dbEntry] {
-		return nil, errArchive("it has no database")
+	if !listed[DBEntry] {
+		return nil, Errorf("it has no database")
 	}
 	return &m, nil
 }
