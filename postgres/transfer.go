@@ -18,9 +18,13 @@ var _ dateline.Transfer = (*DB)(nil)
 
 // MaxKey returns the largest first-column value of the table, or 0.
 func (db transferStore) MaxKey(ctx context.Context, t dateline.Table) (_ int64, err error) {
+	return maxKey(ctx, db.primary, t)
+}
+
+func maxKey(ctx context.Context, q rowsQuerier, t dateline.Table) (_ int64, err error) {
 	defer wrap(&err, "max key")
 	var n *int64
-	err = db.primary.QueryRow(ctx, `SELECT MAX(`+t.Columns[0]+`)::bigint FROM `+t.Name).Scan(&n)
+	err = q.QueryRow(ctx, `SELECT MAX(`+t.Columns[0]+`)::bigint FROM `+t.Name).Scan(&n)
 	if n == nil {
 		return 0, err
 	}
@@ -29,17 +33,32 @@ func (db transferStore) MaxKey(ctx context.Context, t dateline.Table) (_ int64, 
 
 // CountRows counts the table's rows.
 func (db transferStore) CountRows(ctx context.Context, t dateline.Table) (_ int64, err error) {
+	return countRows(ctx, db.primary, t)
+}
+
+func countRows(ctx context.Context, q rowsQuerier, t dateline.Table) (_ int64, err error) {
 	defer wrap(&err, "count rows")
 	var n int64
-	err = db.primary.QueryRow(ctx, `SELECT COUNT(*) FROM `+t.Name).Scan(&n)
+	err = q.QueryRow(ctx, `SELECT COUNT(*) FROM `+t.Name).Scan(&n)
 	return n, err
 }
 
 // ReadRows returns rows with keys in (after, upTo] in the engine-neutral form.
 func (db transferStore) ReadRows(ctx context.Context, t dateline.Table, after, upTo int64) (_ [][]any, err error) {
+	return readRows(ctx, db.primary, t, after, upTo)
+}
+
+// rowsQuerier is what the reads of a transfer need: the pool, or one
+// transaction.
+type rowsQuerier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+func readRows(ctx context.Context, q rowsQuerier, t dateline.Table, after, upTo int64) (_ [][]any, err error) {
 	defer wrap(&err, "read rows")
 	cols := strings.Join(t.Columns, ", ")
-	rows, err := db.primary.Query(ctx, `SELECT `+cols+` FROM `+t.Name+` WHERE `+t.Columns[0]+` > $1 AND `+t.Columns[0]+` <= $2 ORDER BY `+cols, after, upTo)
+	rows, err := q.Query(ctx, `SELECT `+cols+` FROM `+t.Name+` WHERE `+t.Columns[0]+` > $1 AND `+t.Columns[0]+` <= $2 ORDER BY `+cols, after, upTo)
 	if err != nil {
 		return nil, err
 	}

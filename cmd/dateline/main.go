@@ -29,6 +29,8 @@ Commands:
   bench          measure the article page against a bare Go handler
   bench archive  measure every path of a site of any size from outside
   migrate-db     move a whole site between SQLite and PostgreSQL
+  backup         write the database and media to one archive while serving
+  restore        restore an archive into an empty folder or database
   bench-search   measure search latency on the database
   rates import   store official exchange rate files (Bank of Russia, ECB)
 
@@ -107,6 +109,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runBenchSearch(ctx, rest, stdout, stderr)
 	case "migrate-db":
 		return runMigrateDB(ctx, rest, stdout, stderr)
+	case "backup":
+		return runBackup(ctx, rest, stdout, stderr)
+	case "restore":
+		return runRestore(ctx, rest, stdout, stderr)
 	case "rates":
 		return runRates(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help", "-help":
