@@ -29,6 +29,7 @@ import (
 	"dateline/ingest"
 	"dateline/internal/netguard"
 	"dateline/media"
+	"dateline/metrics"
 	"dateline/partners"
 	"dateline/rates"
 	"dateline/sqlite"
@@ -68,6 +69,7 @@ type serveConfig struct {
 	memoryLimit     string
 	pageCache       string
 	memory          memoryPlan
+	metrics         metricsFlags
 }
 
 func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
@@ -94,6 +96,7 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	fs.StringVar(&c.logFormat, "log-format", env("DATELINE_LOG_FORMAT", "text"), "log format: text or json (env DATELINE_LOG_FORMAT)")
 	fs.StringVar(&c.logLevel, "log-level", env("DATELINE_LOG_LEVEL", "info"), "log level: debug, info, warn or error; warn hides the access log (env DATELINE_LOG_LEVEL)")
 	fs.StringVar(&c.debugAddr, "debug-addr", env("DATELINE_DEBUG_ADDR", ""), "if set, serve Go's profiler (/debug/pprof/) on this separate address, e.g. 127.0.0.1:6060 (env DATELINE_DEBUG_ADDR)")
+	c.metrics.register(fs)
 	fs.Var(&c.trusted, "trusted-proxy", "address or CIDR of a reverse proxy in front of the node, whose X-Forwarded-For gives the reader's address; repeat for several (env DATELINE_TRUSTED_PROXIES, space-separated)")
 	fs.BoolVar(&c.dev, "dev", false, "read templates from ./http/html on every request, for template work")
 	fs.StringVar(&c.feedContent, "feed-content", env("DATELINE_FEED_CONTENT", dhttp.FeedFull), "what RSS, Atom and JSON feeds carry of each story: full or summary (env DATELINE_FEED_CONTENT)")
@@ -355,6 +358,10 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		Times: c.times, Media: files, MaxBodySize: c.maxBody, Dev: c.dev,
 		TrustedProxies: c.trustedNets, FeedContent: c.feedContent, WebSubHub: c.websubHub, NoAds: c.noAds,
 		PageCache: c.memory.pages, RenderLimit: renderLimit(c.renderLimit),
+	}
+	if c.metrics.on() {
+		hcfg.Metrics, hcfg.MetricsToken = metrics.New(), c.metrics.token
+		defer c.metrics.serveSide(hcfg.Metrics, log)()
 	}
 	// Weather is kept in memory on each node; every node fetches it.
 	var wx *weather.Service
