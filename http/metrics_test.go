@@ -106,6 +106,8 @@ func TestMetricsAfterTraffic(t *testing.T) {
 		{metrics.Latency + "_count", []string{`route="GET /{$}"`}, 3},
 		{metrics.Render + "_count", []string{`kind="home"`}, 1},
 		{metrics.CacheHits, nil, 2},
+		{metrics.Ingest, []string{`source="editorial"`, `outcome="created"`}, 1},
+		{metrics.Search + "_count", nil, 1},
 		{metrics.CacheMisses, nil, 1},
 	} {
 		if got := s.sum(c.name, c.labels...); got < c.want {
@@ -114,6 +116,15 @@ func TestMetricsAfterTraffic(t *testing.T) {
 	}
 	if s.sum(metrics.CachePages) < 1 || s.sum(metrics.CacheBytes) < 1000 {
 		t.Errorf("page cache gauges: %v pages, %v bytes", s.sum(metrics.CachePages), s.sum(metrics.CacheBytes))
+	}
+	if w := e.ingest(`{"uri": "urn:test:empty"}`); w.Code < 400 {
+		t.Fatalf("a bad item: %d", w.Code)
+	}
+	if s := e.scrape(); s.sum(metrics.Ingest, `outcome="refused"`) != 1 {
+		t.Errorf("refused items: %v", s.sum(metrics.Ingest, `outcome="refused"`))
+	}
+	if s.sum(metrics.DBConns, `state="max"`) < 1 || !strings.Contains(string(s), metrics.DBWaitTime) {
+		t.Errorf("database pools: %v", s.sum(metrics.DBConns, `state="max"`))
 	}
 	// Routes are patterns, never raw paths.
 	if strings.Contains(string(s), "/no/such/page") {

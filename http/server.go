@@ -156,6 +156,7 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 		TrustedProxies: cfg.TrustedProxies, NoAds: cfg.NoAds, Partners: cfg.Partners}, log, now)
 	s.api = api.New(store, apiSite{s}, in, st.Reads, api.Config{BaseURL: cfg.BaseURL, MaxBodySize: cfg.MaxBodySize,
 		TrustedProxies: cfg.TrustedProxies, APIRate: cfg.APIRate}, log, now)
+	cfg.Metrics.Pools(store.Pools)
 	s.routes()
 	return s, nil
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"dateline"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -216,4 +217,37 @@ func (m *Metrics) Collect(c prometheus.Collector) {
 		return
 	}
 	m.reg.MustRegister(c)
+}
+
+// Pools registers the store's pools of connections, read at each scrape.
+func (m *Metrics) Pools(pools func() []dateline.PoolStats) {
+	if m == nil {
+		return
+	}
+	m.reg.MustRegister(poolCollector(pools))
+}
+
+var (
+	descConns = prometheus.NewDesc(DBConns, "Database connections by pool and state (in_use, idle; max is the pool's limit, 0 for none).",
+		[]string{"pool", "state"}, nil)
+	descWaits    = prometheus.NewDesc(DBWaits, "Times a query waited for a free connection, by pool.", []string{"pool"}, nil)
+	descWaitTime = prometheus.NewDesc(DBWaitTime, "Time queries waited for a free connection, by pool.", []string{"pool"}, nil)
+)
+
+type poolCollector func() []dateline.PoolStats
+
+func (c poolCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- descConns
+	ch <- descWaits
+	ch <- descWaitTime
+}
+
+func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
+	for _, p := range c() {
+		ch <- prometheus.MustNewConstMetric(descConns, prometheus.GaugeValue, float64(p.InUse), p.Pool, "in_use")
+		ch <- prometheus.MustNewConstMetric(descConns, prometheus.GaugeValue, float64(p.Idle), p.Pool, "idle")
+		ch <- prometheus.MustNewConstMetric(descConns, prometheus.GaugeValue, float64(p.Max), p.Pool, "max")
+		ch <- prometheus.MustNewConstMetric(descWaits, prometheus.CounterValue, float64(p.Waits), p.Pool)
+		ch <- prometheus.MustNewConstMetric(descWaitTime, prometheus.CounterValue, p.WaitDuration.Seconds(), p.Pool)
+	}
 }

@@ -361,6 +361,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	}
 	if c.metrics.on() {
 		hcfg.Metrics, hcfg.MetricsToken = metrics.New(), c.metrics.token
+		in.Metrics = hcfg.Metrics
 		defer c.metrics.serveSide(hcfg.Metrics, log)()
 	}
 	// Weather is kept in memory on each node; every node fetches it.
