@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"bufio"
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -90,6 +91,9 @@ func TestMetricsAfterTraffic(t *testing.T) {
 		t.Fatalf("beacon: %d", code)
 	}
 	e.get("/no/such/page/at/all")
+	if err := e.srv.FlushViews(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 
 	s := e.scrape()
 	for _, c := range []struct {
@@ -108,6 +112,8 @@ func TestMetricsAfterTraffic(t *testing.T) {
 		{metrics.CacheHits, nil, 2},
 		{metrics.Ingest, []string{`source="editorial"`, `outcome="created"`}, 1},
 		{metrics.Search + "_count", nil, 1},
+		{metrics.Beacons, []string{`event="received"`}, 1},
+		{metrics.Beacons, []string{`event="flushed"`}, 1},
 		{metrics.CacheMisses, nil, 1},
 	} {
 		if got := s.sum(c.name, c.labels...); got < c.want {
@@ -122,6 +128,9 @@ func TestMetricsAfterTraffic(t *testing.T) {
 	}
 	if s := e.scrape(); s.sum(metrics.Ingest, `outcome="refused"`) != 1 {
 		t.Errorf("refused items: %v", s.sum(metrics.Ingest, `outcome="refused"`))
+	}
+	if !strings.Contains(string(s), metrics.Subscribers+" 0") {
+		t.Error("no stream subscribers gauge")
 	}
 	if s.sum(metrics.DBConns, `state="max"`) < 1 || !strings.Contains(string(s), metrics.DBWaitTime) {
 		t.Errorf("database pools: %v", s.sum(metrics.DBConns, `state="max"`))

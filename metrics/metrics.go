@@ -6,6 +6,7 @@ package metrics
 
 import (
 	"net/http"
+	"syscall"
 	"time"
 
 	"dateline"
@@ -22,7 +23,7 @@ type Metrics struct {
 	latency    *prometheus.HistogramVec
 	render     *prometheus.HistogramVec
 	ingest     *prometheus.CounterVec
-	releaseLag *prometheus.HistogramVec
+	releaseLag prometheus.Histogram
 	search     prometheus.Histogram
 	queries    *prometheus.HistogramVec
 	beacons    *prometheus.CounterVec
@@ -71,10 +72,9 @@ func New() *Metrics {
 	m.ingest = prometheus.NewCounterVec(prometheus.CounterOpts{Name: Ingest,
 		Help: "Wire items received, by source and outcome (created, updated, unchanged, refused)."},
 		[]string{"source", "outcome"})
-	m.releaseLag = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: ReleaseLag,
-		Help:    "How late embargoed and scheduled stories were released after their time.",
-		Buckets: []float64{.1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300}},
-		[]string{"kind"})
+	m.releaseLag = prometheus.NewHistogram(prometheus.HistogramOpts{Name: ReleaseLag,
+		Help:    "How late the oldest due embargoed or scheduled story of each release was published after its time.",
+		Buckets: []float64{.1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300}})
 	m.search = prometheus.NewHistogram(prometheus.HistogramOpts{Name: Search,
 		Help:    "Time to run a search in the store.",
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}})
@@ -86,7 +86,7 @@ func New() *Metrics {
 		Help: "View beacons received, flushed to the store, and dropped."},
 		[]string{"event"})
 	m.fetches = prometheus.NewCounterVec(prometheus.CounterOpts{Name: Fetches,
-		Help: "Fetches of partner feeds and exchange rates, by kind and outcome (ok, error)."},
+		Help: "Fetches of partner feeds and exchange rates, by kind (partner, rates) and outcome (ok, unchanged, error)."},
 		[]string{"kind", "outcome"})
 	m.reg.MustRegister(m.requests, m.latency, m.render, m.ingest, m.releaseLag, m.search, m.queries, m.beacons, m.fetches)
 	return m
@@ -147,13 +147,14 @@ func (m *Metrics) Ingest(source, outcome string) {
 	m.ingest.WithLabelValues(source, outcome).Inc()
 }
 
-// ReleaseLag records how late a story of a kind ("embargo" or
-// "scheduled") was released after its time.
-func (m *Metrics) ReleaseLag(kind string, d time.Duration) {
+// ReleaseLag records how late embargoed or scheduled stories were
+// published after their time (the releaser publishes every due story at
+// once: the lag of the oldest).
+func (m *Metrics) ReleaseLag(d time.Duration) {
 	if m == nil {
 		return
 	}
-	m.releaseLag.WithLabelValues(kind).Observe(max(d, 0).Seconds())
+	m.releaseLag.Observe(max(d, 0).Seconds())
 }
 
 // Search records the time of one search.
@@ -181,15 +182,11 @@ func (m *Metrics) Beacons(event string, n int) {
 	m.beacons.WithLabelValues(event).Add(float64(n))
 }
 
-// Fetch counts a fetch of a kind ("partner", "rates") that ended with
-// err (nil: "ok").
-func (m *Metrics) Fetch(kind string, err error) {
+// Fetch counts a fetch of a kind ("partner", "rates") by its outcome:
+// "ok" (new content), "unchanged" or "error".
+func (m *Metrics) Fetch(kind, outcome string) {
 	if m == nil {
 		return
-	}
-	outcome := "ok"
-	if err != nil {
-		outcome = "error"
 	}
 	m.fetches.WithLabelValues(kind, outcome).Inc()
 }
@@ -250,4 +247,21 @@ func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(descWaits, prometheus.CounterValue, float64(p.Waits), p.Pool)
 		ch <- prometheus.MustNewConstMetric(descWaitTime, prometheus.CounterValue, p.WaitDuration.Seconds(), p.Pool)
 	}
+}
+
+// FreeSpace registers the free bytes of the file system holding dir
+// (a folder the node writes: its data, its media), read at each scrape.
+func (m *Metrics) FreeSpace(dir, name string) {
+	if m == nil {
+		return
+	}
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: DataFree,
+		Help: "Bytes free for the node on the file system of its data and media folders.", ConstLabels: prometheus.Labels{"folder": name}},
+		func() float64 {
+			var st syscall.Statfs_t
+			if err := syscall.Statfs(dir, &st); err != nil {
+				return -1
+			}
+			return float64(st.Bavail) * float64(st.Bsize)
+		}))
 }

@@ -375,6 +375,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	if c.partnerFeeds {
 		sched = partners.NewScheduler(store, partners.NewFetcher(partners.Config{AllowPrivate: c.partnersPrivate}), log, time.Now,
 			func() { srv.Changed() }, partners.Backoff{})
+		sched.Metrics = hcfg.Metrics
 		hcfg.Partners = sched
 	}
 	var rel *releaser
@@ -388,6 +389,8 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		return err
 	}
 	rel = newReleaser(store, srv.StoriesChanged, log)
+	rel.metrics = hcfg.Metrics
+	c.metrics.measure(hcfg.Metrics, c.store.data, c.media)
 	in.Changed = srv.StoriesChanged
 
 	hs := &http.Server{
@@ -416,7 +419,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	}
 	if len(c.ratesURLs) > 0 {
 		rsched := &rates.Scheduler{URLs: c.ratesURLs, Store: store, Log: log, Changed: srv.Changed, Every: c.ratesEvery,
-			Client: c.guard().Client(30 * time.Second)}
+			Client: c.guard().Client(30 * time.Second), Metrics: hcfg.Metrics}
 		workers = append(workers, worker{"rates", rsched.Run})
 	}
 	if wx != nil {
@@ -525,6 +528,7 @@ type releaser struct {
 	changed func()
 	log     *slog.Logger
 	wake    chan struct{}
+	metrics *metrics.Metrics // the release lag
 }
 
 // maxReleaseWait is how long the releaser sleeps when no embargo is
@@ -573,6 +577,8 @@ func (r *releaser) release(ctx context.Context) time.Duration {
 			return r.failed(ctx, "publish scheduled", err)
 		}
 		if len(ids) > 0 {
+			// The oldest due story was released this late.
+			r.metrics.ReleaseLag(time.Since(next))
 			r.log.Info("published scheduled stories", "ids", joinIDs(ids))
 			r.changed()
 		}

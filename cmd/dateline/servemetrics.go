@@ -41,3 +41,12 @@ func (f *metricsFlags) serveSide(m *metrics.Metrics, log *slog.Logger) (stop fun
 	}()
 	return func() { srv.Close() }
 }
+
+// measure registers the free space of the data folder and of the media
+// folder (when apart), for the disk space alert.
+func (f *metricsFlags) measure(m *metrics.Metrics, data, media string) {
+	m.FreeSpace(data, "data")
+	if media != "" {
+		m.FreeSpace(media, "media")
+	}
+}
