@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -169,5 +170,34 @@ func TestMetricsToken(t *testing.T) {
 	}
 	if w := newEnv(t, false).get("/metrics", "Authorization", "Bearer "+metricsToken); w.Code != http.StatusNotFound {
 		t.Errorf("a node without metrics: %d", w.Code)
+	}
+}
+
+// BenchmarkWarmMetrics serves a warm page (from the page cache) through
+// the whole handler with metrics off and on, to measure what counting
+// each request costs.
+func BenchmarkWarmMetrics(b *testing.B) {
+	for _, on := range []bool{false, true} {
+		b.Run(map[bool]string{false: "off", true: "on"}[on], func(b *testing.B) {
+			e := newEnvConfig(b, false, "world", func(c *dhttp.Config) {
+				if on {
+					c.Metrics, c.MetricsToken = metrics.New(), metricsToken
+				}
+			})
+			if w := e.get("/"); w.Code != http.StatusOK {
+				b.Fatalf("/: %d", w.Code)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					w := httptest.NewRecorder()
+					e.srv.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+					if w.Code != http.StatusOK {
+						b.Fatalf("/: %d", w.Code)
+					}
+				}
+			})
+		})
 	}
 }
