@@ -31,6 +31,15 @@ type UpsertResult struct {
 	Refused error
 }
 
+// PoolStats is what a pool of database connections is doing.
+type PoolStats struct {
+	Pool         string        // "write", "read" (SQLite); "primary", "replica1", ... (PostgreSQL)
+	InUse, Idle  int           // connections
+	Max          int           // at most; 0: no limit
+	Waits        int64         // how many times a query waited for a connection, since the start
+	WaitDuration time.Duration // how long they waited in all
+}
+
 // Store is the storage contract. Every engine (SQLite, PostgreSQL)
 // implements all of it, and storetest runs one suite through each. Every
 // write happens in one transaction. Lookups of one thing return ENOTFOUND
@@ -39,6 +48,9 @@ type UpsertResult struct {
 // partners.Store, rates.Store) and any engine satisfies it.
 type Store interface {
 	Close() error
+	// Pools tells what each of the engine's pools of connections is
+	// doing, for metrics.
+	Pools() []PoolStats
 	Newsroom
 	Readership
 	Tagging

@@ -112,6 +112,7 @@ func newEnvConfig(t testing.TB, withDemo bool, fallback string, set func(*dhttp.
 		RenderLimit: -1, // every request comes from one address; TestRenderLimit sets one
 	}
 	set(&cfg)
+	in.Metrics = cfg.Metrics
 	srv, err := dhttp.NewServer(store, in, log, cfg, c.Now)
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,8 @@ package http
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"embed"
 	"io/fs"
 	"log/slog"
@@ -26,6 +28,7 @@ import (
 	"dateline/http/syndication"
 	"dateline/http/web"
 	"dateline/ingest"
+	"dateline/metrics"
 	"dateline/readership"
 )
 
@@ -75,6 +78,11 @@ type Config struct {
 	// rendered a second, with bursts of twice as many (20 when 0;
 	// negative: no limit).
 	RenderLimit float64
+	// Metrics is the node's metrics; nil records nothing.
+	Metrics *metrics.Metrics
+	// MetricsToken, when set with Metrics, serves GET /metrics to
+	// requests bearing it (Authorization: Bearer ...).
+	MetricsToken string
 }
 
 // City is a place whose local time pages show.
@@ -134,7 +142,7 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 	k, err := kit.New(store, log, kit.Config{SiteName: cfg.SiteName, AgencyMark: cfg.AgencyMark, BaseURL: cfg.BaseURL,
 		City: cfg.City, Media: cfg.Media, Templates: templates, Static: assetFS, Dev: cfg.Dev, FeedContent: cfg.FeedContent,
 		WebSubHub: cfg.WebSubHub, NoAds: cfg.NoAds, Times: cfg.Times, Weather: cfg.Weather, PageCache: cfg.PageCache,
-		RenderLimit: cfg.RenderLimit, TrustedProxies: cfg.TrustedProxies}, now)
+		RenderLimit: cfg.RenderLimit, TrustedProxies: cfg.TrustedProxies, Metrics: cfg.Metrics}, now)
 	if err != nil {
 		return nil, err
 	}
@@ -148,6 +156,8 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 		TrustedProxies: cfg.TrustedProxies, NoAds: cfg.NoAds, Partners: cfg.Partners}, log, now)
 	s.api = api.New(store, apiSite{s}, in, st.Reads, api.Config{BaseURL: cfg.BaseURL, MaxBodySize: cfg.MaxBodySize,
 		TrustedProxies: cfg.TrustedProxies, APIRate: cfg.APIRate}, log, now)
+	cfg.Metrics.Pools(store.Pools)
+	st.Reads.Measure(cfg.Metrics)
 	s.routes()
 	return s, nil
 }
@@ -182,16 +192,33 @@ func (s *Server) routes() {
 	s.prefs.Routes(m)
 	s.api.Routes(m)
 	m.HandleFunc("GET /healthz", handleHealth)
+	if s.cfg.Metrics != nil && s.cfg.MetricsToken != "" {
+		m.Handle("GET /metrics", metricsGuard(s.cfg.MetricsToken, s.cfg.Metrics.Handler()))
+	}
 	m.HandleFunc("/", s.handleNoRoute)
-	front := s.site.Front(m)
+	// Metrics count requests by the pattern that served them, never by
+	// the raw path; the mux sets it on the request it was given, which the
+	// site's front may have made anew (an edition's), so it is noted here.
+	var mux http.Handler = m
+	var observe web.Observer
+	if s.cfg.Metrics != nil {
+		mux = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			m.ServeHTTP(w, r)
+			web.NoteRoute(w, r.Pattern)
+		})
+		observe = s.cfg.Metrics.Request
+	}
+	front := s.site.Front(mux)
 	// Media paths have any depth, which no ServeMux pattern can tell
 	// apart from /{section}/{id}, so they are routed before the mux.
-	s.handler = web.AccessLog(s.log, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.handler = web.AccessLog(s.log, observe, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rel, ok := strings.CutPrefix(r.URL.Path, "/media/"); ok && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			web.NoteRoute(w, "/media/")
 			s.site.Files.ServeMedia(w, r, rel)
 			return
 		}
 		if strings.HasPrefix(r.URL.Path, "/newsroom/") {
+			web.NoteRoute(w, "/newsroom/")
 			s.newsroom.ServeHTTP(w, r)
 			return
 		}
@@ -222,6 +249,28 @@ func (s *Server) handleNoRoute(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	k.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "There is no page at this address."))
+}
+
+// metricsGuard serves next to requests bearing token, answering 401
+// without a token and 403 with another one.
+func metricsGuard(token string, next http.Handler) http.Handler {
+	want := sha256.Sum256([]byte(token))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		h := r.Header.Get("Authorization")
+		kind, secret, _ := strings.Cut(h, " ")
+		if h == "" || !strings.EqualFold(kind, "Bearer") {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			http.Error(w, "The metrics need an Authorization: Bearer header with the node's metrics token (serve --metrics-token).", http.StatusUnauthorized)
+			return
+		}
+		got := sha256.Sum256([]byte(strings.TrimSpace(secret)))
+		if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+			http.Error(w, "This is not the node's metrics token (serve --metrics-token).", http.StatusForbidden)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func handleHealth(w http.ResponseWriter, r *http.Request) {

@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"dateline"
+	"dateline/metrics"
 	"dateline/ninjs"
 )
 
@@ -34,6 +35,8 @@ type Service struct {
 	// Source names the sender of documents that come without one (file
 	// imports): "wire" when empty. See IngestAs.
 	Source string
+	// Metrics counts the items by source and outcome; nil counts none.
+	Metrics *metrics.Metrics
 }
 
 // DefaultSource is the sender of imported files when none is named: the
@@ -90,6 +93,19 @@ func (s *Service) Ingest(ctx context.Context, data []byte) (Result, error) {
 // for a version that would revive a withdrawn story or embargo a public
 // one.
 func (s *Service) IngestAs(ctx context.Context, source string, data []byte) (Result, error) {
+	r, err := s.ingestAs(ctx, source, data)
+	switch {
+	case err == nil:
+		s.Metrics.Ingest(s.source(source), r.Outcome)
+	case dateline.ErrorCode(err) != dateline.EINTERNAL:
+		s.Metrics.Ingest(s.source(source), "refused")
+	default:
+		s.Metrics.Ingest(s.source(source), "error")
+	}
+	return r, err
+}
+
+func (s *Service) ingestAs(ctx context.Context, source string, data []byte) (Result, error) {
 	sections, err := s.Store.Sections(ctx)
 	if err != nil {
 		return Result{}, err

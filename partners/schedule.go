@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/metrics"
 )
 
 // Backoff tunes the Scheduler's timing. Zero values take the defaults.
@@ -35,6 +36,9 @@ type Scheduler struct {
 	now     func() time.Time
 	changed func() // entries changed: pages showing them are stale
 	b       Backoff
+
+	// Metrics counts the fetches by outcome; nil counts none.
+	Metrics *metrics.Metrics
 }
 
 // NewScheduler returns a scheduler; changed (may be nil) is called after
@@ -168,6 +172,7 @@ func (s *Scheduler) fetch(ctx context.Context, f dateline.PartnerFeed) error {
 			entries = []dateline.PartnerEntry{} // an empty feed empties the block
 		}
 	}
+	s.Metrics.Fetch("partner", st.Status)
 	st.NextAt = start.Add(s.b.Delay(st.Failures))
 	if err := s.store.SavePartnerFetch(ctx, f.ID, st, entries); err != nil {
 		if dateline.ErrorCode(err) != dateline.ENOTFOUND {

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"sort"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -108,6 +109,20 @@ func pool(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
 }
 
 // Close closes every pool.
+// Pools tells what the primary's pool and each replica's are doing.
+func (db *DB) Pools() []dateline.PoolStats {
+	ps := []dateline.PoolStats{pgPool("primary", db.primary.Stat())}
+	for i, r := range db.replicas {
+		ps = append(ps, pgPool("replica"+strconv.Itoa(i+1), r.pool.Stat()))
+	}
+	return ps
+}
+
+func pgPool(name string, s *pgxpool.Stat) dateline.PoolStats {
+	return dateline.PoolStats{Pool: name, InUse: int(s.AcquiredConns()), Idle: int(s.IdleConns()), Max: int(s.MaxConns()),
+		Waits: s.EmptyAcquireCount(), WaitDuration: s.EmptyAcquireWaitTime()}
+}
+
 func (db *DB) Close() (err error) {
 	defer wrap(&err, "close")
 	if db.primary != nil {

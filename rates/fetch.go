@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/metrics"
 )
 
 // Store is where fetched tables go. Every dateline.Rates (and so every
@@ -32,6 +33,8 @@ type Scheduler struct {
 	Every  time.Duration
 	Client *http.Client
 	Now    func() time.Time
+	// Metrics counts the fetches by outcome; nil counts none.
+	Metrics *metrics.Metrics
 }
 
 // Run fetches every URL at once and then every s.Every until ctx ends.
@@ -64,12 +67,15 @@ func (s *Scheduler) FetchAll(ctx context.Context) int {
 		switch {
 		case err != nil:
 			if ctx.Err() == nil {
+				s.Metrics.Fetch("rates", "error")
 				s.Log.Warn("rates fetch failed; stored rates kept", "url", u, "err", err)
 			}
 		case changed:
 			n++
+			s.Metrics.Fetch("rates", "ok")
 			s.Log.Info("rates stored", "url", u, "source", t.Source, "date", t.Date.Format(time.DateOnly), "currencies", len(t.Rates))
 		default:
+			s.Metrics.Fetch("rates", "unchanged")
 			s.Log.Debug("rates unchanged", "url", u, "source", t.Source, "date", t.Date.Format(time.DateOnly))
 		}
 	}

@@ -13,6 +13,7 @@ import (
 
 	"dateline"
 	"dateline/live"
+	"dateline/metrics"
 	"dateline/views"
 )
 
@@ -70,6 +71,39 @@ type Service struct {
 
 	rankMu sync.RWMutex
 	ranks  map[rankKey][]dateline.Ranked
+
+	metrics *metrics.Metrics
+}
+
+// Measure counts the service's beacons and live streams in m.
+func (s *Service) Measure(m *metrics.Metrics) {
+	s.metrics = m
+	m.Gauge(metrics.Subscribers, "Readers of the live streams now.", func() float64 { return float64(s.hub.Len()) })
+}
+
+// sink is the store the counted views are written to, counting them.
+func (s *Service) sink() views.Sink {
+	if s.metrics == nil {
+		return s.store
+	}
+	return countingSink{s.store, s.metrics}
+}
+
+type countingSink struct {
+	views.Sink
+	m *metrics.Metrics
+}
+
+func (c countingSink) AddViews(ctx context.Context, counts []dateline.ViewCount) error {
+	if err := c.Sink.AddViews(ctx, counts); err != nil {
+		return err
+	}
+	var n int64
+	for _, v := range counts {
+		n += v.Count
+	}
+	c.m.Beacons("flushed", int(n))
+	return nil
 }
 
 type rankKey struct {
@@ -92,7 +126,7 @@ func New(store Store, site Site, websub *WebSub, log *slog.Logger, now func() ti
 func (s *Service) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		s.counter.Run(ctx, s.store, flushEvery, func(err error) { s.log.Error("write views", "err", err) })
+		s.counter.Run(ctx, s.sink(), flushEvery, func(err error) { s.log.Error("write views", "err", err) })
 	})
 	wg.Go(func() {
 		t := time.NewTicker(rankEvery)
@@ -129,11 +163,15 @@ func (s *Service) Changed() {
 // View counts a reader's view of a published story (bots, repeats and
 // floods are not counted).
 func (s *Service) View(id int64, addr, userAgent string) {
-	s.counter.View(id, addr, userAgent)
+	o := s.counter.View(id, addr, userAgent)
+	s.metrics.Beacons("received", 1)
+	if o != views.Counted {
+		s.metrics.Beacons("dropped", 1)
+	}
 }
 
 // FlushViews writes the counted views now (tests and shutdown).
-func (s *Service) FlushViews(ctx context.Context) error { return s.counter.Flush(ctx, s.store) }
+func (s *Service) FlushViews(ctx context.Context) error { return s.counter.Flush(ctx, s.sink()) }
 
 // Published reports whether an article is published, from memory when it
 // can: beacons come in thousands a second, mostly for the same stories.

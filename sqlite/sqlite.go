@@ -129,6 +129,16 @@ func OpenWith(ctx context.Context, path string, opt Options) (*DB, error) {
 }
 
 // Close closes both pools.
+// Pools tells what the writer's connection and the read pool are doing.
+func (db *DB) Pools() []dateline.PoolStats {
+	return []dateline.PoolStats{sqlPool("write", db.write.Stats()), sqlPool("read", db.read.Stats())}
+}
+
+func sqlPool(name string, s sql.DBStats) dateline.PoolStats {
+	return dateline.PoolStats{Pool: name, InUse: s.InUse, Idle: s.Idle, Max: s.MaxOpenConnections,
+		Waits: s.WaitCount, WaitDuration: s.WaitDuration}
+}
+
 func (db *DB) Close() (err error) {
 	defer wrap(&err, "close")
 	err1 := db.read.Close()

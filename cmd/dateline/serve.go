@@ -29,6 +29,7 @@ import (
 	"dateline/ingest"
 	"dateline/internal/netguard"
 	"dateline/media"
+	"dateline/metrics"
 	"dateline/partners"
 	"dateline/rates"
 	"dateline/sqlite"
@@ -68,6 +69,7 @@ type serveConfig struct {
 	memoryLimit     string
 	pageCache       string
 	memory          memoryPlan
+	metrics         metricsFlags
 }
 
 func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
@@ -94,6 +96,7 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	fs.StringVar(&c.logFormat, "log-format", env("DATELINE_LOG_FORMAT", "text"), "log format: text or json (env DATELINE_LOG_FORMAT)")
 	fs.StringVar(&c.logLevel, "log-level", env("DATELINE_LOG_LEVEL", "info"), "log level: debug, info, warn or error; warn hides the access log (env DATELINE_LOG_LEVEL)")
 	fs.StringVar(&c.debugAddr, "debug-addr", env("DATELINE_DEBUG_ADDR", ""), "if set, serve Go's profiler (/debug/pprof/) on this separate address, e.g. 127.0.0.1:6060 (env DATELINE_DEBUG_ADDR)")
+	c.metrics.register(fs)
 	fs.Var(&c.trusted, "trusted-proxy", "address or CIDR of a reverse proxy in front of the node, whose X-Forwarded-For gives the reader's address; repeat for several (env DATELINE_TRUSTED_PROXIES, space-separated)")
 	fs.BoolVar(&c.dev, "dev", false, "read templates from ./http/html on every request, for template work")
 	fs.StringVar(&c.feedContent, "feed-content", env("DATELINE_FEED_CONTENT", dhttp.FeedFull), "what RSS, Atom and JSON feeds carry of each story: full or summary (env DATELINE_FEED_CONTENT)")
@@ -356,6 +359,11 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		TrustedProxies: c.trustedNets, FeedContent: c.feedContent, WebSubHub: c.websubHub, NoAds: c.noAds,
 		PageCache: c.memory.pages, RenderLimit: renderLimit(c.renderLimit),
 	}
+	if c.metrics.on() {
+		hcfg.Metrics, hcfg.MetricsToken = metrics.New(), c.metrics.token
+		in.Metrics = hcfg.Metrics
+		defer c.metrics.serveSide(hcfg.Metrics, log)()
+	}
 	// Weather is kept in memory on each node; every node fetches it.
 	var wx *weather.Service
 	if c.weatherURL != "" {
@@ -367,6 +375,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	if c.partnerFeeds {
 		sched = partners.NewScheduler(store, partners.NewFetcher(partners.Config{AllowPrivate: c.partnersPrivate}), log, time.Now,
 			func() { srv.Changed() }, partners.Backoff{})
+		sched.Metrics = hcfg.Metrics
 		hcfg.Partners = sched
 	}
 	var rel *releaser
@@ -380,6 +389,8 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		return err
 	}
 	rel = newReleaser(store, srv.StoriesChanged, log)
+	rel.metrics = hcfg.Metrics
+	c.metrics.measure(hcfg.Metrics, c.store.data, c.media)
 	in.Changed = srv.StoriesChanged
 
 	hs := &http.Server{
@@ -408,7 +419,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	}
 	if len(c.ratesURLs) > 0 {
 		rsched := &rates.Scheduler{URLs: c.ratesURLs, Store: store, Log: log, Changed: srv.Changed, Every: c.ratesEvery,
-			Client: c.guard().Client(30 * time.Second)}
+			Client: c.guard().Client(30 * time.Second), Metrics: hcfg.Metrics}
 		workers = append(workers, worker{"rates", rsched.Run})
 	}
 	if wx != nil {
@@ -517,6 +528,7 @@ type releaser struct {
 	changed func()
 	log     *slog.Logger
 	wake    chan struct{}
+	metrics *metrics.Metrics // the release lag
 }
 
 // maxReleaseWait is how long the releaser sleeps when no embargo is
@@ -565,6 +577,8 @@ func (r *releaser) release(ctx context.Context) time.Duration {
 			return r.failed(ctx, "publish scheduled", err)
 		}
 		if len(ids) > 0 {
+			// The oldest due story was released this late.
+			r.metrics.ReleaseLag(time.Since(next))
 			r.log.Info("published scheduled stories", "ids", joinIDs(ids))
 			r.changed()
 		}

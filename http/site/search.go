@@ -106,7 +106,10 @@ func (s *SearchPages) runSearch(r *http.Request, sr *searchRequest) (dateline.Se
 	if sr.Section != "" {
 		f.Sections = []string{sr.Section}
 	}
-	return s.store.Search(r.Context(), f)
+	start := time.Now()
+	res, err := s.store.Search(r.Context(), f)
+	s.Config().Metrics.Search(time.Since(start))
+	return res, err
 }
 
 // Link is the address of another page of the same search.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -74,10 +75,14 @@ func Status(code string) int {
 	return http.StatusInternalServerError
 }
 
-// statusWriter records the status a handler wrote, for the access log.
+// statusWriter records the status a handler wrote, for the access log,
+// and what the handlers noted for metrics: the route and the page cache's
+// outcome.
 type statusWriter struct {
 	http.ResponseWriter
 	status int
+	route  string
+	cache  string
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -98,14 +103,54 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 var statusWriters = sync.Pool{New: func() any { return new(statusWriter) }}
 
-// AccessLog writes one structured line per request, and turns a panic
-// into an answer by internalError (when nothing was written yet) so one
-// bad request cannot take the node down.
-func AccessLog(log *slog.Logger, next http.Handler, internalError func(w http.ResponseWriter, r *http.Request)) http.Handler {
+// Page cache outcomes, noted with NoteCache.
+const (
+	CacheHit  = "hit"
+	CacheMiss = "miss"
+)
+
+// NoteCache notes, for metrics, whether the page cache had the page the
+// request is answered with (CacheHit) or not (CacheMiss).
+func NoteCache(w http.ResponseWriter, outcome string) {
+	if sw := findStatusWriter(w); sw != nil {
+		sw.cache = outcome
+	}
+}
+
+// NoteRoute notes, for metrics, the route that served the request: a mux
+// pattern or another name of few values, never the raw path.
+func NoteRoute(w http.ResponseWriter, route string) {
+	if sw := findStatusWriter(w); sw != nil && sw.route == "" {
+		sw.route = route
+	}
+}
+
+func findStatusWriter(w http.ResponseWriter) *statusWriter {
+	for {
+		switch v := w.(type) {
+		case *statusWriter:
+			return v
+		case interface{ Unwrap() http.ResponseWriter }:
+			w = v.Unwrap()
+		default:
+			return nil
+		}
+	}
+}
+
+// Observer is told of every request the access log saw: its route (see
+// NoteRoute; "other" when none was noted), its status, the page cache's
+// outcome (see NoteCache; "" when none) and how long it took.
+type Observer func(route string, status int, cache string, d time.Duration)
+
+// AccessLog writes one structured line per request, tells observe (when
+// not nil), and turns a panic into an answer by internalError (when
+// nothing was written yet) so one bad request cannot take the node down.
+func AccessLog(log *slog.Logger, observe Observer, next http.Handler, internalError func(w http.ResponseWriter, r *http.Request)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := statusWriters.Get().(*statusWriter)
-		sw.ResponseWriter, sw.status = w, 0
+		sw.ResponseWriter, sw.status, sw.route, sw.cache = w, 0, "", ""
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {
@@ -116,12 +161,20 @@ func AccessLog(log *slog.Logger, next http.Handler, internalError func(w http.Re
 					internalError(sw, r)
 				}
 			}
+			took := time.Since(start)
 			log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 				slog.String("method", r.Method),
 				slog.String("path", r.URL.Path),
 				slog.Int("status", sw.status),
-				slog.Duration("duration", time.Since(start)),
+				slog.Duration("duration", took),
 			)
+			if observe != nil {
+				route := sw.route
+				if route == "" {
+					route = "other"
+				}
+				observe(route, cmp.Or(sw.status, http.StatusOK), sw.cache, took)
+			}
 			sw.ResponseWriter = nil
 			statusWriters.Put(sw)
 		}()

@@ -34,7 +34,7 @@ func TestClientIP(t *testing.T) {
 
 func TestAccessLogTurnsAPanicIntoAnAnswer(t *testing.T) {
 	var logs bytes.Buffer
-	h := AccessLog(slog.New(slog.NewTextHandler(&logs, nil)), http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+	h := AccessLog(slog.New(slog.NewTextHandler(&logs, nil)), nil, http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
 		panic("boom")
 	}), func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusInternalServerError) })
 	w := httptest.NewRecorder()

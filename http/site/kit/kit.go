@@ -24,6 +24,7 @@ import (
 	"dateline"
 	"dateline/http/web"
 	"dateline/i18n"
+	"dateline/metrics"
 )
 
 // Config is what the site needs to know of itself.
@@ -61,6 +62,9 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the reader's address, for RenderLimit.
 	TrustedProxies []netip.Prefix
+	// Metrics records render times and the page cache's outcomes; nil
+	// records nothing.
+	Metrics *metrics.Metrics
 }
 
 // City is a place whose local time pages show.
@@ -204,6 +208,7 @@ func New(store Store, log *slog.Logger, cfg Config, now func() time.Time) (*Kit,
 		return nil, err
 	}
 	k.lastChange.Store(now().UnixNano())
+	k.cacheMetrics(cfg.Metrics)
 	if rate := cmp.Or(cfg.RenderLimit, 20); rate > 0 {
 		k.renders = &web.Limiter{Rate: rate, Burst: 2 * rate}
 	}
@@ -287,6 +292,17 @@ func (s *Kit) Render(name string, p Page) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// cacheMetrics registers the page cache's size and counts; its hit ratio
+// is hits over hits and misses.
+func (s *Kit) cacheMetrics(m *metrics.Metrics) {
+	c := s.cache
+	m.Gauge(metrics.CachePages, "Pages in the page cache.", func() float64 { n, _ := c.Size(); return float64(n) })
+	m.Gauge(metrics.CacheBytes, "Bytes held by the pages in the page cache.", func() float64 { _, b := c.Size(); return float64(b) })
+	m.Counter(metrics.CacheHits, "Pages served from the page cache.", func() float64 { return float64(c.Stats().Hits.Load()) })
+	m.Counter(metrics.CacheMisses, "Pages rendered because the page cache did not have them.", func() float64 { return float64(c.Stats().Misses.Load()) })
+	m.Counter(metrics.CacheEvicts, "Pages the page cache let go to make room.", func() float64 { return float64(c.Stats().Evictions.Load()) })
+}
+
 // RenderNewsroom runs one of the newsroom's page templates.
 func (s *Kit) RenderNewsroom(buf *bytes.Buffer, name string, data any) error {
 	return s.tmpl.executeNewsroom(buf, name, data)
@@ -306,19 +322,23 @@ func (s *Kit) ServePage(w http.ResponseWriter, r *http.Request, key web.Key, ren
 // it with finish and keeps it if keep says so.
 func (s *Kit) serve(w http.ResponseWriter, r *http.Request, key web.Key, render func(ctx context.Context) (*web.Page, error), finish func(*web.Page), keep func(*web.Page) bool) {
 	if p := s.cache.Get(key); p != nil {
+		web.NoteCache(w, web.CacheHit)
 		p.Write(w, r)
 		return
 	}
 	if s.OverLimit(w, r) {
 		return
 	}
+	web.NoteCache(w, web.CacheMiss)
 	p, err := s.cache.Page(key, func() (*web.Page, []web.Dep, error) {
+		start := time.Now()
 		ctx, d := collect(context.WithoutCancel(r.Context()), key.Kind)
 		p, err := render(ctx)
 		if err != nil {
 			return nil, nil, err
 		}
 		finish(p)
+		s.cfg.Metrics.Render(key.Kind, time.Since(start))
 		return p, d.all(), nil
 	}, keep)
 	if err != nil {
