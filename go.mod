@@ -8,6 +8,7 @@ require (
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/kljensen/snowball v0.10.0
 	github.com/microcosm-cc/bluemonday v1.0.27
+	github.com/minio/minio-go/v7 v7.4.1 // media/s3media: photos in any S3-compatible bucket, and the SeaweedFS tests' client
 	github.com/mmcdole/gofeed v1.4.2 // partners reads partner feeds; tests check every feed we serve parses with a real reader
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	golang.org/x/crypto v0.59.0
@@ -19,10 +20,7 @@ require (
 	modernc.org/sqlite v1.62.0
 )
 
-require (
-	github.com/minio/minio-go/v7 v7.4.1
-	github.com/prometheus/client_golang v1.25.0
-)
+require github.com/prometheus/client_golang v1.25.0
 
 require (
 	github.com/aymerick/douceur v0.2.0 // indirect

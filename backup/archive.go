@@ -82,14 +82,23 @@ func (a *Writer) AddFile(name, src string) error {
 	if err != nil {
 		return err
 	}
-	hdr := &tar.Header{Name: name, Mode: 0o644, Size: st.Size(), ModTime: st.ModTime(), Typeflag: tar.TypeReg, Format: tar.FormatPAX}
+	if err := a.AddReader(name, f, st.Size(), st.ModTime()); err != nil {
+		return fmt.Errorf("%s: %w", src, err)
+	}
+	return nil
+}
+
+// AddReader copies size bytes of r into the archive as name: fewer is an
+// error, not a short entry.
+func (a *Writer) AddReader(name string, r io.Reader, size int64, mod time.Time) error {
+	hdr := &tar.Header{Name: name, Mode: 0o644, Size: size, ModTime: mod, Typeflag: tar.TypeReg, Format: tar.FormatPAX}
 	if err := a.tw.WriteHeader(hdr); err != nil {
 		return err
 	}
 	h := sha256.New()
-	n, err := io.CopyN(io.MultiWriter(a.tw, h, progressWriter(a.done)), f, st.Size())
+	n, err := io.CopyN(io.MultiWriter(a.tw, h, progressWriter(a.done)), r, size)
 	if err != nil {
-		return fmt.Errorf("%s: %w (%d of %d bytes)", src, err, n, st.Size())
+		return fmt.Errorf("%w (%d of %d bytes)", err, n, size)
 	}
 	a.files = append(a.files, File{Path: name, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))})
 	return nil

@@ -65,13 +65,23 @@ var hashOnce = sync.OnceValue(func() string { return auth.Hash(testPassword) })
 
 func newNewsroom(t testing.TB) *nrEnv {
 	t.Helper()
+	return newNewsroomMedia(t, nil)
+}
+
+// newNewsroomMedia is newNewsroom with its photos in m (nil: the
+// folder media under the test's folder).
+func newNewsroomMedia(t testing.TB, m dateline.Media) *nrEnv {
+	t.Helper()
 	e := newEnv(t, false)
+	if m == nil {
+		m = media.Dir{Root: filepath.Join(e.dir, "media")}
+	}
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	in := &ingest.Service{Store: e.store, Now: e.clock.Now, FallbackSection: "world"}
 	srv, err := dhttp.NewServer(e.store, in, log, dhttp.Config{
 		SiteName: "Dateline", AgencyMark: "DATELINE", BaseURL: "http://news.example",
-		City: dhttp.City{Name: "Moscow", Zone: moscow}, Media: media.Dir{Root: filepath.Join(e.dir, "media")}, MaxBodySize: 256 << 10,
+		City: dhttp.City{Name: "Moscow", Zone: moscow}, Media: m, MaxBodySize: 256 << 10,
 	}, e.clock.Now)
 	if err != nil {
 		t.Fatal(err)
@@ -674,6 +684,12 @@ func bombPNG(t testing.TB) []byte {
 
 func (b *browser) upload(name string, data []byte, caption, credit string) resp {
 	b.t.Helper()
+	return b.uploadWith(name, data, caption, credit)
+}
+
+// uploadWith is upload with the request's headers, name and value in turn.
+func (b *browser) uploadWith(name string, data []byte, caption, credit string, headers ...string) resp {
+	b.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	mw.WriteField("csrf", b.csrf)
@@ -682,7 +698,7 @@ func (b *browser) upload(name string, data []byte, caption, credit string) resp 
 	fw, _ := mw.CreateFormFile("photo", name)
 	fw.Write(data)
 	mw.Close()
-	return b.req("POST", "/newsroom/photos", &body, mw.FormDataContentType())
+	return b.req("POST", "/newsroom/photos", &body, mw.FormDataContentType(), headers...)
 }
 
 func TestUploads(t *testing.T) {

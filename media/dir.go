@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -108,4 +109,42 @@ func requestMade(err error) bool {
 		errors.Is(err, syscall.EISDIR) ||
 		errors.Is(err, syscall.ELOOP) ||
 		errors.Is(err, syscall.EINVAL)
+}
+
+// List calls fn with the path and size of every file in the folder, in
+// lexical order, and stops at fn's first error. Files of a Put under way
+// are not listed. A folder that does not exist holds no files.
+func (d Dir) List(ctx context.Context, fn func(p string, size int64) error) error {
+	return filepath.WalkDir(d.Root, func(full string, e fs.DirEntry, err error) error {
+		if err != nil {
+			if full == d.Root && errors.Is(err, fs.ErrNotExist) {
+				return filepath.SkipDir
+			}
+			return err
+		}
+		if !e.Type().IsRegular() || strings.HasPrefix(e.Name(), ".put-") {
+			return ctx.Err()
+		}
+		rel, err := filepath.Rel(d.Root, full)
+		if err != nil {
+			return err
+		}
+		info, err := e.Info()
+		if err != nil {
+			return err
+		}
+		return fn(filepath.ToSlash(rel), info.Size())
+	})
+}
+
+// Remove deletes the file at p; a missing one is no error.
+func (d Dir) Remove(ctx context.Context, p string) error {
+	full, err := d.path(p)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	iofs "io/fs"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -13,6 +12,7 @@ import (
 
 	"dateline"
 	"dateline/backup"
+	"dateline/media"
 	"dateline/postgres"
 	"dateline/sqlite"
 )
@@ -29,16 +29,19 @@ written to FILE.partial and renamed to FILE when complete, so a failed backup
 never leaves a file that looks whole. A progress bar shows on a terminal.
 Restore it with "dateline restore".`
 
-const restoreHelp = `Usage: dateline restore --from FILE --data DIR [--db DSN]
+const restoreHelp = `Usage: dateline restore --from FILE --data DIR [--db DSN] [--media DIR|s3://...]
 
 Restores an archive written by "dateline backup" into an empty data folder
 (and, with --db postgres://..., an empty PostgreSQL database; with
---db sqlite:PATH, a file that does not exist yet). A target that is not
-empty is refused. Everything is first extracted into a staging folder next
-to DIR and every file's size and SHA-256 checked against the manifest; only
-then is the database moved into place (PostgreSQL: its rows copied and
-counted, as migrate-db does) and the staging folder renamed to DIR. A
-damaged, cut-short or foreign archive is refused with the target untouched.`
+--db sqlite:PATH, a file that does not exist yet; with --media, an empty
+folder or S3 bucket prefix for the photos, else DATA/media). A target that
+is not empty is refused. Everything is first extracted into a staging
+folder next to DIR and every file's size and SHA-256 checked against the
+manifest; only then are the photos stored (in a --media folder or bucket;
+if one fails, those stored are removed again), the database moved into
+place (PostgreSQL: its rows copied and counted, as migrate-db does) and the
+staging folder renamed to DIR. A damaged, cut-short or foreign archive is
+refused with the targets untouched.`
 
 // version names this build of dateline for the manifest.
 func version() string {
@@ -57,10 +60,10 @@ func version() string {
 
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var sf storeFlags
-	var to, mediaDir string
+	var to, mediaSpec string
 	fs := newFlagSet("backup", backupHelp)
 	sf.register(fs)
-	fs.StringVar(&mediaDir, "media", env("DATELINE_MEDIA", ""), "folder of photo files (default DATA/media) (env DATELINE_MEDIA)")
+	fs.StringVar(&mediaSpec, "media", env("DATELINE_MEDIA", ""), mediaHelp)
 	fs.StringVar(&to, "to", "", "the archive to write: FILE.tar, or FILE.tar.gz to compress (required)")
 	if err := parse(fs, args, stdout, stderr, false); err != nil {
 		return err
@@ -68,8 +71,9 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if to == "" {
 		return usagef("--to is required")
 	}
-	if mediaDir == "" {
-		mediaDir = filepath.Join(sf.data, "media")
+	files, err := openMedia(mediaSpec, sf.data)
+	if err != nil {
+		return err
 	}
 	start := time.Now()
 	tmp, err := os.MkdirTemp(filepath.Dir(to), ".dateline-backup-")
@@ -88,28 +92,15 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	m := backup.Manifest{Format: backup.Format, Dateline: version(), Engine: engine, Created: time.Now().UTC(), Tables: counts}
 
-	// The media files: paths relative to the folder, in walk order.
-	var media []string
-	total := fileSize(snap)
-	err = filepath.WalkDir(mediaDir, func(p string, d iofs.DirEntry, err error) error {
-		if err != nil {
-			if p == mediaDir && os.IsNotExist(err) {
-				return filepath.SkipDir
-			}
-			return err
-		}
-		if d.Type().IsRegular() {
-			rel, err := filepath.Rel(mediaDir, p)
-			if err != nil {
-				return err
-			}
-			media = append(media, filepath.ToSlash(rel))
-			total += fileSize(p)
-		}
-		return nil
-	})
+	// The media files: a folder's or a bucket's, listed now; photos
+	// stored after this are the next backup's.
+	media, err := backup.ListMedia(ctx, files)
 	if err != nil {
-		return fmt.Errorf("media: %w", err)
+		return err
+	}
+	total := fileSize(snap)
+	for _, f := range media {
+		total += f.Size
 	}
 
 	partial := to + ".partial"
@@ -125,11 +116,8 @@ func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		bar.set(written, fmt.Sprintf("%d MiB", written>>20))
 	})
 	err = aw.AddFile(backup.DBEntry, snap)
-	for _, rel := range media {
-		if err != nil {
-			break
-		}
-		err = aw.AddFile(backup.MediaPrefix+rel, filepath.Join(mediaDir, filepath.FromSlash(rel)))
+	if err == nil {
+		err = aw.AddMedia(ctx, files, media)
 	}
 	if err == nil {
 		err = aw.Finish(m)
@@ -213,20 +201,36 @@ func fileSize(p string) int64 {
 
 func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	var sf storeFlags
-	var from string
+	var from, mediaSpec string
 	fs := newFlagSet("restore", restoreHelp)
 	sf.register(fs)
 	fs.StringVar(&from, "from", "", "the archive to restore (required)")
+	fs.StringVar(&mediaSpec, "media", env("DATELINE_MEDIA", ""), mediaHelp)
 	if err := parse(fs, args, stdout, stderr, false); err != nil {
 		return err
 	}
 	if from == "" {
 		return usagef("--from is required")
 	}
+	files, err := openMedia(mediaSpec, sf.data)
+	if err != nil {
+		return err
+	}
+	// The photos go with the data folder unless --media names another
+	// place, which is filled file by file.
+	apart := files
+	if d, ok := files.(media.Dir); ok && filepath.Clean(d.Root) == filepath.Join(sf.data, "media") {
+		apart = nil
+	}
 	start := time.Now()
 	// The targets must be empty before anything is read.
 	if err := emptyFolder(sf.data); err != nil {
 		return err
+	}
+	if apart != nil {
+		if err := backup.CheckEmpty(ctx, apart, mediaSpec); err != nil {
+			return err
+		}
 	}
 	var pg *postgres.DB
 	dbPath := filepath.Join(sf.data, backup.DBEntry) // where the database goes
@@ -300,6 +304,28 @@ func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) (e
 	}
 
 	// Verified: now the targets.
+	if apart != nil {
+		staged := filepath.Join(stage, "media")
+		bar := newProgress(stderr, "media", m.MediaSize())
+		var sent int64
+		put, err := backup.PutMedia(ctx, staged, apart, func(n int64) {
+			sent += n
+			bar.set(sent, fmt.Sprintf("%d MiB", sent>>20))
+		})
+		bar.done()
+		if err != nil {
+			return fmt.Errorf("restore the photos into %s: %w (those stored were removed again)", mediaSpec, err)
+		}
+		// Should the database fail now, the photos go too.
+		defer func() {
+			if err != nil {
+				backup.RemoveMedia(context.WithoutCancel(ctx), apart, put)
+			}
+		}()
+		if err := os.RemoveAll(staged); err != nil {
+			return err
+		}
+	}
 	if pg != nil {
 		src, err := sqlite.Open(ctx, staged)
 		if err != nil {

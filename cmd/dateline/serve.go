@@ -13,7 +13,6 @@ import (
 	"net/http/pprof"
 	"net/netip"
 	"net/url"
-	"path/filepath"
 	rpprof "runtime/pprof"
 	"strconv"
 	"strings"
@@ -23,6 +22,7 @@ import (
 
 	"dateline"
 	"dateline/auth"
+	"dateline/backup"
 	"dateline/cities"
 	"dateline/demo"
 	dhttp "dateline/http"
@@ -52,6 +52,7 @@ type serveConfig struct {
 	dev             bool
 	debugAddr       string
 	media           string
+	files           backup.Media // what media names
 	trusted         listFlag
 	trustedNets     []netip.Prefix
 	feedContent     string
@@ -81,7 +82,7 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	c.store.registerDurability(fs)
 	fs.StringVar(&c.pageCache, "page-cache", env("DATELINE_PAGE_CACHE", "auto"), "the page cache's budget, such as 64MiB or 1GiB: rendered pages kept as ready bytes, the least recently used dropped beyond it; auto is a sixteenth of the memory limit, at least 16MiB and at most 64MiB (env DATELINE_PAGE_CACHE)")
 	fs.StringVar(&c.memoryLimit, "memory-limit", env("DATELINE_MEMORY_LIMIT", "auto"), "the node's memory limit, such as 768MiB or 2GiB: the Go runtime collects garbage harder as it nears it, and photo uploads are prepared within three quarters of it (larger ones wait their turn); auto is GOMEMLIMIT when set, else three quarters of the container's memory limit or of the machine's memory (env DATELINE_MEMORY_LIMIT)")
-	fs.StringVar(&c.media, "media", env("DATELINE_MEDIA", ""), "folder of photo files; nodes of a cluster share one (default DATA/media) (env DATELINE_MEDIA)")
+	fs.StringVar(&c.media, "media", env("DATELINE_MEDIA", ""), mediaHelp)
 	fs.StringVar(&c.addr, "addr", env("DATELINE_ADDR", "127.0.0.1:8080"), "address to listen on, HOST:PORT (env DATELINE_ADDR)")
 	fs.BoolVar(&c.demo, "demo", env("DATELINE_DEMO", "") == "1", "load the demo site into an empty database (env DATELINE_DEMO=1)")
 	fs.StringVar(&c.baseURL, "base-url", env("DATELINE_BASE_URL", ""), "the site's public URL, for canonical and share links (default http://ADDR) (env DATELINE_BASE_URL)")
@@ -114,6 +115,9 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 		return nil, err
 	}
 	if err := c.store.checkDurability(); err != nil {
+		return nil, err
+	}
+	if c.files, err = openMedia(c.media, c.store.data); err != nil {
 		return nil, err
 	}
 	if c.memory, err = planMemory(c.memoryLimit, c.pageCache); err != nil {
@@ -305,11 +309,10 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	if c.fallbackSection != "" && !hasSection(ctx, store, c.fallbackSection) {
 		return usagef("--fallback-section %q is not a section", c.fallbackSection)
 	}
-	mediaDir := c.media
-	if mediaDir == "" {
-		mediaDir = filepath.Join(c.store.data, "media")
+	files := c.files
+	if err := checkMedia(ctx, files, log); err != nil {
+		return err
 	}
-	files := media.Dir{Root: mediaDir}
 	demoLoaded := false
 	if c.demo {
 		n, err := store.CountArticles(ctx, "")
@@ -390,7 +393,11 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	}
 	rel = newReleaser(store, srv.StoriesChanged, log)
 	rel.metrics = hcfg.Metrics
-	c.metrics.measure(hcfg.Metrics, c.store.data, c.media)
+	mediaDir := c.media
+	if _, ok := files.(media.Dir); !ok {
+		mediaDir = "" // a bucket has no free space to measure
+	}
+	c.metrics.measure(hcfg.Metrics, c.store.data, mediaDir)
 	in.Changed = srv.StoriesChanged
 
 	hs := &http.Server{

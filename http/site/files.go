@@ -62,8 +62,18 @@ func (s *Files) ServeMedia(w http.ResponseWriter, r *http.Request, rel string) {
 	defer f.Close()
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	// An object store's own entity tag, when it has one, so that every
+	// node answers a conditional request alike; ServeContent checks
+	// If-None-Match and If-Range against it.
+	if e, ok := f.(etagger); ok && e.ETag() != "" {
+		w.Header().Set("ETag", `"`+strings.Trim(e.ETag(), `"`)+`"`)
+	}
 	http.ServeContent(w, r, path.Base(rel), f.ModTime(), f)
 }
+
+// etagger is a stored file that knows its entity tag (s3media's do; a
+// folder's files have their time only).
+type etagger interface{ ETag() string }
 
 // mediaName reports whether rel could name a stored file at all: no file
 // system takes a name of more than 255 bytes, and asking for one is an

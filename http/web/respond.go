@@ -50,7 +50,11 @@ func LogError(log *slog.Logger, w http.ResponseWriter, r *http.Request, err erro
 		log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	case dateline.EUNAVAILABLE:
 		w.Header().Set("Retry-After", "2")
-		log.Warn("busy", "method", r.Method, "path", r.URL.Path, "err", dateline.ErrorMessage(err))
+		attrs := []any{"method", r.Method, "path", r.URL.Path, "err", dateline.ErrorMessage(err)}
+		if _, bare := err.(*dateline.Error); !bare {
+			attrs = append(attrs, "cause", err) // what did not answer, and how
+		}
+		log.Warn("busy", attrs...)
 	}
 	return true
 }
