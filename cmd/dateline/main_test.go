@@ -106,6 +106,12 @@ func TestBadCommandLines(t *testing.T) {
 		{[]string{"serve", "--data", data, "--memory-limit", "lots"}, "--memory-limit must be a size such as 768MiB"},
 		{[]string{"serve", "--data", data, "--memory-limit", "-1GiB"}, "--memory-limit must be a size"},
 		{[]string{"serve", "--data", data, "--memory-limit", "1MiB"}, "--memory-limit must be at least 128MiB"},
+		{[]string{"serve", "--data", data, "--media", "ftp://host/photos"}, "--media must be a folder or s3://"},
+		{[]string{"serve", "--data", data, "--media", "s3://Bad_Bucket"}, "not a valid bucket name"},
+		{[]string{"serve", "--data", data, "--media", "s3://photos?endpoint=http://x:9000"}, "give HOST or HOST:PORT"},
+		{[]string{"serve", "--data", data, "--media", "s3://key:secret@photos"}, "must not carry credentials"},
+		{[]string{"backup", "--data", data, "--to", filepath.Join(dir, "b.tar"), "--media", "s3://photos?colour=red"}, `unknown parameter "colour"`},
+		{[]string{"restore", "--data", data, "--from", filepath.Join(dir, "b.tar"), "--media", "s3://photos/../x"}, "plain folder names"},
 	} {
 		_, _, err := cli(t, tt.args...)
 		if err == nil {

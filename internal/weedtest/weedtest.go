@@ -9,10 +9,13 @@ package weedtest
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -38,6 +41,7 @@ type Server struct {
 	bin, dir string
 	args     []string
 	cmd      *exec.Cmd
+	probed   bool // the probe file is written
 	exited   chan struct{}
 	logPath  string
 }
@@ -60,7 +64,11 @@ func Start(t testing.TB) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
+	t.Cleanup(func() {
+		if os.Getenv("DATELINE_WEED_KEEP") == "" {
+			os.RemoveAll(dir)
+		}
+	})
 	s := &Server{Bucket: "dateline", bin: bin, dir: dir, logPath: filepath.Join(dir, "weed.log")}
 	conf := filepath.Join(dir, "s3.json")
 	ident := map[string]any{"identities": []any{map[string]any{
@@ -87,16 +95,22 @@ func Start(t testing.TB) *Server {
 		"-s3", "-s3.port=" + strconv.Itoa(p[6]), "-s3.port.grpc=" + strconv.Itoa(p[7]),
 		"-s3.config=" + conf, "-s3.port.iceberg=0", "-s3.port.lance=0",
 		"-filer.localSocket=" + filepath.Join(dir, "f.sock"), "-s3.localSocket=" + filepath.Join(dir, "s.sock"),
-		// Small: a few volumes of 64 MB, made as needed, and nothing
-		// sent anywhere.
-		"-volume.max=4", "-master.volumeSizeLimitMB=64", "-volume.preStopSeconds=0",
+		// Small: volumes of at most 64 MB, made as needed (a bucket's
+		// first seven at once), and nothing sent anywhere.
+		"-volume.max=16", "-master.volumeSizeLimitMB=64", "-volume.preStopSeconds=0",
 		"-master.telemetry=false",
+		// A restarted master is the leader within a second, not ten.
+		"-master.electionTimeout=1s",
 	}
 	t.Cleanup(s.Stop)
+	began := time.Now()
 	s.Start(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cl := s.Client(t)
+	// The bucket, and a file written in it: SeaweedFS takes some seconds
+	// after it answers before it takes files (it grows the bucket's first
+	// volumes).
 	for {
 		err := cl.MakeBucket(ctx, s.Bucket, minio.MakeBucketOptions{Region: Region})
 		if err == nil {
@@ -107,6 +121,18 @@ func Start(t testing.TB) *Server {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	for {
+		_, err := cl.PutObject(ctx, s.Bucket, ProbeKey, strings.NewReader("ready"), 5, minio.PutObjectOptions{})
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("weed: takes no file after 60 s: %v\n%s", err, s.logTail())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.probed = true
+	t.Logf("SeaweedFS answers at %s, bucket made, in %v", s.Endpoint, time.Since(began).Round(time.Millisecond))
 	return s
 }
 
@@ -136,14 +162,16 @@ func (s *Server) Start(t testing.TB) {
 		logf.Close()
 		close(s.exited)
 	}()
-	// Ready once the gateway answers a signed request (before the
-	// bucket exists, "no such bucket" is an answer too).
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cl := s.Client(t)
+	began := time.Now()
 	for {
-		_, err := cl.BucketExists(ctx, s.Bucket)
+		err := s.ready(ctx, cl)
 		if err == nil {
+			if s.probed {
+				t.Logf("SeaweedFS serves files again after %v", time.Since(began).Round(time.Millisecond))
+			}
 			return
 		}
 		select {
@@ -155,6 +183,30 @@ func (s *Server) Start(t testing.TB) {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// ProbeKey is the file in the bucket that tells a restarted server
+// serves files; tests use other prefixes.
+const ProbeKey = "weedtest/probe"
+
+// ready tells whether the server answers: a signed request at first
+// (before the bucket exists, "no such bucket" is an answer too), the
+// probe file once it was written.
+func (s *Server) ready(ctx context.Context, cl *minio.Client) error {
+	if !s.probed {
+		_, err := cl.BucketExists(ctx, s.Bucket)
+		return err
+	}
+	o, err := cl.GetObject(ctx, s.Bucket, ProbeKey, minio.GetObjectOptions{})
+	if err != nil {
+		return err
+	}
+	defer o.Close()
+	b, err := io.ReadAll(o)
+	if err == nil && string(b) != "ready" {
+		err = fmt.Errorf("probe file reads %q", b)
+	}
+	return err
 }
 
 // Stop kills the server's process group and waits until it is gone.
@@ -196,17 +248,28 @@ func (s *Server) Client(t testing.TB) *minio.Client {
 	return cl
 }
 
-// Keys lists the object keys under prefix.
+// Keys lists the object keys under prefix, in order.
 func (s *Server) Keys(t testing.TB, prefix string) []string {
 	t.Helper()
 	var keys []string
+	for k := range s.ETags(t, prefix) {
+		keys = append(keys, prefix+k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// ETags maps the keys under prefix, less the prefix, to their ETags.
+func (s *Server) ETags(t testing.TB, prefix string) map[string]string {
+	t.Helper()
+	tags := map[string]string{}
 	for o := range s.Client(t).ListObjectsIter(context.Background(), s.Bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
 		if o.Err != nil {
 			t.Fatal(o.Err)
 		}
-		keys = append(keys, o.Key)
+		tags[strings.TrimPrefix(o.Key, prefix)] = o.ETag
 	}
-	return keys
+	return tags
 }
 
 func (s *Server) logTail() string {

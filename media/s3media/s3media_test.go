@@ -88,8 +88,14 @@ func open(t testing.TB, w *weedtest.Server, prefix string) *s3media.Store {
 	return s
 }
 
+// TestStore runs the store's calls against SeaweedFS, then stops it.
 func TestStore(t *testing.T) {
 	w := weedtest.Start(t)
+	t.Run("files", func(t *testing.T) { testFiles(t, w) })
+	t.Run("down", func(t *testing.T) { testDown(t, w) })
+}
+
+func testFiles(t *testing.T, w *weedtest.Server) {
 	ctx := context.Background()
 	s := open(t, w, "site/media")
 	if err := s.Check(ctx); err != nil {
@@ -101,7 +107,7 @@ func TestStore(t *testing.T) {
 	if err := s.Put(ctx, "uploads/2026/12/a.jpg", bytes.NewReader(data)); err != nil {
 		t.Fatal(err)
 	}
-	if keys := w.Keys(t, ""); len(keys) != 1 || keys[0] != "site/media/uploads/2026/12/a.jpg" {
+	if keys := w.Keys(t, "site/"); len(keys) != 1 || keys[0] != "site/media/uploads/2026/12/a.jpg" {
 		t.Errorf("keys %v", keys)
 	}
 	if ok, err := s.Exists(ctx, "uploads/2026/12/a.jpg"); !ok || err != nil {
@@ -220,13 +226,12 @@ func TestStore(t *testing.T) {
 	}
 }
 
-// TestStoreDown stops the server: every call answers EUNAVAILABLE with
-// the words for readers, within a second or two; once the server is back,
+// testDown stops the server: every call answers EUNAVAILABLE with the
+// words for readers, within a second or two; once the server is back,
 // what was stored before is there.
-func TestStoreDown(t *testing.T) {
-	w := weedtest.Start(t)
+func testDown(t *testing.T, w *weedtest.Server) {
 	ctx := context.Background()
-	s := open(t, w, "")
+	s := open(t, w, "down")
 	if err := s.Put(ctx, "a.jpg", strings.NewReader("photo")); err != nil {
 		t.Fatal(err)
 	}
