@@ -60,6 +60,29 @@ if command -v pg_lsclusters >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5
 	for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 fi
 
+# SeaweedFS: the S3 tests (media/s3media, http, cmd/dateline, e2e) run a
+# real S3-compatible store, "weed server" on loopback (internal/weedtest),
+# about 11 s to start per package. go install refuses SeaweedFS's module
+# (it has replace directives), so its module folder is copied and built
+# here once; the first build takes tens of minutes, later runs reuse the
+# binary in the cache.
+WEED_VERSION=v0.0.0-20261109003541-7506e5f91cd6
+WEED_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/dateline/seaweedfs-${WEED_VERSION##*-}"
+if [ -z "${DATELINE_WEED:-}" ] && [ ! -x "$WEED_CACHE/weed" ]; then
+	say "building SeaweedFS's weed $WEED_VERSION into $WEED_CACHE (once; it takes long)"
+	weed_tmp=$(mktemp -d)
+	# Outside this module, so that go.sum is left alone.
+	weed_src=$(cd "$weed_tmp" && go mod download -json "github.com/seaweedfs/seaweedfs@$WEED_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+	[ -n "$weed_src" ] || { echo "go mod download found no SeaweedFS $WEED_VERSION" >&2; exit 1; }
+	cp -R "$weed_src/." "$weed_tmp"
+	chmod -R u+w "$weed_tmp"
+	mkdir -p "$WEED_CACHE"
+	(cd "$weed_tmp" && go build -trimpath -ldflags "-s -w" -o "$WEED_CACHE/weed.partial" ./weed)
+	mv "$WEED_CACHE/weed.partial" "$WEED_CACHE/weed"
+	rm -rf "$weed_tmp"
+fi
+export DATELINE_WEED="${DATELINE_WEED:-$WEED_CACHE/weed}"
+
 export DATELINE_CHROMIUM="${DATELINE_CHROMIUM:-$(command -v chromium || true)}"
 export DATELINE_AXE="${DATELINE_AXE:-$PWD/e2e/node_modules/axe-core/axe.min.js}"
 

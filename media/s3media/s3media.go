@@ -145,12 +145,12 @@ type Store struct {
 
 var _ dateline.Media = (*Store)(nil)
 
-// How long the store may take before it counts as not answering. A reader
-// waits for a photo no longer than this: a page's photo that is late is a
-// photo missing, and the node's connections are better used for others.
+// How long the store may take to connect and to begin its answer before a
+// try counts as not answering: a photo that is late is a photo missing,
+// and the node's connections are better used for others.
 const (
 	dialTimeout   = 3 * time.Second
-	answerTimeout = 10 * time.Second
+	answerTimeout = 5 * time.Second
 	// One try and one retry: a store that is down answers "not
 	// answering" within a second, not after the client library's ten
 	// tries with back-off.
@@ -225,15 +225,20 @@ func (s *Store) Put(ctx context.Context, p string, r io.Reader) error {
 	if !dateline.ValidMediaPath(p) {
 		return dateline.Errorf(dateline.EINVALID, "The media path %q is not allowed.", p)
 	}
-	_, err := s.cl.PutObject(ctx, s.cfg.Bucket, s.key(p), r, sizeOf(r), minio.PutObjectOptions{ContentType: contentType(p)})
+	// A known size goes in one request, whatever it is: a photo is far
+	// below the 5 GB a single PUT may carry, and no upload in parts is
+	// left behind when one fails.
+	size := sizeOf(r)
+	opts := minio.PutObjectOptions{ContentType: contentType(p), DisableMultipart: size >= 0}
+	_, err := s.cl.PutObject(ctx, s.cfg.Bucket, s.key(p), r, size, opts)
 	if err != nil {
 		return s.fail(ctx, "put", p, err)
 	}
 	return nil
 }
 
-// sizeOf is how many bytes r has left when it can tell, or -1. A known
-// size is sent in one request; an unknown one in parts.
+// sizeOf is how many bytes r has left when it can tell, or -1 (sent in
+// parts of 16 MB).
 func sizeOf(r io.Reader) int64 {
 	switch r := r.(type) {
 	case interface{ Len() int }:
