@@ -96,17 +96,13 @@ func PutMedia(ctx context.Context, dir string, m Media, done func(int64)) (put [
 			return err
 		}
 		defer f.Close()
-		st, err := f.Stat()
-		if err != nil {
-			return err
-		}
 		p := filepath.ToSlash(rel)
 		if err := m.Put(ctx, p, f); err != nil {
 			return fmt.Errorf("media %s: %w", p, err)
 		}
 		put = append(put, p)
-		if done != nil {
-			done(st.Size())
+		if info, err := e.Info(); err == nil && done != nil {
+			done(info.Size())
 		}
 		return nil
 	})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os/exec"
 	"strings"
@@ -68,17 +67,18 @@ func TestClusterS3(t *testing.T) {
 	}
 }
 
-// fetch GETs url, which must answer 200, and returns the body and ETag.
+// fetch GETs url, which must answer 200, and returns the body and the
+// ETag a HEAD of it gives.
 func fetch(t *testing.T, url string) (string, string) {
 	t.Helper()
-	resp, err := http.Get(url)
+	code, body := httpGet(t, url)
+	if code != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", url, code, body)
+	}
+	resp, err := http.Head(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %d %s", url, resp.StatusCode, b)
-	}
-	return string(b), resp.Header.Get("ETag")
+	resp.Body.Close()
+	return body, resp.Header.Get("ETag")
 }
