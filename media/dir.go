@@ -113,7 +113,9 @@ func requestMade(err error) bool {
 
 // List calls fn with the path and size of every file in the folder, in
 // lexical order, and stops at fn's first error. Files of a Put under way
-// are not listed. A folder that does not exist holds no files.
+// are not listed, nor files under paths Put refuses (put there by other
+// hands: dateline can neither have stored nor serve them). A folder that
+// does not exist holds no files.
 func (d Dir) List(ctx context.Context, fn func(p string, size int64) error) error {
 	return filepath.WalkDir(d.Root, func(full string, e fs.DirEntry, err error) error {
 		if err != nil {
@@ -129,11 +131,15 @@ func (d Dir) List(ctx context.Context, fn func(p string, size int64) error) erro
 		if err != nil {
 			return err
 		}
+		p := filepath.ToSlash(rel)
+		if !dateline.ValidMediaPath(p) {
+			return nil
+		}
 		info, err := e.Info()
 		if err != nil {
 			return err
 		}
-		return fn(filepath.ToSlash(rel), info.Size())
+		return fn(p, info.Size())
 	})
 }
 

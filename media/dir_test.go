@@ -2,7 +2,11 @@ package media
 
 import (
 	"context"
+	"errors"
 	"io"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -49,5 +53,39 @@ func TestDir(t *testing.T) {
 				t.Errorf("Put(%q) = %v", bad, err)
 			}
 		}
+	}
+}
+
+// TestDirList: List gives the stored files with their sizes, in order,
+// not a Put under way nor a file under a path Put refuses; Remove removes.
+func TestDirList(t *testing.T) {
+	ctx := context.Background()
+	d := Dir{Root: t.TempDir()}
+	for p, body := range map[string]string{"b/c.jpg": "ccc", "a.jpg": "a"} {
+		if err := d.Put(ctx, p, strings.NewReader(body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(d.Root, "b", ".put-123"), []byte("half"), 0o644)
+	os.WriteFile(filepath.Join(d.Root, "b", `back\slash.jpg`), []byte("x"), 0o644)
+	var got []string
+	err := d.List(ctx, func(p string, size int64) error {
+		got = append(got, p+":"+strconv.FormatInt(size, 10))
+		return nil
+	})
+	if err != nil || strings.Join(got, " ") != "a.jpg:1 b/c.jpg:3" {
+		t.Errorf("List: %v, %v", got, err)
+	}
+	if err := d.Remove(ctx, "a.jpg"); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Remove(ctx, "a.jpg"); err != nil {
+		t.Errorf("removing a missing file: %v", err)
+	}
+	if ok, _ := d.Exists(ctx, "a.jpg"); ok {
+		t.Error("a.jpg is still there")
+	}
+	if err := (Dir{Root: filepath.Join(d.Root, "none")}).List(ctx, func(string, int64) error { return errors.New("called") }); err != nil {
+		t.Errorf("a missing folder: %v", err)
 	}
 }

@@ -1,15 +1,19 @@
 package main
 
 import (
+	"context"
 	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"dateline"
+	"dateline/backup"
 	"dateline/internal/weedtest"
+	"dateline/sqlite"
 )
 
 // TestBackupRestoreS3 backs up a site whose photos are in an S3 bucket
@@ -54,6 +58,41 @@ func TestBackupRestoreS3(t *testing.T) {
 			t.Errorf("restored into a folder: %v", err)
 			break
 		}
+	}
+
+	// A restore that cannot store one photo removes those it stored: an
+	// archive with a.jpg and a file under a path longer than a media path
+	// may be (512 bytes), which the store refuses.
+	odd := filepath.Join(dir, "odd")
+	if _, _, err := cli(t, "token", "create", "--data", odd, "--name", "x", "--scope", "read"); err != nil {
+		t.Fatal(err) // makes the database
+	}
+	oddArchive := filepath.Join(dir, "odd.tar")
+	f, err := os.Create(oddArchive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	aw := backup.NewWriter(f, false, nil)
+	counts, err := sqlite.CountFile(context.Background(), filepath.Join(odd, "dateline.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	aw.AddFile(backup.DBEntry, filepath.Join(odd, "dateline.db"))
+	aw.AddReader(backup.MediaPrefix+"a.jpg", strings.NewReader("a"), 1, time.Now())
+	aw.AddReader(backup.MediaPrefix+strings.Repeat("x/", 300)+"z.jpg", strings.NewReader("z"), 1, time.Now())
+	if err := aw.Finish(backup.Manifest{Format: backup.Format, Engine: "sqlite", Tables: counts}); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	_, _, err = cli(t, "restore", "--from", oddArchive, "--data", filepath.Join(dir, "r4"), "--media", w.URL("odd"))
+	if msg := message(err); !strings.Contains(msg, "is not allowed") || strings.Contains(msg, "\n") {
+		t.Errorf("restore of a photo the store refuses: %q", msg)
+	}
+	if keys := w.Keys(t, "odd/"); len(keys) > 0 {
+		t.Errorf("the failed restore left %v in the bucket", keys)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "r4")); !os.IsNotExist(err) {
+		t.Errorf("the failed restore made its data folder: %v", err)
 	}
 
 	w.Stop()
