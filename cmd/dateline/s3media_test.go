@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"maps"
 	"os"
 	"path/filepath"
@@ -94,6 +95,23 @@ func TestBackupRestoreS3(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "r4")); !os.IsNotExist(err) {
 		t.Errorf("the failed restore made its data folder: %v", err)
 	}
+
+	// A node refuses to start on a bucket that is not there or on
+	// credentials the store refuses.
+	for _, tc := range []struct{ url, secret, want string }{
+		{strings.Replace(w.URL("x"), "s3://dateline", "s3://no-such-bucket", 1), weedtest.SecretKey, `the bucket "no-such-bucket" does not exist`},
+		{w.URL("x"), "wrong-secret", "403"},
+	} {
+		t.Setenv("AWS_SECRET_ACCESS_KEY", tc.secret)
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		err := run(ctx, []string{"serve", "--data", filepath.Join(dir, "start"), "--addr", "127.0.0.1:0", "--media", tc.url}, strings.NewReader(""), io.Discard, io.Discard)
+		cancel()
+		t.Logf("serve on %s: %s", tc.url, message(err))
+		if msg := message(err); !strings.Contains(msg, tc.want) || strings.Contains(msg, "\n") {
+			t.Errorf("serve on %s: %q, want %q", tc.url, msg, tc.want)
+		}
+	}
+	t.Setenv("AWS_SECRET_ACCESS_KEY", weedtest.SecretKey)
 
 	w.Stop()
 	down := filepath.Join(dir, "down.tar")

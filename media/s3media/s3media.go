@@ -104,18 +104,18 @@ func (c Config) String() string {
 	if c.Prefix != "" {
 		s += "/" + c.Prefix
 	}
-	q := url.Values{}
+	var q []string
 	if c.Endpoint != DefaultEndpoint {
-		q.Set("endpoint", c.Endpoint)
+		q = append(q, "endpoint="+c.Endpoint)
 	}
 	if c.Region != "" {
-		q.Set("region", c.Region)
+		q = append(q, "region="+c.Region)
 	}
 	if c.Insecure {
-		q.Set("insecure", "1")
+		q = append(q, "insecure=1")
 	}
 	if len(q) > 0 {
-		s += "?" + q.Encode()
+		s += "?" + strings.Join(q, "&")
 	}
 	return s
 }
@@ -199,9 +199,13 @@ var errUnavailable = dateline.Errorf(dateline.EUNAVAILABLE, "The photo store is 
 // gives no answer or a server error, ctx's error when the caller gave up,
 // and an internal error for anything else (denied credentials, a missing
 // bucket: the node's configuration, for its operator).
+// p is the media path, or "" for a call on the whole store.
 func (s *Store) fail(ctx context.Context, op, p string, err error) error {
+	if p != "" {
+		op += " " + p
+	}
 	if ctx.Err() != nil {
-		return fmt.Errorf("s3media: %s %s: %w", op, p, ctx.Err())
+		return fmt.Errorf("s3media: %s: %w", op, ctx.Err())
 	}
 	var er minio.ErrorResponse
 	if errors.As(err, &er) {
@@ -209,13 +213,13 @@ func (s *Store) fail(ctx context.Context, op, p string, err error) error {
 		case er.Code == minio.NoSuchKey:
 			return dateline.Errorf(dateline.ENOTFOUND, "No such file.")
 		case er.StatusCode >= 500:
-			return fmt.Errorf("s3media: %s %s in %s: %w (%v)", op, p, s.cfg, errUnavailable, err)
+			return fmt.Errorf("s3media: %s in %s: %w (%v)", op, s.cfg, errUnavailable, err)
 		case er.Code == minio.NoSuchBucket:
-			return fmt.Errorf("s3media: %s %s: the bucket %q does not exist at %s", op, p, s.cfg.Bucket, s.cfg.Endpoint)
+			return fmt.Errorf("s3media: %s: the bucket %q does not exist at %s", op, s.cfg.Bucket, s.cfg.Endpoint)
 		}
-		return fmt.Errorf("s3media: %s %s in %s: %s (%d %s)", op, p, s.cfg, er.Message, er.StatusCode, er.Code)
+		return fmt.Errorf("s3media: %s in %s: %s (%d %s)", op, s.cfg, er.Message, er.StatusCode, er.Code)
 	}
-	return fmt.Errorf("s3media: %s %s in %s: %w (%v)", op, p, s.cfg, errUnavailable, err)
+	return fmt.Errorf("s3media: %s in %s: %w (%v)", op, s.cfg, errUnavailable, err)
 }
 
 // Put uploads the file. An object appears whole or not at all, so readers
@@ -313,7 +317,7 @@ func (s *Store) List(ctx context.Context, fn func(p string, size int64) error) e
 	}
 	for o := range s.cl.ListObjectsIter(ctx, s.cfg.Bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
 		if o.Err != nil {
-			return s.fail(ctx, "list", s.cfg.String(), o.Err)
+			return s.fail(ctx, "list", "", o.Err)
 		}
 		p := strings.TrimPrefix(o.Key, prefix)
 		if strings.HasSuffix(p, "/") {
@@ -343,10 +347,10 @@ func (s *Store) Remove(ctx context.Context, p string) error {
 func (s *Store) Check(ctx context.Context) error {
 	ok, err := s.cl.BucketExists(ctx, s.cfg.Bucket)
 	if err != nil {
-		return s.fail(ctx, "check", s.cfg.String(), err)
+		return s.fail(ctx, "check", "", err)
 	}
 	if !ok {
-		return fmt.Errorf("s3media: the bucket %q does not exist at %s", s.cfg.Bucket, s.cfg.Endpoint)
+		return fmt.Errorf("s3media: check: the bucket %q does not exist at %s", s.cfg.Bucket, s.cfg.Endpoint)
 	}
 	return nil
 }

@@ -59,7 +59,7 @@ func TestParseURL(t *testing.T) {
 		}
 	}
 	c, _ := s3media.ParseURL("s3://photos/m?insecure=1&endpoint=127.0.0.1:8333")
-	if s := c.String(); s != "s3://photos/m?endpoint=127.0.0.1%3A8333&insecure=1" {
+	if s := c.String(); s != "s3://photos/m?endpoint=127.0.0.1:8333&insecure=1" {
 		t.Errorf("String: %s", s)
 	}
 }
