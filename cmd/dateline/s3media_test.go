@@ -19,8 +19,10 @@ import (
 
 // TestBackupRestoreS3 backs up a site whose photos are in an S3 bucket
 // (SeaweedFS on loopback) and restores it into another prefix of the
-// bucket and into a data folder; a prefix that holds photos is refused,
-// and a store that does not answer fails the backup in one line.
+// bucket and into a data folder; a prefix that holds photos is refused, a
+// restore that cannot store a photo takes back those it stored, a node
+// does not start on a missing bucket or refused credentials, and while the
+// store does not answer a backup fails in one line and a node starts.
 func TestBackupRestoreS3(t *testing.T) {
 	w := weedtest.Start(t)
 	t.Setenv("AWS_ACCESS_KEY_ID", weedtest.AccessKey)
@@ -121,6 +123,11 @@ func TestBackupRestoreS3(t *testing.T) {
 	}
 	if entries, _ := filepath.Glob(down + "*"); len(entries) > 0 {
 		t.Errorf("the failed backup left %v", entries)
+	}
+	// A node starts while the store is down, and serves its pages.
+	base := startServe(t, append([]string{"--media", w.URL("src")}, dbArgs(t, filepath.Join(dir, "fresh"))...)...)
+	if page := get(t, base+"/"); !strings.Contains(page, "</html>") {
+		t.Errorf("the home page while the store is down: %.200s", page)
 	}
 }
 
