@@ -102,7 +102,16 @@ func Start(t testing.TB) *Server {
 		// A restarted master is the leader within a second, not ten.
 		"-master.electionTimeout=1s",
 	}
-	t.Cleanup(s.Stop)
+	t.Cleanup(func() {
+		s.Stop()
+		// weed makes its gRPC sockets in /tmp whatever it is told,
+		// named by port, and a killed weed leaves them.
+		for _, name := range []string{"master", "volume", "filer", "s3"} {
+			for _, port := range p {
+				os.Remove(fmt.Sprintf("/tmp/seaweedfs-%s-grpc-%d.sock", name, port))
+			}
+		}
+	})
 	began := time.Now()
 	s.Start(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
