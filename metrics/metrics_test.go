@@ -13,7 +13,7 @@ func TestNilRecordsNothing(t *testing.T) {
 	m.Request("GET /{$}", 200, "hit", time.Millisecond)
 	m.Render("home", time.Millisecond)
 	m.Ingest("wire", "created")
-	m.ReleaseLag(time.Second)
+	m.ReleaseLag(Embargoed, time.Second)
 	m.Search(time.Millisecond)
 	m.Query("article", time.Millisecond)
 	m.Beacons("received", 1)
@@ -30,7 +30,7 @@ func TestGather(t *testing.T) {
 	a, b := New(), New()
 	a.FreeSpace(t.TempDir(), "data")
 	a.Fetch("partner", "error")
-	a.ReleaseLag(1500 * time.Millisecond)
+	a.ReleaseLag(Scheduled, 1500*time.Millisecond)
 	a.Pools(func() []dateline.PoolStats {
 		return []dateline.PoolStats{{Pool: "write", InUse: 1, Max: 1, Waits: 3, WaitDuration: time.Second}}
 	})
