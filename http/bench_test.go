@@ -17,6 +17,7 @@ import (
 	dhttp "dateline/http"
 	"dateline/ingest"
 	"dateline/internal/pgtest"
+	"dateline/metrics"
 	"dateline/postgres"
 	"dateline/sqlite"
 
@@ -41,6 +42,9 @@ func benchServer(b *testing.B, engine string) (*dhttp.Server, int64) {
 		SiteName: "Dateline", AgencyMark: "DATELINE", BaseURL: "https://news.example",
 		City:        dhttp.City{Name: "Moscow", Zone: moscow},
 		RenderLimit: -1, // cold pages are rendered from one address, as fast as they come
+		// DATELINE_BENCH_METRICS=1 turns the node's metrics on, to
+		// measure what they cost a cold page.
+		Metrics: map[bool]*metrics.Metrics{true: metrics.New()}[os.Getenv("DATELINE_BENCH_METRICS") == "1"],
 	}, func() time.Time { return benchNow })
 	if err != nil {
 		b.Fatal(err)

@@ -3,6 +3,7 @@ package http_test
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -187,6 +188,23 @@ func TestMetricsToken(t *testing.T) {
 	}
 	if w := newEnv(t, false).get("/metrics", "Authorization", "Bearer "+metricsToken); w.Code != http.StatusNotFound {
 		t.Errorf("a node without metrics: %d", w.Code)
+	}
+	// The OpenAPI document lists every answer above (TestOpenAPIWalk
+	// calls /metrics on a node without metrics).
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Responses map[string]struct {
+				Content map[string]any
+			}
+		}
+	}
+	if err := json.Unmarshal(e.get("/api/openapi.json").Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for code, ctype := range map[string]string{"200": "text/plain", "401": "text/plain", "403": "text/plain", "404": "text/html"} {
+		if _, ok := doc.Paths["/metrics"]["get"].Responses[code].Content[ctype]; !ok {
+			t.Errorf("the OpenAPI document lacks GET /metrics %s %s", code, ctype)
+		}
 	}
 }
 

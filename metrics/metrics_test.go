@@ -67,3 +67,21 @@ func TestGather(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkQuery is what recording one query's time costs.
+func BenchmarkQuery(b *testing.B) {
+	m := New()
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Query("select articles", time.Millisecond)
+	}
+}
+
+// BenchmarkRequest is what counting one request costs.
+func BenchmarkRequest(b *testing.B) {
+	m := New()
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Request("GET /{section}/{id}", 200, "hit", time.Millisecond)
+	}
+}

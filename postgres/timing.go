@@ -50,6 +50,9 @@ func (t tracer) begin(conn *pgx.Conn, op string, sql string) {
 }
 
 func (t tracer) end(conn *pgx.Conn) {
+	if !t.obs.On() {
+		return
+	}
 	s, _ := conn.PgConn().CustomData()[startKey].(*queryStart)
 	if s == nil || s.op == "" {
 		return

@@ -22,7 +22,8 @@ const backupHelp = `Usage: dateline backup --data DIR [--db DSN] [--media DIR] -
 Writes one archive of the whole site while it serves: the database as a
 consistent snapshot (SQLite: VACUUM INTO a temporary file; PostgreSQL: every
 row read in one REPEATABLE READ transaction and moved into an SQLite file, as
-migrate-db does), the media files, and a manifest (format version, dateline
+migrate-db does, without the search index, which restore builds), the media
+files, and a manifest (format version, dateline
 version, engine, time, rows per table, every file with its size and SHA-256).
 The archive is a tar file, gzipped when FILE ends in .gz or .tgz; it is
 written to FILE.partial and renamed to FILE when complete, so a failed backup
@@ -37,8 +38,10 @@ Restores an archive written by "dateline backup" into an empty data folder
 empty is refused. Everything is first extracted into a staging folder next
 to DIR and every file's size and SHA-256 checked against the manifest; only
 then is the database moved into place (PostgreSQL: its rows copied and
-counted, as migrate-db does) and the staging folder renamed to DIR. A
-damaged, cut-short or foreign archive is refused with the target untouched.`
+counted, as migrate-db does; if that fails midway, the database is emptied
+again) and the staging folder renamed to DIR; a PostgreSQL site restored into
+SQLite gets its search index built first. A damaged, cut-short or foreign
+archive is refused with the target untouched.`
 
 // version names this build of dateline for the manifest.
 func version() string {
