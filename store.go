@@ -62,7 +62,7 @@ type Store interface {
 	Pools() []PoolStats
 	// ObserveQueries makes f receive every database query's operation
 	// (its verb and main table, such as "select articles") and time, for
-	// metrics; nil stops it.
+	// metrics, in place of any function set before; nil stops it.
 	ObserveQueries(f func(op string, d time.Duration))
 	Newsroom
 	Readership
