@@ -21,7 +21,8 @@ type Pages struct {
 	*kit.Kit
 	store pageStore
 	reads *readership.Service
-	rates *currency.Handler // the home page's block of rates
+	rates *currency.Handler     // the home page's block of rates
+	side  kit.Memo[*sideColumn] // each edition's side column of story pages
 }
 
 // pageStore is what the pages read.
