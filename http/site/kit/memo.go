@@ -1,7 +1,9 @@
 package kit
 
 import (
+	"bytes"
 	"context"
+	"html/template"
 	"sync"
 
 	"dateline/http/web"
@@ -56,4 +58,31 @@ func (m *Memo[T]) Get(ctx context.Context, k *Kit, key string, fill func(context
 	}
 	Depend(ctx, deps...)
 	return v, nil
+}
+
+// Part returns the HTML of template part of page name for key: a piece
+// that many renders show alike, such as one section's block on an
+// edition's home page. It is kept in the page cache with the deps its
+// reading noted, so a story filed in one section renders that section's
+// block again and not the others; read reads its data only when the part
+// is not kept. The page that includes it notes the same deps.
+func (s *Kit) Part(ctx context.Context, key web.Key, name, part string, read func(context.Context) (any, error)) (template.HTML, error) {
+	if p, ds := s.cache.Part(key); p != nil {
+		Depend(ctx, ds...)
+		return template.HTML(p.Body), nil
+	}
+	gen := s.cache.Gen()
+	d := &deps{seen: map[web.Dep]bool{}}
+	data, err := read(context.WithValue(ctx, depsKey{}, d))
+	if err != nil {
+		return "", err
+	}
+	var buf bytes.Buffer
+	if err := s.tmpl.executePart(&buf, name, part, data); err != nil {
+		return "", err
+	}
+	ds := d.all() // nothing noted: any change drops it
+	s.cache.Put(key, &web.Page{Body: buf.Bytes()}, gen, ds...)
+	Depend(ctx, ds...)
+	return template.HTML(buf.String()), nil
 }
