@@ -27,6 +27,7 @@ import (
 	"dateline/demo"
 	dhttp "dateline/http"
 	"dateline/ingest"
+	"dateline/internal/mediastore"
 	"dateline/internal/netguard"
 	"dateline/media"
 	"dateline/metrics"
@@ -82,7 +83,7 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	c.store.registerDurability(fs)
 	fs.StringVar(&c.pageCache, "page-cache", env("DATELINE_PAGE_CACHE", "auto"), "the page cache's budget, such as 64MiB or 1GiB: rendered pages kept as ready bytes, the least recently used dropped beyond it; auto is a sixteenth of the memory limit, at least 16MiB and at most 64MiB (env DATELINE_PAGE_CACHE)")
 	fs.StringVar(&c.memoryLimit, "memory-limit", env("DATELINE_MEMORY_LIMIT", "auto"), "the node's memory limit, such as 768MiB or 2GiB: the Go runtime collects garbage harder as it nears it, and photo uploads are prepared within three quarters of it (larger ones wait their turn); auto is GOMEMLIMIT when set, else three quarters of the container's memory limit or of the machine's memory (env DATELINE_MEMORY_LIMIT)")
-	fs.StringVar(&c.media, "media", env("DATELINE_MEDIA", ""), mediaHelp)
+	fs.StringVar(&c.media, "media", env("DATELINE_MEDIA", ""), mediastore.FlagHelp)
 	fs.StringVar(&c.addr, "addr", env("DATELINE_ADDR", "127.0.0.1:8080"), "address to listen on, HOST:PORT (env DATELINE_ADDR)")
 	fs.BoolVar(&c.demo, "demo", env("DATELINE_DEMO", "") == "1", "load the demo site into an empty database (env DATELINE_DEMO=1)")
 	fs.StringVar(&c.baseURL, "base-url", env("DATELINE_BASE_URL", ""), "the site's public URL, for canonical and share links (default http://ADDR) (env DATELINE_BASE_URL)")
@@ -310,7 +311,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		return usagef("--fallback-section %q is not a section", c.fallbackSection)
 	}
 	files := c.files
-	if err := checkMedia(ctx, files, log); err != nil {
+	if err := mediastore.Check(ctx, files, log); err != nil {
 		return err
 	}
 	demoLoaded := false
@@ -579,14 +580,13 @@ func (r *releaser) release(ctx context.Context) time.Duration {
 		return r.failed(ctx, "next embargo", err)
 	}
 	if !next.IsZero() && !next.After(time.Now()) {
-		ids, err := r.store.PublishDue(ctx, time.Now())
+		released, err := r.store.PublishDue(ctx, time.Now())
 		if err != nil {
 			return r.failed(ctx, "publish scheduled", err)
 		}
-		if len(ids) > 0 {
-			// The oldest due story was released this late.
-			r.metrics.ReleaseLag(time.Since(next))
-			r.log.Info("published scheduled stories", "ids", joinIDs(ids))
+		if len(released) > 0 {
+			r.lag(released, time.Now())
+			r.log.Info("published scheduled stories", "ids", joinIDs(released))
 			r.changed()
 		}
 		if next, err = r.store.NextEmbargo(ctx); err != nil {
@@ -608,10 +608,30 @@ func (r *releaser) failed(ctx context.Context, what string, err error) time.Dura
 	return time.Second
 }
 
-func joinIDs(ids []int64) string {
-	s := make([]string, len(ids))
-	for i, id := range ids {
-		s[i] = strconv.FormatInt(id, 10)
+// lag records how late the oldest due story of each kind (embargoed,
+// scheduled) was released at now.
+func (r *releaser) lag(released []dateline.Release, now time.Time) {
+	var oldest [2]time.Time // scheduled, embargoed
+	for _, x := range released {
+		k := 0
+		if x.Embargoed {
+			k = 1
+		}
+		if oldest[k].IsZero() || x.Due.Before(oldest[k]) {
+			oldest[k] = x.Due
+		}
+	}
+	for k, kind := range []string{metrics.Scheduled, metrics.Embargoed} {
+		if !oldest[k].IsZero() {
+			r.metrics.ReleaseLag(kind, now.Sub(oldest[k]))
+		}
+	}
+}
+
+func joinIDs(released []dateline.Release) string {
+	s := make([]string, len(released))
+	for i, x := range released {
+		s[i] = strconv.FormatInt(x.ID, 10)
 	}
 	return strings.Join(s, ",")
 }
