@@ -396,8 +396,14 @@ func FeedSignature(key []byte, path string) string {
 	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 
-// FeedPath is the path of the feed of a client's product; its address is
-// the path with "?sig=" and FeedSignature.
+// FeedPath is the path of the RSS feed of a client's product; its address
+// is the path with "?sig=" and FeedSignature.
 func FeedPath(clientID, productID int64) string {
-	return "/wire/feeds/" + strconv.FormatInt(clientID, 10) + "/" + strconv.FormatInt(productID, 10) + ".xml"
+	return "/wire/feeds/" + strconv.FormatInt(clientID, 10) + "/" + strconv.FormatInt(productID, 10) + ".rss"
+}
+
+// FeedAddress is the signed path of the feed of a client's product.
+func FeedAddress(c *Client, productID int64) string {
+	p := FeedPath(c.ID, productID)
+	return p + "?sig=" + FeedSignature(c.FeedKey, p)
 }

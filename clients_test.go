@@ -212,7 +212,7 @@ func TestClientValidate(t *testing.T) {
 func TestFeedSignature(t *testing.T) {
 	k1, k2 := []byte("one"), []byte("two")
 	p := FeedPath(3, 4)
-	if p != "/wire/feeds/3/4.xml" {
+	if p != "/wire/feeds/3/4.rss" {
 		t.Fatal(p)
 	}
 	s := FeedSignature(k1, p)
