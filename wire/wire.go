@@ -51,15 +51,16 @@ type Page struct {
 
 // Tuning of the walks.
 const (
-	// RowBudget is how many rows one request reads from its walks at
-	// most.
-	RowBudget = 4000
 	// maxTagWalks is how many topic-and-person walks one product may
 	// have; beyond it the product walks its sections (or all stories).
 	maxTagWalks = 8
 	// maxBatch is the largest batch of one walk (dateline's list cap).
 	maxBatch = 200
 )
+
+// rowBudget is how many rows one request reads from its walks at most
+// once each has read a batch (a variable for the tests).
+var rowBudget = 4000
 
 // walk is one keyset walk and where it stands.
 type walk struct {
@@ -78,14 +79,18 @@ func List(ctx context.Context, st Store, products []dateline.Product, f Filter) 
 	}
 	e := dateline.Entitlement{Products: products}
 	walks := plan(products, f)
+	// The first batch of each walk is its share of a page, as if the
+	// walks took turns, doubled; a walk that runs dry reads twice as
+	// much again.
+	first := min(f.Limit+1, max(8, 2*f.Limit/max(len(walks), 1)+1))
 	for _, w := range walks {
-		w.f.Since, w.f.Before, w.batch = f.Since, f.Before, f.Limit+1
+		w.f.Since, w.f.Before, w.batch = f.Since, f.Before, first
 	}
 	page := Page{Items: []*dateline.Article{}}
 	var (
 		last       *dateline.Cursor // the last key popped
 		candidates []int64
-		budget     = RowBudget
+		budget     = rowBudget
 	)
 	// resolve reads the candidates whole and keeps those the entitlement
 	// covers and that are still published.
