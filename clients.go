@@ -188,6 +188,29 @@ func (p *Product) Covers(a *Article) bool {
 	return true
 }
 
+// Describe says in a few words what the product takes.
+func (p *Product) Describe() string {
+	var parts []string
+	for _, d := range []struct {
+		what string
+		list []string
+	}{{"sections", p.Sections}, {"editions", p.Langs}, {"topics", p.Topics}, {"persons", p.Persons}, {"kinds", p.Kinds}} {
+		if len(d.list) > 0 {
+			parts = append(parts, d.what+" "+strings.Join(d.list, ", "))
+		}
+	}
+	if p.MaxUrgency > 0 {
+		parts = append(parts, "urgency 1-"+strconv.Itoa(p.MaxUrgency))
+	}
+	if p.Embargoed {
+		parts = append(parts, "with embargoed copy")
+	}
+	if len(parts) == 0 {
+		return "the whole wire"
+	}
+	return strings.Join(parts, "; ")
+}
+
 // CoversCollection reports whether the product takes a gallery or an
 // infographic (kind KindGallery or KindInfographic) of the section, in the
 // edition lang.

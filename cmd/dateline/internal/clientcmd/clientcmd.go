@@ -240,31 +240,8 @@ func (c *cmd) productAdd(ctx context.Context, s dateline.Store) error {
 	if err := s.CreateProduct(ctx, p, c.now()); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "product %d: %s (%s)\n", p.ID, p.Name, Describe(p))
+	fmt.Fprintf(c.stdout, "product %d: %s (%s)\n", p.ID, p.Name, p.Describe())
 	return nil
-}
-
-// Describe says in a few words what a product takes.
-func Describe(p *dateline.Product) string {
-	var parts []string
-	for _, d := range []struct {
-		what string
-		list []string
-	}{{"sections", p.Sections}, {"editions", p.Langs}, {"topics", p.Topics}, {"persons", p.Persons}, {"kinds", p.Kinds}} {
-		if len(d.list) > 0 {
-			parts = append(parts, d.what+" "+strings.Join(d.list, ", "))
-		}
-	}
-	if p.MaxUrgency > 0 {
-		parts = append(parts, "urgency 1-"+strconv.Itoa(p.MaxUrgency))
-	}
-	if p.Embargoed {
-		parts = append(parts, "with embargoed copy")
-	}
-	if len(parts) == 0 {
-		return "the whole wire"
-	}
-	return strings.Join(parts, "; ")
 }
 
 func (c *cmd) productList(ctx context.Context, s dateline.Store) error {
@@ -275,7 +252,7 @@ func (c *cmd) productList(ctx context.Context, s dateline.Store) error {
 	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "ID\tNAME\tTAKES\t")
 	for i := range ps {
-		fmt.Fprintf(w, "%d\t%s\t%s\t\n", ps[i].ID, ps[i].Name, Describe(&ps[i]))
+		fmt.Fprintf(w, "%d\t%s\t%s\t\n", ps[i].ID, ps[i].Name, ps[i].Describe())
 	}
 	return w.Flush()
 }
