@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/internal/pgtest"
+	"dateline/postgres"
 	"dateline/sqlite"
 )
 
@@ -17,7 +19,8 @@ import (
 // of 20 random products (sections, editions, urgencies, kinds, topics and
 // persons) from the first page and from deep cursors, and reports p50 and
 // p99. The stories are DATELINE_BENCH_STORIES (default 20,000) random
-// ones in a new SQLite file, or an existing site named by
+// ones in a new SQLite file (a new PostgreSQL schema with
+// DATELINE_TEST_ENGINE=postgres), or an existing site named by
 // DATELINE_BENCH_DB (sqlite:PATH, e.g. made by `dateline gen`), whose
 // topics and persons the products then take:
 //
@@ -35,12 +38,21 @@ func BenchmarkList20Products(b *testing.B) {
 		s = db
 		tops, pers = tagSlugs(b, s, dateline.TagTopic), tagSlugs(b, s, dateline.TagPerson)
 	} else {
-		db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "dateline.db"))
-		if err != nil {
-			b.Fatal(err)
+		if os.Getenv("DATELINE_TEST_ENGINE") == "postgres" {
+			db, err := postgres.Open(ctx, pgtest.Schema(b), postgres.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			s = db
+		} else {
+			db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "dateline.db"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			s = db
 		}
-		defer db.Close()
-		s = db
 		n := 20000
 		if v, err := strconv.Atoi(os.Getenv("DATELINE_BENCH_STORIES")); err == nil {
 			n = v

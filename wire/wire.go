@@ -19,6 +19,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"sync"
 	"time"
 
 	"dateline"
@@ -59,7 +60,7 @@ const (
 )
 
 // rowBudget is how many rows one request reads from its walks at most
-// once each has read a batch (a variable for the tests).
+// after each has read its first batch (a variable for the tests).
 var rowBudget = 4000
 
 // walk is one keyset walk and where it stands.
@@ -67,7 +68,6 @@ type walk struct {
 	f     dateline.ArticleFilter
 	buf   []dateline.Article
 	batch int
-	read  bool // it has read once
 	done  bool // it has no more rows
 }
 
@@ -85,6 +85,11 @@ func List(ctx context.Context, st Store, products []dateline.Product, f Filter) 
 	first := min(f.Limit+1, max(8, 2*f.Limit/max(len(walks), 1)+1))
 	for _, w := range walks {
 		w.f.Since, w.f.Before, w.batch = f.Since, f.Before, first
+	}
+	// The walks' first reads go at once: each is one indexed query, and
+	// a page needs them all before it can pop its first story.
+	if err := readFirst(ctx, st, walks); err != nil {
+		return Page{}, err
 	}
 	page := Page{Items: []*dateline.Article{}}
 	var (
@@ -119,38 +124,21 @@ func List(ctx context.Context, st Store, products []dateline.Product, f Filter) 
 				break
 			}
 		}
-		// Fill the walks that ran dry. Every walk reads once; beyond that
-		// only within the budget.
+		// Refill the walks that ran dry, within the budget.
 		spent := false
 		for _, w := range walks {
 			if len(w.buf) > 0 || w.done {
 				continue
 			}
-			if w.read && budget <= 0 {
+			if budget <= 0 {
 				spent = true
 				break
 			}
-			n := min(w.batch, maxBatch)
-			if w.read {
-				n = min(n, budget)
-			}
-			wf := w.f
-			wf.Limit = n
-			rows, err := st.Articles(ctx, wf)
-			if err != nil {
+			n := min(w.batch, maxBatch, budget)
+			if err := w.next(ctx, st, n); err != nil {
 				return Page{}, err
 			}
 			budget -= n
-			w.read, w.buf, w.batch = true, rows, min(w.batch*2, maxBatch)
-			if len(rows) < n {
-				w.done = true
-			}
-			if len(rows) > 0 {
-				// The walk goes on after its last row, which is popped
-				// before it reads again.
-				c := dateline.Cursor{Time: rows[len(rows)-1].PublishedAt, ID: rows[len(rows)-1].ID}
-				w.f.Before = &c
-			}
 		}
 		if spent {
 			break
@@ -185,6 +173,47 @@ func List(ctx context.Context, st Store, products []dateline.Product, f Filter) 
 	}
 	page.Next = last
 	return page, nil
+}
+
+// next reads the walk's next n rows; it goes on after its last row,
+// which is popped before it reads again.
+func (w *walk) next(ctx context.Context, st Store, n int) error {
+	wf := w.f
+	wf.Limit = n
+	rows, err := st.Articles(ctx, wf)
+	if err != nil {
+		return err
+	}
+	w.buf, w.batch, w.done = rows, min(w.batch*2, maxBatch), len(rows) < n
+	if len(rows) > 0 {
+		c := dateline.Cursor{Time: rows[len(rows)-1].PublishedAt, ID: rows[len(rows)-1].ID}
+		w.f.Before = &c
+	}
+	return nil
+}
+
+// readFirst reads every walk's first batch, four at a time.
+func readFirst(ctx context.Context, st Store, walks []*walk) error {
+	sem := make(chan struct{}, 4)
+	errs := make(chan error, len(walks))
+	var wg sync.WaitGroup
+	for _, w := range walks {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			errs <- w.next(ctx, st, w.batch)
+			<-sem
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // newer reports whether a comes before b newest first.
