@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"net/mail"
 	"slices"
 	"strconv"
 	"strings"
@@ -336,13 +335,8 @@ type ClientUser struct {
 
 // Validate checks the email, name and role. Returns EINVALID.
 func (u *ClientUser) Validate() error {
-	u.Email = strings.TrimSpace(u.Email)
-	u.Name = strings.TrimSpace(u.Name)
-	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email || len(u.Email) > 254 {
-		return Errorf(EINVALID, "%q is not an email address such as anna@example.org.", truncateText(u.Email, 80))
-	}
-	if !oneLine(u.Name, 100) {
-		return Errorf(EINVALID, "A person needs a name of 1 to 100 characters on one line.")
+	if err := validPerson(&u.Email, &u.Name); err != nil {
+		return err
 	}
 	if u.Role == "" {
 		u.Role = ClientMember
