@@ -120,8 +120,10 @@ func (c *coverCache) get(r *http.Request, st Store, event, article int64) *datel
 		return a
 	}
 	a, err := st.Article(r.Context(), article)
-	if err != nil {
-		a = nil // gone, or unreadable now: not sent
+	if dateline.ErrorCode(err) == dateline.ENOTFOUND {
+		a = nil // gone: not sent, to any stream
+	} else if err != nil {
+		return nil // not read now (this stream is closing, or the store failed): not sent here, not kept
 	}
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= coverCacheSize {
