@@ -31,6 +31,15 @@ type UpsertResult struct {
 	Refused error
 }
 
+// Release is a story PublishDue made public: its id, the instant it was
+// due, and whether that was an embargo (Embargoed) or only a planned
+// publication.
+type Release struct {
+	ID        int64
+	Due       time.Time
+	Embargoed bool
+}
+
 // PoolStats is what a pool of database connections is doing.
 type PoolStats struct {
 	Pool         string        // "write", "read" (SQLite); "primary", "replica1", ... (PostgreSQL)
@@ -51,6 +60,10 @@ type Store interface {
 	// Pools tells what each of the engine's pools of connections is
 	// doing, for metrics.
 	Pools() []PoolStats
+	// ObserveQueries makes f receive every database query's operation
+	// (its verb and main table, such as "select articles") and time, for
+	// metrics, in place of any function set before; nil stops it.
+	ObserveQueries(f func(op string, d time.Duration))
 	Newsroom
 	Readership
 	Tagging
@@ -90,8 +103,8 @@ type Store interface {
 	// CountArticles counts articles with the status ("" counts all).
 	CountArticles(ctx context.Context, status Status) (int, error)
 	// PublishDue publishes scheduled articles whose embargo ended by now and
-	// returns their ids.
-	PublishDue(ctx context.Context, now time.Time) ([]int64, error)
+	// returns what it released.
+	PublishDue(ctx context.Context, now time.Time) ([]Release, error)
 	// NextEmbargo returns the earliest embargo still to end, or zero.
 	NextEmbargo(ctx context.Context) (time.Time, error)
 

@@ -17,6 +17,7 @@ import (
 	dhttp "dateline/http"
 	"dateline/ingest"
 	"dateline/internal/pgtest"
+	"dateline/metrics"
 	"dateline/postgres"
 	"dateline/sqlite"
 
@@ -41,6 +42,9 @@ func benchServer(b *testing.B, engine string) (*dhttp.Server, int64) {
 		SiteName: "Dateline", AgencyMark: "DATELINE", BaseURL: "https://news.example",
 		City:        dhttp.City{Name: "Moscow", Zone: moscow},
 		RenderLimit: -1, // cold pages are rendered from one address, as fast as they come
+		// DATELINE_BENCH_METRICS=1 turns the node's metrics on, to
+		// measure what they cost a cold page.
+		Metrics: map[bool]*metrics.Metrics{true: metrics.New()}[os.Getenv("DATELINE_BENCH_METRICS") == "1"],
 	}, func() time.Time { return benchNow })
 	if err != nil {
 		b.Fatal(err)
@@ -162,6 +166,31 @@ func benchPage(b *testing.B, srv *dhttp.Server, path string, cold bool) {
 	}
 }
 
+// benchCrawl reads a different old story at each step without emptying
+// the cache, as a crawler does on a quiet site: each page is rendered, and
+// what all story pages share is read once. The story's address is found
+// (from its id's redirect) with the timer stopped.
+func benchCrawl(b *testing.B, srv *dhttp.Server, from int64) {
+	b.ReportAllocs()
+	id := from
+	for b.Loop() {
+		b.StopTimer()
+		id--
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, httptest.NewRequest("GET", fmt.Sprintf("/politics/%d", id), nil))
+		path := w.Header().Get("Location")
+		if path == "" {
+			path = fmt.Sprintf("/politics/%d", id)
+		}
+		b.StartTimer()
+		w = httptest.NewRecorder()
+		srv.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
+		if w.Code != 200 {
+			b.Fatalf("%s: %d", path, w.Code)
+		}
+	}
+}
+
 // BenchmarkPages serves the article page and the feed page with 100,000
 // articles in the database, on SQLite and on PostgreSQL in one run: cold
 // (the page cache emptied before every request, so each one queries and
@@ -178,6 +207,7 @@ func BenchmarkPages(b *testing.B) {
 			if loc := w.Header().Get("Location"); loc != "" {
 				article = loc
 			}
+			b.Run("article/crawl", func(b *testing.B) { benchCrawl(b, srv, id) })
 			for _, p := range []struct{ name, path string }{{"article", article}, {"feed", "/news"}, {"home", "/"}} {
 				b.Run(p.name+"/cold", func(b *testing.B) { benchPage(b, srv, p.path, true) })
 				b.Run(p.name+"/warm", func(b *testing.B) { benchPage(b, srv, p.path, false) })

@@ -3,8 +3,10 @@ package http_test
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,6 +17,10 @@ import (
 )
 
 const metricsToken = "dl_test_metrics"
+
+// queryOp is a query histogram's count with a bounded operation: a verb,
+// and a table after select, insert, update and delete.
+var queryOp = regexp.MustCompile(`^` + metrics.Queries + `_count\{operation="([a-z]+|(select|insert|update|delete) [a-z_]+)"\} \d+$`)
 
 // newMetricsEnv is a server with metrics, served at /metrics to the
 // metrics token.
@@ -116,6 +122,12 @@ func TestMetricsAfterTraffic(t *testing.T) {
 		{metrics.Beacons, []string{`event="received"`}, 1},
 		{metrics.Beacons, []string{`event="flushed"`}, 1},
 		{metrics.CacheMisses, nil, 1},
+		// Every query is timed by its verb and main table, on both
+		// engines: the ingest inserted the story, the home page selected
+		// stories, and the writes ran in transactions.
+		{metrics.Queries + "_count", []string{`operation="insert articles"`}, 1},
+		{metrics.Queries + "_count", []string{`operation="select articles"`}, 1},
+		{metrics.Queries + "_count", []string{`operation="commit"`}, 1},
 	} {
 		if got := s.sum(c.name, c.labels...); got < c.want {
 			t.Errorf("%s%v = %v, want at least %v", c.name, c.labels, got, c.want)
@@ -135,6 +147,12 @@ func TestMetricsAfterTraffic(t *testing.T) {
 	}
 	if s.sum(metrics.DBConns, `state="max"`) < 1 || !strings.Contains(string(s), metrics.DBWaitTime) {
 		t.Errorf("database pools: %v", s.sum(metrics.DBConns, `state="max"`))
+	}
+	// The operations are a bounded set: no SQL text, no values.
+	for _, line := range strings.Split(string(s), "\n") {
+		if strings.HasPrefix(line, metrics.Queries+"_count{") && !queryOp.MatchString(line) {
+			t.Errorf("an operation label out of the set: %s", line)
+		}
 	}
 	// Routes are patterns, never raw paths.
 	if strings.Contains(string(s), "/no/such/page") {
@@ -170,6 +188,23 @@ func TestMetricsToken(t *testing.T) {
 	}
 	if w := newEnv(t, false).get("/metrics", "Authorization", "Bearer "+metricsToken); w.Code != http.StatusNotFound {
 		t.Errorf("a node without metrics: %d", w.Code)
+	}
+	// The OpenAPI document lists every answer above (TestOpenAPIWalk
+	// calls /metrics on a node without metrics).
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Responses map[string]struct {
+				Content map[string]any
+			}
+		}
+	}
+	if err := json.Unmarshal(e.get("/api/openapi.json").Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for code, ctype := range map[string]string{"200": "text/plain", "401": "text/plain", "403": "text/plain", "404": "text/html"} {
+		if _, ok := doc.Paths["/metrics"]["get"].Responses[code].Content[ctype]; !ok {
+			t.Errorf("the OpenAPI document lacks GET /metrics %s %s", code, ctype)
+		}
 	}
 }
 

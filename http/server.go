@@ -157,6 +157,9 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 	s.api = api.New(store, apiSite{s}, in, st.Reads, api.Config{BaseURL: cfg.BaseURL, MaxBodySize: cfg.MaxBodySize,
 		TrustedProxies: cfg.TrustedProxies, APIRate: cfg.APIRate}, log, now)
 	cfg.Metrics.Pools(store.Pools)
+	if cfg.Metrics != nil {
+		store.ObserveQueries(cfg.Metrics.Query)
+	}
 	st.Reads.Measure(cfg.Metrics)
 	s.routes()
 	return s, nil

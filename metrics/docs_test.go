@@ -27,16 +27,23 @@ func exported(t *testing.T) map[string]bool {
 	m.Request("GET /{$}", 200, "", time.Millisecond)
 	m.Render("home", time.Millisecond)
 	m.Ingest("wire", "created")
-	m.Query("article", time.Millisecond)
+	m.Query("select articles", time.Millisecond)
+	m.ReleaseLag(Embargoed, time.Millisecond)
 	m.Beacons("received", 1)
 	m.Fetch("rates", "ok")
 	fams, err := m.Registry().Gather()
 	if err != nil {
 		t.Fatal(err)
 	}
-	names := map[string]bool{}
+	// Label names go in as "label:NAME", beside Prometheus's own.
+	names := map[string]bool{"label:instance": true, "label:job": true, "label:le": true}
 	for _, f := range fams {
 		names[f.GetName()] = true
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				names["label:"+l.GetName()] = true
+			}
+		}
 		if f.GetType().String() == "HISTOGRAM" {
 			for _, s := range []string{"_bucket", "_sum", "_count"} {
 				names[f.GetName()+s] = true
@@ -46,7 +53,11 @@ func exported(t *testing.T) map[string]bool {
 	return names
 }
 
-var metricName = regexp.MustCompile(`\b(dateline|go|process)_[a-z_]+\b`)
+var (
+	metricName = regexp.MustCompile(`\b(dateline|go|process)_[a-z_]+\b`)
+	byLabels   = regexp.MustCompile(`\bby \(([a-z_, ]+)\)`)
+	matchLabel = regexp.MustCompile(`[{,]([a-z_]+)(=|!=|=~|!~)"`)
+)
 
 // checkExpr fails when expr names no metric or one the node does not export.
 func checkExpr(t *testing.T, where, expr string, names map[string]bool) {
@@ -58,6 +69,20 @@ func checkExpr(t *testing.T, where, expr string, names map[string]bool) {
 	for _, n := range found {
 		if !names[n] {
 			t.Errorf("%s: %q names %s, which no node exports", where, expr, n)
+		}
+	}
+	var labels []string
+	for _, m := range byLabels.FindAllStringSubmatch(expr, -1) {
+		for _, l := range strings.Split(m[1], ",") {
+			labels = append(labels, strings.TrimSpace(l))
+		}
+	}
+	for _, m := range matchLabel.FindAllStringSubmatch(expr, -1) {
+		labels = append(labels, m[1])
+	}
+	for _, l := range labels {
+		if !names["label:"+l] {
+			t.Errorf("%s: %q uses the label %s, which no metric has", where, expr, l)
 		}
 	}
 }

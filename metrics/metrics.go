@@ -6,6 +6,7 @@ package metrics
 
 import (
 	"net/http"
+	"sync"
 	"syscall"
 	"time"
 
@@ -23,9 +24,11 @@ type Metrics struct {
 	latency    *prometheus.HistogramVec
 	render     *prometheus.HistogramVec
 	ingest     *prometheus.CounterVec
-	releaseLag prometheus.Histogram
+	releaseLag *prometheus.HistogramVec
 	search     prometheus.Histogram
 	queries    *prometheus.HistogramVec
+	queryMu    sync.RWMutex
+	queryObs   map[string]prometheus.Observer // queries' histograms by operation
 	beacons    *prometheus.CounterVec
 	fetches    *prometheus.CounterVec
 }
@@ -72,16 +75,17 @@ func New() *Metrics {
 	m.ingest = prometheus.NewCounterVec(prometheus.CounterOpts{Name: Ingest,
 		Help: "Wire items received, by source and outcome (created, updated, unchanged, refused)."},
 		[]string{"source", "outcome"})
-	m.releaseLag = prometheus.NewHistogram(prometheus.HistogramOpts{Name: ReleaseLag,
-		Help:    "How late the oldest due embargoed or scheduled story of each release was published after its time.",
-		Buckets: []float64{.1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300}})
+	m.releaseLag = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: ReleaseLag,
+		Help:    "How late the oldest due story of each kind (embargoed: a wire or newsroom embargo; scheduled: a planned publication) was published after its time, at each release.",
+		Buckets: []float64{.1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300}},
+		[]string{"kind"})
 	m.search = prometheus.NewHistogram(prometheus.HistogramOpts{Name: Search,
 		Help:    "Time to run a search in the store.",
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}})
 	m.queries = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: Queries,
-		Help:    "Time of the store's operations, by operation (the store's method).",
+		Help:    "Time of database queries, by operation: the verb and main table (select articles, insert revisions, begin, commit).",
 		Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 5}},
-		[]string{"op"})
+		[]string{"operation"})
 	m.beacons = prometheus.NewCounterVec(prometheus.CounterOpts{Name: Beacons,
 		Help: "View beacons received, flushed to the store, and dropped."},
 		[]string{"event"})
@@ -147,14 +151,20 @@ func (m *Metrics) Ingest(source, outcome string) {
 	m.ingest.WithLabelValues(source, outcome).Inc()
 }
 
-// ReleaseLag records how late embargoed or scheduled stories were
-// published after their time (the releaser publishes every due story at
-// once: the lag of the oldest).
-func (m *Metrics) ReleaseLag(d time.Duration) {
+// The kinds of release lag.
+const (
+	Embargoed = "embargoed"
+	Scheduled = "scheduled"
+)
+
+// ReleaseLag records how late stories of a kind (Embargoed, Scheduled)
+// were published after their time (the releaser publishes every due story
+// at once: the lag of the oldest of the kind).
+func (m *Metrics) ReleaseLag(kind string, d time.Duration) {
 	if m == nil {
 		return
 	}
-	m.releaseLag.Observe(max(d, 0).Seconds())
+	m.releaseLag.WithLabelValues(kind).Observe(max(d, 0).Seconds())
 }
 
 // Search records the time of one search.
@@ -165,12 +175,27 @@ func (m *Metrics) Search(d time.Duration) {
 	m.search.Observe(d.Seconds())
 }
 
-// Query records the time of one store operation.
+// Query records the time of one database query of an operation (one of
+// a bounded set: see package sqlop).
 func (m *Metrics) Query(op string, d time.Duration) {
 	if m == nil {
 		return
 	}
-	m.queries.WithLabelValues(op).Observe(d.Seconds())
+	// The histogram of each operation is kept: looking it up by label
+	// would allocate at every query.
+	m.queryMu.RLock()
+	o := m.queryObs[op]
+	m.queryMu.RUnlock()
+	if o == nil {
+		o = m.queries.WithLabelValues(op)
+		m.queryMu.Lock()
+		if m.queryObs == nil {
+			m.queryObs = map[string]prometheus.Observer{}
+		}
+		m.queryObs[op] = o
+		m.queryMu.Unlock()
+	}
+	o.Observe(d.Seconds())
 }
 
 // Beacons counts view beacons: event is "received", "flushed" or

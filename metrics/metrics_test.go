@@ -13,7 +13,7 @@ func TestNilRecordsNothing(t *testing.T) {
 	m.Request("GET /{$}", 200, "hit", time.Millisecond)
 	m.Render("home", time.Millisecond)
 	m.Ingest("wire", "created")
-	m.ReleaseLag(time.Second)
+	m.ReleaseLag(Embargoed, time.Second)
 	m.Search(time.Millisecond)
 	m.Query("article", time.Millisecond)
 	m.Beacons("received", 1)
@@ -30,7 +30,7 @@ func TestGather(t *testing.T) {
 	a, b := New(), New()
 	a.FreeSpace(t.TempDir(), "data")
 	a.Fetch("partner", "error")
-	a.ReleaseLag(1500 * time.Millisecond)
+	a.ReleaseLag(Scheduled, 1500*time.Millisecond)
 	a.Pools(func() []dateline.PoolStats {
 		return []dateline.PoolStats{{Pool: "write", InUse: 1, Max: 1, Waits: 3, WaitDuration: time.Second}}
 	})
@@ -65,5 +65,23 @@ func TestGather(t *testing.T) {
 		if f.GetName() == Fetches && len(f.GetMetric()) > 0 {
 			t.Error("the second node shares the first one's counts")
 		}
+	}
+}
+
+// BenchmarkQuery is what recording one query's time costs.
+func BenchmarkQuery(b *testing.B) {
+	m := New()
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Query("select articles", time.Millisecond)
+	}
+}
+
+// BenchmarkRequest is what counting one request costs.
+func BenchmarkRequest(b *testing.B) {
+	m := New()
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Request("GET /{section}/{id}", 200, "hit", time.Millisecond)
 	}
 }

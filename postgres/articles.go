@@ -147,8 +147,9 @@ func statusWhere(s dateline.Status, args []any) (string, []any, error) {
 
 // PublishDue publishes scheduled articles whose embargo has ended. Row
 // locks make each release happen once, however many nodes run it.
-func (db contentStore) PublishDue(ctx context.Context, now time.Time) (_ []int64, err error) {
+func (db contentStore) PublishDue(ctx context.Context, now time.Time) (_ []dateline.Release, err error) {
 	defer wrap(&err, "publish due")
+	var released []dateline.Release
 	var ids []int64
 	err = pgx.BeginFunc(ctx, db.primary, func(tx pgx.Tx) error {
 		// The embargo is kept to the millisecond and released at its
@@ -156,13 +157,22 @@ func (db contentStore) PublishDue(ctx context.Context, now time.Time) (_ []int64
 		rows, err := tx.Query(ctx, `UPDATE articles
 			SET status = 'published', published_at = COALESCE(published_at, date_trunc('second', embargo_until)),
 			    version = version + 1, modified_at = $1
-			WHERE status = 'scheduled' AND embargo_until <= $2 RETURNING id`, ts(now), now.UTC())
+			WHERE status = 'scheduled' AND embargo_until <= $2 RETURNING id, embargo_until, embargoed`, ts(now), now.UTC())
 		if err != nil {
 			return err
 		}
-		ids, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+		released, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (dateline.Release, error) {
+			var x dateline.Release
+			err := r.Scan(&x.ID, &x.Due, &x.Embargoed)
+			x.Due = x.Due.UTC()
+			return x, err
+		})
 		if err != nil {
 			return err
+		}
+		ids = make([]int64, len(released))
+		for i, x := range released {
+			ids[i] = x.ID
 		}
 		// Released stories are found by search, and announced, in the same
 		// transaction.
@@ -182,7 +192,7 @@ func (db contentStore) PublishDue(ctx context.Context, now time.Time) (_ []int64
 	if len(ids) > 0 {
 		db.announce(ctx, true)
 	}
-	return ids, nil
+	return released, nil
 }
 
 // NextEmbargo returns the earliest embargo still to end, to the

@@ -20,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"dateline"
+	"dateline/internal/sqlop"
 )
 
 //go:embed migrations/*.sql
@@ -40,6 +41,7 @@ type DB struct {
 	// after the last change this node made or heard of.
 	wantLSN atomic.Uint64
 	log     *slog.Logger
+	obs     *sqlop.Observer // times every query when metrics are on
 	stores
 }
 
@@ -60,18 +62,18 @@ type Options struct {
 // the migrations it has not seen, once even when several nodes start at
 // the same moment.
 func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
-	db := &DB{dsn: dsn, log: opts.Logger}
+	db := &DB{dsn: dsn, log: opts.Logger, obs: &sqlop.Observer{}}
 	db.bind()
 	if db.log == nil {
 		db.log = slog.New(slog.DiscardHandler)
 	}
 	var err error
-	db.primary, err = pool(ctx, dsn)
+	db.primary, err = pool(ctx, dsn, db.obs)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
 	for _, r := range opts.Replicas {
-		p, err := pool(ctx, r)
+		p, err := pool(ctx, r, db.obs)
 		if err != nil {
 			db.Close()
 			return nil, err
@@ -86,7 +88,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	return db, nil
 }
 
-func pool(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
+func pool(ctx context.Context, dsn string, obs *sqlop.Observer) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, dateline.Errorf(dateline.EINVALID, "The PostgreSQL address is not valid: %v", strings.TrimPrefix(err.Error(), "cannot parse "))
@@ -95,6 +97,7 @@ func pool(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
 		cfg.ConnConfig.RuntimeParams = map[string]string{}
 	}
 	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
+	cfg.ConnConfig.Tracer = tracer{obs}
 	p, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, err

@@ -189,26 +189,28 @@ func statusWhere(s dateline.Status) (string, []any, error) {
 }
 
 // PublishDue publishes scheduled articles whose embargo has ended.
-func (db contentStore) PublishDue(ctx context.Context, now time.Time) (_ []int64, err error) {
+func (db contentStore) PublishDue(ctx context.Context, now time.Time) (_ []dateline.Release, err error) {
 	defer wrap(&err, "publish due")
-	var ids []int64
+	var released []dateline.Release
 	err = db.inTx(ctx, func(tx *sql.Tx) error {
 		// The embargo is kept to the millisecond and released at its
 		// instant, never before; the story is dated the instant's second.
 		rows, err := tx.QueryContext(ctx, `UPDATE articles
 			SET status = 'published', published_at = COALESCE(published_at, embargo_until / 1000),
 			    version = version + 1, modified_at = ?
-			WHERE status = 'scheduled' AND embargo_until <= ? RETURNING id`, now.Unix(), now.UnixMilli())
+			WHERE status = 'scheduled' AND embargo_until <= ? RETURNING id, embargo_until, embargoed`, now.Unix(), now.UnixMilli())
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
+			var x dateline.Release
+			var due int64
+			if err := rows.Scan(&x.ID, &due, &x.Embargoed); err != nil {
 				rows.Close()
 				return err
 			}
-			ids = append(ids, id)
+			x.Due = time.UnixMilli(due).UTC()
+			released = append(released, x)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -216,7 +218,8 @@ func (db contentStore) PublishDue(ctx context.Context, now time.Time) (_ []int64
 		}
 		// Released stories are found by search, and announced, in the same
 		// transaction.
-		for _, id := range ids {
+		for _, x := range released {
+			id := x.ID
 			if err := indexByID(ctx, tx, id); err != nil {
 				return err
 			}
@@ -232,7 +235,7 @@ func (db contentStore) PublishDue(ctx context.Context, now time.Time) (_ []int64
 	if err != nil {
 		return nil, err
 	}
-	return ids, nil
+	return released, nil
 }
 
 // NextEmbargo returns the earliest embargo still to end, to the

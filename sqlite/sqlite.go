@@ -21,6 +21,7 @@ import (
 	msqlite "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"dateline"
+	"dateline/internal/sqlop"
 )
 
 //go:embed migrations/*.sql
@@ -34,6 +35,7 @@ type DB struct {
 	// lastBusy is when (Unix ns) a write last gave up on another
 	// process's lock; writes queued behind it give up at once.
 	lastBusy atomic.Int64
+	obs      *sqlop.Observer // times every query when metrics are on
 	stores
 }
 
@@ -103,19 +105,20 @@ func OpenWith(ctx context.Context, path string, opt Options) (*DB, error) {
 		q.Add("_pragma", "cache_size(-"+strconv.Itoa(cacheKB)+")")
 		return "file:" + path + "?" + q.Encode()
 	}
-	write, err := sql.Open("sqlite", dsn(32000)+"&_txlock=immediate")
+	obs := &sqlop.Observer{}
+	write, err := openTimed(dsn(32000)+"&_txlock=immediate", obs)
 	if err != nil {
 		return nil, err
 	}
 	write.SetMaxOpenConns(1)
-	read, err := sql.Open("sqlite", dsn(4000))
+	read, err := openTimed(dsn(4000), obs)
 	if err != nil {
 		write.Close()
 		return nil, err
 	}
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
 	read.SetMaxIdleConns(max(4, runtime.NumCPU()*2))
-	db := &DB{path: path, write: write, read: newReadPool(read)}
+	db := &DB{path: path, write: write, read: newReadPool(read), obs: obs}
 	db.bind()
 	if err := db.migrate(ctx); err != nil {
 		db.Close()

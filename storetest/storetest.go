@@ -5,6 +5,8 @@ package storetest
 import (
 	"bytes"
 	"fmt"
+	"reflect"
+	"sort"
 	"testing"
 	"time"
 
@@ -246,9 +248,18 @@ func testEmbargo(t *testing.T, s dateline.Store) {
 	if err != nil || len(ids) != 0 {
 		t.Fatalf("PublishDue early = %v, %v", ids, err)
 	}
+	// A planned publication beside it, saved from the newsroom without an
+	// embargo: PublishDue tells the two apart (the release lag's kinds).
+	planned := article("urn:test:planned", "science", time.Time{})
+	planned.Status, planned.EmbargoUntil = dateline.StatusScheduled, base.Add(20*time.Minute)
+	if err := s.SaveArticle(ctx, planned, 0, nil, base); err != nil {
+		t.Fatal(err)
+	}
 	ids, err = s.PublishDue(ctx, base.Add(31*time.Minute))
-	if err != nil || len(ids) != 1 || ids[0] != id {
-		t.Fatalf("PublishDue = %v, %v", ids, err)
+	want := []dateline.Release{{ID: planned.ID, Due: base.Add(20 * time.Minute)}, {ID: id, Due: base.Add(30 * time.Minute), Embargoed: true}}
+	sort.Slice(ids, func(i, j int) bool { return ids[i].Due.Before(ids[j].Due) })
+	if err != nil || !reflect.DeepEqual(ids, want) {
+		t.Fatalf("PublishDue = %+v, %v; want %+v", ids, err, want)
 	}
 	got, _ := s.Article(ctx, id)
 	if got.Status != dateline.StatusPublished || !got.PublishedAt.Equal(base.Add(30*time.Minute)) {

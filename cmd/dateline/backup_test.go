@@ -16,6 +16,9 @@ import (
 	"dateline"
 	"dateline/backup"
 	"dateline/internal/pgtest"
+	"dateline/postgres"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // TestBackupRestore backs up a serving site (on the test's engine) while
@@ -268,5 +271,71 @@ func TestRestoreRefuses(t *testing.T) {
 	// The good archive still restores.
 	if _, _, err := cli(t, "restore", "--from", archive, "--data", filepath.Join(dir, "ok")); err != nil {
 		t.Fatalf("the good archive: %v", err)
+	}
+}
+
+// TestRestoreIntoPostgresFails: a restore into PostgreSQL that fails
+// midway, after some tables were filled (here a table refuses every
+// insert), says so in one line and leaves the database empty and the data
+// folder as it was, so the same restore can run again once the cause is
+// gone.
+func TestRestoreIntoPostgresFails(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	src := []string{"--data", filepath.Join(dir, "src")}
+	if _, _, err := cli(t, append([]string{"gen", "--articles", "40"}, src...)...); err != nil {
+		t.Fatal(err)
+	}
+	archive := filepath.Join(dir, "site.tar")
+	if _, _, err := cli(t, append([]string{"backup", "--to", archive}, src...)...); err != nil {
+		t.Fatal(err)
+	}
+	dsn := pgtest.Schema(t)
+	pg, err := postgres.Open(ctx, dsn, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pg.Close()
+	// article_topics comes after articles and article_pages: those are
+	// filled when it refuses.
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, `CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no topics today'; END $$;
+		CREATE TRIGGER refuse BEFORE INSERT ON article_topics FOR EACH ROW EXECUTE FUNCTION refuse()`); err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(dir, "restored")
+	_, _, err = cli(t, "restore", "--from", archive, "--data", target, "--db", dsn)
+	if err == nil {
+		t.Fatal("restored into a table that refuses inserts")
+	}
+	if exitCode(err) == 0 || strings.Contains(message(err), "\n") || !strings.Contains(message(err), "no topics today") ||
+		!strings.Contains(message(err), "the database is empty again") {
+		t.Errorf("exit %d, %q", exitCode(err), message(err))
+	}
+	for _, tb := range dateline.Tables {
+		if n, err := pg.CountRows(ctx, tb); err != nil || n != 0 {
+			t.Errorf("%s: %d rows left, %v", tb.Name, n, err)
+		}
+	}
+	if entries, _ := os.ReadDir(target); len(entries) > 0 {
+		t.Errorf("the data folder has %d entries", len(entries))
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".restored*")); len(left) > 0 {
+		t.Errorf("staging left behind: %v", left)
+	}
+
+	// Without the cause, the same restore goes through.
+	if _, err := conn.Exec(ctx, `DROP TRIGGER refuse ON article_topics`); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := cli(t, "restore", "--from", archive, "--data", target, "--db", dsn); err != nil {
+		t.Fatalf("the restore again: %v", err)
+	}
+	if n, err := pg.CountArticles(ctx, ""); err != nil || n != 40 {
+		t.Errorf("%d articles restored, %v", n, err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/metrics"
 )
 
 // TestReleaser: the release timer publishes an embargoed story at its
@@ -25,6 +26,7 @@ func TestReleaser(t *testing.T) {
 		released = append(released, time.Now())
 		mu.Unlock()
 	}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	rel.metrics = metrics.New()
 	done := make(chan struct{})
 	go func() { rel.Run(ctx); close(done) }()
 
@@ -43,6 +45,14 @@ func TestReleaser(t *testing.T) {
 	early := time.Now().Add(700 * time.Millisecond).Truncate(time.Millisecond).Add(123 * time.Millisecond)
 	lateID := store1("urn:rel:late", late)
 	earlyID := store1("urn:rel:early", early)
+	// A planned publication from the newsroom, no embargo, due with the
+	// early one: the release lag counts it apart.
+	planned := &dateline.Article{URI: "urn:rel:planned", Section: "world", Lang: "en", Headline: "Planned", Status: dateline.StatusScheduled,
+		EmbargoUntil: early, Source: "newsroom", Urgency: 5}
+	if err := store.SaveArticle(ctx, planned, 0, nil, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	rel.Wake()
 
 	for _, c := range []struct {
 		id int64
@@ -85,6 +95,26 @@ func TestReleaser(t *testing.T) {
 	}
 	if n != 2 || first.Before(early) {
 		t.Errorf("changed %d times, first at %v (embargo %v)", n, first, early)
+	}
+	if a, err := store.Article(ctx, planned.ID); err != nil || a.Status != dateline.StatusPublished {
+		t.Errorf("the planned story: %v", err)
+	}
+	// The release lag by kind: two releases of embargoed stories, one
+	// of a planned publication.
+	lags := map[string]uint64{}
+	fams, err := rel.metrics.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fams {
+		if f.GetName() == metrics.ReleaseLag {
+			for _, m := range f.GetMetric() {
+				lags[m.GetLabel()[0].GetValue()] += m.GetHistogram().GetSampleCount()
+			}
+		}
+	}
+	if lags[metrics.Embargoed] != 2 || lags[metrics.Scheduled] != 1 || len(lags) != 2 {
+		t.Errorf("release lag samples by kind: %v", lags)
 	}
 	cancel()
 	<-done

@@ -572,14 +572,13 @@ func (r *releaser) release(ctx context.Context) time.Duration {
 		return r.failed(ctx, "next embargo", err)
 	}
 	if !next.IsZero() && !next.After(time.Now()) {
-		ids, err := r.store.PublishDue(ctx, time.Now())
+		released, err := r.store.PublishDue(ctx, time.Now())
 		if err != nil {
 			return r.failed(ctx, "publish scheduled", err)
 		}
-		if len(ids) > 0 {
-			// The oldest due story was released this late.
-			r.metrics.ReleaseLag(time.Since(next))
-			r.log.Info("published scheduled stories", "ids", joinIDs(ids))
+		if len(released) > 0 {
+			r.lag(released, time.Now())
+			r.log.Info("published scheduled stories", "ids", joinIDs(released))
 			r.changed()
 		}
 		if next, err = r.store.NextEmbargo(ctx); err != nil {
@@ -601,10 +600,30 @@ func (r *releaser) failed(ctx context.Context, what string, err error) time.Dura
 	return time.Second
 }
 
-func joinIDs(ids []int64) string {
-	s := make([]string, len(ids))
-	for i, id := range ids {
-		s[i] = strconv.FormatInt(id, 10)
+// lag records how late the oldest due story of each kind (embargoed,
+// scheduled) was released at now.
+func (r *releaser) lag(released []dateline.Release, now time.Time) {
+	var oldest [2]time.Time // scheduled, embargoed
+	for _, x := range released {
+		k := 0
+		if x.Embargoed {
+			k = 1
+		}
+		if oldest[k].IsZero() || x.Due.Before(oldest[k]) {
+			oldest[k] = x.Due
+		}
+	}
+	for k, kind := range []string{metrics.Scheduled, metrics.Embargoed} {
+		if !oldest[k].IsZero() {
+			r.metrics.ReleaseLag(kind, now.Sub(oldest[k]))
+		}
+	}
+}
+
+func joinIDs(released []dateline.Release) string {
+	s := make([]string, len(released))
+	for i, x := range released {
+		s[i] = strconv.FormatInt(x.ID, 10)
 	}
 	return strings.Join(s, ",")
 }

@@ -95,11 +95,12 @@ func (s *Pages) handleArticle(w http.ResponseWriter, r *http.Request) {
 			return nil, dateline.Errorf(dateline.ENOTFOUND, "This article has %s.", plural(pages, "page", "pages"))
 		}
 		lang := s.Lang(r)
-		latest, err := s.store.Articles(ctx, dateline.ArticleFilter{Sections: s.Sections().Filter(lang), Limit: 11})
+		side, err := s.side.Get(ctx, s.Kit, lang, func(ctx context.Context) (*sideColumn, error) {
+			return s.sideColumn(ctx, lang)
+		})
 		if err != nil {
 			return nil, err
 		}
-		latest = slices.DeleteFunc(latest, func(x dateline.Article) bool { return x.ID == a.ID })
 		stories, err := s.store.StoriesOf(ctx, a.ID)
 		if err != nil {
 			return nil, err
@@ -112,17 +113,11 @@ func (s *Pages) handleArticle(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		mostRead, err := s.mostReadBlock(ctx, lang)
-		if err != nil {
-			return nil, err
-		}
-		top, galleries, infographics, err := s.sideBlocks(ctx, lang, a.ID)
-		if err != nil {
-			return nil, err
-		}
+		latest := without(side.Latest, a.ID)
+		top := slices.DeleteFunc(slices.Clone(side.Top), func(v topView) bool { return !v.Story && v.Article.ID == a.ID })
 		d := articlePage{A: a, URL: s.Config().BaseURL + s.Sections().ArticleURL(*a), Page: n, PageCount: pages,
-			Body: s.withArticleAd(s.articleBody(a, n, z), a.Lang), Latest: latest[:min(10, len(latest))], Stories: stories, Related: rel, MostRead: mostRead,
-			Top: top, Galleries: galleries, Infographics: infographics,
+			Body: s.withArticleAd(s.articleBody(a, n, z), a.Lang), Latest: latest[:min(10, len(latest))], Stories: stories, Related: rel, MostRead: side.MostRead,
+			Top: top[:min(5, len(top))], Galleries: side.Galleries, Infographics: side.Infographics,
 			Translations: s.Sections().Alternates(a, translations)}
 		v := s.NewBase(r, a.Headline)
 		d.Base = v
@@ -139,35 +134,55 @@ func (s *Pages) handleArticle(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// sideBlocks are an article page's side blocks: the edition's top stories
-// but the story itself, and in the main
-// edition the newest galleries and infographics. They change with the
-// newsroom's curation (which empties the page cache) or with stories
-// (which every article page depends on through its news feed).
-func (s *Pages) sideBlocks(ctx context.Context, lang string, self int64) ([]topView, []dateline.Gallery, []dateline.Infographic, error) {
+// sideColumn is what every story page of an edition shows beside the
+// story: the latest news, the most read, the edition's top stories, and
+// in the main edition the newest galleries and infographics. Pages read
+// it through the memo Pages.side, once per change of the site, and leave
+// out the story itself.
+type sideColumn struct {
+	Latest       []dateline.Article // one more than shown, for the story itself
+	MostRead     *mostReadBox
+	Top          []topView // six at most, for the same reason
+	Galleries    []dateline.Gallery
+	Infographics []dateline.Infographic
+}
+
+func (s *Pages) sideColumn(ctx context.Context, lang string) (*sideColumn, error) {
+	var c sideColumn
+	var err error
+	if c.Latest, err = s.store.Articles(ctx, dateline.ArticleFilter{Sections: s.Sections().Filter(lang), Limit: 11}); err != nil {
+		return nil, err
+	}
+	if c.MostRead, err = s.mostReadBlock(ctx, lang); err != nil {
+		return nil, err
+	}
 	items, err := s.store.EditionTop(ctx, lang)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
-	var top []topView
-	for _, v := range s.topViews(items) {
-		if v.Story || v.Article.ID != self {
-			top = append(top, v)
+	c.Top = s.topViews(items)
+	c.Top = c.Top[:min(6, len(c.Top))]
+	if lang != dateline.LangMain {
+		return &c, nil
+	}
+	if c.Galleries, err = s.store.Galleries(ctx, 2); err != nil {
+		return nil, err
+	}
+	if c.Infographics, err = s.store.Infographics(ctx, 2); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// without is the first ten of list but the story id.
+func without(list []dateline.Article, id int64) []dateline.Article {
+	out := make([]dateline.Article, 0, min(10, len(list)))
+	for _, x := range list {
+		if x.ID != id && len(out) < 10 {
+			out = append(out, x)
 		}
 	}
-	top = top[:min(5, len(top))]
-	if lang != dateline.LangMain {
-		return top, nil, nil, nil
-	}
-	galleries, err := s.store.Galleries(ctx, 2)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	infographics, err := s.store.Infographics(ctx, 2)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	return top, galleries, infographics, nil
+	return out
 }
 
 // takenOffPage is the notice at the address of a story readers saw that

@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"strings"
 
@@ -21,7 +22,8 @@ type Pages struct {
 	*kit.Kit
 	store pageStore
 	reads *readership.Service
-	rates *currency.Handler // the home page's block of rates
+	rates *currency.Handler     // the home page's block of rates
+	side  kit.Memo[*sideColumn] // each edition's side column of story pages
 }
 
 // pageStore is what the pages read.
@@ -50,9 +52,12 @@ type pageStore interface {
 	Stories(ctx context.Context) ([]dateline.Story, error)
 }
 
+// sectionBlock is the data of one section's block of the home page.
 type sectionBlock struct {
 	Section dateline.Section
 	Items   []dateline.Article
+	Zone    kit.Zone
+	Lang    string
 }
 
 // topView is a top story on the home page: an article, or a running story
@@ -94,7 +99,7 @@ type homePage struct {
 	MostRead     *mostReadBox
 	Top          []topView
 	Latest       []dateline.Article
-	Blocks       []sectionBlock
+	Blocks       []template.HTML // each section's block (kit.Part)
 	Galleries    []dateline.Gallery
 	Infographics []dateline.Infographic
 	// PartnerNews and OtherMedia are the newest entries of partner feeds
@@ -129,11 +134,15 @@ func (s *Pages) handleHome(w http.ResponseWriter, r *http.Request) {
 			d.Top = s.topFromLatest(d.Latest, 5)
 		}
 		for _, sec := range s.Sections().Of(lang) {
-			items, err := s.store.Articles(ctx, dateline.ArticleFilter{Sections: []string{sec.Slug}, Limit: 4})
+			key := web.Key{Kind: "home-block", A: sec.Slug, Zone: z.Key(), Lang: lang}
+			block, err := s.Part(ctx, key, "home", "section-block", func(ctx context.Context) (any, error) {
+				items, err := s.store.Articles(ctx, dateline.ArticleFilter{Sections: []string{sec.Slug}, Limit: 4})
+				return sectionBlock{Section: sec, Items: items, Zone: z, Lang: lang}, err
+			})
 			if err != nil {
 				return nil, err
 			}
-			d.Blocks = append(d.Blocks, sectionBlock{Section: sec, Items: items})
+			d.Blocks = append(d.Blocks, block)
 		}
 		if main {
 			if d.Galleries, err = s.store.Galleries(ctx, 3); err != nil {

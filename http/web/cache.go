@@ -125,6 +125,21 @@ func (c *Cache) Size() (pages int, bytes int64) {
 	return len(c.pages), c.bytes
 }
 
+// Part returns a kept part of pages (a home page's section block, which
+// every render of the home page in an edition shows alike) and the deps it
+// was kept with, or nil. Parts are put with Put like pages; they are not
+// counted as hits or misses, which count whole pages.
+func (c *Cache) Part(key Key) (*Page, []Dep) {
+	c.mu.RLock()
+	e := c.pages[key]
+	c.mu.RUnlock()
+	if e == nil {
+		return nil, nil
+	}
+	e.used.Store(c.tick.Add(1))
+	return e.p, e.deps
+}
+
 // Get returns a cached page, or nil. A miss is counted when Page renders
 // it.
 func (c *Cache) Get(key Key) *Page {

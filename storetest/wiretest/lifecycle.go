@@ -112,7 +112,7 @@ func testEmbargoMillis(t *testing.T, s dateline.Store) {
 		t.Errorf("events a millisecond early = %v", k)
 	}
 	// At the instant: released once, dated the instant's second.
-	if ids, err := s.PublishDue(kit.Ctx, release); err != nil || !slices.Equal(ids, []int64{id}) {
+	if ids, err := s.PublishDue(kit.Ctx, release); err != nil || !slices.Equal(ids, []dateline.Release{{ID: id, Due: release, Embargoed: true}}) {
 		t.Fatalf("PublishDue at the instant = %v, %v", ids, err)
 	}
 	got = kit.Get(t, s, id)
@@ -158,8 +158,8 @@ func testReleasedOnce(t *testing.T, s dateline.Store) {
 			if err != nil {
 				t.Errorf("PublishDue: %v", err)
 			}
-			for _, id := range ids {
-				released[id]++
+			for _, x := range ids {
+				released[x.ID]++
 			}
 		}()
 	}
@@ -205,7 +205,7 @@ func testEmbargoAcrossVersions(t *testing.T, s dateline.Store) {
 	if next, _ := s.NextEmbargo(kit.Ctx); !next.Equal(earlier) {
 		t.Errorf("NextEmbargo after moving earlier = %v", next)
 	}
-	if ids, _ := s.PublishDue(kit.Ctx, earlier); !slices.Equal(ids, []int64{id}) {
+	if ids, _ := s.PublishDue(kit.Ctx, earlier); !slices.Equal(ids, []dateline.Release{{ID: id, Due: earlier, Embargoed: true}}) {
 		t.Errorf("not released at the earlier time: %v", ids)
 	}
 	// A version whose embargo has passed releases the story at once.

@@ -95,6 +95,22 @@ func (t *templates) executeNewsroom(buf *bytes.Buffer, name string, data any) er
 	return set.ExecuteTemplate(buf, "layout", data)
 }
 
+// executePart runs the template part defined in page name's set.
+func (t *templates) executePart(buf *bytes.Buffer, name, part string, data any) error {
+	if t.dev {
+		if err := t.parse(); err != nil {
+			return err
+		}
+	}
+	t.mu.Lock()
+	set := t.sets[name]
+	t.mu.Unlock()
+	if set == nil {
+		return fmt.Errorf("templates: no page %q", name)
+	}
+	return set.ExecuteTemplate(buf, part, data)
+}
+
 func (t *templates) execute(buf *bytes.Buffer, name string, data any) error {
 	if t.dev {
 		if err := t.parse(); err != nil {
