@@ -45,7 +45,7 @@ type Section struct {
 var reservedSlugs = map[string]bool{
 	"api": true, "news": true, "static": true, "media": true, "topics": true, "persons": true,
 	"photo": true, "infographics": true, "healthz": true, "search": true, "newsroom": true,
-	"feed": true, "feeds": true, "stories": true, "sitemaps": true, "sitemap.xml": true, "feed.rss": true, "feed.atom": true, "feed.json": true, "sitemap": true, "robots.txt": true, "favicon.ico": true, "ru": true, "en": true,
+	"feed": true, "feeds": true, "wire": true, "stories": true, "sitemaps": true, "sitemap.xml": true, "feed.rss": true, "feed.atom": true, "feed.json": true, "sitemap": true, "robots.txt": true, "favicon.ico": true, "ru": true, "en": true,
 	"currency": true, "city": true, "reading-mode": true, "reading-mode.css": true, "opensearch.xml": true,
 }
 
@@ -233,9 +233,29 @@ type Token struct {
 	Embargo bool   // may see embargoed stories before their release
 	// Source is the sender a write token speaks for: it may change only
 	// the stories its source sent.
-	Source    string
+	Source string
+	// ClientID is the client a token belongs to (0: a staff token, which
+	// reads everything its scope allows). A client's token reads only its
+	// Entitlement, with the embargoed copy of its products that carry it.
+	ClientID  int64
 	Hash      []byte
 	CreatedAt time.Time
+}
+
+// Validate checks the scope and name: a client's token only reads, and
+// its embargoed copy comes from its products, not a scope. Returns
+// EINVALID.
+func (t *Token) Validate() error {
+	if t.Scope != "read" && t.Scope != "write" {
+		return Errorf(EINVALID, "A token's scope is read or write, not %q.", t.Scope)
+	}
+	if t.Name == "" || len(t.Hash) == 0 {
+		return Errorf(EINVALID, "A token needs a name.")
+	}
+	if t.ClientID != 0 && (t.Scope != "read" || t.Embargo || t.Source != "") {
+		return Errorf(EINVALID, "A client's token only reads; its embargoed copy comes from its products.")
+	}
+	return nil
 }
 
 // Cursor is a position in a list of articles ordered newest first.

@@ -49,16 +49,24 @@ type User struct {
 
 // Validate checks the email, name and role. Returns EINVALID.
 func (u *User) Validate() error {
-	u.Email = strings.TrimSpace(u.Email)
-	u.Name = strings.TrimSpace(u.Name)
-	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email || len(u.Email) > 254 {
-		return Errorf(EINVALID, "%q is not an email address such as anna@example.org.", truncateText(u.Email, 80))
-	}
-	if u.Name == "" || utf8.RuneCountInString(u.Name) > 100 || !utf8.ValidString(u.Name) || strings.ContainsAny(u.Name, "\x00\r\n") {
-		return Errorf(EINVALID, "A person needs a name of 1 to 100 characters on one line.")
+	if err := validPerson(&u.Email, &u.Name); err != nil {
+		return err
 	}
 	if !u.Role.Valid() {
 		return Errorf(EINVALID, "A role is admin, editor or reporter, not %q.", truncateText(string(u.Role), 40))
+	}
+	return nil
+}
+
+// validPerson trims and checks a person's email and name (a newsroom
+// account's or a client user's). Returns EINVALID.
+func validPerson(email, name *string) error {
+	*email, *name = strings.TrimSpace(*email), strings.TrimSpace(*name)
+	if a, err := mail.ParseAddress(*email); err != nil || a.Address != *email || len(*email) > 254 {
+		return Errorf(EINVALID, "%q is not an email address such as anna@example.org.", truncateText(*email, 80))
+	}
+	if !oneLine(*name, 100) {
+		return Errorf(EINVALID, "A person needs a name of 1 to 100 characters on one line.")
 	}
 	return nil
 }

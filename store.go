@@ -73,6 +73,7 @@ type Store interface {
 	Partners
 	Rates
 	Transfer
+	Clients
 
 	Sections(ctx context.Context) ([]Section, error)
 	// SaveSection creates or updates a section by slug.

@@ -99,6 +99,8 @@ say "fuzzing the whole router for 20 s (never a 5xx, never a panic)"
 go test -run '^$' -fuzz '^FuzzRouter$' -fuzztime 20s ./http
 say "fuzzing the wire's version order for 5 s"
 go test -run '^$' -fuzz '^FuzzCompareVersions$' -fuzztime 5s .
+say "fuzzing the client entitlement rule for 5 s (Covers against its long-hand spec)"
+go test -run '^$' -fuzz '^FuzzCovers$' -fuzztime 5s .
 say "fuzzing the backup archive reader for 5 s (never a panic, nothing written outside its folder)"
 go test -run '^$' -fuzz '^FuzzReadArchive$' -fuzztime 5s ./backup
 say "go test on PostgreSQL (HTTP and command tests)"

@@ -31,8 +31,11 @@ type Feed struct {
 	Description string
 	Page        string // the HTML page it follows, absolute
 	Path        string // the feed's address without the site and the extension: "/feed", "/world/feed"
-	Updated     time.Time
-	Items       []Item
+	// Self is the feed's own address without the site when it is not
+	// Path and the format's extension (a signed address); RSS only.
+	Self    string
+	Updated time.Time
+	Items   []Item
 }
 
 // Item is one story of a feed.

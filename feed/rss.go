@@ -84,7 +84,11 @@ func RSS(site Site, fd *Feed) ([]byte, error) {
 	text("language", fd.Lang)
 	text("lastBuildDate", fd.Updated.UTC().Format(time.RFC1123Z))
 	text("generator", "dateline")
-	w.line(rssLink{Rel: "self", Type: "application/rss+xml", Href: clean(site.BaseURL + fd.Path + ".rss")})
+	self := fd.Path + ".rss"
+	if fd.Self != "" {
+		self = fd.Self
+	}
+	w.line(rssLink{Rel: "self", Type: "application/rss+xml", Href: clean(site.BaseURL + self)})
 	if site.Hub != "" {
 		w.line(rssLink{Rel: "hub", Href: clean(site.Hub)})
 	}

@@ -34,6 +34,10 @@ func (a apiSite) MostRead(ctx context.Context, p dateline.Period, section string
 }
 
 func (a apiSite) Sections() []dateline.Section { return a.s.site.Sections.List() }
+
+func (a apiSite) ArticlesRSS(title, self string, list []*dateline.Article) ([]byte, error) {
+	return a.s.site.Feeds.ArticlesRSS(title, self, list)
+}
 func (a apiSite) StoryURL(section string, id int64) string {
 	return a.s.site.Sections.RefURL(section, id)
 }

@@ -11,9 +11,12 @@ import (
 
 // Message is one event as it goes on the wire, formatted once.
 type Message struct {
-	ID    int64
-	Kind  string // the event's kind, so a stream can pass over kinds it may not send
-	Frame []byte // "id: N\nevent: KIND\ndata: JSON\n\n", or a comment
+	ID   int64
+	Kind string // the event's kind, so a stream can pass over kinds it may not send
+	// Article is the story the event is about, so that a client's stream
+	// can pass over stories outside its products; 0 for a comment.
+	Article int64
+	Frame   []byte // "id: N\nevent: KIND\ndata: JSON\n\n", or a comment
 }
 
 // Frame formats an event for an SSE stream. data must be one line (JSON

@@ -59,7 +59,8 @@ func TestMoveNewsroom(t *testing.T) {
 		}
 	}
 	newsroom := map[string]bool{"users": true, "sessions": true, "articles": true, "corrections": true, "revisions": true,
-		"autosaves": true, "stories": true, "story_articles": true, "home_top": true, "tokens": true, "audit_log": true}
+		"autosaves": true, "stories": true, "story_articles": true, "home_top": true, "tokens": true, "audit_log": true,
+		"clients": true, "products": true, "client_products": true, "client_users": true}
 	for _, tb := range dateline.Tables {
 		if n, _ := first.CountRows(ctx, tb); n == 0 && newsroom[tb.Name] {
 			t.Errorf("the filled site has no %s, so their move is not tested", tb.Name)
@@ -85,6 +86,14 @@ func TestMoveNewsroom(t *testing.T) {
 		}
 		if tok, err := s.TokenByHash(ctx, bytes.Repeat([]byte{0xcd}, 32)); err != nil || tok.Source != "reuters" {
 			t.Errorf("moved token: %+v, %v", tok, err)
+		}
+		if tok, err := s.TokenByHash(ctx, bytes.Repeat([]byte{0xce}, 32)); err != nil || tok.ClientID == 0 {
+			t.Errorf("moved client token: %+v, %v", tok, err)
+		} else if e, err := s.Entitlement(ctx, tok.ClientID, kit.Base); err != nil || len(e.Products) != 1 || e.Products[0].Name != "Sport photos" {
+			t.Errorf("moved entitlement: %+v, %v", e, err)
+		}
+		if c := (&dateline.Client{Name: "After the move"}); s.CreateClient(ctx, c, time.Now()) != nil || c.ID <= 1 {
+			t.Errorf("new client after the move: %+v", c)
 		}
 		top, err := s.TopStories(ctx)
 		if err != nil || len(top) != 2 || top[0].Story == nil || len(top[0].Story.Articles) != 1 {

@@ -520,18 +520,19 @@ func (db contentStore) Person(ctx context.Context, slug string) (_ *dateline.Per
 // CreateToken stores a token.
 func (db contentStore) CreateToken(ctx context.Context, t *dateline.Token, now time.Time) (err error) {
 	defer wrap(&err, "create token")
-	if t.Scope != "read" && t.Scope != "write" {
-		return dateline.Errorf(dateline.EINVALID, "A token's scope is read or write, not %q.", t.Scope)
-	}
-	if t.Name == "" || len(t.Hash) == 0 {
-		return dateline.Errorf(dateline.EINVALID, "A token needs a name.")
+	if err := t.Validate(); err != nil {
+		return err
 	}
 	if t.CreatedAt.IsZero() {
 		t.CreatedAt = now.UTC()
 	}
 	return db.inTx(ctx, func(tx pgx.Tx) error {
-		return tx.QueryRow(ctx, `INSERT INTO tokens (name, scope, hash, created_at, embargo, source) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			t.Name, t.Scope, t.Hash, ts(t.CreatedAt), t.Embargo, t.Source).Scan(&t.ID)
+		err := tx.QueryRow(ctx, `INSERT INTO tokens (name, scope, hash, created_at, embargo, source, client_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			t.Name, t.Scope, t.Hash, ts(t.CreatedAt), t.Embargo, t.Source, sqlutil.NullID(t.ClientID)).Scan(&t.ID)
+		if isForeignKey(err) {
+			return dateline.Errorf(dateline.ENOTFOUND, "No client %d.", t.ClientID)
+		}
+		return err
 	})
 }
 
@@ -540,8 +541,8 @@ func (db contentStore) CreateToken(ctx context.Context, t *dateline.Token, now t
 func (db contentStore) TokenByHash(ctx context.Context, hash []byte) (_ *dateline.Token, err error) {
 	defer wrap(&err, "token by hash")
 	var t dateline.Token
-	err = db.primary.QueryRow(ctx, `SELECT id, name, scope, hash, created_at, embargo, source FROM tokens WHERE hash = $1`, hash).
-		Scan(&t.ID, &t.Name, &t.Scope, &t.Hash, &t.CreatedAt, &t.Embargo, &t.Source)
+	err = db.primary.QueryRow(ctx, `SELECT id, name, scope, hash, created_at, embargo, source, COALESCE(client_id, 0) FROM tokens WHERE hash = $1`, hash).
+		Scan(&t.ID, &t.Name, &t.Scope, &t.Hash, &t.CreatedAt, &t.Embargo, &t.Source, &t.ClientID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.EUNAUTHORIZED, "The token is not known.")
 	} else if err != nil {

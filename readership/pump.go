@@ -41,7 +41,7 @@ func (s *Service) message(e dateline.Event, names map[string]string) live.Messag
 		j.Topics = append(j.Topics, topicJSON{Slug: t, Name: name})
 	}
 	data, _ := json.Marshal(j)
-	return live.Message{ID: e.ID, Kind: e.Kind, Frame: live.Frame(e.ID, e.Kind, data)}
+	return live.Message{ID: e.ID, Kind: e.Kind, Article: e.ArticleID, Frame: live.Frame(e.ID, e.Kind, data)}
 }
 
 // Messages formats events for the streams, looking up their topics'

@@ -404,18 +404,19 @@ func (db contentStore) Person(ctx context.Context, slug string) (_ *dateline.Per
 // CreateToken stores a token.
 func (db contentStore) CreateToken(ctx context.Context, t *dateline.Token, now time.Time) (err error) {
 	defer wrap(&err, "create token")
-	if t.Scope != "read" && t.Scope != "write" {
-		return dateline.Errorf(dateline.EINVALID, "A token's scope is read or write, not %q.", t.Scope)
-	}
-	if t.Name == "" || len(t.Hash) == 0 {
-		return dateline.Errorf(dateline.EINVALID, "A token needs a name.")
+	if err := t.Validate(); err != nil {
+		return err
 	}
 	if t.CreatedAt.IsZero() {
 		t.CreatedAt = now.UTC()
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, `INSERT INTO tokens (name, scope, hash, created_at, embargo, source) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-			t.Name, t.Scope, t.Hash, t.CreatedAt.Unix(), t.Embargo, t.Source).Scan(&t.ID)
+		err := tx.QueryRowContext(ctx, `INSERT INTO tokens (name, scope, hash, created_at, embargo, source, client_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			t.Name, t.Scope, t.Hash, t.CreatedAt.Unix(), t.Embargo, t.Source, sqlutil.NullID(t.ClientID)).Scan(&t.ID)
+		if isForeignKey(err) {
+			return dateline.Errorf(dateline.ENOTFOUND, "No client %d.", t.ClientID)
+		}
+		return err
 	})
 }
 
@@ -424,8 +425,8 @@ func (db contentStore) TokenByHash(ctx context.Context, hash []byte) (_ *datelin
 	defer wrap(&err, "token by hash")
 	var t dateline.Token
 	var created int64
-	err = db.read.QueryRowContext(ctx, `SELECT id, name, scope, hash, created_at, embargo, source FROM tokens WHERE hash = ?`, hash).
-		Scan(&t.ID, &t.Name, &t.Scope, &t.Hash, &created, &t.Embargo, &t.Source)
+	err = db.read.QueryRowContext(ctx, `SELECT id, name, scope, hash, created_at, embargo, source, COALESCE(client_id, 0) FROM tokens WHERE hash = ?`, hash).
+		Scan(&t.ID, &t.Name, &t.Scope, &t.Hash, &created, &t.Embargo, &t.Source, &t.ClientID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, dateline.Errorf(dateline.EUNAUTHORIZED, "The token is not known.")
 	} else if err != nil {

@@ -1242,6 +1242,7 @@ func FillNewsroom(t testing.TB, s dateline.Store) {
 	if err := s.CreateToken(ctx, &dateline.Token{Name: "wire", Scope: "write", Source: "reuters", Hash: bytes.Repeat([]byte{0xcd}, 32), CreatedAt: base}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
+	FillClients(t, s)
 	// The wire's lifecycle: an embargo to the millisecond, a withheld
 	// story, their versions and a refusal in the stories' history.
 	emb := embargoed(wire("urn:fill:emb", "science", "Embargoed", base, "1.2"), base.Add(time.Hour+250*time.Millisecond))

@@ -69,6 +69,9 @@ func Run(t *testing.T, open Opener) {
 		{Name: "Rates", Fn: testRates},
 		{Name: "Ads", Fn: testAds},
 		{Name: "Commercial", Fn: testCommercial},
+		{Name: "Clients", Fn: testClients},
+		{Name: "ClientUsers", Fn: testClientUsers},
+		{Name: "ClientTokens", Fn: testClientTokens},
 	}
 	tests = append(tests, newsroomTests...)
 	tests = append(tests, readertest.Tests...)

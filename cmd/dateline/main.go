@@ -11,8 +11,10 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"dateline"
+	"dateline/cmd/dateline/internal/clientcmd"
 )
 
 const usage = `dateline runs a news agency's website from one binary.
@@ -23,6 +25,7 @@ Usage:
 Commands:
   serve          serve the site and its API
   token create   make an API token and print it
+  client         the agency's clients, their products, users, tokens and feeds
   user           add newsroom accounts, set passwords, list them
   import         import ninjs files or JSON-lines files of ninjs documents
   gen            generate articles for load tests
@@ -64,7 +67,8 @@ func exitCode(err error) int {
 		return 0
 	}
 	var u usageError
-	if errors.As(err, &u) {
+	var cu clientcmd.UsageError
+	if errors.As(err, &u) || errors.As(err, &cu) {
 		return 2
 	}
 	return 1
@@ -99,6 +103,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runTokenCreate(ctx, rest[1:], stdout, stderr)
 	case "user":
 		return runUser(ctx, rest, stdin, stdout, stderr)
+	case "client":
+		return clientcmd.Run(ctx, rest, func(fs *flag.FlagSet) func(context.Context) (dateline.Store, error) {
+			var sf storeFlags
+			sf.register(fs)
+			return sf.open
+		}, stdout, stderr, time.Now)
 	case "import":
 		return runImport(ctx, rest, stdin, stdout, stderr)
 	case "gen":

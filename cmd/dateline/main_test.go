@@ -53,7 +53,7 @@ func cli(t *testing.T, args ...string) (stdout, stderr string, err error) {
 func TestHelp(t *testing.T) {
 	for _, args := range [][]string{
 		{"--help"}, {"help"}, {"serve", "--help"}, {"token", "create", "--help"}, {"token", "--help"},
-		{"import", "--help"}, {"gen", "--help"}, {"bench", "--help"}, {"bench", "archive", "--help"}, {"migrate-db", "--help"}, {"backup", "--help"}, {"restore", "--help"}, {"bench-search", "--help"},
+		{"import", "--help"}, {"gen", "--help"}, {"bench", "--help"}, {"bench", "archive", "--help"}, {"migrate-db", "--help"}, {"backup", "--help"}, {"restore", "--help"}, {"bench-search", "--help"}, {"client", "--help"}, {"client", "product", "add", "--help"},
 	} {
 		out, _, err := cli(t, args...)
 		if err != nil && exitCode(err) != 0 {

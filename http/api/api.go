@@ -119,7 +119,15 @@ func (s *Handler) handleItem(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !itemVisible(a, t) {
+	visible := itemVisible(a, t)
+	if t.ClientID != 0 {
+		e, err := s.entitlement(r, t)
+		if err != nil {
+			return err
+		}
+		visible = clientItemVisible(a, &e)
+	}
+	if !visible {
 		return dateline.Errorf(dateline.ENOTFOUND, "No item %d.", id)
 	}
 	writeAPI(w, r, s.apiItem(a))

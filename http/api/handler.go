@@ -31,6 +31,9 @@ type Store interface {
 	DeskArticles(ctx context.Context, f dateline.DeskFilter) ([]dateline.Article, error)
 	Events(ctx context.Context, after int64, limit int) ([]dateline.Event, error)
 	SitemapTags(ctx context.Context, kind string, after int64, limit int) ([]dateline.SitemapTag, error)
+	// Client and Entitlement are for the tokens and feeds of clients.
+	Client(ctx context.Context, id int64) (*dateline.Client, error)
+	Entitlement(ctx context.Context, clientID int64, now time.Time) (dateline.Entitlement, error)
 }
 
 // Site is what the API needs of the site it serves.
@@ -56,6 +59,9 @@ type Site interface {
 	// Weather is a city's names, zone and current weather (GET
 	// /api/v1/weather?city=SLUG), for the pages' script.
 	Weather(r *http.Request) (any, error)
+	// ArticlesRSS is an RSS feed of the whole articles, with its title and
+	// its own address (path and query).
+	ArticlesRSS(title, self string, list []*dateline.Article) ([]byte, error)
 }
 
 // Config is what the API needs to know of the node.
@@ -76,6 +82,7 @@ type Handler struct {
 	log       *slog.Logger
 	now       func() time.Time
 	apiLimits tokenLimiter
+	covers    coverCache
 }
 
 // New makes the API's handler.

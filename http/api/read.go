@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"sync"
@@ -121,42 +122,18 @@ func (s *Handler) handleItems(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
+	if t.ClientID != 0 {
+		return s.clientItems(w, r, t, q)
+	}
 	if q.Get("embargoed") != "" {
 		if !t.Embargo {
 			return dateline.Errorf(dateline.EFORBIDDEN, "The token %q has no embargo scope.", t.Name)
 		}
-		return s.embargoedItems(w, r)
+		return s.embargoedItems(w, r, nil)
 	}
-	f := dateline.ArticleFilter{Topic: q.Get("topic"), Person: q.Get("person"), Limit: 20}
-	if sec := q.Get("section"); sec != "" {
-		if !s.site.HasSection(sec) {
-			return dateline.Errorf(dateline.EINVALID, "There is no section %q; see /api/v1/sections.", truncate(sec, 40))
-		}
-		f.Sections = []string{sec}
-	}
-	if len(f.Topic) > 200 || len(f.Person) > 200 || !validText(f.Topic) || !validText(f.Person) {
-		return dateline.Errorf(dateline.EINVALID, "topic and person are slugs of at most 200 characters.")
-	}
-	if v := q.Get("since"); v != "" {
-		since, err := time.Parse(time.RFC3339, v)
-		if err != nil || since.Year() < 1900 || since.Year() > 9999 {
-			return dateline.Errorf(dateline.EINVALID, "since is a time such as 2026-11-27T10:00:00Z.")
-		}
-		f.Since = since
-	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100 {
-			return dateline.Errorf(dateline.EINVALID, "limit is a whole number from 1 to 100.")
-		}
-		f.Limit = n
-	}
-	if v := q.Get("cursor"); v != "" {
-		c, err := dateline.ParseCursor(v)
-		if err != nil {
-			return err
-		}
-		f.Before = &c
+	f, err := s.listFilter(q)
+	if err != nil {
+		return err
 	}
 	list, err := s.store.Articles(ctx, f)
 	if err != nil {
@@ -178,6 +155,43 @@ func (s *Handler) handleItems(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// listFilter reads the filters of GET /api/v1/items: section, topic,
+// person, since, limit and cursor. Returns EINVALID.
+func (s *Handler) listFilter(q url.Values) (dateline.ArticleFilter, error) {
+	f := dateline.ArticleFilter{Topic: q.Get("topic"), Person: q.Get("person"), Limit: 20}
+	if sec := q.Get("section"); sec != "" {
+		if !s.site.HasSection(sec) {
+			return f, dateline.Errorf(dateline.EINVALID, "There is no section %q; see /api/v1/sections.", truncate(sec, 40))
+		}
+		f.Sections = []string{sec}
+	}
+	if len(f.Topic) > 200 || len(f.Person) > 200 || !validText(f.Topic) || !validText(f.Person) {
+		return f, dateline.Errorf(dateline.EINVALID, "topic and person are slugs of at most 200 characters.")
+	}
+	if v := q.Get("since"); v != "" {
+		since, err := time.Parse(time.RFC3339, v)
+		if err != nil || since.Year() < 1900 || since.Year() > 9999 {
+			return f, dateline.Errorf(dateline.EINVALID, "since is a time such as 2026-11-27T10:00:00Z.")
+		}
+		f.Since = since
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			return f, dateline.Errorf(dateline.EINVALID, "limit is a whole number from 1 to 100.")
+		}
+		f.Limit = n
+	}
+	if v := q.Get("cursor"); v != "" {
+		c, err := dateline.ParseCursor(v)
+		if err != nil {
+			return f, err
+		}
+		f.Before = &c
+	}
+	return f, nil
+}
+
 // articleIDs are the ids of the list.
 func articleIDs(list []dateline.Article) []int64 {
 	ids := make([]int64, len(list))
@@ -187,7 +201,9 @@ func articleIDs(list []dateline.Article) []int64 {
 	return ids
 }
 
-func (s *Handler) embargoedItems(w http.ResponseWriter, r *http.Request) error {
+// embargoedItems answers embargoed=1: the stories waiting for their
+// release, of a client's products with embargoed copy when e is not nil.
+func (s *Handler) embargoedItems(w http.ResponseWriter, r *http.Request, e *dateline.Entitlement) error {
 	ctx := r.Context()
 	list, err := s.store.DeskArticles(ctx, dateline.DeskFilter{Status: dateline.StatusScheduled, Limit: 200})
 	if err != nil {
@@ -198,7 +214,9 @@ func (s *Handler) embargoedItems(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	full = slices.DeleteFunc(full, func(f *dateline.Article) bool { return f.Status != dateline.StatusScheduled || !f.Embargoed })
+	full = slices.DeleteFunc(full, func(f *dateline.Article) bool {
+		return f.Status != dateline.StatusScheduled || !f.Embargoed || e != nil && !e.CoversEmbargoed(f)
+	})
 	// Soonest release first, as the README promises, by the times read
 	// last (an embargo may move between the list and the reads).
 	slices.SortStableFunc(full, func(a, b *dateline.Article) int {

@@ -90,18 +90,31 @@ func (s *Handler) handleStream(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	embargoed := false
-	if v := q.Get("embargoed"); v != "" {
-		if v != "1" && v != "true" {
-			return dateline.Errorf(dateline.EINVALID, "embargoed is 1 (the embargo stream, for tokens with the embargo scope) or left out.")
-		}
+	v := q.Get("embargoed")
+	if v != "" && v != "1" && v != "true" {
+		return dateline.Errorf(dateline.EINVALID, "embargoed is 1 (the embargo stream, for tokens with the embargo scope) or left out.")
+	}
+	// The public stream needs no token; a client's token gets the events
+	// of its products only.
+	var cover *streamCover
+	if v != "" || r.Header.Get("Authorization") != "" {
 		t := s.apiToken(w, r, "read")
 		if t == nil {
 			return nil
 		}
-		if !t.Embargo {
+		if t.ClientID != 0 {
+			e, err := s.entitlement(r, t)
+			if err != nil {
+				return err
+			}
+			cover = &streamCover{s: s, e: e}
+			if v != "" && !e.Embargoed() {
+				return dateline.Errorf(dateline.EFORBIDDEN, "None of this client's products carries embargoed copy.")
+			}
+		} else if v != "" && !t.Embargo {
 			return dateline.Errorf(dateline.EFORBIDDEN, "The token %q has no embargo scope; the public stream needs no token.", t.Name)
 		}
-		embargoed = true
+		embargoed = v != ""
 	}
 	var last int64
 	if v := r.Header.Get("Last-Event-ID"); v != "" {
@@ -136,8 +149,8 @@ func (s *Handler) handleStream(w http.ResponseWriter, r *http.Request) error {
 		if m.ID != 0 && m.ID <= sent {
 			return true
 		}
-		if m.Kind != "" && !embargoed && !dateline.PublicEvent(m.Kind) {
-			// Not for the public: pass over it, but count it as seen so
+		if m.Kind != "" && !embargoed && !dateline.PublicEvent(m.Kind) || cover != nil && !cover.allows(r, m) {
+			// Not for this stream: pass over it, but count it as seen so
 			// that Last-Event-ID keeps moving.
 			sent = m.ID
 			return true

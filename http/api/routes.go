@@ -26,6 +26,7 @@ func (s *Handler) Routes(m *http.ServeMux) {
 		ErrorStatus(w, http.StatusMethodNotAllowed, "This endpoint takes GET (a list of items) or POST (one ninjs document).")
 	})
 	m.HandleFunc("GET /api/openapi.json", s.handle(s.handleOpenAPI))
+	m.HandleFunc("GET /wire/feeds/{client}/{file}", s.handle(s.handleClientFeed))
 }
 
 // document answers with what doc makes of the request, with cacheControl.

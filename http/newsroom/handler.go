@@ -1,6 +1,7 @@
 // Package newsroom serves the newsroom at /newsroom/: sign-in, the desk,
 // the story editor, the photo library, collections, the top stories,
-// stories, users, sections, tokens, the audit log, partner feeds and ads.
+// stories, users, sections, tokens, the audit log, partner feeds, ads, and
+// the client wire's clients and products.
 // Its handlers call the editorial workflow (package dateline/newsroom) and
 // the store; what they need of the public site is the Site interface.
 package newsroom
@@ -25,6 +26,7 @@ type Store interface {
 	adminStore
 	dateline.Ads
 	partnerStore
+	clientsStore
 }
 
 // Site is what the newsroom needs of the public site that it edits.
@@ -73,6 +75,7 @@ type Handler struct {
 	admin    *admin        // people, sections, tokens, the audit log
 	ads      *adsAdmin     // the ad slots and the switch
 	partners *partnerFeeds // partner feeds
+	clients  *clientsAdmin // clients, their products, people, tokens and feeds
 	mux      *http.ServeMux
 }
 
@@ -89,6 +92,7 @@ func New(store Store, site Site, cfg Config, log *slog.Logger, now func() time.T
 		admin:    &admin{kit: k, store: store},
 		ads:      &adsAdmin{kit: k, store: store, lib: lib, baseURL: cfg.BaseURL, noAds: cfg.NoAds},
 		partners: &partnerFeeds{kit: k, store: store, fetcher: cfg.Partners},
+		clients:  &clientsAdmin{kit: k, store: store, baseURL: cfg.BaseURL},
 		mux:      http.NewServeMux(),
 	}
 	h.routes(h.mux)

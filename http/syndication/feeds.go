@@ -308,24 +308,7 @@ func (s *Feeds) loadFeed(ctx context.Context, lang string, source Source, slug s
 	}
 	for i := range items {
 		a := &items[i]
-		it := feed.Item{URL: base + s.site.ArticleURL(*a), Title: a.Headline, Summary: a.Lead, Byline: a.Byline, Lang: a.Lang,
-			Published: a.PublishedAt, Updated: a.PublishedAt, Topics: topics[a.ID],
-			Section: dateline.Section{Slug: a.Section, Name: a.SectionName}}
-		if !a.UpdatedAt.IsZero() {
-			it.Updated = a.UpdatedAt
-		}
-		labelFeedItem(&it, a)
-		var alt string
-		if p := a.Photo; p != nil && (p.Path != "" || p.Remote != "") {
-			alt = p.Alt
-			it.Image = &feed.Image{URL: s.absURL(web.MediaURL(p, 0)), Type: feed.ImageType(web.MediaURL(p, 0)), Width: p.Width, Height: p.Height,
-				Caption: p.Caption, Credit: p.Credit}
-		}
-		if full {
-			body := bodies[a.ID]
-			it.Content = feed.Content(feed.Story{Advisory: a.Advisory, Lead: a.Lead, Image: it.Image, Alt: alt,
-				Pages: body.Pages, Corrections: body.Corrections}, s.cfg.BaseURL)
-		}
+		it := s.item(a, topics[a.ID], bodies[a.ID], full)
 		if it.Updated.After(fd.Updated) {
 			fd.Updated = it.Updated
 		}
@@ -335,6 +318,49 @@ func (s *Feeds) loadFeed(ctx context.Context, lang string, source Source, slug s
 		fd.Updated = s.site.LastModified()
 	}
 	return fd, nil
+}
+
+// item is a story as a feed carries it: with its whole body when full.
+func (s *Feeds) item(a *dateline.Article, topics []dateline.Topic, body dateline.FeedBody, full bool) feed.Item {
+	it := feed.Item{URL: s.cfg.BaseURL + s.site.ArticleURL(*a), Title: a.Headline, Summary: a.Lead, Byline: a.Byline, Lang: a.Lang,
+		Published: a.PublishedAt, Updated: a.PublishedAt, Topics: topics,
+		Section: dateline.Section{Slug: a.Section, Name: a.SectionName}}
+	if !a.UpdatedAt.IsZero() {
+		it.Updated = a.UpdatedAt
+	}
+	labelFeedItem(&it, a)
+	var alt string
+	if p := a.Photo; p != nil && (p.Path != "" || p.Remote != "") {
+		alt = p.Alt
+		it.Image = &feed.Image{URL: s.absURL(web.MediaURL(p, 0)), Type: feed.ImageType(web.MediaURL(p, 0)), Width: p.Width, Height: p.Height,
+			Caption: p.Caption, Credit: p.Credit}
+	}
+	if full {
+		it.Content = feed.Content(feed.Story{Advisory: a.Advisory, Lead: a.Lead, Image: it.Image, Alt: alt,
+			Pages: body.Pages, Corrections: body.Corrections}, s.cfg.BaseURL)
+	}
+	return it
+}
+
+// ArticlesRSS is an RSS feed of whole articles (read by ArticlesByID)
+// chosen elsewhere, such as a client's product: its title and its own
+// address on the site (self, without the site's address).
+func (s *Feeds) ArticlesRSS(title, self string, list []*dateline.Article) ([]byte, error) {
+	path, _, _ := strings.Cut(self, "?")
+	fd := &feed.Feed{Path: strings.TrimSuffix(path, ".rss"), Self: self, Lang: dateline.LangMain, Title: title, Description: title,
+		Page: s.cfg.BaseURL + "/"}
+	full := s.cfg.FeedContent != FeedSummary
+	for _, a := range list {
+		it := s.item(a, a.Topics, dateline.FeedBody{Pages: a.Pages, Corrections: a.Corrections}, full)
+		if it.Updated.After(fd.Updated) {
+			fd.Updated = it.Updated
+		}
+		fd.Items = append(fd.Items, it)
+	}
+	if fd.Updated.IsZero() {
+		fd.Updated = s.site.LastModified()
+	}
+	return feed.RSS(feed.Site{Name: s.cfg.SiteName, BaseURL: s.cfg.BaseURL}, fd)
 }
 
 func (s *Feeds) absURL(u string) string {

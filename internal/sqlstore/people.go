@@ -218,16 +218,20 @@ func (s peopleStore) DeleteExpiredSessions(ctx context.Context, now time.Time) (
 	})
 }
 
-// Tokens lists every API token, newest first.
+// Tokens lists every staff API token (none of a client's), newest first.
 func (s peopleStore) Tokens(ctx context.Context) (_ []dateline.Token, err error) {
 	defer s.db.wrap(&err, "tokens")
-	return collect(ctx, s.db.Fresh(ctx), func(r sqlutil.Scanner) (dateline.Token, error) {
-		var t dateline.Token
-		var created sqlutil.Time
-		err := r.Scan(&t.ID, &t.Name, &t.Scope, &t.Hash, &created, &t.Embargo, &t.Source)
-		t.CreatedAt = created.T
-		return t, err
-	}, `SELECT id, name, scope, hash, created_at, embargo, source FROM tokens ORDER BY created_at DESC, id DESC`)
+	return collect(ctx, s.db.Fresh(ctx), scanToken, `SELECT `+tokenColumns+` FROM tokens WHERE client_id IS NULL ORDER BY created_at DESC, id DESC`)
+}
+
+const tokenColumns = `id, name, scope, hash, created_at, embargo, source, COALESCE(client_id, 0)`
+
+func scanToken(r sqlutil.Scanner) (dateline.Token, error) {
+	var t dateline.Token
+	var created sqlutil.Time
+	err := r.Scan(&t.ID, &t.Name, &t.Scope, &t.Hash, &created, &t.Embargo, &t.Source, &t.ClientID)
+	t.CreatedAt = created.T
+	return t, err
 }
 
 // DeleteToken revokes the token. Returns ENOTFOUND.

@@ -219,11 +219,12 @@ type Stores struct {
 	revisionStore
 	mediaStore
 	storyPageStore
+	clientStore
 }
 
 // New returns the areas on db.
 func New(db *DB) Stores {
-	return Stores{partnerStore{db}, adStore{db}, rateStore{db}, peopleStore{db}, revisionStore{db}, mediaStore{db}, storyPageStore{db}}
+	return Stores{partnerStore{db}, adStore{db}, rateStore{db}, peopleStore{db}, revisionStore{db}, mediaStore{db}, storyPageStore{db}, clientStore{db}}
 }
 
 // collect reads every row of a query with scan, into a list that is empty,

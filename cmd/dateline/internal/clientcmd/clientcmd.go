@@ -1,0 +1,335 @@
+// Package clientcmd is `dateline client`: the agency's clients, their
+// products and contracts, client users and client tokens from the
+// command line (the newsroom's Clients pages do the same).
+package clientcmd
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"dateline"
+	"dateline/auth"
+)
+
+// Usage is the command's help.
+const Usage = `Usage:
+  dateline client list [flags]
+  dateline client add --name NAME [--seats N] [--from DATE] [--until DATE] [flags]
+  dateline client product add --name NAME [filter flags] [flags]
+  dateline client product list [flags]
+  dateline client take --client ID --product ID [--from DATE] [--until DATE] [flags]
+  dateline client drop --client ID --product ID [flags]
+  dateline client user add --client ID --email E --name N [--role member|client-admin] [flags]
+  dateline client token --client ID --name NAME [flags]
+  dateline client feeds --client ID [--base-url URL] [--rotate] [flags]
+
+A client is a customer company; a product is a saved filter over the wire
+(sections, editions, topics, persons, the most urgent level, kinds, and
+whether it carries embargoed copy); a client takes products, each from and
+until a date if given. A client's token reads only what its products cover
+(GET /api/v1/items, /api/v1/items/ID, the stream). "token" prints the new
+token alone on standard output; it cannot be shown again. "user add" prints
+a one-time initial password. "feeds" prints the signed RSS address of each
+product the client takes now; --rotate gives the client a new feed key
+first, so every address given out before stops working.
+Dates are YYYY-MM-DD (UTC midnight) or RFC 3339 times.
+`
+
+// UsageError is a mistake in the command line (exit status 2).
+type UsageError struct{ Msg string }
+
+func (e UsageError) Error() string { return e.Msg }
+
+func usagef(format string, args ...any) error { return UsageError{fmt.Sprintf(format, args...)} }
+
+// Opener adds the flags that name the database to fs and returns what
+// opens it once they are parsed.
+type Opener func(fs *flag.FlagSet) func(context.Context) (dateline.Store, error)
+
+// Run runs `dateline client ARGS`.
+func Run(ctx context.Context, args []string, opener Opener, stdout, stderr io.Writer, now func() time.Time) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		if len(args) == 0 {
+			fmt.Fprint(stderr, Usage)
+			return usagef(`no client command given; see "dateline client --help"`)
+		}
+		fmt.Fprint(stdout, Usage)
+		return nil
+	}
+	sub, rest := args[0], args[1:]
+	if (sub == "product" || sub == "user") && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		sub, rest = sub+" "+rest[0], rest[1:]
+	}
+	c := &cmd{fs: flag.NewFlagSet("client "+sub, flag.ContinueOnError), now: now, stdout: stdout}
+	c.fs.Usage = func() {
+		fmt.Fprintf(c.fs.Output(), "%s\nFlags:\n", Usage)
+		c.fs.PrintDefaults()
+	}
+	open := opener(c.fs)
+	run, ok := map[string]func(context.Context, dateline.Store) error{
+		"list": c.list, "add": c.add, "product add": c.productAdd, "product list": c.productList,
+		"take": c.take, "drop": c.drop, "user add": c.userAdd, "token": c.token, "feeds": c.feeds,
+	}[sub]
+	if !ok {
+		fmt.Fprint(stderr, Usage)
+		return usagef("unknown client command %q", sub)
+	}
+	c.flags(sub)
+	c.fs.SetOutput(stderr)
+	for _, a := range rest {
+		if a == "-h" || a == "--help" || a == "-help" {
+			c.fs.SetOutput(stdout)
+			c.fs.Usage()
+			return flag.ErrHelp
+		}
+	}
+	if err := c.fs.Parse(rest); err != nil {
+		return UsageError{err.Error()}
+	}
+	if c.fs.NArg() > 0 {
+		return usagef("unexpected argument %q", c.fs.Arg(0))
+	}
+	if err := c.check(sub); err != nil {
+		return err
+	}
+	store, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	return run(ctx, store)
+}
+
+// cmd holds one command's flags.
+type cmd struct {
+	fs     *flag.FlagSet
+	now    func() time.Time
+	stdout io.Writer
+
+	name, email, role, from, until, baseURL string
+	sections, langs, topics, persons, kinds string
+	client, product                         int64
+	seats, maxUrgency                       int
+	embargoed, rotate                       bool
+	fromT, untilT                           time.Time
+}
+
+// flags registers the flags of sub.
+func (c *cmd) flags(sub string) {
+	fs := c.fs
+	switch sub {
+	case "add":
+		fs.StringVar(&c.name, "name", "", "the client's name (required)")
+		fs.IntVar(&c.seats, "seats", 5, "how many client users it may have")
+	case "product add":
+		fs.StringVar(&c.name, "name", "", "the product's name, unique (required)")
+		fs.StringVar(&c.sections, "sections", "", "section slugs, comma-separated (none: every section)")
+		fs.StringVar(&c.langs, "langs", "", "editions, en and/or ru (none: both)")
+		fs.StringVar(&c.topics, "topics", "", "topic slugs (none: any topic)")
+		fs.StringVar(&c.persons, "persons", "", "person slugs (none: anyone)")
+		fs.IntVar(&c.maxUrgency, "max-urgency", 0, "the least urgent level it takes, 1 (flashes only) to 9; 0 for any")
+		fs.StringVar(&c.kinds, "kinds", "", "text, photo, gallery, infographic (none: every kind)")
+		fs.BoolVar(&c.embargoed, "embargoed", false, "it also carries embargoed copy before its release")
+	case "take", "drop":
+		fs.Int64Var(&c.product, "product", 0, "the product's id (required)")
+	case "user add":
+		fs.StringVar(&c.email, "email", "", "the person's email, used to sign in at the portal (required)")
+		fs.StringVar(&c.name, "name", "", "the person's name (required)")
+		fs.StringVar(&c.role, "role", string(dateline.ClientMember), "member or client-admin (who may invite colleagues)")
+	case "token":
+		fs.StringVar(&c.name, "name", "", "who or what the token is for (required)")
+	case "feeds":
+		fs.StringVar(&c.baseURL, "base-url", "", "the site's address, put before each path, e.g. https://news.example")
+		fs.BoolVar(&c.rotate, "rotate", false, "give the client a new feed key first: every address given out before stops working")
+	}
+	switch sub {
+	case "add", "take":
+		fs.StringVar(&c.from, "from", "", "the first day (none: from now on)")
+		fs.StringVar(&c.until, "until", "", "the day it ends (none: open-ended)")
+	}
+	switch sub {
+	case "take", "drop", "user add", "token", "feeds":
+		fs.Int64Var(&c.client, "client", 0, "the client's id (required; see dateline client list)")
+	}
+}
+
+// check refuses missing and malformed flags before the database opens.
+func (c *cmd) check(sub string) error {
+	needs := map[string][]string{"add": {"name"}, "product add": {"name"}, "take": {"client", "product"}, "drop": {"client", "product"},
+		"user add": {"client", "email", "name"}, "token": {"client", "name"}, "feeds": {"client"}}
+	for _, name := range needs[sub] {
+		if f := c.fs.Lookup(name); f.Value.String() == "" || f.Value.String() == "0" {
+			return usagef("--%s is required", name)
+		}
+	}
+	var err error
+	if c.fromT, err = day(c.from, "--from"); err != nil {
+		return err
+	}
+	if c.untilT, err = day(c.until, "--until"); err != nil {
+		return err
+	}
+	return nil
+}
+
+// day reads a date flag: YYYY-MM-DD or an RFC 3339 time.
+func day(v, flag string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.DateOnly, v); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t.UTC(), nil
+	}
+	return time.Time{}, usagef("%s is a date such as 2027-01-31, not %q", flag, v)
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
+		out = append(out, f)
+	}
+	return out
+}
+
+func (c *cmd) list(ctx context.Context, s dateline.Store) error {
+	cs, err := s.ClientList(ctx)
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tNAME\tSEATS\tPRODUCTS\tACTIVE\t")
+	for _, cl := range cs {
+		cps, err := s.ClientProducts(ctx, cl.ID)
+		if err != nil {
+			return err
+		}
+		var ids []string
+		for _, cp := range cps {
+			ids = append(ids, strconv.FormatInt(cp.ProductID, 10))
+		}
+		active := "yes"
+		if !cl.ActiveAt(c.now()) {
+			active = "no"
+		}
+		fmt.Fprintf(w, "%d\t%s\t%d\t%s\t%s\t\n", cl.ID, cl.Name, cl.SeatLimit, strings.Join(ids, ","), active)
+	}
+	return w.Flush()
+}
+
+func (c *cmd) add(ctx context.Context, s dateline.Store) error {
+	cl := &dateline.Client{Name: c.name, SeatLimit: c.seats, ActiveFrom: c.fromT, ActiveUntil: c.untilT}
+	if err := s.CreateClient(ctx, cl, c.now()); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "client %d: %s\n", cl.ID, cl.Name)
+	return nil
+}
+
+func (c *cmd) productAdd(ctx context.Context, s dateline.Store) error {
+	p := &dateline.Product{Name: c.name, Sections: splitList(c.sections), Langs: splitList(c.langs), Topics: splitList(c.topics), Persons: splitList(c.persons),
+		MaxUrgency: c.maxUrgency, Kinds: splitList(c.kinds), Embargoed: c.embargoed}
+	if err := s.CreateProduct(ctx, p, c.now()); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "product %d: %s (%s)\n", p.ID, p.Name, p.Describe())
+	return nil
+}
+
+func (c *cmd) productList(ctx context.Context, s dateline.Store) error {
+	ps, err := s.ProductList(ctx)
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tNAME\tTAKES\t")
+	for i := range ps {
+		fmt.Fprintf(w, "%d\t%s\t%s\t\n", ps[i].ID, ps[i].Name, ps[i].Describe())
+	}
+	return w.Flush()
+}
+
+func (c *cmd) take(ctx context.Context, s dateline.Store) error {
+	if err := s.SetClientProduct(ctx, dateline.ClientProduct{ClientID: c.client, ProductID: c.product, From: c.fromT, Until: c.untilT}); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "client %d takes product %d\n", c.client, c.product)
+	return nil
+}
+
+func (c *cmd) drop(ctx context.Context, s dateline.Store) error {
+	if err := s.RemoveClientProduct(ctx, c.client, c.product); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "client %d no longer takes product %d\n", c.client, c.product)
+	return nil
+}
+
+func (c *cmd) userAdd(ctx context.Context, s dateline.Store) error {
+	password := InitialPassword()
+	u := &dateline.ClientUser{ClientID: c.client, Email: c.email, Name: c.name, Role: dateline.ClientRole(c.role), PasswordHash: auth.Hash(password)}
+	if err := s.CreateClientUser(ctx, u, c.now()); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "client user %d: %s <%s>, %s\ninitial password (shown once): %s\n", u.ID, u.Name, u.Email, u.Role, password)
+	return nil
+}
+
+// InitialPassword is a random password to hand to a new client user once.
+func InitialPassword() string { return auth.Token()[:20] }
+
+// NewToken makes a read token of the client and returns its secret, which
+// is shown once. Returns ENOTFOUND for an unknown client.
+func NewToken(ctx context.Context, s dateline.Store, clientID int64, name string, now time.Time) (*dateline.Token, string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 100 || strings.ContainsAny(name, "\x00\r\n") {
+		return nil, "", dateline.Errorf(dateline.EINVALID, "Name the token after who uses it, in at most 100 characters.")
+	}
+	secret := "dl_" + auth.Token()
+	t := &dateline.Token{Name: name, Scope: "read", ClientID: clientID, Hash: auth.Sum(secret), CreatedAt: now}
+	if err := s.CreateToken(ctx, t, now); err != nil {
+		return nil, "", err
+	}
+	return t, secret, nil
+}
+
+func (c *cmd) token(ctx context.Context, s dateline.Store) error {
+	_, secret, err := NewToken(ctx, s, c.client, c.name, c.now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(c.stdout, secret)
+	return nil
+}
+
+func (c *cmd) feeds(ctx context.Context, s dateline.Store) error {
+	if c.rotate {
+		if err := s.RotateFeedKey(ctx, c.client); err != nil {
+			return err
+		}
+	}
+	cl, err := s.Client(ctx, c.client)
+	if err != nil {
+		return err
+	}
+	e, err := s.Entitlement(ctx, c.client, c.now())
+	if err != nil {
+		return err
+	}
+	if len(e.Products) == 0 {
+		return dateline.Errorf(dateline.ENOTFOUND, "Client %d takes no products now, so it has no feeds.", c.client)
+	}
+	base := strings.TrimRight(c.baseURL, "/")
+	for _, p := range e.Products {
+		fmt.Fprintf(c.stdout, "%s\t%s%s\n", p.Name, base, dateline.FeedAddress(cl, p.ID))
+	}
+	return nil
+}

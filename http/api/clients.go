@@ -1,0 +1,188 @@
+package api
+
+import (
+	"crypto/hmac"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+
+	"dateline"
+	"dateline/live"
+	"dateline/ninjs"
+	"dateline/wire"
+)
+
+// A client's token reads only what its products cover (its
+// dateline.Entitlement at the time of the request): the list walks the
+// products' indexes (package wire), an item outside them is 404 as if it
+// never existed, the stream passes over the events of other stories, and
+// embargoed copy comes only through products that carry it.
+
+// entitlement is the token's client's entitlement now.
+func (s *Handler) entitlement(r *http.Request, t *dateline.Token) (dateline.Entitlement, error) {
+	return s.store.Entitlement(r.Context(), t.ClientID, s.now())
+}
+
+// clientItems is GET /api/v1/items for a client's token.
+func (s *Handler) clientItems(w http.ResponseWriter, r *http.Request, t *dateline.Token, q url.Values) error {
+	e, err := s.entitlement(r, t)
+	if err != nil {
+		return err
+	}
+	if q.Get("embargoed") != "" {
+		if !e.Embargoed() {
+			return dateline.Errorf(dateline.EFORBIDDEN, "None of this client's products carries embargoed copy.")
+		}
+		return s.embargoedItems(w, r, &e)
+	}
+	f, err := s.listFilter(q)
+	if err != nil {
+		return err
+	}
+	wf := wire.Filter{Topic: f.Topic, Person: f.Person, Since: f.Since, Before: f.Before, Limit: f.Limit}
+	if len(f.Sections) > 0 {
+		wf.Section = f.Sections[0]
+	}
+	res, err := wire.List(r.Context(), s.store, e.Products, wf)
+	if err != nil {
+		return err
+	}
+	page := itemsPage{Items: []*ninjs.Item{}}
+	for _, a := range res.Items {
+		page.Items = append(page.Items, s.apiItem(a))
+	}
+	if res.Next != nil {
+		page.Next = res.Next.String()
+	}
+	writeAPI(w, r, page)
+	return nil
+}
+
+// clientItemVisible is itemVisible for a client: a story its products
+// cover, told as withdrawn when it was withdrawn after publication; before
+// its release only through a product with embargoed copy.
+func clientItemVisible(a *dateline.Article, e *dateline.Entitlement) bool {
+	switch a.Status {
+	case dateline.StatusPublished:
+		return e.Covers(a)
+	case dateline.StatusWithdrawn, dateline.StatusWithheld:
+		if a.WasPublic() {
+			return e.Covers(a)
+		}
+		return e.CoversEmbargoed(a)
+	case dateline.StatusScheduled:
+		return a.Embargoed && e.CoversEmbargoed(a)
+	}
+	return false
+}
+
+// streamCover decides which events a client's stream sends: those of the
+// stories its entitlement covers as they were when the event was first
+// sent. A story is read once per event for all the node's streams
+// (coverCache).
+type streamCover struct {
+	s *Handler
+	e dateline.Entitlement
+}
+
+func (c *streamCover) allows(r *http.Request, m live.Message) bool {
+	if m.Article == 0 {
+		return true // a comment
+	}
+	a := c.s.covers.get(r, c.s.store, m.ID, m.Article)
+	if a == nil {
+		return false
+	}
+	if dateline.PublicEvent(m.Kind) && a.WasPublic() {
+		return c.e.Covers(a)
+	}
+	return c.e.CoversEmbargoed(a)
+}
+
+// coverCache keeps the stories of the last events the clients' streams
+// looked at, by event: a thousand streams cost one read of the story, read
+// after the event was written, so never older than the event. It empties
+// when full.
+type coverCache struct {
+	mu sync.Mutex
+	m  map[int64]*dateline.Article
+}
+
+const coverCacheSize = 2048
+
+func (c *coverCache) get(r *http.Request, st Store, event, article int64) *dateline.Article {
+	c.mu.Lock()
+	a, ok := c.m[event]
+	c.mu.Unlock()
+	if ok {
+		return a
+	}
+	a, err := st.Article(r.Context(), article)
+	if dateline.ErrorCode(err) == dateline.ENOTFOUND {
+		a = nil // gone: not sent, to any stream
+	} else if err != nil {
+		return nil // not read now (this stream is closing, or the store failed): not sent here, not kept
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= coverCacheSize {
+		c.m = map[int64]*dateline.Article{}
+	}
+	c.m[event] = a
+	c.mu.Unlock()
+	return a
+}
+
+// handleClientFeed is GET /wire/feeds/{client}/{product}.rss?sig=...: the
+// RSS feed of one product of a client's contract, for feed readers, at an
+// address signed with the client's feed key (dateline.FeedAddress).
+func (s *Handler) handleClientFeed(w http.ResponseWriter, r *http.Request) error {
+	noFeed := dateline.Errorf(dateline.ENOTFOUND, "There is no feed at this address.")
+	clientID, err := strconv.ParseInt(r.PathValue("client"), 10, 64)
+	file, ok := strings.CutSuffix(r.PathValue("file"), ".rss")
+	productID, err2 := strconv.ParseInt(file, 10, 64)
+	if err != nil || err2 != nil || !ok || clientID <= 0 || productID <= 0 {
+		return noFeed
+	}
+	q, err := query(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	c, err := s.store.Client(ctx, clientID)
+	if dateline.ErrorCode(err) == dateline.ENOTFOUND {
+		return noFeed
+	} else if err != nil {
+		return err
+	}
+	path := dateline.FeedPath(clientID, productID)
+	if !hmac.Equal([]byte(q.Get("sig")), []byte(dateline.FeedSignature(c.FeedKey, path))) {
+		return dateline.Errorf(dateline.EFORBIDDEN, "This feed address is not signed, or its signature was revoked; ask the agency for the current address.")
+	}
+	e, err := s.store.Entitlement(ctx, clientID, s.now())
+	if err != nil {
+		return err
+	}
+	p := e.Product(productID)
+	if p == nil {
+		return dateline.Errorf(dateline.ENOTFOUND, "This product is not in the client's contract now.")
+	}
+	res, err := wire.List(ctx, s.store, []dateline.Product{*p}, wire.Filter{Limit: feedItems})
+	if err != nil {
+		return err
+	}
+	body, err := s.site.ArticlesRSS(p.Name, dateline.FeedAddress(c, productID), res.Items)
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/rss+xml; charset=utf-8")
+	h.Set("Cache-Control", "private, max-age=60")
+	h.Set("X-Robots-Tag", "noindex")
+	w.Write(body)
+	return nil
+}
+
+// feedItems is how many stories a client's feed carries.
+const feedItems = 50

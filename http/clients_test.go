@@ -1,0 +1,443 @@
+package http_test
+
+import (
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"dateline"
+	dhttp "dateline/http"
+	"dateline/ninjs"
+)
+
+// wireWorld is a random wire and random clients, with what each client
+// should see worked out from the stored stories by Covers.
+type wireWorld struct {
+	e       *env
+	rng     *rand.Rand
+	uris    []string
+	clients []*wireClient
+}
+
+type wireClient struct {
+	c     *dateline.Client
+	ent   dateline.Entitlement
+	token string
+}
+
+var (
+	rndTopics   = []string{"war", "budget", "oil", "chess", "space"}
+	rndPersons  = []string{"anna-k", "ivan-p", "li-wei", "omar-s"}
+	rndSections = []string{"politics", "world", "economy", "sport", "politika"}
+)
+
+// story is a random version of the story uri, sent at the clock's time.
+func (w *wireWorld) story(uri string, version int) *dateline.Article {
+	r := w.rng
+	sec := rndSections[r.IntN(len(rndSections))]
+	lang := "en"
+	if sec == "politika" {
+		lang = "ru"
+	}
+	now := w.e.clock.Now()
+	a := &dateline.Article{URI: uri, Section: sec, Lang: lang, Status: dateline.StatusPublished,
+		Headline: fmt.Sprintf("Headline %s v%d", uri, version), Lead: "Lead of " + uri, Pages: []string{"<p>Body.</p>"},
+		Urgency: r.IntN(10), SourceVersion: now, Source: dateline.DefaultSource, WireVersion: strconv.Itoa(version)}
+	for _, t := range rndTopics {
+		if r.IntN(4) == 0 {
+			a.Topics = append(a.Topics, dateline.Topic{Slug: t, Name: strings.ToUpper(t)})
+		}
+	}
+	for _, p := range rndPersons {
+		if r.IntN(5) == 0 {
+			a.Persons = append(a.Persons, dateline.Person{Slug: p, Name: strings.ToUpper(p)})
+		}
+	}
+	if r.IntN(3) == 0 {
+		a.Photo = &dateline.Photo{URI: "urn:photo:" + uri, Remote: "https://img.example/" + strconv.Itoa(r.IntN(1000)) + ".jpg", Width: 800, Height: 600}
+	}
+	return a
+}
+
+func (w *wireWorld) send(as ...*dateline.Article) {
+	w.e.helper()
+	if _, err := w.e.store.UpsertArticles(context.Background(), as, w.e.clock.Now()); err != nil {
+		w.e.t.Fatal(err)
+	}
+	w.e.srv.StoriesChanged()
+}
+
+// randomProduct is a product over the same small sets as the stories.
+func (w *wireWorld) randomProduct(i int) *dateline.Product {
+	r := w.rng
+	pick := func(from []string, chance int) []string {
+		var out []string
+		for _, s := range from {
+			if r.IntN(chance) == 0 {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	p := &dateline.Product{Name: fmt.Sprintf("Product %d", i), Sections: pick(rndSections, 3), Topics: pick(rndTopics, 4),
+		Persons: pick(rndPersons, 6), Langs: pick([]string{"en", "ru"}, 4), Kinds: pick(dateline.ItemKinds, 4), Embargoed: r.IntN(2) == 0}
+	if r.IntN(2) == 0 {
+		p.MaxUrgency = 1 + r.IntN(9)
+	}
+	return p
+}
+
+// TestClientEntitlementRandom plays a random wire (publications,
+// embargoes, updates that move stories, kills, releases) to random
+// clients with random products, and reads every client-facing output of
+// each client: every page of the list (also narrowed by section), every
+// item, the embargoed list, each product's feed and the stream. None may
+// carry a story outside the client's products, and the lists and feeds
+// miss none inside. Set DATELINE_TEST_SEED to replay a run.
+func TestClientEntitlementRandom(t *testing.T) {
+	seed := uint64(time.Now().UnixNano())
+	if v := os.Getenv("DATELINE_TEST_SEED"); v != "" {
+		seed, _ = strconv.ParseUint(v, 10, 64)
+	}
+	t.Logf("DATELINE_TEST_SEED=%d", seed)
+	e := newEnvConfig(t, false, "world", func(c *dhttp.Config) { c.APIRate = 1 << 20 })
+	e.russian()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go e.srv.RunReadership(ctx)
+	w := &wireWorld{e: e, rng: rand.New(rand.NewPCG(seed, seed^0x5eed))}
+	r := w.rng
+
+	// The wire: stories, some under embargo, then updates, kills and
+	// the release of some embargoes.
+	versions := map[string]int{}
+	for i := range 90 {
+		uri := fmt.Sprintf("urn:rnd:%d", i)
+		w.uris = append(w.uris, uri)
+		a := w.story(uri, 1)
+		versions[uri] = 1
+		if r.IntN(5) == 0 {
+			a.Status, a.Embargoed = dateline.StatusScheduled, true
+			a.EmbargoUntil = e.clock.Now().Add(time.Duration(1+r.IntN(120)) * time.Minute)
+		}
+		w.send(a)
+		e.clock.Add(time.Duration(1+r.IntN(90)) * time.Second)
+	}
+	for range 30 {
+		uri := w.uris[r.IntN(len(w.uris))]
+		versions[uri]++
+		a := w.story(uri, versions[uri])
+		if r.IntN(4) == 0 {
+			a.Status = dateline.StatusWithdrawn
+		}
+		w.send(a)
+		e.clock.Add(time.Duration(1+r.IntN(30)) * time.Second)
+	}
+	e.clock.Add(time.Hour)
+	e.release()
+
+	// Clients and their products.
+	var products []*dateline.Product
+	for i := range 12 {
+		p := w.randomProduct(i)
+		if err := e.store.CreateProduct(ctx, p, e.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		products = append(products, p)
+	}
+	for i := range 7 {
+		c := &dateline.Client{Name: fmt.Sprintf("Client %d", i), Disabled: i == 6}
+		if err := e.store.CreateClient(ctx, c, e.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		n := 1 + r.IntN(4)
+		if i == 0 {
+			n = len(products) // a client of many products
+		}
+		for _, j := range r.Perm(len(products))[:n] {
+			cp := dateline.ClientProduct{ClientID: c.ID, ProductID: products[j].ID}
+			if r.IntN(6) == 0 {
+				cp.Until = e.clock.Now().Add(-time.Minute) // ended
+			}
+			if err := e.store.SetClientProduct(ctx, cp); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ent, err := e.store.Entitlement(ctx, c.ID, e.clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok := e.makeTokenFor(&dateline.Token{Name: fmt.Sprintf("client-%d", i), Scope: "read", ClientID: c.ID})
+		c, _ = e.store.Client(ctx, c.ID)
+		w.clients = append(w.clients, &wireClient{c: c, ent: ent, token: tok})
+	}
+
+	// The truth: every story as stored.
+	var stories []*dateline.Article
+	for _, uri := range w.uris {
+		a, err := e.store.ArticleByURI(ctx, uri)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stories = append(stories, a)
+	}
+	newestFirst := func(list []*dateline.Article) []int64 {
+		list = slices.Clone(list)
+		slices.SortFunc(list, func(a, b *dateline.Article) int {
+			if c := b.PublishedAt.Compare(a.PublishedAt); c != 0 {
+				return c
+			}
+			return int(b.ID - a.ID)
+		})
+		var ids []int64
+		for _, a := range list {
+			ids = append(ids, a.ID)
+		}
+		return ids
+	}
+	covered := func(ent *dateline.Entitlement, section string) []int64 {
+		var out []*dateline.Article
+		for _, a := range stories {
+			if a.Status == dateline.StatusPublished && ent.Covers(a) && (section == "" || a.Section == section) {
+				out = append(out, a)
+			}
+		}
+		return newestFirst(out)
+	}
+	// The node's live hub has every event before the streams are read.
+	lastEvent, err := e.store.LastEventID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, err := e.store.Events(ctx, 1, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff := e.embargoToken()
+	for i := 0; !strings.Contains(streamBody(e, "/api/v1/stream?embargoed=1", "Authorization", "Bearer "+staff), fmt.Sprintf("id: %d\n", lastEvent)); i++ {
+		if i == 50 {
+			t.Fatal("the live hub never had the last event")
+		}
+		e.srv.Changed()
+	}
+
+	for ci, wc := range w.clients {
+		ent := &wc.ent
+		t.Run(fmt.Sprintf("client%d", ci), func(t *testing.T) {
+			auth := []string{"Authorization", "Bearer " + wc.token}
+			// The token's rate refills by the server's clock: each request
+			// here moves it a millisecond (contracts change by minutes).
+			// Every page of the list, with a random page size.
+			for _, section := range []string{"", rndSections[r.IntN(len(rndSections))]} {
+				want := covered(ent, section)
+				var got []int64
+				path := "/api/v1/items?limit=" + strconv.Itoa(1+r.IntN(7))
+				if section != "" {
+					path += "&section=" + section
+				}
+				for next, pages := "", 0; ; pages++ {
+					p := path
+					if next != "" {
+						p += "&cursor=" + next
+					}
+					e.clock.Add(time.Millisecond)
+					code, page, _ := e.items(p, wc.token)
+					if code != 200 || pages > 200 {
+						t.Fatalf("%s: %d after %d pages", p, code, pages)
+					}
+					for _, raw := range page.Items {
+						it, err := ninjs.Parse(raw)
+						if err != nil {
+							t.Fatal(err)
+						}
+						got = append(got, idOfURI(t, stories, it.URI))
+					}
+					if next = page.Next; next == "" {
+						break
+					}
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("list (section %q): got %v, want %v", section, got, want)
+				}
+			}
+			// Every item.
+			for _, a := range stories {
+				e.clock.Add(time.Millisecond)
+				res := e.get(fmt.Sprintf("/api/v1/items/%d", a.ID), auth...)
+				visible := false
+				switch {
+				case a.Status == dateline.StatusPublished:
+					visible = ent.Covers(a)
+				case a.Status == dateline.StatusWithdrawn && a.WasPublic():
+					visible = ent.Covers(a)
+				case a.Status == dateline.StatusWithdrawn, a.Status == dateline.StatusScheduled:
+					visible = a.Embargoed && ent.CoversEmbargoed(a) || a.Status == dateline.StatusWithdrawn && ent.CoversEmbargoed(a)
+				}
+				if visible && res.Code != 200 || !visible && res.Code != 404 {
+					t.Errorf("item %d (%s, covered %v): %d", a.ID, a.Status, ent.Covers(a), res.Code)
+				}
+				if !visible && strings.Contains(res.Body.String(), a.Headline) {
+					t.Errorf("item %d: the 404 names its headline", a.ID)
+				}
+			}
+			// The embargoed list.
+			e.clock.Add(time.Millisecond)
+			code, page, _ := e.items("/api/v1/items?embargoed=1", wc.token)
+			if !ent.Embargoed() {
+				if code != http.StatusForbidden {
+					t.Errorf("embargoed list without embargoed products: %d", code)
+				}
+			} else {
+				var want, got []int64
+				for _, a := range stories {
+					if a.Status == dateline.StatusScheduled && a.Embargoed && ent.CoversEmbargoed(a) {
+						want = append(want, a.ID)
+					}
+				}
+				for _, raw := range page.Items {
+					it, _ := ninjs.Parse(raw)
+					if it.Embargoed == nil {
+						t.Errorf("embargoed item %s without its release time", it.URI)
+					}
+					got = append(got, idOfURI(t, stories, it.URI))
+				}
+				slices.Sort(want)
+				slices.Sort(got)
+				if code != 200 || !slices.Equal(got, want) {
+					t.Errorf("embargoed list: %d %v, want %v", code, got, want)
+				}
+			}
+			// Each product's feed carries its newest 50 stories, no more.
+			for _, p := range ent.Products {
+				res := e.get(dateline.FeedAddress(wc.c, p.ID))
+				one := dateline.Entitlement{Products: []dateline.Product{p}}
+				want := covered(&one, "")
+				if len(want) > 50 {
+					want = want[:50]
+				}
+				if got := feedIDs(t, stories, res.Body.Bytes()); res.Code != 200 || !slices.Equal(got, want) {
+					t.Errorf("feed of %q: %d %v, want %v", p.Name, res.Code, got, want)
+				}
+			}
+			// The stream from the second event: only covered stories, and
+			// every covered story that had a public event since.
+			if len(ent.Products) > 0 {
+				seen := streamArticles(t, e, wc.token)
+				for id := range seen {
+					a := storyByID(stories, id)
+					if a == nil || !ent.Covers(a) {
+						t.Errorf("the stream announced story %d outside the products", id)
+					}
+				}
+				for _, ev := range events {
+					if a := storyByID(stories, ev.ArticleID); dateline.PublicEvent(ev.Kind) && a != nil && a.WasPublic() && ent.Covers(a) && !seen[a.ID] {
+						t.Errorf("the stream missed story %d (event %d, %s)", a.ID, ev.ID, ev.Kind)
+					}
+				}
+			}
+		})
+	}
+
+	// Feeds refuse bad and revoked signatures, and products outside the contract.
+	wc := w.clients[0]
+	if len(wc.ent.Products) > 0 {
+		addr := dateline.FeedAddress(wc.c, wc.ent.Products[0].ID)
+		if res := e.get(addr[:len(addr)-2] + "00"); res.Code != http.StatusForbidden {
+			t.Errorf("a bad signature: %d", res.Code)
+		}
+		if err := e.store.RotateFeedKey(ctx, wc.c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if res := e.get(addr); res.Code != http.StatusForbidden {
+			t.Errorf("a revoked address: %d", res.Code)
+		}
+	}
+	for _, bad := range []string{"/wire/feeds/x/1.rss", "/wire/feeds/1/1.xml", "/wire/feeds/999/1.rss?sig=00"} {
+		if res := e.get(bad); res.Code != http.StatusNotFound {
+			t.Errorf("%s: %d", bad, res.Code)
+		}
+	}
+}
+
+func storyByID(stories []*dateline.Article, id int64) *dateline.Article {
+	for _, a := range stories {
+		if a.ID == id {
+			return a
+		}
+	}
+	return nil
+}
+
+func idOfURI(t *testing.T, stories []*dateline.Article, uri string) int64 {
+	t.Helper()
+	for _, a := range stories {
+		if a.URI == uri {
+			return a.ID
+		}
+	}
+	t.Fatalf("an item %q that is no story of the wire", uri)
+	return 0
+}
+
+// feedIDs are the ids of the stories an RSS feed links to, in order.
+func feedIDs(t *testing.T, stories []*dateline.Article, body []byte) []int64 {
+	t.Helper()
+	var doc struct {
+		Items []struct {
+			Link string `xml:"link"`
+		} `xml:"channel>item"`
+	}
+	if err := xml.Unmarshal(body, &doc); err != nil {
+		t.Fatalf("feed: %v: %s", err, body)
+	}
+	var ids []int64
+	for _, it := range doc.Items {
+		i := strings.LastIndexByte(it.Link, '/')
+		id, err := strconv.ParseInt(it.Link[i+1:], 10, 64)
+		if err != nil || storyByID(stories, id) == nil {
+			t.Fatalf("feed link %q", it.Link)
+		}
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// streamBody reads a stream in process from after event 1 for a moment.
+func streamBody(e *env, path string, headers ...string) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	req := httptest.NewRequestWithContext(ctx, "GET", path, nil)
+	req.Header.Set("Last-Event-ID", "1")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	w := httptest.NewRecorder()
+	e.srv.ServeHTTP(w, req)
+	return w.Body.String()
+}
+
+// streamArticles are the stories a client's stream names, from the
+// second event on.
+func streamArticles(t *testing.T, e *env, token string) map[int64]bool {
+	t.Helper()
+	seen := map[int64]bool{}
+	for _, line := range strings.Split(streamBody(e, "/api/v1/stream", "Authorization", "Bearer "+token), "\n") {
+		if data, ok := strings.CutPrefix(line, "data: "); ok {
+			var ev struct{ ID int64 }
+			if json.Unmarshal([]byte(data), &ev) == nil && ev.ID > 0 {
+				seen[ev.ID] = true
+			}
+		}
+	}
+	return seen
+}
