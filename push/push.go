@@ -16,7 +16,9 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -353,4 +355,29 @@ func (p *Pusher) retryAt(d *dateline.PushDelivery) time.Time {
 		return time.Time{}
 	}
 	return now.Add(wait)
+}
+
+// CheckDestination checks a destination's address as it is registered:
+// https (or http on a private network the policy allows), and the network
+// guard of partner feeds; every connection is checked again when sending.
+// Returns EINVALID with the reason in words.
+func CheckDestination(raw string, guard netguard.Policy) error {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" {
+		return dateline.Errorf(dateline.EINVALID, "A destination is an https:// address, not %q.", truncate(raw, 80))
+	}
+	if u.Scheme != "https" && !(u.Scheme == "http" && guard.AllowPrivate) {
+		return dateline.Errorf(dateline.EINVALID, "A destination's address must start with https://.")
+	}
+	if err := guard.CheckURL(u); err != nil {
+		return dateline.Errorf(dateline.EINVALID, "This destination cannot be used: %v.", err)
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }

@@ -15,6 +15,7 @@ import (
 
 	"dateline"
 	"dateline/cmd/dateline/internal/clientcmd"
+	"dateline/cmd/dateline/internal/pushcmd"
 )
 
 const usage = `dateline runs a news agency's website from one binary.
@@ -26,6 +27,7 @@ Commands:
   serve          serve the site and its API
   token create   make an API token and print it
   client         the agency's clients, their products, users, tokens and feeds
+  push           clients' push destinations: add, list, pause, resume, log, replay
   user           add newsroom accounts, set passwords, list them
   import         import ninjs files or JSON-lines files of ninjs documents
   gen            generate articles for load tests
@@ -105,6 +107,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runUser(ctx, rest, stdin, stdout, stderr)
 	case "client":
 		return clientcmd.Run(ctx, rest, func(fs *flag.FlagSet) func(context.Context) (dateline.Store, error) {
+			var sf storeFlags
+			sf.register(fs)
+			return sf.open
+		}, stdout, stderr, time.Now)
+	case "push":
+		return pushcmd.Run(ctx, rest, func(fs *flag.FlagSet) func(context.Context) (dateline.Store, error) {
 			var sf storeFlags
 			sf.register(fs)
 			return sf.open
