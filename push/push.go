@@ -281,10 +281,14 @@ func (p *Pusher) Send(ctx context.Context) (int, error) {
 		}()
 	}
 	wg.Wait()
-	if ctx.Err() != nil {
-		return len(ds), ctx.Err() // the leases free them
+	// Record the outcomes even when the node is stopping, so that what
+	// was acknowledged is not sent again.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := p.store.FinishPushDeliveries(rctx, results, p.now()); err != nil {
+		return len(ds), err
 	}
-	return len(ds), p.store.FinishPushDeliveries(ctx, results, p.now())
+	return len(ds), ctx.Err()
 }
 
 // deliver POSTs one delivery and says what came of it.

@@ -495,3 +495,15 @@ func benchFanOut(b *testing.B, s dateline.Store) {
 		b.Fatalf("%d acknowledged, want %d", acked, 1000*i)
 	}
 }
+
+// TestSignatureAsDocumented: the README's verifiers compute the same value.
+func TestSignatureAsDocumented(t *testing.T) {
+	const want = "sha256=add4307797573f90a4bb352e20238a082495292fbdc5d1179a371e06b7b1cf15"
+	body := []byte(`{"uri":"urn:x"}`)
+	if got := dateline.PushSignature("s3cret", body); got != want {
+		t.Errorf("PushSignature = %s, want %s", got, want)
+	}
+	if !dateline.PushSecretOK("s3cret", body, want) || dateline.PushSecretOK("other", body, want) {
+		t.Error("PushSecretOK")
+	}
+}
