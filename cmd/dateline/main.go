@@ -83,6 +83,14 @@ func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
+// storeOpener adds the database flags to fs, for the commands in their
+// own packages.
+func storeOpener(fs *flag.FlagSet) func(context.Context) (dateline.Store, error) {
+	var sf storeFlags
+	sf.register(fs)
+	return sf.open
+}
+
 // run dispatches to a command. It is main without the process around it,
 // so tests can call it.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -106,17 +114,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "user":
 		return runUser(ctx, rest, stdin, stdout, stderr)
 	case "client":
-		return clientcmd.Run(ctx, rest, func(fs *flag.FlagSet) func(context.Context) (dateline.Store, error) {
-			var sf storeFlags
-			sf.register(fs)
-			return sf.open
-		}, stdout, stderr, time.Now)
+		return clientcmd.Run(ctx, rest, storeOpener, stdout, stderr, time.Now)
 	case "push":
-		return pushcmd.Run(ctx, rest, func(fs *flag.FlagSet) func(context.Context) (dateline.Store, error) {
-			var sf storeFlags
-			sf.register(fs)
-			return sf.open
-		}, stdout, stderr, time.Now)
+		return pushcmd.Run(ctx, rest, storeOpener, stdout, stderr, time.Now)
 	case "import":
 		return runImport(ctx, rest, stdin, stdout, stderr)
 	case "gen":
