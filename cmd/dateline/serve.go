@@ -364,7 +364,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		City:  dhttp.City{Name: c.defaultCity.NameEN, Zone: c.defaultCity.Location(), Slug: c.defaultCity.Slug},
 		Times: c.times, Media: files, MaxBodySize: c.maxBody, Dev: c.dev,
 		TrustedProxies: c.trustedNets, FeedContent: c.feedContent, WebSubHub: c.websubHub, NoAds: c.noAds,
-		PageCache: c.memory.pages, RenderLimit: renderLimit(c.renderLimit),
+		PageCache: c.memory.pages, RenderLimit: renderLimit(c.renderLimit), PushAllowPrivate: c.pushPrivate,
 	}
 	if c.metrics.on() {
 		hcfg.Metrics, hcfg.MetricsToken = metrics.New(), c.metrics.token
