@@ -22,6 +22,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"dateline"
 	"dateline/internal/netguard"
 	"dateline/ninjs"
@@ -384,4 +386,17 @@ func truncate(s string, n int) string {
 		return string(r[:n]) + "…"
 	}
 	return s
+}
+
+// pushDesc describes the attempts counted by outcome, for Prometheus.
+var pushDesc = prometheus.NewDesc("dateline_push_deliveries_total", "Push delivery attempts of this node by outcome: sent, retry, failed.", []string{"outcome"}, nil)
+
+// Describe and Collect make the Pusher a Prometheus collector of its
+// attempts by outcome.
+func (p *Pusher) Describe(ch chan<- *prometheus.Desc) { ch <- pushDesc }
+
+func (p *Pusher) Collect(ch chan<- prometheus.Metric) {
+	for _, o := range []string{"sent", "retry", "failed"} {
+		ch <- prometheus.MustNewConstMetric(pushDesc, prometheus.CounterValue, float64(p.Outcomes()[o]), o)
+	}
 }

@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"dateline"
 	"dateline/internal/pgtest"
 	"dateline/ninjs"
@@ -423,6 +425,22 @@ func TestPushGuard(t *testing.T) {
 	r := p.deliver(ctx, &dateline.PushDelivery{ID: 1, URL: u, Secret: d.Secret, Body: []byte("{}"), CreatedAt: time.Now()})
 	if r.Sent || !strings.Contains(r.Error, "private") {
 		t.Fatalf("deliver to loopback = %+v", r)
+	}
+	// The refusal counts as an attempt to retry, in the metrics too.
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(p)
+	mfs, err := reg.Gather()
+	if err != nil || len(mfs) != 1 {
+		t.Fatalf("gather: %v, %v", mfs, err)
+	}
+	for _, m := range mfs[0].GetMetric() {
+		want := 0.0
+		if m.GetLabel()[0].GetValue() == "retry" {
+			want = 1
+		}
+		if m.GetCounter().GetValue() != want {
+			t.Errorf("%s %v = %v, want %v", mfs[0].GetName(), m.GetLabel(), m.GetCounter().GetValue(), want)
+		}
 	}
 }
 

@@ -445,6 +445,9 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	}
 	if pusher != nil {
 		workers = append(workers, worker{"push", pusher.Run})
+		if hcfg.Metrics != nil {
+			hcfg.Metrics.Collect(pusher)
+		}
 	}
 	// On a shared database other nodes change content too: a change of
 	// stories they announce drops the pages that show them (the event log
