@@ -264,31 +264,61 @@ func appendNew(list, more []int64) []int64 {
 }
 
 // Send claims one batch of due deliveries, POSTs them (cfg.Workers at a
-// time) and records the outcomes. It returns how many it claimed.
+// time) and records the outcomes as they come, a few at a time, so that
+// a node that dies mid-batch sends again only what was in flight. It
+// returns how many it claimed.
 func (p *Pusher) Send(ctx context.Context) (int, error) {
 	lease := p.cfg.Timeout*2 + time.Second
 	ds, err := p.store.ClaimPushDeliveries(ctx, p.now(), lease, p.cfg.Batch)
 	if err != nil || len(ds) == 0 {
 		return 0, err
 	}
-	results := make([]dateline.PushResult, len(ds))
+	results := make(chan dateline.PushResult, len(ds))
 	sem := make(chan struct{}, p.cfg.Workers)
-	var wg sync.WaitGroup
-	for i := range ds {
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			results[i] = p.deliver(ctx, &ds[i])
-		}()
-	}
-	wg.Wait()
-	// Record the outcomes even when the node is stopping, so that what
+	go func() {
+		var wg sync.WaitGroup
+		for i := range ds {
+			sem <- struct{}{}
+			wg.Add(1)
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				results <- p.deliver(ctx, &ds[i])
+			}()
+		}
+		wg.Wait()
+		close(results)
+	}()
+	// Outcomes are recorded even when the node is stopping, so that what
 	// was acknowledged is not sent again.
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if err := p.store.FinishPushDeliveries(rctx, results, p.now()); err != nil {
-		return len(ds), err
+	var done []dateline.PushResult
+	var ferr error
+	flush := func() {
+		if len(done) > 0 && ferr == nil {
+			ferr = p.store.FinishPushDeliveries(rctx, done, p.now())
+		}
+		done = done[:0]
+	}
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for open := true; open; {
+		select {
+		case r, ok := <-results:
+			if !ok {
+				open = false
+				break
+			}
+			if done = append(done, r); len(done) >= p.cfg.Workers {
+				flush()
+			}
+		case <-tick.C:
+			flush()
+		}
+	}
+	flush()
+	if ferr != nil {
+		return len(ds), ferr
 	}
 	return len(ds), ctx.Err()
 }
