@@ -74,6 +74,7 @@ type Store interface {
 	Rates
 	Transfer
 	Clients
+	Pushes
 
 	Sections(ctx context.Context) ([]Section, error)
 	// SaveSection creates or updates a section by slug.

@@ -65,6 +65,11 @@ var Tables = []Table{
 	{Name: "client_products", Columns: []string{"client_id", "product_id", "active_from", "active_until"}, Seconds: []string{"active_from", "active_until"}},
 	{Name: "client_users", Columns: []string{"id", "client_id", "email", "name", "role", "password_hash", "failures", "locked_until", "disabled", "created_at"},
 		Seconds: []string{"locked_until", "created_at"}, Bools: []string{"disabled"}},
+	{Name: "push_destinations", Columns: []string{"id", "client_id", "url", "secret", "paused", "created_at"}, Bools: []string{"paused"}},
+	{Name: "push_items", Columns: []string{"id", "article_id", "event", "version", "body", "created_at"}},
+	{Name: "push_deliveries", Columns: []string{"id", "destination_id", "item_id", "article_id", "status", "attempts", "next_at",
+		"last_status", "last_error", "created_at", "sent_at"}},
+	{Name: "push_cursor", Columns: []string{"id", "last_event"}},
 	{Name: "tokens", Columns: []string{"id", "name", "scope", "hash", "created_at", "embargo", "source", "client_id"}, Seconds: []string{"created_at"}, Bools: []string{"embargo"}},
 	{Name: "audit_log", Columns: []string{"id", "at", "user_id", "user_name", "action", "target", "detail"}, Seconds: []string{"at"}},
 	// Keyed by minute: many rows share one, and a range reads whole minutes.

@@ -28,6 +28,7 @@ import (
 	"dateline/http/syndication"
 	"dateline/http/web"
 	"dateline/ingest"
+	"dateline/internal/netguard"
 	"dateline/metrics"
 	"dateline/readership"
 )
@@ -61,6 +62,9 @@ type Config struct {
 	// Partners fetches partner feeds (see partners.Scheduler); nil turns
 	// adding and fetching them off on this node.
 	Partners PartnerFetcher
+	// PushAllowPrivate lets the newsroom add push destinations on
+	// loopback and private addresses (serve --push-allow-private).
+	PushAllowPrivate bool
 	// NoAds shows no ads on this node whatever the newsroom set (serve
 	// --no-ads); commercial labels on articles stay.
 	NoAds bool
@@ -153,7 +157,7 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 	}
 	s := &Server{log: log, cfg: cfg, kit: k, site: st, currency: rates, prefs: prefs.New(k)}
 	s.newsroom = newsroom.New(store, newsroomSite{s}, newsroom.Config{Site: &s.cfg, BaseURL: cfg.BaseURL, Media: cfg.Media,
-		TrustedProxies: cfg.TrustedProxies, NoAds: cfg.NoAds, Partners: cfg.Partners}, log, now)
+		TrustedProxies: cfg.TrustedProxies, NoAds: cfg.NoAds, Partners: cfg.Partners, PushGuard: netguard.Policy{AllowPrivate: cfg.PushAllowPrivate}}, log, now)
 	s.api = api.New(store, apiSite{s}, in, st.Reads, api.Config{BaseURL: cfg.BaseURL, MaxBodySize: cfg.MaxBodySize,
 		TrustedProxies: cfg.TrustedProxies, APIRate: cfg.APIRate}, log, now)
 	cfg.Metrics.Pools(store.Pools)

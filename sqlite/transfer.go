@@ -73,7 +73,7 @@ func neutral(t dateline.Table, c string, v any) any {
 		}
 		return x
 	case []byte:
-		if c == "hash" || c == "feed_key" { // the binary columns
+		if c == "hash" || c == "feed_key" || t.Name == "push_items" && c == "body" { // the binary columns
 			return x
 		}
 		return string(x)

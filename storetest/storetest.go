@@ -72,6 +72,7 @@ func Run(t *testing.T, open Opener) {
 		{Name: "Clients", Fn: testClients},
 		{Name: "ClientUsers", Fn: testClientUsers},
 		{Name: "ClientTokens", Fn: testClientTokens},
+		{Name: "Push", Fn: testPush},
 	}
 	tests = append(tests, newsroomTests...)
 	tests = append(tests, readertest.Tests...)

@@ -15,6 +15,7 @@ import (
 
 	"dateline"
 	"dateline/cmd/dateline/internal/clientcmd"
+	"dateline/cmd/dateline/internal/pushcmd"
 )
 
 const usage = `dateline runs a news agency's website from one binary.
@@ -26,6 +27,7 @@ Commands:
   serve          serve the site and its API
   token create   make an API token and print it
   client         the agency's clients, their products, users, tokens and feeds
+  push           clients' push destinations: add, list, pause, resume, log, replay
   user           add newsroom accounts, set passwords, list them
   import         import ninjs files or JSON-lines files of ninjs documents
   gen            generate articles for load tests
@@ -81,6 +83,14 @@ func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
+// storeOpener adds the database flags to fs, for the commands in their
+// own packages.
+func storeOpener(fs *flag.FlagSet) func(context.Context) (dateline.Store, error) {
+	var sf storeFlags
+	sf.register(fs)
+	return sf.open
+}
+
 // run dispatches to a command. It is main without the process around it,
 // so tests can call it.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -104,11 +114,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "user":
 		return runUser(ctx, rest, stdin, stdout, stderr)
 	case "client":
-		return clientcmd.Run(ctx, rest, func(fs *flag.FlagSet) func(context.Context) (dateline.Store, error) {
-			var sf storeFlags
-			sf.register(fs)
-			return sf.open
-		}, stdout, stderr, time.Now)
+		return clientcmd.Run(ctx, rest, storeOpener, stdout, stderr, time.Now)
+	case "push":
+		return pushcmd.Run(ctx, rest, storeOpener, stdout, stderr, time.Now)
 	case "import":
 		return runImport(ctx, rest, stdin, stdout, stderr)
 	case "gen":

@@ -32,6 +32,7 @@ import (
 	"dateline/media"
 	"dateline/metrics"
 	"dateline/partners"
+	"dateline/push"
 	"dateline/rates"
 	"dateline/sqlite"
 	"dateline/weather"
@@ -61,6 +62,9 @@ type serveConfig struct {
 	partnerFeeds    bool
 	partnersPrivate bool
 	fetchPrivate    bool
+	push            bool
+	pushPrivate     bool
+	pushTimeout     time.Duration
 	ratesURLs       listFlag
 	ratesEvery      time.Duration
 	noAds           bool
@@ -107,6 +111,9 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	fs.BoolVar(&c.partnerFeeds, "partner-feeds", env("DATELINE_PARTNER_FEEDS", "1") == "1", "fetch the partner feeds the newsroom registers, for the home page's Partner News and In other media (env DATELINE_PARTNER_FEEDS=0 turns it off)")
 	fs.BoolVar(&c.partnersPrivate, "partners-allow-private", env("DATELINE_PARTNERS_ALLOW_PRIVATE", "") == "1", "let partner feeds live on loopback and private addresses; link-local (cloud metadata) stays refused (env DATELINE_PARTNERS_ALLOW_PRIVATE=1)")
 	fs.BoolVar(&c.fetchPrivate, "fetch-allow-private", env("DATELINE_FETCH_ALLOW_PRIVATE", "") == "1", "let --weather-url and --rates-url reach loopback and private addresses (a provider on your own network); link-local (cloud metadata) stays refused (env DATELINE_FETCH_ALLOW_PRIVATE=1)")
+	fs.BoolVar(&c.push, "push", env("DATELINE_PUSH", "1") == "1", "deliver clients' items to their push destinations from this node (env DATELINE_PUSH=0 turns it off)")
+	fs.BoolVar(&c.pushPrivate, "push-allow-private", env("DATELINE_PUSH_ALLOW_PRIVATE", "") == "1", "let push destinations live on loopback and private addresses, over plain http too; link-local (cloud metadata) stays refused (env DATELINE_PUSH_ALLOW_PRIVATE=1)")
+	fs.DurationVar(&c.pushTimeout, "push-timeout", 10*time.Second, "how long a push destination has to answer one delivery; a node that dies mid-send frees its deliveries after twice this and a second")
 	fs.Var(&c.ratesURLs, "rates-url", "a Bank of Russia XML_daily or ECB eurofxref-daily URL to fetch exchange rates from, at start and every --rates-every; repeat for several; none by default (env DATELINE_RATES_URLS, space-separated)")
 	fs.DurationVar(&c.ratesEvery, "rates-every", time.Hour, "how often to fetch the --rates-url files, at least 1m")
 	if err := parse(fs, args, stdout, stderr, false); err != nil {
@@ -361,7 +368,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		City:  dhttp.City{Name: c.defaultCity.NameEN, Zone: c.defaultCity.Location(), Slug: c.defaultCity.Slug},
 		Times: c.times, Media: files, MaxBodySize: c.maxBody, Dev: c.dev,
 		TrustedProxies: c.trustedNets, FeedContent: c.feedContent, WebSubHub: c.websubHub, NoAds: c.noAds,
-		PageCache: c.memory.pages, RenderLimit: renderLimit(c.renderLimit),
+		PageCache: c.memory.pages, RenderLimit: renderLimit(c.renderLimit), PushAllowPrivate: c.pushPrivate,
 	}
 	if c.metrics.on() {
 		hcfg.Metrics, hcfg.MetricsToken = metrics.New(), c.metrics.token
@@ -383,9 +390,17 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		hcfg.Partners = sched
 	}
 	var rel *releaser
+	var pusher *push.Pusher
+	if c.push {
+		pusher = push.New(store, push.Config{BaseURL: strings.TrimRight(baseURL, "/"), AllowPrivate: c.pushPrivate, Timeout: c.pushTimeout,
+			Every: 2 * time.Second}, log, time.Now)
+	}
 	hcfg.OnChange = func() {
 		if rel != nil {
 			rel.Wake()
+		}
+		if pusher != nil {
+			pusher.Wake()
 		}
 	}
 	srv, err = dhttp.NewServer(store, in, log, hcfg, time.Now)
@@ -436,12 +451,21 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	if sched != nil {
 		workers = append(workers, worker{"partners", sched.Run})
 	}
+	if pusher != nil {
+		workers = append(workers, worker{"push", pusher.Run})
+		if hcfg.Metrics != nil {
+			hcfg.Metrics.Collect(pusher)
+		}
+	}
 	// On a shared database other nodes change content too: a change of
 	// stories they announce drops the pages that show them (the event log
 	// says which), any other change empties this node's page cache.
 	workers = append(workers, worker{"watch", func(ctx context.Context) {
 		store.Watch(ctx, func(stories bool) {
 			if stories {
+				if pusher != nil {
+					pusher.Wake()
+				}
 				srv.StoriesChanged()
 			} else {
 				srv.Changed()

@@ -34,6 +34,9 @@ type Store interface {
 	// Client and Entitlement are for the tokens and feeds of clients.
 	Client(ctx context.Context, id int64) (*dateline.Client, error)
 	Entitlement(ctx context.Context, clientID int64, now time.Time) (dateline.Entitlement, error)
+	// PushDestinations and PushDeliveries are a client's push log.
+	PushDestinations(ctx context.Context, clientID int64) ([]dateline.PushDestination, error)
+	PushDeliveries(ctx context.Context, destinationID, before int64, limit int) ([]dateline.PushDelivery, error)
 }
 
 // Site is what the API needs of the site it serves.

@@ -18,6 +18,7 @@ func (s *Handler) Routes(m *http.ServeMux) {
 	m.HandleFunc("POST /api/v1/views", s.handle(s.handleView))
 	m.HandleFunc("GET /api/v1/most-read", s.handle(s.handleMostReadAPI))
 	m.HandleFunc("GET /api/v1/stream", s.handle(s.handleStream))
+	m.HandleFunc("GET /api/v1/push/deliveries", s.handle(s.handlePushDeliveries))
 	m.HandleFunc("GET /api/v1/rates", s.handle(s.document(s.site.Rates, "public, max-age=300")))
 	m.HandleFunc("GET /api/v1/convert", s.handle(s.document(s.site.Convert, "public, max-age=300")))
 	m.HandleFunc("GET /api/v1/weather", s.handle(s.document(s.site.Weather, "public, max-age=0, s-maxage=60")))

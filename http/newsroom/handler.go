@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/internal/netguard"
 )
 
 // Store is the storage the newsroom's pages need: what each of its areas
@@ -27,6 +28,7 @@ type Store interface {
 	dateline.Ads
 	partnerStore
 	clientsStore
+	pushStore
 }
 
 // Site is what the newsroom needs of the public site that it edits.
@@ -62,6 +64,8 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	NoAds          bool
 	Partners       PartnerFetcher // nil: partner feeds are not fetched on this node
+	// PushGuard is the policy push destinations' addresses must pass.
+	PushGuard netguard.Policy
 }
 
 // Handler serves the newsroom: its routes, and one value per area of
@@ -76,6 +80,7 @@ type Handler struct {
 	ads      *adsAdmin     // the ad slots and the switch
 	partners *partnerFeeds // partner feeds
 	clients  *clientsAdmin // clients, their products, people, tokens and feeds
+	push     *pushAdmin    // clients' push destinations
 	mux      *http.ServeMux
 }
 
@@ -93,6 +98,7 @@ func New(store Store, site Site, cfg Config, log *slog.Logger, now func() time.T
 		ads:      &adsAdmin{kit: k, store: store, lib: lib, baseURL: cfg.BaseURL, noAds: cfg.NoAds},
 		partners: &partnerFeeds{kit: k, store: store, fetcher: cfg.Partners},
 		clients:  &clientsAdmin{kit: k, store: store, baseURL: cfg.BaseURL},
+		push:     &pushAdmin{kit: k, store: store, guard: cfg.PushGuard},
 		mux:      http.NewServeMux(),
 	}
 	h.routes(h.mux)

@@ -91,6 +91,12 @@ func (s *Handler) routes(m *http.ServeMux) {
 	m.HandleFunc("POST /newsroom/clients/{id}/tokens", admin(cl.handleCreateClientToken))
 	m.HandleFunc("POST /newsroom/clients/{id}/tokens/{tid}/delete", admin(cl.handleDeleteClientToken))
 	m.HandleFunc("POST /newsroom/clients/{id}/feed-key", admin(cl.handleRotateFeedKey))
+	pu := s.push
+	m.HandleFunc("GET /newsroom/clients/{id}/push", admin(pu.handlePush))
+	m.HandleFunc("POST /newsroom/clients/{id}/push", admin(pu.handleAdd))
+	m.HandleFunc("POST /newsroom/clients/{id}/push/{did}/delete", admin(pu.handleDelete))
+	m.HandleFunc("POST /newsroom/clients/{id}/push/{did}/replay", admin(pu.handleReplay))
+	m.HandleFunc("POST /newsroom/clients/{id}/push/{did}/{op}", admin(pu.handlePause))
 	m.HandleFunc("GET /newsroom/products", admin(cl.handleProducts))
 	m.HandleFunc("POST /newsroom/products", admin(cl.handleSaveProduct))
 	m.HandleFunc("GET /newsroom/products/{id}", admin(cl.handleProduct))
