@@ -161,13 +161,14 @@ func TestPushRandom(t *testing.T) {
 			}
 			olds, ids = map[int64]dateline.Status{rs[0].ID: old}, []int64{rs[0].ID}
 		} else {
-			var err error
-			if ids, err = e.store.PublishDue(ctx, e.clock.Now()); err != nil {
+			released, err := e.store.PublishDue(ctx, e.clock.Now())
+			if err != nil {
 				t.Fatal(err)
 			}
 			olds = map[int64]dateline.Status{}
-			for _, id := range ids {
-				olds[id] = dateline.StatusScheduled
+			for _, r := range released {
+				ids = append(ids, r.ID)
+				olds[r.ID] = dateline.StatusScheduled
 			}
 		}
 		for _, id := range ids {
