@@ -81,49 +81,49 @@ func (t *templates) parse() error {
 }
 
 func (t *templates) executeNewsroom(buf *bytes.Buffer, name string, data any) error {
-	if t.dev {
-		if err := t.parse(); err != nil {
-			return err
-		}
-	}
-	t.mu.Lock()
-	set := t.nr[name]
-	t.mu.Unlock()
-	if set == nil {
-		return fmt.Errorf("templates: no newsroom page %q", name)
+	set, err := t.set(true, name)
+	if err != nil {
+		return err
 	}
 	return set.ExecuteTemplate(buf, "layout", data)
 }
 
 // executePart runs the template part defined in page name's set.
 func (t *templates) executePart(buf *bytes.Buffer, name, part string, data any) error {
-	if t.dev {
-		if err := t.parse(); err != nil {
-			return err
-		}
-	}
-	t.mu.Lock()
-	set := t.sets[name]
-	t.mu.Unlock()
-	if set == nil {
-		return fmt.Errorf("templates: no page %q", name)
+	set, err := t.set(false, name)
+	if err != nil {
+		return err
 	}
 	return set.ExecuteTemplate(buf, part, data)
 }
 
 func (t *templates) execute(buf *bytes.Buffer, name string, data any) error {
+	set, err := t.set(false, name)
+	if err != nil {
+		return err
+	}
+	return set.ExecuteTemplate(buf, "layout", data)
+}
+
+// set is the template set of page name, of the newsroom's or the site's
+// pages, parsed again first in development.
+func (t *templates) set(newsroom bool, name string) (*template.Template, error) {
 	if t.dev {
 		if err := t.parse(); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	t.mu.Lock()
-	set := t.sets[name]
+	sets, kind := t.sets, "page"
+	if newsroom {
+		sets, kind = t.nr, "newsroom page"
+	}
+	set := sets[name]
 	t.mu.Unlock()
 	if set == nil {
-		return fmt.Errorf("templates: no page %q", name)
+		return nil, fmt.Errorf("templates: no %s %q", kind, name)
 	}
-	return set.ExecuteTemplate(buf, "layout", data)
+	return set, nil
 }
 
 var funcs = template.FuncMap{
