@@ -29,6 +29,32 @@ if ! command -v xmllint >/dev/null 2>&1; then
 	fi
 fi
 
+# promtool checks docs/prometheus-rules.yml (metrics.TestPromtool). It is
+# taken out of Debian's prometheus package, which is not installed: no
+# Prometheus server is started on the machine.
+PROMTOOL_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/dateline/promtool"
+if [ -z "${DATELINE_PROMTOOL:-}" ] && [ ! -x "$PROMTOOL_CACHE/promtool" ]; then
+	if command -v promtool >/dev/null 2>&1; then
+		export DATELINE_PROMTOOL="$(command -v promtool)"
+	elif command -v apt-get >/dev/null 2>&1 && command -v dpkg-deb >/dev/null 2>&1; then
+		say "taking promtool from Debian's prometheus package"
+		pt_tmp=$(mktemp -d)
+		if [ "$(id -u)" = 0 ]; then apt-get update -qq >/dev/null; fi
+		(cd "$pt_tmp" && apt-get download -qq prometheus >/dev/null 2>&1) || true
+		if ls "$pt_tmp"/prometheus_*.deb >/dev/null 2>&1; then
+			dpkg-deb -x "$pt_tmp"/prometheus_*.deb "$pt_tmp/x"
+			mkdir -p "$PROMTOOL_CACHE"
+			cp "$pt_tmp/x/usr/bin/promtool" "$PROMTOOL_CACHE/promtool"
+		else
+			say "could not download Debian's prometheus package; the promtool check will skip unless CI=true"
+		fi
+		rm -rf "$pt_tmp"
+	fi
+fi
+if [ -z "${DATELINE_PROMTOOL:-}" ] && [ -x "$PROMTOOL_CACHE/promtool" ]; then
+	export DATELINE_PROMTOOL="$PROMTOOL_CACHE/promtool"
+fi
+
 # java runs the Nu Html Checker (vnu-jar from npm) over the pages.
 if ! command -v java >/dev/null 2>&1; then
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

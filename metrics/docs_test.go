@@ -3,6 +3,7 @@ package metrics
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -168,5 +169,27 @@ func TestDashboard(t *testing.T) {
 		for _, q := range p.Targets {
 			checkExpr(t, p.Title, q.Expr, names)
 		}
+	}
+}
+
+// TestPromtool checks docs/prometheus-rules.yml with Prometheus's own
+// checker, promtool (DATELINE_PROMTOOL; test.sh takes it from Debian's
+// prometheus package without installing the server): the rules parse,
+// their expressions are valid PromQL. Without promtool it skips, unless
+// CI=true.
+func TestPromtool(t *testing.T) {
+	tool := os.Getenv("DATELINE_PROMTOOL")
+	if tool == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("DATELINE_PROMTOOL is not set: test.sh provides promtool")
+		}
+		t.Skip("DATELINE_PROMTOOL is not set")
+	}
+	out, err := exec.Command(tool, "check", "rules", "../docs/prometheus-rules.yml").CombinedOutput()
+	if err != nil {
+		t.Fatalf("promtool check rules: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "SUCCESS") {
+		t.Fatalf("promtool said:\n%s", out)
 	}
 }
