@@ -74,7 +74,7 @@ func TestReaderJourney(t *testing.T) {
 			must(t, ctx, chromedp.Click(`a[data-more]`))
 			if js {
 				// Appended in place: same address, more items.
-				must(t, ctx, chromedp.Poll(`document.querySelectorAll('#feed .feed-item').length > 20`, nil, chromedp.WithPollingTimeout(10*time.Second)))
+				must(t, ctx, chromedp.Poll(`document.querySelectorAll('#feed .feed-item').length > 20`, nil, chromedp.WithPollingTimeout(30*time.Second)))
 			} else {
 				must(t, ctx, chromedp.WaitVisible(`#feed`), chromedp.Sleep(300*time.Millisecond))
 			}
