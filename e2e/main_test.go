@@ -186,7 +186,10 @@ func browser(t *testing.T, width, height int, js bool, extra ...chromedp.ExecAll
 	opts = append(opts, extra...)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	// A tab's deadline catches a hang, not slowness: the suite shares two
+	// cores with every other package's tests, and a journey of seconds
+	// alone has taken a minute and a half there.
+	ctx, cancelT := context.WithTimeout(ctx, 180*time.Second)
 	t.Cleanup(func() {
 		cancelT()
 		cancelC()
