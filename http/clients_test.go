@@ -97,6 +97,17 @@ func (w *wireWorld) randomProduct(i int) *dateline.Product {
 	return p
 }
 
+// testSeed is a random test's seed: DATELINE_TEST_SEED when set, to
+// replay a run, else a new one, logged either way.
+func testSeed(t *testing.T) uint64 {
+	seed := uint64(time.Now().UnixNano())
+	if v := os.Getenv("DATELINE_TEST_SEED"); v != "" {
+		seed, _ = strconv.ParseUint(v, 10, 64)
+	}
+	t.Logf("DATELINE_TEST_SEED=%d", seed)
+	return seed
+}
+
 // TestClientEntitlementRandom plays a random wire (publications,
 // embargoes, updates that move stories, kills, releases) to random
 // clients with random products, and reads every client-facing output of
@@ -105,11 +116,7 @@ func (w *wireWorld) randomProduct(i int) *dateline.Product {
 // carry a story outside the client's products, and the lists and feeds
 // miss none inside. Set DATELINE_TEST_SEED to replay a run.
 func TestClientEntitlementRandom(t *testing.T) {
-	seed := uint64(time.Now().UnixNano())
-	if v := os.Getenv("DATELINE_TEST_SEED"); v != "" {
-		seed, _ = strconv.ParseUint(v, 10, 64)
-	}
-	t.Logf("DATELINE_TEST_SEED=%d", seed)
+	seed := testSeed(t)
 	e := newEnvConfig(t, false, "world", func(c *dhttp.Config) { c.APIRate = 1 << 20 })
 	e.russian()
 	ctx, cancel := context.WithCancel(context.Background())

@@ -9,7 +9,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"slices"
 	"strconv"
 	"sync"
@@ -35,11 +34,7 @@ type pushed map[int64][2]string
 // that carry it), and of a story it received before even when it no
 // longer matches; and reads the log through GET /api/v1/push/deliveries.
 func TestPushRandom(t *testing.T) {
-	seed := uint64(time.Now().UnixNano())
-	if v := os.Getenv("DATELINE_TEST_SEED"); v != "" {
-		seed, _ = strconv.ParseUint(v, 10, 64)
-	}
-	t.Logf("DATELINE_TEST_SEED=%d", seed)
+	seed := testSeed(t)
 	e := newEnvConfig(t, false, "world", func(c *dhttp.Config) { c.APIRate = 1 << 20 })
 	e.russian()
 	ctx, cancel := context.WithCancel(context.Background())

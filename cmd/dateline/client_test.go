@@ -16,14 +16,7 @@ import (
 // refuses).
 func TestClientCommand(t *testing.T) {
 	db := dbArgs(t, t.TempDir())
-	must := func(args ...string) string {
-		t.Helper()
-		out, errOut, err := cli(t, append(args, db...)...)
-		if err != nil {
-			t.Fatalf("%v: %v (%s)", args, err, errOut)
-		}
-		return out
-	}
+	must := mustCLI(t, db)
 	if out := must("client", "add", "--name", "Bank of Examples", "--seats", "1", "--from", "2026-01-01"); !strings.Contains(out, "client 1: Bank of Examples") {
 		t.Errorf("add: %q", out)
 	}

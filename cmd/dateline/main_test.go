@@ -43,6 +43,20 @@ func openTestStore(t *testing.T, args []string) dateline.Store {
 }
 
 // cli runs the command line as main does and returns its outputs.
+// mustCLI returns a runner of the command with the database flags db
+// added, which fails the test when the command fails and returns its
+// output.
+func mustCLI(t *testing.T, db []string) func(args ...string) string {
+	return func(args ...string) string {
+		t.Helper()
+		out, errOut, err := cli(t, append(args, db...)...)
+		if err != nil {
+			t.Fatalf("%v: %v (%s)", args, err, errOut)
+		}
+		return out
+	}
+}
+
 func cli(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	var out, errb bytes.Buffer

@@ -23,14 +23,7 @@ import (
 // TestPushCommand: destinations from the command line, with the guard.
 func TestPushCommand(t *testing.T) {
 	db := dbArgs(t, t.TempDir())
-	must := func(args ...string) string {
-		t.Helper()
-		out, errOut, err := cli(t, append(args, db...)...)
-		if err != nil {
-			t.Fatalf("%v: %v (%s)", args, err, errOut)
-		}
-		return out
-	}
+	must := mustCLI(t, db)
 	if out, _, err := cli(t, "push", "--help"); err != nil || !strings.Contains(out, "X-Dateline-Signature") {
 		t.Errorf("push --help: %q, %v", out, err)
 	}
