@@ -71,6 +71,11 @@ func TestReaderJourney(t *testing.T) {
 			if before != 20 {
 				t.Fatalf("%d items before More news, want 20", before)
 			}
+			if js {
+				// The page's script must be running, or the click opens the
+				// next page instead of appending it.
+				must(t, ctx, chromedp.Poll(`document.readyState === "complete"`, nil, chromedp.WithPollingTimeout(30*time.Second)))
+			}
 			must(t, ctx, chromedp.Click(`a[data-more]`))
 			if js {
 				// Appended in place: same address, more items.

@@ -267,9 +267,12 @@ func TestDeskTimesAndWords(t *testing.T) {
 			must(t, ctx, chromedp.Evaluate(`(() => {
 				const bs = [...document.querySelectorAll('table.desk .status')];
 				const tall = bs.filter(b => b.getBoundingClientRect().height > parseFloat(getComputedStyle(b).fontSize) * 2.2).map(b => b.textContent);
-				const today = new Date().toDateString();
+				// "Today" is the site's (Moscow's), not the browser's: from
+				// 21:00 UTC they differ.
+				const day = (d) => d.toLocaleDateString('en-CA', {timeZone: 'Europe/Moscow'});
+				const today = day(new Date());
 				const bad = [...document.querySelectorAll('table.desk time')].filter(t => {
-					const isToday = new Date(t.getAttribute('datetime')).toDateString() === today;
+					const isToday = day(new Date(t.getAttribute('datetime'))) === today;
 					return isToday ? !/^\d\d:\d\d$/.test(t.textContent) : !/[A-Za-z]/.test(t.textContent);
 				}).map(t => t.getAttribute('datetime') + ' ' + t.textContent);
 				return {N: bs.length, Tall: tall, BadChanged: bad};
