@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"dateline"
 )
@@ -160,8 +161,18 @@ func TestNewsFeed(t *testing.T) {
 	if len(days) < 2 {
 		t.Fatalf("%d date groups", len(days))
 	}
-	if !strings.HasPrefix(days[0].Find("h2").Text(), "Today, ") {
-		t.Errorf("first heading %q", days[0].Find("h2").Text())
+	// The newest story's day in the site's zone heads the feed: "Today"
+	// or, shortly after midnight in Moscow, "Yesterday".
+	newest, err := time.Parse(time.RFC3339, days[0].Find(".feed-item time").Attr("datetime"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Today, "
+	if y, m, d := newest.In(moscow).Date(); time.Date(y, m, d, 0, 0, 0, 0, moscow).Before(startOfDay(e.clock.Now().In(moscow))) {
+		want = "Yesterday, "
+	}
+	if h := days[0].Find("h2").Text(); !strings.HasPrefix(h, want) || !strings.HasSuffix(h, newest.In(moscow).Format("January 2")) {
+		t.Errorf("first heading %q, want %q and the newest story's day (%s)", h, want, newest)
 	}
 	items := doc.All("#feed .feed-item")
 	if len(items) != 20 {
@@ -338,4 +349,9 @@ func TestStaticAndHealth(t *testing.T) {
 	if w := e.get("/robots.txt"); w.Code != 200 {
 		t.Errorf("robots %d", w.Code)
 	}
+}
+
+func startOfDay(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
 }
