@@ -80,8 +80,57 @@ func acquire(ctx context.Context, n int64) (release func(), err error) {
 		}
 		return nil, dateline.Errorf(dateline.EUNAVAILABLE, "The server is busy preparing other photos; please try again in a minute.")
 	}
+	if n >= bigWork {
+		paceUp()
+	}
 	var once sync.Once
 	return func() { once.Do(func() { giveBack(sem, n) }) }, nil
+}
+
+// bigWork is the work from which an image's garbage is collected between
+// phases (collect), its pages handed back when it is done (giveBack), and
+// the collector kept on a short leash while it runs (paceUp).
+const bigWork = 128 << 20
+
+// bigGCPercent is the collector's pace (GOGC) while big image work is
+// under way. At the usual 100 the heap may grow to twice what is live
+// before a collection ends: with 320 MB of pixels live, 640 MB, and more
+// when the machine is busy and the collector's share of the CPU comes
+// late. At 20 it stays within a fifth of what is live. Pixels hold no
+// pointers, so the extra collections cost little.
+const bigGCPercent = 20
+
+// pace counts the big images being prepared, and keeps the collector's
+// pace from before the first, to be set back when the last is done.
+var pace struct {
+	sync.Mutex
+	big int
+	old int
+}
+
+// paceUp has the collector run at bigGCPercent while big image work is
+// under way, unless the operator set a pace as short or turned the
+// collector off (GOGC=off; the memory limit then governs).
+func paceUp() {
+	pace.Lock()
+	defer pace.Unlock()
+	if pace.big == 0 {
+		pace.old = debug.SetGCPercent(bigGCPercent)
+		if pace.old <= bigGCPercent {
+			debug.SetGCPercent(pace.old)
+		}
+	}
+	pace.big++
+}
+
+// paceDown sets the collector's pace back once the last big image is done.
+func paceDown() {
+	pace.Lock()
+	defer pace.Unlock()
+	pace.big--
+	if pace.big == 0 {
+		debug.SetGCPercent(pace.old)
+	}
 }
 
 // giveBack returns n bytes to the budget sem.
@@ -91,8 +140,9 @@ func giveBack(sem *semaphore.Weighted, n int64) {
 	// them, and hand the pages back to the system, so that the node's
 	// resident size falls back instead of staying at its peak until the
 	// runtime's scavenger gets round to it.
-	if n >= 128<<20 {
+	if n >= bigWork {
 		debug.FreeOSMemory()
+		paceDown()
 	}
 	sem.Release(n)
 }
@@ -105,7 +155,7 @@ func giveBack(sem *semaphore.Weighted, n int64) {
 // to the memory limit first. Pixels hold no pointers, so a collection
 // costs milliseconds; preparing such an image takes seconds.
 func collect(cost int64) {
-	if cost >= 128<<20 {
+	if cost >= bigWork {
 		runtime.GC()
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	stddraw "image/draw"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -182,6 +183,53 @@ func TestPrepareBudget(t *testing.T) {
 	release()
 	if _, err := Prepare(ctx, Dir{Root: t.TempDir()}, "", bytes.NewReader(data), Limits{}); err != nil {
 		t.Errorf("budget free again: %v", err)
+	}
+}
+
+// TestBigWorkPace: while big image work is under way the collector runs
+// at bigGCPercent, and at the pace from before once the last is done; a
+// pace already shorter is left alone.
+func TestBigWorkPace(t *testing.T) {
+	ctx := context.Background()
+	withBudget(t, 1<<30, time.Second)
+	gcPercent := func() int { p := debug.SetGCPercent(-1); debug.SetGCPercent(p); return p }
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	a, err := acquire(ctx, bigWork)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := acquire(ctx, bigWork*2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	small, err := acquire(ctx, bigWork/2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := gcPercent(); p != bigGCPercent {
+		t.Errorf("during big work: GOGC %d, want %d", p, bigGCPercent)
+	}
+	a()
+	a() // twice: given back once
+	small()
+	if p := gcPercent(); p != bigGCPercent {
+		t.Errorf("one big image left: GOGC %d, want %d", p, bigGCPercent)
+	}
+	b()
+	if p := gcPercent(); p != 100 {
+		t.Errorf("after the big work: GOGC %d, want 100 again", p)
+	}
+	debug.SetGCPercent(10)
+	c, err := acquire(ctx, bigWork)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := gcPercent(); p != 10 {
+		t.Errorf("GOGC 10 before: %d during big work, want it kept", p)
+	}
+	c()
+	if p := gcPercent(); p != 10 {
+		t.Errorf("GOGC 10 before: %d after, want it kept", p)
 	}
 }
 
