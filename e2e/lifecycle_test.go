@@ -386,6 +386,7 @@ func startQuietNode(ctx context.Context, args ...string) (*node, error) {
 	addr := l.Addr().String()
 	l.Close()
 	cmd := exec.CommandContext(ctx, binPath, append([]string{"serve", "--addr", addr, "--log-level", "warn"}, args...)...)
+	dieWithParent(cmd)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, err

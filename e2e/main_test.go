@@ -105,6 +105,7 @@ func startServer(ctx context.Context, bin, data string, args ...string) (string,
 
 func startNode(ctx context.Context, bin string, args ...string) (*node, error) {
 	cmd := exec.CommandContext(ctx, bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "info"}, args...)...)
+	dieWithParent(cmd)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return nil, err
