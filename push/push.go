@@ -167,8 +167,11 @@ func (p *Pusher) FanOut(ctx context.Context) (int, error) {
 
 // plan decides, for each event, which destinations hear of it: those
 // whose client's products cover the story now (with embargoed copy for an
-// embargo), and those that received it before (so a kill or a correction
-// reaches everyone who had it, even if it no longer matches).
+// embargo), and, for a kill or a correction, those that received the story
+// before, even if it no longer matches (moved to another section, or the
+// contract ended): a client must be able to take down or mend what it
+// printed. Other changes of a story that left a client's products are not
+// its to receive.
 func (p *Pusher) plan(ctx context.Context, events []dateline.Event, dests []dateline.PushDestination, prior map[int64][]int64) ([]dateline.PushItem, error) {
 	var ids []int64
 	seen := map[int64]bool{}
@@ -218,7 +221,7 @@ func (p *Pusher) plan(ctx context.Context, events []dateline.Event, dests []date
 		}
 		it := dateline.PushItem{ArticleID: a.ID, Event: kind, Version: a.Version}
 		for _, d := range dests {
-			had := contains(prior[a.ID], d.ID)
+			had := (kind == dateline.PushKill || kind == dateline.PushCorrect) && contains(prior[a.ID], d.ID)
 			if !had && kind != dateline.PushKill {
 				e, err := entitlement(d.ClientID)
 				if err != nil {

@@ -525,3 +525,79 @@ func TestSignatureAsDocumented(t *testing.T) {
 		t.Error("PushSecretOK")
 	}
 }
+
+// TestPushAfterLeaving: a client that received a story hears of its
+// correction and its kill after the story left its products, but not of
+// a plain update; a client whose products never covered it hears of
+// nothing, not even the kill.
+func TestPushAfterLeaving(t *testing.T) {
+	engines(t, func(t *testing.T, s dateline.Store) {
+		for _, sec := range dateline.DefaultSections {
+			if err := s.SaveSection(ctx, &sec); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rc := newReceiver(t, false, time.Second)
+		now := time.Now()
+		for _, sec := range []string{"politics", "sport"} {
+			c := &dateline.Client{Name: "Client " + sec}
+			if err := s.CreateClient(ctx, c, now); err != nil {
+				t.Fatal(err)
+			}
+			p := &dateline.Product{Name: "Only " + sec, Sections: []string{sec}}
+			if err := s.CreateProduct(ctx, p, now); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.SetClientProduct(ctx, dateline.ClientProduct{ClientID: c.ID, ProductID: p.ID}); err != nil {
+				t.Fatal(err)
+			}
+			d := &dateline.PushDestination{ClientID: c.ID, URL: rc.srv.URL + "/d/" + sec}
+			if err := s.CreatePushDestination(ctx, d, now); err != nil {
+				t.Fatal(err)
+			}
+			rc.secrets["/d/"+sec] = d.Secret
+		}
+		p := New(s, fast(time.Second), slog.New(slog.DiscardHandler), time.Now)
+		run, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { p.Run(run); close(done) }()
+		defer func() { stop(); <-done }()
+		at := now.Add(-time.Minute)
+		a := &dateline.Article{URI: "urn:push:moved", Section: "politics", Lang: "en", Status: dateline.StatusPublished, PublishedAt: at,
+			Headline: "Talks open", Pages: []string{"<p>x</p>"}, Urgency: 3, Source: "wire", WireVersion: "1", SourceVersion: at}
+		steps := []func(a *dateline.Article){
+			nil, // published in politics
+			func(a *dateline.Article) { a.Section, a.Headline = "world", "Talks open abroad" }, // moved out: an update
+			func(a *dateline.Article) { a.Headline = "Talks open abroad, day two" },          // an update
+			func(a *dateline.Article) {
+				a.Headline = "Talks open abroad on Monday"
+				a.Corrections = append(a.Corrections, dateline.Correction{At: time.Now(), Text: "The talks open on Monday, not Tuesday."})
+			},
+			func(a *dateline.Article) { a.Status, a.WithdrawNote = dateline.StatusWithdrawn, "Legal." },
+		}
+		for i, step := range steps {
+			if step != nil {
+				step(a)
+				a.WireVersion, a.SourceVersion = strconv.Itoa(i+1), at.Add(time.Duration(i)*time.Second)
+			}
+			b := *a
+			up(t, s, &b)
+			drain(t, s, p, 10*time.Second)
+		}
+		rc.mu.Lock()
+		defer rc.mu.Unlock()
+		events := func(path string) []string {
+			var out []string
+			for _, g := range rc.got[path] {
+				out = append(out, g.event)
+			}
+			return out
+		}
+		if got, want := events("/d/politics"), []string{dateline.PushPublish, dateline.PushCorrect, dateline.PushKill}; !slices.Equal(got, want) {
+			t.Errorf("the client that had it: %v, want %v", got, want)
+		}
+		if got := events("/d/sport"); len(got) != 0 {
+			t.Errorf("the client that never had it: %v, want nothing", got)
+		}
+	})
+}
