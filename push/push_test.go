@@ -568,7 +568,7 @@ func TestPushAfterLeaving(t *testing.T) {
 		steps := []func(a *dateline.Article){
 			nil, // published in politics
 			func(a *dateline.Article) { a.Section, a.Headline = "world", "Talks open abroad" }, // moved out: an update
-			func(a *dateline.Article) { a.Headline = "Talks open abroad, day two" },          // an update
+			func(a *dateline.Article) { a.Headline = "Talks open abroad, day two" },            // an update
 			func(a *dateline.Article) {
 				a.Headline = "Talks open abroad on Monday"
 				a.Corrections = append(a.Corrections, dateline.Correction{At: time.Now(), Text: "The talks open on Monday, not Tuesday."})
