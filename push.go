@@ -157,6 +157,12 @@ type Pushes interface {
 	// made since since: new pending deliveries. It returns how many.
 	// Returns ENOTFOUND.
 	ReplayPush(ctx context.Context, destinationID int64, since, now time.Time) (int, error)
+	// PrunePush deletes the log of deliveries made before before that are
+	// done (sent or failed; pending ones stay), and the bodies no delivery
+	// needs any more, a batch at a time. Who received which story is kept,
+	// so a later kill or correction still reaches them; a replay reaches
+	// back only as far as the log. It returns how many deliveries went.
+	PrunePush(ctx context.Context, before time.Time) (int, error)
 }
 
 // PushSecretOK reports whether sig is the signature of body with secret,

@@ -69,6 +69,7 @@ var Tables = []Table{
 	{Name: "push_items", Columns: []string{"id", "article_id", "event", "version", "body", "created_at"}},
 	{Name: "push_deliveries", Columns: []string{"id", "destination_id", "item_id", "article_id", "status", "attempts", "next_at",
 		"last_status", "last_error", "created_at", "sent_at"}},
+	{Name: "push_received", Columns: []string{"article_id", "destination_id"}},
 	{Name: "push_cursor", Columns: []string{"id", "last_event"}},
 	{Name: "tokens", Columns: []string{"id", "name", "scope", "hash", "created_at", "embargo", "source", "client_id"}, Seconds: []string{"created_at"}, Bools: []string{"embargo"}},
 	{Name: "audit_log", Columns: []string{"id", "at", "user_id", "user_name", "action", "target", "detail"}, Seconds: []string{"at"}},

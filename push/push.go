@@ -56,6 +56,12 @@ type Config struct {
 	Workers int
 	// Batch is how many deliveries a sender claims at once (200).
 	Batch int
+	// Keep is how long the log of done deliveries is kept (30 days; a
+	// negative Keep keeps it for ever). Who received which story is kept
+	// regardless, for later kills and corrections.
+	Keep time.Duration
+	// PruneEvery is how often a node prunes the log (1 h).
+	PruneEvery time.Duration
 }
 
 func (c *Config) defaults() {
@@ -69,6 +75,10 @@ func (c *Config) defaults() {
 	def(&c.MaxBackoff, time.Hour)
 	def(&c.GiveUp, 24*time.Hour)
 	def(&c.Every, time.Second)
+	def(&c.PruneEvery, time.Hour)
+	if c.Keep == 0 {
+		c.Keep = 30 * 24 * time.Hour
+	}
 	if c.Workers <= 0 {
 		c.Workers = 32
 	}
@@ -130,7 +140,16 @@ func (p *Pusher) Outcomes() map[string]int {
 func (p *Pusher) Run(ctx context.Context) {
 	t := time.NewTicker(p.cfg.Every)
 	defer t.Stop()
+	var pruned time.Time
 	for {
+		if p.cfg.Keep > 0 && p.now().Sub(pruned) >= p.cfg.PruneEvery {
+			pruned = p.now()
+			if n, err := p.store.PrunePush(ctx, pruned.Add(-p.cfg.Keep)); err != nil && ctx.Err() == nil {
+				p.log.Error("push prune", "err", err)
+			} else if n > 0 {
+				p.log.Info("push log pruned", "deliveries", n, "before", pruned.Add(-p.cfg.Keep).Format(time.RFC3339))
+			}
+		}
 		if _, err := p.FanOut(ctx); err != nil && ctx.Err() == nil {
 			p.log.Error("push fan-out", "err", err)
 		}

@@ -177,13 +177,7 @@ func scenario(t *testing.T, s dateline.Store, rc *receiver, r *rand.Rand, n int,
 		}
 		for di := range 1 + ci%2 {
 			path := fmt.Sprintf("/d/%d/%d", ci, di)
-			d := &dateline.PushDestination{ClientID: c.ID, URL: rc.srv.URL + path}
-			if err := s.CreatePushDestination(ctx, d, now); err != nil {
-				t.Fatal(err)
-			}
-			rc.mu.Lock()
-			rc.secrets[path] = d.Secret
-			rc.mu.Unlock()
+			rc.destination(t, s, c.ID, path)
 			ents[path] = e
 		}
 	}
@@ -532,37 +526,12 @@ func TestSignatureAsDocumented(t *testing.T) {
 // nothing, not even the kill.
 func TestPushAfterLeaving(t *testing.T) {
 	engines(t, func(t *testing.T, s dateline.Store) {
-		for _, sec := range dateline.DefaultSections {
-			if err := s.SaveSection(ctx, &sec); err != nil {
-				t.Fatal(err)
-			}
-		}
+		defaultSections(t, s)
 		rc := newReceiver(t, false, time.Second)
-		now := time.Now()
-		for _, sec := range []string{"politics", "sport"} {
-			c := &dateline.Client{Name: "Client " + sec}
-			if err := s.CreateClient(ctx, c, now); err != nil {
-				t.Fatal(err)
-			}
-			p := &dateline.Product{Name: "Only " + sec, Sections: []string{sec}}
-			if err := s.CreateProduct(ctx, p, now); err != nil {
-				t.Fatal(err)
-			}
-			if err := s.SetClientProduct(ctx, dateline.ClientProduct{ClientID: c.ID, ProductID: p.ID}); err != nil {
-				t.Fatal(err)
-			}
-			d := &dateline.PushDestination{ClientID: c.ID, URL: rc.srv.URL + "/d/" + sec}
-			if err := s.CreatePushDestination(ctx, d, now); err != nil {
-				t.Fatal(err)
-			}
-			rc.secrets["/d/"+sec] = d.Secret
-		}
-		p := New(s, fast(time.Second), slog.New(slog.DiscardHandler), time.Now)
-		run, stop := context.WithCancel(ctx)
-		done := make(chan struct{})
-		go func() { p.Run(run); close(done) }()
-		defer func() { stop(); <-done }()
-		at := now.Add(-time.Minute)
+		sectionClient(t, s, rc, "politics", "/d/politics")
+		sectionClient(t, s, rc, "sport", "/d/sport")
+		p := running(t, s)
+		at := time.Now().Add(-time.Minute)
 		a := &dateline.Article{URI: "urn:push:moved", Section: "politics", Lang: "en", Status: dateline.StatusPublished, PublishedAt: at,
 			Headline: "Talks open", Pages: []string{"<p>x</p>"}, Urgency: 3, Source: "wire", WireVersion: "1", SourceVersion: at}
 		steps := []func(a *dateline.Article){
@@ -600,4 +569,133 @@ func TestPushAfterLeaving(t *testing.T) {
 			t.Errorf("the client that never had it: %v, want nothing", got)
 		}
 	})
+}
+
+// TestPushPrune: pruning drops the log of done deliveries (and the bodies
+// they used) but not pending ones, and a story's kill still reaches the
+// destination that received it before the log was pruned.
+func TestPushPrune(t *testing.T) {
+	engines(t, func(t *testing.T, s dateline.Store) {
+		defaultSections(t, s)
+		rc := newReceiver(t, false, time.Second)
+		dests := sectionClient(t, s, rc, "politics", "/d/live", "/d/paused")
+		if err := s.SetPushPaused(ctx, dests[1].ID, true); err != nil {
+			t.Fatal(err)
+		}
+		p := running(t, s)
+		at := time.Now().Add(-time.Minute)
+		a := &dateline.Article{URI: "urn:push:pruned", Section: "politics", Lang: "en", Status: dateline.StatusPublished, PublishedAt: at,
+			Headline: "Talks open", Pages: []string{"<p>x</p>"}, Urgency: 3, Source: "wire", WireVersion: "1", SourceVersion: at}
+		b := *a
+		up(t, s, &b)
+		waitSent := func(want int) {
+			t.Helper()
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				log, err := s.PushDeliveries(ctx, dests[0].ID, 0, 100)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sent := 0
+				for _, l := range log {
+					if l.Status == dateline.DeliverySent {
+						sent++
+					}
+				}
+				if sent == want {
+					return
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("%d deliveries sent, want %d", sent, want)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
+		waitSent(1)
+		n, err := s.PrunePush(ctx, time.Now().Add(time.Second))
+		if err != nil || n != 1 {
+			t.Fatalf("prune: %d, %v; want the one sent delivery", n, err)
+		}
+		if log, _ := s.PushDeliveries(ctx, dests[0].ID, 0, 100); len(log) != 0 {
+			t.Errorf("the live destination's log after pruning: %d deliveries, want none", len(log))
+		}
+		if log, _ := s.PushDeliveries(ctx, dests[1].ID, 0, 100); len(log) != 1 || log[0].Status != dateline.DeliveryPending {
+			t.Errorf("the paused destination's log after pruning: %+v, want its pending delivery", log)
+		}
+		if n, err := s.PrunePush(ctx, time.Now().Add(time.Second)); err != nil || n != 0 {
+			t.Errorf("prune again: %d, %v; want nothing", n, err)
+		}
+		// The kill still reaches the destination whose log was pruned.
+		k := *a
+		k.Status, k.WireVersion, k.SourceVersion, k.WithdrawNote = dateline.StatusWithdrawn, "2", at.Add(time.Second), "Legal."
+		up(t, s, &k)
+		p.Wake()
+		waitSent(1)
+		rc.mu.Lock()
+		defer rc.mu.Unlock()
+		var got []string
+		for _, g := range rc.got["/d/live"] {
+			got = append(got, g.event)
+		}
+		if want := []string{dateline.PushPublish, dateline.PushKill}; !slices.Equal(got, want) {
+			t.Errorf("the live destination heard %v, want %v", got, want)
+		}
+	})
+}
+
+// sectionClient makes, on a store with the default sections, a client
+// whose one product is the section, with a destination on the receiver
+// at each of paths, and starts a pusher until the test ends.
+func sectionClient(t *testing.T, s dateline.Store, rc *receiver, section string, paths ...string) []*dateline.PushDestination {
+	t.Helper()
+	now := time.Now()
+	c := &dateline.Client{Name: "Client " + section}
+	if err := s.CreateClient(ctx, c, now); err != nil {
+		t.Fatal(err)
+	}
+	p := &dateline.Product{Name: "Only " + section, Sections: []string{section}}
+	if err := s.CreateProduct(ctx, p, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetClientProduct(ctx, dateline.ClientProduct{ClientID: c.ID, ProductID: p.ID}); err != nil {
+		t.Fatal(err)
+	}
+	var out []*dateline.PushDestination
+	for _, path := range paths {
+		out = append(out, rc.destination(t, s, c.ID, path))
+	}
+	return out
+}
+
+// destination makes a destination of the client at path on the receiver.
+func (rc *receiver) destination(t *testing.T, s dateline.Store, client int64, path string) *dateline.PushDestination {
+	t.Helper()
+	d := &dateline.PushDestination{ClientID: client, URL: rc.srv.URL + path}
+	if err := s.CreatePushDestination(ctx, d, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	rc.mu.Lock()
+	rc.secrets[path] = d.Secret
+	rc.mu.Unlock()
+	return d
+}
+
+// running starts a pusher on s that runs until the test ends.
+func running(t *testing.T, s dateline.Store) *Pusher {
+	p := New(s, fast(time.Second), slog.New(slog.DiscardHandler), time.Now)
+	run, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { p.Run(run); close(done) }()
+	t.Cleanup(func() { stop(); <-done })
+	return p
+}
+
+// defaultSections saves the default sections in s.
+func defaultSections(t *testing.T, s dateline.Store) {
+	t.Helper()
+	for _, sec := range dateline.DefaultSections {
+		if err := s.SaveSection(ctx, &sec); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -65,6 +66,7 @@ type serveConfig struct {
 	push            bool
 	pushPrivate     bool
 	pushTimeout     time.Duration
+	pushKeep        time.Duration
 	ratesURLs       listFlag
 	ratesEvery      time.Duration
 	noAds           bool
@@ -113,6 +115,7 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	fs.BoolVar(&c.fetchPrivate, "fetch-allow-private", env("DATELINE_FETCH_ALLOW_PRIVATE", "") == "1", "let --weather-url and --rates-url reach loopback and private addresses (a provider on your own network); link-local (cloud metadata) stays refused (env DATELINE_FETCH_ALLOW_PRIVATE=1)")
 	fs.BoolVar(&c.push, "push", env("DATELINE_PUSH", "1") == "1", "deliver clients' items to their push destinations from this node (env DATELINE_PUSH=0 turns it off)")
 	fs.BoolVar(&c.pushPrivate, "push-allow-private", env("DATELINE_PUSH_ALLOW_PRIVATE", "") == "1", "let push destinations live on loopback and private addresses, over plain http too; link-local (cloud metadata) stays refused (env DATELINE_PUSH_ALLOW_PRIVATE=1)")
+	fs.DurationVar(&c.pushKeep, "push-keep", 30*24*time.Hour, "how long the log of sent and failed push deliveries is kept (pruned hourly; 0 keeps it for ever); who received which story is kept regardless, so kills and corrections still reach them, and a replay reaches back only this far")
 	fs.DurationVar(&c.pushTimeout, "push-timeout", 10*time.Second, "how long a push destination has to answer one delivery; a node that dies mid-send frees its deliveries after twice this and a second")
 	fs.Var(&c.ratesURLs, "rates-url", "a Bank of Russia XML_daily or ECB eurofxref-daily URL to fetch exchange rates from, at start and every --rates-every; repeat for several; none by default (env DATELINE_RATES_URLS, space-separated)")
 	fs.DurationVar(&c.ratesEvery, "rates-every", time.Hour, "how often to fetch the --rates-url files, at least 1m")
@@ -152,6 +155,9 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	}
 	if c.maxBody < 1024 {
 		return nil, usagef("--max-body must be at least 1024 bytes")
+	}
+	if c.pushKeep < 0 {
+		return nil, usagef("--push-keep must be a duration such as 720h, or 0 to keep the push log for ever, not %v", c.pushKeep)
 	}
 	if c.feedContent != dhttp.FeedFull && c.feedContent != dhttp.FeedSummary {
 		return nil, usagef("--feed-content must be full or summary, not %q", c.feedContent)
@@ -393,7 +399,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	var pusher *push.Pusher
 	if c.push {
 		pusher = push.New(store, push.Config{BaseURL: strings.TrimRight(baseURL, "/"), AllowPrivate: c.pushPrivate, Timeout: c.pushTimeout,
-			Every: 2 * time.Second}, log, time.Now)
+			Every: 2 * time.Second, Keep: cmp.Or(c.pushKeep, -1)}, log, time.Now)
 	}
 	hcfg.OnChange = func() {
 		if rel != nil {

@@ -138,7 +138,7 @@ func (s pushStore) FanOutPush(ctx context.Context, limit int, now time.Time, pla
 				if _, ok := prior[ev.ArticleID]; ok {
 					continue
 				}
-				ids, err := collect(ctx, tx, scanID, `SELECT DISTINCT destination_id FROM push_deliveries WHERE article_id = ?`, ev.ArticleID)
+				ids, err := collect(ctx, tx, scanID, `SELECT destination_id FROM push_received WHERE article_id = ?`, ev.ArticleID)
 				if err != nil {
 					return err
 				}
@@ -166,6 +166,13 @@ func (s pushStore) FanOutPush(ctx context.Context, limit int, now time.Time, pla
 				args[i] = []any{d, id, it.ArticleID, stamp, stamp}
 			}
 			if err := tx.ExecEach(ctx, `INSERT INTO push_deliveries (destination_id, item_id, article_id, next_at, created_at) VALUES (?, ?, ?, ?, ?)`, args); err != nil {
+				return err
+			}
+			received := make([][]any, len(it.Destinations))
+			for i, d := range it.Destinations {
+				received[i] = []any{it.ArticleID, d}
+			}
+			if err := tx.ExecEach(ctx, `INSERT INTO push_received (article_id, destination_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, received); err != nil {
 				return err
 			}
 		}
@@ -304,6 +311,53 @@ func (s pushStore) ReplayPush(ctx context.Context, destinationID int64, since, n
 		return err
 	})
 	return n, err
+}
+
+// pruneBatch is how many deliveries PrunePush deletes in one transaction,
+// so that SQLite's one writer is never held for long.
+const pruneBatch = 2000
+
+// PrunePush deletes done deliveries made before before, and the bodies
+// left without a delivery, pruneBatch at a time.
+func (s pushStore) PrunePush(ctx context.Context, before time.Time) (n int, err error) {
+	defer s.db.wrap(&err, "prune push")
+	for {
+		var c int64
+		err := s.db.QuietTx(ctx, func(tx Querier) error {
+			var ids [][]any
+			items := map[int64]bool{}
+			rows, err := tx.Query(ctx, `SELECT id, item_id FROM push_deliveries WHERE status <> 'pending' AND created_at < ? ORDER BY created_at, id LIMIT ?`,
+				before.UnixMilli(), pruneBatch)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var id, item int64
+				if err := rows.Scan(&id, &item); err != nil {
+					rows.Close()
+					return err
+				}
+				ids, items[item] = append(ids, []any{id}), true
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil || len(ids) == 0 {
+				return err
+			}
+			if err := tx.ExecEach(ctx, `DELETE FROM push_deliveries WHERE id = ?`, ids); err != nil {
+				return err
+			}
+			c = int64(len(ids))
+			var args [][]any
+			for id := range items {
+				args = append(args, []any{id, id})
+			}
+			return tx.ExecEach(ctx, `DELETE FROM push_items WHERE id = ? AND NOT EXISTS (SELECT 1 FROM push_deliveries WHERE item_id = ?)`, args)
+		})
+		n += int(c)
+		if err != nil || c < pruneBatch {
+			return n, err
+		}
+	}
 }
 
 func scanID(r sqlutil.Scanner) (int64, error) {
