@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,7 +22,8 @@ import (
 // p99. The stories are DATELINE_BENCH_STORIES (default 20,000) random
 // ones in a new SQLite file (a new PostgreSQL schema with
 // DATELINE_TEST_ENGINE=postgres), or an existing site named by
-// DATELINE_BENCH_DB (sqlite:PATH, e.g. made by `dateline gen`), whose
+// DATELINE_BENCH_DB (sqlite:PATH, e.g. made by `dateline gen`, or a
+// postgres:// address, e.g. filled by `dateline migrate-db`), whose
 // topics and persons the products then take:
 //
 //	go test -run '^$' -bench List20 -benchtime 200x ./wire
@@ -29,8 +31,16 @@ func BenchmarkList20Products(b *testing.B) {
 	var s dateline.Store
 	r := rand.New(rand.NewPCG(1, 2))
 	tops, pers := topics, persons
-	if path, ok := cutSQLite(os.Getenv("DATELINE_BENCH_DB")); ok {
-		db, err := sqlite.Open(ctx, path)
+	if given := os.Getenv("DATELINE_BENCH_DB"); given != "" {
+		var db dateline.Store
+		var err error
+		if path, ok := cutSQLite(given); ok {
+			db, err = sqlite.Open(ctx, path)
+		} else if strings.HasPrefix(given, "postgres://") {
+			db, err = postgres.Open(ctx, given, postgres.Options{})
+		} else {
+			b.Fatalf("DATELINE_BENCH_DB must be sqlite:PATH or postgres://..., not %q", given)
+		}
 		if err != nil {
 			b.Fatal(err)
 		}
