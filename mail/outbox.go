@@ -217,7 +217,7 @@ func (o *Outbox) result(m *dateline.OutMail, err error) dateline.MailResult {
 			if !r.NextAt.IsZero() {
 				outcome = "retried"
 			} else {
-				r.Error = "retried for a day: " + r.Error
+				r.Error = "given up after retrying: " + r.Error
 			}
 		}
 		o.log.Warn("mail not sent", "id", m.ID, "outcome", outcome, "err", r.Error)

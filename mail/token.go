@@ -30,6 +30,10 @@ const maxToken = 1024
 // the key, for the page: a person needs no more detail.
 var ErrBadToken = errors.New("This unsubscribe link is not valid: it may have been cut when it was copied. Use the link in the message itself.")
 
+// strict refuses encodings with stray bits, so that one token has one
+// spelling.
+var strict = base64.RawURLEncoding.Strict()
+
 // Token signs u with key.
 func Token(key []byte, u Unsubscription) string {
 	if u.Lang != "ru" {
@@ -57,11 +61,11 @@ func ParseToken(key []byte, token string) (Unsubscription, error) {
 	if !ok {
 		return u, ErrBadToken
 	}
-	sig, err := base64.RawURLEncoding.DecodeString(s)
+	sig, err := strict.DecodeString(s)
 	if err != nil || !hmac.Equal(sig, sign(key, p)) {
 		return u, ErrBadToken
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(p)
+	raw, err := strict.DecodeString(p)
 	if err != nil || !utf8.Valid(raw) {
 		return u, ErrBadToken
 	}
