@@ -28,15 +28,15 @@ func TestParseURL(t *testing.T) {
 		}
 	}
 	bad := map[string]string{
-		"":                                    "cannot be read",
-		"mail.example.org":                    "cannot be read",
-		"http://mail.example.org?from=a@b.c":  "scheme",
-		"smtp://mail.example.org":             "from=",
-		"smtp://mail.example.org?from=nobody": "not an email address",
-		"smtp://mail.example.org:0?from=a@b.c": "port",
-		"smtp://mail.example.org:x?from=a@b.c": "cannot be read",
-		"smtp+insecure://mail.example.org:25?from=a@b.c": "loopback",
-		"smtp://:pw@mail.example.org?from=a@b.c":          "no user name",
+		"":                                                      "cannot be read",
+		"mail.example.org":                                      "cannot be read",
+		"http://mail.example.org?from=a@b.c":                    "scheme",
+		"smtp://mail.example.org":                               "from=",
+		"smtp://mail.example.org?from=nobody":                   "not an email address",
+		"smtp://mail.example.org:0?from=a@b.c":                  "port",
+		"smtp://mail.example.org:x?from=a@b.c":                  "cannot be read",
+		"smtp+insecure://mail.example.org:25?from=a@b.c":        "loopback",
+		"smtp://:pw@mail.example.org?from=a@b.c":                "no user name",
 		"smtp://u:topsecret@mail.example.org?from=a@b.c&tls=no": "unknown parameter",
 	}
 	for raw, want := range bad {
