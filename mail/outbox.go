@@ -133,7 +133,8 @@ func (o *Outbox) Send(ctx context.Context) (int, error) {
 	gap := time.Duration(float64(time.Second) / o.cfg.Rate)
 	// The lease covers the batch at the rate and a slow server.
 	lease := time.Duration(batch)*gap + 2*o.cfg.SMTP.Timeout + time.Second
-	ms, suppressed, err := o.store.ClaimMail(ctx, o.now(), lease, batch)
+	claimed := o.now()
+	ms, suppressed, err := o.store.ClaimMail(ctx, claimed, lease, batch)
 	o.counted("suppressed", suppressed)
 	if err != nil || len(ms) == 0 {
 		return 0, err
@@ -148,16 +149,19 @@ func (o *Outbox) Send(ctx context.Context) (int, error) {
 			conn.Close()
 		}
 	}()
+	// A message is not begun when the lease may end before it is done
+	// (a slow server): another node could take it meanwhile.
+	last := claimed.Add(lease - o.cfg.SMTP.Timeout - time.Second)
 	for i := range ms {
 		m := &ms[i]
-		if ctx.Err() != nil {
-			// Not tried: free it for the next node or start.
-			if err := o.store.FinishMail(rctx, []dateline.MailResult{{ID: m.ID, Error: "the node stopped", NextAt: o.now()}}, o.now()); err != nil {
+		o.pace(ctx)
+		if ctx.Err() != nil || o.now().After(last) {
+			// Not tried: free it for the next claim, here or elsewhere.
+			if err := o.store.FinishMail(rctx, []dateline.MailResult{{ID: m.ID, Error: m.LastError, NextAt: o.now()}}, o.now()); err != nil {
 				return len(ms), err
 			}
 			continue
 		}
-		o.pace(ctx)
 		var sendErr error
 		if conn == nil {
 			conn, sendErr = Dial(ctx, o.cfg.SMTP)
