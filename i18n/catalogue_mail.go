@@ -19,11 +19,4 @@ var mailRU = map[string]string{
 	"Stop messages of the list “%s” to %s.":          "Отписка адреса %[2]s от рассылки «%[1]s».",
 }
 
-func init() {
-	for k, v := range mailEN {
-		catalogueEN[k] = v
-	}
-	for k, v := range mailRU {
-		catalogueRU[k] = v
-	}
-}
+func init() { addCatalogue(mailEN, mailRU) }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"strings"
@@ -115,21 +114,7 @@ func TestMailSurvivesKill(t *testing.T) {
 		}
 	}
 	start := func() *exec.Cmd {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		addr := ln.Addr().String()
-		ln.Close()
-		args := append([]string{"serve", "--addr", addr, "--log-level", "warn", "--partner-feeds=false", "--push=false",
-			"--smtp-url", mp.URL("news@example.org"), "--mail-rate", "40", "--mail-timeout", "1s"}, db...)
-		cmd := exec.Command(os.Args[0], args...)
-		cmd.Env = append(os.Environ(), "DATELINE_TEST_AS_MAIN=1")
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		return cmd
+		return serveProcess(t, append([]string{"--push=false", "--smtp-url", mp.URL("news@example.org"), "--mail-rate", "40", "--mail-timeout", "1s"}, db...)...)
 	}
 	node := start()
 	mp.Wait(t, 30, 30*time.Second)

@@ -42,20 +42,9 @@ last answer), oldest first.
 
 // Run runs `dateline mail ARGS`.
 func Run(ctx context.Context, args []string, opener clientcmd.Opener, stdout, stderr io.Writer, now func() time.Time) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		if len(args) == 0 {
-			fmt.Fprint(stderr, Usage)
-			return clientcmd.UsageError{Msg: `no mail command given; see "dateline mail --help"`}
-		}
-		fmt.Fprint(stdout, Usage)
-		return nil
-	}
-	sub, rest := args[0], args[1:]
-	fs := flag.NewFlagSet("mail "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "%s\nFlags:\n", Usage)
-		fs.PrintDefaults()
+	sub, rest, fs, done, err := clientcmd.Subcommand("mail", Usage, args, stdout, stderr)
+	if done || err != nil {
+		return err
 	}
 	var rawURL, to, subject, status string
 	var limit int
@@ -73,18 +62,8 @@ func Run(ctx context.Context, args []string, opener clientcmd.Opener, stdout, st
 		fmt.Fprint(stderr, Usage)
 		return clientcmd.UsageError{Msg: fmt.Sprintf("unknown mail command %q; see \"dateline mail --help\"", sub)}
 	}
-	for _, a := range rest {
-		if a == "-h" || a == "--help" || a == "-help" {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return flag.ErrHelp
-		}
-	}
-	if err := fs.Parse(rest); err != nil {
-		return clientcmd.UsageError{Msg: err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return clientcmd.UsageError{Msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	if err := clientcmd.ParseFlags(fs, rest, stdout, stderr, false); err != nil {
+		return err
 	}
 	if sub == "test" {
 		return runTest(ctx, rawURL, to, subject, stdout, now)
