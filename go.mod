@@ -22,7 +22,7 @@ require (
 
 require (
 	github.com/prometheus/client_golang v1.25.0
-	github.com/wneessen/go-mail v0.8.1
+	github.com/wneessen/go-mail v0.8.1 // mail: messages and SMTP (STARTTLS, implicit TLS, AUTH, reply codes)
 )
 
 require (
