@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/internal/htmlcheck"
 	"dateline/mail"
 )
 
@@ -41,11 +42,15 @@ func TestUnsubscribe(t *testing.T) {
 		t.Fatal("GET unsubscribed (a link checker would unsubscribe everyone)")
 	}
 
+	pages := map[string][]byte{"GET (Russian)": w.Body.Bytes()}
+	defer func() { htmlcheck.Nu(t, pages) }()
+
 	// A mail client's one-click POST: no cookie, no token, only the body.
 	w = e.do(http.MethodPost, path, "List-Unsubscribe=One-Click", "Content-Type", "application/x-www-form-urlencoded")
 	if w.Code != 200 || !strings.Contains(w.Body.String(), "Вы отписались") {
 		t.Fatalf("POST: %d\n%s", w.Code, w.Body)
 	}
+	pages["POST"] = w.Body.Bytes()
 	if yes, _ := e.store.Suppressed(ctx, "reader@EXAMPLE.org", "breaking"); !yes {
 		t.Fatal("not suppressed after the POST")
 	}
@@ -73,6 +78,8 @@ func TestUnsubscribe(t *testing.T) {
 	en := mail.UnsubscribeURL("", key, mail.Unsubscription{Address: "a@example.org", List: "newsletter", Lang: "en"})
 	if w, doc := e.page(en); w.Code != 200 || doc.First("html").Attr("lang") != "en" || !strings.Contains(w.Body.String(), "Stop sending messages of the list “newsletter” to a@example.org?") {
 		t.Errorf("English page: %d %s", w.Code, w.Body)
+	} else {
+		pages["GET (English)"] = w.Body.Bytes()
 	}
 
 	// Bad input: a clear 400, never a 5xx.
@@ -88,6 +95,9 @@ func TestUnsubscribe(t *testing.T) {
 	}
 	for _, b := range bad {
 		w := e.do(b.method, b.path, b.body, "Content-Type", "application/x-www-form-urlencoded")
+		if b.path == "/unsubscribe/nonsense" {
+			pages["400"] = w.Body.Bytes()
+		}
 		if w.Code != 400 || !strings.Contains(w.Body.String(), b.want) {
 			t.Errorf("%s %.60s %.30q: %d, want 400 with %q", b.method, b.path, b.body, w.Code, b.want)
 		}

@@ -14,6 +14,7 @@ import (
 
 	"dateline"
 	"dateline/internal/enginetest"
+	"dateline/internal/htmlcheck"
 	"dateline/internal/mailpittest"
 )
 
@@ -76,7 +77,7 @@ func TestMessageInMailpit(t *testing.T) {
 			t.Errorf("the source has no %q", want)
 		}
 	}
-	checkHTML(t, got.HTML)
+	htmlcheck.Nu(t, map[string][]byte{"the message's HTML": []byte(got.HTML)})
 }
 
 // counter counts outcomes, as the metrics do.
