@@ -30,9 +30,10 @@ type Server struct {
 	log  string
 }
 
-// Start starts Mailpit and stops it when the test ends. It skips the
-// test when DATELINE_MAILPIT is not set (fails it with CI=true).
-func Start(t testing.TB) *Server {
+// Start starts Mailpit and stops it when the test ends, with more of its
+// flags in args (such as --smtp-tls-cert). It skips the test when
+// DATELINE_MAILPIT is not set (fails it with CI=true).
+func Start(t testing.TB, args ...string) *Server {
 	t.Helper()
 	bin := os.Getenv("DATELINE_MAILPIT")
 	if bin == "" {
@@ -50,9 +51,9 @@ func Start(t testing.TB) *Server {
 			t.Fatal(err)
 		}
 		began := time.Now()
-		cmd := exec.Command(bin, "--smtp", s.SMTP, "--listen", "127.0.0.1:"+strconv.Itoa(p[1]),
+		cmd := exec.Command(bin, append([]string{"--smtp", s.SMTP, "--listen", "127.0.0.1:" + strconv.Itoa(p[1]),
 			"--database", filepath.Join(dir, "mailpit.db"), "--max", "5000",
-			"--smtp-auth-accept-any", "--smtp-auth-allow-insecure", "--disable-version-check", "--smtp-disable-rdns", "--quiet")
+			"--smtp-auth-accept-any", "--disable-version-check", "--smtp-disable-rdns", "--quiet"}, args...)...)
 		cmd.Stdout, cmd.Stderr = logf, logf
 		if err := cmd.Start(); err != nil {
 			t.Fatalf("mailpit: %v", err)
