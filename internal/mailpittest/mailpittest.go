@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -51,9 +52,14 @@ func Start(t testing.TB, args ...string) *Server {
 			t.Fatal(err)
 		}
 		began := time.Now()
-		cmd := exec.Command(bin, append([]string{"--smtp", s.SMTP, "--listen", "127.0.0.1:" + strconv.Itoa(p[1]),
+		flags := []string{"--smtp", s.SMTP, "--listen", "127.0.0.1:" + strconv.Itoa(p[1]),
 			"--database", filepath.Join(dir, "mailpit.db"), "--max", "5000",
-			"--smtp-auth-accept-any", "--disable-version-check", "--smtp-disable-rdns", "--quiet"}, args...)...)
+			"--smtp-auth-accept-any", "--disable-version-check", "--smtp-disable-rdns", "--quiet"}
+		if !slices.Contains(args, "--smtp-tls-cert") {
+			// Any user and password, or none, also without TLS.
+			flags = append(flags, "--smtp-auth-allow-insecure")
+		}
+		cmd := exec.Command(bin, append(flags, args...)...)
 		cmd.Stdout, cmd.Stderr = logf, logf
 		if err := cmd.Start(); err != nil {
 			t.Fatalf("mailpit: %v", err)
