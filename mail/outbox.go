@@ -164,13 +164,22 @@ func (o *Outbox) Send(ctx context.Context) (int, error) {
 		}
 		var sendErr error
 		if conn == nil {
-			conn, sendErr = Dial(ctx, o.cfg.SMTP)
+			if conn, sendErr = Dial(ctx, o.cfg.SMTP); sendErr != nil {
+				// No server: the rest of the batch waits its backoff
+				// too, instead of a connection attempt each.
+				rs := make([]dateline.MailResult, 0, len(ms)-i)
+				for j := i; j < len(ms); j++ {
+					rs = append(rs, o.result(&ms[j], sendErr))
+				}
+				if err := o.store.FinishMail(rctx, rs, o.now()); err != nil {
+					return len(ms), err
+				}
+				return len(ms), ctx.Err()
+			}
 		}
-		if sendErr == nil {
-			_, sendErr = conn.Send(o.message(m))
-		}
+		_, sendErr = conn.Send(o.message(m))
 		r := o.result(m, sendErr)
-		if sendErr != nil && conn != nil {
+		if sendErr != nil {
 			// A broken connection is not used again; a refused message
 			// leaves it in a state go-mail resets, but a fresh one is
 			// simplest.

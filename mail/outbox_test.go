@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"mime"
+	"net"
 	netmail "net/mail"
 	"strings"
 	"sync"
@@ -245,6 +246,41 @@ func TestOutboxGivesUp(t *testing.T) {
 		failed, _ := s.MailOutbox(ctx, dateline.MailFailed, 10)
 		if len(failed) != 1 || !strings.HasPrefix(failed[0].LastError, "given up after retrying: ") || !strings.Contains(failed[0].LastError, "421") || f.received("never@example.org") != 0 {
 			t.Errorf("failed: %+v", failed)
+		}
+	})
+}
+
+// TestOutboxNoServer: with the server down, one connection attempt puts
+// the whole batch off by its backoff.
+func TestOutboxNoServer(t *testing.T) {
+	enginetest.Engines(t, func(t *testing.T, open func() dateline.Store) {
+		s := open()
+		for i := range 3 {
+			enqueue(t, s, fmt.Sprint("down", i), "", fmt.Sprintf("r%d@example.org", i))
+		}
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := l.Addr().String()
+		l.Close()
+		cfg, _ := ParseURL("smtp+insecure://"+addr+"?from=news@example.org", "")
+		var c counter
+		o := NewOutbox(s, OutboxConfig{SMTP: cfg, Rate: 100}, quiet, time.Now, &c)
+		if n, err := o.Send(ctx); n != 3 || err != nil {
+			t.Fatalf("Send = %d, %v", n, err)
+		}
+		if c.get("retried") != 3 {
+			t.Errorf("retried %d, want 3", c.get("retried"))
+		}
+		pending, _ := s.MailOutbox(ctx, dateline.MailPending, 10)
+		for _, m := range pending {
+			if m.Attempts != 1 || !m.NextAt.After(time.Now().Add(50*time.Second)) || !strings.Contains(m.LastError, "connection refused") {
+				t.Errorf("after a refused connection: %+v", m)
+			}
+		}
+		if len(pending) != 3 {
+			t.Errorf("%d pending", len(pending))
 		}
 	})
 }
