@@ -112,7 +112,7 @@ export DATELINE_WEED="${DATELINE_WEED:-$WEED_CACHE/weed}"
 # Mailpit: the email tests (mail, http, cmd/dateline) send to a real SMTP
 # server on loopback that keeps what it receives and shows it through its
 # HTTP API (internal/mailpittest). go install builds it into the cache
-# once (about a minute and a half on 2 cores); later runs reuse it.
+# once (1.5 to 3 minutes on 2 shared cores); later runs reuse it.
 MAILPIT_VERSION=v1.33.1
 MAILPIT_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/dateline/mailpit-$MAILPIT_VERSION"
 if [ -z "${DATELINE_MAILPIT:-}" ] && [ ! -x "$MAILPIT_CACHE/mailpit" ]; then
