@@ -20,7 +20,10 @@ require (
 	modernc.org/sqlite v1.62.0
 )
 
-require github.com/prometheus/client_golang v1.25.0
+require (
+	github.com/prometheus/client_golang v1.25.0
+	github.com/wneessen/go-mail v0.8.1 // mail: messages and SMTP (STARTTLS, implicit TLS, AUTH, reply codes)
+)
 
 require (
 	github.com/aymerick/douceur v0.2.0 // indirect

@@ -71,6 +71,10 @@ var Tables = []Table{
 		"last_status", "last_error", "created_at", "sent_at"}},
 	{Name: "push_received", Columns: []string{"article_id", "destination_id"}},
 	{Name: "push_cursor", Columns: []string{"id", "last_event"}},
+	{Name: "mail_outbox", Columns: []string{"id", "dedupe_key", "list_id", "lang", "to_addr", "address_key", "subject", "text_body", "html_body",
+		"status", "attempts", "next_at", "last_error", "created_at", "sent_at"}},
+	{Name: "mail_suppressions", Columns: []string{"id", "address", "list_id", "created_at"}},
+	{Name: "mail_key", Columns: []string{"id", "key"}},
 	{Name: "tokens", Columns: []string{"id", "name", "scope", "hash", "created_at", "embargo", "source", "client_id"}, Seconds: []string{"created_at"}, Bools: []string{"embargo"}},
 	{Name: "audit_log", Columns: []string{"id", "at", "user_id", "user_name", "action", "target", "detail"}, Seconds: []string{"at"}},
 	// Keyed by minute: many rows share one, and a range reads whole minutes.

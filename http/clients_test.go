@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +16,7 @@ import (
 
 	"dateline"
 	dhttp "dateline/http"
+	"dateline/internal/testseed"
 	"dateline/ninjs"
 )
 
@@ -97,16 +97,8 @@ func (w *wireWorld) randomProduct(i int) *dateline.Product {
 	return p
 }
 
-// testSeed is a random test's seed: DATELINE_TEST_SEED when set, to
-// replay a run, else a new one, logged either way.
-func testSeed(t *testing.T) uint64 {
-	seed := uint64(time.Now().UnixNano())
-	if v := os.Getenv("DATELINE_TEST_SEED"); v != "" {
-		seed, _ = strconv.ParseUint(v, 10, 64)
-	}
-	t.Logf("DATELINE_TEST_SEED=%d", seed)
-	return seed
-}
+// testSeed is a random test's seed (see testseed.Seed).
+func testSeed(t *testing.T) uint64 { return testseed.Seed(t) }
 
 // TestClientEntitlementRandom plays a random wire (publications,
 // embargoes, updates that move stories, kills, releases) to random

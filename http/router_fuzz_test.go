@@ -29,6 +29,8 @@ func FuzzRouter(f *testing.F) {
 		{"POST", "/api/v1/views", "Content-Type: application/x-www-form-urlencoded", "id=-1"},
 		{"POST", "/newsroom/login", "Content-Type: application/x-www-form-urlencoded\nCookie: dateline_login=a; dateline_device=1.2.3~x", "email=a&password=b&csrf=a"},
 		{"POST", "/city", "Origin: null\nContent-Type: application/x-www-form-urlencoded", "city=moscow&back=//evil"},
+		{"GET", "/unsubscribe/djEKcnUKYgpyZWFkZXJAZXhhbXBsZS5vcmc.AAAA", "", ""},
+		{"POST", "/unsubscribe/djEKZW4KYgpj.x", "Content-Type: multipart/form-data; boundary=b", "List-Unsubscribe=One-Click"},
 		{"GET", "/sitemaps/articles-2026-13.xml", "", ""},
 		{"PROPFIND", "/topics/%00", "Range: bytes=5-1", ""},
 		{"GET", "/api/v1/convert?from=USD&to=EUR&amount=1e400&date=9999-99-99", "", ""},

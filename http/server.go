@@ -25,6 +25,7 @@ import (
 	"dateline/http/site/currency"
 	"dateline/http/site/kit"
 	"dateline/http/site/prefs"
+	"dateline/http/site/unsubscribe"
 	"dateline/http/syndication"
 	"dateline/http/web"
 	"dateline/ingest"
@@ -119,6 +120,7 @@ type Server struct {
 	site     *site.Site
 	currency *currency.Handler
 	prefs    *prefs.Handler
+	unsub    *unsubscribe.Handler
 	newsroom *newsroom.Handler
 	api      *api.Handler
 }
@@ -155,7 +157,7 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{log: log, cfg: cfg, kit: k, site: st, currency: rates, prefs: prefs.New(k)}
+	s := &Server{log: log, cfg: cfg, kit: k, site: st, currency: rates, prefs: prefs.New(k), unsub: unsubscribe.New(k, store)}
 	s.newsroom = newsroom.New(store, newsroomSite{s}, newsroom.Config{Site: &s.cfg, BaseURL: cfg.BaseURL, Media: cfg.Media,
 		TrustedProxies: cfg.TrustedProxies, NoAds: cfg.NoAds, Partners: cfg.Partners, PushGuard: netguard.Policy{AllowPrivate: cfg.PushAllowPrivate}}, log, now)
 	s.api = api.New(store, apiSite{s}, in, st.Reads, api.Config{BaseURL: cfg.BaseURL, MaxBodySize: cfg.MaxBodySize,
@@ -197,6 +199,7 @@ func (s *Server) routes() {
 	s.site.Routes(m)
 	s.currency.Routes(m)
 	s.prefs.Routes(m)
+	s.unsub.Routes(m)
 	s.api.Routes(m)
 	m.HandleFunc("GET /healthz", handleHealth)
 	if s.cfg.Metrics != nil && s.cfg.MetricsToken != "" {

@@ -90,11 +90,15 @@ var cityRU = map[string]string{
 	"thunderstorm with heavy hail": "гроза с сильным градом",
 }
 
-func init() {
-	for k, v := range cityEN {
+func init() { addCatalogue(cityEN, cityRU) }
+
+// addCatalogue adds an area's messages in English and Russian to the
+// catalogues.
+func addCatalogue(en, ru map[string]string) {
+	for k, v := range en {
 		catalogueEN[k] = v
 	}
-	for k, v := range cityRU {
+	for k, v := range ru {
 		catalogueRU[k] = v
 	}
 }

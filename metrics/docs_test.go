@@ -32,6 +32,7 @@ func exported(t *testing.T) map[string]bool {
 	m.ReleaseLag(Embargoed, time.Millisecond)
 	m.Beacons("received", 1)
 	m.Fetch("rates", "ok")
+	m.Mail("failed", 1)
 	fams, err := m.Registry().Gather()
 	if err != nil {
 		t.Fatal(err)

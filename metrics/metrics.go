@@ -31,6 +31,7 @@ type Metrics struct {
 	queryObs   map[string]prometheus.Observer // queries' histograms by operation
 	beacons    *prometheus.CounterVec
 	fetches    *prometheus.CounterVec
+	mail       *prometheus.CounterVec
 }
 
 // Names of the exported metrics, which the alert rules and the dashboard
@@ -55,6 +56,7 @@ const (
 	DBWaits     = "dateline_db_wait_total"
 	DBWaitTime  = "dateline_db_wait_seconds_total"
 	DataFree    = "dateline_data_free_bytes"
+	Mail        = "dateline_mail_messages_total"
 )
 
 // New makes a node's metrics with the Go runtime and process collectors.
@@ -92,7 +94,10 @@ func New() *Metrics {
 	m.fetches = prometheus.NewCounterVec(prometheus.CounterOpts{Name: Fetches,
 		Help: "Fetches of partner feeds and exchange rates, by kind (partner, rates) and outcome (ok, unchanged, error)."},
 		[]string{"kind", "outcome"})
-	m.reg.MustRegister(m.requests, m.latency, m.render, m.ingest, m.releaseLag, m.search, m.queries, m.beacons, m.fetches)
+	m.mail = prometheus.NewCounterVec(prometheus.CounterOpts{Name: Mail,
+		Help: "Email messages of the outbox this node handled, by outcome: sent, retried (a temporary failure), failed (refused for good or retried for a day), suppressed (unsubscribed)."},
+		[]string{"outcome"})
+	m.reg.MustRegister(m.requests, m.latency, m.render, m.ingest, m.releaseLag, m.search, m.queries, m.beacons, m.fetches, m.mail)
 	return m
 }
 
@@ -214,6 +219,15 @@ func (m *Metrics) Fetch(kind, outcome string) {
 		return
 	}
 	m.fetches.WithLabelValues(kind, outcome).Inc()
+}
+
+// Mail counts n email messages of the outbox by outcome: "sent",
+// "retried", "failed" or "suppressed".
+func (m *Metrics) Mail(outcome string, n int) {
+	if m == nil || n == 0 {
+		return
+	}
+	m.mail.WithLabelValues(outcome).Add(float64(n))
 }
 
 // Gauge registers a gauge whose value f reads at each scrape.

@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -25,6 +24,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"dateline"
+	"dateline/internal/backoff"
 	"dateline/internal/netguard"
 	"dateline/ninjs"
 )
@@ -395,24 +395,10 @@ func (p *Pusher) post(ctx context.Context, d *dateline.PushDelivery) (int, error
 	return resp.StatusCode, nil
 }
 
-// retryAt is when to try a delivery again after its attempts: the
-// backoff doubles from MinBackoff to MaxBackoff, with up to a quarter of
-// jitter; the zero time once it has been retried for GiveUp.
+// retryAt is when to try a delivery again after its attempts (see
+// backoff.Policy.Next); the zero time once it has been retried for GiveUp.
 func (p *Pusher) retryAt(d *dateline.PushDelivery) time.Time {
-	now := p.now()
-	wait := p.cfg.MinBackoff
-	for i := 1; i < d.Attempts && wait < p.cfg.MaxBackoff; i++ {
-		wait *= 2
-	}
-	wait = min(wait, p.cfg.MaxBackoff)
-	wait += time.Duration(rand.Int64N(int64(wait)/4 + 1))
-	if d.CreatedAt.IsZero() {
-		return now.Add(wait)
-	}
-	if now.Add(wait).Sub(d.CreatedAt) > p.cfg.GiveUp {
-		return time.Time{}
-	}
-	return now.Add(wait)
+	return backoff.Policy{Min: p.cfg.MinBackoff, Max: p.cfg.MaxBackoff, GiveUp: p.cfg.GiveUp}.Next(p.now(), d.CreatedAt, d.Attempts)
 }
 
 // CheckDestination checks a destination's address as it is registered:

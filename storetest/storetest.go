@@ -73,6 +73,8 @@ func Run(t *testing.T, open Opener) {
 		{Name: "ClientUsers", Fn: testClientUsers},
 		{Name: "ClientTokens", Fn: testClientTokens},
 		{Name: "Push", Fn: testPush},
+		{Name: "Mail", Fn: testMail},
+		{Name: "MailClaimsOnce", Fn: testMailClaimsOnce},
 	}
 	tests = append(tests, newsroomTests...)
 	tests = append(tests, readertest.Tests...)

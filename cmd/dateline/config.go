@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"dateline"
+	"dateline/cmd/dateline/internal/clientcmd"
 	"dateline/postgres"
 	"dateline/sqlite"
 )
@@ -138,21 +139,7 @@ func (f *storeFlags) open(ctx context.Context) (dateline.Store, error) {
 // parse parses flags, printing help to stdout for --help, and refuses
 // arguments a command does not take.
 func parse(fs *flag.FlagSet, args []string, stdout, stderr io.Writer, wantArgs bool) error {
-	fs.SetOutput(stderr)
-	for _, a := range args {
-		if a == "-h" || a == "--help" || a == "-help" {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return flag.ErrHelp
-		}
-	}
-	if err := fs.Parse(args); err != nil {
-		return usageError{err.Error()}
-	}
-	if !wantArgs && fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
-	}
-	return nil
+	return clientcmd.ParseFlags(fs, args, stdout, stderr, wantArgs)
 }
 
 func newFlagSet(name, synopsis string) *flag.FlagSet {

@@ -68,6 +68,26 @@ func TestPushCommand(t *testing.T) {
 	must("push", "delete", "--destination", "1")
 }
 
+// serveProcess starts `dateline serve` as a process of its own (this test
+// binary as main) on a free loopback port, with args after the usual
+// test flags; the caller stops it.
+func serveProcess(t *testing.T, args ...string) *exec.Cmd {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(os.Args[0], append([]string{"serve", "--addr", addr, "--log-level", "warn", "--partner-feeds=false"}, args...)...)
+	cmd.Env = append(os.Environ(), "DATELINE_TEST_AS_MAIN=1")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd
+}
+
 // TestPushSurvivesKill: a node is killed (SIGKILL) while it fans out and
 // sends; started again, it delivers every item, in order per story, and
 // a delivery arrives more than once only when an attempt was cut short.
@@ -142,20 +162,7 @@ func TestPushSurvivesKill(t *testing.T) {
 	}
 
 	start := func() *exec.Cmd {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		addr := ln.Addr().String()
-		ln.Close()
-		args := append([]string{"serve", "--addr", addr, "--log-level", "warn", "--push-allow-private", "--push-timeout", "300ms", "--partner-feeds=false"}, db...)
-		cmd := exec.Command(os.Args[0], args...)
-		cmd.Env = append(os.Environ(), "DATELINE_TEST_AS_MAIN=1")
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		return cmd
+		return serveProcess(t, append([]string{"--push-allow-private", "--push-timeout", "300ms"}, db...)...)
 	}
 	node := start()
 	select {

@@ -25,6 +25,7 @@ import (
 	"dateline/auth"
 	"dateline/backup"
 	"dateline/cities"
+	"dateline/cmd/dateline/internal/mailcmd"
 	"dateline/demo"
 	dhttp "dateline/http"
 	"dateline/ingest"
@@ -67,6 +68,7 @@ type serveConfig struct {
 	pushPrivate     bool
 	pushTimeout     time.Duration
 	pushKeep        time.Duration
+	mail            mailcmd.ServeFlags
 	ratesURLs       listFlag
 	ratesEvery      time.Duration
 	noAds           bool
@@ -117,6 +119,7 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	fs.BoolVar(&c.pushPrivate, "push-allow-private", env("DATELINE_PUSH_ALLOW_PRIVATE", "") == "1", "let push destinations live on loopback and private addresses, over plain http too; link-local (cloud metadata) stays refused (env DATELINE_PUSH_ALLOW_PRIVATE=1)")
 	fs.DurationVar(&c.pushKeep, "push-keep", 30*24*time.Hour, "how long the log of sent and failed push deliveries is kept (pruned hourly; 0 keeps it for ever); who received which story is kept regardless, so kills and corrections still reach them, and a replay reaches back only this far")
 	fs.DurationVar(&c.pushTimeout, "push-timeout", 10*time.Second, "how long a push destination has to answer one delivery; a node that dies mid-send frees its deliveries after twice this and a second")
+	c.mail.Register(fs)
 	fs.Var(&c.ratesURLs, "rates-url", "a Bank of Russia XML_daily or ECB eurofxref-daily URL to fetch exchange rates from, at start and every --rates-every; repeat for several; none by default (env DATELINE_RATES_URLS, space-separated)")
 	fs.DurationVar(&c.ratesEvery, "rates-every", time.Hour, "how often to fetch the --rates-url files, at least 1m")
 	if err := parse(fs, args, stdout, stderr, false); err != nil {
@@ -124,6 +127,9 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	}
 	if err := c.checkRates(); err != nil {
 		return nil, err
+	}
+	if err := c.mail.Check(); err != nil {
+		return nil, usagef("%v", err)
 	}
 	if err := c.store.checkDurability(); err != nil {
 		return nil, err
@@ -456,6 +462,9 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	}
 	if sched != nil {
 		workers = append(workers, worker{"partners", sched.Run})
+	}
+	if outbox := c.mail.Outbox(store, strings.TrimRight(baseURL, "/"), log, hcfg.Metrics); outbox != nil {
+		workers = append(workers, worker{"mail", outbox.Run})
 	}
 	if pusher != nil {
 		workers = append(workers, worker{"push", pusher.Run})

@@ -235,7 +235,7 @@ func (s pushStore) ClaimPushDeliveries(ctx context.Context, now time.Time, lease
 			return d, err
 		}, `SELECT d.id, d.destination_id, d.article_id, i.event, i.version, d.attempts, d.created_at, i.body, t.url, t.secret
 			FROM push_deliveries d JOIN push_items i ON i.id = d.item_id JOIN push_destinations t ON t.id = d.destination_id
-			WHERE d.id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")+`) ORDER BY d.id`, anys(ids)...)
+			WHERE d.id IN (`+placeholders(len(ids))+`) ORDER BY d.id`, anys(ids)...)
 		return err
 	})
 	return out, err

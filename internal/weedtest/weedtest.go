@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,6 +22,8 @@ import (
 	"time"
 
 	"github.com/minio/minio-go/v7"
+
+	"dateline/internal/freeport"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 )
 
@@ -84,7 +85,7 @@ func Start(t testing.TB) *Server {
 	if err := os.Mkdir(data, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	p := freePorts(t, 8)
+	p := freeport.Ports(t, 8)
 	s.Endpoint = "127.0.0.1:" + strconv.Itoa(p[6])
 	s.args = []string{
 		"-logtostderr",
@@ -290,19 +291,3 @@ func (s *Server) logTail() string {
 }
 
 // freePorts returns n ports free on loopback now.
-func freePorts(t testing.TB, n int) []int {
-	var ls []net.Listener
-	var ports []int
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		ls = append(ls, l)
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	for _, l := range ls {
-		l.Close()
-	}
-	return ports
-}

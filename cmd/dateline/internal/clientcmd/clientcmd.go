@@ -52,6 +52,50 @@ func usagef(format string, args ...any) error { return UsageError{fmt.Sprintf(fo
 // opens it once they are parsed.
 type Opener func(fs *flag.FlagSet) func(context.Context) (dateline.Store, error)
 
+// ParseFlags parses a command's flags: --help prints fs's usage on stdout
+// and returns flag.ErrHelp; a wrong flag, or an argument when wantArgs is
+// false, is a UsageError; other messages go to stderr.
+func ParseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer, wantArgs bool) error {
+	fs.SetOutput(stderr)
+	for _, a := range args {
+		if a == "-h" || a == "--help" || a == "-help" {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return flag.ErrHelp
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		return UsageError{err.Error()}
+	}
+	if !wantArgs && fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+// Subcommand splits `dateline NAME SUB ARGS` into SUB and its ARGS, and
+// makes SUB's flag set, whose usage is the command's and its flags. With
+// no SUB it prints usage on stderr and returns a UsageError; with --help
+// it prints usage on stdout and returns done.
+func Subcommand(name, usage string, args []string, stdout, stderr io.Writer) (sub string, rest []string, fs *flag.FlagSet, done bool, err error) {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return "", nil, nil, false, usagef("no %s command given; see \"dateline %s --help\"", name, name)
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		return "", nil, nil, true, nil
+	}
+	sub, rest = args[0], args[1:]
+	fs = flag.NewFlagSet(name+" "+sub, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "%s\nFlags:\n", usage)
+		fs.PrintDefaults()
+	}
+	return sub, rest, fs, false, nil
+}
+
 // Run runs `dateline client ARGS`.
 func Run(ctx context.Context, args []string, opener Opener, stdout, stderr io.Writer, now func() time.Time) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
@@ -81,19 +125,8 @@ func Run(ctx context.Context, args []string, opener Opener, stdout, stderr io.Wr
 		return usagef("unknown client command %q", sub)
 	}
 	c.flags(sub)
-	c.fs.SetOutput(stderr)
-	for _, a := range rest {
-		if a == "-h" || a == "--help" || a == "-help" {
-			c.fs.SetOutput(stdout)
-			c.fs.Usage()
-			return flag.ErrHelp
-		}
-	}
-	if err := c.fs.Parse(rest); err != nil {
-		return UsageError{err.Error()}
-	}
-	if c.fs.NArg() > 0 {
-		return usagef("unexpected argument %q", c.fs.Arg(0))
+	if err := ParseFlags(c.fs, rest, stdout, stderr, false); err != nil {
+		return err
 	}
 	if err := c.check(sub); err != nil {
 		return err
