@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -48,6 +49,16 @@ func trusted(proxies []netip.Prefix, addr string) bool {
 		}
 	}
 	return false
+}
+
+// PathID reads a positive id from the path's wildcard name; anything
+// else is "nothing at this address" (404), as a wrong address is.
+func PathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, dateline.Errorf(dateline.ENOTFOUND, "There is nothing at this address.")
+	}
+	return id, nil
 }
 
 // Status maps an error code to an HTTP status.
