@@ -1243,6 +1243,7 @@ func FillNewsroom(t testing.TB, s dateline.Store) {
 		t.Fatal(err)
 	}
 	FillClients(t, s)
+	FillPortal(t, s, chain[0])
 	FillPush(t, s)
 	// The wire's lifecycle: an embargo to the millisecond, a withheld
 	// story, their versions and a refusal in the stories' history.

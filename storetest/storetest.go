@@ -73,6 +73,7 @@ func Run(t *testing.T, open Opener) {
 		{Name: "ClientUsers", Fn: testClientUsers},
 		{Name: "ClientTokens", Fn: testClientTokens},
 		{Name: "Push", Fn: testPush},
+		{Name: "Portal", Fn: testPortal},
 	}
 	tests = append(tests, newsroomTests...)
 	tests = append(tests, readertest.Tests...)
