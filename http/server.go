@@ -21,6 +21,7 @@ import (
 	"dateline"
 	"dateline/http/api"
 	"dateline/http/newsroom"
+	"dateline/http/portal"
 	"dateline/http/site"
 	"dateline/http/site/currency"
 	"dateline/http/site/kit"
@@ -121,6 +122,7 @@ type Server struct {
 	prefs    *prefs.Handler
 	newsroom *newsroom.Handler
 	api      *api.Handler
+	portal   *portal.Handler
 }
 
 // NewServer builds the server and parses every template, so a broken one
@@ -160,6 +162,11 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 		TrustedProxies: cfg.TrustedProxies, NoAds: cfg.NoAds, Partners: cfg.Partners, PushGuard: netguard.Policy{AllowPrivate: cfg.PushAllowPrivate}}, log, now)
 	s.api = api.New(store, apiSite{s}, in, st.Reads, api.Config{BaseURL: cfg.BaseURL, MaxBodySize: cfg.MaxBodySize,
 		TrustedProxies: cfg.TrustedProxies, APIRate: cfg.APIRate}, log, now)
+	s.portal, err = portal.New(store, portal.Config{SiteName: cfg.SiteName, BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies,
+		Media: cfg.Media, Zone: cfg.City.Zone, Asset: k.Assets().URL, Sections: st.Sections.List, Stream: s.api.ClientStream}, log, now)
+	if err != nil {
+		return nil, err
+	}
 	cfg.Metrics.Pools(store.Pools)
 	if cfg.Metrics != nil {
 		store.ObserveQueries(cfg.Metrics.Query)
@@ -229,8 +236,14 @@ func (s *Server) routes() {
 			s.newsroom.ServeHTTP(w, r)
 			return
 		}
-		if r.URL.Path == "/newsroom" {
-			http.Redirect(w, r, "/newsroom/", http.StatusMovedPermanently)
+		// The client portal; its feeds are the API's.
+		if strings.HasPrefix(r.URL.Path, "/wire/") && !strings.HasPrefix(r.URL.Path, "/wire/feeds/") {
+			web.NoteRoute(w, "/wire/")
+			s.portal.ServeHTTP(w, r)
+			return
+		}
+		if r.URL.Path == "/newsroom" || r.URL.Path == "/wire" {
+			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
 			return
 		}
 		front.ServeHTTP(w, r)

@@ -96,7 +96,7 @@ func FromArticle(a *dateline.Article, base string, text []string) []byte {
 		w("<by>", esc(a.Byline), "</by>\n")
 	}
 	w("</contentMeta>\n")
-	if a.Status != dateline.StatusWithdrawn {
+	if a.Status != dateline.StatusWithdrawn && a.Status != dateline.StatusWithheld {
 		w(`<contentSet><inlineXML contenttype="application/xhtml+xml"><html xmlns="http://www.w3.org/1999/xhtml"><head><title>`, esc(a.Headline), "</title></head><body>\n")
 		for _, p := range text {
 			w("<p>", esc(p), "</p>\n")

@@ -60,24 +60,6 @@ func (s *Handler) clientItems(w http.ResponseWriter, r *http.Request, t *datelin
 	return nil
 }
 
-// clientItemVisible is itemVisible for a client: a story its products
-// cover, told as withdrawn when it was withdrawn after publication; before
-// its release only through a product with embargoed copy.
-func clientItemVisible(a *dateline.Article, e *dateline.Entitlement) bool {
-	switch a.Status {
-	case dateline.StatusPublished:
-		return e.Covers(a)
-	case dateline.StatusWithdrawn, dateline.StatusWithheld:
-		if a.WasPublic() {
-			return e.Covers(a)
-		}
-		return e.CoversEmbargoed(a)
-	case dateline.StatusScheduled:
-		return a.Embargoed && e.CoversEmbargoed(a)
-	}
-	return false
-}
-
 // streamCover decides which events a client's stream sends: those of the
 // stories its entitlement covers as they were when the event was first
 // sent. A story is read once per event for all the node's streams
