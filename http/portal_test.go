@@ -1,0 +1,330 @@
+package http_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"dateline"
+	"dateline/auth"
+	"dateline/http/portal"
+	"dateline/i18n"
+)
+
+// wireUser is a browser signed in to the portal: its cookies and the
+// session's CSRF token.
+type wireUser struct {
+	e       *env
+	cookies map[string]string
+	csrf    string
+}
+
+func (u *wireUser) request(method, path string, form url.Values, headers ...string) *httptest.ResponseRecorder {
+	u.e.helper()
+	var body *strings.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	} else {
+		body = strings.NewReader("")
+	}
+	req := httptest.NewRequest(method, path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for name, v := range u.cookies {
+		req.AddCookie(&http.Cookie{Name: name, Value: v})
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	w := httptest.NewRecorder()
+	u.e.srv.ServeHTTP(w, req)
+	for _, c := range w.Result().Cookies() {
+		if c.MaxAge < 0 {
+			delete(u.cookies, c.Name)
+		} else {
+			u.cookies[c.Name] = c.Value
+		}
+	}
+	return w
+}
+
+func (u *wireUser) get(path string, headers ...string) *httptest.ResponseRecorder {
+	return u.request(http.MethodGet, path, nil, headers...)
+}
+
+// post sends a form with the session's CSRF token.
+func (u *wireUser) post(path string, form url.Values) *httptest.ResponseRecorder {
+	if form == nil {
+		form = url.Values{}
+	}
+	form.Set("csrf", u.csrf)
+	return u.request(http.MethodPost, path, form)
+}
+
+var csrfInput = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// wireSignin signs in with the form as a browser does; it returns the
+// browser and the answer to the sign-in.
+func wireSignin(e *env, email, password string) (*wireUser, *httptest.ResponseRecorder) {
+	e.helper()
+	u := &wireUser{e: e, cookies: map[string]string{}}
+	form := u.get("/wire/signin")
+	m := csrfInput.FindStringSubmatch(form.Body.String())
+	if form.Code != 200 || m == nil {
+		e.t.Fatalf("sign-in form: %d %s", form.Code, form.Body)
+	}
+	res := u.request(http.MethodPost, "/wire/signin", url.Values{"csrf": {m[1]}, "email": {email}, "password": {password}, "next": {"/wire/"}})
+	if res.Code == http.StatusSeeOther {
+		page := u.get("/wire/")
+		if m := csrfInput.FindStringSubmatch(page.Body.String()); m != nil {
+			u.csrf = m[1]
+		}
+	}
+	return u, res
+}
+
+// mustSignin signs in or fails the test.
+func mustSignin(e *env, email, password string) *wireUser {
+	e.helper()
+	u, res := wireSignin(e, email, password)
+	if res.Code != http.StatusSeeOther || u.csrf == "" {
+		e.t.Fatalf("sign in as %s: %d %s", email, res.Code, res.Body)
+	}
+	return u
+}
+
+// clientUser adds a person with a password to the client.
+func clientUser(e *env, clientID int64, email, password string, role dateline.ClientRole) *dateline.ClientUser {
+	e.helper()
+	u := &dateline.ClientUser{ClientID: clientID, Email: email, Name: "Person " + email, Role: role}
+	if password != "" {
+		u.PasswordHash = auth.Hash(password)
+	}
+	if err := e.store.CreateClientUser(context.Background(), u, e.clock.Now()); err != nil {
+		e.t.Fatal(err)
+	}
+	return u
+}
+
+// wireIDs are the item ids of a list page, in order.
+var wireItemID = regexp.MustCompile(`class="wire-item[^"]*" data-id="(\d+)"`)
+
+func wireIDs(body string) []int64 {
+	var ids []int64
+	for _, m := range wireItemID.FindAllStringSubmatch(body, -1) {
+		id, _ := strconv.ParseInt(m[1], 10, 64)
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+var olderLink = regexp.MustCompile(`href="(/wire/\?[^"]+)">[^<]*</a></p>`)
+
+// wireAll follows a list's "Older items" to its end.
+func (u *wireUser) wireAll(t *testing.T, path string) []int64 {
+	t.Helper()
+	var all []int64
+	for pages := 0; path != ""; pages++ {
+		res := u.get(path)
+		if res.Code != 200 || pages > 100 {
+			t.Fatalf("%s: %d after %d pages: %s", path, res.Code, pages, res.Body)
+		}
+		all = append(all, wireIDs(res.Body.String())...)
+		path = ""
+		if m := olderLink.FindStringSubmatch(res.Body.String()); m != nil {
+			path = strings.ReplaceAll(m[1], "&amp;", "&")
+		}
+	}
+	return all
+}
+
+// TestPortalSignIn: sign-in, wrong passwords and the lock, the forms'
+// CSRF, session expiry and sign-out, a disabled user and an ended
+// contract, invitations once, and a client admin's invitations within the
+// seat limit.
+func TestPortalSignIn(t *testing.T) {
+	e := newEnv(t, false)
+	ctx := context.Background()
+	c := &dateline.Client{Name: "Bank of Tests", SeatLimit: 3}
+	if err := e.store.CreateClient(ctx, c, e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	const pw = "correct horse battery"
+	admin := clientUser(e, c.ID, "boss@bank.example", pw, dateline.ClientAdmin)
+
+	// Without a session: pages go to the form, the stream and writes are 401.
+	anon := &wireUser{e: e, cookies: map[string]string{}}
+	if res := anon.get("/wire/"); res.Code != http.StatusSeeOther || !strings.HasPrefix(res.Header().Get("Location"), "/wire/signin?next=") {
+		t.Errorf("/wire/ without a session: %d %s", res.Code, res.Header().Get("Location"))
+	}
+	for _, p := range []string{"/wire/stream", "/wire/items/1/download/ninjs"} {
+		if res := anon.get(p); res.Code != http.StatusUnauthorized {
+			t.Errorf("%s without a session: %d", p, res.Code)
+		}
+	}
+	if res := anon.request(http.MethodPost, "/wire/follows", url.Values{"kind": {"topic"}, "value": {"x"}}); res.Code != http.StatusUnauthorized {
+		t.Errorf("a write without a session: %d", res.Code)
+	}
+	// The sign-in form's own token.
+	if res := anon.request(http.MethodPost, "/wire/signin", url.Values{"email": {admin.Email}, "password": {pw}}); res.Code != http.StatusForbidden {
+		t.Errorf("sign-in without the form's token: %d", res.Code)
+	}
+
+	u := mustSignin(e, "BOSS@bank.example", pw)
+	page := u.get("/wire/")
+	if page.Code != 200 || !strings.Contains(page.Body.String(), "Bank of Tests") || !strings.Contains(page.Body.String(), admin.Name) {
+		t.Fatalf("the wire after sign-in: %d %s", page.Code, page.Body)
+	}
+	if !strings.Contains(page.Header().Get("Cache-Control"), "no-store") || page.Header().Get("X-Frame-Options") != "DENY" {
+		t.Errorf("headers: %v", page.Header())
+	}
+	// The staff's newsroom does not take a client's cookie.
+	if res := u.get("/newsroom/"); res.Code != http.StatusSeeOther || !strings.HasPrefix(res.Header().Get("Location"), "/newsroom/login") {
+		t.Errorf("a client's session in the newsroom: %d %s", res.Code, res.Header().Get("Location"))
+	}
+	// CSRF: a write without the token, with a wrong one, from another site.
+	if res := u.request(http.MethodPost, "/wire/follows", url.Values{"kind": {"topic"}, "value": {"oil"}}); res.Code != http.StatusForbidden {
+		t.Errorf("a write without the CSRF token: %d", res.Code)
+	}
+	if res := u.request(http.MethodPost, "/wire/follows", url.Values{"csrf": {"forged"}, "kind": {"topic"}, "value": {"oil"}}); res.Code != http.StatusForbidden {
+		t.Errorf("a write with a forged token: %d", res.Code)
+	}
+	if res := u.request(http.MethodPost, "/wire/follows", url.Values{"csrf": {u.csrf}, "kind": {"topic"}, "value": {"oil"}}, "Origin", "https://evil.example"); res.Code != http.StatusForbidden {
+		t.Errorf("a write from another site: %d", res.Code)
+	}
+	if res := u.post("/wire/follows", url.Values{"kind": {"topic"}, "value": {"oil"}}); res.Code != http.StatusSeeOther {
+		t.Errorf("a write with the token: %d %s", res.Code, res.Body)
+	}
+
+	// Russian, when chosen.
+	if res := u.get("/wire/lang/ru?next=/wire/follows"); res.Code != http.StatusSeeOther || res.Header().Get("Location") != "/wire/follows" {
+		t.Errorf("language: %d %s", res.Code, res.Header().Get("Location"))
+	}
+	if res := u.get("/wire/follows"); !strings.Contains(res.Body.String(), `<html lang="ru">`) || !strings.Contains(res.Body.String(), i18n.T(i18n.RU, "Stop following")) {
+		t.Errorf("the Russian page: %s", res.Body)
+	}
+	u.get("/wire/lang/en?next=//evil.example")
+	if res := u.get("/wire/lang/xx"); res.Code != http.StatusNotFound {
+		t.Errorf("an unknown language: %d", res.Code)
+	}
+
+	// Wrong passwords: five lock the account for 15 minutes, even for the
+	// right password; then it opens again.
+	for i := range 5 {
+		if _, res := wireSignin(e, admin.Email, "wrong password "+strconv.Itoa(i)); res.Code != http.StatusUnauthorized || !strings.Contains(res.Body.String(), "wrong") {
+			t.Fatalf("wrong password %d: %d", i, res.Code)
+		}
+	}
+	if _, res := wireSignin(e, admin.Email, pw); res.Code != http.StatusTooManyRequests || !strings.Contains(res.Body.String(), "locked until") {
+		t.Errorf("the right password on a locked account: %d %s", res.Code, res.Body)
+	}
+	if _, res := wireSignin(e, "nobody@bank.example", pw); res.Code != http.StatusUnauthorized {
+		t.Errorf("an unknown email: %d", res.Code)
+	}
+	e.clock.Add(16 * time.Minute)
+	u2 := mustSignin(e, admin.Email, pw)
+
+	// Sign-out ends that session only.
+	if res := u2.post("/wire/signout", nil); res.Code != http.StatusSeeOther {
+		t.Errorf("sign-out: %d", res.Code)
+	}
+	if res := u2.get("/wire/"); res.Code != http.StatusSeeOther {
+		t.Errorf("after sign-out: %d", res.Code)
+	}
+	if res := u.get("/wire/"); res.Code != 200 {
+		t.Errorf("the other session after a sign-out: %d", res.Code)
+	}
+	// Sessions end after seven days.
+	e.clock.Add(7*24*time.Hour + time.Second)
+	if res := u.get("/wire/"); res.Code != http.StatusSeeOther {
+		t.Errorf("a session after seven days: %d", res.Code)
+	}
+	u = mustSignin(e, admin.Email, pw)
+
+	// A client admin invites colleagues within the seat limit (3).
+	var links []string
+	for i := range 2 {
+		res := u.post("/wire/people", url.Values{"email": {fmt.Sprintf("new%d@bank.example", i)}, "name": {fmt.Sprintf("New %d", i)}})
+		m := regexp.MustCompile(`value="(https://news\.example/wire/invitation/[^"]+)"`).FindStringSubmatch(res.Body.String())
+		if res.Code != http.StatusCreated || m == nil {
+			t.Fatalf("invite %d: %d %s", i, res.Code, res.Body)
+		}
+		links = append(links, strings.TrimPrefix(m[1], "https://news.example"))
+	}
+	if res := u.post("/wire/people", url.Values{"email": {"fourth@bank.example"}, "name": {"Fourth"}}); res.Code != http.StatusForbidden || !strings.Contains(res.Body.String(), "Every seat of your company is taken (3 of 3)") {
+		t.Errorf("an invitation over the seat limit: %d %s", res.Code, res.Body)
+	}
+	if res := u.post("/wire/people", url.Values{"email": {"not an email"}, "name": {"X"}}); res.Code != http.StatusBadRequest {
+		t.Errorf("an invitation to a bad address: %d", res.Code)
+	}
+	// The invitation sets a password once and signs in.
+	guest := &wireUser{e: e, cookies: map[string]string{}}
+	form := guest.get(links[0])
+	tok := csrfInput.FindStringSubmatch(form.Body.String())
+	if form.Code != 200 || tok == nil || form.Header().Get("Referrer-Policy") != "no-referrer" {
+		t.Fatalf("the invitation's form: %d %v", form.Code, form.Header())
+	}
+	for _, tc := range []struct {
+		pw, repeat string
+		code       int
+	}{{"short", "short", 400}, {"long enough words", "other words here", 400}} {
+		res := guest.request(http.MethodPost, links[0], url.Values{"csrf": {tok[1]}, "password": {tc.pw}, "repeat": {tc.repeat}})
+		if res.Code != tc.code {
+			t.Errorf("invitation with %q/%q: %d", tc.pw, tc.repeat, res.Code)
+		}
+		tok = csrfInput.FindStringSubmatch(res.Body.String()) // the form again, with a new token
+	}
+	if res := guest.request(http.MethodPost, links[0], url.Values{"csrf": {tok[1]}, "password": {"a new long password"}, "repeat": {"a new long password"}}); res.Code != http.StatusSeeOther {
+		t.Fatalf("accepting the invitation: %d %s", res.Code, res.Body)
+	}
+	if res := guest.get("/wire/"); res.Code != 200 || !strings.Contains(res.Body.String(), "New 0") {
+		t.Errorf("signed in by the invitation: %d", res.Code)
+	}
+	if res := guest.get(links[0]); res.Code != http.StatusNotFound {
+		t.Errorf("an invitation used twice: %d", res.Code)
+	}
+	mustSignin(e, "new0@bank.example", "a new long password")
+	// A member may not invite.
+	member := mustSignin(e, "new0@bank.example", "a new long password")
+	if res := member.post("/wire/people", url.Values{"email": {"x@bank.example"}, "name": {"X"}}); res.Code != http.StatusForbidden {
+		t.Errorf("a member invites: %d", res.Code)
+	}
+	// An invitation expires after a week.
+	e.clock.Add(dateline.InvitationLife)
+	if res := guest.get(links[1]); res.Code != http.StatusGone {
+		t.Errorf("an expired invitation: %d", res.Code)
+	}
+	// The agency's invitation (the CLI's and the newsroom's).
+	letter, err := portal.Invite(ctx, e.store, "https://news.example", "Dateline", admin, i18n.EN, e.clock.Now())
+	if err != nil || !strings.Contains(letter.Text, letter.Link) || !strings.Contains(letter.Text, "Bank of Tests") || letter.To != admin.Email {
+		t.Errorf("Invite: %+v, %v", letter, err)
+	}
+
+	// A disabled user, a disabled client.
+	admin.Disabled = true
+	if err := e.store.UpdateClientUser(ctx, admin); err != nil {
+		t.Fatal(err)
+	}
+	if _, res := wireSignin(e, admin.Email, pw); res.Code != http.StatusForbidden {
+		t.Errorf("a disabled user signs in: %d", res.Code)
+	}
+	member = mustSignin(e, "new0@bank.example", "a new long password")
+	c.Disabled = true
+	if err := e.store.UpdateClient(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if res := member.get("/wire/"); res.Code != http.StatusForbidden {
+		t.Errorf("a disabled client's session: %d", res.Code)
+	}
+	if _, res := wireSignin(e, "new0@bank.example", "a new long password"); res.Code != http.StatusForbidden {
+		t.Errorf("a disabled client's user signs in: %d", res.Code)
+	}
+}
