@@ -95,10 +95,14 @@ func (h *Handler) parse() error {
 	funcs := template.FuncMap{
 		"t":     func(l i18n.Lang, key string, args ...any) string { return i18n.T(l, key, args...) },
 		"asset": h.cfg.Asset,
-		"stamp": func(l i18n.Lang, t time.Time) string { return i18n.Stamp(l, t.In(h.cfg.Zone)) + " " + zoneName(t.In(h.cfg.Zone)) },
-		"full":  func(l i18n.Lang, t time.Time) string { return i18n.DateYear(l, t.In(h.cfg.Zone)) + ", " + t.In(h.cfg.Zone).Format("15:04") },
-		"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"html":  func(s string) template.HTML { return template.HTML(s) }, // stored pages are sanitised on the way in
+		"stamp": func(l i18n.Lang, t time.Time) string {
+			return i18n.Stamp(l, t.In(h.cfg.Zone)) + " " + zoneName(t.In(h.cfg.Zone))
+		},
+		"full": func(l i18n.Lang, t time.Time) string {
+			return i18n.DateYear(l, t.In(h.cfg.Zone)) + ", " + t.In(h.cfg.Zone).Format("15:04")
+		},
+		"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"html": func(s string) template.HTML { return template.HTML(s) }, // stored pages are sanitised on the way in
 		"langName": func(l i18n.Lang, code string) string {
 			return i18n.T(l, map[string]string{"en": "English", "ru": "Russian"}[code])
 		},
