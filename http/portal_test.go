@@ -1,12 +1,16 @@
 package http_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -326,5 +330,201 @@ func TestPortalSignIn(t *testing.T) {
 	}
 	if _, res := wireSignin(e, "new0@bank.example", "a new long password"); res.Code != http.StatusForbidden {
 		t.Errorf("a disabled client's user signs in: %d", res.Code)
+	}
+}
+
+// TestPortalEntitlementRandom plays the random wire of
+// TestClientEntitlementRandom to random clients and reads everything the
+// portal gives each client's user: every page of the list, the list
+// filtered by a random product, section, edition and kind, the embargoed
+// copy, a search, every item, downloads in every format, a zip of what
+// it may have and one with an item it may not, bookmarks and the stream.
+// None may carry a story outside the client's products; the lists miss
+// none inside. Set DATELINE_TEST_SEED to replay a run.
+func TestPortalEntitlementRandom(t *testing.T) {
+	seed := testSeed(t)
+	w := playWire(t, seed)
+	e, r, stories := w.e, w.rng, w.stories
+	ctx := context.Background()
+	for ci, wc := range w.clients {
+		ent := &wc.ent
+		c := wc.c
+		c.SeatLimit = 1
+		if err := e.store.UpdateClient(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+		email := fmt.Sprintf("reader%d@client.example", ci)
+		clientUser(e, c.ID, email, "a long test password", dateline.ClientMember)
+		t.Run(fmt.Sprintf("client%d", ci), func(t *testing.T) {
+			u, res := wireSignin(e, email, "a long test password")
+			if c.Disabled {
+				if res.Code != http.StatusForbidden {
+					t.Errorf("a disabled client's user signs in: %d", res.Code)
+				}
+				return
+			}
+			if res.Code != http.StatusSeeOther {
+				t.Fatalf("sign in: %d %s", res.Code, res.Body)
+			}
+			// Every page of the list.
+			if got, want := u.wireAll(t, "/wire/"), w.covered(ent.Covers); !slices.Equal(got, want) {
+				t.Errorf("the wire: got %v, want %v", got, want)
+			}
+			// A random filter, as the narrowed products should take it.
+			q := url.Values{}
+			var product *dateline.Product
+			if len(ent.Products) > 0 && r.IntN(2) == 0 {
+				product = &ent.Products[r.IntN(len(ent.Products))]
+				q.Set("product", strconv.FormatInt(product.ID, 10))
+			}
+			section, lang, kind := "", "", ""
+			if r.IntN(2) == 0 {
+				section = rndSections[r.IntN(len(rndSections))]
+				q.Set("section", section)
+			}
+			if r.IntN(2) == 0 {
+				lang = []string{"en", "ru"}[r.IntN(2)]
+				q.Set("lang", lang)
+			}
+			if r.IntN(2) == 0 {
+				kind = []string{dateline.KindText, dateline.KindPhoto}[r.IntN(2)]
+				q.Set("kind", kind)
+			}
+			want := w.covered(func(a *dateline.Article) bool {
+				if section != "" && a.Section != section || lang != "" && a.Lang != lang || kind == dateline.KindPhoto && a.Photo == nil {
+					return false
+				}
+				if product != nil {
+					return product.Covers(a)
+				}
+				return ent.Covers(a)
+			})
+			if got := u.wireAll(t, "/wire/?"+q.Encode()); !slices.Equal(got, want) {
+				t.Errorf("the wire filtered by %s: got %v, want %v", q.Encode(), got, want)
+			}
+			// The embargoed copy: only through products that carry it.
+			var wantEmb []int64
+			for _, a := range stories {
+				if a.Status == dateline.StatusScheduled && a.Embargoed && ent.CoversEmbargoed(a) {
+					wantEmb = append(wantEmb, a.ID)
+				}
+			}
+			res = u.get("/wire/?embargoed=1")
+			gotEmb := wireIDs(res.Body.String())
+			slices.Sort(gotEmb)
+			if res.Code != 200 || !slices.Equal(gotEmb, wantEmb) {
+				t.Errorf("embargoed: %d %v, want %v", res.Code, gotEmb, wantEmb)
+			}
+			if len(wantEmb) > 0 && !strings.Contains(res.Body.String(), "Release") {
+				t.Errorf("embargoed items without their release time")
+			}
+			// A search for a word every story has finds what the list has.
+			gotSearch := u.wireAll(t, "/wire/?q=headline")
+			slices.Sort(gotSearch)
+			wantSearch := w.covered(ent.Covers)
+			slices.Sort(wantSearch)
+			if !slices.Equal(gotSearch, wantSearch) {
+				t.Errorf("search: got %v, want %v", gotSearch, wantSearch)
+			}
+			// Every item, and its downloads.
+			var mine, others []int64
+			for _, a := range stories {
+				res := u.get(fmt.Sprintf("/wire/items/%d", a.ID))
+				shows := ent.Shows(a)
+				if shows && res.Code != 200 || !shows && res.Code != 404 {
+					t.Errorf("item %d (%s, covered %v): %d", a.ID, a.Status, ent.Covers(a), res.Code)
+				}
+				if !shows && strings.Contains(res.Body.String(), a.Headline) {
+					t.Errorf("item %d: the 404 names its headline", a.ID)
+				}
+				if shows {
+					mine = append(mine, a.ID)
+				} else {
+					others = append(others, a.ID)
+				}
+				// The chain on the page names only what the client may open.
+				if shows {
+					for _, other := range stories {
+						if !ent.Shows(other) && strings.Contains(res.Body.String(), fmt.Sprintf(`href="/wire/items/%d"`, other.ID)) {
+							t.Errorf("item %d links to item %d outside the products", a.ID, other.ID)
+						}
+					}
+				}
+				format := []string{"ninjs", "newsml", "text"}[r.IntN(3)]
+				dl := u.get(fmt.Sprintf("/wire/items/%d/download/%s", a.ID, format))
+				if shows && dl.Code != 200 || !shows && dl.Code != 404 {
+					t.Errorf("download %s of item %d: %d", format, a.ID, dl.Code)
+				}
+				if shows && !strings.Contains(dl.Body.String(), a.URI) {
+					t.Errorf("download %s of item %d does not name it", format, a.ID)
+				}
+			}
+			// A zip of everything it may have (a hundred at most).
+			if len(mine) > 0 {
+				sel := mine[:min(len(mine), 100)]
+				form := url.Values{"format": {"newsml"}}
+				for _, id := range sel {
+					form.Add("id", strconv.FormatInt(id, 10))
+				}
+				res := u.post("/wire/download", form)
+				zr, err := zip.NewReader(bytes.NewReader(res.Body.Bytes()), int64(res.Body.Len()))
+				if res.Code != 200 || err != nil || len(zr.File) != len(sel) {
+					t.Fatalf("zip of %d items: %d %v", len(sel), res.Code, err)
+				}
+				for i, f := range zr.File {
+					if f.Name != fmt.Sprintf("dateline-%d.xml", sel[i]) {
+						t.Errorf("zip file %d: %s", i, f.Name)
+					}
+				}
+			}
+			// One item outside the products refuses the whole zip.
+			if len(others) > 0 {
+				form := url.Values{"format": {"text"}, "id": {strconv.FormatInt(others[r.IntN(len(others))], 10)}}
+				if len(mine) > 0 {
+					form.Add("id", strconv.FormatInt(mine[0], 10))
+				}
+				if res := u.post("/wire/download", form); res.Code != 404 || res.Header().Get("Content-Type") == "application/zip" {
+					t.Errorf("a zip with an item outside the products: %d %s", res.Code, res.Header().Get("Content-Type"))
+				}
+				// Nor may it be bookmarked.
+				if res := u.post(fmt.Sprintf("/wire/items/%d/bookmark", others[0]), url.Values{"op": {"add"}}); res.Code != 404 {
+					t.Errorf("a bookmark of an item outside the products: %d", res.Code)
+				}
+			}
+			// The stream names only stories the products cover.
+			if len(ent.Products) > 0 {
+				body := streamBody(e, "/wire/stream", "Cookie", "dateline_wire="+u.cookies["dateline_wire"])
+				for _, line := range strings.Split(body, "\n") {
+					if data, ok := strings.CutPrefix(line, "data: "); ok {
+						var ev struct{ ID int64 }
+						if err := json.Unmarshal([]byte(data), &ev); err == nil && ev.ID > 0 {
+							if a := storyByID(stories, ev.ID); a == nil || !ent.Shows(a) {
+								t.Errorf("the portal's stream announced story %d outside the products", ev.ID)
+							}
+						}
+					}
+				}
+				if !strings.Contains(body, "dateline live") {
+					t.Errorf("the portal's stream: %q", body)
+				}
+			}
+			// Downloads and deliveries were counted for the client.
+			us, err := e.store.UsageOf(ctx, c.ID, "2000-01-01", "2100-01-01")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var downloads int64
+			for _, x := range us {
+				if x.Kind == dateline.UsageDownloaded {
+					downloads += x.Count
+					if x.ProductID != 0 && ent.Product(x.ProductID) == nil {
+						t.Errorf("a download counted for product %d outside the contract", x.ProductID)
+					}
+				}
+			}
+			if want := int64(len(mine) + min(len(mine), 100)); downloads != want {
+				t.Errorf("downloads counted: %d, want %d", downloads, want)
+			}
+		})
 	}
 }

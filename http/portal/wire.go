@@ -25,7 +25,7 @@ type filter struct {
 	Q         string
 	Embargoed bool // the embargoed copy, soonest release first
 	Before    *dateline.Cursor
-	After     int64 // a search's next page: hits below this id
+	From      int   // a search's page: how many hits come before it
 }
 
 // readFilter reads the filter from the query, refusing in words what it
@@ -62,12 +62,12 @@ func (h *Handler) readFilter(q url.Values, e *dateline.Entitlement) (filter, err
 		}
 		f.Before = &c
 	}
-	if v := q.Get("after"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n <= 0 {
-			return f, dateline.Errorf(dateline.EINVALID, "This page's address is broken; start again from the newest items.")
+	if v := q.Get("from"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 || n >= dateline.SearchDateDepth {
+			return f, dateline.Errorf(dateline.EINVALID, "A search shows its newest %d matches; start again from the newest.", dateline.SearchDateDepth)
 		}
-		f.After = n
+		f.From = n
 	}
 	return f, nil
 }
@@ -264,7 +264,7 @@ func (h *Handler) handleWire(w http.ResponseWriter, r *http.Request) error {
 func withParam(q url.Values, key, v string) string {
 	q2 := url.Values{}
 	for k, vs := range q {
-		if k != "before" && k != "after" {
+		if k != "before" && k != "from" {
 			q2[k] = vs
 		}
 	}
@@ -306,7 +306,8 @@ func (h *Handler) embargoed(r *http.Request, e *dateline.Entitlement) ([]*dateli
 // entitlement's filter.
 const searchPage = 50
 
-// search finds published stories by words, newest first, and keeps those
+// search finds published stories by words, newest first (a page of hits
+// at a time, from the newest SearchDateDepth matches), and keeps those
 // the narrowed entitlement covers, read whole: a search never shows one
 // item more than the list would.
 func (h *Handler) search(r *http.Request, e *dateline.Entitlement, f filter) ([]*dateline.Article, string, error) {
@@ -320,7 +321,7 @@ func (h *Handler) search(r *http.Request, e *dateline.Entitlement, f filter) ([]
 	if len(e.Products) == 0 {
 		return nil, "", nil
 	}
-	sf := dateline.SearchFilter{Must: pq.Must, Not: pq.Not, ByDate: true, Before: f.After, Limit: searchPage, Now: h.now()}
+	sf := dateline.SearchFilter{Must: pq.Must, Not: pq.Not, ByDate: true, Offset: f.From, Limit: searchPage, Now: h.now()}
 	if f.Section != "" {
 		sf.Sections = []string{f.Section}
 	}
@@ -337,12 +338,17 @@ func (h *Handler) search(r *http.Request, e *dateline.Entitlement, f filter) ([]
 		return nil, "", err
 	}
 	full = slices.DeleteFunc(full, func(a *dateline.Article) bool { return a.Status != dateline.StatusPublished || !e.Covers(a) })
-	slices.SortStableFunc(full, func(a, b *dateline.Article) int { return cmp.Compare(b.ID, a.ID) })
+	// In the order of the hits: newest first.
+	order := make(map[int64]int, len(ids))
+	for i, id := range ids {
+		order[id] = i
+	}
+	slices.SortStableFunc(full, func(a, b *dateline.Article) int { return cmp.Compare(order[a.ID], order[b.ID]) })
 	next := ""
-	if len(res.Hits) == searchPage {
+	if len(res.Hits) == searchPage && f.From+searchPage < dateline.SearchDateDepth {
 		q := r.URL.Query()
 		q.Del("part")
-		next = withParam(q, "after", strconv.FormatInt(res.Hits[len(res.Hits)-1].Article.ID, 10))
+		next = withParam(q, "from", strconv.Itoa(f.From+searchPage))
 	}
 	return full, next, nil
 }
