@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -527,4 +529,228 @@ func TestPortalEntitlementRandom(t *testing.T) {
 			}
 		})
 	}
+}
+
+// portalWorld is a client with a product of sport, a signed-in user, and
+// stories in sport and politics.
+func portalWorld(t testing.TB) (e *env, u *wireUser, sport, politics []int64) {
+	e = newEnv(t, false)
+	ctx := context.Background()
+	c := &dateline.Client{Name: "Sport Daily", SeatLimit: 2}
+	if err := e.store.CreateClient(ctx, c, e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	p := &dateline.Product{Name: "Sport", Sections: []string{"sport"}}
+	if err := e.store.CreateProduct(ctx, p, e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.SetClientProduct(ctx, dateline.ClientProduct{ClientID: c.ID, ProductID: p.ID}); err != nil {
+		t.Fatal(err)
+	}
+	clientUser(e, c.ID, "desk@sport.example", "a long test password", dateline.ClientAdmin)
+	for i := range 4 {
+		sport = append(sport, e.publishTopic(fmt.Sprintf("urn:portal:sport:%d", i), fmt.Sprintf("Football final %d", i), "sport", "Football"))
+		politics = append(politics, e.publish(fmt.Sprintf("urn:portal:pol:%d", i), fmt.Sprintf("Budget vote %d", i), "politics", ""))
+		e.clock.Add(time.Minute)
+	}
+	return e, mustSignin(e, "desk@sport.example", "a long test password"), sport, politics
+}
+
+// publishTopic publishes a story of the section with a topic.
+func (e *env) publishTopic(uri, headline, section, topic string) int64 {
+	e.helper()
+	i := slices.IndexFunc(dateline.DefaultSections, func(s dateline.Section) bool { return s.Slug == section })
+	doc := fmt.Sprintf(`{"uri": %q, "type": "text", "versioncreated": %q, "language": "en", "headlines": [{"value": %q}],
+		"bodies": [{"role": "html", "contenttype": "text/html", "value": "<p>First paragraph.</p><p>Second paragraph.</p>"}],
+		"subjects": [{"name": "x", "literal": %q}, {"name": %q}]}`, uri, e.clock.Now().Format(time.RFC3339), headline, dateline.DefaultSections[i].Codes[0], topic)
+	w := e.ingest(doc)
+	var r struct{ ID int64 }
+	if err := json.Unmarshal(w.Body.Bytes(), &r); err != nil || w.Code >= 300 {
+		e.t.Fatalf("ingest %s: %d %s", uri, w.Code, w.Body)
+	}
+	return r.ID
+}
+
+// TestPortalItemsMarksFollows: the marks of a version chain (updated,
+// corrected, killed with its advisory), bookmarks, follows and the alerts
+// they make, the photo's original, and usage.
+func TestPortalItemsMarksFollows(t *testing.T) {
+	e, u, sport, politics := portalWorld(t)
+	ctx := context.Background()
+	// An update with a correction, then a kill of another.
+	a, _ := e.store.Article(ctx, sport[0])
+	a.Headline, a.Advisory, a.UpdatedAt = "Football final 0: extra time", "Adds the score.", e.clock.Now()
+	a.Corrections = []dateline.Correction{{At: e.clock.Now(), Text: "The stadium's name was wrong."}}
+	if err := e.store.SaveArticle(ctx, a, a.Version, nil, e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	k, _ := e.store.Article(ctx, sport[1])
+	k.Status, k.WithdrawNote, k.WithdrawnAt = dateline.StatusWithdrawn, "Legal reasons.", e.clock.Now()
+	if err := e.store.SaveArticle(ctx, k, k.Version, nil, e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	e.srv.Changed()
+	page := u.get(fmt.Sprintf("/wire/items/%d", sport[0])).Body.String()
+	for _, want := range []string{"mark-Updated", "mark-Corrected", "Adds the score.", "The stadium&#39;s name was wrong.", "download/newsml", "Sport"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the updated item lacks %q", want)
+		}
+	}
+	killed := u.get(fmt.Sprintf("/wire/items/%d", sport[1]))
+	if killed.Code != 200 || !strings.Contains(killed.Body.String(), "mark-Killed") || !strings.Contains(killed.Body.String(), "Legal reasons.") ||
+		strings.Contains(killed.Body.String(), "download/photo") {
+		t.Errorf("the killed item: %d", killed.Code)
+	}
+	if txt := u.get(fmt.Sprintf("/wire/items/%d/download/text", sport[1])).Body.String(); !strings.HasPrefix(txt, "KILLED: Legal reasons.") || strings.Contains(txt, "paragraph") {
+		t.Errorf("the killed item as text: %q", txt)
+	}
+	list := u.get("/wire/").Body.String()
+	if ids := wireIDs(list); slices.Contains(ids, politics[0]) || !slices.Contains(ids, sport[0]) || slices.Contains(ids, sport[1]) {
+		t.Errorf("the list: %v", ids)
+	}
+	// Bookmarks: kept, listed, removed; the list marks them.
+	if res := u.post(fmt.Sprintf("/wire/items/%d/bookmark", sport[2]), url.Values{"op": {"add"}}); res.Code != http.StatusSeeOther {
+		t.Fatalf("bookmark: %d", res.Code)
+	}
+	if b := u.get("/wire/bookmarks").Body.String(); !strings.Contains(b, "Football final 2") || strings.Contains(b, "Football final 3") {
+		t.Errorf("bookmarks: %s", b)
+	}
+	if !strings.Contains(u.get("/wire/").Body.String(), "mark-Bookmarked") {
+		t.Errorf("the list does not mark the bookmark")
+	}
+	u.post(fmt.Sprintf("/wire/items/%d/bookmark", sport[2]), url.Values{"op": {"remove"}})
+	if b := u.get("/wire/bookmarks").Body.String(); strings.Contains(b, "Football final 2") {
+		t.Errorf("a removed bookmark is listed")
+	}
+	if res := u.post(fmt.Sprintf("/wire/items/%d/bookmark", sport[2]), url.Values{"op": {"twist"}}); res.Code != http.StatusBadRequest {
+		t.Errorf("a bookmark's bad op: %d", res.Code)
+	}
+	// Follows and the alerts they make: only for items in the products.
+	for _, f := range [][2]string{{"topic", "football"}, {"search", "budget vote"}} {
+		if res := u.post("/wire/follows", url.Values{"kind": {f[0]}, "value": {f[1]}}); res.Code != http.StatusSeeOther {
+			t.Fatalf("follow %v: %d %s", f, res.Code, res.Body)
+		}
+	}
+	if res := u.post("/wire/follows", url.Values{"kind": {"topic"}, "value": {"Not A Slug!"}}); res.Code != http.StatusBadRequest || !strings.Contains(res.Body.String(), "slug") {
+		t.Errorf("a follow of a bad slug: %d", res.Code)
+	}
+	if res := u.post("/wire/follows", url.Values{"kind": {"topic"}, "value": {"football"}}); res.Code != http.StatusBadRequest {
+		t.Errorf("a second follow: %d", res.Code)
+	}
+	other := &dateline.Client{Name: "Politics Weekly", SeatLimit: 1}
+	e.store.CreateClient(ctx, other, e.clock.Now())
+	ou := clientUser(e, other.ID, "desk@politics.example", "a long test password", dateline.ClientMember)
+	e.store.AddFollow(ctx, &dateline.Follow{UserID: ou.ID, Kind: dateline.FollowTopic, Value: "football"}, e.clock.Now())
+	for _, tc := range []struct {
+		id   int64
+		want int
+	}{{sport[3], 1}, {politics[3], 0}} {
+		a, _ := e.store.Article(ctx, tc.id)
+		alerts, err := portal.Alerts(ctx, e.store, a, e.clock.Now())
+		if err != nil || len(alerts) != tc.want {
+			t.Errorf("alerts for %q: %+v, %v; want %d", a.Headline, alerts, err, tc.want)
+		}
+		for _, al := range alerts {
+			if al.User.Email != "desk@sport.example" || al.Follows[0].Value != "football" {
+				t.Errorf("alert: %+v", al)
+			}
+		}
+	}
+	if page := u.get("/wire/follows").Body.String(); !strings.Contains(page, "budget vote") {
+		t.Errorf("follows page: %s", page)
+	}
+	fs, _ := e.store.Follows(ctx, u.userID(t))
+	if res := u.post(fmt.Sprintf("/wire/follows/%d/delete", fs[0].ID), nil); res.Code != http.StatusSeeOther {
+		t.Errorf("unfollow: %d", res.Code)
+	}
+	if res := u.post(fmt.Sprintf("/wire/follows/%d/delete", fs[0].ID), nil); res.Code != http.StatusNotFound {
+		t.Errorf("unfollow twice: %d", res.Code)
+	}
+	// A photo's original.
+	if err := os.MkdirAll(filepath.Join(e.dir, "media", "lib"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	jpeg := []byte("\xff\xd8\xff\xe0 not really a photo")
+	os.WriteFile(filepath.Join(e.dir, "media", "lib", "final.jpg"), jpeg, 0o644)
+	ph := &dateline.Photo{Path: "lib/final.jpg", Width: 10, Height: 10, Caption: "The final"}
+	if err := e.store.SavePhoto(ctx, ph, e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	a3, _ := e.store.Article(ctx, sport[3])
+	a3.Photo = ph
+	if err := e.store.SaveArticle(ctx, a3, a3.Version, nil, e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	res := u.get(fmt.Sprintf("/wire/items/%d/download/photo", sport[3]))
+	if res.Code != 200 || !bytes.Equal(res.Body.Bytes(), jpeg) || !strings.Contains(res.Header().Get("Content-Disposition"), "attachment") {
+		t.Errorf("the photo's original: %d %q", res.Code, res.Header())
+	}
+	if res := u.get(fmt.Sprintf("/wire/items/%d/download/photo", sport[2])); res.Code != 404 {
+		t.Errorf("the photo of an item without one: %d", res.Code)
+	}
+	zipped := u.post("/wire/download", url.Values{"format": {"ninjs"}, "photos": {"1"}, "id": {strconv.FormatInt(sport[3], 10), strconv.FormatInt(sport[2], 10)}})
+	zr, err := zip.NewReader(bytes.NewReader(zipped.Body.Bytes()), int64(zipped.Body.Len()))
+	if err != nil || len(zr.File) != 3 || zr.File[1].Name != fmt.Sprintf("dateline-%d-photo.jpg", sport[3]) {
+		t.Errorf("a zip with a photo: %v %v", err, zr)
+	}
+	for _, bad := range []url.Values{{"format": {"ninjs"}}, {"format": {"pdf"}, "id": {"1"}}, {"format": {"text"}, "id": {"x"}}, {"format": {"text"}, "id": make([]string, 101)}} {
+		if res := u.post("/wire/download", bad); res.Code != http.StatusBadRequest {
+			t.Errorf("zip %v: %d", bad, res.Code)
+		}
+	}
+	if res := u.get(fmt.Sprintf("/wire/items/%d/download/pdf", sport[3])); res.Code != 404 {
+		t.Errorf("a download in no format: %d", res.Code)
+	}
+	// Bad filters are refused in words.
+	for _, q := range []string{"product=99", "section=nowhere", "lang=de", "kind=video", "before=zzz", "from=-1", "q=%22%22", "q=a&q=b"} {
+		if res := u.get("/wire/?" + q); res.Code != http.StatusBadRequest || !strings.Contains(res.Body.String(), "class=\"error\"") {
+			t.Errorf("/wire/?%s: %d", q, res.Code)
+		}
+	}
+}
+
+// userID is the signed-in user's id.
+func (u *wireUser) userID(t *testing.T) int64 {
+	t.Helper()
+	s, err := u.e.store.ClientSession(context.Background(), auth.Sum(u.cookies["dateline_wire"]), u.e.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.UserID
+}
+
+// FuzzPortal sends a signed-in client user's filters, item ids and zip
+// selections: never a 5xx, and never a story outside the products.
+func FuzzPortal(f *testing.F) {
+	for _, s := range [][3]string{{"section=sport&kind=photo", "1", "1,2"}, {"q=football+-final&from=50", "99999999999999999999", "x"}, {"before=abc", "-1", ""},
+		{"product=1&lang=ru&embargoed=1", "0", "1,1,1"}, {"q=%22", "%00", "9223372036854775807"}, {"part=list&q=\x00", "1/download/ninjs", strings.Repeat("1,", 120)}} {
+		f.Add(s[0], s[1], s[2])
+	}
+	e, u, _, politics := portalWorld(f)
+	f.Fuzz(func(t *testing.T, query, id, sel string) {
+		check := func(what string, res *httptest.ResponseRecorder) {
+			if res.Code >= 500 {
+				t.Fatalf("%s: %d", what, res.Code)
+			}
+			body := res.Body.String()
+			for _, p := range politics {
+				if slices.Contains(wireIDs(body), p) || strings.Contains(body, fmt.Sprintf("dateline-%d.", p)) || strings.Contains(body, "Budget vote") {
+					t.Fatalf("%s shows a story outside the products", what)
+				}
+			}
+		}
+		req := httptest.NewRequest(http.MethodGet, "/wire/", nil)
+		req.URL.RawQuery = query
+		for name, v := range u.cookies {
+			req.AddCookie(&http.Cookie{Name: name, Value: v})
+		}
+		w := httptest.NewRecorder()
+		e.srv.ServeHTTP(w, req)
+		check("/wire/?"+query, w)
+		if p := "/wire/items/" + url.PathEscape(id); !strings.ContainsAny(id, "?#") {
+			check(p, u.get(p))
+		}
+		form := url.Values{"format": {"text"}, "id": strings.Split(sel, ",")}
+		check("zip "+sel, u.post("/wire/download", form))
+	})
 }
