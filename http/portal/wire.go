@@ -25,7 +25,7 @@ type filter struct {
 	Q         string
 	Embargoed bool // the embargoed copy, soonest release first
 	Before    *dateline.Cursor
-	From      int   // a search's page: how many hits come before it
+	From      int // a search's page: how many hits come before it
 }
 
 // readFilter reads the filter from the query, refusing in words what it
