@@ -66,6 +66,19 @@ func TestNewsroomClients(t *testing.T) {
 	if r := adm.post(page+"/users", url.Values{"email": {"two@bank.example"}, "name": {"Two"}, "role": {"member"}}); r.Code != http.StatusForbidden || !strings.Contains(r.Body, "Every seat") {
 		t.Errorf("a person beyond the seats: %d", r.Code)
 	}
+	// An invitation link, which signs the person in at the portal.
+	desk, _ := n.store.ClientUserByEmail(ctx, "desk@bank.example")
+	inv := adm.post(fmt.Sprintf("%s/users/%d/invite", page, desk.ID), nil)
+	link := regexp.MustCompile(`value="https?://news\.example(/wire/invitation/[^"]+)"`).FindStringSubmatch(inv.Body)
+	if inv.Code != http.StatusCreated || link == nil {
+		t.Fatalf("invitation link: %d %s", inv.Code, excerpt(inv.Body))
+	}
+	if r := n.get(link[1]); r.Code != 200 || !strings.Contains(r.Body.String(), "desk@bank.example") {
+		t.Errorf("the invitation's page: %d", r.Code)
+	}
+	if r := adm.post(fmt.Sprintf("%s/users/%d/invite", page, desk.ID+100), nil); r.Code != http.StatusNotFound {
+		t.Errorf("an invitation for someone else's person: %d", r.Code)
+	}
 	tok := adm.post(page+"/tokens", url.Values{"name": {"Terminal"}})
 	m := regexp.MustCompile(`value="(dl_[^"]+)"`).FindStringSubmatch(tok.Body)
 	if tok.Code != http.StatusCreated || m == nil {

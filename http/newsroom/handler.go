@@ -60,6 +60,7 @@ type Zone interface {
 type Config struct {
 	Site           any // the site's configuration, as the templates show it
 	BaseURL        string
+	SiteName       string // in the client portal's invitations
 	Media          dateline.Media
 	TrustedProxies []netip.Prefix
 	NoAds          bool
@@ -96,7 +97,7 @@ func New(store Store, site Site, cfg Config, log *slog.Logger, now func() time.T
 		admin:    &admin{kit: k, store: store},
 		ads:      &adsAdmin{kit: k, store: store, lib: lib, baseURL: cfg.BaseURL, noAds: cfg.NoAds},
 		partners: &partnerFeeds{kit: k, store: store, fetcher: cfg.Partners},
-		clients:  clientadmin.New(store, k.clientKit(), cfg.BaseURL, cfg.PushGuard),
+		clients:  clientadmin.New(store, k.clientKit(), cfg.BaseURL, cfg.SiteName, cfg.PushGuard),
 		mux:      http.NewServeMux(),
 	}
 	h.routes(h.mux)

@@ -63,11 +63,12 @@ type Admin struct {
 	push    *pushAdmin
 }
 
-// New makes the pages; baseURL makes the feed addresses whole, guard is
-// the policy push destinations' addresses must pass.
-func New(store Store, k *Kit, baseURL string, guard netguard.Policy) *Admin {
+// New makes the pages; baseURL makes the feed and invitation addresses
+// whole, siteName is the site's name in invitations, guard is the policy
+// push destinations' addresses must pass.
+func New(store Store, k *Kit, baseURL, siteName string, guard netguard.Policy) *Admin {
 	return &Admin{
-		clients: &clientsAdmin{Kit: k, store: store, baseURL: baseURL},
+		clients: &clientsAdmin{Kit: k, store: store, baseURL: baseURL, siteName: siteName},
 		push:    &pushAdmin{Kit: k, store: store, guard: guard},
 	}
 }
@@ -84,6 +85,7 @@ func (a *Admin) Routes(m *http.ServeMux, admin func(HandlerFunc) http.HandlerFun
 	m.HandleFunc("POST /newsroom/clients/{id}/products/{pid}/drop", admin(cl.handleDropProduct))
 	m.HandleFunc("POST /newsroom/clients/{id}/users", admin(cl.handleAddClientUser))
 	m.HandleFunc("POST /newsroom/clients/{id}/users/{uid}", admin(cl.handleSaveClientUser))
+	m.HandleFunc("POST /newsroom/clients/{id}/users/{uid}/invite", admin(cl.handleInviteClientUser))
 	m.HandleFunc("POST /newsroom/clients/{id}/tokens", admin(cl.handleCreateClientToken))
 	m.HandleFunc("POST /newsroom/clients/{id}/tokens/{tid}/delete", admin(cl.handleDeleteClientToken))
 	m.HandleFunc("POST /newsroom/clients/{id}/feed-key", admin(cl.handleRotateFeedKey))
