@@ -99,10 +99,13 @@ func (h *Handler) parse() error {
 			return i18n.Stamp(l, t.In(h.cfg.Zone)) + " " + zoneName(t.In(h.cfg.Zone))
 		},
 		"full": func(l i18n.Lang, t time.Time) string {
-			return i18n.DateYear(l, t.In(h.cfg.Zone)) + ", " + t.In(h.cfg.Zone).Format("15:04")
+			z := t.In(h.cfg.Zone)
+			return i18n.DateYear(l, z) + ", " + z.Format("15:04") + " " + zoneName(z)
 		},
-		"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"html": func(s string) template.HTML { return template.HTML(s) }, // stored pages are sanitised on the way in
+		"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"html":  func(s string) template.HTML { return template.HTML(s) }, // stored pages are sanitised on the way in
+		"thumb": thumb,
+		"fit":   func(p *dateline.Photo) string { return web.MediaURL(p, fitWidth(p, 960)) },
 		"langName": func(l i18n.Lang, code string) string {
 			return i18n.T(l, map[string]string{"en": "English", "ru": "Russian"}[code])
 		},
@@ -120,6 +123,21 @@ func (h *Handler) parse() error {
 		h.sets[name] = set
 	}
 	return nil
+}
+
+// thumb is the address of a small rendition of the photo for lists.
+func thumb(p *dateline.Photo) string { return web.MediaURL(p, fitWidth(p, 320)) }
+
+// fitWidth is the smallest rendition at least w wide, else the largest
+// (0: the photo itself).
+func fitWidth(p *dateline.Photo, w int) int {
+	best := 0
+	for _, x := range p.Widths {
+		if x >= w && (best == 0 || x < best || best < w) || best < w && x > best {
+			best = x
+		}
+	}
+	return best
 }
 
 // zoneName is the zone's short name, "MSK" rather than "+03".
