@@ -116,16 +116,8 @@ func plainText(a *dateline.Article, zone *time.Location) string {
 // format, or its photo's original; 404 outside the entitlement. Each
 // counts as a download of the product that carries it.
 func (h *Handler) handleDownload(w http.ResponseWriter, r *http.Request) error {
-	id, err := itemID(r)
-	if err != nil {
-		return err
-	}
 	format := r.PathValue("format")
-	e, err := h.entitlement(r)
-	if err != nil {
-		return err
-	}
-	a, err := h.visible(r, id, &e)
+	a, e, err := h.pathItem(r)
 	if err != nil {
 		return err
 	}

@@ -51,29 +51,14 @@ func clientOf(r *http.Request) *dateline.Client {
 }
 
 func (h *Handler) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge time.Duration) {
-	c := &http.Cookie{Name: name, Value: value, Path: "/wire/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.secure(r)}
-	if maxAge < 0 {
-		c.MaxAge = -1
-	} else {
-		c.MaxAge = int(maxAge / time.Second)
-	}
-	http.SetCookie(w, c)
+	web.SetCookie(w, "/wire/", name, value, maxAge, h.secure(r))
 }
 
 // currentSession is the live session of the request's cookie, or nil.
 func (h *Handler) currentSession(r *http.Request) *dateline.ClientSession {
-	c, err := r.Cookie(sessionCookie)
-	if err != nil || len(c.Value) != 43 {
-		return nil
-	}
-	s, err := h.store.ClientSession(r.Context(), auth.Sum(c.Value), h.now())
-	if err != nil {
-		if dateline.ErrorCode(err) == dateline.EINTERNAL {
-			h.log.Error("client session", "err", err)
-		}
-		return nil
-	}
-	return s
+	return web.LiveSession(r, sessionCookie, h.log, func(ctx context.Context, hash []byte) (*dateline.ClientSession, error) {
+		return h.store.ClientSession(ctx, hash, h.now())
+	})
 }
 
 // guard lets a request through with a live session of an active
@@ -123,11 +108,9 @@ func (h *Handler) guard(admin bool, fn handlerFunc) http.HandlerFunc {
 // checkCSRF compares the form's (or header's) token with want and
 // refuses a request from another site. It answers 403 on failure.
 func (h *Handler) checkCSRF(w http.ResponseWriter, r *http.Request, want string) bool {
-	if o := r.Header.Get("Origin"); o != "" && o != "null" {
-		if u, err := url.Parse(o); err != nil || u.Host != r.Host {
-			h.refuse(w, r, http.StatusForbidden, "This request came from another site and was refused.")
-			return false
-		}
+	if web.CrossSite(r) {
+		h.refuse(w, r, http.StatusForbidden, "This request came from another site and was refused.")
+		return false
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 	if err := r.ParseForm(); err != nil {

@@ -417,15 +417,7 @@ func (itemPage) nav() string { return "wire" }
 // handleItem is GET /wire/items/{id}: the item with its metadata and its
 // chain; 404 outside the entitlement.
 func (h *Handler) handleItem(w http.ResponseWriter, r *http.Request) error {
-	id, err := itemID(r)
-	if err != nil {
-		return err
-	}
-	e, err := h.entitlement(r)
-	if err != nil {
-		return err
-	}
-	a, err := h.visible(r, id, &e)
+	a, e, err := h.pathItem(r)
 	if err != nil {
 		return err
 	}
@@ -457,6 +449,21 @@ func (h *Handler) handleItem(w http.ResponseWriter, r *http.Request) error {
 	}
 	h.render(w, r, http.StatusOK, "item", a.Headline, page)
 	return nil
+}
+
+// pathItem is the story of the path's id, when the client's entitlement
+// now shows it, and the entitlement.
+func (h *Handler) pathItem(r *http.Request) (*dateline.Article, dateline.Entitlement, error) {
+	id, err := itemID(r)
+	if err != nil {
+		return nil, dateline.Entitlement{}, err
+	}
+	e, err := h.entitlement(r)
+	if err != nil {
+		return nil, e, err
+	}
+	a, err := h.visible(r, id, &e)
+	return a, e, err
 }
 
 // itemID reads the path's item id; anything else is 404.

@@ -183,11 +183,18 @@ func (s peopleStore) CreateSession(ctx context.Context, se *dateline.Session, no
 		se.CreatedAt = now
 	}
 	se.CreatedAt, se.ExpiresAt = sqlutil.TruncSecond(se.CreatedAt), sqlutil.TruncSecond(se.ExpiresAt)
-	return s.db.QuietTx(ctx, func(tx Querier) error {
-		err := tx.QueryRow(ctx, `INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-			se.Hash, se.UserID, se.CSRF, s.db.Time(se.CreatedAt), s.db.Time(se.ExpiresAt)).Scan(&se.ID)
-		if s.db.IsForeignKey(err) {
-			return dateline.Errorf(dateline.ENOTFOUND, "No account %d.", se.UserID)
+	return s.db.insertSecret(ctx, &se.ID, `INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+		"No account %d.", se.UserID, se.Hash, se.UserID, se.CSRF, s.db.Time(se.CreatedAt), s.db.Time(se.ExpiresAt))
+}
+
+// insertSecret runs an INSERT of a secret's row (a session, an
+// invitation) in a quiet transaction and reads its id into id; a row of
+// no account (owner) is ENOTFOUND with the words of notFound.
+func (db *DB) insertSecret(ctx context.Context, id *int64, insert, notFound string, owner int64, args ...any) error {
+	return db.QuietTx(ctx, func(tx Querier) error {
+		err := tx.QueryRow(ctx, insert+` RETURNING id`, args...).Scan(id)
+		if db.IsForeignKey(err) {
+			return dateline.Errorf(dateline.ENOTFOUND, notFound, owner)
 		}
 		return err
 	})

@@ -69,14 +69,8 @@ func (s portalStore) CreateClientSession(ctx context.Context, se *dateline.Clien
 		se.CreatedAt = now
 	}
 	se.CreatedAt, se.ExpiresAt = sqlutil.TruncSecond(se.CreatedAt), sqlutil.TruncSecond(se.ExpiresAt)
-	return s.db.QuietTx(ctx, func(tx Querier) error {
-		err := tx.QueryRow(ctx, `INSERT INTO client_sessions (hash, client_user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-			se.Hash, se.UserID, se.CSRF, s.db.Time(se.CreatedAt), s.db.Time(se.ExpiresAt)).Scan(&se.ID)
-		if s.db.IsForeignKey(err) {
-			return dateline.Errorf(dateline.ENOTFOUND, "No client user %d.", se.UserID)
-		}
-		return err
-	})
+	return s.db.insertSecret(ctx, &se.ID, `INSERT INTO client_sessions (hash, client_user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+		"No client user %d.", se.UserID, se.Hash, se.UserID, se.CSRF, s.db.Time(se.CreatedAt), s.db.Time(se.ExpiresAt))
 }
 
 // ClientSession returns the live session with the hash and its user.
@@ -136,6 +130,8 @@ func (s portalStore) CreateInvitation(ctx context.Context, inv *dateline.Invitat
 		inv.CreatedAt = now
 	}
 	inv.CreatedAt, inv.ExpiresAt = sqlutil.TruncSecond(inv.CreatedAt), sqlutil.TruncSecond(inv.ExpiresAt)
+	// One transaction replaces the user's earlier invitations, so two
+	// made at once leave one.
 	return s.db.QuietTx(ctx, func(tx Querier) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM client_invitations WHERE client_user_id = ?`, inv.UserID); err != nil {
 			return err
