@@ -325,6 +325,19 @@ func (e *Entitlement) Shows(a *Article) bool {
 	return false
 }
 
+// ProductOf is the product a use of the story counts for: the first of
+// the entitlement that carries it (embargoed copy only through a product
+// that carries it); 0 when none does.
+func (e *Entitlement) ProductOf(a *Article) int64 {
+	for i := range e.Products {
+		p := &e.Products[i]
+		if p.Covers(a) && (a.Status != StatusScheduled || p.Embargoed) {
+			return p.ID
+		}
+	}
+	return 0
+}
+
 // Embargoed reports whether any product carries embargoed copy.
 func (e *Entitlement) Embargoed() bool {
 	return slices.ContainsFunc(e.Products, func(p Product) bool { return p.Embargoed })

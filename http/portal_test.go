@@ -511,6 +511,9 @@ func TestPortalEntitlementRandom(t *testing.T) {
 				}
 			}
 			// Downloads and deliveries were counted for the client.
+			if err := e.srv.FlushUsage(ctx); err != nil {
+				t.Fatal(err)
+			}
 			us, err := e.store.UsageOf(ctx, c.ID, "2000-01-01", "2100-01-01")
 			if err != nil {
 				t.Fatal(err)
@@ -753,4 +756,48 @@ func FuzzPortal(f *testing.F) {
 		form := url.Values{"format": {"text"}, "id": strings.Split(sel, ",")}
 		check("zip "+sel, u.post("/wire/download", form))
 	})
+}
+
+// TestUsageCounts: a client's API requests, the items they carry (list,
+// item, feed) and the portal's deliveries and downloads are counted per
+// product and day, and written in one batch.
+func TestUsageCounts(t *testing.T) {
+	e, u, sport, politics := portalWorld(t)
+	ctx := context.Background()
+	c, _ := e.store.ClientUserByEmail(ctx, "desk@sport.example")
+	cl, _ := e.store.Client(ctx, c.ClientID)
+	ent, _ := e.store.Entitlement(ctx, c.ClientID, e.clock.Now())
+	pid := ent.Products[0].ID
+	tok := e.makeTokenFor(&dateline.Token{Name: "usage", Scope: "read", ClientID: c.ClientID})
+	if code, page, _ := e.items("/api/v1/items", tok); code != 200 || len(page.Items) != len(sport) {
+		t.Fatalf("items: %d %d", code, len(page.Items))
+	}
+	e.get(fmt.Sprintf("/api/v1/items/%d", sport[0]), "Authorization", "Bearer "+tok)
+	e.get(fmt.Sprintf("/api/v1/items/%d", politics[0]), "Authorization", "Bearer "+tok) // 404: a request, nothing delivered
+	if res := e.get(dateline.FeedAddress(cl, pid)); res.Code != 200 {
+		t.Fatalf("feed: %d", res.Code)
+	}
+	u.get("/wire/")
+	u.get(fmt.Sprintf("/wire/items/%d/download/text", sport[1]))
+	if err := e.srv.FlushUsage(ctx); err != nil {
+		t.Fatal(err)
+	}
+	us, err := e.store.UsageOf(ctx, c.ClientID, "2000-01-01", "2100-01-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int64{}
+	for _, x := range us {
+		got[fmt.Sprintf("%d/%s", x.ProductID, x.Kind)] += x.Count
+		if x.Day != e.clock.Now().UTC().Format(time.DateOnly) {
+			t.Errorf("counted on %s", x.Day)
+		}
+	}
+	n := int64(len(sport))
+	// Delivered: the API's list and item, the feed, and the portal's list
+	// twice (once at sign-in).
+	want := map[string]int64{"0/api": 3, fmt.Sprintf("%d/delivered", pid): n + 1 + n + 2*n, fmt.Sprintf("%d/downloaded", pid): 1}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("usage: %v, want %v", got, want)
+	}
 }

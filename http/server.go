@@ -22,6 +22,7 @@ import (
 	"dateline/http/api"
 	"dateline/http/newsroom"
 	"dateline/http/portal"
+	"dateline/usage"
 	"dateline/http/site"
 	"dateline/http/site/currency"
 	"dateline/http/site/kit"
@@ -123,6 +124,7 @@ type Server struct {
 	newsroom *newsroom.Handler
 	api      *api.Handler
 	portal   *portal.Handler
+	usage    *usage.Counter
 }
 
 // NewServer builds the server and parses every template, so a broken one
@@ -157,13 +159,13 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{log: log, cfg: cfg, kit: k, site: st, currency: rates, prefs: prefs.New(k)}
+	s := &Server{log: log, cfg: cfg, kit: k, site: st, currency: rates, prefs: prefs.New(k), usage: usage.New(store, now, log)}
 	s.newsroom = newsroom.New(store, newsroomSite{s}, newsroom.Config{Site: &s.cfg, BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, Media: cfg.Media,
 		TrustedProxies: cfg.TrustedProxies, NoAds: cfg.NoAds, Partners: cfg.Partners, PushGuard: netguard.Policy{AllowPrivate: cfg.PushAllowPrivate}}, log, now)
 	s.api = api.New(store, apiSite{s}, in, st.Reads, api.Config{BaseURL: cfg.BaseURL, MaxBodySize: cfg.MaxBodySize,
-		TrustedProxies: cfg.TrustedProxies, APIRate: cfg.APIRate}, log, now)
+		TrustedProxies: cfg.TrustedProxies, APIRate: cfg.APIRate, Usage: s.usage}, log, now)
 	s.portal, err = portal.New(store, portal.Config{SiteName: cfg.SiteName, BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies,
-		Media: cfg.Media, Zone: cfg.City.Zone, Asset: k.Assets().URL, Sections: st.Sections.List, Stream: s.api.ClientStream}, log, now)
+		Media: cfg.Media, Zone: cfg.City.Zone, Asset: k.Assets().URL, Sections: st.Sections.List, Stream: s.api.ClientStream, Usage: s.usage}, log, now)
 	if err != nil {
 		return nil, err
 	}

@@ -126,6 +126,10 @@ func (s *Handler) handleItem(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		visible = e.Shows(a)
+		s.cfg.Usage.Add(t.ClientID, 0, dateline.UsageAPI, 1)
+		if visible {
+			s.cfg.Usage.Add(t.ClientID, e.ProductOf(a), dateline.UsageDelivered, 1)
+		}
 	}
 	if !visible {
 		return dateline.Errorf(dateline.ENOTFOUND, "No item %d.", id)

@@ -31,6 +31,7 @@ func (s *Handler) clientItems(w http.ResponseWriter, r *http.Request, t *datelin
 	if err != nil {
 		return err
 	}
+	s.cfg.Usage.Add(t.ClientID, 0, dateline.UsageAPI, 1)
 	if q.Get("embargoed") != "" {
 		if !e.Embargoed() {
 			return dateline.Errorf(dateline.EFORBIDDEN, "None of this client's products carries embargoed copy.")
@@ -52,6 +53,7 @@ func (s *Handler) clientItems(w http.ResponseWriter, r *http.Request, t *datelin
 	page := itemsPage{Items: []*ninjs.Item{}}
 	for _, a := range res.Items {
 		page.Items = append(page.Items, s.apiItem(a))
+		s.cfg.Usage.Add(t.ClientID, e.ProductOf(a), dateline.UsageDelivered, 1)
 	}
 	if res.Next != nil {
 		page.Next = res.Next.String()
@@ -154,6 +156,7 @@ func (s *Handler) handleClientFeed(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	s.cfg.Usage.Add(clientID, productID, dateline.UsageDelivered, int64(len(res.Items)))
 	body, err := s.site.ArticlesRSS(p.Name, dateline.FeedAddress(c, productID), res.Items)
 	if err != nil {
 		return err

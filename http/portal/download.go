@@ -133,7 +133,7 @@ func (h *Handler) handleDownload(w http.ResponseWriter, r *http.Request) error {
 		attach(w, name)
 		w.Write(body)
 	}
-	h.count(r, []dateline.Usage{{ClientID: e.ClientID, ProductID: productFor(&e, a), Kind: dateline.UsageDownloaded, Count: 1}})
+	h.cfg.Usage.Add(e.ClientID, e.ProductOf(a), dateline.UsageDownloaded, 1)
 	return nil
 }
 
@@ -206,7 +206,6 @@ func (h *Handler) handleZip(w http.ResponseWriter, r *http.Request) error {
 	photos := r.PostFormValue("photos") != ""
 	attach(w, "dateline-"+h.now().In(h.cfg.Zone).Format("2006-01-02-1504")+".zip")
 	zw := zip.NewWriter(w)
-	var usage []dateline.Usage
 	var left []string
 	budget := int64(maxZipPhotoBytes)
 	for _, a := range items {
@@ -219,7 +218,7 @@ func (h *Handler) handleZip(w http.ResponseWriter, r *http.Request) error {
 			return nil // the reader went away
 		}
 		fw.Write(body)
-		usage = append(usage, dateline.Usage{ClientID: e.ClientID, ProductID: productFor(&e, a), Kind: dateline.UsageDownloaded, Count: 1})
+		h.cfg.Usage.Add(e.ClientID, e.ProductOf(a), dateline.UsageDownloaded, 1)
 		if photos && a.Photo != nil && a.Photo.Path != "" && h.cfg.Media != nil && a.Status != dateline.StatusWithdrawn && a.Status != dateline.StatusWithheld {
 			if !h.zipPhoto(r, zw, a, &budget) {
 				left = append(left, photoName(a))
@@ -233,7 +232,6 @@ func (h *Handler) handleZip(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	zw.Close()
-	h.count(r, usage)
 	return nil
 }
 

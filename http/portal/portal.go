@@ -23,6 +23,7 @@ import (
 	"dateline"
 	"dateline/http/web"
 	"dateline/i18n"
+	"dateline/usage"
 	"dateline/wire"
 )
 
@@ -59,6 +60,8 @@ type Config struct {
 	// Stream serves the live stream of an entitlement (the read API's,
 	// http/api.Handler.ClientStream).
 	Stream func(w http.ResponseWriter, r *http.Request, e dateline.Entitlement) error
+	// Usage counts what each client's people see and download.
+	Usage *usage.Counter
 }
 
 // Handler serves /wire/ (but /wire/feeds/, the API's).

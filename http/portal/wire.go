@@ -156,23 +156,14 @@ func (h *Handler) item(a *dateline.Article, e *dateline.Entitlement) item {
 		it.Marks = append(it.Marks, "Corrected")
 	}
 	for _, p := range e.Products {
-		if p.Covers(a) && (a.Status != dateline.StatusScheduled || p.Embargoed) {
+		one := dateline.Entitlement{Products: []dateline.Product{p}}
+		if one.ProductOf(a) != 0 {
 			it.Products = append(it.Products, p.Name)
 		}
 	}
 	return it
 }
 
-// productFor is the product a use of the article counts for: the first
-// of the contract that carries it.
-func productFor(e *dateline.Entitlement, a *dateline.Article) int64 {
-	for _, p := range e.Products {
-		if p.Covers(a) && (a.Status != dateline.StatusScheduled || p.Embargoed) {
-			return p.ID
-		}
-	}
-	return 0
-}
 
 type option struct {
 	Value, Label string
@@ -237,14 +228,12 @@ func (h *Handler) handleWire(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var usage []dateline.Usage
 	for _, a := range list {
 		it := h.item(a, &e)
 		it.Bookmark = marks[a.ID]
 		page.Items = append(page.Items, it)
-		usage = append(usage, dateline.Usage{ClientID: e.ClientID, ProductID: productFor(&e, a), Kind: dateline.UsageDelivered, Count: 1})
+		h.cfg.Usage.Add(e.ClientID, e.ProductOf(a), dateline.UsageDelivered, 1)
 	}
-	h.count(r, usage)
 	for _, p := range e.Products {
 		page.Products = append(page.Products, option{Value: strconv.FormatInt(p.ID, 10), Label: p.Name, On: p.ID == f.Product})
 	}
@@ -366,31 +355,6 @@ func (h *Handler) bookmarked(r *http.Request) (map[int64]bool, error) {
 	return m, nil
 }
 
-// count adds uses to the client's usage, for the day (UTC); a failure
-// is logged, and the reader still gets the page.
-func (h *Handler) count(r *http.Request, us []dateline.Usage) {
-	if len(us) == 0 {
-		return
-	}
-	day := h.now().UTC().Format(time.DateOnly)
-	sum := map[dateline.Usage]int64{}
-	for _, u := range us {
-		n := u.Count
-		u.Count, u.Day = 0, day
-		sum[u] += n
-	}
-	merged := make([]dateline.Usage, 0, len(sum))
-	for u, n := range sum {
-		u.Count = n
-		merged = append(merged, u)
-	}
-	slices.SortFunc(merged, func(a, b dateline.Usage) int {
-		return cmp.Or(cmp.Compare(a.ProductID, b.ProductID), cmp.Compare(a.Kind, b.Kind))
-	})
-	if err := h.store.AddUsage(r.Context(), merged); err != nil {
-		h.log.Error("portal usage", "err", err)
-	}
-}
 
 // visible is the story with the id when the entitlement shows it; else
 // ENOTFOUND, the same as for no story at all.
