@@ -22,7 +22,6 @@ import (
 	"dateline/http/api"
 	"dateline/http/newsroom"
 	"dateline/http/portal"
-	"dateline/usage"
 	"dateline/http/site"
 	"dateline/http/site/currency"
 	"dateline/http/site/kit"
@@ -33,6 +32,7 @@ import (
 	"dateline/internal/netguard"
 	"dateline/metrics"
 	"dateline/readership"
+	"dateline/usage"
 )
 
 // The templates of the site and of the newsroom, and the static files.

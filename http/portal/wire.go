@@ -164,7 +164,6 @@ func (h *Handler) item(a *dateline.Article, e *dateline.Entitlement) item {
 	return it
 }
 
-
 type option struct {
 	Value, Label string
 	On           bool
@@ -354,7 +353,6 @@ func (h *Handler) bookmarked(r *http.Request) (map[int64]bool, error) {
 	}
 	return m, nil
 }
-
 
 // visible is the story with the id when the entitlement shows it; else
 // ENOTFOUND, the same as for no story at all.
