@@ -137,4 +137,26 @@ func TestNewsroomClients(t *testing.T) {
 	if strings.Contains(n.logs.String(), m[1]) {
 		t.Error("the log holds the client's token")
 	}
+
+	// The month's usage: the token's two lists (one of an item, one empty
+	// once the client was disabled) and the feed's item.
+	if err := n.srv.FlushUsage(ctx); err != nil {
+		t.Fatal(err)
+	}
+	month := n.clock.Now().UTC().Format("2006-01")
+	if r := adm.get("/newsroom/usage?month=" + month); r.Code != 200 || !strings.Contains(r.Body, "Bank of Examples") || !strings.Contains(r.Body, "Sport desk") {
+		t.Errorf("usage page: %d %s", r.Code, excerpt(r.Body))
+	}
+	csvRes := adm.get("/newsroom/usage.csv?month=" + month)
+	wantCSV := "month,client_id,client,product_id,product,delivered,downloaded,api_requests\n" +
+		month + ",1,Bank of Examples,0,\"(the client, no one product)\",0,0,2\n" + month + fmt.Sprintf(",1,Bank of Examples,%d,Sport desk,2,0,0\n", ps[0].ID)
+	if csvRes.Code != 200 || csvRes.Body != wantCSV {
+		t.Errorf("usage CSV: %d %q, want %q", csvRes.Code, csvRes.Body, wantCSV)
+	}
+	if r := adm.get("/newsroom/usage?month=2026-13"); r.Code != http.StatusBadRequest {
+		t.Errorf("a bad month: %d", r.Code)
+	}
+	if r := n.as("editor@example.org").get("/newsroom/usage.csv"); r.Code != http.StatusForbidden {
+		t.Errorf("an editor reads the usage: %d", r.Code)
+	}
 }

@@ -33,6 +33,7 @@ type clientsStore interface {
 	Topic(ctx context.Context, slug string) (*dateline.Topic, error)
 	Person(ctx context.Context, slug string) (*dateline.Person, error)
 	CreateInvitation(ctx context.Context, inv *dateline.Invitation, now time.Time) error
+	usageStore
 }
 
 type clientsPage struct {

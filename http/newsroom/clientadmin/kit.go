@@ -1,6 +1,7 @@
 // Package clientadmin is the newsroom's pages of the client wire for
 // admins: clients, their contracts, people, tokens and feed addresses,
-// the products, and each client's push destinations. The newsroom
+// the products, each client's push destinations, and the monthly usage
+// with its CSV for billing. The newsroom
 // (package http/newsroom) mounts them behind its admin guard and lends
 // them its page frame, its clock and its audit log through Kit.
 package clientadmin
@@ -99,6 +100,8 @@ func (a *Admin) Routes(m *http.ServeMux, admin func(HandlerFunc) http.HandlerFun
 	m.HandleFunc("POST /newsroom/products", admin(cl.handleSaveProduct))
 	m.HandleFunc("GET /newsroom/products/{id}", admin(cl.handleProduct))
 	m.HandleFunc("POST /newsroom/products/{id}", admin(cl.handleSaveProduct))
+	m.HandleFunc("GET /newsroom/usage", admin(cl.handleUsage))
+	m.HandleFunc("GET /newsroom/usage.csv", admin(cl.handleUsageCSV))
 }
 
 func pathID(r *http.Request, name string) (int64, error) { return web.PathID(r, name) }
