@@ -76,6 +76,9 @@ func TestNewsroomClients(t *testing.T) {
 	if r := n.get(link[1]); r.Code != 200 || !strings.Contains(r.Body.String(), "desk@bank.example") {
 		t.Errorf("the invitation's page: %d", r.Code)
 	}
+	if secret := strings.TrimPrefix(link[1], "/wire/invitation/"); strings.Contains(n.logs.String(), secret) {
+		t.Error("the log holds an invitation's secret")
+	}
 	if r := adm.post(fmt.Sprintf("%s/users/%d/invite", page, desk.ID+100), nil); r.Code != http.StatusNotFound {
 		t.Errorf("an invitation for someone else's person: %d", r.Code)
 	}

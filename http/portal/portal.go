@@ -220,7 +220,7 @@ var headings = map[int]string{
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := dateline.ErrorCode(err)
 	if code == dateline.EINTERNAL {
-		h.log.Error("portal", "method", r.Method, "path", r.URL.Path, "err", err)
+		h.log.Error("portal", "method", r.Method, "path", web.LoggedPath(r.URL.Path), "err", err)
 	}
 	h.refuse(w, r, web.Status(code), dateline.ErrorMessage(err))
 }

@@ -106,6 +106,15 @@ func CrossSite(r *http.Request) bool {
 	return err != nil || u.Host != r.Host
 }
 
+// LoggedPath is a request's path as logs may keep it: the secret of a
+// portal invitation's link (/wire/invitation/SECRET) is left out.
+func LoggedPath(p string) string {
+	if strings.HasPrefix(p, "/wire/invitation/") {
+		return "/wire/invitation/…"
+	}
+	return p
+}
+
 // PathID reads a positive id from the path's wildcard name; anything
 // else is "nothing at this address" (404), as a wrong address is.
 func PathID(r *http.Request, name string) (int64, error) {
@@ -222,7 +231,7 @@ func AccessLog(log *slog.Logger, observe Observer, next http.Handler, internalEr
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v)
+				log.Error("panic", "method", r.Method, "path", LoggedPath(r.URL.Path), "panic", v)
 				if sw.status == 0 {
 					internalError(sw, r)
 				}
@@ -230,7 +239,7 @@ func AccessLog(log *slog.Logger, observe Observer, next http.Handler, internalEr
 			took := time.Since(start)
 			log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 				slog.String("method", r.Method),
-				slog.String("path", r.URL.Path),
+				slog.String("path", LoggedPath(r.URL.Path)),
 				slog.Int("status", sw.status),
 				slog.Duration("duration", took),
 			)
