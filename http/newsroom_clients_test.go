@@ -82,6 +82,17 @@ func TestNewsroomClients(t *testing.T) {
 	if r := adm.post(fmt.Sprintf("%s/users/%d/invite", page, desk.ID+100), nil); r.Code != http.StatusNotFound {
 		t.Errorf("an invitation for someone else's person: %d", r.Code)
 	}
+	// A new password, which lifts a lock.
+	e := n.env
+	for range 5 {
+		wireSignin(e, "desk@bank.example", "wrong password")
+	}
+	pw := adm.post(fmt.Sprintf("%s/users/%d/password", page, desk.ID), nil)
+	newPW := regexp.MustCompile(`id="secret" class="secret" readonly value="([^"]+)"`).FindStringSubmatch(pw.Body)
+	if pw.Code != http.StatusCreated || newPW == nil {
+		t.Fatalf("new password: %d %s", pw.Code, excerpt(pw.Body))
+	}
+	mustSignin(e, "desk@bank.example", newPW[1])
 	tok := adm.post(page+"/tokens", url.Values{"name": {"Terminal"}})
 	m := regexp.MustCompile(`value="(dl_[^"]+)"`).FindStringSubmatch(tok.Body)
 	if tok.Code != http.StatusCreated || m == nil {
@@ -142,7 +153,8 @@ func TestNewsroomClients(t *testing.T) {
 	}
 
 	// The month's usage: the token's two lists (one of an item, one empty
-	// once the client was disabled) and the feed's item.
+	// once the client was disabled), the feed's item and the portal's list
+	// at the sign-in.
 	if err := n.srv.FlushUsage(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +164,7 @@ func TestNewsroomClients(t *testing.T) {
 	}
 	csvRes := adm.get("/newsroom/usage.csv?month=" + month)
 	wantCSV := "month,client_id,client,product_id,product,delivered,downloaded,api_requests\n" +
-		month + ",1,Bank of Examples,0,\"(the client, no one product)\",0,0,2\n" + month + fmt.Sprintf(",1,Bank of Examples,%d,Sport desk,2,0,0\n", ps[0].ID)
+		month + ",1,Bank of Examples,0,\"(the client, no one product)\",0,0,2\n" + month + fmt.Sprintf(",1,Bank of Examples,%d,Sport desk,3,0,0\n", ps[0].ID)
 	if csvRes.Code != 200 || csvRes.Body != wantCSV {
 		t.Errorf("usage CSV: %d %q, want %q", csvRes.Code, csvRes.Body, wantCSV)
 	}

@@ -33,6 +33,7 @@ type clientsStore interface {
 	Topic(ctx context.Context, slug string) (*dateline.Topic, error)
 	Person(ctx context.Context, slug string) (*dateline.Person, error)
 	CreateInvitation(ctx context.Context, inv *dateline.Invitation, now time.Time) error
+	SetClientPassword(ctx context.Context, userID int64, hash string) error
 	usageStore
 }
 
@@ -345,23 +346,59 @@ func (s *clientsAdmin) handleInviteClientUser(w http.ResponseWriter, r *http.Req
 	if err != nil {
 		return err
 	}
-	us, err := s.store.ClientUsers(r.Context(), id)
+	u, err := s.clientUser(r.Context(), id, uid)
 	if err != nil {
 		return err
+	}
+	letter, err := portal.Invite(r.Context(), s.store, s.baseURL, s.siteName, u, i18n.EN, s.now())
+	if err != nil {
+		return err
+	}
+	s.audit(r.Context(), s.User(r), "client.invite", "client "+strconv.FormatInt(id, 10), "invites "+u.Email)
+	s.Render(w, r, http.StatusCreated, "message", &View{Title: "Invitation made", Nav: "clients",
+		Data: Message{Heading: "Invitation made", Message: "Send " + u.Name + " <" + u.Email + "> this link: it lets them set their password at the portal once, until " +
+			letter.Expires.UTC().Format("2 January 2006, 15:04 UTC") + ". Any earlier link of theirs stops working.",
+			Secret: letter.Link, Back: "/newsroom/clients/" + strconv.FormatInt(id, 10)}})
+	return nil
+}
+
+// clientUser is the client's person uid; ENOTFOUND when the client has
+// no such person.
+func (s *clientsAdmin) clientUser(ctx context.Context, clientID, uid int64) (*dateline.ClientUser, error) {
+	us, err := s.store.ClientUsers(ctx, clientID)
+	if err != nil {
+		return nil, err
 	}
 	i := slices.IndexFunc(us, func(u dateline.ClientUser) bool { return u.ID == uid })
 	if i < 0 {
-		return dateline.Errorf(dateline.ENOTFOUND, "This client has no person %d.", uid)
+		return nil, dateline.Errorf(dateline.ENOTFOUND, "This client has no person %d.", uid)
 	}
-	letter, err := portal.Invite(r.Context(), s.store, s.baseURL, s.siteName, &us[i], i18n.EN, s.now())
+	return &us[i], nil
+}
+
+// handleClientPassword gives one of the client's people a new random
+// password, shown once: it lifts a lock and ends their sessions.
+func (s *clientsAdmin) handleClientPassword(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	s.audit(r.Context(), s.User(r), "client.invite", "client "+strconv.FormatInt(id, 10), "invites "+us[i].Email)
-	s.Render(w, r, http.StatusCreated, "message", &View{Title: "Invitation made", Nav: "clients",
-		Data: Message{Heading: "Invitation made", Message: "Send " + us[i].Name + " <" + us[i].Email + "> this link: it lets them set their password at the portal once, until " +
-			letter.Expires.UTC().Format("2 January 2006, 15:04 UTC") + ". Any earlier link of theirs stops working.",
-			Secret: letter.Link, Back: "/newsroom/clients/" + strconv.FormatInt(id, 10)}})
+	uid, err := pathID(r, "uid")
+	if err != nil {
+		return err
+	}
+	u, err := s.clientUser(r.Context(), id, uid)
+	if err != nil {
+		return err
+	}
+	password := auth.Token()[:20]
+	if err := s.store.SetClientPassword(r.Context(), u.ID, auth.Hash(password)); err != nil {
+		return err
+	}
+	s.audit(r.Context(), s.User(r), "client.password", "client "+strconv.FormatInt(id, 10), "new password for "+u.Email)
+	s.Render(w, r, http.StatusCreated, "message", &View{Title: "New password", Nav: "clients",
+		Data: Message{Heading: "New password", Message: u.Name + " <" + u.Email + "> may sign in at the portal with this password; give it to them safely. Their lock, if any, is lifted and their sessions ended.",
+			Secret: password, Back: "/newsroom/clients/" + strconv.FormatInt(id, 10)}})
 	return nil
 }
 

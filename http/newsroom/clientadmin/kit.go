@@ -87,6 +87,7 @@ func (a *Admin) Routes(m *http.ServeMux, admin func(HandlerFunc) http.HandlerFun
 	m.HandleFunc("POST /newsroom/clients/{id}/users", admin(cl.handleAddClientUser))
 	m.HandleFunc("POST /newsroom/clients/{id}/users/{uid}", admin(cl.handleSaveClientUser))
 	m.HandleFunc("POST /newsroom/clients/{id}/users/{uid}/invite", admin(cl.handleInviteClientUser))
+	m.HandleFunc("POST /newsroom/clients/{id}/users/{uid}/password", admin(cl.handleClientPassword))
 	m.HandleFunc("POST /newsroom/clients/{id}/tokens", admin(cl.handleCreateClientToken))
 	m.HandleFunc("POST /newsroom/clients/{id}/tokens/{tid}/delete", admin(cl.handleDeleteClientToken))
 	m.HandleFunc("POST /newsroom/clients/{id}/feed-key", admin(cl.handleRotateFeedKey))
