@@ -200,6 +200,7 @@ func (h *Handler) handleWire(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	part := q.Get("part")
 	q.Del("part")
+	q.Del("done") // a flash, once
 	f, err := h.readFilter(q, &e)
 	if err != nil {
 		return err
@@ -248,11 +249,12 @@ func (h *Handler) handleWire(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// withParam is the wire's address with the query q and key set to v.
+// withParam is the wire's address with the query q (without its page,
+// flash and part) and key set to v.
 func withParam(q url.Values, key, v string) string {
 	q2 := url.Values{}
 	for k, vs := range q {
-		if k != "before" && k != "from" {
+		if k != "before" && k != "from" && k != "done" && k != "part" {
 			q2[k] = vs
 		}
 	}
@@ -334,9 +336,7 @@ func (h *Handler) search(r *http.Request, e *dateline.Entitlement, f filter) ([]
 	slices.SortStableFunc(full, func(a, b *dateline.Article) int { return cmp.Compare(order[a.ID], order[b.ID]) })
 	next := ""
 	if len(res.Hits) == searchPage && f.From+searchPage < dateline.SearchDateDepth {
-		q := r.URL.Query()
-		q.Del("part")
-		next = withParam(q, "from", strconv.Itoa(f.From+searchPage))
+		next = withParam(r.URL.Query(), "from", strconv.Itoa(f.From+searchPage))
 	}
 	return full, next, nil
 }
