@@ -15,8 +15,9 @@ import (
 // TestPortalJourney is a client user's journey through the portal at
 // phone and desktop widths: the invitation's link sets a password, the
 // user signs out and in again, sees the wire of the company's product, an
-// item arrives live without a reload, the user opens it and downloads a
-// zip of the selected items. Every page passes axe-core.
+// item arrives live without a reload, the user opens it, downloads a zip
+// of the selected items and follows a topic; the Russian interface.
+// Every page passes axe-core.
 func TestPortalJourney(t *testing.T) {
 	axe := axeSource(t)
 	cli := func(args ...string) string {
@@ -123,6 +124,21 @@ func TestPortalJourney(t *testing.T) {
 			}
 			check("the item")
 			screenshot(t, c, "portal-item-"+vp.name)
+
+			// Follow a topic; the other pages pass axe-core too.
+			must(t, c, chromedp.Navigate(baseURL+"/wire/follows"), chromedp.WaitVisible(`input[name=value]`),
+				chromedp.SendKeys(`input[name=value]`, "parliament", chromedp.ByQuery))
+			clickAndLoad(t, c, `form[action="/wire/follows"] button[type=submit]`)
+			if s := text(t, c, `main`); !strings.Contains(s, "parliament") || !strings.Contains(s, "Followed") {
+				t.Errorf("the follows page reads %q", s)
+			}
+			check("follows")
+			screenshot(t, c, "portal-follows-"+vp.name)
+			for _, p := range []string{"/wire/bookmarks", "/wire/people"} {
+				must(t, c, chromedp.Navigate(baseURL+p), chromedp.WaitVisible(`main h1`))
+				check(p)
+				screenshot(t, c, "portal-"+strings.TrimPrefix(p, "/wire/")+"-"+vp.name)
+			}
 
 			// The Russian interface.
 			must(t, c, chromedp.Navigate(baseURL+"/wire/lang/ru?next=/wire/"), chromedp.WaitVisible(`#wire-list`))
