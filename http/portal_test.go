@@ -404,6 +404,13 @@ func TestPortalEntitlementRandom(t *testing.T) {
 			if got := u.wireAll(t, "/wire/?"+q.Encode()); !slices.Equal(got, want) {
 				t.Errorf("the wire filtered by %s: got %v, want %v", q.Encode(), got, want)
 			}
+			// The kills named above the list: covered, killed after publication.
+			for _, m := range regexp.MustCompile(`data-killed="(\d+)"`).FindAllStringSubmatch(u.get("/wire/").Body.String(), -1) {
+				id, _ := strconv.ParseInt(m[1], 10, 64)
+				if a := storyByID(stories, id); a == nil || a.Status != dateline.StatusWithdrawn || !a.WasPublic() || !ent.Covers(a) {
+					t.Errorf("the wire names kill %d outside the products", id)
+				}
+			}
 			// The embargoed copy: only through products that carry it.
 			var wantEmb []int64
 			for _, a := range stories {
@@ -610,6 +617,17 @@ func TestPortalItemsMarksFollows(t *testing.T) {
 	list := u.get("/wire/").Body.String()
 	if ids := wireIDs(list); slices.Contains(ids, politics[0]) || !slices.Contains(ids, sport[0]) || slices.Contains(ids, sport[1]) {
 		t.Errorf("the list: %v", ids)
+	}
+	// The kill is named above the list for two days, with its reason.
+	if !strings.Contains(list, fmt.Sprintf(`data-killed="%d"`, sport[1])) || !strings.Contains(list, "Legal reasons.") {
+		t.Errorf("the list does not name the kill")
+	}
+	if strings.Contains(u.get("/wire/?kind=photo").Body.String(), "data-killed") {
+		t.Errorf("photos only names a kill of a story without a photo")
+	}
+	e.clock.Add(49 * time.Hour)
+	if strings.Contains(u.get("/wire/").Body.String(), "data-killed") {
+		t.Errorf("a kill of three days ago is still named")
 	}
 	// Bookmarks: kept, listed, removed; the list marks them.
 	if res := u.post(fmt.Sprintf("/wire/items/%d/bookmark", sport[2]), url.Values{"op": {"add"}}); res.Code != http.StatusSeeOther {

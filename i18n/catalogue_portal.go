@@ -4,6 +4,7 @@ package i18n
 // and messages. A key the site's catalogue has already keeps the site's
 // words.
 var portalEN = map[string]string{
+	"Killed: do not use":  "Killed: do not use",
 	"Bookmarks":           "Bookmarks",
 	"Remove the bookmark": "Remove the bookmark",
 	"No bookmarks yet: open an item and bookmark it to keep it here.": "No bookmarks yet: open an item and bookmark it to keep it here.",
@@ -139,6 +140,7 @@ var portalEN = map[string]string{
 }
 
 var portalRU = map[string]string{
+	"Killed: do not use":  "Отозвано: не используйте",
 	"Bookmarks":           "Закладки",
 	"Remove the bookmark": "Убрать закладку",
 	"No bookmarks yet: open an item and bookmark it to keep it here.": "Закладок пока нет: откройте материал и добавьте его в закладки, чтобы он был здесь.",

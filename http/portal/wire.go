@@ -172,6 +172,7 @@ type option struct {
 type wirePage struct {
 	F          filter
 	Items      []item
+	Killed     []item // the first page's recent kills
 	Next       string // the next page's address, "" at the end
 	Products   []option
 	Sections   []option
@@ -219,6 +220,14 @@ func (h *Handler) handleWire(w http.ResponseWriter, r *http.Request) error {
 		list = res.Items
 		if res.Next != nil {
 			page.Next = withParam(q, "before", res.Next.String())
+		}
+		if err == nil && f.Before == nil {
+			var killed []*dateline.Article
+			if killed, err = h.killed(r, &ne, f.Kind == dateline.KindPhoto); err == nil {
+				for _, a := range killed {
+					page.Killed = append(page.Killed, h.item(a, &e))
+				}
+			}
 		}
 	}
 	if err != nil {
@@ -290,6 +299,39 @@ func (h *Handler) embargoed(r *http.Request, e *dateline.Entitlement) ([]*dateli
 		return cmp.Or(a.EmbargoUntil.Compare(b.EmbargoUntil), cmp.Compare(a.ID, b.ID))
 	})
 	return full, nil
+}
+
+// killedWindow is how long the wire's first page names a kill.
+const killedWindow = 48 * time.Hour
+
+// killed are the stories the narrowed entitlement covers that were
+// killed (withdrawn after publication) within killedWindow, newest kill
+// first, at most 20: a kill reaches every client that had the story, and
+// the list, which holds published stories, no longer shows it.
+func (h *Handler) killed(r *http.Request, e *dateline.Entitlement, photos bool) ([]*dateline.Article, error) {
+	if len(e.Products) == 0 {
+		return nil, nil
+	}
+	since := h.now().Add(-killedWindow)
+	list, err := h.store.DeskArticles(r.Context(), dateline.DeskFilter{Status: dateline.StatusWithdrawn, Limit: 100})
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for _, a := range list {
+		if a.WasPublic() && a.WithdrawnAt.After(since) {
+			ids = append(ids, a.ID)
+		}
+	}
+	full, err := h.store.ArticlesByID(r.Context(), ids)
+	if err != nil {
+		return nil, err
+	}
+	full = slices.DeleteFunc(full, func(a *dateline.Article) bool {
+		return a.Status != dateline.StatusWithdrawn || !a.WasPublic() || !a.WithdrawnAt.After(since) || !e.Covers(a) || photos && a.Photo == nil
+	})
+	slices.SortFunc(full, func(a, b *dateline.Article) int { return cmp.Or(b.WithdrawnAt.Compare(a.WithdrawnAt), cmp.Compare(b.ID, a.ID)) })
+	return full[:min(len(full), 20)], nil
 }
 
 // searchPage is how many hits a search page holds before the
