@@ -330,7 +330,9 @@ func (h *Handler) killed(r *http.Request, e *dateline.Entitlement, photos bool) 
 	full = slices.DeleteFunc(full, func(a *dateline.Article) bool {
 		return a.Status != dateline.StatusWithdrawn || !a.WasPublic() || !a.WithdrawnAt.After(since) || !e.Covers(a) || photos && a.Photo == nil
 	})
-	slices.SortFunc(full, func(a, b *dateline.Article) int { return cmp.Or(b.WithdrawnAt.Compare(a.WithdrawnAt), cmp.Compare(b.ID, a.ID)) })
+	slices.SortFunc(full, func(a, b *dateline.Article) int {
+		return cmp.Or(b.WithdrawnAt.Compare(a.WithdrawnAt), cmp.Compare(b.ID, a.ID))
+	})
 	return full[:min(len(full), 20)], nil
 }
 
