@@ -124,6 +124,19 @@ func TestPortalJourney(t *testing.T) {
 			}
 			check("the item")
 			screenshot(t, c, "portal-item-"+vp.name)
+			// A story of the demo, with its topics and persons to follow.
+			var demo string
+			must(t, c, chromedp.Navigate(baseURL+"/wire/"), chromedp.WaitVisible(`#wire-list`),
+				chromedp.Evaluate(`[...document.querySelectorAll('.wire-item h2 a')].map(a => a.getAttribute('href'))[[...document.querySelectorAll('.wire-item h2 a')].findIndex(a => !a.textContent.includes('Portal e2e'))] || ''`, &demo))
+			if demo == "" {
+				t.Fatal("no demo story in the wire")
+			}
+			must(t, c, chromedp.Navigate(baseURL+demo), chromedp.WaitVisible(`.wire-article h1`))
+			if s := text(t, c, `.wire-side`); !strings.Contains(s, "Follow") {
+				t.Errorf("the demo item offers nothing to follow: %q", s)
+			}
+			check("a demo item")
+			screenshot(t, c, "portal-item-demo-"+vp.name)
 
 			// Follow a topic; the other pages pass axe-core too.
 			must(t, c, chromedp.Navigate(baseURL+"/wire/follows"), chromedp.WaitVisible(`input[name=value]`),

@@ -601,7 +601,8 @@ func TestPortalItemsMarksFollows(t *testing.T) {
 	}
 	e.srv.Changed()
 	page := u.get(fmt.Sprintf("/wire/items/%d", sport[0])).Body.String()
-	for _, want := range []string{"mark-Updated", "mark-Corrected", "Adds the score.", "The stadium&#39;s name was wrong.", "download/newsml", "Sport"} {
+	for _, want := range []string{"mark-Updated", "mark-Corrected", "Adds the score.", "The stadium&#39;s name was wrong.", "download/newsml", "Sport",
+		`name="kind" value="topic"><input type="hidden" name="value" value="football">`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the updated item lacks %q", want)
 		}

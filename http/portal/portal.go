@@ -108,7 +108,11 @@ func (h *Handler) parse() error {
 		"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"html":  func(s string) template.HTML { return template.HTML(s) }, // stored pages are sanitised on the way in
 		"thumb": thumb,
-		"fit":   func(p *dateline.Photo) string { return web.MediaURL(p, fitWidth(p, 960)) },
+		// dict is what a tag's follow button needs: the page, and the tag.
+		"dict": func(v *view, kind, slug, name string) followButton {
+			return followButton{View: v, Kind: kind, Slug: slug, Name: name}
+		},
+		"fit": func(p *dateline.Photo) string { return web.MediaURL(p, fitWidth(p, 960)) },
 		"langName": func(l i18n.Lang, code string) string {
 			return i18n.T(l, map[string]string{"en": "English", "ru": "Russian"}[code])
 		},
@@ -126,6 +130,12 @@ func (h *Handler) parse() error {
 		h.sets[name] = set
 	}
 	return nil
+}
+
+// followButton is a topic's or person's follow button on an item's page.
+type followButton struct {
+	View             *view
+	Kind, Slug, Name string
 }
 
 // thumb is the address of a small rendition of the photo for lists.
