@@ -305,6 +305,39 @@ func (e *Entitlement) CoversEmbargoed(a *Article) bool {
 	return false
 }
 
+// Shows reports whether the client may open the story: a published one
+// its products cover, one withdrawn or withheld after publication told as
+// such to whom it covers (a kill reaches every client that received the
+// story), and before its release only through a product with embargoed
+// copy. Every client-facing item view (the API's, the portal's) asks it.
+func (e *Entitlement) Shows(a *Article) bool {
+	switch a.Status {
+	case StatusPublished:
+		return e.Covers(a)
+	case StatusWithdrawn, StatusWithheld:
+		if a.WasPublic() {
+			return e.Covers(a)
+		}
+		return e.CoversEmbargoed(a)
+	case StatusScheduled:
+		return a.Embargoed && e.CoversEmbargoed(a)
+	}
+	return false
+}
+
+// ProductOf is the product a use of the story counts for: the first of
+// the entitlement that carries it (embargoed copy only through a product
+// that carries it); 0 when none does.
+func (e *Entitlement) ProductOf(a *Article) int64 {
+	for i := range e.Products {
+		p := &e.Products[i]
+		if p.Covers(a) && (a.Status != StatusScheduled || p.Embargoed) {
+			return p.ID
+		}
+	}
+	return 0
+}
+
 // Embargoed reports whether any product carries embargoed copy.
 func (e *Entitlement) Embargoed() bool {
 	return slices.ContainsFunc(e.Products, func(p Product) bool { return p.Embargoed })

@@ -137,6 +137,8 @@ say "go test (SQLite, and PostgreSQL for the storage suite and the cluster)"
 go test -count=1 -timeout 15m "$@" ./...
 say "fuzzing the whole router for 20 s (never a 5xx, never a panic)"
 go test -run '^$' -fuzz '^FuzzRouter$' -fuzztime 20s ./http
+say "fuzzing the client portal for 5 s (filters, item ids, zip selections: never a 5xx, never an item outside the products)"
+go test -run '^$' -fuzz '^FuzzPortal$' -fuzztime 5s ./http
 say "fuzzing the wire's version order for 5 s"
 go test -run '^$' -fuzz '^FuzzCompareVersions$' -fuzztime 5s .
 say "fuzzing the client entitlement rule for 5 s (Covers against its long-hand spec)"

@@ -65,6 +65,11 @@ var Tables = []Table{
 	{Name: "client_products", Columns: []string{"client_id", "product_id", "active_from", "active_until"}, Seconds: []string{"active_from", "active_until"}},
 	{Name: "client_users", Columns: []string{"id", "client_id", "email", "name", "role", "password_hash", "failures", "locked_until", "disabled", "created_at"},
 		Seconds: []string{"locked_until", "created_at"}, Bools: []string{"disabled"}},
+	{Name: "client_sessions", Columns: []string{"id", "hash", "client_user_id", "csrf", "created_at", "expires_at"}, Seconds: []string{"created_at", "expires_at"}},
+	{Name: "client_invitations", Columns: []string{"id", "hash", "client_user_id", "created_at", "expires_at"}, Seconds: []string{"created_at", "expires_at"}},
+	{Name: "client_follows", Columns: []string{"id", "client_user_id", "kind", "value", "created_at"}, Seconds: []string{"created_at"}},
+	// Keyed by client: a range reads whole clients.
+	{Name: "client_usage", Columns: []string{"client_id", "product_id", "day", "kind", "count"}},
 	{Name: "push_destinations", Columns: []string{"id", "client_id", "url", "secret", "paused", "created_at"}, Bools: []string{"paused"}},
 	{Name: "push_items", Columns: []string{"id", "article_id", "event", "version", "body", "created_at"}},
 	{Name: "push_deliveries", Columns: []string{"id", "destination_id", "item_id", "article_id", "status", "attempts", "next_at",
@@ -76,6 +81,8 @@ var Tables = []Table{
 	{Name: "mail_suppressions", Columns: []string{"id", "address", "list_id", "created_at"}},
 	{Name: "mail_key", Columns: []string{"id", "key"}},
 	{Name: "tokens", Columns: []string{"id", "name", "scope", "hash", "created_at", "embargo", "source", "client_id"}, Seconds: []string{"created_at"}, Bools: []string{"embargo"}},
+	// Keyed by user: a range reads whole users; after articles.
+	{Name: "client_bookmarks", Columns: []string{"client_user_id", "article_id", "created_at"}, Seconds: []string{"created_at"}},
 	{Name: "audit_log", Columns: []string{"id", "at", "user_id", "user_name", "action", "target", "detail"}, Seconds: []string{"at"}},
 	// Keyed by minute: many rows share one, and a range reads whole minutes.
 	{Name: "view_minutes", Columns: []string{"minute", "article_id", "count"}},

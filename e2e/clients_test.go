@@ -11,7 +11,7 @@ import (
 // TestAdminMakesClient has an admin make a product and a client, and give
 // the client the product, at phone and desktop widths: each page passes
 // axe-core, and the client's page then shows the product in force and its
-// signed feed address.
+// signed feed address; the month's usage page passes axe-core too.
 func TestAdminMakesClient(t *testing.T) {
 	axe := axeSource(t)
 	for _, vp := range viewports {
@@ -75,6 +75,10 @@ func TestAdminMakesClient(t *testing.T) {
 			}
 			check("/newsroom/clients/" + id)
 			screenshot(t, ctx, "clients-client-"+vp.name)
+
+			must(t, ctx, chromedp.Navigate(baseURL+"/newsroom/usage"), chromedp.WaitVisible(`#u-month`))
+			check("/newsroom/usage")
+			screenshot(t, ctx, "clients-usage-"+vp.name)
 		})
 	}
 }

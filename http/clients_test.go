@@ -27,6 +27,8 @@ type wireWorld struct {
 	rng     *rand.Rand
 	uris    []string
 	clients []*wireClient
+	stories []*dateline.Article // every story as stored at the end
+	events  []dateline.Event    // every event from the second
 }
 
 type wireClient struct {
@@ -109,127 +111,12 @@ func testSeed(t *testing.T) uint64 { return testseed.Seed(t) }
 // miss none inside. Set DATELINE_TEST_SEED to replay a run.
 func TestClientEntitlementRandom(t *testing.T) {
 	seed := testSeed(t)
-	e := newEnvConfig(t, false, "world", func(c *dhttp.Config) { c.APIRate = 1 << 20 })
-	e.russian()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go e.srv.RunReadership(ctx)
-	w := &wireWorld{e: e, rng: rand.New(rand.NewPCG(seed, seed^0x5eed))}
-	r := w.rng
-
-	// The wire: stories, some under embargo, then updates, kills and
-	// the release of some embargoes.
-	versions := map[string]int{}
-	for i := range 90 {
-		uri := fmt.Sprintf("urn:rnd:%d", i)
-		w.uris = append(w.uris, uri)
-		a := w.story(uri, 1)
-		versions[uri] = 1
-		if r.IntN(5) == 0 {
-			a.Status, a.Embargoed = dateline.StatusScheduled, true
-			a.EmbargoUntil = e.clock.Now().Add(time.Duration(1+r.IntN(120)) * time.Minute)
-		}
-		w.send(a)
-		e.clock.Add(time.Duration(1+r.IntN(90)) * time.Second)
-	}
-	for range 30 {
-		uri := w.uris[r.IntN(len(w.uris))]
-		versions[uri]++
-		a := w.story(uri, versions[uri])
-		if r.IntN(4) == 0 {
-			a.Status = dateline.StatusWithdrawn
-		}
-		w.send(a)
-		e.clock.Add(time.Duration(1+r.IntN(30)) * time.Second)
-	}
-	e.clock.Add(time.Hour)
-	e.release()
-
-	// Clients and their products.
-	var products []*dateline.Product
-	for i := range 12 {
-		p := w.randomProduct(i)
-		if err := e.store.CreateProduct(ctx, p, e.clock.Now()); err != nil {
-			t.Fatal(err)
-		}
-		products = append(products, p)
-	}
-	for i := range 7 {
-		c := &dateline.Client{Name: fmt.Sprintf("Client %d", i), Disabled: i == 6}
-		if err := e.store.CreateClient(ctx, c, e.clock.Now()); err != nil {
-			t.Fatal(err)
-		}
-		n := 1 + r.IntN(4)
-		if i == 0 {
-			n = len(products) // a client of many products
-		}
-		for _, j := range r.Perm(len(products))[:n] {
-			cp := dateline.ClientProduct{ClientID: c.ID, ProductID: products[j].ID}
-			if r.IntN(6) == 0 {
-				cp.Until = e.clock.Now().Add(-time.Minute) // ended
-			}
-			if err := e.store.SetClientProduct(ctx, cp); err != nil {
-				t.Fatal(err)
-			}
-		}
-		ent, err := e.store.Entitlement(ctx, c.ID, e.clock.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		tok := e.makeTokenFor(&dateline.Token{Name: fmt.Sprintf("client-%d", i), Scope: "read", ClientID: c.ID})
-		c, _ = e.store.Client(ctx, c.ID)
-		w.clients = append(w.clients, &wireClient{c: c, ent: ent, token: tok})
-	}
-
-	// The truth: every story as stored.
-	var stories []*dateline.Article
-	for _, uri := range w.uris {
-		a, err := e.store.ArticleByURI(ctx, uri)
-		if err != nil {
-			t.Fatal(err)
-		}
-		stories = append(stories, a)
-	}
-	newestFirst := func(list []*dateline.Article) []int64 {
-		list = slices.Clone(list)
-		slices.SortFunc(list, func(a, b *dateline.Article) int {
-			if c := b.PublishedAt.Compare(a.PublishedAt); c != 0 {
-				return c
-			}
-			return int(b.ID - a.ID)
-		})
-		var ids []int64
-		for _, a := range list {
-			ids = append(ids, a.ID)
-		}
-		return ids
-	}
+	w := playWire(t, seed)
+	e, r, stories, events := w.e, w.rng, w.stories, w.events
+	ctx := context.Background()
 	covered := func(ent *dateline.Entitlement, section string) []int64 {
-		var out []*dateline.Article
-		for _, a := range stories {
-			if a.Status == dateline.StatusPublished && ent.Covers(a) && (section == "" || a.Section == section) {
-				out = append(out, a)
-			}
-		}
-		return newestFirst(out)
+		return w.covered(func(a *dateline.Article) bool { return ent.Covers(a) && (section == "" || a.Section == section) })
 	}
-	// The node's live hub has every event before the streams are read.
-	lastEvent, err := e.store.LastEventID(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	events, err := e.store.Events(ctx, 1, 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	staff := e.embargoToken()
-	for i := 0; !strings.Contains(streamBody(e, "/api/v1/stream?embargoed=1", "Authorization", "Bearer "+staff), fmt.Sprintf("id: %d\n", lastEvent)); i++ {
-		if i == 50 {
-			t.Fatal("the live hub never had the last event")
-		}
-		e.srv.Changed()
-	}
-
 	for ci, wc := range w.clients {
 		ent := &wc.ent
 		t.Run(fmt.Sprintf("client%d", ci), func(t *testing.T) {
@@ -366,6 +253,131 @@ func TestClientEntitlementRandom(t *testing.T) {
 			t.Errorf("%s: %d", bad, res.Code)
 		}
 	}
+}
+
+// playWire plays a random wire (publications, embargoes, updates that
+// move stories, kills, releases) to random clients with random products,
+// on a server whose live hub has every event when it returns.
+func playWire(t *testing.T, seed uint64) *wireWorld {
+	e := newEnvConfig(t, false, "world", func(c *dhttp.Config) { c.APIRate = 1 << 20 })
+	e.russian()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go e.srv.RunReadership(ctx)
+	w := &wireWorld{e: e, rng: rand.New(rand.NewPCG(seed, seed^0x5eed))}
+	r := w.rng
+
+	// The wire: stories, some under embargo, then updates, kills and
+	// the release of some embargoes.
+	versions := map[string]int{}
+	for i := range 90 {
+		uri := fmt.Sprintf("urn:rnd:%d", i)
+		w.uris = append(w.uris, uri)
+		a := w.story(uri, 1)
+		versions[uri] = 1
+		if r.IntN(5) == 0 {
+			a.Status, a.Embargoed = dateline.StatusScheduled, true
+			a.EmbargoUntil = e.clock.Now().Add(time.Duration(1+r.IntN(120)) * time.Minute)
+		}
+		w.send(a)
+		e.clock.Add(time.Duration(1+r.IntN(90)) * time.Second)
+	}
+	for range 30 {
+		uri := w.uris[r.IntN(len(w.uris))]
+		versions[uri]++
+		a := w.story(uri, versions[uri])
+		if r.IntN(4) == 0 {
+			a.Status = dateline.StatusWithdrawn
+		}
+		w.send(a)
+		e.clock.Add(time.Duration(1+r.IntN(30)) * time.Second)
+	}
+	e.clock.Add(time.Hour)
+	e.release()
+
+	// Clients and their products.
+	var products []*dateline.Product
+	for i := range 12 {
+		p := w.randomProduct(i)
+		if err := e.store.CreateProduct(ctx, p, e.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		products = append(products, p)
+	}
+	for i := range 7 {
+		c := &dateline.Client{Name: fmt.Sprintf("Client %d", i), Disabled: i == 6}
+		if err := e.store.CreateClient(ctx, c, e.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		n := 1 + r.IntN(4)
+		if i == 0 {
+			n = len(products) // a client of many products
+		}
+		for _, j := range r.Perm(len(products))[:n] {
+			cp := dateline.ClientProduct{ClientID: c.ID, ProductID: products[j].ID}
+			if r.IntN(6) == 0 {
+				cp.Until = e.clock.Now().Add(-time.Minute) // ended
+			}
+			if err := e.store.SetClientProduct(ctx, cp); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ent, err := e.store.Entitlement(ctx, c.ID, e.clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok := e.makeTokenFor(&dateline.Token{Name: fmt.Sprintf("client-%d", i), Scope: "read", ClientID: c.ID})
+		c, _ = e.store.Client(ctx, c.ID)
+		w.clients = append(w.clients, &wireClient{c: c, ent: ent, token: tok})
+	}
+
+	// The truth: every story as stored.
+	for _, uri := range w.uris {
+		a, err := e.store.ArticleByURI(ctx, uri)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.stories = append(w.stories, a)
+	}
+	// The node's live hub has every event before the streams are read.
+	lastEvent, err := e.store.LastEventID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.events, err = e.store.Events(ctx, 1, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff := e.embargoToken()
+	for i := 0; !strings.Contains(streamBody(e, "/api/v1/stream?embargoed=1", "Authorization", "Bearer "+staff), fmt.Sprintf("id: %d\n", lastEvent)); i++ {
+		if i == 50 {
+			t.Fatal("the live hub never had the last event")
+		}
+		e.srv.Changed()
+	}
+
+	return w
+}
+
+// covered are the ids of the published stories keep keeps, newest first.
+func (w *wireWorld) covered(keep func(*dateline.Article) bool) []int64 {
+	var list []*dateline.Article
+	for _, a := range w.stories {
+		if a.Status == dateline.StatusPublished && keep(a) {
+			list = append(list, a)
+		}
+	}
+	slices.SortFunc(list, func(a, b *dateline.Article) int {
+		if c := b.PublishedAt.Compare(a.PublishedAt); c != 0 {
+			return c
+		}
+		return int(b.ID - a.ID)
+	})
+	var ids []int64
+	for _, a := range list {
+		ids = append(ids, a.ID)
+	}
+	return ids
 }
 
 func storyByID(stories []*dateline.Article, id int64) *dateline.Article {

@@ -66,6 +66,33 @@ func TestNewsroomClients(t *testing.T) {
 	if r := adm.post(page+"/users", url.Values{"email": {"two@bank.example"}, "name": {"Two"}, "role": {"member"}}); r.Code != http.StatusForbidden || !strings.Contains(r.Body, "Every seat") {
 		t.Errorf("a person beyond the seats: %d", r.Code)
 	}
+	// An invitation link, which signs the person in at the portal.
+	desk, _ := n.store.ClientUserByEmail(ctx, "desk@bank.example")
+	inv := adm.post(fmt.Sprintf("%s/users/%d/invite", page, desk.ID), nil)
+	link := regexp.MustCompile(`value="https?://news\.example(/wire/invitation/[^"]+)"`).FindStringSubmatch(inv.Body)
+	if inv.Code != http.StatusCreated || link == nil {
+		t.Fatalf("invitation link: %d %s", inv.Code, excerpt(inv.Body))
+	}
+	if r := n.get(link[1]); r.Code != 200 || !strings.Contains(r.Body.String(), "desk@bank.example") {
+		t.Errorf("the invitation's page: %d", r.Code)
+	}
+	if secret := strings.TrimPrefix(link[1], "/wire/invitation/"); strings.Contains(n.logs.String(), secret) {
+		t.Error("the log holds an invitation's secret")
+	}
+	if r := adm.post(fmt.Sprintf("%s/users/%d/invite", page, desk.ID+100), nil); r.Code != http.StatusNotFound {
+		t.Errorf("an invitation for someone else's person: %d", r.Code)
+	}
+	// A new password, which lifts a lock.
+	e := n.env
+	for range 5 {
+		wireSignin(e, "desk@bank.example", "wrong password")
+	}
+	pw := adm.post(fmt.Sprintf("%s/users/%d/password", page, desk.ID), nil)
+	newPW := regexp.MustCompile(`id="secret" class="secret" readonly value="([^"]+)"`).FindStringSubmatch(pw.Body)
+	if pw.Code != http.StatusCreated || newPW == nil {
+		t.Fatalf("new password: %d %s", pw.Code, excerpt(pw.Body))
+	}
+	mustSignin(e, "desk@bank.example", newPW[1])
 	tok := adm.post(page+"/tokens", url.Values{"name": {"Terminal"}})
 	m := regexp.MustCompile(`value="(dl_[^"]+)"`).FindStringSubmatch(tok.Body)
 	if tok.Code != http.StatusCreated || m == nil {
@@ -123,5 +150,28 @@ func TestNewsroomClients(t *testing.T) {
 	}
 	if strings.Contains(n.logs.String(), m[1]) {
 		t.Error("the log holds the client's token")
+	}
+
+	// The month's usage: the token's two lists (one of an item, one empty
+	// once the client was disabled), the feed's item and the portal's list
+	// at the sign-in.
+	if err := n.srv.FlushUsage(ctx); err != nil {
+		t.Fatal(err)
+	}
+	month := n.clock.Now().UTC().Format("2006-01")
+	if r := adm.get("/newsroom/usage?month=" + month); r.Code != 200 || !strings.Contains(r.Body, "Bank of Examples") || !strings.Contains(r.Body, "Sport desk") {
+		t.Errorf("usage page: %d %s", r.Code, excerpt(r.Body))
+	}
+	csvRes := adm.get("/newsroom/usage.csv?month=" + month)
+	wantCSV := "month,client_id,client,product_id,product,delivered,downloaded,api_requests\n" +
+		month + ",1,Bank of Examples,0,\"(the client, no one product)\",0,0,2\n" + month + fmt.Sprintf(",1,Bank of Examples,%d,Sport desk,3,0,0\n", ps[0].ID)
+	if csvRes.Code != 200 || csvRes.Body != wantCSV {
+		t.Errorf("usage CSV: %d %q, want %q", csvRes.Code, csvRes.Body, wantCSV)
+	}
+	if r := adm.get("/newsroom/usage?month=2026-13"); r.Code != http.StatusBadRequest {
+		t.Errorf("a bad month: %d", r.Code)
+	}
+	if r := n.as("editor@example.org").get("/newsroom/usage.csv"); r.Code != http.StatusForbidden {
+		t.Errorf("an editor reads the usage: %d", r.Code)
 	}
 }

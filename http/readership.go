@@ -6,13 +6,23 @@ import (
 )
 
 // RunReadership runs what serve runs for the reader side, for the tests:
-// the readership service and the ads refresher, until ctx ends.
+// the readership service, the ads refresher and the usage counts, until
+// ctx ends.
 func (s *Server) RunReadership(ctx context.Context) {
 	var wg sync.WaitGroup
 	wg.Go(func() { s.site.Reads.Run(ctx) })
 	wg.Go(func() { s.RunAds(ctx) })
+	wg.Go(func() { s.RunUsage(ctx) })
 	wg.Wait()
 }
+
+// RunUsage writes the clients' usage counts every half minute, and once
+// more when ctx ends (package usage).
+func (s *Server) RunUsage(ctx context.Context) { s.usage.Run(ctx) }
+
+// FlushUsage writes the clients' usage counted so far (tests; Run
+// writes it every half minute and when it stops).
+func (s *Server) FlushUsage(ctx context.Context) error { return s.usage.Flush(ctx) }
 
 // FlushViews writes the counted views now (tests and shutdown).
 func (s *Server) FlushViews(ctx context.Context) error { return s.site.Reads.FlushViews(ctx) }

@@ -21,6 +21,7 @@ import (
 	"dateline"
 	"dateline/http/api"
 	"dateline/http/newsroom"
+	"dateline/http/portal"
 	"dateline/http/site"
 	"dateline/http/site/currency"
 	"dateline/http/site/kit"
@@ -32,6 +33,7 @@ import (
 	"dateline/internal/netguard"
 	"dateline/metrics"
 	"dateline/readership"
+	"dateline/usage"
 )
 
 // The templates of the site and of the newsroom, and the static files.
@@ -123,6 +125,8 @@ type Server struct {
 	unsub    *unsubscribe.Handler
 	newsroom *newsroom.Handler
 	api      *api.Handler
+	portal   *portal.Handler
+	usage    *usage.Counter
 }
 
 // NewServer builds the server and parses every template, so a broken one
@@ -157,11 +161,16 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{log: log, cfg: cfg, kit: k, site: st, currency: rates, prefs: prefs.New(k), unsub: unsubscribe.New(k, store)}
-	s.newsroom = newsroom.New(store, newsroomSite{s}, newsroom.Config{Site: &s.cfg, BaseURL: cfg.BaseURL, Media: cfg.Media,
+	s := &Server{log: log, cfg: cfg, kit: k, site: st, currency: rates, prefs: prefs.New(k), usage: usage.New(store, now, log), unsub: unsubscribe.New(k, store)}
+	s.newsroom = newsroom.New(store, newsroomSite{s}, newsroom.Config{Site: &s.cfg, BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, Media: cfg.Media,
 		TrustedProxies: cfg.TrustedProxies, NoAds: cfg.NoAds, Partners: cfg.Partners, PushGuard: netguard.Policy{AllowPrivate: cfg.PushAllowPrivate}}, log, now)
 	s.api = api.New(store, apiSite{s}, in, st.Reads, api.Config{BaseURL: cfg.BaseURL, MaxBodySize: cfg.MaxBodySize,
-		TrustedProxies: cfg.TrustedProxies, APIRate: cfg.APIRate}, log, now)
+		TrustedProxies: cfg.TrustedProxies, APIRate: cfg.APIRate, Usage: s.usage}, log, now)
+	s.portal, err = portal.New(store, portal.Config{SiteName: cfg.SiteName, BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies,
+		Media: cfg.Media, Zone: cfg.City.Zone, Asset: k.Assets().URL, Sections: st.Sections.List, Stream: s.api.ClientStream, Usage: s.usage}, log, now)
+	if err != nil {
+		return nil, err
+	}
 	cfg.Metrics.Pools(store.Pools)
 	if cfg.Metrics != nil {
 		store.ObserveQueries(cfg.Metrics.Query)
@@ -232,8 +241,14 @@ func (s *Server) routes() {
 			s.newsroom.ServeHTTP(w, r)
 			return
 		}
-		if r.URL.Path == "/newsroom" {
-			http.Redirect(w, r, "/newsroom/", http.StatusMovedPermanently)
+		// The client portal; its feeds are the API's.
+		if strings.HasPrefix(r.URL.Path, "/wire/") && !strings.HasPrefix(r.URL.Path, "/wire/feeds/") {
+			web.NoteRoute(w, "/wire/")
+			s.portal.ServeHTTP(w, r)
+			return
+		}
+		if r.URL.Path == "/newsroom" || r.URL.Path == "/wire" {
+			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
 			return
 		}
 		front.ServeHTTP(w, r)

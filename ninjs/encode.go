@@ -23,6 +23,20 @@ func PubStatus(s dateline.Status) string {
 	return ""
 }
 
+// Delivered is the article as it goes to a client (the read API, the
+// portal's downloads): FromArticle, but a withheld story goes as
+// pubstatus withheld without its body or photo, like a canceled one.
+func Delivered(a *dateline.Article, base string) *Item {
+	it := FromArticle(a, base)
+	if a.Status == dateline.StatusWithheld {
+		it.PubStatus, it.Bodies, it.Associations = "withheld", nil, nil
+		if a.Embargoed && !a.EmbargoUntil.IsZero() {
+			it.Embargoed = timePtr(a.EmbargoUntil)
+		}
+	}
+	return it
+}
+
 // FromArticle writes an article as a ninjs 2.2 item. base is the site's
 // absolute URL, for links to pages and photos. The lifecycle travels with
 // it: version, pubstatus, the embargo, and an editor's note carrying the

@@ -1243,6 +1243,7 @@ func FillNewsroom(t testing.TB, s dateline.Store) {
 		t.Fatal(err)
 	}
 	FillClients(t, s)
+	FillPortal(t, s, chain[0])
 	FillPush(t, s)
 	FillMail(t, s)
 	// The wire's lifecycle: an embargo to the millisecond, a withheld

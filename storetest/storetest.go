@@ -75,6 +75,7 @@ func Run(t *testing.T, open Opener) {
 		{Name: "Push", Fn: testPush},
 		{Name: "Mail", Fn: testMail},
 		{Name: "MailClaimsOnce", Fn: testMailClaimsOnce},
+		{Name: "Portal", Fn: testPortal},
 	}
 	tests = append(tests, newsroomTests...)
 	tests = append(tests, readertest.Tests...)

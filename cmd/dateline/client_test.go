@@ -41,8 +41,18 @@ func TestClientCommand(t *testing.T) {
 	if again := must("client", "feeds", "--client", "1", "--rotate"); strings.Contains(feeds, strings.TrimSpace(strings.SplitN(again, "\t", 2)[1])) {
 		t.Error("--rotate kept the signature")
 	}
+	// An invitation: a one-time link, its letter printed to pass on.
+	inv := must("client", "invite", "--email", "desk@bank.example", "--base-url", "https://news.example/", "--lang", "ru")
+	if !strings.Contains(inv, "To: desk@bank.example") || !strings.Contains(inv, "https://news.example/wire/invitation/") || !strings.Contains(inv, "Здравствуйте") {
+		t.Errorf("invite: %q", inv)
+	}
 	store := openTestStore(t, db)
 	ctx := context.Background()
+	link := inv[strings.Index(inv, "/wire/invitation/")+len("/wire/invitation/"):]
+	link = strings.Fields(link)[0]
+	if _, err := store.Invitation(ctx, auth.Sum(link), time.Now()); err != nil {
+		t.Errorf("the printed invitation is not stored: %v", err)
+	}
 	tok, err := store.TokenByHash(ctx, auth.Sum(secret))
 	if err != nil || tok.ClientID != 1 || tok.Scope != "read" {
 		t.Errorf("token: %+v, %v", tok, err)
@@ -69,6 +79,11 @@ func TestClientCommand(t *testing.T) {
 		{[]string{"client", "product", "add", "--name", "sport PHOTOS"}, 1, "There is a product named"},
 		{[]string{"client", "user", "add", "--client", "1", "--email", "b@bank.example", "--name", "B"}, 1, "Every seat of this client is taken"},
 		{[]string{"client", "token", "--client", "9", "--name", "x"}, 1, "No client 9."},
+		{[]string{"client", "invite"}, 2, "--email is required"},
+		{[]string{"client", "invite", "--email", "x@bank.example", "--lang", "de"}, 2, "--lang is en or ru"},
+		{[]string{"client", "invite", "--email", "x@bank.example", "--client", "1"}, 2, "--client and --name go together"},
+		{[]string{"client", "invite", "--email", "nobody@bank.example"}, 1, "No client user has the email"},
+		{[]string{"client", "invite", "--email", "new@bank.example", "--client", "1", "--name", "New"}, 1, "Every seat of this client is taken"},
 		{[]string{"client", "drop", "--client", "1", "--product", "2"}, 1, "does not take product 2"},
 	} {
 		_, _, err := cli(t, append(tt.args, db...)...)

@@ -445,6 +445,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		{"release timer", rel.Run},
 		{"readership", srv.Readership().Run}, // views, rankings, the live streams, WebSub
 		{"ads", srv.RunAds},
+		{"usage", srv.RunUsage}, // the clients' usage counts
 		// Count the sitemap months now, so the first crawler does not wait.
 		{"sitemap warm-up", func(ctx context.Context) {
 			if err := srv.WarmSitemaps(ctx); err != nil && ctx.Err() == nil {

@@ -125,7 +125,11 @@ func (s *Handler) handleItem(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		visible = clientItemVisible(a, &e)
+		visible = e.Shows(a)
+		s.cfg.Usage.Add(t.ClientID, 0, dateline.UsageAPI, 1)
+		if visible {
+			s.cfg.Usage.Add(t.ClientID, e.ProductOf(a), dateline.UsageDelivered, 1)
+		}
 	}
 	if !visible {
 		return dateline.Errorf(dateline.ENOTFOUND, "No item %d.", id)
@@ -149,16 +153,5 @@ func itemVisible(a *dateline.Article, t *dateline.Token) bool {
 	return false
 }
 
-// apiItem is the article as the read API sends it. A withheld story goes
-// as pubstatus withheld without its body or photo, like a canceled one.
-func (s *Handler) apiItem(a *dateline.Article) *ninjs.Item {
-	it := ninjs.FromArticle(a, s.cfg.BaseURL)
-	if a.Status == dateline.StatusWithheld {
-		it.PubStatus, it.Bodies, it.Associations = "withheld", nil, nil
-		if a.Embargoed && !a.EmbargoUntil.IsZero() {
-			at := a.EmbargoUntil.UTC()
-			it.Embargoed = &at
-		}
-	}
-	return it
-}
+// apiItem is the article as the read API sends it (ninjs.Delivered).
+func (s *Handler) apiItem(a *dateline.Article) *ninjs.Item { return ninjs.Delivered(a, s.cfg.BaseURL) }

@@ -31,6 +31,7 @@ func (s *Handler) clientItems(w http.ResponseWriter, r *http.Request, t *datelin
 	if err != nil {
 		return err
 	}
+	s.cfg.Usage.Add(t.ClientID, 0, dateline.UsageAPI, 1)
 	if q.Get("embargoed") != "" {
 		if !e.Embargoed() {
 			return dateline.Errorf(dateline.EFORBIDDEN, "None of this client's products carries embargoed copy.")
@@ -52,30 +53,13 @@ func (s *Handler) clientItems(w http.ResponseWriter, r *http.Request, t *datelin
 	page := itemsPage{Items: []*ninjs.Item{}}
 	for _, a := range res.Items {
 		page.Items = append(page.Items, s.apiItem(a))
+		s.cfg.Usage.Add(t.ClientID, e.ProductOf(a), dateline.UsageDelivered, 1)
 	}
 	if res.Next != nil {
 		page.Next = res.Next.String()
 	}
 	writeAPI(w, r, page)
 	return nil
-}
-
-// clientItemVisible is itemVisible for a client: a story its products
-// cover, told as withdrawn when it was withdrawn after publication; before
-// its release only through a product with embargoed copy.
-func clientItemVisible(a *dateline.Article, e *dateline.Entitlement) bool {
-	switch a.Status {
-	case dateline.StatusPublished:
-		return e.Covers(a)
-	case dateline.StatusWithdrawn, dateline.StatusWithheld:
-		if a.WasPublic() {
-			return e.Covers(a)
-		}
-		return e.CoversEmbargoed(a)
-	case dateline.StatusScheduled:
-		return a.Embargoed && e.CoversEmbargoed(a)
-	}
-	return false
 }
 
 // streamCover decides which events a client's stream sends: those of the
@@ -172,6 +156,7 @@ func (s *Handler) handleClientFeed(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
+	s.cfg.Usage.Add(clientID, productID, dateline.UsageDelivered, int64(len(res.Items)))
 	body, err := s.site.ArticlesRSS(p.Name, dateline.FeedAddress(c, productID), res.Items)
 	if err != nil {
 		return err

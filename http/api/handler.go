@@ -19,6 +19,7 @@ import (
 	"dateline/http/web"
 	"dateline/ingest"
 	"dateline/readership"
+	"dateline/usage"
 )
 
 // Store is the storage the API reads. sqlite.DB and postgres.DB satisfy it.
@@ -73,6 +74,8 @@ type Config struct {
 	MaxBodySize    int64
 	TrustedProxies []netip.Prefix
 	APIRate        int // requests one token may make a minute
+	// Usage counts clients' requests and the items they get (nil: none).
+	Usage *usage.Counter
 }
 
 // Handler serves the API.

@@ -116,6 +116,21 @@ func (s *Handler) handleStream(w http.ResponseWriter, r *http.Request) error {
 		}
 		embargoed = v != ""
 	}
+	return s.stream(w, r, embargoed, cover)
+}
+
+// ClientStream is the live stream of a client's entitlement e (its
+// embargoed events too when a product carries embargoed copy), for the
+// client portal's page (package http/portal), which signs its users in
+// by their own sessions.
+func (s *Handler) ClientStream(w http.ResponseWriter, r *http.Request, e dateline.Entitlement) error {
+	return s.stream(w, r, e.Embargoed(), &streamCover{s: s, e: e})
+}
+
+// stream sends the events, from after the request's Last-Event-ID: the
+// public ones, the embargoed too when embargoed, those cover allows when
+// it is not nil.
+func (s *Handler) stream(w http.ResponseWriter, r *http.Request, embargoed bool, cover *streamCover) error {
 	var last int64
 	if v := r.Header.Get("Last-Event-ID"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)

@@ -1,7 +1,7 @@
 // Package newsroom serves the newsroom at /newsroom/: sign-in, the desk,
 // the story editor, the photo library, collections, the top stories,
 // stories, users, sections, tokens, the audit log, partner feeds, ads, and
-// the client wire's clients and products.
+// the client wire's clients and products (package clientadmin).
 // Its handlers call the editorial workflow (package dateline/newsroom) and
 // the store; what they need of the public site is the Site interface.
 package newsroom
@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/http/newsroom/clientadmin"
 	"dateline/internal/netguard"
 )
 
@@ -27,8 +28,7 @@ type Store interface {
 	adminStore
 	dateline.Ads
 	partnerStore
-	clientsStore
-	pushStore
+	clientadmin.Store
 }
 
 // Site is what the newsroom needs of the public site that it edits.
@@ -60,6 +60,7 @@ type Zone interface {
 type Config struct {
 	Site           any // the site's configuration, as the templates show it
 	BaseURL        string
+	SiteName       string // in the client portal's invitations
 	Media          dateline.Media
 	TrustedProxies []netip.Prefix
 	NoAds          bool
@@ -72,15 +73,14 @@ type Config struct {
 // the newsroom, each holding only what its pages use.
 type Handler struct {
 	*kit
-	sessions *sessions     // sign-in, sessions and one's own account
-	desk     *desk         // the desk, the story editor and its history
-	library  *library      // photos, galleries and infographics
-	curation *curation     // the top stories and the story pages
-	admin    *admin        // people, sections, tokens, the audit log
-	ads      *adsAdmin     // the ad slots and the switch
-	partners *partnerFeeds // partner feeds
-	clients  *clientsAdmin // clients, their products, people, tokens and feeds
-	push     *pushAdmin    // clients' push destinations
+	sessions *sessions          // sign-in, sessions and one's own account
+	desk     *desk              // the desk, the story editor and its history
+	library  *library           // photos, galleries and infographics
+	curation *curation          // the top stories and the story pages
+	admin    *admin             // people, sections, tokens, the audit log
+	ads      *adsAdmin          // the ad slots and the switch
+	partners *partnerFeeds      // partner feeds
+	clients  *clientadmin.Admin // clients, their products, people, tokens, feeds and push
 	mux      *http.ServeMux
 }
 
@@ -97,8 +97,7 @@ func New(store Store, site Site, cfg Config, log *slog.Logger, now func() time.T
 		admin:    &admin{kit: k, store: store},
 		ads:      &adsAdmin{kit: k, store: store, lib: lib, baseURL: cfg.BaseURL, noAds: cfg.NoAds},
 		partners: &partnerFeeds{kit: k, store: store, fetcher: cfg.Partners},
-		clients:  &clientsAdmin{kit: k, store: store, baseURL: cfg.BaseURL},
-		push:     &pushAdmin{kit: k, store: store, guard: cfg.PushGuard},
+		clients:  clientadmin.New(store, k.clientKit(), cfg.BaseURL, cfg.SiteName, cfg.PushGuard),
 		mux:      http.NewServeMux(),
 	}
 	h.routes(h.mux)

@@ -6,11 +6,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"dateline"
+	"dateline/http/newsroom/clientadmin"
 	"dateline/http/web"
 )
 
@@ -94,6 +94,20 @@ func (s *kit) renderNewsroomView(w http.ResponseWriter, r *http.Request, code in
 	web.WriteHTML(w, code, "no-store", buf.Bytes())
 }
 
+// clientKit lends the client wire's admin pages (package clientadmin)
+// the newsroom's frame, clock and audit log.
+func (s *kit) clientKit() *clientadmin.Kit {
+	return &clientadmin.Kit{
+		Render: func(w http.ResponseWriter, r *http.Request, code int, page string, v *clientadmin.View) {
+			s.renderNewsroomView(w, r, code, page, &nrView{Title: v.Title, Session: sessionOf(r), Nav: v.Nav, Flash: v.Flash, Data: v.Data})
+		},
+		User:     func(r *http.Request) *dateline.User { return sessionOf(r).User },
+		Audit:    s.audit,
+		Sections: s.site.Sections,
+		Now:      s.now,
+	}
+}
+
 type messagePage struct {
 	Heading, Message, Back, Secret string
 	Error                          bool
@@ -155,13 +169,7 @@ func (s *kit) fail(w http.ResponseWriter, r *http.Request, err error) {
 func canPublish(r dateline.Role) bool { return r.CanPublish() }
 func canAdmin(r dateline.Role) bool   { return r.CanAdmin() }
 
-func pathID(r *http.Request, name string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, dateline.Errorf(dateline.ENOTFOUND, "There is nothing at this address.")
-	}
-	return id, nil
-}
+func pathID(r *http.Request, name string) (int64, error) { return web.PathID(r, name) }
 
 // audit records an action; a failure to record is logged, not shown.
 func (s *kit) audit(ctx context.Context, u *dateline.User, action, target, detail string) {

@@ -1,6 +1,10 @@
 package newsroom
 
-import "net/http"
+import (
+	"net/http"
+
+	"dateline/http/newsroom/clientadmin"
+)
 
 // routes registers the newsroom on its own mux, which serves
 // every path under /newsroom/. Every page and write is behind
@@ -77,31 +81,10 @@ func (s *Handler) routes(m *http.ServeMux) {
 	m.HandleFunc("POST /newsroom/ads/{slot}", admin(ad.handleSaveAd))
 	m.HandleFunc("POST /newsroom/ads/{slot}/clear", admin(ad.handleClearAd))
 
+	s.clients.Routes(m, func(h clientadmin.HandlerFunc) http.HandlerFunc { return admin(handlerFunc(h)) })
+
 	// Anything else under /newsroom/ still needs a session before it
 	// says there is nothing there.
-	cl := s.clients
-	m.HandleFunc("GET /newsroom/clients", admin(cl.handleClients))
-	m.HandleFunc("POST /newsroom/clients", admin(cl.handleCreateClient))
-	m.HandleFunc("GET /newsroom/clients/{id}", admin(cl.handleClient))
-	m.HandleFunc("POST /newsroom/clients/{id}", admin(cl.handleSaveClient))
-	m.HandleFunc("POST /newsroom/clients/{id}/products", admin(cl.handleTakeProduct))
-	m.HandleFunc("POST /newsroom/clients/{id}/products/{pid}/drop", admin(cl.handleDropProduct))
-	m.HandleFunc("POST /newsroom/clients/{id}/users", admin(cl.handleAddClientUser))
-	m.HandleFunc("POST /newsroom/clients/{id}/users/{uid}", admin(cl.handleSaveClientUser))
-	m.HandleFunc("POST /newsroom/clients/{id}/tokens", admin(cl.handleCreateClientToken))
-	m.HandleFunc("POST /newsroom/clients/{id}/tokens/{tid}/delete", admin(cl.handleDeleteClientToken))
-	m.HandleFunc("POST /newsroom/clients/{id}/feed-key", admin(cl.handleRotateFeedKey))
-	pu := s.push
-	m.HandleFunc("GET /newsroom/clients/{id}/push", admin(pu.handlePush))
-	m.HandleFunc("POST /newsroom/clients/{id}/push", admin(pu.handleAdd))
-	m.HandleFunc("POST /newsroom/clients/{id}/push/{did}/delete", admin(pu.handleDelete))
-	m.HandleFunc("POST /newsroom/clients/{id}/push/{did}/replay", admin(pu.handleReplay))
-	m.HandleFunc("POST /newsroom/clients/{id}/push/{did}/{op}", admin(pu.handlePause))
-	m.HandleFunc("GET /newsroom/products", admin(cl.handleProducts))
-	m.HandleFunc("POST /newsroom/products", admin(cl.handleSaveProduct))
-	m.HandleFunc("GET /newsroom/products/{id}", admin(cl.handleProduct))
-	m.HandleFunc("POST /newsroom/products/{id}", admin(cl.handleSaveProduct))
-
 	m.HandleFunc("/", any(func(w http.ResponseWriter, r *http.Request) error {
 		s.newsroomError(w, r, http.StatusNotFound, "There is no newsroom page at this address.")
 		return nil

@@ -74,30 +74,15 @@ func (s *sessions) secure(r *http.Request) bool {
 }
 
 func (s *sessions) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge time.Duration) {
-	c := &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secure(r)}
-	if maxAge < 0 {
-		c.MaxAge = -1
-	} else if maxAge > 0 {
-		c.MaxAge = int(maxAge / time.Second)
-	}
-	http.SetCookie(w, c)
+	web.SetCookie(w, "/", name, value, maxAge, s.secure(r))
 }
 
 // currentSession looks up the session cookie. It returns nil when there
 // is none or it is not live.
 func (s *sessions) currentSession(r *http.Request) *dateline.Session {
-	c, err := r.Cookie(sessionCookie)
-	if err != nil || len(c.Value) != 43 {
-		return nil
-	}
-	sess, err := s.store.Session(r.Context(), auth.Sum(c.Value), s.now())
-	if err != nil {
-		if dateline.ErrorCode(err) == dateline.EINTERNAL {
-			s.log.Error("session lookup", "err", err)
-		}
-		return nil
-	}
-	return sess
+	return web.LiveSession(r, sessionCookie, s.log, func(ctx context.Context, hash []byte) (*dateline.Session, error) {
+		return s.store.Session(ctx, hash, s.now())
+	})
 }
 
 // requireSession guards every newsroom page and write: without a live
@@ -135,11 +120,9 @@ func (s *sessions) requireSession(need func(dateline.Role) bool, h http.HandlerF
 // whose Origin is another site. It answers 403 and returns false on
 // failure.
 func (s *sessions) checkCSRF(w http.ResponseWriter, r *http.Request, want string) bool {
-	if o := r.Header.Get("Origin"); o != "" && o != "null" {
-		if u, err := url.Parse(o); err != nil || u.Host != r.Host {
-			s.newsroomError(w, r, http.StatusForbidden, "This request came from another site and was refused.")
-			return false
-		}
+	if web.CrossSite(r) {
+		s.newsroomError(w, r, http.StatusForbidden, "This request came from another site and was refused.")
+		return false
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxUploadBytes+1<<20)
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {

@@ -2,14 +2,18 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"dateline"
+	"dateline/auth"
 )
 
 // ClientIP is the reader's address: the connection's, or, when that is a
@@ -48,6 +52,77 @@ func trusted(proxies []netip.Prefix, addr string) bool {
 		}
 	}
 	return false
+}
+
+// SetCookie sets an HttpOnly, SameSite=Lax cookie for path: maxAge < 0
+// deletes it, 0 keeps it for the browser's session.
+func SetCookie(w http.ResponseWriter, path, name, value string, maxAge time.Duration, secure bool) {
+	c := &http.Cookie{Name: name, Value: value, Path: path, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure}
+	if maxAge < 0 {
+		c.MaxAge = -1
+	} else if maxAge > 0 {
+		c.MaxAge = int(maxAge / time.Second)
+	}
+	http.SetCookie(w, c)
+}
+
+// SessionHash is the SHA-256 of the request's session cookie name (a
+// 32-byte secret in base64, 43 characters), as the store keeps sessions;
+// nil when there is none of that shape.
+func SessionHash(r *http.Request, name string) []byte {
+	c, err := r.Cookie(name)
+	if err != nil || len(c.Value) != 43 {
+		return nil
+	}
+	return auth.Sum(c.Value)
+}
+
+// LiveSession is the session of the request's cookie name as lookup
+// finds it by the cookie's hash (SessionHash), or nil when there is none
+// or it is not live; a failure of the store is logged, and is no session.
+func LiveSession[T any](r *http.Request, name string, log *slog.Logger, lookup func(ctx context.Context, hash []byte) (*T, error)) *T {
+	hash := SessionHash(r, name)
+	if hash == nil {
+		return nil
+	}
+	s, err := lookup(r.Context(), hash)
+	if err != nil {
+		if dateline.ErrorCode(err) == dateline.EINTERNAL {
+			log.Error("session lookup", "cookie", name, "err", err)
+		}
+		return nil
+	}
+	return s
+}
+
+// CrossSite reports whether the request's Origin names another host (a
+// write from another site, refused whatever its token).
+func CrossSite(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	if o == "" || o == "null" {
+		return false
+	}
+	u, err := url.Parse(o)
+	return err != nil || u.Host != r.Host
+}
+
+// LoggedPath is a request's path as logs may keep it: the secret of a
+// portal invitation's link (/wire/invitation/SECRET) is left out.
+func LoggedPath(p string) string {
+	if strings.HasPrefix(p, "/wire/invitation/") {
+		return "/wire/invitation/…"
+	}
+	return p
+}
+
+// PathID reads a positive id from the path's wildcard name; anything
+// else is "nothing at this address" (404), as a wrong address is.
+func PathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, dateline.Errorf(dateline.ENOTFOUND, "There is nothing at this address.")
+	}
+	return id, nil
 }
 
 // Status maps an error code to an HTTP status.
@@ -156,7 +231,7 @@ func AccessLog(log *slog.Logger, observe Observer, next http.Handler, internalEr
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v)
+				log.Error("panic", "method", r.Method, "path", LoggedPath(r.URL.Path), "panic", v)
 				if sw.status == 0 {
 					internalError(sw, r)
 				}
@@ -164,7 +239,7 @@ func AccessLog(log *slog.Logger, observe Observer, next http.Handler, internalEr
 			took := time.Since(start)
 			log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 				slog.String("method", r.Method),
-				slog.String("path", r.URL.Path),
+				slog.String("path", LoggedPath(r.URL.Path)),
 				slog.Int("status", sw.status),
 				slog.Duration("duration", took),
 			)

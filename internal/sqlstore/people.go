@@ -122,10 +122,7 @@ func (s peopleStore) LoginFailed(ctx context.Context, userID int64, now time.Tim
 	defer s.db.wrap(&err, "login failed")
 	err = s.db.QuietTx(ctx, func(tx Querier) error {
 		var err error
-		u, err = sqlutil.ScanUser(tx.QueryRow(ctx, `UPDATE users SET
-				failures = CASE WHEN ? > 0 AND failures + 1 >= ? THEN 0 ELSE failures + 1 END,
-				locked_until = CASE WHEN ? > 0 AND failures + 1 >= ? THEN ? ELSE locked_until END
-			WHERE id = ? RETURNING `+userReturning, limit, limit, limit, limit, s.db.Time(now.Add(lock)), userID))
+		u, err = sqlutil.ScanUser(s.db.countFailure(ctx, tx, "users", userReturning, userID, now, limit, lock))
 		return notFound(err, "No account %d.", userID)
 	})
 	return u, err
@@ -137,18 +134,36 @@ func (s peopleStore) LoginFailed(ctx context.Context, userID int64, now time.Tim
 // returns EFORBIDDEN. Returns ENOTFOUND for an unknown account.
 func (s peopleStore) LoginSucceeded(ctx context.Context, userID int64, now time.Time) (err error) {
 	defer s.db.wrap(&err, "login succeeded")
-	at := s.db.Time(now)
-	return s.db.QuietTx(ctx, func(tx Querier) error {
+	return s.db.clearFailures(ctx, "users", userID, now)
+}
+
+// countFailure counts a failed sign-in of the account id in table (users
+// or client_users) in one statement, so that attempts at once all count;
+// at limit failures it is locked until now+lock and the count starts
+// again. The row comes back with the columns of returning.
+func (db *DB) countFailure(ctx context.Context, tx Querier, table, returning string, id int64, now time.Time, limit int, lock time.Duration) sqlutil.Scanner {
+	return tx.QueryRow(ctx, `UPDATE `+table+` SET
+			failures = CASE WHEN ? > 0 AND failures + 1 >= ? THEN 0 ELSE failures + 1 END,
+			locked_until = CASE WHEN ? > 0 AND failures + 1 >= ? THEN ? ELSE locked_until END
+		WHERE id = ? RETURNING `+returning, limit, limit, limit, limit, db.Time(now.Add(lock)), id)
+}
+
+// clearFailures clears the failures and lock of the account id in table
+// (users or client_users) unless it is locked at now (EFORBIDDEN).
+// Returns ENOTFOUND.
+func (db *DB) clearFailures(ctx context.Context, table string, id int64, now time.Time) error {
+	at := db.Time(now)
+	return db.QuietTx(ctx, func(tx Querier) error {
 		// One statement decides and clears, so no failure can come between:
 		// the row lock (or SQLite's one writer) makes a concurrent
-		// LoginFailed wait or go first.
+		// failure wait or go first.
 		var locked sqlutil.Time
-		err := tx.QueryRow(ctx, `UPDATE users SET
+		err := tx.QueryRow(ctx, `UPDATE `+table+` SET
 				failures = CASE WHEN locked_until IS NULL OR locked_until <= ? THEN 0 ELSE failures END,
 				locked_until = CASE WHEN locked_until IS NULL OR locked_until <= ? THEN NULL ELSE locked_until END
-			WHERE id = ? RETURNING locked_until`, at, at, userID).Scan(&locked)
+			WHERE id = ? RETURNING locked_until`, at, at, id).Scan(&locked)
 		if err != nil {
-			return notFound(err, "No account %d.", userID)
+			return notFound(err, "No account %d.", id)
 		}
 		if !locked.T.IsZero() {
 			return dateline.Errorf(dateline.EFORBIDDEN, "This account is locked until %s.", locked.T.Format("15:04 UTC"))
@@ -168,11 +183,18 @@ func (s peopleStore) CreateSession(ctx context.Context, se *dateline.Session, no
 		se.CreatedAt = now
 	}
 	se.CreatedAt, se.ExpiresAt = sqlutil.TruncSecond(se.CreatedAt), sqlutil.TruncSecond(se.ExpiresAt)
-	return s.db.QuietTx(ctx, func(tx Querier) error {
-		err := tx.QueryRow(ctx, `INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-			se.Hash, se.UserID, se.CSRF, s.db.Time(se.CreatedAt), s.db.Time(se.ExpiresAt)).Scan(&se.ID)
-		if s.db.IsForeignKey(err) {
-			return dateline.Errorf(dateline.ENOTFOUND, "No account %d.", se.UserID)
+	return s.db.insertSecret(ctx, &se.ID, `INSERT INTO sessions (hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+		"No account %d.", se.UserID, se.Hash, se.UserID, se.CSRF, s.db.Time(se.CreatedAt), s.db.Time(se.ExpiresAt))
+}
+
+// insertSecret runs an INSERT of a secret's row (a session, an
+// invitation) in a quiet transaction and reads its id into id; a row of
+// no account (owner) is ENOTFOUND with the words of notFound.
+func (db *DB) insertSecret(ctx context.Context, id *int64, insert, notFound string, owner int64, args ...any) error {
+	return db.QuietTx(ctx, func(tx Querier) error {
+		err := tx.QueryRow(ctx, insert+` RETURNING id`, args...).Scan(id)
+		if db.IsForeignKey(err) {
+			return dateline.Errorf(dateline.ENOTFOUND, notFound, owner)
 		}
 		return err
 	})

@@ -61,6 +61,10 @@ func (as *Assets) url(name string) string {
 	return "/static/" + a.hashed
 }
 
+// URL is a static file's address with a hash of its content (the
+// templates' asset), for the surfaces that render their own pages.
+func (as *Assets) URL(name string) string { return as.url(name) }
+
 // Hashed is the static file of hashed name, as a page, or nil.
 func (as *Assets) Hashed(name string) *web.Page {
 	if a := as.byHashed[name]; a != nil {

@@ -15,6 +15,8 @@ import (
 
 	"dateline"
 	"dateline/auth"
+	"dateline/http/portal"
+	"dateline/i18n"
 )
 
 // Usage is the command's help.
@@ -26,6 +28,7 @@ const Usage = `Usage:
   dateline client take --client ID --product ID [--from DATE] [--until DATE] [flags]
   dateline client drop --client ID --product ID [flags]
   dateline client user add --client ID --email E --name N [--role member|client-admin] [flags]
+  dateline client invite --email E [--client ID --name N [--role R]] [--base-url URL] [--lang en|ru] [flags]
   dateline client token --client ID --name NAME [flags]
   dateline client feeds --client ID [--base-url URL] [--rotate] [flags]
 
@@ -35,7 +38,11 @@ whether it carries embargoed copy); a client takes products, each from and
 until a date if given. A client's token reads only what its products cover
 (GET /api/v1/items, /api/v1/items/ID, the stream). "token" prints the new
 token alone on standard output; it cannot be shown again. "user add" prints
-a one-time initial password. "feeds" prints the signed RSS address of each
+a one-time initial password. "invite" makes a one-time link that lets a
+client user set their password at the portal (/wire/), valid for seven
+days, replacing any earlier one, and prints the invitation's subject,
+text and link to pass on; with --client and --name it first adds the
+person (without a password) when the email has no account. "feeds" prints the signed RSS address of each
 product the client takes now; --rotate gives the client a new feed key
 first, so every address given out before stops working.
 Dates are YYYY-MM-DD (UTC midnight) or RFC 3339 times.
@@ -118,7 +125,7 @@ func Run(ctx context.Context, args []string, opener Opener, stdout, stderr io.Wr
 	open := opener(c.fs)
 	run, ok := map[string]func(context.Context, dateline.Store) error{
 		"list": c.list, "add": c.add, "product add": c.productAdd, "product list": c.productList,
-		"take": c.take, "drop": c.drop, "user add": c.userAdd, "token": c.token, "feeds": c.feeds,
+		"take": c.take, "drop": c.drop, "user add": c.userAdd, "invite": c.invite, "token": c.token, "feeds": c.feeds,
 	}[sub]
 	if !ok {
 		fmt.Fprint(stderr, Usage)
@@ -146,6 +153,7 @@ type cmd struct {
 	stdout io.Writer
 
 	name, email, role, from, until, baseURL string
+	lang, siteName                          string
 	sections, langs, topics, persons, kinds string
 	client, product                         int64
 	seats, maxUrgency                       int
@@ -171,6 +179,14 @@ func (c *cmd) flags(sub string) {
 		fs.BoolVar(&c.embargoed, "embargoed", false, "it also carries embargoed copy before its release")
 	case "take", "drop":
 		fs.Int64Var(&c.product, "product", 0, "the product's id (required)")
+	case "invite":
+		fs.StringVar(&c.email, "email", "", "the client user's email (required)")
+		fs.StringVar(&c.name, "name", "", "with --client: the person's name, to add them first")
+		fs.StringVar(&c.role, "role", string(dateline.ClientMember), "with --client: member or client-admin")
+		fs.Int64Var(&c.client, "client", 0, "the client's id, to add the person first (see dateline client list)")
+		fs.StringVar(&c.baseURL, "base-url", "", "the site's address, put before the link's path, e.g. https://news.example")
+		fs.StringVar(&c.lang, "lang", "en", "the invitation's language: en or ru")
+		fs.StringVar(&c.siteName, "site-name", "Dateline", "the site's name, as the invitation says it")
 	case "user add":
 		fs.StringVar(&c.email, "email", "", "the person's email, used to sign in at the portal (required)")
 		fs.StringVar(&c.name, "name", "", "the person's name (required)")
@@ -195,10 +211,18 @@ func (c *cmd) flags(sub string) {
 // check refuses missing and malformed flags before the database opens.
 func (c *cmd) check(sub string) error {
 	needs := map[string][]string{"add": {"name"}, "product add": {"name"}, "take": {"client", "product"}, "drop": {"client", "product"},
-		"user add": {"client", "email", "name"}, "token": {"client", "name"}, "feeds": {"client"}}
+		"user add": {"client", "email", "name"}, "token": {"client", "name"}, "feeds": {"client"}, "invite": {"email"}}
 	for _, name := range needs[sub] {
 		if f := c.fs.Lookup(name); f.Value.String() == "" || f.Value.String() == "0" {
 			return usagef("--%s is required", name)
+		}
+	}
+	if sub == "invite" {
+		if c.lang != "en" && c.lang != "ru" {
+			return usagef("--lang is en or ru, not %q", c.lang)
+		}
+		if (c.client == 0) != (c.name == "") {
+			return usagef("--client and --name go together, to add the person first")
 		}
 	}
 	var err error
@@ -313,6 +337,23 @@ func (c *cmd) userAdd(ctx context.Context, s dateline.Store) error {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "client user %d: %s <%s>, %s\ninitial password (shown once): %s\n", u.ID, u.Name, u.Email, u.Role, password)
+	return nil
+}
+
+func (c *cmd) invite(ctx context.Context, s dateline.Store) error {
+	u, err := s.ClientUserByEmail(ctx, c.email)
+	if dateline.ErrorCode(err) == dateline.ENOTFOUND && c.client != 0 {
+		u = &dateline.ClientUser{ClientID: c.client, Email: c.email, Name: c.name, Role: dateline.ClientRole(c.role)}
+		err = s.CreateClientUser(ctx, u, c.now())
+	}
+	if err != nil {
+		return err
+	}
+	letter, err := portal.Invite(ctx, s, c.baseURL, c.siteName, u, i18n.Lang(c.lang), c.now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "To: %s\nSubject: %s\n\n%s\n", letter.To, letter.Subject, letter.Text)
 	return nil
 }
 

@@ -1,4 +1,4 @@
-package newsroom
+package clientadmin
 
 import (
 	"context"
@@ -10,16 +10,19 @@ import (
 
 	"dateline"
 	"dateline/auth"
+	"dateline/http/portal"
 	"dateline/http/web"
+	"dateline/i18n"
 	"dateline/ingest"
 )
 
 // clientsAdmin is the admins' pages of the client wire: clients, their
 // contracts, people, tokens and feed addresses, and the products.
 type clientsAdmin struct {
-	*kit
-	store   clientsStore
-	baseURL string
+	*Kit
+	store    clientsStore
+	baseURL  string
+	siteName string
 }
 
 // clientsStore is what the client pages need of the store.
@@ -29,6 +32,9 @@ type clientsStore interface {
 	DeleteToken(ctx context.Context, id int64) error
 	Topic(ctx context.Context, slug string) (*dateline.Topic, error)
 	Person(ctx context.Context, slug string) (*dateline.Person, error)
+	CreateInvitation(ctx context.Context, inv *dateline.Invitation, now time.Time) error
+	SetClientPassword(ctx context.Context, userID int64, hash string) error
+	usageStore
 }
 
 type clientsPage struct {
@@ -93,7 +99,7 @@ func (s *clientsAdmin) renderClients(w http.ResponseWriter, r *http.Request, cod
 		}
 		page.Clients = append(page.Clients, clientRow{Client: c, Products: len(cps), Active: c.ActiveAt(s.now())})
 	}
-	s.renderNewsroomView(w, r, code, "clients", &nrView{Title: "Clients", Session: sessionOf(r), Nav: "clients", Flash: msg, Data: page})
+	s.Render(w, r, code, "clients", &View{Title: "Clients", Nav: "clients", Flash: msg, Data: page})
 	return nil
 }
 
@@ -134,7 +140,7 @@ func (s *clientsAdmin) handleCreateClient(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return s.refuse(w, r, err, func(code int, msg string) { s.renderClients(w, r, code, msg, c) })
 	}
-	s.audit(r.Context(), sessionOf(r).User, "client.create", "client "+strconv.FormatInt(c.ID, 10), c.Name)
+	s.audit(r.Context(), s.User(r), "client.create", "client "+strconv.FormatInt(c.ID, 10), c.Name)
 	http.Redirect(w, r, "/newsroom/clients/"+strconv.FormatInt(c.ID, 10)+"?done=created", http.StatusSeeOther)
 	return nil
 }
@@ -211,7 +217,7 @@ func (s *clientsAdmin) renderClient(w http.ResponseWriter, r *http.Request, code
 	if page.Tokens, err = s.store.ClientTokens(ctx, id); err != nil {
 		return err
 	}
-	s.renderNewsroomView(w, r, code, "client", &nrView{Title: c.Name, Session: sessionOf(r), Nav: "clients", Flash: msg, Data: page})
+	s.Render(w, r, code, "client", &View{Title: c.Name, Nav: "clients", Flash: msg, Data: page})
 	return nil
 }
 
@@ -243,7 +249,7 @@ func (s *clientsAdmin) handleSaveClient(w http.ResponseWriter, r *http.Request) 
 	if err != nil {
 		return s.refuse(w, r, err, func(code int, msg string) { s.renderClient(w, r, code, msg, &c) })
 	}
-	s.audit(r.Context(), sessionOf(r).User, "client.save", "client "+strconv.FormatInt(id, 10), c.Name)
+	s.audit(r.Context(), s.User(r), "client.save", "client "+strconv.FormatInt(id, 10), c.Name)
 	http.Redirect(w, r, "/newsroom/clients/"+strconv.FormatInt(id, 10)+"?done=saved", http.StatusSeeOther)
 	return nil
 }
@@ -264,7 +270,7 @@ func (s *clientsAdmin) handleTakeProduct(w http.ResponseWriter, r *http.Request)
 		if err := s.store.SetClientProduct(r.Context(), cp); err != nil {
 			return err
 		}
-		s.audit(r.Context(), sessionOf(r).User, "client.product", "client "+strconv.FormatInt(id, 10), "takes product "+strconv.FormatInt(pid, 10))
+		s.audit(r.Context(), s.User(r), "client.product", "client "+strconv.FormatInt(id, 10), "takes product "+strconv.FormatInt(pid, 10))
 		return nil
 	})
 }
@@ -278,7 +284,7 @@ func (s *clientsAdmin) handleDropProduct(w http.ResponseWriter, r *http.Request)
 		if err := s.store.RemoveClientProduct(r.Context(), id, pid); err != nil {
 			return err
 		}
-		s.audit(r.Context(), sessionOf(r).User, "client.product", "client "+strconv.FormatInt(id, 10), "drops product "+strconv.FormatInt(pid, 10))
+		s.audit(r.Context(), s.User(r), "client.product", "client "+strconv.FormatInt(id, 10), "drops product "+strconv.FormatInt(pid, 10))
 		return nil
 	})
 }
@@ -296,9 +302,9 @@ func (s *clientsAdmin) handleAddClientUser(w http.ResponseWriter, r *http.Reques
 	if err := s.store.CreateClientUser(r.Context(), u, s.now()); err != nil {
 		return s.refuse(w, r, err, func(code int, msg string) { s.renderClient(w, r, code, msg, nil) })
 	}
-	s.audit(r.Context(), sessionOf(r).User, "client.user", "client "+strconv.FormatInt(id, 10), "adds "+u.Email+" ("+string(u.Role)+")")
-	s.renderNewsroomView(w, r, http.StatusCreated, "message", &nrView{Title: "Person added", Session: sessionOf(r), Nav: "clients",
-		Data: messagePage{Heading: "Person added", Message: u.Name + " <" + u.Email + "> may sign in at the portal with this initial password; give it to them safely.",
+	s.audit(r.Context(), s.User(r), "client.user", "client "+strconv.FormatInt(id, 10), "adds "+u.Email+" ("+string(u.Role)+")")
+	s.Render(w, r, http.StatusCreated, "message", &View{Title: "Person added", Nav: "clients",
+		Data: Message{Heading: "Person added", Message: u.Name + " <" + u.Email + "> may sign in at the portal with this initial password; give it to them safely.",
 			Secret: password, Back: "/newsroom/clients/" + strconv.FormatInt(id, 10)}})
 	return nil
 }
@@ -319,12 +325,81 @@ func (s *clientsAdmin) handleSaveClientUser(w http.ResponseWriter, r *http.Reque
 				if err := s.store.UpdateClientUser(r.Context(), &u); err != nil {
 					return err
 				}
-				s.audit(r.Context(), sessionOf(r).User, "client.user", "client "+strconv.FormatInt(id, 10), "saves "+u.Email)
+				s.audit(r.Context(), s.User(r), "client.user", "client "+strconv.FormatInt(id, 10), "saves "+u.Email)
 				return nil
 			}
 		}
 		return dateline.Errorf(dateline.ENOTFOUND, "This client has no person %d.", uid)
 	})
+}
+
+// handleInviteClientUser makes a one-time link with which one of the
+// client's people sets their password at the portal, shown once to the
+// admin with the invitation's words (sending it by email comes with
+// package mail).
+func (s *clientsAdmin) handleInviteClientUser(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	uid, err := pathID(r, "uid")
+	if err != nil {
+		return err
+	}
+	u, err := s.clientUser(r.Context(), id, uid)
+	if err != nil {
+		return err
+	}
+	letter, err := portal.Invite(r.Context(), s.store, s.baseURL, s.siteName, u, i18n.EN, s.now())
+	if err != nil {
+		return err
+	}
+	s.audit(r.Context(), s.User(r), "client.invite", "client "+strconv.FormatInt(id, 10), "invites "+u.Email)
+	s.Render(w, r, http.StatusCreated, "message", &View{Title: "Invitation made", Nav: "clients",
+		Data: Message{Heading: "Invitation made", Message: "Send " + u.Name + " <" + u.Email + "> this link: it lets them set their password at the portal once, until " +
+			letter.Expires.UTC().Format("2 January 2006, 15:04 UTC") + ". Any earlier link of theirs stops working.",
+			Secret: letter.Link, Back: "/newsroom/clients/" + strconv.FormatInt(id, 10)}})
+	return nil
+}
+
+// clientUser is the client's person uid; ENOTFOUND when the client has
+// no such person.
+func (s *clientsAdmin) clientUser(ctx context.Context, clientID, uid int64) (*dateline.ClientUser, error) {
+	us, err := s.store.ClientUsers(ctx, clientID)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(us, func(u dateline.ClientUser) bool { return u.ID == uid })
+	if i < 0 {
+		return nil, dateline.Errorf(dateline.ENOTFOUND, "This client has no person %d.", uid)
+	}
+	return &us[i], nil
+}
+
+// handleClientPassword gives one of the client's people a new random
+// password, shown once: it lifts a lock and ends their sessions.
+func (s *clientsAdmin) handleClientPassword(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	uid, err := pathID(r, "uid")
+	if err != nil {
+		return err
+	}
+	u, err := s.clientUser(r.Context(), id, uid)
+	if err != nil {
+		return err
+	}
+	password := auth.Token()[:20]
+	if err := s.store.SetClientPassword(r.Context(), u.ID, auth.Hash(password)); err != nil {
+		return err
+	}
+	s.audit(r.Context(), s.User(r), "client.password", "client "+strconv.FormatInt(id, 10), "new password for "+u.Email)
+	s.Render(w, r, http.StatusCreated, "message", &View{Title: "New password", Nav: "clients",
+		Data: Message{Heading: "New password", Message: u.Name + " <" + u.Email + "> may sign in at the portal with this password; give it to them safely. Their lock, if any, is lifted and their sessions ended.",
+			Secret: password, Back: "/newsroom/clients/" + strconv.FormatInt(id, 10)}})
+	return nil
 }
 
 func (s *clientsAdmin) handleCreateClientToken(w http.ResponseWriter, r *http.Request) error {
@@ -343,9 +418,9 @@ func (s *clientsAdmin) handleCreateClientToken(w http.ResponseWriter, r *http.Re
 	if err != nil {
 		return s.refuse(w, r, err, func(code int, msg string) { s.renderClient(w, r, code, msg, nil) })
 	}
-	s.audit(r.Context(), sessionOf(r).User, "client.token", "client "+strconv.FormatInt(id, 10), "token "+strconv.FormatInt(t.ID, 10)+" "+name)
-	s.renderNewsroomView(w, r, http.StatusCreated, "message", &nrView{Title: "Token created", Session: sessionOf(r), Nav: "clients",
-		Data: messagePage{Heading: "Token created", Message: "The token “" + name + "” reads what the client's products cover. Send it as “Authorization: Bearer TOKEN”.",
+	s.audit(r.Context(), s.User(r), "client.token", "client "+strconv.FormatInt(id, 10), "token "+strconv.FormatInt(t.ID, 10)+" "+name)
+	s.Render(w, r, http.StatusCreated, "message", &View{Title: "Token created", Nav: "clients",
+		Data: Message{Heading: "Token created", Message: "The token “" + name + "” reads what the client's products cover. Send it as “Authorization: Bearer TOKEN”.",
 			Secret: secret, Back: "/newsroom/clients/" + strconv.FormatInt(id, 10)}})
 	return nil
 }
@@ -365,7 +440,7 @@ func (s *clientsAdmin) handleDeleteClientToken(w http.ResponseWriter, r *http.Re
 				if err := s.store.DeleteToken(r.Context(), tid); err != nil {
 					return err
 				}
-				s.audit(r.Context(), sessionOf(r).User, "client.token", "client "+strconv.FormatInt(id, 10), "revokes token "+strconv.FormatInt(tid, 10))
+				s.audit(r.Context(), s.User(r), "client.token", "client "+strconv.FormatInt(id, 10), "revokes token "+strconv.FormatInt(tid, 10))
 				return nil
 			}
 		}
@@ -378,7 +453,7 @@ func (s *clientsAdmin) handleRotateFeedKey(w http.ResponseWriter, r *http.Reques
 		if err := s.store.RotateFeedKey(r.Context(), id); err != nil {
 			return err
 		}
-		s.audit(r.Context(), sessionOf(r).User, "client.feeds", "client "+strconv.FormatInt(id, 10), "new feed key")
+		s.audit(r.Context(), s.User(r), "client.feeds", "client "+strconv.FormatInt(id, 10), "new feed key")
 		return nil
 	})
 }
@@ -439,7 +514,7 @@ func (s *clientsAdmin) renderProducts(w http.ResponseWriter, r *http.Request, co
 		return err
 	}
 	var secs, names []string
-	for _, sec := range s.site.Sections() {
+	for _, sec := range s.Sections() {
 		secs, names = append(secs, sec.Slug), append(names, sec.Name+" ("+sec.Slug+")")
 	}
 	urg := []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}
@@ -456,7 +531,7 @@ func (s *clientsAdmin) renderProducts(w http.ResponseWriter, r *http.Request, co
 	if edit {
 		title = form.Name
 	}
-	s.renderNewsroomView(w, r, code, "products", &nrView{Title: title, Session: sessionOf(r), Nav: "products", Flash: msg, Data: page})
+	s.Render(w, r, code, "products", &View{Title: title, Nav: "products", Flash: msg, Data: page})
 	return nil
 }
 
@@ -515,7 +590,7 @@ func (s *clientsAdmin) handleSaveProduct(w http.ResponseWriter, r *http.Request)
 	if err != nil {
 		return s.refuse(w, r, err, func(code int, msg string) { s.renderProducts(w, r, code, msg, p, edit) })
 	}
-	s.audit(r.Context(), sessionOf(r).User, "product.save", "product "+strconv.FormatInt(p.ID, 10), p.Name+": "+p.Describe())
+	s.audit(r.Context(), s.User(r), "product.save", "product "+strconv.FormatInt(p.ID, 10), p.Name+": "+p.Describe())
 	http.Redirect(w, r, "/newsroom/products?done=saved", http.StatusSeeOther)
 	return nil
 }

@@ -1,4 +1,4 @@
-package newsroom
+package clientadmin
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 // pushAdmin is a client's push destinations for admins: add (the secret
 // shown once), pause, resume, delete, the delivery log of each, replay.
 type pushAdmin struct {
-	*kit
+	*Kit
 	store pushStore
 	guard netguard.Policy
 }
@@ -64,7 +64,7 @@ func (s *pushAdmin) render(w http.ResponseWriter, r *http.Request, code int, msg
 		}
 		page.Destinations = append(page.Destinations, destinationView{PushDestination: d, Log: log})
 	}
-	s.renderNewsroomView(w, r, code, "push", &nrView{Title: "Push: " + c.Name, Session: sessionOf(r), Nav: "clients", Flash: msg, Data: page})
+	s.Render(w, r, code, "push", &View{Title: "Push: " + c.Name, Nav: "clients", Flash: msg, Data: page})
 	return nil
 }
 
@@ -90,9 +90,9 @@ func (s *pushAdmin) handleAdd(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return s.refuse(w, r, err, raw)
 	}
-	s.audit(r.Context(), sessionOf(r).User, "client.push", "client "+strconv.FormatInt(id, 10), "adds destination "+strconv.FormatInt(d.ID, 10)+" "+raw)
-	s.renderNewsroomView(w, r, http.StatusCreated, "message", &nrView{Title: "Destination added", Session: sessionOf(r), Nav: "clients",
-		Data: messagePage{Heading: "Destination added", Message: "Items go to " + raw + ", signed with this secret (X-Dateline-Signature: sha256=HMAC-SHA256 of the body). Give it to the client now: it is not shown again.",
+	s.audit(r.Context(), s.User(r), "client.push", "client "+strconv.FormatInt(id, 10), "adds destination "+strconv.FormatInt(d.ID, 10)+" "+raw)
+	s.Render(w, r, http.StatusCreated, "message", &View{Title: "Destination added", Nav: "clients",
+		Data: Message{Heading: "Destination added", Message: "Items go to " + raw + ", signed with this secret (X-Dateline-Signature: sha256=HMAC-SHA256 of the body). Give it to the client now: it is not shown again.",
 			Secret: d.Secret, Back: "/newsroom/clients/" + strconv.FormatInt(id, 10) + "/push"}})
 	return nil
 }
@@ -118,7 +118,7 @@ func (s *pushAdmin) action(w http.ResponseWriter, r *http.Request, what string, 
 	if err != nil {
 		return s.refuse(w, r, err, "")
 	}
-	s.audit(r.Context(), sessionOf(r).User, "client.push", "client "+strconv.FormatInt(id, 10), what+" destination "+strconv.FormatInt(did, 10))
+	s.audit(r.Context(), s.User(r), "client.push", "client "+strconv.FormatInt(id, 10), what+" destination "+strconv.FormatInt(did, 10))
 	http.Redirect(w, r, "/newsroom/clients/"+strconv.FormatInt(id, 10)+"/push?done=saved", http.StatusSeeOther)
 	return nil
 }
