@@ -177,7 +177,10 @@ func TestPushRandom(t *testing.T) {
 			}
 			ev := dateline.PushEvent(&dateline.Event{Kind: kind, At: e.clock.Now()}, s)
 			for _, d := range dests {
-				to := d.had[s.URI]
+				// Those that had it hear of its kill or correction even
+				// after it left their products; of other changes only
+				// while it is in them.
+				to := d.had[s.URI] && (ev == dateline.PushKill || ev == dateline.PushCorrect)
 				if !to && ev != dateline.PushKill {
 					to = ev == dateline.PushEmbargo && d.ent.CoversEmbargoed(s) || ev != dateline.PushEmbargo && d.ent.Covers(s)
 				}
