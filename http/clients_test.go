@@ -156,6 +156,38 @@ func TestClientEntitlementRandom(t *testing.T) {
 					t.Errorf("list (section %q): got %v, want %v", section, got, want)
 				}
 			}
+			// A search within the products: the word is in every story,
+			// so it finds what the list holds, a page of hits at a time.
+			{
+				want := covered(ent, "")
+				var got []int64
+				for next, pages := "", 0; ; pages++ {
+					p := "/api/v1/items?q=headline"
+					if next != "" {
+						p += "&cursor=" + next
+					}
+					e.clock.Add(time.Millisecond)
+					code, page, _ := e.items(p, wc.token)
+					if code != 200 || pages > 50 {
+						t.Fatalf("%s: %d after %d pages", p, code, pages)
+					}
+					for _, raw := range page.Items {
+						it, err := ninjs.Parse(raw)
+						if err != nil {
+							t.Fatal(err)
+						}
+						got = append(got, idOfURI(t, stories, it.URI))
+					}
+					if next = page.Next; next == "" {
+						break
+					}
+				}
+				slices.Sort(got)
+				slices.Sort(want)
+				if !slices.Equal(got, want) {
+					t.Errorf("search: got %v, want %v", got, want)
+				}
+			}
 			// Every item.
 			for _, a := range stories {
 				e.clock.Add(time.Millisecond)

@@ -38,6 +38,9 @@ func (s *Handler) clientItems(w http.ResponseWriter, r *http.Request, t *datelin
 		}
 		return s.embargoedItems(w, r, &e)
 	}
+	if words := q.Get("q"); words != "" {
+		return s.clientSearch(w, r, t, &e, words, q)
+	}
 	f, err := s.listFilter(q)
 	if err != nil {
 		return err
@@ -57,6 +60,41 @@ func (s *Handler) clientItems(w http.ResponseWriter, r *http.Request, t *datelin
 	}
 	if res.Next != nil {
 		page.Next = res.Next.String()
+	}
+	writeAPI(w, r, page)
+	return nil
+}
+
+// clientSearch is GET /api/v1/items?q= for a client's token: the
+// stories its products cover that match the words, newest first, a page
+// of hits at a time (cursor: how many hits came before).
+func (s *Handler) clientSearch(w http.ResponseWriter, r *http.Request, t *dateline.Token, e *dateline.Entitlement, words string, q url.Values) error {
+	if len(words) > 500 || !validText(words) {
+		return dateline.Errorf(dateline.EINVALID, "q is at most 500 characters of text.")
+	}
+	section := q.Get("section")
+	if section != "" && !s.site.HasSection(section) {
+		return dateline.Errorf(dateline.EINVALID, "There is no section %q; see /api/v1/sections.", truncate(section, 40))
+	}
+	from := 0
+	if v := q.Get("cursor"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return dateline.Errorf(dateline.EINVALID, "A search's cursor is the next value of the page before, a whole number.")
+		}
+		from = n
+	}
+	res, err := wire.Search(r.Context(), s.store, e, words, section, from, s.now())
+	if err != nil {
+		return err
+	}
+	page := itemsPage{Items: []*ninjs.Item{}}
+	for _, a := range res.Items {
+		page.Items = append(page.Items, s.apiItem(a))
+		s.cfg.Usage.Add(t.ClientID, e.ProductOf(a), dateline.UsageDelivered, 1)
+	}
+	if res.Next > 0 {
+		page.Next = strconv.Itoa(res.Next)
 	}
 	writeAPI(w, r, page)
 	return nil

@@ -28,6 +28,8 @@ type Store interface {
 	Article(ctx context.Context, id int64) (*dateline.Article, error)
 	ArticlesByID(ctx context.Context, ids []int64) ([]*dateline.Article, error)
 	Articles(ctx context.Context, f dateline.ArticleFilter) ([]dateline.Article, error)
+	// Search is for clients' searches within their products.
+	Search(ctx context.Context, f dateline.SearchFilter) (dateline.SearchResult, error)
 	// DeskArticles lists the embargoed items for tokens with that scope.
 	DeskArticles(ctx context.Context, f dateline.DeskFilter) ([]dateline.Article, error)
 	Events(ctx context.Context, after int64, limit int) ([]dateline.Event, error)

@@ -125,6 +125,9 @@ func (s *Handler) handleItems(w http.ResponseWriter, r *http.Request) error {
 	if t.ClientID != 0 {
 		return s.clientItems(w, r, t, q)
 	}
+	if q.Get("q") != "" {
+		return dateline.Errorf(dateline.EINVALID, "q searches within a client's products, for clients' tokens; search the whole site with /api/v1/search?q=.")
+	}
 	if q.Get("embargoed") != "" {
 		if !t.Embargo {
 			return dateline.Errorf(dateline.EFORBIDDEN, "The token %q has no embargo scope.", t.Name)

@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"dateline"
-	"dateline/search"
 	"dateline/wire"
 )
 
@@ -336,53 +335,14 @@ func (h *Handler) killed(r *http.Request, e *dateline.Entitlement, photos bool) 
 	return full[:min(len(full), 20)], nil
 }
 
-// searchPage is how many hits a search page holds before the
-// entitlement's filter.
-const searchPage = 50
-
-// search finds published stories by words, newest first (a page of hits
-// at a time, from the newest SearchDateDepth matches), and keeps those
-// the narrowed entitlement covers, read whole: a search never shows one
-// item more than the list would.
+// search finds the published stories the narrowed entitlement covers by
+// words (wire.Search), and the address of the next page of hits.
 func (h *Handler) search(r *http.Request, e *dateline.Entitlement, f filter) ([]*dateline.Article, string, error) {
-	pq, err := search.Parse(f.Q)
-	if err != nil {
-		return nil, "", dateline.Errorf(dateline.EINVALID, "Search for words, \"exact phrases\" or -excluded words.")
+	res, err := wire.Search(r.Context(), h.store, e, f.Q, f.Section, f.From, h.now())
+	if err != nil || res.Next == 0 {
+		return res.Items, "", err
 	}
-	if len(pq.Must) == 0 {
-		return nil, "", dateline.Errorf(dateline.EINVALID, "Search for at least one word.")
-	}
-	if len(e.Products) == 0 {
-		return nil, "", nil
-	}
-	sf := dateline.SearchFilter{Must: pq.Must, Not: pq.Not, ByDate: true, Offset: f.From, Limit: searchPage, Now: h.now()}
-	if f.Section != "" {
-		sf.Sections = []string{f.Section}
-	}
-	res, err := h.store.Search(r.Context(), sf)
-	if err != nil {
-		return nil, "", err
-	}
-	ids := make([]int64, 0, len(res.Hits))
-	for _, hit := range res.Hits {
-		ids = append(ids, hit.Article.ID)
-	}
-	full, err := h.store.ArticlesByID(r.Context(), ids)
-	if err != nil {
-		return nil, "", err
-	}
-	full = slices.DeleteFunc(full, func(a *dateline.Article) bool { return a.Status != dateline.StatusPublished || !e.Covers(a) })
-	// In the order of the hits: newest first.
-	order := make(map[int64]int, len(ids))
-	for i, id := range ids {
-		order[id] = i
-	}
-	slices.SortStableFunc(full, func(a, b *dateline.Article) int { return cmp.Compare(order[a.ID], order[b.ID]) })
-	next := ""
-	if len(res.Hits) == searchPage && f.From+searchPage < dateline.SearchDateDepth {
-		next = withParam(r.URL.Query(), "from", strconv.Itoa(f.From+searchPage))
-	}
-	return full, next, nil
+	return res.Items, withParam(r.URL.Query(), "from", strconv.Itoa(res.Next)), nil
 }
 
 // bookmarked is the user's bookmarks, as a set.
