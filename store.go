@@ -75,6 +75,7 @@ type Store interface {
 	Transfer
 	Clients
 	Pushes
+	Sources
 
 	Sections(ctx context.Context) ([]Section, error)
 	// SaveSection creates or updates a section by slug.

@@ -70,6 +70,9 @@ var Tables = []Table{
 	{Name: "push_deliveries", Columns: []string{"id", "destination_id", "item_id", "article_id", "status", "attempts", "next_at",
 		"last_status", "last_error", "created_at", "sent_at"}},
 	{Name: "push_cursor", Columns: []string{"id", "last_event"}},
+	{Name: "sources", Columns: []string{"id", "name", "kind", "secret", "created_at", "disabled"}, Bools: []string{"disabled"}},
+	{Name: "superdesk_guids", Columns: []string{"id", "guid", "uri", "evolved_from", "version", "killed", "created_at"}, Bools: []string{"killed"}},
+	{Name: "superdesk_assets", Columns: []string{"id", "media_id", "path", "size", "mime_type", "photo_path", "width", "height", "widths", "created_at"}},
 	{Name: "tokens", Columns: []string{"id", "name", "scope", "hash", "created_at", "embargo", "source", "client_id"}, Seconds: []string{"created_at"}, Bools: []string{"embargo"}},
 	{Name: "audit_log", Columns: []string{"id", "at", "user_id", "user_name", "action", "target", "detail"}, Seconds: []string{"at"}},
 	// Keyed by minute: many rows share one, and a range reads whole minutes.

@@ -25,12 +25,14 @@ import (
 	"dateline/http/site/currency"
 	"dateline/http/site/kit"
 	"dateline/http/site/prefs"
+	sdhttp "dateline/http/superdesk"
 	"dateline/http/syndication"
 	"dateline/http/web"
 	"dateline/ingest"
 	"dateline/internal/netguard"
 	"dateline/metrics"
 	"dateline/readership"
+	"dateline/superdesk"
 )
 
 // The templates of the site and of the newsroom, and the static files.
@@ -121,6 +123,7 @@ type Server struct {
 	prefs    *prefs.Handler
 	newsroom *newsroom.Handler
 	api      *api.Handler
+	superdesk *sdhttp.Handler // Superdesk's HTTP push
 }
 
 // NewServer builds the server and parses every template, so a broken one
@@ -160,6 +163,9 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 		TrustedProxies: cfg.TrustedProxies, NoAds: cfg.NoAds, Partners: cfg.Partners, PushGuard: netguard.Policy{AllowPrivate: cfg.PushAllowPrivate}}, log, now)
 	s.api = api.New(store, apiSite{s}, in, st.Reads, api.Config{BaseURL: cfg.BaseURL, MaxBodySize: cfg.MaxBodySize,
 		TrustedProxies: cfg.TrustedProxies, APIRate: cfg.APIRate}, log, now)
+	push := superdesk.New(store, cfg.Media, in)
+	push.Now, push.Changed = now, s.StoriesChanged
+	s.superdesk = sdhttp.New(push, log)
 	cfg.Metrics.Pools(store.Pools)
 	if cfg.Metrics != nil {
 		store.ObserveQueries(cfg.Metrics.Query)
@@ -219,6 +225,11 @@ func (s *Server) routes() {
 	// Media paths have any depth, which no ServeMux pattern can tell
 	// apart from /{section}/{id}, so they are routed before the mux.
 	s.handler = web.AccessLog(s.log, observe, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Superdesk's media ids hold slashes, which the mux would clean
+		// with a redirect: its addresses go first.
+		if strings.HasPrefix(r.URL.Path, "/api/v") && s.superdesk.Serve(w, r) {
+			return
+		}
 		if rel, ok := strings.CutPrefix(r.URL.Path, "/media/"); ok && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 			web.NoteRoute(w, "/media/")
 			s.site.Files.ServeMedia(w, r, rel)

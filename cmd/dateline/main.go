@@ -16,6 +16,7 @@ import (
 	"dateline"
 	"dateline/cmd/dateline/internal/clientcmd"
 	"dateline/cmd/dateline/internal/pushcmd"
+	"dateline/cmd/dateline/internal/sourcecmd"
 )
 
 const usage = `dateline runs a news agency's website from one binary.
@@ -28,6 +29,7 @@ Commands:
   token create   make an API token and print it
   client         the agency's clients, their products, users, tokens and feeds
   push           clients' push destinations: add, list, pause, resume, log, replay
+  source         editorial systems that push in (Superdesk): add, list, remove
   user           add newsroom accounts, set passwords, list them
   import         import ninjs files or JSON-lines files of ninjs documents
   gen            generate articles for load tests
@@ -117,6 +119,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return clientcmd.Run(ctx, rest, storeOpener, stdout, stderr, time.Now)
 	case "push":
 		return pushcmd.Run(ctx, rest, storeOpener, stdout, stderr, time.Now)
+	case "source":
+		return sourcecmd.Run(ctx, rest, storeOpener, stdin, stdout, stderr, time.Now)
 	case "import":
 		return runImport(ctx, rest, stdin, stdout, stderr)
 	case "gen":

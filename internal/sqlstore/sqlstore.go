@@ -221,11 +221,12 @@ type Stores struct {
 	storyPageStore
 	clientStore
 	pushStore
+	sourceStore
 }
 
 // New returns the areas on db.
 func New(db *DB) Stores {
-	return Stores{partnerStore{db}, adStore{db}, rateStore{db}, peopleStore{db}, revisionStore{db}, mediaStore{db}, storyPageStore{db}, clientStore{db}, pushStore{db}}
+	return Stores{partnerStore{db}, adStore{db}, rateStore{db}, peopleStore{db}, revisionStore{db}, mediaStore{db}, storyPageStore{db}, clientStore{db}, pushStore{db}, sourceStore{db}}
 }
 
 // collect reads every row of a query with scan, into a list that is empty,
