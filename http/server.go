@@ -117,12 +117,12 @@ type Server struct {
 	cfg     Config
 	handler http.Handler
 
-	kit      *kit.Kit
-	site     *site.Site
-	currency *currency.Handler
-	prefs    *prefs.Handler
-	newsroom *newsroom.Handler
-	api      *api.Handler
+	kit       *kit.Kit
+	site      *site.Site
+	currency  *currency.Handler
+	prefs     *prefs.Handler
+	newsroom  *newsroom.Handler
+	api       *api.Handler
 	superdesk *sdhttp.Handler // Superdesk's HTTP push
 }
 
