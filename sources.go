@@ -54,6 +54,10 @@ type SuperdeskLink struct {
 	Rewritten bool
 	// Killed is set when any guid of the chain was canceled.
 	Killed bool
+	// Merged is the article of a second part of the chain that this link
+	// joined to URI ("" when none): a chain whose middle guid came last
+	// was two articles until then.
+	Merged string
 }
 
 // SuperdeskAsset is a binary Superdesk uploaded before the item that
@@ -83,8 +87,11 @@ type Sources interface {
 
 	// LinkSuperdesk records guid, and evolvedfrom when not "", as guids
 	// of one chain, in one transaction, and returns what is known of
-	// guid. The chain's article is the one of guid when known, else the
-	// one of evolvedfrom, else uri (a new chain).
+	// guid. The chain's article is the one of evolvedfrom when known,
+	// else the one of guid, else uri (a new chain). When guid and
+	// evolvedfrom were both known with different articles, every guid of
+	// guid's article moves to evolvedfrom's, and Merged names the one
+	// left behind.
 	LinkSuperdesk(ctx context.Context, guid, evolvedfrom, uri string, now time.Time) (SuperdeskLink, error)
 	// SetSuperdeskVersion records the newest version of guid applied;
 	// killed marks its whole chain canceled.

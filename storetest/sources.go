@@ -127,6 +127,20 @@ func testSuperdeskChains(t *testing.T, s dateline.Store) {
 	if l := link("r1", ""); l.URI != "r2" || !l.Rewritten {
 		t.Errorf("r1 after its rewrite: %+v", l)
 	}
+	// The middle guid last: M3 (from M2), then M1, are two articles
+	// until M2 (from M1) joins them at M1's.
+	if l := link("m3", "m2"); l.URI != "m3" {
+		t.Errorf("m3: %+v", l)
+	}
+	if l := link("m1", ""); l.URI != "m1" {
+		t.Errorf("m1: %+v", l)
+	}
+	if l := link("m2", "m1"); l.URI != "m1" || l.Merged != "m3" || !l.Rewritten {
+		t.Errorf("m2: %+v", l)
+	}
+	if l := link("m3", "m2"); l.URI != "m1" || l.Merged != "" {
+		t.Errorf("m3 after the merge: %+v", l)
+	}
 	// A kill of any guid marks the chain.
 	if err := s.SetSuperdeskVersion(ctx, "g2", "9", true); err != nil {
 		t.Fatal(err)

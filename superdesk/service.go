@@ -165,6 +165,11 @@ func (s *Service) Receive(ctx context.Context, src *dateline.Source, body []byte
 		return Result{}, err
 	}
 	r.URI = link.URI
+	if link.Merged != "" {
+		if err := s.merge(ctx, link, now); err != nil {
+			return Result{}, err
+		}
+	}
 	switch {
 	case link.Killed:
 		r.Outcome, r.Message = Ignored, "The story was killed already; nothing changed."
@@ -286,6 +291,37 @@ func (s *Service) kill(ctx context.Context, it *Item, link dateline.SuperdeskLin
 	}
 	r.ID, r.Outcome, r.Message = out.ID, Killed, "The article was withdrawn: its address answers 410."
 	return r, nil
+}
+
+// merge makes one article of a chain that was two until its middle guid
+// arrived: the words of the newer part (its article, link.Merged) go to
+// the older part's (link.URI) when newer by versioncreated (withdrawn
+// when the chain was killed), and the newer part's article is withdrawn:
+// its address answers 410 from now on.
+func (s *Service) merge(ctx context.Context, link dateline.SuperdeskLink, now time.Time) error {
+	m, err := s.Store.ArticleByURI(ctx, link.Merged)
+	if dateline.ErrorCode(err) == dateline.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	moved := *m
+	moved.ID, moved.URI, moved.Version, moved.WithdrawNote = 0, link.URI, 0, ""
+	if link.Killed {
+		moved.Status = dateline.StatusWithdrawn
+	}
+	if _, err := s.store(ctx, &moved, now); err != nil && !dateline.WireRefusal(err) {
+		return err
+	}
+	if m.Status == dateline.StatusWithdrawn {
+		return nil
+	}
+	gone := *m
+	gone.Status, gone.WithdrawNote, gone.UpdatedAt = dateline.StatusWithdrawn, "", now
+	if _, err = s.store(ctx, &gone, now); dateline.WireRefusal(err) {
+		return nil
+	}
+	return err
 }
 
 // photo returns the photo made of the first of the picture's renditions

@@ -89,13 +89,24 @@ func (s sourceStore) LinkSuperdesk(ctx context.Context, guid, evolvedfrom, uri s
 		if err != nil {
 			return err
 		}
-		target := own
-		if target == "" && evolvedfrom != "" {
-			if target, _, err = chain(evolvedfrom); err != nil {
+		var older string
+		if evolvedfrom != "" {
+			if older, _, err = chain(evolvedfrom); err != nil {
 				return err
 			}
 		}
-		if target == "" {
+		target := own
+		switch {
+		case older != "" && own != "" && older != own:
+			// Two parts of one chain, each with its article: the older
+			// part's address stays, the newer part's guids join it.
+			if _, err := tx.Exec(ctx, `UPDATE superdesk_guids SET uri = ? WHERE uri = ?`, older, own); err != nil {
+				return err
+			}
+			target, l.Merged = older, own
+		case older != "":
+			target = older
+		case target == "":
 			target = uri
 		}
 		ins := `INSERT INTO superdesk_guids (guid, uri, evolved_from, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (guid) DO NOTHING`
