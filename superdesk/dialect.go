@@ -7,9 +7,11 @@ package superdesk
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -290,16 +292,19 @@ func PictureOf(as *Item) (Picture, bool) {
 	for _, name := range preferred {
 		add(as.Renditions[name].Media)
 	}
-	var rest []Rendition
+	rest := make([]Rendition, 0, len(as.Renditions))
 	for _, r := range as.Renditions {
-		rest = append(rest, r)
-	}
-	// Widest first; ties by media id, so the order is the same every time.
-	for i := 1; i < len(rest); i++ {
-		for j := i; j > 0 && (rest[j].Width > rest[j-1].Width || rest[j].Width == rest[j-1].Width && rest[j].Media < rest[j-1].Media); j-- {
-			rest[j], rest[j-1] = rest[j-1], rest[j]
+		if r.Media != "" {
+			rest = append(rest, r)
 		}
 	}
+	// Widest first; ties by media id, so the order is the same every time.
+	slices.SortFunc(rest, func(a, b Rendition) int {
+		if c := cmp.Compare(b.Width, a.Width); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Media, b.Media)
+	})
 	for _, r := range rest {
 		add(r.Media)
 	}
