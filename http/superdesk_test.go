@@ -39,7 +39,7 @@ type sdEnv struct {
 	images map[string][]byte // media id: the file Superdesk uploads
 }
 
-func newSDEnv(t *testing.T) *sdEnv {
+func newSDEnv(t testing.TB) *sdEnv {
 	e := newEnv(t, false)
 	ctx := context.Background()
 	secs, err := e.store.Sections(ctx)
@@ -103,8 +103,8 @@ func (s *sdEnv) send(method, path, ctype string, body []byte, headers ...string)
 		s.t.Fatal(err)
 	}
 	req.Header.Set("User-Agent", "python-requests/2.32.3")
-	req.Header.Set("Accept-Encoding", "gzip, deflate")
 	if ctype != "" {
+		req.Header.Set("Accept-Encoding", "gzip, deflate")
 		req.Header.Set("Content-type", ctype)
 		req.Header.Set("Accept", "application/json")
 	}
