@@ -333,3 +333,41 @@ func (c *cmd) feeds(ctx context.Context, s dateline.Store) error {
 	}
 	return nil
 }
+
+// Subcommand reads the subcommand of `dateline NAME ARGS` for the
+// commands made of subcommands (push, source). With no arguments it
+// prints usage on stderr and returns a UsageError; asked for help, it
+// prints usage on stdout and returns sub "" and no error. Otherwise it
+// returns the subcommand, the rest of the arguments and a flag set whose
+// usage is usage followed by its flags.
+func Subcommand(name, usage string, args []string, stdout, stderr io.Writer) (sub string, rest []string, fs *flag.FlagSet, err error) {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		if len(args) == 0 {
+			fmt.Fprint(stderr, usage)
+			return "", nil, nil, usagef(`no %s command given; see "dateline %s --help"`, name, name)
+		}
+		fmt.Fprint(stdout, usage)
+		return "", nil, nil, nil
+	}
+	sub, rest = args[0], args[1:]
+	fs = flag.NewFlagSet(name+" "+sub, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "%s\nFlags:\n", usage)
+		fs.PrintDefaults()
+	}
+	return sub, rest, fs, nil
+}
+
+// HelpAsked prints fs's usage on stdout when args ask for help, and
+// reports whether they did (the command then returns flag.ErrHelp).
+func HelpAsked(fs *flag.FlagSet, args []string, stdout io.Writer) bool {
+	for _, a := range args {
+		if a == "-h" || a == "--help" || a == "-help" {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return true
+		}
+	}
+	return false
+}

@@ -42,20 +42,9 @@ TIME (YYYY-MM-DD or RFC 3339). "log" lists the newest deliveries first.
 
 // Run runs `dateline push ARGS`.
 func Run(ctx context.Context, args []string, opener clientcmd.Opener, stdout, stderr io.Writer, now func() time.Time) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		if len(args) == 0 {
-			fmt.Fprint(stderr, Usage)
-			return clientcmd.UsageError{Msg: `no push command given; see "dateline push --help"`}
-		}
-		fmt.Fprint(stdout, Usage)
-		return nil
-	}
-	sub, rest := args[0], args[1:]
-	fs := flag.NewFlagSet("push "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "%s\nFlags:\n", Usage)
-		fs.PrintDefaults()
+	sub, rest, fs, err := clientcmd.Subcommand("push", Usage, args, stdout, stderr)
+	if sub == "" {
+		return err
 	}
 	open := opener(fs)
 	var client, dest int64
@@ -79,12 +68,8 @@ func Run(ctx context.Context, args []string, opener clientcmd.Opener, stdout, st
 		fmt.Fprint(stderr, Usage)
 		return clientcmd.UsageError{Msg: fmt.Sprintf("unknown push command %q", sub)}
 	}
-	for _, a := range rest {
-		if a == "-h" || a == "--help" || a == "-help" {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return flag.ErrHelp
-		}
+	if clientcmd.HelpAsked(fs, rest, stdout) {
+		return flag.ErrHelp
 	}
 	if err := fs.Parse(rest); err != nil {
 		return clientcmd.UsageError{Msg: err.Error()}

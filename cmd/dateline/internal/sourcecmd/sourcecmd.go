@@ -41,20 +41,9 @@ enabled. "remove" forgets the source; its stories stay.
 
 // Run runs `dateline source ARGS`, reading the secret of "add" from stdin.
 func Run(ctx context.Context, args []string, opener clientcmd.Opener, stdin io.Reader, stdout, stderr io.Writer, now func() time.Time) error {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		if len(args) == 0 {
-			fmt.Fprint(stderr, Usage)
-			return clientcmd.UsageError{Msg: `no source command given; see "dateline source --help"`}
-		}
-		fmt.Fprint(stdout, Usage)
-		return nil
-	}
-	sub, rest := args[0], args[1:]
-	fs := flag.NewFlagSet("source "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "%s\nFlags:\n", Usage)
-		fs.PrintDefaults()
+	sub, rest, fs, err := clientcmd.Subcommand("source", Usage, args, stdout, stderr)
+	if sub == "" {
+		return err
 	}
 	open := opener(fs)
 	var fromStdin bool
@@ -70,12 +59,8 @@ func Run(ctx context.Context, args []string, opener clientcmd.Opener, stdin io.R
 		fmt.Fprint(stderr, Usage)
 		return clientcmd.UsageError{Msg: fmt.Sprintf("unknown source command %q", sub)}
 	}
-	for _, a := range rest {
-		if a == "-h" || a == "--help" || a == "-help" {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return flag.ErrHelp
-		}
+	if clientcmd.HelpAsked(fs, rest, stdout) {
+		return flag.ErrHelp
 	}
 	// Flags may come before or after the words.
 	var words []string
