@@ -73,7 +73,7 @@ func Run(t *testing.T, open Opener) {
 		{Name: "ClientUsers", Fn: testClientUsers},
 		{Name: "ClientTokens", Fn: testClientTokens},
 		{Name: "Push", Fn: testPush},
-		{Name: "Sources", Fn: testSources},
+		{Name: "PushSources", Fn: testSources},
 		{Name: "SuperdeskChains", Fn: testSuperdeskChains},
 	}
 	tests = append(tests, newsroomTests...)
