@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -104,12 +105,34 @@ func TestSuperdeskRandomSender(t *testing.T) {
 			}
 		}
 		rng.Shuffle(len(sends), func(i, j int) { sends[i], sends[j] = sends[j], sends[i] })
-		for _, v := range sends {
-			body := v.body()
-			w := s.do("POST", "/api/v2/content/push", string(body), "Content-type", "application/json", "x-superdesk-signature", superdesk.Sign(sdSecret, body))
-			if w.Code != http.StatusCreated {
-				t.Fatalf("round %d: %s v%d: %d %s", round, v.guid, v.version, w.Code, w.Body)
-			}
+		// Two senders at once, as a subscriber marked async sends; a 503
+		// is sent again, as Superdesk does.
+		var wg sync.WaitGroup
+		errs := make(chan string, len(sends))
+		for part := range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := part; i < len(sends); i += 2 {
+					v := sends[i]
+					body := v.body()
+					for try := 0; ; try++ {
+						w := s.do("POST", "/api/v2/content/push", string(body), "Content-type", "application/json", "x-superdesk-signature", superdesk.Sign(sdSecret, body))
+						if w.Code == http.StatusServiceUnavailable && try < 5 {
+							continue
+						}
+						if w.Code != http.StatusCreated {
+							errs <- fmt.Sprintf("round %d: %s v%d: %d %s", round, v.guid, v.version, w.Code, w.Body)
+						}
+						break
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for e := range errs {
+			t.Fatal(e)
 		}
 		for c, ch := range chains {
 			public := 0

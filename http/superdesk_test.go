@@ -326,6 +326,12 @@ func TestSuperdeskReplay(t *testing.T) {
 	if _, err := s.store.ArticleByURI(ctx, sdG2); dateline.ErrorCode(err) != dateline.ENOTFOUND {
 		t.Errorf("a badly signed item was stored: %v", err)
 	}
+	// The uploads as they came are not public.
+	if as, err := s.store.SuperdeskAsset(ctx, "20250312090340/7e1180a3c5d94f0e9b7c2d1e4f6a8b3cdb31.jpg"); err != nil {
+		t.Error(err)
+	} else if w := s.get("/media/" + as.Path); w.Code != http.StatusNotFound {
+		t.Errorf("the upload as it came is served: %d", w.Code)
+	}
 
 	// The rewrite, signed with the other header name: the same article,
 	// at the same address, with the new words.
