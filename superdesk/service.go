@@ -59,6 +59,7 @@ type Result struct {
 	GUID    string `json:"guid"`
 	URI     string `json:"uri,omitempty"`
 	ID      int64  `json:"id,omitempty"`
+	Section string `json:"section,omitempty"` // with id, the story's address: /{section}/{id}
 	Outcome string `json:"result"`
 	Message string `json:"message"`
 }
@@ -215,7 +216,7 @@ func (s *Service) Receive(ctx context.Context, src *dateline.Source, body []byte
 	if err := s.Store.SetSuperdeskVersion(ctx, it.GUID, string(it.Version), false); err != nil {
 		return Result{}, err
 	}
-	r.ID, r.Outcome, r.Message = out.ID, out.Outcome, out.Message
+	r.ID, r.Section, r.Outcome, r.Message = out.ID, a.Section, out.Outcome, out.Message
 	return r, nil
 }
 
@@ -289,7 +290,7 @@ func (s *Service) kill(ctx context.Context, it *Item, link dateline.SuperdeskLin
 	if err := s.Store.SetSuperdeskVersion(ctx, it.GUID, string(it.Version), true); err != nil {
 		return Result{}, err
 	}
-	r.ID, r.Outcome, r.Message = out.ID, Killed, "The article was withdrawn: its address answers 410."
+	r.ID, r.Section, r.Outcome, r.Message = out.ID, a.Section, Killed, "The article was withdrawn: its address answers 410."
 	return r, nil
 }
 
