@@ -147,6 +147,22 @@ func (s *Service) Stored(ctx context.Context, mediaID string) (bool, error) {
 // that cannot be stored, the lifecycle's refusals (EFORBIDDEN, ECONFLICT:
 // dateline.ReceiveWire) and EUNAVAILABLE when busy.
 func (s *Service) Receive(ctx context.Context, src *dateline.Source, body []byte) (Result, error) {
+	r, err := s.receive(ctx, src, body)
+	if s.Ingest != nil {
+		// Counted with the ingest API's items, by source and outcome.
+		switch {
+		case err == nil:
+			s.Ingest.Metrics.Ingest(src.Name, r.Outcome)
+		case dateline.ErrorCode(err) != dateline.EINTERNAL:
+			s.Ingest.Metrics.Ingest(src.Name, "refused")
+		default:
+			s.Ingest.Metrics.Ingest(src.Name, "error")
+		}
+	}
+	return r, err
+}
+
+func (s *Service) receive(ctx context.Context, src *dateline.Source, body []byte) (Result, error) {
 	it, err := Parse(body)
 	if err != nil {
 		return Result{}, err

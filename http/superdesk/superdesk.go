@@ -77,7 +77,7 @@ func (h *Handler) Serve(w http.ResponseWriter, r *http.Request) bool {
 	if route == "" {
 		return false
 	}
-	web.NoteRoute(w, "/api/v2/"+route+"/push")
+	web.NoteRoute(w, map[string]string{"content": "/api/v2/content/push", "assets": "/api/v2/assets/push", "asset": "/api/v2/assets/push/{media_id...}"}[route])
 	ctx, cancel := context.WithTimeout(r.Context(), Answer)
 	defer cancel()
 	r = r.WithContext(ctx)
