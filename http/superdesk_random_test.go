@@ -54,7 +54,7 @@ func TestSuperdeskRandomSender(t *testing.T) {
 	rng := rand.New(rand.NewPCG(seed, seed^0x5d))
 	ctx := context.Background()
 	base := s.clock.Now().Add(-30 * 24 * time.Hour)
-	for round := range 4 {
+	for round := range 6 {
 		type chain struct {
 			guids  []string
 			newest string // the headline readers should see
@@ -62,7 +62,7 @@ func TestSuperdeskRandomSender(t *testing.T) {
 		}
 		var chains []chain
 		var sends []sdVersion
-		for c := range 4 {
+		for c := range 5 {
 			var ch chain
 			n := 1 + rng.IntN(3)
 			at := base.Add(time.Duration(round*10+c) * time.Hour)

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"dateline"
+	dhttp "dateline/http"
 	"dateline/superdesk"
 )
 
@@ -39,8 +40,15 @@ type sdEnv struct {
 	images map[string][]byte // media id: the file Superdesk uploads
 }
 
-func newSDEnv(t testing.TB) *sdEnv {
-	e := newEnv(t, false)
+func newSDEnv(t testing.TB) *sdEnv { return newSDEnvMedia(t, nil) }
+
+// newSDEnvMedia is newSDEnv with the photos in m (nil: a folder).
+func newSDEnvMedia(t testing.TB, m dateline.Media) *sdEnv {
+	e := newEnvConfig(t, false, "world", func(c *dhttp.Config) {
+		if m != nil {
+			c.Media = m
+		}
+	})
 	ctx := context.Background()
 	secs, err := e.store.Sections(ctx)
 	if err != nil {

@@ -275,12 +275,14 @@ func (s *Service) store(ctx context.Context, a *dateline.Article, now time.Time)
 	return out, nil
 }
 
-// kill withdraws the chain's article. The kill notice's own words are
-// never used: the article keeps the words readers saw, and the reason is
-// left empty, since Superdesk's notice ("Please kill story slugged ...")
-// is addressed to editors, not readers.
+// kill withdraws the chain's article (withdraw), or, before it exists,
+// marks the chain so that it never appears.
 func (s *Service) kill(ctx context.Context, it *Item, link dateline.SuperdeskLink, r Result, now time.Time) (Result, error) {
-	stored, err := s.Store.ArticleByURI(ctx, link.URI)
+	var created time.Time
+	if it.VersionCreated != nil {
+		created = it.VersionCreated.Time
+	}
+	out, err := s.withdraw(ctx, link.URI, created, now)
 	switch {
 	case dateline.ErrorCode(err) == dateline.ENOTFOUND:
 		r.Outcome, r.Message = Killed, "The story was never published here; it never will be."
@@ -288,57 +290,67 @@ func (s *Service) kill(ctx context.Context, it *Item, link dateline.SuperdeskLin
 	case err != nil:
 		return Result{}, err
 	}
-	a := *stored
-	a.Status, a.WithdrawNote = dateline.StatusWithdrawn, ""
-	a.WireVersion = ""
-	if it.VersionCreated != nil {
-		a.SourceVersion = it.VersionCreated.Time.Truncate(time.Millisecond)
-	}
-	if a.SourceVersion.After(now) || a.SourceVersion.IsZero() {
-		a.SourceVersion = now.Truncate(time.Millisecond)
-	}
-	a.UpdatedAt = now
-	a.Corrections = nil
-	out, err := s.store(ctx, &a, now)
-	if err != nil {
-		return Result{}, err
-	}
 	if err := s.Store.SetSuperdeskVersion(ctx, it.GUID, string(it.Version), true); err != nil {
 		return Result{}, err
 	}
-	r.ID, r.Section, r.Outcome, r.Message = out.ID, a.Section, Killed, "The article was withdrawn: its address answers 410."
+	r.ID, r.Outcome, r.Message = out.ID, Killed, "The article was withdrawn: its address answers 410."
+	if a, err := s.Store.ArticleByURI(ctx, link.URI); err == nil {
+		r.Section = a.Section
+	}
 	return r, nil
 }
 
 // merge makes one article of a chain that was two until its middle guid
 // arrived: the words of the newer part (its article, link.Merged) go to
-// the older part's (link.URI) when newer by versioncreated (withdrawn
-// when the chain was killed), and the newer part's article is withdrawn:
-// its address answers 410 from now on.
+// the older part's (link.URI) when newer by versioncreated, and the newer
+// part's article is withdrawn: its address answers 410 from now on. When
+// either part was killed, the joined article is withdrawn too.
 func (s *Service) merge(ctx context.Context, link dateline.SuperdeskLink, now time.Time) error {
 	m, err := s.Store.ArticleByURI(ctx, link.Merged)
-	if dateline.ErrorCode(err) == dateline.ENOTFOUND {
-		return nil
-	} else if err != nil {
+	switch {
+	case dateline.ErrorCode(err) == dateline.ENOTFOUND:
+	case err != nil:
 		return err
+	default:
+		moved := *m
+		moved.ID, moved.URI, moved.Version, moved.WithdrawNote = 0, link.URI, 0, ""
+		if _, err := s.store(ctx, &moved, now); err != nil && !dateline.WireRefusal(err) {
+			return err
+		}
+		if _, err := s.withdraw(ctx, link.Merged, time.Time{}, now); err != nil {
+			return err
+		}
 	}
-	moved := *m
-	moved.ID, moved.URI, moved.Version, moved.WithdrawNote = 0, link.URI, 0, ""
 	if link.Killed {
-		moved.Status = dateline.StatusWithdrawn
-	}
-	if _, err := s.store(ctx, &moved, now); err != nil && !dateline.WireRefusal(err) {
-		return err
-	}
-	if m.Status == dateline.StatusWithdrawn {
-		return nil
-	}
-	gone := *m
-	gone.Status, gone.WithdrawNote, gone.UpdatedAt = dateline.StatusWithdrawn, "", now
-	if _, err = s.store(ctx, &gone, now); dateline.WireRefusal(err) {
-		return nil
+		_, err = s.withdraw(ctx, link.URI, time.Time{}, now)
 	}
 	return err
+}
+
+// withdraw withdraws the article with the uri, keeping its words and
+// dropping any notice: a kill's own words are addressed to editors, not
+// readers. It returns ENOTFOUND when there is no article; one withdrawn
+// already is left alone.
+func (s *Service) withdraw(ctx context.Context, uri string, versionCreated, now time.Time) (ingest.Result, error) {
+	stored, err := s.Store.ArticleByURI(ctx, uri)
+	if err != nil {
+		return ingest.Result{}, err
+	}
+	if stored.Status == dateline.StatusWithdrawn {
+		return ingest.Result{ID: stored.ID, Outcome: ingest.Unchanged}, nil
+	}
+	a := *stored
+	a.Status, a.WithdrawNote, a.WireVersion, a.Corrections = dateline.StatusWithdrawn, "", "", nil
+	a.SourceVersion = versionCreated.Truncate(time.Millisecond)
+	if a.SourceVersion.After(now) || a.SourceVersion.IsZero() {
+		a.SourceVersion = now.Truncate(time.Millisecond)
+	}
+	a.UpdatedAt = now
+	out, err := s.store(ctx, &a, now)
+	if dateline.WireRefusal(err) {
+		return ingest.Result{ID: stored.ID, Outcome: ingest.Unchanged}, nil
+	}
+	return out, err
 }
 
 // photo returns the photo made of the first of the picture's renditions
