@@ -371,3 +371,22 @@ func HelpAsked(fs *flag.FlagSet, args []string, stdout io.Writer) bool {
 	}
 	return false
 }
+
+// WriteTable writes the header (columns separated by tabs) and the rows
+// as aligned columns.
+func WriteTable(out io.Writer, header string, rows [][]string) error {
+	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, header)
+	for _, r := range rows {
+		fmt.Fprintln(w, strings.Join(r, "\t"))
+	}
+	return w.Flush()
+}
+
+// State is the word for an on/off column: on when !off, else off.
+func State(off bool, on, offWord string) string {
+	if off {
+		return offWord
+	}
+	return on
+}

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"dateline"
@@ -115,16 +114,11 @@ func Run(ctx context.Context, args []string, opener clientcmd.Opener, stdin io.R
 		if err != nil {
 			return err
 		}
-		w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "NAME\tKIND\tSTATE\tCREATED")
+		var rows [][]string
 		for _, s := range srcs {
-			state := "enabled"
-			if s.Disabled {
-				state = "disabled"
-			}
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", s.Name, s.Kind, state, s.CreatedAt.Format(time.RFC3339))
+			rows = append(rows, []string{s.Name, s.Kind, clientcmd.State(s.Disabled, "enabled", "disabled"), s.CreatedAt.Format(time.RFC3339)})
 		}
-		return w.Flush()
+		return clientcmd.WriteTable(stdout, "NAME\tKIND\tSTATE\tCREATED", rows)
 	case "disable", "enable":
 		if err := store.SetSourceDisabled(ctx, words[0], sub == "disable"); err != nil {
 			return err
