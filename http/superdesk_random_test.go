@@ -65,8 +65,13 @@ func TestSuperdeskRandomSender(t *testing.T) {
 		for c := range 5 {
 			var ch chain
 			n := 1 + rng.IntN(3)
-			at := base.Add(time.Duration(round*10+c) * time.Hour)
+			start := base.Add(time.Duration(round*10+c) * time.Hour)
+			last := start
 			for g := range n {
+				// A rewrite may be stamped before the last correction of
+				// the guid it follows (both edited at once): the newest
+				// guid still wins.
+				at := start.Add(time.Duration(g*2+rng.IntN(4)) * time.Minute)
 				guid := fmt.Sprintf("urn:newsml:sd.example.org:r%d:c%d:g%d", round, c, g)
 				from := ""
 				if g > 0 {
@@ -81,6 +86,9 @@ func TestSuperdeskRandomSender(t *testing.T) {
 					sends = append(sends, v)
 					ch.newest = v.headline
 					version += 1 + rng.IntN(2)
+					if at.After(last) {
+						last = at
+					}
 				}
 			}
 			if rng.IntN(3) == 0 {
@@ -92,7 +100,7 @@ func TestSuperdeskRandomSender(t *testing.T) {
 						victim.from = ch.guids[g-1]
 					}
 				}
-				victim.version, victim.created, victim.kill = 99, at.Add(time.Minute), true
+				victim.version, victim.created, victim.kill = 99, last.Add(time.Minute), true
 				sends = append(sends, victim)
 				ch.killed = true
 			}

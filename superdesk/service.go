@@ -225,6 +225,15 @@ func (s *Service) receive(ctx context.Context, src *dateline.Source, body []byte
 		}
 	}
 	a.Source = src.Name
+	if it.Version != "" {
+		// This version is newer than its guid's last and its guid is the
+		// newest of the chain: it wins, even over an older guid's
+		// version stamped later (a correction of the original made while
+		// the update was written).
+		if err := s.after(ctx, a); err != nil {
+			return Result{}, err
+		}
+	}
 	out, err := s.store(ctx, a, now)
 	if err != nil {
 		return Result{}, err
@@ -314,6 +323,9 @@ func (s *Service) merge(ctx context.Context, link dateline.SuperdeskLink, now ti
 	default:
 		moved := *m
 		moved.ID, moved.URI, moved.Version, moved.WithdrawNote = 0, link.URI, 0, ""
+		if err := s.after(ctx, &moved); err != nil { // the newer part wins
+			return err
+		}
 		if _, err := s.store(ctx, &moved, now); err != nil && !dateline.WireRefusal(err) {
 			return err
 		}
@@ -325,6 +337,23 @@ func (s *Service) merge(ctx context.Context, link dateline.SuperdeskLink, now ti
 		_, err = s.withdraw(ctx, link.URI, time.Time{}, now)
 	}
 	return err
+}
+
+// after orders a after the version stored at its URI: the sender's
+// versioncreated when later, else a millisecond after the stored one, so
+// that ReceiveWire applies it.
+func (s *Service) after(ctx context.Context, a *dateline.Article) error {
+	old, err := s.Store.ArticleByURI(ctx, a.URI)
+	switch {
+	case dateline.ErrorCode(err) == dateline.ENOTFOUND:
+		return nil
+	case err != nil:
+		return err
+	}
+	if !a.SourceVersion.After(old.SourceVersion) {
+		a.SourceVersion = old.SourceVersion.Add(time.Millisecond)
+	}
+	return nil
 }
 
 // withdraw withdraws the article with the uri, keeping its words and
