@@ -143,6 +143,9 @@ say "fuzzing the wire's version order for 5 s"
 go test -run '^$' -fuzz '^FuzzCompareVersions$' -fuzztime 5s .
 say "fuzzing the client entitlement rule for 5 s (Covers against its long-hand spec)"
 go test -run '^$' -fuzz '^FuzzCovers$' -fuzztime 5s .
+say "fuzzing Superdesk's dialect and signature check for 5 s each"
+go test -run '^$' -fuzz '^FuzzDialect$' -fuzztime 5s ./superdesk
+go test -run '^$' -fuzz '^FuzzSignature$' -fuzztime 5s ./superdesk
 say "fuzzing the backup archive reader for 5 s (never a panic, nothing written outside its folder)"
 go test -run '^$' -fuzz '^FuzzReadArchive$' -fuzztime 5s ./backup
 say "fuzzing the unsubscribe token parser for 5 s (never a panic, nothing read that was not signed)"

@@ -80,6 +80,9 @@ var Tables = []Table{
 		"status", "attempts", "next_at", "last_error", "created_at", "sent_at"}},
 	{Name: "mail_suppressions", Columns: []string{"id", "address", "list_id", "created_at"}},
 	{Name: "mail_key", Columns: []string{"id", "key"}},
+	{Name: "sources", Columns: []string{"id", "name", "kind", "secret", "created_at", "disabled"}, Bools: []string{"disabled"}},
+	{Name: "superdesk_guids", Columns: []string{"id", "guid", "uri", "evolved_from", "version", "killed", "created_at"}, Bools: []string{"killed"}},
+	{Name: "superdesk_assets", Columns: []string{"id", "media_id", "path", "size", "mime_type", "photo_path", "width", "height", "widths", "created_at"}},
 	{Name: "tokens", Columns: []string{"id", "name", "scope", "hash", "created_at", "embargo", "source", "client_id"}, Seconds: []string{"created_at"}, Bools: []string{"embargo"}},
 	// Keyed by user: a range reads whole users; after articles.
 	{Name: "client_bookmarks", Columns: []string{"client_user_id", "article_id", "created_at"}, Seconds: []string{"created_at"}},

@@ -35,6 +35,9 @@ func FuzzRouter(f *testing.F) {
 		{"PROPFIND", "/topics/%00", "Range: bytes=5-1", ""},
 		{"GET", "/api/v1/convert?from=USD&to=EUR&amount=1e400&date=9999-99-99", "", ""},
 		{"OPTIONS", "*", "", ""},
+		{"POST", "/api/v2/content/push", "Content-type: application/json\nx-superdesk-signature: sha1=8be62a607898504f87559cb52dc23f9ebee65a21", `{"guid": "g", "type": "text"}`},
+		{"POST", "/api/v1/assets/push/", "Content-Type: multipart/form-data; boundary=b\nx-publisher-signature: sha1=", "--b\r\nContent-Disposition: form-data; name=\"media_id\"\r\n\r\na/b.jpg\r\n--b--\r\n"},
+		{"GET", "/api/v2/assets/push/2025//a/../b.jpg", "", ""},
 	}
 	for _, s := range seeds {
 		f.Add(s.method, s.target, s.headers, s.body)

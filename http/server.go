@@ -27,12 +27,14 @@ import (
 	"dateline/http/site/kit"
 	"dateline/http/site/prefs"
 	"dateline/http/site/unsubscribe"
+	sdhttp "dateline/http/superdesk"
 	"dateline/http/syndication"
 	"dateline/http/web"
 	"dateline/ingest"
 	"dateline/internal/netguard"
 	"dateline/metrics"
 	"dateline/readership"
+	"dateline/superdesk"
 	"dateline/usage"
 )
 
@@ -118,15 +120,16 @@ type Server struct {
 	cfg     Config
 	handler http.Handler
 
-	kit      *kit.Kit
-	site     *site.Site
-	currency *currency.Handler
-	prefs    *prefs.Handler
-	unsub    *unsubscribe.Handler
-	newsroom *newsroom.Handler
-	api      *api.Handler
-	portal   *portal.Handler
-	usage    *usage.Counter
+	kit       *kit.Kit
+	site      *site.Site
+	currency  *currency.Handler
+	prefs     *prefs.Handler
+	unsub     *unsubscribe.Handler
+	newsroom  *newsroom.Handler
+	api       *api.Handler
+	portal    *portal.Handler
+	usage     *usage.Counter
+	superdesk *sdhttp.Handler // Superdesk's HTTP push
 }
 
 // NewServer builds the server and parses every template, so a broken one
@@ -171,6 +174,9 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 	if err != nil {
 		return nil, err
 	}
+	push := superdesk.New(store, cfg.Media, in)
+	push.Now, push.Changed = now, s.StoriesChanged
+	s.superdesk = sdhttp.New(push, log)
 	cfg.Metrics.Pools(store.Pools)
 	if cfg.Metrics != nil {
 		store.ObserveQueries(cfg.Metrics.Query)
@@ -231,6 +237,11 @@ func (s *Server) routes() {
 	// Media paths have any depth, which no ServeMux pattern can tell
 	// apart from /{section}/{id}, so they are routed before the mux.
 	s.handler = web.AccessLog(s.log, observe, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Superdesk's media ids hold slashes, which the mux would clean
+		// with a redirect: its addresses go first.
+		if strings.HasPrefix(r.URL.Path, "/api/v") && s.superdesk.Serve(w, r) {
+			return
+		}
 		if rel, ok := strings.CutPrefix(r.URL.Path, "/media/"); ok && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 			web.NoteRoute(w, "/media/")
 			s.site.Files.ServeMedia(w, r, rel)

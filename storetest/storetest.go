@@ -76,6 +76,8 @@ func Run(t *testing.T, open Opener) {
 		{Name: "Mail", Fn: testMail},
 		{Name: "MailClaimsOnce", Fn: testMailClaimsOnce},
 		{Name: "Portal", Fn: testPortal},
+		{Name: "PushSources", Fn: testSources},
+		{Name: "SuperdeskChains", Fn: testSuperdeskChains},
 	}
 	tests = append(tests, newsroomTests...)
 	tests = append(tests, readertest.Tests...)

@@ -17,6 +17,7 @@ import (
 	"dateline/cmd/dateline/internal/clientcmd"
 	"dateline/cmd/dateline/internal/mailcmd"
 	"dateline/cmd/dateline/internal/pushcmd"
+	"dateline/cmd/dateline/internal/sourcecmd"
 )
 
 const usage = `dateline runs a news agency's website from one binary.
@@ -30,6 +31,7 @@ Commands:
   client         the agency's clients, their products, users, tokens and feeds
   push           clients' push destinations: add, list, pause, resume, log, replay
   mail           email: send a test message, list the outbox
+  source         editorial systems that push in (Superdesk): add, list, remove
   user           add newsroom accounts, set passwords, list them
   import         import ninjs files or JSON-lines files of ninjs documents
   gen            generate articles for load tests
@@ -121,6 +123,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return pushcmd.Run(ctx, rest, storeOpener, stdout, stderr, time.Now)
 	case "mail":
 		return mailcmd.Run(ctx, rest, storeOpener, stdout, stderr, time.Now)
+	case "source":
+		return sourcecmd.Run(ctx, rest, storeOpener, stdin, stdout, stderr, time.Now)
 	case "import":
 		return runImport(ctx, rest, stdin, stdout, stderr)
 	case "gen":

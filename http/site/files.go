@@ -50,7 +50,9 @@ func (s *Files) ServeMedia(w http.ResponseWriter, r *http.Request, rel string) {
 		s.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "No such file."))
 		return
 	}
-	if !mediaName(rel) {
+	// Superdesk's uploads are kept as they came (metadata and all) until
+	// a story uses them; readers see only the photos made of them.
+	if !mediaName(rel) || strings.HasPrefix(rel, "superdesk/in/") {
 		s.Error(w, r, dateline.Errorf(dateline.ENOTFOUND, "No such file."))
 		return
 	}

@@ -64,12 +64,8 @@ type Opener func(fs *flag.FlagSet) func(context.Context) (dateline.Store, error)
 // false, is a UsageError; other messages go to stderr.
 func ParseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer, wantArgs bool) error {
 	fs.SetOutput(stderr)
-	for _, a := range args {
-		if a == "-h" || a == "--help" || a == "-help" {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return flag.ErrHelp
-		}
+	if HelpAsked(fs, args, stdout) {
+		return flag.ErrHelp
 	}
 	if err := fs.Parse(args); err != nil {
 		return UsageError{err.Error()}
@@ -406,4 +402,36 @@ func (c *cmd) feeds(ctx context.Context, s dateline.Store) error {
 		fmt.Fprintf(c.stdout, "%s\t%s%s\n", p.Name, base, dateline.FeedAddress(cl, p.ID))
 	}
 	return nil
+}
+
+// HelpAsked prints fs's usage on stdout when args ask for help, and
+// reports whether they did (the command then returns flag.ErrHelp).
+func HelpAsked(fs *flag.FlagSet, args []string, stdout io.Writer) bool {
+	for _, a := range args {
+		if a == "-h" || a == "--help" || a == "-help" {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return true
+		}
+	}
+	return false
+}
+
+// WriteTable writes the header (columns separated by tabs) and the rows
+// as aligned columns.
+func WriteTable(out io.Writer, header string, rows [][]string) error {
+	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, header)
+	for _, r := range rows {
+		fmt.Fprintln(w, strings.Join(r, "\t"))
+	}
+	return w.Flush()
+}
+
+// State is the word for an on/off column: on when !off, else off.
+func State(off bool, on, offWord string) string {
+	if off {
+		return offWord
+	}
+	return on
 }

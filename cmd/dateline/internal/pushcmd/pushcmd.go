@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -113,16 +114,11 @@ func Run(ctx context.Context, args []string, opener clientcmd.Opener, stdout, st
 		if err != nil {
 			return err
 		}
-		w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "ID\tURL\tSTATE\tCREATED")
+		var rows [][]string
 		for _, d := range ds {
-			state := "active"
-			if d.Paused {
-				state = "paused"
-			}
-			fmt.Fprintf(w, "%d\t%s\t%s\t%s\n", d.ID, d.URL, state, d.CreatedAt.Format(time.RFC3339))
+			rows = append(rows, []string{strconv.FormatInt(d.ID, 10), d.URL, clientcmd.State(d.Paused, "active", "paused"), d.CreatedAt.Format(time.RFC3339)})
 		}
-		return w.Flush()
+		return clientcmd.WriteTable(stdout, "ID\tURL\tSTATE\tCREATED", rows)
 	case "pause", "resume":
 		if err := store.SetPushPaused(ctx, dest, sub == "pause"); err != nil {
 			return err
