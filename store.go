@@ -76,6 +76,7 @@ type Store interface {
 	Clients
 	Pushes
 	Mails
+	Newsletters
 
 	Sections(ctx context.Context) ([]Section, error)
 	// SaveSection creates or updates a section by slug.

@@ -75,6 +75,9 @@ var Tables = []Table{
 		"status", "attempts", "next_at", "last_error", "created_at", "sent_at"}},
 	{Name: "mail_suppressions", Columns: []string{"id", "address", "list_id", "created_at"}},
 	{Name: "mail_key", Columns: []string{"id", "key"}},
+	{Name: "news_subscribers", Columns: []string{"id", "address", "address_key", "lang", "zone", "created_at"}},
+	{Name: "news_subscriptions", Columns: []string{"id", "subscriber_id", "list_id", "sections", "hour", "confirmed_at", "created_at"}},
+	{Name: "news_cursor", Columns: []string{"id", "last_event"}},
 	{Name: "tokens", Columns: []string{"id", "name", "scope", "hash", "created_at", "embargo", "source", "client_id"}, Seconds: []string{"created_at"}, Bools: []string{"embargo"}},
 	{Name: "audit_log", Columns: []string{"id", "at", "user_id", "user_name", "action", "target", "detail"}, Seconds: []string{"at"}},
 	// Keyed by minute: many rows share one, and a range reads whole minutes.

@@ -25,12 +25,14 @@ import (
 	"dateline/http/site/currency"
 	"dateline/http/site/kit"
 	"dateline/http/site/prefs"
+	"dateline/http/site/subscribe"
 	"dateline/http/site/unsubscribe"
 	"dateline/http/syndication"
 	"dateline/http/web"
 	"dateline/ingest"
 	"dateline/internal/netguard"
 	"dateline/metrics"
+	"dateline/newsletter"
 	"dateline/readership"
 )
 
@@ -121,6 +123,8 @@ type Server struct {
 	currency *currency.Handler
 	prefs    *prefs.Handler
 	unsub    *unsubscribe.Handler
+	subs     *subscribe.Handler
+	news     *newsletter.Sender
 	newsroom *newsroom.Handler
 	api      *api.Handler
 }
@@ -158,6 +162,8 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 		return nil, err
 	}
 	s := &Server{log: log, cfg: cfg, kit: k, site: st, currency: rates, prefs: prefs.New(k), unsub: unsubscribe.New(k, store)}
+	s.news = newsletter.New(store, newsletter.Config{BaseURL: cfg.BaseURL}, log, now)
+	s.subs = subscribe.New(k, store, s.news)
 	s.newsroom = newsroom.New(store, newsroomSite{s}, newsroom.Config{Site: &s.cfg, BaseURL: cfg.BaseURL, Media: cfg.Media,
 		TrustedProxies: cfg.TrustedProxies, NoAds: cfg.NoAds, Partners: cfg.Partners, PushGuard: netguard.Policy{AllowPrivate: cfg.PushAllowPrivate}}, log, now)
 	s.api = api.New(store, apiSite{s}, in, st.Reads, api.Config{BaseURL: cfg.BaseURL, MaxBodySize: cfg.MaxBodySize,
@@ -170,6 +176,10 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 	s.routes()
 	return s, nil
 }
+
+// Newsletter is the site's email alerts: its Run reads the event log
+// into the outbox (serve runs it on every node; one at a time reads).
+func (s *Server) Newsletter() *newsletter.Sender { return s.news }
 
 // Changed tells the server that content changed: cached pages are dropped.
 func (s *Server) Changed() {
@@ -200,6 +210,7 @@ func (s *Server) routes() {
 	s.currency.Routes(m)
 	s.prefs.Routes(m)
 	s.unsub.Routes(m)
+	s.subs.Routes(m)
 	s.api.Routes(m)
 	m.HandleFunc("GET /healthz", handleHealth)
 	if s.cfg.Metrics != nil && s.cfg.MetricsToken != "" {

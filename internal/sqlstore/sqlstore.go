@@ -222,11 +222,12 @@ type Stores struct {
 	clientStore
 	pushStore
 	mailStore
+	newsStore
 }
 
 // New returns the areas on db.
 func New(db *DB) Stores {
-	return Stores{partnerStore{db}, adStore{db}, rateStore{db}, peopleStore{db}, revisionStore{db}, mediaStore{db}, storyPageStore{db}, clientStore{db}, pushStore{db}, mailStore{db}}
+	return Stores{partnerStore{db}, adStore{db}, rateStore{db}, peopleStore{db}, revisionStore{db}, mediaStore{db}, storyPageStore{db}, clientStore{db}, pushStore{db}, mailStore{db}, newsStore{db}}
 }
 
 // collect reads every row of a query with scan, into a list that is empty,
