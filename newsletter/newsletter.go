@@ -157,9 +157,27 @@ func (s *Sender) Run(ctx context.Context) {
 // Alert turns the events not yet read into alerts and returns how many
 // events it read.
 func (s *Sender) Alert(ctx context.Context) (int, error) {
+	// The key and the sections are read before the fan-out's
+	// transaction: the key may be written on first use, and SQLite has
+	// one writer.
+	key, err := s.store.MailKey(ctx)
+	if err != nil {
+		return 0, err
+	}
+	sections, err := s.store.Sections(ctx)
+	if err != nil {
+		return 0, err
+	}
+	edition := map[string]string{}
+	for _, sec := range sections {
+		edition[sec.Slug] = dateline.EditionOf(sec.Lang)
+	}
+	plan := func(ctx context.Context, events []dateline.Event, recipients func(string) ([]dateline.NewsRecipient, error)) (dateline.NewsPlan, error) {
+		return s.plan(ctx, key, edition, events, recipients)
+	}
 	total := 0
 	for {
-		n, err := s.store.FanOutNews(ctx, 500, s.now(), s.plan)
+		n, err := s.store.FanOutNews(ctx, 500, s.now(), plan)
 		total += n
 		if err != nil || n == 0 {
 			if total > 0 && s.Wake != nil {
@@ -183,7 +201,7 @@ func AlertKey(story int64, address string) string {
 	return "alert:" + strconv.FormatInt(story, 10) + ":" + strings.ToLower(strings.TrimSpace(address))
 }
 
-func (s *Sender) plan(ctx context.Context, events []dateline.Event, recipients func(string) ([]dateline.NewsRecipient, error)) (dateline.NewsPlan, error) {
+func (s *Sender) plan(ctx context.Context, key []byte, edition map[string]string, events []dateline.Event, recipients func(string) ([]dateline.NewsRecipient, error)) (dateline.NewsPlan, error) {
 	var p dateline.NewsPlan
 	var ids []int64
 	for _, ev := range events {
@@ -198,18 +216,6 @@ func (s *Sender) plan(ctx context.Context, events []dateline.Event, recipients f
 		return p, nil
 	}
 	stories, err := s.store.ArticlesByID(ctx, ids)
-	if err != nil {
-		return p, err
-	}
-	sections, err := s.store.Sections(ctx)
-	if err != nil {
-		return p, err
-	}
-	edition := map[string]string{}
-	for _, sec := range sections {
-		edition[sec.Slug] = dateline.EditionOf(sec.Lang)
-	}
-	key, err := s.store.MailKey(ctx)
 	if err != nil {
 		return p, err
 	}
