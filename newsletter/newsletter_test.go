@@ -59,7 +59,9 @@ type story struct {
 	at           time.Time // when it was first stored
 }
 
-func (st *story) alerts() bool { return !st.kill && (st.breaking || st.urgency == 1 || st.urgency == 2) }
+func (st *story) alerts() bool {
+	return !st.kill && (st.breaking || st.urgency == 1 || st.urgency == 2)
+}
 
 func (st *story) edition() string {
 	if st.section == "mir" {
