@@ -8,17 +8,16 @@
 package subscribe
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"slices"
-	"sync"
 	"time"
 
 	"dateline"
 	"dateline/http/site/kit"
 	"dateline/http/web"
 	"dateline/i18n"
+	"dateline/mail"
 	"dateline/newsletter"
 )
 
@@ -32,13 +31,12 @@ type Handler struct {
 	*kit.Kit
 	store  Store
 	sender *newsletter.Sender
-	mu     sync.Mutex
-	key    []byte
+	key    mail.KeyCache
 }
 
 // New returns the pages made with k; sender queues the confirmations.
 func New(k *kit.Kit, store Store, sender *newsletter.Sender) *Handler {
-	return &Handler{Kit: k, store: store, sender: sender}
+	return &Handler{Kit: k, store: store, sender: sender, key: mail.KeyCache{Load: store.MailKey}}
 }
 
 // Routes registers the pages on m.
@@ -67,19 +65,6 @@ type page struct {
 	Choices, Lists  []choice
 }
 
-func (s *Handler) mailKey(ctx context.Context) ([]byte, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.key == nil {
-		k, err := s.store.MailKey(ctx)
-		if err != nil {
-			return nil, err
-		}
-		s.key = k
-	}
-	return s.key, nil
-}
-
 // choices are the lists the form offers: breaking news of each edition,
 // the page's own first and ticked.
 func (s *Handler) choices(lang string, on []string) []choice {
@@ -98,11 +83,7 @@ func (s *Handler) choices(lang string, on []string) []choice {
 }
 
 func (s *Handler) render(w http.ResponseWriter, r *http.Request, code int, lang, title string, p page) {
-	v := s.NewBase(r, "")
-	if lang != v.Lang { // a token's page, in the token's language
-		v.Lang, v.Prefix, v.Sections = lang, dateline.EditionPath(lang), s.Sections().Of(lang)
-		v.Zone.Lang, v.Zone.City = lang, kit.CityName(s.DefaultCity(), lang)
-	}
+	v := s.NewBaseIn(r, lang) // a token's page is in the token's language
 	v.Title = i18n.T(i18n.Lang(lang), title)
 	v.Robots = "noindex, nofollow"
 	p.Base = v
@@ -165,7 +146,7 @@ func (s *Handler) handleSubscribe(w http.ResponseWriter, r *http.Request) {
 // token reads a token of a kind, answering 400 itself when it is bad.
 func (s *Handler) token(w http.ResponseWriter, r *http.Request, parse func([]byte, string) (string, string, error)) (address, lang string, ok bool) {
 	w.Header().Set("Referrer-Policy", "no-referrer") // the token is the reader's own
-	key, err := s.mailKey(r.Context())
+	key, err := s.key.Get(r.Context())
 	if err != nil {
 		s.Error(w, r, err)
 		return "", "", false
@@ -195,7 +176,7 @@ func (s *Handler) handleConfirm(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	key, _ := s.mailKey(r.Context())
+	key, _ := s.key.Get(r.Context())
 	s.manage(w, r, address, lang, "/subscriptions/"+newsletter.ManageToken(key, address, lang), i18n.T(i18n.Lang(lang), "Confirmed: you will receive what you chose."))
 }
 
