@@ -30,6 +30,7 @@ type Store interface {
 	EnqueueMail(ctx context.Context, m *dateline.OutMail, now time.Time) (bool, error)
 	MailKey(ctx context.Context) ([]byte, error)
 	ArticlesByID(ctx context.Context, ids []int64) ([]*dateline.Article, error)
+	Articles(ctx context.Context, f dateline.ArticleFilter) ([]dateline.Article, error)
 	Sections(ctx context.Context) ([]dateline.Section, error)
 }
 
@@ -125,6 +126,10 @@ type Sender struct {
 	cfg   Config
 	log   *slog.Logger
 	now   func() time.Time
+	// done remembers the digests and batches this node queued, so a
+	// minute's tick does not make them again (the dedupe key would
+	// refuse them anyway).
+	done map[string]bool
 	// Wake, when set, is told that messages were queued (the outbox's).
 	Wake func()
 }
@@ -135,16 +140,27 @@ func New(store Store, cfg Config, log *slog.Logger, now func() time.Time) *Sende
 		cfg.Every = 5 * time.Second
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	return &Sender{store: store, cfg: cfg, log: log, now: now}
+	return &Sender{store: store, cfg: cfg, log: log, now: now, done: map[string]bool{}}
 }
 
-// Run reads the event log into alerts until ctx ends.
+// Run reads the event log into alerts until ctx ends, and once a minute
+// queues the digests and follow batches that are due.
 func (s *Sender) Run(ctx context.Context) {
 	t := time.NewTicker(s.cfg.Every)
 	defer t.Stop()
+	var last time.Time
 	for {
 		if _, err := s.Alert(ctx); err != nil && ctx.Err() == nil {
 			s.log.Error("newsletter alerts", "err", err)
+		}
+		if m := s.now().Truncate(time.Minute); m.After(last) {
+			last = m
+			if _, err := s.Digest(ctx); err != nil && ctx.Err() == nil {
+				s.log.Error("newsletter digests", "err", err)
+			}
+			if _, err := s.Follows(ctx); err != nil && ctx.Err() == nil {
+				s.log.Error("newsletter follows", "err", err)
+			}
 		}
 		select {
 		case <-ctx.Done():
@@ -168,10 +184,7 @@ func (s *Sender) Alert(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	edition := map[string]string{}
-	for _, sec := range sections {
-		edition[sec.Slug] = dateline.EditionOf(sec.Lang)
-	}
+	edition := editions(sections)
 	plan := func(ctx context.Context, events []dateline.Event, recipients func(string) ([]dateline.NewsRecipient, error)) (dateline.NewsPlan, error) {
 		return s.plan(ctx, key, edition, events, recipients)
 	}
@@ -226,10 +239,7 @@ func (s *Sender) plan(ctx context.Context, key []byte, edition map[string]string
 		if a == nil || !a.Public() {
 			continue
 		}
-		ed := edition[a.Section]
-		if ed == "" {
-			ed = dateline.LangMain
-		}
+		ed := editionOf(edition, a)
 		list := ListID(KindBreaking, ed)
 		rs, ok := lists[list]
 		if !ok {
