@@ -8,12 +8,17 @@
 package subscribe
 
 import (
+	"cmp"
+	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
 	"dateline"
+	"dateline/cities"
 	"dateline/http/site/kit"
 	"dateline/http/web"
 	"dateline/i18n"
@@ -24,6 +29,8 @@ import (
 // Store is what the pages need of the store.
 type Store interface {
 	newsletter.Store
+	Topic(ctx context.Context, slug string) (*dateline.Topic, error)
+	Person(ctx context.Context, slug string) (*dateline.Person, error)
 }
 
 // Handler serves the pages.
@@ -57,29 +64,80 @@ type choice struct {
 	Confirmed bool
 }
 
+type option struct {
+	Value, Name string
+	On          bool
+}
+
 type page struct {
 	*kit.Base
 	Step            string // form, sent, confirm, manage, deleted
 	Error, Done     string
 	Address, Action string
 	Choices, Lists  []choice
+	// The digest's hour, the reader's city (its zone) and sections.
+	Hours, Cities, Sections []option
 }
 
-// choices are the lists the form offers: breaking news of each edition,
-// the page's own first and ticked.
-func (s *Handler) choices(lang string, on []string) []choice {
+// form is what the form asks, as sent (or as the address's query
+// proposes: ?topic=SLUG, ?person=SLUG).
+type form struct {
+	lists    []string
+	hour     int
+	city     string
+	sections []string
+}
+
+// formPage is the form's page for f: breaking news and the digest of
+// each edition (the page's own first), and the follows f names.
+func (s *Handler) formPage(ctx context.Context, lang string, f form) page {
 	eds := []string{lang}
 	for _, e := range s.Sections().EditionsOn() {
 		if e != lang {
 			eds = append(eds, e)
 		}
 	}
-	var out []choice
-	for _, e := range eds {
-		id := newsletter.ListID(newsletter.KindBreaking, e)
-		out = append(out, choice{ID: id, Name: newsletter.ListName(lang, id), On: slices.Contains(on, id)})
+	var ids []string
+	for _, kind := range []string{newsletter.KindBreaking, newsletter.KindDigest} {
+		for _, e := range eds {
+			ids = append(ids, newsletter.ListID(kind, e))
+		}
 	}
-	return out
+	for _, id := range f.lists {
+		if k, _ := newsletter.ParseList(id); (k == newsletter.KindTopic || k == newsletter.KindPerson) && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	p := page{Step: "form"}
+	for _, id := range ids {
+		p.Choices = append(p.Choices, choice{ID: id, Name: s.listName(ctx, lang, id), On: slices.Contains(f.lists, id)})
+	}
+	for h := range 24 {
+		p.Hours = append(p.Hours, option{Value: strconv.Itoa(h), Name: fmt.Sprintf("%02d:00", h), On: h == f.hour})
+	}
+	for _, c := range cities.All {
+		p.Cities = append(p.Cities, option{Value: c.Slug, Name: kit.CityName(c, lang), On: c.Slug == f.city})
+	}
+	for _, sec := range s.Sections().List() {
+		p.Sections = append(p.Sections, option{Value: sec.Slug, Name: sec.Name + " (" + newsletter.EditionName(lang, dateline.EditionOf(sec.Lang)) + ")", On: slices.Contains(f.sections, sec.Slug)})
+	}
+	return p
+}
+
+// listName names a list, a topic or person by its name when it has one.
+func (s *Handler) listName(ctx context.Context, lang, id string) string {
+	l := i18n.Lang(lang)
+	switch kind, slug := newsletter.ParseList(id); kind {
+	case newsletter.KindTopic:
+		if t, err := s.store.Topic(ctx, slug); err == nil {
+			return i18n.T(l, "Topic: %s", t.Name)
+		}
+	case newsletter.KindPerson:
+		if p, err := s.store.Person(ctx, slug); err == nil {
+			return i18n.T(l, "Person: %s", p.Name)
+		}
+	}
+	return newsletter.ListName(lang, id)
 }
 
 func (s *Handler) render(w http.ResponseWriter, r *http.Request, code int, lang, title string, p page) {
@@ -97,51 +155,95 @@ func (s *Handler) render(w http.ResponseWriter, r *http.Request, code int, lang,
 
 func (s *Handler) handleForm(w http.ResponseWriter, r *http.Request) {
 	lang := s.Lang(r)
-	s.render(w, r, http.StatusOK, lang, "Email alerts", page{Step: "form", Choices: s.choices(lang, []string{newsletter.ListID(newsletter.KindBreaking, lang)})})
+	f := form{lists: []string{newsletter.ListID(newsletter.KindBreaking, lang)}, hour: 8, city: s.DefaultCity().Slug}
+	q := r.URL.Query()
+	if slug := q.Get("topic"); slug != "" {
+		if _, err := s.store.Topic(r.Context(), slug); err == nil {
+			f.lists = []string{newsletter.ListID(newsletter.KindTopic, slug)}
+		}
+	}
+	if slug := q.Get("person"); slug != "" {
+		if _, err := s.store.Person(r.Context(), slug); err == nil {
+			f.lists = []string{newsletter.ListID(newsletter.KindPerson, slug)}
+		}
+	}
+	s.render(w, r, http.StatusOK, lang, "Email alerts", s.formPage(r.Context(), lang, f))
 }
 
 func (s *Handler) handleSubscribe(w http.ResponseWriter, r *http.Request) {
-	lang := s.Lang(r)
+	ctx, lang := r.Context(), s.Lang(r)
 	l := i18n.Lang(lang)
 	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
 	if err := r.ParseForm(); err != nil {
-		s.render(w, r, http.StatusBadRequest, lang, "Email alerts", page{Step: "form", Choices: s.choices(lang, nil),
-			Error: i18n.T(l, "The form could not be read: send it from this page, at most 8 KB.")})
+		p := s.formPage(ctx, lang, form{hour: 8, city: s.DefaultCity().Slug})
+		p.Error = i18n.T(l, "The form could not be read: send it from this page, at most 8 KB.")
+		s.render(w, r, http.StatusBadRequest, lang, "Email alerts", p)
 		return
 	}
-	lists := r.PostForm["list"]
+	pf := r.PostForm
+	f := form{lists: pf["list"], city: pf.Get("city"), sections: pf["section"]}
 	bad := func(msg string) {
-		s.render(w, r, http.StatusBadRequest, lang, "Email alerts", page{Step: "form", Choices: s.choices(lang, lists), Address: r.PostForm.Get("email"), Error: msg})
+		p := s.formPage(ctx, lang, f)
+		p.Address, p.Error = pf.Get("email"), msg
+		s.render(w, r, http.StatusBadRequest, lang, "Email alerts", p)
 	}
-	address, err := newsletter.CheckAddress(lang, r.PostForm.Get("email"))
+	address, err := newsletter.CheckAddress(lang, pf.Get("email"))
 	if err != nil {
 		bad(err.Error())
 		return
 	}
-	if len(lists) == 0 {
+	if len(f.lists) == 0 {
 		bad(i18n.T(l, "Choose at least one thing to send."))
 		return
 	}
-	offered := s.choices(lang, nil)
-	sub := &dateline.NewsSubscriber{Address: address, Lang: lang, Zone: s.DefaultCity().Zone}
-	for _, id := range lists {
-		if !slices.ContainsFunc(offered, func(c choice) bool { return c.ID == id }) {
+	f.hour, err = strconv.Atoi(cmp.Or(pf.Get("hour"), "8"))
+	if err != nil || f.hour < 0 || f.hour > 23 {
+		bad(i18n.T(l, "The digest's hour is a whole hour from 0 to 23."))
+		return
+	}
+	city, ok := cities.Find(cmp.Or(f.city, s.DefaultCity().Slug))
+	if !ok {
+		bad(i18n.T(l, "Choose your city from the list: its time zone sets the digest's hour."))
+		return
+	}
+	sub := &dateline.NewsSubscriber{Address: address, Lang: lang, Zone: city.Zone}
+	for _, id := range f.lists {
+		li := dateline.NewsList{ListID: id}
+		kind, what := newsletter.ParseList(id)
+		switch {
+		case (kind == newsletter.KindBreaking || kind == newsletter.KindDigest) && s.Sections().EditionOn(what):
+			if kind == newsletter.KindDigest {
+				li.Hour = f.hour
+				for _, sec := range f.sections {
+					if s.Sections().EditionOf(sec) != what || s.Sections().Get(sec) == nil {
+						bad(i18n.T(l, "“%s” is not a section of that edition: choose from the list.", sec))
+						return
+					}
+					li.Sections = append(li.Sections, sec)
+				}
+			}
+		case kind == newsletter.KindTopic && what != "" && s.exists(s.store.Topic(ctx, what)):
+		case kind == newsletter.KindPerson && what != "" && s.exists(s.store.Person(ctx, what)):
+		default:
 			bad(i18n.T(l, "“%s” is not something this site sends: choose from the list.", id))
 			return
 		}
-		sub.Lists = append(sub.Lists, dateline.NewsList{ListID: id})
+		sub.Lists = append(sub.Lists, li)
 	}
-	if err := s.store.Subscribe(r.Context(), sub, s.Now()); err != nil {
+	if err := s.store.Subscribe(ctx, sub, s.Now()); err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	if err := s.sender.Confirm(r.Context(), sub); err != nil {
+	if err := s.sender.Confirm(ctx, sub); err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	s.Log().Info("subscription asked", "lists", len(sub.Lists))
 	s.render(w, r, http.StatusOK, lang, "Check your inbox", page{Step: "sent", Address: address})
 }
+
+// exists reports whether a topic or person was found.
+func (s *Handler) exists(_ any, err error) bool { return err == nil }
 
 // token reads a token of a kind, answering 400 itself when it is bad.
 func (s *Handler) token(w http.ResponseWriter, r *http.Request, parse func([]byte, string) (string, string, error)) (address, lang string, ok bool) {
@@ -191,7 +293,7 @@ func (s *Handler) manage(w http.ResponseWriter, r *http.Request, address, lang, 
 	}
 	var lists []choice
 	for _, li := range sub.Lists {
-		lists = append(lists, choice{ID: li.ListID, Name: newsletter.ListName(lang, li.ListID), Confirmed: !li.Confirmed.IsZero()})
+		lists = append(lists, choice{ID: li.ListID, Name: s.listName(r.Context(), lang, li.ListID), Confirmed: !li.Confirmed.IsZero()})
 	}
 	s.render(w, r, http.StatusOK, lang, "Your subscriptions", page{Step: "manage", Address: sub.Address, Action: action, Lists: lists, Done: done})
 }
