@@ -18,6 +18,9 @@ type NewsList struct {
 	Hour      int      // a digest's local hour, 0-23
 	Confirmed time.Time
 	CreatedAt time.Time
+	// Stopped is set by NewsSubscriber when the address unsubscribed
+	// from the list in one click (the suppression list).
+	Stopped bool
 }
 
 // NewsSubscriber is an address and its lists. The address is kept as
@@ -62,7 +65,8 @@ type Newsletters interface {
 	// Returns EINVALID for an empty address or no list.
 	Subscribe(ctx context.Context, s *NewsSubscriber, now time.Time) error
 	// ConfirmNews confirms every list of the address not yet confirmed
-	// and returns how many. ENOTFOUND when the address is unknown.
+	// (lifting their one-click unsubscribes: the reader asked again) and
+	// returns how many. ENOTFOUND when the address is unknown.
 	ConfirmNews(ctx context.Context, address string, now time.Time) (int, error)
 	// NewsSubscriber returns the address and all its lists; ENOTFOUND.
 	NewsSubscriber(ctx context.Context, address string) (*NewsSubscriber, error)
@@ -72,7 +76,8 @@ type Newsletters interface {
 	// outbox's messages to it. ENOTFOUND when it is unknown.
 	DeleteNewsSubscriber(ctx context.Context, address string) error
 	// NewsRecipients lists the confirmed subscriptions of the lists that
-	// start with prefix ("digest:"), by address.
+	// start with prefix ("digest:"), by address, leaving out the lists an
+	// address unsubscribed from (the suppression list).
 	NewsRecipients(ctx context.Context, prefix string) ([]NewsRecipient, error)
 	// FanOutNews reads up to limit events after the alerter's cursor,
 	// asks plan what to send, queues it and moves the cursor in one

@@ -41,7 +41,7 @@ func runOutbox(t *testing.T, e *env, mp *mailpittest.Server) {
 		t.Fatal(err)
 	}
 	o := mail.NewOutbox(e.store, mail.OutboxConfig{SMTP: cfg, BaseURL: "https://news.example", Rate: 100, Every: 20 * time.Millisecond},
-		slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now, &mailCount{})
+		slog.New(slog.NewTextHandler(io.Discard, nil)), e.clock.Now, &mailCount{})
 	e.srv.Newsletter().Wake = o.Wake
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -226,6 +226,25 @@ func TestSubscribeFlow(t *testing.T) {
 		t.Fatalf("after unsubscribing from the English list: %d messages", len(ms))
 	}
 	pages["alert message ru"] = []byte(ms[2].HTML)
+	if w := e.get(manage); !strings.Contains(w.Body.String(), "unsubscribed: subscribe again") {
+		t.Errorf("the manage page does not show the one-click unsubscribe:\n%s", w.Body)
+	}
+	// Asked for again and confirmed: the list resumes. (One
+	// confirmation a minute an address: the clock moves on.)
+	e.clock.Add(time.Minute)
+	body, h = form(url.Values{"email": {reader}, "list": {"breaking:en"}})
+	if w := e.do(http.MethodPost, "/subscribe", body, h...); w.Code != 200 {
+		t.Fatalf("subscribing again: %d", w.Code)
+	}
+	again := waitTo(t, mp, reader, 4)[3]
+	if w := e.do(http.MethodPost, linkWith(t, again.Text, "/subscribe/confirm/"), ""); w.Code != 200 {
+		t.Fatalf("confirming again: %d", w.Code)
+	}
+	publish(t, e.store, "urn:t:6", "politics", "Resumed", 1)
+	e.srv.Newsletter().Alert(ctx)
+	if ms := waitTo(t, mp, reader, 5); ms[4].Subject != "Breaking: Resumed" {
+		t.Errorf("after subscribing again: %q", ms[4].Subject)
+	}
 
 	// The manage page: the lists, stop one, export, delete.
 	w, doc = e.page(manage)

@@ -41,6 +41,16 @@ func (s newsStore) Subscribe(ctx context.Context, sub *dateline.NewsSubscriber, 
 			ON CONFLICT (subscriber_id, list_id) DO UPDATE SET sections = excluded.sections, hour = excluded.hour`, args); err != nil {
 			return err
 		}
+		// A list asked for again after a one-click unsubscribe waits for
+		// a confirmation, which lifts the unsubscribe (ConfirmNews).
+		again := make([][]any, len(sub.Lists))
+		for i, l := range sub.Lists {
+			again[i] = []any{sub.ID, l.ListID, AddressKey(sub.Address), l.ListID}
+		}
+		if err := tx.ExecEach(ctx, `UPDATE news_subscriptions SET confirmed_at = NULL WHERE subscriber_id = ? AND list_id = ?
+			AND EXISTS (SELECT 1 FROM mail_suppressions WHERE address = ? AND list_id = ?)`, again); err != nil {
+			return err
+		}
 		// Alerts start with the first subscriber, not the site's past.
 		return startCursor(ctx, tx, "news_cursor")
 	})
@@ -61,6 +71,12 @@ func (s newsStore) ConfirmNews(ctx context.Context, address string, now time.Tim
 	err = s.db.QuietTx(ctx, func(tx Querier) error {
 		id, err := s.subscriberID(ctx, tx, address)
 		if err != nil {
+			return err
+		}
+		// A list asked for again and confirmed lifts its one-click
+		// unsubscribe.
+		if _, err := tx.Exec(ctx, `DELETE FROM mail_suppressions WHERE address = ?
+			AND list_id IN (SELECT list_id FROM news_subscriptions WHERE subscriber_id = ? AND confirmed_at IS NULL)`, AddressKey(address), id); err != nil {
 			return err
 		}
 		c, err := tx.Exec(ctx, `UPDATE news_subscriptions SET confirmed_at = ? WHERE subscriber_id = ? AND confirmed_at IS NULL`, now.UnixMilli(), id)
@@ -97,8 +113,9 @@ func (s newsStore) NewsSubscriber(ctx context.Context, address string) (_ *datel
 	sub.CreatedAt = fromMs(&created)
 	sub.Lists, err = collect(ctx, q, func(r sqlutil.Scanner) (dateline.NewsList, error) {
 		var l dateline.NewsList
-		return l, scanNewsList(r, &l)
-	}, `SELECT `+newsListColumns+` FROM news_subscriptions l WHERE l.subscriber_id = ? ORDER BY l.list_id`, sub.ID)
+		return l, scanNewsList(r, &l, &l.Stopped)
+	}, `SELECT `+newsListColumns+`, EXISTS (SELECT 1 FROM mail_suppressions p WHERE p.address = ? AND p.list_id = l.list_id)
+		FROM news_subscriptions l WHERE l.subscriber_id = ? ORDER BY l.list_id`, AddressKey(address), sub.ID)
 	return &sub, err
 }
 
@@ -138,11 +155,13 @@ func recipients(ctx context.Context, q Querier, where string, args ...any) ([]da
 		var n dateline.NewsRecipient
 		return n, scanNewsList(r, &n.NewsList, &n.Address, &n.Lang, &n.Zone)
 	}, `SELECT `+newsListColumns+`, s.address, s.lang, s.zone FROM news_subscriptions l JOIN news_subscribers s ON s.id = l.subscriber_id
-		WHERE l.confirmed_at IS NOT NULL AND `+where+` ORDER BY s.address_key, l.list_id`, args...)
+		WHERE l.confirmed_at IS NOT NULL AND `+where+`
+		  AND NOT EXISTS (SELECT 1 FROM mail_suppressions p WHERE p.address = s.address_key AND p.list_id = l.list_id)
+		ORDER BY s.address_key, l.list_id`, args...)
 }
 
 // NewsRecipients lists the confirmed subscriptions of lists starting
-// with prefix.
+// with prefix, but those the address unsubscribed from in one click.
 func (s newsStore) NewsRecipients(ctx context.Context, prefix string) (_ []dateline.NewsRecipient, err error) {
 	defer s.db.wrap(&err, "news recipients")
 	return recipients(ctx, s.db.Fresh(ctx), `substr(l.list_id, 1, ?) = ?`, len(prefix), prefix)

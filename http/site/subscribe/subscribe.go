@@ -62,6 +62,7 @@ type choice struct {
 	ID, Name  string
 	On        bool
 	Confirmed bool
+	Stopped   bool // unsubscribed in one click
 }
 
 type option struct {
@@ -293,7 +294,7 @@ func (s *Handler) manage(w http.ResponseWriter, r *http.Request, address, lang, 
 	}
 	var lists []choice
 	for _, li := range sub.Lists {
-		lists = append(lists, choice{ID: li.ListID, Name: s.listName(r.Context(), lang, li.ListID), Confirmed: !li.Confirmed.IsZero()})
+		lists = append(lists, choice{ID: li.ListID, Name: s.listName(r.Context(), lang, li.ListID), Confirmed: !li.Confirmed.IsZero(), Stopped: li.Stopped})
 	}
 	s.render(w, r, http.StatusOK, lang, "Your subscriptions", page{Step: "manage", Address: sub.Address, Action: action, Lists: lists, Done: done})
 }
