@@ -59,8 +59,8 @@ type NewsFanOut func(ctx context.Context, events []Event, recipients func(listID
 // Newsletters is the storage of readers' subscriptions. Every engine
 // implements it.
 type Newsletters interface {
-	// Subscribe records the address (its language and zone replace the
-	// old ones) and adds its lists, unconfirmed; a list it has already
+	// Subscribe records the address (its spelling, language and zone,
+	// when given, replace the old ones) and adds its lists, unconfirmed; a list it has already
 	// takes the new sections and hour and keeps its confirmation.
 	// Returns EINVALID for an empty address or no list.
 	Subscribe(ctx context.Context, s *NewsSubscriber, now time.Time) error

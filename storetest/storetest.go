@@ -75,6 +75,7 @@ func Run(t *testing.T, open Opener) {
 		{Name: "Push", Fn: testPush},
 		{Name: "Mail", Fn: testMail},
 		{Name: "MailClaimsOnce", Fn: testMailClaimsOnce},
+		{Name: "Newsletters", Fn: testNewsletters},
 	}
 	tests = append(tests, newsroomTests...)
 	tests = append(tests, readertest.Tests...)

@@ -29,7 +29,8 @@ func (s newsStore) Subscribe(ctx context.Context, sub *dateline.NewsSubscriber, 
 	stamp := now.UnixMilli()
 	return s.db.QuietTx(ctx, func(tx Querier) error {
 		if err := tx.QueryRow(ctx, `INSERT INTO news_subscribers (address, address_key, lang, zone, created_at) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (address_key) DO UPDATE SET address = excluded.address, lang = excluded.lang, zone = excluded.zone RETURNING id`,
+			ON CONFLICT (address_key) DO UPDATE SET address = excluded.address, lang = excluded.lang,
+				zone = CASE WHEN excluded.zone = '' THEN news_subscribers.zone ELSE excluded.zone END RETURNING id`,
 			sub.Address, AddressKey(sub.Address), sub.Lang, sub.Zone, stamp).Scan(&sub.ID); err != nil {
 			return err
 		}
