@@ -184,8 +184,12 @@ func TestSubscribeFlow(t *testing.T) {
 		t.Fatal("GET confirmed (a link scanner would confirm for everyone)")
 	}
 	w = e.do(http.MethodPost, path, "")
+	if w.Code != 303 || !strings.HasPrefix(w.Header().Get("Location"), "/subscriptions/") {
+		t.Fatalf("POST confirm: %d %v", w.Code, w.Header())
+	}
+	w = e.get(w.Header().Get("Location"))
 	if w.Code != 200 || !strings.Contains(w.Body.String(), "Confirmed") {
-		t.Fatalf("POST confirm: %d\n%s", w.Code, w.Body)
+		t.Fatalf("after confirming: %d\n%s", w.Code, w.Body)
 	}
 	pages["confirmed"] = w.Body.Bytes()
 
@@ -237,7 +241,7 @@ func TestSubscribeFlow(t *testing.T) {
 		t.Fatalf("subscribing again: %d", w.Code)
 	}
 	again := waitTo(t, mp, reader, 4)[3]
-	if w := e.do(http.MethodPost, linkWith(t, again.Text, "/subscribe/confirm/"), ""); w.Code != 200 {
+	if w := e.do(http.MethodPost, linkWith(t, again.Text, "/subscribe/confirm/"), ""); w.Code != 303 {
 		t.Fatalf("confirming again: %d", w.Code)
 	}
 	publish(t, e.store, "urn:t:6", "politics", "Resumed", 1)
@@ -312,7 +316,9 @@ func TestSubscribeBadInput(t *testing.T) {
 		{"POST", "/subscribe", "email=a%40example.org&list=digest:en&hour=25", "whole hour from 0 to 23"},
 		{"POST", "/subscribe", "email=a%40example.org&list=digest:en&hour=x", "whole hour from 0 to 23"},
 		{"POST", "/subscribe", "email=a%40example.org&list=digest:en&city=atlantis", "Choose your city"},
-		{"POST", "/subscribe", "email=a%40example.org&list=digest:en&section=nowhere", "is not a section of that edition"},
+		{"POST", "/subscribe", "email=a%40example.org&list=digest:en&section=nowhere", "is not a section of a digest you chose"},
+		{"POST", "/subscribe", "email=a%40example.org&list=digest:en&section=mir", "is not a section of a digest you chose"},
+		{"POST", "/subscribe", "email=a%40example.org&list=breaking:en&section=politics", "is not a section of a digest you chose"},
 		{"POST", "/subscribe", "email=a%40example.org&list=topic:no-such-topic", "is not something this site sends"},
 		{"POST", "/subscribe", "email=a%40example.org&list=person:", "is not something this site sends"},
 		{"GET", "/subscribe/confirm/nonsense", "", "This link is not valid"},
@@ -327,6 +333,13 @@ func TestSubscribeBadInput(t *testing.T) {
 		if w.Code != 400 || !strings.Contains(w.Body.String(), c.want) {
 			t.Errorf("%s %s %.40q: %d, want 400 with %q\n%.300s", c.method, c.path, c.body, w.Code, c.want, w.Body)
 		}
+	}
+	// A digest's hour, city and sections are kept as chosen.
+	w := e.do("POST", "/subscribe", "email=d%40example.org&list=digest:en&hour=7&city=vladivostok&section=politics&section=world", h...)
+	sub, err := e.store.NewsSubscriber(context.Background(), "d@example.org")
+	if w.Code != 200 || err != nil || sub.Zone != "Asia/Vladivostok" || len(sub.Lists) != 1 || sub.Lists[0].Hour != 7 ||
+		strings.Join(sub.Lists[0].Sections, " ") != "politics world" {
+		t.Errorf("a digest: %d %+v %v\n%.300s", w.Code, sub, err, w.Body)
 	}
 	// A good manage token without a list to stop.
 	manage := "/subscriptions/" + mail.Token(key, mail.Unsubscription{Address: "a@example.org", List: "manage"})

@@ -207,6 +207,12 @@ func (s *Handler) handleSubscribe(w http.ResponseWriter, r *http.Request) {
 		bad(i18n.T(l, "Choose your city from the list: its time zone sets the digest's hour."))
 		return
 	}
+	for _, sec := range f.sections {
+		if s.Sections().Get(sec) == nil || !slices.Contains(f.lists, newsletter.ListID(newsletter.KindDigest, s.Sections().EditionOf(sec))) {
+			bad(i18n.T(l, "“%s” is not a section of a digest you chose: choose from the list, and the digest of its edition.", sec))
+			return
+		}
+	}
 	sub := &dateline.NewsSubscriber{Address: address, Lang: lang, Zone: city.Zone}
 	for _, id := range f.lists {
 		li := dateline.NewsList{ListID: id}
@@ -214,13 +220,12 @@ func (s *Handler) handleSubscribe(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case (kind == newsletter.KindBreaking || kind == newsletter.KindDigest) && s.Sections().EditionOn(what):
 			if kind == newsletter.KindDigest {
+				// Each digest takes the chosen sections of its edition.
 				li.Hour = f.hour
 				for _, sec := range f.sections {
-					if s.Sections().EditionOf(sec) != what || s.Sections().Get(sec) == nil {
-						bad(i18n.T(l, "“%s” is not a section of that edition: choose from the list.", sec))
-						return
+					if s.Sections().Get(sec) != nil && s.Sections().EditionOf(sec) == what {
+						li.Sections = append(li.Sections, sec)
 					}
-					li.Sections = append(li.Sections, sec)
 				}
 			}
 		case kind == newsletter.KindTopic && what != "" && s.exists(s.store.Topic(ctx, what)):
@@ -279,8 +284,10 @@ func (s *Handler) handleConfirm(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	// To the page of the address's lists (a GET: reloading it does not
+	// post again), which says it is confirmed.
 	key, _ := s.key.Get(r.Context())
-	s.manage(w, r, address, lang, "/subscriptions/"+newsletter.ManageToken(key, address, lang), i18n.T(i18n.Lang(lang), "Confirmed: you will receive what you chose."))
+	http.Redirect(w, r, dateline.EditionPath(lang)+"/subscriptions/"+newsletter.ManageToken(key, address, lang)+"?confirmed=1", http.StatusSeeOther)
 }
 
 func (s *Handler) manage(w http.ResponseWriter, r *http.Request, address, lang, action, done string) {
@@ -304,7 +311,11 @@ func (s *Handler) handleManage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.manage(w, r, address, lang, r.URL.EscapedPath(), "")
+	done := ""
+	if r.URL.Query().Get("confirmed") != "" {
+		done = i18n.T(i18n.Lang(lang), "Confirmed: you will receive what you chose.")
+	}
+	s.manage(w, r, address, lang, r.URL.EscapedPath(), done)
 }
 
 func (s *Handler) handleRemove(w http.ResponseWriter, r *http.Request) {
