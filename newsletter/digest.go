@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -75,15 +76,10 @@ func (s *Sender) Digest(ctx context.Context) (int, error) {
 	if err != nil || len(rs) == 0 {
 		return 0, err
 	}
-	key, err := s.store.MailKey(ctx)
+	key, eds, err := s.keyAndEditions(ctx)
 	if err != nil {
 		return 0, err
 	}
-	sections, err := s.store.Sections(ctx)
-	if err != nil {
-		return 0, err
-	}
-	eds := editions(sections)
 	now := s.now()
 	s.forget(now)
 	stories := map[string][]dateline.Article{} // by edition and sections
@@ -100,9 +96,9 @@ func (s *Sender) Digest(ctx context.Context) (int, error) {
 		_, edition := ParseList(r.ListID)
 		secs := r.Sections
 		if len(secs) == 0 {
-			for _, sec := range sections {
-				if dateline.EditionOf(sec.Lang) == edition {
-					secs = append(secs, sec.Slug)
+			for _, slug := range slices.Sorted(maps.Keys(eds)) {
+				if eds[slug] == edition {
+					secs = append(secs, slug)
 				}
 			}
 		}
@@ -122,17 +118,11 @@ func (s *Sender) Digest(ctx context.Context) (int, error) {
 		}
 		l := i18n.Lang(edition)
 		m := s.storiesMail(key, eds, r, edition, dk, i18n.T(l, "Your daily digest, %s", i18n.Date(l, local)), list)
-		queued, err := s.store.EnqueueMail(ctx, &m, now)
-		if err != nil {
+		if err := s.enqueue(ctx, &m, now, &n); err != nil {
 			return n, err
 		}
-		if queued {
-			n++
-		}
 	}
-	if n > 0 && s.Wake != nil {
-		s.Wake()
-	}
+	s.wake(n)
 	return n, nil
 }
 
@@ -151,15 +141,10 @@ func (s *Sender) Follows(ctx context.Context) (int, error) {
 	if len(rs) == 0 {
 		return 0, nil
 	}
-	key, err := s.store.MailKey(ctx)
+	key, eds, err := s.keyAndEditions(ctx)
 	if err != nil {
 		return 0, err
 	}
-	sections, err := s.store.Sections(ctx)
-	if err != nil {
-		return 0, err
-	}
-	eds := editions(sections)
 	now := s.now()
 	s.forget(now)
 	hour := now.UTC().Truncate(time.Hour)
@@ -198,18 +183,43 @@ func (s *Sender) Follows(ctx context.Context) (int, error) {
 		}
 		l := i18n.Lang(r.Lang)
 		m := s.storiesMail(key, eds, r, r.Lang, fk, i18n.T(l, "New on %s", ListName(r.Lang, r.ListID)), list)
-		queued, err := s.store.EnqueueMail(ctx, &m, now)
-		if err != nil {
+		if err := s.enqueue(ctx, &m, now, &n); err != nil {
 			return n, err
 		}
-		if queued {
-			n++
-		}
 	}
+	s.wake(n)
+	return n, nil
+}
+
+// keyAndEditions reads the key that signs links and each section's
+// edition.
+func (s *Sender) keyAndEditions(ctx context.Context) ([]byte, map[string]string, error) {
+	key, err := s.store.MailKey(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	sections, err := s.store.Sections(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return key, editions(sections), nil
+}
+
+// enqueue queues m and counts it in n when it was queued (not a dedupe
+// key's repeat).
+func (s *Sender) enqueue(ctx context.Context, m *dateline.OutMail, now time.Time, n *int) error {
+	queued, err := s.store.EnqueueMail(ctx, m, now)
+	if queued {
+		*n++
+	}
+	return err
+}
+
+// wake tells the outbox when n messages were queued.
+func (s *Sender) wake(n int) {
 	if n > 0 && s.Wake != nil {
 		s.Wake()
 	}
-	return n, nil
 }
 
 // forget drops what done remembers once a day: the keys of a day before

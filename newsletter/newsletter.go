@@ -176,15 +176,10 @@ func (s *Sender) Alert(ctx context.Context) (int, error) {
 	// The key and the sections are read before the fan-out's
 	// transaction: the key may be written on first use, and SQLite has
 	// one writer.
-	key, err := s.store.MailKey(ctx)
+	key, edition, err := s.keyAndEditions(ctx)
 	if err != nil {
 		return 0, err
 	}
-	sections, err := s.store.Sections(ctx)
-	if err != nil {
-		return 0, err
-	}
-	edition := editions(sections)
 	plan := func(ctx context.Context, events []dateline.Event, recipients func(string) ([]dateline.NewsRecipient, error)) (dateline.NewsPlan, error) {
 		return s.plan(ctx, key, edition, events, recipients)
 	}
@@ -193,9 +188,7 @@ func (s *Sender) Alert(ctx context.Context) (int, error) {
 		n, err := s.store.FanOutNews(ctx, 500, s.now(), plan)
 		total += n
 		if err != nil || n == 0 {
-			if total > 0 && s.Wake != nil {
-				s.Wake()
-			}
+			s.wake(total)
 			return total, err
 		}
 	}
@@ -342,11 +335,8 @@ func (s *Sender) Confirm(ctx context.Context, sub *dateline.NewsSubscriber) erro
 	now := s.now()
 	m := s.message(key, sub.Address, sub.Lang, "", "confirm:"+strings.ToLower(sub.Address)+":"+strconv.FormatInt(now.Unix()/60, 10),
 		i18n.T(l, "Confirm your subscription"), text, html)
-	if _, err := s.store.EnqueueMail(ctx, &m, now); err != nil {
-		return err
-	}
-	if s.Wake != nil {
-		s.Wake()
-	}
-	return nil
+	n := 0
+	err = s.enqueue(ctx, &m, now, &n)
+	s.wake(n)
+	return err
 }
