@@ -57,6 +57,9 @@ var newsRU = map[string]string{
 	"Write your email address.": "Напишите адрес электронной почты.",
 	"“%s” is not an email address: write it as name@example.org.":                                          "«%s» — не адрес электронной почты: напишите его как name@example.org.",
 	"This link is not valid: it may have been cut when it was copied. Use the link in the message itself.": "Ссылка недействительна: возможно, её обрезали при копировании. Откройте ссылку из самого письма.",
+	"By email":            "По почте",
+	"(new stories on %s)": "(новое по теме «%s»)",
+	"unsubscribed: subscribe again with the form to resume": "отписка: чтобы снова получать, подпишитесь через форму",
 }
 
 func init() {
