@@ -3,6 +3,8 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -26,7 +28,13 @@ func TestSubscribeFromArticle(t *testing.T) {
 	mp := mailpittest.Start(t)
 	port := freeport.Ports(t, 1)[0]
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	n, err := startNode(context.Background(), binPath, "--data", t.TempDir(), "--demo", "--addr", "127.0.0.1:"+strconv.Itoa(port),
+	data := t.TempDir()
+	out, err := exec.Command(binPath, "token", "create", "--data", data, "--name", "e2e-alerts", "--scope", "write").Output()
+	if err != nil {
+		t.Fatalf("token: %v", err)
+	}
+	token := strings.TrimSpace(string(out))
+	n, err := startNode(context.Background(), binPath, "--data", data, "--demo", "--addr", "127.0.0.1:"+strconv.Itoa(port),
 		"--base-url", base, "--smtp-url", mp.URL("news@example.org"))
 	if err != nil {
 		t.Fatal(err)
@@ -127,5 +135,46 @@ func TestSubscribeFromArticle(t *testing.T) {
 			axeClean(t, ctx, "the subscriptions page at "+size.name)
 			screenshot(t, ctx, "subscribe-manage-"+size.name)
 		})
+	}
+
+	// A breaking story through the ingest API: both readers get the alert
+	// from the serving node within a minute; the phone reader stops it in
+	// one click (as a mail client does) and the page says so.
+	status, body := tryIngest(strings.TrimPrefix(base, "http://"), token, item("urn:e2e:alert", "Quake hits the coast", time.Now(), `, "urgency": 1`))
+	if status/100 != 2 {
+		t.Fatalf("ingest: %d %s", status, body)
+	}
+	alerts := map[string]string{} // address: Mailpit id
+	for deadline := time.Now().Add(60 * time.Second); len(alerts) < 2 && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		for _, m := range mp.Messages(t) {
+			if m.Subject == "Breaking: Quake hits the coast" {
+				alerts[m.To[0].Address] = m.ID
+			}
+		}
+	}
+	if len(alerts) != 2 || alerts["reader-phone@example.org"] == "" {
+		t.Fatalf("alerts %v, want one to each reader; the node logged:\n%s", alerts, n.logs())
+	}
+	id := alerts["reader-phone@example.org"]
+	unsub := strings.Trim(mp.Headers(t, id)["List-Unsubscribe"][0], "<>")
+	resp, err := http.Post(unsub, "application/x-www-form-urlencoded", strings.NewReader("List-Unsubscribe=One-Click"))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("one-click: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	manage := regexp.MustCompile(regexp.QuoteMeta(base) + `(/subscriptions/[^\s]+)`).FindStringSubmatch(mp.Message(t, id).Text)
+	if manage == nil {
+		t.Fatal("no manage link in the alert")
+	}
+	for _, size := range viewports {
+		ctx := browser(t, size.w, size.h, true)
+		must(t, ctx, chromedp.Navigate(base+manage[1]), chromedp.WaitReady("body"))
+		var items []string
+		must(t, ctx, chromedp.Evaluate(`Array.from(document.querySelectorAll('.subscription-list li')).map(li => li.innerText)`, &items))
+		if len(items) != 2 || !strings.Contains(items[0], "unsubscribed") || strings.Contains(items[1], "unsubscribed") {
+			t.Errorf("%s: after one click: %q", size.name, items)
+		}
+		axeClean(t, ctx, "the subscriptions page after one click at "+size.name)
+		screenshot(t, ctx, "subscribe-unsubscribed-"+size.name)
 	}
 }
