@@ -347,3 +347,34 @@ func TestSubscribeBadInput(t *testing.T) {
 		t.Errorf("remove without a list: %d", w.Code)
 	}
 }
+
+// TestSubscribeRussian: the Russian form sends its confirmation in
+// Russian, linking the Russian pages, and the page it opens is Russian.
+func TestSubscribeRussian(t *testing.T) {
+	e := newEnv(t, false)
+	ctx := context.Background()
+	if err := e.store.SaveSection(ctx, &dateline.Section{Slug: "mir", Name: "Мир", Position: 9, Lang: "ru"}); err != nil {
+		t.Fatal(err)
+	}
+	e.srv.Changed()
+	body, h := form(url.Values{"email": {"chitatel@example.org"}, "list": {"breaking:ru"}})
+	if w := e.do(http.MethodPost, "/ru/subscribe", body, h...); w.Code != 200 || !strings.Contains(w.Body.String(), "Мы отправили письмо") {
+		t.Fatalf("POST /ru/subscribe: %d\n%s", w.Code, w.Body)
+	}
+	ms, err := e.store.MailOutbox(ctx, dateline.MailPending, 10)
+	if err != nil || len(ms) != 1 || ms[0].Subject != "Подтвердите подписку" || ms[0].Lang != "ru" || !strings.Contains(ms[0].Text, "Срочные новости (русская версия)") {
+		t.Fatalf("the confirmation: %+v %v", ms, err)
+	}
+	link := linkWith(t, ms[0].Text, "/ru/subscribe/confirm/")
+	w, doc := e.page(link)
+	if w.Code != 200 || doc.First("html").Attr("lang") != "ru" || !strings.Contains(w.Body.String(), "Подтвердить подписки адреса chitatel@example.org?") {
+		t.Fatalf("GET %s: %d\n%s", link, w.Code, w.Body)
+	}
+	w = e.do(http.MethodPost, link, "")
+	if w.Code != 303 || !strings.HasPrefix(w.Header().Get("Location"), "/ru/subscriptions/") {
+		t.Fatalf("POST confirm: %d %v", w.Code, w.Header())
+	}
+	if w, doc := e.page(w.Header().Get("Location")); w.Code != 200 || doc.First("html").Attr("lang") != "ru" || !strings.Contains(w.Body.String(), "Подписка подтверждена") {
+		t.Fatalf("the subscriptions page: %d\n%s", w.Code, w.Body)
+	}
+}
