@@ -78,6 +78,7 @@ type Store interface {
 	Mails
 	Portal
 	Sources
+	Newsletters
 
 	Sections(ctx context.Context) ([]Section, error)
 	// SaveSection creates or updates a section by slug.

@@ -150,5 +150,7 @@ say "fuzzing the backup archive reader for 5 s (never a panic, nothing written o
 go test -run '^$' -fuzz '^FuzzReadArchive$' -fuzztime 5s ./backup
 say "fuzzing the unsubscribe token parser for 5 s (never a panic, nothing read that was not signed)"
 go test -run '^$' -fuzz '^FuzzParseToken$' -fuzztime 5s ./mail
+say "fuzzing the subscription form's address check for 5 s (never a panic, nothing accepted that is not one plain address)"
+go test -run '^$' -fuzz '^FuzzCheckAddress$' -fuzztime 5s ./newsletter
 say "go test on PostgreSQL (HTTP and command tests)"
 DATELINE_TEST_ENGINE=postgres go test -count=1 -timeout 10m "$@" ./http ./cmd/dateline

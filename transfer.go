@@ -83,6 +83,9 @@ var Tables = []Table{
 	{Name: "sources", Columns: []string{"id", "name", "kind", "secret", "created_at", "disabled"}, Bools: []string{"disabled"}},
 	{Name: "superdesk_guids", Columns: []string{"id", "guid", "uri", "evolved_from", "version", "killed", "created_at"}, Bools: []string{"killed"}},
 	{Name: "superdesk_assets", Columns: []string{"id", "media_id", "path", "size", "mime_type", "photo_path", "width", "height", "widths", "created_at"}},
+	{Name: "news_subscribers", Columns: []string{"id", "address", "address_key", "lang", "zone", "created_at"}},
+	{Name: "news_subscriptions", Columns: []string{"id", "subscriber_id", "list_id", "sections", "hour", "confirmed_at", "created_at"}},
+	{Name: "news_cursor", Columns: []string{"id", "last_event"}},
 	{Name: "tokens", Columns: []string{"id", "name", "scope", "hash", "created_at", "embargo", "source", "client_id"}, Seconds: []string{"created_at"}, Bools: []string{"embargo"}},
 	// Keyed by user: a range reads whole users; after articles.
 	{Name: "client_bookmarks", Columns: []string{"client_user_id", "article_id", "created_at"}, Seconds: []string{"created_at"}},

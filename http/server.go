@@ -26,6 +26,7 @@ import (
 	"dateline/http/site/currency"
 	"dateline/http/site/kit"
 	"dateline/http/site/prefs"
+	"dateline/http/site/subscribe"
 	"dateline/http/site/unsubscribe"
 	sdhttp "dateline/http/superdesk"
 	"dateline/http/syndication"
@@ -33,6 +34,7 @@ import (
 	"dateline/ingest"
 	"dateline/internal/netguard"
 	"dateline/metrics"
+	"dateline/newsletter"
 	"dateline/readership"
 	"dateline/superdesk"
 	"dateline/usage"
@@ -125,6 +127,8 @@ type Server struct {
 	currency  *currency.Handler
 	prefs     *prefs.Handler
 	unsub     *unsubscribe.Handler
+	subs      *subscribe.Handler
+	news      *newsletter.Sender
 	newsroom  *newsroom.Handler
 	api       *api.Handler
 	portal    *portal.Handler
@@ -165,6 +169,8 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 		return nil, err
 	}
 	s := &Server{log: log, cfg: cfg, kit: k, site: st, currency: rates, prefs: prefs.New(k), usage: usage.New(store, now, log), unsub: unsubscribe.New(k, store)}
+	s.news = newsletter.New(store, newsletter.Config{BaseURL: cfg.BaseURL}, log, now)
+	s.subs = subscribe.New(k, store, s.news)
 	s.newsroom = newsroom.New(store, newsroomSite{s}, newsroom.Config{Site: &s.cfg, BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, Media: cfg.Media,
 		TrustedProxies: cfg.TrustedProxies, NoAds: cfg.NoAds, Partners: cfg.Partners, PushGuard: netguard.Policy{AllowPrivate: cfg.PushAllowPrivate}}, log, now)
 	s.api = api.New(store, apiSite{s}, in, st.Reads, api.Config{BaseURL: cfg.BaseURL, MaxBodySize: cfg.MaxBodySize,
@@ -185,6 +191,10 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 	s.routes()
 	return s, nil
 }
+
+// Newsletter is the site's email alerts: its Run reads the event log
+// into the outbox (serve runs it on every node; one at a time reads).
+func (s *Server) Newsletter() *newsletter.Sender { return s.news }
 
 // Changed tells the server that content changed: cached pages are dropped.
 func (s *Server) Changed() {
@@ -215,6 +225,7 @@ func (s *Server) routes() {
 	s.currency.Routes(m)
 	s.prefs.Routes(m)
 	s.unsub.Routes(m)
+	s.subs.Routes(m)
 	s.api.Routes(m)
 	m.HandleFunc("GET /healthz", handleHealth)
 	if s.cfg.Metrics != nil && s.cfg.MetricsToken != "" {

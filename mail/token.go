@@ -1,11 +1,13 @@
 package mail
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -80,4 +82,27 @@ func ParseToken(key []byte, token string) (Unsubscription, error) {
 // at baseURL.
 func UnsubscribeURL(baseURL string, key []byte, u Unsubscription) string {
 	return strings.TrimRight(baseURL, "/") + "/unsubscribe/" + Token(key, u)
+}
+
+// KeyCache reads the site's signing key once (Store.MailKey) and keeps
+// it: the key never changes while the site runs. The zero value with
+// Load set is ready.
+type KeyCache struct {
+	Load func(ctx context.Context) ([]byte, error)
+	mu   sync.Mutex
+	key  []byte
+}
+
+// Get returns the key, reading it on first use.
+func (c *KeyCache) Get(ctx context.Context) ([]byte, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.key == nil {
+		k, err := c.Load(ctx)
+		if err != nil {
+			return nil, err
+		}
+		c.key = k
+	}
+	return c.key, nil
 }

@@ -78,6 +78,7 @@ func Run(t *testing.T, open Opener) {
 		{Name: "Portal", Fn: testPortal},
 		{Name: "PushSources", Fn: testSources},
 		{Name: "SuperdeskChains", Fn: testSuperdeskChains},
+		{Name: "Newsletters", Fn: testNewsletters},
 	}
 	tests = append(tests, newsroomTests...)
 	tests = append(tests, readertest.Tests...)

@@ -466,7 +466,11 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	}
 	if outbox := c.mail.Outbox(store, strings.TrimRight(baseURL, "/"), log, hcfg.Metrics); outbox != nil {
 		workers = append(workers, worker{"mail", outbox.Run})
+		srv.Newsletter().Wake = outbox.Wake
 	}
+	// Readers' alerts are queued by every node (one at a time reads the
+	// event log) and sent by the nodes with --smtp-url.
+	workers = append(workers, worker{"newsletter", srv.Newsletter().Run})
 	if pusher != nil {
 		workers = append(workers, worker{"push", pusher.Run})
 		if hcfg.Metrics != nil {

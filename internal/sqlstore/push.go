@@ -59,8 +59,7 @@ func (s pushStore) CreatePushDestination(ctx context.Context, d *dateline.PushDe
 		}
 		// Pushing starts with the first destination: the site's past
 		// is not pushed.
-		_, err := tx.Exec(ctx, `INSERT INTO push_cursor (id, last_event) SELECT 1, COALESCE(MAX(id), 0) FROM events WHERE true ON CONFLICT (id) DO NOTHING`)
-		return err
+		return startCursor(ctx, tx, "push_cursor")
 	})
 	if s.db.IsForeignKey(err) {
 		return dateline.Errorf(dateline.ENOTFOUND, "No client %d.", d.ClientID)
@@ -116,15 +115,7 @@ func (s pushStore) DeletePushDestination(ctx context.Context, id int64) (err err
 func (s pushStore) FanOutPush(ctx context.Context, limit int, now time.Time, plan dateline.PushFanOut) (n int, err error) {
 	defer s.db.wrap(&err, "fan out push")
 	err = s.db.QuietTx(ctx, func(tx Querier) error {
-		var last int64
-		if err := tx.QueryRow(ctx, `SELECT last_event FROM push_cursor WHERE id = 1`+s.db.SkipLocked).Scan(&last); err != nil {
-			if noRows(err) {
-				return nil // another node is fanning out
-			}
-			return err
-		}
-		events, err := collect(ctx, tx, scanEvent, `SELECT id, at, kind, article_id, section, headline, lang, urgency, breaking, topics
-			FROM events WHERE id > ? ORDER BY id LIMIT ?`, last, limit)
+		events, err := s.db.cursorEvents(ctx, tx, "push_cursor", limit)
 		if err != nil || len(events) == 0 {
 			return err
 		}
@@ -177,8 +168,7 @@ func (s pushStore) FanOutPush(ctx context.Context, limit int, now time.Time, pla
 			}
 		}
 		n = len(events)
-		_, err = tx.Exec(ctx, `UPDATE push_cursor SET last_event = ? WHERE id = 1`, events[len(events)-1].ID)
-		return err
+		return moveCursor(ctx, tx, "push_cursor", events)
 	})
 	return n, err
 }

@@ -224,11 +224,12 @@ type Stores struct {
 	mailStore
 	portalStore
 	sourceStore
+	newsStore
 }
 
 // New returns the areas on db.
 func New(db *DB) Stores {
-	return Stores{partnerStore{db}, adStore{db}, rateStore{db}, peopleStore{db}, revisionStore{db}, mediaStore{db}, storyPageStore{db}, clientStore{db}, pushStore{db}, mailStore{db}, portalStore{db}, sourceStore{db}}
+	return Stores{partnerStore{db}, adStore{db}, rateStore{db}, peopleStore{db}, revisionStore{db}, mediaStore{db}, storyPageStore{db}, clientStore{db}, pushStore{db}, mailStore{db}, portalStore{db}, sourceStore{db}, newsStore{db}}
 }
 
 // collect reads every row of a query with scan, into a list that is empty,

@@ -262,6 +262,18 @@ func (s *Kit) NewBase(r *http.Request, title string) *Base {
 	}
 }
 
+// NewBaseIn is NewBase for a page in the language lang whatever the
+// address (a page a message's signed link opens, in the message's
+// language).
+func (s *Kit) NewBaseIn(r *http.Request, lang string) *Base {
+	v := s.NewBase(r, "")
+	if lang != v.Lang {
+		v.Lang, v.Prefix, v.Sections = lang, prefix(lang), s.sections.Of(lang)
+		v.Zone.Lang, v.Zone.City = lang, CityName(s.DefaultCity(), lang)
+	}
+	return v
+}
+
 // Zone returns the zone the site's pages show times in: the default
 // city's, whatever the reader chose, so that a page is the same bytes for
 // every reader.

@@ -27,7 +27,7 @@ type templates struct {
 	nr    map[string]*template.Template
 }
 
-var pageNames = []string{"home", "news", "index", "article", "gallery", "galleries", "infographic", "infographics", "error", "search", "story", "currency", "city", "unsubscribe"}
+var pageNames = []string{"home", "news", "index", "article", "gallery", "galleries", "infographic", "infographics", "error", "search", "story", "currency", "city", "unsubscribe", "subscribe"}
 
 // newsroomPages share the newsroom's own layout.
 var newsroomPages = []string{"login", "message", "desk", "edit", "history", "compare", "photos", "photo", "collections", "collection", "top",

@@ -12,10 +12,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
-	"dateline"
 	"dateline/http/site/kit"
 	"dateline/http/web"
 	"dateline/i18n"
@@ -32,12 +30,13 @@ type Store interface {
 type Handler struct {
 	*kit.Kit
 	store Store
-	mu    sync.Mutex
-	key   []byte // read once: it never changes
+	key   mail.KeyCache
 }
 
 // New returns the unsubscribe page made with k.
-func New(k *kit.Kit, store Store) *Handler { return &Handler{Kit: k, store: store} }
+func New(k *kit.Kit, store Store) *Handler {
+	return &Handler{Kit: k, store: store, key: mail.KeyCache{Load: store.MailKey}}
+}
 
 // Routes registers the page on m.
 func (s *Handler) Routes(m *http.ServeMux) {
@@ -52,23 +51,10 @@ type page struct {
 	Done          bool
 }
 
-func (s *Handler) mailKey(ctx context.Context) ([]byte, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.key == nil {
-		k, err := s.store.MailKey(ctx)
-		if err != nil {
-			return nil, err
-		}
-		s.key = k
-	}
-	return s.key, nil
-}
-
 // token reads the request's token, answering 400 itself when it is bad.
 func (s *Handler) token(w http.ResponseWriter, r *http.Request) (mail.Unsubscription, bool) {
 	w.Header().Set("Referrer-Policy", "no-referrer") // the token is the reader's own
-	key, err := s.mailKey(r.Context())
+	key, err := s.key.Get(r.Context())
 	if err != nil {
 		s.Error(w, r, err)
 		return mail.Unsubscription{}, false
@@ -124,11 +110,8 @@ func oneClick(ctype string, body []byte) bool {
 }
 
 func (s *Handler) render(w http.ResponseWriter, r *http.Request, u mail.Unsubscription, done bool) {
-	v := s.NewBase(r, "")
-	lang := u.Lang
-	v.Lang, v.Prefix, v.Sections = lang, dateline.EditionPath(lang), s.Sections().Of(lang)
-	v.Zone.Lang, v.Zone.City = lang, kit.CityName(s.DefaultCity(), lang)
-	l := i18n.Lang(lang)
+	v := s.NewBaseIn(r, u.Lang)
+	l := i18n.Lang(u.Lang)
 	v.Title = i18n.T(l, "Unsubscribe")
 	if done {
 		v.Title = i18n.T(l, "You are unsubscribed")
