@@ -103,7 +103,8 @@ func (db transferStore) WriteRows(ctx context.Context, t dateline.Table, rows []
 
 // FinishTransfer moves every identity sequence past the largest key, so
 // new rows do not collide with moved ones, builds the tag and search
-// indexes of the moved articles, and tells the nodes.
+// indexes of the moved articles, gathers the planner's statistics, and
+// tells the nodes.
 func (db transferStore) FinishTransfer(ctx context.Context) (err error) {
 	defer wrap(&err, "finish transfer")
 	for _, t := range dateline.Tables {
@@ -119,6 +120,12 @@ func (db transferStore) FinishTransfer(ctx context.Context) (err error) {
 		return err
 	}
 	if err := db.Reindex(ctx); err != nil {
+		return err
+	}
+	// Gather the planner's statistics now: until autovacuum gets to the
+	// new tables the planner guesses, and at a million stories a client's
+	// list took 40-55 ms a page instead of 9.
+	if _, err := db.primary.Exec(ctx, `ANALYZE`); err != nil {
 		return err
 	}
 	db.announce(ctx, false)
