@@ -39,7 +39,12 @@ second: requests a second and p90) and memory under random cold traffic
 "search-engine" runs "dateline bench-search" of the server binary after
 the server stopped.
 
-What it writes: API tokens (--concurrency + 3, named bench-...) and wire
+The client rows make a client of 20 products (sections, the biggest topic
+and person, urgent copy), its token and a portal user, and read its wire
+as the API's pages of 20 and the portal's pages from random depths.
+
+What it writes: API tokens (--concurrency + 3, named bench-...), the bench
+client with its products, token and user (named Bench ...), and wire
 stories of its own (source "bench", URIs urn:dateline:bench:...), about ten
 a second at most in the after-a-write rows and one a second in the hot-set
 test; it changes no story it did not add. Copy the data first if it must
@@ -100,7 +105,7 @@ func runBenchArchive(ctx context.Context, args []string, stdout, stderr io.Write
 
 // archiveRowKeys are the names --rows takes, in the order they run.
 var archiveRowKeys = []string{"memory", "article", "news", "section", "tag", "tag-write", "feed-write",
-	"sitemap-write", "sitemap-month", "home-write", "api-20", "api-100", "search", "hot-set", "search-engine"}
+	"sitemap-write", "sitemap-month", "home-write", "api-20", "api-100", "client-api", "portal", "search", "hot-set", "search-engine"}
 
 // checkArchiveFlags refuses flags out of range with a usage error, fills
 // in the server binary and returns the rows to run.
@@ -184,6 +189,11 @@ func (b *archiveBench) run(ctx context.Context) error {
 	fmt.Fprintf(b.out, "found %d month files of the sitemap from %s, %d sections, %d random stories, %d headlines; biggest topic %q, person %q (in the sample)\n",
 		len(addrs.monthFiles), addrs.oldest.Format("2006-01"), len(addrs.sections), len(addrs.articles), len(addrs.headlines), addrs.topic.slug, addrs.person.slug)
 	r := &benchRun{node: b.node, addrs: addrs, reads: newTokenPool(reads), write: write, duration: b.duration, conns: b.conns, seed: b.seed, runID: runID}
+	if b.want["client-api"] || b.want["portal"] {
+		if err := r.setupClient(ctx); err != nil {
+			return err
+		}
+	}
 
 	if b.want["memory"] {
 		if err := b.memory(ctx, r); err != nil {
@@ -252,6 +262,12 @@ func archiveRows(a *benchAddrs) []archiveRow {
 		}},
 		{key: "api-100", name: "read API /api/v1/items, page of 100", goal: benchGoal{p99: 20 * ms}, api: true, path: func(rng *rand.Rand) string {
 			return "/api/v1/items?limit=100&cursor=" + a.randomCursor(rng)
+		}},
+		{key: "client-api", name: "client of 20 products, API page of 20", goal: benchGoal{p99: 50 * ms}, client: true, path: func(rng *rand.Rand) string {
+			return "/api/v1/items?limit=20&cursor=" + a.randomCursor(rng)
+		}},
+		{key: "portal", name: "client of 20 products, portal page", goal: benchGoal{p99: 50 * ms}, portal: true, path: func(rng *rand.Rand) string {
+			return "/wire/?before=" + a.randomCursor(rng)
 		}},
 	}
 	for _, k := range searchKinds {

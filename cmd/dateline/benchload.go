@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
+	"net/http"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -71,6 +72,8 @@ type archiveRow struct {
 	goal       benchGoal
 	path       func(rng *rand.Rand) string
 	api        bool // the API: needs a read token
+	client     bool // the API as the bench client (setupClient)
+	portal     bool // the portal, signed in as the bench client's user
 	afterWrite bool // each request follows a wire story that empties what it touches
 }
 
@@ -85,6 +88,9 @@ type benchRun struct {
 	conns    int
 	seed     int64
 	runID    string
+
+	clients      *tokenPool // setupClient's API tokens
+	portalCookie string     // and its user's portal session
 
 	stories   atomic.Int64
 	mu        sync.Mutex
@@ -173,11 +179,26 @@ func (r *benchRun) together(n int, work func(i int) *latencies) *latencies {
 // answer took. The wait for an API token comes before the clock starts.
 func (r *benchRun) timedGet(ctx context.Context, row archiveRow, path string) (time.Duration, error) {
 	tok := ""
-	if row.api {
+	switch {
+	case row.api, row.client:
+		pool := r.reads
+		if row.client {
+			pool = r.clients
+		}
 		var err error
-		if tok, err = r.reads.take(ctx); err != nil {
+		if tok, err = pool.take(ctx); err != nil {
 			return 0, err
 		}
+	case row.portal:
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.node.base+path, nil)
+		if err != nil {
+			return 0, err
+		}
+		req.Header.Set("Accept-Encoding", "gzip")
+		req.Header.Set("Cookie", r.portalCookie)
+		start := time.Now()
+		_, err = r.node.do(req, http.StatusOK)
+		return time.Since(start), err
 	}
 	start := time.Now()
 	_, err := r.node.get(ctx, path, tok, true)
