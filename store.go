@@ -77,6 +77,7 @@ type Store interface {
 	Pushes
 	Mails
 	Portal
+	Alerts
 
 	Sections(ctx context.Context) ([]Section, error)
 	// SaveSection creates or updates a section by slug.

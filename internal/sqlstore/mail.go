@@ -24,6 +24,15 @@ func AddressKey(address string) string { return strings.ToLower(strings.TrimSpac
 // EnqueueMail queues m unless its dedupe key was queued before.
 func (s mailStore) EnqueueMail(ctx context.Context, m *dateline.OutMail, now time.Time) (queued bool, err error) {
 	defer s.db.wrap(&err, "enqueue mail")
+	err = s.db.QuietTx(ctx, func(tx Querier) error {
+		queued, err = enqueueMail(ctx, tx, m, now)
+		return err
+	})
+	return queued, err
+}
+
+// enqueueMail is EnqueueMail in the transaction tx.
+func enqueueMail(ctx context.Context, tx Querier, m *dateline.OutMail, now time.Time) (queued bool, err error) {
 	m.To, m.DedupeKey, m.ListID = strings.TrimSpace(m.To), strings.TrimSpace(m.DedupeKey), strings.TrimSpace(m.ListID)
 	switch {
 	case m.To == "" || len(m.To) > 320 || strings.ContainsAny(m.To, "\r\n\x00"):
@@ -39,17 +48,13 @@ func (s mailStore) EnqueueMail(ctx context.Context, m *dateline.OutMail, now tim
 		m.Lang = dateline.LangMain
 	}
 	m.Status, m.CreatedAt, m.NextAt = dateline.MailPending, now.Truncate(time.Millisecond).UTC(), now.Truncate(time.Millisecond).UTC()
-	err = s.db.QuietTx(ctx, func(tx Querier) error {
-		err := tx.QueryRow(ctx, `INSERT INTO mail_outbox (dedupe_key, list_id, lang, to_addr, address_key, subject, text_body, html_body, next_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-			m.DedupeKey, m.ListID, m.Lang, m.To, AddressKey(m.To), m.Subject, m.Text, m.HTML, ms(m.NextAt), ms(m.CreatedAt)).Scan(&m.ID)
-		if noRows(err) {
-			return nil
-		}
-		queued = err == nil
-		return err
-	})
-	return queued, err
+	err = tx.QueryRow(ctx, `INSERT INTO mail_outbox (dedupe_key, list_id, lang, to_addr, address_key, subject, text_body, html_body, next_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+		m.DedupeKey, m.ListID, m.Lang, m.To, AddressKey(m.To), m.Subject, m.Text, m.HTML, ms(m.NextAt), ms(m.CreatedAt)).Scan(&m.ID)
+	if noRows(err) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 const mailColumns = `id, dedupe_key, list_id, lang, to_addr, subject, text_body, html_body, status, attempts, next_at, last_error, created_at, sent_at`

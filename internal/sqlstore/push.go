@@ -116,15 +116,7 @@ func (s pushStore) DeletePushDestination(ctx context.Context, id int64) (err err
 func (s pushStore) FanOutPush(ctx context.Context, limit int, now time.Time, plan dateline.PushFanOut) (n int, err error) {
 	defer s.db.wrap(&err, "fan out push")
 	err = s.db.QuietTx(ctx, func(tx Querier) error {
-		var last int64
-		if err := tx.QueryRow(ctx, `SELECT last_event FROM push_cursor WHERE id = 1`+s.db.SkipLocked).Scan(&last); err != nil {
-			if noRows(err) {
-				return nil // another node is fanning out
-			}
-			return err
-		}
-		events, err := collect(ctx, tx, scanEvent, `SELECT id, at, kind, article_id, section, headline, lang, urgency, breaking, topics
-			FROM events WHERE id > ? ORDER BY id LIMIT ?`, last, limit)
+		events, err := s.db.eventsAfter(ctx, tx, "push_cursor", limit)
 		if err != nil || len(events) == 0 {
 			return err
 		}
@@ -177,10 +169,37 @@ func (s pushStore) FanOutPush(ctx context.Context, limit int, now time.Time, pla
 			}
 		}
 		n = len(events)
-		_, err = tx.Exec(ctx, `UPDATE push_cursor SET last_event = ? WHERE id = 1`, events[len(events)-1].ID)
-		return err
+		return moveCursor(ctx, tx, "push_cursor", events)
 	})
 	return n, err
+}
+
+// eventsAfter locks the cursor table's row, if no other node holds it,
+// and reads up to limit events after it: none when another node holds it.
+// Push's fan-out and the alerts share the pattern, each with its cursor.
+func (db *DB) eventsAfter(ctx context.Context, tx Querier, cursor string, limit int) ([]dateline.Event, error) {
+	last, ok, err := db.lockCursor(ctx, tx, cursor)
+	if !ok || err != nil {
+		return nil, err // another node is at it
+	}
+	return collect(ctx, tx, scanEvent, `SELECT id, at, kind, article_id, section, headline, lang, urgency, breaking, topics
+		FROM events WHERE id > ? ORDER BY id LIMIT ?`, last, limit)
+}
+
+// lockCursor locks the cursor table's row and reads it; ok is false when
+// another node holds it.
+func (db *DB) lockCursor(ctx context.Context, tx Querier, cursor string) (last int64, ok bool, err error) {
+	err = tx.QueryRow(ctx, `SELECT last_event FROM `+cursor+` WHERE id = 1`+db.SkipLocked).Scan(&last)
+	if noRows(err) {
+		return 0, false, nil
+	}
+	return last, err == nil, err
+}
+
+// moveCursor records that the events were read.
+func moveCursor(ctx context.Context, tx Querier, cursor string, events []dateline.Event) error {
+	_, err := tx.Exec(ctx, `UPDATE `+cursor+` SET last_event = ? WHERE id = 1`, events[len(events)-1].ID)
+	return err
 }
 
 func scanEvent(r sqlutil.Scanner) (dateline.Event, error) {

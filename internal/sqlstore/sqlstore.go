@@ -223,11 +223,12 @@ type Stores struct {
 	pushStore
 	mailStore
 	portalStore
+	alertStore
 }
 
 // New returns the areas on db.
 func New(db *DB) Stores {
-	return Stores{partnerStore{db}, adStore{db}, rateStore{db}, peopleStore{db}, revisionStore{db}, mediaStore{db}, storyPageStore{db}, clientStore{db}, pushStore{db}, mailStore{db}, portalStore{db}}
+	return Stores{partnerStore{db}, adStore{db}, rateStore{db}, peopleStore{db}, revisionStore{db}, mediaStore{db}, storyPageStore{db}, clientStore{db}, pushStore{db}, mailStore{db}, portalStore{db}, alertStore{db}}
 }
 
 // collect reads every row of a query with scan, into a list that is empty,
