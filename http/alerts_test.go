@@ -7,12 +7,14 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"dateline"
 	"dateline/alerts"
+	dhttp "dateline/http"
 	"dateline/internal/mailpittest"
 	"dateline/mail"
 )
@@ -135,5 +137,62 @@ func TestPortalAlerts(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	if n := len(mp.Messages(t)); n != 2 {
 		t.Errorf("Mailpit has %d messages, want 2", n)
+	}
+}
+
+// TestPortalInvitationEmail: with email set up, a client admin's
+// invitation (in Russian, the admin's portal language) is queued once in
+// the outbox; Mailpit receives it with both parts, and its link sets the
+// password. Without email set up, the page says so and nothing is queued.
+func TestPortalInvitationEmail(t *testing.T) {
+	mp := mailpittest.Start(t)
+	ctx := context.Background()
+	for _, on := range []bool{false, true} {
+		e := newEnvConfig(t, false, "world", func(c *dhttp.Config) { c.Mail = on })
+		c := &dateline.Client{Name: "Bank of Tests", SeatLimit: 3}
+		if err := e.store.CreateClient(ctx, c, e.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		clientUser(e, c.ID, "admin@bank.example", "a long test password", dateline.ClientAdmin)
+		u := mustSignin(e, "admin@bank.example", "a long test password")
+		u.get("/wire/lang/ru?next=/wire/people") // the admin reads the portal in Russian
+		res := u.post("/wire/people", url.Values{"email": {fmt.Sprintf("new-%v@bank.example", on)}, "name": {"Новый Сотрудник"}})
+		shown := regexp.MustCompile(`value="(https://news\.example/wire/invitation/[^"]+)"`).FindStringSubmatch(res.Body.String())
+		if res.Code != http.StatusCreated || shown == nil {
+			t.Fatalf("invite: %d %s", res.Code, res.Body)
+		}
+		queued, _ := e.store.MailOutbox(ctx, dateline.MailPending, 10)
+		if !on {
+			if !strings.Contains(res.Body.String(), "Почта на сайте не настроена") || len(queued) != 0 {
+				t.Errorf("without email: %d queued, the page says %s", len(queued), res.Body)
+			}
+			continue
+		}
+		if !strings.Contains(res.Body.String(), "Мы отправили эту ссылку на new-true@bank.example") || len(queued) != 1 {
+			t.Fatalf("with email: %d queued, the page says %s", len(queued), res.Body)
+		}
+		smtp, _ := mail.ParseURL(mp.URL("wire@news.example"), "")
+		outbox := mail.NewOutbox(e.store, mail.OutboxConfig{SMTP: smtp, BaseURL: "https://news.example", Rate: 100}, slog.New(slog.DiscardHandler), e.clock.Now, nil)
+		if n, err := outbox.Send(ctx); n != 1 || err != nil {
+			t.Fatalf("sent %d, %v", n, err)
+		}
+		m := mp.Message(t, mp.Wait(t, 1, 10*time.Second)[0].ID)
+		if !strings.Contains(m.Subject, "Dateline") || !strings.ContainsAny(m.Subject, "абвгдеёжзийклмнопрстуфхцчшщыэюя") || m.To[0].Address != "new-true@bank.example" {
+			t.Errorf("the email: %+v", m)
+		}
+		if !strings.Contains(m.Text, shown[1]) || !strings.Contains(m.HTML, `href="`+shown[1]+`"`) || !strings.Contains(m.Text, "Здравствуйте") {
+			t.Fatalf("the email lacks the link %s:\n%s\n%s", shown[1], m.Text, m.HTML)
+		}
+		// The emailed link works: it sets the password, once.
+		link := strings.TrimPrefix(shown[1], "https://news.example")
+		guest := &wireUser{e: e, cookies: map[string]string{}}
+		tok := csrfInput.FindStringSubmatch(guest.get(link).Body.String())
+		if tok == nil {
+			t.Fatal("the emailed link shows no form")
+		}
+		if res := guest.request(http.MethodPost, link, url.Values{"csrf": {tok[1]}, "password": {"a new long password"}, "repeat": {"a new long password"}}); res.Code != http.StatusSeeOther {
+			t.Fatalf("accepting the emailed invitation: %d", res.Code)
+		}
+		mustSignin(e, "new-true@bank.example", "a new long password")
 	}
 }

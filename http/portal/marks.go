@@ -270,9 +270,12 @@ func (h *Handler) handleInvite(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	msg, err := InvitationSent(r.Context(), h.store, letter, h.cfg.Mail, h.now())
+	if err != nil {
+		return err
+	}
 	h.render(w, r, http.StatusCreated, "message", i18n.T(l, "Invitation made"), messagePage{Heading: "Invitation made",
-		Message: i18n.T(l, "Send %s this link: it lets them set a password once, until %s. It is not shown again.", u.Email, i18n.DateYear(l, letter.Expires)),
-		Secret:  letter.Link, Back: "/wire/people"})
+		Message: msg, Secret: letter.Link, Back: "/wire/people"})
 	return nil
 }
 
