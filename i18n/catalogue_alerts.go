@@ -36,4 +36,4 @@ var alertsRU = map[string]string{
 	"No more alert emails": "Отписаться от оповещений",
 }
 
-func init() { addCatalogue(alertsEN, alertsRU) }
+func init() { addMissing(alertsEN, alertsRU) }

@@ -275,11 +275,11 @@ var portalRU = map[string]string{
 	"That did not work": "Не получилось",
 }
 
-func init() { addCatalogue(portalEN, portalRU) }
+func init() { addMissing(portalEN, portalRU) }
 
-// addCatalogue adds a part's keys to the catalogues; a key the site's
+// addMissing adds a part's keys to the catalogues; a key the site's
 // catalogue has already keeps the site's words.
-func addCatalogue(en, ru map[string]string) {
+func addMissing(en, ru map[string]string) {
 	for k, v := range en {
 		if _, ok := catalogueEN[k]; !ok {
 			catalogueEN[k] = v
