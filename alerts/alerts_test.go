@@ -56,6 +56,11 @@ func TestTwoNodes(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// The first step starts the alerts' cursor: the stories after it
+		// are alerted.
+		if _, err := New(a, Config{}, slog.New(slog.DiscardHandler), time.Now).Step(ctx); err != nil {
+			t.Fatal(err)
+		}
 		var ids []int64
 		for i := range stories {
 			at := now.Add(time.Duration(i) * time.Millisecond)

@@ -76,6 +76,7 @@ func Run(t *testing.T, open Opener) {
 		{Name: "Mail", Fn: testMail},
 		{Name: "MailClaimsOnce", Fn: testMailClaimsOnce},
 		{Name: "Portal", Fn: testPortal},
+		{Name: "Alerts", Fn: testAlerts},
 	}
 	tests = append(tests, newsroomTests...)
 	tests = append(tests, readertest.Tests...)

@@ -19,6 +19,16 @@ type alertStore struct{ db *DB }
 // cursor.
 func (s alertStore) FanOutAlerts(ctx context.Context, limit int, now time.Time, plan dateline.AlertPlan) (n int, err error) {
 	defer s.db.wrap(&err, "fan out alerts")
+	// The first worker starts the cursor: the site's past is not alerted.
+	var cursors int
+	if err := s.db.Fresh(ctx).QueryRow(ctx, `SELECT COUNT(*) FROM alert_cursor`).Scan(&cursors); err != nil {
+		return 0, err
+	}
+	if cursors == 0 {
+		if err := s.db.QuietTx(ctx, func(tx Querier) error { return startCursor(ctx, tx, "alert_cursor") }); err != nil {
+			return 0, err
+		}
+	}
 	err = s.db.QuietTx(ctx, func(tx Querier) error {
 		events, err := s.db.eventsAfter(ctx, tx, "alert_cursor", limit)
 		if err != nil || len(events) == 0 {

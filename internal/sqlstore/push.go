@@ -59,8 +59,7 @@ func (s pushStore) CreatePushDestination(ctx context.Context, d *dateline.PushDe
 		}
 		// Pushing starts with the first destination: the site's past
 		// is not pushed.
-		_, err := tx.Exec(ctx, `INSERT INTO push_cursor (id, last_event) SELECT 1, COALESCE(MAX(id), 0) FROM events WHERE true ON CONFLICT (id) DO NOTHING`)
-		return err
+		return startCursor(ctx, tx, "push_cursor")
 	})
 	if s.db.IsForeignKey(err) {
 		return dateline.Errorf(dateline.ENOTFOUND, "No client %d.", d.ClientID)
@@ -194,6 +193,13 @@ func (db *DB) lockCursor(ctx context.Context, tx Querier, cursor string) (last i
 		return 0, false, nil
 	}
 	return last, err == nil, err
+}
+
+// startCursor makes the cursor table's row at the newest event, unless
+// it is there.
+func startCursor(ctx context.Context, tx Querier, cursor string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO `+cursor+` (id, last_event) SELECT 1, COALESCE(MAX(id), 0) FROM events WHERE true ON CONFLICT (id) DO NOTHING`)
+	return err
 }
 
 // moveCursor records that the events were read.

@@ -15,10 +15,9 @@ CREATE TABLE alert_items (
 CREATE UNIQUE INDEX alert_items_user_article ON alert_items (client_user_id, article_id);
 CREATE INDEX alert_items_status ON alert_items (status, client_user_id);
 
--- One row: the newest event the alerts have read. A site does not alert
--- its past.
+-- One row: the newest event the alerts have read, made by the first
+-- worker at the newest event then, so a site does not alert its past.
 CREATE TABLE alert_cursor (
 	id         INTEGER PRIMARY KEY CHECK (id = 1),
 	last_event BIGINT NOT NULL
 );
-INSERT INTO alert_cursor (id, last_event) SELECT 1, COALESCE(MAX(id), 0) FROM events;
