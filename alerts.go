@@ -63,4 +63,9 @@ type Alerts interface {
 	// AlertItems lists the user's items, oldest first (for tests and the
 	// portal).
 	AlertItems(ctx context.Context, userID int64) ([]AlertItem, error)
+	// SetAlertLang keeps the language ("en" or "ru") of the user's alert
+	// emails. Returns EINVALID, or ENOTFOUND for an unknown user.
+	SetAlertLang(ctx context.Context, userID int64, lang string) error
+	// AlertLang is the language kept for the user, "" for none.
+	AlertLang(ctx context.Context, userID int64) (string, error)
 }

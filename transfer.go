@@ -81,6 +81,7 @@ var Tables = []Table{
 	{Name: "mail_suppressions", Columns: []string{"id", "address", "list_id", "created_at"}},
 	{Name: "mail_key", Columns: []string{"id", "key"}},
 	{Name: "alert_items", Columns: []string{"id", "client_user_id", "article_id", "follows", "status", "created_at", "sent_at"}},
+	{Name: "alert_langs", Columns: []string{"client_user_id", "lang"}},
 	{Name: "alert_cursor", Columns: []string{"id", "last_event"}},
 	{Name: "tokens", Columns: []string{"id", "name", "scope", "hash", "created_at", "embargo", "source", "client_id"}, Seconds: []string{"created_at"}, Bools: []string{"embargo"}},
 	// Keyed by user: a range reads whole users; after articles.

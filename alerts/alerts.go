@@ -31,6 +31,7 @@ type Store interface {
 	ArticlesByID(ctx context.Context, ids []int64) ([]*dateline.Article, error)
 	Suppressed(ctx context.Context, address, listID string) (bool, error)
 	MailKey(ctx context.Context) ([]byte, error)
+	AlertLang(ctx context.Context, userID int64) (string, error)
 }
 
 // Config configures a worker.
@@ -200,6 +201,12 @@ func (w *Worker) compose(ctx context.Context, userID int64, items []dateline.Ale
 	} else if err != nil {
 		return nil, nil, err
 	}
+	l := i18n.EN
+	if kept, err := w.store.AlertLang(ctx, u.ID); err != nil {
+		return nil, nil, err
+	} else if kept == string(i18n.RU) {
+		l = i18n.RU // the portal's language when they last followed something
+	}
 	ids := make([]int64, len(items))
 	for i, it := range items {
 		ids[i] = it.ArticleID
@@ -216,12 +223,11 @@ func (w *Worker) compose(ctx context.Context, userID int64, items []dateline.Ale
 			continue
 		}
 		carried = append(carried, it.ID)
-		lines = append(lines, line{Headline: a.Headline, Link: w.cfg.BaseURL + "/wire/items/" + strconv.FormatInt(a.ID, 10), Follows: follows(it.Follows)})
+		lines = append(lines, line{Headline: a.Headline, Link: w.cfg.BaseURL + "/wire/items/" + strconv.FormatInt(a.ID, 10), Follows: follows(l, it.Follows)})
 	}
 	if len(lines) == 0 {
 		return nil, nil, nil
 	}
-	l := i18n.EN // the portal keeps no language per user yet
 	letter := Letter{Lang: l, SiteName: w.cfg.SiteName, Name: u.Name, Items: lines,
 		Manage:      w.cfg.BaseURL + "/wire/follows",
 		Unsubscribe: mail.UnsubscribeURL(w.cfg.BaseURL, w.key, mail.Unsubscription{Address: u.Email, List: dateline.AlertList, Lang: string(l)})}
@@ -234,14 +240,14 @@ func (w *Worker) compose(ctx context.Context, userID int64, items []dateline.Ale
 }
 
 // follows says what a story matched: "topic economy, search “oil price”".
-func follows(fs []string) string {
+func follows(l i18n.Lang, fs []string) string {
 	var out []string
 	for _, f := range fs {
 		kind, value, _ := strings.Cut(f, ":")
 		if kind == dateline.FollowSearch {
 			value = "“" + value + "”"
 		}
-		out = append(out, kind+" "+value)
+		out = append(out, i18n.T(l, kind)+" "+value)
 	}
 	return strings.Join(out, ", ")
 }

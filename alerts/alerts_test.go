@@ -55,6 +55,11 @@ func TestTwoNodes(t *testing.T) {
 			if err := a.AddFollow(ctx, f, now); err != nil {
 				t.Fatal(err)
 			}
+			if i%3 == 0 {
+				if err := a.SetAlertLang(ctx, u.ID, "ru"); err != nil {
+					t.Fatal(err)
+				}
+			}
 		}
 		// The first step starts the alerts' cursor: the stories after it
 		// are alerted.
@@ -104,6 +109,10 @@ func TestTwoNodes(t *testing.T) {
 			if strings.Contains(s.To[0].Address, "-"+engine+"@") {
 				per[s.To[0].Address]++
 				m := mp.Message(t, s.ID)
+				ru := strings.HasPrefix(s.To[0].Address, "u0-") || strings.HasPrefix(s.To[0].Address, "u3-")
+				if want := fmt.Sprintf("Новых материалов по вашим подпискам в ленте Dateline: %d", stories); ru && m.Subject != want || !ru && m.Subject != fmt.Sprintf("%d new stories you follow on the Dateline wire", stories) {
+					t.Errorf("%s: subject %q", s.To[0].Address, m.Subject)
+				}
 				for _, id := range ids {
 					if n := strings.Count(m.Text, fmt.Sprintf("/wire/items/%d\r\n", id)); n != 1 {
 						t.Errorf("%s has story %d %d times:\n%q", s.To[0].Address, id, n, m.Text)

@@ -52,6 +52,9 @@ func TestPortalAlerts(t *testing.T) {
 	if res := u.post("/wire/follows", url.Values{"kind": {"topic"}, "value": {"football"}}); res.Code != http.StatusSeeOther {
 		t.Fatalf("follow: %d", res.Code)
 	}
+	if l, err := e.store.AlertLang(ctx, u.userID(t)); l != "en" || err != nil {
+		t.Errorf("the alerts' language after following in English: %q, %v", l, err)
+	}
 	var first []int64
 	for i := range 3 {
 		first = append(first, e.publishTopic(fmt.Sprintf("urn:alerts:%d", i), fmt.Sprintf("Cup semi-final %d", i), "sport", "Football"))

@@ -31,6 +31,9 @@ func FillAlerts(t testing.TB, s dateline.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := s.SetAlertLang(ctx, u.ID, "ru"); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.FanOutAlerts(ctx, 100, base, alertEveryone(u.ID)); err != nil { // starts the cursor
 		t.Fatal(err)
 	}
@@ -62,6 +65,20 @@ func testAlerts(t *testing.T, s dateline.Store) {
 		}
 		users = append(users, u.ID)
 	}
+	// The language of a user's alerts: none, then kept, then changed.
+	if l, err := s.AlertLang(ctx, users[0]); err != nil || l != "" {
+		t.Errorf("AlertLang before = %q, %v", l, err)
+	}
+	for _, l := range []string{"ru", "en"} {
+		if err := s.SetAlertLang(ctx, users[0], l); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.AlertLang(ctx, users[0]); err != nil || got != l {
+			t.Errorf("AlertLang = %q, %v; want %q", got, err, l)
+		}
+	}
+	wantCode(t, s.SetAlertLang(ctx, users[0], "de"), dateline.EINVALID)
+	wantCode(t, s.SetAlertLang(ctx, users[1]+1000, "ru"), dateline.ENOTFOUND)
 	// The first read starts the cursor: the stories before it are not
 	// alerted.
 	plan := alertEveryone(users...)

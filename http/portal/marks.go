@@ -122,6 +122,10 @@ func (h *Handler) handleFollow(w http.ResponseWriter, r *http.Request) error {
 	} else if err != nil {
 		return err
 	}
+	// Alerts speak the portal's language of the last follow.
+	if err := h.store.SetAlertLang(r.Context(), f.UserID, string(lang(r))); err != nil {
+		return err
+	}
 	http.Redirect(w, r, "/wire/follows?done=followed", http.StatusSeeOther)
 	return nil
 }

@@ -44,6 +44,7 @@ type Store interface {
 	CreateClientUser(ctx context.Context, u *dateline.ClientUser, now time.Time) error
 	ClientUsers(ctx context.Context, clientID int64) ([]dateline.ClientUser, error)
 	MailStore
+	SetAlertLang(ctx context.Context, userID int64, lang string) error
 }
 
 // Config is what the portal needs of the node and the site.

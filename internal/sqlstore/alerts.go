@@ -111,6 +111,33 @@ func (s alertStore) AlertItems(ctx context.Context, userID int64) (_ []dateline.
 	return collect(ctx, s.db.Fresh(ctx), scanAlertItem, `SELECT `+alertColumns+` FROM alert_items WHERE client_user_id = ? ORDER BY id`, userID)
 }
 
+// SetAlertLang keeps the language of the user's alert emails.
+func (s alertStore) SetAlertLang(ctx context.Context, userID int64, lang string) (err error) {
+	defer s.db.wrap(&err, "set alert language")
+	if lang != "en" && lang != "ru" {
+		return dateline.Errorf(dateline.EINVALID, "Alerts are in English (en) or Russian (ru).")
+	}
+	err = s.db.QuietTx(ctx, func(tx Querier) error {
+		_, err := tx.Exec(ctx, `INSERT INTO alert_langs (client_user_id, lang) VALUES (?, ?)
+			ON CONFLICT (client_user_id) DO UPDATE SET lang = excluded.lang`, userID, lang)
+		return err
+	})
+	if s.db.IsForeignKey(err) {
+		return dateline.Errorf(dateline.ENOTFOUND, "No client user %d.", userID)
+	}
+	return err
+}
+
+// AlertLang is the language kept for the user's alerts, "" for none.
+func (s alertStore) AlertLang(ctx context.Context, userID int64) (lang string, err error) {
+	defer s.db.wrap(&err, "alert language")
+	err = s.db.Fresh(ctx).QueryRow(ctx, `SELECT lang FROM alert_langs WHERE client_user_id = ?`, userID).Scan(&lang)
+	if noRows(err) {
+		return "", nil
+	}
+	return lang, err
+}
+
 const alertColumns = `id, client_user_id, article_id, follows, status, created_at, sent_at`
 
 func scanAlertItem(r sqlutil.Scanner) (dateline.AlertItem, error) {

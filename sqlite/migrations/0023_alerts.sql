@@ -15,6 +15,13 @@ CREATE TABLE alert_items (
 CREATE UNIQUE INDEX alert_items_user_article ON alert_items (client_user_id, article_id);
 CREATE INDEX alert_items_status ON alert_items (status, client_user_id);
 
+-- The language of a client user's alert emails: the portal's when they
+-- last followed something.
+CREATE TABLE alert_langs (
+	client_user_id INTEGER PRIMARY KEY REFERENCES client_users(id) ON DELETE CASCADE,
+	lang           TEXT NOT NULL CHECK (lang IN ('en', 'ru'))
+);
+
 -- One row: the newest event the alerts have read, made by the first
 -- worker at the newest event then, so a site does not alert its past.
 CREATE TABLE alert_cursor (
