@@ -79,6 +79,7 @@ type Store interface {
 	Portal
 	Sources
 	Newsletters
+	Alerts
 
 	Sections(ctx context.Context) ([]Section, error)
 	// SaveSection creates or updates a section by slug.

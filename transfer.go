@@ -86,6 +86,9 @@ var Tables = []Table{
 	{Name: "news_subscribers", Columns: []string{"id", "address", "address_key", "lang", "zone", "created_at"}},
 	{Name: "news_subscriptions", Columns: []string{"id", "subscriber_id", "list_id", "sections", "hour", "confirmed_at", "created_at"}},
 	{Name: "news_cursor", Columns: []string{"id", "last_event"}},
+	{Name: "alert_items", Columns: []string{"id", "client_user_id", "article_id", "follows", "status", "created_at", "sent_at"}},
+	{Name: "alert_langs", Columns: []string{"client_user_id", "lang"}},
+	{Name: "alert_cursor", Columns: []string{"id", "last_event"}},
 	{Name: "tokens", Columns: []string{"id", "name", "scope", "hash", "created_at", "embargo", "source", "client_id"}, Seconds: []string{"created_at"}, Bools: []string{"embargo"}},
 	// Keyed by user: a range reads whole users; after articles.
 	{Name: "client_bookmarks", Columns: []string{"client_user_id", "article_id", "created_at"}, Seconds: []string{"created_at"}},

@@ -1,7 +1,10 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -10,14 +13,18 @@ import (
 
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"dateline/internal/mailpittest"
 )
 
 // TestPortalJourney is a client user's journey through the portal at
 // phone and desktop widths: the invitation's link sets a password, the
 // user signs out and in again, sees the wire of the company's product, an
 // item arrives live without a reload, the user opens it, downloads a zip
-// of the selected items and follows a topic; the Russian interface.
-// Every page passes axe-core.
+// of the selected items and follows a topic, whose next story arrives in
+// Mailpit as an alert email (sent by a second node, the one with
+// --smtp-url) with a one-click unsubscribe that works; the Russian
+// interface. Every page passes axe-core.
 func TestPortalJourney(t *testing.T) {
 	axe := axeSource(t)
 	cli := func(args ...string) string {
@@ -33,6 +40,15 @@ func TestPortalJourney(t *testing.T) {
 		t.Fatalf("token: %v", err)
 	}
 	token := strings.TrimSpace(string(out))
+	// A second node on the same data sends email; both record alerts.
+	mp := mailpittest.Start(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	mailer, err := startNode(ctx, binPath, "--data", dataDir, "--push=false", "--base-url", baseURL, "--smtp-url", mp.URL("wire@news.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mailer.stop()
 	for _, vp := range viewports {
 		t.Run(vp.name, func(t *testing.T) {
 			client := regexp.MustCompile(`client (\d+):`).FindStringSubmatch(cli("client", "add", "--name", "Portal Bank "+vp.name, "--seats", "3"))
@@ -147,6 +163,42 @@ func TestPortalJourney(t *testing.T) {
 			}
 			check("follows")
 			screenshot(t, c, "portal-follows-"+vp.name)
+
+			// The followed topic's next story: an alert email, and its
+			// one-click unsubscribe.
+			alerted := "Portal e2e: parliament alert " + vp.name + " " + time.Now().Format("150405.000")
+			doc := fmt.Sprintf(`{"uri": %q, "versioncreated": %q, "headlines": [{"value": %q}], "bodies": [{"contenttype": "text/html", "value": "<p>Body.</p>"}],
+				"subjects": [{"literal": "11000000"}, {"name": "Parliament"}]}`, "urn:e2e:alert:"+vp.name, time.Now().UTC().Format(time.RFC3339), alerted)
+			if code, body := ingest(t, strings.TrimPrefix(baseURL, "http://"), token, doc); code >= 300 {
+				t.Fatalf("ingest: %d %s", code, body)
+			}
+			var mailID string
+			for deadline := time.Now().Add(45 * time.Second); mailID == "" && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+				for _, m := range mp.Messages(t) {
+					if len(m.To) == 1 && m.To[0].Address == email {
+						mailID = m.ID
+					}
+				}
+			}
+			if mailID == "" {
+				t.Fatalf("no alert email to %s in Mailpit", email)
+			}
+			if m := mp.Message(t, mailID); !strings.Contains(m.Text, alerted) || !strings.Contains(m.HTML, baseURL+"/wire/items/") {
+				t.Errorf("the alert email: %s\n%s", m.Subject, m.Text)
+			}
+			h := mp.Headers(t, mailID)
+			if len(h["List-Unsubscribe"]) != 1 || len(h["List-Unsubscribe-Post"]) != 1 {
+				t.Fatalf("the alert email's headers: %v", h)
+			}
+			resp, err := http.Post(strings.Trim(h["List-Unsubscribe"][0], "<>"), "application/x-www-form-urlencoded", strings.NewReader("List-Unsubscribe=One-Click"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || !strings.Contains(string(body), "You are unsubscribed") {
+				t.Errorf("the one-click unsubscribe: %d %s", resp.StatusCode, body)
+			}
 			for _, p := range []string{"/wire/bookmarks", "/wire/people"} {
 				must(t, c, chromedp.Navigate(baseURL+p), chromedp.WaitVisible(`main h1`))
 				check(p)

@@ -72,6 +72,9 @@ type Config struct {
 	// PushAllowPrivate lets the newsroom add push destinations on
 	// loopback and private addresses (serve --push-allow-private).
 	PushAllowPrivate bool
+	// Mail is whether email is set up (serve --smtp-url on this node):
+	// invitations from the newsroom and the portal are then emailed too.
+	Mail bool
 	// NoAds shows no ads on this node whatever the newsroom set (serve
 	// --no-ads); commercial labels on articles stay.
 	NoAds bool
@@ -172,11 +175,11 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 	s.news = newsletter.New(store, newsletter.Config{BaseURL: cfg.BaseURL}, log, now)
 	s.subs = subscribe.New(k, store, s.news)
 	s.newsroom = newsroom.New(store, newsroomSite{s}, newsroom.Config{Site: &s.cfg, BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, Media: cfg.Media,
-		TrustedProxies: cfg.TrustedProxies, NoAds: cfg.NoAds, Partners: cfg.Partners, PushGuard: netguard.Policy{AllowPrivate: cfg.PushAllowPrivate}}, log, now)
+		TrustedProxies: cfg.TrustedProxies, NoAds: cfg.NoAds, Partners: cfg.Partners, PushGuard: netguard.Policy{AllowPrivate: cfg.PushAllowPrivate}, Mail: cfg.Mail}, log, now)
 	s.api = api.New(store, apiSite{s}, in, st.Reads, api.Config{BaseURL: cfg.BaseURL, MaxBodySize: cfg.MaxBodySize,
 		TrustedProxies: cfg.TrustedProxies, APIRate: cfg.APIRate, Usage: s.usage}, log, now)
 	s.portal, err = portal.New(store, portal.Config{SiteName: cfg.SiteName, BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies,
-		Media: cfg.Media, Zone: cfg.City.Zone, Asset: k.Assets().URL, Sections: st.Sections.List, Stream: s.api.ClientStream, Usage: s.usage}, log, now)
+		Media: cfg.Media, Zone: cfg.City.Zone, Asset: k.Assets().URL, Sections: st.Sections.List, Stream: s.api.ClientStream, Usage: s.usage, Mail: cfg.Mail}, log, now)
 	if err != nil {
 		return nil, err
 	}

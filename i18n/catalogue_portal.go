@@ -275,13 +275,17 @@ var portalRU = map[string]string{
 	"That did not work": "Не получилось",
 }
 
-func init() {
-	for k, v := range portalEN {
+func init() { addMissing(portalEN, portalRU) }
+
+// addMissing adds a part's keys to the catalogues; a key the site's
+// catalogue has already keeps the site's words.
+func addMissing(en, ru map[string]string) {
+	for k, v := range en {
 		if _, ok := catalogueEN[k]; !ok {
 			catalogueEN[k] = v
 		}
 	}
-	for k, v := range portalRU {
+	for k, v := range ru {
 		if _, ok := catalogueRU[k]; !ok {
 			catalogueRU[k] = v
 		}

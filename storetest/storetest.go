@@ -79,6 +79,7 @@ func Run(t *testing.T, open Opener) {
 		{Name: "PushSources", Fn: testSources},
 		{Name: "SuperdeskChains", Fn: testSuperdeskChains},
 		{Name: "Newsletters", Fn: testNewsletters},
+		{Name: "Alerts", Fn: testAlerts},
 	}
 	tests = append(tests, newsroomTests...)
 	tests = append(tests, readertest.Tests...)

@@ -46,9 +46,18 @@ func TestClientCommand(t *testing.T) {
 	if !strings.Contains(inv, "To: desk@bank.example") || !strings.Contains(inv, "https://news.example/wire/invitation/") || !strings.Contains(inv, "Здравствуйте") {
 		t.Errorf("invite: %q", inv)
 	}
+	// --send queues it in the outbox too, with its HTML part.
+	sent := must("client", "invite", "--email", "desk@bank.example", "--base-url", "https://news.example/", "--send")
+	if !strings.Contains(inv, "Not emailed") || !strings.Contains(sent, "Emailed: queued") {
+		t.Errorf("invite says: %q, then %q", inv, sent)
+	}
 	store := openTestStore(t, db)
 	ctx := context.Background()
-	link := inv[strings.Index(inv, "/wire/invitation/")+len("/wire/invitation/"):]
+	if ms, err := store.MailOutbox(ctx, dateline.MailPending, 10); err != nil || len(ms) != 1 || ms[0].To != "desk@bank.example" ||
+		!strings.HasPrefix(ms[0].DedupeKey, "invitation:") || !strings.Contains(ms[0].HTML, "https://news.example/wire/invitation/"+strings.Fields(strings.SplitN(sent, "/wire/invitation/", 2)[1])[0]) {
+		t.Errorf("the outbox after invite --send: %+v, %v", ms, err)
+	}
+	link := sent[strings.Index(sent, "/wire/invitation/")+len("/wire/invitation/"):]
 	link = strings.Fields(link)[0]
 	if _, err := store.Invitation(ctx, auth.Sum(link), time.Now()); err != nil {
 		t.Errorf("the printed invitation is not stored: %v", err)

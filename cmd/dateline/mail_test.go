@@ -93,6 +93,11 @@ func TestServeBadSMTPURL(t *testing.T) {
 	if _, _, err := cli(t, "serve", "--data", t.TempDir(), "--mail-rate", "0"); err == nil || exitCode(err) != 2 {
 		t.Errorf("--mail-rate 0: %v", err)
 	}
+	for _, w := range []string{"10s", "25h"} {
+		if _, _, err := cli(t, "serve", "--data", t.TempDir(), "--alert-window", w); err == nil || exitCode(err) != 2 || message(err) != "--alert-window is from 1m to 24h" {
+			t.Errorf("--alert-window %s: %v", w, err)
+		}
+	}
 }
 
 // TestMailSurvivesKill: a node is killed (SIGKILL) while it sends the

@@ -380,7 +380,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		City:  dhttp.City{Name: c.defaultCity.NameEN, Zone: c.defaultCity.Location(), Slug: c.defaultCity.Slug},
 		Times: c.times, Media: files, MaxBodySize: c.maxBody, Dev: c.dev,
 		TrustedProxies: c.trustedNets, FeedContent: c.feedContent, WebSubHub: c.websubHub, NoAds: c.noAds,
-		PageCache: c.memory.pages, RenderLimit: renderLimit(c.renderLimit), PushAllowPrivate: c.pushPrivate,
+		PageCache: c.memory.pages, RenderLimit: renderLimit(c.renderLimit), PushAllowPrivate: c.pushPrivate, Mail: c.mail.URL != "",
 	}
 	if c.metrics.on() {
 		hcfg.Metrics, hcfg.MetricsToken = metrics.New(), c.metrics.token
@@ -407,7 +407,9 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		pusher = push.New(store, push.Config{BaseURL: strings.TrimRight(baseURL, "/"), AllowPrivate: c.pushPrivate, Timeout: c.pushTimeout,
 			Every: 2 * time.Second, Keep: cmp.Or(c.pushKeep, -1)}, log, time.Now)
 	}
+	alertsWorker := c.mail.Alerts(store, strings.TrimRight(baseURL, "/"), c.siteName, log)
 	hcfg.OnChange = func() {
+		alertsWorker.Wake()
 		if rel != nil {
 			rel.Wake()
 		}
@@ -471,6 +473,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	// Readers' alerts are queued by every node (one at a time reads the
 	// event log) and sent by the nodes with --smtp-url.
 	workers = append(workers, worker{"newsletter", srv.Newsletter().Run})
+	workers = append(workers, worker{"alerts", alertsWorker.Run})
 	if pusher != nil {
 		workers = append(workers, worker{"push", pusher.Run})
 		if hcfg.Metrics != nil {
@@ -483,6 +486,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	workers = append(workers, worker{"watch", func(ctx context.Context) {
 		store.Watch(ctx, func(stories bool) {
 			if stories {
+				alertsWorker.Wake()
 				if pusher != nil {
 					pusher.Wake()
 				}

@@ -67,6 +67,7 @@ type Config struct {
 	Partners       PartnerFetcher // nil: partner feeds are not fetched on this node
 	// PushGuard is the policy push destinations' addresses must pass.
 	PushGuard netguard.Policy
+	Mail      bool // email is set up (serve --smtp-url): invitations are emailed too
 }
 
 // Handler serves the newsroom: its routes, and one value per area of
@@ -97,7 +98,7 @@ func New(store Store, site Site, cfg Config, log *slog.Logger, now func() time.T
 		admin:    &admin{kit: k, store: store},
 		ads:      &adsAdmin{kit: k, store: store, lib: lib, baseURL: cfg.BaseURL, noAds: cfg.NoAds},
 		partners: &partnerFeeds{kit: k, store: store, fetcher: cfg.Partners},
-		clients:  clientadmin.New(store, k.clientKit(), cfg.BaseURL, cfg.SiteName, cfg.PushGuard),
+		clients:  clientadmin.New(store, k.clientKit(), cfg.BaseURL, cfg.SiteName, cfg.PushGuard, cfg.Mail),
 		mux:      http.NewServeMux(),
 	}
 	h.routes(h.mux)

@@ -122,6 +122,10 @@ func (h *Handler) handleFollow(w http.ResponseWriter, r *http.Request) error {
 	} else if err != nil {
 		return err
 	}
+	// Alerts speak the portal's language of the last follow.
+	if err := h.store.SetAlertLang(r.Context(), f.UserID, string(lang(r))); err != nil {
+		return err
+	}
 	http.Redirect(w, r, "/wire/follows?done=followed", http.StatusSeeOther)
 	return nil
 }
@@ -270,9 +274,12 @@ func (h *Handler) handleInvite(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	msg, err := InvitationSent(r.Context(), h.store, letter, h.cfg.Mail, h.now())
+	if err != nil {
+		return err
+	}
 	h.render(w, r, http.StatusCreated, "message", i18n.T(l, "Invitation made"), messagePage{Heading: "Invitation made",
-		Message: i18n.T(l, "Send %s this link: it lets them set a password once, until %s. It is not shown again.", u.Email, i18n.DateYear(l, letter.Expires)),
-		Secret:  letter.Link, Back: "/wire/people"})
+		Message: msg, Secret: letter.Link, Back: "/wire/people"})
 	return nil
 }
 

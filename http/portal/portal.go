@@ -43,6 +43,8 @@ type Store interface {
 	ClientUserByEmail(ctx context.Context, email string) (*dateline.ClientUser, error)
 	CreateClientUser(ctx context.Context, u *dateline.ClientUser, now time.Time) error
 	ClientUsers(ctx context.Context, clientID int64) ([]dateline.ClientUser, error)
+	MailStore
+	SetAlertLang(ctx context.Context, userID int64, lang string) error
 }
 
 // Config is what the portal needs of the node and the site.
@@ -62,6 +64,9 @@ type Config struct {
 	Stream func(w http.ResponseWriter, r *http.Request, e dateline.Entitlement) error
 	// Usage counts what each client's people see and download.
 	Usage *usage.Counter
+	// Mail is whether email is set up (serve --smtp-url): invitations
+	// are then emailed too.
+	Mail bool
 }
 
 // Handler serves /wire/ (but /wire/feeds/, the API's).

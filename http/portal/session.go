@@ -2,6 +2,7 @@ package portal
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -280,11 +281,14 @@ func (h *Handler) handleSignout(w http.ResponseWriter, r *http.Request) error {
 // --- invitations ---
 
 // Letter is an invitation as a person receives it: the one-time link and
-// the words around it. The newsroom and `dateline client invite` show it
-// for the admin to pass on; package mail will send it.
+// the words around it, in text and HTML. The newsroom, /wire/people and
+// `dateline client invite` show it for the admin to pass on, and queue it
+// in the outbox (Letter.Email).
 type Letter struct {
-	To, Subject, Text, Link string
-	Expires                 time.Time
+	ID                            int64 // the invitation's
+	Lang                          i18n.Lang
+	To, Subject, Text, HTML, Link string
+	Expires                       time.Time
 }
 
 // InviteStore is what making an invitation needs.
@@ -307,10 +311,56 @@ func Invite(ctx context.Context, st InviteStore, baseURL, siteName string, u *da
 		return nil, err
 	}
 	link := strings.TrimRight(baseURL, "/") + dateline.InvitationPath(secret)
-	return &Letter{To: u.Email, Link: link, Expires: inv.ExpiresAt,
+	letter := &Letter{ID: inv.ID, Lang: l, To: u.Email, Link: link, Expires: inv.ExpiresAt,
 		Subject: i18n.T(l, "Your access to the %s wire", siteName),
 		Text: i18n.T(l, "Hello %s,\n\nYou are invited to the %s wire portal for %s. Open this link to set your password (it works once, until %s):\n\n%s\n\nYour email is your sign-in name.",
-			u.Name, siteName, c.Name, i18n.DateYear(l, inv.ExpiresAt), link)}, nil
+			u.Name, siteName, c.Name, i18n.DateYear(l, inv.ExpiresAt), link)}
+	var b strings.Builder
+	err = letterHTML.Execute(&b, map[string]string{"Lang": string(l), "Subject": letter.Subject, "Link": link,
+		"Hello":  i18n.T(l, "Hello %s,", u.Name),
+		"Invite": i18n.T(l, "You are invited to the %s wire portal for %s.", siteName, c.Name),
+		"Set":    i18n.T(l, "Set your password"),
+		"Once":   i18n.T(l, "The link works once, until %s. Your email is your sign-in name.", i18n.DateYear(l, inv.ExpiresAt))})
+	letter.HTML = b.String()
+	return letter, err
+}
+
+var letterHTML = template.Must(template.New("letter").Parse(`<!doctype html>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>{{.Subject}}</title></head>
+<body style="font-family: sans-serif; max-width: 40em">
+<p>{{.Hello}}</p>
+<p>{{.Invite}}</p>
+<p><a href="{{.Link}}">{{.Set}}</a></p>
+<p>{{.Once}}</p>
+</body></html>
+`))
+
+// InvitationSent emails the letter when email is set up (mailOn) and
+// says, in the letter's language, what became of it for the page that
+// shows the link once.
+func InvitationSent(ctx context.Context, st MailStore, l *Letter, mailOn bool, now time.Time) (string, error) {
+	until := i18n.DateYear(l.Lang, l.Expires)
+	if !mailOn {
+		return i18n.T(l.Lang, "Send %s this link: it lets them set a password once, until %s. It is not shown again.", l.To, until) + " " +
+			i18n.T(l.Lang, "Email is not set up on this site (no node runs with --smtp-url), so it was not emailed."), nil
+	}
+	if err := l.Email(ctx, st, now); err != nil {
+		return "", err
+	}
+	return i18n.T(l.Lang, "We emailed this link to %s: it lets them set a password once, until %s. Here it is too, to pass on if the email does not arrive; it is not shown again.", l.To, until), nil
+}
+
+// MailStore is what queuing a letter needs.
+type MailStore interface {
+	EnqueueMail(ctx context.Context, m *dateline.OutMail, now time.Time) (bool, error)
+}
+
+// Email queues the letter in the outbox, once per invitation (its dedupe
+// key "invitation:ID"); a node with serve --smtp-url sends it.
+func (l *Letter) Email(ctx context.Context, st MailStore, now time.Time) error {
+	_, err := st.EnqueueMail(ctx, &dateline.OutMail{DedupeKey: "invitation:" + strconv.FormatInt(l.ID, 10), Lang: string(l.Lang),
+		To: l.To, Subject: l.Subject, Text: l.Text, HTML: l.HTML}, now)
+	return err
 }
 
 type invitationPage struct {

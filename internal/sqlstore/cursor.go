@@ -6,7 +6,8 @@ import (
 	"dateline"
 )
 
-// A fan-out of the event log (push's, the newsletter alerter's) keeps the
+// A fan-out of the event log (push's, the readers' and the clients'
+// alerts) keeps the
 // newest event it has read in a table of one row. A transaction that
 // reads events locks the row (FOR UPDATE SKIP LOCKED on PostgreSQL;
 // SQLite has one writer), so one node at a time fans out, and moves it in
@@ -22,15 +23,22 @@ func startCursor(ctx context.Context, tx Querier, table string) error {
 // cursorEvents locks the cursor of table and reads up to limit events
 // after it. None when another node holds it, or it was never started.
 func (db *DB) cursorEvents(ctx context.Context, tx Querier, table string, limit int) ([]dateline.Event, error) {
-	var last int64
-	if err := tx.QueryRow(ctx, `SELECT last_event FROM `+table+` WHERE id = 1`+db.SkipLocked).Scan(&last); err != nil {
-		if noRows(err) {
-			return nil, nil // another node is fanning out
-		}
-		return nil, err
+	last, ok, err := db.lockCursor(ctx, tx, table)
+	if !ok || err != nil {
+		return nil, err // another node is fanning out
 	}
 	return collect(ctx, tx, scanEvent, `SELECT id, at, kind, article_id, section, headline, lang, urgency, breaking, topics
 		FROM events WHERE id > ? ORDER BY id LIMIT ?`, last, limit)
+}
+
+// lockCursor locks the cursor of table and reads it; ok is false when
+// another node holds it (or it was never started).
+func (db *DB) lockCursor(ctx context.Context, tx Querier, table string) (last int64, ok bool, err error) {
+	err = tx.QueryRow(ctx, `SELECT last_event FROM `+table+` WHERE id = 1`+db.SkipLocked).Scan(&last)
+	if noRows(err) {
+		return 0, false, nil
+	}
+	return last, err == nil, err
 }
 
 // moveCursor moves the cursor of table past events.

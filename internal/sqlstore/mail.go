@@ -49,7 +49,7 @@ func enqueueMail(ctx context.Context, tx Querier, m *dateline.OutMail, now time.
 	}
 	m.Status, m.CreatedAt, m.NextAt = dateline.MailPending, now.Truncate(time.Millisecond).UTC(), now.Truncate(time.Millisecond).UTC()
 	err = tx.QueryRow(ctx, `INSERT INTO mail_outbox (dedupe_key, list_id, lang, to_addr, address_key, subject, text_body, html_body, next_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
 		m.DedupeKey, m.ListID, m.Lang, m.To, AddressKey(m.To), m.Subject, m.Text, m.HTML, ms(m.NextAt), ms(m.CreatedAt)).Scan(&m.ID)
 	if noRows(err) {
 		return false, nil

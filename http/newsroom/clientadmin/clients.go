@@ -23,6 +23,7 @@ type clientsAdmin struct {
 	store    clientsStore
 	baseURL  string
 	siteName string
+	mailOn   bool // email is set up: invitations are emailed too
 }
 
 // clientsStore is what the client pages need of the store.
@@ -34,6 +35,7 @@ type clientsStore interface {
 	Person(ctx context.Context, slug string) (*dateline.Person, error)
 	CreateInvitation(ctx context.Context, inv *dateline.Invitation, now time.Time) error
 	SetClientPassword(ctx context.Context, userID int64, hash string) error
+	portal.MailStore
 	usageStore
 }
 
@@ -335,8 +337,7 @@ func (s *clientsAdmin) handleSaveClientUser(w http.ResponseWriter, r *http.Reque
 
 // handleInviteClientUser makes a one-time link with which one of the
 // client's people sets their password at the portal, shown once to the
-// admin with the invitation's words (sending it by email comes with
-// package mail).
+// admin with the invitation's words, and emailed when email is set up.
 func (s *clientsAdmin) handleInviteClientUser(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -354,10 +355,13 @@ func (s *clientsAdmin) handleInviteClientUser(w http.ResponseWriter, r *http.Req
 	if err != nil {
 		return err
 	}
+	msg, err := portal.InvitationSent(r.Context(), s.store, letter, s.mailOn, s.now())
+	if err != nil {
+		return err
+	}
 	s.audit(r.Context(), s.User(r), "client.invite", "client "+strconv.FormatInt(id, 10), "invites "+u.Email)
 	s.Render(w, r, http.StatusCreated, "message", &View{Title: "Invitation made", Nav: "clients",
-		Data: Message{Heading: "Invitation made", Message: "Send " + u.Name + " <" + u.Email + "> this link: it lets them set their password at the portal once, until " +
-			letter.Expires.UTC().Format("2 January 2006, 15:04 UTC") + ". Any earlier link of theirs stops working.",
+		Data: Message{Heading: "Invitation made", Message: msg + " Any earlier link of theirs stops working.",
 			Secret: letter.Link, Back: "/newsroom/clients/" + strconv.FormatInt(id, 10)}})
 	return nil
 }

@@ -66,10 +66,11 @@ type Admin struct {
 
 // New makes the pages; baseURL makes the feed and invitation addresses
 // whole, siteName is the site's name in invitations, guard is the policy
-// push destinations' addresses must pass.
-func New(store Store, k *Kit, baseURL, siteName string, guard netguard.Policy) *Admin {
+// push destinations' addresses must pass, mailOn whether email is set up
+// (invitations are then emailed too).
+func New(store Store, k *Kit, baseURL, siteName string, guard netguard.Policy, mailOn bool) *Admin {
 	return &Admin{
-		clients: &clientsAdmin{Kit: k, store: store, baseURL: baseURL, siteName: siteName},
+		clients: &clientsAdmin{Kit: k, store: store, baseURL: baseURL, siteName: siteName, mailOn: mailOn},
 		push:    &pushAdmin{Kit: k, store: store, guard: guard},
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -28,7 +29,7 @@ const Usage = `Usage:
   dateline client take --client ID --product ID [--from DATE] [--until DATE] [flags]
   dateline client drop --client ID --product ID [flags]
   dateline client user add --client ID --email E --name N [--role member|client-admin] [flags]
-  dateline client invite --email E [--client ID --name N [--role R]] [--base-url URL] [--lang en|ru] [flags]
+  dateline client invite --email E [--client ID --name N [--role R]] [--base-url URL] [--lang en|ru] [--send] [flags]
   dateline client token --client ID --name NAME [flags]
   dateline client feeds --client ID [--base-url URL] [--rotate] [flags]
 
@@ -42,7 +43,10 @@ a one-time initial password. "invite" makes a one-time link that lets a
 client user set their password at the portal (/wire/), valid for seven
 days, replacing any earlier one, and prints the invitation's subject,
 text and link to pass on; with --client and --name it first adds the
-person (without a password) when the email has no account. "feeds" prints the signed RSS address of each
+person (without a password) when the email has no account; with --send
+(on by default when DATELINE_SMTP_URL is set) it also queues the letter
+in the outbox (text and HTML, once per invitation), for the nodes running
+serve --smtp-url to email. "feeds" prints the signed RSS address of each
 product the client takes now; --rotate gives the client a new feed key
 first, so every address given out before stops working.
 Dates are YYYY-MM-DD (UTC midnight) or RFC 3339 times.
@@ -153,7 +157,7 @@ type cmd struct {
 	sections, langs, topics, persons, kinds string
 	client, product                         int64
 	seats, maxUrgency                       int
-	embargoed, rotate                       bool
+	embargoed, rotate, send                 bool
 	fromT, untilT                           time.Time
 }
 
@@ -183,6 +187,7 @@ func (c *cmd) flags(sub string) {
 		fs.StringVar(&c.baseURL, "base-url", "", "the site's address, put before the link's path, e.g. https://news.example")
 		fs.StringVar(&c.lang, "lang", "en", "the invitation's language: en or ru")
 		fs.StringVar(&c.siteName, "site-name", "Dateline", "the site's name, as the invitation says it")
+		fs.BoolVar(&c.send, "send", os.Getenv("DATELINE_SMTP_URL") != "", "also email the letter: queue it in the outbox for the nodes running serve --smtp-url (default: on when DATELINE_SMTP_URL is set)")
 	case "user add":
 		fs.StringVar(&c.email, "email", "", "the person's email, used to sign in at the portal (required)")
 		fs.StringVar(&c.name, "name", "", "the person's name (required)")
@@ -350,6 +355,14 @@ func (c *cmd) invite(ctx context.Context, s dateline.Store) error {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "To: %s\nSubject: %s\n\n%s\n", letter.To, letter.Subject, letter.Text)
+	if !c.send {
+		fmt.Fprintln(c.stdout, "\nNot emailed: pass --send to queue it for the nodes running serve --smtp-url.")
+		return nil
+	}
+	if err := letter.Email(ctx, s, c.now()); err != nil {
+		return err
+	}
+	fmt.Fprintln(c.stdout, "\nEmailed: queued in the outbox; the nodes running serve --smtp-url send it.")
 	return nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/alerts"
 	"dateline/cmd/dateline/internal/clientcmd"
 	"dateline/mail"
 )
@@ -154,7 +155,10 @@ type ServeFlags struct {
 	Keep time.Duration
 	// Timeout bounds connecting and each SMTP command.
 	Timeout time.Duration
-	cfg     mail.Config
+	// AlertWindow is the least time between two alert emails to one
+	// client user.
+	AlertWindow time.Duration
+	cfg         mail.Config
 }
 
 // Register adds the flags to fs.
@@ -162,6 +166,7 @@ func (f *ServeFlags) Register(fs *flag.FlagSet) {
 	fs.StringVar(&f.URL, "smtp-url", os.Getenv("DATELINE_SMTP_URL"), "the SMTP server that sends the outbox's email: smtp://USER:PASSWORD@HOST:587?from=ADDRESS (STARTTLS when offered), smtps://...:465 (implicit TLS) or smtp+insecure://127.0.0.1:PORT (loopback test servers); the password may come from DATELINE_SMTP_PASSWORD instead; empty sends no email from this node (env DATELINE_SMTP_URL)")
 	fs.Float64Var(&f.Rate, "mail-rate", 10, "how many email messages a second this node sends at most")
 	fs.DurationVar(&f.Timeout, "mail-timeout", 30*time.Second, "how long the SMTP server has to answer each command; a node that dies mid-send frees its claimed messages after about twice this")
+	fs.DurationVar(&f.AlertWindow, "alert-window", 15*time.Minute, "the least time between two follow-alert emails to one client user of the portal: the first goes at once, what matches later waits and goes together")
 	fs.DurationVar(&f.Keep, "mail-keep", 30*24*time.Hour, "how long sent messages stay in the outbox (with their dedupe keys: the same key is not sent twice within it)")
 }
 
@@ -173,6 +178,9 @@ func (f *ServeFlags) Check() error {
 	}
 	if f.Timeout < 100*time.Millisecond || f.Timeout > 10*time.Minute {
 		return fmt.Errorf("--mail-timeout is from 100ms to 10m")
+	}
+	if f.AlertWindow < time.Minute || f.AlertWindow > 24*time.Hour {
+		return fmt.Errorf("--alert-window is from 1m to 24h")
 	}
 	if f.Keep < time.Hour {
 		return fmt.Errorf("--mail-keep is at least 1h")
@@ -196,4 +204,11 @@ func (f *ServeFlags) Outbox(store mail.Store, baseURL string, log *slog.Logger, 
 	}
 	log.Info("sending email", "smtp", f.cfg.String(), "rate", f.Rate)
 	return mail.NewOutbox(store, mail.OutboxConfig{SMTP: f.cfg, BaseURL: baseURL, Rate: f.Rate, Keep: f.Keep}, log, time.Now, count)
+}
+
+// Alerts is the node's follow-alerts worker: every node runs one (one at
+// a time does the work, the alerts' cursor locked); what it queues is
+// sent by the nodes with --smtp-url.
+func (f *ServeFlags) Alerts(store alerts.Store, baseURL, siteName string, log *slog.Logger) *alerts.Worker {
+	return alerts.New(store, alerts.Config{BaseURL: baseURL, SiteName: siteName, Window: f.AlertWindow}, log, time.Now)
 }
