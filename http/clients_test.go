@@ -117,6 +117,32 @@ func TestClientEntitlementRandom(t *testing.T) {
 	covered := func(ent *dateline.Entitlement, section string) []int64 {
 		return w.covered(func(a *dateline.Article) bool { return ent.Covers(a) && (section == "" || a.Section == section) })
 	}
+	// everyPage follows path's pages to the end as the token and returns
+	// the stories they list.
+	everyPage := func(t *testing.T, path, token string) []int64 {
+		var got []int64
+		for next, pages := "", 0; ; pages++ {
+			p := path
+			if next != "" {
+				p += "&cursor=" + next
+			}
+			e.clock.Add(time.Millisecond)
+			code, page, _ := e.items(p, token)
+			if code != 200 || pages > 200 {
+				t.Fatalf("%s: %d after %d pages", p, code, pages)
+			}
+			for _, raw := range page.Items {
+				it, err := ninjs.Parse(raw)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, idOfURI(t, stories, it.URI))
+			}
+			if next = page.Next; next == "" {
+				return got
+			}
+		}
+	}
 	for ci, wc := range w.clients {
 		ent := &wc.ent
 		t.Run(fmt.Sprintf("client%d", ci), func(t *testing.T) {
@@ -126,32 +152,11 @@ func TestClientEntitlementRandom(t *testing.T) {
 			// Every page of the list, with a random page size.
 			for _, section := range []string{"", rndSections[r.IntN(len(rndSections))]} {
 				want := covered(ent, section)
-				var got []int64
 				path := "/api/v1/items?limit=" + strconv.Itoa(1+r.IntN(7))
 				if section != "" {
 					path += "&section=" + section
 				}
-				for next, pages := "", 0; ; pages++ {
-					p := path
-					if next != "" {
-						p += "&cursor=" + next
-					}
-					e.clock.Add(time.Millisecond)
-					code, page, _ := e.items(p, wc.token)
-					if code != 200 || pages > 200 {
-						t.Fatalf("%s: %d after %d pages", p, code, pages)
-					}
-					for _, raw := range page.Items {
-						it, err := ninjs.Parse(raw)
-						if err != nil {
-							t.Fatal(err)
-						}
-						got = append(got, idOfURI(t, stories, it.URI))
-					}
-					if next = page.Next; next == "" {
-						break
-					}
-				}
+				got := everyPage(t, path, wc.token)
 				if !slices.Equal(got, want) {
 					t.Errorf("list (section %q): got %v, want %v", section, got, want)
 				}
@@ -160,28 +165,7 @@ func TestClientEntitlementRandom(t *testing.T) {
 			// so it finds what the list holds, a page of hits at a time.
 			{
 				want := covered(ent, "")
-				var got []int64
-				for next, pages := "", 0; ; pages++ {
-					p := "/api/v1/items?q=headline"
-					if next != "" {
-						p += "&cursor=" + next
-					}
-					e.clock.Add(time.Millisecond)
-					code, page, _ := e.items(p, wc.token)
-					if code != 200 || pages > 50 {
-						t.Fatalf("%s: %d after %d pages", p, code, pages)
-					}
-					for _, raw := range page.Items {
-						it, err := ninjs.Parse(raw)
-						if err != nil {
-							t.Fatal(err)
-						}
-						got = append(got, idOfURI(t, stories, it.URI))
-					}
-					if next = page.Next; next == "" {
-						break
-					}
-				}
+				got := everyPage(t, "/api/v1/items?q=headline", wc.token)
 				slices.Sort(got)
 				slices.Sort(want)
 				if !slices.Equal(got, want) {

@@ -53,16 +53,23 @@ func (s *Handler) clientItems(w http.ResponseWriter, r *http.Request, t *datelin
 	if err != nil {
 		return err
 	}
-	page := itemsPage{Items: []*ninjs.Item{}}
-	for _, a := range res.Items {
-		page.Items = append(page.Items, s.apiItem(a))
-		s.cfg.Usage.Add(t.ClientID, e.ProductOf(a), dateline.UsageDelivered, 1)
-	}
+	page := s.deliver(t, &e, res.Items)
 	if res.Next != nil {
 		page.Next = res.Next.String()
 	}
 	writeAPI(w, r, page)
 	return nil
+}
+
+// deliver makes the page of a client's items, counting each as
+// delivered for its usage.
+func (s *Handler) deliver(t *dateline.Token, e *dateline.Entitlement, items []*dateline.Article) itemsPage {
+	page := itemsPage{Items: []*ninjs.Item{}}
+	for _, a := range items {
+		page.Items = append(page.Items, s.apiItem(a))
+		s.cfg.Usage.Add(t.ClientID, e.ProductOf(a), dateline.UsageDelivered, 1)
+	}
+	return page
 }
 
 // clientSearch is GET /api/v1/items?q= for a client's token: the
@@ -88,11 +95,7 @@ func (s *Handler) clientSearch(w http.ResponseWriter, r *http.Request, t *dateli
 	if err != nil {
 		return err
 	}
-	page := itemsPage{Items: []*ninjs.Item{}}
-	for _, a := range res.Items {
-		page.Items = append(page.Items, s.apiItem(a))
-		s.cfg.Usage.Add(t.ClientID, e.ProductOf(a), dateline.UsageDelivered, 1)
-	}
+	page := s.deliver(t, e, res.Items)
 	if res.Next > 0 {
 		page.Next = strconv.Itoa(res.Next)
 	}
