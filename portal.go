@@ -99,9 +99,11 @@ func (f *Follow) Matches(a *Article) bool {
 
 // Usage kinds counted per client, product and day.
 const (
-	UsageDelivered  = "delivered"  // an item shown in the portal's list or sent in a feed
-	UsageDownloaded = "downloaded" // an item downloaded from the portal
-	UsageAPI        = "api"        // a read API request
+	UsageDelivered  = "delivered"   // an item shown in the portal's list or sent in a feed
+	UsageDownloaded = "downloaded"  // an item downloaded from the portal
+	UsageAPI        = "api"         // a read API request
+	UsagePushed     = "pushed"      // a delivery acknowledged by a push destination
+	UsagePushFailed = "push-failed" // a delivery given up after a day of failures
 )
 
 // Usage is a count of one kind for a client's product on a day (UTC,

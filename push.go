@@ -57,9 +57,10 @@ type PushDelivery struct {
 	CreatedAt     time.Time
 	SentAt        time.Time
 	// Filled by ClaimPushDeliveries for the sender.
-	Body   []byte
-	URL    string
-	Secret string
+	ClientID int64 // the destination's client
+	Body     []byte
+	URL      string
+	Secret   string
 }
 
 // PushItem is a body to send, made once per event and story, and the

@@ -163,8 +163,8 @@ func TestNewsroomClients(t *testing.T) {
 		t.Errorf("usage page: %d %s", r.Code, excerpt(r.Body))
 	}
 	csvRes := adm.get("/newsroom/usage.csv?month=" + month)
-	wantCSV := "month,client_id,client,product_id,product,delivered,downloaded,api_requests\n" +
-		month + ",1,Bank of Examples,0,\"(the client, no one product)\",0,0,2\n" + month + fmt.Sprintf(",1,Bank of Examples,%d,Sport desk,3,0,0\n", ps[0].ID)
+	wantCSV := "month,client_id,client,product_id,product,delivered,downloaded,api_requests,pushed,push_failed\n" +
+		month + ",1,Bank of Examples,0,\"(the client, no one product)\",0,0,2,0,0\n" + month + fmt.Sprintf(",1,Bank of Examples,%d,Sport desk,3,0,0,0,0\n", ps[0].ID)
 	if csvRes.Code != 200 || csvRes.Body != wantCSV {
 		t.Errorf("usage CSV: %d %q, want %q", csvRes.Code, csvRes.Body, wantCSV)
 	}

@@ -83,12 +83,13 @@ func TestPushRandom(t *testing.T) {
 		products = append(products, p)
 	}
 	type dest struct {
-		path  string
-		id    int64
-		ent   dateline.Entitlement
-		token string
-		want  [][2]string
-		had   map[string]bool
+		path   string
+		id     int64
+		client int64
+		ent    dateline.Entitlement
+		token  string
+		want   [][2]string
+		had    map[string]bool
 	}
 	var dests []*dest
 	for i := range 5 {
@@ -121,12 +122,12 @@ func TestPushRandom(t *testing.T) {
 		if err := e.store.CreatePushDestination(ctx, pd, time.Now()); err != nil {
 			t.Fatal(err)
 		}
-		secrets[d.path], got[d.path], d.id = pd.Secret, pushed{}, pd.ID
+		secrets[d.path], got[d.path], d.id, d.client = pd.Secret, pushed{}, pd.ID, c.ID
 		dests = append(dests, d)
 	}
 
 	p := push.New(e.store, push.Config{AllowPrivate: true, BaseURL: "https://news.example", Timeout: timeout,
-		MinBackoff: 5 * time.Millisecond, MaxBackoff: 40 * time.Millisecond, Workers: 8, Batch: 20}, slog.New(slog.DiscardHandler), time.Now)
+		MinBackoff: 5 * time.Millisecond, MaxBackoff: 40 * time.Millisecond, Workers: 8, Batch: 20, Usage: e.srv.Usage()}, slog.New(slog.DiscardHandler), time.Now)
 	// The senders run on; the fan-out follows each change at once, so that
 	// it reads the story as the change left it, as the rule here does.
 	go func() {
@@ -280,6 +281,25 @@ func TestPushRandom(t *testing.T) {
 	}
 	if total == 0 {
 		t.Error("nothing was pushed: the test tests nothing")
+	}
+	// Each client's usage counts its deliveries acknowledged.
+	if err := e.srv.FlushUsage(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dests {
+		us, err := e.store.UsageOf(context.Background(), d.client, "2000-01-01", "2999-12-31")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n int64
+		for _, u := range us {
+			if u.Kind == dateline.UsagePushed {
+				n += u.Count
+			}
+		}
+		if n != int64(len(d.want)) {
+			t.Errorf("%s: usage counts %d pushed, want %d", d.path, n, len(d.want))
+		}
 	}
 	t.Logf("%d deliveries; attempts %v", total, p.Outcomes())
 

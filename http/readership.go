@@ -3,6 +3,8 @@ package http
 import (
 	"context"
 	"sync"
+
+	"dateline/usage"
 )
 
 // RunReadership runs what serve runs for the reader side, for the tests:
@@ -19,6 +21,10 @@ func (s *Server) RunReadership(ctx context.Context) {
 // RunUsage writes the clients' usage counts every half minute, and once
 // more when ctx ends (package usage).
 func (s *Server) RunUsage(ctx context.Context) { s.usage.Run(ctx) }
+
+// Usage is the clients' usage counter, for what counts outside the
+// server (push deliveries).
+func (s *Server) Usage() *usage.Counter { return s.usage }
 
 // FlushUsage writes the clients' usage counted so far (tests; Run
 // writes it every half minute and when it stops).

@@ -62,6 +62,14 @@ type Config struct {
 	Keep time.Duration
 	// PruneEvery is how often a node prunes the log (1 h).
 	PruneEvery time.Duration
+	// Usage counts each client's deliveries acknowledged and given up
+	// (dateline.UsagePushed, UsagePushFailed); nil counts none.
+	Usage Usage
+}
+
+// Usage is where a Pusher counts the clients' deliveries (usage.Counter).
+type Usage interface {
+	Add(clientID, productID int64, kind string, n int64)
 }
 
 func (c *Config) defaults() {
@@ -111,6 +119,23 @@ func New(store Store, cfg Config, log *slog.Logger, now func() time.Time) *Pushe
 	c.Transport.(*http.Transport).MaxIdleConns = 4 * cfg.Workers
 	return &Pusher{store: store, cfg: cfg, log: log, now: now, client: c, guard: guard,
 		wake: make(chan struct{}, 1), outcomes: map[string]int{}}
+}
+
+// count adds the recorded outcomes to the clients' usage: a delivery
+// acknowledged is pushed, one given up failed (a product is not named: a
+// destination takes every product of its client).
+func (p *Pusher) count(results []dateline.PushResult, clientOf map[int64]int64) {
+	if p.cfg.Usage == nil {
+		return
+	}
+	for _, r := range results {
+		switch {
+		case r.Sent:
+			p.cfg.Usage.Add(clientOf[r.ID], 0, dateline.UsagePushed, 1)
+		case r.NextAt.IsZero():
+			p.cfg.Usage.Add(clientOf[r.ID], 0, dateline.UsagePushFailed, 1)
+		}
+	}
 }
 
 // Guard is the policy destination addresses must pass (as partner feeds').
@@ -316,9 +341,15 @@ func (p *Pusher) Send(ctx context.Context) (int, error) {
 	defer cancel()
 	var done []dateline.PushResult
 	var ferr error
+	clientOf := make(map[int64]int64, len(ds))
+	for _, d := range ds {
+		clientOf[d.ID] = d.ClientID
+	}
 	flush := func() {
 		if len(done) > 0 && ferr == nil {
-			ferr = p.store.FinishPushDeliveries(rctx, done, p.now())
+			if ferr = p.store.FinishPushDeliveries(rctx, done, p.now()); ferr == nil {
+				p.count(done, clientOf)
+			}
 		}
 		done = done[:0]
 	}

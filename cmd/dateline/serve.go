@@ -402,11 +402,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		hcfg.Partners = sched
 	}
 	var rel *releaser
-	var pusher *push.Pusher
-	if c.push {
-		pusher = push.New(store, push.Config{BaseURL: strings.TrimRight(baseURL, "/"), AllowPrivate: c.pushPrivate, Timeout: c.pushTimeout,
-			Every: 2 * time.Second, Keep: cmp.Or(c.pushKeep, -1)}, log, time.Now)
-	}
+	var pusher *push.Pusher // made once the server is: it counts into its usage
 	alertsWorker := c.mail.Alerts(store, strings.TrimRight(baseURL, "/"), c.siteName, log)
 	hcfg.OnChange = func() {
 		alertsWorker.Wake()
@@ -420,6 +416,10 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	srv, err = dhttp.NewServer(store, in, log, hcfg, time.Now)
 	if err != nil {
 		return err
+	}
+	if c.push {
+		pusher = push.New(store, push.Config{BaseURL: strings.TrimRight(baseURL, "/"), AllowPrivate: c.pushPrivate, Timeout: c.pushTimeout,
+			Every: 2 * time.Second, Keep: cmp.Or(c.pushKeep, -1), Usage: srv.Usage()}, log, time.Now)
 	}
 	rel = newReleaser(store, srv.StoriesChanged, log)
 	rel.metrics = hcfg.Metrics

@@ -220,10 +220,10 @@ func (s pushStore) ClaimPushDeliveries(ctx context.Context, now time.Time, lease
 		out, err = collect(ctx, tx, func(r sqlutil.Scanner) (dateline.PushDelivery, error) {
 			var d dateline.PushDelivery
 			var created int64
-			err := r.Scan(&d.ID, &d.DestinationID, &d.ArticleID, &d.Event, &d.Version, &d.Attempts, &created, &d.Body, &d.URL, &d.Secret)
+			err := r.Scan(&d.ID, &d.DestinationID, &d.ArticleID, &d.Event, &d.Version, &d.Attempts, &created, &d.Body, &d.URL, &d.Secret, &d.ClientID)
 			d.CreatedAt = fromMs(&created)
 			return d, err
-		}, `SELECT d.id, d.destination_id, d.article_id, i.event, i.version, d.attempts, d.created_at, i.body, t.url, t.secret
+		}, `SELECT d.id, d.destination_id, d.article_id, i.event, i.version, d.attempts, d.created_at, i.body, t.url, t.secret, t.client_id
 			FROM push_deliveries d JOIN push_items i ON i.id = d.item_id JOIN push_destinations t ON t.id = d.destination_id
 			WHERE d.id IN (`+placeholders(len(ids))+`) ORDER BY d.id`, anys(ids)...)
 		return err

@@ -25,6 +25,7 @@ type usageRow struct {
 	ClientID, ProductID        int64
 	Client, Product            string
 	Delivered, Downloaded, API int64
+	Pushed, PushFailed         int64
 }
 
 type usagePage struct {
@@ -85,6 +86,10 @@ func (s *clientsAdmin) monthUsage(ctx context.Context, m time.Time) ([]usageRow,
 				row.Downloaded += u.Count
 			case dateline.UsageAPI:
 				row.API += u.Count
+			case dateline.UsagePushed:
+				row.Pushed += u.Count
+			case dateline.UsagePushFailed:
+				row.PushFailed += u.Count
 			}
 		}
 		for _, row := range byProduct {
@@ -127,10 +132,11 @@ func (s *clientsAdmin) handleUsageCSV(w http.ResponseWriter, r *http.Request) er
 	h.Set("Content-Type", "text/csv; charset=utf-8")
 	h.Set("Content-Disposition", `attachment; filename="dateline-usage-`+month+`.csv"`)
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"month", "client_id", "client", "product_id", "product", "delivered", "downloaded", "api_requests"})
+	cw.Write([]string{"month", "client_id", "client", "product_id", "product", "delivered", "downloaded", "api_requests", "pushed", "push_failed"})
 	for _, row := range rows {
 		cw.Write([]string{month, strconv.FormatInt(row.ClientID, 10), csvSafe(row.Client), strconv.FormatInt(row.ProductID, 10), csvSafe(row.Product),
-			strconv.FormatInt(row.Delivered, 10), strconv.FormatInt(row.Downloaded, 10), strconv.FormatInt(row.API, 10)})
+			strconv.FormatInt(row.Delivered, 10), strconv.FormatInt(row.Downloaded, 10), strconv.FormatInt(row.API, 10),
+			strconv.FormatInt(row.Pushed, 10), strconv.FormatInt(row.PushFailed, 10)})
 	}
 	cw.Flush()
 	return nil
