@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"dateline/cmd/dateline/internal/benchcmd"
 	"errors"
 	"fmt"
 	"io"
@@ -31,7 +32,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(args) > 0 {
 		switch args[0] {
 		case "archive":
-			return runBenchArchive(ctx, args[1:], stdout, stderr)
+			return benchcmd.RunArchive(ctx, args[1:], stdout, stderr)
 		case "warm":
 			args = args[1:]
 		}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"dateline/cmd/dateline/internal/benchcmd"
 )
 
 // TestBenchArchive runs "dateline bench archive" on a few hundred generated
@@ -29,14 +31,7 @@ func TestBenchArchive(t *testing.T) {
 	}
 	t.Logf("%s", out)
 
-	var names []string
-	for _, r := range archiveRows(&benchAddrs{}) {
-		names = append(names, r.name)
-	}
-	for _, k := range searchKinds {
-		names = append(names, "search engine alone, "+k.name)
-	}
-	for _, name := range names {
+	for _, name := range benchcmd.RowNames() {
 		checkBenchRow(t, out, name)
 	}
 	for _, want := range []string{"memory under random cold traffic", "resident: start", "hot set of", "without writes:", "a wire story a second:", "wire stories sent:"} {
@@ -82,7 +77,7 @@ func checkBenchRow(t *testing.T, out, name string) {
 		t.Errorf("row %q: figures that do not parse: %s", name, line)
 		return
 	}
-	if p50 <= 0 || p50 > p99 || p99 > time.Minute || n < minSamples {
+	if p50 <= 0 || p50 > p99 || p99 > time.Minute || n < benchcmd.MinSamples {
 		t.Errorf("row %q: p50 %v, p99 %v, n %d do not make sense: %s", name, p50, p99, n, line)
 	}
 }

@@ -17,12 +17,7 @@ import (
 )
 
 // env returns the environment variable or the default.
-func env(name, def string) string {
-	if v, ok := os.LookupEnv(name); ok && v != "" {
-		return v
-	}
-	return def
-}
+func env(name, def string) string { return clientcmd.Env(name, def) }
 
 // storeFlags are the flags every command that opens the database takes.
 type storeFlags struct {
@@ -142,11 +137,4 @@ func parse(fs *flag.FlagSet, args []string, stdout, stderr io.Writer, wantArgs b
 	return clientcmd.ParseFlags(fs, args, stdout, stderr, wantArgs)
 }
 
-func newFlagSet(name, synopsis string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "%s\n\nFlags:\n", synopsis)
-		fs.PrintDefaults()
-	}
-	return fs
-}
+func newFlagSet(name, synopsis string) *flag.FlagSet { return clientcmd.NewFlagSet(name, synopsis) }

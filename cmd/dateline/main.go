@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/cmd/dateline/internal/benchcmd"
 	"dateline/cmd/dateline/internal/clientcmd"
 	"dateline/cmd/dateline/internal/mailcmd"
 	"dateline/cmd/dateline/internal/pushcmd"
@@ -132,7 +133,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "bench":
 		return runBench(ctx, rest, stdout, stderr)
 	case "bench-search":
-		return runBenchSearch(ctx, rest, stdout, stderr)
+		return benchcmd.RunSearch(ctx, rest, storeOpener, stdout, stderr)
 	case "migrate-db":
 		return runMigrateDB(ctx, rest, stdout, stderr)
 	case "backup":

@@ -59,6 +59,28 @@ func (e UsageError) Error() string { return e.Msg }
 
 func usagef(format string, args ...any) error { return UsageError{fmt.Sprintf(format, args...)} }
 
+// Usagef is a UsageError with the message formatted.
+func Usagef(format string, args ...any) error { return usagef(format, args...) }
+
+// Env returns the environment variable, or def when it is unset or empty.
+func Env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// NewFlagSet makes a command's flag set whose usage is synopsis and its
+// flags.
+func NewFlagSet(name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "%s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
 // Opener adds the flags that name the database to fs and returns what
 // opens it once they are parsed.
 type Opener func(fs *flag.FlagSet) func(context.Context) (dateline.Store, error)

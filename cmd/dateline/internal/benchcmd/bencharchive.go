@@ -1,4 +1,4 @@
-package main
+package benchcmd
 
 import (
 	"bufio"
@@ -53,8 +53,8 @@ stay as it was. It stops by itself.
 Rows (--rows, comma-separated; default all):
   %s`
 
-// runBenchArchive is "dateline bench archive".
-func runBenchArchive(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// RunArchive is "dateline bench archive".
+func RunArchive(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var (
 		data, db, bin, rowList string
 		duration, memDuration  time.Duration
@@ -230,6 +230,19 @@ func (b *archiveBench) run(ctx context.Context) error {
 		fmt.Fprintln(b.out, "every row met its goal")
 	}
 	return nil
+}
+
+// RowNames are the names of the table's rows as the command prints them,
+// the search engine's too.
+func RowNames() []string {
+	var names []string
+	for _, r := range archiveRows(&benchAddrs{}) {
+		names = append(names, r.name)
+	}
+	for _, k := range searchKinds {
+		names = append(names, "search engine alone, "+k.name)
+	}
+	return names
 }
 
 // archiveRows are the table's rows with the goals of issue 15.

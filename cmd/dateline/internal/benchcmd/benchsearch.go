@@ -1,4 +1,4 @@
-package main
+package benchcmd
 
 import (
 	"context"
@@ -9,18 +9,18 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/cmd/dateline/internal/clientcmd"
 	"dateline/search"
 )
 
-// reindexer is a store whose search index can be rebuilt, and measured.
-// sizer reports how many bytes the search index takes.
-func runBenchSearch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var sf storeFlags
+// RunSearch is "dateline bench-search": search's latency on the database
+// that opener's flags name.
+func RunSearch(ctx context.Context, args []string, opener clientcmd.Opener, stdout, stderr io.Writer) error {
 	var n int
 	var seed int64
 	var reindex bool
 	fs := newFlagSet("bench-search", "Usage: dateline bench-search [flags]\n\nMeasures search on the database the flags name (fill it first, for example\nwith \"dateline gen --articles 1000000\"): the median, 99th percentile and\nworst latency of 1-, 2- and 3-word queries, each with and without a section\nfilter, and of phrase queries, taken from the headlines of random stored\nstories as readers search for what they remember. It prints the size of the\nsearch index and, with --reindex, how long rebuilding it takes.")
-	sf.register(fs)
+	open := opener(fs)
 	fs.IntVar(&n, "queries", 200, "queries of each kind")
 	fs.Int64Var(&seed, "seed", 1, "random seed for choosing queries")
 	fs.BoolVar(&reindex, "reindex", false, "first rebuild the whole index and report the time")
@@ -30,7 +30,7 @@ func runBenchSearch(ctx context.Context, args []string, stdout, stderr io.Writer
 	if n < 1 || n > 100000 {
 		return usagef("--queries must be between 1 and 100000")
 	}
-	store, err := sf.open(ctx)
+	store, err := open(ctx)
 	if err != nil {
 		return err
 	}

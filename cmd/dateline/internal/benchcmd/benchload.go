@@ -1,4 +1,4 @@
-package main
+package benchcmd
 
 import (
 	"context"
@@ -97,21 +97,21 @@ type benchRun struct {
 	lastWrite time.Time
 }
 
-// minSamples is the least a row takes one at a time, however slow.
-const minSamples = 3
+// MinSamples is the least a row takes one at a time, however slow.
+const MinSamples = 3
 
 // writeSpacing keeps the after-a-write rows at ten wire stories a second
 // at most, so that a run adds hundreds of stories, not thousands.
 const writeSpacing = 100 * time.Millisecond
 
 // oneAtATime asks for the row's addresses one after another for the run's
-// duration (and at least minSamples times): the figures are service times.
+// duration (and at least MinSamples times): the figures are service times.
 func (r *benchRun) oneAtATime(ctx context.Context, row archiveRow) *latencies {
 	l := &latencies{}
 	rng := rand.New(rand.NewSource(r.seed))
 	start := time.Now()
 	deadline := start.Add(r.duration)
-	for i := 0; ctx.Err() == nil && !l.tooManyErrors() && (i < minSamples || time.Now().Before(deadline)); i++ {
+	for i := 0; ctx.Err() == nil && !l.tooManyErrors() && (i < MinSamples || time.Now().Before(deadline)); i++ {
 		path := row.path(rng)
 		if row.afterWrite {
 			if err := r.warmThenWrite(ctx, path); err != nil {
