@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/storetest/clienttest"
 	"dateline/storetest/kit"
 )
 
@@ -1242,13 +1243,13 @@ func FillNewsroom(t testing.TB, s dateline.Store) {
 	if err := s.CreateToken(ctx, &dateline.Token{Name: "wire", Scope: "write", Source: "reuters", Hash: bytes.Repeat([]byte{0xcd}, 32), CreatedAt: base}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	FillClients(t, s)
-	FillPortal(t, s, chain[0])
-	FillPush(t, s)
-	FillMail(t, s)
-	FillSources(t, s)
-	FillNews(t, s)
-	FillAlerts(t, s)
+	clienttest.FillClients(t, s)
+	clienttest.FillPortal(t, s, chain[0])
+	clienttest.FillPush(t, s)
+	clienttest.FillMail(t, s)
+	clienttest.FillSources(t, s)
+	clienttest.FillNews(t, s)
+	clienttest.FillAlerts(t, s)
 	// The wire's lifecycle: an embargo to the millisecond, a withheld
 	// story, their versions and a refusal in the stories' history.
 	emb := embargoed(wire("urn:fill:emb", "science", "Embargoed", base, "1.2"), base.Add(time.Hour+250*time.Millisecond))

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"dateline"
+	"dateline/storetest/clienttest"
 	"dateline/storetest/kit"
 	"dateline/storetest/readertest"
 	"dateline/storetest/wiretest"
@@ -69,22 +70,12 @@ func Run(t *testing.T, open Opener) {
 		{Name: "Rates", Fn: testRates},
 		{Name: "Ads", Fn: testAds},
 		{Name: "Commercial", Fn: testCommercial},
-		{Name: "Clients", Fn: testClients},
-		{Name: "ClientUsers", Fn: testClientUsers},
-		{Name: "ClientTokens", Fn: testClientTokens},
-		{Name: "Push", Fn: testPush},
-		{Name: "Mail", Fn: testMail},
-		{Name: "MailClaimsOnce", Fn: testMailClaimsOnce},
-		{Name: "Portal", Fn: testPortal},
-		{Name: "PushSources", Fn: testSources},
-		{Name: "SuperdeskChains", Fn: testSuperdeskChains},
-		{Name: "Newsletters", Fn: testNewsletters},
-		{Name: "Alerts", Fn: testAlerts},
 	}
 	tests = append(tests, newsroomTests...)
 	tests = append(tests, readertest.Tests...)
 	tests = append(tests, editionTests...)
 	tests = append(tests, wiretest.Tests...)
+	tests = append(tests, clienttest.Tests...)
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
 			s := open(t)
