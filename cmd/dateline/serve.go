@@ -709,6 +709,34 @@ func demoAccounts(ctx context.Context, store dateline.Store, log *slog.Logger) e
 		emails = append(emails, u.Email)
 	}
 	log.Info("demo newsroom accounts made (the password is in the README)", "emails", strings.Join(emails, ", "))
+	return demoClient(ctx, store, hash, log)
+}
+
+// demoClient makes a client of the demo's wire, with two products and a
+// portal account of the same password, so the portal (/wire/) can be
+// tried at once.
+func demoClient(ctx context.Context, store dateline.Store, hash string, log *slog.Logger) error {
+	now := time.Now()
+	c := &dateline.Client{Name: "Demo Bank", SeatLimit: 5}
+	if err := store.CreateClient(ctx, c, now); err != nil {
+		return err
+	}
+	for _, p := range []*dateline.Product{
+		{Name: "Politics and world", Sections: []string{"politics", "world"}},
+		{Name: "Economy, with embargoed copy", Sections: []string{"economy"}, Embargoed: true},
+	} {
+		if err := store.CreateProduct(ctx, p, now); err != nil {
+			return err
+		}
+		if err := store.SetClientProduct(ctx, dateline.ClientProduct{ClientID: c.ID, ProductID: p.ID}); err != nil {
+			return err
+		}
+	}
+	u := &dateline.ClientUser{ClientID: c.ID, Email: "client@example.org", Name: "Clara Client", Role: dateline.ClientAdmin, PasswordHash: hash}
+	if err := store.CreateClientUser(ctx, u, now); err != nil {
+		return err
+	}
+	log.Info("demo client made: sign in at /wire/ (the password is in the README)", "email", u.Email)
 	return nil
 }
 
