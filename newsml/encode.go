@@ -68,7 +68,9 @@ func FromArticle(a *dateline.Article, base string, text []string) []byte {
 	if !a.UpdatedAt.IsZero() {
 		w(`<signal qcode="sig:update"/>`, "\n")
 	}
-	if a.Photo != nil && a.Photo.Path != "" {
+	// A killed or withheld story's photo is not handed out (its ninjs
+	// and the photo download hold it back too).
+	if a.Photo != nil && a.Photo.Path != "" && a.Status != dateline.StatusWithdrawn && a.Status != dateline.StatusWithheld {
 		w(`<link rel="irel:seeAlso" href="`, esc(base+"/media/"+a.Photo.Path), `" contenttype="image/jpeg"/>`, "\n")
 	}
 	w("</itemMeta>\n<contentMeta>\n")

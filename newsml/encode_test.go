@@ -1,6 +1,7 @@
 package newsml_test
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -44,6 +45,10 @@ func TestFromArticle(t *testing.T) {
 		}
 		if i != 2 && (len(it.Bodies) == 0 || len(it.Subjects) != 2) {
 			t.Errorf("%s: bodies %v, subjects %v", a.URI, it.Bodies, it.Subjects)
+		}
+		// The photo is linked while the story may be used, never once killed.
+		if linked := bytes.Contains(doc, []byte("/media/lib/a.jpg")); linked != (i != 2) {
+			t.Errorf("%s: photo linked %v", a.URI, linked)
 		}
 		name := filepath.Join(dir, a.URI[len("urn:dateline:"):]+".xml")
 		os.WriteFile(name, doc, 0o644)

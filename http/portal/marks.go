@@ -293,5 +293,14 @@ func (h *Handler) handleStream(w http.ResponseWriter, r *http.Request) error {
 	if h.cfg.Stream == nil {
 		return dateline.Errorf(dateline.ENOTFOUND, "The live stream is not served on this node.")
 	}
-	return h.cfg.Stream(w, r, e)
+	// The session and the entitlement were checked when the stream began:
+	// it ends after streamLife, and the browser's reconnection passes the
+	// guard again (a signed-out user, an ended contract or a dropped
+	// product then stops it).
+	ctx, cancel := context.WithTimeout(r.Context(), streamLife)
+	defer cancel()
+	return h.cfg.Stream(w, r.WithContext(ctx), e)
 }
+
+// streamLife is how long one connection of the live stream lasts.
+const streamLife = 2 * time.Minute

@@ -29,8 +29,10 @@ func (s newsStore) Subscribe(ctx context.Context, sub *dateline.NewsSubscriber, 
 	stamp := now.UnixMilli()
 	return s.db.QuietTx(ctx, func(tx Querier) error {
 		if err := tx.QueryRow(ctx, `INSERT INTO news_subscribers (address, address_key, lang, zone, created_at) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (address_key) DO UPDATE SET address = excluded.address, lang = excluded.lang,
-				zone = CASE WHEN excluded.zone = '' THEN news_subscribers.zone ELSE excluded.zone END RETURNING id`,
+			ON CONFLICT (address_key) DO UPDATE SET
+				address = CASE WHEN `+confirmedSubscriber+` THEN news_subscribers.address ELSE excluded.address END,
+				lang = CASE WHEN `+confirmedSubscriber+` THEN news_subscribers.lang ELSE excluded.lang END,
+				zone = CASE WHEN excluded.zone = '' OR `+confirmedSubscriber+` THEN news_subscribers.zone ELSE excluded.zone END RETURNING id`,
 			sub.Address, AddressKey(sub.Address), sub.Lang, sub.Zone, stamp).Scan(&sub.ID); err != nil {
 			return err
 		}
@@ -39,7 +41,8 @@ func (s newsStore) Subscribe(ctx context.Context, sub *dateline.NewsSubscriber, 
 			args[i] = []any{sub.ID, l.ListID, strings.Join(l.Sections, " "), l.Hour, stamp}
 		}
 		if err := tx.ExecEach(ctx, `INSERT INTO news_subscriptions (subscriber_id, list_id, sections, hour, created_at) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (subscriber_id, list_id) DO UPDATE SET sections = excluded.sections, hour = excluded.hour`, args); err != nil {
+			ON CONFLICT (subscriber_id, list_id) DO UPDATE SET sections = excluded.sections, hour = excluded.hour
+			WHERE news_subscriptions.confirmed_at IS NULL`, args); err != nil {
 			return err
 		}
 		// A list asked for again after a one-click unsubscribe waits for
@@ -56,6 +59,13 @@ func (s newsStore) Subscribe(ctx context.Context, sub *dateline.NewsSubscriber, 
 		return startCursor(ctx, tx, "news_cursor")
 	})
 }
+
+// confirmedSubscriber is true, in an upsert of news_subscribers, when the
+// address has a confirmed list: the form (which anyone may send for any
+// address) then changes none of its settings; only new lists are added,
+// to wait for their confirmation, and the manage page's signed link
+// changes the rest.
+const confirmedSubscriber = `EXISTS (SELECT 1 FROM news_subscriptions c WHERE c.subscriber_id = news_subscribers.id AND c.confirmed_at IS NOT NULL)`
 
 func (s newsStore) subscriberID(ctx context.Context, tx Querier, address string) (int64, error) {
 	var id int64

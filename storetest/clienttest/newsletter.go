@@ -50,17 +50,18 @@ func testNewsletters(t *testing.T, s dateline.Store) {
 		t.Errorf("the digest: %+v", d)
 	}
 	// A new list of a confirmed address waits for its own confirmation;
-	// the address takes its new spelling and language, and keeps its
-	// zone when none is given.
+	// the form, which anyone may send for any address, changes nothing
+	// of the address or its confirmed lists (its language, the digest's
+	// hour stay).
 	if err := s.Subscribe(ctx, &dateline.NewsSubscriber{Address: "reader@example.org", Lang: "en", Lists: []dateline.NewsList{{ListID: "topic:summit"}, {ListID: "digest:en", Hour: 9}}}, now); err != nil {
 		t.Fatal(err)
 	}
 	got, _ = s.NewsSubscriber(ctx, "reader@example.org")
-	if len(got.Lists) != 3 || got.Lists[1].Hour != 9 || got.Lists[1].Confirmed.IsZero() || !got.Lists[2].Confirmed.IsZero() || got.Lang != "en" {
+	if len(got.Lists) != 3 || got.Lists[1].Hour != 7 || got.Lists[1].Confirmed.IsZero() || !got.Lists[2].Confirmed.IsZero() || got.Lang != "ru" || got.Address != "Reader@Example.org" {
 		t.Errorf("after subscribing again: %+v", got)
 	}
 	rs, err := s.NewsRecipients(ctx, "digest:")
-	if err != nil || len(rs) != 1 || rs[0].Address != "reader@example.org" || rs[0].Hour != 9 || rs[0].Zone != "Asia/Vladivostok" {
+	if err != nil || len(rs) != 1 || rs[0].Address != "Reader@Example.org" || rs[0].Hour != 7 || rs[0].Zone != "Asia/Vladivostok" {
 		t.Errorf("digest recipients: %+v %v", rs, err)
 	}
 	if rs, _ := s.NewsRecipients(ctx, "topic:"); len(rs) != 0 {
