@@ -36,6 +36,17 @@ func (s newsStore) Subscribe(ctx context.Context, sub *dateline.NewsSubscriber, 
 			sub.Address, AddressKey(sub.Address), sub.Lang, sub.Zone, stamp).Scan(&sub.ID); err != nil {
 			return err
 		}
+		// A list asked for again after a one-click unsubscribe waits for
+		// a confirmation, which lifts the unsubscribe (ConfirmNews); first,
+		// so that it takes the settings asked for now.
+		again := make([][]any, len(sub.Lists))
+		for i, l := range sub.Lists {
+			again[i] = []any{sub.ID, l.ListID, AddressKey(sub.Address), l.ListID}
+		}
+		if err := tx.ExecEach(ctx, `UPDATE news_subscriptions SET confirmed_at = NULL WHERE subscriber_id = ? AND list_id = ?
+			AND EXISTS (SELECT 1 FROM mail_suppressions WHERE address = ? AND list_id = ?)`, again); err != nil {
+			return err
+		}
 		args := make([][]any, len(sub.Lists))
 		for i, l := range sub.Lists {
 			args[i] = []any{sub.ID, l.ListID, strings.Join(l.Sections, " "), l.Hour, stamp}
@@ -43,16 +54,6 @@ func (s newsStore) Subscribe(ctx context.Context, sub *dateline.NewsSubscriber, 
 		if err := tx.ExecEach(ctx, `INSERT INTO news_subscriptions (subscriber_id, list_id, sections, hour, created_at) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (subscriber_id, list_id) DO UPDATE SET sections = excluded.sections, hour = excluded.hour
 			WHERE news_subscriptions.confirmed_at IS NULL`, args); err != nil {
-			return err
-		}
-		// A list asked for again after a one-click unsubscribe waits for
-		// a confirmation, which lifts the unsubscribe (ConfirmNews).
-		again := make([][]any, len(sub.Lists))
-		for i, l := range sub.Lists {
-			again[i] = []any{sub.ID, l.ListID, AddressKey(sub.Address), l.ListID}
-		}
-		if err := tx.ExecEach(ctx, `UPDATE news_subscriptions SET confirmed_at = NULL WHERE subscriber_id = ? AND list_id = ?
-			AND EXISTS (SELECT 1 FROM mail_suppressions WHERE address = ? AND list_id = ?)`, again); err != nil {
 			return err
 		}
 		// Alerts start with the first subscriber, not the site's past.
