@@ -83,6 +83,7 @@ var Tables = []Table{
 	{Name: "sources", Columns: []string{"id", "name", "kind", "secret", "created_at", "disabled"}, Bools: []string{"disabled"}},
 	{Name: "superdesk_guids", Columns: []string{"id", "guid", "uri", "evolved_from", "version", "killed", "created_at"}, Bools: []string{"killed"}},
 	{Name: "superdesk_assets", Columns: []string{"id", "media_id", "path", "size", "mime_type", "photo_path", "width", "height", "widths", "created_at"}},
+	{Name: "old_paths", Columns: []string{"id", "path", "uri", "target", "source", "created_at"}},
 	{Name: "news_subscribers", Columns: []string{"id", "address", "address_key", "lang", "zone", "created_at"}},
 	{Name: "news_subscriptions", Columns: []string{"id", "subscriber_id", "list_id", "sections", "hour", "confirmed_at", "created_at"}},
 	{Name: "news_cursor", Columns: []string{"id", "last_event"}},

@@ -1250,6 +1250,7 @@ func FillNewsroom(t testing.TB, s dateline.Store) {
 	clienttest.FillSources(t, s)
 	clienttest.FillNews(t, s)
 	clienttest.FillAlerts(t, s)
+	fillOldPaths(t, s)
 	// The wire's lifecycle: an embargo to the millisecond, a withheld
 	// story, their versions and a refusal in the stories' history.
 	emb := embargoed(wire("urn:fill:emb", "science", "Embargoed", base, "1.2"), base.Add(time.Hour+250*time.Millisecond))

@@ -70,6 +70,7 @@ func Run(t *testing.T, open Opener) {
 		{Name: "Rates", Fn: testRates},
 		{Name: "Ads", Fn: testAds},
 		{Name: "Commercial", Fn: testCommercial},
+		{Name: "OldPaths", Fn: testOldPaths},
 	}
 	tests = append(tests, newsroomTests...)
 	tests = append(tests, readertest.Tests...)

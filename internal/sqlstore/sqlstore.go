@@ -226,11 +226,12 @@ type Stores struct {
 	sourceStore
 	newsStore
 	alertStore
+	oldPathStore
 }
 
 // New returns the areas on db.
 func New(db *DB) Stores {
-	return Stores{partnerStore{db}, adStore{db}, rateStore{db}, peopleStore{db}, revisionStore{db}, mediaStore{db}, storyPageStore{db}, clientStore{db}, pushStore{db}, mailStore{db}, portalStore{db}, sourceStore{db}, newsStore{db}, alertStore{db}}
+	return Stores{partnerStore{db}, adStore{db}, rateStore{db}, peopleStore{db}, revisionStore{db}, mediaStore{db}, storyPageStore{db}, clientStore{db}, pushStore{db}, mailStore{db}, portalStore{db}, sourceStore{db}, newsStore{db}, alertStore{db}, oldPathStore{db}}
 }
 
 // collect reads every row of a query with scan, into a list that is empty,
