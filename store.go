@@ -3,6 +3,8 @@ package dateline
 import (
 	"context"
 	"time"
+
+	"dateline/redirect"
 )
 
 // ArticleFilter selects published articles for a list, newest first.
@@ -80,6 +82,8 @@ type Store interface {
 	Sources
 	Newsletters
 	Alerts
+	// The old addresses of a site moved here (dateline import --from).
+	redirect.Store
 
 	Sections(ctx context.Context) ([]Section, error)
 	// SaveSection creates or updates a section by slug.

@@ -8,21 +8,11 @@ import (
 	"dateline/redirect"
 )
 
-// oldPaths is the store as the site and the imports use its old paths.
-func oldPaths(t testing.TB, s dateline.Store) redirect.Store {
-	t.Helper()
-	o, ok := s.(redirect.Store)
-	if !ok {
-		t.Fatalf("%T keeps no old paths (redirect.Store)", s)
-	}
-	return o
-}
-
 // testOldPaths: an old path leads to its story while the story is public,
 // to a site path, is repointed by a later save, and a save of what is
 // known changes nothing.
 func testOldPaths(t *testing.T, s dateline.Store) {
-	o := oldPaths(t, s)
+	o := s
 	pub := article("urn:wp:1", "world", base)
 	dr := draft("urn:wp:2", "sport", "A draft")
 	rs := upsert(t, s, base, pub, dr)
@@ -79,7 +69,7 @@ func fillOldPaths(t testing.TB, s dateline.Store) {
 		{Path: "/2017/10/23/fill", URI: "urn:fill:1", Source: "wordpress"},
 		{Path: "/tag/fill", Target: "/topics/fill", Source: "ghost"},
 	}
-	if _, err := oldPaths(t, s).SaveOldPaths(ctx, ps, base); err != nil {
+	if _, err := s.SaveOldPaths(ctx, ps, base); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -10,10 +10,16 @@ import (
 	"strings"
 	"time"
 
+	"dateline/cmd/dateline/internal/importcmd"
 	"dateline/ingest"
 )
 
 func runImport(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	for _, a := range args {
+		if a == "--from" || a == "-from" || strings.HasPrefix(a, "--from=") || strings.HasPrefix(a, "-from=") {
+			return importcmd.Run(ctx, args, storeOpener, stdout, stderr)
+		}
+	}
 	var sf storeFlags
 	var batch int
 	var source string

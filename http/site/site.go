@@ -134,6 +134,10 @@ func (s *Site) Front(next http.Handler) http.Handler {
 		if s.Feeds.ServeSection(w, r) {
 			return
 		}
+		// WordPress's /?p=123 and /?page_id=7 would be the home page.
+		if r.URL.Path == "/" && r.URL.RawQuery != "" && s.Kit.OldPath(w, r) {
+			return
+		}
 		if to, ok := s.Sections.Canonical(s.Kit.Lang(r), r.URL.Path); ok && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 			if r.URL.RawQuery != "" {
 				to += "?" + r.URL.RawQuery

@@ -25,6 +25,7 @@ import (
 	"dateline/http/web"
 	"dateline/i18n"
 	"dateline/metrics"
+	"dateline/redirect"
 )
 
 // Config is what the site needs to know of itself.
@@ -82,6 +83,8 @@ type Store interface {
 	Events(ctx context.Context, after int64, limit int) ([]dateline.Event, error)
 	LastEventID(ctx context.Context) (int64, error)
 	Article(ctx context.Context, id int64) (*dateline.Article, error)
+	// OldPath: the addresses of a site moved here, answered before a 404.
+	OldPath(ctx context.Context, path string) (redirect.Found, error)
 }
 
 // Kit is what every page of the site is made with: the templates, the
@@ -489,8 +492,13 @@ func (s *Kit) Error(w http.ResponseWriter, r *http.Request, err error) {
 	s.ErrorStatus(w, r, web.Status(code), dateline.ErrorMessage(err))
 }
 
-// ErrorStatus answers with status code and msg, as Error does.
+// ErrorStatus answers with status code and msg, as Error does. A 404 of
+// an old address of a site moved here (dateline import --from) is a
+// permanent redirect to where it leads now instead.
 func (s *Kit) ErrorStatus(w http.ResponseWriter, r *http.Request, code int, msg string) {
+	if code == http.StatusNotFound && s.OldPath(w, r) {
+		return
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	if code == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
 		w.Header().Set("Retry-After", "30")
@@ -506,6 +514,40 @@ func (s *Kit) ErrorStatus(w http.ResponseWriter, r *http.Request, code int, msg 
 		return
 	}
 	web.WriteHTML(w, code, "no-store", body)
+}
+
+// OldPath answers a GET or HEAD of an old address of a site moved here
+// with a permanent redirect to its story, section or topic, and reports
+// whether it did. An old address of a story that is not public (a draft,
+// a withdrawn story) is not one: it gets the page it would have had.
+func (s *Kit) OldPath(w http.ResponseWriter, r *http.Request) bool {
+	if (r.Method != http.MethodGet && r.Method != http.MethodHead) || strings.HasPrefix(r.URL.Path, "/api/") {
+		return false
+	}
+	key := redirect.Key(r.URL.Path, r.URL.Query())
+	if key == "" {
+		return false
+	}
+	f, err := s.store.OldPath(r.Context(), key)
+	if err != nil {
+		if dateline.ErrorCode(err) == dateline.EINTERNAL {
+			s.log.Error("old path", "path", key, "err", err)
+		}
+		return false
+	}
+	to := f.Target
+	if f.ArticleID != 0 {
+		if !f.Public {
+			return false
+		}
+		to = s.sections.RefURL(f.Section, f.ArticleID)
+	}
+	if to == "" || to == r.URL.Path {
+		return false
+	}
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	http.Redirect(w, r, to, http.StatusMovedPermanently)
+	return true
 }
 
 // Truncate cuts s to n bytes, marking the cut.
