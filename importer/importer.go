@@ -272,8 +272,8 @@ func (im *Importer) saveOldPaths(ctx context.Context, source string, ps []pendin
 	return n, err
 }
 
-// termPaths records the old addresses of the categories (to their
-// section, or their topic) and the tags (to their topic).
+// termPaths records the old addresses of the categories and tags: to the
+// section they map to, else to their topic.
 func (im *Importer) termPaths(ctx context.Context, ex *Export) error {
 	var ops []redirect.OldPath
 	add := func(base string, t Term, target string) {
@@ -292,7 +292,9 @@ func (im *Importer) termPaths(ctx context.Context, ex *Export) error {
 		}
 	}
 	for _, t := range ex.Tags {
-		if slug := dateline.Slugify(t.Name); slug != "" {
+		if sec := im.mapped(t); sec != nil {
+			add(ex.TagBase, t, sectionURL(sec)) // Ghost's primary tags
+		} else if slug := dateline.Slugify(t.Name); slug != "" {
 			add(ex.TagBase, t, "/topics/"+slug)
 		}
 	}
