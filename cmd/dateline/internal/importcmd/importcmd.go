@@ -89,13 +89,21 @@ func Run(ctx context.Context, args []string, opener clientcmd.Opener, stdout, st
 	fs.StringVar(&mediaSpec, "media", clientcmd.Env("DATELINE_MEDIA", ""), mediastore.FlagHelp)
 	fs.IntVar(&every, "every", 100, "write progress after this many posts")
 	fs.IntVar(&batch, "batch", 200, "stories stored in one transaction")
-	if err := clientcmd.ParseFlags(fs, args, stdout, stderr, true); err != nil {
-		return err
+	// Flags may come before or after the file.
+	var words []string
+	for rest := args; ; {
+		if err := clientcmd.ParseFlags(fs, rest, stdout, stderr, true); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		words, rest = append(words, fs.Arg(0)), fs.Args()[1:]
 	}
-	if fs.NArg() != 1 {
+	if len(words) != 1 {
 		return clientcmd.Usagef("give one export file; see dateline import --help")
 	}
-	name := fs.Arg(0)
+	name := words[0]
 	switch {
 	case from != "wordpress" && from != "ghost":
 		return clientcmd.Usagef("--from must be wordpress or ghost, not %q", from)
