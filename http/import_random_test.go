@@ -78,6 +78,22 @@ func genSlug(r *rand.Rand, seen map[string]bool) string {
 	return s
 }
 
+// genStatus picks a post's status: published 12 times in 20, a draft 3,
+// scheduled 2, gone (trashed, or sent by email only) 1, and "" (a page) 2.
+func genStatus(r *rand.Rand, published, draft, scheduled, gone string) string {
+	switch x := r.Intn(20); {
+	case x < 12:
+		return published
+	case x < 15:
+		return draft
+	case x < 17:
+		return scheduled
+	case x < 18:
+		return gone
+	}
+	return ""
+}
+
 func lowerEscape(s string) string {
 	e := url.PathEscape(s)
 	var b strings.Builder
@@ -118,16 +134,7 @@ func genWXR(r *rand.Rand, n int) (string, []genPost) {
 		id := 1000 + i
 		p := genPost{id: id, key: fmt.Sprintf("wordpress:https://old.example.com/?p=%d", id), title: genTitle(r)}
 		kind := "post"
-		switch x := r.Intn(20); {
-		case x < 12:
-			p.status = "publish"
-		case x < 15:
-			p.status = "draft"
-		case x < 17:
-			p.status = "future"
-		case x < 18:
-			p.status = "trash"
-		default:
+		if p.status = genStatus(r, "publish", "draft", "future", "trash"); p.status == "" {
 			p.status, kind = "publish", "page"
 		}
 		gmt := time.Date(2010+r.Intn(15), time.Month(1+r.Intn(12)), 1+r.Intn(28), r.Intn(24), r.Intn(60), r.Intn(60), 0, time.UTC)
@@ -197,16 +204,7 @@ func genGhost(r *rand.Rand, n int) (string, []genPost) {
 	for i := range n {
 		p := genPost{id: i, key: fmt.Sprintf("ghost:uuid-%d", i), title: genTitle(r)}
 		typ := "post"
-		switch x := r.Intn(20); {
-		case x < 12:
-			p.status = "published"
-		case x < 15:
-			p.status = "draft"
-		case x < 17:
-			p.status = "scheduled"
-		case x < 18:
-			p.status = "sent"
-		default:
+		if p.status = genStatus(r, "published", "draft", "scheduled", "sent"); p.status == "" {
 			p.status, typ = "published", "page"
 		}
 		at := time.Date(2013+r.Intn(12), time.Month(1+r.Intn(12)), 1+r.Intn(28), r.Intn(24), r.Intn(60), 0, 0, time.UTC)

@@ -95,18 +95,7 @@ func (p *Pictures) Inline(ctx context.Context, body string) (string, int, error)
 			missing++
 			return ""
 		}
-		w := ph.Width
-		for _, x := range ph.Widths {
-			if x <= 960 && (w > 960 || x > w) {
-				w = x
-			}
-		}
-		h := ph.Height
-		if ph.Width > 0 {
-			h = max(1, (ph.Height*w+ph.Width/2)/ph.Width)
-		}
-		return fmt.Sprintf(`<img src="/media/%s" alt="%s" width="%d" height="%d">`,
-			html.EscapeString(ph.Rendition(w)), html.EscapeString(ingest.PlainText(attr(altAttr, tag))), w, h)
+		return media.InlineImage(ph, ingest.PlainText(attr(altAttr, tag)))
 	})
 	return out, missing, err
 }

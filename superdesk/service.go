@@ -451,19 +451,8 @@ func (s *Service) figure(ctx context.Context, as *Item, now time.Time) (string, 
 	if err != nil || p == nil {
 		return "", err
 	}
-	w := p.Width
-	for _, x := range p.Widths {
-		if x <= 960 && (w > 960 || x > w) {
-			w = x
-		}
-	}
-	h := p.Height
-	if p.Width > 0 {
-		h = max(1, (p.Height*w+p.Width/2)/p.Width)
-	}
 	var b strings.Builder
-	fmt.Fprintf(&b, `<figure class="inline-photo"><img src="/media/%s" alt="%s" width="%d" height="%d">`,
-		html.EscapeString(p.Rendition(w)), html.EscapeString(p.Alt), w, h)
+	b.WriteString(`<figure class="inline-photo">` + media.InlineImage(p, p.Alt))
 	if p.Caption != "" || p.Credit != "" {
 		b.WriteString("<figcaption>" + html.EscapeString(p.Caption))
 		if p.Caption != "" && p.Credit != "" {
