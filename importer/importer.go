@@ -153,11 +153,13 @@ func (im *Importer) problem(post, msg string) {
 	}
 }
 
-// pending is a story waiting for its batch, with its old paths.
+// pending is a story waiting for its batch, with its old paths; known
+// when it is stored already as it is, and only its paths are to be saved.
 type pending struct {
 	a     *dateline.Article
 	paths []string
 	title string
+	known bool
 }
 
 // Import stores the posts of ex, in batches, and the old addresses of its
@@ -204,17 +206,15 @@ func (im *Importer) Import(ctx context.Context, ex *Export) error {
 			return err
 		case reason != "":
 			im.Stats.Skipped[reason]++
-		case a == nil: // unchanged, known before any work on it
+		case a == nil: // stored already at this version: only its old paths
 			im.Stats.Unchanged++
-			if _, err := im.saveOldPaths(ctx, ex.Source, []pending{{a: &dateline.Article{URI: p.Key}, paths: p.OldPaths}}); err != nil {
-				return err
-			}
+			queue = append(queue, pending{a: &dateline.Article{URI: p.Key}, paths: p.OldPaths, known: true})
 		default:
 			queue = append(queue, pending{a: a, paths: p.OldPaths, title: p.Title})
-			if len(queue) >= batch {
-				if err := flush(); err != nil {
-					return err
-				}
+		}
+		if len(queue) >= batch {
+			if err := flush(); err != nil {
+				return err
 			}
 		}
 		if im.Progress != nil && im.Every > 0 && im.Stats.Read%im.Every == 0 {
@@ -232,20 +232,27 @@ func (im *Importer) Import(ctx context.Context, ex *Export) error {
 
 // store upserts a batch of stories, then records their old paths.
 func (im *Importer) store(ctx context.Context, source string, queue []pending) error {
-	as := make([]*dateline.Article, len(queue))
-	for i, q := range queue {
-		as[i] = q.a
+	var as []*dateline.Article
+	var kept, sent []pending
+	for _, q := range queue {
+		if q.known {
+			kept = append(kept, q)
+		} else {
+			as, sent = append(as, q.a), append(sent, q)
+		}
 	}
-	rs, err := im.Store.UpsertArticles(ctx, as, im.now())
-	if err != nil {
-		return err
+	var rs []dateline.UpsertResult
+	if len(as) > 0 {
+		var err error
+		if rs, err = im.Store.UpsertArticles(ctx, as, im.now()); err != nil {
+			return err
+		}
 	}
-	var kept []pending
 	for i, r := range rs {
 		switch {
 		case r.Refused != nil:
 			im.Stats.Refused++
-			im.problem(queue[i].title, dateline.ErrorMessage(r.Refused))
+			im.problem(sent[i].title, dateline.ErrorMessage(r.Refused))
 			continue
 		case r.Created:
 			im.Stats.Created++
@@ -254,9 +261,9 @@ func (im *Importer) store(ctx context.Context, source string, queue []pending) e
 		default:
 			im.Stats.Unchanged++
 		}
-		kept = append(kept, queue[i])
+		kept = append(kept, sent[i])
 	}
-	_, err = im.saveOldPaths(ctx, source, kept)
+	_, err := im.saveOldPaths(ctx, source, kept)
 	return err
 }
 
