@@ -1,7 +1,11 @@
 package http_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"image"
+	"image/jpeg"
 	"net/http"
 	"net/url"
 	"os"
@@ -199,5 +203,56 @@ func TestImportGhost(t *testing.T) {
 	again := e.importer(parseGhost(t, "../importer/ghost/testdata/export.json"), "../importer/ghost/testdata/content", "/content/", map[string]string{"business": "economy"})
 	if s := again.Stats; s.Created != 0 || s.Updated != 0 || s.Unchanged != 5 || s.Redirects != 0 {
 		t.Errorf("second run: %s", s.Summary())
+	}
+}
+
+// TestImportFiftyPictures imports a post with 50 pictures in its body,
+// each its own file in the uploads folder (and one of them twice, and the
+// first also the featured image): 50 copies, one <img> each from the
+// site's own media.
+func TestImportFiftyPictures(t *testing.T) {
+	e := newEnv(t, false)
+	uploads := filepath.Join(t.TempDir(), "uploads")
+	if err := os.MkdirAll(filepath.Join(uploads, "2020", "02"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var content strings.Builder
+	for i := range 50 {
+		m := image.NewRGBA(image.Rect(0, 0, 64, 48))
+		for p := range m.Pix {
+			m.Pix[p] = byte(i * 5)
+		}
+		var b bytes.Buffer
+		if err := jpeg.Encode(&b, m, nil); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(uploads, "2020", "02", fmt.Sprintf("p%d.jpg", i)), b.Bytes(), 0o644)
+		fmt.Fprintf(&content, "Picture %d\n\n<img src=\"https://old.example.com/wp-content/uploads/2020/02/p%d.jpg\" alt=\"number %d\">\n\n", i, i, i)
+	}
+	content.WriteString(`<img src="https://old.example.com/wp-content/uploads/2020/02/p7.jpg" alt="again">`)
+	doc := `<rss xmlns:wp="http://wordpress.org/export/1.2/" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><wp:wxr_version>1.2</wp:wxr_version>
+<item><title>Fifty</title><link>https://old.example.com/fifty/</link><guid>https://old.example.com/?p=50</guid><wp:post_id>50</wp:post_id>
+<content:encoded><![CDATA[` + content.String() + `]]></content:encoded><wp:post_date_gmt>2020-02-29 12:00:00</wp:post_date_gmt>
+<wp:status>publish</wp:status><wp:post_type>post</wp:post_type><wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>51</wp:meta_value></wp:postmeta></item>
+<item><title>p0</title><wp:post_id>51</wp:post_id><wp:post_type>attachment</wp:post_type><wp:status>inherit</wp:status>
+<wp:attachment_url>https://old.example.com/wp-content/uploads/2020/02/p0.jpg</wp:attachment_url></item></channel></rss>`
+	ex, err := wordpress.Parse(strings.NewReader(doc), wordpress.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	im := e.importer(ex, uploads, "/wp-content/uploads/", nil)
+	if s := im.Stats; s.Created != 1 || s.Pictures != 50 || s.PicturesMissing != 0 {
+		t.Errorf("%s", s.Summary())
+	}
+	a := e.byURI("wordpress:https://old.example.com/?p=50")
+	body := strings.Join(a.Pages, "")
+	if n := strings.Count(body, `<img src="/media/import/wordpress/`); n != 51 || strings.Count(body, "<img") != 51 || !strings.Contains(body, `alt="number 49"`) {
+		t.Errorf("%d pictures from the media store in the body:\n%.500s", n, body)
+	}
+	if a.Photo == nil || !strings.Contains(body, a.Photo.Path) {
+		t.Errorf("featured image %+v is not the body's first picture", a.Photo)
+	}
+	if w := e.get(storyURL(a)); w.Code != http.StatusOK || strings.Count(w.Body.String(), "/media/import/wordpress/") < 51 {
+		t.Errorf("the story page: %d", w.Code)
 	}
 }
