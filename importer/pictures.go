@@ -36,6 +36,9 @@ type Pictures struct {
 	Fetch *http.Client
 	// Folder is where in the media store the pictures go ("wordpress").
 	Folder string
+	// Base is the old site's address, against which a relative picture
+	// address (Ghost's __GHOST_URL__/content/...) is fetched.
+	Base *url.URL
 
 	Copied int
 	photos map[string]*dateline.Photo // by address; nil for a missing one
@@ -152,6 +155,9 @@ func (p *Pictures) open(ctx context.Context, u string) (io.ReadCloser, error) {
 				f.Close()
 			}
 		}
+	}
+	if p.Base != nil && parsed.Host == "" {
+		parsed = p.Base.ResolveReference(parsed)
 	}
 	if p.Fetch == nil || (parsed.Scheme != "https" && parsed.Scheme != "http") || parsed.Host == "" {
 		return nil, nil

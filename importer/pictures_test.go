@@ -7,6 +7,7 @@ import (
 	"image/jpeg"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -40,6 +41,12 @@ func TestFetchPictures(t *testing.T) {
 	body, missing, err := open.Inline(ctx, `<p>x</p><img src="`+srv.URL+`/wp-content/uploads/2020/01/a.jpg" alt="A"><img src="`+srv.URL+`/none.jpg"><img alt="no src">`)
 	if err != nil || missing != 2 || open.Copied != 1 || !strings.Contains(body, `<img src="/media/`+ph.Path+`" alt="A" width="40" height="30">`) {
 		t.Errorf("inline: %q, %d missing, %d copied, %v", body, missing, open.Copied, err)
+	}
+	// A relative address, as Ghost writes them, is fetched from the old site.
+	ghost := pics(netguard.Policy{AllowPrivate: true})
+	ghost.Base, _ = url.Parse(srv.URL)
+	if ph, err := ghost.Photo(ctx, &Image{URL: "/wp-content/uploads/2020/01/a.jpg"}); ph == nil || err != nil {
+		t.Errorf("relative address: %+v, %v", ph, err)
 	}
 	// The default guard refuses the loopback address: nothing is fetched.
 	guarded := pics(netguard.Policy{})

@@ -77,6 +77,7 @@ func TestImportFromBadInput(t *testing.T) {
 		{[]string{"--from", "wordpress", "--section", "politics=gardening", "--fetch=false", wxr}, `mapped to "gardening", which is not a section`},
 		{[]string{"--from", "wordpress", "--default-section", "gardening", "--fetch=false", wxr}, `default section "gardening" is not a section`},
 		{[]string{"--from", "wordpress", "--zone", "Mars/Olympus", wxr}, "is not a time zone"},
+		{[]string{"--from", "ghost", "--old-url", "old.example.com", wxr}, "--old-url must be an http(s) address"},
 	} {
 		_, errOut, err := cli(t, append(append([]string{"import"}, tc.args...), db...)...)
 		if err == nil || exitCode(err) == 0 || !strings.Contains(message(err), tc.want) || strings.Contains(message(err), "\n") {

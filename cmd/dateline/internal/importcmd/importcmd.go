@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -48,8 +49,9 @@ store from --media-dir (WordPress's wp-content/uploads folder; a picture at
 .../wp-content/uploads/2017/10/a.jpg is DIR/2017/10/a.jpg) or --content-dir
 (Ghost's content folder: .../content/images/2020/01/a.jpg is
 DIR/images/2020/01/a.jpg), else fetched from their http(s) addresses (never
-from private networks) unless --fetch=false; a picture neither has is left
-out and counted.
+from private networks; a relative one, as Ghost writes them, against
+--old-url) unless --fetch=false; a picture neither has is left out and
+counted.
 
 The old addresses are kept and redirected permanently (308) to the new
 ones: WordPress's permalinks (/2017/10/23/slug/, /slug/, whatever the
@@ -70,10 +72,10 @@ func Run(ctx context.Context, args []string, opener clientcmd.Opener, stdout, st
 	fs := clientcmd.NewFlagSet("import", strings.TrimRight(Usage, "\n"))
 	open := opener(fs)
 	var (
-		from, mediaDir, contentDir, sectionsFile, defaultSection, zone, mediaSpec, lang string
-		pages, fetch, allowPrivate                                                      bool
-		every, batch                                                                    int
-		sections                                                                        = sectionFlag{}
+		from, mediaDir, contentDir, sectionsFile, defaultSection, zone, mediaSpec, lang, oldURL string
+		pages, fetch, allowPrivate                                                              bool
+		every, batch                                                                            int
+		sections                                                                                = sectionFlag{}
 	)
 	fs.StringVar(&from, "from", "", "the system the export comes from: wordpress or ghost")
 	fs.StringVar(&mediaDir, "media-dir", "", "WordPress: the export's uploads folder (wp-content/uploads)")
@@ -83,6 +85,7 @@ func Run(ctx context.Context, args []string, opener clientcmd.Opener, stdout, st
 	fs.StringVar(&defaultSection, "default-section", clientcmd.Env("DATELINE_FALLBACK_SECTION", "world"), "the section of posts none of whose categories maps to one (env DATELINE_FALLBACK_SECTION)")
 	fs.BoolVar(&pages, "pages", false, "import the site's pages as stories too")
 	fs.BoolVar(&fetch, "fetch", true, "fetch pictures not in the folder from their http(s) addresses")
+	fs.StringVar(&oldURL, "old-url", "", "the old site's address (https://old.example.com), to fetch pictures an export names without it (Ghost's __GHOST_URL__/content/images/...)")
 	fs.BoolVar(&allowPrivate, "fetch-private", false, "let --fetch reach private and loopback addresses (an old site on the same closed network)")
 	fs.StringVar(&zone, "zone", "UTC", "WordPress: the old site's time zone, for the rare post with a local date and no GMT date")
 	fs.StringVar(&lang, "lang", dateline.LangMain, "the stories' language (a mapped section of another edition sets its own)")
@@ -117,6 +120,12 @@ func Run(ctx context.Context, args []string, opener clientcmd.Opener, stdout, st
 	loc, err := time.LoadLocation(zone)
 	if err != nil {
 		return clientcmd.Usagef("--zone %q is not a time zone (such as Europe/Moscow)", zone)
+	}
+	var base *url.URL
+	if oldURL != "" {
+		if base, err = url.Parse(oldURL); err != nil || (base.Scheme != "https" && base.Scheme != "http") || base.Host == "" {
+			return clientcmd.Usagef("--old-url must be an http(s) address such as https://old.example.com, not %q", oldURL)
+		}
 	}
 	if sectionsFile != "" {
 		if err := readSections(sectionsFile, sections); err != nil {
@@ -160,7 +169,7 @@ func Run(ctx context.Context, args []string, opener clientcmd.Opener, stdout, st
 	if err != nil {
 		return clientcmd.Usagef("%s", dateline.ErrorMessage(err))
 	}
-	pics := &importer.Pictures{Media: m, Folder: from, Dir: mediaDir, Marker: "/wp-content/uploads/"}
+	pics := &importer.Pictures{Media: m, Folder: from, Dir: mediaDir, Marker: "/wp-content/uploads/", Base: base}
 	if from == "ghost" {
 		pics.Dir, pics.Marker = contentDir, "/content/"
 	}
