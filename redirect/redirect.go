@@ -46,7 +46,8 @@ type Store interface {
 // in lower case, without its trailing slash and with no empty segment,
 // and of the query only WordPress's post and page numbers (p, page_id,
 // which address a post on any WordPress site): "/2017/10/23/привет",
-// "/?p=123". "" when nothing is left to match (the home page).
+// "/?p=123". "" when nothing is left to match (the home page), or the
+// key would be longer than 1,000 bytes.
 func Key(path string, q url.Values) string {
 	var segs []string
 	for _, s := range strings.Split(path, "/") {
@@ -57,10 +58,8 @@ func Key(path string, q url.Values) string {
 	k := "/" + strings.ToLower(strings.Join(segs, "/"))
 	for _, name := range []string{"p", "page_id"} {
 		if v := q.Get(name); v != "" && len(v) <= 20 && strings.Trim(v, "0123456789") == "" {
-			if k == "/" {
-				k = ""
-			}
-			return k + "/?" + name + "=" + strings.TrimLeft(v, "0")
+			k = strings.TrimSuffix(k, "/") + "/?" + name + "=" + strings.TrimLeft(v, "0")
+			break
 		}
 	}
 	if k == "/" || len(k) > 1000 {

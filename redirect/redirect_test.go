@@ -40,11 +40,11 @@ func FuzzKey(f *testing.F) {
 			return
 		}
 		k := Key(u.Path, u.Query())
-		if strings.Contains(k, "/?") {
-			return
-		}
 		if len(k) > 1000 {
 			t.Errorf("a key of %d bytes", len(k))
+		}
+		if strings.Contains(k, "/?") {
+			return
 		}
 		if k != "" && Key(k, nil) != k {
 			t.Errorf("Key(%q) = %q, whose key is %q", raw, k, Key(k, nil))
