@@ -35,6 +35,7 @@ Commands:
   source         editorial systems that push in (Superdesk): add, list, remove
   user           add newsroom accounts, set passwords, list them
   import         import ninjs files or JSON-lines files of ninjs documents
+  import --from  move a WordPress or Ghost site in: stories, pictures, old addresses
   gen            generate articles for load tests
   bench          measure the article page against a bare Go handler
   bench archive  measure every path of a site of any size from outside

@@ -53,11 +53,11 @@ from private networks; a relative one, as Ghost writes them, against
 --old-url) unless --fetch=false; a picture neither has is left out and
 counted.
 
-The old addresses are kept and redirected permanently (308) to the new
+The old addresses are kept and redirected permanently (301) to the new
 ones: WordPress's permalinks (/2017/10/23/slug/, /slug/, whatever the
 site used), /?p=ID, /?page_id=ID and old slugs, and /category/SLUG/ and
 /tag/SLUG/; Ghost's /slug/ and /tag/SLUG/. A category leads to its section
-(or its topic), a tag to its topic.
+(or its topic), a tag to its topic (or the section it maps to).
 
 Running it again is safe: posts are known by their own identifier (the
 guid, Ghost's uuid), a post whose stored version is as new is left as it
