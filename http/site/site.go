@@ -131,7 +131,7 @@ func (s *Site) Front(next http.Handler) http.Handler {
 			}
 			r = kit.WithEdition(r, lang, rest)
 		}
-		if s.Feeds.ServeSection(w, r) {
+		if s.Feeds.ServeSection(w, r) || s.Feeds.ServeVersions(w, r) {
 			return
 		}
 		if to, ok := s.Sections.Canonical(s.Kit.Lang(r), r.URL.Path); ok && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
