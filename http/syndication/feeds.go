@@ -124,12 +124,12 @@ type Source int
 
 // Feed sources.
 const (
-	Whole   Source = iota // the whole site (an edition's)
-	Section               // a section
-	Topic                 // a topic
-	Person                // a person
-	Story                 // a running story (/stories/SLUG)
-	Versions              // a story's versions: its chain of follow-ups and their corrections
+	Whole    Source = iota // the whole site (an edition's)
+	Section                // a section
+	Topic                  // a topic
+	Person                 // a person
+	Story                  // a running story (/stories/SLUG)
+	Versions               // a story's versions: its chain of follow-ups and their corrections
 )
 
 // Path is the address of a feed without its extension: "/feed",
