@@ -37,6 +37,7 @@ import (
 	"dateline/push"
 	"dateline/rates"
 	"dateline/sqlite"
+	"dateline/superdesk"
 	"dateline/weather"
 )
 
@@ -114,7 +115,7 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	fs.BoolVar(&c.noAds, "no-ads", env("DATELINE_NO_ADS", "") == "1", "show no ads on this node, whatever the newsroom's ads page sets; labels of partner material and advertising stay (env DATELINE_NO_ADS=1)")
 	fs.BoolVar(&c.partnerFeeds, "partner-feeds", env("DATELINE_PARTNER_FEEDS", "1") == "1", "fetch the partner feeds the newsroom registers, for the home page's Partner News and In other media (env DATELINE_PARTNER_FEEDS=0 turns it off)")
 	fs.BoolVar(&c.partnersPrivate, "partners-allow-private", env("DATELINE_PARTNERS_ALLOW_PRIVATE", "") == "1", "let partner feeds live on loopback and private addresses; link-local (cloud metadata) stays refused (env DATELINE_PARTNERS_ALLOW_PRIVATE=1)")
-	fs.BoolVar(&c.fetchPrivate, "fetch-allow-private", env("DATELINE_FETCH_ALLOW_PRIVATE", "") == "1", "let --weather-url and --rates-url reach loopback and private addresses (a provider on your own network); link-local (cloud metadata) stays refused (env DATELINE_FETCH_ALLOW_PRIVATE=1)")
+	fs.BoolVar(&c.fetchPrivate, "fetch-allow-private", env("DATELINE_FETCH_ALLOW_PRIVATE", "") == "1", "let --weather-url, --rates-url and the pictures Superdesk did not upload (fetched from their href) reach loopback and private addresses (a provider or a Superdesk on your own network); link-local (cloud metadata) stays refused (env DATELINE_FETCH_ALLOW_PRIVATE=1)")
 	fs.BoolVar(&c.push, "push", env("DATELINE_PUSH", "1") == "1", "deliver clients' items to their push destinations from this node (env DATELINE_PUSH=0 turns it off)")
 	fs.BoolVar(&c.pushPrivate, "push-allow-private", env("DATELINE_PUSH_ALLOW_PRIVATE", "") == "1", "let push destinations live on loopback and private addresses, over plain http too; link-local (cloud metadata) stays refused (env DATELINE_PUSH_ALLOW_PRIVATE=1)")
 	fs.DurationVar(&c.pushKeep, "push-keep", 30*24*time.Hour, "how long the log of sent and failed push deliveries is kept (pruned hourly; 0 keeps it for ever); who received which story is kept regardless, so kills and corrections still reach them, and a replay reaches back only this far")
@@ -203,7 +204,8 @@ func (c *serveConfig) durabilityName() string {
 }
 
 // guard is the address policy of the providers the operator names
-// (weather, rates): public addresses only, unless --fetch-allow-private.
+// (weather, rates) and of Superdesk's picture hrefs: public addresses
+// only, unless --fetch-allow-private.
 func (c *serveConfig) guard() netguard.Policy {
 	return netguard.Policy{AllowPrivate: c.fetchPrivate}
 }
@@ -381,6 +383,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		Times: c.times, Media: files, MaxBodySize: c.maxBody, Dev: c.dev,
 		TrustedProxies: c.trustedNets, FeedContent: c.feedContent, WebSubHub: c.websubHub, NoAds: c.noAds,
 		PageCache: c.memory.pages, RenderLimit: renderLimit(c.renderLimit), PushAllowPrivate: c.pushPrivate, Mail: c.mail.URL != "",
+		SuperdeskFetch: c.guard().Client(superdesk.FetchTimeout),
 	}
 	if c.metrics.on() {
 		hcfg.Metrics, hcfg.MetricsToken = metrics.New(), c.metrics.token
