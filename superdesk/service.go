@@ -29,6 +29,7 @@ type Store interface {
 	PutSuperdeskAsset(ctx context.Context, a *dateline.SuperdeskAsset) error
 	SuperdeskAsset(ctx context.Context, mediaID string) (*dateline.SuperdeskAsset, error)
 	SetSuperdeskAssetPhoto(ctx context.Context, mediaID string, p *dateline.Photo) error
+	PruneSuperdeskAssets(ctx context.Context, before time.Time, limit int) (int, []string, error)
 }
 
 // Service receives Superdesk's items and binaries.

@@ -69,6 +69,7 @@ type serveConfig struct {
 	pushPrivate     bool
 	pushTimeout     time.Duration
 	pushKeep        time.Duration
+	superdeskKeep   time.Duration
 	mail            mailcmd.ServeFlags
 	ratesURLs       listFlag
 	ratesEvery      time.Duration
@@ -118,6 +119,7 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	fs.BoolVar(&c.fetchPrivate, "fetch-allow-private", env("DATELINE_FETCH_ALLOW_PRIVATE", "") == "1", "let --weather-url, --rates-url and the pictures Superdesk did not upload (fetched from their href) reach loopback and private addresses (a provider or a Superdesk on your own network); link-local (cloud metadata) stays refused (env DATELINE_FETCH_ALLOW_PRIVATE=1)")
 	fs.BoolVar(&c.push, "push", env("DATELINE_PUSH", "1") == "1", "deliver clients' items to their push destinations from this node (env DATELINE_PUSH=0 turns it off)")
 	fs.BoolVar(&c.pushPrivate, "push-allow-private", env("DATELINE_PUSH_ALLOW_PRIVATE", "") == "1", "let push destinations live on loopback and private addresses, over plain http too; link-local (cloud metadata) stays refused (env DATELINE_PUSH_ALLOW_PRIVATE=1)")
+	fs.DurationVar(&c.superdeskKeep, "superdesk-keep", 7*24*time.Hour, "how long a picture Superdesk uploaded is kept when no item used it (removed hourly, file and record; 0 keeps them for ever); a picture a story shows is kept")
 	fs.DurationVar(&c.pushKeep, "push-keep", 30*24*time.Hour, "how long the log of sent and failed push deliveries is kept (pruned hourly; 0 keeps it for ever); who received which story is kept regardless, so kills and corrections still reach them, and a replay reaches back only this far")
 	fs.DurationVar(&c.pushTimeout, "push-timeout", 10*time.Second, "how long a push destination has to answer one delivery; a node that dies mid-send frees its deliveries after twice this and a second")
 	c.mail.Register(fs)
@@ -162,6 +164,9 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	}
 	if c.maxBody < 1024 {
 		return nil, usagef("--max-body must be at least 1024 bytes")
+	}
+	if c.superdeskKeep < 0 {
+		return nil, usagef("--superdesk-keep must be a duration such as 168h, or 0 to keep unused uploads for ever, not %v", c.superdeskKeep)
 	}
 	if c.pushKeep < 0 {
 		return nil, usagef("--push-keep must be a duration such as 720h, or 0 to keep the push log for ever, not %v", c.pushKeep)
@@ -477,6 +482,11 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	// event log) and sent by the nodes with --smtp-url.
 	workers = append(workers, worker{"newsletter", srv.Newsletter().Run})
 	workers = append(workers, worker{"alerts", alertsWorker.Run})
+	if c.superdeskKeep > 0 {
+		cleanup := superdesk.New(store, files, nil)
+		cleanup.Log = log
+		workers = append(workers, worker{"superdesk cleanup", func(ctx context.Context) { cleanup.RunCleanup(ctx, files, c.superdeskKeep) }})
+	}
 	if pusher != nil {
 		workers = append(workers, worker{"push", pusher.Run})
 		if hcfg.Metrics != nil {
