@@ -97,8 +97,8 @@ func BenchmarkSuperdeskCluster(b *testing.B) {
 			"guid": fmt.Sprintf("urn:newsml:bench.example:%d:%d", time.Now().UnixNano(), i), "version": "1", "type": "text",
 			"pubstatus": "usable", "versioncreated": time.Now().UTC().Format("2006-01-02T15:04:05+0000"),
 			"headline": headline, "language": "en", "urgency": 3, "byline": "Bench Desk",
-			"service": []map[string]string{{"code": "i", "name": "International News"}},
-			"subject": []map[string]string{{"code": "11000000", "name": "politics"}},
+			"service":   []map[string]string{{"code": "i", "name": "International News"}},
+			"subject":   []map[string]string{{"code": "11000000", "name": "politics"}},
 			"body_html": "<p>Measured from the POST to every node.</p>",
 		})
 		req, _ := http.NewRequest("POST", "http://"+nodes[i%len(nodes)].addr+"/api/v2/content/push", bytes.NewReader(doc))
