@@ -107,4 +107,11 @@ type Sources interface {
 	SuperdeskAsset(ctx context.Context, mediaID string) (*SuperdeskAsset, error)
 	// SetSuperdeskAssetPhoto keeps the photo prepared from the asset.
 	SetSuperdeskAssetPhoto(ctx context.Context, mediaID string, p *Photo) error
+	// PruneSuperdeskAssets deletes up to limit uploads that no item used
+	// (no photo was prepared from them) and that were uploaded before
+	// before, in one transaction, and returns how many rows went and the
+	// paths of their files that no remaining upload names: the caller
+	// removes those from the media store. Each row is deleted by one
+	// caller only, across a cluster.
+	PruneSuperdeskAssets(ctx context.Context, before time.Time, limit int) (n int, files []string, err error)
 }

@@ -71,7 +71,7 @@ func Atom(site Site, fd *Feed) ([]byte, error) {
 	for i := range fd.Items {
 		it := &fd.Items[i]
 		u := clean(it.URL)
-		x := atomEntry{ID: u, Title: clean(it.Title), Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: u}},
+		x := atomEntry{ID: clean(it.id()), Title: clean(it.Title), Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: u}},
 			Published: rfc3339(it.Published), Updated: rfc3339(it.Updated), Summary: clean(it.Summary),
 			Categories: []atomCategory{{Term: clean(it.Section.Slug), Label: clean(it.Section.Name), Scheme: home}}}
 		if it.Lang != "" && it.Lang != "en" {

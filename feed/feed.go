@@ -40,7 +40,10 @@ type Feed struct {
 
 // Item is one story of a feed.
 type Item struct {
-	URL       string
+	URL string
+	// ID is the item's id when it is not URL: a correction of a story is
+	// its own item, at the story's address with a fragment.
+	ID        string
 	Title     string
 	Summary   string // the lead, plain text
 	Content   string // HTML of the whole story; empty in summary feeds
@@ -54,6 +57,14 @@ type Item struct {
 	// Commercial is the label of partner material or advertising, in the
 	// story's language; empty for news.
 	Commercial string
+}
+
+// id is what names the item in a feed.
+func (it *Item) id() string {
+	if it.ID != "" {
+		return it.ID
+	}
+	return it.URL
 }
 
 // Image is an item's photo.

@@ -54,7 +54,7 @@ func JSON(site Site, fd *Feed) ([]byte, error) {
 	}
 	for i := range fd.Items {
 		it := &fd.Items[i]
-		j := jsonFeedItem{ID: it.URL, URL: it.URL, Title: it.Title, Summary: it.Summary, ContentHTML: it.Content,
+		j := jsonFeedItem{ID: it.id(), URL: it.URL, Title: it.Title, Summary: it.Summary, ContentHTML: it.Content,
 			DatePublished: rfc3339(it.Published), DateModified: rfc3339(it.Updated),
 			Language: it.Lang, Tags: []string{it.Section.Name}}
 		if it.Commercial != "" {

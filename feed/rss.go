@@ -95,7 +95,7 @@ func RSS(site Site, fd *Feed) ([]byte, error) {
 	home, topics := clean(site.BaseURL+"/"), clean(site.BaseURL+"/topics/")
 	for i := range fd.Items {
 		it := &fd.Items[i]
-		x := rssItem{Title: clean(it.Title), Link: clean(it.URL), GUID: rssGUID{PermaLink: "true", Text: clean(it.URL)},
+		x := rssItem{Title: clean(it.Title), Link: clean(it.URL), GUID: rssGUID{PermaLink: "true", Text: clean(it.id())},
 			PubDate: it.Published.UTC().Format(time.RFC1123Z), Summary: clean(it.Summary), Content: clean(it.Content),
 			Creator: clean(it.Byline), Categories: []rssCategory{{Domain: home, Text: clean(it.Section.Name)}}}
 		if it.Commercial != "" {

@@ -43,6 +43,11 @@ func FuzzRouter(f *testing.F) {
 		{"POST", "/api/v2/content/push", "Content-type: application/json\nx-superdesk-signature: sha1=8be62a607898504f87559cb52dc23f9ebee65a21", `{"guid": "g", "type": "text"}`},
 		{"POST", "/api/v1/assets/push/", "Content-Type: multipart/form-data; boundary=b\nx-publisher-signature: sha1=", "--b\r\nContent-Disposition: form-data; name=\"media_id\"\r\n\r\na/b.jpg\r\n--b--\r\n"},
 		{"GET", "/api/v2/assets/push/2025//a/../b.jpg", "", ""},
+		{"GET", "/politics/1/feed.atom", "If-None-Match: \"x\"", ""},
+		{"GET", "/ru/politika/007/feed.json", "", ""},
+		{"HEAD", "/politics/99999999999999999999/feed.rss", "", ""},
+		{"GET", "/stories/%ff/feed.atom", "", ""},
+		{"GET", "/ru/stories/a--b/feed.json", "", ""},
 	}
 	for _, s := range seeds {
 		f.Add(s.method, s.target, s.headers, s.body)

@@ -72,6 +72,10 @@ type Config struct {
 	// PushAllowPrivate lets the newsroom add push destinations on
 	// loopback and private addresses (serve --push-allow-private).
 	PushAllowPrivate bool
+	// SuperdeskFetch, when set, fetches the pictures Superdesk never
+	// uploaded from their rendition's href (a client that keeps off
+	// private addresses: netguard); nil leaves them out.
+	SuperdeskFetch *http.Client
 	// Mail is whether email is set up (serve --smtp-url on this node):
 	// invitations from the newsroom and the portal are then emailed too.
 	Mail bool
@@ -185,6 +189,7 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 	}
 	push := superdesk.New(store, cfg.Media, in)
 	push.Now, push.Changed = now, s.StoriesChanged
+	push.Fetch, push.Log = cfg.SuperdeskFetch, log
 	s.superdesk = sdhttp.New(push, log)
 	cfg.Metrics.Pools(store.Pools)
 	if cfg.Metrics != nil {

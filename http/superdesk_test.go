@@ -44,11 +44,16 @@ func newSDEnv(t testing.TB) *sdEnv { return newSDEnvMedia(t, nil) }
 
 // newSDEnvMedia is newSDEnv with the photos in m (nil: a folder).
 func newSDEnvMedia(t testing.TB, m dateline.Media) *sdEnv {
-	e := newEnvConfig(t, false, "world", func(c *dhttp.Config) {
+	return newSDEnvWith(t, func(c *dhttp.Config) {
 		if m != nil {
 			c.Media = m
 		}
 	})
+}
+
+// newSDEnvWith is newSDEnv with the site's configuration changed by set.
+func newSDEnvWith(t testing.TB, set func(*dhttp.Config)) *sdEnv {
+	e := newEnvConfig(t, false, "world", set)
 	ctx := context.Background()
 	secs, err := e.store.Sections(ctx)
 	if err != nil {

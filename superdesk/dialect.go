@@ -250,7 +250,10 @@ func ReplaceEmbeds(body string, figure func(key string) string) string {
 // Picture is a picture association: the renditions to look for among the
 // uploads, best first, and its words.
 type Picture struct {
-	Media   []string // media ids, best first
+	Media []string // media ids, best first
+	// Hrefs are the renditions' addresses at the sender, by media id:
+	// fetched (Service.Fetch) only when no binary was uploaded.
+	Hrefs   map[string]string
 	Caption string
 	Credit  string
 	Alt     string
@@ -283,14 +286,18 @@ func PictureOf(as *Item) (Picture, bool) {
 		p.Alt = p.Caption
 	}
 	seen := map[string]bool{}
-	add := func(id string) {
-		if id != "" && !seen[id] && len(p.Media) < 20 {
+	p.Hrefs = map[string]string{}
+	add := func(r Rendition) {
+		if id := r.Media; id != "" && !seen[id] && len(p.Media) < 20 {
 			seen[id] = true
 			p.Media = append(p.Media, id)
+			if r.Href != "" {
+				p.Hrefs[id] = r.Href
+			}
 		}
 	}
 	for _, name := range preferred {
-		add(as.Renditions[name].Media)
+		add(as.Renditions[name])
 	}
 	rest := make([]Rendition, 0, len(as.Renditions))
 	for _, r := range as.Renditions {
@@ -306,7 +313,7 @@ func PictureOf(as *Item) (Picture, bool) {
 		return strings.Compare(a.Media, b.Media)
 	})
 	for _, r := range rest {
-		add(r.Media)
+		add(r)
 	}
 	return p, len(p.Media) > 0
 }

@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html"
+	"log/slog"
+	"net/http"
 	"strings"
 	"time"
 
@@ -27,6 +29,7 @@ type Store interface {
 	PutSuperdeskAsset(ctx context.Context, a *dateline.SuperdeskAsset) error
 	SuperdeskAsset(ctx context.Context, mediaID string) (*dateline.SuperdeskAsset, error)
 	SetSuperdeskAssetPhoto(ctx context.Context, mediaID string, p *dateline.Photo) error
+	PruneSuperdeskAssets(ctx context.Context, before time.Time, limit int) (int, []string, error)
 }
 
 // Service receives Superdesk's items and binaries.
@@ -41,6 +44,12 @@ type Service struct {
 	Now func() time.Time
 	// Changed is called after a story changed.
 	Changed func()
+	// Fetch, when set, fetches a picture whose binary was never uploaded
+	// from its rendition's href (see fetch): a client that keeps off
+	// private addresses (netguard). Nil leaves such pictures out.
+	Fetch *http.Client
+	// Log tells of pictures left out; nil: slog's default.
+	Log *slog.Logger
 
 	// one item at a time on this node: the versions of one chain are
 	// compared and stored in two steps (LinkSuperdesk, UpsertArticles).
@@ -383,12 +392,22 @@ func (s *Service) withdraw(ctx context.Context, uri string, versionCreated, now 
 }
 
 // photo returns the photo made of the first of the picture's renditions
-// that was uploaded and is an image dateline takes, or nil when none is:
-// the story is shown without it, never with the sender's href.
+// that was uploaded and is an image dateline takes; when none was
+// uploaded, of the first that fetches (fetched); else nil: the story is
+// shown without it, never with the sender's href.
 func (s *Service) photo(ctx context.Context, pic Picture, now time.Time) (*dateline.Photo, error) {
 	if s.Media == nil {
 		return nil, nil
 	}
+	p, err := s.uploaded(ctx, pic, now)
+	if p != nil || err != nil || s.Fetch == nil {
+		return p, err
+	}
+	return s.fetched(ctx, pic, now)
+}
+
+// uploaded is photo from the uploaded binaries only.
+func (s *Service) uploaded(ctx context.Context, pic Picture, now time.Time) (*dateline.Photo, error) {
 	for _, id := range pic.Media {
 		a, err := s.Store.SuperdeskAsset(ctx, id)
 		if dateline.ErrorCode(err) == dateline.ENOTFOUND {

@@ -37,6 +37,7 @@ import (
 	"dateline/push"
 	"dateline/rates"
 	"dateline/sqlite"
+	"dateline/superdesk"
 	"dateline/weather"
 )
 
@@ -68,6 +69,7 @@ type serveConfig struct {
 	pushPrivate     bool
 	pushTimeout     time.Duration
 	pushKeep        time.Duration
+	superdeskKeep   time.Duration
 	mail            mailcmd.ServeFlags
 	ratesURLs       listFlag
 	ratesEvery      time.Duration
@@ -114,9 +116,10 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	fs.BoolVar(&c.noAds, "no-ads", env("DATELINE_NO_ADS", "") == "1", "show no ads on this node, whatever the newsroom's ads page sets; labels of partner material and advertising stay (env DATELINE_NO_ADS=1)")
 	fs.BoolVar(&c.partnerFeeds, "partner-feeds", env("DATELINE_PARTNER_FEEDS", "1") == "1", "fetch the partner feeds the newsroom registers, for the home page's Partner News and In other media (env DATELINE_PARTNER_FEEDS=0 turns it off)")
 	fs.BoolVar(&c.partnersPrivate, "partners-allow-private", env("DATELINE_PARTNERS_ALLOW_PRIVATE", "") == "1", "let partner feeds live on loopback and private addresses; link-local (cloud metadata) stays refused (env DATELINE_PARTNERS_ALLOW_PRIVATE=1)")
-	fs.BoolVar(&c.fetchPrivate, "fetch-allow-private", env("DATELINE_FETCH_ALLOW_PRIVATE", "") == "1", "let --weather-url and --rates-url reach loopback and private addresses (a provider on your own network); link-local (cloud metadata) stays refused (env DATELINE_FETCH_ALLOW_PRIVATE=1)")
+	fs.BoolVar(&c.fetchPrivate, "fetch-allow-private", env("DATELINE_FETCH_ALLOW_PRIVATE", "") == "1", "let --weather-url, --rates-url and the pictures Superdesk did not upload (fetched from their href) reach loopback and private addresses (a provider or a Superdesk on your own network); link-local (cloud metadata) stays refused (env DATELINE_FETCH_ALLOW_PRIVATE=1)")
 	fs.BoolVar(&c.push, "push", env("DATELINE_PUSH", "1") == "1", "deliver clients' items to their push destinations from this node (env DATELINE_PUSH=0 turns it off)")
 	fs.BoolVar(&c.pushPrivate, "push-allow-private", env("DATELINE_PUSH_ALLOW_PRIVATE", "") == "1", "let push destinations live on loopback and private addresses, over plain http too; link-local (cloud metadata) stays refused (env DATELINE_PUSH_ALLOW_PRIVATE=1)")
+	fs.DurationVar(&c.superdeskKeep, "superdesk-keep", 7*24*time.Hour, "how long a picture Superdesk uploaded is kept when no item used it (removed hourly, file and record; 0 keeps them for ever); a picture a story shows is kept")
 	fs.DurationVar(&c.pushKeep, "push-keep", 30*24*time.Hour, "how long the log of sent and failed push deliveries is kept (pruned hourly; 0 keeps it for ever); who received which story is kept regardless, so kills and corrections still reach them, and a replay reaches back only this far")
 	fs.DurationVar(&c.pushTimeout, "push-timeout", 10*time.Second, "how long a push destination has to answer one delivery; a node that dies mid-send frees its deliveries after twice this and a second")
 	c.mail.Register(fs)
@@ -162,6 +165,9 @@ func parseServe(args []string, stdout, stderr io.Writer) (*serveConfig, error) {
 	if c.maxBody < 1024 {
 		return nil, usagef("--max-body must be at least 1024 bytes")
 	}
+	if c.superdeskKeep < 0 {
+		return nil, usagef("--superdesk-keep must be a duration such as 168h, or 0 to keep unused uploads for ever, not %v", c.superdeskKeep)
+	}
 	if c.pushKeep < 0 {
 		return nil, usagef("--push-keep must be a duration such as 720h, or 0 to keep the push log for ever, not %v", c.pushKeep)
 	}
@@ -203,7 +209,8 @@ func (c *serveConfig) durabilityName() string {
 }
 
 // guard is the address policy of the providers the operator names
-// (weather, rates): public addresses only, unless --fetch-allow-private.
+// (weather, rates) and of Superdesk's picture hrefs: public addresses
+// only, unless --fetch-allow-private.
 func (c *serveConfig) guard() netguard.Policy {
 	return netguard.Policy{AllowPrivate: c.fetchPrivate}
 }
@@ -381,6 +388,7 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 		Times: c.times, Media: files, MaxBodySize: c.maxBody, Dev: c.dev,
 		TrustedProxies: c.trustedNets, FeedContent: c.feedContent, WebSubHub: c.websubHub, NoAds: c.noAds,
 		PageCache: c.memory.pages, RenderLimit: renderLimit(c.renderLimit), PushAllowPrivate: c.pushPrivate, Mail: c.mail.URL != "",
+		SuperdeskFetch: c.guard().Client(superdesk.FetchTimeout),
 	}
 	if c.metrics.on() {
 		hcfg.Metrics, hcfg.MetricsToken = metrics.New(), c.metrics.token
@@ -474,6 +482,11 @@ func serve(ctx context.Context, c *serveConfig, ln net.Listener, log *slog.Logge
 	// event log) and sent by the nodes with --smtp-url.
 	workers = append(workers, worker{"newsletter", srv.Newsletter().Run})
 	workers = append(workers, worker{"alerts", alertsWorker.Run})
+	if c.superdeskKeep > 0 {
+		cleanup := superdesk.New(store, files, nil)
+		cleanup.Log = log
+		workers = append(workers, worker{"superdesk cleanup", func(ctx context.Context) { cleanup.RunCleanup(ctx, files, c.superdeskKeep) }})
+	}
 	if pusher != nil {
 		workers = append(workers, worker{"push", pusher.Run})
 		if hcfg.Metrics != nil {

@@ -11,6 +11,7 @@ import (
 
 	"dateline"
 	"dateline/http/site/kit"
+	"dateline/http/syndication"
 	"dateline/http/web"
 	"dateline/i18n"
 	"dateline/related"
@@ -125,6 +126,7 @@ func (s *Pages) handleArticle(w http.ResponseWriter, r *http.Request) {
 		v.Alternates = d.Translations
 		v.Live = &kit.LiveBox{Mode: "banner"}
 		v.Canonical = s.Sections().ArticleURL(*a)
+		v.StoryFeed = syndication.Path(v.Lang, syndication.Versions, v.Canonical)
 		if n > 1 {
 			v.Canonical += "?page=" + strconv.Itoa(n)
 		}

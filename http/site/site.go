@@ -131,7 +131,7 @@ func (s *Site) Front(next http.Handler) http.Handler {
 			}
 			r = kit.WithEdition(r, lang, rest)
 		}
-		if s.Feeds.ServeSection(w, r) {
+		if s.Feeds.ServeSection(w, r) || s.Feeds.ServeVersions(w, r) {
 			return
 		}
 		// WordPress's /?p=123 and /?page_id=7 would be the home page.

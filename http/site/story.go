@@ -7,6 +7,7 @@ import (
 
 	"dateline"
 	"dateline/http/site/kit"
+	"dateline/http/syndication"
 	"dateline/http/web"
 )
 
@@ -43,6 +44,7 @@ func (s *Pages) handleStoryPage(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Base = v
 		v.Canonical = dateline.EditionPath(s.Lang(r)) + "/stories/" + slug
+		v.StoryFeed = syndication.Path(v.Lang, syndication.Story, slug)
 		v.Live = &kit.LiveBox{Mode: "banner"}
 		v.Description = firstParagraph(st.Intro)
 		return s.HTMLPage("story", d, http.StatusOK, s.LastModified())

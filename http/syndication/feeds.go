@@ -42,6 +42,8 @@ type FeedStore interface {
 	Topic(ctx context.Context, slug string) (*dateline.Topic, error)
 	Person(ctx context.Context, slug string) (*dateline.Person, error)
 	TopicsOf(ctx context.Context, ids []int64) (map[int64][]dateline.Topic, error)
+	Story(ctx context.Context, slug string) (*dateline.Story, error)
+	Article(ctx context.Context, id int64) (*dateline.Article, error)
 	FeedBodies(ctx context.Context, ids []int64) (map[int64]dateline.FeedBody, error)
 }
 
@@ -122,10 +124,12 @@ type Source int
 
 // Feed sources.
 const (
-	Whole   Source = iota // the whole site (an edition's)
-	Section               // a section
-	Topic                 // a topic
-	Person                // a person
+	Whole    Source = iota // the whole site (an edition's)
+	Section                // a section
+	Topic                  // a topic
+	Person                 // a person
+	Story                  // a running story (/stories/SLUG)
+	Versions               // a story's versions: its chain of follow-ups and their corrections
 )
 
 // Path is the address of a feed without its extension: "/feed",
@@ -139,6 +143,10 @@ func Path(lang string, source Source, slug string) string {
 		return "/topics/" + url.PathEscape(slug) + "/feed"
 	case Person:
 		return "/persons/" + url.PathEscape(slug) + "/feed"
+	case Story:
+		return dateline.EditionPath(lang) + "/stories/" + url.PathEscape(slug) + "/feed"
+	case Versions:
+		return slug + "/feed" // slug is the story's address
 	}
 	return dateline.EditionPath(lang) + "/feed"
 }
@@ -176,6 +184,9 @@ func (s *Feeds) Routes(m *http.ServeMux) {
 		})
 		m.HandleFunc("GET /persons/{slug}/feed."+x.ext, func(w http.ResponseWriter, r *http.Request) {
 			s.serve(w, r, Person, r.PathValue("slug"), f)
+		})
+		m.HandleFunc("GET /stories/{slug}/feed."+x.ext, func(w http.ResponseWriter, r *http.Request) {
+			s.serveStory(w, r, r.PathValue("slug"), f)
 		})
 	}
 }
@@ -219,21 +230,27 @@ func (s *Feeds) serve(w http.ResponseWriter, r *http.Request, source Source, slu
 		if err != nil {
 			return nil, err
 		}
-		site := feed.Site{Name: s.cfg.SiteName, BaseURL: s.cfg.BaseURL, Hub: s.cfg.WebSubHub}
-		var body []byte
-		switch f {
-		case formatRSS:
-			body, err = feed.RSS(site, fd)
-		case formatAtom:
-			body, err = feed.Atom(site, fd)
-		default:
-			body, err = feed.JSON(site, fd)
-		}
-		if err != nil {
-			return nil, err
-		}
-		return &web.Page{Type: feedFormats[f].ctype, Body: body, Modified: s.site.LastModified(), CacheFor: feedCacheFor}, nil
+		return s.page(fd, f)
 	})
+}
+
+// page writes fd in format f as a page of the cache.
+func (s *Feeds) page(fd *feed.Feed, f feedFormat) (*web.Page, error) {
+	site := feed.Site{Name: s.cfg.SiteName, BaseURL: s.cfg.BaseURL, Hub: s.cfg.WebSubHub}
+	var body []byte
+	var err error
+	switch f {
+	case formatRSS:
+		body, err = feed.RSS(site, fd)
+	case formatAtom:
+		body, err = feed.Atom(site, fd)
+	default:
+		body, err = feed.JSON(site, fd)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &web.Page{Type: feedFormats[f].ctype, Body: body, Modified: s.site.LastModified(), CacheFor: feedCacheFor}, nil
 }
 
 // loadFeed reads the newest published stories of a source.
@@ -291,19 +308,25 @@ func (s *Feeds) loadFeed(ctx context.Context, lang string, source Source, slug s
 	if err != nil {
 		return nil, err
 	}
+	return fd, s.fill(ctx, fd, items)
+}
+
+// fill adds items to fd as its stories, with their topics and (in full
+// feeds) their bodies, and sets fd's time.
+func (s *Feeds) fill(ctx context.Context, fd *feed.Feed, items []dateline.Article) error {
 	ids := make([]int64, len(items))
 	for i, a := range items {
 		ids[i] = a.ID
 	}
 	topics, err := s.store.TopicsOf(ctx, ids)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var bodies map[int64]dateline.FeedBody
 	full := s.cfg.FeedContent != FeedSummary
 	if full {
 		if bodies, err = s.store.FeedBodies(ctx, ids); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	for i := range items {
@@ -317,7 +340,7 @@ func (s *Feeds) loadFeed(ctx context.Context, lang string, source Source, slug s
 	if fd.Updated.IsZero() {
 		fd.Updated = s.site.LastModified()
 	}
-	return fd, nil
+	return nil
 }
 
 // item is a story as a feed carries it: with its whole body when full.

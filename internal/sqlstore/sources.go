@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"dateline"
@@ -195,4 +196,45 @@ func (s sourceStore) SetSuperdeskAssetPhoto(ctx context.Context, mediaID string,
 			p.Path, p.Width, p.Height, sqlutil.JoinInts(p.Widths), mediaID)
 		return err
 	})
+}
+
+// PruneSuperdeskAssets deletes the unused uploads older than before.
+func (s sourceStore) PruneSuperdeskAssets(ctx context.Context, before time.Time, limit int) (n int, files []string, err error) {
+	defer s.db.wrap(&err, "prune superdesk assets")
+	limit = sqlutil.LimitOr(limit, 500, 5000)
+	err = s.db.QuietTx(ctx, func(tx Querier) error {
+		n, files = 0, nil
+		type row struct {
+			id   int64
+			path string
+		}
+		rows, err := collect(ctx, tx, func(r sqlutil.Scanner) (row, error) {
+			var x row
+			return x, r.Scan(&x.id, &x.path)
+		}, `SELECT id, path FROM superdesk_assets WHERE photo_path = '' AND created_at < ? ORDER BY id LIMIT ?`+s.db.SkipLocked,
+			ms(before), limit)
+		if err != nil {
+			return err
+		}
+		seen := map[string]bool{}
+		for _, x := range rows {
+			if _, err := tx.Exec(ctx, `DELETE FROM superdesk_assets WHERE id = ?`, x.id); err != nil {
+				return err
+			}
+			n++
+			seen[x.path] = true
+		}
+		for p := range seen {
+			var left int
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM superdesk_assets WHERE path = ?`, p).Scan(&left); err != nil {
+				return err
+			}
+			if left == 0 {
+				files = append(files, p)
+			}
+		}
+		slices.Sort(files)
+		return nil
+	})
+	return n, files, err
 }

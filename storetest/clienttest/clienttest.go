@@ -29,6 +29,7 @@ var Tests = []kit.Test{
 	{Name: "Portal", Fn: testPortal},
 	{Name: "PushSources", Fn: testSources},
 	{Name: "SuperdeskChains", Fn: testSuperdeskChains},
+	{Name: "SuperdeskAssetsPrune", Fn: testSuperdeskAssetsPrune},
 	{Name: "Newsletters", Fn: testNewsletters},
 	{Name: "Alerts", Fn: testAlerts},
 }

@@ -1,7 +1,10 @@
 package clienttest
 
 import (
+	"slices"
+	"sync"
 	"testing"
+	"time"
 
 	"dateline"
 )
@@ -156,5 +159,82 @@ func testSuperdeskChains(t *testing.T, s dateline.Store) {
 	guids, err := s.SuperdeskGUIDs(ctx, "g1")
 	if err != nil || len(guids) != 3 {
 		t.Errorf("guids of g1: %v, %v", guids, err)
+	}
+}
+
+// testSuperdeskAssetsPrune: uploads no item used go after the grace
+// period, used and recent ones stay, a file another upload names stays,
+// and two callers at once delete each row once.
+func testSuperdeskAssetsPrune(t *testing.T, s dateline.Store) {
+	put := func(id, path string, at time.Time, used bool) {
+		t.Helper()
+		if err := s.PutSuperdeskAsset(ctx, &dateline.SuperdeskAsset{MediaID: id, Path: path, Size: 3, MimeType: "image/jpeg", CreatedAt: at}); err != nil {
+			t.Fatal(err)
+		}
+		if used {
+			if err := s.SetSuperdeskAssetPhoto(ctx, id, &dateline.Photo{Path: "superdesk/2025/01/" + id + ".jpg", Width: 10, Height: 10}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	old, cutoff := base.Add(-10*24*time.Hour), base.Add(-7*24*time.Hour)
+	put("old-unused", "superdesk/in/a", old, false)
+	put("old-used", "superdesk/in/b", old, true)
+	put("new-unused", "superdesk/in/c", base, false)
+	put("old-shared", "superdesk/in/d", old, false)
+	put("new-shared", "superdesk/in/d", base, false) // the same bytes, uploaded again under another id
+	put("old-shared-used", "superdesk/in/e", old, false)
+	put("used-shared", "superdesk/in/e", old, true)
+	n, files, err := s.PruneSuperdeskAssets(ctx, cutoff, 0)
+	if err != nil || n != 3 || !slices.Equal(files, []string{"superdesk/in/a"}) {
+		t.Fatalf("prune: %d %v %v, want 3 rows and superdesk/in/a", n, files, err)
+	}
+	for id, want := range map[string]bool{"old-unused": false, "old-used": true, "new-unused": true, "old-shared": false,
+		"new-shared": true, "old-shared-used": false, "used-shared": true} {
+		_, err := s.SuperdeskAsset(ctx, id)
+		if got := err == nil; got != want {
+			t.Errorf("%s kept %v, want %v (%v)", id, got, want, err)
+		}
+	}
+	if n, files, err := s.PruneSuperdeskAssets(ctx, cutoff, 0); err != nil || n != 0 || len(files) != 0 {
+		t.Errorf("prune again: %d %v %v", n, files, err)
+	}
+
+	// Many at once, pruned by two callers in small batches: every row
+	// once, every file once.
+	for i := range 40 {
+		put("batch-"+string(rune('a'+i%26))+string(rune('a'+i/26)), "superdesk/in/batch"+string(rune('a'+i%26))+string(rune('a'+i/26)), old, false)
+	}
+	var mu sync.Mutex
+	rows, seen := 0, map[string]int{}
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			for {
+				n, files, err := s.PruneSuperdeskAssets(ctx, cutoff, 7)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				rows += n
+				for _, f := range files {
+					seen[f]++
+				}
+				mu.Unlock()
+				if n == 0 {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if rows != 40 || len(seen) != 40 {
+		t.Errorf("two pruners deleted %d rows and %d files, want 40 and 40", rows, len(seen))
+	}
+	for f, c := range seen {
+		if c != 1 {
+			t.Errorf("%s returned %d times", f, c)
+		}
 	}
 }

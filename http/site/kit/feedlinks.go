@@ -13,9 +13,10 @@ type feedLink struct {
 	Format, Title, Href string
 }
 
-// FeedLinks lists the feeds a page names in its head: its own (a
-// section's, a topic's or a person's; an article names its section's)
-// and the site's, each in the three formats.
+// FeedLinks lists the feeds a page names in its head: its story's (a
+// running story's, an article's versions), its own (a section's, a
+// topic's or a person's; an article names its section's) and the site's,
+// each in the three formats.
 func (v *Base) FeedLinks() []feedLink {
 	if v == nil || v.Site == nil {
 		return nil
@@ -26,6 +27,9 @@ func (v *Base) FeedLinks() []feedLink {
 		for _, x := range syndication.Formats() {
 			links = append(links, feedLink{Format: x.Ext, Title: title + " (" + x.Label + ")", Href: site.BaseURL + path + "." + x.Ext})
 		}
+	}
+	if v.StoryFeed != "" {
+		add(v.StoryFeed, site.SiteName+": "+v.Title)
 	}
 	switch {
 	case strings.HasPrefix(v.Canonical, v.Prefix+"/topics/") && v.Title != "":

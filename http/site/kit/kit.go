@@ -126,6 +126,10 @@ type Base struct {
 	// Sidebar is the third column's news feed on pages that show one
 	// (running stories, galleries, infographics, search).
 	Sidebar []dateline.Article
+	// StoryFeed is the address (without extension) of the feed that
+	// follows this page's story: a running story's, or an article's
+	// versions; FeedLinks names it first and the page links it.
+	StoryFeed string
 }
 
 // Page is a page's data: a struct that embeds *Base.
