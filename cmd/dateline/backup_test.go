@@ -35,10 +35,10 @@ func TestBackupRestore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := startServe(t, append([]string{"--demo", "--base-url", publicURL}, db...)...)
+	base, stop := startStoppable(t, append([]string{"--demo", "--base-url", publicURL}, db...)...)
 
 	// The burst: stories through the ingest API until told to stop.
-	stop := make(chan struct{})
+	burstEnd := make(chan struct{})
 	var wg sync.WaitGroup
 	var sent int
 	wg.Add(1)
@@ -46,7 +46,7 @@ func TestBackupRestore(t *testing.T) {
 		defer wg.Done()
 		for i := 0; ; i++ {
 			select {
-			case <-stop:
+			case <-burstEnd:
 				return
 			default:
 			}
@@ -70,7 +70,7 @@ func TestBackupRestore(t *testing.T) {
 	time.Sleep(200 * time.Millisecond)
 	during := filepath.Join(dir, "during.tar.gz")
 	out, _, err := cli(t, append([]string{"backup", "--to", during}, db...)...)
-	close(stop)
+	close(burstEnd)
 	wg.Wait()
 	if err != nil {
 		t.Fatalf("backup during the burst: %v", err)
@@ -93,6 +93,10 @@ func TestBackupRestore(t *testing.T) {
 	}
 
 	// The quiet site, restored, is the same row for row and page for page.
+	// Its node is stopped first: a running node moves its readership's
+	// minute edges as the clock passes, so rows would differ by a minute
+	// when a restore takes long. A new node serves it for the pages.
+	stop()
 	after := filepath.Join(dir, "after.tar")
 	if _, _, err := cli(t, append([]string{"backup", "--to", after}, db...)...); err != nil {
 		t.Fatal(err)
@@ -122,7 +126,10 @@ func TestBackupRestore(t *testing.T) {
 		if diff != "" {
 			t.Errorf("%v: rows differ: %s", target, diff)
 		}
-		samePages(t, base, startServe(t, append([]string{"--base-url", publicURL}, target...)...))
+	}
+	quiet := startServe(t, append([]string{"--base-url", publicURL}, db...)...)
+	for _, target := range targets {
+		samePages(t, quiet, startServe(t, append([]string{"--base-url", publicURL}, target...)...))
 	}
 }
 

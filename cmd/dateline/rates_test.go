@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -17,6 +18,14 @@ import (
 // startServe runs serve with the flags on a free port until the test
 // ends, and returns its base URL once it answers.
 func startServe(t *testing.T, args ...string) string {
+	t.Helper()
+	base, _ := startStoppable(t, args...)
+	return base
+}
+
+// startStoppable is startServe with a stop that waits for the node to end
+// (the test's cleanup stops it otherwise); stopping twice is harmless.
+func startStoppable(t *testing.T, args ...string) (base string, stop func()) {
 	t.Helper()
 	c, err := parseServe(append([]string{"--addr", "127.0.0.1:0"}, args...), io.Discard, io.Discard)
 	if err != nil {
@@ -26,18 +35,22 @@ func startServe(t *testing.T, args ...string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := "http://" + ln.Addr().String()
+	base = "http://" + ln.Addr().String()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- serve(ctx, c, ln, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
 	waitUp(t, base)
-	return base
+	return base, stop
 }
 
 const (
