@@ -18,6 +18,7 @@ import (
 	dhttp "dateline/http"
 	"dateline/internal/testseed"
 	"dateline/ninjs"
+	"dateline/wire"
 )
 
 // wireWorld is a random wire and random clients, with what each client
@@ -28,7 +29,10 @@ type wireWorld struct {
 	uris    []string
 	clients []*wireClient
 	stories []*dateline.Article // every story as stored at the end
-	events  []dateline.Event    // every event from the second
+	// collections are the galleries and infographics as stored at the
+	// end (playCollections).
+	collections []wire.Collection
+	events      []dateline.Event // every event from the second
 }
 
 type wireClient struct {
@@ -106,7 +110,8 @@ func testSeed(t *testing.T) uint64 { return testseed.Seed(t) }
 // embargoes, updates that move stories, kills, releases) to random
 // clients with random products, and reads every client-facing output of
 // each client: every page of the list (also narrowed by section), every
-// item, the embargoed list, each product's feed and the stream. None may
+// item, the galleries and infographics (list and items), the embargoed
+// list, each product's feed and the stream. None may
 // carry a story outside the client's products, and the lists and feeds
 // miss none inside. Set DATELINE_TEST_SEED to replay a run.
 func TestClientEntitlementRandom(t *testing.T) {
@@ -192,6 +197,8 @@ func TestClientEntitlementRandom(t *testing.T) {
 					t.Errorf("item %d: the 404 names its headline", a.ID)
 				}
 			}
+			// Galleries and infographics: every page and every item.
+			checkCollections(t, w, wc)
 			// The embargoed list.
 			e.clock.Add(time.Millisecond)
 			code, page, _ := e.items("/api/v1/items?embargoed=1", wc.token)
@@ -310,6 +317,7 @@ func playWire(t *testing.T, seed uint64) *wireWorld {
 	}
 	e.clock.Add(time.Hour)
 	e.release()
+	w.playCollections()
 
 	// Clients and their products.
 	var products []*dateline.Product

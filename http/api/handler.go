@@ -20,6 +20,7 @@ import (
 	"dateline/ingest"
 	"dateline/readership"
 	"dateline/usage"
+	"dateline/wire"
 )
 
 // Store is the storage the API reads. sqlite.DB and postgres.DB satisfy it.
@@ -40,6 +41,8 @@ type Store interface {
 	// PushDestinations and PushDeliveries are a client's push log.
 	PushDestinations(ctx context.Context, clientID int64) ([]dateline.PushDestination, error)
 	PushDeliveries(ctx context.Context, destinationID, before int64, limit int) ([]dateline.PushDelivery, error)
+	// The galleries and infographics of GET /api/v1/collections.
+	wire.CollectionStore
 }
 
 // Site is what the API needs of the site it serves.

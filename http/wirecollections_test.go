@@ -1,0 +1,223 @@
+package http_test
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"dateline"
+	"dateline/ninjs"
+	"dateline/wire"
+)
+
+// playCollections adds random galleries and infographics to the wire:
+// in random sections of both editions, published, drafts or withdrawn,
+// some saved again into another section or status. w.collections is
+// each as stored at the end.
+func (w *wireWorld) playCollections() {
+	e, r := w.e, w.rng
+	e.helper()
+	ctx := context.Background()
+	save := func(kind, uri string) {
+		sec := rndSections[r.IntN(len(rndSections))]
+		status := dateline.StatusPublished
+		switch r.IntN(5) {
+		case 0:
+			status = dateline.StatusDraft
+		case 1:
+			status = dateline.StatusWithdrawn
+		}
+		var photos []dateline.Photo
+		for j := range 1 + r.IntN(3) {
+			photos = append(photos, dateline.Photo{URI: fmt.Sprintf("urn:photo:%s:%d", uri, j), Remote: fmt.Sprintf("https://img.example/%s-%d.jpg", uri, j),
+				Width: 800, Height: 600, Caption: fmt.Sprintf("Picture %d of %s", j+1, uri), Credit: "Photo: Agency"})
+		}
+		title := fmt.Sprintf("Collection %s in %s", uri, sec)
+		var err error
+		if kind == dateline.KindGallery {
+			err = e.store.SaveGallery(ctx, &dateline.Gallery{URI: uri, Section: sec, Title: title, Lead: "Pictures.", Status: status, Photos: photos}, e.clock.Now())
+		} else {
+			err = e.store.SaveInfographic(ctx, &dateline.Infographic{URI: uri, Section: sec, Title: title, Text: "Figures.", Status: status, Images: photos}, e.clock.Now())
+		}
+		if err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	var uris []string
+	kinds := map[string]string{}
+	for i := range 24 {
+		kind := dateline.KindGallery
+		if r.IntN(2) == 0 {
+			kind = dateline.KindInfographic
+		}
+		uri := fmt.Sprintf("urn:rnd:%s:%d", kind, i)
+		uris, kinds[uri] = append(uris, uri), kind
+		save(kind, uri)
+		e.clock.Add(time.Duration(1+r.IntN(3)) * time.Second)
+	}
+	for range 8 {
+		uri := uris[r.IntN(len(uris))]
+		save(kinds[uri], uri)
+		e.clock.Add(time.Second)
+	}
+	e.srv.Changed()
+	// The truth, read back by the newsroom's lists (every status).
+	lang := func(sec string) string {
+		if sec == "politika" {
+			return "ru"
+		}
+		return "en"
+	}
+	gs, err := e.store.AllGalleries(ctx, 200)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for _, g := range gs {
+		full, err := e.store.Gallery(ctx, g.ID)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		w.collections = append(w.collections, wire.FromGallery(full, lang(g.Section)))
+	}
+	is, err := e.store.AllInfographics(ctx, 200)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for _, g := range is {
+		w.collections = append(w.collections, wire.FromInfographic(&g, lang(g.Section)))
+	}
+	if len(w.collections) != 24 {
+		e.t.Fatalf("%d collections stored, want 24", len(w.collections))
+	}
+}
+
+// coveredCollections are the published collections one of the products
+// covers (worked out here from Product.CoversCollection), of kind ("" any),
+// newest first as the API lists them.
+func coveredCollections(w *wireWorld, ent *dateline.Entitlement, kind string) []string {
+	var list []wire.Collection
+	for _, c := range w.collections {
+		if c.Status != dateline.StatusPublished || kind != "" && c.Kind != kind {
+			continue
+		}
+		if slices.ContainsFunc(ent.Products, func(p dateline.Product) bool { return p.CoversCollection(c.Kind, c.Section, c.Lang) }) {
+			list = append(list, c)
+		}
+	}
+	slices.SortFunc(list, func(a, b wire.Collection) int {
+		return cmp.Or(b.PublishedAt.Truncate(time.Second).Compare(a.PublishedAt.Truncate(time.Second)), cmp.Compare(b.ID, a.ID),
+			strings.Compare(a.Kind, b.Kind))
+	})
+	var uris []string
+	for _, c := range list {
+		uris = append(uris, c.URI)
+	}
+	return uris
+}
+
+// checkCollections reads every page of the client's collections (all,
+// and of one kind) and every collection's item: nothing outside its
+// products, nothing inside missing, every item valid ninjs with its
+// pictures.
+func checkCollections(t *testing.T, w *wireWorld, wc *wireClient) {
+	e, r := w.e, w.rng
+	for _, kind := range []string{"", dateline.KindGallery, dateline.KindInfographic} {
+		want := coveredCollections(w, &wc.ent, kind)
+		var got []string
+		path := "/api/v1/collections?limit=" + strconv.Itoa(1+r.IntN(5))
+		if kind != "" {
+			path += "&kind=" + kind
+		}
+		for next, pages := "", 0; ; pages++ {
+			p := path
+			if next != "" {
+				p += "&cursor=" + next
+			}
+			e.clock.Add(time.Millisecond)
+			code, page, _ := e.items(p, wc.token)
+			if code != 200 || pages > 100 {
+				t.Fatalf("%s: %d after %d pages", p, code, pages)
+			}
+			for _, raw := range page.Items {
+				it, err := ninjs.Parse(raw)
+				if err != nil {
+					t.Fatalf("%s: not ninjs: %v", p, err)
+				}
+				got = append(got, it.URI)
+			}
+			if next = page.Next; next == "" {
+				break
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("collections (kind %q): got %v, want %v", kind, got, want)
+		}
+	}
+	for _, c := range w.collections {
+		e.clock.Add(time.Millisecond)
+		res := e.get("/api/v1/collections/"+c.Key(), "Authorization", "Bearer "+wc.token)
+		visible := c.Status == dateline.StatusPublished &&
+			slices.ContainsFunc(wc.ent.Products, func(p dateline.Product) bool { return p.CoversCollection(c.Kind, c.Section, c.Lang) })
+		if visible != (res.Code == 200) || !visible && res.Code != http.StatusNotFound {
+			t.Errorf("collection %s (%s, %s, %s): %d, visible %v", c.Key(), c.Status, c.Section, c.Lang, res.Code, visible)
+			continue
+		}
+		if !visible {
+			if strings.Contains(res.Body.String(), c.Title) {
+				t.Errorf("collection %s: the 404 names its title", c.Key())
+			}
+			continue
+		}
+		it, err := ninjs.Parse(res.Body.Bytes())
+		if err != nil {
+			t.Fatalf("collection %s: not ninjs: %v\n%s", c.Key(), err, res.Body)
+		}
+		wantType := map[string]string{dateline.KindGallery: "composite", dateline.KindInfographic: "graphic"}[c.Kind]
+		if it.URI != c.URI || it.Type != wantType || it.PubStatus != "usable" || it.Language != c.Lang ||
+			len(it.Associations) != len(c.Photos) || len(it.Subjects) != 1 || !strings.HasSuffix(it.Subjects[0].URI, "/"+c.Section) {
+			t.Errorf("collection %s: %s %s %s %s, %d associations of %d photos, subjects %v", c.Key(), it.URI, it.Type, it.PubStatus,
+				it.Language, len(it.Associations), len(c.Photos), it.Subjects)
+		}
+	}
+}
+
+// The collections API answers bad requests with words, and a staff token
+// reads every published collection.
+func TestCollectionsAPIBadInput(t *testing.T) {
+	w := &wireWorld{e: newEnv(t, false)}
+	w.e.russian()
+	w.rng = rand.New(rand.NewPCG(1, 2))
+	w.playCollections()
+	staff := w.e.makeTokenFor(&dateline.Token{Name: "staff", Scope: "read"})
+	for path, want := range map[string]int{
+		"/api/v1/collections?kind=video":       400,
+		"/api/v1/collections?section=nowhere":  400,
+		"/api/v1/collections?cursor=zzz":       400,
+		"/api/v1/collections?limit=0":          400,
+		"/api/v1/collections?topic=war":        400,
+		"/api/v1/collections/gallery-x":        404,
+		"/api/v1/collections/video-1":          404,
+		"/api/v1/collections/gallery-01":       404,
+		"/api/v1/collections/infographic-9999": 404,
+	} {
+		res := w.e.get(path, "Authorization", "Bearer "+staff)
+		if res.Code != want || !strings.Contains(res.Body.String(), "error") {
+			t.Errorf("%s: %d %s, want %d", path, res.Code, res.Body, want)
+		}
+	}
+	if res := w.e.get("/api/v1/collections"); res.Code != http.StatusUnauthorized {
+		t.Errorf("without a token: %d", res.Code)
+	}
+	everything := dateline.Entitlement{Products: []dateline.Product{{}}}
+	code, page, _ := w.e.items("/api/v1/collections?limit=100", staff)
+	if want := coveredCollections(w, &everything, ""); code != 200 || len(page.Items) != len(want) || len(want) == 0 {
+		t.Errorf("staff list: %d, %d items, want %d", code, len(page.Items), len(want))
+	}
+}
