@@ -1,11 +1,16 @@
 package http_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"cmp"
 	"context"
 	"fmt"
+	"html"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -220,4 +225,75 @@ func TestCollectionsAPIBadInput(t *testing.T) {
 	if want := coveredCollections(w, &everything, ""); code != 200 || len(page.Items) != len(want) || len(want) == 0 {
 		t.Errorf("staff list: %d, %d items, want %d", code, len(page.Items), len(want))
 	}
+}
+
+// checkPortalCollections checks the galleries and infographics the
+// portal's wire page at path shows (the newest 8 the products cover,
+// narrowed by the page's product, section, edition; none when it asks
+// for a kind of story), and every collection's page and downloads: 200
+// with its pictures when the products cover it, else 404 without its
+// title. It returns how many downloads it made (two of each collection
+// shown).
+func checkPortalCollections(t *testing.T, w *wireWorld, u *wireUser, ent *dateline.Entitlement, path string, product *dateline.Product, section, lang, kind string) (downloads int) {
+	t.Helper()
+	ps := ent.Products
+	if product != nil {
+		ps = []dateline.Product{*product}
+	}
+	var want []string
+	if kind == "" {
+		for _, uri := range coveredCollections(w, &dateline.Entitlement{Products: ps}, "") {
+			c := collectionByURI(w, uri)
+			if (section == "" || c.Section == section) && (lang == "" || c.Lang == lang) && len(want) < 8 {
+				want = append(want, c.Key())
+			}
+		}
+	}
+	var got []string
+	for _, m := range regexp.MustCompile(`data-collection="([a-z]+-\d+)"`).FindAllStringSubmatch(u.get(path).Body.String(), -1) {
+		got = append(got, m[1])
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("%s shows collections %v, want %v", path, got, want)
+	}
+	if path != "/wire/" {
+		return 0
+	}
+	for _, c := range w.collections {
+		visible := c.Status == dateline.StatusPublished &&
+			slices.ContainsFunc(ent.Products, func(p dateline.Product) bool { return p.CoversCollection(c.Kind, c.Section, c.Lang) })
+		page := u.get("/wire/collections/" + c.Key())
+		js := u.get("/wire/collections/" + c.Key() + "/download/ninjs")
+		zipped := u.get("/wire/collections/" + c.Key() + "/download/zip")
+		if !visible {
+			for _, res := range []*httptest.ResponseRecorder{page, js, zipped} {
+				if res.Code != http.StatusNotFound || strings.Contains(res.Body.String(), c.Title) {
+					t.Errorf("collection %s outside the products (%s): %d", c.Key(), c.Status, res.Code)
+				}
+			}
+			continue
+		}
+		if page.Code != 200 || !strings.Contains(page.Body.String(), html.EscapeString(c.Title)) ||
+			strings.Count(page.Body.String(), "<figure") != len(c.Photos) {
+			t.Errorf("collection %s's page: %d, %d figures of %d", c.Key(), page.Code, strings.Count(page.Body.String(), "<figure"), len(c.Photos))
+		}
+		if it, err := ninjs.Parse(js.Body.Bytes()); js.Code != 200 || err != nil || it.URI != c.URI || len(it.Associations) != len(c.Photos) {
+			t.Errorf("collection %s as ninjs: %d %v", c.Key(), js.Code, err)
+		}
+		zr, err := zip.NewReader(bytes.NewReader(zipped.Body.Bytes()), int64(zipped.Body.Len()))
+		if zipped.Code != 200 || err != nil || len(zr.File) == 0 || zr.File[0].Name != "dateline-"+c.Key()+".json" {
+			t.Errorf("collection %s as zip: %d %v", c.Key(), zipped.Code, err)
+		}
+		downloads += 2
+	}
+	return downloads
+}
+
+func collectionByURI(w *wireWorld, uri string) *wire.Collection {
+	for i := range w.collections {
+		if w.collections[i].URI == uri {
+			return &w.collections[i]
+		}
+	}
+	return nil
 }

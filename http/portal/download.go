@@ -237,7 +237,13 @@ func (h *Handler) handleZip(w http.ResponseWriter, r *http.Request) error {
 
 // zipPhoto adds the item's original photo within the budget of bytes.
 func (h *Handler) zipPhoto(r *http.Request, zw *zip.Writer, a *dateline.Article, budget *int64) bool {
-	f, err := h.cfg.Media.Get(r.Context(), a.Photo.Path)
+	return h.zipFile(r, zw, a.Photo.Path, photoName(a), budget)
+}
+
+// zipFile adds the stored media file at path as name within the budget
+// of bytes.
+func (h *Handler) zipFile(r *http.Request, zw *zip.Writer, path, name string, budget *int64) bool {
+	f, err := h.cfg.Media.Get(r.Context(), path)
 	if err != nil {
 		return false
 	}
@@ -250,7 +256,7 @@ func (h *Handler) zipPhoto(r *http.Request, zw *zip.Writer, a *dateline.Article,
 		return false
 	}
 	*budget -= size
-	fw, err := zw.CreateHeader(&zip.FileHeader{Name: photoName(a), Method: zip.Store, Modified: f.ModTime()})
+	fw, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store, Modified: f.ModTime()})
 	if err != nil {
 		return false
 	}
