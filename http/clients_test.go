@@ -237,6 +237,17 @@ func TestClientEntitlementRandom(t *testing.T) {
 				if got := feedIDs(t, stories, res.Body.Bytes()); res.Code != 200 || !slices.Equal(got, want) {
 					t.Errorf("feed of %q: %d %v, want %v", p.Name, res.Code, got, want)
 				}
+				// ... and its newest 10 galleries and infographics.
+				var wantColl []string
+				for _, uri := range coveredCollections(w, &one, "") {
+					if len(wantColl) < 10 {
+						wantColl = append(wantColl, collectionByURI(w, uri).Key())
+					}
+				}
+				slices.Sort(wantColl)
+				if got := feedCollections(t, res.Body.Bytes()); !slices.Equal(got, wantColl) {
+					t.Errorf("feed of %q: collections %v, want %v", p.Name, got, wantColl)
+				}
 			}
 			// The stream from the second event: only covered stories, and
 			// every covered story that had a public event since.
@@ -437,6 +448,9 @@ func feedIDs(t *testing.T, stories []*dateline.Article, body []byte) []int64 {
 	}
 	var ids []int64
 	for _, it := range doc.Items {
+		if strings.Contains(it.Link, "/photo/") || strings.Contains(it.Link, "/infographics/") {
+			continue // a collection (feedCollections)
+		}
 		i := strings.LastIndexByte(it.Link, '/')
 		id, err := strconv.ParseInt(it.Link[i+1:], 10, 64)
 		if err != nil || storyByID(stories, id) == nil {

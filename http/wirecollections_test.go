@@ -297,3 +297,19 @@ func collectionByURI(w *wireWorld, uri string) *wire.Collection {
 	}
 	return nil
 }
+
+// feedCollections are the keys of the galleries and infographics an RSS
+// feed links to (/photo/ID, /infographics/ID), sorted.
+func feedCollections(t *testing.T, body []byte) []string {
+	t.Helper()
+	var keys []string
+	for _, m := range regexp.MustCompile(`<link>[^<]*/(photo|infographics)/(\d+)</link>`).FindAllStringSubmatch(string(body), -1) {
+		kind := dateline.KindGallery
+		if m[1] == "infographics" {
+			kind = dateline.KindInfographic
+		}
+		keys = append(keys, kind+"-"+m[2])
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -68,9 +68,10 @@ type Site interface {
 	// Weather is a city's names, zone and current weather (GET
 	// /api/v1/weather?city=SLUG), for the pages' script.
 	Weather(r *http.Request) (any, error)
-	// ArticlesRSS is an RSS feed of the whole articles, with its title and
+	// ArticlesRSS is an RSS feed of the whole articles and the
+	// collections (newest first together), with its title and
 	// its own address (path and query).
-	ArticlesRSS(title, self string, list []*dateline.Article) ([]byte, error)
+	ArticlesRSS(title, self string, list []*dateline.Article, collections []wire.Collection) ([]byte, error)
 }
 
 // Config is what the API needs to know of the node.
