@@ -3,11 +3,8 @@ package portal
 import (
 	"archive/zip"
 	"encoding/json"
-	"io"
 	"net/http"
-	"path"
 	"strconv"
-	"strings"
 
 	"dateline"
 	"dateline/ninjs"
@@ -165,21 +162,6 @@ func (h *Handler) handleCollectionDownload(w http.ResponseWriter, r *http.Reques
 			left = append(left, what)
 		}
 	}
-	if len(left) > 0 {
-		if fw, err := zw.Create("LEFT-OUT.txt"); err == nil {
-			io.WriteString(fw, "These pictures are not in this zip (kept elsewhere, not in the store, or over "+strconv.Itoa(maxZipPhotoBytes>>20)+
-				" MB in one zip); their addresses are in the ninjs file:\r\n"+strings.Join(left, "\r\n")+"\r\n")
-		}
-	}
-	zw.Close()
+	closeZip(zw, left, "These pictures are not in this zip (kept elsewhere, not in the store, or over %d MB in one zip); their addresses are in the ninjs file:")
 	return nil
-}
-
-// pictureExt is the extension a picture's original downloads with.
-func pictureExt(p string) string {
-	ext := strings.ToLower(path.Ext(p))
-	if ext == "" || len(ext) > 5 {
-		return ".jpg"
-	}
-	return ext
 }
