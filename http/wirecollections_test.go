@@ -313,3 +313,71 @@ func feedCollections(t *testing.T, body []byte) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// BenchmarkCollectionsAPI times a client's first page of
+// /api/v1/collections (20 a page) and a collection's item over 200
+// galleries and 200 infographics of three pictures each, the most a list
+// looks at, and reports p50 and p99 (DATELINE_TEST_ENGINE=postgres for
+// PostgreSQL):
+//
+//	go test -run '^$' -bench CollectionsAPI -benchtime 200x ./http
+func BenchmarkCollectionsAPI(b *testing.B) {
+	e := newEnv(b, false)
+	e.russian()
+	ctx := context.Background()
+	w := &wireWorld{e: e, rng: rand.New(rand.NewPCG(5, 6))}
+	for i := range 400 {
+		sec := rndSections[w.rng.IntN(len(rndSections))]
+		var photos []dateline.Photo
+		for j := range 3 {
+			photos = append(photos, dateline.Photo{URI: fmt.Sprintf("urn:bench:p%d-%d", i, j), Remote: "https://img.example/x.jpg", Width: 800, Height: 600})
+		}
+		var err error
+		if i%2 == 0 {
+			err = e.store.SaveGallery(ctx, &dateline.Gallery{URI: fmt.Sprintf("urn:bench:g%d", i), Section: sec, Title: "Gallery", Photos: photos}, e.clock.Now())
+		} else {
+			err = e.store.SaveInfographic(ctx, &dateline.Infographic{URI: fmt.Sprintf("urn:bench:i%d", i), Section: sec, Title: "Infographic", Images: photos}, e.clock.Now())
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		e.clock.Add(time.Minute)
+	}
+	c := &dateline.Client{Name: "Bench"}
+	p := &dateline.Product{Name: "Pictures", Kinds: []string{dateline.KindGallery, dateline.KindInfographic}}
+	if err := e.store.CreateClient(ctx, c, e.clock.Now()); err != nil {
+		b.Fatal(err)
+	}
+	if err := e.store.CreateProduct(ctx, p, e.clock.Now()); err != nil {
+		b.Fatal(err)
+	}
+	if err := e.store.SetClientProduct(ctx, dateline.ClientProduct{ClientID: c.ID, ProductID: p.ID}); err != nil {
+		b.Fatal(err)
+	}
+	tok := e.makeTokenFor(&dateline.Token{Name: "bench", Scope: "read", ClientID: c.ID})
+	var list, item []time.Duration
+	i := 0
+	for b.Loop() {
+		e.clock.Add(time.Second) // the token's rate refills
+		path, times := "/api/v1/collections", &list
+		if i%2 == 1 {
+			path, times = "/api/v1/collections/gallery-"+strconv.Itoa(1+i%200), &item
+		}
+		i++
+		start := time.Now()
+		if res := e.get(path, "Authorization", "Bearer "+tok); res.Code != 200 {
+			b.Fatalf("%s: %d", path, res.Code)
+		}
+		*times = append(*times, time.Since(start))
+	}
+	for _, m := range []struct {
+		name  string
+		times []time.Duration
+	}{{"list", list}, {"item", item}} {
+		slices.Sort(m.times)
+		if len(m.times) > 0 {
+			b.ReportMetric(float64(m.times[len(m.times)/2].Microseconds())/1000, m.name+"-p50-ms")
+			b.ReportMetric(float64(m.times[len(m.times)*99/100].Microseconds())/1000, m.name+"-p99-ms")
+		}
+	}
+}

@@ -114,7 +114,7 @@ type CollectionFilter struct {
 	Kind    string // "" for both
 	Section string
 	Since   time.Time
-	Before  *dateline.Cursor // by PublishedAt and then Key order (see Less)
+	Before  *dateline.Cursor // a place (see place): only what comes after it
 	Limit   int              // 1..100; 0 is 20
 }
 
