@@ -119,7 +119,8 @@ type CollectionFilter struct {
 }
 
 // Collections is a page of the published galleries and infographics e
-// covers that f selects, newest first, read whole; lang is the edition of
+// covers that f selects, newest first, read whole (a gallery read again
+// with its photos); lang is the edition of
 // a section (its Lang). The page's Next is its last collection's place
 // when more may follow.
 func Collections(ctx context.Context, st CollectionStore, e *dateline.Entitlement, lang func(section string) string, f CollectionFilter) ([]Collection, *dateline.Cursor, error) {
@@ -165,6 +166,9 @@ func Collections(ctx context.Context, st CollectionStore, e *dateline.Entitlemen
 		page = append(page, *c)
 	}
 	for i := range page {
+		if page[i].Kind == dateline.KindInfographic {
+			continue // the list has read its images already
+		}
 		whole, err := Read(ctx, st, page[i].Kind, page[i].ID, lang)
 		if err != nil {
 			return nil, nil, err
