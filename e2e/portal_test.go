@@ -19,7 +19,8 @@ import (
 
 // TestPortalJourney is a client user's journey through the portal at
 // phone and desktop widths: the invitation's link sets a password, the
-// user signs out and in again, sees the wire of the company's product, an
+// user signs out and in again, sees the wire of the company's product
+// with its galleries (one opened, with its pictures, and its zip), an
 // item arrives live without a reload, the user opens it, downloads a zip
 // of the selected items and follows a topic, whose next story arrives in
 // Mailpit as an alert email (sent by a second node, the one with
@@ -93,6 +94,37 @@ func TestPortalJourney(t *testing.T) {
 			idFrom(t, c, `(/wire/)$`)
 			must(t, c, chromedp.WaitVisible(`#wire-list`))
 			check("the wire")
+
+			// The product of politics carries the section's galleries: the
+			// wire shows them marked, and one's page has its pictures and
+			// a zip with their originals.
+			must(t, c, chromedp.WaitVisible(`.collection-item`))
+			if s := text(t, c, `.collections`); !strings.Contains(strings.ToLower(s), "gallery") || !strings.Contains(s, "Lavrov") {
+				t.Errorf("the wire's galleries read %q", s)
+			}
+			screenshot(t, c, "portal-wire-galleries-"+vp.name)
+			clickAndLoad(t, c, `.collection-item h3 a`)
+			must(t, c, chromedp.WaitVisible(`.collection-pictures figure img`))
+			check("a gallery")
+			var pictures int
+			must(t, c, chromedp.Evaluate(`document.querySelectorAll('.collection-pictures figure img').length`, &pictures))
+			var overflow bool
+			must(t, c, chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth`, &overflow))
+			if pictures < 2 || overflow {
+				t.Errorf("the gallery's page: %d pictures, wider than the screen %v", pictures, overflow)
+			}
+			screenshot(t, c, "portal-gallery-"+vp.name)
+			var gzip string
+			must(t, c, chromedp.Evaluate(`(async () => {
+				const r = await fetch(document.querySelector('a[href$="/download/zip"]').href);
+				const b = new Uint8Array(await r.arrayBuffer());
+				const s = Array.from(b.slice(0, Math.min(b.length, 1 << 22)), x => String.fromCharCode(x)).join('');
+				return r.status + ' ' + r.headers.get('Content-Type') + ' ' + s.slice(0, 2) + ' ' + (s.match(/dateline-gallery-\d+-\d+\.(jpg|png|webp)/g) || []).length;
+			})()`, &gzip, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+			if f := strings.Fields(gzip); len(f) != 4 || f[0] != "200" || f[1] != "application/zip" || f[2] != "PK" || f[3] == "0" {
+				t.Errorf("the gallery's zip: %q", gzip)
+			}
+			must(t, c, chromedp.Navigate(baseURL+"/wire/"), chromedp.WaitVisible(`#wire-list`))
 
 			// An item arrives live: the page is not reloaded.
 			must(t, c, chromedp.Evaluate(`window.__same = 1`, nil))

@@ -6,6 +6,7 @@ import (
 
 	"dateline"
 	"dateline/http/api"
+	"dateline/wire"
 )
 
 // HashToken returns what the store keeps of a token's secret.
@@ -35,8 +36,8 @@ func (a apiSite) MostRead(ctx context.Context, p dateline.Period, section string
 
 func (a apiSite) Sections() []dateline.Section { return a.s.site.Sections.List() }
 
-func (a apiSite) ArticlesRSS(title, self string, list []*dateline.Article) ([]byte, error) {
-	return a.s.site.Feeds.ArticlesRSS(title, self, list)
+func (a apiSite) ArticlesRSS(title, self string, list []*dateline.Article, collections []wire.Collection) ([]byte, error) {
+	return a.s.site.Feeds.ArticlesRSS(title, self, list, collections)
 }
 func (a apiSite) StoryURL(section string, id int64) string {
 	return a.s.site.Sections.RefURL(section, id)

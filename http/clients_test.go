@@ -18,6 +18,7 @@ import (
 	dhttp "dateline/http"
 	"dateline/internal/testseed"
 	"dateline/ninjs"
+	"dateline/wire"
 )
 
 // wireWorld is a random wire and random clients, with what each client
@@ -28,7 +29,10 @@ type wireWorld struct {
 	uris    []string
 	clients []*wireClient
 	stories []*dateline.Article // every story as stored at the end
-	events  []dateline.Event    // every event from the second
+	// collections are the galleries and infographics as stored at the
+	// end (playCollections).
+	collections []wire.Collection
+	events      []dateline.Event // every event from the second
 }
 
 type wireClient struct {
@@ -106,7 +110,8 @@ func testSeed(t *testing.T) uint64 { return testseed.Seed(t) }
 // embargoes, updates that move stories, kills, releases) to random
 // clients with random products, and reads every client-facing output of
 // each client: every page of the list (also narrowed by section), every
-// item, the embargoed list, each product's feed and the stream. None may
+// item, the galleries and infographics (list and items), the embargoed
+// list, each product's feed and the stream. None may
 // carry a story outside the client's products, and the lists and feeds
 // miss none inside. Set DATELINE_TEST_SEED to replay a run.
 func TestClientEntitlementRandom(t *testing.T) {
@@ -192,6 +197,8 @@ func TestClientEntitlementRandom(t *testing.T) {
 					t.Errorf("item %d: the 404 names its headline", a.ID)
 				}
 			}
+			// Galleries and infographics: every page and every item.
+			checkCollections(t, w, wc)
 			// The embargoed list.
 			e.clock.Add(time.Millisecond)
 			code, page, _ := e.items("/api/v1/items?embargoed=1", wc.token)
@@ -229,6 +236,17 @@ func TestClientEntitlementRandom(t *testing.T) {
 				}
 				if got := feedIDs(t, stories, res.Body.Bytes()); res.Code != 200 || !slices.Equal(got, want) {
 					t.Errorf("feed of %q: %d %v, want %v", p.Name, res.Code, got, want)
+				}
+				// ... and its newest 10 galleries and infographics.
+				var wantColl []string
+				for _, uri := range coveredCollections(w, &one, "") {
+					if len(wantColl) < 10 {
+						wantColl = append(wantColl, collectionByURI(w, uri).Key())
+					}
+				}
+				slices.Sort(wantColl)
+				if got := feedCollections(t, res.Body.Bytes()); !slices.Equal(got, wantColl) {
+					t.Errorf("feed of %q: collections %v, want %v", p.Name, got, wantColl)
 				}
 			}
 			// The stream from the second event: only covered stories, and
@@ -310,6 +328,7 @@ func playWire(t *testing.T, seed uint64) *wireWorld {
 	}
 	e.clock.Add(time.Hour)
 	e.release()
+	w.playCollections()
 
 	// Clients and their products.
 	var products []*dateline.Product
@@ -429,6 +448,9 @@ func feedIDs(t *testing.T, stories []*dateline.Article, body []byte) []int64 {
 	}
 	var ids []int64
 	for _, it := range doc.Items {
+		if strings.Contains(it.Link, "/photo/") || strings.Contains(it.Link, "/infographics/") {
+			continue // a collection (feedCollections)
+		}
 		i := strings.LastIndexByte(it.Link, '/')
 		id, err := strconv.ParseInt(it.Link[i+1:], 10, 64)
 		if err != nil || storyByID(stories, id) == nil {

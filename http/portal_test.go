@@ -340,7 +340,9 @@ func TestPortalSignIn(t *testing.T) {
 // portal gives each client's user: every page of the list, the list
 // filtered by a random product, section, edition and kind, the embargoed
 // copy, a search, every item, downloads in every format, a zip of what
-// it may have and one with an item it may not, bookmarks and the stream.
+// it may have and one with an item it may not, the galleries and
+// infographics (the first page's, each one's page and downloads),
+// bookmarks and the stream.
 // None may carry a story outside the client's products; the lists miss
 // none inside. Set DATELINE_TEST_SEED to replay a run.
 func TestPortalEntitlementRandom(t *testing.T) {
@@ -404,6 +406,10 @@ func TestPortalEntitlementRandom(t *testing.T) {
 			if got := u.wireAll(t, "/wire/?"+q.Encode()); !slices.Equal(got, want) {
 				t.Errorf("the wire filtered by %s: got %v, want %v", q.Encode(), got, want)
 			}
+			// Galleries and infographics above the first page, unfiltered
+			// and filtered, and every one's page and downloads.
+			collectionDownloads := checkPortalCollections(t, w, u, ent, "/wire/", nil, "", "", "")
+			checkPortalCollections(t, w, u, ent, "/wire/?"+q.Encode(), product, section, lang, kind)
 			// The kills named above the list: covered, killed after publication.
 			for _, m := range regexp.MustCompile(`data-killed="(\d+)"`).FindAllStringSubmatch(u.get("/wire/").Body.String(), -1) {
 				id, _ := strconv.ParseInt(m[1], 10, 64)
@@ -534,7 +540,7 @@ func TestPortalEntitlementRandom(t *testing.T) {
 					}
 				}
 			}
-			if want := int64(len(mine) + min(len(mine), 100)); downloads != want {
+			if want := int64(len(mine) + min(len(mine), 100) + collectionDownloads); downloads != want {
 				t.Errorf("downloads counted: %d, want %d", downloads, want)
 			}
 		})

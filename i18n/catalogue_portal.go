@@ -4,9 +4,15 @@ package i18n
 // and messages. A key the site's catalogue has already keeps the site's
 // words.
 var portalEN = map[string]string{
-	"Killed: do not use":  "Killed: do not use",
-	"Bookmarks":           "Bookmarks",
-	"Remove the bookmark": "Remove the bookmark",
+	"Galleries and infographics":             "Galleries and infographics",
+	"Gallery":                                "Gallery",
+	"Infographic":                            "Infographic",
+	"%d pictures":                            "%d pictures",
+	"Pictures":                               "Pictures",
+	"Zip: ninjs and the pictures' originals": "Zip: ninjs and the pictures' originals",
+	"Killed: do not use":                     "Killed: do not use",
+	"Bookmarks":                              "Bookmarks",
+	"Remove the bookmark":                    "Remove the bookmark",
 	"No bookmarks yet: open an item and bookmark it to keep it here.": "No bookmarks yet: open an item and bookmark it to keep it here.",
 	"Following": "Following",
 	"Follow a topic or a person (by the name in its address, such as central-bank) or a search. New items in your products that match will be in your alerts.": "Follow a topic or a person (by the name in its address, such as central-bank) or a search. New items in your products that match will be in your alerts.",
@@ -140,9 +146,15 @@ var portalEN = map[string]string{
 }
 
 var portalRU = map[string]string{
-	"Killed: do not use":  "Отозвано: не используйте",
-	"Bookmarks":           "Закладки",
-	"Remove the bookmark": "Убрать закладку",
+	"Galleries and infographics":             "Фотогалереи и инфографика",
+	"Gallery":                                "Фотогалерея",
+	"Infographic":                            "Инфографика",
+	"%d pictures":                            "Изображений: %d",
+	"Pictures":                               "Изображения",
+	"Zip: ninjs and the pictures' originals": "Zip: ninjs и оригиналы изображений",
+	"Killed: do not use":                     "Отозвано: не используйте",
+	"Bookmarks":                              "Закладки",
+	"Remove the bookmark":                    "Убрать закладку",
 	"No bookmarks yet: open an item and bookmark it to keep it here.": "Закладок пока нет: откройте материал и добавьте его в закладки, чтобы он был здесь.",
 	"Following": "Подписки",
 	"Follow a topic or a person (by the name in its address, such as central-bank) or a search. New items in your products that match will be in your alerts.": "Подпишитесь на тему или персону (по имени из её адреса, например central-bank) или на поиск. Новые материалы ваших продуктов, которые им соответствуют, попадут в ваши оповещения.",

@@ -104,29 +104,35 @@ func FromArticle(a *dateline.Article, base string) *Item {
 		it.People = append(it.People, Concept{Name: p.Name, URI: base + "/persons/" + p.Slug})
 	}
 	if p := a.Photo; p != nil && a.Status != dateline.StatusWithdrawn {
-		pic := Association{Name: "mainpicture", Item: Item{URI: photoURI(p, base), Type: "picture"}}
-		if p.Caption != "" {
-			pic.Descriptions = []Text{{Role: "caption", Value: p.Caption}}
-		}
-		pic.CopyrightHolder = p.Credit
-		href := func(path string) string { return base + "/media/" + path }
-		if p.Path != "" {
-			pic.Renditions = append(pic.Renditions, Rendition{Name: "original", Href: href(p.Path), ContentType: contentType(p.Path),
-				Width: float64(p.Width), Height: float64(p.Height)})
-			for _, w := range p.Widths {
-				h := 0.0
-				if p.Width > 0 {
-					h = float64(p.Height * w / p.Width)
-				}
-				pic.Renditions = append(pic.Renditions, Rendition{Name: "w" + strconv.Itoa(w), Href: href(p.Rendition(w)),
-					ContentType: contentType(p.Path), Width: float64(w), Height: h})
-			}
-		} else if p.Remote != "" {
-			pic.Renditions = append(pic.Renditions, Rendition{Name: "original", Href: p.Remote})
-		}
-		it.Associations = append(it.Associations, pic)
+		it.Associations = append(it.Associations, picture(p, base, "mainpicture", "picture"))
 	}
 	return it
+}
+
+// picture is the photo as an association of the name and type, with its
+// caption, credit and renditions (the original and the resized widths).
+func picture(p *dateline.Photo, base, name, typ string) Association {
+	pic := Association{Name: name, Item: Item{URI: photoURI(p, base), Type: typ}}
+	if p.Caption != "" {
+		pic.Descriptions = []Text{{Role: "caption", Value: p.Caption}}
+	}
+	pic.CopyrightHolder = p.Credit
+	href := func(path string) string { return base + "/media/" + path }
+	if p.Path != "" {
+		pic.Renditions = append(pic.Renditions, Rendition{Name: "original", Href: href(p.Path), ContentType: contentType(p.Path),
+			Width: float64(p.Width), Height: float64(p.Height)})
+		for _, w := range p.Widths {
+			h := 0.0
+			if p.Width > 0 {
+				h = float64(p.Height * w / p.Width)
+			}
+			pic.Renditions = append(pic.Renditions, Rendition{Name: "w" + strconv.Itoa(w), Href: href(p.Rendition(w)),
+				ContentType: contentType(p.Path), Width: float64(w), Height: h})
+		}
+	} else if p.Remote != "" {
+		pic.Renditions = append(pic.Renditions, Rendition{Name: "original", Href: p.Remote})
+	}
+	return pic
 }
 
 func photoURI(p *dateline.Photo, base string) string {

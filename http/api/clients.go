@@ -197,8 +197,13 @@ func (s *Handler) handleClientFeed(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	s.cfg.Usage.Add(clientID, productID, dateline.UsageDelivered, int64(len(res.Items)))
-	body, err := s.site.ArticlesRSS(p.Name, dateline.FeedAddress(c, productID), res.Items)
+	one := dateline.Entitlement{Products: []dateline.Product{*p}}
+	colls, _, err := wire.Collections(ctx, s.store, &one, s.sectionLang, wire.CollectionFilter{Limit: feedCollections})
+	if err != nil {
+		return err
+	}
+	s.cfg.Usage.Add(clientID, productID, dateline.UsageDelivered, int64(len(res.Items)+len(colls)))
+	body, err := s.site.ArticlesRSS(p.Name, dateline.FeedAddress(c, productID), res.Items, colls)
 	if err != nil {
 		return err
 	}
@@ -210,5 +215,9 @@ func (s *Handler) handleClientFeed(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-// feedItems is how many stories a client's feed carries.
-const feedItems = 50
+// feedItems is how many stories a client's feed carries, and
+// feedCollections how many galleries and infographics besides.
+const (
+	feedItems       = 50
+	feedCollections = 10
+)

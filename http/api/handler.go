@@ -20,6 +20,7 @@ import (
 	"dateline/ingest"
 	"dateline/readership"
 	"dateline/usage"
+	"dateline/wire"
 )
 
 // Store is the storage the API reads. sqlite.DB and postgres.DB satisfy it.
@@ -40,6 +41,8 @@ type Store interface {
 	// PushDestinations and PushDeliveries are a client's push log.
 	PushDestinations(ctx context.Context, clientID int64) ([]dateline.PushDestination, error)
 	PushDeliveries(ctx context.Context, destinationID, before int64, limit int) ([]dateline.PushDelivery, error)
+	// The galleries and infographics of GET /api/v1/collections.
+	wire.CollectionStore
 }
 
 // Site is what the API needs of the site it serves.
@@ -65,9 +68,10 @@ type Site interface {
 	// Weather is a city's names, zone and current weather (GET
 	// /api/v1/weather?city=SLUG), for the pages' script.
 	Weather(r *http.Request) (any, error)
-	// ArticlesRSS is an RSS feed of the whole articles, with its title and
+	// ArticlesRSS is an RSS feed of the whole articles and the
+	// collections (newest first together), with its title and
 	// its own address (path and query).
-	ArticlesRSS(title, self string, list []*dateline.Article) ([]byte, error)
+	ArticlesRSS(title, self string, list []*dateline.Article, collections []wire.Collection) ([]byte, error)
 }
 
 // Config is what the API needs to know of the node.

@@ -12,6 +12,8 @@ func (s *Handler) Routes(m *http.ServeMux) {
 	m.HandleFunc("POST /api/v1/items", s.handle(s.handleIngest))
 	m.HandleFunc("GET /api/v1/items/{id}", s.handle(s.handleItem))
 	m.HandleFunc("GET /api/v1/items", s.handle(s.handleItems))
+	m.HandleFunc("GET /api/v1/collections", s.handle(s.handleCollections))
+	m.HandleFunc("GET /api/v1/collections/{key}", s.handle(s.handleCollection))
 	m.HandleFunc("GET /api/v1/sections", s.handle(s.handleSectionsAPI))
 	m.HandleFunc("GET /api/v1/topics", s.handle(s.handleTagsAPI(dateline.TagTopic)))
 	m.HandleFunc("GET /api/v1/persons", s.handle(s.handleTagsAPI(dateline.TagPerson)))

@@ -3,6 +3,7 @@ package portal
 import (
 	"archive/zip"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"path"
@@ -153,11 +154,16 @@ func attach(w http.ResponseWriter, name string) {
 
 // photoName is the name the original of an item's photo downloads as.
 func photoName(a *dateline.Article) string {
-	ext := strings.ToLower(path.Ext(a.Photo.Path))
+	return "dateline-" + strconv.FormatInt(a.ID, 10) + "-photo" + pictureExt(a.Photo.Path)
+}
+
+// pictureExt is the extension a picture's original downloads with.
+func pictureExt(p string) string {
+	ext := strings.ToLower(path.Ext(p))
 	if ext == "" || len(ext) > 5 {
-		ext = ".jpg"
+		return ".jpg"
 	}
-	return "dateline-" + strconv.FormatInt(a.ID, 10) + "-photo" + ext
+	return ext
 }
 
 // sendPhoto answers with the original of the item's photo.
@@ -225,19 +231,30 @@ func (h *Handler) handleZip(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
+	closeZip(zw, left, "These photos were left out (not in the store, or over %d MB in one zip); download them one by one:")
+	return nil
+}
+
+// closeZip ends a zip, first naming in LEFT-OUT.txt the files left out,
+// after why (a format with the budget's megabytes).
+func closeZip(zw *zip.Writer, left []string, why string) {
 	if len(left) > 0 {
 		if fw, err := zw.Create("LEFT-OUT.txt"); err == nil {
-			io.WriteString(fw, "These photos were left out (not in the store, or over "+strconv.Itoa(maxZipPhotoBytes>>20)+
-				" MB in one zip); download them one by one:\r\n"+strings.Join(left, "\r\n")+"\r\n")
+			io.WriteString(fw, fmt.Sprintf(why, maxZipPhotoBytes>>20)+"\r\n"+strings.Join(left, "\r\n")+"\r\n")
 		}
 	}
 	zw.Close()
-	return nil
 }
 
 // zipPhoto adds the item's original photo within the budget of bytes.
 func (h *Handler) zipPhoto(r *http.Request, zw *zip.Writer, a *dateline.Article, budget *int64) bool {
-	f, err := h.cfg.Media.Get(r.Context(), a.Photo.Path)
+	return h.zipFile(r, zw, a.Photo.Path, photoName(a), budget)
+}
+
+// zipFile adds the stored media file at path as name within the budget
+// of bytes.
+func (h *Handler) zipFile(r *http.Request, zw *zip.Writer, path, name string, budget *int64) bool {
+	f, err := h.cfg.Media.Get(r.Context(), path)
 	if err != nil {
 		return false
 	}
@@ -250,7 +267,7 @@ func (h *Handler) zipPhoto(r *http.Request, zw *zip.Writer, a *dateline.Article,
 		return false
 	}
 	*budget -= size
-	fw, err := zw.CreateHeader(&zip.FileHeader{Name: photoName(a), Method: zip.Store, Modified: f.ModTime()})
+	fw, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store, Modified: f.ModTime()})
 	if err != nil {
 		return false
 	}

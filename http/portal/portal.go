@@ -35,6 +35,7 @@ var pages embed.FS
 type Store interface {
 	dateline.Portal
 	wire.Store
+	wire.CollectionStore
 	Article(ctx context.Context, id int64) (*dateline.Article, error)
 	DeskArticles(ctx context.Context, f dateline.DeskFilter) ([]dateline.Article, error)
 	Search(ctx context.Context, f dateline.SearchFilter) (dateline.SearchResult, error)
@@ -97,7 +98,7 @@ func New(store Store, cfg Config, log *slog.Logger, now func() time.Time) (*Hand
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
 
 // pageNames are the portal's pages, each a template set with the layout.
-var pageNames = []string{"signin", "invitation", "wire", "item", "bookmarks", "follows", "people", "message"}
+var pageNames = []string{"signin", "invitation", "wire", "item", "collection", "bookmarks", "follows", "people", "message"}
 
 func (h *Handler) parse() error {
 	funcs := template.FuncMap{

@@ -20,6 +20,8 @@ func (h *Handler) routes() {
 	m.HandleFunc("GET /wire/stream", any(h.handleStream))
 	m.HandleFunc("GET /wire/items/{id}", any(h.handleItem))
 	m.HandleFunc("GET /wire/items/{id}/download/{format}", any(h.handleDownload))
+	m.HandleFunc("GET /wire/collections/{key}", any(h.handleCollection))
+	m.HandleFunc("GET /wire/collections/{key}/download/{format}", any(h.handleCollectionDownload))
 	m.HandleFunc("POST /wire/items/{id}/bookmark", any(h.handleBookmark))
 	m.HandleFunc("POST /wire/download", any(h.handleZip))
 	m.HandleFunc("GET /wire/bookmarks", any(h.handleBookmarks))

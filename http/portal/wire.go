@@ -169,17 +169,20 @@ type option struct {
 }
 
 type wirePage struct {
-	F          filter
-	Items      []item
-	Killed     []item // the first page's recent kills
-	Next       string // the next page's address, "" at the end
-	Products   []option
-	Sections   []option
-	Embargo    bool // a product carries embargoed copy
-	Searching  bool
-	Query      string // the filter as a query, for the live script and the zip form
-	CSRF       string
-	EmptyWords string
+	F      filter
+	Items  []item
+	Killed []item // the first page's recent kills
+	// Collections are the first page's newest galleries and
+	// infographics.
+	Collections []collectionItem
+	Next        string // the next page's address, "" at the end
+	Products    []option
+	Sections    []option
+	Embargo     bool // a product carries embargoed copy
+	Searching   bool
+	Query       string // the filter as a query, for the live script and the zip form
+	CSRF        string
+	EmptyWords  string
 }
 
 func (wirePage) nav() string { return "wire" }
@@ -227,6 +230,9 @@ func (h *Handler) handleWire(w http.ResponseWriter, r *http.Request) error {
 					page.Killed = append(page.Killed, h.item(a, &e))
 				}
 			}
+		}
+		if err == nil {
+			page.Collections, err = h.collections(r, &e, &ne, f)
 		}
 	}
 	if err != nil {

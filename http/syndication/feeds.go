@@ -5,12 +5,15 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 
 	"dateline"
 	"dateline/feed"
 	"dateline/http/web"
 	"dateline/i18n"
+	"dateline/wire"
 )
 
 // Feeds: RSS 2.0, Atom 1.0 and JSON Feed 1.1 of the whole site
@@ -366,9 +369,10 @@ func (s *Feeds) item(a *dateline.Article, topics []dateline.Topic, body dateline
 }
 
 // ArticlesRSS is an RSS feed of whole articles (read by ArticlesByID)
-// chosen elsewhere, such as a client's product: its title and its own
-// address on the site (self, without the site's address).
-func (s *Feeds) ArticlesRSS(title, self string, list []*dateline.Article) ([]byte, error) {
+// and galleries and infographics chosen elsewhere, such as a client's
+// product, newest first together: its title and its own address on the
+// site (self, without the site's address).
+func (s *Feeds) ArticlesRSS(title, self string, list []*dateline.Article, collections []wire.Collection) ([]byte, error) {
 	path, _, _ := strings.Cut(self, "?")
 	fd := &feed.Feed{Path: strings.TrimSuffix(path, ".rss"), Self: self, Lang: dateline.LangMain, Title: title, Description: title,
 		Page: s.cfg.BaseURL + "/"}
@@ -380,10 +384,44 @@ func (s *Feeds) ArticlesRSS(title, self string, list []*dateline.Article) ([]byt
 		}
 		fd.Items = append(fd.Items, it)
 	}
+	for i := range collections {
+		it := s.collectionItem(&collections[i], full)
+		if it.Updated.After(fd.Updated) {
+			fd.Updated = it.Updated
+		}
+		fd.Items = append(fd.Items, it)
+	}
+	slices.SortStableFunc(fd.Items, func(a, b feed.Item) int { return b.Published.Compare(a.Published) })
 	if fd.Updated.IsZero() {
 		fd.Updated = s.site.LastModified()
 	}
 	return feed.RSS(feed.Site{Name: s.cfg.SiteName, BaseURL: s.cfg.BaseURL}, fd)
+}
+
+// collectionItem is a gallery or an infographic as a feed item: its page
+// on the site (/photo/ID, /infographics/ID in its section's edition), its
+// title and text, its first picture.
+func (s *Feeds) collectionItem(c *wire.Collection, full bool) feed.Item {
+	page := "/photo/"
+	if c.Kind == dateline.KindInfographic {
+		page = "/infographics/"
+	}
+	it := feed.Item{URL: s.cfg.BaseURL + dateline.EditionPath(c.Lang) + page + strconv.FormatInt(c.ID, 10), Title: c.Title, Summary: c.Text,
+		Lang: c.Lang, Published: c.PublishedAt, Updated: c.PublishedAt, Section: dateline.Section{Slug: c.Section, Name: c.Section}}
+	if sec := s.site.SectionIn(c.Lang, c.Section); sec != nil {
+		it.Section.Name = sec.Name
+	}
+	var alt string
+	if len(c.Photos) > 0 && (c.Photos[0].Path != "" || c.Photos[0].Remote != "") {
+		p := &c.Photos[0]
+		alt = p.Alt
+		it.Image = &feed.Image{URL: s.absURL(web.MediaURL(p, 0)), Type: feed.ImageType(web.MediaURL(p, 0)), Width: p.Width, Height: p.Height,
+			Caption: p.Caption, Credit: p.Credit}
+	}
+	if full {
+		it.Content = feed.Content(feed.Story{Lead: c.Text, Image: it.Image, Alt: alt}, s.cfg.BaseURL)
+	}
+	return it
 }
 
 func (s *Feeds) absURL(u string) string {
