@@ -10,6 +10,7 @@ import (
 
 	"dateline"
 	"dateline/storetest/clienttest"
+	"dateline/storetest/livetest"
 	"dateline/storetest/kit"
 )
 
@@ -1250,6 +1251,7 @@ func FillNewsroom(t testing.TB, s dateline.Store) {
 	clienttest.FillSources(t, s)
 	clienttest.FillNews(t, s)
 	clienttest.FillAlerts(t, s)
+	livetest.Fill(t, s, chain[0], ed.ID, photo.ID)
 	// The wire's lifecycle: an embargo to the millisecond, a withheld
 	// story, their versions and a refusal in the stories' history.
 	emb := embargoed(wire("urn:fill:emb", "science", "Embargoed", base, "1.2"), base.Add(time.Hour+250*time.Millisecond))
