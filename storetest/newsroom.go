@@ -10,8 +10,8 @@ import (
 
 	"dateline"
 	"dateline/storetest/clienttest"
-	"dateline/storetest/livetest"
 	"dateline/storetest/kit"
+	"dateline/storetest/livetest"
 )
 
 // newsroomTests are the suite's tests of dateline.Newsroom and of what it
