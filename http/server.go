@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"embed"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -33,6 +34,7 @@ import (
 	"dateline/http/web"
 	"dateline/ingest"
 	"dateline/internal/netguard"
+	"dateline/liveblog"
 	"dateline/metrics"
 	"dateline/newsletter"
 	"dateline/readership"
@@ -167,7 +169,11 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 		return nil, err
 	}
 	rates := currency.New(k, store)
-	st, err := site.New(store, k, rates)
+	live, ok := store.(liveblog.Store)
+	if !ok {
+		return nil, fmt.Errorf("the store %T keeps no live coverage", store)
+	}
+	st, err := site.New(engine{store, live}, k, rates)
 	if err != nil {
 		return nil, err
 	}
@@ -194,6 +200,15 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 	s.routes()
 	return s, nil
 }
+
+// engine is the store with live coverage's, which every engine keeps
+// (package liveblog cannot be part of dateline.Store, which it builds on).
+type engine struct {
+	dateline.Store
+	liveStore
+}
+
+type liveStore = liveblog.Store
 
 // Newsletter is the site's email alerts: its Run reads the event log
 // into the outbox (serve runs it on every node; one at a time reads).

@@ -69,7 +69,7 @@ type Post struct {
 }
 
 // Anchor is the post's fragment on the story's page.
-func (p *Post) Anchor() string { return "post-" + strconv.FormatInt(p.ID, 10) }
+func (p Post) Anchor() string { return "post-" + strconv.FormatInt(p.ID, 10) }
 
 // Revision is one entry of a post's history: the post as an action left
 // it.

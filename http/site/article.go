@@ -11,6 +11,7 @@ import (
 
 	"dateline"
 	"dateline/http/site/kit"
+	"dateline/http/site/liveview"
 	"dateline/http/web"
 	"dateline/i18n"
 	"dateline/related"
@@ -38,6 +39,8 @@ type articlePage struct {
 	// Translations are the story in every edition, itself first; empty
 	// when it has none.
 	Translations []kit.Alternate
+	// Live is the story's live coverage, nil for a story never live.
+	Live *liveview.Blog
 }
 
 func (s *Pages) handleArticle(w http.ResponseWriter, r *http.Request) {
@@ -52,9 +55,14 @@ func (s *Pages) handleArticle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n := 1
+	lq := liveview.Query{Order: liveview.Newest, Page: 1}
 	if r.URL.RawQuery != "" {
 		q, err := kit.Query(r)
 		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		if lq, err = liveview.ParseQuery(q); err != nil {
 			s.Error(w, r, err)
 			return
 		}
@@ -67,7 +75,7 @@ func (s *Pages) handleArticle(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	z := s.Zone(r)
-	key := web.Key{Kind: "article", A: slug, N: id, M: int64(n), Zone: z.Key()}
+	key := web.Key{Kind: "article", A: slug, N: id, M: int64(n), B: lq.Key(), Zone: z.Key()}
 	s.ServePage(w, r, key, func(ctx context.Context) (*web.Page, error) {
 		a, err := s.store.Article(ctx, id)
 		if err != nil {
@@ -113,9 +121,14 @@ func (s *Pages) handleArticle(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
+		url := s.Config().BaseURL + s.Sections().ArticleURL(*a)
+		blog, err := liveview.Load(ctx, s.store, a.ID, s.Sections().ArticleURL(*a), lq)
+		if err != nil {
+			return nil, err
+		}
 		latest := without(side.Latest, a.ID)
 		top := slices.DeleteFunc(slices.Clone(side.Top), func(v topView) bool { return !v.Story && v.Article.ID == a.ID })
-		d := articlePage{A: a, URL: s.Config().BaseURL + s.Sections().ArticleURL(*a), Page: n, PageCount: pages,
+		d := articlePage{A: a, URL: url, Live: blog, Page: n, PageCount: pages,
 			Body: s.withArticleAd(s.articleBody(a, n, z), a.Lang), Latest: latest[:min(10, len(latest))], Stories: stories, Related: rel, MostRead: side.MostRead,
 			Top: top[:min(5, len(top))], Galleries: side.Galleries, Infographics: side.Infographics,
 			Translations: s.Sections().Alternates(a, translations)}
@@ -127,6 +140,9 @@ func (s *Pages) handleArticle(w http.ResponseWriter, r *http.Request) {
 		v.Canonical = s.Sections().ArticleURL(*a)
 		if n > 1 {
 			v.Canonical += "?page=" + strconv.Itoa(n)
+		}
+		if blog != nil {
+			v.Canonical = lq.Address(v.Canonical)
 		}
 		// The page shows the latest news beside the story, so any change
 		// to the site may change it.
