@@ -320,4 +320,3 @@ func TestLiveNeverStale(t *testing.T) {
 		}
 	}
 }
-
