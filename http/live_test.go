@@ -157,7 +157,7 @@ func TestLiveStoryPage(t *testing.T) {
 	if older == nil || !strings.Contains(older.Attr("href"), "posts=2") {
 		t.Fatal("no link to older posts")
 	}
-	if !strings.Contains(body, "liveblog.js") {
+	if !strings.Contains(body, "/static/liveblog.") {
 		t.Error("a live story's page loads no live script")
 	}
 	// Every page without script: together they show every post once.
@@ -225,7 +225,7 @@ func TestLiveStoryPage(t *testing.T) {
 	// The closing post: an ordinary archived page, posts kept.
 	l.post(liveblog.Post{Body: "<p>The summit is over.</p>", Closing: true})
 	w, d = l.page(l.url)
-	if d.First("h1 .mark-live") != nil || strings.Contains(w.Body.String(), "liveblog.js") {
+	if d.First("h1 .mark-live") != nil || strings.Contains(w.Body.String(), "/static/liveblog.") {
 		t.Error("the LIVE mark or the live script stay after the closing post")
 	}
 	if got := postIDs(d); len(got) != 20 || !strings.Contains(d.First("ol.live-posts li").Text(), "The summit is over.") {
