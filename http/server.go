@@ -180,7 +180,7 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 	s := &Server{log: log, cfg: cfg, kit: k, site: st, currency: rates, prefs: prefs.New(k), usage: usage.New(store, now, log), unsub: unsubscribe.New(k, store)}
 	s.news = newsletter.New(store, newsletter.Config{BaseURL: cfg.BaseURL}, log, now)
 	s.subs = subscribe.New(k, store, s.news)
-	s.newsroom = newsroom.New(store, newsroomSite{s}, newsroom.Config{Site: &s.cfg, BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, Media: cfg.Media,
+	s.newsroom = newsroom.New(engine{store, live}, newsroomSite{s}, newsroom.Config{Site: &s.cfg, BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, Media: cfg.Media,
 		TrustedProxies: cfg.TrustedProxies, NoAds: cfg.NoAds, Partners: cfg.Partners, PushGuard: netguard.Policy{AllowPrivate: cfg.PushAllowPrivate}, Mail: cfg.Mail}, log, now)
 	s.api = api.New(store, apiSite{s}, in, st.Reads, api.Config{BaseURL: cfg.BaseURL, MaxBodySize: cfg.MaxBodySize,
 		TrustedProxies: cfg.TrustedProxies, APIRate: cfg.APIRate, Usage: s.usage}, log, now)
