@@ -42,7 +42,7 @@
 		}
 		pending.clear();
 		render();
-		const first = order === "newest" ? fresh[0] : fresh[0];
+		const first = fresh[0];
 		first.tabIndex = -1;
 		first.focus({ preventScroll: false });
 	}
@@ -84,6 +84,8 @@
 					if (li) li.remove();
 				});
 				Array.from(pending.keys()).filter((id) => !gotIDs.includes(id) && id >= low).forEach((id) => pending.delete(id));
+				const count = section.querySelector(".live-count"), newCount = next.querySelector(".live-count");
+				if (count && newCount) count.replaceWith(document.importNode(newCount, true));
 				["live-summary", "key-events"].forEach((cls) => {
 					const mine = section.querySelector("." + cls), theirs = next.querySelector("." + cls);
 					if (mine && theirs) mine.replaceWith(document.importNode(theirs, true));
