@@ -222,6 +222,19 @@ func TestLiveStoryPage(t *testing.T) {
 		}
 	}
 
+	// The live mark in lists and feeds.
+	marked := regexp.MustCompile(`mark-live">LIVE</span>(<span[^>]*>[^<]*</span>)*<a[^>]*href="` + regexp.QuoteMeta(l.url) + `"`)
+	for _, path := range []string{"/", "/news", "/world"} {
+		if !marked.MatchString(l.get(path).Body.String()) {
+			t.Errorf("%s: no LIVE mark beside the live story", path)
+		}
+	}
+	for _, path := range []string{"/feed.rss", "/world/feed.json"} {
+		if body := l.get(path).Body.String(); !strings.Contains(body, "Live: Summit in Geneva") {
+			t.Errorf("%s: the live story's title carries no live mark", path)
+		}
+	}
+
 	// The closing post: an ordinary archived page, posts kept.
 	l.post(liveblog.Post{Body: "<p>The summit is over.</p>", Closing: true})
 	w, d = l.page(l.url)
@@ -230,6 +243,9 @@ func TestLiveStoryPage(t *testing.T) {
 	}
 	if got := postIDs(d); len(got) != 20 || !strings.Contains(d.First("ol.live-posts li").Text(), "The summit is over.") {
 		t.Errorf("after the end the page shows %v", got)
+	}
+	if body := l.get("/feed.rss").Body.String(); strings.Contains(body, "Live: Summit") {
+		t.Error("the feed keeps the live mark after the end")
 	}
 	ld = liveLD(t, w.Body.String())
 	if _, err := time.Parse(time.RFC3339, fmt.Sprint(ld["coverageEndTime"])); err != nil {

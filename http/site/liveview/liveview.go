@@ -36,6 +36,22 @@ const (
 type Store interface {
 	Coverage(ctx context.Context, article int64) (liveblog.Coverage, error)
 	Posts(ctx context.Context, article int64, deleted bool) ([]liveblog.Post, error)
+	LiveNow(ctx context.Context) (map[int64]bool, error)
+}
+
+// Mark sets the live mark of the stories covered live now.
+func Mark(ctx context.Context, st Store, as []dateline.Article) error {
+	if len(as) == 0 {
+		return nil
+	}
+	live, err := st.LiveNow(ctx)
+	if err != nil || len(live) == 0 {
+		return err
+	}
+	for i := range as {
+		as[i].Live = live[as[i].ID]
+	}
+	return nil
 }
 
 // Query is the reader's choice of order and page, from the query string.
