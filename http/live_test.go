@@ -222,6 +222,15 @@ func TestLiveStoryPage(t *testing.T) {
 		}
 	}
 
+	// The read API's item carries the posts, oldest first.
+	if got := apiPosts(t, l.env, l.id); !slices.Equal(got, ids) {
+		t.Errorf("the API's item carries posts %v, want %v", got, ids)
+	}
+	if w := l.get(fmt.Sprintf("/api/v1/items/%d", l.id), "Authorization", "Bearer "+l.read); !strings.Contains(w.Body.String(), `"summary"`) ||
+		!strings.Contains(w.Body.String(), `"key-event"`) || !strings.Contains(w.Body.String(), "The host") {
+		t.Error("the API's posts lose their summary, key event or quote")
+	}
+
 	// The live mark in lists and feeds.
 	marked := regexp.MustCompile(`mark-live">LIVE</span>(<span[^>]*>[^<]*</span>)*<a[^>]*href="` + regexp.QuoteMeta(l.url) + `"`)
 	for _, path := range []string{"/", "/news", "/world"} {
@@ -334,5 +343,42 @@ func TestLiveNeverStale(t *testing.T) {
 		if !slices.Equal(shown, want) {
 			t.Fatalf("step %d: pages show %v, want %v", step, shown, want)
 		}
+		if got := apiPosts(t, l.env, l.id); !slices.Equal(got, want) {
+			t.Fatalf("step %d: the API's item carries %v, want %v", step, got, want)
+		}
 	}
+}
+
+// apiPosts are the ids of the posts the read API's item of story id
+// carries, in its order.
+func apiPosts(t *testing.T, e *env, id int64) []int64 {
+	t.Helper()
+	w := e.get(fmt.Sprintf("/api/v1/items/%d", id), "Authorization", "Bearer "+e.read)
+	if w.Code != 200 {
+		t.Fatalf("item %d: %d %s", id, w.Code, w.Body)
+	}
+	var it struct {
+		URI          string
+		Associations []struct {
+			Name, URI, Type string
+			Bodies          []struct{ Value string }
+			Genres          []struct{ Name, Literal string }
+		}
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &it); err != nil {
+		t.Fatal(err)
+	}
+	var out []int64
+	for _, a := range it.Associations {
+		n, ok := strings.CutPrefix(a.Name, "post-")
+		if !ok {
+			continue
+		}
+		pid, _ := strconv.ParseInt(n, 10, 64)
+		if a.URI != it.URI+"#post-"+n || a.Type != "text" || len(a.Bodies) != 1 || a.Bodies[0].Value == "" {
+			t.Errorf("post association %+v", a)
+		}
+		out = append(out, pid)
+	}
+	return out
 }

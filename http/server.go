@@ -182,7 +182,7 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 	s.subs = subscribe.New(k, store, s.news)
 	s.newsroom = newsroom.New(engine{store, live}, newsroomSite{s}, newsroom.Config{Site: &s.cfg, BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, Media: cfg.Media,
 		TrustedProxies: cfg.TrustedProxies, NoAds: cfg.NoAds, Partners: cfg.Partners, PushGuard: netguard.Policy{AllowPrivate: cfg.PushAllowPrivate}, Mail: cfg.Mail}, log, now)
-	s.api = api.New(store, apiSite{s}, in, st.Reads, api.Config{BaseURL: cfg.BaseURL, MaxBodySize: cfg.MaxBodySize,
+	s.api = api.New(engine{store, live}, apiSite{s}, in, st.Reads, api.Config{BaseURL: cfg.BaseURL, MaxBodySize: cfg.MaxBodySize,
 		TrustedProxies: cfg.TrustedProxies, APIRate: cfg.APIRate, Usage: s.usage}, log, now)
 	s.portal, err = portal.New(store, portal.Config{SiteName: cfg.SiteName, BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies,
 		Media: cfg.Media, Zone: cfg.City.Zone, Asset: k.Assets().URL, Sections: st.Sections.List, Stream: s.api.ClientStream, Usage: s.usage, Mail: cfg.Mail}, log, now)

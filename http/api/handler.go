@@ -18,6 +18,7 @@ import (
 	"dateline"
 	"dateline/http/web"
 	"dateline/ingest"
+	"dateline/liveblog"
 	"dateline/readership"
 	"dateline/usage"
 )
@@ -40,6 +41,8 @@ type Store interface {
 	// PushDestinations and PushDeliveries are a client's push log.
 	PushDestinations(ctx context.Context, clientID int64) ([]dateline.PushDestination, error)
 	PushDeliveries(ctx context.Context, destinationID, before int64, limit int) ([]dateline.PushDelivery, error)
+	// Posts are a live story's posts, which its item carries.
+	Posts(ctx context.Context, article int64, deleted bool) ([]liveblog.Post, error)
 }
 
 // Site is what the API needs of the site it serves.
