@@ -33,7 +33,9 @@ type liveEnv struct {
 	ed, rita int64
 }
 
-func newLiveEnv(t *testing.T) *liveEnv {
+func newLiveEnv(t *testing.T) *liveEnv { return newLiveEnvTB(t) }
+
+func newLiveEnvTB(t testing.TB) *liveEnv {
 	e := newEnv(t, false)
 	ctx := context.Background()
 	a := &dateline.Article{URI: "urn:live:summit", Section: "world", Lang: "en", Status: dateline.StatusPublished,
