@@ -197,6 +197,19 @@ func TestLiveStoryPage(t *testing.T) {
 		}
 	}
 
+	// A story never live has no pages of posts.
+	other, err := l.store.UpsertArticles(context.Background(), []*dateline.Article{{URI: "urn:live:other", Section: "world", Lang: "en",
+		Status: dateline.StatusPublished, Headline: "Not live", Pages: []string{"<p>Text.</p>"}, PublishedAt: l.clock.Now(), SourceVersion: l.clock.Now()}}, l.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.srv.StoriesChanged()
+	for q, want := range map[string]int{"": 200, "?posts=2": 404, "?order=oldest": 404, "?order=newest&posts=1": 200} {
+		if w := l.get(fmt.Sprintf("/world/%d%s", other[0].ID, q)); w.Code != want {
+			t.Errorf("a story never live, %q: %d, want %d", q, w.Code, want)
+		}
+	}
+
 	ld := liveLD(t, body)
 	if ld["@type"] != "LiveBlogPosting" || ld["@context"] != "https://schema.org" {
 		t.Errorf("JSON-LD type = %v", ld["@type"])

@@ -126,6 +126,10 @@ func (s *Pages) handleArticle(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
+		if blog == nil && lq.Key() != "" {
+			// no pages of posts on a story never live
+			return nil, dateline.Errorf(dateline.ENOTFOUND, "This story was never covered live.")
+		}
 		latest := without(side.Latest, a.ID)
 		top := slices.DeleteFunc(slices.Clone(side.Top), func(v topView) bool { return !v.Story && v.Article.ID == a.ID })
 		d := articlePage{A: a, URL: url, Live: blog, Page: n, PageCount: pages,
