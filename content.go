@@ -147,6 +147,7 @@ type Article struct {
 	Urgency      int // 1 flash, 2 urgent, 3..9 normal (IPTC)
 	Breaking     bool
 	Commercial   string // "", CommercialPartner or CommercialAdvertising: labelled wherever it appears
+	Live         bool   // covered live now (package liveblog): set by the site's lists, not stored
 	Photo        *Photo
 	Topics       []Topic
 	Persons      []Person

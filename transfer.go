@@ -90,6 +90,10 @@ var Tables = []Table{
 	{Name: "alert_items", Columns: []string{"id", "client_user_id", "article_id", "follows", "status", "created_at", "sent_at"}},
 	{Name: "alert_langs", Columns: []string{"client_user_id", "lang"}},
 	{Name: "alert_cursor", Columns: []string{"id", "last_event"}},
+	{Name: "live_stories", Columns: []string{"article_id", "started_at", "ended_at"}},
+	{Name: "live_posts", Columns: []string{"id", "article_id", "author_id", "created_at", "updated_at", "kind", "body", "photo_id", "quote_by",
+		"link_url", "key_event", "pinned", "closing", "version", "deleted_at"}, Bools: []string{"key_event", "pinned", "closing"}},
+	{Name: "live_post_revisions", Columns: []string{"id", "post_id", "version", "user_id", "action", "data", "at"}},
 	{Name: "tokens", Columns: []string{"id", "name", "scope", "hash", "created_at", "embargo", "source", "client_id"}, Seconds: []string{"created_at"}, Bools: []string{"embargo"}},
 	// Keyed by user: a range reads whole users; after articles.
 	{Name: "client_bookmarks", Columns: []string{"client_user_id", "article_id", "created_at"}, Seconds: []string{"created_at"}},

@@ -19,6 +19,7 @@ func (n newsroomSite) Zone(r *http.Request) newsroom.Zone {
 	return n.s.kit.ReaderZone(r)
 }
 func (n newsroomSite) Changed()                             { n.s.Changed() }
+func (n newsroomSite) StoriesChanged()                      { n.s.StoriesChanged() }
 func (n newsroomSite) ArticleURL(a dateline.Article) string { return n.s.site.Sections.ArticleURL(a) }
 func (n newsroomSite) Error(w http.ResponseWriter, r *http.Request, err error) {
 	n.s.kit.Error(w, r, err)

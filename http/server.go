@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"embed"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -33,6 +34,7 @@ import (
 	"dateline/http/web"
 	"dateline/ingest"
 	"dateline/internal/netguard"
+	"dateline/liveblog"
 	"dateline/metrics"
 	"dateline/newsletter"
 	"dateline/readership"
@@ -171,16 +173,20 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 		return nil, err
 	}
 	rates := currency.New(k, store)
-	st, err := site.New(store, k, rates)
+	live, ok := store.(liveblog.Store)
+	if !ok {
+		return nil, fmt.Errorf("the store %T keeps no live coverage", store)
+	}
+	st, err := site.New(engine{store, live}, k, rates)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{log: log, cfg: cfg, kit: k, site: st, currency: rates, prefs: prefs.New(k), usage: usage.New(store, now, log), unsub: unsubscribe.New(k, store)}
 	s.news = newsletter.New(store, newsletter.Config{BaseURL: cfg.BaseURL}, log, now)
 	s.subs = subscribe.New(k, store, s.news)
-	s.newsroom = newsroom.New(store, newsroomSite{s}, newsroom.Config{Site: &s.cfg, BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, Media: cfg.Media,
+	s.newsroom = newsroom.New(engine{store, live}, newsroomSite{s}, newsroom.Config{Site: &s.cfg, BaseURL: cfg.BaseURL, SiteName: cfg.SiteName, Media: cfg.Media,
 		TrustedProxies: cfg.TrustedProxies, NoAds: cfg.NoAds, Partners: cfg.Partners, PushGuard: netguard.Policy{AllowPrivate: cfg.PushAllowPrivate}, Mail: cfg.Mail}, log, now)
-	s.api = api.New(store, apiSite{s}, in, st.Reads, api.Config{BaseURL: cfg.BaseURL, MaxBodySize: cfg.MaxBodySize,
+	s.api = api.New(engine{store, live}, apiSite{s}, in, st.Reads, api.Config{BaseURL: cfg.BaseURL, MaxBodySize: cfg.MaxBodySize,
 		TrustedProxies: cfg.TrustedProxies, APIRate: cfg.APIRate, Usage: s.usage}, log, now)
 	s.portal, err = portal.New(store, portal.Config{SiteName: cfg.SiteName, BaseURL: cfg.BaseURL, TrustedProxies: cfg.TrustedProxies,
 		Media: cfg.Media, Zone: cfg.City.Zone, Asset: k.Assets().URL, Sections: st.Sections.List, Stream: s.api.ClientStream, Usage: s.usage, Mail: cfg.Mail}, log, now)
@@ -199,6 +205,15 @@ func NewServer(store dateline.Store, in *ingest.Service, log *slog.Logger, cfg C
 	s.routes()
 	return s, nil
 }
+
+// engine is the store with live coverage's, which every engine keeps
+// (package liveblog cannot be part of dateline.Store, which it builds on).
+type engine struct {
+	dateline.Store
+	liveStore
+}
+
+type liveStore = liveblog.Store
 
 // Newsletter is the site's email alerts: its Run reads the event log
 // into the outbox (serve runs it on every node; one at a time reads).

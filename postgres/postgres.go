@@ -263,6 +263,16 @@ func (db *DB) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
 	return nil
 }
 
+// inStoryTx is inTx for writes of stories only, announced as such: their
+// events tell every node which pages to drop.
+func (db *DB) inStoryTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	if err := pgx.BeginFunc(ctx, db.primary, fn); err != nil {
+		return err
+	}
+	db.announce(ctx, true)
+	return nil
+}
+
 // inQuietTx runs fn in a transaction on the primary without announcing
 // it, for writes that no page shows: sessions, sign-in counts, autosaves
 // and the audit log. Announcing them would empty every node's page cache

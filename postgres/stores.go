@@ -2,12 +2,16 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
 	"dateline"
 	"dateline/internal/sqlstore"
+	"dateline/liveblog"
 )
+
+var _ liveblog.Store = (*DB)(nil)
 
 // stores are the sub-stores DB embeds: the store is split by area, one
 // type to a file (contentStore in articles.go and write.go, ...) with that
@@ -38,7 +42,8 @@ var (
 // dialect is how PostgreSQL differs for the SQL of sqlstore: timestamps,
 // its SQLSTATE codes, row locks, ILIKE.
 var dialect = &sqlstore.Dialect{Name: "postgres", Time: ts, IsUnique: isUnique, IsForeignKey: isForeignKey,
-	SkipLocked: " FOR UPDATE SKIP LOCKED", ILike: "ILIKE"}
+	SkipLocked: " FOR UPDATE SKIP LOCKED", ILike: "ILIKE",
+	EventLock: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", int64(eventsLock))}
 
 // bind points every sub-store at db. The shared areas read a replica
 // where it may lag (Read) and the primary where the newsroom must see
@@ -58,6 +63,7 @@ func (db *DB) bind() {
 			Fresh:   func(context.Context) sqlstore.Querier { return sqlstore.Pgx(db.primary) },
 			Tx:      adapt(db.inTx),
 			QuietTx: adapt(db.inQuietTx),
+			StoryTx: adapt(db.inStoryTx),
 		}),
 	}
 }

@@ -6,7 +6,10 @@ import (
 
 	"dateline"
 	"dateline/internal/sqlstore"
+	"dateline/liveblog"
 )
+
+var _ liveblog.Store = (*DB)(nil)
 
 // stores are the sub-stores DB embeds: the store is split by area, one
 // type to a file (contentStore in articles.go and write.go, ...) with that
@@ -48,6 +51,6 @@ func (db *DB) bind() {
 	db.stores = stores{
 		contentStore{db}, deskStore{db}, storyStore{db}, readershipStore{db}, searchStore{db},
 		sitemapStore{db}, tagStore{db}, translationStore{db}, transferStore{db},
-		sqlstore.New(&sqlstore.DB{Dialect: dialect, Read: read, Fresh: read, Tx: tx, QuietTx: tx}),
+		sqlstore.New(&sqlstore.DB{Dialect: dialect, Read: read, Fresh: read, Tx: tx, QuietTx: tx, StoryTx: tx}),
 	}
 }

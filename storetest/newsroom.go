@@ -11,6 +11,7 @@ import (
 	"dateline"
 	"dateline/storetest/clienttest"
 	"dateline/storetest/kit"
+	"dateline/storetest/livetest"
 )
 
 // newsroomTests are the suite's tests of dateline.Newsroom and of what it
@@ -1251,6 +1252,7 @@ func FillNewsroom(t testing.TB, s dateline.Store) {
 	clienttest.FillNews(t, s)
 	clienttest.FillAlerts(t, s)
 	fillOldPaths(t, s)
+	livetest.Fill(t, s, chain[0], ed.ID, photo.ID)
 	// The wire's lifecycle: an embargo to the millisecond, a withheld
 	// story, their versions and a refusal in the stories' history.
 	emb := embargoed(wire("urn:fill:emb", "science", "Embargoed", base, "1.2"), base.Add(time.Hour+250*time.Millisecond))

@@ -13,6 +13,7 @@ import (
 	"dateline"
 	"dateline/storetest/clienttest"
 	"dateline/storetest/kit"
+	"dateline/storetest/livetest"
 	"dateline/storetest/readertest"
 	"dateline/storetest/wiretest"
 )
@@ -77,6 +78,7 @@ func Run(t *testing.T, open Opener) {
 	tests = append(tests, editionTests...)
 	tests = append(tests, wiretest.Tests...)
 	tests = append(tests, clienttest.Tests...)
+	tests = append(tests, livetest.Tests...)
 	for _, tt := range tests {
 		t.Run(tt.Name, func(t *testing.T) {
 			s := open(t)

@@ -134,7 +134,11 @@ func (s *Handler) handleItem(w http.ResponseWriter, r *http.Request) error {
 	if !visible {
 		return dateline.Errorf(dateline.ENOTFOUND, "No item %d.", id)
 	}
-	writeAPI(w, r, s.apiItem(a))
+	it := s.apiItem(a)
+	if err := s.withPosts(r.Context(), it, a); err != nil {
+		return err
+	}
+	writeAPI(w, r, it)
 	return nil
 }
 

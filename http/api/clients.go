@@ -10,6 +10,7 @@ import (
 
 	"dateline"
 	"dateline/live"
+	"dateline/liveblog"
 	"dateline/ninjs"
 	"dateline/wire"
 )
@@ -120,7 +121,7 @@ func (c *streamCover) allows(r *http.Request, m live.Message) bool {
 	if a == nil {
 		return false
 	}
-	if dateline.PublicEvent(m.Kind) && a.WasPublic() {
+	if liveblog.StreamEvent(m.Kind) && a.WasPublic() {
 		return c.e.Covers(a)
 	}
 	return c.e.CoversEmbargoed(a)

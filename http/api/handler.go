@@ -18,6 +18,7 @@ import (
 	"dateline"
 	"dateline/http/web"
 	"dateline/ingest"
+	"dateline/liveblog"
 	"dateline/readership"
 	"dateline/usage"
 	"dateline/wire"
@@ -43,6 +44,8 @@ type Store interface {
 	PushDeliveries(ctx context.Context, destinationID, before int64, limit int) ([]dateline.PushDelivery, error)
 	// The galleries and infographics of GET /api/v1/collections.
 	wire.CollectionStore
+	// Posts are a live story's posts, which its item carries.
+	Posts(ctx context.Context, article int64, deleted bool) ([]liveblog.Post, error)
 }
 
 // Site is what the API needs of the site it serves.

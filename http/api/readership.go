@@ -10,6 +10,7 @@ import (
 	"dateline"
 	"dateline/http/web"
 	"dateline/live"
+	"dateline/liveblog"
 )
 
 // handleView takes the article page's beacon: "id=42" in the body. It
@@ -164,7 +165,7 @@ func (s *Handler) stream(w http.ResponseWriter, r *http.Request, embargoed bool,
 		if m.ID != 0 && m.ID <= sent {
 			return true
 		}
-		if m.Kind != "" && !embargoed && !dateline.PublicEvent(m.Kind) || cover != nil && !cover.allows(r, m) {
+		if m.Kind != "" && !embargoed && !liveblog.StreamEvent(m.Kind) || cover != nil && !cover.allows(r, m) {
 			// Not for this stream: pass over it, but count it as seen so
 			// that Last-Event-ID keeps moving.
 			sent = m.ID

@@ -15,6 +15,7 @@ import (
 
 	"dateline"
 	"dateline/http/newsroom/clientadmin"
+	"dateline/http/newsroom/liveadmin"
 	"dateline/internal/netguard"
 )
 
@@ -29,6 +30,7 @@ type Store interface {
 	dateline.Ads
 	partnerStore
 	clientadmin.Store
+	liveadmin.Store
 }
 
 // Site is what the newsroom needs of the public site that it edits.
@@ -39,6 +41,9 @@ type Site interface {
 	Zone(r *http.Request) Zone
 	// Changed tells the site that content changed.
 	Changed()
+	// StoriesChanged tells the site that stories changed and nothing
+	// else: the store's event log says which.
+	StoriesChanged()
 	// ArticleURL is a story's address on the site.
 	ArticleURL(a dateline.Article) string
 	// Preview renders a draft as the site would show it.
@@ -82,6 +87,7 @@ type Handler struct {
 	ads      *adsAdmin          // the ad slots and the switch
 	partners *partnerFeeds      // partner feeds
 	clients  *clientadmin.Admin // clients, their products, people, tokens, feeds and push
+	live     *liveadmin.Admin   // live stories' posts
 	mux      *http.ServeMux
 }
 
@@ -99,6 +105,7 @@ func New(store Store, site Site, cfg Config, log *slog.Logger, now func() time.T
 		ads:      &adsAdmin{kit: k, store: store, lib: lib, baseURL: cfg.BaseURL, noAds: cfg.NoAds},
 		partners: &partnerFeeds{kit: k, store: store, fetcher: cfg.Partners},
 		clients:  clientadmin.New(store, k.clientKit(), cfg.BaseURL, cfg.SiteName, cfg.PushGuard, cfg.Mail),
+		live:     liveadmin.New(store, k.liveKit()),
 		mux:      http.NewServeMux(),
 	}
 	h.routes(h.mux)

@@ -11,6 +11,7 @@ import (
 
 	"dateline"
 	"dateline/http/newsroom/clientadmin"
+	"dateline/http/newsroom/liveadmin"
 	"dateline/http/web"
 )
 
@@ -59,6 +60,7 @@ type nrView struct {
 // these fixed texts are shown.
 var flashes = map[string]string{
 	"saved":         "Saved.",
+	"posted":        "Posted.",
 	"submitted":     "Submitted to the editors.",
 	"published":     "Published: the story is on the site.",
 	"scheduled":     "Scheduled: the story will be published at the time set.",
@@ -92,6 +94,20 @@ func (s *kit) renderNewsroomView(w http.ResponseWriter, r *http.Request, code in
 		return
 	}
 	web.WriteHTML(w, code, "no-store", buf.Bytes())
+}
+
+// liveKit lends the live story's page (package liveadmin) the
+// newsroom's frame, clock and audit log.
+func (s *kit) liveKit() *liveadmin.Kit {
+	return &liveadmin.Kit{
+		Render: func(w http.ResponseWriter, r *http.Request, code int, page, title string, data any) {
+			s.renderNewsroomView(w, r, code, page, &nrView{Title: title, Session: sessionOf(r), Nav: "desk", Data: data})
+		},
+		User:           func(r *http.Request) *dateline.User { return sessionOf(r).User },
+		Audit:          s.audit,
+		StoriesChanged: s.site.StoriesChanged,
+		Now:            s.now,
+	}
 }
 
 // clientKit lends the client wire's admin pages (package clientadmin)

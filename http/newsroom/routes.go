@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"dateline/http/newsroom/clientadmin"
+	"dateline/http/newsroom/liveadmin"
 )
 
 // routes registers the newsroom on its own mux, which serves
@@ -81,6 +82,8 @@ func (s *Handler) routes(m *http.ServeMux) {
 	m.HandleFunc("POST /newsroom/ads/{slot}", admin(ad.handleSaveAd))
 	m.HandleFunc("POST /newsroom/ads/{slot}/clear", admin(ad.handleClearAd))
 
+	s.live.Routes(m, func(h liveadmin.HandlerFunc) http.HandlerFunc { return any(handlerFunc(h)) },
+		func(h liveadmin.HandlerFunc) http.HandlerFunc { return editor(handlerFunc(h)) })
 	s.clients.Routes(m, func(h clientadmin.HandlerFunc) http.HandlerFunc { return admin(handlerFunc(h)) })
 
 	// Anything else under /newsroom/ still needs a session before it

@@ -11,6 +11,7 @@ import (
 
 	"dateline"
 	"dateline/http/site/kit"
+	"dateline/http/site/liveview"
 	"dateline/http/syndication"
 	"dateline/http/web"
 	"dateline/i18n"
@@ -39,6 +40,8 @@ type articlePage struct {
 	// Translations are the story in every edition, itself first; empty
 	// when it has none.
 	Translations []kit.Alternate
+	// Live is the story's live coverage, nil for a story never live.
+	Live *liveview.Blog
 }
 
 func (s *Pages) handleArticle(w http.ResponseWriter, r *http.Request) {
@@ -53,9 +56,14 @@ func (s *Pages) handleArticle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n := 1
+	lq := liveview.Query{Order: liveview.Newest, Page: 1}
 	if r.URL.RawQuery != "" {
 		q, err := kit.Query(r)
 		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		if lq, err = liveview.ParseQuery(q); err != nil {
 			s.Error(w, r, err)
 			return
 		}
@@ -68,7 +76,7 @@ func (s *Pages) handleArticle(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	z := s.Zone(r)
-	key := web.Key{Kind: "article", A: slug, N: id, M: int64(n), Zone: z.Key()}
+	key := web.Key{Kind: "article", A: slug, N: id, M: int64(n), B: lq.Key(), Zone: z.Key()}
 	s.ServePage(w, r, key, func(ctx context.Context) (*web.Page, error) {
 		a, err := s.store.Article(ctx, id)
 		if err != nil {
@@ -114,9 +122,18 @@ func (s *Pages) handleArticle(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
+		url := s.Config().BaseURL + s.Sections().ArticleURL(*a)
+		blog, err := liveview.Load(ctx, s.store, a.ID, s.Sections().ArticleURL(*a), lq)
+		if err != nil {
+			return nil, err
+		}
+		if blog == nil && lq.Key() != "" {
+			// no pages of posts on a story never live
+			return nil, dateline.Errorf(dateline.ENOTFOUND, "This story was never covered live.")
+		}
 		latest := without(side.Latest, a.ID)
 		top := slices.DeleteFunc(slices.Clone(side.Top), func(v topView) bool { return !v.Story && v.Article.ID == a.ID })
-		d := articlePage{A: a, URL: s.Config().BaseURL + s.Sections().ArticleURL(*a), Page: n, PageCount: pages,
+		d := articlePage{A: a, URL: url, Live: blog, Page: n, PageCount: pages,
 			Body: s.withArticleAd(s.articleBody(a, n, z), a.Lang), Latest: latest[:min(10, len(latest))], Stories: stories, Related: rel, MostRead: side.MostRead,
 			Top: top[:min(5, len(top))], Galleries: side.Galleries, Infographics: side.Infographics,
 			Translations: s.Sections().Alternates(a, translations)}
@@ -129,6 +146,9 @@ func (s *Pages) handleArticle(w http.ResponseWriter, r *http.Request) {
 		v.StoryFeed = syndication.Path(v.Lang, syndication.Versions, v.Canonical)
 		if n > 1 {
 			v.Canonical += "?page=" + strconv.Itoa(n)
+		}
+		if blog != nil {
+			v.Canonical = lq.Address(v.Canonical)
 		}
 		// The page shows the latest news beside the story, so any change
 		// to the site may change it.

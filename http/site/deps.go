@@ -6,6 +6,7 @@ import (
 
 	"dateline"
 	"dateline/http/site/kit"
+	"dateline/http/site/liveview"
 	"dateline/http/web"
 )
 
@@ -23,16 +24,39 @@ func (s depStore) Article(ctx context.Context, id int64) (*dateline.Article, err
 	return a, err
 }
 
+// Lists carry the live mark of the stories covered live now: starting
+// and ending coverage is a change of the story, which drops its lists.
+
 func (s depStore) Articles(ctx context.Context, f dateline.ArticleFilter) ([]dateline.Article, error) {
 	as, err := s.Store.Articles(ctx, f)
 	kit.DependOn(ctx, kit.ListDep(f), as)
+	if err == nil {
+		err = liveview.Mark(ctx, s.Store, as)
+	}
 	return as, err
 }
 
 func (s depStore) TagArticles(ctx context.Context, kind, slug string, limit int) ([]dateline.Article, error) {
 	as, err := s.Store.TagArticles(ctx, kind, slug, limit)
 	kit.DependOn(ctx, web.ListDep(kind, slug), as)
+	if err == nil {
+		err = liveview.Mark(ctx, s.Store, as)
+	}
 	return as, err
+}
+
+func (s depStore) EditionTop(ctx context.Context, edition string) ([]dateline.TopItem, error) {
+	items, err := s.Store.EditionTop(ctx, edition)
+	if err != nil {
+		return nil, err
+	}
+	live, err := s.Store.LiveNow(ctx)
+	for _, it := range items {
+		if it.Article != nil {
+			it.Article.Live = live[it.Article.ID]
+		}
+	}
+	return items, err
 }
 
 func (s depStore) FeedBodies(ctx context.Context, ids []int64) (map[int64]dateline.FeedBody, error) {

@@ -9,6 +9,7 @@ import (
 	"dateline"
 	"dateline/http/site/currency"
 	"dateline/http/site/kit"
+	"dateline/http/site/liveview"
 	"dateline/http/web"
 	"dateline/i18n"
 	"dateline/ingest"
@@ -28,6 +29,7 @@ type Pages struct {
 
 // pageStore is what the pages read.
 type pageStore interface {
+	liveview.Store
 	Articles(ctx context.Context, f dateline.ArticleFilter) ([]dateline.Article, error)
 	Article(ctx context.Context, id int64) (*dateline.Article, error)
 	EditionTop(ctx context.Context, edition string) ([]dateline.TopItem, error)

@@ -66,6 +66,17 @@ func (ap articlePage) Meta() *articleHead {
 		h.Card = "summary_large_image"
 	}
 	h.JSONLD = newsArticleLD(a, ap.URL, v.Site, modified)
+	if ap.Live != nil {
+		h.JSONLD = ap.Live.JSONLD(h.JSONLD, ap.URL, func(p *dateline.Photo) string {
+			if img := ogPhoto(p, base); img != nil {
+				return img.URL
+			}
+			return ""
+		})
+		if m := ap.Live.Modified(); m.After(modified) {
+			h.Modified = m.UTC().Format(time.RFC3339)
+		}
+	}
 	return h
 }
 

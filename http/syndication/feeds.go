@@ -470,6 +470,9 @@ func commercialLabel(lang, mark string) string {
 // Feed readers show titles above all else, so the label leads the title
 // ("Advertisement: …"); a category names it for programs.
 func labelFeedItem(it *feed.Item, a *dateline.Article) {
+	if a.Live {
+		it.Title = i18n.T(i18n.Lang(a.Lang), "Live: %s", it.Title)
+	}
 	if label := commercialLabel(a.Lang, a.Commercial); label != "" {
 		it.Commercial = label
 		it.Title = label + ": " + it.Title

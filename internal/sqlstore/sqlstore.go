@@ -181,6 +181,11 @@ type Dialect struct {
 	// ILike is the operator of a LIKE that ignores case ("LIKE" in
 	// SQLite, for ASCII; "ILIKE").
 	ILike string
+	// EventLock is the statement a transaction runs right before it logs
+	// events, as its last statements, so event ids become visible in order
+	// (PostgreSQL's advisory lock held to commit); "" under SQLite's one
+	// writer.
+	EventLock string
 }
 
 // wrap adds where an internal error happened, once per exported method
@@ -207,6 +212,10 @@ type DB struct {
 	// QuietTx is Tx for writes no page shows (sessions, sign-in counts,
 	// autosaves, the audit log), which are not announced.
 	QuietTx func(ctx context.Context, fn func(Querier) error) error
+	// StoryTx is Tx for writes of stories only, whose events in the log
+	// say which pages changed: announced as such, so other nodes drop
+	// only those pages.
+	StoryTx func(ctx context.Context, fn func(Querier) error) error
 }
 
 // Stores are the areas written once, for an engine's DB to embed: their
@@ -227,11 +236,12 @@ type Stores struct {
 	newsStore
 	alertStore
 	oldPathStore
+	liveStore
 }
 
 // New returns the areas on db.
 func New(db *DB) Stores {
-	return Stores{partnerStore{db}, adStore{db}, rateStore{db}, peopleStore{db}, revisionStore{db}, mediaStore{db}, storyPageStore{db}, clientStore{db}, pushStore{db}, mailStore{db}, portalStore{db}, sourceStore{db}, newsStore{db}, alertStore{db}, oldPathStore{db}}
+	return Stores{partnerStore{db}, adStore{db}, rateStore{db}, peopleStore{db}, revisionStore{db}, mediaStore{db}, storyPageStore{db}, clientStore{db}, pushStore{db}, mailStore{db}, portalStore{db}, sourceStore{db}, newsStore{db}, alertStore{db}, oldPathStore{db}, liveStore{db}}
 }
 
 // collect reads every row of a query with scan, into a list that is empty,

@@ -7,6 +7,7 @@ import (
 
 	"dateline"
 	"dateline/http/web"
+	"dateline/liveblog"
 )
 
 // What a cached page depends on is noted as it is rendered: the store the
@@ -125,6 +126,11 @@ func (e *storyEvents) apply(ctx context.Context, store Store, cache *web.Cache) 
 	}
 	var drop []web.Dep
 	for _, ev := range es {
+		if ev.Kind == liveblog.EventPost {
+			// A live story's posts show on its own pages only.
+			drop = append(drop, web.StoryDep(ev.ArticleID))
+			continue
+		}
 		drop = append(drop, web.StoryDep(ev.ArticleID), web.DepNewest, web.DepMaps, web.ListDep("section", ev.Section))
 		for _, t := range ev.Topics {
 			drop = append(drop, web.ListDep("topic", t))

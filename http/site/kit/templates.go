@@ -32,7 +32,7 @@ var pageNames = []string{"home", "news", "index", "article", "gallery", "galleri
 // newsroomPages share the newsroom's own layout.
 var newsroomPages = []string{"login", "message", "desk", "edit", "history", "compare", "photos", "photo", "collections", "collection", "top",
 	"stories", "story", "users", "account", "sections", "tokens", "audit", "partners", "ads",
-	"clients", "client", "products", "push", "usage"}
+	"clients", "client", "products", "push", "usage", "live", "live_history"}
 
 // parseTemplates parses every page of src with funcs and own, the
 // functions that need the site (an article's address depends on its
