@@ -15,7 +15,7 @@ import (
 	"unicode/utf8"
 
 	"dateline"
-	"dateline/ingest"
+	"dateline/sanitize"
 )
 
 // EventPost is the event log's kind for a change of a live story's posts
@@ -94,12 +94,12 @@ const (
 // Normalize sanitises the post's words and checks them against its kind.
 // Returns EINVALID with words for the journalist.
 func (p *Post) Normalize() error {
-	p.Body = ingest.SanitizeHTML(p.Body)
+	p.Body = sanitize.HTML(p.Body)
 	if !strings.HasPrefix(p.Body, "<") && p.Body != "" {
 		p.Body = "<p>" + p.Body + "</p>"
 	}
-	p.QuoteBy = strings.TrimSpace(ingest.Clean(p.QuoteBy))
-	p.LinkURL = strings.TrimSpace(ingest.Clean(p.LinkURL))
+	p.QuoteBy = strings.TrimSpace(sanitize.Clean(p.QuoteBy))
+	p.LinkURL = strings.TrimSpace(sanitize.Clean(p.LinkURL))
 	if len(p.Body) > MaxBody {
 		return dateline.Errorf(dateline.EINVALID, "A post has at most %d characters of text.", MaxBody)
 	}

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"dateline"
-	"dateline/ingest"
+	"dateline/sanitize"
 )
 
 func TestNormalize(t *testing.T) {
@@ -62,7 +62,7 @@ func FuzzNormalize(f *testing.F) {
 			}
 			return
 		}
-		if again := ingest.SanitizeHTML(p.Body); again != p.Body {
+		if again := sanitize.HTML(p.Body); again != p.Body {
 			t.Fatalf("body %q is not as the sanitiser keeps it (%q)", p.Body, again)
 		}
 		if p.Kind == KindLink {
