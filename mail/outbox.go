@@ -58,8 +58,9 @@ func (c *OutboxConfig) defaults() {
 // Outbox sends the outbox's messages from this node. Every node of a
 // cluster runs one: each claims a batch of due messages with a lease
 // (Store.ClaimMail), so a message is sent by one node; one that dies
-// mid-send frees its batch when the lease ends, and only the message in
-// flight can go twice (its outcome was not recorded).
+// mid-send frees its batch when the lease ends, and only the messages
+// whose outcome was not written yet can go twice: the one in flight, and
+// at full speed those accepted since the last write (recordEvery).
 type Outbox struct {
 	store Store
 	cfg   OutboxConfig
