@@ -287,3 +287,82 @@ func TestOutboxNoServer(t *testing.T) {
 		}
 	})
 }
+
+// finishCounter is the real store, noting how many outcomes each
+// FinishMail writes.
+type finishCounter struct {
+	dateline.Store
+	mu     sync.Mutex
+	writes []int
+}
+
+func (s *finishCounter) FinishMail(ctx context.Context, results []dateline.MailResult, now time.Time) error {
+	s.mu.Lock()
+	s.writes = append(s.writes, len(results))
+	s.mu.Unlock()
+	return s.Store.FinishMail(ctx, results, now)
+}
+
+func (s *finishCounter) get() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]int(nil), s.writes...)
+}
+
+// TestOutboxRecordsInGroups: at a rate the sender never waits for, the
+// outcomes are written a group a transaction, each message still sent
+// once; at a slow rate each outcome is written before the next message
+// begins (alone), so a kill repeats at most the one in flight.
+func TestOutboxRecordsInGroups(t *testing.T) {
+	mp := mailpittest.Start(t)
+	cfg, _ := ParseURL(mp.URL("news@example.org"), "")
+	for _, tc := range []struct {
+		name string
+		rate float64
+		n    int
+	}{{"fast", 10000, 60}, {"slow", 2, 3}} {
+		t.Run(tc.name, func(t *testing.T) {
+			enginetest.Engines(t, func(t *testing.T, open func() dateline.Store) {
+				s := &finishCounter{Store: open()}
+				tag := strings.ReplaceAll(t.Name(), "/", "-")
+				for i := range tc.n {
+					enqueue(t, s, fmt.Sprint("group:", tc.name, ":", i), "breaking", fmt.Sprintf("g%d-%s@example.org", i, tag))
+				}
+				var c counter
+				before := len(mp.Messages(t))
+				o := NewOutbox(s, OutboxConfig{SMTP: cfg, BaseURL: "https://news.example.org", Rate: tc.rate, Every: 20 * time.Millisecond}, quiet, time.Now, &c)
+				runUntil(t, func() bool {
+					p, err := s.MailOutbox(ctx, dateline.MailPending, 1)
+					return err == nil && len(p) == 0
+				}, o)
+				if sent, err := s.MailOutbox(ctx, dateline.MailSent, tc.n+1); err != nil || len(sent) != tc.n || c.get("sent") != tc.n {
+					t.Fatalf("sent %d (counted %d), %v; want %d", len(sent), c.get("sent"), err, tc.n)
+				}
+				seen := map[string]int{}
+				for _, m := range mp.Wait(t, before+tc.n, 10*time.Second) {
+					if strings.HasSuffix(m.To[0].Address, "-"+tag+"@example.org") {
+						seen[m.To[0].Address]++
+					}
+				}
+				for i := range tc.n {
+					if a := fmt.Sprintf("g%d-%s@example.org", i, tag); seen[a] != 1 {
+						t.Errorf("%s got %d messages", a, seen[a])
+					}
+				}
+				writes, total := s.get(), 0
+				for _, w := range writes {
+					total += w
+				}
+				t.Logf("%d outcomes in %d writes: %v", total, len(writes), writes)
+				switch {
+				case total != tc.n:
+					t.Errorf("%d outcomes written, want %d", total, tc.n)
+				case tc.name == "fast" && len(writes) >= tc.n:
+					t.Errorf("%d writes for %d messages: not grouped", len(writes), tc.n)
+				case tc.name == "slow" && len(writes) != tc.n:
+					t.Errorf("writes %v: at a slow rate each outcome is written alone", writes)
+				}
+			})
+		})
+	}
+}
