@@ -378,21 +378,12 @@ func playWire(t *testing.T, seed uint64) *wireWorld {
 	}
 	// The node's live hub has every event before the streams are read
 	// (the pump reads the store on every change and every 2 s).
-	lastEvent, err := e.store.LastEventID(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	var err error
 	w.events, err = e.store.Events(ctx, 1, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
-	hub := e.srv.Readership().Hub()
-	for bound := time.Now().Add(time.Minute); hub.Last() < lastEvent; time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(bound) {
-			t.Fatalf("the live hub is at event %d after a minute, not %d", hub.Last(), lastEvent)
-		}
-		e.srv.Changed()
-	}
+	lastEvent := waitHub(t, e)
 	staff := e.embargoToken()
 	if body := streamBody(t, e, "/api/v1/stream?embargoed=1", "Authorization", "Bearer "+staff); !strings.Contains(body, fmt.Sprintf("id: %d\n", lastEvent)) {
 		t.Fatalf("the embargo stream misses the last event %d: %q", lastEvent, body)
@@ -520,6 +511,24 @@ func streamBody(t *testing.T, e *env, path string, headers ...string) string {
 	cancel()
 	<-done
 	return strings.Replace(w.String(), mark, "", 1)
+}
+
+// waitHub waits (a minute at most) until the node's live hub has the
+// store's last event, waking the pump, and returns that event's id.
+func waitHub(t *testing.T, e *env) int64 {
+	t.Helper()
+	last, err := e.store.LastEventID(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := e.srv.Readership().Hub()
+	for bound := time.Now().Add(time.Minute); hub.Last() < last; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(bound) {
+			t.Fatalf("the live hub is at event %d after a minute, not %d", hub.Last(), last)
+		}
+		e.srv.Changed()
+	}
+	return last
 }
 
 // streamRecorder is a ResponseWriter that a test may read while the

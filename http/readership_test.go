@@ -330,17 +330,7 @@ func TestStreamResumesFromFarBack(t *testing.T) {
 	if _, err := e.store.UpsertArticles(ctx, as, e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	last, err := e.store.LastEventID(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hub := e.srv.Readership().Hub()
-	for bound := time.Now().Add(time.Minute); hub.Last() < last; time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(bound) {
-			t.Fatalf("the live hub is at event %d after a minute, not %d", hub.Last(), last)
-		}
-		e.srv.Changed()
-	}
+	last := waitHub(t, e)
 	p := &dateline.Product{Name: "Everything"}
 	c := &dateline.Client{Name: "Far back"}
 	if err := e.store.CreateProduct(ctx, p, e.clock.Now()); err != nil {
