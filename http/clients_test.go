@@ -11,12 +11,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"dateline"
 	dhttp "dateline/http"
 	"dateline/internal/testseed"
+	"dateline/live"
 	"dateline/ninjs"
 	"dateline/wire"
 )
@@ -374,21 +376,17 @@ func playWire(t *testing.T, seed uint64) *wireWorld {
 		}
 		w.stories = append(w.stories, a)
 	}
-	// The node's live hub has every event before the streams are read.
-	lastEvent, err := e.store.LastEventID(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The node's live hub has every event before the streams are read
+	// (the pump reads the store on every change and every 2 s).
+	var err error
 	w.events, err = e.store.Events(ctx, 1, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
+	lastEvent := waitHub(t, e)
 	staff := e.embargoToken()
-	for i := 0; !strings.Contains(streamBody(e, "/api/v1/stream?embargoed=1", "Authorization", "Bearer "+staff), fmt.Sprintf("id: %d\n", lastEvent)); i++ {
-		if i == 50 {
-			t.Fatal("the live hub never had the last event")
-		}
-		e.srv.Changed()
+	if body := streamBody(t, e, "/api/v1/stream?embargoed=1", "Authorization", "Bearer "+staff); !strings.Contains(body, fmt.Sprintf("id: %d\n", lastEvent)) {
+		t.Fatalf("the embargo stream misses the last event %d: %q", lastEvent, body)
 	}
 
 	return w
@@ -461,18 +459,100 @@ func feedIDs(t *testing.T, stories []*dateline.Article, body []byte) []int64 {
 	return ids
 }
 
-// streamBody reads a stream in process from after event 1 for a moment.
-func streamBody(e *env, path string, headers ...string) string {
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+// streamBody reads a stream in process from after event 1 until it has
+// caught up: the hub sends a mark to every stream once this one is open,
+// and a stream writes what it has to send first (the events after its
+// Last-Event-ID) before anything the hub hands it later. So the mark
+// arriving means the stream sent all it would; under load that takes
+// what it takes, and the stream fails only if the mark is not there in a
+// minute. The stream's store reads (a client's products, the gap older
+// than the hub keeps) are not cut short by a deadline.
+func streamBody(t *testing.T, e *env, path string, headers ...string) string {
+	t.Helper()
+	const mark = ": the test's mark\n\n"
+	hub := e.srv.Readership().Hub()
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	req := httptest.NewRequestWithContext(ctx, "GET", path, nil)
 	req.Header.Set("Last-Event-ID", "1")
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	w := httptest.NewRecorder()
-	e.srv.ServeHTTP(w, req)
-	return w.Body.String()
+	w := &streamRecorder{h: http.Header{}}
+	open := hub.Len()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		e.srv.ServeHTTP(w, req)
+	}()
+	bound := time.After(time.Minute)
+	wait := func(until func() bool, what string) bool {
+		for !until() {
+			select {
+			case <-done:
+				return false
+			case <-bound:
+				cancel()
+				<-done
+				t.Fatalf("%s: %s in a minute; so far %q", path, what, w.String())
+			case <-time.After(time.Millisecond):
+			}
+		}
+		return true
+	}
+	// An answer that is no stream ends without subscribing.
+	if !wait(func() bool { return hub.Len() > open }, "no stream opened") {
+		return w.String()
+	}
+	hub.Publish(live.Message{Frame: []byte(mark)})
+	if !wait(func() bool { return strings.Contains(w.String(), mark) }, "the stream did not catch up") {
+		t.Fatalf("%s: the stream ended before it caught up: %q", path, w.String())
+	}
+	cancel()
+	<-done
+	return strings.Replace(w.String(), mark, "", 1)
+}
+
+// waitHub waits (a minute at most) until the node's live hub has the
+// store's last event, waking the pump, and returns that event's id.
+func waitHub(t *testing.T, e *env) int64 {
+	t.Helper()
+	last, err := e.store.LastEventID(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := e.srv.Readership().Hub()
+	for bound := time.Now().Add(time.Minute); hub.Last() < last; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(bound) {
+			t.Fatalf("the live hub is at event %d after a minute, not %d", hub.Last(), last)
+		}
+		e.srv.Changed()
+	}
+	return last
+}
+
+// streamRecorder is a ResponseWriter that a test may read while the
+// stream writes to it.
+type streamRecorder struct {
+	h  http.Header
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (r *streamRecorder) Header() http.Header { return r.h }
+func (r *streamRecorder) WriteHeader(int)     {}
+func (r *streamRecorder) Flush()              {}
+
+func (r *streamRecorder) Write(p []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.b.Write(p)
+}
+
+func (r *streamRecorder) String() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.b.String()
 }
 
 // streamArticles are the stories a client's stream names, from the
@@ -480,7 +560,10 @@ func streamBody(e *env, path string, headers ...string) string {
 func streamArticles(t *testing.T, e *env, token string) map[int64]bool {
 	t.Helper()
 	seen := map[int64]bool{}
-	for _, line := range strings.Split(streamBody(e, "/api/v1/stream", "Authorization", "Bearer "+token), "\n") {
+	start := time.Now()
+	body := streamBody(t, e, "/api/v1/stream", "Authorization", "Bearer "+token)
+	t.Logf("the stream caught up in %v", time.Since(start))
+	for _, line := range strings.Split(body, "\n") {
 		if data, ok := strings.CutPrefix(line, "data: "); ok {
 			var ev struct{ ID int64 }
 			if json.Unmarshal([]byte(data), &ev) == nil && ev.ID > 0 {

@@ -508,7 +508,7 @@ func TestPortalEntitlementRandom(t *testing.T) {
 			}
 			// The stream names only stories the products cover.
 			if len(ent.Products) > 0 {
-				body := streamBody(e, "/wire/stream", "Cookie", "dateline_wire="+u.cookies["dateline_wire"])
+				body := streamBody(t, e, "/wire/stream", "Cookie", "dateline_wire="+u.cookies["dateline_wire"])
 				for _, line := range strings.Split(body, "\n") {
 					if data, ok := strings.CutPrefix(line, "data: "); ok {
 						var ev struct{ ID int64 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -309,6 +310,56 @@ func TestStreamAnnouncesAndResumes(t *testing.T) {
 	}
 	if w := e.get("/api/v1/stream", "Last-Event-ID", "abc"); w.Code != http.StatusBadRequest {
 		t.Errorf("bad Last-Event-ID: %d", w.Code)
+	}
+}
+
+// TestStreamResumesFromFarBack: a client that resumes from further back
+// than the node's hub keeps (1,000 events) reads the gap from the store
+// a page (500) at a time and gets every event, in order, on the public
+// stream and on a client's (whose products cover every story).
+func TestStreamResumesFromFarBack(t *testing.T) {
+	e := newEnv(t, false)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go e.srv.RunReadership(ctx)
+	var as []*dateline.Article
+	for i := range 1300 {
+		as = append(as, &dateline.Article{URI: fmt.Sprintf("urn:far:%d", i), Section: "politics", Lang: "en", Status: dateline.StatusPublished,
+			Headline: fmt.Sprintf("Story %d", i), Pages: []string{"<p>Body.</p>"}, SourceVersion: e.clock.Now(), Source: dateline.DefaultSource})
+	}
+	if _, err := e.store.UpsertArticles(ctx, as, e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	last := waitHub(t, e)
+	p := &dateline.Product{Name: "Everything"}
+	c := &dateline.Client{Name: "Far back"}
+	if err := e.store.CreateProduct(ctx, p, e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.CreateClient(ctx, c, e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.SetClientProduct(ctx, dateline.ClientProduct{ClientID: c.ID, ProductID: p.ID}); err != nil {
+		t.Fatal(err)
+	}
+	client := e.makeTokenFor(&dateline.Token{Name: "far-back", Scope: "read", ClientID: c.ID})
+	for _, headers := range [][]string{nil, {"Authorization", "Bearer " + client}} {
+		body := streamBody(t, e, "/api/v1/stream", headers...)
+		var ids []int64
+		for _, line := range strings.Split(body, "\n") {
+			if v, ok := strings.CutPrefix(line, "id: "); ok {
+				id, _ := strconv.ParseInt(v, 10, 64)
+				ids = append(ids, id)
+			}
+		}
+		// Every event after the first, once, in order.
+		increasing := true
+		for i := 1; i < len(ids); i++ {
+			increasing = increasing && ids[i] > ids[i-1]
+		}
+		if int64(len(ids)) != last-1 || ids[0] != 2 || ids[len(ids)-1] != last || !increasing {
+			t.Errorf("stream %v from event 1: %d events, want %d (2 to %d)", headers, len(ids), last-1, last)
+		}
 	}
 }
 

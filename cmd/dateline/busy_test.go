@@ -20,7 +20,9 @@ import (
 // TestImportYieldsToLiveIngest: a large import into the SQLite file a site
 // serves from (asked for batches of 30,000) keeps each transaction short
 // and pauses between them, so the wire's live ingest never fails and
-// waits a bounded time. It logs the longest wait.
+// waits a bounded time behind it (2 s beyond what an ingest takes with
+// the writer free, measured first on the same machine: under load an
+// ingest's own work is slow too, and that is no wait). It logs both.
 func TestImportYieldsToLiveIngest(t *testing.T) {
 	dir := t.TempDir()
 	live := openTestStore(t, []string{"--data", dir})
@@ -35,6 +37,21 @@ func TestImportYieldsToLiveIngest(t *testing.T) {
 	}
 
 	in := &ingest.Service{Store: live, FallbackSection: "world", Source: "wire"}
+	ingestOne := func(uri string) (time.Duration, error) {
+		doc := fmt.Sprintf(`{"uri":%q,"versioncreated":%q,"headlines":[{"value":"Live story %s"}]}`, uri, time.Now().UTC().Format(time.RFC3339Nano), uri)
+		start := time.Now()
+		_, err := in.Ingest(context.Background(), []byte(doc))
+		return time.Since(start), err
+	}
+	// An ingest's own cost, with the writer free.
+	var alone time.Duration
+	for i := range 10 {
+		took, err := ingestOne(fmt.Sprintf("urn:alone:%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		alone = max(alone, took)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	var worst time.Duration
@@ -44,10 +61,7 @@ func TestImportYieldsToLiveIngest(t *testing.T) {
 	go func() {
 		defer wg.Done()
 		for i := 0; ctx.Err() == nil; i++ {
-			doc := fmt.Sprintf(`{"uri":"urn:live:%d","versioncreated":%q,"headlines":[{"value":"Live story %d"}]}`, i, time.Now().UTC().Format(time.RFC3339Nano), i)
-			start := time.Now()
-			_, err := in.Ingest(context.Background(), []byte(doc))
-			took := time.Since(start)
+			took, err := ingestOne(fmt.Sprintf("urn:live:%d", i))
 			worst = max(worst, took)
 			sent++
 			if err != nil {
@@ -64,15 +78,15 @@ func TestImportYieldsToLiveIngest(t *testing.T) {
 	if err != nil {
 		t.Fatalf("import: %v %s", err, stderr)
 	}
-	t.Logf("import of 4,000 stories took %v; %d live ingests meanwhile, the longest waited %v", importTime, sent, worst)
+	t.Logf("import of 4,000 stories took %v; %d live ingests meanwhile, the longest took %v (alone at most %v)", importTime, sent, worst, alone)
 	if len(failures) > 0 {
 		t.Errorf("live ingest failed during the import: %s", strings.Join(failures, "; "))
 	}
-	if worst > 2*time.Second {
-		t.Errorf("a live ingest waited %v behind the import", worst)
+	if worst-alone > 2*time.Second {
+		t.Errorf("a live ingest took %v, %v more than alone: it waited behind the import", worst, worst-alone)
 	}
-	if n, _ := live.CountArticles(context.Background(), ""); n != 4000+sent {
-		t.Errorf("%d articles stored, want %d", n, 4000+sent)
+	if n, _ := live.CountArticles(context.Background(), ""); n != 4000+10+sent {
+		t.Errorf("%d articles stored, want %d", n, 4000+10+sent)
 	}
 }
 

@@ -113,18 +113,22 @@ type streamCover struct {
 	e dateline.Entitlement
 }
 
-func (c *streamCover) allows(r *http.Request, m live.Message) bool {
+// allows reports whether the stream sends m. An error (the store failed,
+// the stream is closing) ends the stream rather than passing over the
+// event: the client reconnects from its last event and m is looked at
+// again.
+func (c *streamCover) allows(r *http.Request, m live.Message) (bool, error) {
 	if m.Article == 0 {
-		return true // a comment
+		return true, nil // a comment
 	}
-	a := c.s.covers.get(r, c.s.store, m.ID, m.Article)
-	if a == nil {
-		return false
+	a, err := c.s.covers.get(r, c.s.store, m.ID, m.Article)
+	if a == nil || err != nil {
+		return false, err
 	}
 	if liveblog.StreamEvent(m.Kind) && a.WasPublic() {
-		return c.e.Covers(a)
+		return c.e.Covers(a), nil
 	}
-	return c.e.CoversEmbargoed(a)
+	return c.e.CoversEmbargoed(a), nil
 }
 
 // coverCache keeps the stories of the last events the clients' streams
@@ -138,18 +142,20 @@ type coverCache struct {
 
 const coverCacheSize = 2048
 
-func (c *coverCache) get(r *http.Request, st Store, event, article int64) *dateline.Article {
+// get is the story of the event, nil when it is gone (sent to no
+// stream). A failed read is not kept.
+func (c *coverCache) get(r *http.Request, st Store, event, article int64) (*dateline.Article, error) {
 	c.mu.Lock()
 	a, ok := c.m[event]
 	c.mu.Unlock()
 	if ok {
-		return a
+		return a, nil
 	}
 	a, err := st.Article(r.Context(), article)
 	if dateline.ErrorCode(err) == dateline.ENOTFOUND {
 		a = nil // gone: not sent, to any stream
 	} else if err != nil {
-		return nil // not read now (this stream is closing, or the store failed): not sent here, not kept
+		return nil, err
 	}
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= coverCacheSize {
@@ -157,7 +163,7 @@ func (c *coverCache) get(r *http.Request, st Store, event, article int64) *datel
 	}
 	c.m[event] = a
 	c.mu.Unlock()
-	return a
+	return a, nil
 }
 
 // handleClientFeed is GET /wire/feeds/{client}/{product}.rss?sig=...: the

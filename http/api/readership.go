@@ -146,13 +146,24 @@ func (s *Handler) stream(w http.ResponseWriter, r *http.Request, embargoed bool,
 	hub := s.reads.Hub()
 	sub, backlog, complete := hub.Subscribe(last)
 	defer hub.Unsubscribe(sub)
-	if !complete {
-		// Older than the hub keeps: read the gap from the store, once.
-		es, err := s.store.Events(r.Context(), last, 500)
+	// Older than the hub keeps: read the gap from the store, a page at a
+	// time, to its end (the hub hands over what comes after).
+	gap := last
+	readGap := func() error {
+		es, err := s.store.Events(r.Context(), gap, gapPage)
 		if err != nil {
 			return err
 		}
-		backlog = s.reads.Messages(r.Context(), es)
+		backlog, complete = s.reads.Messages(r.Context(), es), len(es) < gapPage
+		if len(es) > 0 {
+			gap = es[len(es)-1].ID
+		}
+		return nil
+	}
+	if !complete {
+		if err := readGap(); err != nil {
+			return err
+		}
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream; charset=utf-8")
@@ -161,11 +172,22 @@ func (s *Handler) stream(w http.ResponseWriter, r *http.Request, embargoed bool,
 	w.WriteHeader(http.StatusOK)
 	w.Write([]byte("retry: 3000\n: dateline live\n\n"))
 	sent := last
+	// write sends m unless the stream has sent it or may not; false ends
+	// the stream (the client is gone, or a story could not be read: the
+	// client reconnects from the last event it got).
 	write := func(m live.Message) bool {
 		if m.ID != 0 && m.ID <= sent {
 			return true
 		}
-		if m.Kind != "" && !embargoed && !liveblog.StreamEvent(m.Kind) || cover != nil && !cover.allows(r, m) {
+		skip := m.Kind != "" && !embargoed && !liveblog.StreamEvent(m.Kind)
+		if !skip && cover != nil {
+			ok, err := cover.allows(r, m)
+			if err != nil {
+				return false
+			}
+			skip = !ok
+		}
+		if skip {
 			// Not for this stream: pass over it, but count it as seen so
 			// that Last-Event-ID keeps moving.
 			sent = m.ID
@@ -180,13 +202,21 @@ func (s *Handler) stream(w http.ResponseWriter, r *http.Request, embargoed bool,
 		}
 		return true
 	}
-	for _, m := range backlog {
-		if !write(m) {
+	for {
+		for _, m := range backlog {
+			if !write(m) {
+				return nil
+			}
+		}
+		if rc.Flush() != nil {
 			return nil
 		}
-	}
-	if rc.Flush() != nil {
-		return nil
+		if complete {
+			break
+		}
+		if readGap() != nil {
+			return nil // the client reconnects from the last event it got
+		}
 	}
 	for {
 		select {
@@ -208,3 +238,7 @@ func (s *Handler) stream(w http.ResponseWriter, r *http.Request, embargoed bool,
 		}
 	}
 }
+
+// gapPage is how many events a stream reads from the store at a time
+// when its client resumes from further back than the hub keeps.
+const gapPage = 500
