@@ -43,15 +43,25 @@ type SearchResult struct {
 // common words costs time in proportion to how far back it reads (about
 // 7 ms for 300 matches of three words and a section in a million stories,
 // 23 ms for 1,000). A search by date pages on, up to SearchDateDepth.
+//
+// A search by date reads the ids newest first but shows the matches by
+// publication time, and those orders differ (an embargo lifted late keeps
+// its old id): every page of it therefore ranks the same window, the newest
+// SearchDateDepth matches, however deep the page, and an engine does not
+// cut that read short for time within search.DateReadBudget. A window that
+// grew with the offset, or stopped when a first page had enough, would let
+// an older-id story rank among pages already shown: a page would repeat a
+// story and the newest would be missed.
 const (
 	SearchCandidates = 300
 	SearchDateDepth  = 1000
 )
 
-// SearchDepth is how many of the newest matches an engine reads for f.
+// SearchDepth is how many of the newest matches an engine reads for f:
+// the same for every page of a search.
 func SearchDepth(f SearchFilter) int {
 	if f.ByDate {
-		return min(SearchDateDepth, max(SearchCandidates, f.Offset+f.Limit+1))
+		return SearchDateDepth
 	}
 	return SearchCandidates
 }

@@ -221,15 +221,17 @@ func tsQuery(must, not [][]string) string {
 }
 
 // searchWindow reads the newest matches above an id floor, scored by the
-// share of wanted phrases in their headlines.
-func searchWindow(ctx context.Context, q querier, where string, args []any, must [][]string) ([]search.Candidate, error) {
+// share of wanted phrases in their headlines, within budget (pgReadBudget;
+// a search by date, whose pages must rank the same window, passes
+// search.DateReadBudget).
+func searchWindow(ctx context.Context, q querier, budget time.Duration, where string, args []any, must [][]string) ([]search.Candidate, error) {
 	// Matches stream newest first; a window that takes too long (a phrase
 	// rechecked story by story) is cut off and the matches read so far are
 	// ranked, as the SQLite engine does. A window cut off before its first
 	// match is read again with a longer budget: a search that stops early
 	// must still find what is there (a busy database is slow, not empty).
-	cands, cut, err := readWindow(ctx, q, pgReadBudget, where, args, must)
-	if err == nil && cut && len(cands) == 0 {
+	cands, cut, err := readWindow(ctx, q, budget, where, args, must)
+	if err == nil && cut && len(cands) == 0 && budget < pgSlowBudget {
 		cands, _, err = readWindow(ctx, q, pgSlowBudget, where, args, must)
 	}
 	return cands, err
@@ -341,16 +343,23 @@ func (db searchStore) Search(ctx context.Context, f dateline.SearchFilter) (_ da
 	}
 	args = append(args, int64(0))
 	floorArg := len(args)
+	// A search by date reads the same window for every page: it widens
+	// until the window holds its depth, whatever the page (see
+	// dateline.SearchDepth).
 	depth := dateline.SearchDepth(f)
+	budget := pgReadBudget
+	if f.ByDate {
+		budget = search.DateReadBudget
+	}
 	var cands []search.Candidate
 	for _, window := range []int64{20_000, 200_000, newest + 1} {
 		var err error
 		args[floorArg-1] = newest - window
-		cands, err = searchWindow(ctx, q, where+fmt.Sprintf(` AND s.article_id > $%d`, floorArg), args, f.Must)
+		cands, err = searchWindow(ctx, q, budget, where+fmt.Sprintf(` AND s.article_id > $%d`, floorArg), args, f.Must)
 		if err != nil {
 			return res, err
 		}
-		if len(cands) >= depth || window > newest || (len(cands) >= f.Offset+f.Limit && window > 20_000) {
+		if len(cands) >= depth || window > newest || (!f.ByDate && len(cands) >= f.Offset+f.Limit && window > 20_000) {
 			break
 		}
 	}

@@ -56,6 +56,11 @@ func HeadlineShare(headline string, must [][]string) int {
 // combinations in millions of stories still answers in time.
 const ReadBudget = 4 * time.Millisecond
 
+// DateReadBudget bounds the read of a search by date, whose pages must all
+// rank the same window (see dateline.SearchDepth): it only stops a read
+// that has gone wrong, never an ordinary one on a busy machine.
+const DateReadBudget = 3 * time.Second
+
 // Rank orders candidates newest first (byDate), or by relevance with a
 // boost for recent stories fit for news: a story of today counts double, one
 // of three days ago one and a half times, one of a month ago barely more.

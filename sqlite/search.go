@@ -245,6 +245,10 @@ func (db searchStore) Search(ctx context.Context, f dateline.SearchFilter) (_ da
 	// A read budget, not a stamp: the clock only bounds how long the
 	// candidates are read.
 	started := time.Now()
+	budget := search.ReadBudget
+	if f.ByDate {
+		budget = search.DateReadBudget
+	}
 	stopped := false
 	var cands []search.Candidate
 	for rows.Next() {
@@ -261,7 +265,7 @@ func (db searchStore) Search(ctx context.Context, f dateline.SearchFilter) (_ da
 		}
 		c.Relevance = search.Relevance(search.HeadlineShare(headline, f.Must), len(f.Must))
 		cands = append(cands, c)
-		if time.Since(started) > search.ReadBudget && len(cands) >= f.Offset+f.Limit {
+		if time.Since(started) > budget && len(cands) >= f.Offset+f.Limit {
 			stopped = true
 			break
 		}

@@ -144,3 +144,55 @@ func testSearchByDateCursor(t *testing.T, s dateline.Store) {
 		t.Errorf("paged by date\n%v\nwant\n%v", got, want)
 	}
 }
+
+// testSearchByDatePages pages a search by date from an offset, as the
+// wire's and the site's searches do, seven and then forty hits at a time,
+// over more matches than a first page reads: the oldest story by id is the
+// newest by publication (an embargo lifted late), and pairs of stories
+// share a publication time. Every page must be a slice of one order,
+// newest first and ties by id, so no match is shown twice or missed.
+func testSearchByDatePages(t *testing.T, s dateline.Store) {
+	const n = dateline.SearchCandidates + 20
+	var as []*dateline.Article
+	for i := range n {
+		published := base
+		if i > 0 {
+			published = base.Add(-time.Duration(1+(n-i)/2) * time.Minute)
+		}
+		as = append(as, story(fmt.Sprintf("urn:sheaf:%d", i), "economy", fmt.Sprintf("Sheaf count %d", i), "Grain.", published))
+	}
+	upsert(t, s, base, as...)
+	want := []string{"urn:sheaf:0"}
+	for i := n - 1; i > 0; i-- {
+		want = append(want, fmt.Sprintf("urn:sheaf:%d", i))
+	}
+	for _, limit := range []int{7, 40} {
+		var got []string
+		for offset := 0; offset < n+limit; offset += limit {
+			got = append(got, find(t, s, "sheaf", func(f *dateline.SearchFilter) {
+				f.ByDate, f.Offset, f.Limit = true, offset, limit
+			})...)
+		}
+		if !slices.Equal(got, want) {
+			seen := map[string]int{}
+			for _, uri := range got {
+				seen[uri]++
+			}
+			var twice, missed []string
+			for _, uri := range want {
+				if seen[uri] > 1 {
+					twice = append(twice, uri)
+				}
+				if seen[uri] == 0 {
+					missed = append(missed, uri)
+				}
+			}
+			i := 0
+			for i < min(len(got), len(want)) && got[i] == want[i] {
+				i++
+			}
+			t.Errorf("paged by date %d at a time: %d hits, want %d; first difference at hit %d; twice %v; missed %v",
+				limit, len(got), len(want), i, twice, missed)
+		}
+	}
+}

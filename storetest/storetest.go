@@ -63,6 +63,7 @@ func Run(t *testing.T, open Opener) {
 		{Name: "ConcurrentWriters", Fn: testConcurrentWriters},
 		{Name: "Search", Fn: testSearch},
 		{Name: "SearchByDateCursor", Fn: testSearchByDateCursor},
+		{Name: "SearchByDatePages", Fn: testSearchByDatePages},
 		{Name: "SearchFollowsStatus", Fn: testSearchFollowsStatus},
 		{Name: "PhotoReupload", Fn: testPhotoReupload},
 		{Name: "TopicsOf", Fn: testTopicsOf},
