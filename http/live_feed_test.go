@@ -19,6 +19,21 @@ import (
 	"dateline/media"
 )
 
+// secondNode is another node of e's site on the same database, as in a
+// cluster, that renders every page it is asked for.
+func secondNode(t *testing.T, e *env) *dhttp.Server {
+	t.Helper()
+	srv, err := dhttp.NewServer(e.store, nil, slog.New(slog.NewTextHandler(io.Discard, nil)), dhttp.Config{
+		SiteName: "Dateline", AgencyMark: "DATELINE", BaseURL: "https://news.example",
+		City: dhttp.City{Name: "Moscow", Zone: moscow}, Media: media.Dir{Root: filepath.Join(e.dir, "media")}, MaxBodySize: 256 << 10,
+		RenderLimit: -1,
+	}, e.clock.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv
+}
+
 // TestLiveStoryFeed follows a live story by its versions feed, on either
 // engine: each post is an entry (id the story's address and the post's
 // anchor, link the page it is on), newest first beside the story itself,
@@ -29,14 +44,7 @@ func TestLiveStoryFeed(t *testing.T) {
 	l := newLiveEnv(t)
 	ctx := context.Background()
 	schema := jsonFeedSchema(t)
-	other, err := dhttp.NewServer(l.store, nil, slog.New(slog.NewTextHandler(io.Discard, nil)), dhttp.Config{
-		SiteName: "Dateline", AgencyMark: "DATELINE", BaseURL: "https://news.example",
-		City: dhttp.City{Name: "Moscow", Zone: moscow}, Media: media.Dir{Root: filepath.Join(l.dir, "media")}, MaxBodySize: 256 << 10,
-		RenderLimit: -1,
-	}, l.clock.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := secondNode(t, l.env)
 	otherGet := func(path string) string {
 		w := httptest.NewRecorder()
 		other.ServeHTTP(w, httptest.NewRequest("GET", path, nil))

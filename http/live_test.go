@@ -4,11 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"math/rand/v2"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -19,10 +16,8 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"dateline"
-	dhttp "dateline/http"
 	"dateline/internal/htmlcheck"
 	"dateline/liveblog"
-	"dateline/media"
 )
 
 // liveEnv is a site with one published story covered live, and two
@@ -288,14 +283,7 @@ func TestLiveStoryPage(t *testing.T) {
 // of them, newest first.
 func TestLiveNeverStale(t *testing.T) {
 	l := newLiveEnv(t)
-	fresh, err := dhttp.NewServer(l.store, nil, slog.New(slog.NewTextHandler(io.Discard, nil)), dhttp.Config{
-		SiteName: "Dateline", AgencyMark: "DATELINE", BaseURL: "https://news.example",
-		City: dhttp.City{Name: "Moscow", Zone: moscow}, Media: media.Dir{Root: filepath.Join(l.dir, "media")}, MaxBodySize: 256 << 10,
-		RenderLimit: -1,
-	}, l.clock.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fresh := secondNode(t, l.env)
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 21))
