@@ -94,3 +94,25 @@ func BenchmarkLiveReaders(b *testing.B) {
 	}
 	b.ReportMetric(float64(posted.Load()), "posts")
 }
+
+// BenchmarkLiveStoryFeed is a live story's feed rendered anew (the cache
+// emptied before each read, as after every post): a story of 200 posts,
+// of which the feed carries 50.
+func BenchmarkLiveStoryFeed(b *testing.B) {
+	l := newLiveEnvTB(b)
+	ctx := context.Background()
+	for i := range 200 {
+		p := liveblog.Post{ArticleID: l.id, AuthorID: l.ed, Kind: liveblog.KindText, Body: fmt.Sprintf("<p>Earlier update %d, with some words.</p>", i)}
+		if err := l.live.AddPost(ctx, &p, l.clock.Now()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	l.srv.StoriesChanged()
+	b.ResetTimer()
+	for range b.N {
+		l.srv.DropCache()
+		if w := l.get(l.url + "/feed.atom"); w.Code != 200 {
+			b.Fatalf("%d", w.Code)
+		}
+	}
+}

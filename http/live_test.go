@@ -4,11 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"math/rand/v2"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -16,11 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mmcdole/gofeed"
+
 	"dateline"
-	dhttp "dateline/http"
 	"dateline/internal/htmlcheck"
 	"dateline/liveblog"
-	"dateline/media"
 )
 
 // liveEnv is a site with one published story covered live, and two
@@ -282,17 +279,11 @@ func TestLiveStoryPage(t *testing.T) {
 // pages through the node that took it (whose cache holds the pages) and
 // through a second node whose cache is emptied before every request: the
 // pages are the same bytes, and show exactly the posts that were not
-// deleted, in order.
+// deleted, in order; the story's feed carries the 50 most recently changed
+// of them, newest first.
 func TestLiveNeverStale(t *testing.T) {
 	l := newLiveEnv(t)
-	fresh, err := dhttp.NewServer(l.store, nil, slog.New(slog.NewTextHandler(io.Discard, nil)), dhttp.Config{
-		SiteName: "Dateline", AgencyMark: "DATELINE", BaseURL: "https://news.example",
-		City: dhttp.City{Name: "Moscow", Zone: moscow}, Media: media.Dir{Root: filepath.Join(l.dir, "media")}, MaxBodySize: 256 << 10,
-		RenderLimit: -1,
-	}, l.clock.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fresh := secondNode(t, l.env)
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 21))
@@ -301,6 +292,7 @@ func TestLiveNeverStale(t *testing.T) {
 		id      int64
 		version int
 		body    string
+		changed int // the step of its last change
 	}
 	var posts []*model // oldest first, deleted ones removed
 	authors := []int64{l.ed, l.rita}
@@ -310,7 +302,7 @@ func TestLiveNeverStale(t *testing.T) {
 		for p := 1; p <= n; p++ {
 			out = append(out, fmt.Sprintf("%s?posts=%d", l.url, p), fmt.Sprintf("%s?order=oldest&posts=%d", l.url, p))
 		}
-		return append(out, l.url)
+		return append(out, l.url, l.url+"/feed.atom", l.url+"/feed.json")
 	}
 	for step := range 120 {
 		l.clock.Add(time.Second)
@@ -321,14 +313,14 @@ func TestLiveNeverStale(t *testing.T) {
 			if err := l.live.AddPost(ctx, &p, l.clock.Now()); err != nil {
 				t.Fatal(err)
 			}
-			posts = append(posts, &model{id: p.ID, version: 1, body: p.Body})
+			posts = append(posts, &model{id: p.ID, version: 1, body: p.Body, changed: step})
 		case r < 8:
 			m := posts[rng.IntN(len(posts))]
 			p := liveblog.Post{ID: m.id, Kind: liveblog.KindText, Body: fmt.Sprintf("<p>Edited at step %d.</p>", step), KeyEvent: rng.IntN(2) == 0}
 			if err := l.live.EditPost(ctx, &p, m.version, authors[rng.IntN(2)], l.clock.Now()); err != nil {
 				t.Fatal(err)
 			}
-			m.version, m.body = p.Version, p.Body
+			m.version, m.body, m.changed = p.Version, p.Body, step
 		default:
 			i := rng.IntN(len(posts))
 			if err := l.live.DeletePost(ctx, posts[i].id, posts[i].version, authors[rng.IntN(2)], l.clock.Now()); err != nil {
@@ -360,6 +352,25 @@ func TestLiveNeverStale(t *testing.T) {
 		}
 		if got := apiPosts(t, l.env, l.id); !slices.Equal(got, want) {
 			t.Fatalf("step %d: the API's item carries %v, want %v", step, got, want)
+		}
+		byChange := slices.Clone(posts)
+		slices.SortFunc(byChange, func(x, y *model) int { return y.changed - x.changed })
+		var wantFeed []string
+		for _, m := range byChange[:min(50, len(byChange))] {
+			wantFeed = append(wantFeed, fmt.Sprintf("https://news.example%s#post-%d", l.url, m.id))
+		}
+		f, err := gofeed.NewParser().ParseString(l.get(l.url + "/feed.json").Body.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var inFeed []string
+		for _, it := range f.Items {
+			if strings.Contains(it.GUID, "#post-") {
+				inFeed = append(inFeed, it.GUID)
+			}
+		}
+		if !slices.Equal(inFeed, wantFeed) {
+			t.Fatalf("step %d: the feed carries %v, want %v", step, inFeed, wantFeed)
 		}
 	}
 }

@@ -19,6 +19,12 @@ var liveEN = map[string]string{
 	"1 new post: show":   "1 new post: show",
 	"new posts: show":    "new posts: show",
 	"Live: %s":           "Live: %s",
+	// a live post's entry in its story's feed, when it has no words
+	"Photo, %s":     "Photo, %s",
+	"Quote, %s":     "Quote, %s",
+	"Link, %s":      "Link, %s",
+	"Live post, %s": "Live post, %s",
+	"Live posts, updates and corrections of the story %s.": "Live posts, updates and corrections of the story %s.",
 }
 
 var liveRU = map[string]string{
@@ -39,6 +45,11 @@ var liveRU = map[string]string{
 	"1 new post: show":   "1 новая запись: показать",
 	"new posts: show":    "новых записей: показать",
 	"Live: %s":           "Онлайн: %s",
+	"Photo, %s":          "Фото, %s",
+	"Quote, %s":          "Цитата, %s",
+	"Link, %s":           "Ссылка, %s",
+	"Live post, %s":      "Запись, %s",
+	"Live posts, updates and corrections of the story %s.": "Записи трансляции, обновления и исправления материала «%s».",
 }
 
 func init() {

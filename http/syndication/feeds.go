@@ -48,6 +48,7 @@ type FeedStore interface {
 	Story(ctx context.Context, slug string) (*dateline.Story, error)
 	Article(ctx context.Context, id int64) (*dateline.Article, error)
 	FeedBodies(ctx context.Context, ids []int64) (map[int64]dateline.FeedBody, error)
+	LiveStore
 }
 
 // checkFeeds checks the feed settings of cfg, filling in the default

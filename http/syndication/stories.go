@@ -27,6 +27,7 @@ import (
 //     A wire story updated in place (a new version of the same guid, or
 //     Superdesk's rewrite chain) is one article at one address: its update
 //     changes the entry's time, its corrections are new entries.
+//     A live story's posts are entries too (live.go).
 //
 // Both are cached as kinds whose deps are not noted ("storyfeed",
 // "versions"): which articles belong to a story page or a chain can change
@@ -168,6 +169,14 @@ func (s *Feeds) loadVersions(ctx context.Context, lang string, a *dateline.Artic
 			ci.Published, ci.Updated = c.At, c.At
 			fd.Items = append(fd.Items, ci)
 		}
+	}
+	posts, err := s.postItems(ctx, stories, full)
+	if err != nil {
+		return nil, err
+	}
+	if len(posts) > 0 {
+		fd.Description = i18n.T(i18n.Lang(lang), "Live posts, updates and corrections of the story %s.", a.Headline)
+		fd.Items = append(fd.Items, posts...)
 	}
 	slices.SortStableFunc(fd.Items, func(x, y feed.Item) int { return y.Updated.Compare(x.Updated) })
 	for _, it := range fd.Items {
