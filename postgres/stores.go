@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
@@ -38,7 +39,7 @@ var (
 // dialect is how PostgreSQL differs for the SQL of sqlstore: timestamps,
 // its SQLSTATE codes, row locks, ILIKE.
 var dialect = &sqlstore.Dialect{Name: "postgres", Time: ts, IsUnique: isUnique, IsForeignKey: isForeignKey,
-	SkipLocked: " FOR UPDATE SKIP LOCKED", ILike: "ILIKE"}
+	SkipLocked: " FOR UPDATE SKIP LOCKED", ILike: "ILIKE", LockEvents: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", int64(eventsLock))}
 
 // bind points every sub-store at db. The shared areas read a replica
 // where it may lag (Read) and the primary where the newsroom must see

@@ -164,7 +164,7 @@ func (s *Handler) stream(w http.ResponseWriter, r *http.Request, embargoed bool,
 		if m.ID != 0 && m.ID <= sent {
 			return true
 		}
-		if m.Kind != "" && !embargoed && !dateline.PublicEvent(m.Kind) || cover != nil && !cover.allows(r, m) {
+		if m.Collection != "" || m.Kind != "" && !embargoed && !dateline.PublicEvent(m.Kind) || cover != nil && !cover.allows(r, m) {
 			// Not for this stream: pass over it, but count it as seen so
 			// that Last-Event-ID keeps moving.
 			sent = m.ID

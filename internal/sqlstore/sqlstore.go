@@ -181,6 +181,10 @@ type Dialect struct {
 	// ILike is the operator of a LIKE that ignores case ("LIKE" in
 	// SQLite, for ASCII; "ILIKE").
 	ILike string
+	// LockEvents is the statement a transaction runs, last but for its
+	// insert, before it writes to the event log, so that events get their
+	// ids in commit order (PostgreSQL's advisory lock); "" for SQLite.
+	LockEvents string
 }
 
 // wrap adds where an internal error happened, once per exported method

@@ -125,6 +125,9 @@ func (e *storyEvents) apply(ctx context.Context, store Store, cache *web.Cache) 
 	}
 	var drop []web.Dep
 	for _, ev := range es {
+		if !ev.IsStory() {
+			continue // a gallery's or an infographic's: its id is no story's
+		}
 		drop = append(drop, web.StoryDep(ev.ArticleID), web.DepNewest, web.DepMaps, web.ListDep("section", ev.Section))
 		for _, t := range ev.Topics {
 			drop = append(drop, web.ListDep("topic", t))
