@@ -47,7 +47,11 @@ func (s *Service) message(e dateline.Event, names map[string]string) live.Messag
 		j.URL, j.Collection = "", e.Collection
 	}
 	data, _ := json.Marshal(j)
-	return live.Message{ID: e.ID, Kind: e.Kind, Article: e.ArticleID, Collection: e.Collection, Frame: live.Frame(e.ID, e.Kind, data)}
+	m := live.Message{ID: e.ID, Kind: e.Kind, Article: e.ArticleID, Collection: e.Collection, Frame: live.Frame(e.ID, e.Kind, data)}
+	if !e.IsStory() {
+		m.Section, m.Lang = e.Section, e.Lang
+	}
+	return m
 }
 
 // Messages formats events for the streams, looking up their topics'

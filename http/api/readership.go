@@ -164,7 +164,14 @@ func (s *Handler) stream(w http.ResponseWriter, r *http.Request, embargoed bool,
 		if m.ID != 0 && m.ID <= sent {
 			return true
 		}
-		if m.Collection != "" || m.Kind != "" && !embargoed && !dateline.PublicEvent(m.Kind) || cover != nil && !cover.allows(r, m) {
+		var skip bool
+		if m.Collection != "" {
+			// A gallery's or an infographic's: a client's stream only.
+			skip = cover == nil || !cover.showsCollection(m)
+		} else {
+			skip = m.Kind != "" && !embargoed && !dateline.PublicEvent(m.Kind) || cover != nil && !cover.allows(r, m)
+		}
+		if skip {
 			// Not for this stream: pass over it, but count it as seen so
 			// that Last-Event-ID keeps moving.
 			sent = m.ID
