@@ -102,7 +102,7 @@ var Tables = []Table{
 	{Name: "view_minutes", Columns: []string{"minute", "article_id", "count"}},
 	{Name: "view_windows", Columns: []string{"article_id", "section_id", "now", "today", "week"}},
 	{Name: "view_edges", Columns: []string{"window_minutes", "through"}},
-	{Name: "events", Columns: []string{"id", "at", "kind", "article_id", "section", "headline", "lang", "urgency", "breaking", "topics"},
+	{Name: "events", Columns: []string{"id", "at", "kind", "article_id", "section", "headline", "lang", "urgency", "breaking", "topics", "collection"},
 		Seconds: []string{"at"}, Bools: []string{"breaking"}},
 	{Name: "partner_feeds", Columns: []string{"id", "name", "url", "kind", "created_at", "fetched_at", "next_at", "status", "error", "failures", "etag", "last_modified"},
 		Seconds: []string{"created_at", "fetched_at", "next_at"}},

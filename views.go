@@ -70,18 +70,26 @@ const (
 // Event is a change readers may hear of: written by the store in the same
 // transaction as the change, numbered in order, so a stream can resume
 // from the last number it sent.
+//
+// A gallery's or an infographic's publish, update or kill is an event too
+// (Collection is its kind, ArticleID its id, Headline its title, no
+// urgency or topics): a reader that means stories skips it (IsStory).
 type Event struct {
-	ID        int64
-	At        time.Time
-	Kind      string
-	ArticleID int64
-	Section   string // slug
-	Headline  string
-	Lang      string
-	Urgency   int
-	Breaking  bool
-	Topics    []string // slugs
+	ID         int64
+	At         time.Time
+	Kind       string
+	ArticleID  int64  // the story's id, or the collection's when Collection is set
+	Section    string // slug
+	Headline   string
+	Lang       string
+	Urgency    int
+	Breaking   bool
+	Topics     []string // slugs
+	Collection string   // "" for a story, else KindGallery or KindInfographic
 }
+
+// IsStory reports whether the event is a story's (not a collection's).
+func (e *Event) IsStory() bool { return e.Collection == "" }
 
 // Readership is the storage of views, rankings, related stories and the
 // event log. Every engine implements it; storetest checks it.

@@ -144,7 +144,9 @@ func (w *Worker) articles(ctx context.Context, ids []int64) (map[int64]*dateline
 func (w *Worker) plan(ctx context.Context, events []dateline.Event) ([]dateline.AlertItem, error) {
 	var ids []int64
 	for _, ev := range events {
-		ids = append(ids, ev.ArticleID)
+		if ev.IsStory() {
+			ids = append(ids, ev.ArticleID)
+		}
 	}
 	articles, err := w.articles(ctx, ids)
 	if err != nil {
@@ -154,6 +156,9 @@ func (w *Worker) plan(ctx context.Context, events []dateline.Event) ([]dateline.
 	done := map[int64]bool{}
 	var items []dateline.AlertItem
 	for _, ev := range events {
+		if !ev.IsStory() {
+			continue // a collection's id is no story's
+		}
 		a := articles[ev.ArticleID]
 		if a == nil || done[a.ID] || a.Status != dateline.StatusPublished {
 			continue

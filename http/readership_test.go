@@ -296,6 +296,20 @@ func TestStreamAnnouncesAndResumes(t *testing.T) {
 	// Two more while nobody listens; a reconnect from evID gets both, in order.
 	e.clock.Add(time.Minute)
 	e.publish("urn:test:live:2", "Live story two", "politics", "")
+	// A gallery's events are in the log, not in the public stream (their
+	// ids are no story's).
+	gallery := func(title string, st dateline.Status) {
+		t.Helper()
+		ph := dateline.Photo{URI: "urn:test:live:photo", Path: "live/1.jpg", Width: 800, Height: 600, Caption: "Quay", Credit: "DATELINE"}
+		if err := e.store.SavePhoto(context.Background(), &ph, e.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		g := &dateline.Gallery{URI: "urn:test:live:gallery", Section: "politics", Title: title, Photos: []dateline.Photo{ph}, Status: st}
+		if err := e.store.SaveGallery(context.Background(), g, e.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gallery("Live gallery", dateline.StatusPublished)
 	e.clock.Add(time.Minute)
 	e.publish("urn:test:live:1", "Live story one, updated", "politics", `, "urgency": 1`)
 	r2, close2 := open(evID)
@@ -307,6 +321,14 @@ func TestStreamAnnouncesAndResumes(t *testing.T) {
 	_, ev, data = next(r2)
 	if ev != "updated" || !strings.Contains(data, "updated") {
 		t.Errorf("second missed event: %s %s", ev, data)
+	}
+	// Live: the gallery's update and withdrawal pass, the next story comes.
+	gallery("Live gallery, updated", dateline.StatusPublished)
+	gallery("Live gallery, updated", dateline.StatusWithdrawn)
+	e.publish("urn:test:live:3", "Live story three", "politics", "")
+	_, ev, data = next(r2)
+	if ev != "published" || !strings.Contains(data, "Live story three") {
+		t.Errorf("the event after a gallery's: %s %s", ev, data)
 	}
 	if w := e.get("/api/v1/stream", "Last-Event-ID", "abc"); w.Code != http.StatusBadRequest {
 		t.Errorf("bad Last-Event-ID: %d", w.Code)

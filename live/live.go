@@ -16,7 +16,13 @@ type Message struct {
 	// Article is the story the event is about, so that a client's stream
 	// can pass over stories outside its products; 0 for a comment.
 	Article int64
-	Frame   []byte // "id: N\nevent: KIND\ndata: JSON\n\n", or a comment
+	// Collection is the kind of the gallery or infographic the event is
+	// about (Article then holds its id); "" for a story or a comment.
+	Collection string
+	// Section and Lang are a collection's section and its edition when
+	// the event was written, which decide a client's stream.
+	Section, Lang string
+	Frame         []byte // "id: N\nevent: KIND\ndata: JSON\n\n", or a comment
 }
 
 // Frame formats an event for an SSE stream. data must be one line (JSON

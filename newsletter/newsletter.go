@@ -212,6 +212,8 @@ func (s *Sender) plan(ctx context.Context, key []byte, edition map[string]string
 	var ids []int64
 	for _, ev := range events {
 		switch {
+		case !ev.IsStory():
+			// A gallery or an infographic: breaking alerts are stories'.
 		case alerting(ev):
 			ids = append(ids, ev.ArticleID)
 		case ev.Kind == dateline.EventWithdrawn || ev.Kind == dateline.EventEmbargoCanceled:

@@ -397,7 +397,7 @@ func (db readershipStore) PublishedIDs(ctx context.Context, ids []int64) (_ map[
 // 100 by default, 1,000 at most.
 func (db readershipStore) Events(ctx context.Context, after int64, limit int) (_ []dateline.Event, err error) {
 	defer wrap(&err, "events")
-	rows, err := db.reader(ctx).Query(ctx, `SELECT id, at, kind, article_id, section, headline, lang, urgency, breaking, topics
+	rows, err := db.reader(ctx).Query(ctx, `SELECT id, at, kind, article_id, section, headline, lang, urgency, breaking, topics, collection
 		FROM events WHERE id > $1 ORDER BY id LIMIT $2`, after, sqlutil.LimitOr(limit, 100, 1000))
 	if err != nil {
 		return nil, err
@@ -405,7 +405,7 @@ func (db readershipStore) Events(ctx context.Context, after int64, limit int) (_
 	es, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (dateline.Event, error) {
 		var e dateline.Event
 		var topics string
-		err := row.Scan(&e.ID, &e.At, &e.Kind, &e.ArticleID, &e.Section, &e.Headline, &e.Lang, &e.Urgency, &e.Breaking, &topics)
+		err := row.Scan(&e.ID, &e.At, &e.Kind, &e.ArticleID, &e.Section, &e.Headline, &e.Lang, &e.Urgency, &e.Breaking, &topics, &e.Collection)
 		e.At, e.Topics = e.At.UTC(), strings.Fields(topics)
 		return e, err
 	})

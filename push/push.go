@@ -220,7 +220,7 @@ func (p *Pusher) plan(ctx context.Context, events []dateline.Event, dests []date
 	var ids []int64
 	seen := map[int64]bool{}
 	for _, ev := range events {
-		if !seen[ev.ArticleID] {
+		if ev.IsStory() && !seen[ev.ArticleID] {
 			seen[ev.ArticleID] = true
 			ids = append(ids, ev.ArticleID)
 		}
@@ -255,6 +255,9 @@ func (p *Pusher) plan(ctx context.Context, events []dateline.Event, dests []date
 	}
 	var items []dateline.PushItem
 	for _, ev := range events {
+		if !ev.IsStory() {
+			continue // a gallery's or an infographic's: not pushed yet
+		}
 		a := articles[ev.ArticleID]
 		if a == nil {
 			continue // deleted since (a draft): nothing to tell

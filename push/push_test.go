@@ -211,6 +211,9 @@ func scenario(t *testing.T, s dateline.Store, rc *receiver, r *rand.Rand, n int,
 				st.events = append(st.events, dateline.PushKill)
 			}
 		}
+		if r.IntN(2) == 0 {
+			collectionNoise(t, s, r, i, sections[r.IntN(4)])
+		}
 		if publish != nil && i%10 == 0 {
 			publish()
 		}
@@ -221,6 +224,31 @@ func scenario(t *testing.T, s dateline.Store, rc *receiver, r *rand.Rand, n int,
 		t.Fatal(err)
 	}
 	return stories, ents
+}
+
+// collectionNoise publishes, updates and withdraws a gallery or an
+// infographic (urn:pushc:i) between the stories: their events are in the
+// log with ids that are also stories' ids, and no destination may hear
+// of them as a story's (check: nothing of urn:pushc arrives, and every
+// story's events are exactly its own).
+func collectionNoise(t *testing.T, s dateline.Store, r *rand.Rand, i int, section string) {
+	t.Helper()
+	ph := dateline.Photo{URI: "urn:pushc:photo", Path: "pushc/1.jpg", Width: 800, Height: 600, Caption: "Quay", Credit: "DATELINE"}
+	if err := s.SavePhoto(ctx, &ph, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	uri := "urn:pushc:" + strconv.Itoa(i)
+	for _, st := range []dateline.Status{dateline.StatusPublished, dateline.StatusPublished, dateline.StatusWithdrawn}[:1+r.IntN(3)] {
+		var err error
+		if i%2 == 0 {
+			err = s.SaveGallery(ctx, &dateline.Gallery{URI: uri, Section: section, Title: "Gallery " + uri, Photos: []dateline.Photo{ph}, Status: st}, time.Now())
+		} else {
+			err = s.SaveInfographic(ctx, &dateline.Infographic{URI: uri, Section: section, Title: "Infographic " + uri, Images: []dateline.Photo{ph}, Status: st}, time.Now())
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func up(t *testing.T, s dateline.Store, a *dateline.Article) {
@@ -339,6 +367,9 @@ func check(t *testing.T, s dateline.Store, rc *receiver, stories []*wireStory, e
 		seq := map[string][]string{} // story -> events acknowledged, in order of first acknowledgment
 		var ids = map[string][]int64{}
 		for _, a := range rc.got[path] {
+			if strings.HasPrefix(a.uri, "urn:pushc:") {
+				t.Errorf("%s: a gallery or an infographic arrived: %+v", path, a)
+			}
 			arrivals[a.delivery]++
 			if !a.acked || slices.Contains(ids[a.uri], a.delivery) {
 				continue

@@ -21,6 +21,7 @@ type eventJSON struct {
 	Topics      []topicJSON `json:"topics"`
 	Lang        string      `json:"lang"`
 	At          time.Time   `json:"at"`
+	Collection  string      `json:"collection,omitempty"` // "gallery" or "infographic"; id is then its id
 }
 
 type topicJSON struct {
@@ -40,8 +41,17 @@ func (s *Service) message(e dateline.Event, names map[string]string) live.Messag
 		}
 		j.Topics = append(j.Topics, topicJSON{Slug: t, Name: name})
 	}
+	if !e.IsStory() {
+		// A gallery's or an infographic's: no story page; only a client's
+		// stream whose products show it sends it.
+		j.URL, j.Collection = "", e.Collection
+	}
 	data, _ := json.Marshal(j)
-	return live.Message{ID: e.ID, Kind: e.Kind, Article: e.ArticleID, Frame: live.Frame(e.ID, e.Kind, data)}
+	m := live.Message{ID: e.ID, Kind: e.Kind, Article: e.ArticleID, Collection: e.Collection, Frame: live.Frame(e.ID, e.Kind, data)}
+	if !e.IsStory() {
+		m.Section, m.Lang = e.Section, e.Lang
+	}
+	return m
 }
 
 // Messages formats events for the streams, looking up their topics'

@@ -56,8 +56,8 @@ func (n *WebSub) Notify(es []dateline.Event) {
 	}
 	seen := map[string]bool{}
 	for _, e := range es {
-		if !dateline.PublicEvent(e.Kind) {
-			continue // nothing a feed shows changed
+		if !dateline.PublicEvent(e.Kind) || !e.IsStory() {
+			continue // nothing a feed shows changed (the site's feeds carry stories only)
 		}
 		for _, u := range n.feeds(e) {
 			if !seen[u] {

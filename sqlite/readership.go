@@ -384,7 +384,7 @@ func (db readershipStore) PublishedIDs(ctx context.Context, ids []int64) (_ map[
 // 100 by default, 1,000 at most.
 func (db readershipStore) Events(ctx context.Context, after int64, limit int) (_ []dateline.Event, err error) {
 	defer wrap(&err, "events")
-	rows, err := db.read.QueryContext(ctx, `SELECT id, at, kind, article_id, section, headline, lang, urgency, breaking, topics
+	rows, err := db.read.QueryContext(ctx, `SELECT id, at, kind, article_id, section, headline, lang, urgency, breaking, topics, collection
 		FROM events WHERE id > ? ORDER BY id LIMIT ?`, after, sqlutil.LimitOr(limit, 100, 1000))
 	if err != nil {
 		return nil, err
@@ -395,7 +395,7 @@ func (db readershipStore) Events(ctx context.Context, after int64, limit int) (_
 		var e dateline.Event
 		var at int64
 		var topics string
-		if err := rows.Scan(&e.ID, &at, &e.Kind, &e.ArticleID, &e.Section, &e.Headline, &e.Lang, &e.Urgency, &e.Breaking, &topics); err != nil {
+		if err := rows.Scan(&e.ID, &at, &e.Kind, &e.ArticleID, &e.Section, &e.Headline, &e.Lang, &e.Urgency, &e.Breaking, &topics, &e.Collection); err != nil {
 			return nil, err
 		}
 		e.At, e.Topics = time.Unix(at, 0).UTC(), strings.Fields(topics)

@@ -58,6 +58,7 @@ func Run(t *testing.T, open Opener) {
 		{Name: "Galleries", Fn: testGalleries},
 		{Name: "Infographics", Fn: testInfographics},
 		{Name: "CollectionStatus", Fn: testCollectionStatus},
+		{Name: "CollectionEvents", Fn: testCollectionEvents},
 		{Name: "ArticleMeta", Fn: testArticleMeta},
 		{Name: "Tokens", Fn: testTokens},
 		{Name: "ConcurrentWriters", Fn: testConcurrentWriters},

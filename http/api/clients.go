@@ -131,6 +131,20 @@ func (c *streamCover) allows(r *http.Request, m live.Message) (bool, error) {
 	return c.e.CoversEmbargoed(a), nil
 }
 
+// showsCollection decides a gallery's or an infographic's event by the
+// rule of collections on the wire (Product.CoversCollection) on its kind
+// and the section and edition the event names: its publish and update
+// reach the clients whose products cover it, and its withdrawal those
+// whose products covered it where it was withdrawn from.
+func (c *streamCover) showsCollection(m live.Message) bool {
+	for i := range c.e.Products {
+		if c.e.Products[i].CoversCollection(m.Collection, m.Section, m.Lang) {
+			return true
+		}
+	}
+	return false
+}
+
 // coverCache keeps the stories of the last events the clients' streams
 // looked at, by event: a thousand streams cost one read of the story, read
 // after the event was written, so never older than the event. It empties

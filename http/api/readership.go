@@ -179,13 +179,19 @@ func (s *Handler) stream(w http.ResponseWriter, r *http.Request, embargoed bool,
 		if m.ID != 0 && m.ID <= sent {
 			return true
 		}
-		skip := m.Kind != "" && !embargoed && !liveblog.StreamEvent(m.Kind)
-		if !skip && cover != nil {
-			ok, err := cover.allows(r, m)
-			if err != nil {
-				return false
+		var skip bool
+		if m.Collection != "" {
+			// A gallery's or an infographic's: a client's stream only.
+			skip = cover == nil || !cover.showsCollection(m)
+		} else {
+			skip = m.Kind != "" && !embargoed && !liveblog.StreamEvent(m.Kind)
+			if !skip && cover != nil {
+				ok, err := cover.allows(r, m)
+				if err != nil {
+					return false
+				}
+				skip = !ok
 			}
-			skip = !ok
 		}
 		if skip {
 			// Not for this stream: pass over it, but count it as seen so

@@ -27,7 +27,7 @@ func (db *DB) cursorEvents(ctx context.Context, tx Querier, table string, limit 
 	if !ok || err != nil {
 		return nil, err // another node is fanning out
 	}
-	return collect(ctx, tx, scanEvent, `SELECT id, at, kind, article_id, section, headline, lang, urgency, breaking, topics
+	return collect(ctx, tx, scanEvent, `SELECT id, at, kind, article_id, section, headline, lang, urgency, breaking, topics, collection
 		FROM events WHERE id > ? ORDER BY id LIMIT ?`, last, limit)
 }
 

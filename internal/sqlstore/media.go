@@ -27,13 +27,49 @@ func sectionID(ctx context.Context, tx Querier, slug string) (any, error) {
 
 // collection names the tables of galleries or infographics: the table,
 // its text column, and the table of its photos in order with the column
-// naming the collection; and the collection for people ("A gallery").
-type collection struct{ table, text, photos, column, noun string }
+// naming the collection; the collection for people ("A gallery"); and its
+// kind in the event log (dateline.KindGallery).
+type collection struct{ table, text, photos, column, noun, kind string }
 
 var (
-	galleryTables     = collection{"galleries", "lead", "gallery_photos", "gallery_id", "A gallery"}
-	infographicTables = collection{"infographics", "text", "infographic_images", "infographic_id", "An infographic"}
+	galleryTables     = collection{"galleries", "lead", "gallery_photos", "gallery_id", "A gallery", dateline.KindGallery}
+	infographicTables = collection{"infographics", "text", "infographic_images", "infographic_id", "An infographic", dateline.KindInfographic}
 )
+
+// collectionEvent is the event kind of a collection's save from status
+// old ("" when new) to now: published when it becomes published, updated
+// when it stays so, withdrawn when it leaves it; "" for none (a draft or a
+// withdrawn one saved, which clients never saw).
+func collectionEvent(old, now dateline.Status) string {
+	switch {
+	case now == dateline.StatusPublished && old == dateline.StatusPublished:
+		return dateline.EventUpdated
+	case now == dateline.StatusPublished:
+		return dateline.EventPublished
+	case old == dateline.StatusPublished:
+		return dateline.EventWithdrawn
+	}
+	return ""
+}
+
+// logCollection writes the event of a collection's save, if any, with
+// its section and the section's edition. It must be the transaction's
+// last statement (EventLock holds the log until the commit).
+func (s mediaStore) logCollection(ctx context.Context, tx Querier, c collection, id int64, sid any, section, title string, old, now dateline.Status, at time.Time) error {
+	kind := collectionEvent(old, now)
+	if kind == "" {
+		return nil
+	}
+	if s.db.EventLock != "" {
+		if _, err := tx.Exec(ctx, s.db.EventLock); err != nil {
+			return err
+		}
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO events (at, kind, article_id, section, headline, lang, urgency, breaking, topics, collection)
+		VALUES (?, ?, ?, ?, ?, COALESCE((SELECT lang FROM sections WHERE id = ?), ''), 0, false, '', ?)`,
+		s.db.Time(at), kind, id, section, title, sid, c.kind)
+	return err
+}
 
 // saveCollection creates or updates a gallery or an infographic by URI,
 // with its photos in order, and sets its id, its status and, when zero,
@@ -55,6 +91,11 @@ func (s mediaStore) saveCollection(ctx context.Context, c collection, id *int64,
 		if published.IsZero() {
 			*published = now.UTC()
 		}
+		var old string
+		err = tx.QueryRow(ctx, `SELECT status FROM `+c.table+` WHERE uri = ?`, uri).Scan(&old)
+		if err != nil && !noRows(err) {
+			return err
+		}
 		err = tx.QueryRow(ctx, `INSERT INTO `+c.table+` (uri, section_id, title, `+c.text+`, published_at, status) VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (uri) DO UPDATE SET section_id = excluded.section_id, title = excluded.title, `+c.text+` = excluded.`+c.text+`,
 				published_at = excluded.published_at, status = excluded.status RETURNING id`,
@@ -72,7 +113,10 @@ func (s mediaStore) saveCollection(ctx context.Context, c collection, id *int64,
 			}
 			args[i] = []any{*id, i, photos[i].ID}
 		}
-		return tx.ExecEach(ctx, `INSERT INTO `+c.photos+` (`+c.column+`, position, photo_id) VALUES (?, ?, ?)`, args)
+		if err := tx.ExecEach(ctx, `INSERT INTO `+c.photos+` (`+c.column+`, position, photo_id) VALUES (?, ?, ?)`, args); err != nil {
+			return err
+		}
+		return s.logCollection(ctx, tx, c, *id, sid, section, title, dateline.Status(old), *status, now)
 	})
 }
 

@@ -126,7 +126,7 @@ func (s pushStore) FanOutPush(ctx context.Context, limit int, now time.Time, pla
 		prior := map[int64][]int64{}
 		if len(dests) > 0 {
 			for _, ev := range events {
-				if _, ok := prior[ev.ArticleID]; ok {
+				if _, ok := prior[ev.ArticleID]; ok || !ev.IsStory() {
 					continue
 				}
 				ids, err := collect(ctx, tx, scanID, `SELECT destination_id FROM push_received WHERE article_id = ?`, ev.ArticleID)
@@ -177,7 +177,7 @@ func scanEvent(r sqlutil.Scanner) (dateline.Event, error) {
 	var e dateline.Event
 	var at sqlutil.Time
 	var topics string
-	err := r.Scan(&e.ID, &at, &e.Kind, &e.ArticleID, &e.Section, &e.Headline, &e.Lang, &e.Urgency, &e.Breaking, &topics)
+	err := r.Scan(&e.ID, &at, &e.Kind, &e.ArticleID, &e.Section, &e.Headline, &e.Lang, &e.Urgency, &e.Breaking, &topics, &e.Collection)
 	e.At, e.Topics = at.T, strings.Fields(topics)
 	return e, err
 }

@@ -126,6 +126,9 @@ func (e *storyEvents) apply(ctx context.Context, store Store, cache *web.Cache) 
 	}
 	var drop []web.Dep
 	for _, ev := range es {
+		if !ev.IsStory() {
+			continue // a gallery's or an infographic's: its id is no story's
+		}
 		if ev.Kind == liveblog.EventPost {
 			// A live story's posts show on its own pages only.
 			drop = append(drop, web.StoryDep(ev.ArticleID))
