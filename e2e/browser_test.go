@@ -76,7 +76,14 @@ func TestReaderJourney(t *testing.T) {
 				// next page instead of appending it.
 				must(t, ctx, chromedp.Poll(`document.readyState === "complete"`, nil, chromedp.WithPollingTimeout(30*time.Second)))
 			}
-			must(t, ctx, chromedp.Click(`a[data-more]`))
+			// The link is at the foot of a long page: it is scrolled to and
+			// clicked once it is in view, so the click cannot land where it
+			// was before the scroll settled.
+			must(t, ctx,
+				chromedp.ScrollIntoView(`a[data-more]`),
+				chromedp.Poll(`(() => { const r = document.querySelector('a[data-more]').getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; })()`, nil, chromedp.WithPollingTimeout(10*time.Second)),
+				chromedp.Click(`a[data-more]`),
+			)
 			if js {
 				// Appended in place: same address, more items.
 				must(t, ctx, chromedp.Poll(`document.querySelectorAll('#feed .feed-item').length > 20`, nil, chromedp.WithPollingTimeout(30*time.Second)))

@@ -259,14 +259,7 @@ func TestClientEntitlementRandom(t *testing.T) {
 				// A gallery's or an infographic's event reaches the client
 				// when a product covers it in the section and edition the
 				// event names (its withdrawal too), and no other.
-				wantColl := map[string]bool{}
-				for _, ev := range events {
-					if ev.Collection != "" && slices.ContainsFunc(ent.Products, func(p dateline.Product) bool {
-						return p.CoversCollection(ev.Collection, ev.Section, ev.Lang)
-					}) {
-						wantColl[ev.Collection+"-"+strconv.FormatInt(ev.ArticleID, 10)] = true
-					}
-				}
+				wantColl := collectionEventsFor(events, ent)
 				if !maps.Equal(seenColl, wantColl) {
 					t.Errorf("the stream's collections %v, want %v", slices.Sorted(maps.Keys(seenColl)), slices.Sorted(maps.Keys(wantColl)))
 				}
@@ -567,6 +560,21 @@ func (r *streamRecorder) String() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.b.String()
+}
+
+// collectionEventsFor are the galleries and infographics (by kind-id)
+// whose events reach a client's stream: those a product covers in the
+// section and edition the event names (their withdrawal too).
+func collectionEventsFor(events []dateline.Event, ent *dateline.Entitlement) map[string]bool {
+	want := map[string]bool{}
+	for _, ev := range events {
+		if ev.Collection != "" && slices.ContainsFunc(ent.Products, func(p dateline.Product) bool {
+			return p.CoversCollection(ev.Collection, ev.Section, ev.Lang)
+		}) {
+			want[ev.Collection+"-"+strconv.FormatInt(ev.ArticleID, 10)] = true
+		}
+	}
+	return want
 }
 
 // streamArticles are the stories a client's stream names, from the

@@ -509,13 +509,23 @@ func TestPortalEntitlementRandom(t *testing.T) {
 			// The stream names only stories the products cover.
 			if len(ent.Products) > 0 {
 				body := streamBody(t, e, "/wire/stream", "Cookie", "dateline_wire="+u.cookies["dateline_wire"])
+				colls := collectionEventsFor(w.events, ent)
 				for _, line := range strings.Split(body, "\n") {
 					if data, ok := strings.CutPrefix(line, "data: "); ok {
-						var ev struct{ ID int64 }
-						if err := json.Unmarshal([]byte(data), &ev); err == nil && ev.ID > 0 {
-							if a := storyByID(stories, ev.ID); a == nil || !ent.Shows(a) {
-								t.Errorf("the portal's stream announced story %d outside the products", ev.ID)
+						var ev struct {
+							ID         int64
+							Collection string
+						}
+						if err := json.Unmarshal([]byte(data), &ev); err != nil || ev.ID <= 0 {
+							continue
+						}
+						if ev.Collection != "" {
+							// A gallery's or an infographic's id is no story's.
+							if key := ev.Collection + "-" + strconv.FormatInt(ev.ID, 10); !colls[key] {
+								t.Errorf("the portal's stream announced %s outside the products", key)
 							}
+						} else if a := storyByID(stories, ev.ID); a == nil || !ent.Shows(a) {
+							t.Errorf("the portal's stream announced story %d outside the products", ev.ID)
 						}
 					}
 				}
