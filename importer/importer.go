@@ -9,6 +9,7 @@ package importer
 
 import (
 	"context"
+	"dateline/sanitize"
 	"fmt"
 	"sort"
 	"strings"
@@ -147,9 +148,11 @@ func (im *Importer) now() time.Time {
 	return time.Now().UTC()
 }
 
+// problem tells of one post by its title as a person reads it (exports
+// keep titles as HTML: "&amp;").
 func (im *Importer) problem(post, msg string) {
 	if im.Problem != nil {
-		im.Problem(post, msg)
+		im.Problem(sanitize.PlainText(post), msg)
 	}
 }
 
